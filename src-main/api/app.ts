@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { Command } from './registry';
+import { pinSchema } from '../core/accounts/pin';
+import { accountNameSchema } from '../core/accounts/accounts';
+import { GENESIS_HASH } from '../core/audit/chain';
+import { LATEST_SCHEMA } from '../core/db/migrations';
+import { systemClock, type Clock } from '../core/util/clock';
+import { isLenteraError } from '../core/util/errors';
+import { initWorkstation, isWorkstation, openWorkstation, type Workstation } from '../core/workstation/workstation';
+import { VERSION } from '../version';
+import { allCommands } from './commands';
+import { EventBus } from './events';
+import { Registry, type Auth } from './registry';
+import { fail, REGISTRY_CODES, type Result } from './result';
+
+export interface AppOptions {
+  dataDir: string;
+  /** Lets the first-run screen create the workstation (npm start, the desktop); `lentera serve` alone refuses. */
+  allowInit?: boolean;
+  clock?: Clock;
+  nativeBinding?: string;
+  commands?: readonly Command[];
+}
+
+const initInput = z.object({
+  adminName: accountNameSchema,
+  adminDisplayName: z.string().trim().min(1).max(120).optional(),
+  pin: pinSchema,
+});
+
+/**
+ * The one object behind every door: it owns the workstation and its registry. Before the workstation exists it
+ * answers only `system.status` and (where allowed) `workstation.init`.
+ */
+export class LenteraApp {
+  readonly events = new EventBus();
+  private ws: Workstation | undefined;
+  private reg: Registry | undefined;
+  private readonly clock: Clock;
+
+  constructor(private readonly opts: AppOptions) {
+    this.clock = opts.clock ?? systemClock;
+    if (isWorkstation(opts.dataDir)) this.attach(openWorkstation(opts.dataDir, { nativeBinding: opts.nativeBinding }));
+    else if (!opts.allowInit) openWorkstation(opts.dataDir); // throws NOT_A_WORKSTATION with its message
+  }
+
+  private attach(ws: Workstation): void {
+    this.ws = ws;
+    this.reg = new Registry(this.opts.commands ?? allCommands, {
+      db: ws.db,
+      clock: this.clock,
+      workstationId: ws.id,
+      events: this.events,
+    });
+  }
+
+  get registry(): Registry | undefined {
+    return this.reg;
+  }
+
+  get workstation(): Workstation | undefined {
+    return this.ws;
+  }
+
+  invoke(name: string, input: unknown, auth: Auth): Result {
+    if (this.reg) {
+      if (name === 'workstation.init') {
+        return fail('ALREADY_INITIALISED', 'This workstation is already set up.', {});
+      }
+      return this.reg.invoke(name, input, auth);
+    }
+    if (name === 'system.status') {
+      return {
+        ok: true,
+        value: {
+          initialised: false,
+          canInit: Boolean(this.opts.allowInit),
+          workstationId: null,
+          version: VERSION,
+          schemaVersion: LATEST_SCHEMA,
+          chainHead: { seq: 0, hash: GENESIS_HASH },
+          principal: null,
+        },
+      };
+    }
+    if (name === 'workstation.init' && this.opts.allowInit) return this.init(input, auth);
+    return fail(REGISTRY_CODES.NOT_INITIALISED, 'This workstation has not been set up yet.', { command: name });
+  }
+
+  private init(raw: unknown, auth: Auth): Result {
+    const parsed = initInput.safeParse(raw ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      return fail(REGISTRY_CODES.INVALID_INPUT, issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+        command: 'workstation.init',
+        issues,
+      });
+    }
+    try {
+      const actor = 'local' in auth ? `cli:${auth.local}` : `user:${parsed.data.adminName}`;
+      this.attach(
+        initWorkstation(this.opts.dataDir, { ...parsed.data, actor }, { clock: this.clock, nativeBinding: this.opts.nativeBinding }),
+      );
+      this.events.publish({ type: 'workstation.initialised', data: { workstationId: this.ws!.id } });
+      return { ok: true, value: { workstationId: this.ws!.id } };
+    } catch (e) {
+      if (isLenteraError(e)) return fail(e.code, e.message, e.details);
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.ws?.close();
+    this.ws = undefined;
+    this.reg = undefined;
+  }
+}

@@ -1,0 +1,5 @@
+import { accountsCommands } from './accounts';
+import { systemCommands } from './system';
+
+/** Every command of the workstation, in one table. Capabilities add their list here. */
+export const allCommands = [...systemCommands, ...accountsCommands];

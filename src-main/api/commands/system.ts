@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { chainHead, listEvents, verifyChain } from '../../core/audit/chain';
+import { schemaVersion } from '../../core/db/open';
+import { listSettings, setSetting } from '../../core/workstation/settings';
+import { VERSION } from '../../version';
+import { defineCommand } from '../registry';
+
+export const systemCommands = [
+  defineCommand({
+    name: 'system.status',
+    summary: 'Workstation id, versions and audit chain head',
+    input: z.object({}),
+    access: 'public',
+    mutates: false,
+    handler: (ctx) => ({
+      initialised: true as const,
+      workstationId: ctx.workstationId,
+      version: VERSION,
+      schemaVersion: schemaVersion(ctx.db),
+      chainHead: chainHead(ctx.db),
+      principal:
+        ctx.principal.kind === 'user'
+          ? { name: ctx.principal.account.name, role: ctx.principal.account.role }
+          : ctx.principal.kind === 'local'
+            ? { name: ctx.actor, role: 'local' }
+            : null,
+    }),
+  }),
+  defineCommand({
+    name: 'audit.head',
+    summary: 'The head of the audit chain',
+    input: z.object({}),
+    access: 'authenticated',
+    mutates: false,
+    handler: (ctx) => chainHead(ctx.db),
+  }),
+  defineCommand({
+    name: 'audit.list',
+    summary: 'Audit events, newest first',
+    input: z.object({
+      before: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    access: ['coordinator', 'chair', 'observer'],
+    mutates: false,
+    handler: (ctx, input) => listEvents(ctx.db, { afterSeq: input.before, limit: input.limit, descending: true }),
+  }),
+  defineCommand({
+    name: 'audit.verify',
+    summary: 'Recompute the whole audit chain',
+    input: z.object({}),
+    access: ['coordinator', 'chair', 'observer'],
+    mutates: false,
+    handler: (ctx) => verifyChain(ctx.db),
+  }),
+  defineCommand({
+    name: 'settings.list',
+    summary: 'Workstation settings',
+    input: z.object({}),
+    access: 'authenticated',
+    mutates: false,
+    handler: (ctx) => listSettings(ctx.db),
+  }),
+  defineCommand({
+    name: 'settings.set',
+    summary: 'Set a workstation setting (venue label, default language)',
+    input: z.object({
+      key: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'key: lowercase letters, digits, dot or underscore'),
+      value: z.string().max(2000),
+    }),
+    access: ['coordinator'],
+    mutates: true,
+    handler: (ctx, input) => {
+      const result = setSetting(ctx.db, input.key, input.value, ctx.at, ctx.actor);
+      ctx.emit('settings.changed', { key: input.key });
+      return result;
+    },
+  }),
+];

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import type { AuditEvent, VerifyResult } from '../../core/audit/chain';
+import { EXIT, type CliIo } from '../io';
+import { dataOption } from '../main';
+import { CliExit, invokeOrExit, withApp } from '../workstation';
+
+export function registerAuditCommands(program: Command, io: CliIo): void {
+  const audit = program.command('audit').description('the hash-chained audit log');
+  audit
+    .command('verify')
+    .description('recompute the whole chain; exit 0 and print the head when intact, 1 naming the first bad event')
+    .addOption(dataOption())
+    .option('--json', 'print JSON')
+    .action((o: { data: string; json?: boolean }) =>
+      withApp(io, o.data, (app) => {
+        const r = invokeOrExit<VerifyResult>(io, app, 'audit.verify', {});
+        if (o.json) io.out(JSON.stringify(r, null, 2));
+        if (r.ok) {
+          if (!o.json) io.out(`audit chain intact: ${r.count} events, head ${r.head.seq} ${r.head.hash}`);
+          return;
+        }
+        if (!o.json) io.err(`audit chain BROKEN at event ${r.firstBadSeq}: ${r.reason}`);
+        throw new CliExit(EXIT.FAILED);
+      }),
+    );
+  audit
+    .command('log')
+    .description('print audit events, newest first')
+    .addOption(dataOption())
+    .option('--limit <n>', 'how many events', '50')
+    .option('--json', 'print JSON')
+    .action((o: { data: string; limit: string; json?: boolean }) =>
+      withApp(io, o.data, (app) => {
+        const events = invokeOrExit<AuditEvent[]>(io, app, 'audit.list', { limit: Number(o.limit) });
+        if (o.json) return io.out(JSON.stringify(events, null, 2));
+        for (const e of events) {
+          io.out(`${String(e.seq).padStart(6)}  ${e.at}  ${e.outcome.padEnd(7)}  ${e.actor.padEnd(24)}  ${e.command}  ${e.hash.slice(0, 16)}`);
+        }
+      }),
+    );
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { networkInterfaces } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createHttpServer, listen } from '../../server/http';
+import type { CliIo } from '../io';
+import { dataOption } from '../main';
+import { openApp } from '../workstation';
+
+export const DEFAULT_PORT = 5170;
+
+export function defaultRendererDir(): string {
+  return fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+}
+
+export function registerServeCommand(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('serve the workstation UI and API over HTTP (127.0.0.1 unless --host says otherwise)')
+    .addOption(dataOption())
+    .option('--host <host>', 'address to bind; 0.0.0.0 opens it to the venue LAN', '127.0.0.1')
+    .option('--port <port>', 'port (0 picks a free one)', String(DEFAULT_PORT))
+    .option('--allow-init', 'let the first-run screen create the workstation when --data is empty')
+    .action(async (o: { data: string; host: string; port: string; allowInit?: boolean }) => {
+      const app = openApp(io, o.data, Boolean(o.allowInit));
+      const server = createHttpServer({ app, host: o.host, port: Number(o.port), rendererDir: defaultRendererDir() });
+      const addr = await listen(server, o.host, Number(o.port));
+      const shown = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
+      io.out(`Lentera is serving http://${shown}:${addr.port}`);
+      if (o.host === '0.0.0.0') {
+        for (const list of Object.values(networkInterfaces())) {
+          for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) io.out(`  on the venue LAN: http://${a.address}:${addr.port}`);
+        }
+      }
+      const stop = () => {
+        server.close();
+        server.closeAllConnections();
+        app.close();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,43 @@
+import { createInterface } from 'node:readline';
+import { userInfo } from 'node:os';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Asks for a secret; never echoes it on a terminal. */
+  askSecret(prompt: string): Promise<string>;
+  osUser: string;
+}
+
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, SCHEMA_TOO_NEW: 3 } as const;
+
+function readSecret(prompt: string): Promise<string> {
+  return new Promise((resolveSecret, reject) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY });
+    const muted = rl as unknown as { _writeToOutput?: (s: string) => void };
+    if (process.stdin.isTTY) {
+      process.stderr.write(prompt);
+      muted._writeToOutput = () => {};
+    }
+    rl.question(process.stdin.isTTY ? '' : '', (answer) => {
+      if (process.stdin.isTTY) process.stderr.write('\n');
+      rl.close();
+      resolveSecret(answer.trim());
+    });
+    rl.on('error', reject);
+    rl.on('close', () => resolveSecret(''));
+  });
+}
+
+export const processIo: CliIo = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+  askSecret: readSecret,
+  osUser: (() => {
+    try {
+      return userInfo().username;
+    } catch {
+      return process.env.USER ?? 'unknown';
+    }
+  })(),
+};

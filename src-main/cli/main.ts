@@ -1,0 +1,54 @@
+import { Command, CommanderError, Option } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { VERSION } from '../version';
+import { registerAccountCommands } from './commands/accounts';
+import { registerAuditCommands } from './commands/audit';
+import { registerInitCommand } from './commands/init';
+import { registerServeCommand } from './commands/serve';
+import { registerStatusCommand } from './commands/status';
+import { EXIT, processIo, type CliIo } from './io';
+import { CliExit } from './workstation';
+
+export function dataOption(): Option {
+  return new Option('--data <dir>', 'the workstation data directory').makeOptionMandatory();
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('lentera')
+    .description('Lentera: offline assessment workstation for transparent ASN recruitment')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run "lentera --help" for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+  registerInitCommand(program, io);
+  registerServeCommand(program, io);
+  registerStatusCommand(program, io);
+  registerAuditCommands(program, io);
+  registerAccountCommands(program, io);
+  for (const c of program.commands) {
+    c.exitOverride();
+    for (const sub of c.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 refused or failed, 2 usage, 3 database from a newer Lentera. */
+export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.OK;
+  } catch (e) {
+    if (e instanceof CliExit) return e.code;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    io.err(`lentera: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return EXIT.FAILED;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await run(process.argv.slice(2));
+}

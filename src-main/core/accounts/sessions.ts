@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/open';
+import type { Clock } from '../util/clock';
+import { sha256Hex } from '../util/hash';
+import { type Account, getAccount } from './accounts';
+
+export const SESSION_HOURS = 14; // one venue day, check-in to export
+
+/** Only the token's hash is stored: a copied database file does not hand out live sessions. */
+export function createSession(db: Db, clock: Clock, accountId: string): { token: string; expiresAt: string } {
+  const token = randomBytes(32).toString('base64url');
+  const now = clock.now();
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
+  db.prepare('INSERT INTO login_sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+    sha256Hex(token),
+    accountId,
+    now.toISOString(),
+    expiresAt,
+  );
+  return { token, expiresAt };
+}
+
+export function resolveSession(db: Db, clock: Clock, token: string): Account | undefined {
+  const row = db
+    .prepare('SELECT account_id, expires_at FROM login_sessions WHERE token_hash = ? AND ended_at IS NULL')
+    .get(sha256Hex(token)) as { account_id: string; expires_at: string } | undefined;
+  if (!row || new Date(row.expires_at) <= clock.now()) return undefined;
+  const account = getAccount(db, row.account_id);
+  return account.active ? account : undefined;
+}
+
+export function endSession(db: Db, clock: Clock, token: string): void {
+  db.prepare('UPDATE login_sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL').run(
+    clock.now().toISOString(),
+    sha256Hex(token),
+  );
+}

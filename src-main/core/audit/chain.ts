@@ -1,0 +1,152 @@
+import canonicalize from 'canonicalize';
+import type { Db } from '../db/open';
+import { sha256Hex } from '../util/hash';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEventInput {
+  at: string;
+  actor: string;
+  command: string;
+  outcome: 'ok' | 'refused';
+  payload: unknown;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** RFC 8785 canonical JSON: the same event always hashes the same, on any machine and in any language. */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('value cannot be represented as canonical JSON');
+  return text;
+}
+
+/** hash = sha256(prev_hash ‖ canonical event), the event being {seq, at, actor, command, outcome, payload}. */
+export function eventHash(prevHash: string, e: Omit<AuditEvent, 'prevHash' | 'hash'>): string {
+  const canonical = canonicalJson({
+    seq: e.seq,
+    at: e.at,
+    actor: e.actor,
+    command: e.command,
+    outcome: e.outcome,
+    payload: e.payload ?? null,
+  });
+  return sha256Hex(prevHash + canonical);
+}
+
+const statements = new WeakMap<Db, { head: ReturnType<Db['prepare']>; insert: ReturnType<Db['prepare']> }>();
+
+function stmts(db: Db) {
+  let s = statements.get(db);
+  if (!s) {
+    s = {
+      head: db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'),
+      insert: db.prepare(
+        'INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+    };
+    statements.set(db, s);
+  }
+  return s;
+}
+
+export function chainHead(db: Db): ChainHead {
+  const row = stmts(db).head.get() as { seq: number; hash: string } | undefined;
+  return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
+/**
+ * Appends one event. Call it inside the transaction of the change it records, so both land or neither.
+ * The head is read inside that transaction, so two processes on one file cannot fork the chain.
+ */
+export function appendEvent(db: Db, input: AuditEventInput): AuditEvent {
+  const head = chainHead(db);
+  const payload = JSON.parse(canonicalJson(input.payload ?? null)) as unknown;
+  const seq = head.seq + 1;
+  const event = { seq, at: input.at, actor: input.actor, command: input.command, outcome: input.outcome, payload };
+  const hash = eventHash(head.hash, event);
+  stmts(db).insert.run(seq, input.at, input.actor, input.command, input.outcome, canonicalJson(payload), head.hash, hash);
+  return { ...event, prevHash: head.hash, hash };
+}
+
+export function listEvents(db: Db, opts: { afterSeq?: number; limit?: number; descending?: boolean } = {}): AuditEvent[] {
+  const limit = opts.limit ?? 100;
+  const rows = (
+    opts.descending
+      ? db
+          .prepare('SELECT * FROM audit_events WHERE seq < ? ORDER BY seq DESC LIMIT ?')
+          .all(opts.afterSeq ?? Number.MAX_SAFE_INTEGER, limit)
+      : db.prepare('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?').all(opts.afterSeq ?? 0, limit)
+  ) as RawEvent[];
+  return rows.map(fromRow);
+}
+
+interface RawEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  command: string;
+  outcome: 'ok' | 'refused';
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function fromRow(r: RawEvent): AuditEvent {
+  return {
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    command: r.command,
+    outcome: r.outcome,
+    payload: JSON.parse(r.payload) as unknown,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+export type VerifyResult =
+  | { ok: true; head: ChainHead; count: number }
+  | { ok: false; firstBadSeq: number; reason: string; checked: number };
+
+/**
+ * Walks the whole chain from the genesis. Detects edits (hash mismatch), deletions (a gap or a broken
+ * link), insertions and reorderings (a broken link), even when the triggers were dropped by hand.
+ */
+export function verifyChain(db: Db): VerifyResult {
+  const iter = db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<RawEvent>;
+  let expectedSeq = 1;
+  let prev = GENESIS_HASH;
+  let count = 0;
+  for (const r of iter) {
+    if (r.seq !== expectedSeq) {
+      return { ok: false, firstBadSeq: expectedSeq, reason: `event ${expectedSeq} is missing (next found: ${r.seq})`, checked: count };
+    }
+    if (r.prev_hash !== prev) {
+      return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} does not link to event ${r.seq - 1}`, checked: count };
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(r.payload);
+    } catch {
+      return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} has an unreadable payload`, checked: count };
+    }
+    const hash = eventHash(r.prev_hash, { seq: r.seq, at: r.at, actor: r.actor, command: r.command, outcome: r.outcome, payload });
+    if (hash !== r.hash) {
+      return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} was changed after it was written (hash mismatch)`, checked: count };
+    }
+    prev = r.hash;
+    expectedSeq += 1;
+    count += 1;
+  }
+  return { ok: true, head: { seq: expectedSeq - 1, hash: prev }, count };
+}

@@ -1,0 +1,89 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync } from 'node:fs';
+import { LenteraError } from '../util/errors';
+import { SchemaTooNewError } from './schema-errors';
+import { migrations as defaultMigrations, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+/** 'LNTR': marks the file as ours, so a random SQLite file is not mistaken for a workstation. */
+export const APPLICATION_ID = 0x4c4e5452;
+
+export interface OpenOptions {
+  /** Create the file when it does not exist (only `init` does this). */
+  create?: boolean;
+  /** Path of a better-sqlite3 binary built for another runtime (Electron). */
+  nativeBinding?: string;
+  migrations?: readonly Migration[];
+  /** Called with the path of the copy taken before an upgrade. */
+  onBackup?: (path: string) => void;
+}
+
+/**
+ * Opens (and if needed migrates) a Lentera database. Nothing is written before the version check, so a
+ * database from a newer Lentera is left byte-for-byte untouched.
+ */
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  const list = opts.migrations ?? defaultMigrations;
+  const latest = list.length ? list[list.length - 1]!.version : 0;
+  const exists = existsSync(file);
+  if (!exists && !opts.create) {
+    throw new LenteraError('NOT_A_WORKSTATION', `No Lentera database at ${file}.`, { file });
+  }
+  let found = 0;
+  if (exists) {
+    const probe = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: opts.nativeBinding });
+    try {
+      const appId = probe.pragma('application_id', { simple: true }) as number;
+      found = probe.pragma('user_version', { simple: true }) as number;
+      if (appId !== APPLICATION_ID && !(appId === 0 && found === 0)) {
+        throw new LenteraError('NOT_A_WORKSTATION', `${file} is an SQLite file, but not a Lentera database.`, { file });
+      }
+    } catch (e) {
+      if (e instanceof LenteraError) throw e;
+      throw new LenteraError('NOT_A_WORKSTATION', `${file} is not a readable SQLite database: ${(e as Error).message}`, {
+        file,
+      });
+    } finally {
+      probe.close();
+    }
+    if (found > latest) throw new SchemaTooNewError(file, found, latest);
+  }
+
+  const db = new Database(file, { nativeBinding: opts.nativeBinding });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    if (found < latest) {
+      if (found > 0) {
+        // A copy before touching the schema: a failed or regretted upgrade can be undone by hand.
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        const backup = `${file}.v${found}-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+        copyFileSync(file, backup);
+        opts.onBackup?.(backup);
+      }
+      migrate(db, list, found);
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+function migrate(db: Db, list: readonly Migration[], from: number): void {
+  const pending = list.filter((m) => m.version > from);
+  db.transaction(() => {
+    for (const m of pending) {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+  })();
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
