@@ -38,13 +38,14 @@ export interface Command<S extends z.ZodType = z.ZodType, O = unknown> {
   input: S;
   access: Access;
   mutates: boolean;
-  handler: (ctx: CommandContext, input: z.output<S>) => O;
+  // Method signatures (not arrow properties) so a table of commands with different inputs type-checks.
+  handler(ctx: CommandContext, input: z.output<S>): O;
   /** Payload of the audit event; by default the input with secrets redacted. */
-  auditPayload?: (input: z.output<S>, output: O) => unknown;
+  auditPayload?(input: z.output<S>, output: O): unknown;
   /** Actor recorded for the event when the caller is not yet known (a login). */
-  auditActor?: (input: z.output<S>) => string;
+  auditActor?(input: z.output<S>): string;
   /** Side effects of a refusal (a failed login counts), written with the refusal's audit event. */
-  onRefused?: (ctx: CommandContext, input: z.output<S>, error: LenteraError) => void;
+  onRefused?(ctx: CommandContext, input: z.output<S>, error: LenteraError): void;
 }
 
 export function defineCommand<S extends z.ZodType, O>(c: Command<S, O>): Command<S, O> {

@@ -1,3 +1,4 @@
+import { parse as parseLenient, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LenteraApp } from '../api/app';
@@ -46,22 +47,24 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Turns JSON.parse's complaint into the position a person can look at. */
+/** Parses a request body; on failure names the line and column, which JSON.parse does not always tell. */
 export function parseJsonBody(text: string): Result {
   if (text.trim() === '') return { ok: true, value: {} };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
-    const message = (e as Error).message;
-    const m = /position (\d+)/.exec(message);
-    const position = m ? Number(m[1]) : text.length;
-    const before = text.slice(0, position);
-    const line = before.split('\n').length;
-    const column = position - before.lastIndexOf('\n');
-    return fail('MALFORMED_JSON', `The request body is not valid JSON (line ${line}, column ${column}): ${message}`, {
+    const errors: ParseError[] = [];
+    parseLenient(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    const position = first?.offset ?? text.length;
+    const line = text.slice(0, position).split('\n').length;
+    const column = position - text.lastIndexOf('\n', position - 1);
+    const what = first ? printParseErrorCode(first.error) : (e as Error).message;
+    return fail('MALFORMED_JSON', `The request body is not valid JSON at line ${line}, column ${column}: ${what}.`, {
       position,
       line,
       column,
+      expected: what,
     });
   }
 }

@@ -1,3 +1,4 @@
+import { sql } from '../db/statements';
 import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Clock } from '../util/clock';
@@ -69,11 +70,11 @@ function toAccount(r: AccountRow): Account {
 }
 
 function rowByName(db: Db, name: string): AccountRow | undefined {
-  return db.prepare('SELECT * FROM accounts WHERE name = ?').get(name) as AccountRow | undefined;
+  return sql(db, 'SELECT * FROM accounts WHERE name = ?').get(name) as AccountRow | undefined;
 }
 
 function rowById(db: Db, id: string): AccountRow {
-  const row = db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+  const row = sql(db, 'SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
   if (!row) throw new LenteraError('NOT_FOUND', `No account with id ${id}.`, { id });
   return row;
 }
@@ -88,7 +89,7 @@ export function getAccount(db: Db, id: string): Account {
 }
 
 export function listAccounts(db: Db): Account[] {
-  return (db.prepare('SELECT * FROM accounts ORDER BY role, name').all() as AccountRow[]).map(toAccount);
+  return (sql(db, 'SELECT * FROM accounts ORDER BY role, name').all() as AccountRow[]).map(toAccount);
 }
 
 export function createAccount(
@@ -102,7 +103,7 @@ export function createAccount(
     throw new LenteraError('CONFLICT', `An account named "${input.name}" already exists.`, { field: 'name', name: input.name });
   }
   const id = newId();
-  db.prepare(
+  sql(db, 
     `INSERT INTO accounts (id, name, display_name, role, nip, pin_hash, must_change_pin, workstation_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -129,7 +130,7 @@ export function setActive(db: Db, id: string, active: boolean): Account {
       throw new LenteraError('LAST_COORDINATOR', 'The last active coordinator cannot be deactivated.', { id });
     }
   }
-  db.prepare('UPDATE accounts SET active = ? WHERE id = ?').run(active ? 1 : 0, id);
+  sql(db, 'UPDATE accounts SET active = ? WHERE id = ?').run(active ? 1 : 0, id);
   if (!active) endSessionsOf(db, id, new Date().toISOString());
   return getAccount(db, id);
 }
@@ -137,7 +138,7 @@ export function setActive(db: Db, id: string, active: boolean): Account {
 /** A coordinator's reset: the holder must choose a new PIN at next login; the lock is lifted. */
 export function resetPin(db: Db, id: string, pin: string): Account {
   rowById(db, id);
-  db.prepare(
+  sql(db, 
     'UPDATE accounts SET pin_hash = ?, must_change_pin = 1, failed_attempts = 0, locked_until = NULL WHERE id = ?',
   ).run(hashPin(pin), id);
   return getAccount(db, id);
@@ -151,7 +152,7 @@ export function changePin(db: Db, id: string, currentPin: string, newPin: string
   if (currentPin === newPin) {
     throw new LenteraError('INVALID_INPUT', 'The new PIN must differ from the current one.', { field: 'newPin' });
   }
-  db.prepare('UPDATE accounts SET pin_hash = ?, must_change_pin = 0 WHERE id = ?').run(hashPin(newPin), id);
+  sql(db, 'UPDATE accounts SET pin_hash = ?, must_change_pin = 0 WHERE id = ?').run(hashPin(newPin), id);
   return getAccount(db, id);
 }
 
@@ -189,21 +190,21 @@ export function recordFailedLogin(db: Db, name: string, lockedUntil: string | un
   const row = rowByName(db, name.trim().toLowerCase());
   if (!row) return;
   if (lockedUntil) {
-    db.prepare('UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE id = ?').run(
+    sql(db, 'UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE id = ?').run(
       MAX_FAILED_ATTEMPTS,
       lockedUntil,
       row.id,
     );
   } else {
     const previous = row.locked_until ? 0 : row.failed_attempts;
-    db.prepare('UPDATE accounts SET failed_attempts = ?, locked_until = NULL WHERE id = ?').run(previous + 1, row.id);
+    sql(db, 'UPDATE accounts SET failed_attempts = ?, locked_until = NULL WHERE id = ?').run(previous + 1, row.id);
   }
 }
 
 export function recordSuccessfulLogin(db: Db, id: string): void {
-  db.prepare('UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
+  sql(db, 'UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
 }
 
 function endSessionsOf(db: Db, accountId: string, at: string): void {
-  db.prepare('UPDATE login_sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL').run(at, accountId);
+  sql(db, 'UPDATE login_sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL').run(at, accountId);
 }

@@ -1,3 +1,4 @@
+import { sql } from '../db/statements';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/open';
 import type { Clock } from '../util/clock';
@@ -11,7 +12,7 @@ export function createSession(db: Db, clock: Clock, accountId: string): { token:
   const token = randomBytes(32).toString('base64url');
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
-  db.prepare('INSERT INTO login_sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+  sql(db, 'INSERT INTO login_sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
     sha256Hex(token),
     accountId,
     now.toISOString(),
@@ -30,7 +31,7 @@ export function resolveSession(db: Db, clock: Clock, token: string): Account | u
 }
 
 export function endSession(db: Db, clock: Clock, token: string): void {
-  db.prepare('UPDATE login_sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL').run(
+  sql(db, 'UPDATE login_sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL').run(
     clock.now().toISOString(),
     sha256Hex(token),
   );

@@ -1,6 +1,7 @@
 import canonicalize from 'canonicalize';
 import type { Db } from '../db/open';
 import { sha256Hex } from '../util/hash';
+import { sql } from '../db/statements';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -43,24 +44,11 @@ export function eventHash(prevHash: string, e: Omit<AuditEvent, 'prevHash' | 'ha
   return sha256Hex(prevHash + canonical);
 }
 
-const statements = new WeakMap<Db, { head: ReturnType<Db['prepare']>; insert: ReturnType<Db['prepare']> }>();
-
-function stmts(db: Db) {
-  let s = statements.get(db);
-  if (!s) {
-    s = {
-      head: db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'),
-      insert: db.prepare(
-        'INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-    };
-    statements.set(db, s);
-  }
-  return s;
-}
+const INSERT_EVENT =
+  'INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 export function chainHead(db: Db): ChainHead {
-  const row = stmts(db).head.get() as { seq: number; hash: string } | undefined;
+  const row = sql(db, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
   return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
@@ -70,11 +58,12 @@ export function chainHead(db: Db): ChainHead {
  */
 export function appendEvent(db: Db, input: AuditEventInput): AuditEvent {
   const head = chainHead(db);
-  const payload = JSON.parse(canonicalJson(input.payload ?? null)) as unknown;
+  const payloadText = canonicalJson(input.payload ?? null);
+  const payload = JSON.parse(payloadText) as unknown; // what is stored is exactly what is hashed: no undefined, no NaN
   const seq = head.seq + 1;
   const event = { seq, at: input.at, actor: input.actor, command: input.command, outcome: input.outcome, payload };
   const hash = eventHash(head.hash, event);
-  stmts(db).insert.run(seq, input.at, input.actor, input.command, input.outcome, canonicalJson(payload), head.hash, hash);
+  sql(db, INSERT_EVENT).run(seq, input.at, input.actor, input.command, input.outcome, payloadText, head.hash, hash);
   return { ...event, prevHash: head.hash, hash };
 }
 

@@ -1,8 +1,9 @@
+import { sql } from '../db/statements';
 import type { Db } from '../db/open';
 
 export function setSetting(db: Db, key: string, value: string, at: string, by: string): { key: string; value: string; previous: string | null } {
   const previous = getSetting(db, key);
-  db.prepare(
+  sql(db, 
     `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
      ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
   ).run(key, value, at, by);
@@ -10,11 +11,11 @@ export function setSetting(db: Db, key: string, value: string, at: string, by: s
 }
 
 export function getSetting(db: Db, key: string): string | null {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = sql(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value ?? null;
 }
 
 export function listSettings(db: Db): Record<string, string> {
-  const rows = db.prepare('SELECT key, value FROM settings ORDER BY key').all() as { key: string; value: string }[];
+  const rows = sql(db, 'SELECT key, value FROM settings ORDER BY key').all() as { key: string; value: string }[];
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }

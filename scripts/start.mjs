@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// `npm start`: the desktop app when the Electron runtime can run here, otherwise the same UI served on
+// http://127.0.0.1:5170 by `lentera serve`. Arguments after `npm start --` go to whichever starts.
+import { spawn, spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+register();
+const L = await import('../src-main/electron/launcher.ts');
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const env = { ...process.env };
+
+function say(line) {
+  console.log(`[lentera] ${line}`);
+}
+
+/** Runs a child in its own process group (so a Ctrl-C reaches it once, from us), forwarding signals and the exit code. */
+function runForwarding(command, commandArgs, childEnv) {
+  const child = spawn(command, commandArgs, { stdio: 'inherit', env: childEnv, detached: process.platform !== 'win32' });
+  const signals = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const s of signals) process.on(s, forward);
+  // If we go away for any reason, do not leave the child behind.
+  process.on('exit', () => forward('SIGTERM'));
+  child.on('error', (e) => {
+    console.error(`[lentera] could not start ${command}: ${e.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    for (const s of signals) process.off(s, forward);
+    process.exit(L.exitCodeOf(code, signal, constants.signals));
+  });
+}
+
+// 1. The build (main, preload, renderer) the desktop and the server both use.
+const missing = L.missingBuild(root);
+if (missing.length) {
+  say('building the app first (out/ is incomplete): electron-vite build');
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
+  if (r.status !== 0) say(`the build failed (exit ${r.status ?? r.signal}); continuing with what is there`);
+}
+
+// 2. Can the desktop run here?
+const binary = L.electronBinary(root, env);
+let decision = L.decideRuntime({ binaryExists: binary.exists, display: L.hasDisplay(env), platform: process.platform });
+
+// 3. A better-sqlite3 built for Electron, once (node_modules keeps the Node build for tests, CLI and server).
+let binding = env.LENTERA_SQLITE_BINDING;
+if (decision === 'electron' && !binding) {
+  const electronVersion = L.electronVersion(root);
+  const sqliteVersion = L.betterSqliteVersion(root);
+  if (!electronVersion || !sqliteVersion) {
+    decision = 'electron or better-sqlite3 is not installed; run npm install';
+  } else {
+    const target = { electronVersion, sqliteVersion, platform: process.platform, arch: process.arch };
+    if (!L.cachedElectronSqlite(root, target)) say(`building better-sqlite3 for Electron ${electronVersion} (once; about a minute)`);
+    const outcome = L.ensureElectronSqlite({ root, target, nodeGyp: L.findNodeGyp(root, env) });
+    if (outcome.ok) binding = outcome.path;
+    else {
+      console.error(`[lentera] ${outcome.message}`);
+      decision = `better-sqlite3 could not be built for Electron ${electronVersion}`;
+    }
+  }
+}
+
+if (decision === 'electron') {
+  const childEnv = { ...env, LENTERA_SQLITE_BINDING: binding };
+  delete childEnv.ELECTRON_RUN_AS_NODE; // would turn the runtime into a plain Node
+  // The project folder: Electron reads package.json ("main": out/main/index.js, "type": module, name lentera).
+  runForwarding(binary.path, [root, ...args], childEnv);
+} else {
+  const port = L.servePort(args);
+  say(L.fallbackMessage(decision, port));
+  const dataDir = L.defaultServeDataDir(env);
+  const serveArgs = ['serve', '--data', dataDir, '--allow-init'];
+  if (!args.some((a) => a === '--port' || a.startsWith('--port='))) serveArgs.push('--port', String(L.DEFAULT_SERVE_PORT));
+  runForwarding(process.execPath, [join(root, 'bin', 'lentera.mjs'), ...serveArgs, ...args], env);
+}

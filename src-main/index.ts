@@ -1,0 +1,84 @@
+// The Electron shell, and only that: lifecycle, one window, the app:// protocol, the IPC door, security handlers.
+// Everything it wires lives in src-main/electron/ (testable without the runtime); the domain is behind LenteraApp.
+import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LenteraApp } from './api/app';
+import { registerIpc, type IpcDoor } from './electron/ipc';
+import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './electron/protocol';
+import { hardenSession, hardenWebContents } from './electron/security';
+import { windowOptions } from './electron/window';
+
+const preloadPath = fileURLToPath(new URL('../preload/index.js', import.meta.url));
+const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+
+// Before `ready`: every renderer sandboxed, and app:// a standard, secure origin.
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+let lentera: LenteraApp | undefined;
+let door: IpcDoor | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(windowOptions(preloadPath));
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = undefined;
+  });
+  win.webContents.on('render-process-gone', (_e, details) => {
+    console.error(`[lentera] renderer stopped: ${details.reason} (exit code ${details.exitCode})`);
+  });
+  void win.loadURL(APP_INDEX_URL);
+  mainWindow = win;
+  return win;
+}
+
+function fatal(title: string, e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  console.error(`[lentera] ${title}: ${message}`);
+  dialog.showErrorBox(`Lentera — ${title}`, message);
+  app.exit(1);
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  hardenSession(session.defaultSession);
+  registerAppProtocol(protocol, rendererDir);
+
+  const dataDir = process.env.LENTERA_DATA || join(app.getPath('userData'), 'workstation');
+  try {
+    lentera = new LenteraApp({ dataDir, allowInit: true, nativeBinding: process.env.LENTERA_SQLITE_BINDING || undefined });
+  } catch (e) {
+    fatal('cannot open the workstation / tidak dapat membuka data', e);
+    return;
+  }
+  door = registerIpc(ipcMain, lentera, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+  createWindow();
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // One workstation, one window: a second start just brings the first one forward.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_e, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    door?.dispose();
+    door = undefined;
+    lentera?.close();
+    lentera = undefined;
+  });
+  start().catch((e: unknown) => fatal('failed to start / gagal memulai', e));
+}

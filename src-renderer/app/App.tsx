@@ -1,0 +1,88 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AuditPage } from '../features/audit/AuditPage';
+import { HomePage } from '../features/home/HomePage';
+import { ChangePinPage } from '../features/login/ChangePinPage';
+import { LoginPage } from '../features/login/LoginPage';
+import { NoAccess, PlannedPage } from '../features/placeholder/PlannedPage';
+import { NotSetUpPage, SetupPage } from '../features/setup/SetupPage';
+import { UsersPage } from '../features/users/UsersPage';
+import { errorMessage } from '../i18n/errors';
+import { ErrorAlert, Spinner } from '../ui/feedback';
+import type { Account } from '../api';
+import { PublicFrame } from './Frame';
+import { canSee, navItem } from './nav';
+import { useRoute, type RouteId } from './router';
+import { Shell } from './Shell';
+import { useSession, wireSession } from './store';
+
+function Page({ route, account }: { route: RouteId; account: Account }) {
+  const item = navItem(route);
+  if (item && !canSee(item, account.role)) return <NoAccess route={route} />;
+  switch (route) {
+    case 'home':
+      return <HomePage account={account} />;
+    case 'users':
+      return <UsersPage account={account} />;
+    case 'audit':
+      return <AuditPage />;
+    case 'pin':
+      return <ChangePinPage forced={false} />;
+    default:
+      return <PlannedPage route={route} />;
+  }
+}
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const { booting, bootError, status, account, boot } = useSession();
+  const route = useRoute();
+
+  useEffect(() => {
+    wireSession();
+    void boot();
+  }, [boot]);
+
+  if (booting && !status) {
+    return (
+      <PublicFrame>
+        <Spinner label={t('common.loading')} />
+      </PublicFrame>
+    );
+  }
+  if (bootError || !status) {
+    return (
+      <PublicFrame>
+        <section className="card">
+          <h1>{t('boot.failedTitle')}</h1>
+          <ErrorAlert>{bootError ? errorMessage(t, i18n.language, bootError) : null}</ErrorAlert>
+          <button type="button" className="btn btn-primary" onClick={() => void boot()}>
+            {t('common.retry')}
+          </button>
+        </section>
+      </PublicFrame>
+    );
+  }
+  if (!status.initialised) {
+    return <PublicFrame>{status.canInit ? <SetupPage /> : <NotSetUpPage />}</PublicFrame>;
+  }
+  if (!account) {
+    return (
+      <PublicFrame>
+        <LoginPage />
+      </PublicFrame>
+    );
+  }
+  if (account.mustChangePin) {
+    return (
+      <PublicFrame>
+        <ChangePinPage forced />
+      </PublicFrame>
+    );
+  }
+  return (
+    <Shell account={account} route={route}>
+      <Page route={route} account={account} />
+    </Shell>
+  );
+}

@@ -1,0 +1,56 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Account } from '../../api';
+import { errorMessage } from '../../i18n/errors';
+import { ErrorAlert } from '../../ui/feedback';
+import { PinField } from '../../ui/fields';
+import { pinProblem } from '../../ui/validate';
+
+/** A coordinator sets a temporary PIN; the holder must choose their own at next login. The lock is lifted. */
+export function ResetPinForm({ account, onDone, onCancel }: { account: Account; onDone: (a: Account) => void; onCancel: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [pin, setPin] = useState('');
+  const [pin2, setPin2] = useState('');
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const p: Record<string, string> = {};
+    const key = pinProblem(pin);
+    if (key) p.pin = t(key);
+    else if (pin !== pin2) p.pin2 = t('validation.pinMismatch');
+    setProblems(p);
+    setError(null);
+    if (Object.keys(p).length > 0) return;
+    setBusy(true);
+    const result = await api.invoke('accounts.resetPin', { id: account.id, pin });
+    setBusy(false);
+    if (!result.ok) {
+      setError(errorMessage(t, i18n.language, result.error));
+      return;
+    }
+    onDone(result.value as Account);
+  }
+
+  return (
+    <form className="panel" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="reset-pin-title">
+      <h2 id="reset-pin-title">{t('users.resetTitle', { name: account.name })}</h2>
+      <p className="field-hint">{t('users.resetHint')}</p>
+      <div className="form-grid">
+        <PinField label={t('users.field.tempPin')} hint={t('validation.pinRules')} value={pin} onChange={(e) => setPin(e.target.value)} error={problems.pin} required autoFocus />
+        <PinField label={t('users.field.pinRepeat')} value={pin2} onChange={(e) => setPin2(e.target.value)} error={problems.pin2} required />
+      </div>
+      <ErrorAlert>{error}</ErrorAlert>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {t('users.resetSubmit')}
+        </button>
+        <button type="button" className="btn btn-secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,5 @@
+import { benchRegistry } from './registry.bench';
+
+// `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
+console.log(`Lentera bench — node ${process.version}, ${new Date().toISOString()}`);
+benchRegistry();

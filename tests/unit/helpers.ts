@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { LenteraApp } from '../../src-main/api/app';
+import type { Command } from '../../src-main/api/registry';
+import type { Clock } from '../../src-main/core/util/clock';
+
+export const ADMIN = { name: 'koordinator', pin: '482913' };
+
+export function tempDir(prefix = 'lentera-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A clock the test moves by hand. */
+export class ManualClock implements Clock {
+  constructor(private t = new Date('2026-11-30T01:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(ms: number): void {
+    this.t = new Date(this.t.getTime() + ms);
+  }
+}
+
+/** A real workstation on a temporary directory, initialised with one coordinator. */
+export function makeApp(opts: { clock?: Clock; commands?: readonly Command[] } = {}): LenteraApp {
+  const dataDir = join(tempDir(), 'ws');
+  const app = new LenteraApp({ dataDir, allowInit: true, clock: opts.clock, commands: opts.commands });
+  const r = app.invoke('workstation.init', { adminName: ADMIN.name, adminDisplayName: 'Sri Wahyuni', pin: ADMIN.pin }, { local: 'test' });
+  if (!r.ok) throw new Error(r.error.message);
+  onTestFinished(() => app.close());
+  return app;
+}
+
+export function login(app: LenteraApp, name = ADMIN.name, pin = ADMIN.pin): string {
+  const r = app.invoke('accounts.login', { name, pin }, {});
+  if (!r.ok) throw new Error(r.error.message);
+  return (r.value as { token: string }).token;
+}
+
+export function addUser(app: LenteraApp, name: string, role: string, pin = '739104'): string {
+  const r = app.invoke('accounts.create', { name, displayName: name, role, pin }, { local: 'test' });
+  if (!r.ok) throw new Error(r.error.message);
+  return (r.value as { id: string }).id;
+}
+
+export function countRows(app: LenteraApp, table: string): number {
+  return (app.workstation!.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
