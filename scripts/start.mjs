@@ -74,7 +74,8 @@ if (decision === 'electron' && !binding) {
 }
 
 if (decision === 'electron') {
-  const childEnv = { ...env, LENTERA_SQLITE_BINDING: binding };
+  // Both modes keep the workstation in one place, so the desktop and the fallback see the same data.
+  const childEnv = { ...env, LENTERA_SQLITE_BINDING: binding, LENTERA_DATA: L.defaultServeDataDir(env) };
   delete childEnv.ELECTRON_RUN_AS_NODE; // would turn the runtime into a plain Node
   // The project folder: Electron reads package.json ("main": out/main/index.js, "type": module, name lentera).
   runForwarding(binary.path, [root, ...args], childEnv);

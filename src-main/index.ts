@@ -1,6 +1,7 @@
 // The Electron shell, and only that: lifecycle, one window, the app:// protocol, the IPC door, security handlers.
 // Everything it wires lives in src-main/electron/ (testable without the runtime); the domain is behind LenteraApp.
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LenteraApp } from './api/app';
@@ -9,7 +10,9 @@ import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './ele
 import { hardenSession, hardenWebContents } from './electron/security';
 import { windowOptions } from './electron/window';
 
-const preloadPath = fileURLToPath(new URL('../preload/index.js', import.meta.url));
+// electron-vite names the CommonJS preload index.cjs in a "type": "module" package (index.js otherwise).
+const preloadCjs = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const preloadPath = existsSync(preloadCjs) ? preloadCjs : fileURLToPath(new URL('../preload/index.js', import.meta.url));
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 
 // Before `ready`: every renderer sandboxed, and app:// a standard, secure origin.

@@ -58,7 +58,7 @@ export function betterSqliteVersion(root: string): string | undefined {
 
 /**
  * Where the Electron executable would be, read the way the electron package itself reads it (path.txt, and
- * ELECTRON_OVERRIDE_DIST_PATH) but without its side effect: `require('electron')` downloads when it is missing.
+ * ELECTRON_OVERRIDE_DIST_PATH), but without its side effect: loading that package downloads a missing runtime.
  */
 export function electronBinary(root: string, env: Env): { path: string | undefined; exists: boolean } {
   const pkg = electronPackageDir(root);
@@ -77,7 +77,7 @@ export function defaultServeDataDir(env: Env, home: string = homedir()): string 
 
 /** The files `electron-vite build` leaves; if one is missing, start builds first. */
 export function builtEntries(root: string): string[] {
-  return [join(root, 'out', 'main', 'index.js'), join(root, 'out', 'preload', 'index.js'), join(root, 'out', 'renderer', 'index.html')];
+  return [join(root, 'out', 'main', 'index.js'), join(root, 'out', 'preload', 'index.cjs'), join(root, 'out', 'renderer', 'index.html')];
 }
 
 export function missingBuild(root: string): string[] {
@@ -163,12 +163,24 @@ const defaultRunner: Runner = (command, args, cwd) => {
   return { status: r.status, error: r.error, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 };
 
-/** The most telling line of a failed build: node-gyp's own "gyp ERR!" reason when it printed one. */
-export function firstErrorLine(output: string): string {
+const NETWORK = /network connectivity|ENOTFOUND|ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|fetch failed|getaddrinfo/i;
+
+/** One line saying why a node-gyp build failed: its own error message, or what it could not download. */
+export function buildFailureReason(output: string): string {
   const lines = output.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const gyp = lines.find((l) => /^gyp ERR! (stack )?(Error|FetchError|request|network|not ok)/i.test(l)) ?? lines.find((l) => /^gyp ERR!/.test(l));
-  const line = gyp ?? lines.find((l) => /error/i.test(l)) ?? lines[lines.length - 1] ?? 'no output';
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+  const fetched = lines.map((l) => /^gyp http GET (\S+)/.exec(l)?.[1]).filter(Boolean).at(-1);
+  const stack = lines
+    .filter((l) => l.startsWith('gyp ERR! stack '))
+    .map((l) => l.slice('gyp ERR! stack '.length).trim())
+    .filter((l) => !l.startsWith('at '));
+  const message = stack.join(' ').replace(/^Error: /, '');
+  let reason: string;
+  if (NETWORK.test(message) || (fetched && !message)) {
+    reason = `could not download ${fetched ?? 'the Electron headers'} (no network?)`;
+  } else {
+    reason = message || lines.filter((l) => /err/i.test(l)).at(-1) || lines.at(-1) || 'no output';
+  }
+  return reason.length > 240 ? `${reason.slice(0, 237)}...` : reason;
 }
 
 export interface EnsureBindingOptions {
@@ -213,8 +225,8 @@ export function ensureElectronSqlite(opts: EnsureBindingOptions): BindingOutcome
     const run = opts.run ?? defaultRunner;
     const r = run(opts.nodePath ?? process.execPath, [opts.nodeGyp, ...nodeGypArgs(target, devdir)], scratch);
     if (r.error || r.status !== 0 || !existsSync(bindingFileIn(scratch))) {
-      const why = r.error ? r.error.message : firstErrorLine(r.output);
-      return { ok: false, message: `Cannot build ${what} (node-gyp needs the Electron headers and a C++ compiler): ${why}` };
+      const why = r.error ? r.error.message : buildFailureReason(r.output);
+      return { ok: false, message: `Cannot build ${what} (node-gyp needs the Electron headers and a C++ toolchain): ${why}` };
     }
     rmSync(finalDir, { recursive: true, force: true });
     renameSync(scratch, finalDir);

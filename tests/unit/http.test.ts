@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
+import { LATEST_SCHEMA } from '../../src-main/core/db/migrations';
 import { createHttpServer, listen } from '../../src-main/server/http';
 import { ADMIN, makeApp, tempDir } from './helpers';
 import type { Server } from 'node:http';
@@ -33,7 +34,7 @@ describe('HTTP door', () => {
     const base = await start(makeApp());
     const res = await fetch(`${base}/api/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, version: '0.1.0', schemaVersion: 1 });
+    expect(await res.json()).toEqual({ ok: true, version: '0.1.0', schemaVersion: LATEST_SCHEMA });
   });
 
   it('logs in, runs commands with the session header, and maps refusals to statuses', async () => {
