@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../core/util/clock';
 import { isLenteraError } from '../core/util/errors';
 import { initWorkstation, isWorkstation, openWorkstation, type Workstation } from '../core/workstation/workstation';
 import { VERSION } from '../version';
+import { randomPin, seedDemo } from '../core/demo/seed';
 import { allCommands } from './commands';
 import { EventBus } from './events';
 import { Registry, type Auth } from './registry';
@@ -21,6 +22,8 @@ export interface AppOptions {
   nativeBinding?: string;
   commands?: readonly Command[];
 }
+
+const demoInput = z.object({ candidates: z.number().int().min(10).max(200_000).default(300) });
 
 const initInput = z.object({
   adminName: accountNameSchema,
@@ -50,6 +53,7 @@ export class LenteraApp {
       db: ws.db,
       clock: this.clock,
       workstationId: ws.id,
+      dataDir: ws.dir,
       events: this.events,
     });
   }
@@ -64,7 +68,7 @@ export class LenteraApp {
 
   invoke(name: string, input: unknown, auth: Auth): Result {
     if (this.reg) {
-      if (name === 'workstation.init') {
+      if (name === 'workstation.init' || name === 'workstation.demo') {
         return fail('ALREADY_INITIALISED', 'This workstation is already set up.', {});
       }
       return this.reg.invoke(name, input, auth);
@@ -84,7 +88,14 @@ export class LenteraApp {
       };
     }
     if (name === 'workstation.init' && this.opts.allowInit) return this.init(input, auth);
+    if (name === 'workstation.demo' && this.opts.allowInit) return this.demo(input, auth);
     return fail(REGISTRY_CODES.NOT_INITIALISED, 'This workstation has not been set up yet.', { command: name });
+  }
+
+  /** The doors call this one: it also runs commands that read files before their transaction. */
+  async invokeAsync(name: string, input: unknown, auth: Auth): Promise<Result> {
+    if (this.reg && name !== 'workstation.init' && name !== 'workstation.demo') return this.reg.invokeAsync(name, input, auth);
+    return this.invoke(name, input, auth);
   }
 
   private init(raw: unknown, auth: Auth): Result {
@@ -107,6 +118,21 @@ export class LenteraApp {
       if (isLenteraError(e)) return fail(e.code, e.message, e.details);
       throw e;
     }
+  }
+
+  /** A ready-made venue for newcomers: a workstation, its people and the demo exam, in one step. */
+  private demo(raw: unknown, auth: Auth): Result {
+    const parsed = demoInput.safeParse(raw ?? {});
+    if (!parsed.success) {
+      return fail(REGISTRY_CODES.INVALID_INPUT, parsed.error.issues.map((i) => i.message).join('; '), { command: 'workstation.demo' });
+    }
+    const pin = randomPin();
+    const created = this.init({ adminName: 'koordinator', adminDisplayName: 'Sri Wahyuni, S.Sos.', pin }, auth);
+    if (!created.ok) return created;
+    const actor = 'local' in auth ? `cli:${auth.local}` : 'user:koordinator';
+    const seeded = seedDemo(this.ws!, this.clock.now().toISOString(), actor, pin, parsed.data.candidates);
+    this.events.publish({ type: 'exams.changed', data: { exam: seeded.exam } });
+    return { ok: true, value: { workstationId: this.ws!.id, ...seeded } };
   }
 
   close(): void {

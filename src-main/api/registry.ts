@@ -24,6 +24,8 @@ export interface CommandContext {
   db: Db;
   clock: Clock;
   workstationId: string;
+  /** The workstation's data directory (uploads, keys). */
+  dataDir: string;
   principal: Principal;
   actor: string;
   /** ISO time of this command, the same for every row and event it writes. */
@@ -32,14 +34,19 @@ export interface CommandContext {
   emit(type: string, data: unknown): void;
 }
 
-export interface Command<S extends z.ZodType = z.ZodType, O = unknown> {
+export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unknown> {
   name: string;
   summary: string;
   input: S;
   access: Access;
   mutates: boolean;
   // Method signatures (not arrow properties) so a table of commands with different inputs type-checks.
-  handler(ctx: CommandContext, input: z.output<S>): O;
+  handler(ctx: CommandContext, input: z.output<S>, prepared: P): O;
+  /**
+   * Slow or asynchronous work (reading and parsing a file) done before the transaction opens, so the
+   * transaction stays short. Its result is handed to the handler. Commands with it need `invokeAsync`.
+   */
+  prepare?(ctx: CommandContext, input: z.output<S>): Promise<P>;
   /** Payload of the audit event; by default the input with secrets redacted. */
   auditPayload?(input: z.output<S>, output: O): unknown;
   /** Actor recorded for the event when the caller is not yet known (a login). */
@@ -48,14 +55,22 @@ export interface Command<S extends z.ZodType = z.ZodType, O = unknown> {
   onRefused?(ctx: CommandContext, input: z.output<S>, error: LenteraError): void;
 }
 
-export function defineCommand<S extends z.ZodType, O>(c: Command<S, O>): Command<S, O> {
+export function defineCommand<S extends z.ZodType, O, P = undefined>(c: Command<S, O, P>): Command<S, O, P> {
   return c;
+}
+
+interface Admitted {
+  command: Command;
+  ctx: CommandContext;
+  input: unknown;
+  queued: { type: string; data: unknown }[];
 }
 
 export interface RegistryDeps {
   db: Db;
   clock: Clock;
   workstationId: string;
+  dataDir: string;
   events: EventBus;
 }
 
@@ -91,7 +106,7 @@ export class Registry {
   private readonly commands = new Map<string, Command>();
 
   constructor(
-    commands: readonly Command<z.ZodType, unknown>[],
+    commands: readonly Command<z.ZodType, unknown, unknown>[],
     private readonly deps: RegistryDeps,
   ) {
     for (const c of commands) {
@@ -120,32 +135,60 @@ export class Registry {
     return account ? { kind: 'user', account, token: auth.token } : 'expired';
   }
 
+  /** Runs a command whose work is synchronous (all but file imports). */
   invoke(name: string, rawInput: unknown, auth: Auth): Result {
+    const admitted = this.admit(name, rawInput, auth);
+    if ('result' in admitted) return admitted.result;
+    if (admitted.command.prepare) {
+      return fail(C.INTERNAL, `${name} reads files and must be run with invokeAsync.`, { command: name });
+    }
+    return this.execute(admitted, undefined);
+  }
+
+  /** Runs any command; the doors use this one. */
+  async invokeAsync(name: string, rawInput: unknown, auth: Auth): Promise<Result> {
+    const admitted = this.admit(name, rawInput, auth);
+    if ('result' in admitted) return admitted.result;
+    const { command, ctx, input } = admitted;
+    if (!command.prepare) return this.execute(admitted, undefined);
+    let prepared: unknown;
+    try {
+      prepared = await command.prepare(ctx, input);
+    } catch (e) {
+      return this.failure(command, ctx, input, e);
+    }
+    return this.execute(admitted, prepared);
+  }
+
+  /** Finds the command, the caller, checks the role and validates the input; refusals are audited. */
+  private admit(name: string, rawInput: unknown, auth: Auth): { result: Result } | Admitted {
     const command = this.commands.get(name);
     if (!command) {
-      return fail(C.UNKNOWN_COMMAND, `Unknown command "${name}".`, { command: name });
+      return { result: fail(C.UNKNOWN_COMMAND, `Unknown command "${name}".`, { command: name }) };
     }
     const resolved = this.principalFor(auth);
     const principal: Principal = resolved === 'expired' ? { kind: 'anonymous' } : resolved;
-    const at = this.deps.clock.now().toISOString();
     const queued: { type: string; data: unknown }[] = [];
     const ctx: CommandContext = {
       db: this.deps.db,
       clock: this.deps.clock,
       workstationId: this.deps.workstationId,
+      dataDir: this.deps.dataDir,
       principal,
       actor: actorOf(principal),
-      at,
+      at: this.deps.clock.now().toISOString(),
       emit: (type, data) => queued.push({ type, data }),
     };
 
     const access = command.access;
     if (access !== 'public' && principal.kind === 'anonymous') {
-      return fail(
-        C.UNAUTHENTICATED,
-        resolved === 'expired' ? 'Your session has ended; please log in again.' : 'Please log in first.',
-        { command: name },
-      );
+      return {
+        result: fail(
+          C.UNAUTHENTICATED,
+          resolved === 'expired' ? 'Your session has ended; please log in again.' : 'Please log in first.',
+          { command: name },
+        ),
+      };
     }
     if (Array.isArray(access) && principal.kind === 'user' && !access.includes(principal.account.role)) {
       const error = new LenteraError(C.FORBIDDEN, `Role "${principal.account.role}" may not run ${name}.`, {
@@ -153,7 +196,7 @@ export class Registry {
         role: principal.account.role,
         allowed: access,
       });
-      return this.refuse(command, ctx, undefined, redact(rawInput), error);
+      return { result: this.refuse(command, ctx, undefined, redact(rawInput), error) };
     }
 
     const parsed = command.input.safeParse(rawInput ?? {});
@@ -164,21 +207,24 @@ export class Registry {
         `Invalid input for ${name}: ${issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ')}`,
         { command: name, issues },
       );
-      return this.refuse(command, ctx, undefined, redact(rawInput), error);
+      return { result: this.refuse(command, ctx, undefined, redact(rawInput), error) };
     }
-    const input = parsed.data;
+    return { command, ctx, input: parsed.data, queued };
+  }
 
+  /** The handler and its audit event, in one transaction for a mutation. */
+  private execute({ command, ctx, input, queued }: Admitted, prepared: unknown): Result {
     try {
       let value: unknown;
       if (command.mutates) {
         const db = this.deps.db;
         let head: ChainHead | undefined;
         db.transaction(() => {
-          value = command.handler(ctx, input);
+          value = command.handler(ctx, input, prepared);
           const event = appendEvent(db, {
-            at,
+            at: ctx.at,
             actor: command.auditActor?.(input) ?? ctx.actor,
-            command: name,
+            command: command.name,
             outcome: 'ok',
             payload: command.auditPayload ? command.auditPayload(input, value) : redact(input),
           });
@@ -186,19 +232,23 @@ export class Registry {
         })();
         this.publish(queued, head);
       } else {
-        value = command.handler(ctx, input);
+        value = command.handler(ctx, input, prepared);
       }
       return { ok: true, value };
     } catch (e) {
-      if (isLenteraError(e)) {
-        // A read that finds nothing is an answer, not an event worth a permanent record.
-        if (!command.mutates && !command.onRefused) return fail(e.code, e.message, e.details);
-        return this.refuse(command, ctx, input, redact(input), e);
-      }
-      const message = e instanceof Error ? e.message : String(e);
-      console.error(`[lentera] ${name} failed:`, e);
-      return this.refuse(command, ctx, input, redact(input), new LenteraError(C.INTERNAL, `Internal error in ${name}: ${message}`, { command: name }));
+      return this.failure(command, ctx, input, e);
     }
+  }
+
+  private failure(command: Command, ctx: CommandContext, input: unknown, e: unknown): Result {
+    if (isLenteraError(e)) {
+      // A read that finds nothing is an answer, not an event worth a permanent record.
+      if (!command.mutates && !command.onRefused) return fail(e.code, e.message, e.details);
+      return this.refuse(command, ctx, input, redact(input), e);
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`[lentera] ${command.name} failed:`, e);
+    return this.refuse(command, ctx, input, redact(input), new LenteraError(C.INTERNAL, `Internal error in ${command.name}: ${message}`, { command: command.name }));
   }
 
   /** Records a refusal in its own transaction: nothing of the refused change, only the fact it was refused. */

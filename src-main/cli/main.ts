@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version';
 import { registerAccountCommands } from './commands/accounts';
 import { registerAuditCommands } from './commands/audit';
+import { registerDemoCommand } from './commands/demo';
+import { registerExamCommands } from './commands/exams';
 import { registerInitCommand } from './commands/init';
 import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
@@ -25,6 +27,8 @@ export function buildProgram(io: CliIo): Command {
   registerStatusCommand(program, io);
   registerAuditCommands(program, io);
   registerAccountCommands(program, io);
+  registerExamCommands(program, io);
+  registerDemoCommand(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -28,7 +28,15 @@ export function openApp(io: CliIo, dataDir: string, allowInit = false): LenteraA
 
 /** Runs one registry command as the local OS user and returns its value, or reports and exits. */
 export function invokeOrExit<T>(io: CliIo, app: LenteraApp, name: string, input: unknown): T {
-  const result: Result = app.invoke(name, input, { local: io.osUser });
+  return valueOrExit<T>(io, app.invoke(name, input, { local: io.osUser }));
+}
+
+/** The same for commands that read files first. */
+export async function invokeAsyncOrExit<T>(io: CliIo, app: LenteraApp, name: string, input: unknown): Promise<T> {
+  return valueOrExit<T>(io, await app.invokeAsync(name, input, { local: io.osUser }));
+}
+
+function valueOrExit<T>(io: CliIo, result: Result): T {
   if (!result.ok) {
     io.err(`lentera: ${result.error.message}`);
     throw new CliExit(exitCodeFor(result.error.code));
@@ -40,6 +48,15 @@ export function withApp<T>(io: CliIo, dataDir: string, fn: (app: LenteraApp) => 
   const app = openApp(io, dataDir);
   try {
     return fn(app);
+  } finally {
+    app.close();
+  }
+}
+
+export async function withAppAsync<T>(io: CliIo, dataDir: string, fn: (app: LenteraApp) => Promise<T>): Promise<T> {
+  const app = openApp(io, dataDir);
+  try {
+    return await fn(app);
   } finally {
     app.close();
   }

@@ -1,8 +1,9 @@
-import { parse as parseLenient, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LenteraApp } from '../api/app';
 import { fail, httpStatusFor, type Result } from '../api/result';
+import { isLenteraError } from '../core/util/errors';
+import { parseJsonText } from '../core/util/json-text';
 import { SECURITY_HEADERS, serveStatic } from './static';
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -47,25 +48,14 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Parses a request body; on failure names the line and column, which JSON.parse does not always tell. */
+/** Parses a request body into a Result, naming the line and column of a syntax error. */
 export function parseJsonBody(text: string): Result {
   if (text.trim() === '') return { ok: true, value: {} };
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: parseJsonText(text, 'The request body') };
   } catch (e) {
-    const errors: ParseError[] = [];
-    parseLenient(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    const first = errors[0];
-    const position = first?.offset ?? text.length;
-    const line = text.slice(0, position).split('\n').length;
-    const column = position - text.lastIndexOf('\n', position - 1);
-    const what = first ? printParseErrorCode(first.error) : (e as Error).message;
-    return fail('MALFORMED_JSON', `The request body is not valid JSON at line ${line}, column ${column}: ${what}.`, {
-      position,
-      line,
-      column,
-      expected: what,
-    });
+    if (isLenteraError(e)) return fail(e.code, e.message, e.details);
+    throw e;
   }
 }
 
@@ -89,7 +79,7 @@ async function handleApi(app: LenteraApp, name: string, req: IncomingMessage, re
   }
   const parsed = parseJsonBody(body.toString('utf8'));
   if (!parsed.ok) return sendResult(res, parsed);
-  sendResult(res, app.invoke(name, parsed.value, { token: tokenOf(req) }));
+  sendResult(res, await app.invokeAsync(name, parsed.value, { token: tokenOf(req) }));
 }
 
 function handleEvents(app: LenteraApp, req: IncomingMessage, res: ServerResponse): void {

@@ -4,6 +4,7 @@ import { allCommands } from '../../src-main/api/commands';
 import { EventBus } from '../../src-main/api/events';
 import { defineCommand, Registry } from '../../src-main/api/registry';
 import { listEvents } from '../../src-main/core/audit/chain';
+import { LATEST_SCHEMA } from '../../src-main/core/db/migrations';
 import { LenteraError } from '../../src-main/core/util/errors';
 import { systemClock } from '../../src-main/core/util/clock';
 import { addUser, countRows, login, makeApp } from './helpers';
@@ -24,7 +25,7 @@ const writeThenThrow = defineCommand({
 describe('command registry', () => {
   it('refuses duplicate and malformed command names at start-up', () => {
     const app = makeApp();
-    const deps = { db: app.workstation!.db, clock: systemClock, workstationId: 'w', events: new EventBus() };
+    const deps = { db: app.workstation!.db, clock: systemClock, workstationId: 'w', dataDir: '/nowhere', events: new EventBus() };
     expect(() => new Registry([...allCommands, allCommands[0]!], deps)).toThrow(/duplicate command name "system.status"/);
     expect(() => new Registry([{ ...allCommands[0]!, name: 'nodot' }], deps)).toThrow(/area\.verb/);
   });
@@ -101,7 +102,7 @@ describe('command registry', () => {
   it('reads are not audited', () => {
     const app = makeApp();
     const before = countRows(app, 'audit_events');
-    expect(app.invoke('system.status', {}, {})).toMatchObject({ ok: true, value: { initialised: true, schemaVersion: 1 } });
+    expect(app.invoke('system.status', {}, {})).toMatchObject({ ok: true, value: { initialised: true, schemaVersion: LATEST_SCHEMA } });
     expect(app.invoke('settings.list', {}, { local: 'test' })).toEqual({ ok: true, value: {} });
     expect(countRows(app, 'audit_events')).toBe(before);
   });

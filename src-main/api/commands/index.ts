@@ -1,5 +1,6 @@
 import { accountsCommands } from './accounts';
+import { examCommands } from './exams';
 import { systemCommands } from './system';
 
 /** Every command of the workstation, in one table. Capabilities add their list here. */
-export const allCommands = [...systemCommands, ...accountsCommands];
+export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands];

@@ -66,6 +66,138 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'exams, formations, stages, venues, sessions, candidates, attendance, conflicts',
+    sql: `
+      CREATE TABLE exams (
+        id             TEXT PRIMARY KEY,
+        code           TEXT NOT NULL UNIQUE,
+        name           TEXT NOT NULL,
+        agency         TEXT NOT NULL,
+        year           INTEGER NOT NULL,
+        ruleset        TEXT NOT NULL,
+        package_sha256 TEXT NOT NULL,
+        package_json   TEXT NOT NULL,
+        imported_at    TEXT NOT NULL,
+        workstation_id TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE exam_package_imports (
+        exam_id     TEXT NOT NULL REFERENCES exams(id),
+        sha256      TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        PRIMARY KEY (exam_id, sha256)
+      ) STRICT;
+
+      CREATE TABLE formations (
+        exam_id   TEXT NOT NULL REFERENCES exams(id),
+        code      TEXT NOT NULL,
+        position  TEXT NOT NULL,
+        unit      TEXT NOT NULL,
+        education TEXT NOT NULL,
+        quota     INTEGER NOT NULL CHECK (quota >= 1),
+        PRIMARY KEY (exam_id, code)
+      ) STRICT;
+
+      CREATE TABLE stages (
+        exam_id    TEXT NOT NULL REFERENCES exams(id),
+        code       TEXT NOT NULL,
+        ord        INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('cat', 'written', 'practical', 'interview')),
+        definition TEXT NOT NULL,
+        PRIMARY KEY (exam_id, code)
+      ) STRICT;
+
+      CREATE TABLE venues (
+        exam_id TEXT NOT NULL REFERENCES exams(id),
+        code    TEXT NOT NULL,
+        name    TEXT NOT NULL,
+        address TEXT NOT NULL,
+        PRIMARY KEY (exam_id, code)
+      ) STRICT;
+
+      CREATE TABLE sessions (
+        id         TEXT PRIMARY KEY,
+        exam_id    TEXT NOT NULL REFERENCES exams(id),
+        code       TEXT NOT NULL,
+        stage_code TEXT NOT NULL,
+        venue_code TEXT NOT NULL,
+        room       TEXT NOT NULL,
+        starts_at  TEXT NOT NULL,
+        closed_at  TEXT,
+        closed_by  TEXT,
+        UNIQUE (exam_id, code),
+        FOREIGN KEY (exam_id, stage_code) REFERENCES stages(exam_id, code),
+        FOREIGN KEY (exam_id, venue_code) REFERENCES venues(exam_id, code)
+      ) STRICT;
+
+      CREATE TABLE session_panel (
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        nip        TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('chair', 'examiner')),
+        ord        INTEGER NOT NULL,
+        PRIMARY KEY (session_id, nip)
+      ) STRICT;
+
+      CREATE TABLE candidates (
+        id             TEXT PRIMARY KEY,
+        exam_id        TEXT NOT NULL REFERENCES exams(id),
+        nomor_peserta  TEXT NOT NULL,
+        nik            TEXT NOT NULL,
+        nama           TEXT NOT NULL,
+        tanggal_lahir  TEXT NOT NULL,
+        jenis_kelamin  TEXT NOT NULL CHECK (jenis_kelamin IN ('L', 'P')),
+        pendidikan     TEXT NOT NULL,
+        ipk_x100       INTEGER NOT NULL CHECK (ipk_x100 BETWEEN 0 AND 400),
+        kode_formasi   TEXT NOT NULL,
+        kategori       TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        workstation_id TEXT NOT NULL,
+        UNIQUE (exam_id, nomor_peserta),
+        FOREIGN KEY (exam_id, kode_formasi) REFERENCES formations(exam_id, code)
+      ) STRICT;
+      CREATE INDEX candidates_formation ON candidates(exam_id, kode_formasi);
+      CREATE INDEX candidates_nama ON candidates(exam_id, nama);
+
+      CREATE TABLE session_candidates (
+        session_id    TEXT NOT NULL REFERENCES sessions(id),
+        nomor_peserta TEXT NOT NULL,
+        PRIMARY KEY (session_id, nomor_peserta)
+      ) STRICT;
+
+      -- Attendance is a list of facts, never edited: the current state is the latest fact per candidate.
+      CREATE TABLE attendance_events (
+        id            TEXT PRIMARY KEY,
+        session_id    TEXT NOT NULL REFERENCES sessions(id),
+        nomor_peserta TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('present', 'absent', 'undo')),
+        at            TEXT NOT NULL,
+        actor         TEXT NOT NULL,
+        reason        TEXT,
+        seq           INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX attendance_by_candidate ON attendance_events(session_id, nomor_peserta, seq);
+      CREATE TRIGGER attendance_no_update BEFORE UPDATE ON attendance_events
+        BEGIN SELECT RAISE(ABORT, 'attendance_events is append-only'); END;
+      CREATE TRIGGER attendance_no_delete BEFORE DELETE ON attendance_events
+        BEGIN SELECT RAISE(ABORT, 'attendance_events is append-only'); END;
+
+      CREATE TABLE conflicts (
+        id            TEXT PRIMARY KEY,
+        exam_id       TEXT NOT NULL REFERENCES exams(id),
+        account_id    TEXT NOT NULL REFERENCES accounts(id),
+        nomor_peserta TEXT NOT NULL,
+        reason        TEXT NOT NULL,
+        declared_at   TEXT NOT NULL,
+        UNIQUE (exam_id, account_id, nomor_peserta)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

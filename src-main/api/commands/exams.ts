@@ -1,0 +1,325 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { closeSession, checkIn, sessionAttendance, undoCheckIn } from '../../core/attendance/attendance';
+import { declareConflict, listConflicts } from '../../core/exams/conflicts';
+import { applyPackageImport, listExams, planPackageImport, readPackage, requireExam, type PackagePlan } from '../../core/exams/exams';
+import { sql } from '../../core/db/statements';
+import { formatIpk, maskNik } from '../../core/roster/fields';
+import { applyRosterPlan, planRosterImport, type RosterPlan } from '../../core/roster/roster';
+import { checkImportFile, readTableFile } from '../../core/roster/table-file';
+import { LenteraError } from '../../core/util/errors';
+import { sha256Hex } from '../../core/util/hash';
+import { appendUpload, fileRef, resolveFile, uploadInput } from '../files';
+import { defineCommand, type CommandContext } from '../registry';
+
+const examCode = z.string().trim().min(1).max(40);
+const nomor = z.string().trim().min(1).max(40);
+
+interface LoadedFile {
+  name: string;
+  sha256: string;
+}
+
+function seesFullNik(ctx: CommandContext): boolean {
+  return ctx.principal.kind === 'local' || (ctx.principal.kind === 'user' && ctx.principal.account.role === 'coordinator');
+}
+
+async function loadPackage(ctx: CommandContext, ref: z.infer<typeof fileRef>) {
+  const file = resolveFile(ctx, ref);
+  checkImportFile(file.path, ['json']);
+  const bytes = readFileSync(file.path);
+  try {
+    return { pkg: readPackage(bytes.toString('utf8')), file: { name: basename(file.name), sha256: sha256Hex(bytes) } };
+  } catch (e) {
+    if (e instanceof LenteraError) throw new LenteraError(e.code, `${basename(file.name)}: ${e.message}`, { ...e.details, file: basename(file.name) });
+    throw e;
+  }
+}
+
+function planSummary(plan: PackagePlan, file: LoadedFile) {
+  return { file, status: plan.status, sha256: plan.sha256, exam: plan.exam, counts: plan.counts, changes: plan.changes, problems: plan.problems };
+}
+
+async function loadRoster(ctx: CommandContext, ref: z.infer<typeof fileRef>) {
+  const file = resolveFile(ctx, ref);
+  const table = await readTableFile(file.path);
+  return { table: { ...table, file: basename(file.name) }, file: { name: basename(file.name), sha256: sha256Hex(readFileSync(file.path)) } };
+}
+
+function rosterSummary(plan: RosterPlan, file: LoadedFile, limit = 1000) {
+  return {
+    file,
+    rows: plan.rows,
+    inserts: plan.inserts.length,
+    updates: plan.updates.map(({ candidate: _c, ...u }) => u),
+    unchanged: plan.unchanged,
+    rejectedCount: plan.rejected.length,
+    rejected: plan.rejected.slice(0, limit),
+  };
+}
+
+export const examCommands = [
+  defineCommand({
+    name: 'files.upload',
+    summary: 'Send a file for an import, in chunks',
+    input: uploadInput,
+    access: ['coordinator'],
+    mutates: false,
+    handler: (ctx, input) => appendUpload(ctx, input),
+  }),
+  defineCommand({
+    name: 'exams.preview',
+    summary: 'Check an exam package and show what importing it would do',
+    input: z.object({ file: fileRef }),
+    access: ['coordinator'],
+    mutates: false,
+    prepare: (ctx, input) => loadPackage(ctx, input.file),
+    handler: (ctx, _input, loaded) => planSummary(planPackageImport(ctx.db, loaded.pkg), loaded.file),
+  }),
+  defineCommand({
+    name: 'exams.import',
+    summary: 'Import an exam package (the same package again changes nothing)',
+    input: z.object({ file: fileRef }),
+    access: ['coordinator'],
+    mutates: true,
+    prepare: (ctx, input) => loadPackage(ctx, input.file),
+    handler: (ctx, _input, loaded) => {
+      const plan = planPackageImport(ctx.db, loaded.pkg);
+      const out = applyPackageImport(ctx.db, plan, ctx.at, ctx.actor, ctx.workstationId);
+      if (out.status !== 'unchanged') ctx.emit('exams.changed', { exam: plan.exam.code });
+      return planSummary(plan, loaded.file);
+    },
+    auditPayload: (_input, out) => ({ file: out.file, exam: out.exam.code, status: out.status, sha256: out.sha256, counts: out.counts, changes: out.changes.length }),
+  }),
+  defineCommand({
+    name: 'exams.list',
+    summary: 'Exams on this workstation',
+    input: z.object({}),
+    access: 'authenticated',
+    mutates: false,
+    handler: (ctx) => listExams(ctx.db),
+  }),
+  defineCommand({
+    name: 'exams.get',
+    summary: 'An exam: formations, stages, venues and sessions',
+    input: z.object({ exam: examCode }),
+    access: 'authenticated',
+    mutates: false,
+    handler: (ctx, input) => {
+      const exam = requireExam(ctx.db, input.exam);
+      const db = ctx.db;
+      return {
+        exam,
+        formations: sql(db, 'SELECT code, position, unit, education, quota, (SELECT COUNT(*) FROM candidates c WHERE c.exam_id = f.exam_id AND c.kode_formasi = f.code) AS candidates FROM formations f WHERE exam_id = ? ORDER BY code').all(exam.id),
+        stages: (sql(db, 'SELECT code, name, kind, definition FROM stages WHERE exam_id = ? ORDER BY ord').all(exam.id) as { code: string; name: string; kind: string; definition: string }[]).map((s) => ({
+          ...s,
+          definition: JSON.parse(s.definition) as unknown,
+        })),
+        venues: sql(db, 'SELECT code, name, address FROM venues WHERE exam_id = ? ORDER BY code').all(exam.id),
+        sessions: sql(
+          db,
+          `SELECT s.code, s.stage_code AS stage, s.venue_code AS venue, s.room, s.starts_at AS startsAt, s.closed_at AS closedAt,
+                  (SELECT COUNT(*) FROM session_candidates sc WHERE sc.session_id = s.id) AS candidates,
+                  (SELECT json_group_array(json_object('name', p.name, 'nip', p.nip, 'role', p.role)) FROM (SELECT * FROM session_panel WHERE session_id = s.id ORDER BY ord) p) AS panel
+             FROM sessions s WHERE s.exam_id = ? ORDER BY s.starts_at, s.code`,
+        )
+          .all(exam.id)
+          .map((r) => ({ ...(r as Record<string, unknown>), panel: JSON.parse((r as { panel: string }).panel) as unknown })),
+      };
+    },
+  }),
+  defineCommand({
+    name: 'roster.preview',
+    summary: 'Check a roster file (CSV or XLSX) and show every invalid row',
+    input: z.object({ exam: examCode, file: fileRef }),
+    access: ['coordinator'],
+    mutates: false,
+    prepare: (ctx, input) => loadRoster(ctx, input.file),
+    handler: (ctx, input, loaded) => rosterSummary(planRosterImport(ctx.db, requireExam(ctx.db, input.exam).id, loaded.table), loaded.file),
+  }),
+  defineCommand({
+    name: 'roster.import',
+    summary: 'Import a roster: all or nothing, or the valid rows with skipInvalid',
+    input: z.object({ exam: examCode, file: fileRef, skipInvalid: z.boolean().default(false) }),
+    access: ['coordinator'],
+    mutates: true,
+    prepare: (ctx, input) => loadRoster(ctx, input.file),
+    handler: (ctx, input, loaded) => {
+      const exam = requireExam(ctx.db, input.exam);
+      const plan = planRosterImport(ctx.db, exam.id, loaded.table);
+      if (plan.rejected.length && !input.skipInvalid) {
+        const first = plan.rejected.slice(0, 5).map((r) => `line ${r.line}, column ${r.column}: ${r.reason}`);
+        throw new LenteraError(
+          'ROSTER_INVALID',
+          `${loaded.file.name}: ${plan.rejected.length} invalid row(s); nothing was imported. ${first.join('; ')}${plan.rejected.length > 5 ? '; ...' : ''}`,
+          { file: loaded.file.name, problems: plan.rejected.slice(0, 1000), count: plan.rejected.length },
+        );
+      }
+      applyRosterPlan(ctx.db, exam.id, plan, ctx.at, ctx.workstationId);
+      if (plan.inserts.length || plan.updates.length) ctx.emit('roster.changed', { exam: input.exam });
+      return rosterSummary(plan, loaded.file, Number.MAX_SAFE_INTEGER);
+    },
+    auditPayload: (input, out) => ({
+      exam: input.exam,
+      file: out.file,
+      skipInvalid: input.skipInvalid,
+      rows: out.rows,
+      inserted: out.inserts,
+      unchanged: out.unchanged,
+      rejected: out.rejectedCount,
+      updates: out.updates,
+    }),
+  }),
+  defineCommand({
+    name: 'roster.list',
+    summary: 'Candidates of an exam, searchable and filterable (NIK masked for all but the coordinator)',
+    input: z.object({
+      exam: examCode,
+      search: z.string().trim().max(100).optional(),
+      formation: z.string().optional(),
+      session: z.string().optional(),
+      attendance: z.enum(['present', 'absent', 'pending']).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(200_000).default(200),
+    }),
+    access: 'authenticated',
+    mutates: false,
+    handler: (ctx, input) => {
+      const exam = requireExam(ctx.db, input.exam);
+      const where = ['c.exam_id = @exam'];
+      const params: Record<string, unknown> = { exam: exam.id, offset: input.offset, limit: input.limit };
+      if (input.search) {
+        where.push("(c.nomor_peserta LIKE @like ESCAPE '\\' OR c.nama LIKE @like ESCAPE '\\')");
+        params.like = `%${input.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      }
+      if (input.formation) {
+        where.push('c.kode_formasi = @formation');
+        params.formation = input.formation;
+      }
+      // Attendance: the latest fact in any session of the exam (or the one session asked for).
+      const latest = `(SELECT a.kind FROM attendance_events a JOIN sessions s ON s.id = a.session_id
+                         WHERE s.exam_id = c.exam_id AND a.nomor_peserta = c.nomor_peserta ${input.session ? 'AND s.code = @session' : ''}
+                         ORDER BY a.at DESC, a.seq DESC LIMIT 1)`;
+      if (input.session) params.session = input.session;
+      if (input.attendance === 'present') where.push(`${latest} = 'present'`);
+      if (input.attendance === 'absent') where.push(`${latest} = 'absent'`);
+      if (input.attendance === 'pending') where.push(`COALESCE(${latest}, 'undo') = 'undo'`);
+      const clause = where.join(' AND ');
+      const total = ctx.db.prepare(`SELECT COUNT(*) FROM candidates c WHERE ${clause}`).pluck().get(params) as number;
+      const rows = ctx.db
+        .prepare(
+          `SELECT c.nomor_peserta AS nomorPeserta, c.nik, c.nama, c.tanggal_lahir AS tanggalLahir, c.jenis_kelamin AS jenisKelamin,
+                  c.pendidikan, c.ipk_x100 AS ipk, c.kode_formasi AS kodeFormasi, c.kategori, ${latest} AS attendance
+             FROM candidates c WHERE ${clause} ORDER BY c.nomor_peserta LIMIT @limit OFFSET @offset`,
+        )
+        .all(params) as { nik: string; ipk: number; attendance: string | null }[];
+      const full = seesFullNik(ctx);
+      return {
+        total,
+        offset: input.offset,
+        rows: rows.map((r) => ({
+          ...r,
+          nik: full ? r.nik : maskNik(r.nik),
+          ipk: formatIpk(r.ipk),
+          attendance: r.attendance === 'present' || r.attendance === 'absent' ? r.attendance : 'pending',
+        })),
+      };
+    },
+  }),
+  defineCommand({
+    name: 'attendance.checkIn',
+    summary: 'Record a candidate present (scanned or typed number)',
+    input: z.object({ exam: examCode, session: z.string().min(1), nomorPeserta: nomor }),
+    access: ['clerk', 'coordinator'],
+    mutates: true,
+    handler: (ctx, input) => {
+      const exam = requireExam(ctx.db, input.exam);
+      const out = checkIn(ctx.db, exam.id, input.session, input.nomorPeserta, ctx.at, ctx.actor);
+      ctx.emit('attendance.changed', { exam: input.exam, session: input.session });
+      return out;
+    },
+    auditPayload: (input) => ({ exam: input.exam, session: input.session, nomorPeserta: input.nomorPeserta }),
+  }),
+  defineCommand({
+    name: 'attendance.undo',
+    summary: 'Undo a check-in, with a reason, while the session is open',
+    input: z.object({ exam: examCode, session: z.string().min(1), nomorPeserta: nomor, reason: z.string().trim().min(5, 'give a reason (at least 5 characters)').max(500) }),
+    access: ['clerk', 'coordinator'],
+    mutates: true,
+    handler: (ctx, input) => {
+      const exam = requireExam(ctx.db, input.exam);
+      const out = undoCheckIn(ctx.db, exam.id, input.session, input.nomorPeserta, input.reason, ctx.at, ctx.actor);
+      ctx.emit('attendance.changed', { exam: input.exam, session: input.session });
+      return out;
+    },
+  }),
+  defineCommand({
+    name: 'attendance.list',
+    summary: 'The attendance list (daftar hadir) of a session',
+    input: z.object({ exam: examCode, session: z.string().min(1) }),
+    access: 'authenticated',
+    mutates: false,
+    handler: (ctx, input) => {
+      const exam = requireExam(ctx.db, input.exam);
+      const { session, lines } = sessionAttendance(ctx.db, exam.id, input.session);
+      const full = seesFullNik(ctx);
+      const venue = sql(ctx.db, 'SELECT name, address FROM venues WHERE exam_id = ? AND code = ?').get(exam.id, session.venue_code);
+      const stage = sql(ctx.db, 'SELECT name FROM stages WHERE exam_id = ? AND code = ?').pluck().get(exam.id, session.stage_code);
+      return {
+        exam: { code: exam.code, name: exam.name, agency: exam.agency },
+        session: { code: session.code, stage: session.stage_code, stageName: stage, room: session.room, startsAt: session.starts_at, closedAt: session.closed_at, venue },
+        counts: {
+          listed: lines.length,
+          present: lines.filter((l) => l.state === 'present').length,
+          absent: lines.filter((l) => l.state === 'absent').length,
+          pending: lines.filter((l) => l.state === 'pending').length,
+        },
+        lines: lines.map((l) => ({ ...l, nik: full ? l.nik : maskNik(l.nik) })),
+      };
+    },
+  }),
+  defineCommand({
+    name: 'sessions.close',
+    summary: 'Close a session: everyone not checked in is marked absent (TH)',
+    input: z.object({ exam: examCode, session: z.string().min(1) }),
+    access: ['coordinator'],
+    mutates: true,
+    handler: (ctx, input) => {
+      const exam = requireExam(ctx.db, input.exam);
+      const out = closeSession(ctx.db, exam.id, input.session, ctx.at, ctx.actor);
+      ctx.emit('attendance.changed', { exam: input.exam, session: input.session });
+      return out;
+    },
+  }),
+  defineCommand({
+    name: 'conflicts.declare',
+    summary: 'Declare your conflict of interest with a candidate (you are recused from scoring them)',
+    input: z.object({ exam: examCode, nomorPeserta: nomor, reason: z.string().trim().min(3).max(500), account: z.string().optional() }),
+    access: ['examiner', 'chair', 'coordinator'],
+    mutates: true,
+    handler: (ctx, input) => {
+      const exam = requireExam(ctx.db, input.exam);
+      let accountId: string | undefined;
+      if (input.account) {
+        const isCoordinator = ctx.principal.kind === 'local' || (ctx.principal.kind === 'user' && ctx.principal.account.role === 'coordinator');
+        if (!isCoordinator) throw new LenteraError('FORBIDDEN', 'Only a coordinator records a conflict on behalf of someone else.', {});
+        accountId = sql(ctx.db, 'SELECT id FROM accounts WHERE name = ?').pluck().get(input.account.toLowerCase()) as string | undefined;
+        if (!accountId) throw new LenteraError('NOT_FOUND', `No account named ${input.account}.`, { account: input.account });
+      } else if (ctx.principal.kind === 'user') {
+        accountId = ctx.principal.account.id;
+      } else {
+        throw new LenteraError('INVALID_INPUT', 'Say whose conflict this is (account).', { field: 'account' });
+      }
+      return declareConflict(ctx.db, exam.id, accountId, input.nomorPeserta, input.reason, ctx.at);
+    },
+  }),
+  defineCommand({
+    name: 'conflicts.list',
+    summary: 'Declared conflicts of interest',
+    input: z.object({ exam: examCode }),
+    access: ['coordinator', 'chair', 'observer'],
+    mutates: false,
+    handler: (ctx, input) => listConflicts(ctx.db, requireExam(ctx.db, input.exam).id),
+  }),
+];

@@ -1,0 +1,49 @@
+import { randomInt } from 'node:crypto';
+import { createAccount } from '../accounts/accounts';
+import { pinSchema } from '../accounts/pin';
+import { appendEvent } from '../audit/chain';
+import { applyPackageImport, planPackageImport } from '../exams/exams';
+import type { Workstation } from '../workstation/workstation';
+import { LenteraError } from '../util/errors';
+import { DEMO_PEOPLE, demoPackage } from './generate';
+
+export interface DemoAccount {
+  name: string;
+  displayName: string;
+  role: string;
+  pin: string;
+}
+
+export function randomPin(): string {
+  for (;;) {
+    const pin = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    if (pinSchema.safeParse(pin).success) return pin;
+  }
+}
+
+/**
+ * Fills a fresh workstation with the demo venue: the people (with PINs shown once), the exam package and its
+ * roster. One transaction, one audit event per step, so the demo's log verifies like any other.
+ */
+export function seedDemo(ws: Workstation, at: string, actor: string, coordinatorPin: string, candidates = 300): { exam: string; accounts: DemoAccount[] } {
+  const db = ws.db;
+  const pkg = demoPackage(candidates);
+  const accounts: DemoAccount[] = [];
+  db.transaction(() => {
+    for (const p of DEMO_PEOPLE) {
+      if (p.role === 'coordinator') {
+        accounts.push({ name: p.name, displayName: p.displayName, role: p.role, pin: coordinatorPin });
+        continue;
+      }
+      const pin = randomPin();
+      const account = createAccount(db, { now: () => new Date(at) }, ws.id, { name: p.name, displayName: p.displayName, role: p.role, nip: p.nip, pin });
+      appendEvent(db, { at, actor, command: 'accounts.create', outcome: 'ok', payload: { id: account.id, name: p.name, role: p.role, nip: p.nip ?? null, demo: true } });
+      accounts.push({ name: p.name, displayName: p.displayName, role: p.role, pin });
+    }
+    const plan = planPackageImport(db, pkg);
+    if (plan.problems.length) throw new LenteraError('INTERNAL', `demo package invalid: ${plan.problems[0]!.path}: ${plan.problems[0]!.message}`, {});
+    applyPackageImport(db, plan, at, actor, ws.id);
+    appendEvent(db, { at, actor, command: 'exams.import', outcome: 'ok', payload: { exam: pkg.exam.code, status: 'new', sha256: plan.sha256, counts: plan.counts, demo: true } });
+  })();
+  return { exam: pkg.exam.code, accounts };
+}

@@ -1,0 +1,167 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { LenteraError } from '../util/errors';
+import { upsertCandidate } from '../exams/exams';
+import { formatIpk, maskNik } from './fields';
+import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
+import type { SourceTable } from './table-file';
+
+export interface Rejected {
+  line: number;
+  column: string;
+  reason: string;
+  values: Record<string, string>;
+}
+
+export interface RosterUpdate {
+  nomorPeserta: string;
+  line: number;
+  changed: string[];
+  before: Record<string, string | number>;
+  after: Record<string, string | number>;
+}
+
+export interface RosterPlan {
+  file: string;
+  rows: number;
+  inserts: CandidateInput[];
+  updates: (RosterUpdate & { candidate: CandidateInput })[];
+  unchanged: number;
+  rejected: Rejected[];
+}
+
+interface StoredCandidate {
+  nomor_peserta: string;
+  nik: string;
+  nama: string;
+  tanggal_lahir: string;
+  jenis_kelamin: string;
+  pendidikan: string;
+  ipk_x100: number;
+  kode_formasi: string;
+  kategori: string;
+}
+
+const FIELDS: [keyof CandidateInput, keyof StoredCandidate][] = [
+  ['nik', 'nik'],
+  ['nama', 'nama'],
+  ['tanggalLahir', 'tanggal_lahir'],
+  ['jenisKelamin', 'jenis_kelamin'],
+  ['pendidikan', 'pendidikan'],
+  ['ipk', 'ipk_x100'],
+  ['kodeFormasi', 'kode_formasi'],
+  ['kategori', 'kategori'],
+];
+
+/** Capabilities that record scores register here: a candidate with any score can no longer be edited. */
+export const candidateResultCheckers: ((db: Db, examId: string, nomorPeserta: string) => boolean)[] = [];
+
+export function candidateHasResults(db: Db, examId: string, nomorPeserta: string): boolean {
+  return candidateResultCheckers.some((check) => check(db, examId, nomorPeserta));
+}
+
+function auditView(c: StoredCandidate | CandidateInput): Record<string, string | number> {
+  // The audit log travels in bundles: it records that a NIK changed, never the NIK itself.
+  if ('nik' in c && 'nomor_peserta' in c) {
+    const s = c as StoredCandidate;
+    return { nik: maskNik(s.nik), nama: s.nama, tanggal_lahir: s.tanggal_lahir, jenis_kelamin: s.jenis_kelamin, pendidikan: s.pendidikan, ipk: formatIpk(s.ipk_x100), kode_formasi: s.kode_formasi, kategori: s.kategori };
+  }
+  const i = c as CandidateInput;
+  return { nik: maskNik(i.nik), nama: i.nama, tanggal_lahir: i.tanggalLahir, jenis_kelamin: i.jenisKelamin, pendidikan: i.pendidikan, ipk: formatIpk(i.ipk), kode_formasi: i.kodeFormasi, kategori: i.kategori };
+}
+
+function text(values: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = v instanceof Date ? v.toISOString().slice(0, 10) : v === undefined || v === null ? '' : String(v);
+  return out;
+}
+
+/** Checks every row against the rules and the database; writes nothing. */
+export function planRosterImport(db: Db, examId: string, table: SourceTable): RosterPlan {
+  const rejected: Rejected[] = [];
+  const missing = ROSTER_COLUMNS.filter((c) => !table.headers.includes(c));
+  if (missing.length) {
+    throw new LenteraError('ROSTER_INVALID', `${table.file}, line 1: missing column(s) ${missing.join(', ')}.`, {
+      file: table.file,
+      problems: missing.map((c) => ({ line: 1, column: c, reason: 'missing column in the header' })),
+    });
+  }
+  const formations = new Set(sql(db, 'SELECT code FROM formations WHERE exam_id = ?').pluck().all(examId) as string[]);
+  const existing = new Map<string, StoredCandidate>();
+  for (const r of sql(db, 'SELECT nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori FROM candidates WHERE exam_id = ?').all(examId) as StoredCandidate[]) {
+    existing.set(r.nomor_peserta, r);
+  }
+  const nikOwner = new Map<string, string>();
+  for (const c of existing.values()) nikOwner.set(c.nik, c.nomor_peserta);
+
+  const firstLine = new Map<string, number>();
+  const fileNik = new Map<string, { nomor: string; line: number }>();
+  const inserts: CandidateInput[] = [];
+  const updates: RosterPlan['updates'] = [];
+  let unchanged = 0;
+
+  for (const row of table.rows) {
+    const reject = (column: string, reason: string) => rejected.push({ line: row.line, column, reason, values: text(row.values) });
+    const { candidate, problems } = validateRow(row.values, formations);
+    if (!candidate) {
+      for (const p of problems) reject(p.column, p.reason);
+      continue;
+    }
+    const nomor = candidate.nomorPeserta;
+    const dupLine = firstLine.get(nomor);
+    if (dupLine !== undefined) {
+      reject('nomor_peserta', `duplicate nomor_peserta ${nomor} (also on line ${dupLine})`);
+      continue;
+    }
+    firstLine.set(nomor, row.line);
+    const nikInFile = fileNik.get(candidate.nik);
+    if (nikInFile && nikInFile.nomor !== nomor) {
+      reject('nik', `this NIK is also on line ${nikInFile.line} (nomor ${nikInFile.nomor})`);
+      continue;
+    }
+    fileNik.set(candidate.nik, { nomor, line: row.line });
+    const owner = nikOwner.get(candidate.nik);
+    if (owner && owner !== nomor) {
+      reject('nik', `this NIK is already registered under nomor_peserta ${owner}`);
+      continue;
+    }
+    const stored = existing.get(nomor);
+    if (!stored) {
+      inserts.push(candidate);
+      continue;
+    }
+    if (stored.nik !== candidate.nik) {
+      reject('nomor_peserta', `duplicate nomor_peserta: ${nomor} is already in the database for another person (NIK differs)`);
+      continue;
+    }
+    const changed = FIELDS.filter(([i, s]) => String(candidate[i]) !== String(stored[s])).map(([, s]) => (s === 'ipk_x100' ? 'ipk' : s));
+    if (changed.length === 0) {
+      unchanged++;
+      continue;
+    }
+    if (candidateHasResults(db, examId, nomor)) {
+      reject(changed[0]!, `candidate ${nomor} already has scores: their data can no longer be changed by import (${changed.join(', ')} differ)`);
+      continue;
+    }
+    updates.push({ nomorPeserta: nomor, line: row.line, changed, before: auditView(stored), after: auditView(candidate), candidate });
+  }
+  return { file: table.file, rows: table.rows.length, inserts, updates, unchanged, rejected };
+}
+
+export function applyRosterPlan(db: Db, examId: string, plan: RosterPlan, at: string, workstationId: string): void {
+  for (const c of plan.inserts) upsertCandidate(db, examId, c, at, workstationId);
+  for (const u of plan.updates) upsertCandidate(db, examId, u.candidate, at, workstationId);
+}
+
+/** The rejected rows with their reasons, as a semicolon CSV that opens in Indonesian Excel. */
+export function rejectedReport(rejected: Rejected[]): string {
+  const quote = (s: string) => (/[;"\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const header = ['baris', 'kolom', 'alasan', ...ROSTER_COLUMNS];
+  const lines = rejected.map((r) => [String(r.line), r.column, r.reason, ...ROSTER_COLUMNS.map((c) => r.values[c] ?? '')].map(quote).join(';'));
+  return '\uFEFF' + [header.join(';'), ...lines].join('\r\n') + '\r\n';
+}
+
+export function describeRejected(file: string, rejected: Rejected[], limit = 10): string {
+  const head = rejected.slice(0, limit).map((r) => `${file}, line ${r.line}, column ${r.column}: ${r.reason}`);
+  return head.join('\n') + (rejected.length > limit ? `\n... and ${rejected.length - limit} more` : '');
+}
