@@ -27,7 +27,7 @@ function seesFullNik(ctx: CommandContext): boolean {
 
 async function loadPackage(ctx: CommandContext, ref: z.infer<typeof fileRef>) {
   const file = resolveFile(ctx, ref);
-  checkImportFile(file.path, ['json']);
+  checkImportFile(file.path, ['json'], file.name);
   const bytes = readFileSync(file.path);
   try {
     return { pkg: readPackage(bytes.toString('utf8')), file: { name: basename(file.name), sha256: sha256Hex(bytes) } };
@@ -43,7 +43,7 @@ function planSummary(plan: PackagePlan, file: LoadedFile) {
 
 async function loadRoster(ctx: CommandContext, ref: z.infer<typeof fileRef>) {
   const file = resolveFile(ctx, ref);
-  const table = await readTableFile(file.path);
+  const table = await readTableFile(file.path, file.name);
   return { table: { ...table, file: basename(file.name) }, file: { name: basename(file.name), sha256: sha256Hex(readFileSync(file.path)) } };
 }
 

@@ -24,7 +24,7 @@ export function normaliseHeader(h: string): string {
   return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
-function sniff(path: string): 'csv' | 'xlsx' | 'json' | 'other' {
+function sniff(path: string, name: string): 'csv' | 'xlsx' | 'json' | 'other' {
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(8);
   try {
@@ -32,7 +32,7 @@ function sniff(path: string): 'csv' | 'xlsx' | 'json' | 'other' {
   } finally {
     closeSync(fd);
   }
-  const ext = extname(path).toLowerCase();
+  const ext = extname(name).toLowerCase();
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return ext === '.xlsx' ? 'xlsx' : 'other';
   if (ext === '.csv' || ext === '.txt') return 'csv';
   if (ext === '.json') return 'json';
@@ -40,7 +40,8 @@ function sniff(path: string): 'csv' | 'xlsx' | 'json' | 'other' {
 }
 
 /** Size and type checks shared by every import: a clear refusal before anything is read. */
-export function checkImportFile(path: string, accept: readonly ('csv' | 'xlsx' | 'json')[]): 'csv' | 'xlsx' | 'json' {
+/** `name` is the file's own name, which an upload keeps apart from the path it is stored under. */
+export function checkImportFile(path: string, accept: readonly ('csv' | 'xlsx' | 'json')[], name = path): 'csv' | 'xlsx' | 'json' {
   let size: number;
   try {
     const st = statSync(path);
@@ -50,15 +51,15 @@ export function checkImportFile(path: string, accept: readonly ('csv' | 'xlsx' |
     throw new LenteraError('FILE_NOT_FOUND', `${path} cannot be read.`, { file: path });
   }
   if (size > MAX_IMPORT_BYTES) {
-    throw new LenteraError('FILE_TOO_LARGE', `${basename(path)} is ${(size / 1048576).toFixed(0)} MB; the limit is 200 MB.`, {
+    throw new LenteraError('FILE_TOO_LARGE', `${basename(name)} is ${(size / 1048576).toFixed(0)} MB; the limit is 200 MB.`, {
       file: path,
       size,
       limit: MAX_IMPORT_BYTES,
     });
   }
-  const kind = sniff(path);
+  const kind = sniff(path, name);
   if (kind === 'other' || !accept.includes(kind)) {
-    throw new LenteraError('UNSUPPORTED_FILE', `${basename(path)} is not a ${accept.map((a) => a.toUpperCase()).join(' or ')} file.`, {
+    throw new LenteraError('UNSUPPORTED_FILE', `${basename(name)} is not a ${accept.map((a) => a.toUpperCase()).join(' or ')} file.`, {
       file: path,
       expected: accept,
     });
@@ -150,13 +151,13 @@ export async function readXlsx(path: string): Promise<SourceTable> {
   return { file: path, kind: 'xlsx', headers: headers ?? [], rows };
 }
 
-export async function readTableFile(path: string): Promise<SourceTable> {
-  const kind = checkImportFile(path, ['csv', 'xlsx']);
+export async function readTableFile(path: string, name = path): Promise<SourceTable> {
+  const kind = checkImportFile(path, ['csv', 'xlsx'], name);
   if (kind === 'xlsx') {
     try {
       return await readXlsx(path);
     } catch (e) {
-      throw new LenteraError('UNSUPPORTED_FILE', `${basename(path)} could not be read as XLSX: ${(e as Error).message}`, { file: path });
+      throw new LenteraError('UNSUPPORTED_FILE', `${basename(name)} could not be read as XLSX: ${(e as Error).message}`, { file: path });
     }
   }
   const buf = readFileSync(path);
