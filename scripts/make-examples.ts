@@ -7,3 +7,7 @@ import { exampleFiles } from '../src-main/core/demo/examples';
 const dir = join(import.meta.dirname, '..', 'resources', 'examples');
 for (const [name, text] of Object.entries(exampleFiles())) writeFileSync(join(dir, name), text);
 console.log(`wrote ${Object.keys(exampleFiles()).join(', ')} to ${dir}`);
+
+const { examPackageJsonSchema } = await import('../src-main/core/exams/json-schema');
+writeFileSync(join(import.meta.dirname, '..', 'docs', 'exam-package.schema.json'), examPackageJsonSchema());
+console.log('wrote docs/exam-package.schema.json');

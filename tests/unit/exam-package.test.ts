@@ -154,3 +154,13 @@ describe('exam package import', () => {
     }
   });
 });
+
+describe('exam package documentation', () => {
+  it('docs/exam-package.schema.json is generated from the zod schema and is current', async () => {
+    const { examPackageJsonSchema } = await import('../../src-main/core/exams/json-schema');
+    expect(readFileSync('docs/exam-package.schema.json', 'utf8')).toBe(examPackageJsonSchema());
+    const schema = JSON.parse(examPackageJsonSchema());
+    expect(schema.required).toEqual(expect.arrayContaining(['format', 'exam', 'formations', 'stages']));
+    expect(schema.properties.stages.items.properties.kind.enum).toEqual(['cat', 'written', 'practical', 'interview']);
+  });
+});
