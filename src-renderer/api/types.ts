@@ -3,6 +3,7 @@ import type { Account } from '../../src-main/core/accounts/accounts';
 import type { Role } from '../../src-main/core/accounts/roles';
 import type { AuditEvent, ChainHead, VerifyResult } from '../../src-main/core/audit/chain';
 import type { ErrorBody, Result } from '../../src-main/api/result';
+import type { LenteraBridge } from '../../src-main/preload/bridge';
 
 export type { Account, AuditEvent, ChainHead, ErrorBody, Result, Role, VerifyResult };
 
@@ -26,10 +27,7 @@ export interface LoginValue {
 }
 
 /** What the Electron preload exposes on `window.lentera`, and nothing more. */
-export interface LenteraBridge {
-  invoke(command: string, input: unknown): Promise<Result>;
-  subscribe(event: string, cb: (data: unknown) => void): () => void;
-}
+export type { LenteraBridge };
 
 declare global {
   interface Window {

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { api, type Account, type ChainHead, type ErrorBody, type SystemStatus } from '../api';
+import { navigate } from './router';
 import { i18n, storeLanguage, storedLanguage, type Language } from '../i18n';
 
 export type Notice = 'created' | 'sessionEnded' | 'loggedOut' | null;
@@ -82,6 +83,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   async logout() {
     await api.invoke('accounts.logout');
     set({ account: null, notice: 'loggedOut' });
+    navigate('home'); // the next person starts at home, not on the page the last one left open
   },
 
   sessionEnded() {

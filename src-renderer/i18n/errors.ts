@@ -23,6 +23,8 @@ export function errorMessage(t: TFunction, lang: string, error: ErrorBody): stri
       const list = issues.map((i) => (i.path ? `${i.path}: ${i.message ?? ''}` : (i.message ?? ''))).join('; ');
       return list ? t('errors.INVALID_INPUT_issues', { issues: list }) : t('errors.INVALID_INPUT', { message: error.message });
     }
+    case 'CONFLICT':
+      return d.field === 'name' && typeof d.name === 'string' ? t('errors.CONFLICT_name', { name: d.name }) : t('errors.CONFLICT');
     default: {
       const key = `errors.${error.code}`;
       return t(key, { ...d, defaultValue: error.message, message: error.message });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type AuditEvent, type VerifyResult } from '../../api';
 import { useSession } from '../../app/store';
@@ -24,10 +24,14 @@ export function AuditPage() {
   const [error, setError] = useState<string | null>(null);
   const [verify, setVerify] = useState<VerifyResult | null>(null);
   const [verifying, setVerifying] = useState(false);
+  // A refused read is itself audited and moves the head: never answer that move with another refused read.
+  const refused = useRef(false);
 
   const loadNewest = useCallback(async () => {
+    if (refused.current) return;
     const result = await api.invoke('audit.list', { limit: PAGE });
     if (!result.ok) {
+      refused.current = true;
       setError(errorMessage(t, lang, result.error));
       setEvents([]);
       return;
@@ -116,7 +120,7 @@ export function AuditPage() {
               {events.map((e) => (
                 <tr key={e.seq}>
                   <td className="num">{e.seq}</td>
-                  <td>{formatDateTimeWib(e.at, lang)}</td>
+                  <td className="nowrap">{formatDateTimeWib(e.at, lang)}</td>
                   <td>
                     <code>{e.actor}</code>
                   </td>

@@ -1,0 +1,136 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(ROOT, 'bin', 'lentera.mjs');
+
+export const ADMIN = { name: 'koordinator', pin: '482913', displayName: 'Siti Rahmawati' } as const;
+
+export interface ExtraUser {
+  name: string;
+  role: 'coordinator' | 'chair' | 'examiner' | 'clerk' | 'observer';
+  pin: string;
+  displayName?: string;
+}
+
+export interface Lentera {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  dataDir: string;
+  /** Runs the lentera CLI against this test's data directory. */
+  cli(args: string[]): Promise<string>;
+}
+
+interface Options {
+  /** 'initialised': `lentera init` with ADMIN before serving; 'empty': `serve --allow-init` on an empty dir. */
+  workstation: 'initialised' | 'empty';
+  /** People added with `lentera accounts add` before the server starts. */
+  users: ExtraUser[];
+}
+
+async function cli(args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 30_000 });
+  return stdout;
+}
+
+/** Starts `lentera serve` and resolves with its URL once it prints the readiness line; never sleeps. */
+function serve(dataDir: string, allowInit: boolean): Promise<{ child: ChildProcess; url: string }> {
+  const args = [CLI, 'serve', '--data', dataDir, '--port', '0', ...(allowInit ? ['--allow-init'] : [])];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolveServe, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      reject(new Error(`lentera serve exited (${code ?? signal}) before it was ready:\n${stderr}`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    lines.on('line', (line) => {
+      const m = /^Lentera is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m?.[1]) {
+        child.off('exit', onExit);
+        resolveServe({ child, url: m[1] });
+      }
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export const test = base.extend<Options & { lentera: Lentera }>({
+  workstation: ['initialised', { option: true }],
+  users: [[], { option: true }],
+  lentera: async ({ workstation, users }, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lentera-e2e-'));
+    try {
+      if (workstation === 'initialised') {
+        await cli(['init', '--data', dataDir, '--admin', ADMIN.name, '--pin', ADMIN.pin, '--display-name', ADMIN.displayName]);
+        for (const u of users) {
+          await cli(['accounts', 'add', '--data', dataDir, '--name', u.name, '--role', u.role, '--pin', u.pin, '--display-name', u.displayName ?? u.name]);
+        }
+      }
+      const { child, url } = await serve(dataDir, workstation === 'empty');
+      try {
+        await use({ url, dataDir, cli: (args) => cli([...args, '--data', dataDir]) });
+      } finally {
+        await stop(child);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+  // Every page fails its test on an uncaught error or a CSP violation in the browser.
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      // A refused command answers 401/403/423, which Chromium logs as a failed resource: expected here.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+    });
+    await use(page);
+    expect(problems, 'errors in the browser console').toEqual([]);
+  },
+  // Every page starts at this test's own server.
+  baseURL: async ({ lentera }, use) => {
+    await use(lentera.url);
+  },
+});
+
+export { expect };
+
+/** Logs in through the form and waits for the shell (or the forced PIN change). */
+export async function login(page: Page, name: string, pin: string): Promise<void> {
+  await page.getByLabel('Nama login').fill(name);
+  await page.getByLabel('PIN', { exact: true }).fill(pin);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+}
+
+/** The audit chain head shown in the status bar, as a number. */
+export async function chainSeq(page: Page): Promise<number> {
+  const text = (await page.getByTestId('chain-head').textContent()) ?? '';
+  const m = /#(\d+)/.exec(text);
+  if (!m?.[1]) throw new Error(`no sequence number in the chain head "${text}"`);
+  return Number(m[1]);
+}
+
+/** The sidebar (the home page has links of the same names). */
+export function sidebar(page: Page) {
+  return page.getByRole('navigation', { name: /^(Menu utama|Main menu)$/ });
+}
