@@ -143,8 +143,9 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (session_id, nip)
       ) STRICT;
 
+      -- A candidate's key is natural (exam, nomor_peserta): the same person arrives on every workstation of
+      -- the exam from the same package, and must merge, not duplicate.
       CREATE TABLE candidates (
-        id             TEXT PRIMARY KEY,
         exam_id        TEXT NOT NULL REFERENCES exams(id),
         nomor_peserta  TEXT NOT NULL,
         nik            TEXT NOT NULL,
@@ -158,11 +159,10 @@ export const migrations: readonly Migration[] = [
         created_at     TEXT NOT NULL,
         updated_at     TEXT NOT NULL,
         workstation_id TEXT NOT NULL,
-        UNIQUE (exam_id, nomor_peserta),
+        PRIMARY KEY (exam_id, nomor_peserta),
         FOREIGN KEY (exam_id, kode_formasi) REFERENCES formations(exam_id, code)
       ) STRICT;
       CREATE INDEX candidates_formation ON candidates(exam_id, kode_formasi);
-      CREATE INDEX candidates_nama ON candidates(exam_id, nama);
 
       CREATE TABLE session_candidates (
         session_id    TEXT NOT NULL REFERENCES sessions(id),

@@ -260,12 +260,21 @@ function removeDropped(db: Db, examId: string, pkg: ExamPackage): void {
   drop('formations', pkg.formations.map((f) => f.code));
 }
 
+const INSERT_CANDIDATE = `INSERT INTO candidates (exam_id, nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori, created_at, updated_at, workstation_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const UPDATE_CANDIDATE = `UPDATE candidates SET nik = ?, nama = ?, tanggal_lahir = ?, jenis_kelamin = ?, pendidikan = ?, ipk_x100 = ?, kode_formasi = ?, kategori = ?, updated_at = ?
+  WHERE exam_id = ? AND nomor_peserta = ?`;
+
+export function insertCandidate(db: Db, examId: string, c: CandidateInput, at: string, workstationId: string): void {
+  sql(db, INSERT_CANDIDATE).run(examId, c.nomorPeserta, c.nik, c.nama, c.tanggalLahir, c.jenisKelamin, c.pendidikan, c.ipk, c.kodeFormasi, c.kategori, at, at, workstationId);
+}
+
+export function updateCandidate(db: Db, examId: string, c: CandidateInput, at: string): void {
+  sql(db, UPDATE_CANDIDATE).run(c.nik, c.nama, c.tanggalLahir, c.jenisKelamin, c.pendidikan, c.ipk, c.kodeFormasi, c.kategori, at, examId, c.nomorPeserta);
+}
+
 export function upsertCandidate(db: Db, examId: string, c: CandidateInput, at: string, workstationId: string): void {
-  sql(db, `INSERT INTO candidates (id, exam_id, nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori, created_at, updated_at, workstation_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(exam_id, nomor_peserta) DO UPDATE SET nik = excluded.nik, nama = excluded.nama, tanggal_lahir = excluded.tanggal_lahir,
-             jenis_kelamin = excluded.jenis_kelamin, pendidikan = excluded.pendidikan, ipk_x100 = excluded.ipk_x100,
-             kode_formasi = excluded.kode_formasi, kategori = excluded.kategori, updated_at = excluded.updated_at`).run(
-    newId(), examId, c.nomorPeserta, c.nik, c.nama, c.tanggalLahir, c.jenisKelamin, c.pendidikan, c.ipk, c.kodeFormasi, c.kategori, at, at, workstationId,
-  );
+  const exists = sql(db, 'SELECT 1 FROM candidates WHERE exam_id = ? AND nomor_peserta = ?').get(examId, c.nomorPeserta);
+  if (exists) updateCandidate(db, examId, c, at);
+  else insertCandidate(db, examId, c, at, workstationId);
 }

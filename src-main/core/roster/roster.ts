@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
-import { upsertCandidate } from '../exams/exams';
+import { insertCandidate, updateCandidate } from '../exams/exams';
 import { formatIpk, maskNik } from './fields';
 import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
 import type { SourceTable } from './table-file';
@@ -149,8 +149,8 @@ export function planRosterImport(db: Db, examId: string, table: SourceTable): Ro
 }
 
 export function applyRosterPlan(db: Db, examId: string, plan: RosterPlan, at: string, workstationId: string): void {
-  for (const c of plan.inserts) upsertCandidate(db, examId, c, at, workstationId);
-  for (const u of plan.updates) upsertCandidate(db, examId, u.candidate, at, workstationId);
+  for (const c of plan.inserts) insertCandidate(db, examId, c, at, workstationId);
+  for (const u of plan.updates) updateCandidate(db, examId, u.candidate, at);
 }
 
 /** The rejected rows with their reasons, as a semicolon CSV that opens in Indonesian Excel. */

@@ -33,39 +33,50 @@ export interface RowProblem {
 
 export type RawCell = string | number | Date | null | undefined;
 
+function cellText(v: RawCell): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const s = v instanceof Date ? v.toISOString() : typeof v === 'string' ? v.trim() : String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+const parseName = (s: string): Parsed<string> =>
+  s.length <= 200 ? { ok: true, value: s.includes('  ') ? s.replace(/\s+/g, ' ') : s } : { ok: false, reason: 'name longer than 200 characters' };
+const parseText = (s: string): Parsed<string> => ({ ok: true, value: s });
+
+/**
+ * Checks one field: missing, or its parser's reason. Top-level and closure-free, because it runs for every
+ * cell of a 100,000-row roster.
+ */
+function field<T>(raw: Partial<Record<RosterColumn, RawCell>>, c: RosterColumn, parse: (v: string) => Parsed<T>, problems: RowProblem[], cellAsIs = false): T | undefined {
+  const s = cellText(raw[c]);
+  if (s === undefined) {
+    problems.push({ column: c, reason: 'missing required value' });
+    return undefined;
+  }
+  const r = cellAsIs ? (parse as unknown as (v: RawCell) => Parsed<T>)(raw[c]) : parse(s);
+  if (!r.ok) {
+    problems.push({ column: c, reason: r.reason });
+    return undefined;
+  }
+  return r.value;
+}
+
+const parseDateCell = (v: RawCell): Parsed<string> => parseDate(typeof v === 'string' ? v : (v as Date | number));
+const parseIpkCell = (v: RawCell): Parsed<number> => parseIpk(typeof v === 'number' ? v : String(v));
+
 /** Checks one roster row. Every problem in the row is reported, not just the first. */
 export function validateRow(raw: Partial<Record<RosterColumn, RawCell>>, formations: ReadonlySet<string>): { candidate?: CandidateInput; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
-  const text = (c: RosterColumn): string | undefined => {
-    const v = raw[c];
-    if (v === null || v === undefined) return undefined;
-    const s = v instanceof Date ? v.toISOString() : String(v).trim();
-    return s === '' ? undefined : s;
-  };
-  const take = <T>(c: RosterColumn, parse: (s: string) => Parsed<T>, useRaw = false): T | undefined => {
-    const s = text(c);
-    if (s === undefined) {
-      problems.push({ column: c, reason: 'missing required value' });
-      return undefined;
-    }
-    const r = parse(useRaw ? (raw[c] as string) : s);
-    if (!r.ok) {
-      problems.push({ column: c, reason: r.reason });
-      return undefined;
-    }
-    return r.value;
-  };
-  const nomorPeserta = take('nomor_peserta', parseNomorPeserta);
-  const nik = take('nik', parseNik);
-  const nama = take('nama', (s) => (s.length <= 200 ? { ok: true, value: s.replace(/\s+/g, ' ') } : { ok: false, reason: 'name longer than 200 characters' }));
-  const tanggalLahir = take('tanggal_lahir', () => parseDate(raw.tanggal_lahir as string | Date | number), true);
-  const jenisKelamin = take('jenis_kelamin', parseGender);
-  const pendidikan = take('pendidikan', (s) => ({ ok: true, value: s }));
-  const ipk = take('ipk', () => parseIpk(typeof raw.ipk === 'number' ? raw.ipk : String(raw.ipk)), true);
-  const kodeFormasi = take('kode_formasi', (s) =>
-    formations.has(s) ? { ok: true, value: s } : { ok: false, reason: `unknown formation "${s}"` },
-  );
-  const kategori = take('kategori', parseKategori);
+  const nomorPeserta = field(raw, 'nomor_peserta', parseNomorPeserta, problems);
+  const nik = field(raw, 'nik', parseNik, problems);
+  const nama = field(raw, 'nama', parseName, problems);
+  const tanggalLahir = field(raw, 'tanggal_lahir', parseDateCell as unknown as (s: string) => Parsed<string>, problems, true);
+  const jenisKelamin = field(raw, 'jenis_kelamin', parseGender, problems);
+  const pendidikan = field(raw, 'pendidikan', parseText, problems);
+  const ipk = field(raw, 'ipk', parseIpkCell as unknown as (s: string) => Parsed<number>, problems, true);
+  const kodeFormasi = field(raw, 'kode_formasi', parseText, problems);
+  if (kodeFormasi !== undefined && !formations.has(kodeFormasi)) problems.push({ column: 'kode_formasi', reason: `unknown formation "${kodeFormasi}"` });
+  const kategori = field(raw, 'kategori', parseKategori, problems);
   if (problems.length) return { problems };
   return {
     candidate: {
