@@ -5,6 +5,7 @@ import { registerAccountCommands } from './commands/accounts';
 import { registerAuditCommands } from './commands/audit';
 import { registerDemoCommand } from './commands/demo';
 import { registerExamCommands } from './commands/exams';
+import { registerScoreCommands } from './commands/scores';
 import { registerInitCommand } from './commands/init';
 import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo): Command {
   registerAccountCommands(program, io);
   registerExamCommands(program, io);
   registerDemoCommand(program, io);
+  registerScoreCommands(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import type { LenteraApp } from '../../src-main/api/app';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import { maskNik, parseDate, parseIpk } from '../../src-main/core/roster/fields';
-import { candidateResultCheckers } from '../../src-main/core/roster/roster';
 import { parseCsvText } from '../../src-main/core/roster/table-file';
 import { run } from '../../src-main/cli/main';
 import { addUser, countRows, login, makeApp, tempDir } from './helpers';
@@ -158,15 +157,12 @@ describe('roster import', () => {
 
   it('refuses to change a candidate who already has a score', async () => {
     const app = await appWithExam();
-    await importRoster(app, csv([HEADER, ROW('263374009001')].join('\n')));
-    const check = (_db: unknown, _exam: string, nomor: string) => nomor === '263374009001';
-    candidateResultCheckers.push(check);
-    try {
-      const r = await importRoster(app, csv([HEADER, ROW('263374009001', undefined, { nama: 'Orang Lain' })].join('\n')));
-      expect(r.error.details.problems[0]).toMatchObject({ line: 2, column: 'nama', reason: expect.stringMatching(/already has scores/) });
-    } finally {
-      candidateResultCheckers.splice(candidateResultCheckers.indexOf(check), 1);
-    }
+    const first = demoPackage(10).roster[0]!;
+    const scores = csv(`nomor_peserta;twk;tiu;tkp\n${first.nomor_peserta};85;90;170\n`, 'skd.csv');
+    expect(await app.invokeAsync('scores.import', { exam: EXAM, stage: 'SKD', file: { path: scores } }, local)).toMatchObject({ ok: true, value: { written: 3 } });
+    const changed = `${HEADER}\n${[first.nomor_peserta, first.nik, 'Orang Lain', '01/01/1990', first.jenis_kelamin, first.pendidikan, '3,00', first.kode_formasi, first.kategori].join(';')}\n`;
+    const r = await importRoster(app, csv(changed));
+    expect(r.error.details.problems[0]).toMatchObject({ line: 2, column: 'nama', reason: expect.stringMatching(/already has scores/) });
   });
 
   it('reads XLSX, with Excel date cells and numeric IPK', async () => {

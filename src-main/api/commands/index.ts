@@ -1,6 +1,7 @@
 import { accountsCommands } from './accounts';
 import { examCommands } from './exams';
+import { scoreCommands } from './scores';
 import { systemCommands } from './system';
 
 /** Every command of the workstation, in one table. Capabilities add their list here. */
-export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands];
+export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands, ...scoreCommands];

@@ -198,6 +198,51 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'score entries (immutable) and CAT result imports',
+    sql: `
+      CREATE TABLE score_imports (
+        id             TEXT PRIMARY KEY,
+        exam_id        TEXT NOT NULL REFERENCES exams(id),
+        stage_code     TEXT NOT NULL,
+        file_name      TEXT NOT NULL,
+        sha256         TEXT NOT NULL,
+        rows           INTEGER NOT NULL,
+        at             TEXT NOT NULL,
+        actor          TEXT NOT NULL,
+        workstation_id TEXT NOT NULL,
+        FOREIGN KEY (exam_id, stage_code) REFERENCES stages(exam_id, code)
+      ) STRICT;
+
+      -- Every score ever written, never changed: a correction is a new entry. The value is stored exactly, as
+      -- whole steps above the item's minimum (value = min + units x step), so no rounding ever enters.
+      CREATE TABLE score_entries (
+        id             TEXT PRIMARY KEY,
+        exam_id        TEXT NOT NULL REFERENCES exams(id),
+        stage_code     TEXT NOT NULL,
+        nomor_peserta  TEXT NOT NULL,
+        item           TEXT NOT NULL,
+        units          INTEGER NOT NULL CHECK (units >= 0),
+        source         TEXT NOT NULL CHECK (source IN ('cat', 'paper', 'resolution', 'panel', 'amendment')),
+        slot           TEXT,
+        session_id     TEXT REFERENCES sessions(id),
+        import_id      TEXT REFERENCES score_imports(id),
+        account_id     TEXT REFERENCES accounts(id),
+        actor          TEXT NOT NULL,
+        at             TEXT NOT NULL,
+        reason         TEXT,
+        workstation_id TEXT NOT NULL,
+        FOREIGN KEY (exam_id, nomor_peserta) REFERENCES candidates(exam_id, nomor_peserta),
+        FOREIGN KEY (exam_id, stage_code) REFERENCES stages(exam_id, code)
+      ) STRICT;
+      CREATE INDEX score_entries_candidate ON score_entries(exam_id, nomor_peserta, stage_code, item);
+      CREATE TRIGGER score_entries_no_update BEFORE UPDATE ON score_entries
+        BEGIN SELECT RAISE(ABORT, 'score_entries is append-only'); END;
+      CREATE TRIGGER score_entries_no_delete BEFORE DELETE ON score_entries
+        BEGIN SELECT RAISE(ABORT, 'score_entries is append-only'); END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -66,17 +66,14 @@ export function listExams(db: Db) {
     .all();
 }
 
-/** Has anything been recorded against this exam that a changed package could orphan? */
+/** Has anything been recorded against this exam (a check-in, a score) that a changed package could orphan? */
 export function examHasResults(db: Db, examId: string): boolean {
   const attendance = sql(
     db,
     'SELECT 1 FROM attendance_events a JOIN sessions s ON s.id = a.session_id WHERE s.exam_id = ? LIMIT 1',
   ).get(examId);
-  return Boolean(attendance) || resultCheckers.some((check) => check(db, examId));
+  return Boolean(attendance) || Boolean(sql(db, 'SELECT 1 FROM score_entries WHERE exam_id = ? LIMIT 1').get(examId));
 }
-
-/** Capabilities that record results (scoring) register a check here. */
-export const resultCheckers: ((db: Db, examId: string) => boolean)[] = [];
 
 /** Flattens a package to path → canonical value, so two versions compare entity by entity. */
 function facts(pkg: ExamPackage): Map<string, string> {

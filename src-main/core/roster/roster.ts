@@ -53,11 +53,9 @@ const FIELDS: [keyof CandidateInput, keyof StoredCandidate][] = [
   ['kategori', 'kategori'],
 ];
 
-/** Capabilities that record scores register here: a candidate with any score can no longer be edited. */
-export const candidateResultCheckers: ((db: Db, examId: string, nomorPeserta: string) => boolean)[] = [];
-
+/** A candidate with any score can no longer be edited by an import. */
 export function candidateHasResults(db: Db, examId: string, nomorPeserta: string): boolean {
-  return candidateResultCheckers.some((check) => check(db, examId, nomorPeserta));
+  return Boolean(sql(db, 'SELECT 1 FROM score_entries WHERE exam_id = ? AND nomor_peserta = ? LIMIT 1').get(examId, nomorPeserta));
 }
 
 function auditView(c: StoredCandidate | CandidateInput): Record<string, string | number> {
