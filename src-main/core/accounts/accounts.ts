@@ -208,3 +208,9 @@ export function recordSuccessfulLogin(db: Db, id: string): void {
 function endSessionsOf(db: Db, accountId: string, at: string): void {
   sql(db, 'UPDATE login_sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL').run(at, accountId);
 }
+
+/** A signature by PIN (sign-offs): the holder proves presence again, beyond the open session. */
+export function confirmPin(db: Db, id: string, pin: string): void {
+  const row = rowById(db, id);
+  if (!verifyPin(pin, row.pin_hash)) throw new LenteraError('PIN_WRONG', 'The PIN is wrong; nothing was signed.', { field: 'pin' });
+}

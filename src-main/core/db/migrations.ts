@@ -243,6 +243,82 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'score_entries is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'panel submissions, discussion notes, finalizations, sign-offs and amendments',
+    sql: `
+      -- A submission is the panelist's complete set of values at that moment, kept as a snapshot: the panel's
+      -- aggregate is computed from each panelist's last submission, whatever drafts came after.
+      CREATE TABLE panel_submissions (
+        id             TEXT PRIMARY KEY,
+        session_id     TEXT NOT NULL REFERENCES sessions(id),
+        nomor_peserta  TEXT NOT NULL,
+        account_id     TEXT NOT NULL REFERENCES accounts(id),
+        at             TEXT NOT NULL,
+        snapshot       TEXT NOT NULL,
+        workstation_id TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX panel_submissions_by_candidate ON panel_submissions(session_id, nomor_peserta, account_id, at);
+
+      CREATE TABLE panel_notes (
+        id            TEXT PRIMARY KEY,
+        session_id    TEXT NOT NULL REFERENCES sessions(id),
+        nomor_peserta TEXT NOT NULL,
+        criterion     TEXT,
+        note          TEXT NOT NULL,
+        account_id    TEXT NOT NULL REFERENCES accounts(id),
+        at            TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE finalizations (
+        id             TEXT PRIMARY KEY,
+        session_id     TEXT NOT NULL REFERENCES sessions(id),
+        nomor_peserta  TEXT NOT NULL,
+        account_id     TEXT NOT NULL REFERENCES accounts(id),
+        at             TEXT NOT NULL,
+        result         TEXT NOT NULL,
+        workstation_id TEXT NOT NULL,
+        UNIQUE (session_id, nomor_peserta)
+      ) STRICT;
+
+      CREATE TABLE signoffs (
+        finalization_id TEXT NOT NULL REFERENCES finalizations(id),
+        account_id      TEXT NOT NULL REFERENCES accounts(id),
+        at              TEXT NOT NULL,
+        PRIMARY KEY (finalization_id, account_id)
+      ) STRICT;
+
+      CREATE TABLE amendment_requests (
+        id            TEXT PRIMARY KEY,
+        exam_id       TEXT NOT NULL REFERENCES exams(id),
+        stage_code    TEXT NOT NULL,
+        nomor_peserta TEXT NOT NULL,
+        item          TEXT NOT NULL,
+        old_units     INTEGER,
+        new_units     INTEGER NOT NULL,
+        reason        TEXT NOT NULL,
+        account_id    TEXT REFERENCES accounts(id),
+        actor         TEXT NOT NULL,
+        at            TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE amendment_decisions (
+        request_id TEXT PRIMARY KEY REFERENCES amendment_requests(id),
+        decision   TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+        note       TEXT,
+        account_id TEXT REFERENCES accounts(id),
+        actor      TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        entry_id   TEXT REFERENCES score_entries(id)
+      ) STRICT;
+
+      CREATE TRIGGER panel_submissions_no_update BEFORE UPDATE ON panel_submissions BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      CREATE TRIGGER panel_submissions_no_delete BEFORE DELETE ON panel_submissions BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      CREATE TRIGGER finalizations_no_update BEFORE UPDATE ON finalizations BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      CREATE TRIGGER finalizations_no_delete BEFORE DELETE ON finalizations BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      CREATE TRIGGER signoffs_no_delete BEFORE DELETE ON signoffs BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -5,7 +5,7 @@ import { LenteraError } from '../util/errors';
 /** A scorable item: a stage component or a rubric criterion, with its range and step. */
 export interface Item {
   code: string;
-  name: string;
+  name?: string;
   min: number;
   max: number;
   step: number;

@@ -1,0 +1,76 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { attendanceState } from '../attendance/attendance';
+import { hasConflict } from '../exams/conflicts';
+import { fromUnits } from './items';
+import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, type Panel } from './panel';
+
+/**
+ * What one person sees of one candidate's interview. A panelist sees their own drafts; others' values only
+ * after submitting their own. Coordinator and observer see the result once every panelist has submitted.
+ */
+export function panelSheet(db: Db, panel: Panel, nomor: string, viewer: { accountId: string | null; role: string }) {
+  const me = viewer.accountId ? panel.members.find((m) => m.accountId === viewer.accountId) : undefined;
+  const members = candidatePanel(db, panel, nomor);
+  const mySubmission = me?.accountId ? lastSubmission(db, panel.session.id, nomor, me.accountId) : undefined;
+  const drafts = me?.accountId ? draftUnits(db, panel, nomor, me.accountId) : {};
+  const result = panelResult(db, panel, nomor);
+  const mayLook = Boolean(mySubmission) || (!me && result.complete && ['coordinator', 'observer', 'local'].includes(viewer.role));
+  const candidate = sql(db, 'SELECT nomor_peserta AS nomorPeserta, nama, kode_formasi AS kodeFormasi FROM candidates WHERE exam_id = ? AND nomor_peserta = ?').get(panel.examId, nomor);
+  const notes = sql(db, 'SELECT n.criterion, n.note, n.at, a.display_name AS author FROM panel_notes n JOIN accounts a ON a.id = n.account_id WHERE n.session_id = ? AND n.nomor_peserta = ? ORDER BY n.at').all(panel.session.id, nomor);
+  return {
+    candidate,
+    session: panel.session.code,
+    attendance: attendanceState(db, panel.session.id, nomor),
+    conflicted: Boolean(me?.accountId && hasConflict(db, panel.examId, me.accountId, nomor)),
+    role: me?.role ?? null,
+    criteria: panel.criteria.map((c) => ({ ...c, mine: drafts[c.code] === undefined ? null : fromUnits(c, drafts[c.code]!) })),
+    submittedAt: mySubmission?.at ?? null,
+    /** true when a draft changed after the last submission: it does not count until submitted again */
+    changedSinceSubmit: Boolean(mySubmission && panel.criteria.some((c) => drafts[c.code] !== mySubmission.snapshot[c.code])),
+    panelists: members.map((m) => ({ name: m.name, role: m.role, submitted: Boolean(m.accountId && lastSubmission(db, panel.session.id, nomor, m.accountId)) })),
+    result: mayLook ? result : { complete: result.complete, waitingFor: result.waitingFor, needsDiscussion: result.needsDiscussion, discussed: result.discussed },
+    notes: mayLook || me?.role === 'chair' ? notes : [],
+    finalization: finalizationState(db, panel, nomor),
+  };
+}
+
+/** The session at a glance: every candidate with attendance, submissions and finalization, no values. */
+export function panelOverview(db: Db, panel: Panel) {
+  const rows = sql(
+    db,
+    `SELECT c.nomor_peserta AS nomorPeserta, c.nama, c.kode_formasi AS kodeFormasi FROM session_candidates sc
+       JOIN candidates c ON c.exam_id = ? AND c.nomor_peserta = sc.nomor_peserta WHERE sc.session_id = ? ORDER BY c.nomor_peserta`,
+  ).all(panel.examId, panel.session.id) as { nomorPeserta: string; nama: string; kodeFormasi: string }[];
+  return {
+    session: { code: panel.session.code, room: panel.session.room, startsAt: panel.session.starts_at, closedAt: panel.session.closed_at },
+    panel: panel.members.map((m) => ({ name: m.name, role: m.role, nip: m.nip, account: m.accountName })),
+    candidates: rows.map((r) => {
+      const result = panelResult(db, panel, r.nomorPeserta);
+      return {
+        ...r,
+        attendance: attendanceState(db, panel.session.id, r.nomorPeserta),
+        submitted: candidatePanel(db, panel, r.nomorPeserta).length - result.waitingFor.length,
+        panelists: candidatePanel(db, panel, r.nomorPeserta).length,
+        needsDiscussion: result.needsDiscussion,
+        discussed: result.discussed,
+        finalization: finalizationState(db, panel, r.nomorPeserta),
+      };
+    }),
+  };
+}
+
+/** For the venue display: finalized results only, name and number and the final interview score. */
+export function displayBoard(db: Db, panel: Panel) {
+  const rows = sql(
+    db,
+    `SELECT f.nomor_peserta AS nomorPeserta, c.nama, f.result, f.at FROM finalizations f
+       JOIN candidates c ON c.exam_id = ? AND c.nomor_peserta = f.nomor_peserta WHERE f.session_id = ? ORDER BY f.at`,
+  ).all(panel.examId, panel.session.id) as { nomorPeserta: string; nama: string; result: string; at: string }[];
+  return {
+    session: { code: panel.session.code, room: panel.session.room },
+    results: rows
+      .filter((r) => finalizationState(db, panel, r.nomorPeserta) === 'finalized')
+      .map((r) => ({ nomorPeserta: r.nomorPeserta, nama: r.nama, total: (JSON.parse(r.result) as { total: string }).total, finalizedAt: r.at })),
+  };
+}

@@ -1,0 +1,259 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { requireSession, attendanceState, type SessionRow } from '../attendance/attendance';
+import { hasConflict } from '../exams/conflicts';
+import { LenteraError } from '../util/errors';
+import { newId } from '../util/ids';
+import { aggregate, spread, type AggregateMethod } from './aggregate';
+import { Fraction, toExactString, toFixedString } from './exact';
+import { fromUnits, toUnits } from './items';
+
+export interface Criterion {
+  code: string;
+  label: string;
+  description?: string;
+  levels: { score: number; label: string; description?: string }[];
+  min: number;
+  max: number;
+  step: number;
+  weight: number;
+}
+
+export interface Panelist {
+  accountId: string | null;
+  name: string;
+  nip: string;
+  role: 'chair' | 'examiner';
+  accountName: string | null;
+}
+
+export interface Panel {
+  examId: string;
+  session: SessionRow;
+  criteria: Criterion[];
+  method: AggregateMethod;
+  divergence: number;
+  members: Panelist[];
+}
+
+export function loadPanel(db: Db, examId: string, sessionCode: string): Panel {
+  const session = requireSession(db, examId, sessionCode);
+  const stage = sql(db, 'SELECT kind, definition FROM stages WHERE exam_id = ? AND code = ?').get(examId, session.stage_code) as { kind: string; definition: string };
+  if (stage.kind !== 'interview') throw new LenteraError('WRONG_STAGE', `Session ${sessionCode} is not an interview; its scores are imported or typed, not given by a panel.`, { session: sessionCode });
+  const rubric = (JSON.parse(stage.definition) as { rubric: { criteria: Criterion[]; aggregate: AggregateMethod; divergence: number } }).rubric;
+  const members = sql(
+    db,
+    `SELECT p.name, p.nip, p.role, a.id AS accountId, a.name AS accountName
+       FROM session_panel p LEFT JOIN accounts a ON a.nip = p.nip AND a.active = 1
+      WHERE p.session_id = ? ORDER BY p.ord`,
+  ).all(session.id) as Panelist[];
+  return { examId, session, criteria: rubric.criteria, method: rubric.aggregate, divergence: rubric.divergence, members };
+}
+
+export function panelistOf(panel: Panel, accountId: string): Panelist {
+  const m = panel.members.find((x) => x.accountId === accountId);
+  if (!m) throw new LenteraError('NOT_ON_PANEL', `You are not on the panel of session ${panel.session.code}.`, { session: panel.session.code });
+  return m;
+}
+
+/** The panelists who score this candidate: the session's panel less anyone who declared a conflict. */
+export function candidatePanel(db: Db, panel: Panel, nomor: string): Panelist[] {
+  return panel.members.filter((m) => !m.accountId || !hasConflict(db, panel.examId, m.accountId, nomor));
+}
+
+function criterion(panel: Panel, code: string): Criterion {
+  const c = panel.criteria.find((x) => x.code === code);
+  if (!c) throw new LenteraError('NOT_FOUND', `No criterion "${code}" in this rubric.`, { criterion: code });
+  return c;
+}
+
+export function finalizationOf(db: Db, sessionId: string, nomor: string) {
+  return sql(db, 'SELECT id, account_id, at, result FROM finalizations WHERE session_id = ? AND nomor_peserta = ?').get(sessionId, nomor) as
+    | { id: string; account_id: string; at: string; result: string }
+    | undefined;
+}
+
+/** Checks that this panelist may score this candidate now. */
+function assertCanScore(db: Db, panel: Panel, nomor: string, accountId: string): void {
+  panelistOf(panel, accountId);
+  const listed = sql(db, 'SELECT 1 FROM session_candidates WHERE session_id = ? AND nomor_peserta = ?').get(panel.session.id, nomor);
+  if (!listed) throw new LenteraError('UNKNOWN_CANDIDATE', `Candidate ${nomor} is not in session ${panel.session.code}.`, { nomorPeserta: nomor });
+  const state = attendanceState(db, panel.session.id, nomor);
+  if (state !== 'present') {
+    throw new LenteraError('NOT_PRESENT', `Candidate ${nomor} is ${state === 'absent' ? 'absent (TH)' : 'not checked in'} in session ${panel.session.code}; there is nothing to score.`, { nomorPeserta: nomor, attendance: state });
+  }
+  if (hasConflict(db, panel.examId, accountId, nomor)) {
+    throw new LenteraError('CONFLICT_OF_INTEREST', `You declared a conflict of interest with candidate ${nomor}; you cannot score them.`, { nomorPeserta: nomor });
+  }
+  if (finalizationOf(db, panel.session.id, nomor)) {
+    throw new LenteraError('FINALIZED', `The scores of ${nomor} in session ${panel.session.code} are finalized; a correction is an amendment.`, { nomorPeserta: nomor });
+  }
+}
+
+/** One criterion, one value: autosaved on every change. Every change is a new entry; nothing is overwritten. */
+export function scoreCriterion(db: Db, panel: Panel, nomor: string, accountId: string, code: string, value: number, at: string, actor: string, workstationId: string) {
+  assertCanScore(db, panel, nomor, accountId);
+  const c = criterion(panel, code);
+  const u = toUnits(c, value);
+  if (!u.ok) throw new LenteraError('SCORE_OUT_OF_RANGE', `${c.label}: ${u.reason}.`, { criterion: code, value });
+  sql(
+    db,
+    `INSERT INTO score_entries (id, exam_id, stage_code, nomor_peserta, item, units, source, slot, session_id, account_id, actor, at, workstation_id)
+     VALUES (?, ?, ?, ?, ?, ?, 'panel', ?, ?, ?, ?, ?, ?)`,
+  ).run(newId(), panel.examId, panel.session.stage_code, nomor, code, u.units, accountId, panel.session.id, accountId, actor, at, workstationId);
+  return { criterion: code, value: fromUnits(c, u.units), savedAt: at };
+}
+
+/** A panelist's current values (their drafts), criterion → units. */
+export function draftUnits(db: Db, panel: Panel, nomor: string, accountId: string): Record<string, number> {
+  const rows = sql(
+    db,
+    `SELECT item, units FROM score_entries WHERE session_id = ? AND nomor_peserta = ? AND source = 'panel' AND slot = ? ORDER BY at, id`,
+  ).all(panel.session.id, nomor, accountId) as { item: string; units: number }[];
+  const out: Record<string, number> = {};
+  for (const r of rows) out[r.item] = r.units;
+  return out;
+}
+
+export function lastSubmission(db: Db, sessionId: string, nomor: string, accountId: string): { at: string; snapshot: Record<string, number> } | undefined {
+  const row = sql(db, 'SELECT at, snapshot FROM panel_submissions WHERE session_id = ? AND nomor_peserta = ? AND account_id = ? ORDER BY at DESC, rowid DESC LIMIT 1').get(sessionId, nomor, accountId) as
+    | { at: string; snapshot: string }
+    | undefined;
+  return row ? { at: row.at, snapshot: JSON.parse(row.snapshot) as Record<string, number> } : undefined;
+}
+
+export function submit(db: Db, panel: Panel, nomor: string, accountId: string, at: string, workstationId: string) {
+  assertCanScore(db, panel, nomor, accountId);
+  const drafts = draftUnits(db, panel, nomor, accountId);
+  const missing = panel.criteria.filter((c) => drafts[c.code] === undefined).map((c) => c.label);
+  if (missing.length) throw new LenteraError('INCOMPLETE', `Score every criterion before submitting; missing: ${missing.join(', ')}.`, { missing });
+  const snapshot = Object.fromEntries(panel.criteria.map((c) => [c.code, drafts[c.code]!]));
+  sql(db, 'INSERT INTO panel_submissions (id, session_id, nomor_peserta, account_id, at, snapshot, workstation_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    newId(), panel.session.id, nomor, accountId, at, JSON.stringify(snapshot), workstationId,
+  );
+  return { nomorPeserta: nomor, submittedAt: at };
+}
+
+export interface CriterionResult {
+  code: string;
+  label: string;
+  weight: number;
+  values: Record<string, number>;
+  aggregate: string;
+  aggregateExact: string;
+  spread: number;
+  divergent: boolean;
+}
+
+export interface PanelResult {
+  complete: boolean;
+  waitingFor: string[];
+  criteria: CriterionResult[];
+  /** weighted over the criteria, on the rubric's scale */
+  total: string | null;
+  totalExact: string | null;
+  needsDiscussion: boolean;
+  discussed: boolean;
+}
+
+/** The aggregate of each panelist's last submitted values, exactly. */
+export function panelResult(db: Db, panel: Panel, nomor: string): PanelResult {
+  const members = candidatePanel(db, panel, nomor);
+  const submissions = new Map<string, Record<string, number>>();
+  const waitingFor: string[] = [];
+  for (const m of members) {
+    const s = m.accountId ? lastSubmission(db, panel.session.id, nomor, m.accountId) : undefined;
+    if (s) submissions.set(m.accountName ?? m.nip, s.snapshot);
+    else waitingFor.push(m.name);
+  }
+  const complete = waitingFor.length === 0 && members.length > 0;
+  const criteria: CriterionResult[] = [];
+  let weighted = new Fraction(0);
+  let weights = new Fraction(0);
+  for (const c of panel.criteria) {
+    const values: Record<string, number> = {};
+    const units: number[] = [];
+    for (const [who, snap] of submissions) {
+      values[who] = fromUnits(c, snap[c.code]!);
+      units.push(snap[c.code]!);
+    }
+    if (!units.length) {
+      criteria.push({ code: c.code, label: c.label, weight: c.weight, values, aggregate: '', aggregateExact: '', spread: 0, divergent: false });
+      continue;
+    }
+    const step = new Fraction(String(c.step));
+    const agg = new Fraction(String(c.min)).add(step.mul(aggregate(units, panel.method)));
+    const spreadValue = step.mul(spread(units));
+    weighted = weighted.add(agg.mul(String(c.weight)));
+    weights = weights.add(String(c.weight));
+    criteria.push({
+      code: c.code,
+      label: c.label,
+      weight: c.weight,
+      values,
+      aggregate: toFixedString(agg, 3),
+      aggregateExact: toExactString(agg),
+      spread: Number(spreadValue.valueOf()),
+      divergent: spreadValue.compare(String(panel.divergence)) > 0,
+    });
+  }
+  const total = complete && weights.compare(0) > 0 ? weighted.div(weights) : null;
+  const needsDiscussion = complete && criteria.some((c) => c.divergent);
+  const discussed = Boolean(sql(db, 'SELECT 1 FROM panel_notes WHERE session_id = ? AND nomor_peserta = ?').get(panel.session.id, nomor));
+  return { complete, waitingFor, criteria, total: total ? toFixedString(total, 3) : null, totalExact: total ? toExactString(total) : null, needsDiscussion, discussed };
+}
+
+export function recordNote(db: Db, panel: Panel, nomor: string, accountId: string, criterionCode: string | undefined, note: string, at: string) {
+  const me = panelistOf(panel, accountId);
+  if (me.role !== 'chair') throw new LenteraError('NOT_CHAIR', 'Only the panel chair records the discussion.', {});
+  if (criterionCode) criterion(panel, criterionCode);
+  sql(db, 'INSERT INTO panel_notes (id, session_id, nomor_peserta, criterion, note, account_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    newId(), panel.session.id, nomor, criterionCode ?? null, note, accountId, at,
+  );
+  return { nomorPeserta: nomor, noted: true };
+}
+
+/** The chair closes a candidate's interview: every panelist has submitted and any divergence was discussed. */
+export function finalizeCandidate(db: Db, panel: Panel, nomor: string, chairId: string, at: string, workstationId: string) {
+  const me = panelistOf(panel, chairId);
+  if (me.role !== 'chair') throw new LenteraError('NOT_CHAIR', 'Only the panel chair finalizes.', {});
+  if (finalizationOf(db, panel.session.id, nomor)) throw new LenteraError('FINALIZED', `${nomor} is already finalized.`, { nomorPeserta: nomor });
+  if (attendanceState(db, panel.session.id, nomor) !== 'present') {
+    throw new LenteraError('NOT_PRESENT', `Candidate ${nomor} did not attend session ${panel.session.code}.`, { nomorPeserta: nomor });
+  }
+  const result = panelResult(db, panel, nomor);
+  if (!result.complete) {
+    throw new LenteraError('PANEL_INCOMPLETE', `Cannot finalize ${nomor}: waiting for ${result.waitingFor.join(', ')} to submit.`, { nomorPeserta: nomor, waitingFor: result.waitingFor });
+  }
+  if (result.needsDiscussion && !result.discussed) {
+    const which = result.criteria.filter((c) => c.divergent).map((c) => c.label);
+    throw new LenteraError('DISCUSSION_NEEDED', `Cannot finalize ${nomor}: the panel's scores diverge on ${which.join(', ')}; record the discussion first.`, { nomorPeserta: nomor, criteria: which });
+  }
+  const id = newId();
+  sql(db, 'INSERT INTO finalizations (id, session_id, nomor_peserta, account_id, at, result, workstation_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    id, panel.session.id, nomor, chairId, at, JSON.stringify(result), workstationId,
+  );
+  return { nomorPeserta: nomor, finalizationId: id, total: result.total, totalExact: result.totalExact };
+}
+
+/** A panelist's PIN-confirmed sign-off of every finalization in the session they have not yet signed. */
+export function signOff(db: Db, panel: Panel, accountId: string, at: string) {
+  panelistOf(panel, accountId);
+  const pending = sql(
+    db,
+    `SELECT f.id, f.nomor_peserta FROM finalizations f
+      WHERE f.session_id = ? AND NOT EXISTS (SELECT 1 FROM signoffs s WHERE s.finalization_id = f.id AND s.account_id = ?)`,
+  ).all(panel.session.id, accountId) as { id: string; nomor_peserta: string }[];
+  const mine = pending.filter((f) => !hasConflict(db, panel.examId, accountId, f.nomor_peserta));
+  if (!mine.length) throw new LenteraError('NOTHING_TO_SIGN', 'There is no finalized result waiting for your sign-off in this session.', {});
+  for (const f of mine) sql(db, 'INSERT INTO signoffs (finalization_id, account_id, at) VALUES (?, ?, ?)').run(f.id, accountId, at);
+  return { signed: mine.map((f) => f.nomor_peserta) };
+}
+
+/** Finalized (chair) and signed by every panelist of that candidate. */
+export function finalizationState(db: Db, panel: Panel, nomor: string): 'open' | 'awaiting_signoff' | 'finalized' {
+  const f = finalizationOf(db, panel.session.id, nomor);
+  if (!f) return 'open';
+  const signed = new Set(sql(db, 'SELECT account_id FROM signoffs WHERE finalization_id = ?').pluck().all(f.id) as string[]);
+  return candidatePanel(db, panel, nomor).every((m) => m.accountId && signed.has(m.accountId)) ? 'finalized' : 'awaiting_signoff';
+}

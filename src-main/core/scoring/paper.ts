@@ -1,0 +1,154 @@
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { attendanceState } from '../attendance/attendance';
+import { LenteraError } from '../util/errors';
+import { newId } from '../util/ids';
+import { fromUnits, stageInfo, toUnits, type StageInfo } from './items';
+
+/**
+ * Paper scores, blind double entry: two different clerks type the same sheet; equal entries confirm it, a
+ * mismatch waits for a third person. Nobody sees the other entry's values through these functions.
+ */
+interface PaperRow {
+  item: string;
+  units: number;
+  slot: string;
+  account_id: string;
+  actor: string;
+  at: string;
+  source: string;
+}
+
+function paperStage(db: Db, examId: string, stageCode: string): StageInfo {
+  const stage = stageInfo(db, examId, stageCode);
+  if (stage.kind !== 'written' && stage.kind !== 'practical') {
+    throw new LenteraError('WRONG_STAGE', `Stage ${stageCode} is a ${stage.kind} stage; paper double entry is for written and practical tests.`, { stage: stageCode });
+  }
+  return stage;
+}
+
+function rowsOf(db: Db, examId: string, stageCode: string, nomor: string): PaperRow[] {
+  return sql(
+    db,
+    `SELECT item, units, slot, account_id, actor, at, source FROM score_entries
+      WHERE exam_id = ? AND stage_code = ? AND nomor_peserta = ? AND source IN ('paper', 'resolution') ORDER BY at, id`,
+  ).all(examId, stageCode, nomor) as PaperRow[];
+}
+
+export interface SheetState {
+  state: 'empty' | 'first' | 'confirmed' | 'mismatch' | 'resolved';
+  firstBy: string | null;
+  secondBy: string | null;
+  firstAccount: string | null;
+  secondAccount: string | null;
+  mismatched: string[];
+}
+
+export function sheetState(db: Db, examId: string, stageCode: string, nomor: string): SheetState {
+  const rows = rowsOf(db, examId, stageCode, nomor);
+  const first = rows.filter((r) => r.slot === 'first');
+  const second = rows.filter((r) => r.slot === 'second');
+  const resolved = rows.some((r) => r.source === 'resolution');
+  const by = (xs: PaperRow[]) => xs[0]?.actor ?? null;
+  const acct = (xs: PaperRow[]) => xs[0]?.account_id ?? null;
+  const mismatched = second.length ? second.filter((s) => first.find((f) => f.item === s.item)?.units !== s.units).map((s) => s.item) : [];
+  const state: SheetState['state'] = resolved ? 'resolved' : !first.length ? 'empty' : !second.length ? 'first' : mismatched.length ? 'mismatch' : 'confirmed';
+  return { state, firstBy: by(first), secondBy: by(second), firstAccount: acct(first), secondAccount: acct(second), mismatched };
+}
+
+function checkValues(stage: StageInfo, values: Record<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  const problems: { item: string; reason: string }[] = [];
+  for (const item of stage.items) {
+    const v = values[item.code];
+    if (v === undefined) {
+      problems.push({ item: item.code, reason: 'missing' });
+      continue;
+    }
+    const u = toUnits(item, v);
+    if (u.ok) out.set(item.code, u.units);
+    else problems.push({ item: item.code, reason: u.reason });
+  }
+  for (const k of Object.keys(values)) if (!stage.items.some((i) => i.code === k)) problems.push({ item: k, reason: `not a component of stage ${stage.code}` });
+  if (problems.length) {
+    throw new LenteraError('SCORE_OUT_OF_RANGE', problems.map((p) => `${p.item}: ${p.reason}`).join('; '), { problems });
+  }
+  return out;
+}
+
+function assertPresent(db: Db, examId: string, stageCode: string, nomor: string): void {
+  const sessions = sql(
+    db,
+    `SELECT s.id, s.code FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id
+      WHERE s.exam_id = ? AND s.stage_code = ? AND sc.nomor_peserta = ?`,
+  ).all(examId, stageCode, nomor) as { id: string; code: string }[];
+  if (!sessions.length) throw new LenteraError('UNKNOWN_CANDIDATE', `Candidate ${nomor} is not registered for stage ${stageCode}.`, { nomorPeserta: nomor });
+  if (!sessions.some((s) => attendanceState(db, s.id, nomor) === 'present')) {
+    const absent = sessions.some((s) => attendanceState(db, s.id, nomor) === 'absent');
+    throw new LenteraError('NOT_PRESENT', `Candidate ${nomor} ${absent ? 'was absent (TH)' : 'has not checked in'} for stage ${stageCode}; there is no sheet to score.`, { nomorPeserta: nomor });
+  }
+}
+
+export function enterPaper(db: Db, examId: string, stageCode: string, nomor: string, values: Record<string, number>, accountId: string, actor: string, at: string, workstationId: string) {
+  const stage = paperStage(db, examId, stageCode);
+  assertPresent(db, examId, stageCode, nomor);
+  const units = checkValues(stage, values);
+  const before = sheetState(db, examId, stageCode, nomor);
+  if (before.state === 'first' && before.firstAccount === accountId) {
+    throw new LenteraError('SAME_CLERK', `You typed the first entry of ${nomor}; the second must be typed by another clerk.`, { nomorPeserta: nomor });
+  }
+  if (before.state !== 'empty' && before.state !== 'first') {
+    throw new LenteraError('ALREADY_ENTERED', `Sheet ${nomor} already has both entries (${before.state}).`, { nomorPeserta: nomor, state: before.state });
+  }
+  const slot = before.state === 'empty' ? 'first' : 'second';
+  const insert = sql(
+    db,
+    `INSERT INTO score_entries (id, exam_id, stage_code, nomor_peserta, item, units, source, slot, account_id, actor, at, workstation_id)
+     VALUES (?, ?, ?, ?, ?, ?, 'paper', ?, ?, ?, ?, ?)`,
+  );
+  for (const [item, u] of units) insert.run(newId(), examId, stageCode, nomor, item, u, slot, accountId, actor, at, workstationId);
+  const after = sheetState(db, examId, stageCode, nomor);
+  // The second clerk learns whether the sheets agree and which fields differ, never the first clerk's values.
+  return { nomorPeserta: nomor, entry: slot, state: after.state, mismatched: after.mismatched };
+}
+
+/** For the resolver: both entries side by side. */
+export function paperMismatches(db: Db, examId: string, stageCode: string) {
+  const stage = paperStage(db, examId, stageCode);
+  const nomors = sql(db, "SELECT DISTINCT nomor_peserta FROM score_entries WHERE exam_id = ? AND stage_code = ? AND source = 'paper' ORDER BY 1").pluck().all(examId, stageCode) as string[];
+  const out = [];
+  for (const nomor of nomors) {
+    const st = sheetState(db, examId, stageCode, nomor);
+    if (st.state !== 'mismatch') continue;
+    const rows = rowsOf(db, examId, stageCode, nomor);
+    out.push({
+      nomorPeserta: nomor,
+      firstBy: st.firstBy,
+      secondBy: st.secondBy,
+      fields: stage.items.map((i) => ({
+        item: i.code,
+        first: fromUnits(i, rows.find((r) => r.slot === 'first' && r.item === i.code)!.units),
+        second: fromUnits(i, rows.find((r) => r.slot === 'second' && r.item === i.code)!.units),
+        differs: st.mismatched.includes(i.code),
+      })),
+    });
+  }
+  return out;
+}
+
+export function resolvePaper(db: Db, examId: string, stageCode: string, nomor: string, values: Record<string, number>, reason: string, accountId: string, actor: string, at: string, workstationId: string) {
+  const stage = paperStage(db, examId, stageCode);
+  const st = sheetState(db, examId, stageCode, nomor);
+  if (st.state !== 'mismatch') throw new LenteraError('NO_MISMATCH', `Sheet ${nomor} has no mismatch to resolve (${st.state}).`, { nomorPeserta: nomor, state: st.state });
+  if (accountId === st.firstAccount || accountId === st.secondAccount) {
+    throw new LenteraError('SAME_CLERK', 'You typed one of the two entries; a third person resolves the mismatch.', { nomorPeserta: nomor });
+  }
+  const units = checkValues(stage, values);
+  const insert = sql(
+    db,
+    `INSERT INTO score_entries (id, exam_id, stage_code, nomor_peserta, item, units, source, slot, account_id, actor, at, reason, workstation_id)
+     VALUES (?, ?, ?, ?, ?, ?, 'resolution', NULL, ?, ?, ?, ?, ?)`,
+  );
+  for (const [item, u] of units) insert.run(newId(), examId, stageCode, nomor, item, u, accountId, actor, at, reason, workstationId);
+  return { nomorPeserta: nomor, state: 'resolved' as const };
+}
