@@ -1,6 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -133,4 +133,43 @@ export async function chainSeq(page: Page): Promise<number> {
 /** The sidebar (the home page has links of the same names). */
 export function sidebar(page: Page) {
   return page.getByRole('navigation', { name: /^(Menu utama|Main menu)$/ });
+}
+
+/** The example files of resources/examples. */
+export const EXAMPLES = join(ROOT, 'resources', 'examples');
+export const EXAMPLE_PACKAGE = join(EXAMPLES, 'cpns-smg-2026.exam.json');
+export const EXAM_CODE = 'CPNS-SMG-2026';
+
+/** Imports the example exam package with the CLI: for tests where the UI import itself is not the subject. */
+export async function importExamplePackage(lentera: Lentera): Promise<void> {
+  await lentera.cli(['exam', 'import', EXAMPLE_PACKAGE]);
+}
+
+export interface RosterLine {
+  nomorPeserta: string;
+  nik: string;
+  nama: string;
+  ipk: string;
+  kodeFormasi: string;
+}
+
+/** One candidate of an example roster file (semicolon CSV), read from the file itself. */
+export function rosterLine(file: string, nomorPeserta: string): RosterLine {
+  const line = readFileSync(join(EXAMPLES, file), 'utf8')
+    .split(/\r?\n/)
+    .find((l) => l.startsWith(`${nomorPeserta};`));
+  if (!line) throw new Error(`${nomorPeserta} is not in ${file}`);
+  const [nomor, nik, nama, , , , ipk, kodeFormasi] = line.split(';');
+  return { nomorPeserta: nomor!, nik: nik!, nama: nama!, ipk: ipk!, kodeFormasi: kodeFormasi! };
+}
+
+/** Logs in a person added by the CLI and replaces the temporary PIN they must change first. */
+export async function loginFirstTime(page: Page, name: string, pin: string, newPin: string): Promise<void> {
+  await login(page, name, pin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ganti PIN Anda');
+  await page.getByLabel('PIN saat ini').fill(pin);
+  await page.getByLabel('PIN baru', { exact: true }).fill(newPin);
+  await page.getByLabel('Ulangi PIN baru').fill(newPin);
+  await page.getByRole('button', { name: 'Simpan PIN baru' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
 }

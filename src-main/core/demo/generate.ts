@@ -111,6 +111,18 @@ export function demoPackage(candidates = 300, seed = 2026): ExamPackage {
     panel: (i % 2 === 0 ? panelA : panelB).map((p) => ({ name: p.displayName, nip: p.nip!, role: p.role === 'chair' ? 'chair' : 'examiner' })),
     candidates: roster.filter((r) => r.kode_formasi === f.code).slice(0, f.quota * 3).map((r) => r.nomor_peserta),
   }));
+  // SKB CAT: the same candidates as the interviews, in one morning session at the CAT room.
+  const skbCatSessions: ExamPackage['sessions'] = [
+    {
+      code: 'SKB-CAT-1',
+      stage: 'SKB-CAT',
+      venue: 'BALAIKOTA',
+      room: 'Ruang CAT 1',
+      starts_at: '2026-12-01T08:00:00+07:00',
+      panel: [],
+      candidates: interviewSessions.flatMap((s) => s.candidates),
+    },
+  ];
   return {
     format: 'lentera.exam/1',
     exam: { code: 'CPNS-SMG-2026', name: 'Seleksi CPNS Pemerintah Kota Semarang Tahun Anggaran 2026', agency: 'Pemerintah Kota Semarang', year: 2026, ruleset: 'cpns-2024' },
@@ -160,7 +172,7 @@ export function demoPackage(candidates = 300, seed = 2026): ExamPackage {
       { code: 'BALAIKOTA', name: 'Gedung Moch. Ichsan, Balai Kota Semarang', address: 'Jl. Pemuda No. 148, Sekayu, Semarang Tengah, Kota Semarang' },
       { code: 'SMKN7', name: 'SMK Negeri 7 Semarang', address: 'Jl. Simpang Lima, Mugassari, Semarang Selatan, Kota Semarang' },
     ],
-    sessions: [...skdSessions, ...interviewSessions],
+    sessions: [...skdSessions, ...skbCatSessions, ...interviewSessions],
     roster,
   };
 }

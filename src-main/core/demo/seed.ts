@@ -6,6 +6,7 @@ import { applyPackageImport, planPackageImport } from '../exams/exams';
 import type { Workstation } from '../workstation/workstation';
 import { LenteraError } from '../util/errors';
 import { DEMO_PEOPLE, demoPackage } from './generate';
+import { seedDemoScores } from './scores';
 
 export interface DemoAccount {
   name: string;
@@ -22,8 +23,8 @@ export function randomPin(): string {
 }
 
 /**
- * Fills a fresh workstation with the demo venue: the people (with PINs shown once), the exam package and its
- * roster. One transaction, one audit event per step, so the demo's log verifies like any other.
+ * Fills a fresh workstation with the demo venue: the people (with PINs shown once), the exam package, its
+ * roster, attendance and scores in every state. One transaction, audited, so the demo's log verifies like any other.
  */
 export function seedDemo(ws: Workstation, at: string, actor: string, coordinatorPin: string, candidates = 300): { exam: string; accounts: DemoAccount[] } {
   const db = ws.db;
@@ -42,8 +43,10 @@ export function seedDemo(ws: Workstation, at: string, actor: string, coordinator
     }
     const plan = planPackageImport(db, pkg);
     if (plan.problems.length) throw new LenteraError('INTERNAL', `demo package invalid: ${plan.problems[0]!.path}: ${plan.problems[0]!.message}`, {});
-    applyPackageImport(db, plan, at, actor, ws.id);
+    const { examId } = applyPackageImport(db, plan, at, actor, ws.id);
     appendEvent(db, { at, actor, command: 'exams.import', outcome: 'ok', payload: { exam: pkg.exam.code, status: 'new', sha256: plan.sha256, counts: plan.counts, demo: true } });
+    const ids = new Map((db.prepare('SELECT name, id FROM accounts').all() as { name: string; id: string }[]).map((a) => [a.name, a.id]));
+    seedDemoScores(db, examId, pkg, at, actor, ws.id, ids);
   })();
   return { exam: pkg.exam.code, accounts };
 }

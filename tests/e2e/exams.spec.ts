@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADMIN, EXAMPLE_PACKAGE, EXAMPLES, expect, login, rosterLine, sidebar, test } from './fixtures';
+
+test('the coordinator imports the exam package and the rosters through the screen', async ({ page }) => {
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await sidebar(page).getByRole('link', { name: 'Ujian & Peserta' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ujian & Peserta');
+  await expect(page.getByRole('heading', { name: 'Belum ada ujian di stasiun kerja ini' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Impor daftar peserta' })).toBeDisabled();
+
+  // The package: uploaded, checked, shown, and only then imported.
+  await page.getByRole('button', { name: 'Impor paket ujian' }).click();
+  await page.getByLabel('Berkas paket ujian (.json)').setInputFiles(EXAMPLE_PACKAGE);
+  await expect(page.getByTestId('package-status')).toHaveText('Ujian baru');
+  const preview = page.getByTestId('package-preview');
+  await expect(preview).toContainText('Seleksi CPNS Pemerintah Kota Semarang Tahun Anggaran 2026');
+  await expect(preview).toContainText('Pemerintah Kota Semarang');
+  const counts = { formations: '6', stages: '3', venues: '2', sessions: '9', roster: '300' };
+  for (const [key, value] of Object.entries(counts)) await expect(page.getByTestId(`package-count-${key}`)).toHaveText(value);
+  await expect(page.getByText('masalah dalam paket')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Impor', exact: true }).click();
+  await expect(page.getByText('Paket ujian CPNS-SMG-2026 sudah diimpor.')).toBeVisible();
+
+  const exam = page.getByTestId('exam-list').getByRole('row', { name: /CPNS-SMG-2026/ });
+  await expect(exam.getByRole('cell')).toHaveText([
+    'Seleksi CPNS Pemerintah Kota Semarang Tahun Anggaran 2026',
+    'Pemerintah Kota Semarang',
+    '2026',
+    '6',
+    '9',
+    '300',
+    /\d{4}, \d{2}\.\d{2}\.\d{2} WIB$/,
+  ]);
+  await expect(page.getByTestId('candidate-total')).toHaveText('300 peserta');
+
+  // A roster with seven bad rows: every one is shown, "Impor semua" is refused, the report can be downloaded.
+  await page.getByRole('button', { name: 'Impor daftar peserta' }).click();
+  await page.getByLabel('Berkas daftar peserta (CSV atau XLSX)').setInputFiles(join(EXAMPLES, 'cpns-smg-2026.roster-salah.csv'));
+  const rosterCounts = { rows: '8', inserts: '1', updates: '0', unchanged: '0', rejected: '7' };
+  for (const [key, value] of Object.entries(rosterCounts)) await expect(page.getByTestId(`roster-count-${key}`)).toHaveText(value);
+  const rejected = page.getByTestId('rejected-table').locator('tbody tr');
+  await expect(rejected).toHaveCount(7);
+  await expect(rejected.first().getByRole('cell')).toHaveText(['3', 'nik', 'NIK must be 16 digits (got 11 characters)', '263374000902', 'Bunga Citra']);
+  await expect(rejected.nth(1).getByRole('cell')).toHaveText(['4', 'tanggal_lahir', '31/02/1996 is not a real date', '263374000903', 'Cahyo Nugroho']);
+  await expect(rejected.last().getByRole('cell')).toHaveText(['9', 'nik', 'missing required value', '263374000908', 'Hana Pertiwi']);
+  await expect(page.getByRole('button', { name: 'Impor semua' })).toBeDisabled();
+  await expect(page.getByText('"Impor semua" tidak tersedia karena ada 7 masalah pada baris yang ditolak.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Impor yang valid saja' })).toBeEnabled();
+  await expect(page.getByText('"Impor yang valid saja" mengimpor 1 baris yang valid')).toBeVisible();
+
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Unduh laporan baris ditolak' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('cpns-smg-2026.roster-salah.csv.ditolak.csv');
+  const report = readFileSync(await download.path(), 'utf8').split('\r\n');
+  expect(report[0]).toBe('\uFEFFbaris;kolom;alasan;nomor_peserta;nik;nama;tanggal_lahir;jenis_kelamin;pendidikan;ipk;kode_formasi;kategori');
+  expect(report[1]).toBe('3;nik;NIK must be 16 digits (got 11 characters);263374000902;33740112039;Bunga Citra;12/03/1995;P;S1 Akuntansi;3,20;F05;umum');
+  expect(report).toHaveLength(7 + 2); // header, seven rows, and the empty string after the last line break
+
+  // Thirty new candidates: all valid, imported, and found by the search.
+  await page.getByLabel('Berkas daftar peserta (CSV atau XLSX)').setInputFiles(join(EXAMPLES, 'cpns-smg-2026.roster-tambahan.csv'));
+  await expect(page.getByTestId('roster-count-inserts')).toHaveText('30');
+  await expect(page.getByTestId('roster-count-rejected')).toHaveText('0');
+  await expect(page.getByTestId('roster-count-rows')).toHaveText('30');
+  await page.getByRole('button', { name: 'Impor semua' }).click();
+  await expect(page.getByText('Daftar peserta CPNS-SMG-2026 sudah diimpor: 30 baru, 0 diubah, 0 tidak berubah.')).toBeVisible();
+  await expect(page.getByTestId('candidate-total')).toHaveText('330 peserta');
+  await expect(exam.getByRole('cell').nth(5)).toHaveText('330');
+
+  const added = rosterLine('cpns-smg-2026.roster-tambahan.csv', '263374000301');
+  await page.getByLabel('Cari nomor peserta atau nama').fill(added.nama);
+  await expect(page.getByTestId('candidate-total')).toHaveText('1 peserta cocok');
+  const row = page.getByRole('region', { name: 'Daftar peserta CPNS-SMG-2026' }).getByRole('row', { name: new RegExp(added.nomorPeserta) });
+  // The coordinator sees the full NIK; the IPK keeps its decimal comma in Bahasa Indonesia.
+  await expect(row.getByRole('cell')).toHaveText([
+    added.nomorPeserta,
+    added.nama,
+    added.nik,
+    '17/11/1995',
+    'P',
+    'S1 Akuntansi',
+    added.ipk,
+    added.kodeFormasi,
+    'umum',
+    'Belum hadir',
+  ]);
+  expect(added.ipk).toBe('3,88');
+});
+
+test('the candidates table stays usable and fetches rows as it scrolls', async ({ page, lentera }) => {
+  await lentera.cli(['exam', 'import', EXAMPLE_PACKAGE]);
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await sidebar(page).getByRole('link', { name: 'Ujian & Peserta' }).click();
+  await expect(page.getByTestId('candidate-total')).toHaveText('300 peserta');
+  const region = page.getByRole('region', { name: 'Daftar peserta CPNS-SMG-2026' });
+  // Only the rows near the view are in the page, not all 300.
+  const rendered = await region.locator('tbody tr[data-index]').count();
+  expect(rendered).toBeGreaterThan(5);
+  expect(rendered).toBeLessThan(100);
+  await expect(region.getByRole('row', { name: /263374000001/ })).toBeVisible();
+  await region.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await expect(region.getByRole('row', { name: /263374000300/ })).toBeVisible();
+  await expect(region.getByRole('row', { name: /263374000001/ })).toHaveCount(0);
+
+  // Filters: by formation, and by attendance (nobody has checked in yet).
+  await page.getByLabel('Formasi').selectOption('F06');
+  await expect(page.getByTestId('candidate-total')).toHaveText(/^\d+ peserta cocok$/);
+  const f06 = Number((await page.getByTestId('candidate-total').textContent())!.split(' ')[0]);
+  expect(f06).toBeGreaterThan(0);
+  expect(f06).toBeLessThan(300);
+  await expect(region.locator('tbody tr[data-index]').first().getByRole('cell').nth(7)).toHaveText('F06');
+  await page.getByLabel('Formasi').selectOption('');
+  await page.getByLabel('Kehadiran').selectOption('present');
+  await expect(page.getByTestId('candidate-total')).toHaveText('0 peserta cocok');
+  await expect(region.getByText('Tidak ada peserta yang cocok.')).toBeVisible();
+});
