@@ -1,7 +1,10 @@
 import { benchRegistry } from './registry.bench';
 import { benchRoster } from './roster.bench';
+import { benchScoring } from './scoring.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
+const only = process.argv[2];
 console.log(`Lentera bench — node ${process.version}, ${new Date().toISOString()}`);
-benchRegistry();
-await benchRoster();
+if (!only || only === 'registry') benchRegistry();
+if (!only || only === 'roster') await benchRoster();
+if (!only || only === 'scoring') await benchScoring();

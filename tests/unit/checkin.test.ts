@@ -108,6 +108,9 @@ describe('demo venue', () => {
     expect(app.invoke('accounts.login', { name: 'petugas1', pin: clerk.pin }, {})).toMatchObject({ ok: true, value: { account: { mustChangePin: false } } });
     expect(app.invoke('exams.list', {}, local)).toMatchObject({ ok: true, value: [{ code: EXAM, candidates: 50, formations: 6 }] });
     expect(verifyChain(app.workstation!.db)).toMatchObject({ ok: true });
+    const states = new Set(((app.invoke('scores.list', { exam: EXAM }, local) as any).value as { state: string }[]).map((s) => s.state));
+    expect([...states].sort()).toEqual(['amended', 'confirmed', 'draft', 'finalized', 'submitted']);
+    expect((app.invoke('display.board', { exam: EXAM, session: 'WWC-F01' }, {}) as any).value.results.length).toBeGreaterThan(0);
     expect(await app.invokeAsync('workstation.demo', {}, local)).toMatchObject({ ok: false, error: { code: 'ALREADY_INITIALISED' } });
     app.close();
   });
