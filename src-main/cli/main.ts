@@ -6,6 +6,7 @@ import { registerAuditCommands } from './commands/audit';
 import { registerDemoCommand } from './commands/demo';
 import { registerExamCommands } from './commands/exams';
 import { registerScoreCommands } from './commands/scores';
+import { registerRankCommand } from './commands/rank';
 import { registerInitCommand } from './commands/init';
 import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerExamCommands(program, io);
   registerDemoCommand(program, io);
   registerScoreCommands(program, io);
+  registerRankCommand(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

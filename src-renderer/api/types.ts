@@ -34,3 +34,170 @@ declare global {
     lentera?: LenteraBridge;
   }
 }
+
+// --- exams, roster, attendance, conflicts (shapes of src-main/api/commands/exams.ts) ---
+
+/** A file sent with `files.upload`, named in an import. */
+export interface UploadRef {
+  uploadId: string;
+  name: string;
+}
+
+export interface PathProblem {
+  path: string;
+  message: string;
+}
+
+export interface PackageSummary {
+  file: { name: string; sha256: string };
+  status: 'new' | 'unchanged' | 'update';
+  sha256: string;
+  exam: { code: string; name: string; agency: string; year: number; ruleset: string };
+  counts: { formations: number; stages: number; venues: number; sessions: number; roster: number };
+  changes: { path: string; kind: 'added' | 'removed' | 'changed' }[];
+  problems: PathProblem[];
+}
+
+export interface ExamListItem {
+  code: string;
+  name: string;
+  agency: string;
+  year: number;
+  ruleset: string;
+  sha256: string;
+  importedAt: string;
+  formations: number;
+  sessions: number;
+  candidates: number;
+}
+
+export interface Formation {
+  code: string;
+  position: string;
+  unit: string;
+  education: string;
+  quota: number;
+  candidates: number;
+}
+
+export interface ExamSession {
+  code: string;
+  stage: string;
+  venue: string;
+  room: string;
+  startsAt: string;
+  closedAt: string | null;
+  candidates: number;
+  panel: { name: string; nip: string | null; role: string }[];
+}
+
+export interface ExamDetail {
+  exam: { code: string; name: string; agency: string; year: number; ruleset: string };
+  formations: Formation[];
+  stages: { code: string; name: string; kind: string; definition: unknown }[];
+  venues: { code: string; name: string; address: string }[];
+  sessions: ExamSession[];
+}
+
+export interface RejectedRow {
+  line: number;
+  column: string;
+  reason: string;
+  /** The row as read (absent when the header itself is wrong). */
+  values?: Record<string, string>;
+}
+
+export interface RosterSummary {
+  file: { name: string; sha256: string };
+  rows: number;
+  inserts: number;
+  updates: { nomorPeserta: string; line: number; changed: string[]; before: Record<string, unknown>; after: Record<string, unknown> }[];
+  unchanged: number;
+  rejectedCount: number;
+  rejected: RejectedRow[];
+}
+
+export type AttendanceState = 'present' | 'absent' | 'pending';
+
+export interface CandidateRow {
+  nomorPeserta: string;
+  nik: string;
+  nama: string;
+  tanggalLahir: string;
+  jenisKelamin: string;
+  pendidikan: string;
+  /** With a decimal point, as the machine keeps it: "3.45". */
+  ipk: string;
+  kodeFormasi: string;
+  kategori: string;
+  attendance: AttendanceState;
+}
+
+export interface RosterPage {
+  total: number;
+  offset: number;
+  rows: CandidateRow[];
+}
+
+export interface CheckInValue {
+  nomorPeserta: string;
+  nama: string;
+  kodeFormasi: string;
+  jabatan: string;
+  nikMasked: string;
+  at: string;
+  by: string;
+}
+
+export interface AttendanceLine {
+  nomorPeserta: string;
+  nama: string;
+  kodeFormasi: string;
+  nik: string;
+  state: AttendanceState;
+  at: string | null;
+  by: string | null;
+}
+
+export interface AttendanceList {
+  exam: { code: string; name: string; agency: string };
+  session: {
+    code: string;
+    stage: string;
+    stageName: string | null;
+    room: string;
+    startsAt: string;
+    closedAt: string | null;
+    venue: { name: string; address: string } | null;
+  };
+  counts: { listed: number; present: number; absent: number; pending: number };
+  lines: AttendanceLine[];
+}
+
+export interface CloseSessionValue {
+  session: string;
+  present: number;
+  absent: number;
+  absentNumbers: string[];
+}
+
+export interface Conflict {
+  nomorPeserta: string;
+  reason: string;
+  declaredAt: string;
+  examiner: string;
+  examinerName: string;
+}
+
+export interface DemoAccount {
+  name: string;
+  displayName: string;
+  role: Role;
+  pin: string;
+}
+
+export interface DemoValue {
+  workstationId: string;
+  exam: string;
+  accounts: DemoAccount[];
+}

@@ -1,10 +1,14 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AttendancePage } from '../features/attendance/AttendancePage';
 import { AuditPage } from '../features/audit/AuditPage';
+import { ExamsPage } from '../features/exams/ExamsPage';
 import { HomePage } from '../features/home/HomePage';
 import { ChangePinPage } from '../features/login/ChangePinPage';
 import { LoginPage } from '../features/login/LoginPage';
 import { NoAccess, PlannedPage } from '../features/placeholder/PlannedPage';
+import { DemoAccountsPage } from '../features/setup/DemoVenueSlot';
+import { ScoringPage } from '../features/scoring/ScoringPage';
 import { NotSetUpPage, SetupPage } from '../features/setup/SetupPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { errorMessage } from '../i18n/errors';
@@ -24,6 +28,12 @@ function Page({ route, account }: { route: RouteId; account: Account }) {
       return <HomePage account={account} />;
     case 'users':
       return <UsersPage account={account} />;
+    case 'exams':
+      return <ExamsPage account={account} />;
+    case 'attendance':
+      return <AttendancePage account={account} />;
+    case 'scoring':
+      return <ScoringPage account={account} />;
     case 'audit':
       return <AuditPage />;
     case 'pin':
@@ -35,7 +45,7 @@ function Page({ route, account }: { route: RouteId; account: Account }) {
 
 export function App() {
   const { t, i18n } = useTranslation();
-  const { booting, bootError, status, account, boot } = useSession();
+  const { booting, bootError, status, account, demo, boot } = useSession();
   const route = useRoute();
 
   useEffect(() => {
@@ -60,6 +70,14 @@ export function App() {
             {t('common.retry')}
           </button>
         </section>
+      </PublicFrame>
+    );
+  }
+  if (demo) {
+    // Before anything else: the PINs are in this answer only, and the status refresh must not hide them.
+    return (
+      <PublicFrame>
+        <DemoAccountsPage demo={demo} />
       </PublicFrame>
     );
   }

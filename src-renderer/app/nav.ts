@@ -11,8 +11,8 @@ export interface NavItem {
 
 export const NAV: readonly NavItem[] = [
   { id: 'home' },
-  { id: 'exams', planned: true },
-  { id: 'attendance', planned: true },
+  { id: 'exams' },
+  { id: 'attendance' },
   { id: 'scoring', planned: true },
   { id: 'results', planned: true },
   { id: 'documents', planned: true },

@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import { api, type Account, type ChainHead, type ErrorBody, type SystemStatus } from '../api';
+import { api, type Account, type ChainHead, type DemoValue, type ErrorBody, type SystemStatus } from '../api';
 import { navigate } from './router';
 import { i18n, storeLanguage, storedLanguage, type Language } from '../i18n';
 
-export type Notice = 'created' | 'sessionEnded' | 'loggedOut' | null;
+export type Notice = 'created' | 'demoCreated' | 'sessionEnded' | 'loggedOut' | null;
 
 interface SessionState {
   booting: boolean;
@@ -14,10 +14,14 @@ interface SessionState {
   notice: Notice;
   /** Login name to put in the login form (after the first-run setup). */
   suggestedName: string;
+  /** The demo venue just created: its accounts and PINs, shown once until the person goes on to log in. */
+  demo: DemoValue | null;
   boot(): Promise<void>;
   refreshStatus(): Promise<void>;
   setHead(head: ChainHead): void;
   workstationCreated(adminName: string): Promise<void>;
+  demoCreated(demo: DemoValue): void;
+  demoDone(): Promise<void>;
   loggedIn(account: Account): void;
   accountChanged(account: Account): void;
   logout(): Promise<void>;
@@ -37,6 +41,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   account: null,
   notice: null,
   suggestedName: '',
+  demo: null,
 
   async boot() {
     set({ booting: true, bootError: null });
@@ -70,6 +75,16 @@ export const useSession = create<SessionState>()((set, get) => ({
     set({ suggestedName: adminName, head: null });
     await get().boot();
     set({ notice: 'created' });
+  },
+
+  demoCreated(demo) {
+    set({ demo });
+  },
+
+  async demoDone() {
+    set({ demo: null, suggestedName: 'koordinator', head: null });
+    await get().boot();
+    set({ notice: 'demoCreated' });
   },
 
   loggedIn(account) {

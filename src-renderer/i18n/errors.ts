@@ -1,6 +1,15 @@
 import type { TFunction } from 'i18next';
 import type { ErrorBody } from '../api/types';
-import { formatTimeWib } from './format';
+import { formatLongDateTimeWib, formatTimeWib } from './format';
+
+/** "user:petugas1" → "petugas1": who did it, as the person knows them. */
+export function actorName(actor: string): string {
+  return actor.replace(/^(user|cli):/, '');
+}
+
+function str(x: unknown): string {
+  return typeof x === 'string' || typeof x === 'number' ? String(x) : '';
+}
 
 /**
  * Turns a refusal into a sentence in the current language: a translation per code, with the details filled in;
@@ -23,6 +32,43 @@ export function errorMessage(t: TFunction, lang: string, error: ErrorBody): stri
       const list = issues.map((i) => (i.path ? `${i.path}: ${i.message ?? ''}` : (i.message ?? ''))).join('; ');
       return list ? t('errors.INVALID_INPUT_issues', { issues: list }) : t('errors.INVALID_INPUT', { message: error.message });
     }
+    case 'MALFORMED_JSON':
+      return typeof d.line === 'number'
+        ? t('errors.MALFORMED_JSON_at', { line: d.line, column: d.column, expected: str(d.expected) })
+        : t('errors.MALFORMED_JSON');
+    case 'INVALID_PACKAGE':
+      return t('errors.INVALID_PACKAGE', { count: Array.isArray(d.problems) ? d.problems.length : 0 });
+    case 'ROSTER_INVALID':
+      return t('errors.ROSTER_INVALID', { count: typeof d.count === 'number' ? d.count : 0, file: str(d.file) });
+    case 'UNSUPPORTED_FILE': {
+      const expected = Array.isArray(d.expected) ? (d.expected as unknown[]).map((x) => str(x).toUpperCase()) : [];
+      return expected.length
+        ? t('errors.UNSUPPORTED_FILE_expected', { expected: expected.join(t('common.or')) })
+        : t('errors.UNSUPPORTED_FILE');
+    }
+    case 'FILE_TOO_LARGE':
+      return t('errors.FILE_TOO_LARGE', { limit: typeof d.limit === 'number' ? Math.round(d.limit / 1048576) : 200 });
+    case 'WRONG_SESSION': {
+      const sessions = Array.isArray(d.sessions) ? (d.sessions as { code?: unknown; room?: unknown; startsAt?: unknown }[]) : [];
+      const list = sessions
+        .map((s) => t('errors.WRONG_SESSION_item', { code: str(s.code), room: str(s.room), time: formatLongDateTimeWib(str(s.startsAt), lang) }))
+        .join('; ');
+      return list
+        ? t('errors.WRONG_SESSION', { nama: str(d.nama), sessions: list })
+        : t('errors.WRONG_SESSION_none', { nama: str(d.nama) });
+    }
+    case 'ALREADY_CHECKED_IN':
+      return t('errors.ALREADY_CHECKED_IN', {
+        nama: str(d.nama),
+        time: typeof d.at === 'string' ? formatTimeWib(d.at, lang) : '',
+        by: actorName(str(d.by)),
+      });
+    case 'NOT_FOUND':
+      if (typeof d.exam === 'string') return t('errors.NOT_FOUND_exam', { exam: d.exam });
+      if (typeof d.session === 'string') return t('errors.NOT_FOUND_session', { session: d.session });
+      if (typeof d.uploadId === 'string') return t('errors.NOT_FOUND_upload');
+      if (typeof d.account === 'string') return t('errors.NOT_FOUND_account', { account: d.account });
+      return t('errors.NOT_FOUND');
     case 'CONFLICT':
       return d.field === 'name' && typeof d.name === 'string' ? t('errors.CONFLICT_name', { name: d.name }) : t('errors.CONFLICT');
     default: {

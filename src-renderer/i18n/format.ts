@@ -44,3 +44,42 @@ export function formatDateTimeWib(value: string | Date, lang: string): string {
 export function shortHash(hash: string, n = 16): string {
   return hash.slice(0, n);
 }
+
+/** "Senin, 30 November 2026" (id) or "Monday, 30 November 2026" (en): the long form of formal documents. */
+export function formatLongDate(value: string | Date, lang: string): string {
+  const d = parse(value);
+  if (!d) return String(value);
+  return new Intl.DateTimeFormat(locale(lang), {
+    timeZone: TIME_ZONE,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(d);
+}
+
+/** A calendar date kept as "1995-03-12": "12/03/1995", with no time zone to shift it. */
+export function formatIsoDate(value: string, lang: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return value;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat(locale(lang), { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }).format(d);
+}
+
+/**
+ * A decimal the machine keeps with a point ("3.45"), shown with a decimal comma in Bahasa Indonesia ("3,45").
+ * Done on the text, never through a float, so the digits shown are exactly the digits stored.
+ */
+export function formatDecimal(value: string, lang: string): string {
+  return lang === 'en' ? value : value.replace('.', ',');
+}
+
+/** 100000 → "100.000" (id) or "100,000" (en). */
+export function formatCount(n: number, lang: string): string {
+  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'id-ID').format(n);
+}
+
+/** "Senin, 30 November 2026, 08.00 WIB": when a session starts. */
+export function formatLongDateTimeWib(value: string | Date, lang: string): string {
+  return parse(value) ? `${formatLongDate(value, lang)}, ${formatTimeWib(value, lang)}` : String(value);
+}

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 
 /** A refusal or failure, read out at once. */
 export function ErrorAlert({ children }: { children: ReactNode }) {
@@ -34,5 +34,22 @@ export function Spinner({ label }: { label: string }) {
     <p className="loading" role="status">
       {label}
     </p>
+  );
+}
+
+/** A bar that fills as an upload goes on, with its percentage in words. */
+export function ProgressBar({ label, value, max }: { label: string; value: number; max: number }) {
+  const id = useId();
+  const pct = max > 0 ? Math.round((value / max) * 100) : 100;
+  return (
+    <div className="progress">
+      <label htmlFor={id}>{label}</label>
+      <progress id={id} value={value} max={max || 1}>
+        {pct}%
+      </progress>
+      <span className="progress-pct" aria-hidden="true">
+        {pct}%
+      </span>
+    </div>
   );
 }

@@ -65,3 +65,37 @@ export function SelectField({ label, options, ...select }: SelectProps) {
     </div>
   );
 }
+
+interface FileFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type' | 'onChange' | 'value'> {
+  label: string;
+  hint?: ReactNode;
+  onFile: (file: File) => void;
+  ref?: Ref<HTMLInputElement>;
+}
+
+/** Choose a file: the one chosen is handed over at once, and the input is emptied so the same file can be chosen again. */
+export function FileField({ label, hint, onFile, ...input }: FileFieldProps) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="file"
+        aria-describedby={hint ? hintId : undefined}
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) onFile(file);
+        }}
+        {...input}
+      />
+      {hint ? (
+        <p className="field-hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}

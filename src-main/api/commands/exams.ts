@@ -55,6 +55,7 @@ function rosterSummary(plan: RosterPlan, file: LoadedFile, limit = 1000) {
     updates: plan.updates.map(({ candidate: _c, ...u }) => u),
     unchanged: plan.unchanged,
     rejectedCount: plan.rejected.length,
+    rejectedRows: new Set(plan.rejected.map((r) => r.line)).size,
     rejected: plan.rejected.slice(0, limit),
   };
 }
@@ -316,10 +317,16 @@ export const examCommands = [
   }),
   defineCommand({
     name: 'conflicts.list',
-    summary: 'Declared conflicts of interest',
+    summary: 'Declared conflicts of interest (an examiner sees their own)',
     input: z.object({ exam: examCode }),
-    access: ['coordinator', 'chair', 'observer'],
+    access: 'authenticated',
     mutates: false,
-    handler: (ctx, input) => listConflicts(ctx.db, requireExam(ctx.db, input.exam).id),
+    handler: (ctx, input) => {
+      const all = listConflicts(ctx.db, requireExam(ctx.db, input.exam).id) as { examiner: string }[];
+      const role = ctx.principal.kind === 'user' ? ctx.principal.account.role : 'local';
+      if (['coordinator', 'chair', 'observer', 'local'].includes(role)) return all;
+      const me = ctx.principal.kind === 'user' ? ctx.principal.account.name : '';
+      return all.filter((c) => c.examiner === me);
+    },
   }),
 ];

@@ -1,8 +1,9 @@
 import { accountsCommands } from './accounts';
 import { examCommands } from './exams';
 import { panelCommands } from './panel';
+import { rankingCommands } from './ranking';
 import { scoreCommands } from './scores';
 import { systemCommands } from './system';
 
 /** Every command of the workstation, in one table. Capabilities add their list here. */
-export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands, ...scoreCommands, ...panelCommands];
+export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands, ...scoreCommands, ...panelCommands, ...rankingCommands];

@@ -48,11 +48,11 @@ export function checkImportFile(path: string, accept: readonly ('csv' | 'xlsx' |
     if (!st.isFile()) throw new Error('not a file');
     size = st.size;
   } catch {
-    throw new LenteraError('FILE_NOT_FOUND', `${path} cannot be read.`, { file: path });
+    throw new LenteraError('FILE_NOT_FOUND', `${basename(name)} cannot be read.`, { file: basename(name) });
   }
   if (size > MAX_IMPORT_BYTES) {
     throw new LenteraError('FILE_TOO_LARGE', `${basename(name)} is ${(size / 1048576).toFixed(0)} MB; the limit is 200 MB.`, {
-      file: path,
+      file: basename(name),
       size,
       limit: MAX_IMPORT_BYTES,
     });
@@ -60,7 +60,7 @@ export function checkImportFile(path: string, accept: readonly ('csv' | 'xlsx' |
   const kind = sniff(path, name);
   if (kind === 'other' || !accept.includes(kind)) {
     throw new LenteraError('UNSUPPORTED_FILE', `${basename(name)} is not a ${accept.map((a) => a.toUpperCase()).join(' or ')} file.`, {
-      file: path,
+      file: basename(name),
       expected: accept,
     });
   }
@@ -157,7 +157,7 @@ export async function readTableFile(path: string, name = path): Promise<SourceTa
     try {
       return await readXlsx(path);
     } catch (e) {
-      throw new LenteraError('UNSUPPORTED_FILE', `${basename(name)} could not be read as XLSX: ${(e as Error).message}`, { file: path });
+      throw new LenteraError('UNSUPPORTED_FILE', `${basename(name)} could not be read as XLSX: ${(e as Error).message}`, { file: basename(name) });
     }
   }
   const buf = readFileSync(path);

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { rank, type RankedCandidate } from '../../core/ranking/engine';
+import { readFlatResults } from '../../core/ranking/flat';
+import { loadRulesetFile } from '../../core/ranking/rulesets';
+import { readTableFile } from '../../core/roster/table-file';
+import { isLenteraError } from '../../core/util/errors';
+import { EXIT, type CliIo } from '../io';
+import { CliExit, invokeOrExit, withApp } from '../workstation';
+
+function table(io: CliIo, results: RankedCandidate[], decimalComma = true): void {
+  const num = (s: string | null) => (s === null ? '-' : decimalComma ? s.replace('.', ',') : s);
+  io.out(`${'formasi'.padEnd(8)} ${'rank'.padStart(4)}  ${'nomor_peserta'.padEnd(14)} ${'SKD'.padStart(5)} ${'SKB'.padStart(8)} ${'akhir'.padStart(8)}  ${'status'.padEnd(7)} alasan`);
+  for (const r of results) {
+    io.out(`${r.kode_formasi.padEnd(8)} ${String(r.rank ?? '-').padStart(4)}  ${r.nomor_peserta.padEnd(14)} ${num(r.skd_total).padStart(5)} ${num(r.skb).padStart(8)} ${num(r.final).padStart(8)}  ${r.status.padEnd(7)} ${r.reason}${r.decided_by ? ` [${r.decided_by}]` : ''}`);
+  }
+}
+
+export function registerRankCommand(program: Command, io: CliIo): void {
+  program
+    .command('rank')
+    .description('rank an exam on a workstation (--data --exam), or a flat results file with a ruleset (--ruleset --input) so anyone can recompute published results')
+    .option('--data <dir>', 'the workstation data directory')
+    .option('--exam <code>', 'exam code (with --data)')
+    .option('--formation <code>', 'only this formation')
+    .option('--ruleset <file>', 'a ruleset JSON file (with --input)')
+    .option('--input <file>', 'a flat results file, CSV or XLSX (with --ruleset)')
+    .option('--json', 'print JSON')
+    .action(async (o: { data?: string; exam?: string; formation?: string; ruleset?: string; input?: string; json?: boolean }) => {
+      if (o.ruleset || o.input) {
+        if (!o.ruleset || !o.input) {
+          io.err('lentera rank: --ruleset and --input go together');
+          throw new CliExit(EXIT.USAGE);
+        }
+        try {
+          const loaded = loadRulesetFile(resolve(o.ruleset));
+          const facts = readFlatResults(await readTableFile(resolve(o.input)), loaded.ruleset);
+          const results = rank(loaded.ruleset, facts.formations, facts.candidates).filter((r) => !o.formation || r.kode_formasi === o.formation);
+          if (o.json) io.out(JSON.stringify({ ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, sha256: loaded.sha256 }, results }, null, 2));
+          else {
+            io.out(`ruleset ${loaded.ruleset.id} ${loaded.ruleset.version} sha256 ${loaded.sha256}`);
+            table(io, results);
+          }
+        } catch (e) {
+          if (!isLenteraError(e)) throw e;
+          const problems = e.details.problems as { path?: string; line?: number; column?: string; reason?: string; message?: string }[] | undefined;
+          for (const p of problems ?? []) io.err(p.path !== undefined ? `${o.ruleset}: ${p.path}: ${p.message}` : `${o.input}, line ${p.line}, column ${p.column}: ${p.reason}`);
+          io.err(`lentera: ${e.message}`);
+          throw new CliExit(EXIT.FAILED);
+        }
+        return;
+      }
+      if (!o.data || !o.exam) {
+        io.err('lentera rank: give --data DIR --exam CODE, or --ruleset FILE --input FILE');
+        throw new CliExit(EXIT.USAGE);
+      }
+      withApp(io, o.data, (app) => {
+        const out = invokeOrExit<{ ruleset: { id: string; version: string; sha256: string }; results: RankedCandidate[] }>(io, app, 'ranking.compute', { exam: o.exam, formation: o.formation });
+        if (o.json) return io.out(JSON.stringify(out, null, 2));
+        io.out(`ruleset ${out.ruleset.id} ${out.ruleset.version} sha256 ${out.ruleset.sha256}`);
+        table(io, out.results);
+      });
+    });
+}

@@ -1,0 +1,558 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  api,
+  type Account,
+  type AttendanceLine,
+  type AttendanceList,
+  type CheckInValue,
+  type CloseSessionValue,
+  type ErrorBody,
+  type ExamDetail,
+  type ExamListItem,
+  type ExamSession,
+} from '../../api';
+import { useLiveEvent } from '../../app/live';
+import { actorName, errorMessage } from '../../i18n/errors';
+import { formatCount, formatDateTimeWib, formatLongDateTimeWib, formatTimeWib } from '../../i18n/format';
+import { Dialog } from '../../ui/Dialog';
+import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
+import { SelectField, TextField } from '../../ui/fields';
+import { AttendanceBadge } from '../exams/CandidatesTable';
+import { AttendancePrint } from './AttendancePrint';
+
+const CHOICE_KEY = 'lentera.attendance';
+
+function storedChoice(): { exam?: string; session?: string } {
+  try {
+    return JSON.parse(sessionStorage.getItem(CHOICE_KEY) ?? '{}') as { exam?: string; session?: string };
+  } catch {
+    return {};
+  }
+}
+
+function storeChoice(exam: string, session: string): void {
+  try {
+    sessionStorage.setItem(CHOICE_KEY, JSON.stringify({ exam, session }));
+  } catch {
+    // storage disabled: the clerk picks the session again after a reload
+  }
+}
+
+type Outcome = { ok: true; value: CheckInValue } | { ok: false; nomor: string; error: ErrorBody };
+
+/** Check-in at the door: pick the session, scan or type the number, see at once who it is. */
+export function AttendancePage({ account }: { account: Account }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const canCheckIn = account.role === 'clerk' || account.role === 'coordinator';
+  const canClose = account.role === 'coordinator';
+  const [exams, setExams] = useState<ExamListItem[] | null>(null);
+  const [exam, setExam] = useState(() => storedChoice().exam ?? '');
+  const [detail, setDetail] = useState<ExamDetail | null>(null);
+  const [session, setSession] = useState(() => storedChoice().session ?? '');
+  const [list, setList] = useState<AttendanceList | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [printing, setPrinting] = useState(false);
+  const [undoing, setUndoing] = useState<AttendanceLine | null>(null);
+  const [closing, setClosing] = useState(false);
+  // Bumped after a dialog closes: the scanner's input gets the focus back for the next card.
+  const [deskFocus, setDeskFocus] = useState(0);
+
+  const loadExams = useCallback(async () => {
+    const result = await api.invoke('exams.list');
+    if (!result.ok) {
+      setError(errorMessage(t, lang, result.error));
+      setExams([]);
+      return;
+    }
+    const value = result.value as ExamListItem[];
+    setExams(value);
+    setExam((cur) => (value.some((e) => e.code === cur) ? cur : (value[0]?.code ?? '')));
+  }, [t, lang]);
+
+  const loadDetail = useCallback(async () => {
+    if (!exam) {
+      setDetail(null);
+      return;
+    }
+    const result = await api.invoke('exams.get', { exam });
+    if (!result.ok) {
+      setError(errorMessage(t, lang, result.error));
+      return;
+    }
+    const value = result.value as ExamDetail;
+    setDetail(value);
+    setSession((cur) => (value.sessions.some((s) => s.code === cur) ? cur : ''));
+  }, [exam, t, lang]);
+
+  const loadList = useCallback(async () => {
+    if (!exam || !session) {
+      setList(null);
+      return;
+    }
+    const result = await api.invoke('attendance.list', { exam, session });
+    if (!result.ok) {
+      setError(errorMessage(t, lang, result.error));
+      return;
+    }
+    setList(result.value as AttendanceList);
+  }, [exam, session, t, lang]);
+
+  useEffect(() => {
+    void loadExams();
+  }, [loadExams]);
+  useEffect(() => {
+    void loadDetail();
+  }, [loadDetail]);
+  useEffect(() => {
+    void loadList();
+  }, [loadList]);
+  useEffect(() => {
+    if (exam && session) storeChoice(exam, session);
+  }, [exam, session]);
+
+  useLiveEvent(['attendance.changed', 'exams.changed'], (data) => {
+    const d = data as { exam?: string; session?: string } | null;
+    if (!d) {
+      void loadExams();
+      void loadDetail();
+      void loadList();
+      return;
+    }
+    if (d.exam !== exam) return;
+    void loadDetail();
+    if (!d.session || d.session === session) void loadList();
+  });
+
+  const current: ExamSession | undefined = detail?.sessions.find((s) => s.code === session);
+  const stageName = (code: string) => detail?.stages.find((s) => s.code === code)?.name ?? code;
+  const closed = Boolean(current?.closedAt ?? list?.session.closedAt);
+
+  if (printing && list) {
+    return <AttendancePrint list={list} onBack={() => setPrinting(false)} />;
+  }
+
+  return (
+    <div className="page-section">
+      <div className="page-head">
+        <h1>{t('attendance.title')}</h1>
+        {list ? (
+          <div className="form-actions">
+            <button type="button" className="btn btn-secondary" onClick={() => setPrinting(true)}>
+              {t('attendance.print.open')}
+            </button>
+            {canClose && !closed ? (
+              <button type="button" className="btn btn-primary" onClick={() => setClosing(true)}>
+                {t('attendance.close.open')}
+              </button>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+      <p className="lead">{t(canCheckIn ? 'attendance.intro' : 'attendance.introReadOnly')}</p>
+      <ErrorAlert>{error}</ErrorAlert>
+      <Notice tone="success">{notice}</Notice>
+
+      {exams === null ? (
+        <Spinner label={t('common.loading')} />
+      ) : exams.length === 0 ? (
+        <EmptyState title={t('attendance.noExam')}>
+          <p>{t('attendance.noExamBody')}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="pickers">
+            <SelectField
+              label={t('attendance.exam')}
+              value={exam}
+              onChange={(e) => {
+                setExam(e.target.value);
+                setSession('');
+                setNotice(null);
+              }}
+              options={exams.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` }))}
+            />
+            <SelectField
+              label={t('attendance.session')}
+              value={session}
+              onChange={(e) => {
+                setSession(e.target.value);
+                setNotice(null);
+              }}
+              options={[
+                { value: '', label: t('attendance.chooseSession') },
+                ...(detail?.sessions ?? []).map((s) => ({
+                  value: s.code,
+                  label: t('attendance.sessionOption', {
+                    code: s.code,
+                    room: s.room,
+                    time: formatLongDateTimeWib(s.startsAt, lang),
+                    state: t(s.closedAt ? 'attendance.closed' : 'attendance.open'),
+                  }),
+                })),
+              ]}
+            />
+          </div>
+          {current ? (
+            <dl className="facts session-facts" data-testid="session-facts">
+              <dt>{t('attendance.fact.stage')}</dt>
+              <dd>{stageName(current.stage)}</dd>
+              <dt>{t('attendance.fact.room')}</dt>
+              <dd>
+                {current.room}
+                {list?.session.venue ? `, ${list.session.venue.name}` : ''}
+              </dd>
+              <dt>{t('attendance.fact.startsAt')}</dt>
+              <dd>{formatLongDateTimeWib(current.startsAt, lang)}</dd>
+              <dt>{t('attendance.fact.state')}</dt>
+              <dd>
+                <span className={`badge ${current.closedAt ? 'badge-muted' : 'badge-ok'}`} data-testid="session-state">
+                  {t(current.closedAt ? 'attendance.closed' : 'attendance.open')}
+                </span>
+                {current.closedAt ? t('attendance.closedAt', { time: formatDateTimeWib(current.closedAt, lang) }) : null}
+              </dd>
+            </dl>
+          ) : (
+            <p className="field-hint">{t('attendance.pickSession')}</p>
+          )}
+
+          {current && canCheckIn ? (
+            closed ? (
+              <Notice>{t('attendance.closedNoCheckIn')}</Notice>
+            ) : (
+              <CheckInDesk
+                key={`${exam} ${current.code}`}
+                exam={exam}
+                session={current.code}
+                focusTick={deskFocus}
+                onChecked={() => void loadList()}
+              />
+            )
+          ) : null}
+
+          {list && current ? (
+            <AttendanceTable
+              list={list}
+              canUndo={canCheckIn && !closed}
+              onUndo={(line) => {
+                setNotice(null);
+                setUndoing(line);
+              }}
+            />
+          ) : null}
+        </>
+      )}
+
+      {undoing && list ? (
+        <UndoDialog
+          exam={exam}
+          session={list.session.code}
+          line={undoing}
+          onCancel={() => {
+            setUndoing(null);
+            setDeskFocus((n) => n + 1);
+          }}
+          onDone={() => {
+            setNotice(t('attendance.undo.done', { nama: undoing.nama, nomor: undoing.nomorPeserta }));
+            setUndoing(null);
+            setDeskFocus((n) => n + 1);
+            void loadList();
+          }}
+        />
+      ) : null}
+      {closing && list ? (
+        <CloseDialog
+          exam={exam}
+          list={list}
+          onCancel={() => setClosing(false)}
+          onDone={(v) => {
+            setClosing(false);
+            setNotice(t('attendance.close.done', { session: v.session, present: v.present, absent: v.absent }));
+            void loadDetail();
+            void loadList();
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+/** The big input a USB scanner types into (digits, then Enter), with the answer under it. */
+function CheckInDesk({ exam, session, focusTick, onChecked }: { exam: string; session: string; focusTick: number; onChecked: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [nomor, setNomor] = useState('');
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    if (focusTick) inputRef.current?.focus();
+  }, [focusTick]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const value = nomor.trim();
+    // Ready for the next card at once: the scanner may already be typing it.
+    setNomor('');
+    inputRef.current?.focus();
+    if (!value) return;
+    const mine = ++seq.current;
+    const result = await api.invoke('attendance.checkIn', { exam, session, nomorPeserta: value });
+    if (mine !== seq.current) return; // a later scan answers instead
+    setOutcome(result.ok ? { ok: true, value: result.value as CheckInValue } : { ok: false, nomor: value, error: result.error });
+    if (result.ok) onChecked();
+  }
+
+  return (
+    <section className="checkin" aria-labelledby="checkin-title">
+      <h2 id="checkin-title" className="visually-hidden">
+        {t('attendance.checkIn.title')}
+      </h2>
+      <form onSubmit={(e) => void submit(e)} className="checkin-form" noValidate>
+        <TextField
+          ref={inputRef}
+          className="field-big"
+          label={t('attendance.checkIn.nomor')}
+          hint={t('attendance.checkIn.hint')}
+          value={nomor}
+          onChange={(e) => setNomor(e.target.value)}
+          inputMode="numeric"
+          autoComplete="off"
+          spellCheck={false}
+          autoFocus
+        />
+        <button type="submit" className="btn btn-primary btn-big">
+          {t('attendance.checkIn.submit')}
+        </button>
+      </form>
+      <div aria-live="polite" className="checkin-outcome">
+        {outcome?.ok ? (
+          <div className="checkin-result checkin-ok" data-testid="checkin-result">
+            <p className="checkin-verdict">{t('attendance.checkIn.present')}</p>
+            <p className="checkin-name">{outcome.value.nama}</p>
+            <dl className="facts">
+              <dt>{t('attendance.col.nomor')}</dt>
+              <dd>
+                <code>{outcome.value.nomorPeserta}</code>
+              </dd>
+              <dt>{t('attendance.col.formasi')}</dt>
+              <dd>
+                {outcome.value.kodeFormasi} — {outcome.value.jabatan}
+              </dd>
+              <dt>{t('attendance.col.nik')}</dt>
+              <dd>
+                <code>{outcome.value.nikMasked}</code>
+              </dd>
+              <dt>{t('attendance.col.at')}</dt>
+              <dd>{formatTimeWib(outcome.value.at, lang)}</dd>
+            </dl>
+            <p className="field-hint">{t('attendance.checkIn.identity')}</p>
+          </div>
+        ) : outcome ? (
+          <div className="checkin-result checkin-error" role="alert" data-testid="checkin-result">
+            <p className="checkin-verdict">{t('attendance.checkIn.refused', { nomor: outcome.nomor })}</p>
+            <p className="checkin-message">{errorMessage(t, lang, outcome.error)}</p>
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function AttendanceTable({ list, canUndo, onUndo }: { list: AttendanceList; canUndo: boolean; onUndo: (l: AttendanceLine) => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const counts = [
+    ['listed', list.counts.listed],
+    ['present', list.counts.present],
+    ['absent', list.counts.absent],
+    ['pending', list.counts.pending],
+  ] as const;
+  return (
+    <section aria-labelledby="attendance-list-title">
+      <h2 id="attendance-list-title">{t('attendance.listTitle', { session: list.session.code })}</h2>
+      <ul className="counts" aria-label={t('attendance.countsLabel')}>
+        {counts.map(([key, n]) => (
+          <li key={key}>
+            <span className="count-value" data-testid={`attendance-count-${key}`}>
+              {formatCount(n, lang)}
+            </span>
+            <span className="count-label">{t(`attendance.count.${key}`)}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="table-wrap table-scroll">
+        <table className="table" data-testid="attendance-table">
+          <caption>{t('attendance.caption', { session: list.session.code, count: list.counts.listed })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('attendance.col.no')}</th>
+              <th scope="col">{t('attendance.col.nomor')}</th>
+              <th scope="col">{t('attendance.col.nama')}</th>
+              <th scope="col">{t('attendance.col.formasi')}</th>
+              <th scope="col">{t('attendance.col.nik')}</th>
+              <th scope="col">{t('attendance.col.state')}</th>
+              <th scope="col">{t('attendance.col.at')}</th>
+              <th scope="col">{t('attendance.col.by')}</th>
+              {canUndo ? <th scope="col">{t('attendance.col.actions')}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {list.lines.map((l, i) => (
+              <tr key={l.nomorPeserta} data-testid={`attendance-row-${l.nomorPeserta}`}>
+                <td className="num">{i + 1}</td>
+                <td>
+                  <code>{l.nomorPeserta}</code>
+                </td>
+                <td>{l.nama}</td>
+                <td>{l.kodeFormasi}</td>
+                <td>
+                  <code>{l.nik}</code>
+                </td>
+                <td>
+                  <AttendanceBadge state={l.state} />
+                </td>
+                <td className="nowrap">{l.at && l.state === 'present' ? formatTimeWib(l.at, lang) : '—'}</td>
+                <td>{l.by ? actorName(l.by) : '—'}</td>
+                {canUndo ? (
+                  <td className="actions">
+                    {l.state === 'present' ? (
+                      <button
+                        type="button"
+                        className="btn btn-small btn-secondary"
+                        aria-label={t('attendance.undo.of', { nomor: l.nomorPeserta, nama: l.nama })}
+                        onClick={() => onUndo(l)}
+                      >
+                        {t('attendance.undo.button')}
+                      </button>
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function UndoDialog({
+  exam,
+  session,
+  line,
+  onCancel,
+  onDone,
+}: {
+  exam: string;
+  session: string;
+  line: AttendanceLine;
+  onCancel: () => void;
+  onDone: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (reason.trim().length < 5) {
+      setProblem(t('attendance.undo.reasonShort'));
+      return;
+    }
+    setProblem(null);
+    setBusy(true);
+    const result = await api.invoke('attendance.undo', { exam, session, nomorPeserta: line.nomorPeserta, reason: reason.trim() });
+    setBusy(false);
+    if (!result.ok) {
+      setError(errorMessage(t, i18n.language, result.error));
+      return;
+    }
+    onDone();
+  }
+
+  return (
+    <Dialog
+      title={t('attendance.undo.title', { nama: line.nama, nomor: line.nomorPeserta })}
+      onClose={onCancel}
+      actions={
+        <>
+          <button type="submit" form="undo-form" className="btn btn-primary" disabled={busy}>
+            {t('attendance.undo.confirm')}
+          </button>
+          <button type="button" className="btn btn-secondary" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </>
+      }
+    >
+      <p>{t('attendance.undo.body')}</p>
+      <form id="undo-form" onSubmit={(e) => void submit(e)} noValidate>
+        <TextField
+          label={t('attendance.undo.reason')}
+          hint={t('attendance.undo.reasonHint')}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          error={problem}
+          maxLength={500}
+          data-autofocus="true"
+          required
+        />
+      </form>
+      <ErrorAlert>{error}</ErrorAlert>
+    </Dialog>
+  );
+}
+
+function CloseDialog({ exam, list, onCancel, onDone }: { exam: string; list: AttendanceList; onCancel: () => void; onDone: (v: CloseSessionValue) => void }) {
+  const { t, i18n } = useTranslation();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    const result = await api.invoke('sessions.close', { exam, session: list.session.code });
+    setBusy(false);
+    if (!result.ok) {
+      setError(errorMessage(t, i18n.language, result.error));
+      return;
+    }
+    onDone(result.value as CloseSessionValue);
+  }
+
+  return (
+    <Dialog
+      title={t('attendance.close.title', { session: list.session.code })}
+      onClose={onCancel}
+      actions={
+        <>
+          <button type="button" className="btn btn-primary" onClick={() => void confirm()} disabled={busy}>
+            {t('attendance.close.confirm')}
+          </button>
+          <button type="button" className="btn btn-secondary" onClick={onCancel} data-autofocus="true">
+            {t('common.cancel')}
+          </button>
+        </>
+      }
+    >
+      <p>
+        {t('attendance.close.body', {
+          session: list.session.code,
+          present: list.counts.present,
+          pending: list.counts.pending,
+          count: list.counts.pending,
+        })}
+      </p>
+      <p>
+        <strong>{t('attendance.close.final')}</strong>
+      </p>
+      <ErrorAlert>{error}</ErrorAlert>
+    </Dialog>
+  );
+}

@@ -1,0 +1,183 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Account, type ExamDetail, type ExamListItem, type PackageSummary, type RosterSummary } from '../../api';
+import { useLiveEvent } from '../../app/live';
+import { errorMessage } from '../../i18n/errors';
+import { formatCount, formatDateTimeWib } from '../../i18n/format';
+import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
+import { SelectField } from '../../ui/fields';
+import { CandidatesTable } from './CandidatesTable';
+import { PackageImport } from './PackageImport';
+import { RejectedReportLink, RosterImport } from './RosterImport';
+
+type Panel = 'package' | 'roster' | null;
+
+/** The exams on this workstation, their import, and their candidates. */
+export function ExamsPage({ account }: { account: Account }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const canImport = account.role === 'coordinator';
+  const [exams, setExams] = useState<ExamListItem[] | null>(null);
+  const [selected, setSelected] = useState('');
+  const [detail, setDetail] = useState<ExamDetail | null>(null);
+  const [panel, setPanel] = useState<Panel>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [report, setReport] = useState<RosterSummary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const result = await api.invoke('exams.list');
+    if (!result.ok) {
+      setError(errorMessage(t, lang, result.error));
+      setExams([]);
+      return;
+    }
+    const list = result.value as ExamListItem[];
+    setExams(list);
+    setSelected((cur) => (list.some((e) => e.code === cur) ? cur : (list[0]?.code ?? '')));
+  }, [t, lang]);
+
+  const loadDetail = useCallback(async () => {
+    if (!selected) {
+      setDetail(null);
+      return;
+    }
+    const result = await api.invoke('exams.get', { exam: selected });
+    if (result.ok) setDetail(result.value as ExamDetail);
+    else setError(errorMessage(t, lang, result.error));
+  }, [selected, t, lang]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(() => {
+    void loadDetail();
+  }, [loadDetail]);
+
+  useLiveEvent(['exams.changed', 'roster.changed'], () => {
+    void load();
+    void loadDetail();
+  });
+
+  function open(p: Panel) {
+    setNotice(null);
+    setReport(null);
+    setPanel(p);
+  }
+
+  function packageImported(s: PackageSummary) {
+    setPanel(null);
+    setNotice(t(`exams.package.done.${s.status}`, { exam: s.exam.code }));
+    setSelected(s.exam.code);
+    void load();
+  }
+
+  function rosterImported(exam: string, s: RosterSummary, skipped: boolean) {
+    setPanel(null);
+    setNotice(
+      t(skipped ? 'exams.roster.doneSkipped' : 'exams.roster.done', {
+        exam,
+        inserts: s.inserts,
+        updates: s.updates.length,
+        unchanged: s.unchanged,
+        rejected: s.rejectedCount,
+      }),
+    );
+    setReport(skipped && s.rejectedCount ? s : null);
+    setSelected(exam);
+    void load();
+    void loadDetail();
+  }
+
+  return (
+    <div className="page-section">
+      <div className="page-head">
+        <h1>{t('exams.title')}</h1>
+        {canImport ? (
+          <div className="form-actions">
+            <button type="button" className="btn btn-primary" onClick={() => open('package')} disabled={panel === 'package'}>
+              {t('exams.package.open')}
+            </button>
+            <button type="button" className="btn btn-secondary" onClick={() => open('roster')} disabled={!exams?.length || panel === 'roster'}>
+              {t('exams.roster.open')}
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <p className="lead">{t(canImport ? 'exams.introCoordinator' : 'exams.intro')}</p>
+      {panel === 'package' ? <PackageImport onImported={packageImported} onCancel={() => setPanel(null)} /> : null}
+      {panel === 'roster' && exams?.length ? (
+        <RosterImport exams={exams} exam={selected || exams[0]!.code} onImported={rosterImported} onCancel={() => setPanel(null)} />
+      ) : null}
+      <Notice tone="success">{notice}</Notice>
+      {report ? (
+        <p>
+          <RejectedReportLink file={report.file.name} rejected={report.rejected} />
+        </p>
+      ) : null}
+      <ErrorAlert>{error}</ErrorAlert>
+
+      {exams === null ? (
+        <Spinner label={t('common.loading')} />
+      ) : exams.length === 0 ? (
+        <EmptyState title={t('exams.empty')}>
+          <p>{t(canImport ? 'exams.emptyCoordinator' : 'exams.emptyOthers')}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="table" data-testid="exam-list">
+              <caption>{t('exams.caption', { count: exams.length })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('exams.col.code')}</th>
+                  <th scope="col">{t('exams.col.name')}</th>
+                  <th scope="col">{t('exams.col.agency')}</th>
+                  <th scope="col">{t('exams.col.year')}</th>
+                  <th scope="col">{t('exams.col.formations')}</th>
+                  <th scope="col">{t('exams.col.sessions')}</th>
+                  <th scope="col">{t('exams.col.candidates')}</th>
+                  <th scope="col">{t('exams.col.importedAt')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {exams.map((e) => (
+                  <tr key={e.code} aria-current={e.code === selected ? 'true' : undefined}>
+                    <th scope="row" className="nowrap">
+                      <code>{e.code}</code>
+                    </th>
+                    <td>{e.name}</td>
+                    <td>{e.agency}</td>
+                    <td>{e.year}</td>
+                    <td className="num">{formatCount(e.formations, lang)}</td>
+                    <td className="num">{formatCount(e.sessions, lang)}</td>
+                    <td className="num">{formatCount(e.candidates, lang)}</td>
+                    <td className="nowrap">{formatDateTimeWib(e.importedAt, lang)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+
+          <section aria-labelledby="candidates-title">
+            <div className="page-head">
+              <h2 id="candidates-title">{t('exams.candidates.title')}</h2>
+            </div>
+            {exams.length > 1 ? (
+              <div className="narrow-form">
+                <SelectField
+                  label={t('exams.candidates.exam')}
+                  value={selected}
+                  onChange={(e) => setSelected(e.target.value)}
+                  options={exams.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` }))}
+                />
+              </div>
+            ) : null}
+            {selected ? <CandidatesTable key={selected} exam={selected} formations={detail?.exam.code === selected ? detail.formations : []} /> : null}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, toErrorBody, uploadFile, type ErrorBody, type PackageSummary, type PathProblem, type UploadRef } from '../../api';
+import { errorMessage } from '../../i18n/errors';
+import { formatCount } from '../../i18n/format';
+import { ErrorAlert, ProgressBar } from '../../ui/feedback';
+import { FileField } from '../../ui/fields';
+
+type Phase =
+  | { step: 'choose' }
+  | { step: 'upload'; name: string; sent: number; total: number }
+  | { step: 'check'; name: string }
+  | { step: 'preview'; ref: UploadRef; summary: PackageSummary }
+  | { step: 'import'; ref: UploadRef; summary: PackageSummary }
+  | { step: 'failed'; error: ErrorBody };
+
+const COUNTS = ['formations', 'stages', 'venues', 'sessions', 'roster'] as const;
+
+function problemsOf(error: ErrorBody): PathProblem[] {
+  const list = error.details?.problems;
+  return Array.isArray(list) ? (list as PathProblem[]) : [];
+}
+
+/** Upload an exam package, see what importing it would do (and every problem with its JSON path), then import. */
+export function PackageImport({ onImported, onCancel }: { onImported: (s: PackageSummary) => void; onCancel: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [phase, setPhase] = useState<Phase>({ step: 'choose' });
+  const [importError, setImportError] = useState<ErrorBody | null>(null);
+
+  async function check(file: File) {
+    setImportError(null);
+    setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
+    try {
+      const ref = await uploadFile(api, file, (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }));
+      setPhase({ step: 'check', name: file.name });
+      const summary = await api.call<PackageSummary>('exams.preview', { file: ref });
+      setPhase({ step: 'preview', ref, summary });
+    } catch (e) {
+      setPhase({ step: 'failed', error: toErrorBody(e) });
+    }
+  }
+
+  async function doImport(ref: UploadRef, summary: PackageSummary) {
+    setImportError(null);
+    setPhase({ step: 'import', ref, summary });
+    try {
+      const done = await api.call<PackageSummary>('exams.import', { file: ref });
+      onImported(done);
+    } catch (e) {
+      setImportError(e instanceof ApiError ? e.body : toErrorBody(e));
+      setPhase({ step: 'preview', ref, summary });
+    }
+  }
+
+  const summary = phase.step === 'preview' || phase.step === 'import' ? phase.summary : null;
+  const failed = phase.step === 'failed' ? phase.error : null;
+  const problems = summary ? summary.problems : failed ? problemsOf(failed) : [];
+  const refusedProblems = importError ? problemsOf(importError) : [];
+  const allProblems = problems.length ? problems : refusedProblems;
+
+  return (
+    <section className="panel" aria-labelledby="package-import-title">
+      <h2 id="package-import-title">{t('exams.package.title')}</h2>
+      <p className="field-hint">{t('exams.package.intro')}</p>
+      <FileField
+        label={t('exams.package.file')}
+        hint={t('exams.package.fileHint')}
+        accept=".json,application/json"
+        disabled={phase.step === 'upload' || phase.step === 'check' || phase.step === 'import'}
+        onFile={(f) => void check(f)}
+      />
+      {phase.step === 'upload' ? (
+        <ProgressBar label={t('exams.upload.progress', { name: phase.name })} value={phase.sent} max={phase.total} />
+      ) : null}
+      {phase.step === 'check' ? (
+        <p className="loading" role="status">
+          {t('exams.package.checking', { name: phase.name })}
+        </p>
+      ) : null}
+      <ErrorAlert>{failed ? errorMessage(t, lang, failed) : null}</ErrorAlert>
+
+      {summary ? (
+        <div className="preview" data-testid="package-preview">
+          <h3>{t('exams.package.previewTitle', { file: summary.file.name })}</h3>
+          <p>
+            <span className={`badge ${summary.status === 'update' ? 'badge-warn' : summary.status === 'new' ? 'badge-ok' : ''}`} data-testid="package-status">
+              {t(`exams.package.status.${summary.status}`)}
+            </span>{' '}
+            {t(`exams.package.statusText.${summary.status}`)}
+          </p>
+          <dl className="facts">
+            <dt>{t('exams.col.code')}</dt>
+            <dd>
+              <code>{summary.exam.code}</code>
+            </dd>
+            <dt>{t('exams.col.name')}</dt>
+            <dd>{summary.exam.name}</dd>
+            <dt>{t('exams.col.agency')}</dt>
+            <dd>{summary.exam.agency}</dd>
+            <dt>{t('exams.col.year')}</dt>
+            <dd>{summary.exam.year}</dd>
+            <dt>{t('exams.col.ruleset')}</dt>
+            <dd>
+              <code>{summary.exam.ruleset}</code>
+            </dd>
+            <dt>{t('exams.package.sha256')}</dt>
+            <dd>
+              <code className="hash">{summary.sha256}</code>
+            </dd>
+          </dl>
+          <ul className="counts" aria-label={t('exams.package.countsLabel')}>
+            {COUNTS.map((c) => (
+              <li key={c}>
+                <span className="count-value" data-testid={`package-count-${c}`}>
+                  {formatCount(summary.counts[c], lang)}
+                </span>
+                <span className="count-label">{t(`exams.package.counts.${c}`)}</span>
+              </li>
+            ))}
+          </ul>
+          {summary.changes.length ? (
+            <div className="table-wrap">
+              <table className="table">
+                <caption>{t('exams.package.changesCaption', { count: summary.changes.length })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('exams.package.col.path')}</th>
+                    <th scope="col">{t('exams.package.col.change')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {summary.changes.map((c) => (
+                    <tr key={`${c.path} ${c.kind}`}>
+                      <td>
+                        <code>{c.path}</code>
+                      </td>
+                      <td>{t(`exams.package.change.${c.kind}`)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+
+      {allProblems.length ? <ProblemTable problems={allProblems} /> : null}
+      <ErrorAlert>{importError ? errorMessage(t, lang, importError) : null}</ErrorAlert>
+
+      <div className="form-actions">
+        {summary ? (
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={summary.problems.length > 0 || phase.step === 'import'}
+            aria-describedby={summary.problems.length ? 'package-blocked' : undefined}
+            onClick={() => phase.step === 'preview' && void doImport(phase.ref, phase.summary)}
+          >
+            {phase.step === 'import' ? t('exams.package.importing') : t('exams.package.import')}
+          </button>
+        ) : null}
+        <button type="button" className="btn btn-secondary" onClick={onCancel}>
+          {t('common.close')}
+        </button>
+      </div>
+      {summary?.problems.length ? (
+        <p className="field-error" id="package-blocked">
+          {t('exams.package.blocked', { count: summary.problems.length })}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function ProblemTable({ problems }: { problems: PathProblem[] }) {
+  const { t } = useTranslation();
+  return (
+    <div className="table-wrap table-problems">
+      <table className="table">
+        <caption>{t('exams.package.problemsCaption', { count: problems.length })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('exams.package.col.path')}</th>
+            <th scope="col">{t('exams.package.col.problem')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {problems.map((p, i) => (
+            <tr key={`${i} ${p.path}`}>
+              <td>
+                <code>{p.path || '$'}</code>
+              </td>
+              <td>{p.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

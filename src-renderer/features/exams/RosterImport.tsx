@@ -1,0 +1,276 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, toErrorBody, uploadFile, type ErrorBody, type ExamListItem, type RejectedRow, type RosterSummary, type UploadRef } from '../../api';
+import { errorMessage } from '../../i18n/errors';
+import { formatCount } from '../../i18n/format';
+import { ErrorAlert, ProgressBar } from '../../ui/feedback';
+import { FileField, SelectField } from '../../ui/fields';
+import { rejectedReportCsv, rejectedReportName } from './rejectedReport';
+
+type Phase =
+  | { step: 'choose' }
+  | { step: 'upload'; name: string; sent: number; total: number }
+  | { step: 'check'; name: string }
+  | { step: 'preview'; ref: UploadRef; summary: RosterSummary }
+  | { step: 'import'; ref: UploadRef; summary: RosterSummary }
+  | { step: 'failed'; error: ErrorBody };
+
+/** Shown at most: a browser table of a hundred thousand rows helps nobody; the report has them all. */
+const SHOWN = 500;
+
+const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Upload a roster (CSV or XLSX), see every rejected row with its line, column and reason, then import. */
+export function RosterImport({
+  exams,
+  exam: initialExam,
+  onImported,
+  onCancel,
+}: {
+  exams: ExamListItem[];
+  exam: string;
+  onImported: (exam: string, s: RosterSummary, skipped: boolean) => void;
+  onCancel: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [exam, setExam] = useState(initialExam);
+  const [phase, setPhase] = useState<Phase>({ step: 'choose' });
+  const [importError, setImportError] = useState<ErrorBody | null>(null);
+
+  async function check(file: File) {
+    setImportError(null);
+    setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
+    try {
+      const ref = await uploadFile(api, file, (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }));
+      setPhase({ step: 'check', name: file.name });
+      const summary = await api.call<RosterSummary>('roster.preview', { exam, file: ref });
+      setPhase({ step: 'preview', ref, summary });
+    } catch (e) {
+      setPhase({ step: 'failed', error: toErrorBody(e) });
+    }
+  }
+
+  async function doImport(ref: UploadRef, summary: RosterSummary, skipInvalid: boolean) {
+    setImportError(null);
+    setPhase({ step: 'import', ref, summary });
+    try {
+      const done = await api.call<RosterSummary>('roster.import', { exam, file: ref, skipInvalid });
+      onImported(exam, done, skipInvalid);
+    } catch (e) {
+      setImportError(toErrorBody(e));
+      setPhase({ step: 'preview', ref, summary });
+    }
+  }
+
+  const busy = phase.step === 'upload' || phase.step === 'check' || phase.step === 'import';
+  const summary = phase.step === 'preview' || phase.step === 'import' ? phase.summary : null;
+  const rejected = summary?.rejectedCount ?? 0;
+  // A row can fail on several columns: count lines, and only when the preview sent every rejection.
+  const valid =
+    summary && summary.rejected.length === summary.rejectedCount ? summary.rows - new Set(summary.rejected.map((r) => r.line)).size : null;
+  const failedRows =
+    phase.step === 'failed' && Array.isArray(phase.error.details?.problems) ? (phase.error.details.problems as RejectedRow[]) : [];
+
+  return (
+    <section className="panel" aria-labelledby="roster-import-title">
+      <h2 id="roster-import-title">{t('exams.roster.title')}</h2>
+      <p className="field-hint">{t('exams.roster.intro')}</p>
+      <div className="form-grid">
+        <SelectField
+          label={t('exams.roster.exam')}
+          value={exam}
+          disabled={busy}
+          onChange={(e) => {
+            setExam(e.target.value);
+            setPhase({ step: 'choose' });
+          }}
+          options={exams.map((x) => ({ value: x.code, label: `${x.code} — ${x.name}` }))}
+        />
+        <FileField label={t('exams.roster.file')} hint={t('exams.roster.fileHint')} accept={ACCEPT} disabled={busy} onFile={(f) => void check(f)} />
+      </div>
+      {phase.step === 'upload' ? (
+        <ProgressBar label={t('exams.upload.progress', { name: phase.name })} value={phase.sent} max={phase.total} />
+      ) : null}
+      {phase.step === 'check' ? (
+        <p className="loading" role="status">
+          {t('exams.roster.checking', { name: phase.name })}
+        </p>
+      ) : null}
+      <ErrorAlert>{phase.step === 'failed' ? errorMessage(t, lang, phase.error) : null}</ErrorAlert>
+      {failedRows.length ? <RejectedTable file={phase.step === 'failed' ? String(phase.error.details.file ?? '') : ''} rows={failedRows} count={failedRows.length} /> : null}
+
+      {summary ? (
+        <div className="preview" data-testid="roster-preview">
+          <h3>{t('exams.roster.previewTitle', { file: summary.file.name, exam })}</h3>
+          <RosterCounts summary={summary} />
+          {summary.updates.length ? <UpdatesTable summary={summary} /> : null}
+          {rejected ? <RejectedTable file={summary.file.name} rows={summary.rejected} count={summary.rejectedCount} /> : null}
+          <ErrorAlert>{importError ? errorMessage(t, lang, importError) : null}</ErrorAlert>
+          <div className="form-actions">
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={rejected > 0 || busy}
+              aria-describedby={rejected ? 'roster-all-blocked' : undefined}
+              onClick={() => phase.step === 'preview' && void doImport(phase.ref, phase.summary, false)}
+            >
+              {t('exams.roster.importAll')}
+            </button>
+            {rejected ? (
+              <button
+                type="button"
+                className="btn btn-secondary"
+                disabled={busy || valid === 0}
+                aria-describedby="roster-valid-note"
+                onClick={() => phase.step === 'preview' && void doImport(phase.ref, phase.summary, true)}
+              >
+                {t('exams.roster.importValid')}
+              </button>
+            ) : null}
+            <button type="button" className="btn btn-secondary" onClick={onCancel} disabled={phase.step === 'import'}>
+              {t('common.close')}
+            </button>
+          </div>
+          {rejected ? (
+            <>
+              <p className="field-error" id="roster-all-blocked">
+                {t('exams.roster.allBlocked', { count: rejected })}
+              </p>
+              <p className="field-hint" id="roster-valid-note">
+                {valid === null ? t('exams.roster.validNoteUnknown') : t('exams.roster.validNote', { count: valid })}
+              </p>
+            </>
+          ) : null}
+        </div>
+      ) : (
+        <div className="form-actions">
+          <button type="button" className="btn btn-secondary" onClick={onCancel} disabled={busy}>
+            {t('common.close')}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function RosterCounts({ summary }: { summary: RosterSummary }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const items = [
+    ['rows', summary.rows],
+    ['inserts', summary.inserts],
+    ['updates', summary.updates.length],
+    ['unchanged', summary.unchanged],
+    ['rejected', summary.rejectedCount],
+  ] as const;
+  return (
+    <ul className="counts" aria-label={t('exams.roster.countsLabel')}>
+      {items.map(([key, n]) => (
+        <li key={key} className={key === 'rejected' && n > 0 ? 'count-bad' : undefined}>
+          <span className="count-value" data-testid={`roster-count-${key}`}>
+            {formatCount(n, lang)}
+          </span>
+          <span className="count-label">{t(`exams.roster.counts.${key}`)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function UpdatesTable({ summary }: { summary: RosterSummary }) {
+  const { t } = useTranslation();
+  const shown = summary.updates.slice(0, SHOWN);
+  return (
+    <div className="table-wrap table-scroll">
+      <table className="table">
+        <caption>
+          {t('exams.roster.updatesCaption', { count: summary.updates.length })}
+          {summary.updates.length > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('exams.roster.col.line')}</th>
+            <th scope="col">{t('exams.roster.col.nomor')}</th>
+            <th scope="col">{t('exams.roster.col.changed')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((u) => (
+            <tr key={u.nomorPeserta}>
+              <td className="num">{u.line}</td>
+              <td>
+                <code>{u.nomorPeserta}</code>
+              </td>
+              <td>
+                {u.changed.map((c) => (
+                  <span key={c} className="change">
+                    <code>{c}</code>: {String(u.before[c] ?? '')} → {String(u.after[c] ?? '')}
+                  </span>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A link that downloads the rejected rows as a CSV built here, from the rows the preview sent. */
+export function RejectedReportLink({ file, rejected }: { file: string; rejected: readonly RejectedRow[] }) {
+  const { t } = useTranslation();
+  const href = useMemo(() => URL.createObjectURL(new Blob([rejectedReportCsv(rejected)], { type: 'text/csv;charset=utf-8' })), [rejected]);
+  useEffect(() => () => URL.revokeObjectURL(href), [href]);
+  return (
+    <a className="btn btn-secondary btn-small" href={href} download={rejectedReportName(file)}>
+      {t('exams.roster.download')}
+    </a>
+  );
+}
+
+function RejectedTable({ file, rows, count }: { file: string; rows: RejectedRow[]; count: number }) {
+  const { t } = useTranslation();
+  const shown = rows.slice(0, SHOWN);
+  return (
+    <>
+      <div className="table-head">
+        <h4>{t('exams.roster.rejectedTitle', { count })}</h4>
+        <RejectedReportLink file={file} rejected={rows} />
+      </div>
+      {count > rows.length ? <p className="field-hint">{t('exams.roster.reportPartial', { count: rows.length })}</p> : null}
+      <div className="table-wrap table-scroll">
+        <table className="table" data-testid="rejected-table">
+          <caption>
+            {t('exams.roster.rejectedCaption')}
+            {rows.length > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('exams.roster.col.line')}</th>
+              <th scope="col">{t('exams.roster.col.column')}</th>
+              <th scope="col">{t('exams.roster.col.reason')}</th>
+              <th scope="col">{t('exams.roster.col.nomor')}</th>
+              <th scope="col">{t('exams.roster.col.nama')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r, i) => (
+              <tr key={`${r.line} ${r.column} ${i}`}>
+                <td className="num">{r.line}</td>
+                <td>
+                  <code>{r.column}</code>
+                </td>
+                <td>{r.reason}</td>
+                <td>
+                  <code>{r.values?.nomor_peserta ?? ''}</code>
+                </td>
+                <td>{r.values?.nama ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import type { RejectedRow } from '../../api';
+
+/** The columns of a roster file, in the order of docs/formats.md. */
+export const ROSTER_COLUMNS = [
+  'nomor_peserta',
+  'nik',
+  'nama',
+  'tanggal_lahir',
+  'jenis_kelamin',
+  'pendidikan',
+  'ipk',
+  'kode_formasi',
+  'kategori',
+] as const;
+
+function cell(s: string): string {
+  return /[;"\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The rejected rows with their reasons, as the CLI writes them: a semicolon CSV with a byte-order mark, so that
+ * Indonesian Excel opens it in columns. Header: baris;kolom;alasan;<the roster columns>.
+ */
+export function rejectedReportCsv(rejected: readonly RejectedRow[]): string {
+  const header = ['baris', 'kolom', 'alasan', ...ROSTER_COLUMNS];
+  const lines = rejected.map((r) => [String(r.line), r.column, r.reason, ...ROSTER_COLUMNS.map((c) => r.values?.[c] ?? '')].map(cell).join(';'));
+  return '\uFEFF' + [header.join(';'), ...lines].join('\r\n') + '\r\n';
+}
+
+/** The name the CLI gives it too: "roster.csv" → "roster.csv.ditolak.csv". */
+export function rejectedReportName(file: string): string {
+  return `${file}.ditolak.csv`;
+}
