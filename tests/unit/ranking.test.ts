@@ -190,7 +190,8 @@ describe('ranking properties', () => {
     ipk: fc.integer({ min: 250, max: 400 }),
     lahir: fc.integer({ min: 0, max: 3000 }),
   });
-  const toRows = (cs: fc.infer<typeof candidate>[]) =>
+  type Gen = typeof candidate extends fc.Arbitrary<infer T> ? T : never;
+  const toRows = (cs: Gen[]) =>
     cs.map((c, i) => row(`n${String(i).padStart(3, '0')}`, c.f, c.f === 'F1' ? 2 : 1, c.kat, c.twk, c.tiu, c.tkp, c.skb === '' ? '' : String(c.skb).replace('.', ','), `${Math.floor(c.ipk / 100)},${String(c.ipk % 100).padStart(2, '0')}`, new Date(Date.UTC(1990, 0, 1 + c.lahir)).toISOString().slice(0, 10)));
   const list = fc.array(candidate, { minLength: 1, maxLength: 40 });
 
@@ -271,5 +272,29 @@ describe('ranking a workstation', () => {
     expect(out.join('\n')).toMatch(/line 2, column kuota/);
     expect(out.join('\n')).toMatch(/line 2, column tiu: "x" is not a number/);
     expect(await run(['rank', '--ruleset', 'resources/rulesets/cpns-2024.json'], io)).toBe(2);
+  });
+});
+
+describe('ranking export', () => {
+  it('exports CSV (decimal point, exact fraction, ruleset sha256) and XLSX that reads back', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const app = new LenteraApp({ dataDir: join(tempDir(), 'demo'), allowInit: true });
+    await app.invokeAsync('workstation.demo', { candidates: 60 }, { local: 't' });
+    const computed = (app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026', formation: 'F01' }, { local: 't' }) as any).value;
+    const csv = (await app.invokeAsync('ranking.export', { exam: 'CPNS-SMG-2026', formation: 'F01', format: 'csv' }, { local: 't' })) as any;
+    expect(csv.value.name).toBe('hasil-CPNS-SMG-2026-F01.csv');
+    const text = Buffer.from(csv.value.dataBase64, 'base64').toString('utf8');
+    expect(text).toContain(`# ruleset cpns-2024 2024.1 sha256 ${computed.ruleset.sha256}`);
+    const lines = text.trim().split('\r\n');
+    expect(lines[1]).toBe('kode_formasi;rank;nomor_peserta;kategori;twk;tiu;tkp;skd_total;skb;final;final_exact;status;decided_by;reason');
+    const top = computed.results[0] as RankedCandidate;
+    expect(lines[2]).toContain(`;${top.final};${top.final_exact};${top.status};`);
+    const xlsx = (await app.invokeAsync('ranking.export', { exam: 'CPNS-SMG-2026', formation: 'F01', format: 'xlsx' }, { local: 't' })) as any;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(xlsx.value.dataBase64, 'base64') as any);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(5).getCell(3).value).toBe(top.nomor_peserta);
+    expect(ws.getRow(5).getCell(10).value).toBe(Number(top.final));
+    app.close();
   });
 });

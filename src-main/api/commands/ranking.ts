@@ -1,9 +1,23 @@
 import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
 import { rank } from '../../core/ranking/engine';
+import { resultsCsv, resultsXlsx } from '../../core/ranking/export';
 import { gatherFacts } from '../../core/ranking/inputs';
 import { loadRuleset } from '../../core/ranking/rulesets';
-import { defineCommand } from '../registry';
+import { defineCommand, type CommandContext } from '../registry';
+
+function compute(ctx: CommandContext, examCode: string, formation?: string) {
+  const exam = requireExam(ctx.db, examCode);
+  const loaded = loadRuleset(exam.ruleset);
+  const facts = gatherFacts(ctx.db, exam.id, loaded.ruleset);
+  const results = rank(loaded.ruleset, facts.formations, facts.candidates).filter((r) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation);
+  return {
+    exam: { code: exam.code, name: exam.name, agency: exam.agency },
+    ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, title: loaded.ruleset.title, sha256: loaded.sha256, statuses: loaded.ruleset.statuses },
+    formations: facts.formations.filter((f) => !formation || f.code === formation),
+    results,
+  };
+}
 
 export const rankingCommands = [
   defineCommand({
@@ -12,17 +26,24 @@ export const rankingCommands = [
     input: z.object({ exam: z.string().trim().min(1), formation: z.string().optional() }),
     access: ['coordinator', 'chair', 'observer'],
     mutates: false,
-    handler: (ctx, input) => {
-      const exam = requireExam(ctx.db, input.exam);
-      const loaded = loadRuleset(exam.ruleset);
-      const facts = gatherFacts(ctx.db, exam.id, loaded.ruleset);
-      const results = rank(loaded.ruleset, facts.formations, facts.candidates).filter((r) => !input.formation || r.kode_formasi === input.formation || r.optimalisasi_ke === input.formation);
-      return {
-        exam: { code: exam.code, name: exam.name, agency: exam.agency },
-        ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, title: loaded.ruleset.title, sha256: loaded.sha256, statuses: loaded.ruleset.statuses },
-        formations: facts.formations.filter((f) => !input.formation || f.code === input.formation),
-        results,
-      };
+    handler: (ctx, input) => compute(ctx, input.exam, input.formation),
+  }),
+  defineCommand({
+    name: 'ranking.export',
+    summary: 'The ranking as a CSV or XLSX file (base64), with the ruleset and its sha256',
+    input: z.object({ exam: z.string().trim().min(1), formation: z.string().optional(), format: z.enum(['csv', 'xlsx']) }),
+    access: ['coordinator', 'chair', 'observer'],
+    mutates: false,
+    prepare: async (ctx, input) => {
+      const out = compute(ctx, input.exam, input.formation);
+      const name = `hasil-${out.exam.code}${input.formation ? `-${input.formation}` : ''}.${input.format}`;
+      const bytes = input.format === 'csv' ? Buffer.from(resultsCsv(out.results, out.ruleset)) : await resultsXlsx(out.results, out.ruleset, `${out.exam.name} — ${out.exam.agency}`);
+      return { name, bytes };
     },
+    handler: (_ctx, input, file) => ({
+      name: file.name,
+      mime: input.format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      dataBase64: file.bytes.toString('base64'),
+    }),
   }),
 ];
