@@ -1,4 +1,5 @@
 import { benchRegistry } from './registry.bench';
+import { benchRanking } from './ranking.bench';
 import { benchRoster } from './roster.bench';
 import { benchScoring } from './scoring.bench';
 
@@ -8,3 +9,4 @@ console.log(`Lentera bench — node ${process.version}, ${new Date().toISOString
 if (!only || only === 'registry') benchRegistry();
 if (!only || only === 'roster') await benchRoster();
 if (!only || only === 'scoring') await benchScoring();
+if (!only || only === 'ranking') await benchRanking();

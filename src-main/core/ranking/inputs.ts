@@ -32,28 +32,39 @@ function settled(db: Db, examId: string): Map<string, Map<string, Fraction>> {
     if (!out.has(k)) out.set(k, new Map());
     out.get(k)!.set(item, v);
   };
-  const rows = sql(db, "SELECT nomor_peserta, stage_code, item, units, source, slot FROM score_entries WHERE exam_id = ? AND source <> 'panel' ORDER BY at, id").all(examId) as EntryRow[];
-  const byKey = new Map<string, EntryRow[]>();
-  for (const r of rows) {
+  // One pass over the entries in time order, keeping per item only the latest entry of each kind.
+  interface Latest {
+    nomor: string;
+    stage: string;
+    item: string;
+    amendment?: number;
+    cat?: number;
+    resolution?: number;
+    first?: number;
+    second?: number;
+  }
+  const latest = new Map<string, Latest>();
+  const iter = sql(db, "SELECT nomor_peserta, stage_code, item, units, source, slot FROM score_entries WHERE exam_id = ? AND source <> 'panel' ORDER BY at, id").iterate(examId) as IterableIterator<EntryRow>;
+  for (const r of iter) {
     const k = `${r.nomor_peserta}|${r.stage_code}|${r.item}`;
-    if (!byKey.has(k)) byKey.set(k, []);
-    byKey.get(k)!.push(r);
+    let l = latest.get(k);
+    if (!l) latest.set(k, (l = { nomor: r.nomor_peserta, stage: r.stage_code, item: r.item }));
+    if (r.source === 'amendment') l.amendment = r.units;
+    else if (r.source === 'cat') l.cat = r.units;
+    else if (r.source === 'resolution') l.resolution = r.units;
+    else if (r.slot === 'first') l.first ??= r.units;
+    else if (r.slot === 'second') l.second ??= r.units;
   }
   const interviewAmended = new Map<string, Fraction>();
-  for (const [, list] of byKey) {
-    const { nomor_peserta: nomor, stage_code: stage, item: code } = list[0]!;
-    const item = stageItems.get(stage)?.get(code);
+  for (const l of latest.values()) {
+    const item = stageItems.get(l.stage)?.get(l.item);
     if (!item) continue;
-    const last = (pred: (r: EntryRow) => boolean) => list.filter(pred).at(-1);
-    const amendment = last((r) => r.source === 'amendment');
-    const cat = last((r) => r.source === 'cat');
-    const resolution = last((r) => r.source === 'resolution');
-    const first = list.find((r) => r.source === 'paper' && r.slot === 'first');
-    const second = list.find((r) => r.source === 'paper' && r.slot === 'second');
-    const chosen = amendment ?? cat ?? resolution ?? (first && second && first.units === second.units ? first : undefined);
-    if (!chosen) continue;
-    if (amendment && !cat && !resolution && !first) interviewAmended.set(`${nomor}|${stage}|${code}`, value(item, amendment.units));
-    else put(nomor, stage, code, value(item, chosen.units));
+    const agreed = l.first !== undefined && l.first === l.second ? l.first : undefined;
+    const chosen = l.amendment ?? l.cat ?? l.resolution ?? agreed;
+    if (chosen === undefined) continue;
+    if (l.amendment !== undefined && l.cat === undefined && l.resolution === undefined && l.first === undefined) {
+      interviewAmended.set(`${l.nomor}|${l.stage}|${l.item}`, value(item, l.amendment));
+    } else put(l.nomor, l.stage, l.item, value(item, chosen));
   }
   // Interviews: the criteria aggregates of finalizations every panelist signed, amended where approved.
   const finals = sql(
@@ -73,28 +84,36 @@ function settled(db: Db, examId: string): Map<string, Map<string, Fraction>> {
   return out;
 }
 
-/** A stage on 0–100: its value as a share of its maximum (components summed or weighted; criteria weighted). */
-function stagePercent(db: Db, examId: string, stage: string, values: Map<string, Fraction> | undefined): Fraction | undefined {
+interface StageScale {
+  items: Item[];
+  weights: Record<string, Fraction>;
+  max: Fraction;
+}
+
+/** How a stage turns into 0–100: its items, their weights (components summed or weighted; criteria weighted), its maximum. */
+function stageScale(db: Db, examId: string, stage: string): StageScale {
   const info = stageInfo(db, examId, stage);
-  if (!values || info.items.some((i) => !values.has(i.code))) return undefined;
   const def = JSON.parse(sql(db, 'SELECT definition FROM stages WHERE exam_id = ? AND code = ?').pluck().get(examId, stage) as string) as {
     score?: { method: string; weights?: Record<string, number> };
     rubric?: { criteria: { code: string; weight: number }[] };
   };
-  const weights: Record<string, number> =
+  const raw: Record<string, number> =
     info.kind === 'interview'
       ? Object.fromEntries(def.rubric!.criteria.map((c) => [c.code, c.weight]))
       : def.score?.method === 'weighted'
         ? def.score.weights!
         : Object.fromEntries(info.items.map((i) => [i.code, 1]));
+  const weights = Object.fromEntries(info.items.map((i) => [i.code, new Fraction(String(raw[i.code] ?? 0))]));
+  const max = info.items.reduce((acc, i) => acc.add(new Fraction(String(i.max)).mul(weights[i.code]!)), new Fraction(0));
+  return { items: info.items, weights, max };
+}
+
+/** A stage on 0–100: its value as a share of its maximum. */
+function stagePercent(scale: StageScale, values: Map<string, Fraction> | undefined): Fraction | undefined {
+  if (!values || scale.items.some((i) => !values.has(i.code))) return undefined;
   let got = new Fraction(0);
-  let max = new Fraction(0);
-  for (const i of info.items) {
-    const w = new Fraction(String(weights[i.code] ?? 0));
-    got = got.add(values.get(i.code)!.mul(w));
-    max = max.add(new Fraction(String(i.max)).mul(w));
-  }
-  return got.mul(100).div(max);
+  for (const i of scale.items) got = got.add(values.get(i.code)!.mul(scale.weights[i.code]!));
+  return got.mul(100).div(scale.max);
 }
 
 /** Attendance per candidate and stage: absent only when marked TH in every session of that stage they were in. */
@@ -134,9 +153,10 @@ export function gatherFacts(db: Db, examId: string, ruleset: Ruleset): { formati
     ipk_x100: number;
     tanggal_lahir: string;
   }[];
+  const scales = new Map(named.map((s) => [s, stageScale(db, examId, s)]));
   const stageValue = (nomor: string, stage: string): StageValue => {
     if (absent.has(`${nomor}|${stage}`)) return 'absent';
-    return stagePercent(db, examId, stage, values.get(`${nomor}|${stage}`)) ?? 'missing';
+    return stagePercent(scales.get(stage)!, values.get(`${nomor}|${stage}`)) ?? 'missing';
   };
   const candidates = rows.map((r): CandidateFacts => {
     const base = { nomorPeserta: r.nomor_peserta, kodeFormasi: r.kode_formasi, kategori: r.kategori, ipk: r.ipk_x100, tanggalLahir: r.tanggal_lahir };
