@@ -7,6 +7,7 @@ import { registerDemoCommand } from './commands/demo';
 import { registerExamCommands } from './commands/exams';
 import { registerScoreCommands } from './commands/scores';
 import { registerRankCommand } from './commands/rank';
+import { registerSheetCommands } from './commands/sheets';
 import { registerInitCommand } from './commands/init';
 import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerDemoCommand(program, io);
   registerScoreCommands(program, io);
   registerRankCommand(program, io);
+  registerSheetCommands(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -319,6 +319,27 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER signoffs_no_delete BEFORE DELETE ON signoffs BEGIN SELECT RAISE(ABORT, 'append-only'); END;
     `,
   },
+  {
+    version: 5,
+    name: 'signing identities',
+    sql: `
+      -- The certificate is public and lives here; the private key is a file in DATA/keys/, encrypted under
+      -- its holder's passphrase, and never leaves the data directory.
+      CREATE TABLE signing_identities (
+        fingerprint TEXT PRIMARY KEY,
+        account_id  TEXT NOT NULL REFERENCES accounts(id),
+        cert_der    BLOB NOT NULL,
+        subject     TEXT NOT NULL,
+        issuer      TEXT NOT NULL,
+        not_before  TEXT NOT NULL,
+        not_after   TEXT NOT NULL,
+        source      TEXT NOT NULL CHECK (source IN ('local', 'p12')),
+        key_file    TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX signing_identities_account ON signing_identities(account_id, created_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

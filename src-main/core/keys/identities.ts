@@ -1,0 +1,179 @@
+import forge from 'node-forge';
+import { createHash, createPrivateKey, generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { LenteraError } from '../util/errors';
+import { asn1js, commonName, keyUsage, nameToString, OID, parseCertificate, pkijs, RSA_SHA256, toArrayBuffer } from './pki';
+
+export interface IdentityInfo {
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  source: 'local' | 'p12';
+  /** true only for a certificate from a recognised certification provider (BSrE or another PSrE) */
+  certified: boolean;
+  createdAt: string;
+}
+
+export interface UnlockedIdentity extends IdentityInfo {
+  privateKey: CryptoKey;
+  certDer: Uint8Array;
+  commonName: string;
+}
+
+export const MIN_PASSPHRASE = 8;
+
+function keysDir(dataDir: string): string {
+  const dir = join(dataDir, 'keys');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+export function fingerprintOf(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+}
+
+/**
+ * Certified means issued by a provider the workstation trusts (a BSrE or PSrE root placed in DATA/trust/):
+ * PP 71/2019 Pasal 60 lets only those be called certified. A locally generated certificate never is.
+ */
+function isCertified(dataDir: string, cert: pkijs.Certificate): boolean {
+  const dir = join(dataDir, 'trust');
+  if (!existsSync(dir)) return false;
+  const issuer = nameToString(cert.issuer);
+  if (issuer === nameToString(cert.subject)) return false;
+  for (const f of readdirSync(dir)) {
+    try {
+      const pem = readFileSync(join(dir, f), 'utf8');
+      const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+      if (nameToString(parseCertificate(der).subject) === issuer) return true;
+    } catch {
+      // not a certificate: ignore
+    }
+  }
+  return false;
+}
+
+function info(dataDir: string, row: { fingerprint: string; cert_der: Uint8Array; subject: string; issuer: string; not_before: string; not_after: string; source: 'local' | 'p12'; created_at: string }): IdentityInfo {
+  return {
+    fingerprint: row.fingerprint,
+    subject: row.subject,
+    issuer: row.issuer,
+    notBefore: row.not_before,
+    notAfter: row.not_after,
+    source: row.source,
+    certified: isCertified(dataDir, parseCertificate(row.cert_der)),
+    createdAt: row.created_at,
+  };
+}
+
+function store(db: Db, dataDir: string, accountId: string, certDer: Uint8Array, key: KeyObject, passphrase: string, source: 'local' | 'p12', at: string): IdentityInfo {
+  if (passphrase.length < MIN_PASSPHRASE) throw new LenteraError('INVALID_INPUT', `The passphrase needs at least ${MIN_PASSPHRASE} characters.`, { field: 'passphrase' });
+  const cert = parseCertificate(certDer);
+  const fingerprint = fingerprintOf(certDer);
+  const file = `${fingerprint.replace(/:/g, '').slice(0, 32)}.key.pem`;
+  const encrypted = key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }) as string;
+  const path = join(keysDir(dataDir), file);
+  writeFileSync(`${path}.tmp`, encrypted, { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
+  sql(
+    db,
+    `INSERT INTO signing_identities (fingerprint, account_id, cert_der, subject, issuer, not_before, not_after, source, key_file, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(fingerprint, accountId, Buffer.from(certDer), nameToString(cert.subject), nameToString(cert.issuer), cert.notBefore.value.toISOString(), cert.notAfter.value.toISOString(), source, file, at);
+  return info(dataDir, sql(db, 'SELECT * FROM signing_identities WHERE fingerprint = ?').get(fingerprint) as never);
+}
+
+/** A self-signed RSA-3072 certificate for someone without one: keyUsage digitalSignature and nonRepudiation. */
+export async function generateIdentity(
+  db: Db,
+  dataDir: string,
+  account: { id: string; displayName: string; nip: string | null },
+  organisation: string,
+  passphrase: string,
+  at: string,
+  years = 2,
+): Promise<IdentityInfo> {
+  if (passphrase.length < MIN_PASSPHRASE) throw new LenteraError('INVALID_INPUT', `The passphrase needs at least ${MIN_PASSPHRASE} characters.`, { field: 'passphrase' });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072, publicExponent: 0x10001 });
+  const subtle = webcrypto.subtle;
+  const priv = await subtle.importKey('pkcs8', privateKey.export({ type: 'pkcs8', format: 'der' }), RSA_SHA256, false, ['sign']);
+  const pub = await subtle.importKey('spki', publicKey.export({ type: 'spki', format: 'der' }), RSA_SHA256, true, ['verify']);
+  const cert = new pkijs.Certificate();
+  cert.version = 2;
+  cert.serialNumber = new asn1js.Integer({ valueHex: toArrayBuffer(new Uint8Array(webcrypto.getRandomValues(new Uint8Array(16)).map((b, i) => (i === 0 ? b & 0x7f : b)))) });
+  const rdn = (type: string, value: asn1js.BaseStringBlock) => new pkijs.AttributeTypeAndValue({ type, value });
+  const name = [rdn(OID.country, new asn1js.PrintableString({ value: 'ID' })), rdn(OID.organization, new asn1js.Utf8String({ value: organisation })), rdn(OID.commonName, new asn1js.Utf8String({ value: account.displayName }))];
+  if (account.nip) name.push(rdn(OID.serialNumber, new asn1js.PrintableString({ value: account.nip })));
+  cert.subject.typesAndValues.push(...name);
+  cert.issuer.typesAndValues.push(...name);
+  const now = new Date(at);
+  cert.notBefore.value = new Date(now.getTime() - 60_000);
+  cert.notAfter.value = new Date(now.getTime() + years * 365 * 86_400_000);
+  const ku = new asn1js.BitString({ valueHex: new Uint8Array([0xc0]).buffer, unusedBits: 6 });
+  cert.extensions = [
+    new pkijs.Extension({ extnID: OID.keyUsage, critical: true, extnValue: ku.toBER(false), parsedValue: ku }),
+    new pkijs.Extension({ extnID: OID.basicConstraints, critical: true, extnValue: new pkijs.BasicConstraints({ cA: false }).toSchema().toBER(false) }),
+  ];
+  await cert.subjectPublicKeyInfo.importKey(pub);
+  await cert.sign(priv, 'SHA-256');
+  return store(db, dataDir, account.id, new Uint8Array(cert.toSchema(true).toBER(false)), privateKey, passphrase, 'local', at);
+}
+
+/** A PKCS#12 file from a certification authority (for example BSrE): its key is re-encrypted under the passphrase. */
+export function importP12(db: Db, dataDir: string, accountId: string, p12: Uint8Array, p12Password: string, passphrase: string, at: string): IdentityInfo {
+  let keyPem: string;
+  let certDer: Uint8Array;
+  try {
+    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(p12).toString('binary')));
+    const parsed = forge.pkcs12.pkcs12FromAsn1(asn1, p12Password);
+    const oids = forge.pki.oids as Record<string, string>;
+    const bag = (type: string) => parsed.getBags({ bagType: type })[type]?.[0];
+    const keyBag = bag(oids.pkcs8ShroudedKeyBag!) ?? bag(oids.keyBag!);
+    const certBag = bag(oids.certBag!);
+    if (!keyBag?.key || !certBag?.cert) throw new Error('no key or certificate inside');
+    keyPem = forge.pki.privateKeyToPem(keyBag.key);
+    certDer = new Uint8Array(Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certBag.cert)).getBytes(), 'binary'));
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/mac|password|invalid/i.test(msg)) throw new LenteraError('P12_PASSWORD_WRONG', 'The PKCS#12 file could not be opened: wrong password, or not a PKCS#12 file.', {});
+    throw new LenteraError('P12_INVALID', `The PKCS#12 file could not be read: ${msg}.`, {});
+  }
+  checkUsable(parseCertificate(certDer), new Date(at));
+  return store(db, dataDir, accountId, certDer, createPrivateKey(keyPem), passphrase, 'p12', at);
+}
+
+/** Refuses an expired, not-yet-valid or non-signing certificate. */
+export function checkUsable(cert: pkijs.Certificate, now: Date): void {
+  if (cert.notAfter.value < now) throw new LenteraError('CERT_EXPIRED', `The certificate expired on ${cert.notAfter.value.toISOString().slice(0, 10)}.`, { notAfter: cert.notAfter.value.toISOString() });
+  if (cert.notBefore.value > now) throw new LenteraError('CERT_NOT_YET_VALID', `The certificate is valid only from ${cert.notBefore.value.toISOString()}.`, {});
+  const ku = keyUsage(cert);
+  if (!ku.digitalSignature && !ku.nonRepudiation) throw new LenteraError('CERT_NOT_FOR_SIGNING', 'The certificate may not be used for signatures (key usage).', {});
+}
+
+export function listIdentities(db: Db, dataDir: string, accountId?: string): (IdentityInfo & { account: string })[] {
+  const rows = sql(db, `SELECT s.*, a.name AS account FROM signing_identities s JOIN accounts a ON a.id = s.account_id WHERE (? IS NULL OR s.account_id = ?) ORDER BY s.created_at DESC`).all(accountId ?? null, accountId ?? null) as never[];
+  return rows.map((r) => ({ ...info(dataDir, r), account: (r as { account: string }).account }));
+}
+
+/** The newest identity of an account, unlocked with its passphrase, checked for validity and key usage. */
+export async function unlockIdentity(db: Db, dataDir: string, accountId: string, passphrase: string, now: Date): Promise<UnlockedIdentity> {
+  const row = sql(db, 'SELECT * FROM signing_identities WHERE account_id = ? ORDER BY created_at DESC LIMIT 1').get(accountId) as
+    | { fingerprint: string; cert_der: Uint8Array; subject: string; issuer: string; not_before: string; not_after: string; source: 'local' | 'p12'; key_file: string; created_at: string }
+    | undefined;
+  if (!row) throw new LenteraError('NO_IDENTITY', 'There is no signing identity for this account: generate one or import a PKCS#12 file.', {});
+  const cert = parseCertificate(row.cert_der);
+  checkUsable(cert, now);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: readFileSync(join(keysDir(dataDir), row.key_file), 'utf8'), format: 'pem', passphrase });
+  } catch {
+    throw new LenteraError('PASSPHRASE_WRONG', 'The passphrase is wrong; nothing was signed.', { field: 'passphrase' });
+  }
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', key.export({ type: 'pkcs8', format: 'der' }), RSA_SHA256, false, ['sign']);
+  return { ...info(dataDir, row), privateKey, certDer: new Uint8Array(row.cert_der), commonName: commonName(cert.subject) };
+}

@@ -1,0 +1,15 @@
+/** Indonesian formal formats: "Senin, 30 November 2026", "08.15 WIB", "68,291". */
+const LONG_DATE = new Intl.DateTimeFormat('id-ID', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' });
+const TIME = new Intl.DateTimeFormat('id-ID', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Jakarta' });
+
+export function longDate(d: Date): string {
+  return LONG_DATE.format(d);
+}
+
+export function wibTime(d: Date): string {
+  return `${TIME.format(d).replace(':', '.')} WIB`;
+}
+
+export function decimalComma(s: string | null | undefined): string {
+  return s === null || s === undefined ? '–' : s.replace('.', ',');
+}

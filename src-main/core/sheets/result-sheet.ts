@@ -1,0 +1,171 @@
+import PDFDocument from 'pdfkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalJson } from '../audit/chain';
+import type { RankedCandidate } from '../ranking/engine';
+import { sha256Hex } from '../util/hash';
+import { resourcesDir } from '../util/resources';
+import { decimalComma, longDate, wibTime } from './format';
+import { drawQr } from './qr';
+
+export interface SheetData {
+  agency: string;
+  exam: { code: string; name: string; year: number };
+  formation: { code: string; position: string; unit: string; quota: number };
+  candidate: { nomorPeserta: string; nama: string; nikMasked: string; kategori: string };
+  result: RankedCandidate;
+  stageNames: Record<string, string>;
+  ruleset: { id: string; version: string; sha256: string };
+  chainHead: { seq: number; hash: string };
+  generatedAt: Date;
+  signer: { name: string; certified: boolean };
+}
+
+/** The digest a result sheet vouches for: the candidate's result as the engine computed it, canonically. */
+export function resultDigest(examCode: string, r: RankedCandidate, rulesetSha256: string): string {
+  return sha256Hex(canonicalJson({ exam: examCode, ruleset: rulesetSha256, result: r }));
+}
+
+/** Compact, versioned: room for the transparency log's inclusion proof to come (key "p"). */
+export function qrPayload(examCode: string, nomor: string, digest: string): string {
+  return canonicalJson({ v: 1, e: examCode, n: nomor, d: digest });
+}
+
+const STATUS_WORDS: Record<string, string> = {
+  'P/L': 'LULUS',
+  'P/TL': 'TIDAK LULUS (di luar kebutuhan formasi)',
+  'P/TH': 'TIDAK HADIR SKB',
+  TL: 'TIDAK LULUS',
+  TH: 'TIDAK HADIR',
+  TMS: 'TIDAK MEMENUHI SYARAT',
+  APS: 'MENGUNDURKAN DIRI',
+  BL: 'BELUM LENGKAP',
+};
+
+export function statusWords(status: string): string {
+  return STATUS_WORDS[status] ?? (status.startsWith('P/L-') ? 'LULUS (optimalisasi)' : status);
+}
+
+let fontFiles: { body: Buffer; bold: Buffer } | undefined;
+
+/** The embedded TTF fonts, read once per process: a batch of thousands of sheets reads them one time. */
+export function fonts(doc: PDFKit.PDFDocument): void {
+  fontFiles ??= {
+    body: readFileSync(join(resourcesDir(), 'fonts', 'DejaVuSans.ttf')),
+    bold: readFileSync(join(resourcesDir(), 'fonts', 'DejaVuSans-Bold.ttf')),
+  };
+  doc.registerFont('body', fontFiles.body);
+  doc.registerFont('bold', fontFiles.bold);
+}
+
+/** The payload embedded in a sheet's metadata, or null. pdfkit writes Info strings as UTF-16 hex or literals. */
+export function embeddedPayload(pdf: Buffer): { v: number; e: string; n: string; d: string } | null {
+  const text = pdf.toString('latin1');
+  let m = /\/LenteraResult\s+(\d+)\s+0\s+R/.exec(text);
+  let at = -1;
+  if (m) {
+    const obj = new RegExp(`(^|\\n)${m[1]} 0 obj\\s*`).exec(text);
+    if (!obj) return null;
+    at = obj.index + obj[0].length;
+  } else {
+    m = /\/LenteraResult\s*/.exec(text);
+    if (!m) return null;
+    at = m.index + m[0].length;
+  }
+  let s: string;
+  if (text[at] === '<') {
+    const bytes = Buffer.from(text.slice(at + 1, text.indexOf('>', at)).replace(/\s/g, ''), 'hex');
+    s = bytes[0] === 0xfe && bytes[1] === 0xff ? Buffer.from(bytes.subarray(2)).swap16().toString('utf16le') : bytes.toString('latin1');
+  } else if (text[at] === '(') {
+    let i = at + 1;
+    let out = '';
+    for (; i < text.length && text[i] !== ')'; i++) out += text[i] === '\\' ? text[++i] : text[i];
+    s = out;
+  } else return null;
+  try {
+    return JSON.parse(s) as { v: number; e: string; n: string; d: string };
+  } catch {
+    return null;
+  }
+}
+
+export function footerText(certified: boolean): string {
+  const how = certified
+    ? 'Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik yang diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE) atau penyelenggara sertifikasi elektronik Indonesia lain yang terdaftar (tanda tangan elektronik tersertifikasi, PP 71/2019 Pasal 60).'
+    : 'Dokumen ini ditandatangani secara elektronik dengan sertifikat yang dibuat sendiri oleh workstation panitia, bukan oleh penyelenggara sertifikasi elektronik: tanda tangan ini TIDAK tersertifikasi (PP 71/2019 Pasal 60).';
+  return `${how} Keaslian isi dapat diperiksa dengan memindai kode QR pada halaman verifikasi publik. Informasi elektronik, dokumen elektronik, dan hasil cetaknya merupakan alat bukti hukum yang sah (UU ITE No. 11 Tahun 2008, Pasal 5 ayat 1).`;
+}
+
+/** Renders one Lembar Hasil Seleksi. Deterministic for the same data: re-running gives the same bytes. */
+export function renderResultSheet(d: SheetData): Promise<Buffer> {
+  return new Promise((resolvePdf, reject) => {
+    const doc = new PDFDocument({
+      size: 'A4',
+      margins: { top: 48, bottom: 48, left: 56, right: 56 },
+      info: { Title: `Lembar Hasil Seleksi ${d.candidate.nomorPeserta}`, Author: d.agency, Creator: 'Lentera', Producer: 'Lentera', CreationDate: d.generatedAt, ModDate: d.generatedAt },
+    });
+    // The QR payload again, machine-readable, for `lentera verify` (a print-out has only the QR code).
+    (doc.info as unknown as Record<string, string>).LenteraResult = qrPayload(d.exam.code, d.candidate.nomorPeserta, resultDigest(d.exam.code, d.result, d.ruleset.sha256));
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolvePdf(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    fonts(doc);
+    const W = doc.page.width - 112;
+    const digest = resultDigest(d.exam.code, d.result, d.ruleset.sha256);
+
+    // Kop
+    doc.font('bold').fontSize(13).text(d.agency.toUpperCase(), 56, 48, { width: W - 110, align: 'left' });
+    doc.font('body').fontSize(9).text('Panitia Seleksi Pengadaan Aparatur Sipil Negara', { width: W - 110 });
+    doc.text(`${d.exam.name}`, { width: W - 110 });
+    drawQr(doc, qrPayload(d.exam.code, d.candidate.nomorPeserta, digest), 56 + W - 100, 40, 100);
+    doc.moveTo(56, 148).lineTo(56 + W, 148).lineWidth(1.5).stroke();
+    doc.font('bold').fontSize(14).text('LEMBAR HASIL SELEKSI', 56, 160, { width: W, align: 'center' });
+    doc.font('body').fontSize(9).text(`Nomor peserta ${d.candidate.nomorPeserta}`, { width: W, align: 'center' });
+    doc.moveDown(1);
+
+    const row = (label: string, value: string) => {
+      const y = doc.y;
+      doc.font('body').fontSize(10).text(label, 56, y, { width: 150 });
+      doc.font('bold').text(value, 210, y, { width: W - 154 });
+      doc.moveDown(0.3);
+    };
+    row('Nama', d.candidate.nama);
+    row('Nomor peserta', d.candidate.nomorPeserta);
+    row('NIK', d.candidate.nikMasked);
+    row('Kategori', d.candidate.kategori);
+    row('Formasi', `${d.formation.code} — ${d.formation.position}`);
+    row('Unit kerja', `${d.formation.unit} (kebutuhan ${d.formation.quota})`);
+    doc.moveDown(0.8);
+
+    doc.font('bold').fontSize(11).text('Nilai', 56);
+    doc.moveDown(0.3);
+    const line = (label: string, value: string, bold = false) => {
+      const y = doc.y;
+      doc.font(bold ? 'bold' : 'body').fontSize(10).text(label, 72, y, { width: 300 });
+      doc.text(value, 372, y, { width: 100, align: 'right' });
+      doc.moveDown(0.2);
+    };
+    const r = d.result;
+    for (const [k, v] of Object.entries(r.components)) line(`SKD — ${k.toUpperCase()}`, decimalComma(v));
+    if (r.skd_total !== null) line('SKD — jumlah (maksimal 550)', decimalComma(r.skd_total), true);
+    for (const t of r.thresholds) line(`Nilai ambang batas ${t.rule}`, t.pass ? 'memenuhi' : 'tidak memenuhi');
+    for (const [k, v] of Object.entries(r.stages)) line(`${d.stageNames[k] ?? k} (skala 0–100)`, decimalComma(v));
+    if (r.skb !== null) line('SKB (skala 0–100)', decimalComma(r.skb), true);
+    line('Nilai akhir', decimalComma(r.final), true);
+    line('Peringkat dalam formasi', r.rank === null ? '–' : String(r.rank), true);
+    doc.moveDown(0.6);
+    doc.font('bold').fontSize(12).text(`Status: ${r.status} — ${statusWords(r.status)}`, 56);
+    doc.font('body').fontSize(10).text(`Keterangan: ${r.reason}`, 56, doc.y, { width: W });
+    doc.moveDown(1);
+
+    doc.font('body').fontSize(8).fillColor('#333333');
+    doc.text(`Aturan penilaian: ${d.ruleset.id} versi ${d.ruleset.version}, sha256 ${d.ruleset.sha256}`, 56, doc.y, { width: W });
+    doc.text(`Ringkasan hasil (sha256): ${digest}`, { width: W });
+    doc.text(`Kepala rantai audit saat dicetak: #${d.chainHead.seq} ${d.chainHead.hash}`, { width: W });
+    doc.text(`Dibuat: ${longDate(d.generatedAt)}, pukul ${wibTime(d.generatedAt)}. Ditandatangani oleh: ${d.signer.name}.`, { width: W });
+    doc.moveDown(0.6);
+    doc.fontSize(7.5).fillColor('#000000').text(footerText(d.signer.certified), 56, doc.y, { width: W, align: 'justify' });
+    doc.end();
+  });
+}

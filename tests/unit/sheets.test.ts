@@ -1,0 +1,179 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import forge from 'node-forge';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LenteraApp } from '../../src-main/api/app';
+import { run } from '../../src-main/cli/main';
+import { generateIdentity, importP12, unlockIdentity } from '../../src-main/core/keys/identities';
+import { generateSheets, sheetInputs } from '../../src-main/core/sheets/batch';
+import { embeddedPayload, renderResultSheet } from '../../src-main/core/sheets/result-sheet';
+import { signPdf } from '../../src-main/core/sheets/sign';
+import { verifyPdfSignatures } from '../../src-main/core/sheets/verify';
+
+const PASS = 'rahasia-koordinator';
+let dir: string;
+let app: LenteraApp;
+let examId: string;
+let coordId: string;
+
+function pdfsig(file: string): string {
+  // pdfsig exits 0 even for a bad signature: the verdict is in its output.
+  return execFileSync('pdfsig', [file], { encoding: 'utf8' });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lentera-sheets-'));
+  app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
+  await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' });
+  const db = app.workstation!.db;
+  examId = db.prepare('SELECT id FROM exams').pluck().get() as string;
+  coordId = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+  await generateIdentity(db, app.workstation!.dir, { id: coordId, displayName: 'Sri Wahyuni, S.Sos.', nip: '197805122005012003' }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
+  return () => {
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}, 60_000);
+
+describe('signing identities', () => {
+  it('keeps the private key encrypted under the passphrase, and refuses a wrong one', async () => {
+    const files = readdirSync(join(app.workstation!.dir, 'keys'));
+    expect(files).toHaveLength(1);
+    expect(readFileSync(join(app.workstation!.dir, 'keys', files[0]!), 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    await expect(unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, 'salah-sandi', new Date())).rejects.toMatchObject({ code: 'PASSPHRASE_WRONG' });
+    const id = await unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, PASS, new Date());
+    expect(id).toMatchObject({ commonName: 'Sri Wahyuni, S.Sos.', source: 'local', certified: false });
+    expect(id.subject).toContain('serialNumber=197805122005012003');
+    expect(id.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    // An independent parser sees an RSA-3072 key with digitalSignature and nonRepudiation.
+    const cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(Buffer.from(id.certDer).toString('binary')));
+    expect((cert.publicKey as forge.pki.rsa.PublicKey).n.bitLength()).toBe(3072);
+    expect(cert.getExtension('keyUsage')).toMatchObject({ digitalSignature: true, nonRepudiation: true });
+  });
+
+  it('refuses an expired certificate and one that may not sign', async () => {
+    const db = app.workstation!.db;
+    const mk = (opts: { expired?: boolean; noSign?: boolean }) => {
+      const keys = forge.pki.rsa.generateKeyPair({ bits: 1024, e: 0x10001 });
+      const cert = forge.pki.createCertificate();
+      cert.publicKey = keys.publicKey;
+      cert.serialNumber = '01';
+      cert.validity.notBefore = new Date(Date.now() - 3 * 86_400_000);
+      cert.validity.notAfter = new Date(Date.now() + (opts.expired ? -86_400_000 : 86_400_000));
+      cert.setSubject([{ name: 'commonName', value: 'Penguji' }]);
+      cert.setIssuer([{ name: 'commonName', value: 'Penguji' }]);
+      cert.setExtensions([{ name: 'keyUsage', digitalSignature: !opts.noSign, nonRepudiation: false, keyEncipherment: true }]);
+      cert.sign(keys.privateKey, forge.md.sha256.create());
+      const p12 = forge.pkcs12.toPkcs12Asn1(keys.privateKey, [cert], 'p12-sandi', { algorithm: '3des' });
+      return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
+    };
+    const at = new Date().toISOString();
+    expect(() => importP12(db, app.workstation!.dir, coordId, mk({ expired: true }), 'p12-sandi', PASS, at)).toThrow(expect.objectContaining({ code: 'CERT_EXPIRED' }));
+    expect(() => importP12(db, app.workstation!.dir, coordId, mk({ noSign: true }), 'p12-sandi', PASS, at)).toThrow(expect.objectContaining({ code: 'CERT_NOT_FOR_SIGNING' }));
+    expect(() => importP12(db, app.workstation!.dir, coordId, mk({}), 'salah', PASS, at)).toThrow(expect.objectContaining({ code: 'P12_PASSWORD_WRONG' }));
+  });
+});
+
+describe('signed result sheets', () => {
+  let file: string;
+  let nomor: string;
+
+  beforeAll(async () => {
+    const signer = await unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, PASS, new Date());
+    const out = join(dir, 'out');
+    const res = await generateSheets(app.workstation!.db, { examId, outDir: out, session: 'WWC-F01', signer });
+    expect(res.written.length).toBeGreaterThan(0);
+    expect(readdirSync(out).filter((f) => f.endsWith('.part'))).toEqual([]);
+    const inputs = sheetInputs(app.workstation!.db, examId, { session: 'WWC-F01' });
+    const passed = inputs.results.find((r) => r.status === 'P/L')!;
+    nomor = passed.nomor_peserta;
+    file = join(out, `hasil-${nomor}.pdf`);
+  }, 60_000);
+
+  it('pdfsig reports the signature valid and the whole document signed', () => {
+    const out = pdfsig(file);
+    expect(out).toContain('Signature Validation: Signature is Valid.');
+    expect(out).toContain('Total document signed');
+    expect(out).toContain('Signer Certificate Common Name: Sri Wahyuni, S.Sos.');
+  });
+
+  it('one changed byte in the signed range makes pdfsig and lentera verify report a digest mismatch', async () => {
+    const pdf = readFileSync(file);
+    const at = pdf.indexOf('LEMBAR') > 0 ? pdf.indexOf('/Title') + 10 : 200;
+    pdf[at] = pdf[at]! ^ 0x01;
+    const bad = join(dir, 'tampered.pdf');
+    writeFileSync(bad, pdf);
+    expect(pdfsig(bad)).toMatch(/Digest Mismatch/i);
+    const checks = await verifyPdfSignatures(pdf);
+    expect(checks[0]).toMatchObject({ valid: false, problem: expect.stringMatching(/digest mismatch/) });
+    const lines: string[] = [];
+    const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t), askSecret: async () => '', osUser: 't' };
+    expect(await run(['verify', bad], io)).toBe(1);
+    expect(await run(['verify', file, '--data', app.workstation!.dir], io)).toBe(0);
+    expect(lines.join('\n')).toMatch(new RegExp(`results of ${nomor}: MATCH the workstation records`));
+  });
+
+  it('carries the numbers and the Indonesian words, with decimal commas', () => {
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    const r = sheetInputs(app.workstation!.db, examId, { only: [nomor] }).results[0]!;
+    expect(text).toContain('LEMBAR HASIL SELEKSI');
+    expect(text).toContain(nomor);
+    expect(text).toMatch(/NIK\s+\d{6}\*{8}\d{2}/);
+    expect(text).toContain(r.final!.replace('.', ','));
+    expect(text).toContain('Status: P/L — LULUS');
+    expect(text).toMatch(/Dibuat: (Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{1,2} \w+ 2026, pukul \d{2}\.\d{2} WIB/);
+    expect(text).toContain('TIDAK tersertifikasi');
+    expect(text).toContain('UU ITE No. 11 Tahun 2008, Pasal 5 ayat 1');
+    expect(text).toContain(`Aturan penilaian: cpns-2024 versi 2024.1, sha256`);
+  });
+
+  it('its QR code, drawn as vectors, decodes to the verification payload', () => {
+    const png = join(dir, 'page');
+    execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', '-x', '900', '-y', '0', '-W', '340', '-H', '340', file, png]);
+    const image = PNG.sync.read(readFileSync(`${png}-1.png`));
+    const code = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+    expect(code).not.toBeNull();
+    const payload = JSON.parse(code!.data);
+    expect(payload).toEqual(embeddedPayload(readFileSync(file)));
+    expect(payload).toMatchObject({ v: 1, e: 'CPNS-SMG-2026', n: nomor, d: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
+  it('re-running gives the same content for unchanged results (signing time aside)', async () => {
+    const inputs = sheetInputs(app.workstation!.db, examId, { only: [nomor] });
+    const a = await renderResultSheet(inputs.data(inputs.results[0]!, { name: 'S', certified: false }));
+    const b = await renderResultSheet(sheetInputs(app.workstation!.db, examId, { only: [nomor] }).data(inputs.results[0]!, { name: 'S', certified: false }));
+    expect(a.equals(b)).toBe(true);
+  });
+
+  it('refuses a candidate without final results and leaves no file', async () => {
+    const signer = await unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, PASS, new Date());
+    const incomplete = sheetInputs(app.workstation!.db, examId, {}).results.length;
+    const all = app.workstation!.db.prepare('SELECT COUNT(*) FROM candidates').pluck().get() as number;
+    expect(incomplete).toBeLessThanOrEqual(all);
+    const bl = (app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.find((r: any) => r.status === 'BL');
+    const out = join(dir, 'none');
+    await expect(generateSheets(app.workstation!.db, { examId, outDir: out, only: [bl.nomor_peserta], signer })).rejects.toMatchObject({ code: 'NO_FINAL_RESULT' });
+    expect(() => readdirSync(out)).toThrow();
+  });
+
+  it('several incremental signatures all stay valid', async () => {
+    const db = app.workstation!.db;
+    const chair = db.prepare("SELECT id, display_name, nip FROM accounts WHERE name = 'ketua1'").get() as { id: string; display_name: string; nip: string };
+    await generateIdentity(db, app.workstation!.dir, { id: chair.id, displayName: chair.display_name, nip: chair.nip }, 'Pemerintah Kota Semarang', 'rahasia-ketua1', new Date().toISOString());
+    const a = await unlockIdentity(db, app.workstation!.dir, coordId, PASS, new Date());
+    const b = await unlockIdentity(db, app.workstation!.dir, chair.id, 'rahasia-ketua1', new Date());
+    let pdf = readFileSync(file);
+    pdf = await signPdf(pdf, b, { reason: 'Ketua panel', name: b.commonName, location: 'Semarang' });
+    pdf = await signPdf(pdf, a, { reason: 'Koordinator', name: a.commonName, location: 'Semarang' });
+    const multi = join(dir, 'multi.pdf');
+    writeFileSync(multi, pdf);
+    const out = pdfsig(multi);
+    expect(out.match(/Signature is Valid\./g)).toHaveLength(3);
+    expect(out).toContain(`Signer Certificate Common Name: ${b.commonName}`);
+    expect((await verifyPdfSignatures(pdf)).map((c) => [c.valid, c.coversWholeFile])).toEqual([[true, false], [true, false], [true, true]]);
+  });
+});
