@@ -9,6 +9,8 @@ import { isLenteraError } from '../core/util/errors';
 import { initWorkstation, isWorkstation, openWorkstation, type Workstation } from '../core/workstation/workstation';
 import { VERSION } from '../version';
 import { randomPin, seedDemo } from '../core/demo/seed';
+import { generateIdentity } from '../core/keys/identities';
+import { appendEvent } from '../core/audit/chain';
 import { allCommands } from './commands';
 import { EventBus } from './events';
 import { Registry, type Auth } from './registry';
@@ -95,7 +97,19 @@ export class LenteraApp {
   /** The doors call this one: it also runs commands that read files before their transaction. */
   async invokeAsync(name: string, input: unknown, auth: Auth): Promise<Result> {
     if (this.reg && name !== 'workstation.init' && name !== 'workstation.demo') return this.reg.invokeAsync(name, input, auth);
-    return this.invoke(name, input, auth);
+    const result = this.invoke(name, input, auth);
+    if (name === 'workstation.demo' && result.ok) {
+      // The demo coordinator also gets a signing key, so `lentera sheets` works at once; its passphrase is shown once.
+      const value = result.value as { accounts: { name: string; displayName: string }[] };
+      const db = this.ws!.db;
+      const coord = db.prepare("SELECT id, display_name AS displayName, nip FROM accounts WHERE name = 'koordinator'").get() as { id: string; displayName: string; nip: string | null };
+      const passphrase = `demo-${randomPin()}-${randomPin()}`;
+      const at = this.clock.now().toISOString();
+      const id = await generateIdentity(db, this.ws!.dir, coord, 'Pemerintah Kota Semarang', passphrase, at);
+      db.transaction(() => appendEvent(db, { at, actor: 'local' in auth ? `cli:${auth.local}` : 'user:koordinator', command: 'keys.generate', outcome: 'ok', payload: { account: 'koordinator', fingerprint: id.fingerprint, demo: true } }))();
+      return { ok: true, value: { ...value, signingKey: { account: 'koordinator', passphrase, fingerprint: id.fingerprint } } };
+    }
+    return result;
   }
 
   private init(raw: unknown, auth: Auth): Result {

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import { generateIdentity, importP12, unlockIdentity } from '../../src-main/core/keys/identities';
-import { generateSheets, sheetInputs } from '../../src-main/core/sheets/batch';
+import { countersign, generateMinutes, generateSheets, sheetInputs } from '../../src-main/core/sheets/batch';
 import { embeddedPayload, renderResultSheet } from '../../src-main/core/sheets/result-sheet';
 import { signPdf } from '../../src-main/core/sheets/sign';
 import { verifyPdfSignatures } from '../../src-main/core/sheets/verify';
@@ -42,8 +42,8 @@ beforeAll(async () => {
 describe('signing identities', () => {
   it('keeps the private key encrypted under the passphrase, and refuses a wrong one', async () => {
     const files = readdirSync(join(app.workstation!.dir, 'keys'));
-    expect(files).toHaveLength(1);
-    expect(readFileSync(join(app.workstation!.dir, 'keys', files[0]!), 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(readFileSync(join(app.workstation!.dir, 'keys', f), 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
     await expect(unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, 'salah-sandi', new Date())).rejects.toMatchObject({ code: 'PASSPHRASE_WRONG' });
     const id = await unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, PASS, new Date());
     expect(id).toMatchObject({ commonName: 'Sri Wahyuni, S.Sos.', source: 'local', certified: false });
@@ -176,4 +176,62 @@ describe('signed result sheets', () => {
     expect(out).toContain(`Signer Certificate Common Name: ${b.commonName}`);
     expect((await verifyPdfSignatures(pdf)).map((c) => [c.valid, c.coversWholeFile])).toEqual([[true, false], [true, false], [true, true]]);
   });
+});
+
+describe('session minutes (berita acara)', () => {
+  it('are signed by the coordinator, then the chair and each panelist, every signature staying valid', async () => {
+    const db = app.workstation!.db;
+    const out = join(dir, 'minutes');
+    const coord = await unlockIdentity(db, app.workstation!.dir, coordId, PASS, new Date());
+    const file = await generateMinutes(db, examId, 'WWC-F01', coord, out);
+    const panel = ['ketua1', 'penguji1', 'penguji2'];
+    for (const name of panel) {
+      const a = db.prepare('SELECT id, display_name, nip FROM accounts WHERE name = ?').get(name) as { id: string; display_name: string; nip: string };
+      const exists = db.prepare('SELECT 1 FROM signing_identities WHERE account_id = ?').get(a.id);
+      if (!exists) await generateIdentity(db, app.workstation!.dir, { id: a.id, displayName: a.display_name, nip: a.nip }, 'Pemerintah Kota Semarang', `rahasia-${name}`, new Date().toISOString());
+      await countersign(file, await unlockIdentity(db, app.workstation!.dir, a.id, `rahasia-${name}`, new Date()), name);
+    }
+    const report = pdfsig(file);
+    expect(report.match(/Signature is Valid\./g)).toHaveLength(4);
+    expect(report.match(/Total document signed/g)).toHaveLength(1);
+    expect(report).not.toMatch(/Digest Mismatch/i);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('BERITA ACARA PELAKSANAAN SELEKSI');
+    expect(text).toMatch(/Pada hari ini, Rabu, 2 Desember 2026, pukul 08\.00 WIB/);
+    expect(text).toMatch(/Peserta terdaftar 9 orang; hadir 9 orang; tidak hadir \(TH\) 0 orang\./);
+    expect(text).toContain('Nilai panel dibahas dan disepakati.');
+    expect(text).toMatch(/nilai \d,\d{3}/);
+  });
+
+  it('refuses a session with nothing finalized', async () => {
+    const coord = await unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, PASS, new Date());
+    await expect(generateMinutes(app.workstation!.db, examId, 'WWC-F02', coord, join(dir, 'x'))).rejects.toMatchObject({ code: 'NOT_FINALIZED' });
+  });
+});
+
+describe('demo', () => {
+  it('lentera demo then lentera sheets produces every sheet and the minutes at once', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'lentera-demo-sheets-'));
+    try {
+      const lines: string[] = [];
+      const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t), askSecret: async () => '', osUser: 't' };
+      expect(await run(['demo', '--data', join(d, 'ws'), '--candidates', '40'], io)).toBe(0);
+      const pass = /passphrase (\S+)/.exec(lines.join('\n'))![1]!;
+      writeFileSync(join(d, 'pass'), pass);
+      expect(await run(['sheets', '--data', join(d, 'ws'), '--exam', 'CPNS-SMG-2026', '--out', join(d, 'out'), '--passphrase-file', join(d, 'pass')], io)).toBe(0);
+      const files = readdirSync(join(d, 'out'));
+      expect(files.filter((f) => f.startsWith('berita-acara-'))).toEqual(['berita-acara-WWC-F01.pdf']);
+      const check = new LenteraApp({ dataDir: join(d, 'ws') });
+      const complete = (check.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.filter((r: any) => r.status !== 'BL').length;
+      check.close();
+      expect(complete).toBeGreaterThan(5);
+      expect(files.filter((f) => f.startsWith('hasil-')).length).toBe(complete);
+      writeFileSync(join(d, 'wrong'), 'salah');
+      expect(await run(['sheets', '--data', join(d, 'ws'), '--exam', 'CPNS-SMG-2026', '--out', join(d, 'out2'), '--passphrase-file', join(d, 'wrong')], io)).toBe(1);
+      expect(lines.join('\n')).toMatch(/passphrase is wrong/);
+      expect(() => readdirSync(join(d, 'out2'))).toThrow();
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { DemoAccount } from '../../core/demo/seed';
 import type { CliIo } from '../io';
 import { dataOption } from '../main';
-import { invokeOrExit, openApp } from '../workstation';
+import { invokeAsyncOrExit, openApp } from '../workstation';
 
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
@@ -10,13 +10,16 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .description('create a workstation with a ready demo venue (Pemerintah Kota Semarang CPNS) and print its PINs once')
     .addOption(dataOption())
     .option('--candidates <n>', 'how many synthetic candidates', '300')
-    .action((o: { data: string; candidates: string }) => {
+    .action(async (o: { data: string; candidates: string }) => {
       const app = openApp(io, o.data, true);
       try {
-        const out = invokeOrExit<{ workstationId: string; exam: string; accounts: DemoAccount[] }>(io, app, 'workstation.demo', { candidates: Number(o.candidates) });
+        const out = await invokeAsyncOrExit<{ workstationId: string; exam: string; accounts: DemoAccount[]; signingKey: { passphrase: string; fingerprint: string } }>(io, app, 'workstation.demo', { candidates: Number(o.candidates) });
         io.out(`Demo workstation ${out.workstationId} created in ${o.data} with exam ${out.exam}.`);
         io.out('Accounts (the PINs are shown this once; write them down):');
         for (const a of out.accounts) io.out(`  ${a.name.padEnd(12)} ${a.role.padEnd(12)} PIN ${a.pin}   ${a.displayName}`);
+        io.out(`Signing key of koordinator (uncertified, local): passphrase ${out.signingKey.passphrase}`);
+        io.out(`  fingerprint ${out.signingKey.fingerprint}`);
+        io.out(`Signed sheets and minutes: npx lentera sheets --data ${o.data} --exam ${out.exam} --out ./lembar`);
         io.out(`Start it with: npx lentera serve --data ${o.data}`);
       } finally {
         app.close();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateIdentity, importP12, listIdentities, unlockIdentity } from '../../core/keys/identities';
 import { requireExam } from '../../core/exams/exams';
-import { generateSheets, sheetInputs } from '../../core/sheets/batch';
+import { countersign, finalizedSessions, generateMinutes, generateSheets, sheetInputs } from '../../core/sheets/batch';
 import { embeddedPayload, resultDigest } from '../../core/sheets/result-sheet';
 import { verifyPdfSignatures } from '../../core/sheets/verify';
 import { sql } from '../../core/db/statements';
@@ -123,6 +123,31 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
         });
         if (process.stderr.isTTY) process.stderr.write('\n');
         io.out(`${out.written.length} signed sheet(s) in ${resolve(o.out)} (${((Date.now() - t0) / 1000).toFixed(1)} s), signed by ${signer.commonName}${signer.certified ? '' : ' (uncertified certificate)'}`);
+        if (!o.candidate) {
+          const sessions = finalizedSessions(db, exam.id).filter((s) => !o.session || s === o.session);
+          for (const s of sessions) io.out(`minutes ${await generateMinutes(db, exam.id, s, signer, resolve(o.out))} (signed by the coordinator; the chair and panelists add theirs with "lentera minutes sign")`);
+        }
+      }),
+    );
+
+  program
+    .command('minutes')
+    .description('session minutes (berita acara)')
+    .command('sign <file>')
+    .description('add your signature to the minutes, after the coordinator (the chair, then each panelist)')
+    .addOption(dataOption())
+    .requiredOption('--as <name>', 'the account that signs')
+    .option('--passphrase-file <file>', 'the key passphrase (else asked)')
+    .action((file: string, o: { data: string; as: string; passphraseFile?: string }) =>
+      guarded(io, o.data, async (app) => {
+        const db = app.workstation!.db;
+        const a = accountId(db, o.as);
+        const role = (sql(db, 'SELECT role FROM accounts WHERE id = ?').pluck().get(a.id) as string) === 'chair' ? 'ketua panel' : 'penguji';
+        const signer = await unlockIdentity(db, app.workstation!.dir, a.id, await secret(io, o.passphraseFile, `Passphrase of ${o.as}'s signing key: `), new Date());
+        const before = (await verifyPdfSignatures(readFileSync(resolve(file)))).filter((c) => c.valid).length;
+        if (before === 0) throw new LenteraError('NOT_SIGNED', 'These minutes carry no valid signature yet: the coordinator signs first.', {});
+        await countersign(resolve(file), signer, role);
+        io.out(`signed by ${signer.commonName} (${role}); ${before + 1} signature(s) now`);
       }),
     );
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
@@ -11,6 +11,7 @@ import { LenteraError } from '../util/errors';
 import type { UnlockedIdentity } from '../keys/identities';
 import { renderResultSheet, type SheetData } from './result-sheet';
 import { signPdf } from './sign';
+import { minutesData, renderMinutes } from './minutes';
 
 export interface SheetJob {
   examId: string;
@@ -100,4 +101,29 @@ export async function generateSheets(db: Db, job: SheetJob): Promise<{ written: 
     job.onProgress?.(i + 1, inputs.results.length, r.nomor_peserta);
   }
   return { written, cancelled: false };
+}
+
+/** Interview sessions with at least one finalized candidate: the ones that have minutes to sign. */
+export function finalizedSessions(db: Db, examId: string): string[] {
+  return sql(db, 'SELECT DISTINCT s.code FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE s.exam_id = ? ORDER BY s.code').pluck().all(examId) as string[];
+}
+
+/** The minutes of a session, signed first by the coordinator; written under a temporary name, then renamed. */
+export async function generateMinutes(db: Db, examId: string, session: string, signer: UnlockedIdentity, outDir: string): Promise<string> {
+  const data = minutesData(db, examId, session);
+  const pdf = await renderMinutes(data, signer.certified);
+  const signed = await signPdf(pdf, signer, { reason: `Berita Acara ${data.exam.code} ${session}: koordinator`, name: signer.commonName, location: data.venue.name });
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `berita-acara-${session}.pdf`);
+  writeFileSync(`${file}.part`, signed);
+  renameSync(`${file}.part`, file);
+  return file;
+}
+
+/** A panelist's (or the chair's) signature, added to the minutes as an incremental update. */
+export async function countersign(file: string, signer: UnlockedIdentity, role: string): Promise<void> {
+  const pdf = readFileSync(file);
+  const signed = await signPdf(pdf, signer, { reason: `Berita Acara: ${role}`, name: signer.commonName, location: 'Semarang' });
+  writeFileSync(`${file}.part`, signed);
+  renameSync(`${file}.part`, file);
 }
