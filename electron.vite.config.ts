@@ -8,7 +8,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/index.ts') } },
+      rollupOptions: { input: { index: resolve(__dirname, 'src-main/index.ts'), 'sheets-worker': resolve(__dirname, 'src-main/core/sheets/worker.ts') } },
     },
   },
   preload: {

@@ -13,6 +13,7 @@ import { generateIdentity } from '../core/keys/identities';
 import { appendEvent } from '../core/audit/chain';
 import { allCommands } from './commands';
 import { EventBus } from './events';
+import { Jobs } from './jobs';
 import { Registry, type Auth } from './registry';
 import { fail, REGISTRY_CODES, type Result } from './result';
 
@@ -39,6 +40,7 @@ const initInput = z.object({
  */
 export class LenteraApp {
   readonly events = new EventBus();
+  readonly jobs = new Jobs(this.events);
   private ws: Workstation | undefined;
   private reg: Registry | undefined;
   private readonly clock: Clock;
@@ -57,6 +59,8 @@ export class LenteraApp {
       workstationId: ws.id,
       dataDir: ws.dir,
       events: this.events,
+      jobs: this.jobs,
+      nativeBinding: this.opts.nativeBinding,
     });
   }
 
@@ -150,6 +154,7 @@ export class LenteraApp {
   }
 
   close(): void {
+    void this.jobs.closeAll();
     this.ws?.close();
     this.ws = undefined;
     this.reg = undefined;

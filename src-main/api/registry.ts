@@ -7,6 +7,7 @@ import type { Db } from '../core/db/open';
 import type { Clock } from '../core/util/clock';
 import { isLenteraError, LenteraError } from '../core/util/errors';
 import type { EventBus } from './events';
+import type { Jobs } from './jobs';
 import { fail, REGISTRY_CODES as C, type Result } from './result';
 
 /** Who is asking. The CLI acts as the local OS user, who owns the data directory anyway. */
@@ -32,6 +33,9 @@ export interface CommandContext {
   at: string;
   /** Queues a live event, delivered only after the transaction commits. */
   emit(type: string, data: unknown): void;
+  /** Background work of this process (signing batches). */
+  jobs?: Jobs;
+  nativeBinding?: string;
 }
 
 export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unknown> {
@@ -67,6 +71,8 @@ interface Admitted {
 }
 
 export interface RegistryDeps {
+  jobs?: Jobs;
+  nativeBinding?: string;
   db: Db;
   clock: Clock;
   workstationId: string;
@@ -178,6 +184,8 @@ export class Registry {
       actor: actorOf(principal),
       at: this.deps.clock.now().toISOString(),
       emit: (type, data) => queued.push({ type, data }),
+      jobs: this.deps.jobs,
+      nativeBinding: this.deps.nativeBinding,
     };
 
     const access = command.access;

@@ -19,6 +19,7 @@ let dir: string;
 let app: LenteraApp;
 let examId: string;
 let coordId: string;
+let demoPin: string;
 
 function pdfsig(file: string): string {
   // pdfsig exits 0 even for a bad signature: the verdict is in its output.
@@ -28,7 +29,8 @@ function pdfsig(file: string): string {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lentera-sheets-'));
   app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
-  await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' });
+  const demo = (await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' })) as any;
+  demoPin = demo.value.accounts.find((a: any) => a.name === 'koordinator').pin;
   const db = app.workstation!.db;
   examId = db.prepare('SELECT id FROM exams').pluck().get() as string;
   coordId = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
@@ -233,5 +235,52 @@ describe('demo', () => {
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
+  }, 120_000);
+});
+
+describe('signing in the background', () => {
+  it('a coordinator starts a batch from the UI door: progress events, then the files; a wrong passphrase is answered at once', async () => {
+    const token = (app.invoke('accounts.login', { name: 'koordinator', pin: demoPin }, {}) as any).value.token;
+    expect(await app.invokeAsync('sheets.start', { exam: 'CPNS-SMG-2026', session: 'WWC-F01', passphrase: 'salah-sandi' }, { token })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_WRONG' } });
+    const seen: any[] = [];
+    const finished = new Promise<any>((resolveDone) =>
+      app.events.subscribe((e) => {
+        if (e.type !== 'jobs.progress') return;
+        seen.push(e.data);
+        if ((e.data as any).state !== 'running') resolveDone(e.data);
+      }),
+    );
+    const started = (await app.invokeAsync('sheets.start', { exam: 'CPNS-SMG-2026', session: 'WWC-F01', passphrase: PASS }, { token })) as any;
+    expect(started).toMatchObject({ ok: true, value: { state: 'running' } });
+    const end = await finished;
+    expect(end, JSON.stringify(end)).toMatchObject({ state: 'done', minutes: 1 });
+    expect(seen.some((s) => s.state === 'running' && s.done > 0 && s.total === end.written)).toBe(true);
+    const files = (app.invoke('sheets.files', { exam: 'CPNS-SMG-2026' }, { token }) as any).value as string[];
+    expect(files).toContain('berita-acara-WWC-F01.pdf');
+    const one = (app.invoke('sheets.file', { exam: 'CPNS-SMG-2026', name: files[0] }, { token }) as any).value;
+    expect(Buffer.from(one.dataBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    expect(app.invoke('sheets.file', { exam: 'CPNS-SMG-2026', name: '../../lentera.db' }, { token })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  }, 120_000);
+});
+
+describe('cancelling a batch', () => {
+  it('stops at the next sheet, keeps the finished ones and leaves no partial file', async () => {
+    const token = (app.invoke('accounts.login', { name: 'koordinator', pin: demoPin }, {}) as any).value.token;
+    let jobId = '';
+    const finished = new Promise<any>((resolveDone) =>
+      app.events.subscribe((e) => {
+        const d = e.data as any;
+        if (e.type !== 'jobs.progress' || d.id !== jobId) return;
+        if (d.state === 'running' && d.done === 2) app.invoke('sheets.cancel', { jobId }, { token });
+        if (d.state !== 'running') resolveDone(d);
+      }),
+    );
+    const started = (await app.invokeAsync('sheets.start', { exam: 'CPNS-SMG-2026', passphrase: PASS }, { token })) as any;
+    jobId = started.value.id;
+    const end = await finished;
+    expect(end.state).toBe('cancelled');
+    expect(end.done).toBeLessThan(end.total);
+    const dir = join(app.workstation!.dir, 'sheets', 'CPNS-SMG-2026');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   }, 120_000);
 });

@@ -3,7 +3,8 @@ import { examCommands } from './exams';
 import { panelCommands } from './panel';
 import { rankingCommands } from './ranking';
 import { scoreCommands } from './scores';
+import { sheetCommands } from './sheets';
 import { systemCommands } from './system';
 
 /** Every command of the workstation, in one table. Capabilities add their list here. */
-export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands, ...scoreCommands, ...panelCommands, ...rankingCommands];
+export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands, ...scoreCommands, ...panelCommands, ...rankingCommands, ...sheetCommands];

@@ -71,7 +71,7 @@ function info(dataDir: string, row: { fingerprint: string; cert_der: Uint8Array;
   };
 }
 
-function store(db: Db, dataDir: string, accountId: string, certDer: Uint8Array, key: KeyObject, passphrase: string, source: 'local' | 'p12', at: string): IdentityInfo {
+export function storeIdentity(db: Db, dataDir: string, accountId: string, certDer: Uint8Array, key: KeyObject, passphrase: string, source: 'local' | 'p12', at: string): IdentityInfo {
   if (passphrase.length < MIN_PASSPHRASE) throw new LenteraError('INVALID_INPUT', `The passphrase needs at least ${MIN_PASSPHRASE} characters.`, { field: 'passphrase' });
   const cert = parseCertificate(certDer);
   const fingerprint = fingerprintOf(certDer);
@@ -99,6 +99,17 @@ export async function generateIdentity(
   years = 2,
 ): Promise<IdentityInfo> {
   if (passphrase.length < MIN_PASSPHRASE) throw new LenteraError('INVALID_INPUT', `The passphrase needs at least ${MIN_PASSPHRASE} characters.`, { field: 'passphrase' });
+  const made = await makeLocalCertificate(account, organisation, at, years);
+  return storeIdentity(db, dataDir, account.id, made.certDer, made.key, passphrase, 'local', at);
+}
+
+/** The key pair and the self-signed certificate, made outside any transaction (it takes a moment). */
+export async function makeLocalCertificate(
+  account: { displayName: string; nip: string | null },
+  organisation: string,
+  at: string,
+  years = 2,
+): Promise<{ certDer: Uint8Array; key: KeyObject }> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072, publicExponent: 0x10001 });
   const subtle = webcrypto.subtle;
   const priv = await subtle.importKey('pkcs8', privateKey.export({ type: 'pkcs8', format: 'der' }), RSA_SHA256, false, ['sign']);
@@ -121,7 +132,7 @@ export async function generateIdentity(
   ];
   await cert.subjectPublicKeyInfo.importKey(pub);
   await cert.sign(priv, 'SHA-256');
-  return store(db, dataDir, account.id, new Uint8Array(cert.toSchema(true).toBER(false)), privateKey, passphrase, 'local', at);
+  return { certDer: new Uint8Array(cert.toSchema(true).toBER(false)), key: privateKey };
 }
 
 /** A PKCS#12 file from a certification authority (for example BSrE): its key is re-encrypted under the passphrase. */
@@ -144,7 +155,7 @@ export function importP12(db: Db, dataDir: string, accountId: string, p12: Uint8
     throw new LenteraError('P12_INVALID', `The PKCS#12 file could not be read: ${msg}.`, {});
   }
   checkUsable(parseCertificate(certDer), new Date(at));
-  return store(db, dataDir, accountId, certDer, createPrivateKey(keyPem), passphrase, 'p12', at);
+  return storeIdentity(db, dataDir, accountId, certDer, createPrivateKey(keyPem), passphrase, 'p12', at);
 }
 
 /** Refuses an expired, not-yet-valid or non-signing certificate. */

@@ -1,0 +1,155 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { requireExam } from '../../core/exams/exams';
+import { importP12, listIdentities, makeLocalCertificate, MIN_PASSPHRASE, storeIdentity, unlockIdentity } from '../../core/keys/identities';
+import { countersign } from '../../core/sheets/batch';
+import { verifyPdfSignatures } from '../../core/sheets/verify';
+import { LenteraError } from '../../core/util/errors';
+import { fileRef, resolveFile } from '../files';
+import { defineCommand, type CommandContext } from '../registry';
+
+const passphrase = z.string().min(MIN_PASSPHRASE, `the passphrase needs at least ${MIN_PASSPHRASE} characters`).max(200);
+
+function me(ctx: CommandContext) {
+  if (ctx.principal.kind !== 'user') throw new LenteraError('FORBIDDEN', 'A signing identity belongs to a logged-in person; on the command line use "lentera keys".', {});
+  return ctx.principal.account;
+}
+
+function sheetsDir(ctx: CommandContext, exam: string): string {
+  return join(ctx.dataDir, 'sheets', exam);
+}
+
+function jobs(ctx: CommandContext) {
+  if (!ctx.jobs) throw new LenteraError('INTERNAL', 'Background jobs are not available here.', {});
+  return ctx.jobs;
+}
+
+function agency(ctx: CommandContext): string {
+  return (ctx.db.prepare('SELECT agency FROM exams ORDER BY imported_at DESC LIMIT 1').pluck().get() as string | undefined) ?? 'Panitia Seleksi ASN';
+}
+
+export const sheetCommands = [
+  defineCommand({
+    name: 'keys.mine',
+    summary: 'My signing identities (certificate, fingerprint, certified or not)',
+    input: z.object({}),
+    access: 'authenticated',
+    mutates: false,
+    handler: (ctx) => listIdentities(ctx.db, ctx.dataDir, me(ctx).id),
+  }),
+  defineCommand({
+    name: 'keys.list',
+    summary: 'Every signing identity on this workstation',
+    input: z.object({}),
+    access: ['coordinator', 'observer'],
+    mutates: false,
+    handler: (ctx) => listIdentities(ctx.db, ctx.dataDir),
+  }),
+  defineCommand({
+    name: 'keys.generate',
+    summary: 'Generate my local self-signed certificate (RSA 3072; an uncertified signature)',
+    input: z.object({ passphrase }),
+    access: 'authenticated',
+    mutates: true,
+    prepare: async (ctx) => {
+      const a = me(ctx);
+      return makeLocalCertificate({ displayName: a.displayName, nip: a.nip }, agency(ctx), ctx.at);
+    },
+    handler: (ctx, input, made) => storeIdentity(ctx.db, ctx.dataDir, me(ctx).id, made.certDer, made.key, input.passphrase, 'local', ctx.at),
+    auditPayload: (_input, out) => ({ fingerprint: out.fingerprint, subject: out.subject }),
+  }),
+  defineCommand({
+    name: 'keys.import',
+    summary: 'Import my PKCS#12 (.p12) from a certification authority such as BSrE',
+    input: z.object({ file: fileRef, p12Password: z.string().max(200), passphrase }),
+    access: 'authenticated',
+    mutates: true,
+    prepare: async (ctx, input) => readFileSync(resolveFile(ctx, input.file).path),
+    handler: (ctx, input, bytes) => importP12(ctx.db, ctx.dataDir, me(ctx).id, bytes, input.p12Password, input.passphrase, ctx.at),
+    auditPayload: (_input, out) => ({ fingerprint: out.fingerprint, subject: out.subject, issuer: out.issuer, certified: out.certified }),
+  }),
+  defineCommand({
+    name: 'sheets.start',
+    summary: 'Start signing result sheets and minutes in the background (progress as live events)',
+    input: z.object({ exam: z.string().min(1), session: z.string().optional(), passphrase: z.string().min(1).max(200) }),
+    access: ['coordinator'],
+    mutates: false,
+    prepare: async (ctx, input) => {
+      // Check the passphrase here, so a mistake is answered at once instead of by a failed job.
+      await unlockIdentity(ctx.db, ctx.dataDir, me(ctx).id, input.passphrase, new Date());
+      return null;
+    },
+    handler: (ctx, input) => {
+      const exam = requireExam(ctx.db, input.exam);
+      return jobs(ctx).startSheets({
+        dataDir: ctx.dataDir,
+        nativeBinding: ctx.nativeBinding,
+        examId: exam.id,
+        exam: exam.code,
+        session: input.session,
+        accountId: me(ctx).id,
+        passphrase: input.passphrase,
+        outDir: sheetsDir(ctx, exam.code),
+      });
+    },
+  }),
+  defineCommand({
+    name: 'sheets.cancel',
+    summary: 'Cancel a running signing job (finished files stay; no half file is left)',
+    input: z.object({ jobId: z.string().min(1) }),
+    access: ['coordinator'],
+    mutates: false,
+    handler: (ctx, input) => ({ cancelled: jobs(ctx).cancel(input.jobId) }),
+  }),
+  defineCommand({
+    name: 'sheets.jobs',
+    summary: 'Signing jobs of this session of the workstation',
+    input: z.object({}),
+    access: ['coordinator', 'observer'],
+    mutates: false,
+    handler: (ctx) => jobs(ctx).list(),
+  }),
+  defineCommand({
+    name: 'sheets.files',
+    summary: 'The signed PDFs of an exam',
+    input: z.object({ exam: z.string().min(1) }),
+    access: ['coordinator', 'chair', 'examiner', 'observer'],
+    mutates: false,
+    handler: (ctx, input) => {
+      const dir = sheetsDir(ctx, requireExam(ctx.db, input.exam).code);
+      return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort() : [];
+    },
+  }),
+  defineCommand({
+    name: 'sheets.file',
+    summary: 'One signed PDF, to download',
+    input: z.object({ exam: z.string().min(1), name: z.string().regex(/^[A-Za-z0-9._-]+\.pdf$/, 'a file name of this exam') }),
+    access: ['coordinator', 'chair', 'examiner', 'observer'],
+    mutates: false,
+    handler: (ctx, input) => {
+      const path = join(sheetsDir(ctx, requireExam(ctx.db, input.exam).code), basename(input.name));
+      if (!existsSync(path)) throw new LenteraError('NOT_FOUND', `No file ${input.name}.`, { name: input.name });
+      return { name: input.name, mime: 'application/pdf', dataBase64: readFileSync(path).toString('base64') };
+    },
+  }),
+  defineCommand({
+    name: 'minutes.sign',
+    summary: 'Add my signature to the minutes of a session (after the coordinator)',
+    input: z.object({ exam: z.string().min(1), session: z.string().min(1), passphrase: z.string().min(1).max(200) }),
+    access: ['chair', 'examiner'],
+    mutates: true,
+    prepare: async (ctx, input) => {
+      const a = me(ctx);
+      const file = join(sheetsDir(ctx, requireExam(ctx.db, input.exam).code), `berita-acara-${input.session}.pdf`);
+      if (!existsSync(file)) throw new LenteraError('NOT_FOUND', `The minutes of ${input.session} have not been made yet (the coordinator signs them first).`, { session: input.session });
+      const signer = await unlockIdentity(ctx.db, ctx.dataDir, a.id, input.passphrase, new Date());
+      const signers = (await verifyPdfSignatures(readFileSync(file))).filter((c) => c.valid).map((c) => c.signer);
+      if (signers.includes(signer.commonName)) throw new LenteraError('ALREADY_SIGNED', 'You have already signed these minutes.', {});
+      await countersign(file, signer, a.role === 'chair' ? 'ketua panel' : 'penguji');
+      return { signer: signer.commonName, fingerprint: signer.fingerprint, signatures: signers.length + 1 };
+    },
+    handler: (_ctx, _input, out) => out,
+    auditPayload: (input, out) => ({ exam: input.exam, session: input.session, signer: out.signer, fingerprint: out.fingerprint }),
+  }),
+];

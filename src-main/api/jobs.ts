@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { newId } from '../core/util/ids';
+import type { EventBus } from './events';
+
+export interface JobState {
+  id: string;
+  kind: 'sheets';
+  exam: string;
+  outDir: string;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  done: number;
+  total: number;
+  written?: number;
+  minutes?: number;
+  error?: { code: string; message: string };
+  startedAt: string;
+}
+
+/** Where the sheet worker's code is: the TypeScript source (tsx, tests) or the desktop bundle's built file. */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return { url: new URL('../core/sheets/worker-dev.mjs', here), execArgv: [] };
+  const built = new URL('./sheets-worker.js', here);
+  if (!existsSync(fileURLToPath(built))) throw new Error('sheets worker not built');
+  return { url: built, execArgv: [] };
+}
+
+/** Background jobs of this process, with their progress published as live events. */
+export class Jobs {
+  private readonly jobs = new Map<string, { state: JobState; worker: Worker }>();
+
+  constructor(private readonly events: EventBus) {}
+
+  startSheets(data: { dataDir: string; nativeBinding?: string; examId: string; exam: string; session?: string; accountId: string; passphrase: string; outDir: string }): JobState {
+    const { url, execArgv } = workerEntry();
+    const id = newId();
+    const { exam, ...workerData } = data;
+    const worker = new Worker(url, { workerData, execArgv });
+    const state: JobState = { id, kind: 'sheets', exam, outDir: data.outDir, state: 'running', done: 0, total: 0, startedAt: new Date().toISOString() };
+    this.jobs.set(id, { state, worker });
+    const publish = () => this.events.publish({ type: 'jobs.progress', data: { ...state } });
+    worker.on('message', (m: { type: string; done?: number; total?: number; written?: number; minutes?: number; cancelled?: boolean; code?: string; message?: string }) => {
+      if (m.type === 'progress') Object.assign(state, { done: m.done, total: m.total });
+      if (m.type === 'done') Object.assign(state, { state: m.cancelled ? 'cancelled' : 'done', written: m.written, minutes: m.minutes });
+      if (m.type === 'failed') Object.assign(state, { state: 'failed', error: { code: m.code!, message: m.message! } });
+      publish();
+    });
+    worker.on('error', (e) => {
+      Object.assign(state, { state: 'failed', error: { code: 'INTERNAL', message: e.message } });
+      publish();
+    });
+    worker.on('exit', () => {
+      if (state.state === 'running') {
+        state.state = 'cancelled';
+        publish();
+      }
+    });
+    return state;
+  }
+
+  get(id: string): JobState | undefined {
+    return this.jobs.get(id)?.state;
+  }
+
+  list(): JobState[] {
+    return [...this.jobs.values()].map((j) => j.state);
+  }
+
+  cancel(id: string): boolean {
+    const j = this.jobs.get(id);
+    if (!j || j.state.state !== 'running') return false;
+    j.worker.postMessage({ type: 'cancel' });
+    return true;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.jobs.values()].map((j) => j.worker.terminate()));
+  }
+}
