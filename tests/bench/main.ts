@@ -2,6 +2,7 @@ import { benchRegistry } from './registry.bench';
 import { benchRanking } from './ranking.bench';
 import { benchRoster } from './roster.bench';
 import { benchScoring } from './scoring.bench';
+import { benchSheets } from './sheets.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
 const only = process.argv[2];
@@ -10,3 +11,4 @@ if (!only || only === 'registry') benchRegistry();
 if (!only || only === 'roster') await benchRoster();
 if (!only || only === 'scoring') await benchScoring();
 if (!only || only === 'ranking') await benchRanking();
+if (!only || only === 'sheets') await benchSheets();
