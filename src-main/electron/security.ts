@@ -46,7 +46,8 @@ export interface HardenableSession {
 
 /** The workstation needs no camera, microphone, notifications, geolocation, USB, HID, serial... none is granted. */
 export function hardenSession(session: HardenableSession): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  // Everything is refused but writing to the clipboard (the "copy hash" buttons); reading it stays refused.
+  session.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
+  session.setPermissionCheckHandler((_contents, permission) => permission === 'clipboard-sanitized-write');
   session.setDevicePermissionHandler?.(() => false);
 }

@@ -201,3 +201,113 @@ export interface DemoValue {
   exam: string;
   accounts: DemoAccount[];
 }
+
+// --- ranking (shapes of src-main/api/commands/ranking.ts) ---
+
+export interface RankingThreshold {
+  rule: string;
+  pass: boolean;
+  reason: string;
+}
+
+/** One candidate's result. Numbers are text with a decimal point ("79.467"), exactly as the engine gave them. */
+export interface RankedResult {
+  nomor_peserta: string;
+  kode_formasi: string;
+  kategori: string;
+  /** SKD components by code ("twk"). */
+  components: Record<string, string>;
+  /** Stage scores on 0–100 by stage code ("SKB-CAT"). */
+  stages: Record<string, string>;
+  skd_total: string | null;
+  thresholds: RankingThreshold[];
+  skb: string | null;
+  /** Three decimals ("81.353"); null when there is no final yet. */
+  final: string | null;
+  /** The exact fraction ("15537/275"). */
+  final_exact: string | null;
+  rank: number | null;
+  /** 'P/L', 'P/L-1', 'P/TL', 'P/TH', 'TL', 'TH', 'TMS', 'APS', 'BL'… */
+  status: string;
+  /** In Indonesian words, e.g. "TIU 75 < 80". */
+  reason: string;
+  /** The tie-break key that separated it from the next rank ("tkp", "older", "stage:WAWANCARA"…), or null. */
+  decided_by: string | null;
+  /** Passed by optimalisasi into this other formation. */
+  optimalisasi_ke?: string;
+}
+
+export interface RankingRuleset {
+  id: string;
+  version: string;
+  title: string;
+  sha256: string;
+  /** Status code → its meaning, in the ruleset's own words. */
+  statuses: Record<string, string>;
+}
+
+export interface RankingFormation {
+  code: string;
+  quota: number;
+  position: string;
+  education: string;
+}
+
+export interface RankingValue {
+  exam: { code: string; name: string; agency: string };
+  ruleset: RankingRuleset;
+  formations: RankingFormation[];
+  results: RankedResult[];
+}
+
+/** A file made by the registry (ranking.export), to be saved by the browser. */
+export interface ExportedFile {
+  name: string;
+  mime: string;
+  dataBase64: string;
+}
+
+// --- signing identities, signed sheets and minutes (shapes of src-main/api/commands/sheets.ts) ---
+
+/** A certificate and its encrypted key, kept for one account (`keys.mine`, `keys.list`). */
+export interface SigningIdentity {
+  /** SHA-256 of the certificate, "AB:CD:…": what the publication hub registers. */
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  /** 'local': generated on this workstation (self-signed); 'p12': imported from a certification authority. */
+  source: 'local' | 'p12';
+  /** Issued by a trusted BSrE/PSrE root: only then may the signature be called certified. */
+  certified: boolean;
+  createdAt: string;
+  /** Login name of the owner (absent in the answer of `keys.generate` and `keys.import`). */
+  account?: string;
+}
+
+export type SheetJobState = 'running' | 'done' | 'cancelled' | 'failed';
+
+/** A background signing job (`sheets.start`, `sheets.jobs`, live event `jobs.progress`). */
+export interface SheetJob {
+  id: string;
+  kind: 'sheets';
+  exam: string;
+  state: SheetJobState;
+  done: number;
+  total: number;
+  /** Result sheets written (when finished). */
+  written?: number;
+  /** Minutes written (when finished). */
+  minutes?: number;
+  error?: { code: string; message: string };
+  startedAt: string;
+}
+
+/** The answer of `minutes.sign`. */
+export interface MinutesSignValue {
+  signer: string;
+  fingerprint: string;
+  /** Signatures the minutes now carry, this one included. */
+  signatures: number;
+}

@@ -2,12 +2,16 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AttendancePage } from '../features/attendance/AttendancePage';
 import { AuditPage } from '../features/audit/AuditPage';
+import { DocumentsPage } from '../features/documents/DocumentsPage';
 import { ExamsPage } from '../features/exams/ExamsPage';
 import { HomePage } from '../features/home/HomePage';
 import { ChangePinPage } from '../features/login/ChangePinPage';
 import { LoginPage } from '../features/login/LoginPage';
 import { NoAccess, PlannedPage } from '../features/placeholder/PlannedPage';
 import { DemoAccountsPage } from '../features/setup/DemoVenueSlot';
+import { DisplayPage } from '../features/display/DisplayPage';
+import { useDisplayRoute } from '../features/display/route';
+import { ResultsPage } from '../features/results/ResultsPage';
 import { ScoringPage } from '../features/scoring/ScoringPage';
 import { NotSetUpPage, SetupPage } from '../features/setup/SetupPage';
 import { UsersPage } from '../features/users/UsersPage';
@@ -34,6 +38,10 @@ function Page({ route, account }: { route: RouteId; account: Account }) {
       return <AttendancePage account={account} />;
     case 'scoring':
       return <ScoringPage account={account} />;
+    case 'results':
+      return <ResultsPage account={account} />;
+    case 'documents':
+      return <DocumentsPage account={account} />;
     case 'audit':
       return <AuditPage />;
     case 'pin':
@@ -52,6 +60,10 @@ export function App() {
     wireSession();
     void boot();
   }, [boot]);
+  const display = useDisplayRoute();
+
+  // The venue display is public: no login, no shell, whatever the session state.
+  if (display) return <DisplayPage target={display} />;
 
   if (booting && !status) {
     return (

@@ -25,14 +25,14 @@ test('first login shows the home screen with the user name and role', async ({ p
   ]);
 
   // A capability still to come says what it will hold and what to do meanwhile.
-  await nav.getByRole('link', { name: 'Hasil & Peringkat' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hasil & Peringkat');
+  await nav.getByRole('link', { name: 'Bundel & Publikasi' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bundel & Publikasi');
   await expect(page.getByRole('heading', { name: 'Belum tersedia di versi ini' })).toBeVisible();
-  await expect(page.getByText(/nilai akhir yang dihitung dari nilai mentah/)).toBeVisible();
+  await expect(page.getByText(/mengekspor bundel bertanda tangan/)).toBeVisible();
 
   // A reload keeps the session (token in sessionStorage) and the page (hash route).
   await page.reload();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hasil & Peringkat');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bundel & Publikasi');
 
   await page.getByRole('button', { name: 'Keluar' }).click();
   await expect(page.getByRole('status')).toHaveText('Anda sudah keluar.');

@@ -168,7 +168,7 @@ describe('signed result sheets', () => {
     await generateIdentity(db, app.workstation!.dir, { id: chair.id, displayName: chair.display_name, nip: chair.nip }, 'Pemerintah Kota Semarang', 'rahasia-ketua1', new Date().toISOString());
     const a = await unlockIdentity(db, app.workstation!.dir, coordId, PASS, new Date());
     const b = await unlockIdentity(db, app.workstation!.dir, chair.id, 'rahasia-ketua1', new Date());
-    let pdf = readFileSync(file);
+    let pdf: Buffer = readFileSync(file);
     pdf = await signPdf(pdf, b, { reason: 'Ketua panel', name: b.commonName, location: 'Semarang' });
     pdf = await signPdf(pdf, a, { reason: 'Koordinator', name: a.commonName, location: 'Semarang' });
     const multi = join(dir, 'multi.pdf');

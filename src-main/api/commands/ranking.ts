@@ -10,10 +10,23 @@ function compute(ctx: CommandContext, examCode: string, formation?: string) {
   const exam = requireExam(ctx.db, examCode);
   const loaded = loadRuleset(exam.ruleset);
   const facts = gatherFacts(ctx.db, exam.id, loaded.ruleset);
-  const results = rank(loaded.ruleset, facts.formations, facts.candidates).filter((r) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation);
+  const names = new Map((ctx.db.prepare('SELECT nomor_peserta, nama FROM candidates WHERE exam_id = ?').all(exam.id) as { nomor_peserta: string; nama: string }[]).map((c) => [c.nomor_peserta, c.nama]));
+  // Names are for the workstation's own screens; the engine and its exports work on numbers only.
+  const results = rank(loaded.ruleset, facts.formations, facts.candidates)
+    .filter((r) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation)
+    .map((r) => ({ ...r, nama: names.get(r.nomor_peserta) ?? '' }));
   return {
     exam: { code: exam.code, name: exam.name, agency: exam.agency },
-    ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, title: loaded.ruleset.title, sha256: loaded.sha256, statuses: loaded.ruleset.statuses },
+    ruleset: {
+      id: loaded.ruleset.id,
+      version: loaded.ruleset.version,
+      title: loaded.ruleset.title,
+      sha256: loaded.sha256,
+      statuses: loaded.ruleset.statuses,
+      model: loaded.ruleset.model,
+      tie_break: loaded.ruleset.tie_break,
+      ...(loaded.ruleset.model === 'integration' ? { skd_components: loaded.ruleset.skd.components, skb_cap: loaded.ruleset.skb_cap } : {}),
+    },
     formations: facts.formations.filter((f) => !formation || f.code === formation),
     results,
   };

@@ -144,7 +144,7 @@ export function demoPackage(candidates = 300, seed = 2026): ExamPackage {
         code: 'SKB-CAT',
         name: 'Seleksi Kompetensi Bidang (CAT)',
         kind: 'cat',
-        weight: 50,
+        weight: 60,
         components: [{ code: 'nilai', name: 'Nilai SKB CAT', min: 0, max: 100, step: 1 }],
         score: { method: 'sum' },
       },
@@ -152,7 +152,7 @@ export function demoPackage(candidates = 300, seed = 2026): ExamPackage {
         code: 'SKB-WWC',
         name: 'Seleksi Kompetensi Bidang (Wawancara)',
         kind: 'interview',
-        weight: 10,
+        weight: 40,
         components: [],
         score: { method: 'sum' },
         rubric: {

@@ -1,203 +1,207 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Account, type Conflict, type ExamListItem } from '../../api';
-import { errorMessage } from '../../i18n/errors';
-import { formatDateTimeWib } from '../../i18n/format';
-import { EmptyState, ErrorAlert, Notice } from '../../ui/feedback';
-import { SelectField, TextField } from '../../ui/fields';
+import { api, type Account, type ExamDetail, type ExamListItem } from '../../api';
+import { useLiveEvent } from '../../app/live';
+import { formatLongDateTimeWib } from '../../i18n/format';
+import { EmptyState, ErrorAlert, Spinner } from '../../ui/feedback';
+import { SelectField } from '../../ui/fields';
+import { CatImport } from './CatImport';
+import { ConflictsSection } from './Conflicts';
+import { scoringError } from './errors';
+import { PanelSection } from './PanelSection';
+import { PaperSection } from './PaperSection';
+import { ScoresSection } from './ScoresSection';
+import { stageItems, stageKind } from './values';
 
-/** Scoring is still to come; what is here already: conflicts of interest, declared before any score. */
+const CHOICE_KEY = 'lentera.scoring';
+
+interface Choice {
+  exam?: string;
+  stage?: string;
+  session?: string;
+}
+
+function storedChoice(): Choice {
+  try {
+    return JSON.parse(sessionStorage.getItem(CHOICE_KEY) ?? '{}') as Choice;
+  } catch {
+    return {};
+  }
+}
+
+function storeChoice(c: Choice): void {
+  try {
+    sessionStorage.setItem(CHOICE_KEY, JSON.stringify(c));
+  } catch {
+    // storage disabled: the choice is made again after a reload
+  }
+}
+
+/** Sessions whose panel has this person's NIP. */
+function mySessions(detail: ExamDetail, account: Account): ExamDetail['sessions'] {
+  return account.nip ? detail.sessions.filter((s) => s.panel.some((p) => p.nip === account.nip)) : [];
+}
+
+/** The stage to start with: where this person has work to do. */
+function defaultStage(detail: ExamDetail, account: Account): string {
+  const panel = mySessions(detail, account)[0];
+  if (panel) return panel.stage;
+  if (account.role === 'clerk') {
+    const paper = detail.stages.find((s) => s.kind === 'written' || s.kind === 'practical');
+    if (paper) return paper.code;
+  }
+  if (account.role === 'examiner' || account.role === 'chair') {
+    const interview = detail.stages.find((s) => s.kind === 'interview');
+    if (interview) return interview.code;
+  }
+  return detail.stages[0]?.code ?? '';
+}
+
+/**
+ * Scoring: interview panels (blind until submitted), paper double entry, CAT import, every score with its state
+ * and history, amendments, and the conflicts of interest declared before any of it.
+ */
 export function ScoringPage({ account }: { account: Account }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [exams, setExams] = useState<ExamListItem[] | null>(null);
+  const [exam, setExam] = useState(() => storedChoice().exam ?? '');
+  const [detail, setDetail] = useState<ExamDetail | null>(null);
+  const [stage, setStage] = useState(() => storedChoice().stage ?? '');
+  const [session, setSession] = useState(() => storedChoice().session ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [scoresTick, setScoresTick] = useState(0);
+
+  const loadExams = useCallback(async () => {
+    const r = await api.invoke('exams.list');
+    if (!r.ok) {
+      setError(scoringError(t, lang, r.error));
+      setExams([]);
+      return;
+    }
+    const list = r.value as ExamListItem[];
+    setExams(list);
+    setExam((cur) => (list.some((e) => e.code === cur) ? cur : (list[0]?.code ?? '')));
+  }, [t, lang]);
+
+  const loadDetail = useCallback(async () => {
+    if (!exam) {
+      setDetail(null);
+      return;
+    }
+    const r = await api.invoke('exams.get', { exam });
+    if (!r.ok) {
+      setError(scoringError(t, lang, r.error));
+      return;
+    }
+    const d = r.value as ExamDetail;
+    setDetail(d);
+    setStage((cur) => (d.stages.some((s) => s.code === cur) ? cur : defaultStage(d, account)));
+  }, [exam, account, t, lang]);
+
+  useEffect(() => {
+    void loadExams();
+  }, [loadExams]);
+  useEffect(() => {
+    void loadDetail();
+  }, [loadDetail]);
+  useLiveEvent(['exams.changed'], () => {
+    void loadExams();
+    void loadDetail();
+  });
+
+  // The session follows the stage: mine first, else the person chooses.
+  useEffect(() => {
+    if (!detail || !stage) return;
+    setSession((cur) => {
+      const ofStage = detail.sessions.filter((s) => s.stage === stage);
+      if (ofStage.some((s) => s.code === cur)) return cur;
+      return mySessions(detail, account).find((s) => s.stage === stage)?.code ?? '';
+    });
+  }, [detail, stage, account]);
+
+  useEffect(() => {
+    if (exam) storeChoice({ exam, stage, session });
+  }, [exam, stage, session]);
+
+  const current = detail?.stages.find((s) => s.code === stage);
+  const kind = stageKind(current);
+  const items = useMemo(() => stageItems(current), [current]);
+  const sessions = (detail?.sessions ?? []).filter((s) => s.stage === stage);
+  const mine = new Set(detail ? mySessions(detail, account).map((s) => s.code) : []);
+  const canList = account.role === 'coordinator' || account.role === 'chair' || account.role === 'observer';
+
   return (
     <div className="page-section">
       <h1>{t('nav.scoring')}</h1>
-      <EmptyState title={t('planned.title')}>
-        <p>{t('pages.scoring.what')}</p>
-        <p>
-          <strong>{t('planned.next')}</strong> {t('pages.scoring.next')}
-        </p>
-      </EmptyState>
+      <p className="lead">{t(`scoring.intro.${account.role}`)}</p>
+      <ErrorAlert>{error}</ErrorAlert>
+
+      {exams === null ? (
+        <Spinner label={t('common.loading')} />
+      ) : exams.length === 0 ? (
+        <EmptyState title={t('scoring.noExam')}>
+          <p>{t('scoring.noExamBody')}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="pickers pickers-3">
+            <SelectField
+              label={t('scoring.exam')}
+              value={exam}
+              onChange={(e) => {
+                setExam(e.target.value);
+                setStage('');
+                setSession('');
+              }}
+              options={exams.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` }))}
+            />
+            <SelectField
+              label={t('scoring.stage')}
+              value={stage}
+              onChange={(e) => setStage(e.target.value)}
+              options={(detail?.stages ?? []).map((s) => ({ value: s.code, label: t('scoring.stageOption', { code: s.code, name: s.name, kind: t(`scoring.kind.${s.kind}`, { defaultValue: s.kind }) }) }))}
+            />
+            {kind === 'interview' ? (
+              <SelectField
+                label={t('scoring.session')}
+                value={session}
+                onChange={(e) => setSession(e.target.value)}
+                options={[
+                  { value: '', label: t('scoring.chooseSession') },
+                  ...sessions.map((s) => ({
+                    value: s.code,
+                    label: t(mine.has(s.code) ? 'scoring.sessionOptionMine' : 'scoring.sessionOption', {
+                      code: s.code,
+                      room: s.room,
+                      time: formatLongDateTimeWib(s.startsAt, lang),
+                    }),
+                  })),
+                ]}
+              />
+            ) : null}
+          </div>
+
+          {detail && kind === 'interview' ? (
+            session ? (
+              <PanelSection key={`${exam} ${session}`} exam={exam} session={session} account={account} />
+            ) : (
+              <p className="field-hint">{t('scoring.pickSession')}</p>
+            )
+          ) : null}
+          {detail && (kind === 'written' || kind === 'practical') ? <PaperSection key={`${exam} ${stage}`} exam={exam} stage={stage} items={items} account={account} /> : null}
+          {detail && kind === 'cat' ? (
+            account.role === 'coordinator' ? (
+              <CatImport key={`${exam} ${stage}`} exam={exam} stage={stage} items={items} onImported={() => setScoresTick((n) => n + 1)} />
+            ) : (
+              <p className="field-hint">{t('scoring.cat.onlyCoordinator')}</p>
+            )
+          ) : null}
+          {detail && stage && canList ? <ScoresSection key={`${exam} ${stage} ${scoresTick}`} exam={exam} stage={stage} detail={detail} account={account} /> : null}
+        </>
+      )}
+
       <ConflictsSection account={account} />
     </div>
-  );
-}
-
-function ConflictsSection({ account }: { account: Account }) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
-  const canDeclare = account.role === 'examiner' || account.role === 'chair';
-  const canList = account.role === 'coordinator' || account.role === 'chair' || account.role === 'observer';
-  const [exams, setExams] = useState<ExamListItem[] | null>(null);
-  const [exam, setExam] = useState('');
-  const [conflicts, setConflicts] = useState<Conflict[] | null>(null);
-  // An examiner may not read the list: what they declared here is all they see.
-  const [mine, setMine] = useState<Record<string, Conflict[]>>({});
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    void (async () => {
-      const result = await api.invoke('exams.list');
-      if (!result.ok) {
-        setError(errorMessage(t, lang, result.error));
-        setExams([]);
-        return;
-      }
-      const list = result.value as ExamListItem[];
-      setExams(list);
-      setExam((cur) => cur || (list[0]?.code ?? ''));
-    })();
-  }, [t, lang]);
-
-  const loadList = useCallback(async () => {
-    if (!canList || !exam) return;
-    const result = await api.invoke('conflicts.list', { exam });
-    if (!result.ok) {
-      setError(errorMessage(t, lang, result.error));
-      return;
-    }
-    setConflicts(result.value as Conflict[]);
-  }, [canList, exam, t, lang]);
-
-  useEffect(() => {
-    void loadList();
-  }, [loadList]);
-
-  if (!canDeclare && !canList) return null;
-  const shown = canList ? conflicts : (mine[exam] ?? []);
-
-  return (
-    <section className="panel" aria-labelledby="conflicts-title">
-      <h2 id="conflicts-title">{t('conflicts.title')}</h2>
-      <p className="field-hint">{t(canDeclare ? 'conflicts.introDeclare' : 'conflicts.introList')}</p>
-      <ErrorAlert>{error}</ErrorAlert>
-      {exams && exams.length === 0 ? <p>{t('conflicts.noExam')}</p> : null}
-      {exams && exams.length > 1 ? (
-        <div className="narrow-form">
-          <SelectField
-            label={t('conflicts.exam')}
-            value={exam}
-            onChange={(e) => setExam(e.target.value)}
-            options={exams.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` }))}
-          />
-        </div>
-      ) : null}
-      {exam && canDeclare ? (
-        <DeclareConflictForm
-          key={exam}
-          exam={exam}
-          account={account}
-          onDeclared={(c) => {
-            setMine((m) => ({ ...m, [exam]: [...(m[exam] ?? []).filter((x) => x.nomorPeserta !== c.nomorPeserta), c] }));
-            void loadList();
-          }}
-        />
-      ) : null}
-      {exam && shown ? (
-        shown.length === 0 ? (
-          <p className="field-hint">{t('conflicts.none')}</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="conflicts-table">
-              <caption>{t(canList ? 'conflicts.captionAll' : 'conflicts.captionMine', { count: shown.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('conflicts.col.nomor')}</th>
-                  <th scope="col">{t('conflicts.col.examiner')}</th>
-                  <th scope="col">{t('conflicts.col.reason')}</th>
-                  <th scope="col">{t('conflicts.col.at')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((c) => (
-                  <tr key={`${c.examiner} ${c.nomorPeserta}`}>
-                    <td>
-                      <code>{c.nomorPeserta}</code>
-                    </td>
-                    <td>
-                      {c.examinerName} (<code>{c.examiner}</code>)
-                    </td>
-                    <td>{c.reason}</td>
-                    <td className="nowrap">{c.declaredAt ? formatDateTimeWib(c.declaredAt, lang) : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )
-      ) : null}
-    </section>
-  );
-}
-
-function DeclareConflictForm({ exam, account, onDeclared }: { exam: string; account: Account; onDeclared: (c: Conflict) => void }) {
-  const { t, i18n } = useTranslation();
-  const [nomor, setNomor] = useState('');
-  const [reason, setReason] = useState('');
-  const [problems, setProblems] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const p: Record<string, string> = {};
-    if (!nomor.trim()) p.nomor = t('validation.required');
-    if (reason.trim().length < 3) p.reason = t('conflicts.reasonShort');
-    setProblems(p);
-    setError(null);
-    setNotice(null);
-    if (Object.keys(p).length) return;
-    setBusy(true);
-    const result = await api.invoke('conflicts.declare', { exam, nomorPeserta: nomor.trim(), reason: reason.trim() });
-    setBusy(false);
-    if (!result.ok) {
-      setError(errorMessage(t, i18n.language, result.error));
-      return;
-    }
-    const value = result.value as { nomorPeserta: string; declared: boolean };
-    setNotice(t(value.declared ? 'conflicts.declared' : 'conflicts.already', { nomor: value.nomorPeserta }));
-    onDeclared({
-      nomorPeserta: value.nomorPeserta,
-      reason: reason.trim(),
-      declaredAt: value.declared ? new Date().toISOString() : '',
-      examiner: account.name,
-      examinerName: account.displayName,
-    });
-    setNomor('');
-    setReason('');
-  }
-
-  return (
-    <form onSubmit={(e) => void submit(e)} noValidate aria-labelledby="declare-title">
-      <h3 id="declare-title">{t('conflicts.declareTitle')}</h3>
-      <div className="form-grid">
-        <TextField
-          label={t('conflicts.nomor')}
-          value={nomor}
-          onChange={(e) => setNomor(e.target.value)}
-          inputMode="numeric"
-          autoComplete="off"
-          error={problems.nomor}
-          required
-        />
-        <TextField
-          label={t('conflicts.reason')}
-          hint={t('conflicts.reasonHint')}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          maxLength={500}
-          error={problems.reason}
-          required
-        />
-      </div>
-      <ErrorAlert>{error}</ErrorAlert>
-      <Notice tone="success">{notice}</Notice>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {t('conflicts.submit')}
-        </button>
-      </div>
-    </form>
   );
 }

@@ -1,0 +1,146 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Account, type ErrorBody, type ExamSession, type MinutesSignValue } from '../../api';
+import { formatLongDateTimeWib } from '../../i18n/format';
+import { EmptyState, ErrorAlert, Spinner } from '../../ui/feedback';
+import { SelectField, TextField } from '../../ui/fields';
+import { documentsError } from './errors';
+import { minutesFile, useExamChoice, useSignedFiles } from './model';
+import { SignedFiles } from './SignedFiles';
+
+/** Whether this person sits on the session's panel (the package names panelists by NIP and name, not by login). */
+function onPanel(session: ExamSession, account: Account): boolean {
+  return session.panel.some((p) => (account.nip && p.nip === account.nip) || p.name === account.displayName);
+}
+
+/** "Tanda tangan berita acara" (chair, examiner): add my signature to a session's minutes, after the coordinator's. */
+export function MinutesSection({ account, identityTick }: { account: Account; identityTick: number }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { exams, exam, setExam, detail, error: examError } = useExamChoice();
+  const [chosen, setChosen] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [signed, setSigned] = useState<(MinutesSignValue & { session: string }) | null>(null);
+  const [reload, setReload] = useState(0);
+  const passRef = useRef<HTMLInputElement>(null);
+  const { files, error: filesError } = useSignedFiles(exam, identityTick + reload);
+
+  // Interview sessions (they have a panel); the ones this person sits on, when the package says so.
+  const withPanel = (detail?.sessions ?? []).filter((s) => s.panel.length > 0);
+  const mine = withPanel.filter((s) => onPanel(s, account));
+  const sessions = mine.length ? mine : withPanel;
+  const made = new Set(files ?? []);
+  const ready = (code: string) => made.has(minutesFile(code));
+  // Until a choice is made: the first session whose minutes are ready, else the first.
+  const session = sessions.some((s) => s.code === chosen) ? chosen : (sessions.find((s) => ready(s.code))?.code ?? sessions[0]?.code ?? '');
+
+  async function sign(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setSigned(null);
+    if (!passphrase) {
+      setProblem(t('documents.minutes.passphraseMissing'));
+      passRef.current?.focus();
+      return;
+    }
+    setProblem(null);
+    setBusy(true);
+    const result = await api.invoke('minutes.sign', { exam, session, passphrase });
+    setBusy(false);
+    setPassphrase('');
+    if (!result.ok) {
+      setError(result.error);
+      passRef.current?.focus();
+      return;
+    }
+    setSigned({ ...(result.value as MinutesSignValue), session });
+    setReload((n) => n + 1);
+  }
+
+  return (
+    <section className="panel" aria-labelledby="minutes-title" data-testid="minutes-section">
+      <h2 id="minutes-title">{t('documents.minutes.title')}</h2>
+      <p className="field-hint">{t('documents.minutes.intro')}</p>
+      <ErrorAlert>{examError ? documentsError(t, lang, examError, 'minutes') : null}</ErrorAlert>
+      {exams === null ? (
+        <Spinner label={t('common.loading')} />
+      ) : exams.length === 0 ? (
+        <EmptyState title={t('documents.noExam')}>
+          <p>{t('documents.noExamOthers')}</p>
+        </EmptyState>
+      ) : (
+        <>
+          <form onSubmit={(e) => void sign(e)} noValidate aria-busy={busy || undefined}>
+            <div className="pickers">
+              <SelectField
+                label={t('documents.exam')}
+                value={exam}
+                onChange={(e) => {
+                  setExam(e.target.value);
+                  setChosen('');
+                  setSigned(null);
+                }}
+                options={exams.map((x) => ({ value: x.code, label: `${x.code} — ${x.name}` }))}
+              />
+              <SelectField
+                label={t('documents.minutes.session')}
+                value={session}
+                disabled={sessions.length === 0}
+                onChange={(e) => {
+                  setChosen(e.target.value);
+                  setSigned(null);
+                  setError(null);
+                }}
+                options={
+                  sessions.length
+                    ? sessions.map((s) => ({
+                        value: s.code,
+                        label: t('documents.minutes.sessionOption', {
+                          code: s.code,
+                          room: s.room,
+                          time: formatLongDateTimeWib(s.startsAt, lang),
+                          state: t(ready(s.code) ? 'documents.minutes.ready' : 'documents.minutes.notReady'),
+                        }),
+                      }))
+                    : [{ value: '', label: t('documents.minutes.noSession') }]
+                }
+              />
+            </div>
+            {session && files && !ready(session) ? <p className="field-hint">{t('documents.minutes.waitCoordinator')}</p> : null}
+            <TextField
+              ref={passRef}
+              className="narrow-form"
+              type="password"
+              autoComplete="off"
+              label={t('documents.signPassphrase')}
+              hint={t('documents.minutes.passphraseHint')}
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.target.value)}
+              error={problem}
+              required
+            />
+            <ErrorAlert>{error ? documentsError(t, lang, error, 'minutes') : null}</ErrorAlert>
+            {busy ? <Spinner label={t('documents.minutes.signing')} /> : null}
+            <div className="form-actions">
+              <button type="submit" className="btn btn-primary" disabled={busy || !session}>
+                {t('documents.minutes.sign')}
+              </button>
+            </div>
+          </form>
+          <div role="status" className={signed ? 'alert alert-success' : 'doc-job-quiet'}>
+            {signed ? (
+              <>
+                {t('documents.minutes.signed', { session: signed.session, signer: signed.signer })}{' '}
+                <strong data-testid="minutes-signatures">{t('documents.minutes.signatures', { count: signed.signatures })}</strong>
+              </>
+            ) : null}
+          </div>
+          {exam ? <SignedFiles exam={exam} files={files} error={filesError} minutesOnly /> : null}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import type { TFunction } from 'i18next';
+import type { ErrorBody } from '../../api';
+import { errorMessage } from '../../i18n/errors';
+import { formatDateTimeWib } from '../../i18n/format';
+
+/** What the refused command was doing: the same code means something else in each. */
+export type DocumentsContext = 'identity' | 'sheets' | 'job' | 'minutes' | 'download';
+
+/** The codes of signing and documents translated under `documents.errors`. */
+const OWN = new Set([
+  'P12_PASSWORD_WRONG',
+  'P12_INVALID',
+  'CERT_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_NOT_FOR_SIGNING',
+  'PASSPHRASE_WRONG',
+  'NO_IDENTITY',
+  'ALREADY_SIGNED',
+  'NOT_FINALIZED',
+  'NO_FINAL_RESULT',
+]);
+
+/**
+ * A refusal of the Dokumen page in the person's language. The codes of signing have their own sentences;
+ * NOT_FOUND says what was missing in this context; everything else goes to the shared translation.
+ */
+export function documentsError(t: TFunction, lang: string, error: ErrorBody, context: DocumentsContext): string {
+  const d = error.details ?? {};
+  if (error.code === 'CERT_EXPIRED' && typeof d.notAfter === 'string') {
+    return t('documents.errors.CERT_EXPIRED_on', { date: formatDateTimeWib(d.notAfter, lang) });
+  }
+  if (error.code === 'NOT_FINALIZED' && typeof d.session === 'string') {
+    return t('documents.errors.NOT_FINALIZED_session', { session: d.session });
+  }
+  if (OWN.has(error.code)) return t(`documents.errors.${error.code}`);
+  if (error.code === 'NOT_FOUND' && typeof d.exam !== 'string') {
+    // The minutes file is missing until the coordinator has signed it first.
+    if (context === 'minutes' && typeof d.session === 'string') return t('documents.errors.minutesNotMade', { session: d.session });
+    if (context === 'download') return t('documents.errors.fileGone', { name: typeof d.name === 'string' ? d.name : '' });
+    // The worker says only NOT_FOUND when the chosen session has no candidate.
+    if (context === 'job' || context === 'sheets') return t('documents.errors.sessionEmpty');
+  }
+  return errorMessage(t, lang, error);
+}

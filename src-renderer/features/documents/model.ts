@@ -1,0 +1,146 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type ErrorBody, type ExamDetail, type ExamListItem, type ExportedFile, type SheetJob } from '../../api';
+import { useLiveEvent } from '../../app/live';
+
+/** The registry's minimum passphrase length (src-main/core/keys/identities.ts, MIN_PASSPHRASE). */
+export const MIN_PASSPHRASE = 8;
+
+/** The i18n key of what is wrong with a new passphrase and its repetition, or null. */
+export function passphraseProblems(passphrase: string, repeat: string): { passphrase?: string; repeat?: string } {
+  if (passphrase.length < MIN_PASSPHRASE) return { passphrase: 'documents.identity.passphraseShort' };
+  if (passphrase !== repeat) return { repeat: 'documents.identity.passphraseMismatch' };
+  return {};
+}
+
+/** The file name of a session's minutes, as the registry writes it. */
+export function minutesFile(session: string): string {
+  return `berita-acara-${session}.pdf`;
+}
+
+export type FileKind = 'minutes' | 'sheet' | 'other';
+
+export function fileKind(name: string): FileKind {
+  if (name.startsWith('berita-acara-')) return 'minutes';
+  if (name.startsWith('hasil-')) return 'sheet';
+  return 'other';
+}
+
+/** Which of two reports of the same job is the later one: a finished state wins, then the higher count. */
+export function laterJob(a: SheetJob | undefined, b: SheetJob | undefined): SheetJob | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  if (a.state !== 'running' && b.state === 'running') return a;
+  if (b.state !== 'running' && a.state === 'running') return b;
+  return b.done >= a.done ? b : a;
+}
+
+export function isSheetJob(x: unknown): x is SheetJob {
+  if (!x || typeof x !== 'object') return false;
+  const j = x as Partial<SheetJob>;
+  return typeof j.id === 'string' && typeof j.state === 'string' && typeof j.done === 'number' && typeof j.total === 'number';
+}
+
+/** Saves a PDF the registry sent as base64, the way a browser saves any download (a Blob and an <a download>). */
+export function saveFile(file: ExportedFile): void {
+  const binary = atob(file.dataBase64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.name;
+  a.rel = 'noopener';
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Long enough for the browser (or the desktop's save dialog) to have taken the bytes.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export interface ExamChoice {
+  exams: ExamListItem[] | null;
+  exam: string;
+  setExam: (code: string) => void;
+  detail: ExamDetail | null;
+  error: ErrorBody | null;
+}
+
+/** The exams of this workstation, the one picked (the newest at first), and its sessions. */
+export function useExamChoice(): ExamChoice {
+  const [exams, setExams] = useState<ExamListItem[] | null>(null);
+  const [exam, setExam] = useState('');
+  const [detail, setDetail] = useState<ExamDetail | null>(null);
+  const [error, setError] = useState<ErrorBody | null>(null);
+
+  const loadExams = useCallback(async () => {
+    const result = await api.invoke('exams.list');
+    if (!result.ok) {
+      setError(result.error);
+      setExams([]);
+      return;
+    }
+    const value = result.value as ExamListItem[];
+    setError(null);
+    setExams(value);
+    setExam((cur) => (value.some((e) => e.code === cur) ? cur : (value[0]?.code ?? '')));
+  }, []);
+
+  const loadDetail = useCallback(async () => {
+    if (!exam) {
+      setDetail(null);
+      return;
+    }
+    const result = await api.invoke('exams.get', { exam });
+    if (!result.ok) {
+      setError(result.error);
+      return;
+    }
+    setDetail(result.value as ExamDetail);
+  }, [exam]);
+
+  useEffect(() => {
+    void loadExams();
+  }, [loadExams]);
+  useEffect(() => {
+    void loadDetail();
+  }, [loadDetail]);
+  useLiveEvent(['exams.changed'], () => {
+    void loadExams();
+    void loadDetail();
+  });
+
+  return { exams, exam, setExam, detail: detail && detail.exam.code === exam ? detail : null, error };
+}
+
+/** The signed PDFs of an exam, read again whenever a signing job ends or `reload` is bumped. */
+export function useSignedFiles(exam: string, reload: number): { files: string[] | null; error: ErrorBody | null; refresh: () => void } {
+  const [files, setFiles] = useState<{ exam: string; names: string[] } | null>(null);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    if (!exam) return;
+    let live = true;
+    void api.invoke('sheets.files', { exam }).then((result) => {
+      if (!live) return;
+      if (!result.ok) {
+        setError(result.error);
+        return;
+      }
+      setError(null);
+      setFiles({ exam, names: result.value as string[] });
+    });
+    return () => {
+      live = false;
+    };
+  }, [exam, reload, tick]);
+
+  useLiveEvent(['jobs.progress'], (data) => {
+    // Files appear as a job ends, whoever started it; a reconnect (no data) may have missed the end.
+    if (!isSheetJob(data) || (data.state !== 'running' && data.exam === exam)) setTick((n) => n + 1);
+  });
+
+  const refresh = useCallback(() => setTick((n) => n + 1), []);
+  return { files: exam && files?.exam === exam ? files.names : null, error, refresh };
+}

@@ -1,0 +1,455 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  api,
+  type Account,
+  type ExamDetail,
+  type ExamListItem,
+  type ExportedFile,
+  type Formation,
+  type RankedResult,
+  type RankingRuleset,
+  type RankingValue,
+  type RosterPage,
+} from '../../api';
+import { useLiveEvent } from '../../app/live';
+import { hrefOf } from '../../app/router';
+import { formatCount, shortHash } from '../../i18n/format';
+import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
+import { SelectField } from '../../ui/fields';
+import { saveExportedFile } from './download';
+import { compareDecimal, displayOrder, resultsError, statusFamily, statusLabel, type StatusFamily } from './model';
+import { OptimalisasiTable, ResultsTable, StatusChip } from './ResultsTable';
+import { ScoreHistogram } from './ScoreHistogram';
+
+const CHOICE_KEY = 'lentera.results';
+/** Live changes come in bursts (a panel signs, a CAT file imports): rank again once the burst is over. */
+const RELOAD_DELAY_MS = 250;
+/** The order of the counts per status: the passed first, the failed last. */
+const FAMILY_ORDER: readonly StatusFamily[] = ['pass', 'neutral', 'absent', 'pending', 'fail', 'other'];
+
+function storedChoice(): { exam?: string; formation?: string } {
+  try {
+    return JSON.parse(sessionStorage.getItem(CHOICE_KEY) ?? '{}') as { exam?: string; formation?: string };
+  } catch {
+    return {};
+  }
+}
+
+function storeChoice(exam: string, formation: string): void {
+  try {
+    sessionStorage.setItem(CHOICE_KEY, JSON.stringify({ exam, formation }));
+  } catch {
+    // storage disabled: the person picks the formation again after a reload
+  }
+}
+
+/** Hasil & Peringkat: the ranking of each formation, from the raw scores and the ruleset named with its hash. */
+export function ResultsPage({ account }: { account: Account }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [exams, setExams] = useState<ExamListItem[] | null>(null);
+  const [exam, setExam] = useState(() => storedChoice().exam ?? '');
+  const [formations, setFormations] = useState<Formation[] | null>(null);
+  const [formation, setFormation] = useState(() => storedChoice().formation ?? '');
+  const [data, setData] = useState<RankingValue | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [liveTick, setLiveTick] = useState(0);
+  const seq = useRef(0);
+
+  const loadExams = useCallback(async () => {
+    const result = await api.invoke('exams.list');
+    if (!result.ok) {
+      setError(resultsError(t, lang, result.error));
+      setExams([]);
+      return;
+    }
+    const list = result.value as ExamListItem[];
+    setExams(list);
+    setExam((cur) => (list.some((e) => e.code === cur) ? cur : (list[0]?.code ?? '')));
+  }, [t, lang]);
+
+  const loadFormations = useCallback(async () => {
+    if (!exam) {
+      setFormations(null);
+      return;
+    }
+    const result = await api.invoke('exams.get', { exam });
+    if (!result.ok) {
+      setError(resultsError(t, lang, result.error));
+      return;
+    }
+    const list = (result.value as ExamDetail).formations;
+    setFormations(list);
+    setFormation((cur) => (list.some((f) => f.code === cur) ? cur : (list[0]?.code ?? '')));
+  }, [exam, t, lang]);
+
+  const loadRanking = useCallback(async () => {
+    if (!exam || !formation) return;
+    const mine = ++seq.current;
+    const result = await api.invoke('ranking.compute', { exam, formation });
+    if (mine !== seq.current) return; // another exam or formation was picked meanwhile
+    if (!result.ok) {
+      setError(resultsError(t, lang, result.error));
+      setData(null);
+      return;
+    }
+    setError(null);
+    setData(result.value as RankingValue);
+  }, [exam, formation, t, lang]);
+
+  useEffect(() => {
+    void loadExams();
+  }, [loadExams]);
+  useEffect(() => {
+    void loadFormations();
+  }, [loadFormations]);
+  useEffect(() => {
+    void loadRanking();
+  }, [loadRanking, liveTick]);
+  useEffect(() => {
+    if (exam && formation) storeChoice(exam, formation);
+  }, [exam, formation]);
+
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  useLiveEvent(['scores.changed', 'panel.changed', 'roster.changed', 'exams.changed'], (payload) => {
+    const d = payload as { exam?: string } | null;
+    if (d?.exam && d.exam !== exam) return;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      if (!d) void loadExams(); // the event stream reconnected: anything may have changed
+      void loadFormations();
+      setLiveTick((n) => n + 1);
+    }, RELOAD_DELAY_MS);
+  });
+
+  const current = formations?.find((f) => f.code === formation);
+  // The answer on screen belongs to the exam and formation picked (a slow answer for the previous pick is dropped).
+  const shown = data && data.exam.code === exam && data.formations[0]?.code === formation ? data : null;
+
+  return (
+    <div className="page-section results-page">
+      <h1>{t('results.title')}</h1>
+      <p className="lead">{t('results.intro')}</p>
+
+      {exams === null ? (
+        <Spinner label={t('common.loading')} />
+      ) : exams.length === 0 ? (
+        <>
+          <ErrorAlert>{error}</ErrorAlert>
+          <EmptyState title={t('results.noExam')}>
+            <p>{t(account.role === 'coordinator' ? 'results.noExamCoordinator' : 'results.noExamOthers')}</p>
+          </EmptyState>
+        </>
+      ) : (
+        <>
+          <div className="pickers">
+            <SelectField
+              label={t('results.exam')}
+              value={exam}
+              onChange={(e) => {
+                setExam(e.target.value);
+                setFormation('');
+                setError(null);
+              }}
+              options={exams.map((e) => ({ value: e.code, label: `${e.code} — ${e.name}` }))}
+            />
+            <SelectField
+              label={t('results.formation')}
+              value={formation}
+              onChange={(e) => setFormation(e.target.value)}
+              disabled={!formations?.length}
+              options={(formations ?? []).map((f) => ({
+                value: f.code,
+                label: t('results.formationOption', { code: f.code, position: f.position, unit: f.unit, quota: f.quota }),
+              }))}
+            />
+          </div>
+          <ErrorAlert>{error}</ErrorAlert>
+          {formations && formations.length === 0 ? (
+            <EmptyState title={t('results.noFormation')}>
+              <p>{t('results.noFormationBody')}</p>
+            </EmptyState>
+          ) : null}
+          {exam && current ? <ExportBar exam={exam} formation={current.code} formations={formations?.length ?? 0} /> : null}
+          {shown ? (
+            <>
+              <RulesetHeader ruleset={shown.ruleset} />
+              <FormationResults key={`${exam} ${formation}`} exam={exam} value={shown} formation={current} liveTick={liveTick} />
+            </>
+          ) : current && !error ? (
+            <Spinner label={t('results.computing')} />
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The ruleset the results come from, with its full sha256 (to recompute anywhere), and what its codes mean. */
+function RulesetHeader({ ruleset }: { ruleset: RankingRuleset }) {
+  const { t } = useTranslation();
+  const [copy, setCopy] = useState<'done' | 'failed' | null>(null);
+  const [open, setOpen] = useState(false);
+  const fullRef = useRef<HTMLElement>(null);
+
+  async function copyHash() {
+    try {
+      await navigator.clipboard.writeText(ruleset.sha256);
+      setCopy('done');
+    } catch {
+      // The desktop window grants no clipboard permission: select the full hash so that Ctrl+C copies it.
+      setOpen(true);
+      setCopy('failed');
+      requestAnimationFrame(() => {
+        const el = fullRef.current;
+        const selection = window.getSelection();
+        if (el && selection) selection.selectAllChildren(el);
+      });
+    }
+  }
+
+  const legend = Object.entries(ruleset.statuses);
+  return (
+    <section className="panel ruleset-panel" aria-labelledby="ruleset-title" data-testid="ruleset">
+      <h2 id="ruleset-title">{t('results.ruleset.title')}</h2>
+      <dl className="facts">
+        <dt>{t('results.ruleset.id')}</dt>
+        <dd>
+          <code data-testid="ruleset-id">{ruleset.id}</code> {t('results.ruleset.version', { version: ruleset.version })}
+        </dd>
+        <dt>{t('results.ruleset.name')}</dt>
+        <dd>{ruleset.title}</dd>
+        <dt>{t('results.ruleset.sha256')}</dt>
+        <dd className="ruleset-hash">
+          <code title={t('results.ruleset.shaTitle', { sha: ruleset.sha256 })} data-testid="ruleset-sha256-short">
+            {shortHash(ruleset.sha256)}…
+          </code>
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => void copyHash()}>
+            {t('results.ruleset.copy')}
+          </button>
+          <details className="hash-details" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+            <summary>{t('results.ruleset.full')}</summary>
+            <code className="hash" ref={fullRef} data-testid="ruleset-sha256">
+              {ruleset.sha256}
+            </code>
+          </details>
+          <span role="status" className="copy-status">
+            {copy ? t(copy === 'done' ? 'results.ruleset.copied' : 'results.ruleset.copyFailed') : null}
+          </span>
+        </dd>
+      </dl>
+      <p className="field-hint">{t('results.ruleset.note')}</p>
+      <h3 id="legend-title">{t('results.legend.title')}</h3>
+      <dl className="status-legend" aria-labelledby="legend-title" data-testid="status-legend">
+        {legend.map(([code, description]) => (
+          <div key={code} className="status-legend-item">
+            <dt>
+              <StatusChip code={code} />
+            </dt>
+            <dd>{description}</dd>
+          </div>
+        ))}
+        {ruleset.statuses.BL === undefined ? (
+          <div className="status-legend-item">
+            <dt>
+              <StatusChip code="BL" />
+            </dt>
+            <dd>
+              {t('results.legend.BL')} <span className="field-hint">({t('results.legend.lentera')})</span>
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+    </section>
+  );
+}
+
+/** CSV or XLSX of the current formation or the whole exam, made by the registry (decimal point, ruleset and hash). */
+function ExportBar({ exam, formation, formations }: { exam: string; formation: string; formations: number }) {
+  const { t, i18n } = useTranslation();
+  const [scope, setScope] = useState<'formation' | 'exam'>('formation');
+  const [busy, setBusy] = useState<'csv' | 'xlsx' | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function download(format: 'csv' | 'xlsx') {
+    setBusy(format);
+    setDone(null);
+    setError(null);
+    const result = await api.invoke('ranking.export', { exam, format, ...(scope === 'formation' ? { formation } : {}) });
+    setBusy(null);
+    if (!result.ok) {
+      setError(resultsError(t, i18n.language, result.error));
+      return;
+    }
+    const file = result.value as ExportedFile;
+    saveExportedFile(file);
+    setDone(t('results.export.done', { name: file.name }));
+  }
+
+  return (
+    <section className="export-bar" aria-labelledby="export-title">
+      <h2 id="export-title" className="export-title">
+        {t('results.export.title')}
+      </h2>
+      <fieldset className="choice">
+        <legend>{t('results.export.scope')}</legend>
+        <label>
+          <input type="radio" name="results-scope" value="formation" checked={scope === 'formation'} onChange={() => setScope('formation')} />
+          {t('results.export.scopeFormation', { formation })}
+        </label>
+        <label>
+          <input type="radio" name="results-scope" value="exam" checked={scope === 'exam'} onChange={() => setScope('exam')} />
+          {t('results.export.scopeExam', { count: formations })}
+        </label>
+      </fieldset>
+      <div className="form-actions">
+        <button type="button" className="btn btn-secondary" onClick={() => void download('csv')} disabled={busy !== null}>
+          {busy === 'csv' ? t('results.export.busy') : t('results.export.csv')}
+        </button>
+        <button type="button" className="btn btn-secondary" onClick={() => void download('xlsx')} disabled={busy !== null}>
+          {busy === 'xlsx' ? t('results.export.busy') : t('results.export.xlsx')}
+        </button>
+      </div>
+      <p className="field-hint">{t('results.export.hint')}</p>
+      <Notice tone="success">{done}</Notice>
+      <ErrorAlert>{error}</ErrorAlert>
+    </section>
+  );
+}
+
+/** Names by registration number: the formation's roster, and each candidate who came in from another formation. */
+function useNames(exam: string, formation: string, candidates: number, others: readonly string[], liveTick: number) {
+  const [names, setNames] = useState<Map<string, string>>(() => new Map());
+  const [loaded, setLoaded] = useState(false);
+  const othersKey = others.join(' ');
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      const map = new Map<string, string>();
+      const own = await api.invoke('roster.list', { exam, formation, limit: Math.min(200_000, Math.max(200, candidates)) });
+      if (own.ok) for (const r of (own.value as RosterPage).rows) map.set(r.nomorPeserta, r.nama);
+      for (const nomor of othersKey ? othersKey.split(' ') : []) {
+        const one = await api.invoke('roster.list', { exam, search: nomor, limit: 5 });
+        const row = one.ok ? (one.value as RosterPage).rows.find((r) => r.nomorPeserta === nomor) : undefined;
+        if (row) map.set(row.nomorPeserta, row.nama);
+      }
+      if (cancelled) return;
+      setNames(map);
+      setLoaded(true);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [exam, formation, candidates, othersKey, liveTick]);
+  return { names, loaded };
+}
+
+function FormationResults({ exam, value, formation, liveTick }: { exam: string; value: RankingValue; formation: Formation | undefined; liveTick: number }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const info = value.formations[0]!;
+  const own = useMemo(() => value.results.filter((r) => r.kode_formasi === info.code).sort(displayOrder), [value, info.code]);
+  const incoming = useMemo(
+    () => value.results.filter((r) => r.kode_formasi !== info.code && r.optimalisasi_ke === info.code).sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0)),
+    [value, info.code],
+  );
+  const { names, loaded } = useNames(
+    exam,
+    info.code,
+    Math.max(formation?.candidates ?? 0, value.results.length),
+    incoming.map((r) => r.nomor_peserta),
+    liveTick,
+  );
+
+  const finals = own.filter((r) => r.final !== null);
+  const withSkd = own.filter((r) => r.skd_total !== null);
+  const passed = own.filter((r) => r.status === 'P/L');
+  const filled = passed.length + incoming.length;
+  const metric = finals.length > 0 ? 'final' : 'skd';
+  const lowest = (xs: RankedResult[], pick: (r: RankedResult) => string | null) => {
+    const v = xs.map(pick).filter((x): x is string => x !== null);
+    return v.length ? v.reduce((a, b) => (compareDecimal(a, b) <= 0 ? a : b)) : null;
+  };
+  // Took a seat in SKB: met every passing grade and was not left outside the N × quota seats.
+  const inSkb = (r: RankedResult) => r.skd_total !== null && r.thresholds.length > 0 && r.thresholds.every((x) => x.pass) && r.status !== 'TL';
+  // The pass mark: the final of the last P/L; before any final, the SKD total of the last one within the SKB seats.
+  const passMark = metric === 'final' ? lowest(passed, (r) => r.final) : lowest(own.filter(inSkb), (r) => r.skd_total);
+
+  const counts = new Map<string, number>();
+  for (const r of own) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const familyOrder = (code: string) => FAMILY_ORDER.indexOf(statusFamily(code));
+  const countList = [...counts.entries()].sort((a, b) => familyOrder(a[0]) - familyOrder(b[0]) || (a[0] < b[0] ? -1 : 1));
+
+  return (
+    <section className="formation-results" aria-labelledby="formation-title" data-testid="formation-results">
+      <h2 id="formation-title">{t('results.formationTitle', { code: info.code, position: info.position })}</h2>
+      <dl className="facts formation-facts">
+        <dt>{t('results.fact.quota')}</dt>
+        <dd data-testid="formation-quota">{formatCount(info.quota, lang)}</dd>
+        <dt>{t('results.fact.education')}</dt>
+        <dd>{info.education}</dd>
+        {formation ? (
+          <>
+            <dt>{t('results.fact.unit')}</dt>
+            <dd>{formation.unit}</dd>
+          </>
+        ) : null}
+        <dt>{t('results.fact.candidates')}</dt>
+        <dd>{formatCount(own.length, lang)}</dd>
+      </dl>
+
+      {own.length === 0 && incoming.length === 0 ? (
+        <EmptyState title={t('results.empty.noCandidates', { formation: info.code })}>
+          <p>{t('results.empty.noCandidatesBody')}</p>
+          <p>
+            <a href={hrefOf('exams')}>{t('results.empty.toExams')}</a>
+          </p>
+        </EmptyState>
+      ) : withSkd.length === 0 && incoming.length === 0 ? (
+        <EmptyState title={t('results.empty.noScores', { formation: info.code })}>
+          <p>{t('results.empty.noScoresBody')}</p>
+          <ol className="steps">
+            <li>{t('results.empty.stepSkd')}</li>
+            <li>{t('results.empty.stepSkb')}</li>
+            <li>{t('results.empty.stepInterview')}</li>
+          </ol>
+          <p>
+            <a href={hrefOf('scoring')}>{t('results.empty.toScoring')}</a>
+          </p>
+        </EmptyState>
+      ) : (
+        <>
+          <ul className="counts" aria-label={t('results.countsLabel')} data-testid="status-counts">
+            {countList.map(([code, n]) => (
+              <li key={code}>
+                <span className="count-value">{formatCount(n, lang)}</span>
+                <span className="count-label">
+                  {code} · {statusLabel(t, code)}
+                </span>
+              </li>
+            ))}
+          </ul>
+          {finals.length === 0 ? <Notice>{t('results.empty.noFinals')}</Notice> : null}
+          {finals.length > 0 && filled < info.quota ? (
+            <Notice>{t('results.unfilled', { filled, quota: info.quota, formation: info.code })}</Notice>
+          ) : null}
+          <ScoreHistogram
+            formation={info.code}
+            points={
+              metric === 'final'
+                ? finals.map((r) => ({ value: r.final!, pass: r.status === 'P/L' }))
+                : withSkd.map((r) => ({ value: r.skd_total!, pass: inSkb(r) }))
+            }
+            metric={metric}
+            passMark={passMark}
+          />
+          <ResultsTable key={`${exam} ${info.code}`} formation={info} rows={own} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} />
+          {incoming.length > 0 ? <OptimalisasiTable formation={info} rows={incoming} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} /> : null}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,252 @@
+import { Fragment, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RankedResult, RankingFormation } from '../../api';
+import { formatCount, formatDecimal } from '../../i18n/format';
+import { decidedByText, reasonText, statusFamily, statusLabel } from './model';
+
+/** Unranked rows (failed SKD, absent, incomplete) shown at a time; the ranked ones are always all there. */
+const UNRANKED_PAGE = 200;
+
+const upper = (k: string) => k.toUpperCase();
+
+/** The meaning of a status in the ruleset's words ("P/L-2" is described under "P/L-n"). */
+export function statusDescription(statuses: Record<string, string>, code: string): string | undefined {
+  return statuses[code] ?? statuses[code.replace(/-\d+$/, '-n')];
+}
+
+export function StatusChip({ code, description }: { code: string; description?: string | undefined }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`chip chip-${statusFamily(code)}`} title={description} data-testid="status-chip">
+      <span className="chip-code">{code}</span> <span className="chip-label">{statusLabel(t, code)}</span>
+    </span>
+  );
+}
+
+function unionKeys(rows: readonly RankedResult[], pick: (r: RankedResult) => Record<string, string>): string[] {
+  const keys: string[] = [];
+  for (const r of rows) for (const k of Object.keys(pick(r))) if (!keys.includes(k)) keys.push(k);
+  return keys;
+}
+
+interface Columns {
+  components: string[];
+  stages: string[];
+  skd: boolean;
+  skb: boolean;
+}
+
+/** The score columns this formation needs: SKD components (integration) or stages (weighted stages). */
+export function columnsOf(rows: readonly RankedResult[]): Columns {
+  const components = unionKeys(rows, (r) => r.components);
+  const integration = components.length > 0 || rows.some((r) => r.skd_total !== null);
+  return {
+    components,
+    stages: integration ? [] : unionKeys(rows, (r) => r.stages),
+    skd: integration,
+    skb: integration,
+  };
+}
+
+function Num({ value, title }: { value: string | null | undefined; title?: string | undefined }) {
+  const { i18n } = useTranslation();
+  return (
+    <td className="num" title={title}>
+      {value == null ? '—' : formatDecimal(value, i18n.language)}
+    </td>
+  );
+}
+
+function ResultCells({ r, cols, statuses }: { r: RankedResult; cols: Columns; statuses: Record<string, string> }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const stageBreakdown = Object.entries(r.stages)
+    .map(([k, v]) => `${k} ${formatDecimal(v, lang)}`)
+    .join('; ');
+  return (
+    <>
+      {cols.components.map((k) => (
+        <Num key={k} value={r.components[k]} />
+      ))}
+      {cols.skd ? <Num value={r.skd_total} /> : null}
+      {cols.skb ? <Num value={r.skb} title={stageBreakdown || undefined} /> : null}
+      {cols.stages.map((k) => (
+        <Num key={k} value={r.stages[k]} />
+      ))}
+      <td className="num cell-final" title={r.final_exact ? t('results.table.finalExact', { exact: r.final_exact }) : undefined}>
+        {r.final === null ? '—' : <strong>{formatDecimal(r.final, lang)}</strong>}
+      </td>
+      <td className="cell-status">
+        <StatusChip code={r.status} description={statusDescription(statuses, r.status)} />
+      </td>
+      <td className="cell-reason">
+        <span data-testid="result-reason">{reasonText(t, lang, r.reason)}</span>
+        {r.decided_by ? (
+          <span className="decided-by" title={t('results.table.decidedByTitle')} data-testid="decided-by">
+            {decidedByText(t, r.decided_by)}
+          </span>
+        ) : null}
+      </td>
+    </>
+  );
+}
+
+function ScoreHeads({ cols }: { cols: Columns }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {cols.components.map((k) => (
+        <th key={k} scope="col" className="num">
+          {upper(k)}
+        </th>
+      ))}
+      {cols.skd ? (
+        <th scope="col" className="num">
+          {t('results.col.skd')}
+        </th>
+      ) : null}
+      {cols.skb ? (
+        <th scope="col" className="num">
+          {t('results.col.skb')}
+        </th>
+      ) : null}
+      {cols.stages.map((k) => (
+        <th key={k} scope="col" className="num">
+          {k}
+        </th>
+      ))}
+      <th scope="col" className="num">
+        {t('results.col.final')}
+      </th>
+      <th scope="col">{t('results.col.status')}</th>
+      <th scope="col">{t('results.col.reason')}</th>
+    </>
+  );
+}
+
+interface TableProps {
+  formation: RankingFormation;
+  /** This formation's own candidates, in display order. */
+  rows: readonly RankedResult[];
+  names: ReadonlyMap<string, string>;
+  namesLoaded: boolean;
+  statuses: Record<string, string>;
+}
+
+/**
+ * The formation's candidates: the ranked first, by rank, with the pass line after the last P/L within the quota;
+ * then the others with the reason in words.
+ */
+export function ResultsTable({ formation, rows, names, namesLoaded, statuses }: TableProps) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [unrankedShown, setUnrankedShown] = useState(UNRANKED_PAGE);
+  const cols = columnsOf(rows);
+  const ranked = rows.filter((r) => r.rank !== null);
+  const unranked = rows.filter((r) => r.rank === null);
+  const shown = [...ranked, ...unranked.slice(0, unrankedShown)];
+  let passAfter = -1;
+  shown.forEach((r, i) => {
+    if (r.status === 'P/L' && r.rank !== null && r.rank <= formation.quota) passAfter = i;
+  });
+  const width = 4 + cols.components.length + cols.stages.length + (cols.skd ? 1 : 0) + (cols.skb ? 1 : 0) + 3;
+  const more = unranked.length - Math.min(unranked.length, unrankedShown);
+  const nameOf = (n: string) => names.get(n) ?? (namesLoaded ? '—' : t('common.loading'));
+
+  return (
+    <>
+      <div className="table-wrap">
+        <table className="table results-table" data-testid="results-table">
+          <caption>{t('results.table.caption', { formation: formation.code, count: rows.length, n: formatCount(rows.length, lang) })}</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="num">
+                {t('results.col.rank')}
+              </th>
+              <th scope="col">{t('results.col.nomor')}</th>
+              <th scope="col">{t('results.col.nama')}</th>
+              <th scope="col">{t('results.col.kategori')}</th>
+              <ScoreHeads cols={cols} />
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r, i) => (
+              <Fragment key={r.nomor_peserta}>
+                <tr data-testid={`result-${r.nomor_peserta}`} className={`result-row result-${statusFamily(r.status)}`}>
+                  <td className="num" data-testid="result-rank">
+                    {r.rank ?? '—'}
+                  </td>
+                  <th scope="row" className="nowrap">
+                    <code>{r.nomor_peserta}</code>
+                  </th>
+                  <td className="cell-name">{nameOf(r.nomor_peserta)}</td>
+                  <td>{r.kategori}</td>
+                  <ResultCells r={r} cols={cols} statuses={statuses} />
+                </tr>
+                {i === passAfter ? (
+                  <tr className="pass-line" data-testid="pass-line">
+                    <td colSpan={width}>
+                      <span className="pass-line-label">{t('results.table.passLine', { quota: formation.quota })}</span>
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {more > 0 ? (
+        <div className="table-more">
+          <p className="field-hint" aria-live="polite">
+            {t('results.table.shown', { shown: formatCount(shown.length, lang), total: formatCount(rows.length, lang) })}
+          </p>
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => setUnrankedShown((n) => n + UNRANKED_PAGE)}>
+            {t('results.table.showMore', { n: formatCount(Math.min(more, UNRANKED_PAGE), lang) })}
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** Candidates of other formations who fill this one's unfilled seats (optimalisasi). */
+export function OptimalisasiTable({ formation, rows, names, namesLoaded, statuses }: TableProps) {
+  const { t } = useTranslation();
+  const cols = columnsOf(rows);
+  const nameOf = (n: string) => names.get(n) ?? (namesLoaded ? '—' : t('common.loading'));
+  return (
+    <section className="optimalisasi" aria-labelledby="optimalisasi-title" data-testid="optimalisasi">
+      <h3 id="optimalisasi-title">{t('results.optimalisasi.title', { formation: formation.code })}</h3>
+      <p className="field-hint">{t('results.optimalisasi.intro', { position: formation.position, education: formation.education })}</p>
+      <div className="table-wrap">
+        <table className="table results-table table-compact">
+          <caption>{t('results.optimalisasi.caption', { formation: formation.code, count: rows.length })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('results.col.nomor')}</th>
+              <th scope="col">{t('results.col.nama')}</th>
+              <th scope="col">{t('results.col.origin')}</th>
+              <th scope="col" className="num">
+                {t('results.col.originRank')}
+              </th>
+              <ScoreHeads cols={cols} />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.nomor_peserta} data-testid={`result-${r.nomor_peserta}`} className={`result-row result-${statusFamily(r.status)}`}>
+                <th scope="row" className="nowrap">
+                  <code>{r.nomor_peserta}</code>
+                </th>
+                <td className="cell-name">{nameOf(r.nomor_peserta)}</td>
+                <td>{r.kode_formasi}</td>
+                <td className="num">{r.rank ?? '—'}</td>
+                <ResultCells r={r} cols={cols} statuses={statuses} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

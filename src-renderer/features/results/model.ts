@@ -1,0 +1,176 @@
+import type { TFunction } from 'i18next';
+import type { ErrorBody, RankedResult } from '../../api';
+import { errorMessage } from '../../i18n/errors';
+
+/** The colour family of a status chip. */
+export type StatusFamily = 'pass' | 'neutral' | 'absent' | 'fail' | 'pending' | 'other';
+
+/** P/L and P/L-n green; P/TL neutral; P/TH and TH amber; TL, TMS and APS red; BL grey. */
+export function statusFamily(code: string): StatusFamily {
+  if (code === 'P/L' || /^P\/L-(\d+|n)$/.test(code)) return 'pass';
+  if (code === 'P/TL') return 'neutral';
+  if (code === 'P/TH' || code === 'TH') return 'absent';
+  if (code === 'TL' || code === 'APS' || /^TMS(-(\d+|n))?$/.test(code)) return 'fail';
+  if (code === 'BL') return 'pending';
+  return 'other';
+}
+
+/** The i18n key (under results.status) of a status code's short label, with the seat number of P/L-n. */
+export function statusKey(code: string): { key: string; n?: string } | null {
+  const fixed: Record<string, string> = { 'P/L': 'PL', 'P/TL': 'PTL', 'P/TH': 'PTH', TL: 'TL', TH: 'TH', TMS: 'TMS', APS: 'APS', BL: 'BL' };
+  if (fixed[code]) return { key: fixed[code] };
+  const opt = /^P\/L-(\d+|n)$/.exec(code);
+  if (opt) return { key: 'PLn', n: opt[1]! };
+  const tms = /^TMS-(\d+|n)$/.exec(code);
+  if (tms) return { key: 'TMS', n: tms[1]! };
+  return null;
+}
+
+export function statusLabel(t: TFunction, code: string): string {
+  const k = statusKey(code);
+  return k ? t(`results.status.${k.key}`, { n: k.n ?? '' }) : code;
+}
+
+/** A decimal kept with a point, in the reader's notation: every "75.5" in a text becomes "75,5" in Bahasa Indonesia. */
+export function localizeNumbers(text: string, lang: string): string {
+  return lang === 'en' ? text : text.replace(/(\d)\.(\d)/g, '$1,$2');
+}
+
+/**
+ * Compares two non-negative decimals given as text ("79.467", "463") exactly, without a float: order of display
+ * must never depend on rounding either.
+ */
+export function compareDecimal(a: string, b: string): number {
+  const [ai = '', af = ''] = a.split('.');
+  const [bi = '', bf = ''] = b.split('.');
+  const ia = ai.replace(/^0+(?=\d)/, '');
+  const ib = bi.replace(/^0+(?=\d)/, '');
+  if (ia.length !== ib.length) return ia.length - ib.length;
+  if (ia !== ib) return ia < ib ? -1 : 1;
+  const n = Math.max(af.length, bf.length);
+  const fa = af.padEnd(n, '0');
+  const fb = bf.padEnd(n, '0');
+  return fa === fb ? 0 : fa < fb ? -1 : 1;
+}
+
+/** Where the unranked come in the table: those still in play first, then the failed, the absent, the withdrawn. */
+const UNRANKED_ORDER: Record<StatusFamily, number> = { pass: 0, neutral: 1, absent: 3, pending: 2, fail: 4, other: 5 };
+
+/** Ranked rows by rank; then the others by status group, higher SKD total first, then number. */
+export function displayOrder(a: RankedResult, b: RankedResult): number {
+  if (a.rank !== null || b.rank !== null) {
+    if (a.rank === null) return 1;
+    if (b.rank === null) return -1;
+    if (a.rank !== b.rank) return a.rank - b.rank;
+  } else {
+    const g = UNRANKED_ORDER[statusFamily(a.status)] - UNRANKED_ORDER[statusFamily(b.status)];
+    if (g !== 0) return g;
+    if (a.skd_total !== b.skd_total) {
+      if (a.skd_total === null) return 1;
+      if (b.skd_total === null) return -1;
+      const c = compareDecimal(b.skd_total, a.skd_total);
+      if (c !== 0) return c;
+    }
+  }
+  return a.nomor_peserta < b.nomor_peserta ? -1 : a.nomor_peserta > b.nomor_peserta ? 1 : 0;
+}
+
+const FIXED_REASONS: Record<string, string> = {
+  'mengundurkan diri': 'withdrew',
+  'tidak memenuhi syarat': 'ineligible',
+  'tidak hadir SKD': 'absentSkd',
+  'nilai SKD belum lengkap': 'skdIncomplete',
+  'tidak hadir SKB': 'absentSkb',
+  'nilai SKB belum lengkap': 'skbIncomplete',
+  'tidak hadir pada salah satu tahap': 'absentStage',
+  'nilai tahap belum lengkap': 'stageIncomplete',
+};
+
+const PATTERNS: { re: RegExp; key: string; names: string[] }[] = [
+  { re: /^peringkat (\d+) dari kebutuhan (\d+)$/, key: 'withinQuota', names: ['rank', 'quota'] },
+  { re: /^peringkat (\d+), kebutuhan (\d+)$/, key: 'outsideQuota', names: ['rank', 'quota'] },
+  { re: /^peringkat SKD (\d+) di luar (\d+) × (\d+) = (\d+) peserta SKB$/, key: 'outsideSkbCap', names: ['rank', 'cap', 'quota', 'seats'] },
+  { re: /^peringkat (\d+) dari (\d+)$/, key: 'withinProposed', names: ['rank', 'quota'] },
+  { re: /^peringkat (\d+), diusulkan (\d+)$/, key: 'outsideProposed', names: ['rank', 'quota'] },
+  { re: /^optimalisasi: mengisi kursi (\d+) formasi (\S+) \((.*)\) yang tidak terpenuhi$/, key: 'optimalisasi', names: ['seat', 'formation', 'position'] },
+  { re: /^formasi (\S+) tidak dikenal$/, key: 'unknownFormation', names: ['formation'] },
+  { re: /^kategori "(.*)" tidak dikenal aturan (\S+)$/, key: 'unknownKategori', names: ['kategori', 'ruleset'] },
+];
+
+/**
+ * The engine's reason in the reader's language. The engine writes it in Indonesian words (they go into the export
+ * as they are); the known sentences are said again here through i18n. Threshold comparisons ("TIU 75 < 80") read
+ * the same in both languages. Anything else is shown as written.
+ */
+export function reasonText(t: TFunction, lang: string, reason: string): string {
+  const fixed = FIXED_REASONS[reason];
+  if (fixed) return t(`results.reason.${fixed}`);
+  for (const p of PATTERNS) {
+    const m = p.re.exec(reason);
+    if (m) return t(`results.reason.${p.key}`, Object.fromEntries(p.names.map((n, i) => [n, m[i + 1] ?? ''])));
+  }
+  return localizeNumbers(reason, lang);
+}
+
+/** "ditentukan oleh TKP": the tie-break that separated a candidate from the next rank. */
+export function decidedByText(t: TFunction, key: string): string {
+  if (key.startsWith('stage:')) return t('results.decidedBy.stage', { stage: key.slice(6) });
+  const known = ['final', 'skd_total', 'twk', 'tiu', 'tkp', 'ipk', 'older', 'nomor_peserta'];
+  return known.includes(key) ? t(`results.decidedBy.${key}`) : t('results.decidedBy.other', { key });
+}
+
+/** Ruleset refusals get their own sentence here; the rest as everywhere else. */
+export function resultsError(t: TFunction, lang: string, error: ErrorBody): string {
+  const d = error.details ?? {};
+  const list = (x: unknown) => (Array.isArray(x) ? x.map(String).join(', ') : '');
+  switch (error.code) {
+    case 'RULESET_MISMATCH':
+      return t('results.errors.RULESET_MISMATCH', { unknown: list(d.unknown) || '—' });
+    case 'UNKNOWN_RULESET':
+      return list(d.known)
+        ? t('results.errors.UNKNOWN_RULESET_known', { ruleset: String(d.ruleset ?? ''), known: list(d.known) })
+        : t('results.errors.UNKNOWN_RULESET', { ruleset: String(d.ruleset ?? '') });
+    case 'INVALID_RULESET': {
+      const problems = Array.isArray(d.problems) ? (d.problems as { path?: unknown; message?: unknown }[]) : [];
+      return t('results.errors.INVALID_RULESET', {
+        file: String(d.file ?? ''),
+        problems: problems.map((p) => `${String(p.path ?? '')}: ${String(p.message ?? '')}`).join('; ') || error.message,
+      });
+    }
+    default:
+      return errorMessage(t, lang, error);
+  }
+}
+
+export interface Bin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+const NICE_WIDTHS = [0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100];
+
+/**
+ * Scores in bins of a round width, at most `maxBins` of them: [from, to), from the multiple of the width at or
+ * below the lowest score. Only for drawing: no rank depends on it.
+ */
+export function histogram(values: readonly number[], maxBins = 12): { bins: Bin[]; width: number } {
+  if (values.length === 0) return { bins: [], width: 0 };
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const width = NICE_WIDTHS.find((w) => Math.floor(max / w) - Math.floor(min / w) + 1 <= maxBins) ?? 100;
+  const start = Math.floor(min / width);
+  const n = Math.floor(max / width) - start + 1;
+  const bins: Bin[] = Array.from({ length: n }, (_, i) => ({ from: (start + i) * width, to: (start + i + 1) * width, count: 0 }));
+  for (const v of values) {
+    const i = Math.min(n - 1, Math.max(0, Math.floor(v / width) - start));
+    bins[i]!.count++;
+  }
+  return { bins, width };
+}
+
+/** "12", "12,5" (id) or "12.5" (en): a bin edge, at most one decimal. */
+export function formatEdge(x: number, lang: string): string {
+  const s = Number.isInteger(x) ? String(x) : x.toFixed(1);
+  return lang === 'en' ? s : s.replace('.', ',');
+}

@@ -1,0 +1,154 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, toErrorBody, uploadFile, type ErrorBody, type UploadRef } from '../../api';
+import { formatCount } from '../../i18n/format';
+import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
+import { FileField } from '../../ui/fields';
+import { scoringError } from './errors';
+import type { CatImportSummary, CatProblem, StageItem } from './types';
+
+type Phase =
+  | { step: 'choose' }
+  | { step: 'upload'; name: string; sent: number; total: number }
+  | { step: 'check'; name: string }
+  | { step: 'preview'; ref: UploadRef; summary: CatImportSummary }
+  | { step: 'import'; ref: UploadRef; summary: CatImportSummary }
+  | { step: 'failed'; error: ErrorBody };
+
+const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const SHOWN = 500;
+
+/** CAT results from the computer-test system: upload, see what would change and every problem, then import. */
+export function CatImport({ exam, stage, items, onImported }: { exam: string; stage: string; items: StageItem[]; onImported: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [phase, setPhase] = useState<Phase>({ step: 'choose' });
+  const [importError, setImportError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  async function check(file: File) {
+    setImportError(null);
+    setDone(null);
+    setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
+    try {
+      const ref = await uploadFile(api, file, (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }));
+      setPhase({ step: 'check', name: file.name });
+      const summary = await api.call<CatImportSummary>('scores.import', { exam, stage, file: ref, dryRun: true });
+      setPhase({ step: 'preview', ref, summary });
+    } catch (e) {
+      setPhase({ step: 'failed', error: toErrorBody(e) });
+    }
+  }
+
+  async function doImport(ref: UploadRef, summary: CatImportSummary) {
+    setImportError(null);
+    setPhase({ step: 'import', ref, summary });
+    const r = await api.invoke('scores.import', { exam, stage, file: ref, dryRun: false });
+    if (!r.ok) {
+      setImportError(scoringError(t, lang, r.error));
+      setPhase({ step: 'preview', ref, summary });
+      return;
+    }
+    const v = r.value as CatImportSummary;
+    setDone(t('scoring.cat.done', { file: v.file.name, written: v.written, unchanged: v.unchanged }));
+    setPhase({ step: 'choose' });
+    onImported();
+  }
+
+  const busy = phase.step === 'upload' || phase.step === 'check' || phase.step === 'import';
+  const summary = phase.step === 'preview' || phase.step === 'import' ? phase.summary : null;
+  const failedProblems = phase.step === 'failed' && Array.isArray(phase.error.details?.problems) ? (phase.error.details.problems as CatProblem[]) : [];
+
+  return (
+    <section className="panel" aria-labelledby="cat-import-title">
+      <h2 id="cat-import-title">{t('scoring.cat.title', { stage })}</h2>
+      <p className="field-hint">{t('scoring.cat.intro', { columns: ['nomor_peserta', ...items.map((i) => i.code)].join(', ') })}</p>
+      <div className="narrow-form">
+        <FileField label={t('scoring.cat.file')} hint={t('scoring.cat.fileHint')} accept={ACCEPT} disabled={busy} onFile={(f) => void check(f)} />
+      </div>
+      {phase.step === 'upload' ? <ProgressBar label={t('exams.upload.progress', { name: phase.name })} value={phase.sent} max={phase.total} /> : null}
+      {phase.step === 'check' ? (
+        <p className="loading" role="status">
+          {t('scoring.cat.checking', { name: phase.name })}
+        </p>
+      ) : null}
+      <Notice tone="success">{done}</Notice>
+      <ErrorAlert>{phase.step === 'failed' ? scoringError(t, lang, phase.error) : null}</ErrorAlert>
+      {failedProblems.length ? <ProblemsTable problems={failedProblems} count={failedProblems.length} /> : null}
+
+      {summary ? (
+        <div className="preview" data-testid="cat-preview">
+          <h3>{t('scoring.cat.previewTitle', { file: summary.file.name, stage: summary.stage })}</h3>
+          <ul className="counts" aria-label={t('scoring.cat.countsLabel')}>
+            {(
+              [
+                ['rows', summary.rows],
+                ['written', summary.written],
+                ['unchanged', summary.unchanged],
+                ['problems', summary.problemCount],
+              ] as const
+            ).map(([key, n]) => (
+              <li key={key} className={key === 'problems' && n > 0 ? 'count-bad' : undefined}>
+                <span className="count-value" data-testid={`cat-count-${key}`}>
+                  {formatCount(n, lang)}
+                </span>
+                <span className="count-label">{t(`scoring.cat.counts.${key}`)}</span>
+              </li>
+            ))}
+          </ul>
+          {summary.alreadyImported ? <Notice>{t('scoring.cat.alreadyImported')}</Notice> : null}
+          {summary.problemCount ? <ProblemsTable problems={summary.problems} count={summary.problemCount} /> : null}
+          <ErrorAlert>{importError}</ErrorAlert>
+          <div className="form-actions">
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={busy || summary.problemCount > 0 || summary.written === 0}
+              onClick={() => phase.step === 'preview' && void doImport(phase.ref, phase.summary)}
+            >
+              {t('scoring.cat.import', { count: summary.written })}
+            </button>
+            <button type="button" className="btn btn-secondary" disabled={phase.step === 'import'} onClick={() => setPhase({ step: 'choose' })}>
+              {t('common.cancel')}
+            </button>
+          </div>
+          {summary.problemCount ? <p className="field-error">{t('scoring.cat.blocked', { count: summary.problemCount })}</p> : null}
+          {!summary.problemCount && summary.written === 0 ? <p className="field-hint">{t('scoring.cat.nothing')}</p> : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function ProblemsTable({ problems, count }: { problems: CatProblem[]; count: number }) {
+  const { t } = useTranslation();
+  const shown = problems.slice(0, SHOWN);
+  return (
+    <div className="table-wrap table-scroll">
+      <table className="table" data-testid="cat-problems">
+        <caption>
+          {t('scoring.cat.problemsCaption', { count })}
+          {count > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('scoring.cat.col.line')}</th>
+            <th scope="col">{t('scoring.cat.col.column')}</th>
+            <th scope="col">{t('scoring.cat.col.reason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((p, i) => (
+            <tr key={`${p.line} ${p.column} ${i}`}>
+              <td className="num">{p.line}</td>
+              <td>
+                <code>{p.column}</code>
+              </td>
+              <td>{p.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,484 @@
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Account, type ExamDetail } from '../../api';
+import { useLiveEvent } from '../../app/live';
+import { actorName } from '../../i18n/errors';
+import { formatDateTimeWib, formatDecimal } from '../../i18n/format';
+import { Dialog } from '../../ui/Dialog';
+import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
+import { TextField } from '../../ui/fields';
+import { ScoreStateChip } from './chips';
+import { scoringError } from './errors';
+import { TextAreaField } from './PanelSheet';
+import type { AmendmentRequested, AmendmentRow, ScoreRow, StageItem } from './types';
+import { formatNumber, fromUnits, parseTyped, rangeProblem, stageItems } from './values';
+
+const SHOWN = 500;
+const SETTLED = new Set(['confirmed', 'finalized', 'amended']);
+
+/** A panelist's own value before the panel is final stays hidden here too: the sheet is where it is seen. */
+function masked(row: ScoreRow): boolean {
+  return row.panelist !== null && row.state !== 'finalized';
+}
+
+function rowKey(r: ScoreRow): string {
+  return `${r.nomorPeserta}|${r.stage}|${r.item}|${r.panelist ?? ''}`;
+}
+
+/** Every score of a stage with its state, its history, and the amendments asked for and decided. */
+export function ScoresSection({ exam, stage, detail, account }: { exam: string; stage: string; detail: ExamDetail; account: Account }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [rows, setRows] = useState<ScoreRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
+  const [history, setHistory] = useState<string | null>(null);
+  const [amendTick, setAmendTick] = useState(0);
+  const items = useMemo(() => stageItems(detail.stages.find((s) => s.code === stage)), [detail, stage]);
+  const itemName = (code: string) => items.find((i) => i.code === code)?.name ?? code;
+
+  const load = useCallback(async () => {
+    const r = await api.invoke('scores.list', { exam, stage });
+    if (!r.ok) {
+      setError(scoringError(t, lang, r.error));
+      return;
+    }
+    setError(null);
+    setRows(r.value as ScoreRow[]);
+  }, [exam, stage, t, lang]);
+
+  useEffect(() => {
+    setRows(null);
+    void load();
+  }, [load]);
+
+  useLiveEvent(['scores.changed', 'panel.changed'], (d) => {
+    const x = d as { exam?: string } | null;
+    if (!x || !x.exam || x.exam === exam) {
+      void load();
+      setAmendTick((n) => n + 1);
+    }
+  });
+
+  const query = search.trim();
+  const filtered = (rows ?? []).filter((r) => !query || r.nomorPeserta.includes(query));
+  const shown = filtered.slice(0, SHOWN);
+  const open = history ? (rows ?? []).find((r) => rowKey(r) === history) : undefined;
+  const hasPanel = (rows ?? []).some((r) => r.panelist !== null);
+
+  return (
+    <section aria-labelledby="scores-title">
+      <h2 id="scores-title">{t('scoring.scores.title', { stage })}</h2>
+      <p className="field-hint">{t('scoring.scores.intro')}</p>
+      <ErrorAlert>{error}</ErrorAlert>
+      <div className="narrow-form">
+        <TextField
+          label={t('scoring.scores.search')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          inputMode="numeric"
+          autoComplete="off"
+          type="search"
+        />
+      </div>
+      {rows === null && !error ? <Spinner label={t('common.loading')} /> : null}
+      {rows && rows.length === 0 ? <p className="field-hint">{t('scoring.scores.none')}</p> : null}
+      {rows && rows.length > 0 ? (
+        <div className="table-wrap table-scroll">
+          <table className="table" data-testid="scores-table">
+            <caption>
+              {t('scoring.scores.caption', { count: filtered.length })}
+              {filtered.length > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('scoring.col.nomor')}</th>
+                <th scope="col">{t('scoring.scores.item')}</th>
+                {hasPanel ? <th scope="col">{t('scoring.scores.panelist')}</th> : null}
+                <th scope="col" className="num">
+                  {t('scoring.scores.value')}
+                </th>
+                <th scope="col">{t('scoring.col.state')}</th>
+                <th scope="col">{t('scoring.col.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((r) => (
+                <tr key={rowKey(r)} data-testid={`score-${r.nomorPeserta}-${r.item}${r.panelist ? `-${r.panelist}` : ''}`}>
+                  <td>
+                    <code>{r.nomorPeserta}</code>
+                  </td>
+                  <td>{itemName(r.item)}</td>
+                  {hasPanel ? <td>{r.panelist ?? (r.state === 'amended' ? t('scoring.scores.panelValue') : '—')}</td> : null}
+                  <td className="num" data-testid="score-value">
+                    {masked(r) ? <span title={t('scoring.scores.hidden')}>{t('scoring.scores.hiddenShort')}</span> : formatNumber(r.value, lang)}
+                  </td>
+                  <td>
+                    <ScoreStateChip state={r.state} />
+                    {r.mismatch ? <span className="badge badge-warn">{t('scoring.scores.mismatch')}</span> : null}
+                  </td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="btn btn-small btn-secondary"
+                      aria-label={t('scoring.history.of', { item: itemName(r.item), nomor: r.nomorPeserta })}
+                      onClick={() => setHistory(rowKey(r))}
+                    >
+                      {t('scoring.history.button')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+
+      <AmendmentsSection exam={exam} detail={detail} account={account} tick={amendTick} onDecided={() => void load()} />
+
+      {open ? (
+        <HistoryDialog
+          exam={exam}
+          row={open}
+          item={items.find((i) => i.code === open.item)}
+          account={account}
+          onClose={() => setHistory(null)}
+          onRequested={() => setAmendTick((n) => n + 1)}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function HistoryDialog({
+  exam,
+  row,
+  item,
+  account,
+  onClose,
+  onRequested,
+}: {
+  exam: string;
+  row: ScoreRow;
+  item: StageItem | undefined;
+  account: Account;
+  onClose: () => void;
+  onRequested: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const label = item?.name ?? row.item;
+  const hide = masked(row);
+  const canAmend = (account.role === 'chair' || account.role === 'coordinator') && SETTLED.has(row.state);
+  const [value, setValue] = useState('');
+  const [reason, setReason] = useState('');
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [requested, setRequested] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function request(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    const p: Record<string, string> = {};
+    const v = parseTyped(value);
+    const problem = item ? rangeProblem(v, item) : v === null ? { kind: 'format' as const } : null;
+    if (!value.trim()) p.value = t('validation.required');
+    else if (problem) p.value = t(`scoring.range.${problem.kind}`, { min: formatNumber(item?.min ?? 0, lang), max: formatNumber(item?.max ?? 0, lang), step: formatNumber(item?.step ?? 1, lang) });
+    if (reason.trim().length < 5) p.reason = t('scoring.reasonShort');
+    setProblems(p);
+    if (Object.keys(p).length) return;
+    setBusy(true);
+    const r = await api.invoke('amendments.request', { exam, stage: row.stage, nomorPeserta: row.nomorPeserta, item: row.item, value: v, reason: reason.trim() });
+    setBusy(false);
+    if (!r.ok) {
+      setError(scoringError(t, lang, r.error));
+      return;
+    }
+    const out = r.value as AmendmentRequested;
+    setRequested(t('scoring.amend.requested', { from: formatDecimal(out.from, lang), to: formatDecimal(out.to, lang) }));
+    setValue('');
+    setReason('');
+    onRequested();
+  }
+
+  return (
+    <Dialog
+      title={t('scoring.history.title', { item: label, nomor: row.nomorPeserta })}
+      onClose={onClose}
+      actions={
+        <button type="button" className="btn btn-secondary" onClick={onClose} data-autofocus="true">
+          {t('common.close')}
+        </button>
+      }
+    >
+      <div className="dialog-wide-content">
+        <p>
+          {t('scoring.history.current')}{' '}
+          <strong data-testid="history-current">{hide ? t('scoring.scores.hiddenShort') : formatNumber(row.value, lang)}</strong>{' '}
+          <ScoreStateChip state={row.state} />
+        </p>
+        {hide ? <p className="field-hint">{t('scoring.scores.hidden')}</p> : null}
+        <div className="table-wrap">
+          <table className="table" data-testid="history-table">
+            <caption>{t('scoring.history.caption', { count: row.history.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  {t('scoring.col.no')}
+                </th>
+                <th scope="col" className="num">
+                  {t('scoring.scores.value')}
+                </th>
+                <th scope="col">{t('scoring.history.source')}</th>
+                <th scope="col">{t('scoring.history.by')}</th>
+                <th scope="col">{t('scoring.history.at')}</th>
+                <th scope="col">{t('scoring.history.reason')}</th>
+                <th scope="col">{t('scoring.history.file')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {row.history.map((h, i) => (
+                <tr key={h.id} data-testid="history-row">
+                  <td className="num">{i + 1}</td>
+                  <td className="num">{hide ? t('scoring.scores.hiddenShort') : formatNumber(h.value, lang)}</td>
+                  <td>{t(`scoring.source.${h.source}`, { defaultValue: h.source }) + (h.slot ? ` (${t(`scoring.slot.${h.slot}`, { defaultValue: h.slot })})` : '')}</td>
+                  <td>{actorName(h.actor)}</td>
+                  <td className="nowrap">{formatDateTimeWib(h.at, lang)}</td>
+                  <td>{h.reason ?? '—'}</td>
+                  <td>{h.file ? <code>{h.file}</code> : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {canAmend ? (
+          <form onSubmit={(e) => void request(e)} noValidate aria-labelledby="amend-title" className="amend-form">
+            <h3 id="amend-title">{t('scoring.amend.title')}</h3>
+            <p className="field-hint">{t('scoring.amend.intro')}</p>
+            <TextField
+              label={t('scoring.amend.value', { label })}
+              hint={item ? t('scoring.sheet.range', { min: formatNumber(item.min, lang), max: formatNumber(item.max, lang) }) : undefined}
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              inputMode="decimal"
+              autoComplete="off"
+              error={problems.value}
+            />
+            <TextAreaField label={t('scoring.amend.reason')} hint={t('scoring.reasonHint')} value={reason} onChange={setReason} error={problems.reason} />
+            <ErrorAlert>{error}</ErrorAlert>
+            <Notice tone="success">{requested}</Notice>
+            <div className="form-actions">
+              <button type="submit" className="btn btn-primary" disabled={busy}>
+                {t('scoring.amend.submit')}
+              </button>
+            </div>
+          </form>
+        ) : null}
+      </div>
+    </Dialog>
+  );
+}
+
+function AmendmentsSection({ exam, detail, account, tick, onDecided }: { exam: string; detail: ExamDetail; account: Account; tick: number; onDecided: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [list, setList] = useState<AmendmentRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [deciding, setDeciding] = useState<{ row: AmendmentRow; approve: boolean } | null>(null);
+
+  const load = useCallback(async () => {
+    const r = await api.invoke('amendments.list', { exam });
+    if (!r.ok) {
+      setError(scoringError(t, lang, r.error));
+      return;
+    }
+    setError(null);
+    setList(r.value as AmendmentRow[]);
+  }, [exam, t, lang]);
+
+  useEffect(() => {
+    void load();
+  }, [load, tick]);
+
+  const itemOf = (stage: string, code: string) => stageItems(detail.stages.find((s) => s.code === stage)).find((i) => i.code === code);
+  const valueOf = (a: AmendmentRow, units: number | null) => {
+    const item = itemOf(a.stage, a.item);
+    return units === null || !item ? '—' : formatNumber(fromUnits(item, units), lang);
+  };
+  const me = `user:${account.name}`;
+  const pending = (list ?? []).filter((a) => !a.decision);
+  const sorted = [...pending, ...(list ?? []).filter((a) => a.decision)];
+
+  return (
+    <section className="panel" aria-labelledby="amendments-title">
+      <h2 id="amendments-title">{t('scoring.amendments.title')}</h2>
+      <p className="field-hint">{t(account.role === 'coordinator' ? 'scoring.amendments.introCoordinator' : 'scoring.amendments.intro')}</p>
+      <ErrorAlert>{error}</ErrorAlert>
+      <Notice tone="success">{notice}</Notice>
+      {list && list.length === 0 ? <p className="field-hint">{t('scoring.amendments.none')}</p> : null}
+      {list && list.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table" data-testid="amendments-table">
+            <caption>{t('scoring.amendments.caption', { count: list.length, pending: pending.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('scoring.col.nomor')}</th>
+                <th scope="col">{t('scoring.amendments.stage')}</th>
+                <th scope="col">{t('scoring.scores.item')}</th>
+                <th scope="col" className="num">
+                  {t('scoring.amendments.from')}
+                </th>
+                <th scope="col" className="num">
+                  {t('scoring.amendments.to')}
+                </th>
+                <th scope="col">{t('scoring.history.reason')}</th>
+                <th scope="col">{t('scoring.amendments.requestedBy')}</th>
+                <th scope="col">{t('scoring.col.state')}</th>
+                {account.role === 'coordinator' ? <th scope="col">{t('scoring.col.actions')}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((a) => (
+                <tr key={a.id} data-testid={`amendment-${a.nomorPeserta}-${a.item}`}>
+                  <td>
+                    <code>{a.nomorPeserta}</code>
+                  </td>
+                  <td>{a.stage}</td>
+                  <td>{itemOf(a.stage, a.item)?.name ?? a.item}</td>
+                  <td className="num">{valueOf(a, a.oldUnits)}</td>
+                  <td className="num">{valueOf(a, a.newUnits)}</td>
+                  <td>{a.reason}</td>
+                  <td>
+                    {actorName(a.requestedBy)}
+                    <span className="col-sub">{formatDateTimeWib(a.requestedAt, lang)}</span>
+                  </td>
+                  <td>
+                    <span className={`badge ${a.decision === 'approved' ? 'badge-ok' : a.decision === 'rejected' ? 'badge-muted' : 'badge-warn'}`}>
+                      {t(`scoring.amendments.decision.${a.decision ?? 'pending'}`)}
+                    </span>
+                    {a.decidedBy ? (
+                      <span className="col-sub">
+                        {actorName(a.decidedBy)}
+                        {a.decidedAt ? `, ${formatDateTimeWib(a.decidedAt, lang)}` : ''}
+                        {a.note ? ` — ${a.note}` : ''}
+                      </span>
+                    ) : null}
+                  </td>
+                  {account.role === 'coordinator' ? (
+                    <td className="actions">
+                      {a.decision ? null : a.requestedBy === me ? (
+                        <span className="field-hint">{t('scoring.amendments.own')}</span>
+                      ) : (
+                        <>
+                          <button
+                            type="button"
+                            className="btn btn-small btn-primary"
+                            aria-label={t('scoring.amendments.approveOf', { nomor: a.nomorPeserta, item: a.item })}
+                            onClick={() => {
+                              setNotice(null);
+                              setDeciding({ row: a, approve: true });
+                            }}
+                          >
+                            {t('scoring.amendments.approve')}
+                          </button>
+                          <button
+                            type="button"
+                            className="btn btn-small btn-secondary"
+                            aria-label={t('scoring.amendments.rejectOf', { nomor: a.nomorPeserta, item: a.item })}
+                            onClick={() => {
+                              setNotice(null);
+                              setDeciding({ row: a, approve: false });
+                            }}
+                          >
+                            {t('scoring.amendments.reject')}
+                          </button>
+                        </>
+                      )}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {deciding ? (
+        <DecideDialog
+          row={deciding.row}
+          approve={deciding.approve}
+          from={valueOf(deciding.row, deciding.row.oldUnits)}
+          to={valueOf(deciding.row, deciding.row.newUnits)}
+          onCancel={() => setDeciding(null)}
+          onDone={() => {
+            setNotice(t(deciding.approve ? 'scoring.amendments.approved' : 'scoring.amendments.rejected', { nomor: deciding.row.nomorPeserta }));
+            setDeciding(null);
+            void load();
+            onDecided();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function DecideDialog({
+  row,
+  approve,
+  from,
+  to,
+  onCancel,
+  onDone,
+}: {
+  row: AmendmentRow;
+  approve: boolean;
+  from: string;
+  to: string;
+  onCancel: () => void;
+  onDone: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const r = await api.invoke('amendments.decide', { requestId: row.id, approve, ...(note.trim() ? { note: note.trim() } : {}) });
+    setBusy(false);
+    if (!r.ok) {
+      setError(scoringError(t, i18n.language, r.error));
+      return;
+    }
+    onDone();
+  }
+
+  return (
+    <Dialog
+      title={t(approve ? 'scoring.amendments.approveTitle' : 'scoring.amendments.rejectTitle', { nomor: row.nomorPeserta, item: row.item })}
+      onClose={onCancel}
+      actions={
+        <>
+          <button type="submit" form="decide-form" className="btn btn-primary" disabled={busy}>
+            {t(approve ? 'scoring.amendments.approveConfirm' : 'scoring.amendments.rejectConfirm')}
+          </button>
+          <button type="button" className="btn btn-secondary" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </>
+      }
+    >
+      <p>{t('scoring.amendments.change', { from, to })}</p>
+      <p>
+        {t('scoring.history.reason')}: {row.reason}
+      </p>
+      <form id="decide-form" onSubmit={(e) => void submit(e)} noValidate>
+        <TextAreaField label={t('scoring.amendments.note')} value={note} onChange={setNote} autoFocus />
+      </form>
+      <ErrorAlert>{error}</ErrorAlert>
+    </Dialog>
+  );
+}

@@ -1,0 +1,250 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ADMIN, EXAM_CODE, expect, importExamplePackage, login, sidebar, test as base, type Lentera } from './fixtures';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(ROOT, 'bin', 'lentera.mjs');
+
+interface Demo extends Lentera {
+  /** The koordinator's PIN, as `lentera demo` printed it. */
+  pin: string;
+}
+
+interface Row {
+  nomor_peserta: string;
+  kode_formasi: string;
+  final: string | null;
+  rank: number | null;
+  status: string;
+  reason: string;
+  optimalisasi_ke?: string;
+}
+
+interface Ranking {
+  ruleset: { id: string; version: string; sha256: string };
+  formations: { code: string; quota: number }[];
+  results: Row[];
+}
+
+async function cli(args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
+  return stdout;
+}
+
+/** `lentera serve` on the demo workstation, resolved once it prints its readiness line. */
+function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolveServe, reject) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => reject(new Error(`lentera serve exited (${code ?? signal}):\n${stderr}`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^Lentera is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m?.[1]) {
+        child.off('exit', onExit);
+        resolveServe({ child, url: m[1] });
+      }
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A demo workstation (`lentera demo`): every formation has SKD results, F01's interviews are finalized. */
+const test = base.extend<{ demo: Demo }>({
+  // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
+  // eslint-disable-next-line no-empty-pattern
+  demo: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lentera-e2e-results-'));
+    try {
+      const out = await cli(['demo', '--data', dataDir]);
+      const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
+      if (!pin) throw new Error(`no koordinator PIN in the demo output:\n${out}`);
+      const { child, url } = await serve(dataDir);
+      try {
+        await use({ url, dataDir, pin, cli: (args) => cli([...args, '--data', dataDir]) });
+      } finally {
+        await stop(child);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+  lentera: async ({ demo }, use) => {
+    await use(demo);
+  },
+});
+
+// Each test builds a demo workstation (300 candidates, scores, interviews) before it starts.
+test.describe.configure({ timeout: 90_000 });
+
+async function ranking(demo: Demo): Promise<Ranking> {
+  return JSON.parse(await demo.cli(['rank', '--exam', EXAM_CODE, '--json'])) as Ranking;
+}
+
+const comma = (s: string) => s.replace('.', ',');
+
+test('the coordinator sees F01 ranked: P/L on top, the pass line after the quota, reasons, the ruleset hash, the chart and the CSV', async ({
+  page,
+  demo,
+}) => {
+  const expected = await ranking(demo);
+  const f01 = expected.results.filter((r) => r.kode_formasi === 'F01');
+  const quota = expected.formations.find((f) => f.code === 'F01')!.quota;
+  const first = f01.find((r) => r.rank === 1)!;
+  expect(first.status).toBe('P/L');
+  expect(first.final).toMatch(/^\d+\.\d{3}$/);
+  const passers = f01.filter((r) => r.status === 'P/L');
+  expect(passers).toHaveLength(quota);
+  const lastPass = passers.find((r) => r.rank === quota)!;
+  const capped = f01.find((r) => r.status === 'TL' && r.reason.includes('di luar'))!;
+  const belowGrade = f01.find((r) => r.status === 'TL' && r.reason.includes('<'))!;
+  const optimal = f01.find((r) => r.status.startsWith('P/L-'))!;
+  expect(optimal.optimalisasi_ke).toBe('F06');
+
+  await page.goto('/');
+  await login(page, 'koordinator', demo.pin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
+  await sidebar(page).getByRole('link', { name: 'Hasil & Peringkat' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hasil & Peringkat');
+  await page.getByLabel('Formasi', { exact: true }).selectOption('F01');
+  await expect(page.getByRole('heading', { level: 2, name: /^Formasi F01 — / })).toBeVisible();
+
+  // Rank 1: a P/L chip and the final with a decimal comma and three decimals.
+  const table = page.getByTestId('results-table');
+  const top = table.locator('tbody tr').first();
+  await expect(top.getByTestId('result-rank')).toHaveText('1');
+  await expect(top.getByRole('rowheader')).toHaveText(first.nomor_peserta);
+  await expect(top.getByTestId('status-chip')).toHaveText('P/L Lulus');
+  await expect(top.getByTestId('status-chip')).toHaveClass(/chip-pass/);
+  await expect(top.locator('.cell-final')).toHaveText(comma(first.final!));
+  await expect(top.locator('.cell-final')).toHaveText(/^\d+,\d{3}$/);
+  await expect(top.getByTestId('result-reason')).toHaveText(`peringkat 1 dari kebutuhan ${quota}`);
+
+  // The pass line comes right after the last P/L within the quota (rank 3), before rank 4.
+  const passLine = table.getByTestId('pass-line');
+  await expect(passLine).toHaveCount(1);
+  await expect(passLine).toHaveText(`Batas kelulusan: kebutuhan ${quota}`);
+  await expect(passLine.locator('xpath=preceding-sibling::tr[1]').getByTestId('result-rank')).toHaveText(String(quota));
+  await expect(passLine.locator('xpath=preceding-sibling::tr[1]').getByRole('rowheader')).toHaveText(lastPass.nomor_peserta);
+  await expect(passLine.locator('xpath=following-sibling::tr[1]').getByTestId('result-rank')).toHaveText(String(quota + 1));
+
+  // TL rows say why, in words: under a passing grade, or outside the SKB seats.
+  const cappedRow = table.getByTestId(`result-${capped.nomor_peserta}`);
+  await expect(cappedRow.getByTestId('status-chip')).toHaveText('TL Tidak lulus');
+  await expect(cappedRow.getByTestId('status-chip')).toHaveClass(/chip-fail/);
+  await expect(cappedRow.getByTestId('result-reason')).toHaveText(capped.reason);
+  await expect(cappedRow.getByTestId('result-reason')).toContainText('di luar');
+  const belowRow = table.getByTestId(`result-${belowGrade.nomor_peserta}`);
+  await expect(belowRow.getByTestId('result-reason')).toHaveText(belowGrade.reason);
+  await expect(belowRow.getByTestId('result-reason')).toContainText('<');
+
+  // The one who goes to F06 by optimalisasi keeps their row here, after the pass line.
+  const optimalRow = table.getByTestId(`result-${optimal.nomor_peserta}`);
+  await expect(optimalRow.getByTestId('status-chip')).toHaveText(`${optimal.status} Lulus optimalisasi`);
+  await expect(optimalRow.getByTestId('result-reason')).toContainText('formasi F06');
+
+  // The ruleset and its full sha256: the one the CLI computes from the same file.
+  const ruleset = page.getByTestId('ruleset');
+  await expect(ruleset.getByTestId('ruleset-id')).toHaveText(expected.ruleset.id);
+  await expect(ruleset).toContainText(`versi ${expected.ruleset.version}`);
+  await expect(ruleset.getByTestId('ruleset-sha256-short')).toHaveAttribute('title', new RegExp(expected.ruleset.sha256));
+  // Copying the hash either works or selects the full hash for Ctrl+C (the desktop grants no clipboard permission).
+  await ruleset.getByRole('button', { name: 'Salin hash' }).click();
+  await expect(ruleset.getByRole('status')).toHaveText(/^(Hash aturan sudah disalin\.|Tidak dapat menyalin otomatis\. .*)$/);
+  if (!(await ruleset.getByTestId('ruleset-sha256').isVisible())) await ruleset.getByText('Tampilkan hash lengkap').click();
+  await expect(ruleset.getByTestId('ruleset-sha256')).toBeVisible();
+  await expect(ruleset.getByTestId('ruleset-sha256')).toHaveText(expected.ruleset.sha256);
+  // The legend explains each code of the ruleset.
+  const legend = page.getByTestId('status-legend');
+  await expect(legend).toContainText('Lulus: masuk peringkat dalam kebutuhan formasi');
+  await expect(legend.getByTestId('status-chip').filter({ hasText: 'P/TH' })).toHaveClass(/chip-absent/);
+
+  // The chart: an image whose label counts the finals and names the pass mark.
+  const withFinal = f01.filter((r) => r.final !== null).length;
+  const chart = page.getByTestId('results-chart');
+  await expect(chart).toHaveAttribute('role', 'img');
+  await expect(chart).toHaveAttribute('aria-label', new RegExp(`^Histogram nilai akhir formasi F01: ${withFinal} peserta\\. `));
+  await expect(chart).toHaveAttribute('aria-label', new RegExp(`Batas kelulusan ${comma(lastPass.final!)}$`));
+  await expect(chart.locator('rect.hist-bar')).not.toHaveCount(0);
+  await expect(page.getByTestId('results-chart-pass')).toHaveCount(1);
+
+  // CSV of the formation, made by the registry: decimal points, the ruleset and its hash at the top.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh CSV' }).click()]);
+  expect(csv.suggestedFilename()).toBe(`hasil-${EXAM_CODE}-F01.csv`);
+  const text = readFileSync(await csv.path(), 'utf8');
+  expect(text).toContain('kode_formasi;rank;nomor_peserta');
+  expect(text).toContain(`sha256 ${expected.ruleset.sha256}`);
+  expect(text).toContain(`F01;1;${first.nomor_peserta};`);
+  expect(text).toContain(`;${first.final};`);
+  await expect(page.getByRole('status').filter({ hasText: 'sudah diunduh' })).toHaveText(`hasil-${EXAM_CODE}-F01.csv sudah diunduh.`);
+
+  // XLSX of the whole exam.
+  await page.getByRole('radio', { name: /^Seluruh ujian/ }).check();
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh XLSX' }).click()]);
+  expect(xlsx.suggestedFilename()).toBe(`hasil-${EXAM_CODE}.xlsx`);
+  expect(readFileSync(await xlsx.path()).subarray(0, 2).toString('latin1')).toBe('PK');
+});
+
+test('F06 shows who came in by optimalisasi, and the page reads in English with decimal points', async ({ page, demo }) => {
+  const expected = await ranking(demo);
+  const optimal = expected.results.find((r) => r.optimalisasi_ke === 'F06')!;
+  const first = expected.results.find((r) => r.kode_formasi === 'F01' && r.rank === 1)!;
+
+  await page.goto('/');
+  await login(page, 'koordinator', demo.pin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
+  await page.goto('/#/results');
+  await page.getByLabel('Formasi', { exact: true }).selectOption('F06');
+  const section = page.getByTestId('optimalisasi');
+  await expect(section.getByRole('heading', { level: 3 })).toHaveText('Masuk ke formasi F06 melalui optimalisasi');
+  const row = section.getByTestId(`result-${optimal.nomor_peserta}`);
+  await expect(row.getByRole('cell').nth(1)).toHaveText('F01');
+  await expect(row.getByTestId('status-chip')).toHaveText(`${optimal.status} Lulus optimalisasi`);
+  await expect(row.locator('.cell-final')).toHaveText(comma(optimal.final!));
+  // Its name comes from the roster of the other formation.
+  await expect(row.getByRole('cell').first()).not.toHaveText(/^(—|Memuat…)$/);
+
+  await page.getByLabel('Formasi', { exact: true }).selectOption('F01');
+  await page.getByRole('button', { name: 'EN' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results & Ranking');
+  const top = page.getByTestId('results-table').locator('tbody tr').first();
+  await expect(top.getByTestId('status-chip')).toHaveText('P/L Passed');
+  await expect(top.locator('.cell-final')).toHaveText(first.final!);
+  await expect(page.getByTestId('pass-line')).toHaveText('Pass line: quota 3');
+  await expect(page.getByTestId('results-table').getByTestId('result-reason').filter({ hasText: 'outside the 3 × 3 = 9 SKB places' }).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Download CSV' })).toBeVisible();
+});
+
+base('before any score, a formation says what to do next instead of an empty table', async ({ page, lentera }) => {
+  await importExamplePackage(lentera);
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
+  await sidebar(page).getByRole('link', { name: 'Hasil & Peringkat' }).click();
+  const empty = page.getByRole('region', { name: 'Belum ada hasil untuk formasi F01' });
+  await expect(empty).toBeVisible();
+  await expect(empty).toContainText('Impor nilai SKD (hasil CAT) di Penilaian.');
+  await expect(empty.getByRole('link', { name: 'Buka Penilaian' })).toHaveAttribute('href', '#/scoring');
+  await expect(page.getByTestId('results-table')).toHaveCount(0);
+  await expect(page.getByTestId('results-chart')).toHaveCount(0);
+  await expect(page.getByTestId('ruleset-id')).toHaveText('cpns-2024');
+});
