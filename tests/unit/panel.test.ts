@@ -114,6 +114,19 @@ describe('interview panels', () => {
     expect(new Set(states.map((s: any) => s.state))).toEqual(new Set(['finalized']));
   });
 
+  it('scores.list keeps panel values blind too: a chair sees only their own until the panel is finalized', async () => {
+    const { app, tokens, f01, present } = await venue();
+    const n = f01[4]!;
+    present(n);
+    scoreAll(app, tokens.penguji1!, n, [2, 3, 3, 4, 3]);
+    submit(app, tokens.penguji1!, n);
+    scoreAll(app, tokens.ketua1!, n, [4, 4, 4, 4, 4]);
+    const asChair = (app.invoke('scores.list', { exam: EXAM, stage: 'SKB-WWC' }, { token: tokens.ketua1 }) as any).value;
+    expect(new Set(asChair.map((s: any) => s.panelist))).toEqual(new Set(['ketua1']));
+    const asCoordinator = (app.invoke('scores.list', { exam: EXAM, stage: 'SKB-WWC' }, { token: tokens.koordinator }) as any).value;
+    expect(asCoordinator).toEqual([]);
+  });
+
   it('refuses, and audits: a panelist not on the panel, a conflicted one, an absent candidate, a value off the scale', async () => {
     const { app, tokens, f01, present } = await venue();
     present(f01[2]!);

@@ -191,7 +191,9 @@ export const panelCommands = [
     mutates: true,
     handler: (ctx, input) => {
       const exam = requireExam(ctx.db, input.exam);
-      return requestAmendment(ctx.db, exam.id, input.stage, input.nomorPeserta, input.item, input.value, input.reason, accountIdOrNull(ctx), ctx.actor, ctx.at);
+      const out = requestAmendment(ctx.db, exam.id, input.stage, input.nomorPeserta, input.item, input.value, input.reason, accountIdOrNull(ctx), ctx.actor, ctx.at);
+      ctx.emit('scores.changed', { exam: input.exam, stage: input.stage });
+      return out;
     },
   }),
   defineCommand({
@@ -202,7 +204,7 @@ export const panelCommands = [
     mutates: true,
     handler: (ctx, input) => {
       const out = decideAmendment(ctx.db, input.requestId, input.approve, input.note, accountIdOrNull(ctx), ctx.actor, ctx.at, ctx.workstationId);
-      ctx.emit('scores.changed', {});
+      ctx.emit('scores.changed', { exam: out.exam, stage: out.stage });
       return out;
     },
   }),

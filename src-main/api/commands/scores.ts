@@ -51,6 +51,13 @@ export const scoreCommands = [
     input: z.object({ exam: examCode, stage: z.string().optional() }),
     access: ['coordinator', 'chair', 'observer'],
     mutates: false,
-    handler: (ctx, input) => listScores(ctx.db, requireExam(ctx.db, input.exam).id, input.stage),
+    handler: (ctx, input) => {
+      const all = listScores(ctx.db, requireExam(ctx.db, input.exam).id, input.stage);
+      if (ctx.principal.kind === 'local') return all;
+      // Panel values stay blind until the panel is finalized: nobody but the panelist sees a draft or a
+      // submission through this door either (a chair is also a panelist).
+      const me = ctx.principal.kind === 'user' ? ctx.principal.account.name : '';
+      return all.filter((s) => s.panelist === null || s.state === 'finalized' || s.panelist === me);
+    },
   }),
 ];

@@ -74,15 +74,26 @@ export function decideAmendment(db: Db, requestId: string, approve: boolean, not
   sql(db, 'INSERT INTO amendment_decisions (request_id, decision, note, account_id, actor, at, entry_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     requestId, approve ? 'approved' : 'rejected', note ?? null, accountId, actor, at, entryId,
   );
-  return { requestId, decision: approve ? 'approved' : 'rejected', nomorPeserta: r.nomor_peserta, item: r.item };
+  const exam = sql(db, 'SELECT code FROM exams WHERE id = ?').pluck().get(r.exam_id) as string;
+  return { requestId, decision: approve ? 'approved' : 'rejected', nomorPeserta: r.nomor_peserta, item: r.item, exam, stage: r.stage_code };
 }
 
+/** Amendments with their values as scores (not steps), pending first. */
 export function listAmendments(db: Db, examId: string) {
-  return sql(
+  const items = new Map<string, ReturnType<typeof stageInfo>['items']>();
+  const item = (stage: string, code: string) => {
+    if (!items.has(stage)) items.set(stage, stageInfo(db, examId, stage).items);
+    return items.get(stage)!.find((i) => i.code === code);
+  };
+  const rows = sql(
     db,
     `SELECT r.id, r.stage_code AS stage, r.nomor_peserta AS nomorPeserta, r.item, r.old_units AS oldUnits, r.new_units AS newUnits, r.reason,
             r.actor AS requestedBy, r.at AS requestedAt, d.decision, d.actor AS decidedBy, d.at AS decidedAt, d.note
        FROM amendment_requests r LEFT JOIN amendment_decisions d ON d.request_id = r.id
       WHERE r.exam_id = ? ORDER BY r.at DESC`,
-  ).all(examId);
+  ).all(examId) as { stage: string; item: string; oldUnits: number | null; newUnits: number }[];
+  return rows.map((r) => {
+    const it = item(r.stage, r.item);
+    return { ...r, from: it && r.oldUnits !== null ? fromUnits(it, r.oldUnits) : null, to: it ? fromUnits(it, r.newUnits) : null };
+  });
 }

@@ -82,7 +82,7 @@ function assertPresent(db: Db, examId: string, stageCode: string, nomor: string)
     `SELECT s.id, s.code FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id
       WHERE s.exam_id = ? AND s.stage_code = ? AND sc.nomor_peserta = ?`,
   ).all(examId, stageCode, nomor) as { id: string; code: string }[];
-  if (!sessions.length) throw new LenteraError('UNKNOWN_CANDIDATE', `Candidate ${nomor} is not registered for stage ${stageCode}.`, { nomorPeserta: nomor });
+  if (!sessions.length) throw new LenteraError('NOT_REGISTERED', `Candidate ${nomor} is not registered for stage ${stageCode}.`, { nomorPeserta: nomor, stage: stageCode });
   if (!sessions.some((s) => attendanceState(db, s.id, nomor) === 'present')) {
     const absent = sessions.some((s) => attendanceState(db, s.id, nomor) === 'absent');
     throw new LenteraError('NOT_PRESENT', `Candidate ${nomor} ${absent ? 'was absent (TH)' : 'has not checked in'} for stage ${stageCode}; there is no sheet to score.`, { nomorPeserta: nomor });
