@@ -40,7 +40,11 @@ export class Jobs {
     const worker = new Worker(url, { workerData, execArgv });
     const state: JobState = { id, kind: 'sheets', exam, outDir: data.outDir, state: 'running', done: 0, total: 0, startedAt: new Date().toISOString() };
     this.jobs.set(id, { state, worker });
-    const publish = () => this.events.publish({ type: 'jobs.progress', data: { ...state } });
+    // The event stream is public (notifications only): no paths, no passphrases, just progress.
+    const publish = () => {
+      const { outDir: _outDir, ...visible } = state;
+      this.events.publish({ type: 'jobs.progress', data: visible });
+    };
     worker.on('message', (m: { type: string; done?: number; total?: number; written?: number; minutes?: number; cancelled?: boolean; code?: string; message?: string }) => {
       if (m.type === 'progress') Object.assign(state, { done: m.done, total: m.total });
       if (m.type === 'done') Object.assign(state, { state: m.cancelled ? 'cancelled' : 'done', written: m.written, minutes: m.minutes });

@@ -142,7 +142,7 @@ export const sheetCommands = [
     prepare: async (ctx, input) => {
       const a = me(ctx);
       const file = join(sheetsDir(ctx, requireExam(ctx.db, input.exam).code), `berita-acara-${input.session}.pdf`);
-      if (!existsSync(file)) throw new LenteraError('NOT_FOUND', `The minutes of ${input.session} have not been made yet (the coordinator signs them first).`, { session: input.session });
+      if (!existsSync(file)) throw new LenteraError('MINUTES_NOT_MADE', `The minutes of ${input.session} have not been made yet (the coordinator signs them first).`, { session: input.session });
       const signer = await unlockIdentity(ctx.db, ctx.dataDir, a.id, input.passphrase, new Date());
       const signers = (await verifyPdfSignatures(readFileSync(file))).filter((c) => c.valid).map((c) => c.signer);
       if (signers.includes(signer.commonName)) throw new LenteraError('ALREADY_SIGNED', 'You have already signed these minutes.', {});

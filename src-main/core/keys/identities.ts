@@ -1,5 +1,6 @@
 import forge from 'node-forge';
-import { createHash, createPrivateKey, generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
@@ -110,7 +111,8 @@ export async function makeLocalCertificate(
   at: string,
   years = 2,
 ): Promise<{ certDer: Uint8Array; key: KeyObject }> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072, publicExponent: 0x10001 });
+  // Asynchronous: an RSA-3072 key takes seconds, during which the server keeps answering everyone else.
+  const { privateKey, publicKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 3072, publicExponent: 0x10001 });
   const subtle = webcrypto.subtle;
   const priv = await subtle.importKey('pkcs8', privateKey.export({ type: 'pkcs8', format: 'der' }), RSA_SHA256, false, ['sign']);
   const pub = await subtle.importKey('spki', publicKey.export({ type: 'spki', format: 'der' }), RSA_SHA256, true, ['verify']);

@@ -32,6 +32,7 @@ export function documentsError(t: TFunction, lang: string, error: ErrorBody, con
   if (error.code === 'NOT_FINALIZED' && typeof d.session === 'string') {
     return t('documents.errors.NOT_FINALIZED_session', { session: d.session });
   }
+  if (error.code === 'MINUTES_NOT_MADE' && typeof d.session === 'string') return t('documents.errors.minutesNotMade', { session: d.session });
   if (OWN.has(error.code)) return t(`documents.errors.${error.code}`);
   if (error.code === 'NOT_FOUND' && typeof d.exam !== 'string') {
     // The minutes file is missing until the coordinator has signed it first.

@@ -1,0 +1,232 @@
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { EXAM_CODE, expect, login, sidebar, test as base, type Lentera } from './fixtures';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(ROOT, 'bin', 'lentera.mjs');
+
+interface Demo extends Lentera {
+  /** Demo PINs by login name, as `lentera demo` printed them. */
+  pins: Record<string, string>;
+  /** The passphrase of the koordinator's signing key. */
+  passphrase: string;
+  /** The fingerprint of that key. */
+  fingerprint: string;
+}
+
+async function cli(args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
+  return stdout;
+}
+
+/** `lentera serve` on the demo workstation, resolved once it prints its readiness line. */
+function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolveServe, reject) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => reject(new Error(`lentera serve exited (${code ?? signal}):\n${stderr}`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^Lentera is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m?.[1]) {
+        child.off('exit', onExit);
+        resolveServe({ child, url: m[1] });
+      }
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A demo workstation (`lentera demo`): WWC-F01 is finalized, the koordinator has an uncertified local key. */
+const test = base.extend<{ demo: Demo }>({
+  // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
+  // eslint-disable-next-line no-empty-pattern
+  demo: async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lentera-e2e-documents-'));
+    try {
+      const out = await cli(['demo', '--data', dataDir]);
+      const pins = Object.fromEntries([...out.matchAll(/^\s*(\S+)\s+\S+\s+PIN (\d+)/gm)].map((m) => [m[1]!, m[2]!]));
+      const passphrase = /^Signing key of koordinator .*: passphrase (\S+)/m.exec(out)?.[1];
+      const fingerprint = /^\s*fingerprint ([0-9A-F:]+)/m.exec(out)?.[1];
+      if (!pins.koordinator || !pins.ketua1 || !passphrase || !fingerprint) throw new Error(`unexpected demo output:\n${out}`);
+      const { child, url } = await serve(dataDir);
+      try {
+        await use({ url, dataDir, pins, passphrase, fingerprint, cli: (args) => cli([...args, '--data', dataDir]) });
+      } finally {
+        await stop(child);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+  lentera: async ({ demo }, use) => {
+    await use(demo);
+  },
+});
+
+/** A second browser with its own session, failing the test on any error in its console. */
+async function openBrowser(browser: Browser, url: string, problems: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: url, locale: 'id-ID', timezoneId: 'Asia/Jakarta', acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+  });
+  return { context, page };
+}
+
+/** Clicks a download button and returns the saved file's path and name. */
+async function download(page: Page, button: ReturnType<Page['getByRole']>): Promise<{ path: string; name: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return { path: await file.path(), name: file.suggestedFilename() };
+}
+
+test('the coordinator signs the sheets and minutes of WWC-F01 in the background, then the chair countersigns the minutes', async ({
+  page,
+  browser,
+  demo,
+}) => {
+  test.setTimeout(120_000);
+
+  // --- the coordinator: identity, a wrong passphrase, then the job ---
+  await page.goto('/');
+  await login(page, 'koordinator', demo.pins.koordinator!);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
+  await sidebar(page).getByRole('link', { name: 'Dokumen' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dokumen');
+
+  const identity = page.getByRole('region', { name: 'Identitas tanda tangan' });
+  await expect(identity.getByTestId('identity')).toHaveCount(1);
+  await expect(identity.getByTestId('identity-certified')).toHaveText('Tidak tersertifikasi (sertifikat lokal)');
+  await expect(identity.getByTestId('identity-fingerprint')).toHaveText(demo.fingerprint);
+  await expect(identity.getByTestId('identity-valid-until')).toHaveText(/ WIB$/);
+  await expect(identity.getByText('Sidik jari ini harus didaftarkan di pusat publikasi', { exact: false })).toBeVisible();
+  await expect(identity.getByRole('button', { name: 'Salin sidik jari' })).toBeVisible();
+  await expect(identity.getByRole('button', { name: 'Impor sertifikat .p12' })).toBeVisible();
+
+  const sheets = page.getByRole('region', { name: 'Lembar hasil & berita acara' });
+  await expect(sheets.getByLabel('Ujian')).toHaveValue(EXAM_CODE);
+  await sheets.getByLabel('Sesi (opsional)').selectOption('WWC-F01');
+  const passphrase = sheets.getByLabel('Frasa sandi kunci tanda tangan');
+  await passphrase.fill('bukan-frasa-sandinya');
+  await sheets.getByRole('button', { name: 'Tandatangani & buat' }).click();
+  await expect(sheets.getByRole('alert')).toHaveText('Frasa sandi salah; tidak ada yang ditandatangani.');
+  await expect(sheets.getByTestId('sheets-job')).toHaveCount(0);
+  await expect(passphrase).toHaveValue('');
+  await expect(passphrase).toBeFocused();
+
+  await passphrase.fill(demo.passphrase);
+  await sheets.getByRole('button', { name: 'Tandatangani & buat' }).click();
+  const bar = sheets.getByRole('progressbar', { name: 'Lembar hasil yang sudah ditandatangani' });
+  await expect(bar).toBeVisible();
+  await expect(sheets.getByTestId('sheets-done')).toHaveText(/^Selesai: \d+ lembar hasil dan 1 berita acara ditandatangani\.$/, { timeout: 60_000 });
+  const written = Number(/(\d+) lembar/.exec((await sheets.getByTestId('sheets-done').textContent()) ?? '')?.[1]);
+  expect(written).toBeGreaterThan(0);
+  await expect(bar).toHaveAttribute('aria-valuenow', String(written));
+  await expect(bar).toHaveAttribute('aria-valuemax', String(written));
+  await expect(bar).toHaveAttribute('aria-valuetext', `${written} dari ${written} lembar (100%)`);
+  await expect(sheets.getByRole('button', { name: 'Batalkan' })).toHaveCount(0);
+
+  const files = sheets.getByTestId('signed-files');
+  await expect(files.getByTestId('file-berita-acara-WWC-F01.pdf')).toBeVisible();
+  await expect(files.locator('tbody tr')).toHaveCount(written + 1);
+  const firstSheet = files.locator('tbody tr').nth(1);
+  const sheetName = (await firstSheet.locator('code').textContent()) ?? '';
+  expect(sheetName).toMatch(/^hasil-\d+\.pdf$/);
+  const sheet = await download(page, firstSheet.getByRole('button', { name: `Unduh ${sheetName}` }));
+  expect(sheet.name).toBe(sheetName);
+  expect(readFileSync(sheet.path).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+  // --- the chair: a new identity, then his signature on the minutes ---
+  const problems: string[] = [];
+  const chair = await openBrowser(browser, demo.url, problems);
+  try {
+    const p = chair.page;
+    await p.goto('/#/documents');
+    await login(p, 'ketua1', demo.pins.ketua1!);
+    await expect(p.getByRole('heading', { level: 1 })).toHaveText('Dokumen');
+    const mine = p.getByRole('region', { name: 'Identitas tanda tangan' });
+    await expect(mine.getByTestId('identity-none')).toBeVisible();
+    // Only the coordinator uploads files: no .p12 import for a chair.
+    await expect(mine.getByRole('button', { name: 'Impor sertifikat .p12' })).toHaveCount(0);
+    await mine.getByLabel('Frasa sandi baru', { exact: true }).fill('ketua-panel-wwc');
+    await mine.getByLabel('Ulangi frasa sandi baru').fill('ketua-panel-beda');
+    await mine.getByRole('button', { name: 'Buat identitas' }).click();
+    await expect(mine.getByText('Kedua frasa sandi tidak sama.')).toBeVisible();
+    await mine.getByLabel('Ulangi frasa sandi baru').fill('ketua-panel-wwc');
+    await mine.getByRole('button', { name: 'Buat identitas' }).click();
+    await expect(mine.getByTestId('identity')).toHaveCount(1, { timeout: 30_000 });
+    await expect(mine.getByTestId('identity-certified')).toHaveText('Tidak tersertifikasi (sertifikat lokal)');
+    await expect(mine.getByTestId('identity-fingerprint')).toHaveText(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+
+    const minutes = p.getByRole('region', { name: 'Tanda tangan berita acara' });
+    await expect(minutes.getByLabel('Sesi', { exact: true })).toHaveValue('WWC-F01');
+    await minutes.getByLabel('Frasa sandi kunci tanda tangan').fill('ketua-panel-wwc');
+    await minutes.getByRole('button', { name: 'Tandatangani berita acara' }).click();
+    await expect(minutes.getByTestId('minutes-signatures')).toHaveText('Kini ada 2 tanda tangan.');
+
+    // A second time is refused, in words.
+    await minutes.getByLabel('Frasa sandi kunci tanda tangan').fill('ketua-panel-wwc');
+    await minutes.getByRole('button', { name: 'Tandatangani berita acara' }).click();
+    await expect(minutes.getByRole('alert')).toHaveText('Anda sudah menandatangani berita acara ini.');
+
+    const signed = await download(p, minutes.getByRole('button', { name: 'Unduh berita-acara-WWC-F01.pdf' }));
+    expect(signed.name).toBe('berita-acara-WWC-F01.pdf');
+    const { stdout } = await run('pdfsig', [signed.path]);
+    expect(stdout.match(/Signature is Valid\./g) ?? []).toHaveLength(2);
+  } finally {
+    await chair.context.close();
+  }
+  expect(problems, 'errors in the chair browser').toEqual([]);
+});
+
+test('a long signing job keeps the workstation usable, survives leaving the page, and can be cancelled', async ({ page, demo }) => {
+  test.setTimeout(120_000);
+  await page.goto('/#/documents');
+  await login(page, 'koordinator', demo.pins.koordinator!);
+  const sheets = page.getByRole('region', { name: 'Lembar hasil & berita acara' });
+  await expect(sheets.getByTestId('signed-files-none')).toBeVisible();
+  // Every session: every candidate with a complete result gets a sheet.
+  await expect(sheets.getByLabel('Sesi (opsional)')).toHaveValue('');
+  await sheets.getByLabel('Frasa sandi kunci tanda tangan').fill(demo.passphrase);
+  await sheets.getByRole('button', { name: 'Tandatangani & buat' }).click();
+  const bar = sheets.getByRole('progressbar', { name: 'Lembar hasil yang sudah ditandatangani' });
+  await expect(bar).toHaveAttribute('aria-valuenow', /^[1-9]\d*$/, { timeout: 60_000 });
+
+  // Another page answers while the worker signs; coming back shows the same job, still going.
+  await sidebar(page).getByRole('link', { name: 'Audit' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit');
+  await sidebar(page).getByRole('link', { name: 'Dokumen' }).click();
+  await expect(sheets.getByTestId('sheets-job')).toHaveAttribute('data-state', 'running');
+  const total = Number(await bar.getAttribute('aria-valuemax'));
+  expect(total).toBeGreaterThan(20);
+
+  await sheets.getByRole('button', { name: 'Batalkan' }).click();
+  await expect(sheets.getByTestId('sheets-cancelled')).toHaveText(/^Dibatalkan\. \d+ lembar hasil yang sudah selesai tetap tersimpan; tidak ada berkas setengah jadi\.$/);
+  const kept = Number(/(\d+) lembar/.exec((await sheets.getByTestId('sheets-cancelled').textContent()) ?? '')?.[1]);
+  expect(kept).toBeLessThan(total);
+  // No half file, and no minutes: the job stopped before them.
+  await expect(sheets.getByTestId('signed-files').locator('tbody tr')).toHaveCount(Math.min(kept, 50));
+  await expect(sheets.getByTestId('signed-files').getByText(/\.part$/)).toHaveCount(0);
+  await expect(sheets.getByTestId('signed-files').getByText(/^berita-acara-/)).toHaveCount(0);
+});
