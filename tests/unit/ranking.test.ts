@@ -298,3 +298,17 @@ describe('ranking export', () => {
     app.close();
   });
 });
+
+describe('a ruleset that does not fit the exam', () => {
+  it('is refused with the JSON path of each unknown stage', async () => {
+    const app = new LenteraApp({ dataDir: join(tempDir(), 'demo'), allowInit: true });
+    await app.invokeAsync('workstation.demo', { candidates: 20 }, { local: 't' });
+    // The open-selection ruleset names ASESMEN, MAKALAH and WAWANCARA, which a CPNS exam does not have.
+    app.workstation!.db.pragma('foreign_keys = OFF');
+    app.workstation!.db.prepare("UPDATE exams SET ruleset = 'seleksi-terbuka-2024'").run();
+    const r = app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any;
+    expect(r).toMatchObject({ ok: false, error: { code: 'RULESET_MISMATCH' } });
+    expect(r.error.details.problems.map((p: any) => p.path)).toEqual(['stages.ASESMEN', 'stages.MAKALAH', 'stages.WAWANCARA']);
+    app.close();
+  });
+});

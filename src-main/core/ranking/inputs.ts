@@ -138,10 +138,18 @@ function absentAt(db: Db, examId: string): Set<string> {
 /** Everything the engine needs, read from the workstation's raw entries. */
 export function gatherFacts(db: Db, examId: string, ruleset: Ruleset): { formations: FormationFacts[]; candidates: CandidateFacts[] } {
   const stages = new Set(sql(db, 'SELECT code FROM stages WHERE exam_id = ?').pluck().all(examId) as string[]);
-  const named = ruleset.model === 'integration' ? [ruleset.skd.stage, ...Object.keys(ruleset.skb.weights)] : Object.keys(ruleset.stages);
-  const unknown = named.filter((s) => !stages.has(s));
+  // Each stage the ruleset names, with the JSON path where it names it.
+  const named: [string, string][] =
+    ruleset.model === 'integration'
+      ? [[ruleset.skd.stage, 'skd.stage'], ...Object.keys(ruleset.skb.weights).map((s): [string, string] => [s, `skb.weights.${s}`])]
+      : Object.keys(ruleset.stages).map((s): [string, string] => [s, `stages.${s}`]);
+  const unknown = named.filter(([s]) => !stages.has(s));
   if (unknown.length) {
-    throw new LenteraError('RULESET_MISMATCH', `Ruleset ${ruleset.id} names stage(s) ${unknown.join(', ')}, which this exam does not have (it has ${[...stages].join(', ')}).`, { unknown });
+    throw new LenteraError(
+      'RULESET_MISMATCH',
+      `Ruleset ${ruleset.id} names stage(s) this exam does not have: ${unknown.map(([s, path]) => `${path}: unknown stage "${s}"`).join('; ')} (the exam has ${[...stages].join(', ')}).`,
+      { problems: unknown.map(([s, path]) => ({ path, message: `unknown stage "${s}"` })) },
+    );
   }
   const formations = sql(db, 'SELECT code, quota, position, education FROM formations WHERE exam_id = ? ORDER BY code').all(examId) as FormationFacts[];
   const values = settled(db, examId);
@@ -153,7 +161,7 @@ export function gatherFacts(db: Db, examId: string, ruleset: Ruleset): { formati
     ipk_x100: number;
     tanggal_lahir: string;
   }[];
-  const scales = new Map(named.map((s) => [s, stageScale(db, examId, s)]));
+  const scales = new Map(named.map(([s]) => [s, stageScale(db, examId, s)]));
   const stageValue = (nomor: string, stage: string): StageValue => {
     if (absent.has(`${nomor}|${stage}`)) return 'absent';
     return stagePercent(scales.get(stage)!, values.get(`${nomor}|${stage}`)) ?? 'missing';
