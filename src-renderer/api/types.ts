@@ -1,7 +1,9 @@
 // Shapes of the values the commands answer. Type-only imports from the main side: nothing of it is bundled.
 import type { Account } from '../../src-main/core/accounts/accounts';
 import type { Role } from '../../src-main/core/accounts/roles';
+import type { AttendanceLine } from '../../src-main/core/attendance/attendance';
 import type { AuditEvent, ChainHead, VerifyResult } from '../../src-main/core/audit/chain';
+import type { RankedCandidate as RankedResult, Threshold as RankingThreshold } from '../../src-main/core/ranking/engine';
 import type { ErrorBody, Result } from '../../src-main/api/result';
 import type { LenteraBridge } from '../../src-main/preload/bridge';
 
@@ -149,15 +151,7 @@ export interface CheckInValue {
   by: string;
 }
 
-export interface AttendanceLine {
-  nomorPeserta: string;
-  nama: string;
-  kodeFormasi: string;
-  nik: string;
-  state: AttendanceState;
-  at: string | null;
-  by: string | null;
-}
+export type { AttendanceLine };
 
 export interface AttendanceList {
   exam: { code: string; name: string; agency: string };
@@ -204,38 +198,16 @@ export interface DemoValue {
 
 // --- ranking (shapes of src-main/api/commands/ranking.ts) ---
 
-export interface RankingThreshold {
-  rule: string;
-  pass: boolean;
-  reason: string;
-}
-
-/** One candidate's result. Numbers are text with a decimal point ("79.467"), exactly as the engine gave them. */
-export interface RankedResult {
-  nomor_peserta: string;
-  kode_formasi: string;
-  kategori: string;
-  /** SKD components by code ("twk"). */
-  components: Record<string, string>;
-  /** Stage scores on 0–100 by stage code ("SKB-CAT"). */
-  stages: Record<string, string>;
-  skd_total: string | null;
-  thresholds: RankingThreshold[];
-  skb: string | null;
-  /** Three decimals ("81.353"); null when there is no final yet. */
-  final: string | null;
-  /** The exact fraction ("15537/275"). */
-  final_exact: string | null;
-  rank: number | null;
-  /** 'P/L', 'P/L-1', 'P/TL', 'P/TH', 'TL', 'TH', 'TMS', 'APS', 'BL'… */
-  status: string;
-  /** In Indonesian words, e.g. "TIU 75 < 80". */
-  reason: string;
-  /** The tie-break key that separated it from the next rank ("tkp", "older", "stage:WAWANCARA"…), or null. */
-  decided_by: string | null;
-  /** Passed by optimalisasi into this other formation. */
-  optimalisasi_ke?: string;
-}
+/**
+ * One candidate's result (`RankedResult`) and one of its thresholds (`RankingThreshold`), as the engine gives them.
+ * Numbers are text with a decimal point ("79.467"): `final` has three decimals ("81.353", null when there is no final yet)
+ * and `final_exact` is the exact fraction ("15537/275"); `components` are the SKD components by code ("twk"), `stages`
+ * the stage scores on 0–100 by stage code ("SKB-CAT"); `status` is 'P/L', 'P/L-1', 'P/TL', 'P/TH', 'TL', 'TH', 'TMS',
+ * 'APS', 'BL'…; `reason` is in Indonesian words, e.g. "TIU 75 < 80"; `decided_by` is the tie-break key that separated it
+ * from the next rank ("tkp", "older", "stage:WAWANCARA"…), or null; `optimalisasi_ke` is the other formation it passed
+ * into by optimalisasi.
+ */
+export type { RankedResult, RankingThreshold };
 
 export interface RankingRuleset {
   id: string;

@@ -18,3 +18,11 @@ export function accountNameProblem(name: string): string | null {
 export function nipProblem(nip: string): string | null {
   return nip === '' || /^\d{18}$/.test(nip) ? null : 'validation.nip';
 }
+
+/** The i18n key of what is wrong with a new PIN (as 'pin') or else with its repetition (as 'pin2'): at most one of them. */
+export function newPinProblems(pin: string, repeat: string): { pin?: string; pin2?: string } {
+  const key = pinProblem(pin);
+  if (key) return { pin: key };
+  if (pin !== repeat) return { pin2: 'validation.pinMismatch' };
+  return {};
+}

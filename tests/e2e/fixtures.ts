@@ -35,8 +35,8 @@ interface Options {
   users: ExtraUser[];
 }
 
-async function cli(args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 30_000 });
+async function cli(args: string[], timeout = 30_000): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout });
   return stdout;
 }
 
@@ -114,6 +114,30 @@ export const test = base.extend<Options & { lentera: Lentera }>({
 });
 
 export { expect };
+
+/**
+ * A demo workstation (`lentera demo`, which takes a while) in a fresh data directory, served for as long as `use` runs.
+ * `parse` reads what the test needs from the demo's output, and throws if it is not there.
+ */
+export async function demoWorkstation<T extends object>(
+  name: string,
+  parse: (out: string) => T,
+  use: (demo: Lentera & T) => Promise<void>,
+): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), `lentera-e2e-${name}-`));
+  try {
+    const demoCli = (args: string[]) => cli(args, 60_000);
+    const parsed = parse(await demoCli(['demo', '--data', dataDir]));
+    const { child, url } = await serve(dataDir, false);
+    try {
+      await use({ ...parsed, url, dataDir, cli: (args) => demoCli([...args, '--data', dataDir]) });
+    } finally {
+      await stop(child);
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 
 /** Logs in through the form and waits for the shell (or the forced PIN change). */
 export async function login(page: Page, name: string, pin: string): Promise<void> {

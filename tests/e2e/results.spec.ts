@@ -1,15 +1,5 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { ADMIN, EXAM_CODE, expect, importExamplePackage, login, sidebar, test as base, type Lentera } from './fixtures';
-
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT, 'bin', 'lentera.mjs');
+import { readFileSync } from 'node:fs';
+import { ADMIN, demoWorkstation, EXAM_CODE, expect, importExamplePackage, login, sidebar, test as base, type Lentera } from './fixtures';
 
 interface Demo extends Lentera {
   /** The koordinator's PIN, as `lentera demo` printed it. */
@@ -32,61 +22,20 @@ interface Ranking {
   results: Row[];
 }
 
-async function cli(args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 60_000 });
-  return stdout;
-}
-
-/** `lentera serve` on the demo workstation, resolved once it prints its readiness line. */
-function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolveServe, reject) => {
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => reject(new Error(`lentera serve exited (${code ?? signal}):\n${stderr}`));
-    child.once('exit', onExit);
-    child.once('error', reject);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /^Lentera is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-      if (m?.[1]) {
-        child.off('exit', onExit);
-        resolveServe({ child, url: m[1] });
-      }
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** A demo workstation (`lentera demo`): every formation has SKD results, F01's interviews are finalized. */
 const test = base.extend<{ demo: Demo }>({
   // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
   // eslint-disable-next-line no-empty-pattern
   demo: async ({}, use) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'lentera-e2e-results-'));
-    try {
-      const out = await cli(['demo', '--data', dataDir]);
-      const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
-      if (!pin) throw new Error(`no koordinator PIN in the demo output:\n${out}`);
-      const { child, url } = await serve(dataDir);
-      try {
-        await use({ url, dataDir, pin, cli: (args) => cli([...args, '--data', dataDir]) });
-      } finally {
-        await stop(child);
-      }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    await demoWorkstation(
+      'results',
+      (out) => {
+        const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
+        if (!pin) throw new Error(`no koordinator PIN in the demo output:\n${out}`);
+        return { pin };
+      },
+      use,
+    );
   },
   lentera: async ({ demo }, use) => {
     await use(demo);

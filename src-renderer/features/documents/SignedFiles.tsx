@@ -2,10 +2,11 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type ErrorBody, type ExportedFile } from '../../api';
 import { formatCount } from '../../i18n/format';
+import { saveExportedFile } from '../../ui/download';
 import { ErrorAlert, Spinner } from '../../ui/feedback';
 import { TextField } from '../../ui/fields';
 import { documentsError } from './errors';
-import { fileKind, saveFile } from './model';
+import { fileKind } from './model';
 
 /** Rows shown at first: an exam may have thousands of sheets. */
 const PAGE = 50;
@@ -42,7 +43,7 @@ export function SignedFiles({
       setDownloadError(documentsError(t, lang, result.error, 'download'));
       return;
     }
-    saveFile(result.value as ExportedFile);
+    saveExportedFile(result.value as ExportedFile);
   }
 
   const all = (files ?? []).filter((f) => !minutesOnly || fileKind(f) === 'minutes');

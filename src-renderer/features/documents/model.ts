@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type ErrorBody, type ExamDetail, type ExamListItem, type ExportedFile, type SheetJob } from '../../api';
+import { api, type ErrorBody, type ExamDetail, type ExamListItem, type SheetJob } from '../../api';
 import { useLiveEvent } from '../../app/live';
 
 /** The registry's minimum passphrase length (src-main/core/keys/identities.ts, MIN_PASSPHRASE). */
@@ -38,24 +38,6 @@ export function isSheetJob(x: unknown): x is SheetJob {
   if (!x || typeof x !== 'object') return false;
   const j = x as Partial<SheetJob>;
   return typeof j.id === 'string' && typeof j.state === 'string' && typeof j.done === 'number' && typeof j.total === 'number';
-}
-
-/** Saves a PDF the registry sent as base64, the way a browser saves any download (a Blob and an <a download>). */
-export function saveFile(file: ExportedFile): void {
-  const binary = atob(file.dataBase64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.name;
-  a.rel = 'noopener';
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Long enough for the browser (or the desktop's save dialog) to have taken the bytes.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 export interface ExamChoice {

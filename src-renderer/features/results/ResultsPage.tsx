@@ -15,9 +15,9 @@ import {
 import { useLiveEvent } from '../../app/live';
 import { hrefOf } from '../../app/router';
 import { formatCount, shortHash } from '../../i18n/format';
+import { saveExportedFile } from '../../ui/download';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField } from '../../ui/fields';
-import { saveExportedFile } from './download';
 import { compareDecimal, displayOrder, resultsError, statusFamily, statusLabel, type StatusFamily } from './model';
 import { OptimalisasiTable, ResultsTable, StatusChip } from './ResultsTable';
 import { ScoreHistogram } from './ScoreHistogram';

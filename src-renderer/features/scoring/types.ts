@@ -1,5 +1,7 @@
 // Shapes of the scoring commands' answers (src-main/api/commands/panel.ts, scores.ts, src-main/core/scoring/*).
 import type { AttendanceState } from '../../api';
+import type { CriterionResult } from '../../../src-main/core/scoring/panel';
+import type { ScoreEntryView as ScoreEntry, ScoreState, ScoreView as ScoreRow } from '../../../src-main/core/scoring/scores';
 
 export type Finalization = 'open' | 'awaiting_signoff' | 'finalized';
 export type PanelRole = 'chair' | 'examiner';
@@ -49,17 +51,8 @@ export interface SheetCriterion {
   mine: number | null;
 }
 
-export interface CriterionResult {
-  code: string;
-  label: string;
-  weight: number;
-  /** account name (or NIP) → value: only panelists who submitted */
-  values: Record<string, number>;
-  aggregate: string;
-  aggregateExact: string;
-  spread: number;
-  divergent: boolean;
-}
+/** `values`: account name (or NIP) → value, only of panelists who submitted. */
+export type { CriterionResult };
 
 /** Before the viewer submitted, the server sends only this. */
 export interface ResultProgress {
@@ -158,29 +151,8 @@ export interface CatImportSummary {
 
 // --- scores and amendments ---
 
-export type ScoreState = 'draft' | 'submitted' | 'confirmed' | 'finalized' | 'amended';
-
-export interface ScoreEntry {
-  id: string;
-  value: number;
-  source: string;
-  actor: string;
-  at: string;
-  reason: string | null;
-  file: string | null;
-  slot: string | null;
-}
-
-export interface ScoreRow {
-  nomorPeserta: string;
-  stage: string;
-  item: string;
-  panelist: string | null;
-  value: number;
-  state: ScoreState;
-  mismatch?: boolean;
-  history: ScoreEntry[];
-}
+/** A score as the registry keeps it, with its history; `panelist` is null for a candidate's own score, `mismatch` marks a paper double entry whose two entries differ. */
+export type { ScoreEntry, ScoreRow, ScoreState };
 
 export interface AmendmentRequested {
   requestId: string;

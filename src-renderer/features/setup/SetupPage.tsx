@@ -5,7 +5,7 @@ import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
 import { ErrorAlert } from '../../ui/feedback';
 import { PinField, TextField } from '../../ui/fields';
-import { accountNameProblem, pinProblem } from '../../ui/validate';
+import { accountNameProblem, newPinProblems } from '../../ui/validate';
 import { DemoVenueSlot } from './DemoVenueSlot';
 
 /** First run: create the workstation and its first coordinator. */
@@ -26,9 +26,7 @@ export function SetupPage() {
     const nameKey = accountNameProblem(adminName);
     if (nameKey) p.adminName = t(nameKey);
     if (!displayName.trim()) p.displayName = t('validation.required');
-    const pinKey = pinProblem(pin);
-    if (pinKey) p.pin = t(pinKey);
-    else if (pin !== pin2) p.pin2 = t('validation.pinMismatch');
+    for (const [field, key] of Object.entries(newPinProblems(pin, pin2))) p[field] = t(key);
     setProblems(p);
     setError(null);
     if (Object.keys(p).length > 0) return;

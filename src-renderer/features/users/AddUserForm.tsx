@@ -4,7 +4,7 @@ import { api, ROLES, type Account, type Role } from '../../api';
 import { errorMessage } from '../../i18n/errors';
 import { ErrorAlert } from '../../ui/feedback';
 import { PinField, SelectField, TextField } from '../../ui/fields';
-import { accountNameProblem, nipProblem, pinProblem } from '../../ui/validate';
+import { accountNameProblem, nipProblem, newPinProblems } from '../../ui/validate';
 
 export function AddUserForm({ onAdded, onCancel }: { onAdded: (a: Account) => void; onCancel: () => void }) {
   const { t, i18n } = useTranslation();
@@ -26,9 +26,7 @@ export function AddUserForm({ onAdded, onCancel }: { onAdded: (a: Account) => vo
     if (!displayName.trim()) p.displayName = t('validation.required');
     const nipKey = nipProblem(nip.trim());
     if (nipKey) p.nip = t(nipKey);
-    const pinKey = pinProblem(pin);
-    if (pinKey) p.pin = t(pinKey);
-    else if (pin !== pin2) p.pin2 = t('validation.pinMismatch');
+    for (const [field, key] of Object.entries(newPinProblems(pin, pin2))) p[field] = t(key);
     setProblems(p);
     setError(null);
     if (Object.keys(p).length > 0) return;

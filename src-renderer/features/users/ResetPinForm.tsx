@@ -4,7 +4,7 @@ import { api, type Account } from '../../api';
 import { errorMessage } from '../../i18n/errors';
 import { ErrorAlert } from '../../ui/feedback';
 import { PinField } from '../../ui/fields';
-import { pinProblem } from '../../ui/validate';
+import { newPinProblems } from '../../ui/validate';
 
 /** A coordinator sets a temporary PIN; the holder must choose their own at next login. The lock is lifted. */
 export function ResetPinForm({ account, onDone, onCancel }: { account: Account; onDone: (a: Account) => void; onCancel: () => void }) {
@@ -18,9 +18,7 @@ export function ResetPinForm({ account, onDone, onCancel }: { account: Account; 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const p: Record<string, string> = {};
-    const key = pinProblem(pin);
-    if (key) p.pin = t(key);
-    else if (pin !== pin2) p.pin2 = t('validation.pinMismatch');
+    for (const [field, key] of Object.entries(newPinProblems(pin, pin2))) p[field] = t(key);
     setProblems(p);
     setError(null);
     if (Object.keys(p).length > 0) return;

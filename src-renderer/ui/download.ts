@@ -1,4 +1,4 @@
-import type { ExportedFile } from '../../api';
+import type { ExportedFile } from '../api';
 
 /** Saves a file the registry sent as base64, the way a browser saves any download (a Blob and an <a download>). */
 export function saveExportedFile(file: ExportedFile): void {
