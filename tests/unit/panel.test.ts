@@ -112,6 +112,11 @@ describe('interview panels', () => {
     expect(JSON.stringify(board)).not.toMatch(/nik|\d{16}/);
     const states = (app.invoke('scores.list', { exam: EXAM, stage: 'SKB-WWC' }, local) as any).value;
     expect(new Set(states.map((s: any) => s.state))).toEqual(new Set(['finalized']));
+    // An approved amendment of one criterion reaches the venue display: (25×5 + 75×4) / 100 = 4.25
+    const req = app.invoke('amendments.request', { exam: EXAM, stage: 'SKB-WWC', nomorPeserta: n, item: 'integritas', value: 5, reason: 'sanggah diterima panitia' }, { token: tokens.ketua1 }) as any;
+    expect(req).toMatchObject({ ok: true, value: { from: '4.000', to: '5' } });
+    app.invoke('amendments.decide', { requestId: req.value.requestId, approve: true }, { token: tokens.koordinator });
+    expect((app.invoke('display.board', { exam: EXAM, session: 'WWC-F01' }, {}) as any).value.results[0].total).toBe('4.250');
   });
 
   it('scores.list keeps panel values blind too: a chair sees only their own until the panel is finalized', async () => {

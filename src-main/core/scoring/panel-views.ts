@@ -3,7 +3,8 @@ import { sql } from '../db/statements';
 import { attendanceState } from '../attendance/attendance';
 import { hasConflict } from '../exams/conflicts';
 import { fromUnits } from './items';
-import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, type Panel } from './panel';
+import { Fraction, toFixedString } from './exact';
+import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, type Panel, type PanelResult } from './panel';
 
 /**
  * What one person sees of one candidate's interview. A panelist sees their own drafts; others' values only
@@ -71,6 +72,28 @@ export function displayBoard(db: Db, panel: Panel) {
     session: { code: panel.session.code, room: panel.session.room },
     results: rows
       .filter((r) => finalizationState(db, panel, r.nomorPeserta) === 'finalized')
-      .map((r) => ({ nomorPeserta: r.nomorPeserta, nama: r.nama, total: (JSON.parse(r.result) as { total: string }).total, finalizedAt: r.at })),
+      .map((r) => ({ nomorPeserta: r.nomorPeserta, nama: r.nama, total: amendedTotal(db, panel, r.nomorPeserta, JSON.parse(r.result) as PanelResult), finalizedAt: r.at })),
   };
+}
+
+/** The finalized total, with any approved amendment of a criterion applied: the screen agrees with the ranking. */
+export function amendedTotal(db: Db, panel: Panel, nomor: string, result: PanelResult): string | null {
+  const amended = new Map<string, number>();
+  for (const a of sql(
+    db,
+    "SELECT item, units FROM score_entries WHERE exam_id = ? AND stage_code = ? AND nomor_peserta = ? AND source = 'amendment' ORDER BY at, id",
+  ).all(panel.examId, panel.session.stage_code, nomor) as { item: string; units: number }[]) {
+    amended.set(a.item, a.units);
+  }
+  if (!amended.size) return result.total;
+  let weighted = new Fraction(0);
+  let weights = new Fraction(0);
+  for (const c of panel.criteria) {
+    const stored = result.criteria.find((x) => x.code === c.code);
+    const units = amended.get(c.code);
+    const value = units !== undefined ? new Fraction(String(c.min)).add(new Fraction(String(c.step)).mul(units)) : new Fraction(stored?.aggregateExact ?? '0');
+    weighted = weighted.add(value.mul(String(c.weight)));
+    weights = weights.add(String(c.weight));
+  }
+  return toFixedString(weighted.div(weights), 3);
 }
