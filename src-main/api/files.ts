@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MAX_IMPORT_BYTES } from '../core/roster/table-file';
+import { MAX_IMPORT_BYTES, readTableFile, type SourceTable } from '../core/roster/table-file';
+import { basename } from 'node:path';
 import { LenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
 import type { CommandContext } from './registry';
@@ -55,4 +56,11 @@ export function appendUpload(ctx: CommandContext, input: z.infer<typeof uploadIn
   }
   appendFileSync(path, chunk);
   return { uploadId, size: size + chunk.length };
+}
+
+/** A CSV or XLSX import's table and the file's name and sha256, read before the command's transaction. */
+export async function loadTable(ctx: CommandContext, ref: FileRef): Promise<{ table: SourceTable; file: { name: string; sha256: string } }> {
+  const file = resolveFile(ctx, ref);
+  const table = await readTableFile(file.path, file.name);
+  return { table, file: { name: basename(file.name), sha256: table.sha256! } };
 }

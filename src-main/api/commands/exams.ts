@@ -7,10 +7,10 @@ import { applyPackageImport, listExams, planPackageImport, readPackage, requireE
 import { sql } from '../../core/db/statements';
 import { formatIpk, maskNik } from '../../core/roster/fields';
 import { applyRosterPlan, planRosterImport, type RosterPlan } from '../../core/roster/roster';
-import { checkImportFile, readTableFile } from '../../core/roster/table-file';
+import { checkImportFile } from '../../core/roster/table-file';
 import { LenteraError } from '../../core/util/errors';
 import { sha256Hex } from '../../core/util/hash';
-import { appendUpload, fileRef, resolveFile, uploadInput } from '../files';
+import { appendUpload, fileRef, loadTable, resolveFile, uploadInput } from '../files';
 import { defineCommand, type CommandContext } from '../registry';
 
 const examCode = z.string().trim().min(1).max(40);
@@ -41,11 +41,6 @@ function planSummary(plan: PackagePlan, file: LoadedFile) {
   return { file, status: plan.status, sha256: plan.sha256, exam: plan.exam, counts: plan.counts, changes: plan.changes, problems: plan.problems };
 }
 
-async function loadRoster(ctx: CommandContext, ref: z.infer<typeof fileRef>) {
-  const file = resolveFile(ctx, ref);
-  const table = await readTableFile(file.path, file.name);
-  return { table: { ...table, file: basename(file.name) }, file: { name: basename(file.name), sha256: sha256Hex(readFileSync(file.path)) } };
-}
 
 function rosterSummary(plan: RosterPlan, file: LoadedFile, limit = 1000) {
   return {
@@ -136,7 +131,7 @@ export const examCommands = [
     input: z.object({ exam: examCode, file: fileRef }),
     access: ['coordinator'],
     mutates: false,
-    prepare: (ctx, input) => loadRoster(ctx, input.file),
+    prepare: (ctx, input) => loadTable(ctx, input.file),
     handler: (ctx, input, loaded) => rosterSummary(planRosterImport(ctx.db, requireExam(ctx.db, input.exam).id, loaded.table), loaded.file),
   }),
   defineCommand({
@@ -145,7 +140,7 @@ export const examCommands = [
     input: z.object({ exam: examCode, file: fileRef, skipInvalid: z.boolean().default(false) }),
     access: ['coordinator'],
     mutates: true,
-    prepare: (ctx, input) => loadRoster(ctx, input.file),
+    prepare: (ctx, input) => loadTable(ctx, input.file),
     handler: (ctx, input, loaded) => {
       const exam = requireExam(ctx.db, input.exam);
       const plan = planRosterImport(ctx.db, exam.id, loaded.table);

@@ -1,21 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
-import { readTableFile } from '../../core/roster/table-file';
 import { applyCatImport, planCatImport } from '../../core/scoring/cat-import';
 import { listScores } from '../../core/scoring/scores';
-import { sha256Hex } from '../../core/util/hash';
-import { fileRef, resolveFile } from '../files';
-import { defineCommand, type CommandContext } from '../registry';
+import { fileRef, loadTable } from '../files';
+import { defineCommand } from '../registry';
 
 const examCode = z.string().trim().min(1).max(40);
 
-async function loadResults(ctx: CommandContext, ref: z.infer<typeof fileRef>) {
-  const file = resolveFile(ctx, ref);
-  const table = await readTableFile(file.path, file.name);
-  return { table: { ...table, file: basename(file.name) }, file: { name: basename(file.name), sha256: sha256Hex(readFileSync(file.path)) } };
-}
 
 export const scoreCommands = [
   defineCommand({
@@ -24,7 +15,7 @@ export const scoreCommands = [
     input: z.object({ exam: examCode, stage: z.string().min(1), file: fileRef, dryRun: z.boolean().default(false) }),
     access: ['coordinator'],
     mutates: true,
-    prepare: (ctx, input) => loadResults(ctx, input.file),
+    prepare: (ctx, input) => loadTable(ctx, input.file),
     handler: (ctx, input, loaded) => {
       const exam = requireExam(ctx.db, input.exam);
       const plan = planCatImport(ctx.db, exam.id, input.stage, loaded.table, loaded.file.sha256);

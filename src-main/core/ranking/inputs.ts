@@ -3,6 +3,7 @@ import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { Fraction } from '../scoring/exact';
 import { stageInfo, type Item } from '../scoring/items';
+import { examFinalizations } from '../scoring/panel';
 import type { CandidateFacts, FormationFacts, StageValue } from './engine';
 import type { Ruleset } from './ruleset-schema';
 
@@ -67,18 +68,10 @@ function settled(db: Db, examId: string): Map<string, Map<string, Fraction>> {
     } else put(l.nomor, l.stage, l.item, value(item, chosen));
   }
   // Interviews: the criteria aggregates of finalizations every panelist signed, amended where approved.
-  const finals = sql(
-    db,
-    `SELECT f.nomor_peserta, s.stage_code, f.result,
-            (SELECT COUNT(*) FROM signoffs so WHERE so.finalization_id = f.id) AS signed,
-            (SELECT COUNT(*) FROM session_panel p JOIN accounts a ON a.nip = p.nip WHERE p.session_id = f.session_id
-               AND NOT EXISTS (SELECT 1 FROM conflicts k WHERE k.account_id = a.id AND k.nomor_peserta = f.nomor_peserta)) AS members
-       FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE s.exam_id = ?`,
-  ).all(examId) as { nomor_peserta: string; stage_code: string; result: string; signed: number; members: number }[];
-  for (const f of finals) {
-    if (f.signed < f.members) continue;
-    for (const c of (JSON.parse(f.result) as { criteria: { code: string; aggregateExact: string }[] }).criteria) {
-      put(f.nomor_peserta, f.stage_code, c.code, interviewAmended.get(`${f.nomor_peserta}|${f.stage_code}|${c.code}`) ?? new Fraction(c.aggregateExact));
+  for (const f of examFinalizations(db, examId)) {
+    if (!f.signed) continue;
+    for (const c of f.result.criteria) {
+      put(f.nomorPeserta, f.stage, c.code, interviewAmended.get(`${f.nomorPeserta}|${f.stage}|${c.code}`) ?? new Fraction(c.aggregateExact));
     }
   }
   return out;

@@ -1,8 +1,10 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { LenteraError } from '../util/errors';
+import { sha256Hex } from '../util/hash';
 import type { RawCell } from './row';
 
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -16,6 +18,8 @@ export interface SourceRow {
 export interface SourceTable {
   file: string;
   kind: 'csv' | 'xlsx';
+  /** of the file's bytes, recorded with an import so anyone can tell which file it was */
+  sha256?: string;
   headers: string[];
   rows: SourceRow[];
 }
@@ -155,12 +159,24 @@ export async function readTableFile(path: string, name = path): Promise<SourceTa
   const kind = checkImportFile(path, ['csv', 'xlsx'], name);
   if (kind === 'xlsx') {
     try {
-      return await readXlsx(path);
+      // The workbook is streamed; its hash is a separate streaming pass, never the whole file in memory.
+      const [table, sha256] = await Promise.all([readXlsx(path), sha256File(path)]);
+      return { ...table, file: basename(name), sha256 };
     } catch (e) {
       throw new LenteraError('UNSUPPORTED_FILE', `${basename(name)} could not be read as XLSX: ${(e as Error).message}`, { file: basename(name) });
     }
   }
   const buf = readFileSync(path);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  return { ...parseCsvText(text, path), file: path };
+  return { ...parseCsvText(text, basename(name)), sha256: sha256Hex(buf) };
+}
+
+function sha256File(path: string): Promise<string> {
+  return new Promise((resolveHash, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (c) => hash.update(c))
+      .on('end', () => resolveHash(hash.digest('hex')))
+      .on('error', reject);
+  });
 }

@@ -257,3 +257,36 @@ export function finalizationState(db: Db, panel: Panel, nomor: string): 'open' |
   const signed = new Set(sql(db, 'SELECT account_id FROM signoffs WHERE finalization_id = ?').pluck().all(f.id) as string[]);
   return candidatePanel(db, panel, nomor).every((m) => m.accountId && signed.has(m.accountId)) ? 'finalized' : 'awaiting_signoff';
 }
+
+export interface ExamFinalization {
+  sessionId: string;
+  stage: string;
+  nomorPeserta: string;
+  result: PanelResult;
+  /** every panelist of that candidate (the panel less the conflicted) has signed off */
+  signed: boolean;
+}
+
+/**
+ * Every finalization of an exam in one query, with the same rule as `finalizationState`: final once each
+ * panelist of that candidate (an active account with the panel NIP, not conflicted with them) has signed.
+ */
+export function examFinalizations(db: Db, examId: string): ExamFinalization[] {
+  const rows = sql(
+    db,
+    `SELECT f.session_id, s.stage_code, f.nomor_peserta, f.result,
+            (SELECT COUNT(*) FROM signoffs so WHERE so.finalization_id = f.id) AS signed,
+            (SELECT COUNT(*) FROM session_panel p LEFT JOIN accounts a ON a.nip = p.nip AND a.active = 1
+              WHERE p.session_id = f.session_id
+                AND NOT (a.id IS NOT NULL AND EXISTS (SELECT 1 FROM conflicts k
+                          WHERE k.exam_id = s.exam_id AND k.account_id = a.id AND k.nomor_peserta = f.nomor_peserta))) AS members
+       FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE s.exam_id = ?`,
+  ).all(examId) as { session_id: string; stage_code: string; nomor_peserta: string; result: string; signed: number; members: number }[];
+  return rows.map((r) => ({
+    sessionId: r.session_id,
+    stage: r.stage_code,
+    nomorPeserta: r.nomor_peserta,
+    result: JSON.parse(r.result) as PanelResult,
+    signed: r.signed >= r.members,
+  }));
+}

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { fromUnits, stageInfo, type Item } from './items';
+import { examFinalizations } from './panel';
 
 export type ScoreState = 'draft' | 'submitted' | 'confirmed' | 'finalized' | 'amended';
 
@@ -66,7 +67,10 @@ export function listScores(db: Db, examId: string, stageCode?: string): ScoreVie
   ).all(examId, stageCode ?? null, stageCode ?? null) as EntryRow[];
 
   const submittedAt = new Map<string, string>();
-  for (const s of sql(db, 'SELECT session_id, nomor_peserta, account_id, MAX(at) AS at FROM panel_submissions GROUP BY 1, 2, 3').all() as {
+  for (const s of sql(
+    db,
+    'SELECT ps.session_id, ps.nomor_peserta, ps.account_id, MAX(ps.at) AS at FROM panel_submissions ps JOIN sessions s ON s.id = ps.session_id WHERE s.exam_id = ? GROUP BY 1, 2, 3',
+  ).all(examId) as {
     session_id: string;
     nomor_peserta: string;
     account_id: string;
@@ -74,18 +78,7 @@ export function listScores(db: Db, examId: string, stageCode?: string): ScoreVie
   }[]) {
     submittedAt.set(`${s.session_id}|${s.nomor_peserta}|${s.account_id}`, s.at);
   }
-  const finalized = new Map<string, boolean>();
-  for (const f of sql(
-    db,
-    `SELECT f.session_id, f.nomor_peserta,
-            (SELECT COUNT(*) FROM signoffs so WHERE so.finalization_id = f.id) AS signed,
-            (SELECT COUNT(*) FROM session_panel p JOIN accounts a ON a.nip = p.nip
-               WHERE p.session_id = f.session_id
-                 AND NOT EXISTS (SELECT 1 FROM conflicts k WHERE k.account_id = a.id AND k.nomor_peserta = f.nomor_peserta)) AS members
-       FROM finalizations f`,
-  ).all() as { session_id: string; nomor_peserta: string; signed: number; members: number }[]) {
-    finalized.set(`${f.session_id}|${f.nomor_peserta}`, f.signed >= f.members);
-  }
+  const finalized = new Map(examFinalizations(db, examId).map((f) => [`${f.sessionId}|${f.nomorPeserta}`, f.signed]));
 
   const groups = new Map<string, { view: ScoreView; entries: EntryRow[] }>();
   const order: string[] = [];
