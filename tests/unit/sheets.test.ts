@@ -228,6 +228,29 @@ describe('demo', () => {
       check.close();
       expect(complete).toBeGreaterThan(5);
       expect(files.filter((f) => f.startsWith('hasil-')).length).toBe(complete);
+      // The chair adds a signature from the command line, through the same audited command as the UI.
+      writeFileSync(join(d, 'p-ketua'), 'rahasia-ketua1');
+      const ws = join(d, 'ws');
+      const minutes = join(d, 'out', 'berita-acara-WWC-F01.pdf');
+      expect(await run(['keys', 'generate', '--data', ws, '--account', 'ketua1', '--passphrase-file', join(d, 'p-ketua')], io)).toBe(0);
+      const sign = ['minutes', 'sign', minutes, '--data', ws, '--as', 'ketua1', '--exam', 'CPNS-SMG-2026', '--session', 'WWC-F01', '--passphrase-file', join(d, 'p-ketua')];
+      expect(await run(sign, io)).toBe(0);
+      expect(pdfsig(minutes).match(/Signature is Valid\./g)).toHaveLength(2);
+      expect(await run(sign, io)).toBe(1); // already signed
+      const unsigned = join(d, 'unsigned.pdf');
+      writeFileSync(unsigned, await renderResultSheet(sheetInputs(app.workstation!.db, examId, {}).data(sheetInputs(app.workstation!.db, examId, {}).results[0]!, { name: 'x', certified: false })));
+      expect(await run([...sign.slice(0, 2), unsigned, ...sign.slice(3)], io)).toBe(1);
+      expect(lines.join('\n')).toMatch(/no valid signature yet/);
+      const audit = new LenteraApp({ dataDir: ws });
+      const events = audit.workstation!.db.prepare("SELECT command, outcome FROM audit_events WHERE command IN ('keys.generate', 'minutes.sign') ORDER BY seq").all();
+      audit.close();
+      expect(events).toEqual([
+        { command: 'keys.generate', outcome: 'ok' },
+        { command: 'keys.generate', outcome: 'ok' },
+        { command: 'minutes.sign', outcome: 'ok' },
+        { command: 'minutes.sign', outcome: 'refused' },
+        { command: 'minutes.sign', outcome: 'refused' },
+      ]);
       writeFileSync(join(d, 'wrong'), 'salah');
       expect(await run(['sheets', '--data', join(d, 'ws'), '--exam', 'CPNS-SMG-2026', '--out', join(d, 'out2'), '--passphrase-file', join(d, 'wrong')], io)).toBe(1);
       expect(lines.join('\n')).toMatch(/passphrase is wrong/);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
+import { findAccountByName, type Account } from '../../core/accounts/accounts';
 import { importP12, listIdentities, makeLocalCertificate, MIN_PASSPHRASE, storeIdentity, unlockIdentity } from '../../core/keys/identities';
 import { countersign } from '../../core/sheets/batch';
 import { verifyPdfSignatures } from '../../core/sheets/verify';
@@ -11,10 +12,25 @@ import { defineCommand, type CommandContext } from '../registry';
 
 const passphrase = z.string().min(MIN_PASSPHRASE, `the passphrase needs at least ${MIN_PASSPHRASE} characters`).max(200);
 
-function me(ctx: CommandContext) {
-  if (ctx.principal.kind !== 'user') throw new LenteraError('FORBIDDEN', 'A signing identity belongs to a logged-in person; on the command line use "lentera keys".', {});
-  return ctx.principal.account;
+/**
+ * Whose key: a logged-in person always acts for themselves; the command line (the local user, who holds the
+ * data directory anyway) names the account.
+ */
+function holder(ctx: CommandContext, account?: string): Account {
+  if (ctx.principal.kind === 'user') {
+    if (account && account.toLowerCase() !== ctx.principal.account.name) throw new LenteraError('FORBIDDEN', 'You can only use your own signing identity.', {});
+    return ctx.principal.account;
+  }
+  if (ctx.principal.kind === 'local' && account) {
+    const a = findAccountByName(ctx.db, account);
+    if (!a) throw new LenteraError('NOT_FOUND', `No account named ${account}.`, { account });
+    return a;
+  }
+  throw new LenteraError('INVALID_INPUT', 'Say whose signing identity this is (account).', { field: 'account' });
 }
+
+const me = (ctx: CommandContext) => holder(ctx);
+const account = z.string().trim().min(1).optional();
 
 function sheetsDir(ctx: CommandContext, exam: string): string {
   return join(ctx.dataDir, 'sheets', exam);
@@ -49,24 +65,24 @@ export const sheetCommands = [
   defineCommand({
     name: 'keys.generate',
     summary: 'Generate my local self-signed certificate (RSA 3072; an uncertified signature)',
-    input: z.object({ passphrase }),
+    input: z.object({ passphrase, account }),
     access: 'authenticated',
     mutates: true,
-    prepare: async (ctx) => {
-      const a = me(ctx);
+    prepare: async (ctx, input) => {
+      const a = holder(ctx, input.account);
       return makeLocalCertificate({ displayName: a.displayName, nip: a.nip }, agency(ctx), ctx.at);
     },
-    handler: (ctx, input, made) => storeIdentity(ctx.db, ctx.dataDir, me(ctx).id, made.certDer, made.key, input.passphrase, 'local', ctx.at),
-    auditPayload: (_input, out) => ({ fingerprint: out.fingerprint, subject: out.subject }),
+    handler: (ctx, input, made) => storeIdentity(ctx.db, ctx.dataDir, holder(ctx, input.account).id, made.certDer, made.key, input.passphrase, 'local', ctx.at),
+    auditPayload: (input, out) => ({ account: input.account ?? null, fingerprint: out.fingerprint, subject: out.subject }),
   }),
   defineCommand({
     name: 'keys.import',
     summary: 'Import my PKCS#12 (.p12) from a certification authority such as BSrE',
-    input: z.object({ file: fileRef, p12Password: z.string().max(200), passphrase }),
+    input: z.object({ file: fileRef, p12Password: z.string().max(200), passphrase, account }),
     access: 'authenticated',
     mutates: true,
     prepare: async (ctx, input) => readFileSync(resolveFile(ctx, input.file).path),
-    handler: (ctx, input, bytes) => importP12(ctx.db, ctx.dataDir, me(ctx).id, bytes, input.p12Password, input.passphrase, ctx.at),
+    handler: (ctx, input, bytes) => importP12(ctx.db, ctx.dataDir, holder(ctx, input.account).id, bytes, input.p12Password, input.passphrase, ctx.at),
     auditPayload: (_input, out) => ({ fingerprint: out.fingerprint, subject: out.subject, issuer: out.issuer, certified: out.certified }),
   }),
   defineCommand({
@@ -136,15 +152,17 @@ export const sheetCommands = [
   defineCommand({
     name: 'minutes.sign',
     summary: 'Add my signature to the minutes of a session (after the coordinator)',
-    input: z.object({ exam: z.string().min(1), session: z.string().min(1), passphrase: z.string().min(1).max(200) }),
+    input: z.object({ exam: z.string().min(1), session: z.string().min(1), passphrase: z.string().min(1).max(200), account, file: z.string().optional() }),
     access: ['chair', 'examiner'],
     mutates: true,
     prepare: async (ctx, input) => {
-      const a = me(ctx);
-      const file = join(sheetsDir(ctx, requireExam(ctx.db, input.exam).code), `berita-acara-${input.session}.pdf`);
+      const a = holder(ctx, input.account);
+      if (input.file && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name a file path.', {});
+      const file = input.file ?? join(sheetsDir(ctx, requireExam(ctx.db, input.exam).code), `berita-acara-${input.session}.pdf`);
       if (!existsSync(file)) throw new LenteraError('MINUTES_NOT_MADE', `The minutes of ${input.session} have not been made yet (the coordinator signs them first).`, { session: input.session });
       const signer = await unlockIdentity(ctx.db, ctx.dataDir, a.id, input.passphrase, new Date());
       const signers = (await verifyPdfSignatures(readFileSync(file))).filter((c) => c.valid).map((c) => c.signer);
+      if (!signers.length) throw new LenteraError('NOT_SIGNED', 'These minutes carry no valid signature yet: the coordinator signs first.', {});
       if (signers.includes(signer.commonName)) throw new LenteraError('ALREADY_SIGNED', 'You have already signed these minutes.', {});
       await countersign(file, signer, a.role === 'chair' ? 'ketua panel' : 'penguji');
       return { signer: signer.commonName, fingerprint: signer.fingerprint, signatures: signers.length + 1 };

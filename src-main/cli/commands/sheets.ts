@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateIdentity, importP12, listIdentities, unlockIdentity } from '../../core/keys/identities';
+import { listIdentities, unlockIdentity, type IdentityInfo } from '../../core/keys/identities';
 import { requireExam } from '../../core/exams/exams';
-import { countersign, finalizedSessions, generateMinutes, generateSheets, sheetInputs } from '../../core/sheets/batch';
+import { finalizedSessions, generateMinutes, generateSheets, sheetInputs } from '../../core/sheets/batch';
 import { embeddedPayload, resultDigest } from '../../core/sheets/result-sheet';
 import { verifyPdfSignatures } from '../../core/sheets/verify';
 import { sql } from '../../core/db/statements';
-import { appendEvent } from '../../core/audit/chain';
 import { isLenteraError, LenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
 import { dataOption } from '../main';
-import { CliExit, openApp } from '../workstation';
+import { CliExit, invokeAsyncOrExit, openApp, withAppAsync } from '../workstation';
 
 async function secret(io: CliIo, file: string | undefined, prompt: string): Promise<string> {
   if (file) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
@@ -46,18 +45,13 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .addOption(dataOption())
     .requiredOption('--account <name>', 'whose identity')
     .option('--passphrase-file <file>', 'read the passphrase from a file (else asked)')
-    .action((o: { data: string; account: string; passphraseFile?: string }) =>
-      guarded(io, o.data, async (app) => {
-        const db = app.workstation!.db;
-        const a = accountId(db, o.account);
-        const pass = await secret(io, o.passphraseFile, `Passphrase for ${o.account}'s key (8+ characters): `);
-        const agency = (sql(db, 'SELECT agency FROM exams ORDER BY imported_at DESC LIMIT 1').pluck().get() as string | undefined) ?? 'Panitia Seleksi ASN';
-        const at = new Date().toISOString();
-        const id = await generateIdentity(db, app.workstation!.dir, a, agency, pass, at);
-        appendEvent(db, { at, actor: `cli:${io.osUser}`, command: 'keys.generate', outcome: 'ok', payload: { account: o.account, fingerprint: id.fingerprint, subject: id.subject } });
+    .action(async (o: { data: string; account: string; passphraseFile?: string }) => {
+      const pass = await secret(io, o.passphraseFile, `Passphrase for ${o.account}'s key (8+ characters): `);
+      await withAppAsync(io, o.data, async (app) => {
+        const id = await invokeAsyncOrExit<IdentityInfo>(io, app, 'keys.generate', { account: o.account, passphrase: pass });
         io.out(`certificate for ${id.subject}\nSHA-256 fingerprint ${id.fingerprint}\n(register this fingerprint with the publication hub; the signature is not certified)`);
-      }),
-    );
+      });
+    });
   keys
     .command('import <file>')
     .description('import a PKCS#12 (.p12) from a certification authority such as BSrE for an account')
@@ -65,18 +59,14 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .requiredOption('--account <name>', 'whose identity')
     .option('--p12-password-file <file>', "the .p12 file's password (else asked)")
     .option('--passphrase-file <file>', 'the passphrase that will protect the key here (else asked)')
-    .action((file: string, o: { data: string; account: string; p12PasswordFile?: string; passphraseFile?: string }) =>
-      guarded(io, o.data, async (app) => {
-        const db = app.workstation!.db;
-        const a = accountId(db, o.account);
-        const p12pw = await secret(io, o.p12PasswordFile, 'Password of the .p12 file: ');
-        const pass = await secret(io, o.passphraseFile, 'New passphrase for the key here (8+ characters): ');
-        const at = new Date().toISOString();
-        const id = importP12(db, app.workstation!.dir, a.id, readFileSync(resolve(file)), p12pw, pass, at);
-        appendEvent(db, { at, actor: `cli:${io.osUser}`, command: 'keys.import', outcome: 'ok', payload: { account: o.account, fingerprint: id.fingerprint, subject: id.subject, issuer: id.issuer } });
+    .action(async (file: string, o: { data: string; account: string; p12PasswordFile?: string; passphraseFile?: string }) => {
+      const p12Password = await secret(io, o.p12PasswordFile, 'Password of the .p12 file: ');
+      const passphrase = await secret(io, o.passphraseFile, 'New passphrase for the key here (8+ characters): ');
+      await withAppAsync(io, o.data, async (app) => {
+        const id = await invokeAsyncOrExit<IdentityInfo>(io, app, 'keys.import', { account: o.account, file: { path: resolve(file) }, p12Password, passphrase });
         io.out(`imported ${id.subject}, issued by ${id.issuer}${id.certified ? ' (certified)' : ''}\nSHA-256 fingerprint ${id.fingerprint}`);
-      }),
-    );
+      });
+    });
   keys
     .command('list')
     .addOption(dataOption())
@@ -137,19 +127,16 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .description('add your signature to the minutes, after the coordinator (the chair, then each panelist)')
     .addOption(dataOption())
     .requiredOption('--as <name>', 'the account that signs')
+    .requiredOption('--exam <code>', 'exam code')
+    .requiredOption('--session <code>', 'session code')
     .option('--passphrase-file <file>', 'the key passphrase (else asked)')
-    .action((file: string, o: { data: string; as: string; passphraseFile?: string }) =>
-      guarded(io, o.data, async (app) => {
-        const db = app.workstation!.db;
-        const a = accountId(db, o.as);
-        const role = (sql(db, 'SELECT role FROM accounts WHERE id = ?').pluck().get(a.id) as string) === 'chair' ? 'ketua panel' : 'penguji';
-        const signer = await unlockIdentity(db, app.workstation!.dir, a.id, await secret(io, o.passphraseFile, `Passphrase of ${o.as}'s signing key: `), new Date());
-        const before = (await verifyPdfSignatures(readFileSync(resolve(file)))).filter((c) => c.valid).length;
-        if (before === 0) throw new LenteraError('NOT_SIGNED', 'These minutes carry no valid signature yet: the coordinator signs first.', {});
-        await countersign(resolve(file), signer, role);
-        io.out(`signed by ${signer.commonName} (${role}); ${before + 1} signature(s) now`);
-      }),
-    );
+    .action(async (file: string, o: { data: string; as: string; exam: string; session: string; passphraseFile?: string }) => {
+      const passphrase = await secret(io, o.passphraseFile, `Passphrase of ${o.as}'s signing key: `);
+      await withAppAsync(io, o.data, async (app) => {
+        const out = await invokeAsyncOrExit<{ signer: string; signatures: number }>(io, app, 'minutes.sign', { exam: o.exam, session: o.session, account: o.as, file: resolve(file), passphrase });
+        io.out(`signed by ${out.signer}; ${out.signatures} signature(s) now`);
+      });
+    });
 
   program
     .command('verify <file>')
