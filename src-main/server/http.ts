@@ -30,20 +30,16 @@ function sendResult(res: ServerResponse, result: Result): void {
   sendJson(res, result.ok ? 200 : httpStatusFor(result.error.code), result);
 }
 
+/** Reads the body; past the limit the rest is drained unread, so the client still gets its 413 answer. */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error('body too large'), { tooLarge: true }));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
     });
-    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(Object.assign(new Error('body too large'), { tooLarge: true })) : resolveBody(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
