@@ -340,6 +340,129 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX signing_identities_account ON signing_identities(account_id, created_at);
     `,
   },
+  {
+    version: 6,
+    name: 'result bundles, merge of bundles, outbox, transparency log',
+    sql: `
+      -- What this workstation exported: one row per bundle, and per item the digest last exported, so the next
+      -- bundle carries only what changed since.
+      CREATE TABLE bundle_exports (
+        exam_id    TEXT NOT NULL REFERENCES exams(id),
+        sequence   INTEGER NOT NULL CHECK (sequence >= 1),
+        sha256     TEXT NOT NULL UNIQUE,
+        previous   TEXT,
+        file       TEXT NOT NULL,
+        audit_seq  INTEGER NOT NULL,
+        audit_hash TEXT NOT NULL,
+        files      INTEGER NOT NULL,
+        bytes      INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        actor      TEXT NOT NULL,
+        PRIMARY KEY (exam_id, sequence)
+      ) STRICT;
+      CREATE TABLE bundle_export_items (
+        exam_id  TEXT NOT NULL REFERENCES exams(id),
+        kind     TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        digest   TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        PRIMARY KEY (exam_id, kind, key)
+      ) STRICT;
+      -- Bundles waiting for the publication hub's signed acknowledgement.
+      CREATE TABLE outbox (
+        bundle_sha256   TEXT PRIMARY KEY,
+        exam_code       TEXT NOT NULL,
+        sequence        INTEGER NOT NULL,
+        file            TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'refused')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error      TEXT,
+        ack             TEXT,
+        created_at      TEXT NOT NULL,
+        confirmed_at    TEXT
+      ) STRICT;
+      -- Receipts the hub returned: a candidate's leaf, salt and inclusion proof, for the result sheet's QR code.
+      CREATE TABLE receipts (
+        exam_code     TEXT NOT NULL,
+        nomor_peserta TEXT NOT NULL,
+        digest        TEXT NOT NULL,
+        receipt       TEXT NOT NULL,
+        received_at   TEXT NOT NULL,
+        PRIMARY KEY (exam_code, nomor_peserta)
+      ) STRICT;
+      -- Whose bundles are accepted (the coordinator's merge and the hub): registered certificates only.
+      CREATE TABLE trusted_signers (
+        fingerprint TEXT PRIMARY KEY,
+        cert_der    BLOB NOT NULL,
+        subject     TEXT NOT NULL,
+        exam_code   TEXT,
+        label       TEXT,
+        added_at    TEXT NOT NULL,
+        added_by    TEXT NOT NULL
+      ) STRICT;
+      -- Bundles merged here, and the latest version of each item per workstation. Conflicts between
+      -- workstations are computed from these rows and shown; nothing here ever picks a side.
+      CREATE TABLE merged_bundles (
+        sha256         TEXT PRIMARY KEY,
+        exam_code      TEXT NOT NULL,
+        workstation_id TEXT NOT NULL,
+        sequence       INTEGER NOT NULL,
+        previous       TEXT,
+        signer         TEXT NOT NULL,
+        audit_seq      INTEGER NOT NULL,
+        audit_hash     TEXT NOT NULL,
+        ruleset_sha256 TEXT NOT NULL,
+        manifest       TEXT NOT NULL,
+        file           TEXT NOT NULL,
+        imported_at    TEXT NOT NULL,
+        UNIQUE (exam_code, workstation_id, sequence)
+      ) STRICT;
+      CREATE TABLE merged_exams (
+        exam_code      TEXT PRIMARY KEY,
+        exam           TEXT NOT NULL,
+        ruleset_sha256 TEXT NOT NULL,
+        ruleset_json   TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE merged_items (
+        exam_code      TEXT NOT NULL,
+        workstation_id TEXT NOT NULL,
+        kind           TEXT NOT NULL,
+        key            TEXT NOT NULL,
+        digest         TEXT NOT NULL,
+        body           TEXT NOT NULL,
+        bundle_sha256  TEXT NOT NULL REFERENCES merged_bundles(sha256),
+        PRIMARY KEY (exam_code, workstation_id, kind, key)
+      ) STRICT;
+      CREATE INDEX merged_items_kind ON merged_items(exam_code, kind, key);
+      -- The transparency log (RFC 6962): append-only leaves, a salt per candidate, signed checkpoints.
+      CREATE TABLE ledger_salts (
+        exam_code     TEXT NOT NULL,
+        nomor_peserta TEXT NOT NULL,
+        salt          BLOB NOT NULL,
+        PRIMARY KEY (exam_code, nomor_peserta)
+      ) STRICT;
+      CREATE TABLE ledger_leaves (
+        idx           INTEGER PRIMARY KEY,
+        exam_code     TEXT NOT NULL,
+        nomor_peserta TEXT NOT NULL,
+        digest        TEXT NOT NULL,
+        leaf          BLOB NOT NULL,
+        leaf_hash     BLOB NOT NULL,
+        bundle_sha256 TEXT,
+        at            TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX ledger_leaves_candidate ON ledger_leaves(exam_code, nomor_peserta, idx);
+      CREATE TRIGGER ledger_leaves_no_update BEFORE UPDATE ON ledger_leaves BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      CREATE TRIGGER ledger_leaves_no_delete BEFORE DELETE ON ledger_leaves BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      CREATE TABLE ledger_checkpoints (
+        size   INTEGER PRIMARY KEY,
+        root   TEXT NOT NULL,
+        at     TEXT NOT NULL,
+        signed TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;
