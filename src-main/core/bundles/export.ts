@@ -1,0 +1,161 @@
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash, webcrypto } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { chainHead } from '../audit/chain';
+import { requireExam } from '../exams/exams';
+import type { UnlockedIdentity } from '../keys/identities';
+import { RSA_SHA256 } from '../keys/pki';
+import { LenteraError } from '../util/errors';
+import { sha256Hex } from '../util/hash';
+import { collectExam, itemDigest } from './collect';
+import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
+
+export interface PreparedExport {
+  examId: string;
+  examCode: string;
+  sequence: number;
+  previous: string | null;
+  sha256: string;
+  manifest: Manifest;
+  part: string;
+  out: string;
+  bytes: number;
+  /** what the next bundle compares against: kind, key, digest */
+  exported: [string, string, string][];
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const h = createHash('sha256');
+  await pipeline(createReadStream(path), h);
+  return h.digest('hex');
+}
+
+/**
+ * Builds the next bundle of an exam into `out.part`: every record whose digest differs from the one last
+ * exported, the ruleset, the signed PDFs that changed, and a manifest signed by the coordinator's key. Nothing
+ * in the database changes here; `commitExport` records it once the file is complete.
+ */
+export async function prepareExport(
+  db: Db,
+  opts: { examCode: string; dataDir: string; out?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; onProgress?: (done: number, total: number) => void },
+): Promise<PreparedExport> {
+  const exam = requireExam(db, opts.examCode);
+  const examRow = sql(db, 'SELECT code, name, agency, year FROM exams WHERE id = ?').get(exam.id) as { code: string; name: string; agency: string; year: number };
+  const collected = collectExam(db, exam.id, exam.code, join(opts.dataDir, 'sheets', exam.code));
+  const last = sql(db, 'SELECT sequence, sha256 FROM bundle_exports WHERE exam_id = ? ORDER BY sequence DESC LIMIT 1').get(exam.id) as { sequence: number; sha256: string } | undefined;
+  const known = new Map((sql(db, 'SELECT kind, key, digest FROM bundle_export_items WHERE exam_id = ?').all(exam.id) as { kind: string; key: string; digest: string }[]).map((r) => [`${r.kind}\u0000${r.key}`, r.digest]));
+  const sequence = (last?.sequence ?? 0) + 1;
+
+  const exported: [string, string, string][] = [];
+  const buffers: { path: string; data: Buffer }[] = [];
+  const counts: Record<string, number> = {};
+  for (const [kind, path] of Object.entries(DATA_FILES) as [keyof typeof DATA_FILES, string][]) {
+    const changed: unknown[] = [];
+    for (const item of collected.items[kind]) {
+      const digest = itemDigest(item.body);
+      if (known.get(`${kind}\u0000${item.key}`) === digest) continue;
+      changed.push(item.body);
+      exported.push([kind, item.key, digest]);
+    }
+    counts[kind] = changed.length;
+    if (changed.length) buffers.push({ path, data: Buffer.from(`[\n${changed.map((b) => JSON.stringify(b)).join(',\n')}\n]\n`) });
+  }
+  const pdfs: { path: string; file: string; size: number; sha256: string }[] = [];
+  let done = 0;
+  for (const [name, file] of collected.pdfs) {
+    const digest = await fileSha256(file);
+    if (++done % 500 === 0) opts.onProgress?.(done, collected.pdfs.size);
+    if (known.get(`pdf\u0000${name}`) === digest) continue;
+    pdfs.push({ path: `pdf/${name}`, file, size: statSync(file).size, sha256: digest });
+    exported.push(['pdf', name, digest]);
+  }
+  counts.pdf = pdfs.length;
+  if (last && exported.length === 0) {
+    throw new LenteraError('NOTHING_TO_EXPORT', `Nothing changed since bundle ${last.sequence} of ${exam.code}; no bundle was made.`, { sequence: last.sequence });
+  }
+  const rulesetPath = `ruleset/${collected.ruleset.ruleset.id}.json`;
+  buffers.push({ path: rulesetPath, data: Buffer.from(collected.ruleset.text) });
+
+  const head = chainHead(db);
+  const manifest: Manifest = {
+    format: BUNDLE_FORMAT,
+    exam: examRow,
+    workstation: { id: opts.workstationId, name: opts.workstationName },
+    signer: { certificate: Buffer.from(opts.signer.certDer).toString('base64'), fingerprint: opts.signer.fingerprint, subject: opts.signer.subject },
+    sequence,
+    previous: last?.sha256 ?? null,
+    auditHead: { seq: head.seq, hash: head.hash },
+    createdAt: opts.at,
+    ruleset: { id: collected.ruleset.ruleset.id, version: collected.ruleset.ruleset.version, sha256: collected.ruleset.sha256, path: rulesetPath },
+    counts,
+    files: [...buffers.map((b) => ({ path: b.path, size: b.data.length, sha256: sha256Hex(b.data) })), ...pdfs.map((p) => ({ path: p.path, size: p.size, sha256: p.sha256 }))],
+  };
+  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+  const signature = Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, opts.signer.privateKey, manifestBytes));
+
+  const out = opts.out ?? join(opts.dataDir, 'bundles', exam.code, `${exam.code}-${opts.workstationId.slice(-12)}-${String(sequence).padStart(4, '0')}.lentera`);
+  mkdirSync(dirname(out), { recursive: true });
+  const part = `${out}.part`;
+  try {
+    const zip = new yazl.ZipFile();
+    const mtime = new Date(opts.at);
+    zip.addBuffer(manifestBytes, MANIFEST, { mtime });
+    zip.addBuffer(signature, SIGNATURE, { mtime, compress: false });
+    for (const b of buffers) zip.addBuffer(b.data, b.path, { mtime });
+    // PDFs are compressed already: stored as they are, streamed from disk.
+    for (const p of pdfs) zip.addFile(p.file, p.path, { mtime, compress: false });
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(part));
+  } catch (e) {
+    rmSync(part, { force: true });
+    throw e;
+  }
+  opts.onProgress?.(collected.pdfs.size, collected.pdfs.size);
+  return { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, bytes: statSync(part).size, exported };
+}
+
+/** Records a prepared bundle (inside the caller's transaction) and gives the file its real name. */
+export function commitExport(db: Db, p: PreparedExport, at: string, actor: string): { sequence: number; sha256: string; file: string; bytes: number; files: number } {
+  const last = sql(db, 'SELECT MAX(sequence) FROM bundle_exports WHERE exam_id = ?').pluck().get(p.examId) as number | null;
+  if ((last ?? 0) + 1 !== p.sequence) {
+    rmSync(p.part, { force: true });
+    throw new LenteraError('CONFLICT', `Another bundle of ${p.examCode} was made meanwhile (now at ${last}); export again.`, {});
+  }
+  sql(db, 'INSERT INTO bundle_exports (exam_id, sequence, sha256, previous, file, audit_seq, audit_hash, files, bytes, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    p.examId,
+    p.sequence,
+    p.sha256,
+    p.previous,
+    p.out,
+    p.manifest.auditHead.seq,
+    p.manifest.auditHead.hash,
+    p.manifest.files.length,
+    p.bytes,
+    at,
+    actor,
+  );
+  const put = sql(db, 'INSERT INTO bundle_export_items (exam_id, kind, key, digest, sequence) VALUES (?, ?, ?, ?, ?) ON CONFLICT (exam_id, kind, key) DO UPDATE SET digest = excluded.digest, sequence = excluded.sequence');
+  for (const [kind, key, digest] of p.exported) put.run(p.examId, kind, key, digest, p.sequence);
+  sql(db, "INSERT INTO outbox (bundle_sha256, exam_code, sequence, file, state, created_at) VALUES (?, ?, ?, ?, 'pending', ?)").run(p.sha256, p.examCode, p.sequence, p.out, at);
+  renameSync(p.part, p.out);
+  return { sequence: p.sequence, sha256: p.sha256, file: p.out, bytes: p.bytes, files: p.manifest.files.length };
+}
+
+export function discardExport(p: PreparedExport): void {
+  if (existsSync(p.part)) rmSync(p.part, { force: true });
+}
+
+export function listExports(db: Db, examCode?: string) {
+  return sql(
+    db,
+    `SELECT e.code AS exam, b.sequence, b.sha256, b.previous, b.file, b.files, b.bytes, b.created_at AS createdAt, b.actor,
+            o.state, o.attempts, o.last_error AS lastError, o.confirmed_at AS confirmedAt
+       FROM bundle_exports b JOIN exams e ON e.id = b.exam_id LEFT JOIN outbox o ON o.bundle_sha256 = b.sha256
+      WHERE (? IS NULL OR e.code = ?) ORDER BY e.code, b.sequence DESC`,
+  ).all(examCode ?? null, examCode ?? null) as { exam: string; sequence: number; sha256: string; previous: string | null; file: string; files: number; bytes: number; createdAt: string; actor: string; state: string | null; attempts: number | null; lastError: string | null; confirmedAt: string | null }[];
+}
+

@@ -1,0 +1,49 @@
+import { Fraction, toExactString } from '../scoring/exact';
+import type { CandidateFacts, FormationFacts, StageValue } from '../ranking/engine';
+
+/**
+ * The ranking engine's inputs as JSON: every number an exact fraction "n/d", every missing value named. This is
+ * what a bundle carries so that anyone can recompute the ranking, and what the merge compares.
+ */
+export interface FactsJson {
+  nomorPeserta: string;
+  kodeFormasi: string;
+  kategori: string;
+  ipk: number | null;
+  /** not the birth date (personal data) but its place in the exam's order of birth dates: ties break the same */
+  ageOrder: string;
+  flag?: 'APS' | 'TMS';
+  skd?: Record<string, string> | 'absent' | 'missing';
+  skb?: Record<string, string> | string;
+  stages?: Record<string, string>;
+}
+
+const valueOut = (v: StageValue): string => (v instanceof Fraction ? toExactString(v) : v);
+const valueIn = (s: string): StageValue => (s === 'absent' || s === 'missing' ? s : new Fraction(s));
+const mapValues = <A, B>(o: Record<string, A>, f: (a: A) => B): Record<string, B> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+
+/** Birth dates replaced by their dense rank among the exam's candidates ("older" compares these strings). */
+export function ageOrderKeys(dates: string[]): Map<string, string> {
+  const distinct = [...new Set(dates)].sort();
+  return new Map(distinct.map((d, i) => [d, `u${String(i).padStart(7, '0')}`]));
+}
+
+export function factsToJson(c: CandidateFacts, ageOrder: string): FactsJson {
+  const out: FactsJson = { nomorPeserta: c.nomorPeserta, kodeFormasi: c.kodeFormasi, kategori: c.kategori, ipk: c.ipk, ageOrder };
+  if (c.flag) out.flag = c.flag;
+  if (c.skd !== undefined) out.skd = typeof c.skd === 'string' ? c.skd : mapValues(c.skd, (f) => toExactString(f));
+  if (c.skb !== undefined) out.skb = typeof c.skb === 'string' || c.skb instanceof Fraction ? valueOut(c.skb) : mapValues(c.skb, valueOut);
+  if (c.stages !== undefined) out.stages = mapValues(c.stages, valueOut);
+  return out;
+}
+
+export function factsFromJson(j: FactsJson): CandidateFacts {
+  const out: CandidateFacts = { nomorPeserta: j.nomorPeserta, kodeFormasi: j.kodeFormasi, kategori: j.kategori, ipk: j.ipk, tanggalLahir: j.ageOrder };
+  if (j.flag) out.flag = j.flag;
+  if (j.skd !== undefined) out.skd = typeof j.skd === 'string' ? j.skd : mapValues(j.skd, (s) => new Fraction(s));
+  if (j.skb !== undefined) out.skb = typeof j.skb === 'string' ? valueIn(j.skb) : mapValues(j.skb, valueIn);
+  if (j.stages !== undefined) out.stages = mapValues(j.stages, valueIn);
+  return out;
+}
+
+export type { FormationFacts };

@@ -1,0 +1,273 @@
+import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { canonicalJson } from '../audit/chain';
+import { rank, type RankedCandidate } from '../ranking/engine';
+import { readRuleset } from '../ranking/rulesets';
+import { resultDigest } from '../sheets/result-sheet';
+import { sha256Hex } from '../util/hash';
+import { itemDigest } from './collect';
+import { factsFromJson, type FactsJson } from './facts';
+import { DATA_FILES, type Manifest } from './format';
+import { BundleRefused, readBundleFiles, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
+
+export interface ImportPlan {
+  report: BundleReport;
+  /** the same bundle was merged before: nothing to do */
+  unchanged: boolean;
+  rulesetText: string;
+  items: { kind: string; key: string; digest: string; body: string }[];
+}
+
+/** Where this bundle stands in its workstation's chain; a replay, a fork or a gap is refused with what is missing. */
+function checkChain(db: Db, m: Manifest, sha256: string): { unchanged: boolean } {
+  if (sql(db, 'SELECT 1 FROM merged_bundles WHERE sha256 = ?').get(sha256)) return { unchanged: true };
+  const last = sql(db, 'SELECT sequence, sha256 FROM merged_bundles WHERE exam_code = ? AND workstation_id = ? ORDER BY sequence DESC LIMIT 1').get(m.exam.code, m.workstation.id) as { sequence: number; sha256: string } | undefined;
+  const have = last?.sequence ?? 0;
+  const who = `workstation ${m.workstation.name || m.workstation.id}`;
+  if (m.sequence <= have) {
+    throw new BundleRefused('BUNDLE_REPLAYED', `Bundle ${m.sequence} of ${who} was already merged with different content: a replayed or forked bundle is refused.`, { sequence: m.sequence, have });
+  }
+  if (m.sequence !== have + 1) {
+    const missing = have + 1 === m.sequence - 1 ? `${have + 1}` : `${have + 1}–${m.sequence - 1}`;
+    throw new BundleRefused('BUNDLE_GAP', `Bundle ${m.sequence} of ${who} is out of order: bundle${have + 1 === m.sequence - 1 ? '' : 's'} ${missing} ${have + 1 === m.sequence - 1 ? 'is' : 'are'} missing. Import ${have + 1 === m.sequence - 1 ? 'it' : 'them'} first.`, { sequence: m.sequence, have, missing });
+  }
+  if ((last?.sha256 ?? null) !== m.previous) {
+    throw new BundleRefused('BUNDLE_CHAIN_BROKEN', `Bundle ${m.sequence} of ${who} does not link to bundle ${have} merged here (previous hash differs).`, { sequence: m.sequence });
+  }
+  return { unchanged: false };
+}
+
+function checkExam(db: Db, m: Manifest): void {
+  const known = sql(db, 'SELECT ruleset_sha256 FROM merged_exams WHERE exam_code = ?').pluck().get(m.exam.code) as string | undefined;
+  if (known && known !== m.ruleset.sha256) {
+    throw new BundleRefused('BUNDLE_RULESET_CONFLICT', `The bundle ranks ${m.exam.code} with ruleset ${m.ruleset.id} sha256 ${m.ruleset.sha256.slice(0, 12)}…, but bundles merged here use ${known.slice(0, 12)}…; the exam's ruleset must be the same everywhere.`);
+  }
+}
+
+/** Verifies everything, then reads the records: all before a transaction opens, so a refusal changes nothing. */
+export async function prepareImport(db: Db, file: string, opts: VerifyOptions): Promise<ImportPlan> {
+  const report = await verifyBundle(file, opts);
+  const m = report.manifest;
+  const { unchanged } = checkChain(db, m, report.sha256);
+  if (unchanged) return { report, unchanged, rulesetText: '', items: [] };
+  checkExam(db, m);
+  const wanted = [m.ruleset.path, ...Object.values(DATA_FILES).filter((p) => m.files.some((f) => f.path === p))];
+  const files = await readBundleFiles(file, m, wanted);
+  const rulesetText = files.get(m.ruleset.path)!.toString('utf8');
+  readRuleset(rulesetText, m.ruleset.path);
+  const items: ImportPlan['items'] = [];
+  for (const [kind, path] of Object.entries(DATA_FILES)) {
+    const data = files.get(path);
+    if (!data) continue;
+    let rows: unknown;
+    try {
+      rows = JSON.parse(data.toString('utf8'));
+    } catch (e) {
+      throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not JSON: ${(e as Error).message}.`, { entry: path });
+    }
+    if (!Array.isArray(rows)) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not a list.`, { entry: path });
+    rows.forEach((body, i) => {
+      const key = keyOf(kind, body);
+      if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${i + 1} has no key.`, { entry: path, index: i });
+      items.push({ kind, key, digest: itemDigest(body), body: JSON.stringify(body) });
+    });
+  }
+  return { report, unchanged, rulesetText, items };
+}
+
+function keyOf(kind: string, body: unknown): string | null {
+  const b = body as Record<string, unknown> | null;
+  if (!b || typeof b !== 'object') return null;
+  const v =
+    kind === 'candidate'
+      ? b.nomor_peserta
+      : kind === 'formation' || kind === 'session'
+        ? b.code
+        : kind === 'facts'
+          ? b.nomorPeserta
+          : kind === 'result'
+            ? (b.result as { nomor_peserta?: unknown } | undefined)?.nomor_peserta
+            : b.id;
+  return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : null;
+}
+
+export interface ImportOutcome {
+  sha256: string;
+  exam: string;
+  workstation: string;
+  sequence: number;
+  unchanged: boolean;
+  records: number;
+  conflicts: Conflict[];
+}
+
+/** Writes a prepared import in the caller's transaction, checking the chain again (another import may have run). */
+export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: string): ImportOutcome {
+  const m = plan.report.manifest;
+  const base = { sha256: plan.report.sha256, exam: m.exam.code, workstation: m.workstation.id, sequence: m.sequence };
+  if (plan.unchanged || checkChain(db, m, plan.report.sha256).unchanged) return { ...base, unchanged: true, records: 0, conflicts: mergedView(db, m.exam.code).conflicts };
+  checkExam(db, m);
+  const stored = join(dataDir, 'bundles', 'merged', `${plan.report.sha256}.lentera`);
+  mkdirSync(join(dataDir, 'bundles', 'merged'), { recursive: true });
+  copyFileSync(plan.report.file, `${stored}.part`);
+  try {
+    sql(db, 'INSERT INTO merged_exams (exam_code, exam, ruleset_sha256, ruleset_json) VALUES (?, ?, ?, ?) ON CONFLICT (exam_code) DO UPDATE SET exam = excluded.exam').run(m.exam.code, JSON.stringify(m.exam), m.ruleset.sha256, plan.rulesetText);
+    sql(db, 'INSERT INTO merged_bundles (sha256, exam_code, workstation_id, sequence, previous, signer, audit_seq, audit_hash, ruleset_sha256, manifest, file, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      plan.report.sha256,
+      m.exam.code,
+      m.workstation.id,
+      m.sequence,
+      m.previous,
+      plan.report.signerFingerprint,
+      m.auditHead.seq,
+      m.auditHead.hash,
+      m.ruleset.sha256,
+      plan.report.manifestBytes.toString('utf8'),
+      stored,
+      at,
+    );
+    const put = sql(
+      db,
+      `INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (exam_code, workstation_id, kind, key) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`,
+    );
+    for (const i of plan.items) put.run(m.exam.code, m.workstation.id, i.kind, i.key, i.digest, i.body, plan.report.sha256);
+    renameSync(`${stored}.part`, stored);
+  } catch (e) {
+    rmSync(`${stored}.part`, { force: true });
+    throw e;
+  }
+  return { ...base, unchanged: false, records: plan.items.length, conflicts: mergedView(db, m.exam.code).conflicts };
+}
+
+export interface Conflict {
+  nomor: string;
+  field: string;
+  values: { workstation: string; value: string }[];
+}
+
+export interface MergedView {
+  exam: { code: string; name: string; agency: string; year: number };
+  ruleset: { id: string; version: string; sha256: string; json: string };
+  formations: { code: string; position: string; unit: string; quota: number; education: string }[];
+  candidates: { nomor: string; nama: string; nikMasked: string; kodeFormasi: string; kategori: string }[];
+  facts: { formations: unknown[]; candidates: FactsJson[] };
+  results: RankedCandidate[];
+  digests: Map<string, string>;
+  conflicts: Conflict[];
+  workstations: { id: string; bundles: number; last: number }[];
+}
+
+type Value = { ws: string; text: string };
+
+/** One value from many workstations: agreeing values (or values only one has) merge; disagreeing ones conflict. */
+function agree(values: Value[], skip: (text: string) => boolean): { text: string | null; conflict: Value[] | null } {
+  const present = values.filter((v) => !skip(v.text));
+  const distinct = new Set(present.map((v) => v.text));
+  if (distinct.size > 1) return { text: null, conflict: present };
+  return { text: present[0]?.text ?? null, conflict: null };
+}
+
+const missing = (t: string) => t === JSON.stringify('missing');
+
+/**
+ * What all merged bundles of an exam say together, independent of the order they arrived in: per item the
+ * latest version from each workstation; per candidate the facts the workstations agree on; every
+ * disagreement listed as a conflict, and the candidate left out of the ranking (BL) until someone decides.
+ */
+export function mergedView(db: Db, examCode: string): MergedView {
+  const ex = sql(db, 'SELECT exam, ruleset_sha256, ruleset_json FROM merged_exams WHERE exam_code = ?').get(examCode) as { exam: string; ruleset_sha256: string; ruleset_json: string } | undefined;
+  if (!ex) throw new BundleRefused('NOT_FOUND', `No bundle of exam ${examCode} was merged here.`, { exam: examCode });
+  const loaded = readRuleset(ex.ruleset_json, 'ruleset.json');
+  const rows = (kind: string) =>
+    sql(db, 'SELECT workstation_id AS ws, key, body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').all(examCode, kind) as { ws: string; key: string; body: string }[];
+  const byKey = (kind: string) => {
+    const m = new Map<string, { ws: string; body: string }[]>();
+    for (const r of rows(kind)) {
+      if (!m.has(r.key)) m.set(r.key, []);
+      m.get(r.key)!.push(r);
+    }
+    return m;
+  };
+  const conflicts: Conflict[] = [];
+  const formations = [...byKey('formation').values()].map((v) => JSON.parse(v[0]!.body) as MergedView['formations'][number]);
+  const candidates = [...byKey('candidate').values()].map((v) => {
+    const c = JSON.parse(v[0]!.body) as { nomor_peserta: string; nama: string; nik: string; kode_formasi: string; kategori: string };
+    return { nomor: c.nomor_peserta, nama: c.nama, nikMasked: c.nik, kodeFormasi: c.kode_formasi, kategori: c.kategori };
+  });
+
+  const merged: FactsJson[] = [];
+  for (const [nomor, versions] of byKey('facts')) {
+    const facts = versions.map((v) => ({ ws: v.ws, f: JSON.parse(v.body) as FactsJson }));
+    const conflictOn = (field: string, vals: Value[] | null) => vals && conflicts.push({ nomor, field, values: vals.map((v) => ({ workstation: v.ws, value: v.text })) });
+    const baseOf = (f: FactsJson) => canonicalJson({ kodeFormasi: f.kodeFormasi, kategori: f.kategori, ipk: f.ipk, ageOrder: f.ageOrder, flag: f.flag ?? null });
+    const base = agree(facts.map((x) => ({ ws: x.ws, text: baseOf(x.f) })), () => false);
+    conflictOn('data peserta', base.conflict);
+    const out: FactsJson = { ...facts[0]!.f };
+    const pick = (field: string, get: (f: FactsJson) => unknown): unknown => {
+      const a = agree(facts.map((x) => ({ ws: x.ws, text: JSON.stringify(get(x.f) ?? 'missing') })), missing);
+      conflictOn(field, a.conflict);
+      return a.text === null ? 'missing' : JSON.parse(a.text);
+    };
+    if (out.skd !== undefined) out.skd = pick('skd', (f) => f.skd) as FactsJson['skd'];
+    if (out.skb !== undefined) {
+      if (typeof out.skb === 'string') out.skb = pick('skb', (f) => f.skb) as string;
+      else out.skb = Object.fromEntries(Object.keys(out.skb).map((s) => [s, pick(s, (f) => (f.skb as Record<string, string> | undefined)?.[s]) as string]));
+    }
+    if (out.stages !== undefined) out.stages = Object.fromEntries(Object.keys(out.stages).map((s) => [s, pick(s, (f) => f.stages?.[s]) as string]));
+    merged.push(out);
+  }
+  // Two workstations finalizing one candidate's interview differently: shown, never settled here.
+  const finals = new Map<string, Value[]>();
+  for (const r of rows('finalization')) {
+    const f = JSON.parse(r.body) as { session: string; nomor_peserta: string; result: unknown };
+    const k = `${f.nomor_peserta}\u0000${f.session}`;
+    if (!finals.has(k)) finals.set(k, []);
+    finals.get(k)!.push({ ws: r.ws, text: canonicalJson(f.result) });
+  }
+  for (const [k, vals] of finals) {
+    const a = agree(vals, () => false);
+    if (a.conflict) {
+      const [nomor, session] = k.split('\u0000') as [string, string];
+      if (!conflicts.some((c) => c.nomor === nomor && c.field === `finalisasi ${session}`)) conflicts.push({ nomor, field: `finalisasi ${session}`, values: a.conflict.map((v) => ({ workstation: v.ws, value: v.text })) });
+    }
+  }
+  conflicts.sort((a, b) => (a.nomor === b.nomor ? (a.field < b.field ? -1 : 1) : a.nomor < b.nomor ? -1 : 1));
+  const conflicted = new Set(conflicts.map((c) => c.nomor));
+  const factsIn = merged.map((f) => {
+    const c = factsFromJson(f);
+    // A conflicted candidate is not ranked on either side's value: every stage is held back.
+    if (conflicted.has(f.nomorPeserta)) return { ...c, skd: c.skd === undefined ? undefined : ('missing' as const), skb: c.skb === undefined ? undefined : ('missing' as const), stages: c.stages ? Object.fromEntries(Object.keys(c.stages).map((s) => [s, 'missing' as const])) : undefined };
+    return c;
+  });
+  const formationFacts = formations.map((f) => ({ code: f.code, quota: f.quota, position: f.position, education: f.education }));
+  const results = rank(loaded.ruleset, formationFacts, factsIn).map((r) =>
+    conflicted.has(r.nomor_peserta) ? { ...r, reason: `Data bertentangan antar-workstation (${conflicts.filter((c) => c.nomor === r.nomor_peserta).map((c) => c.field).join(', ')}): belum diputuskan` } : r,
+  );
+  const exam = JSON.parse(ex.exam) as MergedView['exam'];
+  const digests = new Map(results.map((r) => [r.nomor_peserta, resultDigest(examCode, r, ex.ruleset_sha256)]));
+  const workstations = sql(db, 'SELECT workstation_id AS id, COUNT(*) AS bundles, MAX(sequence) AS last FROM merged_bundles WHERE exam_code = ? GROUP BY workstation_id ORDER BY workstation_id').all(examCode) as MergedView['workstations'];
+  return {
+    exam,
+    ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, sha256: ex.ruleset_sha256, json: ex.ruleset_json },
+    formations,
+    candidates,
+    facts: { formations: formationFacts, candidates: merged },
+    results,
+    digests,
+    conflicts,
+    workstations,
+  };
+}
+
+/** A digest of the whole merged state: equal for equal merges, whatever the order the bundles came in. */
+export function mergedStateDigest(db: Db, examCode: string): string {
+  const v = mergedView(db, examCode);
+  return sha256Hex(canonicalJson({ facts: v.facts, results: v.results, conflicts: v.conflicts, candidates: v.candidates }));
+}
+
+export function mergedExams(db: Db): string[] {
+  return sql(db, 'SELECT exam_code FROM merged_exams ORDER BY exam_code').pluck().all() as string[];
+}

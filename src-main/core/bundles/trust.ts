@@ -1,0 +1,51 @@
+import { X509Certificate } from 'node:crypto';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { fingerprintOf } from '../keys/identities';
+import { LenteraError } from '../util/errors';
+
+export interface TrustedSigner {
+  fingerprint: string;
+  subject: string;
+  exam: string | null;
+  label: string | null;
+  addedAt: string;
+  addedBy: string;
+}
+
+/** A certificate from PEM or DER text/bytes; anything else is refused with what was expected. */
+export function readCertificate(bytes: Uint8Array): Uint8Array {
+  const text = Buffer.from(bytes).toString('latin1');
+  const pem = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(text);
+  const der = pem ? Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64') : Buffer.from(bytes);
+  try {
+    new X509Certificate(der);
+  } catch {
+    throw new LenteraError('CERT_INVALID', 'That is not an X.509 certificate (PEM "BEGIN CERTIFICATE" or DER expected).', {});
+  }
+  return new Uint8Array(der);
+}
+
+export function certificatePem(der: Uint8Array): string {
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
+}
+
+/** Registers a workstation's certificate: only bundles it signed are accepted (for one exam, or any). */
+export function addTrustedSigner(db: Db, certDer: Uint8Array, opts: { exam?: string | null; label?: string | null; at: string; by: string }): TrustedSigner {
+  const fingerprint = fingerprintOf(certDer);
+  const subject = new X509Certificate(Buffer.from(certDer)).subject.replace(/\n/g, ', ');
+  sql(
+    db,
+    `INSERT INTO trusted_signers (fingerprint, cert_der, subject, exam_code, label, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (fingerprint) DO UPDATE SET exam_code = excluded.exam_code, label = excluded.label`,
+  ).run(fingerprint, Buffer.from(certDer), subject, opts.exam ?? null, opts.label ?? null, opts.at, opts.by);
+  return listTrustedSigners(db).find((t) => t.fingerprint === fingerprint)!;
+}
+
+export function listTrustedSigners(db: Db): TrustedSigner[] {
+  return sql(db, 'SELECT fingerprint, subject, exam_code AS exam, label, added_at AS addedAt, added_by AS addedBy FROM trusted_signers ORDER BY added_at').all() as TrustedSigner[];
+}
+
+export function trustLookup(db: Db): (fingerprint: string) => { exam: string | null } | undefined {
+  return (fp) => sql(db, 'SELECT exam_code AS exam FROM trusted_signers WHERE fingerprint = ?').get(fp) as { exam: string | null } | undefined;
+}

@@ -1,0 +1,257 @@
+import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { parseCertificate, keyUsage } from '../keys/pki';
+import { fingerprintOf } from '../keys/identities';
+import { LenteraError } from '../util/errors';
+import { sha256Hex } from '../util/hash';
+import { BUNDLE_FORMAT, LIMITS, MANIFEST, manifestSchema, SIGNATURE, type Manifest } from './format';
+
+/** A refusal of a bundle: the reason is for the coordinator, the code for tests and clients. */
+export class BundleRefused extends LenteraError {
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+  }
+}
+
+interface ZipEntry {
+  name: string;
+  entry: yauzl.Entry;
+}
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
+
+function entryName(raw: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new BundleRefused('BUNDLE_BAD_NAME', 'An entry name is not valid UTF-8.');
+  }
+}
+
+/** Names that could escape an extraction folder or mean two things on two systems are refused outright. */
+function checkName(name: string): void {
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.startsWith('\\')) throw new BundleRefused('BUNDLE_PATH_ABSOLUTE', `Entry "${name}" is an absolute path.`, { entry: name });
+  if (name.includes('\\')) throw new BundleRefused('BUNDLE_BAD_NAME', `Entry "${name}" contains a backslash.`, { entry: name });
+  if (name.split('/').some((s) => s === '..')) throw new BundleRefused('BUNDLE_PATH_TRAVERSAL', `Entry "${name}" contains "..": a path traversal.`, { entry: name });
+  if (name.split('/').some((s) => s === '' || s === '.')) throw new BundleRefused('BUNDLE_BAD_NAME', `Entry "${name}" has an empty or "." segment.`, { entry: name });
+  if (/[\u0000-\u001f]/.test(name)) throw new BundleRefused('BUNDLE_BAD_NAME', `Entry "${name}" contains a control character.`, { entry: name });
+}
+
+export interface OpenedBundle {
+  zip: yauzl.ZipFile;
+  entries: Map<string, ZipEntry>;
+  close(): void;
+}
+
+/** Reads the central directory only and refuses anything suspicious in it; no entry is inflated here. */
+export async function openBundle(file: string): Promise<OpenedBundle> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new BundleRefused('FILE_NOT_FOUND', `${file} cannot be read.`, { file });
+  }
+  if (size > LIMITS.bundleBytes) throw new BundleRefused('BUNDLE_TOO_LARGE', `The bundle is ${size} bytes; the limit is ${LIMITS.bundleBytes}.`, { size });
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
+  } catch (e) {
+    throw new BundleRefused('BUNDLE_NOT_ZIP', `Not a readable bundle (zip): ${(e as Error).message}. A truncated or damaged file gives this too.`);
+  }
+  const entries = new Map<string, ZipEntry>();
+  try {
+    if (zip.entryCount > LIMITS.entries + 2) throw new BundleRefused('BUNDLE_TOO_MANY_ENTRIES', `The bundle has ${zip.entryCount} entries; the limit is ${LIMITS.entries}.`);
+    for await (const entry of zip.eachEntry()) {
+      const name = entryName(entry.fileName as unknown as Buffer);
+      checkName(name);
+      const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+      const madeByUnix = entry.versionMadeBy >> 8 === 3;
+      if (madeByUnix && mode === S_IFLNK) throw new BundleRefused('BUNDLE_SYMLINK', `Entry "${name}" is a symbolic link.`, { entry: name });
+      if (name.endsWith('/') || (madeByUnix && mode === S_IFDIR) || (entry.externalFileAttributes & 0x10) !== 0) throw new BundleRefused('BUNDLE_EXTRA_ENTRY', `Entry "${name}" is a directory; bundles hold files only.`, { entry: name });
+      if (entry.isEncrypted()) throw new BundleRefused('BUNDLE_ENCRYPTED', `Entry "${name}" is encrypted.`, { entry: name });
+      if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw new BundleRefused('BUNDLE_COMPRESSION', `Entry "${name}" uses compression method ${entry.compressionMethod}; only stored and deflate are read.`, { entry: name });
+      if (entries.has(name)) throw new BundleRefused('BUNDLE_DUPLICATE_ENTRY', `Entry "${name}" appears twice.`, { entry: name });
+      entries.set(name, { name, entry });
+    }
+  } catch (e) {
+    zip.close();
+    if (e instanceof BundleRefused) throw e;
+    throw new BundleRefused('BUNDLE_NOT_ZIP', `The bundle's directory cannot be read: ${(e as Error).message}.`);
+  }
+  return { zip, entries, close: () => zip.close() };
+}
+
+/** Streams one entry, refusing it when it inflates past `limit` (yauzl also refuses more bytes than declared). */
+export async function readEntry(b: OpenedBundle, name: string, limit: number): Promise<Buffer> {
+  const e = b.entries.get(name);
+  if (!e) throw new BundleRefused('BUNDLE_MISSING_ENTRY', `The bundle has no ${name}.`, { entry: name });
+  if (e.entry.uncompressedSize > limit) throw new BundleRefused('BUNDLE_ENTRY_TOO_LARGE', `${name} declares ${e.entry.uncompressedSize} bytes; the limit is ${limit}.`, { entry: name });
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const stream = await openStream(b, e);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit) {
+      stream.destroy();
+      throw new BundleRefused('BUNDLE_BOMB', `${name} inflates past ${limit} bytes: a compression bomb.`, { entry: name });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function openStream(b: OpenedBundle, e: ZipEntry): Promise<Readable> {
+  try {
+    return await b.zip.openReadStreamPromise(e.entry);
+  } catch (err) {
+    throw new BundleRefused('BUNDLE_DAMAGED', `${e.name} cannot be read: ${(err as Error).message}.`, { entry: e.name });
+  }
+}
+
+async function entrySha256(b: OpenedBundle, e: ZipEntry, limit: number): Promise<{ sha256: string; size: number }> {
+  const h = createHash('sha256');
+  let size = 0;
+  const stream = await openStream(b, e);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new BundleRefused('BUNDLE_BOMB', `${e.name} inflates past its declared ${limit} bytes: a compression bomb.`, { entry: e.name });
+      h.update(chunk);
+    }
+  } catch (err) {
+    stream.destroy();
+    if (err instanceof BundleRefused) throw err;
+    throw new BundleRefused('BUNDLE_DAMAGED', `${e.name} cannot be read: ${(err as Error).message}.`, { entry: e.name });
+  }
+  return { sha256: h.digest('hex'), size };
+}
+
+export interface BundleReport {
+  file: string;
+  sha256: string;
+  manifest: Manifest;
+  manifestBytes: Buffer;
+  signerFingerprint: string;
+  checks: string[];
+}
+
+export interface VerifyOptions {
+  /** a registered signer's fingerprint → its exam (null: any exam); unknown → refused */
+  trusted?: (fingerprint: string) => { exam: string | null } | undefined;
+  /** the exam this place accepts */
+  exam?: (code: string) => boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Everything about a bundle that can be checked without the data it merges into, in the order it is cheap:
+ * the zip's directory, the manifest and its signature, the entry list against the manifest, the sizes, then
+ * every entry's bytes against its sha256. The first failure is thrown as a BundleRefused.
+ */
+export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<BundleReport> {
+  const b = await openBundle(file);
+  const checks: string[] = [];
+  try {
+    checks.push(`zip directory: ${b.entries.size} entries, no absolute or ".." paths, no links, no duplicates`);
+    const manifestBytes = await readEntry(b, MANIFEST, LIMITS.manifestBytes);
+    const signature = await readEntry(b, SIGNATURE, 4096);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(manifestBytes.toString('utf8'));
+    } catch (e) {
+      throw new BundleRefused('BUNDLE_MANIFEST_INVALID', `manifest.json is not JSON: ${(e as Error).message}.`);
+    }
+    const format = (raw as { format?: unknown } | null)?.format;
+    if (format !== BUNDLE_FORMAT) throw new BundleRefused('BUNDLE_FORMAT_UNKNOWN', `Unknown bundle format ${JSON.stringify(format ?? null)}; this Lentera reads ${BUNDLE_FORMAT}.`, { format });
+    const parsed = manifestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new BundleRefused('BUNDLE_MANIFEST_INVALID', `manifest.json: ${i.path.join('.') || '(root)'}: ${i.message}.`, { path: i.path.join('.') });
+    }
+    const manifest = parsed.data;
+    checks.push(`manifest: ${BUNDLE_FORMAT}, exam ${manifest.exam.code}, workstation ${manifest.workstation.id}, bundle ${manifest.sequence}`);
+
+    const certDer = Buffer.from(manifest.signer.certificate, 'base64');
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(certDer);
+    } catch {
+      throw new BundleRefused('BUNDLE_SIGNER_INVALID', 'The signer certificate in the manifest cannot be read.');
+    }
+    const fingerprint = fingerprintOf(certDer);
+    if (!verifySignature('sha256', manifestBytes, cert.publicKey, signature)) {
+      throw new BundleRefused('BUNDLE_SIGNATURE_INVALID', `The manifest signature does not verify with ${cert.subject.replace(/\n/g, ', ')}: the manifest was changed or signed by another key.`, { fingerprint });
+    }
+    const ku = keyUsage(parseCertificate(certDer));
+    if (!ku.digitalSignature && !ku.nonRepudiation) throw new BundleRefused('BUNDLE_SIGNER_INVALID', 'The signer certificate may not be used for signatures.', { fingerprint });
+    const created = new Date(manifest.createdAt);
+    if (Number.isNaN(created.getTime()) || created < new Date(cert.validFrom) || created > new Date(cert.validTo)) {
+      throw new BundleRefused('BUNDLE_SIGNER_INVALID', `The signer certificate was not valid at the bundle's time ${manifest.createdAt}.`, { fingerprint });
+    }
+    checks.push(`signature: RSA-SHA256 over the manifest's exact bytes, by ${manifest.signer.subject} (${fingerprint})`);
+    if (opts.trusted) {
+      const t = opts.trusted(fingerprint);
+      if (!t) throw new BundleRefused('BUNDLE_SIGNER_UNKNOWN', `The bundle is signed by a certificate that is not registered here (${fingerprint}); register the workstation's certificate first.`, { fingerprint });
+      if (t.exam && t.exam !== manifest.exam.code) throw new BundleRefused('BUNDLE_WRONG_EXAM', `That certificate is registered for exam ${t.exam}, not ${manifest.exam.code}.`, { fingerprint });
+      checks.push('signer: registered here');
+    }
+    if (opts.exam && !opts.exam(manifest.exam.code)) throw new BundleRefused('BUNDLE_WRONG_EXAM', `The bundle is for exam ${manifest.exam.code}, which is not loaded here.`, { exam: manifest.exam.code });
+    if ((manifest.sequence === 1) !== (manifest.previous === null)) {
+      throw new BundleRefused('BUNDLE_CHAIN_BROKEN', `Bundle ${manifest.sequence} ${manifest.previous ? 'names a previous bundle but is the first' : 'names no previous bundle but is not the first'}.`);
+    }
+
+    const listed = new Map(manifest.files.map((f) => [f.path, f]));
+    if (listed.size !== manifest.files.length) throw new BundleRefused('BUNDLE_MANIFEST_INVALID', 'manifest.json lists a file twice.');
+    if (!listed.has(manifest.ruleset.path)) throw new BundleRefused('BUNDLE_MANIFEST_INVALID', `manifest.json names ruleset ${manifest.ruleset.path} but does not list it.`);
+    for (const f of manifest.files) if (!b.entries.has(f.path)) throw new BundleRefused('BUNDLE_MISSING_ENTRY', `${f.path} is listed in the manifest but not in the bundle.`, { entry: f.path });
+    for (const name of b.entries.keys()) {
+      if (name !== MANIFEST && name !== SIGNATURE && !listed.has(name)) throw new BundleRefused('BUNDLE_EXTRA_ENTRY', `${name} is in the bundle but not in the manifest.`, { entry: name });
+    }
+    let total = 0;
+    for (const f of manifest.files) {
+      const e = b.entries.get(f.path)!.entry;
+      if (e.uncompressedSize !== f.size) throw new BundleRefused('BUNDLE_SIZE_MISMATCH', `${f.path}: the zip says ${e.uncompressedSize} bytes, the manifest ${f.size}.`, { entry: f.path });
+      if (f.size > LIMITS.entryBytes) throw new BundleRefused('BUNDLE_ENTRY_TOO_LARGE', `${f.path} is ${f.size} bytes; the limit is ${LIMITS.entryBytes}.`, { entry: f.path });
+      if (f.size > LIMITS.ratioFloor && f.size > e.compressedSize * LIMITS.ratio) {
+        throw new BundleRefused('BUNDLE_BOMB', `${f.path} would inflate ${Math.round(f.size / Math.max(1, e.compressedSize))} times (${e.compressedSize} → ${f.size} bytes): a compression bomb.`, { entry: f.path });
+      }
+      total += f.size;
+    }
+    if (total > LIMITS.totalBytes) throw new BundleRefused('BUNDLE_TOO_LARGE', `The bundle inflates to ${total} bytes; the limit is ${LIMITS.totalBytes}.`);
+    checks.push(`entries: exactly the ${manifest.files.length} files of the manifest, ${total} bytes, within the limits`);
+
+    let done = 0;
+    for (const f of manifest.files) {
+      const got = await entrySha256(b, b.entries.get(f.path)!, f.size);
+      if (got.size !== f.size) throw new BundleRefused('BUNDLE_SIZE_MISMATCH', `${f.path} has ${got.size} bytes; the manifest says ${f.size}.`, { entry: f.path });
+      if (got.sha256 !== f.sha256) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its sha256 in the manifest: it was changed.`, { entry: f.path });
+      if (++done % 1000 === 0) opts.onProgress?.(done, manifest.files.length);
+    }
+    checks.push(`hashes: all ${manifest.files.length} files match their sha256`);
+    return { file, sha256: sha256Hex(manifestBytes), manifest, manifestBytes, signerFingerprint: fingerprint, checks };
+  } finally {
+    b.close();
+  }
+}
+
+/** The listed files' bytes, each checked again against the manifest (the file may have changed since verify). */
+export async function readBundleFiles(file: string, manifest: Manifest, paths: string[]): Promise<Map<string, Buffer>> {
+  const b = await openBundle(file);
+  try {
+    const out = new Map<string, Buffer>();
+    for (const p of paths) {
+      const f = manifest.files.find((x) => x.path === p);
+      if (!f) continue;
+      const data = await readEntry(b, p, f.size);
+      if (sha256Hex(data) !== f.sha256) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${p} changed since it was verified.`, { entry: p });
+      out.set(p, data);
+    }
+    return out;
+  } finally {
+    b.close();
+  }
+}
