@@ -38,7 +38,7 @@ function checkName(name: string): void {
   if (name.includes('\\')) throw new BundleRefused('BUNDLE_BAD_NAME', `Entry "${name}" contains a backslash.`, { entry: name });
   if (name.split('/').some((s) => s === '..')) throw new BundleRefused('BUNDLE_PATH_TRAVERSAL', `Entry "${name}" contains "..": a path traversal.`, { entry: name });
   if (name.split('/').some((s) => s === '' || s === '.')) throw new BundleRefused('BUNDLE_BAD_NAME', `Entry "${name}" has an empty or "." segment.`, { entry: name });
-  if (/[\u0000-\u001f]/.test(name)) throw new BundleRefused('BUNDLE_BAD_NAME', `Entry "${name}" contains a control character.`, { entry: name });
+  if ([...name].some((ch) => ch.charCodeAt(0) < 0x20)) throw new BundleRefused('BUNDLE_BAD_NAME', `Entry "${name}" contains a control character.`, { entry: name });
 }
 
 export interface OpenedBundle {
