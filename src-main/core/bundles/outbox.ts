@@ -1,0 +1,99 @@
+import { createPublicKey, verify as edVerify } from 'node:crypto';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { canonicalBytes } from '../ledger/leaf';
+import { fromB64url } from '../ledger/merkle';
+import { verifyReceipt, type Receipt } from '../ledger/receipt';
+import type { Ack, SignedAck } from '../publish/publisher';
+import { LenteraError } from '../util/errors';
+
+export interface OutboxRow {
+  bundle_sha256: string;
+  exam_code: string;
+  sequence: number;
+  file: string;
+  state: 'pending' | 'confirmed' | 'refused';
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+}
+
+/** Seconds to wait after the n-th failed attempt: 2, 4, 8 … up to five minutes. */
+export function backoffSeconds(attempts: number): number {
+  return Math.min(300, 2 ** Math.max(1, attempts));
+}
+
+/**
+ * The bundles to push now: per exam only the oldest pending one (the hub refuses a bundle whose predecessor it
+ * has not merged), and only once its back-off has passed.
+ */
+export function dueBundles(db: Db, now: Date): OutboxRow[] {
+  const rows = sql(db, "SELECT * FROM outbox WHERE state = 'pending' ORDER BY exam_code, sequence").all() as OutboxRow[];
+  const first = new Map<string, OutboxRow>();
+  for (const r of rows) if (!first.has(r.exam_code)) first.set(r.exam_code, r);
+  return [...first.values()].filter((r) => !r.next_attempt_at || new Date(r.next_attempt_at) <= now);
+}
+
+export function recordFailure(db: Db, sha: string, error: string, now: Date, refused: boolean): void {
+  const row = sql(db, 'SELECT attempts FROM outbox WHERE bundle_sha256 = ?').get(sha) as { attempts: number } | undefined;
+  if (!row) return;
+  const attempts = row.attempts + 1;
+  const next = new Date(now.getTime() + backoffSeconds(attempts) * 1000).toISOString();
+  sql(db, 'UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ? WHERE bundle_sha256 = ?').run(attempts, error, refused ? null : next, refused ? 'refused' : 'pending', sha);
+}
+
+/** Checks the hub's signature with the key this workstation pinned, and that the ack is for this bundle. */
+export function verifyAck(raw: unknown, logKey: string, bundle: string): SignedAck {
+  const ack = raw as SignedAck | null;
+  if (!ack || typeof ack !== 'object' || typeof ack.sig !== 'string') throw new LenteraError('ACK_INVALID', 'The hub answered without a signed acknowledgement.', {});
+  const { sig, ...body } = ack;
+  let ok = false;
+  try {
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: logKey }, format: 'jwk' });
+    ok = edVerify(null, canonicalBytes(body as Ack), key, fromB64url(sig));
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new LenteraError('ACK_INVALID', "The hub's acknowledgement is not signed by the hub key pinned here.", {});
+  if (ack.bundle !== bundle) throw new LenteraError('ACK_INVALID', `The acknowledgement is for bundle ${String(ack.bundle).slice(0, 12)}…, not ${bundle.slice(0, 12)}….`, {});
+  if (ack.logKey !== logKey) throw new LenteraError('ACK_INVALID', 'The acknowledgement names another log key.', {});
+  return ack;
+}
+
+/** Marks the bundle confirmed and keeps every receipt that verifies against the pinned key. */
+export function recordAck(db: Db, ack: SignedAck, at: string): { receipts: number } {
+  sql(db, "UPDATE outbox SET state = 'confirmed', ack = ?, confirmed_at = ?, last_error = NULL, next_attempt_at = NULL WHERE bundle_sha256 = ?").run(JSON.stringify(ack), at, ack.bundle);
+  const put = sql(
+    db,
+    `INSERT INTO receipts (exam_code, nomor_peserta, digest, receipt, received_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (exam_code, nomor_peserta) DO UPDATE SET digest = excluded.digest, receipt = excluded.receipt, received_at = excluded.received_at`,
+  );
+  let kept = 0;
+  for (const r of ack.receipts ?? []) {
+    if (!verifyReceipt(r, { trustedLogKey: ack.logKey }).ok) continue;
+    put.run(r.exam, r.nomor, r.digest, JSON.stringify(r), at);
+    kept++;
+  }
+  return { receipts: kept };
+}
+
+/** The receipt for a candidate's result, if the hub has logged exactly this result. */
+export function receiptFor(db: Db, exam: string, nomor: string, digest: string): Receipt | null {
+  const row = sql(db, 'SELECT receipt FROM receipts WHERE exam_code = ? AND nomor_peserta = ? AND digest = ?').get(exam, nomor, digest) as { receipt: string } | undefined;
+  return row ? (JSON.parse(row.receipt) as Receipt) : null;
+}
+
+export function outboxList(db: Db) {
+  return sql(db, 'SELECT bundle_sha256 AS sha256, exam_code AS exam, sequence, file, state, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError, created_at AS createdAt, confirmed_at AS confirmedAt FROM outbox ORDER BY created_at DESC, sequence DESC').all() as {
+    sha256: string;
+    exam: string;
+    sequence: number;
+    file: string;
+    state: string;
+    attempts: number;
+    nextAttemptAt: string | null;
+    lastError: string | null;
+    createdAt: string;
+    confirmedAt: string | null;
+  }[];
+}

@@ -1,0 +1,161 @@
+import { sign as edSign } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { appendEvent } from '../audit/chain';
+import { openDatabase, type Db } from '../db/open';
+import { sql } from '../db/statements';
+import { commitImport, mergedExams, mergedView, prepareImport, type ImportOutcome } from '../bundles/merge';
+import { trustLookup } from '../bundles/trust';
+import { BundleRefused } from '../bundles/verify';
+import type { SignedCheckpoint } from '../ledger/checkpoint';
+import { canonicalBytes } from '../ledger/leaf';
+import { loadLogKey, TransparencyLog } from '../ledger/log';
+import { toB64url } from '../ledger/merkle';
+import type { Receipt } from '../ledger/receipt';
+import { isLenteraError } from '../util/errors';
+import { writeSite, type SiteInput } from './site';
+
+export interface Ack {
+  v: 1;
+  bundle: string;
+  exam: string;
+  workstation: string;
+  sequence: number;
+  unchanged: boolean;
+  records: number;
+  conflicts: number;
+  checkpoint: SignedCheckpoint;
+  receipts: Receipt[];
+  at: string;
+  logKey: string;
+}
+
+/** An acknowledgement signed with the log's key: the workstation checks it against the key it pinned. */
+export interface SignedAck extends Ack {
+  sig: string;
+}
+
+export const HUB_DB = 'hub.sqlite';
+
+/**
+ * The publication side: merges verified bundles, appends every published result to the transparency log,
+ * signs a checkpoint and answers with a signed acknowledgement. `lentera hub` and `lentera publish` both use it.
+ */
+export class Publisher {
+  readonly log: TransparencyLog;
+
+  private constructor(
+    readonly dir: string,
+    readonly db: Db,
+  ) {
+    this.log = new TransparencyLog(db, dir);
+  }
+
+  static open(dir: string): Publisher {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return new Publisher(dir, openDatabase(join(dir, HUB_DB), { create: true }));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /**
+   * Verifies a bundle against the registered certificates, merges it, logs every changed result and signs a
+   * checkpoint, all in one transaction; a refusal is audited and changes nothing else.
+   */
+  async ingest(file: string, at: string, actor: string): Promise<SignedAck> {
+    let outcome: ImportOutcome;
+    let appended: number[] = [];
+    let checkpoint: SignedCheckpoint;
+    try {
+      const plan = await prepareImport(this.db, file, { trusted: trustLookup(this.db) });
+      ({ outcome, appended, checkpoint } = this.db.transaction(() => {
+        const outcome = commitImport(this.db, this.dir, plan, at);
+        let appended: number[] = [];
+        if (!outcome.unchanged) {
+          const view = mergedView(this.db, outcome.exam);
+          const entries = view.results.filter((r) => r.status !== 'BL').map((r) => ({ exam: outcome.exam, nomor: r.nomor_peserta, digest: view.digests.get(r.nomor_peserta)!, bundle: outcome.sha256 }));
+          appended = this.log.append(entries, at);
+        }
+        const checkpoint = this.log.checkpoint(at);
+        appendEvent(this.db, {
+          at,
+          actor,
+          command: 'hub.ingest',
+          outcome: 'ok',
+          payload: { bundle: outcome.sha256, exam: outcome.exam, workstation: outcome.workstation, sequence: outcome.sequence, unchanged: outcome.unchanged, leaves: appended.length, size: checkpoint.size, root: checkpoint.root },
+        });
+        return { outcome, appended, checkpoint };
+      })());
+    } catch (e) {
+      this.log.reload();
+      if (isLenteraError(e)) {
+        this.db.transaction(() => appendEvent(this.db, { at, actor, command: 'hub.ingest', outcome: 'refused', payload: { file: basename(file), code: e.code, message: e.message } }))();
+      }
+      throw e;
+    }
+    // A receipt for every leaf this bundle added, proved against the checkpoint the acknowledgement carries.
+    const receipts = appended.map((idx) => {
+      const nomor = sql(this.db, 'SELECT nomor_peserta FROM ledger_leaves WHERE idx = ?').pluck().get(idx) as string;
+      return this.log.receipt(outcome.exam, nomor, checkpoint)!;
+    });
+    return this.signAck({
+      v: 1,
+      bundle: outcome.sha256,
+      exam: outcome.exam,
+      workstation: outcome.workstation,
+      sequence: outcome.sequence,
+      unchanged: outcome.unchanged,
+      records: outcome.records,
+      conflicts: outcome.conflicts.length,
+      checkpoint,
+      receipts,
+      at,
+      logKey: this.log.publicKey(),
+    });
+  }
+
+  signAck(ack: Ack): SignedAck {
+    const key = loadLogKey(this.dir);
+    return { ...ack, sig: toB64url(edSign(null, canonicalBytes(ack), key.privateKey)) };
+  }
+
+  /** Everything the static site shows, from the merged bundles and the log. */
+  siteInput(at: string): SiteInput {
+    const checkpoints = this.log.checkpoints();
+    const consistency = checkpoints.slice(1).map((c, i) => ({ from: checkpoints[i]!.size, to: c.size, proof: this.log.consistencyProof(checkpoints[i]!.size, c.size) }));
+    const exams = mergedExams(this.db).map((code) => {
+      const v = mergedView(this.db, code);
+      const leaves: SiteInput['exams'][number]['leaves'] = {};
+      for (const r of v.results) {
+        const l = this.log.leafIndex(code, r.nomor_peserta);
+        if (l) leaves[r.nomor_peserta] = l;
+      }
+      return { ...v.exam, ruleset: v.ruleset, formations: v.formations, candidates: v.candidates, results: v.results, facts: v.facts, conflicts: v.conflicts, leaves };
+    });
+    const bundles = (sql(this.db, 'SELECT sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
+      sha256: string;
+      exam: string;
+      workstation: string;
+      sequence: number;
+      file: string;
+      manifest: string;
+    }[]).map((b) => ({
+      file: b.file,
+      name: `${b.exam}-${b.workstation.slice(-12)}-${String(b.sequence).padStart(4, '0')}.lentera`,
+      sha256: b.sha256,
+      exam: b.exam,
+      workstation: b.workstation,
+      sequence: b.sequence,
+      signer: (JSON.parse(b.manifest) as { signer: { subject: string } }).signer.subject,
+    }));
+    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, exams, bundles };
+  }
+
+  writeSite(out: string, at: string): Promise<{ files: number; bytes: number }> {
+    return writeSite(out, this.siteInput(at));
+  }
+}
+
+export { BundleRefused };

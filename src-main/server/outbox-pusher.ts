@@ -1,0 +1,122 @@
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { appendEvent } from '../core/audit/chain';
+import { dueBundles, recordAck, recordFailure, verifyAck } from '../core/bundles/outbox';
+import type { Db } from '../core/db/open';
+import { getSetting, setSetting } from '../core/workstation/settings';
+import type { Clock } from '../core/util/clock';
+import { systemClock } from '../core/util/clock';
+import type { EventBus } from '../api/events';
+
+export const HUB_URL = 'hub.url';
+export const HUB_LOG_KEY = 'hub.log_key';
+
+export interface PushOutcome {
+  sha256: string;
+  exam: string;
+  sequence: number;
+  state: 'confirmed' | 'pending' | 'refused';
+  message: string;
+}
+
+/**
+ * Pushes the workstation's pending bundles to the publication hub, oldest first per exam, with back-off on
+ * failure. A bundle becomes confirmed only on the hub's signed acknowledgement, checked against the hub key
+ * pinned at the first contact (or set by the coordinator).
+ */
+export class OutboxPusher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PushOutcome[]> | undefined;
+
+  constructor(
+    private readonly deps: { db: () => Db | undefined; events?: EventBus; clock?: Clock; fetchTimeoutMs?: number },
+  ) {}
+
+  start(intervalMs = 5000): void {
+    this.timer ??= setInterval(() => void this.pushDue().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One round: every bundle that is due. Rounds never overlap. */
+  pushDue(): Promise<PushOutcome[]> {
+    this.running ??= this.round().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async round(): Promise<PushOutcome[]> {
+    const db = this.deps.db();
+    if (!db) return [];
+    const url = getSetting(db, HUB_URL);
+    if (!url) return [];
+    const clock = this.deps.clock ?? systemClock;
+    const out: PushOutcome[] = [];
+    for (const row of dueBundles(db, clock.now())) {
+      const base = { sha256: row.bundle_sha256, exam: row.exam_code, sequence: row.sequence };
+      try {
+        const logKey = await this.hubKey(db, url);
+        const res = await this.post(`${url.replace(/\/$/, '')}/api/bundles`, row.file);
+        const body = (await res.json().catch(() => null)) as { ok?: boolean; ack?: unknown; error?: { code?: string; message?: string } } | null;
+        if (res.ok && body?.ok) {
+          const ack = verifyAck(body.ack, logKey, row.bundle_sha256);
+          const at = clock.now().toISOString();
+          const kept = db.transaction(() => {
+            const r = recordAck(db, ack, at);
+            appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.confirmed', outcome: 'ok', payload: { bundle: ack.bundle, exam: ack.exam, sequence: ack.sequence, size: ack.checkpoint.size, root: ack.checkpoint.root, receipts: r.receipts } });
+            return r;
+          })();
+          out.push({ ...base, state: 'confirmed', message: `confirmed by the hub at log size ${ack.checkpoint.size}; ${kept.receipts} receipts` });
+        } else {
+          const message = body?.error?.message ?? `the hub answered HTTP ${res.status}`;
+          // A refusal (the hub read the bundle and said no) is final; a busy or broken hub is tried again.
+          const final = res.status >= 400 && res.status < 500 && body?.error?.code !== 'BUNDLE_GAP' && res.status !== 408 && res.status !== 429;
+          this.fail(db, row.bundle_sha256, message, final, clock);
+          out.push({ ...base, state: final ? 'refused' : 'pending', message });
+        }
+      } catch (e) {
+        const message = `hub not reachable or answer invalid: ${(e as Error).message}`;
+        this.fail(db, row.bundle_sha256, message, false, clock);
+        out.push({ ...base, state: 'pending', message });
+      }
+      this.deps.events?.publish({ type: 'outbox.changed', data: { bundle: row.bundle_sha256 } });
+    }
+    return out;
+  }
+
+  private fail(db: Db, sha: string, message: string, final: boolean, clock: Clock): void {
+    const at = clock.now().toISOString();
+    db.transaction(() => {
+      recordFailure(db, sha, message, clock.now(), final);
+      if (final) appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.refused', outcome: 'refused', payload: { bundle: sha, message } });
+    })();
+  }
+
+  /** The hub's log key: pinned here on first contact; a hub presenting another key later is not believed. */
+  private async hubKey(db: Db, url: string): Promise<string> {
+    const pinned = getSetting(db, HUB_LOG_KEY);
+    if (pinned) return pinned;
+    const res = await fetch(`${url.replace(/\/$/, '')}/api/log`, { signal: AbortSignal.timeout(this.deps.fetchTimeoutMs ?? 15_000) });
+    const body = (await res.json()) as { logKey?: unknown };
+    if (typeof body.logKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(body.logKey)) throw new Error('the hub did not give its log key');
+    const at = (this.deps.clock ?? systemClock).now().toISOString();
+    db.transaction(() => {
+      setSetting(db, HUB_LOG_KEY, body.logKey as string, at, 'system:outbox');
+      appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.pin', outcome: 'ok', payload: { url, logKey: body.logKey } });
+    })();
+    return body.logKey;
+  }
+
+  private post(url: string, file: string): Promise<Response> {
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/zip', 'Content-Length': String(statSync(file).size) },
+      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+      duplex: 'half',
+      signal: AbortSignal.timeout(this.deps.fetchTimeoutMs ?? 600_000),
+    } as RequestInit);
+  }
+}
