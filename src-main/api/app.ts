@@ -14,6 +14,7 @@ import { appendEvent } from '../core/audit/chain';
 import { allCommands } from './commands';
 import { EventBus } from './events';
 import { Jobs } from './jobs';
+import { OutboxPusher } from './outbox';
 import { Registry, type Auth } from './registry';
 import { fail, REGISTRY_CODES, type Result } from './result';
 
@@ -41,6 +42,8 @@ const initInput = z.object({
 export class LenteraApp {
   readonly events = new EventBus();
   readonly jobs = new Jobs(this.events);
+  /** Pushes exported bundles to the hub; started by the long-running doors (serve, desktop), not by one-shot CLI calls. */
+  readonly outbox = new OutboxPusher({ db: () => this.ws?.db, events: this.events });
   private ws: Workstation | undefined;
   private reg: Registry | undefined;
   private readonly clock: Clock;
@@ -60,6 +63,7 @@ export class LenteraApp {
       dataDir: ws.dir,
       events: this.events,
       jobs: this.jobs,
+      outbox: this.outbox,
       nativeBinding: this.opts.nativeBinding,
     });
   }
@@ -154,6 +158,7 @@ export class LenteraApp {
   }
 
   close(): void {
+    this.outbox.stop();
     void this.jobs.closeAll();
     this.ws?.close();
     this.ws = undefined;

@@ -35,6 +35,8 @@ export interface CommandContext {
   emit(type: string, data: unknown): void;
   /** Background work of this process (signing batches). */
   jobs?: Jobs;
+  /** Pushes pending bundles to the publication hub now (the server's outbox). */
+  outbox?: { pushDue(): Promise<unknown[]> };
   nativeBinding?: string;
 }
 
@@ -72,6 +74,7 @@ interface Admitted {
 
 export interface RegistryDeps {
   jobs?: Jobs;
+  outbox?: { pushDue(): Promise<unknown[]> };
   nativeBinding?: string;
   db: Db;
   clock: Clock;
@@ -185,6 +188,7 @@ export class Registry {
       at: this.deps.clock.now().toISOString(),
       emit: (type, data) => queued.push({ type, data }),
       jobs: this.deps.jobs,
+      outbox: this.deps.outbox,
       nativeBinding: this.deps.nativeBinding,
     };
 

@@ -1,3 +1,4 @@
+import { benchLedger } from './ledger.bench';
 import { benchRegistry } from './registry.bench';
 import { benchRanking } from './ranking.bench';
 import { benchRoster } from './roster.bench';
@@ -12,3 +13,4 @@ if (!only || only === 'roster') await benchRoster();
 if (!only || only === 'scoring') await benchScoring();
 if (!only || only === 'ranking') await benchRanking();
 if (!only || only === 'sheets') await benchSheets();
+if (!only || only === 'ledger') benchLedger();

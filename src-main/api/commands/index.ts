@@ -5,6 +5,7 @@ import { rankingCommands } from './ranking';
 import { scoreCommands } from './scores';
 import { sheetCommands } from './sheets';
 import { systemCommands } from './system';
+import { bundleCommands } from './bundles';
 
 /** Every command of the workstation, in one table. Capabilities add their list here. */
-export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands, ...scoreCommands, ...panelCommands, ...rankingCommands, ...sheetCommands];
+export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands, ...scoreCommands, ...panelCommands, ...rankingCommands, ...sheetCommands, ...bundleCommands];

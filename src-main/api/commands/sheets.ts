@@ -16,7 +16,7 @@ const passphrase = z.string().min(MIN_PASSPHRASE, `the passphrase needs at least
  * Whose key: a logged-in person always acts for themselves; the command line (the local user, who holds the
  * data directory anyway) names the account.
  */
-function holder(ctx: CommandContext, account?: string): Account {
+export function holder(ctx: CommandContext, account?: string): Account {
   if (ctx.principal.kind === 'user') {
     if (account && account.toLowerCase() !== ctx.principal.account.name) throw new LenteraError('FORBIDDEN', 'You can only use your own signing identity.', {});
     return ctx.principal.account;

@@ -6,7 +6,7 @@ import type { Db } from '../core/db/open';
 import { getSetting, setSetting } from '../core/workstation/settings';
 import type { Clock } from '../core/util/clock';
 import { systemClock } from '../core/util/clock';
-import type { EventBus } from '../api/events';
+import type { EventBus } from './events';
 
 export const HUB_URL = 'hub.url';
 export const HUB_LOG_KEY = 'hub.log_key';

@@ -1,0 +1,201 @@
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { commitExport, discardExport, listExports, prepareExport, type PreparedExport } from '../../core/bundles/export';
+import { commitImport, mergedExams, mergedView, prepareImport } from '../../core/bundles/merge';
+import { outboxList } from '../../core/bundles/outbox';
+import { addTrustedSigner, certificatePem, listTrustedSigners, readCertificate, trustLookup } from '../../core/bundles/trust';
+import { verifyBundle } from '../../core/bundles/verify';
+import { findExam } from '../../core/exams/exams';
+import { unlockIdentity } from '../../core/keys/identities';
+import { getSetting, setSetting } from '../../core/workstation/settings';
+import { LenteraError } from '../../core/util/errors';
+import { fileRef, resolveFile } from '../files';
+import { defineCommand, type CommandContext } from '../registry';
+import { holder } from './sheets';
+
+const exam = z.string().trim().min(1).max(64);
+
+function workstationName(ctx: CommandContext): string {
+  return getSetting(ctx.db, 'venue.label') ?? getSetting(ctx.db, 'venue') ?? ctx.workstationId;
+}
+
+/** A folder the coordinator chose (a USB stick): only the command line or the desktop's own user may name one. */
+function copyTarget(ctx: CommandContext, dir: string | undefined): string | undefined {
+  if (!dir) return undefined;
+  if (ctx.principal.kind === 'anonymous') throw new LenteraError('FORBIDDEN', 'Sign in first.', {});
+  return dir;
+}
+
+export const bundleCommands = [
+  defineCommand({
+    name: 'bundle.export',
+    summary: 'Export the next signed result bundle of an exam (what changed since the last one)',
+    input: z.object({ exam, passphrase: z.string().min(1).max(200), account: z.string().optional(), out: z.string().optional(), copyTo: z.string().max(1000).optional() }),
+    access: ['coordinator'],
+    mutates: true,
+    prepare: async (ctx, input): Promise<PreparedExport> => {
+      if (input.out && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name the output file; use "copy to folder" instead.', {});
+      copyTarget(ctx, input.copyTo);
+      const a = holder(ctx, input.account);
+      const signer = await unlockIdentity(ctx.db, ctx.dataDir, a.id, input.passphrase, new Date(ctx.at));
+      return prepareExport(ctx.db, { examCode: input.exam, dataDir: ctx.dataDir, out: input.out, signer, workstationId: ctx.workstationId, workstationName: workstationName(ctx), at: ctx.at });
+    },
+    handler: (ctx, input, prepared) => {
+      try {
+        const done = commitExport(ctx.db, prepared, ctx.at, ctx.actor);
+        let copied: string | null = null;
+        if (input.copyTo) {
+          try {
+            mkdirSync(input.copyTo, { recursive: true });
+            copied = join(input.copyTo, basename(done.file));
+            copyFileSync(done.file, copied);
+          } catch (e) {
+            throw new LenteraError('COPY_FAILED', `The bundle could not be copied to ${input.copyTo}: ${(e as Error).message}. Nothing was exported; check the folder (USB stick) and try again.`, { copyTo: input.copyTo });
+          }
+        }
+        ctx.emit('bundles.changed', { exam: input.exam });
+        return { ...done, exam: prepared.examCode, counts: prepared.manifest.counts, copied };
+      } catch (e) {
+        discardExport(prepared);
+        throw e;
+      }
+    },
+    auditPayload: (input, out) => ({ exam: input.exam, sequence: out.sequence, sha256: out.sha256, files: out.files, bytes: out.bytes, counts: out.counts, copied: out.copied }),
+  }),
+  defineCommand({
+    name: 'bundle.list',
+    summary: 'Bundles exported here, each with its state at the hub (pending until acknowledged)',
+    input: z.object({ exam: exam.optional() }),
+    access: ['coordinator', 'observer'],
+    mutates: false,
+    handler: (ctx, input) => listExports(ctx.db, input.exam),
+  }),
+  defineCommand({
+    name: 'bundle.file',
+    summary: 'One exported bundle, to download',
+    input: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    access: ['coordinator'],
+    mutates: false,
+    handler: (ctx, input) => {
+      const row = listExports(ctx.db).find((b) => b.sha256 === input.sha256);
+      if (!row) throw new LenteraError('NOT_FOUND', 'No such bundle here.', {});
+      return { name: basename(row.file), mime: 'application/zip', dataBase64: readFileSync(row.file).toString('base64') };
+    },
+  }),
+  defineCommand({
+    name: 'bundle.verify',
+    summary: 'Verify a bundle (signature, every hash, the chain link) without importing it',
+    input: z.object({ file: fileRef }),
+    access: ['coordinator', 'observer'],
+    mutates: false,
+    prepare: async (ctx, input) => {
+      const r = await verifyBundle(resolveFile(ctx, input.file).path);
+      return { sha256: r.sha256, exam: r.manifest.exam.code, workstation: r.manifest.workstation, sequence: r.manifest.sequence, counts: r.manifest.counts, checks: r.checks, registered: Boolean(trustLookup(ctx.db)(r.signerFingerprint)) };
+    },
+    handler: (_ctx, _input, out) => out,
+  }),
+  defineCommand({
+    name: 'bundle.import',
+    summary: 'Merge a bundle from another workstation of an exam loaded here (verified first; conflicts shown, never resolved)',
+    input: z.object({ file: fileRef }),
+    access: ['coordinator'],
+    mutates: true,
+    prepare: async (ctx, input) => prepareImport(ctx.db, resolveFile(ctx, input.file).path, { trusted: trustLookup(ctx.db), exam: (code) => Boolean(findExam(ctx.db, code)) }),
+    handler: (ctx, _input, plan) => {
+      const out = commitImport(ctx.db, ctx.dataDir, plan, ctx.at);
+      ctx.emit('bundles.changed', { exam: out.exam });
+      return out;
+    },
+    auditPayload: (input, out) => ({ file: 'path' in input.file ? basename(input.file.path) : input.file.name, sha256: out.sha256, exam: out.exam, workstation: out.workstation, sequence: out.sequence, unchanged: out.unchanged, records: out.records, conflicts: out.conflicts.length }),
+  }),
+  defineCommand({
+    name: 'bundle.merged',
+    summary: 'What the merged bundles of an exam say: workstations, results, conflicts',
+    input: z.object({ exam: exam.optional() }),
+    access: ['coordinator', 'observer'],
+    mutates: false,
+    handler: (ctx, input) => {
+      const codes = input.exam ? [input.exam] : mergedExams(ctx.db);
+      return codes.map((code) => {
+        const v = mergedView(ctx.db, code);
+        const byStatus: Record<string, number> = {};
+        for (const r of v.results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+        return { exam: code, workstations: v.workstations, candidates: v.results.length, byStatus, conflicts: v.conflicts };
+      });
+    },
+  }),
+  defineCommand({
+    name: 'bundle.trust',
+    summary: "Register a workstation's certificate: only bundles it signed are merged here",
+    input: z.object({ certificate: z.union([fileRef, z.object({ pem: z.string().min(1).max(20_000) }).strict()]), exam: exam.optional(), label: z.string().max(200).optional() }),
+    access: ['coordinator'],
+    mutates: true,
+    prepare: async (ctx, input) => readCertificate('pem' in input.certificate ? Buffer.from(input.certificate.pem) : readFileSync(resolveFile(ctx, input.certificate).path)),
+    handler: (ctx, input, der) => addTrustedSigner(ctx.db, der, { exam: input.exam ?? null, label: input.label ?? null, at: ctx.at, by: ctx.actor }),
+  }),
+  defineCommand({
+    name: 'bundle.trusted',
+    summary: 'Registered workstation certificates',
+    input: z.object({}),
+    access: ['coordinator', 'observer'],
+    mutates: false,
+    handler: (ctx) => listTrustedSigners(ctx.db),
+  }),
+  defineCommand({
+    name: 'keys.certificate',
+    summary: 'My certificate (PEM), to register with the hub or a coordinator',
+    input: z.object({ account: z.string().optional() }),
+    access: 'authenticated',
+    mutates: false,
+    handler: (ctx, input) => {
+      const a = holder(ctx, input.account);
+      const row = ctx.db.prepare('SELECT cert_der, fingerprint FROM signing_identities WHERE account_id = ? ORDER BY created_at DESC LIMIT 1').get(a.id) as { cert_der: Uint8Array; fingerprint: string } | undefined;
+      if (!row) throw new LenteraError('NO_IDENTITY', 'There is no signing identity for this account yet.', {});
+      return { fingerprint: row.fingerprint, pem: certificatePem(row.cert_der) };
+    },
+  }),
+  defineCommand({
+    name: 'hub.settings',
+    summary: 'The publication hub this workstation pushes to',
+    input: z.object({}),
+    access: ['coordinator', 'observer'],
+    mutates: false,
+    handler: (ctx) => ({ url: getSetting(ctx.db, 'hub.url'), logKey: getSetting(ctx.db, 'hub.log_key') }),
+  }),
+  defineCommand({
+    name: 'hub.configure',
+    summary: "Set the hub's address (and optionally its log key, else pinned at first contact)",
+    input: z.object({ url: z.url({ protocol: /^https?$/ }).max(500), logKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url Ed25519 key (43 characters)').optional() }),
+    access: ['coordinator'],
+    mutates: true,
+    handler: (ctx, input) => {
+      setSetting(ctx.db, 'hub.url', input.url, ctx.at, ctx.actor);
+      const current = getSetting(ctx.db, 'hub.log_key');
+      if (input.logKey) setSetting(ctx.db, 'hub.log_key', input.logKey, ctx.at, ctx.actor);
+      else if (current) setSetting(ctx.db, 'hub.log_key', '', ctx.at, ctx.actor);
+      ctx.emit('bundles.changed', {});
+      return { url: input.url, logKey: input.logKey ?? null };
+    },
+  }),
+  defineCommand({
+    name: 'outbox.list',
+    summary: 'Bundles waiting for the hub, and those it confirmed or refused',
+    input: z.object({}),
+    access: ['coordinator', 'observer'],
+    mutates: false,
+    handler: (ctx) => outboxList(ctx.db),
+  }),
+  defineCommand({
+    name: 'outbox.push',
+    summary: 'Push pending bundles to the hub now (also done every few seconds while the workstation runs)',
+    input: z.object({}),
+    access: ['coordinator'],
+    mutates: false,
+    prepare: async (ctx) => {
+      if (!ctx.outbox) throw new LenteraError('INTERNAL', 'The outbox is not running here.', {});
+      return ctx.outbox.pushDue();
+    },
+    handler: (_ctx, _input, out) => out,
+  }),
+];

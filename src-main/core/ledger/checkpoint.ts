@@ -1,0 +1,71 @@
+/**
+ * Signed checkpoints ("signed tree heads"): the log's Ed25519 key vouches for one (size, root). Verification is
+ * browser-safe; signing happens on the hub only (log.ts, with node:crypto).
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { canonicalBytes } from './leaf';
+import { fromB64url } from './merkle';
+
+export interface Checkpoint {
+  v: 1;
+  /** hex SHA-256 of the 32-byte raw Ed25519 public key */
+  log: string;
+  size: number;
+  /** hex MTH of the first `size` leaves */
+  root: string;
+  /** ISO time */
+  at: string;
+}
+
+export interface SignedCheckpoint extends Checkpoint {
+  /** base64url Ed25519 signature over checkpointBytes */
+  sig: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** The signed bytes: canonical JSON of exactly {v, log, size, root, at}, so extra fields are never signed over. */
+export function checkpointBytes(c: Checkpoint): Uint8Array {
+  return canonicalBytes({ v: c.v, log: c.log, size: c.size, root: c.root, at: c.at });
+}
+
+export function logIdOf(publicKeyRaw: Uint8Array): string {
+  return bytesToHex(sha256(publicKeyRaw));
+}
+
+/** Well-formed checkpoint fields (not the signature). Shared with the receipt checks. */
+export function isCheckpointShape(c: unknown): c is SignedCheckpoint {
+  if (typeof c !== 'object' || c === null) return false;
+  const o = c as Record<string, unknown>;
+  return (
+    o.v === 1 &&
+    typeof o.log === 'string' &&
+    HEX64.test(o.log) &&
+    typeof o.size === 'number' &&
+    Number.isSafeInteger(o.size) &&
+    o.size >= 0 &&
+    typeof o.root === 'string' &&
+    HEX64.test(o.root) &&
+    typeof o.at === 'string' &&
+    o.at.length > 0 &&
+    o.at.length <= 64 &&
+    typeof o.sig === 'string'
+  );
+}
+
+/** True only when the checkpoint names this key's log and carries a valid signature by it. Never throws. */
+export function verifyCheckpoint(sc: SignedCheckpoint, publicKeyRaw: Uint8Array): boolean {
+  try {
+    if (!isCheckpointShape(sc) || !(publicKeyRaw instanceof Uint8Array) || publicKeyRaw.length !== 32) return false;
+    if (logIdOf(publicKeyRaw) !== sc.log) return false;
+    const sig = fromB64url(sc.sig);
+    if (sig.length !== 64) return false;
+    // zip215: false = RFC 8032 strict decoding (canonical points, S < L), closer to Node's crypto.verify than
+    // ZIP-215, which accepts non-canonical encodings: one signature should not have several accepted texts.
+    return ed25519.verify(sig, checkpointBytes(sc), publicKeyRaw, { zip215: false });
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The hub's transparency log: leaves and checkpoints in SQLite (tables of migration 6), the Merkle tree in memory,
+ * checkpoints signed with the log's own Ed25519 key.
+ */
+import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { LenteraError } from '../util/errors';
+import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from './checkpoint';
+import { resultLeaf } from './leaf';
+import { fromB64url, leafHash, MerkleTree, toB64url, toHex } from './merkle';
+import type { Receipt } from './receipt';
+
+export const LOG_KEY_FILE = 'log-ed25519.pem';
+const SALT_BYTES = 16;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export interface LogKey {
+  privateKey: KeyObject;
+  publicKeyRaw: Uint8Array;
+  logId: string;
+}
+
+/**
+ * The log's signing key, DATA/keys/log-ed25519.pem, made on first use.
+ *
+ * Deliberately NOT encrypted, unlike the people's signing identities: the hub signs checkpoints unattended, with no
+ * one there to type a passphrase. It is protected by file permissions (0600 in a 0700 directory) and by being
+ * only a log key: a thief could sign a forked checkpoint, but not change a result, and a fork is caught by anyone
+ * holding an older checkpoint and asking for a consistency proof.
+ */
+export function loadLogKey(dataDir: string): LogKey {
+  const dir = join(dataDir, 'keys');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, LOG_KEY_FILE);
+  if (!existsSync(file)) createKeyFile(file);
+  const privateKey = createPrivateKey(readFileSync(file, 'utf8'));
+  if (privateKey.asymmetricKeyType !== 'ed25519') {
+    throw new LenteraError('INVALID_KEY', `${file} does not hold an Ed25519 key.`, { file });
+  }
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+  const publicKeyRaw = fromB64url(String(jwk.x));
+  return { privateKey, publicKeyRaw, logId: logIdOf(publicKeyRaw) };
+}
+
+/** Written aside then hard-linked into place: two processes starting together end up sharing one key, never a torn file. */
+function createKeyFile(file: string): void {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
+  chmodSync(tmp, 0o600); // the umask may have narrowed nothing, but must not have widened anything either
+  try {
+    linkSync(tmp, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+
+interface LeafRow {
+  idx: number;
+  digest: string;
+  leaf_hash: Uint8Array;
+}
+
+export class TransparencyLog {
+  private readonly key: LogKey;
+  private tree = new MerkleTree();
+
+  /** Loads every leaf hash, in index order, into the in-memory tree. */
+  constructor(
+    private readonly db: Db,
+    dataDir: string,
+  ) {
+    this.key = loadLogKey(dataDir);
+    this.reload();
+  }
+
+  /**
+   * Rebuilds the in-memory tree from the database. Every public method first calls `sync()`, which calls this
+   * when the tree and the table disagree, so callers never need to: it is public for tests and for the hub
+   * after restoring a database file.
+   */
+  reload(): void {
+    const tree = new MerkleTree();
+    for (const row of sql(this.db, 'SELECT idx, leaf_hash FROM ledger_leaves ORDER BY idx').iterate() as IterableIterator<Pick<LeafRow, 'idx' | 'leaf_hash'>>) {
+      if (row.idx !== tree.size) throw new LenteraError('LEDGER_CORRUPT', `The transparency log has no leaf ${tree.size}.`, { index: tree.size });
+      tree.append(row.leaf_hash);
+    }
+    this.tree = tree;
+  }
+
+  /**
+   * Brings the tree in line with the table. `append` runs inside the caller's transaction and adds to the tree as
+   * it inserts; if that transaction rolls back, the table loses leaves the tree still has. Rather than make every
+   * caller remember to undo, each public method compares the last leaf in the table with the tree's (one indexed
+   * read) and rebuilds on any difference; leaves added by another connection are read in incrementally.
+   */
+  private sync(): void {
+    const last = sql(this.db, 'SELECT idx, leaf_hash FROM ledger_leaves ORDER BY idx DESC LIMIT 1').get() as Pick<LeafRow, 'idx' | 'leaf_hash'> | undefined;
+    const dbSize = last ? last.idx + 1 : 0;
+    const size = this.tree.size;
+    if (dbSize === size) {
+      if (size === 0 || sameHex(this.tree.leaf(size - 1), last!.leaf_hash)) return;
+      this.reload();
+      return;
+    }
+    if (dbSize < size) {
+      this.reload();
+      return;
+    }
+    // Grown elsewhere: our last leaf must still be there, or the table was replaced and we start over.
+    if (size > 0) {
+      const mine = sql(this.db, 'SELECT leaf_hash FROM ledger_leaves WHERE idx = ?').get(size - 1) as Pick<LeafRow, 'leaf_hash'> | undefined;
+      if (!mine || !sameHex(this.tree.leaf(size - 1), mine.leaf_hash)) {
+        this.reload();
+        return;
+      }
+    }
+    for (const row of sql(this.db, 'SELECT idx, leaf_hash FROM ledger_leaves WHERE idx >= ? ORDER BY idx').iterate(size) as IterableIterator<Pick<LeafRow, 'idx' | 'leaf_hash'>>) {
+      if (row.idx !== this.tree.size) throw new LenteraError('LEDGER_CORRUPT', `The transparency log has no leaf ${this.tree.size}.`, { index: this.tree.size });
+      this.tree.append(row.leaf_hash);
+    }
+  }
+
+  get size(): number {
+    this.sync();
+    return this.tree.size;
+  }
+
+  /** base64url of the raw 32-byte Ed25519 public key. */
+  publicKey(): string {
+    return toB64url(this.key.publicKeyRaw);
+  }
+
+  logId(): string {
+    return this.key.logId;
+  }
+
+  /**
+   * Appends a leaf per entry whose result changed, and returns the new leaves' indexes. An entry whose latest leaf
+   * for (exam, nomor) already has that digest is skipped (re-publishing a bundle adds nothing); a candidate's salt is
+   * made the first time they are seen and kept for every later leaf.
+   *
+   * Must run inside the caller's transaction, so leaves land together with whatever published them; it opens none
+   * itself. If that transaction rolls back, the next call to any method notices and rebuilds the tree (`sync`).
+   */
+  append(entries: { exam: string; nomor: string; digest: string; bundle?: string }[], at: string): number[] {
+    this.sync();
+    const added: number[] = [];
+    for (const e of entries) {
+      if (!HEX64.test(e.digest)) throw new LenteraError('INVALID_INPUT', 'A result digest is 64 lowercase hex digits.', { exam: e.exam, nomor: e.nomor });
+      if (!e.exam || !e.nomor) throw new LenteraError('INVALID_INPUT', 'A log entry needs an exam code and a candidate number.', {});
+      const latest = this.latestLeaf(e.exam, e.nomor);
+      if (latest && latest.digest === e.digest) continue;
+      const salt = this.saltOf(e.exam, e.nomor);
+      const leaf = resultLeaf({ exam: e.exam, nomor: e.nomor, digest: e.digest, salt });
+      const hash = leafHash(leaf);
+      const idx = this.tree.size;
+      sql(
+        this.db,
+        'INSERT INTO ledger_leaves (idx, exam_code, nomor_peserta, digest, leaf, leaf_hash, bundle_sha256, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(idx, e.exam, e.nomor, e.digest, leaf, hash, e.bundle ?? null, at);
+      // Only after the row is in: a failed insert leaves the tree as it was.
+      this.tree.append(hash);
+      added.push(idx);
+    }
+    return added;
+  }
+
+  /** Signs the current tree head, or returns the stored checkpoint when one of this size exists already. */
+  checkpoint(at: string): SignedCheckpoint {
+    this.sync();
+    const size = this.tree.size;
+    const root = toHex(this.tree.root(size));
+    const stored = this.storedCheckpoint(size);
+    if (stored) {
+      // Two heads of one size with different roots would be a fork of our own making: refuse, never re-sign.
+      if (stored.root !== root) throw new LenteraError('LEDGER_CORRUPT', `The stored checkpoint of size ${size} does not match the leaves.`, { size });
+      return stored;
+    }
+    const body: Checkpoint = { v: 1, log: this.key.logId, size, root, at };
+    const sig = toB64url(sign(null, checkpointBytes(body), this.key.privateKey));
+    const signed: SignedCheckpoint = { ...body, sig };
+    sql(this.db, 'INSERT INTO ledger_checkpoints (size, root, at, signed) VALUES (?, ?, ?, ?)').run(size, body.root, at, JSON.stringify(signed));
+    return signed;
+  }
+
+  latestCheckpoint(): SignedCheckpoint | null {
+    const row = sql(this.db, 'SELECT signed FROM ledger_checkpoints ORDER BY size DESC LIMIT 1').get() as { signed: string } | undefined;
+    return row ? (JSON.parse(row.signed) as SignedCheckpoint) : null;
+  }
+
+  /** Every checkpoint, ascending size. */
+  checkpoints(): SignedCheckpoint[] {
+    const rows = sql(this.db, 'SELECT signed FROM ledger_checkpoints ORDER BY size').all() as { signed: string }[];
+    return rows.map((r) => JSON.parse(r.signed) as SignedCheckpoint);
+  }
+
+  /**
+   * The receipt for the candidate's latest leaf against `checkpoint` (default: the latest). Null when the
+   * candidate has no leaf, there is no checkpoint, or their latest leaf came after it. Throws when the
+   * checkpoint is not one of this log's (another key, or a root this tree never had).
+   */
+  receipt(exam: string, nomor: string, checkpoint?: SignedCheckpoint): Receipt | null {
+    this.sync();
+    const cp = checkpoint ?? this.latestCheckpoint();
+    if (!cp) return null;
+    const latest = this.latestLeaf(exam, nomor);
+    if (!latest || latest.idx >= cp.size) return null;
+    if (cp.log !== this.key.logId || cp.size > this.tree.size || toHex(this.tree.root(cp.size)) !== cp.root) {
+      throw new LenteraError('CONFLICT', 'The checkpoint does not belong to this transparency log.', { size: cp.size, root: cp.root });
+    }
+    const salt = sql(this.db, 'SELECT salt FROM ledger_salts WHERE exam_code = ? AND nomor_peserta = ?').get(exam, nomor) as { salt: Uint8Array };
+    return {
+      v: 1,
+      exam,
+      nomor,
+      digest: latest.digest,
+      salt: toB64url(salt.salt),
+      index: latest.idx,
+      proof: this.tree.inclusionProof(latest.idx, cp.size).map(toHex),
+      checkpoint: cp,
+      logKey: this.publicKey(),
+    };
+  }
+
+  leafIndex(exam: string, nomor: string): { index: number; leafHash: string; digest: string } | null {
+    const row = this.latestLeaf(exam, nomor);
+    return row ? { index: row.idx, leafHash: toHex(row.leaf_hash), digest: row.digest } : null;
+  }
+
+  /** hex PROOF(m, D[n]) of RFC 6962; empty when m is 0 or equals n. */
+  consistencyProof(m: number, n: number): string[] {
+    this.sync();
+    return this.tree.consistencyProof(m, n).map(toHex);
+  }
+
+  rootAt(size: number): string {
+    this.sync();
+    return toHex(this.tree.root(size));
+  }
+
+  private latestLeaf(exam: string, nomor: string): LeafRow | undefined {
+    return sql(this.db, 'SELECT idx, digest, leaf_hash FROM ledger_leaves WHERE exam_code = ? AND nomor_peserta = ? ORDER BY idx DESC LIMIT 1').get(exam, nomor) as
+      | LeafRow
+      | undefined;
+  }
+
+  private saltOf(exam: string, nomor: string): Uint8Array {
+    const row = sql(this.db, 'SELECT salt FROM ledger_salts WHERE exam_code = ? AND nomor_peserta = ?').get(exam, nomor) as { salt: Uint8Array } | undefined;
+    if (row) return row.salt;
+    const salt = new Uint8Array(randomBytes(SALT_BYTES));
+    sql(this.db, 'INSERT INTO ledger_salts (exam_code, nomor_peserta, salt) VALUES (?, ?, ?)').run(exam, nomor, salt);
+    return salt;
+  }
+
+  private storedCheckpoint(size: number): SignedCheckpoint | null {
+    const row = sql(this.db, 'SELECT signed FROM ledger_checkpoints WHERE size = ?').get(size) as { signed: string } | undefined;
+    return row ? (JSON.parse(row.signed) as SignedCheckpoint) : null;
+  }
+}
+
+function sameHex(a: Uint8Array, b: Uint8Array): boolean {
+  return toHex(a) === toHex(b);
+}

@@ -1,0 +1,320 @@
+/**
+ * The Merkle tree of RFC 6962 §2.1 (kept unchanged in RFC 9162 §2.1). Browser-safe on purpose: the public
+ * verification page bundles this file, so it imports nothing from Node and never touches Buffer.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+
+const HASH_LEN = 32;
+
+/** SHA-256 of the empty string: MTH({}) for the tree of no leaves. */
+export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
+
+/** SHA-256(0x00 ‖ leaf). The prefix keeps a leaf from ever being taken for an inner node (second preimages). */
+export function leafHash(leaf: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(leaf.length + 1);
+  buf.set(leaf, 1);
+  return sha256(buf);
+}
+
+// One scratch buffer: the tree computes node hashes by the hundred thousand, and allocation would dominate.
+const nodeBuf = new Uint8Array(1 + 2 * HASH_LEN);
+nodeBuf[0] = 0x01;
+
+/** SHA-256(0x01 ‖ left ‖ right). */
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  if (left.length !== HASH_LEN || right.length !== HASH_LEN) return sha256(concat3(0x01, left, right));
+  nodeBuf.set(left, 1);
+  nodeBuf.set(right, 1 + HASH_LEN);
+  return sha256(nodeBuf);
+}
+
+function concat3(prefix: number, a: Uint8Array, b: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(1 + a.length + b.length);
+  buf[0] = prefix;
+  buf.set(a, 1);
+  buf.set(b, 1 + a.length);
+  return buf;
+}
+
+/** The largest power of two strictly below n (n ≥ 2): the split point k of RFC 6962. */
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** h when n = 2^h, else -1. Arithmetic, not `&`: sizes may pass 2^31, where bit operators wrap. */
+function exactLog2(n: number): number {
+  if (!(n >= 1)) return -1;
+  let h = 0;
+  while (n % 2 === 0) {
+    n /= 2;
+    h++;
+  }
+  return n === 1 ? h : -1;
+}
+
+function checkIndex(value: number, min: number, max: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new RangeError(`${what} ${value} is outside ${min}..${max}`);
+  }
+}
+
+/**
+ * An append-only Merkle tree. `levels[h][i]` is the hash of the complete subtree of 2^h leaves starting at
+ * leaf i·2^h; it is filled in as soon as the subtree is complete and never changes after that. Every subtree that
+ * the RFC 6962 recursion visits starts at a multiple of its own split point, so MTH of any prefix, an audit path or
+ * a consistency proof reads O(log n) stored hashes and computes at most O(log n) new ones, for any earlier size.
+ */
+export class MerkleTree {
+  private readonly levels: Uint8Array[][] = [[]];
+
+  constructor(leafHashes?: Iterable<Uint8Array>) {
+    if (leafHashes) for (const h of leafHashes) this.append(h);
+  }
+
+  /** Appends one leaf hash (not the leaf: see `leafHash`) and returns its index. */
+  append(leafHash: Uint8Array): number {
+    if (!(leafHash instanceof Uint8Array) || leafHash.length !== HASH_LEN) throw new TypeError('a leaf hash is 32 bytes');
+    const leaves = this.levels[0]!;
+    // A copy (not .slice(): on a Buffer that is a view): the caller may reuse its buffer, a stored hash must not change.
+    leaves.push(new Uint8Array(leafHash));
+    let index = leaves.length - 1;
+    for (let h = 0; index % 2 === 1; h++) {
+      const level = this.levels[h]!;
+      const parent = nodeHash(level[index - 1]!, level[index]!);
+      if (this.levels.length === h + 1) this.levels.push([]);
+      this.levels[h + 1]!.push(parent);
+      index = (index - 1) / 2;
+    }
+    return leaves.length - 1;
+  }
+
+  get size(): number {
+    return this.levels[0]!.length;
+  }
+
+  /** The stored hash of leaf `index`. */
+  leaf(index: number): Uint8Array {
+    checkIndex(index, 0, this.size - 1, 'leaf index');
+    return new Uint8Array(this.levels[0]![index]!);
+  }
+
+  /** MTH of the first `size` leaves (the tree as it was at that size). */
+  root(size = this.size): Uint8Array {
+    checkIndex(size, 0, this.size, 'tree size');
+    return new Uint8Array(this.mth(0, size));
+  }
+
+  /** PATH(index, D[0:size]) of RFC 6962 §2.1.1, ordered from the leaf up. */
+  inclusionProof(index: number, size = this.size): Uint8Array[] {
+    checkIndex(size, 1, this.size, 'tree size');
+    checkIndex(index, 0, size - 1, 'leaf index');
+    const path: Uint8Array[] = [];
+    let start = 0;
+    let end = size;
+    // Walk down from the root; each step's sibling belongs one place nearer the root than the next one's.
+    while (end - start > 1) {
+      const k = splitPoint(end - start);
+      if (index < start + k) {
+        path.push(this.mth(start + k, end));
+        end = start + k;
+      } else {
+        path.push(this.mth(start, start + k));
+        start += k;
+      }
+    }
+    return path.reverse().map((h) => new Uint8Array(h));
+  }
+
+  /** PROOF(m, D[0:n]) of RFC 6962 §2.1.2; empty when m is 0 or m equals n (nothing to prove). */
+  consistencyProof(m: number, n = this.size): Uint8Array[] {
+    checkIndex(n, 0, this.size, 'tree size');
+    checkIndex(m, 0, n, 'old tree size');
+    if (m === 0 || m === n) return [];
+    const proof: Uint8Array[] = [];
+    let start = 0;
+    let end = n;
+    let mm = m;
+    let whole = true; // the b flag of SUBPROOF: the old tree is the whole subtree so far
+    while (mm !== end - start) {
+      const k = splitPoint(end - start);
+      if (mm <= k) {
+        proof.push(this.mth(start + k, end));
+        end = start + k;
+      } else {
+        proof.push(this.mth(start, start + k));
+        start += k;
+        mm -= k;
+        whole = false;
+      }
+    }
+    if (!whole) proof.push(this.mth(start, end));
+    return proof.reverse().map((h) => new Uint8Array(h));
+  }
+
+  /** MTH(D[start:end]) for a range the RFC recursion can produce (start a multiple of the range's split point). */
+  private mth(start: number, end: number): Uint8Array {
+    const n = end - start;
+    if (n === 0) return EMPTY_ROOT;
+    const h = exactLog2(n);
+    if (h >= 0) return this.levels[h]![start / n]!;
+    const k = splitPoint(n);
+    return nodeHash(this.mth(start, start + k), this.mth(start + k, end));
+  }
+}
+
+function isHash(x: unknown): x is Uint8Array {
+  return x instanceof Uint8Array && x.length === HASH_LEN;
+}
+
+function isSize(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+// Arithmetic rather than bit operators: sizes can pass 2^31, where JavaScript's `>>` and `&` would wrap.
+const lsb = (x: number): boolean => x % 2 === 1;
+const half = (x: number): number => Math.floor(x / 2);
+
+/**
+ * RFC 9162 §2.1.3.2, written from the RFC text rather than from the tree above, so that one mistake cannot
+ * hide in both. False for any malformed input; never throws.
+ */
+export function verifyInclusion(leafHash: Uint8Array, index: number, size: number, proof: Uint8Array[], root: Uint8Array): boolean {
+  try {
+    if (!isHash(leafHash) || !isHash(root) || !isSize(index) || !isSize(size) || !Array.isArray(proof)) return false;
+    if (index >= size) return false;
+    let fn = index;
+    let sn = size - 1;
+    let r = leafHash;
+    for (const p of proof) {
+      if (!isHash(p)) return false;
+      if (sn === 0) return false;
+      if (lsb(fn) || fn === sn) {
+        r = nodeHash(p, r);
+        if (!lsb(fn)) {
+          while (!lsb(fn) && fn !== 0) {
+            fn = half(fn);
+            sn = half(sn);
+          }
+        }
+      } else {
+        r = nodeHash(r, p);
+      }
+      fn = half(fn);
+      sn = half(sn);
+    }
+    return sn === 0 && sameBytes(r, root);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * RFC 9162 §2.1.4.2 for 0 < m < n. Outside that range: m == n is consistent only with an empty proof and equal
+ * roots; m == 0 only with an empty proof and the empty-tree root. False for any malformed input; never throws.
+ */
+export function verifyConsistency(m: number, n: number, rootM: Uint8Array, rootN: Uint8Array, proof: Uint8Array[]): boolean {
+  try {
+    if (!isSize(m) || !isSize(n) || !isHash(rootM) || !isHash(rootN) || !Array.isArray(proof)) return false;
+    if (!proof.every(isHash)) return false;
+    if (m > n) return false;
+    if (m === n) return proof.length === 0 && sameBytes(rootM, rootN);
+    if (m === 0) return proof.length === 0 && sameBytes(rootM, EMPTY_ROOT);
+    if (proof.length === 0) return false;
+    const path = exactLog2(m) >= 0 ? [rootM, ...proof] : proof;
+    let fn = m - 1;
+    let sn = n - 1;
+    while (lsb(fn)) {
+      fn = half(fn);
+      sn = half(sn);
+    }
+    let fr = path[0]!;
+    let sr = path[0]!;
+    for (const c of path.slice(1)) {
+      if (sn === 0) return false;
+      if (lsb(fn) || fn === sn) {
+        fr = nodeHash(c, fr);
+        sr = nodeHash(c, sr);
+        if (!lsb(fn)) {
+          while (!lsb(fn) && fn !== 0) {
+            fn = half(fn);
+            sn = half(sn);
+          }
+        }
+      } else {
+        sr = nodeHash(sr, c);
+      }
+      fn = half(fn);
+      sn = half(sn);
+    }
+    return sn === 0 && sameBytes(fr, rootM) && sameBytes(sr, rootN);
+  } catch {
+    return false;
+  }
+}
+
+export function toHex(u8: Uint8Array): string {
+  return bytesToHex(u8);
+}
+
+/** Lowercase or uppercase hex, even length; throws on anything else. */
+export function fromHex(s: string): Uint8Array {
+  return hexToBytes(s);
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64URL_INDEX = new Map([...B64URL].map((c, i) => [c, i]));
+
+/** base64url without padding (RFC 4648 §5). */
+export function toB64url(u8: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < u8.length; i += 3) {
+    const n = (u8[i]! << 16) | (u8[i + 1]! << 8) | u8[i + 2]!;
+    out += B64URL[n >> 18]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]! + B64URL[n & 63]!;
+  }
+  const rest = u8.length - i;
+  if (rest === 1) {
+    const n = u8[i]! << 16;
+    out += B64URL[n >> 18]! + B64URL[(n >> 12) & 63]!;
+  } else if (rest === 2) {
+    const n = (u8[i]! << 16) | (u8[i + 1]! << 8);
+    out += B64URL[n >> 18]! + B64URL[(n >> 12) & 63]! + B64URL[(n >> 6) & 63]!;
+  }
+  return out;
+}
+
+/**
+ * Strict base64url: no padding, no whitespace, no other alphabet, and unused trailing bits must be zero, so
+ * that each byte string has exactly one accepted text (two texts must never name the same key or signature).
+ * Throws on anything else.
+ */
+export function fromB64url(s: string): Uint8Array {
+  if (typeof s !== 'string' || s.length % 4 === 1) throw new TypeError('invalid base64url');
+  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let o = 0;
+  for (const c of s) {
+    const v = B64URL_INDEX.get(c);
+    if (v === undefined) throw new TypeError('invalid base64url');
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+      acc &= (1 << bits) - 1;
+    }
+  }
+  if (acc !== 0) throw new TypeError('invalid base64url (non-zero trailing bits)');
+  return out;
+}
