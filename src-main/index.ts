@@ -56,6 +56,7 @@ async function start(): Promise<void> {
     fatal('cannot open the workstation / tidak dapat membuka data', e);
     return;
   }
+  lentera.outbox.start();
   door = registerIpc(ipcMain, lentera, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
   createWindow();
 

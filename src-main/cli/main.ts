@@ -1,3 +1,5 @@
+import { registerBundleCommands } from './commands/bundles';
+import { registerPublishCommands } from './commands/publish';
 import { Command, CommanderError, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version';
@@ -24,7 +26,9 @@ export function buildProgram(io: CliIo): Command {
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run "lentera --help" for usage)')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .exitOverride();
+    .exitOverride()
+    // Options after a subcommand belong to it ("hub trust --data" is not "hub --data").
+    .enablePositionalOptions();
   registerInitCommand(program, io);
   registerServeCommand(program, io);
   registerStatusCommand(program, io);
@@ -35,6 +39,8 @@ export function buildProgram(io: CliIo): Command {
   registerScoreCommands(program, io);
   registerRankCommand(program, io);
   registerSheetCommands(program, io);
+  registerBundleCommands(program, io);
+  registerPublishCommands(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

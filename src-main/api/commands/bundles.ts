@@ -31,15 +31,15 @@ export const bundleCommands = [
   defineCommand({
     name: 'bundle.export',
     summary: 'Export the next signed result bundle of an exam (what changed since the last one)',
-    input: z.object({ exam, passphrase: z.string().min(1).max(200), account: z.string().optional(), out: z.string().optional(), copyTo: z.string().max(1000).optional() }),
+    input: z.object({ exam, passphrase: z.string().min(1).max(200), account: z.string().optional(), out: z.string().optional(), pdfDir: z.string().optional(), copyTo: z.string().max(1000).optional() }),
     access: ['coordinator'],
     mutates: true,
     prepare: async (ctx, input): Promise<PreparedExport> => {
-      if (input.out && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name the output file; use "copy to folder" instead.', {});
+      if ((input.out || input.pdfDir) && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name the output file; use "copy to folder" instead.', {});
       copyTarget(ctx, input.copyTo);
       const a = holder(ctx, input.account);
       const signer = await unlockIdentity(ctx.db, ctx.dataDir, a.id, input.passphrase, new Date(ctx.at));
-      return prepareExport(ctx.db, { examCode: input.exam, dataDir: ctx.dataDir, out: input.out, signer, workstationId: ctx.workstationId, workstationName: workstationName(ctx), at: ctx.at });
+      return prepareExport(ctx.db, { examCode: input.exam, dataDir: ctx.dataDir, out: input.out, pdfDir: input.pdfDir, signer, workstationId: ctx.workstationId, workstationName: workstationName(ctx), at: ctx.at });
     },
     handler: (ctx, input, prepared) => {
       try {
@@ -197,5 +197,17 @@ export const bundleCommands = [
       return ctx.outbox.pushDue();
     },
     handler: (_ctx, _input, out) => out,
+  }),
+  defineCommand({
+    name: 'receipt.get',
+    summary: "A candidate's receipt as the hub returned it (leaf, salt, inclusion proof, signed checkpoint)",
+    input: z.object({ exam, nomor: z.string().trim().min(1).max(40) }),
+    access: ['coordinator', 'observer'],
+    mutates: false,
+    handler: (ctx, input) => {
+      const row = ctx.db.prepare('SELECT receipt FROM receipts WHERE exam_code = ? AND nomor_peserta = ?').get(input.exam, input.nomor) as { receipt: string } | undefined;
+      if (!row) throw new LenteraError('NOT_FOUND', `No receipt for ${input.nomor} yet: the hub returns it when it confirms a bundle with this result.`, {});
+      return JSON.parse(row.receipt) as unknown;
+    },
   }),
 ];

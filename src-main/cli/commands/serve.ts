@@ -24,6 +24,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const app = openApp(io, o.data, Boolean(o.allowInit));
       const server = createHttpServer({ app, host: o.host, port: Number(o.port), rendererDir: defaultRendererDir() });
       const addr = await listen(server, o.host, Number(o.port));
+      // Exported bundles go to the hub on their own while the workstation runs (LENTERA_OUTBOX_MS for tests).
+      app.outbox.start(Number(process.env.LENTERA_OUTBOX_MS) || 5000);
       const shown = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
       io.out(`Lentera is serving http://${shown}:${addr.port}`);
       if (o.host === '0.0.0.0') {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { listIdentities, unlockIdentity, type IdentityInfo } from '../../core/keys/identities';
 import { requireExam } from '../../core/exams/exams';
@@ -12,7 +12,7 @@ import { EXIT, type CliIo } from '../io';
 import { dataOption } from '../main';
 import { CliExit, invokeAsyncOrExit, openApp, withAppAsync } from '../workstation';
 
-async function secret(io: CliIo, file: string | undefined, prompt: string): Promise<string> {
+export async function secret(io: CliIo, file: string | undefined, prompt: string): Promise<string> {
   if (file) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   return io.askSecret(prompt);
 }
@@ -67,6 +67,21 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
         io.out(`imported ${id.subject}, issued by ${id.issuer}${id.certified ? ' (certified)' : ''}\nSHA-256 fingerprint ${id.fingerprint}`);
       });
     });
+  keys
+    .command('certificate')
+    .description("write an account's certificate (PEM), to register it with the hub or a coordinator")
+    .addOption(dataOption())
+    .requiredOption('--account <name>', 'whose certificate')
+    .requiredOption('--out <file>', 'the PEM file')
+    .action((o: { data: string; account: string; out: string }) =>
+      guarded(io, o.data, async (app) => {
+        const c = app.invoke('keys.certificate', { account: o.account }, { local: io.osUser });
+        if (!c.ok) throw new LenteraError(c.error.code, c.error.message, {});
+        const v = c.value as { fingerprint: string; pem: string };
+        writeFileSync(resolve(o.out), v.pem);
+        io.out(`certificate written to ${resolve(o.out)}\nSHA-256 fingerprint ${v.fingerprint}`);
+      }),
+    );
   keys
     .command('list')
     .addOption(dataOption())

@@ -41,11 +41,11 @@ async function fileSha256(path: string): Promise<string> {
  */
 export async function prepareExport(
   db: Db,
-  opts: { examCode: string; dataDir: string; out?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; onProgress?: (done: number, total: number) => void },
+  opts: { examCode: string; dataDir: string; out?: string; pdfDir?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; onProgress?: (done: number, total: number) => void },
 ): Promise<PreparedExport> {
   const exam = requireExam(db, opts.examCode);
   const examRow = sql(db, 'SELECT code, name, agency, year FROM exams WHERE id = ?').get(exam.id) as { code: string; name: string; agency: string; year: number };
-  const collected = collectExam(db, exam.id, exam.code, join(opts.dataDir, 'sheets', exam.code));
+  const collected = collectExam(db, exam.id, exam.code, opts.pdfDir ?? join(opts.dataDir, 'sheets', exam.code));
   const last = sql(db, 'SELECT sequence, sha256 FROM bundle_exports WHERE exam_id = ? ORDER BY sequence DESC LIMIT 1').get(exam.id) as { sequence: number; sha256: string } | undefined;
   const known = new Map((sql(db, 'SELECT kind, key, digest FROM bundle_export_items WHERE exam_id = ?').all(exam.id) as { kind: string; key: string; digest: string }[]).map((r) => [`${r.kind}\u0000${r.key}`, r.digest]));
   const sequence = (last?.sequence ?? 0) + 1;

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { fingerprintOf } from '../keys/identities';
+import { nameToString, parseCertificate } from '../keys/pki';
 import { LenteraError } from '../util/errors';
 
 export interface TrustedSigner {
@@ -33,7 +34,7 @@ export function certificatePem(der: Uint8Array): string {
 /** Registers a workstation's certificate: only bundles it signed are accepted (for one exam, or any). */
 export function addTrustedSigner(db: Db, certDer: Uint8Array, opts: { exam?: string | null; label?: string | null; at: string; by: string }): TrustedSigner {
   const fingerprint = fingerprintOf(certDer);
-  const subject = new X509Certificate(Buffer.from(certDer)).subject.replace(/\n/g, ', ');
+  const subject = nameToString(parseCertificate(certDer).subject);
   sql(
     db,
     `INSERT INTO trusted_signers (fingerprint, cert_der, subject, exam_code, label, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -184,7 +184,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     }
     const fingerprint = fingerprintOf(certDer);
     if (!verifySignature('sha256', manifestBytes, cert.publicKey, signature)) {
-      throw new BundleRefused('BUNDLE_SIGNATURE_INVALID', `The manifest signature does not verify with ${cert.subject.replace(/\n/g, ', ')}: the manifest was changed or signed by another key.`, { fingerprint });
+      throw new BundleRefused('BUNDLE_SIGNATURE_INVALID', `The manifest signature does not verify with the certificate of ${manifest.signer.subject}: the manifest was changed or signed by another key.`, { fingerprint });
     }
     const ku = keyUsage(parseCertificate(certDer));
     if (!ku.digitalSignature && !ku.nonRepudiation) throw new BundleRefused('BUNDLE_SIGNER_INVALID', 'The signer certificate may not be used for signatures.', { fingerprint });

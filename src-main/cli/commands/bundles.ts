@@ -1,0 +1,142 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ImportOutcome } from '../../core/bundles/merge';
+import { verifyBundle } from '../../core/bundles/verify';
+import { isLenteraError } from '../../core/util/errors';
+import { EXIT, type CliIo } from '../io';
+import { dataOption } from '../main';
+import { CliExit, invokeAsyncOrExit, invokeOrExit, withApp, withAppAsync } from '../workstation';
+import { secret } from './sheets';
+
+function conflictsText(io: CliIo, conflicts: ImportOutcome['conflicts']): void {
+  if (!conflicts.length) return;
+  io.out(`${conflicts.length} conflicting fact(s) between workstations, NOT resolved (those candidates stay BL until decided):`);
+  for (const c of conflicts) io.out(`  ${c.nomor} ${c.field}: ${c.values.map((v) => `${v.workstation.slice(-12)}=${v.value}`).join('  vs  ')}`);
+}
+
+export function registerBundleCommands(program: Command, io: CliIo): void {
+  const bundle = program.command('bundle').description('signed result bundles: export, verify, import (merge), trust');
+  bundle
+    .command('export')
+    .description('export the next bundle of an exam: what changed since the previous one, signed by the coordinator')
+    .addOption(dataOption())
+    .requiredOption('--exam <code>', 'exam code')
+    .option('--out <file>', 'where to write the .lentera file (default DATA/bundles/EXAM/…)')
+    .option('--pdfs <dir>', 'the folder of signed sheets and minutes to carry (default DATA/sheets/EXAM, where the UI writes them)')
+    .option('--account <name>', 'whose signing identity (a coordinator)', 'koordinator')
+    .option('--passphrase-file <file>', 'read the passphrase from a file (else asked)')
+    .action(async (o: { data: string; exam: string; out?: string; pdfs?: string; account: string; passphraseFile?: string }) => {
+      const passphrase = await secret(io, o.passphraseFile, `Passphrase of ${o.account}'s signing key: `);
+      await withAppAsync(io, o.data, async (app) => {
+        const r = await invokeAsyncOrExit<{ sequence: number; sha256: string; file: string; bytes: number; files: number; counts: Record<string, number> }>(io, app, 'bundle.export', {
+          exam: o.exam,
+          passphrase,
+          account: o.account,
+          ...(o.out ? { out: resolve(o.out) } : {}),
+          ...(o.pdfs ? { pdfDir: resolve(o.pdfs) } : {}),
+        });
+        io.out(`bundle ${r.sequence} of ${o.exam}: ${r.file}\n  ${r.files} files, ${r.bytes} bytes, sha256 ${r.sha256}`);
+        io.out(`  ${Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+      });
+    });
+  bundle
+    .command('verify <file>')
+    .description('check a bundle: its signature, every hash and the chain link; exit 0 only when all hold')
+    .option('--data <dir>', "also check the signer is registered and the chain continues what this workstation merged")
+    .action(async (file: string, o: { data?: string }) => {
+      try {
+        const r = await verifyBundle(resolve(file));
+        for (const c of r.checks) io.out(`ok  ${c}`);
+        io.out(`ok  chain: bundle ${r.manifest.sequence}${r.manifest.previous ? ` follows ${r.manifest.previous}` : ' is the first of its workstation'}`);
+        if (o.data) {
+          await withAppAsync(io, o.data, async (app) => {
+            const v = await app.invokeAsync('bundle.verify', { file: { path: resolve(file) } }, { local: io.osUser });
+            if (!v.ok) throw Object.assign(new Error(v.error.message), { lentera: true });
+            const value = v.value as { registered: boolean };
+            if (!value.registered) {
+              io.err(`FAILED  signer: ${r.signerFingerprint} is not registered in ${o.data}`);
+              throw new CliExit(EXIT.FAILED);
+            }
+            io.out('ok  signer: registered here');
+          });
+        }
+        io.out(`bundle ${r.sha256} verified`);
+      } catch (e) {
+        if (e instanceof CliExit) throw e;
+        if (isLenteraError(e) || (e as { lentera?: boolean }).lentera) {
+          io.err(`FAILED  ${(e as Error).message}`);
+          throw new CliExit(EXIT.FAILED);
+        }
+        throw e;
+      }
+    });
+  bundle
+    .command('import <files...>')
+    .description('merge bundles of an exam loaded here (in order per workstation; the same bundle twice changes nothing)')
+    .addOption(dataOption())
+    .action(async (files: string[], o: { data: string }) => {
+      await withAppAsync(io, o.data, async (app) => {
+        for (const f of files) {
+          const r = await invokeAsyncOrExit<ImportOutcome>(io, app, 'bundle.import', { file: { path: resolve(f) } });
+          io.out(`${f}: bundle ${r.sequence} of ${r.exam} from workstation ${r.workstation}: ${r.unchanged ? 'already merged, nothing changed' : `merged ${r.records} records`}`);
+          conflictsText(io, r.conflicts);
+        }
+      });
+    });
+  bundle
+    .command('trust <certificate>')
+    .description("register a workstation's certificate (PEM or DER): only bundles it signed are merged here")
+    .addOption(dataOption())
+    .option('--exam <code>', 'accept its bundles for this exam only')
+    .option('--label <text>', 'a note (venue, room)')
+    .action(async (cert: string, o: { data: string; exam?: string; label?: string }) => {
+      await withAppAsync(io, o.data, async (app) => {
+        const t = await invokeAsyncOrExit<{ fingerprint: string; subject: string }>(io, app, 'bundle.trust', { certificate: { path: resolve(cert) }, exam: o.exam, label: o.label });
+        io.out(`registered ${t.subject}\n  ${t.fingerprint}`);
+      });
+    });
+  bundle
+    .command('status')
+    .description('bundles exported here and their state at the hub; bundles merged here and their conflicts')
+    .addOption(dataOption())
+    .option('--exam <code>', 'only this exam')
+    .option('--json', 'print JSON')
+    .action((o: { data: string; exam?: string; json?: boolean }) =>
+      withApp(io, o.data, (app) => {
+        const exported = invokeOrExit<{ exam: string; sequence: number; sha256: string; state: string | null; lastError: string | null; file: string }[]>(io, app, 'bundle.list', { exam: o.exam });
+        const merged = invokeOrExit<{ exam: string; workstations: { id: string; bundles: number; last: number }[]; candidates: number; byStatus: Record<string, number>; conflicts: ImportOutcome['conflicts'] }[]>(io, app, 'bundle.merged', { exam: o.exam }) ?? [];
+        if (o.json) return io.out(JSON.stringify({ exported, merged }, null, 2));
+        for (const b of exported) io.out(`exported ${b.exam} #${b.sequence} ${b.sha256.slice(0, 16)}… ${b.state ?? '-'}${b.lastError ? ` (${b.lastError})` : ''}`);
+        for (const m of merged) {
+          io.out(`merged ${m.exam}: ${m.workstations.map((w) => `${w.id.slice(-12)} up to #${w.last}`).join(', ')}; ${m.candidates} candidates ${JSON.stringify(m.byStatus)}`);
+          conflictsText(io, m.conflicts);
+        }
+      }),
+    );
+  bundle
+    .command('push')
+    .description("push pending bundles to the hub now (the running workstation does this by itself); --hub sets the hub's address")
+    .addOption(dataOption())
+    .option('--hub <url>', "the hub's address, kept for later")
+    .option('--log-key <key>', "the hub's log key (base64url), else pinned at first contact")
+    .action(async (o: { data: string; hub?: string; logKey?: string }) => {
+      await withAppAsync(io, o.data, async (app) => {
+        if (o.hub) invokeOrExit(io, app, 'hub.configure', { url: o.hub, ...(o.logKey ? { logKey: o.logKey } : {}) });
+        const results = await invokeAsyncOrExit<{ exam: string; sequence: number; state: string; message: string }[]>(io, app, 'outbox.push', {});
+        if (!results.length) io.out('nothing to push (no pending bundle due, or no hub set)');
+        for (const r of results) io.out(`${r.exam} #${r.sequence}: ${r.state}: ${r.message}`);
+        if (results.some((r) => r.state !== 'confirmed')) throw new CliExit(EXIT.FAILED);
+      });
+    });
+}
+
+export function readJsonFile(io: CliIo, file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(resolve(file), 'utf8'));
+  } catch (e) {
+    io.err(`lentera: ${file} cannot be read as JSON: ${(e as Error).message}`);
+    throw new CliExit(EXIT.FAILED);
+  }
+}
+

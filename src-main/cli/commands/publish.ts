@@ -1,0 +1,193 @@
+import type { Command } from 'commander';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { factsFromJson, type FactsJson } from '../../core/bundles/facts';
+import { addTrustedSigner, readCertificate } from '../../core/bundles/trust';
+import { canonicalJson } from '../../core/audit/chain';
+import { receiptFromQr, verifyReceipt } from '../../core/ledger/receipt';
+import { Publisher } from '../../core/publish/publisher';
+import { rank, type FormationFacts, type RankedCandidate } from '../../core/ranking/engine';
+import { loadRulesetFile } from '../../core/ranking/rulesets';
+import { embeddedPayload } from '../../core/sheets/result-sheet';
+import { isLenteraError } from '../../core/util/errors';
+import { startHub } from '../../server/hub';
+import { EXIT, type CliIo } from '../io';
+import { dataOption } from '../main';
+import { CliExit, invokeOrExit, withApp } from '../workstation';
+import { readJsonFile } from './bundles';
+
+const hubData = () => dataOption().makeOptionMandatory(true);
+
+function refuse(io: CliIo, e: unknown): never {
+  if (isLenteraError(e)) {
+    io.err(`lentera: ${e.message}`);
+    throw new CliExit(EXIT.FAILED);
+  }
+  throw e;
+}
+
+export function registerPublishCommands(program: Command, io: CliIo): void {
+  const hub = program
+    .command('hub')
+    .description('the publication hub: accepts bundles from registered workstations, logs and publishes them')
+    // "hub trust --data …": the subcommand's own --data, not the server's.
+    .enablePositionalOptions()
+    // Not mandatory for commander: a mandatory option here would also be demanded of "hub trust" before its own.
+    .option('--data <dir>', 'the hub data directory (log, merged bundles, site)')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port (0 picks a free one)', '5180')
+    .action(async (o: { data?: string; host: string; port: string }) => {
+      if (!o.data) {
+        io.err("lentera hub: required option '--data <dir>' not specified");
+        throw new CliExit(EXIT.USAGE);
+      }
+      const running = await startHub({ dir: resolve(o.data), host: o.host, port: Number(o.port), log: (l) => io.out(l) }).catch((e: unknown) => refuse(io, e));
+      io.out(`Lentera hub is serving ${running.url}`);
+      io.out(`log key ${running.publisher.log.publicKey()} (give it to the workstations to pin)`);
+      const stop = () => void running.close();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  hub
+    .command('trust <certificate>')
+    .description("register a workstation's certificate (PEM or DER) at the hub")
+    .addOption(hubData())
+    .option('--exam <code>', 'accept its bundles for this exam only')
+    .option('--label <text>', 'a note (venue, room)')
+    .action((cert: string, o: { data: string; exam?: string; label?: string }) => {
+      const p = Publisher.open(resolve(o.data));
+      try {
+        const t = addTrustedSigner(p.db, readCertificate(readFileSync(resolve(cert))), { exam: o.exam ?? null, label: o.label ?? null, at: new Date().toISOString(), by: `cli:${io.osUser}` });
+        io.out(`registered ${t.subject}${t.exam ? ` for ${t.exam}` : ''}\n  ${t.fingerprint}`);
+      } catch (e) {
+        refuse(io, e);
+      } finally {
+        p.close();
+      }
+    });
+
+  program
+    .command('publish <bundles...>')
+    .description('merge bundles into the log and write the static publication site (works from a USB stick or any web host)')
+    .addOption(hubData())
+    .requiredOption('--out <dir>', 'the site folder')
+    .option('--receipts <dir>', "also write every candidate's receipt (JSON) here, to hand out")
+    .action(async (bundles: string[], o: { data: string; out: string; receipts?: string }) => {
+      const p = Publisher.open(resolve(o.data));
+      try {
+        for (const b of bundles) {
+          const ack = await p.ingest(resolve(b), new Date().toISOString(), `cli:${io.osUser}`);
+          io.out(`${b}: bundle ${ack.sequence} of ${ack.exam}: ${ack.unchanged ? 'already published' : `merged, ${ack.receipts.length} result(s) logged`}; log size ${ack.checkpoint.size}${ack.conflicts ? `; ${ack.conflicts} conflict(s) shown, not resolved` : ''}`);
+        }
+        const written = await p.writeSite(resolve(o.out), new Date().toISOString());
+        io.out(`site written to ${resolve(o.out)}: ${written.files} files, ${written.bytes} bytes`);
+        if (o.receipts) {
+          const { mkdirSync } = await import('node:fs');
+          mkdirSync(resolve(o.receipts), { recursive: true });
+          let n = 0;
+          for (const row of p.db.prepare('SELECT DISTINCT exam_code AS exam, nomor_peserta AS nomor FROM ledger_leaves').all() as { exam: string; nomor: string }[]) {
+            const r = p.log.receipt(row.exam, row.nomor);
+            if (!r) continue;
+            writeFileSync(resolve(o.receipts, `tanda-terima-${row.exam}-${row.nomor}.json`), `${JSON.stringify(r, null, 2)}\n`);
+            n++;
+          }
+          io.out(`${n} receipts written to ${resolve(o.receipts)}`);
+        }
+      } catch (e) {
+        refuse(io, e);
+      } finally {
+        p.close();
+      }
+    });
+
+  const receipt = program.command('receipt').description("a candidate's receipt: the leaf, salt, inclusion proof and signed checkpoint of their result");
+  receipt
+    .command('verify <file>')
+    .description('verify a receipt (JSON) or a result sheet (PDF) offline; exit 0 only when it holds')
+    .option('--log-key <key>', "the publication log's key (base64url); required for a sheet, recommended always")
+    .option('--digest <sha256>', 'also require this result digest')
+    .action((file: string, o: { logKey?: string; digest?: string }) => {
+      if (!existsSync(resolve(file))) {
+        io.err(`lentera: ${file} cannot be read.`);
+        throw new CliExit(EXIT.FAILED);
+      }
+      const bytes = readFileSync(resolve(file));
+      let input: unknown;
+      if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
+        const payload = embeddedPayload(bytes);
+        if (!payload) {
+          io.err('FAILED  the PDF carries no Lentera result payload');
+          throw new CliExit(EXIT.FAILED);
+        }
+        if (!(payload as { p?: unknown }).p) {
+          io.err(`FAILED  the sheet of ${payload.n} carries no inclusion proof yet (printed before the hub logged it); its result digest is ${payload.d}`);
+          throw new CliExit(EXIT.FAILED);
+        }
+        if (!o.logKey) {
+          io.err('lentera: a sheet names no log key: give --log-key (shown on the publication site).');
+          throw new CliExit(EXIT.USAGE);
+        }
+        input = receiptFromQr(payload as never, o.logKey);
+      } else {
+        input = readJsonFile(io, file);
+      }
+      const v = verifyReceipt(input, { ...(o.logKey ? { trustedLogKey: o.logKey } : {}), ...(o.digest ? { expectedDigest: o.digest } : {}) });
+      for (const c of v.checks) (c.ok ? io.out : io.err)(`${c.ok ? 'ok    ' : 'FAILED'}  ${c.name}: ${c.detail}`);
+      if (!v.ok) throw new CliExit(EXIT.FAILED);
+      if (!o.logKey) io.out('note: verified against the key inside the receipt; pass --log-key to require the published log key');
+      io.out('receipt verified');
+    });
+  receipt
+    .command('export')
+    .description("write a candidate's receipt, as the hub returned it, to a JSON file")
+    .addOption(dataOption())
+    .requiredOption('--exam <code>', 'exam code')
+    .requiredOption('--nomor <nomor>', 'candidate number')
+    .requiredOption('--out <file>', 'the JSON file')
+    .action((o: { data: string; exam: string; nomor: string; out: string }) =>
+      withApp(io, o.data, (app) => {
+        const r = invokeOrExit<unknown>(io, app, 'receipt.get', { exam: o.exam, nomor: o.nomor });
+        writeFileSync(resolve(o.out), `${JSON.stringify(r, null, 2)}\n`);
+        io.out(`receipt written to ${resolve(o.out)}`);
+      }),
+    );
+
+  program
+    .command('recompute')
+    .description('recompute a published ranking from its ruleset and facts, and compare it with the published results')
+    .requiredOption('--ruleset <file>', 'the ruleset (aturan.json)')
+    .requiredOption('--facts <file>', 'the ranking facts (facts.json)')
+    .option('--results <file>', 'the published results to compare (hasil.json)')
+    .option('--json', 'print the recomputed results as JSON')
+    .action((o: { ruleset: string; facts: string; results?: string; json?: boolean }) => {
+      let loaded;
+      try {
+        loaded = loadRulesetFile(resolve(o.ruleset));
+      } catch (e) {
+        refuse(io, e);
+      }
+      const facts = readJsonFile(io, o.facts) as { formations?: FormationFacts[]; candidates?: FactsJson[] };
+      if (!Array.isArray(facts.formations) || !Array.isArray(facts.candidates)) {
+        io.err(`lentera: ${o.facts}: expected {"formations": [...], "candidates": [...]}`);
+        throw new CliExit(EXIT.FAILED);
+      }
+      const results = rank(loaded.ruleset, facts.formations, facts.candidates.map(factsFromJson));
+      if (o.json) io.out(JSON.stringify(results, null, 2));
+      if (!o.results) return io.out(`${results.length} candidates ranked with ${loaded.ruleset.id} ${loaded.ruleset.version} (sha256 ${loaded.sha256})`);
+      const raw = readJsonFile(io, o.results) as RankedCandidate[] | { results: RankedCandidate[] };
+      const published = new Map((Array.isArray(raw) ? raw : raw.results).map((r) => [r.nomor_peserta, r]));
+      const differ: string[] = [];
+      for (const r of results) {
+        const p = published.get(r.nomor_peserta);
+        // A conflict note replaces the reason of a held-back candidate on the site; the decision fields must match.
+        const key = (x: RankedCandidate) => canonicalJson({ ...x, reason: x.status === 'BL' ? '' : x.reason });
+        if (!p || key(p) !== key(r)) differ.push(r.nomor_peserta);
+      }
+      for (const n of published.keys()) if (!results.some((r) => r.nomor_peserta === n)) differ.push(n);
+      if (differ.length) {
+        io.err(`FAILED  ${differ.length} result(s) differ from the recomputation: ${differ.slice(0, 20).join(', ')}${differ.length > 20 ? ', …' : ''}`);
+        throw new CliExit(EXIT.FAILED);
+      }
+      io.out(`all ${results.length} published results match the recomputation (ruleset sha256 ${loaded.sha256})`);
+    });
+}
