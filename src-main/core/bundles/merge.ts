@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
@@ -114,7 +114,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   copyFileSync(plan.report.file, `${stored}.part`);
   try {
     sql(db, 'INSERT INTO merged_exams (exam_code, exam, ruleset_sha256, ruleset_json) VALUES (?, ?, ?, ?) ON CONFLICT (exam_code) DO UPDATE SET exam = excluded.exam').run(m.exam.code, JSON.stringify(m.exam), m.ruleset.sha256, plan.rulesetText);
-    sql(db, 'INSERT INTO merged_bundles (sha256, exam_code, workstation_id, sequence, previous, signer, audit_seq, audit_hash, ruleset_sha256, manifest, file, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    sql(db, 'INSERT INTO merged_bundles (sha256, exam_code, workstation_id, sequence, previous, signer, audit_seq, audit_hash, ruleset_sha256, manifest, file, file_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
       plan.report.sha256,
       m.exam.code,
       m.workstation.id,
@@ -126,6 +126,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       m.ruleset.sha256,
       plan.report.manifestBytes.toString('utf8'),
       stored,
+      sha256Hex(readFileSync(`${stored}.part`)),
       at,
     );
     const put = sql(

@@ -415,6 +415,7 @@ export const migrations: readonly Migration[] = [
         ruleset_sha256 TEXT NOT NULL,
         manifest       TEXT NOT NULL,
         file           TEXT NOT NULL,
+        file_sha256    TEXT NOT NULL,
         imported_at    TEXT NOT NULL,
         UNIQUE (exam_code, workstation_id, sequence)
       ) STRICT;

@@ -134,7 +134,7 @@ export class Publisher {
       }
       return { ...v.exam, ruleset: v.ruleset, formations: v.formations, candidates: v.candidates, results: v.results, facts: v.facts, conflicts: v.conflicts, leaves };
     });
-    const bundles = (sql(this.db, 'SELECT sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
+    const bundles = (sql(this.db, 'SELECT file_sha256 AS sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
       sha256: string;
       exam: string;
       workstation: string;

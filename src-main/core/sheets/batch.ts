@@ -9,7 +9,8 @@ import { loadRuleset } from '../ranking/rulesets';
 import { maskNik } from '../roster/fields';
 import { LenteraError } from '../util/errors';
 import type { UnlockedIdentity } from '../keys/identities';
-import { renderResultSheet, type SheetData } from './result-sheet';
+import { renderResultSheet, resultDigest, type SheetData } from './result-sheet';
+import { receiptFor } from '../bundles/outbox';
 import { signPdf } from './sign';
 import { minutesData, renderMinutes } from './minutes';
 
@@ -71,6 +72,7 @@ export function sheetInputs(db: Db, examId: string, filter: { session?: string; 
         chainHead: head,
         generatedAt: new Date(asOf),
         signer,
+        receipt: receiptFor(db, exam.code, r.nomor_peserta, resultDigest(exam.code, r, loaded.sha256)),
       };
     },
   };

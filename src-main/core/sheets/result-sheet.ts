@@ -7,7 +7,9 @@ import type { RankedCandidate } from '../ranking/engine';
 import { sha256Hex } from '../util/hash';
 import { resourcesDir } from '../util/resources';
 import { decimalComma, longDate, wibTime } from './format';
+import { embeddedPayloadFromBytes } from './payload';
 import { drawQr } from './qr';
+import { receiptToQr, type Receipt } from '../ledger/receipt';
 
 export interface SheetData {
   agency: string;
@@ -20,6 +22,8 @@ export interface SheetData {
   chainHead: { seq: number; hash: string };
   generatedAt: Date;
   signer: { name: string; certified: boolean };
+  /** the hub's receipt for exactly this result, once it has logged it: its proof goes into the QR code */
+  receipt?: Receipt | null;
 }
 
 /** The digest a result sheet vouches for: the candidate's result as the engine computed it, canonically. */
@@ -27,9 +31,10 @@ export function resultDigest(examCode: string, r: RankedCandidate, rulesetSha256
   return sha256Hex(canonicalJson({ exam: examCode, ruleset: rulesetSha256, result: r }));
 }
 
-/** Compact, versioned: room for the transparency log's inclusion proof to come (key "p"). */
-export function qrPayload(examCode: string, nomor: string, digest: string): string {
-  return canonicalJson({ v: 1, e: examCode, n: nomor, d: digest });
+/** Compact, versioned; key "p" carries the transparency log's inclusion proof once the hub has logged the result. */
+export function qrPayload(examCode: string, nomor: string, digest: string, receipt?: Receipt | null): string {
+  const p = receipt && receipt.digest === digest && receipt.exam === examCode && receipt.nomor === nomor ? receiptToQr(receipt) : undefined;
+  return canonicalJson({ v: 1, e: examCode, n: nomor, d: digest, ...(p ? { p } : {}) });
 }
 
 const STATUS_WORDS: Record<string, string> = {
@@ -65,33 +70,7 @@ export function fonts(doc: PDFKit.PDFDocument): void {
 
 /** The payload embedded in a sheet's metadata, or null. pdfkit writes Info strings as UTF-16 hex or literals. */
 export function embeddedPayload(pdf: Buffer): { v: number; e: string; n: string; d: string } | null {
-  const text = pdf.toString('latin1');
-  let m = /\/LenteraResult\s+(\d+)\s+0\s+R/.exec(text);
-  let at = -1;
-  if (m) {
-    const obj = new RegExp(`(^|\\n)${m[1]} 0 obj\\s*`).exec(text);
-    if (!obj) return null;
-    at = obj.index + obj[0].length;
-  } else {
-    m = /\/LenteraResult\s*/.exec(text);
-    if (!m) return null;
-    at = m.index + m[0].length;
-  }
-  let s: string;
-  if (text[at] === '<') {
-    const bytes = Buffer.from(text.slice(at + 1, text.indexOf('>', at)).replace(/\s/g, ''), 'hex');
-    s = bytes[0] === 0xfe && bytes[1] === 0xff ? Buffer.from(bytes.subarray(2)).swap16().toString('utf16le') : bytes.toString('latin1');
-  } else if (text[at] === '(') {
-    let i = at + 1;
-    let out = '';
-    for (; i < text.length && text[i] !== ')'; i++) out += text[i] === '\\' ? text[++i] : text[i];
-    s = out;
-  } else return null;
-  try {
-    return JSON.parse(s) as { v: number; e: string; n: string; d: string };
-  } catch {
-    return null;
-  }
+  return embeddedPayloadFromBytes(pdf);
 }
 
 export function footerText(certified: boolean): string {
@@ -110,7 +89,7 @@ export function renderResultSheet(d: SheetData): Promise<Buffer> {
       info: { Title: `Lembar Hasil Seleksi ${d.candidate.nomorPeserta}`, Author: d.agency, Creator: 'Lentera', Producer: 'Lentera', CreationDate: d.generatedAt, ModDate: d.generatedAt },
     });
     // The QR payload again, machine-readable, for `lentera verify` (a print-out has only the QR code).
-    (doc.info as unknown as Record<string, string>).LenteraResult = qrPayload(d.exam.code, d.candidate.nomorPeserta, resultDigest(d.exam.code, d.result, d.ruleset.sha256));
+    (doc.info as unknown as Record<string, string>).LenteraResult = qrPayload(d.exam.code, d.candidate.nomorPeserta, resultDigest(d.exam.code, d.result, d.ruleset.sha256), d.receipt);
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolvePdf(Buffer.concat(chunks)));
@@ -168,8 +147,20 @@ export function renderResultSheet(d: SheetData): Promise<Buffer> {
     doc.text(`Aturan penilaian: ${d.ruleset.id} versi ${d.ruleset.version}, sha256 ${d.ruleset.sha256}`, 56, doc.y, { width: W });
     doc.text(`Ringkasan hasil (sha256): ${digest}`, { width: W });
     doc.text(`Kepala rantai audit saat dicetak: #${d.chainHead.seq} ${d.chainHead.hash}`, { width: W });
+    if (d.receipt && d.receipt.digest === digest) {
+      doc.text(`Log transparansi: daun #${d.receipt.index}, checkpoint ukuran ${d.receipt.checkpoint.size}, akar ${d.receipt.checkpoint.root} (bukti inklusi di kode QR).`, { width: W });
+    }
     doc.text(`Dibuat: ${longDate(d.generatedAt)}, pukul ${wibTime(d.generatedAt)}. Ditandatangani oleh: ${d.signer.name}.`, { width: W });
     doc.moveDown(0.6);
+    if (d.receipt && d.receipt.digest === digest) {
+      // The proof makes a dense code: it gets its own, larger square (the header code stays quick to scan).
+      const size = 150;
+      const y = doc.y;
+      drawQr(doc, qrPayload(d.exam.code, d.candidate.nomorPeserta, digest, d.receipt), 56 + W - size, y, size);
+      doc.font('bold').fontSize(9).fillColor('#000000').text('Bukti log transparansi', 56, y + 20, { width: W - size - 16 });
+      doc.font('body').fontSize(8.5).text('Kode di samping memuat bukti bahwa hasil ini tercatat di log transparansi publik (daun, garam, bukti inklusi, checkpoint). Pindai atau unggah lembar ini di halaman Verifikasi situs publikasi.', { width: W - size - 16 });
+      doc.y = y + size + 6;
+    }
     doc.fontSize(7.5).fillColor('#000000').text(footerText(d.signer.certified), 56, doc.y, { width: W, align: 'justify' });
     doc.end();
   });

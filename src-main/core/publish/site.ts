@@ -1,0 +1,254 @@
+/**
+ * The publication site: static, self-contained HTML in Bahasa Indonesia that works opened from a USB stick
+ * (file://) or any plain web host. Only relative links; data the verification page needs is embedded as
+ * scripts (`window.LENTERA_…`), because browsers refuse fetch() on file://.
+ *
+ * Written into a sibling temporary folder and swapped in at the end, so a failure never leaves a half site under
+ * the real name: the previous site stays until the new one is complete.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
+import { fromB64url, fromHex, verifyConsistency } from '../ledger/merkle';
+import type { RankedCandidate } from '../ranking/engine';
+import { resultsCsv } from '../ranking/export';
+import { resultDigest } from '../sheets/result-sheet';
+import { LenteraError } from '../util/errors';
+import { sha256Hex } from '../util/hash';
+import { bundlesPage, candidatePage, candidatesPage, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, verifyPage } from './pages';
+import { sitePaths } from './paths';
+import { SITE_CSS } from './style';
+import { verifyScript } from './verify-bundle';
+
+export interface SiteExam {
+  code: string;
+  name: string;
+  agency: string;
+  year: number;
+  ruleset: { id: string; version: string; sha256: string; json: string /* exact bytes of the ruleset file */ };
+  formations: { code: string; position: string; unit: string; quota: number; education: string }[];
+  candidates: { nomor: string; nama: string; nikMasked: string; kodeFormasi: string; kategori: string }[];
+  results: RankedCandidate[];
+  /** the ranking inputs, JSON-serializable: written as data/<code>/facts.json for recomputation */
+  facts: unknown;
+  /** facts two workstations disagree on: shown, never resolved */
+  conflicts: { nomor: string; field: string; values: { workstation: string; value: string }[] }[];
+  /** nomor → the candidate's latest leaf in the log */
+  leaves: Record<string, { index: number; leafHash: string; digest: string }>;
+}
+
+export interface SiteInput {
+  /** ISO; shown in WIB */
+  generatedAt: string;
+  /** b64url raw Ed25519 public key of the log */
+  logKey: string;
+  logId: string;
+  /** ascending size */
+  checkpoints: SignedCheckpoint[];
+  /** between successive checkpoints */
+  consistency: { from: number; to: number; proof: string[] }[];
+  exams: SiteExam[];
+  bundles: { file: string /* absolute path to copy */; name: string; sha256: string; exam: string; workstation: string; sequence: number; signer: string }[];
+}
+
+/** The file that marks a folder as a Lentera site: only such a folder (or an empty one) is ever replaced. */
+export const SITE_MARKER = 'lentera-situs.json';
+
+/** A full NIK: 16 digits standing alone. Nothing the site writes may contain one. */
+const FULL_NIK = /\b\d{16}\b/;
+
+
+const json = (value: unknown) => `${JSON.stringify(value === undefined ? null : value, null, 2)}\n`;
+const byKey = <T>(entries: [string, T][]) => entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** Refuses input that would publish something false: a bad signature, a broken proof, a ruleset not its hash. */
+function check(input: SiteInput): void {
+  const bad = (message: string, details: Record<string, unknown> = {}) => new LenteraError('PUBLISH_INVALID', message, details);
+  let key: Uint8Array;
+  try {
+    key = fromB64url(input.logKey);
+  } catch {
+    throw bad('The log key is not base64url.');
+  }
+  if (key.length !== 32) throw bad('The log key is not a 32-byte Ed25519 public key.');
+  if (logIdOf(key) !== input.logId) throw bad(`The log id ${input.logId} is not the sha256 of the log key.`);
+  let last = -1;
+  for (const cp of input.checkpoints) {
+    if (!verifyCheckpoint(cp, key)) throw bad(`Checkpoint of size ${cp.size} is not signed by the log key.`, { size: cp.size });
+    if (cp.size <= last) throw bad('Checkpoints must be in ascending size.', { size: cp.size });
+    last = cp.size;
+  }
+  for (const p of input.consistency) {
+    const a = input.checkpoints.find((c) => c.size === p.from);
+    const b = input.checkpoints.find((c) => c.size === p.to);
+    if (!a || !b) throw bad(`Consistency proof ${p.from} → ${p.to} names a checkpoint that is not published.`, { from: p.from, to: p.to });
+    let ok = false;
+    try {
+      ok = verifyConsistency(p.from, p.to, fromHex(a.root), fromHex(b.root), p.proof.map(fromHex));
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw bad(`Consistency proof ${p.from} → ${p.to} does not hold.`, { from: p.from, to: p.to });
+  }
+  const codes = new Set<string>();
+  for (const e of input.exams) {
+    if (codes.has(e.code)) throw bad(`Exam ${e.code} appears twice.`, { exam: e.code });
+    codes.add(e.code);
+    if (sha256Hex(e.ruleset.json) !== e.ruleset.sha256) throw bad(`The ruleset text of ${e.code} does not have the sha256 ${e.ruleset.sha256}.`, { exam: e.code });
+  }
+}
+
+/** Writes files under one root, counting them, refusing a full NIK and two names one case-insensitive disk merges. */
+class SiteWriter {
+  files = 0;
+  bytes = 0;
+  private readonly dirs = new Set<string>();
+  private readonly names = new Map<string, string>();
+
+  constructor(readonly root: string) {}
+
+  private async place(rel: string): Promise<string> {
+    const folded = rel.toLowerCase();
+    const taken = this.names.get(folded);
+    if (taken !== undefined) throw new LenteraError('PUBLISH_INVALID', `Two site files would share the name ${rel} (${taken}) on a case-insensitive disk.`, { path: rel });
+    this.names.set(folded, rel);
+    const file = join(this.root, ...rel.split('/'));
+    const dir = dirname(file);
+    if (!this.dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    return file;
+  }
+
+  async text(rel: string, content: string): Promise<void> {
+    const nik = FULL_NIK.exec(content);
+    if (nik) {
+      throw new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
+    }
+    const file = await this.place(rel);
+    const data = Buffer.from(content, 'utf8');
+    // Synchronous on purpose: ten thousand small pages are written three times faster than through the
+    // thread pool, and building the pages keeps this thread busy anyway.
+    writeFileSync(file, data);
+    this.files++;
+    this.bytes += data.length;
+  }
+
+  /** Copies a file and checks that what was written has the sha256 it is published with. */
+  async copy(rel: string, source: string, sha256: string): Promise<number> {
+    const file = await this.place(rel);
+    try {
+      await copyFile(source, file);
+    } catch (e) {
+      throw new LenteraError('FILE_NOT_FOUND', `${source} cannot be copied into the site: ${(e as Error).message}`, { file: source });
+    }
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+    const got = hash.digest('hex');
+    if (got !== sha256.toLowerCase()) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
+    const size = (await stat(file)).size;
+    this.files++;
+    this.bytes += size;
+    return size;
+  }
+}
+
+/** Only an absent folder, an empty one, or an earlier Lentera site is replaced. */
+async function checkTarget(out: string): Promise<void> {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new LenteraError('PUBLISH_TARGET', `${out} exists and is not a folder.`, { path: out });
+  const entries = await readdir(out);
+  if (entries.length && !entries.includes(SITE_MARKER)) {
+    throw new LenteraError('PUBLISH_TARGET', `${out} is not empty and is not a Lentera site: choose an empty or new folder.`, { path: out });
+  }
+}
+
+/** Swaps the finished site in: the old one moves aside, the new one takes the name, the old one is removed. */
+async function swapIn(out: string, tmp: string): Promise<void> {
+  let old: string | null = null;
+  if (existsSync(out)) {
+    old = `${out}.old-${randomBytes(6).toString('hex')}`;
+    await rename(out, old);
+  }
+  try {
+    await rename(tmp, out);
+  } catch (e) {
+    if (old) await rename(old, out);
+    throw e;
+  }
+  if (old) await rm(old, { recursive: true, force: true });
+}
+
+async function build(w: SiteWriter, input: SiteInput): Promise<void> {
+  const views = input.exams.map((e) => examView(e, (r) => resultDigest(e.code, r, e.ruleset.sha256)));
+
+  await w.text('assets/situs.css', SITE_CSS);
+  await w.text('assets/verify.js', await verifyScript());
+  await w.text(
+    'assets/log-data.js',
+    `window.LENTERA_LOG = ${JSON.stringify({ logKey: input.logKey, logId: input.logId, checkpoints: input.checkpoints, consistency: input.consistency })};\n`,
+  );
+  const digests = Object.fromEntries(
+    byKey(input.exams.map((e) => [e.code, Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])))] as [string, Record<string, string>])),
+  );
+  await w.text('assets/digests.js', `window.LENTERA_DIGESTS = ${JSON.stringify(digests)};\n`);
+
+  for (const v of views) {
+    const e = v.exam;
+    const data: Record<string, string> = {
+      'aturan.json': e.ruleset.json,
+      'facts.json': json(e.facts),
+      'hasil.json': json(e.results),
+      'hasil.csv': resultsCsv(e.results, e.ruleset),
+    };
+    const dataSha: Record<string, string> = {};
+    for (const [f, content] of Object.entries(data)) {
+      await w.text(sitePaths.data(e.code, f as 'hasil.csv'), content);
+      dataSha[f] = sha256Hex(content);
+    }
+    await w.text(sitePaths.exam(e.code), examPage(input, v));
+    await w.text(sitePaths.rules(e.code), rulesPage(input, v, dataSha));
+    await w.text(sitePaths.candidates(e.code), candidatesPage(input, v));
+    for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
+    for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
+  }
+
+  const bundles = [];
+  const used = new Set<string>();
+  for (const b of input.bundles) {
+    let name = basename(b.name).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'bundel';
+    if (used.has(name.toLowerCase())) name = `${b.sha256.slice(0, 12)}-${name}`;
+    used.add(name.toLowerCase());
+    const href = `bundel/${name}`;
+    const bytes = await w.copy(href, b.file, b.sha256);
+    bundles.push({ ...b, name, href, bytes });
+  }
+
+  await w.text('index.html', indexPage(input, views));
+  await w.text('checkpoint.html', checkpointPage(input));
+  await w.text('bundel.html', bundlesPage(input, bundles));
+  await w.text('verifikasi.html', verifyPage(input));
+  await w.text(SITE_MARKER, json({ format: 'lentera.site/1', generatedAt: input.generatedAt, logId: input.logId, exams: input.exams.map((e) => e.code) }));
+}
+
+/** Writes the whole site to `outDir`, replacing an earlier site there only once the new one is complete. */
+export async function writeSite(outDir: string, input: SiteInput): Promise<{ files: number; bytes: number }> {
+  check(input);
+  const out = resolve(outDir);
+  await checkTarget(out);
+  await mkdir(dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${randomBytes(6).toString('hex')}`;
+  await mkdir(tmp);
+  const w = new SiteWriter(tmp);
+  try {
+    await build(w, input);
+    await swapIn(out, tmp);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return { files: w.files, bytes: w.bytes };
+}

@@ -1,0 +1,312 @@
+/**
+ * The verification page of the publication site (browser code; bundled by verify-bundle.ts into
+ * assets/verify.js). Everything happens offline, in the page: a dropped receipt (JSON) or result sheet (PDF) is
+ * checked against the site's own log key, the published checkpoints and the published result digests, which
+ * the site embeds as window.LENTERA_LOG and window.LENTERA_DIGESTS.
+ */
+import { verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
+import { fromB64url, fromHex, verifyConsistency } from '../ledger/merkle';
+import { receiptFromQr, verifyReceipt, type Receipt } from '../ledger/receipt';
+import { embeddedPayloadFromBytes, type SheetPayload } from '../sheets/payload';
+import { sitePaths } from './paths';
+
+interface LogData {
+  logKey: string;
+  logId: string;
+  checkpoints: SignedCheckpoint[];
+  consistency?: { from: number; to: number; proof: string[] }[];
+}
+
+interface Check {
+  label: string;
+  ok: boolean;
+  detail: string;
+}
+
+interface Outcome {
+  kind: 'ok' | 'bad' | 'info';
+  verdict: string;
+  checks: Check[];
+  notes: string[];
+  candidate?: { exam: string; nomor: string };
+}
+
+/** What the site embeds (assets/log-data.js, assets/digests.js); read when used, so the module loads anywhere. */
+const site = () => globalThis as unknown as { LENTERA_LOG?: LogData; LENTERA_DIGESTS?: Record<string, Record<string, string>> };
+
+/** Files larger than this are not receipts or result sheets: refused before they are read. */
+const MAX_BYTES = 50 * 1024 * 1024;
+
+const LABELS: Record<string, string> = {
+  shape: 'Format tanda terima',
+  'log id': 'Identitas log',
+  'trusted log key': 'Kunci log situs ini',
+  'checkpoint signature': 'Tanda tangan checkpoint',
+  'expected digest': 'Ringkasan hasil',
+  'inclusion proof': 'Bukti inklusi di log',
+  internal: 'Pemeriksaan',
+};
+
+const PDF_NOTE =
+  'Tanda tangan elektronik PDF itu sendiri tidak diperiksa di halaman ini: periksa dengan pembaca PDF (panel tanda tangan) atau dengan perintah "lentera verify lembar.pdf".';
+
+function logData(): LogData {
+  const log = site().LENTERA_LOG;
+  if (!log || typeof log.logKey !== 'string' || !Array.isArray(log.checkpoints)) throw new Error('data log situs ini (assets/log-data.js) tidak termuat');
+  return log;
+}
+
+function publishedDigest(exam: string, nomor: string): string | undefined {
+  const byExam = site().LENTERA_DIGESTS?.[exam];
+  return byExam && Object.prototype.hasOwnProperty.call(byExam, nomor) ? byExam[nomor] : undefined;
+}
+
+/** The digest compared with what this site published for the candidate. */
+function digestCheck(exam: string, nomor: string, digest: string): Check {
+  const published = publishedDigest(exam, nomor);
+  if (published === undefined) {
+    return { label: 'Hasil yang diterbitkan', ok: false, detail: `Peserta ${nomor} pada ujian ${exam} tidak ada dalam hasil yang diterbitkan di situs ini` };
+  }
+  if (published === digest.toLowerCase()) {
+    return { label: 'Hasil yang diterbitkan', ok: true, detail: `Ringkasan hasil sama dengan hasil yang diterbitkan untuk peserta ${nomor}` };
+  }
+  return {
+    label: 'Hasil yang diterbitkan',
+    ok: false,
+    detail: `Ringkasan hasil berbeda dari hasil terbaru yang diterbitkan untuk peserta ${nomor} (bila hasil telah dikoreksi, lihat halaman peserta)`,
+  };
+}
+
+/** Is the receipt's checkpoint one this site published, or at least one its log key signed? */
+function checkpointCheck(log: LogData, cp: SignedCheckpoint): Check {
+  const label = 'Checkpoint situs ini';
+  const same = log.checkpoints.find((c) => c.size === cp.size);
+  if (same && same.root === cp.root) return { label, ok: true, detail: `Checkpoint ini diterbitkan di situs ini (ukuran ${cp.size})` };
+  if (same) {
+    return { label, ok: false, detail: `Akar checkpoint berukuran ${cp.size} berbeda dari checkpoint yang diterbitkan di situs ini` };
+  }
+  let key: Uint8Array | null = null;
+  try {
+    key = fromB64url(log.logKey);
+  } catch {
+    key = null;
+  }
+  if (key && verifyCheckpoint(cp, key)) {
+    return { label, ok: true, detail: `Checkpoint ukuran ${cp.size} tidak tercantum di situs ini, tetapi ditandatangani kunci log situs ini` };
+  }
+  return { label, ok: false, detail: 'Checkpoint tidak diterbitkan di situs ini dan tidak ditandatangani kunci log situs ini' };
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function fromChecks(checks: Check[], okVerdict: string, badVerdict: string, notes: string[], candidate?: Outcome['candidate']): Outcome {
+  const failed = checks.find((c) => !c.ok);
+  return failed ? { kind: 'bad', verdict: `${badVerdict}: ${failed.detail}`, checks, notes, candidate } : { kind: 'ok', verdict: okVerdict, checks, notes, candidate };
+}
+
+export function checkReceipt(input: unknown, notes: string[] = []): Outcome {
+  const log = logData();
+  const result = verifyReceipt(input, { trustedLogKey: log.logKey });
+  const checks: Check[] = result.checks.map((c) => ({ label: LABELS[c.name] ?? c.name, ok: c.ok, detail: c.detail }));
+  let candidate: Outcome['candidate'];
+  if (result.checks[0]?.name === 'shape' && result.checks[0].ok) {
+    const r = input as Receipt;
+    checks.push(checkpointCheck(log, r.checkpoint));
+    checks.push(digestCheck(r.exam, r.nomor, r.digest));
+    if (publishedDigest(r.exam, r.nomor) !== undefined) candidate = { exam: r.exam, nomor: r.nomor };
+  }
+  return fromChecks(checks, 'Tanda terima sah', 'Tanda terima TIDAK sah', notes, candidate);
+}
+
+/** A result sheet's payload (from the PDF or its QR code): with "p" a full receipt, without it only the digest. */
+export function checkSheetPayload(payload: SheetPayload, fromPdf: boolean): Outcome {
+  const log = logData();
+  const notes = fromPdf ? [PDF_NOTE] : [];
+  if (payload.p !== undefined) {
+    const receipt = receiptFromQr(payload, log.logKey);
+    if (!receipt) {
+      return { kind: 'bad', verdict: 'Tanda terima TIDAK sah: bukti inklusi pada lembar hasil tidak dapat dibaca', checks: [{ label: 'Bukti inklusi', ok: false, detail: 'Data bukti inklusi (p) rusak atau tidak lengkap' }], notes };
+    }
+    return checkReceipt(receipt, [fromPdf ? 'Tanda terima dibaca dari data yang tertanam di lembar hasil (PDF).' : 'Tanda terima dibaca dari isi kode QR lembar hasil.', ...notes]);
+  }
+  const checks: Check[] = [
+    { label: 'Data lembar hasil', ok: true, detail: `Lembar hasil peserta ${payload.n}, ujian ${payload.e}` },
+    digestCheck(payload.e, payload.n, payload.d),
+  ];
+  const candidate = publishedDigest(payload.e, payload.n) !== undefined ? { exam: payload.e, nomor: payload.n } : undefined;
+  const out = fromChecks(checks, 'Ringkasan hasil pada lembar sama dengan hasil yang diterbitkan', 'Lembar hasil TIDAK cocok', notes, candidate);
+  out.notes.unshift('Lembar ini belum memuat bukti inklusi log (dibuat sebelum hasil dicatat di log), sehingga yang dapat diperiksa hanya kesamaan ringkasan hasilnya dengan yang diterbitkan.');
+  if (out.kind === 'ok') out.kind = 'info';
+  return out;
+}
+
+function sheetPayloadShape(x: Record<string, unknown>): x is Record<string, unknown> & SheetPayload {
+  return typeof x.v === 'number' && typeof x.e === 'string' && typeof x.n === 'string' && typeof x.d === 'string' && !('exam' in x);
+}
+
+/** A receipt, or a result sheet's QR text, as JSON text. */
+export function checkJsonText(text: string): Outcome {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return { kind: 'bad', verdict: 'Tanda terima TIDAK sah: berkas bukan JSON yang dapat dibaca', checks: [{ label: 'Format tanda terima', ok: false, detail: 'Isi berkas bukan JSON' }], notes: [] };
+  }
+  if (isObject(value) && sheetPayloadShape(value)) return checkSheetPayload(value, false);
+  return checkReceipt(value);
+}
+
+export function checkBytes(name: string, bytes: Uint8Array): Outcome {
+  const isPdf = /\.pdf$/i.test(name) || (bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46);
+  if (isPdf) {
+    const payload = embeddedPayloadFromBytes(bytes);
+    if (!payload) {
+      return {
+        kind: 'bad',
+        verdict: 'Lembar hasil TIDAK dapat diperiksa: PDF ini tidak memuat data hasil Lentera',
+        checks: [{ label: 'Data lembar hasil', ok: false, detail: 'Tidak ada data /LenteraResult di metadata PDF' }],
+        notes: [PDF_NOTE],
+      };
+    }
+    return checkSheetPayload(payload, true);
+  }
+  return checkJsonText(new TextDecoder('utf-8').decode(bytes));
+}
+
+// ------------------------------------------------------------------------------------------------ the page
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function checkList(checks: Check[]): HTMLUListElement {
+  return el(
+    'ul',
+    { class: 'checks' },
+    ...checks.map((c) =>
+      el(
+        'li',
+        { class: c.ok ? 'ok' : 'bad' },
+        el('span', { class: 'mark', 'aria-hidden': 'true' }, c.ok ? '✓' : '✗'),
+        el('span', {}, el('span', { class: 'visually-hidden' }, c.ok ? 'Berhasil: ' : 'Gagal: '), el('span', { class: 'what' }, c.label), ': ', el('span', { class: 'detail' }, c.detail)),
+      ),
+    ),
+  );
+}
+
+function show(source: string, o: Outcome): void {
+  const box = document.getElementById('hasil');
+  if (!box) return;
+  for (const child of [...box.children]) if (child.id !== 'judul-hasil') child.remove();
+  box.append(el('p', { class: `verdict ${o.kind}`, 'data-verdict': o.kind }, o.verdict));
+  box.append(el('p', {}, `Berkas: ${source}`));
+  box.append(checkList(o.checks));
+  for (const n of o.notes) box.append(el('p', { class: 'note' }, n));
+  if (o.candidate) {
+    box.append(el('p', {}, el('a', { href: sitePaths.candidate(o.candidate.exam, o.candidate.nomor) }, `Lihat hasil peserta ${o.candidate.nomor} yang diterbitkan`)));
+  }
+}
+
+function failure(message: string): Outcome {
+  return { kind: 'bad', verdict: `Tanda terima TIDAK sah: ${message}`, checks: [{ label: 'Pemeriksaan', ok: false, detail: message }], notes: [] };
+}
+
+let latest = 0;
+
+async function handleFile(file: File | undefined | null): Promise<void> {
+  if (!file) return;
+  const turn = ++latest;
+  let outcome: Outcome;
+  try {
+    if (file.size > MAX_BYTES) outcome = failure(`berkas terlalu besar (${file.size} byte) untuk tanda terima atau lembar hasil`);
+    else outcome = checkBytes(file.name, new Uint8Array(await file.arrayBuffer()));
+  } catch (e) {
+    outcome = failure(`berkas tidak dapat diperiksa (${(e as Error)?.message ?? String(e)})`);
+  }
+  if (turn === latest) show(file.name, outcome);
+}
+
+/** On load: every published checkpoint's signature, and every consistency proof between them. */
+function checkPublishedLog(): void {
+  const target = document.getElementById('status-log');
+  if (!target) return;
+  const checks: Check[] = [];
+  try {
+    const log = logData();
+    const key = fromB64url(log.logKey);
+    const unsigned = log.checkpoints.filter((c) => !verifyCheckpoint(c, key));
+    checks.push(
+      unsigned.length
+        ? { label: 'Tanda tangan checkpoint', ok: false, detail: `Checkpoint ukuran ${unsigned.map((c) => c.size).join(', ')} tidak ditandatangani kunci log situs ini` }
+        : { label: 'Tanda tangan checkpoint', ok: true, detail: `${log.checkpoints.length} checkpoint, semua ditandatangani kunci log situs ini` },
+    );
+    const proofs = log.consistency ?? [];
+    const broken = proofs.filter((p) => {
+      const a = log.checkpoints.find((c) => c.size === p.from);
+      const b = log.checkpoints.find((c) => c.size === p.to);
+      try {
+        return !a || !b || !verifyConsistency(p.from, p.to, fromHex(a.root), fromHex(b.root), p.proof.map(fromHex));
+      } catch {
+        return true;
+      }
+    });
+    const gaps = log.checkpoints.slice(1).filter((c, i) => !proofs.some((p) => p.from === log.checkpoints[i]!.size && p.to === c.size));
+    checks.push(
+      broken.length || gaps.length
+        ? { label: 'Bukti konsistensi', ok: false, detail: `Tidak terbukti hanya menambah entri: ${[...broken.map((p) => `${p.from} → ${p.to}`), ...gaps.map((c) => `sampai ukuran ${c.size} tanpa bukti`)].join(', ')}` }
+        : { label: 'Bukti konsistensi', ok: true, detail: proofs.length ? `${proofs.length} bukti sah: setiap checkpoint hanya menambah entri pada checkpoint sebelumnya` : 'Tidak ada bukti yang perlu diperiksa (kurang dari dua checkpoint)' },
+    );
+    const last = log.checkpoints[log.checkpoints.length - 1];
+    target.replaceChildren(last ? `Checkpoint terakhir: ukuran ${last.size}, akar ${last.root}.` : 'Belum ada checkpoint.');
+  } catch (e) {
+    checks.push({ label: 'Data log', ok: false, detail: (e as Error)?.message ?? String(e) });
+  }
+  target.after(checkList(checks));
+}
+
+function start(): void {
+  const input = document.getElementById('berkas') as HTMLInputElement | null;
+  const drop = document.getElementById('drop');
+  input?.addEventListener('change', () => {
+    const file = input.files?.[0];
+    void handleFile(file).finally(() => {
+      input.value = '';
+    });
+  });
+  // A file dropped beside the zone must not make the browser leave the page to show it.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => e.preventDefault());
+  drop?.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop?.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop?.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    void handleFile(e.dataTransfer?.files[0]);
+  });
+  const text = document.getElementById('teks-qr') as HTMLTextAreaElement | null;
+  document.getElementById('periksa-teks')?.addEventListener('click', () => {
+    if (!text?.value.trim()) return;
+    latest++;
+    let outcome: Outcome;
+    try {
+      outcome = checkJsonText(text.value.trim());
+    } catch (e) {
+      outcome = failure(`teks tidak dapat diperiksa (${(e as Error)?.message ?? String(e)})`);
+    }
+    show('teks kode QR', outcome);
+  });
+  checkPublishedLog();
+}
+
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+}

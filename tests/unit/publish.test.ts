@@ -1,0 +1,482 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src-main/core/db/open';
+import { TransparencyLog } from '../../src-main/core/ledger/log';
+import type { Receipt } from '../../src-main/core/ledger/receipt';
+import { SITE_MARKER, writeSite, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
+import { sitePaths, slug } from '../../src-main/core/publish/paths';
+import { checkBytes, checkJsonText } from '../../src-main/core/publish/verify-page';
+import { rank, type RankedCandidate } from '../../src-main/core/ranking/engine';
+import { readFlatResults } from '../../src-main/core/ranking/flat';
+import { readRuleset } from '../../src-main/core/ranking/rulesets';
+import { maskNik } from '../../src-main/core/roster/fields';
+import { parseCsvText } from '../../src-main/core/roster/table-file';
+import { embeddedPayloadFromBytes } from '../../src-main/core/sheets/payload';
+import { embeddedPayload, qrPayload, renderResultSheet, resultDigest, type SheetData } from '../../src-main/core/sheets/result-sheet';
+import { resourcesDir } from '../../src-main/core/util/resources';
+
+const GENERATED = '2026-12-01T03:00:00.000Z';
+const CPNS = 'CPNS-UJI-2026';
+const JPT = 'JPT SMG/2026'; // a space and a slash: the paths must still be safe
+
+const CPNS_ROWS = [
+  'nomor_peserta;kode_formasi;kuota;kategori;twk;tiu;tkp;skb;ipk;tanggal_lahir;jabatan;pendidikan;keterangan',
+  '2026000001;F01;1;umum;100;120;200;85.5;3,50;1995-01-01;Analis Kebijakan;S1;',
+  '2026000002;F01;1;umum;90;100;180;80;3,40;1994-02-02;Analis Kebijakan;S1;',
+  '2026000003;F01;1;umum;60;100;180;70;3,10;1996-03-03;Analis Kebijakan;S1;',
+  '2026000004;F01;1;umum;100;;200;;3,20;1997-04-04;Analis Kebijakan;S1;',
+  '2026000005;F02;2;cumlaude;100;120;200;90;3,90;1998-05-05;Analis Kebijakan;S1;',
+  '2026000006;F02;2;umum;100;100;190;;3,00;1993-06-06;Analis Kebijakan;S1;',
+  '2026000007;F02;2;umum;100;100;190;70;3,00;1993-07-07;Analis Kebijakan;S1;APS',
+];
+const JPT_ROWS = [
+  'nomor_peserta;kode_formasi;kuota;kategori;asesmen;makalah;wawancara;ipk;tanggal_lahir',
+  'JPT-001;JPT/01;1;umum;80;75;85.25;3,50;1975-01-01',
+  'JPT-002;JPT/01;1;umum;70;70;72;3,50;1976-01-01',
+];
+const NAMES: Record<string, string> = {
+  '2026000001': 'Ayu Lestari',
+  '2026000002': 'Bima Saputra',
+  '2026000003': 'Citra Dewi',
+  '2026000004': 'Dodi Prasetyo',
+  '2026000005': 'Eka Wulandari',
+  '2026000006': 'Fajar Nugroho',
+  '2026000007': 'Gita Permata',
+  'JPT-001': 'Dr. Hendra Wijaya, M.Si.',
+  'JPT-002': 'Indah Kusuma, S.H., M.H.',
+};
+/** Full NIKs exist only here: the site may show them masked and never whole. */
+const NIK = (i: number) => `33740112345600${String(i).padStart(2, '0')}`;
+
+interface Fixture {
+  input: SiteInput;
+  log: TransparencyLog;
+  db: Db;
+  dir: string;
+  receipt(exam: string, nomor: string): Receipt;
+}
+
+function exam(code: string, name: string, rulesetId: string, rows: string[], log: TransparencyLog, db: Db, at: string): SiteExam {
+  const file = join(resourcesDir(), 'rulesets', `${rulesetId}.json`);
+  const json = readFileSync(file, 'utf8');
+  const loaded = readRuleset(json, file);
+  const csv = rows.join('\n');
+  const facts = readFlatResults(parseCsvText(csv, 'hasil.csv'), loaded.ruleset);
+  const results = rank(loaded.ruleset, facts.formations, facts.candidates);
+  db.transaction(() => log.append(results.map((r) => ({ exam: code, nomor: r.nomor_peserta, digest: resultDigest(code, r, loaded.sha256) })), at))();
+  const header = rows[0]!.split(';');
+  return {
+    code,
+    name,
+    agency: 'Pemerintah Kota Semarang',
+    year: 2026,
+    ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, sha256: loaded.sha256, json },
+    formations: facts.formations.map((f) => ({ code: f.code, position: f.position, unit: `Unit ${f.code}`, quota: f.quota, education: f.education || 'S2' })),
+    candidates: facts.candidates.map((c, i) => ({ nomor: c.nomorPeserta, nama: NAMES[c.nomorPeserta]!, nikMasked: maskNik(NIK(i + (code === CPNS ? 1 : 50))), kodeFormasi: c.kodeFormasi, kategori: c.kategori })),
+    results,
+    // The flat rows themselves: what `lentera recompute` reads back.
+    facts: { format: 'lentera.flat/1', rows: rows.slice(1).map((l) => Object.fromEntries(l.split(';').map((v, i) => [header[i]!, v]))) },
+    conflicts: code === CPNS ? [{ nomor: '2026000002', field: 'SKB-WWC', values: [{ workstation: 'WS-A', value: '80' }, { workstation: 'WS-B', value: '82,5' }] }] : [],
+    leaves: Object.fromEntries(results.map((r) => [r.nomor_peserta, log.leafIndex(code, r.nomor_peserta)!])),
+  };
+}
+
+/** Two exams in one real transparency log, two signed checkpoints and the proof between them, two bundles. */
+function makeFixture(dir: string): Fixture {
+  const hub = join(dir, 'hub');
+  mkdirSync(hub, { recursive: true });
+  const db = openDatabase(join(hub, 'lentera.db'), { create: true });
+  const log = new TransparencyLog(db, hub);
+  const a = exam(CPNS, 'Seleksi CPNS Kota Semarang 2026 (uji)', 'cpns-2024', CPNS_ROWS, log, db, '2026-11-30T02:00:00.000Z');
+  const cp1 = log.checkpoint('2026-11-30T02:00:00.000Z');
+  const b = exam(JPT, 'Seleksi Terbuka JPT Pratama 2026', 'seleksi-terbuka-2024', JPT_ROWS, log, db, '2026-11-30T09:30:00.000Z');
+  const cp2 = log.checkpoint('2026-11-30T09:30:00.000Z');
+  const bundles = ['ws-a', 'ws-b'].map((ws, i) => {
+    const file = join(dir, `${CPNS}-${ws}-0001.lentera`);
+    writeFileSync(file, `bundle ${ws} ${'x'.repeat(1000 * (i + 1))}`);
+    return { file, name: `${CPNS}-${ws}-0001.lentera`, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), exam: CPNS, workstation: ws.toUpperCase(), sequence: 1, signer: `Koordinator ${ws.toUpperCase()}` };
+  });
+  const input: SiteInput = {
+    generatedAt: GENERATED,
+    logKey: log.publicKey(),
+    logId: log.logId(),
+    checkpoints: log.checkpoints(),
+    consistency: [{ from: cp1.size, to: cp2.size, proof: log.consistencyProof(cp1.size, cp2.size) }],
+    exams: [a, b],
+    bundles,
+  };
+  return { input, log, db, dir, receipt: (e, n) => log.receipt(e, n)! };
+}
+
+function walk(root: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(root)) {
+    const p = join(root, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+function hashes(root: string): Record<string, string> {
+  return Object.fromEntries(walk(root).map((f) => [relative(root, f), createHash('sha256').update(readFileSync(f)).digest('hex')]));
+}
+
+/** The cells of the ranking table's row that links to the candidate, as text. */
+function rowOf(html: string, nomor: string): string {
+  const row = html
+    .slice(html.indexOf('<table class="ranking">'))
+    .split('<tr>')
+    .find((r) => r.includes(`>${nomor}</a>`));
+  if (!row) throw new Error(`no row for ${nomor}`);
+  return row
+    .slice(0, row.indexOf('</tr>'))
+    .replace(/<\/?t[dh][^>]*>/g, ' ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const byNomor = (results: RankedCandidate[], n: string) => results.find((r) => r.nomor_peserta === n)!;
+
+let dir: string;
+let fx: Fixture;
+let site: string;
+let written: { files: number; bytes: number };
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lentera-publish-'));
+  fx = makeFixture(dir);
+  site = join(dir, 'situs');
+  written = await writeSite(site, fx.input);
+}, 60_000);
+
+afterAll(() => {
+  fx?.db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const read = (p: string) => readFileSync(join(site, p), 'utf8');
+
+describe('the publication site', () => {
+  it('has every page, and reports what it wrote', () => {
+    const files = walk(site);
+    expect(written.files).toBe(files.length);
+    expect(written.bytes).toBe(files.reduce((n, f) => n + statSync(f).size, 0));
+    for (const p of [
+      'index.html',
+      'checkpoint.html',
+      'bundel.html',
+      'verifikasi.html',
+      'assets/situs.css',
+      'assets/verify.js',
+      'assets/log-data.js',
+      'assets/digests.js',
+      SITE_MARKER,
+      sitePaths.exam(CPNS),
+      sitePaths.rules(CPNS),
+      sitePaths.candidates(CPNS),
+      sitePaths.formation(CPNS, 'F01'),
+      sitePaths.formation(CPNS, 'F02'),
+      sitePaths.exam(JPT),
+      sitePaths.formation(JPT, 'JPT/01'),
+      ...fx.input.exams.flatMap((e) => e.candidates.map((c) => sitePaths.candidate(e.code, c.nomor))),
+      ...(['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv'] as const).flatMap((f) => [sitePaths.data(CPNS, f), sitePaths.data(JPT, f)]),
+    ]) {
+      expect(existsSync(join(site, p)), p).toBe(true);
+    }
+    expect(sitePaths.formation(JPT, 'JPT/01')).toBe('ujian/JPT_20_SMG_2f_2026/formasi/JPT_2f_01.html');
+    expect(slug('..')).toBe('_2e_.');
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp-') || n.includes('.old-'))).toEqual([]);
+  });
+
+  it('every page is Indonesian, with a strict CSP, and the home page shows the latest checkpoint in WIB', () => {
+    for (const f of walk(site).filter((f) => f.endsWith('.html'))) {
+      const html = readFileSync(f, 'utf8');
+      expect(html, f).toMatch(/^<!doctype html>\n<html lang="id">/);
+      expect(html, f).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;self&#39;; script-src &#39;self&#39;; style-src &#39;self&#39;; img-src &#39;self&#39; data:">`);
+      expect(html, f).not.toMatch(/\son[a-z]+=/i); // no inline event handlers
+      expect(html, f).not.toMatch(/<script>(?!<\/script>)|<style/); // no inline script or style
+    }
+    const index = read('index.html');
+    const last = fx.input.checkpoints.at(-1)!;
+    expect(index).toContain(`${last.size} entri`);
+    expect(index).toContain(last.root);
+    expect(index).toContain('Senin, 30 November 2026, pukul 16.30 WIB');
+    expect(index).toContain('Diterbitkan <time datetime="2026-12-01T03:00:00.000Z">Selasa, 1 Desember 2026, pukul 10.00 WIB</time>');
+    expect(index).toContain(`href="${sitePaths.exam(CPNS)}"`);
+  });
+
+  it('each formation row shows rank, the masked NIK, the decimal-comma final and the status in words', () => {
+    const results = fx.input.exams[0]!.results;
+    const f01 = read(sitePaths.formation(CPNS, 'F01'));
+    expect(rowOf(f01, '2026000001')).toBe(`1 2026000001 Ayu Lestari 337401********01 umum ${byNomor(results, '2026000001').final!.replace('.', ',')} P/L LULUS peringkat 1 dari kebutuhan 1`);
+    expect(byNomor(results, '2026000001').final).toBe('81.845');
+    expect(rowOf(f01, '2026000001')).toContain(' 81,845 ');
+    expect(rowOf(f01, '2026000002')).toMatch(/^2 2026000002 Bima Saputra .* P\/L-1 LULUS \(optimalisasi\) \(mengisi formasi F02\) optimalisasi/);
+    expect(rowOf(f01, '2026000003')).toMatch(/^– 2026000003 Citra Dewi .* – TL TIDAK LULUS TWK 60 < 65$/);
+    expect(rowOf(f01, '2026000004')).toMatch(/^– 2026000004 Dodi Prasetyo .* – BL BELUM LENGKAP nilai SKD belum lengkap$/);
+    const f02 = read(sitePaths.formation(CPNS, 'F02'));
+    expect(rowOf(f02, '2026000005')).toMatch(/ P\/L LULUS /);
+    expect(rowOf(f02, '2026000006')).toMatch(/ P\/TH TIDAK HADIR SKB tidak hadir SKB$/);
+    expect(rowOf(f02, '2026000007')).toMatch(/ APS MENGUNDURKAN DIRI mengundurkan diri$/);
+    // F02's open seat, filled from F01, is listed on F02's page too.
+    expect(f02).toContain('Diisi melalui optimalisasi');
+    const jpt = read(sitePaths.formation(JPT, 'JPT/01'));
+    expect(rowOf(jpt, 'JPT-001')).toMatch(/^1 JPT-001 Dr\. Hendra Wijaya, M\.Si\. 337401\*{8}50 umum 81,625 P\/L LULUS/);
+    expect(rowOf(jpt, 'JPT-002')).toMatch(/ 71,000 P\/TL TIDAK LULUS \(di luar kebutuhan formasi\) peringkat 2, diusulkan 1$/);
+  });
+
+  it('shows conflicts between workstations where they concern the page, unresolved', () => {
+    const heading = 'Data bertentangan antar-workstation — belum diputuskan';
+    const f01 = read(sitePaths.formation(CPNS, 'F01'));
+    expect(f01).toContain(heading);
+    const section = f01.slice(f01.indexOf(heading));
+    expect(section).toContain('<strong>WS-A</strong>: 80');
+    expect(section).toContain('<strong>WS-B</strong>: 82,5');
+    expect(read(sitePaths.formation(CPNS, 'F02'))).not.toContain(heading);
+    expect(read(sitePaths.exam(CPNS))).toContain(heading);
+    expect(read(sitePaths.candidate(CPNS, '2026000002'))).toContain(heading);
+    expect(read(sitePaths.candidate(CPNS, '2026000001'))).not.toContain(heading);
+  });
+
+  it("a candidate's page has every score, thresholds, the exact final, rank, status, and the log entry", () => {
+    const r = byNomor(fx.input.exams[0]!.results, '2026000001');
+    const leaf = fx.input.exams[0]!.leaves['2026000001']!;
+    const html = read(sitePaths.candidate(CPNS, '2026000001'));
+    for (const text of [
+      'Ayu Lestari',
+      '<code>337401********01</code>',
+      'SKD — TWK</td><td class="num">100',
+      'SKD — TIU</td><td class="num">120',
+      'SKD — TKP</td><td class="num">200',
+      '<strong>SKD — jumlah</strong> (maksimal 550)</td><td class="num"><strong>420</strong>',
+      '<strong>SKB (skala 0–100)</strong></td><td class="num"><strong>85,5</strong>',
+      '<strong>81,845</strong>',
+      `<code>${r.final_exact}</code>`,
+      'TWK ≥ 65</td><td><span class="ok">memenuhi</span>',
+      '<span class="status status-pass">P/L</span> LULUS',
+      'peringkat 1 dari kebutuhan 1',
+      leaf.digest,
+      `${leaf.index} (entri ke-${leaf.index + 1})`,
+      leaf.leafHash,
+      '✓ sama dengan ringkasan hasil',
+      'href="../../../verifikasi.html"',
+    ]) {
+      expect(html).toContain(text);
+    }
+    expect(r.final_exact).toMatch(/^\d+\/\d+$/);
+  });
+
+  it('publishes the ruleset bytes, the facts, the results (JSON and semicolon CSV), and explains how to recompute', () => {
+    const e = fx.input.exams[0]!;
+    expect(readFileSync(join(site, sitePaths.data(CPNS, 'aturan.json')))).toEqual(readFileSync(join(resourcesDir(), 'rulesets', 'cpns-2024.json')));
+    expect(JSON.parse(read(sitePaths.data(CPNS, 'facts.json')))).toEqual(e.facts);
+    expect(JSON.parse(read(sitePaths.data(CPNS, 'hasil.json')))).toEqual(e.results);
+    const csv = read(sitePaths.data(CPNS, 'hasil.csv'));
+    expect(csv.startsWith('\uFEFF# ruleset cpns-2024 2024.1 sha256 ')).toBe(true);
+    expect(csv).toContain('kode_formasi;rank;nomor_peserta;');
+    expect(csv).toContain('F01;1;2026000001;umum;100;120;200;420;');
+    const rules = read(sitePaths.rules(CPNS));
+    expect(rules).toContain('Cara menghitung ulang');
+    expect(rules).toContain('npx lentera recompute --ruleset aturan.json --facts facts.json --results hasil.json');
+    expect(rules).toContain(e.ruleset.sha256);
+    expect(rules).toContain('Nilai akhir = 40 % × (SKD ÷ 550 × 100) + 60 % × SKB');
+    expect(rules).toContain('&quot;skb_cap&quot;: 3');
+    expect(read(sitePaths.rules(JPT))).toContain('<strong>WAWANCARA</strong>: bobot 50 %, nilai minimal 70');
+  });
+
+  it('lists checkpoints with their signatures and the consistency proofs, and the log key and id', () => {
+    const html = read('checkpoint.html');
+    expect(html).toContain(fx.input.logKey);
+    expect(html).toContain(fx.input.logId);
+    for (const cp of fx.input.checkpoints) {
+      expect(html).toContain(cp.root);
+      expect(html).toContain(cp.sig);
+    }
+    const p = fx.input.consistency[0]!;
+    expect(html).toContain(`Dari ukuran ${p.from} ke ukuran ${p.to}`);
+    for (const h of p.proof) expect(html).toContain(h);
+    const logData = read('assets/log-data.js');
+    expect(logData.startsWith('window.LENTERA_LOG = {')).toBe(true);
+    const digests = read('assets/digests.js');
+    expect(digests).toContain(`"2026000001":"${fx.input.exams[0]!.leaves['2026000001']!.digest}"`);
+  });
+
+  it('copies every bundle with the sha256 it is listed with', () => {
+    const html = read('bundel.html');
+    for (const b of fx.input.bundles) {
+      const copy = join(site, 'bundel', b.name);
+      expect(createHash('sha256').update(readFileSync(copy)).digest('hex')).toBe(b.sha256);
+      expect(html).toContain(`href="bundel/${b.name}"`);
+      expect(html).toContain(b.sha256);
+      expect(html).toContain(b.workstation);
+      expect(html).toContain(b.signer);
+    }
+  });
+
+  it('never contains a full 16-digit NIK, in any file', () => {
+    for (const f of walk(site)) expect(readFileSync(f, 'latin1'), relative(site, f)).not.toMatch(/\b\d{16}\b/);
+  });
+
+  it('links only relatively, and every link and script resolves to a file of the site', () => {
+    let links = 0;
+    for (const f of walk(site).filter((f) => f.endsWith('.html'))) {
+      const html = readFileSync(f, 'utf8');
+      for (const m of html.matchAll(/\s(href|src|action)="([^"]*)"/g)) {
+        const url = m[2]!.replace(/&amp;/g, '&');
+        expect(url, `${relative(site, f)}: ${url}`).not.toMatch(/^([a-z][a-z0-9+.-]*:|\/)/i);
+        const path = decodeURIComponent(url.split('#')[0]!);
+        if (!path) continue;
+        const target = resolve(dirname(f), path);
+        expect(target.startsWith(site + '/'), `${relative(site, f)}: ${url} leaves the site`).toBe(true);
+        expect(existsSync(target), `${relative(site, f)}: ${url}`).toBe(true);
+        links++;
+      }
+    }
+    expect(links).toBeGreaterThan(100);
+  });
+
+  it('references nothing on the internet: no URL in any attribute, stylesheet or script call', () => {
+    for (const f of walk(site)) {
+      const text = readFileSync(f, 'latin1');
+      if (f.endsWith('.html')) {
+        for (const m of text.matchAll(/\s[a-z-]+="([^"]*)"/g)) expect(m[1], f).not.toMatch(/https?:/i);
+        expect(text.replace(/<[^>]*>/g, ''), f).not.toMatch(/https?:\/\//); // not even as text
+      }
+      if (f.endsWith('.css')) expect(text).not.toMatch(/url\(|@import/);
+      if (f.endsWith('.js')) {
+        expect(text, f).not.toMatch(/\bfetch\(|XMLHttpRequest|importScripts|\bimport\(/);
+        // Licence comments of the bundled libraries may name their home page; nothing loads from one.
+        expect(text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''), f).not.toMatch(/https?:\/\//);
+      }
+    }
+  });
+
+  it('writing again gives the same bytes, file for file', async () => {
+    const before = hashes(site);
+    const again = join(dir, 'situs-lagi');
+    await writeSite(again, fx.input);
+    expect(hashes(again)).toEqual(before);
+    await writeSite(site, fx.input);
+    expect(hashes(site)).toEqual(before);
+  });
+
+  it('a failure while writing leaves the previous site as it was, and no temporary folder', async () => {
+    const before = hashes(site);
+    const broken = { ...fx.input, generatedAt: '2027-01-01T00:00:00.000Z', bundles: [...fx.input.bundles, { ...fx.input.bundles[0]!, file: join(dir, 'hilang.lentera'), name: 'hilang.lentera' }] };
+    await expect(writeSite(site, broken)).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    const wrongHash = { ...fx.input, bundles: [{ ...fx.input.bundles[0]!, sha256: '0'.repeat(64) }] };
+    await expect(writeSite(site, wrongHash)).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
+    expect(hashes(site)).toEqual(before);
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp-') || n.includes('.old-'))).toEqual([]);
+  });
+
+  it('refuses a full NIK, a bad checkpoint signature, a ruleset not matching its sha256, and a folder that is not a site', async () => {
+    const leak = structuredClone(fx.input);
+    leak.exams[0]!.candidates[0]!.nikMasked = NIK(1);
+    await expect(writeSite(join(dir, 'bocor'), leak)).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA' });
+    expect(existsSync(join(dir, 'bocor'))).toBe(false);
+
+    const forged = structuredClone(fx.input);
+    forged.checkpoints[0]!.root = 'f'.repeat(64);
+    await expect(writeSite(join(dir, 'palsu'), forged)).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
+    const rules = structuredClone(fx.input);
+    rules.exams[0]!.ruleset.json += ' ';
+    await expect(writeSite(join(dir, 'aturan'), rules)).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
+
+    const home = join(dir, 'dokumen');
+    mkdirSync(home);
+    writeFileSync(join(home, 'skripsi.docx'), 'penting');
+    await expect(writeSite(home, fx.input)).rejects.toMatchObject({ code: 'PUBLISH_TARGET' });
+    expect(readdirSync(home)).toEqual(['skripsi.docx']);
+  });
+});
+
+describe('the verification page logic (the same module the browser runs)', () => {
+  beforeAll(() => {
+    const g = globalThis as Record<string, unknown>;
+    g.LENTERA_LOG = { logKey: fx.input.logKey, logId: fx.input.logId, checkpoints: fx.input.checkpoints, consistency: fx.input.consistency };
+    g.LENTERA_DIGESTS = Object.fromEntries(fx.input.exams.map((e) => [e.code, Object.fromEntries(Object.entries(e.leaves).map(([n, l]) => [n, l.digest]))]));
+    return () => {
+      delete g.LENTERA_LOG;
+      delete g.LENTERA_DIGESTS;
+    };
+  });
+
+  it('a genuine receipt is sah, with every check passed and a link to the candidate', () => {
+    const o = checkJsonText(JSON.stringify(fx.receipt(CPNS, '2026000001')));
+    expect(o.verdict).toBe('Tanda terima sah');
+    expect(o.checks.every((c) => c.ok)).toBe(true);
+    expect(o.checks.map((c) => c.label)).toEqual(expect.arrayContaining(['Bukti inklusi di log', 'Checkpoint situs ini', 'Hasil yang diterbitkan', 'Kunci log situs ini']));
+    expect(o.candidate).toEqual({ exam: CPNS, nomor: '2026000001' });
+  });
+
+  it('a receipt against the older checkpoint is sah too; an altered one is not', () => {
+    const old = fx.log.receipt(JPT, 'JPT-001', fx.input.checkpoints.at(-1));
+    expect(checkJsonText(JSON.stringify(old)).verdict).toBe('Tanda terima sah');
+    const r = fx.receipt(CPNS, '2026000002');
+    const altered = { ...r, digest: (r.digest[0] === 'a' ? 'b' : 'a') + r.digest.slice(1) };
+    const o = checkJsonText(JSON.stringify(altered));
+    expect(o.kind).toBe('bad');
+    expect(o.verdict).toBe('Tanda terima TIDAK sah: Bukti inklusi tidak cocok dengan akar checkpoint');
+    expect(checkJsonText('{ bukan json').verdict).toMatch(/^Tanda terima TIDAK sah: /);
+  });
+
+  it('a sheet payload without a proof is compared by digest only, and says so', () => {
+    const leaf = fx.input.exams[0]!.leaves['2026000005']!;
+    const o = checkJsonText(qrPayload(CPNS, '2026000005', leaf.digest));
+    expect(o.kind).toBe('info');
+    expect(o.notes.join(' ')).toContain('belum memuat bukti inklusi');
+    const bad = checkJsonText(qrPayload(CPNS, '2026000005', '0'.repeat(64)));
+    expect(bad.verdict).toMatch(/^Lembar hasil TIDAK cocok: Ringkasan hasil berbeda/);
+    expect(checkBytes('x.pdf', new TextEncoder().encode('%PDF-1.7 nothing here')).verdict).toMatch(/tidak memuat data hasil Lentera/);
+  });
+});
+
+describe('the payload of a result sheet, read from its bytes', () => {
+  const sheet = (r: RankedCandidate): SheetData => ({
+    agency: 'Pemerintah Kota Semarang',
+    exam: { code: CPNS, name: 'Seleksi CPNS (uji)', year: 2026 },
+    formation: { code: 'F01', position: 'Analis Kebijakan', unit: 'Bappeda', quota: 1 },
+    candidate: { nomorPeserta: r.nomor_peserta, nama: 'Ayu Lestari', nikMasked: '337401********01', kategori: 'umum' },
+    result: r,
+    stageNames: {},
+    ruleset: { id: 'cpns-2024', version: '2024.1', sha256: 'a'.repeat(64) },
+    chainHead: { seq: 1, hash: 'b'.repeat(64) },
+    generatedAt: new Date(GENERATED),
+    signer: { name: 'S', certified: false },
+  });
+
+  it('finds the payload pdfkit wrote, as embeddedPayload does', async () => {
+    const r = byNomor(fx.input.exams[0]!.results, '2026000001');
+    const pdf = await renderResultSheet(sheet(r));
+    const payload = embeddedPayloadFromBytes(new Uint8Array(pdf));
+    expect(payload).toEqual({ v: 1, e: CPNS, n: '2026000001', d: resultDigest(CPNS, r, 'a'.repeat(64)) });
+    expect(embeddedPayload(pdf)).toEqual(payload);
+  });
+
+  it('reads hex, UTF-16 and escaped literal strings; the last Info wins; garbage gives null', () => {
+    const text = '{"d":"' + 'c'.repeat(64) + '","e":"UJI","n":"1","p":{"i":0},"v":1}';
+    const enc = (s: string) => new TextEncoder().encode(s);
+    const hex = [...enc(text)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    expect(embeddedPayloadFromBytes(enc(`%PDF-1.7\n1 0 obj\n<< /LenteraResult <${hex}> >>\nendobj\n`))).toMatchObject({ e: 'UJI', p: { i: 0 } });
+    const utf16 = 'feff' + [...text].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('');
+    expect(embeddedPayloadFromBytes(enc(`%PDF-1.7\n<< /LenteraResult <${utf16}> >>`))).toMatchObject({ e: 'UJI', n: '1' });
+    const escaped = text.replace('"UJI"', '"U\\(J\\)I"');
+    expect(embeddedPayloadFromBytes(enc(`%PDF\n<< /LenteraResult (${escaped}) >>`))).toMatchObject({ e: 'U(J)I' });
+    expect(embeddedPayloadFromBytes(enc(`%PDF\n<< /LenteraResult 7 0 R >>\n7 0 obj\n(${text})\nendobj`))).toMatchObject({ e: 'UJI' });
+    const newer = text.replace('"UJI"', '"BARU"');
+    expect(embeddedPayloadFromBytes(enc(`%PDF\n<< /LenteraResult (${text}) >>\n%%EOF\n<< /LenteraResult (${newer}) >>\n%%EOF`))).toMatchObject({ e: 'BARU' });
+    expect(embeddedPayloadFromBytes(enc('garbage'))).toBeNull();
+    expect(embeddedPayloadFromBytes(new Uint8Array([0, 255, 1, 2, 3]))).toBeNull();
+    expect(embeddedPayloadFromBytes(enc('%PDF\n<< /LenteraResult (not json) >>'))).toBeNull();
+    expect(embeddedPayloadFromBytes(enc('%PDF\n<< /LenteraResult ({"v":1}) >>'))).toBeNull();
+    expect(embeddedPayloadFromBytes(enc('%PDF\n<< /LenteraResult (unterminated'))).toBeNull();
+  });
+});
