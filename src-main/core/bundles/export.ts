@@ -12,6 +12,7 @@ import { RSA_SHA256 } from '../keys/pki';
 import { LenteraError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
 import { collectExam, itemDigest } from './collect';
+import { applySeal, sealPlaceholder } from './seal';
 import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
 
 export interface PreparedExport {
@@ -107,9 +108,11 @@ export async function prepareExport(
     zip.addBuffer(signature, SIGNATURE, { mtime, compress: false });
     for (const b of buffers) zip.addBuffer(b.data, b.path, { mtime });
     // PDFs are compressed already: stored as they are, streamed from disk.
-    for (const p of pdfs) zip.addFile(p.file, p.path, { mtime, compress: false });
-    zip.end();
+    for (const p of pdfs) zip.addFile(p.file, p.path, { mtime, compress: false, mode: 0o100664 });
+    const bits = (opts.signer.privateKey.algorithm as RsaHashedKeyAlgorithm).modulusLength;
+    zip.end({ comment: sealPlaceholder(bits), forceZip64Format: false });
     await pipeline(zip.outputStream, createWriteStream(part));
+    await applySeal(part, opts.signer.privateKey, bits);
   } catch (e) {
     rmSync(part, { force: true });
     throw e;

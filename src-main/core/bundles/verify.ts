@@ -1,19 +1,17 @@
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { parseCertificate, keyUsage } from '../keys/pki';
 import { fingerprintOf } from '../keys/identities';
-import { LenteraError } from '../util/errors';
+import { BundleRefused } from './refusal';
+import { checkContainer } from './container';
+import { checkSeal } from './seal';
 import { sha256Hex } from '../util/hash';
 import { BUNDLE_FORMAT, LIMITS, MANIFEST, manifestSchema, SIGNATURE, type Manifest } from './format';
 
-/** A refusal of a bundle: the reason is for the coordinator, the code for tests and clients. */
-export class BundleRefused extends LenteraError {
-  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
-    super(code, message, details);
-  }
-}
+export { BundleRefused };
 
 interface ZipEntry {
   name: string;
@@ -93,13 +91,16 @@ export async function readEntry(b: OpenedBundle, name: string, limit: number): P
   const chunks: Buffer[] = [];
   let total = 0;
   const stream = await openStream(b, e);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > limit) {
-      stream.destroy();
-      throw new BundleRefused('BUNDLE_BOMB', `${name} inflates past ${limit} bytes: a compression bomb.`, { entry: name });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > limit) throw new BundleRefused('BUNDLE_BOMB', `${name} inflates past ${limit} bytes: a compression bomb.`, { entry: name });
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (err) {
+    stream.destroy();
+    if (err instanceof BundleRefused) throw err;
+    throw new BundleRefused('BUNDLE_DAMAGED', `${name} cannot be read: ${(err as Error).message}.`, { entry: name });
   }
   return Buffer.concat(chunks);
 }
@@ -112,22 +113,24 @@ async function openStream(b: OpenedBundle, e: ZipEntry): Promise<Readable> {
   }
 }
 
-async function entrySha256(b: OpenedBundle, e: ZipEntry, limit: number): Promise<{ sha256: string; size: number }> {
+async function entrySha256(b: OpenedBundle, e: ZipEntry, limit: number): Promise<{ sha256: string; size: number; crc32: number }> {
   const h = createHash('sha256');
   let size = 0;
+  let crc = 0;
   const stream = await openStream(b, e);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > limit) throw new BundleRefused('BUNDLE_BOMB', `${e.name} inflates past its declared ${limit} bytes: a compression bomb.`, { entry: e.name });
       h.update(chunk);
+      crc = crc32(chunk, crc);
     }
   } catch (err) {
     stream.destroy();
     if (err instanceof BundleRefused) throw err;
     throw new BundleRefused('BUNDLE_DAMAGED', `${e.name} cannot be read: ${(err as Error).message}.`, { entry: e.name });
   }
-  return { sha256: h.digest('hex'), size };
+  return { sha256: h.digest('hex'), size, crc32: crc };
 }
 
 export interface BundleReport {
@@ -157,8 +160,12 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
   const checks: string[] = [];
   try {
     checks.push(`zip directory: ${b.entries.size} entries, no absolute or ".." paths, no links, no duplicates`);
+    const container = checkContainer(file);
+    const crcOf = new Map(container.entries.map((e) => [e.name, e.crc32]));
+    checks.push('zip structure: every header as Lentera writes it, local and central copies agree, no bytes in between or after');
     const manifestBytes = await readEntry(b, MANIFEST, LIMITS.manifestBytes);
     const signature = await readEntry(b, SIGNATURE, 4096);
+    if (crc32(manifestBytes) !== crcOf.get(MANIFEST) || crc32(signature) !== crcOf.get(SIGNATURE)) throw new BundleRefused('BUNDLE_DAMAGED', 'The manifest or its signature does not match its CRC: the bundle is damaged.');
     let raw: unknown;
     try {
       raw = JSON.parse(manifestBytes.toString('utf8'));
@@ -189,10 +196,13 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     const ku = keyUsage(parseCertificate(certDer));
     if (!ku.digitalSignature && !ku.nonRepudiation) throw new BundleRefused('BUNDLE_SIGNER_INVALID', 'The signer certificate may not be used for signatures.', { fingerprint });
     const created = new Date(manifest.createdAt);
+    if (container.mtime !== Math.floor(created.getTime() / 1000)) throw new BundleRefused('BUNDLE_CONTAINER', "The bundle's zip structure was altered: the entries' time is not the manifest's.");
     if (Number.isNaN(created.getTime()) || created < new Date(cert.validFrom) || created > new Date(cert.validTo)) {
       throw new BundleRefused('BUNDLE_SIGNER_INVALID', `The signer certificate was not valid at the bundle's time ${manifest.createdAt}.`, { fingerprint });
     }
     checks.push(`signature: RSA-SHA256 over the manifest's exact bytes, by ${manifest.signer.subject} (${fingerprint})`);
+    await checkSeal(file, container.comment, cert);
+    checks.push('seal: RSA-SHA256 over every byte of the file before it, by the same key');
     if (opts.trusted) {
       const t = opts.trusted(fingerprint);
       if (!t) throw new BundleRefused('BUNDLE_SIGNER_UNKNOWN', `The bundle is signed by a certificate that is not registered here (${fingerprint}); register the workstation's certificate first.`, { fingerprint });
@@ -227,6 +237,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     let done = 0;
     for (const f of manifest.files) {
       const got = await entrySha256(b, b.entries.get(f.path)!, f.size);
+      if (got.crc32 !== crcOf.get(f.path)) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its CRC in the zip: it was changed.`, { entry: f.path });
       if (got.size !== f.size) throw new BundleRefused('BUNDLE_SIZE_MISMATCH', `${f.path} has ${got.size} bytes; the manifest says ${f.size}.`, { entry: f.path });
       if (got.sha256 !== f.sha256) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its sha256 in the manifest: it was changed.`, { entry: f.path });
       if (++done % 1000 === 0) opts.onProgress?.(done, manifest.files.length);

@@ -1,0 +1,55 @@
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { createSign, createVerify, KeyObject, type X509Certificate } from 'node:crypto';
+import { BundleRefused } from './refusal';
+
+/**
+ * The seal: an RSA-SHA256 signature over every byte of the bundle before it, kept in the zip's own comment (the
+ * last bytes of the file). The manifest's signature vouches for the contents; the seal for the file itself, so
+ * a change to any byte — a header, a padding bit of compressed data — is refused. Checkable with openssl:
+ * `head -c N bundle | openssl dgst -sha256 -verify pub.pem -signature seal.bin`.
+ */
+export const SEAL_PREFIX = 'LENTERA-SEAL/1:';
+
+export function sealLength(modulusBits: number): number {
+  return SEAL_PREFIX.length + Math.ceil(modulusBits / 8 / 3) * 4;
+}
+
+export function sealPlaceholder(modulusBits: number): string {
+  return SEAL_PREFIX + 'A'.repeat(sealLength(modulusBits) - SEAL_PREFIX.length);
+}
+
+async function signedStream(file: string, end: number, update: (chunk: Buffer) => void): Promise<void> {
+  if (end <= 0) return;
+  for await (const chunk of createReadStream(file, { start: 0, end: end - 1 })) update(chunk as Buffer);
+}
+
+/** Replaces the placeholder at the end of a written bundle with the seal. */
+export async function applySeal(file: string, key: CryptoKey, modulusBits: number): Promise<void> {
+  const len = sealLength(modulusBits);
+  const fd = openSync(file, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(len);
+    readSync(fd, tail, 0, len, size - len);
+    if (!tail.toString('latin1').startsWith(SEAL_PREFIX)) throw new Error('the bundle has no seal placeholder');
+    const signer = createSign('sha256');
+    await signedStream(file, size - len, (c) => signer.update(c));
+    const sig = signer.sign(KeyObject.from(key)).toString('base64');
+    const seal = Buffer.from(SEAL_PREFIX + sig, 'latin1');
+    if (seal.length !== len) throw new Error('unexpected seal length');
+    writeSync(fd, seal, 0, len, size - len);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Checks the seal in the zip comment against the signer's certificate; the comment is the file's last bytes. */
+export async function checkSeal(file: string, comment: Buffer, cert: X509Certificate): Promise<void> {
+  const text = comment.toString('latin1');
+  if (!text.startsWith(SEAL_PREFIX)) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The bundle has no seal: it was not written by Lentera or was rewritten since.');
+  const sig = Buffer.from(text.slice(SEAL_PREFIX.length), 'base64');
+  const size = statSync(file).size;
+  const verifier = createVerify('sha256');
+  await signedStream(file, size - comment.length, (c) => verifier.update(c));
+  if (!verifier.verify(cert.publicKey, sig)) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The seal over the bundle file does not verify: some byte of the file was changed.');
+}

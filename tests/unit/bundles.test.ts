@@ -1,0 +1,367 @@
+import { execFileSync } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import { LenteraApp } from '../../src-main/api/app';
+import { mergedStateDigest, mergedView } from '../../src-main/core/bundles/merge';
+import { applySeal, sealPlaceholder } from '../../src-main/core/bundles/seal';
+import { verifyBundle } from '../../src-main/core/bundles/verify';
+import { generateIdentity, unlockIdentity, type UnlockedIdentity } from '../../src-main/core/keys/identities';
+import { RSA_SHA256 } from '../../src-main/core/keys/pki';
+import { sha256Hex } from '../../src-main/core/util/hash';
+
+const PASS = 'rahasia-koordinator';
+const root = mkdtempSync(join(tmpdir(), 'lentera-bundles-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+interface Ws {
+  app: LenteraApp;
+  id: UnlockedIdentity;
+  exam: string;
+  pem: string;
+}
+
+async function workstation(name: string, candidates = 30): Promise<Ws> {
+  const app = new LenteraApp({ dataDir: join(root, name), allowInit: true });
+  const demo = await app.invokeAsync('workstation.demo', { candidates }, { local: 't' });
+  if (!demo.ok) throw new Error(demo.error.message);
+  const db = app.workstation!.db;
+  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: `Koordinator ${name}`, nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
+  const id = await unlockIdentity(db, app.workstation!.dir, coord, PASS, new Date());
+  const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
+  const pem = (app.invoke('keys.certificate', { account: 'koordinator' }, { local: 't' }) as { value: { pem: string } }).value.pem;
+  return { app, id, exam, pem };
+}
+
+async function call<T>(app: LenteraApp, name: string, input: unknown): Promise<T> {
+  const r = await app.invokeAsync(name, input, { local: 't' });
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.value as T;
+}
+
+async function refusal(app: LenteraApp, name: string, input: unknown): Promise<{ code: string; message: string }> {
+  const r = await app.invokeAsync(name, input, { local: 't' });
+  if (r.ok) throw new Error(`${name} was expected to be refused`);
+  return r.error;
+}
+
+const exportBundle = (w: Ws, out?: string) => call<{ sequence: number; sha256: string; file: string; counts: Record<string, number> }>(w.app, 'bundle.export', { exam: w.exam, passphrase: PASS, account: 'koordinator', ...(out ? { out } : {}) });
+
+async function readZip(file: string): Promise<[string, Buffer][]> {
+  const zip = await yauzl.openPromise(file, { lazyEntries: true });
+  const out: [string, Buffer][] = [];
+  for await (const e of zip.eachEntry()) {
+    const s = await zip.openReadStreamPromise(e);
+    const chunks: Buffer[] = [];
+    for await (const c of s) chunks.push(c as Buffer);
+    out.push([e.fileName, Buffer.concat(chunks)]);
+  }
+  zip.close();
+  return out;
+}
+
+async function writeZip(file: string, entries: [string, Buffer, Partial<yazl.Options>?][], mtime?: Date, sealWith?: UnlockedIdentity): Promise<string> {
+  const zip = new yazl.ZipFile();
+  for (const [name, data, opts] of entries) zip.addBuffer(data, name, { ...(mtime ? { mtime } : {}), ...(opts ?? {}) });
+  zip.end({ comment: sealPlaceholder(3072), forceZip64Format: false });
+  await pipeline(zip.outputStream, createWriteStream(file));
+  if (sealWith) await applySeal(file, sealWith.privateKey, 3072);
+  return file;
+}
+
+let n = 0;
+const tmp = (ext = '.lentera') => join(root, `t${++n}${ext}`);
+
+/**
+ * A bundle rebuilt with changes: files edited or added, the manifest's list recomputed (or not), and the
+ * manifest signed again by `signer` (a registered or an unknown key) — or left with its old signature.
+ */
+async function repack(src: string, opts: { edit?: (files: Map<string, Buffer>, manifest: Record<string, unknown>) => void; signer?: UnlockedIdentity | null; relist?: boolean; extra?: [string, Buffer, Partial<yazl.Options>?][] }): Promise<string> {
+  const entries = new Map(await readZip(src));
+  const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as Record<string, unknown> & { files: { path: string; size: number; sha256: string }[] };
+  const files = new Map([...entries].filter(([k]) => k !== 'manifest.json' && k !== 'manifest.sig'));
+  opts.edit?.(files, manifest);
+  if (opts.signer) manifest.signer = { certificate: Buffer.from(opts.signer.certDer).toString('base64'), fingerprint: opts.signer.fingerprint, subject: opts.signer.subject };
+  if (opts.relist !== false) manifest.files = [...files].map(([path, data]) => ({ path, size: data.length, sha256: sha256Hex(data) }));
+  const bytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+  const sig = opts.signer ? Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, opts.signer.privateKey, bytes)) : entries.get('manifest.sig')!;
+  return writeZip(tmp(), [['manifest.json', bytes], ['manifest.sig', sig], ...[...files].map(([k, v]): [string, Buffer] => [k, v]), ...(opts.extra ?? [])], new Date(manifest.createdAt as string), opts.signer ?? undefined);
+}
+
+let A: Ws;
+let B: Ws;
+let hubWs: Ws; // the coordinator's workstation that merges
+let a1: string;
+let a2: string;
+
+beforeAll(async () => {
+  [A, B, hubWs] = [await workstation('a'), await workstation('b'), await workstation('coord')];
+  a1 = (await exportBundle(A)).file;
+}, 120_000);
+
+describe('bundle export', () => {
+  it('writes a manifest that names exam, workstation, signer, sequence, chain head and every file, signed over its exact bytes', async () => {
+    const files = new Map(await readZip(a1));
+    const m = JSON.parse(files.get('manifest.json')!.toString());
+    expect(m).toMatchObject({ format: 'lentera.bundle/1', exam: { code: A.exam }, workstation: { id: A.app.workstation!.id }, sequence: 1, previous: null });
+    const head = A.app.workstation!.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+    // The export's own audit event comes after the head the bundle carries.
+    expect(m.auditHead.seq).toBe(head.seq - 1);
+    expect(Buffer.from(m.signer.certificate, 'base64').equals(Buffer.from(A.id.certDer))).toBe(true);
+    for (const f of m.files) {
+      expect(files.get(f.path)!.length).toBe(f.size);
+      expect(sha256Hex(files.get(f.path)!)).toBe(f.sha256);
+    }
+    expect([...files.keys()].sort()).toEqual(['manifest.json', 'manifest.sig', ...m.files.map((f: { path: string }) => f.path)].sort());
+    // An independent verifier: openssl checks the RSA signature over the manifest bytes with the certificate's key.
+    const dir = mkdtempSync(join(root, 'ossl-'));
+    writeFileSync(join(dir, 'manifest.json'), files.get('manifest.json')!);
+    writeFileSync(join(dir, 'manifest.sig'), files.get('manifest.sig')!);
+    writeFileSync(join(dir, 'cert.pem'), A.pem);
+    execFileSync('sh', ['-c', 'openssl x509 -in cert.pem -pubkey -noout > pub.pem'], { cwd: dir });
+    expect(execFileSync('openssl', ['dgst', '-sha256', '-verify', 'pub.pem', '-signature', 'manifest.sig', 'manifest.json'], { cwd: dir, encoding: 'utf8' })).toContain('Verified OK');
+    writeFileSync(join(dir, 'manifest.json'), Buffer.concat([files.get('manifest.json')!, Buffer.from(' ')]));
+    expect(() => execFileSync('openssl', ['dgst', '-sha256', '-verify', 'pub.pem', '-signature', 'manifest.sig', 'manifest.json'], { cwd: dir, stdio: 'pipe' })).toThrow();
+  });
+
+  it('carries raw data with personal data masked, the ruleset, the facts and the computed results', async () => {
+    const files = new Map(await readZip(a1));
+    const all = [...files.values()].map((b) => b.toString('latin1')).join('\n');
+    const niks = A.app.workstation!.db.prepare('SELECT nik, tanggal_lahir FROM candidates').all() as { nik: string; tanggal_lahir: string }[];
+    for (const c of niks) {
+      expect(all).not.toContain(c.nik);
+      expect(all).not.toContain(c.tanggal_lahir);
+    }
+    const people = JSON.parse(files.get('data/candidates.json')!.toString());
+    expect(people).toHaveLength(30);
+    expect(people[0].nik).toMatch(/^\d{6}\*{8}\d{2}$/);
+    const entries = JSON.parse(files.get('data/score-entries.json')!.toString());
+    expect(entries.length).toBe(A.app.workstation!.db.prepare('SELECT COUNT(*) FROM score_entries').pluck().get());
+    const results = JSON.parse(files.get('results/results.json')!.toString()) as { digest: string; result: { nomor_peserta: string } }[];
+    expect(results).toHaveLength(30);
+    expect(results[0]!.digest).toMatch(/^[0-9a-f]{64}$/);
+    const m = JSON.parse(files.get('manifest.json')!.toString());
+    expect(sha256Hex(files.get(m.ruleset.path)!)).toBe(m.ruleset.sha256);
+  });
+
+  it('is incremental: nothing changed gives no bundle; one change gives a bundle of that change, linked by hash', async () => {
+    const before = A.app.workstation!.db.prepare('SELECT COUNT(*) FROM bundle_exports').pluck().get();
+    const none = await refusal(A.app, 'bundle.export', { exam: A.exam, passphrase: PASS, account: 'koordinator' });
+    expect(none.code).toBe('NOTHING_TO_EXPORT');
+    expect(A.app.workstation!.db.prepare('SELECT COUNT(*) FROM bundle_exports').pluck().get()).toBe(before);
+    const wrong = await refusal(A.app, 'bundle.export', { exam: A.exam, passphrase: 'salah-sandi', account: 'koordinator' });
+    expect(wrong.code).toBe('PASSPHRASE_WRONG');
+    const cat = A.app.workstation!.db.prepare("SELECT nomor_peserta, units FROM score_entries WHERE source = 'cat' AND item = 'twk' ORDER BY nomor_peserta LIMIT 1").get() as { nomor_peserta: string; units: number };
+    await call(A.app, 'amendments.request', { exam: A.exam, stage: 'SKD', nomorPeserta: cat.nomor_peserta, item: 'twk', value: (cat.units + 1) * 5, reason: 'Salah ketik saat impor' });
+    const second = await exportBundle(A);
+    a2 = second.file;
+    expect(second.sequence).toBe(2);
+    expect(Object.entries(second.counts).filter(([, v]) => v > 0)).toEqual([['amendment', 1]]);
+    const m2 = JSON.parse(new Map(await readZip(a2)).get('manifest.json')!.toString());
+    const m1 = new Map(await readZip(a1)).get('manifest.json')!;
+    expect(m2.previous).toBe(sha256Hex(m1));
+    const list = await call<{ sequence: number; state: string }[]>(A.app, 'bundle.list', { exam: A.exam });
+    expect(list.map((b) => [b.sequence, b.state])).toEqual([[2, 'pending'], [1, 'pending']]);
+  });
+});
+
+describe('bundle verification refuses, before anything is read into state', () => {
+  const expectRefused = async (file: string, code: string, opts = {}) => {
+    await expect(verifyBundle(file, opts)).rejects.toMatchObject({ code });
+  };
+
+  it('accepts the genuine bundle and says what it checked', async () => {
+    const r = await verifyBundle(a1);
+    expect(r.checks.join('\n')).toMatch(/signature: RSA-SHA256/);
+    expect(r.checks.join('\n')).toMatch(/hashes: all \d+ files match/);
+  });
+
+  it('any changed byte anywhere in the file', async () => {
+    const bytes = readFileSync(a1);
+    const f = tmp();
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, x) => {
+        const copy = Buffer.from(bytes);
+        copy[at]! ^= x;
+        writeFileSync(f, copy);
+        const code = await verifyBundle(f).then(
+          () => 'accepted',
+          (e: { code?: string }) => e.code ?? 'thrown',
+        );
+        return code.startsWith('BUNDLE_');
+      }),
+      { numRuns: 150 },
+    );
+    // The first entry's header and the start of the (compressed) manifest, and the end record with its seal.
+    for (const at of [...Array.from({ length: 60 }, (_, i) => i * 7), ...Array.from({ length: 40 }, (_, i) => bytes.length - 1 - i * 13)]) {
+      const copy = Buffer.from(bytes);
+      copy[at]! ^= 0x01;
+      writeFileSync(f, copy);
+      await expect(verifyBundle(f)).rejects.toMatchObject({ code: expect.stringMatching(/^BUNDLE_/) });
+    }
+  });
+
+  it('a file changed and the manifest relisted but not signed again', async () => {
+    const f = await repack(a1, { edit: (files) => files.set('results/results.json', Buffer.from('[]\n')), signer: null });
+    await expectRefused(f, 'BUNDLE_SIGNATURE_INVALID');
+  });
+
+  it('a file changed but not relisted: the seal catches it, and sealed again, the manifest does', async () => {
+    const f = await repack(a1, { edit: (files) => files.set('results/results.json', Buffer.from('[]\n')), relist: false, signer: null });
+    await expectRefused(f, 'BUNDLE_SEAL_INVALID');
+    const resealed = await repack(a1, { edit: (files) => files.set('results/results.json', Buffer.from('[]\n')), relist: false, signer: A.id });
+    await expectRefused(resealed, 'BUNDLE_SIZE_MISMATCH');
+  });
+
+  it('a bundle signed by an unregistered key, when the place checks registration', async () => {
+    const f = await repack(a1, { edit: (files) => files.set('results/results.json', Buffer.from('[]\n')), signer: B.id });
+    await expect(verifyBundle(f)).resolves.toBeDefined();
+    await expectRefused(f, 'BUNDLE_SIGNER_UNKNOWN', { trusted: (fp: string) => (fp === A.id.fingerprint ? { exam: null } : undefined) });
+  });
+
+  it('truncated', async () => {
+    const f = tmp();
+    writeFileSync(f, readFileSync(a1).subarray(0, Math.floor(readFileSync(a1).length / 2)));
+    await expectRefused(f, 'BUNDLE_NOT_ZIP');
+  });
+
+  it('names with "..", absolute names, duplicates, symlinks, extra and missing entries', async () => {
+    // yazl refuses such names itself: write a same-length placeholder, then patch the bytes in both headers.
+    const patch = async (from: string, to: string) => {
+      const f = await repack(a1, { extra: [[from, Buffer.from('x')]], signer: A.id, relist: false });
+      const bytes = readFileSync(f);
+      let at = bytes.indexOf(from);
+      while (at >= 0) {
+        bytes.write(to, at, 'latin1');
+        at = bytes.indexOf(from, at + 1);
+      }
+      writeFileSync(f, bytes);
+      return f;
+    };
+    await expectRefused(await patch('aa/evil.txt', '../evil.txt'), 'BUNDLE_PATH_TRAVERSAL');
+    await expectRefused(await patch('aetc/passwd', '/etc/passwd'), 'BUNDLE_PATH_ABSOLUTE');
+    await expectRefused(await repack(a1, { extra: [['results/results.json', Buffer.from('[]')]], signer: A.id, relist: false }), 'BUNDLE_DUPLICATE_ENTRY');
+    await expectRefused(await repack(a1, { extra: [['pdf/link.pdf', Buffer.from('/etc/passwd'), { mode: 0o120777 }]], signer: A.id, relist: false }), 'BUNDLE_SYMLINK');
+    await expectRefused(await repack(a1, { extra: [['notes.txt', Buffer.from('hello')]], signer: A.id, relist: false }), 'BUNDLE_EXTRA_ENTRY');
+    await expectRefused(await repack(a1, { edit: (_f, m) => (m.files as unknown[]).push({ path: 'pdf/ghost.pdf', size: 3, sha256: 'a'.repeat(64) }), relist: false, signer: A.id }), 'BUNDLE_MISSING_ENTRY');
+  });
+
+  it('a compression bomb, and an unknown format version', async () => {
+    const zeros = Buffer.alloc(300 * 1024 * 1024);
+    const bomb = await repack(a1, { edit: (files) => files.set('data/zeros.json', zeros), signer: A.id });
+    await expectRefused(bomb, 'BUNDLE_BOMB');
+    const v2 = await repack(a1, { edit: (_f, m) => (m.format = 'lentera.bundle/2'), signer: A.id });
+    await expectRefused(v2, 'BUNDLE_FORMAT_UNKNOWN');
+  }, 60_000);
+});
+
+describe('coordinator merge', () => {
+  let b1: string;
+  beforeAll(async () => {
+    b1 = (await exportBundle(B)).file;
+    await call(hubWs.app, 'bundle.trust', { certificate: { pem: A.pem } });
+  });
+
+  const counts = () => hubWs.app.workstation!.db.prepare('SELECT (SELECT COUNT(*) FROM merged_bundles) || \'/\' || (SELECT COUNT(*) FROM merged_items)').pluck().get();
+
+  it('refuses an unregistered signer, a gap, a fork and another exam, changing nothing', async () => {
+    const before = counts();
+    expect((await refusal(hubWs.app, 'bundle.import', { file: { path: b1 } })).code).toBe('BUNDLE_SIGNER_UNKNOWN');
+    const gap = await refusal(hubWs.app, 'bundle.import', { file: { path: a2 } });
+    expect(gap.code).toBe('BUNDLE_GAP');
+    expect(gap.message).toMatch(/bundle 1 is missing/);
+    const other = await repack(a1, { edit: (_f, m) => ((m.exam as { code: string }).code = 'CPNS-LAIN-2026'), signer: A.id });
+    expect((await refusal(hubWs.app, 'bundle.import', { file: { path: other } })).code).toBe('BUNDLE_WRONG_EXAM');
+    expect(counts()).toBe(before);
+    const refusedEvents = hubWs.app.workstation!.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'bundle.import' AND outcome = 'refused'").pluck().get();
+    expect(refusedEvents).toBe(3);
+  });
+
+  it('merges in order; the same bundle twice changes nothing; a fork of a merged sequence is refused', async () => {
+    const r1 = await call<{ unchanged: boolean; records: number }>(hubWs.app, 'bundle.import', { file: { path: a1 } });
+    expect(r1.unchanged).toBe(false);
+    const after1 = counts();
+    const again = await call<{ unchanged: boolean }>(hubWs.app, 'bundle.import', { file: { path: a1 } });
+    expect(again.unchanged).toBe(true);
+    expect(counts()).toBe(after1);
+    await call(hubWs.app, 'bundle.import', { file: { path: a2 } });
+    const fork = await repack(a2, { edit: (files) => files.set('data/amendments.json', Buffer.from('[]\n')), signer: A.id });
+    expect((await refusal(hubWs.app, 'bundle.import', { file: { path: fork } })).code).toBe('BUNDLE_REPLAYED');
+    // The merged ranking is the workstation's own, digest for digest.
+    const view = mergedView(hubWs.app.workstation!.db, A.exam);
+    const own = new Map((JSON.parse(new Map(await readZip(a1)).get('results/results.json')!.toString()) as { digest: string; result: { nomor_peserta: string } }[]).map((r) => [r.result.nomor_peserta, r.digest]));
+    for (const [nomor, digest] of own) expect(view.digests.get(nomor)).toBe(digest);
+  });
+
+  it('shows a candidate finalized differently on two workstations, and ranks neither value', async () => {
+    await call(hubWs.app, 'bundle.trust', { certificate: { pem: B.pem } });
+    const final = JSON.parse(new Map(await readZip(b1)).get('data/finalizations.json')!.toString()) as { nomor_peserta: string; result: Record<string, unknown> }[];
+    const victim = final[0]!.nomor_peserta;
+    const changed = await repack(b1, {
+      edit: (files) => {
+        const f = JSON.parse(files.get('data/finalizations.json')!.toString()) as { nomor_peserta: string; result: Record<string, unknown> }[];
+        f[0]!.result = { ...f[0]!.result, tampered: true };
+        files.set('data/finalizations.json', Buffer.from(JSON.stringify(f)));
+        const facts = JSON.parse(files.get('data/facts.json')!.toString()) as { nomorPeserta: string; stages?: Record<string, string>; skb?: Record<string, string> }[];
+        const mine = facts.find((x) => x.nomorPeserta === victim)!;
+        const target = (mine.skb ?? mine.stages)!;
+        target['SKB-WWC'] = '1/2';
+        files.set('data/facts.json', Buffer.from(JSON.stringify(facts)));
+      },
+      signer: B.id,
+    });
+    const out = await call<{ conflicts: { nomor: string; field: string; values: { workstation: string }[] }[] }>(hubWs.app, 'bundle.import', { file: { path: changed } });
+    const mineConflicts = out.conflicts.filter((c) => c.nomor === victim);
+    expect(mineConflicts.map((c) => c.field).sort()).toEqual(expect.arrayContaining(['SKB-WWC']));
+    expect(mineConflicts.some((c) => c.field.startsWith('finalisasi'))).toBe(true);
+    expect(new Set(mineConflicts[0]!.values.map((v) => v.workstation))).toEqual(new Set([A.app.workstation!.id, B.app.workstation!.id]));
+    const r = mergedView(hubWs.app.workstation!.db, A.exam).results.find((x) => x.nomor_peserta === victim)!;
+    expect(r.status).toBe('BL');
+    expect(r.reason).toMatch(/bertentangan/);
+  });
+});
+
+describe('merge properties', () => {
+  it('is idempotent and independent of the order bundles arrive in (per workstation in sequence)', async () => {
+    // Bundles of three workstations (two each for A): interleavings that keep each workstation's order.
+    const [c1] = [(await exportBundle(await workstation('c', 30))).file];
+    const streams = [[a1, a2], [c1]];
+    const trustAll = async (w: Ws) => {
+      for (const file of [a1, c1]) {
+        const m = JSON.parse(new Map(await readZip(file)).get('manifest.json')!.toString());
+        await call(w.app, 'bundle.trust', { certificate: { pem: `-----BEGIN CERTIFICATE-----\n${m.signer.certificate}\n-----END CERTIFICATE-----\n` } });
+      }
+    };
+    let reference: string | undefined;
+    let k = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 6, maxLength: 6 }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), async (picks, dup) => {
+        const w = await workstation(`p${k++}`, 30);
+        await trustAll(w);
+        const pos = [0, 0];
+        const order: string[] = [];
+        for (const p of picks) {
+          const s = pos[p]! < streams[p]!.length ? p : 1 - p;
+          if (pos[s]! >= streams[s]!.length) continue;
+          order.push(streams[s]![pos[s]!++]!);
+          if (dup[order.length % 4]) order.push(order[order.length - 1]!);
+        }
+        for (const s of [0, 1]) while (pos[s]! < streams[s]!.length) order.push(streams[s]![pos[s]!++]!);
+        for (const f of order) await call(w.app, 'bundle.import', { file: { path: f } });
+        const digest = mergedStateDigest(w.app.workstation!.db, A.exam);
+        w.app.close();
+        reference ??= digest;
+        return digest === reference;
+      }),
+      { numRuns: 6 },
+    );
+  }, 180_000);
+});
+
