@@ -210,4 +210,17 @@ export const bundleCommands = [
       return JSON.parse(row.receipt) as unknown;
     },
   }),
+  defineCommand({
+    name: 'outbox.retry',
+    summary: 'Send a bundle the hub refused once more (after registering the certificate there, say)',
+    input: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    access: ['coordinator'],
+    mutates: true,
+    handler: (ctx, input) => {
+      const changed = ctx.db.prepare("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = NULL WHERE bundle_sha256 = ? AND state = 'refused'").run(input.sha256).changes;
+      if (!changed) throw new LenteraError('NOT_FOUND', 'No refused bundle with that hash here.', {});
+      ctx.emit('outbox.changed', { bundle: input.sha256 });
+      return { sha256: input.sha256, state: 'pending' };
+    },
+  }),
 ];

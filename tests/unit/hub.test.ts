@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LenteraApp } from '../../src-main/api/app';
+import { OutboxPusher } from '../../src-main/api/outbox';
+import { verifyAck } from '../../src-main/core/bundles/outbox';
+import { addTrustedSigner, readCertificate } from '../../src-main/core/bundles/trust';
+import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
+import { verifyReceipt } from '../../src-main/core/ledger/receipt';
+import { generateSheets } from '../../src-main/core/sheets/batch';
+import { embeddedPayload } from '../../src-main/core/sheets/result-sheet';
+import { run } from '../../src-main/cli/main';
+import { startHub, type RunningHub } from '../../src-main/server/hub';
+import { ManualClock } from './helpers';
+
+const PASS = 'rahasia-koordinator';
+const root = mkdtempSync(join(tmpdir(), 'lentera-hub-'));
+let app: LenteraApp;
+let hub: RunningHub;
+let exam: string;
+let pem: string;
+const clock = new ManualClock(new Date());
+let pusher: OutboxPusher;
+
+const call = async <T>(name: string, input: unknown): Promise<T> => {
+  const r = await app.invokeAsync(name, input, { local: 't' });
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.value as T;
+};
+const outbox = () => app.workstation!.db.prepare('SELECT state, attempts, next_attempt_at, last_error FROM outbox ORDER BY sequence').all() as { state: string; attempts: number; next_attempt_at: string | null; last_error: string | null }[];
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(args, { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), askSecret: async () => '', osUser: 't' });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  app = new LenteraApp({ dataDir: join(root, 'ws'), allowInit: true });
+  const demo = await app.invokeAsync('workstation.demo', { candidates: 30 }, { local: 't' });
+  if (!demo.ok) throw new Error(demo.error.message);
+  const db = app.workstation!.db;
+  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Sri Wahyuni', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
+  exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
+  pem = (await call<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
+  hub = await startHub({ dir: join(root, 'hub'), port: 0 });
+  pusher = new OutboxPusher({ db: () => app.workstation!.db, clock, fetchTimeoutMs: 5000 });
+  await call('bundle.export', { exam, passphrase: PASS, account: 'koordinator' });
+}, 120_000);
+
+afterAll(async () => {
+  await hub.close();
+  app.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('workstation → hub', () => {
+  it('keeps a bundle pending with back-off while the hub cannot be reached', async () => {
+    await call('hub.configure', { url: 'http://127.0.0.1:9' });
+    const r = await pusher.pushDue();
+    expect(r).toHaveLength(1);
+    expect(r[0]!.state).toBe('pending');
+    const row = outbox()[0]!;
+    expect(row).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(row.last_error).toMatch(/not reachable/);
+    expect(new Date(row.next_attempt_at!).getTime() - clock.now().getTime()).toBe(2000);
+    expect(await pusher.pushDue()).toEqual([]); // not due yet
+    clock.advance(2000);
+    await pusher.pushDue();
+    expect(outbox()[0]!.attempts).toBe(2);
+    expect(new Date(outbox()[0]!.next_attempt_at!).getTime() - clock.now().getTime()).toBe(4000);
+  });
+
+  it('is refused by the hub while its certificate is not registered; the hub keeps serving', async () => {
+    await call('hub.configure', { url: hub.url });
+    clock.advance(10_000);
+    const r = await pusher.pushDue();
+    expect(r[0]).toMatchObject({ state: 'refused' });
+    expect(r[0]!.message).toMatch(/not registered/);
+    expect(outbox()[0]!.state).toBe('refused');
+    expect((await fetch(`${hub.url}/api/health`)).status).toBe(200);
+    expect(hub.publisher.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.ingest' AND outcome = 'refused'").pluck().get()).toBe(1);
+    expect(hub.publisher.db.prepare('SELECT COUNT(*) FROM merged_bundles').pluck().get()).toBe(0);
+  });
+
+  it('is confirmed by a signed acknowledgement once registered; receipts verify against the pinned key', async () => {
+    addTrustedSigner(hub.publisher.db, readCertificate(Buffer.from(pem)), { exam, at: new Date().toISOString(), by: 'test' });
+    const sha = (await call<{ sha256: string }[]>('bundle.list', { exam }))[0]!.sha256;
+    await call('outbox.retry', { sha256: sha });
+    const r = await pusher.pushDue();
+    expect(r[0]).toMatchObject({ state: 'confirmed' });
+    const pinned = app.workstation!.db.prepare("SELECT value FROM settings WHERE key = 'hub.log_key'").pluck().get();
+    expect(pinned).toBe(hub.publisher.log.publicKey());
+    const ack = JSON.parse(app.workstation!.db.prepare('SELECT ack FROM outbox').pluck().get() as string);
+    expect(() => verifyAck(ack, pinned as string, sha)).not.toThrow();
+    expect(() => verifyAck({ ...ack, checkpoint: { ...ack.checkpoint, size: ack.checkpoint.size + 1 } }, pinned as string, sha)).toThrow(/not signed/);
+    const published = hub.publisher.db.prepare('SELECT COUNT(*) FROM ledger_leaves').pluck().get() as number;
+    expect(published).toBeGreaterThan(0);
+    expect(ack.checkpoint.size).toBe(published);
+    const receipts = app.workstation!.db.prepare('SELECT receipt FROM receipts').pluck().all() as string[];
+    expect(receipts).toHaveLength(published);
+    for (const t of receipts) expect(verifyReceipt(JSON.parse(t), { trustedLogKey: pinned as string }).ok).toBe(true);
+    const list = await call<{ state: string; confirmedAt: string }[]>('bundle.list', { exam });
+    expect(list[0]).toMatchObject({ state: 'confirmed' });
+  });
+
+  it('publishes the result on the hub site, and the same bundle again changes nothing', async () => {
+    const nomor = hub.publisher.db.prepare('SELECT nomor_peserta FROM ledger_leaves ORDER BY idx LIMIT 1').pluck().get() as string;
+    const index = await (await fetch(`${hub.url}/`)).text();
+    expect(index).toContain(exam);
+    const page = await fetch(`${hub.url}/ujian/${exam}/peserta/${nomor}.html`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(nomor);
+    const file = readdirSync(join(root, 'ws', 'bundles', exam)).find((f) => f.endsWith('.lentera'))!;
+    const again = await fetch(`${hub.url}/api/bundles`, { method: 'POST', body: readFileSync(join(root, 'ws', 'bundles', exam, file)) });
+    const body = (await again.json()) as { ack: { unchanged: boolean; receipts: unknown[] } };
+    expect(body.ack).toMatchObject({ unchanged: true, receipts: [] });
+    const garbage = await fetch(`${hub.url}/api/bundles`, { method: 'POST', body: Buffer.from('PK\x03\x04 not a bundle') });
+    expect(garbage.status).toBe(422);
+    expect(((await garbage.json()) as { error: { code: string } }).error.code).toMatch(/^BUNDLE_/);
+  });
+
+  it("prints the inclusion proof on the result sheet: its QR code and `lentera receipt verify` accept it", async () => {
+    const db = app.workstation!.db;
+    const nomor = db.prepare('SELECT nomor_peserta FROM receipts ORDER BY nomor_peserta LIMIT 1').pluck().get() as string;
+    const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+    const signer = await unlockIdentity(db, app.workstation!.dir, coord, PASS, new Date());
+    const out = join(root, 'sheets');
+    await generateSheets(db, { examId: db.prepare('SELECT id FROM exams').pluck().get() as string, outDir: out, only: [nomor], signer });
+    const pdf = join(out, `hasil-${nomor}.pdf`);
+    const payload = embeddedPayload(readFileSync(pdf)) as { p?: unknown; n: string };
+    expect(payload.p).toBeDefined();
+    const key = hub.publisher.log.publicKey();
+    const ok = await cli(['receipt', 'verify', pdf, '--log-key', key]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/inclusion proof/);
+    const other = await cli(['receipt', 'verify', pdf, '--log-key', 'A'.repeat(43)]);
+    expect(other.code).toBe(1);
+    // The printed code holds the same payload, proof included (decoded from the rendered page).
+    const png = join(root, 'page');
+    execFileSync('pdftoppm', ['-r', '200', '-png', '-f', '1', '-l', '1', pdf, png]);
+    const image = PNG.sync.read(readFileSync(`${png}-1.png`));
+    const half = Math.floor(image.height * 0.45);
+    const lower = new Uint8ClampedArray(image.data.subarray(half * image.width * 4));
+    const code = jsQR(lower, image.width, image.height - half);
+    expect(code).not.toBeNull();
+    expect(JSON.parse(code!.data)).toEqual(payload);
+  }, 60_000);
+});
