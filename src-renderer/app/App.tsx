@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AttendancePage } from '../features/attendance/AttendancePage';
 import { AuditPage } from '../features/audit/AuditPage';
+import { BundlesPage } from '../features/bundles/BundlesPage';
 import { DocumentsPage } from '../features/documents/DocumentsPage';
 import { ExamsPage } from '../features/exams/ExamsPage';
 import { HomePage } from '../features/home/HomePage';
@@ -42,6 +43,8 @@ function Page({ route, account }: { route: RouteId; account: Account }) {
       return <ResultsPage account={account} />;
     case 'documents':
       return <DocumentsPage account={account} />;
+    case 'bundles':
+      return <BundlesPage account={account} />;
     case 'audit':
       return <AuditPage />;
     case 'pin':

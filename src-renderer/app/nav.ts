@@ -16,7 +16,7 @@ export const NAV: readonly NavItem[] = [
   { id: 'scoring' },
   { id: 'results', roles: ['coordinator', 'chair', 'observer'] },
   { id: 'documents', roles: ['coordinator', 'chair', 'examiner', 'observer'] },
-  { id: 'bundles', planned: true },
+  { id: 'bundles', roles: ['coordinator', 'observer'] },
   { id: 'audit', roles: ['coordinator', 'chair', 'observer'] },
   { id: 'users', roles: ['coordinator', 'observer'] },
 ];

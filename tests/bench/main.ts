@@ -1,3 +1,4 @@
+import { benchBundles } from './bundles.bench';
 import { benchLedger } from './ledger.bench';
 import { benchRegistry } from './registry.bench';
 import { benchRanking } from './ranking.bench';
@@ -14,3 +15,4 @@ if (!only || only === 'scoring') await benchScoring();
 if (!only || only === 'ranking') await benchRanking();
 if (!only || only === 'sheets') await benchSheets();
 if (!only || only === 'ledger') benchLedger();
+if (!only || only === 'bundles') await benchBundles();

@@ -24,11 +24,10 @@ test('first login shows the home screen with the user name and role', async ({ p
     'Pengguna',
   ]);
 
-  // A capability still to come says what it will hold and what to do meanwhile.
+  // An empty page says what to do next.
   await nav.getByRole('link', { name: 'Bundel & Publikasi' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bundel & Publikasi');
-  await expect(page.getByRole('heading', { name: 'Belum tersedia di versi ini' })).toBeVisible();
-  await expect(page.getByText(/mengekspor bundel bertanda tangan/)).toBeVisible();
+  await expect(page.getByText('Belum ada bundel. Ekspor bundel pertama setelah hasil difinalisasi.')).toBeVisible();
 
   // A reload keeps the session (token in sessionStorage) and the page (hash route).
   await page.reload();

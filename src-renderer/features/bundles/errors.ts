@@ -1,0 +1,21 @@
+import type { TFunction } from 'i18next';
+import type { ErrorBody } from '../../api';
+import { errorMessage } from '../../i18n/errors';
+
+/** The codes of this page that have their own sentence under `bundles.errors`. */
+const OWN = new Set(['PASSPHRASE_WRONG', 'NO_IDENTITY', 'CERT_INVALID', 'CERT_EXPIRED', 'CERT_NOT_YET_VALID', 'ACK_INVALID']);
+
+/**
+ * A refusal on the Bundel page in the person's language. A bundle that is refused (BUNDLE_…) keeps the
+ * server's own reason, which names the entry, the sequence or the certificate concerned.
+ */
+export function bundlesError(t: TFunction, lang: string, error: ErrorBody): string {
+  const d = error.details ?? {};
+  if (error.code === 'NOTHING_TO_EXPORT') {
+    return typeof d.sequence === 'number' ? t('bundles.errors.NOTHING_TO_EXPORT', { sequence: d.sequence }) : t('bundles.errors.NOTHING_TO_EXPORT_plain');
+  }
+  if (error.code === 'COPY_FAILED') return t('bundles.errors.COPY_FAILED', { folder: typeof d.copyTo === 'string' ? d.copyTo : '', message: error.message });
+  if (error.code.startsWith('BUNDLE_') || error.code === 'FILE_NOT_FOUND') return t('bundles.errors.refused', { message: error.message });
+  if (OWN.has(error.code)) return t(`bundles.errors.${error.code}`);
+  return errorMessage(t, lang, error);
+}

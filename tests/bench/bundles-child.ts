@@ -1,0 +1,33 @@
+// One measurement in its own process, so its peak memory (maxRSS) is its own. Prints one JSON line.
+import { createHash } from 'node:crypto';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { LenteraApp } from '../../src-main/api/app';
+import { verifyBundle } from '../../src-main/core/bundles/verify';
+
+const [mode, dir, arg] = process.argv.slice(2) as [string, string, string];
+const t0 = process.hrtime.bigint();
+let detail: unknown = null;
+if (mode === 'export') {
+  const app = new LenteraApp({ dataDir: join(dir, 'ws') });
+  const r = await app.invokeAsync('bundle.export', { exam: 'CPNS-SMG-2026', passphrase: arg, account: 'koordinator', out: join(dir, 'bench.lentera'), pdfDir: join(dir, 'pdfs') }, { local: 'bench' });
+  if (!r.ok) throw new Error(r.error.message);
+  detail = r.value;
+  app.close();
+} else if (mode === 'verify') {
+  const r = await verifyBundle(join(dir, 'bench.lentera'));
+  detail = { files: r.manifest.files.length };
+} else {
+  // The bare cost of reading and hashing the same bytes in Node (the memory baseline).
+  const files = arg === 'bundle' ? [join(dir, 'bench.lentera')] : [join(dir, 'ws', 'lentera.db'), ...readdirSync(join(dir, 'pdfs')).map((f) => join(dir, 'pdfs', f))];
+  let bytes = 0;
+  for (const f of files) {
+    const h = createHash('sha256');
+    await pipeline(createReadStream(f), h);
+    bytes += statSync(f).size;
+  }
+  detail = { files: files.length, bytes };
+}
+const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+console.log(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, detail }));

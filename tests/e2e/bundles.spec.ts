@@ -1,0 +1,283 @@
+import type { Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { statusWords } from '../../src-main/core/sheets/result-sheet';
+import { demoWorkstation, EXAM_CODE, expect, login, sidebar, test as base, type Lentera } from './fixtures';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(ROOT, 'bin', 'lentera.mjs');
+
+interface Demo extends Lentera {
+  /** The koordinator's PIN, as `lentera demo` printed it. */
+  pin: string;
+  /** The passphrase of the koordinator's signing key. */
+  passphrase: string;
+  /** The fingerprint of that key. */
+  fingerprint: string;
+}
+
+interface Hub {
+  url: string;
+  dir: string;
+  /** Runs `lentera hub …` subcommands against this hub's directory. */
+  trust(certificate: string, exam?: string): Promise<void>;
+}
+
+interface Ranked {
+  nomor_peserta: string;
+  kode_formasi: string;
+  final: string | null;
+  rank: number | null;
+  status: string;
+}
+
+/** `lentera hub --port 0` in its own directory, resolved once it prints its readiness line; never sleeps. */
+function startHub(dir: string): Promise<ChildProcess & { url?: string }> {
+  const child = spawn(process.execPath, [CLI, 'hub', '--data', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolveHub, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => reject(new Error(`lentera hub exited (${code ?? signal}) before it was ready:\n${stderr}`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    lines.on('line', (line) => {
+      const m = /^Lentera hub is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m?.[1]) {
+        child.off('exit', onExit);
+        resolveHub(Object.assign(child, { url: m[1] }));
+      }
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function runCli(args: string[]): Promise<string> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolveRun(out) : reject(new Error(`lentera ${args.join(' ')} exited ${code}:\n${err}${out}`))));
+  });
+}
+
+/**
+ * A demo workstation (the koordinator has a local signing key, F01's interviews are finalized) and a fresh
+ * publication hub. The workstation's own push round is made rare, so that a bundle stays pending until the test
+ * presses "Kirim sekarang".
+ */
+const test = base.extend<{ demo: Demo; hub: Hub }>({
+  // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
+  // eslint-disable-next-line no-empty-pattern
+  demo: async ({}, use) => {
+    const before = process.env.LENTERA_OUTBOX_MS;
+    process.env.LENTERA_OUTBOX_MS = String(60 * 60 * 1000);
+    try {
+      await demoWorkstation(
+        'bundles',
+        (out) => {
+          const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
+          const passphrase = /^Signing key of koordinator .*: passphrase (\S+)/m.exec(out)?.[1];
+          const fingerprint = /^\s*fingerprint ([0-9A-F:]+)/m.exec(out)?.[1];
+          if (!pin || !passphrase || !fingerprint) throw new Error(`unexpected demo output:\n${out}`);
+          return { pin, passphrase, fingerprint };
+        },
+        use,
+      );
+    } finally {
+      if (before === undefined) delete process.env.LENTERA_OUTBOX_MS;
+      else process.env.LENTERA_OUTBOX_MS = before;
+    }
+  },
+  lentera: async ({ demo }, use) => {
+    await use(demo);
+  },
+  // eslint-disable-next-line no-empty-pattern
+  hub: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-hub-'));
+    try {
+      const child = await startHub(dir);
+      try {
+        await use({
+          url: child.url!,
+          dir,
+          trust: async (certificate, exam) => {
+            await runCli(['hub', 'trust', '--data', dir, certificate, ...(exam ? ['--exam', exam] : [])]);
+          },
+        });
+      } finally {
+        await stop(child);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
+
+// A demo workstation is built for each test (300 candidates, scores, interviews) before it starts.
+test.describe.configure({ timeout: 90_000 });
+
+async function openBundles(page: Page, demo: Demo): Promise<void> {
+  await page.goto('/');
+  await login(page, 'koordinator', demo.pin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
+  await sidebar(page).getByRole('link', { name: 'Bundel & Publikasi' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bundel & Publikasi');
+}
+
+async function setHub(page: Page, url: string): Promise<void> {
+  const hub = page.getByRole('region', { name: 'Pusat publikasi (hub)' });
+  await expect(hub.getByTestId('hub-url')).toHaveText('Belum diatur');
+  await hub.getByLabel('Alamat hub', { exact: true }).fill(url);
+  await hub.getByRole('button', { name: 'Simpan' }).click();
+  await expect(hub.getByRole('status')).toHaveText('Pengaturan hub disimpan.');
+  await expect(hub.getByTestId('hub-url')).toHaveText(url);
+}
+
+/** Exports the first bundle of the demo exam and waits for it in the list, pending. */
+async function exportFirstBundle(page: Page, demo: Demo) {
+  const list = page.getByRole('region', { name: 'Bundel yang diekspor' });
+  await expect(list.getByTestId('bundle-list-empty')).toHaveText('Belum ada bundel. Ekspor bundel pertama setelah hasil difinalisasi.');
+
+  const exp = page.getByRole('region', { name: 'Ekspor bundel' });
+  await expect(exp.getByLabel('Ujian')).toHaveValue(EXAM_CODE);
+  await exp.getByLabel('Frasa sandi kunci tanda tangan').fill(demo.passphrase);
+  await exp.getByRole('button', { name: 'Ekspor bundel' }).click();
+  await expect(exp.getByTestId('bundle-exported')).toHaveText(new RegExp(`^Bundel 1 ujian ${EXAM_CODE} dibuat: \\d+ berkas, `), { timeout: 30_000 });
+  await expect(exp.getByLabel('Frasa sandi kunci tanda tangan')).toHaveValue('');
+
+  const row = list.getByTestId(`bundle-${EXAM_CODE}-1`);
+  await expect(row.getByTestId('bundle-state')).toHaveText('Menunggu konfirmasi hub');
+  return { list, row };
+}
+
+test('a bundle exported in the UI waits for the hub, is confirmed on "Kirim sekarang", and the hub publishes the ranking', async ({ page, demo, hub }) => {
+  // The hub registers the koordinator's certificate, for this exam, with the command line.
+  const pem = join(hub.dir, 'koordinator.pem');
+  await demo.cli(['keys', 'certificate', '--account', 'koordinator', '--out', pem]);
+  await hub.trust(pem, EXAM_CODE);
+
+  await openBundles(page, demo);
+  // The certificate shown is the one the hub registered.
+  await expect(page.getByTestId('bundle-cert-fingerprint')).toHaveText(demo.fingerprint);
+  await setHub(page, hub.url);
+
+  // A wrong passphrase makes nothing, and says so.
+  const exp = page.getByRole('region', { name: 'Ekspor bundel' });
+  await exp.getByLabel('Frasa sandi kunci tanda tangan').fill('bukan-frasa-sandinya');
+  await exp.getByRole('button', { name: 'Ekspor bundel' }).click();
+  await expect(exp.getByRole('alert')).toHaveText('Frasa sandi salah; tidak ada bundel yang dibuat.');
+
+  const { list, row } = await exportFirstBundle(page, demo);
+  await list.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await expect(list.getByTestId('push-outcome')).toHaveText('Pengiriman selesai: 1 dikonfirmasi, 0 masih menunggu, 0 ditolak.');
+  await expect(row.getByTestId('bundle-state')).toHaveText('Dikonfirmasi hub');
+  await expect(row.getByTestId('bundle-state-detail')).toHaveText(/ WIB$/);
+  // The hub's log key was pinned at this first contact.
+  await expect(page.getByTestId('hub-log-key')).toHaveText(/^[A-Za-z0-9_-]{43}$/);
+
+  // Nothing changed since: a second export is refused in words.
+  await exp.getByLabel('Frasa sandi kunci tanda tangan').fill(demo.passphrase);
+  await exp.getByRole('button', { name: 'Ekspor bundel' }).click();
+  await expect(exp.getByRole('alert')).toHaveText('Tidak ada yang berubah sejak bundel 1; tidak ada bundel baru yang dibuat.');
+
+  // --- the published site, in the same browser ---
+  const ranking = JSON.parse(await demo.cli(['rank', '--exam', EXAM_CODE, '--json'])) as { results: Ranked[] };
+  const f01 = ranking.results.filter((r) => r.kode_formasi === 'F01' && r.rank !== null).sort((a, b) => a.rank! - b.rank!);
+  const top = f01[0]!;
+  const notPassed = f01.find((r) => !r.status.startsWith('P/L'));
+  expect(top.status).toMatch(/^P\/L/);
+
+  await page.goto(hub.url);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hasil Seleksi');
+  const exams = page.getByRole('table', { name: 'Ujian yang diterbitkan' });
+  await expect(exams.getByRole('row', { name: new RegExp(EXAM_CODE) })).toBeVisible();
+  await exams.getByRole('link', { name: EXAM_CODE }).click();
+  await page.getByRole('link', { name: 'F01', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Formasi F01/);
+  const table = page.getByRole('table', { name: 'Peringkat formasi F01' });
+  const topRow = table.getByRole('row', { name: new RegExp(top.nomor_peserta) });
+  await expect(topRow).toContainText(`${top.status} ${statusWords(top.status)}`);
+  await expect(topRow).toContainText(top.final!.replace('.', ','));
+  if (notPassed) {
+    await expect(table.getByRole('row', { name: new RegExp(notPassed.nomor_peserta) })).toContainText(`${notPassed.status} ${statusWords(notPassed.status)}`);
+  }
+});
+
+test('a hub that does not know the certificate refuses the bundle until it is registered, and a tampered bundle is refused at import', async ({ page, demo, hub }) => {
+  await openBundles(page, demo);
+  await setHub(page, hub.url);
+  const { list, row } = await exportFirstBundle(page, demo);
+
+  await list.getByRole('button', { name: 'Kirim sekarang' }).click();
+  await expect(list.getByTestId('push-outcome')).toHaveText('Pengiriman selesai: 0 dikonfirmasi, 0 masih menunggu, 1 ditolak.');
+  const state = row.getByTestId('bundle-state');
+  await expect(state).toHaveAttribute('data-state', 'refused');
+  await expect(state).toHaveText(/^Ditolak hub: .*not registered/);
+  await expect(state).toContainText(demo.fingerprint);
+
+  // The exported file, downloaded, with one byte flipped in its middle.
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: `Unduh bundel 1 ujian ${EXAM_CODE}` }).click()]);
+  expect(download.suggestedFilename()).toMatch(/\.lentera$/);
+  const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-tamper-'));
+  try {
+    const tampered = join(dir, download.suggestedFilename());
+    copyFileSync(await download.path(), tampered);
+    const bytes = readFileSync(tampered);
+    const mid = Math.floor(bytes.length / 2);
+    bytes[mid] = bytes[mid]! ^ 0xff;
+    writeFileSync(tampered, bytes);
+
+    // This workstation trusts its own certificate, so that the bundle gets as far as its hashes.
+    const [pem] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh sertifikat (.pem)' }).click()]);
+    const pemFile = join(dir, pem.suggestedFilename());
+    copyFileSync(await pem.path(), pemFile);
+    const trust = page.getByRole('region', { name: 'Sertifikat terdaftar' });
+    await expect(trust.getByTestId('trust-empty')).toBeVisible();
+    await trust.getByRole('button', { name: 'Daftarkan sertifikat' }).click();
+    await trust.getByLabel('Berkas sertifikat (.pem, .crt, .cer)').setInputFiles(pemFile);
+    await trust.getByRole('button', { name: 'Daftarkan', exact: true }).click();
+    await expect(trust.getByRole('status')).toContainText(demo.fingerprint);
+    await expect(trust.getByRole('table')).toContainText(demo.fingerprint);
+
+    const merged = page.getByRole('region', { name: 'Hasil gabungan' });
+    await expect(merged.getByTestId('merged-empty')).toBeVisible();
+
+    const imp = page.getByRole('region', { name: 'Impor bundel dari stasiun kerja lain' });
+    await imp.getByLabel('Berkas bundel (.lentera)').setInputFiles(tampered);
+    const refusal = imp.getByTestId('bundle-import-error');
+    await expect(refusal).toHaveText(/^Bundel ditolak; tidak ada yang berubah\. Alasan: \S/);
+    await expect(refusal).not.toContainText('not registered');
+    await expect(imp.getByTestId('bundle-verified')).toHaveCount(0);
+    await expect(imp.getByRole('button', { name: 'Gabungkan' })).toHaveCount(0);
+    await expect(list.locator('tbody tr')).toHaveCount(1);
+    await expect(merged.getByTestId('merged-empty')).toHaveText('Belum ada bundel gabungan. Impor bundel dari stasiun kerja lain di bagian Impor bundel.');
+
+    // Once the hub registers the certificate, the refused bundle is sent again and confirmed.
+    await hub.trust(pemFile);
+    await row.getByRole('button', { name: `Kirim ulang bundel 1 ujian ${EXAM_CODE}` }).click();
+    await expect(state).toHaveText('Menunggu konfirmasi hub');
+    await list.getByRole('button', { name: 'Kirim sekarang' }).click();
+    await expect(state).toHaveText('Dikonfirmasi hub');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
