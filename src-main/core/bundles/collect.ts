@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { canonicalJson } from '../audit/chain';
 import { rank } from '../ranking/engine';
 import { gatherFacts } from '../ranking/inputs';
 import { loadRuleset, type LoadedRuleset } from '../ranking/rulesets';
@@ -13,102 +12,156 @@ import { resourcesDir } from '../util/resources';
 import { ageOrderKeys, factsToJson } from './facts';
 import { DATA_FILES, type BundleItem } from './format';
 
+type Kind = keyof typeof DATA_FILES;
+
 export interface Collected {
   ruleset: LoadedRuleset & { text: string };
-  items: Record<keyof typeof DATA_FILES, BundleItem[]>;
-  /** signed PDFs of the exam (DATA/sheets/<exam>/): name → absolute path */
+  /** each kind read when asked, so an export holds one kind's records at a time, not all of them */
+  items: Record<Kind, () => Iterable<BundleItem>>;
+  /** signed PDFs of the exam: name → absolute path */
   pdfs: Map<string, string>;
 }
 
 const parseJson = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
 
+/** Rows one at a time, mapped as they come: a table of 300,000 score entries is never held as objects. */
+function* mapRows<T, U>(rows: IterableIterator<unknown>, f: (r: T) => U): Generator<U> {
+  for (const r of rows) yield f(r as T);
+}
+
+function groupBy<T>(rows: T[], key: (r: T) => string, value: (r: T) => unknown): Map<string, unknown[]> {
+  const m = new Map<string, unknown[]>();
+  for (const r of rows) {
+    const k = key(r);
+    if (!m.has(k)) m.set(k, []);
+    m.get(k)!.push(value(r));
+  }
+  return m;
+}
+
 /**
  * Every record of an exam a bundle can carry, each with a stable key. Personal data leaves masked: the NIK as on
  * the sheets, the birth date as a year (its order survives in the ranking facts, see facts.ts).
  */
-export function collectExam(db: Db, examId: string, examCode: string, sheetsDir: string): Collected {
+export function collectExam(db: Db, examId: string, examCode: string, pdfDir: string): Collected {
   const exam = sql(db, 'SELECT ruleset FROM exams WHERE id = ?').get(examId) as { ruleset: string };
   const loaded = loadRuleset(exam.ruleset);
   // The exact bytes whose sha256 the sheets print: a recomputation starts from the same file.
   const text = readFileSync(join(resourcesDir(), 'rulesets', `${exam.ruleset}.json`), 'utf8');
   const sessionCode = new Map((sql(db, 'SELECT id, code FROM sessions WHERE exam_id = ?').all(examId) as { id: string; code: string }[]).map((s) => [s.id, s.code]));
   const code = (id: string | null) => (id === null ? null : (sessionCode.get(id) ?? id));
+  type Person = { nomor_peserta: string; nama: string; nik: string; tanggal_lahir: string; jenis_kelamin: string; pendidikan: string; ipk_x100: number; kode_formasi: string; kategori: string };
+  const people = () => sql(db, 'SELECT * FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta').all(examId) as Person[];
 
-  const people = sql(db, 'SELECT * FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta').all(examId) as { nomor_peserta: string; nama: string; nik: string; tanggal_lahir: string; jenis_kelamin: string; pendidikan: string; ipk_x100: number; kode_formasi: string; kategori: string }[];
-  const candidate = people.map((c) => ({
-    key: c.nomor_peserta,
-    body: {
-      nomor_peserta: c.nomor_peserta,
-      nama: c.nama,
-      nik: maskNik(c.nik),
-      tahun_lahir: String(c.tanggal_lahir).slice(0, 4),
-      jenis_kelamin: c.jenis_kelamin,
-      pendidikan: c.pendidikan,
-      ipk_x100: c.ipk_x100,
-      kode_formasi: c.kode_formasi,
-      kategori: c.kategori,
-    },
-  }));
-  const formation = (sql(db, 'SELECT code, position, unit, education, quota FROM formations WHERE exam_id = ? ORDER BY code').all(examId) as { code: string }[]).map((f) => ({ key: f.code, body: f }));
+  const candidate = () =>
+    mapRows((sql(db, 'SELECT * FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta').iterate(examId)), (c: Person) => ({
+      key: c.nomor_peserta,
+      body: {
+        nomor_peserta: c.nomor_peserta,
+        nama: c.nama,
+        nik: maskNik(c.nik),
+        tahun_lahir: String(c.tanggal_lahir).slice(0, 4),
+        jenis_kelamin: c.jenis_kelamin,
+        pendidikan: c.pendidikan,
+        ipk_x100: c.ipk_x100,
+        kode_formasi: c.kode_formasi,
+        kategori: c.kategori,
+      },
+    }));
+  const formation = () => (sql(db, 'SELECT code, position, unit, education, quota FROM formations WHERE exam_id = ? ORDER BY code').all(examId) as { code: string }[]).map((f) => ({ key: f.code, body: f }));
+  const session = () => {
+    const panel = groupBy(
+      sql(db, 'SELECT p.session_id, p.nip, p.name, p.role FROM session_panel p JOIN sessions s ON s.id = p.session_id WHERE s.exam_id = ? ORDER BY p.ord').all(examId) as { session_id: string; nip: string; name: string; role: string }[],
+      (p) => p.session_id,
+      (p) => ({ nip: p.nip, name: p.name, role: p.role }),
+    );
+    const listed = groupBy(
+      sql(db, 'SELECT sc.session_id, sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id WHERE s.exam_id = ? ORDER BY sc.nomor_peserta').all(examId) as { session_id: string; nomor_peserta: string }[],
+      (r) => r.session_id,
+      (r) => r.nomor_peserta,
+    );
+    return (sql(db, 'SELECT id, code, stage_code, venue_code, room, starts_at, closed_at, closed_by FROM sessions WHERE exam_id = ? ORDER BY code').all(examId) as { id: string; code: string }[]).map(({ id, ...s }) => ({
+      key: s.code,
+      body: { ...s, panel: panel.get(id) ?? [], candidates: listed.get(id) ?? [] },
+    }));
+  };
+  const attendance = () =>
+    mapRows(sql(db, 'SELECT a.* FROM attendance_events a JOIN sessions s ON s.id = a.session_id WHERE s.exam_id = ? ORDER BY a.seq').iterate(examId), ({ session_id, ...a }: { id: string; session_id: string }) => ({
+      key: a.id,
+      body: { ...a, session: code(session_id) },
+    }));
+  const score_entry = () => {
+    const imports = new Map((sql(db, 'SELECT id, file_name, sha256 FROM score_imports WHERE exam_id = ?').all(examId) as { id: string; file_name: string; sha256: string }[]).map((i) => [i.id, { file: i.file_name, sha256: i.sha256 }]));
+    return mapRows(
+      sql(db, 'SELECT * FROM score_entries WHERE exam_id = ? ORDER BY at, id').iterate(examId),
+      ({ exam_id: _e, session_id, import_id, ...e }: { id: string; exam_id: string; session_id: string | null; import_id: string | null }) => ({
+        key: e.id,
+        body: { ...e, session: code(session_id), import: import_id ? (imports.get(import_id) ?? null) : null },
+      }),
+    );
+  };
+  const panel_submission = () =>
+    (sql(db, 'SELECT p.* FROM panel_submissions p JOIN sessions s ON s.id = p.session_id WHERE s.exam_id = ? ORDER BY p.at, p.id').all(examId) as { id: string; session_id: string; snapshot: string }[]).map(
+      ({ session_id, snapshot, ...p }) => ({ key: p.id, body: { ...p, session: code(session_id), snapshot: parseJson(snapshot) } }),
+    );
+  const finalization = () => {
+    const signoffs = groupBy(
+      sql(db, 'SELECT so.* FROM signoffs so JOIN finalizations f ON f.id = so.finalization_id JOIN sessions s ON s.id = f.session_id WHERE s.exam_id = ? ORDER BY so.at').all(examId) as { finalization_id: string; account_id: string; at: string }[],
+      (s) => s.finalization_id,
+      (s) => ({ account_id: s.account_id, at: s.at }),
+    );
+    return (sql(db, 'SELECT f.* FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE s.exam_id = ? ORDER BY f.at, f.id').all(examId) as { id: string; session_id: string; result: string }[]).map(
+      ({ session_id, result, ...f }) => ({ key: f.id, body: { ...f, session: code(session_id), result: parseJson(result), signoffs: signoffs.get(f.id) ?? [] } }),
+    );
+  };
+  const amendment = () =>
+    (
+      sql(db, 'SELECT r.*, d.decision, d.note, d.actor AS decided_by, d.at AS decided_at, d.entry_id FROM amendment_requests r LEFT JOIN amendment_decisions d ON d.request_id = r.id WHERE r.exam_id = ? ORDER BY r.at, r.id').all(examId) as {
+        id: string;
+        exam_id: string;
+      }[]
+    ).map(({ exam_id: _e, ...a }) => ({ key: a.id, body: a }));
 
-  const panel = new Map<string, unknown[]>();
-  for (const p of sql(db, 'SELECT p.session_id, p.nip, p.name, p.role, p.ord FROM session_panel p JOIN sessions s ON s.id = p.session_id WHERE s.exam_id = ? ORDER BY p.ord').all(examId) as { session_id: string; nip: string; name: string; role: string; ord: number }[]) {
-    if (!panel.has(p.session_id)) panel.set(p.session_id, []);
-    panel.get(p.session_id)!.push({ nip: p.nip, name: p.name, role: p.role });
-  }
-  const listed = new Map<string, string[]>();
-  for (const r of sql(db, 'SELECT sc.session_id, sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id WHERE s.exam_id = ? ORDER BY sc.nomor_peserta').all(examId) as { session_id: string; nomor_peserta: string }[]) {
-    if (!listed.has(r.session_id)) listed.set(r.session_id, []);
-    listed.get(r.session_id)!.push(r.nomor_peserta);
-  }
-  const session = (sql(db, 'SELECT id, code, stage_code, venue_code, room, starts_at, closed_at, closed_by FROM sessions WHERE exam_id = ? ORDER BY code').all(examId) as { id: string; code: string }[]).map(({ id, ...s }) => ({
-    key: s.code,
-    body: { ...s, panel: panel.get(id) ?? [], candidates: listed.get(id) ?? [] },
-  }));
-
-  const attendance = (sql(db, 'SELECT a.* FROM attendance_events a JOIN sessions s ON s.id = a.session_id WHERE s.exam_id = ? ORDER BY a.seq').all(examId) as { id: string; session_id: string }[]).map(({ session_id, ...a }) => ({
-    key: a.id,
-    body: { ...a, session: code(session_id) },
-  }));
-  const imports = new Map((sql(db, 'SELECT id, file_name, sha256 FROM score_imports WHERE exam_id = ?').all(examId) as { id: string; file_name: string; sha256: string }[]).map((i) => [i.id, { file: i.file_name, sha256: i.sha256 }]));
-  const score_entry = (sql(db, 'SELECT * FROM score_entries WHERE exam_id = ? ORDER BY at, id').all(examId) as { id: string; exam_id: string; session_id: string | null; import_id: string | null }[]).map(
-    ({ exam_id: _e, session_id, import_id, ...e }) => ({ key: e.id, body: { ...e, session: code(session_id), import: import_id ? (imports.get(import_id) ?? null) : null } }),
-  );
-  const panel_submission = (sql(db, 'SELECT p.* FROM panel_submissions p JOIN sessions s ON s.id = p.session_id WHERE s.exam_id = ? ORDER BY p.at, p.id').all(examId) as { id: string; session_id: string; snapshot: string }[]).map(
-    ({ session_id, snapshot, ...p }) => ({ key: p.id, body: { ...p, session: code(session_id), snapshot: parseJson(snapshot) } }),
-  );
-  const signoffs = new Map<string, unknown[]>();
-  for (const s of sql(db, 'SELECT so.* FROM signoffs so JOIN finalizations f ON f.id = so.finalization_id JOIN sessions s ON s.id = f.session_id WHERE s.exam_id = ? ORDER BY so.at').all(examId) as { finalization_id: string; account_id: string; at: string }[]) {
-    if (!signoffs.has(s.finalization_id)) signoffs.set(s.finalization_id, []);
-    signoffs.get(s.finalization_id)!.push({ account_id: s.account_id, at: s.at });
-  }
-  const finalization = (sql(db, 'SELECT f.* FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE s.exam_id = ? ORDER BY f.at, f.id').all(examId) as { id: string; session_id: string; result: string }[]).map(
-    ({ session_id, result, ...f }) => ({ key: f.id, body: { ...f, session: code(session_id), result: parseJson(result), signoffs: signoffs.get(f.id) ?? [] } }),
-  );
-  const amendment = (
-    sql(db, 'SELECT r.*, d.decision, d.note, d.actor AS decided_by, d.at AS decided_at, d.entry_id FROM amendment_requests r LEFT JOIN amendment_decisions d ON d.request_id = r.id WHERE r.exam_id = ? ORDER BY r.at, r.id').all(examId) as {
-      id: string;
-      exam_id: string;
-    }[]
-  ).map(({ exam_id: _e, ...a }) => ({ key: a.id, body: a }));
-
-  const facts = gatherFacts(db, examId, loaded.ruleset);
-  const births = new Map(people.map((c) => [c.nomor_peserta, String(c.tanggal_lahir)]));
-  const order = ageOrderKeys([...births.values()]);
-  const factItems = facts.candidates.map((c) => ({ key: c.nomorPeserta, body: factsToJson(c, order.get(births.get(c.nomorPeserta)!)!) }));
-  const results = rank(loaded.ruleset, facts.formations, facts.candidates);
-  const result = results.map((r) => ({ key: r.nomor_peserta, body: { digest: resultDigest(examCode, r, loaded.sha256), result: r } }));
+  // Facts and results come from one ranking run, made when first asked for and dropped after the second.
+  let ranked: { facts: BundleItem[]; results: BundleItem[] } | undefined;
+  const ranking = () => {
+    if (ranked) return ranked;
+    const facts = gatherFacts(db, examId, loaded.ruleset);
+    const births = new Map(people().map((c) => [c.nomor_peserta, String(c.tanggal_lahir)]));
+    const order = ageOrderKeys([...births.values()]);
+    const results = rank(loaded.ruleset, facts.formations, facts.candidates);
+    ranked = {
+      facts: facts.candidates.map((c) => ({ key: c.nomorPeserta, body: factsToJson(c, order.get(births.get(c.nomorPeserta)!)!) })),
+      results: results.map((r) => ({ key: r.nomor_peserta, body: { digest: resultDigest(examCode, r, loaded.sha256), result: r } })),
+    };
+    return ranked;
+  };
+  const taken = new Set<string>();
+  const once = (which: 'facts' | 'results') => () => {
+    const out = ranking()[which];
+    taken.add(which);
+    if (taken.size === 2) ranked = undefined;
+    return out;
+  };
 
   const pdfs = new Map<string, string>();
-  if (existsSync(sheetsDir)) for (const f of readdirSync(sheetsDir).sort()) if (/^[A-Za-z0-9._-]+\.pdf$/.test(f)) pdfs.set(f, join(sheetsDir, f));
+  if (existsSync(pdfDir)) for (const f of readdirSync(pdfDir).sort()) if (/^[A-Za-z0-9._-]+\.pdf$/.test(f)) pdfs.set(f, join(pdfDir, f));
 
   return {
     ruleset: { ...loaded, text },
-    items: { candidate, formation, session, attendance, score_entry, panel_submission, finalization, amendment, facts: factItems, result },
+    items: { candidate, formation, session, attendance, score_entry, panel_submission, finalization, amendment, facts: once('facts'), result: once('results') },
     pdfs,
   };
 }
 
+/**
+ * A record's digest: sha256 of its JSON line as written in the bundle. The line is what travels, so export and
+ * merge compare exactly the bytes they write and read.
+ */
+export function lineDigest(line: string): string {
+  return sha256Hex(line);
+}
+
 export function itemDigest(body: unknown): string {
-  return sha256Hex(canonicalJson(body));
+  return lineDigest(JSON.stringify(body));
 }

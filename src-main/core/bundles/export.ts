@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, webcrypto } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -11,7 +11,7 @@ import type { UnlockedIdentity } from '../keys/identities';
 import { RSA_SHA256 } from '../keys/pki';
 import { LenteraError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
-import { collectExam, itemDigest } from './collect';
+import { collectExam, lineDigest } from './collect';
 import { applySeal, sealPlaceholder } from './seal';
 import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
 
@@ -27,6 +27,43 @@ export interface PreparedExport {
   bytes: number;
   /** what the next bundle compares against: kind, key, digest */
   exported: [string, string, string][];
+}
+
+/** A JSON array written one record per line, hashed while it is written. */
+class LineFile {
+  count = 0;
+  private readonly fd: number;
+  private readonly hash = createHash('sha256');
+  private size = 0;
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  add(line: string): void {
+    this.pending.push(`${this.count++ === 0 ? '[\n' : ',\n'}${line}`);
+    this.pendingChars += line.length;
+    if (this.pendingChars > 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.pending.length) return;
+    const b = Buffer.from(this.pending.join(''));
+    this.pending = [];
+    this.pendingChars = 0;
+    this.hash.update(b);
+    writeSync(this.fd, b);
+    this.size += b.length;
+  }
+
+  close(): { size: number; sha256: string } {
+    if (this.count) this.pending.push('\n]\n');
+    this.flush();
+    closeSync(this.fd);
+    return { size: this.size, sha256: this.hash.digest('hex') };
+  }
 }
 
 async function fileSha256(path: string): Promise<string> {
@@ -52,23 +89,41 @@ export async function prepareExport(
   const sequence = (last?.sequence ?? 0) + 1;
 
   const exported: [string, string, string][] = [];
-  const buffers: { path: string; data: Buffer }[] = [];
+  const out = opts.out ?? join(opts.dataDir, 'bundles', exam.code, `${exam.code}-${opts.workstationId.slice(-12)}-${String(sequence).padStart(4, '0')}.lentera`);
+  mkdirSync(dirname(out), { recursive: true });
+  // Each data file is written to a scratch folder line by line and hashed as it goes: an exam of 100,000
+  // candidates never sits in memory as one string.
+  const scratch = `${out}.parts`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const dataFiles: { path: string; file: string; size: number; sha256: string }[] = [];
   const counts: Record<string, number> = {};
-  for (const [kind, path] of Object.entries(DATA_FILES) as [keyof typeof DATA_FILES, string][]) {
-    const changed: unknown[] = [];
-    for (const item of collected.items[kind]) {
-      const digest = itemDigest(item.body);
-      if (known.get(`${kind}\u0000${item.key}`) === digest) continue;
-      changed.push(item.body);
-      exported.push([kind, item.key, digest]);
+  try {
+    for (const [kind, path] of Object.entries(DATA_FILES) as [keyof typeof DATA_FILES, string][]) {
+      const writer = new LineFile(join(scratch, kind));
+      for (const item of collected.items[kind]()) {
+        const line = JSON.stringify(item.body);
+        const digest = lineDigest(line);
+        if (known.get(`${kind}\u0000${item.key}`) === digest) continue;
+        writer.add(line);
+        exported.push([kind, item.key, digest]);
+      }
+      counts[kind] = writer.count;
+      const done = writer.close();
+      if (writer.count) dataFiles.push({ path, file: join(scratch, kind), ...done });
     }
-    counts[kind] = changed.length;
-    if (changed.length) buffers.push({ path, data: Buffer.from(`[\n${changed.map((b) => JSON.stringify(b)).join(',\n')}\n]\n`) });
+  } catch (e) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw e;
   }
+  const buffers: { path: string; data: Buffer }[] = [];
   const pdfs: { path: string; file: string; size: number; sha256: string }[] = [];
   let done = 0;
   for (const [name, file] of collected.pdfs) {
-    const digest = await fileSha256(file);
+    const digest = await fileSha256(file).catch((e: unknown) => {
+      rmSync(scratch, { recursive: true, force: true });
+      throw e;
+    });
     if (++done % 500 === 0) opts.onProgress?.(done, collected.pdfs.size);
     if (known.get(`pdf\u0000${name}`) === digest) continue;
     pdfs.push({ path: `pdf/${name}`, file, size: statSync(file).size, sha256: digest });
@@ -76,6 +131,7 @@ export async function prepareExport(
   }
   counts.pdf = pdfs.length;
   if (last && exported.length === 0) {
+    rmSync(scratch, { recursive: true, force: true });
     throw new LenteraError('NOTHING_TO_EXPORT', `Nothing changed since bundle ${last.sequence} of ${exam.code}; no bundle was made.`, { sequence: last.sequence });
   }
   const rulesetPath = `ruleset/${collected.ruleset.ruleset.id}.json`;
@@ -93,19 +149,18 @@ export async function prepareExport(
     createdAt: opts.at,
     ruleset: { id: collected.ruleset.ruleset.id, version: collected.ruleset.ruleset.version, sha256: collected.ruleset.sha256, path: rulesetPath },
     counts,
-    files: [...buffers.map((b) => ({ path: b.path, size: b.data.length, sha256: sha256Hex(b.data) })), ...pdfs.map((p) => ({ path: p.path, size: p.size, sha256: p.sha256 }))],
+    files: [...dataFiles.map((d) => ({ path: d.path, size: d.size, sha256: d.sha256 })), ...buffers.map((b) => ({ path: b.path, size: b.data.length, sha256: sha256Hex(b.data) })), ...pdfs.map((p) => ({ path: p.path, size: p.size, sha256: p.sha256 }))],
   };
   const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
   const signature = Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, opts.signer.privateKey, manifestBytes));
 
-  const out = opts.out ?? join(opts.dataDir, 'bundles', exam.code, `${exam.code}-${opts.workstationId.slice(-12)}-${String(sequence).padStart(4, '0')}.lentera`);
-  mkdirSync(dirname(out), { recursive: true });
   const part = `${out}.part`;
   try {
     const zip = new yazl.ZipFile();
     const mtime = new Date(opts.at);
     zip.addBuffer(manifestBytes, MANIFEST, { mtime });
     zip.addBuffer(signature, SIGNATURE, { mtime, compress: false });
+    for (const d of dataFiles) zip.addFile(d.file, d.path, { mtime, mode: 0o100664 });
     for (const b of buffers) zip.addBuffer(b.data, b.path, { mtime });
     // PDFs are compressed already: stored as they are, streamed from disk.
     for (const p of pdfs) zip.addFile(p.file, p.path, { mtime, compress: false, mode: 0o100664 });
@@ -116,6 +171,8 @@ export async function prepareExport(
   } catch (e) {
     rmSync(part, { force: true });
     throw e;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
   opts.onProgress?.(collected.pdfs.size, collected.pdfs.size);
   return { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, bytes: statSync(part).size, exported };

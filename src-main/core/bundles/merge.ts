@@ -7,7 +7,7 @@ import { rank, type RankedCandidate } from '../ranking/engine';
 import { readRuleset } from '../ranking/rulesets';
 import { resultDigest } from '../sheets/result-sheet';
 import { sha256Hex } from '../util/hash';
-import { itemDigest } from './collect';
+import { lineDigest } from './collect';
 import { factsFromJson, type FactsJson } from './facts';
 import { DATA_FILES, type Manifest } from './format';
 import { BundleRefused, readBundleFiles, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
@@ -71,7 +71,8 @@ export async function prepareImport(db: Db, file: string, opts: VerifyOptions): 
     rows.forEach((body, i) => {
       const key = keyOf(kind, body);
       if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${i + 1} has no key.`, { entry: path, index: i });
-      items.push({ kind, key, digest: itemDigest(body), body: JSON.stringify(body) });
+      const line = JSON.stringify(body);
+      items.push({ kind, key, digest: lineDigest(line), body: line });
     });
   }
   return { report, unchanged, rulesetText, items };
