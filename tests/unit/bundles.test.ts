@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { LenteraApp } from '../../src-main/api/app';
+import { run } from '../../src-main/cli/main';
 import { mergedStateDigest, mergedView } from '../../src-main/core/bundles/merge';
 import { applySeal, sealPlaceholder } from '../../src-main/core/bundles/seal';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
@@ -224,6 +225,28 @@ describe('bundle verification refuses, before anything is read into state', () =
     const f = await repack(a1, { edit: (files) => files.set('results/results.json', Buffer.from('[]\n')), signer: B.id });
     await expect(verifyBundle(f)).resolves.toBeDefined();
     await expectRefused(f, 'BUNDLE_SIGNER_UNKNOWN', { trusted: (fp: string) => (fp === A.id.fingerprint ? { exam: null } : undefined) });
+  });
+
+  it('a signer registered for another exam', async () => {
+    await expectRefused(a1, 'BUNDLE_WRONG_EXAM', { trusted: () => ({ exam: 'CPNS-LAIN-2026' }) });
+  });
+
+  it('`lentera bundle verify` prints its checks and exits 0, or 1 with the first failure', async () => {
+    let out = '';
+    let err = '';
+    const io = { out: (t: string) => void (out += `${t}\n`), err: (t: string) => void (err += `${t}\n`), askSecret: async () => '', osUser: 't' };
+    expect(await run(['bundle', 'verify', a1], io)).toBe(0);
+    expect(out).toMatch(/ok {2}signature: RSA-SHA256/);
+    expect(out).toMatch(/ok {2}seal/);
+    expect(out).toMatch(/ok {2}chain: bundle 1 is the first/);
+    const bad = tmp();
+    const bytes = readFileSync(a1);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x20;
+    writeFileSync(bad, bytes);
+    out = '';
+    expect(await run(['bundle', 'verify', bad], io)).toBe(1);
+    expect(err).toMatch(/^FAILED {2}/m);
+    expect(out).not.toMatch(/verified/);
   });
 
   it('truncated', async () => {

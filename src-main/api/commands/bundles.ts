@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { commitExport, discardExport, listExports, prepareExport, type PreparedExport } from '../../core/bundles/export';
-import { commitImport, mergedExams, mergedView, prepareImport } from '../../core/bundles/merge';
+import { checkChain, commitImport, mergedExams, mergedView, prepareImport } from '../../core/bundles/merge';
 import { outboxList } from '../../core/bundles/outbox';
 import { addTrustedSigner, certificatePem, listTrustedSigners, readCertificate, trustLookup } from '../../core/bundles/trust';
 import { verifyBundle } from '../../core/bundles/verify';
@@ -91,7 +91,14 @@ export const bundleCommands = [
     mutates: false,
     prepare: async (ctx, input) => {
       const r = await verifyBundle(resolveFile(ctx, input.file).path);
-      return { sha256: r.sha256, exam: r.manifest.exam.code, workstation: r.manifest.workstation, sequence: r.manifest.sequence, counts: r.manifest.counts, checks: r.checks, registered: Boolean(trustLookup(ctx.db)(r.signerFingerprint)) };
+      // The chain against what was merged here: already merged, the next one, or refused (gap, replay, fork).
+      let chain: string;
+      try {
+        chain = checkChain(ctx.db, r.manifest, r.sha256).unchanged ? 'already merged here' : 'continues the bundles merged here';
+      } catch (e) {
+        chain = `FAILED: ${(e as Error).message}`;
+      }
+      return { sha256: r.sha256, exam: r.manifest.exam.code, workstation: r.manifest.workstation, sequence: r.manifest.sequence, counts: r.manifest.counts, checks: r.checks, registered: Boolean(trustLookup(ctx.db)(r.signerFingerprint)), chain };
     },
     handler: (_ctx, _input, out) => out,
   }),

@@ -53,12 +53,17 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
           await withAppAsync(io, o.data, async (app) => {
             const v = await app.invokeAsync('bundle.verify', { file: { path: resolve(file) } }, { local: io.osUser });
             if (!v.ok) throw Object.assign(new Error(v.error.message), { lentera: true });
-            const value = v.value as { registered: boolean };
+            const value = v.value as { registered: boolean; chain: string };
             if (!value.registered) {
               io.err(`FAILED  signer: ${r.signerFingerprint} is not registered in ${o.data}`);
               throw new CliExit(EXIT.FAILED);
             }
             io.out('ok  signer: registered here');
+            if (value.chain.startsWith('FAILED')) {
+              io.err(`FAILED  chain: ${value.chain.slice(8)}`);
+              throw new CliExit(EXIT.FAILED);
+            }
+            io.out(`ok  chain: ${value.chain}`);
           });
         }
         io.out(`bundle ${r.sha256} verified`);

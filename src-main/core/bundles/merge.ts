@@ -21,7 +21,7 @@ export interface ImportPlan {
 }
 
 /** Where this bundle stands in its workstation's chain; a replay, a fork or a gap is refused with what is missing. */
-function checkChain(db: Db, m: Manifest, sha256: string): { unchanged: boolean } {
+export function checkChain(db: Db, m: Manifest, sha256: string): { unchanged: boolean } {
   if (sql(db, 'SELECT 1 FROM merged_bundles WHERE sha256 = ?').get(sha256)) return { unchanged: true };
   const last = sql(db, 'SELECT sequence, sha256 FROM merged_bundles WHERE exam_code = ? AND workstation_id = ? ORDER BY sequence DESC LIMIT 1').get(m.exam.code, m.workstation.id) as { sequence: number; sha256: string } | undefined;
   const have = last?.sequence ?? 0;
