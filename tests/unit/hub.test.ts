@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
+import PDFDocument from 'pdfkit';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
@@ -12,6 +13,7 @@ import { addTrustedSigner, readCertificate } from '../../src-main/core/bundles/t
 import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
 import { verifyReceipt } from '../../src-main/core/ledger/receipt';
 import { generateSheets } from '../../src-main/core/sheets/batch';
+import { drawQr } from '../../src-main/core/sheets/qr';
 import { embeddedPayload } from '../../src-main/core/sheets/result-sheet';
 import { run } from '../../src-main/cli/main';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
@@ -152,4 +154,26 @@ describe('workstation → hub', () => {
     expect(code).not.toBeNull();
     expect(JSON.parse(code!.data)).toEqual(payload);
   }, 60_000);
+});
+
+describe('the proof QR code at the size of a large log', () => {
+  it('still decodes when the proof has 17 hashes (a log of 100,000 results), printed at 150 pt', async () => {
+    const hashes = Array.from({ length: 17 }, (_, i) => Buffer.alloc(32, i + 1).toString('base64url'));
+    const payload = JSON.stringify({ v: 1, e: 'CPNS-SMG-2026', n: '263374099999', d: 'f'.repeat(64), p: { i: 99_999, s: 'A'.repeat(22), t: 100_000, r: hashes[0], h: hashes, a: '2026-12-01T03:00:00.000Z', g: 'B'.repeat(86) } });
+    expect(payload.length).toBeGreaterThan(1100);
+    const doc = new PDFDocument({ size: 'A4' });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    const done = new Promise<void>((ok) => doc.on('end', () => ok()));
+    drawQr(doc, payload, 56, 56, 150);
+    doc.end();
+    await done;
+    const file = join(root, 'bigqr.pdf');
+    writeFileSync(file, Buffer.concat(chunks));
+    // 200 dpi: an ordinary office scan; the code must read without a better one.
+    execFileSync('pdftoppm', ['-r', '200', '-png', '-f', '1', '-l', '1', '-W', '600', '-H', '600', file, join(root, 'bigqr')]);
+    const image = PNG.sync.read(readFileSync(join(root, 'bigqr-1.png')));
+    const code = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
+    expect(code?.data).toBe(payload);
+  });
 });
