@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const transports = ['electron', 'node:http', 'http', 'node:https', 'https', 'node:net', 'net', 'commander'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,7 +13,7 @@ const CLI = join(import.meta.dirname, '..', '..', 'bin', 'lentera.mjs');
 interface Out {
   ms: number;
   maxRssMb: number;
-  detail: { bytes?: number; files?: number } | null;
+  detail: { bytes?: number; files?: number; ingestMs?: number; siteMs?: number; leaves?: number } | null;
 }
 
 async function child(mode: string, dir: string, arg = ''): Promise<Out> {
@@ -56,11 +56,18 @@ export async function benchBundles(): Promise<void> {
     const baseBundle = await sha256sum([join(dir, 'bench.lentera')]);
     const nodeBundle = await child('hash', dir, 'bundle');
     const verified = await child('verify', dir);
+    const published = await child('publish', dir);
+    const t0 = Date.now();
+    await run('cp', ['-r', join(dir, 'site'), join(dir, 'site-copy')]);
+    const copyMs = Date.now() - t0;
     printFigures(`Bundles: ${CANDIDATES.toLocaleString('en-US')} candidates and ${PDFS.toLocaleString('en-US')} signed PDFs (inputs ${(inputBytes / 1e6).toFixed(0)} MB, bundle ${(bundleBytes / 1e6).toFixed(0)} MB)`, [
       { name: 'export (collect, hash, zip, sign, seal)', value: exported.ms / 1000, unit: 's', baselineName: 'sha256sum over the database and PDFs', baseline: baseIn.ms / 1000, better: 'lower' },
       { name: 'export peak memory', value: exported.maxRssMb, unit: 'MB', baselineName: 'Node hashing the same files', baseline: nodeIn.maxRssMb, better: 'lower' },
       { name: 'verify (structure, signature, seal, every sha256)', value: verified.ms / 1000, unit: 's', baselineName: 'sha256sum over the bundle file', baseline: baseBundle.ms / 1000, better: 'lower' },
       { name: 'verify peak memory', value: verified.maxRssMb, unit: 'MB', baselineName: 'Node hashing the bundle file', baseline: nodeBundle.maxRssMb, better: 'lower' },
+      { name: `hub ingest (verify, merge, log ${published.detail?.leaves ?? 0} results)`, value: published.detail!.ingestMs! / 1000, unit: 's', baselineName: 'verify alone', baseline: verified.ms / 1000, better: 'lower' },
+      { name: `site written (${published.detail?.files ?? 0} files)`, value: published.detail!.siteMs! / 1000, unit: 's', baselineName: 'cp -r of the same site', baseline: copyMs / 1000, better: 'lower' },
+      { name: 'hub peak memory (ingest and site)', value: published.maxRssMb, unit: 'MB', baselineName: 'export peak memory', baseline: exported.maxRssMb, better: 'lower' },
     ]);
     console.log(`sha256sum peak memory: inputs ${baseIn.maxRssMb.toFixed(1)} MB, bundle ${baseBundle.maxRssMb.toFixed(1)} MB; Node hashing: inputs ${(nodeIn.ms / 1000).toFixed(2)} s, bundle ${(nodeBundle.ms / 1000).toFixed(2)} s`);
   } finally {

@@ -112,7 +112,7 @@ export const bundleCommands = [
     handler: (ctx, _input, plan) => {
       const out = commitImport(ctx.db, ctx.dataDir, plan, ctx.at);
       ctx.emit('bundles.changed', { exam: out.exam });
-      return out;
+      return { ...out, conflicts: mergedView(ctx.db, out.exam).conflicts };
     },
     auditPayload: (input, out) => ({ file: 'path' in input.file ? basename(input.file.path) : input.file.name, sha256: out.sha256, exam: out.exam, workstation: out.workstation, sequence: out.sequence, unchanged: out.unchanged, records: out.records, conflicts: out.conflicts.length }),
   }),

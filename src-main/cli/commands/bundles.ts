@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ImportOutcome } from '../../core/bundles/merge';
+import type { Conflict, ImportOutcome } from '../../core/bundles/merge';
 import { verifyBundle } from '../../core/bundles/verify';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
@@ -9,7 +9,7 @@ import { dataOption } from '../main';
 import { CliExit, invokeAsyncOrExit, invokeOrExit, withApp, withAppAsync } from '../workstation';
 import { secret } from './sheets';
 
-function conflictsText(io: CliIo, conflicts: ImportOutcome['conflicts']): void {
+function conflictsText(io: CliIo, conflicts: Conflict[]): void {
   if (!conflicts.length) return;
   io.out(`${conflicts.length} conflicting fact(s) between workstations, NOT resolved (those candidates stay BL until decided):`);
   for (const c of conflicts) io.out(`  ${c.nomor} ${c.field}: ${c.values.map((v) => `${v.workstation.slice(-12)}=${v.value}`).join('  vs  ')}`);
@@ -83,7 +83,7 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     .action(async (files: string[], o: { data: string }) => {
       await withAppAsync(io, o.data, async (app) => {
         for (const f of files) {
-          const r = await invokeAsyncOrExit<ImportOutcome>(io, app, 'bundle.import', { file: { path: resolve(f) } });
+          const r = await invokeAsyncOrExit<ImportOutcome & { conflicts: Conflict[] }>(io, app, 'bundle.import', { file: { path: resolve(f) } });
           io.out(`${f}: bundle ${r.sequence} of ${r.exam} from workstation ${r.workstation}: ${r.unchanged ? 'already merged, nothing changed' : `merged ${r.records} records`}`);
           conflictsText(io, r.conflicts);
         }
@@ -110,7 +110,7 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     .action((o: { data: string; exam?: string; json?: boolean }) =>
       withApp(io, o.data, (app) => {
         const exported = invokeOrExit<{ exam: string; sequence: number; sha256: string; state: string | null; lastError: string | null; file: string }[]>(io, app, 'bundle.list', { exam: o.exam });
-        const merged = invokeOrExit<{ exam: string; workstations: { id: string; bundles: number; last: number }[]; candidates: number; byStatus: Record<string, number>; conflicts: ImportOutcome['conflicts'] }[]>(io, app, 'bundle.merged', { exam: o.exam }) ?? [];
+        const merged = invokeOrExit<{ exam: string; workstations: { id: string; bundles: number; last: number }[]; candidates: number; byStatus: Record<string, number>; conflicts: Conflict[] }[]>(io, app, 'bundle.merged', { exam: o.exam }) ?? [];
         if (o.json) return io.out(JSON.stringify({ exported, merged }, null, 2));
         for (const b of exported) io.out(`exported ${b.exam} #${b.sequence} ${b.sha256.slice(0, 16)}… ${b.state ?? '-'}${b.lastError ? ` (${b.lastError})` : ''}`);
         for (const m of merged) {

@@ -61,21 +61,42 @@ export async function prepareImport(db: Db, file: string, opts: VerifyOptions): 
   for (const [kind, path] of Object.entries(DATA_FILES)) {
     const data = files.get(path);
     if (!data) continue;
-    let rows: unknown;
-    try {
-      rows = JSON.parse(data.toString('utf8'));
-    } catch (e) {
-      throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not JSON: ${(e as Error).message}.`, { entry: path });
-    }
-    if (!Array.isArray(rows)) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not a list.`, { entry: path });
-    rows.forEach((body, i) => {
+    files.delete(path);
+    let n = 0;
+    for (const line of recordLines(data.toString('utf8'), path)) {
+      let body: unknown;
+      try {
+        body = JSON.parse(line);
+      } catch (e) {
+        throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} is not JSON: ${(e as Error).message}.`, { entry: path, index: n });
+      }
       const key = keyOf(kind, body);
-      if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${i + 1} has no key.`, { entry: path, index: i });
-      const line = JSON.stringify(body);
+      if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} has no key.`, { entry: path, index: n });
+      // Kept as the line itself: the digest is of these bytes, as on the exporting workstation.
       items.push({ kind, key, digest: lineDigest(line), body: line });
-    });
+      n++;
+    }
   }
   return { report, unchanged, rulesetText, items };
+}
+
+/**
+ * The records of a data file, one JSON text each. Lentera writes one record per line ("[", lines ending in ",",
+ * "]"), which is read without holding the whole array as objects; any other valid JSON array is read whole.
+ */
+function recordLines(text: string, path: string): string[] {
+  if (text.startsWith('[\n') && text.endsWith('\n]\n')) {
+    const lines = text.slice(2, -3).split('\n');
+    if (lines.every((l, i) => (i < lines.length - 1 ? l.endsWith(',') : !l.endsWith(',')))) return lines.map((l, i) => (i < lines.length - 1 ? l.slice(0, -1) : l));
+  }
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text);
+  } catch (e) {
+    throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not JSON: ${(e as Error).message}.`, { entry: path });
+  }
+  if (!Array.isArray(rows)) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not a list.`, { entry: path });
+  return rows.map((r) => JSON.stringify(r));
 }
 
 function keyOf(kind: string, body: unknown): string | null {
@@ -101,14 +122,13 @@ export interface ImportOutcome {
   sequence: number;
   unchanged: boolean;
   records: number;
-  conflicts: Conflict[];
 }
 
 /** Writes a prepared import in the caller's transaction, checking the chain again (another import may have run). */
 export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: string): ImportOutcome {
   const m = plan.report.manifest;
   const base = { sha256: plan.report.sha256, exam: m.exam.code, workstation: m.workstation.id, sequence: m.sequence };
-  if (plan.unchanged || checkChain(db, m, plan.report.sha256).unchanged) return { ...base, unchanged: true, records: 0, conflicts: mergedView(db, m.exam.code).conflicts };
+  if (plan.unchanged || checkChain(db, m, plan.report.sha256).unchanged) return { ...base, unchanged: true, records: 0 };
   checkExam(db, m);
   const stored = join(dataDir, 'bundles', 'merged', `${plan.report.sha256}.lentera`);
   mkdirSync(join(dataDir, 'bundles', 'merged'), { recursive: true });
@@ -133,7 +153,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     const put = sql(
       db,
       `INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (exam_code, workstation_id, kind, key) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`,
+       ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`,
     );
     for (const i of plan.items) put.run(m.exam.code, m.workstation.id, i.kind, i.key, i.digest, i.body, plan.report.sha256);
     renameSync(`${stored}.part`, stored);
@@ -141,7 +161,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     rmSync(`${stored}.part`, { force: true });
     throw e;
   }
-  return { ...base, unchanged: false, records: plan.items.length, conflicts: mergedView(db, m.exam.code).conflicts };
+  return { ...base, unchanged: false, records: plan.items.length };
 }
 
 export interface Conflict {

@@ -433,9 +433,9 @@ export const migrations: readonly Migration[] = [
         digest         TEXT NOT NULL,
         body           TEXT NOT NULL,
         bundle_sha256  TEXT NOT NULL REFERENCES merged_bundles(sha256),
-        PRIMARY KEY (exam_code, workstation_id, kind, key)
-      ) STRICT;
-      CREATE INDEX merged_items_kind ON merged_items(exam_code, kind, key);
+        -- Kind first: the merge reads one kind of an exam at a time, across workstations.
+        PRIMARY KEY (exam_code, kind, key, workstation_id)
+      ) WITHOUT ROWID, STRICT;
       -- The transparency log (RFC 6962): append-only leaves, a salt per candidate, signed checkpoints.
       CREATE TABLE ledger_salts (
         exam_code     TEXT NOT NULL,

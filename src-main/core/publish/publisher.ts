@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { appendEvent } from '../audit/chain';
 import { openDatabase, type Db } from '../db/open';
 import { sql } from '../db/statements';
-import { commitImport, mergedExams, mergedView, prepareImport, type ImportOutcome } from '../bundles/merge';
+import { commitImport, mergedExams, mergedView, prepareImport, type ImportOutcome, type MergedView } from '../bundles/merge';
 import { trustLookup } from '../bundles/trust';
 import { BundleRefused } from '../bundles/verify';
 import type { SignedCheckpoint } from '../ledger/checkpoint';
@@ -74,7 +74,7 @@ export class Publisher {
         const outcome = commitImport(this.db, this.dir, plan, at);
         let appended: number[] = [];
         if (!outcome.unchanged) {
-          const view = mergedView(this.db, outcome.exam);
+          const view = this.view(outcome.exam);
           const entries = view.results.filter((r) => r.status !== 'BL').map((r) => ({ exam: outcome.exam, nomor: r.nomor_peserta, digest: view.digests.get(r.nomor_peserta)!, bundle: outcome.sha256 }));
           appended = this.log.append(entries, at);
         }
@@ -108,12 +108,24 @@ export class Publisher {
       sequence: outcome.sequence,
       unchanged: outcome.unchanged,
       records: outcome.records,
-      conflicts: outcome.conflicts.length,
+      conflicts: this.view(outcome.exam).conflicts.length,
       checkpoint,
       receipts,
       at,
       logKey: this.log.publicKey(),
     });
+  }
+
+  private readonly views = new Map<string, { key: string; view: MergedView }>();
+
+  /** The merged view of an exam, ranked once per merged bundle (ingest, acknowledgement and site share it). */
+  view(exam: string): MergedView {
+    const key = sql(this.db, 'SELECT COUNT(*) || \':\' || COALESCE(MAX(imported_at), \'\') FROM merged_bundles WHERE exam_code = ?').pluck().get(exam) as string;
+    const hit = this.views.get(exam);
+    if (hit && hit.key === key) return hit.view;
+    const view = mergedView(this.db, exam);
+    this.views.set(exam, { key, view });
+    return view;
   }
 
   signAck(ack: Ack): SignedAck {
@@ -126,7 +138,7 @@ export class Publisher {
     const checkpoints = this.log.checkpoints();
     const consistency = checkpoints.slice(1).map((c, i) => ({ from: checkpoints[i]!.size, to: c.size, proof: this.log.consistencyProof(checkpoints[i]!.size, c.size) }));
     const exams = mergedExams(this.db).map((code) => {
-      const v = mergedView(this.db, code);
+      const v = this.view(code);
       const leaves: SiteInput['exams'][number]['leaves'] = {};
       for (const r of v.results) {
         const l = this.log.leafIndex(code, r.nomor_peserta);
