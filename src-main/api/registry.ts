@@ -33,6 +33,8 @@ export interface CommandContext {
   at: string;
   /** Queues a live event, delivered only after the transaction commits. */
   emit(type: string, data: unknown): void;
+  /** Publishes a progress notice at once (slow work in `prepare`): it reports, it changes nothing. */
+  progress(type: string, data: unknown): void;
   /** Background work of this process (signing batches). */
   jobs?: Jobs;
   /** Pushes pending bundles to the publication hub now (the server's outbox). */
@@ -187,6 +189,7 @@ export class Registry {
       actor: actorOf(principal),
       at: this.deps.clock.now().toISOString(),
       emit: (type, data) => queued.push({ type, data }),
+      progress: (type, data) => this.deps.events.publish({ type, data }),
       jobs: this.deps.jobs,
       outbox: this.deps.outbox,
       nativeBinding: this.deps.nativeBinding,

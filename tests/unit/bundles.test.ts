@@ -161,8 +161,14 @@ describe('bundle export', () => {
     expect(wrong.code).toBe('PASSPHRASE_WRONG');
     const cat = A.app.workstation!.db.prepare("SELECT nomor_peserta, units FROM score_entries WHERE source = 'cat' AND item = 'twk' ORDER BY nomor_peserta LIMIT 1").get() as { nomor_peserta: string; units: number };
     await call(A.app, 'amendments.request', { exam: A.exam, stage: 'SKD', nomorPeserta: cat.nomor_peserta, item: 'twk', value: (cat.units + 1) * 5, reason: 'Salah ketik saat impor' });
+    const steps: { step: string }[] = [];
+    const off = A.app.events.subscribe((e) => void (e.type === 'bundle.progress' && steps.push(e.data as { step: string })));
     const second = await exportBundle(A);
+    off();
     a2 = second.file;
+    // Progress is reported while the bundle is made: every kind of record, then the zip.
+    expect(steps.map((x) => x.step)).toEqual(expect.arrayContaining(['candidate', 'score_entry', 'facts', 'result', 'zip']));
+    expect(steps.at(-1)).toMatchObject({ step: 'zip' });
     expect(second.sequence).toBe(2);
     expect(Object.entries(second.counts).filter(([, v]) => v > 0)).toEqual([['amendment', 1]]);
     const m2 = JSON.parse(new Map(await readZip(a2)).get('manifest.json')!.toString());

@@ -39,7 +39,17 @@ export const bundleCommands = [
       copyTarget(ctx, input.copyTo);
       const a = holder(ctx, input.account);
       const signer = await unlockIdentity(ctx.db, ctx.dataDir, a.id, input.passphrase, new Date(ctx.at));
-      return prepareExport(ctx.db, { examCode: input.exam, dataDir: ctx.dataDir, out: input.out, pdfDir: input.pdfDir, signer, workstationId: ctx.workstationId, workstationName: workstationName(ctx), at: ctx.at });
+      return prepareExport(ctx.db, {
+        examCode: input.exam,
+        dataDir: ctx.dataDir,
+        out: input.out,
+        pdfDir: input.pdfDir,
+        signer,
+        workstationId: ctx.workstationId,
+        workstationName: workstationName(ctx),
+        at: ctx.at,
+        onProgress: (step, done, total) => ctx.progress('bundle.progress', { exam: input.exam, step, done, total }),
+      });
     },
     handler: (ctx, input, prepared) => {
       try {

@@ -15,6 +15,9 @@ import { collectExam, lineDigest } from './collect';
 import { applySeal, sealPlaceholder } from './seal';
 import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
 
+/** The steps of an export, for a progress display: records by kind, then PDFs, then the zip and its seal. */
+export type ExportStep = keyof typeof DATA_FILES | 'pdf' | 'zip';
+
 export interface PreparedExport {
   examId: string;
   examCode: string;
@@ -79,7 +82,7 @@ async function fileSha256(path: string): Promise<string> {
  */
 export async function prepareExport(
   db: Db,
-  opts: { examCode: string; dataDir: string; out?: string; pdfDir?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; onProgress?: (done: number, total: number) => void },
+  opts: { examCode: string; dataDir: string; out?: string; pdfDir?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; onProgress?: (step: ExportStep, done: number, total: number) => void },
 ): Promise<PreparedExport> {
   const exam = requireExam(db, opts.examCode);
   const examRow = sql(db, 'SELECT code, name, agency, year FROM exams WHERE id = ?').get(exam.id) as { code: string; name: string; agency: string; year: number };
@@ -100,6 +103,7 @@ export async function prepareExport(
   const counts: Record<string, number> = {};
   try {
     for (const [kind, path] of Object.entries(DATA_FILES) as [keyof typeof DATA_FILES, string][]) {
+      opts.onProgress?.(kind, 0, 0);
       const writer = new LineFile(join(scratch, kind));
       for (const item of collected.items[kind]()) {
         const line = JSON.stringify(item.body);
@@ -110,6 +114,8 @@ export async function prepareExport(
       }
       counts[kind] = writer.count;
       const done = writer.close();
+      // Lets the progress notice out (and other requests in) between kinds.
+      await new Promise((r) => setImmediate(r));
       if (writer.count) dataFiles.push({ path, file: join(scratch, kind), ...done });
     }
   } catch (e) {
@@ -124,7 +130,7 @@ export async function prepareExport(
       rmSync(scratch, { recursive: true, force: true });
       throw e;
     });
-    if (++done % 500 === 0) opts.onProgress?.(done, collected.pdfs.size);
+    if (++done % 200 === 0 || done === collected.pdfs.size) opts.onProgress?.('pdf', done, collected.pdfs.size);
     if (known.get(`pdf\u0000${name}`) === digest) continue;
     pdfs.push({ path: `pdf/${name}`, file, size: statSync(file).size, sha256: digest });
     exported.push(['pdf', name, digest]);
@@ -155,6 +161,7 @@ export async function prepareExport(
   const signature = Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, opts.signer.privateKey, manifestBytes));
 
   const part = `${out}.part`;
+  opts.onProgress?.('zip', 0, manifest.files.length);
   try {
     const zip = new yazl.ZipFile();
     const mtime = new Date(opts.at);
@@ -174,7 +181,7 @@ export async function prepareExport(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  opts.onProgress?.(collected.pdfs.size, collected.pdfs.size);
+  opts.onProgress?.('zip', manifest.files.length, manifest.files.length);
   return { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, bytes: statSync(part).size, exported };
 }
 

@@ -1,4 +1,6 @@
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
@@ -14,6 +16,8 @@ import { BundleRefused, readBundleFiles, verifyBundle, type BundleReport, type V
 
 export interface ImportPlan {
   report: BundleReport;
+  /** sha256 of the bundle file itself, for the published download */
+  fileSha256: string;
   /** the same bundle was merged before: nothing to do */
   unchanged: boolean;
   rulesetText: string;
@@ -51,7 +55,7 @@ export async function prepareImport(db: Db, file: string, opts: VerifyOptions): 
   const report = await verifyBundle(file, opts);
   const m = report.manifest;
   const { unchanged } = checkChain(db, m, report.sha256);
-  if (unchanged) return { report, unchanged, rulesetText: '', items: [] };
+  if (unchanged) return { report, fileSha256: '', unchanged, rulesetText: '', items: [] };
   checkExam(db, m);
   const wanted = [m.ruleset.path, ...Object.values(DATA_FILES).filter((p) => m.files.some((f) => f.path === p))];
   const files = await readBundleFiles(file, m, wanted);
@@ -77,7 +81,9 @@ export async function prepareImport(db: Db, file: string, opts: VerifyOptions): 
       n++;
     }
   }
-  return { report, unchanged, rulesetText, items };
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return { report, fileSha256: hash.digest('hex'), unchanged, rulesetText, items };
 }
 
 /**
@@ -147,7 +153,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       m.ruleset.sha256,
       plan.report.manifestBytes.toString('utf8'),
       stored,
-      sha256Hex(readFileSync(`${stored}.part`)),
+      plan.fileSha256,
       at,
     );
     const put = sql(

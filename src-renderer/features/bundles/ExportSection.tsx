@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type ErrorBody, type ExamListItem } from '../../api';
+import { useLiveEvent } from '../../app/live';
 import { hrefOf } from '../../app/router';
 import { formatCount } from '../../i18n/format';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
@@ -22,7 +23,14 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
   const [error, setError] = useState<ErrorBody | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<ExportValue | null>(null);
+  const [step, setStep] = useState<{ step: string; done: number; total: number } | null>(null);
   const passRef = useRef<HTMLInputElement>(null);
+
+  // The server reports each step of a running export (records by kind, PDFs, the zip) as it goes.
+  useLiveEvent(['bundle.progress'], (data) => {
+    const d = data as { exam?: string; step?: string; done?: number; total?: number } | null;
+    if (busy && d?.exam === exam && typeof d.step === 'string') setStep({ step: d.step, done: d.done ?? 0, total: d.total ?? 0 });
+  });
 
   useEffect(() => {
     if (exams) setExam((cur) => (exams.some((e) => e.code === cur) ? cur : (exams[0]?.code ?? '')));
@@ -38,6 +46,7 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
       return;
     }
     setProblem(null);
+    setStep(null);
     setBusy(true);
     const folder = copyTo.trim();
     const result = await api.invoke('bundle.export', { exam, passphrase, ...(folder ? { copyTo: folder } : {}) });
@@ -100,8 +109,16 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
           />
           {busy ? (
             <div className="bundle-busy" role="status">
-              <progress aria-label={t('bundles.export.busyLabel')} />
-              <span>{t('bundles.export.busy', { exam })}</span>
+              {step && step.total > 0 ? <progress aria-label={t('bundles.export.busyLabel')} max={step.total} value={step.done} /> : <progress aria-label={t('bundles.export.busyLabel')} />}
+              <span>
+                {t('bundles.export.busy', { exam })}
+                {step ? (
+                  <span className="bundle-state-detail" data-testid="bundle-export-step">
+                    {step.step === 'zip' ? t('bundles.export.stepZip') : t(`bundles.kind.${step.step}`)}
+                    {step.total > 0 ? ` ${formatCount(step.done, lang)}/${formatCount(step.total, lang)}` : ''}
+                  </span>
+                ) : null}
+              </span>
             </div>
           ) : null}
           <ErrorAlert>{error ? bundlesError(t, lang, error) : null}</ErrorAlert>
