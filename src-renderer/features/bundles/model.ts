@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type ErrorBody, type ExamListItem } from '../../api';
 import { useLiveEvent } from '../../app/live';
+import type { PushOutcome } from '../../../src-main/api/outbox';
+import type { Conflict, ImportOutcome } from '../../../src-main/core/bundles/merge';
+import type { TrustedSigner } from '../../../src-main/core/bundles/trust';
 
 // Shapes of the answers of src-main/api/commands/bundles.ts.
 
@@ -36,13 +39,7 @@ export interface ExportValue {
 }
 
 /** One bundle of a push round (`outbox.push`). */
-export interface PushOutcome {
-  sha256: string;
-  exam: string;
-  sequence: number;
-  state: HubState;
-  message: string;
-}
+export type { PushOutcome };
 
 export interface HubSettings {
   url: string | null;
@@ -54,22 +51,10 @@ export interface Certificate {
   pem: string;
 }
 
-export interface MergeConflict {
-  nomor: string;
-  field: string;
-  values: { workstation: string; value: string }[];
-}
+export type MergeConflict = Conflict;
 
 /** The answer of `bundle.import`. */
-export interface ImportValue {
-  sha256: string;
-  exam: string;
-  workstation: string;
-  sequence: number;
-  unchanged: boolean;
-  records: number;
-  conflicts: MergeConflict[];
-}
+export type ImportValue = ImportOutcome & { conflicts: Conflict[] };
 
 /** The answer of `bundle.verify`. */
 export interface VerifyValue {
@@ -82,14 +67,7 @@ export interface VerifyValue {
   registered: boolean;
 }
 
-export interface TrustedSigner {
-  fingerprint: string;
-  subject: string;
-  exam: string | null;
-  label: string | null;
-  addedAt: string;
-  addedBy: string;
-}
+export type { TrustedSigner };
 
 export interface MergedExam {
   exam: string;
