@@ -1,13 +1,14 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LIMITS } from '../core/bundles/format';
 import { Publisher } from '../core/publish/publisher';
 import { isLenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
 import { systemClock, type Clock } from '../core/util/clock';
+import { contentType, staticFile } from './static';
 
 export interface HubOptions {
   dir: string;
@@ -22,15 +23,6 @@ export interface RunningHub {
   publisher: Publisher;
   close(): Promise<void>;
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.lentera': 'application/zip',
-};
 
 /** HTTP statuses for the hub's refusals: who may send, what is out of order, what is simply wrong. */
 function statusOf(code: string): number {
@@ -99,16 +91,15 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   }
 
   function serveSite(urlPath: string, res: ServerResponse): void {
-    const root = resolve(site);
-    let path = resolve(root, '.' + normalize(decodeURIComponent(urlPath)));
-    if (path === root || (existsSync(path) && statSync(path).isDirectory())) path = join(path, 'index.html');
-    if (!(path + sep).startsWith(root + sep) || !existsSync(path)) {
+    const file = staticFile(site, urlPath);
+    if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('Halaman tidak ditemukan.\n');
       return;
     }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
-    createReadStream(path).pipe(res);
+    // No long caching: every accepted bundle rewrites the site, its data files included.
+    res.writeHead(200, { 'Content-Type': contentType(file), 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+    createReadStream(file).pipe(res);
   }
 
   const server: Server = createServer((req, res) => {
@@ -116,13 +107,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     if (req.method === 'POST' && url.pathname === '/api/bundles') return void upload(req, res);
     if (req.method === 'GET' && url.pathname === '/api/log') return json(res, 200, { logKey: publisher.log.publicKey(), logId: publisher.log.logId(), checkpoint: publisher.log.latestCheckpoint() });
     if (req.method === 'GET' && url.pathname === '/api/health') return json(res, 200, { ok: true });
-    if (req.method === 'GET' || req.method === 'HEAD') {
-      try {
-        return serveSite(url.pathname, res);
-      } catch {
-        return json(res, 400, { ok: false, error: { code: 'BAD_PATH', message: 'Bad path.' } });
-      }
-    }
+    if (req.method === 'GET' || req.method === 'HEAD') return serveSite(url.pathname, res);
     json(res, 405, { ok: false, error: { code: 'METHOD', message: 'Only GET, and POST /api/bundles.' } });
   });
   await new Promise<void>((ok, fail) => {

@@ -13,7 +13,30 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.ttf': 'font/ttf',
+  '.csv': 'text/csv; charset=utf-8',
+  '.lentera': 'application/zip',
 };
+
+export function contentType(file: string): string {
+  return TYPES[extname(file)] ?? 'application/octet-stream';
+}
+
+/**
+ * The file a URL path names inside `root` (a folder's index.html for a folder), or null when it is outside the
+ * root or does not exist. Never follows ".." out of the root.
+ */
+export function staticFile(root: string, urlPath: string): string | null {
+  const rootAbs = resolve(root);
+  let file: string;
+  try {
+    file = resolve(rootAbs, '.' + normalize(decodeURIComponent(urlPath)));
+  } catch {
+    return null; // a malformed %-escape
+  }
+  if (file !== rootAbs && !(file + sep).startsWith(rootAbs + sep)) return null;
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  return existsSync(file) ? file : null;
+}
 
 export const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -31,9 +54,8 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse):
     res.end('The user interface has not been built. Run "npm run build" (npm install does it too).\n');
     return;
   }
-  let file = resolve(rootAbs, '.' + normalize(decodeURIComponent(urlPath)));
-  if (!(file + sep).startsWith(rootAbs + sep) || !existsSync(file) || statSync(file).isDirectory()) file = index;
-  const type = TYPES[extname(file)] ?? 'application/octet-stream';
+  const file = staticFile(rootAbs, urlPath) ?? index;
+  const type = contentType(file);
   const immutable = file.includes(`${sep}assets${sep}`);
   res.writeHead(200, {
     ...SECURITY_HEADERS,

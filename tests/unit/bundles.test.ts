@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +10,8 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
-import { mergedStateDigest, mergedView } from '../../src-main/core/bundles/merge';
+import { mergedView } from '../../src-main/core/bundles/merge';
+import { canonicalJson } from '../../src-main/core/audit/chain';
 import { applySeal, sealPlaceholder } from '../../src-main/core/bundles/seal';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { generateIdentity, unlockIdentity, type UnlockedIdentity } from '../../src-main/core/keys/identities';
@@ -18,6 +19,12 @@ import { RSA_SHA256 } from '../../src-main/core/keys/pki';
 import { sha256Hex } from '../../src-main/core/util/hash';
 
 const PASS = 'rahasia-koordinator';
+
+/** The whole merged state of an exam, as one digest: equal merges give equal digests. */
+function mergedStateDigest(db: Parameters<typeof mergedView>[0], exam: string): string {
+  const v = mergedView(db, exam);
+  return sha256Hex(canonicalJson({ facts: v.facts, results: v.results, conflicts: v.conflicts, candidates: v.candidates }));
+}
 const root = mkdtempSync(join(tmpdir(), 'lentera-bundles-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -161,6 +168,14 @@ describe('bundle export', () => {
     expect(wrong.code).toBe('PASSPHRASE_WRONG');
     const cat = A.app.workstation!.db.prepare("SELECT nomor_peserta, units FROM score_entries WHERE source = 'cat' AND item = 'twk' ORDER BY nomor_peserta LIMIT 1").get() as { nomor_peserta: string; units: number };
     await call(A.app, 'amendments.request', { exam: A.exam, stage: 'SKD', nomorPeserta: cat.nomor_peserta, item: 'twk', value: (cat.units + 1) * 5, reason: 'Salah ketik saat impor' });
+    // A failure after the bundle was built (the USB stick cannot be written) leaves nothing behind.
+    const dir = join(A.app.workstation!.dir, 'bundles', A.exam);
+    const filesBefore = readdirSync(dir).sort();
+    const copy = await refusal(A.app, 'bundle.export', { exam: A.exam, passphrase: PASS, account: 'koordinator', copyTo: '/dev/null/usb' });
+    expect(copy.code).toBe('COPY_FAILED');
+    expect(A.app.workstation!.db.prepare('SELECT COUNT(*) FROM bundle_exports').pluck().get()).toBe(before);
+    expect(A.app.workstation!.db.prepare('SELECT COUNT(*) FROM outbox').pluck().get()).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(filesBefore);
     const steps: { step: string }[] = [];
     const off = A.app.events.subscribe((e) => void (e.type === 'bundle.progress' && steps.push(e.data as { step: string })));
     const second = await exportBundle(A);

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { OutboxPusher } from '../../src-main/api/outbox';
 import { verifyAck } from '../../src-main/core/bundles/outbox';
-import { addTrustedSigner, readCertificate } from '../../src-main/core/bundles/trust';
+import { addTrustedSigner } from '../../src-main/core/bundles/trust';
+import { readCertificate } from '../../src-main/core/keys/pki';
 import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
 import { verifyReceipt } from '../../src-main/core/ledger/receipt';
 import { generateSheets } from '../../src-main/core/sheets/batch';
@@ -126,6 +127,35 @@ describe('workstation → hub', () => {
     const garbage = await fetch(`${hub.url}/api/bundles`, { method: 'POST', body: Buffer.from('PK\x03\x04 not a bundle') });
     expect(garbage.status).toBe(422);
     expect(((await garbage.json()) as { error: { code: string } }).error.code).toMatch(/^BUNDLE_/);
+  });
+
+  it('publishes what anyone can recompute: `lentera recompute` matches the site, and says so when a result was changed', async () => {
+    const data = join(root, 'hub', 'site', 'data', exam);
+    const args = ['recompute', '--ruleset', join(data, 'aturan.json'), '--facts', join(data, 'facts.json'), '--results'];
+    const same = await cli([...args, join(data, 'hasil.json')]);
+    expect(same.code).toBe(0);
+    expect(same.out).toMatch(/all \d+ published results match/);
+    const results = JSON.parse(readFileSync(join(data, 'hasil.json'), 'utf8')) as { rank: number | null; nomor_peserta: string }[];
+    const ranked = results.find((r) => r.rank === 1)!;
+    ranked.rank = 2;
+    const altered = join(root, 'hasil-diubah.json');
+    writeFileSync(altered, JSON.stringify(results));
+    const changed = await cli([...args, altered]);
+    expect(changed.code).toBe(1);
+    expect(changed.err).toContain(ranked.nomor_peserta);
+  });
+
+  it('`lentera receipt verify` refuses a receipt whose result was changed', async () => {
+    const receipt = JSON.parse(app.workstation!.db.prepare('SELECT receipt FROM receipts ORDER BY nomor_peserta LIMIT 1').pluck().get() as string);
+    const key = hub.publisher.log.publicKey();
+    const genuine = join(root, 'tanda-terima.json');
+    writeFileSync(genuine, JSON.stringify(receipt));
+    expect((await cli(['receipt', 'verify', genuine, '--log-key', key])).code).toBe(0);
+    const altered = join(root, 'tanda-terima-diubah.json');
+    writeFileSync(altered, JSON.stringify({ ...receipt, digest: receipt.digest.replace(/^./, (c: string) => (c === '0' ? '1' : '0')) }));
+    const r = await cli(['receipt', 'verify', altered, '--log-key', key]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/FAILED/);
   });
 
   it("prints the inclusion proof on the result sheet: its QR code and `lentera receipt verify` accept it", async () => {

@@ -1,13 +1,15 @@
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { commitExport, discardExport, listExports, prepareExport, type PreparedExport } from '../../core/bundles/export';
 import { checkChain, commitImport, mergedExams, mergedView, prepareImport } from '../../core/bundles/merge';
-import { outboxList } from '../../core/bundles/outbox';
-import { addTrustedSigner, certificatePem, listTrustedSigners, readCertificate, trustLookup } from '../../core/bundles/trust';
+import { outboxList, receiptFor, retryRefused } from '../../core/bundles/outbox';
+import { addTrustedSigner, listTrustedSigners, trustLookup } from '../../core/bundles/trust';
+import { certificatePem, readCertificate } from '../../core/keys/pki';
 import { verifyBundle } from '../../core/bundles/verify';
 import { findExam } from '../../core/exams/exams';
-import { unlockIdentity } from '../../core/keys/identities';
+import { currentCertificate, unlockIdentity } from '../../core/keys/identities';
 import { getSetting, setSetting } from '../../core/workstation/settings';
 import { LenteraError } from '../../core/util/errors';
 import { fileRef, resolveFile } from '../files';
@@ -17,14 +19,7 @@ import { holder } from './sheets';
 const exam = z.string().trim().min(1).max(64);
 
 function workstationName(ctx: CommandContext): string {
-  return getSetting(ctx.db, 'venue.label') ?? getSetting(ctx.db, 'venue') ?? ctx.workstationId;
-}
-
-/** A folder the coordinator chose (a USB stick): only the command line or the desktop's own user may name one. */
-function copyTarget(ctx: CommandContext, dir: string | undefined): string | undefined {
-  if (!dir) return undefined;
-  if (ctx.principal.kind === 'anonymous') throw new LenteraError('FORBIDDEN', 'Sign in first.', {});
-  return dir;
+  return getSetting(ctx.db, 'venue.label') ?? ctx.workstationId;
 }
 
 export const bundleCommands = [
@@ -34,12 +29,11 @@ export const bundleCommands = [
     input: z.object({ exam, passphrase: z.string().min(1).max(200), account: z.string().optional(), out: z.string().optional(), pdfDir: z.string().optional(), copyTo: z.string().max(1000).optional() }),
     access: ['coordinator'],
     mutates: true,
-    prepare: async (ctx, input): Promise<PreparedExport> => {
+    prepare: async (ctx, input): Promise<{ prepared: PreparedExport; copied: string | null }> => {
       if ((input.out || input.pdfDir) && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name the output file; use "copy to folder" instead.', {});
-      copyTarget(ctx, input.copyTo);
       const a = holder(ctx, input.account);
       const signer = await unlockIdentity(ctx.db, ctx.dataDir, a.id, input.passphrase, new Date(ctx.at));
-      return prepareExport(ctx.db, {
+      const prepared = await prepareExport(ctx.db, {
         examCode: input.exam,
         dataDir: ctx.dataDir,
         out: input.out,
@@ -50,24 +44,27 @@ export const bundleCommands = [
         at: ctx.at,
         onProgress: (step, done, total) => ctx.progress('bundle.progress', { exam: input.exam, step, done, total }),
       });
+      // The copy for the USB stick is made before anything is recorded: if it fails, nothing was exported.
+      if (!input.copyTo) return { prepared, copied: null };
+      const copied = join(input.copyTo, basename(prepared.out));
+      try {
+        await mkdir(input.copyTo, { recursive: true });
+        await copyFile(prepared.part, copied);
+      } catch (e) {
+        discardExport(prepared);
+        await rm(copied, { force: true }).catch(() => undefined); // a half copy, where there could be one
+        throw new LenteraError('COPY_FAILED', `The bundle could not be copied to ${input.copyTo}: ${(e as Error).message}. Nothing was exported; check the folder (USB stick) and try again.`, { copyTo: input.copyTo });
+      }
+      return { prepared, copied };
     },
-    handler: (ctx, input, prepared) => {
+    handler: (ctx, input, { prepared, copied }) => {
       try {
         const done = commitExport(ctx.db, prepared, ctx.at, ctx.actor);
-        let copied: string | null = null;
-        if (input.copyTo) {
-          try {
-            mkdirSync(input.copyTo, { recursive: true });
-            copied = join(input.copyTo, basename(done.file));
-            copyFileSync(done.file, copied);
-          } catch (e) {
-            throw new LenteraError('COPY_FAILED', `The bundle could not be copied to ${input.copyTo}: ${(e as Error).message}. Nothing was exported; check the folder (USB stick) and try again.`, { copyTo: input.copyTo });
-          }
-        }
         ctx.emit('bundles.changed', { exam: input.exam });
         return { ...done, exam: prepared.examCode, counts: prepared.manifest.counts, copied };
       } catch (e) {
         discardExport(prepared);
+        if (copied) rmSync(copied, { force: true });
         throw e;
       }
     },
@@ -101,14 +98,25 @@ export const bundleCommands = [
     mutates: false,
     prepare: async (ctx, input) => {
       const r = await verifyBundle(resolveFile(ctx, input.file).path);
-      // The chain against what was merged here: already merged, the next one, or refused (gap, replay, fork).
-      let chain: string;
+      // The chain against what was merged here: already merged, the next one, or not (gap, replay, fork).
+      let chain: { ok: boolean; detail: string };
       try {
-        chain = checkChain(ctx.db, r.manifest, r.sha256).unchanged ? 'already merged here' : 'continues the bundles merged here';
+        chain = { ok: true, detail: checkChain(ctx.db, r.manifest, r.sha256).unchanged ? 'already merged here' : 'continues the bundles merged here' };
       } catch (e) {
-        chain = `FAILED: ${(e as Error).message}`;
+        chain = { ok: false, detail: (e as Error).message };
       }
-      return { sha256: r.sha256, exam: r.manifest.exam.code, workstation: r.manifest.workstation, sequence: r.manifest.sequence, counts: r.manifest.counts, checks: r.checks, registered: Boolean(trustLookup(ctx.db)(r.signerFingerprint)), chain };
+      return {
+        sha256: r.sha256,
+        exam: r.manifest.exam.code,
+        workstation: r.manifest.workstation,
+        sequence: r.manifest.sequence,
+        previous: r.manifest.previous,
+        counts: r.manifest.counts,
+        checks: r.checks,
+        fingerprint: r.signerFingerprint,
+        registered: Boolean(trustLookup(ctx.db)(r.signerFingerprint)),
+        chain,
+      };
     },
     handler: (_ctx, _input, out) => out,
   }),
@@ -166,10 +174,9 @@ export const bundleCommands = [
     access: 'authenticated',
     mutates: false,
     handler: (ctx, input) => {
-      const a = holder(ctx, input.account);
-      const row = ctx.db.prepare('SELECT cert_der, fingerprint FROM signing_identities WHERE account_id = ? ORDER BY created_at DESC LIMIT 1').get(a.id) as { cert_der: Uint8Array; fingerprint: string } | undefined;
-      if (!row) throw new LenteraError('NO_IDENTITY', 'There is no signing identity for this account yet.', {});
-      return { fingerprint: row.fingerprint, pem: certificatePem(row.cert_der) };
+      const cert = currentCertificate(ctx.db, holder(ctx, input.account).id);
+      if (!cert) throw new LenteraError('NO_IDENTITY', 'There is no signing identity for this account yet.', {});
+      return { fingerprint: cert.fingerprint, pem: certificatePem(cert.certDer) };
     },
   }),
   defineCommand({
@@ -222,9 +229,9 @@ export const bundleCommands = [
     access: ['coordinator', 'observer'],
     mutates: false,
     handler: (ctx, input) => {
-      const row = ctx.db.prepare('SELECT receipt FROM receipts WHERE exam_code = ? AND nomor_peserta = ?').get(input.exam, input.nomor) as { receipt: string } | undefined;
-      if (!row) throw new LenteraError('NOT_FOUND', `No receipt for ${input.nomor} yet: the hub returns it when it confirms a bundle with this result.`, {});
-      return JSON.parse(row.receipt) as unknown;
+      const receipt = receiptFor(ctx.db, input.exam, input.nomor);
+      if (!receipt) throw new LenteraError('NOT_FOUND', `No receipt for ${input.nomor} yet: the hub returns it when it confirms a bundle with this result.`, {});
+      return receipt;
     },
   }),
   defineCommand({
@@ -234,8 +241,7 @@ export const bundleCommands = [
     access: ['coordinator'],
     mutates: true,
     handler: (ctx, input) => {
-      const changed = ctx.db.prepare("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = NULL WHERE bundle_sha256 = ? AND state = 'refused'").run(input.sha256).changes;
-      if (!changed) throw new LenteraError('NOT_FOUND', 'No refused bundle with that hash here.', {});
+      if (!retryRefused(ctx.db, input.sha256)) throw new LenteraError('NOT_FOUND', 'No refused bundle with that hash here.', {});
       ctx.emit('outbox.changed', { bundle: input.sha256 });
       return { sha256: input.sha256, state: 'pending' };
     },

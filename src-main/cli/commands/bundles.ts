@@ -45,36 +45,35 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     .description('check a bundle: its signature, every hash and the chain link; exit 0 only when all hold')
     .option('--data <dir>', "also check the signer is registered and the chain continues what this workstation merged")
     .action(async (file: string, o: { data?: string }) => {
+      // With --data the workstation's own command verifies (and adds registration and chain); else the core alone.
+      let r: { sha256: string; checks: string[]; sequence: number; previous: string | null; fingerprint: string; registered?: boolean; chain?: { ok: boolean; detail: string } };
       try {
-        const r = await verifyBundle(resolve(file));
-        for (const c of r.checks) io.out(`ok  ${c}`);
-        io.out(`ok  chain: bundle ${r.manifest.sequence}${r.manifest.previous ? ` follows ${r.manifest.previous}` : ' is the first of its workstation'}`);
         if (o.data) {
-          await withAppAsync(io, o.data, async (app) => {
-            const v = await app.invokeAsync('bundle.verify', { file: { path: resolve(file) } }, { local: io.osUser });
-            if (!v.ok) throw Object.assign(new Error(v.error.message), { lentera: true });
-            const value = v.value as { registered: boolean; chain: string };
-            if (!value.registered) {
-              io.err(`FAILED  signer: ${r.signerFingerprint} is not registered in ${o.data}`);
-              throw new CliExit(EXIT.FAILED);
-            }
-            io.out('ok  signer: registered here');
-            if (value.chain.startsWith('FAILED')) {
-              io.err(`FAILED  chain: ${value.chain.slice(8)}`);
-              throw new CliExit(EXIT.FAILED);
-            }
-            io.out(`ok  chain: ${value.chain}`);
-          });
+          r = await withAppAsync(io, o.data, (app) => invokeAsyncOrExit(io, app, 'bundle.verify', { file: { path: resolve(file) } }));
+        } else {
+          const v = await verifyBundle(resolve(file));
+          r = { sha256: v.sha256, checks: v.checks, sequence: v.manifest.sequence, previous: v.manifest.previous, fingerprint: v.signerFingerprint };
         }
-        io.out(`bundle ${r.sha256} verified`);
       } catch (e) {
-        if (e instanceof CliExit) throw e;
-        if (isLenteraError(e) || (e as { lentera?: boolean }).lentera) {
-          io.err(`FAILED  ${(e as Error).message}`);
+        if (!isLenteraError(e)) throw e;
+        io.err(`FAILED  ${e.message}`);
+        throw new CliExit(EXIT.FAILED);
+      }
+      for (const c of r.checks) io.out(`ok  ${c}`);
+      io.out(`ok  chain: bundle ${r.sequence}${r.previous ? ` follows ${r.previous}` : ' is the first of its workstation'}`);
+      if (r.registered === false) {
+        io.err(`FAILED  signer: ${r.fingerprint} is not registered in ${o.data}`);
+        throw new CliExit(EXIT.FAILED);
+      }
+      if (r.registered) io.out('ok  signer: registered here');
+      if (r.chain) {
+        if (!r.chain.ok) {
+          io.err(`FAILED  chain: ${r.chain.detail}`);
           throw new CliExit(EXIT.FAILED);
         }
-        throw e;
+        io.out(`ok  chain: ${r.chain.detail}`);
       }
+      io.out(`bundle ${r.sha256} verified`);
     });
   bundle
     .command('import <files...>')

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { factsFromJson, type FactsJson } from '../../core/bundles/facts';
-import { addTrustedSigner, readCertificate } from '../../core/bundles/trust';
+import { addTrustedSigner } from '../../core/bundles/trust';
+import { readCertificate } from '../../core/keys/pki';
 import { canonicalJson } from '../../core/audit/chain';
 import { receiptFromQr, verifyReceipt } from '../../core/ledger/receipt';
 import { Publisher } from '../../core/publish/publisher';
@@ -82,7 +83,6 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
         const written = await p.writeSite(resolve(o.out), new Date().toISOString());
         io.out(`site written to ${resolve(o.out)}: ${written.files} files, ${written.bytes} bytes`);
         if (o.receipts) {
-          const { mkdirSync } = await import('node:fs');
           mkdirSync(resolve(o.receipts), { recursive: true });
           let n = 0;
           for (const row of p.db.prepare('SELECT DISTINCT exam_code AS exam, nomor_peserta AS nomor FROM ledger_leaves').all() as { exam: string; nomor: string }[]) {

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, webcrypto } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,8 +10,8 @@ import { requireExam } from '../exams/exams';
 import type { UnlockedIdentity } from '../keys/identities';
 import { RSA_SHA256 } from '../keys/pki';
 import { LenteraError } from '../util/errors';
-import { sha256Hex } from '../util/hash';
-import { collectExam, lineDigest } from './collect';
+import { sha256File, sha256Hex } from '../util/hash';
+import { collectExam, lineDigest, type Collected } from './collect';
 import { applySeal, sealPlaceholder } from './seal';
 import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
 
@@ -69,10 +69,69 @@ class LineFile {
   }
 }
 
-async function fileSha256(path: string): Promise<string> {
-  const h = createHash('sha256');
-  await pipeline(createReadStream(path), h);
-  return h.digest('hex');
+type Progress = (step: ExportStep, done: number, total: number) => void;
+type Staged = { path: string; file: string; size: number; sha256: string };
+
+/**
+ * Each kind of record into its own scratch file, line by line and hashed as it goes (an exam of 100,000
+ * candidates never sits in memory as one string); only records whose line differs from the last export.
+ */
+async function writeChangedRecords(collected: Collected, known: Map<string, string>, scratch: string, exported: [string, string, string][], onProgress?: Progress) {
+  const files: Staged[] = [];
+  const counts: Record<string, number> = {};
+  for (const [kind, path] of Object.entries(DATA_FILES) as [keyof typeof DATA_FILES, string][]) {
+    onProgress?.(kind, 0, 0);
+    const file = join(scratch, kind);
+    const writer = new LineFile(file);
+    for (const item of collected.items[kind]()) {
+      const line = JSON.stringify(item.body);
+      const digest = lineDigest(line);
+      if (known.get(`${kind}\u0000${item.key}`) === digest) continue;
+      writer.add(line);
+      exported.push([kind, item.key, digest]);
+    }
+    counts[kind] = writer.count;
+    const done = writer.close();
+    if (writer.count) files.push({ path, file, ...done });
+    // Lets the progress notice out (and other requests in) between kinds.
+    await new Promise((r) => setImmediate(r));
+  }
+  return { files, counts };
+}
+
+/** The signed PDFs whose bytes changed since the last export. */
+async function changedPdfs(collected: Collected, known: Map<string, string>, exported: [string, string, string][], onProgress?: Progress): Promise<Staged[]> {
+  const pdfs: Staged[] = [];
+  let done = 0;
+  for (const [name, file] of collected.pdfs) {
+    const digest = await sha256File(file);
+    if (++done % 200 === 0 || done === collected.pdfs.size) onProgress?.('pdf', done, collected.pdfs.size);
+    if (known.get(`pdf\u0000${name}`) === digest) continue;
+    pdfs.push({ path: `pdf/${name}`, file, size: statSync(file).size, sha256: digest });
+    exported.push(['pdf', name, digest]);
+  }
+  return pdfs;
+}
+
+/** The zip: manifest and signature first, then the files, then the seal over all of it in the comment. */
+async function writeZip(part: string, at: string, manifestBytes: Buffer, signature: Buffer, ruleset: { path: string; data: Buffer }, records: Staged[], pdfs: Staged[], key: CryptoKey): Promise<void> {
+  try {
+    const zip = new yazl.ZipFile();
+    const mtime = new Date(at);
+    zip.addBuffer(manifestBytes, MANIFEST, { mtime });
+    zip.addBuffer(signature, SIGNATURE, { mtime, compress: false });
+    for (const d of records) zip.addFile(d.file, d.path, { mtime, mode: 0o100664 });
+    zip.addBuffer(ruleset.data, ruleset.path, { mtime });
+    // PDFs are compressed already: stored as they are, streamed from disk.
+    for (const p of pdfs) zip.addFile(p.file, p.path, { mtime, compress: false, mode: 0o100664 });
+    const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
+    zip.end({ comment: sealPlaceholder(bits), forceZip64Format: false });
+    await pipeline(zip.outputStream, createWriteStream(part));
+    await applySeal(part, key, bits);
+  } catch (e) {
+    rmSync(part, { force: true });
+    throw e;
+  }
 }
 
 /**
@@ -82,7 +141,7 @@ async function fileSha256(path: string): Promise<string> {
  */
 export async function prepareExport(
   db: Db,
-  opts: { examCode: string; dataDir: string; out?: string; pdfDir?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; onProgress?: (step: ExportStep, done: number, total: number) => void },
+  opts: { examCode: string; dataDir: string; out?: string; pdfDir?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; onProgress?: Progress },
 ): Promise<PreparedExport> {
   const exam = requireExam(db, opts.examCode);
   const examRow = sql(db, 'SELECT code, name, agency, year FROM exams WHERE id = ?').get(exam.id) as { code: string; name: string; agency: string; year: number };
@@ -90,99 +149,43 @@ export async function prepareExport(
   const last = sql(db, 'SELECT sequence, sha256 FROM bundle_exports WHERE exam_id = ? ORDER BY sequence DESC LIMIT 1').get(exam.id) as { sequence: number; sha256: string } | undefined;
   const known = new Map((sql(db, 'SELECT kind, key, digest FROM bundle_export_items WHERE exam_id = ?').all(exam.id) as { kind: string; key: string; digest: string }[]).map((r) => [`${r.kind}\u0000${r.key}`, r.digest]));
   const sequence = (last?.sequence ?? 0) + 1;
-
-  const exported: [string, string, string][] = [];
   const out = opts.out ?? join(opts.dataDir, 'bundles', exam.code, `${exam.code}-${opts.workstationId.slice(-12)}-${String(sequence).padStart(4, '0')}.lentera`);
-  mkdirSync(dirname(out), { recursive: true });
-  // Each data file is written to a scratch folder line by line and hashed as it goes: an exam of 100,000
-  // candidates never sits in memory as one string.
+  const part = `${out}.part`;
   const scratch = `${out}.parts`;
+  mkdirSync(dirname(out), { recursive: true });
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
-  const dataFiles: { path: string; file: string; size: number; sha256: string }[] = [];
-  const counts: Record<string, number> = {};
+  const exported: [string, string, string][] = [];
   try {
-    for (const [kind, path] of Object.entries(DATA_FILES) as [keyof typeof DATA_FILES, string][]) {
-      opts.onProgress?.(kind, 0, 0);
-      const writer = new LineFile(join(scratch, kind));
-      for (const item of collected.items[kind]()) {
-        const line = JSON.stringify(item.body);
-        const digest = lineDigest(line);
-        if (known.get(`${kind}\u0000${item.key}`) === digest) continue;
-        writer.add(line);
-        exported.push([kind, item.key, digest]);
-      }
-      counts[kind] = writer.count;
-      const done = writer.close();
-      // Lets the progress notice out (and other requests in) between kinds.
-      await new Promise((r) => setImmediate(r));
-      if (writer.count) dataFiles.push({ path, file: join(scratch, kind), ...done });
+    const records = await writeChangedRecords(collected, known, scratch, exported, opts.onProgress);
+    const pdfs = await changedPdfs(collected, known, exported, opts.onProgress);
+    if (last && exported.length === 0) {
+      throw new LenteraError('NOTHING_TO_EXPORT', `Nothing changed since bundle ${last.sequence} of ${exam.code}; no bundle was made.`, { sequence: last.sequence });
     }
-  } catch (e) {
-    rmSync(scratch, { recursive: true, force: true });
-    throw e;
-  }
-  const buffers: { path: string; data: Buffer }[] = [];
-  const pdfs: { path: string; file: string; size: number; sha256: string }[] = [];
-  let done = 0;
-  for (const [name, file] of collected.pdfs) {
-    const digest = await fileSha256(file).catch((e: unknown) => {
-      rmSync(scratch, { recursive: true, force: true });
-      throw e;
-    });
-    if (++done % 200 === 0 || done === collected.pdfs.size) opts.onProgress?.('pdf', done, collected.pdfs.size);
-    if (known.get(`pdf\u0000${name}`) === digest) continue;
-    pdfs.push({ path: `pdf/${name}`, file, size: statSync(file).size, sha256: digest });
-    exported.push(['pdf', name, digest]);
-  }
-  counts.pdf = pdfs.length;
-  if (last && exported.length === 0) {
-    rmSync(scratch, { recursive: true, force: true });
-    throw new LenteraError('NOTHING_TO_EXPORT', `Nothing changed since bundle ${last.sequence} of ${exam.code}; no bundle was made.`, { sequence: last.sequence });
-  }
-  const rulesetPath = `ruleset/${collected.ruleset.ruleset.id}.json`;
-  buffers.push({ path: rulesetPath, data: Buffer.from(collected.ruleset.text) });
-
-  const head = chainHead(db);
-  const manifest: Manifest = {
-    format: BUNDLE_FORMAT,
-    exam: examRow,
-    workstation: { id: opts.workstationId, name: opts.workstationName },
-    signer: { certificate: Buffer.from(opts.signer.certDer).toString('base64'), fingerprint: opts.signer.fingerprint, subject: opts.signer.subject },
-    sequence,
-    previous: last?.sha256 ?? null,
-    auditHead: { seq: head.seq, hash: head.hash },
-    createdAt: opts.at,
-    ruleset: { id: collected.ruleset.ruleset.id, version: collected.ruleset.ruleset.version, sha256: collected.ruleset.sha256, path: rulesetPath },
-    counts,
-    files: [...dataFiles.map((d) => ({ path: d.path, size: d.size, sha256: d.sha256 })), ...buffers.map((b) => ({ path: b.path, size: b.data.length, sha256: sha256Hex(b.data) })), ...pdfs.map((p) => ({ path: p.path, size: p.size, sha256: p.sha256 }))],
-  };
-  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
-  const signature = Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, opts.signer.privateKey, manifestBytes));
-
-  const part = `${out}.part`;
-  opts.onProgress?.('zip', 0, manifest.files.length);
-  try {
-    const zip = new yazl.ZipFile();
-    const mtime = new Date(opts.at);
-    zip.addBuffer(manifestBytes, MANIFEST, { mtime });
-    zip.addBuffer(signature, SIGNATURE, { mtime, compress: false });
-    for (const d of dataFiles) zip.addFile(d.file, d.path, { mtime, mode: 0o100664 });
-    for (const b of buffers) zip.addBuffer(b.data, b.path, { mtime });
-    // PDFs are compressed already: stored as they are, streamed from disk.
-    for (const p of pdfs) zip.addFile(p.file, p.path, { mtime, compress: false, mode: 0o100664 });
-    const bits = (opts.signer.privateKey.algorithm as RsaHashedKeyAlgorithm).modulusLength;
-    zip.end({ comment: sealPlaceholder(bits), forceZip64Format: false });
-    await pipeline(zip.outputStream, createWriteStream(part));
-    await applySeal(part, opts.signer.privateKey, bits);
-  } catch (e) {
-    rmSync(part, { force: true });
-    throw e;
+    const ruleset = { path: `ruleset/${collected.ruleset.ruleset.id}.json`, data: Buffer.from(collected.ruleset.text) };
+    const head = chainHead(db);
+    const manifest: Manifest = {
+      format: BUNDLE_FORMAT,
+      exam: examRow,
+      workstation: { id: opts.workstationId, name: opts.workstationName },
+      signer: { certificate: Buffer.from(opts.signer.certDer).toString('base64'), fingerprint: opts.signer.fingerprint, subject: opts.signer.subject },
+      sequence,
+      previous: last?.sha256 ?? null,
+      auditHead: { seq: head.seq, hash: head.hash },
+      createdAt: opts.at,
+      ruleset: { id: collected.ruleset.ruleset.id, version: collected.ruleset.ruleset.version, sha256: collected.ruleset.sha256, path: ruleset.path },
+      counts: { ...records.counts, pdf: pdfs.length },
+      files: [...records.files, { path: ruleset.path, size: ruleset.data.length, sha256: sha256Hex(ruleset.data) }, ...pdfs].map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
+    };
+    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+    const signature = Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, opts.signer.privateKey, manifestBytes));
+    opts.onProgress?.('zip', 0, manifest.files.length);
+    await writeZip(part, opts.at, manifestBytes, signature, ruleset, records.files, pdfs, opts.signer.privateKey);
+    opts.onProgress?.('zip', manifest.files.length, manifest.files.length);
+    return { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, bytes: statSync(part).size, exported };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  opts.onProgress?.('zip', manifest.files.length, manifest.files.length);
-  return { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, bytes: statSync(part).size, exported };
 }
 
 /** Records a prepared bundle (inside the caller's transaction) and gives the file its real name. */

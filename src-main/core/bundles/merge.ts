@@ -1,6 +1,4 @@
-import { copyFileSync, createReadStream, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
+import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
@@ -8,11 +6,11 @@ import { canonicalJson } from '../audit/chain';
 import { rank, type RankedCandidate } from '../ranking/engine';
 import { readRuleset } from '../ranking/rulesets';
 import { resultDigest } from '../sheets/result-sheet';
-import { sha256Hex } from '../util/hash';
+import { sha256File } from '../util/hash';
 import { lineDigest } from './collect';
 import { factsFromJson, type FactsJson } from './facts';
 import { DATA_FILES, type Manifest } from './format';
-import { BundleRefused, readBundleFiles, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
+import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 
 export interface ImportPlan {
   report: BundleReport;
@@ -52,13 +50,14 @@ function checkExam(db: Db, m: Manifest): void {
 
 /** Verifies everything, then reads the records: all before a transaction opens, so a refusal changes nothing. */
 export async function prepareImport(db: Db, file: string, opts: VerifyOptions): Promise<ImportPlan> {
-  const report = await verifyBundle(file, opts);
+  // The data files and the ruleset are kept while verification hashes them: the bundle is read once.
+  const dataPaths = new Set<string>(Object.values(DATA_FILES));
+  const report = await verifyBundle(file, { ...opts, keep: (p) => dataPaths.has(p) || p.startsWith('ruleset/') });
   const m = report.manifest;
   const { unchanged } = checkChain(db, m, report.sha256);
   if (unchanged) return { report, fileSha256: '', unchanged, rulesetText: '', items: [] };
   checkExam(db, m);
-  const wanted = [m.ruleset.path, ...Object.values(DATA_FILES).filter((p) => m.files.some((f) => f.path === p))];
-  const files = await readBundleFiles(file, m, wanted);
+  const files = report.kept;
   const rulesetText = files.get(m.ruleset.path)!.toString('utf8');
   readRuleset(rulesetText, m.ruleset.path);
   const items: ImportPlan['items'] = [];
@@ -81,9 +80,7 @@ export async function prepareImport(db: Db, file: string, opts: VerifyOptions): 
       n++;
     }
   }
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return { report, fileSha256: hash.digest('hex'), unchanged, rulesetText, items };
+  return { report, fileSha256: await sha256File(file), unchanged, rulesetText, items };
 }
 
 /**
@@ -288,12 +285,6 @@ export function mergedView(db: Db, examCode: string): MergedView {
     conflicts,
     workstations,
   };
-}
-
-/** A digest of the whole merged state: equal for equal merges, whatever the order the bundles came in. */
-export function mergedStateDigest(db: Db, examCode: string): string {
-  const v = mergedView(db, examCode);
-  return sha256Hex(canonicalJson({ facts: v.facts, results: v.results, conflicts: v.conflicts, candidates: v.candidates }));
 }
 
 export function mergedExams(db: Db): string[] {

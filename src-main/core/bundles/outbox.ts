@@ -1,6 +1,6 @@
-import { createPublicKey, verify as edVerify } from 'node:crypto';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
+import { verifyLogSignature } from '../ledger/checkpoint';
 import { canonicalBytes } from '../ledger/leaf';
 import { fromB64url } from '../ledger/merkle';
 import { verifyReceipt, type Receipt } from '../ledger/receipt';
@@ -47,14 +47,13 @@ export function verifyAck(raw: unknown, logKey: string, bundle: string): SignedA
   const ack = raw as SignedAck | null;
   if (!ack || typeof ack !== 'object' || typeof ack.sig !== 'string') throw new LenteraError('ACK_INVALID', 'The hub answered without a signed acknowledgement.', {});
   const { sig, ...body } = ack;
-  let ok = false;
+  let key: Uint8Array;
   try {
-    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: logKey }, format: 'jwk' });
-    ok = edVerify(null, canonicalBytes(body as Ack), key, fromB64url(sig));
+    key = fromB64url(logKey);
   } catch {
-    ok = false;
+    throw new LenteraError('ACK_INVALID', 'The pinned hub key is not a base64url key.', {});
   }
-  if (!ok) throw new LenteraError('ACK_INVALID', "The hub's acknowledgement is not signed by the hub key pinned here.", {});
+  if (!verifyLogSignature(canonicalBytes(body as Ack), sig, key)) throw new LenteraError('ACK_INVALID', "The hub's acknowledgement is not signed by the hub key pinned here.", {});
   if (ack.bundle !== bundle) throw new LenteraError('ACK_INVALID', `The acknowledgement is for bundle ${String(ack.bundle).slice(0, 12)}…, not ${bundle.slice(0, 12)}….`, {});
   if (ack.logKey !== logKey) throw new LenteraError('ACK_INVALID', 'The acknowledgement names another log key.', {});
   return ack;
@@ -77,10 +76,15 @@ export function recordAck(db: Db, ack: SignedAck, at: string): { receipts: numbe
   return { receipts: kept };
 }
 
-/** The receipt for a candidate's result, if the hub has logged exactly this result. */
-export function receiptFor(db: Db, exam: string, nomor: string, digest: string): Receipt | null {
-  const row = sql(db, 'SELECT receipt FROM receipts WHERE exam_code = ? AND nomor_peserta = ? AND digest = ?').get(exam, nomor, digest) as { receipt: string } | undefined;
+/** The receipt for a candidate's latest logged result; with `digest`, only if the hub logged exactly that result. */
+export function receiptFor(db: Db, exam: string, nomor: string, digest?: string): Receipt | null {
+  const row = sql(db, 'SELECT receipt FROM receipts WHERE exam_code = ? AND nomor_peserta = ? AND (? IS NULL OR digest = ?)').get(exam, nomor, digest ?? null, digest ?? null) as { receipt: string } | undefined;
   return row ? (JSON.parse(row.receipt) as Receipt) : null;
+}
+
+/** Puts a bundle the hub refused back in line, from its first attempt; false when no such refused bundle. */
+export function retryRefused(db: Db, sha: string): boolean {
+  return sql(db, "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = NULL WHERE bundle_sha256 = ? AND state = 'refused'").run(sha).changes > 0;
 }
 
 export function outboxList(db: Db) {

@@ -1,9 +1,7 @@
-import { X509Certificate } from 'node:crypto';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { fingerprintOf } from '../keys/identities';
 import { nameToString, parseCertificate } from '../keys/pki';
-import { LenteraError } from '../util/errors';
 
 export interface TrustedSigner {
   fingerprint: string;
@@ -12,23 +10,6 @@ export interface TrustedSigner {
   label: string | null;
   addedAt: string;
   addedBy: string;
-}
-
-/** A certificate from PEM or DER text/bytes; anything else is refused with what was expected. */
-export function readCertificate(bytes: Uint8Array): Uint8Array {
-  const text = Buffer.from(bytes).toString('latin1');
-  const pem = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(text);
-  const der = pem ? Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64') : Buffer.from(bytes);
-  try {
-    new X509Certificate(der);
-  } catch {
-    throw new LenteraError('CERT_INVALID', 'That is not an X.509 certificate (PEM "BEGIN CERTIFICATE" or DER expected).', {});
-  }
-  return new Uint8Array(der);
-}
-
-export function certificatePem(der: Uint8Array): string {
-  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
 }
 
 /** Registers a workstation's certificate: only bundles it signed are accepted (for one exam, or any). */

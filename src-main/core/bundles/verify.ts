@@ -83,54 +83,40 @@ export async function openBundle(file: string): Promise<OpenedBundle> {
   return { zip, entries, close: () => zip.close() };
 }
 
-/** Streams one entry, refusing it when it inflates past `limit` (yauzl also refuses more bytes than declared). */
+/**
+ * Streams one entry to `onChunk`, refusing it when it inflates past `limit` (yauzl also refuses more bytes than
+ * the zip declares), and gives its size.
+ */
+async function streamEntry(b: OpenedBundle, e: ZipEntry, limit: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+  let stream: Readable;
+  try {
+    stream = await b.zip.openReadStreamPromise(e.entry);
+  } catch (err) {
+    throw new BundleRefused('BUNDLE_DAMAGED', `${e.name} cannot be read: ${(err as Error).message}.`, { entry: e.name });
+  }
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new BundleRefused('BUNDLE_BOMB', `${e.name} inflates past ${limit} bytes: a compression bomb.`, { entry: e.name });
+      onChunk(chunk);
+    }
+  } catch (err) {
+    stream.destroy();
+    if (err instanceof BundleRefused) throw err;
+    throw new BundleRefused('BUNDLE_DAMAGED', `${e.name} cannot be read: ${(err as Error).message}.`, { entry: e.name });
+  }
+  return size;
+}
+
+/** One entry's bytes, refused when it declares or inflates to more than `limit`. */
 export async function readEntry(b: OpenedBundle, name: string, limit: number): Promise<Buffer> {
   const e = b.entries.get(name);
   if (!e) throw new BundleRefused('BUNDLE_MISSING_ENTRY', `The bundle has no ${name}.`, { entry: name });
   if (e.entry.uncompressedSize > limit) throw new BundleRefused('BUNDLE_ENTRY_TOO_LARGE', `${name} declares ${e.entry.uncompressedSize} bytes; the limit is ${limit}.`, { entry: name });
   const chunks: Buffer[] = [];
-  let total = 0;
-  const stream = await openStream(b, e);
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > limit) throw new BundleRefused('BUNDLE_BOMB', `${name} inflates past ${limit} bytes: a compression bomb.`, { entry: name });
-      chunks.push(chunk);
-    }
-  } catch (err) {
-    stream.destroy();
-    if (err instanceof BundleRefused) throw err;
-    throw new BundleRefused('BUNDLE_DAMAGED', `${name} cannot be read: ${(err as Error).message}.`, { entry: name });
-  }
+  await streamEntry(b, e, limit, (c) => chunks.push(c));
   return Buffer.concat(chunks);
-}
-
-async function openStream(b: OpenedBundle, e: ZipEntry): Promise<Readable> {
-  try {
-    return await b.zip.openReadStreamPromise(e.entry);
-  } catch (err) {
-    throw new BundleRefused('BUNDLE_DAMAGED', `${e.name} cannot be read: ${(err as Error).message}.`, { entry: e.name });
-  }
-}
-
-async function entrySha256(b: OpenedBundle, e: ZipEntry, limit: number): Promise<{ sha256: string; size: number; crc32: number }> {
-  const h = createHash('sha256');
-  let size = 0;
-  let crc = 0;
-  const stream = await openStream(b, e);
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) throw new BundleRefused('BUNDLE_BOMB', `${e.name} inflates past its declared ${limit} bytes: a compression bomb.`, { entry: e.name });
-      h.update(chunk);
-      crc = crc32(chunk, crc);
-    }
-  } catch (err) {
-    stream.destroy();
-    if (err instanceof BundleRefused) throw err;
-    throw new BundleRefused('BUNDLE_DAMAGED', `${e.name} cannot be read: ${(err as Error).message}.`, { entry: e.name });
-  }
-  return { sha256: h.digest('hex'), size, crc32: crc };
 }
 
 export interface BundleReport {
@@ -140,6 +126,8 @@ export interface BundleReport {
   manifestBytes: Buffer;
   signerFingerprint: string;
   checks: string[];
+  /** the bytes of the entries asked for with `keep`, read during the one hashing pass */
+  kept: Map<string, Buffer>;
 }
 
 export interface VerifyOptions {
@@ -148,6 +136,8 @@ export interface VerifyOptions {
   /** the exam this place accepts */
   exam?: (code: string) => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** entries whose bytes the caller wants (an import's data files): kept while they are hashed, not read twice */
+  keep?: (path: string) => boolean;
 }
 
 /**
@@ -235,33 +225,24 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     checks.push(`entries: exactly the ${manifest.files.length} files of the manifest, ${total} bytes, within the limits`);
 
     let done = 0;
+    const kept = new Map<string, Buffer>();
     for (const f of manifest.files) {
-      const got = await entrySha256(b, b.entries.get(f.path)!, f.size);
-      if (got.crc32 !== crcOf.get(f.path)) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its CRC in the zip: it was changed.`, { entry: f.path });
-      if (got.size !== f.size) throw new BundleRefused('BUNDLE_SIZE_MISMATCH', `${f.path} has ${got.size} bytes; the manifest says ${f.size}.`, { entry: f.path });
-      if (got.sha256 !== f.sha256) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its sha256 in the manifest: it was changed.`, { entry: f.path });
+      const hash = createHash('sha256');
+      let crc = 0;
+      const chunks: Buffer[] | null = opts.keep?.(f.path) ? [] : null;
+      const size = await streamEntry(b, b.entries.get(f.path)!, f.size, (c) => {
+        hash.update(c);
+        crc = crc32(c, crc);
+        chunks?.push(c);
+      });
+      if (crc !== crcOf.get(f.path)) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its CRC in the zip: it was changed.`, { entry: f.path });
+      if (size !== f.size) throw new BundleRefused('BUNDLE_SIZE_MISMATCH', `${f.path} has ${size} bytes; the manifest says ${f.size}.`, { entry: f.path });
+      if (hash.digest('hex') !== f.sha256) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its sha256 in the manifest: it was changed.`, { entry: f.path });
+      if (chunks) kept.set(f.path, Buffer.concat(chunks));
       if (++done % 1000 === 0) opts.onProgress?.(done, manifest.files.length);
     }
     checks.push(`hashes: all ${manifest.files.length} files match their sha256`);
-    return { file, sha256: sha256Hex(manifestBytes), manifest, manifestBytes, signerFingerprint: fingerprint, checks };
-  } finally {
-    b.close();
-  }
-}
-
-/** The listed files' bytes, each checked again against the manifest (the file may have changed since verify). */
-export async function readBundleFiles(file: string, manifest: Manifest, paths: string[]): Promise<Map<string, Buffer>> {
-  const b = await openBundle(file);
-  try {
-    const out = new Map<string, Buffer>();
-    for (const p of paths) {
-      const f = manifest.files.find((x) => x.path === p);
-      if (!f) continue;
-      const data = await readEntry(b, p, f.size);
-      if (sha256Hex(data) !== f.sha256) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${p} changed since it was verified.`, { entry: p });
-      out.set(p, data);
-    }
-    return out;
+    return { file, sha256: sha256Hex(manifestBytes), manifest, manifestBytes, signerFingerprint: fingerprint, checks, kept };
   } finally {
     b.close();
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
-import { asn1js, commonName, keyUsage, nameToString, OID, parseCertificate, pkijs, RSA_SHA256, toArrayBuffer } from './pki';
+import { asn1js, commonName, keyUsage, nameToString, OID, parseCertificate, pkijs, readCertificate, RSA_SHA256, toArrayBuffer } from './pki';
 
 export interface IdentityInfo {
   fingerprint: string;
@@ -49,9 +49,7 @@ function isCertified(dataDir: string, cert: pkijs.Certificate): boolean {
   if (issuer === nameToString(cert.subject)) return false;
   for (const f of readdirSync(dir)) {
     try {
-      const pem = readFileSync(join(dir, f), 'utf8');
-      const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-      if (nameToString(parseCertificate(der).subject) === issuer) return true;
+      if (nameToString(parseCertificate(readCertificate(readFileSync(join(dir, f)))).subject) === issuer) return true;
     } catch {
       // not a certificate: ignore
     }
@@ -173,11 +171,22 @@ export function listIdentities(db: Db, dataDir: string, accountId?: string): (Id
   return rows.map((r) => ({ ...info(dataDir, r), account: (r as { account: string }).account }));
 }
 
+type IdentityRow = { fingerprint: string; cert_der: Uint8Array; subject: string; issuer: string; not_before: string; not_after: string; source: 'local' | 'p12'; key_file: string; created_at: string };
+
+/** An account's identity in use: its newest. */
+function newestIdentity(db: Db, accountId: string): IdentityRow | undefined {
+  return sql(db, 'SELECT * FROM signing_identities WHERE account_id = ? ORDER BY created_at DESC LIMIT 1').get(accountId) as IdentityRow | undefined;
+}
+
+/** The certificate an account signs with now (public: to register it with a hub or a coordinator). */
+export function currentCertificate(db: Db, accountId: string): { fingerprint: string; certDer: Uint8Array } | null {
+  const row = newestIdentity(db, accountId);
+  return row ? { fingerprint: row.fingerprint, certDer: new Uint8Array(row.cert_der) } : null;
+}
+
 /** The newest identity of an account, unlocked with its passphrase, checked for validity and key usage. */
 export async function unlockIdentity(db: Db, dataDir: string, accountId: string, passphrase: string, now: Date): Promise<UnlockedIdentity> {
-  const row = sql(db, 'SELECT * FROM signing_identities WHERE account_id = ? ORDER BY created_at DESC LIMIT 1').get(accountId) as
-    | { fingerprint: string; cert_der: Uint8Array; subject: string; issuer: string; not_before: string; not_after: string; source: 'local' | 'p12'; key_file: string; created_at: string }
-    | undefined;
+  const row = newestIdentity(db, accountId);
   if (!row) throw new LenteraError('NO_IDENTITY', 'There is no signing identity for this account: generate one or import a PKCS#12 file.', {});
   const cert = parseCertificate(row.cert_der);
   checkUsable(cert, now);

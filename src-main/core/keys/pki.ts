@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { webcrypto } from 'node:crypto';
+import { webcrypto, X509Certificate } from 'node:crypto';
+import { LenteraError } from '../util/errors';
 
 // One crypto engine for certificates and CMS: Node's WebCrypto, so RSA runs natively, not in JavaScript.
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
@@ -46,4 +47,21 @@ export function keyUsage(cert: pkijs.Certificate): { digitalSignature: boolean; 
   const bits = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView).result as asn1js.BitString;
   const first = new Uint8Array(bits.valueBlock.valueHexView)[0] ?? 0;
   return { digitalSignature: (first & 0x80) !== 0, nonRepudiation: (first & 0x40) !== 0 };
+}
+
+/** A certificate from PEM or DER text/bytes; anything else is refused with what was expected. */
+export function readCertificate(bytes: Uint8Array): Uint8Array {
+  const text = Buffer.from(bytes).toString('latin1');
+  const pem = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(text);
+  const der = pem ? Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64') : Buffer.from(bytes);
+  try {
+    new X509Certificate(der);
+  } catch {
+    throw new LenteraError('CERT_INVALID', 'That is not an X.509 certificate (PEM "BEGIN CERTIFICATE" or DER expected).', {});
+  }
+  return new Uint8Array(der);
+}
+
+export function certificatePem(der: Uint8Array): string {
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
 }

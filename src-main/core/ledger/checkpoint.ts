@@ -55,16 +55,26 @@ export function isCheckpointShape(c: unknown): c is SignedCheckpoint {
   );
 }
 
+/**
+ * True only when `sig` (base64url) is the log key's Ed25519 signature over `bytes`. Never throws.
+ * zip215: false = RFC 8032 strict decoding (canonical points, S < L), closer to Node's crypto.verify than
+ * ZIP-215, which accepts non-canonical encodings: one signature should not have several accepted texts.
+ */
+export function verifyLogSignature(bytes: Uint8Array, sig: string, publicKeyRaw: Uint8Array): boolean {
+  try {
+    const s = fromB64url(sig);
+    return s.length === 64 && publicKeyRaw.length === 32 && ed25519.verify(s, bytes, publicKeyRaw, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
 /** True only when the checkpoint names this key's log and carries a valid signature by it. Never throws. */
 export function verifyCheckpoint(sc: SignedCheckpoint, publicKeyRaw: Uint8Array): boolean {
   try {
     if (!isCheckpointShape(sc) || !(publicKeyRaw instanceof Uint8Array) || publicKeyRaw.length !== 32) return false;
     if (logIdOf(publicKeyRaw) !== sc.log) return false;
-    const sig = fromB64url(sc.sig);
-    if (sig.length !== 64) return false;
-    // zip215: false = RFC 8032 strict decoding (canonical points, S < L), closer to Node's crypto.verify than
-    // ZIP-215, which accepts non-canonical encodings: one signature should not have several accepted texts.
-    return ed25519.verify(sig, checkpointBytes(sc), publicKeyRaw, { zip215: false });
+    return verifyLogSignature(checkpointBytes(sc), sc.sig, publicKeyRaw);
   } catch {
     return false;
   }

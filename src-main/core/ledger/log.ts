@@ -141,6 +141,11 @@ export class TransparencyLog {
     return this.key.logId;
   }
 
+  /** An Ed25519 signature (base64url) by the log's key over `bytes`: checkpoints, and the hub's acknowledgements. */
+  sign(bytes: Uint8Array): string {
+    return toB64url(sign(null, bytes, this.key.privateKey));
+  }
+
   /**
    * Appends a leaf per entry whose result changed, and returns the new leaves' indexes. An entry whose latest leaf
    * for (exam, nomor) already has that digest is skipped (re-publishing a bundle adds nothing); a candidate's salt is
@@ -184,7 +189,7 @@ export class TransparencyLog {
       return stored;
     }
     const body: Checkpoint = { v: 1, log: this.key.logId, size, root, at };
-    const sig = toB64url(sign(null, checkpointBytes(body), this.key.privateKey));
+    const sig = this.sign(checkpointBytes(body));
     const signed: SignedCheckpoint = { ...body, sig };
     sql(this.db, 'INSERT INTO ledger_checkpoints (size, root, at, signed) VALUES (?, ?, ?, ?)').run(size, body.root, at, JSON.stringify(signed));
     return signed;

@@ -1,4 +1,3 @@
-import { sign as edSign } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { appendEvent } from '../audit/chain';
@@ -9,8 +8,7 @@ import { trustLookup } from '../bundles/trust';
 import { BundleRefused } from '../bundles/verify';
 import type { SignedCheckpoint } from '../ledger/checkpoint';
 import { canonicalBytes } from '../ledger/leaf';
-import { loadLogKey, TransparencyLog } from '../ledger/log';
-import { toB64url } from '../ledger/merkle';
+import { TransparencyLog } from '../ledger/log';
 import type { Receipt } from '../ledger/receipt';
 import { isLenteraError } from '../util/errors';
 import { writeSite, type SiteInput } from './site';
@@ -129,8 +127,7 @@ export class Publisher {
   }
 
   signAck(ack: Ack): SignedAck {
-    const key = loadLogKey(this.dir);
-    return { ...ack, sig: toB64url(edSign(null, canonicalBytes(ack), key.privateKey)) };
+    return { ...ack, sig: this.log.sign(canonicalBytes(ack)) };
   }
 
   /** Everything the static site shows, from the merged bundles and the log. */

@@ -6,8 +6,8 @@
  * Written into a sibling temporary folder and swapped in at the end, so a failure never leaves a half site under
  * the real name: the previous site stays until the new one is complete.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
@@ -16,7 +16,7 @@ import type { RankedCandidate } from '../ranking/engine';
 import { resultsCsv } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
-import { sha256Hex } from '../util/hash';
+import { sha256File, sha256Hex } from '../util/hash';
 import { bundlesPage, candidatePage, candidatesPage, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, verifyPage } from './pages';
 import { sitePaths } from './paths';
 import { SITE_CSS } from './style';
@@ -155,9 +155,7 @@ class SiteWriter {
     } catch (e) {
       throw new LenteraError('FILE_NOT_FOUND', `${source} cannot be copied into the site: ${(e as Error).message}`, { file: source });
     }
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-    const got = hash.digest('hex');
+    const got = await sha256File(file);
     if (got !== sha256.toLowerCase()) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
     const size = (await stat(file)).size;
     this.files++;

@@ -1,10 +1,9 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { LenteraError } from '../util/errors';
-import { sha256Hex } from '../util/hash';
+import { sha256File, sha256Hex } from '../util/hash';
 import type { RawCell } from './row';
 
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -171,12 +170,3 @@ export async function readTableFile(path: string, name = path): Promise<SourceTa
   return { ...parseCsvText(text, basename(name)), sha256: sha256Hex(buf) };
 }
 
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolveHash, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (c) => hash.update(c))
-      .on('end', () => resolveHash(hash.digest('hex')))
-      .on('error', reject);
-  });
-}
