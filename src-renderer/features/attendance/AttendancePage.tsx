@@ -8,10 +8,9 @@ import {
   type CheckInValue,
   type CloseSessionValue,
   type ErrorBody,
-  type ExamDetail,
-  type ExamListItem,
   type ExamSession,
 } from '../../api';
+import { useExamChoice } from '../../app/exams';
 import { useLiveEvent } from '../../app/live';
 import { actorName, errorMessage } from '../../i18n/errors';
 import { formatCount, formatDateTimeWib, formatLongDateTimeWib, formatTimeWib } from '../../i18n/format';
@@ -47,9 +46,8 @@ export function AttendancePage({ account }: { account: Account }) {
   const lang = i18n.language;
   const canCheckIn = account.role === 'clerk' || account.role === 'coordinator';
   const canClose = account.role === 'coordinator';
-  const [exams, setExams] = useState<ExamListItem[] | null>(null);
-  const [exam, setExam] = useState(() => storedChoice().exam ?? '');
-  const [detail, setDetail] = useState<ExamDetail | null>(null);
+  const choice = useExamChoice(storedChoice().exam);
+  const { exams, exam, setExam, detail } = choice;
   const [session, setSession] = useState(() => storedChoice().session ?? '');
   const [list, setList] = useState<AttendanceList | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -60,32 +58,10 @@ export function AttendancePage({ account }: { account: Account }) {
   // Bumped after a dialog closes: the scanner's input gets the focus back for the next card.
   const [deskFocus, setDeskFocus] = useState(0);
 
-  const loadExams = useCallback(async () => {
-    const result = await api.invoke('exams.list');
-    if (!result.ok) {
-      setError(errorMessage(t, lang, result.error));
-      setExams([]);
-      return;
-    }
-    const value = result.value as ExamListItem[];
-    setExams(value);
-    setExam((cur) => (value.some((e) => e.code === cur) ? cur : (value[0]?.code ?? '')));
-  }, [t, lang]);
-
-  const loadDetail = useCallback(async () => {
-    if (!exam) {
-      setDetail(null);
-      return;
-    }
-    const result = await api.invoke('exams.get', { exam });
-    if (!result.ok) {
-      setError(errorMessage(t, lang, result.error));
-      return;
-    }
-    const value = result.value as ExamDetail;
-    setDetail(value);
-    setSession((cur) => (value.sessions.some((s) => s.code === cur) ? cur : ''));
-  }, [exam, t, lang]);
+  // A session that is not in the chosen exam is no choice.
+  useEffect(() => {
+    if (detail) setSession((cur) => (detail.sessions.some((s) => s.code === cur) ? cur : ''));
+  }, [detail]);
 
   const loadList = useCallback(async () => {
     if (!exam || !session) {
@@ -101,12 +77,6 @@ export function AttendancePage({ account }: { account: Account }) {
   }, [exam, session, t, lang]);
 
   useEffect(() => {
-    void loadExams();
-  }, [loadExams]);
-  useEffect(() => {
-    void loadDetail();
-  }, [loadDetail]);
-  useEffect(() => {
     void loadList();
   }, [loadList]);
   useEffect(() => {
@@ -116,13 +86,12 @@ export function AttendancePage({ account }: { account: Account }) {
   useLiveEvent(['attendance.changed', 'exams.changed'], (data) => {
     const d = data as { exam?: string; session?: string } | null;
     if (!d) {
-      void loadExams();
-      void loadDetail();
+      choice.reload();
       void loadList();
       return;
     }
     if (d.exam !== exam) return;
-    void loadDetail();
+    choice.reload();
     if (!d.session || d.session === session) void loadList();
   });
 
@@ -152,7 +121,7 @@ export function AttendancePage({ account }: { account: Account }) {
         ) : null}
       </div>
       <p className="lead">{t(canCheckIn ? 'attendance.intro' : 'attendance.introReadOnly')}</p>
-      <ErrorAlert>{error}</ErrorAlert>
+      <ErrorAlert>{error ?? (choice.error ? errorMessage(t, lang, choice.error) : null)}</ErrorAlert>
       <Notice tone="success">{notice}</Notice>
 
       {exams === null ? (
@@ -270,7 +239,7 @@ export function AttendancePage({ account }: { account: Account }) {
           onDone={(v) => {
             setClosing(false);
             setNotice(t('attendance.close.done', { session: v.session, present: v.present, absent: v.absent }));
-            void loadDetail();
+            choice.reload();
             void loadList();
           }}
         />

@@ -8,7 +8,7 @@ import { ExportSection } from './ExportSection';
 import { HubSection, useHubSettings } from './HubSection';
 import { ImportSection } from './ImportSection';
 import { MergedSection } from './MergedSection';
-import { useExams } from './model';
+import { useExamList } from '../../app/exams';
 import { TrustSection } from './TrustSection';
 
 /**
@@ -20,7 +20,7 @@ export function BundlesPage({ account }: { account: Account }) {
   const { t } = useTranslation();
   const canManage = account.role === 'coordinator';
   const { hub, error: hubError, reload: reloadHub } = useHubSettings();
-  const { exams, error: examsError } = useExams();
+  const { exams, error: examsError } = useExamList();
   // Bumped after a merge here: the merged view reads again even if the live event is missed.
   const [merges, setMerges] = useState(0);
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type ErrorBody, type ExamListItem } from '../../api';
+import { api, type ErrorBody } from '../../api';
 import { useLiveEvent } from '../../app/live';
 import type { PushOutcome } from '../../../src-main/api/outbox';
 import type { Conflict, ImportOutcome } from '../../../src-main/core/bundles/merge';
@@ -113,27 +113,6 @@ export function textFile(name: string, mime: string, text: string): { name: stri
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return { name, mime, dataBase64: btoa(binary) };
-}
-
-/** The exams of this workstation (for export and for the trusted signers' exam), read again when they change. */
-export function useExams(): { exams: ExamListItem[] | null; error: ErrorBody | null } {
-  const [exams, setExams] = useState<ExamListItem[] | null>(null);
-  const [error, setError] = useState<ErrorBody | null>(null);
-  const load = useCallback(async () => {
-    const result = await api.invoke('exams.list');
-    if (!result.ok) {
-      setError(result.error);
-      setExams([]);
-      return;
-    }
-    setError(null);
-    setExams(result.value as ExamListItem[]);
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useLiveEvent(['exams.changed'], () => void load());
-  return { exams, error };
 }
 
 /**

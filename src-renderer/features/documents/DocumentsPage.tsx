@@ -6,7 +6,8 @@ import { SelectField } from '../../ui/fields';
 import { documentsError } from './errors';
 import { AllIdentities, IdentitySection } from './IdentitySection';
 import { MinutesSection } from './MinutesSection';
-import { useExamChoice, useSignedFiles } from './model';
+import { useExamChoice } from '../../app/exams';
+import { useSignedFiles } from './model';
 import { SheetsSection } from './SheetsSection';
 import { SignedFiles } from './SignedFiles';
 

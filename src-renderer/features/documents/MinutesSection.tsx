@@ -5,7 +5,8 @@ import { formatLongDateTimeWib } from '../../i18n/format';
 import { EmptyState, ErrorAlert, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
 import { documentsError } from './errors';
-import { minutesFile, useExamChoice, useSignedFiles } from './model';
+import { useExamChoice } from '../../app/exams';
+import { minutesFile, useSignedFiles } from './model';
 import { SignedFiles } from './SignedFiles';
 
 /** Whether this person sits on the session's panel (the package names panelists by NIP and name, not by login). */

@@ -6,7 +6,8 @@ import { formatCount, formatLongDateTimeWib } from '../../i18n/format';
 import { EmptyState, ErrorAlert, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
 import { documentsError } from './errors';
-import { isSheetJob, laterJob, useExamChoice, useSignedFiles } from './model';
+import { useExamChoice } from '../../app/exams';
+import { isSheetJob, laterJob, useSignedFiles } from './model';
 import { SignedFiles } from './SignedFiles';
 
 /** "Lembar hasil & berita acara" (coordinator): sign every result sheet and the minutes in a background job. */

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type ErrorBody, type ExamDetail, type ExamListItem, type SheetJob } from '../../api';
+import { api, type ErrorBody, type SheetJob } from '../../api';
 import { useLiveEvent } from '../../app/live';
 
 /** The registry's minimum passphrase length (src-main/core/keys/identities.ts, MIN_PASSPHRASE). */
@@ -38,61 +38,6 @@ export function isSheetJob(x: unknown): x is SheetJob {
   if (!x || typeof x !== 'object') return false;
   const j = x as Partial<SheetJob>;
   return typeof j.id === 'string' && typeof j.state === 'string' && typeof j.done === 'number' && typeof j.total === 'number';
-}
-
-export interface ExamChoice {
-  exams: ExamListItem[] | null;
-  exam: string;
-  setExam: (code: string) => void;
-  detail: ExamDetail | null;
-  error: ErrorBody | null;
-}
-
-/** The exams of this workstation, the one picked (the newest at first), and its sessions. */
-export function useExamChoice(): ExamChoice {
-  const [exams, setExams] = useState<ExamListItem[] | null>(null);
-  const [exam, setExam] = useState('');
-  const [detail, setDetail] = useState<ExamDetail | null>(null);
-  const [error, setError] = useState<ErrorBody | null>(null);
-
-  const loadExams = useCallback(async () => {
-    const result = await api.invoke('exams.list');
-    if (!result.ok) {
-      setError(result.error);
-      setExams([]);
-      return;
-    }
-    const value = result.value as ExamListItem[];
-    setError(null);
-    setExams(value);
-    setExam((cur) => (value.some((e) => e.code === cur) ? cur : (value[0]?.code ?? '')));
-  }, []);
-
-  const loadDetail = useCallback(async () => {
-    if (!exam) {
-      setDetail(null);
-      return;
-    }
-    const result = await api.invoke('exams.get', { exam });
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
-    setDetail(result.value as ExamDetail);
-  }, [exam]);
-
-  useEffect(() => {
-    void loadExams();
-  }, [loadExams]);
-  useEffect(() => {
-    void loadDetail();
-  }, [loadDetail]);
-  useLiveEvent(['exams.changed'], () => {
-    void loadExams();
-    void loadDetail();
-  });
-
-  return { exams, exam, setExam, detail: detail && detail.exam.code === exam ? detail : null, error };
 }
 
 /** The signed PDFs of an exam, read again whenever a signing job ends or `reload` is bumped. */

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Account, type ExamDetail, type ExamListItem, type PackageSummary, type RosterSummary } from '../../api';
+import { type Account, type PackageSummary, type RosterSummary } from '../../api';
+import { useExamChoice } from '../../app/exams';
 import { useLiveEvent } from '../../app/live';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount, formatDateTimeWib } from '../../i18n/format';
@@ -17,48 +18,14 @@ export function ExamsPage({ account }: { account: Account }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const canImport = account.role === 'coordinator';
-  const [exams, setExams] = useState<ExamListItem[] | null>(null);
-  const [selected, setSelected] = useState('');
-  const [detail, setDetail] = useState<ExamDetail | null>(null);
+  const choice = useExamChoice();
+  const { exams, exam: selected, setExam: setSelected, detail } = choice;
   const [panel, setPanel] = useState<Panel>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [report, setReport] = useState<RosterSummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    const result = await api.invoke('exams.list');
-    if (!result.ok) {
-      setError(errorMessage(t, lang, result.error));
-      setExams([]);
-      return;
-    }
-    const list = result.value as ExamListItem[];
-    setExams(list);
-    setSelected((cur) => (list.some((e) => e.code === cur) ? cur : (list[0]?.code ?? '')));
-  }, [t, lang]);
-
-  const loadDetail = useCallback(async () => {
-    if (!selected) {
-      setDetail(null);
-      return;
-    }
-    const result = await api.invoke('exams.get', { exam: selected });
-    if (result.ok) setDetail(result.value as ExamDetail);
-    else setError(errorMessage(t, lang, result.error));
-  }, [selected, t, lang]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  useEffect(() => {
-    void loadDetail();
-  }, [loadDetail]);
-
-  useLiveEvent(['exams.changed', 'roster.changed'], () => {
-    void load();
-    void loadDetail();
-  });
+  // A roster import changes the counts shown with the exam.
+  useLiveEvent(['roster.changed'], () => choice.reload());
 
   function open(p: Panel) {
     setNotice(null);
@@ -70,7 +37,7 @@ export function ExamsPage({ account }: { account: Account }) {
     setPanel(null);
     setNotice(t(`exams.package.done.${s.status}`, { exam: s.exam.code }));
     setSelected(s.exam.code);
-    void load();
+    choice.reload();
   }
 
   function rosterImported(exam: string, s: RosterSummary, skipped: boolean) {
@@ -86,8 +53,7 @@ export function ExamsPage({ account }: { account: Account }) {
     );
     setReport(skipped && s.rejectedCount ? s : null);
     setSelected(exam);
-    void load();
-    void loadDetail();
+    choice.reload();
   }
 
   return (
@@ -116,7 +82,7 @@ export function ExamsPage({ account }: { account: Account }) {
           <RejectedReportLink file={report.file.name} rejected={report.rejected} />
         </p>
       ) : null}
-      <ErrorAlert>{error}</ErrorAlert>
+      <ErrorAlert>{choice.error ? errorMessage(t, lang, choice.error) : null}</ErrorAlert>
 
       {exams === null ? (
         <Spinner label={t('common.loading')} />
@@ -174,7 +140,7 @@ export function ExamsPage({ account }: { account: Account }) {
                 />
               </div>
             ) : null}
-            {selected ? <CandidatesTable key={selected} exam={selected} formations={detail?.exam.code === selected ? detail.formations : []} /> : null}
+            {selected ? <CandidatesTable key={selected} exam={selected} formations={detail?.formations ?? []} /> : null}
           </section>
         </>
       )}

@@ -3,8 +3,6 @@ import { useTranslation } from 'react-i18next';
 import {
   api,
   type Account,
-  type ExamDetail,
-  type ExamListItem,
   type ExportedFile,
   type Formation,
   type RankedResult,
@@ -12,6 +10,7 @@ import {
   type RankingValue,
   type RosterPage,
 } from '../../api';
+import { useExamChoice } from '../../app/exams';
 import { useLiveEvent } from '../../app/live';
 import { hrefOf } from '../../app/router';
 import { formatCount, shortHash } from '../../i18n/format';
@@ -48,41 +47,19 @@ function storeChoice(exam: string, formation: string): void {
 export function ResultsPage({ account }: { account: Account }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const [exams, setExams] = useState<ExamListItem[] | null>(null);
-  const [exam, setExam] = useState(() => storedChoice().exam ?? '');
-  const [formations, setFormations] = useState<Formation[] | null>(null);
+  const choice = useExamChoice(storedChoice().exam);
+  const { exams, exam, setExam } = choice;
+  const formations: Formation[] | null = choice.detail?.formations ?? null;
   const [formation, setFormation] = useState(() => storedChoice().formation ?? '');
   const [data, setData] = useState<RankingValue | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [liveTick, setLiveTick] = useState(0);
   const seq = useRef(0);
 
-  const loadExams = useCallback(async () => {
-    const result = await api.invoke('exams.list');
-    if (!result.ok) {
-      setError(resultsError(t, lang, result.error));
-      setExams([]);
-      return;
-    }
-    const list = result.value as ExamListItem[];
-    setExams(list);
-    setExam((cur) => (list.some((e) => e.code === cur) ? cur : (list[0]?.code ?? '')));
-  }, [t, lang]);
-
-  const loadFormations = useCallback(async () => {
-    if (!exam) {
-      setFormations(null);
-      return;
-    }
-    const result = await api.invoke('exams.get', { exam });
-    if (!result.ok) {
-      setError(resultsError(t, lang, result.error));
-      return;
-    }
-    const list = (result.value as ExamDetail).formations;
-    setFormations(list);
-    setFormation((cur) => (list.some((f) => f.code === cur) ? cur : (list[0]?.code ?? '')));
-  }, [exam, t, lang]);
+  // The formation stays when the exam has it; else the first.
+  useEffect(() => {
+    if (formations) setFormation((cur) => (formations.some((f) => f.code === cur) ? cur : (formations[0]?.code ?? '')));
+  }, [formations]);
 
   const loadRanking = useCallback(async () => {
     if (!exam || !formation) return;
@@ -99,12 +76,6 @@ export function ResultsPage({ account }: { account: Account }) {
   }, [exam, formation, t, lang]);
 
   useEffect(() => {
-    void loadExams();
-  }, [loadExams]);
-  useEffect(() => {
-    void loadFormations();
-  }, [loadFormations]);
-  useEffect(() => {
     void loadRanking();
   }, [loadRanking, liveTick]);
   useEffect(() => {
@@ -118,12 +89,12 @@ export function ResultsPage({ account }: { account: Account }) {
     if (d?.exam && d.exam !== exam) return;
     clearTimeout(timer.current);
     timer.current = setTimeout(() => {
-      if (!d) void loadExams(); // the event stream reconnected: anything may have changed
-      void loadFormations();
+      choice.reload();
       setLiveTick((n) => n + 1);
     }, RELOAD_DELAY_MS);
   });
 
+  const shownError = error ?? (choice.error ? resultsError(t, lang, choice.error) : null);
   const current = formations?.find((f) => f.code === formation);
   // The answer on screen belongs to the exam and formation picked (a slow answer for the previous pick is dropped).
   const shown = data && data.exam.code === exam && data.formations[0]?.code === formation ? data : null;
@@ -137,7 +108,7 @@ export function ResultsPage({ account }: { account: Account }) {
         <Spinner label={t('common.loading')} />
       ) : exams.length === 0 ? (
         <>
-          <ErrorAlert>{error}</ErrorAlert>
+          <ErrorAlert>{shownError}</ErrorAlert>
           <EmptyState title={t('results.noExam')}>
             <p>{t(account.role === 'coordinator' ? 'results.noExamCoordinator' : 'results.noExamOthers')}</p>
           </EmptyState>
@@ -166,7 +137,7 @@ export function ResultsPage({ account }: { account: Account }) {
               }))}
             />
           </div>
-          <ErrorAlert>{error}</ErrorAlert>
+          <ErrorAlert>{shownError}</ErrorAlert>
           {formations && formations.length === 0 ? (
             <EmptyState title={t('results.noFormation')}>
               <p>{t('results.noFormationBody')}</p>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Account, type Conflict, type ExamListItem } from '../../api';
+import { api, type Account, type Conflict } from '../../api';
+import { useExamList } from '../../app/exams';
 import { errorMessage } from '../../i18n/errors';
 import { formatDateTimeWib } from '../../i18n/format';
 import { ErrorAlert, Notice } from '../../ui/feedback';
@@ -12,7 +13,7 @@ export function ConflictsSection({ account }: { account: Account }) {
   const lang = i18n.language;
   const canDeclare = account.role === 'examiner' || account.role === 'chair';
   const canList = account.role === 'coordinator' || account.role === 'chair' || account.role === 'observer';
-  const [exams, setExams] = useState<ExamListItem[] | null>(null);
+  const { exams, error: examsError } = useExamList();
   const [exam, setExam] = useState('');
   const [conflicts, setConflicts] = useState<Conflict[] | null>(null);
   // An examiner may not read the list: what they declared here is all they see.
@@ -20,18 +21,8 @@ export function ConflictsSection({ account }: { account: Account }) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    void (async () => {
-      const result = await api.invoke('exams.list');
-      if (!result.ok) {
-        setError(errorMessage(t, lang, result.error));
-        setExams([]);
-        return;
-      }
-      const list = result.value as ExamListItem[];
-      setExams(list);
-      setExam((cur) => cur || (list[0]?.code ?? ''));
-    })();
-  }, [t, lang]);
+    if (exams) setExam((cur) => cur || (exams[0]?.code ?? ''));
+  }, [exams]);
 
   const loadList = useCallback(async () => {
     if (!canList || !exam) return;
@@ -54,7 +45,7 @@ export function ConflictsSection({ account }: { account: Account }) {
     <section className="panel" aria-labelledby="conflicts-title">
       <h2 id="conflicts-title">{t('conflicts.title')}</h2>
       <p className="field-hint">{t(canDeclare ? 'conflicts.introDeclare' : 'conflicts.introList')}</p>
-      <ErrorAlert>{error}</ErrorAlert>
+      <ErrorAlert>{error ?? (examsError ? errorMessage(t, lang, examsError) : null)}</ErrorAlert>
       {exams && exams.length === 0 ? <p>{t('conflicts.noExam')}</p> : null}
       {exams && exams.length > 1 ? (
         <div className="narrow-form">

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Account, type ExamDetail, type ExamListItem } from '../../api';
-import { useLiveEvent } from '../../app/live';
+import { type Account, type ExamDetail } from '../../api';
+import { useExamChoice } from '../../app/exams';
 import { formatLongDateTimeWib } from '../../i18n/format';
 import { EmptyState, ErrorAlert, Spinner } from '../../ui/feedback';
 import { SelectField } from '../../ui/fields';
@@ -64,51 +64,16 @@ function defaultStage(detail: ExamDetail, account: Account): string {
 export function ScoringPage({ account }: { account: Account }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const [exams, setExams] = useState<ExamListItem[] | null>(null);
-  const [exam, setExam] = useState(() => storedChoice().exam ?? '');
-  const [detail, setDetail] = useState<ExamDetail | null>(null);
+  const choice = useExamChoice(storedChoice().exam);
+  const { exams, exam, setExam, detail } = choice;
   const [stage, setStage] = useState(() => storedChoice().stage ?? '');
   const [session, setSession] = useState(() => storedChoice().session ?? '');
-  const [error, setError] = useState<string | null>(null);
   const [scoresTick, setScoresTick] = useState(0);
 
-  const loadExams = useCallback(async () => {
-    const r = await api.invoke('exams.list');
-    if (!r.ok) {
-      setError(scoringError(t, lang, r.error));
-      setExams([]);
-      return;
-    }
-    const list = r.value as ExamListItem[];
-    setExams(list);
-    setExam((cur) => (list.some((e) => e.code === cur) ? cur : (list[0]?.code ?? '')));
-  }, [t, lang]);
-
-  const loadDetail = useCallback(async () => {
-    if (!exam) {
-      setDetail(null);
-      return;
-    }
-    const r = await api.invoke('exams.get', { exam });
-    if (!r.ok) {
-      setError(scoringError(t, lang, r.error));
-      return;
-    }
-    const d = r.value as ExamDetail;
-    setDetail(d);
-    setStage((cur) => (d.stages.some((s) => s.code === cur) ? cur : defaultStage(d, account)));
-  }, [exam, account, t, lang]);
-
+  // The stage stays when the exam has it; else the one this person most likely works on.
   useEffect(() => {
-    void loadExams();
-  }, [loadExams]);
-  useEffect(() => {
-    void loadDetail();
-  }, [loadDetail]);
-  useLiveEvent(['exams.changed'], () => {
-    void loadExams();
-    void loadDetail();
-  });
+    if (detail) setStage((cur) => (detail.stages.some((s) => s.code === cur) ? cur : defaultStage(detail, account)));
+  }, [detail, account]);
 
   // The session follows the stage: mine first, else the person chooses.
   useEffect(() => {
@@ -135,7 +100,7 @@ export function ScoringPage({ account }: { account: Account }) {
     <div className="page-section">
       <h1>{t('nav.scoring')}</h1>
       <p className="lead">{t(`scoring.intro.${account.role}`)}</p>
-      <ErrorAlert>{error}</ErrorAlert>
+      <ErrorAlert>{choice.error ? scoringError(t, lang, choice.error) : null}</ErrorAlert>
 
       {exams === null ? (
         <Spinner label={t('common.loading')} />

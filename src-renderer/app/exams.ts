@@ -1,0 +1,77 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type ErrorBody, type ExamDetail, type ExamListItem } from '../api';
+import { useLiveEvent } from './live';
+
+/** The exams of this workstation, read again when they change (an exam package imported elsewhere). */
+export function useExamList(): { exams: ExamListItem[] | null; error: ErrorBody | null; reload: () => void } {
+  const [exams, setExams] = useState<ExamListItem[] | null>(null);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const load = useCallback(async () => {
+    const result = await api.invoke('exams.list');
+    if (!result.ok) {
+      setError(result.error);
+      setExams([]);
+      return;
+    }
+    setError(null);
+    setExams(result.value as ExamListItem[]);
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useLiveEvent(['exams.changed'], () => void load());
+  const reload = useCallback(() => void load(), [load]);
+  return { exams, error, reload };
+}
+
+export interface ExamChoice {
+  exams: ExamListItem[] | null;
+  exam: string;
+  setExam: (code: string) => void;
+  /** the chosen exam's formations, stages and sessions; null while it loads */
+  detail: ExamDetail | null;
+  error: ErrorBody | null;
+  /** reads the exams and the chosen exam's detail again (a session was closed, a package imported) */
+  reload: () => void;
+}
+
+/**
+ * The exams, the one picked (`initial` when it still exists, else the newest) and its detail: what every page
+ * with an exam picker starts from.
+ */
+export function useExamChoice(initial = ''): ExamChoice {
+  const list = useExamList();
+  const [exam, setExam] = useState(initial);
+  const [detail, setDetail] = useState<ExamDetail | null>(null);
+  const [error, setError] = useState<ErrorBody | null>(null);
+  const { exams } = list;
+
+  useEffect(() => {
+    if (exams) setExam((cur) => (exams.some((e) => e.code === cur) ? cur : (exams[0]?.code ?? '')));
+  }, [exams]);
+
+  const loadDetail = useCallback(async () => {
+    if (!exam) {
+      setDetail(null);
+      return;
+    }
+    const result = await api.invoke('exams.get', { exam });
+    if (!result.ok) {
+      setError(result.error);
+      return;
+    }
+    setError(null);
+    setDetail(result.value as ExamDetail);
+  }, [exam]);
+  useEffect(() => {
+    void loadDetail();
+  }, [loadDetail]);
+  useLiveEvent(['exams.changed'], () => void loadDetail());
+
+  const reloadList = list.reload;
+  const reload = useCallback(() => {
+    reloadList();
+    void loadDetail();
+  }, [reloadList, loadDetail]);
+  return { exams, exam, setExam, detail: detail && detail.exam.code === exam ? detail : null, error: list.error ?? error, reload };
+}
