@@ -24,6 +24,17 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // Every write transaction takes the write lock at BEGIN (core/db/transaction.ts says why).
+    files: ['src-main/**'],
+    ignores: ['src-main/core/db/transaction.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='transaction']", message: 'Use writeTransaction(db, fn) from core/db/transaction: BEGIN IMMEDIATE.' },
+      ],
+    },
+  },
+  {
     // Only the thin shell touches Electron.
     files: ['src-main/**'],
     ignores: ['src-main/index.ts', 'src-main/electron/**', 'src-main/preload/**'],

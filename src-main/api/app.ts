@@ -17,6 +17,7 @@ import { Jobs } from './jobs';
 import { OutboxPusher } from './outbox';
 import { Registry, type Auth } from './registry';
 import { fail, REGISTRY_CODES, type Result } from './result';
+import { writeTransaction } from '../core/db/transaction';
 
 export interface AppOptions {
   dataDir: string;
@@ -114,7 +115,7 @@ export class LenteraApp {
       const passphrase = `demo-${randomPin()}-${randomPin()}`;
       const at = this.clock.now().toISOString();
       const id = await generateIdentity(db, this.ws!.dir, coord, 'Pemerintah Kota Semarang', passphrase, at);
-      db.transaction(() => appendEvent(db, { at, actor: 'local' in auth ? `cli:${auth.local}` : 'user:koordinator', command: 'keys.generate', outcome: 'ok', payload: { account: 'koordinator', fingerprint: id.fingerprint, demo: true } }))();
+      writeTransaction(db, () => appendEvent(db, { at, actor: 'local' in auth ? `cli:${auth.local}` : 'user:koordinator', command: 'keys.generate', outcome: 'ok', payload: { account: 'koordinator', fingerprint: id.fingerprint, demo: true } }));
       return { ok: true, value: { ...value, signingKey: { account: 'koordinator', passphrase, fingerprint: id.fingerprint } } };
     }
     return result;

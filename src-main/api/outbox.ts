@@ -7,6 +7,7 @@ import { getSetting, setSetting } from '../core/workstation/settings';
 import type { Clock } from '../core/util/clock';
 import { systemClock } from '../core/util/clock';
 import type { EventBus } from './events';
+import { writeTransaction } from '../core/db/transaction';
 
 export const HUB_URL = 'hub.url';
 export const HUB_LOG_KEY = 'hub.log_key';
@@ -64,11 +65,11 @@ export class OutboxPusher {
         if (res.ok && body?.ok) {
           const ack = verifyAck(body.ack, logKey, row.bundle_sha256);
           const at = clock.now().toISOString();
-          const kept = db.transaction(() => {
+          const kept = writeTransaction(db, () => {
             const r = recordAck(db, ack, at);
             appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.confirmed', outcome: 'ok', payload: { bundle: ack.bundle, exam: ack.exam, sequence: ack.sequence, size: ack.checkpoint.size, root: ack.checkpoint.root, receipts: r.receipts } });
             return r;
-          })();
+          });
           out.push({ ...base, state: 'confirmed', message: `confirmed by the hub at log size ${ack.checkpoint.size}; ${kept.receipts} receipts` });
         } else {
           const message = body?.error?.message ?? `the hub answered HTTP ${res.status}`;
@@ -89,10 +90,10 @@ export class OutboxPusher {
 
   private fail(db: Db, sha: string, message: string, final: boolean, clock: Clock): void {
     const at = clock.now().toISOString();
-    db.transaction(() => {
+    writeTransaction(db, () => {
       recordFailure(db, sha, message, clock.now(), final);
       if (final) appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.refused', outcome: 'refused', payload: { bundle: sha, message } });
-    })();
+    });
   }
 
   /** The hub's log key: pinned here on first contact; a hub presenting another key later is not believed. */
@@ -103,10 +104,10 @@ export class OutboxPusher {
     const body = (await res.json()) as { logKey?: unknown };
     if (typeof body.logKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(body.logKey)) throw new Error('the hub did not give its log key');
     const at = (this.deps.clock ?? systemClock).now().toISOString();
-    db.transaction(() => {
+    writeTransaction(db, () => {
       setSetting(db, HUB_LOG_KEY, body.logKey as string, at, 'system:outbox');
       appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.pin', outcome: 'ok', payload: { url, logKey: body.logKey } });
-    })();
+    });
     return body.logKey;
   }
 

@@ -9,6 +9,7 @@ import { isLenteraError, LenteraError } from '../core/util/errors';
 import type { EventBus } from './events';
 import type { Jobs } from './jobs';
 import { fail, REGISTRY_CODES as C, type Result } from './result';
+import { writeTransaction } from '../core/db/transaction';
 
 /** Who is asking. The CLI acts as the local OS user, who owns the data directory anyway. */
 export type Principal =
@@ -234,7 +235,7 @@ export class Registry {
       if (command.mutates) {
         const db = this.deps.db;
         let head: ChainHead | undefined;
-        db.transaction(() => {
+        writeTransaction(db, () => {
           value = command.handler(ctx, input, prepared);
           const event = appendEvent(db, {
             at: ctx.at,
@@ -244,7 +245,7 @@ export class Registry {
             payload: command.auditPayload ? command.auditPayload(input, value) : redact(input),
           });
           head = { seq: event.seq, hash: event.hash };
-        })();
+        });
         this.publish(queued, head);
       } else {
         value = command.handler(ctx, input, prepared);
@@ -271,7 +272,7 @@ export class Registry {
     const db = this.deps.db;
     let head: ChainHead | undefined;
     try {
-      db.transaction(() => {
+      writeTransaction(db, () => {
         if (input !== undefined) command.onRefused?.(ctx, input, error);
         const event = appendEvent(db, {
           at: ctx.at,
@@ -281,7 +282,7 @@ export class Registry {
           payload: { code: error.code, message: error.message, input: shownInput ?? null },
         });
         head = { seq: event.seq, hash: event.hash };
-      })();
+      });
       this.publish([], head);
     } catch (e) {
       console.error('[lentera] could not record a refusal:', e);

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { LenteraError } from '../util/errors';
 import { SchemaTooNewError } from './schema-errors';
 import { migrations as defaultMigrations, type Migration } from './migrations';
+import { writeTransaction } from './transaction';
 
 export type Db = Database.Database;
 
@@ -75,13 +76,13 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
 
 function migrate(db: Db, list: readonly Migration[], from: number): void {
   const pending = list.filter((m) => m.version > from);
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const m of pending) {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     }
     db.pragma(`application_id = ${APPLICATION_ID}`);
-  })();
+  });
 }
 
 export function schemaVersion(db: Db): number {

@@ -7,6 +7,7 @@ import type { Workstation } from '../workstation/workstation';
 import { LenteraError } from '../util/errors';
 import { DEMO_PEOPLE, demoPackage } from './generate';
 import { seedDemoScores } from './scores';
+import { writeTransaction } from '../db/transaction';
 
 export interface DemoAccount {
   name: string;
@@ -30,7 +31,7 @@ export function seedDemo(ws: Workstation, at: string, actor: string, coordinator
   const db = ws.db;
   const pkg = demoPackage(candidates);
   const accounts: DemoAccount[] = [];
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const p of DEMO_PEOPLE) {
       if (p.role === 'coordinator') {
         accounts.push({ name: p.name, displayName: p.displayName, role: p.role, pin: coordinatorPin });
@@ -47,6 +48,6 @@ export function seedDemo(ws: Workstation, at: string, actor: string, coordinator
     appendEvent(db, { at, actor, command: 'exams.import', outcome: 'ok', payload: { exam: pkg.exam.code, status: 'new', sha256: plan.sha256, counts: plan.counts, demo: true } });
     const ids = new Map((db.prepare('SELECT name, id FROM accounts').all() as { name: string; id: string }[]).map((a) => [a.name, a.id]));
     seedDemoScores(db, examId, pkg, at, actor, ws.id, ids);
-  })();
+  });
   return { exam: pkg.exam.code, accounts };
 }

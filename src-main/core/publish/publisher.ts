@@ -12,6 +12,7 @@ import { TransparencyLog } from '../ledger/log';
 import type { Receipt } from '../ledger/receipt';
 import { isLenteraError } from '../util/errors';
 import { writeSite, type SiteInput } from './site';
+import { writeTransaction } from '../db/transaction';
 
 export interface Ack {
   v: 1;
@@ -68,7 +69,7 @@ export class Publisher {
     let checkpoint: SignedCheckpoint;
     try {
       const plan = await prepareImport(this.db, file, { trusted: trustLookup(this.db) });
-      ({ outcome, appended, checkpoint } = this.db.transaction(() => {
+      ({ outcome, appended, checkpoint } = writeTransaction(this.db, () => {
         const outcome = commitImport(this.db, this.dir, plan, at);
         let appended: number[] = [];
         if (!outcome.unchanged) {
@@ -85,11 +86,11 @@ export class Publisher {
           payload: { bundle: outcome.sha256, exam: outcome.exam, workstation: outcome.workstation, sequence: outcome.sequence, unchanged: outcome.unchanged, leaves: appended.length, size: checkpoint.size, root: checkpoint.root },
         });
         return { outcome, appended, checkpoint };
-      })());
+      }));
     } catch (e) {
       this.log.reload();
       if (isLenteraError(e)) {
-        this.db.transaction(() => appendEvent(this.db, { at, actor, command: 'hub.ingest', outcome: 'refused', payload: { file: basename(file), code: e.code, message: e.message } }))();
+        writeTransaction(this.db, () => appendEvent(this.db, { at, actor, command: 'hub.ingest', outcome: 'refused', payload: { file: basename(file), code: e.code, message: e.message } }));
       }
       throw e;
     }

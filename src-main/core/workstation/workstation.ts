@@ -6,6 +6,7 @@ import { openDatabase, type Db, type OpenOptions } from '../db/open';
 import { systemClock, type Clock } from '../util/clock';
 import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
+import { writeTransaction } from '../db/transaction';
 
 export const DB_FILE = 'lentera.db';
 
@@ -87,7 +88,7 @@ export function initWorkstation(
     const id = newId();
     const at = clock.now().toISOString();
     const d = db;
-    d.transaction(() => {
+    writeTransaction(d, () => {
       d.prepare('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)').run('workstation_id', id, 'created_at', at);
       const account = createAccount(d, clock, id, admin.data);
       appendEvent(d, {
@@ -97,7 +98,7 @@ export function initWorkstation(
         outcome: 'ok',
         payload: { workstationId: id, admin: { id: account.id, name: account.name, role: account.role } },
       });
-    })();
+    });
     return { dir, db: d, id, createdAt: at, close: () => d.close() };
   } catch (e) {
     db?.close();
