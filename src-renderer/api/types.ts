@@ -6,6 +6,7 @@ import type { AuditEvent, ChainHead, VerifyResult } from '../../src-main/core/au
 import type { RankedCandidate as RankedResult, Threshold as RankingThreshold } from '../../src-main/core/ranking/engine';
 import type { ErrorBody, Result } from '../../src-main/api/result';
 import type { LenteraBridge } from '../../src-main/preload/bridge';
+import type { TableEncoding } from '../../src-main/core/roster/text-encoding';
 
 export type { Account, AuditEvent, ChainHead, ErrorBody, Result, Role, VerifyResult };
 
@@ -109,8 +110,18 @@ export interface RejectedRow {
   values?: Record<string, string>;
 }
 
+/** How an imported CSV's bytes were read ('xlsx' for a workbook); anything but UTF-8 is shown to the person. */
+export type FileEncoding = TableEncoding;
+
+/** The file of a roster or CAT import, as its answer names it. */
+export interface ImportedFile {
+  name: string;
+  sha256: string;
+  encoding: FileEncoding;
+}
+
 export interface RosterSummary {
-  file: { name: string; sha256: string };
+  file: ImportedFile;
   rows: number;
   inserts: number;
   updates: { nomorPeserta: string; line: number; changed: string[]; before: Record<string, unknown>; after: Record<string, unknown> }[];

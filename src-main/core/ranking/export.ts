@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { csvLine, safeCellValue } from '../../shared/spreadsheet-cell';
 import type { RankedCandidate } from './engine';
 
 const COLUMNS = ['kode_formasi', 'rank', 'nomor_peserta', 'kategori', 'twk', 'tiu', 'tkp', 'skd_total', 'skb', 'final', 'final_exact', 'status', 'decided_by', 'reason'] as const;
@@ -9,14 +10,11 @@ function cells(r: RankedCandidate): (string | number | null)[] {
 
 /**
  * Machine-readable results keep a decimal point (so they recompute anywhere); `final_exact` carries the exact
- * fraction. Semicolons, because Indonesian Excel opens them without a wizard.
+ * fraction. Semicolons, because Indonesian Excel opens them without a wizard. A text cell that would start a
+ * formula gets a leading apostrophe (shared/spreadsheet-cell); numbers stay as they are.
  */
 export function resultsCsv(results: RankedCandidate[], ruleset: { id: string; version: string; sha256: string }): string {
-  const quote = (v: string | number | null) => {
-    const s = v === null ? '' : String(v);
-    return /[;"\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [COLUMNS.join(';'), ...results.map((r) => cells(r).map(quote).join(';'))];
+  const lines = [COLUMNS.join(';'), ...results.map((r) => csvLine(cells(r)))];
   return `\uFEFF# ruleset ${ruleset.id} ${ruleset.version} sha256 ${ruleset.sha256}\r\n${lines.join('\r\n')}\r\n`;
 }
 
@@ -24,8 +22,9 @@ export async function resultsXlsx(results: RankedCandidate[], ruleset: { id: str
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Lentera';
   const ws = wb.addWorksheet('Hasil');
-  ws.addRow([title]);
-  ws.addRow([`Aturan ${ruleset.id} ${ruleset.version}, sha256 ${ruleset.sha256}`]);
+  // The title is the exam package's free text: made safe like every other text cell.
+  ws.addRow([safeCellValue(title)]);
+  ws.addRow([safeCellValue(`Aturan ${ruleset.id} ${ruleset.version}, sha256 ${ruleset.sha256}`)]);
   ws.addRow([]);
   const header = ws.addRow([...COLUMNS]);
   header.font = { bold: true };
@@ -34,7 +33,7 @@ export async function resultsXlsx(results: RankedCandidate[], ruleset: { id: str
       const col = COLUMNS[i];
       // Numbers stay numbers in the sheet (shown with the reader's decimal separator); exact fractions stay text.
       if (v !== null && (col === 'skd_total' || col === 'skb' || col === 'final' || col === 'twk' || col === 'tiu' || col === 'tkp')) return Number(v);
-      return v;
+      return safeCellValue(v);
     });
     ws.addRow(row);
   }

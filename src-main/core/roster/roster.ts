@@ -5,6 +5,7 @@ import { insertCandidate, updateCandidate } from '../exams/exams';
 import { formatIpk, maskNik } from './fields';
 import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
 import type { SourceTable } from './table-file';
+import { csvLine } from '../../shared/spreadsheet-cell';
 
 export interface Rejected {
   line: number;
@@ -151,11 +152,13 @@ export function applyRosterPlan(db: Db, examId: string, plan: RosterPlan, at: st
   for (const u of plan.updates) updateCandidate(db, examId, u.candidate, at);
 }
 
-/** The rejected rows with their reasons, as a semicolon CSV that opens in Indonesian Excel. */
+/**
+ * The rejected rows with their reasons, as a semicolon CSV that opens in Indonesian Excel. The values are the
+ * file's own free text: a cell that would start a formula gets a leading apostrophe (shared/spreadsheet-cell).
+ */
 export function rejectedReport(rejected: Rejected[]): string {
-  const quote = (s: string) => (/[;"\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const header = ['baris', 'kolom', 'alasan', ...ROSTER_COLUMNS];
-  const lines = rejected.map((r) => [String(r.line), r.column, r.reason, ...ROSTER_COLUMNS.map((c) => r.values[c] ?? '')].map(quote).join(';'));
+  const lines = rejected.map((r) => csvLine([r.line, r.column, r.reason, ...ROSTER_COLUMNS.map((c) => r.values[c] ?? '')]));
   return '\uFEFF' + [header.join(';'), ...lines].join('\r\n') + '\r\n';
 }
 

@@ -5,6 +5,9 @@ import { basename, extname } from 'node:path';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
 import type { RawCell } from './row';
+import { decodeTableBytes, type DecodeFailure, type TableEncoding } from './text-encoding';
+
+export type { TableEncoding } from './text-encoding';
 
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
@@ -17,6 +20,8 @@ export interface SourceRow {
 export interface SourceTable {
   file: string;
   kind: 'csv' | 'xlsx';
+  /** how the file's bytes were read: shown to the person importing it when it was not UTF-8 */
+  encoding: TableEncoding;
   /** of the file's bytes, recorded with an import so anyone can tell which file it was */
   sha256?: string;
   headers: string[];
@@ -70,16 +75,23 @@ export function checkImportFile(path: string, accept: readonly ('csv' | 'xlsx' |
   return kind;
 }
 
-/** The separator is the one the header line uses: Indonesian Excel writes ';', most other tools ','. */
-function headerDelimiter(src: string): ';' | ',' {
-  const end = src.indexOf('\n');
+/**
+ * The separator is the one the header line uses: Indonesian Excel writes ';', most other tools ',', and Excel's
+ * "Unicode Text" (UTF-16) a tab.
+ */
+function headerDelimiter(src: string): ';' | ',' | '\t' {
+  const end = src.search(/[\r\n]/);
   const header = end === -1 ? src : src.slice(0, end);
   const count = (ch: string) => header.split(ch).length - 1;
-  return count(';') > count(',') ? ';' : ',';
+  const tabs = count('\t');
+  const semicolons = count(';');
+  const commas = count(',');
+  if (tabs > semicolons && tabs > commas) return '\t';
+  return semicolons > commas ? ';' : ',';
 }
 
-/** CSV with comma or semicolon, quoted fields holding separators, quotes and line breaks, with or without BOM. */
-export function parseCsvText(text: string, file = 'input.csv'): SourceTable {
+/** CSV with comma, semicolon or tab, quoted fields holding separators, quotes and line breaks, with or without BOM. */
+export function parseCsvText(text: string, file = 'input.csv', encoding: TableEncoding = 'utf-8'): SourceTable {
   // One kind of line break: Excel writes CRLF, other tools LF, and a file edited by both has a mix.
   const src = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
   let headers: string[] | undefined;
@@ -115,7 +127,7 @@ export function parseCsvText(text: string, file = 'input.csv'): SourceTable {
       rows.push({ line: rowLine, values });
     },
   });
-  return { file, kind: 'csv', headers: headers ?? [], rows };
+  return { file, kind: 'csv', encoding, headers: headers ?? [], rows };
 }
 
 function cellValue(v: ExcelJS.CellValue): RawCell {
@@ -151,7 +163,7 @@ export async function readXlsx(path: string): Promise<SourceTable> {
     }
     break; // the roster is the first sheet
   }
-  return { file: path, kind: 'xlsx', headers: headers ?? [], rows };
+  return { file: path, kind: 'xlsx', encoding: 'xlsx', headers: headers ?? [], rows };
 }
 
 export async function readTableFile(path: string, name = path): Promise<SourceTable> {
@@ -166,7 +178,104 @@ export async function readTableFile(path: string, name = path): Promise<SourceTa
     }
   }
   const buf = readFileSync(path);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  return { ...parseCsvText(text, basename(name)), sha256: sha256Hex(buf) };
+  const decoded = decodeTableBytes(buf);
+  if (!decoded.ok) throw encodingError(basename(name), decoded);
+  return { ...parseCsvText(decoded.text, basename(name), decoded.encoding), sha256: sha256Hex(buf) };
+}
+
+const ENCODING_NAMES: Record<TableEncoding, string> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8',
+  'utf-16le': 'UTF-16 (little-endian)',
+  'utf-16be': 'UTF-16 (big-endian)',
+  'windows-1252': 'Windows-1252',
+  xlsx: 'XLSX',
+};
+
+/**
+ * Where a problem at `index` of a CSV text is, as the person's editor and the import's other messages name it:
+ * the line (every line break counts, also inside quotes), the character within that line, and the column (the
+ * header's name, or its number when the problem is in the header line itself).
+ */
+function locate(text: string, index: number): { line: number; position: number; column: string; inHeader: boolean } {
+  const delimiter = headerDelimiter(text);
+  let line = 1;
+  let lineStart = 0;
+  let record = 0;
+  let field = 0;
+  let quoted = false;
+  let fieldStart = true;
+  for (let i = 0; i < index; i++) {
+    const c = text[i];
+    if (c === '\r' || c === '\n') {
+      if (c === '\r' && text[i + 1] === '\n' && i + 1 < index) i++;
+      line++;
+      lineStart = i + 1;
+      if (!quoted) {
+        record++;
+        field = 0;
+        fieldStart = true;
+      }
+      continue;
+    }
+    if (quoted) {
+      // "" inside a quoted field is a quote; a single one ends the quotes
+      if (c === '"') {
+        if (text[i + 1] === '"' && i + 1 < index) i++;
+        else quoted = false;
+      }
+    } else if (c === delimiter) {
+      field++;
+      fieldStart = true;
+      continue;
+    } else if (c === '"' && fieldStart) quoted = true;
+    fieldStart = false;
+  }
+  let column = String(field + 1);
+  if (record > 0) {
+    const header = Papa.parse<string[]>(text.slice(0, text.search(/[\r\n]/)), { delimiter }).data[0] ?? [];
+    if (header[field] !== undefined) column = normaliseHeader(header[field]!) || column;
+  }
+  return { line, position: index - lineStart + 1, column, inHeader: record === 0 };
+}
+
+const SAVE_AS = 'Save the file as "CSV UTF-8" (in Excel: File > Save As > CSV UTF-8) and import it again.';
+
+/** A CSV whose bytes are not text in the encoding it was read in: the file, line, column and what to do. */
+function encodingError(file: string, f: DecodeFailure): LenteraError {
+  const at = locate(f.text, f.index);
+  const where = `${file}, line ${at.line}, column ${at.column}${at.inHeader ? ' of the header' : ''} (character ${at.position})`;
+  let what: string;
+  switch (f.why) {
+    case 'invalid-utf8-after-bom':
+      what = `${f.found} is not UTF-8, although the file starts with a UTF-8 byte-order mark`;
+      break;
+    case 'mixed':
+      what = `${f.found} is not UTF-8, while other characters in the file are: the file mixes two encodings, and reading it either way would change names`;
+      break;
+    case 'broken-utf16':
+      what = `the file is UTF-16, but it holds ${f.found}`;
+      break;
+    case 'not-text':
+      what =
+        f.encoding === 'windows-1252'
+          ? `${f.found}: the file is neither UTF-8 nor Windows-1252 text`
+          : f.encoding === 'utf-16le' || f.encoding === 'utf-16be'
+            ? `the file is UTF-16, and it holds ${f.found}, which is not text`
+            : `${f.found} is not text`;
+      break;
+  }
+  return new LenteraError('FILE_ENCODING', `${where}: ${what}. ${SAVE_AS}`, {
+    file,
+    line: at.line,
+    column: at.column,
+    position: at.position,
+    encoding: f.encoding,
+    encodingName: ENCODING_NAMES[f.encoding],
+    reason: f.why,
+    found: f.found,
+    char: f.char,
+    expected: 'CSV UTF-8',
+  });
 }
 

@@ -5,6 +5,7 @@ import { errorMessage } from '../../i18n/errors';
 import { formatCount } from '../../i18n/format';
 import { ErrorAlert, ProgressBar } from '../../ui/feedback';
 import { FileField, SelectField } from '../../ui/fields';
+import { EncodingNotice, encodingRefusal } from './EncodingNotice';
 import { rejectedReportCsv, rejectedReportName } from './rejectedReport';
 
 type Phase =
@@ -97,12 +98,13 @@ export function RosterImport({
           {t('exams.roster.checking', { name: phase.name })}
         </p>
       ) : null}
-      <ErrorAlert>{phase.step === 'failed' ? errorMessage(t, lang, phase.error) : null}</ErrorAlert>
+      <ErrorAlert>{phase.step === 'failed' ? (encodingRefusal(t, phase.error) ?? errorMessage(t, lang, phase.error)) : null}</ErrorAlert>
       {failedRows.length ? <RejectedTable file={phase.step === 'failed' ? String(phase.error.details.file ?? '') : ''} rows={failedRows} count={failedRows.length} /> : null}
 
       {summary ? (
         <div className="preview" data-testid="roster-preview">
           <h3>{t('exams.roster.previewTitle', { file: summary.file.name, exam })}</h3>
+          <EncodingNotice encoding={summary.file.encoding} />
           <RosterCounts summary={summary} />
           {summary.updates.length ? <UpdatesTable summary={summary} /> : null}
           {rejected ? <RejectedTable file={summary.file.name} rows={summary.rejected} count={summary.rejectedCount} /> : null}

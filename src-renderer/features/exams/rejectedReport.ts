@@ -1,4 +1,5 @@
 import type { RejectedRow } from '../../api';
+import { csvLine } from '../../../src-main/shared/spreadsheet-cell';
 
 /** The columns of a roster file, in the order of docs/formats.md. */
 export const ROSTER_COLUMNS = [
@@ -13,17 +14,15 @@ export const ROSTER_COLUMNS = [
   'kategori',
 ] as const;
 
-function cell(s: string): string {
-  return /[;"\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /**
  * The rejected rows with their reasons, as the CLI writes them: a semicolon CSV with a byte-order mark, so that
- * Indonesian Excel opens it in columns. Header: baris;kolom;alasan;<the roster columns>.
+ * Indonesian Excel opens it in columns. Header: baris;kolom;alasan;<the roster columns>. The values are the
+ * file's own free text, so a cell that would start a formula gets a leading apostrophe (the same rule as every
+ * export: src-main/shared/spreadsheet-cell, a browser-safe module without imports).
  */
 export function rejectedReportCsv(rejected: readonly RejectedRow[]): string {
   const header = ['baris', 'kolom', 'alasan', ...ROSTER_COLUMNS];
-  const lines = rejected.map((r) => [String(r.line), r.column, r.reason, ...ROSTER_COLUMNS.map((c) => r.values?.[c] ?? '')].map(cell).join(';'));
+  const lines = rejected.map((r) => csvLine([r.line, r.column, r.reason, ...ROSTER_COLUMNS.map((c) => r.values?.[c] ?? '')]));
   return '\uFEFF' + [header.join(';'), ...lines].join('\r\n') + '\r\n';
 }
 

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, uploadFile, type ErrorBody, type UploadRef } from '../../api';
+import { api, toErrorBody, uploadFile, type ErrorBody, type ImportedFile, type UploadRef } from '../../api';
 import { formatCount } from '../../i18n/format';
+import { EncodingNotice, encodingRefusal } from '../exams/EncodingNotice';
 import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
 import { FileField } from '../../ui/fields';
 import { scoringError } from './errors';
@@ -73,12 +74,13 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
         </p>
       ) : null}
       <Notice tone="success">{done}</Notice>
-      <ErrorAlert>{phase.step === 'failed' ? scoringError(t, lang, phase.error) : null}</ErrorAlert>
+      <ErrorAlert>{phase.step === 'failed' ? (encodingRefusal(t, phase.error) ?? scoringError(t, lang, phase.error)) : null}</ErrorAlert>
       {failedProblems.length ? <ProblemsTable problems={failedProblems} count={failedProblems.length} /> : null}
 
       {summary ? (
         <div className="preview" data-testid="cat-preview">
           <h3>{t('scoring.cat.previewTitle', { file: summary.file.name, stage: summary.stage })}</h3>
+          <EncodingNotice encoding={(summary.file as Partial<ImportedFile>).encoding} />
           <ul className="counts" aria-label={t('scoring.cat.countsLabel')}>
             {(
               [
