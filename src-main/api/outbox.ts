@@ -1,7 +1,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { appendEvent } from '../core/audit/chain';
+import { LIMITS, MANIFEST } from '../core/bundles/format';
 import { dueBundles, recordAck, recordFailure, verifyAck } from '../core/bundles/outbox';
+import { openBundle, readEntry } from '../core/bundles/verify';
+import { fingerprintOf } from '../core/keys/identities';
 import type { Db } from '../core/db/open';
 import { getSetting, setSetting } from '../core/workstation/settings';
 import type { Clock } from '../core/util/clock';
@@ -111,13 +114,31 @@ export class OutboxPusher {
     return body.logKey;
   }
 
-  private post(url: string, file: string): Promise<Response> {
+  private async post(url: string, file: string): Promise<Response> {
+    const signer = await signerOf(file);
     return fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/zip', 'Content-Length': String(statSync(file).size) },
+      // The hub admits an upload from its headers: its length, and the certificate that signed it.
+      headers: { 'Content-Type': 'application/zip', 'Content-Length': String(statSync(file).size), 'X-Lentera-Signer': signer },
       body: Readable.toWeb(createReadStream(file)) as ReadableStream,
       duplex: 'half',
       signal: AbortSignal.timeout(this.deps.fetchTimeoutMs ?? 600_000),
     } as RequestInit);
+  }
+}
+
+/**
+ * The sha256 fingerprint (64 lowercase hex digits) of the certificate that signed a bundle, from its manifest:
+ * the hub refuses an upload whose signer it does not know before taking its body, and then checks that the
+ * bundle's verified signer is this one.
+ */
+export async function signerOf(file: string): Promise<string> {
+  const bundle = await openBundle(file);
+  try {
+    const manifest = JSON.parse((await readEntry(bundle, MANIFEST, LIMITS.manifestBytes)).toString('utf8')) as { signer?: { certificate?: unknown } };
+    if (typeof manifest.signer?.certificate !== 'string') throw new Error(`${file} names no signer certificate`);
+    return fingerprintOf(Buffer.from(manifest.signer.certificate, 'base64')).replace(/:/g, '').toLowerCase();
+  } finally {
+    bundle.close();
   }
 }

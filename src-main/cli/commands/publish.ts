@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { factsFromJson, type FactsJson } from '../../core/bundles/facts';
+import { LIMITS } from '../../core/bundles/format';
 import { addTrustedSigner } from '../../core/bundles/trust';
 import { readCertificate } from '../../core/keys/pki';
 import { canonicalJson } from '../../core/audit/chain';
@@ -11,13 +12,15 @@ import { rank, type FormationFacts, type RankedCandidate } from '../../core/rank
 import { loadRulesetFile } from '../../core/ranking/rulesets';
 import { embeddedPayload } from '../../core/sheets/result-sheet';
 import { isLenteraError } from '../../core/util/errors';
-import { startHub } from '../../server/hub';
+import { HUB_DEFAULTS, startHub } from '../../server/hub';
 import { EXIT, type CliIo } from '../io';
 import { dataOption } from '../main';
 import { CliExit, invokeOrExit, withApp } from '../workstation';
 import { readJsonFile } from './bundles';
+import { keepServing } from '../../server/last-resort';
 
 const hubData = () => dataOption().makeOptionMandatory(true);
+const MiB = 1024 * 1024;
 
 function refuse(io: CliIo, e: unknown): never {
   if (isLenteraError(e)) {
@@ -37,13 +40,22 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .option('--data <dir>', 'the hub data directory (log, merged bundles, site)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '5180')
-    .action(async (o: { data?: string; host: string; port: string }) => {
+    .option('--max-bundle-mb <n>', `the largest bundle accepted, in MiB (at most ${LIMITS.bundleBytes / MiB})`, String(HUB_DEFAULTS.maxBundleBytes / MiB))
+    .action(async (o: { data?: string; host: string; port: string; maxBundleMb: string }) => {
       if (!o.data) {
         io.err("lentera hub: required option '--data <dir>' not specified");
         throw new CliExit(EXIT.USAGE);
       }
-      const running = await startHub({ dir: resolve(o.data), host: o.host, port: Number(o.port), log: (l) => io.out(l) }).catch((e: unknown) => refuse(io, e));
+      const maxMb = Number(o.maxBundleMb);
+      if (!/^\d+$/.test(o.maxBundleMb) || maxMb < 1 || maxMb > LIMITS.bundleBytes / MiB) {
+        io.err(`lentera hub: --max-bundle-mb must be a whole number of MiB from 1 to ${LIMITS.bundleBytes / MiB}`);
+        throw new CliExit(EXIT.USAGE);
+      }
+      // Uploads must name their signer: the outbox of every workstation does.
+      const running = await startHub({ dir: resolve(o.data), host: o.host, port: Number(o.port), maxBundleBytes: maxMb * MiB, requireSigner: true, log: (l) => io.out(l) }).catch((e: unknown) => refuse(io, e));
+      keepServing((l) => io.err(`lentera hub: ${l}`));
       io.out(`Lentera hub is serving ${running.url}`);
+      io.out(`uploads: at most ${maxMb} MiB, ${HUB_DEFAULTS.maxUploads} at once (${HUB_DEFAULTS.maxUploadsPerClient} per address), signer named in X-Lentera-Signer`);
       io.out(`log key ${running.publisher.log.publicKey()} (give it to the workstations to pin)`);
       const stop = () => void running.close();
       process.once('SIGINT', stop);

@@ -31,3 +31,12 @@ export function listTrustedSigners(db: Db): TrustedSigner[] {
 export function trustLookup(db: Db): (fingerprint: string) => { exam: string | null } | undefined {
   return (fp) => sql(db, 'SELECT exam_code AS exam FROM trusted_signers WHERE fingerprint = ?').get(fp) as { exam: string | null } | undefined;
 }
+
+/**
+ * A sha256 certificate fingerprint as a client may write it (64 hex digits, with or without colons, any case)
+ * in the form stored here (`AB:CD:…`, as `fingerprintOf` gives it), or null when it is not one.
+ */
+export function normalizeFingerprint(text: string): string | null {
+  const hex = text.trim().replace(/:/g, '');
+  return /^[0-9A-Fa-f]{64}$/.test(hex) ? hex.toUpperCase().match(/../g)!.join(':') : null;
+}

@@ -59,16 +59,34 @@ export class Publisher {
     this.db.close();
   }
 
+  /** Whether a certificate (fingerprint as `fingerprintOf` gives it) is registered here, for any exam. */
+  isRegistered(fingerprint: string): boolean {
+    return trustLookup(this.db)(fingerprint) !== undefined;
+  }
+
+  /** Audits a refusal made before a bundle was read (the hub's door: a signer it does not know). */
+  auditRefusal(at: string, actor: string, code: string, message: string, details: Record<string, unknown> = {}): void {
+    writeTransaction(this.db, () => appendEvent(this.db, { at, actor, command: 'hub.ingest', outcome: 'refused', payload: { ...details, code, message } }));
+  }
+
   /**
    * Verifies a bundle against the registered certificates, merges it, logs every changed result and signs a
-   * checkpoint, all in one transaction; a refusal is audited and changes nothing else.
+   * checkpoint, all in one transaction; a refusal is audited and changes nothing else. With `signer` (the
+   * fingerprint the sender named before sending), a bundle signed by any other certificate is refused.
    */
-  async ingest(file: string, at: string, actor: string): Promise<SignedAck> {
+  async ingest(file: string, at: string, actor: string, opts: { signer?: string } = {}): Promise<SignedAck> {
     let outcome: ImportOutcome;
     let appended: number[] = [];
     let checkpoint: SignedCheckpoint;
+    const lookup = trustLookup(this.db);
+    const trusted = (fingerprint: string) => {
+      if (opts.signer !== undefined && fingerprint !== opts.signer) {
+        throw new BundleRefused('BUNDLE_SIGNER_MISMATCH', `The bundle is signed by ${fingerprint}, not by ${opts.signer} named when it was sent.`, { fingerprint, named: opts.signer });
+      }
+      return lookup(fingerprint);
+    };
     try {
-      const plan = await prepareImport(this.db, file, { trusted: trustLookup(this.db) });
+      const plan = await prepareImport(this.db, file, { trusted });
       ({ outcome, appended, checkpoint } = writeTransaction(this.db, () => {
         const outcome = commitImport(this.db, this.dir, plan, at);
         let appended: number[] = [];
