@@ -51,7 +51,8 @@ async function start(): Promise<void> {
 
   const dataDir = process.env.LENTERA_DATA || join(app.getPath('userData'), 'workstation');
   try {
-    lentera = new LenteraApp({ dataDir, allowInit: true, nativeBinding: process.env.LENTERA_SQLITE_BINDING || undefined });
+    // The desktop owns its workstation while open: beside a running `lentera serve` it says so and stops.
+    lentera = new LenteraApp({ dataDir, allowInit: true, owner: { door: 'desktop' }, nativeBinding: process.env.LENTERA_SQLITE_BINDING || undefined });
   } catch (e) {
     fatal('cannot open the workstation / tidak dapat membuka data', e);
     return;

@@ -14,9 +14,10 @@ export function exitCodeFor(code: string): number {
   return code === 'SCHEMA_TOO_NEW' ? EXIT.SCHEMA_TOO_NEW : EXIT.FAILED;
 }
 
-export function openApp(io: CliIo, dataDir: string, allowInit = false): LenteraApp {
+/** Opens the workstation for a command; `owner` only for `serve` (one-shot commands work beside the owner). */
+export function openApp(io: CliIo, dataDir: string, allowInit = false, owner?: { door: string }): LenteraApp {
   try {
-    return new LenteraApp({ dataDir, allowInit });
+    return new LenteraApp({ dataDir, allowInit, owner });
   } catch (e) {
     if (isLenteraError(e)) {
       io.err(`lentera: ${e.message}`);

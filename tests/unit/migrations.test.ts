@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrations, LATEST_SCHEMA, type Migration } from '../../src-main/core/db/migrations';
-import { APPLICATION_ID, openDatabase } from '../../src-main/core/db/open';
+import { APPLICATION_ID, BUSY_TIMEOUT_MS, openDatabase } from '../../src-main/core/db/open';
 import { tempDir } from './helpers';
 
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
@@ -18,7 +18,7 @@ describe('migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
     const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as { name: string; sql: string }[];
     expect(tables.length).toBeGreaterThan(3);
     for (const t of tables) expect(t.sql, t.name).toMatch(/STRICT$/);

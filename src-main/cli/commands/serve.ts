@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { BUSY_TIMEOUT_MS } from '../../core/db/open';
+import { BUSY_ATTEMPTS } from '../../core/db/transaction';
 import { createHttpServer, listen } from '../../server/http';
+import { keepServing } from '../../server/last-resort';
 import type { CliIo } from '../io';
 import { dataOption } from '../main';
 import { openApp } from '../workstation';
@@ -21,12 +24,19 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--port <port>', 'port (0 picks a free one)', String(DEFAULT_PORT))
     .option('--allow-init', 'let the first-run screen create the workstation when --data is empty')
     .action(async (o: { data: string; host: string; port: string; allowInit?: boolean }) => {
-      const app = openApp(io, o.data, Boolean(o.allowInit));
+      // `serve` owns the workstation while it runs: a second serve or desktop on the same folder is refused.
+      const app = openApp(io, o.data, Boolean(o.allowInit), { door: 'serve' });
+      keepServing();
       const server = createHttpServer({ app, host: o.host, port: Number(o.port), rendererDir: defaultRendererDir() });
+      // A write that waits for another process (a CLI import) holds this thread for as long as it waits. Node's
+      // 5 s keep-alive timer would then close, on waking, connections whose next request already arrived: the
+      // client sees a reset and the command is lost. Kept-alive connections outlast the longest such wait.
+      server.keepAliveTimeout = BUSY_TIMEOUT_MS * BUSY_ATTEMPTS + 10_000;
       const addr = await listen(server, o.host, Number(o.port));
       // Exported bundles go to the hub on their own while the workstation runs (LENTERA_OUTBOX_MS for tests).
       app.outbox.start(Number(process.env.LENTERA_OUTBOX_MS) || 5000);
       const shown = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
+      app.ownerLock?.announce({ url: `http://${shown}:${addr.port}` });
       io.out(`Lentera is serving http://${shown}:${addr.port}`);
       if (o.host === '0.0.0.0') {
         for (const list of Object.values(networkInterfaces())) {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, lstatSync, openSync } from 'node:fs';
 import { LenteraError } from '../util/errors';
 import { SchemaTooNewError } from './schema-errors';
 import { migrations as defaultMigrations, type Migration } from './migrations';
@@ -9,6 +9,25 @@ export type Db = Database.Database;
 
 /** 'LNTR': marks the file as ours, so a random SQLite file is not mistaken for a workstation. */
 export const APPLICATION_ID = 0x4c4e5452;
+
+/**
+ * How long a connection waits for another one's lock before SQLITE_BUSY. Long enough for a big import in another
+ * process (a CLI `roster import` beside `serve`) to finish: the one that waits then simply goes on.
+ */
+export const BUSY_TIMEOUT_MS = 30_000;
+
+/** Database files hold NIKs, birth dates and PIN hashes: only their owner may read them. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** Sets a file's mode to 0600 when it exists and differs; never follows a symbolic link. */
+export function makePrivate(file: string): void {
+  try {
+    const st = lstatSync(file);
+    if (st.isFile() && (st.mode & 0o777) !== PRIVATE_FILE_MODE) chmodSync(file, PRIVATE_FILE_MODE);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
 
 export interface OpenOptions {
   /** Create the file when it does not exist (only `init` does this). */
@@ -31,9 +50,13 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (!exists && !opts.create) {
     throw new LenteraError('NOT_A_WORKSTATION', `No Lentera database at ${file}.`, { file });
   }
+  // The database and its -wal and -shm are private. SQLite gives -wal and -shm the mode of the database file, so
+  // a new file is created 0600 before SQLite opens it, and an older one is corrected on every open.
+  for (const suffix of ['', '-wal', '-shm']) makePrivate(file + suffix);
+  if (!exists) closeSync(openSync(file, 'wx', PRIVATE_FILE_MODE));
   let found = 0;
   if (exists) {
-    const probe = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: opts.nativeBinding });
+    const probe = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS, nativeBinding: opts.nativeBinding });
     try {
       const appId = probe.pragma('application_id', { simple: true }) as number;
       found = probe.pragma('user_version', { simple: true }) as number;
@@ -51,18 +74,20 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     if (found > latest) throw new SchemaTooNewError(file, found, latest);
   }
 
-  const db = new Database(file, { nativeBinding: opts.nativeBinding });
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: opts.nativeBinding });
   try {
+    // First: even switching to (or confirming) WAL needs a lock another process may hold for a moment.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     if (found < latest) {
       if (found > 0) {
         // A copy before touching the schema: a failed or regretted upgrade can be undone by hand.
         db.pragma('wal_checkpoint(TRUNCATE)');
         const backup = `${file}.v${found}-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
         copyFileSync(file, backup);
+        makePrivate(backup);
         opts.onBackup?.(backup);
       }
       migrate(db, list, found);

@@ -1,11 +1,39 @@
 import type { Db } from './open';
 
+/** How many times a write transaction that could not get the write lock within the busy timeout begins again. */
+export const BUSY_ATTEMPTS = 3;
+
+/** SQLITE_BUSY and its variants (SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_RECOVERY...): another connection has the lock. */
+export function isBusyError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 /**
  * Runs `fn` in a write transaction that takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE). A deferred
  * transaction that reads first and writes later can fail with SQLITE_BUSY_SNAPSHOT when another process
  * (a CLI import beside `serve`) wrote in between, and the busy timeout cannot save it; an immediate one waits
  * its turn at the start instead. Every write transaction of Lentera goes through here (an eslint rule says so).
+ *
+ * Waiting is the busy timeout's job (core/db/open.ts). Should the lock still not come within it (a very long import
+ * in another process), BEGIN is tried again, up to BUSY_ATTEMPTS times in all: nothing of `fn` has run then, so
+ * beginning again is safe, and a command is not lost (or left unaudited) because another process was busy.
+ * A nested call is a savepoint inside the outer transaction, which already holds the lock.
  */
 export function writeTransaction<T>(db: Db, fn: () => T): T {
-  return db.transaction(fn).immediate();
+  if (db.inTransaction) return db.transaction(fn).immediate();
+  for (let attempt = 1; ; attempt++) {
+    let entered = false;
+    try {
+      return db
+        .transaction(() => {
+          entered = true;
+          return fn();
+        })
+        .immediate();
+    } catch (e) {
+      if (entered || !isBusyError(e) || attempt >= BUSY_ATTEMPTS) throw e;
+      console.warn(`[lentera] the database stayed busy (another process is writing); beginning again (${attempt + 1}/${BUSY_ATTEMPTS})`);
+    }
+  }
 }

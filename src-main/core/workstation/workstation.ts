@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { appendEvent } from '../audit/chain';
 import { createAccount, newAccountSchema } from '../accounts/accounts';
-import { openDatabase, type Db, type OpenOptions } from '../db/open';
+import { makePrivate, openDatabase, type Db, type OpenOptions } from '../db/open';
 import { systemClock, type Clock } from '../util/clock';
 import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
@@ -26,6 +26,48 @@ export function isWorkstation(dir: string): boolean {
   return existsSync(databasePath(dir));
 }
 
+/** The data directory and every directory under it: only their owner may list or enter them. */
+export const PRIVATE_DIR_MODE = 0o700;
+
+function errno(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException).code;
+}
+
+/**
+ * Makes a workstation's data directory private: the directory and every directory under it 0700, every file 0600
+ * (the database, keys/, bundles/, uploads/...). It corrects folders made by older versions, or by hand, on every
+ * open. It never follows a symbolic link, so nothing outside the data directory is changed; a file that vanishes
+ * meanwhile is no error.
+ */
+export function secureDataDir(dir: string): void {
+  const walk = (path: string, top = false): void => {
+    let st;
+    try {
+      // The data directory itself may be reached through a link its user chose; nothing under it is followed.
+      st = top ? statSync(path) : lstatSync(path);
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return;
+      throw e;
+    }
+    if (st.isSymbolicLink()) return;
+    if (st.isFile()) {
+      makePrivate(path);
+      return;
+    }
+    if (!st.isDirectory()) return;
+    if ((st.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(path, PRIVATE_DIR_MODE);
+    let names: string[];
+    try {
+      names = readdirSync(path);
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return;
+      throw e;
+    }
+    for (const name of names) walk(join(path, name));
+  };
+  walk(dir, true);
+}
+
 function readMeta(db: Db, key: string): string | undefined {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value;
@@ -40,6 +82,7 @@ export function openWorkstation(dir: string, opts: Pick<OpenOptions, 'nativeBind
       { dir },
     );
   }
+  secureDataDir(dir);
   const db = openDatabase(databasePath(dir), opts);
   const id = readMeta(db, 'workstation_id');
   if (!id) {
@@ -80,7 +123,14 @@ export function initWorkstation(
       issues: admin.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });
   }
-  mkdirSync(dir, { recursive: true });
+  // Parents as the user's umask makes them (they are not ours); the data directory itself private.
+  mkdirSync(dirname(dir), { recursive: true });
+  try {
+    mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
+  } catch (e) {
+    if (errno(e) !== 'EEXIST') throw e;
+  }
+  secureDataDir(dir);
   const file = databasePath(dir);
   let db: Db | undefined;
   try {
