@@ -1,10 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { LenteraApp } from '../api/app';
 import { fail, httpStatusFor, type Result } from '../api/result';
 import { isLenteraError } from '../core/util/errors';
+import { newId } from '../core/util/ids';
 import { parseJsonText } from '../core/util/json-text';
-import { SECURITY_HEADERS, serveStatic } from './static';
+import { isLoopback, OwnHosts } from './hosts';
+import { serveStatic } from './static';
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -13,21 +15,52 @@ export interface ServerOptions {
   host: string;
   port: number;
   rendererDir: string;
+  /** Where refused and failed requests are reported (default: stderr). */
+  log?: (line: string) => void;
+  /** Further names this server is reached by (a DNS name the venue set up), besides its own addresses. */
+  hostNames?: readonly string[];
+  /** Slow clients: time allowed for the headers, and for the whole request (tests shorten them). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** What every API answer carries: not to be framed, sniffed, cached or followed by a referrer. */
+export const API_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cache-Control': 'no-store',
+};
+
+/** Commands that create a workstation: only on the machine itself, never through a server open to the LAN. */
+const SETUP_COMMANDS = new Set(['workstation.init', 'workstation.demo']);
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    ...SECURITY_HEADERS,
+    ...API_HEADERS,
+    ...extra,
     'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
     'Content-Length': Buffer.byteLength(text),
   });
   res.end(text);
 }
 
 function sendResult(res: ServerResponse, result: Result): void {
-  sendJson(res, result.ok ? 200 : httpStatusFor(result.error.code), result);
+  if (result.ok) return sendJson(res, 200, result);
+  const retryAfter = result.error.details.retryAfter;
+  sendJson(res, httpStatusFor(result.error.code), result, typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : {});
+}
+
+class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Reads the body; past the limit the rest is drained unread, so the client still gets its 413 answer. */
@@ -39,8 +72,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       size += c.length;
       if (size <= MAX_BODY_BYTES) chunks.push(c);
     });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(Object.assign(new Error('body too large'), { tooLarge: true })) : resolveBody(Buffer.concat(chunks))));
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new RequestError(413, 'TOO_LARGE', `The request is larger than ${MAX_BODY_BYTES} bytes.`)) : resolveBody(Buffer.concat(chunks))));
     req.on('error', reject);
+    // A client that goes away mid-body: nothing to answer, nothing to run.
+    req.on('close', () => {
+      if (!req.complete) reject(new RequestError(400, 'ABORTED', 'The client went away before sending the whole request.'));
+    });
   });
 }
 
@@ -63,26 +100,57 @@ function tokenOf(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-async function handleApi(app: LenteraApp, name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let body: Buffer;
+function isJson(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json';
+}
+
+/**
+ * A browser says where a request comes from. A page of another origin (a web page open in an examiner's
+ * browser, a rebinding DNS name) may not drive the API: only our own pages, or clients that are no browser.
+ */
+function crossSite(req: IncomingMessage): string | null {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return `Sec-Fetch-Site: ${site}`;
+  const origin = req.headers.origin;
+  if (origin === undefined) return null;
+  const own = `http://${(req.headers.host ?? '').toLowerCase()}`;
+  return origin.toLowerCase() === own ? null : `Origin: ${origin.slice(0, 200)}`;
+}
+
+function commandName(path: string): string {
   try {
-    body = await readBody(req);
-  } catch (e) {
-    if ((e as { tooLarge?: boolean }).tooLarge) {
-      sendJson(res, 413, fail('TOO_LARGE', `The request is larger than ${MAX_BODY_BYTES} bytes.`, { limit: MAX_BODY_BYTES }));
-    }
-    return;
+    return decodeURIComponent(path.slice('/api/'.length));
+  } catch {
+    throw new RequestError(400, 'BAD_REQUEST', 'The command name in the address is not valid percent-encoding.');
   }
+}
+
+async function handleApi(opts: ServerOptions, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') {
+    res.setHeader('Allow', 'POST');
+    throw new RequestError(405, 'METHOD_NOT_ALLOWED', 'Commands are sent with POST.');
+  }
+  const where = crossSite(req);
+  if (where) throw new RequestError(403, 'CROSS_ORIGIN', `A page of another site may not send commands here (${where}).`);
+  if (!isJson(req)) throw new RequestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Commands are sent as JSON (Content-Type: application/json).');
+  const name = commandName(path);
+  if (SETUP_COMMANDS.has(name) && !(isLoopback(opts.host) && isLoopback(req.socket.remoteAddress ?? ''))) {
+    throw new RequestError(403, 'SETUP_LOCAL_ONLY', 'A workstation is set up on the machine itself (npm start, or lentera init), never over the network.');
+  }
+  const body = await readBody(req);
   const parsed = parseJsonBody(body.toString('utf8'));
   if (!parsed.ok) return sendResult(res, parsed);
-  sendResult(res, await app.invokeAsync(name, parsed.value, { token: tokenOf(req) }));
+  const client = `http:${req.socket.remoteAddress ?? '?'}`;
+  sendResult(res, await opts.app.invokeAsync(name, parsed.value, { token: tokenOf(req), client }));
 }
 
 function handleEvents(app: LenteraApp, req: IncomingMessage, res: ServerResponse): void {
+  const where = crossSite(req);
+  if (where) throw new RequestError(403, 'CROSS_ORIGIN', `A page of another site may not listen here (${where}).`);
   res.writeHead(200, {
-    ...SECURITY_HEADERS,
+    ...API_HEADERS,
     'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-store',
     Connection: 'keep-alive',
   });
   res.write(': lentera events\n\n');
@@ -94,33 +162,68 @@ function handleEvents(app: LenteraApp, req: IncomingMessage, res: ServerResponse
   });
 }
 
+function route(opts: ServerOptions, hosts: OwnHosts, req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://lentera.invalid');
+  } catch {
+    throw new RequestError(400, 'BAD_REQUEST', 'The request address is not valid.');
+  }
+  // DNS rebinding: a hostile name resolving to this machine still says its own name in Host.
+  if (!hosts.isOwn(req.headers.host)) throw new RequestError(421, 'WRONG_HOST', 'This server answers only to its own addresses.');
+  const path = url.pathname;
+  if (path === '/api/health' && req.method === 'GET') {
+    const status = opts.app.invoke('system.status', {}, {});
+    const v = status.ok ? (status.value as { version: string; schemaVersion: number }) : undefined;
+    return sendJson(res, 200, { ok: true, version: v?.version, schemaVersion: v?.schemaVersion });
+  }
+  if (path === '/api/events' && req.method === 'GET') return handleEvents(opts.app, req, res);
+  if (path.startsWith('/api/')) return handleApi(opts, path, req, res);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    throw new RequestError(405, 'METHOD_NOT_ALLOWED', 'Only GET is served here.');
+  }
+  serveStatic(opts.rendererDir, path, res);
+}
+
+/** The last word on a request that went wrong: a 4xx said plainly, or a 500 with a reference to the log. */
+function answerError(log: (line: string) => void, req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  const who = `${req.method ?? '?'} ${(req.url ?? '').slice(0, 200)} from ${req.socket.remoteAddress ?? '?'}`;
+  if (e instanceof RequestError) {
+    log(`refused ${e.status} ${e.code}: ${who}`);
+    if (e.code === 'ABORTED' || res.headersSent || res.destroyed) return;
+    return sendJson(res, e.status, fail(e.code, e.message, {}));
+  }
+  const ref = newId().slice(-12);
+  log(`failed (ref ${ref}): ${who}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  if (!res.headersSent && !res.destroyed) sendJson(res, 500, fail('INTERNAL', `Something went wrong; nothing was changed. Reference ${ref}.`, { ref }));
+  else res.destroy();
+}
+
 export function createHttpServer(opts: ServerOptions): Server {
-  const { app } = opts;
-  return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
-    if (path === '/api/health' && req.method === 'GET') {
-      const status = app.invoke('system.status', {}, {});
-      const v = status.ok ? (status.value as { version: string; schemaVersion: number }) : undefined;
-      return sendJson(res, 200, { ok: true, version: v?.version, schemaVersion: v?.schemaVersion });
+  const log = opts.log ?? ((line: string) => console.error(`[lentera] ${line}`));
+  const hosts = new OwnHosts(opts.host, opts.hostNames ?? []);
+  const headersTimeout = opts.headersTimeoutMs ?? 20_000;
+  // How often Node looks for clients past their time (its default, 30 s, would let a trickle last that long).
+  const server = createServer({ connectionsCheckingInterval: Math.min(5_000, Math.max(250, headersTimeout / 2)) }, (req, res) => {
+    try {
+      const pending = route(opts, hosts, req, res);
+      if (pending) pending.catch((e: unknown) => answerError(log, req, res, e));
+    } catch (e) {
+      answerError(log, req, res, e);
     }
-    if (path === '/api/events' && req.method === 'GET') return handleEvents(app, req, res);
-    if (path.startsWith('/api/')) {
-      if (req.method !== 'POST') {
-        res.setHeader('Allow', 'POST');
-        return sendJson(res, 405, fail('METHOD_NOT_ALLOWED', 'Commands are sent with POST.', { method: req.method }));
-      }
-      void handleApi(app, decodeURIComponent(path.slice('/api/'.length)), req, res).catch((e: unknown) => {
-        console.error('[lentera] request failed:', e);
-        if (!res.headersSent) sendJson(res, 500, fail('INTERNAL', 'Internal error.', {}));
-      });
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendJson(res, 405, fail('METHOD_NOT_ALLOWED', 'Only GET is served here.', { method: req.method }));
-    }
-    serveStatic(opts.rendererDir, path, res);
   });
+  // Slow clients (a trickle of headers or body) are cut off instead of holding sockets forever.
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = opts.requestTimeoutMs ?? 120_000;
+  // Garbage on the socket (bad request line, oversized headers, an unknown method) gets its 4xx and is logged.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    log(`bad request from ${socket.remoteAddress ?? '?'}: ${err.code ?? err.message}`);
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+  return server;
 }
 
 export async function listen(server: Server, host: string, port: number): Promise<AddressInfo> {

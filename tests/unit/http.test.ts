@@ -72,7 +72,7 @@ describe('HTTP door', () => {
   it('refuses GET on a command and oversized bodies', async () => {
     const base = await start(makeApp());
     expect((await fetch(`${base}/api/system.status`)).status).toBe(405);
-    const big = await fetch(`${base}/api/system.status`, { method: 'POST', body: 'x'.repeat(17 * 1024 * 1024) });
+    const big = await fetch(`${base}/api/system.status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(17 * 1024 * 1024) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ ok: false, error: { code: 'TOO_LARGE' } });
   });
