@@ -44,13 +44,13 @@ describe('login and lockout', () => {
     expect(app.invoke('accounts.me', {}, { token })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
   });
 
-  it('counts wrong PINs, locks for 5 minutes at the fifth, audits it, and unlocks after', () => {
+  it('counts wrong PINs from an unknown device, locks for 15 minutes at the fifth, audits it, and unlocks after', () => {
     const clock = new ManualClock();
     const app = makeApp({ clock });
     const attempts = [];
     for (let i = 0; i < 5; i++) attempts.push(app.invoke('accounts.login', { name: ADMIN.name, pin: '999888' }, {}));
     expect(attempts.slice(0, 4).map((r) => !r.ok && r.error.details.attemptsLeft)).toEqual([4, 3, 2, 1]);
-    expect(attempts[4]).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED', details: { lockedUntil: '2026-11-30T01:05:00.000Z' } } });
+    expect(attempts[4]).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED', details: { lockedUntil: '2026-11-30T01:15:00.000Z' } } });
     // Locked: even the right PIN is refused, and the refusal is audited.
     expect(app.invoke('accounts.login', { name: ADMIN.name, pin: ADMIN.pin }, {})).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
     const refusals = listEvents(app.workstation!.db, { limit: 100 }).filter((e) => e.command === 'accounts.login');
@@ -58,7 +58,7 @@ describe('login and lockout', () => {
       'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED',
     ]);
     expect(refusals.every((e) => e.actor === `user:${ADMIN.name}` && e.outcome === 'refused')).toBe(true);
-    clock.advance(4 * 60_000 + 59_000);
+    clock.advance(14 * 60_000 + 59_000);
     expect(app.invoke('accounts.login', { name: ADMIN.name, pin: ADMIN.pin }, {})).toMatchObject({ ok: false, error: { code: 'ACCOUNT_LOCKED' } });
     clock.advance(1_000);
     expect(app.invoke('accounts.login', { name: ADMIN.name, pin: ADMIN.pin }, {})).toMatchObject({ ok: true });

@@ -3,46 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LenteraApp } from '../../src-main/api/app';
-import { DEMO_PEOPLE, demoPackage } from '../../src-main/core/demo/generate';
 import { aggregate } from '../../src-main/core/scoring/aggregate';
 import { Fraction, toExactString } from '../../src-main/core/scoring/exact';
-import { login, makeApp, tempDir } from './helpers';
-
-const EXAM = 'CPNS-SMG-2026';
-const local = { local: 'test' };
-const PIN = '739104';
-const CRITERIA = ['integritas', 'komunikasi', 'kerjasama', 'pelayanan', 'teknis'];
-
-/** The demo package, with every F01 candidate in the F01 interview and a written stage for paper entry. */
-function testPackage() {
-  const pkg = demoPackage(200);
-  const f01 = pkg.roster.filter((r) => r.kode_formasi === 'F01').map((r) => r.nomor_peserta);
-  pkg.sessions.find((s) => s.code === 'WWC-F01')!.candidates = f01;
-  pkg.stages.push({ code: 'TULIS', name: 'Ujian tertulis', kind: 'written', weight: 0, components: [{ code: 'esai', name: 'Esai', min: 0, max: 100, step: 0.5 }, { code: 'kasus', name: 'Studi kasus', min: 0, max: 50, step: 1 }], score: { method: 'sum' } });
-  pkg.sessions.push({ code: 'TULIS-1', stage: 'TULIS', venue: 'SMKN7', room: 'Aula', starts_at: '2026-12-05T08:00:00+07:00', panel: [], candidates: f01 });
-  return { pkg, f01 };
-}
-
-async function venue() {
-  const app = makeApp();
-  const { pkg, f01 } = testPackage();
-  const file = join(tempDir(), 'exam.json');
-  writeFileSync(file, JSON.stringify(pkg));
-  const r = await app.invokeAsync('exams.import', { file: { path: file } }, local);
-  if (!r.ok) throw new Error(r.error.message);
-  const tokens: Record<string, string> = {};
-  for (const p of DEMO_PEOPLE.filter((x) => ['ketua1', 'penguji1', 'penguji2', 'penguji3', 'petugas1', 'petugas2'].includes(x.name))) {
-    const c = app.invoke('accounts.create', { name: p.name, displayName: p.displayName, role: p.role, nip: p.nip, pin: PIN }, local);
-    if (!c.ok) throw new Error(c.error.message);
-    tokens[p.name] = login(app, p.name, PIN);
-  }
-  tokens.koordinator = login(app);
-  const present = (n: string, session = 'WWC-F01') => {
-    const res = app.invoke('attendance.checkIn', { exam: EXAM, session, nomorPeserta: n }, local);
-    if (!res.ok) throw new Error(res.error.message);
-  };
-  return { app, tokens, f01, present };
-}
+import { tempDir } from './helpers';
+import { CRITERIA, EXAM, local, PIN, testPackage, venue } from './venue';
 
 const score = (app: LenteraApp, token: string, nomor: string, criterion: string, value: number) =>
   app.invoke('panel.score', { exam: EXAM, session: 'WWC-F01', nomorPeserta: nomor, criterion, value }, { token }) as any;

@@ -7,15 +7,16 @@ import {
   getAccount,
   listAccounts,
   newAccountSchema,
-  recordFailedLogin,
-  recordSuccessfulLogin,
   resetPin,
+  sessionScope,
   setActive,
 } from '../../core/accounts/accounts';
+import { rememberDevice } from '../../core/accounts/guard';
 import { pinSchema } from '../../core/accounts/pin';
 import { createSession, endSession } from '../../core/accounts/sessions';
 import { LenteraError } from '../../core/util/errors';
 import { defineCommand, type CommandContext } from '../registry';
+import { uploadOwner } from '../files';
 
 function currentAccountId(ctx: CommandContext): string {
   if (ctx.principal.kind !== 'user') {
@@ -24,26 +25,33 @@ function currentAccountId(ctx: CommandContext): string {
   return ctx.principal.account.id;
 }
 
+/** Where the logged-in person's secret checks count (their session's device, else their shared counter). */
+export function secretScope(ctx: CommandContext) {
+  if (ctx.principal.kind !== 'user') throw new LenteraError('FORBIDDEN', 'Only a logged-in person has a PIN.', {});
+  return sessionScope(ctx.db, ctx.principal.account.id, ctx.principal.deviceHash);
+}
+
 export const accountsCommands = [
   defineCommand({
     name: 'accounts.login',
-    summary: 'Log in with name and PIN; returns a session token',
-    input: z.object({ name: accountNameSchema, pin: z.string().min(1).max(64) }),
+    summary: 'Log in with name and PIN; returns a session token (and the token this device keeps for the next login)',
+    input: z.object({
+      name: accountNameSchema,
+      pin: z.string().min(1).max(64),
+      /** what this browser or window was given at its last login as this person: its wrong PINs count apart */
+      deviceToken: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+    }),
     access: 'public',
     mutates: true,
+    checksSecret: true,
     handler: (ctx, input) => {
-      const account = checkLogin(ctx.db, ctx.clock, input.name, input.pin);
-      recordSuccessfulLogin(ctx.db, account.id);
-      const session = createSession(ctx.db, ctx.clock, account.id);
-      return { token: session.token, expiresAt: session.expiresAt, account };
+      const { account, device } = checkLogin(ctx.db, ctx.clock, input.name, input.pin, input.deviceToken);
+      const kept = rememberDevice(ctx.db, account.id, device && input.deviceToken ? { token: input.deviceToken, hash: device } : null, ctx.at);
+      const session = createSession(ctx.db, ctx.clock, account.id, kept.hash);
+      return { token: session.token, expiresAt: session.expiresAt, account, deviceToken: kept.token };
     },
     auditActor: (input) => `user:${input.name}`,
-    auditPayload: (input) => ({ name: input.name }),
-    onRefused: (ctx, input, error) => {
-      if (error.code === 'LOGIN_FAILED' || error.details.justLocked) {
-        recordFailedLogin(ctx.db, input.name, error.details.justLocked ? String(error.details.lockedUntil) : undefined);
-      }
-    },
+    auditPayload: (input) => ({ name: input.name, knownDevice: Boolean(input.deviceToken) }),
   }),
   defineCommand({
     name: 'accounts.logout',
@@ -52,7 +60,10 @@ export const accountsCommands = [
     access: 'authenticated',
     mutates: true,
     handler: (ctx) => {
-      if (ctx.principal.kind === 'user') endSession(ctx.db, ctx.clock, ctx.principal.token);
+      if (ctx.principal.kind === 'user') {
+        endSession(ctx.db, ctx.clock, ctx.principal.token);
+        ctx.uploads?.removeOwner(uploadOwner(ctx)); // files the session sent and never used
+      }
       return { loggedOut: true };
     },
   }),
@@ -109,7 +120,8 @@ export const accountsCommands = [
     input: z.object({ currentPin: z.string().min(1).max(64), newPin: pinSchema }),
     access: 'authenticated',
     mutates: true,
-    handler: (ctx, input) => changePin(ctx.db, currentAccountId(ctx), input.currentPin, input.newPin),
+    checksSecret: true,
+    handler: (ctx, input) => changePin(ctx.db, ctx.clock, currentAccountId(ctx), secretScope(ctx), input.currentPin, input.newPin),
     auditPayload: () => ({}),
   }),
 ];

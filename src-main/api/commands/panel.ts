@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { confirmPin } from '../../core/accounts/accounts';
+import { secretScope } from './accounts';
 import { requireExam } from '../../core/exams/exams';
 import { decideAmendment, listAmendments, requestAmendment } from '../../core/scoring/amendments';
 import { enterPaper, paperMismatches, resolvePaper, sheetState } from '../../core/scoring/paper';
@@ -8,6 +9,7 @@ import { displayBoard, panelOverview, panelSheet } from '../../core/scoring/pane
 import { sql } from '../../core/db/statements';
 import { LenteraError } from '../../core/util/errors';
 import { defineCommand, type CommandContext } from '../registry';
+import { blindSalt } from '../../core/scoring/blind';
 
 const examCode = z.string().trim().min(1).max(40);
 const nomor = z.string().trim().min(1).max(40);
@@ -28,6 +30,13 @@ function roleOf(ctx: CommandContext): string {
 }
 
 const sessionRef = { exam: examCode, session: z.string().min(1) };
+
+/** A refused score's input without its value: a refusal is listed to everyone who reads the log. */
+function withoutField(input: unknown, field: string): unknown {
+  if (!input || typeof input !== 'object') return input;
+  const { [field]: _dropped, ...rest } = input as Record<string, unknown>;
+  return rest;
+}
 
 export const panelCommands = [
   defineCommand({
@@ -59,6 +68,10 @@ export const panelCommands = [
       const panel = loadPanel(ctx.db, requireExam(ctx.db, input.exam).id, input.session);
       return scoreCriterion(ctx.db, panel, input.nomorPeserta, me(ctx), input.criterion, input.value, ctx.at, ctx.actor, ctx.workstationId);
     },
+    // The chain keeps the value, salted so its few possible values cannot be tried against the hash; listings
+    // hide it from everyone but its author until the candidate is finalized.
+    auditPayload: (input) => ({ ...input, salt: blindSalt() }),
+    refusalInput: (input) => withoutField(input, 'value'),
   }),
   defineCommand({
     name: 'panel.submit',
@@ -113,10 +126,11 @@ export const panelCommands = [
     input: z.object({ ...sessionRef, pin: z.string().min(1).max(64) }),
     access: ['examiner', 'chair'],
     mutates: true,
+    checksSecret: true,
     handler: (ctx, input) => {
       const panel = loadPanel(ctx.db, requireExam(ctx.db, input.exam).id, input.session);
       const id = me(ctx);
-      confirmPin(ctx.db, id, input.pin);
+      confirmPin(ctx.db, ctx.clock, id, secretScope(ctx), input.pin);
       const out = signOff(ctx.db, panel, id, ctx.at);
       ctx.emit('panel.changed', { exam: input.exam, session: input.session });
       ctx.emit('display.changed', { exam: input.exam, session: input.session });
@@ -146,6 +160,8 @@ export const panelCommands = [
       ctx.emit('scores.changed', { exam: input.exam, stage: input.stage });
       return out;
     },
+    auditPayload: (input) => ({ ...input, salt: blindSalt() }),
+    refusalInput: (input) => withoutField(input, 'values'),
   }),
   defineCommand({
     name: 'paper.status',

@@ -3,11 +3,14 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
 import { findAccountByName, type Account } from '../../core/accounts/accounts';
-import { importP12, listIdentities, makeLocalCertificate, MIN_PASSPHRASE, storeIdentity, unlockIdentity } from '../../core/keys/identities';
+import { importP12, listIdentities, makeLocalCertificate, MIN_PASSPHRASE, storeIdentity, unlockIdentity, type UnlockedIdentity } from '../../core/keys/identities';
+import { assertUnlocked, rightSecret, wrongSecret } from '../../core/accounts/guard';
+import { isLenteraError } from '../../core/util/errors';
+import { secretScope } from './accounts';
 import { countersign } from '../../core/sheets/batch';
 import { verifyPdfSignatures } from '../../core/sheets/verify';
 import { LenteraError } from '../../core/util/errors';
-import { fileRef, resolveFile } from '../files';
+import { fileRef, localFile, resolveFile } from '../files';
 import { defineCommand, type CommandContext } from '../registry';
 
 const passphrase = z.string().min(MIN_PASSPHRASE, `the passphrase needs at least ${MIN_PASSPHRASE} characters`).max(200);
@@ -30,6 +33,24 @@ export function holder(ctx: CommandContext, account?: string): Account {
 }
 
 const me = (ctx: CommandContext) => holder(ctx);
+
+/**
+ * Unlocks a signing key with its passphrase. For a logged-in person the passphrase is a secret like the PIN:
+ * it counts on the same guard (a wrong one counts, too many lock), so a session cannot be used to guess it.
+ */
+export async function unlockSigner(ctx: CommandContext, accountId: string, passphrase: string): Promise<UnlockedIdentity> {
+  if (ctx.principal.kind !== 'user') return unlockIdentity(ctx.db, ctx.dataDir, accountId, passphrase, new Date(ctx.at));
+  const scope = secretScope(ctx);
+  assertUnlocked(ctx.db, ctx.clock, scope);
+  try {
+    const signer = await unlockIdentity(ctx.db, ctx.dataDir, accountId, passphrase, new Date(ctx.at));
+    rightSecret(ctx.db, scope, ctx.at);
+    return signer;
+  } catch (e) {
+    if (isLenteraError(e) && e.code === 'PASSPHRASE_WRONG') throw wrongSecret(ctx.db, ctx.clock, scope, e);
+    throw e;
+  }
+}
 const account = z.string().trim().min(1).optional();
 
 function sheetsDir(ctx: CommandContext, exam: string): string {
@@ -79,6 +100,7 @@ export const sheetCommands = [
     name: 'keys.import',
     summary: 'Import my PKCS#12 (.p12) from a certification authority such as BSrE',
     input: z.object({ file: fileRef, p12Password: z.string().max(200), passphrase, account }),
+    localInput: localFile,
     access: 'authenticated',
     mutates: true,
     prepare: async (ctx, input) => readFileSync(resolveFile(ctx, input.file).path),
@@ -91,9 +113,10 @@ export const sheetCommands = [
     input: z.object({ exam: z.string().min(1), session: z.string().optional(), passphrase: z.string().min(1).max(200) }),
     access: ['coordinator'],
     mutates: false,
+    checksSecret: true,
     prepare: async (ctx, input) => {
       // Check the passphrase here, so a mistake is answered at once instead of by a failed job.
-      await unlockIdentity(ctx.db, ctx.dataDir, me(ctx).id, input.passphrase, new Date());
+      await unlockSigner(ctx, me(ctx).id, input.passphrase);
       return null;
     },
     handler: (ctx, input) => {
@@ -152,15 +175,19 @@ export const sheetCommands = [
   defineCommand({
     name: 'minutes.sign',
     summary: 'Add my signature to the minutes of a session (after the coordinator)',
-    input: z.object({ exam: z.string().min(1), session: z.string().min(1), passphrase: z.string().min(1).max(200), account, file: z.string().optional() }),
+    input: z.object({ exam: z.string().min(1), session: z.string().min(1), passphrase: z.string().min(1).max(200), account }),
+    /** the command line may sign a copy of the minutes elsewhere on this machine */
+    localInput: z.object({ file: z.string().min(1).optional() }),
     access: ['chair', 'examiner'],
     mutates: true,
+    checksSecret: true,
     prepare: async (ctx, input) => {
       const a = holder(ctx, input.account);
-      if (input.file && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name a file path.', {});
-      const file = input.file ?? join(sheetsDir(ctx, requireExam(ctx.db, input.exam).code), `berita-acara-${input.session}.pdf`);
+      const local = (input as { file?: string }).file;
+      if (local && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name a file path.', {});
+      const file = local ?? join(sheetsDir(ctx, requireExam(ctx.db, input.exam).code), `berita-acara-${input.session}.pdf`);
       if (!existsSync(file)) throw new LenteraError('MINUTES_NOT_MADE', `The minutes of ${input.session} have not been made yet (the coordinator signs them first).`, { session: input.session });
-      const signer = await unlockIdentity(ctx.db, ctx.dataDir, a.id, input.passphrase, new Date());
+      const signer = await unlockSigner(ctx, a.id, input.passphrase);
       const signers = (await verifyPdfSignatures(readFileSync(file))).filter((c) => c.valid).map((c) => c.signer);
       if (!signers.length) throw new LenteraError('NOT_SIGNED', 'These minutes carry no valid signature yet: the coordinator signs first.', {});
       if (signers.includes(signer.commonName)) throw new LenteraError('ALREADY_SIGNED', 'You have already signed these minutes.', {});

@@ -6,9 +6,8 @@ import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
 import { hashPin, pinSchema, verifyPin } from './pin';
 import { ROLES, type Role } from './roles';
+import { assertUnlocked, knownDevice, liftLocks, rightSecret, wrongSecret, type GuardScope } from './guard';
 
-export const MAX_FAILED_ATTEMPTS = 5;
-export const LOCK_MINUTES = 5;
 
 export const accountNameSchema = z
   .string()
@@ -138,17 +137,14 @@ export function setActive(db: Db, id: string, active: boolean): Account {
 /** A coordinator's reset: the holder must choose a new PIN at next login; the lock is lifted. */
 export function resetPin(db: Db, id: string, pin: string): Account {
   rowById(db, id);
-  sql(db, 
-    'UPDATE accounts SET pin_hash = ?, must_change_pin = 1, failed_attempts = 0, locked_until = NULL WHERE id = ?',
-  ).run(hashPin(pin), id);
+  sql(db, 'UPDATE accounts SET pin_hash = ?, must_change_pin = 1 WHERE id = ?').run(hashPin(pin), id);
+  liftLocks(db, id);
   return getAccount(db, id);
 }
 
-export function changePin(db: Db, id: string, currentPin: string, newPin: string): Account {
+export function changePin(db: Db, clock: Clock, id: string, scope: GuardScope, currentPin: string, newPin: string): Account {
   const row = rowById(db, id);
-  if (!verifyPin(currentPin, row.pin_hash)) {
-    throw new LenteraError('PIN_WRONG', 'The current PIN is wrong.', { field: 'currentPin' });
-  }
+  checkSecret(db, clock, scope, () => verifyPin(currentPin, row.pin_hash), new LenteraError('PIN_WRONG', 'The current PIN is wrong.', { field: 'currentPin' }));
   if (currentPin === newPin) {
     throw new LenteraError('INVALID_INPUT', 'The new PIN must differ from the current one.', { field: 'newPin' });
   }
@@ -156,53 +152,45 @@ export function changePin(db: Db, id: string, currentPin: string, newPin: string
   return getAccount(db, id);
 }
 
+/** A PIN nobody has: an unknown name costs the same scrypt work as a known one, so timing tells nothing. */
+let dummyHash: string | undefined;
+function unknownNameHash(): string {
+  dummyHash ??= hashPin('582047193');
+  return dummyHash;
+}
+
+/** Where a logged-in person's secret checks count: the device of their session, else the shared counter. */
+export function sessionScope(db: Db, accountId: string, deviceHash: string | null): GuardScope {
+  if (deviceHash) {
+    const owner = sql(db, 'SELECT account_id FROM account_devices WHERE token_hash = ?').pluck().get(deviceHash);
+    if (owner === accountId) return { kind: 'device', accountId, tokenHash: deviceHash };
+  }
+  return { kind: 'account', accountId };
+}
+
 /**
- * Checks a login without writing anything; a refusal is recorded by `recordFailedLogin`, which runs in the
- * refusal's own audited transaction.
+ * Checks one secret of a person against the guard: refused at once while locked; a wrong one counts (and may
+ * lock), a right one clears the count. `verify` does the actual comparison.
  */
-export function checkLogin(db: Db, clock: Clock, name: string, pin: string): Account {
-  const row = rowByName(db, name.trim().toLowerCase());
-  if (!row) throw new LenteraError('LOGIN_FAILED', 'Unknown name or wrong PIN.', {});
-  if (row.active !== 1) throw new LenteraError('ACCOUNT_INACTIVE', 'This account has been deactivated.', {});
-  const now = clock.now();
-  if (row.locked_until && new Date(row.locked_until) > now) {
-    throw new LenteraError('ACCOUNT_LOCKED', `Too many wrong PINs: locked until ${row.locked_until}.`, {
-      lockedUntil: row.locked_until,
-    });
-  }
-  if (!verifyPin(pin, row.pin_hash)) {
-    const previous = row.locked_until ? 0 : row.failed_attempts; // an expired lock starts a fresh count
-    const attemptsLeft = MAX_FAILED_ATTEMPTS - (previous + 1);
-    if (attemptsLeft <= 0) {
-      const until = new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString();
-      throw new LenteraError('ACCOUNT_LOCKED', `${MAX_FAILED_ATTEMPTS} wrong PINs: locked until ${until}.`, {
-        lockedUntil: until,
-        justLocked: true,
-      });
-    }
-    throw new LenteraError('LOGIN_FAILED', 'Unknown name or wrong PIN.', { attemptsLeft });
-  }
-  return toAccount(row);
+export function checkSecret(db: Db, clock: Clock, scope: GuardScope, verify: () => boolean, wrong: LenteraError): void {
+  assertUnlocked(db, clock, scope);
+  if (!verify()) throw wrongSecret(db, clock, scope, wrong);
+  rightSecret(db, scope, clock.now().toISOString());
 }
 
-/** Persists the consequence of a refused login: one more failed attempt, and the lock at the fifth. */
-export function recordFailedLogin(db: Db, name: string, lockedUntil: string | undefined): void {
-  const row = rowByName(db, name.trim().toLowerCase());
-  if (!row) return;
-  if (lockedUntil) {
-    sql(db, 'UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE id = ?').run(
-      MAX_FAILED_ATTEMPTS,
-      lockedUntil,
-      row.id,
-    );
-  } else {
-    const previous = row.locked_until ? 0 : row.failed_attempts;
-    sql(db, 'UPDATE accounts SET failed_attempts = ?, locked_until = NULL WHERE id = ?').run(previous + 1, row.id);
-  }
-}
-
-export function recordSuccessfulLogin(db: Db, id: string): void {
-  sql(db, 'UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(id);
+/**
+ * Checks a login. The same answer and the same work whatever the name: an unknown name is checked against a
+ * dummy hash and counted like an account; whether an account is deactivated is said only to someone who knows
+ * its PIN. A wrong PIN's count is the refusal's consequence (see LenteraError.consequence).
+ */
+export function checkLogin(db: Db, clock: Clock, name: string, pin: string, deviceToken?: string): { account: Account; device: string | null } {
+  const key = name.trim().toLowerCase();
+  const row = rowByName(db, key);
+  const device = row ? knownDevice(db, clock, row.id, deviceToken) : null;
+  const scope: GuardScope = !row ? { kind: 'name', name: key } : device ? { kind: 'device', accountId: row.id, tokenHash: device } : { kind: 'account', accountId: row.id };
+  checkSecret(db, clock, scope, () => verifyPin(pin, row?.pin_hash ?? unknownNameHash()) && Boolean(row), new LenteraError('LOGIN_FAILED', 'Unknown name or wrong PIN.', {}));
+  if (row!.active !== 1) throw new LenteraError('ACCOUNT_INACTIVE', 'This account has been deactivated.', {});
+  return { account: toAccount(row!), device };
 }
 
 function endSessionsOf(db: Db, accountId: string, at: string): void {
@@ -210,7 +198,7 @@ function endSessionsOf(db: Db, accountId: string, at: string): void {
 }
 
 /** A signature by PIN (sign-offs): the holder proves presence again, beyond the open session. */
-export function confirmPin(db: Db, id: string, pin: string): void {
+export function confirmPin(db: Db, clock: Clock, id: string, scope: GuardScope, pin: string): void {
   const row = rowById(db, id);
-  if (!verifyPin(pin, row.pin_hash)) throw new LenteraError('PIN_WRONG', 'The PIN is wrong; nothing was signed.', { field: 'pin' });
+  checkSecret(db, clock, scope, () => verifyPin(pin, row.pin_hash), new LenteraError('PIN_WRONG', 'The PIN is wrong; nothing was signed.', { field: 'pin' }));
 }

@@ -8,26 +8,28 @@ import { type Account, getAccount } from './accounts';
 export const SESSION_HOURS = 14; // one venue day, check-in to export
 
 /** Only the token's hash is stored: a copied database file does not hand out live sessions. */
-export function createSession(db: Db, clock: Clock, accountId: string): { token: string; expiresAt: string } {
+export function createSession(db: Db, clock: Clock, accountId: string, deviceHash: string | null = null): { token: string; expiresAt: string } {
   const token = randomBytes(32).toString('base64url');
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString();
-  sql(db, 'INSERT INTO login_sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+  sql(db, 'INSERT INTO login_sessions (token_hash, account_id, created_at, expires_at, device_hash) VALUES (?, ?, ?, ?, ?)').run(
     sha256Hex(token),
     accountId,
     now.toISOString(),
     expiresAt,
+    deviceHash,
   );
   return { token, expiresAt };
 }
 
-export function resolveSession(db: Db, clock: Clock, token: string): Account | undefined {
-  const row = db
-    .prepare('SELECT account_id, expires_at FROM login_sessions WHERE token_hash = ? AND ended_at IS NULL')
-    .get(sha256Hex(token)) as { account_id: string; expires_at: string } | undefined;
+/** The session's person, and the device it was opened from (where that person's secret checks count). */
+export function resolveSession(db: Db, clock: Clock, token: string): { account: Account; deviceHash: string | null } | undefined {
+  const row = sql(db, 'SELECT account_id, expires_at, device_hash FROM login_sessions WHERE token_hash = ? AND ended_at IS NULL').get(sha256Hex(token)) as
+    | { account_id: string; expires_at: string; device_hash: string | null }
+    | undefined;
   if (!row || new Date(row.expires_at) <= clock.now()) return undefined;
   const account = getAccount(db, row.account_id);
-  return account.active ? account : undefined;
+  return account.active ? { account, deviceHash: row.device_hash } : undefined;
 }
 
 export function endSession(db: Db, clock: Clock, token: string): void {

@@ -464,6 +464,33 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'PIN guard: devices, unknown names, sessions bound to a device',
+    sql: `
+      -- A device an account logged in from (its token is kept by that browser or window; only the hash is here).
+      -- Wrong PINs from a known device count on the device, so a stranger on the LAN who locks the account for
+      -- unknown clients cannot lock its holder out of their own device.
+      CREATE TABLE account_devices (
+        token_hash      TEXT PRIMARY KEY,
+        account_id      TEXT NOT NULL REFERENCES accounts(id),
+        created_at      TEXT NOT NULL,
+        last_login_at   TEXT NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until    TEXT
+      ) STRICT;
+      CREATE INDEX account_devices_account ON account_devices(account_id, last_login_at);
+      -- Wrong PINs for names that are no account, counted and locked exactly like an account's, so the answer
+      -- never tells whether a name exists.
+      CREATE TABLE unknown_name_guard (
+        name            TEXT PRIMARY KEY,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until    TEXT,
+        updated_at      TEXT NOT NULL
+      ) STRICT;
+      ALTER TABLE login_sessions ADD COLUMN device_hash TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

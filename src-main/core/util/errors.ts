@@ -3,6 +3,12 @@
  * `details` carries the place (file, line, column, JSON path) and what was expected.
  */
 export class LenteraError extends Error {
+  /**
+   * What the refusal itself must leave behind although the command's own changes are rolled back (a wrong PIN
+   * counts). The registry runs it in the transaction that audits the refusal.
+   */
+  consequence?: () => void;
+
   constructor(
     readonly code: string,
     message: string,
