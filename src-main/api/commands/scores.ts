@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
 import { applyCatImport, planCatImport } from '../../core/scoring/cat-import';
 import { listScores } from '../../core/scoring/scores';
-import { fileRef, loadTable } from '../files';
+import { blindScores } from '../../core/scoring/blind';
+import { fileRef, localFile, loadTable } from '../files';
 import { defineCommand } from '../registry';
 
 const examCode = z.string().trim().min(1).max(40);
@@ -13,6 +14,7 @@ export const scoreCommands = [
     name: 'scores.import',
     summary: 'Import CAT results for a stage (CSV or XLSX): all or nothing; the file hash is recorded',
     input: z.object({ exam: examCode, stage: z.string().min(1), file: fileRef, dryRun: z.boolean().default(false) }),
+    localInput: localFile,
     access: ['coordinator'],
     mutates: true,
     prepare: (ctx, input) => loadTable(ctx, input.file),
@@ -43,12 +45,11 @@ export const scoreCommands = [
     access: ['coordinator', 'chair', 'observer'],
     mutates: false,
     handler: (ctx, input) => {
+      // Blind values (a panelist's before finalization, a clerk's entry before the second agrees) only for their
+      // author here too: a chair is also a panelist, a coordinator may type a paper sheet.
       const all = listScores(ctx.db, requireExam(ctx.db, input.exam).id, input.stage);
-      if (ctx.principal.kind === 'local') return all;
-      // Panel values stay blind until the panel is finalized: nobody but the panelist sees a draft or a
-      // submission through this door either (a chair is also a panelist).
-      const me = ctx.principal.kind === 'user' ? ctx.principal.account.name : '';
-      return all.filter((s) => s.panelist === null || s.state === 'finalized' || s.panelist === me);
+      const name = ctx.principal.kind === 'user' ? ctx.principal.account.name : '';
+      return blindScores(all, { local: ctx.principal.kind === 'local', actor: ctx.actor, name });
     },
   }),
 ];

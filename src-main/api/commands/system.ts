@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chainHead, listEvents, verifyChain } from '../../core/audit/chain';
+import { blindAuditEvents } from '../../core/scoring/blind';
 import { schemaVersion } from '../../core/db/open';
 import { listSettings, setSetting } from '../../core/workstation/settings';
 import { VERSION } from '../../version';
@@ -43,7 +44,8 @@ export const systemCommands = [
     }),
     access: ['coordinator', 'chair', 'observer'],
     mutates: false,
-    handler: (ctx, input) => listEvents(ctx.db, { afterSeq: input.before, limit: input.limit, descending: true }),
+    // A chair also scores: unsettled panel and paper values of others stay hidden here too (core/scoring/blind.ts).
+    handler: (ctx, input) => blindAuditEvents(ctx.db, listEvents(ctx.db, { afterSeq: input.before, limit: input.limit, descending: true }), { local: ctx.principal.kind === 'local', actor: ctx.actor }),
   }),
   defineCommand({
     name: 'audit.verify',

@@ -40,6 +40,19 @@ function groupBy<T>(rows: T[], key: (r: T) => string, value: (r: T) => unknown):
 }
 
 /**
+ * Blind values stay home until settled (core/scoring/blind.ts): a panel value until the chair finalized the
+ * candidate, a paper entry until the second entry agreed or a third person resolved the sheet. A bundle is
+ * published, so a panelist or clerk could otherwise read another's value from the hub; being incremental, the
+ * next bundle after settling carries them.
+ */
+const SETTLED_ENTRY = `NOT (e.source = 'panel' AND NOT EXISTS (SELECT 1 FROM finalizations f WHERE f.session_id = e.session_id AND f.nomor_peserta = e.nomor_peserta))
+  AND NOT (e.source = 'paper'
+    AND NOT EXISTS (SELECT 1 FROM score_entries r WHERE r.exam_id = e.exam_id AND r.nomor_peserta = e.nomor_peserta AND r.stage_code = e.stage_code AND r.source = 'resolution')
+    AND (NOT EXISTS (SELECT 1 FROM score_entries s WHERE s.exam_id = e.exam_id AND s.nomor_peserta = e.nomor_peserta AND s.stage_code = e.stage_code AND s.source = 'paper' AND s.slot = 'second')
+      OR EXISTS (SELECT 1 FROM score_entries s JOIN score_entries f ON f.exam_id = s.exam_id AND f.nomor_peserta = s.nomor_peserta AND f.stage_code = s.stage_code AND f.item = s.item AND f.source = 'paper' AND f.slot = 'first'
+                  WHERE s.exam_id = e.exam_id AND s.nomor_peserta = e.nomor_peserta AND s.stage_code = e.stage_code AND s.source = 'paper' AND s.slot = 'second' AND s.units <> f.units)))`;
+
+/**
  * Every record of an exam a bundle can carry, each with a stable key. Personal data leaves masked: the NIK as on
  * the sheets, the birth date as a year (its order survives in the ranking facts, see facts.ts).
  */
@@ -93,7 +106,7 @@ export function collectExam(db: Db, examId: string, examCode: string, pdfDir: st
   const score_entry = () => {
     const imports = new Map((sql(db, 'SELECT id, file_name, sha256 FROM score_imports WHERE exam_id = ?').all(examId) as { id: string; file_name: string; sha256: string }[]).map((i) => [i.id, { file: i.file_name, sha256: i.sha256 }]));
     return mapRows(
-      sql(db, 'SELECT * FROM score_entries WHERE exam_id = ? ORDER BY at, id').iterate(examId),
+      sql(db, `SELECT * FROM score_entries e WHERE e.exam_id = ? AND ${SETTLED_ENTRY} ORDER BY e.at, e.id`).iterate(examId),
       ({ exam_id: _e, session_id, import_id, ...e }: { id: string; exam_id: string; session_id: string | null; import_id: string | null }) => ({
         key: e.id,
         body: { ...e, session: code(session_id), import: import_id ? (imports.get(import_id) ?? null) : null },
@@ -101,7 +114,7 @@ export function collectExam(db: Db, examId: string, examCode: string, pdfDir: st
     );
   };
   const panel_submission = () =>
-    (sql(db, 'SELECT p.* FROM panel_submissions p JOIN sessions s ON s.id = p.session_id WHERE s.exam_id = ? ORDER BY p.at, p.id').all(examId) as { id: string; session_id: string; snapshot: string }[]).map(
+    (sql(db, 'SELECT p.* FROM panel_submissions p JOIN sessions s ON s.id = p.session_id WHERE s.exam_id = ? AND EXISTS (SELECT 1 FROM finalizations f WHERE f.session_id = p.session_id AND f.nomor_peserta = p.nomor_peserta) ORDER BY p.at, p.id').all(examId) as { id: string; session_id: string; snapshot: string }[]).map(
       ({ session_id, snapshot, ...p }) => ({ key: p.id, body: { ...p, session: code(session_id), snapshot: parseJson(snapshot) } }),
     );
   const finalization = () => {
