@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { Command } from './registry';
 import { pinSchema } from '../core/accounts/pin';
@@ -6,7 +7,11 @@ import { GENESIS_HASH } from '../core/audit/chain';
 import { LATEST_SCHEMA } from '../core/db/migrations';
 import { systemClock, type Clock } from '../core/util/clock';
 import { isLenteraError } from '../core/util/errors';
-import { initWorkstation, isWorkstation, openWorkstation, type Workstation } from '../core/workstation/workstation';
+import { fileSystemRefusal } from '../core/util/fs-errors';
+import { initWorkstation, isWorkstation, openWorkstation, PRIVATE_DIR_MODE, type Workstation } from '../core/workstation/workstation';
+import { OwnerLock } from '../core/workstation/owner-lock';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { VERSION } from '../version';
 import { randomPin, seedDemo } from '../core/demo/seed';
 import { generateIdentity } from '../core/keys/identities';
@@ -14,6 +19,7 @@ import { appendEvent } from '../core/audit/chain';
 import { allCommands } from './commands';
 import { EventBus } from './events';
 import { Jobs } from './jobs';
+import { Uploads } from './files';
 import { OutboxPusher } from './outbox';
 import { Registry, type Auth } from './registry';
 import { fail, REGISTRY_CODES, type Result } from './result';
@@ -26,6 +32,13 @@ export interface AppOptions {
   clock?: Clock;
   nativeBinding?: string;
   commands?: readonly Command[];
+  /**
+   * This app owns the workstation while it is open: the long-running doors (`serve`, the desktop) say so, naming
+   * themselves. It takes the owner lock at once (creating the data directory when it may initialise one), so a
+   * second owner on the same directory is refused with WORKSTATION_IN_USE naming the holder. One-shot CLI calls
+   * are not owners: they work beside the owner and wait their turn for the database.
+   */
+  owner?: boolean | { door: string };
 }
 
 const demoInput = z.object({ candidates: z.number().int().min(10).max(200_000).default(300) });
@@ -35,6 +48,14 @@ const initInput = z.object({
   adminDisplayName: z.string().trim().min(1).max(120).optional(),
   pin: pinSchema,
 });
+
+/** The data folder, or the nearest existing folder above it, when that is a file instead. */
+function fileInTheWay(dir: string): string | null {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(d)) return statSync(d).isDirectory() ? null : d;
+    if (dirname(d) === d) return null;
+  }
+}
 
 /**
  * The one object behind every door: it owns the workstation and its registry. Before the workstation exists it
@@ -48,11 +69,31 @@ export class LenteraApp {
   private ws: Workstation | undefined;
   private reg: Registry | undefined;
   private readonly clock: Clock;
+  /** The owner lock, when this app is an owner (see AppOptions.owner); `announce` tells others where it is. */
+  readonly ownerLock: OwnerLock | undefined;
+  /** Files uploaded by this process's sessions, deleted when used; the owner sweeps what an earlier run left. */
+  readonly uploads: Uploads;
 
   constructor(private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
-    if (isWorkstation(opts.dataDir)) this.attach(openWorkstation(opts.dataDir, { nativeBinding: opts.nativeBinding }));
-    else if (!opts.allowInit) openWorkstation(opts.dataDir); // throws NOT_A_WORKSTATION with its message
+    if (!isWorkstation(opts.dataDir) && !opts.allowInit) openWorkstation(opts.dataDir); // throws NOT_A_WORKSTATION with its message
+    if (opts.owner) {
+      // An owner that may initialise needs the directory now: the lock lives in it, before `workstation.init`.
+      if (!existsSync(opts.dataDir)) {
+        mkdirSync(dirname(opts.dataDir), { recursive: true });
+        mkdirSync(opts.dataDir, { mode: PRIVATE_DIR_MODE });
+      }
+      const door = typeof opts.owner === 'object' ? opts.owner.door : 'lentera';
+      this.ownerLock = OwnerLock.acquire(opts.dataDir, { door, nativeBinding: opts.nativeBinding });
+    }
+    this.uploads = new Uploads(join(opts.dataDir, 'uploads'));
+    if (this.ownerLock) this.uploads.sweep();
+    try {
+      if (isWorkstation(opts.dataDir)) this.attach(openWorkstation(opts.dataDir, { nativeBinding: opts.nativeBinding }));
+    } catch (e) {
+      this.ownerLock?.release();
+      throw e;
+    }
   }
 
   private attach(ws: Workstation): void {
@@ -64,6 +105,7 @@ export class LenteraApp {
       dataDir: ws.dir,
       events: this.events,
       jobs: this.jobs,
+      uploads: this.uploads,
       outbox: this.outbox,
       nativeBinding: this.opts.nativeBinding,
     });
@@ -130,6 +172,10 @@ export class LenteraApp {
         issues,
       });
     }
+    const file = fileInTheWay(this.opts.dataDir);
+    if (file) {
+      return fail('NOT_A_FOLDER', `${'local' in auth ? file : 'The data folder'} is a file, not a folder: choose a folder for the workstation's data. Nothing was changed.`, {});
+    }
     try {
       const actor = 'local' in auth ? `cli:${auth.local}` : `user:${parsed.data.adminName}`;
       this.attach(
@@ -137,7 +183,8 @@ export class LenteraApp {
       );
       this.events.publish({ type: 'workstation.initialised', data: { workstationId: this.ws!.id } });
       return { ok: true, value: { workstationId: this.ws!.id } };
-    } catch (e) {
+    } catch (thrown) {
+      const e = fileSystemRefusal(thrown, { showPath: 'local' in auth });
       if (isLenteraError(e)) return fail(e.code, e.message, e.details);
       throw e;
     }
@@ -164,5 +211,6 @@ export class LenteraApp {
     this.ws?.close();
     this.ws = undefined;
     this.reg = undefined;
+    this.ownerLock?.release();
   }
 }

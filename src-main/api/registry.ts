@@ -8,17 +8,24 @@ import type { Clock } from '../core/util/clock';
 import { isLenteraError, LenteraError } from '../core/util/errors';
 import type { EventBus } from './events';
 import type { Jobs } from './jobs';
+import type { Uploads } from './files';
 import { fail, REGISTRY_CODES as C, type Result } from './result';
 import { writeTransaction } from '../core/db/transaction';
+import { newId } from '../core/util/ids';
+import { fileSystemRefusal } from '../core/util/fs-errors';
+import { ClientThrottle } from './throttle';
 
 /** Who is asking. The CLI acts as the local OS user, who owns the data directory anyway. */
 export type Principal =
-  | { kind: 'user'; account: Account; token: string }
+  | { kind: 'user'; account: Account; token: string; deviceHash: string | null }
   | { kind: 'local'; osUser: string }
   | { kind: 'anonymous' };
 
-/** How a door identifies its caller: a session token (IPC, HTTP) or the local OS user (CLI). */
-export type Auth = { token?: string | undefined } | { local: string };
+/**
+ * How a door identifies its caller: a session token (IPC, HTTP) or the local OS user (CLI). `client` names the
+ * remote end as the door sees it (an address, a window) for the per-client limit on secret checks.
+ */
+export type Auth = { token?: string | undefined; client?: string | undefined } | { local: string };
 
 export type Access = 'public' | 'authenticated' | readonly Role[];
 
@@ -38,6 +45,10 @@ export interface CommandContext {
   progress(type: string, data: unknown): void;
   /** Background work of this process (signing batches). */
   jobs?: Jobs;
+  /** Files sent by this process's sessions, waiting for the command that uses them. */
+  uploads?: Uploads;
+  /** Runs `fn` when this command has ended, whatever its outcome (an upload it used is deleted). */
+  afterCommand(fn: () => void): void;
   /** Pushes pending bundles to the publication hub now (the server's outbox). */
   outbox?: { pushDue(): Promise<unknown[]> };
   nativeBinding?: string;
@@ -47,6 +58,13 @@ export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unkno
   name: string;
   summary: string;
   input: S;
+  /**
+   * Fields only the command line may send (a path on this machine): merged into `input` for the local OS user,
+   * unknown to every remote door, so no schema a browser or window can reach names a path.
+   */
+  localInput?: z.ZodObject;
+  /** The command checks a person's PIN or key passphrase: its calls count on the per-client limit. */
+  checksSecret?: boolean;
   access: Access;
   mutates: boolean;
   // Method signatures (not arrow properties) so a table of commands with different inputs type-checks.
@@ -58,10 +76,10 @@ export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unkno
   prepare?(ctx: CommandContext, input: z.output<S>): Promise<P>;
   /** Payload of the audit event; by default the input with secrets redacted. */
   auditPayload?(input: z.output<S>, output: O): unknown;
+  /** What a refusal's audit event shows of the input, where the input holds what must stay blind (a panel value). */
+  refusalInput?(input: unknown): unknown;
   /** Actor recorded for the event when the caller is not yet known (a login). */
   auditActor?(input: z.output<S>): string;
-  /** Side effects of a refusal (a failed login counts), written with the refusal's audit event. */
-  onRefused?(ctx: CommandContext, input: z.output<S>, error: LenteraError): void;
 }
 
 export function defineCommand<S extends z.ZodType, O, P = undefined>(c: Command<S, O, P>): Command<S, O, P> {
@@ -73,10 +91,17 @@ interface Admitted {
   ctx: CommandContext;
   input: unknown;
   queued: { type: string; data: unknown }[];
+  /** the client whose secret-checking call this is, for the per-client limit */
+  client?: string;
+  ended: (() => void)[];
 }
+
+/** Answers that mean a wrong secret was given (or the attempt that locked it). */
+const SECRET_FAILURES = new Set(['LOGIN_FAILED', 'PIN_WRONG', 'PASSPHRASE_WRONG', 'ACCOUNT_LOCKED']);
 
 export interface RegistryDeps {
   jobs?: Jobs;
+  uploads?: Uploads;
   outbox?: { pushDue(): Promise<unknown[]> };
   nativeBinding?: string;
   db: Db;
@@ -99,6 +124,11 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
+/** The input as a refusal's audit event shows it: secrets redacted, blind values left out. */
+function shownInput(command: Command, input: unknown): unknown {
+  return redact(command.refusalInput ? command.refusalInput(input) : input);
+}
+
 export function actorOf(p: Principal): string {
   switch (p.kind) {
     case 'user':
@@ -116,6 +146,8 @@ function zodIssues(error: z.ZodError) {
 
 export class Registry {
   private readonly commands = new Map<string, Command>();
+  private readonly localSchemas = new Map<string, z.ZodType>();
+  private readonly throttle: ClientThrottle;
 
   constructor(
     commands: readonly Command<z.ZodType, unknown, unknown>[],
@@ -124,8 +156,21 @@ export class Registry {
     for (const c of commands) {
       if (!NAME.test(c.name)) throw new Error(`command name "${c.name}" is not of the form area.verb`);
       if (this.commands.has(c.name)) throw new Error(`duplicate command name "${c.name}"`);
+      if (c.localInput && !(c.input instanceof z.ZodObject)) throw new Error(`${c.name}: localInput needs an object input`);
       this.commands.set(c.name, c);
+      if (c.localInput) this.localSchemas.set(c.name, (c.input as unknown as z.ZodObject).extend(c.localInput.shape));
     }
+    this.throttle = new ClientThrottle(deps.clock);
+  }
+
+  /** The schema a caller's input is checked against: the command line's may name paths, no one else's. */
+  schemaFor(command: Command, principal: Principal): z.ZodType {
+    return (principal.kind === 'local' && this.localSchemas.get(command.name)) || command.input;
+  }
+
+  /** Every command of the table (for tests that must hold for all of them). */
+  commandList(): readonly Command[] {
+    return [...this.commands.values()];
   }
 
   get events(): EventBus {
@@ -143,8 +188,8 @@ export class Registry {
   principalFor(auth: Auth): Principal | 'expired' {
     if ('local' in auth) return { kind: 'local', osUser: auth.local };
     if (!auth.token) return { kind: 'anonymous' };
-    const account = resolveSession(this.deps.db, this.deps.clock, auth.token);
-    return account ? { kind: 'user', account, token: auth.token } : 'expired';
+    const session = resolveSession(this.deps.db, this.deps.clock, auth.token);
+    return session ? { kind: 'user', account: session.account, token: auth.token, deviceHash: session.deviceHash } : 'expired';
   }
 
   /** Runs a command whose work is synchronous (all but file imports). */
@@ -154,7 +199,7 @@ export class Registry {
     if (admitted.command.prepare) {
       return fail(C.INTERNAL, `${name} reads files and must be run with invokeAsync.`, { command: name });
     }
-    return this.execute(admitted, undefined);
+    return this.counted(admitted, this.execute(admitted, undefined));
   }
 
   /** Runs any command; the doors use this one. */
@@ -162,14 +207,30 @@ export class Registry {
     const admitted = this.admit(name, rawInput, auth);
     if ('result' in admitted) return admitted.result;
     const { command, ctx, input } = admitted;
-    if (!command.prepare) return this.execute(admitted, undefined);
+    if (!command.prepare) return this.counted(admitted, this.execute(admitted, undefined));
     let prepared: unknown;
     try {
       prepared = await command.prepare(ctx, input);
     } catch (e) {
-      return this.failure(command, ctx, input, e);
+      return this.counted(admitted, this.failure(command, ctx, input, e));
     }
-    return this.execute(admitted, prepared);
+    return this.counted(admitted, this.execute(admitted, prepared));
+  }
+
+  /**
+   * The end of every admitted command: what it asked to run afterwards runs, and a secret-checking call counts
+   * on its client's limit (a wrong secret also as a failure).
+   */
+  private counted(admitted: Admitted, result: Result): Result {
+    for (const fn of admitted.ended.splice(0)) {
+      try {
+        fn();
+      } catch (e) {
+        console.error(`[lentera] clean-up after ${admitted.command.name} failed:`, e);
+      }
+    }
+    if (admitted.client) this.throttle.record(admitted.client, !result.ok && SECRET_FAILURES.has(result.error.code));
+    return result;
   }
 
   /** Finds the command, the caller, checks the role and validates the input; refusals are audited. */
@@ -181,6 +242,7 @@ export class Registry {
     const resolved = this.principalFor(auth);
     const principal: Principal = resolved === 'expired' ? { kind: 'anonymous' } : resolved;
     const queued: { type: string; data: unknown }[] = [];
+    const ended: (() => void)[] = [];
     const ctx: CommandContext = {
       db: this.deps.db,
       clock: this.deps.clock,
@@ -192,6 +254,8 @@ export class Registry {
       emit: (type, data) => queued.push({ type, data }),
       progress: (type, data) => this.deps.events.publish({ type, data }),
       jobs: this.deps.jobs,
+      uploads: this.deps.uploads,
+      afterCommand: (fn) => ended.push(fn),
       outbox: this.deps.outbox,
       nativeBinding: this.deps.nativeBinding,
     };
@@ -212,10 +276,20 @@ export class Registry {
         role: principal.account.role,
         allowed: access,
       });
-      return { result: this.refuse(command, ctx, undefined, redact(rawInput), error) };
+      return { result: this.refuse(command, ctx, undefined, shownInput(command, rawInput), error) };
     }
 
-    const parsed = command.input.safeParse(rawInput ?? {});
+    // Before the input is read: a client over its limit costs no scrypt and learns nothing.
+    const client = command.checksSecret && !('local' in auth) ? (auth.client ?? 'unknown') : undefined;
+    if (client) {
+      const retryAfter = this.throttle.retryAfter(client);
+      if (retryAfter > 0) {
+        const error = new LenteraError(C.RATE_LIMITED, `Too many attempts from this device; try again in ${retryAfter} s.`, { retryAfter });
+        return { result: this.refuse(command, ctx, undefined, null, error) };
+      }
+    }
+
+    const parsed = this.schemaFor(command, principal).safeParse(rawInput ?? {});
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
       const error = new LenteraError(
@@ -223,9 +297,9 @@ export class Registry {
         `Invalid input for ${name}: ${issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ')}`,
         { command: name, issues },
       );
-      return { result: this.refuse(command, ctx, undefined, redact(rawInput), error) };
+      return { result: this.refuse(command, ctx, undefined, shownInput(command, rawInput), error) };
     }
-    return { command, ctx, input: parsed.data, queued };
+    return { command, ctx, input: parsed.data, queued, client, ended };
   }
 
   /** The handler and its audit event, in one transaction for a mutation. */
@@ -256,15 +330,23 @@ export class Registry {
     }
   }
 
-  private failure(command: Command, ctx: CommandContext, input: unknown, e: unknown): Result {
+  private failure(command: Command, ctx: CommandContext, input: unknown, thrown: unknown): Result {
+    const e = fileSystemRefusal(thrown, { showPath: ctx.principal.kind === 'local' }); // a full disk or a missing folder is said plainly
     if (isLenteraError(e)) {
-      // A read that finds nothing is an answer, not an event worth a permanent record.
-      if (!command.mutates && !command.onRefused) return fail(e.code, e.message, e.details);
-      return this.refuse(command, ctx, input, redact(input), e);
+      // A read that finds nothing is an answer, not an event worth a permanent record; a wrong secret is.
+      if (!command.mutates && !e.consequence) return fail(e.code, e.message, e.details);
+      return this.refuse(command, ctx, input, shownInput(command, input), e);
     }
-    const message = e instanceof Error ? e.message : String(e);
-    console.error(`[lentera] ${command.name} failed:`, e);
-    return this.refuse(command, ctx, input, redact(input), new LenteraError(C.INTERNAL, `Internal error in ${command.name}: ${message}`, { command: command.name }));
+    // The exception's text stays in the log, under a reference the answer gives: it may name paths or data.
+    const ref = newId().slice(-12);
+    console.error(`[lentera] ${command.name} failed (ref ${ref}):`, e);
+    return this.refuse(
+      command,
+      ctx,
+      input,
+      shownInput(command, input),
+      new LenteraError(C.INTERNAL, `Something went wrong in ${command.name}; nothing was changed. Tell the coordinator the reference ${ref} (it is in the workstation's log).`, { command: command.name, ref }),
+    );
   }
 
   /** Records a refusal in its own transaction: nothing of the refused change, only the fact it was refused. */
@@ -273,7 +355,7 @@ export class Registry {
     let head: ChainHead | undefined;
     try {
       writeTransaction(db, () => {
-        if (input !== undefined) command.onRefused?.(ctx, input, error);
+        error.consequence?.();
         const event = appendEvent(db, {
           at: ctx.at,
           actor: (input !== undefined && command.auditActor?.(input)) || ctx.actor,

@@ -15,6 +15,9 @@ import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
 import { EXIT, processIo, type CliIo } from './io';
 import { CliExit } from './workstation';
+import { randomBytes } from 'node:crypto';
+import { isLenteraError } from '../core/util/errors';
+import { fileSystemRefusal } from '../core/util/fs-errors';
 
 export function dataOption(): Option {
   return new Option('--data <dir>', 'the workstation data directory').makeOptionMandatory();
@@ -60,7 +63,17 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
       return EXIT.USAGE;
     }
-    io.err(`lentera: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    // A file-system failure (a full disk, a path that is a file) is said in a sentence; anything else is a bug,
+    // reported with a reference, and its stack trace only when asked for.
+    const said = fileSystemRefusal(e);
+    if (isLenteraError(said)) {
+      io.err(`lentera: ${said.message}`);
+      return EXIT.FAILED;
+    }
+    const ref = randomBytes(6).toString('hex');
+    io.err(`lentera: something went wrong (ref ${ref}): ${e instanceof Error ? e.message : String(e)}. Nothing more was done.`);
+    if (process.env.LENTERA_DEBUG) io.err(e instanceof Error ? (e.stack ?? '') : '');
+    else io.err('lentera: run again with LENTERA_DEBUG=1 to see the details for a bug report.');
     return EXIT.FAILED;
   }
 }

@@ -139,7 +139,8 @@ describe('exam package import', () => {
     const coord = (app.invoke('accounts.login', { name: 'koordinator', pin: '482913' }, {}) as any).value.token;
     const path = write(small());
     expect(await app.invokeAsync('exams.import', { file: { path } }, { token: clerk })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await app.invokeAsync('exams.import', { file: { path } }, { token: coord })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: /upload the file/ } });
+    // A remote door's schema has no path at all: the reference must be an upload.
+    expect(await app.invokeAsync('exams.import', { file: { path } }, { token: coord })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: /path/ } });
     const text = readFileSync(path);
     const up = app.invoke('files.upload', { offset: 0, dataBase64: text.subarray(0, 1000).toString('base64') }, { token: coord }) as any;
     const id = up.value.uploadId;

@@ -1,6 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { z } from 'zod';
 import { commitExport, discardExport, listExports, prepareExport, type PreparedExport } from '../../core/bundles/export';
 import { checkChain, commitImport, mergedExams, mergedView, prepareImport } from '../../core/bundles/merge';
@@ -9,14 +8,20 @@ import { addTrustedSigner, listTrustedSigners, trustLookup } from '../../core/bu
 import { certificatePem, readCertificate } from '../../core/keys/pki';
 import { verifyBundle } from '../../core/bundles/verify';
 import { findExam } from '../../core/exams/exams';
-import { currentCertificate, unlockIdentity } from '../../core/keys/identities';
+import { currentCertificate } from '../../core/keys/identities';
 import { getSetting, setSetting } from '../../core/workstation/settings';
 import { LenteraError } from '../../core/util/errors';
-import { fileRef, resolveFile } from '../files';
+import { fileRef, localFile, localFileRef, resolveFile, type FileRef } from '../files';
 import { defineCommand, type CommandContext } from '../registry';
-import { holder } from './sheets';
+import { holder, unlockSigner } from './sheets';
 
 const exam = z.string().trim().min(1).max(64);
+/** The name an imported file is recorded by: the upload's name, or the path's last part from the command line. */
+function fileName(ref: FileRef): string {
+  return basename('path' in ref ? ref.path : ref.name);
+}
+
+const pemInput = z.object({ pem: z.string().min(1).max(20_000) }).strict();
 
 function workstationName(ctx: CommandContext): string {
   return getSetting(ctx.db, 'venue.label') ?? ctx.workstationId;
@@ -26,13 +31,17 @@ export const bundleCommands = [
   defineCommand({
     name: 'bundle.export',
     summary: 'Export the next signed result bundle of an exam (what changed since the last one)',
-    input: z.object({ exam, passphrase: z.string().min(1).max(200), account: z.string().optional(), out: z.string().optional(), pdfDir: z.string().optional(), copyTo: z.string().max(1000).optional() }),
+    input: z.object({ exam, passphrase: z.string().min(1).max(200), account: z.string().optional() }),
+    // Where the file goes is the command line's choice; the window saves it with its own dialog (bundle.file).
+    localInput: z.object({ out: z.string().min(1).optional(), pdfDir: z.string().min(1).optional() }),
     access: ['coordinator'],
     mutates: true,
-    prepare: async (ctx, input): Promise<{ prepared: PreparedExport; copied: string | null }> => {
-      if ((input.out || input.pdfDir) && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name the output file; use "copy to folder" instead.', {});
+    checksSecret: true,
+    prepare: async (ctx, raw): Promise<PreparedExport> => {
+      const input = raw as typeof raw & { out?: string; pdfDir?: string };
+      if ((input.out || input.pdfDir) && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name the output file; download the bundle instead.', {});
       const a = holder(ctx, input.account);
-      const signer = await unlockIdentity(ctx.db, ctx.dataDir, a.id, input.passphrase, new Date(ctx.at));
+      const signer = await unlockSigner(ctx, a.id, input.passphrase);
       const prepared = await prepareExport(ctx.db, {
         examCode: input.exam,
         dataDir: ctx.dataDir,
@@ -44,31 +53,19 @@ export const bundleCommands = [
         at: ctx.at,
         onProgress: (step, done, total) => ctx.progress('bundle.progress', { exam: input.exam, step, done, total }),
       });
-      // The copy for the USB stick is made before anything is recorded: if it fails, nothing was exported.
-      if (!input.copyTo) return { prepared, copied: null };
-      const copied = join(input.copyTo, basename(prepared.out));
-      try {
-        await mkdir(input.copyTo, { recursive: true });
-        await copyFile(prepared.part, copied);
-      } catch (e) {
-        discardExport(prepared);
-        await rm(copied, { force: true }).catch(() => undefined); // a half copy, where there could be one
-        throw new LenteraError('COPY_FAILED', `The bundle could not be copied to ${input.copyTo}: ${(e as Error).message}. Nothing was exported; check the folder (USB stick) and try again.`, { copyTo: input.copyTo });
-      }
-      return { prepared, copied };
+      return prepared;
     },
-    handler: (ctx, input, { prepared, copied }) => {
+    handler: (ctx, input, prepared) => {
       try {
         const done = commitExport(ctx.db, prepared, ctx.at, ctx.actor);
         ctx.emit('bundles.changed', { exam: input.exam });
-        return { ...done, exam: prepared.examCode, counts: prepared.manifest.counts, copied };
+        return { ...done, exam: prepared.examCode, counts: prepared.manifest.counts };
       } catch (e) {
         discardExport(prepared);
-        if (copied) rmSync(copied, { force: true });
         throw e;
       }
     },
-    auditPayload: (input, out) => ({ exam: input.exam, sequence: out.sequence, sha256: out.sha256, files: out.files, bytes: out.bytes, counts: out.counts, copied: out.copied }),
+    auditPayload: (input, out) => ({ exam: input.exam, sequence: out.sequence, sha256: out.sha256, files: out.files, bytes: out.bytes, counts: out.counts }),
   }),
   defineCommand({
     name: 'bundle.list',
@@ -94,6 +91,7 @@ export const bundleCommands = [
     name: 'bundle.verify',
     summary: 'Verify a bundle (signature, every hash, the chain link) without importing it',
     input: z.object({ file: fileRef }),
+    localInput: localFile,
     access: ['coordinator', 'observer'],
     mutates: false,
     prepare: async (ctx, input) => {
@@ -124,6 +122,7 @@ export const bundleCommands = [
     name: 'bundle.import',
     summary: 'Merge a bundle from another workstation of an exam loaded here (verified first; conflicts shown, never resolved)',
     input: z.object({ file: fileRef }),
+    localInput: localFile,
     access: ['coordinator'],
     mutates: true,
     prepare: async (ctx, input) => prepareImport(ctx.db, resolveFile(ctx, input.file).path, { trusted: trustLookup(ctx.db), exam: (code) => Boolean(findExam(ctx.db, code)) }),
@@ -132,7 +131,7 @@ export const bundleCommands = [
       ctx.emit('bundles.changed', { exam: out.exam });
       return { ...out, conflicts: mergedView(ctx.db, out.exam).conflicts };
     },
-    auditPayload: (input, out) => ({ file: 'path' in input.file ? basename(input.file.path) : input.file.name, sha256: out.sha256, exam: out.exam, workstation: out.workstation, sequence: out.sequence, unchanged: out.unchanged, records: out.records, conflicts: out.conflicts.length }),
+    auditPayload: (input, out) => ({ file: fileName(input.file), sha256: out.sha256, exam: out.exam, workstation: out.workstation, sequence: out.sequence, unchanged: out.unchanged, records: out.records, conflicts: out.conflicts.length }),
   }),
   defineCommand({
     name: 'bundle.merged',
@@ -153,7 +152,8 @@ export const bundleCommands = [
   defineCommand({
     name: 'bundle.trust',
     summary: "Register a workstation's certificate: only bundles it signed are merged here",
-    input: z.object({ certificate: z.union([fileRef, z.object({ pem: z.string().min(1).max(20_000) }).strict()]), exam: exam.optional(), label: z.string().max(200).optional() }),
+    input: z.object({ certificate: z.union([fileRef, pemInput]), exam: exam.optional(), label: z.string().max(200).optional() }),
+    localInput: z.object({ certificate: z.union([localFileRef, pemInput]) }),
     access: ['coordinator'],
     mutates: true,
     prepare: async (ctx, input) => readCertificate('pem' in input.certificate ? Buffer.from(input.certificate.pem) : readFileSync(resolveFile(ctx, input.certificate).path)),

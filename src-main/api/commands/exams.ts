@@ -10,7 +10,7 @@ import { applyRosterPlan, planRosterImport, type RosterPlan } from '../../core/r
 import { checkImportFile } from '../../core/roster/table-file';
 import { LenteraError } from '../../core/util/errors';
 import { sha256Hex } from '../../core/util/hash';
-import { appendUpload, fileRef, loadTable, resolveFile, uploadInput } from '../files';
+import { appendUpload, fileRef, localFile, loadTable, resolveFile, uploadInput, type FileRef } from '../files';
 import { defineCommand, type CommandContext } from '../registry';
 
 const examCode = z.string().trim().min(1).max(40);
@@ -25,7 +25,7 @@ function seesFullNik(ctx: CommandContext): boolean {
   return ctx.principal.kind === 'local' || (ctx.principal.kind === 'user' && ctx.principal.account.role === 'coordinator');
 }
 
-async function loadPackage(ctx: CommandContext, ref: z.infer<typeof fileRef>) {
+async function loadPackage(ctx: CommandContext, ref: FileRef) {
   const file = resolveFile(ctx, ref);
   checkImportFile(file.path, ['json'], file.name);
   const bytes = readFileSync(file.path);
@@ -58,9 +58,10 @@ function rosterSummary(plan: RosterPlan, file: LoadedFile, limit = 1000) {
 export const examCommands = [
   defineCommand({
     name: 'files.upload',
-    summary: 'Send a file for an import, in chunks',
+    summary: 'Send a file for an import, in chunks (it is deleted when the command that uses it ends)',
     input: uploadInput,
-    access: ['coordinator'],
+    // Whoever imports something: the coordinator, and a chair or examiner importing their own signing key.
+    access: ['coordinator', 'chair', 'examiner'],
     mutates: false,
     handler: (ctx, input) => appendUpload(ctx, input),
   }),
@@ -68,6 +69,7 @@ export const examCommands = [
     name: 'exams.preview',
     summary: 'Check an exam package and show what importing it would do',
     input: z.object({ file: fileRef }),
+    localInput: localFile,
     access: ['coordinator'],
     mutates: false,
     prepare: (ctx, input) => loadPackage(ctx, input.file),
@@ -77,6 +79,7 @@ export const examCommands = [
     name: 'exams.import',
     summary: 'Import an exam package (the same package again changes nothing)',
     input: z.object({ file: fileRef }),
+    localInput: localFile,
     access: ['coordinator'],
     mutates: true,
     prepare: (ctx, input) => loadPackage(ctx, input.file),
@@ -129,6 +132,7 @@ export const examCommands = [
     name: 'roster.preview',
     summary: 'Check a roster file (CSV or XLSX) and show every invalid row',
     input: z.object({ exam: examCode, file: fileRef }),
+    localInput: localFile,
     access: ['coordinator'],
     mutates: false,
     prepare: (ctx, input) => loadTable(ctx, input.file),
@@ -138,6 +142,7 @@ export const examCommands = [
     name: 'roster.import',
     summary: 'Import a roster: all or nothing, or the valid rows with skipInvalid',
     input: z.object({ exam: examCode, file: fileRef, skipInvalid: z.boolean().default(false) }),
+    localInput: localFile,
     access: ['coordinator'],
     mutates: true,
     prepare: (ctx, input) => loadTable(ctx, input.file),

@@ -7,7 +7,8 @@ import { createHttpServer, listen } from '../../server/http';
 import { keepServing } from '../../server/last-resort';
 import type { CliIo } from '../io';
 import { dataOption } from '../main';
-import { openApp } from '../workstation';
+import { CliExit, openApp } from '../workstation';
+import { EXIT } from '../io';
 
 export const DEFAULT_PORT = 5170;
 
@@ -26,13 +27,20 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .action(async (o: { data: string; host: string; port: string; allowInit?: boolean }) => {
       // `serve` owns the workstation while it runs: a second serve or desktop on the same folder is refused.
       const app = openApp(io, o.data, Boolean(o.allowInit), { door: 'serve' });
-      keepServing();
       const server = createHttpServer({ app, host: o.host, port: Number(o.port), rendererDir: defaultRendererDir() });
       // A write that waits for another process (a CLI import) holds this thread for as long as it waits. Node's
       // 5 s keep-alive timer would then close, on waking, connections whose next request already arrived: the
       // client sees a reset and the command is lost. Kept-alive connections outlast the longest such wait.
       server.keepAliveTimeout = BUSY_TIMEOUT_MS * BUSY_ATTEMPTS + 10_000;
-      const addr = await listen(server, o.host, Number(o.port));
+      const addr = await listen(server, o.host, Number(o.port)).catch((e: NodeJS.ErrnoException) => {
+        app.close();
+        if (e.code === 'EADDRINUSE') io.err(`lentera: port ${o.port} is already in use on ${o.host} (another Lentera or program?). Choose another with --port, or stop the other one.`);
+        else if (e.code === 'EACCES') io.err(`lentera: this user may not open port ${o.port}; choose one above 1024 with --port.`);
+        else if (e.code === 'EADDRNOTAVAIL') io.err(`lentera: ${o.host} is not an address of this machine; check --host.`);
+        else throw e;
+        throw new CliExit(EXIT.FAILED);
+      });
+      keepServing();
       // Exported bundles go to the hub on their own while the workstation runs (LENTERA_OUTBOX_MS for tests).
       app.outbox.start(Number(process.env.LENTERA_OUTBOX_MS) || 5000);
       const shown = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { chainHead } from '../audit/chain';
@@ -7,12 +7,13 @@ import { rank, type RankedCandidate } from '../ranking/engine';
 import { gatherFacts } from '../ranking/inputs';
 import { loadRuleset } from '../ranking/rulesets';
 import { maskNik } from '../roster/fields';
-import { LenteraError } from '../util/errors';
+import { isLenteraError, LenteraError } from '../util/errors';
 import type { UnlockedIdentity } from '../keys/identities';
 import { renderResultSheet, resultDigest, type SheetData } from './result-sheet';
 import { receiptFor } from '../bundles/outbox';
 import { signPdf } from './sign';
 import { minutesData, renderMinutes } from './minutes';
+import { fileSystemRefusal } from '../util/fs-errors';
 
 export interface SheetJob {
   examId: string;
@@ -97,6 +98,11 @@ export async function generateSheets(db: Db, job: SheetJob): Promise<{ written: 
       writeFileSync(part, signed);
       renameSync(part, file);
       written.push(file);
+    } catch (e) {
+      // A full disk half-way: say how far it got; each sheet is whole or absent, so running again finishes it.
+      const said = fileSystemRefusal(e);
+      if (!isLenteraError(said) || said === e) throw e;
+      throw new LenteraError('SHEETS_INCOMPLETE', `${written.length} of ${inputs.results.length} sheet(s) were written to ${job.outDir}; then ${basename(file)}: ${said.message} Run again to finish (finished sheets are written anew).`, { written: written.length, total: inputs.results.length, errno: said.details.errno });
     } finally {
       if (existsSync(part)) rmSync(part, { force: true });
     }
