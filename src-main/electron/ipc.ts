@@ -59,7 +59,7 @@ export function registerIpc(ipcMain: DoorIpcMain, app: LenteraApp, getWebContent
     });
   };
 
-  ipcMain.handle(INVOKE_CHANNEL, (event, command, input): Result => {
+  ipcMain.handle(INVOKE_CHANNEL, async (event, command, input): Promise<Result> => {
     if (!isTrustedSender(event.senderFrame)) {
       return fail(REGISTRY_CODES.FORBIDDEN, 'This page may not call Lentera.', {});
     }
@@ -71,7 +71,8 @@ export function registerIpc(ipcMain: DoorIpcMain, app: LenteraApp, getWebContent
 
     let result: Result;
     try {
-      result = app.invoke(command, input, { token: tokens.get(id) });
+      // Each window is its own client for the per-client limit on PIN checks.
+      result = await app.invokeAsync(command, input, { token: tokens.get(id), client: `ipc:${id}` });
     } catch (e) {
       console.error(`[lentera] ${command} failed:`, e);
       return fail(REGISTRY_CODES.INTERNAL, `Internal error in ${command}.`, { command });

@@ -135,14 +135,20 @@ async function handleApi(opts: ServerOptions, path: string, req: IncomingMessage
   if (where) throw new RequestError(403, 'CROSS_ORIGIN', `A page of another site may not send commands here (${where}).`);
   if (!isJson(req)) throw new RequestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Commands are sent as JSON (Content-Type: application/json).');
   const name = commandName(path);
-  if (SETUP_COMMANDS.has(name) && !(isLoopback(opts.host) && isLoopback(req.socket.remoteAddress ?? ''))) {
+  const mayInit = isLoopback(opts.host) && isLoopback(req.socket.remoteAddress ?? '');
+  if (SETUP_COMMANDS.has(name) && !mayInit) {
     throw new RequestError(403, 'SETUP_LOCAL_ONLY', 'A workstation is set up on the machine itself (npm start, or lentera init), never over the network.');
   }
   const body = await readBody(req);
   const parsed = parseJsonBody(body.toString('utf8'));
   if (!parsed.ok) return sendResult(res, parsed);
   const client = `http:${req.socket.remoteAddress ?? '?'}`;
-  sendResult(res, await opts.app.invokeAsync(name, parsed.value, { token: tokenOf(req), client }));
+  const result = await opts.app.invokeAsync(name, parsed.value, { token: tokenOf(req), client });
+  // A device that may not set the workstation up is not offered the first-run form.
+  if (name === 'system.status' && result.ok && !mayInit && (result.value as { canInit?: boolean }).canInit) {
+    return sendResult(res, { ok: true, value: { ...(result.value as object), canInit: false } });
+  }
+  sendResult(res, result);
 }
 
 function handleEvents(app: LenteraApp, req: IncomingMessage, res: ServerResponse): void {
@@ -222,6 +228,11 @@ export function createHttpServer(opts: ServerOptions): Server {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+  // CONNECT (a proxy request) would otherwise be dropped without a word; nothing here tunnels.
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    log(`refused 405 CONNECT ${(req.url ?? '').slice(0, 200)} from ${socket.remoteAddress ?? '?'}`);
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   return server;
 }

@@ -28,6 +28,40 @@ type Hook = (command: string, result: Result) => void;
 /** Commands that only read the head or status: calling them must not trigger another status refresh. */
 const QUIET = new Set(['system.status', 'audit.head']);
 
+const LOGIN = 'accounts.login';
+const DEVICE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const deviceKey = (name: string) => `lentera.device.${name}`;
+
+/**
+ * The device token of a person on this browser or window: the workstation hands one out at each login and
+ * counts wrong PINs sent with it apart from everyone else's, so nobody on the LAN can lock a person out of their
+ * own device. Kept in localStorage (it outlives the session on purpose); where storage is disabled, there is
+ * none, and the login simply counts like any unknown device.
+ */
+function storedDeviceToken(name: string): string | null {
+  try {
+    const token = localStorage.getItem(deviceKey(name));
+    return token && DEVICE_TOKEN.test(token) ? token : null;
+  } catch {
+    return null;
+  }
+}
+
+function storeDeviceToken(name: string, token: unknown): void {
+  if (typeof token !== 'string' || !DEVICE_TOKEN.test(token)) return;
+  try {
+    localStorage.setItem(deviceKey(name), token);
+  } catch {
+    // storage disabled: the next login counts as an unknown device
+  }
+}
+
+/** The login name as the workstation keys it (names are lower case), or null when the input has none. */
+function loginName(input: unknown): string | null {
+  const name = input && typeof input === 'object' ? (input as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name.trim() ? name.trim().toLowerCase() : null;
+}
+
 /** The one API client of the renderer. Every screen goes through it; it does not know which transport it has. */
 export class ApiClient {
   private readonly afterHooks = new Set<Hook>();
@@ -36,10 +70,16 @@ export class ApiClient {
 
   /** Runs a command and returns its answer as a Result, never throwing. */
   async invoke(command: string, input: unknown = {}): Promise<Result> {
-    const result = await this.transport.invoke(command, input);
-    if (result.ok && command === 'accounts.login') {
-      const token = (result.value as LoginValue).token;
-      if (token) this.transport.setToken(token);
+    // A login carries this device's token for that person, if it has one; the answer brings the one to keep.
+    const name = command === LOGIN ? loginName(input) : null;
+    const device = name ? storedDeviceToken(name) : null;
+    const sent = name && device && !(input as { deviceToken?: unknown }).deviceToken ? { ...(input as object), deviceToken: device } : input;
+    const result = await this.transport.invoke(command, sent);
+    if (result.ok && command === LOGIN) {
+      const value = result.value as LoginValue;
+      if (value.token) this.transport.setToken(value.token);
+      const who = name ?? value.account?.name;
+      if (who) storeDeviceToken(who, value.deviceToken);
     }
     if (command === 'accounts.logout' || (!result.ok && result.error.code === 'UNAUTHENTICATED')) {
       this.transport.setToken(null);

@@ -27,6 +27,11 @@ export interface LoginValue {
   token?: string;
   expiresAt: string;
   account: Account;
+  /**
+   * What this browser or window keeps for its next login as this person (sent back as `deviceToken`): wrong PINs
+   * from a remembered device count apart. The API client stores it (localStorage `lentera.device.<name>`).
+   */
+  deviceToken?: string;
 }
 
 /** What the Electron preload exposes on `window.lentera`, and nothing more. */

@@ -11,6 +11,34 @@ function str(x: unknown): string {
   return typeof x === 'string' || typeof x === 'number' ? String(x) : '';
 }
 
+/** "30 detik", "15 menit": a wait of a minute or more in whole minutes (rounded up, never too early). */
+export function waitText(t: TFunction, seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  return s >= 60 ? t('errors.wait.minutes', { count: Math.ceil(s / 60) }) : t('errors.wait.seconds', { count: s });
+}
+
+/**
+ * A wrong PIN or passphrase counts towards a lock (of the account, or of this device): the refusal's own sentence
+ * followed by the attempts left, when the workstation says how many.
+ */
+export function withAttemptsLeft(t: TFunction, sentence: string, details: Record<string, unknown> | undefined): string {
+  const left = details?.attemptsLeft;
+  return typeof left === 'number' ? `${sentence} ${t('errors.attemptsLeft', { count: left })}` : sentence;
+}
+
+/**
+ * ACCOUNT_LOCKED in words, with the time in WIB. It comes back from the login and from every check of a secret
+ * while logged in (sign-off and PIN change: `pin`; the signing key's passphrase: `passphrase`), which all count
+ * on the same lock.
+ */
+export function lockedMessage(t: TFunction, lang: string, details: Record<string, unknown> | undefined, secret: 'pin' | 'passphrase' = 'pin'): string {
+  const until = details?.lockedUntil;
+  if (secret === 'passphrase') {
+    return typeof until === 'string' ? t('errors.ACCOUNT_LOCKED_passphrase_until', { time: formatTimeWib(until, lang) }) : t('errors.ACCOUNT_LOCKED_passphrase');
+  }
+  return typeof until === 'string' ? t('errors.ACCOUNT_LOCKED_until', { time: formatTimeWib(until, lang) }) : t('errors.ACCOUNT_LOCKED');
+}
+
 /**
  * Turns a refusal into a sentence in the current language: a translation per code, with the details filled in;
  * the server's own message when the code has no translation.
@@ -23,9 +51,26 @@ export function errorMessage(t: TFunction, lang: string, error: ErrorBody): stri
         ? t('errors.LOGIN_FAILED_attempts', { count: d.attemptsLeft })
         : t('errors.LOGIN_FAILED');
     case 'ACCOUNT_LOCKED':
-      return typeof d.lockedUntil === 'string'
-        ? t('errors.ACCOUNT_LOCKED_until', { time: formatTimeWib(d.lockedUntil, lang) })
-        : t('errors.ACCOUNT_LOCKED');
+      return lockedMessage(t, lang, d);
+    case 'PIN_WRONG':
+      return withAttemptsLeft(t, t('errors.PIN_WRONG'), d);
+    case 'RATE_LIMITED':
+      return typeof d.retryAfter === 'number' ? t('errors.RATE_LIMITED', { wait: waitText(t, d.retryAfter) }) : t('errors.RATE_LIMITED_plain');
+    case 'UPLOAD_LIMIT':
+      // The limit is either a number of files or a number of bytes (256 MB).
+      return typeof d.limit === 'number' && d.limit >= 1048576
+        ? t('errors.UPLOAD_LIMIT_bytes', { size: Math.round(d.limit / 1048576) })
+        : t('errors.UPLOAD_LIMIT', { count: typeof d.limit === 'number' ? d.limit : 4 });
+    case 'FILE_SYSTEM':
+      // The workstation's sentence names the file and what to do (a full disk, a read-only stick).
+      return t('errors.FILE_SYSTEM', { message: error.message });
+    case 'INTERNAL':
+      // The details stay in the workstation's log under this reference; the answer never carries them.
+      return typeof d.ref === 'string' ? t('errors.INTERNAL_ref', { ref: d.ref }) : t('errors.INTERNAL', { message: error.message });
+    case 'WRONG_HOST':
+    case 'CROSS_ORIGIN':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return t('errors.REQUEST_REFUSED');
     case 'INVALID_INPUT': {
       if (d.field === 'newPin') return t('errors.PIN_SAME');
       const issues = Array.isArray(d.issues) ? (d.issues as { path?: string; message?: string }[]) : [];
@@ -66,6 +111,7 @@ export function errorMessage(t: TFunction, lang: string, error: ErrorBody): stri
     case 'NOT_FOUND':
       if (typeof d.exam === 'string') return t('errors.NOT_FOUND_exam', { exam: d.exam });
       if (typeof d.session === 'string') return t('errors.NOT_FOUND_session', { session: d.session });
+      // An upload serves one command and is deleted when it ends: choosing the file again sends it anew.
       if (typeof d.uploadId === 'string') return t('errors.NOT_FOUND_upload');
       if (typeof d.account === 'string') return t('errors.NOT_FOUND_account', { account: d.account });
       return t('errors.NOT_FOUND');

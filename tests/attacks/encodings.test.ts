@@ -20,7 +20,7 @@ import { parseCsvText, readTableFile } from '../../src-main/core/roster/table-fi
 import { decodeTableBytes, decodeWindows1252 } from '../../src-main/core/roster/text-encoding';
 import { csvField, csvLine, needsQuotePrefix, originalCell, safeCell } from '../../src-main/shared/spreadsheet-cell';
 import { rejectedReportCsv } from '../../src-renderer/features/exams/rejectedReport';
-import { countRows, makeApp, tempDir } from '../unit/helpers';
+import { appWithExam, countRows, tempDir } from '../unit/helpers';
 
 const local = { local: 'test' };
 const EXAM = 'CPNS-SMG-2026';
@@ -57,14 +57,7 @@ function cp1252(text: string): Buffer {
 const utf16le = (text: string) => Buffer.from(`\uFEFF${text}`, 'utf16le');
 const utf16be = (text: string) => utf16le(text).swap16();
 
-async function appWithExam(pkg = demoPackage(10)): Promise<LenteraApp> {
-  const app = makeApp();
-  const file = join(tempDir(), 'exam.json');
-  writeFileSync(file, JSON.stringify(pkg));
-  const r = await app.invokeAsync('exams.import', { file: { path: file } }, local);
-  if (!r.ok) throw new Error(r.error.message);
-  return app;
-}
+const examApp = (pkg = demoPackage(10)): Promise<LenteraApp> => appWithExam(pkg);
 
 function write(bytes: Buffer | string, name = 'roster.csv'): string {
   const path = join(tempDir(), name);
@@ -95,7 +88,7 @@ function counts(app: LenteraApp): Record<string, number> {
 
 describe('roster encodings', () => {
   it('a Windows-1252 roster imports with every name exactly right, and the answer and the audit event say windows-1252', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const path = write(cp1252(rosterLines(PEOPLE).join('\r\n') + '\r\n'));
     const preview = await previewRoster(app, path);
     expect(preview).toMatchObject({ ok: true, value: { rows: 3, inserts: 3, rejectedCount: 0, file: { encoding: 'windows-1252' } } });
@@ -110,28 +103,28 @@ describe('roster encodings', () => {
   });
 
   it('a UTF-16LE roster with BOM, tab-separated (Excel "Unicode Text"), imports correctly and says utf-16le', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const r = await importRoster(app, write(utf16le(rosterLines(PEOPLE, '\t').join('\r\n') + '\r\n'), 'roster.txt'));
     expect(r).toMatchObject({ ok: true, value: { rows: 3, inserts: 3, rejectedCount: 0, file: { encoding: 'utf-16le' } } });
     expect(names(app)).toEqual(expected);
   });
 
   it('a UTF-16BE roster with BOM imports correctly and says utf-16be', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const r = await importRoster(app, write(utf16be(rosterLines(PEOPLE).join('\n'))));
     expect(r).toMatchObject({ ok: true, value: { rows: 3, inserts: 3, rejectedCount: 0, file: { encoding: 'utf-16be' } } });
     expect(names(app)).toEqual(expected);
   });
 
   it('a UTF-16LE roster without BOM (NUL in every other byte) is recognised as UTF-16', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const r = await importRoster(app, write(Buffer.from(rosterLines(PEOPLE, '\t').join('\r\n'), 'utf16le')));
     expect(r).toMatchObject({ ok: true, value: { inserts: 3, file: { encoding: 'utf-16le' } } });
     expect(names(app)).toEqual(expected);
   });
 
   it('UTF-8 with and without BOM still imports, and says so', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const text = rosterLines(PEOPLE).join('\r\n');
     expect(await previewRoster(app, write(text))).toMatchObject({ ok: true, value: { inserts: 3, file: { encoding: 'utf-8' } } });
     expect(await importRoster(app, write(`\uFEFF${text}`))).toMatchObject({ ok: true, value: { inserts: 3, file: { encoding: 'utf-8-bom' } } });
@@ -139,7 +132,7 @@ describe('roster encodings', () => {
   });
 
   it('bytes Windows-1252 leaves undefined are refused naming file, line and column, and the database is unchanged', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const lines = rosterLines(PEOPLE);
     // line 3 (the second person), in the nama column: "Siti" + 0x81 + "Rahmawatí"
     const bytes = Buffer.concat([cp1252(lines.slice(0, 2).join('\r\n') + '\r\n263374009002;3374015509970002;Siti'), Buffer.from([0x81]), cp1252('Rahmawatí;12/03/1995;P;S1;3,5;F01;umum\r\n')]);
@@ -154,7 +147,7 @@ describe('roster encodings', () => {
   });
 
   it('random binary named .csv is refused, and the database is unchanged', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     let seed = 20261130;
     const random = Buffer.from(Array.from({ length: 4096 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff));
     const before = counts(app);
@@ -165,7 +158,7 @@ describe('roster encodings', () => {
   });
 
   it('a file that is partly UTF-8 and partly Windows-1252 is refused rather than read either way', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const lines = rosterLines(PEOPLE);
     const bytes = Buffer.concat([Buffer.from(lines.slice(0, 2).join('\n') + '\n', 'utf8'), cp1252(lines.slice(2).join('\n'))]);
     const r = await importRoster(app, write(bytes));
@@ -174,7 +167,7 @@ describe('roster encodings', () => {
   });
 
   it('a UTF-16 file that cannot be decoded is refused saying the file is UTF-16', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const good = utf16le(rosterLines(PEOPLE).join('\n'));
     // a lone high surrogate in the middle of line 4
     const at = good.indexOf(Buffer.from('Brien', 'utf16le'));
@@ -186,7 +179,7 @@ describe('roster encodings', () => {
   });
 
   it('control characters in a UTF-8 file are refused with line and column', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const lines = rosterLines(PEOPLE);
     lines[2] = lines[2]!.replace('Siti', 'Si\u0000ti');
     const r = await importRoster(app, write(lines.join('\n')));
@@ -293,7 +286,7 @@ function readCsv(text: string): string[][] {
 
 describe('every CSV and XLSX Lentera writes neutralises formulas', () => {
   it('the rejected-rows report (CLI file and the UI download) neutralises names, keeps numbers', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const hostile = FORMULAS.slice(0, 4).map((nama, i) => ({
       nomor_peserta: `26337400910${i}`,
       nik: `337401120395010${i}`,

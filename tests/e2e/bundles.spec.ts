@@ -180,13 +180,22 @@ test('a bundle exported in the UI waits for the hub, is confirmed on "Kirim seka
   await expect(page.getByTestId('bundle-cert-fingerprint')).toHaveText(demo.fingerprint);
   await setHub(page, hub.url);
 
-  // A wrong passphrase makes nothing, and says so.
+  // A wrong passphrase makes nothing, and says so; it counts on the same lock as the PIN, so the attempts left are said.
   const exp = page.getByRole('region', { name: 'Ekspor bundel' });
+  // The window never names a folder on the workstation: the passphrase is the form's one field to type in.
+  await expect(exp.locator('input')).toHaveCount(1);
+  await expect(exp.locator('input')).toHaveAttribute('type', 'password');
   await exp.getByLabel('Frasa sandi kunci tanda tangan').fill('bukan-frasa-sandinya');
   await exp.getByRole('button', { name: 'Ekspor bundel' }).click();
-  await expect(exp.getByRole('alert')).toHaveText('Frasa sandi salah; tidak ada bundel yang dibuat.');
+  await expect(exp.getByRole('alert')).toHaveText('Frasa sandi salah; tidak ada bundel yang dibuat. Sisa 4 kali percobaan sebelum akun dikunci.');
 
   const { list, row } = await exportFirstBundle(page, demo);
+  // The bundle just made is saved like any download (the desktop window asks where: the USB stick).
+  const [saved] = await Promise.all([page.waitForEvent('download'), exp.getByRole('button', { name: 'Simpan ke USB / unduh' }).click()]);
+  expect(saved.suggestedFilename()).toMatch(/\.lentera$/);
+  const [listed] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: `Unduh bundel 1 ujian ${EXAM_CODE}` }).click()]);
+  expect(listed.suggestedFilename()).toBe(saved.suggestedFilename());
+  expect(readFileSync(await saved.path())).toEqual(readFileSync(await listed.path()));
   await list.getByRole('button', { name: 'Kirim sekarang' }).click();
   await expect(list.getByTestId('push-outcome')).toHaveText('Pengiriman selesai: 1 dikonfirmasi, 0 masih menunggu, 0 ditolak.');
   await expect(row.getByTestId('bundle-state')).toHaveText('Dikonfirmasi hub');
@@ -270,6 +279,16 @@ test('a hub that does not know the certificate refuses the bundle until it is re
     await expect(imp.getByRole('button', { name: 'Gabungkan' })).toHaveCount(0);
     await expect(list.locator('tbody tr')).toHaveCount(1);
     await expect(merged.getByTestId('merged-empty')).toHaveText('Belum ada bundel gabungan. Impor bundel dari stasiun kerja lain di bagian Impor bundel.');
+
+    // The genuine bundle is verified, then merged: an upload serves one command, so the merge sends the file again.
+    const genuine = join(dir, `asli-${download.suggestedFilename()}`);
+    copyFileSync(await download.path(), genuine);
+    await imp.getByLabel('Berkas bundel (.lentera)').setInputFiles(genuine);
+    await expect(imp.getByTestId('bundle-verified')).toContainText(`Bundel 1 ujian ${EXAM_CODE} lolos pemeriksaan`);
+    await expect(imp.getByTestId('bundle-import-error')).toHaveCount(0);
+    await imp.getByRole('button', { name: 'Gabungkan' }).click();
+    await expect(imp.getByTestId('bundle-import-done')).toHaveText(new RegExp(`^Bundel 1 ujian ${EXAM_CODE} digabungkan: [\\d.]+ catatan\\.$`));
+    await expect(merged.getByTestId('merged-empty')).toHaveCount(0);
 
     // Once the hub registers the certificate, the refused bundle is sent again and confirmed.
     await hub.trust(pemFile);

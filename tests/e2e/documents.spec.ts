@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import forge from 'node-forge';
 import { demoWorkstation, EXAM_CODE, expect, login, sidebar, test as base, type Lentera } from './fixtures';
 
 const run = promisify(execFile);
@@ -48,6 +49,22 @@ async function openBrowser(browser: Browser, url: string, problems: string[]): P
   return { context, page };
 }
 
+/** A PKCS#12 file as a certification authority hands it out: a signing certificate and its key, under `password`. */
+function p12File(commonName: string, password: string): Buffer {
+  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = '0a1b2c';
+  cert.validity.notBefore = new Date(Date.now() - 86_400_000);
+  cert.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
+  cert.setSubject([{ name: 'commonName', value: commonName }]);
+  cert.setIssuer([{ name: 'commonName', value: 'PSrE Uji' }]);
+  cert.setExtensions([{ name: 'keyUsage', digitalSignature: true, nonRepudiation: true }]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const p12 = forge.pkcs12.toPkcs12Asn1(keys.privateKey, [cert], password, { algorithm: '3des' });
+  return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
+}
+
 /** Clicks a download button and returns the saved file's path and name. */
 async function download(page: Page, button: ReturnType<Page['getByRole']>): Promise<{ path: string; name: string }> {
   const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
@@ -83,7 +100,8 @@ test('the coordinator signs the sheets and minutes of WWC-F01 in the background,
   const passphrase = sheets.getByLabel('Frasa sandi kunci tanda tangan');
   await passphrase.fill('bukan-frasa-sandinya');
   await sheets.getByRole('button', { name: 'Tandatangani & buat' }).click();
-  await expect(sheets.getByRole('alert')).toHaveText('Frasa sandi salah; tidak ada yang ditandatangani.');
+  // The passphrase counts on the same lock as the PIN: the attempts left are said.
+  await expect(sheets.getByRole('alert')).toHaveText('Frasa sandi salah; tidak ada yang ditandatangani. Sisa 4 kali percobaan sebelum akun dikunci.');
   await expect(sheets.getByTestId('sheets-job')).toHaveCount(0);
   await expect(passphrase).toHaveValue('');
   await expect(passphrase).toBeFocused();
@@ -120,8 +138,8 @@ test('the coordinator signs the sheets and minutes of WWC-F01 in the background,
     await expect(p.getByRole('heading', { level: 1 })).toHaveText('Dokumen');
     const mine = p.getByRole('region', { name: 'Identitas tanda tangan' });
     await expect(mine.getByTestId('identity-none')).toBeVisible();
-    // Only the coordinator uploads files: no .p12 import for a chair.
-    await expect(mine.getByRole('button', { name: 'Impor sertifikat .p12' })).toHaveCount(0);
+    // A chair may import their own .p12 from BSrE (files.upload is open to chairs and examiners).
+    await expect(mine.getByRole('button', { name: 'Impor sertifikat .p12' })).toBeVisible();
     await mine.getByLabel('Frasa sandi baru', { exact: true }).fill('ketua-panel-wwc');
     await mine.getByLabel('Ulangi frasa sandi baru').fill('ketua-panel-beda');
     await mine.getByRole('button', { name: 'Buat identitas' }).click();
@@ -131,6 +149,20 @@ test('the coordinator signs the sheets and minutes of WWC-F01 in the background,
     await expect(mine.getByTestId('identity')).toHaveCount(1, { timeout: 30_000 });
     await expect(mine.getByTestId('identity-certified')).toHaveText('Tidak tersertifikasi (sertifikat lokal)');
     await expect(mine.getByTestId('identity-fingerprint')).toHaveText(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+
+    // Then the chair's own .p12: a wrong .p12 password is refused, and the retry sends the file again (an upload
+    // serves one command: the refused import used it up).
+    await mine.getByRole('button', { name: 'Impor sertifikat .p12' }).click();
+    await mine.getByLabel('Berkas .p12', { exact: true }).setInputFiles({ name: 'ketua1.p12', mimeType: 'application/x-pkcs12', buffer: p12File('Ketua Panel WWC', 'sandi-p12') });
+    await mine.getByLabel('Kata sandi berkas .p12').fill('bukan-sandinya');
+    await mine.getByLabel('Frasa sandi baru untuk kunci ini', { exact: true }).fill('ketua-panel-wwc');
+    await mine.getByLabel('Ulangi frasa sandi baru untuk kunci ini').fill('ketua-panel-wwc');
+    await mine.getByRole('button', { name: 'Impor sertifikat', exact: true }).click();
+    await expect(mine.getByRole('alert')).toHaveText('Berkas .p12 tidak dapat dibuka: kata sandinya salah, atau berkas ini bukan PKCS#12.');
+    await mine.getByLabel('Kata sandi berkas .p12').fill('sandi-p12');
+    await mine.getByRole('button', { name: 'Impor sertifikat', exact: true }).click();
+    await expect(mine.getByText(/^Sertifikat diimpor\. Sidik jari: /)).toHaveText(/^Sertifikat diimpor\. Sidik jari: ([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    await expect(mine.getByTestId('identity')).toHaveCount(2);
 
     const minutes = p.getByRole('region', { name: 'Tanda tangan berita acara' });
     await expect(minutes.getByLabel('Sesi', { exact: true })).toHaveValue('WWC-F01');

@@ -71,15 +71,21 @@ test('the coordinator imports the exam package and the rosters through the scree
   expect(report[1]).toBe('3;nik;NIK must be 16 digits (got 11 characters);263374000902;33740112039;Bunga Citra;12/03/1995;P;S1 Akuntansi;3,20;F05;umum');
   expect(report).toHaveLength(7 + 2); // header, seven rows, and the empty string after the last line break
 
+  // The valid row only: an upload serves one command, so the file checked above is sent again for the import.
+  await page.getByRole('button', { name: 'Impor yang valid saja' }).click();
+  await expect(page.getByText('Daftar peserta CPNS-SMG-2026 sudah diimpor: 1 baru, 0 diubah, 0 tidak berubah; 7 masalah dilewati (lihat laporan).')).toBeVisible();
+  await expect(page.getByTestId('candidate-total')).toHaveText('301 peserta');
+
   // Thirty new candidates: all valid, imported, and found by the search.
+  await page.getByRole('button', { name: 'Impor daftar peserta' }).click();
   await page.getByLabel('Berkas daftar peserta (CSV atau XLSX)').setInputFiles(join(EXAMPLES, 'cpns-smg-2026.roster-tambahan.csv'));
   await expect(page.getByTestId('roster-count-inserts')).toHaveText('30');
   await expect(page.getByTestId('roster-count-rejected')).toHaveText('0');
   await expect(page.getByTestId('roster-count-rows')).toHaveText('30');
   await page.getByRole('button', { name: 'Impor semua' }).click();
   await expect(page.getByText('Daftar peserta CPNS-SMG-2026 sudah diimpor: 30 baru, 0 diubah, 0 tidak berubah.')).toBeVisible();
-  await expect(page.getByTestId('candidate-total')).toHaveText('330 peserta');
-  await expect(exam.getByRole('cell').nth(5)).toHaveText('330');
+  await expect(page.getByTestId('candidate-total')).toHaveText('331 peserta');
+  await expect(exam.getByRole('cell').nth(5)).toHaveText('331');
 
   const added = rosterLine('cpns-smg-2026.roster-tambahan.csv', '263374000301');
   await page.getByLabel('Cari nomor peserta atau nama').fill(added.nama);

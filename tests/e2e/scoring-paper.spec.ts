@@ -124,6 +124,15 @@ test('paper scores are typed twice by two clerks, blind; a mismatch is resolved 
   // The coordinator, a third person, sees both entries side by side and resolves.
   await page.goto('/');
   await login(page, ADMIN.name, ADMIN.pin);
+  // In the audit log the values of the sheet that differs stay hidden, even from the coordinator, until it is
+  // resolved; those of the sheet whose entries agreed are shown.
+  await sidebar(page).getByRole('link', { name: 'Audit' }).click();
+  const entered = (nomor: string) => page.getByRole('row').filter({ hasText: 'paper.enter' }).filter({ hasText: `user:${CLERK2.name}` }).filter({ hasText: nomor }).first();
+  await expect(entered(DIFFERENT).getByTestId('audit-blind')).toHaveText('tersembunyi sampai final');
+  await expect(entered(DIFFERENT)).toContainText('"values":tersembunyi sampai final');
+  await expect(entered(SAME)).toContainText('"values":{');
+  await expect(entered(SAME).getByTestId('audit-blind')).toHaveCount(0);
+  await expect(page.getByTestId('audit-blind-hint')).toContainText('setelah entri kedua cocok atau selisihnya diselesaikan');
   await sidebar(page).getByRole('link', { name: 'Penilaian' }).click();
   await page.getByLabel('Tahap', { exact: true }).selectOption(STAGE);
   const sheet = page.getByTestId(`resolve-${DIFFERENT}`);

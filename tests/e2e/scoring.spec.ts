@@ -143,6 +143,19 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   await p1.getByLabel('Nilai Pengetahuan teknis jabatan', { exact: true }).fill('4');
   await expect(p1.getByTestId('save-teknis')).toHaveText(/^Tersimpan/);
 
+  // The coordinator reads the audit log meanwhile: every value is recorded, but another's stays hidden until final.
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await sidebar(page).getByRole('link', { name: 'Audit' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit');
+  const scored = page.getByRole('row').filter({ hasText: 'panel.score' }).filter({ hasText: `user:${P1.name}` }).first();
+  await expect(scored.getByTestId('audit-blind')).toHaveText('tersembunyi sampai final');
+  await expect(scored).toContainText('"value":tersembunyi sampai final');
+  await expect(scored).not.toContainText('"value":null');
+  await expect(page.getByTestId('audit-blind-hint')).toContainText('tampil setelah ketua panel memfinalkan peserta');
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masuk');
+
   // Before submitting, neither sees anything of the other but "waiting".
   for (const [page, other] of [
     [p1, P2],
@@ -224,7 +237,8 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   const wrong = ch.getByRole('dialog');
   await wrong.getByLabel('PIN Anda').fill('111111');
   await wrong.getByRole('button', { name: 'Tanda tangani' }).click();
-  await expect(wrong.getByRole('alert')).toHaveText('PIN salah. Tidak ada yang ditandatangani.');
+  // A sign-off PIN counts on the same lock as the login: the attempts left are said.
+  await expect(wrong.getByRole('alert')).toHaveText('PIN salah. Tidak ada yang ditandatangani. Sisa 4 kali percobaan sebelum akun dikunci.');
   await wrong.getByRole('button', { name: 'Batal' }).click();
   await signOff(ch, CHAIR.newPin, 1);
   for (const [page, person] of [
@@ -241,6 +255,14 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   await expect(ch.getByTestId(`panel-row-${NOMOR}`)).toContainText('Final');
   const row = display.getByTestId(`display-row-${NOMOR}`);
   await expect(row.getByRole('cell')).toHaveText(['1', NOMOR, nama, TOTAL]);
+
+  // Final: the audit log shows the panelists' values to the chair now.
+  await sidebar(ch).getByRole('link', { name: 'Audit' }).click();
+  await expect(ch.getByRole('heading', { level: 1 })).toHaveText('Audit');
+  await expect(ch.getByRole('row').filter({ hasText: 'panel.score' }).filter({ hasText: `user:${P2.name}` }).first()).toContainText('"value":');
+  await expect(ch.getByTestId('audit-blind')).toHaveCount(0);
+  await expect(ch.getByTestId('audit-blind-hint')).toHaveCount(0);
+  await sidebar(ch).getByRole('link', { name: 'Penilaian' }).click();
 
   // The chair sees the finalized interview scores in the scores table, each panelist's value shown.
   await expect(ch.getByTestId(`score-${NOMOR}-integritas-${P2.name}`).getByTestId('score-value')).toHaveText('2');

@@ -5,21 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { LenteraApp } from '../../src-main/api/app';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import { toUnits, fromUnits } from '../../src-main/core/scoring/items';
-import { countRows, makeApp, tempDir } from './helpers';
+import { appWithExam, countRows, tempDir } from './helpers';
 
 const EXAM = 'CPNS-SMG-2026';
 const local = { local: 'test' };
 const pkg = demoPackage(120);
 const skd1 = pkg.sessions.find((s) => s.code === 'SKD-1')!.candidates;
 
-async function venue(): Promise<LenteraApp> {
-  const app = makeApp();
-  const file = join(tempDir(), 'exam.json');
-  writeFileSync(file, JSON.stringify(pkg));
-  const r = await app.invokeAsync('exams.import', { file: { path: file } }, local);
-  if (!r.ok) throw new Error(r.error.message);
-  return app;
-}
+const venue = (): Promise<LenteraApp> => appWithExam(pkg);
 
 function file(text: string, name = 'skd.csv'): string {
   const path = join(tempDir(), name);

@@ -1,22 +1,17 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import { assertNoConflict } from '../../src-main/core/exams/conflicts';
 import { verifyChain } from '../../src-main/core/audit/chain';
-import { addUser, login, makeApp, tempDir } from './helpers';
+import { addUser, appWithExam, login, tempDir } from './helpers';
 
 const EXAM = 'CPNS-SMG-2026';
 const local = { local: 'test' };
 
 async function venue() {
-  const app = makeApp();
   const pkg = demoPackage(120);
-  const file = join(tempDir(), 'exam.json');
-  writeFileSync(file, JSON.stringify(pkg));
-  const r = await app.invokeAsync('exams.import', { file: { path: file } }, local);
-  if (!r.ok) throw new Error(r.error.message);
+  const app = await appWithExam(pkg);
   addUser(app, 'petugas1', 'clerk');
   const clerk = login(app, 'petugas1', '739104');
   const s1 = pkg.sessions.find((s) => s.code === 'SKD-1')!.candidates;

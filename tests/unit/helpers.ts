@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
@@ -49,4 +49,14 @@ export function addUser(app: LenteraApp, name: string, role: string, pin = '7391
 
 export function countRows(app: LenteraApp, table: string): number {
   return (app.workstation!.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+/** A workstation with an exam package imported (by default the demo exam with 10 candidates). */
+export async function appWithExam(pkg: unknown, opts: { clock?: Clock } = {}): Promise<LenteraApp> {
+  const app = makeApp(opts);
+  const file = join(tempDir(), 'exam.json');
+  writeFileSync(file, JSON.stringify(pkg));
+  const r = await app.invokeAsync('exams.import', { file: { path: file } }, { local: 'test' });
+  if (!r.ok) throw new Error(r.error.message);
+  return app;
 }

@@ -7,7 +7,7 @@ import { demoPackage } from '../../src-main/core/demo/generate';
 import { maskNik, parseDate, parseIpk } from '../../src-main/core/roster/fields';
 import { parseCsvText } from '../../src-main/core/roster/table-file';
 import { run } from '../../src-main/cli/main';
-import { addUser, countRows, login, makeApp, tempDir } from './helpers';
+import { addUser, appWithExam, countRows, login, tempDir } from './helpers';
 
 const local = { local: 'test' };
 const EXAM = 'CPNS-SMG-2026';
@@ -17,15 +17,7 @@ const ROW = (n: string, nik = `33740112039500${n.slice(-2)}`, extra: Partial<Rec
   return [v.nomor_peserta, v.nik, v.nama, v.tanggal_lahir, v.jenis_kelamin, v.pendidikan, v.ipk, v.kode_formasi, v.kategori].join(';');
 };
 
-async function appWithExam(): Promise<LenteraApp> {
-  const app = makeApp();
-  const pkg = demoPackage(10);
-  const file = join(tempDir(), 'exam.json');
-  writeFileSync(file, JSON.stringify(pkg));
-  const r = await app.invokeAsync('exams.import', { file: { path: file } }, local);
-  if (!r.ok) throw new Error(r.error.message);
-  return app;
-}
+const examApp = (): Promise<LenteraApp> => appWithExam(demoPackage(10));
 
 function csv(text: string, name = 'roster.csv'): string {
   const path = join(tempDir(), name);
@@ -77,7 +69,7 @@ describe('roster fields', () => {
 
 describe('roster import', () => {
   it('imports a semicolon CSV with decimal commas and Indonesian dates', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const r = await importRoster(app, csv([HEADER, ROW('263374009001'), ROW('263374009002', undefined, { tanggal_lahir: '1990-01-31', ipk: '3.9' })].join('\n')));
     expect(r).toMatchObject({ ok: true, value: { rows: 2, inserts: 2, unchanged: 0, rejectedCount: 0 } });
     const c = app.workstation!.db.prepare("SELECT tanggal_lahir, ipk_x100 FROM candidates WHERE nomor_peserta = '263374009002'").get();
@@ -92,7 +84,7 @@ describe('roster import', () => {
     ['unknown kategori', ROW('263374009001', undefined, { kategori: 'veteran' }), 'kategori', /unknown kategori "veteran"/],
     ['missing required field', ROW('263374009001', undefined, { nama: ' ' }), 'nama', /missing required value/],
   ])('reports %s with line and column, and imports nothing', async (_what, bad, column, reason) => {
-    const app = await appWithExam();
+    const app = await examApp();
     const before = countRows(app, 'candidates');
     const r = await importRoster(app, csv([HEADER, ROW('263374009010'), bad].join('\n')));
     expect(r).toMatchObject({ ok: false, error: { code: 'ROSTER_INVALID', details: { count: 1 } } });
@@ -102,7 +94,7 @@ describe('roster import', () => {
   });
 
   it('reports a duplicate nomor_peserta in the file and one already in the database for another person', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const taken = demoPackage(10).roster[0]!.nomor_peserta;
     const r = await importRoster(app, csv([HEADER, ROW('263374009001'), ROW('263374009001', '3374011203950099'), ROW(taken, '3374011203950098')].join('\n')));
     expect(r.error.details.problems).toEqual([
@@ -112,20 +104,20 @@ describe('roster import', () => {
   });
 
   it('refuses a file without the required columns, naming them', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const r = await importRoster(app, csv('nomor_peserta;nama\n1;A\n'));
     expect(r).toMatchObject({ ok: false, error: { code: 'ROSTER_INVALID' } });
     expect(r.error.message).toMatch(/line 1: missing column\(s\) nik, tanggal_lahir, jenis_kelamin, pendidikan, ipk, kode_formasi, kategori/);
   });
 
   it('refuses a file that is neither CSV nor XLSX', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const r = await importRoster(app, csv('%PDF-1.7', 'roster.pdf'));
     expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_FILE' } });
   });
 
   it('with skipInvalid imports the valid rows and the CLI writes the rejected ones to a report', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const dir = app.workstation!.dir;
     app.close();
     const file = csv([HEADER, ROW('263374009001'), ROW('263374009002', '12'), ROW('263374009003')].join('\n'));
@@ -141,7 +133,7 @@ describe('roster import', () => {
   });
 
   it('re-importing identical rows changes nothing; a changed row is an audited update with before and after', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const rows = [HEADER, ROW('263374009001'), ROW('263374009002')];
     await importRoster(app, csv(rows.join('\n')));
     const again = await importRoster(app, csv(rows.join('\n')));
@@ -156,7 +148,7 @@ describe('roster import', () => {
   });
 
   it('refuses to change a candidate who already has a score', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const first = demoPackage(10).roster[0]!;
     const scores = csv(`nomor_peserta;twk;tiu;tkp\n${first.nomor_peserta};85;90;170\n`, 'skd.csv');
     expect(await app.invokeAsync('scores.import', { exam: EXAM, stage: 'SKD', file: { path: scores } }, local)).toMatchObject({ ok: true, value: { written: 3 } });
@@ -166,7 +158,7 @@ describe('roster import', () => {
   });
 
   it('reads XLSX, with Excel date cells and numeric IPK', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Peserta');
     ws.addRow(['Nomor_Peserta', 'NIK', 'Nama', 'Tanggal_Lahir', 'Jenis_Kelamin', 'Pendidikan', 'IPK', 'Kode_Formasi', 'Kategori']);
@@ -185,7 +177,7 @@ describe('roster import', () => {
   });
 
   it('reports XLSX problems with the spreadsheet row number', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Peserta');
     ws.addRow(['nomor_peserta', 'nik', 'nama', 'tanggal_lahir', 'jenis_kelamin', 'pendidikan', 'ipk', 'kode_formasi', 'kategori']);
@@ -198,7 +190,7 @@ describe('roster import', () => {
   });
 
   it('masks NIK for everyone but the coordinator', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     addUser(app, 'petugas1', 'clerk');
     const clerk = app.invoke('roster.list', { exam: EXAM, limit: 1 }, { token: login(app, 'petugas1', '739104') }) as any;
     const coord = app.invoke('roster.list', { exam: EXAM, limit: 1 }, { token: login(app) }) as any;
@@ -208,7 +200,7 @@ describe('roster import', () => {
   });
 
   it('searches by number or name and filters by formation', async () => {
-    const app = await appWithExam();
+    const app = await examApp();
     const pkg = demoPackage(10);
     const target = pkg.roster[4]!;
     const byName = app.invoke('roster.list', { exam: EXAM, search: target.nama.split(' ')[2] }, local) as any;

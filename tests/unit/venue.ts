@@ -1,7 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEMO_PEOPLE, demoPackage } from '../../src-main/core/demo/generate';
-import { login, makeApp, tempDir } from './helpers';
+import { appWithExam, login } from './helpers';
 import type { Clock } from '../../src-main/core/util/clock';
 
 /** A venue for panel and paper tests: the demo exam, the people with one PIN, everyone logged in. */
@@ -21,12 +19,8 @@ export function testPackage() {
 }
 
 export async function venue(opts: { clock?: Clock } = {}) {
-  const app = makeApp(opts);
   const { pkg, f01 } = testPackage();
-  const file = join(tempDir(), 'exam.json');
-  writeFileSync(file, JSON.stringify(pkg));
-  const r = await app.invokeAsync('exams.import', { file: { path: file } }, local);
-  if (!r.ok) throw new Error(r.error.message);
+  const app = await appWithExam(pkg, opts);
   const tokens: Record<string, string> = {};
   for (const p of DEMO_PEOPLE.filter((x) => ['ketua1', 'penguji1', 'penguji2', 'penguji3', 'petugas1', 'petugas2'].includes(x.name))) {
     const c = app.invoke('accounts.create', { name: p.name, displayName: p.displayName, role: p.role, nip: p.nip, pin: PIN }, local);

@@ -60,8 +60,9 @@ export const examCommands = [
     name: 'files.upload',
     summary: 'Send a file for an import, in chunks (it is deleted when the command that uses it ends)',
     input: uploadInput,
-    // Whoever imports something: the coordinator, and a chair or examiner importing their own signing key.
-    access: ['coordinator', 'chair', 'examiner'],
+    // Whoever sends a file: the coordinator's imports, a chair or examiner's own signing key, an observer's
+    // check of a bundle (bundle.verify).
+    access: ['coordinator', 'chair', 'examiner', 'observer'],
     mutates: false,
     handler: (ctx, input) => appendUpload(ctx, input),
   }),

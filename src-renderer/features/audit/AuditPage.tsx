@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { api, type AuditEvent, type VerifyResult } from '../../api';
 import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
@@ -8,10 +9,75 @@ import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 
 const PAGE = 50;
 
-function payloadText(payload: unknown): string {
-  if (payload === null || payload === undefined) return '';
-  const text = JSON.stringify(payload);
-  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+const SHOWN_CHARS = 160;
+
+/** The fields `audit.list` blinds: a panel value and a paper sheet's values. */
+const BLIND_FIELDS = ['value', 'values'] as const;
+/** Stands in for a blind value in the JSON text, to be replaced by words (no payload holds this string). */
+const BLIND_MARK = '\u0000blind\u0000';
+
+type Payload = Record<string, unknown>;
+
+function isObject(x: unknown): x is Payload {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * A payload whose value the workstation hid from this reader (another panelist's or clerk's score, not yet
+ * settled): `blind: true` with the value null, on the event itself or, for a refusal, in its `input`. The blind
+ * value becomes a mark; the `blind` flag and the hidden salt are dropped, the words say it.
+ */
+function unblinded(payload: Payload): { payload: Payload; blind: boolean } {
+  const mark = (p: Payload): Payload | null => {
+    if (p.blind !== true) return null;
+    const { blind: _blind, ...rest } = p;
+    if (rest.salt === null) delete rest.salt;
+    for (const f of BLIND_FIELDS) if (f in rest && rest[f] === null) rest[f] = BLIND_MARK;
+    return rest;
+  };
+  const own = mark(payload);
+  if (own) return { payload: own, blind: true };
+  if (isObject(payload.input)) {
+    const input = mark(payload.input);
+    if (input) return { payload: { ...payload, input }, blind: true };
+  }
+  return { payload, blind: false };
+}
+
+/**
+ * The payload as a short line of JSON, cut at SHOWN_CHARS; a blind value reads "tersembunyi sampai final" in
+ * place of `null`, and stays visible even where the text around it is cut.
+ */
+function PayloadText({ payload, t }: { payload: unknown; t: TFunction }): ReactNode {
+  if (payload === null || payload === undefined) return <code />;
+  const { payload: shown, blind } = isObject(payload) ? unblinded(payload) : { payload, blind: false };
+  const full = JSON.stringify(shown);
+  const quoted = JSON.stringify(BLIND_MARK);
+  if (!blind || !full.includes(quoted)) {
+    return <code>{full.length > SHOWN_CHARS ? `${full.slice(0, SHOWN_CHARS - 3)}…` : full}</code>;
+  }
+  const words = t('audit.blind');
+  const pieces = full.split(quoted);
+  const cut = pieces.reduce((n, p) => n + p.length, 0) + (pieces.length - 1) * words.length > SHOWN_CHARS;
+  const out: ReactNode[] = [];
+  pieces.forEach((piece, i) => {
+    if (i > 0) {
+      out.push(
+        <span key={`b${i}`} className="audit-blind" title={t('audit.blindTitle')} data-testid="audit-blind">
+          {words}
+        </span>,
+      );
+    }
+    // Too long: the text before a blind value keeps its end (the field's name), the text after it its start.
+    if (!cut) out.push(piece);
+    else if (i === pieces.length - 1) out.push(piece.length > 40 ? `${piece.slice(0, 39)}…` : piece);
+    else out.push(piece.length > 80 ? `…${piece.slice(-79)}` : piece);
+  });
+  return <code title={full.split(quoted).join(words)}>{out}</code>;
+}
+
+function hasBlind(payload: unknown): boolean {
+  return isObject(payload) && (payload.blind === true || (isObject(payload.input) && payload.input.blind === true));
 }
 
 /** The hash-chained log: newest events first, and a full recomputation on demand. */
@@ -131,7 +197,7 @@ export function AuditPage() {
                     <span className={`badge ${e.outcome === 'ok' ? 'badge-ok' : 'badge-warn'}`}>{t(`audit.outcome.${e.outcome}`)}</span>
                   </td>
                   <td className="payload">
-                    <code>{payloadText(e.payload)}</code>
+                    <PayloadText payload={e.payload} t={t} />
                   </td>
                   <td>
                     <code title={e.hash}>{shortHash(e.hash, 12)}</code>
@@ -140,6 +206,11 @@ export function AuditPage() {
               ))}
             </tbody>
           </table>
+          {events.some((e) => hasBlind(e.payload)) ? (
+            <p className="field-hint" data-testid="audit-blind-hint">
+              {t('audit.blindHint')}
+            </p>
+          ) : null}
         </div>
       )}
       {more ? (

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ErrorBody, type ExportedFile } from '../../api';
+import { api, type ErrorBody } from '../../api';
 import { actorName } from '../../i18n/errors';
 import { formatCount, formatDateTimeWib, shortHash } from '../../i18n/format';
-import { saveExportedFile } from '../../ui/download';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { bundlesError } from './errors';
-import { formatBytes, useCommandList, type ExportedBundle, type HubSettings, type PushOutcome } from './model';
+import { formatBytes, saveBundle, useCommandList, type ExportedBundle, type HubSettings, type PushOutcome } from './model';
 
 /** Where a bundle stands at the hub, in words that need no explanation, with the attempts and the reason. */
 export function HubStateBadge({ bundle }: { bundle: ExportedBundle }) {
@@ -93,13 +92,9 @@ export function BundleList({ canManage, hub }: { canManage: boolean; hub: HubSet
   async function download(sha256: string) {
     setDownloading(sha256);
     setActionError(null);
-    const result = await api.invoke('bundle.file', { sha256 });
+    const refused = await saveBundle(sha256);
     setDownloading(null);
-    if (!result.ok) {
-      setActionError(result.error);
-      return;
-    }
-    saveExportedFile(result.value as ExportedFile);
+    if (refused) setActionError(refused);
   }
 
   const waiting = (bundles ?? []).filter((b) => b.state === 'pending').length;

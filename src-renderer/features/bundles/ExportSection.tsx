@@ -7,23 +7,26 @@ import { formatCount } from '../../i18n/format';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
 import { bundlesError } from './errors';
-import { COUNT_KINDS, formatBytes, type ExportValue } from './model';
+import { COUNT_KINDS, formatBytes, saveBundle, type ExportValue } from './model';
 
 /**
  * "Ekspor bundel" (coordinator): the next signed bundle of an exam, with what changed since the last one.
- * Signing and packing a big exam takes seconds: the form says so and cannot be sent twice meanwhile.
+ * Signing and packing a big exam takes seconds: the form says so and cannot be sent twice meanwhile. The window
+ * never names a folder on the workstation: once made, the bundle is saved like any download ("Simpan ke USB /
+ * unduh"), where the desktop's own save dialog lets the coordinator pick the USB stick.
  */
 export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | null; examsError: ErrorBody | null }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [exam, setExam] = useState('');
   const [passphrase, setPassphrase] = useState('');
-  const [copyTo, setCopyTo] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<ExportValue | null>(null);
   const [step, setStep] = useState<{ step: string; done: number; total: number } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<ErrorBody | null>(null);
   const passRef = useRef<HTMLInputElement>(null);
 
   // The server reports each step of a running export (records by kind, PDFs, the zip) as it goes.
@@ -39,6 +42,7 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
+    setSaveError(null);
     setDone(null);
     if (!passphrase) {
       setProblem(t('bundles.export.passphraseMissing'));
@@ -48,8 +52,7 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
     setProblem(null);
     setStep(null);
     setBusy(true);
-    const folder = copyTo.trim();
-    const result = await api.invoke('bundle.export', { exam, passphrase, ...(folder ? { copyTo: folder } : {}) });
+    const result = await api.invoke('bundle.export', { exam, passphrase });
     setBusy(false);
     // The passphrase is not kept on screen, right or wrong.
     setPassphrase('');
@@ -59,6 +62,14 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
       return;
     }
     setDone(result.value as ExportValue);
+  }
+
+  async function save(sha256: string) {
+    setSaving(true);
+    setSaveError(null);
+    const refused = await saveBundle(sha256);
+    setSaving(false);
+    if (refused) setSaveError(refused);
   }
 
   return (
@@ -97,16 +108,6 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
               required
             />
           </div>
-          <TextField
-            className="narrow-form"
-            label={t('bundles.export.copyTo')}
-            hint={t('bundles.export.copyToHint')}
-            value={copyTo}
-            onChange={(e) => setCopyTo(e.target.value)}
-            disabled={busy}
-            autoComplete="off"
-            spellCheck={false}
-          />
           {busy ? (
             <div className="bundle-busy" role="status">
               {step && step.total > 0 ? <progress aria-label={t('bundles.export.busyLabel')} max={step.total} value={step.done} /> : <progress aria-label={t('bundles.export.busyLabel')} />}
@@ -141,16 +142,29 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
               </li>
             ))}
           </ul>
-          {done.copied ? (
-            <span className="bundle-state-detail">
-              {t('bundles.export.copied')} <code>{done.copied}</code>
-            </span>
-          ) : null}
           <span className="bundle-state-detail">
             sha256 <code className="hash">{done.sha256}</code>
           </span>
         </Notice>
       ) : null}
+      {done ? (
+        <div className="form-actions">
+          <button
+            type="button"
+            className="btn btn-secondary"
+            data-testid="bundle-export-save"
+            aria-describedby="bundle-export-save-hint"
+            disabled={saving}
+            onClick={() => void save(done.sha256)}
+          >
+            {t('bundles.export.save')}
+          </button>
+          <span className="field-hint" id="bundle-export-save-hint">
+            {t('bundles.export.saveHint')}
+          </span>
+        </div>
+      ) : null}
+      <ErrorAlert>{saveError ? bundlesError(t, lang, saveError) : null}</ErrorAlert>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, uploadFile, type ErrorBody, type UploadRef } from '../../api';
+import { api, toErrorBody, withUpload, type ErrorBody, type Result } from '../../api';
 import { formatCount } from '../../i18n/format';
 import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
 import { FileField } from '../../ui/fields';
@@ -12,8 +12,9 @@ type Phase =
   | { step: 'choose' }
   | { step: 'upload'; name: string; sent: number; total: number }
   | { step: 'verify'; name: string }
-  | { step: 'verified'; ref: UploadRef; report: VerifyValue }
-  | { step: 'import'; ref: UploadRef; report: VerifyValue }
+  // The file is kept, not its upload: an upload serves one command, so the merge sends the file again.
+  | { step: 'verified'; file: File; report: VerifyValue }
+  | { step: 'import'; file: File; report: VerifyValue; sent: number; total: number }
   | { step: 'imported'; report: VerifyValue; outcome: ImportValue };
 
 /**
@@ -31,23 +32,36 @@ export function ImportSection({ onMerged }: { onMerged: () => void }) {
     setError(null);
     setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
     try {
-      const ref = await uploadFile(api, file, (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }));
-      setPhase({ step: 'verify', name: file.name });
-      const report = await api.call<VerifyValue>('bundle.verify', { file: ref });
-      setPhase({ step: 'verified', ref, report });
+      const report = await withUpload(
+        file,
+        (ref) => {
+          setPhase({ step: 'verify', name: file.name });
+          return api.call<VerifyValue>('bundle.verify', { file: ref });
+        },
+        { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
+      );
+      setPhase({ step: 'verified', file, report });
     } catch (e) {
       setError(toErrorBody(e));
       setPhase({ step: 'choose' });
     }
   }
 
-  async function merge(ref: UploadRef, report: VerifyValue) {
+  async function merge(file: File, report: VerifyValue) {
     setError(null);
-    setPhase({ step: 'import', ref, report });
-    const result = await api.invoke('bundle.import', { file: ref });
+    setPhase({ step: 'import', file, report, sent: 0, total: file.size });
+    let result: Result;
+    try {
+      // bundle.import verifies the bundle again as it reads it: the file sent now is the one merged.
+      result = await withUpload(file, (ref) => api.invoke('bundle.import', { file: ref }), {
+        onProgress: (sent, total) => setPhase({ step: 'import', file, report, sent, total }),
+      });
+    } catch (e) {
+      result = { ok: false, error: toErrorBody(e) }; // the upload itself was refused
+    }
     if (!result.ok) {
       setError(result.error);
-      setPhase({ step: 'verified', ref, report });
+      setPhase({ step: 'verified', file, report });
       return;
     }
     setPhase({ step: 'imported', report, outcome: result.value as ImportValue });
@@ -69,6 +83,9 @@ export function ImportSection({ onMerged }: { onMerged: () => void }) {
         onFile={(f) => void check(f)}
       />
       {phase.step === 'upload' ? <ProgressBar label={t('bundles.import.uploading', { name: phase.name })} value={phase.sent} max={phase.total} /> : null}
+      {phase.step === 'import' && phase.sent < phase.total ? (
+        <ProgressBar label={t('bundles.import.uploading', { name: phase.file.name })} value={phase.sent} max={phase.total} />
+      ) : null}
       {phase.step === 'verify' ? (
         <p className="loading" role="status">
           {t('bundles.import.verifying', { name: phase.name })}
@@ -114,7 +131,7 @@ export function ImportSection({ onMerged }: { onMerged: () => void }) {
                 className="btn btn-primary"
                 disabled={phase.step !== 'verified'}
                 onClick={() => {
-                  if (phase.step === 'verified') void merge(phase.ref, phase.report);
+                  if (phase.step === 'verified') void merge(phase.file, phase.report);
                 }}
               >
                 {phase.step === 'import' ? t('bundles.import.merging') : t('bundles.import.merge')}

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, uploadFile, type ErrorBody, type ExamListItem } from '../../api';
+import { api, toErrorBody, withUpload, type ErrorBody, type ExamListItem } from '../../api';
 import { actorName } from '../../i18n/errors';
 import { formatDateTimeWib } from '../../i18n/format';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
@@ -120,12 +120,14 @@ function TrustForm({ exams, onDone, onCancel }: { exams: ExamListItem[]; onDone:
     setProblem(null);
     setBusy(true);
     try {
-      const certificate = file ? await uploadFile(api, file) : { pem: text };
-      const signer = await api.call<TrustedSigner>('bundle.trust', {
-        certificate,
-        ...(exam ? { exam } : {}),
-        ...(label.trim() ? { label: label.trim() } : {}),
-      });
+      const trust = (certificate: unknown) =>
+        api.call<TrustedSigner>('bundle.trust', {
+          certificate,
+          ...(exam ? { exam } : {}),
+          ...(label.trim() ? { label: label.trim() } : {}),
+        });
+      // A file is sent afresh for each try: the workstation deletes an upload once a command has used it.
+      const signer = file ? await withUpload(file, trust) : await trust({ pem: text });
       onDone(signer);
     } catch (err) {
       setError(toErrorBody(err));

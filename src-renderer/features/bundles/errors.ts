@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { ErrorBody } from '../../api';
-import { errorMessage } from '../../i18n/errors';
+import { errorMessage, lockedMessage, withAttemptsLeft } from '../../i18n/errors';
 
 /** The codes of this page that have their own sentence under `bundles.errors`. */
 const OWN = new Set(['PASSPHRASE_WRONG', 'NO_IDENTITY', 'CERT_INVALID', 'CERT_EXPIRED', 'CERT_NOT_YET_VALID', 'ACK_INVALID']);
@@ -14,8 +14,10 @@ export function bundlesError(t: TFunction, lang: string, error: ErrorBody): stri
   if (error.code === 'NOTHING_TO_EXPORT') {
     return typeof d.sequence === 'number' ? t('bundles.errors.NOTHING_TO_EXPORT', { sequence: d.sequence }) : t('bundles.errors.NOTHING_TO_EXPORT_plain');
   }
-  if (error.code === 'COPY_FAILED') return t('bundles.errors.COPY_FAILED', { folder: typeof d.copyTo === 'string' ? d.copyTo : '', message: error.message });
   if (error.code.startsWith('BUNDLE_') || error.code === 'FILE_NOT_FOUND') return t('bundles.errors.refused', { message: error.message });
+  // The signing key's passphrase counts on the same lock as the PIN: attempts left, then the lock with its time.
+  if (error.code === 'PASSPHRASE_WRONG') return withAttemptsLeft(t, t('bundles.errors.PASSPHRASE_WRONG'), d);
+  if (error.code === 'ACCOUNT_LOCKED') return lockedMessage(t, lang, d, 'passphrase');
   if (OWN.has(error.code)) return t(`bundles.errors.${error.code}`);
   return errorMessage(t, lang, error);
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type ErrorBody } from '../../api';
+import { api, type ErrorBody, type ExportedFile } from '../../api';
+import { saveExportedFile } from '../../ui/download';
 import { useLiveEvent } from '../../app/live';
 import type { PushOutcome } from '../../../src-main/api/outbox';
 import type { Conflict, ImportOutcome } from '../../../src-main/core/bundles/merge';
@@ -35,7 +36,6 @@ export interface ExportValue {
   files: number;
   exam: string;
   counts: Record<string, number>;
-  copied: string | null;
 }
 
 /** One bundle of a push round (`outbox.push`). */
@@ -145,4 +145,16 @@ export function useCommandList<T>(command: string, input: Record<string, unknown
   const refresh = useCallback(() => setTick((n) => n + 1), []);
   useLiveEvent(events, refresh);
   return { value, error, refresh };
+}
+
+/**
+ * Saves an exported bundle (`bundle.file`) the way every file of the registry is saved (a Blob and a download):
+ * the desktop window asks where with its own save dialog (the USB stick, say), a browser downloads it. The
+ * workstation never writes to a folder a window names. Resolves with the refusal, or null once saved.
+ */
+export async function saveBundle(sha256: string): Promise<ErrorBody | null> {
+  const result = await api.invoke('bundle.file', { sha256 });
+  if (!result.ok) return result.error;
+  saveExportedFile(result.value as ExportedFile);
+  return null;
 }

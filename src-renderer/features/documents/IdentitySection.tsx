@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, uploadFile, type Account, type ErrorBody, type SigningIdentity } from '../../api';
+import { api, toErrorBody, withUpload, type Account, type ErrorBody, type SigningIdentity } from '../../api';
 import { formatDateTimeWib } from '../../i18n/format';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { FileField, TextField } from '../../ui/fields';
@@ -97,7 +97,10 @@ function IdentityCard({ identity, inUse }: { identity: SigningIdentity; inUse: b
   );
 }
 
-/** "Identitas tanda tangan": my certificates and keys, making a new one, and (coordinator) importing a .p12. */
+/** The roles that may send a file (files.upload). */
+const UPLOADERS: ReadonlySet<string> = new Set(['coordinator', 'chair', 'examiner']);
+
+/** "Identitas tanda tangan": my certificates and keys, making a new one, and importing a .p12 (BSrE). */
 export function IdentitySection({ account, onChanged }: { account: Account; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -105,7 +108,8 @@ export function IdentitySection({ account, onChanged }: { account: Account; onCh
   const [error, setError] = useState<ErrorBody | null>(null);
   const [form, setForm] = useState<'generate' | 'import' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const canImport = account.role === 'coordinator'; // files.upload is the coordinator's only
+  // files.upload is for whoever imports something: the coordinator, and a chair or examiner their own .p12.
+  const canImport = UPLOADERS.has(account.role);
 
   const load = useCallback(async () => {
     const result = await api.invoke('keys.mine');
@@ -277,8 +281,8 @@ function ImportForm({ onMade, onCancel }: { onMade: (i: SigningIdentity) => void
     if (!file || p.passphrase || p.repeat) return;
     setBusy(true);
     try {
-      const ref = await uploadFile(api, file);
-      const identity = await api.call<SigningIdentity>('keys.import', { file: ref, p12Password, passphrase });
+      // Sent afresh for each try (a wrong .p12 password, say): the workstation deletes an upload once used.
+      const identity = await withUpload(file, (ref) => api.call<SigningIdentity>('keys.import', { file: ref, p12Password, passphrase }));
       setP12Password('');
       setPassphrase('');
       setRepeat('');

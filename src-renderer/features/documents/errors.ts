@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { ErrorBody } from '../../api';
-import { errorMessage } from '../../i18n/errors';
+import { errorMessage, lockedMessage, withAttemptsLeft } from '../../i18n/errors';
 import { formatDateTimeWib } from '../../i18n/format';
 
 /** What the refused command was doing: the same code means something else in each. */
@@ -33,6 +33,9 @@ export function documentsError(t: TFunction, lang: string, error: ErrorBody, con
     return t('documents.errors.NOT_FINALIZED_session', { session: d.session });
   }
   if (error.code === 'MINUTES_NOT_MADE' && typeof d.session === 'string') return t('documents.errors.minutesNotMade', { session: d.session });
+  // The signing key's passphrase counts on the same lock as the PIN: attempts left, then the lock with its time.
+  if (error.code === 'PASSPHRASE_WRONG') return withAttemptsLeft(t, t('documents.errors.PASSPHRASE_WRONG'), d);
+  if (error.code === 'ACCOUNT_LOCKED') return lockedMessage(t, lang, d, 'passphrase');
   if (OWN.has(error.code)) return t(`documents.errors.${error.code}`);
   if (error.code === 'NOT_FOUND' && typeof d.exam !== 'string') {
     // The minutes file is missing until the coordinator has signed it first.

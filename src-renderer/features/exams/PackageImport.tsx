@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, toErrorBody, uploadFile, type ErrorBody, type PackageSummary, type PathProblem, type UploadRef } from '../../api';
+import { api, ApiError, toErrorBody, withUpload, type ErrorBody, type PackageSummary, type PathProblem } from '../../api';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount } from '../../i18n/format';
 import { ErrorAlert, ProgressBar } from '../../ui/feedback';
@@ -10,8 +10,9 @@ type Phase =
   | { step: 'choose' }
   | { step: 'upload'; name: string; sent: number; total: number }
   | { step: 'check'; name: string }
-  | { step: 'preview'; ref: UploadRef; summary: PackageSummary }
-  | { step: 'import'; ref: UploadRef; summary: PackageSummary }
+  // The file is kept, not its upload: an upload serves one command, so the import sends the file again.
+  | { step: 'preview'; file: File; summary: PackageSummary }
+  | { step: 'import'; file: File; summary: PackageSummary; sent: number; total: number }
   | { step: 'failed'; error: ErrorBody };
 
 const COUNTS = ['formations', 'stages', 'venues', 'sessions', 'roster'] as const;
@@ -32,24 +33,31 @@ export function PackageImport({ onImported, onCancel }: { onImported: (s: Packag
     setImportError(null);
     setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
     try {
-      const ref = await uploadFile(api, file, (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }));
-      setPhase({ step: 'check', name: file.name });
-      const summary = await api.call<PackageSummary>('exams.preview', { file: ref });
-      setPhase({ step: 'preview', ref, summary });
+      const summary = await withUpload(
+        file,
+        (ref) => {
+          setPhase({ step: 'check', name: file.name });
+          return api.call<PackageSummary>('exams.preview', { file: ref });
+        },
+        { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
+      );
+      setPhase({ step: 'preview', file, summary });
     } catch (e) {
       setPhase({ step: 'failed', error: toErrorBody(e) });
     }
   }
 
-  async function doImport(ref: UploadRef, summary: PackageSummary) {
+  async function doImport(file: File, summary: PackageSummary) {
     setImportError(null);
-    setPhase({ step: 'import', ref, summary });
+    setPhase({ step: 'import', file, summary, sent: 0, total: file.size });
     try {
-      const done = await api.call<PackageSummary>('exams.import', { file: ref });
+      const done = await withUpload(file, (ref) => api.call<PackageSummary>('exams.import', { file: ref }), {
+        onProgress: (sent, total) => setPhase({ step: 'import', file, summary, sent, total }),
+      });
       onImported(done);
     } catch (e) {
       setImportError(e instanceof ApiError ? e.body : toErrorBody(e));
-      setPhase({ step: 'preview', ref, summary });
+      setPhase({ step: 'preview', file, summary });
     }
   }
 
@@ -72,6 +80,9 @@ export function PackageImport({ onImported, onCancel }: { onImported: (s: Packag
       />
       {phase.step === 'upload' ? (
         <ProgressBar label={t('exams.upload.progress', { name: phase.name })} value={phase.sent} max={phase.total} />
+      ) : null}
+      {phase.step === 'import' && phase.sent < phase.total ? (
+        <ProgressBar label={t('exams.upload.progress', { name: phase.file.name })} value={phase.sent} max={phase.total} />
       ) : null}
       {phase.step === 'check' ? (
         <p className="loading" role="status">
@@ -155,7 +166,7 @@ export function PackageImport({ onImported, onCancel }: { onImported: (s: Packag
             className="btn btn-primary"
             disabled={summary.problems.length > 0 || phase.step === 'import'}
             aria-describedby={summary.problems.length ? 'package-blocked' : undefined}
-            onClick={() => phase.step === 'preview' && void doImport(phase.ref, phase.summary)}
+            onClick={() => phase.step === 'preview' && void doImport(phase.file, phase.summary)}
           >
             {phase.step === 'import' ? t('exams.package.importing') : t('exams.package.import')}
           </button>

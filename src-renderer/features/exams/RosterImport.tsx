@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, uploadFile, type ErrorBody, type ExamListItem, type RejectedRow, type RosterSummary, type UploadRef } from '../../api';
+import { api, toErrorBody, withUpload, type ErrorBody, type ExamListItem, type RejectedRow, type RosterSummary } from '../../api';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount } from '../../i18n/format';
 import { ErrorAlert, ProgressBar } from '../../ui/feedback';
@@ -12,8 +12,9 @@ type Phase =
   | { step: 'choose' }
   | { step: 'upload'; name: string; sent: number; total: number }
   | { step: 'check'; name: string }
-  | { step: 'preview'; ref: UploadRef; summary: RosterSummary }
-  | { step: 'import'; ref: UploadRef; summary: RosterSummary }
+  // The file is kept, not its upload: an upload serves one command, so each import sends the file again.
+  | { step: 'preview'; file: File; summary: RosterSummary }
+  | { step: 'import'; file: File; summary: RosterSummary; sent: number; total: number }
   | { step: 'failed'; error: ErrorBody };
 
 /** Shown at most: a browser table of a hundred thousand rows helps nobody; the report has them all. */
@@ -43,24 +44,32 @@ export function RosterImport({
     setImportError(null);
     setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
     try {
-      const ref = await uploadFile(api, file, (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }));
-      setPhase({ step: 'check', name: file.name });
-      const summary = await api.call<RosterSummary>('roster.preview', { exam, file: ref });
-      setPhase({ step: 'preview', ref, summary });
+      const summary = await withUpload(
+        file,
+        (ref) => {
+          setPhase({ step: 'check', name: file.name });
+          return api.call<RosterSummary>('roster.preview', { exam, file: ref });
+        },
+        { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
+      );
+      setPhase({ step: 'preview', file, summary });
     } catch (e) {
       setPhase({ step: 'failed', error: toErrorBody(e) });
     }
   }
 
-  async function doImport(ref: UploadRef, summary: RosterSummary, skipInvalid: boolean) {
+  async function doImport(file: File, summary: RosterSummary, skipInvalid: boolean) {
     setImportError(null);
-    setPhase({ step: 'import', ref, summary });
+    setPhase({ step: 'import', file, summary, sent: 0, total: file.size });
     try {
-      const done = await api.call<RosterSummary>('roster.import', { exam, file: ref, skipInvalid });
+      const done = await withUpload(file, (ref) => api.call<RosterSummary>('roster.import', { exam, file: ref, skipInvalid }), {
+        onProgress: (sent, total) => setPhase({ step: 'import', file, summary, sent, total }),
+      });
       onImported(exam, done, skipInvalid);
     } catch (e) {
+      // Still on the preview: the person may retry (with the valid rows only, say); the file is sent again.
       setImportError(toErrorBody(e));
-      setPhase({ step: 'preview', ref, summary });
+      setPhase({ step: 'preview', file, summary });
     }
   }
 
@@ -93,6 +102,9 @@ export function RosterImport({
       {phase.step === 'upload' ? (
         <ProgressBar label={t('exams.upload.progress', { name: phase.name })} value={phase.sent} max={phase.total} />
       ) : null}
+      {phase.step === 'import' && phase.sent < phase.total ? (
+        <ProgressBar label={t('exams.upload.progress', { name: phase.file.name })} value={phase.sent} max={phase.total} />
+      ) : null}
       {phase.step === 'check' ? (
         <p className="loading" role="status">
           {t('exams.roster.checking', { name: phase.name })}
@@ -115,7 +127,7 @@ export function RosterImport({
               className="btn btn-primary"
               disabled={rejected > 0 || busy}
               aria-describedby={rejected ? 'roster-all-blocked' : undefined}
-              onClick={() => phase.step === 'preview' && void doImport(phase.ref, phase.summary, false)}
+              onClick={() => phase.step === 'preview' && void doImport(phase.file, phase.summary, false)}
             >
               {t('exams.roster.importAll')}
             </button>
@@ -125,7 +137,7 @@ export function RosterImport({
                 className="btn btn-secondary"
                 disabled={busy || valid === 0}
                 aria-describedby="roster-valid-note"
-                onClick={() => phase.step === 'preview' && void doImport(phase.ref, phase.summary, true)}
+                onClick={() => phase.step === 'preview' && void doImport(phase.file, phase.summary, true)}
               >
                 {t('exams.roster.importValid')}
               </button>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, uploadFile, type ErrorBody, type ImportedFile, type UploadRef } from '../../api';
+import { api, toErrorBody, withUpload, type ErrorBody, type ImportedFile, type Result } from '../../api';
 import { formatCount } from '../../i18n/format';
 import { EncodingNotice, encodingRefusal } from '../exams/EncodingNotice';
 import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
@@ -12,8 +12,9 @@ type Phase =
   | { step: 'choose' }
   | { step: 'upload'; name: string; sent: number; total: number }
   | { step: 'check'; name: string }
-  | { step: 'preview'; ref: UploadRef; summary: CatImportSummary }
-  | { step: 'import'; ref: UploadRef; summary: CatImportSummary }
+  // The file is kept, not its upload: an upload serves one command, so the real import sends the file again.
+  | { step: 'preview'; file: File; summary: CatImportSummary }
+  | { step: 'import'; file: File; summary: CatImportSummary; sent: number; total: number }
   | { step: 'failed'; error: ErrorBody };
 
 const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -32,22 +33,34 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
     setDone(null);
     setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
     try {
-      const ref = await uploadFile(api, file, (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }));
-      setPhase({ step: 'check', name: file.name });
-      const summary = await api.call<CatImportSummary>('scores.import', { exam, stage, file: ref, dryRun: true });
-      setPhase({ step: 'preview', ref, summary });
+      const summary = await withUpload(
+        file,
+        (ref) => {
+          setPhase({ step: 'check', name: file.name });
+          return api.call<CatImportSummary>('scores.import', { exam, stage, file: ref, dryRun: true });
+        },
+        { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
+      );
+      setPhase({ step: 'preview', file, summary });
     } catch (e) {
       setPhase({ step: 'failed', error: toErrorBody(e) });
     }
   }
 
-  async function doImport(ref: UploadRef, summary: CatImportSummary) {
+  async function doImport(file: File, summary: CatImportSummary) {
     setImportError(null);
-    setPhase({ step: 'import', ref, summary });
-    const r = await api.invoke('scores.import', { exam, stage, file: ref, dryRun: false });
+    setPhase({ step: 'import', file, summary, sent: 0, total: file.size });
+    let r: Result;
+    try {
+      r = await withUpload(file, (ref) => api.invoke('scores.import', { exam, stage, file: ref, dryRun: false }), {
+        onProgress: (sent, total) => setPhase({ step: 'import', file, summary, sent, total }),
+      });
+    } catch (e) {
+      r = { ok: false, error: toErrorBody(e) }; // the upload itself was refused
+    }
     if (!r.ok) {
       setImportError(scoringError(t, lang, r.error));
-      setPhase({ step: 'preview', ref, summary });
+      setPhase({ step: 'preview', file, summary });
       return;
     }
     const v = r.value as CatImportSummary;
@@ -68,6 +81,9 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
         <FileField label={t('scoring.cat.file')} hint={t('scoring.cat.fileHint')} accept={ACCEPT} disabled={busy} onFile={(f) => void check(f)} />
       </div>
       {phase.step === 'upload' ? <ProgressBar label={t('exams.upload.progress', { name: phase.name })} value={phase.sent} max={phase.total} /> : null}
+      {phase.step === 'import' && phase.sent < phase.total ? (
+        <ProgressBar label={t('exams.upload.progress', { name: phase.file.name })} value={phase.sent} max={phase.total} />
+      ) : null}
       {phase.step === 'check' ? (
         <p className="loading" role="status">
           {t('scoring.cat.checking', { name: phase.name })}
@@ -106,7 +122,7 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
               type="button"
               className="btn btn-primary"
               disabled={busy || summary.problemCount > 0 || summary.written === 0}
-              onClick={() => phase.step === 'preview' && void doImport(phase.ref, phase.summary)}
+              onClick={() => phase.step === 'preview' && void doImport(phase.file, phase.summary)}
             >
               {t('scoring.cat.import', { count: summary.written })}
             </button>

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { ErrorBody } from '../../api';
 import { i18n } from '../../i18n';
-import { errorMessage } from '../../i18n/errors';
+import { errorMessage, withAttemptsLeft } from '../../i18n/errors';
 
 function list(x: unknown, sep: string): string {
   return Array.isArray(x) ? x.map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '')).filter(Boolean).join(sep) : '';
@@ -18,7 +18,8 @@ export function scoringError(t: TFunction, lang: string, error: ErrorBody, conte
     case 'SAME_CLERK':
       return t(context === 'resolve' ? 'scoring.errors.SAME_CLERK_resolve' : 'scoring.errors.SAME_CLERK', { nomorPeserta: d.nomorPeserta ?? '' });
     case 'PIN_WRONG':
-      return t('scoring.errors.PIN_WRONG');
+      return withAttemptsLeft(t, t('scoring.errors.PIN_WRONG'), d);
+    // ACCOUNT_LOCKED (a sign-off PIN counts on the same lock as the login) is said by errorMessage, with its time.
     case 'PANEL_INCOMPLETE':
       return t('scoring.errors.PANEL_INCOMPLETE', { nomorPeserta: d.nomorPeserta ?? '', names: list(d.waitingFor, sep) });
     case 'DISCUSSION_NEEDED':
