@@ -4,6 +4,7 @@ import { benchRegistry } from './registry.bench';
 import { benchRanking } from './ranking.bench';
 import { benchRoster } from './roster.bench';
 import { benchScoring } from './scoring.bench';
+import { benchSecurity } from './security.bench';
 import { benchSheets } from './sheets.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
@@ -16,3 +17,4 @@ if (!only || only === 'ranking') await benchRanking();
 if (!only || only === 'sheets') await benchSheets();
 if (!only || only === 'ledger') benchLedger();
 if (!only || only === 'bundles') await benchBundles();
+if (!only || only === 'security') await benchSecurity();
