@@ -15,6 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { VERSION } from '../version';
 import { randomPin, seedDemo } from '../core/demo/seed';
 import { generateIdentity } from '../core/keys/identities';
+import { recoverExports } from '../core/bundles/recover';
 import { appendEvent } from '../core/audit/chain';
 import { allCommands } from './commands';
 import { EventBus } from './events';
@@ -98,6 +99,12 @@ export class LenteraApp {
 
   private attach(ws: Workstation): void {
     this.ws = ws;
+    // What an export cut short by a crash left: a recorded bundle gets its name, an unrecorded one is removed.
+    try {
+      recoverExports(ws.db, ws.dir, { nativeBinding: this.opts.nativeBinding });
+    } catch (e) {
+      console.error('[lentera] interrupted exports could not be set right:', e);
+    }
     this.reg = new Registry(this.opts.commands ?? allCommands, {
       db: ws.db,
       clock: this.clock,

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { commitExport, discardExport, listExports, prepareExport, type PreparedExport } from '../../core/bundles/export';
+import { checkOwnChain, commitExport, finishExport, listExports, prepareExport, type PreparedExport } from '../../core/bundles/export';
 import { checkChain, commitImport, mergedExams, mergedView, prepareImport } from '../../core/bundles/merge';
 import { outboxList, receiptFor, retryRefused } from '../../core/bundles/outbox';
-import { addTrustedSigner, listTrustedSigners, trustLookup } from '../../core/bundles/trust';
+import { finishRecordedFile } from '../../core/bundles/recover';
+import { addTrustedSigner, checkBinding, listTrustedSigners, trustLookup } from '../../core/bundles/trust';
 import { certificatePem, readCertificate } from '../../core/keys/pki';
 import { verifyBundle } from '../../core/bundles/verify';
 import { findExam } from '../../core/exams/exams';
@@ -22,6 +23,14 @@ function fileName(ref: FileRef): string {
 }
 
 const pemInput = z.object({ pem: z.string().min(1).max(20_000) }).strict();
+/** A workstation id (UUIDv7 as Lentera makes them; `lentera status` shows it). */
+const workstationId = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a workstation id (`lentera status` on the workstation shows it)');
+
+/** A prepared export, and what happens to it once the command is over (filled in after the commit). */
+interface ExportJob {
+  prepared: PreparedExport;
+  after: { copied?: string; copyError?: string };
+}
 
 function workstationName(ctx: CommandContext): string {
   return getSetting(ctx.db, 'venue.label') ?? ctx.workstationId;
@@ -32,12 +41,13 @@ export const bundleCommands = [
     name: 'bundle.export',
     summary: 'Export the next signed result bundle of an exam (what changed since the last one)',
     input: z.object({ exam, passphrase: z.string().min(1).max(200), account: z.string().optional() }),
-    // Where the file goes is the command line's choice; the window saves it with its own dialog (bundle.file).
+    // The bundle is made and kept in DATA/bundles/EXAM/. `out` is the command line's: a copy of the bundle once it
+    // is recorded (a USB stick); the window saves one with its own dialog (bundle.file). Nothing is copied before.
     localInput: z.object({ out: z.string().min(1).optional(), pdfDir: z.string().min(1).optional() }),
     access: ['coordinator'],
     mutates: true,
     checksSecret: true,
-    prepare: async (ctx, raw): Promise<PreparedExport> => {
+    prepare: async (ctx, raw): Promise<ExportJob> => {
       const input = raw as typeof raw & { out?: string; pdfDir?: string };
       if ((input.out || input.pdfDir) && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name the output file; download the bundle instead.', {});
       const a = holder(ctx, input.account);
@@ -45,25 +55,25 @@ export const bundleCommands = [
       const prepared = await prepareExport(ctx.db, {
         examCode: input.exam,
         dataDir: ctx.dataDir,
-        out: input.out,
+        copyTo: input.out,
         pdfDir: input.pdfDir,
         signer,
         workstationId: ctx.workstationId,
         workstationName: workstationName(ctx),
         at: ctx.at,
+        nativeBinding: ctx.nativeBinding,
         onProgress: (step, done, total) => ctx.progress('bundle.progress', { exam: input.exam, step, done, total }),
       });
-      return prepared;
+      const job: ExportJob = { prepared, after: {} };
+      // Once the command's transaction is over, committed or rolled back: the recorded bundle gets its name (then
+      // its copy), an unrecorded one is removed (core/bundles/export.ts finishExport). Never before the commit.
+      ctx.afterCommand(() => Object.assign(job.after, finishExport(ctx.db, prepared)));
+      return job;
     },
-    handler: (ctx, input, prepared) => {
-      try {
-        const done = commitExport(ctx.db, prepared, ctx.at, ctx.actor);
-        ctx.emit('bundles.changed', { exam: input.exam });
-        return { ...done, exam: prepared.examCode, counts: prepared.manifest.counts };
-      } catch (e) {
-        discardExport(prepared);
-        throw e;
-      }
+    handler: (ctx, input, { prepared, after }) => {
+      const done = commitExport(ctx.db, prepared, ctx.at, ctx.actor);
+      ctx.emit('bundles.changed', { exam: input.exam });
+      return { ...done, exam: prepared.examCode, counts: prepared.manifest.counts, ...(prepared.copyTo ? { copy: after } : {}) };
     },
     auditPayload: (input, out) => ({ exam: input.exam, sequence: out.sequence, sha256: out.sha256, files: out.files, bytes: out.bytes, counts: out.counts }),
   }),
@@ -84,6 +94,8 @@ export const bundleCommands = [
     handler: (ctx, input) => {
       const row = listExports(ctx.db).find((b) => b.sha256 === input.sha256);
       if (!row) throw new LenteraError('NOT_FOUND', 'No such bundle here.', {});
+      // Recorded, but a crash came before its file got its name: it gets it now.
+      finishRecordedFile(row.file);
       return { name: basename(row.file), mime: 'application/zip', dataBase64: readFileSync(row.file).toString('base64') };
     },
   }),
@@ -96,10 +108,26 @@ export const bundleCommands = [
     mutates: false,
     prepare: async (ctx, input) => {
       const r = await verifyBundle(resolveFile(ctx, input.file).path);
-      // The chain against what was merged here: already merged, the next one, or not (gap, replay, fork).
+      const m = r.manifest;
+      const fp = r.signerFingerprint;
+      // This workstation's own bundle: signed by one of its own identities, and one it exported (its own chain).
+      const own = m.workstation.id === ctx.workstationId;
+      const reg = trustLookup(ctx.db, ctx.workstationId)(fp);
+      let signer: { ok: boolean; detail: string };
+      if (!reg) signer = { ok: false, detail: `${fp} is not registered here` };
+      else if (reg.exam && reg.exam !== m.exam.code) signer = { ok: false, detail: `${fp} is registered here for exam ${reg.exam}, not ${m.exam.code}` };
+      else {
+        try {
+          const { bind } = checkBinding(ctx.db, fp, m.workstation, ctx.workstationId);
+          signer = { ok: true, detail: reg.own ? "one of this workstation's own signing identities" : bind ? `registered here, not yet bound (importing this bundle binds it to workstation ${m.workstation.id})` : `registered here for workstation ${m.workstation.id}` };
+        } catch (e) {
+          signer = { ok: false, detail: (e as Error).message };
+        }
+      }
+      // The chain: of its own bundles, against what it exported; of others', against what was merged here.
       let chain: { ok: boolean; detail: string };
       try {
-        chain = { ok: true, detail: checkChain(ctx.db, r.manifest, r.sha256).unchanged ? 'already merged here' : 'continues the bundles merged here' };
+        chain = own ? checkOwnChain(ctx.db, m, r.sha256) : { ok: true, detail: checkChain(ctx.db, m, r.sha256).unchanged ? 'already merged here' : 'continues the bundles merged here' };
       } catch (e) {
         chain = { ok: false, detail: (e as Error).message };
       }
@@ -112,7 +140,9 @@ export const bundleCommands = [
         counts: r.manifest.counts,
         checks: r.checks,
         fingerprint: r.signerFingerprint,
-        registered: Boolean(trustLookup(ctx.db)(r.signerFingerprint)),
+        registered: Boolean(reg),
+        signer,
+        own,
         chain,
       };
     },
@@ -125,7 +155,8 @@ export const bundleCommands = [
     localInput: localFile,
     access: ['coordinator'],
     mutates: true,
-    prepare: async (ctx, input) => prepareImport(ctx.db, resolveFile(ctx, input.file).path, { trusted: trustLookup(ctx.db), exam: (code) => Boolean(findExam(ctx.db, code)) }),
+    prepare: async (ctx, input) =>
+      prepareImport(ctx.db, resolveFile(ctx, input.file).path, { trusted: trustLookup(ctx.db, ctx.workstationId), self: ctx.workstationId, exam: (code) => Boolean(findExam(ctx.db, code)) }),
     handler: (ctx, _input, plan) => {
       const out = commitImport(ctx.db, ctx.dataDir, plan, ctx.at);
       ctx.emit('bundles.changed', { exam: out.exam });
@@ -151,13 +182,13 @@ export const bundleCommands = [
   }),
   defineCommand({
     name: 'bundle.trust',
-    summary: "Register a workstation's certificate: only bundles it signed are merged here",
-    input: z.object({ certificate: z.union([fileRef, pemInput]), exam: exam.optional(), label: z.string().max(200).optional() }),
+    summary: "Register a workstation's certificate: only bundles it signed are merged here, and only for its one workstation",
+    input: z.object({ certificate: z.union([fileRef, pemInput]), exam: exam.optional(), workstation: workstationId.optional(), label: z.string().max(200).optional() }),
     localInput: z.object({ certificate: z.union([localFileRef, pemInput]) }),
     access: ['coordinator'],
     mutates: true,
     prepare: async (ctx, input) => readCertificate('pem' in input.certificate ? Buffer.from(input.certificate.pem) : readFileSync(resolveFile(ctx, input.certificate).path)),
-    handler: (ctx, input, der) => addTrustedSigner(ctx.db, der, { exam: input.exam ?? null, label: input.label ?? null, at: ctx.at, by: ctx.actor }),
+    handler: (ctx, input, der) => addTrustedSigner(ctx.db, der, { exam: input.exam ?? null, workstation: input.workstation ?? null, label: input.label ?? null, at: ctx.at, by: ctx.actor }),
   }),
   defineCommand({
     name: 'bundle.trusted',

@@ -6,7 +6,7 @@ import { verifyBundle } from '../../core/bundles/verify';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
 import { dataOption } from '../main';
-import { CliExit, invokeAsyncOrExit, invokeOrExit, withApp, withAppAsync } from '../workstation';
+import { CliExit, exitCodeFor, invokeAsyncOrExit, invokeOrExit, withApp, withAppAsync } from '../workstation';
 import { secret } from './sheets';
 
 function conflictsText(io: CliIo, conflicts: Conflict[]): void {
@@ -22,14 +22,14 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     .description('export the next bundle of an exam: what changed since the previous one, signed by the coordinator')
     .addOption(dataOption())
     .requiredOption('--exam <code>', 'exam code')
-    .option('--out <file>', 'where to write the .lentera file (default DATA/bundles/EXAM/…)')
+    .option('--out <file>', 'also copy the bundle here once it is recorded (a USB stick); it is kept in DATA/bundles/EXAM/ either way')
     .option('--pdfs <dir>', 'the folder of signed sheets and minutes to carry (default DATA/sheets/EXAM, where the UI writes them)')
     .option('--account <name>', 'whose signing identity (a coordinator)', 'koordinator')
     .option('--passphrase-file <file>', 'read the passphrase from a file (else asked)')
     .action(async (o: { data: string; exam: string; out?: string; pdfs?: string; account: string; passphraseFile?: string }) => {
       const passphrase = await secret(io, o.passphraseFile, `Passphrase of ${o.account}'s signing key: `);
       await withAppAsync(io, o.data, async (app) => {
-        const r = await invokeAsyncOrExit<{ sequence: number; sha256: string; file: string; bytes: number; files: number; counts: Record<string, number> }>(io, app, 'bundle.export', {
+        const r = await invokeAsyncOrExit<{ sequence: number; sha256: string; file: string; bytes: number; files: number; counts: Record<string, number>; copy?: { copied?: string; copyError?: string } }>(io, app, 'bundle.export', {
           exam: o.exam,
           passphrase,
           account: o.account,
@@ -38,18 +38,28 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
         });
         io.out(`bundle ${r.sequence} of ${o.exam}: ${r.file}\n  ${r.files} files, ${r.bytes} bytes, sha256 ${r.sha256}`);
         io.out(`  ${Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+        if (r.copy?.copied) io.out(`  copied to ${r.copy.copied}`);
+        if (r.copy?.copyError) {
+          io.err(`lentera: ${r.copy.copyError}. Copy ${r.file} by hand.`);
+          throw new CliExit(EXIT.FAILED);
+        }
       });
     });
   bundle
     .command('verify <file>')
     .description('check a bundle: its signature, every hash and the chain link; exit 0 only when all hold')
-    .option('--data <dir>', "also check the signer is registered and the chain continues what this workstation merged")
+    .option('--data <dir>', "also check the signer is registered here for the bundle's workstation (its own bundles: one of its own identities) and the chain (its own: what it exported; others': what it merged)")
     .action(async (file: string, o: { data?: string }) => {
       // With --data the workstation's own command verifies (and adds registration and chain); else the core alone.
-      let r: { sha256: string; checks: string[]; sequence: number; previous: string | null; fingerprint: string; registered?: boolean; chain?: { ok: boolean; detail: string } };
+      let r: { sha256: string; checks: string[]; sequence: number; previous: string | null; fingerprint: string; registered?: boolean; signer?: { ok: boolean; detail: string }; chain?: { ok: boolean; detail: string } };
       try {
         if (o.data) {
-          r = await withAppAsync(io, o.data, (app) => invokeAsyncOrExit(io, app, 'bundle.verify', { file: { path: resolve(file) } }));
+          r = await withAppAsync(io, o.data, async (app) => {
+            const res = await app.invokeAsync('bundle.verify', { file: { path: resolve(file) } }, { local: io.osUser });
+            if (res.ok) return res.value as typeof r;
+            io.err(`FAILED  ${res.error.message}`);
+            throw new CliExit(exitCodeFor(res.error.code));
+          });
         } else {
           const v = await verifyBundle(resolve(file));
           r = { sha256: v.sha256, checks: v.checks, sequence: v.manifest.sequence, previous: v.manifest.previous, fingerprint: v.signerFingerprint };
@@ -61,11 +71,13 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
       }
       for (const c of r.checks) io.out(`ok  ${c}`);
       io.out(`ok  chain: bundle ${r.sequence}${r.previous ? ` follows ${r.previous}` : ' is the first of its workstation'}`);
-      if (r.registered === false) {
-        io.err(`FAILED  signer: ${r.fingerprint} is not registered in ${o.data}`);
-        throw new CliExit(EXIT.FAILED);
+      if (r.signer) {
+        if (!r.signer.ok) {
+          io.err(`FAILED  signer: ${r.signer.detail} (${o.data})`);
+          throw new CliExit(EXIT.FAILED);
+        }
+        io.out(`ok  signer: ${r.signer.detail}`);
       }
-      if (r.registered) io.out('ok  signer: registered here');
       if (r.chain) {
         if (!r.chain.ok) {
           io.err(`FAILED  chain: ${r.chain.detail}`);
@@ -90,14 +102,16 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     });
   bundle
     .command('trust <certificate>')
-    .description("register a workstation's certificate (PEM or DER): only bundles it signed are merged here")
+    .description("register a workstation's certificate (PEM or DER): only bundles it signed are merged here, for its one workstation")
     .addOption(dataOption())
+    .option('--workstation <id>', 'the workstation it signs for (`lentera status` there shows the id); else the first bundle merged from it binds it')
     .option('--exam <code>', 'accept its bundles for this exam only')
     .option('--label <text>', 'a note (venue, room)')
-    .action(async (cert: string, o: { data: string; exam?: string; label?: string }) => {
+    .action(async (cert: string, o: { data: string; workstation?: string; exam?: string; label?: string }) => {
       await withAppAsync(io, o.data, async (app) => {
-        const t = await invokeAsyncOrExit<{ fingerprint: string; subject: string }>(io, app, 'bundle.trust', { certificate: { path: resolve(cert) }, exam: o.exam, label: o.label });
+        const t = await invokeAsyncOrExit<{ fingerprint: string; subject: string; workstation: string | null }>(io, app, 'bundle.trust', { certificate: { path: resolve(cert) }, exam: o.exam, workstation: o.workstation, label: o.label });
         io.out(`registered ${t.subject}\n  ${t.fingerprint}`);
+        io.out(t.workstation ? `  signs for workstation ${t.workstation} only` : '  not bound yet: the first bundle merged from it binds it to its workstation (give --workstation ID to bind it now)');
       });
     });
   bundle

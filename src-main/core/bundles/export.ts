@@ -1,6 +1,6 @@
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, copyFileSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, webcrypto } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import type { Db } from '../db/open';
@@ -14,6 +14,7 @@ import { sha256File, sha256Hex } from '../util/hash';
 import { collectExam, lineDigest, type Collected } from './collect';
 import { applySeal, sealPlaceholder } from './seal';
 import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
+import { holdExportLock } from './recover';
 
 /** The steps of an export, for a progress display: records by kind, then PDFs, then the zip and its seal. */
 export type ExportStep = keyof typeof DATA_FILES | 'pdf' | 'zip';
@@ -25,11 +26,17 @@ export interface PreparedExport {
   previous: string | null;
   sha256: string;
   manifest: Manifest;
+  /** the file being made: `out` + ".part" until the record is committed */
   part: string;
+  /** the bundle's place in the data folder (DATA/bundles/EXAM/…), as recorded */
   out: string;
+  /** where a copy of the committed bundle also goes (the command line's --out: a USB stick, say) */
+  copyTo?: string;
   bytes: number;
   /** what the next bundle compares against: kind, key, digest */
   exported: [string, string, string][];
+  /** ends this export's hold on the export lock (core/bundles/recover.ts) */
+  release: () => void;
 }
 
 /** A JSON array written one record per line, hashed while it is written. */
@@ -67,6 +74,17 @@ class LineFile {
     closeSync(this.fd);
     return { size: this.size, sha256: this.hash.digest('hex') };
   }
+}
+
+/**
+ * Test only: with LENTERA_TEST_KILL_AT=<step> in the environment the process kills itself (SIGKILL) at that step
+ * of an export, so tests/attacks/bundle-trust.test.ts can play a crash at each one. The steps: `scratch` (records
+ * staged in .parts/), `zip` (the .part written, not yet sealed), `part` (sealed, before the transaction),
+ * `commit` (inside the transaction, rows written, not committed), `committed` (committed, not renamed),
+ * `renamed` (the file has its name). Nothing else reads this variable.
+ */
+export function testKillPoint(step: string): void {
+  if (process.env.LENTERA_TEST_KILL_AT === step) process.kill(process.pid, 'SIGKILL');
 }
 
 type Progress = (step: ExportStep, done: number, total: number) => void;
@@ -127,6 +145,7 @@ async function writeZip(part: string, at: string, manifestBytes: Buffer, signatu
     const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
     zip.end({ comment: sealPlaceholder(bits), forceZip64Format: false });
     await pipeline(zip.outputStream, createWriteStream(part));
+    testKillPoint('zip');
     await applySeal(part, key, bits);
   } catch (e) {
     rmSync(part, { force: true });
@@ -134,14 +153,27 @@ async function writeZip(part: string, at: string, manifestBytes: Buffer, signatu
   }
 }
 
+/** A folder the copy of a bundle can be written to: made if missing, and writable. Checked before anything is built. */
+function checkCopyTarget(copyTo: string): void {
+  const dir = dirname(copyTo);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new LenteraError('COPY_TARGET_UNWRITABLE', `The bundle cannot be copied to ${copyTo}: ${(e as Error).message}. Nothing was exported.`, { file: copyTo });
+  }
+}
+
 /**
- * Builds the next bundle of an exam into `out.part`: every record whose digest differs from the one last
- * exported, the ruleset, the signed PDFs that changed, and a manifest signed by the coordinator's key. Nothing
- * in the database changes here; `commitExport` records it once the file is complete.
+ * Builds the next bundle of an exam into `DATA/bundles/EXAM/NAME.lentera.part`: every record whose digest differs
+ * from the one last exported, the ruleset, the signed PDFs that changed, and a manifest signed by the
+ * coordinator's key. Nothing in the database changes here; `commitExport` records it once the file is complete,
+ * and `finishExport`, after the commit, gives it its name (then copies it to `copyTo`, if asked). The export holds
+ * the export lock from here until `finishExport` (core/bundles/recover.ts says why).
  */
 export async function prepareExport(
   db: Db,
-  opts: { examCode: string; dataDir: string; out?: string; pdfDir?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; onProgress?: Progress },
+  opts: { examCode: string; dataDir: string; copyTo?: string; pdfDir?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; nativeBinding?: string; onProgress?: Progress },
 ): Promise<PreparedExport> {
   const exam = requireExam(db, opts.examCode);
   const examRow = sql(db, 'SELECT code, name, agency, year FROM exams WHERE id = ?').get(exam.id) as { code: string; name: string; agency: string; year: number };
@@ -149,15 +181,20 @@ export async function prepareExport(
   const last = sql(db, 'SELECT sequence, sha256 FROM bundle_exports WHERE exam_id = ? ORDER BY sequence DESC LIMIT 1').get(exam.id) as { sequence: number; sha256: string } | undefined;
   const known = new Map((sql(db, 'SELECT kind, key, digest FROM bundle_export_items WHERE exam_id = ?').all(exam.id) as { kind: string; key: string; digest: string }[]).map((r) => [`${r.kind}\u0000${r.key}`, r.digest]));
   const sequence = (last?.sequence ?? 0) + 1;
-  const out = opts.out ?? join(opts.dataDir, 'bundles', exam.code, `${exam.code}-${opts.workstationId.slice(-12)}-${String(sequence).padStart(4, '0')}.lentera`);
+  const out = join(opts.dataDir, 'bundles', exam.code, `${exam.code}-${opts.workstationId.slice(-12)}-${String(sequence).padStart(4, '0')}.lentera`);
+  const copyTo = opts.copyTo && resolve(opts.copyTo) !== out ? resolve(opts.copyTo) : undefined;
+  if (copyTo) checkCopyTarget(copyTo);
   const part = `${out}.part`;
   const scratch = `${out}.parts`;
   mkdirSync(dirname(out), { recursive: true });
-  rmSync(scratch, { recursive: true, force: true });
-  mkdirSync(scratch, { recursive: true });
+  const release = holdExportLock(opts.dataDir, opts.nativeBinding);
   const exported: [string, string, string][] = [];
+  let made = false;
   try {
+    rmSync(scratch, { recursive: true, force: true });
+    mkdirSync(scratch, { recursive: true });
     const records = await writeChangedRecords(collected, known, scratch, exported, opts.onProgress);
+    testKillPoint('scratch');
     const pdfs = await changedPdfs(collected, known, exported, opts.onProgress);
     if (last && exported.length === 0) {
       throw new LenteraError('NOTHING_TO_EXPORT', `Nothing changed since bundle ${last.sequence} of ${exam.code}; no bundle was made.`, { sequence: last.sequence });
@@ -182,18 +219,31 @@ export async function prepareExport(
     opts.onProgress?.('zip', 0, manifest.files.length);
     await writeZip(part, opts.at, manifestBytes, signature, ruleset, records.files, pdfs, opts.signer.privateKey);
     opts.onProgress?.('zip', manifest.files.length, manifest.files.length);
-    return { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, bytes: statSync(part).size, exported };
+    testKillPoint('part');
+    const prepared: PreparedExport = { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, copyTo, bytes: statSync(part).size, exported, release };
+    made = true;
+    return prepared;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    if (!made) {
+      rmSync(part, { force: true });
+      release();
+    }
   }
 }
 
-/** Records a prepared bundle (inside the caller's transaction) and gives the file its real name. */
+/**
+ * Records a prepared bundle, its outbox entry and (the caller's) audit event, inside the caller's transaction.
+ * The file keeps its `.part` name here: `finishExport` renames it once the transaction has committed, so a file
+ * under a bundle's name is always a recorded bundle.
+ */
 export function commitExport(db: Db, p: PreparedExport, at: string, actor: string): { sequence: number; sha256: string; file: string; bytes: number; files: number } {
   const last = sql(db, 'SELECT MAX(sequence) FROM bundle_exports WHERE exam_id = ?').pluck().get(p.examId) as number | null;
   if ((last ?? 0) + 1 !== p.sequence) {
-    rmSync(p.part, { force: true });
     throw new LenteraError('CONFLICT', `Another bundle of ${p.examCode} was made meanwhile (now at ${last}); export again.`, {});
+  }
+  if (!existsSync(p.part)) {
+    throw new LenteraError('CONFLICT', `The bundle being made for ${p.examCode} was removed before it was recorded; export again.`, {});
   }
   sql(db, 'INSERT INTO bundle_exports (exam_id, sequence, sha256, previous, file, audit_seq, audit_hash, files, bytes, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
     p.examId,
@@ -211,12 +261,45 @@ export function commitExport(db: Db, p: PreparedExport, at: string, actor: strin
   const put = sql(db, 'INSERT INTO bundle_export_items (exam_id, kind, key, digest, sequence) VALUES (?, ?, ?, ?, ?) ON CONFLICT (exam_id, kind, key) DO UPDATE SET digest = excluded.digest, sequence = excluded.sequence');
   for (const [kind, key, digest] of p.exported) put.run(p.examId, kind, key, digest, p.sequence);
   sql(db, "INSERT INTO outbox (bundle_sha256, exam_code, sequence, file, state, created_at) VALUES (?, ?, ?, ?, 'pending', ?)").run(p.sha256, p.examCode, p.sequence, p.out, at);
-  renameSync(p.part, p.out);
+  testKillPoint('commit');
   return { sequence: p.sequence, sha256: p.sha256, file: p.out, bytes: p.bytes, files: p.manifest.files.length };
 }
 
-export function discardExport(p: PreparedExport): void {
-  if (existsSync(p.part)) rmSync(p.part, { force: true });
+/** Copies a committed bundle (a download of it): to `to.part`, then renamed, so a cut-off copy never has a bundle's name. */
+function copyBundle(from: string, to: string): void {
+  try {
+    copyFileSync(from, `${to}.part`);
+    renameSync(`${to}.part`, to);
+  } catch (e) {
+    rmSync(`${to}.part`, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * After the export's transaction ended, committed or not (the command runs it once the command is over): a recorded
+ * bundle gets its name, then its copy if one was asked for; an unrecorded one is removed. A failed copy leaves the
+ * export as it is (recorded, named, pending for the hub) and says why.
+ */
+export function finishExport(db: Db, p: PreparedExport): { copied?: string; copyError?: string } {
+  try {
+    if (!sql(db, 'SELECT 1 FROM bundle_exports WHERE sha256 = ?').get(p.sha256)) {
+      rmSync(p.part, { force: true });
+      return {};
+    }
+    testKillPoint('committed');
+    if (existsSync(p.part)) renameSync(p.part, p.out);
+    testKillPoint('renamed');
+  } finally {
+    p.release();
+  }
+  if (!p.copyTo) return {};
+  try {
+    copyBundle(p.out, p.copyTo);
+    return { copied: p.copyTo };
+  } catch (e) {
+    return { copyError: `bundle ${p.sequence} of ${p.examCode} was exported and recorded (${p.out}), but the copy to ${p.copyTo} failed: ${(e as Error).message}` };
+  }
 }
 
 export function listExports(db: Db, examCode?: string) {
@@ -229,3 +312,13 @@ export function listExports(db: Db, examCode?: string) {
   ).all(examCode ?? null, examCode ?? null) as { exam: string; sequence: number; sha256: string; previous: string | null; file: string; files: number; bytes: number; createdAt: string; actor: string; state: string | null; attempts: number | null; lastError: string | null; confirmedAt: string | null }[];
 }
 
+/**
+ * Where a bundle naming this workstation stands in its own chain: it must be the very bundle this workstation
+ * exported under that sequence (its manifest links to the one before, which was this workstation's too).
+ */
+export function checkOwnChain(db: Db, m: Manifest, sha256: string): { ok: boolean; detail: string } {
+  const row = sql(db, 'SELECT b.sha256 FROM bundle_exports b JOIN exams e ON e.id = b.exam_id WHERE e.code = ? AND b.sequence = ?').get(m.exam.code, m.sequence) as { sha256: string } | undefined;
+  if (!row) return { ok: false, detail: `this workstation exported no bundle ${m.sequence} of ${m.exam.code}: the bundle is in its name, not its own` };
+  if (row.sha256 !== sha256) return { ok: false, detail: `this workstation's bundle ${m.sequence} of ${m.exam.code} is ${row.sha256.slice(0, 16)}…, not this one: a bundle in its name it did not make` };
+  return { ok: true, detail: `bundle ${m.sequence} exported here${m.sequence > 1 ? `, following bundle ${m.sequence - 1} exported here` : ''}` };
+}

@@ -8,6 +8,7 @@ import { readRuleset } from '../ranking/rulesets';
 import { resultDigest } from '../sheets/result-sheet';
 import { sha256File } from '../util/hash';
 import { lineDigest } from './collect';
+import { bindSigner, checkBinding } from './trust';
 import { factsFromJson, type FactsJson } from './facts';
 import { DATA_FILES, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
@@ -20,6 +21,15 @@ export interface ImportPlan {
   unchanged: boolean;
   rulesetText: string;
   items: { kind: string; key: string; digest: string; body: string }[];
+  /** whether the signer's registration was checked (a place that merges always checks it) */
+  registered: boolean;
+  /** this place's own workstation id, whose own identities sign for it alone (none at the hub) */
+  self?: string;
+}
+
+export interface ImportOptions extends VerifyOptions {
+  /** the importing workstation's id: its own signing identities count as registered for its own bundles */
+  self?: string;
 }
 
 /** Where this bundle stands in its workstation's chain; a replay, a fork or a gap is refused with what is missing. */
@@ -48,14 +58,24 @@ function checkExam(db: Db, m: Manifest): void {
   }
 }
 
-/** Verifies everything, then reads the records: all before a transaction opens, so a refusal changes nothing. */
-export async function prepareImport(db: Db, file: string, opts: VerifyOptions): Promise<ImportPlan> {
+/**
+ * Verifies everything, then reads the records: all before a transaction opens, so a refusal changes nothing.
+ * The signer must be registered here and registered for the workstation the bundle names (the binding rule,
+ * `checkBinding`), checked before the chain: a bundle signed for another workstation is refused for that, and
+ * takes no place in anyone's chain.
+ */
+export async function prepareImport(db: Db, file: string, opts: ImportOptions): Promise<ImportPlan> {
   // The data files and the ruleset are kept while verification hashes them: the bundle is read once.
   const dataPaths = new Set<string>(Object.values(DATA_FILES));
-  const report = await verifyBundle(file, { ...opts, keep: (p) => dataPaths.has(p) || p.startsWith('ruleset/') });
+  const { self, ...verify } = opts;
+  const report = await verifyBundle(file, {
+    ...verify,
+    keep: (p) => dataPaths.has(p) || p.startsWith('ruleset/'),
+    ...(verify.trusted ? { binding: (fp: string, m: Manifest) => void checkBinding(db, fp, m.workstation, self) } : {}),
+  });
   const m = report.manifest;
   const { unchanged } = checkChain(db, m, report.sha256);
-  if (unchanged) return { report, fileSha256: '', unchanged, rulesetText: '', items: [] };
+  if (unchanged) return { report, fileSha256: '', unchanged, rulesetText: '', items: [], registered: Boolean(verify.trusted), self };
   checkExam(db, m);
   const files = report.kept;
   const rulesetText = files.get(m.ruleset.path)!.toString('utf8');
@@ -80,7 +100,7 @@ export async function prepareImport(db: Db, file: string, opts: VerifyOptions): 
       n++;
     }
   }
-  return { report, fileSha256: await sha256File(file), unchanged, rulesetText, items };
+  return { report, fileSha256: await sha256File(file), unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
 }
 
 /**
@@ -131,6 +151,8 @@ export interface ImportOutcome {
 export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: string): ImportOutcome {
   const m = plan.report.manifest;
   const base = { sha256: plan.report.sha256, exam: m.exam.code, workstation: m.workstation.id, sequence: m.sequence };
+  // Again inside the transaction: another merge may have bound the signer (or the workstation) meanwhile.
+  const { bind } = plan.registered ? checkBinding(db, plan.report.signerFingerprint, m.workstation, plan.self) : { bind: false };
   if (plan.unchanged || checkChain(db, m, plan.report.sha256).unchanged) return { ...base, unchanged: true, records: 0 };
   checkExam(db, m);
   const stored = join(dataDir, 'bundles', 'merged', `${plan.report.sha256}.lentera`);
@@ -159,6 +181,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
        ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`,
     );
     for (const i of plan.items) put.run(m.exam.code, m.workstation.id, i.kind, i.key, i.digest, i.body, plan.report.sha256);
+    if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);
   } catch (e) {
     rmSync(`${stored}.part`, { force: true });

@@ -6,6 +6,7 @@ import { fromB64url } from '../ledger/merkle';
 import { verifyReceipt, type Receipt } from '../ledger/receipt';
 import type { Ack, SignedAck } from '../publish/publisher';
 import { LenteraError } from '../util/errors';
+import { finishRecordedFile } from './recover';
 
 export interface OutboxRow {
   bundle_sha256: string;
@@ -25,13 +26,22 @@ export function backoffSeconds(attempts: number): number {
 
 /**
  * The bundles to push now: per exam only the oldest pending one (the hub refuses a bundle whose predecessor it
- * has not merged), and only once its back-off has passed.
+ * has not merged), and only once its back-off has passed. A recorded bundle whose file a crash left as `.part`
+ * (an export in another process killed after its commit) gets its name first.
  */
 export function dueBundles(db: Db, now: Date): OutboxRow[] {
   const rows = sql(db, "SELECT * FROM outbox WHERE state = 'pending' ORDER BY exam_code, sequence").all() as OutboxRow[];
   const first = new Map<string, OutboxRow>();
   for (const r of rows) if (!first.has(r.exam_code)) first.set(r.exam_code, r);
-  return [...first.values()].filter((r) => !r.next_attempt_at || new Date(r.next_attempt_at) <= now);
+  const due = [...first.values()].filter((r) => !r.next_attempt_at || new Date(r.next_attempt_at) <= now);
+  for (const r of due) {
+    try {
+      finishRecordedFile(r.file);
+    } catch {
+      // The push names the file's problem itself.
+    }
+  }
+  return due;
 }
 
 export function recordFailure(db: Db, sha: string, error: string, now: Date, refused: boolean): void {

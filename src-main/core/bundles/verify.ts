@@ -133,6 +133,11 @@ export interface BundleReport {
 export interface VerifyOptions {
   /** a registered signer's fingerprint → its exam (null: any exam); unknown → refused */
   trusted?: (fingerprint: string) => { exam: string | null } | undefined;
+  /**
+   * the binding rule (core/bundles/trust.ts checkBinding): throws when the registered signer may not sign for the
+   * workstation the manifest names; asked right after `trusted`, before any entry is hashed
+   */
+  binding?: (fingerprint: string, manifest: Manifest) => void;
   /** the exam this place accepts */
   exam?: (code: string) => boolean;
   onProgress?: (done: number, total: number) => void;
@@ -197,7 +202,8 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       const t = opts.trusted(fingerprint);
       if (!t) throw new BundleRefused('BUNDLE_SIGNER_UNKNOWN', `The bundle is signed by a certificate that is not registered here (${fingerprint}); register the workstation's certificate first.`, { fingerprint });
       if (t.exam && t.exam !== manifest.exam.code) throw new BundleRefused('BUNDLE_WRONG_EXAM', `That certificate is registered for exam ${t.exam}, not ${manifest.exam.code}.`, { fingerprint });
-      checks.push('signer: registered here');
+      opts.binding?.(fingerprint, manifest);
+      checks.push(`signer: registered here${opts.binding ? `, for workstation ${manifest.workstation.id}` : ''}`);
     }
     if (opts.exam && !opts.exam(manifest.exam.code)) throw new BundleRefused('BUNDLE_WRONG_EXAM', `The bundle is for exam ${manifest.exam.code}, which is not loaded here.`, { exam: manifest.exam.code });
     if ((manifest.sequence === 1) !== (manifest.previous === null)) {

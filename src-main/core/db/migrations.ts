@@ -491,6 +491,19 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE login_sessions ADD COLUMN device_hash TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'a registered certificate signs for one workstation',
+    sql: `
+      -- The workstation a registered certificate signs for: set at registration (--workstation) or by the first
+      -- bundle accepted from it (docs/bundles.md, "Who may sign for whom"). Certificates that signed merged
+      -- bundles of exactly one workstation are bound to it now; the others on their next accepted bundle.
+      ALTER TABLE trusted_signers ADD COLUMN workstation_id TEXT;
+      UPDATE trusted_signers SET workstation_id = (SELECT MIN(m.workstation_id) FROM merged_bundles m WHERE m.signer = trusted_signers.fingerprint)
+       WHERE (SELECT COUNT(DISTINCT m.workstation_id) FROM merged_bundles m WHERE m.signer = trusted_signers.fingerprint) = 1;
+      CREATE INDEX trusted_signers_workstation ON trusted_signers(workstation_id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;
