@@ -14,6 +14,8 @@ interface Row {
   status: string;
   reason: string;
   optimalisasi_ke?: string;
+  provisional?: true;
+  provisional_reason?: string;
 }
 
 interface Ranking {
@@ -22,7 +24,11 @@ interface Ranking {
   results: Row[];
 }
 
-/** A demo workstation (`lentera demo`): every formation has SKD results, F01's interviews are finalized. */
+/**
+ * A demo workstation (`lentera demo`): every formation has SKD results, F01's interviews are finalized; F01 and F06
+ * still have BL candidates (missing SKB results), so their P/L and P/TL are provisional (SEMENTARA) and F06's open
+ * seats wait for both to be complete before optimalisasi fills them.
+ */
 const test = base.extend<{ demo: Demo }>({
   // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
   // eslint-disable-next-line no-empty-pattern
@@ -51,7 +57,7 @@ async function ranking(demo: Demo): Promise<Ranking> {
 
 const comma = (s: string) => s.replace('.', ',');
 
-test('the coordinator sees F01 ranked: P/L on top, the pass line after the quota, reasons, the ruleset hash, the chart and the CSV', async ({
+test('the coordinator sees F01 ranked: provisional P/L on top (SEMENTARA, never a final Lulus), the pass line, reasons, the ruleset hash, the chart and the CSV', async ({
   page,
   demo,
 }) => {
@@ -63,11 +69,17 @@ test('the coordinator sees F01 ranked: P/L on top, the pass line after the quota
   expect(first.final).toMatch(/^\d+\.\d{3}$/);
   const passers = f01.filter((r) => r.status === 'P/L');
   expect(passers).toHaveLength(quota);
+  // F01 still has BL candidates who could pass them: every P/L is provisional.
+  const bl = f01.filter((r) => r.status === 'BL');
+  expect(bl.length).toBeGreaterThan(0);
+  expect(passers.every((r) => r.provisional === true)).toBe(true);
   const lastPass = passers.find((r) => r.rank === quota)!;
   const capped = f01.find((r) => r.status === 'TL' && r.reason.includes('di luar'))!;
   const belowGrade = f01.find((r) => r.status === 'TL' && r.reason.includes('<'))!;
-  const optimal = f01.find((r) => r.status.startsWith('P/L-'))!;
-  expect(optimal.optimalisasi_ke).toBe('F06');
+  // Nobody goes to F06 by optimalisasi while F01 and F06 are incomplete: the best P/TL waits, provisionally.
+  expect(expected.results.filter((r) => r.status.startsWith('P/L-'))).toEqual([]);
+  const waiting = f01.find((r) => r.status === 'P/TL' && r.provisional_reason?.includes('optimalisasi'))!;
+  const provisionalCount = expected.results.filter((r) => r.provisional && (r.kode_formasi === 'F01' || r.optimalisasi_ke === 'F01')).length;
 
   await page.goto('/');
   await login(page, 'koordinator', demo.pin);
@@ -77,39 +89,46 @@ test('the coordinator sees F01 ranked: P/L on top, the pass line after the quota
   await page.getByLabel('Formasi', { exact: true }).selectOption('F01');
   await expect(page.getByRole('heading', { level: 2, name: /^Formasi F01 — / })).toBeVisible();
 
-  // Rank 1: a P/L chip and the final with a decimal comma and three decimals.
+  // The formation says its results are provisional, and how many statuses can still change.
+  await expect(page.getByTestId('provisional-notice')).toHaveText(new RegExp(`^Hasil formasi ini masih SEMENTARA: ${provisionalCount} status dapat berubah`));
+
+  // Rank 1: a provisional P/L chip (SEMENTARA, no "Lulus") and the final with a decimal comma and three decimals.
   const table = page.getByTestId('results-table');
   const top = table.locator('tbody tr').first();
   await expect(top.getByTestId('result-rank')).toHaveText('1');
   await expect(top.getByRole('rowheader')).toHaveText(first.nomor_peserta);
-  await expect(top.getByTestId('status-chip')).toHaveText('P/L Lulus');
-  await expect(top.getByTestId('status-chip')).toHaveClass(/chip-pass/);
+  await expect(top.getByTestId('status-chip')).toHaveText('P/L SEMENTARA dalam kebutuhan, belum final');
+  await expect(top.getByTestId('status-chip')).not.toContainText('Lulus');
+  await expect(top.getByTestId('status-chip')).toHaveClass(/chip-provisional/);
   await expect(top.locator('.cell-final')).toHaveText(comma(first.final!));
   await expect(top.locator('.cell-final')).toHaveText(/^\d+,\d{3}$/);
   await expect(top.getByTestId('result-reason')).toHaveText(`peringkat 1 dari kebutuhan ${quota}`);
+  await expect(top.getByTestId('provisional-reason')).toHaveText(`Sementara: ${first.provisional_reason!}`);
+  for (const b of bl) await expect(top.getByTestId('provisional-reason')).toContainText(b.nomor_peserta);
 
-  // The pass line comes right after the last P/L within the quota (rank 3), before rank 4.
+  // The pass line, provisional too, comes right after the last P/L within the quota (rank 3), before rank 4.
   const passLine = table.getByTestId('pass-line');
   await expect(passLine).toHaveCount(1);
-  await expect(passLine).toHaveText(`Batas kelulusan: kebutuhan ${quota}`);
+  await expect(passLine).toHaveText(`Batas kelulusan sementara: kebutuhan ${quota}`);
   await expect(passLine.locator('xpath=preceding-sibling::tr[1]').getByTestId('result-rank')).toHaveText(String(quota));
   await expect(passLine.locator('xpath=preceding-sibling::tr[1]').getByRole('rowheader')).toHaveText(lastPass.nomor_peserta);
   await expect(passLine.locator('xpath=following-sibling::tr[1]').getByTestId('result-rank')).toHaveText(String(quota + 1));
 
-  // TL rows say why, in words: under a passing grade, or outside the SKB seats.
+  // TL rows are final and say why, in words: under a passing grade, or outside the SKB seats.
   const cappedRow = table.getByTestId(`result-${capped.nomor_peserta}`);
   await expect(cappedRow.getByTestId('status-chip')).toHaveText('TL Tidak lulus');
   await expect(cappedRow.getByTestId('status-chip')).toHaveClass(/chip-fail/);
+  await expect(cappedRow.getByTestId('provisional-reason')).toHaveCount(0);
   await expect(cappedRow.getByTestId('result-reason')).toHaveText(capped.reason);
   await expect(cappedRow.getByTestId('result-reason')).toContainText('di luar');
   const belowRow = table.getByTestId(`result-${belowGrade.nomor_peserta}`);
   await expect(belowRow.getByTestId('result-reason')).toHaveText(belowGrade.reason);
   await expect(belowRow.getByTestId('result-reason')).toContainText('<');
 
-  // The one who goes to F06 by optimalisasi keeps their row here, after the pass line.
-  const optimalRow = table.getByTestId(`result-${optimal.nomor_peserta}`);
-  await expect(optimalRow.getByTestId('status-chip')).toHaveText(`${optimal.status} Lulus optimalisasi`);
-  await expect(optimalRow.getByTestId('result-reason')).toContainText('formasi F06');
+  // The best P/TL keeps its row here, provisional: optimalisasi waits for F01 and F06 to be complete.
+  const waitingRow = table.getByTestId(`result-${waiting.nomor_peserta}`);
+  await expect(waitingRow.getByTestId('status-chip')).toHaveText('P/TL SEMENTARA di luar kebutuhan, belum final');
+  await expect(waitingRow.getByTestId('provisional-reason')).toContainText('optimalisasi jabatan ini menunggu formasi yang belum lengkap (BL): F01 dan F06');
 
   // The ruleset and its full sha256: the one the CLI computes from the same file.
   const ruleset = page.getByTestId('ruleset');
@@ -122,28 +141,33 @@ test('the coordinator sees F01 ranked: P/L on top, the pass line after the quota
   if (!(await ruleset.getByTestId('ruleset-sha256').isVisible())) await ruleset.getByText('Tampilkan hash lengkap').click();
   await expect(ruleset.getByTestId('ruleset-sha256')).toBeVisible();
   await expect(ruleset.getByTestId('ruleset-sha256')).toHaveText(expected.ruleset.sha256);
-  // The legend explains each code of the ruleset.
+  // The legend explains each code of the ruleset, and SEMENTARA.
   const legend = page.getByTestId('status-legend');
   await expect(legend).toContainText('Lulus: masuk peringkat dalam kebutuhan formasi');
   await expect(legend.getByTestId('status-chip').filter({ hasText: 'P/TH' })).toHaveClass(/chip-absent/);
+  await expect(legend.getByTestId('legend-provisional')).toContainText('SEMENTARA');
+  await expect(legend.getByTestId('legend-provisional')).toContainText('Bukan kelulusan akhir.');
 
-  // The chart: an image whose label counts the finals and names the pass mark.
+  // The chart: an image whose label counts the finals and names the (provisional) pass mark.
   const withFinal = f01.filter((r) => r.final !== null).length;
   const chart = page.getByTestId('results-chart');
   await expect(chart).toHaveAttribute('role', 'img');
   await expect(chart).toHaveAttribute('aria-label', new RegExp(`^Histogram nilai akhir formasi F01: ${withFinal} peserta\\. `));
-  await expect(chart).toHaveAttribute('aria-label', new RegExp(`Batas kelulusan ${comma(lastPass.final!)}$`));
+  await expect(chart).toHaveAttribute('aria-label', new RegExp(`Batas kelulusan sementara ${comma(lastPass.final!)}$`));
   await expect(chart.locator('rect.hist-bar')).not.toHaveCount(0);
   await expect(page.getByTestId('results-chart-pass')).toHaveCount(1);
 
-  // CSV of the formation, made by the registry: decimal points, the ruleset and its hash at the top.
+  // CSV of the formation, made by the registry: decimal points, the ruleset and its hash at the top, and whether each
+  // status is provisional and why.
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh CSV' }).click()]);
   expect(csv.suggestedFilename()).toBe(`hasil-${EXAM_CODE}-F01.csv`);
   const text = readFileSync(await csv.path(), 'utf8');
   expect(text).toContain('kode_formasi;rank;nomor_peserta');
+  expect(text).toContain(';reason;provisional;provisional_reason');
   expect(text).toContain(`sha256 ${expected.ruleset.sha256}`);
   expect(text).toContain(`F01;1;${first.nomor_peserta};`);
   expect(text).toContain(`;${first.final};`);
+  expect(text).toContain(`;P/L;;peringkat 1 dari kebutuhan ${quota};true;nilai peserta formasi F01 belum lengkap (BL): `);
   await expect(page.getByRole('status').filter({ hasText: 'sudah diunduh' })).toHaveText(`hasil-${EXAM_CODE}-F01.csv sudah diunduh.`);
 
   // XLSX of the whole exam.
@@ -153,32 +177,36 @@ test('the coordinator sees F01 ranked: P/L on top, the pass line after the quota
   expect(readFileSync(await xlsx.path()).subarray(0, 2).toString('latin1')).toBe('PK');
 });
 
-test('F06 shows who came in by optimalisasi, and the page reads in English with decimal points', async ({ page, demo }) => {
+test('F06 takes nobody by optimalisasi while it and F01 are incomplete, and the page reads PROVISIONAL in English', async ({ page, demo }) => {
   const expected = await ranking(demo);
-  const optimal = expected.results.find((r) => r.optimalisasi_ke === 'F06')!;
+  const f06 = expected.results.filter((r) => r.kode_formasi === 'F06');
+  expect(f06.some((r) => r.status === 'BL')).toBe(true);
+  expect(expected.results.filter((r) => r.optimalisasi_ke === 'F06')).toEqual([]);
   const first = expected.results.find((r) => r.kode_formasi === 'F01' && r.rank === 1)!;
+  const quota = expected.formations.find((f) => f.code === 'F01')!.quota;
 
   await page.goto('/');
   await login(page, 'koordinator', demo.pin);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
   await page.goto('/#/results');
   await page.getByLabel('Formasi', { exact: true }).selectOption('F06');
-  const section = page.getByTestId('optimalisasi');
-  await expect(section.getByRole('heading', { level: 3 })).toHaveText('Masuk ke formasi F06 melalui optimalisasi');
-  const row = section.getByTestId(`result-${optimal.nomor_peserta}`);
-  await expect(row.getByRole('cell').nth(1)).toHaveText('F01');
-  await expect(row.getByTestId('status-chip')).toHaveText(`${optimal.status} Lulus optimalisasi`);
-  await expect(row.locator('.cell-final')).toHaveText(comma(optimal.final!));
-  // Its name comes from the roster of the other formation.
-  await expect(row.getByRole('cell').first()).not.toHaveText(/^(—|Memuat…)$/);
+  await expect(page.getByRole('heading', { level: 2, name: /^Formasi F06 — / })).toBeVisible();
+  // No seat of F06 is filled from F01 yet: no optimalisasi section, and F06's own BL candidates are listed as such.
+  await expect(page.getByTestId('results-table')).toBeVisible();
+  await expect(page.getByTestId('optimalisasi')).toHaveCount(0);
+  const blRow = page.getByTestId(`result-${f06.find((r) => r.status === 'BL')!.nomor_peserta}`);
+  await expect(blRow.getByTestId('status-chip')).toHaveText('BL Belum lengkap');
 
   await page.getByLabel('Formasi', { exact: true }).selectOption('F01');
   await page.getByRole('button', { name: 'EN' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results & Ranking');
   const top = page.getByTestId('results-table').locator('tbody tr').first();
-  await expect(top.getByTestId('status-chip')).toHaveText('P/L Passed');
+  await expect(top.getByTestId('status-chip')).toHaveText('P/L PROVISIONAL within the quota, not final');
+  await expect(top.getByTestId('status-chip')).not.toContainText('Passed');
   await expect(top.locator('.cell-final')).toHaveText(first.final!);
-  await expect(page.getByTestId('pass-line')).toHaveText('Pass line: quota 3');
+  await expect(top.getByTestId('provisional-reason')).toHaveText(/^Provisional: results of formation F01 are incomplete \(BL\): /);
+  await expect(page.getByTestId('provisional-notice')).toContainText('The results of this formation are still PROVISIONAL');
+  await expect(page.getByTestId('pass-line')).toHaveText(`Provisional pass line: quota ${quota}`);
   await expect(page.getByTestId('results-table').getByTestId('result-reason').filter({ hasText: 'outside the 3 × 3 = 9 SKB places' }).first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Download CSV' })).toBeVisible();
 });

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rank, type RankedCandidate } from '../../src-main/core/ranking/engine';
+import { resultsCsv } from '../../src-main/core/ranking/export';
 import { readFlatResults } from '../../src-main/core/ranking/flat';
 import { loadRuleset, readRuleset } from '../../src-main/core/ranking/rulesets';
 import { parseCsvText } from '../../src-main/core/roster/table-file';
@@ -111,6 +112,21 @@ describe('cpns-2024: one test per rule, hand-computed', () => {
       ['6', 'APS'],
       ['7', 'BL'],
     ]);
+  });
+
+  it('a status that missing results could still change is provisional (SEMENTARA), with its reason, also in the CSV', () => {
+    // 7 has no TIU yet: with any TIU it could pass 1, never pass the quota line for 2 (1 stays ahead of 2).
+    const r = rankCsv([row('1', 'F1', 1, 'umum', 100, 100, 200, 80), row('2', 'F1', 1, 'umum', 100, 100, 190, 80), row('7', 'F1', 1, 'umum', 100, '', 200, 90), row('8', 'F1', 1, 'umum', 60, 100, 200, 90)]);
+    expect(by(r, '1')).toMatchObject({ status: 'P/L', provisional: true, provisional_reason: 'nilai peserta formasi F1 belum lengkap (BL): 7' });
+    expect(by(r, '2')).toMatchObject({ status: 'P/TL' });
+    expect(by(r, '2').provisional).toBeUndefined();
+    expect(by(r, '7').status).toBe('BL');
+    expect(by(r, '7').provisional).toBeUndefined();
+    expect(by(r, '8')).toMatchObject({ status: 'TL', reason: 'TWK 60 < 65' });
+    expect(by(r, '8').provisional).toBeUndefined();
+    const csv = resultsCsv(r, { id: 'cpns-2024', version: '2024.1', sha256: 'x' }).split('\r\n');
+    expect(csv.find((l) => l.startsWith('F1;1;1;'))).toMatch(/;P\/L;;peringkat 1 dari kebutuhan 1;true;nilai peserta formasi F1 belum lengkap \(BL\): 7$/);
+    expect(csv.find((l) => l.startsWith('F1;2;2;'))).toMatch(/;P\/TL;;peringkat 2, kebutuhan 1;;$/);
   });
 
   it('optimalisasi: an unfilled formation is filled from the same position and education elsewhere (P/L-1, P/L-2)', () => {
@@ -286,7 +302,8 @@ describe('ranking export', () => {
     const text = Buffer.from(csv.value.dataBase64, 'base64').toString('utf8');
     expect(text).toContain(`# ruleset cpns-2024 2024.1 sha256 ${computed.ruleset.sha256}`);
     const lines = text.trim().split('\r\n');
-    expect(lines[1]).toBe('kode_formasi;rank;nomor_peserta;kategori;twk;tiu;tkp;skd_total;skb;final;final_exact;status;decided_by;reason');
+    // The columns as before, then whether the status is provisional (SEMENTARA) and why.
+    expect(lines[1]).toBe('kode_formasi;rank;nomor_peserta;kategori;twk;tiu;tkp;skd_total;skb;final;final_exact;status;decided_by;reason;provisional;provisional_reason');
     const top = computed.results[0] as RankedCandidate;
     expect(lines[2]).toContain(`;${top.final};${top.final_exact};${top.status};`);
     const xlsx = (await app.invokeAsync('ranking.export', { exam: 'CPNS-SMG-2026', formation: 'F01', format: 'xlsx' }, { local: 't' })) as any;

@@ -12,7 +12,10 @@ function table(io: CliIo, results: RankedCandidate[], decimalComma = true): void
   const num = (s: string | null) => (s === null ? '-' : decimalComma ? s.replace('.', ',') : s);
   io.out(`${'formasi'.padEnd(8)} ${'rank'.padStart(4)}  ${'nomor_peserta'.padEnd(14)} ${'SKD'.padStart(5)} ${'SKB'.padStart(8)} ${'akhir'.padStart(8)}  ${'status'.padEnd(7)} alasan`);
   for (const r of results) {
-    io.out(`${r.kode_formasi.padEnd(8)} ${String(r.rank ?? '-').padStart(4)}  ${r.nomor_peserta.padEnd(14)} ${num(r.skd_total).padStart(5)} ${num(r.skb).padStart(8)} ${num(r.final).padStart(8)}  ${r.status.padEnd(7)} ${r.reason}${r.decided_by ? ` [${r.decided_by}]` : ''}`);
+    // A provisional status (missing results could still change it) says so, and what it waits for.
+    const status = r.provisional ? `${r.status} SEMENTARA` : r.status;
+    const waits = r.provisional ? ` (sementara: ${r.provisional_reason ?? ''})` : '';
+    io.out(`${r.kode_formasi.padEnd(8)} ${String(r.rank ?? '-').padStart(4)}  ${r.nomor_peserta.padEnd(14)} ${num(r.skd_total).padStart(5)} ${num(r.skb).padStart(8)} ${num(r.final).padStart(8)}  ${status.padEnd(7)} ${r.reason}${waits}${r.decided_by ? ` [${r.decided_by}]` : ''}`);
   }
 }
 

@@ -49,6 +49,13 @@ export interface RankedCandidate {
   reason: string;
   decided_by: string | null;
   optimalisasi_ke?: string;
+  /**
+   * Present (always true) when missing results (BL) could still change this status: it is provisional, shown as
+   * SEMENTARA, never as final. Absent when no completion of the missing results can change the status.
+   */
+  provisional?: true;
+  /** Why, in words: the BL candidates it waits for, or the incomplete formations optimalisasi waits for. */
+  provisional_reason?: string;
 }
 
 interface Work {
@@ -58,7 +65,14 @@ interface Work {
   skdParts?: Record<string, Fraction>;
   stageValues?: Record<string, Fraction>;
   final?: Fraction;
+  /** integration: keeps its SKB seat (within skb_cap × quota) whatever the missing SKD results turn out to be */
+  capSure?: boolean;
+  /** what this status still waits for, one sentence each; empty or absent when it is final */
+  waits?: string[];
 }
+
+/** The highest value a key of a BL candidate can still reach, or undefined where the key is already known. */
+type Highest = (key: string) => Fraction | undefined;
 
 const fmt = (f: Fraction) => {
   const s = toFixedString(f, 3);
@@ -137,6 +151,57 @@ function rankGroup(group: Work[], keys: readonly string[]): void {
   });
 }
 
+/**
+ * Whether some completion of y's missing values could rank y before w, in this order of keys. Each key is taken
+ * on its own (an over-approximation: sound for deciding that something is final); a missing value can reach
+ * `highest(key)` and anything below it, so y can precede w as soon as, key by key, y can equal w's value and then
+ * beat it on a later key, or beat it outright. All comparisons are exact.
+ */
+function canPrecede(y: Work, w: Work, keys: readonly string[], highest: Highest): boolean {
+  for (const k of keys) {
+    const hi = highest(k);
+    if (hi === undefined) {
+      const c = compareKey(y, w, k);
+      if (c !== 0) return c < 0;
+      continue;
+    }
+    const theirs = keyValue(w, k);
+    if (theirs === null) return true; // w has no value here: any value of y's ranks first
+    const c = hi.compare(theirs as Fraction);
+    if (c > 0) return true;
+    if (c < 0) return false;
+  }
+  return y.facts.nomorPeserta < w.facts.nomorPeserta;
+}
+
+/** "a, b dan c"; beyond five, "a, b, c, d, e dan 7 peserta lain". */
+function listWords(items: string[], more = 'peserta lain'): string {
+  const shown = items.slice(0, 5);
+  const rest = items.length - shown.length;
+  if (rest > 0) return `${shown.join(', ')} dan ${rest} ${more}`;
+  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} dan ${shown.at(-1)!}`;
+}
+
+/** The reason of a status that BL candidates of its own formation could still change. */
+function waitsForCandidates(formation: string, who: Work[]): string {
+  const nomors = [...new Set(who.map((x) => x.facts.nomorPeserta))].sort();
+  return `nilai peserta formasi ${formation} belum lengkap (BL): ${listWords(nomors)}`;
+}
+
+function wait(w: Work, reason: string): void {
+  w.waits ??= [];
+  if (!w.waits.includes(reason)) w.waits.push(reason);
+}
+
+/** A status with something to wait for is provisional; BL itself is not a status to wait on, it is the waiting. */
+function markProvisional(works: Work[]): void {
+  for (const w of works) {
+    if (!w.waits?.length || w.out.status === 'BL') continue;
+    w.out.provisional = true;
+    w.out.provisional_reason = w.waits.join('; ');
+  }
+}
+
 const LABEL: Record<string, string> = { twk: 'TWK', tiu: 'TIU', tkp: 'TKP' };
 
 function integration(r: IntegrationRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): RankedCandidate[] {
@@ -144,6 +209,9 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
   const skdKeys = r.tie_break.filter((k) => k !== 'final');
   const finalKeys = ['final', ...skdKeys];
   const byFormation = new Map<string, Work[]>();
+  // Per formation, the candidates whose SKD is missing: each may still come with any SKD at all (the facts carry no
+  // maximum per component), pass the passing grade, take an SKB seat and, unless already absent at SKB, pass anyone.
+  const unknownSkd = new Map<string, Work[]>();
 
   for (const w of works) {
     const c = w.facts;
@@ -160,6 +228,11 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
     if (!c.skd || c.skd === 'missing' || r.skd.components.some((k) => !(k in (c.skd as Record<string, Fraction>)))) {
       w.out.status = 'BL';
       w.out.reason = 'nilai SKD belum lengkap';
+      // An unknown kategori stays BL whatever its SKD: it never competes.
+      if (r.passing_grade[c.kategori as keyof typeof r.passing_grade]) {
+        if (!unknownSkd.has(c.kodeFormasi)) unknownSkd.set(c.kodeFormasi, []);
+        unknownSkd.get(c.kodeFormasi)!.push(w);
+      }
       continue;
     }
     const parts = c.skd;
@@ -192,38 +265,69 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
 
   const quota = new Map(formations.map((f) => [f.code, f.quota]));
   const ranked = new Map<string, Work[]>();
+  const finalOf = (skdTotal: Fraction, skb: Fraction) =>
+    new Fraction(r.integration.skd).div(100).mul(skdTotal.mul(100).div(String(r.skd.max))).add(new Fraction(r.integration.skb).div(100).mul(skb));
   for (const [code, list] of byFormation) {
     const q = quota.get(code);
     if (q === undefined) {
       for (const w of list) Object.assign(w.out, { status: 'BL', reason: `formasi ${code} tidak dikenal` });
       continue;
     }
+    const unknown = unknownSkd.get(code) ?? [];
+    const waitsForUnknown = unknown.length ? waitsForCandidates(code, unknown) : '';
     // SKB seats: at most skb_cap × quota SKD passers, by SKD rank.
     list.sort(order(skdKeys));
     const cap = r.skb_cap * q;
     const toSkb: Work[] = [];
+    /** within the SKB seats, SKB missing: BL, with the highest final each can still reach (null: never a final) */
+    const pending: { w: Work; highest: Fraction | null }[] = [];
     list.forEach((w, i) => {
       if (i >= cap) {
+        // Final: a missing SKD can only add a candidate before this one.
         Object.assign(w.out, { status: 'TL', reason: `peringkat SKD ${i + 1} di luar ${r.skb_cap} × ${q} = ${cap} peserta SKB` });
         return;
       }
+      // Each candidate with a missing SKD could come before this one in SKD order.
+      w.capSure = i + unknown.length < cap;
       const skb = skbValue(r, w);
       if (skb === 'absent' || skb === 'missing') {
         Object.assign(w.out, skb === 'absent' ? { status: 'P/TH', reason: 'tidak hadir SKB' } : { status: 'BL', reason: 'nilai SKB belum lengkap' });
+        if (skb === 'missing') {
+          const high = skbHighest(r, w.facts);
+          pending.push({ w, highest: high === null ? null : finalOf(w.skdTotal!, high) });
+        } else if (!w.capSure) wait(w, waitsForUnknown);
         return;
       }
       w.out.skb = fmt(skb);
-      w.final = new Fraction(r.integration.skd).div(100).mul(w.skdTotal!.mul(100).div(String(r.skd.max))).add(new Fraction(r.integration.skb).div(100).mul(skb));
+      w.final = finalOf(w.skdTotal!, skb);
       w.out.final = toFixedString(w.final, 3);
       w.out.final_exact = toExactString(w.final);
       toSkb.push(w);
     });
     rankGroup(toSkb, finalKeys);
     toSkb.forEach((w) => Object.assign(w.out, w.out.rank! <= q ? { status: 'P/L', reason: `peringkat ${w.out.rank} dari kebutuhan ${q}` } : { status: 'P/TL', reason: `peringkat ${w.out.rank}, kebutuhan ${q}` }));
+
+    // What the missing results could still change in this formation.
+    const mayFinish = unknown.filter((u) => skbHighest(r, u.facts) !== null);
+    let stay = 0; // before the current one in rank order (toSkb is sorted), those sure to keep their SKB seat
+    for (const w of toSkb) {
+      if (!w.capSure) wait(w, waitsForUnknown);
+      if (w.out.status === 'P/L') {
+        // Pushed out only if at least q candidates could end before it: those ranked before it now (who can only
+        // drop out), each BL candidate whose highest final could pass it (tie-breaks included), each missing SKD.
+        const before = pending.filter((p) => p.highest !== null && canPrecede(p.w, w, finalKeys, (k) => (k === 'final' ? p.highest! : undefined)));
+        if (w.out.rank! - 1 + before.length + mayFinish.length >= q) wait(w, waitsForCandidates(code, [...before.map((p) => p.w), ...mayFinish]));
+      } else if (stay < q) {
+        // Comes within the quota only if fewer than q stay before it; only a missing SKD can take a seat from them.
+        wait(w, waitsForUnknown);
+      }
+      if (w.capSure) stay++;
+    }
     ranked.set(code, toSkb);
   }
 
-  if (r.optimalisasi) optimalisasi(r, formations, ranked, finalKeys);
+  if (r.optimalisasi) optimalisasi(r, formations, ranked, finalKeys, works);
+  markProvisional(works);
   return works.map((w) => w.out);
 }
 
@@ -245,16 +349,37 @@ function skbValue(r: IntegrationRuleset, w: Work): Fraction | 'absent' | 'missin
   return total;
 }
 
-/** Unfilled seats go to those not passing elsewhere with the same position and education, best final first. */
-function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranked: Map<string, Work[]>, keys: readonly string[]): void {
+/** The highest SKB (0–100) a candidate can still reach: each missing stage at 100; null when absent at a stage. */
+function skbHighest(r: IntegrationRuleset, c: CandidateFacts): Fraction | null {
+  const skb = c.skb;
+  if (skb === undefined || skb === 'missing') return new Fraction(100);
+  if (skb === 'absent') return null;
+  if (skb instanceof Fraction) return skb;
+  let total = new Fraction(0);
+  for (const [stage, weight] of Object.entries(r.skb.weights)) {
+    const v = skb[stage];
+    if (v === 'absent') return null;
+    total = total.add((v === undefined || v === 'missing' ? new Fraction(100) : v).mul(weight).div(100));
+  }
+  return total;
+}
+
+/**
+ * Unfilled seats go to those not passing elsewhere with the same position and education, best final first. Only
+ * complete formations (no BL candidate) give or take seats; while a formation of the same position is incomplete
+ * and a seat could still open, every P/L-n and P/TL of that position waits for it.
+ */
+function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranked: Map<string, Work[]>, keys: readonly string[], works: Work[]): void {
   const info = new Map(formations.map((f) => [f.code, f]));
-  const same = (a: FormationFacts, b: FormationFacts) => r.optimalisasi!.match.every((k) => a[k].trim().toLowerCase() === b[k].trim().toLowerCase());
+  const key = (f: FormationFacts) => r.optimalisasi!.match.map((k) => f[k].trim().toLowerCase()).join('\u0000');
+  const incomplete = new Set(works.filter((w) => w.out.status === 'BL' && info.has(w.facts.kodeFormasi)).map((w) => w.facts.kodeFormasi));
   for (const f of [...formations].sort((a, b) => (a.code < b.code ? -1 : 1))) {
+    if (incomplete.has(f.code)) continue;
     const filled = (ranked.get(f.code) ?? []).filter((w) => w.out.status === 'P/L').length;
     let open = f.quota - filled;
     if (open <= 0) continue;
     const pool = [...ranked.entries()]
-      .filter(([code]) => code !== f.code && info.get(code) && same(info.get(code)!, f))
+      .filter(([code]) => code !== f.code && !incomplete.has(code) && info.get(code) && key(info.get(code)!) === key(f))
       .flatMap(([, list]) => list.filter((w) => w.out.status === 'P/TL'))
       .sort(order(keys));
     let seat = filled;
@@ -265,12 +390,29 @@ function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranke
       Object.assign(w.out, { status: `P/L-${seat - filled}`, optimalisasi_ke: f.code, reason: `optimalisasi: mengisi kursi ${seat} formasi ${f.code} (${f.position}) yang tidak terpenuhi` });
     }
   }
+  // Per position: an incomplete formation will give or take once complete, if any formation could stay unfilled.
+  const groups = new Map<string, FormationFacts[]>();
+  for (const f of formations) {
+    if (!groups.has(key(f))) groups.set(key(f), []);
+    groups.get(key(f))!.push(f);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const waiting = group.map((f) => f.code).filter((c) => incomplete.has(c)).sort();
+    if (!waiting.length) continue;
+    const surelyPassed = (f: FormationFacts) => (ranked.get(f.code) ?? []).filter((w) => w.out.status === 'P/L' && !w.waits?.length).length;
+    if (!group.some((f) => surelyPassed(f) < f.quota)) continue; // every formation surely filled: no seat will open
+    const reason = `optimalisasi jabatan ini menunggu formasi yang belum lengkap (BL): ${listWords(waiting, 'formasi lain')}`;
+    for (const f of group) for (const w of ranked.get(f.code) ?? []) if (w.out.status === 'P/TL' || w.out.status.startsWith('P/L-')) wait(w, reason);
+  }
 }
 
 function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): RankedCandidate[] {
   const works: Work[] = candidates.map((facts) => ({ facts, out: blank(facts) }));
   const keys = r.tie_break.includes('final') ? r.tie_break : ['final', ...r.tie_break];
   const byFormation = new Map<string, Work[]>();
+  /** BL candidates who could still meet every minimum, per formation: they may yet be ranked */
+  const pending = new Map<string, Work[]>();
   for (const w of works) {
     const c = w.facts;
     if (c.flag) {
@@ -291,6 +433,11 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
     }
     if (absent || missing) {
       Object.assign(w.out, absent ? { status: 'P/TH', reason: 'tidak hadir pada salah satu tahap' } : { status: 'BL', reason: 'nilai tahap belum lengkap' });
+      if (!absent && Object.entries(values).every(([stage, v]) => v.compare(r.stages[stage]!.min) >= 0)) {
+        w.stageValues = values; // the known stages, for the tie-break keys
+        if (!pending.has(c.kodeFormasi)) pending.set(c.kodeFormasi, []);
+        pending.get(c.kodeFormasi)!.push(w);
+      }
       continue;
     }
     w.stageValues = values;
@@ -315,7 +462,21 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
     const q = quota.get(code) ?? 0;
     rankGroup(list, keys);
     list.forEach((w) => Object.assign(w.out, w.out.rank! <= q ? { status: 'P/L', reason: `peringkat ${w.out.rank} dari ${q}` } : { status: 'P/TL', reason: `peringkat ${w.out.rank}, diusulkan ${q}` }));
+    // Nobody ranked drops out (no seats to lose here), so a P/TL is final; a P/L is final unless at least q
+    // candidates could end before it: those before it now and each BL candidate who could still pass it, each
+    // missing stage at 100 at most.
+    const highest = (y: Work): Highest => (k) => {
+      if (k === 'final') return Object.entries(r.stages).reduce((acc, [stage, s]) => acc.add((y.stageValues?.[stage] ?? new Fraction(100)).mul(s.weight).div(100)), new Fraction(0));
+      if (k.startsWith('stage:') && k.slice(6) in r.stages && !y.stageValues?.[k.slice(6)]) return new Fraction(100);
+      return undefined;
+    };
+    for (const w of list) {
+      if (w.out.status !== 'P/L') continue;
+      const before = (pending.get(code) ?? []).filter((y) => canPrecede(y, w, keys, highest(y)));
+      if (w.out.rank! - 1 + before.length >= q) wait(w, waitsForCandidates(code, before));
+    }
   }
+  markProvisional(works);
   return works.map((w) => w.out);
 }
 

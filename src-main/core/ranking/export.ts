@@ -2,10 +2,11 @@ import ExcelJS from 'exceljs';
 import { csvLine, safeCellValue } from '../../shared/spreadsheet-cell';
 import type { RankedCandidate } from './engine';
 
-const COLUMNS = ['kode_formasi', 'rank', 'nomor_peserta', 'kategori', 'twk', 'tiu', 'tkp', 'skd_total', 'skb', 'final', 'final_exact', 'status', 'decided_by', 'reason'] as const;
+/** `provisional` is "true" where missing results could still change the status (SEMENTARA), empty where it is final. */
+const COLUMNS = ['kode_formasi', 'rank', 'nomor_peserta', 'kategori', 'twk', 'tiu', 'tkp', 'skd_total', 'skb', 'final', 'final_exact', 'status', 'decided_by', 'reason', 'provisional', 'provisional_reason'] as const;
 
 function cells(r: RankedCandidate): (string | number | null)[] {
-  return [r.kode_formasi, r.rank, r.nomor_peserta, r.kategori, r.components.twk ?? null, r.components.tiu ?? null, r.components.tkp ?? null, r.skd_total, r.skb, r.final, r.final_exact, r.status, r.decided_by, r.reason];
+  return [r.kode_formasi, r.rank, r.nomor_peserta, r.kategori, r.components.twk ?? null, r.components.tiu ?? null, r.components.tkp ?? null, r.skd_total, r.skb, r.final, r.final_exact, r.status, r.decided_by, r.reason, r.provisional ? 'true' : null, r.provisional_reason ?? null];
 }
 
 /**

@@ -222,6 +222,16 @@ function RulesetHeader({ ruleset }: { ruleset: RankingRuleset }) {
             <dd>{description}</dd>
           </div>
         ))}
+        <div className="status-legend-item" data-testid="legend-provisional">
+          <dt>
+            <span className="chip chip-other chip-provisional">
+              <span className="chip-badge">{t('results.provisional.badge')}</span>
+            </span>
+          </dt>
+          <dd>
+            {t('results.legend.provisional')} <span className="field-hint">({t('results.legend.lentera')})</span>
+          </dd>
+        </div>
         {ruleset.statuses.BL === undefined ? (
           <div className="status-legend-item">
             <dt>
@@ -349,10 +359,18 @@ function FormationResults({ exam, value, formation, liveTick }: { exam: string; 
   // The pass mark: the final of the last P/L; before any final, the SKD total of the last one within the SKB seats.
   const passMark = metric === 'final' ? lowest(passed, (r) => r.final) : lowest(own.filter(inSkb), (r) => r.skd_total);
 
-  const counts = new Map<string, number>();
-  for (const r of own) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  // Per status, the provisional ones counted apart from the final ones ("P/L" and "P/L SEMENTARA").
+  const counts = new Map<string, { code: string; provisional: boolean; n: number }>();
+  for (const r of own) {
+    const provisional = r.provisional === true;
+    const k = `${r.status}${provisional ? ' *' : ''}`;
+    counts.set(k, { code: r.status, provisional, n: (counts.get(k)?.n ?? 0) + 1 });
+  }
   const familyOrder = (code: string) => FAMILY_ORDER.indexOf(statusFamily(code));
-  const countList = [...counts.entries()].sort((a, b) => familyOrder(a[0]) - familyOrder(b[0]) || (a[0] < b[0] ? -1 : 1));
+  const countList = [...counts.entries()].sort((a, b) => familyOrder(a[1].code) - familyOrder(b[1].code) || (a[0] < b[0] ? -1 : 1));
+  const provisionalCount = own.filter((r) => r.provisional).length + incoming.filter((r) => r.provisional).length;
+  const hasBl = own.some((r) => r.status === 'BL');
+  const optimises = Object.keys(value.ruleset.statuses).some((k) => k.startsWith('P/L-'));
 
   return (
     <section className="formation-results" aria-labelledby="formation-title" data-testid="formation-results">
@@ -394,18 +412,26 @@ function FormationResults({ exam, value, formation, liveTick }: { exam: string; 
       ) : (
         <>
           <ul className="counts" aria-label={t('results.countsLabel')} data-testid="status-counts">
-            {countList.map(([code, n]) => (
-              <li key={code}>
-                <span className="count-value">{formatCount(n, lang)}</span>
+            {countList.map(([k, c]) => (
+              <li key={k} data-provisional={c.provisional ? 'true' : undefined}>
+                <span className="count-value">{formatCount(c.n, lang)}</span>
                 <span className="count-label">
-                  {code} · {statusLabel(t, code)}
+                  {c.provisional ? `${c.code} ${t('results.provisional.badge')}` : c.code} · {statusLabel(t, c.code, c.provisional)}
                 </span>
               </li>
             ))}
           </ul>
+          {provisionalCount > 0 ? (
+            <p className="alert alert-info provisional-notice" data-testid="provisional-notice">
+              {t('results.provisional.notice', { n: formatCount(provisionalCount, lang) })}
+            </p>
+          ) : null}
           {finals.length === 0 ? <Notice>{t('results.empty.noFinals')}</Notice> : null}
           {finals.length > 0 && filled < info.quota ? (
-            <Notice>{t('results.unfilled', { filled, quota: info.quota, formation: info.code })}</Notice>
+            <Notice>
+              {t('results.unfilled', { filled, quota: info.quota, formation: info.code })}
+              {hasBl && optimises ? ` ${t('results.provisional.unfilledWaiting')}` : ''}
+            </Notice>
           ) : null}
           <ScoreHistogram
             formation={info.code}
@@ -416,6 +442,7 @@ function FormationResults({ exam, value, formation, liveTick }: { exam: string; 
             }
             metric={metric}
             passMark={passMark}
+            provisional={metric === 'final' && passed.some((r) => r.provisional)}
           />
           <ResultsTable key={`${exam} ${info.code}`} formation={info} rows={own} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} />
           {incoming.length > 0 ? <OptimalisasiTable formation={info} rows={incoming} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} /> : null}

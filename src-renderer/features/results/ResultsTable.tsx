@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { RankedResult, RankingFormation } from '../../api';
 import { formatCount, formatDecimal } from '../../i18n/format';
 import { decidedByText, reasonText, statusFamily, statusLabel } from './model';
+import './results.css';
 
 /** Unranked rows (failed SKD, absent, incomplete) shown at a time; the ranked ones are always all there. */
 const UNRANKED_PAGE = 200;
@@ -14,8 +15,23 @@ export function statusDescription(statuses: Record<string, string>, code: string
   return statuses[code] ?? statuses[code.replace(/-\d+$/, '-n')];
 }
 
-export function StatusChip({ code, description }: { code: string; description?: string | undefined }) {
+/**
+ * A status code with its label. A provisional one (missing results could still change it) carries a SEMENTARA /
+ * PROVISIONAL badge and a label that never reads as a final pass.
+ */
+export function StatusChip({ code, description, provisional = false }: { code: string; description?: string | undefined; provisional?: boolean }) {
   const { t } = useTranslation();
+  if (provisional) {
+    return (
+      <span className={`chip chip-${statusFamily(code)} chip-provisional`} title={t('results.provisional.title')} data-testid="status-chip">
+        <span className="chip-code">{code}</span>{' '}
+        <span className="chip-badge" data-testid="provisional-badge">
+          {t('results.provisional.badge')}
+        </span>{' '}
+        <span className="chip-label">{statusLabel(t, code, true)}</span>
+      </span>
+    );
+  }
   return (
     <span className={`chip chip-${statusFamily(code)}`} title={description} data-testid="status-chip">
       <span className="chip-code">{code}</span> <span className="chip-label">{statusLabel(t, code)}</span>
@@ -77,10 +93,15 @@ function ResultCells({ r, cols, statuses }: { r: RankedResult; cols: Columns; st
         {r.final === null ? '—' : <strong>{formatDecimal(r.final, lang)}</strong>}
       </td>
       <td className="cell-status">
-        <StatusChip code={r.status} description={statusDescription(statuses, r.status)} />
+        <StatusChip code={r.status} description={statusDescription(statuses, r.status)} provisional={r.provisional === true} />
       </td>
       <td className="cell-reason">
         <span data-testid="result-reason">{reasonText(t, lang, r.reason)}</span>
+        {r.provisional ? (
+          <span className="provisional-reason" data-testid="provisional-reason">
+            {t('results.provisional.because', { reason: reasonText(t, lang, r.provisional_reason ?? '') })}
+          </span>
+        ) : null}
         {r.decided_by ? (
           <span className="decided-by" title={t('results.table.decidedByTitle')} data-testid="decided-by">
             {decidedByText(t, r.decided_by)}
@@ -149,6 +170,8 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses }: 
   shown.forEach((r, i) => {
     if (r.status === 'P/L' && r.rank !== null && r.rank <= formation.quota) passAfter = i;
   });
+  // The line is provisional while any pass above it is.
+  const provisionalLine = shown.some((r, i) => i <= passAfter && r.status === 'P/L' && r.provisional);
   const width = 4 + cols.components.length + cols.stages.length + (cols.skd ? 1 : 0) + (cols.skb ? 1 : 0) + 3;
   const more = unranked.length - Math.min(unranked.length, unrankedShown);
   const nameOf = (n: string) => names.get(n) ?? (namesLoaded ? '—' : t('common.loading'));
@@ -172,7 +195,7 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses }: 
           <tbody>
             {shown.map((r, i) => (
               <Fragment key={r.nomor_peserta}>
-                <tr data-testid={`result-${r.nomor_peserta}`} className={`result-row result-${statusFamily(r.status)}`}>
+                <tr data-testid={`result-${r.nomor_peserta}`} className={`result-row result-${statusFamily(r.status)}${r.provisional ? ' result-provisional' : ''}`}>
                   <td className="num" data-testid="result-rank">
                     {r.rank ?? '—'}
                   </td>
@@ -184,9 +207,9 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses }: 
                   <ResultCells r={r} cols={cols} statuses={statuses} />
                 </tr>
                 {i === passAfter ? (
-                  <tr className="pass-line" data-testid="pass-line">
+                  <tr className={provisionalLine ? 'pass-line pass-line-provisional' : 'pass-line'} data-testid="pass-line">
                     <td colSpan={width}>
-                      <span className="pass-line-label">{t('results.table.passLine', { quota: formation.quota })}</span>
+                      <span className="pass-line-label">{t(provisionalLine ? 'results.provisional.passLine' : 'results.table.passLine', { quota: formation.quota })}</span>
                     </td>
                   </tr>
                 ) : null}
@@ -234,7 +257,7 @@ export function OptimalisasiTable({ formation, rows, names, namesLoaded, statuse
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.nomor_peserta} data-testid={`result-${r.nomor_peserta}`} className={`result-row result-${statusFamily(r.status)}`}>
+              <tr key={r.nomor_peserta} data-testid={`result-${r.nomor_peserta}`} className={`result-row result-${statusFamily(r.status)}${r.provisional ? ' result-provisional' : ''}`}>
                 <th scope="row" className="nowrap">
                   <code>{r.nomor_peserta}</code>
                 </th>

@@ -20,13 +20,15 @@ interface Props {
   metric: Metric;
   /** The lowest score that passes (final of the last P/L) or that reaches SKB; null when there is none yet. */
   passMark: string | null;
+  /** the pass mark comes from a provisional P/L: missing results could still move it */
+  provisional?: boolean;
 }
 
 /**
  * How the scores of a formation spread, drawn as SVG by hand (no chart library; attributes only, no inline
  * style, for the CSP). One image for assistive technology, summarised in its label.
  */
-export function ScoreHistogram({ formation, points, metric, passMark }: Props) {
+export function ScoreHistogram({ formation, points, metric, passMark, provisional = false }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const drawn = points.map((p) => ({ n: Number(p.value), pass: p.pass })).filter((p) => Number.isFinite(p.n));
@@ -52,7 +54,7 @@ export function ScoreHistogram({ formation, points, metric, passMark }: Props) {
   const pass = passMark !== null && Number.isFinite(Number(passMark)) ? Number(passMark) : null;
   const passX = pass !== null && pass >= start && pass <= end ? x(pass) : null;
   const passText = passMark !== null ? formatDecimal(passMark, lang) : '';
-  const passLabel = t(metric === 'final' ? 'results.chart.passFinal' : 'results.chart.passSkb', { value: passText });
+  const passLabel = t(metric === 'final' ? (provisional ? 'results.chart.passFinalProvisional' : 'results.chart.passFinal') : 'results.chart.passSkb', { value: passText });
 
   const summary = bins
     .filter((b) => b.count > 0)

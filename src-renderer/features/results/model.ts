@@ -26,8 +26,18 @@ export function statusKey(code: string): { key: string; n?: string } | null {
   return null;
 }
 
-export function statusLabel(t: TFunction, code: string): string {
+/** The statuses that can be provisional (missing results could still change them) have their own words. */
+const PROVISIONAL_KEYS = new Set(['PL', 'PLn', 'PTL', 'PTH']);
+
+/**
+ * A status code's short label. A provisional one ("P/L" while BL candidates could still pass it) never reads as a
+ * final pass: "dalam kebutuhan, belum final" / "within the quota, not final", shown beside a SEMENTARA badge.
+ */
+export function statusLabel(t: TFunction, code: string, provisional = false): string {
   const k = statusKey(code);
+  if (provisional) {
+    return k && PROVISIONAL_KEYS.has(k.key) ? t(`results.statusProvisional.${k.key}`, { n: k.n ?? '' }) : t('results.statusProvisional.other', { label: k ? t(`results.status.${k.key}`, { n: k.n ?? '' }) : code });
+  }
   return k ? t(`results.status.${k.key}`, { n: k.n ?? '' }) : code;
 }
 
@@ -97,19 +107,47 @@ const PATTERNS: { re: RegExp; key: string; names: string[] }[] = [
   { re: /^kategori "(.*)" tidak dikenal aturan (\S+)$/, key: 'unknownKategori', names: ['kategori', 'ruleset'] },
 ];
 
-/**
- * The engine's reason in the reader's language. The engine writes it in Indonesian words (they go into the export
- * as they are); the known sentences are said again here through i18n. Threshold comparisons ("TIU 75 < 80") read
- * the same in both languages. Anything else is shown as written.
- */
-export function reasonText(t: TFunction, lang: string, reason: string): string {
+/** What a provisional status waits for (the engine's provisional_reason), sentence by sentence. */
+const WAITS: { re: RegExp; key: string; names: string[] }[] = [
+  { re: /^nilai peserta formasi (\S+) belum lengkap \(BL\): ([^;]+)$/, key: 'waitsCandidates', names: ['formation', 'list'] },
+  { re: /^optimalisasi jabatan ini menunggu formasi yang belum lengkap \(BL\): ([^;]+)$/, key: 'waitsFormations', names: ['list'] },
+];
+
+/** "a, b dan c" or "a, …, e dan 7 peserta lain", as the engine lists names, in the reader's language. */
+function listText(t: TFunction, list: string): string {
+  const more = / dan (\d+) (peserta|formasi) lain$/.exec(list);
+  if (more) return t(more[2] === 'peserta' ? 'results.reason.andOthers' : 'results.reason.andOtherFormations', { list: list.slice(0, more.index), n: more[1] });
+  const i = list.lastIndexOf(' dan ');
+  return i < 0 ? list : `${list.slice(0, i)} ${t('results.reason.and')} ${list.slice(i + 5)}`;
+}
+
+function knownReason(t: TFunction, reason: string): string | null {
   const fixed = FIXED_REASONS[reason];
   if (fixed) return t(`results.reason.${fixed}`);
   for (const p of PATTERNS) {
     const m = p.re.exec(reason);
     if (m) return t(`results.reason.${p.key}`, Object.fromEntries(p.names.map((n, i) => [n, m[i + 1] ?? ''])));
   }
-  return localizeNumbers(reason, lang);
+  for (const p of WAITS) {
+    const m = p.re.exec(reason);
+    if (m) return t(`results.reason.${p.key}`, Object.fromEntries(p.names.map((n, i) => [n, n === 'list' ? listText(t, m[i + 1] ?? '') : (m[i + 1] ?? '')])));
+  }
+  return null;
+}
+
+/**
+ * The engine's reason in the reader's language. The engine writes it in Indonesian words (they go into the export
+ * as they are); the known sentences are said again here through i18n, each of several joined by "; " on its own
+ * (a provisional status can wait for two things). Threshold comparisons ("TIU 75 < 80") read the same in both
+ * languages. Anything else is shown as written.
+ */
+export function reasonText(t: TFunction, lang: string, reason: string): string {
+  const whole = knownReason(t, reason);
+  if (whole !== null) return whole;
+  return reason
+    .split('; ')
+    .map((part) => knownReason(t, part) ?? localizeNumbers(part, lang))
+    .join('; ');
 }
 
 /** "ditentukan oleh TKP": the tie-break that separated a candidate from the next rank. */
