@@ -14,6 +14,8 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.ttf': 'font/ttf',
   '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.jsonl': 'text/plain; charset=utf-8',
   '.lentera': 'application/zip',
 };
 

@@ -73,6 +73,7 @@ test.beforeAll(async () => {
     logId: log.logId(),
     checkpoints: log.checkpoints(),
     consistency: [{ from: cp1.size, to: cp2.size, proof: log.consistencyProof(cp1.size, cp2.size) }],
+    leaves: log.leaves(),
     exams: [
       {
         code: EXAM,
@@ -151,10 +152,24 @@ test.describe('the published verification page, offline from file://', () => {
     await expect(page.locator('#hasil ul.checks li').filter({ hasText: 'Hasil yang diterbitkan' })).toContainText('✗');
   });
 
-  test('a receipt signed by another log is TIDAK sah', async ({ page }) => {
-    await page.getByLabel(/Letakkan berkas di sini/).setInputFiles(receiptFile('log-lain.json', other.receipt(EXAM, '2026000001')));
-    await expect(page.locator('#hasil .verdict')).toHaveText('Tanda terima TIDAK sah: Kunci log bukan kunci log resmi yang dipercaya');
+  test('a receipt signed by another log is not verified, even when it claims the site\'s key', async ({ page }) => {
+    // The other log recorded the very same results; its receipt is consistent with itself and its own key.
+    const theirs = other.receipt(EXAM, '2026000001')!;
+    expect(theirs.logKey).not.toBe(log.publicKey());
+    const input = page.getByLabel(/Letakkan berkas di sini/);
+    await input.setInputFiles(receiptFile('log-lain.json', theirs));
+    await expect(page.locator('#hasil .verdict')).toHaveText('Tanda terima TIDAK terverifikasi: ditandatangani log lain, bukan log situs ini');
+    await expect(page.locator('#hasil ul.checks li').filter({ hasText: 'Log yang menandatangani' })).toContainText('✗');
+    await expect(page.locator('#hasil ul.checks li').filter({ hasText: 'Tanda tangan checkpoint' })).toContainText('✗');
     await expect(page.locator('#hasil ul.checks li').filter({ hasText: 'Checkpoint situs ini' })).toContainText('✗');
+    // Relabelled with the site's key: the label changes nothing, the page checks with the site's own key.
+    await input.setInputFiles(receiptFile('log-lain-berlabel.json', { ...theirs, logKey: log.publicKey() }));
+    await expect(page.locator('#hasil .verdict')).toHaveText('Tanda terima TIDAK terverifikasi: ditandatangani log lain, bukan log situs ini');
+    // Relabelled with the site's log id as well: the other log's signature does not verify with the site's key.
+    await input.setInputFiles(receiptFile('log-lain-id.json', { ...theirs, logKey: log.publicKey(), checkpoint: { ...theirs.checkpoint, log: log.logId() } }));
+    await expect(page.locator('#hasil .verdict')).toHaveText('Tanda terima TIDAK terverifikasi: checkpoint tidak ditandatangani kunci log situs ini');
+    await expect(page.locator('#hasil ul.checks li').filter({ hasText: 'Tanda tangan checkpoint' })).toContainText('✗');
+    await expect(page.locator('#hasil ul.checks li.bad').first()).toBeVisible();
   });
 
   test('a receipt dropped on the zone is checked the same way', async ({ page }) => {

@@ -19,7 +19,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../src-main/core/ledger/merkle';
-import { receiptFromQr, receiptToQr, verifyReceipt, type Receipt } from '../../src-main/core/ledger/receipt';
+import { receiptFromQr, receiptToQr, verifyReceipt, type Receipt, type ReceiptOptions } from '../../src-main/core/ledger/receipt';
 import { tempDir } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -425,6 +425,21 @@ describe('transparency log (SQLite)', () => {
     expect(() => log.append([{ exam: EXAM, nomor: nomorOf(1), digest: 'ABC' }], 'x')).toThrow(/hex/);
   });
 
+  it('gives every leaf\'s bytes in order, superseded ones included, from which the naive tree gives every root', () => {
+    const { db, log } = openLog();
+    publish(db, log, 0, 5);
+    const cp1 = log.checkpoint('2026-12-01T01:00:00.000Z');
+    publish(db, log, 1, 3, 1); // two amended results: two new leaves, the old ones stay
+    const cp2 = log.checkpoint('2026-12-01T02:00:00.000Z');
+    const leaves = log.leaves();
+    expect(leaves).toHaveLength(7);
+    for (const cp of [cp1, cp2]) expect(toHex(refMth(leaves.slice(0, cp.size)))).toBe(cp.root);
+    expect(leaves.map((l) => toHex(leafHash(l)))).toEqual(Array.from({ length: 7 }, (_, i) => toHex(new MerkleTree(leaves.map(leafHash)).leaf(i))));
+    for (const l of leaves) expect(new TextDecoder().decode(l)).toMatch(/^\{"c":"[0-9a-f]{64}","e":"SKD-2026-SMG","v":1\}$/);
+    expect(log.leaves(5).map(toHex)).toEqual(leaves.slice(5).map(toHex));
+    expect(log.leaves(7)).toEqual([]);
+  });
+
   it('a rolled-back transaction leaves the in-memory tree equal to the table', () => {
     const { db, log } = openLog();
     publish(db, log, 0, 6);
@@ -500,10 +515,11 @@ describe('transparency log (SQLite)', () => {
     publish(db, log, 4, 9);
     expect(log.receipt(EXAM, nomorOf(6))).toBeNull(); // only the early checkpoint exists
     const late = log.checkpoint('2026-12-01T02:00:00.000Z');
-    expect(verifyReceipt(log.receipt(EXAM, nomorOf(6))).ok).toBe(true);
+    const pinned = { trustedLogKey: log.publicKey() };
+    expect(verifyReceipt(log.receipt(EXAM, nomorOf(6)), pinned).ok).toBe(true);
     const old = log.receipt(EXAM, nomorOf(1), early)!;
     expect(old.checkpoint).toEqual(early);
-    expect(verifyReceipt(old).ok).toBe(true);
+    expect(verifyReceipt(old, pinned).ok).toBe(true);
     expect(log.receipt(EXAM, 'nobody')).toBeNull();
     // A new result for candidate 1 after `late`: the receipt is for the latest leaf, so none until a new checkpoint.
     db.transaction(() => log.append([{ exam: EXAM, nomor: nomorOf(1), digest: digestOf(1, 1) }], 'x'))();
@@ -528,17 +544,44 @@ describe('receipt', () => {
     expect(r.digest).toBe(digestOf(13));
     const v = verifyReceipt(r, { trustedLogKey: log.publicKey(), expectedDigest: digestOf(13).toUpperCase() });
     expect(v).toMatchObject({ ok: true, failure: null });
-    expect(v.checks.map((c) => c.name)).toEqual(['shape', 'log id', 'trusted log key', 'checkpoint signature', 'expected digest', 'inclusion proof']);
+    expect(v.checks.map((c) => c.name)).toEqual(['shape', 'trusted log key', 'log id', 'checkpoint signature', 'expected digest', 'inclusion proof']);
     expect(v.checks.every((c) => c.ok)).toBe(true);
     // The receipt survives JSON (it is downloaded and pasted).
-    expect(verifyReceipt(JSON.parse(JSON.stringify(r))).ok).toBe(true);
+    expect(verifyReceipt(JSON.parse(JSON.stringify(r)), { trustedLogKey: log.publicKey() }).ok).toBe(true);
+    // Its logKey field is only a label: without it the receipt verifies against the pinned key all the same.
+    expect(verifyReceipt({ ...r, logKey: undefined }, { trustedLogKey: log.publicKey() }).ok).toBe(true);
+  });
+
+  it('verifies nothing without a pinned key, and never with the key the receipt carries in place of it', () => {
+    const { r, log } = genuine();
+    for (const opts of [{}, undefined, null, { trustedLogKey: undefined }, { expectedDigest: r.digest }]) {
+      const v = verifyReceipt(r, opts as never);
+      expect(v.ok).toBe(false);
+      expect(v.checks.map((c) => c.name)).toEqual(['shape', 'trusted log key']);
+      expect(v.failure).toBe('Tidak ada kunci log yang dipercaya: tanda terima tidak dapat diverifikasi dengan kunci yang dibawanya sendiri');
+    }
+    expect(verifyReceipt(r, { trustedLogKey: 'not a key' }).failure).toMatch(/^Kunci log yang dipercaya tidak valid/);
+    // A receipt of another log, self-consistent, pinned against this log: "signed by another log".
+    const keys = generateKeyPairSync('ed25519');
+    const raw = rawKey(keys.publicKey);
+    const cp = signWithNode({ v: 1, log: logIdOf(raw), size: r.checkpoint.size, root: r.checkpoint.root, at: r.checkpoint.at }, keys.privateKey);
+    const theirs = { ...r, checkpoint: cp, logKey: toB64url(raw) };
+    expect(verifyReceipt(theirs, { trustedLogKey: toB64url(raw) }).ok).toBe(true);
+    const v = verifyReceipt(theirs, { trustedLogKey: log.publicKey() });
+    expect(v.checks.find((c) => !c.ok)!.name).toBe('log id');
+    expect(v.failure).toMatch(/^Tanda terima ditandatangani log lain \(log [0-9a-f]{16}…\), bukan log yang dipercaya \(log [0-9a-f]{16}…\)$/);
+    // Relabelled with this log's key and id, the other log's signature is checked with this log's key: it fails.
+    const relabelled = { ...theirs, logKey: log.publicKey(), checkpoint: { ...cp, log: log.logId() } };
+    expect(verifyReceipt(relabelled, { trustedLogKey: log.publicKey() }).checks.find((c) => !c.ok)!.name).toBe('checkpoint signature');
+    // This log's checkpoint, but a receipt claiming another key: refused as another log's too.
+    expect(verifyReceipt({ ...r, logKey: toB64url(raw) }, { trustedLogKey: log.publicKey() }).failure).toMatch(/^Tanda terima ditandatangani log lain: kunci log di dalamnya/);
   });
 
   it('fails, naming the first broken check, when anything is altered', () => {
     const { r, log } = genuine();
     const other = toB64url(rawKey(generateKeyPairSync('ed25519').publicKey));
-    const failing = (x: unknown, opts = {}): { name: string; failure: string | null } => {
-      const v = verifyReceipt(x, opts);
+    const failing = (x: unknown, opts: Partial<ReceiptOptions> = {}): { name: string; failure: string | null } => {
+      const v = verifyReceipt(x, { trustedLogKey: log.publicKey(), ...opts });
       expect(v.ok).toBe(false);
       expect(v.failure).toBeTruthy();
       return { name: v.checks.find((c) => !c.ok)!.name, failure: v.failure };
@@ -553,12 +596,12 @@ describe('receipt', () => {
     expect(failing({ ...r, index: 23 })).toEqual({ name: 'inclusion proof', failure: 'Indeks entri berada di luar ukuran checkpoint' });
     expect(failing({ ...r, proof: proofFlip }).name).toBe('inclusion proof');
     expect(failing({ ...r, proof: r.proof.slice(1) }).name).toBe('inclusion proof');
-    expect(failing({ ...r, checkpoint: { ...r.checkpoint, root: 'ab'.repeat(32) } })).toEqual({ name: 'checkpoint signature', failure: 'Tanda tangan checkpoint tidak sah' });
+    expect(failing({ ...r, checkpoint: { ...r.checkpoint, root: 'ab'.repeat(32) } })).toEqual({ name: 'checkpoint signature', failure: 'Tanda tangan checkpoint tidak sah menurut kunci log yang dipercaya' });
     expect(failing({ ...r, checkpoint: { ...r.checkpoint, size: 24 } }).name).toBe('checkpoint signature');
     const sig = fromB64url(r.checkpoint.sig);
     expect(failing({ ...r, checkpoint: { ...r.checkpoint, sig: toB64url(flip(sig, 5)) } }).name).toBe('checkpoint signature');
     expect(failing({ ...r, logKey: other }).name).toBe('log id');
-    expect(failing(r, { trustedLogKey: other })).toEqual({ name: 'trusted log key', failure: 'Kunci log bukan kunci log resmi yang dipercaya' });
+    expect(failing(r, { trustedLogKey: other }).name).toBe('log id');
     expect(failing(r, { trustedLogKey: 'not a key' }).name).toBe('trusted log key');
     expect(failing(r, { expectedDigest: digestOf(99) }).name).toBe('expected digest');
     expect(verifyReceipt(r, { trustedLogKey: log.publicKey() }).ok).toBe(true);
@@ -601,15 +644,17 @@ describe('receipt', () => {
       { ...r, exam: '' },
       { ...r, nomor: 'x'.repeat(10_000) },
     ];
+    const pinned = { trustedLogKey: r.logKey };
     for (const j of junk) {
-      const v = verifyReceipt(j);
+      const v = verifyReceipt(j, pinned);
       expect(v.ok).toBe(false);
       expect(typeof v.failure).toBe('string');
     }
-    expect(verifyReceipt({}).failure).toMatch(/^Format tanda terima tidak valid/);
+    expect(verifyReceipt({}, pinned).failure).toMatch(/^Format tanda terima tidak valid/);
     fc.assert(
-      fc.property(fc.anything(), (x) => {
-        expect(verifyReceipt(x).ok).toBe(false);
+      fc.property(fc.anything(), fc.anything(), (x, opts) => {
+        expect(verifyReceipt(x, pinned).ok).toBe(false);
+        expect(verifyReceipt(r, opts as never).ok).toBe(false);
       }),
       { numRuns: 300 },
     );
@@ -628,7 +673,7 @@ describe('receipt', () => {
     expect(receiptFromQr(null as never, log.publicKey())).toBeNull();
     // Built with another log's key the receipt is well formed but does not verify.
     const foreign = receiptFromQr(qr, toB64url(rawKey(generateKeyPairSync('ed25519').publicKey)))!;
-    expect(verifyReceipt(foreign).ok).toBe(false);
+    expect(verifyReceipt(foreign, { trustedLogKey: log.publicKey() }).ok).toBe(false);
   });
 
   it('fits a 100,000-leaf proof in a QR payload under 1,200 characters', () => {
@@ -658,7 +703,7 @@ describe('receipt', () => {
       logKey: toB64url(raw),
     };
     expect(r.proof).toHaveLength(17);
-    expect(verifyReceipt(r).ok).toBe(true);
+    expect(verifyReceipt(r, { trustedLogKey: toB64url(raw) }).ok).toBe(true);
     const text = JSON.stringify({ v: 1, e: r.exam, n: r.nomor, d: r.digest, p: receiptToQr(r) });
     expect(text.length).toBeLessThan(1200);
     expect(verifyReceipt(receiptFromQr(JSON.parse(text), r.logKey), { trustedLogKey: r.logKey }).ok).toBe(true);

@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
-import type { Receipt } from '../../src-main/core/ledger/receipt';
+import { receiptToQr, type Receipt } from '../../src-main/core/ledger/receipt';
 import { SITE_MARKER, writeSite, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
 import { sitePaths, slug } from '../../src-main/core/publish/paths';
 import { checkBytes, checkJsonText } from '../../src-main/core/publish/verify-page';
@@ -27,7 +27,8 @@ const CPNS_ROWS = [
   '2026000001;F01;1;umum;100;120;200;85.5;3,50;1995-01-01;Analis Kebijakan;S1;',
   '2026000002;F01;1;umum;90;100;180;80;3,40;1994-02-02;Analis Kebijakan;S1;',
   '2026000003;F01;1;umum;60;100;180;70;3,10;1996-03-03;Analis Kebijakan;S1;',
-  '2026000004;F01;1;umum;100;;200;;3,20;1997-04-04;Analis Kebijakan;S1;',
+  // Another position: its missing score keeps F03 provisional without holding F01's optimalisasi back.
+  '2026000004;F03;1;umum;100;;200;;3,20;1997-04-04;Pranata Komputer;S1;',
   '2026000005;F02;2;cumlaude;100;120;200;90;3,90;1998-05-05;Analis Kebijakan;S1;',
   '2026000006;F02;2;umum;100;100;190;;3,00;1993-06-06;Analis Kebijakan;S1;',
   '2026000007;F02;2;umum;100;100;190;70;3,00;1993-07-07;Analis Kebijakan;S1;APS',
@@ -105,6 +106,7 @@ function makeFixture(dir: string): Fixture {
     logId: log.logId(),
     checkpoints: log.checkpoints(),
     consistency: [{ from: cp1.size, to: cp2.size, proof: log.consistencyProof(cp1.size, cp2.size) }],
+    leaves: log.leaves(),
     exams: [a, b],
     bundles,
   };
@@ -177,6 +179,10 @@ describe('the publication site', () => {
       'assets/verify.js',
       'assets/log-data.js',
       'assets/digests.js',
+      'log/kunci-log.txt',
+      'log/log.json',
+      'log/checkpoint.json',
+      'log/entri/000000.jsonl',
       SITE_MARKER,
       sitePaths.exam(CPNS),
       sitePaths.rules(CPNS),
@@ -220,7 +226,7 @@ describe('the publication site', () => {
     expect(rowOf(f01, '2026000001')).toContain(' 81,845 ');
     expect(rowOf(f01, '2026000002')).toMatch(/^2 2026000002 Bima Saputra .* P\/L-1 LULUS \(optimalisasi\) \(mengisi formasi F02\) optimalisasi/);
     expect(rowOf(f01, '2026000003')).toMatch(/^– 2026000003 Citra Dewi .* – TL TIDAK LULUS TWK 60 < 65$/);
-    expect(rowOf(f01, '2026000004')).toMatch(/^– 2026000004 Dodi Prasetyo .* – BL BELUM LENGKAP nilai SKD belum lengkap$/);
+    expect(rowOf(read(sitePaths.formation(CPNS, 'F03')), '2026000004')).toMatch(/^– 2026000004 Dodi Prasetyo .* – BL BELUM LENGKAP nilai SKD belum lengkap$/);
     const f02 = read(sitePaths.formation(CPNS, 'F02'));
     expect(rowOf(f02, '2026000005')).toMatch(/ P\/L LULUS /);
     expect(rowOf(f02, '2026000006')).toMatch(/ P\/TH TIDAK HADIR SKB tidak hadir SKB$/);
@@ -398,6 +404,90 @@ describe('the publication site', () => {
   });
 });
 
+describe("the log's files on the site", () => {
+  /** The root of the first `size` leaves, RFC 6962 straight from the recursion, over node:crypto. */
+  const mth = (leaves: Buffer[]): string => {
+    const h = (...p: Buffer[]) => createHash('sha256').update(Buffer.concat(p)).digest();
+    const go = (d: Buffer[]): Buffer => {
+      if (d.length === 0) return h();
+      if (d.length === 1) return h(Buffer.of(0), d[0]!);
+      let k = 1;
+      while (k * 2 < d.length) k *= 2;
+      return h(Buffer.of(1), go(d.slice(0, k)), go(d.slice(k)));
+    };
+    return go(leaves).toString('hex');
+  };
+  const lines = (root: string, rel: string) => readFileSync(join(root, rel)).toString('utf8').split('\n').slice(0, -1).map((l) => Buffer.from(l, 'utf8'));
+
+  it('publishes the key to pin, every checkpoint, and every leaf, from which every root recomputes', () => {
+    expect(read('log/kunci-log.txt')).toBe(`${fx.input.logKey}\n`);
+    const index = JSON.parse(read('log/log.json'));
+    expect(index).toEqual({ format: 'lentera.log/1', logKey: fx.input.logKey, logId: fx.input.logId, size: fx.log.size, perFile: 256, files: ['entri/000000.jsonl'], checkpoints: 'checkpoint.json' });
+    expect(JSON.parse(read('log/checkpoint.json'))).toEqual(fx.input.checkpoints);
+    const leaves = lines(site, 'log/entri/000000.jsonl');
+    expect(leaves).toHaveLength(fx.log.size);
+    for (const cp of fx.input.checkpoints) expect(mth(leaves.slice(0, cp.size))).toBe(cp.root);
+    // Each candidate page's leaf hash is the hash of the published line at its index.
+    for (const e of fx.input.exams) {
+      for (const l of Object.values(e.leaves)) expect(createHash('sha256').update(Buffer.concat([Buffer.of(0), leaves[l.index]!])).digest('hex')).toBe(l.leafHash);
+    }
+    const page = read('checkpoint.html');
+    for (const f of ['log/kunci-log.txt', 'log/log.json', 'log/checkpoint.json', 'log/entri/000000.jsonl']) expect(page).toContain(`href="${f}"`);
+    expect(read('verifikasi.html')).toContain(fx.input.logKey);
+  });
+
+  it('splits the leaves into files of 256: full files keep their bytes as the log grows, the last one only grows', async () => {
+    const hub = join(dir, 'besar');
+    mkdirSync(hub);
+    const db = openDatabase(join(hub, 'lentera.db'), { create: true });
+    try {
+      const log = new TransparencyLog(db, hub);
+      const append = (from: number, to: number, at: string) => {
+        db.transaction(() => log.append(Array.from({ length: to - from }, (_, i) => ({ exam: 'UJI', nomor: `N${from + i}`, digest: createHash('sha256').update(`hasil ${from + i}`).digest('hex') })), at))();
+        return log.checkpoint(at);
+      };
+      const input = (): SiteInput => ({ generatedAt: GENERATED, logKey: log.publicKey(), logId: log.logId(), checkpoints: log.checkpoints(), consistency: [], leaves: log.leaves(), exams: [], bundles: [] });
+      append(0, 600, '2026-12-01T01:00:00.000Z');
+      const first = join(dir, 'situs-besar');
+      await writeSite(first, input());
+      const before = hashes(join(first, 'log'));
+      expect(Object.keys(before).filter((f) => f.startsWith('entri/')).sort()).toEqual(['entri/000000.jsonl', 'entri/000001.jsonl', 'entri/000002.jsonl']);
+      expect(lines(first, 'log/entri/000002.jsonl')).toHaveLength(600 - 512);
+      const old = readFileSync(join(first, 'log/entri/000002.jsonl'));
+
+      append(600, 800, '2026-12-01T02:00:00.000Z');
+      await writeSite(first, input());
+      const after = hashes(join(first, 'log'));
+      expect(after['entri/000000.jsonl']).toBe(before['entri/000000.jsonl']);
+      expect(after['entri/000001.jsonl']).toBe(before['entri/000001.jsonl']);
+      const grown = readFileSync(join(first, 'log/entri/000002.jsonl'));
+      expect(grown.length).toBeGreaterThan(old.length);
+      expect(grown.subarray(0, old.length).equals(old)).toBe(true);
+      expect(lines(first, 'log/entri/000002.jsonl')).toHaveLength(256);
+      expect(lines(first, 'log/entri/000003.jsonl')).toHaveLength(800 - 768);
+      const all = JSON.parse(readFileSync(join(first, 'log/log.json'), 'utf8')).files.flatMap((f: string) => lines(first, `log/${f}`));
+      for (const cp of log.checkpoints()) expect(mth(all.slice(0, cp.size))).toBe(cp.root);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses leaves that do not give the checkpoints, that are missing, or that are not salted commitments', async () => {
+    const other = structuredClone(fx.input);
+    other.leaves = fx.input.leaves.map((l) => new Uint8Array(l));
+    [other.leaves[0], other.leaves[1]] = [other.leaves[1]!, other.leaves[0]!];
+    await expect(writeSite(join(dir, 'tertukar'), other)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/do not give the root/) });
+    const short = { ...fx.input, leaves: fx.input.leaves.slice(0, -1) };
+    await expect(writeSite(join(dir, 'kurang'), short)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/not published/) });
+    // A leaf that names the candidate and the result would leak them: refused, whatever the roots say.
+    const naming = { ...fx.input, leaves: [...fx.input.leaves, new TextEncoder().encode('{"c":"' + 'a'.repeat(64) + '","e":"UJI","n":"2026000001","v":1}')] };
+    await expect(writeSite(join(dir, 'bocor-daun'), naming)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/not a canonical/) });
+    const spaced = { ...fx.input, leaves: [...fx.input.leaves, new TextEncoder().encode('{"c": "' + 'a'.repeat(64) + '","e":"UJI","v":1}')] };
+    await expect(writeSite(join(dir, 'spasi'), spaced)).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
+    for (const d of ['tertukar', 'kurang', 'bocor-daun', 'spasi']) expect(existsSync(join(dir, d))).toBe(false);
+  });
+});
+
 describe('the verification page logic (the same module the browser runs)', () => {
   beforeAll(() => {
     const g = globalThis as Record<string, unknown>;
@@ -426,6 +516,30 @@ describe('the verification page logic (the same module the browser runs)', () =>
     expect(o.kind).toBe('bad');
     expect(o.verdict).toBe('Tanda terima TIDAK sah: Bukti inklusi tidak cocok dengan akar checkpoint');
     expect(checkJsonText('{ bukan json').verdict).toMatch(/^Tanda terima TIDAK sah: /);
+  });
+
+  it("a receipt of another log is not verified, even carrying this site's key; a sheet's proof is read with the site's key only", () => {
+    const hub = join(dir, 'log-lain');
+    mkdirSync(hub);
+    const db = openDatabase(join(hub, 'lentera.db'), { create: true });
+    try {
+      const other = new TransparencyLog(db, hub);
+      const mine = fx.receipt(CPNS, '2026000001');
+      db.transaction(() => other.append([{ exam: CPNS, nomor: '2026000001', digest: mine.digest }], GENERATED))();
+      other.checkpoint(GENERATED);
+      const theirs = other.receipt(CPNS, '2026000001')!;
+      for (const r of [theirs, { ...theirs, logKey: fx.input.logKey }]) {
+        const o = checkJsonText(JSON.stringify(r));
+        expect(o.kind).toBe('bad');
+        expect(o.verdict).toBe('Tanda terima TIDAK terverifikasi: ditandatangani log lain, bukan log situs ini');
+        expect(o.checks.find((c) => c.label === 'Log yang menandatangani')!.ok).toBe(false);
+      }
+      const sheet = { ...JSON.parse(qrPayload(CPNS, '2026000001', mine.digest)), p: receiptToQr(theirs) };
+      expect(checkJsonText(JSON.stringify(sheet)).verdict).toBe('Tanda terima TIDAK terverifikasi: checkpoint tidak ditandatangani kunci log situs ini');
+      expect(checkJsonText(JSON.stringify({ ...sheet, p: receiptToQr(mine) })).verdict).toBe('Tanda terima sah');
+    } finally {
+      db.close();
+    }
   });
 
   it('a sheet payload without a proof is compared by digest only, and says so', () => {

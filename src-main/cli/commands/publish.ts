@@ -6,6 +6,8 @@ import { LIMITS } from '../../core/bundles/format';
 import { addTrustedSigner } from '../../core/bundles/trust';
 import { readCertificate } from '../../core/keys/pki';
 import { canonicalJson } from '../../core/audit/chain';
+import { logIdOf } from '../../core/ledger/checkpoint';
+import { fromB64url } from '../../core/ledger/merkle';
 import { receiptFromQr, verifyReceipt } from '../../core/ledger/receipt';
 import { Publisher } from '../../core/publish/publisher';
 import { rank, type FormationFacts, type RankedCandidate } from '../../core/ranking/engine';
@@ -28,6 +30,59 @@ function refuse(io: CliIo, e: unknown): never {
     throw new CliExit(EXIT.FAILED);
   }
   throw e;
+}
+
+const LOG_KEY = /^[A-Za-z0-9_-]{43}$/;
+
+/** A 32-byte Ed25519 key in base64url, or null. */
+function logKeyText(text: string): string | null {
+  if (!LOG_KEY.test(text)) return null;
+  try {
+    return fromB64url(text).length === 32 ? text : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The log key the verifier pinned: --log-key, or --log-key-file (the site's log/kunci-log.txt: the key on one line;
+ * or a JSON object with "logKey": the site's log/log.json, the hub's GET /api/log). Null when neither is given;
+ * a usage error when one is malformed or the two disagree.
+ */
+function pinnedLogKey(io: CliIo, o: { logKey?: string; logKeyFile?: string }): string | null {
+  let fromFile: string | null = null;
+  if (o.logKeyFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(o.logKeyFile), 'utf8').replace(/^\uFEFF/, '').trim();
+    } catch {
+      io.err(`lentera: ${o.logKeyFile} cannot be read.`);
+      throw new CliExit(EXIT.USAGE);
+    }
+    let candidate = text.split(/\r?\n/)[0]!.trim();
+    if (text.startsWith('{')) {
+      try {
+        const value = JSON.parse(text) as { logKey?: unknown };
+        candidate = typeof value.logKey === 'string' ? value.logKey : '';
+      } catch {
+        candidate = '';
+      }
+    }
+    fromFile = logKeyText(candidate);
+    if (!fromFile) {
+      io.err(`lentera: ${o.logKeyFile} holds no log key (expected the 43-character base64url key, as in the site's log/kunci-log.txt).`);
+      throw new CliExit(EXIT.USAGE);
+    }
+  }
+  if (o.logKey !== undefined && !logKeyText(o.logKey)) {
+    io.err('lentera: --log-key must be the log\'s Ed25519 public key in base64url (43 characters), as in the site\'s log/kunci-log.txt.');
+    throw new CliExit(EXIT.USAGE);
+  }
+  if (o.logKey !== undefined && fromFile !== null && o.logKey !== fromFile) {
+    io.err(`lentera: --log-key and --log-key-file name two different keys; pin one.`);
+    throw new CliExit(EXIT.USAGE);
+  }
+  return o.logKey ?? fromFile;
 }
 
 export function registerPublishCommands(program: Command, io: CliIo): void {
@@ -63,15 +118,17 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     });
   hub
     .command('trust <certificate>')
-    .description("register a workstation's certificate (PEM or DER) at the hub")
+    .description("register a workstation's certificate (PEM or DER) at the hub: it signs for that one workstation only")
     .addOption(hubData())
+    .option('--workstation <id>', 'the workstation it signs for (`lentera status` there shows the id); else the first bundle accepted from it binds it')
     .option('--exam <code>', 'accept its bundles for this exam only')
     .option('--label <text>', 'a note (venue, room)')
-    .action((cert: string, o: { data: string; exam?: string; label?: string }) => {
+    .action((cert: string, o: { data: string; workstation?: string; exam?: string; label?: string }) => {
       const p = Publisher.open(resolve(o.data));
       try {
-        const t = addTrustedSigner(p.db, readCertificate(readFileSync(resolve(cert))), { exam: o.exam ?? null, label: o.label ?? null, at: new Date().toISOString(), by: `cli:${io.osUser}` });
+        const t = addTrustedSigner(p.db, readCertificate(readFileSync(resolve(cert))), { exam: o.exam ?? null, workstation: o.workstation ?? null, label: o.label ?? null, at: new Date().toISOString(), by: `cli:${io.osUser}` });
         io.out(`registered ${t.subject}${t.exam ? ` for ${t.exam}` : ''}\n  ${t.fingerprint}`);
+        io.out(t.workstation ? `  signs for workstation ${t.workstation} only` : '  not bound yet: the first bundle accepted from it binds it to its workstation (give --workstation ID to bind it now)');
       } catch (e) {
         refuse(io, e);
       } finally {
@@ -115,16 +172,19 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
   const receipt = program.command('receipt').description("a candidate's receipt: the leaf, salt, inclusion proof and signed checkpoint of their result");
   receipt
     .command('verify <file>')
-    .description('verify a receipt (JSON) or a result sheet (PDF) offline; exit 0 only when it holds')
-    .option('--log-key <key>', "the publication log's key (base64url); required for a sheet, recommended always")
+    .description('verify a receipt (JSON) or a result sheet (PDF) offline against the pinned log key; exit 0 only when it holds')
+    .option('--log-key <key>', "the publication log's key (base64url, 43 characters): the site's log/kunci-log.txt")
+    .option('--log-key-file <file>', "a file holding that key: the site's log/kunci-log.txt or log/log.json")
     .option('--digest <sha256>', 'also require this result digest')
-    .action((file: string, o: { logKey?: string; digest?: string }) => {
+    .action((file: string, o: { logKey?: string; logKeyFile?: string; digest?: string }) => {
+      const pinned = pinnedLogKey(io, o);
       if (!existsSync(resolve(file))) {
         io.err(`lentera: ${file} cannot be read.`);
         throw new CliExit(EXIT.FAILED);
       }
       const bytes = readFileSync(resolve(file));
       let input: unknown;
+      let claims: string;
       if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {
         const payload = embeddedPayload(bytes);
         if (!payload) {
@@ -135,19 +195,41 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
           io.err(`FAILED  the sheet of ${payload.n} carries no inclusion proof yet (printed before the hub logged it); its result digest is ${payload.d}`);
           throw new CliExit(EXIT.FAILED);
         }
-        if (!o.logKey) {
-          io.err('lentera: a sheet names no log key: give --log-key (shown on the publication site).');
-          throw new CliExit(EXIT.USAGE);
+        claims = 'a result sheet names no log: its proof holds only for the key it is checked with';
+        input = pinned ? receiptFromQr(payload as never, pinned) : null;
+        if (pinned && !input) {
+          io.err('FAILED  the inclusion proof on the sheet cannot be read');
+          throw new CliExit(EXIT.FAILED);
         }
-        input = receiptFromQr(payload as never, o.logKey);
       } else {
         input = readJsonFile(io, file);
+        const log = (input as { checkpoint?: { log?: unknown } } | null)?.checkpoint?.log;
+        claims = typeof log === 'string' ? `this receipt says its checkpoint was signed by log ${log}` : 'this receipt names no log';
       }
-      const v = verifyReceipt(input, { ...(o.logKey ? { trustedLogKey: o.logKey } : {}), ...(o.digest ? { expectedDigest: o.digest } : {}) });
+      if (!pinned) {
+        io.err(
+          [
+            'lentera: not verified: no log key is pinned. Anyone can sign a receipt with a key of their own, so a receipt is checked only',
+            "against the publication log's key, never the key it carries. Pin it with --log-key KEY, or --log-key-file FILE with the file",
+            "log/kunci-log.txt of the official publication site (the key is also on its checkpoint.html page, answered by the hub's",
+            'GET /api/log, and printed when `lentera hub` starts).',
+            `(${claims}.)`,
+          ].join('\n'),
+        );
+        throw new CliExit(EXIT.FAILED);
+      }
+      const v = verifyReceipt(input, { trustedLogKey: pinned, ...(o.digest ? { expectedDigest: o.digest } : {}) });
       for (const c of v.checks) (c.ok ? io.out : io.err)(`${c.ok ? 'ok    ' : 'FAILED'}  ${c.name}: ${c.detail}`);
-      if (!v.ok) throw new CliExit(EXIT.FAILED);
-      if (!o.logKey) io.out('note: verified against the key inside the receipt; pass --log-key to require the published log key');
-      io.out('receipt verified');
+      const pinnedId = logIdOf(fromB64url(pinned));
+      if (!v.ok) {
+        const first = v.checks.find((c) => !c.ok)!.name;
+        const r = input as { checkpoint?: { log?: string } };
+        if (first === 'log id') io.err(`not verified: signed by another log (${r.checkpoint?.log ?? '?'}), not by the pinned log ${pinnedId}`);
+        else if (first === 'checkpoint signature') io.err(`not verified: the checkpoint is not signed by the pinned log key (log ${pinnedId})`);
+        else io.err(`not verified: ${first} failed`);
+        throw new CliExit(EXIT.FAILED);
+      }
+      io.out(`receipt verified against the pinned log key ${pinned} (log ${pinnedId})`);
     });
   receipt
     .command('export')

@@ -234,6 +234,19 @@ export class TransparencyLog {
     };
   }
 
+  /**
+   * Every leaf's bytes (canonical JSON {"c","e","v"}: a salted commitment, no candidate, no result), in index order,
+   * superseded ones included: what the site publishes so that anyone can rebuild the tree. From `from` on, when
+   * the caller has the earlier ones already.
+   */
+  leaves(from = 0): Uint8Array[] {
+    const rows = sql(this.db, 'SELECT idx, leaf FROM ledger_leaves WHERE idx >= ? ORDER BY idx').all(from) as { idx: number; leaf: Uint8Array }[];
+    return rows.map((row, i) => {
+      if (row.idx !== from + i) throw new LenteraError('LEDGER_CORRUPT', `The transparency log has no leaf ${from + i}.`, { index: from + i });
+      return new Uint8Array(row.leaf);
+    });
+  }
+
   leafIndex(exam: string, nomor: string): { index: number; leafHash: string; digest: string } | null {
     const row = this.latestLeaf(exam, nomor);
     return row ? { index: row.idx, leafHash: toHex(row.leaf_hash), digest: row.digest } : null;

@@ -1,6 +1,10 @@
 /**
  * A candidate's inclusion receipt: everything needed to check, offline and without trusting the hub, that their
  * result is in the public log. Browser-safe: the static verification page runs `verifyReceipt` as is.
+ *
+ * A receipt is checked against the log key the verifier pinned, never against the key the receipt carries:
+ * anyone can start a log of their own, record the same results and hand out receipts that agree with
+ * themselves. The `logKey` field is only a label; a receipt naming another key is "signed by another log".
  */
 import { verifyCheckpoint, isCheckpointShape, logIdOf, type SignedCheckpoint } from './checkpoint';
 import { MIN_SALT_BYTES, resultLeaf } from './leaf';
@@ -17,8 +21,18 @@ export interface Receipt {
   /** hex, leaf to root */
   proof: string[];
   checkpoint: SignedCheckpoint;
-  /** base64url raw Ed25519 public key */
+  /** base64url raw Ed25519 public key of the log that says it signed: a label, never what a receipt is checked with */
   logKey: string;
+}
+
+export interface ReceiptOptions {
+  /**
+   * The publication log's key (base64url raw Ed25519) as the verifier pinned it: from the site's
+   * log/kunci-log.txt, the hub, or the workstation's pinned hub key. Required: without it nothing is verified.
+   */
+  trustedLogKey: string;
+  /** also require this result digest */
+  expectedDigest?: string;
 }
 
 export interface ReceiptCheck {
@@ -67,15 +81,23 @@ function shapeProblem(x: unknown): string | null {
     return 'bukti (proof) harus daftar hash heksadesimal';
   }
   if (!isCheckpointShape(r.checkpoint) || !b64urlOfLength(r.checkpoint.sig, 64)) return 'checkpoint tidak valid';
-  if (!b64urlOfLength(r.logKey, 32)) return 'kunci log (logKey) tidak valid';
+  if (r.logKey !== undefined && !b64urlOfLength(r.logKey, 32)) return 'kunci log (logKey) tidak valid';
   return null;
 }
 
+/** The first 16 hex digits of a log id, as the pages show it. */
+const shortId = (id: string) => `${id.slice(0, 16)}…`;
+
 /**
  * Runs every check it can and reports each, so the page can show what held and what did not; `failure` is the
- * first failed one. Never throws, whatever `input` is.
+ * first failed one. Never throws, whatever `input` or `opts` are.
+ *
+ * Checks, in order: `shape`; `trusted log key` (a pinned key was given and is a 32-byte key; without one nothing
+ * else is checked); `log id` (the checkpoint names the pinned log, and the receipt's own `logKey`, when present,
+ * is the pinned key: otherwise the receipt is "ditandatangani log lain", signed by another log); `checkpoint
+ * signature` (by the pinned key); `expected digest` (with `expectedDigest`); `inclusion proof`.
  */
-export function verifyReceipt(input: unknown, opts: { trustedLogKey?: string; expectedDigest?: string } = {}): ReceiptVerification {
+export function verifyReceipt(input: unknown, opts: ReceiptOptions): ReceiptVerification {
   const checks: ReceiptCheck[] = [];
   const done = (): ReceiptVerification => {
     const failed = checks.find((c) => !c.ok);
@@ -86,26 +108,40 @@ export function verifyReceipt(input: unknown, opts: { trustedLogKey?: string; ex
     checks.push({ name: 'shape', ok: !problem, detail: problem ? `Format tanda terima tidak valid: ${problem}` : 'Format tanda terima lengkap' });
     if (problem) return done();
     const r = input as Receipt;
-    const key = fromB64url(r.logKey);
 
-    const sameLog = logIdOf(key) === r.checkpoint.log;
+    const pinnedText = typeof opts === 'object' && opts !== null ? opts.trustedLogKey : undefined;
+    const key = b64urlOfLength(pinnedText, 32);
+    checks.push({
+      name: 'trusted log key',
+      ok: key !== null,
+      detail: key
+        ? `Diperiksa dengan kunci log yang dipercaya (log ${shortId(logIdOf(key))})`
+        : pinnedText === undefined
+          ? 'Tidak ada kunci log yang dipercaya: tanda terima tidak dapat diverifikasi dengan kunci yang dibawanya sendiri'
+          : 'Kunci log yang dipercaya tidak valid (harus kunci Ed25519 base64url, 43 karakter)',
+    });
+    if (!key) return done();
+
+    const pinnedId = logIdOf(key);
+    const claimed = r.logKey === undefined ? null : fromB64url(r.logKey);
+    const sameLog = r.checkpoint.log === pinnedId && (claimed === null || toHex(claimed) === toHex(key));
     checks.push({
       name: 'log id',
       ok: sameLog,
-      detail: sameLog ? `Checkpoint berasal dari log ${r.checkpoint.log.slice(0, 16)}…` : 'Identitas log pada checkpoint tidak cocok dengan kunci log',
+      detail: sameLog
+        ? `Checkpoint berasal dari log yang dipercaya (log ${shortId(pinnedId)})`
+        : r.checkpoint.log !== pinnedId
+          ? `Tanda terima ditandatangani log lain (log ${shortId(r.checkpoint.log)}), bukan log yang dipercaya (log ${shortId(pinnedId)})`
+          : `Tanda terima ditandatangani log lain: kunci log di dalamnya (log ${shortId(logIdOf(claimed!))}) bukan kunci log yang dipercaya (log ${shortId(pinnedId)})`,
     });
-
-    if (opts.trustedLogKey !== undefined) {
-      const trusted = b64urlOfLength(opts.trustedLogKey, 32);
-      const ok = trusted !== null && toHex(trusted) === toHex(key);
-      checks.push({ name: 'trusted log key', ok, detail: ok ? 'Kunci log sama dengan kunci log resmi' : 'Kunci log bukan kunci log resmi yang dipercaya' });
-    }
 
     const signed = verifyCheckpoint(r.checkpoint, key);
     checks.push({
       name: 'checkpoint signature',
       ok: signed,
-      detail: signed ? `Tanda tangan checkpoint sah (ukuran ${r.checkpoint.size}, ${r.checkpoint.at})` : 'Tanda tangan checkpoint tidak sah',
+      detail: signed
+        ? `Tanda tangan checkpoint sah oleh kunci log yang dipercaya (ukuran ${r.checkpoint.size}, ${r.checkpoint.at})`
+        : 'Tanda tangan checkpoint tidak sah menurut kunci log yang dipercaya',
     });
 
     if (opts.expectedDigest !== undefined) {

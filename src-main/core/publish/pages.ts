@@ -4,17 +4,30 @@ import { rulesetSchema, type Ruleset } from '../ranking/ruleset-schema';
 import { decimalComma } from '../sheets/format';
 import { statusWords } from '../sheets/result-sheet';
 import { esc, facts, page, rel, table, timeTag } from './html';
-import { sitePaths } from './paths';
+import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import type { SiteExam, SiteInput } from './site';
 
 const fmtNum = (s: string | null | undefined) => esc(decimalComma(s));
 const hash = (h: string) => `<code class="hash">${esc(h)}</code>`;
 
-/** Status code and its words, coloured by outcome. */
-export function statusHtml(status: string): string {
+/**
+ * Status code and its words, coloured by outcome. A provisional status (missing results could still change it)
+ * says SEMENTARA and what it is for now, never LULUS.
+ */
+export function statusHtml(status: string, provisional = false): string {
+  if (provisional) return `<span class="status status-open">${esc(status)}</span> <strong>SEMENTARA</strong> — ${esc(statusWords(status, true))}`;
   const cls = status === 'P/L' || status.startsWith('P/L-') ? 'status-pass' : status === 'BL' ? 'status-open' : 'status-fail';
   return `<span class="status ${cls}">${esc(status || '–')}</span> ${esc(statusWords(status))}`;
 }
+
+/** The reason, and for a provisional status what it still waits for. */
+function reasonHtml(r: RankedCandidate): string {
+  return r.provisional ? `${esc(r.reason)}<br><small>Sementara: ${esc(r.provisional_reason ?? '')}</small>` : esc(r.reason);
+}
+
+/** Said wherever provisional statuses are listed. */
+const PROVISIONAL_NOTICE =
+  'Status bertanda SEMENTARA masih dapat berubah: ada peserta yang nilainya belum lengkap (BL) di formasi ini, atau, untuk optimalisasi, di formasi lain dengan jabatan yang sama. Status tanpa tanda SEMENTARA sudah final: tidak ada nilai yang belum lengkap yang dapat mengubahnya.';
 
 const TIE_WORDS: Record<string, string> = {
   final: 'nilai akhir',
@@ -113,16 +126,25 @@ export function examView(exam: SiteExam, digestOf: (r: RankedCandidate) => strin
 
 const sortedPeople = (v: ExamView) => [...v.people.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
+/** Per status, final and provisional apart: "P/L" and "P/L SEMENTARA" are counted on their own rows. */
 function countStatuses(results: RankedCandidate[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  for (const r of results) {
+    const k = r.provisional ? `${r.status} SEMENTARA` : r.status;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   return new Map([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function statusSummary(caption: string, results: RankedCandidate[]): string {
   const counts = countStatuses(results);
   if (!counts.size) return '<p>Belum ada hasil.</p>';
-  return table(caption, ['Kode status', 'Arti', 'Jumlah peserta'], [...counts.entries()].map(([s, n]) => [`<span class="status">${esc(s)}</span>`, esc(statusWords(s)), String(n)]), { numeric: [2] });
+  const row = (k: string, n: number) => {
+    const provisional = k.endsWith(' SEMENTARA');
+    const s = provisional ? k.slice(0, -' SEMENTARA'.length) : k;
+    return [`<span class="status">${esc(s)}</span>${provisional ? ' <strong>SEMENTARA</strong>' : ''}`, esc(statusWords(s, provisional)), String(n)];
+  };
+  return table(caption, ['Kode status', 'Arti', 'Jumlah peserta'], [...counts.entries()].map(([k, n]) => row(k, n)), { numeric: [2] });
 }
 
 const passedFor = (v: ExamView, code: string) => v.passed.get(code) ?? 0;
@@ -197,6 +219,7 @@ export function examPage(input: SiteInput, v: ExamView): string {
   const rows = v.formations.map((f) => {
     const list = v.byFormation.get(f.code) ?? [];
     const bl = list.filter((r) => r.status === 'BL').length;
+    const provisional = e.results.filter((r) => r.provisional && (r.status === 'P/L' ? r.kode_formasi : r.status.startsWith('P/L-') ? r.optimalisasi_ke : undefined) === f.code).length;
     return [
       `<a href="${esc(rel(path, sitePaths.formation(e.code, f.code)))}">${esc(f.code)}</a>`,
       esc(f.position),
@@ -204,7 +227,7 @@ export function examPage(input: SiteInput, v: ExamView): string {
       esc(f.education),
       f.known ? String(f.quota) : '–',
       String(v.members.get(f.code)?.length ?? 0),
-      String(passedFor(v, f.code)),
+      provisional ? `${passedFor(v, f.code)} (${provisional} sementara)` : String(passedFor(v, f.code)),
       String(bl),
     ];
   });
@@ -224,7 +247,7 @@ ${facts([
 <h2>Formasi</h2>
 ${table('Formasi, kebutuhan dan jumlah peserta', ['Kode formasi', 'Jabatan', 'Unit kerja', 'Pendidikan', 'Kebutuhan', 'Peserta', 'Lulus', 'Belum lengkap'], rows, { numeric: [4, 5, 6, 7] })}
 <h2>Ringkasan status</h2>
-${statusSummary('Jumlah peserta per status', e.results)}
+${e.results.some((r) => r.provisional) ? `<p class="notice">${esc(PROVISIONAL_NOTICE)}</p>\n` : ''}${statusSummary('Jumlah peserta per status', e.results)}
 ${conflictSection(v, path, [...v.conflictsByNomor.keys()].sort())}`;
   return page({ path, title: e.name, crumbs: crumbsFor(v), body, generatedAt: input.generatedAt });
 }
@@ -239,8 +262,8 @@ function resultRow(v: ExamView, from: string, r: RankedCandidate): string[] {
     `<code>${esc(c?.nikMasked ?? '–')}</code>`,
     esc(r.kategori),
     fmtNum(r.final),
-    statusHtml(r.status) + opt,
-    esc(r.reason),
+    statusHtml(r.status, r.provisional === true) + opt,
+    reasonHtml(r),
   ];
 }
 
@@ -264,7 +287,7 @@ ${facts([
   ['Lulus (termasuk optimalisasi)', String(passedFor(v, f.code))],
 ])}
 ${conflictSection(v, path, members.map(([n]) => n))}
-<h2>Peringkat</h2>
+${[...list, ...incoming].some((r) => r.provisional) ? `<p class="notice">Hasil formasi ini masih SEMENTARA. ${esc(PROVISIONAL_NOTICE)}</p>\n` : ''}<h2>Peringkat</h2>
 <p>Nilai akhir dibulatkan tiga angka di belakang koma hanya untuk ditampilkan; peringkat ditentukan dari nilai tepat (pecahan) menurut <a href="${esc(rel(path, sitePaths.rules(e.code)))}">aturan ${esc(e.ruleset.id)} versi ${esc(e.ruleset.version)}</a>.</p>
 ${list.length ? table(`Peringkat formasi ${f.code}`, head, list.map((r) => resultRow(v, path, r)), { numeric: [0, 5], className: 'ranking' }) : '<p>Belum ada hasil untuk formasi ini.</p>'}
 ${incoming.length ? `<h2>Diisi melalui optimalisasi</h2>\n<p>Kursi formasi ini yang tidak terpenuhi diisi peserta dari formasi lain dengan jabatan dan pendidikan yang sama.</p>\n${table(`Peserta optimalisasi untuk formasi ${f.code}`, head, incoming.map((r) => resultRow(v, path, r)), { numeric: [0, 5] })}` : ''}
@@ -282,7 +305,7 @@ export function candidatesPage(input: SiteInput, v: ExamView): string {
     esc(p.candidate?.nama ?? '–'),
     `<a href="${esc(rel(path, sitePaths.formation(e.code, p.formation)))}">${esc(p.formation)}</a>`,
     p.result ? fmtNum(p.result.final) : '–',
-    p.result ? statusHtml(p.result.status) : 'belum ada hasil',
+    p.result ? statusHtml(p.result.status, p.result.provisional === true) : 'belum ada hasil',
   ]);
   const body = `<h1>Daftar peserta ${esc(e.code)}</h1>
 <p class="lead">${esc(e.name)}: ${v.people.size} peserta, urut nomor peserta.</p>
@@ -321,9 +344,10 @@ export function candidatePage(input: SiteInput, v: ExamView, nomor: string): str
       : '<p>Tidak ada nilai ambang batas yang diperiksa (lihat keterangan status).</p>';
     const outcome: [string, string][] = [
       ['Peringkat dalam formasi', r.rank === null ? '–' : `${r.rank}${f?.known ? ` (kebutuhan ${f.quota})` : ''}`],
-      ['Status', statusHtml(r.status)],
+      ['Status', statusHtml(r.status, r.provisional === true)],
       ['Keterangan', esc(r.reason)],
     ];
+    if (r.provisional) outcome.push(['Status ini SEMENTARA karena', `${esc(r.provisional_reason ?? '')}. Status akhir ditetapkan setelah nilai tersebut lengkap.`]);
     if (r.decided_by) outcome.push(['Nilai akhir sama dengan peringkat berikutnya; urutan ditentukan oleh', esc(tieWords(r.decided_by))]);
     if (r.optimalisasi_ke) outcome.push(['Optimalisasi: mengisi formasi', `<a href="${esc(rel(path, sitePaths.formation(e.code, r.optimalisasi_ke)))}">${esc(r.optimalisasi_ke)}</a>`]);
     scores = `${table('Nilai', ['Komponen', 'Nilai'], rows, { numeric: [1] })}
@@ -376,7 +400,8 @@ function explain(r: Ruleset): string {
 <li>Nilai akhir = ${esc(r.integration.skd)} % × (SKD ÷ ${esc(r.skd.max)} × 100) + ${esc(r.integration.skb)} % × SKB. Semua hitungan memakai pecahan tepat; pembulatan tiga angka di belakang koma hanya untuk tampilan, tidak pernah untuk menentukan peringkat.</li>
 <li>Peringkat dalam formasi: nilai akhir tertinggi lebih dulu; bila sama, berturut-turut ${r.tie_break.map((k) => esc(tieWords(k))).join(', ')}, lalu nomor peserta.</li>
 <li>Peserta dengan peringkat sampai dengan kebutuhan formasi berstatus P/L (lulus); peserta lain yang mengikuti semua tahap berstatus P/TL.</li>
-${r.optimalisasi ? `<li>Optimalisasi: kursi formasi yang tidak terpenuhi diisi peserta P/TL terbaik dari formasi lain dengan ${r.optimalisasi.match.map((m) => (m === 'position' ? 'jabatan' : 'pendidikan')).join(' dan ')} yang sama; statusnya P/L-1, P/L-2, dan seterusnya.</li>` : ''}
+${r.optimalisasi ? `<li>Optimalisasi: kursi formasi yang tidak terpenuhi diisi peserta P/TL terbaik dari formasi lain dengan ${r.optimalisasi.match.map((m) => (m === 'position' ? 'jabatan' : 'pendidikan')).join(' dan ')} yang sama; statusnya P/L-1, P/L-2, dan seterusnya. Hanya formasi yang lengkap (tanpa peserta BL) yang memberi atau menerima kursi optimalisasi.</li>` : ''}
+<li>Status SEMENTARA: selama ada peserta BL, status yang masih dapat diubah oleh nilai mereka, dengan nilai berapa pun (sampai nilai tertinggi yang mungkin, dengan aturan nilai sama), ditandai SEMENTARA beserta alasannya, dan tidak diumumkan sebagai lulus. Status lain sudah final.</li>
 </ol>`;
   }
   const stages = Object.entries(r.stages)
@@ -387,6 +412,7 @@ ${r.optimalisasi ? `<li>Optimalisasi: kursi formasi yang tidak terpenuhi diisi p
 <li>Bobot dan nilai minimal setiap tahap:<ul>${stages}</ul>Peserta di bawah nilai minimal suatu tahap berstatus TL.</li>
 <li>Nilai akhir = jumlah bobot × nilai tahap, dengan pecahan tepat; pembulatan hanya untuk tampilan.</li>
 <li>Peringkat dalam formasi menurut ${r.tie_break.map((k) => esc(tieWords(k))).join(', ')}, lalu nomor peserta. Peringkat sampai dengan kebutuhan berstatus P/L, lainnya P/TL.</li>
+<li>Status SEMENTARA: selama ada peserta BL yang masih dapat melampaui seorang P/L (nilai tahap yang belum ada paling tinggi 100), status P/L itu ditandai SEMENTARA beserta alasannya. Status lain sudah final.</li>
 </ol>`;
 }
 
@@ -433,6 +459,25 @@ ${legal}
 
 // ---------------------------------------------------------------------------------------------- the log
 
+/** The log as files, to rebuild it without Lentera (docs/bundles.md). */
+function logFilesSection(input: SiteInput): string {
+  const n = Math.ceil(input.leaves.length / LEAVES_PER_FILE);
+  const leafFiles = Array.from({ length: n }, (_, i) => {
+    const from = i * LEAVES_PER_FILE;
+    const to = Math.min(input.leaves.length, from + LEAVES_PER_FILE) - 1;
+    return `<li><a href="${esc(logPaths.leaves(i))}">${esc(logPaths.leaves(i))}</a>: entri ${from}–${to}</li>`;
+  });
+  return `<h2 id="berkas-log">Semua entri log, untuk membangun ulang log</h2>
+<p>Setiap entri yang pernah dicatat, termasuk hasil lama yang telah dikoreksi, diterbitkan di sini, sehingga akar setiap checkpoint dapat dihitung ulang dari situs ini saja, tanpa Lentera. Entri tidak memuat nama, nomor peserta atau nilai: hanya komitmen bergaram (salt) <code>{"c":…,"e":ujian,"v":1}</code>.</p>
+<ul>
+<li><a href="${logPaths.key}">${logPaths.key}</a>: kunci publik log (satu baris).</li>
+<li><a href="${logPaths.checkpoints}">${logPaths.checkpoints}</a>: semua checkpoint bertanda tangan, satu per baris.</li>
+<li><a href="${logPaths.index}">${logPaths.index}</a>: format, kunci, jumlah entri dan daftar berkas entri.</li>
+</ul>
+<p>Berkas entri: setiap baris adalah byte persis satu entri; hash entri = SHA-256(0x00 ‖ baris), simpul = SHA-256(0x01 ‖ kiri ‖ kanan) (RFC 6962). Setiap berkas memuat ${LEAVES_PER_FILE} entri; berkas yang sudah penuh tidak pernah berubah lagi, berkas terakhir hanya bertambah.</p>
+${leafFiles.length ? `<ul class="log-files">${leafFiles.join('')}</ul>` : '<p>Belum ada entri.</p>'}`;
+}
+
 export function checkpointPage(input: SiteInput): string {
   const path = 'checkpoint.html';
   const rows = [...input.checkpoints].reverse().map((c) => [String(c.size), hash(c.root), timeTag(c.at), hash(c.sig)]);
@@ -442,15 +487,18 @@ export function checkpointPage(input: SiteInput): string {
   const body = `<h1>Checkpoint log transparansi</h1>
 <p class="lead">Setiap hasil yang diterbitkan dicatat sebagai entri di log transparansi (pohon Merkle, RFC 6962). Checkpoint adalah ukuran dan akar pohon pada satu waktu, ditandatangani kunci log. Bukti konsistensi menunjukkan bahwa setiap checkpoint hanya menambah entri pada checkpoint sebelumnya: tidak ada entri lama yang diubah atau dihapus.</p>
 ${facts([
-  ['Kunci publik log (Ed25519, base64url)', hash(input.logKey)],
+  ['Kunci publik log (Ed25519, base64url)', `${hash(input.logKey)} (<a href="${logPaths.key}">${logPaths.key}</a>)`],
   ['Identitas log (sha256 kunci)', hash(input.logId)],
   ['Jumlah checkpoint', String(input.checkpoints.length)],
+  ['Jumlah entri', String(input.leaves.length)],
 ])}
+<p>Kunci inilah yang dipakai untuk memeriksa tanda terima: <code>lentera receipt verify tanda-terima.json --log-key-file ${logPaths.key}</code> (atau <code>--log-key</code> dengan kunci di atas). Tanda terima tidak pernah diperiksa dengan kunci yang dibawanya sendiri: siapa pun dapat membuat log dan tanda terima dengan kuncinya sendiri.</p>
 <h2>Riwayat checkpoint</h2>
 ${rows.length ? table('Checkpoint, terbaru lebih dulu', ['Ukuran', 'Akar (root)', 'Waktu', 'Tanda tangan'], rows, { numeric: [0] }) : '<p>Belum ada checkpoint.</p>'}
 <h2>Bukti konsistensi</h2>
 ${proofs.length ? `<ul class="proofs">${proofs.join('\n')}</ul>` : '<p>Belum ada bukti konsistensi (kurang dari dua checkpoint).</p>'}
-<p>Halaman <a href="verifikasi.html">verifikasi</a> memeriksa tanda tangan setiap checkpoint dan setiap bukti konsistensi ini di peramban Anda.</p>`;
+<p>Halaman <a href="verifikasi.html">verifikasi</a> memeriksa tanda tangan setiap checkpoint dan setiap bukti konsistensi ini di peramban Anda.</p>
+${logFilesSection(input)}`;
   return page({ path, title: 'Checkpoint log', crumbs: [['Beranda', 'index.html'], ['Checkpoint log', null]], body, generatedAt: input.generatedAt });
 }
 
@@ -484,6 +532,7 @@ Tanda terima (<code>.json</code>) atau lembar hasil (<code>.pdf</code>)<br>
 </section>
 <section aria-labelledby="judul-log">
 <h2 id="judul-log">Log yang diterbitkan</h2>
+<p>Tanda terima dan lembar hasil diperiksa hanya dengan kunci log situs ini, <code class="hash">${esc(input.logKey)}</code> (<a href="${logPaths.key}">${logPaths.key}</a>), tidak pernah dengan kunci yang dibawa tanda terima itu sendiri. Tanda terima dari log lain ditolak: “ditandatangani log lain”.</p>
 <p id="status-log">Pemeriksaan checkpoint berjalan di peramban ini…</p>
 </section>
 <noscript><p class="notice">Halaman ini membutuhkan JavaScript untuk memeriksa berkas. Semua halaman lain dapat dibaca tanpa JavaScript.</p></noscript>

@@ -28,3 +28,22 @@ export const sitePaths = {
   candidate: (exam: string, nomor: string) => `ujian/${slug(exam)}/peserta/${slug(nomor)}.html`,
   data: (exam: string, file: 'aturan.json' | 'facts.json' | 'hasil.json' | 'hasil.csv') => `data/${slug(exam)}/${file}`,
 };
+
+/** Leaves per file of the published leaf list: a full file never changes again, the last one only grows. */
+export const LEAVES_PER_FILE = 256;
+
+/**
+ * The transparency log as plain files under log/ (format `lentera.log/1`, docs/bundles.md): enough to rebuild the
+ * tree and recompute every checkpoint's root from the site alone.
+ */
+export const logPaths = {
+  /** the log's Ed25519 public key: one line, base64url of the 32 raw bytes — the key to pin */
+  key: 'log/kunci-log.txt',
+  /** format, key, log id, size, leaves per file, the leaf files in order */
+  index: 'log/log.json',
+  /** every signed checkpoint, ascending size, one per line */
+  checkpoints: 'log/checkpoint.json',
+  /** leaf file `i` (leaves i·256 … i·256+255), relative to log/: one leaf's exact bytes per line */
+  leavesRel: (i: number) => `entri/${String(i).padStart(6, '0')}.jsonl`,
+  leaves: (i: number) => `log/${logPaths.leavesRel(i)}`,
+};

@@ -178,7 +178,7 @@ export class Publisher {
       sequence: b.sequence,
       signer: (JSON.parse(b.manifest) as { signer: { subject: string } }).signer.subject,
     }));
-    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, exams, bundles };
+    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, leaves: this.log.leaves(), exams, bundles };
   }
 
   writeSite(out: string, at: string): Promise<{ files: number; bytes: number }> {

@@ -11,14 +11,15 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
-import { fromB64url, fromHex, verifyConsistency } from '../ledger/merkle';
+import { canonicalBytes } from '../ledger/leaf';
+import { fromB64url, fromHex, leafHash, MerkleTree, toHex, verifyConsistency } from '../ledger/merkle';
 import type { RankedCandidate } from '../ranking/engine';
 import { resultsCsv } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
 import { bundlesPage, candidatePage, candidatesPage, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, verifyPage } from './pages';
-import { sitePaths } from './paths';
+import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { SITE_CSS } from './style';
 import { verifyScript } from './verify-bundle';
 
@@ -49,6 +50,11 @@ export interface SiteInput {
   checkpoints: SignedCheckpoint[];
   /** between successive checkpoints */
   consistency: { from: number; to: number; proof: string[] }[];
+  /**
+   * Every leaf of the log, in index order, superseded ones included (each the exact bytes that were hashed): the
+   * site publishes them in log/entri/ so that every checkpoint's root can be recomputed from the site alone.
+   */
+  leaves: Uint8Array[];
   exams: SiteExam[];
   bundles: { file: string /* absolute path to copy */; name: string; sha256: string; exam: string; workstation: string; sequence: number; signer: string }[];
 }
@@ -102,11 +108,50 @@ function check(input: SiteInput): void {
     }
     if (!ok) throw bad(`Consistency proof ${p.from} → ${p.to} does not hold.`, { from: p.from, to: p.to });
   }
+  checkLeaves(input, bad);
   const codes = new Set<string>();
   for (const e of input.exams) {
     if (codes.has(e.code)) throw bad(`Exam ${e.code} appears twice.`, { exam: e.code });
     codes.add(e.code);
     if (sha256Hex(e.ruleset.json) !== e.ruleset.sha256) throw bad(`The ruleset text of ${e.code} does not have the sha256 ${e.ruleset.sha256}.`, { exam: e.code });
+  }
+}
+
+const LEAF_TEXT = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The published leaves must be what the log says and nothing more: each a canonical {"c","e","v":1} commitment
+ * (one line of text: canonical JSON has no raw line break), together giving the root of every checkpoint, and the
+ * leaf each candidate page names.
+ */
+function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<string, unknown>) => LenteraError): void {
+  const tree = new MerkleTree();
+  for (const [i, leaf] of input.leaves.entries()) {
+    let ok = false;
+    try {
+      const value = JSON.parse(LEAF_TEXT.decode(leaf)) as Record<string, unknown>;
+      ok =
+        Object.keys(value).length === 3 &&
+        value.v === 1 &&
+        typeof value.c === 'string' &&
+        /^[0-9a-f]{64}$/.test(value.c) &&
+        typeof value.e === 'string' &&
+        toHex(canonicalBytes(value)) === toHex(leaf);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw bad(`Leaf ${i} is not a canonical {"c","e","v":1} commitment.`, { index: i });
+    tree.append(leafHash(leaf));
+  }
+  for (const cp of input.checkpoints) {
+    if (cp.size > tree.size) throw bad(`Checkpoint of size ${cp.size} has leaves that are not published (${tree.size} are).`, { size: cp.size });
+    if (toHex(tree.root(cp.size)) !== cp.root) throw bad(`The published leaves do not give the root of the checkpoint of size ${cp.size}.`, { size: cp.size });
+  }
+  for (const e of input.exams) {
+    for (const [nomor, l] of Object.entries(e.leaves)) {
+      const leaf = input.leaves[l.index];
+      if (!leaf || toHex(leafHash(leaf)) !== l.leafHash) throw bad(`The leaf of ${nomor} (${e.code}) is not leaf ${l.index} of the published leaves.`, { exam: e.code, nomor, index: l.index });
+    }
   }
 }
 
@@ -199,6 +244,7 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
     'assets/log-data.js',
     `window.LENTERA_LOG = ${JSON.stringify({ logKey: input.logKey, logId: input.logId, checkpoints: input.checkpoints, consistency: input.consistency })};\n`,
   );
+  await writeLog(w, input);
   const digests = Object.fromEntries(
     byKey(input.exams.map((e) => [e.code, Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])))] as [string, Record<string, string>])),
   );
@@ -240,6 +286,34 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
   await w.text('bundel.html', bundlesPage(input, bundles));
   await w.text('verifikasi.html', verifyPage(input));
   await w.text(SITE_MARKER, json({ format: 'lentera.site/1', generatedAt: input.generatedAt, logId: input.logId, exams: input.exams.map((e) => e.code) }));
+}
+
+/**
+ * The log as plain files (docs/bundles.md, "Rebuilding the log from the site"): the key to pin, every checkpoint,
+ * and every leaf in files of LEAVES_PER_FILE lines. A full leaf file's bytes never change again and the last one
+ * only grows, so a mirror (or a verifier that kept an earlier copy) fetches only what is new.
+ */
+async function writeLog(w: SiteWriter, input: SiteInput): Promise<void> {
+  const files: string[] = [];
+  for (let i = 0, start = 0; start < input.leaves.length; i++, start += LEAVES_PER_FILE) {
+    const lines = input.leaves.slice(start, start + LEAVES_PER_FILE).map((leaf) => `${LEAF_TEXT.decode(leaf)}\n`);
+    await w.text(logPaths.leaves(i), lines.join(''));
+    files.push(logPaths.leavesRel(i));
+  }
+  await w.text(logPaths.key, `${input.logKey}\n`);
+  await w.text(logPaths.checkpoints, jsonLines(input.checkpoints));
+  await w.text(
+    logPaths.index,
+    json({
+      format: 'lentera.log/1',
+      logKey: input.logKey,
+      logId: input.logId,
+      size: input.leaves.length,
+      perFile: LEAVES_PER_FILE,
+      files,
+      checkpoints: logPaths.checkpoints.slice('log/'.length),
+    }),
+  );
 }
 
 /** Writes the whole site to `outDir`, replacing an earlier site there only once the new one is complete. */

@@ -2,7 +2,8 @@
  * The verification page of the publication site (browser code; bundled by verify-bundle.ts into
  * assets/verify.js). Everything happens offline, in the page: a dropped receipt (JSON) or result sheet (PDF) is
  * checked against the site's own log key, the published checkpoints and the published result digests, which
- * the site embeds as window.LENTERA_LOG and window.LENTERA_DIGESTS.
+ * the site embeds as window.LENTERA_LOG and window.LENTERA_DIGESTS. Only the site's key counts: the key a receipt
+ * carries is a label, and a receipt whose checkpoint another log signed is "not verified: signed by another log".
  */
 import { verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
 import { fromB64url, fromHex, verifyConsistency } from '../ledger/merkle';
@@ -39,7 +40,7 @@ const MAX_BYTES = 50 * 1024 * 1024;
 
 const LABELS: Record<string, string> = {
   shape: 'Format tanda terima',
-  'log id': 'Identitas log',
+  'log id': 'Log yang menandatangani',
   'trusted log key': 'Kunci log situs ini',
   'checkpoint signature': 'Tanda tangan checkpoint',
   'expected digest': 'Ringkasan hasil',
@@ -106,8 +107,19 @@ function fromChecks(checks: Check[], okVerdict: string, badVerdict: string, note
   return failed ? { kind: 'bad', verdict: `${badVerdict}: ${failed.detail}`, checks, notes, candidate } : { kind: 'ok', verdict: okVerdict, checks, notes, candidate };
 }
 
+/**
+ * The verdict when the receipt could not be tied to this site's log: it may be sound for some other log, but
+ * it is not verified here, and the page says which way it failed rather than calling the receipt forged.
+ */
+const NOT_OURS: Record<string, string> = {
+  'trusted log key': 'Tanda terima TIDAK terverifikasi: kunci log situs ini tidak dapat dibaca',
+  'log id': 'Tanda terima TIDAK terverifikasi: ditandatangani log lain, bukan log situs ini',
+  'checkpoint signature': 'Tanda terima TIDAK terverifikasi: checkpoint tidak ditandatangani kunci log situs ini',
+};
+
 export function checkReceipt(input: unknown, notes: string[] = []): Outcome {
   const log = logData();
+  // The site's own key, never the receipt's: `verifyReceipt` checks the checkpoint with this key only.
   const result = verifyReceipt(input, { trustedLogKey: log.logKey });
   const checks: Check[] = result.checks.map((c) => ({ label: LABELS[c.name] ?? c.name, ok: c.ok, detail: c.detail }));
   let candidate: Outcome['candidate'];
@@ -117,7 +129,11 @@ export function checkReceipt(input: unknown, notes: string[] = []): Outcome {
     checks.push(digestCheck(r.exam, r.nomor, r.digest));
     if (publishedDigest(r.exam, r.nomor) !== undefined) candidate = { exam: r.exam, nomor: r.nomor };
   }
-  return fromChecks(checks, 'Tanda terima sah', 'Tanda terima TIDAK sah', notes, candidate);
+  const outcome = fromChecks(checks, 'Tanda terima sah', 'Tanda terima TIDAK sah', notes, candidate);
+  const firstFailed = result.checks.find((c) => !c.ok)?.name;
+  const notOurs = firstFailed === undefined ? undefined : NOT_OURS[firstFailed];
+  if (notOurs) outcome.verdict = notOurs;
+  return outcome;
 }
 
 /** A result sheet's payload (from the PDF or its QR code): with "p" a full receipt, without it only the digest. */
