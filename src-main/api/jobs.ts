@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { newId } from '../core/util/ids';
+import { LenteraError } from '../core/util/errors';
 import type { EventBus } from './events';
 
 export interface JobState {
@@ -12,8 +13,12 @@ export interface JobState {
   state: 'running' | 'done' | 'cancelled' | 'failed';
   done: number;
   total: number;
+  /** sheets signed now (new, or a new version beside a changed one) */
   written?: number;
+  /** sheets whose signed file already said the same: left as they were */
+  unchanged?: number;
   minutes?: number;
+  minutesUnchanged?: number;
   error?: { code: string; message: string };
   startedAt: string;
 }
@@ -33,7 +38,14 @@ export class Jobs {
 
   constructor(private readonly events: EventBus) {}
 
-  startSheets(data: { dataDir: string; nativeBinding?: string; examId: string; exam: string; session?: string; accountId: string; passphrase: string; outDir: string }): JobState {
+  /**
+   * Starts a signing job in a worker thread, which records its own signatures in the audit chain (`actor` is who
+   * asked). One job at a time per folder: two would race for the same new versions' names.
+   */
+  startSheets(data: { dataDir: string; nativeBinding?: string; examId: string; exam: string; session?: string; accountId: string; passphrase: string; outDir: string; actor: string }): JobState {
+    if ([...this.jobs.values()].some((j) => j.state.state === 'running' && j.state.outDir === data.outDir)) {
+      throw new LenteraError('JOB_RUNNING', `A signing job for ${data.exam} is already running; wait for it to finish, or cancel it.`, { exam: data.exam });
+    }
     const { url, execArgv } = workerEntry();
     const id = newId();
     const { exam, ...workerData } = data;
@@ -45,9 +57,9 @@ export class Jobs {
       const { outDir: _outDir, ...visible } = state;
       this.events.publish({ type: 'jobs.progress', data: visible });
     };
-    worker.on('message', (m: { type: string; done?: number; total?: number; written?: number; minutes?: number; cancelled?: boolean; code?: string; message?: string }) => {
+    worker.on('message', (m: { type: string; done?: number; total?: number; written?: number; unchanged?: number; minutes?: number; minutesUnchanged?: number; cancelled?: boolean; code?: string; message?: string }) => {
       if (m.type === 'progress') Object.assign(state, { done: m.done, total: m.total });
-      if (m.type === 'done') Object.assign(state, { state: m.cancelled ? 'cancelled' : 'done', written: m.written, minutes: m.minutes });
+      if (m.type === 'done') Object.assign(state, { state: m.cancelled ? 'cancelled' : 'done', written: m.written, unchanged: m.unchanged, minutes: m.minutes, minutesUnchanged: m.minutesUnchanged });
       if (m.type === 'failed') Object.assign(state, { state: 'failed', error: { code: m.code!, message: m.message! } });
       publish();
     });

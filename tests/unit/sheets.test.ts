@@ -9,9 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import { generateIdentity, importP12, unlockIdentity } from '../../src-main/core/keys/identities';
-import { countersign, generateMinutes, generateSheets, sheetInputs } from '../../src-main/core/sheets/batch';
+import { generateMinutes, generateSheets, sheetInputs } from '../../src-main/core/sheets/batch';
 import { embeddedPayload, renderResultSheet } from '../../src-main/core/sheets/result-sheet';
 import { signPdf } from '../../src-main/core/sheets/sign';
+import { longDate, wibTime } from '../../src-main/core/sheets/format';
 import { verifyPdfSignatures } from '../../src-main/core/sheets/verify';
 
 const PASS = 'rahasia-koordinator';
@@ -182,13 +183,17 @@ describe('session minutes (berita acara)', () => {
     const db = app.workstation!.db;
     const out = join(dir, 'minutes');
     const coord = await unlockIdentity(db, app.workstation!.dir, coordId, PASS, new Date());
-    const file = await generateMinutes(db, examId, 'WWC-F01', coord, out);
+    const made = await generateMinutes(db, examId, 'WWC-F01', coord, out);
+    expect(made).toMatchObject({ name: 'berita-acara-WWC-F01.pdf', version: 1, status: 'signed' });
+    const file = made.file;
     const panel = ['ketua1', 'penguji1', 'penguji2'];
     for (const name of panel) {
       const a = db.prepare('SELECT id, display_name, nip FROM accounts WHERE name = ?').get(name) as { id: string; display_name: string; nip: string };
       const exists = db.prepare('SELECT 1 FROM signing_identities WHERE account_id = ?').get(a.id);
       if (!exists) await generateIdentity(db, app.workstation!.dir, { id: a.id, displayName: a.display_name, nip: a.nip }, 'Pemerintah Kota Semarang', `rahasia-${name}`, new Date().toISOString());
-      await countersign(file, await unlockIdentity(db, app.workstation!.dir, a.id, `rahasia-${name}`, new Date()), name);
+      // Through the audited command, as every door does.
+      const signed = await app.invokeAsync('minutes.sign', { exam: 'CPNS-SMG-2026', session: 'WWC-F01', account: name, file, passphrase: `rahasia-${name}` }, { local: 't' });
+      expect(signed, JSON.stringify(signed)).toMatchObject({ ok: true });
     }
     const report = pdfsig(file);
     expect(report.match(/Signature is Valid\./g)).toHaveLength(4);
@@ -196,10 +201,12 @@ describe('session minutes (berita acara)', () => {
     expect(report).not.toMatch(/Digest Mismatch/i);
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
     expect(text).toContain('BERITA ACARA PELAKSANAAN SELEKSI');
-    expect(text).toMatch(/Pada hari ini, Rabu, 2 Desember 2026, pukul 08\.00 WIB/);
+    const startsAt = db.prepare("SELECT starts_at FROM sessions WHERE code = 'WWC-F01'").pluck().get() as string;
+    expect(text).toContain(`Pada hari ini, ${longDate(new Date(startsAt))}, pukul ${wibTime(new Date(startsAt))}`);
     expect(text).toMatch(/Peserta terdaftar 9 orang; hadir 9 orang; tidak hadir \(TH\) 0 orang\./);
     expect(text).toContain('Nilai panel dibahas dan disepakati.');
-    expect(text).toMatch(/nilai \d,\d{3}/);
+    expect(text).toMatch(/Nilai akhir wawancara/);
+    expect(text).toMatch(/\b\d,\d{3}\b/);
   });
 
   it('refuses a session with nothing finalized', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
@@ -7,8 +7,12 @@ import { importP12, listIdentities, makeLocalCertificate, MIN_PASSPHRASE, storeI
 import { assertUnlocked, rightSecret, wrongSecret } from '../../core/accounts/guard';
 import { isLenteraError } from '../../core/util/errors';
 import { secretScope } from './accounts';
-import { countersign } from '../../core/sheets/batch';
-import { verifyPdfSignatures } from '../../core/sheets/verify';
+import { latestMinutes, prepareCountersignature, publishCountersignature } from '../../core/sheets/batch';
+import { panelField, panelRole } from '../../core/sheets/minutes';
+import { signatureFields } from '../../core/sheets/sign';
+import { loadPanel } from '../../core/scoring/panel';
+import { assertCountersignable } from '../../core/sheets/minutes-check';
+import { sha256Hex } from '../../core/util/hash';
 import { LenteraError } from '../../core/util/errors';
 import { fileRef, localFile, resolveFile } from '../files';
 import { defineCommand, type CommandContext } from '../registry';
@@ -64,6 +68,26 @@ function jobs(ctx: CommandContext) {
 
 function agency(ctx: CommandContext): string {
   return (ctx.db.prepare('SELECT agency FROM exams ORDER BY imported_at DESC LIMIT 1').pluck().get() as string | undefined) ?? 'Panitia Seleksi ASN';
+}
+
+/**
+ * The line of the minutes this person signs on: the coordinator's first, then one per panelist (by NIP, as the
+ * panel is matched to accounts). Someone not on the session's panel has no line; a file that has Lentera's
+ * signature lines but none for this person is refused rather than given a new one after the certification.
+ */
+function signatureLine(ctx: CommandContext, a: Account, exam: string, session: string, file: string): { field: string; role: string; location: string } {
+  const examId = requireExam(ctx.db, exam).id;
+  const panel = loadPanel(ctx.db, examId, session);
+  const index = panel.members.findIndex((m) => m.accountId === a.id);
+  if (index < 0) throw new LenteraError('NOT_ON_PANEL', `You are not on the panel of session ${session}: its minutes have no line for your signature.`, { session });
+  const member = panel.members[index]!;
+  const field = panelField(member, index);
+  const lines = signatureFields(readFileSync(file)).map((f) => f.name);
+  if (lines.some((n) => n.startsWith('ttd-')) && !lines.includes(field)) {
+    throw new LenteraError('NO_SIGNATURE_LINE', 'These minutes have no signature line for you (they were made for another panel).', { session });
+  }
+  const location = (ctx.db.prepare('SELECT v.name FROM sessions s JOIN venues v ON v.exam_id = s.exam_id AND v.code = s.venue_code WHERE s.exam_id = ? AND s.code = ?').pluck().get(examId, session) as string | undefined) ?? '';
+  return { field, role: panelRole(member.role), location };
 }
 
 export const sheetCommands = [
@@ -130,6 +154,7 @@ export const sheetCommands = [
         accountId: me(ctx).id,
         passphrase: input.passphrase,
         outDir: sheetsDir(ctx, exam.code),
+        actor: ctx.actor,
       });
     },
   }),
@@ -185,16 +210,37 @@ export const sheetCommands = [
       const a = holder(ctx, input.account);
       const local = (input as { file?: string }).file;
       if (local && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name a file path.', {});
-      const file = local ?? join(sheetsDir(ctx, requireExam(ctx.db, input.exam).code), `berita-acara-${input.session}.pdf`);
+      // By default the newest version of the minutes (a changed session's minutes are a new version beside the old).
+      const dir = sheetsDir(ctx, requireExam(ctx.db, input.exam).code);
+      const file = local ?? latestMinutes(dir, input.session)?.file ?? join(dir, `berita-acara-${input.session}.pdf`);
       if (!existsSync(file)) throw new LenteraError('MINUTES_NOT_MADE', `The minutes of ${input.session} have not been made yet (the coordinator signs them first).`, { session: input.session });
       const signer = await unlockSigner(ctx, a.id, input.passphrase);
-      const signers = (await verifyPdfSignatures(readFileSync(file))).filter((c) => c.valid).map((c) => c.signer);
-      if (!signers.length) throw new LenteraError('NOT_SIGNED', 'These minutes carry no valid signature yet: the coordinator signs first.', {});
-      if (signers.includes(signer.commonName)) throw new LenteraError('ALREADY_SIGNED', 'You have already signed these minutes.', {});
-      await countersign(file, signer, a.role === 'chair' ? 'ketua panel' : 'penguji');
-      return { signer: signer.commonName, fingerprint: signer.fingerprint, signatures: signers.length + 1 };
+      // Only minutes that verify clean (no change after any signature that signing does not explain, the last
+      // signature covering the whole file, every signer a key of this workstation) and that say what the
+      // finalizations say get another signature; and it is those very bytes that get it (checked below).
+      const checked = readFileSync(file);
+      await assertCountersignable(ctx.db, ctx.dataDir, checked, { exam: input.exam, session: input.session, accountId: a.id });
+      const line = signatureLine(ctx, a, input.exam, input.session, file);
+      // Signed beside the file; the handler gives it the file's name inside the audited transaction.
+      const signed = await prepareCountersignature(file, signer, { reason: `Berita Acara ${input.exam} ${input.session}: ${line.role.toLowerCase()}`, location: line.location, field: line.field, role: line.role });
+      if (signed.before !== sha256Hex(checked)) {
+        rmSync(signed.tmp, { force: true });
+        throw new LenteraError('CONFLICT', 'The minutes changed while they were being checked; nothing was added. Sign again.', {});
+      }
+      ctx.afterCommand(() => rmSync(signed.tmp, { force: true }));
+      return { signer: signer.commonName, account: a.name, fingerprint: signer.fingerprint, signatures: signed.signatures, signed };
     },
-    handler: (_ctx, _input, out) => out,
-    auditPayload: (input, out) => ({ exam: input.exam, session: input.session, signer: out.signer, fingerprint: out.fingerprint }),
+    handler: (_ctx, _input, out) => {
+      publishCountersignature(out.signed);
+      const { signed, ...said } = out;
+      return { ...said, file: basename(signed.file), sha256: signed.sha256, previousSha256: signed.before };
+    },
+    // Every signature is an audited event: who, with which key, on which document (its digest before and after).
+    auditPayload: (input, out) => ({
+      exam: input.exam,
+      session: input.session,
+      signer: { account: out.account, name: out.signer, fingerprint: out.fingerprint },
+      document: { name: out.file, sha256: out.sha256, previousSha256: out.previousSha256, signatures: out.signatures },
+    }),
   }),
 ];

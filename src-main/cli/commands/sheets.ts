@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { listIdentities, unlockIdentity, type IdentityInfo } from '../../core/keys/identities';
 import { requireExam } from '../../core/exams/exams';
-import { finalizedSessions, generateMinutes, generateSheets, sheetInputs } from '../../core/sheets/batch';
+import { finalizedSessions, generateMinutes, generateSheets, sheetInputs, SignatureLog } from '../../core/sheets/batch';
 import { embeddedPayload, resultDigest } from '../../core/sheets/result-sheet';
-import { verifyPdfSignatures } from '../../core/sheets/verify';
+import { verifyPdf, type PdfReport } from '../../core/sheets/verify';
+import { compareMinutes, identityOwner, minutesOf } from '../../core/sheets/minutes-check';
+import { loadTrustAnchors } from '../../core/keys/trust';
 import { sql } from '../../core/db/statements';
 import { isLenteraError, LenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
@@ -36,6 +38,9 @@ async function guarded(io: CliIo, data: string, fn: (app: ReturnType<typeof open
     app.close();
   }
 }
+
+/** `verify`: valid signatures, but a signer neither certified nor (with --data) a key of the workstation. */
+const EXIT_NOT_CERTIFIED = 4;
 
 export function registerSheetCommands(program: Command, io: CliIo): void {
   const keys = program.command('keys').description('signing identities (certificates and encrypted private keys)');
@@ -113,12 +118,15 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
         const signer = await unlockIdentity(db, app.workstation!.dir, signerAccount.id, pass, new Date());
         const t0 = Date.now();
         let last = 0;
+        // Every signature of this run is recorded in the audit chain as cli:<user>, before its file gets its name.
+        const log = new SignatureLog(db, { exam: exam.code, actor: `cli:${io.osUser}`, signer });
         const out = await generateSheets(db, {
           examId: exam.id,
           outDir: resolve(o.out),
           session: o.session,
           only: o.candidate,
           signer,
+          log,
           onProgress: (done, total) => {
             if (process.stderr.isTTY && Date.now() - last > 200) {
               last = Date.now();
@@ -127,10 +135,26 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
           },
         });
         if (process.stderr.isTTY) process.stderr.write('\n');
-        io.out(`${out.written.length} signed sheet(s) in ${resolve(o.out)} (${((Date.now() - t0) / 1000).toFixed(1)} s), signed by ${signer.commonName}${signer.certified ? '' : ' (uncertified certificate)'}`);
+        const versions = out.documents.filter((d) => d.version > 1).length;
+        io.out(
+          `${out.written.length} signed sheet(s) in ${resolve(o.out)} (${((Date.now() - t0) / 1000).toFixed(1)} s), signed by ${signer.commonName}${signer.certified ? '' : ' (uncertified certificate)'}` +
+            `${versions ? `; ${versions} of them a new version beside a signed sheet whose result changed (the old one stays)` : ''}` +
+            `${out.unchanged.length ? `; ${out.unchanged.length} unchanged, left as they were` : ''}`,
+        );
         if (!o.candidate) {
           const sessions = finalizedSessions(db, exam.id).filter((s) => !o.session || s === o.session);
-          for (const s of sessions) io.out(`minutes ${await generateMinutes(db, exam.id, s, signer, resolve(o.out))} (signed by the coordinator; the chair and panelists add theirs with "lentera minutes sign")`);
+          try {
+            for (const s of sessions) {
+              const m = await generateMinutes(db, exam.id, s, signer, resolve(o.out), { log });
+              if (m.status === 'unchanged') io.out(`minutes ${m.file}: unchanged, left as they were with their signatures`);
+              else if (m.replaces) io.out(`minutes ${m.file}: a new version, signed by the coordinator (${m.replaces.name} stays as it was; the chair and panelists sign the new one with "lentera minutes sign")`);
+              else io.out(`minutes ${m.file} (signed by the coordinator; the chair and panelists add theirs with "lentera minutes sign")`);
+            }
+            log.flush();
+          } catch (e) {
+            log.discard();
+            throw e;
+          }
         }
       }),
     );
@@ -155,45 +179,86 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
 
   program
     .command('verify <file>')
-    .description("check a signed PDF's signatures independently; with --data, also that its results match the workstation")
-    .option('--data <dir>', 'the workstation to compare the results with')
-    .action(async (file: string, o: { data?: string }) => {
+    .description(
+      "check a signed PDF independently: every signature, what changed after each, and each signer's certificate path to a trust root; with --data, also that it says what the workstation's records say. " +
+        'Exit 0: every signature valid, nothing changed after it, every signer certified (or, with --data, a key of that workstation); 4: all that, but a signer is not certified; 1: invalid, modified or not matching',
+    )
+    .option('--data <dir>', 'the workstation to compare the results with (its trust/ folder gives the trust roots)')
+    .option('--trust <dir>', 'a folder of trust roots (certification providers such as BSrE) to validate signer certificates against; default: DATA/trust/ with --data')
+    .action(async (file: string, o: { data?: string; trust?: string }) => {
       const pdf = readFileSync(resolve(file));
-      const checks = await verifyPdfSignatures(pdf);
-      let ok = checks.length > 0;
-      if (!checks.length) io.err(`${file}: no signature found`);
-      for (const c of checks) {
-        io.out(`signature ${c.index}: ${c.valid ? 'VALID' : 'INVALID'}  signer ${c.signer}  time ${c.signingTime ?? '?'}${c.coversWholeFile ? '  (covers the whole document)' : ''}${c.problem ? `  — ${c.problem}` : ''}`);
-        ok &&= c.valid;
-      }
-      if (checks.length && !checks.some((c) => c.coversWholeFile)) {
-        io.err('the last signature does not cover the whole file: something was appended after signing');
-        ok = false;
-      }
-      const payload = embeddedPayload(pdf);
-      if (o.data) {
-        if (!payload) {
-          io.err('no Lentera result payload in this PDF');
-          ok = false;
-        } else {
-          const app = openApp(io, o.data);
-          try {
-            const exam = requireExam(app.workstation!.db, payload.e);
-            const inputs = sheetInputs(app.workstation!.db, exam.id, { only: [payload.n] });
-            const r = inputs.results[0]!;
-            const digest = resultDigest(payload.e, r, inputs.ruleset.sha256);
-            const match = digest === payload.d;
-            io.out(`results of ${payload.n}: ${match ? 'MATCH the workstation records' : 'DO NOT MATCH the workstation records'} (final ${r.final ?? '-'}, status ${r.status})`);
-            ok &&= match;
-          } catch (e) {
-            if (!isLenteraError(e)) throw e;
-            io.err(`lentera: ${e.message}`);
-            ok = false;
-          } finally {
-            app.close();
+      const trustDir = o.trust ? resolve(o.trust) : o.data ? join(resolve(o.data), 'trust') : null;
+      const anchors = loadTrustAnchors(trustDir);
+      if (o.trust && !anchors.length) io.err(`lentera: no certificate in ${trustDir}: every signer is reported as not certified`);
+      const report = await verifyPdf(pdf, { anchors });
+      const app = o.data ? openApp(io, o.data) : null;
+      try {
+        let ok = report.intact;
+        if (!report.signatures.length) io.err(`${file}: no signature found`);
+        const vouched = new Set<number>();
+        for (const c of report.signatures) {
+          const status = c.valid ? 'VALID' : c.cryptoValid && !c.problem ? 'MODIFIED after it was signed' : 'INVALID';
+          io.out(`signature ${c.index}: ${status}  signer ${c.signer || '?'}${c.nip ? `  NIP ${c.nip}` : ''}  time ${c.signingTime ?? '?'}${c.coversWholeFile ? '  (covers the whole document)' : ''}${c.problem ? `  — ${c.problem}` : ''}`);
+          if (c.fingerprint) io.out(`  certificate SHA-256 ${c.fingerprint}`);
+          if (c.trust) {
+            if (c.trust.certified) vouched.add(c.index);
+            io.out(c.trust.certified ? `  certified by ${c.trust.root}${c.trust.rootFile ? ` (${c.trust.rootFile})` : ''}` : `  NOT certified (${c.trust.reason ?? 'no path to a trust root'})`);
+          }
+          if (c.certification !== null) io.out(`  certification signature (DocMDP P=${c.certification}: ${c.certification === 1 ? 'no change allowed after it' : c.certification === 2 ? 'only signing allowed after it' : 'signing and annotations allowed after it'})`);
+          if (app) {
+            const owner = identityOwner(app.workstation!.db, c.fingerprint);
+            if (owner) vouched.add(c.index);
+            io.out(owner ? `  a signing key of this workstation: ${owner.account} (${owner.role})` : '  NOT a signing key of this workstation');
           }
         }
+        for (const m of report.modifications) io.err(`MODIFIED after signature ${m.afterSignature} (revision ${m.revision}): ${m.changes.join('; ')}`);
+        for (const p of report.problems) io.err(`the file: ${p}`);
+        if (ok && report.signatures.length && !report.signatures[report.signatures.length - 1]!.coversWholeFile) {
+          // Every revision after it was analysed above: what follows only adds what signing may (validation data).
+          io.out('revision(s) after the last signature add validation data (/DSS) at most: nothing that changes the document');
+        }
+        if (app) ok = compareWithWorkstation(io, app, pdf, report) && ok;
+        if (!ok) throw new CliExit(EXIT.FAILED);
+        const unvouched = report.signatures.filter((c) => !vouched.has(c.index));
+        if (unvouched.length) {
+          io.err(
+            `valid, but signature${unvouched.length > 1 ? 's' : ''} ${unvouched.map((c) => c.index).join(', ')} NOT certified: compare the certificate fingerprint with the signer's own, or verify with --trust DIR${app ? '' : ' or --data DIR'}`,
+          );
+          throw new CliExit(EXIT_NOT_CERTIFIED);
+        }
+      } finally {
+        app?.close();
       }
-      if (!ok) throw new CliExit(EXIT.FAILED);
     });
+}
+
+/** `verify --data`: a result sheet's payload or the minutes' content against the workstation's records. */
+function compareWithWorkstation(io: CliIo, app: ReturnType<typeof openApp>, pdf: Buffer, report: PdfReport): boolean {
+  const db = app.workstation!.db;
+  try {
+    const payload = embeddedPayload(pdf);
+    if (payload) {
+      const exam = requireExam(db, payload.e);
+      const inputs = sheetInputs(db, exam.id, { only: [payload.n] });
+      const r = inputs.results[0]!;
+      const digest = resultDigest(payload.e, r, inputs.ruleset.sha256);
+      const match = digest === payload.d;
+      io.out(`results of ${payload.n}: ${match ? 'MATCH the workstation records' : 'DO NOT MATCH the workstation records'} (final ${r.final ?? '-'}, status ${r.status})`);
+      return match;
+    }
+    const minutes = minutesOf(pdf);
+    if (minutes) {
+      const first = report.signatures[0];
+      const cmp = compareMinutes(db, pdf, minutes, first ? { name: first.signer, certified: first.trust?.certified ?? false } : null);
+      io.out(`minutes of ${minutes.exam} ${minutes.session}: ${cmp.match ? 'MATCH the workstation records' : 'DO NOT MATCH the workstation records'} (${cmp.summary})`);
+      for (const d of cmp.differences) io.err(`  ${d}`);
+      return cmp.match;
+    }
+    io.err('no Lentera result payload in this PDF, and it is no Lentera minutes');
+    return false;
+  } catch (e) {
+    if (!isLenteraError(e)) throw e;
+    io.err(`lentera: ${e.message}`);
+    return false;
+  }
 }

@@ -55,8 +55,18 @@ export const DEMO_PEOPLE: DemoPerson[] = [
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
-/** The demo exam: Pemerintah Kota Semarang CPNS, SKD + SKB (CAT and an interview), a few hundred candidates. */
-export function demoPackage(candidates = 300, seed = 2026): ExamPackage {
+/**
+ * The demo exam: Pemerintah Kota Semarang CPNS, SKD + SKB (CAT and an interview), a few hundred candidates.
+ * The shipped example files keep a fixed calendar: SKD on 30 November 2026, SKB CAT the day after, then one
+ * interview session each half day from 2 December. A seeded demo venue passes `interviewDay` (YYYY-MM-DD, WIB),
+ * the day its interviews took place: SKD two days before, SKB CAT the day before, and that day two interview
+ * sessions at 08.00 and two at 13.00 (the rest the next morning), so the sessions it has scored took place before
+ * their scores were recorded and their minutes signed.
+ */
+export function demoPackage(candidates = 300, seed = 2026, interviewDay?: string): ExamPackage {
+  const day = (offset: number) => new Date(Date.parse(`${interviewDay ?? '2026-12-02'}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+  const interviewStart = (i: number) =>
+    interviewDay ? `${day(Math.floor(i / 4))}T${i % 4 < 2 ? '08' : '13'}:00:00+07:00` : `${day(Math.floor(i / 2))}T${i % 2 === 0 ? '08' : '13'}:00:00+07:00`;
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const roster: ExamPackage['roster'] = [];
@@ -95,7 +105,7 @@ export function demoPackage(candidates = 300, seed = 2026): ExamPackage {
       stage: 'SKD',
       venue: 'BALAIKOTA',
       room: `Ruang CAT ${s + 1}`,
-      starts_at: `2026-11-30T${pad(8 + s * 2, 2)}:00:00+07:00`,
+      starts_at: `${day(-2)}T${pad(8 + s * 2, 2)}:00:00+07:00`,
       panel: [],
       candidates: roster.slice(s * perSession, (s + 1) * perSession).map((r) => r.nomor_peserta),
     });
@@ -107,7 +117,7 @@ export function demoPackage(candidates = 300, seed = 2026): ExamPackage {
     stage: 'SKB-WWC',
     venue: 'SMKN7',
     room: `Ruang Wawancara ${i % 2 === 0 ? 'A' : 'B'}`,
-    starts_at: `2026-12-0${2 + Math.floor(i / 2)}T${i % 2 === 0 ? '08' : '13'}:00:00+07:00`,
+    starts_at: interviewStart(i),
     panel: (i % 2 === 0 ? panelA : panelB).map((p) => ({ name: p.displayName, nip: p.nip!, role: p.role === 'chair' ? 'chair' : 'examiner' })),
     candidates: roster.filter((r) => r.kode_formasi === f.code).slice(0, f.quota * 3).map((r) => r.nomor_peserta),
   }));
@@ -118,7 +128,7 @@ export function demoPackage(candidates = 300, seed = 2026): ExamPackage {
       stage: 'SKB-CAT',
       venue: 'BALAIKOTA',
       room: 'Ruang CAT 1',
-      starts_at: '2026-12-01T08:00:00+07:00',
+      starts_at: `${day(-1)}T08:00:00+07:00`,
       panel: [],
       candidates: interviewSessions.flatMap((s) => s.candidates),
     },

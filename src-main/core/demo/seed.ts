@@ -24,12 +24,22 @@ export function randomPin(): string {
 }
 
 /**
+ * The day (WIB) the demo's interviews took place: the day the demo is made when its afternoon sessions (13.00,
+ * one of them still being scored) have begun, else the day before. Its scores are recorded now, after them.
+ */
+export function demoInterviewDay(at: string): string {
+  const wib = new Date(Date.parse(at) + 7 * 3_600_000);
+  const minutes = wib.getUTCHours() * 60 + wib.getUTCMinutes();
+  return new Date(wib.getTime() - (minutes >= 13 * 60 + 30 ? 0 : 86_400_000)).toISOString().slice(0, 10);
+}
+
+/**
  * Fills a fresh workstation with the demo venue: the people (with PINs shown once), the exam package, its
  * roster, attendance and scores in every state. One transaction, audited, so the demo's log verifies like any other.
  */
 export function seedDemo(ws: Workstation, at: string, actor: string, coordinatorPin: string, candidates = 300): { exam: string; accounts: DemoAccount[] } {
   const db = ws.db;
-  const pkg = demoPackage(candidates);
+  const pkg = demoPackage(candidates, undefined, demoInterviewDay(at));
   const accounts: DemoAccount[] = [];
   writeTransaction(db, () => {
     for (const p of DEMO_PEOPLE) {

@@ -1,12 +1,13 @@
 import forge from 'node-forge';
 import { createHash, createPrivateKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
-import { asn1js, commonName, keyUsage, nameToString, OID, parseCertificate, pkijs, readCertificate, RSA_SHA256, toArrayBuffer } from './pki';
+import { asn1js, commonName, keyUsage, nameToString, OID, parseCertificate, pkijs, RSA_SHA256, toArrayBuffer } from './pki';
+import { loadTrustAnchors, validatePath } from './trust';
 
 export interface IdentityInfo {
   fingerprint: string;
@@ -40,21 +41,13 @@ export function fingerprintOf(der: Uint8Array): string {
 
 /**
  * Certified means issued by a provider the workstation trusts (a BSrE or PSrE root placed in DATA/trust/):
- * PP 71/2019 Pasal 60 lets only those be called certified. A locally generated certificate never is.
+ * PP 71/2019 Pasal 60 lets only those be called certified. A locally generated certificate never is. The path is
+ * validated (keys/trust.ts): every signature up to the root, validity now, CA constraints, key usage.
  */
-function isCertified(dataDir: string, cert: pkijs.Certificate): boolean {
-  const dir = join(dataDir, 'trust');
-  if (!existsSync(dir)) return false;
-  const issuer = nameToString(cert.issuer);
-  if (issuer === nameToString(cert.subject)) return false;
-  for (const f of readdirSync(dir)) {
-    try {
-      if (nameToString(parseCertificate(readCertificate(readFileSync(join(dir, f)))).subject) === issuer) return true;
-    } catch {
-      // not a certificate: ignore
-    }
-  }
-  return false;
+function isCertified(dataDir: string, certDer: Uint8Array): boolean {
+  const anchors = loadTrustAnchors(join(dataDir, 'trust'));
+  if (!anchors.length) return false;
+  return validatePath(certDer, { anchors, at: new Date() }).certified;
 }
 
 function info(dataDir: string, row: { fingerprint: string; cert_der: Uint8Array; subject: string; issuer: string; not_before: string; not_after: string; source: 'local' | 'p12'; created_at: string }): IdentityInfo {
@@ -65,7 +58,7 @@ function info(dataDir: string, row: { fingerprint: string; cert_der: Uint8Array;
     notBefore: row.not_before,
     notAfter: row.not_after,
     source: row.source,
-    certified: isCertified(dataDir, parseCertificate(row.cert_der)),
+    certified: isCertified(dataDir, row.cert_der),
     createdAt: row.created_at,
   };
 }
@@ -117,11 +110,18 @@ export async function makeLocalCertificate(
   const cert = new pkijs.Certificate();
   cert.version = 2;
   cert.serialNumber = new asn1js.Integer({ valueHex: toArrayBuffer(new Uint8Array(webcrypto.getRandomValues(new Uint8Array(16)).map((b, i) => (i === 0 ? b & 0x7f : b)))) });
-  const rdn = (type: string, value: asn1js.BaseStringBlock) => new pkijs.AttributeTypeAndValue({ type, value });
-  const name = [rdn(OID.country, new asn1js.PrintableString({ value: 'ID' })), rdn(OID.organization, new asn1js.Utf8String({ value: organisation })), rdn(OID.commonName, new asn1js.Utf8String({ value: account.displayName }))];
-  if (account.nip) name.push(rdn(OID.serialNumber, new asn1js.PrintableString({ value: account.nip })));
-  cert.subject.typesAndValues.push(...name);
-  cert.issuer.typesAndValues.push(...name);
+  // One attribute per RDN (C, O, CN, serialNumber), each its own SET: pkijs would put them all in one SET, a
+  // single multi-valued RDN ("C=ID+O=…+CN=…") whose members are not even in DER SET order.
+  const attribute = (type: string, value: asn1js.BaseStringBlock) => new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value }).toSchema()] });
+  const rdns = [
+    attribute(OID.country, new asn1js.PrintableString({ value: 'ID' })),
+    attribute(OID.organization, new asn1js.Utf8String({ value: organisation })),
+    attribute(OID.commonName, new asn1js.Utf8String({ value: account.displayName })),
+  ];
+  if (account.nip) rdns.push(attribute(OID.serialNumber, new asn1js.PrintableString({ value: account.nip })));
+  const nameDer = new asn1js.Sequence({ value: rdns }).toBER(false);
+  cert.subject = pkijs.RelativeDistinguishedNames.fromBER(nameDer);
+  cert.issuer = pkijs.RelativeDistinguishedNames.fromBER(nameDer);
   const now = new Date(at);
   cert.notBefore.value = new Date(now.getTime() - 60_000);
   cert.notAfter.value = new Date(now.getTime() + years * 365 * 86_400_000);

@@ -13,3 +13,8 @@ export function wibTime(d: Date): string {
 export function decimalComma(s: string | null | undefined): string {
   return s === null || s === undefined ? '–' : s.replace('.', ',');
 }
+
+/** Ends a sentence with a period, unless the text already ends with one ("Sri Wahyuni, S.Sos." stays as it is). */
+export function endSentence(s: string): string {
+  return /[.!?]$/.test(s.trimEnd()) ? s.trimEnd() : `${s.trimEnd()}.`;
+}

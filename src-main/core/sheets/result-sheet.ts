@@ -6,7 +6,8 @@ import { canonicalJson } from '../audit/chain';
 import type { RankedCandidate } from '../ranking/engine';
 import { sha256Hex } from '../util/hash';
 import { resourcesDir } from '../util/resources';
-import { decimalComma, longDate, wibTime } from './format';
+import { decimalComma, endSentence, longDate, wibTime } from './format';
+import { sheetContentDigest } from './content';
 import { embeddedPayloadFromBytes } from './payload';
 import { drawQr } from './qr';
 import { receiptToQr, type Receipt } from '../ledger/receipt';
@@ -48,8 +49,21 @@ const STATUS_WORDS: Record<string, string> = {
   BL: 'BELUM LENGKAP',
 };
 
-export function statusWords(status: string): string {
+/** A provisional status in words: what it is for now, never "LULUS" (missing results could still change it). */
+const PROVISIONAL_WORDS: Record<string, string> = {
+  'P/L': 'masuk kebutuhan formasi, belum final',
+  'P/TL': 'di luar kebutuhan formasi, belum final',
+  'P/TH': 'tidak hadir SKB, belum final',
+};
+
+export function statusWords(status: string, provisional = false): string {
+  if (provisional) return PROVISIONAL_WORDS[status] ?? (status.startsWith('P/L-') ? 'mengisi formasi lain melalui optimalisasi, belum final' : 'belum final');
   return STATUS_WORDS[status] ?? (status.startsWith('P/L-') ? 'LULUS (optimalisasi)' : status);
+}
+
+/** "P/L — LULUS", or "P/L SEMENTARA — masuk kebutuhan formasi, belum final" while missing results could change it. */
+export function statusLine(status: string, provisional = false): string {
+  return provisional ? `${status} SEMENTARA — ${statusWords(status, true)}` : `${status} — ${statusWords(status)}`;
 }
 
 let parsedFonts: { body: unknown; bold: unknown } | undefined;
@@ -90,6 +104,8 @@ export function renderResultSheet(d: SheetData): Promise<Buffer> {
     });
     // The QR payload again, machine-readable, for `lentera verify` (a print-out has only the QR code).
     (doc.info as unknown as Record<string, string>).LenteraResult = qrPayload(d.exam.code, d.candidate.nomorPeserta, resultDigest(d.exam.code, d.result, d.ruleset.sha256), d.receipt);
+    // What the sheet says, less when it was printed: a later run compares it and leaves an unchanged signed sheet alone.
+    (doc.info as unknown as Record<string, string>).LenteraContent = sheetContentDigest(d);
     const chunks: Buffer[] = [];
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolvePdf(Buffer.concat(chunks)));
@@ -139,8 +155,12 @@ export function renderResultSheet(d: SheetData): Promise<Buffer> {
     line('Nilai akhir', decimalComma(r.final), true);
     line('Peringkat dalam formasi', r.rank === null ? '–' : String(r.rank), true);
     doc.moveDown(0.6);
-    doc.font('bold').fontSize(12).text(`Status: ${r.status} — ${statusWords(r.status)}`, 56);
+    doc.font('bold').fontSize(12).text(`Status: ${statusLine(r.status, r.provisional === true)}`, 56);
     doc.font('body').fontSize(10).text(`Keterangan: ${r.reason}`, 56, doc.y, { width: W });
+    if (r.provisional) {
+      doc.font('bold').fontSize(10).text(`Status ini SEMENTARA dan masih dapat berubah: ${r.provisional_reason ?? 'ada nilai yang belum lengkap'}.`, 56, doc.y, { width: W });
+      doc.font('body').text('Lembar ini bukan pengumuman kelulusan akhir; status akhir ditetapkan setelah semua nilai tersebut lengkap.', 56, doc.y, { width: W });
+    }
     doc.moveDown(1);
 
     doc.font('body').fontSize(8).fillColor('#333333');
@@ -150,7 +170,7 @@ export function renderResultSheet(d: SheetData): Promise<Buffer> {
     if (d.receipt && d.receipt.digest === digest) {
       doc.text(`Log transparansi: daun #${d.receipt.index}, checkpoint ukuran ${d.receipt.checkpoint.size}, akar ${d.receipt.checkpoint.root} (bukti inklusi di kode QR).`, { width: W });
     }
-    doc.text(`Dibuat: ${longDate(d.generatedAt)}, pukul ${wibTime(d.generatedAt)}. Ditandatangani oleh: ${d.signer.name}.`, { width: W });
+    doc.text(`Dibuat: ${longDate(d.generatedAt)}, pukul ${wibTime(d.generatedAt)}. Ditandatangani oleh: ${endSentence(d.signer.name)}`, { width: W });
     doc.moveDown(0.6);
     if (d.receipt && d.receipt.digest === digest) {
       // The proof makes a dense code: it gets its own, larger square (the header code stays quick to scan).

@@ -1,9 +1,11 @@
 // Generates signed sheets and minutes off the main thread: the workstation keeps answering while a batch of
-// thousands of PDFs is signed. Talks to its parent only by messages.
+// thousands of PDFs is signed. Talks to its parent only by messages. Its signatures are audited here, through its
+// own connection (the same write transactions and busy timeout as every other writer): the parent records nothing
+// of them, so each signature's event lands exactly once.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openWorkstation } from '../workstation/workstation';
 import { unlockIdentity } from '../keys/identities';
-import { finalizedSessions, generateMinutes, generateSheets } from './batch';
+import { finalizedSessions, generateMinutes, generateSheets, SignatureLog } from './batch';
 import { isLenteraError } from '../util/errors';
 
 interface Job {
@@ -13,6 +15,8 @@ interface Job {
   session?: string;
   accountId: string;
   passphrase: string;
+  /** who started the job (`user:<account>`), recorded in the signatures' audit events */
+  actor: string;
   outDir: string;
 }
 
@@ -26,21 +30,33 @@ async function main(): Promise<void> {
   const ws = openWorkstation(job.dataDir, { nativeBinding: job.nativeBinding });
   try {
     const signer = await unlockIdentity(ws.db, ws.dir, job.accountId, job.passphrase, new Date());
+    const exam = ws.db.prepare('SELECT code FROM exams WHERE id = ?').pluck().get(job.examId) as string;
+    const log = new SignatureLog(ws.db, { exam, actor: job.actor, signer });
     const out = await generateSheets(ws.db, {
       examId: job.examId,
       outDir: job.outDir,
       session: job.session,
       signer,
+      log,
       signal: controller.signal,
       onProgress: (done, total) => parentPort!.postMessage({ type: 'progress', done, total }),
     });
-    const minutes: string[] = [];
+    let minutes = 0;
+    let minutesUnchanged = 0;
     if (!out.cancelled) {
-      for (const s of finalizedSessions(ws.db, job.examId).filter((x) => !job.session || x === job.session)) {
-        minutes.push(await generateMinutes(ws.db, job.examId, s, signer, job.outDir));
+      try {
+        for (const s of finalizedSessions(ws.db, job.examId).filter((x) => !job.session || x === job.session)) {
+          const m = await generateMinutes(ws.db, job.examId, s, signer, job.outDir, { log });
+          if (m.status === 'signed') minutes++;
+          else minutesUnchanged++;
+        }
+        log.flush();
+      } catch (e) {
+        log.discard();
+        throw e;
       }
     }
-    parentPort!.postMessage({ type: 'done', written: out.written.length, minutes: minutes.length, cancelled: out.cancelled });
+    parentPort!.postMessage({ type: 'done', written: out.written.length, unchanged: out.unchanged.length, minutes, minutesUnchanged, cancelled: out.cancelled });
   } catch (e) {
     parentPort!.postMessage({ type: 'failed', code: isLenteraError(e) ? e.code : 'INTERNAL', message: (e as Error).message });
   } finally {
