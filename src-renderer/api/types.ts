@@ -284,10 +284,14 @@ export interface SheetJob {
   state: SheetJobState;
   done: number;
   total: number;
-  /** Result sheets written (when finished). */
+  /** Result sheets signed now: new, or a new version beside a signed sheet that changed (when finished). */
   written?: number;
-  /** Minutes written (when finished). */
+  /** Result sheets whose signed file already said the same: left as they were, not signed again (when finished). */
+  unchanged?: number;
+  /** Minutes signed now (when finished). */
   minutes?: number;
+  /** Minutes already signed that say the same: left as they were, with every countersignature (when finished). */
+  minutesUnchanged?: number;
   error?: { code: string; message: string };
   startedAt: string;
 }
@@ -298,4 +302,8 @@ export interface MinutesSignValue {
   fingerprint: string;
   /** Signatures the minutes now carry, this one included. */
   signatures: number;
+  /** The file that was signed: the newest version of the session's minutes (`berita-acara-S.v2.pdf` …). */
+  file?: string;
+  sha256?: string;
+  previousSha256?: string;
 }

@@ -73,6 +73,7 @@ export const SAMPLE_INPUTS: Record<string, (f: WalkFixture) => unknown[]> = {
   'sheets.jobs': () => [{}],
   'sheets.files': (f) => [{ exam: f.exam }],
   'sheets.file': (f) => [{ exam: f.exam, name: `lembar-${f.nomor}.pdf` }],
+  'documents.verify': (f) => [{ file: { uploadId: f.uploadId, name: 'berita-acara.pdf' } }],
   'minutes.sign': (f) => [{ exam: f.exam, session: f.session, passphrase: 'bukan-sandinya' }],
   'bundle.export': (f) => [{ exam: f.exam, passphrase: 'bukan-sandinya' }],
   'bundle.list': () => [{}],

@@ -1,9 +1,12 @@
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { demoWorkstation, EXAM_CODE, expect, login, sidebar, test as base, type Lentera } from './fixtures';
+import { changeInfo, overlayFirstPage } from './pdf-tamper';
 
 const run = promisify(execFile);
 
@@ -63,6 +66,24 @@ function p12File(commonName: string, password: string): Buffer {
   cert.sign(keys.privateKey, forge.md.sha256.create());
   const p12 = forge.pkcs12.toPkcs12Asn1(keys.privateKey, [cert], password, { algorithm: '3des' });
   return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
+}
+
+/** Drops a file on an element, as dragging it there from the file manager does. */
+async function dropFile(target: Locator, name: string, bytes: Buffer): Promise<void> {
+  const dataTransfer = await target.page().evaluateHandle(
+    ({ b64, fileName }) => {
+      const binary = atob(b64);
+      const data = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], fileName, { type: 'application/pdf' }));
+      return dt;
+    },
+    { b64: bytes.toString('base64'), fileName: name },
+  );
+  await target.dispatchEvent('dragenter', { dataTransfer });
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await target.dispatchEvent('drop', { dataTransfer });
 }
 
 /** Clicks a download button and returns the saved file's path and name. */
@@ -128,6 +149,16 @@ test('the coordinator signs the sheets and minutes of WWC-F01 in the background,
   expect(sheet.name).toBe(sheetName);
   expect(readFileSync(sheet.path).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
+  // Run again with nothing changed: every signed document is left as it was, and the message says so.
+  await passphrase.fill(demo.passphrase);
+  await sheets.getByRole('button', { name: 'Tandatangani & buat' }).click();
+  await expect(sheets.getByTestId('sheets-done')).toHaveText(
+    `Selesai: tidak ada yang berubah sejak penandatanganan sebelumnya. ${written} lembar hasil dan 1 berita acara tetap seperti semula, dengan semua tanda tangannya; tidak ada yang ditandatangani ulang.`,
+    { timeout: 60_000 },
+  );
+  await expect(files.locator('tbody tr')).toHaveCount(written + 1);
+  await expect(files.getByTestId('file-superseded')).toHaveCount(0);
+
   // --- the chair: a new identity, then his signature on the minutes ---
   const problems: string[] = [];
   const chair = await openBrowser(browser, demo.url, problems);
@@ -166,6 +197,8 @@ test('the coordinator signs the sheets and minutes of WWC-F01 in the background,
 
     const minutes = p.getByRole('region', { name: 'Tanda tangan berita acara' });
     await expect(minutes.getByLabel('Sesi', { exact: true })).toHaveValue('WWC-F01');
+    // The newest version of the minutes is the one to read and sign (here the only one).
+    await expect(minutes.getByTestId('minutes-target')).toContainText('Yang akan ditandatangani: berita-acara-WWC-F01.pdf (versi terbaru).');
     await minutes.getByLabel('Frasa sandi kunci tanda tangan').fill('ketua-panel-wwc');
     await minutes.getByRole('button', { name: 'Tandatangani berita acara' }).click();
     await expect(minutes.getByTestId('minutes-signatures')).toHaveText('Kini ada 2 tanda tangan.');
@@ -214,4 +247,73 @@ test('a long signing job keeps the workstation usable, survives leaving the page
   await expect(sheets.getByTestId('signed-files').locator('tbody tr')).toHaveCount(Math.min(kept, 50));
   await expect(sheets.getByTestId('signed-files').getByText(/\.part$/)).toHaveCount(0);
   await expect(sheets.getByTestId('signed-files').getByText(/^berita-acara-/)).toHaveCount(0);
+});
+
+test('a signed document is checked on the Dokumen page: the genuine one is valid, a copy changed after signing is not', async ({ page, demo }) => {
+  test.setTimeout(120_000);
+  // The coordinator signs WWC-F01's sheets and minutes from the command line, into the workstation's own folder.
+  const secrets = mkdtempSync(join(tmpdir(), 'lentera-e2e-pass-'));
+  const out = join(demo.dataDir, 'sheets', EXAM_CODE);
+  try {
+    writeFileSync(join(secrets, 'pass'), `${demo.passphrase}\n`);
+    await demo.cli(['sheets', '--exam', EXAM_CODE, '--session', 'WWC-F01', '--out', out, '--passphrase-file', join(secrets, 'pass')]);
+  } finally {
+    rmSync(secrets, { recursive: true, force: true });
+  }
+  const sheetName = readdirSync(out).find((f) => /^hasil-\d+\.pdf$/.test(f))!;
+  const nomor = /^hasil-(\d+)\.pdf$/.exec(sheetName)![1]!;
+  const sheet = readFileSync(join(out, sheetName));
+  const minutes = readFileSync(join(out, 'berita-acara-WWC-F01.pdf'));
+
+  // The observer checks them (no signing key needed to check).
+  await page.goto('/#/documents');
+  await login(page, 'pengawas', demo.pins.pengawas!);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dokumen');
+  const check = page.getByRole('region', { name: 'Periksa dokumen bertanda tangan' });
+  const input = check.getByLabel('Berkas PDF yang diperiksa');
+  const verdict = check.getByTestId('verify-verdict');
+  const headline = verdict.getByRole('heading');
+  const first = check.getByTestId('verify-signature-1');
+
+  // The genuine sheet, picked with the file chooser.
+  await input.setInputFiles({ name: sheetName, mimeType: 'application/pdf', buffer: sheet });
+  await expect(verdict).toHaveAttribute('data-verdict', 'workstation');
+  await expect(headline).toHaveText('SAH, tetapi tidak tersertifikasi');
+  await expect(headline).toBeFocused();
+  await expect(verdict).toHaveClass(/alert-success/);
+  await expect(first).toHaveAttribute('data-status', 'valid');
+  await expect(first.getByRole('heading')).toHaveText('Tanda tangan 1: Sri Wahyuni, S.Sos. Sah');
+  await expect(first.getByTestId('verify-certification')).toHaveText('TIDAK tersertifikasi (sertifikat dibuat sendiri)');
+  await expect(first.getByTestId('verify-key')).toHaveText('Ya: koordinator (Koordinator)');
+  await expect(first).toContainText(demo.fingerprint);
+  await expect(first).toContainText('Tanda tangan sertifikasi: sesudahnya hanya boleh ditambah tanda tangan');
+  await expect(check.getByTestId('verify-records')).toContainText(`Lembar hasil peserta ${nomor} (${EXAM_CODE}) menyatakan hasil yang sama dengan catatan stasiun kerja ini.`);
+  await expect(check.getByTestId('verify-on-file')).toHaveText(`Berkas ini sama persis dengan ${sheetName} (versi 1) yang ditulis stasiun kerja ini.`);
+  await expect(check.getByTestId('verify-modifications')).toHaveCount(0);
+
+  // A copy with a white box drawn over page 1 after signing: every signed byte intact, but not valid.
+  await input.setInputFiles({ name: `salinan-${sheetName}`, mimeType: 'application/pdf', buffer: overlayFirstPage(sheet) });
+  await expect(verdict).toHaveAttribute('data-verdict', 'modified');
+  await expect(headline).toHaveText('TIDAK SAH: diubah setelah tanda tangan 1');
+  await expect(verdict).toHaveClass(/alert-error/);
+  await expect(verdict).toContainText('diubah setelah ditandatangani, dengan cara yang bukan penandatanganan (revisi 3)');
+  await expect(first).toHaveAttribute('data-status', 'modified');
+  await expect(check.getByTestId('verify-modifications')).toContainText('Diubah setelah tanda tangan 1 (revisi 3):');
+  await expect(check.getByTestId('verify-on-file')).toHaveCount(0);
+
+  // The minutes, dropped on the section: the genuine ones match the session's records…
+  const drop = check.getByTestId('verify-drop');
+  await dropFile(drop, 'berita-acara-WWC-F01.pdf', minutes);
+  await expect(verdict).toHaveAttribute('data-verdict', 'workstation');
+  await expect(check.getByTestId('verify-records')).toContainText(`Berita acara sesi WWC-F01 (${EXAM_CODE}) menyatakan hal yang sama dengan catatan stasiun kerja ini.`);
+  // … and a copy whose document information was changed after signing is not valid.
+  await dropFile(drop, 'berita-acara-WWC-F01-diubah.pdf', changeInfo(minutes));
+  await expect(verdict).toHaveAttribute('data-verdict', 'modified');
+  await expect(headline).toHaveText('TIDAK SAH: diubah setelah tanda tangan 1');
+  await expect(check.getByTestId('verify-modifications')).toContainText('the document information (/Info)');
+
+  // Something that is no PDF: said in words, no report.
+  await input.setInputFiles({ name: 'catatan.txt', mimeType: 'text/plain', buffer: Buffer.from('bukan dokumen') });
+  await expect(check.getByRole('alert')).toHaveText('Berkas ini bukan PDF. Pilih lembar hasil atau berita acara dalam format PDF.');
+  await expect(check.getByTestId('verify-report')).toHaveCount(0);
 });

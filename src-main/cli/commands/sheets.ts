@@ -3,10 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { listIdentities, unlockIdentity, type IdentityInfo } from '../../core/keys/identities';
 import { requireExam } from '../../core/exams/exams';
-import { finalizedSessions, generateMinutes, generateSheets, sheetInputs, SignatureLog } from '../../core/sheets/batch';
-import { embeddedPayload, resultDigest } from '../../core/sheets/result-sheet';
-import { verifyPdf, type PdfReport } from '../../core/sheets/verify';
-import { compareMinutes, identityOwner, minutesOf } from '../../core/sheets/minutes-check';
+import { finalizedSessions, generateMinutes, generateSheets, SignatureLog } from '../../core/sheets/batch';
+import { verifyPdf } from '../../core/sheets/verify';
+import { documentReport, type DocumentReport, type TrustReport } from '../../core/sheets/document-report';
 import { loadTrustAnchors } from '../../core/keys/trust';
 import { sql } from '../../core/db/statements';
 import { isLenteraError, LenteraError } from '../../core/util/errors';
@@ -190,75 +189,51 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
       const trustDir = o.trust ? resolve(o.trust) : o.data ? join(resolve(o.data), 'trust') : null;
       const anchors = loadTrustAnchors(trustDir);
       if (o.trust && !anchors.length) io.err(`lentera: no certificate in ${trustDir}: every signer is reported as not certified`);
-      const report = await verifyPdf(pdf, { anchors });
+      const checked = await verifyPdf(pdf, { anchors });
       const app = o.data ? openApp(io, o.data) : null;
       try {
-        let ok = report.intact;
-        if (!report.signatures.length) io.err(`${file}: no signature found`);
-        const vouched = new Set<number>();
-        for (const c of report.signatures) {
-          const status = c.valid ? 'VALID' : c.cryptoValid && !c.problem ? 'MODIFIED after it was signed' : 'INVALID';
-          io.out(`signature ${c.index}: ${status}  signer ${c.signer || '?'}${c.nip ? `  NIP ${c.nip}` : ''}  time ${c.signingTime ?? '?'}${c.coversWholeFile ? '  (covers the whole document)' : ''}${c.problem ? `  — ${c.problem}` : ''}`);
-          if (c.fingerprint) io.out(`  certificate SHA-256 ${c.fingerprint}`);
-          if (c.trust) {
-            if (c.trust.certified) vouched.add(c.index);
-            io.out(c.trust.certified ? `  certified by ${c.trust.root}${c.trust.rootFile ? ` (${c.trust.rootFile})` : ''}` : `  NOT certified (${c.trust.reason ?? 'no path to a trust root'})`);
-          }
-          if (c.certification !== null) io.out(`  certification signature (DocMDP P=${c.certification}: ${c.certification === 1 ? 'no change allowed after it' : c.certification === 2 ? 'only signing allowed after it' : 'signing and annotations allowed after it'})`);
-          if (app) {
-            const owner = identityOwner(app.workstation!.db, c.fingerprint);
-            if (owner) vouched.add(c.index);
-            io.out(owner ? `  a signing key of this workstation: ${owner.account} (${owner.role})` : '  NOT a signing key of this workstation');
-          }
-        }
-        for (const m of report.modifications) io.err(`MODIFIED after signature ${m.afterSignature} (revision ${m.revision}): ${m.changes.join('; ')}`);
-        for (const p of report.problems) io.err(`the file: ${p}`);
-        if (ok && report.signatures.length && !report.signatures[report.signatures.length - 1]!.coversWholeFile) {
-          // Every revision after it was analysed above: what follows only adds what signing may (validation data).
-          io.out('revision(s) after the last signature add validation data (/DSS) at most: nothing that changes the document');
-        }
-        if (app) ok = compareWithWorkstation(io, app, pdf, report) && ok;
-        if (!ok) throw new CliExit(EXIT.FAILED);
-        const unvouched = report.signatures.filter((c) => !vouched.has(c.index));
-        if (unvouched.length) {
-          io.err(
-            `valid, but signature${unvouched.length > 1 ? 's' : ''} ${unvouched.map((c) => c.index).join(', ')} NOT certified: compare the certificate fingerprint with the signer's own, or verify with --trust DIR${app ? '' : ' or --data DIR'}`,
-          );
-          throw new CliExit(EXIT_NOT_CERTIFIED);
-        }
+        const report = documentReport(pdf, checked, { name: file, trustRoots: anchors.length, db: app?.workstation!.db });
+        printReport(io, file, report, Boolean(app));
+        if (report.exitCode !== 0) throw new CliExit(report.exitCode === 4 ? EXIT_NOT_CERTIFIED : EXIT.FAILED);
       } finally {
         app?.close();
       }
     });
 }
 
-/** `verify --data`: a result sheet's payload or the minutes' content against the workstation's records. */
-function compareWithWorkstation(io: CliIo, app: ReturnType<typeof openApp>, pdf: Buffer, report: PdfReport): boolean {
-  const db = app.workstation!.db;
-  try {
-    const payload = embeddedPayload(pdf);
-    if (payload) {
-      const exam = requireExam(db, payload.e);
-      const inputs = sheetInputs(db, exam.id, { only: [payload.n] });
-      const r = inputs.results[0]!;
-      const digest = resultDigest(payload.e, r, inputs.ruleset.sha256);
-      const match = digest === payload.d;
-      io.out(`results of ${payload.n}: ${match ? 'MATCH the workstation records' : 'DO NOT MATCH the workstation records'} (final ${r.final ?? '-'}, status ${r.status})`);
-      return match;
-    }
-    const minutes = minutesOf(pdf);
-    if (minutes) {
-      const first = report.signatures[0];
-      const cmp = compareMinutes(db, pdf, minutes, first ? { name: first.signer, certified: first.trust?.certified ?? false } : null);
-      io.out(`minutes of ${minutes.exam} ${minutes.session}: ${cmp.match ? 'MATCH the workstation records' : 'DO NOT MATCH the workstation records'} (${cmp.summary})`);
-      for (const d of cmp.differences) io.err(`  ${d}`);
-      return cmp.match;
-    }
-    io.err('no Lentera result payload in this PDF, and it is no Lentera minutes');
-    return false;
-  } catch (e) {
-    if (!isLenteraError(e)) throw e;
-    io.err(`lentera: ${e.message}`);
-    return false;
+const STATUS = { valid: 'VALID', modified: 'MODIFIED after it was signed', invalid: 'INVALID' } as const;
+
+function trustWords(t: TrustReport): string {
+  if (t.certified) return `certified by ${t.root}${t.rootFile ? ` (${t.rootFile})` : ''}`;
+  const why = t.kind === 'selfSigned' ? 'self-signed' : t.kind === 'unknownIssuer' ? (t.reason ?? `unknown issuer ${t.issuer}`) : (t.reason ?? 'no path to a trust root');
+  return `NOT certified (${why})`;
+}
+
+/** The report as `lentera verify` prints it: findings on stdout, what is wrong on stderr. */
+function printReport(io: CliIo, file: string, r: DocumentReport, withData: boolean): void {
+  if (!r.signatures.length) io.err(`${file}: no signature found`);
+  for (const c of r.signatures) {
+    io.out(`signature ${c.index}: ${STATUS[c.status]}  signer ${c.signer || '?'}${c.nip ? `  NIP ${c.nip}` : ''}  time ${c.signingTime ?? '?'}${c.coversWholeFile ? '  (covers the whole document)' : ''}${c.problem ? `  — ${c.problem}` : ''}`);
+    if (c.fingerprint) io.out(`  certificate SHA-256 ${c.fingerprint}`);
+    if (c.trust) io.out(`  ${trustWords(c.trust)}`);
+    if (c.certification !== null) io.out(`  certification signature (DocMDP P=${c.certification}: ${c.certification === 1 ? 'no change allowed after it' : c.certification === 2 ? 'only signing allowed after it' : 'signing and annotations allowed after it'})`);
+    if (withData) io.out(c.workstationKey ? `  a signing key of this workstation: ${c.workstationKey.account} (${c.workstationKey.role})` : '  NOT a signing key of this workstation');
+  }
+  for (const m of r.modifications) io.err(`MODIFIED after signature ${m.afterSignature} (revision ${m.revision}): ${m.changes.join('; ')}`);
+  for (const p of r.problems) io.err(`the file: ${p}`);
+  // Every revision after the last signature was analysed: what follows only adds what signing may (validation data).
+  if (r.validationDataAfter) io.out('revision(s) after the last signature add validation data (/DSS) at most: nothing that changes the document');
+  const rec = r.records;
+  if (rec?.kind === 'sheet') io.out(`results of ${rec.nomor}: ${rec.match ? 'MATCH the workstation records' : 'DO NOT MATCH the workstation records'} (final ${rec.final ?? '-'}, status ${rec.status})`);
+  if (rec?.kind === 'minutes') {
+    io.out(`minutes of ${rec.exam} ${rec.session}: ${rec.match ? 'MATCH the workstation records' : 'DO NOT MATCH the workstation records'} (${rec.summary})`);
+    for (const d of rec.differences) io.err(`  ${d}`);
+  }
+  if (rec?.kind === 'unknown') io.err('no Lentera result payload in this PDF, and it is no Lentera minutes');
+  if (rec?.kind === 'error') io.err(`lentera: ${rec.message}`);
+  if (r.exitCode === 4) {
+    io.err(
+      `valid, but signature${r.unvouched.length > 1 ? 's' : ''} ${r.unvouched.join(', ')} NOT certified: compare the certificate fingerprint with the signer's own, or verify with --trust DIR${withData ? '' : ' or --data DIR'}`,
+    );
   }
 }

@@ -17,8 +17,7 @@ import { sheetContentDigest } from './content';
 import { receiptFor } from '../bundles/outbox';
 import { signPdf, type SignatureMeta } from './sign';
 import { COORDINATOR_FIELD, minutesContentDigest, minutesData, renderMinutes } from './minutes';
-import { PdfFile, PdfString } from './pdf-update';
-import { verifyPdfSignatures } from './verify';
+import { documentInfo, verifyPdfSignatures } from './verify';
 import { fileSystemRefusal } from '../util/fs-errors';
 
 export interface SheetJob {
@@ -117,19 +116,6 @@ export function latestVersion(dir: string, base: string): DocumentVersion | unde
   return versionsOf(dir, base).at(-1);
 }
 
-/** The digest of what a Lentera document says, as its first revision's metadata carries it (/LenteraContent). */
-export function contentDigestOf(pdf: Buffer): string | null {
-  try {
-    const file = new PdfFile(pdf);
-    const info = file.resolve(file.trailer.get('Info'));
-    if (!(info instanceof Map)) return null;
-    const v = file.resolve(info.get('LenteraContent'));
-    return v instanceof PdfString ? v.toText() : null;
-  } catch {
-    return null;
-  }
-}
-
 export type Previous = { name: string; sha256: string; intact: boolean };
 
 /**
@@ -143,7 +129,8 @@ async function compareWithSigned(latest: DocumentVersion | undefined, digest: st
   const checks = await verifyPdfSignatures(pdf).catch(() => []);
   const intact = checks.length > 0 && checks.every((c) => c.valid) && checks[checks.length - 1]!.coversWholeFile;
   const previous = { name: latest.name, sha256: sha256Hex(pdf), intact };
-  return { unchanged: intact && contentDigestOf(pdf) === digest, previous };
+  // What the document says, as its metadata carries it (/LenteraContent).
+  return { unchanged: intact && documentInfo(pdf).LenteraContent === digest, previous };
 }
 
 // --- the audit record of signatures ----------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import { inflateSync } from 'node:zlib';
  * streams) chained by /Prev, each revision's objects as a conforming viewer resolves them, object streams and
  * the values inside them. It reads what signature verification needs and refuses what it cannot read exactly
  * (a hybrid-reference file, an object whose header does not match its cross-reference entry, a revision that
- * points past its own end), rather than guessing: verification fails closed.
+ * points past its own end), rather than guessing: verification fails closed. Signing reads with it too; its values
+ * are what pdf-update.ts writes (PdfRaw, text written as it is, only ever written).
  *
  * Why not a library: pdf-lib (the one maintained JavaScript parser that exposes objects) reads a file
  * front to back and lets later definitions win, ignoring the cross-reference chain, so it cannot say what each
@@ -23,17 +24,44 @@ export class PdfRef {
   ) {}
 }
 
-/** A string's bytes; `start`/`end` are its file offsets (the delimiters included), -1 inside an object stream. */
+/**
+ * A string's bytes; `start`/`end` are its file offsets (the delimiters included), -1 inside an object stream or
+ * for a string made to be written.
+ */
 export class PdfString {
   constructor(
     readonly bytes: Uint8Array,
-    readonly start: number,
-    readonly end: number,
+    readonly start = -1,
+    readonly end = -1,
   ) {}
+
+  /** A text string to write (textOf reads it back): ASCII one byte a character, else UTF-16BE with its byte-order mark. */
+  static text(s: string): PdfString {
+    if (/^[\x20-\x7e]*$/.test(s)) return new PdfString(Buffer.from(s, 'latin1'));
+    return new PdfString(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(s, 'utf16le').swap16()]));
+  }
+}
+
+/** Written as it is, never read: text already in PDF syntax (the placeholders of a signature dictionary). */
+export class PdfRaw {
+  constructor(readonly text: string) {}
 }
 
 export class PdfDict {
   constructor(readonly map: Map<string, PdfValue>) {}
+  /** A dictionary of the entries given, in their order; undefined ones are left out. */
+  static of(entries: Record<string, PdfValue | undefined>): PdfDict {
+    return new PdfDict(new Map()).with(entries);
+  }
+  /** A copy with these entries set (an existing key keeps its place, a new one goes last; undefined: removed). */
+  with(entries: Record<string, PdfValue | undefined>): PdfDict {
+    const map = new Map(this.map);
+    for (const [k, v] of Object.entries(entries)) {
+      if (v === undefined) map.delete(k);
+      else map.set(k, v);
+    }
+    return new PdfDict(map);
+  }
   get(key: string): PdfValue | undefined {
     return this.map.get(key);
   }
@@ -52,7 +80,7 @@ export class PdfStream {
   ) {}
 }
 
-export type PdfValue = null | boolean | number | PdfName | PdfRef | PdfString | PdfDict | PdfStream | PdfValue[];
+export type PdfValue = null | boolean | number | PdfName | PdfRef | PdfString | PdfRaw | PdfDict | PdfStream | PdfValue[];
 
 export class PdfReadError extends Error {}
 
@@ -256,6 +284,8 @@ export type XrefEntry = { kind: 'free' } | { kind: 'at'; offset: number; gen: nu
 export interface XrefSection {
   /** where this section (the "xref" keyword or the xref stream object) starts */
   offset: number;
+  /** a classic cross-reference table ("xref" … "trailer") or a cross-reference stream */
+  kind: 'table' | 'stream';
   /** the first byte of this revision (0, or the end of the previous one) */
   start: number;
   /** just after this revision's "%%EOF" */
@@ -363,6 +393,13 @@ export class PdfFile {
     return this.sections.length;
   }
 
+  /** One more than the highest object number any revision lists or the last trailer declares (/Size). */
+  get size(): number {
+    let size = dictInt(this.sections[this.sections.length - 1]!.trailer, 'Size') ?? 0;
+    for (const s of this.sections) for (const n of s.entries.keys()) size = Math.max(size, n + 1);
+    return size;
+  }
+
   private readSections(): XrefSection[] {
     const text = this.buf.toString('latin1', Math.max(0, this.buf.length - 2048));
     const at = text.lastIndexOf('startxref');
@@ -397,7 +434,8 @@ export class PdfFile {
     const p = new Parser(this.buf, offset, this.buf.length, true);
     const entries = new Map<number, XrefEntry>();
     let trailer: PdfDict;
-    if (p.keyword('xref')) {
+    const kind = p.keyword('xref') ? 'table' : 'stream';
+    if (kind === 'table') {
       for (;;) {
         if (p.keyword('trailer')) break;
         const first = p.integer();
@@ -465,7 +503,7 @@ export class PdfFile {
     // White space only: "%%EOF" would read as a comment.
     while (p.pos < this.buf.length && WS.has(this.buf[p.pos]!)) p.pos++;
     if (this.buf.toString('latin1', p.pos, p.pos + 5) !== '%%EOF') fail('no "%%EOF" after a cross-reference section');
-    return { offset, start: 0, end: p.pos + 5, entries, trailer };
+    return { offset, kind, start: 0, end: p.pos + 5, entries, trailer };
   }
 
   /** Parses "num gen obj … endobj" at p.pos, not reading past `limit`. */
@@ -563,6 +601,24 @@ export class PdfFile {
     }
     const out = { data, offsets, numbers, first };
     this.objStreams.set(key, out);
+    return out;
+  }
+
+  /** The pages of revision `rev` in order: each page object's reference and dictionary. */
+  pages(rev: number): { ref: PdfRef; page: PdfDict }[] {
+    const out: { ref: PdfRef; page: PdfDict }[] = [];
+    const seen = new Set<number>();
+    const walk = (ref: PdfValue | undefined, depth: number) => {
+      if (!(ref instanceof PdfRef) || seen.has(ref.num) || depth > 32) return;
+      seen.add(ref.num);
+      const node = this.object(rev, ref.num, ref.gen);
+      if (!(node instanceof PdfDict)) return;
+      const kids = this.resolve(rev, node.get('Kids'));
+      if (nameOf(node.get('Type')) === 'Page' || !Array.isArray(kids)) out.push({ ref, page: node });
+      else for (const k of kids) walk(k, depth + 1);
+    };
+    const catalog = this.resolve(rev, this.sections[rev]!.trailer.get('Root'));
+    if (catalog instanceof PdfDict) walk(catalog.get('Pages'), 0);
     return out;
   }
 

@@ -1,4 +1,4 @@
-import { decodeStream, nameOf, PdfDict, PdfFile, PdfRef, PdfStream, type PdfValue } from './pdf-structure';
+import { decodeStream, PdfDict, PdfFile, PdfStream, type PdfValue } from './pdf-structure';
 
 /**
  * The text a page's content streams show, through each font's /ToUnicode map: enough to compare what a document
@@ -154,27 +154,9 @@ function inherited(file: PdfFile, rev: number, page: PdfDict, key: string): PdfV
   return null;
 }
 
-/** The pages of revision `rev`, in order. */
-export function pagesOf(file: PdfFile, rev: number): PdfDict[] {
-  const out: PdfDict[] = [];
-  const seen = new Set<number>();
-  const walk = (ref: PdfValue | undefined, depth: number) => {
-    if (!(ref instanceof PdfRef) || seen.has(ref.num) || depth > 32) return;
-    seen.add(ref.num);
-    const node = file.object(rev, ref.num, ref.gen);
-    if (!(node instanceof PdfDict)) return;
-    const kids = file.resolve(rev, node.get('Kids'));
-    if (nameOf(node.get('Type')) === 'Page' || !Array.isArray(kids)) out.push(node);
-    else for (const k of kids) walk(k, depth + 1);
-  };
-  const catalog = file.resolve(rev, file.sections[rev]!.trailer.get('Root'));
-  if (catalog instanceof PdfDict) walk(catalog.get('Pages'), 0);
-  return out;
-}
-
 /** The text of each page of revision `rev` (the last when omitted). */
 export function pageTexts(file: PdfFile, rev = file.revisions - 1): string[] {
-  return pagesOf(file, rev).map((page) => {
+  return file.pages(rev).map(({ page }) => {
     const resources = inherited(file, rev, page, 'Resources');
     const fontsDict = resources instanceof PdfDict ? file.resolve(rev, resources.get('Font')) : null;
     const fonts = new Map<string, { map: Map<string, string>; width: number } | null>();

@@ -4,7 +4,8 @@ import { asn1js, OID, parseCertificate, pkijs } from '../keys/pki';
 import { fingerprintOf, type UnlockedIdentity } from '../keys/identities';
 import { LenteraError } from '../util/errors';
 import { longDate, wibTime } from './format';
-import { dict, name, PdfFile, PdfRaw, PdfRef, PdfString, serialize, updateText, type NewObject, type PdfDict, type PdfValue } from './pdf-update';
+import { nameOf, PdfDict, PdfFile, PdfName, PdfRaw, PdfReadError, PdfRef, PdfStream, PdfString, textOf, type PdfValue } from './pdf-structure';
+import { appendUpdate, readForUpdate, type NewObject } from './pdf-update';
 
 /** Room for the CMS SignedData (one RSA-3072 signature and the signer's certificate take about 1.6 KB). */
 const SIGNATURE_BYTES = 8192;
@@ -124,32 +125,28 @@ function appearanceStream(w: number, h: number, lines: Line[]): string {
   return `${ops}ET\nQ`;
 }
 
-export const HELVETICA = (base: string) => dict({ Type: name('Font'), Subtype: name('Type1'), BaseFont: name(base), Encoding: name('WinAnsiEncoding') });
+const name = (n: string) => new PdfName(n);
+
+export const HELVETICA = (base: string) => PdfDict.of({ Type: name('Font'), Subtype: name('Type1'), BaseFont: name(base), Encoding: name('WinAnsiEncoding') });
 
 /** The fonts of the visible signatures, as the form's default resources name them (/Helv, /HeBo). */
 export const APPEARANCE_FONTS = { Helv: 'Helvetica', HeBo: 'Helvetica-Bold' } as const;
 
-function appearanceObject(rect: number[], lines: Line[], fonts: { regular: PdfRef; bold: PdfRef }): string {
+function appearanceObject(rect: number[], lines: Line[], fonts: { regular: PdfRef; bold: PdfRef }): PdfStream {
   const w = Math.abs(rect[2]! - rect[0]!);
   const h = Math.abs(rect[3]! - rect[1]!);
-  const content = appearanceStream(w, h, lines);
-  const d = dict({
+  const d = PdfDict.of({
     Type: name('XObject'),
     Subtype: name('Form'),
     BBox: [0, 0, Number(w.toFixed(2)), Number(h.toFixed(2))],
     // Fonts by reference: a direct font dictionary has no object number, which some readers then make up.
-    Resources: dict({ Font: dict({ F1: fonts.regular, F2: fonts.bold }) }),
-    Length: content.length,
+    Resources: PdfDict.of({ Font: PdfDict.of({ F1: fonts.regular, F2: fonts.bold }) }),
   });
-  return `${serialize(d)}\nstream\n${content}\nendstream`;
+  return new PdfStream(d, Buffer.from(appearanceStream(w, h, lines), 'latin1'));
 }
 
 function numbers(v: PdfValue | undefined): number[] {
-  return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? x : x instanceof PdfRaw ? Number(x.text) : 0)) : [0, 0, 0, 0];
-}
-
-function textOf(v: PdfValue | undefined): string {
-  return v instanceof PdfString ? v.toText() : '';
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? x : 0)) : [0, 0, 0, 0];
 }
 
 // --- the signature as an incremental update --------------------------------------------------------------------
@@ -161,6 +158,41 @@ interface SigField {
   signed: boolean;
 }
 
+/** The document as its last revision has it: the catalog, the form (none yet: empty) and its signature fields. */
+interface Form {
+  rev: number;
+  rootRef: PdfRef;
+  catalog: PdfDict;
+  /** the catalog's /AcroForm as it stands: a reference, a dictionary of its own, or nothing */
+  acroValue: PdfValue | undefined;
+  acro: PdfDict;
+  fieldRefs: PdfRef[];
+  sigFields: SigField[];
+}
+
+function dictAt(file: PdfFile, rev: number, ref: PdfRef): PdfDict {
+  const v = file.object(rev, ref.num, ref.gen);
+  if (!(v instanceof PdfDict)) throw new PdfReadError(`object ${ref.num} is not a dictionary`);
+  return v;
+}
+
+function formOf(file: PdfFile): Form {
+  const rev = file.revisions - 1;
+  const rootRef = file.sections[rev]!.trailer.get('Root');
+  if (!(rootRef instanceof PdfRef)) throw new PdfReadError('no document catalog');
+  const catalog = dictAt(file, rev, rootRef);
+  const acroValue = catalog.get('AcroForm');
+  const acro = acroValue instanceof PdfRef ? dictAt(file, rev, acroValue) : acroValue instanceof PdfDict ? acroValue : PdfDict.of({});
+  const fieldsValue = file.resolve(rev, acro.get('Fields'));
+  const fieldRefs = Array.isArray(fieldsValue) ? fieldsValue.filter((x): x is PdfRef => x instanceof PdfRef) : [];
+  const sigFields: SigField[] = [];
+  for (const ref of fieldRefs) {
+    const d = dictAt(file, rev, ref);
+    if (nameOf(d.get('FT')) === 'Sig') sigFields.push({ ref, dict: d, name: textOf(d.get('T')) ?? '', signed: d.has('V') });
+  }
+  return { rev, rootRef, catalog, acroValue, acro, fieldRefs, sigFields };
+}
+
 /**
  * Adds one signature as an incremental update, so signatures already in the file stay valid.
  *
@@ -170,142 +202,9 @@ interface SigField {
  * such an update adds the signature dictionary and the field's appearance, and rewrites only that field.
  */
 export async function signPdf(pdf: Buffer, id: Signing, meta: SignatureMeta): Promise<Buffer> {
-  const file = new PdfFile(pdf);
   const signingTime = meta.signingTime ?? new Date();
-  const catalog = new Map(file.dictAt(file.rootRef));
-  let catalogChanged = false;
-  let next = file.size;
-  const allocate = () => new PdfRef(next++, 0);
-  const objects: NewObject[] = [];
-
-  // The form: its fields, and where it lives (its own object, inside the catalog, or not yet at all).
-  const acroValue = catalog.get('AcroForm');
-  const acroRef = acroValue instanceof PdfRef ? acroValue : undefined;
-  const acro: PdfDict = acroRef ? new Map(file.dictAt(acroRef)) : acroValue instanceof Map ? new Map(acroValue) : new Map();
-  let acroChanged = !acroValue;
-  const fieldsValue = file.resolve(acro.get('Fields'));
-  const fieldRefs = Array.isArray(fieldsValue) ? fieldsValue.filter((x): x is PdfRef => x instanceof PdfRef) : [];
-  const sigFields: SigField[] = [];
-  for (const ref of fieldRefs) {
-    const d = file.dictAt(ref);
-    if ((d.get('FT') as { name?: string } | undefined)?.name === 'Sig') sigFields.push({ ref, dict: d, name: textOf(d.get('T')), signed: d.has('V') });
-  }
-  const perms = file.resolve(catalog.get('Perms'));
-  // Certification only as the very first signature (a certification after an approval signature is not valid).
-  const certify = !sigFields.some((f) => f.signed) && !(perms instanceof Map && perms.has('DocMDP')) && !file.text.includes('/ByteRange');
-
-  const sigRef = allocate();
-  const field = meta.field ? sigFields.find((f) => f.name === meta.field) : undefined;
-  if (field?.signed) throw new LenteraError('ALREADY_SIGNED', `The signature line "${meta.field}" of this document is already signed.`, { field: meta.field });
-  let fieldDict: PdfDict;
-  let fieldRef: PdfRef;
-  if (field) {
-    fieldRef = field.ref;
-    fieldDict = new Map(field.dict);
-  } else {
-    // No line drawn for this signer: a new field, invisible, on the first page.
-    fieldRef = allocate();
-    const pageRef = file.pages()[0];
-    if (!pageRef) throw new LenteraError('PDF_UNSUPPORTED', 'This PDF has no page to sign.', {});
-    const taken = new Set(sigFields.map((f) => f.name));
-    let n = sigFields.length + 1;
-    while (taken.has(`Signature${n}`)) n++;
-    fieldDict = dict({
-      Type: name('Annot'),
-      Subtype: name('Widget'),
-      FT: name('Sig'),
-      T: PdfString.text(meta.field ?? `Signature${n}`),
-      F: 132,
-      Rect: [0, 0, 0, 0],
-      P: pageRef,
-    });
-    const page = new Map(file.dictAt(pageRef));
-    const annots = page.get('Annots');
-    if (annots instanceof PdfRef) {
-      const list = file.object(annots);
-      objects.push({ ref: annots, body: serialize([...(Array.isArray(list) ? list : []), fieldRef]) });
-    } else {
-      page.set('Annots', [...(Array.isArray(annots) ? annots : []), fieldRef]);
-      objects.push({ ref: pageRef, body: serialize(page) });
-    }
-    const fields = acro.get('Fields');
-    if (fields instanceof PdfRef) objects.push({ ref: fields, body: serialize([...fieldRefs, fieldRef]) });
-    else acro.set('Fields', [...fieldRefs, fieldRef]);
-    acroChanged = true;
-  }
-  fieldDict.set('V', sigRef);
-
-  const rect = numbers(fieldDict.get('Rect'));
-  if (Math.abs(rect[2]! - rect[0]!) > 1 && Math.abs(rect[3]! - rect[1]!) > 1) {
-    const fp = fingerprintOf(id.certDer);
-    // The form's own Helvetica (its default resources), else two font objects of this update.
-    const dr = file.resolve(acro.get('DR'));
-    const drFonts = dr instanceof Map ? file.resolve(dr.get('Font')) : undefined;
-    const shared = (key: keyof typeof APPEARANCE_FONTS) => {
-      const r = drFonts instanceof Map ? drFonts.get(key) : undefined;
-      if (r instanceof PdfRef) return r;
-      const ref = allocate();
-      objects.push({ ref, body: serialize(HELVETICA(APPEARANCE_FONTS[key])) });
-      return ref;
-    };
-    const fonts = { regular: shared('Helv'), bold: shared('HeBo') };
-    const apRef = allocate();
-    objects.push({
-      ref: apRef,
-      body: appearanceObject(rect, [
-        { text: meta.name, size: 8, bold: true },
-        { text: meta.role ?? meta.reason, size: 7 },
-        { text: `Ditandatangani: ${longDate(signingTime)}, ${wibTime(signingTime)}`, size: 7 },
-        { text: `Sertifikat SHA-256 ${fp.slice(0, 47)}`, size: 6 },
-        { text: fp.slice(48), size: 6 },
-      ], fonts),
-    });
-    fieldDict.set('AP', dict({ N: apRef }));
-  }
-  objects.push({ ref: fieldRef, body: serialize(fieldDict) });
-
-  if (acro.get('SigFlags') !== 3) {
-    acro.set('SigFlags', 3);
-    acroChanged = true;
-  }
-  if (acroChanged) {
-    if (acroRef) objects.push({ ref: acroRef, body: serialize(acro) });
-    else if (acroValue instanceof Map) {
-      catalog.set('AcroForm', acro);
-      catalogChanged = true;
-    } else {
-      const ref = allocate();
-      objects.push({ ref, body: serialize(acro) });
-      catalog.set('AcroForm', ref);
-      catalogChanged = true;
-    }
-  }
-  if (certify) {
-    catalog.set('Perms', dict({ ...(perms instanceof Map ? Object.fromEntries(perms) : {}), DocMDP: sigRef }));
-    catalogChanged = true;
-  }
-  if (catalogChanged) objects.push({ ref: file.rootRef, body: serialize(catalog) });
-
-  const reference = certify
-    ? [dict({ Type: name('SigRef'), TransformMethod: name('DocMDP'), TransformParams: dict({ Type: name('TransformParams'), P: 2, V: name('1.2') }) })]
-    : undefined;
-  const head = serialize(dict({ Type: name('Sig'), Filter: name('Adobe.PPKLite'), SubFilter: name('adbe.pkcs7.detached') })).slice(0, -2);
-  const tail = serialize(
-    dict({
-      Reference: reference,
-      Name: PdfString.text(meta.name),
-      Reason: PdfString.text(meta.reason),
-      Location: PdfString.text(meta.location),
-      M: PdfString.text(pdfDate(signingTime)),
-    }),
-  ).slice(2);
-  const sigBody = `${head} /ByteRange [${' '.repeat(BYTE_RANGE_WIDTH)}] /Contents <${'0'.repeat(SIGNATURE_BYTES * 2)}> ${tail}`;
-  objects.unshift({ ref: sigRef, body: sigBody });
-
-  const { text, offsets } = updateText(file, objects);
-  const out = Buffer.allocUnsafe(pdf.length + text.length);
-  pdf.copy(out, 0);
-  out.write(text, pdf.length, 'latin1');
+  const { file, objects, sigRef } = readForUpdate(pdf, (file) => ({ file, ...signatureUpdate(file, id, meta, signingTime) }));
+  const { pdf: out, offsets } = appendUpdate(file, objects);
   const sigAt = offsets.get(sigRef.num)!;
   const rangeAt = out.indexOf('/ByteRange [', sigAt, 'latin1') + '/ByteRange ['.length;
   const b = out.indexOf('/Contents <', sigAt, 'latin1') + '/Contents '.length;
@@ -318,17 +217,132 @@ export async function signPdf(pdf: Buffer, id: Signing, meta: SignatureMeta): Pr
   return out;
 }
 
+/** The objects of a signature's update: the signature dictionary first, with placeholders for its range and CMS. */
+function signatureUpdate(file: PdfFile, id: Signing, meta: SignatureMeta, signingTime: Date): { objects: NewObject[]; sigRef: PdfRef } {
+  const form = formOf(file);
+  const { rev, rootRef, acroValue, fieldRefs, sigFields } = form;
+  let { catalog, acro } = form;
+  let catalogChanged = false;
+  let next = file.size;
+  const allocate = () => new PdfRef(next++, 0);
+  const objects: NewObject[] = [];
+
+  // The form lives in its own object, inside the catalog, or not yet at all.
+  let acroChanged = !acroValue;
+  const perms = file.resolve(rev, catalog.get('Perms'));
+  // Certification only as the very first signature (a certification after an approval signature is not valid).
+  const certify = !sigFields.some((f) => f.signed) && !(perms instanceof PdfDict && perms.has('DocMDP')) && !file.buf.includes('/ByteRange');
+
+  const sigRef = allocate();
+  const field = meta.field ? sigFields.find((f) => f.name === meta.field) : undefined;
+  if (field?.signed) throw new LenteraError('ALREADY_SIGNED', `The signature line "${meta.field}" of this document is already signed.`, { field: meta.field });
+  let fieldDict: PdfDict;
+  let fieldRef: PdfRef;
+  if (field) {
+    fieldRef = field.ref;
+    fieldDict = field.dict;
+  } else {
+    // No line drawn for this signer: a new field, invisible, on the first page.
+    fieldRef = allocate();
+    const pageRef = file.pages(rev)[0]?.ref;
+    if (!pageRef) throw new LenteraError('PDF_UNSUPPORTED', 'This PDF has no page to sign.', {});
+    const taken = new Set(sigFields.map((f) => f.name));
+    let n = sigFields.length + 1;
+    while (taken.has(`Signature${n}`)) n++;
+    fieldDict = PdfDict.of({
+      Type: name('Annot'),
+      Subtype: name('Widget'),
+      FT: name('Sig'),
+      T: PdfString.text(meta.field ?? `Signature${n}`),
+      F: 132,
+      Rect: [0, 0, 0, 0],
+      P: pageRef,
+    });
+    const page = dictAt(file, rev, pageRef);
+    const annots = page.get('Annots');
+    if (annots instanceof PdfRef) {
+      const list = file.object(rev, annots.num, annots.gen);
+      objects.push({ ref: annots, value: [...(Array.isArray(list) ? list : []), fieldRef] });
+    } else objects.push({ ref: pageRef, value: page.with({ Annots: [...(Array.isArray(annots) ? annots : []), fieldRef] }) });
+    const fields = acro.get('Fields');
+    if (fields instanceof PdfRef) objects.push({ ref: fields, value: [...fieldRefs, fieldRef] });
+    else acro = acro.with({ Fields: [...fieldRefs, fieldRef] });
+    acroChanged = true;
+  }
+  fieldDict = fieldDict.with({ V: sigRef });
+
+  const rect = numbers(fieldDict.get('Rect'));
+  if (Math.abs(rect[2]! - rect[0]!) > 1 && Math.abs(rect[3]! - rect[1]!) > 1) {
+    const fp = fingerprintOf(id.certDer);
+    // The form's own Helvetica (its default resources), else two font objects of this update.
+    const dr = file.resolve(rev, acro.get('DR'));
+    const drFonts = dr instanceof PdfDict ? file.resolve(rev, dr.get('Font')) : undefined;
+    const shared = (key: keyof typeof APPEARANCE_FONTS) => {
+      const r = drFonts instanceof PdfDict ? drFonts.get(key) : undefined;
+      if (r instanceof PdfRef) return r;
+      const ref = allocate();
+      objects.push({ ref, value: HELVETICA(APPEARANCE_FONTS[key]) });
+      return ref;
+    };
+    const fonts = { regular: shared('Helv'), bold: shared('HeBo') };
+    const apRef = allocate();
+    objects.push({
+      ref: apRef,
+      value: appearanceObject(rect, [
+        { text: meta.name, size: 8, bold: true },
+        { text: meta.role ?? meta.reason, size: 7 },
+        { text: `Ditandatangani: ${longDate(signingTime)}, ${wibTime(signingTime)}`, size: 7 },
+        { text: `Sertifikat SHA-256 ${fp.slice(0, 47)}`, size: 6 },
+        { text: fp.slice(48), size: 6 },
+      ], fonts),
+    });
+    fieldDict = fieldDict.with({ AP: PdfDict.of({ N: apRef }) });
+  }
+  objects.push({ ref: fieldRef, value: fieldDict });
+
+  if (acro.get('SigFlags') !== 3) {
+    acro = acro.with({ SigFlags: 3 });
+    acroChanged = true;
+  }
+  if (acroChanged) {
+    if (acroValue instanceof PdfRef) objects.push({ ref: acroValue, value: acro });
+    else if (acroValue instanceof PdfDict) {
+      catalog = catalog.with({ AcroForm: acro });
+      catalogChanged = true;
+    } else {
+      const ref = allocate();
+      objects.push({ ref, value: acro });
+      catalog = catalog.with({ AcroForm: ref });
+      catalogChanged = true;
+    }
+  }
+  if (certify) {
+    catalog = catalog.with({ Perms: (perms instanceof PdfDict ? perms : PdfDict.of({})).with({ DocMDP: sigRef }) });
+    catalogChanged = true;
+  }
+  if (catalogChanged) objects.push({ ref: rootRef, value: catalog });
+
+  const reference = certify
+    ? [PdfDict.of({ Type: name('SigRef'), TransformMethod: name('DocMDP'), TransformParams: PdfDict.of({ Type: name('TransformParams'), P: 2, V: name('1.2') }) })]
+    : undefined;
+  const sig = PdfDict.of({
+    Type: name('Sig'),
+    Filter: name('Adobe.PPKLite'),
+    SubFilter: name('adbe.pkcs7.detached'),
+    // Placeholders: the byte range is written once the update's length is known, the CMS once it is made.
+    ByteRange: new PdfRaw(`[${' '.repeat(BYTE_RANGE_WIDTH)}]`),
+    Contents: new PdfRaw(`<${'0'.repeat(SIGNATURE_BYTES * 2)}>`),
+    Reference: reference,
+    Name: PdfString.text(meta.name),
+    Reason: PdfString.text(meta.reason),
+    Location: PdfString.text(meta.location),
+    M: PdfString.text(pdfDate(signingTime)),
+  });
+  objects.unshift({ ref: sigRef, value: sig });
+  return { objects, sigRef };
+}
+
 /** The signature fields of a signed PDF: their names and whether each is signed (for choosing a signer's line). */
 export function signatureFields(pdf: Buffer): { name: string; signed: boolean }[] {
-  const file = new PdfFile(pdf);
-  const acroValue = file.dictAt(file.rootRef).get('AcroForm');
-  const acro = file.resolve(acroValue);
-  if (!(acro instanceof Map)) return [];
-  const fields = file.resolve(acro.get('Fields'));
-  if (!Array.isArray(fields)) return [];
-  return fields
-    .filter((x): x is PdfRef => x instanceof PdfRef)
-    .map((ref) => file.dictAt(ref))
-    .filter((d) => (d.get('FT') as { name?: string } | undefined)?.name === 'Sig')
-    .map((d) => ({ name: textOf(d.get('T')), signed: d.has('V') }));
+  return readForUpdate(pdf, (file) => formOf(file).sigFields.map((f) => ({ name: f.name, signed: f.signed })));
 }

@@ -14,9 +14,13 @@ function commonName(dn: string): string {
   return m?.[1] ?? dn;
 }
 
+/** A workstation id as `bundle.trust` takes it (Lentera makes UUIDv7s; the status bar shows it). */
+const WORKSTATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /**
  * "Sertifikat terdaftar": the workstation certificates whose bundles may be merged here (coordinator and
- * observer read; the coordinator registers one from its PEM text or file, for one exam or for all).
+ * observer read; the coordinator registers one from its PEM text or file, for one exam or for all, and for one
+ * workstation: given here, or bound by the first bundle accepted from it).
  */
 export function TrustSection({ canManage, exams }: { canManage: boolean; exams: ExamListItem[] | null }) {
   const { t, i18n } = useTranslation();
@@ -43,6 +47,7 @@ export function TrustSection({ canManage, exams }: { canManage: boolean; exams: 
               <tr>
                 <th scope="col">{t('bundles.trust.col.name')}</th>
                 <th scope="col">{t('bundles.trust.col.exam')}</th>
+                <th scope="col">{t('bundles.trust.col.workstation')}</th>
                 <th scope="col">{t('bundles.trust.col.added')}</th>
                 <th scope="col">{t('bundles.trust.col.fingerprint')}</th>
               </tr>
@@ -55,6 +60,7 @@ export function TrustSection({ canManage, exams }: { canManage: boolean; exams: 
                     <span className={s.label ? 'bundle-state-detail' : undefined}>{commonName(s.subject)}</span>
                   </td>
                   <td>{s.exam ? <code>{s.exam}</code> : t('bundles.trust.allExams')}</td>
+                  <td>{s.workstation ? <code className="hash">{s.workstation}</code> : <span className="bundle-state-detail">{t('bundles.trust.unbound')}</span>}</td>
                   <td>
                     <span className="nowrap">{formatDateTimeWib(s.addedAt, lang)}</span>
                     <span className="bundle-state-detail">{actorName(s.addedBy)}</span>
@@ -105,6 +111,8 @@ function TrustForm({ exams, onDone, onCancel }: { exams: ExamListItem[]; onDone:
   const [file, setFile] = useState<File | null>(null);
   const [exam, setExam] = useState('');
   const [label, setLabel] = useState('');
+  const [workstation, setWorkstation] = useState('');
+  const [workstationProblem, setWorkstationProblem] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [busy, setBusy] = useState(false);
@@ -113,17 +121,19 @@ function TrustForm({ exams, onDone, onCancel }: { exams: ExamListItem[]; onDone:
     e.preventDefault();
     setError(null);
     const text = pem.trim();
-    if (!file && !text) {
-      setProblem(t('bundles.trust.certMissing'));
-      return;
-    }
-    setProblem(null);
+    const ws = workstation.trim();
+    const certMissing = !file && !text;
+    const wsBad = ws !== '' && !WORKSTATION_ID.test(ws);
+    setProblem(certMissing ? t('bundles.trust.certMissing') : null);
+    setWorkstationProblem(wsBad ? t('bundles.trust.workstationInvalid') : null);
+    if (certMissing || wsBad) return;
     setBusy(true);
     try {
       const trust = (certificate: unknown) =>
         api.call<TrustedSigner>('bundle.trust', {
           certificate,
           ...(exam ? { exam } : {}),
+          ...(ws ? { workstation: ws } : {}),
           ...(label.trim() ? { label: label.trim() } : {}),
         });
       // A file is sent afresh for each try: the workstation deletes an upload once a command has used it.
@@ -171,6 +181,18 @@ function TrustForm({ exams, onDone, onCancel }: { exams: ExamListItem[]; onDone:
         />
         <TextField label={t('bundles.trust.label')} hint={t('bundles.trust.labelHint')} value={label} onChange={(e) => setLabel(e.target.value)} disabled={busy} maxLength={200} />
       </div>
+      <TextField
+        className="narrow-form"
+        label={t('bundles.trust.workstation')}
+        hint={t('bundles.trust.workstationHint')}
+        value={workstation}
+        onChange={(e) => setWorkstation(e.target.value)}
+        error={workstationProblem}
+        disabled={busy}
+        maxLength={64}
+        autoComplete="off"
+        spellCheck={false}
+      />
       <ErrorAlert>{error ? bundlesError(t, i18n.language, error) : null}</ErrorAlert>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>

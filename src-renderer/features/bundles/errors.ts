@@ -14,6 +14,16 @@ export function bundlesError(t: TFunction, lang: string, error: ErrorBody): stri
   if (error.code === 'NOTHING_TO_EXPORT') {
     return typeof d.sequence === 'number' ? t('bundles.errors.NOTHING_TO_EXPORT', { sequence: d.sequence }) : t('bundles.errors.NOTHING_TO_EXPORT_plain');
   }
+  // A certificate signs for one workstation only (the binding rule, docs/bundles.md).
+  if (error.code === 'BUNDLE_WORKSTATION_MISMATCH') {
+    const workstation = typeof d.workstation === 'string' ? d.workstation : '';
+    return typeof d.registeredFor === 'string'
+      ? t('bundles.errors.BUNDLE_WORKSTATION_MISMATCH_registered', { workstation, registeredFor: d.registeredFor })
+      : t('bundles.errors.BUNDLE_WORKSTATION_MISMATCH', { workstation });
+  }
+  if (error.code === 'SIGNER_BOUND') return t('bundles.errors.SIGNER_BOUND', { workstation: typeof d.workstation === 'string' ? d.workstation : '' });
+  // Two exports of one exam at once: the later one is refused and nothing of it is kept.
+  if (error.code === 'CONFLICT') return t('bundles.errors.CONFLICT');
   if (error.code.startsWith('BUNDLE_') || error.code === 'FILE_NOT_FOUND') return t('bundles.errors.refused', { message: error.message });
   // The signing key's passphrase counts on the same lock as the PIN: attempts left, then the lock with its time.
   if (error.code === 'PASSPHRASE_WRONG') return withAttemptsLeft(t, t('bundles.errors.PASSPHRASE_WRONG'), d);

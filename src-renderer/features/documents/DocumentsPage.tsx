@@ -10,10 +10,12 @@ import { useExamChoice } from '../../app/exams';
 import { useSignedFiles } from './model';
 import { SheetsSection } from './SheetsSection';
 import { SignedFiles } from './SignedFiles';
+import { VerifySection } from './VerifySection';
 
 /**
  * "Dokumen": signing identities, then what this role signs: the coordinator the result sheets and the minutes
  * (in a background job), the chair and the examiners the minutes after the coordinator; the observer reads.
+ * Everyone but a clerk can check a signed PDF against this workstation (documents.verify).
  */
 export function DocumentsPage({ account }: { account: Account }) {
   const { t } = useTranslation();
@@ -21,6 +23,7 @@ export function DocumentsPage({ account }: { account: Account }) {
   const [identityTick, setIdentityTick] = useState(0);
   const role = account.role;
   const signs = role === 'coordinator' || role === 'chair' || role === 'examiner';
+  const checks = signs || role === 'observer';
 
   return (
     <div className="page-section">
@@ -30,6 +33,7 @@ export function DocumentsPage({ account }: { account: Account }) {
       {role === 'coordinator' ? <SheetsSection identityTick={identityTick} /> : null}
       {role === 'chair' || role === 'examiner' ? <MinutesSection account={account} identityTick={identityTick} /> : null}
       {role === 'observer' ? <FilesSection /> : null}
+      {checks ? <VerifySection /> : null}
       {role === 'coordinator' || role === 'observer' ? <AllIdentities reload={identityTick} /> : null}
     </div>
   );

@@ -1,12 +1,13 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Account, type ErrorBody, type ExamSession, type MinutesSignValue } from '../../api';
+import { api, type Account, type ErrorBody, type ExamSession, type ExportedFile, type MinutesSignValue } from '../../api';
 import { formatLongDateTimeWib } from '../../i18n/format';
+import { saveExportedFile } from '../../ui/download';
 import { EmptyState, ErrorAlert, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
 import { documentsError } from './errors';
 import { useExamChoice } from '../../app/exams';
-import { minutesFile, useSignedFiles } from './model';
+import { latestMinutesFile, useSignedFiles } from './model';
 import { SignedFiles } from './SignedFiles';
 
 /** Whether this person sits on the session's panel (the package names panelists by NIP and name, not by login). */
@@ -33,10 +34,26 @@ export function MinutesSection({ account, identityTick }: { account: Account; id
   const withPanel = (detail?.sessions ?? []).filter((s) => s.panel.length > 0);
   const mine = withPanel.filter((s) => onPanel(s, account));
   const sessions = mine.length ? mine : withPanel;
-  const made = new Set(files ?? []);
-  const ready = (code: string) => made.has(minutesFile(code));
+  // A changed session's minutes are a new version beside the old (berita-acara-S.v2.pdf): the newest is the one
+  // to read and to sign (minutes.sign takes it too).
+  const ready = (code: string) => latestMinutesFile(files ?? [], code) !== null;
   // Until a choice is made: the first session whose minutes are ready, else the first.
   const session = sessions.some((s) => s.code === chosen) ? chosen : (sessions.find((s) => ready(s.code))?.code ?? sessions[0]?.code ?? '');
+  const target = session && files ? latestMinutesFile(files, session) : null;
+  const [downloading, setDownloading] = useState(false);
+  const [downloadError, setDownloadError] = useState<ErrorBody | null>(null);
+
+  async function downloadTarget(name: string) {
+    setDownloading(true);
+    setDownloadError(null);
+    const result = await api.invoke('sheets.file', { exam, name });
+    setDownloading(false);
+    if (!result.ok) {
+      setDownloadError(result.error);
+      return;
+    }
+    saveExportedFile(result.value as ExportedFile);
+  }
 
   async function sign(e: FormEvent) {
     e.preventDefault();
@@ -111,6 +128,17 @@ export function MinutesSection({ account, identityTick }: { account: Account; id
               />
             </div>
             {session && files && !ready(session) ? <p className="field-hint">{t('documents.minutes.waitCoordinator')}</p> : null}
+            {target ? (
+              <div className="doc-target" data-testid="minutes-target">
+                <p className="field-hint">
+                  {t('documents.minutes.target', { name: target })}
+                </p>
+                <button type="button" className="btn btn-small btn-secondary" disabled={downloading} onClick={() => void downloadTarget(target)}>
+                  {t('documents.minutes.downloadTarget', { name: target })}
+                </button>
+              </div>
+            ) : null}
+            <ErrorAlert>{downloadError ? documentsError(t, lang, downloadError, 'download') : null}</ErrorAlert>
             <TextField
               ref={passRef}
               className="narrow-form"
@@ -134,7 +162,7 @@ export function MinutesSection({ account, identityTick }: { account: Account; id
           <div role="status" className={signed ? 'alert alert-success' : 'doc-job-quiet'}>
             {signed ? (
               <>
-                {t('documents.minutes.signed', { session: signed.session, signer: signed.signer })}{' '}
+                {t(signed.file ? 'documents.minutes.signedFile' : 'documents.minutes.signed', { session: signed.session, signer: signed.signer, file: signed.file })}{' '}
                 <strong data-testid="minutes-signatures">{t('documents.minutes.signatures', { count: signed.signatures })}</strong>
               </>
             ) : null}

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, type ErrorBody, type SheetJob } from '../../api';
 import { useLiveEvent } from '../../app/live';
@@ -84,6 +85,15 @@ export function SheetsSection({ identityTick }: { identityTick: number }) {
     if (!result.ok) {
       setError(result.error);
       passRef.current?.focus();
+      // Someone (this coordinator elsewhere, or another) already runs a job for this exam: show it here.
+      if (result.error.code === 'JOB_RUNNING') {
+        const jobs = await api.invoke('sheets.jobs');
+        const running = jobs.ok ? (jobs.value as SheetJob[]).filter(isSheetJob).find((j) => j.state === 'running' && j.exam === exam) : undefined;
+        if (running && jobId.current !== running.id) {
+          jobId.current = running.id;
+          setJob(laterJob(running, seen.current.get(running.id)) ?? running);
+        }
+      }
       return;
     }
     const started = result.value as SheetJob;
@@ -175,6 +185,20 @@ export function SheetsSection({ identityTick }: { identityTick: number }) {
   );
 }
 
+/**
+ * What a finished job did. A run again leaves unchanged documents alone (they keep their signatures and are not
+ * signed again): when nothing changed, it says so rather than "0 signed".
+ */
+function doneMessage(t: TFunction, lang: string, job: SheetJob): string {
+  const signed = { sheets: formatCount(job.written ?? job.done, lang), minutes: formatCount(job.minutes ?? 0, lang) };
+  const kept = { sheets: formatCount(job.unchanged ?? 0, lang), minutes: formatCount(job.minutesUnchanged ?? 0, lang) };
+  const anySigned = (job.written ?? job.done) > 0 || (job.minutes ?? 0) > 0;
+  const anyKept = (job.unchanged ?? 0) > 0 || (job.minutesUnchanged ?? 0) > 0;
+  if (!anySigned && anyKept) return t('documents.job.doneUnchanged', kept);
+  if (anyKept) return `${t('documents.job.done', signed)} ${t('documents.job.alsoUnchanged', kept)}`;
+  return t('documents.job.done', signed);
+}
+
 /** The job: a progress bar while it runs (with Batalkan), then what it made, or why it stopped. */
 function JobStatus({ job, cancelling, onCancel }: { job: SheetJob; cancelling: boolean; onCancel: () => void }) {
   const { t, i18n } = useTranslation();
@@ -223,10 +247,8 @@ function JobStatus({ job, cancelling, onCancel }: { job: SheetJob; cancelling: b
       >
         {job.state === 'done' ? (
           <>
-            <span data-testid="sheets-done">
-              {t('documents.job.done', { sheets: formatCount(job.written ?? job.done, lang), minutes: formatCount(job.minutes ?? 0, lang) })}
-            </span>
-            {(job.minutes ?? 0) === 0 ? <> {t('documents.job.noMinutes')}</> : null}
+            <span data-testid="sheets-done">{doneMessage(t, lang, job)}</span>
+            {(job.minutes ?? 0) === 0 && (job.minutesUnchanged ?? 0) === 0 ? <> {t('documents.job.noMinutes')}</> : null}
           </>
         ) : job.state === 'cancelled' ? (
           <span data-testid="sheets-cancelled">{t('documents.job.cancelled', { sheets: formatCount(job.written ?? job.done, lang) })}</span>

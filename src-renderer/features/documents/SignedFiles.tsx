@@ -6,13 +6,15 @@ import { saveExportedFile } from '../../ui/download';
 import { ErrorAlert, Spinner } from '../../ui/feedback';
 import { TextField } from '../../ui/fields';
 import { documentsError } from './errors';
-import { fileKind } from './model';
+import { fileKind, orderedVersions, supersededVersions } from './model';
 
 /** Rows shown at first: an exam may have thousands of sheets. */
 const PAGE = 50;
 
 /**
- * The signed PDFs of an exam, minutes first, each with a download button; a search for a number among many.
+ * The signed PDFs of an exam, minutes first, each with a download button; a search for a number among many. A
+ * document signed again after a change is a new version beside the old one: the newest is listed first, each
+ * older version below it marked as superseded.
  * `minutesOnly`: the panel signs the minutes only, the result sheets would just be in the way.
  */
 export function SignedFiles({
@@ -46,13 +48,15 @@ export function SignedFiles({
     saveExportedFile(result.value as ExportedFile);
   }
 
-  const all = (files ?? []).filter((f) => !minutesOnly || fileKind(f) === 'minutes');
+  const all = orderedVersions((files ?? []).filter((f) => !minutesOnly || fileKind(f) === 'minutes'));
+  const superseded = supersededVersions(all);
   const ordered = [...all.filter((f) => fileKind(f) === 'minutes'), ...all.filter((f) => fileKind(f) !== 'minutes')];
   const q = query.trim().toLowerCase();
   const matching = q ? ordered.filter((f) => f.toLowerCase().includes(q)) : ordered;
   const visible = matching.slice(0, shown);
-  const minutes = all.filter((f) => fileKind(f) === 'minutes').length;
-  const sheets = all.filter((f) => fileKind(f) === 'sheet').length;
+  // Documents, not files: an older version is the same document.
+  const minutes = all.filter((f) => fileKind(f) === 'minutes' && !superseded.has(f)).length;
+  const sheets = all.filter((f) => fileKind(f) === 'sheet' && !superseded.has(f)).length;
 
   return (
     <section className="doc-files" aria-labelledby={titleId} data-testid="signed-files">
@@ -69,6 +73,7 @@ export function SignedFiles({
           {minutesOnly ? null : (
             <p className="field-hint">
               {t('documents.files.summary', { sheets: formatCount(sheets, lang), minutes: formatCount(minutes, lang) })}
+              {superseded.size ? <> {t('documents.files.supersededCount', { count: superseded.size, n: formatCount(superseded.size, lang) })}</> : null}
             </p>
           )}
           {all.length > PAGE ? (
@@ -98,11 +103,19 @@ export function SignedFiles({
               </thead>
               <tbody>
                 {visible.map((name) => (
-                  <tr key={name} data-testid={`file-${name}`}>
+                  <tr key={name} data-testid={`file-${name}`} data-superseded={superseded.has(name) || undefined} className={superseded.has(name) ? 'doc-file-old' : undefined}>
                     <td>
                       <code>{name}</code>
                     </td>
-                    <td>{t(`documents.files.kind.${fileKind(name)}`)}</td>
+                    <td>
+                      {t(`documents.files.kind.${fileKind(name)}`)}
+                      {superseded.has(name) ? (
+                        <span className="doc-file-superseded" data-testid="file-superseded">
+                          <span className="badge badge-muted">{t('documents.files.oldVersion')}</span>
+                          {t('documents.files.supersededBy', { name: superseded.get(name) })}
+                        </span>
+                      ) : null}
+                    </td>
                     <td className="actions">
                       <button
                         type="button"

@@ -2,6 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type ErrorBody, type SheetJob } from '../../api';
 import { useLiveEvent } from '../../app/live';
 
+/** The answer of `documents.verify`: what `lentera verify --data` says of a PDF (src-main/core/sheets/document-report.ts). */
+export type { WorkstationReport as DocumentReport } from '../../../src-main/api/commands/documents';
+export type { SignatureReport, Verdict } from '../../../src-main/core/sheets/document-report';
+
 /** The registry's minimum passphrase length (src-main/core/keys/identities.ts, MIN_PASSPHRASE). */
 export const MIN_PASSPHRASE = 8;
 
@@ -12,10 +16,8 @@ export function passphraseProblems(passphrase: string, repeat: string): { passph
   return {};
 }
 
-/** The file name of a session's minutes, as the registry writes it. */
-export function minutesFile(session: string): string {
-  return `berita-acara-${session}.pdf`;
-}
+// Versions of a signed document (hasil-X.pdf, hasil-X.v2.pdf …): pure functions, in their own module.
+export { documentVersion, latestMinutesFile, orderedVersions, supersededVersions } from './versions';
 
 export type FileKind = 'minutes' | 'sheet' | 'other';
 
