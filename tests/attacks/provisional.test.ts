@@ -6,7 +6,7 @@
 //    as SEMENTARA / PROVISIONAL everywhere, never as a final LULUS; optimalisasi runs only over complete formations;
 //    and completing the missing results, in any way, never changes a status that was not provisional.
 import fc from 'fast-check';
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,9 +25,8 @@ import { Fraction } from '../../src-main/core/scoring/exact';
 import { sheetInputs } from '../../src-main/core/sheets/batch';
 import { renderResultSheet, statusWords } from '../../src-main/core/sheets/result-sheet';
 import { resourcesDir } from '../../src-main/core/util/resources';
-import en from '../../src-renderer/i18n/en.json';
-import id from '../../src-renderer/i18n/id.json';
 import { reasonText, statusLabel } from '../../src-renderer/features/results/model';
+import { translator } from '../unit/i18n';
 
 const cpns = loadRuleset('cpns-2024').ruleset;
 const open = loadRuleset('seleksi-terbuka-2024').ruleset;
@@ -447,13 +446,8 @@ describe('the words: SEMENTARA in Bahasa Indonesia, PROVISIONAL in English, neve
   let tId: TFunction;
   let tEn: TFunction;
   beforeAll(async () => {
-    const make = async (lng: string) => {
-      const i = i18next.createInstance();
-      await i.init({ resources: { id: { translation: id }, en: { translation: en } }, lng, fallbackLng: 'id', interpolation: { escapeValue: false } });
-      return i.t.bind(i) as TFunction;
-    };
-    tId = await make('id');
-    tEn = await make('en');
+    tId = await translator('id');
+    tEn = await translator('en');
   });
 
   it('sheets and site: the final words stay, the provisional ones say SEMENTARA and not LULUS', () => {

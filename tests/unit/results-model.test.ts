@@ -1,7 +1,6 @@
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
-import en from '../../src-renderer/i18n/en.json';
-import id from '../../src-renderer/i18n/id.json';
+import { translator } from './i18n';
 import {
   compareDecimal,
   decidedByText,
@@ -18,13 +17,8 @@ let tId: TFunction;
 let tEn: TFunction;
 
 beforeAll(async () => {
-  const make = async (lng: string) => {
-    const i = i18next.createInstance();
-    await i.init({ resources: { id: { translation: id }, en: { translation: en } }, lng, fallbackLng: 'id', interpolation: { escapeValue: false } });
-    return i.t.bind(i) as TFunction;
-  };
-  tId = await make('id');
-  tEn = await make('en');
+  tId = await translator('id');
+  tEn = await translator('en');
 });
 
 function row(over: Partial<RankedResult>): RankedResult {
