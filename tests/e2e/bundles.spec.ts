@@ -198,7 +198,8 @@ test('a bundle exported in the UI waits for the hub, is confirmed on "Kirim seka
   expect(listed.suggestedFilename()).toBe(saved.suggestedFilename());
   expect(readFileSync(await saved.path())).toEqual(readFileSync(await listed.path()));
   await list.getByRole('button', { name: 'Kirim sekarang' }).click();
-  await expect(list.getByTestId('push-outcome')).toHaveText('Pengiriman selesai: 1 dikonfirmasi, 0 masih menunggu, 0 ditolak.');
+  // The hub verifies every signed PDF of the bundle before it answers: on a loaded machine that takes more than 10 s.
+  await expect(list.getByTestId('push-outcome')).toHaveText('Pengiriman selesai: 1 dikonfirmasi, 0 masih menunggu, 0 ditolak.', { timeout: 30_000 });
   await expect(row.getByTestId('bundle-state')).toHaveText('Dikonfirmasi hub');
   await expect(row.getByTestId('bundle-state-detail')).toHaveText(/ WIB$/);
   // The hub's log key was pinned at this first contact.
