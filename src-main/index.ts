@@ -1,11 +1,12 @@
 // The Electron shell, and only that: lifecycle, one window, the app:// protocol, the IPC door, security handlers.
-// Everything it wires lives in src-main/electron/ (testable without the runtime); the domain is behind LenteraApp.
+// Everything it wires lives in src-main/electron/ (testable without the runtime); the workstation (LenteraApp and
+// its SQLite database) runs in a worker thread behind WorkstationHost, so a long import never freezes the windows.
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LenteraApp } from './api/app';
 import { registerIpc, type IpcDoor } from './electron/ipc';
+import { WorkstationHost } from './host/workstation-host';
 import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './electron/protocol';
 import { hardenSession, hardenWebContents } from './electron/security';
 import { windowOptions } from './electron/window';
@@ -19,7 +20,7 @@ const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
-let lentera: LenteraApp | undefined;
+let lentera: WorkstationHost | undefined;
 let door: IpcDoor | undefined;
 let mainWindow: BrowserWindow | undefined;
 
@@ -51,13 +52,16 @@ async function start(): Promise<void> {
 
   const dataDir = process.env.LENTERA_DATA || join(app.getPath('userData'), 'workstation');
   try {
-    // The desktop owns its workstation while open: beside a running `lentera serve` it says so and stops.
-    lentera = new LenteraApp({ dataDir, allowInit: true, owner: { door: 'desktop' }, nativeBinding: process.env.LENTERA_SQLITE_BINDING || undefined });
+    // The desktop owns its workstation while open: beside a running `lentera serve` it says so and stops. The
+    // worker takes the owner lock and runs the outbox pusher; the windows reach it only through the IPC door.
+    lentera = await WorkstationHost.start(
+      { dataDir, allowInit: true, owner: { door: 'desktop' }, nativeBinding: process.env.LENTERA_SQLITE_BINDING || undefined, outbox: true },
+      { onStopped: (reason) => fatal('the workstation stopped / data berhenti', new Error(`The workstation worker stopped: ${reason}.`)) },
+    );
   } catch (e) {
     fatal('cannot open the workstation / tidak dapat membuka data', e);
     return;
   }
-  lentera.outbox.start();
   door = registerIpc(ipcMain, lentera, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
   createWindow();
 
@@ -79,11 +83,18 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => {
+  app.on('will-quit', (event) => {
     door?.dispose();
     door = undefined;
-    lentera?.close();
+    const host = lentera;
+    if (!host) return;
     lentera = undefined;
+    // Quitting waits for the worker: calls in flight finish, the database is closed and the owner lock released.
+    event.preventDefault();
+    host
+      .close()
+      .catch((e: unknown) => console.error('[lentera] the workstation did not close cleanly:', e))
+      .finally(() => app.quit());
   });
   start().catch((e: unknown) => fatal('failed to start / gagal memulai', e));
 }

@@ -1,4 +1,4 @@
-import type { LenteraApp } from '../api/app';
+import type { DoorTarget } from '../api/door';
 import { fail, REGISTRY_CODES, type Result } from '../api/result';
 import { BRIDGE_EVENT_CHANNEL, BRIDGE_INVOKE_CHANNEL } from '../preload/bridge';
 import { isAppUrl } from './protocol';
@@ -45,8 +45,10 @@ const LOGOUT = 'accounts.logout';
 /**
  * The Electron door onto the registry. The renderer never sees a session token: the door keeps it per WebContents
  * and adds it to every call that WebContents makes, so a script in the page has nothing to steal or replay.
+ * `target` is the desktop's WorkstationHost (the workstation in a worker thread, so the main process never waits
+ * on SQLite); being a DoorTarget, it offers the door no synchronous entry to call by mistake.
  */
-export function registerIpc(ipcMain: DoorIpcMain, app: LenteraApp, getWebContents: () => readonly DoorContents[]): IpcDoor {
+export function registerIpc(ipcMain: DoorIpcMain, target: DoorTarget, getWebContents: () => readonly DoorContents[]): IpcDoor {
   const tokens = new Map<number, string>();
   const watched = new Set<number>();
 
@@ -72,7 +74,7 @@ export function registerIpc(ipcMain: DoorIpcMain, app: LenteraApp, getWebContent
     let result: Result;
     try {
       // Each window is its own client for the per-client limit on PIN checks.
-      result = await app.invokeAsync(command, input, { token: tokens.get(id), client: `ipc:${id}` });
+      result = await target.invokeAsync(command, input, { token: tokens.get(id), client: `ipc:${id}` });
     } catch (e) {
       console.error(`[lentera] ${command} failed:`, e);
       return fail(REGISTRY_CODES.INTERNAL, `Internal error in ${command}.`, { command });
@@ -95,7 +97,7 @@ export function registerIpc(ipcMain: DoorIpcMain, app: LenteraApp, getWebContent
     return result;
   });
 
-  const unsubscribe = app.events.subscribe((e) => {
+  const unsubscribe = target.events.subscribe((e) => {
     for (const contents of getWebContents()) {
       if (contents.isDestroyed() || !isAppUrl(contents.getURL())) continue;
       try {

@@ -1,6 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { LenteraApp } from '../api/app';
+import type { DoorTarget } from '../api/door';
 import { fail, httpStatusFor, type Result } from '../api/result';
 import { isLenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
@@ -11,7 +11,8 @@ import { serveStatic } from './static';
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface ServerOptions {
-  app: LenteraApp;
+  /** What the server reaches: only the asynchronous entry and the events (a LenteraApp, or a hosted one). */
+  app: DoorTarget;
   host: string;
   port: number;
   rendererDir: string;
@@ -151,7 +152,7 @@ async function handleApi(opts: ServerOptions, path: string, req: IncomingMessage
   sendResult(res, result);
 }
 
-function handleEvents(app: LenteraApp, req: IncomingMessage, res: ServerResponse): void {
+function handleEvents(app: DoorTarget, req: IncomingMessage, res: ServerResponse): void {
   const where = crossSite(req);
   if (where) throw new RequestError(403, 'CROSS_ORIGIN', `A page of another site may not listen here (${where}).`);
   res.writeHead(200, {
@@ -168,6 +169,12 @@ function handleEvents(app: LenteraApp, req: IncomingMessage, res: ServerResponse
   });
 }
 
+async function health(opts: ServerOptions, res: ServerResponse): Promise<void> {
+  const status = await opts.app.invokeAsync('system.status', {}, {});
+  const v = status.ok ? (status.value as { version: string; schemaVersion: number }) : undefined;
+  sendJson(res, 200, { ok: true, version: v?.version, schemaVersion: v?.schemaVersion });
+}
+
 function route(opts: ServerOptions, hosts: OwnHosts, req: IncomingMessage, res: ServerResponse): void | Promise<void> {
   let url: URL;
   try {
@@ -178,11 +185,7 @@ function route(opts: ServerOptions, hosts: OwnHosts, req: IncomingMessage, res: 
   // DNS rebinding: a hostile name resolving to this machine still says its own name in Host.
   if (!hosts.isOwn(req.headers.host)) throw new RequestError(421, 'WRONG_HOST', 'This server answers only to its own addresses.');
   const path = url.pathname;
-  if (path === '/api/health' && req.method === 'GET') {
-    const status = opts.app.invoke('system.status', {}, {});
-    const v = status.ok ? (status.value as { version: string; schemaVersion: number }) : undefined;
-    return sendJson(res, 200, { ok: true, version: v?.version, schemaVersion: v?.schemaVersion });
-  }
+  if (path === '/api/health' && req.method === 'GET') return health(opts, res);
   if (path === '/api/events' && req.method === 'GET') return handleEvents(opts.app, req, res);
   if (path.startsWith('/api/')) return handleApi(opts, path, req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD') {

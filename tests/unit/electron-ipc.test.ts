@@ -1,61 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import type { Result } from '../../src-main/api/result';
-import {
-  EVENT_CHANNEL,
-  INVOKE_CHANNEL,
-  isTrustedSender,
-  registerIpc,
-  type DoorContents,
-  type DoorInvokeEvent,
-  type IpcDoor,
-} from '../../src-main/electron/ipc';
+import { EVENT_CHANNEL, isTrustedSender, registerIpc, type IpcDoor } from '../../src-main/electron/ipc';
+import { asyncOnly, FakeContents, FakeIpcMain, ipcCall, uploadThrough } from './doors';
 
 const ADMIN = { name: 'koordinator', pin: '482913' };
-
-/** Electron's ipcMain, as far as the door uses it. */
-class FakeIpcMain {
-  readonly handlers = new Map<string, (event: DoorInvokeEvent, ...args: unknown[]) => unknown>();
-  handle(channel: string, listener: (event: DoorInvokeEvent, ...args: unknown[]) => unknown): void {
-    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
-    this.handlers.set(channel, listener);
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel);
-  }
-}
-
-/** A window's WebContents, as far as the door uses it. */
-class FakeContents implements DoorContents {
-  readonly sent: unknown[][] = [];
-  private destroyed = false;
-  private readonly onDestroyed: (() => void)[] = [];
-  constructor(
-    readonly id: number,
-    public url = 'app://lentera/index.html',
-  ) {}
-  send(channel: string, ...args: unknown[]): void {
-    if (this.destroyed) throw new Error('Object has been destroyed');
-    this.sent.push([channel, ...args]);
-  }
-  isDestroyed(): boolean {
-    return this.destroyed;
-  }
-  getURL(): string {
-    return this.url;
-  }
-  once(_event: 'destroyed', listener: () => void): this {
-    this.onDestroyed.push(listener);
-    return this;
-  }
-  destroy(): void {
-    this.destroyed = true;
-    for (const l of this.onDestroyed.splice(0)) l();
-  }
-}
 
 let dir: string;
 let app: LenteraApp;
@@ -80,11 +32,7 @@ afterEach(() => {
 });
 
 /** What ipcRenderer.invoke(INVOKE_CHANNEL, command, input) from `contents` would get. */
-async function call(contents: FakeContents, command: unknown, input?: unknown, frameUrl: string | null = contents.url): Promise<Result> {
-  const handler = ipc.handlers.get(INVOKE_CHANNEL);
-  if (!handler) throw new Error('no handler');
-  return (await handler({ sender: contents, senderFrame: frameUrl === null ? null : { url: frameUrl } }, command, input)) as Result;
-}
+const call = (contents: FakeContents, command: unknown, input?: unknown, frameUrl: string | null = contents.url): Promise<Result> => ipcCall(ipc, contents, command, input, frameUrl);
 
 describe('isTrustedSender', () => {
   it('accepts only frames on app://lentera', () => {
@@ -99,6 +47,17 @@ describe('isTrustedSender', () => {
 });
 
 describe('the IPC door', () => {
+  it('reaches the workstation only through its asynchronous entry (a command that reads a file works)', async () => {
+    door.dispose();
+    const target = asyncOnly(app);
+    door = registerIpc(ipc, target, () => windows);
+    await call(windows[0]!, 'accounts.login', ADMIN);
+    const id = await uploadThrough((c, i) => call(windows[0]!, c, i), readFileSync(join('resources', 'examples', 'cpns-smg-2026.exam.json')));
+    // exams.preview reads its file before its transaction: through a synchronous entry it could not run at all.
+    expect(await call(windows[0]!, 'exams.preview', { file: { uploadId: id, name: 'paket.json' } })).toMatchObject({ ok: true, value: { exam: { code: 'CPNS-SMG-2026' } } });
+    expect(target.reached).toEqual([]);
+  });
+
   it('registers exactly one invoke channel', () => {
     expect([...ipc.handlers.keys()]).toEqual(['lentera:invoke']);
   });
