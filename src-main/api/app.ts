@@ -15,6 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { VERSION } from '../version';
 import { randomPin, seedDemo } from '../core/demo/seed';
 import { generateIdentity } from '../core/keys/identities';
+import { findAccountByName } from '../core/accounts/accounts';
 import { recoverExports } from '../core/bundles/recover';
 import { appendEvent } from '../core/audit/chain';
 import { allCommands } from './commands';
@@ -23,6 +24,7 @@ import { Jobs } from './jobs';
 import { Uploads } from './files';
 import { OutboxPusher } from './outbox';
 import { Registry, type Auth } from './registry';
+import type { DoorTarget } from './door';
 import { fail, REGISTRY_CODES, type Result } from './result';
 import { writeTransaction } from '../core/db/transaction';
 
@@ -62,7 +64,7 @@ function fileInTheWay(dir: string): string | null {
  * The one object behind every door: it owns the workstation and its registry. Before the workstation exists it
  * answers only `system.status` and (where allowed) `workstation.init`.
  */
-export class LenteraApp {
+export class LenteraApp implements DoorTarget {
   readonly events = new EventBus();
   readonly jobs = new Jobs(this.events);
   /** Pushes exported bundles to the hub; started by the long-running doors (serve, desktop), not by one-shot CLI calls. */
@@ -160,7 +162,8 @@ export class LenteraApp {
       // The demo coordinator also gets a signing key, so `lentera sheets` works at once; its passphrase is shown once.
       const value = result.value as { accounts: { name: string; displayName: string }[] };
       const db = this.ws!.db;
-      const coord = db.prepare("SELECT id, display_name AS displayName, nip FROM accounts WHERE name = 'koordinator'").get() as { id: string; displayName: string; nip: string | null };
+      const coord = findAccountByName(db, 'koordinator');
+      if (!coord) throw new Error('the demo made no koordinator account');
       const passphrase = `demo-${randomPin()}-${randomPin()}`;
       const at = this.clock.now().toISOString();
       const id = await generateIdentity(db, this.ws!.dir, coord, 'Pemerintah Kota Semarang', passphrase, at);

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { closeSession, checkIn, sessionAttendance, undoCheckIn } from '../../core/attendance/attendance';
 import { declareConflict, listConflicts } from '../../core/exams/conflicts';
 import { applyPackageImport, listExams, planPackageImport, readPackage, requireExam, type PackagePlan } from '../../core/exams/exams';
-import { sql } from '../../core/db/statements';
+import { examFormations, examSessions, examStages, examVenues, findVenue, stageName } from '../../core/exams/structure';
+import { findAccountByName } from '../../core/accounts/accounts';
+import { listCandidates } from '../../core/roster/candidates';
 import { formatIpk, maskNik } from '../../core/roster/fields';
 import { applyRosterPlan, planRosterImport, type RosterPlan } from '../../core/roster/roster';
 import { checkImportFile } from '../../core/roster/table-file';
@@ -42,7 +44,8 @@ function planSummary(plan: PackagePlan, file: LoadedFile) {
 }
 
 
-function rosterSummary(plan: RosterPlan, file: LoadedFile, limit = 1000) {
+// Generic in the file so the answer keeps what loadTable said of it (its encoding, which the screens show).
+function rosterSummary<F extends LoadedFile>(plan: RosterPlan, file: F, limit = 1000) {
   return {
     file,
     rows: plan.rows,
@@ -108,24 +111,12 @@ export const examCommands = [
     mutates: false,
     handler: (ctx, input) => {
       const exam = requireExam(ctx.db, input.exam);
-      const db = ctx.db;
       return {
         exam,
-        formations: sql(db, 'SELECT code, position, unit, education, quota, (SELECT COUNT(*) FROM candidates c WHERE c.exam_id = f.exam_id AND c.kode_formasi = f.code) AS candidates FROM formations f WHERE exam_id = ? ORDER BY code').all(exam.id),
-        stages: (sql(db, 'SELECT code, name, kind, definition FROM stages WHERE exam_id = ? ORDER BY ord').all(exam.id) as { code: string; name: string; kind: string; definition: string }[]).map((s) => ({
-          ...s,
-          definition: JSON.parse(s.definition) as unknown,
-        })),
-        venues: sql(db, 'SELECT code, name, address FROM venues WHERE exam_id = ? ORDER BY code').all(exam.id),
-        sessions: sql(
-          db,
-          `SELECT s.code, s.stage_code AS stage, s.venue_code AS venue, s.room, s.starts_at AS startsAt, s.closed_at AS closedAt,
-                  (SELECT COUNT(*) FROM session_candidates sc WHERE sc.session_id = s.id) AS candidates,
-                  (SELECT json_group_array(json_object('name', p.name, 'nip', p.nip, 'role', p.role)) FROM (SELECT * FROM session_panel WHERE session_id = s.id ORDER BY ord) p) AS panel
-             FROM sessions s WHERE s.exam_id = ? ORDER BY s.starts_at, s.code`,
-        )
-          .all(exam.id)
-          .map((r) => ({ ...(r as Record<string, unknown>), panel: JSON.parse((r as { panel: string }).panel) as unknown })),
+        formations: examFormations(ctx.db, exam.id),
+        stages: examStages(ctx.db, exam.id),
+        venues: examVenues(ctx.db, exam.id),
+        sessions: examSessions(ctx.db, exam.id),
       };
     },
   }),
@@ -189,33 +180,7 @@ export const examCommands = [
     mutates: false,
     handler: (ctx, input) => {
       const exam = requireExam(ctx.db, input.exam);
-      const where = ['c.exam_id = @exam'];
-      const params: Record<string, unknown> = { exam: exam.id, offset: input.offset, limit: input.limit };
-      if (input.search) {
-        where.push("(c.nomor_peserta LIKE @like ESCAPE '\\' OR c.nama LIKE @like ESCAPE '\\')");
-        params.like = `%${input.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      }
-      if (input.formation) {
-        where.push('c.kode_formasi = @formation');
-        params.formation = input.formation;
-      }
-      // Attendance: the latest fact in any session of the exam (or the one session asked for).
-      const latest = `(SELECT a.kind FROM attendance_events a JOIN sessions s ON s.id = a.session_id
-                         WHERE s.exam_id = c.exam_id AND a.nomor_peserta = c.nomor_peserta ${input.session ? 'AND s.code = @session' : ''}
-                         ORDER BY a.at DESC, a.seq DESC LIMIT 1)`;
-      if (input.session) params.session = input.session;
-      if (input.attendance === 'present') where.push(`${latest} = 'present'`);
-      if (input.attendance === 'absent') where.push(`${latest} = 'absent'`);
-      if (input.attendance === 'pending') where.push(`COALESCE(${latest}, 'undo') = 'undo'`);
-      const clause = where.join(' AND ');
-      const total = ctx.db.prepare(`SELECT COUNT(*) FROM candidates c WHERE ${clause}`).pluck().get(params) as number;
-      const rows = ctx.db
-        .prepare(
-          `SELECT c.nomor_peserta AS nomorPeserta, c.nik, c.nama, c.tanggal_lahir AS tanggalLahir, c.jenis_kelamin AS jenisKelamin,
-                  c.pendidikan, c.ipk_x100 AS ipk, c.kode_formasi AS kodeFormasi, c.kategori, ${latest} AS attendance
-             FROM candidates c WHERE ${clause} ORDER BY c.nomor_peserta LIMIT @limit OFFSET @offset`,
-        )
-        .all(params) as { nik: string; ipk: number; attendance: string | null }[];
+      const { total, rows } = listCandidates(ctx.db, exam.id, input);
       const full = seesFullNik(ctx);
       return {
         total,
@@ -224,7 +189,7 @@ export const examCommands = [
           ...r,
           nik: full ? r.nik : maskNik(r.nik),
           ipk: formatIpk(r.ipk),
-          attendance: r.attendance === 'present' || r.attendance === 'absent' ? r.attendance : 'pending',
+          attendance: r.attendance === 'present' || r.attendance === 'absent' ? r.attendance : ('pending' as const),
         })),
       };
     },
@@ -266,8 +231,8 @@ export const examCommands = [
       const exam = requireExam(ctx.db, input.exam);
       const { session, lines } = sessionAttendance(ctx.db, exam.id, input.session);
       const full = seesFullNik(ctx);
-      const venue = sql(ctx.db, 'SELECT name, address FROM venues WHERE exam_id = ? AND code = ?').get(exam.id, session.venue_code);
-      const stage = sql(ctx.db, 'SELECT name FROM stages WHERE exam_id = ? AND code = ?').pluck().get(exam.id, session.stage_code);
+      const venue = findVenue(ctx.db, exam.id, session.venue_code);
+      const stage = stageName(ctx.db, exam.id, session.stage_code);
       return {
         exam: { code: exam.code, name: exam.name, agency: exam.agency },
         session: { code: session.code, stage: session.stage_code, stageName: stage, room: session.room, startsAt: session.starts_at, closedAt: session.closed_at, venue },
@@ -306,7 +271,7 @@ export const examCommands = [
       if (input.account) {
         const isCoordinator = ctx.principal.kind === 'local' || (ctx.principal.kind === 'user' && ctx.principal.account.role === 'coordinator');
         if (!isCoordinator) throw new LenteraError('FORBIDDEN', 'Only a coordinator records a conflict on behalf of someone else.', {});
-        accountId = sql(ctx.db, 'SELECT id FROM accounts WHERE name = ?').pluck().get(input.account.toLowerCase()) as string | undefined;
+        accountId = findAccountByName(ctx.db, input.account)?.id;
         if (!accountId) throw new LenteraError('NOT_FOUND', `No account named ${input.account}.`, { account: input.account });
       } else if (ctx.principal.kind === 'user') {
         accountId = ctx.principal.account.id;
@@ -323,7 +288,7 @@ export const examCommands = [
     access: 'authenticated',
     mutates: false,
     handler: (ctx, input) => {
-      const all = listConflicts(ctx.db, requireExam(ctx.db, input.exam).id) as { examiner: string }[];
+      const all = listConflicts(ctx.db, requireExam(ctx.db, input.exam).id);
       const role = ctx.principal.kind === 'user' ? ctx.principal.account.role : 'local';
       if (['coordinator', 'chair', 'observer', 'local'].includes(role)) return all;
       const me = ctx.principal.kind === 'user' ? ctx.principal.account.name : '';

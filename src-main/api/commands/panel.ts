@@ -3,10 +3,9 @@ import { confirmPin } from '../../core/accounts/accounts';
 import { secretScope } from './accounts';
 import { requireExam } from '../../core/exams/exams';
 import { decideAmendment, listAmendments, requestAmendment } from '../../core/scoring/amendments';
-import { enterPaper, paperMismatches, resolvePaper, sheetState } from '../../core/scoring/paper';
+import { enterPaper, paperMismatches, paperStatus, resolvePaper } from '../../core/scoring/paper';
 import { finalizeCandidate, loadPanel, recordNote, scoreCriterion, signOff, submit } from '../../core/scoring/panel';
 import { displayBoard, panelOverview, panelSheet } from '../../core/scoring/panel-views';
-import { sql } from '../../core/db/statements';
 import { LenteraError } from '../../core/util/errors';
 import { defineCommand, type CommandContext } from '../registry';
 import { blindSalt } from '../../core/scoring/blind';
@@ -169,14 +168,7 @@ export const panelCommands = [
     input: z.object({ exam: examCode, stage: z.string().min(1) }),
     access: ['clerk', 'coordinator', 'chair', 'observer'],
     mutates: false,
-    handler: (ctx, input) => {
-      const exam = requireExam(ctx.db, input.exam);
-      const nomors = sql(ctx.db, "SELECT DISTINCT nomor_peserta FROM score_entries WHERE exam_id = ? AND stage_code = ? AND source IN ('paper', 'resolution') ORDER BY 1").pluck().all(exam.id, input.stage) as string[];
-      return nomors.map((n) => {
-        const s = sheetState(ctx.db, exam.id, input.stage, n);
-        return { nomorPeserta: n, state: s.state, firstBy: s.firstBy, secondBy: s.secondBy, mismatched: s.mismatched };
-      });
-    },
+    handler: (ctx, input) => paperStatus(ctx.db, requireExam(ctx.db, input.exam).id, input.stage),
   }),
   defineCommand({
     name: 'paper.mismatches',

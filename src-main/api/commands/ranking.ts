@@ -4,13 +4,14 @@ import { rank } from '../../core/ranking/engine';
 import { resultsCsv, resultsXlsx } from '../../core/ranking/export';
 import { gatherFacts } from '../../core/ranking/inputs';
 import { loadRuleset } from '../../core/ranking/rulesets';
+import { candidateNames } from '../../core/roster/candidates';
 import { defineCommand, type CommandContext } from '../registry';
 
 function compute(ctx: CommandContext, examCode: string, formation?: string) {
   const exam = requireExam(ctx.db, examCode);
   const loaded = loadRuleset(exam.ruleset);
   const facts = gatherFacts(ctx.db, exam.id, loaded.ruleset);
-  const names = new Map((ctx.db.prepare('SELECT nomor_peserta, nama FROM candidates WHERE exam_id = ?').all(exam.id) as { nomor_peserta: string; nama: string }[]).map((c) => [c.nomor_peserta, c.nama]));
+  const names = candidateNames(ctx.db, exam.id);
   // Names are for the workstation's own screens; the engine and its exports work on numbers only.
   const results = rank(loaded.ruleset, facts.formations, facts.candidates)
     .filter((r) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation)

@@ -2,6 +2,7 @@ import canonicalize from 'canonicalize';
 import type { Db } from '../db/open';
 import { sha256Hex } from '../util/hash';
 import { sql } from '../db/statements';
+import type { JsonValue } from '../util/json-text';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -13,7 +14,9 @@ export interface AuditEventInput {
   payload: unknown;
 }
 
-export interface AuditEvent extends AuditEventInput {
+export interface AuditEvent extends Omit<AuditEventInput, 'payload'> {
+  /** as stored and hashed: canonical JSON read back */
+  payload: JsonValue;
   seq: number;
   prevHash: string;
   hash: string;
@@ -59,7 +62,7 @@ export function chainHead(db: Db): ChainHead {
 export function appendEvent(db: Db, input: AuditEventInput): AuditEvent {
   const head = chainHead(db);
   const payloadText = canonicalJson(input.payload ?? null);
-  const payload = JSON.parse(payloadText) as unknown; // what is stored is exactly what is hashed: no undefined, no NaN
+  const payload = JSON.parse(payloadText) as JsonValue; // what is stored is exactly what is hashed: no undefined, no NaN
   const seq = head.seq + 1;
   const event = { seq, at: input.at, actor: input.actor, command: input.command, outcome: input.outcome, payload };
   const hash = eventHash(head.hash, event);
@@ -97,7 +100,7 @@ function fromRow(r: RawEvent): AuditEvent {
     actor: r.actor,
     command: r.command,
     outcome: r.outcome,
-    payload: JSON.parse(r.payload) as unknown,
+    payload: JSON.parse(r.payload) as JsonValue,
     prevHash: r.prev_hash,
     hash: r.hash,
   };
@@ -123,9 +126,9 @@ export function verifyChain(db: Db): VerifyResult {
     if (r.prev_hash !== prev) {
       return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} does not link to event ${r.seq - 1}`, checked: count };
     }
-    let payload: unknown;
+    let payload: JsonValue;
     try {
-      payload = JSON.parse(r.payload);
+      payload = JSON.parse(r.payload) as JsonValue;
     } catch {
       return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} has an unreadable payload`, checked: count };
     }

@@ -3,7 +3,7 @@ import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
 
-export function declareConflict(db: Db, examId: string, accountId: string, nomor: string, reason: string, at: string) {
+export function declareConflict(db: Db, examId: string, accountId: string, nomor: string, reason: string, at: string): { nomorPeserta: string; declared: boolean } {
   const exists = sql(db, 'SELECT 1 FROM candidates WHERE exam_id = ? AND nomor_peserta = ?').get(examId, nomor);
   if (!exists) throw new LenteraError('UNKNOWN_CANDIDATE', `No candidate with number ${nomor} in this exam.`, { nomorPeserta: nomor });
   const res = sql(db, 'INSERT OR IGNORE INTO conflicts (id, exam_id, account_id, nomor_peserta, reason, declared_at) VALUES (?, ?, ?, ?, ?, ?)').run(
@@ -23,10 +23,19 @@ export function assertNoConflict(db: Db, examId: string, accountId: string, nomo
   }
 }
 
-export function listConflicts(db: Db, examId: string) {
+export interface DeclaredConflict {
+  nomorPeserta: string;
+  reason: string;
+  declaredAt: string;
+  /** the account name of who declared it */
+  examiner: string;
+  examinerName: string;
+}
+
+export function listConflicts(db: Db, examId: string): DeclaredConflict[] {
   return sql(
     db,
     `SELECT k.nomor_peserta AS nomorPeserta, k.reason, k.declared_at AS declaredAt, a.name AS examiner, a.display_name AS examinerName
        FROM conflicts k JOIN accounts a ON a.id = k.account_id WHERE k.exam_id = ? ORDER BY k.declared_at`,
-  ).all(examId);
+  ).all(examId) as DeclaredConflict[];
 }

@@ -54,16 +54,29 @@ export function requireExam(db: Db, code: string): ExamRow {
   return exam;
 }
 
-export function listExams(db: Db) {
-  return db
-    .prepare(
-      `SELECT e.code, e.name, e.agency, e.year, e.ruleset, e.package_sha256 AS sha256, e.imported_at AS importedAt,
+/** An exam as the list of exams shows it. */
+export interface ExamSummary {
+  code: string;
+  name: string;
+  agency: string;
+  year: number;
+  ruleset: string;
+  sha256: string;
+  importedAt: string;
+  formations: number;
+  sessions: number;
+  candidates: number;
+}
+
+export function listExams(db: Db): ExamSummary[] {
+  return sql(
+    db,
+    `SELECT e.code, e.name, e.agency, e.year, e.ruleset, e.package_sha256 AS sha256, e.imported_at AS importedAt,
               (SELECT COUNT(*) FROM formations f WHERE f.exam_id = e.id) AS formations,
               (SELECT COUNT(*) FROM sessions s WHERE s.exam_id = e.id) AS sessions,
               (SELECT COUNT(*) FROM candidates c WHERE c.exam_id = e.id) AS candidates
          FROM exams e ORDER BY e.year DESC, e.code`,
-    )
-    .all();
+  ).all() as ExamSummary[];
 }
 
 /** Has anything been recorded against this exam (a check-in, a score) that a changed package could orphan? */

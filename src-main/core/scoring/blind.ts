@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditEvent } from '../audit/chain';
+import type { JsonValue } from '../util/json-text';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { sheetState } from './paper';
@@ -66,7 +67,9 @@ export function blindAuditEvents(db: Db, events: AuditEvent[], viewer: BlindView
     if (ok === undefined) cache.set(key, (ok = settled(db, e.command, inner)));
     if (ok) return e;
     // A refusal's message may quote the value ("7 is outside 1–5"): hidden with it.
-    return { ...e, payload: inner === payload ? hide(payload, field) : { ...payload, message: null, input: hide(inner, field), blind: true } };
+    // Still JSON: the event's own payload with fields set to null (or left out).
+    const shown = (inner === payload ? hide(payload, field) : { ...payload, message: null, input: hide(inner, field), blind: true }) as JsonValue;
+    return { ...e, payload: shown };
   });
 }
 

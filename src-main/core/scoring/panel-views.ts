@@ -10,6 +10,20 @@ import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelRes
  * What one person sees of one candidate's interview. A panelist sees their own drafts; others' values only
  * after submitting their own. Coordinator and observer see the result once every panelist has submitted.
  */
+export interface SheetCandidate {
+  nomorPeserta: string;
+  nama: string;
+  kodeFormasi: string;
+}
+
+export interface PanelNote {
+  criterion: string | null;
+  note: string;
+  at: string;
+  /** display name of the panelist who wrote it */
+  author: string;
+}
+
 export function panelSheet(db: Db, panel: Panel, nomor: string, viewer: { accountId: string | null; role: string }) {
   const me = viewer.accountId ? panel.members.find((m) => m.accountId === viewer.accountId) : undefined;
   const members = candidatePanel(db, panel, nomor);
@@ -17,8 +31,10 @@ export function panelSheet(db: Db, panel: Panel, nomor: string, viewer: { accoun
   const drafts = me?.accountId ? draftUnits(db, panel, nomor, me.accountId) : {};
   const result = panelResult(db, panel, nomor);
   const mayLook = Boolean(mySubmission) || (!me && result.complete && ['coordinator', 'observer', 'local'].includes(viewer.role));
-  const candidate = sql(db, 'SELECT nomor_peserta AS nomorPeserta, nama, kode_formasi AS kodeFormasi FROM candidates WHERE exam_id = ? AND nomor_peserta = ?').get(panel.examId, nomor);
-  const notes = sql(db, 'SELECT n.criterion, n.note, n.at, a.display_name AS author FROM panel_notes n JOIN accounts a ON a.id = n.account_id WHERE n.session_id = ? AND n.nomor_peserta = ? ORDER BY n.at').all(panel.session.id, nomor);
+  const candidate = sql(db, 'SELECT nomor_peserta AS nomorPeserta, nama, kode_formasi AS kodeFormasi FROM candidates WHERE exam_id = ? AND nomor_peserta = ?').get(panel.examId, nomor) as
+    | SheetCandidate
+    | undefined;
+  const notes = sql(db, 'SELECT n.criterion, n.note, n.at, a.display_name AS author FROM panel_notes n JOIN accounts a ON a.id = n.account_id WHERE n.session_id = ? AND n.nomor_peserta = ? ORDER BY n.at').all(panel.session.id, nomor) as PanelNote[];
   return {
     candidate,
     session: panel.session.code,

@@ -112,6 +112,24 @@ export function enterPaper(db: Db, examId: string, stageCode: string, nomor: str
   return { nomorPeserta: nomor, entry: slot, state: after.state, mismatched: after.mismatched };
 }
 
+/** One typed sheet's progress, without its values (anyone following the entry may see it). */
+export interface PaperSheetStatus {
+  nomorPeserta: string;
+  state: SheetState['state'];
+  firstBy: SheetState['firstBy'];
+  secondBy: SheetState['secondBy'];
+  mismatched: SheetState['mismatched'];
+}
+
+/** Every sheet of a stage with at least one entry (or a resolution), by number. */
+export function paperStatus(db: Db, examId: string, stageCode: string): PaperSheetStatus[] {
+  const nomors = sql(db, "SELECT DISTINCT nomor_peserta FROM score_entries WHERE exam_id = ? AND stage_code = ? AND source IN ('paper', 'resolution') ORDER BY 1").pluck().all(examId, stageCode) as string[];
+  return nomors.map((n) => {
+    const s = sheetState(db, examId, stageCode, n);
+    return { nomorPeserta: n, state: s.state, firstBy: s.firstBy, secondBy: s.secondBy, mismatched: s.mismatched };
+  });
+}
+
 /** For the resolver: both entries side by side. */
 export function paperMismatches(db: Db, examId: string, stageCode: string) {
   const stage = paperStage(db, examId, stageCode);

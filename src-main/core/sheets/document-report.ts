@@ -8,6 +8,7 @@ import { sheetInputs } from './batch';
 import { compareMinutes, identityOwner, minutesOf } from './minutes-check';
 import { embeddedPayload, resultDigest } from './result-sheet';
 import type { PdfReport, SignatureCheck } from './verify';
+import type { JsonValue } from '../util/json-text';
 
 /**
  * What a check of a signed PDF finds, decided once for every door: `lentera verify` prints it, the Dokumen page
@@ -61,7 +62,7 @@ export type RecordsCheck =
   /** no Lentera result payload, and no Lentera minutes: nothing to compare */
   | { kind: 'unknown' }
   /** could not be compared (the exam is not on this workstation, no final result, …) */
-  | { kind: 'error'; code: string; message: string; details: Record<string, unknown> };
+  | { kind: 'error'; code: string; message: string; details: Record<string, JsonValue> };
 
 /**
  * The overall verdict, in the order it is decided: no signature; a signature that does not hold or a file that
@@ -147,7 +148,8 @@ export function compareWithRecords(db: Db, pdf: Buffer, report: PdfReport): Reco
     return { kind: 'unknown' };
   } catch (e) {
     if (!isLenteraError(e)) throw e;
-    return { kind: 'error', code: e.code, message: e.message, details: e.details };
+    // A refusal's details are JSON by contract: every door sends them as such.
+    return { kind: 'error', code: e.code, message: e.message, details: e.details as Record<string, JsonValue> };
   }
 }
 

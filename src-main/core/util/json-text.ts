@@ -1,6 +1,9 @@
 import { parse as parseLenient, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LenteraError } from './errors';
 
+/** A value JSON can carry: what a parsed JSON text, or a value that went through JSON, is known to be. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
 /** Parses JSON text; on failure says the line and column, which JSON.parse does not always tell. */
 export function parseJsonText(text: string, what: string): unknown {
   try {
