@@ -24,6 +24,26 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // The renderer runs in a browser: of the main side it may take types (erased from the bundle) and the
+    // browser-safe rules of src-main/shared, nothing that would pull the core or Node into the page.
+    files: ['src-renderer/**'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)src-main/(?!shared/)',
+              allowTypeImports: true,
+              message: 'The renderer imports from src-main only types (`import type`) or src-main/shared.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Every write transaction takes the write lock at BEGIN (core/db/transaction.ts says why).
     files: ['src-main/**'],
     ignores: ['src-main/core/db/transaction.ts'],
@@ -31,6 +51,26 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.property.name='transaction']", message: 'Use writeTransaction(db, fn) from core/db/transaction: BEGIN IMMEDIATE.' },
+      ],
+    },
+  },
+  {
+    // No SQL in a door: the doors (registry commands, HTTP server, CLI, Electron shell) call core query modules,
+    // whose rows are typed, so every answer a door gives has a type the renderer can rely on. ESLint replaces a
+    // rule's options per file rather than merging them, so the write-lock selector above is repeated here.
+    files: ['src-main/api/**', 'src-main/server/**', 'src-main/cli/**', 'src-main/electron/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='transaction']", message: 'Use writeTransaction(db, fn) from core/db/transaction: BEGIN IMMEDIATE.' },
+        {
+          selector: "CallExpression[callee.property.name='prepare'][arguments.0.type=/Literal|TemplateLiteral/]",
+          message: 'SQL in a door: put the query in a core module (src-main/core/<area>/) with a typed row, and call that.',
+        },
+        {
+          selector: "CallExpression[callee.name='sql'][arguments.1.type=/Literal|TemplateLiteral/]",
+          message: 'SQL in a door: put the query in a core module (src-main/core/<area>/) with a typed row, and call that.',
+        },
       ],
     },
   },

@@ -9,6 +9,7 @@ import { isLenteraError, LenteraError } from '../core/util/errors';
 import type { EventBus } from './events';
 import type { Jobs } from './jobs';
 import type { Uploads } from './files';
+import type { PushOutcome } from './outbox';
 import { fail, REGISTRY_CODES as C, type Result } from './result';
 import { writeTransaction } from '../core/db/transaction';
 import { newId } from '../core/util/ids';
@@ -50,12 +51,13 @@ export interface CommandContext {
   /** Runs `fn` when this command has ended, whatever its outcome (an upload it used is deleted). */
   afterCommand(fn: () => void): void;
   /** Pushes pending bundles to the publication hub now (the server's outbox). */
-  outbox?: { pushDue(): Promise<unknown[]> };
+  outbox?: { pushDue(): Promise<PushOutcome[]> };
   nativeBinding?: string;
 }
 
-export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unknown> {
-  name: string;
+export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unknown, N extends string = string> {
+  /** A literal in the table, so the renderer's contract (api/contract.ts) can look a command up by its name. */
+  name: N;
   summary: string;
   input: S;
   /**
@@ -82,7 +84,7 @@ export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unkno
   auditActor?(input: z.output<S>): string;
 }
 
-export function defineCommand<S extends z.ZodType, O, P = undefined>(c: Command<S, O, P>): Command<S, O, P> {
+export function defineCommand<const N extends string, S extends z.ZodType, O, P = undefined>(c: Command<S, O, P, N>): Command<S, O, P, N> {
   return c;
 }
 
@@ -102,7 +104,7 @@ const SECRET_FAILURES = new Set(['LOGIN_FAILED', 'PIN_WRONG', 'PASSPHRASE_WRONG'
 export interface RegistryDeps {
   jobs?: Jobs;
   uploads?: Uploads;
-  outbox?: { pushDue(): Promise<unknown[]> };
+  outbox?: { pushDue(): Promise<PushOutcome[]> };
   nativeBinding?: string;
   db: Db;
   clock: Clock;

@@ -1,5 +1,5 @@
 import { pickTransport, type Transport } from './transport';
-import type { ErrorBody, LoginValue, Result } from './types';
+import type { CommandInput, CommandName, CommandOutput, ErrorBody, LoginValue, Result } from './types';
 
 /** A refused command, carrying the registry's code, message and details. */
 export class ApiError extends Error {
@@ -23,7 +23,10 @@ export function toErrorBody(e: unknown): ErrorBody {
   return { code: 'CLIENT', message: e instanceof Error ? e.message : String(e), details: {} };
 }
 
-type Hook = (command: string, result: Result) => void;
+type Hook = (command: CommandName, result: Result) => void;
+
+/** The commands whose every input field is optional: their input may be left out. */
+type OptionalInput = { [K in CommandName]: Record<never, never> extends CommandInput<K> ? K : never }[CommandName];
 
 /** Commands that only read the head or status: calling them must not trigger another status refresh. */
 const QUIET = new Set(['system.status', 'audit.head']);
@@ -68,8 +71,26 @@ export class ApiClient {
 
   constructor(readonly transport: Transport) {}
 
-  /** Runs a command and returns its answer as a Result, never throwing. */
-  async invoke(command: string, input: unknown = {}): Promise<Result> {
+  /**
+   * Runs a command and returns its answer as a Result, never throwing. The answer's type is the registry's own
+   * (api/contract.ts): the one place the renderer takes the transport's word for a value's shape.
+   */
+  invoke<K extends CommandName>(command: K, input: CommandInput<K>): Promise<Result<CommandOutput<K>>>;
+  invoke<K extends OptionalInput>(command: K): Promise<Result<CommandOutput<K>>>;
+  invoke(command: CommandName, input: unknown = {}): Promise<Result> {
+    return this.send(command, input);
+  }
+
+  /** Runs a command and returns its value; a refusal is thrown as an ApiError. */
+  call<K extends CommandName>(command: K, input: CommandInput<K>): Promise<CommandOutput<K>>;
+  call<K extends OptionalInput>(command: K): Promise<CommandOutput<K>>;
+  async call(command: CommandName, input: unknown = {}): Promise<unknown> {
+    const result = await this.send(command, input);
+    if (!result.ok) throw new ApiError(result.error);
+    return result.value;
+  }
+
+  private async send(command: CommandName, input: unknown): Promise<Result> {
     // A login carries this device's token for that person, if it has one; the answer brings the one to keep.
     const name = command === LOGIN ? loginName(input) : null;
     const device = name ? storedDeviceToken(name) : null;
@@ -86,13 +107,6 @@ export class ApiClient {
     }
     if (!QUIET.has(command)) for (const hook of this.afterHooks) hook(command, result);
     return result;
-  }
-
-  /** Runs a command and returns its value; a refusal is thrown as an ApiError. */
-  async call<T>(command: string, input: unknown = {}): Promise<T> {
-    const result = await this.invoke(command, input);
-    if (!result.ok) throw new ApiError(result.error);
-    return result.value as T;
   }
 
   subscribe(event: string, cb: (data: unknown) => void): () => void {

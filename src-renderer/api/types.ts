@@ -1,38 +1,27 @@
-// Shapes of the values the commands answer. Type-only imports from the main side: nothing of it is bundled.
-import type { Account } from '../../src-main/core/accounts/accounts';
-import type { Role } from '../../src-main/core/accounts/roles';
-import type { AttendanceLine } from '../../src-main/core/attendance/attendance';
-import type { AuditEvent, ChainHead, VerifyResult } from '../../src-main/core/audit/chain';
-import type { RankedCandidate as RankedResult, Threshold as RankingThreshold } from '../../src-main/core/ranking/engine';
-import type { ErrorBody, Result } from '../../src-main/api/result';
+// Names for the answers the screens use, each read off the registry's own table (src-main/api/contract.ts): a
+// command that changes its answer breaks the screens' typecheck here instead of at run time. Type-only imports
+// from the main side: nothing of it is bundled.
+import type { CommandInput, CommandName, CommandOutput, ErrorBody, Result } from '../../src-main/api/contract';
 import type { LenteraBridge } from '../../src-main/preload/bridge';
 import type { TableEncoding } from '../../src-main/core/roster/text-encoding';
 
-export type { Account, AuditEvent, ChainHead, ErrorBody, Result, Role, VerifyResult };
+export type { CommandInput, CommandName, CommandOutput, ErrorBody, Result };
+export { ROLES, type Role } from '../../src-main/shared/rules';
 
-export const ROLES: readonly Role[] = ['coordinator', 'chair', 'examiner', 'clerk', 'observer'];
+// --- system, accounts, audit ---
 
-export interface SystemStatus {
-  initialised: boolean;
-  canInit?: boolean;
-  workstationId: string | null;
-  version: string;
-  schemaVersion: number;
-  chainHead: ChainHead;
-  principal: { name: string; role: Role | 'local' } | null;
-}
+export type SystemStatus = CommandOutput<'system.status'>;
+export type Account = NonNullable<CommandOutput<'accounts.me'>>;
+export type ChainHead = CommandOutput<'audit.head'>;
+export type AuditEvent = CommandOutput<'audit.list'>[number];
+export type VerifyResult = CommandOutput<'audit.verify'>;
 
-export interface LoginValue {
-  /** Present over HTTP only: the Electron main process keeps the token for its window. */
-  token?: string;
-  expiresAt: string;
-  account: Account;
-  /**
-   * What this browser or window keeps for its next login as this person (sent back as `deviceToken`): wrong PINs
-   * from a remembered device count apart. The API client stores it (localStorage `lentera.device.<name>`).
-   */
-  deviceToken?: string;
-}
+/**
+ * The answer of `accounts.login`. `token` comes over HTTP only: the Electron door keeps it in the main process for
+ * its window. `deviceToken` is what this browser or window keeps for its next login as this person (sent back as
+ * `deviceToken`): wrong PINs from a remembered device count apart. The API client stores it.
+ */
+export type LoginValue = Omit<CommandOutput<'accounts.login'>, 'token'> & { token?: string };
 
 /** What the Electron preload exposes on `window.lentera`, and nothing more. */
 export type { LenteraBridge };
@@ -43,176 +32,47 @@ declare global {
   }
 }
 
-// --- exams, roster, attendance, conflicts (shapes of src-main/api/commands/exams.ts) ---
+// --- exams, roster, attendance, conflicts ---
 
 /** A file sent with `files.upload`, named in an import. */
-export interface UploadRef {
-  uploadId: string;
-  name: string;
-}
+export type UploadRef = CommandInput<'exams.preview'>['file'];
 
-export interface PathProblem {
-  path: string;
-  message: string;
-}
+export type PackageSummary = CommandOutput<'exams.preview'>;
+export type PathProblem = PackageSummary['problems'][number];
 
-export interface PackageSummary {
-  file: { name: string; sha256: string };
-  status: 'new' | 'unchanged' | 'update';
-  sha256: string;
-  exam: { code: string; name: string; agency: string; year: number; ruleset: string };
-  counts: { formations: number; stages: number; venues: number; sessions: number; roster: number };
-  changes: { path: string; kind: 'added' | 'removed' | 'changed' }[];
-  problems: PathProblem[];
-}
+export type ExamListItem = CommandOutput<'exams.list'>[number];
 
-export interface ExamListItem {
-  code: string;
-  name: string;
-  agency: string;
-  year: number;
-  ruleset: string;
-  sha256: string;
-  importedAt: string;
-  formations: number;
-  sessions: number;
-  candidates: number;
-}
+export type ExamDetail = CommandOutput<'exams.get'>;
+export type Formation = ExamDetail['formations'][number];
+export type ExamSession = ExamDetail['sessions'][number];
+export type ExamVenue = ExamDetail['venues'][number];
 
-export interface Formation {
-  code: string;
-  position: string;
-  unit: string;
-  education: string;
-  quota: number;
-  candidates: number;
-}
-
-export interface ExamSession {
-  code: string;
-  stage: string;
-  venue: string;
-  room: string;
-  startsAt: string;
-  closedAt: string | null;
-  candidates: number;
-  panel: { name: string; nip: string | null; role: string }[];
-}
-
-export interface ExamDetail {
-  exam: { code: string; name: string; agency: string; year: number; ruleset: string };
-  formations: Formation[];
-  stages: { code: string; name: string; kind: string; definition: unknown }[];
-  venues: { code: string; name: string; address: string }[];
-  sessions: ExamSession[];
-}
-
-export interface RejectedRow {
-  line: number;
-  column: string;
-  reason: string;
-  /** The row as read (absent when the header itself is wrong). */
-  values?: Record<string, string>;
-}
+export type RosterSummary = CommandOutput<'roster.preview'>;
+export type RejectedRow = RosterSummary['rejected'][number];
 
 /** How an imported CSV's bytes were read ('xlsx' for a workbook); anything but UTF-8 is shown to the person. */
 export type FileEncoding = TableEncoding;
 
 /** The file of a roster or CAT import, as its answer names it. */
-export interface ImportedFile {
-  name: string;
-  sha256: string;
-  encoding: FileEncoding;
-}
+export type ImportedFile = RosterSummary['file'];
 
-export interface RosterSummary {
-  file: ImportedFile;
-  rows: number;
-  inserts: number;
-  updates: { nomorPeserta: string; line: number; changed: string[]; before: Record<string, unknown>; after: Record<string, unknown> }[];
-  unchanged: number;
-  rejectedCount: number;
-  rejected: RejectedRow[];
-}
+export type AttendanceList = CommandOutput<'attendance.list'>;
+export type AttendanceLine = AttendanceList['lines'][number];
+export type AttendanceState = AttendanceLine['state'];
 
-export type AttendanceState = 'present' | 'absent' | 'pending';
+export type RosterPage = CommandOutput<'roster.list'>;
+/** `ipk` with a decimal point, as the machine keeps it: "3.45". */
+export type CandidateRow = RosterPage['rows'][number];
 
-export interface CandidateRow {
-  nomorPeserta: string;
-  nik: string;
-  nama: string;
-  tanggalLahir: string;
-  jenisKelamin: string;
-  pendidikan: string;
-  /** With a decimal point, as the machine keeps it: "3.45". */
-  ipk: string;
-  kodeFormasi: string;
-  kategori: string;
-  attendance: AttendanceState;
-}
+export type CheckInValue = CommandOutput<'attendance.checkIn'>;
+export type CloseSessionValue = CommandOutput<'sessions.close'>;
 
-export interface RosterPage {
-  total: number;
-  offset: number;
-  rows: CandidateRow[];
-}
+export type Conflict = CommandOutput<'conflicts.list'>[number];
 
-export interface CheckInValue {
-  nomorPeserta: string;
-  nama: string;
-  kodeFormasi: string;
-  jabatan: string;
-  nikMasked: string;
-  at: string;
-  by: string;
-}
+export type DemoValue = CommandOutput<'workstation.demo'>;
+export type DemoAccount = DemoValue['accounts'][number];
 
-export type { AttendanceLine };
-
-export interface AttendanceList {
-  exam: { code: string; name: string; agency: string };
-  session: {
-    code: string;
-    stage: string;
-    stageName: string | null;
-    room: string;
-    startsAt: string;
-    closedAt: string | null;
-    venue: { name: string; address: string } | null;
-  };
-  counts: { listed: number; present: number; absent: number; pending: number };
-  lines: AttendanceLine[];
-}
-
-export interface CloseSessionValue {
-  session: string;
-  present: number;
-  absent: number;
-  absentNumbers: string[];
-}
-
-export interface Conflict {
-  nomorPeserta: string;
-  reason: string;
-  declaredAt: string;
-  examiner: string;
-  examinerName: string;
-}
-
-export interface DemoAccount {
-  name: string;
-  displayName: string;
-  role: Role;
-  pin: string;
-}
-
-export interface DemoValue {
-  workstationId: string;
-  exam: string;
-  accounts: DemoAccount[];
-}
-
-// --- ranking (shapes of src-main/api/commands/ranking.ts) ---
+// --- ranking ---
 
 /**
  * One candidate's result (`RankedResult`) and one of its thresholds (`RankingThreshold`), as the engine gives them.
@@ -223,87 +83,26 @@ export interface DemoValue {
  * from the next rank ("tkp", "older", "stage:WAWANCARA"…), or null; `optimalisasi_ke` is the other formation it passed
  * into by optimalisasi.
  */
-export type { RankedResult, RankingThreshold };
+export type RankingValue = CommandOutput<'ranking.compute'>;
+export type RankedResult = RankingValue['results'][number];
+export type RankingThreshold = RankedResult['thresholds'][number];
+/** `statuses`: status code → its meaning, in the ruleset's own words. */
+export type RankingRuleset = RankingValue['ruleset'];
+export type RankingFormation = RankingValue['formations'][number];
 
-export interface RankingRuleset {
-  id: string;
-  version: string;
-  title: string;
-  sha256: string;
-  /** Status code → its meaning, in the ruleset's own words. */
-  statuses: Record<string, string>;
-}
+/** A file made by the registry (ranking.export, sheets.file, bundle.file), to be saved by the browser. */
+export type ExportedFile = CommandOutput<'ranking.export'>;
 
-export interface RankingFormation {
-  code: string;
-  quota: number;
-  position: string;
-  education: string;
-}
+// --- signing identities, signed sheets and minutes ---
 
-export interface RankingValue {
-  exam: { code: string; name: string; agency: string };
-  ruleset: RankingRuleset;
-  formations: RankingFormation[];
-  results: RankedResult[];
-}
-
-/** A file made by the registry (ranking.export), to be saved by the browser. */
-export interface ExportedFile {
-  name: string;
-  mime: string;
-  dataBase64: string;
-}
-
-// --- signing identities, signed sheets and minutes (shapes of src-main/api/commands/sheets.ts) ---
-
-/** A certificate and its encrypted key, kept for one account (`keys.mine`, `keys.list`). */
-export interface SigningIdentity {
-  /** SHA-256 of the certificate, "AB:CD:…": what the publication hub registers. */
-  fingerprint: string;
-  subject: string;
-  issuer: string;
-  notBefore: string;
-  notAfter: string;
-  /** 'local': generated on this workstation (self-signed); 'p12': imported from a certification authority. */
-  source: 'local' | 'p12';
-  /** Issued by a trusted BSrE/PSrE root: only then may the signature be called certified. */
-  certified: boolean;
-  createdAt: string;
-  /** Login name of the owner (absent in the answer of `keys.generate` and `keys.import`). */
-  account?: string;
-}
-
-export type SheetJobState = 'running' | 'done' | 'cancelled' | 'failed';
+/**
+ * A certificate and its encrypted key, kept for one account (`keys.mine`, `keys.list`); `account` (the owner's login
+ * name) is absent in the answer of `keys.generate` and `keys.import`.
+ */
+export type SigningIdentity = CommandOutput<'keys.generate'> & Partial<Pick<CommandOutput<'keys.list'>[number], 'account'>>;
 
 /** A background signing job (`sheets.start`, `sheets.jobs`, live event `jobs.progress`). */
-export interface SheetJob {
-  id: string;
-  kind: 'sheets';
-  exam: string;
-  state: SheetJobState;
-  done: number;
-  total: number;
-  /** Result sheets signed now: new, or a new version beside a signed sheet that changed (when finished). */
-  written?: number;
-  /** Result sheets whose signed file already said the same: left as they were, not signed again (when finished). */
-  unchanged?: number;
-  /** Minutes signed now (when finished). */
-  minutes?: number;
-  /** Minutes already signed that say the same: left as they were, with every countersignature (when finished). */
-  minutesUnchanged?: number;
-  error?: { code: string; message: string };
-  startedAt: string;
-}
+export type SheetJob = CommandOutput<'sheets.jobs'>[number];
+export type SheetJobState = SheetJob['state'];
 
-/** The answer of `minutes.sign`. */
-export interface MinutesSignValue {
-  signer: string;
-  fingerprint: string;
-  /** Signatures the minutes now carry, this one included. */
-  signatures: number;
-  /** The file that was signed: the newest version of the session's minutes (`berita-acara-S.v2.pdf` …). */
-  file?: string;
-  sha256?: string;
-  previousSha256?: string;
-}
+export type MinutesSignValue = CommandOutput<'minutes.sign'>;

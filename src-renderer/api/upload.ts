@@ -48,7 +48,7 @@ export async function uploadFile(
   onProgress?.(0, file.size);
   do {
     const piece = await readPiece(file, offset);
-    const answer = await client.call<{ uploadId: string; size: number }>('files.upload', {
+    const answer = await client.call('files.upload', {
       ...(uploadId ? { uploadId } : {}),
       offset,
       dataBase64: toBase64(piece),

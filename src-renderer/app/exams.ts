@@ -14,7 +14,7 @@ export function useExamList(): { exams: ExamListItem[] | null; error: ErrorBody 
       return;
     }
     setError(null);
-    setExams(result.value as ExamListItem[]);
+    setExams(result.value);
   }, []);
   useEffect(() => {
     void load();
@@ -61,7 +61,7 @@ export function useExamChoice(initial = ''): ExamChoice {
       return;
     }
     setError(null);
-    setDetail(result.value as ExamDetail);
+    setDetail(result.value);
   }, [exam]);
   useEffect(() => {
     void loadDetail();

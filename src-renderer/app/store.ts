@@ -50,11 +50,11 @@ export const useSession = create<SessionState>()((set, get) => ({
       set({ booting: false, bootError: status.error });
       return;
     }
-    const s = status.value as SystemStatus;
+    const s = status.value;
     let account: Account | null = null;
     if (s.initialised && s.principal && s.principal.role !== 'local') {
       const me = await api.invoke('accounts.me');
-      if (me.ok) account = me.value as Account | null;
+      if (me.ok) account = me.value;
     }
     set({ booting: false, status: s, head: newer(get().head, s.chainHead), account });
   },
@@ -62,7 +62,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   async refreshStatus() {
     const status = await api.invoke('system.status');
     if (!status.ok) return;
-    const s = status.value as SystemStatus;
+    const s = status.value;
     set({ status: s, head: newer(get().head, s.chainHead) });
     if (get().account && !s.principal) get().sessionEnded();
   },

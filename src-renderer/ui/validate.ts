@@ -1,22 +1,26 @@
-// Checks done before sending, so that a person sees the problem in their language at once.
-// The registry checks the same rules again; it is the authority.
+// Checks done before sending, so that a person sees the problem in their language at once. The rules are the
+// registry's own (src-main/shared/rules.ts); the registry checks them again and stays the authority.
+import { brokenPinRule, isAccountName, NIP, type PinRule } from '../../src-main/shared/rules';
 
-const STRAIGHT_RUNS = new Set(['012345', '123456', '234567', '345678', '456789', '987654', '876543', '765432', '654321', '543210']);
+const PIN_KEYS: Record<PinRule, string> = {
+  format: 'validation.pinFormat',
+  repeated: 'validation.pinRepeated',
+  run: 'validation.pinRun',
+};
 
 /** The i18n key of what is wrong with a PIN, or null. */
 export function pinProblem(pin: string): string | null {
-  if (!/^\d{6,12}$/.test(pin)) return 'validation.pinFormat';
-  if (/^(\d)\1+$/.test(pin)) return 'validation.pinRepeated';
-  if (STRAIGHT_RUNS.has(pin)) return 'validation.pinRun';
-  return null;
+  const broken = brokenPinRule(pin);
+  return broken ? PIN_KEYS[broken] : null;
 }
 
 export function accountNameProblem(name: string): string | null {
-  return /^[a-z0-9][a-z0-9._-]{1,31}$/.test(name.trim().toLowerCase()) ? null : 'validation.name';
+  return isAccountName(name) ? null : 'validation.name';
 }
 
+/** An empty NIP is no NIP (the field is optional); anything else must be one. */
 export function nipProblem(nip: string): string | null {
-  return nip === '' || /^\d{18}$/.test(nip) ? null : 'validation.nip';
+  return nip === '' || NIP.test(nip) ? null : 'validation.nip';
 }
 
 /** The i18n key of what is wrong with a new PIN (as 'pin') or else with its repetition (as 'pin2'): at most one of them. */

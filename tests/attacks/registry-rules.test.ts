@@ -15,7 +15,7 @@ const inputSchema = (c: Command) => z.toJSONSchema(c.input, { io: 'input', unrep
 
 describe('the command table', () => {
   it('has a sample input for every command (so every generated test below covers it), and none for a command that is gone', () => {
-    const names = allCommands.map((c) => c.name).sort();
+    const names: string[] = allCommands.map((c) => c.name).sort();
     expect(names.filter((n) => !SAMPLE_INPUTS[n])).toEqual([]);
     expect(Object.keys(SAMPLE_INPUTS).filter((n) => !names.includes(n))).toEqual([]);
   });

@@ -24,6 +24,7 @@ beforeAll(async () => {
 function row(over: Partial<RankedResult>): RankedResult {
   return {
     nomor_peserta: '1',
+    nama: '',
     kode_formasi: 'F01',
     kategori: 'umum',
     components: {},

@@ -8,5 +8,12 @@ import { systemCommands } from './system';
 import { bundleCommands } from './bundles';
 import { documentCommands } from './documents';
 
-/** Every command of the workstation, in one table. Capabilities add their list here. */
+/**
+ * Every command of the workstation, in one table. Capabilities add their list here. Left without a type
+ * annotation on purpose: its element type is the union of every command with its literal name, input schema and
+ * answer, which api/contract.ts reads for the renderer (annotating it `Command[]` would erase all of that).
+ */
 export const allCommands = [...systemCommands, ...accountsCommands, ...examCommands, ...scoreCommands, ...panelCommands, ...rankingCommands, ...sheetCommands, ...documentCommands, ...bundleCommands];
+
+/** One command of the table, with its own types. */
+export type RegisteredCommand = (typeof allCommands)[number];

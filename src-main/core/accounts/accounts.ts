@@ -6,6 +6,7 @@ import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
 import { hashPin, pinSchema, verifyPin } from './pin';
 import { ROLES, type Role } from './roles';
+import { ACCOUNT_NAME, NIP } from '../../shared/rules';
 import { assertUnlocked, knownDevice, liftLocks, rightSecret, wrongSecret, type GuardScope } from './guard';
 
 
@@ -13,7 +14,7 @@ export const accountNameSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'name: 2–32 characters, letters, digits, dot, dash or underscore');
+  .regex(ACCOUNT_NAME, 'name: 2–32 characters, letters, digits, dot, dash or underscore');
 
 export const newAccountSchema = z.object({
   name: accountNameSchema,
@@ -21,7 +22,7 @@ export const newAccountSchema = z.object({
   role: z.enum(ROLES),
   nip: z
     .string()
-    .regex(/^\d{18}$/, 'NIP must be 18 digits')
+    .regex(NIP, 'NIP must be 18 digits')
     .optional(),
   pin: pinSchema,
 });

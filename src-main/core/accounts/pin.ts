@@ -1,5 +1,6 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { brokenPinRule, PIN_FORMAT } from '../../shared/rules';
 
 // N=2^15, r=8: ~60 ms per check here, slow enough to make guessing a 6-digit PIN from a stolen file costly.
 const N = 32768;
@@ -8,14 +9,15 @@ const P = 1;
 const KEYLEN = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
-const WEAK = new Set(['012345', '123456', '234567', '345678', '456789', '987654', '876543', '765432', '654321', '543210']);
-
-/** 6–12 digits, not one digit repeated, not a straight run. */
+/**
+ * 6–12 digits, not one digit repeated, not a straight run: the rule of shared/rules.ts, which the renderer checks
+ * before sending too.
+ */
 export const pinSchema = z
   .string()
-  .regex(/^\d{6,12}$/, 'PIN must be 6 to 12 digits')
-  .refine((p) => !/^(\d)\1+$/.test(p), 'PIN must not repeat one digit')
-  .refine((p) => !WEAK.has(p), 'PIN must not be a straight run of digits');
+  .regex(PIN_FORMAT, 'PIN must be 6 to 12 digits')
+  .refine((p) => brokenPinRule(p) !== 'repeated', 'PIN must not repeat one digit')
+  .refine((p) => brokenPinRule(p) !== 'run', 'PIN must not be a straight run of digits');
 
 export function hashPin(pin: string): string {
   const salt = randomBytes(16);

@@ -1,2 +1,2 @@
-export const ROLES = ['coordinator', 'chair', 'examiner', 'clerk', 'observer'] as const;
-export type Role = (typeof ROLES)[number];
+// The list is a rule the renderer shows too: it lives in shared/rules.ts.
+export { ROLES, type Role } from '../../shared/rules';

@@ -1,17 +1,8 @@
 import { parseDate, parseGender, parseIpk, parseKategori, parseNik, parseNomorPeserta, type Kategori, type Parsed } from './fields';
 
-export const ROSTER_COLUMNS = [
-  'nomor_peserta',
-  'nik',
-  'nama',
-  'tanggal_lahir',
-  'jenis_kelamin',
-  'pendidikan',
-  'ipk',
-  'kode_formasi',
-  'kategori',
-] as const;
-export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
+// The column list is shared with the renderer's rejected-rows report (shared/rules.ts).
+import { ROSTER_COLUMNS, type RosterColumn } from '../../shared/rules';
+export { ROSTER_COLUMNS, type RosterColumn };
 
 export interface CandidateInput {
   nomorPeserta: string;

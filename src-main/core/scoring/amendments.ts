@@ -79,6 +79,24 @@ export function decideAmendment(db: Db, requestId: string, approve: boolean, not
 }
 
 /** Amendments with their values as scores (not steps), pending first. */
+/** One amendment request as listed, with its decision (null fields while it is pending). */
+export interface AmendmentRow {
+  id: string;
+  stage: string;
+  nomorPeserta: string;
+  item: string;
+  /** steps above the item's minimum, not values (null: the item had no value before) */
+  oldUnits: number | null;
+  newUnits: number;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  decision: 'approved' | 'rejected' | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  note: string | null;
+}
+
 export function listAmendments(db: Db, examId: string) {
   const items = new Map<string, ReturnType<typeof stageInfo>['items']>();
   const item = (stage: string, code: string) => {
@@ -91,7 +109,7 @@ export function listAmendments(db: Db, examId: string) {
             r.actor AS requestedBy, r.at AS requestedAt, d.decision, d.actor AS decidedBy, d.at AS decidedAt, d.note
        FROM amendment_requests r LEFT JOIN amendment_decisions d ON d.request_id = r.id
       WHERE r.exam_id = ? ORDER BY r.at DESC`,
-  ).all(examId) as { stage: string; item: string; oldUnits: number | null; newUnits: number }[];
+  ).all(examId) as AmendmentRow[];
   return rows.map((r) => {
     const it = item(r.stage, r.item);
     return { ...r, from: it && r.oldUnits !== null ? fromUnits(it, r.oldUnits) : null, to: it ? fromUnits(it, r.newUnits) : null };

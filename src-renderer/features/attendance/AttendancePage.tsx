@@ -73,7 +73,7 @@ export function AttendancePage({ account }: { account: Account }) {
       setError(errorMessage(t, lang, result.error));
       return;
     }
-    setList(result.value as AttendanceList);
+    setList(result.value);
   }, [exam, session, t, lang]);
 
   useEffect(() => {
@@ -271,7 +271,7 @@ function CheckInDesk({ exam, session, focusTick, onChecked }: { exam: string; se
     const mine = ++seq.current;
     const result = await api.invoke('attendance.checkIn', { exam, session, nomorPeserta: value });
     if (mine !== seq.current) return; // a later scan answers instead
-    setOutcome(result.ok ? { ok: true, value: result.value as CheckInValue } : { ok: false, nomor: value, error: result.error });
+    setOutcome(result.ok ? { ok: true, value: result.value } : { ok: false, nomor: value, error: result.error });
     if (result.ok) onChecked();
   }
 
@@ -492,7 +492,7 @@ function CloseDialog({ exam, list, onCancel, onDone }: { exam: string; list: Att
       setError(errorMessage(t, i18n.language, result.error));
       return;
     }
-    onDone(result.value as CloseSessionValue);
+    onDone(result.value);
   }
 
   return (

@@ -102,7 +102,7 @@ export function AuditPage() {
       setEvents([]);
       return;
     }
-    const list = result.value as AuditEvent[];
+    const list = result.value;
     setEvents(list);
     setMore(list.length === PAGE);
   }, [t, lang]);
@@ -120,7 +120,7 @@ export function AuditPage() {
       setError(errorMessage(t, lang, result.error));
       return;
     }
-    const list = result.value as AuditEvent[];
+    const list = result.value;
     setEvents((prev) => [...(prev ?? []), ...list]);
     setMore(list.length === PAGE);
   }
@@ -135,7 +135,7 @@ export function AuditPage() {
       setError(errorMessage(t, lang, result.error));
       return;
     }
-    setVerify(result.value as VerifyResult);
+    setVerify(result.value);
   }
 
   return (

@@ -54,7 +54,7 @@ export function HubStateBadge({ bundle }: { bundle: ExportedBundle }) {
 export function BundleList({ canManage, hub }: { canManage: boolean; hub: HubSettings | null }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const { value: bundles, error, refresh } = useCommandList<ExportedBundle>('bundle.list', {}, ['bundles.changed', 'outbox.changed']);
+  const { value: bundles, error, refresh } = useCommandList('bundle.list', {}, ['bundles.changed', 'outbox.changed']);
   const [pushing, setPushing] = useState(false);
   const [pushed, setPushed] = useState<PushOutcome[] | null>(null);
   const [actionError, setActionError] = useState<ErrorBody | null>(null);
@@ -71,7 +71,7 @@ export function BundleList({ canManage, hub }: { canManage: boolean; hub: HubSet
       setActionError(result.error);
       return;
     }
-    setPushed(result.value as PushOutcome[]);
+    setPushed(result.value);
     refresh();
   }
 

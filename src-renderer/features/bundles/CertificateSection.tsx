@@ -31,7 +31,7 @@ export function CertificateSection({ account }: { account: Account }) {
         return;
       }
       setError(null);
-      setCert(result.value as Certificate);
+      setCert(result.value);
     });
     return () => {
       live = false;

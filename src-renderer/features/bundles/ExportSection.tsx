@@ -61,7 +61,7 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
       if (result.error.code === 'PASSPHRASE_WRONG') passRef.current?.focus();
       return;
     }
-    setDone(result.value as ExportValue);
+    setDone(result.value);
   }
 
   async function save(sha256: string) {

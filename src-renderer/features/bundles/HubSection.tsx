@@ -20,7 +20,7 @@ export function useHubSettings(): { hub: HubSettings | null; error: ErrorBody | 
       return;
     }
     setError(null);
-    const v = result.value as HubSettings;
+    const v = result.value;
     // An empty setting is the same as none.
     setHub({ url: v.url || null, logKey: v.logKey || null });
   }, []);

@@ -36,7 +36,7 @@ export function ImportSection({ onMerged }: { onMerged: () => void }) {
         file,
         (ref) => {
           setPhase({ step: 'verify', name: file.name });
-          return api.call<VerifyValue>('bundle.verify', { file: ref });
+          return api.call('bundle.verify', { file: ref });
         },
         { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
       );
@@ -50,7 +50,7 @@ export function ImportSection({ onMerged }: { onMerged: () => void }) {
   async function merge(file: File, report: VerifyValue) {
     setError(null);
     setPhase({ step: 'import', file, report, sent: 0, total: file.size });
-    let result: Result;
+    let result: Result<ImportValue>;
     try {
       // bundle.import verifies the bundle again as it reads it: the file sent now is the one merged.
       result = await withUpload(file, (ref) => api.invoke('bundle.import', { file: ref }), {
@@ -64,7 +64,7 @@ export function ImportSection({ onMerged }: { onMerged: () => void }) {
       setPhase({ step: 'verified', file, report });
       return;
     }
-    setPhase({ step: 'imported', report, outcome: result.value as ImportValue });
+    setPhase({ step: 'imported', report, outcome: result.value });
     onMerged();
   }
 

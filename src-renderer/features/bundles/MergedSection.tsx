@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatCount } from '../../i18n/format';
 import { ErrorAlert, Spinner } from '../../ui/feedback';
 import { bundlesError } from './errors';
-import { useCommandList, type MergeConflict, type MergedExam } from './model';
+import { useCommandList, type MergeConflict } from './model';
 
 /** Values the workstations disagree on: shown side by side, never resolved here. */
 export function ConflictTable({ conflicts }: { conflicts: MergeConflict[] }) {
@@ -54,7 +54,7 @@ export function ConflictTable({ conflicts }: { conflicts: MergeConflict[] }) {
 export function MergedSection({ canManage }: { canManage: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const { value: merged, error } = useCommandList<MergedExam>('bundle.merged', {}, ['bundles.changed']);
+  const { value: merged, error } = useCommandList('bundle.merged', {}, ['bundles.changed']);
 
   return (
     <section className="panel" aria-labelledby="merged-title" data-testid="bundle-merged">

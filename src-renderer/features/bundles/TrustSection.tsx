@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, withUpload, type ErrorBody, type ExamListItem } from '../../api';
+import { api, toErrorBody, withUpload, type CommandInput, type ErrorBody, type ExamListItem } from '../../api';
 import { actorName } from '../../i18n/errors';
 import { formatDateTimeWib } from '../../i18n/format';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
@@ -25,7 +25,7 @@ const WORKSTATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function TrustSection({ canManage, exams }: { canManage: boolean; exams: ExamListItem[] | null }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const { value: signers, error, refresh } = useCommandList<TrustedSigner>('bundle.trusted', {}, ['bundles.changed']);
+  const { value: signers, error, refresh } = useCommandList('bundle.trusted', {}, ['bundles.changed']);
   const [open, setOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -129,8 +129,8 @@ function TrustForm({ exams, onDone, onCancel }: { exams: ExamListItem[]; onDone:
     if (certMissing || wsBad) return;
     setBusy(true);
     try {
-      const trust = (certificate: unknown) =>
-        api.call<TrustedSigner>('bundle.trust', {
+      const trust = (certificate: CommandInput<'bundle.trust'>['certificate']) =>
+        api.call('bundle.trust', {
           certificate,
           ...(exam ? { exam } : {}),
           ...(ws ? { workstation: ws } : {}),

@@ -1,81 +1,36 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, type ErrorBody, type ExportedFile } from '../../api';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, type CommandInput, type CommandName, type CommandOutput, type ErrorBody } from '../../api';
 import { saveExportedFile } from '../../ui/download';
 import { useLiveEvent } from '../../app/live';
-import type { PushOutcome } from '../../../src-main/api/outbox';
-import type { Conflict, ImportOutcome } from '../../../src-main/core/bundles/merge';
-import type { TrustedSigner } from '../../../src-main/core/bundles/trust';
 
-// Shapes of the answers of src-main/api/commands/bundles.ts.
-
-export type HubState = 'pending' | 'confirmed' | 'refused';
+// Names for the answers of src-main/api/commands/bundles.ts, read off the registry's table.
 
 /** One exported bundle (`bundle.list`), with where it stands at the hub (null: not in the outbox). */
-export interface ExportedBundle {
-  exam: string;
-  sequence: number;
-  sha256: string;
-  previous: string | null;
-  file: string;
-  files: number;
-  bytes: number;
-  createdAt: string;
-  actor: string;
-  state: HubState | null;
-  attempts: number | null;
-  lastError: string | null;
-  confirmedAt: string | null;
-}
+export type ExportedBundle = CommandOutput<'bundle.list'>[number];
+export type HubState = 'pending' | 'confirmed' | 'refused';
 
 /** The answer of `bundle.export`. */
-export interface ExportValue {
-  sequence: number;
-  sha256: string;
-  file: string;
-  bytes: number;
-  files: number;
-  exam: string;
-  counts: Record<string, number>;
-}
+export type ExportValue = CommandOutput<'bundle.export'>;
 
 /** One bundle of a push round (`outbox.push`). */
-export type { PushOutcome };
+export type PushOutcome = CommandOutput<'outbox.push'>[number];
 
-export interface HubSettings {
-  url: string | null;
-  logKey: string | null;
-}
-
-export interface Certificate {
-  fingerprint: string;
-  pem: string;
-}
-
-export type MergeConflict = Conflict;
+export type HubSettings = CommandOutput<'hub.settings'>;
+export type Certificate = CommandOutput<'keys.certificate'>;
 
 /** The answer of `bundle.import`. */
-export type ImportValue = ImportOutcome & { conflicts: Conflict[] };
+export type ImportValue = CommandOutput<'bundle.import'>;
+export type MergeConflict = ImportValue['conflicts'][number];
 
 /** The answer of `bundle.verify`. */
-export interface VerifyValue {
-  sha256: string;
-  exam: string;
-  workstation: { id: string; name: string };
-  sequence: number;
-  counts: Record<string, number>;
-  checks: string[];
-  registered: boolean;
-}
+export type VerifyValue = CommandOutput<'bundle.verify'>;
 
-export type { TrustedSigner };
+export type TrustedSigner = CommandOutput<'bundle.trust'>;
 
-export interface MergedExam {
-  exam: string;
-  workstations: { id: string; bundles: number; last: number }[];
-  candidates: number;
-  byStatus: Record<string, number>;
-  conflicts: MergeConflict[];
-}
+export type MergedExam = CommandOutput<'bundle.merged'>[number];
+
+/** The commands that answer with a list. */
+type ListCommand = { [K in CommandName]: CommandOutput<K> extends readonly unknown[] ? K : never }[CommandName];
 
 /** The kinds of record a bundle counts, in the order they are shown. */
 export const COUNT_KINDS = [
@@ -119,15 +74,18 @@ export function textFile(name: string, mime: string, text: string): { name: stri
  * A list read with one command, read again on the live events named (and after the event stream reconnects)
  * and when `refresh` is called. `input` is compared by its JSON.
  */
-export function useCommandList<T>(command: string, input: Record<string, unknown>, events: readonly string[]) {
-  const [value, setValue] = useState<T[] | null>(null);
+export function useCommandList<K extends ListCommand>(command: K, input: CommandInput<K>, events: readonly string[]) {
+  // Empty after a refusal, so the list shows as empty beside the error rather than as still loading.
+  const [value, setValue] = useState<CommandOutput<K> | readonly never[] | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const [tick, setTick] = useState(0);
   const key = JSON.stringify(input);
+  // The same input, compared by its JSON: a caller's fresh object literal each render does not read again.
+  const sent = useMemo(() => input, [key]);
 
   useEffect(() => {
     let live = true;
-    void api.invoke(command, JSON.parse(key) as unknown).then((result) => {
+    void api.invoke(command, sent).then((result) => {
       if (!live) return;
       if (!result.ok) {
         setError(result.error);
@@ -135,12 +93,12 @@ export function useCommandList<T>(command: string, input: Record<string, unknown
         return;
       }
       setError(null);
-      setValue(result.value as T[]);
+      setValue(result.value);
     });
     return () => {
       live = false;
     };
-  }, [command, key, tick]);
+  }, [command, sent, tick]);
 
   const refresh = useCallback(() => setTick((n) => n + 1), []);
   useLiveEvent(events, refresh);
@@ -155,6 +113,6 @@ export function useCommandList<T>(command: string, input: Record<string, unknown
 export async function saveBundle(sha256: string): Promise<ErrorBody | null> {
   const result = await api.invoke('bundle.file', { sha256 });
   if (!result.ok) return result.error;
-  saveExportedFile(result.value as ExportedFile);
+  saveExportedFile(result.value);
   return null;
 }

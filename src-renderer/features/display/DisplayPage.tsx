@@ -29,7 +29,7 @@ export function DisplayPage({ target }: { target: DisplayTarget }) {
       return;
     }
     setError(null);
-    setBoard(r.value as DisplayBoard);
+    setBoard(r.value);
     setUpdatedAt(new Date());
   }, [exam, session, t, lang]);
 
@@ -105,7 +105,7 @@ export function DisplayPage({ target }: { target: DisplayTarget }) {
                   <td className="num">{i + 1}</td>
                   <td className="display-nomor">{r.nomorPeserta}</td>
                   <td className="display-nama">{r.nama}</td>
-                  <td className="num display-total">{formatDecimal(r.total, lang)}</td>
+                  <td className="num display-total">{r.total === null ? '–' : formatDecimal(r.total, lang)}</td>
                 </tr>
               ))}
             </tbody>

@@ -119,7 +119,7 @@ export function IdentitySection({ account, onChanged }: { account: Account; onCh
       return;
     }
     setError(null);
-    setMine(result.value as SigningIdentity[]);
+    setMine(result.value);
   }, []);
 
   useEffect(() => {
@@ -215,7 +215,7 @@ function GenerateForm({ onMade, onCancel }: { onMade: (i: SigningIdentity) => vo
     }
     setPassphrase('');
     setRepeat('');
-    onMade(result.value as SigningIdentity);
+    onMade(result.value);
   }
 
   return (
@@ -282,7 +282,7 @@ function ImportForm({ onMade, onCancel }: { onMade: (i: SigningIdentity) => void
     setBusy(true);
     try {
       // Sent afresh for each try (a wrong .p12 password, say): the workstation deletes an upload once used.
-      const identity = await withUpload(file, (ref) => api.call<SigningIdentity>('keys.import', { file: ref, p12Password, passphrase }));
+      const identity = await withUpload(file, (ref) => api.call('keys.import', { file: ref, p12Password, passphrase }));
       setP12Password('');
       setPassphrase('');
       setRepeat('');
@@ -370,7 +370,7 @@ export function AllIdentities({ reload }: { reload: number }) {
         return;
       }
       setError(null);
-      setAll(result.value as SigningIdentity[]);
+      setAll(result.value);
     });
     return () => {
       live = false;

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Account, type ErrorBody, type ExamSession, type ExportedFile, type MinutesSignValue } from '../../api';
+import { api, type Account, type ErrorBody, type ExamSession, type MinutesSignValue } from '../../api';
 import { formatLongDateTimeWib } from '../../i18n/format';
 import { saveExportedFile } from '../../ui/download';
 import { EmptyState, ErrorAlert, Spinner } from '../../ui/feedback';
@@ -52,7 +52,7 @@ export function MinutesSection({ account, identityTick }: { account: Account; id
       setDownloadError(result.error);
       return;
     }
-    saveExportedFile(result.value as ExportedFile);
+    saveExportedFile(result.value);
   }
 
   async function sign(e: FormEvent) {
@@ -74,7 +74,7 @@ export function MinutesSection({ account, identityTick }: { account: Account; id
       passRef.current?.focus();
       return;
     }
-    setSigned({ ...(result.value as MinutesSignValue), session });
+    setSigned({ ...result.value, session });
     setReload((n) => n + 1);
   }
 

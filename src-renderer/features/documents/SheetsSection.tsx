@@ -35,7 +35,7 @@ export function SheetsSection({ identityTick }: { identityTick: number }) {
     let live = true;
     void api.invoke('sheets.jobs').then((result) => {
       if (!live || !result.ok || jobId.current) return;
-      const jobs = (result.value as SheetJob[]).filter(isSheetJob);
+      const jobs = result.value.filter(isSheetJob);
       const running = jobs.filter((j) => j.state === 'running').sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
       if (running) {
         jobId.current = running.id;
@@ -54,7 +54,7 @@ export function SheetsSection({ identityTick }: { identityTick: number }) {
       if (!id) return;
       void api.invoke('sheets.jobs').then((result) => {
         if (!result.ok) return;
-        const now = (result.value as SheetJob[]).find((j) => j.id === id);
+        const now = result.value.find((j) => j.id === id);
         if (now && jobId.current === id) setJob((cur) => laterJob(cur ?? undefined, now) ?? null);
       });
       return;
@@ -88,7 +88,7 @@ export function SheetsSection({ identityTick }: { identityTick: number }) {
       // Someone (this coordinator elsewhere, or another) already runs a job for this exam: show it here.
       if (result.error.code === 'JOB_RUNNING') {
         const jobs = await api.invoke('sheets.jobs');
-        const running = jobs.ok ? (jobs.value as SheetJob[]).filter(isSheetJob).find((j) => j.state === 'running' && j.exam === exam) : undefined;
+        const running = jobs.ok ? jobs.value.filter(isSheetJob).find((j) => j.state === 'running' && j.exam === exam) : undefined;
         if (running && jobId.current !== running.id) {
           jobId.current = running.id;
           setJob(laterJob(running, seen.current.get(running.id)) ?? running);
@@ -96,7 +96,7 @@ export function SheetsSection({ identityTick }: { identityTick: number }) {
       }
       return;
     }
-    const started = result.value as SheetJob;
+    const started = result.value;
     jobId.current = started.id;
     setJob(laterJob(started, seen.current.get(started.id)) ?? started);
   }

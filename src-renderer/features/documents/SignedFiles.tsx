@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type ErrorBody, type ExportedFile } from '../../api';
+import { api, type ErrorBody } from '../../api';
 import { formatCount } from '../../i18n/format';
 import { saveExportedFile } from '../../ui/download';
 import { ErrorAlert, Spinner } from '../../ui/feedback';
@@ -45,7 +45,7 @@ export function SignedFiles({
       setDownloadError(documentsError(t, lang, result.error, 'download'));
       return;
     }
-    saveExportedFile(result.value as ExportedFile);
+    saveExportedFile(result.value);
   }
 
   const all = orderedVersions((files ?? []).filter((f) => !minutesOnly || fileKind(f) === 'minutes'));

@@ -72,7 +72,7 @@ export function VerifySection() {
         file,
         (ref) => {
           setPhase({ step: 'check', name: file.name });
-          return api.call<DocumentReport>('documents.verify', { file: ref });
+          return api.call('documents.verify', { file: ref });
         },
         { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
       );

@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type ErrorBody, type SheetJob } from '../../api';
+import { api, type CommandOutput, type ErrorBody, type SheetJob } from '../../api';
 import { useLiveEvent } from '../../app/live';
+import { MIN_PASSPHRASE } from '../../../src-main/shared/rules';
 
 /** The answer of `documents.verify`: what `lentera verify --data` says of a PDF (src-main/core/sheets/document-report.ts). */
-export type { WorkstationReport as DocumentReport } from '../../../src-main/api/commands/documents';
+export type DocumentReport = CommandOutput<'documents.verify'>;
 export type { SignatureReport, Verdict } from '../../../src-main/core/sheets/document-report';
 
-/** The registry's minimum passphrase length (src-main/core/keys/identities.ts, MIN_PASSPHRASE). */
-export const MIN_PASSPHRASE = 8;
+/** The registry's minimum passphrase length, checked here before sending. */
+export { MIN_PASSPHRASE };
 
 /** The i18n key of what is wrong with a new passphrase and its repetition, or null. */
 export function passphraseProblems(passphrase: string, repeat: string): { passphrase?: string; repeat?: string } {

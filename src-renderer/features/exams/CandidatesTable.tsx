@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type AttendanceState, type CandidateRow, type Formation, type RosterPage } from '../../api';
+import { api, type AttendanceState, type CandidateRow, type Formation } from '../../api';
 import { useLiveEvent } from '../../app/live';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount, formatDecimal, formatIsoDate } from '../../i18n/format';
@@ -12,6 +12,7 @@ import { SelectField, TextField } from '../../ui/fields';
 const PAGE_SIZE = 500;
 const ROW_HEIGHT = 37;
 const SEARCH_DELAY_MS = 300;
+const ATTENDANCE_STATES: readonly AttendanceState[] = ['present', 'absent', 'pending'];
 const COLUMNS = ['nomor', 'nama', 'nik', 'tanggalLahir', 'jk', 'pendidikan', 'ipk', 'formasi', 'kategori', 'attendance'] as const;
 
 export function AttendanceBadge({ state }: { state: AttendanceState }) {
@@ -30,7 +31,7 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
   const [search, setSearch] = useState('');
   const [searched, setSearched] = useState('');
   const [formation, setFormation] = useState('');
-  const [attendance, setAttendance] = useState('');
+  const [attendance, setAttendance] = useState<AttendanceState | ''>('');
   const [total, setTotal] = useState<number | null>(null);
   // Whether the total shown counts a search or filter: set with the total, from the query that answered.
   const [totalFiltered, setTotalFiltered] = useState(false);
@@ -72,7 +73,7 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
         setError(errorMessage(t, lang, result.error));
         return;
       }
-      const value = result.value as RosterPage;
+      const value = result.value;
       pages.current.set(page, value.rows);
       setTotal(value.total);
       setTotalFiltered(Object.keys(query).length > 1);
@@ -148,10 +149,10 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
         <SelectField
           label={t('exams.candidates.attendance')}
           value={attendance}
-          onChange={(e) => setAttendance(e.target.value)}
+          onChange={(e) => setAttendance(ATTENDANCE_STATES.find((s) => s === e.target.value) ?? '')}
           options={[
             { value: '', label: t('exams.candidates.all') },
-            ...(['present', 'absent', 'pending'] as const).map((s) => ({ value: s, label: t(`attendance.state.${s}`) })),
+            ...ATTENDANCE_STATES.map((s) => ({ value: s, label: t(`attendance.state.${s}`) })),
           ]}
         />
       </div>

@@ -37,7 +37,7 @@ export function PackageImport({ onImported, onCancel }: { onImported: (s: Packag
         file,
         (ref) => {
           setPhase({ step: 'check', name: file.name });
-          return api.call<PackageSummary>('exams.preview', { file: ref });
+          return api.call('exams.preview', { file: ref });
         },
         { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
       );
@@ -51,7 +51,7 @@ export function PackageImport({ onImported, onCancel }: { onImported: (s: Packag
     setImportError(null);
     setPhase({ step: 'import', file, summary, sent: 0, total: file.size });
     try {
-      const done = await withUpload(file, (ref) => api.call<PackageSummary>('exams.import', { file: ref }), {
+      const done = await withUpload(file, (ref) => api.call('exams.import', { file: ref }), {
         onProgress: (sent, total) => setPhase({ step: 'import', file, summary, sent, total }),
       });
       onImported(done);

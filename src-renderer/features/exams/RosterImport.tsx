@@ -48,7 +48,7 @@ export function RosterImport({
         file,
         (ref) => {
           setPhase({ step: 'check', name: file.name });
-          return api.call<RosterSummary>('roster.preview', { exam, file: ref });
+          return api.call('roster.preview', { exam, file: ref });
         },
         { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
       );
@@ -62,7 +62,7 @@ export function RosterImport({
     setImportError(null);
     setPhase({ step: 'import', file, summary, sent: 0, total: file.size });
     try {
-      const done = await withUpload(file, (ref) => api.call<RosterSummary>('roster.import', { exam, file: ref, skipInvalid }), {
+      const done = await withUpload(file, (ref) => api.call('roster.import', { exam, file: ref, skipInvalid }), {
         onProgress: (sent, total) => setPhase({ step: 'import', file, summary, sent, total }),
       });
       onImported(exam, done, skipInvalid);

@@ -1,18 +1,9 @@
 import type { RejectedRow } from '../../api';
 import { csvLine } from '../../../src-main/shared/spreadsheet-cell';
+import { ROSTER_COLUMNS } from '../../../src-main/shared/rules';
 
-/** The columns of a roster file, in the order of docs/formats.md. */
-export const ROSTER_COLUMNS = [
-  'nomor_peserta',
-  'nik',
-  'nama',
-  'tanggal_lahir',
-  'jenis_kelamin',
-  'pendidikan',
-  'ipk',
-  'kode_formasi',
-  'kategori',
-] as const;
+// The registry's own column list, so the report's columns are the file's.
+export { ROSTER_COLUMNS };
 
 /**
  * The rejected rows with their reasons, as the CLI writes them: a semicolon CSV with a byte-order mark, so that

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Account } from '../../api';
+import { api } from '../../api';
 import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
 import { ErrorAlert, Notice } from '../../ui/feedback';
@@ -43,7 +43,7 @@ export function ChangePinPage({ forced }: { forced: boolean }) {
     setNewPin('');
     setNewPin2('');
     setDone(true);
-    accountChanged(result.value as Account);
+    accountChanged(result.value);
   }
 
   return (

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type LoginValue } from '../../api';
+import { api } from '../../api';
 import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
 import { ErrorAlert, Notice } from '../../ui/feedback';
@@ -32,7 +32,7 @@ export function LoginPage() {
       pinRef.current?.focus();
       return;
     }
-    loggedIn((result.value as LoginValue).account);
+    loggedIn(result.value.account);
   }
 
   return (

@@ -3,12 +3,12 @@ import { useTranslation } from 'react-i18next';
 import {
   api,
   type Account,
-  type ExportedFile,
+  
   type Formation,
   type RankedResult,
   type RankingRuleset,
   type RankingValue,
-  type RosterPage,
+  
 } from '../../api';
 import { useExamChoice } from '../../app/exams';
 import { useLiveEvent } from '../../app/live';
@@ -72,7 +72,7 @@ export function ResultsPage({ account }: { account: Account }) {
       return;
     }
     setError(null);
-    setData(result.value as RankingValue);
+    setData(result.value);
   }, [exam, formation, t, lang]);
 
   useEffect(() => {
@@ -265,7 +265,7 @@ function ExportBar({ exam, formation, formations }: { exam: string; formation: s
       setError(resultsError(t, i18n.language, result.error));
       return;
     }
-    const file = result.value as ExportedFile;
+    const file = result.value;
     saveExportedFile(file);
     setDone(t('results.export.done', { name: file.name }));
   }
@@ -311,10 +311,10 @@ function useNames(exam: string, formation: string, candidates: number, others: r
     void (async () => {
       const map = new Map<string, string>();
       const own = await api.invoke('roster.list', { exam, formation, limit: Math.min(200_000, Math.max(200, candidates)) });
-      if (own.ok) for (const r of (own.value as RosterPage).rows) map.set(r.nomorPeserta, r.nama);
+      if (own.ok) for (const r of own.value.rows) map.set(r.nomorPeserta, r.nama);
       for (const nomor of othersKey ? othersKey.split(' ') : []) {
         const one = await api.invoke('roster.list', { exam, search: nomor, limit: 5 });
-        const row = one.ok ? (one.value as RosterPage).rows.find((r) => r.nomorPeserta === nomor) : undefined;
+        const row = one.ok ? one.value.rows.find((r) => r.nomorPeserta === nomor) : undefined;
         if (row) map.set(row.nomorPeserta, row.nama);
       }
       if (cancelled) return;

@@ -2,18 +2,10 @@ import type { TFunction } from 'i18next';
 import type { ErrorBody, RankedResult } from '../../api';
 import { errorMessage } from '../../i18n/errors';
 
-/** The colour family of a status chip. */
-export type StatusFamily = 'pass' | 'neutral' | 'absent' | 'fail' | 'pending' | 'other';
+// The colour family of a status chip: the ranking's status codes, read by the rule both sides share.
+import { statusFamily, type StatusFamily } from '../../../src-main/shared/rules';
 
-/** P/L and P/L-n green; P/TL neutral; P/TH and TH amber; TL, TMS and APS red; BL grey. */
-export function statusFamily(code: string): StatusFamily {
-  if (code === 'P/L' || /^P\/L-(\d+|n)$/.test(code)) return 'pass';
-  if (code === 'P/TL') return 'neutral';
-  if (code === 'P/TH' || code === 'TH') return 'absent';
-  if (code === 'TL' || code === 'APS' || /^TMS(-(\d+|n))?$/.test(code)) return 'fail';
-  if (code === 'BL') return 'pending';
-  return 'other';
-}
+export { statusFamily, type StatusFamily };
 
 /** The i18n key (under results.status) of a status code's short label, with the seat number of P/L-n. */
 export function statusKey(code: string): { key: string; n?: string } | null {

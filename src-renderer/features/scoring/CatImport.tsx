@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, withUpload, type ErrorBody, type ImportedFile, type Result } from '../../api';
+import { api, toErrorBody, withUpload, type ErrorBody, type Result } from '../../api';
 import { formatCount } from '../../i18n/format';
 import { EncodingNotice, encodingRefusal } from '../exams/EncodingNotice';
 import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
@@ -37,7 +37,7 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
         file,
         (ref) => {
           setPhase({ step: 'check', name: file.name });
-          return api.call<CatImportSummary>('scores.import', { exam, stage, file: ref, dryRun: true });
+          return api.call('scores.import', { exam, stage, file: ref, dryRun: true });
         },
         { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
       );
@@ -50,7 +50,7 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
   async function doImport(file: File, summary: CatImportSummary) {
     setImportError(null);
     setPhase({ step: 'import', file, summary, sent: 0, total: file.size });
-    let r: Result;
+    let r: Result<CatImportSummary>;
     try {
       r = await withUpload(file, (ref) => api.invoke('scores.import', { exam, stage, file: ref, dryRun: false }), {
         onProgress: (sent, total) => setPhase({ step: 'import', file, summary, sent, total }),
@@ -63,7 +63,7 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
       setPhase({ step: 'preview', file, summary });
       return;
     }
-    const v = r.value as CatImportSummary;
+    const v = r.value;
     setDone(t('scoring.cat.done', { file: v.file.name, written: v.written, unchanged: v.unchanged }));
     setPhase({ step: 'choose' });
     onImported();
@@ -96,7 +96,7 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
       {summary ? (
         <div className="preview" data-testid="cat-preview">
           <h3>{t('scoring.cat.previewTitle', { file: summary.file.name, stage: summary.stage })}</h3>
-          <EncodingNotice encoding={(summary.file as Partial<ImportedFile>).encoding} />
+          <EncodingNotice encoding={summary.file.encoding} />
           <ul className="counts" aria-label={t('scoring.cat.countsLabel')}>
             {(
               [

@@ -31,7 +31,7 @@ export function ConflictsSection({ account }: { account: Account }) {
       setError(errorMessage(t, lang, result.error));
       return;
     }
-    setConflicts(result.value as Conflict[]);
+    setConflicts(result.value);
   }, [canList, exam, t, lang]);
 
   useEffect(() => {

@@ -33,7 +33,7 @@ export function PanelSection({ exam, session, account }: { exam: string; session
       return;
     }
     setError(null);
-    setOverview(r.value as PanelOverview);
+    setOverview(r.value);
   }, [exam, session, t, lang]);
 
   useEffect(() => {

@@ -10,7 +10,7 @@ import { SelectField } from '../../ui/fields';
 import { AttendanceBadge } from '../exams/CandidatesTable';
 import { FinalizationChip } from './chips';
 import { scoringError } from './errors';
-import { isFullResult, type PanelMember, type PanelOverview, type PanelSheet as Sheet, type ResultFull, type ScoreSaved, type SheetCriterion } from './types';
+import { isFullResult, type PanelMember, type PanelOverview, type PanelSheet as Sheet, type ResultFull, type SheetCriterion } from './types';
 import { useAutosave, type FieldState } from './useAutosave';
 import { formatNumber, parseTyped, rangeProblem } from './values';
 
@@ -40,7 +40,7 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
       setError(scoringError(t, lang, result.error));
       return;
     }
-    setSheet(result.value as Sheet);
+    setSheet(result.value);
   }, [exam, session, nomor, t, lang]);
 
   useEffect(() => {
@@ -317,7 +317,7 @@ function RubricForm({
     emptied: (_code, saved) => t('scoring.save.emptied', { value: formatNumber(saved, lang) }),
     save: async (code, value) => {
       const r = await api.invoke('panel.score', { exam, session, nomorPeserta: nomor, criterion: code, value });
-      return r.ok ? { ok: true, at: (r.value as ScoreSaved).savedAt } : { ok: false, message: scoringError(t, lang, r.error) };
+      return r.ok ? { ok: true, at: r.value.savedAt } : { ok: false, message: scoringError(t, lang, r.error) };
     },
     onSaved,
   });

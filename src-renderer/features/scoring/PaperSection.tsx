@@ -69,7 +69,7 @@ function PaperEntryForm({ exam, stage, items, onEntered }: { exam: string; stage
     const value = nomor.trim();
     const r = await api.invoke('paper.enter', { exam, stage, nomorPeserta: value, values: parsed });
     setBusy(false);
-    setOutcome(r.ok ? { ok: true, value: r.value as PaperEntryResult } : { ok: false, nomor: value, error: r.error });
+    setOutcome(r.ok ? { ok: true, value: r.value } : { ok: false, nomor: value, error: r.error });
     if (r.ok) {
       // The sheet is typed: the form is ready for the next one.
       setNomor('');
@@ -160,7 +160,7 @@ function PaperStatusTable({ exam, stage, items, tick }: { exam: string; stage: s
       return;
     }
     setError(null);
-    setRows(r.value as PaperStatusRow[]);
+    setRows(r.value);
   }, [exam, stage, t, i18n.language]);
 
   useEffect(() => {
@@ -228,7 +228,7 @@ function MismatchesSection({ exam, stage, items, tick, onResolved }: { exam: str
       return;
     }
     setError(null);
-    setList(r.value as PaperMismatch[]);
+    setList(r.value);
   }, [exam, stage, t, i18n.language]);
 
   useEffect(() => {

@@ -10,7 +10,7 @@ import { TextField } from '../../ui/fields';
 import { ScoreStateChip } from './chips';
 import { scoringError } from './errors';
 import { TextAreaField } from './PanelSheet';
-import type { AmendmentRequested, AmendmentRow, ScoreRow, StageItem } from './types';
+import type { AmendmentRow, ScoreRow, StageItem } from './types';
 import { formatNumber, fromUnits, parseTyped, rangeProblem, stageItems } from './values';
 
 const SHOWN = 500;
@@ -44,7 +44,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
       return;
     }
     setError(null);
-    setRows(r.value as ScoreRow[]);
+    setRows(r.value);
   }, [exam, stage, t, lang]);
 
   useEffect(() => {
@@ -187,7 +187,7 @@ function HistoryDialog({
     else if (problem) p.value = t(`scoring.range.${problem.kind}`, { min: formatNumber(item?.min ?? 0, lang), max: formatNumber(item?.max ?? 0, lang), step: formatNumber(item?.step ?? 1, lang) });
     if (reason.trim().length < 5) p.reason = t('scoring.reasonShort');
     setProblems(p);
-    if (Object.keys(p).length) return;
+    if (Object.keys(p).length || v === null) return;
     setBusy(true);
     const r = await api.invoke('amendments.request', { exam, stage: row.stage, nomorPeserta: row.nomorPeserta, item: row.item, value: v, reason: reason.trim() });
     setBusy(false);
@@ -195,7 +195,7 @@ function HistoryDialog({
       setError(scoringError(t, lang, r.error));
       return;
     }
-    const out = r.value as AmendmentRequested;
+    const out = r.value;
     setRequested(t('scoring.amend.requested', { from: formatDecimal(out.from, lang), to: formatDecimal(out.to, lang) }));
     setValue('');
     setReason('');
@@ -295,7 +295,7 @@ function AmendmentsSection({ exam, detail, account, tick, onDecided }: { exam: s
       return;
     }
     setError(null);
-    setList(r.value as AmendmentRow[]);
+    setList(r.value);
   }, [exam, t, lang]);
 
   useEffect(() => {

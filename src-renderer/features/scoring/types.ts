@@ -1,187 +1,65 @@
-// Shapes of the scoring commands' answers (src-main/api/commands/panel.ts, scores.ts, src-main/core/scoring/*).
-import type { AttendanceState } from '../../api';
-import type { CriterionResult } from '../../../src-main/core/scoring/panel';
-import type { ScoreEntryView as ScoreEntry, ScoreState, ScoreView as ScoreRow } from '../../../src-main/core/scoring/scores';
+// Names for the scoring commands' answers, read off the registry's table (src-main/api/contract.ts), and the few
+// shapes that are the screens' own (StageItem, StageKind).
+import type { CommandOutput } from '../../api';
 
-export type Finalization = 'open' | 'awaiting_signoff' | 'finalized';
-export type PanelRole = 'chair' | 'examiner';
+// --- panel scoring ---
 
-export interface PanelMember {
-  name: string;
-  role: PanelRole;
-  nip: string;
-  /** The login name of the account with that NIP, or null when nobody has it on this workstation. */
-  account: string | null;
+export type PanelOverview = CommandOutput<'panel.overview'>;
+export type PanelMember = PanelOverview['panel'][number];
+export type PanelRole = PanelMember['role'];
+export type OverviewCandidate = PanelOverview['candidates'][number];
+export type Finalization = OverviewCandidate['finalization'];
+
+export type PanelSheet = CommandOutput<'panel.sheet'>;
+
+/** `mine`: my own current value (draft or submitted), never anyone else's. */
+export type SheetCriterion = PanelSheet['criteria'][number];
+export type Level = SheetCriterion['levels'][number];
+export type PanelNote = PanelSheet['notes'][number];
+
+type SheetResult = PanelSheet['result'];
+/** What a viewer sees of the result before they may see the values (before they submitted, for a panelist). */
+export type ResultProgress = Pick<SheetResult, 'complete' | 'waitingFor' | 'needsDiscussion' | 'discussed'>;
+/** The full result: `values` of each criterion are account name (or NIP) → value, only of panelists who submitted. */
+export type ResultFull = Extract<SheetResult, { criteria: unknown }>;
+export type CriterionResult = ResultFull['criteria'][number];
+
+export function isFullResult(r: SheetResult): r is ResultFull {
+  return 'criteria' in r && Array.isArray(r.criteria);
 }
 
-export interface OverviewCandidate {
-  nomorPeserta: string;
-  nama: string;
-  kodeFormasi: string;
-  attendance: AttendanceState;
-  submitted: number;
-  panelists: number;
-  needsDiscussion: boolean;
-  discussed: boolean;
-  finalization: Finalization;
-}
-
-export interface PanelOverview {
-  session: { code: string; room: string; startsAt: string; closedAt: string | null };
-  panel: PanelMember[];
-  candidates: OverviewCandidate[];
-}
-
-export interface Level {
-  score: number;
-  label: string;
-  description?: string;
-}
-
-export interface SheetCriterion {
-  code: string;
-  label: string;
-  description?: string;
-  levels: Level[];
-  min: number;
-  max: number;
-  step: number;
-  weight: number;
-  /** My own current value (draft or submitted), never anyone else's. */
-  mine: number | null;
-}
-
-/** `values`: account name (or NIP) → value, only of panelists who submitted. */
-export type { CriterionResult };
-
-/** Before the viewer submitted, the server sends only this. */
-export interface ResultProgress {
-  complete: boolean;
-  waitingFor: string[];
-  needsDiscussion: boolean;
-  discussed: boolean;
-}
-
-export interface ResultFull extends ResultProgress {
-  criteria: CriterionResult[];
-  total: string | null;
-  totalExact: string | null;
-}
-
-export interface PanelNote {
-  criterion: string | null;
-  note: string;
-  at: string;
-  author: string;
-}
-
-export interface PanelSheet {
-  candidate: { nomorPeserta: string; nama: string; kodeFormasi: string } | null;
-  session: string;
-  attendance: AttendanceState;
-  conflicted: boolean;
-  role: PanelRole | null;
-  criteria: SheetCriterion[];
-  submittedAt: string | null;
-  changedSinceSubmit: boolean;
-  panelists: { name: string; role: PanelRole; submitted: boolean }[];
-  result: ResultProgress | ResultFull;
-  notes: PanelNote[];
-  finalization: Finalization;
-}
-
-export function isFullResult(r: ResultProgress | ResultFull): r is ResultFull {
-  return Array.isArray((r as Partial<ResultFull>).criteria);
-}
-
-export interface ScoreSaved {
-  criterion: string;
-  value: number;
-  savedAt: string;
-}
-
-export interface DisplayBoard {
-  exam: { code: string; name: string; agency: string };
-  session: { code: string; room: string };
-  results: { nomorPeserta: string; nama: string; total: string; finalizedAt: string }[];
-}
+export type ScoreSaved = CommandOutput<'panel.score'>;
+export type DisplayBoard = CommandOutput<'display.board'>;
 
 // --- paper double entry ---
 
-export interface PaperEntryResult {
-  nomorPeserta: string;
-  entry: 'first' | 'second';
-  state: 'first' | 'confirmed' | 'mismatch';
-  mismatched: string[];
-}
-
-export interface PaperStatusRow {
-  nomorPeserta: string;
-  state: 'empty' | 'first' | 'confirmed' | 'mismatch' | 'resolved';
-  firstBy: string | null;
-  secondBy: string | null;
-  mismatched: string[];
-}
-
-export interface PaperMismatch {
-  nomorPeserta: string;
-  firstBy: string | null;
-  secondBy: string | null;
-  fields: { item: string; first: number; second: number; differs: boolean }[];
-}
+export type PaperEntryResult = CommandOutput<'paper.enter'>;
+export type PaperStatusRow = CommandOutput<'paper.status'>[number];
+export type PaperMismatch = CommandOutput<'paper.mismatches'>[number];
 
 // --- CAT import ---
 
-export interface CatProblem {
-  line: number;
-  column: string;
-  reason: string;
-}
-
-export interface CatImportSummary {
-  file: { name: string; sha256: string };
-  stage: string;
-  rows: number;
-  written: number;
-  unchanged: number;
-  alreadyImported: boolean;
-  problems: CatProblem[];
-  problemCount: number;
-}
+export type CatImportSummary = CommandOutput<'scores.import'>;
+export type CatProblem = CatImportSummary['problems'][number];
 
 // --- scores and amendments ---
 
 /** A score as the registry keeps it, with its history; `panelist` is null for a candidate's own score, `mismatch` marks a paper double entry whose two entries differ. */
-export type { ScoreEntry, ScoreRow, ScoreState };
+export type ScoreRow = CommandOutput<'scores.list'>[number];
+export type ScoreEntry = ScoreRow['history'][number];
+export type ScoreState = ScoreRow['state'];
 
-export interface AmendmentRequested {
-  requestId: string;
-  nomorPeserta: string;
-  stage: string;
-  item: string;
-  from: string;
-  to: string;
-  reason: string;
-}
+export type AmendmentRequested = CommandOutput<'amendments.request'>;
 
-export interface AmendmentRow {
-  id: string;
-  stage: string;
-  nomorPeserta: string;
-  item: string;
-  /** Steps above the item's minimum, not values: turned into values with the stage definition. */
-  oldUnits: number | null;
-  newUnits: number;
-  reason: string;
-  requestedBy: string;
-  requestedAt: string;
-  decision: 'approved' | 'rejected' | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  note: string | null;
-}
+/**
+ * `oldUnits`/`newUnits` are steps above the item's minimum, not values; `from`/`to` are those steps as values (null
+ * where the stage no longer has the item).
+ */
+export type AmendmentRow = CommandOutput<'amendments.list'>[number];
 
-/** A stage component or rubric criterion with its range. */
+// --- the screens' own shapes ---
+
+/** A stage component or rubric criterion with its range, as the scoring screens read it from the stage definition. */
 export interface StageItem {
   code: string;
   name: string;

@@ -21,7 +21,7 @@ export function DemoVenueSlot() {
       setError(errorMessage(t, i18n.language, result.error));
       return;
     }
-    demoCreated(result.value as DemoValue);
+    demoCreated(result.value);
   }
 
   return (

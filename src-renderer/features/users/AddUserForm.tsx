@@ -43,7 +43,7 @@ export function AddUserForm({ onAdded, onCancel }: { onAdded: (a: Account) => vo
       setError(errorMessage(t, i18n.language, result.error));
       return;
     }
-    onAdded(result.value as Account);
+    onAdded(result.value);
   }
 
   return (
@@ -56,7 +56,7 @@ export function AddUserForm({ onAdded, onCancel }: { onAdded: (a: Account) => vo
         <SelectField
           label={t('users.field.role')}
           value={role}
-          onChange={(e) => setRole(e.target.value as Role)}
+          onChange={(e) => setRole(ROLES.find((r) => r === e.target.value) ?? role)}
           options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
         />
         <TextField label={t('users.field.nip')} hint={t('users.field.nipHint')} value={nip} onChange={(e) => setNip(e.target.value)} inputMode="numeric" error={problems.nip} />

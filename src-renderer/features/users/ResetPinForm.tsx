@@ -29,7 +29,7 @@ export function ResetPinForm({ account, onDone, onCancel }: { account: Account; 
       setError(errorMessage(t, i18n.language, result.error));
       return;
     }
-    onDone(result.value as Account);
+    onDone(result.value);
   }
 
   return (

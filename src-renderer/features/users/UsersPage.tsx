@@ -26,7 +26,7 @@ export function UsersPage({ account }: { account: Account }) {
   const load = useCallback(async () => {
     const result = await api.invoke('accounts.list');
     if (result.ok) {
-      setAccounts(result.value as Account[]);
+      setAccounts(result.value);
     } else {
       setError(errorMessage(t, lang, result.error));
       setAccounts([]);
@@ -47,7 +47,7 @@ export function UsersPage({ account }: { account: Account }) {
       setError(errorMessage(t, lang, result.error));
       return;
     }
-    const changed = result.value as Account;
+    const changed = result.value;
     setNotice(t(changed.active ? 'users.reactivated' : 'users.deactivated', { name: changed.name }));
     await load();
   }
