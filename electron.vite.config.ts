@@ -1,14 +1,29 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
+import { verifyPagePlugin } from './scripts/verify-page-build.mjs';
 
 // One build for the three parts. The renderer is also what `lentera serve` hands to browsers on the LAN.
 export default defineConfig({
   main: {
+    // The publication site's verification page, built once here (out/main/verify-page.js) for publishing to copy.
+    plugins: [verifyPagePlugin(resolve(__dirname, 'src-main/core/publish/verify-page.ts'))],
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/index.ts'), 'sheets-worker': resolve(__dirname, 'src-main/core/sheets/worker.ts') } },
+      rollupOptions: {
+        // The desktop's main process, the command line, `npm start`'s launcher and the two worker threads.
+        input: {
+          index: resolve(__dirname, 'src-main/index.ts'),
+          cli: resolve(__dirname, 'src-main/cli/main.ts'),
+          launcher: resolve(__dirname, 'src-main/electron/launcher.ts'),
+          'sheets-worker': resolve(__dirname, 'src-main/core/sheets/worker.ts'),
+          'workstation-worker': resolve(__dirname, 'src-main/host/workstation-worker.ts'),
+        },
+        // Chunks beside the entries, not in chunks/: code that finds a sibling by its URL (the sheet worker, the
+        // verification page, the renderer) then finds it from whichever entry or lazily loaded chunk it runs in.
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

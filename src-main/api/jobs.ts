@@ -17,6 +17,8 @@ export interface JobState {
   written?: number;
   /** sheets whose signed file already said the same: left as they were */
   unchanged?: number;
+  /** of the sheets written, those that are a new version beside a signed sheet whose result changed */
+  versions?: number;
   minutes?: number;
   minutesUnchanged?: number;
   error?: { code: string; message: string };
@@ -42,7 +44,7 @@ export class Jobs {
    * Starts a signing job in a worker thread, which records its own signatures in the audit chain (`actor` is who
    * asked). One job at a time per folder: two would race for the same new versions' names.
    */
-  startSheets(data: { dataDir: string; nativeBinding?: string; examId: string; exam: string; session?: string; accountId: string; passphrase: string; outDir: string; actor: string }): JobState {
+  startSheets(data: { dataDir: string; nativeBinding?: string; examId: string; exam: string; session?: string; only?: string[]; accountId: string; passphrase: string; outDir: string; actor: string }): JobState {
     if ([...this.jobs.values()].some((j) => j.state.state === 'running' && j.state.outDir === data.outDir)) {
       throw new LenteraError('JOB_RUNNING', `A signing job for ${data.exam} is already running; wait for it to finish, or cancel it.`, { exam: data.exam });
     }
@@ -57,9 +59,9 @@ export class Jobs {
       const { outDir: _outDir, ...visible } = state;
       this.events.publish({ type: 'jobs.progress', data: visible });
     };
-    worker.on('message', (m: { type: string; done?: number; total?: number; written?: number; unchanged?: number; minutes?: number; minutesUnchanged?: number; cancelled?: boolean; code?: string; message?: string }) => {
+    worker.on('message', (m: { type: string; done?: number; total?: number; written?: number; unchanged?: number; versions?: number; minutes?: number; minutesUnchanged?: number; cancelled?: boolean; code?: string; message?: string }) => {
       if (m.type === 'progress') Object.assign(state, { done: m.done, total: m.total });
-      if (m.type === 'done') Object.assign(state, { state: m.cancelled ? 'cancelled' : 'done', written: m.written, unchanged: m.unchanged, minutes: m.minutes, minutesUnchanged: m.minutesUnchanged });
+      if (m.type === 'done') Object.assign(state, { state: m.cancelled ? 'cancelled' : 'done', written: m.written, unchanged: m.unchanged, versions: m.versions, minutes: m.minutes, minutesUnchanged: m.minutesUnchanged });
       if (m.type === 'failed') Object.assign(state, { state: 'failed', error: { code: m.code!, message: m.message! } });
       publish();
     });

@@ -1,8 +1,12 @@
+/**
+ * The `lentera` command line. Every command file registers its commands, options and help up front and imports
+ * what its action needs (the app, SQLite, the PDF and spreadsheet libraries) only when that action runs: this
+ * module and the command files load nothing heavy, so `lentera --help` starts in about the time of Node itself.
+ */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version';
 import { registerBundleCommands } from './commands/bundles';
 import { registerPublishCommands } from './commands/publish';
-import { Command, CommanderError, Option } from 'commander';
-import { fileURLToPath } from 'node:url';
-import { VERSION } from '../version';
 import { registerAccountCommands } from './commands/accounts';
 import { registerAuditCommands } from './commands/audit';
 import { registerDemoCommand } from './commands/demo';
@@ -14,14 +18,10 @@ import { registerInitCommand } from './commands/init';
 import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
 import { EXIT, processIo, type CliIo } from './io';
-import { CliExit } from './workstation';
+import { CliExit } from './exit';
 import { randomBytes } from 'node:crypto';
 import { isLenteraError } from '../core/util/errors';
 import { fileSystemRefusal } from '../core/util/fs-errors';
-
-export function dataOption(): Option {
-  return new Option('--data <dir>', 'the workstation data directory').makeOptionMandatory();
-}
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('lentera')
@@ -76,8 +76,4 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
     else io.err('lentera: run again with LENTERA_DEBUG=1 to see the details for a bug report.');
     return EXIT.FAILED;
   }
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.exitCode = await run(process.argv.slice(2));
 }

@@ -1,12 +1,18 @@
-import { LenteraApp } from '../api/app';
+import type { LenteraApp } from '../api/app';
+import type { Auth } from '../api/registry';
 import type { Result } from '../api/result';
 import { isLenteraError } from '../core/util/errors';
 import { EXIT, type CliIo } from './io';
+import { CliExit } from './exit';
 
-export class CliExit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
+export { CliExit } from './exit';
+
+/**
+ * What the CLI may call on the workstation: the asynchronous entry every door uses, nothing synchronous.
+ * (The same shape as the doors' DoorTarget, without its events: a one-shot command listens to none.)
+ */
+export interface CliTarget {
+  invokeAsync(name: string, input: unknown, auth: Auth): Promise<Result>;
 }
 
 /** Exit code for a refusal: 3 for a database from a newer Lentera (so scripts can tell), 1 otherwise. */
@@ -14,8 +20,12 @@ export function exitCodeFor(code: string): number {
   return code === 'SCHEMA_TOO_NEW' ? EXIT.SCHEMA_TOO_NEW : EXIT.FAILED;
 }
 
-/** Opens the workstation for a command; `owner` only for `serve` (one-shot commands work beside the owner). */
-export function openApp(io: CliIo, dataDir: string, allowInit = false, owner?: { door: string }): LenteraApp {
+/**
+ * Opens the workstation for a command; `owner` only for `serve` (one-shot commands work beside the owner).
+ * The app, its registry and SQLite load here, on first use: `lentera --help` never loads them.
+ */
+export async function openApp(io: CliIo, dataDir: string, allowInit = false, owner?: { door: string }): Promise<LenteraApp> {
+  const { LenteraApp } = await import('../api/app');
   try {
     return new LenteraApp({ dataDir, allowInit, owner });
   } catch (e) {
@@ -28,16 +38,8 @@ export function openApp(io: CliIo, dataDir: string, allowInit = false, owner?: {
 }
 
 /** Runs one registry command as the local OS user and returns its value, or reports and exits. */
-export function invokeOrExit<T>(io: CliIo, app: LenteraApp, name: string, input: unknown): T {
-  return valueOrExit<T>(io, app.invoke(name, input, { local: io.osUser }));
-}
-
-/** The same for commands that read files first. */
-export async function invokeAsyncOrExit<T>(io: CliIo, app: LenteraApp, name: string, input: unknown): Promise<T> {
-  return valueOrExit<T>(io, await app.invokeAsync(name, input, { local: io.osUser }));
-}
-
-function valueOrExit<T>(io: CliIo, result: Result): T {
+export async function invoke<T>(io: CliIo, app: CliTarget, name: string, input: unknown): Promise<T> {
+  const result = await app.invokeAsync(name, input, { local: io.osUser });
   if (!result.ok) {
     io.err(`lentera: ${result.error.message}`);
     throw new CliExit(exitCodeFor(result.error.code));
@@ -45,17 +47,9 @@ function valueOrExit<T>(io: CliIo, result: Result): T {
   return result.value as T;
 }
 
-export function withApp<T>(io: CliIo, dataDir: string, fn: (app: LenteraApp) => T): T {
-  const app = openApp(io, dataDir);
-  try {
-    return fn(app);
-  } finally {
-    app.close();
-  }
-}
-
-export async function withAppAsync<T>(io: CliIo, dataDir: string, fn: (app: LenteraApp) => Promise<T>): Promise<T> {
-  const app = openApp(io, dataDir);
+/** Opens the workstation, runs fn with it and closes it, whatever fn does. */
+export async function withApp<T>(io: CliIo, dataDir: string, fn: (app: LenteraApp) => Promise<T>): Promise<T> {
+  const app = await openApp(io, dataDir);
   try {
     return await fn(app);
   } finally {

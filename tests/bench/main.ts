@@ -6,6 +6,7 @@ import { benchRoster } from './roster.bench';
 import { benchScoring } from './scoring.bench';
 import { benchSecurity } from './security.bench';
 import { benchSheets } from './sheets.bench';
+import { benchStartup } from './startup.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
 const only = process.argv[2];
@@ -18,3 +19,4 @@ if (!only || only === 'sheets') await benchSheets();
 if (!only || only === 'ledger') benchLedger();
 if (!only || only === 'bundles') await benchBundles();
 if (!only || only === 'security') await benchSecurity();
+if (!only || only === 'startup') benchStartup();

@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { tempDir } from './helpers';
+import { HUB_UPLOAD_MIB } from '../../src-main/cli/options';
+import { LIMITS } from '../../src-main/core/bundles/format';
+import { HUB_DEFAULTS } from '../../src-main/server/hub';
 
 function io(secret = ''): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -116,5 +119,13 @@ describe('lentera CLI', () => {
     expect(out.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
     const missing = spawnSync('node', ['bin/lentera.mjs', 'status'], { encoding: 'utf8' });
     expect(missing.status).toBe(2);
+  });
+
+  it("hub --help states the hub's own limits (kept in the CLI so the help loads no hub)", async () => {
+    expect(HUB_UPLOAD_MIB.default * 1024 * 1024).toBe(HUB_DEFAULTS.maxBundleBytes);
+    expect(HUB_UPLOAD_MIB.max * 1024 * 1024).toBe(LIMITS.bundleBytes);
+    const tooBig = await cli(['hub', '--data', tempDir(), '--max-bundle-mb', String(HUB_UPLOAD_MIB.max + 1)]);
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.err).toMatch(/from 1 to 4096/);
   });
 });

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
+import { sessionVenueName } from '../../core/exams/structure';
+import { certificateOrganisation } from '../../core/keys/organisation';
 import { findAccountByName, type Account } from '../../core/accounts/accounts';
 import { importP12, listIdentities, makeLocalCertificate, MIN_PASSPHRASE, storeIdentity, unlockIdentity, type UnlockedIdentity } from '../../core/keys/identities';
 import { assertUnlocked, rightSecret, wrongSecret } from '../../core/accounts/guard';
@@ -66,10 +68,6 @@ function jobs(ctx: CommandContext) {
   return ctx.jobs;
 }
 
-function agency(ctx: CommandContext): string {
-  return (ctx.db.prepare('SELECT agency FROM exams ORDER BY imported_at DESC LIMIT 1').pluck().get() as string | undefined) ?? 'Panitia Seleksi ASN';
-}
-
 /**
  * The line of the minutes this person signs on: the coordinator's first, then one per panelist (by NIP, as the
  * panel is matched to accounts). Someone not on the session's panel has no line; a file that has Lentera's
@@ -86,7 +84,7 @@ function signatureLine(ctx: CommandContext, a: Account, exam: string, session: s
   if (lines.some((n) => n.startsWith('ttd-')) && !lines.includes(field)) {
     throw new LenteraError('NO_SIGNATURE_LINE', 'These minutes have no signature line for you (they were made for another panel).', { session });
   }
-  const location = (ctx.db.prepare('SELECT v.name FROM sessions s JOIN venues v ON v.exam_id = s.exam_id AND v.code = s.venue_code WHERE s.exam_id = ? AND s.code = ?').pluck().get(examId, session) as string | undefined) ?? '';
+  const location = sessionVenueName(ctx.db, examId, session) ?? '';
   return { field, role: panelRole(member.role), location };
 }
 
@@ -115,7 +113,8 @@ export const sheetCommands = [
     mutates: true,
     prepare: async (ctx, input) => {
       const a = holder(ctx, input.account);
-      return makeLocalCertificate({ displayName: a.displayName, nip: a.nip }, agency(ctx), ctx.at);
+      // The certificate names the agency of the exams this person signs for (core/keys/organisation says why).
+      return makeLocalCertificate({ displayName: a.displayName, nip: a.nip }, certificateOrganisation(ctx.db, a.id), ctx.at);
     },
     handler: (ctx, input, made) => storeIdentity(ctx.db, ctx.dataDir, holder(ctx, input.account).id, made.certDer, made.key, input.passphrase, 'local', ctx.at),
     auditPayload: (input, out) => ({ account: input.account ?? null, fingerprint: out.fingerprint, subject: out.subject }),
@@ -134,28 +133,39 @@ export const sheetCommands = [
   defineCommand({
     name: 'sheets.start',
     summary: 'Start signing result sheets and minutes in the background (progress as live events)',
-    input: z.object({ exam: z.string().min(1), session: z.string().optional(), passphrase: z.string().min(1).max(200) }),
+    input: z.object({ exam: z.string().min(1), session: z.string().optional(), passphrase: z.string().min(1).max(200), account }),
+    /** the command line names the folder the PDFs go to, and may sign only some candidates' sheets */
+    localInput: z.object({
+      out: z.string().min(1).optional(),
+      candidates: z.array(z.string().trim().min(1).max(40)).min(1).max(200_000).optional(),
+    }),
     access: ['coordinator'],
     mutates: false,
     checksSecret: true,
     prepare: async (ctx, input) => {
+      const local = input as { out?: string; candidates?: string[] };
+      if ((local.out || local.candidates) && ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may name a folder or candidates.', {});
+      const signer = holder(ctx, input.account);
       // Check the passphrase here, so a mistake is answered at once instead of by a failed job.
-      await unlockSigner(ctx, me(ctx).id, input.passphrase);
-      return null;
+      const key = await unlockSigner(ctx, signer.id, input.passphrase);
+      return { signer, key: { name: key.commonName, certified: key.certified, fingerprint: key.fingerprint } };
     },
-    handler: (ctx, input) => {
+    handler: (ctx, input, { signer, key }) => {
+      const local = input as { out?: string; candidates?: string[] };
       const exam = requireExam(ctx.db, input.exam);
-      return jobs(ctx).startSheets({
+      const job = jobs(ctx).startSheets({
         dataDir: ctx.dataDir,
         nativeBinding: ctx.nativeBinding,
         examId: exam.id,
         exam: exam.code,
         session: input.session,
-        accountId: me(ctx).id,
+        only: local.candidates,
+        accountId: signer.id,
         passphrase: input.passphrase,
-        outDir: sheetsDir(ctx, exam.code),
+        outDir: local.out ? resolve(local.out) : sheetsDir(ctx, exam.code),
         actor: ctx.actor,
       });
+      return { ...job, signer: { account: signer.name, ...key } };
     },
   }),
   defineCommand({

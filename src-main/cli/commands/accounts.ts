@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Account } from '../../core/accounts/accounts';
 import type { CliIo } from '../io';
-import { dataOption } from '../main';
-import { invokeOrExit, withApp } from '../workstation';
+import { dataOption } from '../options';
+import { invoke, withApp } from '../workstation';
 
 function findId(io: CliIo, accounts: Account[], name: string): string {
   const a = accounts.find((x) => x.name === name.toLowerCase());
@@ -16,8 +16,8 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .addOption(dataOption())
     .option('--json', 'print JSON')
     .action((o: { data: string; json?: boolean }) =>
-      withApp(io, o.data, (app) => {
-        const list = invokeOrExit<Account[]>(io, app, 'accounts.list', {});
+      withApp(io, o.data, async (app) => {
+        const list = await invoke<Account[]>(io, app, 'accounts.list', {});
         if (o.json) return io.out(JSON.stringify(list, null, 2));
         for (const a of list) io.out(`${a.name.padEnd(20)} ${a.role.padEnd(12)} ${a.active ? 'active' : 'inactive'}  ${a.displayName}`);
       }),
@@ -33,8 +33,8 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .option('--pin <pin>', 'first PIN (asked for when not given)')
     .action(async (o: { data: string; name: string; role: string; displayName?: string; nip?: string; pin?: string }) => {
       const pin = o.pin ?? (await io.askSecret(`First PIN for ${o.name}: `));
-      withApp(io, o.data, (app) => {
-        const a = invokeOrExit<Account>(io, app, 'accounts.create', {
+      await withApp(io, o.data, async (app) => {
+        const a = await invoke<Account>(io, app, 'accounts.create', {
           name: o.name,
           role: o.role,
           displayName: o.displayName ?? o.name,
@@ -52,9 +52,9 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
       .command(`${verb} <name>`)
       .addOption(dataOption())
       .action((name: string, o: { data: string }) =>
-        withApp(io, o.data, (app) => {
-          const id = findId(io, invokeOrExit<Account[]>(io, app, 'accounts.list', {}), name);
-          const a = invokeOrExit<Account>(io, app, 'accounts.setActive', { id, active });
+        withApp(io, o.data, async (app) => {
+          const id = findId(io, await invoke<Account[]>(io, app, 'accounts.list', {}), name);
+          const a = await invoke<Account>(io, app, 'accounts.setActive', { id, active });
           io.out(`${a.name} is now ${a.active ? 'active' : 'inactive'}`);
         }),
       );
@@ -66,9 +66,9 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .option('--pin <pin>', 'the new PIN (asked for when not given)')
     .action(async (name: string, o: { data: string; pin?: string }) => {
       const pin = o.pin ?? (await io.askSecret(`New PIN for ${name}: `));
-      withApp(io, o.data, (app) => {
-        const id = findId(io, invokeOrExit<Account[]>(io, app, 'accounts.list', {}), name);
-        const a = invokeOrExit<Account>(io, app, 'accounts.resetPin', { id, pin });
+      await withApp(io, o.data, async (app) => {
+        const id = findId(io, await invoke<Account[]>(io, app, 'accounts.list', {}), name);
+        const a = await invoke<Account>(io, app, 'accounts.resetPin', { id, pin });
         io.out(`PIN of ${a.name} reset; they choose a new one at next login`);
       });
     });

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { AuditEvent, VerifyResult } from '../../core/audit/chain';
 import { EXIT, type CliIo } from '../io';
-import { dataOption } from '../main';
-import { CliExit, invokeOrExit, withApp } from '../workstation';
+import { dataOption } from '../options';
+import { CliExit, invoke, withApp } from '../workstation';
 
 export function registerAuditCommands(program: Command, io: CliIo): void {
   const audit = program.command('audit').description('the hash-chained audit log');
@@ -12,8 +12,8 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
     .addOption(dataOption())
     .option('--json', 'print JSON')
     .action((o: { data: string; json?: boolean }) =>
-      withApp(io, o.data, (app) => {
-        const r = invokeOrExit<VerifyResult>(io, app, 'audit.verify', {});
+      withApp(io, o.data, async (app) => {
+        const r = await invoke<VerifyResult>(io, app, 'audit.verify', {});
         if (o.json) io.out(JSON.stringify(r, null, 2));
         if (r.ok) {
           if (!o.json) io.out(`audit chain intact: ${r.count} events, head ${r.head.seq} ${r.head.hash}`);
@@ -30,8 +30,8 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
     .option('--limit <n>', 'how many events', '50')
     .option('--json', 'print JSON')
     .action((o: { data: string; limit: string; json?: boolean }) =>
-      withApp(io, o.data, (app) => {
-        const events = invokeOrExit<AuditEvent[]>(io, app, 'audit.list', { limit: Number(o.limit) });
+      withApp(io, o.data, async (app) => {
+        const events = await invoke<AuditEvent[]>(io, app, 'audit.list', { limit: Number(o.limit) });
         if (o.json) return io.out(JSON.stringify(events, null, 2));
         for (const e of events) {
           io.out(`${String(e.seq).padStart(6)}  ${e.at}  ${e.outcome.padEnd(7)}  ${e.actor.padEnd(24)}  ${e.command}  ${e.hash.slice(0, 16)}`);

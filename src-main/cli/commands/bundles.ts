@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Conflict, ImportOutcome } from '../../core/bundles/merge';
-import { verifyBundle } from '../../core/bundles/verify';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
-import { dataOption } from '../main';
-import { CliExit, exitCodeFor, invokeAsyncOrExit, invokeOrExit, withApp, withAppAsync } from '../workstation';
-import { secret } from './sheets';
+import { dataOption, secret } from '../options';
+import { CliExit, exitCodeFor, invoke, withApp } from '../workstation';
 
 function conflictsText(io: CliIo, conflicts: Conflict[]): void {
   if (!conflicts.length) return;
@@ -28,8 +25,8 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     .option('--passphrase-file <file>', 'read the passphrase from a file (else asked)')
     .action(async (o: { data: string; exam: string; out?: string; pdfs?: string; account: string; passphraseFile?: string }) => {
       const passphrase = await secret(io, o.passphraseFile, `Passphrase of ${o.account}'s signing key: `);
-      await withAppAsync(io, o.data, async (app) => {
-        const r = await invokeAsyncOrExit<{ sequence: number; sha256: string; file: string; bytes: number; files: number; counts: Record<string, number>; copy?: { copied?: string; copyError?: string } }>(io, app, 'bundle.export', {
+      await withApp(io, o.data, async (app) => {
+        const r = await invoke<{ sequence: number; sha256: string; file: string; bytes: number; files: number; counts: Record<string, number>; copy?: { copied?: string; copyError?: string } }>(io, app, 'bundle.export', {
           exam: o.exam,
           passphrase,
           account: o.account,
@@ -54,13 +51,14 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
       let r: { sha256: string; checks: string[]; sequence: number; previous: string | null; fingerprint: string; registered?: boolean; signer?: { ok: boolean; detail: string }; chain?: { ok: boolean; detail: string } };
       try {
         if (o.data) {
-          r = await withAppAsync(io, o.data, async (app) => {
+          r = await withApp(io, o.data, async (app) => {
             const res = await app.invokeAsync('bundle.verify', { file: { path: resolve(file) } }, { local: io.osUser });
             if (res.ok) return res.value as typeof r;
             io.err(`FAILED  ${res.error.message}`);
             throw new CliExit(exitCodeFor(res.error.code));
           });
         } else {
+          const { verifyBundle } = await import('../../core/bundles/verify');
           const v = await verifyBundle(resolve(file));
           r = { sha256: v.sha256, checks: v.checks, sequence: v.manifest.sequence, previous: v.manifest.previous, fingerprint: v.signerFingerprint };
         }
@@ -92,9 +90,9 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     .description('merge bundles of an exam loaded here (in order per workstation; the same bundle twice changes nothing)')
     .addOption(dataOption())
     .action(async (files: string[], o: { data: string }) => {
-      await withAppAsync(io, o.data, async (app) => {
+      await withApp(io, o.data, async (app) => {
         for (const f of files) {
-          const r = await invokeAsyncOrExit<ImportOutcome & { conflicts: Conflict[] }>(io, app, 'bundle.import', { file: { path: resolve(f) } });
+          const r = await invoke<ImportOutcome & { conflicts: Conflict[] }>(io, app, 'bundle.import', { file: { path: resolve(f) } });
           io.out(`${f}: bundle ${r.sequence} of ${r.exam} from workstation ${r.workstation}: ${r.unchanged ? 'already merged, nothing changed' : `merged ${r.records} records`}`);
           conflictsText(io, r.conflicts);
         }
@@ -108,8 +106,8 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     .option('--exam <code>', 'accept its bundles for this exam only')
     .option('--label <text>', 'a note (venue, room)')
     .action(async (cert: string, o: { data: string; workstation?: string; exam?: string; label?: string }) => {
-      await withAppAsync(io, o.data, async (app) => {
-        const t = await invokeAsyncOrExit<{ fingerprint: string; subject: string; workstation: string | null }>(io, app, 'bundle.trust', { certificate: { path: resolve(cert) }, exam: o.exam, workstation: o.workstation, label: o.label });
+      await withApp(io, o.data, async (app) => {
+        const t = await invoke<{ fingerprint: string; subject: string; workstation: string | null }>(io, app, 'bundle.trust', { certificate: { path: resolve(cert) }, exam: o.exam, workstation: o.workstation, label: o.label });
         io.out(`registered ${t.subject}\n  ${t.fingerprint}`);
         io.out(t.workstation ? `  signs for workstation ${t.workstation} only` : '  not bound yet: the first bundle merged from it binds it to its workstation (give --workstation ID to bind it now)');
       });
@@ -121,9 +119,9 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     .option('--exam <code>', 'only this exam')
     .option('--json', 'print JSON')
     .action((o: { data: string; exam?: string; json?: boolean }) =>
-      withApp(io, o.data, (app) => {
-        const exported = invokeOrExit<{ exam: string; sequence: number; sha256: string; state: string | null; lastError: string | null; file: string }[]>(io, app, 'bundle.list', { exam: o.exam });
-        const merged = invokeOrExit<{ exam: string; workstations: { id: string; bundles: number; last: number }[]; candidates: number; byStatus: Record<string, number>; conflicts: Conflict[] }[]>(io, app, 'bundle.merged', { exam: o.exam }) ?? [];
+      withApp(io, o.data, async (app) => {
+        const exported = await invoke<{ exam: string; sequence: number; sha256: string; state: string | null; lastError: string | null; file: string }[]>(io, app, 'bundle.list', { exam: o.exam });
+        const merged = await invoke<{ exam: string; workstations: { id: string; bundles: number; last: number }[]; candidates: number; byStatus: Record<string, number>; conflicts: Conflict[] }[]>(io, app, 'bundle.merged', { exam: o.exam }) ?? [];
         if (o.json) return io.out(JSON.stringify({ exported, merged }, null, 2));
         for (const b of exported) io.out(`exported ${b.exam} #${b.sequence} ${b.sha256.slice(0, 16)}… ${b.state ?? '-'}${b.lastError ? ` (${b.lastError})` : ''}`);
         for (const m of merged) {
@@ -139,22 +137,12 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
     .option('--hub <url>', "the hub's address, kept for later")
     .option('--log-key <key>', "the hub's log key (base64url), else pinned at first contact")
     .action(async (o: { data: string; hub?: string; logKey?: string }) => {
-      await withAppAsync(io, o.data, async (app) => {
-        if (o.hub) invokeOrExit(io, app, 'hub.configure', { url: o.hub, ...(o.logKey ? { logKey: o.logKey } : {}) });
-        const results = await invokeAsyncOrExit<{ exam: string; sequence: number; state: string; message: string }[]>(io, app, 'outbox.push', {});
+      await withApp(io, o.data, async (app) => {
+        if (o.hub) await invoke(io, app, 'hub.configure', { url: o.hub, ...(o.logKey ? { logKey: o.logKey } : {}) });
+        const results = await invoke<{ exam: string; sequence: number; state: string; message: string }[]>(io, app, 'outbox.push', {});
         if (!results.length) io.out('nothing to push (no pending bundle due, or no hub set)');
         for (const r of results) io.out(`${r.exam} #${r.sequence}: ${r.state}: ${r.message}`);
         if (results.some((r) => r.state !== 'confirmed')) throw new CliExit(EXIT.FAILED);
       });
     });
 }
-
-export function readJsonFile(io: CliIo, file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(resolve(file), 'utf8'));
-  } catch (e) {
-    io.err(`lentera: ${file} cannot be read as JSON: ${(e as Error).message}`);
-    throw new CliExit(EXIT.FAILED);
-  }
-}
-

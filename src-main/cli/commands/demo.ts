@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { DemoAccount } from '../../core/demo/seed';
 import type { CliIo } from '../io';
-import { dataOption } from '../main';
-import { invokeAsyncOrExit, openApp } from '../workstation';
+import { dataOption } from '../options';
+import { invoke, openApp } from '../workstation';
 
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
@@ -11,9 +11,9 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .addOption(dataOption())
     .option('--candidates <n>', 'how many synthetic candidates', '300')
     .action(async (o: { data: string; candidates: string }) => {
-      const app = openApp(io, o.data, true);
+      const app = await openApp(io, o.data, true);
       try {
-        const out = await invokeAsyncOrExit<{ workstationId: string; exam: string; accounts: DemoAccount[]; signingKey: { passphrase: string; fingerprint: string } }>(io, app, 'workstation.demo', { candidates: Number(o.candidates) });
+        const out = await invoke<{ workstationId: string; exam: string; accounts: DemoAccount[]; signingKey: { passphrase: string; fingerprint: string } }>(io, app, 'workstation.demo', { candidates: Number(o.candidates) });
         io.out(`Demo workstation ${out.workstationId} created in ${o.data} with exam ${out.exam}.`);
         io.out('Accounts (the PINs are shown this once; write them down):');
         for (const a of out.accounts) io.out(`  ${a.name.padEnd(12)} ${a.role.padEnd(12)} PIN ${a.pin}   ${a.displayName}`);

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { rejectedReport, type Rejected } from '../../core/roster/roster';
+import type { Rejected } from '../../core/roster/roster';
 import { EXIT, type CliIo } from '../io';
-import { dataOption } from '../main';
-import { CliExit, invokeOrExit, withApp, withAppAsync } from '../workstation';
+import { dataOption } from '../options';
+import { CliExit, invoke, withApp } from '../workstation';
 import type { Result } from '../../api/result';
 
 interface Problem {
@@ -25,7 +25,7 @@ export function registerExamCommands(program: Command, io: CliIo): void {
     .addOption(dataOption())
     .option('--dry-run', 'check and show what would change, import nothing')
     .action((file: string, o: { data: string; dryRun?: boolean }) =>
-      withAppAsync(io, o.data, async (app) => {
+      withApp(io, o.data, async (app) => {
         const result: Result = await app.invokeAsync(o.dryRun ? 'exams.preview' : 'exams.import', { file: { path: resolve(file) } }, { local: io.osUser });
         if (!result.ok) {
           const problems = result.error.details.problems as Problem[] | undefined;
@@ -47,8 +47,8 @@ export function registerExamCommands(program: Command, io: CliIo): void {
     .addOption(dataOption())
     .option('--json', 'print JSON')
     .action((o: { data: string; json?: boolean }) =>
-      withApp(io, o.data, (app) => {
-        const list = invokeOrExit<{ code: string; name: string; year: number; candidates: number; sessions: number }[]>(io, app, 'exams.list', {});
+      withApp(io, o.data, async (app) => {
+        const list = await invoke<{ code: string; name: string; year: number; candidates: number; sessions: number }[]>(io, app, 'exams.list', {});
         if (o.json) return io.out(JSON.stringify(list, null, 2));
         if (!list.length) return io.out('No exams yet: import a package with "lentera exam import --data DIR FILE".');
         for (const e of list) io.out(`${e.code.padEnd(24)} ${String(e.year)}  ${String(e.candidates).padStart(7)} candidates  ${String(e.sessions).padStart(4)} sessions  ${e.name}`);
@@ -63,7 +63,7 @@ export function registerExamCommands(program: Command, io: CliIo): void {
     .requiredOption('--exam <code>', 'exam code')
     .option('--skip-invalid', 'import the valid rows; write the rejected ones to a report next to the input')
     .action((file: string, o: { data: string; exam: string; skipInvalid?: boolean }) =>
-      withAppAsync(io, o.data, async (app) => {
+      withApp(io, o.data, async (app) => {
         const result: Result = await app.invokeAsync(
           'roster.import',
           { exam: o.exam, file: { path: resolve(file) }, skipInvalid: Boolean(o.skipInvalid) },
@@ -83,6 +83,7 @@ export function registerExamCommands(program: Command, io: CliIo): void {
         io.out(`${file}: ${v.rows} rows: ${v.inserts} new, ${v.updates.length} updated, ${v.unchanged} unchanged, ${v.rejectedCount} rejected`);
         if (v.rejectedCount) {
           const report = `${resolve(file)}.ditolak.csv`;
+          const { rejectedReport } = await import('../../core/roster/roster');
           writeFileSync(report, rejectedReport(v.rejected));
           io.out(`rejected rows, with reasons: ${report}`);
         }
@@ -95,9 +96,9 @@ export function registerExamCommands(program: Command, io: CliIo): void {
     .option('--formation <code>', 'only this formation')
     .option('--json', 'print JSON')
     .action((o: { data: string; exam: string; formation?: string; json?: boolean }) =>
-      withApp(io, o.data, (app) => {
+      withApp(io, o.data, async (app) => {
         // The CLI prints NIKs masked too: what lands in a terminal or a file travels further than the screen.
-        const r = invokeOrExit<{ total: number; rows: { nomorPeserta: string; nik: string; nama: string; kodeFormasi: string; kategori: string }[] }>(io, app, 'roster.list', {
+        const r = await invoke<{ total: number; rows: { nomorPeserta: string; nik: string; nama: string; kodeFormasi: string; kategori: string }[] }>(io, app, 'roster.list', {
           exam: o.exam,
           formation: o.formation,
           limit: 200_000,

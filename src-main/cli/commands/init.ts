@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, type CliIo } from '../io';
-import { dataOption } from '../main';
-import { CliExit, invokeOrExit, openApp } from '../workstation';
+import { dataOption } from '../options';
+import { CliExit, invoke, openApp } from '../workstation';
 
 export function registerInitCommand(program: Command, io: CliIo): void {
   program
@@ -23,9 +23,9 @@ export function registerInitCommand(program: Command, io: CliIo): void {
           }
         }
       }
-      const app = openApp(io, o.data, true);
+      const app = await openApp(io, o.data, true);
       try {
-        const out = invokeOrExit<{ workstationId: string }>(io, app, 'workstation.init', {
+        const out = await invoke<{ workstationId: string }>(io, app, 'workstation.init', {
           adminName: o.admin,
           adminDisplayName: o.displayName,
           pin,

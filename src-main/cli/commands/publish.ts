@@ -1,28 +1,14 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { factsFromJson, type FactsJson } from '../../core/bundles/facts';
-import { LIMITS } from '../../core/bundles/format';
-import { addTrustedSigner } from '../../core/bundles/trust';
-import { readCertificate } from '../../core/keys/pki';
-import { canonicalJson } from '../../core/audit/chain';
-import { logIdOf } from '../../core/ledger/checkpoint';
-import { fromB64url } from '../../core/ledger/merkle';
-import { receiptFromQr, verifyReceipt } from '../../core/ledger/receipt';
-import { Publisher } from '../../core/publish/publisher';
-import { rank, type FormationFacts, type RankedCandidate } from '../../core/ranking/engine';
-import { loadRulesetFile } from '../../core/ranking/rulesets';
-import { embeddedPayload } from '../../core/sheets/result-sheet';
+import type { FactsJson } from '../../core/bundles/facts';
+import type { FormationFacts, RankedCandidate } from '../../core/ranking/engine';
 import { isLenteraError } from '../../core/util/errors';
-import { HUB_DEFAULTS, startHub } from '../../server/hub';
 import { EXIT, type CliIo } from '../io';
-import { dataOption } from '../main';
-import { CliExit, invokeOrExit, withApp } from '../workstation';
-import { readJsonFile } from './bundles';
-import { keepServing } from '../../server/last-resort';
+import { dataOption, HUB_UPLOAD_MIB, readJsonFile } from '../options';
+import { CliExit, invoke, withApp } from '../workstation';
 
 const hubData = () => dataOption().makeOptionMandatory(true);
-const MiB = 1024 * 1024;
 
 function refuse(io: CliIo, e: unknown): never {
   if (isLenteraError(e)) {
@@ -35,8 +21,9 @@ function refuse(io: CliIo, e: unknown): never {
 const LOG_KEY = /^[A-Za-z0-9_-]{43}$/;
 
 /** A 32-byte Ed25519 key in base64url, or null. */
-function logKeyText(text: string): string | null {
+async function logKeyText(text: string): Promise<string | null> {
   if (!LOG_KEY.test(text)) return null;
+  const { fromB64url } = await import('../../core/ledger/merkle');
   try {
     return fromB64url(text).length === 32 ? text : null;
   } catch {
@@ -49,7 +36,7 @@ function logKeyText(text: string): string | null {
  * or a JSON object with "logKey": the site's log/log.json, the hub's GET /api/log). Null when neither is given;
  * a usage error when one is malformed or the two disagree.
  */
-function pinnedLogKey(io: CliIo, o: { logKey?: string; logKeyFile?: string }): string | null {
+async function pinnedLogKey(io: CliIo, o: { logKey?: string; logKeyFile?: string }): Promise<string | null> {
   let fromFile: string | null = null;
   if (o.logKeyFile !== undefined) {
     let text: string;
@@ -68,13 +55,13 @@ function pinnedLogKey(io: CliIo, o: { logKey?: string; logKeyFile?: string }): s
         candidate = '';
       }
     }
-    fromFile = logKeyText(candidate);
+    fromFile = await logKeyText(candidate);
     if (!fromFile) {
       io.err(`lentera: ${o.logKeyFile} holds no log key (expected the 43-character base64url key, as in the site's log/kunci-log.txt).`);
       throw new CliExit(EXIT.USAGE);
     }
   }
-  if (o.logKey !== undefined && !logKeyText(o.logKey)) {
+  if (o.logKey !== undefined && !(await logKeyText(o.logKey))) {
     io.err('lentera: --log-key must be the log\'s Ed25519 public key in base64url (43 characters), as in the site\'s log/kunci-log.txt.');
     throw new CliExit(EXIT.USAGE);
   }
@@ -95,17 +82,19 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .option('--data <dir>', 'the hub data directory (log, merged bundles, site)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '5180')
-    .option('--max-bundle-mb <n>', `the largest bundle accepted, in MiB (at most ${LIMITS.bundleBytes / MiB})`, String(HUB_DEFAULTS.maxBundleBytes / MiB))
+    .option('--max-bundle-mb <n>', `the largest bundle accepted, in MiB (at most ${HUB_UPLOAD_MIB.max})`, String(HUB_UPLOAD_MIB.default))
     .action(async (o: { data?: string; host: string; port: string; maxBundleMb: string }) => {
       if (!o.data) {
         io.err("lentera hub: required option '--data <dir>' not specified");
         throw new CliExit(EXIT.USAGE);
       }
       const maxMb = Number(o.maxBundleMb);
-      if (!/^\d+$/.test(o.maxBundleMb) || maxMb < 1 || maxMb > LIMITS.bundleBytes / MiB) {
-        io.err(`lentera hub: --max-bundle-mb must be a whole number of MiB from 1 to ${LIMITS.bundleBytes / MiB}`);
+      if (!/^\d+$/.test(o.maxBundleMb) || maxMb < 1 || maxMb > HUB_UPLOAD_MIB.max) {
+        io.err(`lentera hub: --max-bundle-mb must be a whole number of MiB from 1 to ${HUB_UPLOAD_MIB.max}`);
         throw new CliExit(EXIT.USAGE);
       }
+      const [{ HUB_DEFAULTS, startHub }, { keepServing }] = await Promise.all([import('../../server/hub'), import('../../server/last-resort')]);
+      const MiB = 1024 * 1024;
       // Uploads must name their signer: the outbox of every workstation does.
       const running = await startHub({ dir: resolve(o.data), host: o.host, port: Number(o.port), maxBundleBytes: maxMb * MiB, requireSigner: true, log: (l) => io.out(l) }).catch((e: unknown) => refuse(io, e));
       keepServing((l) => io.err(`lentera hub: ${l}`));
@@ -123,7 +112,12 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .option('--workstation <id>', 'the workstation it signs for (`lentera status` there shows the id); else the first bundle accepted from it binds it')
     .option('--exam <code>', 'accept its bundles for this exam only')
     .option('--label <text>', 'a note (venue, room)')
-    .action((cert: string, o: { data: string; workstation?: string; exam?: string; label?: string }) => {
+    .action(async (cert: string, o: { data: string; workstation?: string; exam?: string; label?: string }) => {
+      const [{ Publisher }, { addTrustedSigner }, { readCertificate }] = await Promise.all([
+        import('../../core/publish/publisher'),
+        import('../../core/bundles/trust'),
+        import('../../core/keys/pki'),
+      ]);
       const p = Publisher.open(resolve(o.data));
       try {
         const t = addTrustedSigner(p.db, readCertificate(readFileSync(resolve(cert))), { exam: o.exam ?? null, workstation: o.workstation ?? null, label: o.label ?? null, at: new Date().toISOString(), by: `cli:${io.osUser}` });
@@ -143,6 +137,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .requiredOption('--out <dir>', 'the site folder')
     .option('--receipts <dir>', "also write every candidate's receipt (JSON) here, to hand out")
     .action(async (bundles: string[], o: { data: string; out: string; receipts?: string }) => {
+      const [{ Publisher }, { writeReceipts }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/publish/receipts')]);
       const p = Publisher.open(resolve(o.data));
       try {
         for (const b of bundles) {
@@ -152,14 +147,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
         const written = await p.writeSite(resolve(o.out), new Date().toISOString());
         io.out(`site written to ${resolve(o.out)}: ${written.files} files, ${written.bytes} bytes`);
         if (o.receipts) {
-          mkdirSync(resolve(o.receipts), { recursive: true });
-          let n = 0;
-          for (const row of p.db.prepare('SELECT DISTINCT exam_code AS exam, nomor_peserta AS nomor FROM ledger_leaves').all() as { exam: string; nomor: string }[]) {
-            const r = p.log.receipt(row.exam, row.nomor);
-            if (!r) continue;
-            writeFileSync(resolve(o.receipts, `tanda-terima-${row.exam}-${row.nomor}.json`), `${JSON.stringify(r, null, 2)}\n`);
-            n++;
-          }
+          const n = writeReceipts(p, resolve(o.receipts));
           io.out(`${n} receipts written to ${resolve(o.receipts)}`);
         }
       } catch (e) {
@@ -176,8 +164,14 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .option('--log-key <key>', "the publication log's key (base64url, 43 characters): the site's log/kunci-log.txt")
     .option('--log-key-file <file>', "a file holding that key: the site's log/kunci-log.txt or log/log.json")
     .option('--digest <sha256>', 'also require this result digest')
-    .action((file: string, o: { logKey?: string; logKeyFile?: string; digest?: string }) => {
-      const pinned = pinnedLogKey(io, o);
+    .action(async (file: string, o: { logKey?: string; logKeyFile?: string; digest?: string }) => {
+      const pinned = await pinnedLogKey(io, o);
+      const [{ logIdOf }, { fromB64url }, { receiptFromQr, verifyReceipt }, { embeddedPayload }] = await Promise.all([
+        import('../../core/ledger/checkpoint'),
+        import('../../core/ledger/merkle'),
+        import('../../core/ledger/receipt'),
+        import('../../core/sheets/result-sheet'),
+      ]);
       if (!existsSync(resolve(file))) {
         io.err(`lentera: ${file} cannot be read.`);
         throw new CliExit(EXIT.FAILED);
@@ -239,8 +233,8 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .requiredOption('--nomor <nomor>', 'candidate number')
     .requiredOption('--out <file>', 'the JSON file')
     .action((o: { data: string; exam: string; nomor: string; out: string }) =>
-      withApp(io, o.data, (app) => {
-        const r = invokeOrExit<unknown>(io, app, 'receipt.get', { exam: o.exam, nomor: o.nomor });
+      withApp(io, o.data, async (app) => {
+        const r = await invoke<unknown>(io, app, 'receipt.get', { exam: o.exam, nomor: o.nomor });
         writeFileSync(resolve(o.out), `${JSON.stringify(r, null, 2)}\n`);
         io.out(`receipt written to ${resolve(o.out)}`);
       }),
@@ -253,7 +247,13 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .requiredOption('--facts <file>', 'the ranking facts (facts.json)')
     .option('--results <file>', 'the published results to compare (hasil.json)')
     .option('--json', 'print the recomputed results as JSON')
-    .action((o: { ruleset: string; facts: string; results?: string; json?: boolean }) => {
+    .action(async (o: { ruleset: string; facts: string; results?: string; json?: boolean }) => {
+      const [{ loadRulesetFile }, { factsFromJson }, { rank }, { canonicalJson }] = await Promise.all([
+        import('../../core/ranking/rulesets'),
+        import('../../core/bundles/facts'),
+        import('../../core/ranking/engine'),
+        import('../../core/audit/chain'),
+      ]);
       let loaded;
       try {
         loaded = loadRulesetFile(resolve(o.ruleset));

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { rank, type RankedCandidate } from '../../core/ranking/engine';
-import { readFlatResults } from '../../core/ranking/flat';
-import { loadRulesetFile } from '../../core/ranking/rulesets';
-import { readTableFile } from '../../core/roster/table-file';
+import type { RankedCandidate } from '../../core/ranking/engine';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
-import { CliExit, invokeOrExit, withApp } from '../workstation';
+import { CliExit, invoke, withApp } from '../workstation';
 
 function table(io: CliIo, results: RankedCandidate[], decimalComma = true): void {
   const num = (s: string | null) => (s === null ? '-' : decimalComma ? s.replace('.', ',') : s);
@@ -35,6 +32,13 @@ export function registerRankCommand(program: Command, io: CliIo): void {
           io.err('lentera rank: --ruleset and --input go together');
           throw new CliExit(EXIT.USAGE);
         }
+        // Loaded here: the rest of the CLI needs neither the ranking engine nor the spreadsheet readers.
+        const [{ rank }, { readFlatResults }, { loadRulesetFile }, { readTableFile }] = await Promise.all([
+          import('../../core/ranking/engine'),
+          import('../../core/ranking/flat'),
+          import('../../core/ranking/rulesets'),
+          import('../../core/roster/table-file'),
+        ]);
         try {
           const loaded = loadRulesetFile(resolve(o.ruleset));
           const facts = readFlatResults(await readTableFile(resolve(o.input)), loaded.ruleset);
@@ -57,8 +61,8 @@ export function registerRankCommand(program: Command, io: CliIo): void {
         io.err('lentera rank: give --data DIR --exam CODE, or --ruleset FILE --input FILE');
         throw new CliExit(EXIT.USAGE);
       }
-      withApp(io, o.data, (app) => {
-        const out = invokeOrExit<{ ruleset: { id: string; version: string; sha256: string }; results: RankedCandidate[] }>(io, app, 'ranking.compute', { exam: o.exam, formation: o.formation });
+      await withApp(io, o.data, async (app) => {
+        const out = await invoke<{ ruleset: { id: string; version: string; sha256: string }; results: RankedCandidate[] }>(io, app, 'ranking.compute', { exam: o.exam, formation: o.formation });
         if (o.json) return io.out(JSON.stringify(out, null, 2));
         io.out(`ruleset ${out.ruleset.id} ${out.ruleset.version} sha256 ${out.ruleset.sha256}`);
         table(io, out.results);

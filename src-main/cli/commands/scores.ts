@@ -4,8 +4,8 @@ import type { Result } from '../../api/result';
 import type { CatProblem } from '../../core/scoring/cat-import';
 import type { ScoreView } from '../../core/scoring/scores';
 import { EXIT, type CliIo } from '../io';
-import { dataOption } from '../main';
-import { CliExit, invokeOrExit, withApp, withAppAsync } from '../workstation';
+import { dataOption } from '../options';
+import { CliExit, invoke, withApp } from '../workstation';
 
 export function registerScoreCommands(program: Command, io: CliIo): void {
   const scores = program.command('scores').description('scores of an exam');
@@ -17,7 +17,7 @@ export function registerScoreCommands(program: Command, io: CliIo): void {
     .requiredOption('--stage <code>', 'stage code, e.g. SKD')
     .option('--dry-run', 'check only')
     .action((file: string, o: { data: string; exam: string; stage: string; dryRun?: boolean }) =>
-      withAppAsync(io, o.data, async (app) => {
+      withApp(io, o.data, async (app) => {
         const r: Result = await app.invokeAsync('scores.import', { exam: o.exam, stage: o.stage, file: { path: resolve(file) }, dryRun: Boolean(o.dryRun) }, { local: io.osUser });
         const problems = (r.ok ? (r.value as { problems: CatProblem[] }).problems : (r.error.details.problems as CatProblem[] | undefined)) ?? [];
         for (const p of problems.slice(0, 50)) io.err(`${file}, line ${p.line}, column ${p.column}: ${p.reason}`);
@@ -38,8 +38,8 @@ export function registerScoreCommands(program: Command, io: CliIo): void {
     .option('--stage <code>', 'only this stage')
     .option('--json', 'print JSON')
     .action((o: { data: string; exam: string; stage?: string; json?: boolean }) =>
-      withApp(io, o.data, (app) => {
-        const list = invokeOrExit<ScoreView[]>(io, app, 'scores.list', { exam: o.exam, stage: o.stage });
+      withApp(io, o.data, async (app) => {
+        const list = await invoke<ScoreView[]>(io, app, 'scores.list', { exam: o.exam, stage: o.stage });
         if (o.json) return io.out(JSON.stringify(list, null, 2));
         for (const s of list) io.out(`${s.nomorPeserta.padEnd(16)} ${s.stage.padEnd(10)} ${s.item.padEnd(12)} ${String(s.value).padStart(6)}  ${s.state}`);
         io.out(`${list.length} score(s)`);

@@ -1,19 +1,23 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUSY_TIMEOUT_MS } from '../../core/db/open';
-import { BUSY_ATTEMPTS } from '../../core/db/transaction';
-import { createHttpServer, listen } from '../../server/http';
-import { keepServing } from '../../server/last-resort';
 import type { CliIo } from '../io';
-import { dataOption } from '../main';
+import { dataOption } from '../options';
 import { CliExit, openApp } from '../workstation';
 import { EXIT } from '../io';
 
 export const DEFAULT_PORT = 5170;
 
+/**
+ * The built renderer, out/renderer of the checkout: found by walking up to package.json, since this code runs
+ * from src-main/cli/commands/ (tests) and from a chunk of out/main/ (the built CLI) alike.
+ */
 export function defaultRendererDir(): string {
-  return fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'out', 'renderer');
 }
 
 export function registerServeCommand(program: Command, io: CliIo): void {
@@ -26,7 +30,13 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--allow-init', 'let the first-run screen create the workstation when --data is empty')
     .action(async (o: { data: string; host: string; port: string; allowInit?: boolean }) => {
       // `serve` owns the workstation while it runs: a second serve or desktop on the same folder is refused.
-      const app = openApp(io, o.data, Boolean(o.allowInit), { door: 'serve' });
+      const [{ BUSY_TIMEOUT_MS }, { BUSY_ATTEMPTS }, { createHttpServer, listen }, { keepServing }] = await Promise.all([
+        import('../../core/db/open'),
+        import('../../core/db/transaction'),
+        import('../../server/http'),
+        import('../../server/last-resort'),
+      ]);
+      const app = await openApp(io, o.data, Boolean(o.allowInit), { door: 'serve' });
       const server = createHttpServer({ app, host: o.host, port: Number(o.port), rendererDir: defaultRendererDir() });
       // A write that waits for another process (a CLI import) holds this thread for as long as it waits. Node's
       // 5 s keep-alive timer would then close, on waking, connections whose next request already arrived: the

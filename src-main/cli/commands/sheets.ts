@@ -1,42 +1,12 @@
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { listIdentities, unlockIdentity, type IdentityInfo } from '../../core/keys/identities';
-import { requireExam } from '../../core/exams/exams';
-import { finalizedSessions, generateMinutes, generateSheets, SignatureLog } from '../../core/sheets/batch';
-import { verifyPdf } from '../../core/sheets/verify';
-import { documentReport, type DocumentReport, type TrustReport } from '../../core/sheets/document-report';
-import { loadTrustAnchors } from '../../core/keys/trust';
-import { sql } from '../../core/db/statements';
-import { isLenteraError, LenteraError } from '../../core/util/errors';
+import type { IdentityInfo } from '../../core/keys/identities';
+import type { JobState } from '../../api/jobs';
+import type { DocumentReport, TrustReport } from '../../core/sheets/document-report';
 import { EXIT, type CliIo } from '../io';
-import { dataOption } from '../main';
-import { CliExit, invokeAsyncOrExit, openApp, withAppAsync } from '../workstation';
-
-export async function secret(io: CliIo, file: string | undefined, prompt: string): Promise<string> {
-  if (file) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  return io.askSecret(prompt);
-}
-
-function accountId(db: import('../../core/db/open').Db, name: string): { id: string; displayName: string; nip: string | null } {
-  const a = sql(db, 'SELECT id, display_name AS displayName, nip FROM accounts WHERE name = ?').get(name.toLowerCase()) as { id: string; displayName: string; nip: string | null } | undefined;
-  if (!a) throw new LenteraError('NOT_FOUND', `No account named ${name}.`, {});
-  return a;
-}
-
-/** Runs fn against the workstation; a refusal prints its message and exits 1 (3 for a newer database). */
-async function guarded(io: CliIo, data: string, fn: (app: ReturnType<typeof openApp>) => Promise<void>): Promise<void> {
-  const app = openApp(io, data);
-  try {
-    await fn(app);
-  } catch (e) {
-    if (!isLenteraError(e)) throw e;
-    io.err(`lentera: ${e.message}`);
-    throw new CliExit(EXIT.FAILED);
-  } finally {
-    app.close();
-  }
-}
+import { dataOption, secret } from '../options';
+import { CliExit, invoke, openApp, withApp } from '../workstation';
 
 /** `verify`: valid signatures, but a signer neither certified nor (with --data) a key of the workstation. */
 const EXIT_NOT_CERTIFIED = 4;
@@ -51,8 +21,8 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .option('--passphrase-file <file>', 'read the passphrase from a file (else asked)')
     .action(async (o: { data: string; account: string; passphraseFile?: string }) => {
       const pass = await secret(io, o.passphraseFile, `Passphrase for ${o.account}'s key (8+ characters): `);
-      await withAppAsync(io, o.data, async (app) => {
-        const id = await invokeAsyncOrExit<IdentityInfo>(io, app, 'keys.generate', { account: o.account, passphrase: pass });
+      await withApp(io, o.data, async (app) => {
+        const id = await invoke<IdentityInfo>(io, app, 'keys.generate', { account: o.account, passphrase: pass });
         io.out(`certificate for ${id.subject}\nSHA-256 fingerprint ${id.fingerprint}\n(register this fingerprint with the publication hub; the signature is not certified)`);
       });
     });
@@ -66,8 +36,8 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .action(async (file: string, o: { data: string; account: string; p12PasswordFile?: string; passphraseFile?: string }) => {
       const p12Password = await secret(io, o.p12PasswordFile, 'Password of the .p12 file: ');
       const passphrase = await secret(io, o.passphraseFile, 'New passphrase for the key here (8+ characters): ');
-      await withAppAsync(io, o.data, async (app) => {
-        const id = await invokeAsyncOrExit<IdentityInfo>(io, app, 'keys.import', { account: o.account, file: { path: resolve(file) }, p12Password, passphrase });
+      await withApp(io, o.data, async (app) => {
+        const id = await invoke<IdentityInfo>(io, app, 'keys.import', { account: o.account, file: { path: resolve(file) }, p12Password, passphrase });
         io.out(`imported ${id.subject}, issued by ${id.issuer}${id.certified ? ' (certified)' : ''}\nSHA-256 fingerprint ${id.fingerprint}`);
       });
     });
@@ -78,10 +48,8 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .requiredOption('--account <name>', 'whose certificate')
     .requiredOption('--out <file>', 'the PEM file')
     .action((o: { data: string; account: string; out: string }) =>
-      guarded(io, o.data, async (app) => {
-        const c = app.invoke('keys.certificate', { account: o.account }, { local: io.osUser });
-        if (!c.ok) throw new LenteraError(c.error.code, c.error.message, {});
-        const v = c.value as { fingerprint: string; pem: string };
+      withApp(io, o.data, async (app) => {
+        const v = await invoke<{ fingerprint: string; pem: string }>(io, app, 'keys.certificate', { account: o.account });
         writeFileSync(resolve(o.out), v.pem);
         io.out(`certificate written to ${resolve(o.out)}\nSHA-256 fingerprint ${v.fingerprint}`);
       }),
@@ -91,8 +59,8 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .addOption(dataOption())
     .option('--json', 'print JSON')
     .action((o: { data: string; json?: boolean }) =>
-      guarded(io, o.data, async (app) => {
-        const list = listIdentities(app.workstation!.db, app.workstation!.dir);
+      withApp(io, o.data, async (app) => {
+        const list = await invoke<(IdentityInfo & { account: string })[]>(io, app, 'keys.list', {});
         if (o.json) return io.out(JSON.stringify(list, null, 2));
         for (const k of list) io.out(`${k.account.padEnd(14)} ${k.source.padEnd(6)} ${k.certified ? 'certified  ' : 'uncertified'} until ${k.notAfter.slice(0, 10)}  ${k.fingerprint}`);
       }),
@@ -108,55 +76,43 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .option('--candidate <nomor...>', 'only these candidates')
     .option('--signer <name>', 'the account that signs', 'koordinator')
     .option('--passphrase-file <file>', "the signer's key passphrase (else asked)")
-    .action((o: { data: string; exam: string; out: string; session?: string; candidate?: string[]; signer: string; passphraseFile?: string }) =>
-      guarded(io, o.data, async (app) => {
-        const db = app.workstation!.db;
-        const exam = requireExam(db, o.exam);
-        const signerAccount = accountId(db, o.signer);
-        const pass = await secret(io, o.passphraseFile, `Passphrase of ${o.signer}'s signing key: `);
-        const signer = await unlockIdentity(db, app.workstation!.dir, signerAccount.id, pass, new Date());
+    .action(async (o: { data: string; exam: string; out: string; session?: string; candidate?: string[]; signer: string; passphraseFile?: string }) => {
+      const pass = await secret(io, o.passphraseFile, `Passphrase of ${o.signer}'s signing key: `);
+      await withApp(io, o.data, async (app) => {
         const t0 = Date.now();
-        let last = 0;
-        // Every signature of this run is recorded in the audit chain as cli:<user>, before its file gets its name.
-        const log = new SignatureLog(db, { exam: exam.code, actor: `cli:${io.osUser}`, signer });
-        const out = await generateSheets(db, {
-          examId: exam.id,
-          outDir: resolve(o.out),
-          session: o.session,
-          only: o.candidate,
-          signer,
-          log,
-          onProgress: (done, total) => {
-            if (process.stderr.isTTY && Date.now() - last > 200) {
-              last = Date.now();
-              process.stderr.write(`\r${done}/${total} lembar`);
-            }
-          },
+        // The same job the Dokumen page starts (a worker thread that audits each signature as cli:<user>); this
+        // process only waits for it, showing its progress.
+        const done = waitForJob(app.events, (p) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r${p.done}/${p.total} lembar`);
         });
+        const job = await invoke<JobState & { signer: { name: string; certified: boolean } }>(io, app, 'sheets.start', {
+          exam: o.exam,
+          session: o.session,
+          passphrase: pass,
+          account: o.signer,
+          out: resolve(o.out),
+          candidates: o.candidate,
+        });
+        const end = await done(job.id);
         if (process.stderr.isTTY) process.stderr.write('\n');
-        const versions = out.documents.filter((d) => d.version > 1).length;
-        io.out(
-          `${out.written.length} signed sheet(s) in ${resolve(o.out)} (${((Date.now() - t0) / 1000).toFixed(1)} s), signed by ${signer.commonName}${signer.certified ? '' : ' (uncertified certificate)'}` +
-            `${versions ? `; ${versions} of them a new version beside a signed sheet whose result changed (the old one stays)` : ''}` +
-            `${out.unchanged.length ? `; ${out.unchanged.length} unchanged, left as they were` : ''}`,
-        );
-        if (!o.candidate) {
-          const sessions = finalizedSessions(db, exam.id).filter((s) => !o.session || s === o.session);
-          try {
-            for (const s of sessions) {
-              const m = await generateMinutes(db, exam.id, s, signer, resolve(o.out), { log });
-              if (m.status === 'unchanged') io.out(`minutes ${m.file}: unchanged, left as they were with their signatures`);
-              else if (m.replaces) io.out(`minutes ${m.file}: a new version, signed by the coordinator (${m.replaces.name} stays as it was; the chair and panelists sign the new one with "lentera minutes sign")`);
-              else io.out(`minutes ${m.file} (signed by the coordinator; the chair and panelists add theirs with "lentera minutes sign")`);
-            }
-            log.flush();
-          } catch (e) {
-            log.discard();
-            throw e;
-          }
+        if (end.state !== 'done') {
+          io.err(`lentera: ${end.error?.message ?? 'the signing job was stopped'}; the sheets signed before it stopped stay, each recorded in the audit chain.`);
+          throw new CliExit(EXIT.FAILED);
         }
-      }),
-    );
+        const versions = end.versions ?? 0;
+        io.out(
+          `${end.written ?? 0} signed sheet(s) in ${resolve(o.out)} (${((Date.now() - t0) / 1000).toFixed(1)} s), signed by ${job.signer.name}${job.signer.certified ? '' : ' (uncertified certificate)'}` +
+            `${versions ? `; ${versions} of them a new version beside a signed sheet whose result changed (the old one stays)` : ''}` +
+            `${end.unchanged ? `; ${end.unchanged} unchanged, left as they were` : ''}`,
+        );
+        if (!o.candidate && (end.minutes || end.minutesUnchanged)) {
+          io.out(
+            `minutes: ${end.minutes ?? 0} signed by the coordinator (the chair and panelists add theirs with "lentera minutes sign")` +
+              `${end.minutesUnchanged ? `; ${end.minutesUnchanged} unchanged, left as they were with their signatures` : ''}`,
+          );
+        }
+      });
+    });
 
   program
     .command('minutes')
@@ -170,8 +126,8 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .option('--passphrase-file <file>', 'the key passphrase (else asked)')
     .action(async (file: string, o: { data: string; as: string; exam: string; session: string; passphraseFile?: string }) => {
       const passphrase = await secret(io, o.passphraseFile, `Passphrase of ${o.as}'s signing key: `);
-      await withAppAsync(io, o.data, async (app) => {
-        const out = await invokeAsyncOrExit<{ signer: string; signatures: number }>(io, app, 'minutes.sign', { exam: o.exam, session: o.session, account: o.as, file: resolve(file), passphrase });
+      await withApp(io, o.data, async (app) => {
+        const out = await invoke<{ signer: string; signatures: number }>(io, app, 'minutes.sign', { exam: o.exam, session: o.session, account: o.as, file: resolve(file), passphrase });
         io.out(`signed by ${out.signer}; ${out.signatures} signature(s) now`);
       });
     });
@@ -185,12 +141,17 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .option('--data <dir>', 'the workstation to compare the results with (its trust/ folder gives the trust roots)')
     .option('--trust <dir>', 'a folder of trust roots (certification providers such as BSrE) to validate signer certificates against; default: DATA/trust/ with --data')
     .action(async (file: string, o: { data?: string; trust?: string }) => {
+      const [{ loadTrustAnchors }, { verifyPdf }, { documentReport }] = await Promise.all([
+        import('../../core/keys/trust'),
+        import('../../core/sheets/verify'),
+        import('../../core/sheets/document-report'),
+      ]);
       const pdf = readFileSync(resolve(file));
       const trustDir = o.trust ? resolve(o.trust) : o.data ? join(resolve(o.data), 'trust') : null;
       const anchors = loadTrustAnchors(trustDir);
       if (o.trust && !anchors.length) io.err(`lentera: no certificate in ${trustDir}: every signer is reported as not certified`);
       const checked = await verifyPdf(pdf, { anchors });
-      const app = o.data ? openApp(io, o.data) : null;
+      const app = o.data ? await openApp(io, o.data) : null;
       try {
         const report = documentReport(pdf, checked, { name: file, trustRoots: anchors.length, db: app?.workstation!.db });
         printReport(io, file, report, Boolean(app));
@@ -236,4 +197,34 @@ function printReport(io: CliIo, file: string, r: DocumentReport, withData: boole
       `valid, but signature${r.unvouched.length > 1 ? 's' : ''} ${r.unvouched.join(', ')} NOT certified: compare the certificate fingerprint with the signer's own, or verify with --trust DIR${withData ? '' : ' or --data DIR'}`,
     );
   }
+}
+
+/**
+ * Resolves with a job's last state once it has ended. Listening starts before the job does, so no event is
+ * missed; the job's events are told apart by its id once it is known.
+ */
+function waitForJob(events: { subscribe(fn: (e: { type: string; data: unknown }) => void): () => void }, onProgress: (s: JobState) => void): (id: string) => Promise<JobState> {
+  const seen: JobState[] = [];
+  let wanted: string | null = null;
+  let settle: ((s: JobState) => void) | null = null;
+  const ended = (s: JobState) => s.state !== 'running';
+  const stop = events.subscribe((e) => {
+    if (e.type !== 'jobs.progress') return;
+    const s = e.data as JobState;
+    if (wanted === null) return void seen.push(s);
+    if (s.id !== wanted) return;
+    onProgress(s);
+    if (ended(s)) settle?.(s);
+  });
+  return (id) =>
+    new Promise<JobState>((res) => {
+      wanted = id;
+      settle = (s) => {
+        stop();
+        res(s);
+      };
+      const early = seen.filter((s) => s.id === id);
+      const last = early[early.length - 1];
+      if (last && ended(last)) settle(last);
+    });
 }

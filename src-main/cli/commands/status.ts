@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io';
-import { dataOption } from '../main';
-import { invokeOrExit, withApp } from '../workstation';
+import { dataOption } from '../options';
+import { invoke, withApp } from '../workstation';
 
 export function registerStatusCommand(program: Command, io: CliIo): void {
   program
@@ -10,8 +10,8 @@ export function registerStatusCommand(program: Command, io: CliIo): void {
     .addOption(dataOption())
     .option('--json', 'print JSON')
     .action((o: { data: string; json?: boolean }) =>
-      withApp(io, o.data, (app) => {
-        const s = invokeOrExit<{ workstationId: string; version: string; schemaVersion: number; chainHead: { seq: number; hash: string } }>(
+      withApp(io, o.data, async (app) => {
+        const s = await invoke<{ workstationId: string; version: string; schemaVersion: number; chainHead: { seq: number; hash: string } }>(
           io,
           app,
           'system.status',

@@ -8,6 +8,7 @@ import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { asn1js, commonName, keyUsage, nameToString, OID, parseCertificate, pkijs, RSA_SHA256, toArrayBuffer } from './pki';
 import { loadTrustAnchors, validatePath } from './trust';
+import { MIN_PASSPHRASE } from '../../shared/rules';
 
 export interface IdentityInfo {
   fingerprint: string;
@@ -27,7 +28,8 @@ export interface UnlockedIdentity extends IdentityInfo {
   commonName: string;
 }
 
-export const MIN_PASSPHRASE = 8;
+// The renderer checks the same minimum before sending (shared/rules.ts).
+export { MIN_PASSPHRASE };
 
 function keysDir(dataDir: string): string {
   const dir = join(dataDir, 'keys');

@@ -1,56 +1,41 @@
 /**
- * The verification page's script: verify-page.ts and the browser-safe log modules it imports, bundled with
- * esbuild into one classic script at publish time, once per process.
+ * The verification page's script: verify-page.ts and the browser-safe log modules it imports, bundled into one
+ * classic script at build time (scripts/verify-page-build.mjs, run by `npm run build`) as out/main/verify-page.js.
+ * Publishing copies the built file; nothing is compiled while a site is written.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LenteraError } from '../util/errors';
 
-const ENTRY = 'verify-page.ts';
+const BUILT = 'verify-page.js';
+
+/**
+ * Where the built script is: beside this code when it runs from out/main/ (the built CLI and hub); under the
+ * checkout's out/main/ when it runs from the TypeScript source (tests, tsx). Null when it has not been built.
+ */
+export function verifyScriptPath(): string | null {
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (existsSync(join(here, BUILT))) return join(here, BUILT);
+  for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) {
+      const built = join(dir, 'out', 'main', BUILT);
+      return existsSync(built) ? built : null;
+    }
+  }
+  return null;
+}
 
 let cached: Promise<string> | undefined;
 
-/**
- * The TypeScript source, found by walking up from this module: next to it under tsx and in tests; from the
- * repository root when this code runs from the desktop bundle in out/main/ (the source ships with the clone).
- */
-export function verifyPageSource(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    for (const candidate of [join(dir, ENTRY), join(dir, 'src-main', 'core', 'publish', ENTRY)]) {
-      if (existsSync(candidate)) return candidate;
-    }
-    dir = dirname(dir);
-  }
-  throw new Error(`${ENTRY} not found: the verification page's source must be in src-main/core/publish/`);
-}
-
-async function bundle(): Promise<string> {
-  const entry = verifyPageSource();
-  // Loaded on first use only: nothing else in the process needs esbuild.
-  const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: [entry],
-    absWorkingDir: dirname(entry),
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    write: false,
-    sourcemap: false,
-    charset: 'ascii',
-    legalComments: 'eof',
-    logLevel: 'silent',
-  });
-  const out = result.outputFiles[0];
-  if (!out) throw new Error('esbuild produced no output for the verification page');
-  return out.text;
-}
-
-/** The bundled script's text; built on first call, then the same text for the life of the process. */
+/** The built script's text; read on first call, then the same text for the life of the process. */
 export function verifyScript(): Promise<string> {
-  cached ??= bundle().catch((e: unknown) => {
+  cached ??= (async () => {
+    const path = verifyScriptPath();
+    if (!path) throw new LenteraError('NOT_BUILT', 'The verification page of the site is not built: run "npm run build" in the Lentera folder first.', {});
+    return readFile(path, 'utf8');
+  })().catch((e: unknown) => {
     cached = undefined;
     throw e;
   });

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { csvLine, safeCellValue } from '../../shared/spreadsheet-cell';
 import type { RankedCandidate } from './engine';
 
@@ -20,6 +19,8 @@ export function resultsCsv(results: RankedCandidate[], ruleset: { id: string; ve
 }
 
 export async function resultsXlsx(results: RankedCandidate[], ruleset: { id: string; version: string; sha256: string }, title: string): Promise<Buffer> {
+  // exceljs loads here, for the one export that needs it: it takes longer to load than Node takes to start.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Lentera';
   const ws = wb.addWorksheet('Hasil');

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -144,7 +144,9 @@ function cellValue(v: ExcelJS.CellValue): RawCell {
 
 /** The first worksheet of an XLSX file, streamed, so a 100,000-row roster does not hold the whole workbook. */
 export async function readXlsx(path: string): Promise<SourceTable> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
+  // exceljs loads here, for XLSX files only: it takes longer to load than Node takes to start.
+  const { default: Excel } = await import('exceljs');
+  const reader = new Excel.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
   let headers: string[] | undefined;
   const rows: SourceRow[] = [];
   for await (const sheet of reader) {

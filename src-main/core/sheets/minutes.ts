@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { canonicalJson, chainHead } from '../audit/chain';
@@ -6,7 +5,8 @@ import { sessionAttendance } from '../attendance/attendance';
 import { loadPanel } from '../scoring/panel';
 import { LenteraError } from '../util/errors';
 import { decimalComma, longDate, wibTime } from './format';
-import { fonts, footerText } from './result-sheet';
+import { fonts, footerText, loadFonts } from './result-sheet';
+import { loadPdfKit } from './pdf-libs';
 import { sha256Hex } from '../util/hash';
 import { APPEARANCE_FONTS } from './sign';
 
@@ -147,7 +147,9 @@ function scoreTable(doc: PDFKit.PDFDocument, d: MinutesData, L: number, W: numbe
  * shows who signed, as what, when, and with which certificate. The signature lines and the closing text are kept
  * together on the last page.
  */
-export function renderMinutes(d: MinutesData, signer: MinutesSigner, version?: MinutesVersion): Promise<Buffer> {
+export async function renderMinutes(d: MinutesData, signer: MinutesSigner, version?: MinutesVersion): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
+  await loadFonts();
   return new Promise((resolvePdf, reject) => {
     const doc = new PDFDocument({
       size: 'A4',

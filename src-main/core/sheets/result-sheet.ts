@@ -1,5 +1,3 @@
-import * as fontkit from 'fontkit';
-import PDFDocument from 'pdfkit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../audit/chain';
@@ -10,6 +8,7 @@ import { decimalComma, endSentence, longDate, wibTime } from './format';
 import { sheetContentDigest } from './content';
 import { embeddedPayloadFromBytes } from './payload';
 import { drawQr } from './qr';
+import { loadFontkit, loadPdfKit } from './pdf-libs';
 import { receiptToQr, type Receipt } from '../ledger/receipt';
 
 export interface SheetData {
@@ -74,12 +73,19 @@ let parsedFonts: { body: unknown; bold: unknown } | undefined;
  * still embeds its own subset.
  */
 export function fonts(doc: PDFKit.PDFDocument): void {
-  parsedFonts ??= {
+  if (!parsedFonts) throw new Error('loadFonts() must run before fonts()');
+  doc.registerFont('body', parsedFonts.body as unknown as string);
+  doc.registerFont('bold', parsedFonts.bold as unknown as string);
+}
+
+/** Parses the fonts once per process (fontkit loads here, on the first PDF drawn). */
+export async function loadFonts(): Promise<void> {
+  if (parsedFonts) return;
+  const fontkit = await loadFontkit();
+  parsedFonts = {
     body: fontkit.create(readFileSync(join(resourcesDir(), 'fonts', 'DejaVuSans.ttf'))),
     bold: fontkit.create(readFileSync(join(resourcesDir(), 'fonts', 'DejaVuSans-Bold.ttf'))),
   };
-  doc.registerFont('body', parsedFonts.body as unknown as string);
-  doc.registerFont('bold', parsedFonts.bold as unknown as string);
 }
 
 /** The payload embedded in a sheet's metadata, or null. pdfkit writes Info strings as UTF-16 hex or literals. */
@@ -95,7 +101,9 @@ export function footerText(certified: boolean): string {
 }
 
 /** Renders one Lembar Hasil Seleksi. Deterministic for the same data: re-running gives the same bytes. */
-export function renderResultSheet(d: SheetData): Promise<Buffer> {
+export async function renderResultSheet(d: SheetData): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
+  await loadFonts();
   return new Promise((resolvePdf, reject) => {
     const doc = new PDFDocument({
       size: 'A4',

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import PDFDocument from 'pdfkit';
 import { asn1js, OID, parseCertificate, pkijs } from '../keys/pki';
 import { fingerprintOf, type UnlockedIdentity } from '../keys/identities';
 import { LenteraError } from '../util/errors';
+import { loadPdfKit } from './pdf-libs';
 import { longDate, wibTime } from './format';
 import { nameOf, PdfDict, PdfFile, PdfName, PdfRaw, PdfReadError, PdfRef, PdfStream, PdfString, textOf, type PdfValue } from './pdf-structure';
 import { appendUpdate, readForUpdate, type NewObject } from './pdf-update';
@@ -94,7 +94,7 @@ let measurer: PDFKit.PDFDocument | undefined;
 
 /** The width of a line in Helvetica (pdfkit's own metrics of the standard fonts). */
 function widthOf(text: string, size: number, bold: boolean): number {
-  measurer ??= new PDFDocument({ autoFirstPage: false });
+  if (!measurer) throw new Error('signPdf() makes the measurer before it draws');
   return measurer.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).widthOfString(text);
 }
 
@@ -202,6 +202,7 @@ function formOf(file: PdfFile): Form {
  * such an update adds the signature dictionary and the field's appearance, and rewrites only that field.
  */
 export async function signPdf(pdf: Buffer, id: Signing, meta: SignatureMeta): Promise<Buffer> {
+  measurer ??= new (await loadPdfKit())({ autoFirstPage: false });
   const signingTime = meta.signingTime ?? new Date();
   const { file, objects, sigRef } = readForUpdate(pdf, (file) => ({ file, ...signatureUpdate(file, id, meta, signingTime) }));
   const { pdf: out, offsets } = appendUpdate(file, objects);

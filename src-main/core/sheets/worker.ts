@@ -13,6 +13,8 @@ interface Job {
   nativeBinding?: string;
   examId: string;
   session?: string;
+  /** only these candidates' sheets, and then no minutes (the command line's --candidate) */
+  only?: string[];
   accountId: string;
   passphrase: string;
   /** who started the job (`user:<account>`), recorded in the signatures' audit events */
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
       examId: job.examId,
       outDir: job.outDir,
       session: job.session,
+      only: job.only,
       signer,
       log,
       signal: controller.signal,
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
     });
     let minutes = 0;
     let minutesUnchanged = 0;
-    if (!out.cancelled) {
+    if (!out.cancelled && !job.only) {
       try {
         for (const s of finalizedSessions(ws.db, job.examId).filter((x) => !job.session || x === job.session)) {
           const m = await generateMinutes(ws.db, job.examId, s, signer, job.outDir, { log });
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
         throw e;
       }
     }
-    parentPort!.postMessage({ type: 'done', written: out.written.length, unchanged: out.unchanged.length, minutes, minutesUnchanged, cancelled: out.cancelled });
+    parentPort!.postMessage({ type: 'done', written: out.written.length, unchanged: out.unchanged.length, versions: out.documents.filter((d) => d.version > 1).length, minutes, minutesUnchanged, cancelled: out.cancelled });
   } catch (e) {
     parentPort!.postMessage({ type: 'failed', code: isLenteraError(e) ? e.code : 'INTERNAL', message: (e as Error).message });
   } finally {

@@ -1,0 +1,35 @@
+/**
+ * What several commands share: the --data option, secrets read from a file or asked for, JSON files read with a
+ * sentence on failure. Command files import this, never each other nor main.ts: each loads on its own when run.
+ * Kept light (commander and node:fs only), since `lentera --help` loads it.
+ */
+import { Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT, type CliIo } from './io';
+import { CliExit } from './exit';
+
+export function dataOption(): Option {
+  return new Option('--data <dir>', 'the workstation data directory').makeOptionMandatory();
+}
+
+/** A passphrase or password: the file's first line when a file is named, else asked without echo. */
+export async function secret(io: CliIo, file: string | undefined, prompt: string): Promise<string> {
+  if (file) return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  return io.askSecret(prompt);
+}
+
+export function readJsonFile(io: CliIo, file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(resolve(file), 'utf8'));
+  } catch (e) {
+    io.err(`lentera: ${file} cannot be read as JSON: ${(e as Error).message}`);
+    throw new CliExit(EXIT.FAILED);
+  }
+}
+
+/**
+ * The hub's upload limit in MiB, for `lentera hub --help`: stated here so the help does not load the hub and
+ * its bundle format; tests/unit/cli.test.ts holds these to HUB_DEFAULTS and LIMITS.
+ */
+export const HUB_UPLOAD_MIB = { default: 1024, max: 4096 } as const;
