@@ -1,16 +1,15 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app when the Electron runtime can run here, otherwise the same UI served on
 // http://127.0.0.1:5170 by `lentera serve`. Arguments after `npm start --` go to whichever starts.
+// Plain Node, no TypeScript loader: the launcher logic is src-main/electron/launcher.ts built into out/main.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
-
-register();
-const L = await import('../src-main/electron/launcher.ts');
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const launcherFile = join(root, 'out', 'main', 'launcher.js');
 const args = process.argv.slice(2);
 const env = { ...process.env };
 
@@ -38,9 +37,9 @@ function runForwarding(command, commandArgs, childEnv) {
   });
 }
 
-// 1. The build (main, preload, renderer) the desktop and the server both use.
-const missing = L.missingBuild(root);
-if (missing.length) {
+// 1. The build (main, launcher, preload, renderer) the desktop and the server both use. The launcher itself says
+// what a complete build is; until it is built, the build is incomplete by definition.
+function build() {
   say('building the app first (out/ is incomplete): electron-vite build');
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
     cwd: root,
@@ -50,11 +49,24 @@ if (missing.length) {
   if (r.status !== 0) say(`the build failed (exit ${r.status ?? r.signal}); continuing with what is there`);
 }
 
+if (!existsSync(launcherFile)) build();
+if (!existsSync(launcherFile)) {
+  console.error(`[lentera] cannot start: ${launcherFile} is missing after the build; see the errors above`);
+  process.exit(1);
+}
+let L = await import(pathToFileURL(launcherFile).href);
+if (L.missingBuild(root).length) {
+  build();
+  // A query string makes Node load the freshly built launcher instead of the cached module.
+  L = await import(`${pathToFileURL(launcherFile).href}?rebuilt=${Date.now()}`);
+}
+
 // 2. Can the desktop run here?
 const binary = L.electronBinary(root, env);
 let decision = L.decideRuntime({ binaryExists: binary.exists, display: L.hasDisplay(env), platform: process.platform });
 
-// 3. A better-sqlite3 built for Electron, once (node_modules keeps the Node build for tests, CLI and server).
+// 3. A better-sqlite3 built for Electron, once, by @electron/rebuild (node_modules keeps the Node build for tests,
+// CLI and server). An installed app never gets here: its better-sqlite3 was built for Electron when it was packaged.
 let binding = env.LENTERA_SQLITE_BINDING;
 if (decision === 'electron' && !binding) {
   const electronVersion = L.electronVersion(root);
@@ -63,8 +75,8 @@ if (decision === 'electron' && !binding) {
     decision = 'electron or better-sqlite3 is not installed; run npm install';
   } else {
     const target = { electronVersion, sqliteVersion, platform: process.platform, arch: process.arch };
-    if (!L.cachedElectronSqlite(root, target)) say(`building better-sqlite3 for Electron ${electronVersion} (once; about a minute)`);
-    const outcome = L.ensureElectronSqlite({ root, target, nodeGyp: L.findNodeGyp(root, env) });
+    if (!L.cachedElectronSqlite(root, target)) say(`getting better-sqlite3 for Electron ${electronVersion} (once): @electron/rebuild`);
+    const outcome = await L.ensureElectronSqlite({ root, target, rebuild: await L.loadElectronRebuild(root) });
     if (outcome.ok) binding = outcome.path;
     else {
       console.error(`[lentera] ${outcome.message}`);

@@ -1,11 +1,13 @@
 // What `npm start` (scripts/start.mjs) decides before anything starts: can the Electron runtime run here, where is
 // a better-sqlite3 built for it, and where does the headless fallback keep its data. Plain Node; never imports
-// 'electron' (in plain Node that import tries to download the runtime).
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+// 'electron' (in plain Node that import tries to download the runtime). electron-vite builds it to
+// out/main/launcher.js, which start.mjs imports, so starting needs no TypeScript loader; `npm run dist` uses the same
+// build of better-sqlite3 for the installers (scripts/dist-after-pack.mjs).
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const DEFAULT_SERVE_PORT = 5170;
 
@@ -77,7 +79,12 @@ export function defaultServeDataDir(env: Env, home: string = homedir()): string 
 
 /** The files `electron-vite build` leaves; if one is missing, start builds first. */
 export function builtEntries(root: string): string[] {
-  return [join(root, 'out', 'main', 'index.js'), join(root, 'out', 'preload', 'index.cjs'), join(root, 'out', 'renderer', 'index.html')];
+  return [
+    join(root, 'out', 'main', 'index.js'),
+    join(root, 'out', 'main', 'launcher.js'),
+    join(root, 'out', 'preload', 'index.cjs'),
+    join(root, 'out', 'renderer', 'index.html'),
+  ];
 }
 
 export function missingBuild(root: string): string[] {
@@ -113,59 +120,60 @@ export function electronSqliteCacheDir(root: string, t: BindingTarget): string {
   return join(root, '.cache', 'electron-sqlite', t.electronVersion, `better-sqlite3-${t.sqliteVersion}-${t.platform}-${t.arch}`);
 }
 
-export function bindingFileIn(buildDir: string): string {
-  return join(buildDir, 'build', 'Release', 'better_sqlite3.node');
+export function bindingFileIn(packageDir: string): string {
+  return join(packageDir, 'build', 'Release', 'better_sqlite3.node');
 }
 
-/** The cached binary for this combination, when an earlier start built it. */
+/** The cached binary for this combination, when an earlier start (or `npm run dist`) made it. */
 export function cachedElectronSqlite(root: string, t: BindingTarget): string | undefined {
   const file = bindingFileIn(electronSqliteCacheDir(root, t));
   return existsSync(file) ? file : undefined;
 }
 
-export function nodeGypArgs(t: BindingTarget, devdir: string): string[] {
-  return [
-    'rebuild',
-    '--release',
-    `--target=${t.electronVersion}`,
-    `--arch=${t.arch}`,
-    '--runtime=electron',
-    '--dist-url=https://electronjs.org/headers',
-    `--devdir=${devdir}`,
-  ];
+/** The part of @electron/rebuild's `rebuild()` used here. */
+export interface RebuildOptions {
+  buildPath: string;
+  electronVersion: string;
+  platform: NodeJS.Platform;
+  arch: string;
+  onlyModules: string[];
+  force: boolean;
 }
+export type Rebuild = (opts: RebuildOptions) => Promise<unknown>;
 
 /**
- * npm ships node-gyp; find its entry script. Looked for beside the npm that runs us (npm_execpath), beside the
- * node binary (a global npm), then in the project.
+ * @electron/rebuild from the project, or undefined where it is not installed (an `--omit=dev` install). It is
+ * imported only here, when a build is really needed: it is ESM-only and pulls in the node-gyp machinery.
  */
-export function findNodeGyp(root: string, env: Env, execPath: string = process.execPath): string | undefined {
-  const npmDirs: string[] = [];
-  if (env.npm_execpath) npmDirs.push(join(dirname(env.npm_execpath), '..'));
-  const prefix = join(dirname(execPath), '..');
-  npmDirs.push(join(prefix, 'lib', 'node_modules', 'npm'), join(dirname(execPath), 'node_modules', 'npm'), root);
-  const require = createRequire(join(root, 'package.json'));
-  for (const dir of npmDirs) {
-    try {
-      return require.resolve('node-gyp/bin/node-gyp.js', { paths: [dir] });
-    } catch {
-      // try the next place
-    }
+export async function loadElectronRebuild(root: string): Promise<Rebuild | undefined> {
+  let entry: string;
+  try {
+    entry = createRequire(join(root, 'package.json')).resolve('@electron/rebuild');
+  } catch {
+    return undefined;
   }
-  return undefined;
+  const mod = (await import(pathToFileURL(entry).href)) as { rebuild?: Rebuild };
+  return mod.rebuild;
 }
 
-export type RunResult = { status: number | null; error?: Error; output: string };
-export type Runner = (command: string, args: readonly string[], cwd: string) => RunResult;
-
-const defaultRunner: Runner = (command, args, cwd) => {
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 15 * 60_000, env: process.env });
-  return { status: r.status, error: r.error, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-};
+/** The options for one better-sqlite3 in the scratch project at `buildPath`, nothing else rebuilt. */
+export function rebuildOptions(t: BindingTarget, buildPath: string): RebuildOptions {
+  return {
+    buildPath,
+    electronVersion: t.electronVersion,
+    platform: t.platform as NodeJS.Platform,
+    arch: t.arch,
+    onlyModules: ['better-sqlite3'],
+    force: true,
+  };
+}
 
 const NETWORK = /network connectivity|ENOTFOUND|ECONNREFUSED|ECONNRESET|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|fetch failed|getaddrinfo/i;
 
-/** One line saying why a node-gyp build failed: its own error message, or what it could not download. */
+/**
+ * One line saying why a build failed, from what @electron/rebuild and its node-gyp printed: a failed download is
+ * named as such (the usual case offline); otherwise node-gyp's own error, or the last line that looks like one.
+ */
 export function buildFailureReason(output: string): string {
   const lines = output.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const fetched = lines.map((l) => /^gyp http GET (\S+)/.exec(l)?.[1]).filter(Boolean).at(-1);
@@ -175,61 +183,87 @@ export function buildFailureReason(output: string): string {
     .filter((l) => !l.startsWith('at '));
   const message = stack.join(' ').replace(/^Error: /, '');
   let reason: string;
-  if (NETWORK.test(message) || (fetched && !message)) {
-    reason = `could not download ${fetched ?? 'the Electron headers'} (no network?)`;
+  if (NETWORK.test(output)) {
+    reason = `could not download ${fetched ?? 'a prebuilt binary or the Electron headers'} (no network?)`;
   } else {
-    reason = message || lines.filter((l) => /err/i.test(l)).at(-1) || lines.at(-1) || 'no output';
+    reason = message || lines.filter((l) => /err/i.test(l) && !l.startsWith('at ')).at(-1) || lines.at(-1) || 'no output';
   }
   return reason.length > 240 ? `${reason.slice(0, 237)}...` : reason;
+}
+
+/** Runs `work` with console.error collected instead of printed: @electron/rebuild dumps node-gyp's log there. */
+async function collectingErrors<T>(work: () => Promise<T>): Promise<{ value?: T; error?: unknown; output: string }> {
+  const original = console.error;
+  const collected: string[] = [];
+  console.error = (...parts: unknown[]) => collected.push(parts.map((p) => (p instanceof Error ? (p.stack ?? p.message) : String(p))).join(' '));
+  try {
+    return { value: await work(), output: collected.join('\n') };
+  } catch (error) {
+    return { error, output: collected.join('\n') };
+  } finally {
+    console.error = original;
+  }
 }
 
 export interface EnsureBindingOptions {
   root: string;
   target: BindingTarget;
-  nodeGyp: string | undefined;
-  run?: Runner;
-  nodePath?: string;
+  /** @electron/rebuild's `rebuild`; undefined when it is not installed. */
+  rebuild: Rebuild | undefined;
 }
 
 export type BindingOutcome = { ok: true; path: string; built: boolean } | { ok: false; message: string };
 
 /**
- * A better-sqlite3 binary for Electron, built once into the cache from a copy of node_modules/better-sqlite3, so
- * the Node build there (tests, CLI, server) is never touched. The build happens in a scratch folder renamed into
- * place only when it succeeded: a failed or interrupted build leaves nothing half-made behind.
+ * A better-sqlite3 binary for Electron, made once into the cache by @electron/rebuild from a copy of
+ * node_modules/better-sqlite3, so the Node build there (tests, CLI, server) is never touched. @electron/rebuild
+ * takes a prebuilt binary where one is published for this Electron, platform and arch, and otherwise compiles with
+ * node-gyp, which needs the Electron headers and a C++ toolchain. The scratch project sits inside the project, so
+ * the copy still resolves better-sqlite3's own dependencies (prebuild-install, bindings) from node_modules. It is
+ * renamed into place only when the build succeeded: a failed or interrupted build leaves nothing half-made behind.
  */
-export function ensureElectronSqlite(opts: EnsureBindingOptions): BindingOutcome {
+export async function ensureElectronSqlite(opts: EnsureBindingOptions): Promise<BindingOutcome> {
   const { root, target } = opts;
   const finalDir = electronSqliteCacheDir(root, target);
   const finalBinding = bindingFileIn(finalDir);
   if (existsSync(finalBinding)) return { ok: true, path: finalBinding, built: false };
 
-  const what = `better-sqlite3 ${target.sqliteVersion} for Electron ${target.electronVersion}`;
-  if (!opts.nodeGyp) return { ok: false, message: `Cannot build ${what}: node-gyp was not found (it comes with npm).` };
+  const what = `better-sqlite3 ${target.sqliteVersion} for Electron ${target.electronVersion} (${target.platform}-${target.arch})`;
+  if (!opts.rebuild) return { ok: false, message: `Cannot build ${what}: @electron/rebuild is not installed; run npm install (with dev dependencies).` };
   const source = join(root, 'node_modules', 'better-sqlite3');
   if (!existsSync(join(source, 'binding.gyp'))) return { ok: false, message: `Cannot build ${what}: ${source} is missing; run npm install.` };
 
   const scratch = `${finalDir}.tmp-${process.pid}`;
+  const scratchPackage = join(scratch, 'node_modules', 'better-sqlite3');
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(dirname(finalDir), { recursive: true });
   try {
     // The sources only: not the Node build in build/.
-    cpSync(source, scratch, {
+    cpSync(source, scratchPackage, {
       recursive: true,
       filter: (src) => {
         const rel = relative(source, src);
         return rel !== 'build' && !rel.startsWith(`build${sep}`) && rel !== 'node_modules' && !rel.startsWith(`node_modules${sep}`);
       },
     });
-    const devdir = join(root, '.cache', 'electron-sqlite', 'node-gyp');
-    const run = opts.run ?? defaultRunner;
-    const r = run(opts.nodePath ?? process.execPath, [opts.nodeGyp, ...nodeGypArgs(target, devdir)], scratch);
-    if (r.error || r.status !== 0 || !existsSync(bindingFileIn(scratch))) {
-      const why = r.error ? r.error.message : buildFailureReason(r.output);
-      return { ok: false, message: `Cannot build ${what} (node-gyp needs the Electron headers and a C++ toolchain): ${why}` };
+    writeFileSync(
+      join(scratch, 'package.json'),
+      JSON.stringify({ name: 'lentera-electron-sqlite', private: true, dependencies: { 'better-sqlite3': target.sqliteVersion } }),
+    );
+    const rebuild = opts.rebuild;
+    const r = await collectingErrors(() => rebuild(rebuildOptions(target, scratch)));
+    if ('error' in r) {
+      const thrown = r.error instanceof Error ? r.error.message : String(r.error);
+      const log = `${dirname(finalDir)}${sep}build-failure.log`;
+      writeFileSync(log, `${r.output}\n${thrown}\n`);
+      return {
+        ok: false,
+        message: `Cannot build ${what} (@electron/rebuild found no prebuilt binary it could download, and compiling needs the Electron headers and a C++ toolchain): ${buildFailureReason(`${r.output}\n${thrown}`)}; full log in ${log}`,
+      };
     }
+    if (!existsSync(bindingFileIn(scratchPackage))) return { ok: false, message: `Cannot build ${what}: @electron/rebuild finished without producing ${bindingFileIn('better-sqlite3')}` };
     rmSync(finalDir, { recursive: true, force: true });
-    renameSync(scratch, finalDir);
+    renameSync(scratchPackage, finalDir);
     return { ok: true, path: finalBinding, built: true };
   } catch (e) {
     return { ok: false, message: `Cannot build ${what}: ${(e as Error).message}` };

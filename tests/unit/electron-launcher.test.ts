@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,10 +13,12 @@ import {
   fallbackMessage,
   buildFailureReason,
   hasDisplay,
+  loadElectronRebuild,
   missingBuild,
-  nodeGypArgs,
+  rebuildOptions,
   servePort,
-  type Runner,
+  type Rebuild,
+  type RebuildOptions,
 } from '../../src-main/electron/launcher';
 
 const target = { electronVersion: '45.5.0', sqliteVersion: '12.11.1', platform: 'linux', arch: 'x64' };
@@ -72,8 +74,9 @@ describe('files on disk', () => {
   });
 
   it('knows when the build is incomplete', () => {
-    expect(missingBuild(root)).toHaveLength(3);
-    for (const f of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {
+    expect(missingBuild(root)).toHaveLength(4);
+    // start.mjs imports the built launcher, so it is part of a complete build.
+    for (const f of ['out/main/index.js', 'out/main/launcher.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {
       mkdirSync(dirname(join(root, f)), { recursive: true });
       writeFileSync(join(root, f), '');
     }
@@ -98,57 +101,98 @@ describe('files on disk', () => {
       expect(electronSqliteCacheDir('/p', { ...target, arch: 'arm64' })).not.toBe(dir);
     });
 
-    it('asks node-gyp for the Electron runtime and headers', () => {
-      expect(nodeGypArgs(target, '/d')).toEqual([
-        'rebuild',
-        '--release',
-        '--target=45.5.0',
-        '--arch=x64',
-        '--runtime=electron',
-        '--dist-url=https://electronjs.org/headers',
-        '--devdir=/d',
-      ]);
+    it('asks @electron/rebuild for better-sqlite3 only, for the target Electron, platform and arch', () => {
+      expect(rebuildOptions({ ...target, platform: 'win32' }, '/scratch')).toEqual({
+        buildPath: '/scratch',
+        electronVersion: '45.5.0',
+        platform: 'win32',
+        arch: 'x64',
+        onlyModules: ['better-sqlite3'],
+        force: true,
+      });
     });
 
-    it('builds once in a copy without the Node build, then reuses it', () => {
+    it('builds once in a scratch project without the Node build, then reuses it', async () => {
       fakePackage();
-      const calls: { args: readonly string[]; cwd: string; copied: string[] }[] = [];
-      const run: Runner = (_cmd, args, cwd) => {
-        calls.push({ args, cwd, copied: readdirSync(cwd).sort() });
-        mkdirSync(join(cwd, 'build', 'Release'), { recursive: true });
-        writeFileSync(join(cwd, 'build', 'Release', 'better_sqlite3.node'), 'ELECTRON BUILD');
-        return { status: 0, output: '' };
+      const calls: { opts: RebuildOptions; copied: string[]; manifest: unknown }[] = [];
+      const rebuild: Rebuild = async (opts) => {
+        const pkg = join(opts.buildPath, 'node_modules', 'better-sqlite3');
+        calls.push({ opts, copied: readdirSync(pkg).sort(), manifest: JSON.parse(readFileSync(join(opts.buildPath, 'package.json'), 'utf8')) });
+        mkdirSync(join(pkg, 'build', 'Release'), { recursive: true });
+        writeFileSync(join(pkg, 'build', 'Release', 'better_sqlite3.node'), 'ELECTRON BUILD');
       };
-      const first = ensureElectronSqlite({ root, target, nodeGyp: '/npm/node-gyp.js', run });
-      expect(first).toEqual({ ok: true, built: true, path: bindingFileIn(electronSqliteCacheDir(root, target)) });
+      const first = await ensureElectronSqlite({ root, target, rebuild });
+      const path = bindingFileIn(electronSqliteCacheDir(root, target));
+      expect(first).toEqual({ ok: true, built: true, path });
+      expect(readFileSync(path, 'utf8')).toBe('ELECTRON BUILD');
       expect(calls).toHaveLength(1);
-      expect(calls[0]!.args[0]).toBe('/npm/node-gyp.js');
+      expect(calls[0]!.opts).toMatchObject({ electronVersion: '45.5.0', onlyModules: ['better-sqlite3'], platform: 'linux', arch: 'x64' });
       expect(calls[0]!.copied).toEqual(['binding.gyp', 'src']); // not build/
-      const again = ensureElectronSqlite({ root, target, nodeGyp: '/npm/node-gyp.js', run });
+      expect(calls[0]!.manifest).toMatchObject({ dependencies: { 'better-sqlite3': '12.11.1' } });
+      // Inside the project, so the copy still resolves prebuild-install and bindings from its node_modules.
+      expect(calls[0]!.opts.buildPath.startsWith(join(root, '.cache'))).toBe(true);
+      const again = await ensureElectronSqlite({ root, target, rebuild });
       expect(again).toMatchObject({ ok: true, built: false });
       expect(calls).toHaveLength(1);
       // The Node build in node_modules is untouched.
-      expect(existsSync(join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
+      expect(readFileSync(join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), 'utf8')).toBe('NODE BUILD');
+      // The scratch project is gone.
+      expect(readdirSync(join(root, '.cache', 'electron-sqlite', '45.5.0'))).toEqual(['better-sqlite3-12.11.1-linux-x64']);
     });
 
-    it('fails with one clear line and leaves nothing half-built', () => {
+    it('fails offline with one clear line and a log, and leaves nothing half-built', async () => {
       fakePackage();
-      const run: Runner = () => ({
-        status: 1,
-        output: 'gyp info it worked if it ends with ok\ngyp ERR! stack Error: not found: make\ngyp ERR! not ok\n',
-      });
-      const r = ensureElectronSqlite({ root, target, nodeGyp: '/npm/node-gyp.js', run });
+      const rebuild: Rebuild = async (opts) => {
+        // What @electron/rebuild does when node-gyp cannot fetch the headers: prints the worker's error, then throws.
+        console.error('Error: This is most likely not a problem with node-gyp or the package itself and\nis related to network connectivity.');
+        throw new Error(`node-gyp failed to rebuild '${opts.buildPath}/node_modules/better-sqlite3'`);
+      };
+      const r = await ensureElectronSqlite({ root, target, rebuild });
       expect(r.ok).toBe(false);
       const message = (r as { message: string }).message;
       expect(message).not.toMatch(/\n/);
-      expect(message).toMatch(/better-sqlite3 12\.11\.1 for Electron 45\.5\.0/);
-      expect(message).toMatch(/: not found: make$/);
-      expect(readdirSync(join(root, '.cache', 'electron-sqlite', '45.5.0'))).toEqual([]);
+      expect(message).toMatch(/better-sqlite3 12\.11\.1 for Electron 45\.5\.0 \(linux-x64\)/);
+      expect(message).toMatch(/C\+\+ toolchain/);
+      expect(message).toMatch(/could not download a prebuilt binary or the Electron headers \(no network\?\)/);
+      const log = join(root, '.cache', 'electron-sqlite', '45.5.0', 'build-failure.log');
+      expect(message.endsWith(`full log in ${log}`)).toBe(true);
+      expect(readFileSync(log, 'utf8')).toMatch(/network connectivity[\s\S]*node-gyp failed to rebuild/);
+      expect(readdirSync(join(root, '.cache', 'electron-sqlite', '45.5.0'))).toEqual(['build-failure.log']);
+      expect(existsSync(bindingFileIn(electronSqliteCacheDir(root, target)))).toBe(false);
     });
 
-    it('says so when node-gyp or the package is missing', () => {
-      expect(ensureElectronSqlite({ root, target, nodeGyp: undefined })).toMatchObject({ ok: false, message: expect.stringMatching(/node-gyp was not found/) });
-      expect(ensureElectronSqlite({ root, target, nodeGyp: '/x.js' })).toMatchObject({ ok: false, message: expect.stringMatching(/npm install/) });
+    it('names a compiler failure by node-gyp\'s own error', async () => {
+      fakePackage();
+      const rebuild: Rebuild = async () => {
+        console.error('gyp info it worked if it ends with ok\ngyp ERR! stack Error: not found: make\ngyp ERR! not ok');
+        throw new Error('node-gyp failed to rebuild');
+      };
+      const r = await ensureElectronSqlite({ root, target, rebuild });
+      expect((r as { message: string }).message).toMatch(/: not found: make; full log in /);
+    });
+
+    it('fails when the rebuild produced no binary', async () => {
+      fakePackage();
+      const r = await ensureElectronSqlite({ root, target, rebuild: async () => undefined });
+      expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/finished without producing/) });
+      expect(existsSync(electronSqliteCacheDir(root, target))).toBe(false);
+    });
+
+    it('says so when @electron/rebuild or the package is missing', async () => {
+      expect(await ensureElectronSqlite({ root, target, rebuild: undefined })).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/@electron\/rebuild is not installed/),
+      });
+      expect(await ensureElectronSqlite({ root, target, rebuild: async () => undefined })).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/npm install/),
+      });
+      expect(await loadElectronRebuild(root)).toBeUndefined();
+    });
+
+    it('loads the real @electron/rebuild from the project', async () => {
+      const rebuild = await loadElectronRebuild(join(__dirname, '..', '..'));
+      expect(typeof rebuild).toBe('function');
     });
   });
 });
@@ -174,7 +218,7 @@ describe('the serve fallback', () => {
     expect(exitCodeOf(null, 'SIGTERM', signals)).toBe(143);
   });
 
-  it('sums up a failed node-gyp build in one line', () => {
+  it('sums up a failed build in one line', () => {
     const offline = [
       'gyp info it worked if it ends with ok',
       'gyp http GET https://electronjs.org/headers/v45.5.0/node-v45.5.0-headers.tar.gz',
