@@ -65,7 +65,7 @@ export const systemCommands = [
   }),
   defineCommand({
     name: 'settings.set',
-    summary: 'Set a workstation setting (venue label, default language)',
+    summary: 'Set a workstation setting (venue label, default language; workstation.agency: the agency a signing certificate names when its holder sits on panels of no single agency)',
     input: z.object({
       key: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'key: lowercase letters, digits, dot or underscore'),
       value: z.string().max(2000),
