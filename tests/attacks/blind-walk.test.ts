@@ -1,6 +1,5 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { allCommands } from '../../src-main/api/commands';
@@ -9,6 +8,7 @@ import { generateIdentity } from '../../src-main/core/keys/identities';
 import { login, ManualClock, tempDir } from '../unit/helpers';
 import { CRITERIA, EXAM, local, PIN, venue } from '../unit/venue';
 import { SAMPLE_INPUTS, type WalkFixture } from './registry-walk';
+import { firstDifference, normaliseAnswer, workbookRows } from './answers';
 import { readZip } from '../unit/zip';
 
 /**
@@ -25,47 +25,14 @@ const SECRET = {
   b: { panel: [5, 4, 5, 4, 5], refused: 9, paper: { esai: 87, kasus: 41 } },
 };
 
-/** Ids, hashes, salts, tokens and timestamps differ between any two runs; values must not. */
-function normalise(value: unknown): unknown {
-  if (typeof value === 'string') {
-    return value
-      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
-      .replace(/\b[0-9a-f]{64}\b/gi, '<hash>')
-      .replace(/\b[0-9a-f]{32}\b/gi, '<salt>')
-      .replace(/\b[A-Za-z0-9_-]{43}\b/g, '<token>')
-      .replace(/\(ref [0-9a-f]{12}\)|ref(erence)? [0-9a-f]{12}/g, '<ref>');
-  }
-  if (Array.isArray(value)) return value.map(normalise);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'ref' ? '<ref>' : normalise(v)]));
-  return value;
-}
-
-/** Where two answers first differ, with both values there; null when they are the same. */
-function firstDifference(a: unknown, b: unknown, at = '$'): string | null {
-  if (JSON.stringify(a) === JSON.stringify(b)) return null;
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
-      if (d) return d;
-    }
-  }
-  return `${at}: ${JSON.stringify(a)?.slice(0, 300)} vs ${JSON.stringify(b)?.slice(0, 300)}`;
-}
-
 /** A file answer (CSV, XLSX, PDF) compared by what it says, not by its bytes. */
 async function readable(r: Result): Promise<unknown> {
-  if (!r.ok) return normalise(r);
+  if (!r.ok) return normaliseAnswer(r);
   const v = r.value as { dataBase64?: string; mime?: string };
-  if (typeof v?.dataBase64 !== 'string') return normalise(r);
+  if (typeof v?.dataBase64 !== 'string') return normaliseAnswer(r);
   const bytes = Buffer.from(v.dataBase64, 'base64');
-  if (v.mime?.includes('spreadsheetml')) {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-    const rows: unknown[] = [];
-    wb.eachSheet((ws) => ws.eachRow((row) => rows.push(row.values)));
-    return normalise(rows);
-  }
-  return normalise(bytes.toString('latin1'));
+  if (v.mime?.includes('spreadsheetml')) return normaliseAnswer(await workbookRows(bytes));
+  return normaliseAnswer(bytes.toString('latin1'));
 }
 
 interface World {
@@ -134,7 +101,7 @@ describe('nobody learns a blind value before it is settled, through any read com
     expect(differ).toEqual([]);
     expect(compared).toBeGreaterThan(300);
     // Live events (the public event stream) carry no value either.
-    expect(normalise(w.b.events)).toEqual(normalise(w.a.events));
+    expect(normaliseAnswer(w.b.events)).toEqual(normaliseAnswer(w.a.events));
   }, 120_000);
 
   it('the authors still see their own values, and everyone sees them once settled', async () => {
@@ -166,7 +133,7 @@ describe('nobody learns a blind value before it is settled, through any read com
       expect(r.ok).toBe(true);
       const file = (r as { value: { file: string } }).value.file;
       const files = new Map(await readZip(file));
-      exported.push(normalise(['data/score-entries.json', 'data/panel-submissions.json'].map((p) => JSON.parse(files.get(p)?.toString() ?? '[]'))));
+      exported.push(normaliseAnswer(['data/score-entries.json', 'data/panel-submissions.json'].map((p) => JSON.parse(files.get(p)?.toString() ?? '[]'))));
     }
     expect(exported[1]).toEqual(exported[0]);
   });

@@ -1,7 +1,6 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { allCommands } from '../../src-main/api/commands';
@@ -13,6 +12,7 @@ import { asyncOnly, FakeContents, FakeIpcMain, ipcCall, uploadThrough } from '..
 import { ADMIN, ManualClock, tempDir } from '../unit/helpers';
 import { EXAM, testPackage, venue } from '../unit/venue';
 import { SAMPLE_INPUTS, type WalkFixture } from './registry-walk';
+import { firstDifference, normaliseAnswer, workbookRows } from './answers';
 
 /**
  * The desktop window (IPC door) and a browser on the LAN (HTTP door) must get the same answer to the same call by
@@ -33,43 +33,11 @@ const APP_COMMANDS: Record<string, unknown> = { 'workstation.init': { adminName:
 
 const SENTINEL = '00000000-0000-4000-8000-000000000000';
 
-function normalise(value: unknown): unknown {
-  if (typeof value === 'string') {
-    return value
-      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
-      .replace(/\b[0-9a-f]{64}\b/gi, '<hash>')
-      .replace(/\b[0-9a-f]{32}\b/gi, '<salt>')
-      .replace(/(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g, '<token>')
-      .replace(/\b(?:[0-9A-F]{2}:){31}[0-9A-F]{2}\b/g, '<fingerprint>')
-      .replace(/-----BEGIN ([A-Z ]+)-----[\s\S]*?-----END \1-----/g, '<pem $1>')
-      .replace(/\(ref [0-9a-f]{12}\)|ref(erence)? [0-9a-f]{12}/g, '<ref>');
-  }
-  if (Array.isArray(value)) return value.map(normalise);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'ref' ? '<ref>' : normalise(v)]));
-  return value;
-}
-
 /** A file answer compared by what it says: an XLSX carries its own creation time in its bytes. */
 async function readable(r: Result): Promise<unknown> {
   const v = r.ok ? (r.value as { dataBase64?: unknown; mime?: string }) : undefined;
-  if (typeof v?.dataBase64 !== 'string' || !v.mime?.includes('spreadsheetml')) return normalise(r);
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(v.dataBase64, 'base64') as unknown as ArrayBuffer);
-  const rows: unknown[] = [];
-  wb.eachSheet((ws) => ws.eachRow((row) => rows.push(row.values)));
-  return normalise({ ...r, value: { ...v, dataBase64: rows } });
-}
-
-/** Where two answers first differ; null when they are the same. */
-function firstDifference(a: unknown, b: unknown, at = '$'): string | null {
-  if (JSON.stringify(a) === JSON.stringify(b)) return null;
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
-      if (d) return d;
-    }
-  }
-  return `${at}: ${JSON.stringify(a)?.slice(0, 300)} vs ${JSON.stringify(b)?.slice(0, 300)}`;
+  if (typeof v?.dataBase64 !== 'string' || !v.mime?.includes('spreadsheetml')) return normaliseAnswer(r);
+  return normaliseAnswer({ ...r, value: { ...v, dataBase64: await workbookRows(Buffer.from(v.dataBase64, 'base64')) } });
 }
 
 /** What each sample file name is sent as: real files where the command can then succeed. */

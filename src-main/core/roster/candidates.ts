@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import type { Kategori } from './fields';
+import type { CandidateInput } from './row';
 
 /** The candidates of an exam as the roster screen reads them: searched, filtered, a page at a time. */
 
@@ -15,18 +15,8 @@ export interface CandidateFilter {
   limit: number;
 }
 
-export interface CandidateListRow {
-  nomorPeserta: string;
-  /** in full: whoever shows it masks it for those who may not see it */
-  nik: string;
-  nama: string;
-  tanggalLahir: string;
-  jenisKelamin: 'L' | 'P';
-  pendidikan: string;
-  /** hundredths, as stored */
-  ipk: number;
-  kodeFormasi: string;
-  kategori: Kategori;
+/** A candidate as imported (NIK in full: whoever shows it masks it for those who may not see it). */
+export interface CandidateListRow extends CandidateInput {
   /** the latest attendance fact, or null when there is none */
   attendance: 'present' | 'absent' | 'undo' | null;
 }
