@@ -228,6 +228,29 @@ describe('bundle verification refuses, before anything is read into state', () =
     }
   });
 
+  it("the seal's base64 respelled ('+' as base64url's '-', a stray character): the same signature bytes, still refused", async () => {
+    const bytes = readFileSync(a1);
+    const text = bytes.toString('latin1');
+    const seal = text.lastIndexOf('LENTERA-SEAL/1:');
+    const plus = text.indexOf('+', seal);
+    const slash = text.indexOf('/', seal + 'LENTERA-SEAL/1:'.length);
+    expect(plus > seal || slash > seal).toBe(true);
+    const f = tmp();
+    // Found by the property above: Node's decoder reads '-' as '+' and '_' as '/', so the signature did not change.
+    const respelled = Buffer.from(bytes);
+    if (plus > seal) respelled[plus] = '-'.charCodeAt(0);
+    else respelled[slash] = '_'.charCodeAt(0);
+    writeFileSync(f, respelled);
+    await expectRefused(f, 'BUNDLE_SEAL_INVALID');
+    // A character the decoder skips, in place of the padding's '=': the same bytes once decoded.
+    const padded = text.endsWith('=') ? Buffer.from(bytes) : null;
+    if (padded) {
+      padded[padded.length - 1] = '*'.charCodeAt(0);
+      writeFileSync(f, padded);
+      await expectRefused(f, 'BUNDLE_SEAL_INVALID');
+    }
+  });
+
   it('a file changed and the manifest relisted but not signed again', async () => {
     const f = await repack(a1, { edit: (files) => files.set('results/results.json', Buffer.from('[]\n')), signer: null });
     await expectRefused(f, 'BUNDLE_SIGNATURE_INVALID');

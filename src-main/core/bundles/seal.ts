@@ -47,7 +47,11 @@ export async function applySeal(file: string, key: CryptoKey, modulusBits: numbe
 export async function checkSeal(file: string, comment: Buffer, cert: X509Certificate): Promise<void> {
   const text = comment.toString('latin1');
   if (!text.startsWith(SEAL_PREFIX)) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The bundle has no seal: it was not written by Lentera or was rewritten since.');
-  const sig = Buffer.from(text.slice(SEAL_PREFIX.length), 'base64');
+  const encoded = text.slice(SEAL_PREFIX.length);
+  const sig = Buffer.from(encoded, 'base64');
+  // Node's decoder forgives: it reads base64url's '-' and '_' as '+' and '/', and skips what is no base64. Only the
+  // one spelling Lentera writes is a seal, so that no byte of the file can change and still verify.
+  if (sig.toString('base64') !== encoded) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The seal is not written as Lentera writes it: some byte of it was changed.');
   const size = statSync(file).size;
   const verifier = createVerify('sha256');
   await signedStream(file, size - comment.length, (c) => verifier.update(c));
