@@ -1,226 +1,29 @@
-import { join } from 'node:path';
-import { z } from 'zod';
-import type { Command } from './registry';
-import { pinSchema } from '../core/accounts/pin';
-import { accountNameSchema } from '../core/accounts/accounts';
-import { GENESIS_HASH } from '../core/audit/chain';
-import { LATEST_SCHEMA } from '../core/db/migrations';
-import { systemClock, type Clock } from '../core/util/clock';
-import { isLenteraError } from '../core/util/errors';
-import { fileSystemRefusal } from '../core/util/fs-errors';
-import { initWorkstation, isWorkstation, openWorkstation, PRIVATE_DIR_MODE, type Workstation } from '../core/workstation/workstation';
-import { OwnerLock } from '../core/workstation/owner-lock';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { VERSION } from '../version';
-import { randomPin, seedDemo } from '../core/demo/seed';
-import { generateIdentity } from '../core/keys/identities';
-import { findAccountByName } from '../core/accounts/accounts';
-import { recoverExports } from '../core/bundles/recover';
-import { appendEvent } from '../core/audit/chain';
 import { allCommands } from './commands';
-import { EventBus } from './events';
-import { Jobs } from './jobs';
-import { Uploads } from './files';
-import { OutboxPusher } from './outbox';
-import { Registry, type Auth } from './registry';
-import type { DoorTarget } from './door';
-import { fail, REGISTRY_CODES, type Result } from './result';
-import { writeTransaction } from '../core/db/transaction';
+import { OutboxPusher, type PushOutcome } from './outbox';
+import { WorkstationApp, type AppOptions } from './workstation-app';
 
-export interface AppOptions {
-  dataDir: string;
-  /** Lets the first-run screen create the workstation (npm start, the desktop); `lentera serve` alone refuses. */
-  allowInit?: boolean;
-  clock?: Clock;
-  nativeBinding?: string;
-  commands?: readonly Command[];
-  /**
-   * This app owns the workstation while it is open: the long-running doors (`serve`, the desktop) say so, naming
-   * themselves. It takes the owner lock at once (creating the data directory when it may initialise one), so a
-   * second owner on the same directory is refused with WORKSTATION_IN_USE naming the holder. One-shot CLI calls
-   * are not owners: they work beside the owner and wait their turn for the database.
-   */
-  owner?: boolean | { door: string };
-}
-
-const demoInput = z.object({ candidates: z.number().int().min(10).max(200_000).default(300) });
-
-const initInput = z.object({
-  adminName: accountNameSchema,
-  adminDisplayName: z.string().trim().min(1).max(120).optional(),
-  pin: pinSchema,
-});
-
-/** The data folder, or the nearest existing folder above it, when that is a file instead. */
-function fileInTheWay(dir: string): string | null {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(d)) return statSync(d).isDirectory() ? null : d;
-    if (dirname(d) === d) return null;
-  }
-}
+export type { AppOptions } from './workstation-app';
 
 /**
- * The one object behind every door: it owns the workstation and its registry. Before the workstation exists it
- * answers only `system.status` and (where allowed) `workstation.init`.
+ * The workstation with every command of the table (or the table a test gives), as the doors serve it: the desktop,
+ * `lentera serve` and the tests. Its pusher sends exported bundles to the hub once a long-running door starts it.
+ * One-shot CLI calls use the lighter cli/one-shot-app.ts, which loads only the command it runs.
  */
-export class LenteraApp implements DoorTarget {
-  readonly events = new EventBus();
-  readonly jobs = new Jobs(this.events);
+export class LenteraApp extends WorkstationApp {
   /** Pushes exported bundles to the hub; started by the long-running doors (serve, desktop), not by one-shot CLI calls. */
-  readonly outbox = new OutboxPusher({ db: () => this.ws?.db, events: this.events });
-  private ws: Workstation | undefined;
-  private reg: Registry | undefined;
-  private readonly clock: Clock;
-  /** The owner lock, when this app is an owner (see AppOptions.owner); `announce` tells others where it is. */
-  readonly ownerLock: OwnerLock | undefined;
-  /** Files uploaded by this process's sessions, deleted when used; the owner sweeps what an earlier run left. */
-  readonly uploads: Uploads;
+  readonly outbox = new OutboxPusher({ db: () => this.workstation?.db, events: this.events });
 
-  constructor(private readonly opts: AppOptions) {
-    this.clock = opts.clock ?? systemClock;
-    if (!isWorkstation(opts.dataDir) && !opts.allowInit) openWorkstation(opts.dataDir); // throws NOT_A_WORKSTATION with its message
-    if (opts.owner) {
-      // An owner that may initialise needs the directory now: the lock lives in it, before `workstation.init`.
-      if (!existsSync(opts.dataDir)) {
-        mkdirSync(dirname(opts.dataDir), { recursive: true });
-        mkdirSync(opts.dataDir, { mode: PRIVATE_DIR_MODE });
-      }
-      const door = typeof opts.owner === 'object' ? opts.owner.door : 'lentera';
-      this.ownerLock = OwnerLock.acquire(opts.dataDir, { door, nativeBinding: opts.nativeBinding });
-    }
-    this.uploads = new Uploads(join(opts.dataDir, 'uploads'));
-    if (this.ownerLock) this.uploads.sweep();
-    try {
-      if (isWorkstation(opts.dataDir)) this.attach(openWorkstation(opts.dataDir, { nativeBinding: opts.nativeBinding }));
-    } catch (e) {
-      this.ownerLock?.release();
-      throw e;
-    }
+  constructor(opts: AppOptions) {
+    super(opts, opts.commands ?? allCommands);
   }
 
-  private attach(ws: Workstation): void {
-    this.ws = ws;
-    // What an export cut short by a crash left: a recorded bundle gets its name, an unrecorded one is removed.
-    try {
-      recoverExports(ws.db, ws.dir, { nativeBinding: this.opts.nativeBinding });
-    } catch (e) {
-      console.error('[lentera] interrupted exports could not be set right:', e);
-    }
-    this.reg = new Registry(this.opts.commands ?? allCommands, {
-      db: ws.db,
-      clock: this.clock,
-      workstationId: ws.id,
-      dataDir: ws.dir,
-      events: this.events,
-      jobs: this.jobs,
-      uploads: this.uploads,
-      outbox: this.outbox,
-      nativeBinding: this.opts.nativeBinding,
-    });
+  // `outbox.push` and the timer share one pusher, so their rounds never overlap.
+  protected override pushDue(): Promise<PushOutcome[]> {
+    return this.outbox.pushDue();
   }
 
-  get registry(): Registry | undefined {
-    return this.reg;
-  }
-
-  get workstation(): Workstation | undefined {
-    return this.ws;
-  }
-
-  invoke(name: string, input: unknown, auth: Auth): Result {
-    if (this.reg) {
-      if (name === 'workstation.init' || name === 'workstation.demo') {
-        return fail('ALREADY_INITIALISED', 'This workstation is already set up.', {});
-      }
-      return this.reg.invoke(name, input, auth);
-    }
-    if (name === 'system.status') {
-      return {
-        ok: true,
-        value: {
-          initialised: false,
-          canInit: Boolean(this.opts.allowInit),
-          workstationId: null,
-          version: VERSION,
-          schemaVersion: LATEST_SCHEMA,
-          chainHead: { seq: 0, hash: GENESIS_HASH },
-          principal: null,
-        },
-      };
-    }
-    if (name === 'workstation.init' && this.opts.allowInit) return this.init(input, auth);
-    if (name === 'workstation.demo' && this.opts.allowInit) return this.demo(input, auth);
-    return fail(REGISTRY_CODES.NOT_INITIALISED, 'This workstation has not been set up yet.', { command: name });
-  }
-
-  /** The doors call this one: it also runs commands that read files before their transaction. */
-  async invokeAsync(name: string, input: unknown, auth: Auth): Promise<Result> {
-    if (this.reg && name !== 'workstation.init' && name !== 'workstation.demo') return this.reg.invokeAsync(name, input, auth);
-    const result = this.invoke(name, input, auth);
-    if (name === 'workstation.demo' && result.ok) {
-      // The demo coordinator also gets a signing key, so `lentera sheets` works at once; its passphrase is shown once.
-      const value = result.value as { accounts: { name: string; displayName: string }[] };
-      const db = this.ws!.db;
-      const coord = findAccountByName(db, 'koordinator');
-      if (!coord) throw new Error('the demo made no koordinator account');
-      const passphrase = `demo-${randomPin()}-${randomPin()}`;
-      const at = this.clock.now().toISOString();
-      const id = await generateIdentity(db, this.ws!.dir, coord, 'Pemerintah Kota Semarang', passphrase, at);
-      writeTransaction(db, () => appendEvent(db, { at, actor: 'local' in auth ? `cli:${auth.local}` : 'user:koordinator', command: 'keys.generate', outcome: 'ok', payload: { account: 'koordinator', fingerprint: id.fingerprint, demo: true } }));
-      return { ok: true, value: { ...value, signingKey: { account: 'koordinator', passphrase, fingerprint: id.fingerprint } } };
-    }
-    return result;
-  }
-
-  private init(raw: unknown, auth: Auth): Result {
-    const parsed = initInput.safeParse(raw ?? {});
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-      return fail(REGISTRY_CODES.INVALID_INPUT, issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
-        command: 'workstation.init',
-        issues,
-      });
-    }
-    const file = fileInTheWay(this.opts.dataDir);
-    if (file) {
-      return fail('NOT_A_FOLDER', `${'local' in auth ? file : 'The data folder'} is a file, not a folder: choose a folder for the workstation's data. Nothing was changed.`, {});
-    }
-    try {
-      const actor = 'local' in auth ? `cli:${auth.local}` : `user:${parsed.data.adminName}`;
-      this.attach(
-        initWorkstation(this.opts.dataDir, { ...parsed.data, actor }, { clock: this.clock, nativeBinding: this.opts.nativeBinding }),
-      );
-      this.events.publish({ type: 'workstation.initialised', data: { workstationId: this.ws!.id } });
-      return { ok: true, value: { workstationId: this.ws!.id } };
-    } catch (thrown) {
-      const e = fileSystemRefusal(thrown, { showPath: 'local' in auth });
-      if (isLenteraError(e)) return fail(e.code, e.message, e.details);
-      throw e;
-    }
-  }
-
-  /** A ready-made venue for newcomers: a workstation, its people and the demo exam, in one step. */
-  private demo(raw: unknown, auth: Auth): Result {
-    const parsed = demoInput.safeParse(raw ?? {});
-    if (!parsed.success) {
-      return fail(REGISTRY_CODES.INVALID_INPUT, parsed.error.issues.map((i) => i.message).join('; '), { command: 'workstation.demo' });
-    }
-    const pin = randomPin();
-    const created = this.init({ adminName: 'koordinator', adminDisplayName: 'Sri Wahyuni, S.Sos.', pin }, auth);
-    if (!created.ok) return created;
-    const actor = 'local' in auth ? `cli:${auth.local}` : 'user:koordinator';
-    const seeded = seedDemo(this.ws!, this.clock.now().toISOString(), actor, pin, parsed.data.candidates);
-    this.events.publish({ type: 'exams.changed', data: { exam: seeded.exam } });
-    return { ok: true, value: { workstationId: this.ws!.id, ...seeded } };
-  }
-
-  close(): void {
+  override close(): void {
     this.outbox.stop();
-    void this.jobs.closeAll();
-    this.ws?.close();
-    this.ws = undefined;
-    this.reg = undefined;
-    this.ownerLock?.release();
+    super.close();
   }
 }

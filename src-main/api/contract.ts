@@ -17,8 +17,8 @@ export type { ErrorBody, Result };
 type CommandNamed<K> = Extract<RegisteredCommand, { name: K }>;
 
 /**
- * Commands `LenteraApp` (api/app.ts) answers itself, outside the registry: before the workstation exists there is
- * no database and so no registry to hold them. Declared by hand because their schemas are private to app.ts and
+ * Commands `WorkstationApp` (api/workstation-app.ts) answers itself, outside the registry: before the workstation exists there is
+ * no database and so no registry to hold them. Declared by hand because their schemas are private to workstation-app.ts and
  * their answers are built inline there; tests/unit/contract.test.ts runs them against a real app to keep this honest.
  */
 interface AppCommands {

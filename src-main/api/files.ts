@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { MAX_IMPORT_BYTES, readTableFile, type SourceTable, type TableEncoding } from '../core/roster/table-file';
+import { MAX_IMPORT_BYTES } from '../core/roster/import-limit';
+import type { SourceTable, TableEncoding } from '../core/roster/table-file';
 import { LenteraError } from '../core/util/errors';
 import { sha256Hex } from '../core/util/hash';
 import { newId } from '../core/util/ids';
@@ -145,6 +146,8 @@ export function appendUpload(ctx: CommandContext, input: z.infer<typeof uploadIn
  */
 export async function loadTable(ctx: CommandContext, ref: FileRef): Promise<{ table: SourceTable; file: { name: string; sha256: string; encoding: TableEncoding } }> {
   const file = resolveFile(ctx, ref);
+  // Loaded here: every process holds the uploads, only an import reads a table (papaparse, exceljs).
+  const { readTableFile } = await import('../core/roster/table-file');
   const table = await readTableFile(file.path, file.name);
   return { table, file: { name: basename(file.name), sha256: table.sha256!, encoding: table.encoding } };
 }

@@ -155,6 +155,12 @@ export class Registry {
     commands: readonly Command<z.ZodType, unknown, unknown>[],
     private readonly deps: RegistryDeps,
   ) {
+    this.add(commands);
+    this.throttle = new ClientThrottle(deps.clock);
+  }
+
+  /** More commands, for an app that loads a command's module when it is first called (the command line's). */
+  add(commands: readonly Command<z.ZodType, unknown, unknown>[]): void {
     for (const c of commands) {
       if (!NAME.test(c.name)) throw new Error(`command name "${c.name}" is not of the form area.verb`);
       if (this.commands.has(c.name)) throw new Error(`duplicate command name "${c.name}"`);
@@ -162,7 +168,6 @@ export class Registry {
       this.commands.set(c.name, c);
       if (c.localInput) this.localSchemas.set(c.name, (c.input as unknown as z.ZodObject).extend(c.localInput.shape));
     }
-    this.throttle = new ClientThrottle(deps.clock);
   }
 
   /** The schema a caller's input is checked against: the command line's may name paths, no one else's. */

@@ -1,4 +1,5 @@
 import type { LenteraApp } from '../api/app';
+import type { OneShotApp } from './one-shot-app';
 import type { Auth } from '../api/registry';
 import type { Result } from '../api/result';
 import { isLenteraError } from '../core/util/errors';
@@ -20,14 +21,10 @@ export function exitCodeFor(code: string): number {
   return code === 'SCHEMA_TOO_NEW' ? EXIT.SCHEMA_TOO_NEW : EXIT.FAILED;
 }
 
-/**
- * Opens the workstation for a command; `owner` only for `serve` (one-shot commands work beside the owner).
- * The app, its registry and SQLite load here, on first use: `lentera --help` never loads them.
- */
-export async function openApp(io: CliIo, dataDir: string, allowInit = false, owner?: { door: string }): Promise<LenteraApp> {
-  const { LenteraApp } = await import('../api/app');
+/** Makes the app, reporting a folder that is no workstation (or from a newer Lentera) as the CLI does. */
+function opened<T>(io: CliIo, make: () => T): T {
   try {
-    return new LenteraApp({ dataDir, allowInit, owner });
+    return make();
   } catch (e) {
     if (isLenteraError(e)) {
       io.err(`lentera: ${e.message}`);
@@ -35,6 +32,21 @@ export async function openApp(io: CliIo, dataDir: string, allowInit = false, own
     }
     throw e;
   }
+}
+
+/**
+ * Opens the workstation for a one-shot command, beside whoever owns it. The app and SQLite load here, on first
+ * use (`lentera --help` never loads them), and each command's module only when it is invoked (./one-shot-app).
+ */
+export async function openApp(io: CliIo, dataDir: string, allowInit = false): Promise<OneShotApp> {
+  const { OneShotApp } = await import('./one-shot-app');
+  return opened(io, () => new OneShotApp({ dataDir, allowInit }));
+}
+
+/** Opens the workstation as its owner, with every command and the hub pusher: for `serve`, which serves them all. */
+export async function openOwnerApp(io: CliIo, dataDir: string, allowInit: boolean, owner: { door: string }): Promise<LenteraApp> {
+  const { LenteraApp } = await import('../api/app');
+  return opened(io, () => new LenteraApp({ dataDir, allowInit, owner }));
 }
 
 /** Runs one registry command as the local OS user and returns its value, or reports and exits. */
@@ -48,7 +60,7 @@ export async function invoke<T>(io: CliIo, app: CliTarget, name: string, input: 
 }
 
 /** Opens the workstation, runs fn with it and closes it, whatever fn does. */
-export async function withApp<T>(io: CliIo, dataDir: string, fn: (app: LenteraApp) => Promise<T>): Promise<T> {
+export async function withApp<T>(io: CliIo, dataDir: string, fn: (app: OneShotApp) => Promise<T>): Promise<T> {
   const app = await openApp(io, dataDir);
   try {
     return await fn(app);

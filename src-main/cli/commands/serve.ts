@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../io';
 import { dataOption } from '../options';
-import { CliExit, openApp } from '../workstation';
+import { CliExit, openOwnerApp } from '../workstation';
 import { EXIT } from '../io';
 
 export const DEFAULT_PORT = 5170;
@@ -36,7 +36,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         import('../../server/http'),
         import('../../server/last-resort'),
       ]);
-      const app = await openApp(io, o.data, Boolean(o.allowInit), { door: 'serve' });
+      const app = await openOwnerApp(io, o.data, Boolean(o.allowInit), { door: 'serve' });
       const server = createHttpServer({ app, host: o.host, port: Number(o.port), rendererDir: defaultRendererDir() });
       // A write that waits for another process (a CLI import) holds this thread for as long as it waits. Node's
       // 5 s keep-alive timer would then close, on waking, connections whose next request already arrived: the

@@ -6,10 +6,11 @@ import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
 import type { RawCell } from './row';
 import { decodeTableBytes, type DecodeFailure, type TableEncoding } from './text-encoding';
+import { MAX_IMPORT_BYTES } from './import-limit';
 
 export type { TableEncoding } from './text-encoding';
 
-export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
+export { MAX_IMPORT_BYTES };
 
 /** One data row of a CSV or XLSX file, keyed by normalised header, with the line a person sees in their editor. */
 export interface SourceRow {
