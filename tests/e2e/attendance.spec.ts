@@ -65,12 +65,12 @@ test('a clerk checks a candidate in by number, and is told about a wrong session
   await page.getByRole('button', { name: `Batalkan kehadiran ${first.nomorPeserta} ${first.nama}` }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText(`Batalkan kehadiran ${first.nama} (${first.nomorPeserta})`);
-  await expect(dialog.getByLabel('Alasan pembatalan')).toBeFocused();
+  await expect(dialog.getByRole('button', { name: 'Kembali' })).toBeFocused();
   await dialog.getByLabel('Alasan pembatalan').fill('abc');
-  await dialog.getByRole('button', { name: 'Batalkan kehadiran' }).click();
+  await dialog.getByRole('button', { name: 'Ya, batalkan kehadiran' }).click();
   await expect(dialog.getByText('Tuliskan alasan, paling sedikit 5 karakter.')).toBeVisible();
   await dialog.getByLabel('Alasan pembatalan').fill('salah pindai kartu');
-  await dialog.getByRole('button', { name: 'Batalkan kehadiran' }).click();
+  await dialog.getByRole('button', { name: 'Ya, batalkan kehadiran' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByText(`Kehadiran ${first.nama} (${first.nomorPeserta}) sudah dibatalkan.`)).toBeVisible();
   await expect(row).toContainText('Belum hadir');

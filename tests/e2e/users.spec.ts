@@ -36,8 +36,9 @@ test('the coordinator adds a user, who appears in the list and must choose a PIN
   await expect(page.getByRole('alert')).toHaveText('Sudah ada akun bernama "penguji1".');
   await page.getByRole('button', { name: 'Batal' }).click();
 
-  // Deactivate and reactivate.
+  // Deactivate (asked first) and reactivate.
   await page.getByRole('button', { name: 'Nonaktifkan penguji1' }).click();
+  await page.getByRole('dialog', { name: 'Nonaktifkan penguji1 (Budi Santoso)?' }).getByRole('button', { name: 'Ya, nonaktifkan penguji1' }).click();
   await expect(page.getByRole('status')).toContainText('penguji1 sudah dinonaktifkan');
   await expect(row).toContainText('Nonaktif');
   await page.getByRole('button', { name: 'Aktifkan kembali penguji1' }).click();

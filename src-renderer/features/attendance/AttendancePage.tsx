@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   api,
@@ -57,6 +57,12 @@ export function AttendancePage({ account }: { account: Account }) {
   const [closing, setClosing] = useState(false);
   // Bumped after a dialog closes: the scanner's input gets the focus back for the next card.
   const [deskFocus, setDeskFocus] = useState(0);
+  const deskInput = useRef<HTMLInputElement>(null);
+  // Arrow keys on a closed <select> change its value at once, so every session passed on the way is a change. While
+  // the clerk is still browsing, the number field must not take the focus (the next arrow would land in it); the
+  // choice is made with Enter, Tab, a click, or the first digit of a scanned card.
+  const browsingSessions = useRef(false);
+  const [deskAutoFocus, setDeskAutoFocus] = useState(true);
 
   // A session that is not in the chosen exam is no choice.
   useEffect(() => {
@@ -98,6 +104,7 @@ export function AttendancePage({ account }: { account: Account }) {
   const current: ExamSession | undefined = detail?.sessions.find((s) => s.code === session);
   const stageName = (code: string) => detail?.stages.find((s) => s.code === code)?.name ?? code;
   const closed = Boolean(current?.closedAt ?? list?.session.closedAt);
+  const digitCodes = Boolean(detail?.sessions.some((s) => /^[0-9]/.test(s.code)));
 
   if (printing && list) {
     return <AttendancePrint list={list} onBack={() => setPrinting(false)} />;
@@ -147,8 +154,28 @@ export function AttendancePage({ account }: { account: Account }) {
               label={t('attendance.session')}
               value={session}
               onChange={(e) => {
+                setDeskAutoFocus(!browsingSessions.current);
                 setSession(e.target.value);
                 setNotice(null);
+              }}
+              onMouseDown={() => {
+                browsingSessions.current = false;
+              }}
+              onKeyUp={() => {
+                browsingSessions.current = false;
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  deskInput.current?.focus();
+                } else if (/^[0-9]$/.test(e.key) && deskInput.current && !digitCodes) {
+                  // A scanner types into whatever has the focus: its digits belong in the number field (unless some
+                  // session code starts with a digit, when a digit is the dropdown's type-ahead). Moving the focus
+                  // during keydown lets the browser put this very digit into the field.
+                  deskInput.current.focus();
+                } else if (e.key !== 'Tab' && !e.altKey) {
+                  browsingSessions.current = true;
+                }
               }}
               options={[
                 { value: '', label: t('attendance.chooseSession') },
@@ -195,6 +222,8 @@ export function AttendancePage({ account }: { account: Account }) {
                 key={`${exam} ${current.code}`}
                 exam={exam}
                 session={current.code}
+                inputRef={deskInput}
+                autoFocus={deskAutoFocus}
                 focusTick={deskFocus}
                 onChecked={() => void loadList()}
               />
@@ -249,17 +278,36 @@ export function AttendancePage({ account }: { account: Account }) {
 }
 
 /** The big input a USB scanner types into (digits, then Enter), with the answer under it. */
-function CheckInDesk({ exam, session, focusTick, onChecked }: { exam: string; session: string; focusTick: number; onChecked: () => void }) {
+function CheckInDesk({
+  exam,
+  session,
+  inputRef,
+  autoFocus,
+  focusTick,
+  onChecked,
+}: {
+  exam: string;
+  session: string;
+  inputRef: RefObject<HTMLInputElement | null>;
+  autoFocus: boolean;
+  focusTick: number;
+  onChecked: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [nomor, setNomor] = useState('');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
+  // Bumped when a refused number is put back: it is selected once rendered, so the next scan replaces it.
+  const [selectTick, setSelectTick] = useState(0);
   const seq = useRef(0);
 
   useEffect(() => {
     if (focusTick) inputRef.current?.focus();
-  }, [focusTick]);
+  }, [focusTick, inputRef]);
+
+  useEffect(() => {
+    if (selectTick) inputRef.current?.select();
+  }, [selectTick, inputRef]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -272,7 +320,19 @@ function CheckInDesk({ exam, session, focusTick, onChecked }: { exam: string; se
     const result = await api.invoke('attendance.checkIn', { exam, session, nomorPeserta: value });
     if (mine !== seq.current) return; // a later scan answers instead
     setOutcome(result.ok ? { ok: true, value: result.value } : { ok: false, nomor: value, error: result.error });
-    if (result.ok) onChecked();
+    if (result.ok) {
+      onChecked();
+      return;
+    }
+    // A refused number goes back into the field, selected: a typo can be fixed in place, and the next scan replaces
+    // it rather than being appended to it. Not if the next card is already being typed, and not if the clerk has
+    // moved on to another control meanwhile.
+    const input = inputRef.current;
+    if (input && input.value === '' && (document.activeElement === input || document.activeElement === document.body)) {
+      setNomor(value);
+      input.focus();
+      setSelectTick((n) => n + 1);
+    }
   }
 
   return (
@@ -291,7 +351,7 @@ function CheckInDesk({ exam, session, focusTick, onChecked }: { exam: string; se
           inputMode="numeric"
           autoComplete="off"
           spellCheck={false}
-          autoFocus
+          autoFocus={autoFocus}
         />
         <button type="submit" className="btn btn-primary btn-big">
           {t('attendance.checkIn.submit')}
@@ -454,8 +514,10 @@ function UndoDialog({
           <button type="submit" form="undo-form" className="btn btn-primary" disabled={busy}>
             {t('attendance.undo.confirm')}
           </button>
-          <button type="button" className="btn btn-secondary" onClick={onCancel}>
-            {t('common.cancel')}
+          {/* The safe answer starts with the focus, not the reason field: a card scanned into that field (twelve
+              digits and Enter) would be a valid reason and undo the check-in. */}
+          <button type="button" className="btn btn-secondary" onClick={onCancel} data-autofocus="true">
+            {t('attendance.undo.back')}
           </button>
         </>
       }
@@ -469,7 +531,6 @@ function UndoDialog({
           onChange={(e) => setReason(e.target.value)}
           error={problem}
           maxLength={500}
-          data-autofocus="true"
           required
         />
       </form>

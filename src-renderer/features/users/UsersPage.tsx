@@ -5,6 +5,7 @@ import { errorMessage } from '../../i18n/errors';
 import { formatTimeWib } from '../../i18n/format';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { AddUserForm } from './AddUserForm';
+import { DeactivateDialog } from './DeactivateDialog';
 import { ResetPinForm } from './ResetPinForm';
 
 function isLocked(a: Account): boolean {
@@ -22,6 +23,7 @@ export function UsersPage({ account }: { account: Account }) {
   const [adding, setAdding] = useState(false);
   const [resetting, setResetting] = useState<Account | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
+  const [deactivating, setDeactivating] = useState<Account | null>(null);
 
   const load = useCallback(async () => {
     const result = await api.invoke('accounts.list');
@@ -37,18 +39,18 @@ export function UsersPage({ account }: { account: Account }) {
     void load();
   }, [load]);
 
-  async function toggleActive(a: Account) {
+  // Reactivating takes nothing from anyone, so it is one click; deactivating is asked first (DeactivateDialog).
+  async function reactivate(a: Account) {
     setBusyId(a.id);
     setError(null);
     setNotice(null);
-    const result = await api.invoke('accounts.setActive', { id: a.id, active: !a.active });
+    const result = await api.invoke('accounts.setActive', { id: a.id, active: true });
     setBusyId(null);
     if (!result.ok) {
       setError(errorMessage(t, lang, result.error));
       return;
     }
-    const changed = result.value;
-    setNotice(t(changed.active ? 'users.reactivated' : 'users.deactivated', { name: changed.name }));
+    setNotice(t('users.reactivated', { name: result.value.name }));
     await load();
   }
 
@@ -80,6 +82,17 @@ export function UsersPage({ account }: { account: Account }) {
           onDone={(a) => {
             setResetting(null);
             setNotice(t('users.pinReset', { name: a.name }));
+            void load();
+          }}
+        />
+      ) : null}
+      {deactivating ? (
+        <DeactivateDialog
+          account={deactivating}
+          onCancel={() => setDeactivating(null)}
+          onDone={(a) => {
+            setDeactivating(null);
+            setNotice(t('users.deactivated', { name: a.name }));
             void load();
           }}
         />
@@ -129,7 +142,15 @@ export function UsersPage({ account }: { account: Account }) {
                         className="btn btn-small btn-secondary"
                         disabled={busyId === a.id || (a.active && a.id === account.id)}
                         aria-label={t(a.active ? 'users.deactivateOf' : 'users.reactivateOf', { name: a.name })}
-                        onClick={() => void toggleActive(a)}
+                        onClick={() => {
+                          if (a.active) {
+                            setError(null);
+                            setNotice(null);
+                            setDeactivating(a);
+                          } else {
+                            void reactivate(a);
+                          }
+                        }}
                       >
                         {t(a.active ? 'users.deactivate' : 'users.reactivate')}
                       </button>
