@@ -216,7 +216,7 @@ describe('every signature the workstation makes is audited', () => {
       expect(listed.map((x) => x.name).sort()).toEqual(files);
       for (const x of listed) expect(x.sha256).toBe(sha256(readFileSync(join(dir, x.name))));
       for (const e of events) expect(e.actor).toBe('user:koordinator');
-      expect(app.invoke('audit.verify', {}, { token })).toMatchObject({ ok: true, value: { ok: true } });
+      expect(await app.invokeAsync('audit.verify', {}, { token })).toMatchObject({ ok: true, value: { ok: true } });
       for (const f of files) clean(join(dir, f), 1);
     } finally {
       app.close();

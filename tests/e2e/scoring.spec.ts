@@ -207,11 +207,10 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   await expect(ch.getByTestId('discussion-banner')).toContainText('Integritas');
   await expect(p1.getByTestId('discussion-banner')).toContainText('Integritas');
 
-  // Finalizing before the discussion is refused, with the reason.
-  await ch.getByRole('button', { name: 'Finalisasi peserta ini' }).click();
-  await ch.getByRole('dialog').getByRole('button', { name: 'Ya, finalisasi' }).click();
-  await expect(ch.getByRole('alert')).toHaveText(
-    `Peserta ${NOMOR} belum dapat difinalisasi: nilai panel berbeda jauh pada Integritas. Catat hasil diskusi lebih dulu.`,
+  // Finalizing must wait for the discussion: the button says so beside it (finalize.spec.ts has the refusal).
+  await expect(ch.getByRole('button', { name: 'Finalisasi peserta ini' })).toBeDisabled();
+  await expect(ch.getByTestId('finalize-reason')).toHaveText(
+    'Belum dapat difinalisasi: nilai panel berbeda jauh pada Integritas. Catat hasil diskusi di atas lebih dulu.',
   );
   await expect(ch.getByLabel('Kriteria yang dibahas')).toHaveValue('integritas');
   await ch.getByLabel('Hasil diskusi', { exact: true }).fill('Panel sepakat: jawaban studi kasus menunjukkan integritas cukup.');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chainHead, listEvents, verifyChain } from '../../core/audit/chain';
+import { chainHead, listEvents, verifyChainInSteps } from '../../core/audit/chain';
 import { blindAuditEvents } from '../../core/scoring/blind';
 import { schemaVersion } from '../../core/db/open';
 import { listSettings, setSetting } from '../../core/workstation/settings';
@@ -53,7 +53,9 @@ export const systemCommands = [
     input: z.object({}),
     access: ['coordinator', 'chair', 'observer'],
     mutates: false,
-    handler: (ctx) => verifyChain(ctx.db),
+    // A long chain takes seconds: the walk reports "checked of total" as it goes, for the page waiting on it.
+    prepare: (ctx) => verifyChainInSteps(ctx.db, (checked, total) => ctx.progress('audit.verifyProgress', { checked, total })),
+    handler: (_ctx, _input, result) => result,
   }),
   defineCommand({
     name: 'settings.list',

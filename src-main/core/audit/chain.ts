@@ -110,35 +110,82 @@ export type VerifyResult =
   | { ok: true; head: ChainHead; count: number }
   | { ok: false; firstBadSeq: number; reason: string; checked: number };
 
+/** One event after the other from the genesis: the first bad one ends the walk with its reason. */
+function chainWalker() {
+  let expectedSeq = 1;
+  let prev = GENESIS_HASH;
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    /** null while the chain holds, the verdict at the first bad event */
+    check(r: RawEvent): VerifyResult | null {
+      if (r.seq !== expectedSeq) {
+        return { ok: false, firstBadSeq: expectedSeq, reason: `event ${expectedSeq} is missing (next found: ${r.seq})`, checked: count };
+      }
+      if (r.prev_hash !== prev) {
+        return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} does not link to event ${r.seq - 1}`, checked: count };
+      }
+      let payload: JsonValue;
+      try {
+        payload = JSON.parse(r.payload) as JsonValue;
+      } catch {
+        return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} has an unreadable payload`, checked: count };
+      }
+      const hash = eventHash(r.prev_hash, { seq: r.seq, at: r.at, actor: r.actor, command: r.command, outcome: r.outcome, payload });
+      if (hash !== r.hash) {
+        return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} was changed after it was written (hash mismatch)`, checked: count };
+      }
+      prev = r.hash;
+      expectedSeq += 1;
+      count += 1;
+      return null;
+    },
+    end(): VerifyResult {
+      return { ok: true, head: { seq: expectedSeq - 1, hash: prev }, count };
+    },
+  };
+}
+
 /**
  * Walks the whole chain from the genesis. Detects edits (hash mismatch), deletions (a gap or a broken
  * link), insertions and reorderings (a broken link), even when the triggers were dropped by hand.
  */
 export function verifyChain(db: Db): VerifyResult {
   const iter = db.prepare('SELECT * FROM audit_events ORDER BY seq').iterate() as IterableIterator<RawEvent>;
-  let expectedSeq = 1;
-  let prev = GENESIS_HASH;
-  let count = 0;
+  const walk = chainWalker();
   for (const r of iter) {
-    if (r.seq !== expectedSeq) {
-      return { ok: false, firstBadSeq: expectedSeq, reason: `event ${expectedSeq} is missing (next found: ${r.seq})`, checked: count };
-    }
-    if (r.prev_hash !== prev) {
-      return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} does not link to event ${r.seq - 1}`, checked: count };
-    }
-    let payload: JsonValue;
-    try {
-      payload = JSON.parse(r.payload) as JsonValue;
-    } catch {
-      return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} has an unreadable payload`, checked: count };
-    }
-    const hash = eventHash(r.prev_hash, { seq: r.seq, at: r.at, actor: r.actor, command: r.command, outcome: r.outcome, payload });
-    if (hash !== r.hash) {
-      return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} was changed after it was written (hash mismatch)`, checked: count };
-    }
-    prev = r.hash;
-    expectedSeq += 1;
-    count += 1;
+    const bad = walk.check(r);
+    if (bad) return bad;
   }
-  return { ok: true, head: { seq: expectedSeq - 1, hash: prev }, count };
+  return walk.end();
+}
+
+/** Events checked so far of the events there were when the verification started. */
+export type VerifyProgress = (checked: number, total: number) => void;
+
+/**
+ * The same walk in batches, reporting after each and letting the process breathe between them, so that the
+ * progress reaches a waiting screen while a long chain is checked (and other requests are answered meanwhile).
+ * It checks the chain as it stood when it started: events appended during the walk are the next check's.
+ */
+export async function verifyChainInSteps(db: Db, onProgress: VerifyProgress, batch = 500): Promise<VerifyResult> {
+  const { last, total } = sql(db, 'SELECT COALESCE(MAX(seq), 0) AS last, COUNT(*) AS total FROM audit_events').get() as { last: number; total: number };
+  const page = sql(db, 'SELECT * FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?');
+  const walk = chainWalker();
+  onProgress(0, total);
+  let after = 0;
+  for (;;) {
+    const rows = page.all(after, last, batch) as RawEvent[];
+    if (!rows.length) break;
+    for (const r of rows) {
+      const bad = walk.check(r);
+      if (bad) return bad;
+    }
+    after = rows[rows.length - 1]!.seq;
+    onProgress(walk.count, total);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return walk.end();
 }

@@ -2,9 +2,10 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { api, type AuditEvent, type VerifyResult } from '../../api';
+import { useLiveEvent } from '../../app/live';
 import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
-import { formatDateTimeWib, shortHash } from '../../i18n/format';
+import { formatCount, formatDateTimeWib, shortHash } from '../../i18n/format';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 
 const PAGE = 50;
@@ -80,6 +81,31 @@ function hasBlind(payload: unknown): boolean {
   return isObject(payload) && (payload.blind === true || (isObject(payload.input) && payload.input.blind === true));
 }
 
+/**
+ * A verification under way: how many events of how many are checked, once the workstation has said how many
+ * there are (until then the bar runs without an end).
+ */
+function VerifyProgress({ id, checked }: { id: string; checked: { checked: number; total: number } | null }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const known = checked !== null && checked.total > 0;
+  const text = known
+    ? t('audit.verifyProgress', { checked: formatCount(checked.checked, lang), total: formatCount(checked.total, lang), count: checked.total })
+    : t('audit.verifyStarting');
+  return (
+    <div className="verify-progress" data-testid="verify-progress">
+      <progress
+        aria-labelledby={id}
+        aria-valuetext={text}
+        {...(known ? { max: checked.total, value: checked.checked } : {})}
+      />
+      <span id={id} className="verify-progress-text" data-testid="verify-progress-text">
+        {text}
+      </span>
+    </div>
+  );
+}
+
 /** The hash-chained log: newest events first, and a full recomputation on demand. */
 export function AuditPage() {
   const { t, i18n } = useTranslation();
@@ -90,6 +116,7 @@ export function AuditPage() {
   const [error, setError] = useState<string | null>(null);
   const [verify, setVerify] = useState<VerifyResult | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const [checked, setChecked] = useState<{ checked: number; total: number } | null>(null);
   // A refused read is itself audited and moves the head: never answer that move with another refused read.
   const refused = useRef(false);
 
@@ -125,12 +152,20 @@ export function AuditPage() {
     setMore(list.length === PAGE);
   }
 
+  // The workstation reports each batch of a running verification; another person's run is not ours to show.
+  useLiveEvent(['audit.verifyProgress'], (data) => {
+    const d = data as { checked?: unknown; total?: unknown } | null;
+    if (verifying && typeof d?.checked === 'number' && typeof d.total === 'number') setChecked({ checked: d.checked, total: d.total });
+  });
+
   async function runVerify() {
     setVerifying(true);
+    setChecked(null);
     setVerify(null);
     setError(null);
     const result = await api.invoke('audit.verify');
     setVerifying(false);
+    setChecked(null);
     if (!result.ok) {
       setError(errorMessage(t, lang, result.error));
       return;
@@ -142,11 +177,12 @@ export function AuditPage() {
     <div className="page-section">
       <div className="page-head">
         <h1>{t('audit.title')}</h1>
-        <button type="button" className="btn btn-primary" onClick={() => void runVerify()} disabled={verifying}>
+        <button type="button" className="btn btn-primary" onClick={() => void runVerify()} disabled={verifying} aria-describedby={verifying ? 'verify-progress' : undefined}>
           {verifying ? t('audit.verifying') : t('audit.verify')}
         </button>
       </div>
       <p className="lead">{t('audit.intro')}</p>
+      {verifying ? <VerifyProgress id="verify-progress" checked={checked} /> : null}
       {verify ? (
         verify.ok ? (
           <Notice tone="success">

@@ -109,7 +109,7 @@ export function ExportSection({ exams, examsError }: { exams: ExamListItem[] | n
             />
           </div>
           {busy ? (
-            <div className="bundle-busy" role="status">
+            <div className="bundle-busy" role="status" data-testid="bundle-export-progress">
               {step && step.total > 0 ? <progress aria-label={t('bundles.export.busyLabel')} max={step.total} value={step.done} /> : <progress aria-label={t('bundles.export.busyLabel')} />}
               <span>
                 {t('bundles.export.busy', { exam })}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, type Account } from '../../api';
 import { useLiveEvent } from '../../app/live';
@@ -21,6 +22,9 @@ export function PanelSection({ exam, session, account }: { exam: string; session
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [finalizingAll, setFinalizingAll] = useState(false);
+  // A refused session finalization is said beside its button, not above the list.
+  const [finalizeError, setFinalizeError] = useState<string | null>(null);
+  const finalizeErrorRef = useRef<HTMLDivElement>(null);
   const [signing, setSigning] = useState(false);
   const lastOpened = useRef<string | null>(null);
   const rowButtons = useRef(new Map<string, HTMLButtonElement>());
@@ -49,6 +53,15 @@ export function PanelSection({ exam, session, account }: { exam: string; session
   useEffect(() => {
     if (!open && lastOpened.current) rowButtons.current.get(lastOpened.current)?.focus();
   }, [open]);
+
+  const blocker = overview ? sessionBlocker(t, overview) : null;
+  // A refusal whose cause is gone (every candidate is ready now) would only mislead.
+  useEffect(() => {
+    if (!blocker) setFinalizeError(null);
+  }, [blocker]);
+  useEffect(() => {
+    if (finalizeError) finalizeErrorRef.current?.focus();
+  }, [finalizeError]);
 
   if (!overview) {
     return (
@@ -102,9 +115,12 @@ export function PanelSection({ exam, session, account }: { exam: string; session
             <button
               type="button"
               className="btn btn-secondary"
+              disabled={Boolean(blocker)}
+              aria-describedby={blocker ? 'finalize-session-reason' : undefined}
               onClick={() => {
                 setNotice(null);
                 setError(null);
+                setFinalizeError(null);
                 setFinalizingAll(true);
               }}
             >
@@ -113,6 +129,18 @@ export function PanelSection({ exam, session, account }: { exam: string; session
           ) : null}
         </div>
       </div>
+      {me?.role === 'chair' && openCount ? (
+        <div className="finalize-block" data-testid="finalize-session">
+          {blocker ? (
+            <p className="field-hint finalize-reason" id="finalize-session-reason" data-testid="finalize-session-reason">
+              {blocker}
+            </p>
+          ) : null}
+          <div ref={finalizeErrorRef} tabIndex={-1} className="finalize-error">
+            <ErrorAlert>{finalizeError}</ErrorAlert>
+          </div>
+        </div>
+      ) : null}
       <p className="field-hint">
         {me ? t('scoring.panel.youAre', { role: t(`scoring.panelRole.${me.role}`) }) : t('scoring.panel.notOnPanel')}
       </p>
@@ -148,11 +176,13 @@ export function PanelSection({ exam, session, account }: { exam: string; session
         <FinalizeSessionDialog
           exam={exam}
           session={session}
-          count={openCount}
+          candidates={overview.candidates.filter((c) => c.attendance === 'present' && c.finalization === 'open')}
           onCancel={() => setFinalizingAll(false)}
           onError={(m) => {
             setFinalizingAll(false);
-            setError(m);
+            setFinalizeError(m);
+            // The refusal means this list was behind: it catches up, so the button says why too.
+            void load();
           }}
           onDone={(n) => {
             setFinalizingAll(false);
@@ -250,17 +280,36 @@ function CandidatesList({
   );
 }
 
+/**
+ * Why the chair cannot finalize the session yet (the registry finalizes all attending candidates or none):
+ * who is still waiting for scores, who still needs the discussion recorded. Null when every one is ready.
+ */
+function sessionBlocker(t: TFunction, overview: PanelOverview): string | null {
+  const open = overview.candidates.filter((c) => c.attendance === 'present' && c.finalization === 'open');
+  const sep = t('scoring.listSeparator');
+  const waiting = open.filter((c) => c.panelists === 0 || c.submitted < c.panelists).map((c) => c.nama);
+  const discussion = open.filter((c) => c.submitted >= c.panelists && c.needsDiscussion && !c.discussed).map((c) => c.nama);
+  if (!waiting.length && !discussion.length) return null;
+  // A long session names its first few; the list below shows every candidate's state anyway.
+  const names = (all: string[]) => (all.length > 5 ? `${all.slice(0, 5).join(sep)}${sep}${t('scoring.finalize.andMore', { count: all.length - 5 })}` : all.join(sep));
+  const parts = [
+    waiting.length ? t('scoring.finalize.blockedSessionWaiting', { count: waiting.length, names: names(waiting) }) : null,
+    discussion.length ? t('scoring.finalize.blockedSessionDiscussion', { count: discussion.length, names: names(discussion) }) : null,
+  ].filter(Boolean);
+  return t('scoring.finalize.blockedSession', { reasons: parts.join(t('scoring.finalize.reasonSeparator')) });
+}
+
 function FinalizeSessionDialog({
   exam,
   session,
-  count,
+  candidates,
   onCancel,
   onError,
   onDone,
 }: {
   exam: string;
   session: string;
-  count: number;
+  candidates: OverviewCandidate[];
   onCancel: () => void;
   onError: (m: string) => void;
   onDone: (n: number) => void;
@@ -294,8 +343,15 @@ function FinalizeSessionDialog({
         </>
       }
     >
-      <p>{t('scoring.finalize.bodySession', { count })}</p>
-      <p>{t('scoring.finalize.body')}</p>
+      <p>{t('scoring.finalize.locksSession', { count: candidates.length })}</p>
+      <ul className="finalize-locks" data-testid="finalize-locks">
+        {candidates.map((c) => (
+          <li key={c.nomorPeserta}>
+            {c.nama} (<code>{c.nomorPeserta}</code>)
+          </li>
+        ))}
+      </ul>
+      <p>{t('scoring.finalize.after')}</p>
     </Dialog>
   );
 }

@@ -32,6 +32,9 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [finalizing, setFinalizing] = useState(false);
+  // A refused finalization is said beside its button, not at the top of a long page.
+  const [finalizeError, setFinalizeError] = useState<string | null>(null);
+  const finalizeErrorRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
@@ -59,6 +62,16 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
   useEffect(() => {
     if (sheet && !canScore) headingRef.current?.focus();
   }, [sheet === null, canScore]);
+
+  const blocker = sheet && isChair ? finalizeBlocker(t, sheet) : null;
+  // A refusal whose cause is gone (the discussion was saved, the last panelist submitted) would only mislead.
+  useEffect(() => {
+    if (!blocker) setFinalizeError(null);
+  }, [blocker]);
+  // After the dialog has given the focus back to the (now maybe disabled) button, the refusal takes it.
+  useEffect(() => {
+    if (finalizeError) finalizeErrorRef.current?.focus();
+  }, [finalizeError]);
 
   if (!sheet) {
     return (
@@ -170,24 +183,38 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
           nomor={nomor}
           criteria={full ? full.criteria.map((c) => ({ code: c.code, label: c.label, divergent: c.divergent })) : sheet.criteria.map((c) => ({ code: c.code, label: c.label, divergent: false }))}
           onNoted={() => {
+            setError(null);
             setNotice(t('scoring.note.done'));
             void load();
           }}
         />
       ) : null}
-      {isChair && sheet.finalization === 'open' ? (
-        <div className="form-actions">
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={() => {
-              setError(null);
-              setNotice(null);
-              setFinalizing(true);
-            }}
-          >
-            {t('scoring.finalize.one')}
-          </button>
+      {isChair && sheet.finalization === 'open' && sheet.attendance === 'present' ? (
+        <div className="finalize-block" data-testid="finalize">
+          <div className="form-actions">
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={Boolean(blocker)}
+              aria-describedby={blocker ? 'finalize-reason' : undefined}
+              onClick={() => {
+                setError(null);
+                setNotice(null);
+                setFinalizeError(null);
+                setFinalizing(true);
+              }}
+            >
+              {t('scoring.finalize.one')}
+            </button>
+            {blocker ? (
+              <p className="field-hint finalize-reason" id="finalize-reason" data-testid="finalize-reason">
+                {blocker}
+              </p>
+            ) : null}
+          </div>
+          <div ref={finalizeErrorRef} tabIndex={-1} className="finalize-error">
+            <ErrorAlert>{finalizeError}</ErrorAlert>
+          </div>
         </div>
       ) : null}
 
@@ -198,10 +225,14 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
           nomor={nomor}
           nama={sheet.candidate?.nama ?? nomor}
           total={full?.total ?? null}
+          panelists={sheet.panelists.map((p) => p.name)}
+          criteria={sheet.criteria.map((c) => c.label)}
           onCancel={() => setFinalizing(false)}
           onError={(message) => {
             setFinalizing(false);
-            setError(message);
+            setFinalizeError(message);
+            // The refusal means this page was behind: it catches up, so the button says why too.
+            void load();
           }}
           onDone={() => {
             setFinalizing(false);
@@ -213,6 +244,23 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
       ) : null}
     </section>
   );
+}
+
+/** Why the chair cannot finalize yet, in the words beside the disabled button; null when ready. */
+function finalizeBlocker(t: TFunction, sheet: Sheet): string | null {
+  const sep = t('scoring.listSeparator');
+  if (!sheet.result.complete) {
+    return sheet.result.waitingFor.length
+      ? t('scoring.finalize.blockedWaiting', { names: sheet.result.waitingFor.join(sep) })
+      : t('scoring.finalize.blockedNoPanel');
+  }
+  if (sheet.result.needsDiscussion && !sheet.result.discussed) {
+    const divergent = isFullResult(sheet.result) ? sheet.result.criteria.filter((c) => c.divergent).map((c) => c.label) : [];
+    return divergent.length
+      ? t('scoring.finalize.blockedDiscussion', { criteria: divergent.join(sep) })
+      : t('scoring.finalize.blockedDiscussionShort');
+  }
+  return null;
 }
 
 interface Column {
@@ -757,6 +805,8 @@ function FinalizeDialog({
   nomor,
   nama,
   total,
+  panelists,
+  criteria,
   onCancel,
   onError,
   onDone,
@@ -766,6 +816,8 @@ function FinalizeDialog({
   nomor: string;
   nama: string;
   total: string | null;
+  panelists: string[];
+  criteria: string[];
   onCancel: () => void;
   onError: (message: string) => void;
   onDone: () => void;
@@ -801,7 +853,13 @@ function FinalizeDialog({
       }
     >
       {total ? <p>{t('scoring.finalize.total', { total: formatDecimal(total, lang) })}</p> : null}
-      <p>{t('scoring.finalize.body')}</p>
+      <p>{t('scoring.finalize.locksOne', { nama })}</p>
+      <ul className="finalize-locks" data-testid="finalize-locks">
+        <li>{t('scoring.finalize.locksValues', { count: panelists.length, names: panelists.join(t('scoring.listSeparator')) })}</li>
+        <li>{t('scoring.finalize.locksCriteria', { count: criteria.length, criteria: criteria.join(t('scoring.listSeparator')) })}</li>
+        <li>{t('scoring.finalize.locksTotal')}</li>
+      </ul>
+      <p>{t('scoring.finalize.after')}</p>
     </Dialog>
   );
 }
