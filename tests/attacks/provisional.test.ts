@@ -26,6 +26,7 @@ import { sheetInputs } from '../../src-main/core/sheets/batch';
 import { renderResultSheet, statusWords } from '../../src-main/core/sheets/result-sheet';
 import { resourcesDir } from '../../src-main/core/util/resources';
 import { reasonText, statusLabel } from '../../src-renderer/features/results/model';
+import { reason, reasonList } from '../../src-main/core/ranking/reasons';
 import { translator } from '../unit/i18n';
 
 const cpns = loadRuleset('cpns-2024').ruleset;
@@ -466,10 +467,11 @@ describe('the words: SEMENTARA in Bahasa Indonesia, PROVISIONAL in English, neve
     expect(statusLabel(tEn, 'P/L', true)).toBe('within the quota, not final');
     expect(statusLabel(tEn, 'P/L-2', true)).toBe('optimisation, not final');
     expect(statusLabel(tId, 'P/TL', true)).not.toMatch(/lulus/i);
-    const reason = 'nilai peserta formasi F01 belum lengkap (BL): 263374000088, 263374000271, 263374000276, 263374000279, 263374000280 dan 2 peserta lain';
-    expect(reasonText(tId, 'id', reason)).toBe(reason);
-    expect(reasonText(tEn, 'en', reason)).toBe('results of formation F01 are incomplete (BL): 263374000088, 263374000271, 263374000276, 263374000279, 263374000280 and 2 others');
-    const both = 'nilai peserta formasi F01 belum lengkap (BL): 263374000088 dan 263374000271; optimalisasi jabatan ini menunggu formasi yang belum lengkap (BL): F01 dan F06';
+    const nomors = ['263374000088', '263374000271', '263374000276', '263374000279', '263374000280', '263374000281', '263374000282'];
+    const waits = [reason('waitsCandidates', { formation: 'F01', list: reasonList(nomors, 'candidates') })];
+    expect(reasonText(tId, 'id', waits)).toBe('nilai peserta formasi F01 belum lengkap (BL): 263374000088, 263374000271, 263374000276, 263374000279, 263374000280 dan 2 peserta lain');
+    expect(reasonText(tEn, 'en', waits)).toBe('results of formation F01 are incomplete (BL): 263374000088, 263374000271, 263374000276, 263374000279, 263374000280 and 2 others');
+    const both = [reason('waitsCandidates', { formation: 'F01', list: reasonList(nomors.slice(0, 2), 'candidates') }), reason('waitsFormations', { list: reasonList(['F01', 'F06'], 'formations') })];
     expect(reasonText(tEn, 'en', both)).toBe('results of formation F01 are incomplete (BL): 263374000088 and 263374000271; optimisation for this position waits for formations with incomplete results (BL): F01 and F06');
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rank, type RankedCandidate } from '../../src-main/core/ranking/engine';
 import { resultsCsv } from '../../src-main/core/ranking/export';
+import { REASON_CODES, reasonsId, type Reason } from '../../src-main/core/ranking/reasons';
 import { readFlatResults } from '../../src-main/core/ranking/flat';
 import { loadRuleset, readRuleset } from '../../src-main/core/ranking/rulesets';
 import { parseCsvText } from '../../src-main/core/roster/table-file';
@@ -288,6 +289,34 @@ describe('ranking a workstation', () => {
     expect(out.join('\n')).toMatch(/line 2, column kuota/);
     expect(out.join('\n')).toMatch(/line 2, column tiu: "x" is not a number/);
     expect(await run(['rank', '--ruleset', 'resources/rulesets/cpns-2024.json'], io)).toBe(2);
+  });
+});
+
+describe('reasons as data', () => {
+  it('each result reason (and what a provisional status waits for) is its codes said in Indonesian, nothing else', async () => {
+    const app = new LenteraApp({ dataDir: join(tempDir(), 'demo'), allowInit: true });
+    await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' });
+    const value = (app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value as {
+      results: RankedCandidate[];
+      reasons: Record<string, { status: Reason[]; provisional: Reason[] }>;
+    };
+    const seen = new Set<string>();
+    for (const r of value.results) {
+      const why = value.reasons[r.nomor_peserta]!;
+      expect(why.status.length).toBeGreaterThan(0);
+      expect(reasonsId(why.status)).toBe(r.reason);
+      expect(why.provisional.length > 0).toBe(r.provisional === true);
+      if (r.provisional) expect(reasonsId(why.provisional)).toBe(r.provisional_reason);
+      for (const x of [...why.status, ...why.provisional]) {
+        expect(REASON_CODES).toContain(x.code);
+        for (const v of Object.values(x.params)) expect(['string', 'number', 'object']).toContain(typeof v);
+        seen.add(x.code);
+      }
+      // The result itself carries no new field: it is hashed and published exactly as before.
+      expect(Object.keys(r)).not.toContain('reasons');
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(['withinQuota', 'outsideSkbCap', 'threshold', 'skbIncomplete', 'waitsCandidates']));
+    app.close();
   });
 });
 

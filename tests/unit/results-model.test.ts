@@ -6,12 +6,39 @@ import {
   decidedByText,
   displayOrder,
   histogram,
+  matchesSearch,
   reasonText,
   resultsError,
   statusFamily,
   statusLabel,
 } from '../../src-renderer/features/results/model';
 import type { RankedResult } from '../../src-renderer/api/types';
+import { REASON_CODES, reason, reasonId, reasonList, reasonsId, type Reason, type ReasonCode } from '../../src-main/core/ranking/reasons';
+import idJson from '../../src-renderer/i18n/id.json';
+import enJson from '../../src-renderer/i18n/en.json';
+
+/** One reason of each code, with parameters that read the same in both decimal notations. */
+const SAMPLES: Record<ReasonCode, Reason> = {
+  withdrew: reason('withdrew', {}),
+  ineligible: reason('ineligible', {}),
+  absentSkd: reason('absentSkd', {}),
+  skdIncomplete: reason('skdIncomplete', {}),
+  absentSkb: reason('absentSkb', {}),
+  skbIncomplete: reason('skbIncomplete', {}),
+  absentStage: reason('absentStage', {}),
+  stageIncomplete: reason('stageIncomplete', {}),
+  withinQuota: reason('withinQuota', { rank: 2, quota: 3 }),
+  outsideQuota: reason('outsideQuota', { rank: 4, quota: 3 }),
+  outsideSkbCap: reason('outsideSkbCap', { rank: 12, cap: 3, quota: 3, seats: 9 }),
+  withinProposed: reason('withinProposed', { rank: 1, quota: 2 }),
+  outsideProposed: reason('outsideProposed', { rank: 3, quota: 2 }),
+  optimalisasi: reason('optimalisasi', { seat: 2, formation: 'F06', position: 'Pranata Komputer' }),
+  unknownFormation: reason('unknownFormation', { formation: 'F99' }),
+  unknownKategori: reason('unknownKategori', { kategori: 'khusus', ruleset: 'cpns-2024' }),
+  threshold: reason('threshold', { name: 'SKD', value: '300', op: '<', min: '311' }),
+  waitsCandidates: reason('waitsCandidates', { formation: 'F01', list: reasonList(['11', '12', '13'], 'candidates') }),
+  waitsFormations: reason('waitsFormations', { list: reasonList(['F01', 'F02', 'F03', 'F04', 'F05', 'F06'], 'formations') }),
+};
 
 let tId: TFunction;
 let tEn: TFunction;
@@ -77,16 +104,47 @@ describe('results model', () => {
     expect(rows.sort(displayOrder).map((r) => r.nomor_peserta)).toEqual(['e', 'b', 'c', 'f', 'd', 'a']);
   });
 
-  it('says the known reasons again in each language, with a decimal comma in Bahasa Indonesia', () => {
-    const capped = 'peringkat SKD 10 di luar 3 × 3 = 9 peserta SKB';
-    expect(reasonText(tId, 'id', capped)).toBe(capped);
+  it('says the engine reasons (codes and parameters) in each language, with a decimal comma in Bahasa Indonesia', () => {
+    const capped = [reason('outsideSkbCap', { rank: 10, cap: 3, quota: 3, seats: 9 })];
+    expect(reasonText(tId, 'id', capped)).toBe('peringkat SKD 10 di luar 3 × 3 = 9 peserta SKB');
     expect(reasonText(tEn, 'en', capped)).toBe('SKD rank 10, outside the 3 × 3 = 9 SKB places');
-    expect(reasonText(tId, 'id', 'TIU 75.5 < 80; TKP 150 < 166')).toBe('TIU 75,5 < 80; TKP 150 < 166');
-    expect(reasonText(tEn, 'en', 'TIU 75.5 < 80')).toBe('TIU 75.5 < 80');
-    expect(reasonText(tEn, 'en', 'nilai SKB belum lengkap')).toBe('SKB scores incomplete');
-    const opt = 'optimalisasi: mengisi kursi 1 formasi F06 (Pranata Komputer Ahli Pertama) yang tidak terpenuhi';
-    expect(reasonText(tId, 'id', opt)).toBe(opt);
+    const grades = [reason('threshold', { name: 'TIU', value: '75.5', op: '<', min: '80' }), reason('threshold', { name: 'TKP', value: '150', op: '<', min: '166' })];
+    expect(reasonText(tId, 'id', grades)).toBe('TIU 75,5 < 80; TKP 150 < 166');
+    expect(reasonText(tEn, 'en', grades.slice(0, 1))).toBe('TIU 75.5 < 80');
+    expect(reasonText(tEn, 'en', [reason('skbIncomplete', {})])).toBe('SKB scores incomplete');
+    const opt = [reason('optimalisasi', { seat: 1, formation: 'F06', position: 'Pranata Komputer Ahli Pertama' })];
+    expect(reasonText(tId, 'id', opt)).toBe('optimalisasi: mengisi kursi 1 formasi F06 (Pranata Komputer Ahli Pertama) yang tidak terpenuhi');
     expect(reasonText(tEn, 'en', opt)).toBe('optimisation: fills seat 1 of formation F06 (Pranata Komputer Ahli Pertama), which was not filled');
+    const waits = [reason('waitsCandidates', { formation: 'F01', list: reasonList(['1', '2', '3', '4', '5', '6', '7'], 'candidates') })];
+    expect(reasonText(tEn, 'en', waits)).toBe('results of formation F01 are incomplete (BL): 1, 2, 3, 4, 5 and 2 others');
+    expect(reasonText(tId, 'id', waits)).toBe(reasonsId(waits));
+    // Without the data (an answer from an older workstation), the engine's sentence is shown as it is.
+    expect(reasonText(tEn, 'en', undefined, 'nilai SKB belum lengkap')).toBe('nilai SKB belum lengkap');
+  });
+
+  it('has an Indonesian and an English text for every reason code, and the Indonesian one is the sentence the engine signs', () => {
+    const id = (idJson as { results: { reason: Record<string, string> } }).results.reason;
+    const en = (enJson as { results: { reason: Record<string, string> } }).results.reason;
+    for (const code of REASON_CODES) {
+      expect(id[code], `id.json results.reason.${code}`).toBeTruthy();
+      expect(en[code], `en.json results.reason.${code}`).toBeTruthy();
+    }
+    expect(Object.keys(SAMPLES).sort()).toEqual([...REASON_CODES].sort());
+    for (const r of Object.values(SAMPLES)) {
+      // The screen in Bahasa Indonesia says exactly what the signed sheet, the export and the site print.
+      expect(reasonText(tId, 'id', [r])).toBe(reasonId(r));
+      // Only a comparison ("SKD 300 < 311") reads the same in English.
+      if (r.code !== 'threshold') expect(reasonText(tEn, 'en', [r])).not.toBe(reasonId(r));
+    }
+  });
+
+  it('finds a candidate by part of the number or the name, ignoring case and accents', () => {
+    expect(matchesSearch('0001', '263374000012', 'Budi')).toBe(true);
+    expect(matchesSearch('  ', '263374000012', 'Budi')).toBe(true);
+    expect(matchesSearch('dwi angga', '1', 'Dwi Ângga Prasetyo')).toBe(true);
+    expect(matchesSearch('PRASETYO', '1', 'Dwi Angga Prasetyo')).toBe(true);
+    expect(matchesSearch('siti', '1', 'Dwi Angga')).toBe(false);
+    expect(matchesSearch('9999', '263374000012', undefined)).toBe(false);
   });
 
   it('names the tie-break that decided', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
-import { rank } from '../../core/ranking/engine';
+import { rankExplained } from '../../core/ranking/engine';
+import type { Reason } from '../../core/ranking/reasons';
 import { resultsCsv, resultsXlsx } from '../../core/ranking/export';
 import { gatherFacts } from '../../core/ranking/inputs';
 import { loadRuleset } from '../../core/ranking/rulesets';
@@ -13,9 +14,14 @@ function compute(ctx: CommandContext, examCode: string, formation?: string) {
   const facts = gatherFacts(ctx.db, exam.id, loaded.ruleset);
   const names = candidateNames(ctx.db, exam.id);
   // Names are for the workstation's own screens; the engine and its exports work on numbers only.
-  const results = rank(loaded.ruleset, facts.formations, facts.candidates)
-    .filter((r) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation)
-    .map((r) => ({ ...r, nama: names.get(r.nomor_peserta) ?? '' }));
+  const explained = rankExplained(loaded.ruleset, facts.formations, facts.candidates).filter(
+    ({ result: r }) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation,
+  );
+  const results = explained.map(({ result: r }) => ({ ...r, nama: names.get(r.nomor_peserta) ?? '' }));
+  // The reasons as data, beside the results rather than in them: a result is hashed and published exactly as the
+  // engine gives it (callers strip `nama` and pass the rest on), while screens say these in the reader's language.
+  const reasons: Record<string, { status: Reason[]; provisional: Reason[] }> = {};
+  for (const x of explained) reasons[x.result.nomor_peserta] = { status: x.reasons, provisional: x.provisionalReasons };
   return {
     exam: { code: exam.code, name: exam.name, agency: exam.agency },
     ruleset: {
@@ -30,6 +36,7 @@ function compute(ctx: CommandContext, examCode: string, formation?: string) {
     },
     formations: facts.formations.filter((f) => !formation || f.code === formation),
     results,
+    reasons,
   };
 }
 

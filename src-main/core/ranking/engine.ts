@@ -1,5 +1,8 @@
 import { Fraction, toExactString, toFixedString } from '../scoring/exact';
+import { reason, reasonId, reasonList, reasonsId, type Reason } from './reasons';
 import type { IntegrationRuleset, Ruleset, WeightedStagesRuleset } from './ruleset-schema';
+
+export type { Reason } from './reasons';
 
 /** What a stage score can be: a number, or the reason there is none. Missing is never guessed as zero. */
 export type StageValue = Fraction | 'absent' | 'missing';
@@ -67,8 +70,26 @@ interface Work {
   final?: Fraction;
   /** integration: keeps its SKB seat (within skb_cap × quota) whatever the missing SKD results turn out to be */
   capSure?: boolean;
-  /** what this status still waits for, one sentence each; empty or absent when it is final */
-  waits?: string[];
+  /** why it has its status: the data `out.reason` is written from */
+  why: Reason[];
+  /** what this status still waits for, one reason each; empty or absent when it is final */
+  waits?: Reason[];
+}
+
+/** A result with its reasons as data, for screens that say them in the reader's language. */
+export interface ExplainedCandidate {
+  result: RankedCandidate;
+  /** why it has its status; `result.reason` is these in Indonesian, "; " between */
+  reasons: Reason[];
+  /** what a provisional status waits for; `result.provisional_reason` in Indonesian; empty when final */
+  provisionalReasons: Reason[];
+}
+
+/** Sets a status and why; the Indonesian sentence goes into the result, as signed and published. */
+function decide(w: Work, status: string, ...why: Reason[]): void {
+  w.out.status = status;
+  w.why = why;
+  w.out.reason = reasonsId(why);
 }
 
 /** The highest value a key of a BL candidate can still reach, or undefined where the key is already known. */
@@ -174,23 +195,17 @@ function canPrecede(y: Work, w: Work, keys: readonly string[], highest: Highest)
   return y.facts.nomorPeserta < w.facts.nomorPeserta;
 }
 
-/** "a, b dan c"; beyond five, "a, b, c, d, e dan 7 peserta lain". */
-function listWords(items: string[], more = 'peserta lain'): string {
-  const shown = items.slice(0, 5);
-  const rest = items.length - shown.length;
-  if (rest > 0) return `${shown.join(', ')} dan ${rest} ${more}`;
-  return shown.length <= 1 ? shown.join('') : `${shown.slice(0, -1).join(', ')} dan ${shown.at(-1)!}`;
-}
-
 /** The reason of a status that BL candidates of its own formation could still change. */
-function waitsForCandidates(formation: string, who: Work[]): string {
+function waitsForCandidates(formation: string, who: Work[]): Reason {
   const nomors = [...new Set(who.map((x) => x.facts.nomorPeserta))].sort();
-  return `nilai peserta formasi ${formation} belum lengkap (BL): ${listWords(nomors)}`;
+  return reason('waitsCandidates', { formation, list: reasonList(nomors, 'candidates') });
 }
 
-function wait(w: Work, reason: string): void {
+function wait(w: Work, why: Reason | null): void {
+  if (!why) return;
   w.waits ??= [];
-  if (!w.waits.includes(reason)) w.waits.push(reason);
+  const text = reasonId(why);
+  if (!w.waits.some((x) => reasonId(x) === text)) w.waits.push(why);
 }
 
 /** A status with something to wait for is provisional; BL itself is not a status to wait on, it is the waiting. */
@@ -198,14 +213,14 @@ function markProvisional(works: Work[]): void {
   for (const w of works) {
     if (!w.waits?.length || w.out.status === 'BL') continue;
     w.out.provisional = true;
-    w.out.provisional_reason = w.waits.join('; ');
+    w.out.provisional_reason = reasonsId(w.waits);
   }
 }
 
 const LABEL: Record<string, string> = { twk: 'TWK', tiu: 'TIU', tkp: 'TKP' };
 
-function integration(r: IntegrationRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): RankedCandidate[] {
-  const works: Work[] = candidates.map((facts) => ({ facts, out: blank(facts) }));
+function integration(r: IntegrationRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): Work[] {
+  const works: Work[] = candidates.map((facts) => ({ facts, out: blank(facts), why: [] }));
   const skdKeys = r.tie_break.filter((k) => k !== 'final');
   const finalKeys = ['final', ...skdKeys];
   const byFormation = new Map<string, Work[]>();
@@ -216,18 +231,15 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
   for (const w of works) {
     const c = w.facts;
     if (c.flag) {
-      w.out.status = c.flag;
-      w.out.reason = c.flag === 'APS' ? 'mengundurkan diri' : 'tidak memenuhi syarat';
+      decide(w, c.flag, reason(c.flag === 'APS' ? 'withdrew' : 'ineligible', {}));
       continue;
     }
     if (c.skd === 'absent') {
-      w.out.status = 'TH';
-      w.out.reason = 'tidak hadir SKD';
+      decide(w, 'TH', reason('absentSkd', {}));
       continue;
     }
     if (!c.skd || c.skd === 'missing' || r.skd.components.some((k) => !(k in (c.skd as Record<string, Fraction>)))) {
-      w.out.status = 'BL';
-      w.out.reason = 'nilai SKD belum lengkap';
+      decide(w, 'BL', reason('skdIncomplete', {}));
       // An unknown kategori stays BL whatever its SKD: it never competes.
       if (r.passing_grade[c.kategori as keyof typeof r.passing_grade]) {
         if (!unknownSkd.has(c.kodeFormasi)) unknownSkd.set(c.kodeFormasi, []);
@@ -242,20 +254,20 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
     w.out.skd_total = show(w.skdTotal);
     const grades = r.passing_grade[c.kategori as keyof typeof r.passing_grade];
     if (!grades) {
-      w.out.status = 'BL';
-      w.out.reason = `kategori "${c.kategori}" tidak dikenal aturan ${r.id}`;
+      decide(w, 'BL', reason('unknownKategori', { kategori: c.kategori, ruleset: r.id }));
       continue;
     }
+    const failed: Reason[] = [];
     for (const t of grades) {
       const value = 'component' in t ? parts[t.component]! : w.skdTotal;
       const name = 'component' in t ? (LABEL[t.component] ?? t.component.toUpperCase()) : 'SKD';
       const pass = value.compare(t.min) >= 0;
-      w.out.thresholds.push({ rule: `${name} ≥ ${t.min}`, pass, reason: `${name} ${show(value)} ${pass ? '≥' : '<'} ${t.min}` });
+      const why = reason('threshold', { name, value: show(value), op: pass ? '≥' : '<', min: String(t.min) });
+      w.out.thresholds.push({ rule: `${name} ≥ ${t.min}`, pass, reason: reasonId(why) });
+      if (!pass) failed.push(why);
     }
-    const failed = w.out.thresholds.filter((t) => !t.pass);
     if (failed.length) {
-      w.out.status = 'TL';
-      w.out.reason = failed.map((t) => t.reason).join('; ');
+      decide(w, 'TL', ...failed);
       continue;
     }
     const list = byFormation.get(c.kodeFormasi) ?? [];
@@ -270,11 +282,11 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
   for (const [code, list] of byFormation) {
     const q = quota.get(code);
     if (q === undefined) {
-      for (const w of list) Object.assign(w.out, { status: 'BL', reason: `formasi ${code} tidak dikenal` });
+      for (const w of list) decide(w, 'BL', reason('unknownFormation', { formation: code }));
       continue;
     }
     const unknown = unknownSkd.get(code) ?? [];
-    const waitsForUnknown = unknown.length ? waitsForCandidates(code, unknown) : '';
+    const waitsForUnknown = unknown.length ? waitsForCandidates(code, unknown) : null;
     // SKB seats: at most skb_cap × quota SKD passers, by SKD rank.
     list.sort(order(skdKeys));
     const cap = r.skb_cap * q;
@@ -284,14 +296,15 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
     list.forEach((w, i) => {
       if (i >= cap) {
         // Final: a missing SKD can only add a candidate before this one.
-        Object.assign(w.out, { status: 'TL', reason: `peringkat SKD ${i + 1} di luar ${r.skb_cap} × ${q} = ${cap} peserta SKB` });
+        decide(w, 'TL', reason('outsideSkbCap', { rank: i + 1, cap: r.skb_cap, quota: q, seats: cap }));
         return;
       }
       // Each candidate with a missing SKD could come before this one in SKD order.
       w.capSure = i + unknown.length < cap;
       const skb = skbValue(r, w);
       if (skb === 'absent' || skb === 'missing') {
-        Object.assign(w.out, skb === 'absent' ? { status: 'P/TH', reason: 'tidak hadir SKB' } : { status: 'BL', reason: 'nilai SKB belum lengkap' });
+        if (skb === 'absent') decide(w, 'P/TH', reason('absentSkb', {}));
+        else decide(w, 'BL', reason('skbIncomplete', {}));
         if (skb === 'missing') {
           const high = skbHighest(r, w.facts);
           pending.push({ w, highest: high === null ? null : finalOf(w.skdTotal!, high) });
@@ -305,7 +318,7 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
       toSkb.push(w);
     });
     rankGroup(toSkb, finalKeys);
-    toSkb.forEach((w) => Object.assign(w.out, w.out.rank! <= q ? { status: 'P/L', reason: `peringkat ${w.out.rank} dari kebutuhan ${q}` } : { status: 'P/TL', reason: `peringkat ${w.out.rank}, kebutuhan ${q}` }));
+    toSkb.forEach((w) => (w.out.rank! <= q ? decide(w, 'P/L', reason('withinQuota', { rank: w.out.rank!, quota: q })) : decide(w, 'P/TL', reason('outsideQuota', { rank: w.out.rank!, quota: q }))));
 
     // What the missing results could still change in this formation.
     const mayFinish = unknown.filter((u) => skbHighest(r, u.facts) !== null);
@@ -328,7 +341,7 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
 
   if (r.optimalisasi) optimalisasi(r, formations, ranked, finalKeys, works);
   markProvisional(works);
-  return works.map((w) => w.out);
+  return works;
 }
 
 function skbValue(r: IntegrationRuleset, w: Work): Fraction | 'absent' | 'missing' {
@@ -387,7 +400,8 @@ function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranke
       if (open <= 0) break;
       seat++;
       open--;
-      Object.assign(w.out, { status: `P/L-${seat - filled}`, optimalisasi_ke: f.code, reason: `optimalisasi: mengisi kursi ${seat} formasi ${f.code} (${f.position}) yang tidak terpenuhi` });
+      decide(w, `P/L-${seat - filled}`, reason('optimalisasi', { seat, formation: f.code, position: f.position }));
+      w.out.optimalisasi_ke = f.code;
     }
   }
   // Per position: an incomplete formation will give or take once complete, if any formation could stay unfilled.
@@ -402,13 +416,13 @@ function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranke
     if (!waiting.length) continue;
     const surelyPassed = (f: FormationFacts) => (ranked.get(f.code) ?? []).filter((w) => w.out.status === 'P/L' && !w.waits?.length).length;
     if (!group.some((f) => surelyPassed(f) < f.quota)) continue; // every formation surely filled: no seat will open
-    const reason = `optimalisasi jabatan ini menunggu formasi yang belum lengkap (BL): ${listWords(waiting, 'formasi lain')}`;
-    for (const f of group) for (const w of ranked.get(f.code) ?? []) if (w.out.status === 'P/TL' || w.out.status.startsWith('P/L-')) wait(w, reason);
+    const why = reason('waitsFormations', { list: reasonList(waiting, 'formations') });
+    for (const f of group) for (const w of ranked.get(f.code) ?? []) if (w.out.status === 'P/TL' || w.out.status.startsWith('P/L-')) wait(w, why);
   }
 }
 
-function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): RankedCandidate[] {
-  const works: Work[] = candidates.map((facts) => ({ facts, out: blank(facts) }));
+function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): Work[] {
+  const works: Work[] = candidates.map((facts) => ({ facts, out: blank(facts), why: [] }));
   const keys = r.tie_break.includes('final') ? r.tie_break : ['final', ...r.tie_break];
   const byFormation = new Map<string, Work[]>();
   /** BL candidates who could still meet every minimum, per formation: they may yet be ranked */
@@ -416,7 +430,7 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
   for (const w of works) {
     const c = w.facts;
     if (c.flag) {
-      Object.assign(w.out, { status: c.flag, reason: c.flag === 'APS' ? 'mengundurkan diri' : 'tidak memenuhi syarat' });
+      decide(w, c.flag, reason(c.flag === 'APS' ? 'withdrew' : 'ineligible', {}));
       continue;
     }
     const values: Record<string, Fraction> = {};
@@ -432,7 +446,8 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
       }
     }
     if (absent || missing) {
-      Object.assign(w.out, absent ? { status: 'P/TH', reason: 'tidak hadir pada salah satu tahap' } : { status: 'BL', reason: 'nilai tahap belum lengkap' });
+      if (absent) decide(w, 'P/TH', reason('absentStage', {}));
+      else decide(w, 'BL', reason('stageIncomplete', {}));
       if (!absent && Object.entries(values).every(([stage, v]) => v.compare(r.stages[stage]!.min) >= 0)) {
         w.stageValues = values; // the known stages, for the tie-break keys
         if (!pending.has(c.kodeFormasi)) pending.set(c.kodeFormasi, []);
@@ -441,16 +456,18 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
       continue;
     }
     w.stageValues = values;
+    const failed: Reason[] = [];
     for (const [stage, s] of Object.entries(r.stages)) {
       const pass = values[stage]!.compare(s.min) >= 0;
-      w.out.thresholds.push({ rule: `${stage} ≥ ${s.min}`, pass, reason: `${stage} ${fmt(values[stage]!)} ${pass ? '≥' : '<'} ${s.min}` });
+      const why = reason('threshold', { name: stage, value: fmt(values[stage]!), op: pass ? '≥' : '<', min: String(s.min) });
+      w.out.thresholds.push({ rule: `${stage} ≥ ${s.min}`, pass, reason: reasonId(why) });
+      if (!pass) failed.push(why);
     }
     w.final = Object.entries(r.stages).reduce((acc, [stage, s]) => acc.add(values[stage]!.mul(s.weight).div(100)), new Fraction(0));
     w.out.final = toFixedString(w.final, 3);
     w.out.final_exact = toExactString(w.final);
-    const failed = w.out.thresholds.filter((t) => !t.pass);
     if (failed.length) {
-      Object.assign(w.out, { status: 'TL', reason: failed.map((t) => t.reason).join('; ') });
+      decide(w, 'TL', ...failed);
       continue;
     }
     const list = byFormation.get(c.kodeFormasi) ?? [];
@@ -461,7 +478,7 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
   for (const [code, list] of byFormation) {
     const q = quota.get(code) ?? 0;
     rankGroup(list, keys);
-    list.forEach((w) => Object.assign(w.out, w.out.rank! <= q ? { status: 'P/L', reason: `peringkat ${w.out.rank} dari ${q}` } : { status: 'P/TL', reason: `peringkat ${w.out.rank}, diusulkan ${q}` }));
+    list.forEach((w) => (w.out.rank! <= q ? decide(w, 'P/L', reason('withinProposed', { rank: w.out.rank!, quota: q })) : decide(w, 'P/TL', reason('outsideProposed', { rank: w.out.rank!, quota: q }))));
     // Nobody ranked drops out (no seats to lose here), so a P/TL is final; a P/L is final unless at least q
     // candidates could end before it: those before it now and each BL candidate who could still pass it, each
     // missing stage at 100 at most.
@@ -477,15 +494,28 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
     }
   }
   markProvisional(works);
-  return works.map((w) => w.out);
+  return works;
 }
 
-/** Ranks every candidate from the raw facts and the ruleset alone. Output order: formation, rank, number. */
+/**
+ * Ranks every candidate from the raw facts and the ruleset alone, each result with its reasons as data. Output
+ * order: formation, rank, number.
+ */
+export function rankExplained(ruleset: Ruleset, formations: FormationFacts[], candidates: CandidateFacts[]): ExplainedCandidate[] {
+  const works = ruleset.model === 'integration' ? integration(ruleset, formations, candidates) : weightedStages(ruleset, formations, candidates);
+  return works
+    .map((w) => ({ result: w.out, reasons: w.why, provisionalReasons: w.out.provisional ? (w.waits ?? []) : [] }))
+    .sort(({ result: a }, { result: b }) => {
+      if (a.kode_formasi !== b.kode_formasi) return a.kode_formasi < b.kode_formasi ? -1 : 1;
+      if (a.rank !== b.rank) return a.rank === null ? 1 : b.rank === null ? -1 : a.rank - b.rank;
+      return a.nomor_peserta < b.nomor_peserta ? -1 : 1;
+    });
+}
+
+/**
+ * Ranks every candidate from the raw facts and the ruleset alone. Output order: formation, rank, number. The
+ * results carry their reasons as Indonesian sentences only: they are hashed, signed and published as they are.
+ */
 export function rank(ruleset: Ruleset, formations: FormationFacts[], candidates: CandidateFacts[]): RankedCandidate[] {
-  const out = ruleset.model === 'integration' ? integration(ruleset, formations, candidates) : weightedStages(ruleset, formations, candidates);
-  return out.sort((a, b) => {
-    if (a.kode_formasi !== b.kode_formasi) return a.kode_formasi < b.kode_formasi ? -1 : 1;
-    if (a.rank !== b.rank) return a.rank === null ? 1 : b.rank === null ? -1 : a.rank - b.rank;
-    return a.nomor_peserta < b.nomor_peserta ? -1 : 1;
-  });
+  return rankExplained(ruleset, formations, candidates).map((x) => x.result);
 }

@@ -17,7 +17,7 @@ import { formatCount, shortHash } from '../../i18n/format';
 import { saveExportedFile } from '../../ui/download';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField } from '../../ui/fields';
-import { compareDecimal, displayOrder, resultsError, statusFamily, statusLabel, type StatusFamily } from './model';
+import { compareDecimal, displayOrder, matchesSearch, resultsError, statusFamily, statusLabel, type StatusFamily } from './model';
 import { OptimalisasiTable, ResultsTable, StatusChip } from './ResultsTable';
 import { ScoreHistogram } from './ScoreHistogram';
 
@@ -143,15 +143,14 @@ export function ResultsPage({ account }: { account: Account }) {
               <p>{t('results.noFormationBody')}</p>
             </EmptyState>
           ) : null}
-          {exam && current ? <ExportBar exam={exam} formation={current.code} formations={formations?.length ?? 0} /> : null}
+          {/* The ranking first, what the people at the venue came for; exports and the ruleset after it. */}
           {shown ? (
-            <>
-              <RulesetHeader ruleset={shown.ruleset} />
-              <FormationResults key={`${exam} ${formation}`} exam={exam} value={shown} formation={current} liveTick={liveTick} />
-            </>
+            <FormationResults key={`${exam} ${formation}`} exam={exam} value={shown} formation={current} liveTick={liveTick} />
           ) : current && !error ? (
             <Spinner label={t('results.computing')} />
           ) : null}
+          {exam && current ? <ExportBar exam={exam} formation={current.code} formations={formations?.length ?? 0} /> : null}
+          {shown ? <RulesetHeader ruleset={shown.ruleset} /> : null}
         </>
       )}
     </div>
@@ -212,37 +211,44 @@ function RulesetHeader({ ruleset }: { ruleset: RankingRuleset }) {
         </dd>
       </dl>
       <p className="field-hint">{t('results.ruleset.note')}</p>
-      <h3 id="legend-title">{t('results.legend.title')}</h3>
-      <dl className="status-legend" aria-labelledby="legend-title" data-testid="status-legend">
-        {legend.map(([code, description]) => (
-          <div key={code} className="status-legend-item">
+      {/* A screen of definitions: closed until asked for, so that it never pushes anything down. */}
+      <details className="legend-details" data-testid="legend-details">
+        <summary>
+          <h3 id="legend-title" className="legend-summary-title">
+            {t('results.legend.title')}
+          </h3>
+        </summary>
+        <dl className="status-legend" aria-labelledby="legend-title" data-testid="status-legend">
+          {legend.map(([code, description]) => (
+            <div key={code} className="status-legend-item">
+              <dt>
+                <StatusChip code={code} />
+              </dt>
+              <dd>{description}</dd>
+            </div>
+          ))}
+          <div className="status-legend-item" data-testid="legend-provisional">
             <dt>
-              <StatusChip code={code} />
-            </dt>
-            <dd>{description}</dd>
-          </div>
-        ))}
-        <div className="status-legend-item" data-testid="legend-provisional">
-          <dt>
-            <span className="chip chip-other chip-provisional">
-              <span className="chip-badge">{t('results.provisional.badge')}</span>
-            </span>
-          </dt>
-          <dd>
-            {t('results.legend.provisional')} <span className="field-hint">({t('results.legend.lentera')})</span>
-          </dd>
-        </div>
-        {ruleset.statuses.BL === undefined ? (
-          <div className="status-legend-item">
-            <dt>
-              <StatusChip code="BL" />
+              <span className="chip chip-other chip-provisional">
+                <span className="chip-badge">{t('results.provisional.badge')}</span>
+              </span>
             </dt>
             <dd>
-              {t('results.legend.BL')} <span className="field-hint">({t('results.legend.lentera')})</span>
+              {t('results.legend.provisional')} <span className="field-hint">({t('results.legend.lentera')})</span>
             </dd>
           </div>
-        ) : null}
-      </dl>
+          {ruleset.statuses.BL === undefined ? (
+            <div className="status-legend-item">
+              <dt>
+                <StatusChip code="BL" />
+              </dt>
+              <dd>
+                {t('results.legend.BL')} <span className="field-hint">({t('results.legend.lentera')})</span>
+              </dd>
+            </div>
+          ) : null}
+        </dl>
+      </details>
     </section>
   );
 }
@@ -344,6 +350,14 @@ function FormationResults({ exam, value, formation, liveTick }: { exam: string; 
     incoming.map((r) => r.nomor_peserta),
     liveTick,
   );
+  const [query, setQuery] = useState('');
+  const searching = query.trim() !== '';
+  const ownShown = useMemo(() => (searching ? own.filter((r) => matchesSearch(query, r.nomor_peserta, names.get(r.nomor_peserta))) : own), [own, names, query, searching]);
+  const incomingShown = useMemo(
+    () => (searching ? incoming.filter((r) => matchesSearch(query, r.nomor_peserta, names.get(r.nomor_peserta))) : incoming),
+    [incoming, names, query, searching],
+  );
+  const matched = ownShown.length + incomingShown.length;
 
   const finals = own.filter((r) => r.final !== null);
   const withSkd = own.filter((r) => r.skd_total !== null);
@@ -433,6 +447,53 @@ function FormationResults({ exam, value, formation, liveTick }: { exam: string; 
               {hasBl && optimises ? ` ${t('results.provisional.unfilledWaiting')}` : ''}
             </Notice>
           ) : null}
+          <div className="field results-search" role="search">
+            <label htmlFor="results-search-input">{t('results.search.label')}</label>
+            <div className="results-search-row">
+              <input
+                id="results-search-input"
+                type="search"
+                value={query}
+                placeholder={t('results.search.placeholder')}
+                aria-describedby="results-search-hint results-search-count"
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(e) => setQuery(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape' && query) {
+                    e.preventDefault();
+                    setQuery('');
+                  }
+                }}
+                data-testid="results-search"
+              />
+              {searching ? (
+                <button type="button" className="btn btn-secondary btn-small" onClick={() => setQuery('')}>
+                  {t('results.search.clear')}
+                </button>
+              ) : null}
+            </div>
+            <p id="results-search-hint" className="field-hint">
+              {t('results.search.hint')}
+            </p>
+            {/* Always there, so that the count appearing shifts nothing below it. */}
+            <p id="results-search-count" className="field-hint results-search-count" role="status" data-testid="results-search-count">
+              {searching && matched > 0 ? t('results.search.count', { shown: formatCount(matched, lang), total: formatCount(own.length + incoming.length, lang), query: query.trim() }) : ''}
+            </p>
+          </div>
+          {searching && matched === 0 ? (
+            <div data-testid="results-search-empty">
+              <EmptyState title={t('results.search.none', { query: query.trim() })}>
+                <p>{t('results.search.noneBody')}</p>
+              </EmptyState>
+            </div>
+          ) : null}
+          {ownShown.length > 0 ? (
+            <ResultsTable key={`${exam} ${info.code}`} formation={info} rows={ownShown} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} reasons={value.reasons} />
+          ) : null}
+          {incomingShown.length > 0 ? (
+            <OptimalisasiTable formation={info} rows={incomingShown} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} reasons={value.reasons} />
+          ) : null}
           <ScoreHistogram
             formation={info.code}
             points={
@@ -444,8 +505,6 @@ function FormationResults({ exam, value, formation, liveTick }: { exam: string; 
             passMark={passMark}
             provisional={metric === 'final' && passed.some((r) => r.provisional)}
           />
-          <ResultsTable key={`${exam} ${info.code}`} formation={info} rows={own} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} />
-          {incoming.length > 0 ? <OptimalisasiTable formation={info} rows={incoming} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} /> : null}
         </>
       )}
     </section>

@@ -1,8 +1,11 @@
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RankedResult, RankingFormation } from '../../api';
+import type { RankedResult, RankingFormation, RankingValue } from '../../api';
 import { formatCount, formatDecimal } from '../../i18n/format';
 import { decidedByText, reasonText, statusFamily, statusLabel } from './model';
+
+/** The engine's reasons as data, by registration number (ranking.compute). */
+export type Reasons = RankingValue['reasons'];
 import './results.css';
 
 /** Unranked rows (failed SKD, absent, incomplete) shown at a time; the ranked ones are always all there. */
@@ -73,7 +76,7 @@ function Num({ value, title }: { value: string | null | undefined; title?: strin
   );
 }
 
-function ResultCells({ r, cols, statuses }: { r: RankedResult; cols: Columns; statuses: Record<string, string> }) {
+function ResultCells({ r, cols, statuses, reasons }: { r: RankedResult; cols: Columns; statuses: Record<string, string>; reasons: Reasons }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const stageBreakdown = Object.entries(r.stages)
@@ -96,10 +99,10 @@ function ResultCells({ r, cols, statuses }: { r: RankedResult; cols: Columns; st
         <StatusChip code={r.status} description={statusDescription(statuses, r.status)} provisional={r.provisional === true} />
       </td>
       <td className="cell-reason">
-        <span data-testid="result-reason">{reasonText(t, lang, r.reason)}</span>
+        <span data-testid="result-reason">{reasonText(t, lang, reasons[r.nomor_peserta]?.status, r.reason)}</span>
         {r.provisional ? (
           <span className="provisional-reason" data-testid="provisional-reason">
-            {t('results.provisional.because', { reason: reasonText(t, lang, r.provisional_reason ?? '') })}
+            {t('results.provisional.because', { reason: reasonText(t, lang, reasons[r.nomor_peserta]?.provisional, r.provisional_reason ?? '') })}
           </span>
         ) : null}
         {r.decided_by ? (
@@ -152,13 +155,14 @@ interface TableProps {
   names: ReadonlyMap<string, string>;
   namesLoaded: boolean;
   statuses: Record<string, string>;
+  reasons: Reasons;
 }
 
 /**
  * The formation's candidates: the ranked first, by rank, with the pass line after the last P/L within the quota;
  * then the others with the reason in words.
  */
-export function ResultsTable({ formation, rows, names, namesLoaded, statuses }: TableProps) {
+export function ResultsTable({ formation, rows, names, namesLoaded, statuses, reasons }: TableProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [unrankedShown, setUnrankedShown] = useState(UNRANKED_PAGE);
@@ -204,7 +208,7 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses }: 
                   </th>
                   <td className="cell-name">{nameOf(r.nomor_peserta)}</td>
                   <td>{r.kategori}</td>
-                  <ResultCells r={r} cols={cols} statuses={statuses} />
+                  <ResultCells r={r} cols={cols} statuses={statuses} reasons={reasons} />
                 </tr>
                 {i === passAfter ? (
                   <tr className={provisionalLine ? 'pass-line pass-line-provisional' : 'pass-line'} data-testid="pass-line">
@@ -233,7 +237,7 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses }: 
 }
 
 /** Candidates of other formations who fill this one's unfilled seats (optimalisasi). */
-export function OptimalisasiTable({ formation, rows, names, namesLoaded, statuses }: TableProps) {
+export function OptimalisasiTable({ formation, rows, names, namesLoaded, statuses, reasons }: TableProps) {
   const { t } = useTranslation();
   const cols = columnsOf(rows);
   const nameOf = (n: string) => names.get(n) ?? (namesLoaded ? '—' : t('common.loading'));
@@ -264,7 +268,7 @@ export function OptimalisasiTable({ formation, rows, names, namesLoaded, statuse
                 <td className="cell-name">{nameOf(r.nomor_peserta)}</td>
                 <td>{r.kode_formasi}</td>
                 <td className="num">{r.rank ?? '—'}</td>
-                <ResultCells r={r} cols={cols} statuses={statuses} />
+                <ResultCells r={r} cols={cols} statuses={statuses} reasons={reasons} />
               </tr>
             ))}
           </tbody>

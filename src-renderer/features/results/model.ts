@@ -1,6 +1,9 @@
 import type { TFunction } from 'i18next';
 import type { ErrorBody, RankedResult } from '../../api';
 import { errorMessage } from '../../i18n/errors';
+import type { Reason, ReasonList } from '../../../src-main/core/ranking/reasons';
+
+export type { Reason };
 
 // The colour family of a status chip: the ranking's status codes, read by the rule both sides share.
 import { statusFamily, type StatusFamily } from '../../../src-main/shared/rules';
@@ -77,69 +80,34 @@ export function displayOrder(a: RankedResult, b: RankedResult): number {
   return a.nomor_peserta < b.nomor_peserta ? -1 : a.nomor_peserta > b.nomor_peserta ? 1 : 0;
 }
 
-const FIXED_REASONS: Record<string, string> = {
-  'mengundurkan diri': 'withdrew',
-  'tidak memenuhi syarat': 'ineligible',
-  'tidak hadir SKD': 'absentSkd',
-  'nilai SKD belum lengkap': 'skdIncomplete',
-  'tidak hadir SKB': 'absentSkb',
-  'nilai SKB belum lengkap': 'skbIncomplete',
-  'tidak hadir pada salah satu tahap': 'absentStage',
-  'nilai tahap belum lengkap': 'stageIncomplete',
-};
-
-const PATTERNS: { re: RegExp; key: string; names: string[] }[] = [
-  { re: /^peringkat (\d+) dari kebutuhan (\d+)$/, key: 'withinQuota', names: ['rank', 'quota'] },
-  { re: /^peringkat (\d+), kebutuhan (\d+)$/, key: 'outsideQuota', names: ['rank', 'quota'] },
-  { re: /^peringkat SKD (\d+) di luar (\d+) × (\d+) = (\d+) peserta SKB$/, key: 'outsideSkbCap', names: ['rank', 'cap', 'quota', 'seats'] },
-  { re: /^peringkat (\d+) dari (\d+)$/, key: 'withinProposed', names: ['rank', 'quota'] },
-  { re: /^peringkat (\d+), diusulkan (\d+)$/, key: 'outsideProposed', names: ['rank', 'quota'] },
-  { re: /^optimalisasi: mengisi kursi (\d+) formasi (\S+) \((.*)\) yang tidak terpenuhi$/, key: 'optimalisasi', names: ['seat', 'formation', 'position'] },
-  { re: /^formasi (\S+) tidak dikenal$/, key: 'unknownFormation', names: ['formation'] },
-  { re: /^kategori "(.*)" tidak dikenal aturan (\S+)$/, key: 'unknownKategori', names: ['kategori', 'ruleset'] },
-];
-
-/** What a provisional status waits for (the engine's provisional_reason), sentence by sentence. */
-const WAITS: { re: RegExp; key: string; names: string[] }[] = [
-  { re: /^nilai peserta formasi (\S+) belum lengkap \(BL\): ([^;]+)$/, key: 'waitsCandidates', names: ['formation', 'list'] },
-  { re: /^optimalisasi jabatan ini menunggu formasi yang belum lengkap \(BL\): ([^;]+)$/, key: 'waitsFormations', names: ['list'] },
-];
-
-/** "a, b dan c" or "a, …, e dan 7 peserta lain", as the engine lists names, in the reader's language. */
-function listText(t: TFunction, list: string): string {
-  const more = / dan (\d+) (peserta|formasi) lain$/.exec(list);
-  if (more) return t(more[2] === 'peserta' ? 'results.reason.andOthers' : 'results.reason.andOtherFormations', { list: list.slice(0, more.index), n: more[1] });
-  const i = list.lastIndexOf(' dan ');
-  return i < 0 ? list : `${list.slice(0, i)} ${t('results.reason.and')} ${list.slice(i + 5)}`;
+/** "a, b and c" or "a, …, e and 7 others", in the reader's language. */
+function listText(t: TFunction, list: ReasonList): string {
+  const shown = list.items.join(', ');
+  if (list.more > 0) return t(list.of === 'candidates' ? 'results.reason.andOthers' : 'results.reason.andOtherFormations', { list: shown, n: list.more });
+  return list.items.length <= 1 ? shown : `${list.items.slice(0, -1).join(', ')} ${t('results.reason.and')} ${list.items.at(-1)!}`;
 }
 
-function knownReason(t: TFunction, reason: string): string | null {
-  const fixed = FIXED_REASONS[reason];
-  if (fixed) return t(`results.reason.${fixed}`);
-  for (const p of PATTERNS) {
-    const m = p.re.exec(reason);
-    if (m) return t(`results.reason.${p.key}`, Object.fromEntries(p.names.map((n, i) => [n, m[i + 1] ?? ''])));
+/** One reason of the engine (a code and its parameters), in the reader's language. */
+export function reasonPart(t: TFunction, lang: string, r: Reason): string {
+  switch (r.code) {
+    case 'threshold':
+      return t('results.reason.threshold', { ...r.params, value: localizeNumbers(r.params.value, lang), min: localizeNumbers(r.params.min, lang) });
+    case 'waitsCandidates':
+    case 'waitsFormations':
+      return t(`results.reason.${r.code}`, { ...r.params, list: listText(t, r.params.list) });
+    default:
+      return t(`results.reason.${r.code}`, r.params);
   }
-  for (const p of WAITS) {
-    const m = p.re.exec(reason);
-    if (m) return t(`results.reason.${p.key}`, Object.fromEntries(p.names.map((n, i) => [n, n === 'list' ? listText(t, m[i + 1] ?? '') : (m[i + 1] ?? '')])));
-  }
-  return null;
 }
 
 /**
- * The engine's reason in the reader's language. The engine writes it in Indonesian words (they go into the export
- * as they are); the known sentences are said again here through i18n, each of several joined by "; " on its own
- * (a provisional status can wait for two things). Threshold comparisons ("TIU 75 < 80") read the same in both
- * languages. Anything else is shown as written.
+ * Why a candidate has its status, in the reader's language, from the engine's reasons as data (several, "; "
+ * between: failed grades, or what a provisional status waits for). The signed and exported sentence stays the
+ * engine's Indonesian; it is only the fallback here, for an answer that came without the data.
  */
-export function reasonText(t: TFunction, lang: string, reason: string): string {
-  const whole = knownReason(t, reason);
-  if (whole !== null) return whole;
-  return reason
-    .split('; ')
-    .map((part) => knownReason(t, part) ?? localizeNumbers(part, lang))
-    .join('; ');
+export function reasonText(t: TFunction, lang: string, reasons: readonly Reason[] | undefined, fallback = ''): string {
+  if (!reasons?.length) return fallback;
+  return reasons.map((r) => reasonPart(t, lang, r)).join('; ');
 }
 
 /** "ditentukan oleh TKP": the tie-break that separated a candidate from the next rank. */
@@ -203,4 +171,16 @@ export function histogram(values: readonly number[], maxBins = 12): { bins: Bin[
 export function formatEdge(x: number, lang: string): string {
   const s = Number.isInteger(x) ? String(x) : x.toFixed(1);
   return lang === 'en' ? s : s.replace('.', ',');
+}
+
+/** Text as search compares it: lower case, without accents ("Dwi Ângga" is found by "dwi angga"). */
+export function searchKey(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+}
+
+/** Whether a candidate matches what was typed: part of the registration number or of the name. */
+export function matchesSearch(query: string, nomor: string, nama: string | undefined): boolean {
+  const q = searchKey(query);
+  if (!q) return true;
+  return nomor.toLowerCase().includes(q.replace(/\s+/g, '')) || (nama !== undefined && searchKey(nama).includes(q));
 }
