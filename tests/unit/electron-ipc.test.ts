@@ -58,6 +58,21 @@ describe('the IPC door', () => {
     expect(target.reached).toEqual([]);
   });
 
+  it("the first-run demo through the window gets the coordinator's signing key (it reads and writes a key file)", async () => {
+    const fresh = new LenteraApp({ dataDir: join(dir, 'fresh'), allowInit: true });
+    const ipc2 = new FakeIpcMain();
+    const door2 = registerIpc(ipc2, asyncOnly(fresh), () => windows);
+    try {
+      const r = await ipcCall(ipc2, windows[0]!, 'workstation.demo', { candidates: 20 });
+      expect(r).toMatchObject({ ok: true, value: { signingKey: { account: 'koordinator', passphrase: expect.stringMatching(/^demo-/), fingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) } } });
+      const keys = await fresh.invokeAsync('keys.list', {}, { local: 'test' });
+      expect(keys).toMatchObject({ ok: true, value: [{ account: 'koordinator' }] });
+    } finally {
+      door2.dispose();
+      fresh.close();
+    }
+  });
+
   it('registers exactly one invoke channel', () => {
     expect([...ipc.handlers.keys()]).toEqual(['lentera:invoke']);
   });
