@@ -19,6 +19,7 @@ const sha = '0'.repeat(64);
 export const SAMPLE_INPUTS: Record<string, (f: WalkFixture) => unknown[]> = {
   'system.status': () => [{}],
   'audit.head': () => [{}],
+  'home.tasks': () => [{}],
   'audit.list': () => [{ limit: 500 }],
   'audit.verify': () => [{}],
   'settings.list': () => [{}],

@@ -17,6 +17,7 @@ const LOADERS = {
   sheets: () => import('./sheets').then((m) => m.sheetCommands),
   documents: () => import('./documents').then((m) => m.documentCommands),
   bundles: () => import('./bundles').then((m) => m.bundleCommands),
+  home: () => import('./home').then((m) => m.homeCommands),
 } satisfies Record<string, () => Promise<readonly Command[]>>;
 
 export type CommandModule = keyof typeof LOADERS;
@@ -48,6 +49,7 @@ const BY_AREA = new Map<string, CommandModule>([
   ['hub', 'bundles'],
   ['outbox', 'bundles'],
   ['receipt', 'bundles'],
+  ['home', 'home'],
 ]);
 
 /** Names whose area is defined mostly in another module. */
