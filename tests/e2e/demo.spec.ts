@@ -5,9 +5,9 @@ test.use({ workstation: 'empty' });
 test('first run: the demo venue shows its PINs once, and one of them logs in', async ({ page, lentera }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Siapkan stasiun kerja ini');
-  await page.getByRole('button', { name: 'Coba venue demo' }).click();
+  await page.getByRole('button', { name: 'Coba lokasi demo' }).click();
 
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Venue demo sudah siap');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lokasi demo sudah siap');
   await expect(page.getByRole('alert')).toContainText('Catat PIN ini sekarang.');
   const rows = page.getByRole('table').locator('tbody tr');
   await expect(rows).toHaveCount(10);
@@ -16,6 +16,16 @@ test('first run: the demo venue shows its PINs once, and one of them logs in', a
   expect(pin).toMatch(/^\d{6}$/);
   const clerkPin = (await page.getByTestId('demo-pin-petugas1').textContent()) ?? '';
   expect(clerkPin).toMatch(/^\d{6}$/);
+  // What the screen says about changing PINs is what happens below: the demo accounts keep theirs.
+  await expect(page.getByTestId('demo-pin-change')).toHaveText(
+    'Akun demo ini langsung dapat dipakai dengan PIN di atas; tidak ada yang diminta menggantinya. Akun yang nanti dibuat oleh koordinator, atau yang PIN-nya diatur ulang, wajib mengganti PIN saat pertama kali masuk.',
+  );
+  await page.getByRole('button', { name: 'EN', exact: true }).click();
+  await expect(page.getByTestId('demo-pin-change')).toHaveText(
+    'These demo accounts work right away with the PINs above; none is asked to change its PIN. Accounts the coordinator creates later, or whose PIN is reset, must choose a new PIN at their first login.',
+  );
+  await page.getByRole('button', { name: 'ID', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lokasi demo sudah siap');
 
   // The workstation exists already: the status refresh must not take the PINs off the screen.
   const status = JSON.parse(await lentera.cli(['status', '--json'])) as { workstationId: string };
@@ -24,7 +34,7 @@ test('first run: the demo venue shows its PINs once, and one of them logs in', a
 
   await page.getByRole('button', { name: 'Saya sudah mencatat PIN, lanjut ke halaman masuk' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masuk');
-  await expect(page.getByRole('status')).toHaveText('Venue demo sudah dibuat. Masuk dengan salah satu akun dan PIN yang Anda catat.');
+  await expect(page.getByRole('status')).toHaveText('Lokasi demo sudah dibuat. Masuk dengan salah satu akun dan PIN yang Anda catat.');
   await expect(page.getByLabel('Nama login')).toHaveValue('koordinator');
   await login(page, 'koordinator', pin);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Selamat datang, Sri Wahyuni, S.Sos.');
@@ -37,4 +47,25 @@ test('first run: the demo venue shows its PINs once, and one of them logs in', a
   // The PINs are not shown again, even after a reload.
   await page.reload();
   await expect(page.getByText(pin, { exact: true })).toHaveCount(0);
+});
+
+test('first run: a demo clerk logs in with the PIN shown, unasked to change it; after a reset they must', async ({ page, lentera }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Coba lokasi demo' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lokasi demo sudah siap');
+  await expect(page.getByTestId('demo-pin-change')).toContainText('tidak ada yang diminta menggantinya');
+  const clerkPin = (await page.getByTestId('demo-pin-petugas1').textContent()) ?? '';
+  expect(clerkPin).toMatch(/^\d{6}$/);
+  await page.getByRole('button', { name: 'Saya sudah mencatat PIN, lanjut ke halaman masuk' }).click();
+
+  await login(page, 'petugas1', clerkPin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Selamat datang, Andi Firmansyah');
+  await expect(page.getByText('Ganti PIN Anda')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Keluar' }).click();
+
+  // The other half of the sentence: a PIN the coordinator resets is temporary, and must be replaced first.
+  await lentera.cli(['accounts', 'reset-pin', 'petugas1', '--pin', '730518']);
+  await login(page, 'petugas1', '730518');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ganti PIN Anda');
+  await expect(page.getByRole('navigation', { name: 'Menu utama' })).toHaveCount(0);
 });

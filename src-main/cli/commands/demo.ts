@@ -17,6 +17,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
         io.out(`Demo workstation ${out.workstationId} created in ${o.data} with exam ${out.exam}.`);
         io.out('Accounts (the PINs are shown this once; write them down):');
         for (const a of out.accounts) io.out(`  ${a.name.padEnd(12)} ${a.role.padEnd(12)} PIN ${a.pin}   ${a.displayName}`);
+        io.out('These PINs work as they are: no demo account is asked to change its PIN at first login (accounts added or reset later are).');
         io.out(`Signing key of koordinator (uncertified, local): passphrase ${out.signingKey.passphrase}`);
         io.out(`  fingerprint ${out.signingKey.fingerprint}`);
         io.out(`Signed sheets and minutes: npx lentera sheets --data ${o.data} --exam ${out.exam} --out ./lembar`);

@@ -164,6 +164,11 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
       <ErrorAlert>{error}</ErrorAlert>
       <div className="vtable-scroll" ref={scrollRef} tabIndex={0} role="region" aria-label={t('exams.candidates.caption', { exam })}>
         <table className="table vtable" aria-rowcount={(total ?? 0) + 1}>
+          <colgroup>
+            {COLUMNS.map((c) => (
+              <col key={c} className={`col-${c}`} />
+            ))}
+          </colgroup>
           <thead>
             <tr aria-rowindex={1}>
               {COLUMNS.map((c) => (

@@ -11,7 +11,7 @@ import { scoringError } from './errors';
 import { PanelSection } from './PanelSection';
 import { PaperSection } from './PaperSection';
 import { ScoresSection } from './ScoresSection';
-import { stageItems, stageKind } from './values';
+import { nameShowsKind, stageItems, stageKind } from './values';
 
 const CHOICE_KEY = 'lentera.scoring';
 
@@ -125,7 +125,12 @@ export function ScoringPage({ account }: { account: Account }) {
               label={t('scoring.stage')}
               value={stage}
               onChange={(e) => setStage(e.target.value)}
-              options={(detail?.stages ?? []).map((s) => ({ value: s.code, label: t('scoring.stageOption', { code: s.code, name: s.name, kind: t(`scoring.kind.${s.kind}`, { defaultValue: s.kind }) }) }))}
+              options={(detail?.stages ?? []).map((s) => {
+                const kind = t(`scoring.kind.${s.kind}`, { defaultValue: s.kind });
+                // Packages often name the kind already ("Seleksi Kompetensi Bidang (CAT)"): say it once.
+                const label = nameShowsKind(s.name, kind) ? t('scoring.stageOptionNamed', { code: s.code, name: s.name }) : t('scoring.stageOption', { code: s.code, name: s.name, kind });
+                return { value: s.code, label };
+              })}
             />
             {kind === 'interview' ? (
               <SelectField

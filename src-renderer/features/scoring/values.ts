@@ -61,3 +61,8 @@ export function stageKind(stage: ExamDetail['stages'][number] | undefined): Stag
   const k = stage?.kind;
   return k === 'cat' || k === 'written' || k === 'practical' || k === 'interview' ? k : null;
 }
+
+/** Whether a stage's name already says its kind ("Seleksi Kompetensi Bidang (CAT)"), so a label need not repeat it. */
+export function nameShowsKind(name: string, kindLabel: string): boolean {
+  return kindLabel.trim() !== '' && name.toLocaleLowerCase('id').includes(kindLabel.toLocaleLowerCase('id'));
+}

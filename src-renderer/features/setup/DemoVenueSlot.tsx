@@ -84,7 +84,9 @@ export function DemoAccountsPage({ demo }: { demo: DemoValue }) {
           </tbody>
         </table>
       </div>
-      <p className="field-hint">{t('demo.pinChange')}</p>
+      <p className="field-hint" data-testid="demo-pin-change">
+        {t('demo.pinChange')}
+      </p>
       <div className="form-actions">
         <button type="button" className="btn btn-primary" onClick={() => void demoDone()}>
           {t('demo.continue')}
