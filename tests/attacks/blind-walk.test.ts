@@ -9,6 +9,8 @@ import { login, ManualClock, tempDir } from '../unit/helpers';
 import { CRITERIA, EXAM, local, PIN, venue } from '../unit/venue';
 import { SAMPLE_INPUTS, type WalkFixture } from './registry-walk';
 import { firstDifference, normaliseAnswer, workbookRows } from './answers';
+import { PdfFile } from '../../src-main/core/sheets/pdf-structure';
+import { pageTexts } from '../../src-main/core/sheets/pdf-text';
 import { readZip } from '../unit/zip';
 
 /**
@@ -32,6 +34,8 @@ async function readable(r: Result): Promise<unknown> {
   if (typeof v?.dataBase64 !== 'string') return normaliseAnswer(r);
   const bytes = Buffer.from(v.dataBase64, 'base64');
   if (v.mime?.includes('spreadsheetml')) return normaliseAnswer(await workbookRows(bytes));
+  // A printed PDF compresses what it says, hashes included: compared by its pages' text, as the XLSX by its rows.
+  if (v.mime === 'application/pdf') return normaliseAnswer(pageTexts(new PdfFile(bytes)));
   return normaliseAnswer(bytes.toString('latin1'));
 }
 

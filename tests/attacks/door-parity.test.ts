@@ -12,6 +12,8 @@ import { asyncOnly, FakeContents, FakeIpcMain, ipcCall, uploadThrough } from '..
 import { ADMIN, ManualClock, tempDir } from '../unit/helpers';
 import { EXAM, testPackage, venue } from '../unit/venue';
 import { SAMPLE_INPUTS, type WalkFixture } from './registry-walk';
+import { PdfFile } from '../../src-main/core/sheets/pdf-structure';
+import { pageTexts } from '../../src-main/core/sheets/pdf-text';
 import { firstDifference, normaliseAnswer, workbookRows } from './answers';
 
 /**
@@ -36,6 +38,8 @@ const SENTINEL = '00000000-0000-4000-8000-000000000000';
 /** A file answer compared by what it says: an XLSX carries its own creation time in its bytes. */
 async function readable(r: Result): Promise<unknown> {
   const v = r.ok ? (r.value as { dataBase64?: unknown; mime?: string }) : undefined;
+  // A printed PDF compresses what it says, the audit chain head included: compared by its pages' text.
+  if (typeof v?.dataBase64 === 'string' && v.mime === 'application/pdf') return normaliseAnswer({ ...r, value: { ...v, dataBase64: pageTexts(new PdfFile(Buffer.from(v.dataBase64, 'base64'))) } });
   if (typeof v?.dataBase64 !== 'string' || !v.mime?.includes('spreadsheetml')) return normaliseAnswer(r);
   return normaliseAnswer({ ...r, value: { ...v, dataBase64: await workbookRows(Buffer.from(v.dataBase64, 'base64')) } });
 }

@@ -20,6 +20,7 @@ import { SelectField } from '../../ui/fields';
 import { compareDecimal, displayOrder, matchesSearch, resultsError, statusFamily, statusLabel, type StatusFamily } from './model';
 import { OptimalisasiTable, ResultsTable, StatusChip } from './ResultsTable';
 import { ScoreHistogram } from './ScoreHistogram';
+import { PrintRankingButton } from '../print/PrintButton';
 
 const CHOICE_KEY = 'lentera.results';
 /** Live changes come in bursts (a panel signs, a CAT file imports): rank again once the burst is over. */
@@ -149,6 +150,7 @@ export function ResultsPage({ account }: { account: Account }) {
           ) : current && !error ? (
             <Spinner label={t('results.computing')} />
           ) : null}
+          {exam && current ? <PrintRankingButton exam={exam} formation={current.code} /> : null}
           {exam && current ? <ExportBar exam={exam} formation={current.code} formations={formations?.length ?? 0} /> : null}
           {shown ? <RulesetHeader ruleset={shown.ruleset} /> : null}
         </>

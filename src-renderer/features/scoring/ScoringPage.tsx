@@ -10,6 +10,7 @@ import { ConflictsSection } from './Conflicts';
 import { scoringError } from './errors';
 import { PanelSection } from './PanelSection';
 import { PaperSection } from './PaperSection';
+import { PrintScoringFormsButton } from '../print/PrintButton';
 import { ScoresSection } from './ScoresSection';
 import { nameShowsKind, stageItems, stageKind } from './values';
 
@@ -154,7 +155,10 @@ export function ScoringPage({ account }: { account: Account }) {
 
           {detail && kind === 'interview' ? (
             session ? (
-              <PanelSection key={`${exam} ${session}`} exam={exam} session={session} account={account} />
+              <>
+                {account.role !== 'clerk' ? <PrintScoringFormsButton exam={exam} session={session} /> : null}
+                <PanelSection key={`${exam} ${session}`} exam={exam} session={session} account={account} />
+              </>
             ) : (
               <p className="field-hint">{t('scoring.pickSession')}</p>
             )

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { rankingFileName, rankingPrintData, renderRankingPdf, renderScoringForms, scoringFormData, scoringFormsFileName } from '../../core/print';
+import { defineCommand } from '../registry';
+
+/** Working papers a venue prints (unsigned, and they say so): answered as a file to download, like `sheets.file`. */
+export const printCommands = [
+  defineCommand({
+    name: 'print.ranking',
+    summary: "One formation's ranking as an A4 PDF, with the audit chain head and the ruleset hash on every page",
+    input: z.object({ exam: z.string().trim().min(1), formation: z.string().trim().min(1).max(40) }),
+    access: ['coordinator', 'chair', 'observer'],
+    mutates: false,
+    prepare: async (ctx, input) => {
+      const data = rankingPrintData(ctx.db, input.exam, input.formation, new Date(ctx.at));
+      return { name: rankingFileName(data.exam.code, data.formation.code), bytes: await renderRankingPdf(data) };
+    },
+    handler: (_ctx, _input, file) => ({ name: file.name, mime: 'application/pdf', dataBase64: file.bytes.toString('base64') }),
+  }),
+  defineCommand({
+    name: 'print.scoringForms',
+    summary: 'Blank interview scoring forms of a session as a PDF, one page per candidate (no scores on them)',
+    input: z.object({ exam: z.string().trim().min(1), session: z.string().trim().min(1).max(40) }),
+    access: ['coordinator', 'chair', 'examiner', 'observer'],
+    mutates: false,
+    prepare: async (ctx, input) => {
+      const data = scoringFormData(ctx.db, input.exam, input.session, new Date(ctx.at));
+      return { name: scoringFormsFileName(data.exam.code, data.session.code), bytes: await renderScoringForms(data) };
+    },
+    handler: (_ctx, _input, file) => ({ name: file.name, mime: 'application/pdf', dataBase64: file.bytes.toString('base64') }),
+  }),
+];

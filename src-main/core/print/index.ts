@@ -1,0 +1,2 @@
+export { rankingFileName, rankingPrintData, renderRankingPdf, type RankingPrintData } from './ranking';
+export { renderScoringForms, scoringFormData, scoringFormsFileName, type ScoringFormData } from './scoring-forms';
