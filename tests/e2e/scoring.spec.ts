@@ -289,7 +289,7 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   await page.getByRole('button', { name: 'Impor 3 nilai' }).click();
   await expect(page.getByText('skd-hasil.csv sudah diimpor: 3 nilai ditulis, 0 tidak berubah.')).toBeVisible();
   const twk = page.getByTestId(`score-${NOMOR}-twk`);
-  await expect(twk.getByRole('cell')).toHaveText([NOMOR, 'Tes Wawasan Kebangsaan', '80', 'Terkonfirmasi', 'Riwayat']);
+  await expect(twk.getByRole('cell')).toHaveText([NOMOR, nama, 'Tes Wawasan Kebangsaan', '80', 'Terkonfirmasi', 'Riwayat']);
 
   // The chair asks for the amendment from the score's history.
   await ch.getByLabel('Tahap', { exact: true }).selectOption('SKD');
@@ -314,7 +314,7 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   await page.getByRole('dialog').getByRole('button', { name: 'Ya, setujui' }).click();
   await expect(page.getByText(`Amandemen nilai ${NOMOR} disetujui; nilai baru berlaku.`)).toBeVisible();
   await expect(request).toContainText('Disetujui');
-  await expect(twk.getByRole('cell')).toHaveText([NOMOR, 'Tes Wawasan Kebangsaan', '85', 'Diamandemen', 'Riwayat']);
+  await expect(twk.getByRole('cell')).toHaveText([NOMOR, nama, 'Tes Wawasan Kebangsaan', '85', 'Diamandemen', 'Riwayat']);
 
   // The history keeps both: the imported 80 with its file, the amended 85 with its reason.
   await twk.getByRole('button', { name: 'Riwayat' }).click();

@@ -34,7 +34,15 @@ describe('the contract read off the registry table', () => {
   });
 
   it('gives what a caller sends, with defaults optional and enums kept', () => {
-    expectTypeOf<CommandInput<'audit.list'>>().toEqualTypeOf<{ before?: number | undefined; limit?: number | undefined }>();
+    expectTypeOf<CommandInput<'audit.list'>>().toEqualTypeOf<{
+      before?: number | undefined;
+      limit?: number | undefined;
+      command?: string | undefined;
+      actor?: string | undefined;
+      outcome?: 'ok' | 'refused' | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+    }>();
     expectTypeOf<CommandInput<'accounts.create'>['role']>().toEqualTypeOf<'coordinator' | 'chair' | 'examiner' | 'clerk' | 'observer'>();
     expectTypeOf<CommandInput<'ranking.export'>['format']>().toEqualTypeOf<'csv' | 'xlsx'>();
   });

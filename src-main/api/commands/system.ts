@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { chainHead, listEvents, verifyChainInSteps } from '../../core/audit/chain';
+import { chainHead, verifyChainInSteps } from '../../core/audit/chain';
+import { queryEvents } from '../../core/audit/query';
 import { blindAuditEvents } from '../../core/scoring/blind';
 import { schemaVersion } from '../../core/db/open';
 import { listSettings, setSetting } from '../../core/workstation/settings';
@@ -37,15 +38,20 @@ export const systemCommands = [
   }),
   defineCommand({
     name: 'audit.list',
-    summary: 'Audit events, newest first',
+    summary: 'Audit events, newest first, narrowed by command, person, outcome and time',
     input: z.object({
       before: z.number().int().positive().optional(),
       limit: z.number().int().min(1).max(500).default(100),
+      command: z.string().trim().min(1).max(100).optional(),
+      actor: z.string().trim().min(1).max(100).optional(),
+      outcome: z.enum(['ok', 'refused']).optional(),
+      from: z.string().datetime().optional(),
+      to: z.string().datetime().optional(),
     }),
     access: ['coordinator', 'chair', 'observer'],
     mutates: false,
     // A chair also scores: unsettled panel and paper values of others stay hidden here too (core/scoring/blind.ts).
-    handler: (ctx, input) => blindAuditEvents(ctx.db, listEvents(ctx.db, { afterSeq: input.before, limit: input.limit, descending: true }), { local: ctx.principal.kind === 'local', actor: ctx.actor }),
+    handler: (ctx, input) => blindAuditEvents(ctx.db, queryEvents(ctx.db, input), { local: ctx.principal.kind === 'local', actor: ctx.actor }),
   }),
   defineCommand({
     name: 'audit.verify',

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { api, type AuditEvent, type VerifyResult } from '../../api';
@@ -7,10 +7,9 @@ import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount, formatDateTimeWib, shortHash } from '../../i18n/format';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
+import { SelectField, TextField } from '../../ui/fields';
 
 const PAGE = 50;
-
-const SHOWN_CHARS = 160;
 
 /** The fields `audit.list` blinds: a panel value and a paper sheet's values. */
 const BLIND_FIELDS = ['value', 'values'] as const;
@@ -46,40 +45,111 @@ function unblinded(payload: Payload): { payload: Payload; blind: boolean } {
 }
 
 /**
- * The payload as a short line of JSON, cut at SHOWN_CHARS; a blind value reads "tersembunyi sampai final" in
- * place of `null`, and stays visible even where the text around it is cut.
+ * The payload as one line of JSON, whole (it sits behind a disclosure); a blind value reads "tersembunyi sampai
+ * final" in place of `null`.
  */
 function PayloadText({ payload, t }: { payload: unknown; t: TFunction }): ReactNode {
   if (payload === null || payload === undefined) return <code />;
   const { payload: shown, blind } = isObject(payload) ? unblinded(payload) : { payload, blind: false };
   const full = JSON.stringify(shown);
   const quoted = JSON.stringify(BLIND_MARK);
-  if (!blind || !full.includes(quoted)) {
-    return <code>{full.length > SHOWN_CHARS ? `${full.slice(0, SHOWN_CHARS - 3)}…` : full}</code>;
-  }
-  const words = t('audit.blind');
-  const pieces = full.split(quoted);
-  const cut = pieces.reduce((n, p) => n + p.length, 0) + (pieces.length - 1) * words.length > SHOWN_CHARS;
+  if (!blind || !full.includes(quoted)) return <code>{full}</code>;
   const out: ReactNode[] = [];
-  pieces.forEach((piece, i) => {
-    if (i > 0) {
+  full.split(quoted).forEach((piece, i) => {
+    if (i > 0)
       out.push(
         <span key={`b${i}`} className="audit-blind" title={t('audit.blindTitle')} data-testid="audit-blind">
-          {words}
+          {t('audit.blind')}
         </span>,
       );
-    }
-    // Too long: the text before a blind value keeps its end (the field's name), the text after it its start.
-    if (!cut) out.push(piece);
-    else if (i === pieces.length - 1) out.push(piece.length > 40 ? `${piece.slice(0, 39)}…` : piece);
-    else out.push(piece.length > 80 ? `…${piece.slice(-79)}` : piece);
+    out.push(piece);
   });
-  return <code title={full.split(quoted).join(words)}>{out}</code>;
+  return <code>{out}</code>;
 }
 
 function hasBlind(payload: unknown): boolean {
   return isObject(payload) && (payload.blind === true || (isObject(payload.input) && payload.input.blind === true));
 }
+
+const SUMMARY_PAIRS = 6;
+const SUMMARY_VALUE_CHARS = 60;
+
+function cut(text: string, n: number): string {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}
+
+/**
+ * The payload as a few "key: value" pairs, for reading at a glance; for a refusal, its message and the pairs of
+ * what was asked. Whatever the workstation blinded stays words ("tersembunyi sampai final"): nothing is unmasked here.
+ */
+function PayloadSummary({ payload, t }: { payload: unknown; t: TFunction }): ReactNode {
+  if (!isObject(payload)) return payload === null || payload === undefined ? <span className="field-hint">{t('audit.noPayload')}</span> : <span>{cut(JSON.stringify(payload), SUMMARY_VALUE_CHARS)}</span>;
+  const { payload: shown } = unblinded(payload);
+  const refusal = typeof shown.code === 'string' && 'input' in shown;
+  const source = refusal ? (isObject(shown.input) ? shown.input : {}) : shown;
+  const entries = Object.entries(source).filter(([k]) => k !== 'blind' && k !== 'salt');
+  const value = (v: unknown): ReactNode => {
+    if (v === BLIND_MARK)
+      return (
+        <span className="audit-blind" title={t('audit.blindTitle')}>
+          {t('audit.blind')}
+        </span>
+      );
+    if (v === null || v === undefined) return '—';
+    if (typeof v === 'string') return cut(v, SUMMARY_VALUE_CHARS);
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    return cut(JSON.stringify(v), SUMMARY_VALUE_CHARS);
+  };
+  return (
+    <span className="audit-summary" data-testid="audit-summary">
+      {refusal && typeof shown.message === 'string' ? <span className="audit-message">{cut(shown.message, 160)}</span> : null}
+      {entries.slice(0, SUMMARY_PAIRS).map(([k, v]) => (
+        <span key={k} className="audit-pair">
+          <span className="audit-key">{k}:</span> {value(v)}
+        </span>
+      ))}
+      {entries.length > SUMMARY_PAIRS ? <span className="audit-pair">…</span> : null}
+      {!entries.length && !refusal ? <span className="field-hint">{t('audit.noPayload')}</span> : null}
+    </span>
+  );
+}
+
+/** Who acted, in words: a person's name and role, the command line, or the workstation itself. */
+function Actor({ actor, roles, t }: { actor: string; roles: Map<string, { role: string; displayName: string }>; t: TFunction }) {
+  const colon = actor.indexOf(':');
+  const door = colon > 0 ? actor.slice(0, colon) : '';
+  const name = colon > 0 ? actor.slice(colon + 1) : actor;
+  const known = door === 'user' ? roles.get(name) : undefined;
+  const shown = door === 'system' ? t('audit.actorSystem') : (known?.displayName ?? name);
+  const sub = [known ? t(`roles.${known.role}`, { defaultValue: known.role }) : door === 'cli' ? t('audit.actorCli') : null].filter(Boolean).join(' · ');
+  return (
+    <>
+      <span className="audit-actor">{shown}</span>
+      <span className="col-sub">
+        {sub ? `${sub} · ` : ''}
+        <code>{actor}</code>
+      </span>
+    </>
+  );
+}
+
+/** A WIB calendar day as the instant it starts, ISO UTC like the log's own times; `next` gives the day after's. */
+function wibDayStart(day: string, next = false): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const ms = Date.parse(`${day}T00:00:00+07:00`);
+  return Number.isNaN(ms) ? undefined : new Date(ms + (next ? 86_400_000 : 0)).toISOString();
+}
+
+interface Filters {
+  command: string;
+  actor: string;
+  outcome: '' | 'ok' | 'refused';
+  from: string;
+  to: string;
+}
+
+const NO_FILTERS: Filters = { command: '', actor: '', outcome: '', from: '', to: '' };
+const ACTOR_DELAY_MS = 300;
 
 /**
  * A verification under way: how many events of how many are checked, once the workstation has said how many
@@ -106,23 +176,54 @@ function VerifyProgress({ id, checked }: { id: string; checked: { checked: numbe
   );
 }
 
-/** The hash-chained log: newest events first, and a full recomputation on demand. */
+/** The hash-chained log: newest events first, in words, narrowed by filters; and a full recomputation on demand. */
 export function AuditPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const headSeq = useSession((s) => s.head?.seq);
+  const myRole = useSession((s) => s.account?.role);
   const [events, setEvents] = useState<AuditEvent[] | null>(null);
   const [more, setMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [verify, setVerify] = useState<VerifyResult | null>(null);
   const [verifying, setVerifying] = useState(false);
   const [checked, setChecked] = useState<{ checked: number; total: number } | null>(null);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [actor, setActor] = useState('');
+  const [roles, setRoles] = useState(new Map<string, { role: string; displayName: string }>());
   // A refused read is itself audited and moves the head: never answer that move with another refused read.
   const refused = useRef(false);
 
+  useEffect(() => {
+    const timer = setTimeout(() => setFilters((f) => (f.actor === actor.trim() ? f : { ...f, actor: actor.trim() })), ACTOR_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [actor]);
+
+  // Names and roles of the accounts, for those allowed to list them (asking otherwise would be a refusal on record).
+  useEffect(() => {
+    if (myRole !== 'coordinator' && myRole !== 'observer') return;
+    void api.invoke('accounts.list').then((r) => {
+      if (r.ok) setRoles(new Map(r.value.map((a) => [a.name, { role: a.role, displayName: a.displayName }])));
+    });
+  }, [myRole]);
+
+  const badRange = filters.from !== '' && filters.to !== '' && filters.to < filters.from;
+  const query = useMemo(() => {
+    const from = wibDayStart(filters.from);
+    const to = wibDayStart(filters.to, true);
+    return {
+      ...(filters.command ? { command: filters.command } : {}),
+      ...(filters.actor ? { actor: filters.actor } : {}),
+      ...(filters.outcome ? { outcome: filters.outcome } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+    };
+  }, [filters]);
+  const filtered = Object.keys(query).length > 0;
+
   const loadNewest = useCallback(async () => {
-    if (refused.current) return;
-    const result = await api.invoke('audit.list', { limit: PAGE });
+    if (refused.current || badRange) return;
+    const result = await api.invoke('audit.list', { ...query, limit: PAGE });
     if (!result.ok) {
       refused.current = true;
       setError(errorMessage(t, lang, result.error));
@@ -132,9 +233,9 @@ export function AuditPage() {
     const list = result.value;
     setEvents(list);
     setMore(list.length === PAGE);
-  }, [t, lang]);
+  }, [t, lang, query, badRange]);
 
-  // Reload whenever the chain moves (live event or a command of ours).
+  // Reload whenever the chain moves (live event or a command of ours) or the filters change.
   useEffect(() => {
     void loadNewest();
   }, [loadNewest, headSeq]);
@@ -142,7 +243,7 @@ export function AuditPage() {
   async function loadOlder() {
     const last = events?.at(-1);
     if (!last) return;
-    const result = await api.invoke('audit.list', { before: last.seq, limit: PAGE });
+    const result = await api.invoke('audit.list', { ...query, before: last.seq, limit: PAGE });
     if (!result.ok) {
       setError(errorMessage(t, lang, result.error));
       return;
@@ -151,6 +252,20 @@ export function AuditPage() {
     setEvents((prev) => [...(prev ?? []), ...list]);
     setMore(list.length === PAGE);
   }
+
+  // Every command the page can name, in the reader's language, sorted by its words.
+  const commandOptions = useMemo(() => {
+    const labels = t('audit.command', { returnObjects: true }) as unknown;
+    const entries = isObject(labels) ? Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
+    return entries.sort((x, y) => x[1].localeCompare(y[1], lang)).map(([value, label]) => ({ value, label: `${label} (${value})` }));
+  }, [t, lang]);
+  const commandLabel = (command: string) => t(`audit.command.${command}`, { defaultValue: command });
+
+  const people = useMemo(() => {
+    const names = new Set(roles.keys());
+    for (const e of events ?? []) if (/^(user|cli):/.test(e.actor)) names.add(e.actor.slice(e.actor.indexOf(':') + 1));
+    return [...names].sort();
+  }, [roles, events]);
 
   // The workstation reports each batch of a running verification; another person's run is not ours to show.
   useLiveEvent(['audit.verifyProgress'], (data) => {
@@ -171,6 +286,11 @@ export function AuditPage() {
       return;
     }
     setVerify(result.value);
+  }
+
+  function clearFilters() {
+    setActor('');
+    setFilters(NO_FILTERS);
   }
 
   return (
@@ -198,15 +318,67 @@ export function AuditPage() {
           </ErrorAlert>
         )
       ) : null}
+      <div className="filters filters-audit" role="search" aria-label={t('audit.filter.legend')}>
+        <SelectField
+          label={t('audit.filter.command')}
+          value={filters.command}
+          onChange={(e) => setFilters((f) => ({ ...f, command: e.target.value }))}
+          options={[{ value: '', label: t('audit.filter.allCommands') }, ...commandOptions]}
+        />
+        <TextField
+          label={t('audit.filter.actor')}
+          hint={t('audit.filter.actorHint')}
+          type="search"
+          value={actor}
+          onChange={(e) => setActor(e.target.value)}
+          list="audit-people"
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <datalist id="audit-people">
+          {people.map((p) => (
+            <option key={p} value={p} />
+          ))}
+        </datalist>
+        <SelectField
+          label={t('audit.filter.outcome')}
+          value={filters.outcome}
+          onChange={(e) => {
+            const v = e.target.value;
+            setFilters((f) => ({ ...f, outcome: v === 'ok' || v === 'refused' ? v : '' }));
+          }}
+          options={[
+            { value: '', label: t('audit.filter.allOutcomes') },
+            { value: 'ok', label: t('audit.outcome.ok') },
+            { value: 'refused', label: t('audit.outcome.refused') },
+          ]}
+        />
+        <TextField label={t('audit.filter.from')} type="date" value={filters.from} onChange={(e) => setFilters((f) => ({ ...f, from: e.target.value }))} />
+        <TextField
+          label={t('audit.filter.to')}
+          type="date"
+          value={filters.to}
+          onChange={(e) => setFilters((f) => ({ ...f, to: e.target.value }))}
+          error={badRange ? t('audit.filter.badRange') : null}
+        />
+        <div className="filters-clear">
+          <button type="button" className="btn btn-secondary" onClick={clearFilters} disabled={!filtered && !actor}>
+            {t('audit.filter.clear')}
+          </button>
+        </div>
+      </div>
       <ErrorAlert>{error}</ErrorAlert>
       {events === null ? (
         <Spinner label={t('common.loading')} />
       ) : events.length === 0 ? (
-        <EmptyState title={t('audit.empty')} />
+        <EmptyState title={filtered ? t('audit.noMatch') : t('audit.empty')} />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="audit-caption">
+          <p className="table-total" aria-live="polite" data-testid="audit-total">
+            {t('audit.shown', { count: events.length })}
+          </p>
           <table className="table table-audit">
-            <caption>{t('audit.caption')}</caption>
+            <caption id="audit-caption">{t('audit.caption')}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('audit.col.seq')}</th>
@@ -219,27 +391,37 @@ export function AuditPage() {
               </tr>
             </thead>
             <tbody>
-              {events.map((e) => (
-                <tr key={e.seq}>
-                  <td className="num">{e.seq}</td>
-                  <td className="nowrap">{formatDateTimeWib(e.at, lang)}</td>
-                  <td>
-                    <code>{e.actor}</code>
-                  </td>
-                  <td>
-                    <code>{e.command}</code>
-                  </td>
-                  <td>
-                    <span className={`badge ${e.outcome === 'ok' ? 'badge-ok' : 'badge-warn'}`}>{t(`audit.outcome.${e.outcome}`)}</span>
-                  </td>
-                  <td className="payload">
-                    <PayloadText payload={e.payload} t={t} />
-                  </td>
-                  <td>
-                    <code title={e.hash}>{shortHash(e.hash, 12)}</code>
-                  </td>
-                </tr>
-              ))}
+              {events.map((e) => {
+                const code = e.outcome === 'refused' && isObject(e.payload) && typeof e.payload.code === 'string' ? e.payload.code : null;
+                return (
+                  <tr key={e.seq} data-testid="audit-event" data-outcome={e.outcome}>
+                    <td className="num">{e.seq}</td>
+                    <td className="nowrap">{formatDateTimeWib(e.at, lang)}</td>
+                    <td data-testid="audit-actor">
+                      <Actor actor={e.actor} roles={roles} t={t} />
+                    </td>
+                    <td data-testid="audit-command">
+                      {commandLabel(e.command)}
+                      <code className="col-sub">{e.command}</code>
+                    </td>
+                    <td>
+                      <span className={`badge ${e.outcome === 'ok' ? 'badge-ok' : 'badge-warn'}`} data-testid="audit-outcome">
+                        {code ? t('audit.refusedCode', { code }) : t(`audit.outcome.${e.outcome}`)}
+                      </span>
+                    </td>
+                    <td className="payload">
+                      <PayloadSummary payload={e.payload} t={t} />
+                      <details className="audit-raw">
+                        <summary>{t('audit.rawJson')}</summary>
+                        <PayloadText payload={e.payload} t={t} />
+                      </details>
+                    </td>
+                    <td>
+                      <code title={e.hash}>{shortHash(e.hash, 12)}</code>
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           {events.some((e) => hasBlind(e.payload)) ? (

@@ -1,20 +1,23 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Account, type ExamDetail } from '../../api';
 import { useLiveEvent } from '../../app/live';
 import { actorName } from '../../i18n/errors';
-import { formatDateTimeWib, formatDecimal } from '../../i18n/format';
+import { formatCount, formatDateTimeWib, formatDecimal } from '../../i18n/format';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
-import { TextField } from '../../ui/fields';
+import { SelectField, TextField } from '../../ui/fields';
 import { ScoreStateChip } from './chips';
 import { scoringError } from './errors';
 import { TextAreaField } from './PanelSheet';
-import type { AmendmentRow, ScoreRow, StageItem } from './types';
+import type { AmendmentRow, ScoreRow, ScoreState, StageItem } from './types';
 import { formatNumber, fromUnits, parseTyped, rangeProblem, stageItems } from './values';
 
-const SHOWN = 500;
+const ROW_HEIGHT = 41;
 const SETTLED = new Set(['confirmed', 'finalized', 'amended']);
+/** The states as the registry names them (core/scoring/scores.ts), in the order a score goes through them. */
+const STATES: readonly ScoreState[] = ['draft', 'submitted', 'confirmed', 'finalized', 'amended'];
 
 /** A panelist's own value before the panel is final stays hidden here too: the sheet is where it is seen. */
 function masked(row: ScoreRow): boolean {
@@ -22,35 +25,49 @@ function masked(row: ScoreRow): boolean {
 }
 
 function rowKey(r: ScoreRow): string {
-  return `${r.nomorPeserta}|${r.stage}|${r.item}|${r.panelist ?? ''}`;
+  return `${r.stage}|${r.nomorPeserta}|${r.item}|${r.panelist ?? ''}`;
 }
 
-/** Every score of a stage with its state, its history, and the amendments asked for and decided. */
+/**
+ * Every score of a stage (or of every stage) with its state, its history, and the amendments asked for and decided.
+ * All entries are in the page's memory, searched and filtered there; only the rows on screen are drawn.
+ */
 export function ScoresSection({ exam, stage, detail, account }: { exam: string; stage: string; detail: ExamDetail; account: Account }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [rows, setRows] = useState<ScoreRow[] | null>(null);
+  const [names, setNames] = useState(new Map<string, string>());
   const [error, setError] = useState<string | null>(null);
   const [search, setSearch] = useState('');
+  const [stageFilter, setStageFilter] = useState(stage);
+  const [stateFilter, setStateFilter] = useState<ScoreState | ''>('');
   const [history, setHistory] = useState<string | null>(null);
   const [amendTick, setAmendTick] = useState(0);
-  const items = useMemo(() => stageItems(detail.stages.find((s) => s.code === stage)), [detail, stage]);
-  const itemName = (code: string) => items.find((i) => i.code === code)?.name ?? code;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const itemsOf = useCallback((code: string) => stageItems(detail.stages.find((s) => s.code === code)), [detail]);
+  const itemName = (stageCode: string, code: string) => itemsOf(stageCode).find((i) => i.code === code)?.name ?? code;
 
   const load = useCallback(async () => {
-    const r = await api.invoke('scores.list', { exam, stage });
+    const r = await api.invoke('scores.list', { exam, ...(stageFilter ? { stage: stageFilter } : {}) });
     if (!r.ok) {
       setError(scoringError(t, lang, r.error));
       return;
     }
     setError(null);
     setRows(r.value);
-  }, [exam, stage, t, lang]);
+  }, [exam, stageFilter, t, lang]);
 
   useEffect(() => {
     setRows(null);
     void load();
   }, [load]);
+
+  // Names to search by: the roster of the exam, read once (a name never changes while scores come in).
+  useEffect(() => {
+    void api.invoke('roster.list', { exam, limit: 200_000 }).then((r) => {
+      if (r.ok) setNames(new Map(r.value.rows.map((c) => [c.nomorPeserta, c.nama])));
+    });
+  }, [exam]);
 
   useLiveEvent(['scores.changed', 'panel.changed'], (d) => {
     const x = d as { exam?: string } | null;
@@ -60,78 +77,144 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
     }
   });
 
-  const query = search.trim();
-  const filtered = (rows ?? []).filter((r) => !query || r.nomorPeserta.includes(query));
-  const shown = filtered.slice(0, SHOWN);
+  const query = search.trim().toLocaleLowerCase(lang);
+  const filtered = useMemo(
+    () =>
+      (rows ?? []).filter(
+        (r) =>
+          (!stateFilter || r.state === stateFilter) &&
+          (!query || r.nomorPeserta.includes(query) || (names.get(r.nomorPeserta)?.toLocaleLowerCase(lang).includes(query) ?? false)),
+      ),
+    [rows, stateFilter, query, names, lang],
+  );
   const open = history ? (rows ?? []).find((r) => rowKey(r) === history) : undefined;
   const hasPanel = (rows ?? []).some((r) => r.panelist !== null);
+  const columns = 6 + (hasPanel ? 1 : 0) + (stageFilter ? 0 : 1);
+
+  const virtualizer = useVirtualizer({
+    count: filtered.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  // Another search or filter: back to the top, where its first match is.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [query, stateFilter, stageFilter]);
+  const visible = virtualizer.getVirtualItems();
+  const padTop = visible[0]?.start ?? 0;
+  const padBottom = Math.max(0, virtualizer.getTotalSize() - (visible.at(-1)?.end ?? 0));
 
   return (
     <section aria-labelledby="scores-title">
-      <h2 id="scores-title">{t('scoring.scores.title', { stage })}</h2>
+      <h2 id="scores-title">{stageFilter ? t('scoring.scores.title', { stage: stageFilter }) : t('scoring.scores.titleAll')}</h2>
       <p className="field-hint">{t('scoring.scores.intro')}</p>
       <ErrorAlert>{error}</ErrorAlert>
-      <div className="narrow-form">
-        <TextField
-          label={t('scoring.scores.search')}
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          inputMode="numeric"
-          autoComplete="off"
-          type="search"
+      <div className="filters filters-scores" role="search" aria-label={t('scoring.scores.filters')}>
+        <TextField label={t('scoring.scores.search')} value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" spellCheck={false} type="search" />
+        <SelectField
+          label={t('scoring.scores.stage')}
+          value={stageFilter}
+          onChange={(e) => setStageFilter(e.target.value)}
+          options={[{ value: '', label: t('scoring.scores.allStages') }, ...detail.stages.map((s) => ({ value: s.code, label: `${s.code} — ${s.name}` }))]}
+        />
+        <SelectField
+          label={t('scoring.scores.state')}
+          value={stateFilter}
+          onChange={(e) => setStateFilter(STATES.find((x) => x === e.target.value) ?? '')}
+          options={[{ value: '', label: t('scoring.scores.allStates') }, ...STATES.map((x) => ({ value: x, label: t(`scoring.state.${x}`) }))]}
         />
       </div>
       {rows === null && !error ? <Spinner label={t('common.loading')} /> : null}
       {rows && rows.length === 0 ? <p className="field-hint">{t('scoring.scores.none')}</p> : null}
       {rows && rows.length > 0 ? (
-        <div className="table-wrap table-scroll">
-          <table className="table" data-testid="scores-table">
-            <caption>
-              {t('scoring.scores.caption', { count: filtered.length })}
-              {filtered.length > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('scoring.col.nomor')}</th>
-                <th scope="col">{t('scoring.scores.item')}</th>
-                {hasPanel ? <th scope="col">{t('scoring.scores.panelist')}</th> : null}
-                <th scope="col" className="num">
-                  {t('scoring.scores.value')}
-                </th>
-                <th scope="col">{t('scoring.col.state')}</th>
-                <th scope="col">{t('scoring.col.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((r) => (
-                <tr key={rowKey(r)} data-testid={`score-${r.nomorPeserta}-${r.item}${r.panelist ? `-${r.panelist}` : ''}`}>
-                  <td>
-                    <code>{r.nomorPeserta}</code>
-                  </td>
-                  <td>{itemName(r.item)}</td>
-                  {hasPanel ? <td>{r.panelist ?? (r.state === 'amended' ? t('scoring.scores.panelValue') : '—')}</td> : null}
-                  <td className="num" data-testid="score-value">
-                    {masked(r) ? <span title={t('scoring.scores.hidden')}>{t('scoring.scores.hiddenShort')}</span> : formatNumber(r.value, lang)}
-                  </td>
-                  <td>
-                    <ScoreStateChip state={r.state} />
-                    {r.mismatch ? <span className="badge badge-warn">{t('scoring.scores.mismatch')}</span> : null}
-                  </td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="btn btn-small btn-secondary"
-                      aria-label={t('scoring.history.of', { item: itemName(r.item), nomor: r.nomorPeserta })}
-                      onClick={() => setHistory(rowKey(r))}
-                    >
-                      {t('scoring.history.button')}
-                    </button>
-                  </td>
+        <>
+          <p className="table-total" aria-live="polite" data-testid="scores-count">
+            {t('scoring.scores.count', { count: rows.length, n: formatCount(filtered.length, lang), total: formatCount(rows.length, lang) })}
+          </p>
+          <div className="vtable-scroll vtable-scores" ref={scrollRef} tabIndex={0} role="region" aria-label={t('scoring.scores.region')}>
+            <table className="table vtable" data-testid="scores-table" aria-rowcount={filtered.length + 1}>
+              <colgroup>
+                <col className="col-nomor" />
+                <col />
+                {stageFilter ? null : <col className="col-stage" />}
+                <col />
+                {hasPanel ? <col /> : null}
+                <col className="col-value" />
+                <col className="col-state" />
+                <col className="col-actions" />
+              </colgroup>
+              <thead>
+                <tr aria-rowindex={1}>
+                  <th scope="col">{t('scoring.col.nomor')}</th>
+                  <th scope="col">{t('scoring.scores.name')}</th>
+                  {stageFilter ? null : <th scope="col">{t('scoring.stage')}</th>}
+                  <th scope="col">{t('scoring.scores.item')}</th>
+                  {hasPanel ? <th scope="col">{t('scoring.scores.panelist')}</th> : null}
+                  <th scope="col" className="num">
+                    {t('scoring.scores.value')}
+                  </th>
+                  <th scope="col">{t('scoring.col.state')}</th>
+                  <th scope="col">{t('scoring.col.actions')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {padTop > 0 ? (
+                  <tr className="vtable-spacer" aria-hidden="true" style={{ height: padTop }}>
+                    <td colSpan={columns} />
+                  </tr>
+                ) : null}
+                {visible.map((v) => {
+                  const r = filtered[v.index]!;
+                  return (
+                    <tr
+                      key={rowKey(r)}
+                      data-index={v.index}
+                      ref={virtualizer.measureElement}
+                      aria-rowindex={v.index + 2}
+                      data-testid={`score-${r.nomorPeserta}-${r.item}${r.panelist ? `-${r.panelist}` : ''}`}
+                    >
+                      <td>
+                        <code>{r.nomorPeserta}</code>
+                      </td>
+                      <td className="cell-name">{names.get(r.nomorPeserta) ?? '—'}</td>
+                      {stageFilter ? null : <td>{r.stage}</td>}
+                      <td className="cell-name">{itemName(r.stage, r.item)}</td>
+                      {hasPanel ? <td>{r.panelist ?? (r.state === 'amended' ? t('scoring.scores.panelValue') : '—')}</td> : null}
+                      <td className="num" data-testid="score-value">
+                        {masked(r) ? <span title={t('scoring.scores.hidden')}>{t('scoring.scores.hiddenShort')}</span> : formatNumber(r.value, lang)}
+                      </td>
+                      <td>
+                        <ScoreStateChip state={r.state} />
+                        {r.mismatch ? <span className="badge badge-warn">{t('scoring.scores.mismatch')}</span> : null}
+                      </td>
+                      <td className="actions">
+                        <button
+                          type="button"
+                          className="btn btn-small btn-secondary"
+                          aria-label={t('scoring.history.of', { item: itemName(r.stage, r.item), nomor: r.nomorPeserta })}
+                          onClick={() => setHistory(rowKey(r))}
+                        >
+                          {t('scoring.history.button')}
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+                {padBottom > 0 ? (
+                  <tr className="vtable-spacer" aria-hidden="true" style={{ height: padBottom }}>
+                    <td colSpan={columns} />
+                  </tr>
+                ) : null}
+              </tbody>
+            </table>
+            {filtered.length === 0 ? (
+              <p className="vtable-empty" data-testid="scores-empty">
+                {t('scoring.scores.noMatch')}
+              </p>
+            ) : null}
+          </div>
+        </>
       ) : null}
 
       <AmendmentsSection exam={exam} detail={detail} account={account} tick={amendTick} onDecided={() => void load()} />
@@ -140,7 +223,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
         <HistoryDialog
           exam={exam}
           row={open}
-          item={items.find((i) => i.code === open.item)}
+          item={itemsOf(open.stage).find((i) => i.code === open.item)}
           account={account}
           onClose={() => setHistory(null)}
           onRequested={() => setAmendTick((n) => n + 1)}

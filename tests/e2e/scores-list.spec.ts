@@ -1,0 +1,80 @@
+import { demoWorkstation, expect, login, sidebar, test as base, type Lentera } from './fixtures';
+
+interface Demo extends Lentera {
+  /** The koordinator's PIN, as `lentera demo` printed it. */
+  pin: string;
+}
+
+const test = base.extend<{ demo: Demo }>({
+  // eslint-disable-next-line no-empty-pattern
+  demo: async ({}, use) => {
+    await demoWorkstation(
+      'scores-list',
+      (out) => {
+        const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
+        if (!pin) throw new Error(`no koordinator PIN in the demo output:\n${out}`);
+        return { pin };
+      },
+      use,
+    );
+  },
+  lentera: async ({ demo }, use) => {
+    await use(demo);
+  },
+});
+
+// The demo builds a venue (300 candidates, their SKD scores: ~880 entries) before the test starts.
+test.describe.configure({ timeout: 120_000 });
+
+test('the scores list holds every SKD entry, reachable by keyboard, searchable by name, with an empty state when nothing matches', async ({ page, demo }) => {
+  await page.goto('/');
+  await login(page, 'koordinator', demo.pin);
+  await sidebar(page).getByRole('link', { name: 'Penilaian' }).click();
+  await page.getByLabel('Tahap', { exact: true }).selectOption('SKD');
+
+  const count = page.getByTestId('scores-count');
+  await expect(count).toHaveText(/^\d+ dari \d+ entri$/);
+  const [shown, total] = ((await count.textContent()) ?? '').match(/\d+/g)!.map(Number);
+  // Before: only the first 500 were listed. Now all of them are, and the table says how many rows it has.
+  expect(total).toBeGreaterThan(800);
+  expect(shown).toBe(total);
+  const table = page.getByTestId('scores-table');
+  await expect(table).toHaveAttribute('aria-rowcount', String(total! + 1));
+  // Only the rows on screen are drawn.
+  expect(await table.locator('tbody tr[data-index]').count()).toBeLessThan(100);
+
+  // The last entry is reached from the keyboard: the list scrolls, End goes to its bottom.
+  const region = page.getByRole('region', { name: 'Daftar nilai' });
+  await region.focus();
+  await page.keyboard.press('End');
+  const last = table.locator(`tr[aria-rowindex="${total! + 1}"]`);
+  await expect(last).toBeVisible();
+  const nomor = (await last.locator('td').nth(0).textContent())!.trim();
+  const nama = (await last.locator('td').nth(1).textContent())!.trim();
+  expect(nama).not.toBe('—');
+
+  // A name narrows the list to that candidate's scores (SKD has three items: TWK, TIU, TKP).
+  await page.getByLabel('Cari nomor peserta atau nama').fill(nama.toLowerCase());
+  await expect(count).toHaveText(new RegExp(`^\\d+ dari ${total} entri$`));
+  const rows = table.locator('tbody tr[data-index]');
+  await expect(rows.first()).toContainText(nama);
+  const n = await rows.count();
+  expect(n).toBeGreaterThanOrEqual(3);
+  expect(n).toBeLessThan(10);
+  await expect(count).toHaveText(`${n} dari ${total} entri`);
+  for (let i = 0; i < n; i++) await expect(rows.nth(i)).toContainText(nama);
+  await expect(table.locator(`tbody tr[data-testid^="score-${nomor}-"]`)).toHaveCount(3);
+
+  // SKD scores are imported CAT results, all confirmed: none is a draft. The list says so in words.
+  await page.getByLabel('Status nilai').selectOption({ label: 'Draf' });
+  await expect(count).toHaveText(`0 dari ${total} entri`);
+  await expect(page.getByTestId('scores-empty')).toHaveText('Tidak ada nilai yang cocok dengan pencarian dan filter ini.');
+  await expect(rows).toHaveCount(0);
+
+  // Back to every state and every stage: the candidate's other stages come in, with the stage named.
+  await page.getByLabel('Status nilai').selectOption({ label: 'Semua status' });
+  await page.getByLabel('Tampilkan tahap').selectOption({ label: 'Semua tahap' });
+  await expect(page.getByRole('heading', { name: 'Nilai semua tahap' })).toBeVisible();
+  await expect(rows.filter({ hasText: 'SKD' }).first()).toBeVisible();
+  await expect(page.getByTestId('scores-empty')).toHaveCount(0);
+});
