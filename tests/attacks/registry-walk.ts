@@ -65,6 +65,8 @@ export const SAMPLE_INPUTS: Record<string, (f: WalkFixture) => unknown[]> = {
   'amendments.list': (f) => [{ exam: f.exam }],
   'ranking.compute': (f) => [{ exam: f.exam }],
   'ranking.export': (f) => [{ exam: f.exam, format: 'csv' }, { exam: f.exam, format: 'xlsx' }],
+  'print.ranking': (f) => [{ exam: f.exam, formation: 'F01' }],
+  'print.scoringForms': (f) => [{ exam: f.exam, session: f.session }],
   'keys.mine': () => [{}],
   'keys.list': () => [{}],
   'keys.generate': () => [{ passphrase: 'sandi-kunci-rahasia' }],

@@ -18,6 +18,7 @@ const LOADERS = {
   documents: () => import('./documents').then((m) => m.documentCommands),
   bundles: () => import('./bundles').then((m) => m.bundleCommands),
   home: () => import('./home').then((m) => m.homeCommands),
+  print: () => import('./print').then((m) => m.printCommands),
 } satisfies Record<string, () => Promise<readonly Command[]>>;
 
 export type CommandModule = keyof typeof LOADERS;
@@ -50,6 +51,7 @@ const BY_AREA = new Map<string, CommandModule>([
   ['outbox', 'bundles'],
   ['receipt', 'bundles'],
   ['home', 'home'],
+  ['print', 'print'],
 ]);
 
 /** Names whose area is defined mostly in another module. */

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RankedResult, RankingFormation, RankingValue } from '../../api';
 import { formatCount, formatDecimal } from '../../i18n/format';
@@ -179,12 +179,14 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses, re
   const width = 4 + cols.components.length + cols.stages.length + (cols.skd ? 1 : 0) + (cols.skb ? 1 : 0) + 3;
   const more = unranked.length - Math.min(unranked.length, unrankedShown);
   const nameOf = (n: string) => names.get(n) ?? (namesLoaded ? '—' : t('common.loading'));
+  const captionId = useId();
 
   return (
     <>
-      <div className="table-wrap">
+      {/* Wider than the screen with many score columns: focusable so the keyboard can scroll it sideways. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={captionId}>
         <table className="table results-table" data-testid="results-table">
-          <caption>{t('results.table.caption', { formation: formation.code, count: rows.length, n: formatCount(rows.length, lang) })}</caption>
+          <caption id={captionId}>{t('results.table.caption', { formation: formation.code, count: rows.length, n: formatCount(rows.length, lang) })}</caption>
           <thead>
             <tr>
               <th scope="col" className="num">
@@ -245,9 +247,9 @@ export function OptimalisasiTable({ formation, rows, names, namesLoaded, statuse
     <section className="optimalisasi" aria-labelledby="optimalisasi-title" data-testid="optimalisasi">
       <h3 id="optimalisasi-title">{t('results.optimalisasi.title', { formation: formation.code })}</h3>
       <p className="field-hint">{t('results.optimalisasi.intro', { position: formation.position, education: formation.education })}</p>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="optimalisasi-caption">
         <table className="table results-table table-compact">
-          <caption>{t('results.optimalisasi.caption', { formation: formation.code, count: rows.length })}</caption>
+          <caption id="optimalisasi-caption">{t('results.optimalisasi.caption', { formation: formation.code, count: rows.length })}</caption>
           <thead>
             <tr>
               <th scope="col">{t('results.col.nomor')}</th>

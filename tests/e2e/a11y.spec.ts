@@ -1,0 +1,149 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import type { Role } from '../../src-renderer/api';
+import { canSee, NAV } from '../../src-renderer/app/nav';
+import { ROUTES, type RouteId } from '../../src-renderer/app/router';
+import { demoWorkstation, EXAM_CODE, expect, login, test as base, type Lentera } from './fixtures';
+
+/**
+ * axe-core on every page every role can reach, failing on any WCAG 2.1 A/AA violation. The page list comes from the
+ * app's own navigation table, so a new page is checked as soon as it is in the sidebar. axe is injected by Playwright
+ * through the DevTools protocol, which the strict CSP does not govern: the policy stays as it is.
+ */
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const ROLES: readonly Role[] = ['coordinator', 'clerk', 'chair', 'examiner', 'observer'];
+// The demo's interview session whose scores are signed: the display has a ranking to show.
+const DISPLAY_SESSION = 'WWC-F01';
+
+interface Demo extends Lentera {
+  /** One demo account per role. */
+  accounts: Record<Role, { name: string; pin: string }>;
+}
+
+const test = base.extend<{ demo: Demo }, { venue: Demo }>({
+  venue: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      await demoWorkstation(
+        'a11y',
+        (out) => {
+          const accounts: Partial<Demo['accounts']> = {};
+          for (const m of out.matchAll(/^\s+(\S+)\s+(\S+)\s+PIN (\d+)/gm)) {
+            const role = m[2] as Role;
+            accounts[role] ??= { name: m[1]!, pin: m[3]! };
+          }
+          for (const role of ROLES) if (!accounts[role]) throw new Error(`no ${role} in the demo output:\n${out}`);
+          return { accounts: accounts as Demo['accounts'] };
+        },
+        use,
+      );
+    },
+    { scope: 'worker', timeout: 150_000 },
+  ],
+  demo: async ({ venue }, use) => {
+    await use(venue);
+  },
+  lentera: async ({ demo }, use) => {
+    await use(demo);
+  },
+});
+
+// axe takes seconds on the big tables: two workers, each with its own demo venue, halve the wall time.
+test.describe.configure({ mode: 'parallel', timeout: 90_000 });
+
+/** Waits until the page has stopped loading, so axe sees what the user reads rather than a spinner. */
+async function settled(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.locator('.loading')).toHaveCount(0);
+}
+
+/** The violations on the page as it is now, one readable line per element. */
+async function violations(page: Page, where: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  // A checker that ran no rule at all (injection refused, say) would pass every page: make sure it looked.
+  expect(result.passes.length, `axe checked nothing on ${where}`).toBeGreaterThan(0);
+  return result.violations.flatMap((v) =>
+    v.nodes.map((n) => `${where}: ${v.id} [${v.impact ?? 'n/a'}] ${n.target.join(' ')} — ${v.help} (${n.failureSummary?.replace(/\s+/g, ' ') ?? ''})`),
+  );
+}
+
+for (const role of ROLES) {
+  test(`every page of the ${role} passes axe`, async ({ page, demo }) => {
+    const found: string[] = [];
+    await page.goto('/');
+    await login(page, demo.accounts[role].name, demo.accounts[role].pin);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
+
+    // The sidebar's own links, plus the PIN change every account has under its name.
+    const pages: RouteId[] = [...NAV.filter((n) => canSee(n, role)).map((n) => n.id), 'pin'];
+    for (const id of pages) {
+      const link = page.locator(`.sidebar a[href="#/${id}"]`);
+      await link.click();
+      await expect(link).toHaveAttribute('aria-current', 'page');
+      await settled(page);
+      found.push(...(await violations(page, `${role} #/${id}`)));
+    }
+
+    // A page the role may not open, typed into the address bar: the refusal must be accessible too.
+    const forbidden = ROUTES.find((id) => NAV.some((n) => n.id === id && !canSee(n, role)));
+    if (forbidden) {
+      await page.goto(`/#/${forbidden}`);
+      await settled(page);
+      found.push(...(await violations(page, `${role} #/${forbidden} (no access)`)));
+    }
+
+    expect(found, `axe violations for ${role}`).toEqual([]);
+  });
+}
+
+test('the login page and the public display pass axe', async ({ page }) => {
+  const found: string[] = [];
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masuk');
+  found.push(...(await violations(page, 'login')));
+
+  // A refused login shows its error next to the form: checked with the error visible.
+  await login(page, 'tidakada', '000000');
+  await expect(page.getByRole('alert')).toBeVisible();
+  found.push(...(await violations(page, 'login (refused)')));
+
+  await page.goto(`/#/layar?exam=${EXAM_CODE}&session=${DISPLAY_SESSION}`);
+  await settled(page);
+  found.push(...(await violations(page, 'display')));
+
+  await page.goto(`/#/layar?exam=${EXAM_CODE}&session=TIDAK-ADA`);
+  await settled(page);
+  found.push(...(await violations(page, 'display (unknown session)')));
+
+  expect(found, 'axe violations on the public pages').toEqual([]);
+});
+
+test('the checker reports a violation it is shown, under the strict CSP', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masuk');
+  // An input nobody can name: if axe were not running, this test would be the one to say so.
+  await page.locator('form').first().evaluate((form) => form.insertAdjacentHTML('beforeend', '<input type="text" data-testid="nameless">'));
+  const found = await violations(page, 'login');
+  // Exactly that one: the login page is clean otherwise.
+  expect(found).toEqual([expect.stringMatching(/^login: label \[critical\] input\[type="text"\] — Form elements must have labels/)]);
+});
+
+base.describe('first run', () => {
+  base.use({ workstation: 'empty' });
+
+  base('the first-run setup page passes axe', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Siapkan stasiun kerja ini');
+    const found = await violations(page, 'setup');
+    // With the form's own error showing as well.
+    await page.getByLabel('Nama login koordinator').fill('panitia');
+    await page.getByLabel('Nama lengkap koordinator').fill('Dewi Lestari');
+    await page.getByLabel('PIN', { exact: true }).fill('583920');
+    await page.getByLabel('Ulangi PIN').fill('583921');
+    await page.getByRole('button', { name: 'Buat stasiun kerja' }).click();
+    await expect(page.getByText('Kedua PIN tidak sama.')).toBeVisible();
+    found.push(...(await violations(page, 'setup (refused)')));
+    expect(found, 'axe violations on the setup page').toEqual([]);
+  });
+});
