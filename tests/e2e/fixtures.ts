@@ -139,6 +139,36 @@ export async function demoWorkstation<T extends object>(
   }
 }
 
+/** A demo workstation, with the koordinator's PIN as `lentera demo` printed it. */
+export interface CoordinatedDemo extends Lentera {
+  pin: string;
+}
+
+/**
+ * Tests that run on a demo workstation, as its coordinator: `demo` (and `lentera`) is a fresh demo per test, named
+ * `name` in its data folder.
+ */
+export function demoTest(name: string) {
+  return test.extend<{ demo: CoordinatedDemo }>({
+    // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
+    // eslint-disable-next-line no-empty-pattern
+    demo: async ({}, use) => {
+      await demoWorkstation(
+        name,
+        (out) => {
+          const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
+          if (!pin) throw new Error(`no koordinator PIN in the demo output:\n${out}`);
+          return { pin };
+        },
+        use,
+      );
+    },
+    lentera: async ({ demo }, use) => {
+      await use(demo);
+    },
+  });
+}
+
 /** Logs in through the form and waits for the shell (or the forced PIN change). */
 export async function login(page: Page, name: string, pin: string): Promise<void> {
   await page.getByLabel('Nama login').fill(name);

@@ -1,8 +1,6 @@
-import { demoWorkstation, EXAM_CODE, expect, login, test as base, type Lentera } from './fixtures';
+import { demoTest, EXAM_CODE, expect, login, type CoordinatedDemo } from './fixtures';
 
-interface Demo extends Lentera {
-  pin: string;
-}
+type Demo = CoordinatedDemo;
 
 interface Reason {
   code: string;
@@ -17,23 +15,7 @@ interface Ranking {
 }
 
 /** A demo workstation: F01 has a provisional P/L on top (BL candidates still missing SKB), TL rows, BL rows. */
-const test = base.extend<{ demo: Demo }>({
-  // eslint-disable-next-line no-empty-pattern
-  demo: async ({}, use) => {
-    await demoWorkstation(
-      'results-en',
-      (out) => {
-        const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
-        if (!pin) throw new Error(`no koordinator PIN in the demo output:\n${out}`);
-        return { pin };
-      },
-      use,
-    );
-  },
-  lentera: async ({ demo }, use) => {
-    await use(demo);
-  },
-});
+const test = demoTest('results-en');
 
 test.describe.configure({ timeout: 90_000 });
 

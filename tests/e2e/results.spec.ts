@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ADMIN, demoWorkstation, EXAM_CODE, expect, importExamplePackage, login, sidebar, test as base, type Lentera } from './fixtures';
+import { ADMIN, demoTest, EXAM_CODE, expect, importExamplePackage, login, sidebar, test as base, type CoordinatedDemo } from './fixtures';
 
-interface Demo extends Lentera {
-  /** The koordinator's PIN, as `lentera demo` printed it. */
-  pin: string;
-}
+type Demo = CoordinatedDemo;
 
 interface Row {
   nomor_peserta: string;
@@ -29,24 +26,7 @@ interface Ranking {
  * still have BL candidates (missing SKB results), so their P/L and P/TL are provisional (SEMENTARA) and F06's open
  * seats wait for both to be complete before optimalisasi fills them.
  */
-const test = base.extend<{ demo: Demo }>({
-  // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
-  // eslint-disable-next-line no-empty-pattern
-  demo: async ({}, use) => {
-    await demoWorkstation(
-      'results',
-      (out) => {
-        const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
-        if (!pin) throw new Error(`no koordinator PIN in the demo output:\n${out}`);
-        return { pin };
-      },
-      use,
-    );
-  },
-  lentera: async ({ demo }, use) => {
-    await use(demo);
-  },
-});
+const test = demoTest('results');
 
 // Each test builds a demo workstation (300 candidates, scores, interviews) before it starts.
 test.describe.configure({ timeout: 90_000 });

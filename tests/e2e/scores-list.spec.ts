@@ -1,27 +1,6 @@
-import { demoWorkstation, expect, login, sidebar, test as base, type Lentera } from './fixtures';
+import { demoTest, expect, login, sidebar } from './fixtures';
 
-interface Demo extends Lentera {
-  /** The koordinator's PIN, as `lentera demo` printed it. */
-  pin: string;
-}
-
-const test = base.extend<{ demo: Demo }>({
-  // eslint-disable-next-line no-empty-pattern
-  demo: async ({}, use) => {
-    await demoWorkstation(
-      'scores-list',
-      (out) => {
-        const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
-        if (!pin) throw new Error(`no koordinator PIN in the demo output:\n${out}`);
-        return { pin };
-      },
-      use,
-    );
-  },
-  lentera: async ({ demo }, use) => {
-    await use(demo);
-  },
-});
+const test = demoTest('scores-list');
 
 // The demo builds a venue (300 candidates, their SKD scores: ~880 entries) before the test starts.
 test.describe.configure({ timeout: 120_000 });

@@ -82,7 +82,8 @@ export function listEvents(db: Db, opts: { afterSeq?: number; limit?: number; de
   return rows.map(fromRow);
 }
 
-interface RawEvent {
+/** An audit_events row as SQLite returns it. */
+export interface RawEvent {
   seq: number;
   at: string;
   actor: string;
@@ -93,7 +94,7 @@ interface RawEvent {
   hash: string;
 }
 
-function fromRow(r: RawEvent): AuditEvent {
+export function fromRow(r: RawEvent): AuditEvent {
   return {
     seq: r.seq,
     at: r.at,

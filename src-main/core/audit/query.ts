@@ -1,6 +1,5 @@
 import type { Db } from '../db/open';
-import type { JsonValue } from '../util/json-text';
-import type { AuditEvent } from './chain';
+import { fromRow, type AuditEvent, type RawEvent } from './chain';
 
 /**
  * What the audit page may narrow the log by. Only the event's own columns, never its payload: a filter on the
@@ -17,17 +16,6 @@ export interface AuditFilter {
   /** ISO instants, inclusive from, exclusive to: the log's `at` is ISO UTC, so text order is time order */
   from?: string;
   to?: string;
-}
-
-interface RawEvent {
-  seq: number;
-  at: string;
-  actor: string;
-  command: string;
-  outcome: 'ok' | 'refused';
-  payload: string;
-  prev_hash: string;
-  hash: string;
 }
 
 /** Events newest first, narrowed by the filter. */
@@ -59,14 +47,5 @@ export function queryEvents(db: Db, f: AuditFilter = {}): AuditEvent[] {
   }
   args.push(f.limit ?? 100);
   const rows = db.prepare(`SELECT * FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args) as RawEvent[];
-  return rows.map((r) => ({
-    seq: r.seq,
-    at: r.at,
-    actor: r.actor,
-    command: r.command,
-    outcome: r.outcome,
-    payload: JSON.parse(r.payload) as JsonValue,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  }));
+  return rows.map(fromRow);
 }

@@ -9,6 +9,7 @@ import { candidateNames } from '../roster/candidates';
 import { decimalComma, longDate, wibTime } from '../sheets/format';
 import { statusWords } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
+import { displayOrder } from '../../shared/ranking-order';
 import { fileSafe, finishPrint, openPrint, UNSIGNED_NOTE } from './page';
 
 export interface RankingPrintData {
@@ -20,47 +21,6 @@ export interface RankingPrintData {
   own: (RankedCandidate & { nama: string })[];
   incoming: (RankedCandidate & { nama: string })[];
   printedAt: Date;
-}
-
-/** Where the unranked come: still in play first, then pending, the absent, the failed, the withdrawn (as the results page). */
-function unrankedOrder(status: string): number {
-  if (status === 'P/L' || status.startsWith('P/L-') || status === 'P/TL') return 0;
-  if (status === 'BL') return 2;
-  if (status === 'TH' || status === 'P/TH') return 3;
-  if (status === 'TL' || status === 'TMS') return 4;
-  return 5;
-}
-
-function compareDecimal(a: string, b: string): number {
-  const [ai = '', af = ''] = a.split('.');
-  const [bi = '', bf = ''] = b.split('.');
-  const ia = ai.replace(/^0+(?=\d)/, '');
-  const ib = bi.replace(/^0+(?=\d)/, '');
-  if (ia.length !== ib.length) return ia.length - ib.length;
-  if (ia !== ib) return ia < ib ? -1 : 1;
-  const n = Math.max(af.length, bf.length);
-  const fa = af.padEnd(n, '0');
-  const fb = bf.padEnd(n, '0');
-  return fa === fb ? 0 : fa < fb ? -1 : 1;
-}
-
-/** Ranked rows by rank; then the others by status group, higher SKD total first, then number (the screen's order). */
-function displayOrder(a: RankedCandidate, b: RankedCandidate): number {
-  if (a.rank !== null || b.rank !== null) {
-    if (a.rank === null) return 1;
-    if (b.rank === null) return -1;
-    if (a.rank !== b.rank) return a.rank - b.rank;
-  } else {
-    const g = unrankedOrder(a.status) - unrankedOrder(b.status);
-    if (g !== 0) return g;
-    if (a.skd_total !== b.skd_total) {
-      if (a.skd_total === null) return 1;
-      if (b.skd_total === null) return -1;
-      const c = compareDecimal(b.skd_total, a.skd_total);
-      if (c !== 0) return c;
-    }
-  }
-  return a.nomor_peserta < b.nomor_peserta ? -1 : a.nomor_peserta > b.nomor_peserta ? 1 : 0;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { ErrorBody, RankedResult } from '../../api';
+import type { ErrorBody } from '../../api';
 import { errorMessage } from '../../i18n/errors';
 import type { Reason, ReasonList } from '../../../src-main/core/ranking/reasons';
 
@@ -41,44 +41,7 @@ export function localizeNumbers(text: string, lang: string): string {
   return lang === 'en' ? text : text.replace(/(\d)\.(\d)/g, '$1,$2');
 }
 
-/**
- * Compares two non-negative decimals given as text ("79.467", "463") exactly, without a float: order of display
- * must never depend on rounding either.
- */
-export function compareDecimal(a: string, b: string): number {
-  const [ai = '', af = ''] = a.split('.');
-  const [bi = '', bf = ''] = b.split('.');
-  const ia = ai.replace(/^0+(?=\d)/, '');
-  const ib = bi.replace(/^0+(?=\d)/, '');
-  if (ia.length !== ib.length) return ia.length - ib.length;
-  if (ia !== ib) return ia < ib ? -1 : 1;
-  const n = Math.max(af.length, bf.length);
-  const fa = af.padEnd(n, '0');
-  const fb = bf.padEnd(n, '0');
-  return fa === fb ? 0 : fa < fb ? -1 : 1;
-}
-
-/** Where the unranked come in the table: those still in play first, then the failed, the absent, the withdrawn. */
-const UNRANKED_ORDER: Record<StatusFamily, number> = { pass: 0, neutral: 1, absent: 3, pending: 2, fail: 4, other: 5 };
-
-/** Ranked rows by rank; then the others by status group, higher SKD total first, then number. */
-export function displayOrder(a: RankedResult, b: RankedResult): number {
-  if (a.rank !== null || b.rank !== null) {
-    if (a.rank === null) return 1;
-    if (b.rank === null) return -1;
-    if (a.rank !== b.rank) return a.rank - b.rank;
-  } else {
-    const g = UNRANKED_ORDER[statusFamily(a.status)] - UNRANKED_ORDER[statusFamily(b.status)];
-    if (g !== 0) return g;
-    if (a.skd_total !== b.skd_total) {
-      if (a.skd_total === null) return 1;
-      if (b.skd_total === null) return -1;
-      const c = compareDecimal(b.skd_total, a.skd_total);
-      if (c !== 0) return c;
-    }
-  }
-  return a.nomor_peserta < b.nomor_peserta ? -1 : a.nomor_peserta > b.nomor_peserta ? 1 : 0;
-}
+export { compareDecimal, displayOrder } from '../../../src-main/shared/ranking-order';
 
 /** "a, b and c" or "a, …, e and 7 others", in the reader's language. */
 function listText(t: TFunction, list: ReasonList): string {
