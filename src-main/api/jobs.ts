@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import { newId } from '../core/util/ids';
+import { workerEntry } from '../core/util/worker-entry';
 import { LenteraError } from '../core/util/errors';
 import type { EventBus } from './events';
 
@@ -25,15 +24,6 @@ export interface JobState {
   startedAt: string;
 }
 
-/** Where the sheet worker's code is: the TypeScript source (tsx, tests) or the desktop bundle's built file. */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('../core/sheets/worker-dev.mjs', here), execArgv: [] };
-  const built = new URL('./sheets-worker.js', here);
-  if (!existsSync(fileURLToPath(built))) throw new Error('sheets worker not built');
-  return { url: built, execArgv: [] };
-}
-
 /** Background jobs of this process, with their progress published as live events. */
 export class Jobs {
   private readonly jobs = new Map<string, { state: JobState; worker: Worker }>();
@@ -48,10 +38,10 @@ export class Jobs {
     if ([...this.jobs.values()].some((j) => j.state.state === 'running' && j.state.outDir === data.outDir)) {
       throw new LenteraError('JOB_RUNNING', `A signing job for ${data.exam} is already running; wait for it to finish, or cancel it.`, { exam: data.exam });
     }
-    const { url, execArgv } = workerEntry();
+    const url = workerEntry(import.meta.url, '../core/sheets/worker-dev.mjs', './sheets-worker.js');
     const id = newId();
     const { exam, ...workerData } = data;
-    const worker = new Worker(url, { workerData, execArgv });
+    const worker = new Worker(url, { workerData, execArgv: [] });
     const state: JobState = { id, kind: 'sheets', exam, outDir: data.outDir, state: 'running', done: 0, total: 0, startedAt: new Date().toISOString() };
     this.jobs.set(id, { state, worker });
     // The event stream is public (notifications only): no paths, no passphrases, just progress.

@@ -1,13 +1,12 @@
 // The main-process side of the hosted workstation (the model is Signal-Desktop's ts/sql/main.ts): one worker
 // thread holds the LenteraApp and its database; each door call is a message with a request id, answered by
 // exactly one promise. The main thread only passes messages, so it keeps answering while SQLite works.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DoorAuth, DoorTarget } from '../api/door';
 import { EventBus } from '../api/events';
 import { fail, REGISTRY_CODES, type Result } from '../api/result';
 import { LenteraError } from '../core/util/errors';
+import { workerEntry } from '../core/util/worker-entry';
 import type { HostRequest, WorkerMessage, WorkstationOptions } from './protocol';
 
 export type { WorkstationOptions } from './protocol';
@@ -17,15 +16,6 @@ const CLOSED = 'it was closed';
 
 /** How long close() waits for the worker to finish its calls and close the database before stopping it. */
 const CLOSE_TIMEOUT_MS = 30_000;
-
-/** Where the worker's code is: the TypeScript source (tsx, tests) or the desktop bundle's built file. */
-function workerEntry(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('./worker-dev.mjs', here);
-  const built = new URL('./workstation-worker.js', here);
-  if (!existsSync(fileURLToPath(built))) throw new Error('workstation worker not built');
-  return built;
-}
 
 export interface HostHooks {
   /** The worker ended without being asked to (a crash): the workstation no longer answers. */
@@ -61,7 +51,7 @@ export class WorkstationHost implements DoorTarget {
    * it cannot be opened (another owner holds it, the folder is not a workstation...).
    */
   static start(opts: WorkstationOptions, hooks: HostHooks = {}): Promise<WorkstationHost> {
-    const worker = new Worker(workerEntry(), { workerData: opts, execArgv: [] });
+    const worker = new Worker(workerEntry(import.meta.url, './worker-dev.mjs', './workstation-worker.js'), { workerData: opts, execArgv: [] });
     return new Promise((resolve, reject) => {
       const onMessage = (m: WorkerMessage) => {
         if (m.type !== 'ready' && m.type !== 'failed') return;

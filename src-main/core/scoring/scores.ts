@@ -18,6 +18,8 @@ export interface ScoreEntryView {
 
 export interface ScoreView {
   nomorPeserta: string;
+  /** the candidate's name, so a list can be searched by it without reading the roster too */
+  nama: string;
   stage: string;
   item: string;
   /** the panelist, for interview scores; null for a candidate's own score */
@@ -43,6 +45,7 @@ interface EntryRow {
   reason: string | null;
   file_name: string | null;
   panelist: string | null;
+  nama: string | null;
 }
 
 /**
@@ -60,8 +63,9 @@ export function listScores(db: Db, examId: string, stageCode?: string): ScoreVie
   const rows = sql(
     db,
     `SELECT e.id, e.stage_code, e.nomor_peserta, e.item, e.units, e.source, e.slot, e.session_id, e.actor, e.at, e.reason, i.file_name,
-            CASE WHEN e.source = 'panel' THEN a.name END AS panelist
+            CASE WHEN e.source = 'panel' THEN a.name END AS panelist, c.nama
        FROM score_entries e LEFT JOIN score_imports i ON i.id = e.import_id LEFT JOIN accounts a ON a.id = e.slot
+       LEFT JOIN candidates c ON c.exam_id = e.exam_id AND c.nomor_peserta = e.nomor_peserta
       WHERE e.exam_id = ? AND (? IS NULL OR e.stage_code = ?)
       ORDER BY e.nomor_peserta, e.stage_code, e.item, e.at, e.id`,
   ).all(examId, stageCode ?? null, stageCode ?? null) as EntryRow[];
@@ -87,7 +91,7 @@ export function listScores(db: Db, examId: string, stageCode?: string): ScoreVie
     const key = `${r.nomor_peserta}|${r.stage_code}|${r.item}|${panelist ?? ''}`;
     let g = groups.get(key);
     if (!g) {
-      g = { view: { nomorPeserta: r.nomor_peserta, stage: r.stage_code, item: r.item, panelist, value: 0, state: 'confirmed', history: [] }, entries: [] };
+      g = { view: { nomorPeserta: r.nomor_peserta, nama: r.nama ?? '', stage: r.stage_code, item: r.item, panelist, value: 0, state: 'confirmed', history: [] }, entries: [] };
       groups.set(key, g);
       order.push(key);
     }

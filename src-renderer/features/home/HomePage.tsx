@@ -39,8 +39,9 @@ function TaskList({ account }: { account: Account }) {
   useEffect(() => {
     void load();
   }, [load]);
-  // Work done at another desk (a check-in, a submission) changes what waits here.
-  useLiveEvent(['attendance.changed', 'panel.changed', 'scores.changed', 'exams.changed', 'audit.head'], () => void load());
+  // Work done at another desk (a check-in, a submission) changes what waits here. Every such change is an audited
+  // command, which moves the chain head after its own event: listening to both would read the list twice.
+  useLiveEvent(['audit.head'], () => void load());
 
   if (error) return <ErrorAlert>{error}</ErrorAlert>;
   // The heading stays put while loading, so the page does not jump when the list arrives.

@@ -9,6 +9,7 @@ import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { PinField } from '../../ui/fields';
 import { AttendanceBadge } from '../exams/CandidatesTable';
 import { FinalizationChip } from './chips';
+import { FinalizeRefusal, useFinalizeRefusal } from './FinalizeRefusal';
 import { scoringError } from './errors';
 import { PanelSheetView } from './PanelSheet';
 import type { OverviewCandidate, PanelOverview } from './types';
@@ -22,9 +23,6 @@ export function PanelSection({ exam, session, account }: { exam: string; session
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [finalizingAll, setFinalizingAll] = useState(false);
-  // A refused session finalization is said beside its button, not above the list.
-  const [finalizeError, setFinalizeError] = useState<string | null>(null);
-  const finalizeErrorRef = useRef<HTMLDivElement>(null);
   const [signing, setSigning] = useState(false);
   const lastOpened = useRef<string | null>(null);
   const rowButtons = useRef(new Map<string, HTMLButtonElement>());
@@ -55,13 +53,7 @@ export function PanelSection({ exam, session, account }: { exam: string; session
   }, [open]);
 
   const blocker = overview ? sessionBlocker(t, overview) : null;
-  // A refusal whose cause is gone (every candidate is ready now) would only mislead.
-  useEffect(() => {
-    if (!blocker) setFinalizeError(null);
-  }, [blocker]);
-  useEffect(() => {
-    if (finalizeError) finalizeErrorRef.current?.focus();
-  }, [finalizeError]);
+  const refusal = useFinalizeRefusal(blocker);
 
   if (!overview) {
     return (
@@ -120,7 +112,7 @@ export function PanelSection({ exam, session, account }: { exam: string; session
               onClick={() => {
                 setNotice(null);
                 setError(null);
-                setFinalizeError(null);
+                refusal.setError(null);
                 setFinalizingAll(true);
               }}
             >
@@ -136,9 +128,7 @@ export function PanelSection({ exam, session, account }: { exam: string; session
               {blocker}
             </p>
           ) : null}
-          <div ref={finalizeErrorRef} tabIndex={-1} className="finalize-error">
-            <ErrorAlert>{finalizeError}</ErrorAlert>
-          </div>
+          <FinalizeRefusal refusal={refusal} />
         </div>
       ) : null}
       <p className="field-hint">
@@ -180,7 +170,7 @@ export function PanelSection({ exam, session, account }: { exam: string; session
           onCancel={() => setFinalizingAll(false)}
           onError={(m) => {
             setFinalizingAll(false);
-            setFinalizeError(m);
+            refusal.setError(m);
             // The refusal means this list was behind: it catches up, so the button says why too.
             void load();
           }}

@@ -9,6 +9,7 @@ import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField } from '../../ui/fields';
 import { AttendanceBadge } from '../exams/CandidatesTable';
 import { FinalizationChip } from './chips';
+import { FinalizeRefusal, useFinalizeRefusal } from './FinalizeRefusal';
 import { scoringError } from './errors';
 import { isFullResult, type PanelMember, type PanelOverview, type PanelSheet as Sheet, type ResultFull, type SheetCriterion } from './types';
 import { useAutosave, type FieldState } from './useAutosave';
@@ -33,8 +34,6 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
   const [notice, setNotice] = useState<string | null>(null);
   const [finalizing, setFinalizing] = useState(false);
   // A refused finalization is said beside its button, not at the top of a long page.
-  const [finalizeError, setFinalizeError] = useState<string | null>(null);
-  const finalizeErrorRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
@@ -64,14 +63,7 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
   }, [sheet === null, canScore]);
 
   const blocker = sheet && isChair ? finalizeBlocker(t, sheet) : null;
-  // A refusal whose cause is gone (the discussion was saved, the last panelist submitted) would only mislead.
-  useEffect(() => {
-    if (!blocker) setFinalizeError(null);
-  }, [blocker]);
-  // After the dialog has given the focus back to the (now maybe disabled) button, the refusal takes it.
-  useEffect(() => {
-    if (finalizeError) finalizeErrorRef.current?.focus();
-  }, [finalizeError]);
+  const refusal = useFinalizeRefusal(blocker);
 
   if (!sheet) {
     return (
@@ -200,7 +192,7 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
               onClick={() => {
                 setError(null);
                 setNotice(null);
-                setFinalizeError(null);
+                refusal.setError(null);
                 setFinalizing(true);
               }}
             >
@@ -212,9 +204,7 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
               </p>
             ) : null}
           </div>
-          <div ref={finalizeErrorRef} tabIndex={-1} className="finalize-error">
-            <ErrorAlert>{finalizeError}</ErrorAlert>
-          </div>
+          <FinalizeRefusal refusal={refusal} />
         </div>
       ) : null}
 
@@ -230,7 +220,7 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
           onCancel={() => setFinalizing(false)}
           onError={(message) => {
             setFinalizing(false);
-            setFinalizeError(message);
+            refusal.setError(message);
             // The refusal means this page was behind: it catches up, so the button says why too.
             void load();
           }}

@@ -36,7 +36,6 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [rows, setRows] = useState<ScoreRow[] | null>(null);
-  const [names, setNames] = useState(new Map<string, string>());
   const [error, setError] = useState<string | null>(null);
   const [search, setSearch] = useState('');
   const [stageFilter, setStageFilter] = useState(stage);
@@ -62,13 +61,6 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
     void load();
   }, [load]);
 
-  // Names to search by: the roster of the exam, read once (a name never changes while scores come in).
-  useEffect(() => {
-    void api.invoke('roster.list', { exam, limit: 200_000 }).then((r) => {
-      if (r.ok) setNames(new Map(r.value.rows.map((c) => [c.nomorPeserta, c.nama])));
-    });
-  }, [exam]);
-
   useLiveEvent(['scores.changed', 'panel.changed'], (d) => {
     const x = d as { exam?: string } | null;
     if (!x || !x.exam || x.exam === exam) {
@@ -83,9 +75,9 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
       (rows ?? []).filter(
         (r) =>
           (!stateFilter || r.state === stateFilter) &&
-          (!query || r.nomorPeserta.includes(query) || (names.get(r.nomorPeserta)?.toLocaleLowerCase(lang).includes(query) ?? false)),
+          (!query || r.nomorPeserta.includes(query) || r.nama.toLocaleLowerCase(lang).includes(query)),
       ),
-    [rows, stateFilter, query, names, lang],
+    [rows, stateFilter, query, lang],
   );
   const open = history ? (rows ?? []).find((r) => rowKey(r) === history) : undefined;
   const hasPanel = (rows ?? []).some((r) => r.panelist !== null);
@@ -177,7 +169,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
                       <td>
                         <code>{r.nomorPeserta}</code>
                       </td>
-                      <td className="cell-name">{names.get(r.nomorPeserta) ?? '—'}</td>
+                      <td className="cell-name">{r.nama || '—'}</td>
                       {stageFilter ? null : <td>{r.stage}</td>}
                       <td className="cell-name">{itemName(r.stage, r.item)}</td>
                       {hasPanel ? <td>{r.panelist ?? (r.state === 'amended' ? t('scoring.scores.panelValue') : '—')}</td> : null}
