@@ -428,7 +428,7 @@ describe('attacks on the signed files', () => {
       publishCountersignature(a);
       expect(() => publishCountersignature(b)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
       expect(sha256(readFileSync(minutes))).toBe(a.sha256);
-      expect(pdfs(dir).filter((f) => f.startsWith('berita-acara'))).toEqual(['berita-acara-WWC-F01.pdf']);
+      expect(pdfs(dir).filter((f) => f.startsWith('berita-acara-WWC-F01'))).toEqual(['berita-acara-WWC-F01.pdf']);
       expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
       clean(minutes, 2);
     } finally {

@@ -1,7 +1,8 @@
 // Issue 12, item 10 (an independent auditor): provisional results were published as final.
 //  - In the demo, F01 published three P/L while 4 of its 9 SKB candidates were still BL (missing results), one of
 //    them with the highest SKD of the formation; 263374000014 took F06's seat as P/L-1 (optimalisasi) while F06's
-//    own three passers were BL. Their signed sheets said "P/L — LULUS".
+//    own three passers were BL. Their signed sheets said "P/L — LULUS". (Issue 14 then made the demo's SKB sessions
+//    from its SKD ranking: F01 is now complete, F02 half finalized, F06 not begun; the tests below follow that demo.)
 //  - Required: a status that missing results could still change is provisional (the engine says so, and why), shown
 //    as SEMENTARA / PROVISIONAL everywhere, never as a final LULUS; optimalisasi runs only over complete formations;
 //    and completing the missing results, in any way, never changes a status that was not provisional.
@@ -38,7 +39,7 @@ const by = (results: RankedCandidate[], n: string) => results.find((r) => r.nomo
 
 // ------------------------------------------------------------------------------------------ the demo, as reported
 
-describe('the demo venue (lentera demo): F01 and F06 still have BL candidates', () => {
+describe('the demo venue (lentera demo): F01 complete, F02 half finalized, F06 not begun', () => {
   let dir: string;
   let app: LenteraApp;
   let results: RankedCandidate[];
@@ -58,67 +59,81 @@ describe('the demo venue (lentera demo): F01 and F06 still have BL candidates', 
 
   const formation = (code: string) => results.filter((r) => r.kode_formasi === code);
 
-  it('F01 has BL candidates (one with the highest SKD of the formation), so none of its P/L is final', () => {
-    const f01 = formation('F01');
-    const bl = f01.filter((r) => r.status === 'BL');
-    expect(bl.length).toBeGreaterThanOrEqual(4);
-    const passers = f01.filter((r) => r.status === 'P/L');
-    expect(passers).toHaveLength(3);
-    for (const p of passers) {
-      expect(p.provisional, `${p.nomor_peserta} ${p.status}`).toBe(true);
-      expect(p.provisional_reason).toMatch(/^nilai peserta formasi F01 belum lengkap \(BL\): /);
-      // It names the BL candidates who could still push it out: here all four, each able to reach a higher final.
-      for (const b of bl) expect(p.provisional_reason).toContain(b.nomor_peserta);
+  it('F02 is in progress: its P/L that a BL candidate could still overtake is provisional and names them; the one none can reach is final', () => {
+    const f02 = formation('F02');
+    const bl = new Set(f02.filter((r) => r.status === 'BL').map((r) => r.nomor_peserta));
+    expect(bl.size).toBeGreaterThanOrEqual(1);
+    const passers = f02.filter((r) => r.status === 'P/L');
+    expect(passers).toHaveLength(2);
+    const provisional = passers.filter((p) => p.provisional);
+    expect(provisional.length).toBeGreaterThanOrEqual(1);
+    for (const p of provisional) {
+      expect(p.provisional_reason).toMatch(/^nilai peserta formasi F02 belum lengkap \(BL\): /);
+      // It names only BL candidates of its own formation.
+      const named = p.provisional_reason!.match(/\d{12}/g) ?? [];
+      expect(named.length).toBeGreaterThanOrEqual(1);
+      for (const n of named) expect(bl.has(n), n).toBe(true);
     }
     // The final statuses stay unmarked: TL below a passing grade or outside the 3 × quota SKB seats, TH, BL.
-    for (const r of f01.filter((x) => ['TL', 'TH', 'BL'].includes(x.status))) expect(r.provisional, r.nomor_peserta).toBeUndefined();
+    for (const r of f02.filter((x) => ['TL', 'TH', 'BL'].includes(x.status))) expect(r.provisional, r.nomor_peserta).toBeUndefined();
+    // F01 is complete and nothing missing can reach it: its P/L are final.
+    const f01 = formation('F01');
+    expect(f01.some((r) => r.status === 'BL')).toBe(false);
+    for (const p of f01.filter((r) => r.status === 'P/L')) expect(p.provisional, p.nomor_peserta).toBeUndefined();
   });
 
-  it('optimalisasi: 263374000014 does not take F06\'s seat while F01 and F06 are incomplete; it stays P/TL, provisionally', () => {
-    expect(formation('F06').some((r) => r.status === 'BL')).toBe(true);
-    const moved = by(results, '263374000014');
-    expect(moved.status).toBe('P/TL');
-    expect(moved.optimalisasi_ke).toBeUndefined();
-    expect(moved.provisional).toBe(true);
-    expect(moved.provisional_reason).toContain('optimalisasi jabatan ini menunggu formasi yang belum lengkap (BL): F01 dan F06');
+  it("optimalisasi: F01's P/TL do not take F06's seat while F06 is incomplete; they stay P/TL, provisionally", () => {
+    expect(formation('F06').every((r) => ['BL', 'TL', 'TH'].includes(r.status))).toBe(true);
+    const waiting = formation('F01').filter((r) => r.status === 'P/TL');
+    expect(waiting.length).toBeGreaterThanOrEqual(1);
+    for (const w of waiting) {
+      expect(w.optimalisasi_ke).toBeUndefined();
+      expect(w.provisional).toBe(true);
+      expect(w.provisional_reason).toContain('optimalisasi jabatan ini menunggu formasi yang belum lengkap (BL): F06');
+    }
     expect(results.filter((r) => r.optimalisasi_ke === 'F06')).toEqual([]);
   });
 
   it("the signed sheet of a provisional P/L says SEMENTARA and why, never 'P/L — LULUS'", async () => {
     const inputs = sheetInputs(app.workstation!.db, examId);
-    const r = inputs.results.find((x) => x.kode_formasi === 'F01' && x.status === 'P/L')!;
+    const r = inputs.results.find((x) => x.kode_formasi === 'F02' && x.status === 'P/L' && x.provisional)!;
     expect(r.provisional).toBe(true);
     const pdf = await renderResultSheet(inputs.data(r, { name: 'Uji', certified: false }));
     const file = join(dir, 'lembar.pdf');
     writeFileSync(file, pdf);
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(text).toContain('Status: P/L SEMENTARA — masuk kebutuhan formasi, belum final');
-    expect(text).toContain('Status ini SEMENTARA dan masih dapat berubah: nilai peserta formasi F01 belum lengkap (BL)');
+    expect(text).toContain('Status ini SEMENTARA dan masih dapat berubah: nilai peserta formasi F02 belum lengkap (BL)');
     expect(text).not.toContain('LULUS');
   });
 
   it('bundles carry the flag and its reason in their results', () => {
     const collected = collectExam(app.workstation!.db, examId, EXAM, join(dir, 'no-pdfs'));
     const items = [...collected.items.result()] as { key: string; body: { result: RankedCandidate } }[];
-    const f01 = items.filter((i) => i.body.result.kode_formasi === 'F01' && i.body.result.status === 'P/L');
-    expect(f01).toHaveLength(3);
-    for (const i of f01) expect(i.body.result).toMatchObject({ provisional: true, provisional_reason: expect.stringContaining('F01') });
+    const f02 = items.filter((i) => i.body.result.kode_formasi === 'F02' && i.body.result.status === 'P/L');
+    expect(f02).toHaveLength(2);
+    const marked = f02.filter((i) => i.body.result.provisional);
+    expect(marked.length).toBe(formation('F02').filter((r) => r.status === 'P/L' && r.provisional).length);
+    for (const i of marked) expect(i.body.result).toMatchObject({ provisional: true, provisional_reason: expect.stringContaining('F02') });
+    for (const i of f02.filter((x) => !x.body.result.provisional)) expect(i.body.result).not.toHaveProperty('provisional_reason');
   });
 
   it('lentera rank shows it, in text and in JSON', async () => {
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), askSecret: async () => '', osUser: 't' };
-    expect(await run(['rank', '--data', join(dir, 'demo'), '--exam', EXAM, '--formation', 'F01', '--json'], io)).toBe(0);
+    expect(await run(['rank', '--data', join(dir, 'demo'), '--exam', EXAM, '--formation', 'F02', '--json'], io)).toBe(0);
     const json = JSON.parse(out.join('\n')) as { results: RankedCandidate[] };
-    expect(json.results.filter((r) => r.status === 'P/L').every((r) => r.provisional === true && !!r.provisional_reason)).toBe(true);
+    const expected = formation('F02').map((r) => [r.nomor_peserta, r.status, r.provisional ?? false]);
+    expect(json.results.map((r) => [r.nomor_peserta, r.status, r.provisional ?? false])).toEqual(expected);
+    const marked = json.results.find((r) => r.status === 'P/L' && r.provisional)!;
     out.length = 0;
-    expect(await run(['rank', '--data', join(dir, 'demo'), '--exam', EXAM, '--formation', 'F01'], io)).toBe(0);
+    expect(await run(['rank', '--data', join(dir, 'demo'), '--exam', EXAM, '--formation', 'F02'], io)).toBe(0);
     const lines = out.join('\n').split('\n');
-    const top = lines.find((l) => /^F01\s+1\s/.test(l))!;
-    expect(top).toMatch(/ P\/L SEMENTARA /);
-    expect(top).toContain('(sementara: nilai peserta formasi F01 belum lengkap (BL): ');
+    const line = lines.find((l) => new RegExp(`^F02\\s+${marked.rank}\\s`).test(l))!;
+    expect(line).toMatch(/ P\/L SEMENTARA /);
+    expect(line).toContain('(sementara: nilai peserta formasi F02 belum lengkap (BL): ');
     // A final status reads as before.
-    expect(lines.find((l) => / TL\s+TIU \d+ < 80/.test(l))).not.toContain('SEMENTARA');
+    expect(lines.find((l) => / TL\s+/.test(l) && /peringkat SKD|< \d+/.test(l))).not.toContain('SEMENTARA');
   });
 
   it('the site shows SEMENTARA where a status is provisional, and LULUS only where it is final', () => {
@@ -139,14 +154,19 @@ describe('the demo venue (lentera demo): F01 and F06 still have BL candidates', 
     };
     const input = { generatedAt: '2026-12-01T03:00:00.000Z' } as SiteInput;
     const v = examView(exam, () => 'd'.repeat(64));
-    const html = formationPage(input, v, v.formationByCode.get('F01')!);
-    const top = value.results.find((r) => r.kode_formasi === 'F01' && r.rank === 1)!;
-    expect(html).toContain('P/L</span> <strong>SEMENTARA</strong> — masuk kebutuhan formasi, belum final');
-    expect(html).not.toContain('P/L</span> LULUS');
+    const html = formationPage(input, v, v.formationByCode.get('F02')!);
+    const top = value.results.find((r) => r.kode_formasi === 'F02' && r.status === 'P/L' && r.provisional)!;
+    const row = (n: string) => html.split('<tr>').find((r) => r.includes(`${n}.html`))!;
+    expect(row(top.nomor_peserta)).toContain('P/L</span> <strong>SEMENTARA</strong> — masuk kebutuhan formasi, belum final');
+    expect(row(top.nomor_peserta)).not.toContain('LULUS');
+    // LULUS only where nothing missing can change it.
+    const final = value.results.filter((r) => r.kode_formasi === 'F02' && r.status === 'P/L' && !r.provisional);
+    for (const f of final) expect(row(f.nomor_peserta)).toContain('P/L</span> LULUS');
+    expect(html.split('P/L</span> LULUS').length - 1).toBe(final.length);
     expect(html).toContain('Hasil formasi ini masih SEMENTARA');
     const page = candidatePage(input, v, top.nomor_peserta);
     expect(page).toContain('<strong>SEMENTARA</strong>');
-    expect(page).toContain('nilai peserta formasi F01 belum lengkap (BL)');
+    expect(page).toContain('nilai peserta formasi F02 belum lengkap (BL)');
     expect(page).not.toMatch(/P\/L<\/span> LULUS/);
   });
 });

@@ -33,11 +33,11 @@ describe('exam package import', () => {
   it('imports the demo package with everything in it', async () => {
     const app = makeApp();
     const r = await importPkg(app, small());
-    expect(r).toMatchObject({ ok: true, value: { status: 'new', exam: { code: 'CPNS-SMG-2026' }, counts: { formations: 6, stages: 3, venues: 2, roster: 30 } } });
+    expect(r).toMatchObject({ ok: true, value: { status: 'new', exam: { code: 'CPNS-SMG-2026' }, counts: { formations: 6, stages: 4, venues: 2, roster: 30 } } });
     expect(countRows(app, 'candidates')).toBe(30);
     expect(countRows(app, 'session_panel')).toBe(18);
     const got = app.invoke('exams.get', { exam: 'CPNS-SMG-2026' }, local);
-    expect(got.ok && (got.value as any).stages.map((s: any) => s.code)).toEqual(['SKD', 'SKB-CAT', 'SKB-WWC']);
+    expect(got.ok && (got.value as any).stages.map((s: any) => s.code)).toEqual(['SKD', 'SKB-CAT', 'SKB-WWC', 'SKB-PRAKTIK']);
   });
 
   it('importing the same package again changes nothing', async () => {

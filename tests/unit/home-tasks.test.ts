@@ -26,17 +26,23 @@ describe('home tasks on the demo venue', () => {
     const { ws, dir, id } = demo();
     try {
       const as = (name: string, role: string) => brief(homeTasks(ws.db, dir, NOW, { accountId: id(name), role }));
-      // WWC-F04 (13.00) has begun and nobody has checked in; WWC-F02's panel has all submitted within the rubric's
-      // spread, so its six wait for the chair; WWC-F01 is finalized and signed but its minutes are not made.
+      // WWC-F04 (13.00) has begun and nobody has checked in; the practical test's sheets have a mismatch for a third
+      // person and two typed once; WWC-F02's panel has all submitted within the rubric's spread and the chair has
+      // finalized three, so three wait for the chair; WWC-F01 and half of WWC-F02 are signed, their minutes not made.
       expect(as('koordinator', 'coordinator')).toEqual([
         'attendance.waiting WWC-F04 9 attendance',
-        'panel.finalize WWC-F02 6 scoring',
+        'paper.mismatch CPNS-SMG-2026 1 scoring',
+        'paper.secondEntry CPNS-SMG-2026 2 scoring',
+        'panel.finalize WWC-F02 3 scoring',
         'minutes.make WWC-F01 1 documents',
+        'minutes.make WWC-F02 1 documents',
       ]);
-      expect(as('petugas1', 'clerk')).toEqual(['attendance.waiting WWC-F04 9 attendance']);
+      // petugas1 typed the first entry of two sheets: the second is petugas2's; either may type the untyped two.
+      expect(as('petugas1', 'clerk')).toEqual(['attendance.waiting WWC-F04 9 attendance', 'paper.firstEntry CPNS-SMG-2026 2 scoring']);
+      expect(as('petugas2', 'clerk')).toEqual(['attendance.waiting WWC-F04 9 attendance', 'paper.firstEntry CPNS-SMG-2026 2 scoring', 'paper.secondEntry CPNS-SMG-2026 2 scoring']);
       // The chair of panel A has scored WWC-F03 in drafts only, not submitted.
       expect(as('ketua1', 'chair')).toEqual(['panel.score WWC-F03 12 scoring']);
-      expect(as('ketua2', 'chair')).toEqual(['panel.finalize WWC-F02 6 scoring']);
+      expect(as('ketua2', 'chair')).toEqual(['panel.finalize WWC-F02 3 scoring']);
       expect(as('penguji1', 'examiner')).toEqual(['panel.score WWC-F03 12 scoring']);
       // Panel B's examiners have submitted WWC-F02 and WWC-F04 has nobody in yet: nothing waits on them.
       expect(as('penguji3', 'examiner')).toEqual([]);
@@ -87,9 +93,10 @@ describe('home tasks on the demo venue', () => {
   it('a session that has not begun asks for nobody at the door', () => {
     const { ws, dir, id } = demo();
     try {
-      // At 12.00 WIB only the morning sessions have begun, and their candidates are all in.
+      // At 12.00 WIB only the morning sessions have begun, and their candidates are all in: nobody waits at the door.
+      // (The practical test's two untyped sheets are paper work, not the door.)
       const noon = new Date('2026-12-02T05:00:00.000Z');
-      expect(homeTasks(ws.db, dir, noon, { accountId: id('petugas1'), role: 'clerk' })).toEqual([]);
+      expect(brief(homeTasks(ws.db, dir, noon, { accountId: id('petugas1'), role: 'clerk' }))).toEqual(['paper.firstEntry CPNS-SMG-2026 2 scoring']);
     } finally {
       ws.close();
     }

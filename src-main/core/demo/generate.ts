@@ -1,4 +1,7 @@
 import type { ExamPackage } from '../exams/package-schema';
+import { rank, type CandidateFacts } from '../ranking/engine';
+import { loadRuleset } from '../ranking/rulesets';
+import { Fraction } from '../scoring/exact';
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same venue, so examples stay stable. */
 export function prng(seed: number): () => number {
@@ -110,6 +113,9 @@ export function demoPackage(candidates = 300, seed = 2026, interviewDay?: string
       candidates: roster.slice(s * perSession, (s + 1) * perSession).map((r) => r.nomor_peserta),
     });
   }
+  // The SKB goes to whom the SKD ranking sends there, as the committee decides it: the ruleset's cap (3 × the quota)
+  // per formation, by SKD rank and its tie-breaks, among those who passed the passing grade.
+  const shortlist = skbShortlist(roster, demoSkdResults(roster, seed));
   const panelA = DEMO_PEOPLE.filter((p) => ['ketua1', 'penguji1', 'penguji2'].includes(p.name));
   const panelB = DEMO_PEOPLE.filter((p) => ['ketua2', 'penguji3', 'penguji4'].includes(p.name));
   const interviewSessions: ExamPackage['sessions'] = FORMATIONS.map((f, i) => ({
@@ -119,8 +125,20 @@ export function demoPackage(candidates = 300, seed = 2026, interviewDay?: string
     room: `Ruang Wawancara ${i % 2 === 0 ? 'A' : 'B'}`,
     starts_at: interviewStart(i),
     panel: (i % 2 === 0 ? panelA : panelB).map((p) => ({ name: p.displayName, nip: p.nip!, role: p.role === 'chair' ? 'chair' : 'examiner' })),
-    candidates: roster.filter((r) => r.kode_formasi === f.code).slice(0, f.quota * 3).map((r) => r.nomor_peserta),
+    candidates: shortlist.get(f.code) ?? [],
   }));
+  // The teachers' formation also sits a practical test, scored by assessors on paper and typed twice by the clerks.
+  const practicalSessions: ExamPackage['sessions'] = [
+    {
+      code: `PRAKTIK-${PRACTICAL_FORMATION}`,
+      stage: PRACTICAL_STAGE,
+      venue: 'SMKN7',
+      room: 'Ruang Praktik Mengajar',
+      starts_at: `${day(-1)}T13:00:00+07:00`,
+      panel: [],
+      candidates: shortlist.get(PRACTICAL_FORMATION) ?? [],
+    },
+  ];
   // SKB CAT: the same candidates as the interviews, in one morning session at the CAT room.
   const skbCatSessions: ExamPackage['sessions'] = [
     {
@@ -177,14 +195,78 @@ export function demoPackage(candidates = 300, seed = 2026, interviewDay?: string
           divergence: 2,
         },
       },
+      {
+        // Not weighted by the cpns-2024 ruleset (SKB = 60 % CAT + 40 % interview): its scores are recorded and checked by
+        // double entry like any other, and the name says that it does not count in the final score.
+        code: PRACTICAL_STAGE,
+        name: 'Uji Praktik Mengajar (tidak dibobot)',
+        kind: 'practical',
+        components: [
+          { code: 'rpp', name: 'Rencana pelaksanaan pembelajaran', min: 0, max: 40, step: 0.5 },
+          { code: 'praktik', name: 'Praktik mengajar', min: 0, max: 60, step: 1 },
+        ],
+        score: { method: 'sum' },
+      },
     ],
     venues: [
       { code: 'BALAIKOTA', name: 'Gedung Moch. Ichsan, Balai Kota Semarang', address: 'Jl. Pemuda No. 148, Sekayu, Semarang Tengah, Kota Semarang' },
       { code: 'SMKN7', name: 'SMK Negeri 7 Semarang', address: 'Jl. Simpang Lima, Mugassari, Semarang Selatan, Kota Semarang' },
     ],
-    sessions: [...skdSessions, ...skbCatSessions, ...interviewSessions],
+    sessions: [...skdSessions, ...skbCatSessions, ...practicalSessions, ...interviewSessions],
     roster,
   };
+}
+
+/** The demo's practical test on paper, for the teachers' formation. */
+export const PRACTICAL_STAGE = 'SKB-PRAKTIK';
+export const PRACTICAL_FORMATION = 'F04';
+
+/** One candidate's SKD as the CAT reports it, in steps of each component (TWK and TIU ×5, TKP ×1), or absent. */
+export type DemoSkd = { twk: number; tiu: number; tkp: number } | 'absent';
+
+/**
+ * The demo's SKD results, drawn once for every candidate (about 3 % absent), before anyone is sent to the SKB:
+ * the SKB sessions are made from them, and the seeded venue records exactly them.
+ */
+export function demoSkdResults(roster: ExamPackage['roster'], seed = 2026): Map<string, DemoSkd> {
+  const rnd = prng(seed ^ 0x5bd1e995);
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const out = new Map<string, DemoSkd>();
+  for (const r of roster) {
+    const absent = rnd() < 0.03;
+    const twk = int(10, 27);
+    const tiu = int(12, 31);
+    const tkp = int(145, 218);
+    out.set(r.nomor_peserta, absent ? 'absent' : { twk, tiu, tkp });
+  }
+  return out;
+}
+
+/** Who goes to the SKB, per formation: what the ruleset's engine says with no SKB result yet. */
+function skbShortlist(roster: ExamPackage['roster'], skd: Map<string, DemoSkd>): Map<string, string[]> {
+  const { ruleset } = loadRuleset('cpns-2024');
+  const candidates = roster.map((r): CandidateFacts => {
+    const s = skd.get(r.nomor_peserta)!;
+    return {
+      nomorPeserta: r.nomor_peserta,
+      kodeFormasi: r.kode_formasi,
+      kategori: r.kategori,
+      ipk: Math.round(Number(r.ipk) * 100), // the generator writes numbers
+      tanggalLahir: r.tanggal_lahir,
+      skd: s === 'absent' ? 'absent' : { twk: new Fraction(s.twk * 5), tiu: new Fraction(s.tiu * 5), tkp: new Fraction(s.tkp) },
+      skb: 'missing',
+    };
+  });
+  const formations = FORMATIONS.map((f) => ({ code: f.code, quota: f.quota, position: f.position, education: f.education }));
+  const out = new Map<string, string[]>();
+  // Within the seats with the SKB still to come: BL (the engine never guesses a missing result).
+  for (const r of rank(ruleset, formations, candidates)) {
+    if (r.status !== 'BL') continue;
+    out.set(r.kode_formasi, [...(out.get(r.kode_formasi) ?? []), r.nomor_peserta]);
+  }
+  // The session lists are by number, as the committee's announcement lists them.
+  for (const list of out.values()) list.sort();
+  return out;
 }
 
 /** The same candidates as a roster file, the way Indonesian Excel saves CSV: semicolons and decimal commas. */

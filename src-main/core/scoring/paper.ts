@@ -121,9 +121,20 @@ export interface PaperSheetStatus {
   mismatched: SheetState['mismatched'];
 }
 
-/** Every sheet of a stage with at least one entry (or a resolution), by number. */
+/**
+ * Every sheet of a stage, by number: those with at least one entry (or a resolution), and those of candidates who
+ * sat the test (checked in) with none yet ('empty'), so the clerks see what is left to type.
+ */
 export function paperStatus(db: Db, examId: string, stageCode: string): PaperSheetStatus[] {
-  const nomors = sql(db, "SELECT DISTINCT nomor_peserta FROM score_entries WHERE exam_id = ? AND stage_code = ? AND source IN ('paper', 'resolution') ORDER BY 1").pluck().all(examId, stageCode) as string[];
+  const nomors = sql(
+    db,
+    `SELECT nomor_peserta FROM score_entries WHERE exam_id = ? AND stage_code = ? AND source IN ('paper', 'resolution')
+     UNION
+     SELECT sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id
+      WHERE s.exam_id = ? AND s.stage_code = ?
+        AND (SELECT kind FROM attendance_events a WHERE a.session_id = s.id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) = 'present'
+     ORDER BY 1`,
+  ).pluck().all(examId, stageCode, examId, stageCode) as string[];
   return nomors.map((n) => {
     const s = sheetState(db, examId, stageCode, n);
     return { nomorPeserta: n, state: s.state, firstBy: s.firstBy, secondBy: s.secondBy, mismatched: s.mismatched };
