@@ -7,7 +7,7 @@ const P1 = { name: 'penguji1', role: 'examiner', nip: '197512082001122004', disp
 const P2 = { name: 'penguji2', role: 'examiner', nip: '198203142006041007', displayName: 'Hendro Prasetyo, S.Kom., M.Kom.', pin: '735162' };
 
 const SESSION = 'WWC-F01';
-const NOMOR = '263374000002';
+const NOMOR = '263374000044'; // in WWC-F01 of the example package
 const CRITERIA = ['integritas', 'komunikasi', 'kerjasama', 'pelayanan', 'teknis'] as const;
 const LABELS = 'Integritas, Komunikasi, Kerja sama, Orientasi pelayanan publik, Pengetahuan teknis jabatan';
 
@@ -85,12 +85,12 @@ test('the chair sees why finalizing must wait, what it locks, and a refusal besi
   // The confirmation says exactly what becomes unchangeable.
   await finalizeOne.click();
   const dialog = page.getByRole('dialog', { name: `Finalisasi ${nama} (${NOMOR})?` });
-  await expect(dialog).toContainText(`Nilai akhir: 4,000.`);
+  await expect(dialog).toContainText(`Nilai wawancara (skala 1–5): 4,000.`);
   await expect(dialog).toContainText(`Setelah difinalisasi, nilai wawancara ${nama} terkunci:`);
   await expect(dialog.getByTestId('finalize-locks').getByRole('listitem')).toHaveText([
     `nilai yang dikirim 3 panelis (${CHAIR.displayName}, ${P1.displayName}, ${P2.displayName}): tidak dapat diubah atau dikirim ulang;`,
     `nilai panel untuk 5 kriteria: ${LABELS};`,
-    'nilai akhir wawancara.',
+    'nilai wawancara hasil panel.',
   ]);
   await expect(dialog).toContainText('Koreksi sesudahnya hanya melalui amandemen yang disetujui koordinator.');
 

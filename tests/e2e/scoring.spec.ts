@@ -8,7 +8,7 @@ const P2 = { name: 'penguji2', role: 'examiner', nip: '198203142006041007', disp
 type Person = typeof CHAIR;
 
 const SESSION = 'WWC-F01';
-const NOMOR = '263374000002';
+const NOMOR = '263374000044'; // in WWC-F01 of the example package
 const CRITERIA = ['integritas', 'komunikasi', 'kerjasama', 'pelayanan', 'teknis'] as const;
 // Integritas diverges (5, 2 and 4: a spread of 3 above the rubric's 2), so the chair must record a discussion.
 const SCORES: Record<string, number[]> = {
@@ -18,6 +18,8 @@ const SCORES: Record<string, number[]> = {
 };
 // Means 11/3, 11/3, 11/3, 11/3, 13/3 weighted 25/20/20/20/15: 1130/300 = 3.7666…
 const TOTAL = '3,767';
+// The same score on 0–100, as the result sheet and the ranking carry it: 1130/300 ÷ 5 × 100 = 75.333…
+const TOTAL_100 = '75,333';
 
 async function addPanelist(lentera: Lentera, p: Person): Promise<void> {
   await lentera.cli(['accounts', 'add', '--name', p.name, '--role', p.role, '--nip', p.nip, '--pin', p.pin, '--display-name', p.displayName]);
@@ -220,7 +222,7 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
 
   await ch.getByRole('button', { name: 'Finalisasi peserta ini' }).click();
   const finalize = ch.getByRole('dialog', { name: `Finalisasi ${nama} (${NOMOR})?` });
-  await expect(finalize).toContainText(`Nilai akhir: ${TOTAL}.`);
+  await expect(finalize).toContainText(`Nilai wawancara (skala 1–5): ${TOTAL}.`);
   await finalize.getByRole('button', { name: 'Ya, finalisasi' }).click();
   await expect(ch.getByTestId('sheet-finalization')).toHaveText('Menunggu tanda tangan');
   // Read-only from now on, for everyone.
@@ -253,7 +255,8 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   // Signed by all: final everywhere, and on the venue screen at once, with a decimal comma.
   await expect(ch.getByTestId(`panel-row-${NOMOR}`)).toContainText('Final');
   const row = display.getByTestId(`display-row-${NOMOR}`);
-  await expect(row.getByRole('cell')).toHaveText(['1', NOMOR, nama, TOTAL]);
+  await expect(row.getByRole('cell')).toHaveText(['1', NOMOR, nama, TOTAL, TOTAL_100]);
+  await expect(display.getByRole('columnheader')).toHaveText(['No.', 'Nomor peserta', 'Nama', 'Nilai wawancara (skala 1–5)', 'Nilai wawancara (skala 0–100)']);
 
   // Final: the audit log shows the panelists' values to the chair now.
   await sidebar(ch).getByRole('link', { name: 'Audit' }).click();

@@ -72,7 +72,9 @@ describe('interview panels', () => {
     app.invoke('panel.signoff', { exam: EXAM, session: 'WWC-F01', pin: PIN }, { token: tokens.ketua1 });
     expect(sheet(app, tokens.ketua1, n).finalization).toBe('finalized');
     const board = (app.invoke('display.board', { exam: EXAM, session: 'WWC-F01' }, {}) as any).value;
-    expect(board.results).toEqual([{ nomorPeserta: n, nama: expect.any(String), total: '4.000', finalizedAt: expect.any(String) }]);
+    // The score both ways the result sheet names it: on the rubric's 1–5 scale and on 0–100 (4 ÷ 5 × 100).
+    expect(board.scale).toEqual({ min: 1, max: 5 });
+    expect(board.results).toEqual([{ nomorPeserta: n, nama: expect.any(String), total: '4.000', score: '80.000', finalizedAt: expect.any(String) }]);
     expect(JSON.stringify(board)).not.toMatch(/nik|\d{16}/);
     const states = (app.invoke('scores.list', { exam: EXAM, stage: 'SKB-WWC' }, local) as any).value;
     expect(new Set(states.map((s: any) => s.state))).toEqual(new Set(['finalized']));
@@ -80,7 +82,7 @@ describe('interview panels', () => {
     const req = app.invoke('amendments.request', { exam: EXAM, stage: 'SKB-WWC', nomorPeserta: n, item: 'integritas', value: 5, reason: 'sanggah diterima panitia' }, { token: tokens.ketua1 }) as any;
     expect(req).toMatchObject({ ok: true, value: { from: '4.000', to: '5' } });
     app.invoke('amendments.decide', { requestId: req.value.requestId, approve: true }, { token: tokens.koordinator });
-    expect((app.invoke('display.board', { exam: EXAM, session: 'WWC-F01' }, {}) as any).value.results[0].total).toBe('4.250');
+    expect((app.invoke('display.board', { exam: EXAM, session: 'WWC-F01' }, {}) as any).value.results[0]).toMatchObject({ total: '4.250', score: '85.000' });
   });
 
   it('scores.list keeps panel values blind too: a chair sees only their own until the panel is finalized', async () => {

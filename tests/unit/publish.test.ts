@@ -82,6 +82,8 @@ function exam(code: string, name: string, rulesetId: string, rows: string[], log
     facts: { format: 'lentera.flat/1', rows: rows.slice(1).map((l) => Object.fromEntries(l.split(';').map((v, i) => [header[i]!, v]))) },
     conflicts: code === CPNS ? [{ nomor: '2026000002', field: 'SKB-WWC', values: [{ workstation: 'WS-A', value: '80' }, { workstation: 'WS-B', value: '82,5' }] }] : [],
     leaves: Object.fromEntries(results.map((r) => [r.nomor_peserta, log.leafIndex(code, r.nomor_peserta)!])),
+    // The open selection's interview is a panel's: its score is "Nilai wawancara", as on the sheet and the venue screen.
+    ...(code === JPT ? { interviewStages: ['WAWANCARA'] } : {}),
   };
 }
 
@@ -277,6 +279,19 @@ describe('the publication site', () => {
       expect(html).toContain(text);
     }
     expect(r.final_exact).toMatch(/^\d+\/\d+$/);
+  });
+
+  it('names an interview stage\'s score as the sheet does, "Nilai wawancara (skala 0–100)" to three places, and "Nilai akhir" only the final', () => {
+    const html = read(sitePaths.candidate(JPT, 'JPT-001'));
+    expect(html).toContain('Nilai wawancara (skala 0–100)</td><td class="num">85,250');
+    expect(html).toContain('Tahap ASESMEN (skala 0–100)</td><td class="num">80');
+    expect(html).not.toContain('Tahap WAWANCARA');
+    expect(html).toContain('<strong>Nilai akhir</strong></td><td class="num"><strong>81,625</strong>');
+    // "Nilai akhir" names the final score and nothing else on the page.
+    expect(html.match(/Nilai akhir[^<]*/g)).toEqual(['Nilai akhir', 'Nilai akhir, pecahan tepat']);
+    expect(read(sitePaths.rules(JPT))).toContain('Nilai wawancara (skala 0–100) (tahap WAWANCARA) adalah nilai tahap wawancara');
+    // Without an interview panel (a flat CPNS file here) the stages keep their codes.
+    expect(read(sitePaths.rules(CPNS))).not.toContain('Nilai wawancara');
   });
 
   it('publishes the ruleset bytes, the facts, the results (JSON and semicolon CSV), and explains how to recompute', () => {

@@ -11,6 +11,10 @@ import { run } from '../../src-main/cli/main';
 import { generateIdentity, importP12, unlockIdentity } from '../../src-main/core/keys/identities';
 import { generateMinutes, generateSheets, sheetInputs } from '../../src-main/core/sheets/batch';
 import { embeddedPayload, renderResultSheet } from '../../src-main/core/sheets/result-sheet';
+import { sheetContentDigest } from '../../src-main/core/sheets/content';
+import { minutesContentDigest, minutesData, renderMinutes } from '../../src-main/core/sheets/minutes';
+import { comparePrintedScores } from '../../src-main/core/sheets/minutes-check';
+import { threePlaces } from '../../src-main/shared/score-labels';
 import { signPdf } from '../../src-main/core/sheets/sign';
 import { longDate, wibTime } from '../../src-main/core/sheets/format';
 import { verifyPdfSignatures } from '../../src-main/core/sheets/verify';
@@ -134,6 +138,40 @@ describe('signed result sheets', () => {
     expect(text).toContain(`Aturan penilaian: cpns-2024 versi 2024.1, sha256`);
   });
 
+  it('names the interview score as the venue screen does, with the same numbers, and "Nilai akhir" only for the final score', () => {
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    const r = sheetInputs(app.workstation!.db, examId, { only: [nomor] }).results[0]!;
+    const board = (app.invoke('display.board', { exam: 'CPNS-SMG-2026', session: 'WWC-F01' }, {}) as any).value;
+    const shown = board.results.find((x: any) => x.nomorPeserta === nomor);
+    expect(board.scale).toEqual({ min: 1, max: 5 });
+    // The screen's two numbers are the sheet's, under the same names; the 0–100 one is the ranking's stage value.
+    expect(shown.score).toBe(threePlaces(r.stages['SKB-WWC']));
+    expect(text).toMatch(new RegExp(`Nilai wawancara \\(skala 1–5\\) +${shown.total.replace('.', ',')}\\n`));
+    expect(text).toMatch(new RegExp(`Nilai wawancara \\(skala 0–100\\) +${shown.score.replace('.', ',')}\\n`));
+    expect(text.match(/Nilai akhir/g)).toHaveLength(1);
+    expect(text).toMatch(new RegExp(`Nilai akhir +${r.final!.replace('.', ',')}\\n`));
+    expect(text).not.toMatch(/Seleksi Kompetensi Bidang \(Wawancara\) \(skala/);
+  });
+
+  it('every finalized interview on the venue screen has the stage value of the ranking, to three places', () => {
+    const board = (app.invoke('display.board', { exam: 'CPNS-SMG-2026', session: 'WWC-F01' }, {}) as any).value;
+    const ranked = new Map<string, any>((app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.map((x: any) => [x.nomor_peserta, x]));
+    expect(board.results.length).toBeGreaterThan(1);
+    for (const row of board.results) {
+      expect(row.score, row.nomorPeserta).toBe(threePlaces(ranked.get(row.nomorPeserta).stages['SKB-WWC']));
+      // 1–5 and 0–100 are one score: the mean is the 0–100 value ÷ 20, each rounded once from the exact value.
+      expect(Math.abs(Number(row.total) * 20 - Number(row.score))).toBeLessThan(0.011);
+    }
+  });
+
+  it('the interview score on the rubric scale is presentation: a sheet signed without it is not signed again', () => {
+    const inputs = sheetInputs(app.workstation!.db, examId, { only: [nomor] });
+    const data = inputs.data(inputs.results[0]!, { name: 'S', certified: false });
+    expect(data.interview?.['SKB-WWC']).toMatchObject({ scale: { min: 1, max: 5 }, onScale: expect.stringMatching(/^\d\.\d{3}$/) });
+    const { interview: _shown, ...before } = data;
+    expect(sheetContentDigest(before)).toBe(sheetContentDigest(data));
+  });
+
   it('its QR code, drawn as vectors, decodes to the verification payload', () => {
     const png = join(dir, 'page');
     execFileSync('pdftoppm', ['-r', '150', '-png', '-f', '1', '-l', '1', '-x', '900', '-y', '0', '-W', '340', '-H', '340', file, png]);
@@ -205,13 +243,38 @@ describe('session minutes (berita acara)', () => {
     expect(text).toContain(`Pada hari ini, ${longDate(new Date(startsAt))}, pukul ${wibTime(new Date(startsAt))}`);
     expect(text).toMatch(/Peserta terdaftar 9 orang; hadir 9 orang; tidak hadir \(TH\) 0 orang\./);
     expect(text).toContain('Nilai panel dibahas dan disepakati.');
-    expect(text).toMatch(/Nilai akhir wawancara/);
+    expect(text).toContain('3. Nilai wawancara yang telah difinalisasi');
+    expect(text).not.toMatch(/Nilai akhir/);
     expect(text).toMatch(/\b\d,\d{3}\b/);
+    expect(text).toMatch(/\b\d{2,3},\d{3}\b/);
+  });
+
+  it('print the interview score on 1–5 and on 0–100, and the check reads both, as well as the older layout', async () => {
+    const db = app.workstation!.db;
+    const data = minutesData(db, examId, 'WWC-F01');
+    expect(data.shown?.scale).toEqual({ min: 1, max: 5 });
+    // The 0–100 column is presentation: minutes signed before it are not made again for it.
+    const { shown: _shown, ...older } = data;
+    const signer = { name: 'Sri Wahyuni, S.Sos.', certified: false };
+    expect(minutesContentDigest(older, signer)).toBe(minutesContentDigest(data, signer));
+    const pdf = await renderMinutes(data, signer);
+    const text = execFileSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
+    // The narrow column wraps its heading: the words, in order.
+    expect(text).toMatch(/Nilai\s+wawancara\s+\(skala\s+1–5\)/);
+    expect(text).toMatch(/Nilai\s+wawancara\s+\(skala\s+0–100\)/);
+    expect(comparePrintedScores(pdf, data)).toEqual([]);
+    // A wrong 0–100 value is found.
+    const first = data.scores[0]!.nomorPeserta;
+    const wrong = { ...data, shown: { ...data.shown!, score100: { ...data.shown!.score100, [first]: '99.999' } } };
+    expect(comparePrintedScores(pdf, wrong)).toEqual([expect.stringContaining(first)]);
+    // Minutes with one score column (as signed before) still read as agreeing.
+    expect(comparePrintedScores(await renderMinutes(older, signer), older)).toEqual([]);
   });
 
   it('refuses a session with nothing finalized', async () => {
     const coord = await unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, PASS, new Date());
-    await expect(generateMinutes(app.workstation!.db, examId, 'WWC-F02', coord, join(dir, 'x'))).rejects.toMatchObject({ code: 'NOT_FINALIZED' });
+    // WWC-F03 has drafts only.
+    await expect(generateMinutes(app.workstation!.db, examId, 'WWC-F03', coord, join(dir, 'x'))).rejects.toMatchObject({ code: 'NOT_FINALIZED' });
   });
 });
 
@@ -226,7 +289,8 @@ describe('demo', () => {
       writeFileSync(join(d, 'pass'), pass);
       expect(await run(['sheets', '--data', join(d, 'ws'), '--exam', 'CPNS-SMG-2026', '--out', join(d, 'out'), '--passphrase-file', join(d, 'pass')], io)).toBe(0);
       const files = readdirSync(join(d, 'out'));
-      expect(files.filter((f) => f.startsWith('berita-acara-'))).toEqual(['berita-acara-WWC-F01.pdf']);
+      // Minutes for each session with finalized results: WWC-F01 (all), WWC-F02 (half), never the drafts of WWC-F03.
+      expect(files.filter((f) => f.startsWith('berita-acara-'))).toEqual(['berita-acara-WWC-F01.pdf', 'berita-acara-WWC-F02.pdf']);
       const check = new LenteraApp({ dataDir: join(d, 'ws') });
       const complete = (check.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.filter((r: any) => r.status !== 'BL').length;
       check.close();

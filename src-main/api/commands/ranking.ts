@@ -6,6 +6,7 @@ import { resultsCsv, resultsXlsx } from '../../core/ranking/export';
 import { gatherFacts } from '../../core/ranking/inputs';
 import { loadRuleset } from '../../core/ranking/rulesets';
 import { candidateNames } from '../../core/roster/candidates';
+import { interviewStageCodes } from '../../core/scoring/items';
 import { defineCommand, type CommandContext } from '../registry';
 
 function compute(ctx: CommandContext, examCode: string, formation?: string) {
@@ -35,6 +36,8 @@ function compute(ctx: CommandContext, examCode: string, formation?: string) {
       ...(loaded.ruleset.model === 'integration' ? { skd_components: loaded.ruleset.skd.components, skb_cap: loaded.ruleset.skb_cap } : {}),
     },
     formations: facts.formations.filter((f) => !formation || f.code === formation),
+    /** the stages scored by an interview panel: their 0–100 score is "Nilai wawancara (skala 0–100)" on screen */
+    interviewStages: interviewStageCodes(ctx.db, exam.id),
     results,
     reasons,
   };

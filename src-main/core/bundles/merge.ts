@@ -203,6 +203,8 @@ export interface MergedView {
   candidates: { nomor: string; nama: string; nikMasked: string; kodeFormasi: string; kategori: string }[];
   facts: { formations: unknown[]; candidates: FactsJson[] };
   results: RankedCandidate[];
+  /** the stages whose sessions have a panel's finalizations: interview stages, named "Nilai wawancara" on the site */
+  interviewStages: string[];
   digests: Map<string, string>;
   conflicts: Conflict[];
   workstations: { id: string; bundles: number; last: number }[];
@@ -283,6 +285,9 @@ export function mergedView(db: Db, examCode: string): MergedView {
     }
   }
   conflicts.sort((a, b) => (a.nomor === b.nomor ? (a.field < b.field ? -1 : 1) : a.nomor < b.nomor ? -1 : 1));
+  // Only an interview panel finalizes: the stages of the sessions with finalizations are the interview stages.
+  const stageOf = new Map([...byKey('session').values()].map((v) => JSON.parse(v[0]!.body) as { code: string; stage_code: string }).map((x) => [x.code, x.stage_code]));
+  const interviewStages = [...new Set([...finals.keys()].map((k) => stageOf.get(k.split('\u0000')[1]!)).filter((x): x is string => typeof x === 'string'))].sort();
   const conflicted = new Set(conflicts.map((c) => c.nomor));
   const factsIn = merged.map((f) => {
     const c = factsFromJson(f);
@@ -304,6 +309,7 @@ export function mergedView(db: Db, examCode: string): MergedView {
     candidates,
     facts: { formations: formationFacts, candidates: merged },
     results,
+    interviewStages,
     digests,
     conflicts,
     workstations,

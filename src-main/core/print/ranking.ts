@@ -10,6 +10,8 @@ import { decimalComma, longDate, wibTime } from '../sheets/format';
 import { statusWords } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { displayOrder } from '../../shared/ranking-order';
+import { FINAL_SCORE, INTERVIEW_SCORE_100, threePlaces } from '../../shared/score-labels';
+import { interviewStageCodes } from '../scoring/items';
 import { fileSafe, finishPrint, openPrint, UNSIGNED_NOTE } from './page';
 
 export interface RankingPrintData {
@@ -21,6 +23,8 @@ export interface RankingPrintData {
   own: (RankedCandidate & { nama: string })[];
   incoming: (RankedCandidate & { nama: string })[];
   printedAt: Date;
+  /** the interview stages: their column is "Nilai wawancara (skala 0–100)", as on the result sheet */
+  interviewStages?: string[];
 }
 
 /**
@@ -45,6 +49,7 @@ export function rankingPrintData(db: Db, examCode: string, formationCode: string
     own,
     incoming,
     printedAt: at,
+    interviewStages: interviewStageCodes(db, exam.id),
   };
 }
 
@@ -87,8 +92,12 @@ function columns(d: RankingPrintData, width: number): Column[] {
     ...components.map((k) => num(k.toUpperCase(), (r) => decimalComma(r.components[k]), 34)),
     ...(rows.some((r) => r.skd_total !== null) ? [num('SKD', (r) => decimalComma(r.skd_total), 34)] : []),
     ...(rows.some((r) => r.skb !== null) ? [num('SKB', (r) => decimalComma(r.skb), 44)] : []),
-    ...stages.map((k) => num(k, (r) => decimalComma(r.stages[k]), 50)),
-    { ...num('Nilai akhir', (r) => decimalComma(r.final), 48), bold: () => true },
+    ...stages.map((k) => {
+      const interviews = stages.filter((s) => d.interviewStages?.includes(s));
+      if (!interviews.includes(k)) return num(k, (r) => decimalComma(r.stages[k]), 50);
+      return num(interviews.length > 1 ? `${INTERVIEW_SCORE_100} ${k}` : INTERVIEW_SCORE_100, (r) => decimalComma(threePlaces(r.stages[k])), 64);
+    }),
+    { ...num(FINAL_SCORE, (r) => decimalComma(r.final), 48), bold: () => true },
     { head: 'Status', width: 100, align: 'left', cell: statusCell, bold: (r) => r.provisional !== true },
     { head: 'Keterangan', width: 0, align: 'left', cell: reasonCell },
   ];

@@ -3,6 +3,7 @@ import type { RankedCandidate } from '../ranking/engine';
 import { rulesetSchema, type Ruleset } from '../ranking/ruleset-schema';
 import { decimalComma } from '../sheets/format';
 import { statusWords } from '../sheets/result-sheet';
+import { FINAL_SCORE, INTERVIEW_SCORE_100, threePlaces } from '../../shared/score-labels';
 import { esc, facts, page, rel, table, timeTag } from './html';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import type { SiteExam, SiteInput } from './site';
@@ -335,9 +336,14 @@ export function candidatePage(input: SiteInput, v: ExamView, nomor: string): str
     const rows: string[][] = [];
     for (const [k, val] of Object.entries(r.components)) rows.push([`SKD — ${esc(k.toUpperCase())}`, fmtNum(val)]);
     if (r.skd_total !== null) rows.push([`<strong>SKD — jumlah</strong>${v.ruleset?.model === 'integration' ? ` (maksimal ${esc(v.ruleset.skd.max)})` : ''}`, `<strong>${fmtNum(r.skd_total)}</strong>`]);
-    for (const [k, val] of Object.entries(r.stages)) rows.push([`Tahap ${esc(k)} (skala 0–100)`, fmtNum(val)]);
+    const interviews = Object.keys(r.stages).filter((k) => e.interviewStages?.includes(k));
+    for (const [k, val] of Object.entries(r.stages)) {
+      // An interview stage is named and printed as on the result sheet and the venue screen: "Nilai wawancara".
+      if (interviews.includes(k)) rows.push([`${INTERVIEW_SCORE_100}${interviews.length > 1 ? ` — tahap ${esc(k)}` : ''}`, fmtNum(threePlaces(val))]);
+      else rows.push([`Tahap ${esc(k)} (skala 0–100)`, fmtNum(val)]);
+    }
     if (r.skb !== null) rows.push(['<strong>SKB (skala 0–100)</strong>', `<strong>${fmtNum(r.skb)}</strong>`]);
-    rows.push(['<strong>Nilai akhir</strong>', `<strong>${fmtNum(r.final)}</strong>`]);
+    rows.push([`<strong>${FINAL_SCORE}</strong>`, `<strong>${fmtNum(r.final)}</strong>`]);
     rows.push(['Nilai akhir, pecahan tepat', r.final_exact === null ? '–' : `<code>${esc(r.final_exact)}</code>`]);
     const thresholds = r.thresholds.length
       ? table('Nilai ambang batas', ['Syarat', 'Hasil', 'Rincian'], r.thresholds.map((t) => [esc(t.rule), t.pass ? '<span class="ok">memenuhi</span>' : '<span class="bad">tidak memenuhi</span>', esc(t.reason)]))
@@ -442,6 +448,7 @@ ${facts([
 <h2 id="menghitung-ulang">Cara menghitung ulang</h2>
 <p>Peringkat dihitung oleh mesin peringkat Lentera dari dua hal saja: berkas aturan ini dan data nilai peserta. Aturan berupa data, bukan kode; setiap angka (nilai ambang batas, bobot, kuota) diambil dari berkas ini.</p>
 ${r ? explain(r) : '<p>Berkas aturan tidak dapat dibaca oleh versi Lentera ini; lihat isinya di bawah.</p>'}
+${e.interviewStages?.length ? `<p>${esc(INTERVIEW_SCORE_100)} (tahap ${e.interviewStages.map(esc).join(', ')}) adalah nilai tahap wawancara: jumlah nilai panel per kriteria × bobotnya, dibagi jumlah nilai maksimum kriteria × bobotnya, dikali 100; misalnya, pada rubrik berskala 1–5, Nilai wawancara (skala 1–5) 3,650 menjadi 73,000. Layar hasil di lokasi dan lembar hasil peserta menampilkan keduanya dengan nama yang sama. ${esc(FINAL_SCORE)} selalu berarti nilai akhir seleksi, tidak pernah nilai satu tahap.</p>` : ''}
 <h3>Menghitung ulang sendiri</h3>
 <p>Siapa pun dapat menghitung ulang semua hasil ujian ini dan membandingkannya dengan yang diterbitkan:</p>
 <ol>

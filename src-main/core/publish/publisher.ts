@@ -160,7 +160,7 @@ export class Publisher {
         const l = this.log.leafIndex(code, r.nomor_peserta);
         if (l) leaves[r.nomor_peserta] = l;
       }
-      return { ...v.exam, ruleset: v.ruleset, formations: v.formations, candidates: v.candidates, results: v.results, facts: v.facts, conflicts: v.conflicts, leaves };
+      return { ...v.exam, ruleset: v.ruleset, formations: v.formations, candidates: v.candidates, results: v.results, interviewStages: v.interviewStages, facts: v.facts, conflicts: v.conflicts, leaves };
     });
     const bundles = (sql(this.db, 'SELECT file_sha256 AS sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
       sha256: string;

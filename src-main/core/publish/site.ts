@@ -32,6 +32,8 @@ export interface SiteExam {
   formations: { code: string; position: string; unit: string; quota: number; education: string }[];
   candidates: { nomor: string; nama: string; nikMasked: string; kodeFormasi: string; kategori: string }[];
   results: RankedCandidate[];
+  /** the interview stages among the results' stages: their score is "Nilai wawancara (skala 0–100)", as on the sheet */
+  interviewStages?: string[];
   /** the ranking inputs, JSON-serializable: written as data/<code>/facts.json for recomputation */
   facts: unknown;
   /** facts two workstations disagree on: shown, never resolved */

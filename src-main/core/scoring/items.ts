@@ -28,6 +28,11 @@ export function stageInfo(db: Db, examId: string, code: string): StageInfo {
   return { code: row.code, name: row.name, kind: row.kind, items };
 }
 
+/** The exam's interview stages (scored by a panel on a rubric), by code: their score is "Nilai wawancara". */
+export function interviewStageCodes(db: Db, examId: string): string[] {
+  return sql(db, "SELECT code FROM stages WHERE exam_id = ? AND kind = 'interview' ORDER BY code").pluck().all(examId) as string[];
+}
+
 /**
  * Turns a typed value into whole steps above the minimum, refusing anything off the grid. Decimal text is
  * compared as text-derived integers, so 0,1 + 0,2 style float noise cannot let an off-step value through.

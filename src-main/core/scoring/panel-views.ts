@@ -4,6 +4,7 @@ import { attendanceState } from '../attendance/attendance';
 import { hasConflict } from '../exams/conflicts';
 import { fromUnits } from './items';
 import { Fraction, toFixedString } from './exact';
+import { rubricScale } from '../../shared/score-labels';
 import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, type Panel, type PanelResult } from './panel';
 
 /**
@@ -77,7 +78,12 @@ export function panelOverview(db: Db, panel: Panel) {
   };
 }
 
-/** For the venue display: finalized results only, name and number and the final interview score. */
+/**
+ * For the venue display: finalized results only, name and number and the interview score, both ways the documents
+ * show it (src-main/shared/score-labels.ts): `total` on the rubric's scale (the panel's weighted mean, 3.650) and
+ * `score` on 0–100 (3.650 ÷ 5 × 100 = 73.000), the value the result sheet prints and the ranking uses. `scale` is
+ * the rubric's common scale, null when its criteria differ (then only `score` has one).
+ */
 export function displayBoard(db: Db, panel: Panel) {
   const rows = sql(
     db,
@@ -86,14 +92,19 @@ export function displayBoard(db: Db, panel: Panel) {
   ).all(panel.examId, panel.session.id) as { nomorPeserta: string; nama: string; result: string; at: string }[];
   return {
     session: { code: panel.session.code, room: panel.session.room },
+    scale: rubricScale(panel.criteria),
     results: rows
       .filter((r) => finalizationState(db, panel, r.nomorPeserta) === 'finalized')
-      .map((r) => ({ nomorPeserta: r.nomorPeserta, nama: r.nama, total: amendedTotal(db, panel, r.nomorPeserta, JSON.parse(r.result) as PanelResult), finalizedAt: r.at })),
+      .map((r) => ({ nomorPeserta: r.nomorPeserta, nama: r.nama, ...finalizedScore(db, panel, r.nomorPeserta, JSON.parse(r.result) as PanelResult), finalizedAt: r.at })),
   };
 }
 
-/** The finalized total, with any approved amendment of a criterion applied: the screen agrees with the ranking. */
-export function amendedTotal(db: Db, panel: Panel, nomor: string, result: PanelResult): string | null {
+/**
+ * The finalized interview score, with any approved amendment of a criterion applied (the screen agrees with the
+ * ranking): `total` the weighted mean on the rubric's scale, `score` the same on 0–100 exactly as the ranking
+ * computes a stage (weighted sum ÷ weighted maximum × 100), each rounded once, from the exact value, to three places.
+ */
+export function finalizedScore(db: Db, panel: Panel, nomor: string, result: PanelResult): { total: string | null; score: string | null } {
   const amended = new Map<string, number>();
   for (const a of sql(
     db,
@@ -101,15 +112,21 @@ export function amendedTotal(db: Db, panel: Panel, nomor: string, result: PanelR
   ).all(panel.examId, panel.session.stage_code, nomor) as { item: string; units: number }[]) {
     amended.set(a.item, a.units);
   }
-  if (!amended.size) return result.total;
   let weighted = new Fraction(0);
   let weights = new Fraction(0);
+  let maximum = new Fraction(0);
   for (const c of panel.criteria) {
     const stored = result.criteria.find((x) => x.code === c.code);
     const units = amended.get(c.code);
-    const value = units !== undefined ? new Fraction(String(c.min)).add(new Fraction(String(c.step)).mul(units)) : new Fraction(stored?.aggregateExact ?? '0');
+    if (units === undefined && !stored?.aggregateExact) return { total: result.total, score: null };
+    const value = units !== undefined ? new Fraction(String(c.min)).add(new Fraction(String(c.step)).mul(units)) : new Fraction(stored!.aggregateExact);
     weighted = weighted.add(value.mul(String(c.weight)));
     weights = weights.add(String(c.weight));
+    maximum = maximum.add(new Fraction(String(c.max)).mul(String(c.weight)));
   }
-  return toFixedString(weighted.div(weights), 3);
+  if (weights.compare(0) <= 0 || maximum.compare(0) <= 0) return { total: result.total, score: null };
+  return {
+    total: amended.size ? toFixedString(weighted.div(weights), 3) : result.total,
+    score: toFixedString(weighted.mul(100).div(maximum), 3),
+  };
 }

@@ -4,7 +4,7 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { appendEvent, chainHead } from '../audit/chain';
 import { writeTransaction } from '../db/transaction';
-import { rank, type RankedCandidate } from '../ranking/engine';
+import { rank, type CandidateFacts, type RankedCandidate } from '../ranking/engine';
 import { gatherFacts } from '../ranking/inputs';
 import { loadRuleset } from '../ranking/rulesets';
 import { maskNik } from '../roster/fields';
@@ -19,6 +19,17 @@ import { signPdf, type SignatureMeta } from './sign';
 import { COORDINATOR_FIELD, minutesContentDigest, minutesData, renderMinutes } from './minutes';
 import { documentInfo, verifyPdfSignatures } from './verify';
 import { fileSystemRefusal } from '../util/fs-errors';
+import { Fraction, toFixedString } from '../scoring/exact';
+import { interviewStageCodes, stageInfo } from '../scoring/items';
+import { rubricScale } from '../../shared/score-labels';
+
+/** A candidate's exact stage values on 0–100, as the ranking took them (SKB stages, or the weighted stages). */
+function exactStages(c: CandidateFacts): Record<string, Fraction> {
+  const out: Record<string, Fraction> = {};
+  const stages = c.stages ?? (c.skb && typeof c.skb === 'object' && !(c.skb instanceof Fraction) ? c.skb : {});
+  for (const [k, v] of Object.entries(stages)) if (v instanceof Fraction) out[k] = v;
+  return out;
+}
 
 export interface SheetJob {
   examId: string;
@@ -60,6 +71,22 @@ export function sheetInputs(db: Db, examId: string, filter: { session?: string; 
   );
   const formations = new Map((sql(db, 'SELECT code, position, unit, quota FROM formations WHERE exam_id = ?').all(examId) as SheetData['formation'][]).map((f) => [f.code, f]));
   const stageNames = Object.fromEntries((sql(db, 'SELECT code, name FROM stages WHERE exam_id = ?').all(examId) as { code: string; name: string }[]).map((s) => [s.code, s.name]));
+  // Interview stages: their score on the rubric's scale, from the exact 0–100 value (× the scale's maximum ÷ 100).
+  const interviewScales = new Map(
+    interviewStageCodes(db, examId).map((code) => [code, rubricScale(stageInfo(db, examId, code).items)]),
+  );
+  const exact = new Map(facts.candidates.map((c) => [c.nomorPeserta, exactStages(c)]));
+  const interviewOf = (r: RankedCandidate): SheetData['interview'] => {
+    const shown = Object.keys(r.stages).filter((k) => interviewScales.has(k));
+    if (!shown.length) return undefined;
+    return Object.fromEntries(
+      shown.map((k) => {
+        const scale = interviewScales.get(k) ?? null;
+        const value = exact.get(r.nomor_peserta)?.[k];
+        return [k, { scale, onScale: scale && value ? toFixedString(value.mul(String(scale.max)).div(100), 3) : null }];
+      }),
+    );
+  };
   const head = chainHead(db);
   // The facts' own time: the last audited change. Re-running with nothing changed gives the same sheet.
   const asOf = (sql(db, 'SELECT at FROM audit_events WHERE seq = ?').pluck().get(head.seq) as string | undefined) ?? new Date(0).toISOString();
@@ -71,6 +98,7 @@ export function sheetInputs(db: Db, examId: string, filter: { session?: string; 
     results: results.filter((r) => r.status !== 'BL'),
     data(r: RankedCandidate, signer: { name: string; certified: boolean }): SheetData {
       const c = people.get(r.nomor_peserta)!;
+      const interview = interviewOf(r);
       return {
         agency: exam.agency,
         exam: { code: exam.code, name: exam.name, year: exam.year },
@@ -83,6 +111,7 @@ export function sheetInputs(db: Db, examId: string, filter: { session?: string; 
         generatedAt: new Date(asOf),
         signer,
         receipt: receiptFor(db, exam.code, r.nomor_peserta, resultDigest(exam.code, r, loaded.sha256)),
+        ...(interview ? { interview } : {}),
       };
     },
   };

@@ -5,7 +5,7 @@ import { requireExam } from '../exams/exams';
 import { loadTrustAnchors } from '../keys/trust';
 import { LenteraError } from '../util/errors';
 import { decimalComma } from './format';
-import { minutesContentDigest, minutesData, type MinutesData } from './minutes';
+import { minutesContentDigest, minutesData, SCORES_HEADING, type MinutesData } from './minutes';
 import { PdfFile } from './pdf-structure';
 import { pageTexts } from './pdf-text';
 import { documentInfo, verifyPdf, type PdfReport } from './verify';
@@ -33,15 +33,16 @@ export function minutesOf(pdf: Buffer): MinutesRef | null {
 }
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-const SCORES = '3. Nilai akhir wawancara (yang telah difinalisasi)';
+/** Section 3's heading, now and in minutes signed before the interview score was named for what it is. */
+const SCORES = [SCORES_HEADING, '3. Nilai akhir wawancara (yang telah difinalisasi)'];
 const NEXT = '4. Catatan pembahasan perbedaan nilai';
 const NUMBER = /^(\d+,\d+|–)$/;
 
 /**
  * The printed scores (section 3) against the finalizations: one line per difference, none when they agree. Each
  * candidate's row is what follows their number up to the next candidate's; it must name them and print their
- * criteria scores and final score, in the order of either layout Lentera has used (a line "nilai X (criteria…)",
- * or a table row "criteria… X").
+ * criteria scores and interview score, in the order of any layout Lentera has used (a line "nilai X (criteria…)",
+ * a table row "criteria… X", or a table row "criteria… X Y" with Y the same score on 0–100).
  */
 export function comparePrintedScores(pdf: Buffer, data: MinutesData): string[] {
   let text: string;
@@ -50,10 +51,11 @@ export function comparePrintedScores(pdf: Buffer, data: MinutesData): string[] {
   } catch (e) {
     return [`the text of the minutes could not be read: ${(e as Error).message}`];
   }
-  const start = text.indexOf(SCORES);
+  const heading = SCORES.find((h) => text.includes(h)) ?? SCORES[0]!;
+  const start = text.indexOf(heading);
   const end = text.indexOf(NEXT, start + 1);
   if (start < 0 || end < 0) return ['the scores (section 3) could not be found in the minutes'];
-  const words = text.slice(start + SCORES.length, end).split(' ');
+  const words = text.slice(start + heading.length, end).split(' ');
   const expected = new Map(data.scores.map((s) => [s.nomorPeserta, s]));
   const rows = new Map<string, string[]>();
   let current: string[] | null = null;
@@ -68,6 +70,7 @@ export function comparePrintedScores(pdf: Buffer, data: MinutesData): string[] {
   }
   for (const s of data.scores) {
     const total = decimalComma(s.total);
+    const hundred = decimalComma(data.shown?.score100[s.nomorPeserta] ?? null);
     const criteria = s.criteria.map((c) => decimalComma(c.aggregate));
     const row = rows.get(s.nomorPeserta);
     if (!row) {
@@ -79,8 +82,9 @@ export function comparePrintedScores(pdf: Buffer, data: MinutesData): string[] {
     // A narrow table cell may cut a long name short.
     const rowText = norm(row.join(' '));
     const named = rowText.includes(norm(s.nama)) || rowText.includes(norm(s.nama).slice(0, 12));
-    if (named && (said === [total, ...criteria].join(' ') || said === [...criteria, total].join(' '))) continue;
-    out.push(`${s.nomorPeserta}: the minutes print ${named ? '' : 'another name and '}${said || 'no score'}, the workstation's finalization says ${criteria.join(' ')} and nilai ${total}`);
+    const layouts = [[total, ...criteria], [...criteria, total], ...(data.shown ? [[...criteria, total, hundred]] : [])];
+    if (named && layouts.some((l) => said === l.join(' '))) continue;
+    out.push(`${s.nomorPeserta}: the minutes print ${named ? '' : 'another name and '}${said || 'no score'}, the workstation's finalization says ${criteria.join(' ')} and nilai ${total}${data.shown ? ` (${hundred} of 100)` : ''}`);
   }
   return out;
 }

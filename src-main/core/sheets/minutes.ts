@@ -9,6 +9,8 @@ import { fonts, footerText, loadFonts } from './result-sheet';
 import { loadPdfKit } from './pdf-libs';
 import { sha256Hex } from '../util/hash';
 import { APPEARANCE_FONTS } from './sign';
+import { Fraction, toFixedString } from '../scoring/exact';
+import { INTERVIEW_SCORE_100, interviewScaleLabel, rubricScale, type RubricScale } from '../../shared/score-labels';
 
 export interface MinutesData {
   agency: string;
@@ -22,6 +24,25 @@ export interface MinutesData {
   amendments: { nomorPeserta: string; item: string; from: string; to: string; reason: string; decision: string | null }[];
   chainHead: { seq: number; hash: string };
   asOf: Date;
+  /**
+   * Each finalized score on 0–100 as well (the weighted sum ÷ the weighted maximum × 100, exactly as the ranking
+   * takes the stage), and the rubric's common scale, which names `total`. Presentation only: derived from the
+   * finalizations above and the rubric, so it is left out of the content digest like the print time.
+   */
+  shown?: { scale: RubricScale | null; score100: Record<string, string | null> };
+}
+
+/** The finalized interview score on 0–100, exactly as the ranking computes a stage from the criteria. */
+function score100(criteria: { code: string; max: number; weight: number }[], result: { criteria: { code: string; aggregateExact?: string }[] }): string | null {
+  let got = new Fraction(0);
+  let max = new Fraction(0);
+  for (const c of criteria) {
+    const exact = result.criteria.find((x) => x.code === c.code)?.aggregateExact;
+    if (!exact) return null;
+    got = got.add(new Fraction(exact).mul(String(c.weight)));
+    max = max.add(new Fraction(String(c.max)).mul(String(c.weight)));
+  }
+  return max.compare(0) > 0 ? toFixedString(got.mul(100).div(max), 3) : null;
 }
 
 /** What the berita acara of an interview session says, from the workstation's records. */
@@ -70,6 +91,10 @@ export function minutesData(db: Db, examId: string, sessionCode: string): Minute
     })),
     chainHead: head,
     asOf: new Date(asOf),
+    shown: {
+      scale: rubricScale(panel.criteria),
+      score100: Object.fromEntries(finals.map((f) => [f.nomorPeserta, score100(panel.criteria, JSON.parse(f.result) as { criteria: { code: string; aggregateExact?: string }[] })])),
+    },
   };
 }
 
@@ -102,23 +127,42 @@ export function panelRole(role: string): string {
  * every audited change, including the signing itself): two renderings with the same digest say the same thing.
  */
 export function minutesContentDigest(d: MinutesData, signer: MinutesSigner): string {
-  const { chainHead: _head, asOf: _asOf, ...said } = d;
+  const { chainHead: _head, asOf: _asOf, shown: _shown, ...said } = d;
   return sha256Hex(canonicalJson({ kind: 'berita-acara', minutes: said, signer }));
 }
 
 const MARGIN = { top: 48, bottom: 56, left: 56, right: 56 };
 
-/** The finalized scores as a table: number, name, each criterion's panel aggregate, the total; its header repeated on a new page. */
+/** The heading of the scores, section 3 (minutes-check.ts finds the scores by it). */
+export const SCORES_HEADING = '3. Nilai wawancara yang telah difinalisasi';
+
+/**
+ * The finalized scores as a table: number, name, each criterion's panel aggregate, the interview score on the
+ * rubric's scale and on 0–100 (named as the result sheet and the venue screen name them); its header repeated on
+ * a new page.
+ */
 function scoreTable(doc: PDFKit.PDFDocument, d: MinutesData, L: number, W: number, bottom: number): void {
   const labels = d.scores[0]?.criteria.map((c) => c.label) ?? [];
+  const hundred = d.shown !== undefined;
   const numW = 72;
-  const totalW = 38;
-  const critW = labels.length ? Math.min(58, (W - numW - totalW - 100) / labels.length) : 0;
-  const nameW = W - numW - totalW - critW * labels.length;
-  const cols = [{ x: L, w: numW }, { x: L + numW, w: nameW }, ...labels.map((_, i) => ({ x: L + numW + nameW + i * critW, w: critW })), { x: L + W - totalW, w: totalW }];
+  const totalW = 50;
+  const totals = hundred ? 2 : 1;
+  const critW = labels.length ? Math.min(58, (W - numW - totals * totalW - (hundred ? 80 : 100)) / labels.length) : 0;
+  const nameW = W - numW - totals * totalW - critW * labels.length;
+  const cols = [
+    { x: L, w: numW },
+    { x: L + numW, w: nameW },
+    ...labels.map((_, i) => ({ x: L + numW + nameW + i * critW, w: critW })),
+    ...Array.from({ length: totals }, (_, i) => ({ x: L + W - (totals - i) * totalW, w: totalW })),
+  ];
   const header = () => {
-    const texts = ['Nomor peserta', 'Nama', ...labels, 'Nilai'];
-    doc.font('bold').fontSize(6.5);
+    const scale = d.shown?.scale;
+    const texts = ['Nomor peserta', 'Nama', ...labels, scale ? interviewScaleLabel(scale) : 'Nilai wawancara (rata-rata berbobot)', ...(hundred ? [INTERVIEW_SCORE_100] : [])];
+    // Small enough that no word of a heading is cut in two ("Pengetahuan", "wawancara"), nor its scale
+    // ("(skala 0–100)"), down to 5.5 pt.
+    doc.font('bold');
+    const fits = (size: number) => texts.every((t, i) => t.split(/\s+(?![^(]*\))/).every((w) => doc.fontSize(size).widthOfString(w) <= cols[i]!.w - 4));
+    doc.fontSize([6.5, 6.25, 6, 5.75, 5.5].find(fits) ?? 5.5);
     const h = Math.max(...texts.map((t, i) => doc.heightOfString(t, { width: cols[i]!.w - 4 }))) + 4;
     const y = doc.y + 2;
     texts.forEach((t, i) => doc.text(t, cols[i]!.x + 2, y, { width: cols[i]!.w - 4, align: i >= 2 ? 'right' : 'left' }));
@@ -134,8 +178,8 @@ function scoreTable(doc: PDFKit.PDFDocument, d: MinutesData, L: number, W: numbe
       header();
     }
     const y = doc.y;
-    const cells = [s.nomorPeserta, s.nama, ...s.criteria.map((c) => decimalComma(c.aggregate)), decimalComma(s.total)];
-    cells.forEach((t, i) => doc.font(i === cells.length - 1 ? 'bold' : 'body').text(t, cols[i]!.x + 2, y, { width: cols[i]!.w - 4, align: i >= 2 ? 'right' : 'left' }));
+    const cells = [s.nomorPeserta, s.nama, ...s.criteria.map((c) => decimalComma(c.aggregate)), decimalComma(s.total), ...(hundred ? [decimalComma(d.shown!.score100[s.nomorPeserta] ?? null)] : [])];
+    cells.forEach((t, i) => doc.font(i >= cells.length - totals ? 'bold' : 'body').text(t, cols[i]!.x + 2, y, { width: cols[i]!.w - 4, align: i >= 2 ? 'right' : 'left' }));
     doc.y = y + h;
   }
   doc.x = L;
@@ -187,7 +231,7 @@ export async function renderMinutes(d: MinutesData, signer: MinutesSigner, versi
     doc.font('bold').text('2. Panel');
     d.panel.forEach((p, i) => doc.font('body').text(`${i + 1}. ${p.name} (NIP ${p.nip}) — ${p.role === 'chair' ? 'ketua' : 'penguji'}`));
     doc.moveDown(0.5);
-    doc.font('bold').text('3. Nilai akhir wawancara (yang telah difinalisasi)');
+    doc.font('bold').text(SCORES_HEADING);
     scoreTable(doc, d, L, W, MARGIN.bottom);
     doc.fontSize(10).moveDown(0.5);
     doc.font('bold').text('4. Catatan pembahasan perbedaan nilai');

@@ -10,6 +10,7 @@ import { embeddedPayloadFromBytes } from './payload';
 import { drawQr } from './qr';
 import { loadFontkit, loadPdfKit } from './pdf-libs';
 import { receiptToQr, type Receipt } from '../ledger/receipt';
+import { FINAL_SCORE, INTERVIEW_SCORE_100, interviewScaleLabel, threePlaces, type RubricScale } from '../../shared/score-labels';
 
 export interface SheetData {
   agency: string;
@@ -24,6 +25,12 @@ export interface SheetData {
   signer: { name: string; certified: boolean };
   /** the hub's receipt for exactly this result, once it has logged it: its proof goes into the QR code */
   receipt?: Receipt | null;
+  /**
+   * The interview stages among `result.stages`, with the score on the rubric's scale beside the 0–100 one the result
+   * carries ("Nilai wawancara (skala 1–5)" 3,650 and "(skala 0–100)" 73,000). Presentation only: derived from the
+   * same exact stage value, so it is left out of the content digest (content.ts) like the print time.
+   */
+  interview?: Record<string, { scale: RubricScale | null; onScale: string | null }>;
 }
 
 /** The digest a result sheet vouches for: the candidate's result as the engine computed it, canonically. */
@@ -158,9 +165,20 @@ export async function renderResultSheet(d: SheetData): Promise<Buffer> {
     for (const [k, v] of Object.entries(r.components)) line(`SKD — ${k.toUpperCase()}`, decimalComma(v));
     if (r.skd_total !== null) line('SKD — jumlah (maksimal 550)', decimalComma(r.skd_total), true);
     for (const t of r.thresholds) line(`Nilai ambang batas ${t.rule}`, t.pass ? 'memenuhi' : 'tidak memenuhi');
-    for (const [k, v] of Object.entries(r.stages)) line(`${d.stageNames[k] ?? k} (skala 0–100)`, decimalComma(v));
+    const interviews = Object.keys(r.stages).filter((k) => d.interview?.[k]);
+    for (const [k, v] of Object.entries(r.stages)) {
+      const interview = d.interview?.[k];
+      if (!interview) {
+        line(`${d.stageNames[k] ?? k} (skala 0–100)`, decimalComma(v));
+        continue;
+      }
+      // One interview stage is "Nilai wawancara"; with more than one, each says which.
+      const which = interviews.length > 1 ? ` — ${d.stageNames[k] ?? k}` : '';
+      if (interview.scale && interview.onScale !== null) line(`${interviewScaleLabel(interview.scale)}${which}`, decimalComma(interview.onScale));
+      line(`${INTERVIEW_SCORE_100}${which}`, decimalComma(threePlaces(v)));
+    }
     if (r.skb !== null) line('SKB (skala 0–100)', decimalComma(r.skb), true);
-    line('Nilai akhir', decimalComma(r.final), true);
+    line(FINAL_SCORE, decimalComma(r.final), true);
     line('Peringkat dalam formasi', r.rank === null ? '–' : String(r.rank), true);
     doc.moveDown(0.6);
     doc.font('bold').fontSize(12).text(`Status: ${statusLine(r.status, r.provisional === true)}`, 56);

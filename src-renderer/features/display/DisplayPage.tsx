@@ -6,11 +6,13 @@ import { hrefOf } from '../../app/router';
 import { formatDecimal, formatTimeWib } from '../../i18n/format';
 import { scoringError } from '../scoring/errors';
 import type { DisplayBoard } from '../scoring/types';
+import { interviewConversion, interviewScaleLabel } from '../scoring/interview-score';
 import type { DisplayTarget } from './route';
 
 /**
  * The public screen at the venue: finalized and fully signed interview results of one session, in large type.
- * No login: it reads the public display.board and follows display.changed as results are signed.
+ * No login: it reads the public display.board and follows display.changed as results are signed. The score is
+ * named as the result sheet names it: on the rubric's scale and on 0–100, never "Nilai akhir" (the final score).
  */
 export function DisplayPage({ target }: { target: DisplayTarget }) {
   const { t, i18n } = useTranslation();
@@ -94,8 +96,13 @@ export function DisplayPage({ target }: { target: DisplayTarget }) {
                 </th>
                 <th scope="col">{t('display.col.nomor')}</th>
                 <th scope="col">{t('display.col.nama')}</th>
-                <th scope="col" className="num">
-                  {t('display.col.total')}
+                {board.scale ? (
+                  <th scope="col" className="num" data-testid="display-col-scale">
+                    {interviewScaleLabel(t, lang, board.scale)}
+                  </th>
+                ) : null}
+                <th scope="col" className="num" data-testid="display-col-score">
+                  {t('interviewScore.hundred')}
                 </th>
               </tr>
             </thead>
@@ -105,7 +112,8 @@ export function DisplayPage({ target }: { target: DisplayTarget }) {
                   <td className="num">{i + 1}</td>
                   <td className="display-nomor">{r.nomorPeserta}</td>
                   <td className="display-nama">{r.nama}</td>
-                  <td className="num display-total">{r.total === null ? '–' : formatDecimal(r.total, lang)}</td>
+                  {board.scale ? <td className="num display-scale">{r.total === null ? '–' : formatDecimal(r.total, lang)}</td> : null}
+                  <td className="num display-total">{r.score === null ? '–' : formatDecimal(r.score, lang)}</td>
                 </tr>
               ))}
             </tbody>
@@ -114,6 +122,7 @@ export function DisplayPage({ target }: { target: DisplayTarget }) {
       </main>
       <footer className="display-footer">
         <span>{t('display.note')}</span>
+        {board?.scale && board.results.length ? <span data-testid="display-conversion">{interviewConversion(t, lang, board.scale)}</span> : null}
         {updatedAt ? <span data-testid="display-updated">{t('display.updated', { time: formatTimeWib(updatedAt, lang) })}</span> : null}
         <span className="display-controls">
           <button type="button" className="btn btn-secondary btn-small" onClick={toggleFullscreen}>

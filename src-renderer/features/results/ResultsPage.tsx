@@ -491,10 +491,10 @@ function FormationResults({ exam, value, formation, liveTick }: { exam: string; 
             </div>
           ) : null}
           {ownShown.length > 0 ? (
-            <ResultsTable key={`${exam} ${info.code}`} formation={info} rows={ownShown} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} reasons={value.reasons} />
+            <ResultsTable key={`${exam} ${info.code}`} formation={info} rows={ownShown} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} reasons={value.reasons} interviewStages={value.interviewStages} />
           ) : null}
           {incomingShown.length > 0 ? (
-            <OptimalisasiTable formation={info} rows={incomingShown} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} reasons={value.reasons} />
+            <OptimalisasiTable formation={info} rows={incomingShown} names={names} namesLoaded={loaded} statuses={value.ruleset.statuses} reasons={value.reasons} interviewStages={value.interviewStages} />
           ) : null}
           <ScoreHistogram
             formation={info.code}

@@ -1,8 +1,10 @@
-import { Fragment, useId, useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RankedResult, RankingFormation, RankingValue } from '../../api';
 import { formatCount, formatDecimal } from '../../i18n/format';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 import { decidedByText, reasonText, statusFamily, statusLabel } from './model';
+import { threePlaces } from '../../../src-main/shared/score-labels';
 
 /** The engine's reasons as data, by registration number (ranking.compute). */
 export type Reasons = RankingValue['reasons'];
@@ -51,20 +53,46 @@ function unionKeys(rows: readonly RankedResult[], pick: (r: RankedResult) => Rec
 interface Columns {
   components: string[];
   stages: string[];
+  /** the stages among `stages` scored by an interview panel: "Nilai wawancara (skala 0–100)", as on the result sheet */
+  interviews: string[];
   skd: boolean;
   skb: boolean;
 }
 
-/** The score columns this formation needs: SKD components (integration) or stages (weighted stages). */
-export function columnsOf(rows: readonly RankedResult[]): Columns {
+/**
+ * The score columns this formation needs: SKD components (integration) or stages (weighted stages). Integration
+ * shows, of the SKB stages, the interview ones, so the interview score is read here with the same name and number
+ * as on the venue screen and the result sheet; the others stay in the SKB cell's title.
+ */
+export function columnsOf(rows: readonly RankedResult[], interviewStages: readonly string[] = []): Columns {
   const components = unionKeys(rows, (r) => r.components);
   const integration = components.length > 0 || rows.some((r) => r.skd_total !== null);
+  const all = unionKeys(rows, (r) => r.stages);
+  const stages = integration ? all.filter((k) => interviewStages.includes(k)) : all;
   return {
     components,
-    stages: integration ? [] : unionKeys(rows, (r) => r.stages),
+    stages,
+    interviews: stages.filter((k) => interviewStages.includes(k)),
     skd: integration,
     skb: integration,
   };
+}
+
+/**
+ * A stage column's name: an interview stage's is the interview score's, the others' their code. Its scale
+ * ("(skala 0–100)") is kept on one line: a narrow column would otherwise break it after the dash.
+ */
+function stageHead(t: ReturnType<typeof useTranslation>['t'], cols: Columns, k: string) {
+  if (!cols.interviews.includes(k)) return k;
+  const label = cols.interviews.length > 1 ? `${t('interviewScore.hundred')} ${k}` : t('interviewScore.hundred');
+  const at = label.indexOf('(');
+  if (at <= 0) return label;
+  return (
+    <>
+      {label.slice(0, at)}
+      <span className="nowrap">{label.slice(at)}</span>
+    </>
+  );
 }
 
 function Num({ value, title }: { value: string | null | undefined; title?: string | undefined }) {
@@ -88,10 +116,10 @@ function ResultCells({ r, cols, statuses, reasons }: { r: RankedResult; cols: Co
         <Num key={k} value={r.components[k]} />
       ))}
       {cols.skd ? <Num value={r.skd_total} /> : null}
-      {cols.skb ? <Num value={r.skb} title={stageBreakdown || undefined} /> : null}
       {cols.stages.map((k) => (
-        <Num key={k} value={r.stages[k]} />
+        <Num key={k} value={cols.interviews.includes(k) ? threePlaces(r.stages[k]) : r.stages[k]} />
       ))}
+      {cols.skb ? <Num value={r.skb} title={stageBreakdown || undefined} /> : null}
       <td className="num cell-final" title={r.final_exact ? t('results.table.finalExact', { exact: r.final_exact }) : undefined}>
         {r.final === null ? '—' : <strong>{formatDecimal(r.final, lang)}</strong>}
       </td>
@@ -129,16 +157,16 @@ function ScoreHeads({ cols }: { cols: Columns }) {
           {t('results.col.skd')}
         </th>
       ) : null}
+      {cols.stages.map((k) => (
+        <th key={k} scope="col" className="num">
+          {stageHead(t, cols, k)}
+        </th>
+      ))}
       {cols.skb ? (
         <th scope="col" className="num">
           {t('results.col.skb')}
         </th>
       ) : null}
-      {cols.stages.map((k) => (
-        <th key={k} scope="col" className="num">
-          {k}
-        </th>
-      ))}
       <th scope="col" className="num">
         {t('results.col.final')}
       </th>
@@ -156,17 +184,19 @@ interface TableProps {
   namesLoaded: boolean;
   statuses: Record<string, string>;
   reasons: Reasons;
+  /** the exam's interview stages (ranking.compute) */
+  interviewStages?: readonly string[];
 }
 
 /**
  * The formation's candidates: the ranked first, by rank, with the pass line after the last P/L within the quota;
  * then the others with the reason in words.
  */
-export function ResultsTable({ formation, rows, names, namesLoaded, statuses, reasons }: TableProps) {
+export function ResultsTable({ formation, rows, names, namesLoaded, statuses, reasons, interviewStages }: TableProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [unrankedShown, setUnrankedShown] = useState(UNRANKED_PAGE);
-  const cols = columnsOf(rows);
+  const cols = columnsOf(rows, interviewStages);
   const ranked = rows.filter((r) => r.rank !== null);
   const unranked = rows.filter((r) => r.rank === null);
   const shown = [...ranked, ...unranked.slice(0, unrankedShown)];
@@ -179,14 +209,13 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses, re
   const width = 4 + cols.components.length + cols.stages.length + (cols.skd ? 1 : 0) + (cols.skb ? 1 : 0) + 3;
   const more = unranked.length - Math.min(unranked.length, unrankedShown);
   const nameOf = (n: string) => names.get(n) ?? (namesLoaded ? '—' : t('common.loading'));
-  const captionId = useId();
 
   return (
     <>
-      {/* Wider than the screen with many score columns: focusable so the keyboard can scroll it sideways. */}
-      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={captionId}>
+      {/* Wider than the screen with many score columns: while it is, the frame is a keyboard stop (TableWrap). */}
+      <TableWrap>
         <table className="table results-table" data-testid="results-table">
-          <caption id={captionId}>{t('results.table.caption', { formation: formation.code, count: rows.length, n: formatCount(rows.length, lang) })}</caption>
+          <TableCaption>{t('results.table.caption', { formation: formation.code, count: rows.length, n: formatCount(rows.length, lang) })}</TableCaption>
           <thead>
             <tr>
               <th scope="col" className="num">
@@ -223,7 +252,7 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses, re
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {more > 0 ? (
         <div className="table-more">
           <p className="field-hint" aria-live="polite">
@@ -239,17 +268,17 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses, re
 }
 
 /** Candidates of other formations who fill this one's unfilled seats (optimalisasi). */
-export function OptimalisasiTable({ formation, rows, names, namesLoaded, statuses, reasons }: TableProps) {
+export function OptimalisasiTable({ formation, rows, names, namesLoaded, statuses, reasons, interviewStages }: TableProps) {
   const { t } = useTranslation();
-  const cols = columnsOf(rows);
+  const cols = columnsOf(rows, interviewStages);
   const nameOf = (n: string) => names.get(n) ?? (namesLoaded ? '—' : t('common.loading'));
   return (
     <section className="optimalisasi" aria-labelledby="optimalisasi-title" data-testid="optimalisasi">
       <h3 id="optimalisasi-title">{t('results.optimalisasi.title', { formation: formation.code })}</h3>
       <p className="field-hint">{t('results.optimalisasi.intro', { position: formation.position, education: formation.education })}</p>
-      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="optimalisasi-caption">
+      <TableWrap>
         <table className="table results-table table-compact">
-          <caption id="optimalisasi-caption">{t('results.optimalisasi.caption', { formation: formation.code, count: rows.length })}</caption>
+          <TableCaption>{t('results.optimalisasi.caption', { formation: formation.code, count: rows.length })}</TableCaption>
           <thead>
             <tr>
               <th scope="col">{t('results.col.nomor')}</th>
@@ -275,7 +304,7 @@ export function OptimalisasiTable({ formation, rows, names, namesLoaded, statuse
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </section>
   );
 }

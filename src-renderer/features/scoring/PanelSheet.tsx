@@ -14,6 +14,8 @@ import { scoringError } from './errors';
 import { isFullResult, type PanelMember, type PanelOverview, type PanelSheet as Sheet, type ResultFull, type SheetCriterion } from './types';
 import { useAutosave, type FieldState } from './useAutosave';
 import { formatNumber, parseTyped, rangeProblem } from './values';
+import { interviewLabelOf } from './interview-score';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 interface Props {
   exam: string;
@@ -80,6 +82,8 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
   const full = isFullResult(sheet.result) ? sheet.result : null;
   const members = panelMembers(overview, sheet);
   const divergentLabels = full ? full.criteria.filter((c) => c.divergent).map((c) => c.label) : [];
+  // The panel's weighted mean, named with the rubric's scale as the venue screen and the result sheet name it.
+  const scoreLabel = interviewLabelOf(t, i18n.language, sheet.criteria);
 
   return (
     <section className="panel sheet" aria-labelledby="sheet-title" data-testid="panel-sheet">
@@ -158,7 +162,7 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
       {sheet.result.needsDiscussion && sheet.result.discussed ? <Notice>{t('scoring.sheet.discussed')}</Notice> : null}
 
       {full ? (
-        <ResultTable result={full} members={members} />
+        <ResultTable result={full} members={members} totalLabel={scoreLabel} />
       ) : sheet.role && !sheet.conflicted ? (
         <p className="blind-note" data-testid="blind-note">
           {t('scoring.sheet.blind')}
@@ -215,6 +219,7 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
           nomor={nomor}
           nama={sheet.candidate?.nama ?? nomor}
           total={full?.total ?? null}
+          totalLabel={scoreLabel}
           panelists={sheet.panelists.map((p) => p.name)}
           criteria={sheet.criteria.map((c) => c.label)}
           onCancel={() => setFinalizing(false)}
@@ -594,13 +599,13 @@ function SubmitDialog({
   );
 }
 
-function ResultTable({ result, members }: { result: ResultFull; members: Column[] }) {
+function ResultTable({ result, members, totalLabel }: { result: ResultFull; members: Column[]; totalLabel: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   return (
-    <div className="table-wrap">
+    <TableWrap>
       <table className="table result-table" data-testid="panel-result">
-        <caption>{t(result.complete ? 'scoring.result.caption' : 'scoring.result.captionPartial')}</caption>
+        <TableCaption>{t(result.complete ? 'scoring.result.caption' : 'scoring.result.captionPartial')}</TableCaption>
         <thead>
           <tr>
             <th scope="col">{t('scoring.result.criterion')}</th>
@@ -645,7 +650,7 @@ function ResultTable({ result, members }: { result: ResultFull; members: Column[
         <tfoot>
           <tr>
             <th scope="row" colSpan={2 + members.length}>
-              {t('scoring.result.total')}
+              {totalLabel}
             </th>
             <td className="num" data-testid="result-total">
               {result.total ? formatDecimal(result.total, lang) : t('scoring.result.totalLater')}
@@ -654,7 +659,7 @@ function ResultTable({ result, members }: { result: ResultFull; members: Column[
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
@@ -795,6 +800,7 @@ function FinalizeDialog({
   nomor,
   nama,
   total,
+  totalLabel,
   panelists,
   criteria,
   onCancel,
@@ -806,6 +812,8 @@ function FinalizeDialog({
   nomor: string;
   nama: string;
   total: string | null;
+  /** what `total` is: the interview score on the rubric's scale */
+  totalLabel: string;
   panelists: string[];
   criteria: string[];
   onCancel: () => void;
@@ -842,7 +850,7 @@ function FinalizeDialog({
         </>
       }
     >
-      {total ? <p>{t('scoring.finalize.total', { total: formatDecimal(total, lang) })}</p> : null}
+      {total ? <p>{t('scoring.finalize.total', { label: totalLabel, total: formatDecimal(total, lang) })}</p> : null}
       <p>{t('scoring.finalize.locksOne', { nama })}</p>
       <ul className="finalize-locks" data-testid="finalize-locks">
         <li>{t('scoring.finalize.locksValues', { count: panelists.length, names: panelists.join(t('scoring.listSeparator')) })}</li>
