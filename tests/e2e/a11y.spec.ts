@@ -13,6 +13,10 @@ import { demoWorkstation, EXAM_CODE, expect, login, test as base, type Lentera }
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const ROLES: readonly Role[] = ['coordinator', 'clerk', 'chair', 'examiner', 'observer'];
+// The people who work on a tablet of their own: the panelists and the clerks, and the coordinator walking the room
+// (whose documents page is the one with the signing identities' table).
+const TABLET_ROLES: readonly Role[] = ['clerk', 'chair', 'examiner', 'coordinator'];
+const TABLET = { width: 768, height: 1024 };
 // The demo's interview session whose scores are signed: the display has a ranking to show.
 const DISPLAY_SESSION = 'WWC-F01';
 
@@ -68,22 +72,28 @@ async function violations(page: Page, where: string): Promise<string[]> {
   );
 }
 
+/** axe on every page `role` can reach from the sidebar (and the PIN change), at the viewport the page has now. */
+async function everyPage(page: Page, demo: Demo, role: Role, width: string): Promise<string[]> {
+  const found: string[] = [];
+  await page.goto('/');
+  await login(page, demo.accounts[role].name, demo.accounts[role].pin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
+
+  // The sidebar's own links, plus the PIN change every account has under its name.
+  const pages: RouteId[] = [...NAV.filter((n) => canSee(n, role)).map((n) => n.id), 'pin'];
+  for (const id of pages) {
+    const link = page.locator(`.sidebar a[href="#/${id}"]`);
+    await link.click();
+    await expect(link).toHaveAttribute('aria-current', 'page');
+    await settled(page);
+    found.push(...(await violations(page, `${role} #/${id}${width}`)));
+  }
+  return found;
+}
+
 for (const role of ROLES) {
   test(`every page of the ${role} passes axe`, async ({ page, demo }) => {
-    const found: string[] = [];
-    await page.goto('/');
-    await login(page, demo.accounts[role].name, demo.accounts[role].pin);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
-
-    // The sidebar's own links, plus the PIN change every account has under its name.
-    const pages: RouteId[] = [...NAV.filter((n) => canSee(n, role)).map((n) => n.id), 'pin'];
-    for (const id of pages) {
-      const link = page.locator(`.sidebar a[href="#/${id}"]`);
-      await link.click();
-      await expect(link).toHaveAttribute('aria-current', 'page');
-      await settled(page);
-      found.push(...(await violations(page, `${role} #/${id}`)));
-    }
+    const found = await everyPage(page, demo, role, '');
 
     // A page the role may not open, typed into the address bar: the refusal must be accessible too.
     const forbidden = ROUTES.find((id) => NAV.some((n) => n.id === id && !canSee(n, role)));
@@ -94,6 +104,27 @@ for (const role of ROLES) {
     }
 
     expect(found, `axe violations for ${role}`).toEqual([]);
+  });
+}
+
+// Panelists score on their own tablets, and clerks check people in on theirs: at 768 px the wide tables no longer fit
+// and scroll inside their frame, which must then be reachable from the keyboard (axe's scrollable-region-focusable).
+for (const role of TABLET_ROLES) {
+  test(`every page of the ${role} passes axe at tablet width (768×1024)`, async ({ page, demo }) => {
+    await page.setViewportSize(TABLET);
+    const found = await everyPage(page, demo, role, ' at 768 px');
+
+    // A panelist's own work on the tablet: the score sheet of a candidate of their panel (to score, or to read once
+    // scored), with the panel's result table where there is one.
+    if (role === 'chair' || role === 'examiner') {
+      await page.locator('.sidebar a[href="#/scoring"]').click();
+      await settled(page);
+      await page.getByRole('button', { name: /^(Nilai|Lihat) \d+ / }).first().click();
+      await expect(page.getByTestId('panel-sheet')).toBeVisible();
+      await settled(page);
+      found.push(...(await violations(page, `${role} #/scoring, a score sheet at 768 px`)));
+    }
+    expect(found, `axe violations for ${role} at 768 px`).toEqual([]);
   });
 }
 

@@ -12,7 +12,7 @@ test('a clerk checks a candidate in by number, and is told about a wrong session
   await sidebar(page).getByRole('link', { name: 'Kehadiran' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Kehadiran');
   await expect(page.getByLabel('Ujian')).toHaveValue(EXAM_CODE);
-  await page.getByLabel('Sesi').selectOption('SKD-1');
+  await page.getByLabel('Sesi', { exact: true }).selectOption('SKD-1');
   await expect(page.getByTestId('session-facts')).toContainText('Ruang CAT 1');
   await expect(page.getByTestId('session-facts')).toContainText('Senin, 30 November 2026, 08.00 WIB');
   await expect(page.getByTestId('session-state')).toHaveText('dibuka');
@@ -86,7 +86,7 @@ test('the coordinator closes a session: everyone not checked in is TH, and the l
   await page.goto('/');
   await login(page, ADMIN.name, ADMIN.pin);
   await sidebar(page).getByRole('link', { name: 'Kehadiran' }).click();
-  await page.getByLabel('Sesi').selectOption('SKD-1');
+  await page.getByLabel('Sesi', { exact: true }).selectOption('SKD-1');
   const input = page.getByLabel('Nomor peserta');
   await expect(input).toBeFocused();
   await input.fill('263374000001');

@@ -5,7 +5,7 @@ const OBSERVER = { name: 'pengawas', role: 'observer', pin: '735162', newPin: '5
 // A panelist of session WWC-F01 in the example package, on their NIP.
 const P1 = { name: 'penguji1', role: 'examiner', nip: '197512082001122004', displayName: 'Ir. Retno Handayani, M.T.', pin: '735162', newPin: '624815' };
 const SESSION = 'WWC-F01';
-const NOMOR = '263374000002';
+const NOMOR = '263374000044'; // in WWC-F01 of the example package
 
 test.use({ users: [OBSERVER] });
 

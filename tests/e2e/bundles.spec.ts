@@ -6,19 +6,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { statusWords } from '../../src-main/core/sheets/result-sheet';
-import { demoWorkstation, EXAM_CODE, expect, login, sidebar, test as base, type Lentera } from './fixtures';
+import { type CoordinatedDemo, demoWorkstation, EXAM_CODE, expect, login, parseDemoOutput, sidebar, test as base } from './fixtures';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'lentera.mjs');
 
-interface Demo extends Lentera {
-  /** The koordinator's PIN, as `lentera demo` printed it. */
-  pin: string;
-  /** The passphrase of the koordinator's signing key. */
-  passphrase: string;
-  /** The fingerprint of that key. */
-  fingerprint: string;
-}
+type Demo = CoordinatedDemo;
 
 interface Hub {
   url: string;
@@ -94,13 +87,7 @@ const test = base.extend<{ demo: Demo; hub: Hub }>({
     try {
       await demoWorkstation(
         'bundles',
-        (out) => {
-          const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
-          const passphrase = /^Signing key of koordinator .*: passphrase (\S+)/m.exec(out)?.[1];
-          const fingerprint = /^\s*fingerprint ([0-9A-F:]+)/m.exec(out)?.[1];
-          if (!pin || !passphrase || !fingerprint) throw new Error(`unexpected demo output:\n${out}`);
-          return { pin, passphrase, fingerprint };
-        },
+        parseDemoOutput,
         use,
       );
     } finally {

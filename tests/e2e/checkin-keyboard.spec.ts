@@ -13,7 +13,8 @@ test.beforeEach(async ({ page, lentera }) => {
 });
 
 test('a clerk arrows through every session of the dropdown; the number field takes the focus only once the choice is made', async ({ page }) => {
-  const sessionSelect = page.getByLabel('Sesi');
+  // Exact: once a session is chosen, its list's scrolling frame is a region named "… terdaftar di sesi …".
+  const sessionSelect = page.getByLabel('Sesi', { exact: true });
   const input = page.getByLabel('Nomor peserta');
   const facts = page.getByTestId('session-facts');
   await sessionSelect.focus();
@@ -23,7 +24,7 @@ test('a clerk arrows through every session of the dropdown; the number field tak
   await expect(sessionSelect).toHaveValue('SKD-1');
   await expect(facts).toContainText('Ruang CAT 1');
   await expect(sessionSelect).toBeFocused();
-  for (const code of ['SKD-2', 'SKD-3', 'SKB-CAT-1', 'WWC-F01', 'WWC-F02']) {
+  for (const code of ['SKD-2', 'SKD-3', 'SKB-CAT-1', 'PRAKTIK-F04', 'WWC-F01', 'WWC-F02']) {
     await page.keyboard.press('ArrowDown');
     await expect(sessionSelect).toHaveValue(code);
     await expect(sessionSelect).toBeFocused();
@@ -54,11 +55,11 @@ test('a clerk arrows through every session of the dropdown; the number field tak
   await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('ArrowUp');
   await expect(sessionSelect).toHaveValue('WWC-F01');
-  await page.keyboard.type('263374000002');
+  await page.keyboard.type('263374000044');
   await page.keyboard.press('Enter');
   await expect(sessionSelect).toHaveValue('WWC-F01');
   await expect(page.getByTestId('checkin-result')).toHaveClass(/checkin-ok/);
-  await expect(page.getByTestId('checkin-result')).toContainText('263374000002');
+  await expect(page.getByTestId('checkin-result')).toContainText('263374000044');
   await expect(input).toBeFocused();
   await expect(input).toHaveValue('');
 
@@ -74,7 +75,7 @@ async function wholeValueSelected(page: import('@playwright/test').Page): Promis
 }
 
 test('after every answer the next scan replaces the number field instead of being appended to it', async ({ page }) => {
-  await page.getByLabel('Sesi').selectOption('SKD-1');
+  await page.getByLabel('Sesi', { exact: true }).selectOption('SKD-1');
   const input = page.getByLabel('Nomor peserta');
   const result = page.getByTestId('checkin-result');
   await expect(input).toBeFocused();

@@ -2,12 +2,16 @@ import { expect, login, sidebar, test } from './fixtures';
 
 test.use({ workstation: 'empty' });
 
+const DEMO_MS = 60_000;
+test.describe.configure({ timeout: 120_000 });
+
 test('first run: the demo venue shows its PINs once, and one of them logs in', async ({ page, lentera }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Siapkan stasiun kerja ini');
   await page.getByRole('button', { name: 'Coba lokasi demo' }).click();
 
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lokasi demo sudah siap');
+  // Making the venue (nine scrypt PINs, a signing key, 300 candidates with scores) takes seconds; on a loaded machine more.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lokasi demo sudah siap', { timeout: DEMO_MS });
   await expect(page.getByRole('alert')).toContainText('Catat PIN ini sekarang.');
   const rows = page.getByRole('table').locator('tbody tr');
   await expect(rows).toHaveCount(10);
@@ -52,7 +56,7 @@ test('first run: the demo venue shows its PINs once, and one of them logs in', a
 test('first run: a demo clerk logs in with the PIN shown, unasked to change it; after a reset they must', async ({ page, lentera }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Coba lokasi demo' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lokasi demo sudah siap');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lokasi demo sudah siap', { timeout: DEMO_MS });
   await expect(page.getByTestId('demo-pin-change')).toContainText('tidak ada yang diminta menggantinya');
   const clerkPin = (await page.getByTestId('demo-pin-petugas1').textContent()) ?? '';
   expect(clerkPin).toMatch(/^\d{6}$/);

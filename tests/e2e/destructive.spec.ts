@@ -71,7 +71,7 @@ test.describe('undoing a check-in', () => {
     await page.goto('/');
     await loginFirstTime(page, CLERK.name, CLERK.pin, '591736');
     await sidebar(page).getByRole('link', { name: 'Kehadiran' }).click();
-    await page.getByLabel('Sesi').selectOption('SKD-1');
+    await page.getByLabel('Sesi', { exact: true }).selectOption('SKD-1');
     const input = page.getByLabel('Nomor peserta');
     const first = rosterLine('cpns-smg-2026.roster.csv', '263374000001');
     await input.fill(first.nomorPeserta);

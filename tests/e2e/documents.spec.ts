@@ -5,41 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { demoWorkstation, EXAM_CODE, expect, login, sidebar, test as base, type Lentera } from './fixtures';
+import { demoTest, EXAM_CODE, expect, login, sidebar } from './fixtures';
 import { changeInfo, overlayFirstPage } from './pdf-tamper';
 
 const run = promisify(execFile);
 
-interface Demo extends Lentera {
-  /** Demo PINs by login name, as `lentera demo` printed them. */
-  pins: Record<string, string>;
-  /** The passphrase of the koordinator's signing key. */
-  passphrase: string;
-  /** The fingerprint of that key. */
-  fingerprint: string;
-}
 
 /** A demo workstation (`lentera demo`): WWC-F01 is finalized, the koordinator has an uncertified local key. */
-const test = base.extend<{ demo: Demo }>({
-  // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
-  // eslint-disable-next-line no-empty-pattern
-  demo: async ({}, use) => {
-    await demoWorkstation(
-      'documents',
-      (out) => {
-        const pins = Object.fromEntries([...out.matchAll(/^\s*(\S+)\s+\S+\s+PIN (\d+)/gm)].map((m) => [m[1]!, m[2]!]));
-        const passphrase = /^Signing key of koordinator .*: passphrase (\S+)/m.exec(out)?.[1];
-        const fingerprint = /^\s*fingerprint ([0-9A-F:]+)/m.exec(out)?.[1];
-        if (!pins.koordinator || !pins.ketua1 || !passphrase || !fingerprint) throw new Error(`unexpected demo output:\n${out}`);
-        return { pins, passphrase, fingerprint };
-      },
-      use,
-    );
-  },
-  lentera: async ({ demo }, use) => {
-    await use(demo);
-  },
-});
+const test = demoTest('documents');
 
 /** A second browser with its own session, failing the test on any error in its console. */
 async function openBrowser(browser: Browser, url: string, problems: string[]): Promise<{ context: BrowserContext; page: Page }> {

@@ -139,9 +139,25 @@ export async function demoWorkstation<T extends object>(
   }
 }
 
-/** A demo workstation, with the koordinator's PIN as `lentera demo` printed it. */
+/** A demo workstation, with what `lentera demo` printed once: every account's PIN and the koordinator's passphrase. */
 export interface CoordinatedDemo extends Lentera {
+  /** the koordinator's PIN */
   pin: string;
+  /** every demo account's PIN, by login name */
+  pins: Record<string, string>;
+  /** the passphrase of the koordinator's signing key */
+  passphrase: string;
+  /** the fingerprint of the koordinator's signing certificate */
+  fingerprint: string;
+}
+
+/** Reads the PINs, the koordinator's passphrase and fingerprint from the output of `lentera demo`; throws if they are not there. */
+export function parseDemoOutput(out: string): Omit<CoordinatedDemo, keyof Lentera> {
+  const pins = Object.fromEntries([...out.matchAll(/^\s*([a-z0-9]+)\s+[a-z]+\s+PIN (\d{6})/gm)].map((m) => [m[1]!, m[2]!]));
+  const passphrase = /^Signing key of koordinator .*: passphrase (\S+)/m.exec(out)?.[1];
+  const fingerprint = /^\s*fingerprint ([0-9A-F:]+)/m.exec(out)?.[1];
+  if (!pins.koordinator || !passphrase || !fingerprint) throw new Error(`no koordinator PIN, passphrase or fingerprint in the demo output:\n${out}`);
+  return { pin: pins.koordinator, pins, passphrase, fingerprint };
 }
 
 /**
@@ -153,15 +169,7 @@ export function demoTest(name: string) {
     // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
     // eslint-disable-next-line no-empty-pattern
     demo: async ({}, use) => {
-      await demoWorkstation(
-        name,
-        (out) => {
-          const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
-          if (!pin) throw new Error(`no koordinator PIN in the demo output:\n${out}`);
-          return { pin };
-        },
-        use,
-      );
+      await demoWorkstation(name, parseDemoOutput, use);
     },
     lentera: async ({ demo }, use) => {
       await use(demo);

@@ -1,28 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { demoWorkstation, expect, login, test as base, type Lentera } from './fixtures';
+import { demoTest, expect, login } from './fixtures';
 
-interface Demo extends Lentera {
-  pins: Record<string, string>;
-}
-
-const test = base.extend<{ demo: Demo }>({
-  // eslint-disable-next-line no-empty-pattern
-  demo: async ({}, use) => {
-    await demoWorkstation(
-      'home',
-      (out) => {
-        const pins = Object.fromEntries([...out.matchAll(/^\s*(\S+)\s+\S+\s+PIN (\d+)/gm)].map((m) => [m[1]!, m[2]!]));
-        if (!pins.koordinator || !pins.penguji1 || !pins.penguji3) throw new Error(`unexpected demo output:\n${out}`);
-        return { pins };
-      },
-      use,
-    );
-  },
-  lentera: async ({ demo }, use) => {
-    await use(demo);
-  },
-});
+const test = demoTest('home');
 
 // `lentera demo` builds a venue of 300 candidates with scores and interviews before the test starts.
 test.describe.configure({ timeout: 150_000 });
@@ -47,7 +27,7 @@ test('the coordinator sees the tasks of today from the data, follows one, and it
   const tasks = page.getByTestId('home-tasks');
   const door = tasks.getByRole('listitem').filter({ hasText: 'sesi WWC-F04 belum tercatat hadir' });
   await expect(door).toContainText('9 peserta sesi WWC-F04 belum tercatat hadir, padahal sesi sudah dimulai.');
-  await expect(tasks).toContainText('6 peserta sesi WWC-F02 siap difinalisasi ketua panel.');
+  await expect(tasks).toContainText('3 peserta sesi WWC-F02 siap difinalisasi ketua panel.');
   await expect(tasks).toContainText('Berita acara sesi WWC-F01 belum dibuat dan ditandatangani.');
   // Check-in is more urgent than the paperwork of a finished session.
   const texts = await tasks.getByRole('listitem').allTextContents();
@@ -59,7 +39,8 @@ test('the coordinator sees the tasks of today from the data, follows one, and it
   await door.getByRole('link', { name: 'Catat kehadiran' }).click();
   await expect(page).toHaveURL(/#\/attendance$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Kehadiran');
-  await expect(page.getByLabel('Sesi')).toHaveValue('WWC-F04');
+  // Exact: the attendance table's frame, once it scrolls, is a region named by its caption ("… di sesi WWC-F04").
+  await expect(page.getByLabel('Sesi', { exact: true })).toHaveValue('WWC-F04');
   const input = page.getByLabel('Nomor peserta');
   await input.fill(waitingCandidate(demo.dataDir));
   await input.press('Enter');

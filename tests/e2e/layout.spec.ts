@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import type { Role } from '../../src-renderer/api';
+import { canSee, NAV } from '../../src-renderer/app/nav';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +9,8 @@ import { demoWorkstation, EXAM_CODE, expect, login, sidebar, test as base, type 
 
 interface Demo extends Lentera {
   pins: Record<string, string>;
+  /** The first demo account of each role, by login name. */
+  names: Partial<Record<Role, string>>;
 }
 
 // A real name of the kind that used to be cut at 1366 px: the table must show all of it.
@@ -24,9 +28,14 @@ const test = base.extend<{ demo: Demo }, { venue: Demo }>({
         'layout',
         (out) => {
           const pins: Record<string, string> = {};
-          for (const m of out.matchAll(/^\s+(\S+)\s+\S+\s+PIN (\d+)/gm)) pins[m[1]!] = m[2]!;
+          const names: Demo['names'] = {};
+          for (const m of out.matchAll(/^\s+(\S+)\s+(\S+)\s+PIN (\d+)/gm)) {
+            pins[m[1]!] = m[3]!;
+            names[m[2] as Role] ??= m[1]!;
+          }
           if (!pins.koordinator || !pins.penguji1) throw new Error(`unexpected demo output:\n${out}`);
-          return { pins };
+          for (const role of TABLET_ROLES) if (!names[role]) throw new Error(`no ${role} in the demo output:\n${out}`);
+          return { pins, names };
         },
         async (demo) => {
           const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-layout-roster-'));
@@ -59,6 +68,8 @@ test.describe.configure({ timeout: 120_000 });
 
 const LAPTOP = { width: 1366, height: 768 };
 const TABLET = { width: 768, height: 1024 };
+// The people who may open the app on a tablet: the panelists, the clerks, and the coordinator walking the room.
+const TABLET_ROLES: readonly Role[] = ['coordinator', 'clerk', 'chair', 'examiner'];
 
 const PAGES = [
   ['home', 'Beranda'],
@@ -156,6 +167,7 @@ test('at 1366×768 no main page scrolls sideways, says a stage kind twice, or sa
     'SKD — Seleksi Kompetensi Dasar (CAT)',
     'SKB-CAT — Seleksi Kompetensi Bidang (CAT)',
     'SKB-WWC — Seleksi Kompetensi Bidang (Wawancara)',
+    'SKB-PRAKTIK — Uji Praktik Mengajar (tidak dibobot)',
   ]);
   // The whole stage label shows in the closed picker, not cut off halfway.
   await stage.selectOption('SKB-CAT');
@@ -205,4 +217,66 @@ test('at tablet width (768 px) a panelist scores without scrolling sideways, the
     });
     expect(hit, `${label}: out of view or covered`).toEqual({ inView: true, top: true });
   }
+});
+
+for (const role of TABLET_ROLES) {
+  test(`at tablet width (768×1024) no page of the ${role} scrolls sideways`, async ({ page, demo }) => {
+    await page.setViewportSize(TABLET);
+    await loginAs(page, demo, demo.names[role]!);
+    const wide: string[] = [];
+    for (const { id } of NAV.filter((n) => canSee(n, role))) {
+      const link = page.locator(`.sidebar a[href="#/${id}"]`);
+      await link.click();
+      await expect(link).toHaveAttribute('aria-current', 'page');
+      await settled(page);
+      // Only a table's own frame may scroll sideways; the page itself fits the screen.
+      const s = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+      if (s.scrollWidth > s.clientWidth) wide.push(`#/${id}: ${s.scrollWidth} px wide in ${s.clientWidth} px`);
+    }
+    expect(wide, `pages of the ${role} that scroll sideways at 768 px`).toEqual([]);
+  });
+}
+
+test('a table frame is a keyboard stop, named by its caption, only while its table is too wide for it', async ({ page, demo }) => {
+  await page.setViewportSize(LAPTOP);
+  await loginAs(page, demo, 'koordinator');
+  await sidebar(page).getByRole('link', { name: 'Ujian & Peserta' }).click();
+  await settled(page);
+  const table = page.getByTestId('exam-list');
+  const frame = table.locator('xpath=..');
+  const caption = (await table.locator('caption').textContent()) ?? '';
+  expect(caption).not.toBe('');
+  // The button just before the table in the page's order: Tab from it shows where the keyboard goes next.
+  const before = page.getByRole('button', { name: 'Impor daftar peserta' });
+  const overflows = () => frame.evaluate((el) => el.scrollWidth > el.clientWidth);
+  const tabFromBefore = async () => {
+    await before.focus();
+    await page.keyboard.press('Tab');
+    return frame.evaluate((el) => document.activeElement === el);
+  };
+
+  // At 1366 px the exam list fits: the frame is a plain box, not a region, and Tab passes it by.
+  expect(await overflows()).toBe(false);
+  await expect(frame).not.toHaveAttribute('tabindex');
+  await expect(frame).not.toHaveAttribute('role');
+  await expect(page.getByRole('region', { name: caption })).toHaveCount(0);
+  expect(await tabFromBefore(), 'Tab stops on a frame that does not scroll').toBe(false);
+
+  // At 768 px it no longer fits and scrolls inside its frame: the frame becomes a region named by the caption, and Tab
+  // stops on it, so the arrow keys can scroll it.
+  await page.setViewportSize(TABLET);
+  await expect.poll(overflows).toBe(true);
+  await expect(frame).toHaveAttribute('tabindex', '0');
+  await expect(page.getByRole('region', { name: caption })).toHaveCount(1);
+  expect(await tabFromBefore(), 'Tab does not reach a frame that scrolls').toBe(true);
+  const left = await frame.evaluate((el) => el.scrollLeft);
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => frame.evaluate((el) => el.scrollLeft)).toBeGreaterThan(left);
+
+  // Back on the laptop, the stop goes away again.
+  await page.setViewportSize(LAPTOP);
+  await expect.poll(overflows).toBe(false);
+  await expect(frame).not.toHaveAttribute('tabindex');
+  await expect(page.getByRole('region', { name: caption })).toHaveCount(0);
+  expect(await tabFromBefore(), 'Tab still stops on a frame that no longer scrolls').toBe(false);
 });

@@ -2,31 +2,10 @@ import type { Page, Route } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { appendEvent } from '../../src-main/core/audit/chain';
-import { demoWorkstation, EXAM_CODE, expect, login, sidebar, test as base, type Lentera } from './fixtures';
+import { demoTest, EXAM_CODE, expect, login, sidebar } from './fixtures';
 
-interface Demo extends Lentera {
-  pin: string;
-  passphrase: string;
-}
 
-const test = base.extend<{ demo: Demo }>({
-  // eslint-disable-next-line no-empty-pattern
-  demo: async ({}, use) => {
-    await demoWorkstation(
-      'progress',
-      (out) => {
-        const pin = /^\s*koordinator\s+coordinator\s+PIN (\d+)/m.exec(out)?.[1];
-        const passphrase = /^Signing key of koordinator .*: passphrase (\S+)/m.exec(out)?.[1];
-        if (!pin || !passphrase) throw new Error(`unexpected demo output:\n${out}`);
-        return { pin, passphrase };
-      },
-      use,
-    );
-  },
-  lentera: async ({ demo }, use) => {
-    await use(demo);
-  },
-});
+const test = demoTest('progress');
 
 // `lentera demo` builds a venue of 300 candidates with scores and interviews before the test starts.
 test.describe.configure({ timeout: 150_000 });

@@ -14,7 +14,7 @@ interface Ranking {
   reasons: Record<string, { status: Reason[]; provisional: Reason[] }>;
 }
 
-/** A demo workstation: F01 has a provisional P/L on top (BL candidates still missing SKB), TL rows, BL rows. */
+/** A demo workstation: F02 has a provisional P/L (BL candidates still missing SKB), TL rows, BL rows; F01 is complete. */
 const test = demoTest('results-en');
 
 test.describe.configure({ timeout: 90_000 });
@@ -22,35 +22,36 @@ test.describe.configure({ timeout: 90_000 });
 /** Words of the engine's Indonesian sentences that an English reader must never meet in a status or a reason. */
 const INDONESIAN = /\b(peringkat|kebutuhan|nilai|belum|lengkap|tidak|hadir|peserta|formasi|dan|luar|optimalisasi|menunggu|sementara|lulus)\b/i;
 
-async function openF01(page: import('@playwright/test').Page, demo: Demo) {
+async function openFormation(page: import('@playwright/test').Page, demo: Demo, code: string) {
   await page.goto('/');
   await login(page, 'koordinator', demo.pin);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
   await page.goto('/#/results');
-  await page.getByLabel('Formasi', { exact: true }).selectOption('F01');
-  await expect(page.getByRole('heading', { level: 2, name: /^Formasi F01 — / })).toBeVisible();
+  await page.getByLabel('Formasi', { exact: true }).selectOption(code);
+  await expect(page.getByRole('heading', { level: 2, name: new RegExp(`^Formasi ${code} — `) })).toBeVisible();
 }
 
 test('in English every status and reason of the demo reads in English, from the engine codes; in Bahasa Indonesia as signed', async ({ page, demo }) => {
   const expected = JSON.parse(await demo.cli(['rank', '--exam', EXAM_CODE, '--json'])) as Ranking;
-  const f01 = expected.results.filter((r) => r.kode_formasi === 'F01');
-  const quota = expected.formations.find((f) => f.code === 'F01')!.quota;
-  const first = f01.find((r) => r.rank === 1)!;
-  const capped = f01.find((r) => expected.reasons[r.nomor_peserta]!.status[0]!.code === 'outsideSkbCap')!;
+  // F02 is half finalized: a P/L that its BL candidates could still overtake, TL rows outside the SKB seats, BL rows.
+  const f02 = expected.results.filter((r) => r.kode_formasi === 'F02');
+  const quota = expected.formations.find((f) => f.code === 'F02')!.quota;
+  const first = f02.find((r) => r.status === 'P/L' && r.provisional)!;
+  const capped = f02.find((r) => expected.reasons[r.nomor_peserta]!.status[0]!.code === 'outsideSkbCap')!;
   const cap = expected.reasons[capped.nomor_peserta]!.status[0]!.params as { rank: number; cap: number; quota: number; seats: number };
-  const bl = f01.find((r) => r.status === 'BL' && expected.reasons[r.nomor_peserta]!.status[0]!.code === 'skbIncomplete')!;
+  const bl = f02.find((r) => r.status === 'BL' && expected.reasons[r.nomor_peserta]!.status[0]!.code === 'skbIncomplete')!;
   const waits = expected.reasons[first.nomor_peserta]!.provisional[0]!;
   expect(waits.code).toBe('waitsCandidates');
   const waitList = (waits.params.list as { items: string[]; more: number }).items;
 
-  await openF01(page, demo);
+  await openFormation(page, demo, 'F02');
   await page.getByRole('button', { name: 'EN' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results & Ranking');
   const table = page.getByTestId('results-table');
   const top = table.getByTestId(`result-${first.nomor_peserta}`);
-  await expect(top.getByTestId('result-reason')).toHaveText(`rank 1 within a quota of ${quota}`);
+  await expect(top.getByTestId('result-reason')).toHaveText(`rank ${first.rank} within a quota of ${quota}`);
   const listed = waitList.length > 1 ? `${waitList.slice(0, -1).join(', ')} and ${waitList.at(-1)!}` : waitList.join('');
-  await expect(top.getByTestId('provisional-reason')).toHaveText(`Provisional: results of formation F01 are incomplete (BL): ${listed}`);
+  await expect(top.getByTestId('provisional-reason')).toHaveText(`Provisional: results of formation F02 are incomplete (BL): ${listed}`);
   await expect(table.getByTestId(`result-${capped.nomor_peserta}`).getByTestId('result-reason')).toHaveText(
     `SKD rank ${cap.rank}, outside the ${cap.cap} × ${cap.quota} = ${cap.seats} SKB places`,
   );
@@ -58,7 +59,7 @@ test('in English every status and reason of the demo reads in English, from the 
   await expect(table.getByTestId(`result-${bl.nomor_peserta}`).getByTestId('status-chip')).toHaveText('BL Incomplete');
 
   // No Indonesian word in any status or reason of the formation's table.
-  await expect(table.locator('tbody tr.result-row')).toHaveCount(f01.length);
+  await expect(table.locator('tbody tr.result-row')).toHaveCount(f02.length);
   for (const text of [
     ...(await table.getByTestId('result-reason').allTextContents()),
     ...(await table.getByTestId('provisional-reason').allTextContents()),
@@ -81,7 +82,7 @@ test('the ranking comes before the closed legend, and a search narrows it to one
   const f01 = expected.results.filter((r) => r.kode_formasi === 'F01');
   const target = f01.find((r) => r.rank === 2)!;
 
-  await openF01(page, demo);
+  await openFormation(page, demo, 'F01');
   const table = page.getByTestId('results-table');
   await expect(table).toBeVisible();
 

@@ -22,9 +22,9 @@ interface Ranking {
 }
 
 /**
- * A demo workstation (`lentera demo`): every formation has SKD results, F01's interviews are finalized; F01 and F06
- * still have BL candidates (missing SKB results), so their P/L and P/TL are provisional (SEMENTARA) and F06's open
- * seats wait for both to be complete before optimalisasi fills them.
+ * A demo workstation (`lentera demo`): every formation has SKD results and its SKB seats from them; F01's interviews
+ * are all finalized (its statuses final), F02's half (a P/L its BL candidates could still overtake is provisional,
+ * SEMENTARA), F06's not begun, so F01's P/TL wait, provisionally, for F06 before optimalisasi could seat them.
  */
 const test = demoTest('results');
 
@@ -37,56 +37,61 @@ async function ranking(demo: Demo): Promise<Ranking> {
 
 const comma = (s: string) => s.replace('.', ',');
 
-test('the coordinator sees F01 ranked: provisional P/L on top (SEMENTARA, never a final Lulus), the pass line, reasons, the ruleset hash, the chart and the CSV', async ({
+test('the coordinator sees F02 ranked: a final P/L on top, a provisional one (SEMENTARA, never a final Lulus), the pass line, reasons, the ruleset hash, the chart and the CSV', async ({
   page,
   demo,
 }) => {
   const expected = await ranking(demo);
-  const f01 = expected.results.filter((r) => r.kode_formasi === 'F01');
-  const quota = expected.formations.find((f) => f.code === 'F01')!.quota;
-  const first = f01.find((r) => r.rank === 1)!;
+  const f02 = expected.results.filter((r) => r.kode_formasi === 'F02');
+  const quota = expected.formations.find((f) => f.code === 'F02')!.quota;
+  const first = f02.find((r) => r.rank === 1)!;
   expect(first.status).toBe('P/L');
   expect(first.final).toMatch(/^\d+\.\d{3}$/);
-  const passers = f01.filter((r) => r.status === 'P/L');
+  const passers = f02.filter((r) => r.status === 'P/L');
   expect(passers).toHaveLength(quota);
-  // F01 still has BL candidates who could pass them: every P/L is provisional.
-  const bl = f01.filter((r) => r.status === 'BL');
+  // F02 still has BL candidates: the P/L they could overtake is provisional, the one none can reach is final.
+  const bl = f02.filter((r) => r.status === 'BL');
   expect(bl.length).toBeGreaterThan(0);
-  expect(passers.every((r) => r.provisional === true)).toBe(true);
+  expect(first.provisional).toBeUndefined();
+  const provisional = passers.find((r) => r.provisional)!;
+  expect(provisional).toBeDefined();
   const lastPass = passers.find((r) => r.rank === quota)!;
-  const capped = f01.find((r) => r.status === 'TL' && r.reason.includes('di luar'))!;
-  const belowGrade = f01.find((r) => r.status === 'TL' && r.reason.includes('<'))!;
-  // Nobody goes to F06 by optimalisasi while F01 and F06 are incomplete: the best P/TL waits, provisionally.
+  const capped = f02.find((r) => r.status === 'TL' && r.reason.includes('di luar'))!;
+  const belowGrade = f02.find((r) => r.status === 'TL' && r.reason.includes('<'))!;
+  // Nobody is seated by optimalisasi while F06 is incomplete: F01's P/TL wait, provisionally.
   expect(expected.results.filter((r) => r.status.startsWith('P/L-'))).toEqual([]);
-  const waiting = f01.find((r) => r.status === 'P/TL' && r.provisional_reason?.includes('optimalisasi'))!;
-  const provisionalCount = expected.results.filter((r) => r.provisional && (r.kode_formasi === 'F01' || r.optimalisasi_ke === 'F01')).length;
+  const provisionalCount = expected.results.filter((r) => r.provisional && (r.kode_formasi === 'F02' || r.optimalisasi_ke === 'F02')).length;
 
   await page.goto('/');
   await login(page, 'koordinator', demo.pin);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
   await sidebar(page).getByRole('link', { name: 'Hasil & Peringkat' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hasil & Peringkat');
-  await page.getByLabel('Formasi', { exact: true }).selectOption('F01');
-  await expect(page.getByRole('heading', { level: 2, name: /^Formasi F01 — / })).toBeVisible();
+  await page.getByLabel('Formasi', { exact: true }).selectOption('F02');
+  await expect(page.getByRole('heading', { level: 2, name: /^Formasi F02 — / })).toBeVisible();
 
   // The formation says its results are provisional, and how many statuses can still change.
   await expect(page.getByTestId('provisional-notice')).toHaveText(new RegExp(`^Hasil formasi ini masih SEMENTARA: ${provisionalCount} status dapat berubah`));
 
-  // Rank 1: a provisional P/L chip (SEMENTARA, no "Lulus") and the final with a decimal comma and three decimals.
+  // Rank 1: a final P/L, with the final score in a decimal comma and three decimals.
   const table = page.getByTestId('results-table');
   const top = table.locator('tbody tr').first();
   await expect(top.getByTestId('result-rank')).toHaveText('1');
   await expect(top.getByRole('rowheader')).toHaveText(first.nomor_peserta);
-  await expect(top.getByTestId('status-chip')).toHaveText('P/L SEMENTARA dalam kebutuhan, belum final');
-  await expect(top.getByTestId('status-chip')).not.toContainText('Lulus');
-  await expect(top.getByTestId('status-chip')).toHaveClass(/chip-provisional/);
+  await expect(top.getByTestId('status-chip')).toHaveText('P/L Lulus');
+  await expect(top.getByTestId('provisional-reason')).toHaveCount(0);
   await expect(top.locator('.cell-final')).toHaveText(comma(first.final!));
   await expect(top.locator('.cell-final')).toHaveText(/^\d+,\d{3}$/);
   await expect(top.getByTestId('result-reason')).toHaveText(`peringkat 1 dari kebutuhan ${quota}`);
-  await expect(top.getByTestId('provisional-reason')).toHaveText(`Sementara: ${first.provisional_reason!}`);
-  for (const b of bl) await expect(top.getByTestId('provisional-reason')).toContainText(b.nomor_peserta);
+  // The provisional P/L: SEMENTARA, no "Lulus", and the BL candidates it waits for.
+  const marked = table.getByTestId(`result-${provisional.nomor_peserta}`);
+  await expect(marked.getByTestId('status-chip')).toHaveText('P/L SEMENTARA dalam kebutuhan, belum final');
+  await expect(marked.getByTestId('status-chip')).not.toContainText('Lulus');
+  await expect(marked.getByTestId('status-chip')).toHaveClass(/chip-provisional/);
+  await expect(marked.getByTestId('provisional-reason')).toHaveText(`Sementara: ${provisional.provisional_reason!}`);
+  await expect(marked.getByTestId('provisional-reason')).toContainText(bl[0]!.nomor_peserta);
 
-  // The pass line, provisional too, comes right after the last P/L within the quota (rank 3), before rank 4.
+  // The pass line, provisional too, comes right after the last P/L within the quota, before the next rank.
   const passLine = table.getByTestId('pass-line');
   await expect(passLine).toHaveCount(1);
   await expect(passLine).toHaveText(`Batas kelulusan sementara: kebutuhan ${quota}`);
@@ -104,11 +109,6 @@ test('the coordinator sees F01 ranked: provisional P/L on top (SEMENTARA, never 
   const belowRow = table.getByTestId(`result-${belowGrade.nomor_peserta}`);
   await expect(belowRow.getByTestId('result-reason')).toHaveText(belowGrade.reason);
   await expect(belowRow.getByTestId('result-reason')).toContainText('<');
-
-  // The best P/TL keeps its row here, provisional: optimalisasi waits for F01 and F06 to be complete.
-  const waitingRow = table.getByTestId(`result-${waiting.nomor_peserta}`);
-  await expect(waitingRow.getByTestId('status-chip')).toHaveText('P/TL SEMENTARA di luar kebutuhan, belum final');
-  await expect(waitingRow.getByTestId('provisional-reason')).toContainText('optimalisasi jabatan ini menunggu formasi yang belum lengkap (BL): F01 dan F06');
 
   // The ruleset and its full sha256: the one the CLI computes from the same file.
   const ruleset = page.getByTestId('ruleset');
@@ -129,10 +129,10 @@ test('the coordinator sees F01 ranked: provisional P/L on top (SEMENTARA, never 
   await expect(legend.getByTestId('legend-provisional')).toContainText('Bukan kelulusan akhir.');
 
   // The chart: an image whose label counts the finals and names the (provisional) pass mark.
-  const withFinal = f01.filter((r) => r.final !== null).length;
+  const withFinal = f02.filter((r) => r.final !== null).length;
   const chart = page.getByTestId('results-chart');
   await expect(chart).toHaveAttribute('role', 'img');
-  await expect(chart).toHaveAttribute('aria-label', new RegExp(`^Histogram nilai akhir formasi F01: ${withFinal} peserta\\. `));
+  await expect(chart).toHaveAttribute('aria-label', new RegExp(`^Histogram nilai akhir formasi F02: ${withFinal} peserta\\. `));
   await expect(chart).toHaveAttribute('aria-label', new RegExp(`Batas kelulusan sementara ${comma(lastPass.final!)}$`));
   await expect(chart.locator('rect.hist-bar')).not.toHaveCount(0);
   await expect(page.getByTestId('results-chart-pass')).toHaveCount(1);
@@ -140,15 +140,16 @@ test('the coordinator sees F01 ranked: provisional P/L on top (SEMENTARA, never 
   // CSV of the formation, made by the registry: decimal points, the ruleset and its hash at the top, and whether each
   // status is provisional and why.
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh CSV' }).click()]);
-  expect(csv.suggestedFilename()).toBe(`hasil-${EXAM_CODE}-F01.csv`);
+  expect(csv.suggestedFilename()).toBe(`hasil-${EXAM_CODE}-F02.csv`);
   const text = readFileSync(await csv.path(), 'utf8');
   expect(text).toContain('kode_formasi;rank;nomor_peserta');
   expect(text).toContain(';reason;provisional;provisional_reason');
   expect(text).toContain(`sha256 ${expected.ruleset.sha256}`);
-  expect(text).toContain(`F01;1;${first.nomor_peserta};`);
+  expect(text).toContain(`F02;1;${first.nomor_peserta};`);
   expect(text).toContain(`;${first.final};`);
-  expect(text).toContain(`;P/L;;peringkat 1 dari kebutuhan ${quota};true;nilai peserta formasi F01 belum lengkap (BL): `);
-  await expect(page.getByRole('status').filter({ hasText: 'sudah diunduh' })).toHaveText(`hasil-${EXAM_CODE}-F01.csv sudah diunduh.`);
+  expect(text).toContain(`;P/L;;peringkat 1 dari kebutuhan ${quota};;`);
+  expect(text).toContain(`;P/L;;peringkat ${provisional.rank} dari kebutuhan ${quota};true;nilai peserta formasi F02 belum lengkap (BL): `);
+  await expect(page.getByRole('status').filter({ hasText: 'sudah diunduh' })).toHaveText(`hasil-${EXAM_CODE}-F02.csv sudah diunduh.`);
 
   // XLSX of the whole exam.
   await page.getByRole('radio', { name: /^Seluruh ujian/ }).check();
@@ -157,12 +158,16 @@ test('the coordinator sees F01 ranked: provisional P/L on top (SEMENTARA, never 
   expect(readFileSync(await xlsx.path()).subarray(0, 2).toString('latin1')).toBe('PK');
 });
 
-test('F06 takes nobody by optimalisasi while it and F01 are incomplete, and the page reads PROVISIONAL in English', async ({ page, demo }) => {
+test('F06 takes nobody by optimalisasi while it is incomplete: F01 is complete, but its P/TL wait, and the page reads PROVISIONAL in English', async ({ page, demo }) => {
   const expected = await ranking(demo);
   const f06 = expected.results.filter((r) => r.kode_formasi === 'F06');
   expect(f06.some((r) => r.status === 'BL')).toBe(true);
   expect(expected.results.filter((r) => r.optimalisasi_ke === 'F06')).toEqual([]);
-  const first = expected.results.find((r) => r.kode_formasi === 'F01' && r.rank === 1)!;
+  const f01 = expected.results.filter((r) => r.kode_formasi === 'F01');
+  const first = f01.find((r) => r.rank === 1)!;
+  expect(first.provisional).toBeUndefined();
+  const waiting = f01.find((r) => r.status === 'P/TL')!;
+  expect(waiting.provisional).toBe(true);
   const quota = expected.formations.find((f) => f.code === 'F01')!.quota;
 
   await page.goto('/');
@@ -180,14 +185,20 @@ test('F06 takes nobody by optimalisasi while it and F01 are incomplete, and the 
   await page.getByLabel('Formasi', { exact: true }).selectOption('F01');
   await page.getByRole('button', { name: 'EN' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results & Ranking');
-  const top = page.getByTestId('results-table').locator('tbody tr').first();
-  await expect(top.getByTestId('status-chip')).toHaveText('P/L PROVISIONAL within the quota, not final');
-  await expect(top.getByTestId('status-chip')).not.toContainText('Passed');
+  const table = page.getByTestId('results-table');
+  const top = table.locator('tbody tr').first();
+  // F01 is complete: its P/L are final, in English too.
+  await expect(top.getByTestId('status-chip')).toHaveText('P/L Passed');
   await expect(top.locator('.cell-final')).toHaveText(first.final!);
-  await expect(top.getByTestId('provisional-reason')).toHaveText(/^Provisional: results of formation F01 are incomplete \(BL\): /);
+  await expect(top.getByTestId('provisional-reason')).toHaveCount(0);
+  await expect(page.getByTestId('pass-line')).toHaveText(`Pass line: quota ${quota}`);
+  // Its best P/TL waits for F06, provisionally: optimalisasi could still seat it.
+  const waitingRow = table.getByTestId(`result-${waiting.nomor_peserta}`);
+  await expect(waitingRow.getByTestId('status-chip')).toHaveText('P/TL PROVISIONAL outside the quota, not final');
+  await expect(waitingRow.getByTestId('status-chip')).not.toContainText('Passed');
+  await expect(waitingRow.getByTestId('provisional-reason')).toHaveText(/^Provisional: .*F06/);
   await expect(page.getByTestId('provisional-notice')).toContainText('The results of this formation are still PROVISIONAL');
-  await expect(page.getByTestId('pass-line')).toHaveText(`Provisional pass line: quota ${quota}`);
-  await expect(page.getByTestId('results-table').getByTestId('result-reason').filter({ hasText: 'outside the 3 × 3 = 9 SKB places' }).first()).toBeVisible();
+  await expect(table.getByTestId('result-reason').filter({ hasText: 'outside the 3 × 3 = 9 SKB places' }).first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Download CSV' })).toBeVisible();
 });
 

@@ -24,7 +24,10 @@ test('the scores list holds every SKD entry, reachable by keyboard, searchable b
 
   // The last entry is reached from the keyboard: the list scrolls, End goes to its bottom.
   const region = page.getByRole('region', { name: 'Daftar nilai' });
+  // A keyboard stop once it scrolls (its frame measures itself after the rows are drawn).
+  await expect(region).toHaveAttribute('tabindex', '0');
   await region.focus();
+  await expect(region).toBeFocused();
   await page.keyboard.press('End');
   const last = table.locator(`tr[aria-rowindex="${total! + 1}"]`);
   await expect(last).toBeVisible();

@@ -87,8 +87,9 @@ test('paper scores are typed twice by two clerks, blind; a mismatch is resolved 
     await p.goto('/');
     await loginFirstTime(p, c.name, c.pin, c.newPin);
     await sidebar(p).getByRole('link', { name: 'Penilaian' }).click();
-    // A clerk starts on the paper stage.
-    await expect(p.getByLabel('Tahap', { exact: true })).toHaveValue(STAGE);
+    // A clerk starts on a paper stage: the example's practical test, the first of the two.
+    await expect(p.getByLabel('Tahap', { exact: true })).toHaveValue('SKB-PRAKTIK');
+    await p.getByLabel('Tahap', { exact: true }).selectOption(STAGE);
     // Keyboard first: the cursor waits in the number field.
     await expect(p.getByLabel('Nomor peserta', { exact: true })).toBeFocused();
   }

@@ -19,6 +19,7 @@ import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
 import { AttendanceBadge } from '../exams/CandidatesTable';
 import { AttendancePrint } from './AttendancePrint';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 const CHOICE_KEY = 'lentera.attendance';
 
@@ -413,9 +414,9 @@ function AttendanceTable({ list, canUndo, onUndo }: { list: AttendanceList; canU
           </li>
         ))}
       </ul>
-      <div className="table-wrap table-scroll">
+      <TableWrap className="table-scroll">
         <table className="table" data-testid="attendance-table">
-          <caption>{t('attendance.caption', { session: list.session.code, count: list.counts.listed })}</caption>
+          <TableCaption>{t('attendance.caption', { session: list.session.code, count: list.counts.listed })}</TableCaption>
           <thead>
             <tr>
               <th scope="col">{t('attendance.col.no')}</th>
@@ -464,7 +465,7 @@ function AttendanceTable({ list, canUndo, onUndo }: { list: AttendanceList; canU
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </section>
   );
 }

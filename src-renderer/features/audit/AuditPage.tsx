@@ -8,6 +8,7 @@ import { errorMessage } from '../../i18n/errors';
 import { formatCount, formatDateTimeWib, shortHash } from '../../i18n/format';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 const PAGE = 50;
 
@@ -373,12 +374,12 @@ export function AuditPage() {
       ) : events.length === 0 ? (
         <EmptyState title={filtered ? t('audit.noMatch') : t('audit.empty')} />
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="audit-caption">
+        <TableWrap>
           <p className="table-total" aria-live="polite" data-testid="audit-total">
             {t('audit.shown', { count: events.length })}
           </p>
           <table className="table table-audit">
-            <caption id="audit-caption">{t('audit.caption')}</caption>
+            <TableCaption>{t('audit.caption')}</TableCaption>
             <thead>
               <tr>
                 <th scope="col">{t('audit.col.seq')}</th>
@@ -429,7 +430,7 @@ export function AuditPage() {
               {t('audit.blindHint')}
             </p>
           ) : null}
-        </div>
+        </TableWrap>
       )}
       {more ? (
         <button type="button" className="btn btn-secondary" onClick={() => void loadOlder()}>

@@ -6,6 +6,7 @@ import { formatCount, formatDateTimeWib, shortHash } from '../../i18n/format';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { bundlesError } from './errors';
 import { formatBytes, saveBundle, useCommandList, type ExportedBundle, type HubSettings, type PushOutcome } from './model';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 /** Where a bundle stands at the hub, in words that need no explanation, with the attempts and the reason. */
 export function HubStateBadge({ bundle }: { bundle: ExportedBundle }) {
@@ -135,9 +136,9 @@ export function BundleList({ canManage, hub }: { canManage: boolean; hub: HubSet
           {t(canManage ? 'bundles.list.empty' : 'bundles.list.emptyObserver')}
         </p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table">
-            <caption>{t('bundles.list.caption', { count: bundles.length })}</caption>
+            <TableCaption>{t('bundles.list.caption', { count: bundles.length })}</TableCaption>
             <thead>
               <tr>
                 <th scope="col">{t('bundles.list.col.bundle')}</th>
@@ -192,7 +193,7 @@ export function BundleList({ canManage, hub }: { canManage: boolean; hub: HubSet
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import { formatCount } from '../../i18n/format';
 import { ErrorAlert, Spinner } from '../../ui/feedback';
 import { bundlesError } from './errors';
 import { useCommandList, type MergeConflict } from './model';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 /** Values the workstations disagree on: shown side by side, never resolved here. */
 export function ConflictTable({ conflicts }: { conflicts: MergeConflict[] }) {
@@ -13,9 +14,9 @@ export function ConflictTable({ conflicts }: { conflicts: MergeConflict[] }) {
     <div className="bundle-conflicts" role="group" aria-labelledby={titleId} data-testid="merged-conflicts">
       <h4 id={titleId}>{t('bundles.merged.conflictsTitle', { count: conflicts.length })}</h4>
       <p>{t('bundles.merged.conflictsIntro')}</p>
-      <div className="table-wrap">
+      <TableWrap>
         <table className="table table-compact">
-          <caption className="visually-hidden">{t('bundles.merged.conflictsCaption')}</caption>
+          <TableCaption className="visually-hidden">{t('bundles.merged.conflictsCaption')}</TableCaption>
           <thead>
             <tr>
               <th scope="col">{t('bundles.merged.col.nomor')}</th>
@@ -45,7 +46,7 @@ export function ConflictTable({ conflicts }: { conflicts: MergeConflict[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </div>
   );
 }
@@ -90,9 +91,9 @@ export function MergedSection({ canManage }: { canManage: boolean }) {
                 )}
               </dd>
             </dl>
-            <div className="table-wrap">
+            <TableWrap>
               <table className="table table-compact">
-                <caption>{t('bundles.merged.workstationsCaption', { count: m.workstations.length })}</caption>
+                <TableCaption>{t('bundles.merged.workstationsCaption', { count: m.workstations.length })}</TableCaption>
                 <thead>
                   <tr>
                     <th scope="col">{t('bundles.merged.col.workstation')}</th>
@@ -112,7 +113,7 @@ export function MergedSection({ canManage }: { canManage: boolean }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           </div>
         ))
       )}

@@ -7,6 +7,7 @@ import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { FileField, SelectField, TextField } from '../../ui/fields';
 import { bundlesError } from './errors';
 import { useCommandList, type TrustedSigner } from './model';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 /** The common name in a distinguished name, or the whole name. */
 function commonName(dn: string): string {
@@ -40,9 +41,9 @@ export function TrustSection({ canManage, exams }: { canManage: boolean; exams: 
       ) : signers.length === 0 ? (
         <p data-testid="trust-empty">{t(canManage ? 'bundles.trust.empty' : 'bundles.trust.emptyObserver')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table">
-            <caption>{t('bundles.trust.caption', { count: signers.length })}</caption>
+            <TableCaption>{t('bundles.trust.caption', { count: signers.length })}</TableCaption>
             <thead>
               <tr>
                 <th scope="col">{t('bundles.trust.col.name')}</th>
@@ -72,7 +73,7 @@ export function TrustSection({ canManage, exams }: { canManage: boolean; exams: 
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {canManage ? (
         open ? (

@@ -6,6 +6,7 @@ import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { FileField, TextField } from '../../ui/fields';
 import { documentsError } from './errors';
 import { passphraseProblems } from './model';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 /** The common name in a distinguished name ("C=ID, O=…, CN=Sri Wahyuni, S.Sos."), or the whole name. */
 function commonName(dn: string): string {
@@ -387,9 +388,9 @@ export function AllIdentities({ reload }: { reload: number }) {
       ) : all.length === 0 ? (
         <p>{t('documents.all.none')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table">
-            <caption>{t('documents.all.caption', { count: all.length })}</caption>
+            <TableCaption>{t('documents.all.caption', { count: all.length })}</TableCaption>
             <thead>
               <tr>
                 <th scope="col">{t('documents.all.col.account')}</th>
@@ -415,7 +416,7 @@ export function AllIdentities({ reload }: { reload: number }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

@@ -7,6 +7,7 @@ import { ErrorAlert, Spinner } from '../../ui/feedback';
 import { TextField } from '../../ui/fields';
 import { documentsError } from './errors';
 import { fileKind, orderedVersions, supersededVersions } from './model';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 /** Rows shown at first: an exam may have thousands of sheets. */
 const PAGE = 50;
@@ -91,9 +92,9 @@ export function SignedFiles({
               spellCheck={false}
             />
           ) : null}
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table table-compact">
-              <caption>{t('documents.files.caption', { shown: formatCount(visible.length, lang), total: formatCount(matching.length, lang) })}</caption>
+              <TableCaption>{t('documents.files.caption', { shown: formatCount(visible.length, lang), total: formatCount(matching.length, lang) })}</TableCaption>
               <thead>
                 <tr>
                   <th scope="col">{t('documents.files.col.name')}</th>
@@ -131,7 +132,7 @@ export function SignedFiles({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           {matching.length > visible.length ? (
             <button type="button" className="btn btn-secondary btn-small" onClick={() => setShown((n) => n + PAGE * 4)}>
               {t('documents.files.more', { count: Math.min(PAGE * 4, matching.length - visible.length) })}

@@ -7,6 +7,7 @@ import { errorMessage } from '../../i18n/errors';
 import { formatCount, formatDecimal, formatIsoDate } from '../../i18n/format';
 import { ErrorAlert } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
+import { TableWrap } from '../../ui/TableWrap';
 
 /** Rows asked for at once, as the person scrolls. */
 const PAGE_SIZE = 500;
@@ -162,7 +163,7 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
           : t(totalFiltered ? 'exams.candidates.totalFiltered' : 'exams.candidates.total', { count: total, n: formatCount(total, lang) })}
       </p>
       <ErrorAlert>{error}</ErrorAlert>
-      <div className="vtable-scroll" ref={scrollRef} tabIndex={0} role="region" aria-label={t('exams.candidates.caption', { exam })}>
+      <TableWrap bare className="vtable-scroll" ref={scrollRef} landmark label={t('exams.candidates.caption', { exam })}>
         <table className="table vtable" aria-rowcount={(total ?? 0) + 1}>
           <colgroup>
             {COLUMNS.map((c) => (
@@ -227,7 +228,7 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
           </tbody>
         </table>
         {total === 0 ? <p className="vtable-empty">{t(totalFiltered ? 'exams.candidates.noMatch' : 'exams.candidates.none')}</p> : null}
-      </div>
+      </TableWrap>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { SelectField } from '../../ui/fields';
 import { CandidatesTable } from './CandidatesTable';
 import { PackageImport } from './PackageImport';
 import { RejectedReportLink, RosterImport } from './RosterImport';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 type Panel = 'package' | 'roster' | null;
 
@@ -92,9 +93,9 @@ export function ExamsPage({ account }: { account: Account }) {
         </EmptyState>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table" data-testid="exam-list">
-              <caption>{t('exams.caption', { count: exams.length })}</caption>
+              <TableCaption>{t('exams.caption', { count: exams.length })}</TableCaption>
               <thead>
                 <tr>
                   <th scope="col">{t('exams.col.code')}</th>
@@ -124,7 +125,7 @@ export function ExamsPage({ account }: { account: Account }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
 
           <section aria-labelledby="candidates-title">
             <div className="page-head">

@@ -5,6 +5,7 @@ import { errorMessage } from '../../i18n/errors';
 import { formatCount } from '../../i18n/format';
 import { ErrorAlert, ProgressBar } from '../../ui/feedback';
 import { FileField } from '../../ui/fields';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 type Phase =
   | { step: 'choose' }
@@ -131,9 +132,9 @@ export function PackageImport({ onImported, onCancel }: { onImported: (s: Packag
             ))}
           </ul>
           {summary.changes.length ? (
-            <div className="table-wrap">
+            <TableWrap>
               <table className="table">
-                <caption>{t('exams.package.changesCaption', { count: summary.changes.length })}</caption>
+                <TableCaption>{t('exams.package.changesCaption', { count: summary.changes.length })}</TableCaption>
                 <thead>
                   <tr>
                     <th scope="col">{t('exams.package.col.path')}</th>
@@ -151,7 +152,7 @@ export function PackageImport({ onImported, onCancel }: { onImported: (s: Packag
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           ) : null}
         </div>
       ) : null}
@@ -187,9 +188,9 @@ export function PackageImport({ onImported, onCancel }: { onImported: (s: Packag
 function ProblemTable({ problems }: { problems: PathProblem[] }) {
   const { t } = useTranslation();
   return (
-    <div className="table-wrap table-problems">
+    <TableWrap className="table-problems">
       <table className="table">
-        <caption>{t('exams.package.problemsCaption', { count: problems.length })}</caption>
+        <TableCaption>{t('exams.package.problemsCaption', { count: problems.length })}</TableCaption>
         <thead>
           <tr>
             <th scope="col">{t('exams.package.col.path')}</th>
@@ -207,6 +208,6 @@ function ProblemTable({ problems }: { problems: PathProblem[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -7,6 +7,7 @@ import { ErrorAlert, ProgressBar } from '../../ui/feedback';
 import { FileField, SelectField } from '../../ui/fields';
 import { EncodingNotice, encodingRefusal } from './EncodingNotice';
 import { rejectedReportCsv, rejectedReportName } from './rejectedReport';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 type Phase =
   | { step: 'choose' }
@@ -196,12 +197,12 @@ function UpdatesTable({ summary }: { summary: RosterSummary }) {
   const { t } = useTranslation();
   const shown = summary.updates.slice(0, SHOWN);
   return (
-    <div className="table-wrap table-scroll">
+    <TableWrap className="table-scroll">
       <table className="table">
-        <caption>
+        <TableCaption>
           {t('exams.roster.updatesCaption', { count: summary.updates.length })}
           {summary.updates.length > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
-        </caption>
+        </TableCaption>
         <thead>
           <tr>
             <th scope="col">{t('exams.roster.col.line')}</th>
@@ -227,7 +228,7 @@ function UpdatesTable({ summary }: { summary: RosterSummary }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
@@ -253,12 +254,12 @@ function RejectedTable({ file, rows, count }: { file: string; rows: RejectedRow[
         <RejectedReportLink file={file} rejected={rows} />
       </div>
       {count > rows.length ? <p className="field-hint">{t('exams.roster.reportPartial', { count: rows.length })}</p> : null}
-      <div className="table-wrap table-scroll">
+      <TableWrap className="table-scroll">
         <table className="table" data-testid="rejected-table">
-          <caption>
+          <TableCaption>
             {t('exams.roster.rejectedCaption')}
             {rows.length > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
-          </caption>
+          </TableCaption>
           <thead>
             <tr>
               <th scope="col">{t('exams.roster.col.line')}</th>
@@ -284,7 +285,7 @@ function RejectedTable({ file, rows, count }: { file: string; rows: RejectedRow[
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </>
   );
 }

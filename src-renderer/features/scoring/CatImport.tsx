@@ -7,6 +7,7 @@ import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
 import { FileField } from '../../ui/fields';
 import { scoringError } from './errors';
 import type { CatImportSummary, CatProblem, StageItem } from './types';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 type Phase =
   | { step: 'choose' }
@@ -142,12 +143,12 @@ function ProblemsTable({ problems, count }: { problems: CatProblem[]; count: num
   const { t } = useTranslation();
   const shown = problems.slice(0, SHOWN);
   return (
-    <div className="table-wrap table-scroll">
+    <TableWrap className="table-scroll">
       <table className="table" data-testid="cat-problems">
-        <caption>
+        <TableCaption>
           {t('scoring.cat.problemsCaption', { count })}
           {count > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
-        </caption>
+        </TableCaption>
         <thead>
           <tr>
             <th scope="col">{t('scoring.cat.col.line')}</th>
@@ -167,6 +168,6 @@ function ProblemsTable({ problems, count }: { problems: CatProblem[]; count: num
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -6,6 +6,7 @@ import { errorMessage } from '../../i18n/errors';
 import { formatDateTimeWib } from '../../i18n/format';
 import { ErrorAlert, Notice } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 /** Conflicts of interest, declared before any score: an examiner who knows a candidate is recused from them. */
 export function ConflictsSection({ account }: { account: Account }) {
@@ -72,9 +73,9 @@ export function ConflictsSection({ account }: { account: Account }) {
         shown.length === 0 ? (
           <p className="field-hint">{t('conflicts.none')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table" data-testid="conflicts-table">
-              <caption>{t(canList ? 'conflicts.captionAll' : 'conflicts.captionMine', { count: shown.length })}</caption>
+              <TableCaption>{t(canList ? 'conflicts.captionAll' : 'conflicts.captionMine', { count: shown.length })}</TableCaption>
               <thead>
                 <tr>
                   <th scope="col">{t('conflicts.col.nomor')}</th>
@@ -98,7 +99,7 @@ export function ConflictsSection({ account }: { account: Account }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )
       ) : null}
     </section>

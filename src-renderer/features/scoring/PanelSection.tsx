@@ -13,6 +13,7 @@ import { FinalizeRefusal, useFinalizeRefusal } from './FinalizeRefusal';
 import { scoringError } from './errors';
 import { PanelSheetView } from './PanelSheet';
 import type { OverviewCandidate, PanelOverview } from './types';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 /** An interview session: its panel, its candidates with their progress, and one candidate's sheet when opened. */
 export function PanelSection({ exam, session, account }: { exam: string; session: string; account: Account }) {
@@ -211,9 +212,9 @@ function CandidatesList({
 }) {
   const { t } = useTranslation();
   return (
-    <div className="table-wrap">
+    <TableWrap>
       <table className="table" data-testid="panel-candidates">
-        <caption>{t('scoring.panel.caption', { session: overview.session.code, room: overview.session.room, count: overview.candidates.length })}</caption>
+        <TableCaption>{t('scoring.panel.caption', { session: overview.session.code, room: overview.session.room, count: overview.candidates.length })}</TableCaption>
         <thead>
           <tr>
             <th scope="col">{t('scoring.col.no')}</th>
@@ -266,7 +267,7 @@ function CandidatesList({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

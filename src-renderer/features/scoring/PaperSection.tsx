@@ -9,6 +9,7 @@ import { scoringError } from './errors';
 import { TextAreaField } from './PanelSheet';
 import type { PaperEntryResult, PaperMismatch, PaperStatusRow, StageItem } from './types';
 import { formatNumber, parseTyped, rangeProblem } from './values';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 /** Paper tests: blind double entry by two clerks, and a third person resolving a mismatch. */
 export function PaperSection({ exam, stage, items, account }: { exam: string; stage: string; items: StageItem[]; account: Account }) {
@@ -179,9 +180,9 @@ function PaperStatusTable({ exam, stage, items, tick }: { exam: string; stage: s
       {rows.length === 0 ? (
         <p className="field-hint">{t('scoring.paper.none')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="paper-status">
-            <caption>{t('scoring.paper.statusCaption', { count: rows.length })}</caption>
+            <TableCaption>{t('scoring.paper.statusCaption', { count: rows.length })}</TableCaption>
             <thead>
               <tr>
                 <th scope="col">{t('scoring.col.nomor')}</th>
@@ -198,7 +199,7 @@ function PaperStatusTable({ exam, stage, items, tick }: { exam: string; stage: s
                     <code>{r.nomorPeserta}</code>
                   </td>
                   <td>
-                    <span className={`badge ${r.state === 'mismatch' ? 'badge-warn' : r.state === 'first' ? 'badge-muted' : 'badge-ok'}`}>
+                    <span className={`badge ${r.state === 'mismatch' ? 'badge-warn' : r.state === 'first' || r.state === 'empty' ? 'badge-muted' : 'badge-ok'}`}>
                       {t(`scoring.paper.state.${r.state}`)}
                     </span>
                   </td>
@@ -209,7 +210,7 @@ function PaperStatusTable({ exam, stage, items, tick }: { exam: string; stage: s
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );
@@ -307,14 +308,14 @@ function ResolveForm({ exam, stage, items, mismatch, onResolved }: { exam: strin
   return (
     <form className="resolve" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`} data-testid={`resolve-${mismatch.nomorPeserta}`}>
       <h3 id={`${id}-title`}>{t('scoring.mismatch.sheet', { nomor: mismatch.nomorPeserta })}</h3>
-      <div className="table-wrap">
+      <TableWrap>
         <table className="table">
-          <caption>
+          <TableCaption>
             {t('scoring.mismatch.caption', {
               first: mismatch.firstBy ? actorName(mismatch.firstBy) : '—',
               second: mismatch.secondBy ? actorName(mismatch.secondBy) : '—',
             })}
-          </caption>
+          </TableCaption>
           <thead>
             <tr>
               <th scope="col">{t('scoring.mismatch.item')}</th>
@@ -374,7 +375,7 @@ function ResolveForm({ exam, stage, items, mismatch, onResolved }: { exam: strin
             })}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <TextAreaField label={t('scoring.mismatch.reason')} hint={t('scoring.reasonHint')} value={reason} onChange={setReason} error={problems.reason} />
       <ErrorAlert>{error}</ErrorAlert>
       <div className="form-actions">

@@ -13,6 +13,7 @@ import { scoringError } from './errors';
 import { TextAreaField } from './PanelSheet';
 import type { AmendmentRow, ScoreRow, ScoreState, StageItem } from './types';
 import { formatNumber, fromUnits, parseTyped, rangeProblem, stageItems } from './values';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 const ROW_HEIGHT = 41;
 const SETTLED = new Set(['confirmed', 'finalized', 'amended']);
@@ -124,7 +125,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
           <p className="table-total" aria-live="polite" data-testid="scores-count">
             {t('scoring.scores.count', { count: rows.length, n: formatCount(filtered.length, lang), total: formatCount(rows.length, lang) })}
           </p>
-          <div className="vtable-scroll vtable-scores" ref={scrollRef} tabIndex={0} role="region" aria-label={t('scoring.scores.region')}>
+          <TableWrap bare className="vtable-scroll vtable-scores" ref={scrollRef} landmark label={t('scoring.scores.region')}>
             <table className="table vtable" data-testid="scores-table" aria-rowcount={filtered.length + 1}>
               <colgroup>
                 <col className="col-nomor" />
@@ -205,7 +206,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
                 {t('scoring.scores.noMatch')}
               </p>
             ) : null}
-          </div>
+          </TableWrap>
         </>
       ) : null}
 
@@ -294,9 +295,9 @@ function HistoryDialog({
           <ScoreStateChip state={row.state} />
         </p>
         {hide ? <p className="field-hint">{t('scoring.scores.hidden')}</p> : null}
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="history-table">
-            <caption>{t('scoring.history.caption', { count: row.history.length })}</caption>
+            <TableCaption>{t('scoring.history.caption', { count: row.history.length })}</TableCaption>
             <thead>
               <tr>
                 <th scope="col" className="num">
@@ -326,7 +327,7 @@ function HistoryDialog({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
         {canAmend ? (
           <form onSubmit={(e) => void request(e)} noValidate aria-labelledby="amend-title" className="amend-form">
             <h3 id="amend-title">{t('scoring.amend.title')}</h3>
@@ -394,9 +395,9 @@ function AmendmentsSection({ exam, detail, account, tick, onDecided }: { exam: s
       <Notice tone="success">{notice}</Notice>
       {list && list.length === 0 ? <p className="field-hint">{t('scoring.amendments.none')}</p> : null}
       {list && list.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="amendments-table">
-            <caption>{t('scoring.amendments.caption', { count: list.length, pending: pending.length })}</caption>
+            <TableCaption>{t('scoring.amendments.caption', { count: list.length, pending: pending.length })}</TableCaption>
             <thead>
               <tr>
                 <th scope="col">{t('scoring.col.nomor')}</th>
@@ -477,7 +478,7 @@ function AmendmentsSection({ exam, detail, account, tick, onDecided }: { exam: s
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {deciding ? (
         <DecideDialog

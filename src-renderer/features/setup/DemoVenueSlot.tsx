@@ -4,6 +4,7 @@ import { api, type DemoValue } from '../../api';
 import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
 import { ErrorAlert } from '../../ui/feedback';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 /** First run, the other way: a ready demo venue (workstation, people, exam and roster) in one step. */
 export function DemoVenueSlot() {
@@ -55,9 +56,9 @@ export function DemoAccountsPage({ demo }: { demo: DemoValue }) {
       <div role="alert" className="alert alert-warn">
         <strong>{t('demo.warnTitle')}</strong> {t('demo.warnBody')}
       </div>
-      <div className="table-wrap">
+      <TableWrap>
         <table className="table">
-          <caption>{t('demo.caption')}</caption>
+          <TableCaption>{t('demo.caption')}</TableCaption>
           <thead>
             <tr>
               <th scope="col">{t('demo.col.name')}</th>
@@ -83,7 +84,7 @@ export function DemoAccountsPage({ demo }: { demo: DemoValue }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       <p className="field-hint" data-testid="demo-pin-change">
         {t('demo.pinChange')}
       </p>

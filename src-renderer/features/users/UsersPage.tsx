@@ -7,6 +7,7 @@ import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { AddUserForm } from './AddUserForm';
 import { DeactivateDialog } from './DeactivateDialog';
 import { ResetPinForm } from './ResetPinForm';
+import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 function isLocked(a: Account): boolean {
   return Boolean(a.lockedUntil && new Date(a.lockedUntil) > new Date());
@@ -104,9 +105,9 @@ export function UsersPage({ account }: { account: Account }) {
       ) : accounts.length === 0 ? (
         <EmptyState title={t('users.empty')} />
       ) : (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table">
-            <caption>{t('users.caption', { count: accounts.length })}</caption>
+            <TableCaption>{t('users.caption', { count: accounts.length })}</TableCaption>
             <thead>
               <tr>
                 <th scope="col">{t('users.col.name')}</th>
@@ -171,7 +172,7 @@ export function UsersPage({ account }: { account: Account }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </div>
   );
