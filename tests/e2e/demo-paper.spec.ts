@@ -3,7 +3,7 @@
 import type { Browser, Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { demoWorkstation, expect, login, parseDemoOutput, sidebar, test } from './fixtures';
+import { demoWorkstation, expect, login, parseDemoOutput, sidebar, test, typePaperSheet } from './fixtures';
 
 const STAGE = 'SKB-PRAKTIK';
 
@@ -43,17 +43,7 @@ async function clerkPage(browser: Browser, url: string, name: string, pin: strin
   return page;
 }
 
-/** One sheet, by keyboard only: number, Enter, each component, Enter; the last Enter sends. */
-async function typeSheet(page: Page, nomor: string, rpp: string, praktik: string): Promise<void> {
-  await expect(page.getByLabel('Nomor peserta', { exact: true })).toBeFocused();
-  await page.keyboard.type(nomor);
-  await page.keyboard.press('Enter');
-  await expect(page.getByLabel('Rencana pelaksanaan pembelajaran', { exact: true })).toBeFocused();
-  await page.keyboard.type(rpp);
-  await page.keyboard.press('Enter');
-  await page.keyboard.type(praktik);
-  await page.keyboard.press('Enter');
-}
+const typeSheet = (page: Page, nomor: string, rpp: string, praktik: string) => typePaperSheet(page, nomor, 'Rencana pelaksanaan pembelajaran', [rpp, praktik]);
 
 const stateOf = (page: Page, nomor: string) => page.getByTestId('paper-status').getByRole('row', { name: new RegExp(nomor) }).getByRole('cell').nth(1);
 

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,6 +175,32 @@ export function demoTest(name: string) {
       await use(demo);
     },
   });
+}
+
+/** As the coordinator of a demo, the results page of one formation; answers its results table. */
+export async function openFormationResults(page: Page, demo: CoordinatedDemo, formation: string): Promise<Locator> {
+  await page.goto('/');
+  await login(page, 'koordinator', demo.pin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
+  await page.goto('/#/results');
+  await page.getByLabel('Formasi', { exact: true }).selectOption(formation);
+  await expect(page.getByRole('heading', { level: 2, name: new RegExp(`^Formasi ${formation} — `) })).toBeVisible();
+  return page.getByTestId('results-table');
+}
+
+/**
+ * One paper sheet typed by keyboard only: the number, Enter, then each component's value and Enter; the last Enter
+ * sends. `firstComponent` is the label of the field the cursor must reach after the number.
+ */
+export async function typePaperSheet(page: Page, nomor: string, firstComponent: string, values: string[]): Promise<void> {
+  await expect(page.getByLabel('Nomor peserta', { exact: true })).toBeFocused();
+  await page.keyboard.type(nomor);
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel(firstComponent, { exact: true })).toBeFocused();
+  for (const v of values) {
+    await page.keyboard.type(v);
+    await page.keyboard.press('Enter');
+  }
 }
 
 /** Logs in through the form and waits for the shell (or the forced PIN change). */

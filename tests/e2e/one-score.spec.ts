@@ -1,15 +1,14 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoTest, EXAM_CODE, expect, login, type CoordinatedDemo } from './fixtures';
+import { demoTest, EXAM_CODE, expect, openFormationResults } from './fixtures';
 
 // One word, one meaning (issue 14, item 6): the interview score of a candidate has one name and one number on the
 // venue screen, the results page and the signed result sheet; "Nilai akhir" is the selection's final score only,
 // and the results page, the sheet and the A4 print agree on it.
 
-type Demo = CoordinatedDemo;
 
 /** A demo workstation (`lentera demo`): the interviews of WWC-F01 are finalized and signed by the whole panel. */
 const test = demoTest('one-score');
@@ -37,15 +36,6 @@ function sheetValue(text: string, label: string): string {
   return lines[0]!.trim().split(/\s{2,}/).at(-1)!;
 }
 
-async function openResults(page: Page, demo: Demo, formation: string): Promise<Locator> {
-  await page.goto('/');
-  await login(page, 'koordinator', demo.pin);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
-  await page.goto('/#/results');
-  await page.getByLabel('Formasi', { exact: true }).selectOption(formation);
-  await expect(page.getByRole('heading', { level: 2, name: new RegExp(`^Formasi ${formation} — `) })).toBeVisible();
-  return page.getByTestId('results-table');
-}
 
 test('the interview score has one name and one number on the venue screen, the results page and the signed sheet; the final score agrees with the print', async ({ page, demo }) => {
   // --- The venue screen, as the public sees it: the first candidate it lists.
@@ -68,7 +58,7 @@ test('the interview score has one name and one number on the venue screen, the r
   const ranking = JSON.parse(await demo.cli(['rank', '--exam', EXAM_CODE, '--json'])) as { results: { nomor_peserta: string; kode_formasi: string; final: string | null }[] };
   const ranked = ranking.results.find((r) => r.nomor_peserta === nomor)!;
   expect(ranked.final).not.toBeNull();
-  const table = await openResults(page, demo, ranked.kode_formasi);
+  const table = await openFormationResults(page, demo, ranked.kode_formasi);
   const row = table.getByTestId(`result-${nomor}`);
   await expect(row).toBeVisible();
   expect(await cellUnder(table, row, SCORE_100)).toBe(onScreen.score);

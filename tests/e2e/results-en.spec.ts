@@ -1,6 +1,5 @@
-import { demoTest, EXAM_CODE, expect, login, type CoordinatedDemo } from './fixtures';
+import { demoTest, EXAM_CODE, expect, openFormationResults } from './fixtures';
 
-type Demo = CoordinatedDemo;
 
 interface Reason {
   code: string;
@@ -22,14 +21,6 @@ test.describe.configure({ timeout: 90_000 });
 /** Words of the engine's Indonesian sentences that an English reader must never meet in a status or a reason. */
 const INDONESIAN = /\b(peringkat|kebutuhan|nilai|belum|lengkap|tidak|hadir|peserta|formasi|dan|luar|optimalisasi|menunggu|sementara|lulus)\b/i;
 
-async function openFormation(page: import('@playwright/test').Page, demo: Demo, code: string) {
-  await page.goto('/');
-  await login(page, 'koordinator', demo.pin);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
-  await page.goto('/#/results');
-  await page.getByLabel('Formasi', { exact: true }).selectOption(code);
-  await expect(page.getByRole('heading', { level: 2, name: new RegExp(`^Formasi ${code} — `) })).toBeVisible();
-}
 
 test('in English every status and reason of the demo reads in English, from the engine codes; in Bahasa Indonesia as signed', async ({ page, demo }) => {
   const expected = JSON.parse(await demo.cli(['rank', '--exam', EXAM_CODE, '--json'])) as Ranking;
@@ -44,7 +35,7 @@ test('in English every status and reason of the demo reads in English, from the 
   expect(waits.code).toBe('waitsCandidates');
   const waitList = (waits.params.list as { items: string[]; more: number }).items;
 
-  await openFormation(page, demo, 'F02');
+  await openFormationResults(page, demo, 'F02');
   await page.getByRole('button', { name: 'EN' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results & Ranking');
   const table = page.getByTestId('results-table');
@@ -82,7 +73,7 @@ test('the ranking comes before the closed legend, and a search narrows it to one
   const f01 = expected.results.filter((r) => r.kode_formasi === 'F01');
   const target = f01.find((r) => r.rank === 2)!;
 
-  await openFormation(page, demo, 'F01');
+  await openFormationResults(page, demo, 'F01');
   const table = page.getByTestId('results-table');
   await expect(table).toBeVisible();
 

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN, EXAM_CODE, EXAMPLE_PACKAGE, expect, login, loginFirstTime, sidebar, test, type Lentera } from './fixtures';
+import { ADMIN, EXAM_CODE, EXAMPLE_PACKAGE, expect, login, loginFirstTime, sidebar, test, typePaperSheet, type Lentera } from './fixtures';
 
 const CLERK1 = { name: 'petugas1', role: 'clerk', pin: '735162', newPin: '591736', displayName: 'Andi Firmansyah' };
 const CLERK2 = { name: 'petugas2', role: 'clerk', pin: '735162', newPin: '624815', displayName: 'Rina Marlina' };
@@ -55,17 +55,7 @@ async function openBrowser(browser: Browser, url: string, problems: string[]): P
   return { context, page };
 }
 
-/** Types one sheet with the keyboard only: number, Enter, each component, Enter; the last Enter sends. */
-async function typeSheet(page: Page, nomor: string, esai: string, kasus: string): Promise<void> {
-  await expect(page.getByLabel('Nomor peserta', { exact: true })).toBeFocused();
-  await page.keyboard.type(nomor);
-  await page.keyboard.press('Enter');
-  await expect(page.getByLabel('Esai', { exact: true })).toBeFocused();
-  await page.keyboard.type(esai);
-  await page.keyboard.press('Enter');
-  await page.keyboard.type(kasus);
-  await page.keyboard.press('Enter');
-}
+const typeSheet = (page: Page, nomor: string, esai: string, kasus: string) => typePaperSheet(page, nomor, 'Esai', [esai, kasus]);
 
 test('paper scores are typed twice by two clerks, blind; a mismatch is resolved by a third person', async ({ page, browser, lentera }) => {
   test.setTimeout(120_000);
