@@ -177,10 +177,10 @@ export function demoTest(name: string) {
   });
 }
 
-/** As the coordinator of a demo, the results page of one formation; answers its results table. */
-export async function openFormationResults(page: Page, demo: CoordinatedDemo, formation: string): Promise<Locator> {
+/** As the coordinator (`koordinator`, with this PIN), the results page of one formation; answers its results table. */
+export async function openFormationResults(page: Page, pin: string, formation: string): Promise<Locator> {
   await page.goto('/');
-  await login(page, 'koordinator', demo.pin);
+  await login(page, 'koordinator', pin);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
   await page.goto('/#/results');
   await page.getByLabel('Formasi', { exact: true }).selectOption(formation);

@@ -58,7 +58,7 @@ test('the interview score has one name and one number on the venue screen, the r
   const ranking = JSON.parse(await demo.cli(['rank', '--exam', EXAM_CODE, '--json'])) as { results: { nomor_peserta: string; kode_formasi: string; final: string | null }[] };
   const ranked = ranking.results.find((r) => r.nomor_peserta === nomor)!;
   expect(ranked.final).not.toBeNull();
-  const table = await openFormationResults(page, demo, ranked.kode_formasi);
+  const table = await openFormationResults(page, demo.pin, ranked.kode_formasi);
   const row = table.getByTestId(`result-${nomor}`);
   await expect(row).toBeVisible();
   expect(await cellUnder(table, row, SCORE_100)).toBe(onScreen.score);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { ADMIN, EXAM_CODE, EXAMPLE_PACKAGE, expect, importExamplePackage, login, sidebar, test } from './fixtures';
+import { ADMIN, EXAM_CODE, EXAMPLE_PACKAGE, expect, importExamplePackage, openFormationResults, sidebar, test } from './fixtures';
 
 interface Pkg {
   sessions: { code: string; candidates: string[] }[];
@@ -17,12 +17,7 @@ function pdfPages(file: string): string[] {
 
 test('the coordinator prints a formation ranking for A4 and blank scoring forms for an interview session', async ({ page, lentera }) => {
   await importExamplePackage(lentera);
-  await page.goto('/');
-  await login(page, ADMIN.name, ADMIN.pin);
-
-  await sidebar(page).getByRole('link', { name: 'Hasil & Peringkat' }).click();
-  await page.getByLabel('Formasi', { exact: true }).selectOption('F01');
-  await expect(page.getByRole('heading', { level: 2, name: /^Formasi F01 — / })).toBeVisible();
+  await openFormationResults(page, ADMIN.pin, 'F01');
   const printRanking = page.getByRole('button', { name: 'Cetak peringkat (A4)' });
   const [ranking] = await Promise.all([page.waitForEvent('download'), printRanking.click()]);
   expect(ranking.suggestedFilename()).toBe(`peringkat-${EXAM_CODE}-F01.pdf`);
@@ -57,11 +52,7 @@ test('the coordinator prints a formation ranking for A4 and blank scoring forms 
 
 test('a print that fails says why next to its button, and nothing is downloaded', async ({ page, lentera }) => {
   await importExamplePackage(lentera);
-  await page.goto('/');
-  await login(page, ADMIN.name, ADMIN.pin);
-  await sidebar(page).getByRole('link', { name: 'Hasil & Peringkat' }).click();
-  await page.getByLabel('Formasi', { exact: true }).selectOption('F01');
-  await expect(page.getByRole('heading', { level: 2, name: /^Formasi F01 — / })).toBeVisible();
+  await openFormationResults(page, ADMIN.pin, 'F01');
   // The formation went away between the choice and the click (another coordinator re-imported the package).
   await page.route('**/api/print.ranking', (route) =>
     route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'NOT_FOUND', message: 'No formation F01.', details: { formation: 'F01' } } }) }),

@@ -35,7 +35,7 @@ test('in English every status and reason of the demo reads in English, from the 
   expect(waits.code).toBe('waitsCandidates');
   const waitList = (waits.params.list as { items: string[]; more: number }).items;
 
-  await openFormationResults(page, demo, 'F02');
+  await openFormationResults(page, demo.pin, 'F02');
   await page.getByRole('button', { name: 'EN' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results & Ranking');
   const table = page.getByTestId('results-table');
@@ -73,7 +73,7 @@ test('the ranking comes before the closed legend, and a search narrows it to one
   const f01 = expected.results.filter((r) => r.kode_formasi === 'F01');
   const target = f01.find((r) => r.rank === 2)!;
 
-  await openFormationResults(page, demo, 'F01');
+  await openFormationResults(page, demo.pin, 'F01');
   const table = page.getByTestId('results-table');
   await expect(table).toBeVisible();
 

@@ -191,8 +191,13 @@ describe('paper scores, blind double entry', () => {
     const { app, tokens, f01 } = await venue();
     app.invoke('sessions.close', { exam: EXAM, session: 'TULIS-1' }, local);
     expect(enter(app, tokens.petugas1!, f01[0]!, { esai: 72.5, kasus: 40 })).toMatchObject({ ok: false, error: { code: 'NOT_PRESENT', message: /absent \(TH\)/ } });
+    const status = (a: LenteraApp) => (a.invoke('paper.status', { exam: EXAM, stage: 'TULIS' }, local) as any).value.map((s: any) => [s.nomorPeserta, s.state]);
+    // An absent candidate has no sheet to type: the status lists nobody.
+    expect(status(app)).toEqual([]);
     const { app: app2, tokens: t2, f01: g, present } = await venue();
     present(g[0]!, 'TULIS-1');
+    // Only the one who sat the test has a sheet waiting, not those registered but not (yet) checked in.
+    expect(status(app2)).toEqual([[g[0], 'empty']]);
     expect(enter(app2, t2.petugas1!, g[0]!, { esai: 72.25, kasus: 40 })).toMatchObject({ ok: false, error: { code: 'SCORE_OUT_OF_RANGE', message: /esai: 72.25 is not a multiple of the step 0.5/ } });
     expect(enter(app2, t2.petugas1!, g[0]!, { esai: 70, kasus: 51 })).toMatchObject({ ok: false, error: { code: 'SCORE_OUT_OF_RANGE', message: /kasus: 51 is outside 0–50/ } });
   });

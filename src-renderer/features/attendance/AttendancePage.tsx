@@ -20,6 +20,7 @@ import { SelectField, TextField } from '../../ui/fields';
 import { AttendanceBadge } from '../exams/CandidatesTable';
 import { AttendancePrint } from './AttendancePrint';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
+import { useCommand } from '../../ui/useCommand';
 
 const CHOICE_KEY = 'lentera.attendance';
 
@@ -541,21 +542,9 @@ function UndoDialog({
 }
 
 function CloseDialog({ exam, list, onCancel, onDone }: { exam: string; list: AttendanceList; onCancel: () => void; onDone: (v: CloseSessionValue) => void }) {
-  const { t, i18n } = useTranslation();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    const result = await api.invoke('sessions.close', { exam, session: list.session.code });
-    setBusy(false);
-    if (!result.ok) {
-      setError(errorMessage(t, i18n.language, result.error));
-      return;
-    }
-    onDone(result.value);
-  }
+  const { t } = useTranslation();
+  const { busy, error, run } = useCommand();
+  const confirm = () => run(() => api.invoke('sessions.close', { exam, session: list.session.code }), onDone);
 
   return (
     <Dialog

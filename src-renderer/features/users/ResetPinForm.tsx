@@ -1,19 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Account } from '../../api';
-import { errorMessage } from '../../i18n/errors';
 import { ErrorAlert } from '../../ui/feedback';
 import { PinField } from '../../ui/fields';
+import { useCommand } from '../../ui/useCommand';
 import { newPinProblems } from '../../ui/validate';
 
 /** A coordinator sets a temporary PIN; the holder must choose their own at next login. The lock is lifted. */
 export function ResetPinForm({ account, onDone, onCancel }: { account: Account; onDone: (a: Account) => void; onCancel: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [pin, setPin] = useState('');
   const [pin2, setPin2] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useCommand();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -22,14 +21,7 @@ export function ResetPinForm({ account, onDone, onCancel }: { account: Account; 
     setProblems(p);
     setError(null);
     if (Object.keys(p).length > 0) return;
-    setBusy(true);
-    const result = await api.invoke('accounts.resetPin', { id: account.id, pin });
-    setBusy(false);
-    if (!result.ok) {
-      setError(errorMessage(t, i18n.language, result.error));
-      return;
-    }
-    onDone(result.value);
+    await run(() => api.invoke('accounts.resetPin', { id: account.id, pin }), onDone);
   }
 
   return (
