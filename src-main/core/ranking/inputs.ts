@@ -77,14 +77,14 @@ function settled(db: Db, examId: string): Map<string, Map<string, Fraction>> {
   return out;
 }
 
-interface StageScale {
+export interface StageScale {
   items: Item[];
   weights: Record<string, Fraction>;
   max: Fraction;
 }
 
 /** How a stage turns into 0–100: its items, their weights (components summed or weighted; criteria weighted), its maximum. */
-function stageScale(db: Db, examId: string, stage: string): StageScale {
+export function stageScale(db: Db, examId: string, stage: string): StageScale {
   const info = stageInfo(db, examId, stage);
   const def = JSON.parse(sql(db, 'SELECT definition FROM stages WHERE exam_id = ? AND code = ?').pluck().get(examId, stage) as string) as {
     score?: { method: string; weights?: Record<string, number> };
@@ -101,8 +101,8 @@ function stageScale(db: Db, examId: string, stage: string): StageScale {
   return { items: info.items, weights, max };
 }
 
-/** A stage on 0–100: its value as a share of its maximum. */
-function stagePercent(scale: StageScale, values: Map<string, Fraction> | undefined): Fraction | undefined {
+/** A stage on 0–100: its value as a share of its maximum (the ranking's stage value, and the display's 0–100 interview score). */
+export function stagePercent(scale: StageScale, values: Map<string, Fraction> | undefined): Fraction | undefined {
   if (!values || scale.items.some((i) => !values.has(i.code))) return undefined;
   let got = new Fraction(0);
   for (const i of scale.items) got = got.add(values.get(i.code)!.mul(scale.weights[i.code]!));

@@ -5,6 +5,7 @@ import { hasConflict } from '../exams/conflicts';
 import { fromUnits } from './items';
 import { Fraction, toFixedString } from './exact';
 import { rubricScale } from '../../shared/score-labels';
+import { stagePercent, stageScale, type StageScale } from '../ranking/inputs';
 import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, type Panel, type PanelResult } from './panel';
 
 /**
@@ -90,21 +91,22 @@ export function displayBoard(db: Db, panel: Panel) {
     `SELECT f.nomor_peserta AS nomorPeserta, c.nama, f.result, f.at FROM finalizations f
        JOIN candidates c ON c.exam_id = ? AND c.nomor_peserta = f.nomor_peserta WHERE f.session_id = ? ORDER BY f.at`,
   ).all(panel.examId, panel.session.id) as { nomorPeserta: string; nama: string; result: string; at: string }[];
+  const stage = stageScale(db, panel.examId, panel.session.stage_code);
   return {
     session: { code: panel.session.code, room: panel.session.room },
     scale: rubricScale(panel.criteria),
     results: rows
       .filter((r) => finalizationState(db, panel, r.nomorPeserta) === 'finalized')
-      .map((r) => ({ nomorPeserta: r.nomorPeserta, nama: r.nama, ...finalizedScore(db, panel, r.nomorPeserta, JSON.parse(r.result) as PanelResult), finalizedAt: r.at })),
+      .map((r) => ({ nomorPeserta: r.nomorPeserta, nama: r.nama, ...finalizedScore(db, panel, stage, r.nomorPeserta, JSON.parse(r.result) as PanelResult), finalizedAt: r.at })),
   };
 }
 
 /**
  * The finalized interview score, with any approved amendment of a criterion applied (the screen agrees with the
- * ranking): `total` the weighted mean on the rubric's scale, `score` the same on 0–100 exactly as the ranking
- * computes a stage (weighted sum ÷ weighted maximum × 100), each rounded once, from the exact value, to three places.
+ * ranking): `total` the weighted mean on the rubric's scale, `score` the same on 0–100 by the ranking's own
+ * `stagePercent` over the stage's `scale`, each rounded once, from the exact value, to three places.
  */
-export function finalizedScore(db: Db, panel: Panel, nomor: string, result: PanelResult): { total: string | null; score: string | null } {
+function finalizedScore(db: Db, panel: Panel, scale: StageScale, nomor: string, result: PanelResult): { total: string | null; score: string | null } {
   const amended = new Map<string, number>();
   for (const a of sql(
     db,
@@ -112,21 +114,21 @@ export function finalizedScore(db: Db, panel: Panel, nomor: string, result: Pane
   ).all(panel.examId, panel.session.stage_code, nomor) as { item: string; units: number }[]) {
     amended.set(a.item, a.units);
   }
+  const values = new Map<string, Fraction>();
   let weighted = new Fraction(0);
   let weights = new Fraction(0);
-  let maximum = new Fraction(0);
   for (const c of panel.criteria) {
     const stored = result.criteria.find((x) => x.code === c.code);
     const units = amended.get(c.code);
     if (units === undefined && !stored?.aggregateExact) return { total: result.total, score: null };
     const value = units !== undefined ? new Fraction(String(c.min)).add(new Fraction(String(c.step)).mul(units)) : new Fraction(stored!.aggregateExact);
+    values.set(c.code, value);
     weighted = weighted.add(value.mul(String(c.weight)));
     weights = weights.add(String(c.weight));
-    maximum = maximum.add(new Fraction(String(c.max)).mul(String(c.weight)));
   }
-  if (weights.compare(0) <= 0 || maximum.compare(0) <= 0) return { total: result.total, score: null };
+  if (weights.compare(0) <= 0 || scale.max.compare(0) <= 0) return { total: result.total, score: null };
   return {
     total: amended.size ? toFixedString(weighted.div(weights), 3) : result.total,
-    score: toFixedString(weighted.mul(100).div(maximum), 3),
+    score: toFixedString(stagePercent(scale, values)!, 3),
   };
 }
