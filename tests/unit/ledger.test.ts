@@ -20,6 +20,7 @@ import {
   verifyInclusion,
 } from '../../src-main/core/ledger/merkle';
 import { receiptFromQr, receiptToQr, verifyReceipt, type Receipt, type ReceiptOptions } from '../../src-main/core/ledger/receipt';
+import { recordProofProblem } from '../../src-main/core/ledger/record-proof';
 import { tempDir } from './helpers';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -707,5 +708,29 @@ describe('receipt', () => {
     const text = JSON.stringify({ v: 1, e: r.exam, n: r.nomor, d: r.digest, p: receiptToQr(r) });
     expect(text.length).toBeLessThan(1200);
     expect(verifyReceipt(receiptFromQr(JSON.parse(text), r.logKey), { trustedLogKey: r.logKey }).ok).toBe(true);
+  });
+});
+
+describe('record leaves: announcements, objections, reports and answers', () => {
+  it('appends a record beside results, proves it into a signed checkpoint, and refuses an edited record or a stranger log', () => {
+    const { db, log } = openLog();
+    db.transaction(() => log.append([{ exam: EXAM, nomor: nomorOf(1), digest: digestOf(1) }], '2026-12-01T00:00:00.000Z'))();
+    const record = new TextEncoder().encode('{"id":"SGH-1","k":"sanggah","v":1}');
+    const idx = db.transaction(() => log.appendRecord({ exam: EXAM, kind: 'sanggah', key: 'sanggah:SGH-1', record }, '2026-12-02T00:00:00.000Z'))();
+    expect(idx).toBe(1);
+    // A result leaf for the same exam still finds the candidate's own latest leaf, not the record.
+    expect(log.leafIndex(EXAM, nomorOf(1))?.index).toBe(0);
+    const cp = log.checkpoint('2026-12-02T00:00:01.000Z');
+    const proof = log.leafProof(idx, cp)!;
+    expect(JSON.parse(proof.leaf)).toEqual({ e: EXAM, h: createHash('sha256').update(record).digest('hex'), k: 'sanggah', v: 1 });
+    expect(recordProofProblem(record, proof, log.publicKey())).toBeNull();
+    expect(recordProofProblem(new TextEncoder().encode('{"id":"SGH-1","k":"sanggah","v":2}'), proof, log.publicKey())).toMatch(/tidak sama/);
+    const stranger = openLog();
+    expect(recordProofProblem(record, proof, stranger.log.publicKey())).toMatch(/log lain/);
+    expect(recordProofProblem(record, { ...proof, index: 0 }, log.publicKey())).toMatch(/bukti inklusi/);
+    expect(log.records()).toEqual([{ index: 1, exam: EXAM, kind: 'sanggah', key: 'sanggah:SGH-1', record, at: '2026-12-02T00:00:00.000Z' }]);
+    // The record cannot be edited in place: the leaves are append-only.
+    expect(() => db.prepare("UPDATE ledger_leaves SET record = x'00' WHERE idx = 1").run()).toThrow(/append-only/);
+    expect(log.leafProof(5, cp)).toBeNull();
   });
 });

@@ -5,6 +5,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
+import { recordLeaf } from '../../src-main/core/ledger/leaf';
+import { sha256Hex } from '../../src-main/core/util/hash';
 import { receiptToQr, type Receipt } from '../../src-main/core/ledger/receipt';
 import { SITE_MARKER, writeSite, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
 import { sitePaths, slug } from '../../src-main/core/publish/paths';
@@ -437,7 +439,7 @@ describe("the log's files on the site", () => {
   it('publishes the key to pin, every checkpoint, and every leaf, from which every root recomputes', () => {
     expect(read('log/kunci-log.txt')).toBe(`${fx.input.logKey}\n`);
     const index = JSON.parse(read('log/log.json'));
-    expect(index).toEqual({ format: 'lentera.log/1', logKey: fx.input.logKey, logId: fx.input.logId, size: fx.log.size, perFile: 256, files: ['entri/000000.jsonl'], checkpoints: 'checkpoint.json' });
+    expect(index).toEqual({ format: 'lentera.log/1', logKey: fx.input.logKey, logId: fx.input.logId, size: fx.log.size, perFile: 256, files: ['entri/000000.jsonl'], checkpoints: 'checkpoint.json', records: [] });
     expect(JSON.parse(read('log/checkpoint.json'))).toEqual(fx.input.checkpoints);
     const leaves = lines(site, 'log/entri/000000.jsonl');
     expect(leaves).toHaveLength(fx.log.size);
@@ -496,10 +498,27 @@ describe("the log's files on the site", () => {
     await expect(writeSite(join(dir, 'kurang'), short)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/not published/) });
     // A leaf that names the candidate and the result would leak them: refused, whatever the roots say.
     const naming = { ...fx.input, leaves: [...fx.input.leaves, new TextEncoder().encode('{"c":"' + 'a'.repeat(64) + '","e":"UJI","n":"2026000001","v":1}')] };
-    await expect(writeSite(join(dir, 'bocor-daun'), naming)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/not a canonical/) });
+    await expect(writeSite(join(dir, 'bocor-daun'), naming)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/neither a canonical/) });
     const spaced = { ...fx.input, leaves: [...fx.input.leaves, new TextEncoder().encode('{"c": "' + 'a'.repeat(64) + '","e":"UJI","v":1}')] };
     await expect(writeSite(join(dir, 'spasi'), spaced)).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
     for (const d of ['tertukar', 'kurang', 'bocor-daun', 'spasi']) expect(existsSync(join(dir, d))).toBe(false);
+  });
+
+  it('publishes a record leaf only together with the very record it commits to', async () => {
+    const record = new TextEncoder().encode('{"isi":"Pengumuman uji","v":1}');
+    const leaf = recordLeaf({ exam: 'UJI', kind: 'pengumuman', recordSha256: sha256Hex(Buffer.from(record)) });
+    const base = { ...fx.input, leaves: [...fx.input.leaves, leaf] };
+    // No record beside the leaf: the public could not read what the log vouches for.
+    await expect(writeSite(join(dir, 'tanpa-catatan'), base)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/not published/) });
+    const edited = { ...base, records: [{ index: fx.input.leaves.length, record: new TextEncoder().encode('{"isi":"Pengumuman diubah","v":1}') }] };
+    await expect(writeSite(join(dir, 'catatan-diubah'), edited)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/not the one the log holds/) });
+    const unknownKind = { ...fx.input, leaves: [...fx.input.leaves, new TextEncoder().encode(`{"e":"UJI","h":"${'a'.repeat(64)}","k":"rahasia","v":1}`)] };
+    await expect(writeSite(join(dir, 'jenis-asing'), unknownKind)).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
+    const good = { ...base, records: [{ index: fx.input.leaves.length, record }] };
+    await writeSite(join(dir, 'dengan-catatan'), good);
+    expect(readFileSync(join(dir, 'dengan-catatan', 'log', 'catatan', `${String(fx.input.leaves.length).padStart(8, '0')}.json`))).toEqual(Buffer.from(record));
+    expect(JSON.parse(readFileSync(join(dir, 'dengan-catatan', 'log', 'log.json'), 'utf8')).records).toEqual([fx.input.leaves.length]);
+    for (const d of ['tanpa-catatan', 'catatan-diubah', 'jenis-asing']) expect(existsSync(join(dir, d))).toBe(false);
   });
 });
 

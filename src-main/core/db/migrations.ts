@@ -504,6 +504,27 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX trusted_signers_workstation ON trusted_signers(workstation_id);
     `,
   },
+  {
+    version: 9,
+    name: 'the public side: record leaves in the log (announcements, objections, reports), stage publication times',
+    sql: `
+      -- A leaf is either a result ('hasil': a salted commitment, migration 6) or a public record (an announcement,
+      -- an objection or a report, or an answer to one): then the leaf commits to the record's sha256 and the record's
+      -- exact bytes are kept here, because the site publishes them beside the leaf (docs/publication.md).
+      -- For a record leaf, nomor_peserta holds the record's key ("sanggah:SGH-…") and digest the record's sha256.
+      ALTER TABLE ledger_leaves ADD COLUMN kind TEXT NOT NULL DEFAULT 'hasil';
+      ALTER TABLE ledger_leaves ADD COLUMN record BLOB;
+      -- When each stage of an exam was first published at the hub, and when it became final (no value of it still
+      -- missing). Kept, not recomputed: a rebuilt site shows the same times.
+      CREATE TABLE stage_publications (
+        exam_code TEXT NOT NULL,
+        stage     TEXT NOT NULL,
+        first_at  TEXT NOT NULL,
+        final_at  TEXT,
+        PRIMARY KEY (exam_code, stage)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -43,3 +43,44 @@ export function commitment(input: LeafInput): string {
 export function resultLeaf(input: LeafInput): Uint8Array {
   return canonicalBytes({ c: commitment(input), e: input.exam, v: 1 });
 }
+
+/**
+ * The kinds of public record the log holds beside results: the announcement, objections (sanggah) and public
+ * reports (laporan), and the committee's answers to them. Each is published in full on the site, so it holds
+ * nothing personal: no name, no contact, no candidate number in clear.
+ */
+export const RECORD_KINDS = ['pengumuman', 'sanggah', 'sanggah-jawaban', 'laporan', 'laporan-jawaban'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/**
+ * A record leaf: canonical {"e":exam,"h":sha256 of the record's exact bytes,"k":kind,"v":1}. The record is
+ * published beside it, so anyone can hash it, compare with "h" and prove the leaf into a checkpoint: a record
+ * cannot be edited later or silently dropped, only followed by another.
+ */
+export function recordLeaf(input: { exam: string; kind: RecordKind; recordSha256: string }): Uint8Array {
+  if (!/^[0-9a-f]{64}$/.test(input.recordSha256)) throw new RangeError('a record sha256 is 64 lowercase hex digits');
+  return canonicalBytes({ e: input.exam, h: input.recordSha256, k: input.kind, v: 1 });
+}
+
+export type ParsedLeaf = { type: 'hasil'; exam: string; commitment: string } | { type: 'catatan'; exam: string; kind: RecordKind; recordSha256: string };
+
+const LEAF_DECODER = new TextDecoder('utf-8', { fatal: true });
+
+/** What a leaf's bytes are, or null unless they are exactly one of the two canonical leaf forms. */
+export function parseLeaf(leaf: Uint8Array): ParsedLeaf | null {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(LEAF_DECODER.decode(leaf)) as Record<string, unknown>;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    if (bytesToHex(canonicalBytes(value)) !== bytesToHex(leaf)) return null;
+  } catch {
+    return null;
+  }
+  const keys = Object.keys(value).sort().join(',');
+  if (value.v !== 1 || typeof value.e !== 'string' || !value.e) return null;
+  if (keys === 'c,e,v' && typeof value.c === 'string' && /^[0-9a-f]{64}$/.test(value.c)) return { type: 'hasil', exam: value.e, commitment: value.c };
+  if (keys === 'e,h,k,v' && typeof value.h === 'string' && /^[0-9a-f]{64}$/.test(value.h) && (RECORD_KINDS as readonly unknown[]).includes(value.k)) {
+    return { type: 'catatan', exam: value.e, kind: value.k as RecordKind, recordSha256: value.h };
+  }
+  return null;
+}

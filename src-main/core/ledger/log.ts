@@ -9,7 +9,8 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from './checkpoint';
-import { resultLeaf } from './leaf';
+import { recordLeaf, resultLeaf, type RecordKind } from './leaf';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { fromB64url, leafHash, MerkleTree, toB64url, toHex } from './merkle';
 import type { Receipt } from './receipt';
 
@@ -177,6 +178,54 @@ export class TransparencyLog {
     return added;
   }
 
+  /**
+   * Appends a public record (an announcement, an objection, a report, an answer) as a record leaf and returns its
+   * index. `key` names the record ("sanggah:SGH-…") so it can be found again; the record's exact bytes are kept
+   * and published beside the leaf. Like `append`, it runs inside the caller's transaction.
+   */
+  appendRecord(r: { exam: string; kind: RecordKind; key: string; record: Uint8Array }, at: string): number {
+    this.sync();
+    if (!r.exam || !r.key.includes(':')) throw new LenteraError('INVALID_INPUT', 'A record needs an exam code and a key of the form "kind:id".', { key: r.key });
+    const digest = toHex(sha256(r.record));
+    const leaf = recordLeaf({ exam: r.exam, kind: r.kind, recordSha256: digest });
+    const hash = leafHash(leaf);
+    const idx = this.tree.size;
+    sql(
+      this.db,
+      "INSERT INTO ledger_leaves (idx, exam_code, nomor_peserta, digest, leaf, leaf_hash, bundle_sha256, at, kind, record) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+    ).run(idx, r.exam, r.key, digest, leaf, hash, at, r.kind, r.record);
+    this.tree.append(hash);
+    return idx;
+  }
+
+  /** Every record leaf from `from` on: index, kind, key and the record's exact bytes (what the site publishes). */
+  records(from = 0): { index: number; exam: string; kind: RecordKind; key: string; record: Uint8Array; at: string }[] {
+    const rows = sql(this.db, "SELECT idx, exam_code, kind, nomor_peserta, record, at FROM ledger_leaves WHERE kind <> 'hasil' AND idx >= ? ORDER BY idx").all(from) as {
+      idx: number;
+      exam_code: string;
+      kind: RecordKind;
+      nomor_peserta: string;
+      record: Uint8Array;
+      at: string;
+    }[];
+    return rows.map((r) => ({ index: r.idx, exam: r.exam_code, kind: r.kind, key: r.nomor_peserta, record: new Uint8Array(r.record), at: r.at }));
+  }
+
+  /**
+   * The proof that leaf `index` is in the log at `checkpoint` (default: the latest): the leaf's bytes, its audit path
+   * and the signed checkpoint. Null when there is no checkpoint yet or the leaf came after it.
+   */
+  leafProof(index: number, checkpoint?: SignedCheckpoint): { index: number; leaf: string; proof: string[]; checkpoint: SignedCheckpoint } | null {
+    this.sync();
+    const cp = checkpoint ?? this.latestCheckpoint();
+    if (!cp || index < 0 || index >= cp.size) return null;
+    if (cp.log !== this.key.logId || cp.size > this.tree.size || toHex(this.tree.root(cp.size)) !== cp.root) {
+      throw new LenteraError('CONFLICT', 'The checkpoint does not belong to this transparency log.', { size: cp.size, root: cp.root });
+    }
+    const row = sql(this.db, 'SELECT leaf FROM ledger_leaves WHERE idx = ?').get(index) as { leaf: Uint8Array };
+    return { index, leaf: Buffer.from(row.leaf).toString('utf8'), proof: this.tree.inclusionProof(index, cp.size).map(toHex), checkpoint: cp };
+  }
+
   /** Signs the current tree head, or returns the stored checkpoint when one of this size exists already. */
   checkpoint(at: string): SignedCheckpoint {
     this.sync();
@@ -264,7 +313,7 @@ export class TransparencyLog {
   }
 
   private latestLeaf(exam: string, nomor: string): LeafRow | undefined {
-    return sql(this.db, 'SELECT idx, digest, leaf_hash FROM ledger_leaves WHERE exam_code = ? AND nomor_peserta = ? ORDER BY idx DESC LIMIT 1').get(exam, nomor) as
+    return sql(this.db, "SELECT idx, digest, leaf_hash FROM ledger_leaves WHERE exam_code = ? AND nomor_peserta = ? AND kind = 'hasil' ORDER BY idx DESC LIMIT 1").get(exam, nomor) as
       | LeafRow
       | undefined;
   }

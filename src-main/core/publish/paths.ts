@@ -46,4 +46,6 @@ export const logPaths = {
   /** leaf file `i` (leaves i·256 … i·256+255), relative to log/: one leaf's exact bytes per line */
   leavesRel: (i: number) => `entri/${String(i).padStart(6, '0')}.jsonl`,
   leaves: (i: number) => `log/${logPaths.leavesRel(i)}`,
+  /** the public record behind record leaf `index` (an announcement, objection, report or answer): its exact bytes */
+  record: (index: number) => `log/catatan/${String(index).padStart(8, '0')}.json`,
 };

@@ -13,6 +13,11 @@ import type { Receipt } from '../ledger/receipt';
 import { isLenteraError } from '../util/errors';
 import { writeSite, type SiteInput } from './site';
 import { writeTransaction } from '../db/transaction';
+import { readRuleset } from '../ranking/rulesets';
+import { recordStagePublications, stagePublications, stageStates } from './stages';
+
+/** The merged view's stage states, from its ruleset text. */
+const stageStatesOf = (v: MergedView) => stageStates(readRuleset(v.ruleset.json, 'ruleset.json').ruleset, v.facts.candidates, v.results);
 
 export interface Ack {
   v: 1;
@@ -94,6 +99,7 @@ export class Publisher {
           const view = this.view(outcome.exam);
           const entries = view.results.filter((r) => r.status !== 'BL').map((r) => ({ exam: outcome.exam, nomor: r.nomor_peserta, digest: view.digests.get(r.nomor_peserta)!, bundle: outcome.sha256 }));
           appended = this.log.append(entries, at);
+          recordStagePublications(this.db, outcome.exam, stageStatesOf(view), at);
         }
         const checkpoint = this.log.checkpoint(at);
         appendEvent(this.db, {
@@ -160,7 +166,7 @@ export class Publisher {
         const l = this.log.leafIndex(code, r.nomor_peserta);
         if (l) leaves[r.nomor_peserta] = l;
       }
-      return { ...v.exam, ruleset: v.ruleset, formations: v.formations, candidates: v.candidates, results: v.results, interviewStages: v.interviewStages, facts: v.facts, conflicts: v.conflicts, leaves };
+      return { ...v.exam, ruleset: v.ruleset, formations: v.formations, candidates: v.candidates, results: v.results, interviewStages: v.interviewStages, facts: v.facts, conflicts: v.conflicts, leaves, stages: stagePublications(this.db, code, v.ruleset.json, v.facts.candidates, v.results) };
     });
     const bundles = (sql(this.db, 'SELECT file_sha256 AS sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
       sha256: string;
@@ -178,7 +184,7 @@ export class Publisher {
       sequence: b.sequence,
       signer: (JSON.parse(b.manifest) as { signer: { subject: string } }).signer.subject,
     }));
-    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, leaves: this.log.leaves(), exams, bundles };
+    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, leaves: this.log.leaves(), records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles };
   }
 
   writeSite(out: string, at: string): Promise<{ files: number; bytes: number }> {

@@ -11,7 +11,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
-import { canonicalBytes } from '../ledger/leaf';
+import { parseLeaf } from '../ledger/leaf';
 import { fromB64url, fromHex, leafHash, MerkleTree, toHex, verifyConsistency } from '../ledger/merkle';
 import type { RankedCandidate } from '../ranking/engine';
 import { resultsCsv } from '../ranking/export';
@@ -57,6 +57,8 @@ export interface SiteInput {
    * site publishes them in log/entri/ so that every checkpoint's root can be recomputed from the site alone.
    */
   leaves: Uint8Array[];
+  /** the public records behind record leaves (announcements, objections, reports, answers), each its exact bytes */
+  records?: { index: number; record: Uint8Array }[];
   exams: SiteExam[];
   bundles: { file: string /* absolute path to copy */; name: string; sha256: string; exam: string; workstation: string; sequence: number; signer: string }[];
 }
@@ -128,21 +130,16 @@ const LEAF_TEXT = new TextDecoder('utf-8', { fatal: true });
  */
 function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<string, unknown>) => LenteraError): void {
   const tree = new MerkleTree();
+  const records = new Map((input.records ?? []).map((r) => [r.index, r.record]));
   for (const [i, leaf] of input.leaves.entries()) {
-    let ok = false;
-    try {
-      const value = JSON.parse(LEAF_TEXT.decode(leaf)) as Record<string, unknown>;
-      ok =
-        Object.keys(value).length === 3 &&
-        value.v === 1 &&
-        typeof value.c === 'string' &&
-        /^[0-9a-f]{64}$/.test(value.c) &&
-        typeof value.e === 'string' &&
-        toHex(canonicalBytes(value)) === toHex(leaf);
-    } catch {
-      ok = false;
+    const parsed = parseLeaf(leaf);
+    if (!parsed) throw bad(`Leaf ${i} is neither a canonical {"c","e","v":1} commitment nor a {"e","h","k","v":1} record leaf.`, { index: i });
+    if (parsed.type === 'catatan') {
+      // A record leaf is published with its record, or the public could not read what the log vouches for.
+      const record = records.get(i);
+      if (!record) throw bad(`Leaf ${i} is a ${parsed.kind} record whose text is not published.`, { index: i });
+      if (sha256Hex(Buffer.from(record)) !== parsed.recordSha256) throw bad(`The published record of leaf ${i} is not the one the log holds.`, { index: i });
     }
-    if (!ok) throw bad(`Leaf ${i} is not a canonical {"c","e","v":1} commitment.`, { index: i });
     tree.append(leafHash(leaf));
   }
   for (const cp of input.checkpoints) {
@@ -302,6 +299,8 @@ async function writeLog(w: SiteWriter, input: SiteInput): Promise<void> {
     await w.text(logPaths.leaves(i), lines.join(''));
     files.push(logPaths.leavesRel(i));
   }
+  const records = (input.records ?? []).map((r) => r.index).sort((a, b) => a - b);
+  for (const r of input.records ?? []) await w.text(logPaths.record(r.index), LEAF_TEXT.decode(r.record));
   await w.text(logPaths.key, `${input.logKey}\n`);
   await w.text(logPaths.checkpoints, jsonLines(input.checkpoints));
   await w.text(
@@ -314,6 +313,8 @@ async function writeLog(w: SiteWriter, input: SiteInput): Promise<void> {
       perFile: LEAVES_PER_FILE,
       files,
       checkpoints: logPaths.checkpoints.slice('log/'.length),
+      // leaf index → log/catatan/<index>.json, the exact bytes whose sha256 the record leaf holds
+      records,
     }),
   );
 }
