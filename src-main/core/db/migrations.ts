@@ -525,6 +525,80 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 10,
+    name: 'the public side: announcements, objections (sanggah), public reports (laporan), the committee at the hub',
+    sql: `
+      -- An announcement (pengumuman) of an exam, before anything is scored: signed by the coordinator's key. A change
+      -- of rules is a new announcement (the next seq), never an edit. At the hub each is a record leaf (leaf_idx);
+      -- on a workstation leaf_idx stays null until the hub's acknowledgement says where it was logged.
+      CREATE TABLE announcements (
+        exam_code       TEXT NOT NULL,
+        seq             INTEGER NOT NULL,
+        document        TEXT NOT NULL,
+        sha256          TEXT NOT NULL,
+        signer          TEXT NOT NULL,
+        signature       TEXT NOT NULL,
+        certificate     TEXT NOT NULL,
+        pdf             BLOB,
+        objection_from  TEXT NOT NULL,
+        objection_until TEXT NOT NULL,
+        at              TEXT NOT NULL,
+        leaf_idx        INTEGER,
+        PRIMARY KEY (exam_code, seq)
+      ) STRICT;
+      CREATE TRIGGER announcements_no_delete BEFORE DELETE ON announcements BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      -- An objection of a candidate about their own result, filed at the site (proved with the salt of their
+      -- receipt) or at the venue through a clerk. Its public record and the answer's are record leaves.
+      CREATE TABLE objections (
+        id            TEXT PRIMARY KEY,
+        exam_code     TEXT NOT NULL,
+        nomor_peserta TEXT NOT NULL,
+        stage         TEXT NOT NULL,
+        body          TEXT NOT NULL,
+        channel       TEXT NOT NULL CHECK (channel IN ('situs', 'tempat')),
+        filed_by      TEXT NOT NULL,
+        filed_at      TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('diajukan', 'diterima', 'ditolak')),
+        answer        TEXT,
+        answered_at   TEXT,
+        answered_by   TEXT,
+        filed_leaf    INTEGER NOT NULL,
+        answer_leaf   INTEGER,
+        UNIQUE (exam_code, nomor_peserta, stage)
+      ) STRICT;
+      CREATE TRIGGER objections_no_delete BEFORE DELETE ON objections BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      -- A public report of suspected fraud or unfairness. The contact (optional) is for the committee only and is
+      -- never published; client_hash (a keyed hash of the sender's address) only counts reports for the rate limit.
+      CREATE TABLE public_reports (
+        id           TEXT PRIMARY KEY,
+        exam_code    TEXT NOT NULL,
+        category     TEXT NOT NULL,
+        body         TEXT NOT NULL,
+        contact      TEXT,
+        client_hash  TEXT,
+        filed_at     TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('diterima', 'ditelaah', 'ditindaklanjuti', 'ditolak')),
+        answer       TEXT,
+        answered_at  TEXT,
+        answered_by  TEXT,
+        filed_leaf   INTEGER NOT NULL,
+        answer_leaf  INTEGER
+      ) STRICT;
+      CREATE INDEX public_reports_client ON public_reports(client_hash, filed_at);
+      CREATE TRIGGER public_reports_no_delete BEFORE DELETE ON public_reports BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      -- Who may read and answer objections and reports at the hub: a random token, kept only as its sha256.
+      -- panitia (the committee) answers; pengamat (Ombudsman, inspectorate) reads everything; tempat (a venue
+      -- workstation) files objections on a candidate's behalf.
+      CREATE TABLE hub_committee (
+        token_hash TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('panitia', 'pengamat', 'tempat')),
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;
