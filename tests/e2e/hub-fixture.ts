@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { type CoordinatedDemo, demoWorkstation, parseDemoOutput, test as base } from './fixtures';
+
+// A demo workstation and a real publication hub (`lentera hub`, its own process), for the specs that follow a
+// result from the venue to the public site.
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(ROOT, 'bin', 'lentera.mjs');
+
+export type Demo = CoordinatedDemo;
+
+export interface Hub {
+  url: string;
+  dir: string;
+  /** Runs `lentera hub …` subcommands against this hub's directory. */
+  trust(certificate: string, exam?: string): Promise<void>;
+}
+
+
+/** `lentera hub --port 0` in its own directory, resolved once it prints its readiness line; never sleeps. */
+function startHub(dir: string): Promise<ChildProcess & { url?: string }> {
+  const child = spawn(process.execPath, [CLI, 'hub', '--data', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolveHub, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => reject(new Error(`lentera hub exited (${code ?? signal}) before it was ready:\n${stderr}`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    lines.on('line', (line) => {
+      const m = /^Lentera hub is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m?.[1]) {
+        child.off('exit', onExit);
+        resolveHub(Object.assign(child, { url: m[1] }));
+      }
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function runCli(args: string[]): Promise<string> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolveRun(out) : reject(new Error(`lentera ${args.join(' ')} exited ${code}:\n${err}${out}`))));
+  });
+}
+
+/**
+ * A demo workstation (the koordinator has a local signing key, F01's interviews are finalized) and a fresh
+ * publication hub. The workstation's own push round is made rare, so that a bundle stays pending until the test
+ * presses "Kirim sekarang".
+ */
+export const hubTest = base.extend<{ demo: Demo; hub: Hub }>({
+  // Playwright reads the fixtures a fixture needs from this pattern: it needs none.
+  // eslint-disable-next-line no-empty-pattern
+  demo: async ({}, use) => {
+    const before = process.env.LENTERA_OUTBOX_MS;
+    process.env.LENTERA_OUTBOX_MS = String(60 * 60 * 1000);
+    try {
+      await demoWorkstation(
+        'bundles',
+        parseDemoOutput,
+        use,
+      );
+    } finally {
+      if (before === undefined) delete process.env.LENTERA_OUTBOX_MS;
+      else process.env.LENTERA_OUTBOX_MS = before;
+    }
+  },
+  lentera: async ({ demo }, use) => {
+    await use(demo);
+  },
+  // eslint-disable-next-line no-empty-pattern
+  hub: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-hub-'));
+    try {
+      const child = await startHub(dir);
+      try {
+        await use({
+          url: child.url!,
+          dir,
+          trust: async (certificate, exam) => {
+            await runCli(['hub', 'trust', '--data', dir, certificate, ...(exam ? ['--exam', exam] : [])]);
+          },
+        });
+      } finally {
+        await stop(child);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+});
