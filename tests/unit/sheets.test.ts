@@ -18,6 +18,8 @@ import { threePlaces } from '../../src-main/shared/score-labels';
 import { signPdf } from '../../src-main/core/sheets/sign';
 import { longDate, wibTime } from '../../src-main/core/sheets/format';
 import { verifyPdfSignatures } from '../../src-main/core/sheets/verify';
+import { PdfFile } from '../../src-main/core/sheets/pdf-structure';
+import { pageTexts } from '../../src-main/core/sheets/pdf-text';
 
 const PASS = 'rahasia-koordinator';
 let dir: string;
@@ -151,6 +153,42 @@ describe('signed result sheets', () => {
     expect(text.match(/Nilai akhir/g)).toHaveLength(1);
     expect(text).toMatch(new RegExp(`Nilai akhir +${r.final!.replace('.', ',')}\\n`));
     expect(text).not.toMatch(/Seleksi Kompetensi Bidang \(Wawancara\) \(skala/);
+  });
+
+  it('its second page, signed with the first, holds the candidate\'s strengths: TIU against their formation, computed here independently', () => {
+    const pdf = readFileSync(file);
+    const pages = pageTexts(new PdfFile(pdf));
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).not.toContain('KEKUATAN DAN KELEMAHAN');
+    // The second page was drawn before signing: it is in the revision the signature covers (the whole file).
+    expect(pdfsig(file)).toContain('Total document signed');
+    const page2 = execFileSync('pdftotext', ['-layout', '-f', '2', '-l', '2', file, '-'], { encoding: 'utf8' });
+    expect(page2).toContain('KEKUATAN DAN KELEMAHAN ANDA');
+    for (const h of ['Nilai Anda', 'Nilai ambang batas', 'Selisih dari ambang', 'Median formasi', 'Kuartil 1–3', 'Posisi Anda (persentil)']) expect(page2.replace(/\s+/g, ' ')).toContain(h.split(' ')[0]!);
+    const all = (app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results as any[];
+    const me = all.find((x) => x.nomor_peserta === nomor);
+    // The formation's TIU values, by hand: sorted, the median of an odd or even count, the mid-rank percentile.
+    const tiu = all.filter((x) => x.kode_formasi === me.kode_formasi && x.components.tiu !== undefined).map((x) => Number(x.components.tiu)).sort((a, b) => a - b);
+    expect(tiu.length).toBeGreaterThanOrEqual(5);
+    const n = tiu.length;
+    const median = n % 2 ? tiu[(n - 1) / 2]! : (tiu[n / 2 - 1]! + tiu[n / 2]!) / 2;
+    const mine = Number(me.components.tiu);
+    const lower = tiu.filter((v) => v < mine).length;
+    const equal = tiu.filter((v) => v === mine).length;
+    const percentile = Math.floor(((lower + equal / 2) / n) * 100);
+    const higher = Math.floor((lower / n) * 100);
+    const fmt = (x: number) => String(Number(x.toFixed(3))).replace('.', ',');
+    const diff = mine - 80;
+    const row = new RegExp(`TIU\\s+${fmt(mine)} / 175\\s+80\\s+${diff > 0 ? '\\+' : ''}${fmt(diff)}\\s+${fmt(median)}\\s+[\\d,]+–[\\d,]+\\s+${percentile}\\n`);
+    expect(page2).toMatch(row);
+    const said = diff > 0 ? `${fmt(diff)} poin di atas` : diff < 0 ? `${fmt(-diff)} poin di bawah` : 'tepat pada';
+    expect(page2.replace(/\s+/g, ' ')).toContain(`TIU: ${said} nilai ambang batas (80); ${higher === 0 ? 'tidak ada peserta' : `lebih tinggi dari ${higher} % peserta formasi ini`}`);
+    // The interview: each criterion's panel mean against the rubric's level words.
+    expect(page2).toContain('Wawancara: nilai panel per kriteria dan deskripsi rubrik');
+    expect(page2.replace(/\s+/g, ' ')).toMatch(/Integritas: rata-rata nilai panel \d(,\d+)?, terdekat dengan tingkat \d “(Sangat kurang|Kurang|Cukup|Baik|Sangat baik)”/);
+    // Nobody else's number is on it, and "Nilai akhir" stays the first page's alone.
+    for (const other of all.filter((x) => x.nomor_peserta !== nomor)) expect(page2).not.toContain(other.nomor_peserta);
+    expect(page2).not.toContain('Nilai akhir');
   });
 
   it('every finalized interview on the venue screen has the stage value of the ranking, to three places', () => {

@@ -22,7 +22,7 @@ const value = (item: Item, units: number) => new Fraction(String(item.min)).add(
  * The settled value of every item, exactly: an approved amendment wins; then a CAT result; then a resolved or
  * agreed paper sheet; interview criteria come from the signed finalization. Anything else is not settled.
  */
-function settled(db: Db, examId: string): Map<string, Map<string, Fraction>> {
+export function settled(db: Db, examId: string): Map<string, Map<string, Fraction>> {
   const stageItems = new Map<string, Map<string, Item>>();
   for (const code of sql(db, 'SELECT code FROM stages WHERE exam_id = ?').pluck().all(examId) as string[]) {
     stageItems.set(code, new Map(stageInfo(db, examId, code).items.map((i) => [i.code, i])));

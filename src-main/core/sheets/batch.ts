@@ -22,6 +22,7 @@ import { fileSystemRefusal } from '../util/fs-errors';
 import { Fraction, toFixedString } from '../scoring/exact';
 import { interviewStageCodes, stageInfo } from '../scoring/items';
 import { rubricScale } from '../../shared/score-labels';
+import { workstationStrengths } from '../ranking/strengths-inputs';
 
 /** A candidate's exact stage values on 0–100, as the ranking took them (SKB stages, or the weighted stages). */
 function exactStages(c: CandidateFacts): Record<string, Fraction> {
@@ -87,6 +88,9 @@ export function sheetInputs(db: Db, examId: string, filter: { session?: string; 
       }),
     );
   };
+  // The second page: each candidate against their whole formation, whatever this run prints.
+  const printed = results.filter((r) => r.status !== 'BL');
+  const strengths = workstationStrengths(db, examId, loaded.ruleset, facts.candidates, new Set(printed.map((r) => r.nomor_peserta)));
   const head = chainHead(db);
   // The facts' own time: the last audited change. Re-running with nothing changed gives the same sheet.
   const asOf = (sql(db, 'SELECT at FROM audit_events WHERE seq = ?').pluck().get(head.seq) as string | undefined) ?? new Date(0).toISOString();
@@ -112,6 +116,7 @@ export function sheetInputs(db: Db, examId: string, filter: { session?: string; 
         signer,
         receipt: receiptFor(db, exam.code, r.nomor_peserta, resultDigest(exam.code, r, loaded.sha256)),
         ...(interview ? { interview } : {}),
+        ...(strengths.has(r.nomor_peserta) ? { strengths: strengths.get(r.nomor_peserta)! } : {}),
       };
     },
   };

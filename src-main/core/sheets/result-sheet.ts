@@ -10,6 +10,8 @@ import { embeddedPayloadFromBytes } from './payload';
 import { drawQr } from './qr';
 import { loadFontkit, loadPdfKit } from './pdf-libs';
 import { receiptToQr, type Receipt } from '../ledger/receipt';
+import type { CandidateStrengths } from '../ranking/strengths';
+import { drawStrengthsPage } from './strengths-page';
 import { FINAL_SCORE, INTERVIEW_SCORE_100, interviewScaleLabel, threePlaces, type RubricScale } from '../../shared/score-labels';
 
 export interface SheetData {
@@ -31,6 +33,11 @@ export interface SheetData {
    * same exact stage value, so it is left out of the content digest (content.ts) like the print time.
    */
   interview?: Record<string, { scale: RubricScale | null; onScale: string | null }>;
+  /**
+   * The second page, "Kekuatan dan kelemahan Anda" (core/ranking/strengths.ts). Part of the content digest: the
+   * formation's distribution is what the sheet says, so a sheet whose summary has changed is signed again.
+   */
+  strengths?: CandidateStrengths;
 }
 
 /** The digest a result sheet vouches for: the candidate's result as the engine computed it, canonically. */
@@ -208,6 +215,7 @@ export async function renderResultSheet(d: SheetData): Promise<Buffer> {
       doc.y = y + size + 6;
     }
     doc.fontSize(7.5).fillColor('#000000').text(footerText(d.signer.certified), 56, doc.y, { width: W, align: 'justify' });
+    if (d.strengths) drawStrengthsPage(doc, d.strengths, `Lembar Hasil Seleksi ${d.exam.code} · ${d.candidate.nama} · nomor peserta ${d.candidate.nomorPeserta} · halaman 2`);
     doc.end();
   });
 }

@@ -1,0 +1,343 @@
+/**
+ * A candidate's strengths and weaknesses (issue 15, item 3): per component (each SKD test, the SKD total, each
+ * stage on 0–100, each interview criterion, each practical item) their score, the pass line if the ruleset sets
+ * one, the distance to it, and where they stand in their own formation. Pure: values in, summaries out.
+ *
+ * Definitions (docs/bundles.md, "Halaman peserta: kekuatan dan kelemahan"), all on exact fractions, rounded only
+ * for display:
+ * - the population of a component is every candidate registered in the same formation (kode formasi) who has a
+ *   value for it; n counts them, the candidate included;
+ * - quartiles and the median by linear interpolation between closest ranks (Hyndman & Fan type 7, the default of R
+ *   and of spreadsheets' QUARTILE.INC): on the ascending values x₀…xₙ₋₁, Q(p) = x⌊h⌋ + (h − ⌊h⌋)(x⌊h⌋₊₁ − x⌊h⌋)
+ *   with h = (n − 1)p; Q1 = Q(¼), median = Q(½), Q3 = Q(¾);
+ * - the percentile is the mid-rank: (those strictly lower + half of those equal, the candidate included) ÷ n × 100,
+ *   shown rounded down; "lebih tinggi dari X %" is those strictly lower ÷ n × 100, rounded down, so it never says
+ *   more than is true;
+ * - privacy: with fewer than MIN_COMPARABLE values no distribution is given at all ("terlalu sedikit peserta untuk
+ *   dibandingkan"), so nobody can read another candidate's score off a median of two; no other candidate's value,
+ *   name or number is ever part of a summary.
+ */
+import { Fraction, toExactString, toFixedString } from '../scoring/exact';
+import type { AggregateMethod } from '../scoring/aggregate';
+import type { CandidateFacts } from './engine';
+import type { Ruleset } from './ruleset-schema';
+import { INTERVIEW_SCORE_100 } from '../../shared/score-labels';
+
+/** Fewer values than this and the formation is not compared: a median of two is the other candidate's score. */
+export const MIN_COMPARABLE = 5;
+
+export const TOO_FEW = 'terlalu sedikit peserta untuk dibandingkan';
+
+export interface Level {
+  score: number;
+  label: string;
+  description?: string;
+}
+
+/** A stage as the exam package defines it, as far as the summary needs it. */
+export interface StageDef {
+  code: string;
+  name?: string;
+  kind: 'cat' | 'written' | 'practical' | 'interview';
+  items: { code: string; name?: string; max?: number; levels?: Level[] }[];
+  /** interview: how the panel's values become the criterion's value */
+  method?: AggregateMethod | null;
+}
+
+export interface Distribution {
+  /** ascending */
+  sorted: Fraction[];
+  n: number;
+  q1: Fraction;
+  median: Fraction;
+  q3: Fraction;
+}
+
+/** Q(p) of ascending values by linear interpolation between closest ranks (type 7). */
+export function quantile(sorted: readonly Fraction[], p: Fraction): Fraction {
+  if (!sorted.length) throw new Error('no values');
+  const h = p.mul(sorted.length - 1);
+  const lo = Number(h.floor().valueOf());
+  const lower = sorted[lo]!;
+  if (lo + 1 >= sorted.length) return lower;
+  return lower.add(h.sub(lo).mul(sorted[lo + 1]!.sub(lower)));
+}
+
+export function distribution(values: readonly Fraction[]): Distribution {
+  const sorted = [...values].sort((a, b) => a.compare(b));
+  return { sorted, n: sorted.length, q1: quantile(sorted, new Fraction(1, 4)), median: quantile(sorted, new Fraction(1, 2)), q3: quantile(sorted, new Fraction(3, 4)) };
+}
+
+/** First index whose value is not below x (or, with `above`, not at or below x). */
+function bound(sorted: readonly Fraction[], x: Fraction, above: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const c = sorted[mid]!.compare(x);
+    if (c < 0 || (above && c === 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Where x stands among the values: how many are strictly lower and how many equal, and the mid-rank percentile. */
+export function standing(sorted: readonly Fraction[], x: Fraction): { lower: number; equal: number; percentile: Fraction } {
+  const lower = bound(sorted, x, false);
+  const equal = bound(sorted, x, true) - lower;
+  return { lower, equal, percentile: new Fraction(2 * lower + equal, 2).mul(100).div(sorted.length) };
+}
+
+/** "72", "72.5", "3.667": at most three places, trailing zeros dropped (display; the exact value is kept too). */
+export function shown(f: Fraction): string {
+  if (f.d === 1n) return (f.s < 0n ? '-' : '') + f.n.toString();
+  return toFixedString(f, 3).replace(/\.?0+$/, '').replace(/^-0$/, '0') || '0';
+}
+
+const floorPercent = (f: Fraction) => Number(f.floor().valueOf());
+
+export interface Comparison {
+  n: number;
+  /** present only when n ≥ MIN_COMPARABLE */
+  median?: string;
+  q1?: string;
+  q3?: string;
+  /** mid-rank percentile, rounded down */
+  percentile?: number;
+  /** share strictly lower, %, rounded down */
+  higherThan?: number;
+}
+
+export type ComponentGroup = 'skd' | 'stage' | 'criterion' | 'item';
+
+export interface ComponentSummary {
+  key: string;
+  group: ComponentGroup;
+  label: string;
+  stage?: string;
+  /** display value and exact value "n/d" */
+  score: string;
+  exact: string;
+  max: string | null;
+  passLine: string | null;
+  /** score − pass line (negative: below it); null when there is no pass line */
+  distance: string | null;
+  distanceExact: string | null;
+  passes: boolean | null;
+  comparison: Comparison;
+  /** interview criterion: how the panel's values were combined, and the rubric level nearest the value */
+  method?: AggregateMethod | null;
+  level?: Level | null;
+}
+
+export interface CandidateStrengths {
+  nomor: string;
+  formation: string;
+  minComparable: number;
+  components: ComponentSummary[];
+}
+
+interface Component {
+  key: string;
+  group: ComponentGroup;
+  label: string;
+  stage?: string;
+  max: Fraction | null;
+  passLine: (kategori: string) => Fraction | null;
+  levels?: Level[];
+  method?: AggregateMethod | null;
+  /** nomor → value */
+  values: Map<string, Fraction>;
+}
+
+export interface StrengthsInput {
+  ruleset: Ruleset;
+  /** every candidate of the exam, as ranked: their formation, kategori and scores */
+  candidates: readonly CandidateFacts[];
+  stageNames?: Record<string, string>;
+  /** stage definitions, when known: item labels and maxima, the SKD tests' maxima, the rubric's levels */
+  stages?: readonly StageDef[];
+  /** the settled value of each item, "nomor|stage" → item → value */
+  items?: ReadonlyMap<string, ReadonlyMap<string, Fraction>>;
+  /** the interview stages (also those whose definition says so): their 0–100 score is "Nilai wawancara" */
+  interviewStages?: readonly string[];
+  /** only these candidates are summarised (the distributions always take the whole formation) */
+  only?: ReadonlySet<string>;
+}
+
+const SKD_LABEL: Record<string, string> = { twk: 'TWK', tiu: 'TIU', tkp: 'TKP' };
+
+/** The level whose score is nearest the value: the rounded mean's descriptor; halfway goes to the higher level. */
+export function nearestLevel(levels: readonly Level[], value: Fraction): Level | null {
+  let best: Level | null = null;
+  let bestGap: Fraction | null = null;
+  for (const l of levels) {
+    const gap = value.sub(String(l.score)).abs();
+    const c = bestGap === null ? -1 : gap.compare(bestGap);
+    if (c < 0 || (c === 0 && best !== null && l.score > best.score)) {
+      best = l;
+      bestGap = gap;
+    }
+  }
+  return best;
+}
+
+function components(input: StrengthsInput): Component[] {
+  const r = input.ruleset;
+  const out: Component[] = [];
+  const defs = new Map((input.stages ?? []).map((s) => [s.code, s]));
+  const none = () => null;
+  const stageLabel = (code: string) => input.stageNames?.[code] ?? defs.get(code)?.name ?? code;
+  const stageValue = (c: CandidateFacts, stage: string): Fraction | undefined => {
+    const v = r.model === 'integration' ? (c.skb && typeof c.skb === 'object' && !(c.skb instanceof Fraction) ? c.skb[stage] : undefined) : c.stages?.[stage];
+    return v instanceof Fraction ? v : undefined;
+  };
+  const stageCodes: string[] = [];
+  if (r.model === 'integration') {
+    const skdDef = defs.get(r.skd.stage);
+    for (const k of r.skd.components) {
+      const max = skdDef?.items.find((i) => i.code === k)?.max;
+      const values = new Map<string, Fraction>();
+      for (const c of input.candidates) if (c.skd && typeof c.skd === 'object' && c.skd[k]) values.set(c.nomorPeserta, c.skd[k]!);
+      const passLine = (kat: string) => {
+        const t = r.passing_grade[kat as keyof typeof r.passing_grade]?.find((x) => 'component' in x && x.component === k);
+        return t ? new Fraction(String(t.min)) : null;
+      };
+      out.push({ key: `skd:${k}`, group: 'skd', label: SKD_LABEL[k] ?? k.toUpperCase(), max: max === undefined ? null : new Fraction(String(max)), passLine, values });
+    }
+    const total = new Map<string, Fraction>();
+    for (const c of input.candidates) {
+      const skd = c.skd;
+      if (skd && typeof skd === 'object' && r.skd.components.every((k) => skd[k])) total.set(c.nomorPeserta, r.skd.components.reduce((acc, k) => acc.add(skd[k]!), new Fraction(0)));
+    }
+    const totalLine = (kat: string) => {
+      const t = r.passing_grade[kat as keyof typeof r.passing_grade]?.find((x) => 'total' in x);
+      return t ? new Fraction(String(t.min)) : null;
+    };
+    out.push({ key: 'skd:total', group: 'skd', label: 'SKD (jumlah)', max: new Fraction(String(r.skd.max)), passLine: totalLine, values: total });
+    stageCodes.push(...Object.keys(r.skb.weights));
+  } else stageCodes.push(...Object.keys(r.stages));
+  const interviews = stageCodes.filter((code) => input.interviewStages?.includes(code) || defs.get(code)?.kind === 'interview');
+  // Named as on the sheet's first page and the venue screen: one interview is "Nilai wawancara (skala 0–100)".
+  const stageRowLabel = (code: string) =>
+    interviews.includes(code) ? `${INTERVIEW_SCORE_100}${interviews.length > 1 ? ` — ${stageLabel(code)}` : ''}` : `${stageLabel(code)} (skala 0–100)`;
+
+  for (const code of stageCodes) {
+    const values = new Map<string, Fraction>();
+    for (const c of input.candidates) {
+      const v = stageValue(c, code);
+      if (v) values.set(c.nomorPeserta, v);
+    }
+    const min = r.model === 'weighted_stages' ? r.stages[code]?.min : undefined;
+    out.push({ key: `stage:${code}`, group: 'stage', label: stageRowLabel(code), stage: code, max: new Fraction(100), passLine: min === undefined ? none : () => new Fraction(String(min)), values });
+    const def = defs.get(code);
+    // A stage of one item says nothing its own row does not; an interview's criteria always are its detail.
+    if (!def || !input.items || (def.kind !== 'interview' && def.items.length < 2)) continue;
+    for (const item of def.items) {
+      const vals = new Map<string, Fraction>();
+      for (const c of input.candidates) {
+        // Only where the stage itself has a value: the item detail of a settled stage, never a half-scored one.
+        if (!values.has(c.nomorPeserta)) continue;
+        const v = input.items.get(`${c.nomorPeserta}|${code}`)?.get(item.code);
+        if (v) vals.set(c.nomorPeserta, v);
+      }
+      out.push({
+        key: `item:${code}:${item.code}`,
+        group: def.kind === 'interview' ? 'criterion' : 'item',
+        label: item.name ?? item.code,
+        stage: code,
+        max: item.max === undefined ? null : new Fraction(String(item.max)),
+        passLine: none,
+        ...(def.kind === 'interview' ? { levels: item.levels ?? [], method: def.method ?? null } : {}),
+        values: vals,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Every (or each `only`) candidate's summary. Each component's values are sorted once per formation, so an exam of
+ * many thousands costs a sort per formation and a binary search per candidate.
+ */
+export function examStrengths(input: StrengthsInput): Map<string, CandidateStrengths> {
+  const formationOf = new Map(input.candidates.map((c) => [c.nomorPeserta, c.kodeFormasi]));
+  const comps = components(input);
+  const dists = comps.map((comp) => {
+    const per = new Map<string, Fraction[]>();
+    for (const [nomor, v] of comp.values) {
+      const f = formationOf.get(nomor)!;
+      if (!per.has(f)) per.set(f, []);
+      per.get(f)!.push(v);
+    }
+    return new Map([...per].map(([f, vals]) => [f, distribution(vals)]));
+  });
+  const out = new Map<string, CandidateStrengths>();
+  for (const c of input.candidates) {
+    if (input.only && !input.only.has(c.nomorPeserta)) continue;
+    const list: ComponentSummary[] = [];
+    comps.forEach((comp, i) => {
+      const score = comp.values.get(c.nomorPeserta);
+      if (!score) return;
+      const dist = dists[i]!.get(c.kodeFormasi)!;
+      const line = comp.passLine(c.kategori);
+      const comparison: Comparison = { n: dist.n };
+      if (dist.n >= MIN_COMPARABLE) {
+        const s = standing(dist.sorted, score);
+        Object.assign(comparison, {
+          median: shown(dist.median),
+          q1: shown(dist.q1),
+          q3: shown(dist.q3),
+          percentile: floorPercent(s.percentile),
+          higherThan: floorPercent(new Fraction(s.lower * 100).div(dist.n)),
+        });
+      }
+      list.push({
+        key: comp.key,
+        group: comp.group,
+        label: comp.label,
+        ...(comp.stage ? { stage: comp.stage } : {}),
+        score: shown(score),
+        exact: toExactString(score),
+        max: comp.max ? shown(comp.max) : null,
+        passLine: line ? shown(line) : null,
+        distance: line ? shown(score.sub(line)) : null,
+        distanceExact: line ? toExactString(score.sub(line)) : null,
+        passes: line ? score.compare(line) >= 0 : null,
+        comparison,
+        ...(comp.group === 'criterion' ? { method: comp.method ?? null, level: comp.levels?.length ? nearestLevel(comp.levels, score) : null } : {}),
+      });
+    });
+    out.set(c.nomorPeserta, { nomor: c.nomorPeserta, formation: c.kodeFormasi, minComparable: MIN_COMPARABLE, components: list });
+  }
+  return out;
+}
+
+const METHOD_WORDS: Record<AggregateMethod, string> = { mean: 'rata-rata nilai panel', median: 'median nilai panel', trimmed_mean: 'rata-rata nilai panel tanpa nilai tertinggi dan terendah' };
+
+export function methodWords(m: AggregateMethod | null | undefined): string {
+  return m ? METHOD_WORDS[m] : 'nilai panel';
+}
+
+const comma = (s: string) => s.replace('.', ',');
+
+/**
+ * One plain sentence: "TIU: 15 poin di atas nilai ambang batas; lebih tinggi dari 72 % peserta formasi ini." Words
+ * for people who read a result once; numbers with a decimal comma.
+ */
+export function plainSentence(c: ComponentSummary): string {
+  const parts: string[] = [];
+  if (c.distanceExact !== null && c.passLine !== null) {
+    const d = new Fraction(c.distanceExact);
+    const abs = comma(shown(d.abs()));
+    const line = `nilai ambang batas (${comma(c.passLine)})`;
+    // Below by less than the display shows ("0") is still below: the words follow the exact value.
+    parts.push(d.s < 0n ? `${abs === '0' ? 'sedikit' : `${abs} poin`} di bawah ${line}` : d.n === 0n ? `tepat pada ${line}` : `${abs === '0' ? 'sedikit' : `${abs} poin`} di atas ${line}`);
+  }
+  if (c.level) parts.push(`${methodWords(c.method)} terdekat dengan tingkat rubrik “${c.level.label}”`);
+  const cmp = c.comparison;
+  if (cmp.percentile === undefined) parts.push(`${TOO_FEW} (${cmp.n} peserta dengan nilai ini di formasi Anda)`);
+  else if (cmp.higherThan === 0) parts.push(`tidak ada peserta formasi ini yang nilainya lebih rendah (median formasi ${comma(cmp.median!)})`);
+  else parts.push(`lebih tinggi dari ${cmp.higherThan} % peserta formasi ini (median formasi ${comma(cmp.median!)})`);
+  return `${c.label}: ${parts.join('; ')}.`;
+}
