@@ -10,7 +10,7 @@ import { assertUnlocked, rightSecret, wrongSecret } from '../../core/accounts/gu
 import { isLenteraError } from '../../core/util/errors';
 import { secretScope } from './accounts';
 import { latestMinutes, prepareCountersignature, publishCountersignature } from '../../core/sheets/batch';
-import { panelField, panelRole } from '../../core/sheets/minutes';
+import { OBSERVER_ROLE, observerField, panelField, panelRole } from '../../core/sheets/minutes';
 import { signatureFields } from '../../core/sheets/sign';
 import { loadPanel } from '../../core/scoring/panel';
 import { assertCountersignable } from '../../core/sheets/minutes-check';
@@ -75,6 +75,13 @@ function jobs(ctx: CommandContext) {
  */
 function signatureLine(ctx: CommandContext, a: Account, exam: string, session: string, file: string): { field: string; role: string; location: string } {
   const examId = requireExam(ctx.db, exam).id;
+  if (a.role === 'observer') {
+    // No observer list per session exists: an observer with a key may cosign any session's minutes of the exam,
+    // on a field of their own (the signature itself says who); their own signature twice is refused before this.
+    const field = observerField(a);
+    if (signatureFields(readFileSync(file)).some((f) => f.name === field)) throw new LenteraError('ALREADY_SIGNED', 'You have already signed these minutes.', {});
+    return { field, role: OBSERVER_ROLE, location: sessionVenueName(ctx.db, examId, session) ?? '' };
+  }
   const panel = loadPanel(ctx.db, examId, session);
   const index = panel.members.findIndex((m) => m.accountId === a.id);
   if (index < 0) throw new LenteraError('NOT_ON_PANEL', `You are not on the panel of session ${session}: its minutes have no line for your signature.`, { session });
@@ -209,11 +216,11 @@ export const sheetCommands = [
   }),
   defineCommand({
     name: 'minutes.sign',
-    summary: 'Add my signature to the minutes of a session (after the coordinator)',
+    summary: 'Add my signature to the minutes of a session (after the coordinator); an observer cosigns as Pengamat',
     input: z.object({ exam: z.string().min(1), session: z.string().min(1), passphrase: z.string().min(1).max(200), account }),
     /** the command line may sign a copy of the minutes elsewhere on this machine */
     localInput: z.object({ file: z.string().min(1).optional() }),
-    access: ['chair', 'examiner'],
+    access: ['chair', 'examiner', 'observer'],
     mutates: true,
     checksSecret: true,
     prepare: async (ctx, input) => {

@@ -123,6 +123,23 @@ export function panelRole(role: string): string {
 }
 
 /**
+ * An observer (Ombudsman, inspectorate) who was present cosigns as "Pengamat". The package lists no observers per
+ * session, so the minutes draw no line for them: the signature adds its own field, named here so that whoever
+ * reads the signed file (the hub's site) can tell an observer's signature from the panel's.
+ */
+export const OBSERVER_ROLE = 'Pengamat';
+export const OBSERVER_FIELD_PREFIX = 'ttd-pengamat-';
+
+export function observerField(account: { name: string; nip: string | null }): string {
+  return `${OBSERVER_FIELD_PREFIX}${(account.nip ?? account.name).replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+
+/** The reason an observer's signature states: the minutes it is on, and that an observer signed (signed with it). */
+export function observerReason(exam: string, session: string): string {
+  return `Berita Acara ${exam} ${session}: ${OBSERVER_ROLE.toLowerCase()}`;
+}
+
+/**
  * A digest of what the minutes say, without when they were printed (the chain head and the data's time move with
  * every audited change, including the signing itself): two renderings with the same digest say the same thing.
  */

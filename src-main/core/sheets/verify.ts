@@ -34,6 +34,9 @@ export interface SignatureCheck {
   /** changes made after this signature that signing does not explain */
   modifiedAfter: string[];
   problem: string | null;
+  /** the signature field's name (/T) and the signature's /Reason: part of the revision the signature signs */
+  field?: string;
+  reason?: string | null;
 }
 
 export interface Modification {
@@ -226,6 +229,8 @@ export async function verifyPdf(pdf: Buffer, opts: VerifyOptions = {}): Promise<
   const sigRevision = new Map<number, number>();
   for (const [i, { f, range }] of entries.entries()) {
     const check = blank(i + 1, range ? coversWhole(range) : false);
+    check.field = f.name;
+    check.reason = textOf(f.sig.get('Reason'));
     signatures.push(check);
     const structural: string[] = [];
     try {

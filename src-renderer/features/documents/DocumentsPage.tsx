@@ -14,7 +14,8 @@ import { VerifySection } from './VerifySection';
 
 /**
  * "Dokumen": signing identities, then what this role signs: the coordinator the result sheets and the minutes
- * (in a background job), the chair and the examiners the minutes after the coordinator; the observer reads.
+ * (in a background job), the chair and the examiners the minutes after the coordinator; the observer reads, and
+ * cosigns the minutes of a session they were present at (as Pengamat).
  * Everyone but a clerk can check a signed PDF against this workstation (documents.verify).
  */
 export function DocumentsPage({ account }: { account: Account }) {
@@ -22,8 +23,8 @@ export function DocumentsPage({ account }: { account: Account }) {
   // Bumped when an identity is made: the lists that show identities or depend on them read again.
   const [identityTick, setIdentityTick] = useState(0);
   const role = account.role;
-  const signs = role === 'coordinator' || role === 'chair' || role === 'examiner';
-  const checks = signs || role === 'observer';
+  // Everyone but a clerk signs something (the observer cosigns minutes) and checks signed PDFs.
+  const signs = role === 'coordinator' || role === 'chair' || role === 'examiner' || role === 'observer';
 
   return (
     <div className="page-section">
@@ -31,9 +32,9 @@ export function DocumentsPage({ account }: { account: Account }) {
       <p className="lead">{t(`documents.intro.${role}`)}</p>
       {signs ? <IdentitySection account={account} onChanged={() => setIdentityTick((n) => n + 1)} /> : null}
       {role === 'coordinator' ? <SheetsSection identityTick={identityTick} /> : null}
-      {role === 'chair' || role === 'examiner' ? <MinutesSection account={account} identityTick={identityTick} /> : null}
+      {role === 'chair' || role === 'examiner' || role === 'observer' ? <MinutesSection account={account} identityTick={identityTick} /> : null}
       {role === 'observer' ? <FilesSection /> : null}
-      {checks ? <VerifySection /> : null}
+      {signs ? <VerifySection /> : null}
       {role === 'coordinator' || role === 'observer' ? <AllIdentities reload={identityTick} /> : null}
     </div>
   );

@@ -15,7 +15,10 @@ function onPanel(session: ExamSession, account: Account): boolean {
   return session.panel.some((p) => (account.nip && p.nip === account.nip) || p.name === account.displayName);
 }
 
-/** "Tanda tangan berita acara" (chair, examiner): add my signature to a session's minutes, after the coordinator's. */
+/**
+ * "Tanda tangan berita acara" (chair, examiner, observer): add my signature to a session's minutes, after the
+ * coordinator's. An observer sits on no panel: every interview session is offered, and they sign as Pengamat.
+ */
 export function MinutesSection({ account, identityTick }: { account: Account; identityTick: number }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -81,7 +84,7 @@ export function MinutesSection({ account, identityTick }: { account: Account; id
   return (
     <section className="panel" aria-labelledby="minutes-title" data-testid="minutes-section">
       <h2 id="minutes-title">{t('documents.minutes.title')}</h2>
-      <p className="field-hint">{t('documents.minutes.intro')}</p>
+      <p className="field-hint">{t(account.role === 'observer' ? 'documents.minutes.introObserver' : 'documents.minutes.intro')}</p>
       <ErrorAlert>{examError ? documentsError(t, lang, examError, 'minutes') : null}</ErrorAlert>
       {exams === null ? (
         <Spinner label={t('common.loading')} />

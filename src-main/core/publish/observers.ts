@@ -1,0 +1,95 @@
+/**
+ * "Sesi yang diamati" (issue 15, item 6): the sessions whose minutes an observer cosigned, read from the signed
+ * minutes in the merged bundles themselves, never from unsigned metadata. An observer's signature is one that
+ * verifies, with nothing changed after it, on a field of its own (`ttd-pengamat-…`) and stating the reason
+ * "Berita Acara <exam> <session>: pengamat" for the very minutes it is on: field, reason and the minutes' title
+ * are all inside the bytes that signature signs. Who: the signer certificate's common name; when: its signing time.
+ */
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { LIMITS } from '../bundles/format';
+import { openBundle, readEntry } from '../bundles/verify';
+import { minutesOf } from '../sheets/minutes-check';
+import { OBSERVER_FIELD_PREFIX, observerReason } from '../sheets/minutes';
+import { verifyPdf } from '../sheets/verify';
+import { esc, table, timeTag } from './html';
+
+export interface ObservedSession {
+  session: string;
+  /** the observer's certificate's common name */
+  observer: string;
+  fingerprint: string;
+  /** ISO, the signature's signing time; null when it states none */
+  signedAt: string | null;
+  /** the minutes file (its name in the bundle) that carries the signature */
+  file: string;
+}
+
+const MINUTES_ENTRY = /^pdf\/berita-acara-[A-Za-z0-9._-]+\.pdf$/;
+
+/** The observer signatures on one minutes PDF of `exam` (`file`: its name, as shown). */
+export async function observersInMinutes(pdf: Buffer, exam: string, file: string): Promise<ObservedSession[]> {
+  const ref = minutesOf(pdf);
+  if (!ref || ref.exam !== exam) return [];
+  let report: Awaited<ReturnType<typeof verifyPdf>>;
+  try {
+    report = await verifyPdf(pdf);
+  } catch {
+    return []; // a file that cannot be read is no evidence of anyone's presence
+  }
+  return report.signatures
+    .filter((s) => s.valid && s.fingerprint && s.field?.startsWith(OBSERVER_FIELD_PREFIX) && s.reason === observerReason(ref.exam, ref.session))
+    .map((s) => ({ session: ref.session, observer: s.signer, fingerprint: s.fingerprint!, signedAt: s.signingTime, file }));
+}
+
+/** The observer signatures on the minutes one bundle carries (for one exam). */
+export async function observersInBundle(file: string, exam: string): Promise<ObservedSession[]> {
+  const out: ObservedSession[] = [];
+  const b = await openBundle(file);
+  try {
+    for (const name of [...b.entries.keys()].filter((n) => MINUTES_ENTRY.test(n)).sort()) {
+      let pdf: Buffer;
+      try {
+        pdf = await readEntry(b, name, LIMITS.entryBytes);
+      } catch {
+        continue; // an entry that cannot be read is no evidence of anyone's presence
+      }
+      out.push(...(await observersInMinutes(pdf, exam, name.slice('pdf/'.length))));
+    }
+  } finally {
+    b.close();
+  }
+  return out;
+}
+
+/**
+ * Every observed session of an exam across its merged bundles: one row per session and observer (the earliest
+ * signature, when later versions of the minutes carry it again). `cache` holds each bundle's findings by its
+ * sha256: a merged bundle never changes, so a rebuilt site reads only the bundles merged since.
+ */
+export async function observedSessions(db: Db, exam: string, cache: Map<string, ObservedSession[]> = new Map()): Promise<ObservedSession[]> {
+  const bundles = sql(db, 'SELECT sha256, file FROM merged_bundles WHERE exam_code = ? ORDER BY workstation_id, sequence').all(exam) as { sha256: string; file: string }[];
+  const found = new Map<string, ObservedSession>();
+  for (const bundle of bundles) {
+    let list = cache.get(bundle.sha256);
+    if (!list) {
+      list = await observersInBundle(bundle.file, exam);
+      cache.set(bundle.sha256, list);
+    }
+    for (const o of list) {
+      const key = `${o.session}\u0000${o.fingerprint}`;
+      const had = found.get(key);
+      if (!had || (o.signedAt !== null && (had.signedAt === null || o.signedAt < had.signedAt))) found.set(key, o);
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.session === b.session ? (a.observer < b.observer ? -1 : 1) : a.session < b.session ? -1 : 1));
+}
+
+/** The section of the exam page. */
+export function observedSection(observed: ObservedSession[] | undefined): string {
+  if (observed === undefined) return '';
+  const rows = observed.map((o) => [esc(o.session), esc(o.observer), o.signedAt ? timeTag(o.signedAt) : '–', `<code class="hash">${esc(o.fingerprint)}</code>`, esc(o.file)]);
+  return `<h2 id="pengamat">Sesi yang diamati</h2>
+<p>Pengamat (misalnya Ombudsman atau inspektorat) yang hadir pada sesi wawancara ikut menandatangani berita acaranya dengan kunci mereka sendiri, setelah koordinator. Daftar ini dibaca dari tanda tangan elektronik pada berita acara di dalam bundel, bukan dari catatan lain.</p>
+${rows.length ? table('Sesi yang diamati dan pengamatnya', ['Sesi', 'Pengamat (nama pada sertifikat)', 'Waktu tanda tangan', 'Sidik jari sertifikat (SHA-256)', 'Berita acara'], rows) : '<p>Belum ada berita acara yang ditandatangani pengamat.</p>'}`;
+}
