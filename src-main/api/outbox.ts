@@ -99,19 +99,8 @@ export class OutboxPusher {
     });
   }
 
-  /** The hub's log key: pinned here on first contact; a hub presenting another key later is not believed. */
-  private async hubKey(db: Db, url: string): Promise<string> {
-    const pinned = getSetting(db, HUB_LOG_KEY);
-    if (pinned) return pinned;
-    const res = await fetch(`${url.replace(/\/$/, '')}/api/log`, { signal: AbortSignal.timeout(this.deps.fetchTimeoutMs ?? 15_000) });
-    const body = (await res.json()) as { logKey?: unknown };
-    if (typeof body.logKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(body.logKey)) throw new Error('the hub did not give its log key');
-    const at = (this.deps.clock ?? systemClock).now().toISOString();
-    writeTransaction(db, () => {
-      setSetting(db, HUB_LOG_KEY, body.logKey as string, at, 'system:outbox');
-      appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.pin', outcome: 'ok', payload: { url, logKey: body.logKey } });
-    });
-    return body.logKey;
+  private hubKey(db: Db, url: string): Promise<string> {
+    return hubLogKey(db, url, this.deps.clock ?? systemClock, this.deps.fetchTimeoutMs ?? 15_000);
   }
 
   private async post(url: string, file: string): Promise<Response> {
@@ -141,4 +130,22 @@ export async function signerOf(file: string): Promise<string> {
   } finally {
     bundle.close();
   }
+}
+
+/**
+ * The hub's log key: pinned here on first contact; a hub presenting another key later is not believed. Shared by
+ * the outbox and the announcement's push (api/announce-push.ts).
+ */
+export async function hubLogKey(db: Db, url: string, clock: Clock, timeoutMs = 15_000): Promise<string> {
+  const pinned = getSetting(db, HUB_LOG_KEY);
+  if (pinned) return pinned;
+  const res = await fetch(`${url.replace(/\/$/, '')}/api/log`, { signal: AbortSignal.timeout(timeoutMs) });
+  const body = (await res.json()) as { logKey?: unknown };
+  if (typeof body.logKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(body.logKey)) throw new Error('the hub did not give its log key');
+  const at = clock.now().toISOString();
+  writeTransaction(db, () => {
+    setSetting(db, HUB_LOG_KEY, body.logKey as string, at, 'system:outbox');
+    appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.pin', outcome: 'ok', payload: { url, logKey: body.logKey } });
+  });
+  return body.logKey;
 }

@@ -130,6 +130,28 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       }
     });
 
+  hub
+    .command('announce <file> [pdf]')
+    .description("publish a coordinator's signed announcement (pengumuman-EXAM-N.json, and its PDF) at the hub: logged, then the site is rewritten")
+    .addOption(hubData())
+    .action(async (file: string, pdf: string | undefined, o: { data: string }) => {
+      const { Publisher } = await import('../../core/publish/publisher');
+      const p = Publisher.open(resolve(o.data));
+      try {
+        const at = new Date().toISOString();
+        const ack = await p.announce(readJsonFile(io, file), pdf ? readFileSync(resolve(pdf)) : null, at, `cli:${io.osUser}`);
+        io.out(`announcement ${ack.seq} of ${ack.exam} (sha256 ${ack.sha256}): ${ack.unchanged ? 'already published' : 'published'}, log entry ${ack.proof.index}; log size ${ack.proof.checkpoint.size}`);
+        if (!ack.unchanged) {
+          const written = await p.writeSite(resolve(o.data, 'site'), at);
+          io.out(`site rewritten: ${resolve(o.data, 'site')} (${written.files} files)`);
+        }
+      } catch (e) {
+        refuse(io, e);
+      } finally {
+        p.close();
+      }
+    });
+
   program
     .command('publish <bundles...>')
     .description('merge bundles into the log and write the static publication site (works from a USB stick or any web host)')

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Account } from '../../api';
 import { BundleList } from './BundleList';
 import './bundles.css';
+import { AnnouncementSection } from './AnnouncementSection';
 import { CertificateSection } from './CertificateSection';
 import { ExportSection } from './ExportSection';
 import { HubSection, useHubSettings } from './HubSection';
@@ -28,6 +29,7 @@ export function BundlesPage({ account }: { account: Account }) {
     <div className="page-section">
       <h1>{t('bundles.title')}</h1>
       <p className="lead">{t(canManage ? 'bundles.intro.coordinator' : 'bundles.intro.observer')}</p>
+      <AnnouncementSection exams={exams} canManage={canManage} hubUrl={hub?.url ?? null} />
       {canManage ? <ExportSection exams={exams} examsError={examsError} /> : null}
       <BundleList canManage={canManage} hub={hub} />
       <HubSection hub={hub} error={hubError} canManage={canManage} onSaved={reloadHub} />
