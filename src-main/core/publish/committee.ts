@@ -1,0 +1,223 @@
+/**
+ * What objections (sanggah) and public reports (laporan) share at the hub: tracking codes, the rules for the
+ * plain text the public sends, masking of personal data before anything is published, the committee's tokens,
+ * and the keyed hash of a sender's address that the report rate limit counts by.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z, type ZodError } from 'zod';
+import { appendEvent } from '../audit/chain';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { writeTransaction } from '../db/transaction';
+import { LenteraError } from '../util/errors';
+
+/** 32 symbols without 0, O, 1 and I (read aloud or copied by hand from a receipt without confusion). */
+export const TRACKING_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+const GROUPS = 4;
+const PER_GROUP = 4;
+
+export type TrackingPrefix = 'SGH' | 'LAP';
+
+/**
+ * A tracking code, e.g. `SGH-7KQ2-M9XD-4HTP-ZC8R`: 16 symbols of 5 bits, 80 random bits, so nobody can guess
+ * another's code to read its status. 32 divides 256, so `byte & 31` is unbiased.
+ */
+export function newTrackingCode(prefix: TrackingPrefix): string {
+  const bytes = randomBytes(GROUPS * PER_GROUP);
+  const symbols = [...bytes].map((b) => TRACKING_ALPHABET[b & 31]!);
+  const groups: string[] = [];
+  for (let g = 0; g < GROUPS; g++) groups.push(symbols.slice(g * PER_GROUP, (g + 1) * PER_GROUP).join(''));
+  return `${prefix}-${groups.join('-')}`;
+}
+
+/** The code as typed (any case, spaces around) in its canonical form, or null when it cannot be one. */
+export function parseTrackingCode(prefix: TrackingPrefix, text: string): string | null {
+  const s = text.trim().toUpperCase();
+  const re = new RegExp(`^${prefix}(?:-[${TRACKING_ALPHABET}]{${PER_GROUP}}){${GROUPS}}$`);
+  return re.test(s) ? s : null;
+}
+
+/** A data: URL with a media type: a file pasted into a text field. */
+const DATA_URL = /data:[a-z]+\/[a-z0-9.+-]+[;,]/i;
+/** Control characters other than tab and line feed (and carriage return, normalised away): binary, not text. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/;
+
+/**
+ * A plain-text field of the public forms: line ends normalised, NFC, trimmed, between `min` and `max`
+ * characters (code points), no control characters and no data: URL. Markup is not refused: it is kept as text
+ * and escaped wherever it is shown.
+ */
+export function plainText(label: string, min: number, max: number) {
+  return z
+    .string({ error: `${label} harus berupa teks.` })
+    .transform((s) => s.replace(/\r\n?/g, '\n').normalize('NFC').trim())
+    .superRefine((s, ctx) => {
+      const n = [...s].length;
+      if (n < min) ctx.addIssue({ code: 'custom', message: `${label} terlalu pendek: paling sedikit ${min} karakter (sekarang ${n}).` });
+      else if (n > max) ctx.addIssue({ code: 'custom', message: `${label} terlalu panjang: paling banyak ${max} karakter (sekarang ${n}).` });
+      if (CONTROL.test(s)) ctx.addIssue({ code: 'custom', message: `${label} hanya boleh berisi teks biasa (ada karakter biner/kontrol).` });
+      if (DATA_URL.test(s)) ctx.addIssue({ code: 'custom', message: `${label} tidak boleh berisi berkas (data: URL); kirim teks saja.` });
+    });
+}
+
+/**
+ * The first problem of a failed parse as one sentence for the public form: the field and what it expects.
+ * Unknown fields (a file, anything extra) are named.
+ */
+export function firstProblem(error: ZodError, labels: Record<string, string>, input: object): string {
+  const issue = error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') return `Kolom tidak dikenal: ${issue.keys.join(', ')}. Kirim hanya kolom formulir (teks).`;
+  const field = String(issue.path[0] ?? '');
+  const label = labels[field] ?? field;
+  if (issue.code === 'invalid_type' && (input as Record<string, unknown>)[field] === undefined) return `${label} wajib diisi.`;
+  return issue.message.startsWith(label) || !label ? issue.message : `${label}: ${issue.message}`;
+}
+
+const EMAIL = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[A-Za-z]{2,}/g;
+/** A run of digits, possibly broken by spaces, dots, dashes or brackets, with an optional leading +. */
+const DIGITS = /\+?\(?\d(?:[ \t().-]{0,2}\d)+/g;
+
+/**
+ * The text as the site may publish it: email addresses, phone numbers and any run of 10 or more digits (a
+ * candidate number, a NIK, a phone number written in groups) replaced by a marker. A phone number is 10 or more
+ * digits, or 9 when it starts with +62, 62 or 0 8; shorter numbers (a date, a room, a score) stay.
+ */
+export function maskPersonal(text: string): string {
+  return text.replace(EMAIL, '[email disamarkan]').replace(DIGITS, (m) => {
+    const digits = m.replace(/\D/g, '');
+    const phoneLike = digits.length >= 9 && /^(?:\+?62|08)/.test(m.replace(/[\s().-]/g, ''));
+    return digits.length >= 10 || phoneLike ? '[nomor disamarkan]' : m;
+  });
+}
+
+/** Whether the text holds something `maskPersonal` would hide. */
+export function holdsPersonal(text: string): boolean {
+  return maskPersonal(text) !== text;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The committee at the hub
+
+export const COMMITTEE_ROLES = ['panitia', 'pengamat', 'tempat'] as const;
+export type CommitteeRole = (typeof COMMITTEE_ROLES)[number];
+
+export interface CommitteeMember {
+  /** the first 12 hex digits of the token's sha256: names a token in lists without revealing it */
+  id: string;
+  name: string;
+  role: CommitteeRole;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+const memberOf = (r: { token_hash: string; name: string; role: CommitteeRole; created_at: string; revoked_at: string | null }): CommitteeMember => ({
+  id: r.token_hash.slice(0, 12),
+  name: r.name,
+  role: r.role,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
+const memberInput = z.strictObject({
+  name: z.string().trim().min(2, { error: 'A committee member needs a name of at least 2 characters.' }).max(120, { error: 'A name has at most 120 characters.' }),
+  role: z.enum(COMMITTEE_ROLES, { error: 'The role is panitia (answers), pengamat (reads everything) or tempat (a venue filing objections).' }),
+});
+
+/**
+ * Adds a committee member and returns their token, the only time it is seen: only its sha256 is kept. 32
+ * random bytes, base64url. An active member's name is not given twice, so `filed_by` and `answered_by` name one.
+ */
+export function addCommitteeMember(db: Db, input: { name: string; role: string }, at: string, actor: string): CommitteeMember & { token: string } {
+  const parsed = memberInput.safeParse(input);
+  if (!parsed.success) throw new LenteraError('INVALID_INPUT', parsed.error.issues[0]!.message, { field: String(parsed.error.issues[0]!.path[0] ?? '') });
+  const { name, role } = parsed.data;
+  const token = randomBytes(32).toString('base64url');
+  const hash = tokenHash(token);
+  writeTransaction(db, () => {
+    if (sql(db, 'SELECT 1 FROM hub_committee WHERE name = ? AND revoked_at IS NULL').get(name)) {
+      throw new LenteraError('KOMITE_NAME_TAKEN', `An active committee member is already named "${name}"; revoke it first or choose another name.`, { name });
+    }
+    sql(db, 'INSERT INTO hub_committee (token_hash, name, role, created_at) VALUES (?, ?, ?, ?)').run(hash, name, role, at);
+    appendEvent(db, { at, actor, command: 'hub.komite.add', outcome: 'ok', payload: { id: hash.slice(0, 12), name, role } });
+  });
+  return { id: hash.slice(0, 12), name, role, createdAt: at, revokedAt: null, token };
+}
+
+export function listCommittee(db: Db): CommitteeMember[] {
+  return (sql(db, 'SELECT token_hash, name, role, created_at, revoked_at FROM hub_committee ORDER BY created_at, name').all() as Parameters<typeof memberOf>[0][]).map(memberOf);
+}
+
+/** Revokes the active tokens of a name, or the token whose id (hash prefix, 8+ hex digits) is given. */
+export function revokeCommitteeMember(db: Db, which: { name?: string; id?: string }, at: string, actor: string): CommitteeMember[] {
+  if (!which.name === !which.id) throw new LenteraError('INVALID_INPUT', 'Name the member to revoke by --name or by --id (one of them).');
+  if (which.id !== undefined && !/^[0-9a-f]{8,64}$/.test(which.id)) throw new LenteraError('INVALID_INPUT', 'An id is 8 to 64 lowercase hex digits, as `hub komite list` shows it.');
+  return writeTransaction(db, () => {
+    const rows = (
+      which.name !== undefined
+        ? sql(db, 'SELECT token_hash, name, role, created_at, revoked_at FROM hub_committee WHERE name = ? AND revoked_at IS NULL').all(which.name)
+        : sql(db, 'SELECT token_hash, name, role, created_at, revoked_at FROM hub_committee WHERE substr(token_hash, 1, ?) = ? AND revoked_at IS NULL').all(which.id!.length, which.id)
+    ) as Parameters<typeof memberOf>[0][];
+    if (rows.length === 0) throw new LenteraError('NOT_FOUND', `No active committee member ${which.name !== undefined ? `named "${which.name}"` : `with id ${which.id}`}.`);
+    if (rows.length > 1 && which.id !== undefined) throw new LenteraError('INVALID_INPUT', `The id ${which.id} names ${rows.length} tokens; give more digits.`);
+    for (const r of rows) sql(db, 'UPDATE hub_committee SET revoked_at = ? WHERE token_hash = ?').run(at, r.token_hash);
+    appendEvent(db, { at, actor, command: 'hub.komite.revoke', outcome: 'ok', payload: { ids: rows.map((r) => r.token_hash.slice(0, 12)), name: rows[0]!.name } });
+    return rows.map((r) => memberOf({ ...r, revoked_at: at }));
+  });
+}
+
+/**
+ * The active member a bearer token belongs to, or null. Looked up by the token's sha256: the comparison is of
+ * hashes through the primary key, so its time says nothing about how much of a guessed token was right.
+ */
+export function committeeByToken(db: Db, token: string): CommitteeMember | null {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const row = sql(db, 'SELECT token_hash, name, role, created_at, revoked_at FROM hub_committee WHERE token_hash = ? AND revoked_at IS NULL').get(tokenHash(token)) as
+    | Parameters<typeof memberOf>[0]
+    | undefined;
+  return row ? memberOf(row) : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The sender's address, for the report rate limit only
+
+export const CLIENT_KEY_FILE = 'laporan-klien.key';
+
+/** The hub's own random key for client hashes, DIR/keys/laporan-klien.key, made on first use (like the log key). */
+function clientKey(dataDir: string): Buffer {
+  const dir = join(dataDir, 'keys');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, CLIENT_KEY_FILE);
+  if (!existsSync(file)) {
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(tmp, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    chmodSync(tmp, 0o600);
+    try {
+      linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(tmp);
+    }
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+}
+
+const clientKeys = new Map<string, Buffer>();
+
+/**
+ * HMAC-SHA256 of the sender's address with the hub's own key: the rate limit can count a sender's reports
+ * without the hub keeping their address, and the hash means nothing without that hub's key.
+ */
+export function clientHash(dataDir: string, address: string): string {
+  let key = clientKeys.get(dataDir);
+  if (!key) {
+    key = clientKey(dataDir);
+    clientKeys.set(dataDir, key);
+  }
+  return createHmac('sha256', key).update(address, 'utf8').digest('hex');
+}
