@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
 import { registerBundleCommands } from './commands/bundles';
 import { registerPublishCommands } from './commands/publish';
+import { registerAnnounceCommand } from './commands/announce';
+import { registerVoiceCommands } from './commands/voice';
 import { registerAccountCommands } from './commands/accounts';
 import { registerAuditCommands } from './commands/audit';
 import { registerDemoCommand } from './commands/demo';
@@ -44,6 +46,8 @@ export function buildProgram(io: CliIo): Command {
   registerSheetCommands(program, io);
   registerBundleCommands(program, io);
   registerPublishCommands(program, io);
+  registerAnnounceCommand(program, io);
+  registerVoiceCommands(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

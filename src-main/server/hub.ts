@@ -12,6 +12,8 @@ import { isLenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
 import { systemClock, type Clock } from '../core/util/clock';
 import { contentType, staticFile } from './static';
+import { ANNOUNCEMENT_PATH, announceRoute } from './announce-route';
+import { publicVoiceRoutes, type VoiceLimits } from './hub-public';
 
 const MiB = 1024 * 1024;
 
@@ -50,6 +52,8 @@ export interface HubOptions {
    * refused either way.
    */
   requireSigner?: boolean;
+  /** limits of the objection and report doors (server/hub-public.ts: body size, attempts per address) */
+  voiceLimits?: Partial<VoiceLimits>;
   /** free bytes on the filesystem of a folder (default: statfs); a test can make the disk look full */
   freeBytes?: (dir: string) => number;
   diskMarginBytes?: number;
@@ -128,6 +132,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     queue = next.catch(() => undefined);
     return next;
   };
+  const voice = publicVoiceRoutes({ publisher, dir: opts.dir, clock, log, serial, site, json, limits: opts.voiceLimits });
   if (!existsSync(join(site, 'index.html'))) await publisher.writeSite(site, clock.now().toISOString());
 
   /** Uploads admitted and not yet answered: their count in all and per address, and the disk they may take. */
@@ -304,6 +309,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     pipeline(createReadStream(file), res).catch(() => undefined);
   }
 
+  function proofOf(entry: string | null, res: ServerResponse): void {
+    const index = entry !== null && /^\d{1,15}$/.test(entry) ? Number(entry) : NaN;
+    if (!Number.isSafeInteger(index)) return json(res, 400, { ok: false, error: { code: 'BAD_ENTRY', message: 'Sebutkan nomor entri log: ?entri=N (bilangan bulat mulai 0).' } });
+    const proof = publisher.log.leafProof(index);
+    if (!proof) return json(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `Entri ${index} belum ada di checkpoint terakhir log ini.` } });
+    json(res, 200, { ok: true, ...proof });
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     try {
       let path: string;
@@ -321,6 +334,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       }
       if (req.method === 'GET' && path === '/api/log') return json(res, 200, { logKey: publisher.log.publicKey(), logId: publisher.log.logId(), checkpoint: publisher.log.latestCheckpoint() });
       if (req.method === 'GET' && path === '/api/health') return json(res, 200, { ok: true });
+      // The proof that one leaf (a record: an announcement, an objection, a report, an answer) is in the log at the
+      // latest checkpoint: with the record from log/catatan/ and the pinned key anyone can check it.
+      if (req.method === 'GET' && path === '/api/log/bukti') return proofOf(new URL(req.url ?? '/', 'http://hub').searchParams.get('entri'), res);
+      if (req.method === 'POST' && path === ANNOUNCEMENT_PATH) {
+        announceRoute(req, res, { publisher, clock, site, log, serial }).catch(() => res.destroy());
+        return;
+      }
+      if (voice(req, res, path)) return;
       if (req.method === 'GET' || req.method === 'HEAD') return serveSite(path, res);
       refuse(req, res, 405, 'METHOD', 'Only GET, and POST /api/bundles.', { Allow: 'GET, HEAD, POST' });
     } catch (e) {

@@ -16,6 +16,7 @@ import { ResultsPage } from '../features/results/ResultsPage';
 import { ScoringPage } from '../features/scoring/ScoringPage';
 import { NotSetUpPage, SetupPage } from '../features/setup/SetupPage';
 import { UsersPage } from '../features/users/UsersPage';
+import { VoicePage } from '../features/voice/VoicePage';
 import { errorMessage } from '../i18n/errors';
 import { ErrorAlert, Spinner } from '../ui/feedback';
 import type { Account } from '../api';
@@ -45,6 +46,8 @@ function Page({ route, account }: { route: RouteId; account: Account }) {
       return <DocumentsPage account={account} />;
     case 'bundles':
       return <BundlesPage account={account} />;
+    case 'sanggah':
+      return <VoicePage account={account} />;
     case 'audit':
       return <AuditPage />;
     case 'pin':

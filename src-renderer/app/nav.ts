@@ -17,6 +17,7 @@ export const NAV: readonly NavItem[] = [
   { id: 'results', roles: ['coordinator', 'chair', 'observer'] },
   { id: 'documents', roles: ['coordinator', 'chair', 'examiner', 'observer'] },
   { id: 'bundles', roles: ['coordinator', 'observer'] },
+  { id: 'sanggah', roles: ['coordinator', 'clerk', 'observer'] },
   { id: 'audit', roles: ['coordinator', 'chair', 'observer'] },
   { id: 'users', roles: ['coordinator', 'observer'] },
 ];

@@ -8,6 +8,7 @@ export const ROUTES = [
   'results',
   'documents',
   'bundles',
+  'sanggah',
   'audit',
   'users',
   'pin',

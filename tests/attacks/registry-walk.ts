@@ -93,6 +93,15 @@ export const SAMPLE_INPUTS: Record<string, (f: WalkFixture) => unknown[]> = {
   'outbox.push': () => [{}],
   'receipt.get': (f) => [{ exam: f.exam, nomor: f.nomor }],
   'outbox.retry': () => [{ sha256: sha }],
+  'hub.committee': () => [{ token: '' }, { token: 'komite-tempat-0123456789abcdef' }],
+  'sanggah.file': (f) => [{ exam: f.exam, nomor: f.nomor, stage: 'SKD', text: 'Nilai TWK saya tidak sesuai dengan yang tampil di layar.' }],
+  'sanggah.list': (f) => [{ exam: f.exam }, { exam: f.exam, status: 'diajukan' }],
+  'sanggah.answer': () => [{ id: 'tidak-ada', decision: 'ditolak', answer: 'Nilai sudah diperiksa ulang dan sesuai.' }],
+  'laporan.list': (f) => [{ exam: f.exam }],
+  'laporan.answer': () => [{ id: 'tidak-ada', status: 'ditelaah', answer: 'Laporan sedang ditelaah oleh panitia.' }],
+  'announcement.publish': (f) => [{ exam: f.exam, objectionFrom: '2026-12-14', objectionUntil: '2026-12-16', passphrase: 'bukan-sandinya' }],
+  'announcement.push': (f) => [{ exam: f.exam }],
+  'announcement.list': (f) => [{}, { exam: f.exam }],
 };
 
 /** Field names that would let a caller choose a place on this machine. */

@@ -32,7 +32,7 @@ async function setHub(page: Page, url: string): Promise<void> {
   const hub = page.getByRole('region', { name: 'Pusat publikasi (hub)' });
   await expect(hub.getByTestId('hub-url')).toHaveText('Belum diatur');
   await hub.getByLabel('Alamat hub', { exact: true }).fill(url);
-  await hub.getByRole('button', { name: 'Simpan' }).click();
+  await hub.getByRole('button', { name: 'Simpan', exact: true }).click();
   await expect(hub.getByRole('status')).toHaveText('Pengaturan hub disimpan.');
   await expect(hub.getByTestId('hub-url')).toHaveText(url);
 }

@@ -79,6 +79,7 @@ const PAGES = [
   ['results', 'Hasil & Peringkat'],
   ['documents', 'Dokumen'],
   ['bundles', 'Bundel & Publikasi'],
+  ['sanggah', 'Sanggah & Laporan'],
   ['users', 'Pengguna'],
   ['audit', 'Audit'],
 ] as const;

@@ -22,6 +22,7 @@ test('first login shows the home screen with the user name and role', async ({ p
     'Hasil & Peringkat',
     'Dokumen',
     'Bundel & Publikasi',
+    'Sanggah & Laporan',
     'Audit',
     'Pengguna',
   ]);

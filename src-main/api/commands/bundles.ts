@@ -13,6 +13,7 @@ import { currentCertificate } from '../../core/keys/identities';
 import { getSetting, setSetting } from '../../core/workstation/settings';
 import { LenteraError } from '../../core/util/errors';
 import { fileRef, localFile, localFileRef, resolveFile, type FileRef } from '../files';
+import { committeeTokenHint } from '../hub-client';
 import { defineCommand, type CommandContext } from '../registry';
 import { holder, unlockSigner } from './sheets';
 
@@ -216,7 +217,8 @@ export const bundleCommands = [
     input: z.object({}),
     access: ['coordinator', 'observer'],
     mutates: false,
-    handler: (ctx) => ({ url: getSetting(ctx.db, 'hub.url'), logKey: getSetting(ctx.db, 'hub.log_key') }),
+    // The committee token is told only as set or not, with its last four characters (to tell two apart).
+    handler: (ctx) => ({ url: getSetting(ctx.db, 'hub.url'), logKey: getSetting(ctx.db, 'hub.log_key'), committeeToken: committeeTokenHint(ctx.db) }),
   }),
   defineCommand({
     name: 'hub.configure',

@@ -19,6 +19,8 @@ const LOADERS = {
   bundles: () => import('./bundles').then((m) => m.bundleCommands),
   home: () => import('./home').then((m) => m.homeCommands),
   print: () => import('./print').then((m) => m.printCommands),
+  voice: () => import('./voice').then((m) => m.voiceCommands),
+  announcements: () => import('./announcements').then((m) => m.announcementCommands),
 } satisfies Record<string, () => Promise<readonly Command[]>>;
 
 export type CommandModule = keyof typeof LOADERS;
@@ -52,10 +54,16 @@ const BY_AREA = new Map<string, CommandModule>([
   ['receipt', 'bundles'],
   ['home', 'home'],
   ['print', 'print'],
+  ['sanggah', 'voice'],
+  ['laporan', 'voice'],
+  ['announcement', 'announcements'],
 ]);
 
 /** Names whose area is defined mostly in another module. */
-const BY_NAME = new Map<string, CommandModule>([['keys.certificate', 'bundles']]);
+const BY_NAME = new Map<string, CommandModule>([
+  ['keys.certificate', 'bundles'],
+  ['hub.committee', 'voice'],
+]);
 
 /** The module that defines `name`, or undefined for a name no module claims (the registry then says UNKNOWN_COMMAND). */
 export function commandModuleOf(name: string): CommandModule | undefined {

@@ -3,7 +3,8 @@ import { chainHead, verifyChainInSteps } from '../../core/audit/chain';
 import { queryEvents } from '../../core/audit/query';
 import { blindAuditEvents } from '../../core/scoring/blind';
 import { schemaVersion } from '../../core/db/open';
-import { listSettings, setSetting } from '../../core/workstation/settings';
+import { listSettings, SECRET_SETTINGS, setSetting } from '../../core/workstation/settings';
+import { LenteraError } from '../../core/util/errors';
 import { VERSION } from '../../version';
 import { defineCommand } from '../registry';
 
@@ -69,7 +70,8 @@ export const systemCommands = [
     input: z.object({}),
     access: 'authenticated',
     mutates: false,
-    handler: (ctx) => listSettings(ctx.db),
+    // A secret setting is shown as set, with its last four characters: every logged-in person may list settings.
+    handler: (ctx) => Object.fromEntries(Object.entries(listSettings(ctx.db)).map(([k, v]) => [k, SECRET_SETTINGS.has(k) && v ? `…${v.slice(-4)}` : v])),
   }),
   defineCommand({
     name: 'settings.set',
@@ -81,9 +83,16 @@ export const systemCommands = [
     access: ['coordinator'],
     mutates: true,
     handler: (ctx, input) => {
+      // Its own command sets a secret: this one would write it into the audit log and answer the old one.
+      if (SECRET_SETTINGS.has(input.key)) throw new LenteraError('SETTING_SECRET', `${input.key} holds a secret and is set with its own command (hub.committee), which never writes it into the audit log.`, { key: input.key });
       const result = setSetting(ctx.db, input.key, input.value, ctx.at, ctx.actor);
       ctx.emit('settings.changed', { key: input.key });
       return result;
+    },
+    // A refusal of a secret setting (the key is not trimmed: a near miss is redacted too) keeps its value out of the log.
+    refusalInput: (input) => {
+      const i = input as { key?: unknown; value?: unknown } | null;
+      return i && typeof i === 'object' && typeof i.key === 'string' && /token|secret|password|passphrase|pin/i.test(i.key) ? { ...i, value: '[redacted]' } : input;
     },
   }),
 ];

@@ -44,6 +44,8 @@ const NAV: [string, string][] = [
   ['Checkpoint log', 'checkpoint.html'],
   ['Bundel', 'bundel.html'],
   ['Verifikasi', 'verifikasi.html'],
+  ['Sanggah', 'sanggah-daftar.html'],
+  ['Laporan', 'laporan-daftar.html'],
 ];
 
 export function page(p: PageSpec): string {

@@ -7,6 +7,10 @@ import { FINAL_SCORE, INTERVIEW_SCORE_100, threePlaces } from '../../shared/scor
 import { esc, facts, page, rel, table, timeTag } from './html';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import type { SiteExam, SiteInput } from './site';
+import { strengthsSection } from './strengths-section';
+import { stagesSection } from './stages';
+import { observedSection } from './observers';
+import { announcementIndexSection, announcementNotice } from './announcement-pages';
 
 const fmtNum = (s: string | null | undefined) => esc(decimalComma(s));
 const hash = (h: string) => `<code class="hash">${esc(h)}</code>`;
@@ -200,6 +204,7 @@ export function indexPage(input: SiteInput, views: ExamView[]): string {
 <p class="lead">Hasil resmi yang diterbitkan panitia, dengan aturan penilaian, data untuk menghitung ulang, dan bukti bahwa setiap hasil tercatat di log transparansi yang tidak dapat diubah diam-diam.</p>
 <h2>Ujian</h2>
 ${exams.length ? table('Ujian yang diterbitkan', ['Kode', 'Nama ujian', 'Instansi', 'Tahun', 'Formasi', 'Peserta', 'Aturan'], exams, { numeric: [3, 4, 5] }) : '<p>Belum ada ujian yang diterbitkan.</p>'}
+${announcementIndexSection(input, path)}
 <h2>Checkpoint terakhir log transparansi</h2>
 ${checkpoint}
 <p><a href="checkpoint.html">Riwayat checkpoint dan bukti konsistensi</a></p>
@@ -244,9 +249,12 @@ ${facts([
   ['Jumlah peserta', String(v.people.size)],
   ['Data untuk menghitung ulang', data],
 ])}
+${announcementNotice(input, e.code, e.ruleset.sha256, path)}
 <p><a href="${esc(rel(path, sitePaths.candidates(e.code)))}">Daftar semua peserta</a> · <a href="${esc(rel(path, sitePaths.rules(e.code)))}">Cara menghitung ulang</a></p>
 <h2>Formasi</h2>
 ${table('Formasi, kebutuhan dan jumlah peserta', ['Kode formasi', 'Jabatan', 'Unit kerja', 'Pendidikan', 'Kebutuhan', 'Peserta', 'Lulus', 'Belum lengkap'], rows, { numeric: [4, 5, 6, 7] })}
+${stagesSection(e.stages, e.interviewStages)}
+${observedSection(e.observed)}
 <h2>Ringkasan status</h2>
 ${e.results.some((r) => r.provisional) ? `<p class="notice">${esc(PROVISIONAL_NOTICE)}</p>\n` : ''}${statusSummary('Jumlah peserta per status', e.results)}
 ${conflictSection(v, path, [...v.conflictsByNomor.keys()].sort())}`;
@@ -290,6 +298,7 @@ ${facts([
 ${conflictSection(v, path, members.map(([n]) => n))}
 ${[...list, ...incoming].some((r) => r.provisional) ? `<p class="notice">Hasil formasi ini masih SEMENTARA. ${esc(PROVISIONAL_NOTICE)}</p>\n` : ''}<h2>Peringkat</h2>
 <p>Nilai akhir dibulatkan tiga angka di belakang koma hanya untuk ditampilkan; peringkat ditentukan dari nilai tepat (pecahan) menurut <a href="${esc(rel(path, sitePaths.rules(e.code)))}">aturan ${esc(e.ruleset.id)} versi ${esc(e.ruleset.version)}</a>.</p>
+${announcementNotice(input, e.code, e.ruleset.sha256, path)}
 ${list.length ? table(`Peringkat formasi ${f.code}`, head, list.map((r) => resultRow(v, path, r)), { numeric: [0, 5], className: 'ranking' }) : '<p>Belum ada hasil untuk formasi ini.</p>'}
 ${incoming.length ? `<h2>Diisi melalui optimalisasi</h2>\n<p>Kursi formasi ini yang tidak terpenuhi diisi peserta dari formasi lain dengan jabatan dan pendidikan yang sama.</p>\n${table(`Peserta optimalisasi untuk formasi ${f.code}`, head, incoming.map((r) => resultRow(v, path, r)), { numeric: [0, 5] })}` : ''}
 ${noResult.length ? `<h2>Peserta tanpa hasil</h2>\n<ul>${noResult.map(([n, p]) => `<li><a href="${esc(rel(path, sitePaths.candidate(e.code, n)))}">${esc(n)}</a> ${esc(p.candidate?.nama ?? '')}</li>`).join('')}</ul>` : ''}
@@ -382,6 +391,7 @@ ${identity}
 ${conflictSection(v, path, [nomor])}
 <h2>Nilai</h2>
 ${scores}
+${strengthsSection(e.strengths?.[nomor])}
 <h2>Pencatatan di log transparansi</h2>
 ${log}
 <p><a href="${esc(rel(path, 'verifikasi.html'))}">Periksa tanda terima atau lembar hasil Anda</a> · <a href="${esc(rel(path, 'checkpoint.html'))}">Checkpoint log</a> · <a href="${esc(rel(path, sitePaths.rules(e.code)))}">Aturan penilaian</a></p>`;

@@ -13,8 +13,13 @@ import type { Receipt } from '../ledger/receipt';
 import { isLenteraError } from '../util/errors';
 import { writeSite, type SiteInput } from './site';
 import { writeTransaction } from '../db/transaction';
+import { hubStrengths } from './strengths-data';
 import { readRuleset } from '../ranking/rulesets';
 import { recordStagePublications, stagePublications, stageStates } from './stages';
+import { observedSessions, type ObservedSession } from './observers';
+import { announceAtHub, siteAnnouncements } from './announcement-hub';
+import type { SignedAnnouncementAck } from './announcement';
+import { voiceSiteInput } from './voice';
 
 /** The merged view's stage states, from its ruleset text. */
 const stageStatesOf = (v: MergedView) => stageStates(readRuleset(v.ruleset.json, 'ruleset.json').ruleset, v.facts.candidates, v.results);
@@ -40,6 +45,11 @@ export interface SignedAck extends Ack {
 }
 
 export const HUB_DB = 'hub.sqlite';
+
+/** A result with something to show: decided, or BL with at least one published score. */
+export function isPublishedResult(r: { status: string; components: Record<string, string>; stages: Record<string, string> }): boolean {
+  return r.status !== 'BL' || Object.keys(r.components).length > 0 || Object.keys(r.stages).length > 0;
+}
 
 /**
  * The publication side: merges verified bundles, appends every published result to the transparency log,
@@ -67,6 +77,14 @@ export class Publisher {
   /** Whether a certificate (fingerprint as `fingerprintOf` gives it) is registered here, for any exam. */
   isRegistered(fingerprint: string): boolean {
     return trustLookup(this.db)(fingerprint) !== undefined;
+  }
+
+  /**
+   * Publishes a coordinator's signed announcement (pengumuman): verified, its signer registered for the exam, the
+   * next of the exam's chain; kept and logged as a record leaf in one transaction (core/publish/announcement-hub.ts).
+   */
+  announce(signed: unknown, pdf: Buffer | null, at: string, actor: string, opts: { signer?: string } = {}): Promise<SignedAnnouncementAck> {
+    return announceAtHub(this, signed, pdf, at, actor, opts);
   }
 
   /** Audits a refusal made before a bundle was read (the hub's door: a signer it does not know). */
@@ -97,7 +115,9 @@ export class Publisher {
         let appended: number[] = [];
         if (!outcome.unchanged) {
           const view = this.view(outcome.exam);
-          const entries = view.results.filter((r) => r.status !== 'BL').map((r) => ({ exam: outcome.exam, nomor: r.nomor_peserta, digest: view.digests.get(r.nomor_peserta)!, bundle: outcome.sha256 }));
+          // Every result the site shows is logged: a decided one, and (stage by stage) a BL one whose published
+          // scores (SKD before SKB exists) a candidate may already object to with their receipt.
+          const entries = view.results.filter(isPublishedResult).map((r) => ({ exam: outcome.exam, nomor: r.nomor_peserta, digest: view.digests.get(r.nomor_peserta)!, bundle: outcome.sha256 }));
           appended = this.log.append(entries, at);
           recordStagePublications(this.db, outcome.exam, stageStatesOf(view), at);
         }
@@ -166,7 +186,7 @@ export class Publisher {
         const l = this.log.leafIndex(code, r.nomor_peserta);
         if (l) leaves[r.nomor_peserta] = l;
       }
-      return { ...v.exam, ruleset: v.ruleset, formations: v.formations, candidates: v.candidates, results: v.results, interviewStages: v.interviewStages, facts: v.facts, conflicts: v.conflicts, leaves, stages: stagePublications(this.db, code, v.ruleset.json, v.facts.candidates, v.results) };
+      return { ...v.exam, ruleset: v.ruleset, formations: v.formations, candidates: v.candidates, results: v.results, interviewStages: v.interviewStages, facts: v.facts, conflicts: v.conflicts, leaves, strengths: hubStrengths(this.db, code, v), stages: stagePublications(this.db, code, v.ruleset.json, v.facts.candidates, v.results) };
     });
     const bundles = (sql(this.db, 'SELECT file_sha256 AS sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
       sha256: string;
@@ -184,11 +204,16 @@ export class Publisher {
       sequence: b.sequence,
       signer: (JSON.parse(b.manifest) as { signer: { subject: string } }).signer.subject,
     }));
-    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, leaves: this.log.leaves(), records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles };
+    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, leaves: this.log.leaves(), records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: voiceSiteInput(this) };
   }
 
-  writeSite(out: string, at: string): Promise<{ files: number; bytes: number }> {
-    return writeSite(out, this.siteInput(at));
+  /** each merged bundle's observer signatures, by its sha256: read once, as a merged bundle never changes */
+  private readonly observed = new Map<string, ObservedSession[]>();
+
+  async writeSite(out: string, at: string): Promise<{ files: number; bytes: number }> {
+    const input = this.siteInput(at);
+    for (const e of input.exams) e.observed = await observedSessions(this.db, e.code, this.observed);
+    return writeSite(out, input);
   }
 }
 

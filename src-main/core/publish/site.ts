@@ -21,7 +21,13 @@ import { sha256File, sha256Hex } from '../util/hash';
 import { bundlesPage, candidatePage, candidatesPage, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, verifyPage } from './pages';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { SITE_CSS } from './style';
+import type { CandidateStrengths } from '../ranking/strengths';
+import type { StagePublication } from './stages';
+import type { ObservedSession } from './observers';
 import { verifyScript } from './verify-bundle';
+import type { SiteAnnouncement } from './announcement-hub';
+import { writeAnnouncementPages } from './announcement-pages';
+import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
 
 export interface SiteExam {
   code: string;
@@ -40,6 +46,12 @@ export interface SiteExam {
   conflicts: { nomor: string; field: string; values: { workstation: string; value: string }[] }[];
   /** nomor → the candidate's latest leaf in the log */
   leaves: Record<string, { index: number; leafHash: string; digest: string }>;
+  /** nomor → "Kekuatan dan kelemahan Anda" (core/ranking/strengths.ts), shown on the candidate's page */
+  strengths?: Record<string, CandidateStrengths>;
+  /** every stage of the ruleset: published or not, SEMENTARA or final, and when (kept at the hub) */
+  stages?: StagePublication[];
+  /** the sessions whose signed minutes carry an observer's signature (read from the PDFs in the bundles) */
+  observed?: ObservedSession[];
 }
 
 export interface SiteInput {
@@ -60,6 +72,10 @@ export interface SiteInput {
   /** the public records behind record leaves (announcements, objections, reports, answers), each its exact bytes */
   records?: { index: number; record: Uint8Array }[];
   exams: SiteExam[];
+  /** every announcement (pengumuman) kept at the hub, of merged exams or not yet (core/publish/announcement-hub.ts) */
+  announcements?: SiteAnnouncement[];
+  /** objections (sanggah) and public reports (laporan) as published: no names, no numbers, no contact (voice-pages.ts) */
+  voice?: VoiceSiteInput;
   bundles: { file: string /* absolute path to copy */; name: string; sha256: string; exam: string; workstation: string; sequence: number; signer: string }[];
 }
 
@@ -280,6 +296,8 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
     bundles.push({ ...b, name, href, bytes });
   }
 
+  await writeAnnouncementPages(input, (rel, text) => w.text(rel, text), (rel, file, sha) => w.copy(rel, file, sha));
+  await writeVoicePages((rel, text) => w.text(rel, text), input, input.voice);
   await w.text('index.html', indexPage(input, views));
   await w.text('checkpoint.html', checkpointPage(input));
   await w.text('bundel.html', bundlesPage(input, bundles));

@@ -1,6 +1,12 @@
 import { sql } from '../db/statements';
 import type { Db } from '../db/open';
 
+/**
+ * Settings that hold a secret (the hub committee token): set only by their own command, never listed in full and
+ * never written into the audit log.
+ */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set(['hub.committee_token']);
+
 export function setSetting(db: Db, key: string, value: string, at: string, by: string): { key: string; value: string; previous: string | null } {
   const previous = getSetting(db, key);
   sql(db, 

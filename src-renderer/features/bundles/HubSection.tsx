@@ -4,6 +4,7 @@ import { api, type ErrorBody } from '../../api';
 import { useLiveEvent } from '../../app/live';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { TextField } from '../../ui/fields';
+import { useCommand } from '../../ui/useCommand';
 import { bundlesError } from './errors';
 import type { HubSettings } from './model';
 
@@ -22,7 +23,7 @@ export function useHubSettings(): { hub: HubSettings | null; error: ErrorBody | 
     setError(null);
     const v = result.value;
     // An empty setting is the same as none.
-    setHub({ url: v.url || null, logKey: v.logKey || null });
+    setHub({ url: v.url || null, logKey: v.logKey || null, committeeToken: v.committeeToken });
   }, []);
   useEffect(() => {
     void load();
@@ -96,6 +97,8 @@ export function HubSection({ hub, error, canManage, onSaved }: { hub: HubSetting
           <dd data-testid="hub-url">{hub.url ? <code>{hub.url}</code> : t('bundles.hub.notSet')}</dd>
           <dt>{t('bundles.hub.pinnedKey')}</dt>
           <dd data-testid="hub-log-key">{hub.logKey ? <code className="hash">{hub.logKey}</code> : t(hub.url ? 'bundles.hub.keyNotYet' : 'bundles.hub.keyNone')}</dd>
+          <dt>{t('bundles.hub.tokenLabel')}</dt>
+          <dd data-testid="hub-committee-token">{hub.committeeToken.set ? t('bundles.hub.tokenSet', { last4: hub.committeeToken.last4 ?? '' }) : t('bundles.hub.tokenNone')}</dd>
         </dl>
       )}
       {canManage ? (
@@ -139,6 +142,70 @@ export function HubSection({ hub, error, canManage, onSaved }: { hub: HubSetting
           </div>
         </form>
       ) : null}
+      {canManage ? <CommitteeTokenForm isSet={Boolean(hub?.committeeToken.set)} onSaved={onSaved} /> : null}
     </section>
+  );
+}
+
+const TOKEN = /^[\x21-\x7e]{16,256}$/;
+
+/**
+ * The committee token this workstation presents at the hub to read and answer objections and reports (the
+ * "Sanggah & Laporan" page). Typed once, never shown back: the hub's settings tell only that one is set.
+ */
+function CommitteeTokenForm({ isSet, onSaved }: { isSet: boolean; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const { busy, error, setError, run } = useCommand();
+  const [token, setToken] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  async function save(value: string) {
+    setDone(null);
+    setError(null);
+    await run(
+      () => api.invoke('hub.committee', { token: value }),
+      () => {
+        setToken('');
+        setDone(t(value ? 'bundles.hub.tokenSaved' : 'bundles.hub.tokenRemoved'));
+        onSaved();
+      },
+    );
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const v = token.trim();
+    setProblem(TOKEN.test(v) ? null : t('bundles.hub.tokenInvalid'));
+    if (TOKEN.test(v)) await save(v);
+  }
+
+  return (
+    <form className="doc-subform" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="hub-token-title" aria-busy={busy || undefined}>
+      <h3 id="hub-token-title">{t('bundles.hub.tokenTitle')}</h3>
+      <TextField
+        type="password"
+        label={t('bundles.hub.tokenLabel')}
+        hint={t('bundles.hub.tokenHint')}
+        value={token}
+        onChange={(e) => setToken(e.target.value)}
+        error={problem}
+        disabled={busy}
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <ErrorAlert>{error}</ErrorAlert>
+      <Notice tone="success">{done}</Notice>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {t('bundles.hub.tokenSave')}
+        </button>
+        {isSet ? (
+          <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => void save('')}>
+            {t('bundles.hub.tokenRemove')}
+          </button>
+        ) : null}
+      </div>
+    </form>
   );
 }

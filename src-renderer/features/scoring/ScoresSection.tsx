@@ -4,15 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { api, type Account, type ExamDetail } from '../../api';
 import { useLiveEvent } from '../../app/live';
 import { actorName } from '../../i18n/errors';
-import { formatCount, formatDateTimeWib, formatDecimal } from '../../i18n/format';
+import { formatCount, formatDateTimeWib } from '../../i18n/format';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
+import { AmendForm } from './AmendForm';
 import { ScoreStateChip } from './chips';
 import { scoringError } from './errors';
 import { TextAreaField } from './PanelSheet';
 import type { AmendmentRow, ScoreRow, ScoreState, StageItem } from './types';
-import { formatNumber, fromUnits, parseTyped, rangeProblem, stageItems } from './values';
+import { formatNumber, fromUnits, stageItems } from './values';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
 
 const ROW_HEIGHT = 41;
@@ -246,37 +247,6 @@ function HistoryDialog({
   const label = item?.name ?? row.item;
   const hide = masked(row);
   const canAmend = (account.role === 'chair' || account.role === 'coordinator') && SETTLED.has(row.state);
-  const [value, setValue] = useState('');
-  const [reason, setReason] = useState('');
-  const [problems, setProblems] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [requested, setRequested] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function request(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    const p: Record<string, string> = {};
-    const v = parseTyped(value);
-    const problem = item ? rangeProblem(v, item) : v === null ? { kind: 'format' as const } : null;
-    if (!value.trim()) p.value = t('validation.required');
-    else if (problem) p.value = t(`scoring.range.${problem.kind}`, { min: formatNumber(item?.min ?? 0, lang), max: formatNumber(item?.max ?? 0, lang), step: formatNumber(item?.step ?? 1, lang) });
-    if (reason.trim().length < 5) p.reason = t('scoring.reasonShort');
-    setProblems(p);
-    if (Object.keys(p).length || v === null) return;
-    setBusy(true);
-    const r = await api.invoke('amendments.request', { exam, stage: row.stage, nomorPeserta: row.nomorPeserta, item: row.item, value: v, reason: reason.trim() });
-    setBusy(false);
-    if (!r.ok) {
-      setError(scoringError(t, lang, r.error));
-      return;
-    }
-    const out = r.value;
-    setRequested(t('scoring.amend.requested', { from: formatDecimal(out.from, lang), to: formatDecimal(out.to, lang) }));
-    setValue('');
-    setReason('');
-    onRequested();
-  }
 
   return (
     <Dialog
@@ -328,29 +298,7 @@ function HistoryDialog({
             </tbody>
           </table>
         </TableWrap>
-        {canAmend ? (
-          <form onSubmit={(e) => void request(e)} noValidate aria-labelledby="amend-title" className="amend-form">
-            <h3 id="amend-title">{t('scoring.amend.title')}</h3>
-            <p className="field-hint">{t('scoring.amend.intro')}</p>
-            <TextField
-              label={t('scoring.amend.value', { label })}
-              hint={item ? t('scoring.sheet.range', { min: formatNumber(item.min, lang), max: formatNumber(item.max, lang) }) : undefined}
-              value={value}
-              onChange={(e) => setValue(e.target.value)}
-              inputMode="decimal"
-              autoComplete="off"
-              error={problems.value}
-            />
-            <TextAreaField label={t('scoring.amend.reason')} hint={t('scoring.reasonHint')} value={reason} onChange={setReason} error={problems.reason} />
-            <ErrorAlert>{error}</ErrorAlert>
-            <Notice tone="success">{requested}</Notice>
-            <div className="form-actions">
-              <button type="submit" className="btn btn-primary" disabled={busy}>
-                {t('scoring.amend.submit')}
-              </button>
-            </div>
-          </form>
-        ) : null}
+        {canAmend ? <AmendForm exam={exam} target={row} item={item} onRequested={onRequested} /> : null}
       </div>
     </Dialog>
   );
