@@ -9,6 +9,7 @@ import { readCertificate } from '../../src-main/core/keys/pki';
 import { candidatePage, examView } from '../../src-main/core/publish/pages';
 import { sitePaths } from '../../src-main/core/publish/paths';
 import { Publisher } from '../../src-main/core/publish/publisher';
+import { latestAnnouncement, storedAnnouncement } from '../../src-main/core/publish/announcement';
 import type { SiteExam, SiteInput } from '../../src-main/core/publish/site';
 import { rank } from '../../src-main/core/ranking/engine';
 import { readFlatResults } from '../../src-main/core/ranking/flat';
@@ -104,6 +105,29 @@ describe('the candidate page on a site built by the hub from a real bundle', () 
     }
     // The bundle carries no rubric: the site says so rather than guess a descriptor.
     expect(text).toContain('rubrik tidak memuat deskripsi tingkat');
+  });
+
+  it("once the exam's announcement (with these rules) is at the hub, each criterion is shown against its rubric level's descriptor", async () => {
+    const published = (await app.invokeAsync('announcement.publish', { exam, objectionFrom: '2026-12-14', objectionUntil: '2026-12-20', passphrase: PASS, account: 'koordinator' }, { local: 't' })) as any;
+    if (!published.ok) throw new Error(published.error.message);
+    const stored = storedAnnouncement(app.workstation!.db, exam, published.value.seq)!;
+    await hub.announce(stored.signed, stored.pdf ? Buffer.from(stored.pdf) : null, AT, 'test');
+    const again = join(root, 'situs-pengumuman');
+    await hub.writeSite(again, AT);
+    const text = section(readFileSync(join(again, ...sitePaths.candidate('CPNS-SMG-2026', nomor).split('/')), 'utf8'));
+    expect(text).not.toContain('rubrik tidak memuat deskripsi tingkat');
+    // The descriptor is the rubric's own text for the level nearest the panel's value, as the sheet says it.
+    const doc = latestAnnouncement(hub.db, exam)!.document;
+    const f = JSON.parse(app.workstation!.db.prepare('SELECT result FROM finalizations WHERE nomor_peserta = ?').pluck().get(nomor) as string);
+    const rubric = doc.rubrics.find((r) => r.criteria.some((c) => c.code === f.criteria[0].code))!;
+    for (const c of f.criteria) {
+      const [num, den] = `${c.aggregateExact}/1`.split('/').map(Number) as [number, number];
+      const levels = rubric.criteria.find((x) => x.code === c.code)!.levels;
+      // nearest level, halfway up
+      const level = [...levels].sort((a, b) => Math.abs(a.score - num / den) - Math.abs(b.score - num / den) || b.score - a.score)[0]!;
+      expect(text).toContain(level.label);
+      if (level.description) expect(text).toContain(level.description);
+    }
   });
 
   it('says the same numbers as the second page of the sheet (the rows both can show)', () => {

@@ -1,8 +1,12 @@
 /**
  * The candidates' strengths and weaknesses at the hub, from the merged bundles alone (core/ranking/strengths.ts):
  * the ranking facts give each SKD test and each stage; the signed finalizations give each interview criterion's
- * panel value. A bundle does not carry the exam's stage definitions, so the site shows no item maxima and no
- * rubric descriptors unless they are given (`stages`); the result sheet, made on the workstation, shows both.
+ * panel value. A bundle does not carry the exam's stage definitions: they come from the exam's announcement (the
+ * latest one with the results' ruleset), which publishes every rubric with its levels, so the site says the
+ * level's descriptor beside the panel's value as the result sheet does. Without such an announcement the site
+ * shows the values alone. Per-item values of a practical stage are on the sheet only: at the hub they would have to
+ * be re-derived from the raw score entries (double entry, corrections), and a second copy of that rule is worse
+ * than none; the stage's own 0–100 value is on the site.
  */
 import type { MergedView } from '../bundles/merge';
 import { factsFromJson } from '../bundles/facts';
@@ -11,6 +15,7 @@ import { sql } from '../db/statements';
 import { readRuleset } from '../ranking/rulesets';
 import { examStrengths, type CandidateStrengths, type StageDef } from '../ranking/strengths';
 import { Fraction } from '../scoring/exact';
+import type { AnnouncementDocument } from './announcement';
 
 interface FinalizationBody {
   session?: unknown;
@@ -78,5 +83,33 @@ export function hubStrengths(db: Db, exam: string, view: MergedView): Record<str
     return conflicted.has(c.nomorPeserta) ? { ...c, skd: undefined, skb: undefined, stages: undefined } : c;
   });
   const { items, defs } = interviewItems(db, exam, view);
-  return Object.fromEntries(examStrengths({ ruleset, candidates, stages: defs, items, interviewStages: view.interviewStages }));
+  const rules = announcedRules(db, exam, view.ruleset.sha256);
+  return Object.fromEntries(examStrengths({ ruleset, candidates, stages: rules ? withRubrics(defs, rules) : defs, items, interviewStages: view.interviewStages }));
+}
+
+/** The latest announcement of the exam that announced these very rules (the same ruleset sha256), or null. */
+function announcedRules(db: Db, exam: string, rulesetSha256: string): AnnouncementDocument | null {
+  const docs = sql(db, 'SELECT document FROM announcements WHERE exam_code = ? ORDER BY seq DESC').pluck().all(exam) as string[];
+  for (const text of docs) {
+    const doc = JSON.parse(text) as AnnouncementDocument;
+    if (doc.ruleset.sha256 === rulesetSha256) return doc;
+  }
+  return null;
+}
+
+/** Each interview criterion with its name, scale and levels as the announcement's rubric has them. */
+function withRubrics(defs: StageDef[], doc: AnnouncementDocument): StageDef[] {
+  return defs.map((d) => {
+    const rubric = doc.rubrics.find((r) => r.stage === d.code);
+    if (!rubric) return d;
+    return {
+      ...d,
+      name: rubric.stageName,
+      items: d.items.map((it) => {
+        const c = rubric.criteria.find((x) => x.code === it.code);
+        if (!c) return it;
+        return { code: it.code, name: c.label, max: c.max, levels: c.levels.map((l) => (l.description ? { score: l.score, label: l.label, description: l.description } : { score: l.score, label: l.label })) };
+      }),
+    };
+  });
 }
