@@ -33,14 +33,18 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
   return Buffer.concat(chunks);
 }
 
-export interface AnnounceDeps {
+/** What the hub's doors that change the log and the site (announcements, objections, reports) are given. */
+export interface HubRouteDeps {
   publisher: Publisher;
   clock: Clock;
+  /** the site folder, rewritten after every change */
   site: string;
   log: (line: string) => void;
-  /** the hub's one-at-a-time queue: an announcement is logged and the site rewritten between merges, never during one */
+  /** the hub's one-at-a-time queue: a change is logged and the site rewritten between merges, never during one */
   serial: <T>(fn: () => Promise<T>) => Promise<T>;
 }
+
+export type AnnounceDeps = HubRouteDeps;
 
 export async function announceRoute(req: IncomingMessage, res: ServerResponse, deps: AnnounceDeps): Promise<void> {
   const client = req.socket.remoteAddress ?? '?';

@@ -6,11 +6,10 @@
  * site is rewritten through the hub's one queue, so a rewrite never overlaps a bundle merge.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HubRouteDeps } from './announce-route';
 import { clientHash, committeeByToken, type CommitteeMember, type CommitteeRole } from '../core/publish/committee';
 import { answerObjection, fileObjection, getObjection, listObjections } from '../core/publish/objections';
-import type { Publisher } from '../core/publish/publisher';
 import { answerReport, fileReport, getReport, listReports } from '../core/publish/reports';
-import type { Clock } from '../core/util/clock';
 import { isLenteraError } from '../core/util/errors';
 
 export const VOICE_DEFAULTS = {
@@ -25,16 +24,9 @@ export const VOICE_DEFAULTS = {
 
 export type VoiceLimits = { -readonly [K in keyof typeof VOICE_DEFAULTS]: number };
 
-export interface VoiceRouteDeps {
-  publisher: Publisher;
+export interface VoiceRouteDeps extends HubRouteDeps {
   /** the hub's data directory (the client-hash key lives in DIR/keys) */
   dir: string;
-  clock: Clock;
-  log: (line: string) => void;
-  /** the hub's one queue: merges and site rewrites run one at a time */
-  serial: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** the site folder, rewritten after every change */
-  site: string;
   json: (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => void;
   limits?: Partial<VoiceLimits>;
 }

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT, 'bin', 'lentera.mjs');
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(ROOT, 'bin', 'lentera.mjs');
 
 export const ADMIN = { name: 'koordinator', pin: '482913', displayName: 'Siti Rahmawati' } as const;
 
@@ -40,32 +40,41 @@ async function cli(args: string[], timeout = 30_000): Promise<string> {
   return stdout;
 }
 
-/** Starts `lentera serve` and resolves with its URL once it prints the readiness line; never sleeps. */
-function serve(dataDir: string, allowInit: boolean): Promise<{ child: ChildProcess; url: string }> {
-  const args = [CLI, 'serve', '--data', dataDir, '--port', '0', ...(allowInit ? ['--allow-init'] : [])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the lentera CLI with `args` (a server: `serve`, `hub`) and resolves with the child and the URL that its
+ * readiness line, matched by `ready` (the URL its first group), names; never sleeps. Rejects with the server's
+ * stderr if it exits first.
+ */
+export function spawnReady(args: string[], ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     stderr += chunk;
   });
-  return new Promise((resolveServe, reject) => {
+  return new Promise((resolveReady, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
-      reject(new Error(`lentera serve exited (${code ?? signal}) before it was ready:\n${stderr}`));
+      reject(new Error(`lentera ${args[0]} exited (${code ?? signal}) before it was ready:\n${stderr}`));
     child.once('exit', onExit);
     child.once('error', reject);
     lines.on('line', (line) => {
-      const m = /^Lentera is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      const m = ready.exec(line);
       if (m?.[1]) {
         child.off('exit', onExit);
-        resolveServe({ child, url: m[1] });
+        resolveReady({ child, url: m[1] });
       }
     });
   });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+/** Starts `lentera serve` and resolves with its URL once it prints the readiness line. */
+function serve(dataDir: string, allowInit: boolean): Promise<{ child: ChildProcess; url: string }> {
+  return spawnReady(['serve', '--data', dataDir, '--port', '0', ...(allowInit ? ['--allow-init'] : [])], /^Lentera is serving (http:\/\/127\.0\.0\.1:\d+)/);
+}
+
+/** Ends a server started by `spawnReady`: SIGTERM, then SIGKILL if it has not exited within 5 s. */
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   child.kill('SIGTERM');

@@ -1,16 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { type CoordinatedDemo, demoWorkstation, parseDemoOutput, test as base } from './fixtures';
+import { CLI, type CoordinatedDemo, demoWorkstation, parseDemoOutput, ROOT, spawnReady, stop, test as base } from './fixtures';
 
 // A demo workstation and a real publication hub (`lentera hub`, its own process), for the specs that follow a
 // result from the venue to the public site.
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = join(ROOT, 'bin', 'lentera.mjs');
+export { CLI, ROOT };
 
 export type Demo = CoordinatedDemo;
 
@@ -19,39 +16,6 @@ export interface Hub {
   dir: string;
   /** Runs `lentera hub …` subcommands against this hub's directory. */
   trust(certificate: string, exam?: string): Promise<void>;
-}
-
-
-/** `lentera hub --port 0` in its own directory, resolved once it prints its readiness line; never sleeps. */
-function startHub(dir: string): Promise<ChildProcess & { url?: string }> {
-  const child = spawn(process.execPath, [CLI, 'hub', '--data', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolveHub, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => reject(new Error(`lentera hub exited (${code ?? signal}) before it was ready:\n${stderr}`));
-    child.once('exit', onExit);
-    child.once('error', reject);
-    lines.on('line', (line) => {
-      const m = /^Lentera hub is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-      if (m?.[1]) {
-        child.off('exit', onExit);
-        resolveHub(Object.assign(child, { url: m[1] }));
-      }
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 export function runCli(args: string[]): Promise<string> {
@@ -95,10 +59,11 @@ export const hubTest = base.extend<{ demo: Demo; hub: Hub }>({
   hub: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-hub-'));
     try {
-      const child = await startHub(dir);
+      // `lentera hub --port 0` in its own directory.
+      const { child, url } = await spawnReady(['hub', '--data', dir, '--port', '0'], /^Lentera hub is serving (http:\/\/127\.0\.0\.1:\d+)/);
       try {
         await use({
-          url: child.url!,
+          url,
           dir,
           trust: async (certificate, exam) => {
             await runCli(['hub', 'trust', '--data', dir, certificate, ...(exam ? ['--exam', exam] : [])]);

@@ -8,8 +8,7 @@ import { newTrackingCode, parseTrackingCode, TRACKING_ALPHABET } from '../../src
 import { answerObjection, fileObjection, getObjection, listObjections, publishedStages } from '../../src-main/core/publish/objections';
 import { logPaths } from '../../src-main/core/publish/paths';
 import { Publisher } from '../../src-main/core/publish/publisher';
-import { isLenteraError } from '../../src-main/core/util/errors';
-import { voiceVenue, wibDay, type VoiceVenue } from './voice-fixture';
+import { refusalLeaving, voiceVenue, wibDay, type VoiceVenue } from './voice-fixture';
 
 const root = mkdtempSync(join(tmpdir(), 'lentera-sanggah-'));
 let venue: VoiceVenue;
@@ -29,17 +28,7 @@ const state = () => ({
   audit: p.db.prepare('SELECT COUNT(*) FROM audit_events').pluck().get(),
 });
 
-function refusal(fn: () => unknown): { code: string; message: string } {
-  const before = state();
-  try {
-    fn();
-  } catch (e) {
-    if (!isLenteraError(e)) throw e;
-    expect(state(), 'a refusal stores nothing').toEqual(before);
-    return { code: e.code, message: e.message };
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = refusalLeaving(state);
 
 const file = (input: Record<string, unknown>, when = at()) => fileObjection(p, input, { at: when, channel: 'situs', filedBy: 'situs', actor: 'test' });
 const valid = (i = 0, extra: Record<string, unknown> = {}) => ({ exam: venue.exam, nomor: nomors[i]!, salt: salts.get(nomors[i]!)!, stage: stages[0]!, text: TEXT, ...extra });

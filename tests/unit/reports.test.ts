@@ -7,8 +7,7 @@ import { addCommitteeMember, clientHash, committeeByToken, listCommittee, maskPe
 import { logPaths } from '../../src-main/core/publish/paths';
 import { Publisher } from '../../src-main/core/publish/publisher';
 import { answerReport, fileReport, getReport, listReports, REPORT_RATE } from '../../src-main/core/publish/reports';
-import { isLenteraError } from '../../src-main/core/util/errors';
-import { voiceVenue, type VoiceVenue } from './voice-fixture';
+import { refusalLeaving, voiceVenue, type VoiceVenue } from './voice-fixture';
 
 const root = mkdtempSync(join(tmpdir(), 'lentera-laporan-'));
 let venue: VoiceVenue;
@@ -20,17 +19,7 @@ const TEXT = 'Di ruang 3 sesi 2 ada peserta yang membawa ponsel dan pengawas mem
 
 const state = () => ({ rows: p.db.prepare('SELECT COUNT(*) FROM public_reports').pluck().get(), size: p.log.size, audit: p.db.prepare('SELECT COUNT(*) FROM audit_events').pluck().get() });
 
-function refusal(fn: () => unknown): { code: string; message: string; details: Record<string, unknown> } {
-  const before = state();
-  try {
-    fn();
-  } catch (e) {
-    if (!isLenteraError(e)) throw e;
-    expect(state(), 'a refusal stores nothing').toEqual(before);
-    return { code: e.code, message: e.message, details: e.details };
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = refusalLeaving(state);
 
 const report = (input: Record<string, unknown>, opts: { when?: string; client?: string | null } = {}) =>
   fileReport(p, { exam: venue.exam, category: 'kecurangan', text: TEXT, website: '', ...input }, { at: opts.when ?? at(), clientHash: opts.client === undefined ? 'klien-a' : opts.client, actor: 'test' });

@@ -4,11 +4,13 @@
  * signed as the workstation does (core/publish/announcement.ts).
  */
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
 import { currentCertificate, generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
 import { buildAnnouncement, signAnnouncement } from '../../src-main/core/publish/announcement';
 import type { Publisher } from '../../src-main/core/publish/publisher';
+import { isLenteraError } from '../../src-main/core/util/errors';
 
 const PASS = 'rahasia-koordinator';
 
@@ -21,6 +23,21 @@ export interface VoiceVenue {
   /** publishes a signed announcement whose objection period runs over these WIB days (YYYY-MM-DD) */
   announce(p: Publisher, from: string, until: string, at: string): Promise<void>;
   close(): void;
+}
+
+/** Runs `fn`, which must be refused with a LenteraError and leave `state()` as it was: a refusal stores nothing. */
+export function refusalLeaving(state: () => unknown) {
+  return (fn: () => unknown): { code: string; message: string; details: Record<string, unknown> } => {
+    const before = state();
+    try {
+      fn();
+    } catch (e) {
+      if (!isLenteraError(e)) throw e;
+      expect(state(), 'a refusal stores nothing').toEqual(before);
+      return { code: e.code, message: e.message, details: e.details };
+    }
+    throw new Error('expected a refusal');
+  };
 }
 
 /** YYYY-MM-DD in WIB, `days` from the instant `at`. */

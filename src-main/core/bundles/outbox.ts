@@ -4,7 +4,7 @@ import { verifyLogSignature } from '../ledger/checkpoint';
 import { canonicalBytes } from '../ledger/leaf';
 import { fromB64url } from '../ledger/merkle';
 import { verifyReceipt, type Receipt } from '../ledger/receipt';
-import type { Ack, SignedAck } from '../publish/publisher';
+import type { SignedAck } from '../publish/publisher';
 import { LenteraError } from '../util/errors';
 import { finishRecordedFile } from './recover';
 
@@ -52,9 +52,12 @@ export function recordFailure(db: Db, sha: string, error: string, now: Date, ref
   sql(db, 'UPDATE outbox SET attempts = ?, last_error = ?, next_attempt_at = ?, state = ? WHERE bundle_sha256 = ?').run(attempts, error, refused ? null : next, refused ? 'refused' : 'pending', sha);
 }
 
-/** Checks the hub's signature with the key this workstation pinned, and that the ack is for this bundle. */
-export function verifyAck(raw: unknown, logKey: string, bundle: string): SignedAck {
-  const ack = raw as SignedAck | null;
+/**
+ * An acknowledgement of the hub (a bundle's, an announcement's) signed with the key this workstation pinned: its
+ * fields are the hub's own only once this holds, so callers check what it is about afterwards.
+ */
+export function signedByPinnedHub<T extends { sig: string }>(raw: unknown, logKey: string): T {
+  const ack = raw as T | null;
   if (!ack || typeof ack !== 'object' || typeof ack.sig !== 'string') throw new LenteraError('ACK_INVALID', 'The hub answered without a signed acknowledgement.', {});
   const { sig, ...body } = ack;
   let key: Uint8Array;
@@ -63,7 +66,13 @@ export function verifyAck(raw: unknown, logKey: string, bundle: string): SignedA
   } catch {
     throw new LenteraError('ACK_INVALID', 'The pinned hub key is not a base64url key.', {});
   }
-  if (!verifyLogSignature(canonicalBytes(body as Ack), sig, key)) throw new LenteraError('ACK_INVALID', "The hub's acknowledgement is not signed by the hub key pinned here.", {});
+  if (!verifyLogSignature(canonicalBytes(body), sig, key)) throw new LenteraError('ACK_INVALID', "The hub's acknowledgement is not signed by the hub key pinned here.", {});
+  return ack;
+}
+
+/** Checks the hub's signature with the key this workstation pinned, and that the ack is for this bundle. */
+export function verifyAck(raw: unknown, logKey: string, bundle: string): SignedAck {
+  const ack = signedByPinnedHub<SignedAck>(raw, logKey);
   if (ack.bundle !== bundle) throw new LenteraError('ACK_INVALID', `The acknowledgement is for bundle ${String(ack.bundle).slice(0, 12)}…, not ${bundle.slice(0, 12)}….`, {});
   if (ack.logKey !== logKey) throw new LenteraError('ACK_INVALID', 'The acknowledgement names another log key.', {});
   return ack;

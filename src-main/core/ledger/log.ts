@@ -3,11 +3,12 @@
  * checkpoints signed with the log's own Ed25519 key.
  */
 import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
+import { createSecretFile } from '../util/secret-file';
 import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from './checkpoint';
 import { recordLeaf, resultLeaf, type RecordKind } from './leaf';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -46,20 +47,10 @@ export function loadLogKey(dataDir: string): LogKey {
   return { privateKey, publicKeyRaw, logId: logIdOf(publicKeyRaw) };
 }
 
-/** Written aside then hard-linked into place: two processes starting together end up sharing one key, never a torn file. */
+/** Two processes starting together end up sharing one key (see createSecretFile), never a torn file. */
 function createKeyFile(file: string): void {
   const { privateKey } = generateKeyPairSync('ed25519');
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
-  chmodSync(tmp, 0o600); // the umask may have narrowed nothing, but must not have widened anything either
-  try {
-    linkSync(tmp, file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  } finally {
-    unlinkSync(tmp);
-  }
+  createSecretFile(file, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
 }
 
 interface LeafRow {

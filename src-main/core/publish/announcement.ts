@@ -12,15 +12,14 @@ import { createVerify, webcrypto, X509Certificate } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { signedByPinnedHub } from '../bundles/outbox';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { requireExam } from '../exams/exams';
 import { examFormations, examSessions, examStages, examVenues } from '../exams/structure';
 import { fingerprintOf, type UnlockedIdentity } from '../keys/identities';
 import { keyUsage, parseCertificate, RSA_SHA256 } from '../keys/pki';
-import { verifyLogSignature } from '../ledger/checkpoint';
 import { canonicalBytes } from '../ledger/leaf';
-import { fromB64url } from '../ledger/merkle';
 import { recordProofProblem, type RecordProof } from '../ledger/record-proof';
 import { loadRuleset } from '../ranking/rulesets';
 import type { Ruleset } from '../ranking/ruleset-schema';
@@ -437,16 +436,7 @@ export interface SignedAnnouncementAck extends AnnouncementAck {
  * inclusion proof of the announcement's own bytes into a checkpoint signed by that key.
  */
 export function verifyAnnouncementAck(raw: unknown, logKey: string, want: { exam: string; seq: number; document: string }): SignedAnnouncementAck {
-  const ack = raw as SignedAnnouncementAck | null;
-  if (!ack || typeof ack !== 'object' || typeof ack.sig !== 'string') throw new LenteraError('ACK_INVALID', 'The hub answered without a signed acknowledgement.', {});
-  const { sig, ...body } = ack;
-  let key: Uint8Array;
-  try {
-    key = fromB64url(logKey);
-  } catch {
-    throw new LenteraError('ACK_INVALID', 'The pinned hub key is not a base64url key.', {});
-  }
-  if (!verifyLogSignature(canonicalBytes(body), sig, key)) throw new LenteraError('ACK_INVALID', "The hub's acknowledgement is not signed by the hub key pinned here.", {});
+  const ack = signedByPinnedHub<SignedAnnouncementAck>(raw, logKey);
   if (ack.kind !== 'pengumuman' || ack.exam !== want.exam || ack.seq !== want.seq || ack.sha256 !== sha256Hex(want.document)) {
     throw new LenteraError('ACK_INVALID', `The acknowledgement is not for announcement ${want.seq} of ${want.exam}.`, {});
   }

@@ -4,7 +4,7 @@
  * and the keyed hash of a sender's address that the report rate limit counts by.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z, type ZodError } from 'zod';
 import { appendEvent } from '../audit/chain';
@@ -12,6 +12,7 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { writeTransaction } from '../db/transaction';
 import { LenteraError } from '../util/errors';
+import { createSecretFile } from '../util/secret-file';
 
 /** 32 symbols without 0, O, 1 and I (read aloud or copied by hand from a receipt without confusion). */
 export const TRACKING_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -74,6 +75,17 @@ export function firstProblem(error: ZodError, labels: Record<string, string>, in
   const label = labels[field] ?? field;
   if (issue.code === 'invalid_type' && (input as Record<string, unknown>)[field] === undefined) return `${label} wajib diisi.`;
   return issue.message.startsWith(label) || !label ? issue.message : `${label}: ${issue.message}`;
+}
+
+/**
+ * The fields of a public form read with `schema`, or the error `invalid` makes of the first problem (as
+ * `firstProblem` words it, `labels` naming the fields) with that field in its details.
+ */
+export function parseForm<T>(schema: z.ZodType<T>, input: unknown, labels: Record<string, string>, invalid: (message: string, details?: Record<string, unknown>) => LenteraError): T {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('Kirim sebuah objek JSON berisi kolom formulir.');
+  const r = schema.safeParse(input);
+  if (!r.success) throw invalid(firstProblem(r.error, labels, input), { field: String(r.error.issues[0]!.path[0] ?? '') });
+  return r.data;
 }
 
 const EMAIL = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[A-Za-z]{2,}/g;
@@ -192,18 +204,7 @@ function clientKey(dataDir: string): Buffer {
   const dir = join(dataDir, 'keys');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, CLIENT_KEY_FILE);
-  if (!existsSync(file)) {
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(tmp, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-    chmodSync(tmp, 0o600);
-    try {
-      linkSync(tmp, file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    } finally {
-      unlinkSync(tmp);
-    }
-  }
+  if (!existsSync(file)) createSecretFile(file, randomBytes(32).toString('base64url'));
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
 }
 

@@ -18,7 +18,7 @@ import { readRuleset } from '../ranking/rulesets';
 import { LenteraError } from '../util/errors';
 import { latestAnnouncement } from './announcement';
 import { whenWib } from './html';
-import { firstProblem, holdsPersonal, newTrackingCode, parseTrackingCode, plainText } from './committee';
+import { holdsPersonal, newTrackingCode, parseForm, parseTrackingCode, plainText } from './committee';
 import type { Publisher } from './publisher';
 import { stageStates } from './stages';
 
@@ -92,12 +92,7 @@ const answerInput = z.strictObject({
 
 const invalid = (message: string, details: Record<string, unknown> = {}) => new LenteraError('SANGGAH_INVALID', message, details);
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('Kirim sebuah objek JSON berisi kolom formulir.');
-  const r = schema.safeParse(input);
-  if (!r.success) throw invalid(firstProblem(r.error, LABELS, input), { field: String(r.error.issues[0]!.path[0] ?? '') });
-  return r.data;
-}
+const parse = <T>(schema: z.ZodType<T>, input: unknown): T => parseForm(schema, input, LABELS, invalid);
 
 /** The objection period of an exam: that of its latest announcement, or null when it has none yet. */
 export function objectionPeriod(db: Db, exam: string): { from: string; until: string; seq: number } | null {

@@ -13,7 +13,7 @@ import { writeTransaction } from '../db/transaction';
 import { canonicalBytes } from '../ledger/leaf';
 import type { RecordProof } from '../ledger/record-proof';
 import { LenteraError } from '../util/errors';
-import { firstProblem, holdsPersonal, maskPersonal, newTrackingCode, parseTrackingCode, plainText } from './committee';
+import { holdsPersonal, maskPersonal, newTrackingCode, parseForm, parseTrackingCode, plainText } from './committee';
 import type { Publisher } from './publisher';
 
 export const REPORT_CATEGORIES = ['kecurangan', 'joki', 'kebocoran-soal', 'perlakuan-tidak-adil', 'lainnya'] as const;
@@ -93,12 +93,7 @@ const answerInput = z.strictObject({
 
 const invalid = (message: string, details: Record<string, unknown> = {}) => new LenteraError('LAPORAN_INVALID', message, details);
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('Kirim sebuah objek JSON berisi kolom formulir.');
-  const r = schema.safeParse(input);
-  if (!r.success) throw invalid(firstProblem(r.error, LABELS, input), { field: String(r.error.issues[0]!.path[0] ?? '') });
-  return r.data;
-}
+const parse = <T>(schema: z.ZodType<T>, input: unknown): T => parseForm(schema, input, LABELS, invalid);
 
 /** Exams a report may be about: those with published results or an announcement here. */
 export function reportableExams(db: Db): string[] {

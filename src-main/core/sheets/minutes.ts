@@ -5,8 +5,8 @@ import { sessionAttendance } from '../attendance/attendance';
 import { loadPanel } from '../scoring/panel';
 import { LenteraError } from '../util/errors';
 import { decimalComma, longDate, wibTime } from './format';
-import { fonts, footerText, loadFonts } from './result-sheet';
-import { loadPdfKit } from './pdf-libs';
+import { footerText } from './result-sheet';
+import { openSheet, SHEET_MARGIN as MARGIN } from './open-sheet';
 import { sha256Hex } from '../util/hash';
 import { APPEARANCE_FONTS } from './sign';
 import { Fraction, toFixedString } from '../scoring/exact';
@@ -148,8 +148,6 @@ export function minutesContentDigest(d: MinutesData, signer: MinutesSigner): str
   return sha256Hex(canonicalJson({ kind: 'berita-acara', minutes: said, signer }));
 }
 
-const MARGIN = { top: 48, bottom: 56, left: 56, right: 56 };
-
 /** The heading of the scores, section 3 (minutes-check.ts finds the scores by it). */
 export const SCORES_HEADING = '3. Nilai wawancara yang telah difinalisasi';
 
@@ -209,120 +207,106 @@ function scoreTable(doc: PDFKit.PDFDocument, d: MinutesData, L: number, W: numbe
  * together on the last page.
  */
 export async function renderMinutes(d: MinutesData, signer: MinutesSigner, version?: MinutesVersion): Promise<Buffer> {
-  const PDFDocument = await loadPdfKit();
-  await loadFonts();
-  return new Promise((resolvePdf, reject) => {
-    const doc = new PDFDocument({
-      size: 'A4',
-      margins: MARGIN,
-      bufferPages: true,
-      info: { Title: `Berita Acara ${d.exam.code} ${d.session.code}`, Author: d.agency, Creator: 'Lentera', Producer: 'Lentera', CreationDate: d.asOf, ModDate: d.asOf },
-    });
-    (doc.info as unknown as Record<string, string>).LenteraContent = minutesContentDigest(d, signer);
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolvePdf(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    fonts(doc);
-    const L = MARGIN.left;
-    const W = doc.page.width - MARGIN.left - MARGIN.right;
-    const start = new Date(d.session.startsAt);
-    doc.font('bold').fontSize(13).text(d.agency.toUpperCase(), { align: 'center' });
-    doc.font('body').fontSize(9).text('Panitia Seleksi Pengadaan Aparatur Sipil Negara', { align: 'center' });
-    doc.moveTo(L, doc.y + 6).lineTo(L + W, doc.y + 6).lineWidth(1.5).stroke();
-    doc.moveDown(1);
-    doc.font('bold').fontSize(13).text('BERITA ACARA PELAKSANAAN SELEKSI', { align: 'center' });
-    doc.font('body').fontSize(10).text(`${d.session.stageName} — sesi ${d.session.code}`, { align: 'center' });
-    if (version) {
-      doc.fontSize(8.5).text(`Versi ${version.number}: menggantikan ${version.replaces.name} (sha256 ${version.replaces.sha256.slice(0, 16)}…), yang tetap tersimpan beserta tanda tangannya; isi catatan berubah setelah versi itu ditandatangani.`, { align: 'center', width: W });
-    }
-    doc.moveDown(1);
-    doc.fontSize(10).text(
-      `Pada hari ini, ${longDate(start)}, pukul ${wibTime(start)}, bertempat di ${d.venue.name}, ${d.venue.address}, ruang ${d.session.room}, telah dilaksanakan ${d.session.stageName} dalam rangka ${d.exam.name}, dengan hasil sebagai berikut.`,
-      { width: W, align: 'justify' },
-    );
-    doc.moveDown(0.8);
-    doc.font('bold').text('1. Kehadiran');
-    doc.font('body').text(`Peserta terdaftar ${d.counts.listed} orang; hadir ${d.counts.present} orang; tidak hadir (TH) ${d.counts.absent} orang.`);
-    doc.moveDown(0.5);
-    doc.font('bold').text('2. Panel');
-    d.panel.forEach((p, i) => doc.font('body').text(`${i + 1}. ${p.name} (NIP ${p.nip}) — ${p.role === 'chair' ? 'ketua' : 'penguji'}`));
-    doc.moveDown(0.5);
-    doc.font('bold').text(SCORES_HEADING);
-    scoreTable(doc, d, L, W, MARGIN.bottom);
-    doc.fontSize(10).moveDown(0.5);
-    doc.font('bold').text('4. Catatan pembahasan perbedaan nilai');
-    if (!d.notes.length) doc.font('body').text('Tidak ada.');
-    for (const n of d.notes) doc.font('body').fontSize(9).text(`${n.nomorPeserta}${n.criterion ? ` (${n.criterion})` : ''}: ${n.note} — ${n.author}`, { width: W });
-    doc.fontSize(10).moveDown(0.5);
-    doc.font('bold').text('5. Perubahan nilai (amandemen)');
-    if (!d.amendments.length) doc.font('body').text('Tidak ada.');
-    for (const a of d.amendments) doc.font('body').text(`${a.nomorPeserta} ${a.item}: ${a.from} → ${a.to}; alasan: ${a.reason}; ${a.decision ?? 'menunggu persetujuan'}`, { width: W });
-    doc.moveDown(0.8);
+  const { doc, bytes } = await openSheet({ title: `Berita Acara ${d.exam.code} ${d.session.code}`, author: d.agency, at: d.asOf, stamp: { LenteraContent: minutesContentDigest(d, signer) } });
+  const L = MARGIN.left;
+  const W = doc.page.width - MARGIN.left - MARGIN.right;
+  const start = new Date(d.session.startsAt);
+  doc.font('bold').fontSize(13).text(d.agency.toUpperCase(), { align: 'center' });
+  doc.font('body').fontSize(9).text('Panitia Seleksi Pengadaan Aparatur Sipil Negara', { align: 'center' });
+  doc.moveTo(L, doc.y + 6).lineTo(L + W, doc.y + 6).lineWidth(1.5).stroke();
+  doc.moveDown(1);
+  doc.font('bold').fontSize(13).text('BERITA ACARA PELAKSANAAN SELEKSI', { align: 'center' });
+  doc.font('body').fontSize(10).text(`${d.session.stageName} — sesi ${d.session.code}`, { align: 'center' });
+  if (version) {
+    doc.fontSize(8.5).text(`Versi ${version.number}: menggantikan ${version.replaces.name} (sha256 ${version.replaces.sha256.slice(0, 16)}…), yang tetap tersimpan beserta tanda tangannya; isi catatan berubah setelah versi itu ditandatangani.`, { align: 'center', width: W });
+  }
+  doc.moveDown(1);
+  doc.fontSize(10).text(
+    `Pada hari ini, ${longDate(start)}, pukul ${wibTime(start)}, bertempat di ${d.venue.name}, ${d.venue.address}, ruang ${d.session.room}, telah dilaksanakan ${d.session.stageName} dalam rangka ${d.exam.name}, dengan hasil sebagai berikut.`,
+    { width: W, align: 'justify' },
+  );
+  doc.moveDown(0.8);
+  doc.font('bold').text('1. Kehadiran');
+  doc.font('body').text(`Peserta terdaftar ${d.counts.listed} orang; hadir ${d.counts.present} orang; tidak hadir (TH) ${d.counts.absent} orang.`);
+  doc.moveDown(0.5);
+  doc.font('bold').text('2. Panel');
+  d.panel.forEach((p, i) => doc.font('body').text(`${i + 1}. ${p.name} (NIP ${p.nip}) — ${p.role === 'chair' ? 'ketua' : 'penguji'}`));
+  doc.moveDown(0.5);
+  doc.font('bold').text(SCORES_HEADING);
+  scoreTable(doc, d, L, W, MARGIN.bottom);
+  doc.fontSize(10).moveDown(0.5);
+  doc.font('bold').text('4. Catatan pembahasan perbedaan nilai');
+  if (!d.notes.length) doc.font('body').text('Tidak ada.');
+  for (const n of d.notes) doc.font('body').fontSize(9).text(`${n.nomorPeserta}${n.criterion ? ` (${n.criterion})` : ''}: ${n.note} — ${n.author}`, { width: W });
+  doc.fontSize(10).moveDown(0.5);
+  doc.font('bold').text('5. Perubahan nilai (amandemen)');
+  if (!d.amendments.length) doc.font('body').text('Tidak ada.');
+  for (const a of d.amendments) doc.font('body').text(`${a.nomorPeserta} ${a.item}: ${a.from} → ${a.to}; alasan: ${a.reason}; ${a.decision ?? 'menunggu persetujuan'}`, { width: W });
+  doc.moveDown(0.8);
 
-    // The signature lines, two to a row, and the closing text: together, on a new page if they do not fit here.
-    const lines = [
-      { field: COORDINATOR_FIELD, label: 'Koordinator lokasi', name: signer.name, nip: null as string | null },
-      ...d.panel.map((p, i) => ({ field: panelField(p, i), label: panelRole(p.role), name: p.name, nip: p.nip as string | null })),
-    ];
-    const gap = 12;
-    const colW = (W - gap) / 2;
-    const boxH = 46;
-    const rowH = 22 + boxH + 6;
-    const closing = 'Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.';
-    const heading = 'Tanda tangan elektronik (berurutan: koordinator lokasi, ketua panel, lalu setiap penguji):';
-    const chain = `Kepala rantai audit saat berita acara ini dibuat: #${d.chainHead.seq} ${d.chainHead.hash}. Data menurut catatan workstation per ${longDate(d.asOf)}, pukul ${wibTime(d.asOf)}.`;
-    const footer = footerText(signer.certified);
-    const headingH = doc.font('body').fontSize(10).heightOfString(closing, { width: W }) + 10 + doc.fontSize(9).heightOfString(heading, { width: W }) + 6;
-    const closingH = doc.fontSize(7.5).heightOfString(chain, { width: W }) + doc.fontSize(7).heightOfString(footer, { width: W, align: 'justify' }) + 8;
-    const needed = headingH + Math.ceil(lines.length / 2) * rowH + closingH;
-    if (doc.y + needed > doc.page.height - MARGIN.bottom) doc.addPage();
-    doc.font('body').fontSize(10).text(closing, L, doc.y, { width: W });
-    doc.moveDown(0.6);
-    doc.fontSize(9).text(heading, L, doc.y, { width: W });
-    doc.moveDown(0.4);
-    const fields: PDFKit.PDFKitReference[] = [];
-    let y = doc.y;
-    lines.forEach((line, i) => {
-      const x = L + (i % 2) * (colW + gap);
-      if (i % 2 === 0 && i > 0) y += rowH;
-      doc.font('bold').fontSize(9).text(`${line.label}: ${line.name}`, x, y, { width: colW, lineBreak: false, ellipsis: true });
-      doc.font('body').fontSize(8).text(line.nip ? `NIP ${line.nip}` : ' ', x, y + 11, { width: colW, lineBreak: false });
-      const boxY = y + 22;
-      doc.save().lineWidth(0.5).dash(2, { space: 2 }).strokeColor('#8a94a6').rect(x, boxY, colW, boxH).stroke().restore();
-      doc.annotate(x, boxY, colW, boxH, { Subtype: 'Widget', FT: 'Sig', T: new String(line.field), TU: new String(`Tanda tangan ${line.label.toLowerCase()}: ${line.name}`), F: 132 } as never);
-      fields.push(doc.page.annotations[doc.page.annotations.length - 1]!);
-    });
-    doc.y = y + rowH;
-    doc.x = L;
-    doc.font('body').fontSize(7.5).fillColor('#000000').text(chain, L, doc.y, { width: W });
-    doc.moveDown(0.3);
-    doc.fontSize(7).text(footer, { width: W, align: 'justify' });
-
-    // The form holding the signature fields. pdfkit has no signature fields of its own: its form support would
-    // add text-field fonts and NeedAppearances (which makes readers rewrite a signed file), so its finishing step
-    // is skipped for this document and the form object is written here.
-    // Its default resources hold the Helvetica the signatures' appearances use, so a signature adds no font.
-    const font = (base: string) => {
-      const ref = doc.ref({ Type: 'Font', Subtype: 'Type1', BaseFont: base, Encoding: 'WinAnsiEncoding' });
-      ref.end(undefined);
-      return ref;
-    };
-    const form = doc.ref({ Fields: fields, DR: { Font: Object.fromEntries(Object.entries(APPEARANCE_FONTS).map(([key, base]) => [key, font(base)])) } });
-    form.end(undefined);
-    const raw = doc as unknown as { _root: { data: Record<string, unknown> }; endAcroForm: () => unknown };
-    raw._root.data.AcroForm = form;
-    raw.endAcroForm = () => doc;
-
-    // "Halaman 1 dari 2" in the bottom margin of every page (written where no text flows, so no page is added).
-    const range = doc.bufferedPageRange();
-    for (let p = range.start; p < range.start + range.count; p++) {
-      doc.switchToPage(p);
-      const bottom = doc.page.margins.bottom;
-      doc.page.margins.bottom = 0;
-      doc.font('body').fontSize(7.5).fillColor('#555555').text(`Berita Acara ${d.exam.code} ${d.session.code} — halaman ${p - range.start + 1} dari ${range.count}`, L, doc.page.height - 36, { width: W, align: 'center', lineBreak: false });
-      doc.page.margins.bottom = bottom;
-    }
-    doc.end();
+  // The signature lines, two to a row, and the closing text: together, on a new page if they do not fit here.
+  const lines = [
+    { field: COORDINATOR_FIELD, label: 'Koordinator lokasi', name: signer.name, nip: null as string | null },
+    ...d.panel.map((p, i) => ({ field: panelField(p, i), label: panelRole(p.role), name: p.name, nip: p.nip as string | null })),
+  ];
+  const gap = 12;
+  const colW = (W - gap) / 2;
+  const boxH = 46;
+  const rowH = 22 + boxH + 6;
+  const closing = 'Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.';
+  const heading = 'Tanda tangan elektronik (berurutan: koordinator lokasi, ketua panel, lalu setiap penguji):';
+  const chain = `Kepala rantai audit saat berita acara ini dibuat: #${d.chainHead.seq} ${d.chainHead.hash}. Data menurut catatan workstation per ${longDate(d.asOf)}, pukul ${wibTime(d.asOf)}.`;
+  const footer = footerText(signer.certified);
+  const headingH = doc.font('body').fontSize(10).heightOfString(closing, { width: W }) + 10 + doc.fontSize(9).heightOfString(heading, { width: W }) + 6;
+  const closingH = doc.fontSize(7.5).heightOfString(chain, { width: W }) + doc.fontSize(7).heightOfString(footer, { width: W, align: 'justify' }) + 8;
+  const needed = headingH + Math.ceil(lines.length / 2) * rowH + closingH;
+  if (doc.y + needed > doc.page.height - MARGIN.bottom) doc.addPage();
+  doc.font('body').fontSize(10).text(closing, L, doc.y, { width: W });
+  doc.moveDown(0.6);
+  doc.fontSize(9).text(heading, L, doc.y, { width: W });
+  doc.moveDown(0.4);
+  const fields: PDFKit.PDFKitReference[] = [];
+  let y = doc.y;
+  lines.forEach((line, i) => {
+    const x = L + (i % 2) * (colW + gap);
+    if (i % 2 === 0 && i > 0) y += rowH;
+    doc.font('bold').fontSize(9).text(`${line.label}: ${line.name}`, x, y, { width: colW, lineBreak: false, ellipsis: true });
+    doc.font('body').fontSize(8).text(line.nip ? `NIP ${line.nip}` : ' ', x, y + 11, { width: colW, lineBreak: false });
+    const boxY = y + 22;
+    doc.save().lineWidth(0.5).dash(2, { space: 2 }).strokeColor('#8a94a6').rect(x, boxY, colW, boxH).stroke().restore();
+    doc.annotate(x, boxY, colW, boxH, { Subtype: 'Widget', FT: 'Sig', T: new String(line.field), TU: new String(`Tanda tangan ${line.label.toLowerCase()}: ${line.name}`), F: 132 } as never);
+    fields.push(doc.page.annotations[doc.page.annotations.length - 1]!);
   });
+  doc.y = y + rowH;
+  doc.x = L;
+  doc.font('body').fontSize(7.5).fillColor('#000000').text(chain, L, doc.y, { width: W });
+  doc.moveDown(0.3);
+  doc.fontSize(7).text(footer, { width: W, align: 'justify' });
+
+  // The form holding the signature fields. pdfkit has no signature fields of its own: its form support would
+  // add text-field fonts and NeedAppearances (which makes readers rewrite a signed file), so its finishing step
+  // is skipped for this document and the form object is written here.
+  // Its default resources hold the Helvetica the signatures' appearances use, so a signature adds no font.
+  const font = (base: string) => {
+    const ref = doc.ref({ Type: 'Font', Subtype: 'Type1', BaseFont: base, Encoding: 'WinAnsiEncoding' });
+    ref.end(undefined);
+    return ref;
+  };
+  const form = doc.ref({ Fields: fields, DR: { Font: Object.fromEntries(Object.entries(APPEARANCE_FONTS).map(([key, base]) => [key, font(base)])) } });
+  form.end(undefined);
+  const raw = doc as unknown as { _root: { data: Record<string, unknown> }; endAcroForm: () => unknown };
+  raw._root.data.AcroForm = form;
+  raw.endAcroForm = () => doc;
+
+  // "Halaman 1 dari 2" in the bottom margin of every page (written where no text flows, so no page is added).
+  const range = doc.bufferedPageRange();
+  for (let p = range.start; p < range.start + range.count; p++) {
+    doc.switchToPage(p);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font('body').fontSize(7.5).fillColor('#555555').text(`Berita Acara ${d.exam.code} ${d.session.code} — halaman ${p - range.start + 1} dari ${range.count}`, L, doc.page.height - 36, { width: W, align: 'center', lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+  doc.end();
+  return bytes;
 }
