@@ -1,6 +1,7 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseLeaf } from '../../src-main/core/ledger/leaf';
 import { recordProofProblem, type RecordProof } from '../../src-main/core/ledger/record-proof';
 import type { Receipt } from '../../src-main/core/ledger/receipt';
@@ -177,4 +178,12 @@ test('announcement, a candidate page and objection, the committee answer, an ame
     if (leaf?.type === 'catatan') kinds.push(leaf.kind);
   }
   expect(kinds.sort()).toEqual(['laporan', 'laporan-jawaban', 'pengumuman', 'sanggah', 'sanggah-jawaban']);
+
+  // --- 9. a copy of the site opened from a USB stick: the forms cannot reach the hub, and say where to go ---
+  for (const form of ['sanggah.html', 'laporan.html']) {
+    await page.goto(pathToFileURL(join(hub.dir, 'site', form)).href);
+    await expect(page.locator('#luring')).toBeVisible();
+    await expect(page.locator('#luring')).toContainText('buka situs resmi panitia');
+    await expect(page.locator('#formulir')).toBeHidden();
+  }
 });
