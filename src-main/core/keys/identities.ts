@@ -97,6 +97,19 @@ export async function generateIdentity(
   return storeIdentity(db, dataDir, account.id, made.certDer, made.key, passphrase, 'local', at);
 }
 
+/**
+ * 16 random bytes as a certificate serial: a positive DER INTEGER whose first byte is never 0x00. A leading zero
+ * before a byte below 0x80 is not minimal DER, and OpenSSL refuses to read such a certificate at all (one random
+ * serial in 256 did, and every signature, bundle and sheet made with it then failed to verify). The top bit is
+ * cleared (positive) and the next one set: 126 random bits remain, RFC 5280 asks for at least 64.
+ */
+export function certificateSerial(random: Uint8Array): Uint8Array {
+  if (random.length !== 16) throw new RangeError('a serial is made of 16 random bytes');
+  const out = new Uint8Array(random);
+  out[0] = (out[0]! & 0x3f) | 0x40;
+  return out;
+}
+
 /** The key pair and the self-signed certificate, made outside any transaction (it takes a moment). */
 export async function makeLocalCertificate(
   account: { displayName: string; nip: string | null },
@@ -111,7 +124,7 @@ export async function makeLocalCertificate(
   const pub = await subtle.importKey('spki', publicKey.export({ type: 'spki', format: 'der' }), RSA_SHA256, true, ['verify']);
   const cert = new pkijs.Certificate();
   cert.version = 2;
-  cert.serialNumber = new asn1js.Integer({ valueHex: toArrayBuffer(new Uint8Array(webcrypto.getRandomValues(new Uint8Array(16)).map((b, i) => (i === 0 ? b & 0x7f : b)))) });
+  cert.serialNumber = new asn1js.Integer({ valueHex: toArrayBuffer(certificateSerial(webcrypto.getRandomValues(new Uint8Array(16)))) });
   // One attribute per RDN (C, O, CN, serialNumber), each its own SET: pkijs would put them all in one SET, a
   // single multi-valued RDN ("C=ID+O=…+CN=…") whose members are not even in DER SET order.
   const attribute = (type: string, value: asn1js.BaseStringBlock) => new asn1js.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value }).toSchema()] });
