@@ -9,6 +9,7 @@ import { storedAnnouncement, verifyAnnouncementAck, type SignedAnnouncementAck }
 import type { Clock } from '../core/util/clock';
 import { LenteraError } from '../core/util/errors';
 import { getSetting } from '../core/workstation/settings';
+import { hubCode } from './hub-client';
 import { HUB_URL, hubLogKey } from './outbox';
 
 export async function sendAnnouncement(db: Db, exam: string, seq: number, opts: { clock: Clock; fetchTimeoutMs?: number }): Promise<SignedAnnouncementAck> {
@@ -32,8 +33,13 @@ export async function sendAnnouncement(db: Db, exam: string, seq: number, opts: 
   }
   const answer = (await res.json().catch(() => null)) as { ok?: boolean; ack?: unknown; error?: { code?: string; message?: string } } | null;
   if (!res.ok || !answer?.ok) {
-    const code = answer?.error?.code ?? `HTTP_${res.status}`;
-    throw new LenteraError(code, `The hub refused announcement ${seq} of ${exam}: ${answer?.error?.message ?? `HTTP ${res.status}`}`, { status: res.status });
+    // Through hubCode: a hub's UNAUTHENTICATED (another Lentera server at that address) must not end the session here.
+    const raw = answer?.error?.code;
+    throw new LenteraError(hubCode(raw), `The hub refused announcement ${seq} of ${exam}: ${answer?.error?.message ?? `HTTP ${res.status}`}`, {
+      status: res.status,
+      hub: true,
+      ...(typeof raw === 'string' ? { hubCode: raw.slice(0, 64) } : {}),
+    });
   }
   return verifyAnnouncementAck(answer.ack, logKey, { exam, seq, document: kept.signed.document });
 }

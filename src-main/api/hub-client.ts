@@ -45,7 +45,7 @@ export const HUB_TIMEOUT_MS = 15_000;
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 const HUB_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
 /** The hub's own codes keep their name; any other is prefixed, so it never reads as this workstation's own (an UNAUTHENTICATED would end the user's session here). */
-const HUB_OWN = /^(SANGGAH|LAPORAN|KOMITE|HUB)_/;
+const HUB_OWN = /^(SANGGAH|LAPORAN|KOMITE|HUB|ANNOUNCEMENT)_/;
 
 /** The refusal's code as the workstation passes it on. */
 export function hubCode(code: unknown): string {

@@ -81,3 +81,31 @@ export const reportList = z.object({ ok: z.literal(true), laporan: z.array(commi
 
 export type CommitteeObjection = z.output<typeof committeeObjection>;
 export type CommitteeReport = z.output<typeof committeeReport>;
+
+/**
+ * What the workstation sent, as the hub's public record of it must say it: `k` the record's kind and every other
+ * field its value (core/publish/objections.ts, reports.ts).
+ */
+export interface SentRecord {
+  k: 'sanggah' | 'sanggah-jawaban' | 'laporan-jawaban';
+  [field: string]: string;
+}
+
+/**
+ * Null when the record the hub logged is the one sent; otherwise why not. A proof that holds shows only that
+ * *some* record is in the log: a hub that logs another objection, another id or a changed answer would pass it.
+ */
+export function sentRecordProblem(record: string, sent: SentRecord): string | null {
+  let got: unknown;
+  try {
+    got = JSON.parse(record);
+  } catch {
+    return 'hub mencatat catatan lain: catatan yang dikembalikan bukan JSON';
+  }
+  if (typeof got !== 'object' || got === null || Array.isArray(got)) return 'hub mencatat catatan lain: catatan yang dikembalikan bukan objek';
+  const fields = got as Record<string, unknown>;
+  const differ = Object.keys(sent).filter((f) => fields[f] !== sent[f]);
+  if (!differ.length) return null;
+  const named = differ.map((f) => (f === 'k' ? 'jenis' : f));
+  return `hub mencatat catatan lain: ${named.join(', ')} tidak sama dengan yang dikirim`;
+}

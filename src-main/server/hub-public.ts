@@ -54,6 +54,15 @@ class Refusal extends Error {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A tracking code from the path; a broken %-escape is the sender's mistake (400), never the hub's (500). */
+function codeOf(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new Refusal(400, 'KODE_INVALID', 'Kode lacak di alamat tidak dapat dibaca; periksa kembali kodenya.');
+  }
+}
+
 /**
  * The routes, as one function the hub asks first: true when it took the request (the answer is then on its way).
  */
@@ -205,9 +214,10 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
       return true;
     }
     if ((hit = route('GET', /^\/api\/sanggah\/([^/]+)$/))) {
-      const id = decodeURIComponent(hit[1]!);
+      const raw = hit[1]!;
       answer(req, res, async () => {
         spend(req);
+        const id = codeOf(raw);
         const s = getObjection(publisher.db, id);
         if (!s) throw new Refusal(404, 'SANGGAH_NOT_FOUND', 'Tidak ada sanggah dengan kode lacak itu; periksa kembali kodenya (SGH-XXXX-XXXX-XXXX-XXXX).');
         return { status: 200, body: { ok: true, sanggah: s }, changed: false };
@@ -225,9 +235,10 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
       return true;
     }
     if ((hit = route('GET', /^\/api\/laporan\/([^/]+)$/))) {
-      const id = decodeURIComponent(hit[1]!);
+      const raw = hit[1]!;
       answer(req, res, async () => {
         spend(req);
+        const id = codeOf(raw);
         const r = getReport(publisher.db, id);
         if (!r) throw new Refusal(404, 'LAPORAN_NOT_FOUND', 'Tidak ada laporan dengan kode lacak itu; periksa kembali kodenya (LAP-XXXX-XXXX-XXXX-XXXX).');
         return { status: 200, body: { ok: true, laporan: r }, changed: false };
@@ -242,9 +253,10 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
       return true;
     }
     if ((hit = route('POST', /^\/api\/komite\/sanggah\/([^/]+)\/jawab$/))) {
-      const id = decodeURIComponent(hit[1]!);
+      const raw = hit[1]!;
       answer(req, res, async () => {
         const who = member(req, ['panitia']);
+        const id = codeOf(raw);
         const input = await body(req, res, 'SANGGAH_INVALID');
         const r = answerObjection(publisher, id, input, { at: at(), by: who.name, actor: `komite:${who.name}` });
         log(`sanggah ${r.sanggah.id} answered ${r.sanggah.status} by ${who.name}, leaf ${r.proof.index}`);
@@ -260,9 +272,10 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
       return true;
     }
     if ((hit = route('POST', /^\/api\/komite\/laporan\/([^/]+)\/jawab$/))) {
-      const id = decodeURIComponent(hit[1]!);
+      const raw = hit[1]!;
       answer(req, res, async () => {
         const who = member(req, ['panitia']);
+        const id = codeOf(raw);
         const input = await body(req, res, 'LAPORAN_INVALID');
         const r = answerReport(publisher, id, input, { at: at(), by: who.name, actor: `komite:${who.name}` });
         log(`laporan ${r.laporan.id} answered ${r.laporan.status} by ${who.name}, leaf ${r.proof.index}`);

@@ -12,7 +12,7 @@ import { isLenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
 import { systemClock, type Clock } from '../core/util/clock';
 import { contentType, staticFile } from './static';
-import { ANNOUNCEMENT_PATH, announceRoute } from './announce-route';
+import { ANNOUNCEMENT_PATH, announceDoor, type AnnounceLimits } from './announce-route';
 import { publicVoiceRoutes, type VoiceLimits } from './hub-public';
 
 const MiB = 1024 * 1024;
@@ -54,6 +54,8 @@ export interface HubOptions {
   requireSigner?: boolean;
   /** limits of the objection and report doors (server/hub-public.ts: body size, attempts per address) */
   voiceLimits?: Partial<VoiceLimits>;
+  /** limits of the announcement door (server/announce-route.ts: uploads in flight, body deadline, audited refusals) */
+  announceLimits?: Partial<AnnounceLimits>;
   /** free bytes on the filesystem of a folder (default: statfs); a test can make the disk look full */
   freeBytes?: (dir: string) => number;
   diskMarginBytes?: number;
@@ -132,6 +134,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     queue = next.catch(() => undefined);
     return next;
   };
+  const announce = announceDoor({ publisher, clock, site, log, serial, limits: opts.announceLimits });
   const voice = publicVoiceRoutes({ publisher, dir: opts.dir, clock, log, serial, site, json, limits: opts.voiceLimits });
   if (!existsSync(join(site, 'index.html'))) await publisher.writeSite(site, clock.now().toISOString());
 
@@ -338,7 +341,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       // latest checkpoint: with the record from log/catatan/ and the pinned key anyone can check it.
       if (req.method === 'GET' && path === '/api/log/bukti') return proofOf(new URL(req.url ?? '/', 'http://hub').searchParams.get('entri'), res);
       if (req.method === 'POST' && path === ANNOUNCEMENT_PATH) {
-        announceRoute(req, res, { publisher, clock, site, log, serial }).catch(() => res.destroy());
+        announce(req, res, expectContinue).catch((e: unknown) => {
+          log(`error with the announcement from ${clientOf(req)}: ${(e as Error).message}`);
+          res.destroy();
+        });
         return;
       }
       if (voice(req, res, path)) return;

@@ -317,6 +317,31 @@ describe('the per-address budget of the public doors', () => {
   });
 });
 
+describe('a tracking code that is not one', () => {
+  it('answers a broken %-escape in a tracking code with 400 KODE_INVALID as JSON, never 500, on every door that takes one', async () => {
+    const other = await startHub({ dir: join(root, 'hub-kode'), port: 0, clock });
+    try {
+      const panitia = addCommitteeMember(other.publisher.db, { name: 'Ketua', role: 'panitia' }, clock.now().toISOString(), 'test').token;
+      const ask = async (method: string, path: string, headers: Record<string, string> = {}, body?: string) => {
+        const r = await fetch(`${other.url}${path}`, { method, headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers }, body, signal: AbortSignal.timeout(10_000) });
+        return { path, status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as Answer['body'] };
+      };
+      const answers = [
+        await ask('GET', '/api/sanggah/%E0%A4%A'),
+        await ask('GET', '/api/laporan/%E0%A4%A'),
+        await ask('POST', '/api/komite/sanggah/%E0%A4%A/jawab', bearer(panitia), JSON.stringify({ decision: 'ditolak', answer: 'x' })),
+        await ask('POST', '/api/komite/laporan/%E0%A4%A/jawab', bearer(panitia), JSON.stringify({ status: 'ditolak', answer: 'x' })),
+      ];
+      for (const a of answers) expect(a).toMatchObject({ status: 400, type: 'application/json; charset=utf-8', body: { ok: false, error: { code: 'KODE_INVALID', message: expect.stringMatching(/Kode lacak/) } } });
+      // Without a token the committee doors still say 401 first: the code is read only for a member.
+      expect((await ask('POST', '/api/komite/sanggah/%E0%A4%A/jawab', {}, '{}')).status).toBe(401);
+      expect((await fetch(`${other.url}/api/health`)).status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('the committee CLI on the hub directory', () => {
   it('adds, lists and revokes tokens; a revoked token is refused by the running hub', async () => {
     const add = await cli(['hub', 'komite', 'add', '--data', hubDir, '--name', 'Inspektorat Kota', '--role', 'pengamat']);

@@ -15,7 +15,8 @@ export interface Hub {
   url: string;
   dir: string;
   /** Runs `lentera hub …` subcommands against this hub's directory. */
-  trust(certificate: string, exam?: string): Promise<void>;
+  /** `announce`: the committee coordinator's certificate, which may also sign announcements (`hub trust --announce`) */
+  trust(certificate: string, exam?: string, announce?: boolean): Promise<void>;
 }
 
 export function runCli(args: string[]): Promise<string> {
@@ -65,8 +66,8 @@ export const hubTest = base.extend<{ demo: Demo; hub: Hub }>({
         await use({
           url,
           dir,
-          trust: async (certificate, exam) => {
-            await runCli(['hub', 'trust', '--data', dir, certificate, ...(exam ? ['--exam', exam] : [])]);
+          trust: async (certificate, exam, announce) => {
+            await runCli(['hub', 'trust', '--data', dir, certificate, ...(exam ? ['--exam', exam] : []), ...(announce ? ['--announce'] : [])]);
           },
         });
       } finally {

@@ -50,7 +50,7 @@ async function filedCode(page: Page, prefix: string): Promise<string> {
 test('announcement, a candidate page and objection, the committee answer, an amendment to a new receipt, a public report; every record proved', async ({ page, request, demo, hub }) => {
   const pem = join(hub.dir, 'koordinator.pem');
   await demo.cli(['keys', 'certificate', '--account', 'koordinator', '--out', pem]);
-  await hub.trust(pem, EXAM_CODE);
+  await hub.trust(pem, EXAM_CODE, true);
   const secret = join(hub.dir, 'sandi.txt');
   writeFileSync(secret, `${demo.passphrase}\n`, { mode: 0o600 });
 

@@ -53,7 +53,7 @@ async function committeeToken(hubDir: string, name: string, role: string): Promi
 test('a clerk files an objection for a candidate at the venue; the coordinator accepts it and opens the amendment it leads to; a report stays text', async ({ page, demo, hub }) => {
   const pem = join(hub.dir, 'koordinator.pem');
   await demo.cli(['keys', 'certificate', '--account', 'koordinator', '--out', pem]);
-  await hub.trust(pem, EXAM_CODE);
+  await hub.trust(pem, EXAM_CODE, true);
   const token = await committeeToken(hub.dir, 'Panitia Seleksi Kota', 'panitia');
 
   // --- the coordinator: before the hub is set, the page says where to set it ---

@@ -163,8 +163,18 @@ describe('the announcement at the hub', () => {
     expect(latestAnnouncement(wsDb(), exam)!.leafIdx).toBeNull();
   });
 
-  it('is logged once registered: the acknowledgement proves its leaf against the pinned key; the site shows it', async () => {
+  it("is refused from a certificate registered to sign bundles only (a venue's key may not set the rules): nothing is logged", async () => {
     addTrustedSigner(hub.publisher.db, readCertificate(Buffer.from(pem)), { exam, at: new Date().toISOString(), by: 'test' });
+    const e = await refusal('announcement.push', { exam });
+    expect(e.code).toBe('ANNOUNCEMENT_SIGNER_NOT_ANNOUNCER');
+    expect(e.message).toMatch(/hub trust --announce/);
+    expect(hubCount('announcements')).toBe(0);
+    expect(hubCount('ledger_leaves')).toBe(0);
+    expect(latestAnnouncement(wsDb(), exam)!.leafIdx).toBeNull();
+  });
+
+  it('is logged once registered: the acknowledgement proves its leaf against the pinned key; the site shows it', async () => {
+    addTrustedSigner(hub.publisher.db, readCertificate(Buffer.from(pem)), { exam, announces: true, at: new Date().toISOString(), by: 'test' });
     const r = await call<{ logged: { seq: number; leaf: number; unchanged: boolean }[]; failed: unknown }>('announcement.push', { exam });
     expect(r).toEqual({ exam, logged: [{ seq: 1, leaf: 0, unchanged: false, checkpoint: expect.objectContaining({ size: 1 }) }], failed: null });
     expect(latestAnnouncement(wsDb(), exam)!.leafIdx).toBe(0);
@@ -283,7 +293,7 @@ describe('the command line', () => {
   it('"lentera hub announce" publishes the files at another hub (a USB stick), once', async () => {
     const dir = join(root, 'hub-usb');
     const p = Publisher.open(dir);
-    addTrustedSigner(p.db, readCertificate(Buffer.from(pem)), { exam, at: new Date().toISOString(), by: 'test' });
+    addTrustedSigner(p.db, readCertificate(Buffer.from(pem)), { exam, announces: true, at: new Date().toISOString(), by: 'test' });
     p.close();
     const file = (seq: number) => join(app.workstation!.dir, 'pengumuman', `pengumuman-${exam}-${seq}.json`);
     const gap = io();

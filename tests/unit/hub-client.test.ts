@@ -2,8 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sendAnnouncement } from '../../src-main/api/announce-push';
 import { hubCode, hubRequest, type HubTarget } from '../../src-main/api/hub-client';
+import { HUB_LOG_KEY, HUB_URL } from '../../src-main/api/outbox';
+import { openDatabase } from '../../src-main/core/db/open';
+import { systemClock } from '../../src-main/core/util/clock';
 import { LenteraError } from '../../src-main/core/util/errors';
+import { setSetting } from '../../src-main/core/workstation/settings';
 
 /** The transport to the hub's committee endpoints: what each kind of answer (or none) becomes. */
 
@@ -151,5 +159,57 @@ describe('hubRequest', () => {
     expect(e.code).toBe('HUB_UNREACHABLE');
     expect(hub.seen).toHaveLength(1);
     expect(elsewhere.seen).toEqual([]);
+  });
+});
+
+describe('sendAnnouncement (announcement.push) through the same mapping of codes', () => {
+  /** A workstation holding announcement 1 of EXAM, its hub set to `url` with a pinned log key. */
+  function workstation(url: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-announce-push-'));
+    const db = openDatabase(join(dir, 'ws.db'), { create: true });
+    const at = new Date().toISOString();
+    setSetting(db, HUB_URL, url, at, 'test');
+    setSetting(db, HUB_LOG_KEY, 'A'.repeat(43), at, 'test');
+    db.prepare(
+      'INSERT INTO announcements (exam_code, seq, document, sha256, signer, signature, certificate, objection_from, objection_until, at) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run('EXAM', '{}', '0'.repeat(64), 'X', 'c2ln', Buffer.from('cert').toString('base64'), '2026-01-01', '2026-01-02', at);
+    return { db, done: () => (db.close(), rmSync(dir, { recursive: true, force: true })) };
+  }
+
+  async function pushRefusal(hub: { url: string }): Promise<LenteraError> {
+    const ws = workstation(hub.url);
+    try {
+      await sendAnnouncement(ws.db, 'EXAM', 1, { clock: systemClock, fetchTimeoutMs: 5000 });
+    } catch (e) {
+      expect(e).toBeInstanceOf(LenteraError);
+      return e as LenteraError;
+    } finally {
+      ws.done();
+    }
+    throw new Error('the announcement was not refused');
+  }
+
+  it("never passes on the hub's UNAUTHENTICATED (another Lentera server at that address) as this workstation's own", async () => {
+    const other = await serve(json(401, { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Please log in first.' } }));
+    const e = await pushRefusal(other);
+    expect(e.code).toBe('HUB_UNAUTHENTICATED');
+    expect(e.message).toBe('The hub refused announcement 1 of EXAM: Please log in first.');
+    expect(e.details).toEqual({ status: 401, hub: true, hubCode: 'UNAUTHENTICATED' });
+    expect(other.seen.map((r) => [r.method, r.url])).toEqual([['POST', '/api/pengumuman']]);
+  });
+
+  it("keeps the hub's own announcement codes, and names a refusal without a readable code HUB_REFUSED", async () => {
+    const hub = await serve(json(403, { ok: false, error: { code: 'ANNOUNCEMENT_SIGNER_UNKNOWN', message: 'not registered here' } }));
+    expect((await pushRefusal(hub)).code).toBe('ANNOUNCEMENT_SIGNER_UNKNOWN');
+    const broken = await serve((_req, res) => {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end('<h1>Bad gateway</h1>');
+    });
+    const e = await pushRefusal(broken);
+    expect(e.code).toBe('HUB_REFUSED');
+    expect(e.message).toBe('The hub refused announcement 1 of EXAM: HTTP 502');
+    expect(e.details).toEqual({ status: 502, hub: true });
+    const forbidden = await serve(json(403, { ok: false, error: { code: 'FORBIDDEN', message: 'x' } }));
+    expect((await pushRefusal(forbidden)).code).toBe('HUB_FORBIDDEN');
   });
 });

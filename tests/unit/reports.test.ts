@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordProofProblem } from '../../src-main/core/ledger/record-proof';
-import { addCommitteeMember, clientHash, committeeByToken, listCommittee, maskPersonal, revokeCommitteeMember } from '../../src-main/core/publish/committee';
+import { addCommitteeMember, clientHash, committeeByToken, holdsPersonal, listCommittee, maskPersonal, revokeCommitteeMember } from '../../src-main/core/publish/committee';
 import { logPaths } from '../../src-main/core/publish/paths';
 import { Publisher } from '../../src-main/core/publish/publisher';
-import { answerReport, fileReport, getReport, listReports, REPORT_RATE } from '../../src-main/core/publish/reports';
+import { loggedCandidates, writeReceipts } from '../../src-main/core/publish/receipts';
+import { answerReport, fileReport, getReport, listReports, REPORT_ANSWERS_SQL, REPORT_RATE } from '../../src-main/core/publish/reports';
 import { refusalLeaving, voiceVenue, type VoiceVenue } from './voice-fixture';
 
 const root = mkdtempSync(join(tmpdir(), 'lentera-laporan-'));
@@ -36,6 +37,21 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+// The ways a number slips past an ASCII-only, narrow-separator pattern: each must be masked once published.
+const EVASIONS: [string, string][] = [
+  ['fullwidth NIK', 'NIK ３３７４０１２３４５６７８９０１ dipakai orang lain'],
+  ['zero-width-separated phone', 'WA 0\u200b8\u200b1\u200b2\u200b3\u200b4\u200b5\u200b6\u200b7\u200b8\u200b9\u200b0 malam'],
+  ['slash-separated NIK', 'NIK 3374/0123/4567/8901 dipakai'],
+  ['three spaces', 'telepon 0812   3456   7890 ya'],
+  ['commas and underscores', 'nomor 0812,3456_7890 dan 3374_0123_4567_8901'],
+  ['word joiner and soft hyphen in a NIK', 'NIK 3374\u20600123\u00ad4567\ufeff8901'],
+  ['mathematical bold digits', 'nomor 𝟎𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗𝟎'],
+  ['Arabic-Indic digits', 'nomor ٣٣٧٤٠١٢٣٤٥٦٧٨٩٠١'],
+  ['fullwidth email', 'tulis ke budi＠contoh．co．id segera'],
+];
+const longRun = /\p{Nd}(?:[^\p{L}\p{Nd}]{0,3}\p{Nd}){9,}/u;
+const EVASION_TEXTS = EVASIONS.map(([, text]) => text);
+
 describe('masking personal data before publication', () => {
   it.each([
     ['tulis ke budi.santoso@contoh.co.id segera', 'tulis ke [email disamarkan] segera'],
@@ -49,6 +65,72 @@ describe('masking personal data before publication', () => {
   it('keeps short numbers: dates, rooms, times, scores', () => {
     const text = 'Tanggal 12-03-2026 pukul 08.30 di ruang 3, nilai 85 dan 120 peserta.';
     expect(maskPersonal(text)).toBe(text);
+  });
+
+
+  it.each(EVASIONS)('masks a %s: no run of 10 digits is left after NFKC, and an answer holding it is refused', (_, text) => {
+    expect(text.normalize('NFKC').replace(/\p{Cf}/gu, '')).toMatch(/\p{Nd}|@/u); // the case does hold something
+    const masked = maskPersonal(text);
+    expect(masked).toMatch(/\[(nomor|email) disamarkan\]/);
+    expect(masked.normalize('NFKC')).not.toMatch(longRun);
+    expect(masked.normalize('NFKC')).not.toMatch(/\b\d{16}\b/);
+    expect(masked.normalize('NFKC')).not.toContain('@');
+    expect(holdsPersonal(text)).toBe(true);
+  });
+
+  it('an answer with fullwidth letters, a no-break space or a zero-width space but no number is not refused', () => {
+    for (const text of ['Ｌａｐｏｒａｎ sedang ditelaah.', 'Laporan\u00a0sedang ditelaah di ruang 3.', 'Laporan\u200b sedang ditelaah, nilai 85.']) expect(holdsPersonal(text)).toBe(false);
+  });
+});
+
+describe('personal data in the published record and site, however it is written', () => {
+  it('files each evasion with its text masked in the record and laporan-daftar.html; the committee keeps the text as sent', async () => {
+    const filed = EVASION_TEXTS.map((text) => ({ text, r: report({ text: `Saksi melihat kejadian itu. ${text}` }, { client: null }) }));
+    const site = join(root, 'site-evasions');
+    await p.writeSite(site, at(3 * HOUR));
+    const list = readFileSync(join(site, 'laporan-daftar.html'), 'utf8').normalize('NFKC');
+    const committee = listReports(p.db);
+    for (const { text, r } of filed) {
+      const published = (JSON.parse(r.record) as { text: string }).text;
+      expect(published.normalize('NFKC')).not.toMatch(longRun);
+      expect(published).toMatch(/\[(nomor|email) disamarkan\]/);
+      expect(getReport(p.db, r.laporan.id)!.text).toBe(published);
+      expect(committee.find((c) => c.id === r.laporan.id)!.body).toBe(`Saksi melihat kejadian itu. ${text}`);
+    }
+    expect(list).not.toMatch(/\b\d{16}\b/);
+    for (const leak of ['3374012345678901', '081234567890', '3374/0123/4567/8901', '0812   3456', 'budi@contoh']) expect(list).not.toContain(leak);
+  });
+
+  it('refuses an answer holding a fullwidth NIK, a zero-width-separated phone, a slash-separated NIK or spaced groups', () => {
+    const id = report({}, { client: null }).laporan.id;
+    for (const text of EVASION_TEXTS) {
+      expect(refusal(() => answerReport(p, id, { status: 'ditelaah', answer: `Mohon konfirmasi: ${text}` }, { at: at(HOUR), by: 'x', actor: 't' }))).toMatchObject({
+        code: 'LAPORAN_INVALID',
+        details: { field: 'answer' },
+      });
+    }
+  });
+});
+
+describe('reading a report', () => {
+  it("looks its answers up through the log's candidate index, not by scanning every leaf", () => {
+    const plan = p.db.prepare(`EXPLAIN QUERY PLAN ${REPORT_ANSWERS_SQL}`).all(venue.exam, 'laporan-jawaban:LAP-2222-2222-2222-2222') as { detail: string }[];
+    const details = plan.map((r) => r.detail).join('\n');
+    expect(details).toMatch(/SEARCH ledger_leaves USING INDEX ledger_leaves_candidate \(exam_code=\? AND nomor_peserta=\?\)/);
+    expect(details).not.toMatch(/SCAN|TEMP B-TREE/);
+  });
+
+  it('receipts are written for candidates only, never for the record keys (laporan:…, laporan-jawaban:…) in the log', () => {
+    report({}, { client: null });
+    const keys = p.db.prepare("SELECT COUNT(*) FROM ledger_leaves WHERE kind <> 'hasil'").pluck().get() as number;
+    expect(keys).toBeGreaterThan(0);
+    const logged = loggedCandidates(p.db);
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.filter((c) => c.nomor.includes(':'))).toEqual([]);
+    expect(logged).toEqual(p.db.prepare("SELECT DISTINCT exam_code AS exam, nomor_peserta AS nomor FROM ledger_leaves WHERE kind = 'hasil' ORDER BY 1, 2").all());
+    const dir = join(root, 'tanda-terima');
+    expect(writeReceipts(p, dir)).toBe(logged.length);
+    expect(readdirSync(dir).filter((f) => f.includes('LAP-'))).toEqual([]);
   });
 });
 

@@ -56,7 +56,7 @@ describe('the candidate page on a site built by the hub from a real bundle', () 
     const exported = (await app.invokeAsync('bundle.export', { exam, passphrase: PASS, account: 'koordinator' }, { local: 't' })) as any;
     if (!exported.ok) throw new Error(exported.error.message);
     hub = Publisher.open(join(root, 'hub'));
-    addTrustedSigner(hub.db, readCertificate(Buffer.from(pem)), { exam, at: AT, by: 'test' });
+    addTrustedSigner(hub.db, readCertificate(Buffer.from(pem)), { exam, announces: true, at: AT, by: 'test' });
     await hub.ingest(exported.value.file, AT, 'test');
     site = join(root, 'situs');
     await hub.writeSite(site, AT);

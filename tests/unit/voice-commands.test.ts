@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxPusher } from '../../src-main/api/outbox';
 import type { Result } from '../../src-main/api/result';
+import { sentRecordProblem, type SentRecord } from '../../src-main/api/voice-wire';
+import { recordProofProblem } from '../../src-main/core/ledger/record-proof';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
 import { currentCertificate } from '../../src-main/core/keys/identities';
 import { addCommitteeMember, revokeCommitteeMember } from '../../src-main/core/publish/committee';
@@ -61,7 +63,7 @@ beforeAll(async () => {
   hub = await startHub({ dir: join(root, 'hub'), port: 0 });
   // The venue's bundle reaches the hub through the outbox, as in the field: the receipts come back with the ack.
   const coord = wsDb().prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-  addTrustedSigner(hub.publisher.db, currentCertificate(wsDb(), coord)!.certDer, { exam: venue.exam, at: new Date().toISOString(), by: 'test' });
+  addTrustedSigner(hub.publisher.db, currentCertificate(wsDb(), coord)!.certDer, { exam: venue.exam, announces: true, at: new Date().toISOString(), by: 'test' });
   await call('cli', 'hub.configure', { url: hub.url });
   const pushed = await new OutboxPusher({ db: () => wsDb(), fetchTimeoutMs: 10_000 }).pushDue();
   expect(pushed[0]).toMatchObject({ state: 'confirmed' });
@@ -253,5 +255,84 @@ describe('the committee reads and answers', () => {
       await call('cli', 'hub.configure', { url: hub.url });
     }
     expect(hubObjections()).toBe(1);
+  });
+});
+
+describe('the record the hub logged is the one sent, not just some record', () => {
+  /** A hub in between: passes every request on, and lets `rewrite` change the hub's JSON answer. */
+  async function between(rewrite: (path: string, body: Record<string, unknown>) => Record<string, unknown>): Promise<{ url: string; close: () => Promise<unknown> }> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const h of ['authorization', 'content-type', 'accept']) if (req.headers[h]) headers[h] = String(req.headers[h]);
+        void fetch(`${hub.url}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined }).then(async (r) => {
+          const body = (await r.json()) as Record<string, unknown>;
+          res.writeHead(r.status, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(r.ok ? rewrite(req.url ?? '', body) : body));
+        });
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((ok) => (server.closeAllConnections(), server.close(ok))) };
+  }
+  /** A genuine record of the hub's log and its proof: it verifies, but it is not the one just sent. */
+  const genuine = (kind: string, key: string) => {
+    const r = hub.publisher.log.records().find((x) => x.kind === kind && x.key === key)!;
+    return { record: Buffer.from(r.record).toString('utf8'), proof: hub.publisher.log.leafProof(r.index)! };
+  };
+  const through = async <T>(proxy: { url: string }, run: () => Promise<T>): Promise<T> => {
+    await call('cli', 'hub.configure', { url: proxy.url, logKey: hub.publisher.log.publicKey() });
+    try {
+      return await run();
+    } finally {
+      await call('cli', 'hub.configure', { url: hub.url, logKey: hub.publisher.log.publicKey() });
+    }
+  };
+
+  it('an objection filed here, answered with the record and proof of another objection, is reported: hub mencatat catatan lain', async () => {
+    const first = hub.publisher.db.prepare('SELECT id FROM objections WHERE nomor_peserta = ?').pluck().get(nomors[0]) as string;
+    const other = genuine('sanggah', `sanggah:${first}`);
+    const proxy = await between((path, body) => (path === '/api/sanggah' ? { ...body, ...other } : body));
+    await call('koordinatorB', 'hub.committee', { token: tokens.tempat });
+    try {
+      const out = await through(proxy, () => call<{ id: string; logVerified: boolean | null; logProblem: string | null }>('petugasA', 'sanggah.file', { exam: venue.exam, nomor: nomors[2], stage, text: TEXT }));
+      expect(out.id).not.toBe(first);
+      expect(out).toMatchObject({ logVerified: false, logProblem: 'hub mencatat catatan lain: id, textSha256 tidak sama dengan yang dikirim' });
+      // The same record and proof verify against the log key: only the comparison with what was sent catches it.
+      expect(recordProofProblem(other.record, other.proof, hub.publisher.log.publicKey())).toBeNull();
+    } finally {
+      await proxy.close();
+      await call('koordinatorB', 'hub.committee', { token: tokens.panitia });
+    }
+  });
+
+  it('an answer logged with other words than those sent (an earlier answer replayed) is reported, and an honest one still verifies', async () => {
+    const [r] = await call<{ id: string }[]>('koordinatorB', 'laporan.list', { exam: venue.exam });
+    let replay: { record: string; proof: unknown } | null = null;
+    const proxy = await between((path, body) => (replay && path.endsWith('/jawab') ? { ...body, ...replay } : body));
+    try {
+      const honest = await through(proxy, () => call<{ logVerified: boolean | null }>('koordinatorB', 'laporan.answer', { id: r!.id, status: 'ditindaklanjuti', answer: 'Kabar tindak lanjut: pengawas diganti.' }));
+      expect(honest.logVerified).toBe(true);
+      const last = hub.publisher.log.records().filter((x) => x.kind === 'laporan-jawaban').pop()!;
+      replay = { record: Buffer.from(last.record).toString('utf8'), proof: hub.publisher.log.leafProof(last.index)! };
+      const out = await through(proxy, () => call<{ logVerified: boolean | null; logProblem: string | null }>('koordinatorB', 'laporan.answer', { id: r!.id.toLowerCase(), status: 'ditindaklanjuti', answer: 'Kabar berikutnya: sanksi dijatuhkan.' }));
+      expect(out).toMatchObject({ logVerified: false, logProblem: 'hub mencatat catatan lain: answer tidak sama dengan yang dikirim' });
+      expect(JSON.parse(wsDb().prepare("SELECT payload FROM audit_events WHERE command = 'laporan.answer' AND outcome = 'ok' ORDER BY seq DESC").pluck().get() as string)).toMatchObject({ logVerified: false });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('compares kind, id, exam, decision or status and the answer text field by field', () => {
+    const record = JSON.stringify({ v: 1, k: 'sanggah-jawaban', id: 'SGH-AAAA-BBBB-CCCC-DDDD', exam: 'X', decision: 'ditolak', answer: 'Alasan penolakan yang cukup.', answeredAt: 't' });
+    const sent: SentRecord = { k: 'sanggah-jawaban', id: 'SGH-AAAA-BBBB-CCCC-DDDD', exam: 'X', decision: 'ditolak', answer: 'Alasan penolakan yang cukup.' };
+    expect(sentRecordProblem(record, sent)).toBeNull();
+    expect(sentRecordProblem(record, { ...sent, id: 'SGH-2222-2222-2222-2222' })).toBe('hub mencatat catatan lain: id tidak sama dengan yang dikirim');
+    expect(sentRecordProblem(record, { ...sent, k: 'laporan-jawaban' })).toBe('hub mencatat catatan lain: jenis tidak sama dengan yang dikirim');
+    expect(sentRecordProblem(record, { ...sent, exam: 'Y', decision: 'diterima' })).toBe('hub mencatat catatan lain: exam, decision tidak sama dengan yang dikirim');
+    expect(sentRecordProblem('bukan json', sent)).toBe('hub mencatat catatan lain: catatan yang dikembalikan bukan JSON');
+    expect(sentRecordProblem('[1]', sent)).toBe('hub mencatat catatan lain: catatan yang dikembalikan bukan objek');
   });
 });

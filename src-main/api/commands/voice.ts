@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { receiptFor } from '../../core/bundles/outbox';
 import { requireExam } from '../../core/exams/exams';
 import { LenteraError } from '../../core/util/errors';
+import { fromB64url } from '../../core/ledger/merkle';
 import { recordProofProblem, type RecordProof } from '../../core/ledger/record-proof';
+import { plainForm } from '../../core/publish/committee';
+import { sha256Hex } from '../../core/util/hash';
 import { getSetting, setSetting } from '../../core/workstation/settings';
 import type { Db } from '../../core/db/open';
 import { committeeTokenHint, HUB_COMMITTEE_TOKEN, hubRequest, hubTarget } from '../hub-client';
 import { defineCommand } from '../registry';
-import { objectionAnswered, objectionFiled, objectionList, OBJECTION_STATUSES, REPORT_ANSWER_STATUSES, REPORT_STATUSES, reportAnswered, reportList } from '../voice-wire';
+import { objectionAnswered, objectionFiled, objectionList, OBJECTION_STATUSES, REPORT_ANSWER_STATUSES, REPORT_STATUSES, reportAnswered, reportList, sentRecordProblem, type SentRecord } from '../voice-wire';
 
 /**
  * The committee's side of objections (sanggah) and public reports (laporan), from the workstation: they live at
@@ -28,7 +31,10 @@ const token = z.union([z.literal(''), z.string().trim().regex(/^[\x21-\x7e]{16,2
  * Where the hub logged a record, checked against the hub key pinned here: `verified` null when no key is pinned yet
  * (the outbox pins it at its first contact), false with the reason when the proof does not hold.
  */
-function logEntry(db: Db, got: { record: string; proof: { index: number } }): { logIndex: number; logVerified: boolean | null; logProblem: string | null } {
+function logEntry(db: Db, got: { record: string; proof: { index: number } }, sent: SentRecord): { logIndex: number; logVerified: boolean | null; logProblem: string | null } {
+  // Known to be wrong even before a key is pinned: the hub logged something other than what was sent.
+  const other = sentRecordProblem(got.record, sent);
+  if (other) return { logIndex: got.proof.index, logVerified: false, logProblem: other };
   const key = getSetting(db, 'hub.log_key');
   if (!key) return { logIndex: got.proof.index, logVerified: null, logProblem: null };
   const problem = recordProofProblem(got.record, got.proof as unknown as RecordProof, key);
@@ -69,17 +75,21 @@ export const voiceCommands = [
       if (!receipt) {
         throw new LenteraError('SANGGAH_NO_RECEIPT', 'Hasil peserta ini belum tercatat di hub; sanggah dapat diajukan setelah hasilnya diumumkan.', { exam: input.exam, nomor: input.nomor });
       }
-      return hubRequest(target, {
+      const filed = await hubRequest(target, {
         method: 'POST',
         path: '/api/sanggah',
         body: { exam: input.exam, nomor: input.nomor, salt: receipt.salt, stage: input.stage, text: input.text },
         answer: objectionFiled,
         unsent: 'sanggah belum terkirim',
       });
+      // The record names no candidate and holds no text, only sha256(salt ‖ text as the hub keeps it): checkable here.
+      const textSha256 = sha256Hex(Buffer.concat([fromB64url(receipt.salt.replace(/=+$/, '')), Buffer.from(plainForm(input.text), 'utf8')]));
+      return { filed, textSha256 };
     },
-    handler: (ctx, _input, filed) => {
+    handler: (ctx, input, { filed, textSha256 }) => {
       ctx.emit('voice.changed', { sanggah: filed.sanggah.id });
-      return { ...filed.sanggah, ...logEntry(ctx.db, filed) };
+      const sent: SentRecord = { k: 'sanggah', id: filed.sanggah.id, exam: input.exam, stage: input.stage, channel: 'tempat', textSha256 };
+      return { ...filed.sanggah, ...logEntry(ctx.db, filed, sent) };
     },
     // The salt stays out: it is what proves the candidate.
     auditPayload: (input, out) => ({ exam: input.exam, nomor: input.nomor, stage: input.stage, text: input.text, id: out.id, logIndex: out.logIndex, logVerified: out.logVerified }),
@@ -115,9 +125,10 @@ export const voiceCommands = [
         answer: objectionAnswered,
         unsent: 'jawaban belum terkirim',
       }),
-    handler: (ctx, _input, answered) => {
+    handler: (ctx, input, answered) => {
       ctx.emit('voice.changed', { sanggah: answered.sanggah.id });
-      return { ...answered.sanggah, ...logEntry(ctx.db, answered) };
+      const sent: SentRecord = { k: 'sanggah-jawaban', id: input.id.toUpperCase(), exam: answered.sanggah.exam, decision: input.decision, answer: plainForm(input.answer) };
+      return { ...answered.sanggah, ...logEntry(ctx.db, answered, sent) };
     },
     auditPayload: (input, out) => ({ id: input.id, exam: out.exam, stage: out.stage, decision: input.decision, answer: input.answer, logIndex: out.logIndex, logVerified: out.logVerified }),
   }),
@@ -152,9 +163,10 @@ export const voiceCommands = [
         answer: reportAnswered,
         unsent: 'jawaban belum terkirim',
       }),
-    handler: (ctx, _input, answered) => {
+    handler: (ctx, input, answered) => {
       ctx.emit('voice.changed', { laporan: answered.laporan.id });
-      return { ...answered.laporan, ...logEntry(ctx.db, answered) };
+      const sent: SentRecord = { k: 'laporan-jawaban', id: input.id.toUpperCase(), exam: answered.laporan.exam, status: input.status, answer: plainForm(input.answer) };
+      return { ...answered.laporan, ...logEntry(ctx.db, answered, sent) };
     },
     auditPayload: (input, out) => ({ id: input.id, exam: out.exam, status: input.status, answer: input.answer, logIndex: out.logIndex, logVerified: out.logVerified }),
   }),

@@ -112,7 +112,8 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .option('--workstation <id>', 'the workstation it signs for (`lentera status` there shows the id); else the first bundle accepted from it binds it')
     .option('--exam <code>', 'accept its bundles for this exam only')
     .option('--label <text>', 'a note (venue, room)')
-    .action(async (cert: string, o: { data: string; workstation?: string; exam?: string; label?: string }) => {
+    .option('--announce', "may also sign the exam's announcements (the selection committee's coordinator, not a venue)")
+    .action(async (cert: string, o: { data: string; workstation?: string; exam?: string; label?: string; announce?: boolean }) => {
       const [{ Publisher }, { addTrustedSigner }, { readCertificate }] = await Promise.all([
         import('../../core/publish/publisher'),
         import('../../core/bundles/trust'),
@@ -120,8 +121,8 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       ]);
       const p = Publisher.open(resolve(o.data));
       try {
-        const t = addTrustedSigner(p.db, readCertificate(readFileSync(resolve(cert))), { exam: o.exam ?? null, workstation: o.workstation ?? null, label: o.label ?? null, at: new Date().toISOString(), by: `cli:${io.osUser}` });
-        io.out(`registered ${t.subject}${t.exam ? ` for ${t.exam}` : ''}\n  ${t.fingerprint}`);
+        const t = addTrustedSigner(p.db, readCertificate(readFileSync(resolve(cert))), { exam: o.exam ?? null, workstation: o.workstation ?? null, label: o.label ?? null, announces: o.announce === true, at: new Date().toISOString(), by: `cli:${io.osUser}` });
+        io.out(`registered ${t.subject}${t.exam ? ` for ${t.exam}` : ''}${t.announces ? ', may sign announcements' : ''}\n  ${t.fingerprint}`);
         io.out(t.workstation ? `  signs for workstation ${t.workstation} only` : '  not bound yet: the first bundle accepted from it binds it to its workstation (give --workstation ID to bind it now)');
       } catch (e) {
         refuse(io, e);

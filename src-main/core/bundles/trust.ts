@@ -12,6 +12,8 @@ export interface TrustedSigner {
   /** the one workstation this certificate signs for; null until set at registration or by its first accepted bundle */
   workstation: string | null;
   label: string | null;
+  /** may sign the exam's announcements (registered with --announce): the committee's coordinator, not a venue */
+  announces: boolean;
   addedAt: string;
   addedBy: string;
 }
@@ -36,7 +38,7 @@ export function checkWorkstationId(text: string): string {
  * one workstation: `workstation` binds it now; without it, the first bundle accepted from it binds it. A bound
  * certificate cannot be registered again for another workstation.
  */
-export function addTrustedSigner(db: Db, certDer: Uint8Array, opts: { exam?: string | null; workstation?: string | null; label?: string | null; at: string; by: string }): TrustedSigner {
+export function addTrustedSigner(db: Db, certDer: Uint8Array, opts: { exam?: string | null; workstation?: string | null; label?: string | null; announces?: boolean; at: string; by: string }): TrustedSigner {
   const fingerprint = fingerprintOf(certDer);
   const subject = nameToString(parseCertificate(certDer).subject);
   const workstation = opts.workstation ? checkWorkstationId(opts.workstation) : null;
@@ -46,14 +48,21 @@ export function addTrustedSigner(db: Db, certDer: Uint8Array, opts: { exam?: str
   }
   sql(
     db,
-    `INSERT INTO trusted_signers (fingerprint, cert_der, subject, exam_code, workstation_id, label, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (fingerprint) DO UPDATE SET exam_code = excluded.exam_code, label = excluded.label, workstation_id = COALESCE(trusted_signers.workstation_id, excluded.workstation_id)`,
-  ).run(fingerprint, Buffer.from(certDer), subject, opts.exam ?? null, workstation, opts.label ?? null, opts.at, opts.by);
+    `INSERT INTO trusted_signers (fingerprint, cert_der, subject, exam_code, workstation_id, label, announces, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (fingerprint) DO UPDATE SET exam_code = excluded.exam_code, label = excluded.label, workstation_id = COALESCE(trusted_signers.workstation_id, excluded.workstation_id),
+       announces = MAX(trusted_signers.announces, excluded.announces)`,
+  ).run(fingerprint, Buffer.from(certDer), subject, opts.exam ?? null, workstation, opts.label ?? null, opts.announces ? 1 : 0, opts.at, opts.by);
   return listTrustedSigners(db).find((t) => t.fingerprint === fingerprint)!;
 }
 
 export function listTrustedSigners(db: Db): TrustedSigner[] {
-  return sql(db, 'SELECT fingerprint, subject, exam_code AS exam, workstation_id AS workstation, label, added_at AS addedAt, added_by AS addedBy FROM trusted_signers ORDER BY added_at').all() as TrustedSigner[];
+  const rows = sql(db, 'SELECT fingerprint, subject, exam_code AS exam, workstation_id AS workstation, label, announces, added_at AS addedAt, added_by AS addedBy FROM trusted_signers ORDER BY added_at').all() as (Omit<TrustedSigner, 'announces'> & { announces: number })[];
+  return rows.map((r) => ({ ...r, announces: r.announces === 1 }));
+}
+
+/** Whether a registered certificate may sign announcements (registered with --announce). */
+export function mayAnnounce(db: Db, fingerprint: string): boolean {
+  return sql(db, 'SELECT announces FROM trusted_signers WHERE fingerprint = ?').pluck().get(fingerprint) === 1;
 }
 
 const isOwnIdentity = (db: Db, fingerprint: string) => sql(db, 'SELECT 1 FROM signing_identities WHERE fingerprint = ?').get(fingerprint) !== undefined;

@@ -599,6 +599,15 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 11,
+    name: 'who may announce: a registered certificate signs announcements only when registered to',
+    sql: `
+      -- A venue's workstation key signs its bundles; only a certificate registered with --announce (the selection
+      -- committee's coordinator) may publish an exam's announcement, which sets the rules and the objection period.
+      ALTER TABLE trusted_signers ADD COLUMN announces INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

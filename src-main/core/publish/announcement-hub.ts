@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendEvent } from '../audit/chain';
-import { trustLookup } from '../bundles/trust';
+import { mayAnnounce, trustLookup } from '../bundles/trust';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { writeTransaction } from '../db/transaction';
@@ -38,7 +38,7 @@ export interface AnnouncementHub {
 
 /** A refusal of an announcement; its HTTP status goes by the code (server/hub.ts). */
 export function announcementStatus(code: string): number {
-  if (code === 'ANNOUNCEMENT_SIGNER_UNKNOWN' || code === 'ANNOUNCEMENT_WRONG_EXAM' || code === 'ANNOUNCEMENT_SIGNER_MISMATCH') return 403;
+  if (code === 'ANNOUNCEMENT_SIGNER_UNKNOWN' || code === 'ANNOUNCEMENT_WRONG_EXAM' || code === 'ANNOUNCEMENT_SIGNER_MISMATCH' || code === 'ANNOUNCEMENT_SIGNER_NOT_ANNOUNCER') return 403;
   if (code === 'ANNOUNCEMENT_REPLAYED' || code === 'ANNOUNCEMENT_GAP' || code === 'ANNOUNCEMENT_CHAIN_BROKEN') return 409;
   if (code === 'ANNOUNCEMENT_TOO_LARGE') return 413;
   return 422;
@@ -52,7 +52,7 @@ async function checkPdf(pdf: Buffer, v: VerifiedAnnouncement): Promise<void> {
   if (!ok) throw new LenteraError('ANNOUNCEMENT_PDF_INVALID', 'The PDF is not signed, over its whole file, by the key that signed the announcement.', { signatures: sigs.length });
 }
 
-/** Who may announce for an exam: a certificate registered here (`lentera hub trust`) for that exam or for any. */
+/** Who may announce for an exam: a certificate registered here with --announce (`lentera hub trust`), for that exam or for any. */
 function checkSigner(db: Db, v: VerifiedAnnouncement, named: string | undefined): void {
   if (named !== undefined && named !== v.fingerprint) {
     throw new LenteraError('ANNOUNCEMENT_SIGNER_MISMATCH', `The announcement is signed by ${v.fingerprint}, not by ${named} named when it was sent.`, { fingerprint: v.fingerprint, named });
@@ -60,6 +60,10 @@ function checkSigner(db: Db, v: VerifiedAnnouncement, named: string | undefined)
   const reg = trustLookup(db)(v.fingerprint);
   if (!reg) throw new LenteraError('ANNOUNCEMENT_SIGNER_UNKNOWN', `The announcement is signed by a certificate that is not registered here (${v.fingerprint}); register the coordinator's certificate with "lentera hub trust" first.`, { fingerprint: v.fingerprint });
   if (reg.exam && reg.exam !== v.document.exam.code) throw new LenteraError('ANNOUNCEMENT_WRONG_EXAM', `That certificate is registered for exam ${reg.exam}, not ${v.document.exam.code}.`, { fingerprint: v.fingerprint });
+  // A venue's key signs its bundles; the rules and the objection period are the committee's to announce.
+  if (!mayAnnounce(db, v.fingerprint)) {
+    throw new LenteraError('ANNOUNCEMENT_SIGNER_NOT_ANNOUNCER', `The certificate ${v.fingerprint} is registered to sign bundles, not announcements; register the committee coordinator's certificate with "lentera hub trust --announce".`, { fingerprint: v.fingerprint });
+  }
 }
 
 /**
@@ -89,8 +93,21 @@ function checkChain(db: Db, d: AnnouncementDocument, sha256: string): { unchange
 }
 
 /**
+ * A published announcement sent again: its PDF is compared, never parsed. None, or the very PDF kept, is the same
+ * announcement; another PDF is refused (a published PDF is never replaced). One kept without a PDF is answered as
+ * it is: the PDF sent is not taken later, as a USB publication and a later push may differ in that.
+ */
+function samePdf(db: Db, d: AnnouncementDocument, pdf: Buffer | null): void {
+  if (!pdf) return;
+  const kept = storedAnnouncement(db, d.exam.code, d.seq)?.pdf;
+  if (kept && !Buffer.from(kept).equals(pdf)) {
+    throw new LenteraError('ANNOUNCEMENT_PDF_INVALID', `Announcement ${d.seq} of ${d.exam.code} is already published here with another PDF; a published announcement's PDF is never replaced.`, { seq: d.seq });
+  }
+}
+
+/**
  * Takes a signed announcement (and its signed PDF, optional): verifies it, checks its signer and its place in the
- * exam's chain, then in one transaction keeps it, appends its document's exact bytes as a `pengumuman` record leaf,
+ * exam's chain, then its PDF (never for an announcement already published or out of turn), then in one transaction keeps it, appends its document's exact bytes as a `pengumuman` record leaf,
  * signs a checkpoint and audits it. Answers with an acknowledgement signed by the log key, proving the leaf.
  */
 export async function announceAtHub(hub: AnnouncementHub, raw: unknown, pdf: Buffer | null, at: string, actor: string, opts: { signer?: string } = {}): Promise<SignedAnnouncementAck> {
@@ -100,7 +117,11 @@ export async function announceAtHub(hub: AnnouncementHub, raw: unknown, pdf: Buf
     v = verifyAnnouncement(raw);
     const verified = v;
     checkSigner(hub.db, verified, opts.signer);
-    if (pdf) await checkPdf(pdf, verified);
+    // The chain is checked before the PDF: anyone can resend a published announcement, or an old number, with a PDF
+    // of their own, and the PDF parser must never see it. The transaction below checks the chain again.
+    const first = checkChain(hub.db, verified.document, verified.sha256);
+    if (first.unchanged !== null) samePdf(hub.db, verified.document, pdf);
+    else if (pdf) await checkPdf(pdf, verified);
     outcome = writeTransaction(hub.db, () => {
       const { unchanged } = checkChain(hub.db, verified.document, verified.sha256);
       if (unchanged !== null) return { index: unchanged, unchanged: true };

@@ -46,6 +46,11 @@ const DATA_URL = /data:[a-z]+\/[a-z0-9.+-]+[;,]/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/;
 
+/** A text as the hub keeps and logs it: line ends normalised, NFC, trimmed (what a sender compares a record with). */
+export function plainForm(s: string): string {
+  return s.replace(/\r\n?/g, '\n').normalize('NFC').trim();
+}
+
 /**
  * A plain-text field of the public forms: line ends normalised, NFC, trimmed, between `min` and `max`
  * characters (code points), no control characters and no data: URL. Markup is not refused: it is kept as text
@@ -54,7 +59,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/;
 export function plainText(label: string, min: number, max: number) {
   return z
     .string({ error: `${label} harus berupa teks.` })
-    .transform((s) => s.replace(/\r\n?/g, '\n').normalize('NFC').trim())
+    .transform(plainForm)
     .superRefine((s, ctx) => {
       const n = [...s].length;
       if (n < min) ctx.addIssue({ code: 'custom', message: `${label} terlalu pendek: paling sedikit ${min} karakter (sekarang ${n}).` });
@@ -89,25 +94,46 @@ export function parseForm<T>(schema: z.ZodType<T>, input: unknown, labels: Recor
 }
 
 const EMAIL = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+\.[A-Za-z]{2,}/g;
-/** A run of digits, possibly broken by spaces, dots, dashes or brackets, with an optional leading +. */
-const DIGITS = /\+?\(?\d(?:[ \t().-]{0,2}\d)+/g;
+/**
+ * A run of digits (any script's, \p{Nd}) broken by at most three separators in a row: spaces, punctuation,
+ * symbols or combining marks, so "3374/0123/4567/8901", "0812,3456,7890" or "0812   3456 7890" are one run.
+ * Letters end a run. An optional leading + and (.
+ */
+const DIGITS = /\+?\(?\p{Nd}(?:[\p{Z}\s\p{P}\p{S}\p{M}]{0,3}\p{Nd})+/gu;
+/** Format characters (zero-width space and joiners, soft hyphen, bidi overrides, BOM): invisible. */
+const FORMAT = /\p{Cf}/gu;
 
 /**
- * The text as the site may publish it: email addresses, phone numbers and any run of 10 or more digits (a
- * candidate number, a NIK, a phone number written in groups) replaced by a marker. A phone number is 10 or more
- * digits, or 9 when it starts with +62, 62 or 0 8; shorter numbers (a date, a room, a score) stay.
+ * The text in the form the site publishes: NFKC (fullwidth and mathematical digits, fullwidth @, become plain
+ * ones) without format characters, so an invisible character between digits or a fullwidth NIK cannot slip a
+ * number past the masking, nor past the site's own check for a 16-digit NIK.
  */
-export function maskPersonal(text: string): string {
-  return text.replace(EMAIL, '[email disamarkan]').replace(DIGITS, (m) => {
-    const digits = m.replace(/\D/g, '');
-    const phoneLike = digits.length >= 9 && /^(?:\+?62|08)/.test(m.replace(/[\s().-]/g, ''));
+export function publishedForm(text: string): string {
+  return text.normalize('NFKC').replace(FORMAT, '');
+}
+
+function mask(normalised: string): string {
+  return normalised.replace(EMAIL, '[email disamarkan]').replace(DIGITS, (m) => {
+    const digits = m.replace(/\P{Nd}/gu, '');
+    const phoneLike = digits.length >= 9 && /^(?:\+?62|08)/.test(m.replace(/[^\p{Nd}+]/gu, ''));
     return digits.length >= 10 || phoneLike ? '[nomor disamarkan]' : m;
   });
 }
 
-/** Whether the text holds something `maskPersonal` would hide. */
+/**
+ * The text as the site may publish it: in its published form (`publishedForm`), with email addresses, phone
+ * numbers and any run of 10 or more digits (a candidate number, a NIK, a phone number written in groups)
+ * replaced by a marker. A phone number is 10 or more digits, or 9 when it starts with +62, 62 or 0 8; shorter
+ * numbers (a date, a room, a score) stay.
+ */
+export function maskPersonal(text: string): string {
+  return mask(publishedForm(text));
+}
+
+/** Whether the text holds something `maskPersonal` would hide (seen through the same normalisation). */
 export function holdsPersonal(text: string): boolean {
-  return maskPersonal(text) !== text;
+  const normalised = publishedForm(text);
+  return mask(normalised) !== normalised;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ export interface LoggedCandidate {
 }
 
 export function loggedCandidates(db: Db): LoggedCandidate[] {
-  return sql(db, 'SELECT DISTINCT exam_code AS exam, nomor_peserta AS nomor FROM ledger_leaves ORDER BY exam_code, nomor_peserta').all() as LoggedCandidate[];
+  // Record leaves (sanggah, laporan, pengumuman) keep their key ("sanggah:SGH-…") in nomor_peserta: not candidates.
+  return sql(db, "SELECT DISTINCT exam_code AS exam, nomor_peserta AS nomor FROM ledger_leaves WHERE kind = 'hasil' ORDER BY exam_code, nomor_peserta").all() as LoggedCandidate[];
 }
 
 /**

@@ -215,10 +215,17 @@ interface ReportRow {
 
 const COLUMNS = 'id, exam_code, category, body, contact, filed_at, status, answered_by, filed_leaf';
 
+/**
+ * A report's answer leaves. The exam comes first so the lookup goes through ledger_leaves_candidate
+ * (exam_code, nomor_peserta, idx): without it every report read, and every report on a site rewrite, scans the
+ * whole log.
+ */
+export const REPORT_ANSWERS_SQL = "SELECT idx, record FROM ledger_leaves WHERE exam_code = ? AND nomor_peserta = ? AND kind = 'laporan-jawaban' ORDER BY idx";
+
 /** The public view, from the records the log holds (the very bytes the site publishes). */
 function toPublic(db: Db, r: ReportRow): PublicReport {
   const rec = (idx: number) => JSON.parse(Buffer.from(sql(db, 'SELECT record FROM ledger_leaves WHERE idx = ?').pluck().get(idx) as Uint8Array).toString('utf8')) as Record<string, string>;
-  const answers = (sql(db, "SELECT idx, record FROM ledger_leaves WHERE kind = 'laporan-jawaban' AND nomor_peserta = ? ORDER BY idx").all(`laporan-jawaban:${r.id}`) as { idx: number; record: Uint8Array }[]).map(
+  const answers = (sql(db, REPORT_ANSWERS_SQL).all(r.exam_code, `laporan-jawaban:${r.id}`) as { idx: number; record: Uint8Array }[]).map(
     (a) => {
       const v = JSON.parse(Buffer.from(a.record).toString('utf8')) as { status: ReportAnswer['status']; answer: string; answeredAt: string };
       return { status: v.status, answer: v.answer, answeredAt: v.answeredAt, leaf: a.idx };
