@@ -184,6 +184,21 @@ describe('filing a report', () => {
   });
 });
 
+describe("the sender's keyed address hash", () => {
+  it('is kept only a day, as long as the daily limit needs it: then cleared, so nobody can try addresses against it', () => {
+    const t0 = 100 * HOUR;
+    const old = report({}, { client: 'klien-lama', when: at(t0) }).laporan.id;
+    const hashOf = (id: string) => p.db.prepare('SELECT client_hash FROM public_reports WHERE id = ?').pluck().get(id);
+    report({}, { client: 'klien-lain', when: at(t0 + 23 * HOUR) });
+    expect(hashOf(old)).toBe('klien-lama');
+    const fresh = report({}, { client: 'klien-lain', when: at(t0 + 24 * HOUR + 1) }).laporan.id;
+    expect(hashOf(old)).toBeNull();
+    expect(hashOf(fresh)).toBe('klien-lain');
+    // The report itself stays, with its text for the committee.
+    expect(p.db.prepare('SELECT body FROM public_reports WHERE id = ?').pluck().get(old)).toBe(TEXT);
+  });
+});
+
 describe('answering a report', () => {
   it('takes several answers as the report moves on, each a leaf that verifies; a rejected report is closed', () => {
     const id = report({}).laporan.id;

@@ -130,6 +130,16 @@ function checkRate(db: Db, hash: string, at: string): void {
   }
 }
 
+/**
+ * The keyed hash of a sender's address is kept only as long as the daily limit needs it. Anyone holding the hub's key
+ * (its operator, perhaps the very committee reported on) could otherwise try every IPv4 address against it and learn
+ * who reported; after a day it is gone.
+ */
+export function forgetOldSenders(db: Db, at: string): number {
+  const before = new Date(Date.parse(at) - 24 * HOUR).toISOString();
+  return sql(db, 'UPDATE public_reports SET client_hash = NULL WHERE client_hash IS NOT NULL AND filed_at <= ?').run(before).changes;
+}
+
 function proofOf(p: Publisher, index: number): RecordProof {
   const proof = p.log.leafProof(index);
   if (!proof) throw new LenteraError('LEDGER_CORRUPT', `Leaf ${index} has no checkpoint.`, { index });
@@ -164,6 +174,7 @@ export function fileReport(p: Publisher, input: unknown, opts: { at: string; cli
       opts.at,
       index,
     );
+    forgetOldSenders(p.db, opts.at);
     const cp = p.log.checkpoint(opts.at);
     appendEvent(p.db, { at: opts.at, actor: opts.actor, command: 'laporan.file', outcome: 'ok', payload: { id, exam: f.exam, category: f.category, leaf: index, size: cp.size } });
     return index;
