@@ -90,6 +90,6 @@ export function observedSection(observed: ObservedSession[] | undefined): string
   if (observed === undefined) return '';
   const rows = observed.map((o) => [esc(o.session), esc(o.observer), o.signedAt ? timeTag(o.signedAt) : '–', `<code class="hash">${esc(o.fingerprint)}</code>`, esc(o.file)]);
   return `<h2 id="pengamat">Sesi yang diamati</h2>
-<p>Pengamat (misalnya Ombudsman atau inspektorat) yang hadir pada sesi wawancara ikut menandatangani berita acaranya dengan kunci mereka sendiri, setelah koordinator. Daftar ini dibaca dari tanda tangan elektronik pada berita acara di dalam bundel, bukan dari catatan lain.</p>
+<p>Pengamat (misalnya Ombudsman atau inspektorat) yang hadir pada sesi wawancara ikut menandatangani berita acaranya dengan kunci mereka sendiri, setelah koordinator. Daftar ini dibaca dari tanda tangan elektronik pada berita acara di dalam bundel, bukan dari catatan lain. Nama pengamat berasal dari sertifikat yang dibuat di stasiun kerja: percayai namanya setelah sidik jari sertifikatnya cocok dengan yang diumumkan sendiri oleh lembaga pengamat itu.</p>
 ${rows.length ? table('Sesi yang diamati dan pengamatnya', ['Sesi', 'Pengamat (nama pada sertifikat)', 'Waktu tanda tangan', 'Sidik jari sertifikat (SHA-256)', 'Berita acara'], rows) : '<p>Belum ada berita acara yang ditandatangani pengamat.</p>'}`;
 }
