@@ -99,3 +99,56 @@ export function FileField({ label, hint, onFile, ...input }: FileFieldProps) {
     </div>
   );
 }
+
+/** A multi-line text with its own label, and a hint or an error tied to it for screen readers. */
+export function TextAreaField({
+  label,
+  hint,
+  value,
+  onChange,
+  error,
+  autoFocus,
+  maxLength = 1000,
+  rows = 3,
+  disabled,
+}: {
+  label: string;
+  hint?: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string | null | undefined;
+  autoFocus?: boolean;
+  maxLength?: number;
+  rows?: number;
+  disabled?: boolean;
+}) {
+  const id = useId();
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        className="textarea"
+        rows={rows}
+        maxLength={maxLength}
+        value={value}
+        disabled={disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(e.target.value)}
+        {...(autoFocus ? { 'data-autofocus': 'true' } : {})}
+      />
+      {hint ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -5,7 +5,7 @@ import { formatDecimal } from '../../i18n/format';
 import { ErrorAlert, Notice } from '../../ui/feedback';
 import { TextField } from '../../ui/fields';
 import { scoringError } from './errors';
-import { TextAreaField } from './PanelSheet';
+import { TextAreaField } from '../../ui/fields';
 import type { StageItem } from './types';
 import { formatNumber, parseTyped, rangeProblem } from './values';
 

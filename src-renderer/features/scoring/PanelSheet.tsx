@@ -6,7 +6,7 @@ import { useLiveEvent } from '../../app/live';
 import { formatDateTimeWib, formatDecimal, formatTimeWib } from '../../i18n/format';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
-import { SelectField } from '../../ui/fields';
+import { SelectField, TextAreaField } from '../../ui/fields';
 import { AttendanceBadge } from '../exams/CandidatesTable';
 import { FinalizationChip } from './chips';
 import { FinalizeRefusal, useFinalizeRefusal } from './FinalizeRefusal';
@@ -745,52 +745,6 @@ function NoteForm({
         </button>
       </div>
     </form>
-  );
-}
-
-/** A multi-line text with its own label, hint and error (the shared fields have single lines only). */
-export function TextAreaField({
-  label,
-  hint,
-  value,
-  onChange,
-  error,
-  autoFocus,
-}: {
-  label: string;
-  hint?: string;
-  value: string;
-  onChange: (v: string) => void;
-  error?: string | null;
-  autoFocus?: boolean;
-}) {
-  const id = useId();
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        className="textarea"
-        rows={3}
-        maxLength={1000}
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        onChange={(e) => onChange(e.target.value)}
-        {...(autoFocus ? { 'data-autofocus': 'true' } : {})}
-      />
-      {hint ? (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
   );
 }
 

@@ -6,7 +6,7 @@ import { actorName } from '../../i18n/errors';
 import { ErrorAlert, Notice } from '../../ui/feedback';
 import { TextField } from '../../ui/fields';
 import { scoringError } from './errors';
-import { TextAreaField } from './PanelSheet';
+import { TextAreaField } from '../../ui/fields';
 import type { PaperEntryResult, PaperMismatch, PaperStatusRow, StageItem } from './types';
 import { formatNumber, parseTyped, rangeProblem } from './values';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';

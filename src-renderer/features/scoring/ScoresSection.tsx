@@ -11,7 +11,7 @@ import { SelectField, TextField } from '../../ui/fields';
 import { AmendForm } from './AmendForm';
 import { ScoreStateChip } from './chips';
 import { scoringError } from './errors';
-import { TextAreaField } from './PanelSheet';
+import { TextAreaField } from '../../ui/fields';
 import type { AmendmentRow, ScoreRow, ScoreState, StageItem } from './types';
 import { formatNumber, fromUnits, stageItems } from './values';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';

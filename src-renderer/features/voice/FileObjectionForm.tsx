@@ -6,7 +6,7 @@ import { SelectField, TextField } from '../../ui/fields';
 import { useCommand } from '../../ui/useCommand';
 import { LogNote } from './LogNote';
 import type { LogEntry } from './model';
-import { TextArea } from './TextArea';
+import { TextAreaField } from '../../ui/fields';
 
 /**
  * "Ajukan sanggah untuk peserta": a candidate who came to the venue files an objection through the clerk. The clerk
@@ -64,7 +64,7 @@ export function FileObjectionForm({ exam, stages }: { exam: string; stages: Exam
           />
           <SelectField label={t('voice.file.stage')} value={stage} onChange={(e) => setStage(e.target.value)} options={(stages ?? []).map((s) => ({ value: s.code, label: `${s.code} — ${s.name}` }))} disabled={busy} />
         </div>
-        <TextArea label={t('voice.file.text')} hint={t('voice.file.textHint')} value={text} onChange={setText} error={problems.text} maxLength={4000} disabled={busy} />
+        <TextAreaField rows={4} label={t('voice.file.text')} hint={t('voice.file.textHint')} value={text} onChange={setText} error={problems.text} maxLength={4000} disabled={busy} />
         <ErrorAlert>{error}</ErrorAlert>
         <Notice tone="success">
           {filed ? (

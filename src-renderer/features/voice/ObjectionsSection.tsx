@@ -6,7 +6,7 @@ import { useCommand } from '../../ui/useCommand';
 import { CorrectionDialog } from './CorrectionDialog';
 import { AnswerDialog, HubListSection, useHubList } from './HubList';
 import { OBJECTION_STATUSES, statusTone, type LogEntry, type Objection } from './model';
-import { TextArea } from './TextArea';
+import { TextAreaField } from '../../ui/fields';
 
 const fetchObjections = (exam: string) => api.invoke('sanggah.list', { exam });
 
@@ -146,7 +146,7 @@ function AnswerObjectionDialog({ objection, onClose, onAnswered, onCorrect }: { 
           {problems.decision}
         </p>
       ) : null}
-      <TextArea label={t('voice.answerLabel')} hint={t('voice.objections.answerHint')} value={answer} onChange={setAnswer} error={problems.answer} maxLength={4000} disabled={busy} />
+      <TextAreaField rows={4} label={t('voice.answerLabel')} hint={t('voice.objections.answerHint')} value={answer} onChange={setAnswer} error={problems.answer} maxLength={4000} disabled={busy} />
     </AnswerDialog>
   );
 }

@@ -6,7 +6,7 @@ import { SelectField } from '../../ui/fields';
 import { useCommand } from '../../ui/useCommand';
 import { AnswerDialog, HubListSection, useHubList } from './HubList';
 import { REPORT_ANSWERS, REPORT_STATUSES, statusTone, type LogEntry, type Report, type ReportAnswer } from './model';
-import { TextArea } from './TextArea';
+import { TextAreaField } from '../../ui/fields';
 
 const fetchReports = (exam: string) => api.invoke('laporan.list', { exam });
 
@@ -125,7 +125,7 @@ function AnswerReportDialog({ report, onClose, onAnswered }: { report: Report; o
         options={choices.map((s) => ({ value: s, label: t(`voice.reportStatus.${s}`) }))}
         data-autofocus="true"
       />
-      <TextArea label={t('voice.answerLabel')} hint={t('voice.reports.answerHint')} value={answer} onChange={setAnswer} error={problem} maxLength={4000} disabled={busy} />
+      <TextAreaField rows={4} label={t('voice.answerLabel')} hint={t('voice.reports.answerHint')} value={answer} onChange={setAnswer} error={problem} maxLength={4000} disabled={busy} />
     </AnswerDialog>
   );
 }
