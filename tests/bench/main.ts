@@ -1,3 +1,5 @@
+import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { benchBundles } from './bundles.bench';
 import { benchLedger } from './ledger.bench';
 import { benchRegistry } from './registry.bench';
@@ -6,6 +8,7 @@ import { benchRoster } from './roster.bench';
 import { benchScoring } from './scoring.bench';
 import { benchSecurity } from './security.bench';
 import { benchSheets } from './sheets.bench';
+import { saveResults } from './report';
 import { benchStartup } from './startup.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
@@ -20,3 +23,5 @@ if (!only || only === 'ledger') benchLedger();
 if (!only || only === 'bundles') await benchBundles();
 if (!only || only === 'security') await benchSecurity();
 if (!only || only === 'startup') benchStartup();
+const notMet = saveResults(join(import.meta.dirname, '..', '..'), { node: process.version, at: new Date().toISOString(), only: only ?? null, cpus: cpus().length });
+if (notMet > 0) console.log(`${notMet} goal(s) not met: see the reasons beside them.`);
