@@ -138,6 +138,31 @@ function keyOf(kind: string, body: unknown): string | null {
   return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : null;
 }
 
+const byKey = (a: ImportPlan['items'][number], b: ImportPlan['items'][number]) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * The items of each kind in the order of merged_items' key. A bundle lists score entries by candidate, whose ids
+ * are in no such order: inserted as they come, 300k rows land on random pages of the table. The items come
+ * grouped by kind (one data file each); within a kind the sort is stable, so two records with one key still
+ * leave the later one stored, as before.
+ */
+export function inKeyOrder(items: ImportPlan['items']): ImportPlan['items'] {
+  const out: ImportPlan['items'] = [];
+  for (let start = 0; start < items.length; ) {
+    let end = start + 1;
+    let sorted = true;
+    while (end < items.length && items[end]!.kind === items[start]!.kind) {
+      if (sorted && byKey(items[end - 1]!, items[end]!) > 0) sorted = false;
+      end++;
+    }
+    const group = items.slice(start, end);
+    if (!sorted) group.sort(byKey);
+    for (const i of group) out.push(i);
+    start = end;
+  }
+  return out;
+}
+
 export interface ImportOutcome {
   sha256: string;
   exam: string;
@@ -158,6 +183,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   const stored = join(dataDir, 'bundles', 'merged', `${plan.report.sha256}.lentera`);
   mkdirSync(join(dataDir, 'bundles', 'merged'), { recursive: true });
   copyFileSync(plan.report.file, `${stored}.part`);
+  const records = plan.items.length;
   try {
     sql(db, 'INSERT INTO merged_exams (exam_code, exam, ruleset_sha256, ruleset_json) VALUES (?, ?, ?, ?) ON CONFLICT (exam_code) DO UPDATE SET exam = excluded.exam').run(m.exam.code, JSON.stringify(m.exam), m.ruleset.sha256, plan.rulesetText);
     sql(db, 'INSERT INTO merged_bundles (sha256, exam_code, workstation_id, sequence, previous, signer, audit_seq, audit_hash, ruleset_sha256, manifest, file, file_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
@@ -180,14 +206,16 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       `INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`,
     );
-    for (const i of plan.items) put.run(m.exam.code, m.workstation.id, i.kind, i.key, i.digest, i.body, plan.report.sha256);
+    for (const i of inKeyOrder(plan.items)) put.run(m.exam.code, m.workstation.id, i.kind, i.key, i.digest, i.body, plan.report.sha256);
+    // Stored now: the records (hundreds of MB for 100k candidates) need not live on while the view is ranked.
+    plan.items.length = 0;
     if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);
   } catch (e) {
     rmSync(`${stored}.part`, { force: true });
     throw e;
   }
-  return { ...base, unchanged: false, records: plan.items.length };
+  return { ...base, unchanged: false, records };
 }
 
 export interface Conflict {

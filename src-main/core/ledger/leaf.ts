@@ -5,7 +5,7 @@
  * anyway) and a salted commitment. Without the candidate's salt (printed on their own result sheet) the commitment
  * cannot be tested against guessed candidate numbers or results.
  */
-import canonicalize from 'canonicalize';
+import { canonicalText } from '../util/canonical-json';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
@@ -22,7 +22,7 @@ export interface LeafInput {
 
 /** UTF-8 of RFC 8785 canonical JSON: the same value gives the same bytes in any language. */
 export function canonicalBytes(value: unknown): Uint8Array {
-  const text = canonicalize(value);
+  const text = canonicalText(value);
   if (text === undefined) throw new TypeError('value cannot be represented as canonical JSON');
   return utf8ToBytes(text);
 }

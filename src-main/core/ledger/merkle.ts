@@ -6,6 +6,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
 const HASH_LEN = 32;
+/** How many incomplete ranges a tree remembers (a few per checkpoint size asked about). */
+const MAX_PARTIAL = 4096;
 
 /** SHA-256 of the empty string: MTH({}) for the tree of no leaves. */
 export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
@@ -69,6 +71,7 @@ function checkIndex(value: number, min: number, max: number, what: string): void
  */
 export class MerkleTree {
   private readonly levels: Uint8Array[][] = [[]];
+  private readonly partial = new Map<string, Uint8Array>();
 
   constructor(leafHashes?: Iterable<Uint8Array>) {
     if (leafHashes) for (const h of leafHashes) this.append(h);
@@ -109,6 +112,14 @@ export class MerkleTree {
 
   /** PATH(index, D[0:size]) of RFC 6962 §2.1.1, ordered from the leaf up. */
   inclusionProof(index: number, size = this.size): Uint8Array[] {
+    return this.inclusionPath(index, size).map((h) => new Uint8Array(h));
+  }
+
+  /**
+   * The audit path as the tree's own stored hashes, not copies: the same node is the same object in every path
+   * that holds it, so a caller writing 100k receipts can turn each into hex once. They must not be modified.
+   */
+  inclusionPath(index: number, size = this.size): readonly Uint8Array[] {
     checkIndex(size, 1, this.size, 'tree size');
     checkIndex(index, 0, size - 1, 'leaf index');
     const path: Uint8Array[] = [];
@@ -125,7 +136,7 @@ export class MerkleTree {
         start += k;
       }
     }
-    return path.reverse().map((h) => new Uint8Array(h));
+    return path.reverse();
   }
 
   /** PROOF(m, D[0:n]) of RFC 6962 §2.1.2; empty when m is 0 or m equals n (nothing to prove). */
@@ -160,8 +171,17 @@ export class MerkleTree {
     if (n === 0) return EMPTY_ROOT;
     const h = exactLog2(n);
     if (h >= 0) return this.levels[h]![start / n]!;
+    // A range that is not a complete subtree is recomputed from O(log n) stored hashes; the receipts of one
+    // checkpoint all ask for the same few ranges along its right edge, so each is kept (leaves only append: the
+    // hash of a range that exists never changes).
+    const key = `${start},${end}`;
+    const hit = this.partial.get(key);
+    if (hit) return hit;
     const k = splitPoint(n);
-    return nodeHash(this.mth(start, start + k), this.mth(start + k, end));
+    const hash = nodeHash(this.mth(start, start + k), this.mth(start + k, end));
+    if (this.partial.size >= MAX_PARTIAL) this.partial.clear();
+    this.partial.set(key, hash);
+    return hash;
   }
 }
 

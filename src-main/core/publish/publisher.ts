@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { appendEvent } from '../audit/chain';
 import { openDatabase, type Db } from '../db/open';
@@ -45,6 +45,10 @@ export interface SignedAck extends Ack {
 }
 
 export const HUB_DB = 'hub.sqlite';
+/** Sizes and hashes of the files of the site last written (site-state.ts), beside the hub's database. */
+export const SITE_STATE = 'site-state.json';
+/** The hub connection's page cache, KiB. */
+const HUB_CACHE_KIB = 32 * 1024;
 
 /** A result with something to show: decided, or BL with at least one published score. */
 export function isPublishedResult(r: { status: string; components: Record<string, string>; stages: Record<string, string> }): boolean {
@@ -67,7 +71,11 @@ export class Publisher {
 
   static open(dir: string): Publisher {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return new Publisher(dir, openDatabase(join(dir, HUB_DB), { create: true }));
+    const db = openDatabase(join(dir, HUB_DB), { create: true });
+    // A bundle's merge writes 700k rows in one transaction: with SQLite's default 2 MB page cache it spills
+    // pages to the WAL and reads them back many times over. Durability is untouched (synchronous stays FULL).
+    db.pragma(`cache_size = -${HUB_CACHE_KIB}`);
+    return new Publisher(dir, db);
   }
 
   close(): void {
@@ -139,10 +147,7 @@ export class Publisher {
       throw e;
     }
     // A receipt for every leaf this bundle added, proved against the checkpoint the acknowledgement carries.
-    const receipts = appended.map((idx) => {
-      const nomor = sql(this.db, 'SELECT nomor_peserta FROM ledger_leaves WHERE idx = ?').pluck().get(idx) as string;
-      return this.log.receipt(outcome.exam, nomor, checkpoint)!;
-    });
+    const receipts = this.log.receiptsOf(outcome.exam, appended, checkpoint).map((r) => r!);
     return this.signAck({
       v: 1,
       bundle: outcome.sha256,
@@ -182,11 +187,25 @@ export class Publisher {
     const exams = mergedExams(this.db).map((code) => {
       const v = this.view(code);
       const leaves: SiteInput['exams'][number]['leaves'] = {};
+      const latest = this.log.leafIndexes(code);
       for (const r of v.results) {
-        const l = this.log.leafIndex(code, r.nomor_peserta);
+        const l = latest.get(r.nomor_peserta);
         if (l) leaves[r.nomor_peserta] = l;
       }
-      return { ...v.exam, ruleset: v.ruleset, formations: v.formations, candidates: v.candidates, results: v.results, interviewStages: v.interviewStages, facts: v.facts, conflicts: v.conflicts, leaves, strengths: hubStrengths(this.db, code, v), stages: stagePublications(this.db, code, v.ruleset.json, v.facts.candidates, v.results) };
+      return {
+        ...v.exam,
+        ruleset: v.ruleset,
+        formations: v.formations,
+        candidates: v.candidates,
+        results: v.results,
+        interviewStages: v.interviewStages,
+        facts: v.facts,
+        conflicts: v.conflicts,
+        leaves,
+        digests: v.digests,
+        strengths: this.strengths(code, v),
+        stages: stagePublications(this.db, code, v.ruleset.json, v.facts.candidates, v.results),
+      };
     });
     const bundles = (sql(this.db, 'SELECT file_sha256 AS sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
       sha256: string;
@@ -207,13 +226,35 @@ export class Publisher {
     return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, leaves: this.log.leaves(), records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: voiceSiteInput(this) };
   }
 
+  private readonly strengthsOf = new Map<string, { view: MergedView; announced: string; value: ReturnType<typeof hubStrengths> }>();
+
+  /**
+   * The exam's strengths for the site, computed again only when what they are made of changed: the merged view
+   * (a new bundle) or the exam's announcements (the rubric's names and levels). Every objection or report
+   * rewrites the site, and at 100k candidates this is seconds.
+   */
+  private strengths(exam: string, view: MergedView): ReturnType<typeof hubStrengths> {
+    const announced = sql(this.db, "SELECT COUNT(*) || ':' || COALESCE(MAX(seq), 0) FROM announcements WHERE exam_code = ?").pluck().get(exam) as string;
+    const hit = this.strengthsOf.get(exam);
+    if (hit && hit.view === view && hit.announced === announced) return hit.value;
+    const value = hubStrengths(this.db, exam, view);
+    this.strengthsOf.set(exam, { view, announced, value });
+    return value;
+  }
+
   /** each merged bundle's observer signatures, by its sha256: read once, as a merged bundle never changes */
   private readonly observed = new Map<string, ObservedSession[]>();
 
-  async writeSite(out: string, at: string): Promise<{ files: number; bytes: number }> {
+  /**
+   * Writes the site to `out`. Files whose bytes the site there already has are linked, not written again
+   * (`opts.full` writes every one); the result is the same bytes either way.
+   */
+  async writeSite(out: string, at: string, opts: { full?: boolean } = {}): Promise<{ files: number; bytes: number; linked: number }> {
     const input = this.siteInput(at);
     for (const e of input.exams) e.observed = await observedSessions(this.db, e.code, this.observed);
-    return writeSite(out, input);
+    const state = join(this.dir, SITE_STATE);
+    if (opts.full) rmSync(state, { force: true });
+    return writeSite(out, input, { state });
   }
 }
 

@@ -7,7 +7,7 @@
  * the real name: the previous site stays until the new one is complete.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
@@ -28,6 +28,7 @@ import { verifyScript } from './verify-bundle';
 import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
+import { contentSha256, loadSiteState, saveSiteState, type SiteState, type SiteFileState } from './site-state';
 
 export interface SiteExam {
   code: string;
@@ -46,6 +47,11 @@ export interface SiteExam {
   conflicts: { nomor: string; field: string; values: { workstation: string; value: string }[] }[];
   /** nomor → the candidate's latest leaf in the log */
   leaves: Record<string, { index: number; leafHash: string; digest: string }>;
+  /**
+   * The result digests already computed from these very `results` objects by `resultDigest` (the merged view's):
+   * taken as they are rather than computed again. Without it (or for a result not in it) the site computes them.
+   */
+  digests?: ReadonlyMap<string, string>;
   /** nomor → "Kekuatan dan kelemahan Anda" (core/ranking/strengths.ts), shown on the candidate's page */
   strengths?: Record<string, CandidateStrengths>;
   /** every stage of the ruleset: published or not, SEMENTARA or final, and when (kept at the hub) */
@@ -170,14 +176,26 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
   }
 }
 
-/** Writes files under one root, counting them, refusing a full NIK and two names one case-insensitive disk merges. */
+/**
+ * Writes files under one root, counting them, refusing a full NIK and two names one case-insensitive disk merges.
+ * With the state of the site being replaced (site-state.ts), a file whose bytes that site already has is
+ * hard-linked from it instead of written: the new site is still built whole in its own folder, so what ends up
+ * under the real name is exactly what a full write gives.
+ */
 class SiteWriter {
   files = 0;
   bytes = 0;
+  linked = 0;
+  readonly state: Record<string, SiteFileState> = {};
   private readonly dirs = new Set<string>();
   private readonly names = new Map<string, string>();
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    readonly generatedAt: string,
+    /** the site under the real name and its state, when that state describes it */
+    private readonly prev: { dir: string; state: SiteState } | null = null,
+  ) {}
 
   private async place(rel: string): Promise<string> {
     const folded = rel.toLowerCase();
@@ -193,6 +211,59 @@ class SiteWriter {
     return file;
   }
 
+  private prevPath(rel: string): string {
+    return join(this.prev!.dir, ...rel.split('/'));
+  }
+
+  /**
+   * Whether the previous site's `rel` is still the file its state describes (the size and modification time it
+   * had when written): a file changed in place since is never linked, it is written again.
+   */
+  private intact(rel: string, before: SiteFileState): boolean {
+    try {
+      const st = statSync(this.prevPath(rel));
+      return st.isFile() && st.size === before.s && st.mtimeMs === before.m;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Links the previous site's copy of `rel` to `file`; false when it cannot (then the caller writes). */
+  private link(rel: string, file: string): boolean {
+    try {
+      linkSync(this.prevPath(rel), file);
+      this.linked++;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether the previous site holds exactly `data` as `rel`, decided without reading it where possible. */
+  private unchanged(rel: string, content: string, data: Buffer, stamped: boolean): { same: boolean; sha: string | null } {
+    const before = this.prev?.state.files[rel];
+    const sha = () => (stamped ? null : contentSha256(data));
+    if (!before || before.s !== data.length) return { same: false, sha: sha() };
+    if (before.h === null) {
+      // That file held the previous write's time (a page footer): unless this text holds it too, they differ.
+      if (!content.includes(this.prev!.state.generatedAt)) return { same: false, sha: null };
+      let old: Buffer | null = null;
+      try {
+        old = readFileSync(this.prevPath(rel));
+      } catch {
+        old = null;
+      }
+      return { same: old !== null && old.equals(data), sha: sha() };
+    }
+    const h = contentSha256(data);
+    return { same: h === before.h && this.intact(rel, before), sha: stamped ? null : h };
+  }
+
+  /** The state of a file just placed: its modification time is kept only with a hash (only then is it linked). */
+  private record(rel: string, file: string, size: number, sha: string | null): void {
+    this.state[rel] = sha === null ? { s: size, h: null } : { s: size, h: sha, m: statSync(file).mtimeMs };
+  }
+
   async text(rel: string, content: string): Promise<void> {
     const nik = FULL_NIK.exec(content);
     if (nik) {
@@ -200,9 +271,13 @@ class SiteWriter {
     }
     const file = await this.place(rel);
     const data = Buffer.from(content, 'utf8');
+    // A file holding this write's time changes with every write: its hash would never be matched again.
+    const stamped = content.includes(this.generatedAt);
+    const { same, sha } = this.unchanged(rel, content, data, stamped);
     // Synchronous on purpose: ten thousand small pages are written three times faster than through the
     // thread pool, and building the pages keeps this thread busy anyway.
-    writeFileSync(file, data);
+    if (!same || !this.link(rel, file)) writeFileSync(file, data);
+    this.record(rel, file, data.length, sha);
     this.files++;
     this.bytes += data.length;
   }
@@ -210,14 +285,24 @@ class SiteWriter {
   /** Copies a file and checks that what was written has the sha256 it is published with. */
   async copy(rel: string, source: string, sha256: string): Promise<number> {
     const file = await this.place(rel);
+    const want = sha256.toLowerCase();
+    const before = this.prev?.state.files[rel];
+    // The previous site's copy was checked against this very sha256 when it was written.
+    if (before && before.h === want && this.intact(rel, before) && this.link(rel, file)) {
+      this.state[rel] = before;
+      this.files++;
+      this.bytes += before.s;
+      return before.s;
+    }
     try {
       await copyFile(source, file);
     } catch (e) {
       throw new LenteraError('FILE_NOT_FOUND', `${source} cannot be copied into the site: ${(e as Error).message}`, { file: source });
     }
     const got = await sha256File(file);
-    if (got !== sha256.toLowerCase()) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
+    if (got !== want) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
     const size = (await stat(file)).size;
+    this.record(rel, file, size, want);
     this.files++;
     this.bytes += size;
     return size;
@@ -251,7 +336,7 @@ async function swapIn(out: string, tmp: string): Promise<void> {
 }
 
 async function build(w: SiteWriter, input: SiteInput): Promise<void> {
-  const views = input.exams.map((e) => examView(e, (r) => resultDigest(e.code, r, e.ruleset.sha256)));
+  const views = input.exams.map((e) => examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256)));
 
   await w.text('assets/situs.css', SITE_CSS);
   await w.text('assets/verify.js', await verifyScript());
@@ -337,21 +422,34 @@ async function writeLog(w: SiteWriter, input: SiteInput): Promise<void> {
   );
 }
 
+export interface WriteSiteOptions {
+  /**
+   * A file (outside the site) where the size and sha256 of every file written are kept. When it describes the
+   * site now at `outDir`, the next write links each unchanged file from it instead of writing it again; the
+   * bytes are the same either way. Without it every file is written.
+   */
+  state?: string;
+}
+
 /** Writes the whole site to `outDir`, replacing an earlier site there only once the new one is complete. */
-export async function writeSite(outDir: string, input: SiteInput): Promise<{ files: number; bytes: number }> {
+export async function writeSite(outDir: string, input: SiteInput, opts: WriteSiteOptions = {}): Promise<{ files: number; bytes: number; linked: number }> {
   check(input);
   const out = resolve(outDir);
   await checkTarget(out);
   await mkdir(dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${randomBytes(6).toString('hex')}`;
   await mkdir(tmp);
-  const w = new SiteWriter(tmp);
+  const prev = opts.state ? loadSiteState(opts.state, out) : null;
+  const w = new SiteWriter(tmp, input.generatedAt, prev ? { dir: out, state: prev } : null);
   try {
     await build(w, input);
+    // Kept before the swap and naming the new folder (its inode moves with it): should the swap not happen,
+    // the state names no site at all, and the next write is a full one.
+    if (opts.state) saveSiteState(opts.state, out, tmp, input.generatedAt, w.state);
     await swapIn(out, tmp);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
-  return { files: w.files, bytes: w.bytes };
+  return { files: w.files, bytes: w.bytes, linked: w.linked };
 }

@@ -1,0 +1,63 @@
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalText } from '../../src-main/core/util/canonical-json';
+
+const same = (v: unknown) => {
+  let want: string | undefined | Error;
+  try {
+    want = canonicalize(v);
+  } catch (e) {
+    want = e as Error;
+  }
+  if (want instanceof Error) expect(() => canonicalText(v)).toThrow();
+  else expect(canonicalText(v)).toBe(want);
+};
+
+describe('canonicalText (RFC 8785, fast path)', () => {
+  it('gives the text canonicalize gives, on any JSON value', () => {
+    fc.assert(fc.property(fc.jsonValue(), same), { numRuns: 2000 });
+  });
+
+  it('gives the text canonicalize gives with undefined, functions, full unicode and odd numbers', () => {
+    const leaf = fc.oneof(fc.constant(undefined), fc.constant(() => 1), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.date());
+    const anyValue = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v')), fc.dictionary(fc.string({ unit: 'binary' }), tie('v'))),
+    })).v;
+    fc.assert(fc.property(anyValue, same), { numRuns: 2000 });
+  });
+
+  it('sorts keys by UTF-16 code units and escapes as JSON.stringify', () => {
+    const v = { b: 1, a: [true, null, undefined], '\u20ac': 'x', '\ud83d\ude00': '"', A: { z: 1e21, y: -0 } };
+    expect(canonicalText(v)).toBe(canonicalize(v));
+    expect(canonicalText({ b: 1, a: [true, undefined], A: { z: 1e21, y: -0 } })).toBe('{"A":{"y":0,"z":1e+21},"a":[true,null],"b":1}');
+  });
+
+  it('refuses what has no canonical form: a lone surrogate, NaN, Infinity, a cycle', () => {
+    expect(() => canonicalText({ a: '\ud800' })).toThrow(/surrogate/);
+    expect(() => canonicalText({ '\udc00': 1 })).toThrow(/surrogate/);
+    expect(canonicalText('\\ud800')).toBe('"\\\\ud800"');
+    expect(() => canonicalText([Number.NaN])).toThrow(/NaN/);
+    expect(() => canonicalText({ x: Infinity })).toThrow(/Infinity/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => canonicalText(cycle)).toThrow();
+    expect(canonicalText(undefined)).toBeUndefined();
+  });
+
+  it('writes an object shared by many places the same each time (an acknowledgement\'s one checkpoint)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 1, max: 5 }), (shared, n) => {
+        const o = { cp: shared };
+        same({ receipts: Array.from({ length: n }, (_, i) => ({ i, checkpoint: o, again: [o] })), o });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes a deep value to the package, with the same text', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 1000; i++) deep = [deep];
+    same(deep);
+  });
+});

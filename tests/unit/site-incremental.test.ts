@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LenteraApp } from '../../src-main/api/app';
+import { addTrustedSigner } from '../../src-main/core/bundles/trust';
+import { demoPackage, demoSkdResults } from '../../src-main/core/demo/generate';
+import { generateIdentity } from '../../src-main/core/keys/identities';
+import { readCertificate } from '../../src-main/core/keys/pki';
+import { fileReport } from '../../src-main/core/publish/reports';
+import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
+import { writeSite } from '../../src-main/core/publish/site';
+import { ADMIN } from './helpers';
+
+/**
+ * Issue 16: the hub rewrites its site after every change, linking the files whose bytes did not change instead of
+ * writing them. What ends up on disk must be, file for file, what a full write gives; removed files go; a site
+ * changed behind the hub's back is never trusted.
+ */
+
+const EXAM = 'CPNS-SMG-2026';
+const PASS = 'rahasia-koordinator';
+const T1 = '2026-11-30T06:00:00.000Z';
+const T2 = '2026-11-30T09:30:00.000Z';
+const T3 = '2026-11-30T10:00:00.000Z';
+const pkg = demoPackage(200);
+const skd = demoSkdResults(pkg.roster);
+const dir = mkdtempSync(join(tmpdir(), 'lentera-site-incr-'));
+let app: LenteraApp;
+let hub: Publisher;
+
+function catFile(session: string): string {
+  const rows = pkg.sessions.find((s) => s.code === session)!.candidates.map((n) => {
+    const v = skd.get(n)!;
+    const s = v === 'absent' ? { twk: 15, tiu: 20, tkp: 170 } : v;
+    return `${n};${s.twk * 5};${s.tiu * 5};${s.tkp}`;
+  });
+  const file = join(dir, `${session}.csv`);
+  writeFileSync(file, `nomor_peserta;twk;tiu;tkp\n${rows.join('\n')}\n`);
+  return file;
+}
+
+async function ok<T = any>(name: string, input: unknown): Promise<T> {
+  const r = (await app.invokeAsync(name, input, { local: 'test' })) as any;
+  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+async function publishSession(session: string, at: string) {
+  await ok('scores.import', { exam: EXAM, stage: 'SKD', file: { path: catFile(session) } });
+  const b = await ok<{ file: string }>('bundle.export', { exam: EXAM, passphrase: PASS, account: 'koordinator' });
+  return hub.ingest(b.file, at, 'test');
+}
+
+/** Every file under `root`, by relative path, with its sha256. */
+function hashes(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(root, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const siblings = (name: string) => readdirSync(dir).filter((f) => f.startsWith(`${name}.`));
+
+beforeAll(async () => {
+  app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
+  await ok('workstation.init', { adminName: ADMIN.name, adminDisplayName: 'Sri Wahyuni', pin: ADMIN.pin });
+  writeFileSync(join(dir, 'exam.json'), JSON.stringify(pkg));
+  await ok('exams.import', { file: { path: join(dir, 'exam.json') } });
+  const db = app.workstation!.db;
+  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Sri Wahyuni, S.Sos.', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
+  hub = Publisher.open(join(dir, 'hub'));
+  const pem = (await ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
+  addTrustedSigner(hub.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
+}, 120_000);
+
+afterAll(() => {
+  hub.close();
+  app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('incremental site writes', () => {
+  const site = join(dir, 'site');
+
+  it('after ingest A and B, each followed by a rewrite, the site equals a full write after A+B, file by file', async () => {
+    await publishSession('SKD-1', T1);
+    const first = await hub.writeSite(site, T1);
+    expect(first.linked).toBe(0);
+    expect(existsSync(join(dir, 'hub', SITE_STATE))).toBe(true);
+    await publishSession('SKD-2', T2);
+    const second = await hub.writeSite(site, T2);
+    // The bundle of A, the full leaf files, the assets: the same bytes, linked rather than written.
+    expect(second.linked).toBeGreaterThan(0);
+    expect(second.files).toBeGreaterThan(second.linked);
+    const full = join(dir, 'full');
+    const fresh = await hub.writeSite(full, T2, { full: true });
+    expect(fresh.linked).toBe(0);
+    expect(fresh.files).toBe(second.files);
+    expect(hashes(site)).toEqual(hashes(full));
+    expect(siblings('site')).toEqual([]);
+  }, 180_000);
+
+  it('the same time again links every file (pages holding the time are compared byte for byte) and changes nothing', async () => {
+    const full = join(dir, 'full');
+    const before = hashes(full);
+    const again = await hub.writeSite(full, T2);
+    expect(again.linked).toBe(again.files);
+    expect(hashes(full)).toEqual(before);
+  }, 60_000);
+
+  it('a public report, then a rewrite: the new record and pages are there, and the site equals a full write', async () => {
+    const r = fileReport(hub, { exam: EXAM, category: 'kecurangan', text: 'Ada peserta yang membawa ponsel ke ruang ujian.', website: '' }, { at: T3, clientHash: 'uji', actor: 'test' });
+    const w = await hub.writeSite(site, T3);
+    // The state is the last site written (full/ above): this folder is written whole, and is still right.
+    expect(w.linked).toBe(0);
+    const w2 = await hub.writeSite(site, T3);
+    expect(w2.linked).toBe(w2.files);
+    const catatan = join(site, 'log', 'catatan', `${String(r.proof.index).padStart(8, '0')}.json`);
+    expect(readFileSync(catatan)).toEqual(Buffer.from(r.record));
+    const full = join(dir, 'full3');
+    await hub.writeSite(full, T3, { full: true });
+    expect(hashes(site)).toEqual(hashes(full));
+    // The full write kept its own state: the hub's next write links from that site, not from this one.
+    const next = await hub.writeSite(full, T3);
+    expect(next.linked).toBe(next.files);
+  }, 120_000);
+
+  it('removed files are removed: a site without a bundle it had no longer has the bundle', async () => {
+    const state = join(dir, 'state-removal.json');
+    const out = join(dir, 'removal');
+    const input = hub.siteInput(T3);
+    expect(input.bundles.length).toBe(2);
+    await writeSite(out, input, { state });
+    const gone = readdirSync(join(out, 'bundel'));
+    expect(gone.length).toBe(2);
+    const fewer = { ...input, bundles: input.bundles.slice(1) };
+    const w = await writeSite(out, fewer, { state });
+    expect(w.linked).toBeGreaterThan(0);
+    expect(readdirSync(join(out, 'bundel'))).toEqual(gone.slice(1));
+    await writeSite(join(dir, 'removal-full'), fewer);
+    expect(hashes(out)).toEqual(hashes(join(dir, 'removal-full')));
+  }, 120_000);
+
+  it('a site changed behind the hub is not trusted: a file edited in place, or the folder replaced, is written again', async () => {
+    const state = join(dir, 'state-tamper.json');
+    const out = join(dir, 'tamper');
+    const input = hub.siteInput(T3);
+    await writeSite(out, input, { state });
+    const want = hashes(out);
+    // Same size, new bytes, written later: the state's modification time no longer matches.
+    const leafFile = join(out, 'log', 'entri', '000000.jsonl');
+    const text = readFileSync(leafFile, 'utf8');
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(leafFile, text.replace(/"c":"[0-9a-f]/, (m) => `${m.slice(0, -1)}${m.endsWith('0') ? '1' : '0'}`));
+    expect(hashes(out)).not.toEqual(want);
+    await writeSite(out, input, { state });
+    expect(hashes(out)).toEqual(want);
+    // The folder replaced by a copy with an extra file: another folder, so nothing is linked from it.
+    const copy = `${out}-copy`;
+    cpSync(out, copy, { recursive: true });
+    appendFileSync(join(copy, 'data', 'CPNS-SMG-2026', 'hasil.csv'), 'palsu;1\n');
+    rmSync(out, { recursive: true });
+    renameSync(copy, out);
+    const w = await writeSite(out, input, { state });
+    expect(w.linked).toBe(0);
+    expect(hashes(out)).toEqual(want);
+    // A torn state file is no state: a full write.
+    writeFileSync(state, '{"format":"lentera.site-state/1","out":');
+    expect((await writeSite(out, input, { state })).linked).toBe(0);
+    expect(hashes(out)).toEqual(want);
+    expect(statSync(state).size).toBeGreaterThan(100);
+  }, 120_000);
+});
