@@ -1,8 +1,7 @@
-import { accessSync, closeSync, constants, copyFileSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { createHash, webcrypto } from 'node:crypto';
+import { accessSync, closeSync, constants, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash, createSign, KeyObject, webcrypto } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
+import { crc32 } from 'node:zlib';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { chainHead } from '../audit/chain';
@@ -10,9 +9,10 @@ import { requireExam } from '../exams/exams';
 import type { UnlockedIdentity } from '../keys/identities';
 import { RSA_SHA256 } from '../keys/pki';
 import { LenteraError } from '../util/errors';
-import { sha256File, sha256Hex } from '../util/hash';
+import { sha256Hex } from '../util/hash';
 import { collectExam, lineDigest, type Collected } from './collect';
-import { applySeal, sealPlaceholder } from './seal';
+import { SEAL_PREFIX, sealLength, sealPlaceholder } from './seal';
+import { writeZipFile, type ZipEntry } from './zip-writer';
 import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
 import { holdExportLock } from './recover';
 
@@ -44,6 +44,7 @@ class LineFile {
   count = 0;
   private readonly fd: number;
   private readonly hash = createHash('sha256');
+  private crc = 0;
   private size = 0;
   private pending: string[] = [];
   private pendingChars = 0;
@@ -64,15 +65,16 @@ class LineFile {
     this.pending = [];
     this.pendingChars = 0;
     this.hash.update(b);
+    this.crc = crc32(b, this.crc);
     writeSync(this.fd, b);
     this.size += b.length;
   }
 
-  close(): { size: number; sha256: string } {
+  close(): { size: number; sha256: string; crc32: number } {
     if (this.count) this.pending.push('\n]\n');
     this.flush();
     closeSync(this.fd);
-    return { size: this.size, sha256: this.hash.digest('hex') };
+    return { size: this.size, sha256: this.hash.digest('hex'), crc32: this.crc };
   }
 }
 
@@ -88,7 +90,7 @@ export function testKillPoint(step: string): void {
 }
 
 type Progress = (step: ExportStep, done: number, total: number) => void;
-type Staged = { path: string; file: string; size: number; sha256: string };
+type Staged = { path: string; file: string; size: number; sha256: string; crc32: number };
 
 /**
  * Each kind of record into its own scratch file, line by line and hashed as it goes (an exam of 100,000
@@ -117,16 +119,38 @@ async function writeChangedRecords(collected: Collected, known: Map<string, stri
   return { files, counts };
 }
 
+/** A file's sha256, CRC and size in one read of large blocks (no stream per file: an exam has thousands of PDFs). */
+function digestFile(file: string, buf: Buffer): { sha256: string; crc32: number; size: number } {
+  const fd = openSync(file, 'r');
+  try {
+    const hash = createHash('sha256');
+    let crc = 0;
+    let size = 0;
+    for (let n; (n = readSync(fd, buf, 0, buf.length, size)) > 0; size += n) {
+      hash.update(buf.subarray(0, n));
+      crc = crc32(buf.subarray(0, n), crc);
+    }
+    return { sha256: hash.digest('hex'), crc32: crc, size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The signed PDFs whose bytes changed since the last export. */
 async function changedPdfs(collected: Collected, known: Map<string, string>, exported: [string, string, string][], onProgress?: Progress): Promise<Staged[]> {
   const pdfs: Staged[] = [];
+  const buf = Buffer.allocUnsafe(1 << 20);
   let done = 0;
   for (const [name, file] of collected.pdfs) {
-    const digest = await sha256File(file);
-    if (++done % 200 === 0 || done === collected.pdfs.size) onProgress?.('pdf', done, collected.pdfs.size);
-    if (known.get(`pdf\u0000${name}`) === digest) continue;
-    pdfs.push({ path: `pdf/${name}`, file, size: statSync(file).size, sha256: digest });
-    exported.push(['pdf', name, digest]);
+    const d = digestFile(file, buf);
+    if (++done % 200 === 0 || done === collected.pdfs.size) {
+      onProgress?.('pdf', done, collected.pdfs.size);
+      // Lets the progress notice out (and other requests in) now and then.
+      await new Promise((r) => setImmediate(r));
+    }
+    if (known.get(`pdf\u0000${name}`) === d.sha256) continue;
+    pdfs.push({ path: `pdf/${name}`, file, ...d });
+    exported.push(['pdf', name, d.sha256]);
   }
   return pdfs;
 }
@@ -134,19 +158,28 @@ async function changedPdfs(collected: Collected, known: Map<string, string>, exp
 /** The zip: manifest and signature first, then the files, then the seal over all of it in the comment. */
 async function writeZip(part: string, at: string, manifestBytes: Buffer, signature: Buffer, ruleset: { path: string; data: Buffer }, records: Staged[], pdfs: Staged[], key: CryptoKey): Promise<void> {
   try {
-    const zip = new yazl.ZipFile();
-    const mtime = new Date(at);
-    zip.addBuffer(manifestBytes, MANIFEST, { mtime });
-    zip.addBuffer(signature, SIGNATURE, { mtime, compress: false });
-    for (const d of records) zip.addFile(d.file, d.path, { mtime, mode: 0o100664 });
-    zip.addBuffer(ruleset.data, ruleset.path, { mtime });
-    // PDFs are compressed already: stored as they are, streamed from disk.
-    for (const p of pdfs) zip.addFile(p.file, p.path, { mtime, compress: false, mode: 0o100664 });
+    const entries: ZipEntry[] = [
+      { path: MANIFEST, data: manifestBytes, compress: true },
+      { path: SIGNATURE, data: signature, compress: false },
+      ...records.map((d) => ({ path: d.path, file: d.file, size: d.size, crc32: d.crc32, compress: true })),
+      { path: ruleset.path, data: ruleset.data, compress: true },
+      // PDFs are compressed already: stored as they are.
+      ...pdfs.map((p) => ({ path: p.path, file: p.file, size: p.size, crc32: p.crc32, compress: false })),
+    ];
     const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
-    zip.end({ comment: sealPlaceholder(bits), forceZip64Format: false });
-    await pipeline(zip.outputStream, createWriteStream(part));
-    testKillPoint('zip');
-    await applySeal(part, key, bits);
+    // The seal signs every byte before the comment: the signer reads them as they are written (seal.ts says what
+    // the seal is; applySeal there does the same by reading the file again).
+    const signer = createSign('sha256');
+    const fd = openSync(part, 'w');
+    try {
+      await writeZipFile(fd, entries, { mtime: new Date(at), mode: 0o100664, comment: Buffer.from(sealPlaceholder(bits), 'latin1'), tap: (c) => signer.update(c) });
+      testKillPoint('zip');
+      const seal = Buffer.from(SEAL_PREFIX + signer.sign(KeyObject.from(key)).toString('base64'), 'latin1');
+      if (seal.length !== sealLength(bits)) throw new Error('unexpected seal length');
+      writeSync(fd, seal, 0, seal.length, fstatSync(fd).size - seal.length);
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     rmSync(part, { force: true });
     throw e;

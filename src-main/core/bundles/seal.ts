@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { createSign, createVerify, KeyObject, type X509Certificate } from 'node:crypto';
+import { createSign, createVerify, KeyObject, type Verify, type X509Certificate } from 'node:crypto';
 import { BundleRefused } from './refusal';
 
 /**
@@ -43,8 +43,8 @@ export async function applySeal(file: string, key: CryptoKey, modulusBits: numbe
   }
 }
 
-/** Checks the seal in the zip comment against the signer's certificate; the comment is the file's last bytes. */
-export async function checkSeal(file: string, comment: Buffer, cert: X509Certificate): Promise<void> {
+/** The seal's signature bytes, from the zip comment; refused unless written exactly as Lentera writes it. */
+export function sealSignature(comment: Buffer): Buffer {
   const text = comment.toString('latin1');
   if (!text.startsWith(SEAL_PREFIX)) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The bundle has no seal: it was not written by Lentera or was rewritten since.');
   const encoded = text.slice(SEAL_PREFIX.length);
@@ -52,8 +52,23 @@ export async function checkSeal(file: string, comment: Buffer, cert: X509Certifi
   // Node's decoder forgives: it reads base64url's '-' and '_' as '+' and '/', and skips what is no base64. Only the
   // one spelling Lentera writes is a seal, so that no byte of the file can change and still verify.
   if (sig.toString('base64') !== encoded) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The seal is not written as Lentera writes it: some byte of it was changed.');
+  return sig;
+}
+
+/**
+ * Checks the seal against a verifier already fed every byte of the file before the comment (verify.ts feeds it
+ * during its one pass over the file, so the file is not read again for the seal).
+ */
+export function checkSealWith(verifier: Verify, comment: Buffer, cert: X509Certificate): void {
+  const sig = sealSignature(comment);
+  if (!verifier.verify(cert.publicKey, sig)) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The seal over the bundle file does not verify: some byte of the file was changed.');
+}
+
+/** Checks the seal in the zip comment against the signer's certificate; the comment is the file's last bytes. */
+export async function checkSeal(file: string, comment: Buffer, cert: X509Certificate): Promise<void> {
+  sealSignature(comment);
   const size = statSync(file).size;
   const verifier = createVerify('sha256');
   await signedStream(file, size - comment.length, (c) => verifier.update(c));
-  if (!verifier.verify(cert.publicKey, sig)) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The seal over the bundle file does not verify: some byte of the file was changed.');
+  checkSealWith(verifier, comment, cert);
 }

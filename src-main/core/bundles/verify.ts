@@ -1,13 +1,14 @@
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { parseCertificate, keyUsage } from '../keys/pki';
 import { fingerprintOf } from '../keys/identities';
 import { BundleRefused } from './refusal';
-import { checkContainer } from './container';
-import { checkSeal } from './seal';
+import { checkLocalHeaders, readDirectory, type EntryLayout } from './container';
+import { scanBundle, type Scan } from './scan';
+import { checkSealWith } from './seal';
 import { sha256Hex } from '../util/hash';
 import { BUNDLE_FORMAT, LIMITS, MANIFEST, manifestSchema, SIGNATURE, type Manifest } from './format';
 
@@ -146,16 +147,43 @@ export interface VerifyOptions {
 }
 
 /**
- * Everything about a bundle that can be checked without the data it merges into, in the order it is cheap:
- * the zip's directory, the manifest and its signature, the entry list against the manifest, the sizes, then
- * every entry's bytes against its sha256. The first failure is thrown as a BundleRefused.
+ * The zip's structure (container.ts) and one sequential pass over the file (scan.ts): the local headers checked
+ * as they pass, the seal's bytes fed to its verifier, every stored entry hashed. What is wrong in the structure
+ * is thrown here, as the first failure; the seal and the hashes are judged later, in their place in the order.
+ */
+async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise<{ entries: EntryLayout[]; mtime: number | null; comment: Buffer; scan: Scan }> {
+  const fd = openSync(file, 'r');
+  try {
+    const dir = readDirectory(fd, fstatSync(fd).size);
+    if (dir.failure) {
+      // The records before the damaged one are checked as a reader walking them would: their failure comes first.
+      checkLocalHeaders(fd, dir.entries, dir.failure.index);
+      throw dir.failure.error;
+    }
+    // Bytes are kept only for an entry the limits let through (a refusal on the limits comes before any hashing).
+    let total = 0;
+    for (const e of dir.entries) if (e.name !== MANIFEST && e.name !== SIGNATURE) total += e.uncompressedSize;
+    const keepStored = (e: EntryLayout) => !!keep && total <= LIMITS.totalBytes && e.uncompressedSize <= LIMITS.entryBytes && keep(e.name);
+    const scan = await scanBundle(fd, dir.entries, fstatSync(fd).size - dir.comment.length, keepStored);
+    return { entries: dir.entries, mtime: dir.mtime, comment: dir.comment, scan };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Everything about a bundle that can be checked without the data it merges into: the zip's directory and its
+ * structure, the manifest and its signature, the seal, the entry list against the manifest, the sizes, then every
+ * entry's bytes against its sha256. The file is read once, in order, in large blocks (scan.ts); the compressed
+ * entries (the data files) are inflated after the manifest's checks. The first failure is thrown as a BundleRefused,
+ * the same one in the same order as when each check read the file itself.
  */
 export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<BundleReport> {
   const b = await openBundle(file);
   const checks: string[] = [];
   try {
     checks.push(`zip directory: ${b.entries.size} entries, no absolute or ".." paths, no links, no duplicates`);
-    const container = checkContainer(file);
+    const container = await scanContainer(file, opts.keep);
     const crcOf = new Map(container.entries.map((e) => [e.name, e.crc32]));
     checks.push('zip structure: every header as Lentera writes it, local and central copies agree, no bytes in between or after');
     const manifestBytes = await readEntry(b, MANIFEST, LIMITS.manifestBytes);
@@ -196,7 +224,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       throw new BundleRefused('BUNDLE_SIGNER_INVALID', `The signer certificate was not valid at the bundle's time ${manifest.createdAt}.`, { fingerprint });
     }
     checks.push(`signature: RSA-SHA256 over the manifest's exact bytes, by ${manifest.signer.subject} (${fingerprint})`);
-    await checkSeal(file, container.comment, cert);
+    checkSealWith(container.scan.seal, container.comment, cert);
     checks.push('seal: RSA-SHA256 over every byte of the file before it, by the same key');
     if (opts.trusted) {
       const t = opts.trusted(fingerprint);
@@ -235,15 +263,26 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     for (const f of manifest.files) {
       const hash = createHash('sha256');
       let crc = 0;
-      const chunks: Buffer[] | null = opts.keep?.(f.path) ? [] : null;
-      const size = await streamEntry(b, b.entries.get(f.path)!, f.size, (c) => {
-        hash.update(c);
-        crc = crc32(c, crc);
-        chunks?.push(c);
-      });
+      let chunks: Buffer[] | null = opts.keep?.(f.path) ? [] : null;
+      let size: number;
+      let digest: string;
+      const stored = container.scan.stored.get(f.path);
+      if (stored) {
+        // Hashed in the one pass: a stored entry's bytes are its data as they lie in the file.
+        ({ size, crc32: crc } = stored);
+        digest = stored.sha256;
+        if (chunks) chunks = stored.bytes ? [stored.bytes] : null;
+      } else {
+        size = await streamEntry(b, b.entries.get(f.path)!, f.size, (c) => {
+          hash.update(c);
+          crc = crc32(c, crc);
+          chunks?.push(c);
+        });
+        digest = hash.digest('hex');
+      }
       if (crc !== crcOf.get(f.path)) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its CRC in the zip: it was changed.`, { entry: f.path });
       if (size !== f.size) throw new BundleRefused('BUNDLE_SIZE_MISMATCH', `${f.path} has ${size} bytes; the manifest says ${f.size}.`, { entry: f.path });
-      if (hash.digest('hex') !== f.sha256) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its sha256 in the manifest: it was changed.`, { entry: f.path });
+      if (digest !== f.sha256) throw new BundleRefused('BUNDLE_HASH_MISMATCH', `${f.path} does not match its sha256 in the manifest: it was changed.`, { entry: f.path });
       if (chunks) kept.set(f.path, Buffer.concat(chunks));
       if (++done % 1000 === 0) opts.onProgress?.(done, manifest.files.length);
     }

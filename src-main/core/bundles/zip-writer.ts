@@ -1,0 +1,289 @@
+import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
+import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
+
+/**
+ * A bundle's zip, written byte for byte as yazl 3.3 writes it (the layout container.ts accepts; the property test
+ * in tests/unit/zip-writer.test.ts compares the two). Written here because yazl was the export's bottleneck: it
+ * CRCs every byte in JavaScript, scans all entries for each one it writes (quadratic in 60,000 PDFs) and passes
+ * each file through five streams. Here the CRCs and sizes come from the pass that hashed the files for the
+ * manifest, the files are copied in large blocks, and every byte written is handed to `tap` (the seal's signer).
+ */
+
+/** yazl's addBuffer: sizes and CRC in the local header, no data descriptor. */
+export interface BufferEntry {
+  path: string;
+  data: Buffer;
+  compress: boolean;
+}
+
+/** yazl's addFile: zeros in the local header, the sizes and CRC in a data descriptor after the data. */
+export interface FileEntry {
+  path: string;
+  file: string;
+  size: number;
+  /** the CRC of the file's bytes, as hashed for the manifest; the copy is checked against it */
+  crc32: number;
+  compress: boolean;
+}
+
+export type ZipEntry = BufferEntry | FileEntry;
+
+const MADE_BY = (3 << 8) | 63;
+const UTF8 = 1 << 11;
+const DESCRIPTOR = 1 << 3;
+const BLOCK = 4 * 1024 * 1024;
+/** yazl's default level, so that the compressed bytes are the same too */
+const LEVEL = 6;
+
+/** The MS-DOS date and time of `d` in local time, clamped, exactly as yazl computes them. */
+export function dosDateTime(d: Date): { date: number; time: number } {
+  const min = new Date(1980, 0, 1);
+  const max = new Date(2107, 11, 31, 23, 59, 58);
+  const j = d < min ? min : d > max ? max : d;
+  const date = (j.getDate() & 0x1f) | (((j.getMonth() + 1) & 0xf) << 5) | (((j.getFullYear() - 1980) & 0x7f) << 9);
+  const time = Math.floor(j.getSeconds() / 2) | ((j.getMinutes() & 0x3f) << 5) | ((j.getHours() & 0x1f) << 11);
+  return { date, time };
+}
+
+function u64(b: Buffer, n: number, at: number): void {
+  b.writeUInt32LE(n % 0x100000000, at);
+  b.writeUInt32LE(Math.floor(n / 0x100000000), at + 4);
+}
+
+function writeAll(fd: number, b: Buffer): void {
+  let done = 0;
+  while (done < b.length) done += writeSync(fd, b, done, b.length - done);
+}
+
+/** Output through one large buffer, each flushed block handed to `tap` first. */
+class Out {
+  position = 0;
+  private readonly buf = Buffer.allocUnsafe(BLOCK);
+  private used = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly tap: (chunk: Buffer) => void,
+  ) {}
+
+  write(b: Buffer): void {
+    this.position += b.length;
+    if (b.length >= BLOCK) {
+      this.flush();
+      this.tap(b);
+      writeAll(this.fd, b);
+      return;
+    }
+    if (this.used + b.length > BLOCK) this.flush();
+    b.copy(this.buf, this.used);
+    this.used += b.length;
+  }
+
+  /** Room for `n` bytes, to be filled in place and then `commit`ted: a file's bytes are read straight into it. */
+  reserve(n: number): Buffer {
+    if (this.used + n > BLOCK) this.flush();
+    return this.buf.subarray(this.used, this.used + n);
+  }
+
+  commit(n: number): void {
+    this.used += n;
+    this.position += n;
+  }
+
+  flush(): void {
+    if (!this.used) return;
+    const chunk = this.buf.subarray(0, this.used);
+    this.tap(chunk);
+    writeAll(this.fd, chunk);
+    this.used = 0;
+  }
+}
+
+interface Written {
+  name: Buffer;
+  method: number;
+  descriptor: boolean;
+  crc32: number;
+  compressedSize: number;
+  size: number;
+  offset: number;
+}
+
+const zip64 = (w: Written) => w.size > 0xfffffffe || w.compressedSize > 0xfffffffe || w.offset > 0xfffffffe;
+
+function localHeader(w: Written, dos: { date: number; time: number }): Buffer {
+  const h = Buffer.alloc(30 + w.name.length);
+  h.writeUInt32LE(0x04034b50, 0);
+  h.writeUInt16LE(20, 4);
+  h.writeUInt16LE(UTF8 | (w.descriptor ? DESCRIPTOR : 0), 6);
+  h.writeUInt16LE(w.method, 8);
+  h.writeUInt16LE(dos.time, 10);
+  h.writeUInt16LE(dos.date, 12);
+  if (!w.descriptor) {
+    h.writeUInt32LE(w.crc32, 14);
+    h.writeUInt32LE(w.compressedSize, 18);
+    h.writeUInt32LE(w.size, 22);
+  }
+  h.writeUInt16LE(w.name.length, 26);
+  w.name.copy(h, 30);
+  return h;
+}
+
+function dataDescriptor(w: Written): Buffer {
+  const big = zip64(w);
+  const d = Buffer.alloc(big ? 24 : 16);
+  d.writeUInt32LE(0x08074b50, 0);
+  d.writeUInt32LE(w.crc32, 4);
+  if (big) {
+    u64(d, w.compressedSize, 8);
+    u64(d, w.size, 16);
+  } else {
+    d.writeUInt32LE(w.compressedSize, 8);
+    d.writeUInt32LE(w.size, 12);
+  }
+  return d;
+}
+
+function centralRecord(w: Written, dos: { date: number; time: number }, mtime: Date, mode: number): Buffer {
+  const big = zip64(w);
+  const r = Buffer.alloc(46 + w.name.length + 9 + (big ? 28 : 0));
+  r.writeUInt32LE(0x02014b50, 0);
+  r.writeUInt16LE(MADE_BY, 4);
+  r.writeUInt16LE(big ? 45 : 20, 6);
+  r.writeUInt16LE(UTF8 | (w.descriptor ? DESCRIPTOR : 0), 8);
+  r.writeUInt16LE(w.method, 10);
+  r.writeUInt16LE(dos.time, 12);
+  r.writeUInt16LE(dos.date, 14);
+  r.writeUInt32LE(w.crc32, 16);
+  r.writeUInt32LE(big ? 0xffffffff : w.compressedSize, 20);
+  r.writeUInt32LE(big ? 0xffffffff : w.size, 24);
+  r.writeUInt16LE(w.name.length, 28);
+  r.writeUInt16LE(9 + (big ? 28 : 0), 30);
+  r.writeUInt32LE((mode << 16) >>> 0, 38);
+  r.writeUInt32LE(big ? 0xffffffff : w.offset, 42);
+  let at = 46;
+  w.name.copy(r, at);
+  at += w.name.length;
+  // Info-ZIP's "UT" field: modification time (and the atime flag, as Info-ZIP sets it).
+  r.writeUInt16LE(0x5455, at);
+  r.writeUInt16LE(5, at + 2);
+  r.writeUInt8(3, at + 4);
+  r.writeInt32LE(Math.max(-0x80000000, Math.min(0x7fffffff, Math.floor(mtime.getTime() / 1000))), at + 5);
+  at += 9;
+  if (big) {
+    r.writeUInt16LE(0x0001, at);
+    r.writeUInt16LE(24, at + 2);
+    u64(r, w.size, at + 4);
+    u64(r, w.compressedSize, at + 12);
+    u64(r, w.offset, at + 20);
+  }
+  return r;
+}
+
+function endRecords(count: number, cdOffset: number, cdSize: number, commentLength: number): Buffer {
+  const needZip64 = count >= 0xffff || cdSize >= 0xffffffff || cdOffset >= 0xffffffff;
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(count >= 0xffff ? 0xffff : count, 8);
+  eocd.writeUInt16LE(count >= 0xffff ? 0xffff : count, 10);
+  eocd.writeUInt32LE(cdSize >= 0xffffffff ? 0xffffffff : cdSize, 12);
+  eocd.writeUInt32LE(cdOffset >= 0xffffffff ? 0xffffffff : cdOffset, 16);
+  eocd.writeUInt16LE(commentLength, 20);
+  if (!needZip64) return eocd;
+  const z = Buffer.alloc(56);
+  z.writeUInt32LE(0x06064b50, 0);
+  u64(z, 44, 4);
+  z.writeUInt16LE(MADE_BY, 12);
+  z.writeUInt16LE(45, 14);
+  u64(z, count, 24);
+  u64(z, count, 32);
+  u64(z, cdSize, 40);
+  u64(z, cdOffset, 48);
+  const loc = Buffer.alloc(20);
+  loc.writeUInt32LE(0x07064b50, 0);
+  u64(loc, cdOffset + cdSize, 8);
+  loc.writeUInt32LE(1, 16);
+  return Buffer.concat([z, loc, eocd]);
+}
+
+const changed = (file: string) => new Error(`${file} changed while the bundle was being written`);
+
+/** A stored file: copied in large blocks straight into the output buffer, its CRC checked against the manifest's pass. */
+function copyStored(out: Out, e: FileEntry): number {
+  const fd = openSync(e.file, 'r');
+  try {
+    let crc = 0;
+    let done = 0;
+    while (done < e.size) {
+      const room = out.reserve(Math.min(BLOCK, e.size - done));
+      const n = readSync(fd, room, 0, room.length, done);
+      if (n <= 0) throw changed(e.file);
+      crc = crc32(room.subarray(0, n), crc);
+      out.commit(n);
+      done += n;
+    }
+    if (readSync(fd, Buffer.alloc(1), 0, 1, done) !== 0 || crc !== e.crc32) throw changed(e.file);
+    return crc;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A compressed file: streamed through deflate (level 6, as yazl), its CRC checked against the manifest's pass. */
+async function copyDeflated(out: Out, e: FileEntry): Promise<{ crc: number; compressed: number; size: number }> {
+  const deflate = createDeflateRaw({ level: LEVEL });
+  const source = createReadStream(e.file, { highWaterMark: 1 << 20 });
+  let crc = 0;
+  let size = 0;
+  source.on('data', (c) => {
+    crc = crc32(c as Buffer, crc);
+    size += (c as Buffer).length;
+  });
+  source.on('error', (err) => deflate.destroy(err));
+  source.pipe(deflate);
+  let compressed = 0;
+  for await (const c of deflate as AsyncIterable<Buffer>) {
+    out.write(c);
+    compressed += c.length;
+  }
+  if (size !== e.size || crc !== e.crc32) throw changed(e.file);
+  return { crc, compressed, size };
+}
+
+/**
+ * Writes the zip to `fd`: the entries in order, the central directory, the end record and `comment` (the seal's
+ * placeholder). `tap` sees every byte before the comment, in order.
+ */
+export async function writeZipFile(fd: number, entries: ZipEntry[], opts: { mtime: Date; mode: number; comment: Buffer; tap: (chunk: Buffer) => void }): Promise<void> {
+  const out = new Out(fd, opts.tap);
+  const dos = dosDateTime(opts.mtime);
+  const written: Written[] = [];
+  for (const e of entries) {
+    const name = Buffer.from(e.path);
+    const method = e.compress ? 8 : 0;
+    if ('data' in e) {
+      const data = e.compress ? deflateRawSync(e.data, { level: LEVEL }) : e.data;
+      const w: Written = { name, method, descriptor: false, crc32: crc32(e.data), compressedSize: data.length, size: e.data.length, offset: out.position };
+      out.write(localHeader(w, dos));
+      out.write(data);
+      written.push(w);
+      continue;
+    }
+    const w: Written = { name, method, descriptor: true, crc32: 0, compressedSize: 0, size: 0, offset: out.position };
+    out.write(localHeader(w, dos));
+    if (e.compress) {
+      const r = await copyDeflated(out, e);
+      Object.assign(w, { crc32: r.crc, compressedSize: r.compressed, size: r.size });
+    } else {
+      w.crc32 = copyStored(out, e);
+      w.compressedSize = w.size = e.size;
+    }
+    out.write(dataDescriptor(w));
+    written.push(w);
+  }
+  const cdOffset = out.position;
+  for (const w of written) out.write(centralRecord(w, dos, opts.mtime, opts.mode));
+  out.write(endRecords(written.length, cdOffset, out.position - cdOffset, opts.comment.length));
+  out.flush();
+  writeAll(fd, opts.comment);
+}

@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LenteraApp } from '../../src-main/api/app';
+import { verifyBundle, type VerifyOptions } from '../../src-main/core/bundles/verify';
+import { generateIdentity } from '../../src-main/core/keys/identities';
+import { verifyBundle as referenceVerify } from './verify-reference';
+
+const PASS = 'rahasia-koordinator';
+const root = mkdtempSync(join(tmpdir(), 'lentera-onepass-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let bundle: Buffer;
+let n = 0;
+
+beforeAll(async () => {
+  const app = new LenteraApp({ dataDir: join(root, 'ws'), allowInit: true });
+  const demo = await app.invokeAsync('workstation.demo', { candidates: 40 }, { local: 't' });
+  if (!demo.ok) throw new Error(demo.error.message);
+  const db = app.workstation!.db;
+  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Koordinator', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
+  // Stored entries (PDFs) of several sizes, one larger than a scan block, so entries straddle the pass's reads.
+  const pdfDir = join(root, 'pdfs');
+  mkdirSync(pdfDir);
+  for (const [i, size] of [0, 1, 700, 70_000, 4 * 1024 * 1024 + 123, 5].entries()) {
+    writeFileSync(join(pdfDir, `hasil-${i}.pdf`), Buffer.from(Array.from({ length: size }, (_, k) => (k * 31 + i) & 0xff)));
+  }
+  const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
+  const r = await app.invokeAsync('bundle.export', { exam, passphrase: PASS, account: 'koordinator', pdfDir }, { local: 't' });
+  if (!r.ok) throw new Error(r.error.message);
+  bundle = readFileSync((r.value as { file: string }).file);
+  app.close();
+}, 120_000);
+
+type Outcome = { ok: true; sha256: string; checks: string[]; kept: [string, string][] } | { ok: false; code: string; message: string };
+
+async function outcome(verify: typeof verifyBundle, file: string, opts: VerifyOptions): Promise<Outcome> {
+  try {
+    const r = await verify(file, opts);
+    return { ok: true, sha256: r.sha256, checks: r.checks, kept: [...r.kept].map(([k, v]) => [k, v.toString('base64')]) };
+  } catch (e) {
+    const err = e as { code?: string; message: string };
+    return { ok: false, code: err.code ?? 'thrown', message: err.message };
+  }
+}
+
+async function same(bytes: Buffer, opts: VerifyOptions = { keep: () => true }): Promise<Outcome> {
+  const f = join(root, `b${++n}.lentera`);
+  writeFileSync(f, bytes);
+  const mine = await outcome(verifyBundle, f, opts);
+  const theirs = await outcome(referenceVerify as typeof verifyBundle, f, opts);
+  expect(mine).toEqual(theirs);
+  rmSync(f);
+  return mine;
+}
+
+describe('bundle verify in one pass', () => {
+  it('accepts the genuine bundle exactly as the verifier that read each entry on its own did, kept bytes included', async () => {
+    const r = await same(bundle);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.kept.map(([k]) => k)).toContain('pdf/hasil-4.pdf');
+  });
+
+  it('refuses every changed byte with the same first failure and message', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: bundle.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), async (flips) => {
+        const copy = Buffer.from(bundle);
+        for (const [at, x] of flips) copy[at]! ^= x;
+        const r = await same(copy);
+        return !r.ok && r.code.startsWith('BUNDLE_');
+      }),
+      { numRuns: 200 },
+    );
+  }, 120_000);
+
+  it('the headers, the central directory and the seal: the same refusal for each byte', async () => {
+    const cd = bundle.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    const firstCd = bundle.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    const local = [...Array(bundle.length).keys()].filter((i) => i < firstCd && bundle.readUInt32LE(Math.min(i, bundle.length - 4)) === 0x04034b50);
+    const positions = [...local.flatMap((p) => [p, p + 6, p + 8, p + 14, p + 18, p + 26, p + 30]), firstCd + 10, cd + 20, cd + 42, bundle.length - 10, bundle.length - 300, bundle.length - 30];
+    for (const at of positions) {
+      const copy = Buffer.from(bundle);
+      copy[at]! ^= 0x01;
+      const r = await same(copy);
+      expect(r.ok).toBe(false);
+    }
+  }, 120_000);
+
+  it('a truncated file, and the same file cut anywhere: the same refusal', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: bundle.length - 1 }), async (len) => {
+        const r = await same(bundle.subarray(0, len));
+        return !r.ok;
+      }),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
+  it('with the checks that need the data folder: an unregistered signer is refused the same', async () => {
+    const r = await same(bundle, { trusted: () => undefined });
+    expect(r).toMatchObject({ ok: false, code: 'BUNDLE_SIGNER_UNKNOWN' });
+  });
+});

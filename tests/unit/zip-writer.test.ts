@@ -1,0 +1,92 @@
+import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import fc from 'fast-check';
+import yazl from 'yazl';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dosDateTime, writeZipFile, type ZipEntry } from '../../src-main/core/bundles/zip-writer';
+
+const dir = mkdtempSync(join(tmpdir(), 'lentera-zip-writer-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+type Spec = { kind: 'buffer' | 'file'; compress: boolean; data: Uint8Array };
+
+/** The zip yazl 3.3 writes for these entries, as the export wrote it before (yazl's own streams). */
+async function viaYazl(specs: Spec[], mtime: Date, comment: string): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  specs.forEach((s, i) => {
+    const data = Buffer.from(s.data);
+    if (s.kind === 'buffer') zip.addBuffer(data, `e/${i}.bin`, { mtime, compress: s.compress });
+    else {
+      const f = join(dir, `in-${n++}`);
+      writeFileSync(f, data);
+      zip.addFile(f, `e/${i}.bin`, { mtime, mode: 0o100664, compress: s.compress });
+    }
+  });
+  zip.end({ comment, forceZip64Format: false });
+  const out = join(dir, `yazl-${n++}.zip`);
+  await pipeline(zip.outputStream, createWriteStream(out));
+  return readFileSync(out);
+}
+
+async function viaWriter(specs: Spec[], mtime: Date, comment: string): Promise<{ bytes: Buffer; tapped: Buffer }> {
+  const entries: ZipEntry[] = specs.map((s, i) => {
+    const data = Buffer.from(s.data);
+    if (s.kind === 'buffer') return { path: `e/${i}.bin`, data, compress: s.compress };
+    const f = join(dir, `in-${n++}`);
+    writeFileSync(f, data);
+    return { path: `e/${i}.bin`, file: f, size: data.length, crc32: crc32(data), compress: s.compress };
+  });
+  const out = join(dir, `mine-${n++}.zip`);
+  const fd = openSync(out, 'w');
+  const tapped: Buffer[] = [];
+  try {
+    await writeZipFile(fd, entries, { mtime, mode: 0o100664, comment: Buffer.from(comment, 'latin1'), tap: (c) => tapped.push(Buffer.from(c)) });
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes: readFileSync(out), tapped: Buffer.concat(tapped) };
+}
+
+describe('the bundle zip writer', () => {
+  it('writes byte for byte what yazl writes, and taps every byte before the comment', async () => {
+    const spec = fc.record({
+      kind: fc.constantFrom<'buffer' | 'file'>('buffer', 'file'),
+      compress: fc.boolean(),
+      data: fc.oneof(fc.uint8Array({ maxLength: 3000 }), fc.string({ maxLength: 20_000 }).map((s) => new TextEncoder().encode(s.repeat(3)))),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 12 }), fc.date({ min: new Date('1985-01-01T00:00:00Z'), max: new Date('2037-12-31T00:00:00Z'), noInvalidDate: true }), fc.string({ maxLength: 40 }).map((s) => s.replace(/[^ -~]/g, 'x')), async (specs, mtime, comment) => {
+        const want = await viaYazl(specs, mtime, comment);
+        const got = await viaWriter(specs, mtime, comment);
+        expect(got.bytes.equals(want)).toBe(true);
+        expect(got.tapped.equals(want.subarray(0, want.length - comment.length))).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('has the DOS date and time yazl computes, clamped at both ends', () => {
+    for (const d of [new Date(1970, 0, 1), new Date(1980, 0, 1), new Date(2026, 4, 17, 13, 45, 59), new Date(2200, 0, 1)]) {
+      expect(dosDateTime(d)).toEqual((yazl as unknown as { dateToDosDateTime(d: Date): { date: number; time: number } }).dateToDosDateTime(d));
+    }
+  });
+
+  it('refuses a file that changed after it was hashed for the manifest', async () => {
+    const f = join(dir, 'changing.pdf');
+    writeFileSync(f, Buffer.from('%PDF-1.7 one'));
+    const size = 12;
+    const crc = crc32(Buffer.from('%PDF-1.7 one'));
+    writeFileSync(f, Buffer.from('%PDF-1.7 two'));
+    const fd = openSync(join(dir, 'changed.zip'), 'w');
+    try {
+      await expect(writeZipFile(fd, [{ path: 'pdf/a.pdf', file: f, size, crc32: crc, compress: false }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), tap: () => {} })).rejects.toThrow(/changed while the bundle was being written/);
+      await expect(writeZipFile(fd, [{ path: 'data/a.json', file: f, size, crc32: crc, compress: true }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), tap: () => {} })).rejects.toThrow(/changed while the bundle was being written/);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
