@@ -12,6 +12,8 @@ import { loadFontkit, loadPdfKit } from './pdf-libs';
 import { receiptToQr, type Receipt } from '../ledger/receipt';
 import type { CandidateStrengths } from '../ranking/strengths';
 import { drawStrengthsPage } from './strengths-page';
+import { shareWordLayouts } from './word-layouts';
+import { rememberGlyphs } from './glyph-subsets';
 import { FINAL_SCORE, INTERVIEW_SCORE_100, interviewScaleLabel, threePlaces, type RubricScale } from '../../shared/score-labels';
 
 export interface SheetData {
@@ -100,6 +102,8 @@ export async function loadFonts(): Promise<void> {
     body: fontkit.create(readFileSync(join(resourcesDir(), 'fonts', 'DejaVuSans.ttf'))),
     bold: fontkit.create(readFileSync(join(resourcesDir(), 'fonts', 'DejaVuSans-Bold.ttf'))),
   };
+  rememberGlyphs(parsedFonts.body);
+  rememberGlyphs(parsedFonts.bold);
 }
 
 /** The payload embedded in a sheet's metadata, or null. pdfkit writes Info strings as UTF-16 hex or literals. */
@@ -120,6 +124,8 @@ export async function renderResultSheet(d: SheetData): Promise<Buffer> {
   await loadFonts();
   return new Promise((resolvePdf, reject) => {
     const doc = new PDFDocument({
+      // No default font: pdfkit would parse Helvetica's metrics for every sheet, which never uses Helvetica.
+      font: null as unknown as string,
       size: 'A4',
       margins: { top: 48, bottom: 48, left: 56, right: 56 },
       info: { Title: `Lembar Hasil Seleksi ${d.candidate.nomorPeserta}`, Author: d.agency, Creator: 'Lentera', Producer: 'Lentera', CreationDate: d.generatedAt, ModDate: d.generatedAt },
@@ -132,7 +138,11 @@ export async function renderResultSheet(d: SheetData): Promise<Buffer> {
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolvePdf(Buffer.concat(chunks)));
     doc.on('error', reject);
+    // The number pdfkit gave its default font stays taken, so the sheet's fonts keep their names (F2, F3) and bytes.
+    (doc as unknown as { _fontCount: number })._fontCount++;
     fonts(doc);
+    // Bold first: the order the sheet first uses them in, so pdfkit names them as it always has.
+    shareWordLayouts(doc, ['bold', 'body']);
     const W = doc.page.width - 112;
     const digest = resultDigest(d.exam.code, d.result, d.ruleset.sha256);
 

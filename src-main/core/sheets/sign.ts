@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { asn1js, OID, parseCertificate, pkijs } from '../keys/pki';
-import { fingerprintOf, type UnlockedIdentity } from '../keys/identities';
+import { fingerprintOf } from '../keys/identities';
+import { cmsSignature, type Signing } from './cms';
 import { LenteraError } from '../util/errors';
 import { loadPdfKit } from './pdf-libs';
 import { longDate, wibTime } from './format';
@@ -12,7 +12,7 @@ const SIGNATURE_BYTES = 8192;
 /** "0 <b> <c> <d>", padded: the byte range is written once the update's length is known. */
 const BYTE_RANGE_WIDTH = 40;
 
-export type Signing = Pick<UnlockedIdentity, 'privateKey' | 'certDer'>;
+export type { Signing };
 
 export interface SignatureMeta {
   reason: string;
@@ -27,42 +27,6 @@ export interface SignatureMeta {
   field?: string;
   /** what the signer signs as, shown in the visible signature ("Koordinator lokasi", "Ketua panel", "Penguji") */
   role?: string;
-}
-
-const certificates = new WeakMap<Uint8Array, pkijs.Certificate>();
-
-/**
- * CMS SignedData (adbe.pkcs7.detached) over a digest, built with pkijs and signed by WebCrypto (native RSA): the
- * key is imported once per identity and reused for a whole batch.
- */
-async function cmsSignature(id: Signing, digest: Buffer, signingTime: Date): Promise<Buffer> {
-  let cert = certificates.get(id.certDer);
-  if (!cert) {
-    cert = parseCertificate(id.certDer);
-    certificates.set(id.certDer, cert);
-  }
-  const signed = new pkijs.SignedData({
-    version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: pkijs.id_ContentType_Data }),
-    signerInfos: [
-      new pkijs.SignerInfo({
-        version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({
-          type: 0,
-          attributes: [
-            new pkijs.Attribute({ type: OID.contentTypeAttr, values: [new asn1js.ObjectIdentifier({ value: pkijs.id_ContentType_Data })] }),
-            new pkijs.Attribute({ type: OID.signingTimeAttr, values: [new asn1js.UTCTime({ valueDate: signingTime })] }),
-            new pkijs.Attribute({ type: OID.messageDigestAttr, values: [new asn1js.OctetString({ valueHex: digest })] }),
-          ],
-        }),
-      }),
-    ],
-    certificates: [cert],
-  });
-  await signed.sign(id.privateKey, 0, 'SHA-256');
-  const info = new pkijs.ContentInfo({ contentType: pkijs.id_ContentType_SignedData, content: signed.toSchema(true) });
-  return Buffer.from(info.toSchema().toBER(false));
 }
 
 /** D:YYYYMMDDHHmmSS+07'00' in WIB. */
