@@ -8,7 +8,7 @@ import { examFormations, examSessions, examStages, examVenues, findVenue, stageN
 import { findAccountByName } from '../../core/accounts/accounts';
 import { listCandidates } from '../../core/roster/candidates';
 import { formatIpk, maskNik } from '../../core/roster/fields';
-import { applyRosterPlan, planRosterImport, type RosterPlan } from '../../core/roster/roster';
+import { importRoster, planRosterImport, type RosterOutcome, type RosterPlan, type RosterUpdate } from '../../core/roster/roster';
 import { checkImportFile } from '../../core/roster/table-file';
 import { LenteraError } from '../../core/util/errors';
 import { sha256Hex } from '../../core/util/hash';
@@ -45,12 +45,12 @@ function planSummary(plan: PackagePlan, file: LoadedFile) {
 
 
 // Generic in the file so the answer keeps what loadTable said of it (its encoding, which the screens show).
-function rosterSummary<F extends LoadedFile>(plan: RosterPlan, file: F, limit = 1000) {
+function rosterSummary<F extends LoadedFile>(plan: RosterPlan | RosterOutcome, file: F, limit = 1000) {
   return {
     file,
     rows: plan.rows,
-    inserts: plan.inserts.length,
-    updates: plan.updates.map(({ candidate: _c, ...u }) => u),
+    inserts: typeof plan.inserts === 'number' ? plan.inserts : plan.inserts.length,
+    updates: plan.updates.map(({ candidate: _c, ...u }: RosterUpdate & { candidate?: unknown }) => u),
     unchanged: plan.unchanged,
     rejectedCount: plan.rejected.length,
     rejectedRows: new Set(plan.rejected.map((r) => r.line)).size,
@@ -140,7 +140,8 @@ export const examCommands = [
     prepare: (ctx, input) => loadTable(ctx, input.file),
     handler: (ctx, input, loaded) => {
       const exam = requireExam(ctx.db, input.exam);
-      const plan = planRosterImport(ctx.db, exam.id, loaded.table);
+      // Checked and written in one pass; a refusal below rolls the writes back with the rest of the transaction.
+      const plan = importRoster(ctx.db, exam.id, loaded.table, { skipInvalid: input.skipInvalid, at: ctx.at, workstationId: ctx.workstationId });
       if (plan.rejected.length && !input.skipInvalid) {
         const first = plan.rejected.slice(0, 5).map((r) => `line ${r.line}, column ${r.column}: ${r.reason}`);
         throw new LenteraError(
@@ -149,8 +150,7 @@ export const examCommands = [
           { file: loaded.file.name, problems: plan.rejected.slice(0, 1000), count: plan.rejected.length },
         );
       }
-      applyRosterPlan(ctx.db, exam.id, plan, ctx.at, ctx.workstationId);
-      if (plan.inserts.length || plan.updates.length) ctx.emit('roster.changed', { exam: input.exam });
+      if (plan.inserts || plan.updates.length) ctx.emit('roster.changed', { exam: input.exam });
       return rosterSummary(plan, loaded.file, Number.MAX_SAFE_INTEGER);
     },
     auditPayload: (input, out) => ({

@@ -4,7 +4,7 @@ import { secretScope } from './accounts';
 import { requireExam } from '../../core/exams/exams';
 import { decideAmendment, listAmendments, requestAmendment } from '../../core/scoring/amendments';
 import { enterPaper, paperMismatches, paperStatus, resolvePaper } from '../../core/scoring/paper';
-import { finalizeCandidate, loadPanel, recordNote, scoreCriterion, signOff, submit } from '../../core/scoring/panel';
+import { finalizeCandidate, loadPanel, recordNote, scoreAsPanelist, scoreTarget, signOff, submit } from '../../core/scoring/panel';
 import { displayBoard, panelOverview, panelSheet } from '../../core/scoring/panel-views';
 import { LenteraError } from '../../core/util/errors';
 import { defineCommand, type CommandContext } from '../registry';
@@ -63,9 +63,11 @@ export const panelCommands = [
     input: z.object({ ...sessionRef, nomorPeserta: nomor, criterion: z.string().min(1), value: z.number().finite() }),
     access: ['examiner', 'chair'],
     mutates: true,
+    // The hot path of an interview: reads only the caller's seat, not the whole panel (scoreAsPanelist keeps
+    // loadPanel + scoreCriterion's checks, order and errors).
     handler: (ctx, input) => {
-      const panel = loadPanel(ctx.db, requireExam(ctx.db, input.exam).id, input.session);
-      return scoreCriterion(ctx.db, panel, input.nomorPeserta, me(ctx), input.criterion, input.value, ctx.at, ctx.actor, ctx.workstationId);
+      const target = scoreTarget(ctx.db, input.exam, input.session, accountIdOrNull(ctx));
+      return scoreAsPanelist(ctx.db, target, input.nomorPeserta, me(ctx), input.criterion, input.value, ctx.at, ctx.actor, ctx.workstationId);
     },
     // The chain keeps the value, salted so its few possible values cannot be tried against the hash; listings
     // hide it from everyone but its author until the candidate is finalized.

@@ -9,6 +9,32 @@ export function isBusyError(e: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
+/** A connection's one transaction function, and the body it runs now (nested calls stack theirs). */
+interface Runner {
+  tx: ReturnType<Db['transaction']>;
+  body: (() => unknown) | undefined;
+}
+const runners = new WeakMap<Db, Runner>();
+
+/**
+ * One transaction function per connection, running whichever body is set: `db.transaction(fn)` builds four
+ * wrapper functions on every call, a cost every audited command paid.
+ */
+function inTransaction<T>(db: Db, fn: () => T): T {
+  let r = runners.get(db);
+  if (!r) {
+    const runner: Runner = { tx: db.transaction(() => runner.body!()), body: undefined };
+    runners.set(db, (r = runner));
+  }
+  const outer = r.body;
+  r.body = fn;
+  try {
+    return r.tx.immediate() as T;
+  } finally {
+    r.body = outer;
+  }
+}
+
 /**
  * Runs `fn` in a write transaction that takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE). A deferred
  * transaction that reads first and writes later can fail with SQLITE_BUSY_SNAPSHOT when another process
@@ -21,16 +47,14 @@ export function isBusyError(e: unknown): boolean {
  * A nested call is a savepoint inside the outer transaction, which already holds the lock.
  */
 export function writeTransaction<T>(db: Db, fn: () => T): T {
-  if (db.inTransaction) return db.transaction(fn).immediate();
+  if (db.inTransaction) return inTransaction(db, fn);
   for (let attempt = 1; ; attempt++) {
     let entered = false;
     try {
-      return db
-        .transaction(() => {
-          entered = true;
-          return fn();
-        })
-        .immediate();
+      return inTransaction(db, () => {
+        entered = true;
+        return fn();
+      });
     } catch (e) {
       if (entered || !isBusyError(e) || attempt >= BUSY_ATTEMPTS) throw e;
       console.warn(`[lentera] the database stayed busy (another process is writing); beginning again (${attempt + 1}/${BUSY_ATTEMPTS})`);

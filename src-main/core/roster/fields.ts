@@ -10,10 +10,13 @@ const bad = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
 export const KATEGORI = ['umum', 'cumlaude', 'diaspora', 'disabilitas', 'papua', 'tertinggal'] as const;
 export type Kategori = (typeof KATEGORI)[number];
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function isRealDate(y: number, m: number, d: number): boolean {
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= days;
+  // The Gregorian rule, without a Date per roster row (the same answer as Date.UTC(y, m, 0)'s day).
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!);
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

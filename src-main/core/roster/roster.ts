@@ -75,9 +75,59 @@ function text(values: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
+/** What a walk over the rows hands on: each row to insert or update, as soon as it has passed every check. */
+interface RosterSink {
+  insert(c: CandidateInput): void;
+  update(u: RosterUpdate & { candidate: CandidateInput }): void;
+}
+
 /** Checks every row against the rules and the database; writes nothing. */
 export function planRosterImport(db: Db, examId: string, table: SourceTable): RosterPlan {
+  const inserts: CandidateInput[] = [];
+  const updates: RosterPlan['updates'] = [];
+  const walked = walkRoster(db, examId, table, { insert: (c) => inserts.push(c), update: (u) => updates.push(u) });
+  return { file: table.file, rows: table.rows.length, inserts, updates, unchanged: walked.unchanged, rejected: walked.rejected };
+}
+
+/** A roster import as it was done: what `planRosterImport` says, with the inserts counted instead of kept. */
+export interface RosterOutcome extends Omit<RosterPlan, 'inserts' | 'updates'> {
+  inserts: number;
+  updates: RosterUpdate[];
+}
+
+/**
+ * Checks and writes in one pass (the caller's transaction makes it all or nothing): each valid row is written as
+ * soon as it has passed, so 100,000 candidates are not first kept as a plan. The checks are `planRosterImport`'s
+ * own (the same walk), and they read only what was loaded before the first write, so a row written early changes
+ * no later verdict. Unless `skipInvalid`, writing stops at the first rejected row (the caller then refuses the
+ * import, which rolls back what was written) while the rest is still checked, so every problem is reported.
+ */
+export function importRoster(db: Db, examId: string, table: SourceTable, opts: { skipInvalid: boolean; at: string; workstationId: string }): RosterOutcome {
+  let inserts = 0;
+  const updates: RosterUpdate[] = [];
   const rejected: Rejected[] = [];
+  const writing = () => opts.skipInvalid || rejected.length === 0;
+  const walked = walkRoster(
+    db,
+    examId,
+    table,
+    {
+      insert: (c) => {
+        inserts++;
+        if (writing()) insertCandidate(db, examId, c, opts.at, opts.workstationId);
+      },
+      update: ({ candidate, ...u }) => {
+        updates.push(u);
+        if (writing()) updateCandidate(db, examId, candidate, opts.at);
+      },
+    },
+    rejected,
+  );
+  return { file: table.file, rows: table.rows.length, inserts, updates, unchanged: walked.unchanged, rejected: walked.rejected };
+}
+
+/** The rules, row by row; what is rejected goes into `rejected` as it is found. */
+function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink, rejected: Rejected[] = []): { unchanged: number; rejected: Rejected[] } {
   const missing = ROSTER_COLUMNS.filter((c) => !table.headers.includes(c));
   if (missing.length) {
     throw new LenteraError('ROSTER_INVALID', `${table.file}, line 1: missing column(s) ${missing.join(', ')}.`, {
@@ -95,8 +145,6 @@ export function planRosterImport(db: Db, examId: string, table: SourceTable): Ro
 
   const firstLine = new Map<string, number>();
   const fileNik = new Map<string, { nomor: string; line: number }>();
-  const inserts: CandidateInput[] = [];
-  const updates: RosterPlan['updates'] = [];
   let unchanged = 0;
 
   for (const row of table.rows) {
@@ -126,7 +174,7 @@ export function planRosterImport(db: Db, examId: string, table: SourceTable): Ro
     }
     const stored = existing.get(nomor);
     if (!stored) {
-      inserts.push(candidate);
+      sink.insert(candidate);
       continue;
     }
     if (stored.nik !== candidate.nik) {
@@ -142,14 +190,9 @@ export function planRosterImport(db: Db, examId: string, table: SourceTable): Ro
       reject(changed[0]!, `candidate ${nomor} already has scores: their data can no longer be changed by import (${changed.join(', ')} differ)`);
       continue;
     }
-    updates.push({ nomorPeserta: nomor, line: row.line, changed, before: auditView(stored), after: auditView(candidate), candidate });
+    sink.update({ nomorPeserta: nomor, line: row.line, changed, before: auditView(stored), after: auditView(candidate), candidate });
   }
-  return { file: table.file, rows: table.rows.length, inserts, updates, unchanged, rejected };
-}
-
-export function applyRosterPlan(db: Db, examId: string, plan: RosterPlan, at: string, workstationId: string): void {
-  for (const c of plan.inserts) insertCandidate(db, examId, c, at, workstationId);
-  for (const u of plan.updates) updateCandidate(db, examId, u.candidate, at);
+  return { unchanged, rejected };
 }
 
 /**

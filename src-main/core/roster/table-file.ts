@@ -95,6 +95,12 @@ function headerDelimiter(src: string): ';' | ',' | '\t' {
 export function parseCsvText(text: string, file = 'input.csv', encoding: TableEncoding = 'utf-8'): SourceTable {
   // One kind of line break: Excel writes CRLF, other tools LF, and a file edited by both has a mix.
   const src = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+  const delimiter = headerDelimiter(src);
+  return src.includes('"') ? parseCsvSteps(src, delimiter, file, encoding) : parseUnquoted(src, delimiter, file, encoding);
+}
+
+/** The general path: quoted fields may hold line breaks, so each row's line is counted from papaparse's cursor. */
+export function parseCsvSteps(src: string, delimiter: string, file: string, encoding: TableEncoding): SourceTable {
   let headers: string[] | undefined;
   const rows: SourceRow[] = [];
   let cursor = 0;
@@ -105,7 +111,7 @@ export function parseCsvText(text: string, file = 'input.csv', encoding: TableEn
     return n;
   };
   Papa.parse<string[]>(src, {
-    delimiter: headerDelimiter(src),
+    delimiter,
     newline: '\n',
     skipEmptyLines: false,
     step: (r) => {
@@ -129,6 +135,34 @@ export function parseCsvText(text: string, file = 'input.csv', encoding: TableEn
     },
   });
   return { file, kind: 'csv', encoding, headers: headers ?? [], rows };
+}
+
+/**
+ * `parseCsvText` for a text without a single quote character, the common case: then no field can hold a line
+ * break, so record i is line i + 1 and papaparse can parse the whole text at once, without the per-row step
+ * callback and the cursor arithmetic that finds each row's line (a fifth of a 100,000-row import's reading).
+ * Its rows equal the general path's (tests/unit/roster-fast.test.ts checks both on random files).
+ */
+export function parseUnquoted(src: string, delimiter: string, file: string, encoding: TableEncoding): SourceTable {
+  const records = Papa.parse<string[]>(src, { delimiter, newline: '\n', skipEmptyLines: false }).data;
+  if (!records.length) return { file, kind: 'csv', encoding, headers: [], rows: [] };
+  const headers = records[0]!.map(normaliseHeader);
+  const rows: SourceRow[] = [];
+  for (let r = 1; r < records.length; r++) {
+    const cells = records[r]!;
+    let blank = true;
+    for (let i = 0; i < cells.length; i++) {
+      if (cells[i]!.trim() !== '') {
+        blank = false;
+        break;
+      }
+    }
+    if (blank) continue; // blank lines, including trailing ones
+    const values: Record<string, RawCell> = {};
+    for (let i = 0; i < headers.length; i++) values[headers[i]!] = cells[i];
+    rows.push({ line: r + 1, values });
+  }
+  return { file, kind: 'csv', encoding, headers, rows };
 }
 
 function cellValue(v: ExcelJS.CellValue): RawCell {

@@ -104,6 +104,97 @@ export function scoreCriterion(db: Db, panel: Panel, nomor: string, accountId: s
   return { criterion: code, value: fromUnits(c, u.units), savedAt: at };
 }
 
+/**
+ * What one score write needs to know of its session, read in one statement: the exam and session by code, the
+ * stage's rubric, and the caller's seat on the panel (an active account whose NIP is on it, as `loadPanel` joins
+ * them). Nothing is kept between commands but the parsed rubric, keyed by its own text: a panelist removed, an
+ * account deactivated or a candidate finalized since the last write is seen by the next one.
+ */
+export interface ScoreTarget {
+  examId: string;
+  sessionId: string;
+  sessionCode: string;
+  stageCode: string;
+  criteria: readonly Criterion[];
+  /** the caller's role on this panel, or null when they have no seat on it */
+  seat: Panelist['role'] | null;
+}
+
+/**
+ * Parsed rubrics, one per stage, each beside the text it was parsed from: a stage re-imported with another rubric
+ * no longer equals its text and is parsed again. (Compared with ===, not used as a Map key: hashing a fresh 5 KB
+ * string on every write cost more than parsing saves.)
+ */
+const rubrics = new Map<string, { text: string; criteria: readonly Criterion[] }>();
+const RUBRICS_KEPT = 32;
+
+function criteriaOf(examId: string, stageCode: string, definition: string): readonly Criterion[] {
+  const key = `${examId}\u0000${stageCode}`;
+  const kept = rubrics.get(key);
+  if (kept && kept.text === definition) return kept.criteria;
+  const parsed = (JSON.parse(definition) as { rubric: { criteria: Criterion[] } }).rubric.criteria;
+  const criteria = Object.freeze(parsed.map((c) => Object.freeze(c))); // shared by every later write: read-only
+  if (!kept && rubrics.size >= RUBRICS_KEPT) rubrics.delete(rubrics.keys().next().value!);
+  rubrics.set(key, { text: definition, criteria });
+  return criteria;
+}
+
+/** The checks and errors of `requireExam`, `loadPanel` and `panelistOf`, in their order, for one score write. */
+export function scoreTarget(db: Db, examCode: string, sessionCode: string, accountId: string | null): ScoreTarget {
+  const row = sql(
+    db,
+    `SELECT e.id AS examId, s.id AS sessionId, s.code AS sessionCode, s.stage_code AS stageCode, st.kind, st.definition,
+            (SELECT p.role FROM session_panel p JOIN accounts a ON a.nip = p.nip AND a.active = 1
+              WHERE p.session_id = s.id AND a.id = ?) AS seat
+       FROM exams e
+       LEFT JOIN sessions s ON s.exam_id = e.id AND s.code = ?
+       LEFT JOIN stages st ON st.exam_id = s.exam_id AND st.code = s.stage_code
+      WHERE e.code = ?`,
+  ).get(accountId, sessionCode, examCode) as
+    | { examId: string; sessionId: string | null; sessionCode: string; stageCode: string; kind: string; definition: string; seat: Panelist['role'] | null }
+    | undefined;
+  if (!row) throw new LenteraError('NOT_FOUND', `No exam with code "${examCode}" on this workstation. Import its package first.`, { exam: examCode });
+  if (row.sessionId === null) throw new LenteraError('NOT_FOUND', `No session "${sessionCode}" in this exam.`, { session: sessionCode });
+  if (row.kind !== 'interview') throw new LenteraError('WRONG_STAGE', `Session ${sessionCode} is not an interview; its scores are imported or typed, not given by a panel.`, { session: sessionCode });
+  return { examId: row.examId, sessionId: row.sessionId, sessionCode: row.sessionCode, stageCode: row.stageCode, criteria: criteriaOf(row.examId, row.stageCode, row.definition), seat: row.seat };
+}
+
+/**
+ * `scoreCriterion` for a target read by `scoreTarget`: the same checks in the same order with the same errors
+ * (`assertCanScore`), the candidate's four in one statement.
+ */
+export function scoreAsPanelist(db: Db, t: ScoreTarget, nomor: string, accountId: string, code: string, value: number, at: string, actor: string, workstationId: string) {
+  if (!t.seat) throw new LenteraError('NOT_ON_PANEL', `You are not on the panel of session ${t.sessionCode}.`, { session: t.sessionCode });
+  const c = sql(
+    db,
+    `SELECT EXISTS (SELECT 1 FROM session_candidates WHERE session_id = @session AND nomor_peserta = @nomor) AS listed,
+            (SELECT kind FROM attendance_events WHERE session_id = @session AND nomor_peserta = @nomor ORDER BY seq DESC LIMIT 1) AS attendance,
+            EXISTS (SELECT 1 FROM conflicts WHERE exam_id = @exam AND account_id = @account AND nomor_peserta = @nomor) AS conflicted,
+            EXISTS (SELECT 1 FROM finalizations WHERE session_id = @session AND nomor_peserta = @nomor) AS finalized`,
+  ).get({ session: t.sessionId, nomor, exam: t.examId, account: accountId }) as { listed: number; attendance: 'present' | 'absent' | 'undo' | null; conflicted: number; finalized: number };
+  if (!c.listed) throw new LenteraError('UNKNOWN_CANDIDATE', `Candidate ${nomor} is not in session ${t.sessionCode}.`, { nomorPeserta: nomor });
+  const state = c.attendance === 'present' || c.attendance === 'absent' ? c.attendance : 'pending';
+  if (state !== 'present') {
+    throw new LenteraError('NOT_PRESENT', `Candidate ${nomor} is ${state === 'absent' ? 'absent (TH)' : 'not checked in'} in session ${t.sessionCode}; there is nothing to score.`, { nomorPeserta: nomor, attendance: state });
+  }
+  if (c.conflicted) {
+    throw new LenteraError('CONFLICT_OF_INTEREST', `You declared a conflict of interest with candidate ${nomor}; you cannot score them.`, { nomorPeserta: nomor });
+  }
+  if (c.finalized) {
+    throw new LenteraError('FINALIZED', `The scores of ${nomor} in session ${t.sessionCode} are finalized; a correction is an amendment.`, { nomorPeserta: nomor });
+  }
+  const crit = t.criteria.find((x) => x.code === code);
+  if (!crit) throw new LenteraError('NOT_FOUND', `No criterion "${code}" in this rubric.`, { criterion: code });
+  const u = toUnits(crit, value);
+  if (!u.ok) throw new LenteraError('SCORE_OUT_OF_RANGE', `${crit.label}: ${u.reason}.`, { criterion: code, value });
+  sql(
+    db,
+    `INSERT INTO score_entries (id, exam_id, stage_code, nomor_peserta, item, units, source, slot, session_id, account_id, actor, at, workstation_id)
+     VALUES (?, ?, ?, ?, ?, ?, 'panel', ?, ?, ?, ?, ?, ?)`,
+  ).run(newId(), t.examId, t.stageCode, nomor, code, u.units, accountId, t.sessionId, accountId, actor, at, workstationId);
+  return { criterion: code, value: fromUnits(crit, u.units), savedAt: at };
+}
+
 /** A panelist's current values (their drafts), criterion → units. */
 export function draftUnits(db: Db, panel: Panel, nomor: string, accountId: string): Record<string, number> {
   const rows = sql(
