@@ -4,6 +4,11 @@ import { userInfo } from 'node:os';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Text to stdout as it is (no newline added), for output too big to hold as one string (cli/json-stream.ts);
+   * the promise, when there is one, says when the stream can take more. Without it, output goes through `out`.
+   */
+  write?(chunk: string): void | Promise<void>;
   /** Asks for a secret; never echoes it on a terminal. */
   askSecret(prompt: string): Promise<string>;
   osUser: string;
@@ -29,8 +34,20 @@ function readSecret(prompt: string): Promise<string> {
   });
 }
 
+/** Resolves once `stream` takes writes again (or is gone: then there is nothing more to wait for). */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolveDrain) => {
+    const done = () => {
+      stream.off('drain', done).off('close', done).off('error', done);
+      resolveDrain();
+    };
+    stream.on('drain', done).on('close', done).on('error', done);
+  });
+}
+
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+  write: (t) => (process.stdout.write(t) ? undefined : drained(process.stdout)),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
   askSecret: readSecret,
   osUser: (() => {

@@ -40,6 +40,8 @@ export interface Row {
   goal: string | null;
   met: boolean | null;
   why?: string;
+  /** when it was measured (rows of sections not run this time are kept from earlier runs) */
+  at?: string;
 }
 
 const rows: Row[] = [];
@@ -117,7 +119,11 @@ export function saveResults(root: string, meta: Record<string, unknown>): number
     }
   }
   const before = new Map((previous.rows ?? []).map((r) => [r.key, r]));
-  writeFileSync(file, `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
+  // A run of one section keeps the other sections' rows from earlier runs (each row says when it was measured).
+  const at = new Date().toISOString();
+  const fresh = new Set(rows.map((r) => r.key));
+  const kept = (previous.rows ?? []).filter((r) => !fresh.has(r.key));
+  writeFileSync(file, `${JSON.stringify({ ...meta, rows: [...rows.map((r) => ({ ...r, at })), ...kept] }, null, 2)}\n`);
   const goals = rows.filter((r) => r.goal !== null);
   console.log(`\n## Goals (${goals.filter((r) => r.met).length} of ${goals.length} met; rows saved to bench/results.json)`);
   for (const r of goals) {

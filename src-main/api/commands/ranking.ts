@@ -1,24 +1,28 @@
 import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
-import { rankExplained } from '../../core/ranking/engine';
+import { rankExplained, type RankedCandidate } from '../../core/ranking/engine';
 import type { Reason } from '../../core/ranking/reasons';
 import { resultsCsv, resultsXlsx } from '../../core/ranking/export';
 import { gatherFacts } from '../../core/ranking/inputs';
 import { loadRuleset } from '../../core/ranking/rulesets';
-import { candidateNames } from '../../core/roster/candidates';
 import { interviewStageCodes } from '../../core/scoring/items';
 import { defineCommand, type CommandContext } from '../registry';
 
 function compute(ctx: CommandContext, examCode: string, formation?: string) {
   const exam = requireExam(ctx.db, examCode);
   const loaded = loadRuleset(exam.ruleset);
-  const facts = gatherFacts(ctx.db, exam.id, loaded.ruleset);
-  const names = candidateNames(ctx.db, exam.id);
+  // The names come in the same read of the candidates as the facts.
+  const facts = gatherFacts(ctx.db, exam.id, loaded.ruleset, { names: true });
+  const names = facts.names;
   // Names are for the workstation's own screens; the engine and its exports work on numbers only.
   const explained = rankExplained(loaded.ruleset, facts.formations, facts.candidates).filter(
     ({ result: r }) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation,
   );
-  const results = explained.map(({ result: r }) => ({ ...r, nama: names.get(r.nomor_peserta) ?? '' }));
+  // Named in place (each result is this call's own): a copy of 100,000 results is only garbage. `nama` still comes last.
+  const results = explained.map(({ result: r }) => {
+    (r as RankedCandidate & { nama: string }).nama = names.get(r.nomor_peserta) ?? '';
+    return r as RankedCandidate & { nama: string };
+  });
   // The reasons as data, beside the results rather than in them: a result is hashed and published exactly as the
   // engine gives it (callers strip `nama` and pass the rest on), while screens say these in the reader's language.
   const reasons: Record<string, { status: Reason[]; provisional: Reason[] }> = {};

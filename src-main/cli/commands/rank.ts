@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { RankedCandidate } from '../../core/ranking/engine';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
+import { outJson } from '../json-stream';
 import { CliExit, invoke, withApp } from '../workstation';
 
 function table(io: CliIo, results: RankedCandidate[], decimalComma = true): void {
@@ -43,7 +44,7 @@ export function registerRankCommand(program: Command, io: CliIo): void {
           const loaded = loadRulesetFile(resolve(o.ruleset));
           const facts = readFlatResults(await readTableFile(resolve(o.input)), loaded.ruleset);
           const results = rank(loaded.ruleset, facts.formations, facts.candidates).filter((r) => !o.formation || r.kode_formasi === o.formation);
-          if (o.json) io.out(JSON.stringify({ ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, sha256: loaded.sha256 }, results }, null, 2));
+          if (o.json) await outJson(io, { ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, sha256: loaded.sha256 }, results });
           else {
             io.out(`ruleset ${loaded.ruleset.id} ${loaded.ruleset.version} sha256 ${loaded.sha256}`);
             table(io, results);
@@ -63,7 +64,7 @@ export function registerRankCommand(program: Command, io: CliIo): void {
       }
       await withApp(io, o.data, async (app) => {
         const out = await invoke<{ ruleset: { id: string; version: string; sha256: string }; results: RankedCandidate[] }>(io, app, 'ranking.compute', { exam: o.exam, formation: o.formation });
-        if (o.json) return io.out(JSON.stringify(out, null, 2));
+        if (o.json) return outJson(io, out);
         io.out(`ruleset ${out.ruleset.id} ${out.ruleset.version} sha256 ${out.ruleset.sha256}`);
         table(io, out.results);
       });

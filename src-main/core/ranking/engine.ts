@@ -1,5 +1,6 @@
-import { Fraction, toExactString, toFixedString } from '../scoring/exact';
+import { Fraction } from '../scoring/exact';
 import { reason, reasonId, reasonList, reasonsId, type Reason } from './reasons';
+import { add, cmp, CommonDenominator, exactString, fixed3, fraction, int, lcm, mul, rescale, Shown, shownString, trimmedString, type Int } from './scaled';
 import type { IntegrationRuleset, Ruleset, WeightedStagesRuleset } from './ruleset-schema';
 
 export type { Reason } from './reasons';
@@ -61,13 +62,20 @@ export interface RankedCandidate {
   provisional_reason?: string;
 }
 
+/**
+ * One candidate while ranking. Its numbers are exact scaled integers (./scaled): each quantity of the whole run on
+ * one common denominator, so that sorting compares integers and allocates nothing.
+ */
 interface Work {
   facts: CandidateFacts;
   out: RankedCandidate;
-  skdTotal?: Fraction;
-  skdParts?: Record<string, Fraction>;
-  stageValues?: Record<string, Fraction>;
-  final?: Fraction;
+  /** SKD total and components, on the run's SKD denominator */
+  skdTotal?: Int;
+  skdParts?: Record<string, Int>;
+  /** each on its stage's denominator */
+  stageValues?: Record<string, Int>;
+  /** on the run's final denominator */
+  final?: Int;
   /** integration: keeps its SKB seat (within skb_cap × quota) whatever the missing SKD results turn out to be */
   capSure?: boolean;
   /** why it has its status: the data `out.reason` is written from */
@@ -89,17 +97,22 @@ export interface ExplainedCandidate {
 function decide(w: Work, status: string, ...why: Reason[]): void {
   w.out.status = status;
   w.why = why;
-  w.out.reason = reasonsId(why);
+  w.out.reason = why.length === 1 ? reasonId(why[0]!) : reasonsId(why);
+}
+
+/** decide, with a reason list and its sentence shared by many candidates (read-only, like the strings). */
+function decideShared(w: Work, status: string, shared: { why: Reason[]; text: string }): void {
+  w.out.status = status;
+  w.why = shared.why;
+  w.out.reason = shared.text;
 }
 
 /** The highest value a key of a BL candidate can still reach, or undefined where the key is already known. */
 type Highest = (key: string) => Fraction | undefined;
 
-const fmt = (f: Fraction) => {
-  const s = toFixedString(f, 3);
-  return s.replace(/\.?0+$/, '') || '0';
-};
-const show = (f: Fraction) => (f.d === 1n ? f.n.toString() : fmt(f));
+/** A display string of an exact number: the old engine's `show` (integers in full) and `fmt` (trimmed decimals). */
+const shown = (d: CommonDenominator) => new Shown(() => d.d, shownString);
+const trimmed = (d: () => bigint) => new Shown(d, trimmedString);
 
 function blank(c: CandidateFacts): RankedCandidate {
   return {
@@ -120,35 +133,50 @@ function blank(c: CandidateFacts): RankedCandidate {
   };
 }
 
-/** The value a tie-break key takes; higher is better for all but `older`, where the earlier birth date wins. */
-function keyValue(w: Work, key: string): Fraction | number | string | null {
-  switch (key) {
-    case 'final':
-      return w.final ?? null;
-    case 'skd_total':
-      return w.skdTotal ?? null;
-    case 'ipk':
-      return w.facts.ipk;
-    case 'older':
-      return w.facts.tanggalLahir;
-    default:
-      if (key.startsWith('stage:')) return w.stageValues?.[key.slice(6)] ?? null;
-      return w.skdParts?.[key] ?? null;
-  }
+/**
+ * A tie-break key, resolved once per ranking: how to read its value from a candidate (higher is better for all
+ * but `older`, where the earlier birth date wins) and, for exact numbers, their common denominator.
+ */
+interface Key {
+  name: string;
+  value: (w: Work) => Int | string | null;
+  older: boolean;
+  /** the denominator of the key's numbers (final and stages: a BL candidate's highest reach is compared with them) */
+  den?: bigint;
 }
 
-/** Negative when a ranks before b on this key. */
-function compareKey(a: Work, b: Work, key: string): number {
-  const x = keyValue(a, key);
-  const y = keyValue(b, key);
+function keysOf(names: readonly string[], finalDen: () => bigint, stageDen: (stage: string) => bigint | undefined): Key[] {
+  return names.map((name): Key => {
+    switch (name) {
+      case 'final':
+        return { name, value: (w) => w.final ?? null, older: false, den: finalDen() };
+      case 'skd_total':
+        return { name, value: (w) => w.skdTotal ?? null, older: false };
+      case 'ipk':
+        return { name, value: (w) => w.facts.ipk, older: false };
+      case 'older':
+        return { name, value: (w) => w.facts.tanggalLahir, older: true };
+      default:
+        if (name.startsWith('stage:')) {
+          const stage = name.slice(6);
+          return { name, value: (w) => w.stageValues?.[stage] ?? null, older: false, den: stageDen(stage) };
+        }
+        return { name, value: (w) => w.skdParts?.[name] ?? null, older: false };
+    }
+  });
+}
+
+/** Negative when a ranks before b on this key. Values of one key share a denominator: integers compare exactly. */
+function compareKey(a: Work, b: Work, key: Key): number {
+  const x = key.value(a);
+  const y = key.value(b);
   if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-  if (key === 'older') return (x as string) < (y as string) ? -1 : (x as string) > (y as string) ? 1 : 0;
-  if (x instanceof Fraction) return -x.compare(y as Fraction);
-  return (y as number) - (x as number);
+  if (key.older) return x < y ? -1 : x > y ? 1 : 0;
+  return cmp(y as Int, x as Int);
 }
 
 /** A total order: the keys in turn, then the registration number so that even a perfect tie has one answer. */
-function order(keys: readonly string[]) {
+function order(keys: readonly Key[]) {
   return (a: Work, b: Work): number => {
     for (const k of keys) {
       const c = compareKey(a, b, k);
@@ -158,13 +186,13 @@ function order(keys: readonly string[]) {
   };
 }
 
-function decidedBy(a: Work, b: Work, keys: readonly string[]): string | null {
+function decidedBy(a: Work, b: Work, keys: readonly Key[]): string | null {
   if (compareKey(a, b, keys[0]!) !== 0) return null; // separated by the first key itself: no tie to break
-  for (const k of keys.slice(1)) if (compareKey(a, b, k) !== 0) return k;
+  for (let i = 1; i < keys.length; i++) if (compareKey(a, b, keys[i]!) !== 0) return keys[i]!.name;
   return 'nomor_peserta';
 }
 
-function rankGroup(group: Work[], keys: readonly string[]): void {
+function rankGroup(group: Work[], keys: readonly Key[]): void {
   group.sort(order(keys));
   group.forEach((w, i) => {
     w.out.rank = i + 1;
@@ -178,21 +206,29 @@ function rankGroup(group: Work[], keys: readonly string[]): void {
  * `highest(key)` and anything below it, so y can precede w as soon as, key by key, y can equal w's value and then
  * beat it on a later key, or beat it outright. All comparisons are exact.
  */
-function canPrecede(y: Work, w: Work, keys: readonly string[], highest: Highest): boolean {
+function canPrecede(y: Work, w: Work, keys: readonly Key[], highest: Highest): boolean {
   for (const k of keys) {
-    const hi = highest(k);
+    const hi = highest(k.name);
     if (hi === undefined) {
       const c = compareKey(y, w, k);
       if (c !== 0) return c < 0;
       continue;
     }
-    const theirs = keyValue(w, k);
+    const theirs = k.value(w);
     if (theirs === null) return true; // w has no value here: any value of y's ranks first
-    const c = hi.compare(theirs as Fraction);
+    const c = hi.compare(fraction(theirs as Int, k.den!));
     if (c > 0) return true;
     if (c < 0) return false;
   }
   return y.facts.nomorPeserta < w.facts.nomorPeserta;
+}
+
+/** A minimum (a passing grade, a stage minimum) met exactly by values on denominator d: value·min.d ≥ min.n·d. */
+function atLeast(min: number, d: bigint): (value: Int) => boolean {
+  const m = new Fraction(min);
+  const times = int(m.d);
+  const bound = int(m.s * m.n * d);
+  return (value) => cmp(mul(value, times), bound) >= 0;
 }
 
 /** The reason of a status that BL candidates of its own formation could still change. */
@@ -219,10 +255,60 @@ function markProvisional(works: Work[]): void {
 
 const LABEL: Record<string, string> = { twk: 'TWK', tiu: 'TIU', tkp: 'TKP' };
 
+/**
+ * The run's denominators for an integration ruleset: SKD components (and total) on one, each SKB stage on its own,
+ * the SKB value (0–100) on one more and the final on the last. Every value is noted before any is scaled.
+ */
+function integrationScales(r: IntegrationRuleset, candidates: CandidateFacts[], partKeys: readonly string[]) {
+  const skd = new CommonDenominator();
+  const stages = Object.entries(r.skb.weights).map(([stage, weight]) => ({ stage, coef: new Fraction(weight).div(100), den: new CommonDenominator(), mult: 0 as Int }));
+  const skb = new CommonDenominator();
+  for (const c of candidates) {
+    if (c.skd && typeof c.skd === 'object') for (const k of partKeys) if (c.skd[k] instanceof Fraction) skd.note(c.skd[k]);
+    const v = c.skb;
+    if (v instanceof Fraction) skb.note(v);
+    else if (v && typeof v === 'object') for (const s of stages) if (v[s.stage] instanceof Fraction) s.den.note(v[s.stage] as Fraction);
+  }
+  for (const s of stages) skb.noteDen(s.coef.d * s.den.d);
+  for (const s of stages) s.mult = rescale(s.coef, s.den.d, skb.d);
+  // final = skd% × (SKD total × 100 / max) + skb% × SKB, each coefficient exact once
+  const onSkd = new Fraction(r.integration.skd).div(100).mul(new Fraction(100).div(String(r.skd.max)));
+  const onSkb = new Fraction(r.integration.skb).div(100);
+  const final = lcm(onSkd.d * skd.d, onSkb.d * skb.d);
+  return { skd, stages, skb, final, fromSkd: rescale(onSkd, skd.d, final), fromSkb: rescale(onSkb, skb.d, final), onSkd, onSkb };
+}
+
 function integration(r: IntegrationRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): Work[] {
   const works: Work[] = candidates.map((facts) => ({ facts, out: blank(facts), why: [] }));
-  const skdKeys = r.tie_break.filter((k) => k !== 'final');
-  const finalKeys = ['final', ...skdKeys];
+  const skdNames = r.tie_break.filter((k) => k !== 'final');
+  // The SKD parts a tie-break may read: the components, and any other part the facts carry under a key's name.
+  const partKeys = [...new Set([...r.skd.components, ...skdNames.filter((k) => k !== 'skd_total' && k !== 'ipk' && k !== 'older')])];
+  const sc = integrationScales(r, candidates, partKeys);
+  const stageDen = (stage: string) => sc.stages.find((s) => s.stage === stage)?.den.d;
+  const skdKeys = keysOf(skdNames, () => sc.final, stageDen);
+  const finalKeys = keysOf(['final', ...skdNames], () => sc.final, stageDen);
+  const skdShown = shown(sc.skd);
+  const grades = new Map(
+    Object.entries(r.passing_grade).map(([kategori, list]) => [
+      kategori,
+      list.map((t) => {
+        const name = 'component' in t ? (LABEL[t.component] ?? t.component.toUpperCase()) : 'SKD';
+        const passes = atLeast(t.min, sc.skd.d);
+        // One reason (data and sentence) per distinct value: shared, read-only, like the strings.
+        const said = new Map<Int, { pass: boolean; why: Reason; text: string }>();
+        const judge = (value: Int) => {
+          let x = said.get(value);
+          if (!x) {
+            const pass = passes(value);
+            const why = reason('threshold', { name, value: skdShown.of(value), op: pass ? '≥' : '<', min: String(t.min) });
+            said.set(value, (x = { pass, why, text: reasonId(why) }));
+          }
+          return x;
+        };
+        return { component: 'component' in t ? t.component : null, rule: `${name} ≥ ${t.min}`, judge };
+      }),
+    ]),
+  );
   const byFormation = new Map<string, Work[]>();
   // Per formation, the candidates whose SKD is missing: each may still come with any SKD at all (the facts carry no
   // maximum per component), pass the passing grade, take an SKB seat and, unless already absent at SKB, pass anyone.
@@ -248,22 +334,26 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
       continue;
     }
     const parts = c.skd;
-    w.skdParts = parts;
-    w.skdTotal = r.skd.components.reduce((acc, k) => acc.add(parts[k]!), new Fraction(0));
-    for (const k of r.skd.components) w.out.components[k] = show(parts[k]!);
-    w.out.skd_total = show(w.skdTotal);
-    const grades = r.passing_grade[c.kategori as keyof typeof r.passing_grade];
-    if (!grades) {
+    const scaled: Record<string, Int> = {};
+    for (const k of partKeys) if (parts[k] instanceof Fraction) scaled[k] = sc.skd.scale(parts[k]);
+    let total: Int = 0;
+    for (const k of r.skd.components) {
+      total = add(total, scaled[k]!);
+      w.out.components[k] = skdShown.of(scaled[k]!);
+    }
+    w.skdParts = scaled;
+    w.skdTotal = total;
+    w.out.skd_total = skdShown.of(total);
+    const thresholds = grades.get(c.kategori);
+    if (!thresholds) {
       decide(w, 'BL', reason('unknownKategori', { kategori: c.kategori, ruleset: r.id }));
       continue;
     }
     const failed: Reason[] = [];
-    for (const t of grades) {
-      const value = 'component' in t ? parts[t.component]! : w.skdTotal;
-      const name = 'component' in t ? (LABEL[t.component] ?? t.component.toUpperCase()) : 'SKD';
-      const pass = value.compare(t.min) >= 0;
-      const why = reason('threshold', { name, value: show(value), op: pass ? '≥' : '<', min: String(t.min) });
-      w.out.thresholds.push({ rule: `${name} ≥ ${t.min}`, pass, reason: reasonId(why) });
+    for (const t of thresholds) {
+      const value = t.component === null ? total : scaled[t.component]!;
+      const { pass, why, text } = t.judge(value);
+      w.out.thresholds.push({ rule: t.rule, pass, reason: text });
       if (!pass) failed.push(why);
     }
     if (failed.length) {
@@ -277,8 +367,18 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
 
   const quota = new Map(formations.map((f) => [f.code, f.quota]));
   const ranked = new Map<string, Work[]>();
-  const finalOf = (skdTotal: Fraction, skb: Fraction) =>
-    new Fraction(r.integration.skd).div(100).mul(skdTotal.mul(100).div(String(r.skd.max))).add(new Fraction(r.integration.skb).div(100).mul(skb));
+  // Most candidates of a large exam end outside the SKB seats: one reason (data and sentence) per rank and quota.
+  const capReasons = new Map<number, { why: Reason[]; text: string }[]>();
+  const outsideCap = (rank: number, q: number, seats: number) => {
+    let byRank = capReasons.get(q);
+    if (!byRank) capReasons.set(q, (byRank = []));
+    const why = reason('outsideSkbCap', { rank, cap: r.skb_cap, quota: q, seats });
+    return (byRank[rank] ??= { why: [why], text: reasonId(why) });
+  };
+  const skbShown = trimmed(() => sc.skb.d);
+  const stageShown = new Map(sc.stages.map((s) => [s.stage, trimmed(() => s.den.d)]));
+  /** The highest final a BL candidate can reach, exactly (a rare path: fractions are fine here). */
+  const highestFinal = (skdTotal: Int, skb: Fraction) => sc.onSkd.mul(fraction(skdTotal, sc.skd.d)).add(sc.onSkb.mul(skb));
   for (const [code, list] of byFormation) {
     const q = quota.get(code);
     if (q === undefined) {
@@ -296,25 +396,25 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
     list.forEach((w, i) => {
       if (i >= cap) {
         // Final: a missing SKD can only add a candidate before this one.
-        decide(w, 'TL', reason('outsideSkbCap', { rank: i + 1, cap: r.skb_cap, quota: q, seats: cap }));
+        decideShared(w, 'TL', outsideCap(i + 1, q, cap));
         return;
       }
       // Each candidate with a missing SKD could come before this one in SKD order.
       w.capSure = i + unknown.length < cap;
-      const skb = skbValue(r, w);
+      const skb = skbValue(sc, w, stageShown);
       if (skb === 'absent' || skb === 'missing') {
         if (skb === 'absent') decide(w, 'P/TH', reason('absentSkb', {}));
         else decide(w, 'BL', reason('skbIncomplete', {}));
         if (skb === 'missing') {
           const high = skbHighest(r, w.facts);
-          pending.push({ w, highest: high === null ? null : finalOf(w.skdTotal!, high) });
+          pending.push({ w, highest: high === null ? null : highestFinal(w.skdTotal!, high) });
         } else if (!w.capSure) wait(w, waitsForUnknown);
         return;
       }
-      w.out.skb = fmt(skb);
-      w.final = finalOf(w.skdTotal!, skb);
-      w.out.final = toFixedString(w.final, 3);
-      w.out.final_exact = toExactString(w.final);
+      w.out.skb = skbShown.of(skb);
+      w.final = add(mul(w.skdTotal!, sc.fromSkd), mul(skb, sc.fromSkb));
+      w.out.final = fixed3(w.final, sc.final);
+      w.out.final_exact = exactString(w.final, sc.final);
       toSkb.push(w);
     });
     rankGroup(toSkb, finalKeys);
@@ -344,19 +444,22 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
   return works;
 }
 
-function skbValue(r: IntegrationRuleset, w: Work): Fraction | 'absent' | 'missing' {
+/** The SKB value (0–100) on the run's SKB denominator, from one value or the weighted stages; shows the stages. */
+function skbValue(sc: ReturnType<typeof integrationScales>, w: Work, stageShown: Map<string, Shown>): Int | 'absent' | 'missing' {
   const skb = w.facts.skb;
   if (skb === undefined) return 'missing';
-  if (skb === 'absent' || skb === 'missing' || skb instanceof Fraction) return skb;
-  let total = new Fraction(0);
-  const stages: Record<string, Fraction> = {};
-  for (const [stage, weight] of Object.entries(r.skb.weights)) {
-    const v = skb[stage];
+  if (skb === 'absent' || skb === 'missing') return skb;
+  if (skb instanceof Fraction) return sc.skb.scale(skb);
+  let total: Int = 0;
+  const stages: Record<string, Int> = {};
+  for (const s of sc.stages) {
+    const v = skb[s.stage];
     if (v === undefined || v === 'missing') return 'missing';
     if (v === 'absent') return 'absent';
-    stages[stage] = v;
-    w.out.stages[stage] = fmt(v);
-    total = total.add(v.mul(weight).div(100));
+    const n = s.den.scale(v);
+    stages[s.stage] = n;
+    w.out.stages[s.stage] = stageShown.get(s.stage)!.of(n);
+    total = add(total, mul(n, s.mult));
   }
   w.stageValues = stages;
   return total;
@@ -382,7 +485,7 @@ function skbHighest(r: IntegrationRuleset, c: CandidateFacts): Fraction | null {
  * complete formations (no BL candidate) give or take seats; while a formation of the same position is incomplete
  * and a seat could still open, every P/L-n and P/TL of that position waits for it.
  */
-function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranked: Map<string, Work[]>, keys: readonly string[], works: Work[]): void {
+function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranked: Map<string, Work[]>, keys: readonly Key[], works: Work[]): void {
   const info = new Map(formations.map((f) => [f.code, f]));
   const key = (f: FormationFacts) => r.optimalisasi!.match.map((k) => f[k].trim().toLowerCase()).join('\u0000');
   const incomplete = new Set(works.filter((w) => w.out.status === 'BL' && info.has(w.facts.kodeFormasi)).map((w) => w.facts.kodeFormasi));
@@ -423,7 +526,17 @@ function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranke
 
 function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): Work[] {
   const works: Work[] = candidates.map((facts) => ({ facts, out: blank(facts), why: [] }));
-  const keys = r.tie_break.includes('final') ? r.tie_break : ['final', ...r.tie_break];
+  // Each stage on its own common denominator, the final (the weighted sum) on one more.
+  const stages = Object.entries(r.stages).map(([stage, s]) => ({ stage, min: s.min, coef: new Fraction(s.weight).div(100), den: new CommonDenominator(), mult: 0 as Int, passes: (() => true) as (value: Int) => boolean, shown: undefined as unknown as Shown }));
+  for (const c of candidates) for (const s of stages) if (c.stages?.[s.stage] instanceof Fraction) s.den.note(c.stages[s.stage] as Fraction);
+  const finalDen = stages.reduce((acc, s) => lcm(acc, s.coef.d * s.den.d), 1n);
+  for (const s of stages) {
+    s.mult = rescale(s.coef, s.den.d, finalDen);
+    s.passes = atLeast(s.min, s.den.d);
+    s.shown = trimmed(() => s.den.d);
+  }
+  const byStage = new Map(stages.map((s) => [s.stage, s]));
+  const keys = keysOf(r.tie_break.includes('final') ? r.tie_break : ['final', ...r.tie_break], () => finalDen, (stage) => byStage.get(stage)?.den.d);
   const byFormation = new Map<string, Work[]>();
   /** BL candidates who could still meet every minimum, per formation: they may yet be ranked */
   const pending = new Map<string, Work[]>();
@@ -433,22 +546,25 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
       decide(w, c.flag, reason(c.flag === 'APS' ? 'withdrew' : 'ineligible', {}));
       continue;
     }
-    const values: Record<string, Fraction> = {};
+    const values: Record<string, Int> = {};
     let missing = false;
     let absent = false;
-    for (const stage of Object.keys(r.stages)) {
-      const v = c.stages?.[stage];
+    let meetsKnown = true;
+    for (const s of stages) {
+      const v = c.stages?.[s.stage];
       if (v === 'absent') absent = true;
       else if (v === undefined || v === 'missing') missing = true;
       else {
-        values[stage] = v;
-        w.out.stages[stage] = fmt(v);
+        const n = s.den.scale(v);
+        values[s.stage] = n;
+        w.out.stages[s.stage] = s.shown.of(n);
+        if (!s.passes(n)) meetsKnown = false;
       }
     }
     if (absent || missing) {
       if (absent) decide(w, 'P/TH', reason('absentStage', {}));
       else decide(w, 'BL', reason('stageIncomplete', {}));
-      if (!absent && Object.entries(values).every(([stage, v]) => v.compare(r.stages[stage]!.min) >= 0)) {
+      if (!absent && meetsKnown) {
         w.stageValues = values; // the known stages, for the tie-break keys
         if (!pending.has(c.kodeFormasi)) pending.set(c.kodeFormasi, []);
         pending.get(c.kodeFormasi)!.push(w);
@@ -457,15 +573,18 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
     }
     w.stageValues = values;
     const failed: Reason[] = [];
-    for (const [stage, s] of Object.entries(r.stages)) {
-      const pass = values[stage]!.compare(s.min) >= 0;
-      const why = reason('threshold', { name: stage, value: fmt(values[stage]!), op: pass ? '≥' : '<', min: String(s.min) });
-      w.out.thresholds.push({ rule: `${stage} ≥ ${s.min}`, pass, reason: reasonId(why) });
+    let final: Int = 0;
+    for (const s of stages) {
+      const v = values[s.stage]!;
+      const pass = s.passes(v);
+      const why = reason('threshold', { name: s.stage, value: w.out.stages[s.stage]!, op: pass ? '≥' : '<', min: String(s.min) });
+      w.out.thresholds.push({ rule: `${s.stage} ≥ ${s.min}`, pass, reason: reasonId(why) });
       if (!pass) failed.push(why);
+      final = add(final, mul(v, s.mult));
     }
-    w.final = Object.entries(r.stages).reduce((acc, [stage, s]) => acc.add(values[stage]!.mul(s.weight).div(100)), new Fraction(0));
-    w.out.final = toFixedString(w.final, 3);
-    w.out.final_exact = toExactString(w.final);
+    w.final = final;
+    w.out.final = fixed3(final, finalDen);
+    w.out.final_exact = exactString(final, finalDen);
     if (failed.length) {
       decide(w, 'TL', ...failed);
       continue;
@@ -481,10 +600,11 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
     list.forEach((w) => (w.out.rank! <= q ? decide(w, 'P/L', reason('withinProposed', { rank: w.out.rank!, quota: q })) : decide(w, 'P/TL', reason('outsideProposed', { rank: w.out.rank!, quota: q }))));
     // Nobody ranked drops out (no seats to lose here), so a P/TL is final; a P/L is final unless at least q
     // candidates could end before it: those before it now and each BL candidate who could still pass it, each
-    // missing stage at 100 at most.
+    // missing stage at 100 at most. (A rare path: exact fractions are fine here.)
     const highest = (y: Work): Highest => (k) => {
-      if (k === 'final') return Object.entries(r.stages).reduce((acc, [stage, s]) => acc.add((y.stageValues?.[stage] ?? new Fraction(100)).mul(s.weight).div(100)), new Fraction(0));
-      if (k.startsWith('stage:') && k.slice(6) in r.stages && !y.stageValues?.[k.slice(6)]) return new Fraction(100);
+      const known = (stage: string) => y.stageValues?.[stage];
+      if (k === 'final') return stages.reduce((acc, s) => acc.add((known(s.stage) === undefined ? new Fraction(100) : fraction(known(s.stage)!, s.den.d)).mul(s.coef)), new Fraction(0));
+      if (k.startsWith('stage:') && byStage.has(k.slice(6)) && known(k.slice(6)) === undefined) return new Fraction(100);
       return undefined;
     };
     for (const w of list) {
@@ -497,19 +617,32 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
   return works;
 }
 
+/** Output order: formation, rank, number. Sorted formation by formation: codes compare once per formation. */
+function ranked(ruleset: Ruleset, formations: FormationFacts[], candidates: CandidateFacts[]): Work[] {
+  const works = ruleset.model === 'integration' ? integration(ruleset, formations, candidates) : weightedStages(ruleset, formations, candidates);
+  const byCode = new Map<string, Work[]>();
+  for (const w of works) {
+    const list = byCode.get(w.out.kode_formasi);
+    if (list) list.push(w);
+    else byCode.set(w.out.kode_formasi, [w]);
+  }
+  const out: Work[] = [];
+  for (const code of [...byCode.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = byCode.get(code)!.sort(({ out: a }, { out: b }) => {
+      if (a.rank !== b.rank) return a.rank === null ? 1 : b.rank === null ? -1 : a.rank - b.rank;
+      return a.nomor_peserta < b.nomor_peserta ? -1 : 1;
+    });
+    for (const w of list) out.push(w);
+  }
+  return out;
+}
+
 /**
  * Ranks every candidate from the raw facts and the ruleset alone, each result with its reasons as data. Output
  * order: formation, rank, number.
  */
 export function rankExplained(ruleset: Ruleset, formations: FormationFacts[], candidates: CandidateFacts[]): ExplainedCandidate[] {
-  const works = ruleset.model === 'integration' ? integration(ruleset, formations, candidates) : weightedStages(ruleset, formations, candidates);
-  return works
-    .map((w) => ({ result: w.out, reasons: w.why, provisionalReasons: w.out.provisional ? (w.waits ?? []) : [] }))
-    .sort(({ result: a }, { result: b }) => {
-      if (a.kode_formasi !== b.kode_formasi) return a.kode_formasi < b.kode_formasi ? -1 : 1;
-      if (a.rank !== b.rank) return a.rank === null ? 1 : b.rank === null ? -1 : a.rank - b.rank;
-      return a.nomor_peserta < b.nomor_peserta ? -1 : 1;
-    });
+  return ranked(ruleset, formations, candidates).map((w) => ({ result: w.out, reasons: w.why, provisionalReasons: w.out.provisional ? (w.waits ?? []) : [] }));
 }
 
 /**
@@ -517,5 +650,5 @@ export function rankExplained(ruleset: Ruleset, formations: FormationFacts[], ca
  * results carry their reasons as Indonesian sentences only: they are hashed, signed and published as they are.
  */
 export function rank(ruleset: Ruleset, formations: FormationFacts[], candidates: CandidateFacts[]): RankedCandidate[] {
-  return rankExplained(ruleset, formations, candidates).map((x) => x.result);
+  return ranked(ruleset, formations, candidates).map((w) => w.out);
 }

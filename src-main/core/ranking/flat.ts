@@ -12,11 +12,55 @@ interface Problem {
 }
 
 /** An exact number from text as Indonesian Excel writes it (decimal comma), or undefined when empty. */
-function exact(raw: unknown): Fraction | undefined | 'bad' {
-  const s = raw === undefined || raw === null ? '' : String(raw).trim().replace(',', '.');
+function exact(s: string): Fraction | undefined | 'bad' {
   if (s === '') return undefined;
-  if (!/^\d+(\.\d+)?$/.test(s)) return 'bad';
-  return new Fraction(s);
+  // Digits, at most one decimal point or comma, read as integer/10^places while every digit is exact in a double;
+  // anything longer goes to the fraction.js parser.
+  let n = 0;
+  let places = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      if (places >= 0) places++;
+    } else if ((c === 44 || c === 46) && places < 0 && i > 0 && i < s.length - 1) places = 0;
+    else return 'bad';
+  }
+  if (s.length > 15) return new Fraction(s.replace(',', '.'));
+  return new Fraction(BigInt(n), places > 0 ? 10n ** BigInt(places) : 1n);
+}
+
+/** Like memo, for a column of scores: once it holds many distinct values, each is parsed as it comes. */
+function scoreReader(): (s: string) => Fraction | undefined | 'bad' {
+  const seen = new Map<string, Fraction | undefined | 'bad'>();
+  return (s) => {
+    const v = seen.get(s);
+    if (v !== undefined || s === '') return v;
+    const x = exact(s);
+    if (seen.size < 2000) seen.set(s, x);
+    return x;
+  };
+}
+
+/** A cell as trimmed text ('' when empty). */
+function cellText(x: unknown): string {
+  if (x === undefined || x === null) return '';
+  const s = typeof x === 'string' ? x : String(x);
+  // Most cells have nothing to trim: skip the call (and its copy) for them.
+  return s.length && s.charCodeAt(0) > 32 && s.charCodeAt(s.length - 1) > 32 ? s : s.trim();
+}
+
+/**
+ * A pure parse of text, once per distinct text: a 100,000-row file holds a few hundred distinct scores and dates.
+ * Fractions are immutable, so the candidates with one score share one.
+ */
+function memo<T>(parse: (s: string) => T): (s: string) => T {
+  const seen = new Map<string, T>();
+  return (s) => {
+    let v = seen.get(s);
+    if (v === undefined && !seen.has(s)) seen.set(s, (v = parse(s)));
+    return v as T;
+  };
 }
 
 /**
@@ -36,53 +80,65 @@ export function readFlatResults(table: SourceTable, ruleset: Ruleset): { formati
   const formations = new Map<string, FormationFacts & { line: number }>();
   const candidates: CandidateFacts[] = [];
   const seen = new Map<string, number>();
+  const readers = new Map(scoreColumns.map((c) => [c, scoreReader()]));
+  const date = memo(parseDate);
+  const ipkOf = memo(parseIpk);
+  const stageNames = ruleset.model === 'integration' ? [] : Object.keys(ruleset.stages);
   for (const row of table.rows) {
     const v = row.values;
-    const text = (c: string) => (v[c] === undefined || v[c] === null ? '' : String(v[c]).trim());
     const bad = (column: string, reason: string) => problems.push({ line: row.line, column, reason });
-    const nomor = text('nomor_peserta');
-    const kode = text('kode_formasi');
+    const nomor = cellText(v.nomor_peserta);
+    const kode = cellText(v.kode_formasi);
     if (!nomor) bad('nomor_peserta', 'missing required value');
     else if (seen.has(nomor)) bad('nomor_peserta', `duplicate nomor_peserta ${nomor} (also on line ${seen.get(nomor)})`);
     else seen.set(nomor, row.line);
     if (!kode) bad('kode_formasi', 'missing required value');
-    const kuota = Number(text('kuota'));
-    if (!Number.isInteger(kuota) || kuota < 1) bad('kuota', `"${text('kuota')}" is not a quota (a whole number, at least 1)`);
+    const kuotaText = cellText(v.kuota);
+    const kuota = Number(kuotaText);
+    if (!Number.isInteger(kuota) || kuota < 1) bad('kuota', `"${kuotaText}" is not a quota (a whole number, at least 1)`);
     else if (kode) {
       const f = formations.get(kode);
       if (f && f.quota !== kuota) bad('kuota', `formation ${kode} has kuota ${f.quota} on line ${f.line}`);
-      if (!f) formations.set(kode, { code: kode, quota: kuota, position: text('jabatan') || kode, education: text('pendidikan') || '', line: row.line });
+      if (!f) formations.set(kode, { code: kode, quota: kuota, position: cellText(v.jabatan) || kode, education: cellText(v.pendidikan) || '', line: row.line });
     }
-    const date = parseDate(text('tanggal_lahir'));
-    if (!date.ok) bad('tanggal_lahir', date.reason);
-    const ipkText = text('ipk');
-    const ipk = ipkText ? parseIpk(ipkText) : undefined;
+    const born = date(cellText(v.tanggal_lahir));
+    if (!born.ok) bad('tanggal_lahir', born.reason);
+    const ipkText = cellText(v.ipk);
+    const ipk = ipkText ? ipkOf(ipkText) : undefined;
     if (ipk && !ipk.ok) bad('ipk', ipk.reason);
-    const keterangan = text('keterangan').toUpperCase();
+    const keteranganText = cellText(v.keterangan);
+    const keterangan = keteranganText && keteranganText.toUpperCase();
     if (keterangan && keterangan !== 'APS' && keterangan !== 'TMS') bad('keterangan', `"${keterangan}" is not APS or TMS`);
     const scores: Record<string, Fraction | undefined> = {};
     for (const c of scoreColumns) {
-      const x = exact(v[c]);
-      if (x === 'bad') bad(c, `"${text(c)}" is not a number`);
+      const text = cellText(v[c]);
+      const x = readers.get(c)!(text);
+      if (x === 'bad') bad(c, `"${text}" is not a number`);
       else scores[c] = x;
     }
-    const base: CandidateFacts = {
-      nomorPeserta: nomor,
-      kodeFormasi: kode,
-      kategori: text('kategori').toLowerCase(),
-      ipk: ipk?.ok ? ipk.value : null,
-      tanggalLahir: date.ok ? date.value : '',
-      ...(keterangan ? { flag: keterangan as 'APS' | 'TMS' } : {}),
-    };
+    const nomorPeserta = nomor;
+    const kodeFormasi = kode;
+    const kategori = cellText(v.kategori).toLowerCase();
+    const ipkValue = ipk?.ok ? ipk.value : null;
+    const tanggalLahir = born.ok ? born.value : '';
+    const flag = keterangan ? (keterangan as 'APS' | 'TMS') : undefined;
     if (ruleset.model === 'integration') {
       const parts = ruleset.skd.components;
-      const given = parts.filter((p) => scores[p] !== undefined);
-      const skd = given.length === 0 ? ('absent' as const) : given.length < parts.length ? ('missing' as const) : Object.fromEntries(parts.map((p) => [p, scores[p]!]));
+      let given = 0;
+      for (const p of parts) if (scores[p] !== undefined) given++;
+      let skd: CandidateFacts['skd'] = given === 0 ? 'absent' : 'missing';
+      if (given === parts.length) {
+        const all: Record<string, Fraction> = {};
+        for (const p of parts) all[p] = scores[p]!;
+        skd = all;
+      }
       const skb: StageValue = scores.skb === undefined ? 'absent' : scores.skb;
-      if (scores.skb && scores.skb.compare(100) > 0) bad('skb', `SKB ${text('skb')} is above 100 (the column is on 0–100)`);
-      candidates.push({ ...base, skd, skb });
+      if (scores.skb && scores.skb.n > 100n * scores.skb.d) bad('skb', `SKB ${cellText(v.skb)} is above 100 (the column is on 0–100)`);
+      candidates.push(flag ? { nomorPeserta, kodeFormasi, kategori, ipk: ipkValue, tanggalLahir, flag, skd, skb } : { nomorPeserta, kodeFormasi, kategori, ipk: ipkValue, tanggalLahir, skd, skb });
     } else {
-      candidates.push({ ...base, stages: Object.fromEntries(Object.keys(ruleset.stages).map((s) => [s, scores[s.toLowerCase()] ?? ('absent' as const)])) });
+      const stages: Record<string, StageValue> = {};
+      for (const s of stageNames) stages[s] = scores[s.toLowerCase()] ?? 'absent';
+      candidates.push(flag ? { nomorPeserta, kodeFormasi, kategori, ipk: ipkValue, tanggalLahir, flag, stages } : { nomorPeserta, kodeFormasi, kategori, ipk: ipkValue, tanggalLahir, stages });
     }
   }
   if (problems.length) {

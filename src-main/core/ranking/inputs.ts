@@ -3,78 +3,134 @@ import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { Fraction } from '../scoring/exact';
 import { stageInfo, type Item } from '../scoring/items';
-import { examFinalizations } from '../scoring/panel';
+import { examFinalizations, type ExamFinalization } from '../scoring/panel';
 import type { CandidateFacts, FormationFacts, StageValue } from './engine';
 import type { Ruleset } from './ruleset-schema';
 
-interface EntryRow {
-  nomor_peserta: string;
-  stage_code: string;
-  item: string;
-  units: number;
-  source: string;
-  slot: string | null;
-}
+/** A score entry as `.raw()` gives it: nomor_peserta, stage_code, item, units, source, slot. */
+type EntryRow = [string, string, string, number, string, string | null];
 
 const value = (item: Item, units: number) => new Fraction(String(item.min)).add(new Fraction(String(item.step)).mul(units));
 
 /**
+ * `value`, made once per item and number of units: an exam has a few hundred distinct values and 100,000s of
+ * entries, and each Fraction costs BigInt work and garbage. Fractions never change once made, so sharing is safe.
+ */
+function valueCache(): (item: Item, units: number) => Fraction {
+  const made = new Map<Item, Fraction[]>();
+  return (item, units) => {
+    let byUnits = made.get(item);
+    if (!byUnits) made.set(item, (byUnits = []));
+    return (byUnits[units] ??= value(item, units));
+  };
+}
+
+/** One candidate's settled values: stage → item → value. */
+export type CandidateValues = Map<string, Map<string, Fraction>>;
+
+/**
  * The settled value of every item, exactly: an approved amendment wins; then a CAT result; then a resolved or
  * agreed paper sheet; interview criteria come from the signed finalization. Anything else is not settled.
+ *
+ * Read candidate by candidate: `take(nomor)` gives one candidate's values, and must be called in the order of
+ * `ORDER BY nomor_peserta` over the exam's candidates (each at most once). The entries are read in that order
+ * (the index's), so only one candidate's entries are held at a time, not 400,000 items' (at 100k candidates, a map
+ * of every item was most of the ranking's peak memory). Every entry belongs to a candidate (a foreign key), so the
+ * entries' candidates come in the same order; `done()` says whether every entry was taken (a caller that skipped
+ * some, or an order that differed, would lose scores: callers refuse then). `close()` ends the read (an open
+ * one keeps the connection busy): callers call it in a `finally`.
  */
-export function settled(db: Db, examId: string): Map<string, Map<string, Fraction>> {
+export function settledValues(db: Db, examId: string): { take(nomor: string): CandidateValues | undefined; done(): boolean; close(): void } {
   const stageItems = new Map<string, Map<string, Item>>();
   for (const code of sql(db, 'SELECT code FROM stages WHERE exam_id = ?').pluck().all(examId) as string[]) {
     stageItems.set(code, new Map(stageInfo(db, examId, code).items.map((i) => [i.code, i])));
   }
-  const out = new Map<string, Map<string, Fraction>>(); // "nomor|stage" → item → value
-  const put = (nomor: string, stage: string, item: string, v: Fraction) => {
-    const k = `${nomor}|${stage}`;
-    if (!out.has(k)) out.set(k, new Map());
-    out.get(k)!.set(item, v);
-  };
-  // One pass over the entries in time order, keeping per item only the latest entry of each kind.
-  interface Latest {
-    nomor: string;
-    stage: string;
-    item: string;
-    amendment?: number;
-    cat?: number;
-    resolution?: number;
-    first?: number;
-    second?: number;
-  }
-  const latest = new Map<string, Latest>();
-  const iter = sql(db, "SELECT nomor_peserta, stage_code, item, units, source, slot FROM score_entries WHERE exam_id = ? AND source <> 'panel' ORDER BY at, id").iterate(examId) as IterableIterator<EntryRow>;
-  for (const r of iter) {
-    const k = `${r.nomor_peserta}|${r.stage_code}|${r.item}`;
-    let l = latest.get(k);
-    if (!l) latest.set(k, (l = { nomor: r.nomor_peserta, stage: r.stage_code, item: r.item }));
-    if (r.source === 'amendment') l.amendment = r.units;
-    else if (r.source === 'cat') l.cat = r.units;
-    else if (r.source === 'resolution') l.resolution = r.units;
-    else if (r.slot === 'first') l.first ??= r.units;
-    else if (r.slot === 'second') l.second ??= r.units;
-  }
-  const interviewAmended = new Map<string, Fraction>();
-  for (const l of latest.values()) {
-    const item = stageItems.get(l.stage)?.get(l.item);
-    if (!item) continue;
-    const agreed = l.first !== undefined && l.first === l.second ? l.first : undefined;
-    const chosen = l.amendment ?? l.cat ?? l.resolution ?? agreed;
-    if (chosen === undefined) continue;
-    if (l.amendment !== undefined && l.cat === undefined && l.resolution === undefined && l.first === undefined) {
-      interviewAmended.set(`${l.nomor}|${l.stage}|${l.item}`, value(item, l.amendment));
-    } else put(l.nomor, l.stage, l.item, value(item, chosen));
-  }
-  // Interviews: the criteria aggregates of finalizations every panelist signed, amended where approved.
+  // Interviews: the finalizations every panelist signed, per candidate (a few per candidate at most).
+  const signed = new Map<string, ExamFinalization[]>();
   for (const f of examFinalizations(db, examId)) {
     if (!f.signed) continue;
-    for (const c of f.result.criteria) {
-      put(f.nomorPeserta, f.stage, c.code, interviewAmended.get(`${f.nomorPeserta}|${f.stage}|${c.code}`) ?? new Fraction(c.aggregateExact));
-    }
+    const list = signed.get(f.nomorPeserta);
+    if (list) list.push(f);
+    else signed.set(f.nomorPeserta, [f]);
   }
-  return out;
+  const valueOf = valueCache();
+  // Equal aggregates share one Fraction, as entry values do (so a stage's percent can be remembered per set of values).
+  const aggregates = new Map<string, Fraction>();
+  const aggregate = (exact: string) => aggregates.get(exact) ?? aggregates.set(exact, new Fraction(exact)).get(exact)!;
+
+  // Item by item (candidate, stage, item), in time order within an item: each item's choice depends only on its
+  // own entries in time order, so it is made as the item's last entry passes.
+  const rows = sql(
+    db,
+    "SELECT nomor_peserta, stage_code, item, units, source, slot FROM score_entries WHERE exam_id = ? AND source <> 'panel' ORDER BY nomor_peserta, stage_code, item, at, id",
+  )
+    .raw()
+    .iterate(examId) as IterableIterator<EntryRow>;
+  // Rows as arrays (.raw()): 400,000 entries at 100k candidates, and an object per row is garbage.
+  let next: EntryRow | undefined = rows.next().value as EntryRow | undefined;
+
+  return {
+    take(nomor) {
+      const values: CandidateValues = new Map();
+      const put = (stage: string, item: string, v: Fraction) => {
+        let items = values.get(stage);
+        if (!items) values.set(stage, (items = new Map()));
+        items.set(item, v);
+      };
+      const interviewAmended = new Map<string, Fraction>(); // "stage|item"
+      while (next && next[0] === nomor) {
+        const [, stage, code] = next;
+        let amendment: number | undefined;
+        let cat: number | undefined;
+        let resolution: number | undefined;
+        let first: number | undefined;
+        let second: number | undefined;
+        for (; next && next[0] === nomor && next[1] === stage && next[2] === code; next = rows.next().value as EntryRow | undefined) {
+          const [, , , units, source, slot] = next;
+          if (source === 'amendment') amendment = units;
+          else if (source === 'cat') cat = units;
+          else if (source === 'resolution') resolution = units;
+          else if (slot === 'first') first ??= units;
+          else if (slot === 'second') second ??= units;
+        }
+        const item = stageItems.get(stage)?.get(code);
+        if (!item) continue;
+        const agreed = first !== undefined && first === second ? first : undefined;
+        const chosen = amendment ?? cat ?? resolution ?? agreed;
+        if (chosen === undefined) continue;
+        if (amendment !== undefined && cat === undefined && resolution === undefined && first === undefined) {
+          interviewAmended.set(`${stage}|${code}`, valueOf(item, amendment));
+        } else put(stage, code, valueOf(item, chosen));
+      }
+      // Interview criteria after the entries (they win over an entry for the same item), amended where approved.
+      for (const f of signed.get(nomor) ?? []) {
+        for (const c of f.result.criteria) put(f.stage, c.code, interviewAmended.get(`${f.stage}|${c.code}`) ?? aggregate(c.aggregateExact));
+      }
+      return values.size ? values : undefined;
+    },
+    done: () => next === undefined,
+    close: () => void rows.return?.(),
+  };
+}
+
+/** The entries were not read to the end: some would be left out of the ranking, so nothing is ranked. */
+function unreadEntries(examId: string): LenteraError {
+  return new LenteraError('INTERNAL', 'Some score entries of this exam belong to no candidate of it, or were read out of order; nothing was ranked.', { examId });
+}
+
+/** `settledValues` for every candidate of the exam, as one map: "nomor|stage" → item → value. */
+export function settled(db: Db, examId: string): Map<string, Map<string, Fraction>> {
+  const values = settledValues(db, examId);
+  try {
+    const out = new Map<string, Map<string, Fraction>>();
+    for (const nomor of sql(db, 'SELECT nomor_peserta FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta').pluck().all(examId) as string[]) {
+      for (const [stage, items] of values.take(nomor) ?? []) out.set(`${nomor}|${stage}`, items);
+    }
+    if (!values.done()) throw unreadEntries(examId);
+    return out;
+  } finally {
+    values.close();
+  }
 }
 
 export interface StageScale {
@@ -109,14 +165,24 @@ export function stagePercent(scale: StageScale, values: Map<string, Fraction> | 
   return got.mul(100).div(scale.max);
 }
 
-/** Attendance per candidate and stage: absent only when marked TH in every session of that stage they were in. */
-function absentAt(db: Db, examId: string): Set<string> {
+/**
+ * Attendance per candidate and stage: absent only when marked TH in every session of that stage they were in.
+ * Only a candidate marked TH at least once in some session of a stage can be absent at it, so only their
+ * (candidate, stage) pairs are read, each with every session of that stage they are in (not every seat of the exam).
+ */
+export function absentAt(db: Db, examId: string): Set<string> {
   const rows = sql(
     db,
-    `SELECT sc.nomor_peserta AS nomor, s.stage_code AS stage,
-            (SELECT kind FROM attendance_events a WHERE a.session_id = s.id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) AS last
-       FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id WHERE s.exam_id = ?`,
-  ).all(examId) as { nomor: string; stage: string; last: string | null }[];
+    `WITH marked AS (
+       SELECT DISTINCT a.nomor_peserta AS nomor, s.stage_code AS stage
+         FROM attendance_events a JOIN sessions s ON s.id = a.session_id
+        WHERE s.exam_id = ? AND a.kind = 'absent')
+     SELECT m.nomor AS nomor, m.stage AS stage,
+            (SELECT kind FROM attendance_events a WHERE a.session_id = s.id AND a.nomor_peserta = m.nomor ORDER BY seq DESC LIMIT 1) AS last
+       FROM marked m
+       JOIN sessions s ON s.exam_id = ? AND s.stage_code = m.stage
+       JOIN session_candidates sc ON sc.session_id = s.id AND sc.nomor_peserta = m.nomor`,
+  ).all(examId, examId) as { nomor: string; stage: string; last: string | null }[];
   const present = new Set<string>();
   const absent = new Set<string>();
   for (const r of rows) {
@@ -128,8 +194,48 @@ function absentAt(db: Db, examId: string): Set<string> {
   return absent;
 }
 
-/** Everything the engine needs, read from the workstation's raw entries. */
-export function gatherFacts(db: Db, examId: string, ruleset: Ruleset): { formations: FormationFacts[]; candidates: CandidateFacts[] } {
+/**
+ * A stage's percent of each set of values, made once per set: the values are shared Fractions (see `settled`),
+ * so the same scores give the same objects, and a trie over them, item by item, finds an earlier result.
+ */
+function percentCache(scale: StageScale): (values: Map<string, Fraction> | undefined) => Fraction | undefined {
+  const root = new Map<Fraction, unknown>();
+  return (values) => {
+    if (!values) return undefined;
+    let node = root;
+    for (let i = 0; i < scale.items.length; i++) {
+      const v = values.get(scale.items[i]!.code);
+      if (v === undefined) return undefined;
+      let next = node.get(v);
+      if (next === undefined) {
+        // At the last item the trie holds the percent itself.
+        next = i === scale.items.length - 1 ? stagePercent(scale, values)! : new Map<Fraction, unknown>();
+        node.set(v, next);
+      }
+      if (i === scale.items.length - 1) return next as Fraction;
+      node = next as Map<Fraction, unknown>;
+    }
+    return stagePercent(scale, values); // a stage without items: as stagePercent says
+  };
+}
+
+/**
+ * Everything the engine needs, read from the workstation's raw entries; with `names`, each candidate's name too
+ * (read in the same pass over the candidates, for the workstation's own screens).
+ */
+export function gatherFacts(db: Db, examId: string, ruleset: Ruleset): { formations: FormationFacts[]; candidates: CandidateFacts[] };
+export function gatherFacts(
+  db: Db,
+  examId: string,
+  ruleset: Ruleset,
+  opts: { names: true },
+): { formations: FormationFacts[]; candidates: CandidateFacts[]; names: Map<string, string> };
+export function gatherFacts(
+  db: Db,
+  examId: string,
+  ruleset: Ruleset,
+  opts?: { names?: boolean },
+): { formations: FormationFacts[]; candidates: CandidateFacts[]; names?: Map<string, string> } {
   const stages = new Set(sql(db, 'SELECT code FROM stages WHERE exam_id = ?').pluck().all(examId) as string[]);
   // Each stage the ruleset names, with the JSON path where it names it.
   const named: [string, string][] =
@@ -145,33 +251,49 @@ export function gatherFacts(db: Db, examId: string, ruleset: Ruleset): { formati
     );
   }
   const formations = sql(db, 'SELECT code, quota, position, education FROM formations WHERE exam_id = ? ORDER BY code').all(examId) as FormationFacts[];
-  const values = settled(db, examId);
   const absent = absentAt(db, examId);
-  const rows = sql(db, 'SELECT nomor_peserta, kode_formasi, kategori, ipk_x100, tanggal_lahir FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta').all(examId) as {
+  const percents = new Map(named.map(([s]) => [s, percentCache(stageScale(db, examId, s))]));
+  // The stage lists, once (not per candidate); the facts keep the key order they always had (bundles hold them).
+  const skdStage = ruleset.model === 'integration' ? ruleset.skd.stage : '';
+  const skdParts = ruleset.model === 'integration' ? ruleset.skd.components : [];
+  const scored = Object.keys(ruleset.model === 'integration' ? ruleset.skb.weights : ruleset.stages);
+  // Candidates and their entries, both in nomor_peserta order, read side by side (see settledValues).
+  const settledOf = settledValues(db, examId);
+  const rows = sql(db, `SELECT nomor_peserta, kode_formasi, kategori, ipk_x100, tanggal_lahir${opts?.names ? ', nama' : ''} FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta`).iterate(examId) as IterableIterator<{
     nomor_peserta: string;
     kode_formasi: string;
     kategori: string;
     ipk_x100: number;
     tanggal_lahir: string;
-  }[];
-  const scales = new Map(named.map(([s]) => [s, stageScale(db, examId, s)]));
-  const stageValue = (nomor: string, stage: string): StageValue => {
-    if (absent.has(`${nomor}|${stage}`)) return 'absent';
-    return stagePercent(scales.get(stage)!, values.get(`${nomor}|${stage}`)) ?? 'missing';
-  };
-  const candidates = rows.map((r): CandidateFacts => {
-    const base = { nomorPeserta: r.nomor_peserta, kodeFormasi: r.kode_formasi, kategori: r.kategori, ipk: r.ipk_x100, tanggalLahir: r.tanggal_lahir };
-    if (ruleset.model === 'integration') {
-      const skdValues = values.get(`${r.nomor_peserta}|${ruleset.skd.stage}`);
-      const skd = absent.has(`${r.nomor_peserta}|${ruleset.skd.stage}`)
-        ? ('absent' as const)
-        : skdValues && ruleset.skd.components.every((c) => skdValues.has(c))
-          ? Object.fromEntries(ruleset.skd.components.map((c) => [c, skdValues.get(c)!]))
-          : ('missing' as const);
-      const skb = Object.fromEntries(Object.keys(ruleset.skb.weights).map((s) => [s, stageValue(r.nomor_peserta, s)]));
-      return { ...base, skd, skb };
+    nama?: string;
+  }>;
+  const candidates: CandidateFacts[] = [];
+  const names = new Map<string, string>();
+  try {
+    for (const r of rows) {
+      const nomor = r.nomor_peserta;
+      const values = settledOf.take(nomor);
+      if (opts?.names) names.set(nomor, r.nama!);
+      const stageValues: Record<string, StageValue> = {};
+      for (const s of scored) stageValues[s] = absent.has(`${nomor}|${s}`) ? 'absent' : (percents.get(s)!(values?.get(s)) ?? 'missing');
+      if (ruleset.model === 'integration') {
+        const skdValues = values?.get(skdStage);
+        let skd: CandidateFacts['skd'];
+        if (absent.has(`${nomor}|${skdStage}`)) skd = 'absent';
+        else if (skdValues && skdParts.every((c) => skdValues.has(c))) {
+          skd = {};
+          for (const c of skdParts) skd[c] = skdValues.get(c)!;
+        } else skd = 'missing';
+        candidates.push({ nomorPeserta: nomor, kodeFormasi: r.kode_formasi, kategori: r.kategori, ipk: r.ipk_x100, tanggalLahir: r.tanggal_lahir, skd, skb: stageValues });
+      } else {
+        candidates.push({ nomorPeserta: nomor, kodeFormasi: r.kode_formasi, kategori: r.kategori, ipk: r.ipk_x100, tanggalLahir: r.tanggal_lahir, stages: stageValues });
+      }
     }
-    return { ...base, stages: Object.fromEntries(Object.keys(ruleset.stages).map((s) => [s, stageValue(r.nomor_peserta, s)])) };
-  });
-  return { formations, candidates };
+    if (!settledOf.done()) throw unreadEntries(examId);
+  } finally {
+    // Both reads end here, whatever happened: an open one would keep the connection busy for the next command.
+    rows.return?.();
+    settledOf.close();
+  }
+  return opts?.names ? { formations, candidates, names } : { formations, candidates };
 }

@@ -1,0 +1,179 @@
+// `lentera rank --json` streams its answer (cli/json-stream.ts): the bytes must stay exactly
+// `JSON.stringify(answer, null, 2)` plus a newline, whatever the answer holds.
+import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LenteraApp } from '../../src-main/api/app';
+import type { CliIo } from '../../src-main/cli/io';
+import { prettyJsonPieces, writePrettyJson } from '../../src-main/cli/json-stream';
+import { run } from '../../src-main/cli/main';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'lentera-rank-stream-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** An io that streams (has `write`) and one that does not (everything through `out`, as before). */
+function ios() {
+  const streamed: string[] = [];
+  const whole: string[] = [];
+  const errors: string[] = [];
+  const base = { err: (t: string) => void errors.push(t), askSecret: async () => '', osUser: 't' };
+  const streaming: CliIo = { ...base, out: (t) => void streamed.push(t.endsWith('\n') ? t : `${t}\n`), write: (t) => void streamed.push(t) };
+  const plain: CliIo = { ...base, out: (t) => void whole.push(t) };
+  return { streaming, plain, streamed, whole, errors };
+}
+
+/** Values JSON.stringify takes: text with line breaks, "≥", lone surrogates; undefined and functions (dropped or null). */
+const anyJsonish = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('≥ 65', 'a\nb', '\u2028', '\ud800', '"', '\\'),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.constant(() => 1),
+    fc.date({ noInvalidDate: true }),
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('0', '10', '2', '__proto__x', 'b')), tie('value'), { maxKeys: 5 }),
+  ),
+})).value;
+
+describe('prettyJsonPieces', () => {
+  it('joined, the pieces are JSON.stringify(value, null, 2) exactly, on random values', () => {
+    fc.assert(
+      fc.property(anyJsonish, (v) => {
+        expect([...prettyJsonPieces(v)].join('')).toBe(JSON.stringify(v, null, 2) ?? '');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('lays out the big lists in batches the same way: across batch edges, empty and dropped members, odd keys', () => {
+    const reasons: Record<string, unknown> = {};
+    for (let i = 0; i < 700; i++) reasons[`2633740${String(i).padStart(5, '0')}`] = i >= 256 && i < 512 ? undefined : { status: [{ code: 'x', op: '≥' }], provisional: [] };
+    Object.assign(reasons, { '7': 1, '__proto__x': null, f: () => 1 });
+    Object.defineProperty(reasons, '__proto__', { value: { a: 1 }, enumerable: true });
+    const answer = {
+      ruleset: { id: 'x' },
+      results: Array.from({ length: 1000 }, (_, i) => (i % 97 === 0 ? undefined : i % 89 === 0 ? () => 1 : { n: i, why: 'SKD ≥ 311', d: new Date(0), p: i % 3 === 0 || undefined })),
+      reasons,
+      dropped: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, undefined])),
+      none: [],
+      gone: undefined,
+    };
+    const pieces = [...prettyJsonPieces(answer)];
+    expect(pieces.join('')).toBe(JSON.stringify(answer, null, 2));
+    expect(pieces.length).toBeGreaterThan(8); // in pieces, not one string
+    expect(pieces.join('')).toContain('"dropped": {}');
+  });
+
+  it('equal JSON.stringify on random big lists (several batches)', () => {
+    fc.assert(
+      fc.property(fc.array(anyJsonish, { maxLength: 700 }), fc.dictionary(fc.string(), anyJsonish, { maxKeys: 600 }), (list, dict) => {
+        const v = { list, dict, nested: [list] };
+        expect([...prettyJsonPieces(v)].join('')).toBe(JSON.stringify(v, null, 2));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a value JSON.stringify refuses is refused the same way (a BigInt deep in a result)', () => {
+    expect(() => JSON.stringify({ results: [{ n: 1n }] })).toThrow(TypeError);
+    expect(() => [...prettyJsonPieces({ results: [{ n: 1n }] })]).toThrow(TypeError);
+  });
+});
+
+describe('writePrettyJson', () => {
+  it('waits for the sink before the next chunk, and ends with one newline', async () => {
+    const big = { results: Array.from({ length: 20_000 }, (_, i) => ({ nomor: String(i), reason: `TWK ${i} ≥ 65` })) };
+    const chunks: string[] = [];
+    let waiting = false;
+    await writePrettyJson(big, (c) => {
+      expect(waiting).toBe(false); // never written to while it asked to wait
+      chunks.push(c);
+      waiting = true;
+      return new Promise<void>((r) => setImmediate(() => ((waiting = false), r())));
+    });
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.join('')).toBe(`${JSON.stringify(big, null, 2)}\n`);
+  });
+
+  it('a sink that fails stops the writing with its error', async () => {
+    let calls = 0;
+    const big = { results: Array.from({ length: 20_000 }, (_, i) => ({ i })) };
+    await expect(
+      writePrettyJson(big, () => {
+        calls++;
+        return Promise.reject(new Error('EPIPE'));
+      }),
+    ).rejects.toThrow('EPIPE');
+    expect(calls).toBe(1);
+  });
+
+  it('through process.stdout into a pipe, the bytes are the same (a child process, read whole)', () => {
+    const script = `
+      import { processIo } from './src-main/cli/io.ts';
+      import { outJson } from './src-main/cli/json-stream.ts';
+      const big = { ruleset: { id: 'r' }, results: Array.from({ length: 30000 }, (_, i) => ({ n: i, why: 'SKD ≥ 311', p: i % 3 === 0 || undefined })) };
+      await outJson(processIo, big);`;
+    const got = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { maxBuffer: 1 << 26 });
+    const big = { ruleset: { id: 'r' }, results: Array.from({ length: 30000 }, (_, i) => ({ n: i, why: 'SKD ≥ 311', p: i % 3 === 0 || undefined })) };
+    expect(got.equals(Buffer.from(`${JSON.stringify(big, null, 2)}\n`, 'utf8'))).toBe(true);
+  });
+});
+
+describe('lentera rank --json, streamed', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = tempDir();
+    const app = new LenteraApp({ dataDir: join(dir, 'demo'), allowInit: true });
+    const r = await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' });
+    expect(r.ok).toBe(true);
+    app.close();
+  }, 60_000);
+
+  it('--data: the same bytes as JSON.stringify(answer, null, 2) + "\\n", with "≥" and provisional results in it', async () => {
+    const io = ios();
+    const args = ['rank', '--data', join(dir, 'demo'), '--exam', 'CPNS-SMG-2026', '--json'];
+    expect(await run(args, io.plain)).toBe(0);
+    expect(await run(args, io.streaming)).toBe(0);
+    expect(io.errors).toEqual([]);
+    const text = io.streamed.join('');
+    expect(text).toBe(`${io.whole.join('')}\n`);
+    const answer = JSON.parse(text) as { results: { provisional?: boolean; provisional_reason?: string }[]; reasons: object };
+    expect(text).toBe(`${JSON.stringify(answer, null, 2)}\n`);
+    expect(text).toContain('≥');
+    expect(answer.results.some((r) => r.provisional && r.provisional_reason)).toBe(true);
+    expect(Object.keys(answer.reasons).length).toBe(answer.results.length);
+  });
+
+  it('--ruleset --input: the same bytes; a bad file still fails with its line and column, nothing on stdout', async () => {
+    const csv = join(dir, 'hasil.csv');
+    const header = 'nomor_peserta;kode_formasi;kuota;kategori;twk;tiu;tkp;skb;ipk;tanggal_lahir';
+    writeFileSync(csv, [header, '1;F1;1;umum;100;140;200;80,5;3,50;1990-01-01', '2;F1;1;umum;100;100;185;75;3,20;1991-02-03', '3;F1;1;umum;100;140;;;3,00;1992-03-04'].join('\n'));
+    const io = ios();
+    const args = ['rank', '--ruleset', 'resources/rulesets/cpns-2024.json', '--input', csv, '--json'];
+    expect(await run(args, io.plain)).toBe(0);
+    expect(await run(args, io.streaming)).toBe(0);
+    expect(io.streamed.join('')).toBe(`${io.whole.join('')}\n`);
+    expect(io.streamed.join('')).toContain('≥');
+
+    writeFileSync(csv, [header, '1;F1;0;umum;100;x;200;80;3,50;1990-01-01'].join('\n'));
+    const bad = ios();
+    expect(await run(args, bad.streaming)).toBe(1);
+    expect(bad.streamed).toEqual([]);
+    expect(bad.errors.join('\n')).toMatch(/line 2, column tiu: "x" is not a number/);
+  });
+});
