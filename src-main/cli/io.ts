@@ -34,14 +34,24 @@ function readSecret(prompt: string): Promise<string> {
   });
 }
 
-/** Resolves once `stream` takes writes again (or is gone: then there is nothing more to wait for). */
-function drained(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolveDrain) => {
-    const done = () => {
-      stream.off('drain', done).off('close', done).off('error', done);
+/**
+ * Resolves once `stream` takes writes again. Rejects when it is gone (a closed pipe, EPIPE): waiting for a drain
+ * that never comes would end the process with status 0 and half an answer, its database left open.
+ */
+function drained(stream: NodeJS.WritableStream & { destroyed?: boolean; writableEnded?: boolean }): Promise<void> {
+  const gone = () => new Error('standard output was closed before the whole answer was written');
+  if (stream.destroyed || stream.writableEnded) return Promise.reject(gone());
+  return new Promise((resolveDrain, reject) => {
+    const off = () => stream.off('drain', drained).off('close', closed).off('error', closed);
+    const drained = () => {
+      off();
       resolveDrain();
     };
-    stream.on('drain', done).on('close', done).on('error', done);
+    const closed = () => {
+      off();
+      reject(gone());
+    };
+    stream.on('drain', drained).on('close', closed).on('error', closed);
   });
 }
 

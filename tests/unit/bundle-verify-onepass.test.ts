@@ -103,4 +103,40 @@ describe('bundle verify in one pass', () => {
     const r = await same(bundle, { trusted: () => undefined });
     expect(r).toMatchObject({ ok: false, code: 'BUNDLE_SIGNER_UNKNOWN' });
   });
+  it('a ZIP64 block beside ordinary 32-bit sizes is refused: a reader would take the 32-bit offset and extract other bytes than the ones hashed', async () => {
+    // Give the first stored PDF's central record a ZIP64 extra field that repeats its true sizes and offset while
+    // the 32-bit fields stay ordinary (yazl writes 0xffffffff there). yauzl ignores such a block, so a signer could
+    // point the 32-bit offset at other bytes of the same size.
+    const eocd = bundle.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const cdSize = bundle.readUInt32LE(eocd + 12);
+    const cdOffset = bundle.readUInt32LE(eocd + 16);
+    let p = cdOffset;
+    while (p < cdOffset + cdSize) {
+      const nameLen = bundle.readUInt16LE(p + 28);
+      const extraLen = bundle.readUInt16LE(p + 30);
+      const name = bundle.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+      if (name.endsWith('.pdf') && bundle.readUInt16LE(p + 10) === 0) break;
+      p += 46 + nameLen + extraLen;
+    }
+    expect(p).toBeLessThan(cdOffset + cdSize);
+    const nameLen = bundle.readUInt16LE(p + 28);
+    const extraLen = bundle.readUInt16LE(p + 30);
+    const zip64 = Buffer.alloc(28);
+    zip64.writeUInt16LE(0x0001, 0);
+    zip64.writeUInt16LE(24, 2);
+    zip64.writeBigUInt64LE(BigInt(bundle.readUInt32LE(p + 24)), 4);
+    zip64.writeBigUInt64LE(BigInt(bundle.readUInt32LE(p + 20)), 12);
+    zip64.writeBigUInt64LE(BigInt(bundle.readUInt32LE(p + 42)), 20);
+    const recordEnd = p + 46 + nameLen + extraLen;
+    const forged = Buffer.concat([bundle.subarray(0, recordEnd), zip64, bundle.subarray(recordEnd)]);
+    forged.writeUInt16LE(extraLen + 28, p + 30);
+    forged.writeUInt16LE(45, p + 6);
+    forged.writeUInt32LE(cdSize + 28, eocd + 28 + 12);
+    const f = join(root, 'zip64.lentera');
+    writeFileSync(f, forged);
+    const r = await outcome(verifyBundle, f, { keep: () => true });
+    rmSync(f);
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.message).toMatch(/ZIP64 sizes beside ordinary ones/);
+  });
 });

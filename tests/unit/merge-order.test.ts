@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inKeyOrder, type ImportPlan } from '../../src-main/core/bundles/merge';
+import { commitImport, inKeyOrder, type ImportPlan } from '../../src-main/core/bundles/merge';
+import type { Db } from '../../src-main/core/db/open';
 
 type Item = ImportPlan['items'][number];
 
@@ -37,5 +38,10 @@ describe('inKeyOrder (the order a bundle\'s records are stored in)', () => {
     ];
     expect(inKeyOrder(items)).toEqual(items);
     expect(inKeyOrder([])).toEqual([]);
+  });
+
+  it('a plan whose records were stored and released is never committed again (a retry would merge no records)', () => {
+    const spent = { spent: true, items: [] } as unknown as ImportPlan;
+    expect(() => commitImport(null as unknown as Db, '/nonexistent', spent, '2026-12-01T00:00:00Z')).toThrow(/already committed once/);
   });
 });

@@ -1,7 +1,7 @@
 // `lentera rank --json` streams its answer (cli/json-stream.ts): the bytes must stay exactly
 // `JSON.stringify(answer, null, 2)` plus a newline, whatever the answer holds.
 import fc from 'fast-check';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,19 @@ describe('writePrettyJson', () => {
     const got = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { maxBuffer: 1 << 26 });
     const big = { ruleset: { id: 'r' }, results: Array.from({ length: 30000 }, (_, i) => ({ n: i, why: 'SKD ≥ 311', p: i % 3 === 0 || undefined })) };
     expect(got.equals(Buffer.from(`${JSON.stringify(big, null, 2)}\n`, 'utf8'))).toBe(true);
+  });
+
+  it('a reader that closes the pipe early (| head): the writer stops with an error, never exit 0 with half an answer', () => {
+    const script = `
+      import { processIo } from './src-main/cli/io.ts';
+      import { outJson } from './src-main/cli/json-stream.ts';
+      process.stdout.on('error', () => {});
+      const big = { results: Array.from({ length: 300000 }, (_, i) => ({ n: i, why: 'SKD ≥ 311' })) };
+      try { await outJson(processIo, big); process.exitCode = 0; console.error('finished'); }
+      catch (e) { console.error('stopped: ' + e.message); process.exitCode = 1; }`;
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" --import tsx --input-type=module -e "$0" | head -c 1000 > /dev/null`, script], { encoding: 'utf8' });
+    expect(r.stderr).toContain('stopped: standard output was closed before the whole answer was written');
+    expect(r.stderr).not.toContain('finished');
   });
 });
 

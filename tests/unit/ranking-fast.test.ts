@@ -235,7 +235,7 @@ describe('reading a flat results file', () => {
   };
   const cell = fc.oneof(
     fc.stringMatching(/^[0-9]{1,20}([.,][0-9]{1,20})?$/),
-    fc.string({ unit: fc.constantFrom('0', '1', '5', '9', ',', '.', ' ', '-', 'x'), maxLength: 8 }),
+    fc.string({ unit: fc.constantFrom('0', '1', '5', '9', ',', '.', ' ', '-', 'x', '\u00a0', '\u3000', '\ufeff'), maxLength: 8 }),
   );
 
   it('reads every score cell as the regex-and-fraction.js reader did, and refuses the same cells', () => {
@@ -261,6 +261,14 @@ describe('reading a flat results file', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('a no-break or ideographic space around a number is trimmed as before, so the same candidate twice is still a duplicate', () => {
+    const header = 'nomor_peserta;kode_formasi;kuota;kategori;twk;tiu;tkp;skb;ipk;tanggal_lahir';
+    const twice = [header, 'A1;F1;1;umum;100;100;200;70;3,5;1990-01-01', 'A1\u00a0;F1\u00a0;1;umum;100;100;200;70\u3000;3,5;1990-01-01'].join('\n');
+    expect(() => readFlatResults(parseCsvText(twice, 'hasil.csv'), cpns)).toThrow(/duplicate nomor_peserta A1/);
+    const once = readFlatResults(parseCsvText([header, 'A1\u00a0;F1\u00a0;1;umum;100;100;200;70\u3000;3,5;1990-01-01'].join('\n'), 'hasil.csv'), cpns);
+    expect([once.candidates[0]!.nomorPeserta, once.candidates[0]!.kodeFormasi, once.formations.map((f) => f.code)]).toEqual(['A1', 'F1', ['F1']]);
   });
 
   it('an SKB above 100 is refused with its line, also when written with a comma', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -156,11 +157,15 @@ describe('incremental site writes', () => {
     const input = hub.siteInput(T3);
     await writeSite(out, input, { state });
     const want = hashes(out);
-    // Same size, new bytes, written later: the state's modification time no longer matches.
+    // Same size, new bytes, and its modification time put back (touch -r): only the bytes tell.
     const leafFile = join(out, 'log', 'entri', '000000.jsonl');
     const text = readFileSync(leafFile, 'utf8');
-    await new Promise((r) => setTimeout(r, 20));
+    const before = statSync(leafFile);
+    execFileSync('cp', ['-p', leafFile, `${leafFile}.ref`]);
     writeFileSync(leafFile, text.replace(/"c":"[0-9a-f]/, (m) => `${m.slice(0, -1)}${m.endsWith('0') ? '1' : '0'}`));
+    execFileSync('touch', ['-r', `${leafFile}.ref`, leafFile]);
+    rmSync(`${leafFile}.ref`);
+    expect([statSync(leafFile).mtimeMs, statSync(leafFile).size]).toEqual([before.mtimeMs, before.size]);
     expect(hashes(out)).not.toEqual(want);
     await writeSite(out, input, { state });
     expect(hashes(out)).toEqual(want);

@@ -121,6 +121,7 @@ export function readDirectory(fd: number, size: number): Directory {
     // Extra fields: yazl's "UT" modification time, the same for every entry, and ZIP64 sizes when needed.
     let e = 0;
     let ut: string | null = null;
+    let sawZip64 = false;
     while (e < extra.length) {
       if (e + 4 > extra.length) return fail(bad(`the extra field of ${name.toString('utf8')} is damaged`));
       const tag = extra.readUInt16LE(e);
@@ -128,7 +129,12 @@ export function readDirectory(fd: number, size: number): Directory {
       const body = extra.subarray(e + 4, e + 4 + len);
       if (body.length !== len) return fail(bad(`the extra field of ${name.toString('utf8')} is damaged`));
       if (tag === 0x5455 && len === 5 && body[0] === 3 && ut === null) ut = body.toString('hex');
-      else if (tag === 0x0001 && len === 24) {
+      else if (tag === 0x0001 && len === 24 && !sawZip64) {
+        // As yazl writes it: all three 32-bit fields say 0xffffffff and the extra field holds them. A reader
+        // (yauzl) takes a ZIP64 value only where the 32-bit field says 0xffffffff, so anything else would let the
+        // hashed bytes differ from the bytes a reader extracts.
+        if (csize !== 0xffffffff || usize !== 0xffffffff || offset !== 0xffffffff) return fail(bad(`${name.toString('utf8')} has ZIP64 sizes beside ordinary ones`));
+        sawZip64 = true;
         usize = Number(body.readBigUInt64LE(0));
         csize = Number(body.readBigUInt64LE(8));
         offset = Number(body.readBigUInt64LE(16));
@@ -140,6 +146,9 @@ export function readDirectory(fd: number, size: number): Directory {
     mtime = ut;
     const zip64 = cd.readUInt16LE(p + 6) === 45;
     if (cd.readUInt16LE(p + 6) !== 20 && !zip64) return fail(bad(`central record of ${name.toString('utf8')} needs an unexpected version`));
+    if (zip64 !== sawZip64 || (!sawZip64 && (csize === 0xffffffff || usize === 0xffffffff || offset === 0xffffffff))) {
+      return fail(bad(`${name.toString('utf8')} has ZIP64 sizes beside ordinary ones`));
+    }
     if (offset !== expectLocal) return fail(bad(`${name.toString('utf8')} does not start right after the previous entry`));
     const deferred = (flags & DESCRIPTOR) !== 0;
     const dataStart = offset + 30 + nameLen;

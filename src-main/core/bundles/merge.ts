@@ -12,6 +12,7 @@ import { bindSigner, checkBinding } from './trust';
 import { factsFromJson, type FactsJson } from './facts';
 import { DATA_FILES, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
+import { LenteraError } from '../util/errors';
 
 export interface ImportPlan {
   report: BundleReport;
@@ -25,6 +26,8 @@ export interface ImportPlan {
   registered: boolean;
   /** this place's own workstation id, whose own identities sign for it alone (none at the hub) */
   self?: string;
+  /** set once its records were stored and released: a plan is committed once, never again with no records */
+  spent?: boolean;
 }
 
 export interface ImportOptions extends VerifyOptions {
@@ -174,6 +177,7 @@ export interface ImportOutcome {
 
 /** Writes a prepared import in the caller's transaction, checking the chain again (another import may have run). */
 export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: string): ImportOutcome {
+  if (plan.spent) throw new LenteraError('INTERNAL', 'this bundle plan was already committed once: prepare the import again.', {});
   const m = plan.report.manifest;
   const base = { sha256: plan.report.sha256, exam: m.exam.code, workstation: m.workstation.id, sequence: m.sequence };
   // Again inside the transaction: another merge may have bound the signer (or the workstation) meanwhile.
@@ -207,8 +211,10 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
        ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`,
     );
     for (const i of inKeyOrder(plan.items)) put.run(m.exam.code, m.workstation.id, i.kind, i.key, i.digest, i.body, plan.report.sha256);
-    // Stored now: the records (hundreds of MB for 100k candidates) need not live on while the view is ranked.
+    // Stored now: the records (hundreds of MB for 100k candidates) need not live on while the view is ranked. The
+    // plan is marked spent, so that a retry after a rollback is refused instead of merging no records.
     plan.items.length = 0;
+    plan.spent = true;
     if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);
   } catch (e) {

@@ -14,8 +14,6 @@ export interface SiteFileState {
   s: number;
   /** lowercase hex sha256; null when the file holds the write's own time (`generatedAt`), so it never recurs */
   h: string | null;
-  /** modification time (ms) when written, with a hash: a file changed in place since is not linked */
-  m?: number;
 }
 
 export interface SiteState {

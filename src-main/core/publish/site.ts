@@ -216,13 +216,16 @@ class SiteWriter {
   }
 
   /**
-   * Whether the previous site's `rel` is still the file its state describes (the size and modification time it
-   * had when written): a file changed in place since is never linked, it is written again.
+   * Whether the previous site's `rel` still holds the very bytes its state describes. Its bytes are read and
+   * compared (or hashed), not trusted on size and modification time: a file changed in place in the live site,
+   * even with its time put back, is written again, so every write still repairs the site as a full write did.
    */
-  private intact(rel: string, before: SiteFileState): boolean {
+  private intact(rel: string, before: SiteFileState, expected: Buffer | null): boolean {
     try {
       const st = statSync(this.prevPath(rel));
-      return st.isFile() && st.size === before.s && st.mtimeMs === before.m;
+      if (!st.isFile() || st.size !== before.s) return false;
+      const old = readFileSync(this.prevPath(rel));
+      return expected ? old.equals(expected) : contentSha256(old) === before.h;
     } catch {
       return false;
     }
@@ -256,12 +259,12 @@ class SiteWriter {
       return { same: old !== null && old.equals(data), sha: sha() };
     }
     const h = contentSha256(data);
-    return { same: h === before.h && this.intact(rel, before), sha: stamped ? null : h };
+    return { same: h === before.h && this.intact(rel, before, data), sha: stamped ? null : h };
   }
 
-  /** The state of a file just placed: its modification time is kept only with a hash (only then is it linked). */
-  private record(rel: string, file: string, size: number, sha: string | null): void {
-    this.state[rel] = sha === null ? { s: size, h: null } : { s: size, h: sha, m: statSync(file).mtimeMs };
+  /** The state of a file just placed. */
+  private record(rel: string, size: number, sha: string | null): void {
+    this.state[rel] = { s: size, h: sha };
   }
 
   async text(rel: string, content: string): Promise<void> {
@@ -277,7 +280,7 @@ class SiteWriter {
     // Synchronous on purpose: ten thousand small pages are written three times faster than through the
     // thread pool, and building the pages keeps this thread busy anyway.
     if (!same || !this.link(rel, file)) writeFileSync(file, data);
-    this.record(rel, file, data.length, sha);
+    this.record(rel, data.length, sha);
     this.files++;
     this.bytes += data.length;
   }
@@ -288,7 +291,7 @@ class SiteWriter {
     const want = sha256.toLowerCase();
     const before = this.prev?.state.files[rel];
     // The previous site's copy was checked against this very sha256 when it was written.
-    if (before && before.h === want && this.intact(rel, before) && this.link(rel, file)) {
+    if (before && before.h === want && this.intact(rel, before, null) && this.link(rel, file)) {
       this.state[rel] = before;
       this.files++;
       this.bytes += before.s;
@@ -302,7 +305,7 @@ class SiteWriter {
     const got = await sha256File(file);
     if (got !== want) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
     const size = (await stat(file)).size;
-    this.record(rel, file, size, want);
+    this.record(rel, size, want);
     this.files++;
     this.bytes += size;
     return size;

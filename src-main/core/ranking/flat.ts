@@ -46,8 +46,11 @@ function scoreReader(): (s: string) => Fraction | undefined | 'bad' {
 function cellText(x: unknown): string {
   if (x === undefined || x === null) return '';
   const s = typeof x === 'string' ? x : String(x);
-  // Most cells have nothing to trim: skip the call (and its copy) for them.
-  return s.length && s.charCodeAt(0) > 32 && s.charCodeAt(s.length - 1) > 32 ? s : s.trim();
+  // Most cells have nothing to trim: skip the call (and its copy) when both ends are printable ASCII. Anything
+  // else goes to trim(), which also removes the no-break and ideographic spaces Excel leaves behind.
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  return s.length && first > 32 && first < 127 && last > 32 && last < 127 ? s : s.trim();
 }
 
 /**
