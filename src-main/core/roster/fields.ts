@@ -27,7 +27,49 @@ export function excelSerialToIso(serial: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** The value of s[from..to) when every character there is an ASCII digit, else -1. */
+function digitsAt(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+const isDateSeparator = (c: number) => c === 47 /* / */ || c === 45; /* - */
+
+/**
+ * The ten-character dates a roster nearly always holds (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY), read without a regex
+ * and its match array: a 100,000-row import reads one per row. Only a real date is answered here; anything else
+ * (and every other shape) goes to `parseDate`'s general path, which decides it and words the reason.
+ */
+function tenCharDate(s: string): Parsed<string> | undefined {
+  if (s.length !== 10) return undefined;
+  // A real date's year is four digits without a leading zero and its month and day here are two digits each, so
+  // the answer is the text's own digits: "1996-05-14" as it is, "14/05/1996" rearranged.
+  if (s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) {
+    const [y, mo, d] = [digitsAt(s, 0, 4), digitsAt(s, 5, 7), digitsAt(s, 8, 10)];
+    return y >= 0 && mo >= 0 && d >= 0 && isRealDate(y, mo, d) ? ok(s) : undefined;
+  }
+  if (isDateSeparator(s.charCodeAt(2)) && isDateSeparator(s.charCodeAt(5))) {
+    const [d, mo, y] = [digitsAt(s, 0, 2), digitsAt(s, 3, 5), digitsAt(s, 6, 10)];
+    return y >= 0 && mo >= 0 && d >= 0 && isRealDate(y, mo, d) ? ok(`${s.slice(6, 10)}-${s.slice(3, 5)}-${s.slice(0, 2)}`) : undefined;
+  }
+  return undefined;
+}
+
 export function parseDate(raw: string | Date | number): Parsed<string> {
+  if (typeof raw === 'string') {
+    const fast = tenCharDate(raw.trim());
+    if (fast) return fast;
+  }
+  return parseDateGeneral(raw);
+}
+
+/** `parseDate` without the fast path: the reference it is tested against (tests/unit/roster-fields-fast.test.ts). */
+export function parseDateGeneral(raw: string | Date | number): Parsed<string> {
   if (raw instanceof Date) {
     if (Number.isNaN(raw.getTime())) return bad('not a date');
     return ok(`${raw.getUTCFullYear()}-${pad(raw.getUTCMonth() + 1)}-${pad(raw.getUTCDate())}`);
@@ -51,6 +93,21 @@ export function parseDate(raw: string | Date | number): Parsed<string> {
 
 /** IPK 0–4 with at most two decimals, kept exactly as hundredths (3,45 → 345). */
 export function parseIpk(raw: string | number): Parsed<number> {
+  // The usual cell, "3,45", "3.4" or "3", read by hand; anything else (or over 4) goes the general way below.
+  if (typeof raw === 'string' && (raw.length === 1 || raw.length === 3 || raw.length === 4)) {
+    const units = digitsAt(raw, 0, 1);
+    const point = raw.length === 1 ? 46 : raw.charCodeAt(1);
+    const decimals = raw.length === 1 ? 0 : digitsAt(raw, 2, raw.length);
+    if (units >= 0 && decimals >= 0 && (point === 44 || point === 46)) {
+      const hundredths = units * 100 + (raw.length === 3 ? decimals * 10 : decimals);
+      if (hundredths <= 400) return ok(hundredths);
+    }
+  }
+  return parseIpkGeneral(raw);
+}
+
+/** `parseIpk` without the fast path: the reference it is tested against. */
+export function parseIpkGeneral(raw: string | number): Parsed<number> {
   const s = String(raw).trim().replace(',', '.');
   const m = /^(\d)(?:\.(\d{1,2}))?$/.exec(s);
   if (!m) {
@@ -69,14 +126,24 @@ export function formatIpk(hundredths: number, decimalComma = false): string {
   return decimalComma ? s.replace('.', ',') : s;
 }
 
+// Shared answers for the values nearly every row holds, so a large import allocates none for them.
+const OK_L: Parsed<'L' | 'P'> = Object.freeze({ ok: true, value: 'L' });
+const OK_P: Parsed<'L' | 'P'> = Object.freeze({ ok: true, value: 'P' });
+
 export function parseGender(raw: string): Parsed<'L' | 'P'> {
+  if (raw === 'L') return OK_L;
+  if (raw === 'P') return OK_P;
   const s = raw.trim().toUpperCase();
   if (['L', 'LAKI-LAKI', 'LAKI LAKI', 'PRIA', 'M'].includes(s)) return ok('L');
   if (['P', 'PEREMPUAN', 'WANITA', 'F'].includes(s)) return ok('P');
   return bad(`"${raw.trim()}" is not L or P`);
 }
 
+const KATEGORI_OK = new Map<string, Parsed<Kategori>>(KATEGORI.map((k) => [k, Object.freeze({ ok: true, value: k })]));
+
 export function parseKategori(raw: string): Parsed<Kategori> {
+  const known = KATEGORI_OK.get(raw);
+  if (known) return known;
   const s = raw.trim().toLowerCase();
   return (KATEGORI as readonly string[]).includes(s)
     ? ok(s as Kategori)
@@ -84,6 +151,8 @@ export function parseKategori(raw: string): Parsed<Kategori> {
 }
 
 export function parseNik(raw: string): Parsed<string> {
+  // Sixteen digits as they are, the usual cell: no trim, no whitespace regex.
+  if (raw.length === 16 && digitsAt(raw, 0, 8) >= 0 && digitsAt(raw, 8, 16) >= 0) return ok(raw);
   const s = raw.trim().replace(/\s+/g, '');
   return /^\d{16}$/.test(s) ? ok(s) : bad(`NIK must be 16 digits (got ${s.length} character${s.length === 1 ? '' : 's'})`);
 }

@@ -4,7 +4,7 @@ import { LenteraError } from '../util/errors';
 import { insertCandidate, updateCandidate } from '../exams/exams';
 import { formatIpk, maskNik } from './fields';
 import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
-import type { SourceTable } from './table-file';
+import type { SourceRow, SourceTable } from './table-file';
 import { csvLine } from '../../shared/spreadsheet-cell';
 
 export interface Rejected {
@@ -126,6 +126,11 @@ export function importRoster(db: Db, examId: string, table: SourceTable, opts: {
   return { file: table.file, rows: table.rows.length, inserts, updates, unchanged: walked.unchanged, rejected: walked.rejected };
 }
 
+/** A rejected row, with the file's own values (top-level: walkRoster would otherwise make a closure per row). */
+function reject(rejected: Rejected[], row: SourceRow, column: string, reason: string): void {
+  rejected.push({ line: row.line, column, reason, values: text(row.values) });
+}
+
 /** The rules, row by row; what is rejected goes into `rejected` as it is found. */
 function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink, rejected: Rejected[] = []): { unchanged: number; rejected: Rejected[] } {
   const missing = ROSTER_COLUMNS.filter((c) => !table.headers.includes(c));
@@ -144,32 +149,39 @@ function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink
   for (const c of existing.values()) nikOwner.set(c.nik, c.nomor_peserta);
 
   const firstLine = new Map<string, number>();
-  const fileNik = new Map<string, { nomor: string; line: number }>();
+  // NIK → the nomor of the row that first had it. That row's line is firstLine's for its nomor: a nomor enters
+  // firstLine once, on the row that then enters here, so no object per row has to be kept for it.
+  const fileNik = new Map<string, string>();
+  // A roster imported into an empty exam (the usual first import) has nobody to compare with.
+  const stored0 = existing.size > 0;
   let unchanged = 0;
 
   for (const row of table.rows) {
-    const reject = (column: string, reason: string) => rejected.push({ line: row.line, column, reason, values: text(row.values) });
     const { candidate, problems } = validateRow(row.values, formations);
     if (!candidate) {
-      for (const p of problems) reject(p.column, p.reason);
+      for (const p of problems) reject(rejected, row, p.column, p.reason);
       continue;
     }
     const nomor = candidate.nomorPeserta;
     const dupLine = firstLine.get(nomor);
     if (dupLine !== undefined) {
-      reject('nomor_peserta', `duplicate nomor_peserta ${nomor} (also on line ${dupLine})`);
+      reject(rejected, row, 'nomor_peserta', `duplicate nomor_peserta ${nomor} (also on line ${dupLine})`);
       continue;
     }
     firstLine.set(nomor, row.line);
-    const nikInFile = fileNik.get(candidate.nik);
-    if (nikInFile && nikInFile.nomor !== nomor) {
-      reject('nik', `this NIK is also on line ${nikInFile.line} (nomor ${nikInFile.nomor})`);
+    const nikNomor = fileNik.get(candidate.nik);
+    if (nikNomor !== undefined && nikNomor !== nomor) {
+      reject(rejected, row, 'nik', `this NIK is also on line ${firstLine.get(nikNomor)} (nomor ${nikNomor})`);
       continue;
     }
-    fileNik.set(candidate.nik, { nomor, line: row.line });
+    fileNik.set(candidate.nik, nomor);
+    if (!stored0) {
+      sink.insert(candidate);
+      continue;
+    }
     const owner = nikOwner.get(candidate.nik);
     if (owner && owner !== nomor) {
-      reject('nik', `this NIK is already registered under nomor_peserta ${owner}`);
+      reject(rejected, row, 'nik', `this NIK is already registered under nomor_peserta ${owner}`);
       continue;
     }
     const stored = existing.get(nomor);
@@ -178,7 +190,7 @@ function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink
       continue;
     }
     if (stored.nik !== candidate.nik) {
-      reject('nomor_peserta', `duplicate nomor_peserta: ${nomor} is already in the database for another person (NIK differs)`);
+      reject(rejected, row, 'nomor_peserta', `duplicate nomor_peserta: ${nomor} is already in the database for another person (NIK differs)`);
       continue;
     }
     const changed = FIELDS.filter(([i, s]) => String(candidate[i]) !== String(stored[s])).map(([, s]) => (s === 'ipk_x100' ? 'ipk' : s));
@@ -187,7 +199,7 @@ function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink
       continue;
     }
     if (candidateHasResults(db, examId, nomor)) {
-      reject(changed[0]!, `candidate ${nomor} already has scores: their data can no longer be changed by import (${changed.join(', ')} differ)`);
+      reject(rejected, row, changed[0]!, `candidate ${nomor} already has scores: their data can no longer be changed by import (${changed.join(', ')} differ)`);
       continue;
     }
     sink.update({ nomorPeserta: nomor, line: row.line, changed, before: auditView(stored), after: auditView(candidate), candidate });
