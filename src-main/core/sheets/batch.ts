@@ -291,6 +291,10 @@ export async function generateSheets(db: Db, job: SheetJob): Promise<{ written: 
   let current = '';
   try {
     for (const [i, r] of inputs.results.entries()) {
+      // One turn of the event loop per sheet: rendering and signing may finish without ever leaving the microtask
+      // queue (the RSA signature is synchronous), and then a cancel message from the window would only be read
+      // after the last sheet.
+      await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
       if (job.signal?.aborted) {
         publish();
         return { written, unchanged, documents, cancelled: true };
