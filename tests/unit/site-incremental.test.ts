@@ -166,6 +166,16 @@ describe('incremental site writes', () => {
     execFileSync('touch', ['-r', `${leafFile}.ref`, leafFile]);
     rmSync(`${leafFile}.ref`);
     expect([statSync(leafFile).mtimeMs, statSync(leafFile).size]).toEqual([before.mtimeMs, before.size]);
+    // The same for a copied file (a published bundle), which is checked by its hash rather than its bytes.
+    const bundle = (readdirSync(out, { recursive: true }) as string[]).find((f) => f.endsWith('.lentera'));
+    expect(bundle).toBeDefined();
+    const bundleFile = join(out, bundle!);
+    execFileSync('cp', ['-p', bundleFile, `${bundleFile}.ref`]);
+    const bytes = readFileSync(bundleFile);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(bundleFile, bytes);
+    execFileSync('touch', ['-r', `${bundleFile}.ref`, bundleFile]);
+    rmSync(`${bundleFile}.ref`);
     expect(hashes(out)).not.toEqual(want);
     await writeSite(out, input, { state });
     expect(hashes(out)).toEqual(want);

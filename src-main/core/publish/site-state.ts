@@ -6,7 +6,6 @@
  * write that never swapped in, or a site replaced by anything else, leaves a state that describes nothing, and the
  * next write is a full one.
  */
-import { hash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 export interface SiteFileState {
@@ -26,8 +25,6 @@ export interface SiteState {
   generatedAt: string;
   files: Record<string, SiteFileState>;
 }
-
-export const contentSha256 = (data: Uint8Array): string => hash('sha256', data, 'hex');
 
 const identity = (dir: string) => {
   const st = statSync(dir);

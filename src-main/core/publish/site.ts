@@ -28,7 +28,7 @@ import { verifyScript } from './verify-bundle';
 import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
-import { contentSha256, loadSiteState, saveSiteState, type SiteState, type SiteFileState } from './site-state';
+import { loadSiteState, saveSiteState, type SiteState, type SiteFileState } from './site-state';
 
 export interface SiteExam {
   code: string;
@@ -216,16 +216,22 @@ class SiteWriter {
   }
 
   /**
-   * Whether the previous site's `rel` still holds the very bytes its state describes. Its bytes are read and
-   * compared (or hashed), not trusted on size and modification time: a file changed in place in the live site,
-   * even with its time put back, is written again, so every write still repairs the site as a full write did.
+   * Whether the previous site's `rel` still holds `data`. Its bytes are read and compared, not trusted on size and
+   * modification time: a file changed in place in the live site, even with its time put back, is written again,
+   * so every write still repairs the site as a full write did.
    */
-  private intact(rel: string, before: SiteFileState, expected: Buffer | null): boolean {
+  private holds(rel: string, data: Buffer): boolean {
     try {
-      const st = statSync(this.prevPath(rel));
-      if (!st.isFile() || st.size !== before.s) return false;
-      const old = readFileSync(this.prevPath(rel));
-      return expected ? old.equals(expected) : contentSha256(old) === before.h;
+      return statSync(this.prevPath(rel)).size === data.length && readFileSync(this.prevPath(rel)).equals(data);
+    } catch {
+      return false;
+    }
+  }
+
+  /** The same for a copied file (the bundle: hundreds of MB), hashed as a stream. */
+  private async holdsHash(rel: string, size: number, sha256: string): Promise<boolean> {
+    try {
+      return statSync(this.prevPath(rel)).size === size && (await sha256File(this.prevPath(rel))) === sha256;
     } catch {
       return false;
     }
@@ -242,24 +248,15 @@ class SiteWriter {
     }
   }
 
-  /** Whether the previous site holds exactly `data` as `rel`, decided without reading it where possible. */
+  /** Whether the previous site holds exactly `data` as `rel`, and the sha256 to record (none for a stamped file). */
   private unchanged(rel: string, content: string, data: Buffer, stamped: boolean): { same: boolean; sha: string | null } {
     const before = this.prev?.state.files[rel];
-    const sha = () => (stamped ? null : contentSha256(data));
-    if (!before || before.s !== data.length) return { same: false, sha: sha() };
-    if (before.h === null) {
-      // That file held the previous write's time (a page footer): unless this text holds it too, they differ.
-      if (!content.includes(this.prev!.state.generatedAt)) return { same: false, sha: null };
-      let old: Buffer | null = null;
-      try {
-        old = readFileSync(this.prevPath(rel));
-      } catch {
-        old = null;
-      }
-      return { same: old !== null && old.equals(data), sha: sha() };
-    }
-    const h = contentSha256(data);
-    return { same: h === before.h && this.intact(rel, before, data), sha: stamped ? null : h };
+    const sha = stamped ? null : sha256Hex(data);
+    if (!before || before.s !== data.length) return { same: false, sha };
+    // Worth reading the old file only when it can match: a file that held the previous write's time (a page
+    // footer) only if this text holds that time too, any other only if the hashes agree.
+    const candidate = before.h === null ? content.includes(this.prev!.state.generatedAt) : (sha ?? sha256Hex(data)) === before.h;
+    return { same: candidate && this.holds(rel, data), sha };
   }
 
   /** The state of a file just placed. */
@@ -291,7 +288,7 @@ class SiteWriter {
     const want = sha256.toLowerCase();
     const before = this.prev?.state.files[rel];
     // The previous site's copy was checked against this very sha256 when it was written.
-    if (before && before.h === want && this.intact(rel, before, null) && this.link(rel, file)) {
+    if (before && before.h === want && (await this.holdsHash(rel, before.s, want)) && this.link(rel, file)) {
       this.state[rel] = before;
       this.files++;
       this.bytes += before.s;
