@@ -172,7 +172,7 @@ describe('incremental site writes', () => {
     const bundleFile = join(out, bundle!);
     execFileSync('cp', ['-p', bundleFile, `${bundleFile}.ref`]);
     const bytes = readFileSync(bundleFile);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 0xff, bytes.length >> 1);
     writeFileSync(bundleFile, bytes);
     execFileSync('touch', ['-r', `${bundleFile}.ref`, bundleFile]);
     rmSync(`${bundleFile}.ref`);
