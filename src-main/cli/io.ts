@@ -9,6 +9,8 @@ export interface CliIo {
    * the promise, when there is one, says when the stream can take more. Without it, output goes through `out`.
    */
   write?(chunk: string): void | Promise<void>;
+  /** Like `write`, for output already encoded as UTF-8 (cli/json-stream.ts lays big answers out as bytes). */
+  writeBytes?(chunk: Uint8Array): void | Promise<void>;
   /** Asks for a secret; never echoes it on a terminal. */
   askSecret(prompt: string): Promise<string>;
   osUser: string;
@@ -58,6 +60,7 @@ function drained(stream: NodeJS.WritableStream & { destroyed?: boolean; writable
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
   write: (t) => (process.stdout.write(t) ? undefined : drained(process.stdout)),
+  writeBytes: (b) => (process.stdout.write(b) ? undefined : drained(process.stdout)),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
   askSecret: readSecret,
   osUser: (() => {

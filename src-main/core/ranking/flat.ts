@@ -1,5 +1,6 @@
 import { parseDate, parseIpk } from '../roster/fields';
-import type { SourceTable } from '../roster/table-file';
+import type { RawCell } from '../roster/row';
+import { csvRecords, readTableFile, type SourceTable } from '../roster/table-file';
 import { Fraction } from '../scoring/exact';
 import { LenteraError } from '../util/errors';
 import type { CandidateFacts, FormationFacts, StageValue } from './engine';
@@ -66,6 +67,12 @@ function memo<T>(parse: (s: string) => T): (s: string) => T {
   };
 }
 
+/** The columns a ruleset reads from a flat results file. */
+function flatColumns(ruleset: Ruleset): { scoreColumns: string[]; required: string[] } {
+  const scoreColumns = ruleset.model === 'integration' ? [...ruleset.skd.components, 'skb'] : Object.keys(ruleset.stages).map((s) => s.toLowerCase());
+  return { scoreColumns, required: ['nomor_peserta', 'kode_formasi', 'kuota', 'kategori', ...scoreColumns, 'ipk', 'tanggal_lahir'] };
+}
+
 /**
  * A flat results file, so anyone can recompute published results without a workstation. Columns:
  * nomor_peserta, kode_formasi, kuota, kategori, twk, tiu, tkp, skb, ipk, tanggal_lahir (integration rulesets;
@@ -73,79 +80,106 @@ function memo<T>(parse: (s: string) => T): (s: string) => T {
  * (for optimalisasi), keterangan (APS or TMS). An empty skb (or stage) means absent at that stage.
  */
 export function readFlatResults(table: SourceTable, ruleset: Ruleset): { formations: FormationFacts[]; candidates: CandidateFacts[] } {
-  const scoreColumns = ruleset.model === 'integration' ? [...ruleset.skd.components, 'skb'] : Object.keys(ruleset.stages).map((s) => s.toLowerCase());
-  const required = ['nomor_peserta', 'kode_formasi', 'kuota', 'kategori', ...scoreColumns, 'ipk', 'tanggal_lahir'];
-  const missing = required.filter((c) => !table.headers.includes(c));
+  const { headers } = table;
+  const rows = (function* () {
+    for (const row of table.rows) yield { line: row.line, cells: headers.map((h) => row.values[h]) };
+  })();
+  return flatFacts(table.file, headers, rows, ruleset);
+}
+
+/**
+ * `readFlatResults(await readTableFile(path), ruleset)`, the same facts and the same errors, read straight from the
+ * CSV records (table-file.ts `csvRecords`) where the file allows: no keyed row is made, and each record is dropped
+ * once its facts are taken. XLSX and quoted CSV files go through readTableFile.
+ */
+export async function readFlatResultsFile(path: string, ruleset: Ruleset, name = path): Promise<{ formations: FormationFacts[]; candidates: CandidateFacts[] }> {
+  const csv = csvRecords(path, name);
+  if (!csv) return readFlatResults(await readTableFile(path, name), ruleset);
+  return flatFacts(csv.file, csv.headers, csv.records, ruleset);
+}
+
+/** The facts of a flat results file's records, cells in header order (a repeated header: its last column, as in a keyed row). */
+function flatFacts(file: string, headers: string[], rows: Iterable<{ line: number; cells: RawCell[] }>, ruleset: Ruleset): { formations: FormationFacts[]; candidates: CandidateFacts[] } {
+  const { scoreColumns, required } = flatColumns(ruleset);
+  const missing = required.filter((c) => !headers.includes(c));
   if (missing.length) {
-    throw new LenteraError('RESULTS_INVALID', `${table.file}, line 1: missing column(s) ${missing.join(', ')}.`, { problems: missing.map((c) => ({ line: 1, column: c, reason: 'missing column' })) });
+    throw new LenteraError('RESULTS_INVALID', `${file}, line 1: missing column(s) ${missing.join(', ')}.`, { problems: missing.map((c) => ({ line: 1, column: c, reason: 'missing column' })) });
   }
+  const col = (name: string) => headers.lastIndexOf(name);
+  const [iNomor, iKode, iKuota, iKategori, iIpk, iLahir, iJabatan, iPendidikan, iKeterangan] = ['nomor_peserta', 'kode_formasi', 'kuota', 'kategori', 'ipk', 'tanggal_lahir', 'jabatan', 'pendidikan', 'keterangan'].map(col) as number[];
+  const scoreAt = scoreColumns.map(col);
   const problems: Problem[] = [];
   const formations = new Map<string, FormationFacts & { line: number }>();
   const candidates: CandidateFacts[] = [];
   const seen = new Map<string, number>();
-  const readers = new Map(scoreColumns.map((c) => [c, scoreReader()]));
+  const readers = scoreColumns.map(() => scoreReader());
   const date = memo(parseDate);
   const ipkOf = memo(parseIpk);
   const stageNames = ruleset.model === 'integration' ? [] : Object.keys(ruleset.stages);
-  for (const row of table.rows) {
-    const v = row.values;
+  const parts = ruleset.model === 'integration' ? ruleset.skd.components : [];
+  const skbAt = scoreColumns.indexOf('skb');
+  for (const row of rows) {
+    const v = row.cells;
+    // A column the file lacks (an optional one) is empty, as a keyed row would have it.
+    const text = (i: number) => (i < 0 ? '' : cellText(v[i]));
     const bad = (column: string, reason: string) => problems.push({ line: row.line, column, reason });
-    const nomor = cellText(v.nomor_peserta);
-    const kode = cellText(v.kode_formasi);
+    const nomor = text(iNomor!);
+    const kode = text(iKode!);
+    const before = nomor ? seen.get(nomor) : undefined;
     if (!nomor) bad('nomor_peserta', 'missing required value');
-    else if (seen.has(nomor)) bad('nomor_peserta', `duplicate nomor_peserta ${nomor} (also on line ${seen.get(nomor)})`);
+    else if (before !== undefined) bad('nomor_peserta', `duplicate nomor_peserta ${nomor} (also on line ${before})`);
     else seen.set(nomor, row.line);
     if (!kode) bad('kode_formasi', 'missing required value');
-    const kuotaText = cellText(v.kuota);
+    const kuotaText = text(iKuota!);
     const kuota = Number(kuotaText);
     if (!Number.isInteger(kuota) || kuota < 1) bad('kuota', `"${kuotaText}" is not a quota (a whole number, at least 1)`);
     else if (kode) {
       const f = formations.get(kode);
       if (f && f.quota !== kuota) bad('kuota', `formation ${kode} has kuota ${f.quota} on line ${f.line}`);
-      if (!f) formations.set(kode, { code: kode, quota: kuota, position: cellText(v.jabatan) || kode, education: cellText(v.pendidikan) || '', line: row.line });
+      if (!f) formations.set(kode, { code: kode, quota: kuota, position: text(iJabatan!) || kode, education: text(iPendidikan!) || '', line: row.line });
     }
-    const born = date(cellText(v.tanggal_lahir));
+    const born = date(text(iLahir!));
     if (!born.ok) bad('tanggal_lahir', born.reason);
-    const ipkText = cellText(v.ipk);
+    const ipkText = text(iIpk!);
     const ipk = ipkText ? ipkOf(ipkText) : undefined;
     if (ipk && !ipk.ok) bad('ipk', ipk.reason);
-    const keteranganText = cellText(v.keterangan);
+    const keteranganText = text(iKeterangan!);
     const keterangan = keteranganText && keteranganText.toUpperCase();
     if (keterangan && keterangan !== 'APS' && keterangan !== 'TMS') bad('keterangan', `"${keterangan}" is not APS or TMS`);
-    const scores: Record<string, Fraction | undefined> = {};
-    for (const c of scoreColumns) {
-      const text = cellText(v[c]);
-      const x = readers.get(c)!(text);
-      if (x === 'bad') bad(c, `"${text}" is not a number`);
-      else scores[c] = x;
+    const scores: (Fraction | undefined)[] = [];
+    for (let i = 0; i < scoreColumns.length; i++) {
+      const t = text(scoreAt[i]!);
+      const x = readers[i]!(t);
+      if (x === 'bad') bad(scoreColumns[i]!, `"${t}" is not a number`);
+      scores.push(x === 'bad' ? undefined : x);
     }
     const nomorPeserta = nomor;
     const kodeFormasi = kode;
-    const kategori = cellText(v.kategori).toLowerCase();
+    const kategori = text(iKategori!).toLowerCase();
     const ipkValue = ipk?.ok ? ipk.value : null;
     const tanggalLahir = born.ok ? born.value : '';
     const flag = keterangan ? (keterangan as 'APS' | 'TMS') : undefined;
     if (ruleset.model === 'integration') {
-      const parts = ruleset.skd.components;
       let given = 0;
-      for (const p of parts) if (scores[p] !== undefined) given++;
+      for (let i = 0; i < parts.length; i++) if (scores[i] !== undefined) given++;
       let skd: CandidateFacts['skd'] = given === 0 ? 'absent' : 'missing';
       if (given === parts.length) {
         const all: Record<string, Fraction> = {};
-        for (const p of parts) all[p] = scores[p]!;
+        for (let i = 0; i < parts.length; i++) all[parts[i]!] = scores[i]!;
         skd = all;
       }
-      const skb: StageValue = scores.skb === undefined ? 'absent' : scores.skb;
-      if (scores.skb && scores.skb.n > 100n * scores.skb.d) bad('skb', `SKB ${cellText(v.skb)} is above 100 (the column is on 0–100)`);
+      const skbScore = scores[skbAt];
+      const skb: StageValue = skbScore === undefined ? 'absent' : skbScore;
+      if (skbScore && skbScore.n > 100n * skbScore.d) bad('skb', `SKB ${text(scoreAt[skbAt]!)} is above 100 (the column is on 0–100)`);
       candidates.push(flag ? { nomorPeserta, kodeFormasi, kategori, ipk: ipkValue, tanggalLahir, flag, skd, skb } : { nomorPeserta, kodeFormasi, kategori, ipk: ipkValue, tanggalLahir, skd, skb });
     } else {
       const stages: Record<string, StageValue> = {};
-      for (const s of stageNames) stages[s] = scores[s.toLowerCase()] ?? 'absent';
+      for (let i = 0; i < stageNames.length; i++) stages[stageNames[i]!] = scores[i] ?? 'absent';
       candidates.push(flag ? { nomorPeserta, kodeFormasi, kategori, ipk: ipkValue, tanggalLahir, flag, stages } : { nomorPeserta, kodeFormasi, kategori, ipk: ipkValue, tanggalLahir, stages });
     }
   }
   if (problems.length) {
-    throw new LenteraError('RESULTS_INVALID', `${table.file}: ${problems.length} problem(s): ${problems.slice(0, 5).map((p) => `line ${p.line}, column ${p.column}: ${p.reason}`).join('; ')}`, { problems });
+    throw new LenteraError('RESULTS_INVALID', `${file}: ${problems.length} problem(s): ${problems.slice(0, 5).map((p) => `line ${p.line}, column ${p.column}: ${p.reason}`).join('; ')}`, { problems });
   }
   return { formations: [...formations.values()].map(({ line: _l, ...f }) => f), candidates };
 }

@@ -322,3 +322,48 @@ function encodingError(file: string, f: DecodeFailure): LenteraError {
   });
 }
 
+
+/** One data record of a CSV file: its cells in header order, and its line. */
+export interface CsvRecord {
+  line: number;
+  cells: string[];
+}
+
+/**
+ * A CSV file's header and records, each record handed on as its cell array and dropped when the reader is done
+ * with it, for a reader that keeps only what it derives (core/ranking/flat.ts): the keyed rows of `readTableFile`,
+ * all alive until the last is read, cost a 100,000-row file more in garbage collection than the parse itself.
+ * The same rows as `readTableFile` (the same decoding, line breaks, separator, blank lines and errors), but only for
+ * the common file without a quote character (`parseUnquoted`); undefined for XLSX or a quoted CSV, which then go
+ * through `readTableFile`. No hash of the file is taken.
+ */
+export function csvRecords(path: string, name = path): { file: string; headers: string[]; records: Iterable<CsvRecord> } | undefined {
+  if (checkImportFile(path, ['csv', 'xlsx'], name) === 'xlsx') return undefined;
+  const decoded = decodeTableBytes(readFileSync(path));
+  if (!decoded.ok) throw encodingError(basename(name), decoded);
+  const text = decoded.text;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const src = body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
+  if (src.includes('"')) return undefined;
+  const delimiter = headerDelimiter(src);
+  const first = src.indexOf('\n');
+  const headers = src === '' ? [] : (first === -1 ? src : src.slice(0, first)).split(delimiter).map(normaliseHeader);
+  function* records(): Generator<CsvRecord> {
+    // As parseUnquoted: record i is line i + 1; blank lines (trailing ones too) are no record.
+    let end = src === '' ? -1 : first;
+    for (let line = 2; end !== -1; line++) {
+      const start = end + 1;
+      end = src.indexOf('\n', start);
+      const cells = (end === -1 ? src.slice(start) : src.slice(start, end)).split(delimiter);
+      let blank = true;
+      for (let i = 0; i < cells.length; i++) {
+        if (cells[i]!.trim() !== '') {
+          blank = false;
+          break;
+        }
+      }
+      if (!blank) yield { line, cells };
+    }
+  }
+  return { file: basename(name), headers, records: records() };
+}
