@@ -6,7 +6,7 @@ import { canonicalJson } from '../audit/chain';
 import { rank, type RankedCandidate } from '../ranking/engine';
 import { readRuleset } from '../ranking/rulesets';
 import { resultDigest } from '../sheets/result-sheet';
-import { sha256File } from '../util/hash';
+import { hashFileAside, type FileHash } from './file-hash';
 import { lineDigest } from './collect';
 import { bindSigner, checkBinding } from './trust';
 import { factsFromJson, type FactsJson } from './facts';
@@ -68,9 +68,19 @@ function checkExam(db: Db, m: Manifest): void {
  * takes no place in anyone's chain.
  */
 export async function prepareImport(db: Db, file: string, opts: ImportOptions): Promise<ImportPlan> {
+  const { self, ...verify } = opts;
+  // The file's own sha256 on another thread while this one verifies: the file is hashed once more, side by side.
+  const fileHash = hashFileAside(file);
+  try {
+    return await prepareVerified(db, file, self, verify, fileHash);
+  } finally {
+    fileHash.cancel();
+  }
+}
+
+async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions, fileHash: FileHash): Promise<ImportPlan> {
   // The data files and the ruleset are kept while verification hashes them: the bundle is read once.
   const dataPaths = new Set<string>(Object.values(DATA_FILES));
-  const { self, ...verify } = opts;
   const report = await verifyBundle(file, {
     ...verify,
     keep: (p) => dataPaths.has(p) || p.startsWith('ruleset/'),
@@ -103,7 +113,7 @@ export async function prepareImport(db: Db, file: string, opts: ImportOptions): 
       n++;
     }
   }
-  return { report, fileSha256: await sha256File(file), unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
+  return { report, fileSha256: await fileHash.sha256, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
 }
 
 /**
@@ -166,6 +176,42 @@ export function inKeyOrder(items: ImportPlan['items']): ImportPlan['items'] {
   return out;
 }
 
+/** Rows per INSERT statement in `putItems` (4 values each beside the 3 shared: well under SQLite's 32,766). */
+export const ITEMS_PER_INSERT = 128;
+
+// The exam, workstation and bundle are the same for every row: bound once per statement, by name.
+const itemsInsert = (rows: number) =>
+  `INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256) VALUES ${Array.from({ length: rows }, () => '(@exam, @workstation, ?, ?, ?, ?, @bundle)').join(', ')}
+   ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`;
+
+/**
+ * Stores a bundle's items, latest version per (kind, key) and workstation. Many rows per statement: a bundle is
+ * 700k rows, and one `run` per row spent more in the call into better-sqlite3 than in SQLite. SQLite inserts the
+ * rows of one VALUES list one after the other, so a key given twice still leaves the later record, as before.
+ */
+export function putItems(db: Db, exam: string, workstation: string, bundle: string, items: ImportPlan['items']): void {
+  const shared = { exam, workstation, bundle };
+  const many = sql(db, itemsInsert(ITEMS_PER_INSERT));
+  const args: string[] = new Array<string>(4 * ITEMS_PER_INSERT);
+  let n = 0;
+  for (; n + ITEMS_PER_INSERT <= items.length; n += ITEMS_PER_INSERT) {
+    for (let j = 0; j < ITEMS_PER_INSERT; j++) {
+      const i = items[n + j]!;
+      const b = 4 * j;
+      args[b] = i.kind;
+      args[b + 1] = i.key;
+      args[b + 2] = i.digest;
+      args[b + 3] = i.body;
+    }
+    many.run(args, shared);
+  }
+  const one = sql(db, itemsInsert(1));
+  for (; n < items.length; n++) {
+    const i = items[n]!;
+    one.run(i.kind, i.key, i.digest, i.body, shared);
+  }
+}
+
 export interface ImportOutcome {
   sha256: string;
   exam: string;
@@ -205,12 +251,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       plan.fileSha256,
       at,
     );
-    const put = sql(
-      db,
-      `INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`,
-    );
-    for (const i of inKeyOrder(plan.items)) put.run(m.exam.code, m.workstation.id, i.kind, i.key, i.digest, i.body, plan.report.sha256);
+    putItems(db, m.exam.code, m.workstation.id, plan.report.sha256, inKeyOrder(plan.items));
     // Stored now: the records (hundreds of MB for 100k candidates) need not live on while the view is ranked. The
     // plan is marked spent, so that a retry after a rollback is refused instead of merging no records.
     plan.items.length = 0;
@@ -283,14 +324,20 @@ export function mergedView(db: Db, examCode: string): MergedView {
   });
 
   const merged: FactsJson[] = [];
+  const baseOf = (f: FactsJson) => canonicalJson({ kodeFormasi: f.kodeFormasi, kategori: f.kategori, ipk: f.ipk, ageOrder: f.ageOrder, flag: f.flag ?? null });
   for (const [nomor, versions] of byKey('facts')) {
     const facts = versions.map((v) => ({ ws: v.ws, f: JSON.parse(v.body) as FactsJson }));
     const conflictOn = (field: string, vals: Value[] | null) => vals && conflicts.push({ nomor, field, values: vals.map((v) => ({ workstation: v.ws, value: v.text })) });
-    const baseOf = (f: FactsJson) => canonicalJson({ kodeFormasi: f.kodeFormasi, kategori: f.kategori, ipk: f.ipk, ageOrder: f.ageOrder, flag: f.flag ?? null });
     const base = agree(facts.map((x) => ({ ws: x.ws, text: baseOf(x.f) })), () => false);
     conflictOn('data peserta', base.conflict);
     const out: FactsJson = { ...facts[0]!.f };
+    const only = facts.length === 1 ? facts[0]!.f : null;
     const pick = (field: string, get: (f: FactsJson) => unknown): unknown => {
+      // One workstation's value cannot conflict: what `agree` gives for it, without the text round trip for a string.
+      if (only) {
+        const v = get(only) ?? 'missing';
+        return v === 'missing' || typeof v === 'string' ? v : JSON.parse(JSON.stringify(v));
+      }
       const a = agree(facts.map((x) => ({ ws: x.ws, text: JSON.stringify(get(x.f) ?? 'missing') })), missing);
       conflictOn(field, a.conflict);
       return a.text === null ? 'missing' : JSON.parse(a.text);

@@ -7,7 +7,7 @@ import { commitImport, mergedExams, mergedView, prepareImport, type ImportOutcom
 import { trustLookup } from '../bundles/trust';
 import { BundleRefused } from '../bundles/verify';
 import type { SignedCheckpoint } from '../ledger/checkpoint';
-import { canonicalBytes } from '../ledger/leaf';
+import { ackBytes } from './ack-bytes';
 import { TransparencyLog } from '../ledger/log';
 import type { Receipt } from '../ledger/receipt';
 import { isLenteraError } from '../util/errors';
@@ -177,7 +177,7 @@ export class Publisher {
   }
 
   signAck(ack: Ack): SignedAck {
-    return { ...ack, sig: this.log.sign(canonicalBytes(ack)) };
+    return { ...ack, sig: this.log.sign(ackBytes(ack)) };
   }
 
   /** Everything the static site shows, from the merged bundles and the log. */

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 
+/** One-shot `hash` (Node ≥ 21.7): a fourth of createHash's time per call, and a hub ingest makes 800k of them. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** A file's sha256, read as a stream: files of any size, in constant memory. */

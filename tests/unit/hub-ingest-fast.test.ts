@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { putItems, ITEMS_PER_INSERT, type ImportPlan } from '../../src-main/core/bundles/merge';
+import { hashFileAside } from '../../src-main/core/bundles/file-hash';
+import { openDatabase, type Db } from '../../src-main/core/db/open';
+import { canonicalBytes, resultLeaf } from '../../src-main/core/ledger/leaf';
+import { resultLeafAndHash } from '../../src-main/core/ledger/leaf-node';
+import { LEAVES_PER_INSERT, TransparencyLog } from '../../src-main/core/ledger/log';
+import { leafHash, toHex } from '../../src-main/core/ledger/merkle';
+import { verifyReceipt, type Receipt } from '../../src-main/core/ledger/receipt';
+import { ackBytes } from '../../src-main/core/publish/ack-bytes';
+
+/**
+ * Issue 16, the hub's ingest: leaves written as text and hashed by node:crypto, the acknowledgement's bytes built
+ * receipt by receipt, a bundle's items and leaves inserted many rows per statement, the file's sha256 on another
+ * thread. Each gives exactly what the path it replaced gives.
+ */
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'lentera-ingest-fast-'));
+  dirs.push(d);
+  return d;
+};
+
+const hex64 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => toHex(b));
+const text = fc.oneof(fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'binary', minLength: 1 }), fc.constantFrom('CPNS-SMG-2026', 'a"b\\c', '≥ 1', '\u0000\u001f'));
+
+describe('result leaves (leaf-node.ts)', () => {
+  it('gives the bytes of resultLeaf and the hash of leafHash, for any exam, number, digest and salt', () => {
+    fc.assert(
+      fc.property(text, text, fc.oneof(hex64, text), fc.uint8Array({ minLength: 16, maxLength: 40 }), (exam, nomor, digest, salt) => {
+        const fast = resultLeafAndHash(exam, nomor, digest, salt);
+        const leaf = resultLeaf({ exam, nomor, digest, salt });
+        expect(toHex(fast.leaf)).toBe(toHex(leaf));
+        expect(toHex(fast.hash)).toBe(toHex(leafHash(leaf)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses what resultLeaf refuses: a short salt, a lone surrogate', () => {
+    expect(() => resultLeafAndHash('E', 'N1', '0'.repeat(64), new Uint8Array(15))).toThrow(RangeError);
+    expect(() => resultLeaf({ exam: 'E', nomor: 'N1', digest: '0'.repeat(64), salt: new Uint8Array(15) })).toThrow(RangeError);
+    expect(() => resultLeafAndHash('E', 'N\ud800', '0'.repeat(64), new Uint8Array(16))).toThrow(/surrogate/i);
+    expect(() => resultLeaf({ exam: 'E', nomor: 'N\ud800', digest: '0'.repeat(64), salt: new Uint8Array(16) })).toThrow(/surrogate/i);
+  });
+});
+
+describe("an acknowledgement's signed bytes (ack-bytes.ts)", () => {
+  const checkpoint = fc.record({ v: fc.constant(1), log: hex64, size: fc.nat(), root: hex64, at: fc.string(), sig: fc.string() });
+  const receipt = (cp: fc.Arbitrary<unknown>) =>
+    fc.record({ v: fc.constant(1), exam: text, nomor: text, digest: fc.oneof(hex64, text), salt: fc.string(), index: fc.oneof(fc.nat(), fc.constant(-0)), proof: fc.array(fc.oneof({ weight: 9, arbitrary: hex64 }, { weight: 1, arbitrary: fc.string() }), { maxLength: 18 }), checkpoint: cp, logKey: fc.string() });
+  // Off the log's shape too: extra or missing fields, a number as index that is not an integer, a hole.
+  const odd = fc.oneof(
+    receipt(checkpoint).map((r) => ({ ...r, extra: 'x' })),
+    receipt(checkpoint).map(({ salt: _salt, ...r }) => ({ ...r, other: 1 })),
+    receipt(checkpoint).map((r) => ({ ...r, index: 1.5 })),
+    fc.constantFrom(null, undefined, 3, 'r'),
+  );
+
+  it('equals canonicalBytes(ack) for receipts as the log makes them and for any other', () => {
+    fc.assert(
+      fc.property(checkpoint, fc.array(fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: odd }), { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }), fc.string(), (cp, odds, order, exam) => {
+        // Most receipts share one checkpoint object, as an acknowledgement's do.
+        const shared = fc.sample(receipt(fc.constant(cp)), { numRuns: 6, seed: order.length });
+        const receipts = [...shared, ...odds.filter((o) => o !== null)] as Receipt[];
+        const ack = { v: 1, bundle: 'b'.repeat(64), exam, workstation: 'W', sequence: 3, unchanged: false, records: 10, conflicts: 0, checkpoint: cp, receipts, at: '2026-12-01T00:00:00Z', logKey: 'K' };
+        expect(toHex(ackBytes(ack))).toBe(toHex(canonicalBytes(ack)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('refuses, as canonicalBytes does, a receipt with no canonical text', () => {
+    const cp = { v: 1, log: '0'.repeat(64), size: 1, root: '0'.repeat(64), at: 't', sig: 's' };
+    const bad = { v: 1, exam: 'E', nomor: 'N', digest: '0'.repeat(64), salt: 's', index: 0, proof: [], checkpoint: { ...cp, size: Number.NaN }, logKey: 'K' };
+    const ack = { receipts: [bad as unknown as Receipt], at: 't', v: 1 };
+    expect(() => canonicalBytes(ack)).toThrow();
+    expect(() => ackBytes(ack)).toThrow();
+  });
+});
+
+const ITEMS_DDL = `
+  CREATE TABLE merged_items (exam_code TEXT NOT NULL, workstation_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, digest TEXT NOT NULL, body TEXT NOT NULL,
+    bundle_sha256 TEXT NOT NULL, PRIMARY KEY (exam_code, kind, key, workstation_id)) WITHOUT ROWID, STRICT;`;
+
+function itemsDb(): Db {
+  const db = openDatabase(join(tmp(), 'items.sqlite'), { create: true, migrations: [{ version: 1, name: 'items', sql: ITEMS_DDL }] });
+  return db;
+}
+
+describe("a bundle's items, many rows per statement (merge.ts putItems)", () => {
+  it('leaves the rows one upsert per item leaves: the later of two items with one key wins', () => {
+    const item = fc.record({ kind: fc.constantFrom('candidate', 'facts'), key: fc.integer({ min: 0, max: 150 }).map(String), digest: fc.string({ maxLength: 4 }), body: fc.string({ maxLength: 6 }) });
+    fc.assert(
+      fc.property(fc.array(item, { minLength: ITEMS_PER_INSERT - 5, maxLength: 3 * ITEMS_PER_INSERT + 7, size: 'max' }), fc.array(item, { maxLength: 40 }), (first, second) => {
+        const a = itemsDb();
+        const b = itemsDb();
+        a.transaction(() => {
+          putItems(a, 'E', 'W', 'B1', first);
+          putItems(a, 'E', 'W', 'B2', second);
+        })();
+        const one = b.prepare(`INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`);
+        b.transaction(() => {
+          for (const i of first) one.run('E', 'W', i.kind, i.key, i.digest, i.body, 'B1');
+          for (const i of second) one.run('E', 'W', i.kind, i.key, i.digest, i.body, 'B2');
+        })();
+        const rows = (db: Db) => db.prepare('SELECT * FROM merged_items ORDER BY kind, key').all();
+        expect(rows(a)).toEqual(rows(b));
+        a.close();
+        b.close();
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('stores nothing of a batch with a value the table refuses (the caller rolls back)', () => {
+    const db = itemsDb();
+    const items: ImportPlan['items'] = Array.from({ length: ITEMS_PER_INSERT }, (_, i) => ({ kind: 'facts', key: `k${i}`, digest: 'd', body: i === 5 ? (null as unknown as string) : 'x' }));
+    expect(() => db.transaction(() => putItems(db, 'E', 'W', 'B', items))()).toThrow(/NOT NULL/);
+    expect(db.prepare('SELECT COUNT(*) FROM merged_items').pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('the log, appending many leaves per statement (log.ts)', () => {
+  it('keeps the leaves before a refused entry, and the tree agrees with the table', () => {
+    const dir = tmp();
+    const db = openDatabase(join(dir, 'hub.sqlite'), { create: true });
+    const log = new TransparencyLog(db, dir);
+    const n = 2 * LEAVES_PER_INSERT + 10;
+    const entries = Array.from({ length: n }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: i === n - 3 ? 'not hex' : '1'.repeat(64) }));
+    db.transaction(() => {
+      expect(() => log.append(entries, 't')).toThrow(/64 lowercase hex/);
+      expect(db.prepare('SELECT COUNT(*) FROM ledger_leaves').pluck().get()).toBe(n - 3);
+      expect(db.prepare('SELECT COUNT(*) FROM ledger_salts').pluck().get()).toBe(n - 3);
+      expect(log.size).toBe(n - 3);
+      const cp = log.checkpoint('t');
+      const receipts = log.receiptsOf('E', [0, LEAVES_PER_INSERT, n - 4], cp);
+      for (const r of receipts) expect(verifyReceipt(r, { trustedLogKey: log.publicKey() }).ok).toBe(true);
+    })();
+    db.close();
+  });
+});
+
+describe("the bundle file's sha256 on another thread (file-hash.ts)", () => {
+  it('is the sha256 of the file, empty or several read blocks long', async () => {
+    const dir = tmp();
+    for (const size of [0, 1, 4 * 1024 * 1024 + 3]) {
+      const file = join(dir, `f${size}`);
+      const bytes = Buffer.alloc(size, 7);
+      writeFileSync(file, bytes);
+      expect(await hashFileAside(file).sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
+  it('rejects for a file that cannot be read, and a cancelled one never answers with a hash', async () => {
+    await expect(hashFileAside(join(tmp(), 'missing')).sha256).rejects.toThrow(/ENOENT/);
+    const dir = tmp();
+    const file = join(dir, 'big');
+    writeFileSync(file, Buffer.alloc(64 * 1024 * 1024));
+    const h = hashFileAside(file);
+    h.cancel();
+    await expect(h.sha256).rejects.toThrow(/stopped/);
+  });
+});
