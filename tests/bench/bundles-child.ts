@@ -40,6 +40,33 @@ if (mode === 'export') {
   const site2Ms = Number(process.hrtime.bigint() - t3) / 1e6;
   p.close();
   detail = { ingestMs, siteMs, site2Ms, leaves: ack.checkpoint.size, files: site.files, files2: again.files, bytes: site.bytes };
+} else if (mode === 'floor') {
+  // The floor of writing a site from Node: the same files, already in memory (nothing rendered, checked or
+  // hashed), written one by one as the site writes them; the bundle copied with copyFile, as the site copies it.
+  const { mkdirSync, readdirSync, readFileSync, copyFileSync, writeFileSync } = await import('node:fs');
+  const src = join(dir, 'site');
+  const files: { rel: string; data: Buffer | null }[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), `${rel}${e.name}/`);
+      else files.push({ rel: `${rel}${e.name}`, data: statSync(join(d, e.name)).size > 64 << 20 ? null : readFileSync(join(d, e.name)) });
+    }
+  };
+  walk(src, '');
+  const out = join(dir, 'site-floor');
+  const t = process.hrtime.bigint();
+  const made = new Set<string>();
+  for (const f of files) {
+    const file = join(out, f.rel);
+    const parent = file.slice(0, file.lastIndexOf('/'));
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    if (f.data) writeFileSync(file, f.data);
+    else copyFileSync(join(src, f.rel), file);
+  }
+  detail = { files: files.length, floorMs: Number(process.hrtime.bigint() - t) / 1e6 };
 } else {
   // The bare cost of reading and hashing the bundle's bytes in Node (the memory baseline).
   const file = join(dir, 'bench.lentera');

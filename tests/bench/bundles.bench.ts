@@ -16,7 +16,7 @@ const PER_PDF = 5 * 56_000;
 interface Out {
   ms: number;
   maxRssMb: number;
-  detail: { bytes?: number; files?: number; file?: string; ingestMs?: number; siteMs?: number; site2Ms?: number; files2?: number; leaves?: number } | null;
+  detail: { bytes?: number; files?: number; file?: string; ingestMs?: number; siteMs?: number; site2Ms?: number; files2?: number; leaves?: number; floorMs?: number } | null;
 }
 
 async function child(mode: string, dir: string, arg = ''): Promise<Out> {
@@ -88,6 +88,9 @@ export async function benchBundles(): Promise<void> {
     const t0 = Date.now();
     await run('cp', ['-r', join(dir, 'site'), join(dir, 'site-copy')]);
     const copyMs = Date.now() - t0;
+    rmSync(join(dir, 'site-copy'), { recursive: true, force: true });
+    const floor = await child('floor', dir);
+    rmSync(join(dir, 'site-floor'), { recursive: true, force: true });
     printFigures(`Bundles: ${CANDIDATES.toLocaleString('en-US')} candidates and ${PDFS.toLocaleString('en-US')} signed PDFs (bundle ${(bundleBytes / 1e9).toFixed(2)} GB, ${entries.toLocaleString('en-US')} entries)`, [
       { name: `export, ${CANDIDATES / 1000}k candidates (collect, hash, zip, sign, seal, record)`, value: exported.exp.ms / 1000, unit: 's', baselineName: "sha256sum of the bundle's bytes", baseline: exported.base.ms / 1000, better: 'lower', goal: { kind: 'cost', max: 3 } },
       { name: 'export peak memory (RSS)', value: exported.exp.maxRssMb, unit: 'MB', baselineName: 'Node hashing the bundle file', baseline: nodeBundle.maxRssMb, better: 'lower' },
@@ -95,6 +98,15 @@ export async function benchBundles(): Promise<void> {
       { name: 'verify peak memory (RSS)', value: verify.v.maxRssMb, unit: 'MB', baselineName: 'Node hashing the bundle file', baseline: nodeBundle.maxRssMb, better: 'lower' },
       { name: `hub ingest (verify, merge, log ${published.detail?.leaves ?? 0} results)`, value: published.detail!.ingestMs! / 1000, unit: 's', baselineName: 'verify alone', baseline: verify.v.ms / 1000, better: 'lower', goal: { kind: 'cost', max: 2 } },
       { name: `site written (${published.detail?.files ?? 0} files)`, value: published.detail!.siteMs! / 1000, unit: 's', baselineName: 'cp -r of the same site', baseline: copyMs / 1000, better: 'lower', goal: { kind: 'cost', max: 2 } },
+      {
+        name: 'floor: the same files written from memory (nothing rendered or checked)',
+        value: floor.detail!.floorMs! / 1000,
+        unit: 's',
+        baselineName: 'cp -r of the same site',
+        baseline: copyMs / 1000,
+        better: 'lower',
+      },
+      { name: 'site written, over its floor', value: published.detail!.siteMs! / 1000, unit: 's', baselineName: 'the floor above', baseline: floor.detail!.floorMs! / 1000, better: 'lower' },
       { name: `site rewritten after one public report (${published.detail?.files2 ?? 0} files, unchanged ones linked)`, value: published.detail!.site2Ms! / 1000, unit: 's', baselineName: 'cp -r of the same site', baseline: copyMs / 1000, better: 'lower', goal: { kind: 'cost', max: 2 } },
       { name: 'hub peak memory (ingest and two site writes)', value: published.maxRssMb, unit: 'MB', baselineName: 'export peak memory', baseline: exported.exp.maxRssMb, better: 'lower' },
     ]);

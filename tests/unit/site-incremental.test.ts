@@ -25,6 +25,8 @@ const PASS = 'rahasia-koordinator';
 const T1 = '2026-11-30T06:00:00.000Z';
 const T2 = '2026-11-30T09:30:00.000Z';
 const T3 = '2026-11-30T10:00:00.000Z';
+const T4 = '2026-11-30T11:00:00.000Z';
+const T5 = '2026-11-30T12:00:00.000Z';
 const pkg = demoPackage(200);
 const skd = demoSkdResults(pkg.roster);
 const dir = mkdtempSync(join(tmpdir(), 'lentera-site-incr-'));
@@ -193,5 +195,79 @@ describe('incremental site writes', () => {
     expect((await writeSite(out, input, { state })).linked).toBe(0);
     expect(hashes(out)).toEqual(want);
     expect(statSync(state).size).toBeGreaterThan(100);
+  }, 120_000);
+
+  it("after a report, an exam's pages are kept, not made again: the same bytes, showing the exam's data time", async () => {
+    const state = join(dir, 'state-keep.json');
+    const out = join(dir, 'keep');
+    const first = hub.siteInput(T3);
+    const dataAt = first.exams[0]!.dataAt!;
+    expect(dataAt).toBe(T2);
+    await writeSite(out, first, { state });
+    const pages = join(out, 'ujian', EXAM, 'peserta');
+    const names = readdirSync(pages);
+    expect(names.length).toBeGreaterThanOrEqual(200);
+    const one = readFileSync(join(pages, names[0]!), 'utf8');
+    expect(one).toContain(`Data ujian ini per <time datetime="${T2}">`);
+    expect(one).not.toContain(T3);
+    // The home page still says when the site was written.
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`Diterbitkan <time datetime="${T3}">`);
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as { groups: Record<string, { files: string[] }>; files: Record<string, { t?: string }> };
+    expect(saved.groups[`ujian/${EXAM}`]!.files.length).toBeGreaterThanOrEqual(names.length + 4);
+    expect(Object.values(saved.files).every((f) => typeof f.t === 'string')).toBe(true);
+    const before = hashes(pages);
+
+    fileReport(hub, { exam: EXAM, category: 'kecurangan', text: 'Pengawas meninggalkan ruang ujian cukup lama.', website: '' }, { at: T4, clientHash: 'uji', actor: 'test' });
+    const second = hub.siteInput(T4);
+    const w = await writeSite(out, second, { state });
+    expect(w.kept).toBeGreaterThanOrEqual(names.length + 4);
+    expect(w.linked).toBeGreaterThanOrEqual(w.kept);
+    expect(hashes(pages)).toEqual(before);
+    await writeSite(join(dir, 'keep-full'), second);
+    expect(hashes(out)).toEqual(hashes(join(dir, 'keep-full')));
+
+    // What the pages are made of changes (here the time they show): they are made again, as a full write makes them.
+    const third = { ...second, exams: second.exams.map((e) => ({ ...e, dataAt: T5 })) };
+    const w3 = await writeSite(out, third, { state });
+    expect(w3.kept).toBe(0);
+    expect(w3.linked).toBeLessThan(names.length);
+    expect(readFileSync(join(pages, names[0]!), 'utf8')).toContain(`Data ujian ini per <time datetime="${T5}">`);
+    await writeSite(join(dir, 'keep-full3'), third);
+    expect(hashes(out)).toEqual(hashes(join(dir, 'keep-full3')));
+  }, 120_000);
+
+  it("a kept page changed in place, its size and time put back, is made again", async () => {
+    const state = join(dir, 'state-keep-tamper.json');
+    const out = join(dir, 'keep-tamper');
+    const input = hub.siteInput(T4);
+    await writeSite(out, input, { state });
+    const want = hashes(out);
+    const pages = join(out, 'ujian', EXAM, 'peserta');
+    const page = join(pages, readdirSync(pages)[3]!);
+    const text = readFileSync(page, 'utf8');
+    execFileSync('cp', ['-p', page, `${page}.ref`]);
+    // A score's digit changed: the same size.
+    writeFileSync(page, text.replace(/<td class="num">(\d)/, (_m, d: string) => `<td class="num">${d === '9' ? '8' : String(Number(d) + 1)}`));
+    expect(readFileSync(page, 'utf8')).not.toBe(text);
+    execFileSync('touch', ['-r', `${page}.ref`, page]);
+    rmSync(`${page}.ref`);
+    expect(statSync(page).size).toBe(Buffer.byteLength(text));
+    const again = await writeSite(out, input, { state });
+    expect(again.kept).toBe(0);
+    expect(hashes(out)).toEqual(want);
+    // Untouched since, the pages are kept again.
+    expect((await writeSite(out, input, { state })).kept).toBeGreaterThan(200);
+  }, 120_000);
+
+  it('leaves changed after a site was written from them are refused, though the last write checked the same log', async () => {
+    const input = hub.siteInput(T4);
+    await writeSite(join(dir, 'leaves-ok'), input);
+    const leaves = input.leaves.map((l) => Uint8Array.from(l));
+    const i = leaves[0]!.indexOf(0x22 /* " */, 8);
+    leaves[0]![i + 1] = leaves[0]![i + 1] === 0x30 ? 0x31 : 0x30;
+    await expect(writeSite(join(dir, 'leaves-bad'), { ...input, leaves })).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
+    expect(existsSync(join(dir, 'leaves-bad'))).toBe(false);
+    // and the log as it is still publishes
+    await writeSite(join(dir, 'leaves-ok2'), input);
   }, 120_000);
 });

@@ -2,15 +2,21 @@
 import { longDate, wibTime } from '../sheets/format';
 
 /** Text safe in HTML content and in double-quoted attributes. */
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const SPECIAL = /[&<>"']/;
+
 export function esc(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  const s = typeof value === 'string' ? value : String(value);
+  // Most of a site's hundred thousand pages' texts have nothing to escape: tested once, returned as they are.
+  return SPECIAL.test(s) ? s.replace(/[&<>"']/g, (c) => ENTITY[c]!) : s;
 }
 
 /** A link from one site-relative page to another, relative, so the site works from any folder or host. */
 export function rel(from: string, to: string): string {
-  const depth = from.split('/').length - 1;
-  return '../'.repeat(depth) + to;
+  let up = '';
+  for (let i = from.indexOf('/'); i !== -1; i = from.indexOf('/', i + 1)) up += '../';
+  return up + to;
 }
 
 /** "Senin, 30 November 2026, pukul 08.15 WIB"; the text itself when it is not a time. */
@@ -22,8 +28,13 @@ export function whenWib(iso: string): string {
 
 /** `<time>` with the ISO value for machines and the Indonesian words for people. */
 export function timeTag(iso: string): string {
-  return `<time datetime="${esc(iso)}">${esc(whenWib(iso))}</time>`;
+  if (lastTime?.iso === iso) return lastTime.html;
+  const html = `<time datetime="${esc(iso)}">${esc(whenWib(iso))}</time>`;
+  // Every page of an exam shows the same time: worked out once.
+  lastTime = { iso, html };
+  return html;
 }
+let lastTime: { iso: string; html: string } | null = null;
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:";
 
@@ -37,6 +48,12 @@ export interface PageSpec {
   /** site-relative scripts, in order */
   scripts?: string[];
   generatedAt: string;
+  /**
+   * For the pages of one exam: when that exam's published data last changed at the hub (its merged bundles, its
+   * announcements and stage publications). Shown instead of the write's own time, so that a page whose data did
+   * not change keeps its bytes, and the hub's next write can keep the file (site.ts).
+   */
+  dataAt?: string | undefined;
 }
 
 const NAV: [string, string][] = [
@@ -79,7 +96,7 @@ ${crumbs}
 ${p.body}
 </main>
 <footer class="site">
-<p>Diterbitkan ${timeTag(p.generatedAt)}. Situs ini statis: semua halaman dan data ada di dalamnya, dapat dibuka tanpa internet, dan diperiksa tanpa server.</p>
+<p>${p.dataAt === undefined ? `Diterbitkan ${timeTag(p.generatedAt)}` : `Data ujian ini per ${timeTag(p.dataAt)}`}. Situs ini statis: semua halaman dan data ada di dalamnya, dapat dibuka tanpa internet, dan diperiksa tanpa server.</p>
 </footer>
 ${scripts}
 </body>

@@ -258,7 +258,7 @@ ${observedSection(e.observed)}
 <h2>Ringkasan status</h2>
 ${e.results.some((r) => r.provisional) ? `<p class="notice">${esc(PROVISIONAL_NOTICE)}</p>\n` : ''}${statusSummary('Jumlah peserta per status', e.results)}
 ${conflictSection(v, path, [...v.conflictsByNomor.keys()].sort())}`;
-  return page({ path, title: e.name, crumbs: crumbsFor(v), body, generatedAt: input.generatedAt });
+  return page({ path, title: e.name, crumbs: crumbsFor(v), body, generatedAt: input.generatedAt, dataAt: e.dataAt });
 }
 
 function resultRow(v: ExamView, from: string, r: RankedCandidate): string[] {
@@ -304,7 +304,7 @@ ${incoming.length ? `<h2>Diisi melalui optimalisasi</h2>\n<p>Kursi formasi ini y
 ${noResult.length ? `<h2>Peserta tanpa hasil</h2>\n<ul>${noResult.map(([n, p]) => `<li><a href="${esc(rel(path, sitePaths.candidate(e.code, n)))}">${esc(n)}</a> ${esc(p.candidate?.nama ?? '')}</li>`).join('')}</ul>` : ''}
 <h2>Ringkasan status</h2>
 ${statusSummary(`Jumlah peserta per status, formasi ${f.code}`, list)}`;
-  return page({ path, title: `Formasi ${f.code} — ${e.code}`, crumbs: crumbsFor(v, [`Formasi ${f.code}`, null]), body, generatedAt: input.generatedAt });
+  return page({ path, title: `Formasi ${f.code} — ${e.code}`, crumbs: crumbsFor(v, [`Formasi ${f.code}`, null]), body, generatedAt: input.generatedAt, dataAt: e.dataAt });
 }
 
 export function candidatesPage(input: SiteInput, v: ExamView): string {
@@ -320,7 +320,7 @@ export function candidatesPage(input: SiteInput, v: ExamView): string {
   const body = `<h1>Daftar peserta ${esc(e.code)}</h1>
 <p class="lead">${esc(e.name)}: ${v.people.size} peserta, urut nomor peserta.</p>
 ${table('Semua peserta', ['Nomor peserta', 'Nama', 'Formasi', 'Nilai akhir', 'Status'], rows, { numeric: [3] })}`;
-  return page({ path, title: `Peserta ${e.code}`, crumbs: crumbsFor(v, ['Peserta', null]), body, generatedAt: input.generatedAt });
+  return page({ path, title: `Peserta ${e.code}`, crumbs: crumbsFor(v, ['Peserta', null]), body, generatedAt: input.generatedAt, dataAt: e.dataAt });
 }
 
 // ---------------------------------------------------------------------------------------------- one candidate
@@ -395,7 +395,7 @@ ${strengthsSection(e.strengths?.[nomor])}
 <h2>Pencatatan di log transparansi</h2>
 ${log}
 <p><a href="${esc(rel(path, 'verifikasi.html'))}">Periksa tanda terima atau lembar hasil Anda</a> · <a href="${esc(rel(path, 'checkpoint.html'))}">Checkpoint log</a> · <a href="${esc(rel(path, sitePaths.rules(e.code)))}">Aturan penilaian</a></p>`;
-  return page({ path, title: `${nomor} — ${e.code}`, crumbs: crumbsFor(v, ['Peserta', sitePaths.candidates(e.code)], [nomor, null]), body, generatedAt: input.generatedAt });
+  return page({ path, title: `${nomor} — ${e.code}`, crumbs: crumbsFor(v, ['Peserta', sitePaths.candidates(e.code)], [nomor, null]), body, generatedAt: input.generatedAt, dataAt: e.dataAt });
 }
 
 // ---------------------------------------------------------------------------------------------- the ruleset
@@ -471,7 +471,7 @@ ${statuses}
 ${legal}
 <h2>Isi berkas aturan</h2>
 <pre><code>${esc(pretty)}</code></pre>`;
-  return page({ path, title: `Aturan ${e.code}`, crumbs: crumbsFor(v, ['Aturan', null]), body, generatedAt: input.generatedAt });
+  return page({ path, title: `Aturan ${e.code}`, crumbs: crumbsFor(v, ['Aturan', null]), body, generatedAt: input.generatedAt, dataAt: e.dataAt });
 }
 
 // ---------------------------------------------------------------------------------------------- the log

@@ -168,12 +168,22 @@ export class Publisher {
 
   /** The merged view of an exam, ranked once per merged bundle (ingest, acknowledgement and site share it). */
   view(exam: string): MergedView {
-    const key = sql(this.db, 'SELECT COUNT(*) || \':\' || COALESCE(MAX(imported_at), \'\') FROM merged_bundles WHERE exam_code = ?').pluck().get(exam) as string;
+    const key = this.viewKey(exam);
     const hit = this.views.get(exam);
     if (hit && hit.key === key) return hit.view;
     const view = mergedView(this.db, exam);
     this.views.set(exam, { key, view });
     return view;
+  }
+
+  /** Names the exam's merged bundles: they are only ever added, each with its time. */
+  private viewKey(exam: string): string {
+    return sql(this.db, 'SELECT COUNT(*) || \':\' || COALESCE(MAX(imported_at), \'\') FROM merged_bundles WHERE exam_code = ?').pluck().get(exam) as string;
+  }
+
+  /** Names the exam's announcements (the strengths take the rubric's names and levels from them). */
+  private announcedKey(exam: string): string {
+    return sql(this.db, "SELECT COUNT(*) || ':' || COALESCE(MAX(seq), 0) FROM announcements WHERE exam_code = ?").pluck().get(exam) as string;
   }
 
   signAck(ack: Ack): SignedAck {
@@ -205,6 +215,10 @@ export class Publisher {
         digests: v.digests,
         strengths: this.strengths(code, v),
         stages: stagePublications(this.db, code, v.ruleset.json, v.facts.candidates, v.results),
+        dataAt: this.dataAt(code),
+        // Results, facts, leaves and strengths are made from the merged bundles (and the log, which grows with
+        // them) and the announcements alone: naming those spares the site hashing some 200 MB on every write.
+        source: `hub:${this.viewKey(code)}|${this.announcedKey(code)}`,
       };
     });
     const bundles = (sql(this.db, 'SELECT file_sha256 AS sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
@@ -226,6 +240,19 @@ export class Publisher {
     return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, leaves: this.log.leaves(), records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: voiceSiteInput(this) };
   }
 
+  /** When the exam's published data last changed here: its latest merged bundle, announcement or stage publication. */
+  private dataAt(exam: string): string {
+    return sql(
+      this.db,
+      `SELECT MAX(t) FROM (SELECT MAX(imported_at) AS t FROM merged_bundles WHERE exam_code = @exam
+        UNION ALL SELECT MAX(at) FROM announcements WHERE exam_code = @exam
+        UNION ALL SELECT MAX(first_at) FROM stage_publications WHERE exam_code = @exam
+        UNION ALL SELECT MAX(final_at) FROM stage_publications WHERE exam_code = @exam)`,
+    )
+      .pluck()
+      .get({ exam }) as string;
+  }
+
   private readonly strengthsOf = new Map<string, { view: MergedView; announced: string; value: ReturnType<typeof hubStrengths> }>();
 
   /**
@@ -234,7 +261,7 @@ export class Publisher {
    * rewrites the site, and at 100k candidates this is seconds.
    */
   private strengths(exam: string, view: MergedView): ReturnType<typeof hubStrengths> {
-    const announced = sql(this.db, "SELECT COUNT(*) || ':' || COALESCE(MAX(seq), 0) FROM announcements WHERE exam_code = ?").pluck().get(exam) as string;
+    const announced = this.announcedKey(exam);
     const hit = this.strengthsOf.get(exam);
     if (hit && hit.view === view && hit.announced === announced) return hit.value;
     const value = hubStrengths(this.db, exam, view);
@@ -249,7 +276,7 @@ export class Publisher {
    * Writes the site to `out`. Files whose bytes the site there already has are linked, not written again
    * (`opts.full` writes every one); the result is the same bytes either way.
    */
-  async writeSite(out: string, at: string, opts: { full?: boolean } = {}): Promise<{ files: number; bytes: number; linked: number }> {
+  async writeSite(out: string, at: string, opts: { full?: boolean } = {}): Promise<{ files: number; bytes: number; linked: number; kept: number }> {
     const input = this.siteInput(at);
     for (const e of input.exams) e.observed = await observedSessions(this.db, e.code, this.observed);
     const state = join(this.dir, SITE_STATE);

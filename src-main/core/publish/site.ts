@@ -6,8 +6,8 @@
  * Written into a sibling temporary folder and swapped in at the end, so a failure never leaves a half site under
  * the real name: the previous site stays until the new one is complete.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
@@ -28,7 +28,8 @@ import { verifyScript } from './verify-bundle';
 import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
-import { loadSiteState, saveSiteState, type SiteState, type SiteFileState } from './site-state';
+import { fileStamp, loadSiteState, saveSiteState, stampFiles, type SiteState, type SiteFileState, type SiteGroupState } from './site-state';
+import { siteCodeId } from './site-code';
 
 export interface SiteExam {
   code: string;
@@ -58,6 +59,18 @@ export interface SiteExam {
   stages?: StagePublication[];
   /** the sessions whose signed minutes carry an observer's signature (read from the PDFs in the bundles) */
   observed?: ObservedSession[];
+  /**
+   * ISO; when the exam's published data last changed at the hub (its latest merged bundle, announcement or stage
+   * publication): the time its pages show, so that they keep their bytes from one write to the next while the
+   * data stays the same. Without it they show the write's time.
+   */
+  dataAt?: string;
+  /**
+   * Names the exam's candidates, results, facts, leaves, strengths and digests, when the caller knows them by a
+   * name that changes whenever they do (the hub: its merged bundles and announcements, both append-only). Without
+   * it the site hashes them to tell whether its pages can be kept.
+   */
+  source?: string;
 }
 
 export interface SiteInput {
@@ -151,18 +164,26 @@ const LEAF_TEXT = new TextDecoder('utf-8', { fatal: true });
  * leaf each candidate page names.
  */
 function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<string, unknown>) => LenteraError): void {
-  const tree = new MerkleTree();
   const records = new Map((input.records ?? []).map((r) => [r.index, r.record]));
-  for (const [i, leaf] of input.leaves.entries()) {
+  // The log only grows: leaves the last write in this process checked are taken as checked when each is the very
+  // same bytes (compared, not assumed). Cleared while checking, so that a refused input leaves no half-grown tree.
+  const prior = verified;
+  verified = null;
+  const same = prior !== null && prior.leaves.length <= input.leaves.length && prior.leaves.every((leaf, i) => leaf === input.leaves[i] || Buffer.compare(leaf, input.leaves[i]!) === 0);
+  const tree = same ? prior.tree : new MerkleTree();
+  const recordLeaves = same ? [...prior.recordLeaves] : [];
+  for (let i = tree.size; i < input.leaves.length; i++) {
+    const leaf = input.leaves[i]!;
     const parsed = parseLeaf(leaf);
     if (!parsed) throw bad(`Leaf ${i} is neither a canonical {"c","e","v":1} commitment nor a {"e","h","k","v":1} record leaf.`, { index: i });
-    if (parsed.type === 'catatan') {
-      // A record leaf is published with its record, or the public could not read what the log vouches for.
-      const record = records.get(i);
-      if (!record) throw bad(`Leaf ${i} is a ${parsed.kind} record whose text is not published.`, { index: i });
-      if (sha256Hex(Buffer.from(record)) !== parsed.recordSha256) throw bad(`The published record of leaf ${i} is not the one the log holds.`, { index: i });
-    }
+    if (parsed.type === 'catatan') recordLeaves.push({ index: i, kind: parsed.kind, sha256: parsed.recordSha256 });
     tree.append(leafHash(leaf));
+  }
+  // A record leaf is published with its record, or the public could not read what the log vouches for.
+  for (const r of recordLeaves) {
+    const record = records.get(r.index);
+    if (!record) throw bad(`Leaf ${r.index} is a ${r.kind} record whose text is not published.`, { index: r.index });
+    if (sha256Hex(Buffer.from(record)) !== r.sha256) throw bad(`The published record of leaf ${r.index} is not the one the log holds.`, { index: r.index });
   }
   for (const cp of input.checkpoints) {
     if (cp.size > tree.size) throw bad(`Checkpoint of size ${cp.size} has leaves that are not published (${tree.size} are).`, { size: cp.size });
@@ -170,11 +191,16 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
   }
   for (const e of input.exams) {
     for (const [nomor, l] of Object.entries(e.leaves)) {
-      const leaf = input.leaves[l.index];
-      if (!leaf || toHex(leafHash(leaf)) !== l.leafHash) throw bad(`The leaf of ${nomor} (${e.code}) is not leaf ${l.index} of the published leaves.`, { exam: e.code, nomor, index: l.index });
+      if (!(Number.isInteger(l.index) && l.index >= 0 && l.index < tree.size) || toHex(tree.leaf(l.index)) !== l.leafHash) {
+        throw bad(`The leaf of ${nomor} (${e.code}) is not leaf ${l.index} of the published leaves.`, { exam: e.code, nomor, index: l.index });
+      }
     }
   }
+  verified = { leaves: input.leaves.slice(), tree, recordLeaves };
 }
+
+/** The leaves the last successful check in this process verified, their tree and their record leaves. */
+let verified: { leaves: Uint8Array[]; tree: MerkleTree; recordLeaves: { index: number; kind: string; sha256: string }[] } | null = null;
 
 /**
  * Writes files under one root, counting them, refusing a full NIK and two names one case-insensitive disk merges.
@@ -186,7 +212,12 @@ class SiteWriter {
   files = 0;
   bytes = 0;
   linked = 0;
+  /** files of groups kept as they were, without being made again */
+  kept = 0;
   readonly state: Record<string, SiteFileState> = {};
+  readonly groups: Record<string, SiteGroupState> = {};
+  /** the files placed since `begin`, when a group is open */
+  private group: string[] | null = null;
   private readonly dirs = new Set<string>();
   private readonly names = new Map<string, string>();
 
@@ -202,6 +233,7 @@ class SiteWriter {
     const taken = this.names.get(folded);
     if (taken !== undefined) throw new LenteraError('PUBLISH_INVALID', `Two site files would share the name ${rel} (${taken}) on a case-insensitive disk.`, { path: rel });
     this.names.set(folded, rel);
+    this.group?.push(rel);
     const file = join(this.root, ...rel.split('/'));
     const dir = dirname(file);
     if (!this.dirs.has(dir)) {
@@ -237,6 +269,11 @@ class SiteWriter {
     }
   }
 
+  /** Whether the previous site's `rel` stands as it stood when the write that made it was complete (`t`). */
+  private standsAsMade(rel: string, before: SiteFileState): boolean {
+    return before.t !== undefined && fileStamp(this.prevPath(rel)) === before.t;
+  }
+
   /** Links the previous site's copy of `rel` to `file`; false when it cannot (then the caller writes). */
   private link(rel: string, file: string): boolean {
     try {
@@ -256,7 +293,7 @@ class SiteWriter {
     // Worth reading the old file only when it can match: a file that held the previous write's time (a page
     // footer) only if this text holds that time too, any other only if the hashes agree.
     const candidate = before.h === null ? content.includes(this.prev!.state.generatedAt) : (sha ?? sha256Hex(data)) === before.h;
-    return { same: candidate && this.holds(rel, data), sha };
+    return { same: candidate && ((before.h !== null && this.standsAsMade(rel, before)) || this.holds(rel, data)), sha };
   }
 
   /** The state of a file just placed. */
@@ -282,14 +319,79 @@ class SiteWriter {
     this.bytes += data.length;
   }
 
+  /** sha256 of a file placed in this write: as recorded, or read back for a file that holds the write's time. */
+  sha256Of(rel: string): string {
+    return this.state[rel]?.h ?? sha256Hex(readFileSync(join(this.root, ...rel.split('/'))));
+  }
+
+  /** Opens a group: the files placed until `end` are made from what `key` names, and nothing else. */
+  begin(): void {
+    this.group = [];
+  }
+
+  end(name: string, key: string): void {
+    this.groups[name] = { key, files: this.group! };
+    this.group = null;
+  }
+
+  /**
+   * Places the previous site's files of group `name` as they are, when they were made from the same `key` and each
+   * still holds the bytes recorded for it (read and hashed: a file changed in the live site is made again). False,
+   * having placed nothing, when they cannot be kept: then the caller makes them.
+   */
+  keep(name: string, key: string): boolean {
+    const g = this.prev?.state.groups?.[name];
+    if (!g || g.key !== key || !Array.isArray(g.files)) return false;
+    const before = this.prev!.state.files;
+    for (const rel of g.files) {
+      const st = before[rel];
+      if (!st || st.h === null || this.names.has(rel.toLowerCase())) return false;
+      if (this.standsAsMade(rel, st)) continue;
+      try {
+        const data = readFileSync(this.prevPath(rel));
+        if (data.length !== st.s || sha256Hex(data) !== st.h) return false;
+      } catch {
+        return false;
+      }
+    }
+    this.begin();
+    for (const rel of g.files) {
+      const st = before[rel]!;
+      const file = this.placeSync(rel);
+      if (!this.link(rel, file)) copyFileSync(this.prevPath(rel), file);
+      this.state[rel] = { s: st.s, h: st.h };
+      this.kept++;
+      this.files++;
+      this.bytes += st.s;
+    }
+    this.end(name, key);
+    return true;
+  }
+
+  /** `place` for a kept file, whose folder is one the group's first making created in the previous site. */
+  private placeSync(rel: string): string {
+    const folded = rel.toLowerCase();
+    const taken = this.names.get(folded);
+    if (taken !== undefined) throw new LenteraError('PUBLISH_INVALID', `Two site files would share the name ${rel} (${taken}) on a case-insensitive disk.`, { path: rel });
+    this.names.set(folded, rel);
+    this.group?.push(rel);
+    const file = join(this.root, ...rel.split('/'));
+    const dir = dirname(file);
+    if (!this.dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    return file;
+  }
+
   /** Copies a file and checks that what was written has the sha256 it is published with. */
   async copy(rel: string, source: string, sha256: string): Promise<number> {
     const file = await this.place(rel);
     const want = sha256.toLowerCase();
     const before = this.prev?.state.files[rel];
     // The previous site's copy was checked against this very sha256 when it was written.
-    if (before && before.h === want && (await this.holdsHash(rel, before.s, want)) && this.link(rel, file)) {
-      this.state[rel] = before;
+    if (before && before.h === want && (this.standsAsMade(rel, before) || (await this.holdsHash(rel, before.s, want))) && this.link(rel, file)) {
+      this.state[rel] = { s: before.s, h: before.h };
       this.files++;
       this.bytes += before.s;
       return before.s;
@@ -335,6 +437,30 @@ async function swapIn(out: string, tmp: string): Promise<void> {
   if (old) await rm(old, { recursive: true, force: true });
 }
 
+const DATA_FILES = ['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv'] as const;
+type DataFile = (typeof DATA_FILES)[number];
+
+/** The files under data/<exam>/ that recompute the results: the ruleset, the inputs, the results. */
+function examData(e: SiteExam): Record<DataFile, string> {
+  return { 'aturan.json': e.ruleset.json, 'facts.json': factsJson(e.facts), 'hasil.json': jsonLines(e.results), 'hasil.csv': resultsCsv(e.results, e.ruleset) };
+}
+
+/**
+ * sha256 of everything an exam's data files, candidate list, formation pages and candidate pages are made from:
+ * the exam's part of the input, its announcements (the notice on formation pages), the time the pages show, and
+ * the code that makes them. Equal keys make equal bytes.
+ */
+function examKey(input: SiteInput, e: SiteExam): string {
+  const h = createHash('sha256');
+  const part = (value: unknown) => h.update(JSON.stringify(value) ?? 'null').update('\n');
+  part([siteCodeId(), e.dataAt ?? input.generatedAt, e.code, e.name, e.agency, e.year, e.ruleset, e.interviewStages ?? null]);
+  part((input.announcements ?? []).filter((a) => a.exam === e.code));
+  for (const value of [e.formations, e.conflicts, e.stages ?? null, e.observed ?? null]) part(value);
+  if (e.source !== undefined) part(['source', e.source]);
+  else for (const value of [e.candidates, e.results, e.facts, e.leaves, e.strengths ?? null, e.digests ? [...e.digests] : null]) part(value);
+  return h.digest('hex');
+}
+
 async function build(w: SiteWriter, input: SiteInput): Promise<void> {
   const views = input.exams.map((e) => examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256)));
 
@@ -352,22 +478,21 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
 
   for (const v of views) {
     const e = v.exam;
-    const data: Record<string, string> = {
-      'aturan.json': e.ruleset.json,
-      'facts.json': factsJson(e.facts),
-      'hasil.json': jsonLines(e.results),
-      'hasil.csv': resultsCsv(e.results, e.ruleset),
-    };
-    const dataSha: Record<string, string> = {};
-    for (const [f, content] of Object.entries(data)) {
-      await w.text(sitePaths.data(e.code, f as 'hasil.csv'), content);
-      dataSha[f] = sha256Hex(content);
+    // The exam's data files and the pages made from its data alone: at 100,000 candidates nearly the whole site,
+    // and after a report or an objection the same bytes as before, kept rather than made again.
+    const name = `ujian/${e.code}`;
+    const key = examKey(input, e);
+    if (!w.keep(name, key)) {
+      w.begin();
+      for (const [f, content] of Object.entries(examData(e))) await w.text(sitePaths.data(e.code, f as DataFile), content);
+      await w.text(sitePaths.candidates(e.code), candidatesPage(input, v));
+      for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
+      for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
+      w.end(name, key);
     }
+    const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.sha256Of(sitePaths.data(e.code, f))]));
     await w.text(sitePaths.exam(e.code), examPage(input, v));
     await w.text(sitePaths.rules(e.code), rulesPage(input, v, dataSha));
-    await w.text(sitePaths.candidates(e.code), candidatesPage(input, v));
-    for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
-    for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
   }
 
   const bundles = [];
@@ -432,7 +557,7 @@ export interface WriteSiteOptions {
 }
 
 /** Writes the whole site to `outDir`, replacing an earlier site there only once the new one is complete. */
-export async function writeSite(outDir: string, input: SiteInput, opts: WriteSiteOptions = {}): Promise<{ files: number; bytes: number; linked: number }> {
+export async function writeSite(outDir: string, input: SiteInput, opts: WriteSiteOptions = {}): Promise<{ files: number; bytes: number; linked: number; kept: number }> {
   check(input);
   const out = resolve(outDir);
   await checkTarget(out);
@@ -445,11 +570,18 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
     await build(w, input);
     // Kept before the swap and naming the new folder (its inode moves with it): should the swap not happen,
     // the state names no site at all, and the next write is a full one.
-    if (opts.state) saveSiteState(opts.state, out, tmp, input.generatedAt, w.state);
+    if (opts.state) saveSiteState(opts.state, out, tmp, input.generatedAt, w.state, w.groups);
     await swapIn(out, tmp);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
-  return { files: w.files, bytes: w.bytes, linked: w.linked };
+  // Once the old site is gone (removing it changed the ctime of every file it shared by a link), each file's
+  // stamp: the next write keeps a file that still stands so without reading it. Should this not happen, the
+  // state saved above still holds and the next write reads the files it keeps.
+  if (opts.state) {
+    stampFiles(out, w.state);
+    saveSiteState(opts.state, out, out, input.generatedAt, w.state, w.groups);
+  }
+  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept };
 }

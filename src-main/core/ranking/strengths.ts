@@ -94,7 +94,31 @@ export function shown(f: Fraction): string {
   return toFixedString(f, 3).replace(/\.?0+$/, '').replace(/^-0$/, '0') || '0';
 }
 
-const floorPercent = (f: Fraction) => Number(f.floor().valueOf());
+
+/**
+ * ⌊num ÷ den⌋ of non-negative integers, exactly: the percentages below are at most 200 × 100,000 over at most
+ * 100,000, far inside the doubles' exact integers.
+ */
+export function floorDiv(num: number, den: number): number {
+  return (num - (num % den)) / den;
+}
+
+/**
+ * `standing` of every value of an ascending list at once, by the value object itself: one pass comparing
+ * neighbours instead of two binary searches per candidate (each comparison a BigInt cross-multiplication). A
+ * candidate's own value is one of the list's objects, so a lookup finds it.
+ */
+export function standingsOf(sorted: readonly Fraction[]): Map<Fraction, { lower: number; equal: number }> {
+  const out = new Map<Fraction, { lower: number; equal: number }>();
+  for (let start = 0; start < sorted.length; ) {
+    let end = start + 1;
+    while (end < sorted.length && sorted[end]!.compare(sorted[start]!) === 0) end++;
+    const s = { lower: start, equal: end - start };
+    for (let i = start; i < end; i++) out.set(sorted[i]!, s);
+    start = end;
+  }
+  return out;
+}
 
 export interface Comparison {
   n: number;
@@ -270,7 +294,14 @@ export function examStrengths(input: StrengthsInput): Map<string, CandidateStren
       if (!per.has(f)) per.set(f, []);
       per.get(f)!.push(v);
     }
-    return new Map([...per].map(([f, vals]) => [f, distribution(vals)]));
+    return new Map(
+      [...per].map(([f, vals]) => {
+        const d = distribution(vals);
+        // What every candidate of the formation is shown alike, worked out once.
+        const shared = d.n >= MIN_COMPARABLE ? { median: shown(d.median), q1: shown(d.q1), q3: shown(d.q3), at: standingsOf(d.sorted) } : null;
+        return [f, { ...d, shared }];
+      }),
+    );
   });
   const out = new Map<string, CandidateStrengths>();
   for (const c of input.candidates) {
@@ -282,16 +313,18 @@ export function examStrengths(input: StrengthsInput): Map<string, CandidateStren
       const dist = dists[i]!.get(c.kodeFormasi)!;
       const line = comp.passLine(c.kategori);
       const comparison: Comparison = { n: dist.n };
-      if (dist.n >= MIN_COMPARABLE) {
-        const s = standing(dist.sorted, score);
+      if (dist.shared) {
+        const s = dist.shared.at.get(score) ?? standing(dist.sorted, score);
         Object.assign(comparison, {
-          median: shown(dist.median),
-          q1: shown(dist.q1),
-          q3: shown(dist.q3),
-          percentile: floorPercent(s.percentile),
-          higherThan: floorPercent(new Fraction(s.lower * 100).div(dist.n)),
+          median: dist.shared.median,
+          q1: dist.shared.q1,
+          q3: dist.shared.q3,
+          // the mid-rank (lower + equal/2) ÷ n × 100 and lower ÷ n × 100, rounded down, in integers
+          percentile: floorDiv((2 * s.lower + s.equal) * 50, dist.n),
+          higherThan: floorDiv(s.lower * 100, dist.n),
         });
       }
+      const distance = line ? score.sub(line) : null;
       list.push({
         key: comp.key,
         group: comp.group,
@@ -301,8 +334,8 @@ export function examStrengths(input: StrengthsInput): Map<string, CandidateStren
         exact: toExactString(score),
         max: comp.max ? shown(comp.max) : null,
         passLine: line ? shown(line) : null,
-        distance: line ? shown(score.sub(line)) : null,
-        distanceExact: line ? toExactString(score.sub(line)) : null,
+        distance: distance ? shown(distance) : null,
+        distanceExact: distance ? toExactString(distance) : null,
         passes: line ? score.compare(line) >= 0 : null,
         comparison,
         ...(comp.group === 'criterion' ? { method: comp.method ?? null, level: comp.levels?.length ? nearestLevel(comp.levels, score) : null } : {}),
