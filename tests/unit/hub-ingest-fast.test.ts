@@ -79,6 +79,19 @@ describe("an acknowledgement's signed bytes (ack-bytes.ts)", () => {
     );
   });
 
+  it('puts the receipts in the top-level field wherever it sorts, even beside a nested field that looks like it', () => {
+    const cp = { v: 1, log: '0'.repeat(64), size: 1, root: '0'.repeat(64), at: 't', sig: 's' };
+    const r = { v: 1, exam: 'E', nomor: 'N', digest: '0'.repeat(64), salt: 's', index: 0, proof: ['1'.repeat(64)], checkpoint: cp, logKey: 'K' } as unknown as Receipt;
+    // "receipts" first, last, and a nested object holding ',"receipts":[],' once (what the old mark searched for)
+    for (const ack of [
+      { receipts: [r, r], z: { a: 1, receipts: [], z: 2 } },
+      { a: { a: 1, receipts: [], z: 2 }, receipts: [r] },
+      { a: 1, receipts: [r], z: 2, zz: { a: 'x', receipts: [], zzz: 'y' } },
+    ]) {
+      expect(toHex(ackBytes(ack))).toBe(toHex(canonicalBytes(ack)));
+    }
+  });
+
   it('refuses, as canonicalBytes does, a receipt with no canonical text', () => {
     const cp = { v: 1, log: '0'.repeat(64), size: 1, root: '0'.repeat(64), at: 't', sig: 's' };
     const bad = { v: 1, exam: 'E', nomor: 'N', digest: '0'.repeat(64), salt: 's', index: 0, proof: [], checkpoint: { ...cp, size: Number.NaN }, logKey: 'K' };

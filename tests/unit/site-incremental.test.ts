@@ -212,9 +212,8 @@ describe('incremental site writes', () => {
     expect(one).not.toContain(T3);
     // The home page still says when the site was written.
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`Diterbitkan <time datetime="${T3}">`);
-    const saved = JSON.parse(readFileSync(state, 'utf8')) as { groups: Record<string, { files: string[] }>; files: Record<string, { t?: string }> };
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as { groups: Record<string, { files: string[] }> };
     expect(saved.groups[`ujian/${EXAM}`]!.files.length).toBeGreaterThanOrEqual(names.length + 4);
-    expect(Object.values(saved.files).every((f) => typeof f.t === 'string')).toBe(true);
     const before = hashes(pages);
 
     fileReport(hub, { exam: EXAM, category: 'kecurangan', text: 'Pengawas meninggalkan ruang ujian cukup lama.', website: '' }, { at: T4, clientHash: 'uji', actor: 'test' });
@@ -270,4 +269,26 @@ describe('incremental site writes', () => {
     // and the log as it is still publishes
     await writeSite(join(dir, 'leaves-ok2'), input);
   }, 120_000);
+
+  it("the hub writes its site at the very time of an ingest; the next report's rewrite still keeps the exam's pages", async () => {
+    const own = Publisher.open(join(dir, 'hub-same-at'));
+    try {
+      const pem = (await ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
+      addTrustedSigner(own.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
+      // the bundles the first hub merged, as kept there, in their order
+      for (const b of hub.siteInput(T4).bundles) await own.ingest(b.file, T4, 'test');
+      const out = join(dir, 'site-same-at');
+      // as server/hub.ts does after an upload: the site written with the ingest's own time
+      await own.writeSite(out, T4);
+      expect(readFileSync(join(out, 'ujian', EXAM, 'index.html'), 'utf8')).toContain(`Data ujian ini per <time datetime="${T4}">`);
+      fileReport(own, { exam: EXAM, category: 'kecurangan', text: 'Ada suara gaduh di luar ruang ujian.', website: '' }, { at: T5, clientHash: 'uji', actor: 'test' });
+      const w = await own.writeSite(out, T5);
+      expect(w.kept).toBeGreaterThanOrEqual(200);
+      const full = join(dir, 'site-same-at-full');
+      await own.writeSite(full, T5, { full: true });
+      expect(hashes(out)).toEqual(hashes(full));
+    } finally {
+      own.close();
+    }
+  }, 180_000);
 });

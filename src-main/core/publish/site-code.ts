@@ -4,7 +4,7 @@
  * page's template, writes every page again instead of keeping pages a newer template would word differently.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,5 +33,12 @@ export function siteCodeId(): string {
   const list = source ? files(dirname(dirname(here)), ['.ts', '.tsx', '.json'], true) : files(here, ['.js', '.mjs', '.cjs'], false);
   const h = createHash('sha256');
   for (const [rel, file] of list) h.update(`${rel}\n`).update(readFileSync(file)).update('\n');
+  // The libraries the bundle leaves outside it (zod reads the ruleset a page explains): their locked versions.
+  for (let dir = here; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) {
+      for (const f of ['package.json', 'package-lock.json']) if (existsSync(join(dir, f))) h.update(`${f}\n`).update(readFileSync(join(dir, f))).update('\n');
+      break;
+    }
+  }
   return (cached = h.digest('hex'));
 }

@@ -7,19 +7,12 @@
  * next write is a full one.
  */
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export interface SiteFileState {
   /** size in bytes */
   s: number;
   /** lowercase hex sha256; null when the file holds the write's own time (`generatedAt`), so it never recurs */
   h: string | null;
-  /**
-   * "size:inode:mtime:ctime" of the file once the write that made it was complete (the old site removed). A
-   * file that still stands so was not changed since: no write, rename or time put back leaves a ctime unchanged.
-   * Absent when the write did not get that far; then the file's bytes are read to tell.
-   */
-  t?: string;
 }
 
 export interface SiteState {
@@ -71,22 +64,3 @@ export function saveSiteState(file: string, out: string, dir: string, generatedA
   renameSync(tmp, file);
 }
 
-/** The `t` of a file as it stands now; null when it cannot be read. */
-export function fileStamp(file: string): string | null {
-  try {
-    // Plain numbers, not bigint (three times slower at 100,000 files): the times keep a tenth of a microsecond.
-    const st = statSync(file);
-    return `${st.size}:${st.ino}:${st.mtimeMs}:${st.ctimeMs}`;
-  } catch {
-    return null;
-  }
-}
-
-/** Records the `t` of every file of the site `dir`, now that the write is complete. */
-export function stampFiles(dir: string, files: Record<string, SiteFileState>): void {
-  for (const [rel, st] of Object.entries(files)) {
-    const t = fileStamp(join(dir, ...rel.split('/')));
-    if (t === null) delete st.t;
-    else st.t = t;
-  }
-}

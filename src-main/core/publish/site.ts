@@ -7,7 +7,7 @@
  * the real name: the previous site stays until the new one is complete.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
@@ -28,7 +28,8 @@ import { verifyScript } from './verify-bundle';
 import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
-import { fileStamp, loadSiteState, saveSiteState, stampFiles, type SiteState, type SiteFileState, type SiteGroupState } from './site-state';
+import { loadSiteState, saveSiteState, type SiteState, type SiteFileState, type SiteGroupState } from './site-state';
+import { hashFileAside } from '../bundles/file-hash';
 import { siteCodeId } from './site-code';
 
 export interface SiteExam {
@@ -228,7 +229,8 @@ class SiteWriter {
     private readonly prev: { dir: string; state: SiteState } | null = null,
   ) {}
 
-  private async place(rel: string): Promise<string> {
+  /** The path of a new file `rel`, its folder made; synchronous like the writes (see `text`). */
+  private place(rel: string): string {
     const folded = rel.toLowerCase();
     const taken = this.names.get(folded);
     if (taken !== undefined) throw new LenteraError('PUBLISH_INVALID', `Two site files would share the name ${rel} (${taken}) on a case-insensitive disk.`, { path: rel });
@@ -237,7 +239,7 @@ class SiteWriter {
     const file = join(this.root, ...rel.split('/'));
     const dir = dirname(file);
     if (!this.dirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       this.dirs.add(dir);
     }
     return file;
@@ -260,18 +262,31 @@ class SiteWriter {
     }
   }
 
-  /** The same for a copied file (the bundle: hundreds of MB), hashed as a stream. */
+  /**
+   * The same for a copied file (a bundle: up to gigabytes), hashed on another thread. `prehash` starts these
+   * hashes when the write begins, so that they run beside the pages being made.
+   */
   private async holdsHash(rel: string, size: number, sha256: string): Promise<boolean> {
     try {
-      return statSync(this.prevPath(rel)).size === size && (await sha256File(this.prevPath(rel))) === sha256;
+      if (statSync(this.prevPath(rel)).size !== size) return false;
+      return (await (this.prehashed.get(rel) ?? hashFileAside(this.prevPath(rel)).sha256)) === sha256;
     } catch {
       return false;
     }
   }
 
-  /** Whether the previous site's `rel` stands as it stood when the write that made it was complete (`t`). */
-  private standsAsMade(rel: string, before: SiteFileState): boolean {
-    return before.t !== undefined && fileStamp(this.prevPath(rel)) === before.t;
+  private readonly prehashed = new Map<string, Promise<string>>();
+
+  /** Starts hashing the previous site's copies of `rels`, one after another on one other thread. */
+  prehash(rels: string[]): void {
+    let chain: Promise<unknown> = Promise.resolve();
+    for (const rel of rels) {
+      if (!this.prev?.state.files[rel]?.h) continue;
+      const hashed = chain.then(() => hashFileAside(this.prevPath(rel)).sha256);
+      hashed.catch(() => undefined);
+      this.prehashed.set(rel, hashed);
+      chain = hashed.catch(() => undefined);
+    }
   }
 
   /** Links the previous site's copy of `rel` to `file`; false when it cannot (then the caller writes). */
@@ -293,7 +308,7 @@ class SiteWriter {
     // Worth reading the old file only when it can match: a file that held the previous write's time (a page
     // footer) only if this text holds that time too, any other only if the hashes agree.
     const candidate = before.h === null ? content.includes(this.prev!.state.generatedAt) : (sha ?? sha256Hex(data)) === before.h;
-    return { same: candidate && ((before.h !== null && this.standsAsMade(rel, before)) || this.holds(rel, data)), sha };
+    return { same: candidate && this.holds(rel, data), sha };
   }
 
   /** The state of a file just placed. */
@@ -306,10 +321,11 @@ class SiteWriter {
     if (nik) {
       throw new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
     }
-    const file = await this.place(rel);
+    const file = this.place(rel);
     const data = Buffer.from(content, 'utf8');
-    // A file holding this write's time changes with every write: its hash would never be matched again.
-    const stamped = content.includes(this.generatedAt);
+    // A file holding this write's time changes with every write: its hash would never be matched again. A group's
+    // file is kept by its group's key, which holds the time it shows: its hash is always recorded.
+    const stamped = this.group === null && content.includes(this.generatedAt);
     const { same, sha } = this.unchanged(rel, content, data, stamped);
     // Synchronous on purpose: ten thousand small pages are written three times faster than through the
     // thread pool, and building the pages keeps this thread busy anyway.
@@ -346,18 +362,15 @@ class SiteWriter {
     for (const rel of g.files) {
       const st = before[rel];
       if (!st || st.h === null || this.names.has(rel.toLowerCase())) return false;
-      if (this.standsAsMade(rel, st)) continue;
-      try {
-        const data = readFileSync(this.prevPath(rel));
-        if (data.length !== st.s || sha256Hex(data) !== st.h) return false;
-      } catch {
-        return false;
-      }
     }
+    // Every file is read and hashed, then linked: a write repairs whatever was changed in the live site since the
+    // last one, as a full write would.
+    const ok = allHold(g.files.map((rel) => ({ file: this.prevPath(rel), size: before[rel]!.s, sha256: before[rel]!.h! })));
+    if (!ok) return false;
     this.begin();
     for (const rel of g.files) {
       const st = before[rel]!;
-      const file = this.placeSync(rel);
+      const file = this.place(rel);
       if (!this.link(rel, file)) copyFileSync(this.prevPath(rel), file);
       this.state[rel] = { s: st.s, h: st.h };
       this.kept++;
@@ -368,29 +381,13 @@ class SiteWriter {
     return true;
   }
 
-  /** `place` for a kept file, whose folder is one the group's first making created in the previous site. */
-  private placeSync(rel: string): string {
-    const folded = rel.toLowerCase();
-    const taken = this.names.get(folded);
-    if (taken !== undefined) throw new LenteraError('PUBLISH_INVALID', `Two site files would share the name ${rel} (${taken}) on a case-insensitive disk.`, { path: rel });
-    this.names.set(folded, rel);
-    this.group?.push(rel);
-    const file = join(this.root, ...rel.split('/'));
-    const dir = dirname(file);
-    if (!this.dirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      this.dirs.add(dir);
-    }
-    return file;
-  }
-
   /** Copies a file and checks that what was written has the sha256 it is published with. */
   async copy(rel: string, source: string, sha256: string): Promise<number> {
-    const file = await this.place(rel);
+    const file = this.place(rel);
     const want = sha256.toLowerCase();
     const before = this.prev?.state.files[rel];
     // The previous site's copy was checked against this very sha256 when it was written.
-    if (before && before.h === want && (this.standsAsMade(rel, before) || (await this.holdsHash(rel, before.s, want))) && this.link(rel, file)) {
+    if (before && before.h === want && (await this.holdsHash(rel, before.s, want)) && this.link(rel, file)) {
       this.state[rel] = { s: before.s, h: before.h };
       this.files++;
       this.bytes += before.s;
@@ -409,6 +406,35 @@ class SiteWriter {
     this.bytes += size;
     return size;
   }
+}
+
+/**
+ * Whether every file still has its size and sha256, stopping at the first that does not. Read synchronously into
+ * one buffer: for 100,000 small pages the thread pool's open, stat, read and close round trips cost four times the
+ * reading.
+ */
+function allHold(files: { file: string; size: number; sha256: string }[]): boolean {
+  let buf = Buffer.allocUnsafe(1 << 16);
+  for (const f of files) {
+    let fd: number;
+    try {
+      fd = openSync(f.file, 'r');
+    } catch {
+      return false;
+    }
+    try {
+      // One byte more than expected: a file that grew is told by reading it, not by a stat that may be stale.
+      if (buf.length < f.size + 1) buf = Buffer.allocUnsafe(f.size + 1);
+      let n = 0;
+      for (let got; n < f.size + 1 && (got = readSync(fd, buf, n, f.size + 1 - n, n)) > 0; ) n += got;
+      if (n !== f.size || sha256Hex(buf.subarray(0, n)) !== f.sha256) return false;
+    } catch {
+      return false;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return true;
 }
 
 /** Only an absent folder, an empty one, or an earlier Lentera site is replaced. */
@@ -461,9 +487,21 @@ function examKey(input: SiteInput, e: SiteExam): string {
   return h.digest('hex');
 }
 
+/** Each bundle's name in the site: its own, made safe, and told apart from another of the same name. */
+function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: string })[] {
+  const used = new Set<string>();
+  return input.bundles.map((b) => {
+    let name = basename(b.name).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'bundel';
+    if (used.has(name.toLowerCase())) name = `${b.sha256.slice(0, 12)}-${name}`;
+    used.add(name.toLowerCase());
+    return { ...b, name, href: `bundel/${name}` };
+  });
+}
+
 async function build(w: SiteWriter, input: SiteInput): Promise<void> {
   const views = input.exams.map((e) => examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256)));
 
+  w.prehash(bundleNames(input).map((b) => b.href));
   await w.text('assets/situs.css', SITE_CSS);
   await w.text('assets/verify.js', await verifyScript());
   await w.text(
@@ -496,15 +534,7 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
   }
 
   const bundles = [];
-  const used = new Set<string>();
-  for (const b of input.bundles) {
-    let name = basename(b.name).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'bundel';
-    if (used.has(name.toLowerCase())) name = `${b.sha256.slice(0, 12)}-${name}`;
-    used.add(name.toLowerCase());
-    const href = `bundel/${name}`;
-    const bytes = await w.copy(href, b.file, b.sha256);
-    bundles.push({ ...b, name, href, bytes });
-  }
+  for (const b of bundleNames(input)) bundles.push({ ...b, bytes: await w.copy(b.href, b.file, b.sha256) });
 
   await writeAnnouncementPages(input, (rel, text) => w.text(rel, text), (rel, file, sha) => w.copy(rel, file, sha));
   await writeVoicePages((rel, text) => w.text(rel, text), input, input.voice);
@@ -575,13 +605,6 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
-  }
-  // Once the old site is gone (removing it changed the ctime of every file it shared by a link), each file's
-  // stamp: the next write keeps a file that still stands so without reading it. Should this not happen, the
-  // state saved above still holds and the next write reads the files it keeps.
-  if (opts.state) {
-    stampFiles(out, w.state);
-    saveSiteState(opts.state, out, out, input.generatedAt, w.state, w.groups);
   }
   return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept };
 }

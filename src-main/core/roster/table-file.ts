@@ -149,10 +149,20 @@ export function parseCsvSteps(src: string, delimiter: string, file: string, enco
  */
 export function parseUnquoted(src: string, delimiter: string, file: string, encoding: TableEncoding): SourceTable {
   if (src === '') return { file, kind: 'csv', encoding, headers: [], rows: [] };
-  let end = src.indexOf('\n');
-  const headers = (end === -1 ? src : src.slice(0, end)).split(delimiter).map(normaliseHeader);
+  const first = src.indexOf('\n');
+  const headers = (first === -1 ? src : src.slice(0, first)).split(delimiter).map(normaliseHeader);
   const rows: SourceRow[] = [];
-  for (let line = 2; end !== -1; line++) {
+  for (const { line, cells } of unquotedRecords(src, first, delimiter)) {
+    const values: Record<string, RawCell> = {};
+    for (let i = 0; i < headers.length; i++) values[headers[i]!] = cells[i];
+    rows.push({ line, values });
+  }
+  return { file, kind: 'csv', encoding, headers, rows };
+}
+
+/** The records after the header line (which ends at `first`): record i is line i + 1; blank lines (trailing ones too) are no record. */
+function* unquotedRecords(src: string, first: number, delimiter: string): Generator<CsvRecord> {
+  for (let line = 2, end = first; end !== -1; line++) {
     const start = end + 1;
     end = src.indexOf('\n', start);
     const cells = (end === -1 ? src.slice(start) : src.slice(start, end)).split(delimiter);
@@ -163,12 +173,8 @@ export function parseUnquoted(src: string, delimiter: string, file: string, enco
         break;
       }
     }
-    if (blank) continue; // blank lines, including trailing ones
-    const values: Record<string, RawCell> = {};
-    for (let i = 0; i < headers.length; i++) values[headers[i]!] = cells[i];
-    rows.push({ line, values });
+    if (!blank) yield { line, cells };
   }
-  return { file, kind: 'csv', encoding, headers, rows };
 }
 
 function cellValue(v: ExcelJS.CellValue): RawCell {
@@ -348,22 +354,5 @@ export function csvRecords(path: string, name = path): { file: string; headers: 
   const delimiter = headerDelimiter(src);
   const first = src.indexOf('\n');
   const headers = src === '' ? [] : (first === -1 ? src : src.slice(0, first)).split(delimiter).map(normaliseHeader);
-  function* records(): Generator<CsvRecord> {
-    // As parseUnquoted: record i is line i + 1; blank lines (trailing ones too) are no record.
-    let end = src === '' ? -1 : first;
-    for (let line = 2; end !== -1; line++) {
-      const start = end + 1;
-      end = src.indexOf('\n', start);
-      const cells = (end === -1 ? src.slice(start) : src.slice(start, end)).split(delimiter);
-      let blank = true;
-      for (let i = 0; i < cells.length; i++) {
-        if (cells[i]!.trim() !== '') {
-          blank = false;
-          break;
-        }
-      }
-      if (!blank) yield { line, cells };
-    }
-  }
-  return { file: basename(name), headers, records: records() };
+  return { file: basename(name), headers, records: src === '' ? [] : unquotedRecords(src, first, delimiter) };
 }
