@@ -291,4 +291,21 @@ describe('incremental site writes', () => {
       own.close();
     }
   }, 180_000);
+
+  it("without a name for its data, the site hashes the data itself: one changed result makes the exam's pages again", async () => {
+    const state = join(dir, 'state-nosource.json');
+    const out = join(dir, 'nosource');
+    const base = hub.siteInput(T4);
+    const input = { ...base, exams: base.exams.map(({ source: _source, ...e }) => e) };
+    await writeSite(out, input, { state });
+    expect((await writeSite(out, input, { state })).kept).toBeGreaterThan(200);
+    const changed = {
+      ...input,
+      exams: input.exams.map((e) => ({ ...e, results: e.results.map((r, i) => (i === 0 ? { ...r, reason: `${r.reason} (dikoreksi)` } : r)) })),
+    };
+    const w = await writeSite(out, changed, { state });
+    expect(w.kept).toBe(0);
+    await writeSite(join(dir, 'nosource-full'), changed);
+    expect(hashes(out)).toEqual(hashes(join(dir, 'nosource-full')));
+  }, 120_000);
 });

@@ -269,7 +269,7 @@ class SiteWriter {
   private async holdsHash(rel: string, size: number, sha256: string): Promise<boolean> {
     try {
       if (statSync(this.prevPath(rel)).size !== size) return false;
-      return (await (this.prehashed.get(rel) ?? hashFileAside(this.prevPath(rel)).sha256)) === sha256;
+      return (await (this.prehashed.get(rel) ?? sha256File(this.prevPath(rel)))) === sha256;
     } catch {
       return false;
     }
@@ -335,11 +335,6 @@ class SiteWriter {
     this.bytes += data.length;
   }
 
-  /** sha256 of a file placed in this write: as recorded, or read back for a file that holds the write's time. */
-  sha256Of(rel: string): string {
-    return this.state[rel]?.h ?? sha256Hex(readFileSync(join(this.root, ...rel.split('/'))));
-  }
-
   /** Opens a group: the files placed until `end` are made from what `key` names, and nothing else. */
   begin(): void {
     this.group = [];
@@ -360,7 +355,7 @@ class SiteWriter {
     if (!g || g.key !== key || !Array.isArray(g.files)) return false;
     const before = this.prev!.state.files;
     for (const rel of g.files) {
-      const st = before[rel];
+      const st = typeof rel === 'string' ? before[rel] : undefined;
       if (!st || st.h === null || this.names.has(rel.toLowerCase())) return false;
     }
     // Every file is read and hashed, then linked: a write repairs whatever was changed in the live site since the
@@ -501,7 +496,8 @@ function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: 
 async function build(w: SiteWriter, input: SiteInput): Promise<void> {
   const views = input.exams.map((e) => examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256)));
 
-  w.prehash(bundleNames(input).map((b) => b.href));
+  const named = bundleNames(input);
+  w.prehash(named.map((b) => b.href));
   await w.text('assets/situs.css', SITE_CSS);
   await w.text('assets/verify.js', await verifyScript());
   await w.text(
@@ -528,13 +524,14 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
       for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
       w.end(name, key);
     }
-    const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.sha256Of(sitePaths.data(e.code, f))]));
+    // A group's files always record their sha256 (`text`).
+    const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.state[sitePaths.data(e.code, f)]!.h!]));
     await w.text(sitePaths.exam(e.code), examPage(input, v));
     await w.text(sitePaths.rules(e.code), rulesPage(input, v, dataSha));
   }
 
   const bundles = [];
-  for (const b of bundleNames(input)) bundles.push({ ...b, bytes: await w.copy(b.href, b.file, b.sha256) });
+  for (const b of named) bundles.push({ ...b, bytes: await w.copy(b.href, b.file, b.sha256) });
 
   await writeAnnouncementPages(input, (rel, text) => w.text(rel, text), (rel, file, sha) => w.copy(rel, file, sha));
   await writeVoicePages((rel, text) => w.text(rel, text), input, input.voice);
