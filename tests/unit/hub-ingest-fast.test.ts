@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { putItems, ITEMS_PER_INSERT, type ImportPlan } from '../../src-main/core/bundles/merge';
+import { putItems, type ImportPlan } from '../../src-main/core/bundles/merge';
+import { ROWS_PER_INSERT } from '../../src-main/core/db/statements';
 import { hashFileAside } from '../../src-main/core/bundles/file-hash';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
 import { canonicalBytes, resultLeaf } from '../../src-main/core/ledger/leaf';
 import { resultLeafAndHash } from '../../src-main/core/ledger/leaf-node';
-import { LEAVES_PER_INSERT, TransparencyLog } from '../../src-main/core/ledger/log';
+import { TransparencyLog } from '../../src-main/core/ledger/log';
 import { leafHash, toHex } from '../../src-main/core/ledger/merkle';
 import { verifyReceipt, type Receipt } from '../../src-main/core/ledger/receipt';
 import { ackBytes } from '../../src-main/core/publish/ack-bytes';
@@ -114,7 +115,7 @@ describe("a bundle's items, many rows per statement (merge.ts putItems)", () => 
   it('leaves the rows one upsert per item leaves: the later of two items with one key wins', () => {
     const item = fc.record({ kind: fc.constantFrom('candidate', 'facts'), key: fc.integer({ min: 0, max: 150 }).map(String), digest: fc.string({ maxLength: 4 }), body: fc.string({ maxLength: 6 }) });
     fc.assert(
-      fc.property(fc.array(item, { minLength: ITEMS_PER_INSERT - 5, maxLength: 3 * ITEMS_PER_INSERT + 7, size: 'max' }), fc.array(item, { maxLength: 40 }), (first, second) => {
+      fc.property(fc.array(item, { minLength: ROWS_PER_INSERT - 5, maxLength: 3 * ROWS_PER_INSERT + 7, size: 'max' }), fc.array(item, { maxLength: 40 }), (first, second) => {
         const a = itemsDb();
         const b = itemsDb();
         a.transaction(() => {
@@ -138,7 +139,7 @@ describe("a bundle's items, many rows per statement (merge.ts putItems)", () => 
 
   it('stores nothing of a batch with a value the table refuses (the caller rolls back)', () => {
     const db = itemsDb();
-    const items: ImportPlan['items'] = Array.from({ length: ITEMS_PER_INSERT }, (_, i) => ({ kind: 'facts', key: `k${i}`, digest: 'd', body: i === 5 ? (null as unknown as string) : 'x' }));
+    const items: ImportPlan['items'] = Array.from({ length: ROWS_PER_INSERT }, (_, i) => ({ kind: 'facts', key: `k${i}`, digest: 'd', body: i === 5 ? (null as unknown as string) : 'x' }));
     expect(() => db.transaction(() => putItems(db, 'E', 'W', 'B', items))()).toThrow(/NOT NULL/);
     expect(db.prepare('SELECT COUNT(*) FROM merged_items').pluck().get()).toBe(0);
     db.close();
@@ -150,7 +151,7 @@ describe('the log, appending many leaves per statement (log.ts)', () => {
     const dir = tmp();
     const db = openDatabase(join(dir, 'hub.sqlite'), { create: true });
     const log = new TransparencyLog(db, dir);
-    const n = 2 * LEAVES_PER_INSERT + 10;
+    const n = 2 * ROWS_PER_INSERT + 10;
     const entries = Array.from({ length: n }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: i === n - 3 ? 'not hex' : '1'.repeat(64) }));
     db.transaction(() => {
       expect(() => log.append(entries, 't')).toThrow(/64 lowercase hex/);
@@ -158,7 +159,7 @@ describe('the log, appending many leaves per statement (log.ts)', () => {
       expect(db.prepare('SELECT COUNT(*) FROM ledger_salts').pluck().get()).toBe(n - 3);
       expect(log.size).toBe(n - 3);
       const cp = log.checkpoint('t');
-      const receipts = log.receiptsOf('E', [0, LEAVES_PER_INSERT, n - 4], cp);
+      const receipts = log.receiptsOf('E', [0, ROWS_PER_INSERT, n - 4], cp);
       for (const r of receipts) expect(verifyReceipt(r, { trustedLogKey: log.publicKey() }).ok).toBe(true);
     })();
     db.close();

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { insertRows, sql } from '../db/statements';
 import { canonicalJson } from '../audit/chain';
 import { rank, type RankedCandidate } from '../ranking/engine';
 import { readRuleset } from '../ranking/rulesets';
@@ -176,40 +176,27 @@ export function inKeyOrder(items: ImportPlan['items']): ImportPlan['items'] {
   return out;
 }
 
-/** Rows per INSERT statement in `putItems` (4 values each beside the 3 shared: well under SQLite's 32,766). */
-export const ITEMS_PER_INSERT = 128;
-
 // The exam, workstation and bundle are the same for every row: bound once per statement, by name.
 const itemsInsert = (rows: number) =>
   `INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256) VALUES ${Array.from({ length: rows }, () => '(@exam, @workstation, ?, ?, ?, ?, @bundle)').join(', ')}
    ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`;
 
-/**
- * Stores a bundle's items, latest version per (kind, key) and workstation. Many rows per statement: a bundle is
- * 700k rows, and one `run` per row spent more in the call into better-sqlite3 than in SQLite. SQLite inserts the
- * rows of one VALUES list one after the other, so a key given twice still leaves the later record, as before.
- */
+/** Stores a bundle's items, latest version per (kind, key) and workstation, many rows per statement. */
 export function putItems(db: Db, exam: string, workstation: string, bundle: string, items: ImportPlan['items']): void {
-  const shared = { exam, workstation, bundle };
-  const many = sql(db, itemsInsert(ITEMS_PER_INSERT));
-  const args: string[] = new Array<string>(4 * ITEMS_PER_INSERT);
-  let n = 0;
-  for (; n + ITEMS_PER_INSERT <= items.length; n += ITEMS_PER_INSERT) {
-    for (let j = 0; j < ITEMS_PER_INSERT; j++) {
-      const i = items[n + j]!;
-      const b = 4 * j;
-      args[b] = i.kind;
-      args[b + 1] = i.key;
-      args[b + 2] = i.digest;
-      args[b + 3] = i.body;
-    }
-    many.run(args, shared);
-  }
-  const one = sql(db, itemsInsert(1));
-  for (; n < items.length; n++) {
-    const i = items[n]!;
-    one.run(i.kind, i.key, i.digest, i.body, shared);
-  }
+  insertRows(
+    db,
+    itemsInsert,
+    4,
+    items.length,
+    (args, at, row) => {
+      const i = items[row]!;
+      args[at] = i.kind;
+      args[at + 1] = i.key;
+      args[at + 2] = i.digest;
+      args[at + 3] = i.body;
+    },
+    { exam, workstation, bundle },
+  );
 }
 
 export interface ImportOutcome {

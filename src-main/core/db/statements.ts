@@ -17,3 +17,39 @@ export function sql(db: Db, text: string): Statement {
   }
   return stmt;
 }
+
+/** Rows per statement for `insertRows`: at most 8 values a row, far under SQLite's 32,766 parameters. */
+export const ROWS_PER_INSERT = 128;
+
+/**
+ * Inserts `count` rows of `width` values each, `ROWS_PER_INSERT` rows per statement (`text(n)` is the statement
+ * for n rows), what is left over one row at a time. For bulk work (a bundle's 700k items, a log's 100k leaves),
+ * where one `run` per row spent more in the call into better-sqlite3 than in SQLite. `fill` writes row `row`'s
+ * values into `args` from `at`; `named` binds the values shared by every row. SQLite takes one VALUES list's rows in
+ * order, so a key given twice leaves the later row, as row-by-row inserts did.
+ */
+export function insertRows(
+  db: Db,
+  text: (rows: number) => string,
+  width: number,
+  count: number,
+  fill: (args: unknown[], at: number, row: number) => void,
+  named?: Record<string, unknown>,
+): void {
+  const run = (stmt: Statement, args: unknown[]) => (named ? stmt.run(args, named) : stmt.run(args));
+  let r = 0;
+  if (count >= ROWS_PER_INSERT) {
+    const many = sql(db, text(ROWS_PER_INSERT));
+    const args = new Array<unknown>(width * ROWS_PER_INSERT);
+    for (; r + ROWS_PER_INSERT <= count; r += ROWS_PER_INSERT) {
+      for (let j = 0; j < ROWS_PER_INSERT; j++) fill(args, j * width, r + j);
+      run(many, args);
+    }
+  }
+  const one = sql(db, text(1));
+  const args = new Array<unknown>(width);
+  for (; r < count; r++) {
+    fill(args, 0, r);
+    run(one, args);
+  }
+}

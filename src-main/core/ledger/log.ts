@@ -6,7 +6,7 @@ import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, si
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { insertRows, ROWS_PER_INSERT, sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { createSecretFile } from '../util/secret-file';
 import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from './checkpoint';
@@ -160,9 +160,9 @@ export class TransparencyLog {
     // A whole exam at once (a bundle's 100k results) reads the exam's latest digests and salts in two queries
     // rather than two per candidate; a few entries ask per candidate, as reading a large log whole would cost more.
     const known = entries.length >= BATCH ? new Map<string, ExamState>() : null;
-    // With the state read at once, rows go in LEAVES_PER_INSERT at a time; asking per candidate, each entry's rows
+    // With the state read at once, rows go in ROWS_PER_INSERT at a time; asking per candidate, each entry's rows
     // must be in before the next entry asks, so one at a time.
-    const rows = new PendingLeaves(this.db, this.tree, known ? LEAVES_PER_INSERT : 1);
+    const rows = new PendingLeaves(this.db, this.tree, known ? ROWS_PER_INSERT : 1);
     try {
       for (const e of entries) {
         if (!HEX64.test(e.digest)) throw new LenteraError('INVALID_INPUT', 'A result digest is 64 lowercase hex digits.', { exam: e.exam, nomor: e.nomor });
@@ -417,9 +417,6 @@ export class TransparencyLog {
   }
 }
 
-/** Result leaves per INSERT statement in `append` (8 values each), and their new salts with them. */
-export const LEAVES_PER_INSERT = 128;
-
 const leavesInsert = (n: number) => `INSERT INTO ledger_leaves (idx, exam_code, nomor_peserta, digest, leaf, leaf_hash, bundle_sha256, at) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
 const saltsInsert = (n: number) => `INSERT INTO ledger_salts (exam_code, nomor_peserta, salt) VALUES ${Array.from({ length: n }, () => '(?, ?, ?)').join(', ')}`;
 
@@ -460,22 +457,15 @@ class PendingLeaves {
     this.salts = [];
     this.leaves = [];
     this.hashes = [];
-    runInChunks(this.db, saltsInsert, 3, this.per, salts);
-    runInChunks(this.db, leavesInsert, 8, this.per, leaves);
+    insertRows(this.db, saltsInsert, 3, salts.length / 3, (args, at, row) => copyRow(salts, 3, args, at, row));
+    insertRows(this.db, leavesInsert, 8, leaves.length / 8, (args, at, row) => copyRow(leaves, 8, args, at, row));
     for (const h of hashes) this.tree.append(h);
   }
 }
 
-/** Inserts `values` (`width` per row): `per` rows per statement, what is left over one row at a time. */
-function runInChunks(db: Db, text: (rows: number) => string, width: number, per: number, values: unknown[]): void {
-  const rows = values.length / width;
-  let r = 0;
-  if (rows >= per && per > 1) {
-    const many = sql(db, text(per));
-    for (; r + per <= rows; r += per) many.run(r === 0 && rows === per ? values : values.slice(r * width, (r + per) * width));
-  }
-  const one = sql(db, text(1));
-  for (; r < rows; r++) one.run(values.slice(r * width, (r + 1) * width));
+/** Row `row` of the flat `values` (`width` per row) into `args` from `at`. */
+function copyRow(values: unknown[], width: number, args: unknown[], at: number, row: number): void {
+  for (let k = 0; k < width; k++) args[at + k] = values[row * width + k];
 }
 
 function sameHex(a: Uint8Array, b: Uint8Array): boolean {
