@@ -91,12 +91,19 @@ function headerDelimiter(src: string): ';' | ',' | '\t' {
   return semicolons > commas ? ';' : ',';
 }
 
-/** CSV with comma, semicolon or tab, quoted fields holding separators, quotes and line breaks, with or without BOM. */
-export function parseCsvText(text: string, file = 'input.csv', encoding: TableEncoding = 'utf-8'): SourceTable {
-  // One kind of line break: Excel writes CRLF, other tools LF, and a file edited by both has a mix.
+/** A CSV text without its BOM, with one kind of line break (Excel writes CRLF, other tools LF, a file edited by both a mix), and its separator. */
+function csvSource(text: string): { src: string; delimiter: ';' | ',' | '\t' } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const src = body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
-  const delimiter = headerDelimiter(src);
+  return { src, delimiter: headerDelimiter(src) };
+}
+
+/** The header line of a non-empty unquoted text, which ends at `first` (-1: the whole text). */
+const unquotedHeaders = (src: string, first: number, delimiter: string) => (first === -1 ? src : src.slice(0, first)).split(delimiter).map(normaliseHeader);
+
+/** CSV with comma, semicolon or tab, quoted fields holding separators, quotes and line breaks, with or without BOM. */
+export function parseCsvText(text: string, file = 'input.csv', encoding: TableEncoding = 'utf-8'): SourceTable {
+  const { src, delimiter } = csvSource(text);
   return src.includes('"') ? parseCsvSteps(src, delimiter, file, encoding) : parseUnquoted(src, delimiter, file, encoding);
 }
 
@@ -150,7 +157,7 @@ export function parseCsvSteps(src: string, delimiter: string, file: string, enco
 export function parseUnquoted(src: string, delimiter: string, file: string, encoding: TableEncoding): SourceTable {
   if (src === '') return { file, kind: 'csv', encoding, headers: [], rows: [] };
   const first = src.indexOf('\n');
-  const headers = (first === -1 ? src : src.slice(0, first)).split(delimiter).map(normaliseHeader);
+  const headers = unquotedHeaders(src, first, delimiter);
   const rows: SourceRow[] = [];
   for (const { line, cells } of unquotedRecords(src, first, delimiter)) {
     const values: Record<string, RawCell> = {};
@@ -347,12 +354,10 @@ export function csvRecords(path: string, name = path): { file: string; headers: 
   if (checkImportFile(path, ['csv', 'xlsx'], name) === 'xlsx') return undefined;
   const decoded = decodeTableBytes(readFileSync(path));
   if (!decoded.ok) throw encodingError(basename(name), decoded);
-  const text = decoded.text;
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const src = body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
+  const { src, delimiter } = csvSource(decoded.text);
+  // A quoted file is rare; readTableFile reads it again, through papaparse.
   if (src.includes('"')) return undefined;
-  const delimiter = headerDelimiter(src);
   const first = src.indexOf('\n');
-  const headers = src === '' ? [] : (first === -1 ? src : src.slice(0, first)).split(delimiter).map(normaliseHeader);
+  const headers = src === '' ? [] : unquotedHeaders(src, first, delimiter);
   return { file: basename(name), headers, records: src === '' ? [] : unquotedRecords(src, first, delimiter) };
 }
