@@ -308,4 +308,18 @@ describe('incremental site writes', () => {
     await writeSite(join(dir, 'nosource-full'), changed);
     expect(hashes(out)).toEqual(hashes(join(dir, 'nosource-full')));
   }, 120_000);
+
+  it("a state whose group names something that is not a file's name is no group: the exam's pages are made again", async () => {
+    const state = join(dir, 'state-odd-group.json');
+    const out = join(dir, 'odd-group');
+    const input = hub.siteInput(T4);
+    await writeSite(out, input, { state });
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as { groups: Record<string, { files: unknown[] }> };
+    saved.groups[`ujian/${EXAM}`]!.files.push(42);
+    writeFileSync(state, JSON.stringify(saved));
+    const w = await writeSite(out, input, { state });
+    expect(w.kept).toBe(0);
+    await writeSite(join(dir, 'odd-group-full'), input);
+    expect(hashes(out)).toEqual(hashes(join(dir, 'odd-group-full')));
+  }, 120_000);
 });

@@ -355,7 +355,7 @@ class SiteWriter {
     if (!g || g.key !== key || !Array.isArray(g.files)) return false;
     const before = this.prev!.state.files;
     for (const rel of g.files) {
-      const st = typeof rel === 'string' ? before[rel] : undefined;
+      const st = before[rel];
       if (!st || st.h === null || this.names.has(rel.toLowerCase())) return false;
     }
     // Every file is read and hashed, then linked: a write repairs whatever was changed in the live site since the
