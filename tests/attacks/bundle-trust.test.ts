@@ -10,8 +10,8 @@
  * - `lentera bundle verify FILE --data DIR` on the workstation's own bundle: its own signers count as registered.
  */
 import { spawn } from 'node:child_process';
-import { webcrypto } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, webcrypto } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -264,6 +264,50 @@ describe('an impostor venue at the hub (item 8)', () => {
     } finally {
       p.close();
     }
+  });
+
+  it('keeps the exact bytes it verified, and no copy of a refused or replayed bundle (the copy is made while verifying)', async () => {
+    const dir = join(root, 'hub-staged');
+    const merged = join(dir, 'bundles', 'merged');
+    const p = Publisher.open(dir);
+    try {
+      expect((await cli(['hub', 'trust', '--data', dir, B.certFile])).code).toBe(0);
+      // Refused after the copy began: a bundle whose last byte was changed (its seal broken).
+      const bent = join(root, 'bent.lentera');
+      const bytes = readFileSync(b1);
+      bytes[bytes.length - 1]! ^= 1;
+      writeFileSync(bent, bytes);
+      await expect(p.ingest(bent, new Date().toISOString(), 'test')).rejects.toThrow();
+      expect(existsSync(merged) ? readdirSync(merged) : []).toEqual([]);
+      const ack = await p.ingest(b1, new Date().toISOString(), 'test');
+      const row = p.db.prepare('SELECT file, file_sha256 FROM merged_bundles WHERE sha256 = ?').get(ack.bundle) as { file: string; file_sha256: string };
+      expect(readdirSync(merged)).toEqual([`${ack.bundle}.lentera`]);
+      expect(readFileSync(row.file).equals(readFileSync(b1))).toBe(true);
+      expect(row.file_sha256).toBe(createHash('sha256').update(readFileSync(b1)).digest('hex'));
+      // Refused once verified and copied: B, now bound to its own workstation, claiming A.
+      await expect(p.ingest(await forgeAs(b1, B.signer, A, 1, null), new Date().toISOString(), 'test')).rejects.toMatchObject({ code: 'BUNDLE_WORKSTATION_MISMATCH' });
+      expect(readdirSync(merged)).toEqual([`${ack.bundle}.lentera`]);
+      // A replay is answered as unchanged and leaves nothing behind either.
+      expect((await p.ingest(b1, new Date().toISOString(), 'test')).unchanged).toBe(true);
+      expect(readdirSync(merged)).toEqual([`${ack.bundle}.lentera`]);
+    } finally {
+      p.close();
+    }
+  });
+
+  it('sweeps a staged copy a crash left behind (untouched for an hour) as the hub opens, and not one being written', () => {
+    const dir = join(root, 'hub-swept');
+    const merged = join(dir, 'bundles', 'merged');
+    mkdirSync(merged, { recursive: true });
+    const left = join(merged, '.incoming-0b7a4f7e-1c1e-4c4e-9a1e-2f6a5d2c9b10.part');
+    const fresh = join(merged, '.incoming-5d0c1f2e-8b3a-4e7d-a6c5-0e9f1b2a3c4d.part');
+    const other = join(merged, 'catatan.txt');
+    for (const f of [left, fresh, other]) writeFileSync(f, 'x');
+    const hourAgo = new Date(Date.now() - 61 * 60 * 1000);
+    utimesSync(left, hourAgo, hourAgo);
+    utimesSync(other, hourAgo, hourAgo);
+    Publisher.open(dir).close();
+    expect(readdirSync(merged).sort()).toEqual([fresh, other].map((f) => f.slice(merged.length + 1)).sort());
   });
 });
 

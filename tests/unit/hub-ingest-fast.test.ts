@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -185,5 +185,19 @@ describe("the bundle file's sha256 on another thread (file-hash.ts)", () => {
     const h = hashFileAside(file);
     h.cancel();
     await expect(h.sha256).rejects.toThrow(/stopped/);
+  });
+
+  it('writes a copy of exactly the bytes it hashes, and never over a file already there', async () => {
+    const dir = tmp();
+    const file = join(dir, 'src');
+    const bytes = Buffer.from(Array.from({ length: 9 * 1024 * 1024 + 17 }, (_, i) => (i * 31) & 255));
+    writeFileSync(file, bytes);
+    const h = hashFileAside(file, join(dir, 'copy'));
+    expect(await h.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    await h.cancel();
+    expect(readFileSync(join(dir, 'copy')).equals(bytes)).toBe(true);
+    writeFileSync(join(dir, 'taken'), 'keep me');
+    await expect(hashFileAside(file, join(dir, 'taken')).sha256).rejects.toThrow(/EEXIST/);
+    expect(readFileSync(join(dir, 'taken'), 'utf8')).toBe('keep me');
   });
 });

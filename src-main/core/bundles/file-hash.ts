@@ -2,6 +2,9 @@
  * A file's sha256 computed on another thread. A merge needs the bundle file's own sha256 (the published download)
  * beside the verification, which reads and hashes the whole file on the main thread: a 2.9 GB bundle is seconds of
  * hashing either way, and on a second core the two passes run side by side instead of one after the other.
+ *
+ * The same pass can also write a copy (the hub keeps every merged bundle): the copy is then made beside the
+ * verification instead of after it, and the sha256 answered is that of exactly the bytes the copy holds.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -9,14 +12,21 @@ import { Worker } from 'node:worker_threads';
 const HASHER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { openSync, readSync, closeSync } = require('node:fs');
+const { openSync, readSync, writeSync, closeSync } = require('node:fs');
 const hash = createHash('sha256');
-const fd = openSync(workerData, 'r');
+const fd = openSync(workerData.file, 'r');
+let out = null;
 try {
+  // 'wx': a copy never writes over a file that is already there.
+  if (workerData.copyTo) out = openSync(workerData.copyTo, 'wx');
   const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
-  for (let pos = 0, n; (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) hash.update(buf.subarray(0, n));
+  for (let pos = 0, n; (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
+    hash.update(buf.subarray(0, n));
+    for (let at = 0; out !== null && at < n; ) at += writeSync(out, buf, at, n - at);
+  }
 } finally {
   closeSync(fd);
+  if (out !== null) closeSync(out);
 }
 parentPort.postMessage(hash.digest('hex'));
 `;
@@ -24,12 +34,16 @@ parentPort.postMessage(hash.digest('hex'));
 export interface FileHash {
   /** the file's hex sha256 (rejects as reading it would: ENOENT, EACCES…) */
   sha256: Promise<string>;
-  /** stops the hashing when its answer is no longer wanted; `sha256` then never settles as a success */
-  cancel(): void;
+  /**
+   * stops the hashing when its answer is no longer wanted; `sha256` then never settles as a success. Settles once
+   * the thread has stopped: a copy it was writing is then no longer written to.
+   */
+  cancel(): Promise<void>;
 }
 
-export function hashFileAside(file: string): FileHash {
-  const worker = new Worker(HASHER, { eval: true, workerData: file });
+/** `copyTo`: a new file that gets the same bytes as they are hashed (refused if it exists). */
+export function hashFileAside(file: string, copyTo?: string): FileHash {
+  const worker = new Worker(HASHER, { eval: true, workerData: { file, copyTo } });
   const sha256 = new Promise<string>((resolve, reject) => {
     worker.once('message', (m: string) => resolve(m));
     worker.once('error', reject);
@@ -37,5 +51,10 @@ export function hashFileAside(file: string): FileHash {
   });
   // A refusal before the answer is read must not leave an unhandled rejection behind.
   sha256.catch(() => undefined);
-  return { sha256, cancel: () => void worker.terminate() };
+  return {
+    sha256,
+    cancel: async () => {
+      await worker.terminate();
+    },
+  };
 }

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { insertRows, sql } from '../db/statements';
@@ -28,11 +29,56 @@ export interface ImportPlan {
   self?: string;
   /** set once its records were stored and released: a plan is committed once, never again with no records */
   spent?: boolean;
+  /** the copy of the bundle made while it was verified (`stageIn`), until the commit gives it its name */
+  staged?: string;
 }
 
 export interface ImportOptions extends VerifyOptions {
   /** the importing workstation's id: its own signing identities count as registered for its own bundles */
   self?: string;
+  /**
+   * The data folder that keeps merged bundles: the copy is then written while the bundle is verified, on the
+   * hashing thread (seconds for gigabytes, otherwise spent inside the transaction). `discardImport` removes it
+   * when the plan is not committed.
+   */
+  stageIn?: string;
+}
+
+/** Staged copies are named so: a crash between staging and commit leaves one behind, and `sweepStaged` finds it. */
+const STAGED = /^\.incoming-[0-9a-f-]{36}\.part$/;
+
+function mergedDir(dataDir: string): string {
+  return join(dataDir, 'bundles', 'merged');
+}
+
+/**
+ * Removes the staged copies a crash left behind, as a hub opens. Another process may be merging into the same
+ * folder (the hub's server and `lentera hub ingest`): a copy being written or waiting for its commit was touched
+ * within seconds, so only one untouched for an hour is taken as left behind.
+ */
+export function sweepStaged(dataDir: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(mergedDir(dataDir));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!STAGED.test(name)) continue;
+    const file = join(mergedDir(dataDir), name);
+    try {
+      if (now - statSync(file).mtimeMs > STAGED_LEFT_MS) rmSync(file, { force: true });
+    } catch {
+      // gone meanwhile: its process committed or discarded it
+    }
+  }
+}
+
+const STAGED_LEFT_MS = 60 * 60 * 1000;
+
+/** Removes a plan's staged copy when the plan was not (or could not be) committed; safe to call at any time. */
+export function discardImport(plan: ImportPlan): void {
+  if (plan.staged) rmSync(plan.staged, { force: true });
 }
 
 /** Where this bundle stands in its workstation's chain; a replay, a fork or a gap is refused with what is missing. */
@@ -68,13 +114,23 @@ function checkExam(db: Db, m: Manifest): void {
  * takes no place in anyone's chain.
  */
 export async function prepareImport(db: Db, file: string, opts: ImportOptions): Promise<ImportPlan> {
-  const { self, ...verify } = opts;
+  const { self, stageIn, ...verify } = opts;
+  let staged: string | undefined;
+  if (stageIn !== undefined) {
+    mkdirSync(mergedDir(stageIn), { recursive: true });
+    staged = join(mergedDir(stageIn), `.incoming-${randomUUID()}.part`);
+  }
   // The file's own sha256 on another thread while this one verifies: the file is hashed once more, side by side.
-  const fileHash = hashFileAside(file);
+  const fileHash = hashFileAside(file, staged);
+  let plan: ImportPlan | undefined;
   try {
-    return await prepareVerified(db, file, self, verify, fileHash);
+    plan = await prepareVerified(db, file, self, verify, fileHash);
+    if (staged !== undefined) plan.staged = staged;
+    return plan;
   } finally {
-    fileHash.cancel();
+    await fileHash.cancel();
+    // A refused bundle leaves no copy behind (the thread has stopped writing it).
+    if (plan === undefined && staged !== undefined) rmSync(staged, { force: true });
   }
 }
 
@@ -215,11 +271,20 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   const base = { sha256: plan.report.sha256, exam: m.exam.code, workstation: m.workstation.id, sequence: m.sequence };
   // Again inside the transaction: another merge may have bound the signer (or the workstation) meanwhile.
   const { bind } = plan.registered ? checkBinding(db, plan.report.signerFingerprint, m.workstation, plan.self) : { bind: false };
-  if (plan.unchanged || checkChain(db, m, plan.report.sha256).unchanged) return { ...base, unchanged: true, records: 0 };
+  if (plan.unchanged || checkChain(db, m, plan.report.sha256).unchanged) {
+    discardImport(plan);
+    return { ...base, unchanged: true, records: 0 };
+  }
   checkExam(db, m);
-  const stored = join(dataDir, 'bundles', 'merged', `${plan.report.sha256}.lentera`);
-  mkdirSync(join(dataDir, 'bundles', 'merged'), { recursive: true });
-  copyFileSync(plan.report.file, `${stored}.part`);
+  const stored = join(mergedDir(dataDir), `${plan.report.sha256}.lentera`);
+  mkdirSync(mergedDir(dataDir), { recursive: true });
+  if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
+    renameSync(plan.staged, `${stored}.part`);
+    plan.staged = undefined;
+  } else {
+    discardImport(plan);
+    copyFileSync(plan.report.file, `${stored}.part`);
+  }
   const records = plan.items.length;
   try {
     sql(db, 'INSERT INTO merged_exams (exam_code, exam, ruleset_sha256, ruleset_json) VALUES (?, ?, ?, ?) ON CONFLICT (exam_code) DO UPDATE SET exam = excluded.exam').run(m.exam.code, JSON.stringify(m.exam), m.ruleset.sha256, plan.rulesetText);

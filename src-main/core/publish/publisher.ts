@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { appendEvent } from '../audit/chain';
 import { openDatabase, type Db } from '../db/open';
 import { sql } from '../db/statements';
-import { commitImport, mergedExams, mergedView, prepareImport, type ImportOutcome, type MergedView } from '../bundles/merge';
+import { commitImport, discardImport, mergedExams, mergedView, prepareImport, sweepStaged, type ImportOutcome, type ImportPlan, type MergedView } from '../bundles/merge';
 import { trustLookup } from '../bundles/trust';
 import { BundleRefused } from '../bundles/verify';
 import type { SignedCheckpoint } from '../ledger/checkpoint';
@@ -75,6 +75,7 @@ export class Publisher {
     // A bundle's merge writes 700k rows in one transaction: with SQLite's default 2 MB page cache it spills
     // pages to the WAL and reads them back many times over. Durability is untouched (synchronous stays FULL).
     db.pragma(`cache_size = -${HUB_CACHE_KIB}`);
+    sweepStaged(dir);
     return new Publisher(dir, db);
   }
 
@@ -116,10 +117,13 @@ export class Publisher {
       }
       return lookup(fingerprint);
     };
+    let plan: ImportPlan | undefined;
     try {
-      const plan = await prepareImport(this.db, file, { trusted });
+      // The hub keeps the bundle: its copy is written while it is verified (see `stageIn`).
+      plan = await prepareImport(this.db, file, { trusted, stageIn: this.dir });
+      const prepared = plan;
       ({ outcome, appended, checkpoint } = writeTransaction(this.db, () => {
-        const outcome = commitImport(this.db, this.dir, plan, at);
+        const outcome = commitImport(this.db, this.dir, prepared, at);
         let appended: number[] = [];
         if (!outcome.unchanged) {
           const view = this.view(outcome.exam);
@@ -140,6 +144,7 @@ export class Publisher {
         return { outcome, appended, checkpoint };
       }));
     } catch (e) {
+      if (plan) discardImport(plan);
       this.log.reload();
       if (isLenteraError(e)) {
         writeTransaction(this.db, () => appendEvent(this.db, { at, actor, command: 'hub.ingest', outcome: 'refused', payload: { file: basename(file), code: e.code, message: e.message } }));
