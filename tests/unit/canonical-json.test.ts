@@ -55,6 +55,14 @@ describe('canonicalText (RFC 8785, fast path)', () => {
     );
   });
 
+  it('quotes keys the same once it remembers them, past its bound, and never remembers a refused one', () => {
+    const many = Object.fromEntries(Array.from({ length: 6000 }, (_, i) => [`k${i}\u20ac"`, i]));
+    same(many);
+    same(many);
+    for (let i = 0; i < 3; i++) expect(() => canonicalText({ ok: 1, '\udc00': 1 })).toThrow(/surrogate/);
+    same({ 'k5999\u20ac"': [{ 'k1\u20ac"': 'x' }] });
+  });
+
   it('takes a deep value to the package, with the same text', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 1000; i++) deep = [deep];

@@ -39,6 +39,22 @@ function prim(v: unknown): string | undefined {
   }
 }
 
+/**
+ * The text of each object key met so far: the same few dozen keys recur in every record, and quoting one costs a
+ * JSON.stringify and a scan. Bounded, so that a stream of distinct keys (a map keyed by number) cannot grow it.
+ */
+const KEY_TEXT = new Map<string, string>();
+const KEY_TEXT_MAX = 4096;
+
+function keyText(k: string): string {
+  let t = KEY_TEXT.get(k);
+  if (t === undefined) {
+    t = canonicalString(k);
+    if (KEY_TEXT.size < KEY_TEXT_MAX) KEY_TEXT.set(k, t);
+  }
+  return t;
+}
+
 const plain = (v: object) => {
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
   if (Array.isArray(v)) return true;
@@ -74,7 +90,7 @@ function value(v: unknown, depth: number, seen: Map<object, string>): string | u
     if (e === undefined || typeof e === 'symbol' || typeof e === 'function') continue;
     const text = value(e, depth + 1, seen);
     if (text === undefined) continue;
-    out += `${first ? '' : ','}${canonicalString(k)}:${text}`;
+    out += `${first ? '' : ','}${keyText(k)}:${text}`;
     first = false;
   }
   out += '}';
