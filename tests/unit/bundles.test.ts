@@ -369,15 +369,20 @@ describe('coordinator merge', () => {
     await call(hubWs.app, 'bundle.trust', { certificate: { pem: B.pem } });
     const final = JSON.parse(new Map(await readZip(b1)).get('data/finalizations.json')!.toString()) as { nomor_peserta: string; result: Record<string, unknown> }[];
     const victim = final[0]!.nomor_peserta;
+    let baseVictim = '';
     const changed = await repack(b1, {
       edit: (files) => {
         const f = JSON.parse(files.get('data/finalizations.json')!.toString()) as { nomor_peserta: string; result: Record<string, unknown> }[];
         f[0]!.result = { ...f[0]!.result, tampered: true };
         files.set('data/finalizations.json', Buffer.from(JSON.stringify(f)));
-        const facts = JSON.parse(files.get('data/facts.json')!.toString()) as { nomorPeserta: string; stages?: Record<string, string>; skb?: Record<string, string> }[];
+        const facts = JSON.parse(files.get('data/facts.json')!.toString()) as { nomorPeserta: string; ipk: number | null; stages?: Record<string, string>; skb?: Record<string, string> }[];
         const mine = facts.find((x) => x.nomorPeserta === victim)!;
         const target = (mine.skb ?? mine.stages)!;
         target['SKB-WWC'] = '1/2';
+        // Another candidate's own data (the IPK that breaks ties) told differently by B.
+        const other = facts.find((x) => x.nomorPeserta !== victim)!;
+        other.ipk = (other.ipk ?? 300) + 1;
+        baseVictim = other.nomorPeserta;
         files.set('data/facts.json', Buffer.from(JSON.stringify(facts)));
       },
       signer: B.id,
@@ -390,6 +395,10 @@ describe('coordinator merge', () => {
     const r = mergedView(hubWs.app.workstation!.db, A.exam).results.find((x) => x.nomor_peserta === victim)!;
     expect(r.status).toBe('BL');
     expect(r.reason).toMatch(/bertentangan/);
+    const base = out.conflicts.filter((c) => c.nomor === baseVictim);
+    expect(base.map((c) => c.field)).toEqual(['data peserta']);
+    expect(base[0]!.values.map((v) => v.workstation).sort()).toEqual([A.app.workstation!.id, B.app.workstation!.id].sort());
+    expect(mergedView(hubWs.app.workstation!.db, A.exam).results.find((x) => x.nomor_peserta === baseVictim)!.reason).toMatch(/bertentangan antar-workstation \(data peserta\)/);
   });
 });
 

@@ -380,8 +380,8 @@ export function mergedView(db: Db, examCode: string): MergedView {
   for (const [nomor, versions] of byKey('facts')) {
     const facts = versions.map((v) => ({ ws: v.ws, f: JSON.parse(v.body) as FactsJson }));
     const conflictOn = (field: string, vals: Value[] | null) => vals && conflicts.push({ nomor, field, values: vals.map((v) => ({ workstation: v.ws, value: v.text })) });
-    const base = agree(facts.map((x) => ({ ws: x.ws, text: baseOf(x.f) })), () => false);
-    conflictOn('data peserta', base.conflict);
+    // One workstation's facts cannot conflict: its canonical text is not needed to say so.
+    if (facts.length > 1) conflictOn('data peserta', agree(facts.map((x) => ({ ws: x.ws, text: baseOf(x.f) })), () => false).conflict);
     const out: FactsJson = { ...facts[0]!.f };
     const only = facts.length === 1 ? facts[0]!.f : null;
     const pick = (field: string, get: (f: FactsJson) => unknown): unknown => {
