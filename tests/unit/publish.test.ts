@@ -392,6 +392,18 @@ describe('the publication site', () => {
     expect(hashes(site)).toEqual(before);
   });
 
+  it('gives the same bytes with its files created on another thread, and still refuses a full NIK there', async () => {
+    const before = hashes(site);
+    const threaded = join(dir, 'situs-utas');
+    await writeSite(threaded, fx.input, { writerThreadAfter: 0 });
+    expect(hashes(threaded)).toEqual(before);
+    const leak = structuredClone(fx.input);
+    leak.exams[0]!.candidates[0]!.nikMasked = NIK(1);
+    await expect(writeSite(join(dir, 'bocor-utas'), leak, { writerThreadAfter: 0 })).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA' });
+    expect(existsSync(join(dir, 'bocor-utas'))).toBe(false);
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  });
+
   it('a failure while writing leaves the previous site as it was, and no temporary folder', async () => {
     const before = hashes(site);
     const broken = { ...fx.input, generatedAt: '2027-01-01T00:00:00.000Z', bundles: [...fx.input.bundles, { ...fx.input.bundles[0]!, file: join(dir, 'hilang.lentera'), name: 'hilang.lentera' }] };

@@ -65,9 +65,22 @@ const NAV: [string, string][] = [
   ['Laporan', 'laporan-daftar.html'],
 ];
 
+/** The menu of a page at `path`: the same for every page as deep that is not in it (a hundred thousand pages). */
+function navOf(path: string): string {
+  const up = rel(path, '');
+  const key = NAV.some(([, to]) => to === path) ? `${up}\u0000${path}` : up;
+  let nav = navs.get(key);
+  if (nav === undefined) {
+    nav = NAV.map(([label, to]) => `<li><a href="${esc(up + to)}"${to === path ? ' aria-current="page"' : ''}>${esc(label)}</a></li>`).join('');
+    navs.set(key, nav);
+  }
+  return nav;
+}
+const navs = new Map<string, string>();
+
 export function page(p: PageSpec): string {
   const r = (to: string) => esc(rel(p.path, to));
-  const nav = NAV.map(([label, to]) => `<li><a href="${r(to)}"${to === p.path ? ' aria-current="page"' : ''}>${esc(label)}</a></li>`).join('');
+  const nav = navOf(p.path);
   const crumbs = p.crumbs.length
     ? `<nav class="crumbs" aria-label="Lokasi halaman"><ol>${p.crumbs
         .map(([label, to]) => (to ? `<li><a href="${r(to)}">${esc(label)}</a></li>` : `<li aria-current="page">${esc(label)}</li>`))
@@ -106,9 +119,16 @@ ${scripts}
 
 /** A table that scrolls sideways on a narrow screen instead of breaking the page; keyboard-scrollable. */
 export function table(caption: string, head: string[], rows: string[][], opts: { numeric?: number[]; className?: string } = {}): string {
-  const num = new Set(opts.numeric ?? []);
-  const th = head.map((h, i) => `<th scope="col"${num.has(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${num.has(i) ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
+  const numeric = opts.numeric ?? [];
+  const th = headRow(head, numeric);
+  // Plain loops: a page's tables are small, and the callbacks and arrays of map/join cost more than the cells.
+  let body = '';
+  for (let n = 0; n < rows.length; n++) {
+    const r = rows[n]!;
+    body += n === 0 ? '<tr>' : '\n<tr>';
+    for (let i = 0; i < r.length; i++) body += numeric.includes(i) ? `<td class="num">${r[i]}</td>` : `<td>${r[i]}</td>`;
+    body += '</tr>';
+  }
   return `<div class="table-wrap" role="region" aria-label="${esc(caption)}" tabindex="0">
 <table${opts.className ? ` class="${esc(opts.className)}"` : ''}>
 <caption>${esc(caption)}</caption>
@@ -119,6 +139,18 @@ ${body}
 </table>
 </div>`;
 }
+
+/** A table's header cells: the same few headers on a hundred thousand pages, made once each. */
+function headRow(head: string[], numeric: number[]): string {
+  const key = JSON.stringify([head, numeric]);
+  let th = heads.get(key);
+  if (th === undefined) {
+    th = head.map((h, i) => `<th scope="col"${numeric.includes(i) ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
+    if (heads.size < 1000) heads.set(key, th);
+  }
+  return th;
+}
+const heads = new Map<string, string>();
 
 /** A definition list of label → HTML value. */
 export function facts(rows: [string, string][]): string {

@@ -7,7 +7,7 @@
  * the real name: the previous site stays until the new one is complete.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
@@ -31,6 +31,8 @@ import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
 import { loadSiteState, saveSiteState, type SiteState, type SiteFileState, type SiteGroupState } from './site-state';
 import { hashFileAside } from '../bundles/file-hash';
 import { siteCodeId } from './site-code';
+import { hasFullNik } from './full-nik';
+import { SiteFileWriter } from './file-writer';
 
 export interface SiteExam {
   code: string;
@@ -101,10 +103,6 @@ export interface SiteInput {
 
 /** The file that marks a folder as a Lentera site: only such a folder (or an empty one) is ever replaced. */
 export const SITE_MARKER = 'lentera-situs.json';
-
-/** A full NIK: 16 digits standing alone. Nothing the site writes may contain one. */
-const FULL_NIK = /\b\d{16}\b/;
-
 
 const json = (value: unknown) => `${JSON.stringify(value === undefined ? null : value, null, 2)}\n`;
 
@@ -227,6 +225,7 @@ class SiteWriter {
     readonly generatedAt: string,
     /** the site under the real name and its state, when that state describes it */
     private readonly prev: { dir: string; state: SiteState } | null = null,
+    private readonly out = new SiteFileWriter(),
   ) {}
 
   /** The path of a new file `rel`, its folder made; synchronous like the writes (see `text`). */
@@ -317,19 +316,19 @@ class SiteWriter {
   }
 
   async text(rel: string, content: string): Promise<void> {
-    const nik = FULL_NIK.exec(content);
-    if (nik) {
+    // Everything below is synchronous: `data` is valid until the next `text`.
+    const data = this.out.encode(content);
+    if (hasFullNik(data)) {
       throw new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
     }
     const file = this.place(rel);
-    const data = Buffer.from(content, 'utf8');
     // A file holding this write's time changes with every write: its hash would never be matched again. A group's
     // file is kept by its group's key, which holds the time it shows: its hash is always recorded.
     const stamped = this.group === null && content.includes(this.generatedAt);
     const { same, sha } = this.unchanged(rel, content, data, stamped);
-    // Synchronous on purpose: ten thousand small pages are written three times faster than through the
-    // thread pool, and building the pages keeps this thread busy anyway.
-    if (!same || !this.link(rel, file)) writeFileSync(file, data);
+    // Not through the thread pool: ten thousand small pages are written three times slower that way. A large
+    // site's files are created on a thread of their own, beside the pages being made (file-writer.ts).
+    if (!same || !this.link(rel, file)) this.out.write(file, data);
     this.record(rel, data.length, sha);
     this.files++;
     this.bytes += data.length;
@@ -581,6 +580,8 @@ export interface WriteSiteOptions {
    * bytes are the same either way. Without it every file is written.
    */
   state?: string;
+  /** How many files are written before the rest are created on another thread (default 2000; tests set 0). */
+  writerThreadAfter?: number;
 }
 
 /** Writes the whole site to `outDir`, replacing an earlier site there only once the new one is complete. */
@@ -592,16 +593,21 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   const tmp = `${out}.tmp-${randomBytes(6).toString('hex')}`;
   await mkdir(tmp);
   const prev = opts.state ? loadSiteState(opts.state, out) : null;
-  const w = new SiteWriter(tmp, input.generatedAt, prev ? { dir: out, state: prev } : null);
+  const files = new SiteFileWriter(opts.writerThreadAfter);
+  const w = new SiteWriter(tmp, input.generatedAt, prev ? { dir: out, state: prev } : null, files);
   try {
     await build(w, input);
+    files.finish();
     // Kept before the swap and naming the new folder (its inode moves with it): should the swap not happen,
     // the state names no site at all, and the next write is a full one.
     if (opts.state) saveSiteState(opts.state, out, tmp, input.generatedAt, w.state, w.groups);
     await swapIn(out, tmp);
   } catch (e) {
+    // The writing thread stops before the folder it writes into is removed.
+    await files.abort();
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
+  await files.close();
   return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept };
 }

@@ -1,0 +1,193 @@
+/**
+ * Writes the site's text files: encoded here, and from the `threadAfter`-th file on, created and written on
+ * another thread.
+ *
+ * Creating a file costs the kernel about as much as making the page it holds (a hundred thousand of them: seconds
+ * of open() alone, more when the disk is busy). On another thread that time runs beside the page-making instead of
+ * after it. Pages travel in batches through a few buffers passed back and forth (transferred, not copied), each
+ * page encoded straight into its batch; `finish` waits until every file is on disk and reports the first failure,
+ * `abort` stops the thread, so that the caller may remove the folder. A small site is written on this thread alone:
+ * starting a thread would cost more than it saves.
+ */
+import { writeFileSync } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+
+/** Plain CommonJS, evaluated: no separate file for a bundler (electron-vite) to find and copy. */
+const WRITER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { openSync, writeSync, closeSync } = require('node:fs');
+const { ctrl, back } = workerData;
+const state = new Int32Array(ctrl);
+let failed = false;
+parentPort.on('message', ({ buffer, files }) => {
+  const bytes = new Uint8Array(buffer);
+  for (const [file, at, length] of files) {
+    if (failed) break;
+    try {
+      // As writeFileSync(file, data): flags 'w', mode 0o666.
+      const fd = openSync(file, 'w', 0o666);
+      try {
+        for (let done = 0; done < length; ) done += writeSync(fd, bytes, at + done, length - done);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      failed = true;
+      back.postMessage({ error: { message: e.message, code: e.code, errno: e.errno, syscall: e.syscall, path: e.path } });
+      Atomics.store(state, 1, 1);
+    }
+  }
+  back.postMessage({ buffer }, [buffer]);
+  Atomics.add(state, 0, 1);
+  Atomics.notify(state, 0);
+});
+`;
+
+/** Bytes per batch: a few hundred pages. */
+const BATCH = 4 << 20;
+/** Batches in use at once (one being filled, the others written or waiting): at most this many times BATCH. */
+const BUFFERS = 4;
+
+/** Waits (up to 100 ms) for the thread to count another batch written after it counted `seen`. */
+function pause(state: Int32Array, seen: number): void {
+  try {
+    Atomics.wait(state, 0, seen, 100);
+  } catch {
+    // A thread that may not block (a browser's main thread) polls instead.
+  }
+}
+
+/** A failure of the writing thread, as the writeFileSync on this thread would have thrown it. */
+function systemError(e: { message: string; code?: string; errno?: number; syscall?: string; path?: string }): Error {
+  return Object.assign(new Error(e.message), e);
+}
+
+export class SiteFileWriter {
+  /** files written so far, here or on the thread */
+  private count = 0;
+  private thread: { worker: Worker; back: MessagePort; state: Int32Array; posted: number; free: ArrayBuffer[]; made: number } | null = null;
+  private batch: { buffer: ArrayBuffer; bytes: Buffer; at: number; files: [string, number, number][] } | null = null;
+  /** the buffer texts are encoded into on this thread: reused, as a new one per page would be garbage to collect */
+  private scratch = Buffer.allocUnsafe(1 << 16);
+
+  /** `threadAfter`: how many files are written here before the thread takes over (Infinity: never). */
+  constructor(private readonly threadAfter = 2000) {}
+
+  /**
+   * `content` as UTF-8 (the bytes of Buffer.from(content, 'utf8')), valid until the next `encode`: the caller
+   * checks them, then either writes them (`write`) or not.
+   */
+  encode(content: string): Buffer {
+    // At most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2), so the text always fits whole.
+    const room = content.length * 3;
+    if (this.count >= this.threadAfter && room <= BATCH) {
+      let b = this.batch;
+      if (b === null || b.bytes.length - b.at < room) b = this.nextBatch();
+      return b.bytes.subarray(b.at, b.at + b.bytes.write(content, b.at, 'utf8'));
+    }
+    if (room > this.scratch.length) {
+      if (room > BATCH) return Buffer.from(content, 'utf8');
+      this.scratch = Buffer.allocUnsafe(Math.max(room, this.scratch.length * 2));
+    }
+    return this.scratch.subarray(0, this.scratch.write(content, 0, 'utf8'));
+  }
+
+  /** Writes `data`, the last `encode`'s answer, as `file` (whose folder exists): now, or queued for the thread. */
+  write(file: string, data: Buffer): void {
+    const b = this.batch;
+    this.count++;
+    if (b !== null && data.buffer === b.buffer && data.byteOffset === b.at) {
+      b.files.push([file, b.at, data.length]);
+      b.at += data.length;
+    } else {
+      writeFileSync(file, data);
+    }
+  }
+
+  /** Waits until every file is written; throws the thread's first failure, if any. */
+  finish(): void {
+    const t = this.thread;
+    if (t === null) return;
+    if (this.batch?.files.length) this.post();
+    for (let seen; (seen = Atomics.load(t.state, 0)) < t.posted; ) pause(t.state, seen);
+    this.failure();
+  }
+
+  /** Stops the thread, if one was started: once this settles, nothing more is written. */
+  async abort(): Promise<void> {
+    const t = this.thread;
+    this.thread = null;
+    this.batch = null;
+    if (t !== null) {
+      t.back.close();
+      await t.worker.terminate();
+    }
+  }
+
+  /** Releases the thread after `finish`. */
+  async close(): Promise<void> {
+    await this.abort();
+  }
+
+  private failure(): void {
+    const t = this.thread!;
+    if (Atomics.load(t.state, 1) === 0) return;
+    for (let m; (m = receiveMessageOnPort(t.back)); ) {
+      const msg = m.message as { error?: Parameters<typeof systemError>[0] };
+      if (msg.error) throw systemError(msg.error);
+    }
+    throw new Error('The site writing thread failed.');
+  }
+
+  private start(): NonNullable<SiteFileWriter['thread']> {
+    const ctrl = new SharedArrayBuffer(8);
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WRITER, { eval: true, workerData: { ctrl, back: port2 }, transferList: [port2] });
+    worker.unref();
+    // Its failures are reported through `back`; an error event (it could not even start) must not go unhandled,
+    // and leaves `finish` waiting on nothing: counted as a failure.
+    const state = new Int32Array(ctrl);
+    worker.on('error', (e) => {
+      port1.postMessage({ error: { message: (e as Error).message } });
+      Atomics.store(state, 1, 1);
+      Atomics.store(state, 0, 1 << 30);
+    });
+    this.thread = { worker, back: port1, state, posted: 0, free: [], made: 0 };
+    return this.thread;
+  }
+
+  /** Posts the batch being filled, if any, and takes a free buffer (waiting for the thread to give one back). */
+  private nextBatch(): NonNullable<SiteFileWriter['batch']> {
+    const t = this.thread ?? this.start();
+    if (this.batch !== null) this.post();
+    let buffer = t.free.pop();
+    if (buffer === undefined && t.made < BUFFERS) {
+      t.made++;
+      buffer = new ArrayBuffer(BATCH);
+    }
+    while (buffer === undefined) {
+      // Read before looking for a buffer: the thread gives one back before it counts, so a count that moves after
+      // this read wakes the wait below.
+      const seen = Atomics.load(t.state, 0);
+      const m = receiveMessageOnPort(t.back);
+      if (m) {
+        const msg = m.message as { buffer?: ArrayBuffer; error?: Parameters<typeof systemError>[0] };
+        if (msg.error) throw systemError(msg.error);
+        if (msg.buffer) buffer = msg.buffer;
+      } else {
+        this.failure();
+        pause(t.state, seen);
+      }
+    }
+    this.batch = { buffer, bytes: Buffer.from(buffer), at: 0, files: [] };
+    return this.batch;
+  }
+
+  private post(): void {
+    const t = this.thread!;
+    const b = this.batch!;
+    this.batch = null;
+    t.worker.postMessage({ buffer: b.buffer, files: b.files }, [b.buffer]);
+    t.posted++;
+  }
+}
