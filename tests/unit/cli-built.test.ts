@@ -20,13 +20,14 @@ const HEAVY = ['exceljs', 'pdfkit', 'fontkit', 'pkijs', 'node-forge', 'better-sq
 
 /**
  * A module hook that names every package the process resolves, ESM (import) and CommonJS (require) alike, on
- * stderr: what `--help` loads is then a fact of the run, not of reading the code.
+ * stderr: what `--help` loads is then a fact of the run, not of reading the code. zod is bundled into a chunk of its
+ * own (out/main/zod-*.js, see electron.vite.config.ts), which counts as loading zod.
  */
 function packageTracer(dir: string): string {
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(
     hooks,
-    `export async function resolve(s, c, next) { const r = await next(s, c); const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(r.url); if (m) process.stderr.write('LOADED ' + m[1] + '\\n'); return r; }\n`,
+    `export async function resolve(s, c, next) { const r = await next(s, c); const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(r.url) ?? /\\/out\\/main\\/(zod)-[^/]+\\.js$/.exec(r.url); if (m) process.stderr.write('LOADED ' + m[1] + '\\n'); return r; }\n`,
   );
   const register = join(dir, 'register.mjs');
   writeFileSync(

@@ -1,7 +1,9 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
-import { insertCandidate, updateCandidate } from '../exams/exams';
+import { updateCandidate } from '../exams/exams';
+import { ROWS_PER_INSERT } from '../db/statements';
+import { insertCandidates } from './candidates';
 import { formatIpk, maskNik } from './fields';
 import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
 import type { SourceRow, SourceTable } from './table-file';
@@ -96,8 +98,8 @@ export interface RosterOutcome extends Omit<RosterPlan, 'inserts' | 'updates'> {
 }
 
 /**
- * Checks and writes in one pass (the caller's transaction makes it all or nothing): each valid row is written as
- * soon as it has passed, so 100,000 candidates are not first kept as a plan. The checks are `planRosterImport`'s
+ * Checks and writes in one pass (the caller's transaction makes it all or nothing): each valid row is written
+ * soon after it has passed (new ones ROWS_PER_INSERT at a time), so 100,000 candidates are not first kept as a plan. The checks are `planRosterImport`'s
  * own (the same walk), and they read only what was loaded before the first write, so a row written early changes
  * no later verdict. Unless `skipInvalid`, writing stops at the first rejected row (the caller then refuses the
  * import, which rolls back what was written) while the rest is still checked, so every problem is reported.
@@ -107,6 +109,13 @@ export function importRoster(db: Db, examId: string, table: SourceTable, opts: {
   const updates: RosterUpdate[] = [];
   const rejected: Rejected[] = [];
   const writing = () => opts.skipInvalid || rejected.length === 0;
+  // New rows go in ROWS_PER_INSERT at a time (insertCandidates). Nothing the walk reads depends on them, and an
+  // update never touches a row inserted here, so writing them a little later changes nothing but the time taken.
+  const pending: CandidateInput[] = [];
+  const flush = () => {
+    insertCandidates(db, examId, pending, opts.at, opts.workstationId);
+    pending.length = 0;
+  };
   const walked = walkRoster(
     db,
     examId,
@@ -114,7 +123,9 @@ export function importRoster(db: Db, examId: string, table: SourceTable, opts: {
     {
       insert: (c) => {
         inserts++;
-        if (writing()) insertCandidate(db, examId, c, opts.at, opts.workstationId);
+        if (!writing()) return;
+        pending.push(c);
+        if (pending.length === ROWS_PER_INSERT) flush();
       },
       update: ({ candidate, ...u }) => {
         updates.push(u);
@@ -123,6 +134,7 @@ export function importRoster(db: Db, examId: string, table: SourceTable, opts: {
     },
     rejected,
   );
+  if (writing()) flush();
   return { file: table.file, rows: table.rows.length, inserts, updates, unchanged: walked.unchanged, rejected: walked.rejected };
 }
 

@@ -91,20 +91,52 @@ function headerDelimiter(src: string): ';' | ',' | '\t' {
   return semicolons > commas ? ';' : ',';
 }
 
+const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
 /** A CSV text without its BOM, with one kind of line break (Excel writes CRLF, other tools LF, a file edited by both a mix), and its separator. */
 function csvSource(text: string): { src: string; delimiter: ';' | ',' | '\t' } {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = withoutBom(text);
   const src = body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
   return { src, delimiter: headerDelimiter(src) };
 }
 
+const LONE_CR = /\r(?!\n)/;
+
+/**
+ * The lines of a quote-free text as the quote-free readers take them: LF, or CRLF read in place (`crlf`: each
+ * line's last character, a CR, is left out), so Excel's CRLF file of 10 MB is not copied to change its line
+ * breaks. A text with a lone CR (an old Mac line break) is rewritten to LF first, as `csvSource` does.
+ */
+function unquotedLines(body: string): { src: string; crlf: boolean } {
+  if (!body.includes('\r')) return { src: body, crlf: false };
+  return LONE_CR.test(body) ? { src: body.replace(/\r\n?/g, '\n'), crlf: false } : { src: body, crlf: true };
+}
+
+/** Where the line starting at `start` ends (before its LF, and before its CR when `crlf`), and where its LF is (-1: none). */
+function lineEnd(src: string, start: number, crlf: boolean): { stop: number; next: number } {
+  const next = src.indexOf('\n', start);
+  const stop = next === -1 ? src.length : next;
+  return { stop: crlf && stop > start && src.charCodeAt(stop - 1) === 13 ? stop - 1 : stop, next };
+}
+
 /** The header line of a non-empty unquoted text, which ends at `first` (-1: the whole text). */
-const unquotedHeaders = (src: string, first: number, delimiter: string) => (first === -1 ? src : src.slice(0, first)).split(delimiter).map(normaliseHeader);
+const unquotedHeaders = (src: string, first: number, delimiter: string, crlf = false) =>
+  src.slice(0, lineEnd(src, 0, crlf).stop).split(delimiter).map(normaliseHeader);
+
+/** A record's cells, or undefined for a blank line (only separators and spaces). */
+function recordCells(line: string, delimiter: string): string[] | undefined {
+  const cells = line.split(delimiter);
+  for (let i = 0; i < cells.length; i++) if (cells[i]!.trim() !== '') return cells;
+  return undefined;
+}
 
 /** CSV with comma, semicolon or tab, quoted fields holding separators, quotes and line breaks, with or without BOM. */
 export function parseCsvText(text: string, file = 'input.csv', encoding: TableEncoding = 'utf-8'): SourceTable {
+  const body = withoutBom(text);
+  // Mending line breaks adds or removes no quote, so the quote-free path takes the text as it is (see unquotedLines).
+  if (!body.includes('"')) return parseUnquoted(body, headerDelimiter(body), file, encoding);
   const { src, delimiter } = csvSource(text);
-  return src.includes('"') ? parseCsvSteps(src, delimiter, file, encoding) : parseUnquoted(src, delimiter, file, encoding);
+  return parseCsvSteps(src, delimiter, file, encoding);
 }
 
 /** The general path: quoted fields may hold line breaks, so each row's line is counted from papaparse's cursor. */
@@ -152,15 +184,27 @@ export function parseCsvSteps(src: string, delimiter: string, file: string, enco
  * papaparse because papaparse keeps every record's cell array until the whole text is parsed, so a 100,000-row
  * roster's arrays all outlive young-generation collections and are copied by the garbage collector; here each line
  * and its array are dropped as soon as the row is keyed. Its rows equal the general path's (papaparse step by step;
- * tests/unit/roster-fast.test.ts checks both on random files).
+ * tests/unit/roster-fast.test.ts checks both on random files). `text` has no BOM; its line breaks may be of any kind.
  */
-export function parseUnquoted(src: string, delimiter: string, file: string, encoding: TableEncoding): SourceTable {
-  if (src === '') return { file, kind: 'csv', encoding, headers: [], rows: [] };
+export function parseUnquoted(text: string, delimiter: string, file: string, encoding: TableEncoding): SourceTable {
+  if (text === '') return { file, kind: 'csv', encoding, headers: [], rows: [] };
+  const { src, crlf } = unquotedLines(text);
   const first = src.indexOf('\n');
-  const headers = unquotedHeaders(src, first, delimiter);
+  const headers = unquotedHeaders(src, first, delimiter, crlf);
+  // Every row has every header's key, in the header's order: each row's object is a copy of this one, so all share
+  // one shape made once instead of nine transitions per row. A repeated header keeps its first place and last value,
+  // as assigning the keys one by one does.
+  const shape: Record<string, RawCell> = {};
+  for (const h of headers) shape[h] = undefined;
   const rows: SourceRow[] = [];
-  for (const { line, cells } of unquotedRecords(src, first, delimiter)) {
-    const values: Record<string, RawCell> = {};
+  // The loop of unquotedRecords, written out: a generator's step per row costs more than the row's own work here.
+  for (let line = 2, next = first; next !== -1; line++) {
+    const start = next + 1;
+    const end = lineEnd(src, start, crlf);
+    next = end.next;
+    const cells = recordCells(src.slice(start, end.stop), delimiter);
+    if (!cells) continue;
+    const values = { ...shape };
     for (let i = 0; i < headers.length; i++) values[headers[i]!] = cells[i];
     rows.push({ line, values });
   }
@@ -168,19 +212,13 @@ export function parseUnquoted(src: string, delimiter: string, file: string, enco
 }
 
 /** The records after the header line (which ends at `first`): record i is line i + 1; blank lines (trailing ones too) are no record. */
-function* unquotedRecords(src: string, first: number, delimiter: string): Generator<CsvRecord> {
-  for (let line = 2, end = first; end !== -1; line++) {
-    const start = end + 1;
-    end = src.indexOf('\n', start);
-    const cells = (end === -1 ? src.slice(start) : src.slice(start, end)).split(delimiter);
-    let blank = true;
-    for (let i = 0; i < cells.length; i++) {
-      if (cells[i]!.trim() !== '') {
-        blank = false;
-        break;
-      }
-    }
-    if (!blank) yield { line, cells };
+function* unquotedRecords(src: string, first: number, delimiter: string, crlf: boolean): Generator<CsvRecord> {
+  for (let line = 2, next = first; next !== -1; line++) {
+    const start = next + 1;
+    const end = lineEnd(src, start, crlf);
+    next = end.next;
+    const cells = recordCells(src.slice(start, end.stop), delimiter);
+    if (cells) yield { line, cells };
   }
 }
 
@@ -354,10 +392,12 @@ export function csvRecords(path: string, name = path): { file: string; headers: 
   if (checkImportFile(path, ['csv', 'xlsx'], name) === 'xlsx') return undefined;
   const decoded = decodeTableBytes(readFileSync(path));
   if (!decoded.ok) throw encodingError(basename(name), decoded);
-  const { src, delimiter } = csvSource(decoded.text);
+  const body = withoutBom(decoded.text);
   // A quoted file is rare; readTableFile reads it again, through papaparse.
-  if (src.includes('"')) return undefined;
+  if (body.includes('"')) return undefined;
+  const { src, crlf } = unquotedLines(body);
+  const delimiter = headerDelimiter(src);
   const first = src.indexOf('\n');
-  const headers = src === '' ? [] : unquotedHeaders(src, first, delimiter);
-  return { file: basename(name), headers, records: src === '' ? [] : unquotedRecords(src, first, delimiter) };
+  const headers = src === '' ? [] : unquotedHeaders(src, first, delimiter, crlf);
+  return { file: basename(name), headers, records: src === '' ? [] : unquotedRecords(src, first, delimiter, crlf) };
 }
