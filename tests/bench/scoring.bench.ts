@@ -16,6 +16,8 @@ const PIN = '739104';
 // chain head) beside its 2 inserts; JS (zod, ids, the audit hash) is about a fifth. The goal compares 2 rows and 5
 // reads with 1 insert: it cannot be met without dropping a check.
 const WHY = 'profiled: 5 rule-enforcing reads (session, account, seat, candidate, chain head) + 2 inserts vs 1 insert; JS is ~1/5; see the two-row floor below';
+/** The reason, saying so when the audited write's own two rows, with no logic at all, already miss the goal. */
+const why = (floorRatio: number) => `${floorRatio > 1.2 ? `not reachable as written: the entry and its audit event alone are ${floorRatio.toFixed(2)}x one insert; ` : ''}${WHY}`;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -120,9 +122,10 @@ export async function benchScoring(): Promise<void> {
     for (const xs of [registry, registryWide, baseline, floorTimes]) xs.sort((a, b) => a - b);
 
     const bareName = (p: number) => `BEGIN IMMEDIATE/INSERT/COMMIT, same pragmas, p${p}`;
+    const WHY_NOW = why(percentile(floorTimes, 50) / percentile(baseline, 50));
     printFigures(`Score writes through the registry (panel.score in process, one audited transaction each, synchronous=FULL), ${WRITES.toLocaleString('en-US')} writes of each kind interleaved`, [
-      { name: 'one audited score write p50 (1-person panel)', key: 'scoring / score write p50', value: percentile(registry, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.2 }, why: WHY },
-      { name: `one audited score write p50 (${PANEL}-person panel)`, key: 'scoring / score write p50, 50-person panel', value: percentile(registryWide, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.2 }, why: WHY },
+      { name: 'one audited score write p50 (1-person panel)', key: 'scoring / score write p50', value: percentile(registry, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.2 }, why: WHY_NOW },
+      { name: `one audited score write p50 (${PANEL}-person panel)`, key: 'scoring / score write p50, 50-person panel', value: percentile(registryWide, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.2 }, why: WHY_NOW },
       { name: 'the same 2 rows (entry + chained audit event), no logic, p50', key: 'scoring / two bare rows p50', value: percentile(floorTimes, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower' },
       { name: 'one audited score write p50, against those 2 rows', key: 'scoring / score write over its two rows', value: percentile(registry, 50) * 1000, unit: 'µs', baselineName: 'the same 2 rows, no logic, p50', baseline: percentile(floorTimes, 50) * 1000, better: 'lower' },
       { name: 'one audited score write p99 (1-person panel)', key: 'scoring / score write p99', value: percentile(registry, 99) * 1000, unit: 'µs', baselineName: bareName(99), baseline: percentile(baseline, 99) * 1000, better: 'lower' },
