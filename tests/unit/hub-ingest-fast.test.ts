@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -192,10 +192,14 @@ describe("the bundle file's sha256 on another thread (file-hash.ts)", () => {
     const file = join(dir, 'src');
     const bytes = Buffer.from(Array.from({ length: 9 * 1024 * 1024 + 17 }, (_, i) => (i * 31) & 255));
     writeFileSync(file, bytes);
+    // A bundle exported days ago: its copy must still look made now (a sweep takes old copies for left behind).
+    const old = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+    utimesSync(file, old, old);
     const h = hashFileAside(file, join(dir, 'copy'));
     expect(await h.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     await h.cancel();
     expect(readFileSync(join(dir, 'copy')).equals(bytes)).toBe(true);
+    expect(Date.now() - statSync(join(dir, 'copy')).mtimeMs).toBeLessThan(60_000);
     writeFileSync(join(dir, 'taken'), 'keep me');
     await expect(hashFileAside(file, join(dir, 'taken')).sha256).rejects.toThrow(/EEXIST/);
     expect(readFileSync(join(dir, 'taken'), 'utf8')).toBe('keep me');

@@ -12,10 +12,16 @@ import { Worker } from 'node:worker_threads';
 const HASHER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { constants, copyFileSync, openSync, readSync, closeSync } = require('node:fs');
+const { constants, copyFileSync, openSync, readSync, closeSync, utimesSync } = require('node:fs');
 // The kernel copies (no bytes through this thread: about half the time of reading and writing them here), never
 // over a file already there; then the copy is what is hashed, so the answer is the sha256 of the bytes it holds.
-if (workerData.copyTo) copyFileSync(workerData.file, workerData.copyTo, constants.COPYFILE_EXCL);
+if (workerData.copyTo) {
+  copyFileSync(workerData.file, workerData.copyTo, constants.COPYFILE_EXCL);
+  // Windows and macOS give a copy its source's modification time: a copy made now must look made now to a sweep
+  // of copies left behind (bundles/merge.ts sweepStaged).
+  const now = new Date();
+  utimesSync(workerData.copyTo, now, now);
+}
 const hash = createHash('sha256');
 const fd = openSync(workerData.copyTo || workerData.file, 'r');
 try {

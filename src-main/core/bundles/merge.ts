@@ -380,8 +380,9 @@ export function mergedView(db: Db, examCode: string): MergedView {
   for (const [nomor, versions] of byKey('facts')) {
     const facts = versions.map((v) => ({ ws: v.ws, f: JSON.parse(v.body) as FactsJson }));
     const conflictOn = (field: string, vals: Value[] | null) => vals && conflicts.push({ nomor, field, values: vals.map((v) => ({ workstation: v.ws, value: v.text })) });
-    // One workstation's facts cannot conflict: its canonical text is not needed to say so.
-    if (facts.length > 1) conflictOn('data peserta', agree(facts.map((x) => ({ ws: x.ws, text: baseOf(x.f) })), () => false).conflict);
+    // Canonical even for one workstation's facts: text with no canonical form (a lone surrogate) is refused at the
+    // first merge, not accepted and then refused at every later one.
+    conflictOn('data peserta', agree(facts.map((x) => ({ ws: x.ws, text: baseOf(x.f) })), () => false).conflict);
     const out: FactsJson = { ...facts[0]!.f };
     const only = facts.length === 1 ? facts[0]!.f : null;
     const pick = (field: string, get: (f: FactsJson) => unknown): unknown => {

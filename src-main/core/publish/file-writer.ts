@@ -57,6 +57,12 @@ function pause(state: Int32Array, seen: number): void {
   }
 }
 
+/**
+ * How long the thread may write nothing at all before it is taken for dead. Its death (out of memory, say) is an
+ * event this thread cannot receive while it waits synchronously; a batch is a few hundred small files.
+ */
+const STALLED_MS = 120_000;
+
 /** A failure of the writing thread, as the writeFileSync on this thread would have thrown it. */
 function systemError(e: { message: string; code?: string; errno?: number; syscall?: string; path?: string }): Error {
   return Object.assign(new Error(e.message), e);
@@ -65,7 +71,7 @@ function systemError(e: { message: string; code?: string; errno?: number; syscal
 export class SiteFileWriter {
   /** files written so far, here or on the thread */
   private count = 0;
-  private thread: { worker: Worker; back: MessagePort; state: Int32Array; posted: number; free: ArrayBuffer[]; made: number } | null = null;
+  private thread: { worker: Worker; back: MessagePort; state: Int32Array; posted: number; free: ArrayBuffer[]; made: number; error: Error | null; seen: number; since: number } | null = null;
   private batch: { buffer: ArrayBuffer; bytes: Buffer; at: number; files: [string, number, number][] } | null = null;
   /** the buffer texts are encoded into on this thread: reused, as a new one per page would be garbage to collect */
   private scratch = Buffer.allocUnsafe(1 << 16);
@@ -109,7 +115,7 @@ export class SiteFileWriter {
     const t = this.thread;
     if (t === null) return;
     if (this.batch?.files.length) this.post();
-    for (let seen; (seen = Atomics.load(t.state, 0)) < t.posted; ) pause(t.state, seen);
+    for (let seen; (seen = Atomics.load(t.state, 0)) < t.posted; ) this.wait(seen);
     this.failure();
   }
 
@@ -129,8 +135,22 @@ export class SiteFileWriter {
     await this.abort();
   }
 
+  /** Waits for progress past `seen`; throws when the thread has failed or written nothing for STALLED_MS. */
+  private wait(seen: number): void {
+    const t = this.thread!;
+    this.failure();
+    if (seen !== t.seen) {
+      t.seen = seen;
+      t.since = Date.now();
+    } else if (Date.now() - t.since > STALLED_MS) {
+      throw new Error(`The site writing thread wrote nothing for ${STALLED_MS / 1000} s: it is taken for dead.`);
+    }
+    pause(t.state, seen);
+  }
+
   private failure(): void {
     const t = this.thread!;
+    if (t.error) throw t.error;
     if (Atomics.load(t.state, 1) === 0) return;
     for (let m; (m = receiveMessageOnPort(t.back)); ) {
       const msg = m.message as { error?: Parameters<typeof systemError>[0] };
@@ -147,13 +167,14 @@ export class SiteFileWriter {
     // Its failures are reported through `back`; an error event (it could not even start) must not go unhandled,
     // and leaves `finish` waiting on nothing: counted as a failure.
     const state = new Int32Array(ctrl);
+    const thread = { worker, back: port1, state, posted: 0, free: [], made: 0, error: null as Error | null, seen: -1, since: Date.now() };
     worker.on('error', (e) => {
-      port1.postMessage({ error: { message: (e as Error).message } });
+      thread.error = new Error(`The site writing thread failed: ${(e as Error).message}`);
       Atomics.store(state, 1, 1);
       Atomics.store(state, 0, 1 << 30);
     });
-    this.thread = { worker, back: port1, state, posted: 0, free: [], made: 0 };
-    return this.thread;
+    this.thread = thread;
+    return thread;
   }
 
   /** Posts the batch being filled, if any, and takes a free buffer (waiting for the thread to give one back). */
@@ -175,8 +196,7 @@ export class SiteFileWriter {
         if (msg.error) throw systemError(msg.error);
         if (msg.buffer) buffer = msg.buffer;
       } else {
-        this.failure();
-        pause(t.state, seen);
+        this.wait(seen);
       }
     }
     this.batch = { buffer, bytes: Buffer.from(buffer), at: 0, files: [] };

@@ -40,8 +40,9 @@ function prim(v: unknown): string | undefined {
 }
 
 /**
- * The text of each object key met so far: the same few dozen keys recur in every record, and quoting one costs a
- * JSON.stringify and a scan. Bounded, so that a stream of distinct keys (a map keyed by number) cannot grow it.
+ * The text of each object key met lately: the same few dozen keys recur in every record, and quoting one costs a
+ * JSON.stringify and a scan. Bounded: a map keyed by candidate number fills it, and it then starts again, so that
+ * the recurring keys are soon remembered again instead of never.
  */
 const KEY_TEXT = new Map<string, string>();
 const KEY_TEXT_MAX = 4096;
@@ -50,7 +51,8 @@ function keyText(k: string): string {
   let t = KEY_TEXT.get(k);
   if (t === undefined) {
     t = canonicalString(k);
-    if (KEY_TEXT.size < KEY_TEXT_MAX) KEY_TEXT.set(k, t);
+    if (KEY_TEXT.size >= KEY_TEXT_MAX) KEY_TEXT.clear();
+    KEY_TEXT.set(k, t);
   }
   return t;
 }
