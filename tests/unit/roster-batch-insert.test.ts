@@ -1,15 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { demoPackage, demoRosterCsv } from '../../src-main/core/demo/generate';
-import { insertCandidate, requireExam, updateCandidate } from '../../src-main/core/exams/exams';
+import { requireExam, updateCandidate } from '../../src-main/core/exams/exams';
+import type { Db } from '../../src-main/core/db/open';
+import type { CandidateInput } from '../../src-main/core/roster/row';
 import { importRoster, planRosterImport } from '../../src-main/core/roster/roster';
 import { parseCsvText } from '../../src-main/core/roster/table-file';
 import { writeTransaction } from '../../src-main/core/db/transaction';
 import { appWithExam } from './helpers';
 
 // importRoster writes new candidates ROWS_PER_INSERT (128) at a time: the rows, their order (rowid) and every
-// column must be what insertCandidate row by row writes, on rosters long enough to fill many statements and leave
+// column must be what a plain one-row INSERT, written out here as the reference, writes row by row, on rosters long enough to fill many statements and leave
 // some rows over, with updates, duplicates and invalid rows among them.
+/** The reference: one candidate, one statement, every column named and bound by position. */
+function insertOne(db: Db, examId: string, c: CandidateInput, at: string, ws: string): void {
+  db.prepare(
+    'INSERT INTO candidates (exam_id, nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori, created_at, updated_at, workstation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(examId, c.nomorPeserta, c.nik, c.nama, c.tanggalLahir, c.jenisKelamin, c.pendidikan, c.ipk, c.kodeFormasi, c.kategori, at, at, ws);
+}
+
 describe('roster import: new candidates written many per statement', () => {
   it('leaves the table exactly as the row-by-row reference does (rowid order included), on random rosters of up to 700 rows', async () => {
     const app = await appWithExam(demoPackage(40));
@@ -41,7 +50,7 @@ describe('roster import: new candidates written many per statement', () => {
         let reference: unknown;
         inTransaction(() => {
           if (plan.rejected.length && !skipInvalid) return;
-          for (const c of plan.inserts) insertCandidate(db, examId, c, 'at', 'ws');
+          for (const c of plan.inserts) insertOne(db, examId, c, 'at', 'ws');
           for (const u of plan.updates) updateCandidate(db, examId, u.candidate, 'at');
           reference = state();
         });

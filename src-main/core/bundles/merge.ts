@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
-import { insertRows, sql } from '../db/statements';
+import { insertRows, sql, valuesInsert } from '../db/statements';
 import { canonicalJson } from '../audit/chain';
 import { rank, type RankedCandidate } from '../ranking/engine';
 import { readRuleset } from '../ranking/rulesets';
@@ -233,9 +233,11 @@ export function inKeyOrder(items: ImportPlan['items']): ImportPlan['items'] {
 }
 
 // The exam, workstation and bundle are the same for every row: bound once per statement, by name.
-const itemsInsert = (rows: number) =>
-  `INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256) VALUES ${Array.from({ length: rows }, () => '(@exam, @workstation, ?, ?, ?, ?, @bundle)').join(', ')}
-   ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256`;
+const itemsInsert = valuesInsert(
+  'INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256)',
+  '(@exam, @workstation, ?, ?, ?, ?, @bundle)',
+  ' ON CONFLICT (exam_code, kind, key, workstation_id) DO UPDATE SET digest = excluded.digest, body = excluded.body, bundle_sha256 = excluded.bundle_sha256',
+);
 
 /** Stores a bundle's items, latest version per (kind, key) and workstation, many rows per statement. */
 export function putItems(db: Db, exam: string, workstation: string, bundle: string, items: ImportPlan['items']): void {

@@ -18,6 +18,23 @@ export function sql(db: Db, text: string): Statement {
   return stmt;
 }
 
+/**
+ * The statement text of an `INSERT … VALUES row, row, …` for n rows, as `insertRows` wants it: `head` before the
+ * list, `row` for each row, `tail` after it. Each count's text is made once and kept, so `sql` is handed the same
+ * string every time (its hash computed once, not on every call).
+ */
+export function valuesInsert(head: string, row: string, tail = ''): (rows: number) => string {
+  const texts = new Map<number, string>();
+  return (rows) => {
+    let text = texts.get(rows);
+    if (text === undefined) {
+      text = `${head} VALUES ${Array.from({ length: rows }, () => row).join(', ')}${tail}`;
+      texts.set(rows, text);
+    }
+    return text;
+  };
+}
+
 /** Rows per statement for `insertRows`: a few values a row (9 at most, a candidate), far under SQLite's 32,766 parameters. */
 export const ROWS_PER_INSERT = 128;
 

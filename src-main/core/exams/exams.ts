@@ -7,6 +7,7 @@ import { newId } from '../util/ids';
 import { jsonPath } from '../util/paths';
 import { parseJsonText } from '../util/json-text';
 import { validateRow, type CandidateInput } from '../roster/row';
+import { insertCandidates } from '../roster/candidates';
 import { examPackageSchema, type ExamPackage } from './package-schema';
 
 export interface Problem {
@@ -270,13 +271,11 @@ function removeDropped(db: Db, examId: string, pkg: ExamPackage): void {
   drop('formations', pkg.formations.map((f) => f.code));
 }
 
-const INSERT_CANDIDATE = `INSERT INTO candidates (exam_id, nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori, created_at, updated_at, workstation_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const UPDATE_CANDIDATE = `UPDATE candidates SET nik = ?, nama = ?, tanggal_lahir = ?, jenis_kelamin = ?, pendidikan = ?, ipk_x100 = ?, kode_formasi = ?, kategori = ?, updated_at = ?
   WHERE exam_id = ? AND nomor_peserta = ?`;
 
 export function insertCandidate(db: Db, examId: string, c: CandidateInput, at: string, workstationId: string): void {
-  sql(db, INSERT_CANDIDATE).run(examId, c.nomorPeserta, c.nik, c.nama, c.tanggalLahir, c.jenisKelamin, c.pendidikan, c.ipk, c.kodeFormasi, c.kategori, at, at, workstationId);
+  insertCandidates(db, examId, [c], at, workstationId);
 }
 
 export function updateCandidate(db: Db, examId: string, c: CandidateInput, at: string): void {

@@ -6,7 +6,7 @@ import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, si
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
-import { insertRows, ROWS_PER_INSERT, sql } from '../db/statements';
+import { insertRows, ROWS_PER_INSERT, sql, valuesInsert } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { createSecretFile } from '../util/secret-file';
 import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from './checkpoint';
@@ -417,8 +417,8 @@ export class TransparencyLog {
   }
 }
 
-const leavesInsert = (n: number) => `INSERT INTO ledger_leaves (idx, exam_code, nomor_peserta, digest, leaf, leaf_hash, bundle_sha256, at) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
-const saltsInsert = (n: number) => `INSERT INTO ledger_salts (exam_code, nomor_peserta, salt) VALUES ${Array.from({ length: n }, () => '(?, ?, ?)').join(', ')}`;
+const leavesInsert = valuesInsert('INSERT INTO ledger_leaves (idx, exam_code, nomor_peserta, digest, leaf, leaf_hash, bundle_sha256, at)', '(?, ?, ?, ?, ?, ?, ?, ?)');
+const saltsInsert = valuesInsert('INSERT INTO ledger_salts (exam_code, nomor_peserta, salt)', '(?, ?, ?)');
 
 /**
  * Leaves (and the salts they use) on their way into the table, many rows per statement: 100k single-row inserts

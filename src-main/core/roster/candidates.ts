@@ -1,27 +1,16 @@
 import type { Db } from '../db/open';
-import { insertRows, sql } from '../db/statements';
+import { insertRows, sql, valuesInsert } from '../db/statements';
 import type { CandidateInput } from './row';
 
-const insertTexts = new Map<number, string>();
+const candidatesInsert = valuesInsert(
+  'INSERT INTO candidates (exam_id, nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori, created_at, updated_at, workstation_id)',
+  '(@exam, ?, ?, ?, ?, ?, ?, ?, ?, ?, @at, @at, @workstation)',
+);
 
 /**
- * The statement for `rows` new candidates, the columns and values of core/exams insertCandidate's. Kept, so each
- * call hands `sql` the same string, whose hash V8 then computes once rather than on every 128 rows.
- */
-function candidatesInsert(rows: number): string {
-  let text = insertTexts.get(rows);
-  if (text === undefined) {
-    text = `INSERT INTO candidates (exam_id, nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori, created_at, updated_at, workstation_id)
-  VALUES ${Array.from({ length: rows }, () => '(@exam, ?, ?, ?, ?, ?, ?, ?, ?, ?, @at, @at, @workstation)').join(', ')}`;
-    insertTexts.set(rows, text);
-  }
-  return text;
-}
-
-/**
- * New candidates, the rows `insertCandidate` writes one by one, many per statement (insertRows: 9 values a row,
- * 1,152 a statement, far under SQLite's limit), in their order: a 100,000-row roster spent a fifth of its
- * transaction in the per-row call into better-sqlite3.
+ * New candidates, in their order, many per statement (insertRows: 9 values a row, 1,152 a statement, far under
+ * SQLite's limit): a 100,000-row roster spent a fifth of its transaction in the per-row call into better-sqlite3.
+ * The one place that inserts candidates (core/exams insertCandidate is this for one).
  */
 export function insertCandidates(db: Db, examId: string, candidates: readonly CandidateInput[], at: string, workstationId: string): void {
   insertRows(

@@ -1,8 +1,7 @@
 import type { Db } from '../db/open';
-import { sql } from '../db/statements';
+import { ROWS_PER_INSERT, sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { updateCandidate } from '../exams/exams';
-import { ROWS_PER_INSERT } from '../db/statements';
 import { insertCandidates } from './candidates';
 import { formatIpk, maskNik } from './fields';
 import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
@@ -99,7 +98,8 @@ export interface RosterOutcome extends Omit<RosterPlan, 'inserts' | 'updates'> {
 
 /**
  * Checks and writes in one pass (the caller's transaction makes it all or nothing): each valid row is written
- * soon after it has passed (new ones ROWS_PER_INSERT at a time), so 100,000 candidates are not first kept as a plan. The checks are `planRosterImport`'s
+ * soon after it has passed (new ones ROWS_PER_INSERT at a time), so 100,000 candidates are not first kept as a
+ * plan. The checks are `planRosterImport`'s
  * own (the same walk), and they read only what was loaded before the first write, so a row written early changes
  * no later verdict. Unless `skipInvalid`, writing stops at the first rejected row (the caller then refuses the
  * import, which rolls back what was written) while the rest is still checked, so every problem is reported.

@@ -119,8 +119,8 @@ function lineEnd(src: string, start: number, crlf: boolean): { stop: number; nex
   return { stop: crlf && stop > start && src.charCodeAt(stop - 1) === 13 ? stop - 1 : stop, next };
 }
 
-/** The header line of a non-empty unquoted text, which ends at `first` (-1: the whole text). */
-const unquotedHeaders = (src: string, first: number, delimiter: string, crlf = false) =>
+/** The header line of a non-empty unquoted text. */
+const unquotedHeaders = (src: string, delimiter: string, crlf: boolean) =>
   src.slice(0, lineEnd(src, 0, crlf).stop).split(delimiter).map(normaliseHeader);
 
 /** A record's cells, or undefined for a blank line (only separators and spaces). */
@@ -190,7 +190,7 @@ export function parseUnquoted(text: string, delimiter: string, file: string, enc
   if (text === '') return { file, kind: 'csv', encoding, headers: [], rows: [] };
   const { src, crlf } = unquotedLines(text);
   const first = src.indexOf('\n');
-  const headers = unquotedHeaders(src, first, delimiter, crlf);
+  const headers = unquotedHeaders(src, delimiter, crlf);
   // Every row has every header's key, in the header's order: each row's object is a copy of this one, so all share
   // one shape made once instead of nine transitions per row. A repeated header keeps its first place and last value,
   // as assigning the keys one by one does.
@@ -398,6 +398,6 @@ export function csvRecords(path: string, name = path): { file: string; headers: 
   const { src, crlf } = unquotedLines(body);
   const delimiter = headerDelimiter(src);
   const first = src.indexOf('\n');
-  const headers = src === '' ? [] : unquotedHeaders(src, first, delimiter, crlf);
+  const headers = src === '' ? [] : unquotedHeaders(src, delimiter, crlf);
   return { file: basename(name), headers, records: src === '' ? [] : unquotedRecords(src, first, delimiter, crlf) };
 }
