@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, webcrypto } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -266,7 +266,7 @@ describe('an impostor venue at the hub (item 8)', () => {
     }
   });
 
-  it('keeps the exact bytes it verified, and no copy of a refused or replayed bundle (the copy is made while verifying)', async () => {
+  it('keeps the exact bytes it verified, and no copy of a refused or replayed bundle (the copy is made first, and is what is verified)', async () => {
     const dir = join(root, 'hub-staged');
     const merged = join(dir, 'bundles', 'merged');
     const p = Publisher.open(dir);
@@ -279,9 +279,14 @@ describe('an impostor venue at the hub (item 8)', () => {
       writeFileSync(bent, bytes);
       await expect(p.ingest(bent, new Date().toISOString(), 'test')).rejects.toThrow();
       expect(existsSync(merged) ? readdirSync(merged) : []).toEqual([]);
-      const ack = await p.ingest(b1, new Date().toISOString(), 'test');
+      // A bundle exported days ago: its copy must still look made now (a sweep takes old copies for left behind).
+      const old = join(root, 'old.lentera');
+      copyFileSync(b1, old);
+      utimesSync(old, new Date(Date.now() - 3 * 86_400_000), new Date(Date.now() - 3 * 86_400_000));
+      const ack = await p.ingest(old, new Date().toISOString(), 'test');
       const row = p.db.prepare('SELECT file, file_sha256 FROM merged_bundles WHERE sha256 = ?').get(ack.bundle) as { file: string; file_sha256: string };
       expect(readdirSync(merged)).toEqual([`${ack.bundle}.lentera`]);
+      expect(Date.now() - statSync(row.file).mtimeMs).toBeLessThan(60_000);
       expect(readFileSync(row.file).equals(readFileSync(b1))).toBe(true);
       expect(row.file_sha256).toBe(createHash('sha256').update(readFileSync(b1)).digest('hex'));
       // Refused once verified and copied: B, now bound to its own workstation, claiming A.

@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, createVerify, generateKeyPairSync, sign, type X509Certificate } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { digestsAside } from '../../src-main/core/bundles/digests-aside';
+import { checkSealDigest, checkSealWith, SEAL_PREFIX } from '../../src-main/core/bundles/seal';
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { putItems, type ImportPlan } from '../../src-main/core/bundles/merge';
-import { codePointOrder, withPending, type ItemRow } from '../../src-main/core/bundles/merged-rows';
 import { ROWS_PER_INSERT } from '../../src-main/core/db/statements';
 import { hashFileAside } from '../../src-main/core/bundles/file-hash';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
@@ -147,41 +149,6 @@ describe("a bundle's items, many rows per statement (merge.ts putItems)", () => 
   });
 });
 
-describe("the merged items as they will be once a bundle's items are stored (merged-rows.ts)", () => {
-  it('orders texts as SQLite does: by their UTF-8 bytes, above U+FFFF after U+E000–U+FFFF', () => {
-    const t = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('\uE000', '\uFFFD', '😀', 'a', ''));
-    fc.assert(
-      fc.property(t, t, (a, b) => {
-        expect(Math.sign(codePointOrder(a, b))).toBe(Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))));
-      }),
-      { numRuns: 2000 },
-    );
-    // JavaScript's own order puts these the other way round.
-    expect('😀' < '\uE000').toBe(true);
-    expect(codePointOrder('😀', '\uE000')).toBeGreaterThan(0);
-  });
-
-  it("gives the rows the table gives after putItems: each workstation's latest per key, ordered by key and workstation", () => {
-    const key = fc.array(fc.constantFrom('a', 'B', 'é', '\uE000', '😀', '1'), { minLength: 1, maxLength: 3 }).map((c) => c.join(''));
-    const item = fc.record({ kind: fc.constantFrom('candidate', 'facts'), key, digest: fc.constant('d'), body: fc.string({ maxLength: 4 }) });
-    const wsItems = fc.record({ ws: fc.constantFrom('W1', 'W2', 'w3'), items: fc.array(item, { maxLength: 30 }) });
-    fc.assert(
-      fc.property(fc.array(wsItems, { maxLength: 4 }), fc.constantFrom('W1', 'W2', 'w3'), fc.array(item, { maxLength: 30 }), (stored, ws, pending) => {
-        const db = itemsDb();
-        db.transaction(() => {
-          for (const s of stored) putItems(db, 'E', s.ws, 'B', s.items);
-        })();
-        const rows = (kind: string) => db.prepare('SELECT workstation_id AS ws, key, body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').all('E', kind) as ItemRow[];
-        const before = { candidate: rows('candidate'), facts: rows('facts') };
-        db.transaction(() => putItems(db, 'E', ws, 'B2', pending))();
-        for (const kind of ['candidate', 'facts'] as const) expect(withPending(before[kind], ws, pending, kind)).toEqual(rows(kind));
-        db.close();
-      }),
-      { numRuns: 150 },
-    );
-  });
-});
-
 describe('the log, appending many leaves per statement (log.ts)', () => {
   it('keeps the leaves before a refused entry, and the tree agrees with the table', () => {
     const dir = tmp();
@@ -223,21 +190,84 @@ describe("the bundle file's sha256 on another thread (file-hash.ts)", () => {
     await expect(h.sha256).rejects.toThrow(/stopped/);
   });
 
-  it('writes a copy of exactly the bytes it hashes, and never over a file already there', async () => {
+});
+
+describe("a bundle's digests on another thread (digests-aside.ts)", () => {
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  it('gives each range its sha256 and CRC, the seal its prefix, and the whole file, over several read blocks', async () => {
     const dir = tmp();
-    const file = join(dir, 'src');
-    const bytes = Buffer.from(Array.from({ length: 9 * 1024 * 1024 + 17 }, (_, i) => (i * 31) & 255));
+    const file = join(dir, 'f');
+    const size = 9 * 1024 * 1024 + 17;
+    const bytes = Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + (i >> 13)) & 255));
     writeFileSync(file, bytes);
-    // A bundle exported days ago: its copy must still look made now (a sweep takes old copies for left behind).
-    const old = new Date(Date.now() - 3 * 24 * 3600 * 1000);
-    utimesSync(file, old, old);
-    const h = hashFileAside(file, join(dir, 'copy'));
-    expect(await h.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-    await h.cancel();
-    expect(readFileSync(join(dir, 'copy')).equals(bytes)).toBe(true);
-    expect(Date.now() - statSync(join(dir, 'copy')).mtimeMs).toBeLessThan(60_000);
-    writeFileSync(join(dir, 'taken'), 'keep me');
-    await expect(hashFileAside(file, join(dir, 'taken')).sha256).rejects.toThrow(/EEXIST/);
-    expect(readFileSync(join(dir, 'taken'), 'utf8')).toBe('keep me');
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 0, max: size }), { minLength: 0, maxLength: 12 }), fc.integer({ min: 0, max: size }), async (cuts, signedEnd) => {
+        // Ranges in file order, touching or apart, some empty.
+        const points = [...cuts].sort((a, b) => a - b);
+        const ranges = [];
+        for (let i = 0; i + 1 < points.length; i += 2) ranges.push({ start: points[i]!, length: points[i + 1]! - points[i]! });
+        const d = await digestsAside(file, ranges, signedEnd).digests;
+        expect(d.sha256).toBe(sha(bytes));
+        expect(d.seal!.toString('hex')).toBe(sha(bytes.subarray(0, signedEnd)));
+        expect(d.entries).toEqual(ranges.map((r) => ({ sha256: sha(bytes.subarray(r.start, r.start + r.length)), crc32: crc32(bytes.subarray(r.start, r.start + r.length)) })));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('gives no digest for a range past the end or out of order, no seal past the end, and rejects for a missing file', async () => {
+    const dir = tmp();
+    const file = join(dir, 'f');
+    writeFileSync(file, Buffer.alloc(1000, 3));
+    const d = await digestsAside(file, [{ start: 500, length: 10 }, { start: 100, length: 10 }, { start: 990, length: 20 }], 2000).digests;
+    expect(d.entries.map((e) => e !== null)).toEqual([true, false, false]);
+    expect(d.seal).toBeNull();
+    await expect(digestsAside(join(dir, 'missing'), [], 0).digests).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('the seal checked against a digest taken elsewhere (seal.ts checkSealDigest)', () => {
+  it('agrees with the verifier fed the bytes: the genuine seal passes; another key, another byte, a bent signature do not', async () => {
+    const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const cert = { publicKey: key.publicKey } as unknown as X509Certificate;
+    const otherCert = { publicKey: other.publicKey } as unknown as X509Certificate;
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 0, max: 300 }), (data, flip) => {
+        const bytes = Buffer.from(data);
+        const sig = sign('sha256', bytes, key.privateKey);
+        const comment = Buffer.from(SEAL_PREFIX + sig.toString('base64'), 'latin1');
+        const viaBytes = (c: X509Certificate, sealComment: Buffer, b: Buffer) => {
+          const v = createVerify('sha256');
+          v.update(b);
+          return verdict(() => checkSealWith(v, sealComment, c));
+        };
+        const viaDigest = (c: X509Certificate, sealComment: Buffer, b: Buffer) => verdict(() => checkSealDigest(createHash('sha256').update(b).digest(), sealComment, c));
+        expect(viaDigest(cert, comment, bytes)).toBe('ok');
+        expect(viaBytes(cert, comment, bytes)).toBe('ok');
+        expect(viaDigest(otherCert, comment, bytes)).toBe(viaBytes(otherCert, comment, bytes));
+        const changed = Buffer.concat([bytes, Buffer.from([flip & 255])]);
+        expect(viaDigest(cert, comment, changed)).toBe(viaBytes(cert, comment, changed));
+        const bent = Buffer.from(sig);
+        bent[flip % bent.length]! ^= 1 << (flip % 8);
+        const bentComment = Buffer.from(SEAL_PREFIX + bent.toString('base64'), 'latin1');
+        expect(viaDigest(cert, bentComment, bytes)).toBe(viaBytes(cert, bentComment, bytes));
+        expect(viaDigest(cert, bentComment, bytes)).toBe('BUNDLE_SEAL_INVALID');
+      }),
+      { numRuns: 60 },
+    );
+    // A signature one byte short, and no digest at all (a file shorter than its seal's place).
+    const sig = sign('sha256', Buffer.from('x'), key.privateKey);
+    expect(verdict(() => checkSealDigest(createHash('sha256').update('x').digest(), Buffer.from(SEAL_PREFIX + sig.subarray(1).toString('base64'), 'latin1'), cert))).toBe('BUNDLE_SEAL_INVALID');
+    expect(verdict(() => checkSealDigest(null, Buffer.from(SEAL_PREFIX + sig.toString('base64'), 'latin1'), cert))).toBe('BUNDLE_SEAL_INVALID');
+  });
+});
+
+function verdict(f: () => void): string {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    return (e as { code?: string }).code ?? String(e);
+  }
+}

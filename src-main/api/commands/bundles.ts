@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { checkOwnChain, commitExport, finishExport, listExports, prepareExport, type PreparedExport } from '../../core/bundles/export';
-import { checkChain, commitImport, mergedExams, mergedView } from '../../core/bundles/merge';
-import { prepareImportAhead } from '../../core/bundles/ahead';
+import { checkChain, commitImport, mergedExams, mergedView, prepareImport } from '../../core/bundles/merge';
 import { outboxList, receiptFor, retryRefused } from '../../core/bundles/outbox';
 import { finishRecordedFile } from '../../core/bundles/recover';
 import { addTrustedSigner, checkBinding, listTrustedSigners, trustLookup } from '../../core/bundles/trust';
@@ -158,11 +157,11 @@ export const bundleCommands = [
     access: ['coordinator'],
     mutates: true,
     prepare: async (ctx, input) =>
-      prepareImportAhead(ctx.db, resolveFile(ctx, input.file).path, { trusted: trustLookup(ctx.db, ctx.workstationId), self: ctx.workstationId, exam: (code) => Boolean(findExam(ctx.db, code)) }),
+      prepareImport(ctx.db, resolveFile(ctx, input.file).path, { trusted: trustLookup(ctx.db, ctx.workstationId), self: ctx.workstationId, exam: (code) => Boolean(findExam(ctx.db, code)) }),
     handler: (ctx, _input, plan) => {
-      const { view, ...out } = commitImport(ctx.db, ctx.dataDir, plan, ctx.at);
+      const out = commitImport(ctx.db, ctx.dataDir, plan, ctx.at);
       ctx.emit('bundles.changed', { exam: out.exam });
-      return { ...out, conflicts: (view ?? mergedView(ctx.db, out.exam)).conflicts };
+      return { ...out, conflicts: mergedView(ctx.db, out.exam).conflicts };
     },
     auditPayload: (input, out) => ({ file: fileName(input.file), sha256: out.sha256, exam: out.exam, workstation: out.workstation, sequence: out.sequence, unchanged: out.unchanged, records: out.records, conflicts: out.conflicts.length }),
   }),

@@ -15,7 +15,8 @@ export interface ContainerEntry {
   uncompressedSize: number;
 }
 
-function read(fd: number, at: number, length: number): Buffer {
+/** `length` bytes of the file from `at`; fewer mean the bundle was cut short. */
+export function readExactly(fd: number, at: number, length: number): Buffer {
   const b = Buffer.alloc(length);
   const got = readSync(fd, b, 0, length, at);
   if (got !== length) throw new BundleRefused('BUNDLE_NOT_ZIP', 'The bundle ends too early: it is truncated.');
@@ -61,7 +62,7 @@ export interface Directory {
 export function readDirectory(fd: number, size: number): Directory {
   if (size < 22) throw new BundleRefused('BUNDLE_NOT_ZIP', 'The file is too short to be a bundle.');
   // The end record, followed by the comment (the seal) up to the last byte of the file.
-  const tail = read(fd, Math.max(0, size - 22 - 4096), Math.min(size, 22 + 4096));
+  const tail = readExactly(fd, Math.max(0, size - 22 - 4096), Math.min(size, 22 + 4096));
   let commentLen = -1;
   for (let l = 0; l <= tail.length - 22; l++) {
     const at = tail.length - 22 - l;
@@ -72,8 +73,8 @@ export function readDirectory(fd: number, size: number): Directory {
   }
   if (commentLen < 0) throw bad('no end record where it belongs');
   const eocdAt = size - 22 - commentLen;
-  const eocd = read(fd, eocdAt, 22);
-  const comment = read(fd, eocdAt + 22, commentLen);
+  const eocd = readExactly(fd, eocdAt, 22);
+  const comment = readExactly(fd, eocdAt + 22, commentLen);
   if (eocd.readUInt16LE(4) !== 0 || eocd.readUInt16LE(6) !== 0) throw bad('the end record names disks');
   let count = eocd.readUInt16LE(10);
   let cdSize = eocd.readUInt32LE(12);
@@ -82,10 +83,10 @@ export function readDirectory(fd: number, size: number): Directory {
   if (eocd.readUInt16LE(8) !== count) throw bad('the end record disagrees with itself');
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     // ZIP64: the locator sits just before the end record and points at the ZIP64 end record.
-    const loc = read(fd, eocdAt - 20, 20);
+    const loc = readExactly(fd, eocdAt - 20, 20);
     if (loc.readUInt32LE(0) !== 0x07064b50) throw bad('no ZIP64 locator');
     const at = Number(loc.readBigUInt64LE(8));
-    const z = read(fd, at, 56);
+    const z = readExactly(fd, at, 56);
     if (z.readUInt32LE(0) !== 0x06064b50 || Number(z.readBigUInt64LE(4)) !== 44 || at + 56 !== eocdAt - 20) throw bad('the ZIP64 end record is not where it belongs');
     if (z.readUInt16LE(12) !== MADE_BY || z.readUInt16LE(14) !== 45 || z.readUInt32LE(16) !== 0 || z.readUInt32LE(20) !== 0 || loc.readUInt32LE(4) !== 0 || loc.readUInt32LE(16) !== 1) throw bad('the ZIP64 end record holds unexpected values');
     count = Number(z.readBigUInt64LE(32));
@@ -95,7 +96,7 @@ export function readDirectory(fd: number, size: number): Directory {
     cdEnd = at;
   }
   if (cdOffset + cdSize !== cdEnd) throw bad('the central directory does not end where the end record begins');
-  const cd = read(fd, cdOffset, cdSize);
+  const cd = readExactly(fd, cdOffset, cdSize);
   const entries: EntryLayout[] = [];
   let p = 0;
   let expectLocal = 0;
@@ -211,9 +212,9 @@ export function checkDescriptor(e: EntryLayout, d: Buffer): void {
 export function checkLocalHeaders(fd: number, entries: EntryLayout[], count: number): void {
   for (let i = 0; i < count; i++) {
     const e = entries[i]!;
-    checkLocalHeader(e, read(fd, e.offset, 30 + e.nameBytes.length));
+    checkLocalHeader(e, readExactly(fd, e.offset, 30 + e.nameBytes.length));
     const dl = descriptorLength(e);
-    if (dl) checkDescriptor(e, read(fd, e.end - dl, dl));
+    if (dl) checkDescriptor(e, readExactly(fd, e.end - dl, dl));
   }
 }
 

@@ -1,10 +1,6 @@
 /**
- * A file's sha256 computed on another thread. A merge needs the bundle file's own sha256 (the published download)
- * beside the verification, which reads and hashes the whole file on the main thread: a 2.9 GB bundle is seconds of
- * hashing either way, and on a second core the two passes run side by side instead of one after the other.
- *
- * The same thread can also make a copy first (the hub keeps every merged bundle): the copy is then made beside the
- * verification instead of after it, and the sha256 answered is that of exactly the bytes the copy holds.
+ * A file's sha256 computed on another thread: the site checks the large files it keeps (merged bundles of
+ * gigabytes) while it writes the pages.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -12,18 +8,9 @@ import { Worker } from 'node:worker_threads';
 const HASHER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { constants, copyFileSync, openSync, readSync, closeSync, utimesSync } = require('node:fs');
-// The kernel copies (no bytes through this thread: about half the time of reading and writing them here), never
-// over a file already there; then the copy is what is hashed, so the answer is the sha256 of the bytes it holds.
-if (workerData.copyTo) {
-  copyFileSync(workerData.file, workerData.copyTo, constants.COPYFILE_EXCL);
-  // Windows and macOS give a copy its source's modification time: a copy made now must look made now to a sweep
-  // of copies left behind (bundles/merge.ts sweepStaged).
-  const now = new Date();
-  utimesSync(workerData.copyTo, now, now);
-}
+const { openSync, readSync, closeSync } = require('node:fs');
 const hash = createHash('sha256');
-const fd = openSync(workerData.copyTo || workerData.file, 'r');
+const fd = openSync(workerData.file, 'r');
 try {
   const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
   for (let pos = 0, n; (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) hash.update(buf.subarray(0, n));
@@ -38,14 +25,13 @@ export interface FileHash {
   sha256: Promise<string>;
   /**
    * stops the hashing when its answer is no longer wanted; `sha256` then never settles as a success. Settles once
-   * the thread has stopped: a copy it was writing is then no longer written to.
+   * the thread has stopped.
    */
   cancel(): Promise<void>;
 }
 
-/** `copyTo`: a new file made a copy of `file` and hashed in its place (refused if it exists). */
-export function hashFileAside(file: string, copyTo?: string): FileHash {
-  const worker = new Worker(HASHER, { eval: true, workerData: { file, copyTo } });
+export function hashFileAside(file: string): FileHash {
+  const worker = new Worker(HASHER, { eval: true, workerData: { file } });
   const sha256 = new Promise<string>((resolve, reject) => {
     worker.once('message', (m: string) => resolve(m));
     worker.once('error', reject);

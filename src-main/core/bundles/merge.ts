@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { insertRows, sql, valuesInsert } from '../db/statements';
@@ -7,18 +8,16 @@ import { canonicalJson } from '../audit/chain';
 import { rank, type RankedCandidate } from '../ranking/engine';
 import { readRuleset } from '../ranking/rulesets';
 import { resultDigest } from '../sheets/result-sheet';
-import { hashFileAside, type FileHash } from './file-hash';
 import { lineDigest } from './collect';
 import { bindSigner, checkBinding } from './trust';
 import { factsFromJson, type FactsJson } from './facts';
-import { DATA_FILES, type Manifest } from './format';
+import { DATA_FILES, LIMITS, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
-import { withPending, type ItemRow, type PendingItem } from './merged-rows';
 
 export interface ImportPlan {
   report: BundleReport;
-  /** sha256 of the bundle file itself, for the published download */
+  /** sha256 of the bundle file itself (the bytes verified), for the published download */
   fileSha256: string;
   /** the same bundle was merged before: nothing to do */
   unchanged: boolean;
@@ -30,37 +29,19 @@ export interface ImportPlan {
   self?: string;
   /** set once its records were stored and released: a plan is committed once, never again with no records */
   spent?: boolean;
-  /** the copy of the bundle made while it was verified (`stageIn`), until the commit gives it its name */
+  /** the copy of the bundle that was verified (`stageIn`), until the commit gives it its name */
   staged?: string;
-  /**
-   * the merged view once these items are stored, ranked while the bundle was verified (bundles/ahead.ts) from the
-   * merged items as `mergedStateKey` named them: good only while that key has not moved
-   */
-  speculated?: { view: MergedView; stateKey: string };
 }
 
 export interface ImportOptions extends VerifyOptions {
   /** the importing workstation's id: its own signing identities count as registered for its own bundles */
   self?: string;
   /**
-   * The data folder that keeps merged bundles: the copy is then written while the bundle is verified, on the
-   * hashing thread (seconds for gigabytes, otherwise spent inside the transaction). `discardImport` removes it
-   * when the plan is not committed.
+   * The data folder that keeps merged bundles: the bundle is copied there first (by the kernel, outside any
+   * transaction), and the copy is what is verified and kept. `discardImport` removes it when the plan is not
+   * committed.
    */
   stageIn?: string;
-  /** the bundle read, parsed and merged ahead while it is verified (bundles/ahead.ts `speculate`) */
-  ahead?: Promise<Speculation | null>;
-}
-
-/** What `speculate` made of a bundle's bytes before they were verified: used only when found equal to them. */
-export interface Speculation {
-  manifestBytes: Buffer;
-  /** the data files and the ruleset, by path */
-  files: Map<string, Buffer>;
-  /** null: the records could not be read (verification reads them again and refuses in its place) */
-  items: ImportPlan['items'] | null;
-  view: MergedView | null;
-  stateKey: string;
 }
 
 /** Staged copies are named so: a crash between staging and commit leaves one behind, and `sweepStaged` finds it. */
@@ -133,27 +114,46 @@ function checkExam(db: Db, m: Manifest): void {
  * takes no place in anyone's chain.
  */
 export async function prepareImport(db: Db, file: string, opts: ImportOptions): Promise<ImportPlan> {
-  const { self, stageIn, ahead, ...verify } = opts;
-  let staged: string | undefined;
-  if (stageIn !== undefined) {
-    mkdirSync(mergedDir(stageIn), { recursive: true });
-    staged = join(mergedDir(stageIn), `.incoming-${randomUUID()}.part`);
-  }
-  // The file's own sha256 on another thread while this one verifies: the file is hashed once more, side by side.
-  const fileHash = hashFileAside(file, staged);
+  const { self, stageIn, ...verify } = opts;
+  const staged = stageIn !== undefined ? await stageCopy(file, stageIn) : undefined;
   let plan: ImportPlan | undefined;
   try {
-    plan = await prepareVerified(db, file, self, verify, fileHash, ahead);
+    // The copy is what is verified: the bytes checked are the bytes kept, and their sha256 the one recorded.
+    plan = await prepareVerified(db, staged ?? file, self, verify);
     if (staged !== undefined) plan.staged = staged;
     return plan;
   } finally {
-    await fileHash.cancel();
-    // A refused bundle leaves no copy behind (the thread has stopped writing it).
+    // A refused bundle leaves no copy behind.
     if (plan === undefined && staged !== undefined) rmSync(staged, { force: true });
   }
 }
 
-async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions, fileHash: FileHash, ahead: Promise<Speculation | null> | undefined): Promise<ImportPlan> {
+/**
+ * The bundle copied into the data folder, under a name a crash leaves for `sweepStaged` (the kernel copies, on
+ * libuv's threads: no bytes through this one). A file that cannot be read, or is larger than any bundle may be,
+ * is not copied: the verification refuses it as it is.
+ */
+async function stageCopy(file: string, dataDir: string): Promise<string | undefined> {
+  try {
+    if (statSync(file).size > LIMITS.bundleBytes) return undefined;
+  } catch {
+    return undefined;
+  }
+  mkdirSync(mergedDir(dataDir), { recursive: true });
+  const staged = join(mergedDir(dataDir), `.incoming-${randomUUID()}.part`);
+  try {
+    await copyFile(file, staged, constants.COPYFILE_EXCL);
+    // Windows and macOS give a copy its source's modification time: a copy made now must look made now to a sweep.
+    const now = new Date();
+    utimesSync(staged, now, now);
+  } catch (e) {
+    rmSync(staged, { force: true });
+    throw new BundleRefused('FILE_NOT_FOUND', `${file} cannot be read: ${(e as Error).message}.`, { file });
+  }
+  return staged;
+}
+
+async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions): Promise<ImportPlan> {
   // The data files and the ruleset are kept while verification hashes them: the bundle is read once.
   const dataPaths = new Set<string>(Object.values(DATA_FILES));
   const report = await verifyBundle(file, {
@@ -168,30 +168,11 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   const files = report.kept;
   const rulesetText = files.get(m.ruleset.path)!.toString('utf8');
   readRuleset(rulesetText, m.ruleset.path);
-  // Read and parsed while the bundle was verified, from bytes now found equal to the verified ones: the same items.
-  const spec = ahead ? await ahead : null;
-  const same = spec !== null && spec.manifestBytes.equals(report.manifestBytes) && sameEntries(spec.files, files, [...Object.values(DATA_FILES), m.ruleset.path]);
-  const items = same && spec.items ? spec.items : itemsOf(files);
-  for (const path of Object.values(DATA_FILES)) files.delete(path);
-  const plan: ImportPlan = { report, fileSha256: await fileHash.sha256, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
-  if (same && spec.view) plan.speculated = { view: spec.view, stateKey: spec.stateKey };
-  return plan;
-}
-
-function sameEntries(a: Map<string, Buffer>, b: Map<string, Buffer>, paths: string[]): boolean {
-  return paths.every((p) => {
-    const x = a.get(p);
-    const y = b.get(p);
-    return x === undefined ? y === undefined : y !== undefined && x.equals(y);
-  });
-}
-
-/** The records of a bundle's data files (`files`, by path), each kept as its line, in the order of DATA_FILES. */
-export function itemsOf(files: Map<string, Buffer>): ImportPlan['items'] {
   const items: ImportPlan['items'] = [];
   for (const [kind, path] of Object.entries(DATA_FILES)) {
     const data = files.get(path);
     if (!data) continue;
+    files.delete(path);
     let n = 0;
     for (const line of recordLines(data.toString('utf8'), path)) {
       let body: unknown;
@@ -207,7 +188,7 @@ export function itemsOf(files: Map<string, Buffer>): ImportPlan['items'] {
       n++;
     }
   }
-  return items;
+  return { report, fileSha256: report.fileSha256, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
 }
 
 /**
@@ -302,8 +283,6 @@ export interface ImportOutcome {
   sequence: number;
   unchanged: boolean;
   records: number;
-  /** the exam's merged view after this commit, when it was ranked while the bundle was verified (bundles/ahead.ts) */
-  view?: MergedView;
 }
 
 /** Writes a prepared import in the caller's transaction, checking the chain again (another import may have run). */
@@ -318,9 +297,6 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     return { ...base, unchanged: true, records: 0 };
   }
   checkExam(db, m);
-  // The view ranked ahead holds after this commit only if the merged items are still those it was ranked on.
-  const ahead = plan.speculated && mergedStateKey(db, m.exam.code) === plan.speculated.stateKey ? plan.speculated.view : undefined;
-  plan.speculated = undefined;
   const stored = join(mergedDir(dataDir), `${plan.report.sha256}.lentera`);
   mkdirSync(mergedDir(dataDir), { recursive: true });
   if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
@@ -359,7 +335,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     rmSync(`${stored}.part`, { force: true });
     throw e;
   }
-  return { ...base, unchanged: false, records, ...(ahead ? { view: { ...ahead, workstations: workstationsOf(db, m.exam.code) } } : {}) };
+  return { ...base, unchanged: false, records };
 }
 
 export interface Conflict {
@@ -382,14 +358,6 @@ export interface MergedView {
   workstations: { id: string; bundles: number; last: number }[];
 }
 
-/** A verified bundle's items not yet stored, for the view they will make (`mergedView`, bundles/ahead.ts). */
-export interface PendingBundle {
-  workstation: string;
-  exam: Manifest['exam'];
-  ruleset: { sha256: string; text: string };
-  items: readonly PendingItem[];
-}
-
 type Value = { ws: string; text: string };
 
 /** One value from many workstations: agreeing values (or values only one has) merge; disagreeing ones conflict. */
@@ -407,16 +375,12 @@ const missing = (t: string) => t === JSON.stringify('missing');
  * latest version from each workstation; per candidate the facts the workstations agree on; every
  * disagreement listed as a conflict, and the candidate left out of the ranking (BL) until someone decides.
  */
-export function mergedView(db: Db, examCode: string, pending?: PendingBundle): MergedView {
-  let ex = sql(db, 'SELECT exam, ruleset_sha256, ruleset_json FROM merged_exams WHERE exam_code = ?').get(examCode) as { exam: string; ruleset_sha256: string; ruleset_json: string } | undefined;
-  // As commitImport leaves the exam: named as the latest bundle names it, ranked by the ruleset it first came with.
-  if (pending) ex = { exam: JSON.stringify(pending.exam), ruleset_sha256: ex?.ruleset_sha256 ?? pending.ruleset.sha256, ruleset_json: ex?.ruleset_json ?? pending.ruleset.text };
+export function mergedView(db: Db, examCode: string): MergedView {
+  const ex = sql(db, 'SELECT exam, ruleset_sha256, ruleset_json FROM merged_exams WHERE exam_code = ?').get(examCode) as { exam: string; ruleset_sha256: string; ruleset_json: string } | undefined;
   if (!ex) throw new BundleRefused('NOT_FOUND', `No bundle of exam ${examCode} was merged here.`, { exam: examCode });
   const loaded = readRuleset(ex.ruleset_json, 'ruleset.json');
-  const rows = (kind: string) => {
-    const stored = sql(db, 'SELECT workstation_id AS ws, key, body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').all(examCode, kind) as ItemRow[];
-    return pending ? withPending(stored, pending.workstation, pending.items, kind) : stored;
-  };
+  const rows = (kind: string) =>
+    sql(db, 'SELECT workstation_id AS ws, key, body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').all(examCode, kind) as { ws: string; key: string; body: string }[];
   const byKey = (kind: string) => {
     const m = new Map<string, { ws: string; body: string }[]>();
     for (const r of rows(kind)) {
@@ -492,7 +456,7 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   );
   const exam = JSON.parse(ex.exam) as MergedView['exam'];
   const digests = new Map(results.map((r) => [r.nomor_peserta, resultDigest(examCode, r, ex.ruleset_sha256)]));
-  const workstations = workstationsOf(db, examCode);
+  const workstations = sql(db, 'SELECT workstation_id AS id, COUNT(*) AS bundles, MAX(sequence) AS last FROM merged_bundles WHERE exam_code = ? GROUP BY workstation_id ORDER BY workstation_id').all(examCode) as MergedView['workstations'];
   return {
     exam,
     ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, sha256: ex.ruleset_sha256, json: ex.ruleset_json },
@@ -505,19 +469,6 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
     conflicts,
     workstations,
   };
-}
-
-/** The exam's workstations and their merged bundles; with a bundle pending, as they stand before it is stored. */
-export function workstationsOf(db: Db, examCode: string): MergedView['workstations'] {
-  return sql(db, 'SELECT workstation_id AS id, COUNT(*) AS bundles, MAX(sequence) AS last FROM merged_bundles WHERE exam_code = ? GROUP BY workstation_id ORDER BY workstation_id').all(examCode) as MergedView['workstations'];
-}
-
-/**
- * Names the state of an exam's merged items: they change only as a bundle is merged, and bundles are only ever
- * added, each with its time. A view made while the key was K is the view for as long as the key is K.
- */
-export function mergedStateKey(db: Db, examCode: string): string {
-  return sql(db, "SELECT COUNT(*) || ':' || COALESCE(MAX(imported_at), '') FROM merged_bundles WHERE exam_code = ?").pluck().get(examCode) as string;
 }
 
 export function mergedExams(db: Db): string[] {

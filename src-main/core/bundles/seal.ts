@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { createSign, createVerify, KeyObject, type Verify, type X509Certificate } from 'node:crypto';
+import { constants, createSign, createVerify, KeyObject, publicDecrypt, type Verify, type X509Certificate } from 'node:crypto';
 import { BundleRefused } from './refusal';
 
 /**
@@ -62,6 +62,30 @@ export function sealSignature(comment: Buffer): Buffer {
 export function checkSealWith(verifier: Verify, comment: Buffer, cert: X509Certificate): void {
   const sig = sealSignature(comment);
   if (!verifier.verify(cert.publicKey, sig)) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The seal over the bundle file does not verify: some byte of the file was changed.');
+}
+
+/** DER of DigestInfo { sha256, NULL } up to the digest: what an RSA-SHA256 signature (PKCS #1 v1.5) signs. */
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/**
+ * Checks the seal against the sha256 of the file's bytes before the comment, taken elsewhere (digests-aside.ts):
+ * RSASSA-PKCS1-v1_5 verification as RFC 8017 8.2.2 describes it, by encoding comparison — the signature opened with
+ * the public key must be exactly the padded DigestInfo of that digest (OpenSSL checks the padding). The same
+ * verdict as `checkSealWith` over the bytes themselves, for the RSA keys Lentera signs with; any other key is refused.
+ */
+export function checkSealDigest(digest: Buffer | null, comment: Buffer, cert: X509Certificate): void {
+  const sig = sealSignature(comment);
+  const refused = () => new BundleRefused('BUNDLE_SEAL_INVALID', 'The seal over the bundle file does not verify: some byte of the file was changed.');
+  if (!digest || digest.length !== 32 || cert.publicKey.asymmetricKeyType !== 'rsa') throw refused();
+  const bits = cert.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (sig.length !== Math.ceil(bits / 8)) throw refused();
+  let opened: Buffer;
+  try {
+    opened = publicDecrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_PADDING }, sig);
+  } catch {
+    throw refused();
+  }
+  if (!opened.equals(Buffer.concat([SHA256_DIGEST_INFO, digest]))) throw refused();
 }
 
 /** Checks the seal in the zip comment against the signer's certificate; the comment is the file's last bytes. */

@@ -8,7 +8,8 @@ import { fingerprintOf } from '../keys/identities';
 import { BundleRefused } from './refusal';
 import { checkLocalHeaders, readDirectory, type EntryLayout } from './container';
 import { scanBundle, type Scan } from './scan';
-import { checkSealWith } from './seal';
+import { checkSealDigest } from './seal';
+import { digestsAside, type Digests, type DigestsAside } from './digests-aside';
 import { sha256Hex } from '../util/hash';
 import { BUNDLE_FORMAT, LIMITS, MANIFEST, manifestSchema, SIGNATURE, type Manifest } from './format';
 
@@ -123,6 +124,8 @@ export async function readEntry(b: OpenedBundle, name: string, limit: number): P
 export interface BundleReport {
   file: string;
   sha256: string;
+  /** the sha256 of the whole file (the published download's), taken in the same pass as the entries' */
+  fileSha256: string;
   manifest: Manifest;
   manifestBytes: Buffer;
   signerFingerprint: string;
@@ -151,24 +154,44 @@ export interface VerifyOptions {
  * as they pass, the seal's bytes fed to its verifier, every stored entry hashed. What is wrong in the structure
  * is thrown here, as the first failure; the seal and the hashes are judged later, in their place in the order.
  */
-async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise<{ entries: EntryLayout[]; mtime: number | null; comment: Buffer; scan: Scan }> {
+async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise<{ entries: EntryLayout[]; mtime: number | null; comment: Buffer; scan: Scan; aside: DigestsAside }> {
   const fd = openSync(file, 'r');
+  let aside: DigestsAside | undefined;
   try {
-    const dir = readDirectory(fd, fstatSync(fd).size);
+    const size = fstatSync(fd).size;
+    const dir = readDirectory(fd, size);
     if (dir.failure) {
       // The records before the damaged one are checked as a reader walking them would: their failure comes first.
       checkLocalHeaders(fd, dir.entries, dir.failure.index);
       throw dir.failure.error;
     }
+    // The digests on another thread, over the same bytes, while this one checks the structure.
+    const stored = dir.entries.filter((e) => e.method === 0);
+    aside = digestsAside(file, stored.map((e) => ({ start: e.dataStart, length: e.compressedSize })), size - dir.comment.length);
     // Bytes are kept only for an entry the limits let through (a refusal on the limits comes before any hashing).
     let total = 0;
     for (const e of dir.entries) if (e.name !== MANIFEST && e.name !== SIGNATURE) total += e.uncompressedSize;
     const keepStored = (e: EntryLayout) => !!keep && total <= LIMITS.totalBytes && e.uncompressedSize <= LIMITS.entryBytes && keep(e.name);
-    const scan = await scanBundle(fd, dir.entries, fstatSync(fd).size - dir.comment.length, keepStored);
-    return { entries: dir.entries, mtime: dir.mtime, comment: dir.comment, scan };
+    const scan = await scanBundle(fd, dir.entries, keepStored);
+    return { entries: dir.entries, mtime: dir.mtime, comment: dir.comment, scan, aside };
+  } catch (e) {
+    await aside?.cancel();
+    throw e;
   } finally {
     closeSync(fd);
   }
+}
+
+/** The other thread's digests, keyed by stored entry; a thread that could not read the file is a damaged bundle. */
+async function digestsOf(aside: DigestsAside, entries: EntryLayout[]): Promise<{ all: Digests; stored: Map<string, Digests['entries'][number]> }> {
+  let all: Digests;
+  try {
+    all = await aside.digests;
+  } catch (e) {
+    throw new BundleRefused('BUNDLE_DAMAGED', `The bundle cannot be read: ${(e as Error).message}.`);
+  }
+  const names = entries.filter((e) => e.method === 0).map((e) => e.name);
+  return { all, stored: new Map(names.map((n, i) => [n, all.entries[i] ?? null])) };
 }
 
 /**
@@ -181,9 +204,11 @@ async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise
 export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<BundleReport> {
   const b = await openBundle(file);
   const checks: string[] = [];
+  let aside: DigestsAside | undefined;
   try {
     checks.push(`zip directory: ${b.entries.size} entries, no absolute or ".." paths, no links, no duplicates`);
     const container = await scanContainer(file, opts.keep);
+    aside = container.aside;
     const crcOf = new Map(container.entries.map((e) => [e.name, e.crc32]));
     checks.push('zip structure: every header as Lentera writes it, local and central copies agree, no bytes in between or after');
     const manifestBytes = await readEntry(b, MANIFEST, LIMITS.manifestBytes);
@@ -224,7 +249,8 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       throw new BundleRefused('BUNDLE_SIGNER_INVALID', `The signer certificate was not valid at the bundle's time ${manifest.createdAt}.`, { fingerprint });
     }
     checks.push(`signature: RSA-SHA256 over the manifest's exact bytes, by ${manifest.signer.subject} (${fingerprint})`);
-    checkSealWith(container.scan.seal, container.comment, cert);
+    const digests = await digestsOf(container.aside, container.entries);
+    checkSealDigest(digests.all.seal, container.comment, cert);
     checks.push('seal: RSA-SHA256 over every byte of the file before it, by the same key');
     if (opts.trusted) {
       const t = opts.trusted(fingerprint);
@@ -268,9 +294,12 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       let digest: string;
       const stored = container.scan.stored.get(f.path);
       if (stored) {
-        // Hashed in the one pass: a stored entry's bytes are its data as they lie in the file.
-        ({ size, crc32: crc } = stored);
-        digest = stored.sha256;
+        // Hashed on the other thread: a stored entry's bytes are its data as they lie in the file.
+        const d = digests.stored.get(f.path);
+        if (!d) throw new BundleRefused('BUNDLE_DAMAGED', `${f.path} cannot be read.`, { entry: f.path });
+        size = stored.size;
+        crc = d.crc32;
+        digest = d.sha256;
         if (chunks) chunks = stored.bytes ? [stored.bytes] : null;
       } else {
         size = await streamEntry(b, b.entries.get(f.path)!, f.size, (c) => {
@@ -287,8 +316,9 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       if (++done % 1000 === 0) opts.onProgress?.(done, manifest.files.length);
     }
     checks.push(`hashes: all ${manifest.files.length} files match their sha256`);
-    return { file, sha256: sha256Hex(manifestBytes), manifest, manifestBytes, signerFingerprint: fingerprint, checks, kept };
+    return { file, sha256: sha256Hex(manifestBytes), fileSha256: digests.all.sha256, manifest, manifestBytes, signerFingerprint: fingerprint, checks, kept };
   } finally {
+    await aside?.cancel();
     b.close();
   }
 }

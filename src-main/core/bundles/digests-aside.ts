@@ -1,0 +1,106 @@
+/**
+ * A bundle's digests computed on another thread: the sha256 of every stored entry (the PDFs: nearly all of a
+ * bundle's bytes) with its CRC, the sha256 of the bytes the seal signs, and the sha256 of the whole file (the
+ * published download's), in one pass. Hashing 3 GB twice and CRC'ing it once is seconds of CPU that the thread
+ * verifying the bundle's structure, and the merge after it, would otherwise spend one after the other.
+ *
+ * The thread only hashes byte ranges; what the ranges are and whether the digests are right is judged by the
+ * verification (verify.ts), which reads the same file itself and checks its structure as before.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** Plain CommonJS, evaluated: no separate file for a bundler (electron-vite) to find and copy. */
+const DIGESTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { crc32 } = require('node:zlib');
+const { openSync, readSync, closeSync } = require('node:fs');
+const { file, starts, lengths, signedEnd, whole } = workerData;
+const full = createHash('sha256');
+let seal = null;
+const entries = new Array(starts.length).fill(null);
+let k = 0;
+let cur = null;
+const fd = openSync(file, 'r');
+try {
+  const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+  for (let pos = 0, n; (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
+    const block = buf.subarray(0, n);
+    if (!whole) {
+      // This thread hashes the ranges only.
+    } else if (seal === null && pos + n >= signedEnd) {
+      full.update(block.subarray(0, signedEnd - pos));
+      // The seal signs the bytes before it: the same hash, taken at that point.
+      seal = full.copy().digest();
+      full.update(block.subarray(signedEnd - pos));
+    } else full.update(block);
+    let off = 0;
+    for (;;) {
+      if (cur === null) {
+        // Ranges come in file order; one that starts behind the pass (no Lentera layout) gets no digest.
+        while (k < starts.length && starts[k] < pos + off) k++;
+        if (k >= starts.length || starts[k] >= pos + n) break;
+        off = starts[k] - pos;
+        cur = { hash: createHash('sha256'), crc: 0, left: lengths[k] };
+      }
+      const take = Math.min(cur.left, n - off);
+      const slice = block.subarray(off, off + take);
+      cur.hash.update(slice);
+      cur.crc = crc32(slice, cur.crc);
+      cur.left -= take;
+      off += take;
+      if (cur.left > 0) break;
+      entries[k] = { sha256: cur.hash.digest('hex'), crc32: cur.crc };
+      cur = null;
+      k++;
+    }
+  }
+} finally {
+  closeSync(fd);
+}
+// An empty range at the very end of what was read.
+while (k < starts.length && lengths[k] === 0 && entries[k] === null) entries[k++] = { sha256: createHash('sha256').digest('hex'), crc32: 0 };
+parentPort.postMessage(whole ? { sha256: full.digest('hex'), seal } : { entries });
+`;
+
+export interface RangeDigest {
+  sha256: string;
+  crc32: number;
+}
+
+export interface Digests {
+  /** the whole file's hex sha256 */
+  sha256: string;
+  /** the sha256 of the file's bytes before `signedEnd` (null: the file is shorter) */
+  seal: Buffer | null;
+  /** per range, in the order given (null: the range was not wholly in the file, or out of order) */
+  entries: (RangeDigest | null)[];
+}
+
+export interface DigestsAside {
+  digests: Promise<Digests>;
+  /** stops the thread when its answer is no longer wanted; settles once it has stopped */
+  cancel(): Promise<void>;
+}
+
+/** Starts hashing `file`: its byte ranges (`starts`/`lengths`, in file order), the seal's bytes and the whole. */
+export function digestsAside(file: string, ranges: { start: number; length: number }[], signedEnd: number): DigestsAside {
+  // Two threads, one pass each over the file (from the page cache for the second): the whole file and the seal's
+  // part of it on one, the entries on the other. On two cores the two take the time of one.
+  const workers = [true, false].map((whole) => new Worker(DIGESTER, { eval: true, workerData: { file, starts: whole ? [] : ranges.map((r) => r.start), lengths: whole ? [] : ranges.map((r) => r.length), signedEnd, whole } }));
+  const answer = (worker: Worker) =>
+    new Promise<Partial<Digests>>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the hashing thread stopped (exit code ${code}) before it answered`)));
+    });
+  const digests = Promise.all(workers.map(answer)).then(([whole, parts]) => ({ sha256: whole!.sha256!, seal: whole!.seal ? Buffer.from(whole!.seal) : null, entries: parts!.entries! }));
+  // A refusal before the answer is read must not leave an unhandled rejection behind.
+  digests.catch(() => undefined);
+  return {
+    digests,
+    cancel: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
