@@ -2,7 +2,7 @@ import { createHash, createVerify, generateKeyPairSync, sign, type X509Certifica
 import { crc32 } from 'node:zlib';
 import { digestsAside } from '../../src-main/core/bundles/digests-aside';
 import { checkSealDigest, checkSealWith, SEAL_PREFIX } from '../../src-main/core/bundles/seal';
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
