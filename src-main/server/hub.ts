@@ -205,7 +205,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       free = 0;
     }
     if (free < need) {
-      refuse(req, res, 507, 'INSUFFICIENT_STORAGE', `The hub has ${mib(free)} free for incoming bundles; this one needs ${mib(need)} (twice its size, as merging writes a copy, and ${mib(margin)} to spare). Nothing was stored; try again later, or ask the hub's operator to free disk space.`);
+      refuse(req, res, 507, 'INSUFFICIENT_STORAGE', `The hub has ${mib(free)} free for incoming bundles; this one needs ${mib(need)} (twice its size, as the hub keeps it and the site publishes a copy, and ${mib(margin)} to spare). Nothing was stored; try again later, or ask the hub's operator to free disk space.`);
       return null;
     }
     return { declared, signer };
@@ -268,7 +268,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       req.socket.setTimeout(0);
       const ack = await serial(async () => {
         const at = clock.now().toISOString();
-        const a = await publisher.ingest(file, at, `hub:${client}`, signer ? { signer } : {});
+        // The received file is the hub's own: moved in to be kept, not copied.
+        const a = await publisher.ingest(file, at, `hub:${client}`, { ...(signer ? { signer } : {}), owned: true });
         if (!a.unchanged) await publisher.writeSite(site, at);
         return a;
       });

@@ -300,6 +300,34 @@ describe('an impostor venue at the hub (item 8)', () => {
     }
   });
 
+  it('moves a received upload in to be kept instead of copying it; a refused one is removed, not kept', async () => {
+    const dir = join(root, 'hub-owned');
+    const p = Publisher.open(dir);
+    try {
+      expect((await cli(['hub', 'trust', '--data', dir, B.certFile])).code).toBe(0);
+      const incoming = join(dir, 'incoming');
+      mkdirSync(incoming, { recursive: true });
+      const bent = join(incoming, 'bent.lentera');
+      const bytes = readFileSync(b1);
+      bytes[bytes.length - 1]! ^= 1;
+      writeFileSync(bent, bytes);
+      await expect(p.ingest(bent, new Date().toISOString(), 'test', { owned: true })).rejects.toThrow();
+      expect(readdirSync(incoming)).toEqual([]);
+      expect(readdirSync(join(dir, 'bundles', 'merged'))).toEqual([]);
+      const up = join(incoming, 'up.lentera');
+      copyFileSync(b1, up);
+      const inode = statSync(up).ino;
+      const ack = await p.ingest(up, new Date().toISOString(), 'test', { owned: true });
+      const row = p.db.prepare('SELECT file FROM merged_bundles WHERE sha256 = ?').get(ack.bundle) as { file: string };
+      expect(readdirSync(incoming)).toEqual([]);
+      // The same file, renamed: no bytes were copied.
+      expect(statSync(row.file).ino).toBe(inode);
+      expect(readFileSync(row.file).equals(readFileSync(b1))).toBe(true);
+    } finally {
+      p.close();
+    }
+  });
+
   it('sweeps a staged copy a crash left behind (untouched for an hour) as the hub opens, and not one being written', () => {
     const dir = join(root, 'hub-swept');
     const merged = join(dir, 'bundles', 'merged');

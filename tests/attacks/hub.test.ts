@@ -3,6 +3,7 @@
  * Every refusal must come before the body is stored, leave `incoming/` empty, be logged with the client's
  * address, and leave the hub answering. Real HTTP on 127.0.0.1; raw sockets where a client misbehaves.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -338,6 +339,11 @@ describe('a genuine workstation', () => {
     const r = await pusher.pushDue();
     expect(r[0]).toMatchObject({ state: 'confirmed' });
     expect(hub.publisher.db.prepare('SELECT COUNT(*) FROM merged_bundles').pluck().get()).toBe(1);
+    // The received file was moved in to be kept (not copied): incoming/ is empty, and the kept file is the bundle.
+    expect(stored()).toEqual([]);
+    const kept = hub.publisher.db.prepare('SELECT file, file_sha256 FROM merged_bundles').get() as { file: string; file_sha256: string };
+    expect(readFileSync(kept.file).equals(bundle)).toBe(true);
+    expect(kept.file_sha256).toBe(createHash('sha256').update(bundle).digest('hex'));
     const named = signer.toUpperCase().match(/../g)!.join(':');
     expect(lines.some((l) => l.includes('merged') && l.includes(named))).toBe(true);
     const bare = await fetch(`${hub.url}/api/bundles`, { method: 'POST', body: new Uint8Array(bundle) });

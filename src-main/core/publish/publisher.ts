@@ -104,9 +104,10 @@ export class Publisher {
   /**
    * Verifies a bundle against the registered certificates, merges it, logs every changed result and signs a
    * checkpoint, all in one transaction; a refusal is audited and changes nothing else. With `signer` (the
-   * fingerprint the sender named before sending), a bundle signed by any other certificate is refused.
+   * fingerprint the sender named before sending), a bundle signed by any other certificate is refused. With
+   * `owned` (an upload the hub received into its own folder), the file is moved in to be kept instead of copied.
    */
-  async ingest(file: string, at: string, actor: string, opts: { signer?: string } = {}): Promise<SignedAck> {
+  async ingest(file: string, at: string, actor: string, opts: { signer?: string; owned?: boolean } = {}): Promise<SignedAck> {
     let outcome: ImportOutcome;
     let appended: number[] = [];
     let checkpoint: SignedCheckpoint;
@@ -120,7 +121,7 @@ export class Publisher {
     let plan: ImportPlan | undefined;
     try {
       // The hub keeps the bundle: its copy is written while it is verified (see `stageIn`).
-      plan = await prepareImport(this.db, file, { trusted, stageIn: this.dir });
+      plan = await prepareImport(this.db, file, { trusted, stageIn: this.dir, moveIn: opts.owned === true });
       const prepared = plan;
       ({ outcome, appended, checkpoint } = writeTransaction(this.db, () => {
         const outcome = commitImport(this.db, this.dir, prepared, at);
