@@ -277,7 +277,7 @@ describe('an impostor venue at the hub (item 8)', () => {
       const bytes = readFileSync(b1);
       bytes[bytes.length - 1]! ^= 1;
       writeFileSync(bent, bytes);
-      await expect(p.ingest(bent, new Date().toISOString(), 'test')).rejects.toThrow();
+      await expect(p.ingest(bent, new Date().toISOString(), 'test')).rejects.toMatchObject({ code: 'BUNDLE_SEAL_INVALID' });
       expect(existsSync(merged) ? readdirSync(merged) : []).toEqual([]);
       // A bundle exported days ago: its copy must still look made now (a sweep takes old copies for left behind).
       const old = join(root, 'old.lentera');
@@ -311,7 +311,7 @@ describe('an impostor venue at the hub (item 8)', () => {
       const bytes = readFileSync(b1);
       bytes[bytes.length - 1]! ^= 1;
       writeFileSync(bent, bytes);
-      await expect(p.ingest(bent, new Date().toISOString(), 'test', { owned: true })).rejects.toThrow();
+      await expect(p.ingest(bent, new Date().toISOString(), 'test', { owned: true })).rejects.toMatchObject({ code: 'BUNDLE_SEAL_INVALID' });
       expect(readdirSync(incoming)).toEqual([]);
       expect(readdirSync(join(dir, 'bundles', 'merged'))).toEqual([]);
       const up = join(incoming, 'up.lentera');

@@ -339,7 +339,7 @@ describe('a genuine workstation', () => {
     const r = await pusher.pushDue();
     expect(r[0]).toMatchObject({ state: 'confirmed' });
     expect(hub.publisher.db.prepare('SELECT COUNT(*) FROM merged_bundles').pluck().get()).toBe(1);
-    // The received file was moved in to be kept (not copied): incoming/ is empty, and the kept file is the bundle.
+    // Nothing left in incoming/, and the kept file is the bundle (that it was moved, not copied: bundle-trust.test.ts).
     expect(stored()).toEqual([]);
     const kept = hub.publisher.db.prepare('SELECT file, file_sha256 FROM merged_bundles').get() as { file: string; file_sha256: string };
     expect(readFileSync(kept.file).equals(bundle)).toBe(true);

@@ -57,7 +57,7 @@ async function same(bytes: Buffer, opts: VerifyOptions = { keep: () => true }): 
   return mine;
 }
 
-describe('bundle verify in one pass', () => {
+describe('bundle verify: the structure walked here, the digests on other threads', () => {
   it('accepts the genuine bundle exactly as the verifier that read each entry on its own did, kept bytes included', async () => {
     const r = await same(bundle);
     expect(r.ok).toBe(true);

@@ -186,7 +186,7 @@ describe("the bundle file's sha256 on another thread (file-hash.ts)", () => {
     const file = join(dir, 'big');
     writeFileSync(file, Buffer.alloc(64 * 1024 * 1024));
     const h = hashFileAside(file);
-    h.cancel();
+    await h.cancel();
     await expect(h.sha256).rejects.toThrow(/stopped/);
   });
 
@@ -260,6 +260,10 @@ describe('the seal checked against a digest taken elsewhere (seal.ts checkSealDi
     const sig = sign('sha256', Buffer.from('x'), key.privateKey);
     expect(verdict(() => checkSealDigest(createHash('sha256').update('x').digest(), Buffer.from(SEAL_PREFIX + sig.subarray(1).toString('base64'), 'latin1'), cert))).toBe('BUNDLE_SEAL_INVALID');
     expect(verdict(() => checkSealDigest(null, Buffer.from(SEAL_PREFIX + sig.toString('base64'), 'latin1'), cert))).toBe('BUNDLE_SEAL_INVALID');
+    // A key that is not RSA: refused, and the message says why (the old verifier would have checked an ECDSA seal).
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const ecSig = sign('sha256', Buffer.from('x'), ec.privateKey);
+    expect(() => checkSealDigest(createHash('sha256').update('x').digest(), Buffer.from(SEAL_PREFIX + ecSig.toString('base64'), 'latin1'), { publicKey: ec.publicKey } as unknown as X509Certificate)).toThrow(/key is ec; Lentera seals bundles with RSA keys only/);
   });
 });
 

@@ -222,8 +222,8 @@ export function checkLocalHeaders(fd: number, entries: EntryLayout[], count: num
  * Checks every byte of the zip that the manifest's hashes do not cover: the end record, every central directory
  * record and local header (the two copies must agree and hold exactly what Lentera writes), the data
  * descriptors, and that entries follow each other with no bytes in between or after. Together with the
- * entries' sha256 and CRC, a change to any byte of the file is refused. (verify.ts checks the local headers in
- * its one pass over the file instead, with `readDirectory` and `checkLocalHeader`; this reads them one by one.)
+ * entries' sha256 and CRC, a change to any byte of the file is refused. (verify.ts walks them with `readDirectory`
+ * and scan.ts, and takes the digests on other threads.)
  */
 export function checkContainer(file: string): { entries: ContainerEntry[]; mtime: number | null; comment: Buffer } {
   const fd = openSync(file, 'r');

@@ -1,8 +1,8 @@
 /**
- * A bundle's digests computed on another thread: the sha256 of every stored entry (the PDFs: nearly all of a
- * bundle's bytes) with its CRC, the sha256 of the bytes the seal signs, and the sha256 of the whole file (the
- * published download's), in one pass. Hashing 3 GB twice and CRC'ing it once is seconds of CPU that the thread
- * verifying the bundle's structure, and the merge after it, would otherwise spend one after the other.
+ * A bundle's digests computed on two other threads: the sha256 of every stored entry (the PDFs: nearly all of a
+ * bundle's bytes) with its CRC on one; the sha256 of the bytes the seal signs and of the whole file (the published
+ * download's) on the other, in one pass each. Hashing 3 GB twice and CRC'ing it once is seconds of CPU that the
+ * thread verifying the bundle's structure would otherwise spend one after the other.
  *
  * The thread only hashes byte ranges; what the ranges are and whether the digests are right is judged by the
  * verification (verify.ts), which reads the same file itself and checks its structure as before.
@@ -24,7 +24,8 @@ let cur = null;
 const fd = openSync(file, 'r');
 try {
   const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
-  for (let pos = 0, n; (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
+  // The entries' thread stops after the last range; the other reads to the end.
+  for (let pos = 0, n; (whole || k < starts.length) && (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
     const block = buf.subarray(0, n);
     if (!whole) {
       // This thread hashes the ranges only.
@@ -87,7 +88,14 @@ export interface DigestsAside {
 export function digestsAside(file: string, ranges: { start: number; length: number }[], signedEnd: number): DigestsAside {
   // Two threads, one pass each over the file (from the page cache for the second): the whole file and the seal's
   // part of it on one, the entries on the other. On two cores the two take the time of one.
-  const workers = [true, false].map((whole) => new Worker(DIGESTER, { eval: true, workerData: { file, starts: whole ? [] : ranges.map((r) => r.start), lengths: whole ? [] : ranges.map((r) => r.length), signedEnd, whole } }));
+  const workers: Worker[] = [];
+  try {
+    for (const whole of [true, false]) workers.push(new Worker(DIGESTER, { eval: true, workerData: { file, starts: whole ? [] : ranges.map((r) => r.start), lengths: whole ? [] : ranges.map((r) => r.length), signedEnd, whole } }));
+  } catch (e) {
+    // The second could not start: the first is not left hashing with no one to stop it.
+    for (const w of workers) void w.terminate();
+    throw e;
+  }
   const answer = (worker: Worker) =>
     new Promise<Partial<Digests>>((resolve, reject) => {
       worker.once('message', resolve);

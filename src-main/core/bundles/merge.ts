@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { constants, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Db } from '../db/open';
 import { insertRows, sql, valuesInsert } from '../db/statements';
 import { canonicalJson } from '../audit/chain';
@@ -78,14 +78,13 @@ export function sweepStaged(dataDir: string, now = Date.now()): void {
 
 const STAGED_LEFT_MS = 60 * 60 * 1000;
 
-/** Renames `file` to `to` when both are on one filesystem (false: they are not, copy instead). */
+/** Renames `file` to `to`; false when it cannot be (another filesystem, a file held open on Windows): copy instead. */
 function movedTo(file: string, to: string): boolean {
   try {
     renameSync(file, to);
     return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EXDEV') return false;
-    throw e;
+  } catch {
+    return false;
   }
 }
 
@@ -157,18 +156,29 @@ async function stageCopy(file: string, dataDir: string, move: boolean): Promise<
   const staged = join(mergedDir(dataDir), `.incoming-${randomUUID()}.part`);
   try {
     if (!move || !movedTo(file, staged)) await copyFile(file, staged, constants.COPYFILE_EXCL);
-    // Windows and macOS give a copy its source's modification time: a copy made now must look made now to a sweep.
-    const now = new Date();
-    utimesSync(staged, now, now);
   } catch (e) {
     rmSync(staged, { force: true });
-    throw new BundleRefused('FILE_NOT_FOUND', `${file} cannot be read: ${(e as Error).message}.`, { file });
+    // The bundle unreadable is the sender's to fix; this folder full or locked is this place's, and worth a retry.
+    try {
+      accessSync(file, constants.R_OK);
+    } catch {
+      throw new BundleRefused('FILE_NOT_FOUND', `${basename(file)} cannot be read.`, { file: basename(file) });
+    }
+    throw new Error(`the bundle could not be copied into ${mergedDir(dataDir)}: ${(e as Error).message}`);
+  }
+  try {
+    // Windows and macOS give a copy its source's modification time (a move keeps it): a copy made now must look
+    // made now to a sweep of copies left behind. Only the sweep's judgement rests on it.
+    const now = new Date();
+    utimesSync(staged, now, now);
+  } catch {
+    // An hour's grace then counts from the source's time: at worst an old upload's copy is swept and sent again.
   }
   return staged;
 }
 
 async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions): Promise<ImportPlan> {
-  // The data files and the ruleset are kept while verification hashes them: the bundle is read once.
+  // The data files and the ruleset are kept as verification hashes them: not read again.
   const dataPaths = new Set<string>(Object.values(DATA_FILES));
   const report = await verifyBundle(file, {
     ...verify,
@@ -317,8 +327,9 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     renameSync(plan.staged, `${stored}.part`);
     plan.staged = undefined;
   } else {
-    discardImport(plan);
+    // Copied before the staged copy (which may be what was verified) is let go.
     copyFileSync(plan.report.file, `${stored}.part`);
+    discardImport(plan);
   }
   const records = plan.items.length;
   try {

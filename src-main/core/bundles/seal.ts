@@ -56,8 +56,8 @@ export function sealSignature(comment: Buffer): Buffer {
 }
 
 /**
- * Checks the seal against a verifier already fed every byte of the file before the comment (verify.ts feeds it
- * during its one pass over the file, so the file is not read again for the seal).
+ * Checks the seal against a verifier already fed every byte of the file before the comment: the reference that
+ * `checkSealDigest` (which verify.ts uses) is tested against.
  */
 export function checkSealWith(verifier: Verify, comment: Buffer, cert: X509Certificate): void {
   const sig = sealSignature(comment);
@@ -76,7 +76,10 @@ const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420',
 export function checkSealDigest(digest: Buffer | null, comment: Buffer, cert: X509Certificate): void {
   const sig = sealSignature(comment);
   const refused = () => new BundleRefused('BUNDLE_SEAL_INVALID', 'The seal over the bundle file does not verify: some byte of the file was changed.');
-  if (!digest || digest.length !== 32 || cert.publicKey.asymmetricKeyType !== 'rsa') throw refused();
+  if (cert.publicKey.asymmetricKeyType !== 'rsa') {
+    throw new BundleRefused('BUNDLE_SEAL_INVALID', `The signer's key is ${cert.publicKey.asymmetricKeyType ?? 'of an unknown type'}; Lentera seals bundles with RSA keys only.`);
+  }
+  if (!digest || digest.length !== 32) throw refused();
   const bits = cert.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
   if (sig.length !== Math.ceil(bits / 8)) throw refused();
   let opened: Buffer;

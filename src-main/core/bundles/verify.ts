@@ -124,13 +124,13 @@ export async function readEntry(b: OpenedBundle, name: string, limit: number): P
 export interface BundleReport {
   file: string;
   sha256: string;
-  /** the sha256 of the whole file (the published download's), taken in the same pass as the entries' */
+  /** the sha256 of the whole file (the published download's), taken beside the entries' (digests-aside.ts) */
   fileSha256: string;
   manifest: Manifest;
   manifestBytes: Buffer;
   signerFingerprint: string;
   checks: string[];
-  /** the bytes of the entries asked for with `keep`, read during the one hashing pass */
+  /** the bytes of the entries asked for with `keep`, as they were hashed */
   kept: Map<string, Buffer>;
 }
 
@@ -145,14 +145,14 @@ export interface VerifyOptions {
   /** the exam this place accepts */
   exam?: (code: string) => boolean;
   onProgress?: (done: number, total: number) => void;
-  /** entries whose bytes the caller wants (an import's data files): kept while they are hashed, not read twice */
+  /** entries whose bytes the caller wants (an import's data files): kept as they are hashed, not read twice */
   keep?: (path: string) => boolean;
 }
 
 /**
- * The zip's structure (container.ts) and one sequential pass over the file (scan.ts): the local headers checked
- * as they pass, the seal's bytes fed to its verifier, every stored entry hashed. What is wrong in the structure
- * is thrown here, as the first failure; the seal and the hashes are judged later, in their place in the order.
+ * The zip's structure (container.ts, then every local header and descriptor, scan.ts) on this thread, while two
+ * others take the digests (digests-aside.ts): the seal's, the whole file's, every stored entry's. What is wrong in
+ * the structure is thrown here, as the first failure; the seal and the hashes are judged later, in their place.
  */
 async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise<{ entries: EntryLayout[]; mtime: number | null; comment: Buffer; scan: Scan; aside: DigestsAside }> {
   const fd = openSync(file, 'r');
@@ -165,13 +165,13 @@ async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise
       checkLocalHeaders(fd, dir.entries, dir.failure.index);
       throw dir.failure.error;
     }
-    // The digests on another thread, over the same bytes, while this one checks the structure.
+    // The digests on two other threads, over the same bytes, while this one checks the structure.
     const stored = dir.entries.filter((e) => e.method === 0);
     aside = digestsAside(file, stored.map((e) => ({ start: e.dataStart, length: e.compressedSize })), size - dir.comment.length);
-    // Bytes are kept only for an entry the limits let through (a refusal on the limits comes before any hashing).
+    // Bytes are kept only for an entry the limits let through (a refusal on the limits comes before they are judged).
     let total = 0;
     for (const e of dir.entries) if (e.name !== MANIFEST && e.name !== SIGNATURE) total += e.uncompressedSize;
-    const keepStored = (e: EntryLayout) => !!keep && total <= LIMITS.totalBytes && e.uncompressedSize <= LIMITS.entryBytes && keep(e.name);
+    const keepStored = (e: EntryLayout) => !!keep && total <= LIMITS.totalBytes && e.uncompressedSize <= LIMITS.entryBytes && e.compressedSize === e.uncompressedSize && keep(e.name);
     const scan = await scanBundle(fd, dir.entries, keepStored);
     return { entries: dir.entries, mtime: dir.mtime, comment: dir.comment, scan, aside };
   } catch (e) {
@@ -182,13 +182,16 @@ async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise
   }
 }
 
-/** The other thread's digests, keyed by stored entry; a thread that could not read the file is a damaged bundle. */
+/**
+ * The other threads' digests, keyed by stored entry. A thread that failed (the file vanished, the machine ran out
+ * of memory or handles) says nothing about the bundle: that is this place's fault, thrown as such, not a refusal.
+ */
 async function digestsOf(aside: DigestsAside, entries: EntryLayout[]): Promise<{ all: Digests; stored: Map<string, Digests['entries'][number]> }> {
   let all: Digests;
   try {
     all = await aside.digests;
   } catch (e) {
-    throw new BundleRefused('BUNDLE_DAMAGED', `The bundle cannot be read: ${(e as Error).message}.`);
+    throw new Error(`the bundle's digests could not be taken: ${(e as Error).message}`);
   }
   const names = entries.filter((e) => e.method === 0).map((e) => e.name);
   return { all, stored: new Map(names.map((n, i) => [n, all.entries[i] ?? null])) };
@@ -197,9 +200,10 @@ async function digestsOf(aside: DigestsAside, entries: EntryLayout[]): Promise<{
 /**
  * Everything about a bundle that can be checked without the data it merges into: the zip's directory and its
  * structure, the manifest and its signature, the seal, the entry list against the manifest, the sizes, then every
- * entry's bytes against its sha256. The file is read once, in order, in large blocks (scan.ts); the compressed
- * entries (the data files) are inflated after the manifest's checks. The first failure is thrown as a BundleRefused,
- * the same one in the same order as when each check read the file itself.
+ * entry's bytes against its sha256. The stored entries (the PDFs: nearly all the bytes) are hashed on two other
+ * threads (digests-aside.ts); the compressed entries (the data files) are inflated here after the manifest's
+ * checks. The first failure is thrown as a BundleRefused, the same one in the same order as when each check read
+ * the file itself.
  */
 export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<BundleReport> {
   const b = await openBundle(file);
@@ -294,8 +298,9 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       let digest: string;
       const stored = container.scan.stored.get(f.path);
       if (stored) {
-        // Hashed on the other thread: a stored entry's bytes are its data as they lie in the file.
-        const d = digests.stored.get(f.path);
+        // A stored entry's bytes are its data as they lie in the file: hashed on the other thread, or here when they
+        // are kept (a few small files), so that the bytes kept are the bytes judged.
+        const d = stored.bytes ? { sha256: sha256Hex(stored.bytes), crc32: crc32(stored.bytes) } : digests.stored.get(f.path);
         if (!d) throw new BundleRefused('BUNDLE_DAMAGED', `${f.path} cannot be read.`, { entry: f.path });
         size = stored.size;
         crc = d.crc32;

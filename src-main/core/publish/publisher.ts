@@ -120,7 +120,8 @@ export class Publisher {
     };
     let plan: ImportPlan | undefined;
     try {
-      // The hub keeps the bundle: its copy is written while it is verified (see `stageIn`).
+      // The hub keeps the bundle: it is copied (or, an upload, moved) into the hub's folder first, and that is what
+      // is verified and kept (see `stageIn`).
       plan = await prepareImport(this.db, file, { trusted, stageIn: this.dir, moveIn: opts.owned === true });
       const prepared = plan;
       ({ outcome, appended, checkpoint } = writeTransaction(this.db, () => {
