@@ -314,17 +314,47 @@ describe('an impostor venue at the hub (item 8)', () => {
       await expect(p.ingest(bent, new Date().toISOString(), 'test', { owned: true })).rejects.toMatchObject({ code: 'BUNDLE_SEAL_INVALID' });
       expect(readdirSync(incoming)).toEqual([]);
       expect(readdirSync(join(dir, 'bundles', 'merged'))).toEqual([]);
+      // What is no bundle file at all is refused as verification refuses it, and nothing is staged: not taken for
+      // this place's fault (a 500 the sender would retry for ever).
+      await expect(p.ingest(join(incoming, 'missing.lentera'), new Date().toISOString(), 'test', { owned: true })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+      mkdirSync(join(incoming, 'a-folder.lentera'));
+      await expect(p.ingest(join(incoming, 'a-folder.lentera'), new Date().toISOString(), 'test', { owned: true })).rejects.toMatchObject({ code: 'BUNDLE_NOT_ZIP' });
+      rmSync(join(incoming, 'a-folder.lentera'), { recursive: true });
+      expect(readdirSync(join(dir, 'bundles', 'merged'))).toEqual([]);
       const up = join(incoming, 'up.lentera');
       copyFileSync(b1, up);
+      // Received days ago (a hub that was down): a rename keeps that time, but the staged file must look made now
+      // to a sweep of copies left behind.
+      utimesSync(up, new Date(Date.now() - 3 * 86_400_000), new Date(Date.now() - 3 * 86_400_000));
       const inode = statSync(up).ino;
       const ack = await p.ingest(up, new Date().toISOString(), 'test', { owned: true });
       const row = p.db.prepare('SELECT file FROM merged_bundles WHERE sha256 = ?').get(ack.bundle) as { file: string };
       expect(readdirSync(incoming)).toEqual([]);
       // The same file, renamed: no bytes were copied.
       expect(statSync(row.file).ino).toBe(inode);
+      expect(Date.now() - statSync(row.file).mtimeMs).toBeLessThan(60_000);
       expect(readFileSync(row.file).equals(readFileSync(b1))).toBe(true);
     } finally {
       p.close();
+    }
+  });
+
+  it('copies an upload it cannot rename (another filesystem) instead of failing it', async (ctx) => {
+    // /dev/shm is a memory filesystem on Linux: a rename from there into the hub's folder fails with EXDEV.
+    const other = '/dev/shm';
+    if (!existsSync(other) || statSync(other).dev === statSync(root).dev) ctx.skip();
+    const dir = join(root, 'hub-exdev');
+    const p = Publisher.open(dir);
+    const up = mkdtempSync(join(other, 'lentera-up-'));
+    try {
+      expect((await cli(['hub', 'trust', '--data', dir, B.certFile])).code).toBe(0);
+      copyFileSync(b1, join(up, 'up.lentera'));
+      const ack = await p.ingest(join(up, 'up.lentera'), new Date().toISOString(), 'test', { owned: true });
+      const row = p.db.prepare('SELECT file FROM merged_bundles WHERE sha256 = ?').get(ack.bundle) as { file: string };
+      expect(readFileSync(row.file).equals(readFileSync(b1))).toBe(true);
+    } finally {
+      p.close();
+      rmSync(up, { recursive: true, force: true });
     }
   });
 

@@ -208,9 +208,9 @@ export function checkDescriptor(e: EntryLayout, d: Buffer): void {
   if (!ok) throw bad(`the data descriptor of ${e.nameBytes.toString('utf8')} disagrees with the central directory`);
 }
 
-/** The local headers and descriptors of the first `count` entries, read one by one (small reads). */
-export function checkLocalHeaders(fd: number, entries: EntryLayout[], count: number): void {
-  for (let i = 0; i < count; i++) {
+/** The local headers and descriptors of entries `from` to `count` − 1, read one by one (small reads). */
+export function checkLocalHeaders(fd: number, entries: EntryLayout[], count: number, from = 0): void {
+  for (let i = from; i < count; i++) {
     const e = entries[i]!;
     checkLocalHeader(e, readExactly(fd, e.offset, 30 + e.nameBytes.length));
     const dl = descriptorLength(e);

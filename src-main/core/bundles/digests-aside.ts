@@ -4,7 +4,7 @@
  * download's) on the other, in one pass each. Hashing 3 GB twice and CRC'ing it once is seconds of CPU that the
  * thread verifying the bundle's structure would otherwise spend one after the other.
  *
- * The thread only hashes byte ranges; what the ranges are and whether the digests are right is judged by the
+ * The threads only hash byte ranges; what the ranges are and whether the digests are right is judged by the
  * verification (verify.ts), which reads the same file itself and checks its structure as before.
  */
 import { Worker } from 'node:worker_threads';
@@ -27,14 +27,12 @@ try {
   // The entries' thread stops after the last range; the other reads to the end.
   for (let pos = 0, n; (whole || k < starts.length) && (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
     const block = buf.subarray(0, n);
-    if (!whole) {
-      // This thread hashes the ranges only.
-    } else if (seal === null && pos + n >= signedEnd) {
+    if (whole && seal === null && pos + n >= signedEnd) {
       full.update(block.subarray(0, signedEnd - pos));
       // The seal signs the bytes before it: the same hash, taken at that point.
       seal = full.copy().digest();
       full.update(block.subarray(signedEnd - pos));
-    } else full.update(block);
+    } else if (whole) full.update(block);
     let off = 0;
     for (;;) {
       if (cur === null) {
@@ -84,25 +82,55 @@ export interface DigestsAside {
   cancel(): Promise<void>;
 }
 
+function digester(workerData: { file: string; starts: number[]; lengths: number[]; signedEnd: number; whole: boolean }): Worker {
+  return new Worker(DIGESTER, { eval: true, workerData });
+}
+
+/** The thread's one message; a thread that fails or ends without it rejects. */
+function answer<T>(worker: Worker): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the hashing thread stopped (exit code ${code}) before it answered`)));
+  });
+}
+
+export interface FileHash {
+  /** the file's hex sha256 (rejects as reading it would: ENOENT, EACCES…) */
+  sha256: Promise<string>;
+  /** stops the hashing when its answer is no longer wanted; `sha256` then never settles as a success. Settles once the thread has stopped. */
+  cancel(): Promise<void>;
+}
+
+/** A whole file's sha256 on another thread (the site checks the merged bundles of gigabytes it keeps while it writes the pages). */
+export function hashFileAside(file: string): FileHash {
+  // The seal's place is never reached: only the whole file's digest is taken.
+  const worker = digester({ file, starts: [], lengths: [], signedEnd: Number.POSITIVE_INFINITY, whole: true });
+  const sha256 = answer<{ sha256: string }>(worker).then((m) => m.sha256);
+  // A refusal before the answer is read must not leave an unhandled rejection behind.
+  sha256.catch(() => undefined);
+  return {
+    sha256,
+    cancel: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
 /** Starts hashing `file`: its byte ranges (`starts`/`lengths`, in file order), the seal's bytes and the whole. */
 export function digestsAside(file: string, ranges: { start: number; length: number }[], signedEnd: number): DigestsAside {
   // Two threads, one pass each over the file (from the page cache for the second): the whole file and the seal's
   // part of it on one, the entries on the other. On two cores the two take the time of one.
   const workers: Worker[] = [];
   try {
-    for (const whole of [true, false]) workers.push(new Worker(DIGESTER, { eval: true, workerData: { file, starts: whole ? [] : ranges.map((r) => r.start), lengths: whole ? [] : ranges.map((r) => r.length), signedEnd, whole } }));
+    workers.push(digester({ file, starts: [], lengths: [], signedEnd, whole: true }));
+    workers.push(digester({ file, starts: ranges.map((r) => r.start), lengths: ranges.map((r) => r.length), signedEnd, whole: false }));
   } catch (e) {
     // The second could not start: the first is not left hashing with no one to stop it.
     for (const w of workers) void w.terminate();
     throw e;
   }
-  const answer = (worker: Worker) =>
-    new Promise<Partial<Digests>>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the hashing thread stopped (exit code ${code}) before it answered`)));
-    });
-  const digests = Promise.all(workers.map(answer)).then(([whole, parts]) => ({ sha256: whole!.sha256!, seal: whole!.seal ? Buffer.from(whole!.seal) : null, entries: parts!.entries! }));
+  const digests = Promise.all(workers.map((w) => answer<Partial<Digests>>(w))).then(([whole, parts]) => ({ sha256: whole!.sha256!, seal: whole!.seal ? Buffer.from(whole!.seal) : null, entries: parts!.entries! }));
   // A refusal before the answer is read must not leave an unhandled rejection behind.
   digests.catch(() => undefined);
   return {

@@ -17,8 +17,6 @@ import { LenteraError } from '../util/errors';
 
 export interface ImportPlan {
   report: BundleReport;
-  /** sha256 of the bundle file itself (the bytes verified), for the published download */
-  fileSha256: string;
   /** the same bundle was merged before: nothing to do */
   unchanged: boolean;
   rulesetText: string;
@@ -143,12 +141,13 @@ export async function prepareImport(db: Db, file: string, opts: ImportOptions): 
 /**
  * The bundle copied into the data folder, under a name a crash leaves for `sweepStaged` (the kernel copies, on
  * libuv's threads: no bytes through this one), or moved there when it is the caller's to give (`move`; copied
- * after all across filesystems). A file that cannot be read, or is larger than any bundle may be, is not
+ * after all across filesystems). What is missing, no regular file or larger than any bundle may be is not
  * staged: the verification refuses it as it is.
  */
 async function stageCopy(file: string, dataDir: string, move: boolean): Promise<string | undefined> {
   try {
-    if (statSync(file).size > LIMITS.bundleBytes) return undefined;
+    const st = statSync(file);
+    if (!st.isFile() || st.size > LIMITS.bundleBytes) return undefined;
   } catch {
     return undefined;
   }
@@ -187,7 +186,7 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   });
   const m = report.manifest;
   const { unchanged } = checkChain(db, m, report.sha256);
-  if (unchanged) return { report, fileSha256: '', unchanged, rulesetText: '', items: [], registered: Boolean(verify.trusted), self };
+  if (unchanged) return { report, unchanged, rulesetText: '', items: [], registered: Boolean(verify.trusted), self };
   checkExam(db, m);
   const files = report.kept;
   const rulesetText = files.get(m.ruleset.path)!.toString('utf8');
@@ -212,7 +211,7 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
       n++;
     }
   }
-  return { report, fileSha256: report.fileSha256, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
+  return { report, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
 }
 
 /**
@@ -346,7 +345,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       m.ruleset.sha256,
       plan.report.manifestBytes.toString('utf8'),
       stored,
-      plan.fileSha256,
+      plan.report.fileSha256,
       at,
     );
     putItems(db, m.exam.code, m.workstation.id, plan.report.sha256, inKeyOrder(plan.items));

@@ -1,5 +1,5 @@
 import { setImmediate as turn } from 'node:timers/promises';
-import { checkDescriptor, checkLocalHeader, descriptorLength, readExactly, type EntryLayout } from './container';
+import { checkLocalHeaders, readExactly, type EntryLayout } from './container';
 
 /** A stored (not compressed) entry as the walk saw it; its digests are taken on other threads (digests-aside.ts). */
 export interface StoredEntry {
@@ -25,14 +25,11 @@ const PER_TURN = 2000;
  * entries (a few data files) once the manifest says what they must be.
  */
 export async function scanBundle(fd: number, entries: EntryLayout[], keep: (e: EntryLayout) => boolean): Promise<Scan> {
-  const stored = new Map<string, StoredEntry>();
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    checkLocalHeader(e, readExactly(fd, e.offset, 30 + e.nameBytes.length));
-    if (e.method === 0) stored.set(e.name, { size: e.compressedSize, ...(keep(e) ? { bytes: readExactly(fd, e.dataStart, e.compressedSize) } : {}) });
-    const dl = descriptorLength(e);
-    if (dl) checkDescriptor(e, readExactly(fd, e.end - dl, dl));
-    if (i % PER_TURN === PER_TURN - 1) await turn();
+  for (let from = 0; from < entries.length; from += PER_TURN) {
+    if (from > 0) await turn();
+    checkLocalHeaders(fd, entries, Math.min(from + PER_TURN, entries.length), from);
   }
+  const stored = new Map<string, StoredEntry>();
+  for (const e of entries) if (e.method === 0) stored.set(e.name, { size: e.compressedSize, ...(keep(e) ? { bytes: readExactly(fd, e.dataStart, e.compressedSize) } : {}) });
   return { stored };
 }

@@ -1,5 +1,5 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { constants, createSign, createVerify, KeyObject, publicDecrypt, type Verify, type X509Certificate } from 'node:crypto';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { constants, createSign, KeyObject, publicDecrypt, type X509Certificate } from 'node:crypto';
 import { BundleRefused } from './refusal';
 
 /**
@@ -55,15 +55,6 @@ export function sealSignature(comment: Buffer): Buffer {
   return sig;
 }
 
-/**
- * Checks the seal against a verifier already fed every byte of the file before the comment: the reference that
- * `checkSealDigest` (which verify.ts uses) is tested against.
- */
-export function checkSealWith(verifier: Verify, comment: Buffer, cert: X509Certificate): void {
-  const sig = sealSignature(comment);
-  if (!verifier.verify(cert.publicKey, sig)) throw new BundleRefused('BUNDLE_SEAL_INVALID', 'The seal over the bundle file does not verify: some byte of the file was changed.');
-}
-
 /** DER of DigestInfo { sha256, NULL } up to the digest: what an RSA-SHA256 signature (PKCS #1 v1.5) signs. */
 const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
@@ -71,7 +62,7 @@ const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420',
  * Checks the seal against the sha256 of the file's bytes before the comment, taken elsewhere (digests-aside.ts):
  * RSASSA-PKCS1-v1_5 verification as RFC 8017 8.2.2 describes it, by encoding comparison — the signature opened with
  * the public key must be exactly the padded DigestInfo of that digest (OpenSSL checks the padding). The same
- * verdict as `checkSealWith` over the bytes themselves, for the RSA keys Lentera signs with; any other key is refused.
+ * verdict as a verifier fed the bytes themselves, for the RSA keys Lentera signs with; any other key is refused.
  */
 export function checkSealDigest(digest: Buffer | null, comment: Buffer, cert: X509Certificate): void {
   const sig = sealSignature(comment);
@@ -89,13 +80,4 @@ export function checkSealDigest(digest: Buffer | null, comment: Buffer, cert: X5
     throw refused();
   }
   if (!opened.equals(Buffer.concat([SHA256_DIGEST_INFO, digest]))) throw refused();
-}
-
-/** Checks the seal in the zip comment against the signer's certificate; the comment is the file's last bytes. */
-export async function checkSeal(file: string, comment: Buffer, cert: X509Certificate): Promise<void> {
-  sealSignature(comment);
-  const size = statSync(file).size;
-  const verifier = createVerify('sha256');
-  await signedStream(file, size - comment.length, (c) => verifier.update(c));
-  checkSealWith(verifier, comment, cert);
 }

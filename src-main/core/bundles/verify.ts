@@ -154,7 +154,7 @@ export interface VerifyOptions {
  * others take the digests (digests-aside.ts): the seal's, the whole file's, every stored entry's. What is wrong in
  * the structure is thrown here, as the first failure; the seal and the hashes are judged later, in their place.
  */
-async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise<{ entries: EntryLayout[]; mtime: number | null; comment: Buffer; scan: Scan; aside: DigestsAside }> {
+async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise<{ entries: EntryLayout[]; mtime: number | null; comment: Buffer; scan: Scan; aside: DigestsAside; hashed: string[] }> {
   const fd = openSync(file, 'r');
   let aside: DigestsAside | undefined;
   try {
@@ -168,12 +168,13 @@ async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise
     // The digests on two other threads, over the same bytes, while this one checks the structure.
     const stored = dir.entries.filter((e) => e.method === 0);
     aside = digestsAside(file, stored.map((e) => ({ start: e.dataStart, length: e.compressedSize })), size - dir.comment.length);
+    const hashed = stored.map((e) => e.name);
     // Bytes are kept only for an entry the limits let through (a refusal on the limits comes before they are judged).
     let total = 0;
     for (const e of dir.entries) if (e.name !== MANIFEST && e.name !== SIGNATURE) total += e.uncompressedSize;
     const keepStored = (e: EntryLayout) => !!keep && total <= LIMITS.totalBytes && e.uncompressedSize <= LIMITS.entryBytes && e.compressedSize === e.uncompressedSize && keep(e.name);
     const scan = await scanBundle(fd, dir.entries, keepStored);
-    return { entries: dir.entries, mtime: dir.mtime, comment: dir.comment, scan, aside };
+    return { entries: dir.entries, mtime: dir.mtime, comment: dir.comment, scan, aside, hashed };
   } catch (e) {
     await aside?.cancel();
     throw e;
@@ -186,15 +187,14 @@ async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise
  * The other threads' digests, keyed by stored entry. A thread that failed (the file vanished, the machine ran out
  * of memory or handles) says nothing about the bundle: that is this place's fault, thrown as such, not a refusal.
  */
-async function digestsOf(aside: DigestsAside, entries: EntryLayout[]): Promise<{ all: Digests; stored: Map<string, Digests['entries'][number]> }> {
+async function digestsOf(aside: DigestsAside, hashed: string[]): Promise<{ all: Digests; stored: Map<string, Digests['entries'][number]> }> {
   let all: Digests;
   try {
     all = await aside.digests;
   } catch (e) {
     throw new Error(`the bundle's digests could not be taken: ${(e as Error).message}`);
   }
-  const names = entries.filter((e) => e.method === 0).map((e) => e.name);
-  return { all, stored: new Map(names.map((n, i) => [n, all.entries[i] ?? null])) };
+  return { all, stored: new Map(hashed.map((n, i) => [n, all.entries[i] ?? null])) };
 }
 
 /**
@@ -253,7 +253,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       throw new BundleRefused('BUNDLE_SIGNER_INVALID', `The signer certificate was not valid at the bundle's time ${manifest.createdAt}.`, { fingerprint });
     }
     checks.push(`signature: RSA-SHA256 over the manifest's exact bytes, by ${manifest.signer.subject} (${fingerprint})`);
-    const digests = await digestsOf(container.aside, container.entries);
+    const digests = await digestsOf(container.aside, container.hashed);
     checkSealDigest(digests.all.seal, container.comment, cert);
     checks.push('seal: RSA-SHA256 over every byte of the file before it, by the same key');
     if (opts.trusted) {

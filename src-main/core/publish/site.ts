@@ -29,7 +29,7 @@ import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
 import { loadSiteState, saveSiteState, type SiteState, type SiteFileState, type SiteGroupState } from './site-state';
-import { hashFileAside } from '../bundles/file-hash';
+import { hashFileAside } from '../bundles/digests-aside';
 import { siteCodeId } from './site-code';
 import { hasFullNik } from './full-nik';
 import { SiteFileWriter } from './file-writer';
