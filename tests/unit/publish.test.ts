@@ -404,6 +404,26 @@ describe('the publication site', () => {
     expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
+  it('publishes a large bundle whole, and a page refused while it is copied leaves no folder behind', async () => {
+    // 96 MB: still being copied and hashed while the pages are made and one of them is refused.
+    const big = join(dir, 'besar.lentera');
+    writeFileSync(big, Buffer.alloc(96 << 20, 0x5a));
+    const sha = createHash('sha256').update(readFileSync(big)).digest('hex');
+    const leak = structuredClone(fx.input);
+    leak.bundles = [{ ...leak.bundles[0]!, file: big, name: 'besar.lentera', sha256: sha }];
+    leak.exams[0]!.candidates[0]!.nikMasked = NIK(1);
+    await expect(writeSite(join(dir, 'bocor-besar'), leak)).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(join(dir, 'bocor-besar'))).toBe(false);
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    // Without the leak the same bundle is published whole, under its own name.
+    leak.exams[0]!.candidates[0]!.nikMasked = fx.input.exams[0]!.candidates[0]!.nikMasked;
+    await writeSite(join(dir, 'besar'), leak);
+    expect(createHash('sha256').update(readFileSync(join(dir, 'besar', 'bundel', 'besar.lentera'))).digest('hex')).toBe(sha);
+    rmSync(big);
+    rmSync(join(dir, 'besar'), { recursive: true });
+  });
+
   it('a failure while writing leaves the previous site as it was, and no temporary folder', async () => {
     const before = hashes(site);
     const broken = { ...fx.input, generatedAt: '2027-01-01T00:00:00.000Z', bundles: [...fx.input.bundles, { ...fx.input.bundles[0]!, file: join(dir, 'hilang.lentera'), name: 'hilang.lentera' }] };

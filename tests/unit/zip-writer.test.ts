@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import yazl from 'yazl';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dosDateTime, writeZipFile, type ZipEntry } from '../../src-main/core/bundles/zip-writer';
+import { readDirectory, readEntryAt } from '../../src-main/core/bundles/container';
 
 const dir = mkdtempSync(join(tmpdir(), 'lentera-zip-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,6 +88,58 @@ describe('the bundle zip writer', () => {
       await expect(writeZipFile(fd, [{ path: 'data/a.json', file: f, size, crc32: crc, compress: true }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), tap: () => {} })).rejects.toThrow(/changed while the bundle was being written/);
     } finally {
       closeSync(fd);
+    }
+  });
+});
+
+describe('reading one entry where the central directory places it (container.ts readEntryAt)', () => {
+  const spec = fc.record({ kind: fc.constantFrom<'buffer' | 'file'>('buffer', 'file'), compress: fc.boolean(), data: fc.oneof(fc.uint8Array({ maxLength: 3000 }), fc.constant(new Uint8Array(5000).fill(7))) });
+  const entriesOf = (bytes: Buffer) => {
+    const f = join(dir, `read-${n++}.zip`);
+    writeFileSync(f, bytes);
+    const fd = openSync(f, 'r');
+    return { fd, entries: readDirectory(fd, bytes.length).entries };
+  };
+
+  it('gives each entry\'s bytes, stored or deflated, as they were written', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 5 }), async (specs) => {
+        const { bytes } = await viaWriter(specs, new Date('2026-11-30T08:00:00Z'), '');
+        const { fd, entries } = entriesOf(bytes);
+        try {
+          expect(entries.map((e) => readEntryAt(fd, e, 1 << 20))).toEqual(specs.map((s) => Buffer.from(s.data)));
+        } finally {
+          closeSync(fd);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses a changed byte, a changed local header and an entry over the limit, naming the entry', async () => {
+    const data = new Uint8Array(5000).fill(7);
+    for (const compress of [false, true]) {
+      const { bytes } = await viaWriter([{ kind: 'buffer', compress, data }], new Date('2026-11-30T08:00:00Z'), '');
+      const probe = entriesOf(bytes);
+      const e = probe.entries[0]!;
+      closeSync(probe.fd);
+      const bent = Buffer.from(bytes);
+      bent[e.dataStart + 10]! ^= 1;
+      const a = entriesOf(bent);
+      try {
+        expect(() => readEntryAt(a.fd, a.entries[0]!, 1 << 20)).toThrow(expect.objectContaining({ code: 'BUNDLE_DAMAGED', message: expect.stringContaining('e/0.bin') }));
+        expect(() => readEntryAt(a.fd, a.entries[0]!, 4999)).toThrow(expect.objectContaining({ code: 'BUNDLE_ENTRY_TOO_LARGE' }));
+      } finally {
+        closeSync(a.fd);
+      }
+      const header = Buffer.from(bytes);
+      header[e.offset + 30]! ^= 1; // the name in the local header
+      const b = entriesOf(header);
+      try {
+        expect(() => readEntryAt(b.fd, b.entries[0]!, 1 << 20)).toThrow(expect.objectContaining({ code: 'BUNDLE_CONTAINER' }));
+      } finally {
+        closeSync(b.fd);
+      }
     }
   });
 });

@@ -377,28 +377,60 @@ class SiteWriter {
 
   /** Copies a file and checks that what was written has the sha256 it is published with. */
   async copy(rel: string, source: string, sha256: string): Promise<number> {
-    const file = this.place(rel);
+    return this.placed(rel, await this.copyTo(rel, this.place(rel), source, sha256, false));
+  }
+
+  /** the bundles' copies, started together by `startCopies` and taken in order by `copied` */
+  private readonly copies = new Map<string, Promise<{ size: number; sha256: string }>>();
+
+  /**
+   * Starts copying the bundles (gigabytes) into the site, one after another, each hashed on another thread: they
+   * run beside the pages being made instead of after them. `copied` takes each one's outcome where the site lists
+   * it; `settle` waits for all of them before the folder may be removed.
+   */
+  startCopies(list: { rel: string; source: string; sha256: string }[]): void {
+    let chain: Promise<unknown> = Promise.resolve();
+    for (const b of list) {
+      const file = this.place(b.rel);
+      const done = chain.then(() => this.copyTo(b.rel, file, b.source, b.sha256, true));
+      done.catch(() => undefined);
+      this.copies.set(b.rel, done);
+      chain = done.catch(() => undefined);
+    }
+  }
+
+  /** The outcome of the copy `startCopies` began for `rel`: its size, or the copy's failure. */
+  async copied(rel: string): Promise<number> {
+    return this.placed(rel, await this.copies.get(rel)!);
+  }
+
+  /** Waits until no copy is still writing into the folder. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.copies.values());
+  }
+
+  private placed(rel: string, f: { size: number; sha256: string }): number {
+    this.record(rel, f.size, f.sha256);
+    this.files++;
+    this.bytes += f.size;
+    return f.size;
+  }
+
+  /** Places `source` at `file` (linked from the previous site when it holds the same bytes), checked against `sha256`. */
+  private async copyTo(rel: string, file: string, source: string, sha256: string, aside: boolean): Promise<{ size: number; sha256: string }> {
     const want = sha256.toLowerCase();
     const before = this.prev?.state.files[rel];
     // The previous site's copy was checked against this very sha256 when it was written.
-    if (before && before.h === want && (await this.holdsHash(rel, before.s, want)) && this.link(rel, file)) {
-      this.state[rel] = { s: before.s, h: before.h };
-      this.files++;
-      this.bytes += before.s;
-      return before.s;
-    }
+    if (before && before.h === want && (await this.holdsHash(rel, before.s, want)) && this.link(rel, file)) return { size: before.s, sha256: want };
     try {
       await copyFile(source, file);
     } catch (e) {
       throw new LenteraError('FILE_NOT_FOUND', `${source} cannot be copied into the site: ${(e as Error).message}`, { file: source });
     }
-    const got = await sha256File(file);
+    // A bundle is gigabytes: hashed on another thread, in large reads, not on this one.
+    const got = aside ? await hashFileAside(file).sha256 : await sha256File(file);
     if (got !== want) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
-    const size = (await stat(file)).size;
-    this.record(rel, size, want);
-    this.files++;
-    this.bytes += size;
-    return size;
+    return { size: (await stat(file)).size, sha256: want };
   }
 }
 
@@ -497,6 +529,7 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
 
   const named = bundleNames(input);
   w.prehash(named.map((b) => b.href));
+  w.startCopies(named.map((b) => ({ rel: b.href, source: b.file, sha256: b.sha256 })));
   await w.text('assets/situs.css', SITE_CSS);
   await w.text('assets/verify.js', await verifyScript());
   await w.text(
@@ -530,7 +563,7 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
   }
 
   const bundles = [];
-  for (const b of named) bundles.push({ ...b, bytes: await w.copy(b.href, b.file, b.sha256) });
+  for (const b of named) bundles.push({ ...b, bytes: await w.copied(b.href) });
 
   await writeAnnouncementPages(input, (rel, text) => w.text(rel, text), (rel, file, sha) => w.copy(rel, file, sha));
   await writeVoicePages((rel, text) => w.text(rel, text), input, input.voice);
@@ -603,8 +636,9 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
     if (opts.state) saveSiteState(opts.state, out, tmp, input.generatedAt, w.state, w.groups);
     await swapIn(out, tmp);
   } catch (e) {
-    // The writing thread stops before the folder it writes into is removed.
+    // The writing thread and the bundles' copies stop before the folder they write into is removed.
     await files.abort();
+    await w.settle();
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
