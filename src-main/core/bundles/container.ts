@@ -250,7 +250,8 @@ export function readEntryAt(fd: number, e: EntryLayout, limit: number): Buffer {
   const raw = readExactly(fd, e.dataStart, e.compressedSize);
   let data: Buffer;
   try {
-    data = e.method === 8 ? inflateRawSync(raw, { maxOutputLength: Math.max(1, limit) }) : raw;
+    // No more than it declares (one byte over tells a lie): memory stays within `limit` whatever the bytes say.
+    data = e.method === 8 ? inflateRawSync(raw, { maxOutputLength: e.uncompressedSize + 1 }) : raw;
   } catch (err) {
     throw new BundleRefused('BUNDLE_DAMAGED', `${name} cannot be read: ${(err as Error).message}.`, { entry: name });
   }

@@ -7,6 +7,7 @@ import { parseCertificate, keyUsage } from '../keys/pki';
 import { fingerprintOf } from '../keys/identities';
 import { BundleRefused } from './refusal';
 import { checkLocalHeaders, readDirectory, type EntryLayout } from './container';
+import { openZip } from './zip-reader';
 import { scanBundle, type Scan } from './scan';
 import { checkSealDigest } from './seal';
 import { digestsAside, type Digests, type DigestsAside } from './digests-aside';
@@ -58,7 +59,7 @@ export async function openBundle(file: string): Promise<OpenedBundle> {
   if (size > LIMITS.bundleBytes) throw new BundleRefused('BUNDLE_TOO_LARGE', `The bundle is ${size} bytes; the limit is ${LIMITS.bundleBytes}.`, { size });
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
+    zip = await openZip(file, size, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
   } catch (e) {
     throw new BundleRefused('BUNDLE_NOT_ZIP', `Not a readable bundle (zip): ${(e as Error).message}. A truncated or damaged file gives this too.`);
   }
