@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
-import { mergedView } from '../../src-main/core/bundles/merge';
+import { commitImport, mergedView, prepareImport, type ImportPlan } from '../../src-main/core/bundles/merge';
+import { prepareImportAhead, speculate } from '../../src-main/core/bundles/ahead';
+import { addTrustedSigner, trustLookup } from '../../src-main/core/bundles/trust';
+import { Publisher } from '../../src-main/core/publish/publisher';
 import { canonicalJson } from '../../src-main/core/audit/chain';
 import { applySeal, sealPlaceholder } from '../../src-main/core/bundles/seal';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
@@ -327,8 +330,9 @@ describe('bundle verification refuses, before anything is read into state', () =
   }, 60_000);
 });
 
+let b1: string;
+
 describe('coordinator merge', () => {
-  let b1: string;
   beforeAll(async () => {
     b1 = (await exportBundle(B)).file;
     await call(hubWs.app, 'bundle.trust', { certificate: { pem: A.pem } });
@@ -439,3 +443,99 @@ describe('merge properties', () => {
   }, 180_000);
 });
 
+
+describe("a bundle's records read and merged while it is verified (bundles/ahead.ts)", () => {
+  const at = () => new Date().toISOString();
+  const hubAt = (name: string) => {
+    const hub = Publisher.open(join(root, name));
+    for (const w of [A, B]) addTrustedSigner(hub.db, w.id.certDer, { at: at(), by: 'test' });
+    return hub;
+  };
+  const commit = (hub: Publisher, plan: ImportPlan) => hub.db.transaction(() => commitImport(hub.db, hub.dir, plan, at()))();
+  const state = (hub: Publisher) => hub.db.prepare("SELECT (SELECT COUNT(*) FROM merged_bundles) || '/' || (SELECT COUNT(*) FROM merged_items)").pluck().get();
+
+  it('ranks the view while verifying, and it is the view of the items as stored: first bundle, another workstation, a later bundle', async () => {
+    const hub = hubAt('ahead-1');
+    for (const file of [a1, b1, a2]) {
+      const plan = await prepareImportAhead(hub.db, file, { trusted: trustLookup(hub.db) });
+      expect(plan.speculated).toBeDefined();
+      const out = commit(hub, plan);
+      expect(out.view).toBeDefined();
+      expect(out.view).toEqual(mergedView(hub.db, A.exam));
+    }
+    hub.close();
+  });
+
+  it('does not use a view ranked before another bundle was merged: the hub ranks again', async () => {
+    const hub = hubAt('ahead-2');
+    commit(hub, await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db) }));
+    const fromB = await prepareImportAhead(hub.db, b1, { trusted: trustLookup(hub.db) });
+    const fromA = await prepareImportAhead(hub.db, a2, { trusted: trustLookup(hub.db) });
+    expect(commit(hub, fromB).view).toEqual(mergedView(hub.db, A.exam));
+    // Ranked while only a1 was merged: b1 is missing from it.
+    expect(commit(hub, fromA).view).toBeUndefined();
+    // Two ingests at once at the hub: whichever commits second ranks again, and the hub's view is the stored one.
+    const other = hubAt('ahead-3');
+    await other.ingest(a1, at(), 'test');
+    await Promise.all([other.ingest(b1, at(), 'test'), other.ingest(a2, at(), 'test')]);
+    expect(other.view(A.exam)).toEqual(mergedView(other.db, A.exam));
+    expect(other.view(A.exam).workstations.map((w) => w.bundles).sort()).toEqual([1, 2]);
+    hub.close();
+    other.close();
+  });
+
+  it('does not use what was read ahead when the file changed before it was verified (swapped in between)', async () => {
+    const hub = hubAt('ahead-4');
+    const file = tmp();
+    // Read ahead: a bundle whose facts say something else (it would never verify).
+    writeFileSync(file, readFileSync(await repack(a1, { edit: (files) => files.set('data/facts.json', Buffer.from(files.get('data/facts.json')!.toString().replace(/"ipk":\d+/, '"ipk":399'))) })));
+    const ahead = speculate(hub.db, file, { cancelled: false });
+    expect((await ahead)?.view).toBeTruthy();
+    // Then the genuine bundle in its place, verified.
+    writeFileSync(file, readFileSync(a1));
+    const plan = await prepareImport(hub.db, file, { trusted: trustLookup(hub.db), ahead: () => ahead });
+    expect(plan.speculated).toBeUndefined();
+    const plain = await prepareImport(hub.db, a1, { trusted: trustLookup(hub.db) });
+    expect(plan.items).toEqual(plain.items);
+    expect(commit(hub, plan).view).toBeUndefined();
+    hub.close();
+  });
+
+  it('refuses a bad bundle for the same reason with or without the read-ahead, and changes nothing', async () => {
+    const hub = hubAt('ahead-5');
+    const bad = [
+      // Data changed, the bundle left as sealed: the seal refuses it, although the data is not JSON either.
+      await repack(a1, { edit: (files) => files.set('data/facts.json', Buffer.from('[\nnot json\n]\n')), relist: false }),
+      // Signed by its own workstation's key over data that is not JSON: refused for the data, after verification.
+      await repack(a1, { edit: (files) => files.set('data/facts.json', Buffer.from('[\nnot json\n]\n')), signer: A.id }),
+      // A record with no key.
+      await repack(a1, { edit: (files) => files.set('data/candidates.json', Buffer.from('[\n{"nama":"x"}\n]\n')), signer: A.id }),
+      // Not a zip at all, and a zip cut short.
+      await (async () => {
+        const f = tmp();
+        writeFileSync(f, 'bukan zip');
+        return f;
+      })(),
+      await (async () => {
+        const f = tmp();
+        const bytes = readFileSync(a1);
+        writeFileSync(f, bytes.subarray(0, bytes.length >> 1));
+        return f;
+      })(),
+    ];
+    const before = state(hub);
+    const codes: string[][] = [];
+    for (const file of bad) {
+      const codeOf = (p: Promise<unknown>) => p.then(() => 'accepted', (e: { code?: string }) => e.code ?? String(e));
+      codes.push([await codeOf(prepareImportAhead(hub.db, file, { trusted: trustLookup(hub.db) })), await codeOf(prepareImport(hub.db, file, { trusted: trustLookup(hub.db) }))]);
+    }
+    expect(codes.map(([a, b]) => a === b)).toEqual(bad.map(() => true));
+    expect(codes.slice(0, 3)).toEqual([
+      ['BUNDLE_SEAL_INVALID', 'BUNDLE_SEAL_INVALID'],
+      ['BUNDLE_DATA_INVALID', 'BUNDLE_DATA_INVALID'],
+      ['BUNDLE_DATA_INVALID', 'BUNDLE_DATA_INVALID'],
+    ]);
+    expect(state(hub)).toBe(before);
+    hub.close();
+  });
+});

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { putItems, type ImportPlan } from '../../src-main/core/bundles/merge';
+import { codePointOrder, withPending, type ItemRow } from '../../src-main/core/bundles/merged-rows';
 import { ROWS_PER_INSERT } from '../../src-main/core/db/statements';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
 import { canonicalBytes, resultLeaf } from '../../src-main/core/ledger/leaf';
@@ -145,6 +146,41 @@ describe("a bundle's items, many rows per statement (merge.ts putItems)", () => 
     expect(() => db.transaction(() => putItems(db, 'E', 'W', 'B', items))()).toThrow(/NOT NULL/);
     expect(db.prepare('SELECT COUNT(*) FROM merged_items').pluck().get()).toBe(0);
     db.close();
+  });
+});
+
+describe("the merged items as they will be once a bundle's items are stored (merged-rows.ts)", () => {
+  it('orders texts as SQLite does: by their UTF-8 bytes, above U+FFFF after U+E000–U+FFFF', () => {
+    const t = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('\uE000', '\uFFFD', '😀', 'a', ''));
+    fc.assert(
+      fc.property(t, t, (a, b) => {
+        expect(Math.sign(codePointOrder(a, b))).toBe(Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))));
+      }),
+      { numRuns: 2000 },
+    );
+    // JavaScript's own order puts these the other way round.
+    expect('😀' < '\uE000').toBe(true);
+    expect(codePointOrder('😀', '\uE000')).toBeGreaterThan(0);
+  });
+
+  it("gives the rows the table gives after putItems: each workstation's latest per key, ordered by key and workstation", () => {
+    const key = fc.array(fc.constantFrom('a', 'B', 'é', '\uE000', '😀', '1'), { minLength: 1, maxLength: 3 }).map((c) => c.join(''));
+    const item = fc.record({ kind: fc.constantFrom('candidate', 'facts'), key, digest: fc.constant('d'), body: fc.string({ maxLength: 4 }) });
+    const wsItems = fc.record({ ws: fc.constantFrom('W1', 'W2', 'w3'), items: fc.array(item, { maxLength: 30 }) });
+    fc.assert(
+      fc.property(fc.array(wsItems, { maxLength: 4 }), fc.constantFrom('W1', 'W2', 'w3'), fc.array(item, { maxLength: 30 }), (stored, ws, pending) => {
+        const db = itemsDb();
+        db.transaction(() => {
+          for (const s of stored) putItems(db, 'E', s.ws, 'B', s.items);
+        })();
+        const rows = (kind: string) => db.prepare('SELECT workstation_id AS ws, key, body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').all('E', kind) as ItemRow[];
+        const before = { candidate: rows('candidate'), facts: rows('facts') };
+        db.transaction(() => putItems(db, 'E', ws, 'B2', pending))();
+        for (const kind of ['candidate', 'facts'] as const) expect(withPending(before[kind], ws, pending, kind)).toEqual(rows(kind));
+        db.close();
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

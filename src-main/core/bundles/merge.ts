@@ -14,6 +14,7 @@ import { factsFromJson, type FactsJson } from './facts';
 import { DATA_FILES, LIMITS, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
+import { withPending, type ItemRow, type PendingItem } from './merged-rows';
 
 export interface ImportPlan {
   report: BundleReport;
@@ -29,6 +30,11 @@ export interface ImportPlan {
   spent?: boolean;
   /** the copy of the bundle that was verified (`stageIn`), until the commit gives it its name */
   staged?: string;
+  /**
+   * the merged view once these items are stored, ranked while the bundle was verified (bundles/ahead.ts) from the
+   * merged items as `mergedStateKey` named them: good only while that key has not moved
+   */
+  speculated?: { view: MergedView; stateKey: string };
 }
 
 export interface ImportOptions extends VerifyOptions {
@@ -42,6 +48,22 @@ export interface ImportOptions extends VerifyOptions {
   stageIn?: string;
   /** the file is the caller's to give (an upload the hub received): moved into `stageIn` rather than copied */
   moveIn?: boolean;
+  /**
+   * Reads, parses and merges the file (the staged copy, when there is one) while it is verified (bundles/ahead.ts
+   * `speculate`): what it makes is used only when found equal to the verified bytes.
+   */
+  ahead?: (file: string) => Promise<Speculation | null>;
+}
+
+/** What `speculate` made of a bundle's bytes before they were verified: used only when found equal to them. */
+export interface Speculation {
+  manifestBytes: Buffer;
+  /** the data files and the ruleset, by path */
+  files: Map<string, Buffer>;
+  /** null: the records could not be read (verification reads them again and refuses in its place) */
+  items: ImportPlan['items'] | null;
+  view: MergedView | null;
+  stateKey: string;
 }
 
 /** Staged copies are named so: a crash between staging and commit leaves one behind, and `sweepStaged` finds it. */
@@ -124,12 +146,12 @@ function checkExam(db: Db, m: Manifest): void {
  * takes no place in anyone's chain.
  */
 export async function prepareImport(db: Db, file: string, opts: ImportOptions): Promise<ImportPlan> {
-  const { self, stageIn, moveIn, ...verify } = opts;
+  const { self, stageIn, moveIn, ahead, ...verify } = opts;
   const staged = stageIn !== undefined ? await stageCopy(file, stageIn, moveIn === true) : undefined;
   let plan: ImportPlan | undefined;
   try {
     // The copy is what is verified: the bytes checked are the bytes kept, and their sha256 the one recorded.
-    plan = await prepareVerified(db, staged ?? file, self, verify);
+    plan = await prepareVerified(db, staged ?? file, self, verify, ahead);
     if (staged !== undefined) plan.staged = staged;
     return plan;
   } finally {
@@ -176,9 +198,11 @@ async function stageCopy(file: string, dataDir: string, move: boolean): Promise<
   return staged;
 }
 
-async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions): Promise<ImportPlan> {
+async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions, ahead: ImportOptions['ahead']): Promise<ImportPlan> {
   // The data files and the ruleset are kept as verification hashes them: not read again.
   const dataPaths = new Set<string>(Object.values(DATA_FILES));
+  // Started before the verification, which leaves this thread waiting on the hashing threads for seconds.
+  const spec = ahead?.(file);
   const report = await verifyBundle(file, {
     ...verify,
     keep: (p) => dataPaths.has(p) || p.startsWith('ruleset/'),
@@ -191,11 +215,30 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   const files = report.kept;
   const rulesetText = files.get(m.ruleset.path)!.toString('utf8');
   readRuleset(rulesetText, m.ruleset.path);
+  // Read and parsed while the bundle was verified, from bytes now found equal to the verified ones: the same items.
+  const made = spec ? await spec : null;
+  const same = made !== null && made.manifestBytes.equals(report.manifestBytes) && sameEntries(made.files, files, [...Object.values(DATA_FILES), m.ruleset.path]);
+  const items = same && made.items ? made.items : itemsOf(files);
+  for (const path of Object.values(DATA_FILES)) files.delete(path);
+  const plan: ImportPlan = { report, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
+  if (same && made.view) plan.speculated = { view: made.view, stateKey: made.stateKey };
+  return plan;
+}
+
+function sameEntries(a: Map<string, Buffer>, b: Map<string, Buffer>, paths: string[]): boolean {
+  return paths.every((p) => {
+    const x = a.get(p);
+    const y = b.get(p);
+    return x === undefined ? y === undefined : y !== undefined && x.equals(y);
+  });
+}
+
+/** The records of a bundle's data files (`files`, by path), each kept as its line, in the order of DATA_FILES. */
+export function itemsOf(files: Map<string, Buffer>): ImportPlan['items'] {
   const items: ImportPlan['items'] = [];
   for (const [kind, path] of Object.entries(DATA_FILES)) {
     const data = files.get(path);
     if (!data) continue;
-    files.delete(path);
     let n = 0;
     for (const line of recordLines(data.toString('utf8'), path)) {
       let body: unknown;
@@ -211,7 +254,7 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
       n++;
     }
   }
-  return { report, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
+  return items;
 }
 
 /**
@@ -306,6 +349,8 @@ export interface ImportOutcome {
   sequence: number;
   unchanged: boolean;
   records: number;
+  /** the exam's merged view after this commit, when it was ranked while the bundle was verified (bundles/ahead.ts) */
+  view?: MergedView;
 }
 
 /** Writes a prepared import in the caller's transaction, checking the chain again (another import may have run). */
@@ -320,6 +365,9 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     return { ...base, unchanged: true, records: 0 };
   }
   checkExam(db, m);
+  // The view ranked ahead holds after this commit only if the merged items are still those it was ranked on.
+  const ahead = plan.speculated && mergedStateKey(db, m.exam.code) === plan.speculated.stateKey ? plan.speculated.view : undefined;
+  plan.speculated = undefined;
   const stored = join(mergedDir(dataDir), `${plan.report.sha256}.lentera`);
   mkdirSync(mergedDir(dataDir), { recursive: true });
   if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
@@ -359,7 +407,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     rmSync(`${stored}.part`, { force: true });
     throw e;
   }
-  return { ...base, unchanged: false, records };
+  return { ...base, unchanged: false, records, ...(ahead ? { view: { ...ahead, workstations: workstationsOf(db, m.exam.code) } } : {}) };
 }
 
 export interface Conflict {
@@ -382,6 +430,14 @@ export interface MergedView {
   workstations: { id: string; bundles: number; last: number }[];
 }
 
+/** A verified bundle's items not yet stored, for the view they will make (`mergedView`, bundles/ahead.ts). */
+export interface PendingBundle {
+  workstation: string;
+  exam: Manifest['exam'];
+  ruleset: { sha256: string; text: string };
+  items: readonly PendingItem[];
+}
+
 type Value = { ws: string; text: string };
 
 /** One value from many workstations: agreeing values (or values only one has) merge; disagreeing ones conflict. */
@@ -399,12 +455,16 @@ const missing = (t: string) => t === JSON.stringify('missing');
  * latest version from each workstation; per candidate the facts the workstations agree on; every
  * disagreement listed as a conflict, and the candidate left out of the ranking (BL) until someone decides.
  */
-export function mergedView(db: Db, examCode: string): MergedView {
-  const ex = sql(db, 'SELECT exam, ruleset_sha256, ruleset_json FROM merged_exams WHERE exam_code = ?').get(examCode) as { exam: string; ruleset_sha256: string; ruleset_json: string } | undefined;
+export function mergedView(db: Db, examCode: string, pending?: PendingBundle): MergedView {
+  let ex = sql(db, 'SELECT exam, ruleset_sha256, ruleset_json FROM merged_exams WHERE exam_code = ?').get(examCode) as { exam: string; ruleset_sha256: string; ruleset_json: string } | undefined;
+  // As commitImport leaves the exam: named as the latest bundle names it, ranked by the ruleset it first came with.
+  if (pending) ex = { exam: JSON.stringify(pending.exam), ruleset_sha256: ex?.ruleset_sha256 ?? pending.ruleset.sha256, ruleset_json: ex?.ruleset_json ?? pending.ruleset.text };
   if (!ex) throw new BundleRefused('NOT_FOUND', `No bundle of exam ${examCode} was merged here.`, { exam: examCode });
   const loaded = readRuleset(ex.ruleset_json, 'ruleset.json');
-  const rows = (kind: string) =>
-    sql(db, 'SELECT workstation_id AS ws, key, body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').all(examCode, kind) as { ws: string; key: string; body: string }[];
+  const rows = (kind: string) => {
+    const stored = sql(db, 'SELECT workstation_id AS ws, key, body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').all(examCode, kind) as ItemRow[];
+    return pending ? withPending(stored, pending.workstation, pending.items, kind) : stored;
+  };
   const byKey = (kind: string) => {
     const m = new Map<string, { ws: string; body: string }[]>();
     for (const r of rows(kind)) {
@@ -480,7 +540,7 @@ export function mergedView(db: Db, examCode: string): MergedView {
   );
   const exam = JSON.parse(ex.exam) as MergedView['exam'];
   const digests = new Map(results.map((r) => [r.nomor_peserta, resultDigest(examCode, r, ex.ruleset_sha256)]));
-  const workstations = sql(db, 'SELECT workstation_id AS id, COUNT(*) AS bundles, MAX(sequence) AS last FROM merged_bundles WHERE exam_code = ? GROUP BY workstation_id ORDER BY workstation_id').all(examCode) as MergedView['workstations'];
+  const workstations = workstationsOf(db, examCode);
   return {
     exam,
     ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, sha256: ex.ruleset_sha256, json: ex.ruleset_json },
@@ -493,6 +553,19 @@ export function mergedView(db: Db, examCode: string): MergedView {
     conflicts,
     workstations,
   };
+}
+
+/** The exam's workstations and their merged bundles; with a bundle pending, as they stand before it is stored. */
+export function workstationsOf(db: Db, examCode: string): MergedView['workstations'] {
+  return sql(db, 'SELECT workstation_id AS id, COUNT(*) AS bundles, MAX(sequence) AS last FROM merged_bundles WHERE exam_code = ? GROUP BY workstation_id ORDER BY workstation_id').all(examCode) as MergedView['workstations'];
+}
+
+/**
+ * Names the state of an exam's merged items: they change only as a bundle is merged, and bundles are only ever
+ * added, each with its time. A view made while the key was K is the view for as long as the key is K.
+ */
+export function mergedStateKey(db: Db, examCode: string): string {
+  return sql(db, "SELECT COUNT(*) || ':' || COALESCE(MAX(imported_at), '') FROM merged_bundles WHERE exam_code = ?").pluck().get(examCode) as string;
 }
 
 export function mergedExams(db: Db): string[] {

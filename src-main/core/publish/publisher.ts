@@ -3,7 +3,8 @@ import { basename, join } from 'node:path';
 import { appendEvent } from '../audit/chain';
 import { openDatabase, type Db } from '../db/open';
 import { sql } from '../db/statements';
-import { commitImport, discardImport, mergedExams, mergedView, prepareImport, sweepStaged, type ImportOutcome, type ImportPlan, type MergedView } from '../bundles/merge';
+import { commitImport, discardImport, mergedExams, mergedStateKey, mergedView, sweepStaged, type ImportOutcome, type ImportPlan, type MergedView } from '../bundles/merge';
+import { prepareImportAhead } from '../bundles/ahead';
 import { trustLookup } from '../bundles/trust';
 import { BundleRefused } from '../bundles/verify';
 import type { SignedCheckpoint } from '../ledger/checkpoint';
@@ -122,12 +123,14 @@ export class Publisher {
     try {
       // The hub keeps the bundle: it is copied (or, an upload, moved) into the hub's folder first, and that is what
       // is verified and kept (see `stageIn`).
-      plan = await prepareImport(this.db, file, { trusted, stageIn: this.dir, moveIn: opts.owned === true });
+      // Its records are parsed and merged while it is verified (bundles/ahead.ts).
+      plan = await prepareImportAhead(this.db, file, { trusted, stageIn: this.dir, moveIn: opts.owned === true });
       const prepared = plan;
       ({ outcome, appended, checkpoint } = writeTransaction(this.db, () => {
-        const outcome = commitImport(this.db, this.dir, prepared, at);
+        const { view: ahead, ...outcome } = commitImport(this.db, this.dir, prepared, at);
         let appended: number[] = [];
         if (!outcome.unchanged) {
+          if (ahead) this.views.set(outcome.exam, { key: this.viewKey(outcome.exam), view: ahead });
           const view = this.view(outcome.exam);
           // Every result the site shows is logged: a decided one, and (stage by stage) a BL one whose published
           // scores (SKD before SKB exists) a candidate may already object to with their receipt.
@@ -183,9 +186,8 @@ export class Publisher {
     return view;
   }
 
-  /** Names the exam's merged bundles: they are only ever added, each with its time. */
   private viewKey(exam: string): string {
-    return sql(this.db, 'SELECT COUNT(*) || \':\' || COALESCE(MAX(imported_at), \'\') FROM merged_bundles WHERE exam_code = ?').pluck().get(exam) as string;
+    return mergedStateKey(this.db, exam);
   }
 
   /** Names the exam's announcements (the strengths take the rubric's names and levels from them). */
