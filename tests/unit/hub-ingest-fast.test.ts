@@ -12,7 +12,7 @@ import { codePointOrder, withPending, type ItemRow } from '../../src-main/core/b
 import { ROWS_PER_INSERT } from '../../src-main/core/db/statements';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
 import { canonicalBytes, resultLeaf } from '../../src-main/core/ledger/leaf';
-import { resultLeafAndHash } from '../../src-main/core/ledger/leaf-node';
+import { leafHashNode, resultLeafAndHash } from '../../src-main/core/ledger/leaf-node';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
 import { leafHash, toHex } from '../../src-main/core/ledger/merkle';
 import { verifyReceipt, type Receipt } from '../../src-main/core/ledger/receipt';
@@ -47,6 +47,15 @@ describe('result leaves (leaf-node.ts)', () => {
         expect(toHex(fast.hash)).toBe(toHex(leafHash(leaf)));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('hashes any bytes as leafHash does (the site checks the log with it)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (leaf) => {
+        expect(toHex(leafHashNode(leaf))).toBe(toHex(leafHash(leaf)));
+      }),
+      { numRuns: 500 },
     );
   });
 

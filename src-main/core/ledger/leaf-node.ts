@@ -4,7 +4,7 @@
  * (a generic canonical JSON per object, noble's JavaScript SHA-256) spent seconds on them. Node only: the
  * verification page keeps leaf.ts. tests/unit/leaf-node.test.ts checks both give the same bytes.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { canonicalString } from '../util/canonical-json';
 import { MIN_SALT_BYTES } from './leaf';
 
@@ -21,5 +21,10 @@ export function resultLeafAndHash(exam: string, nomor: string, digest: string, s
   const d = HEX64.test(digest) ? `"${digest}"` : canonicalString(digest);
   const c = createHash('sha256').update(salt).update(`{"d":${d},"e":${e},"n":${canonicalString(nomor)}}`, 'utf8').digest('hex');
   const leaf = Buffer.from(`{"c":"${c}","e":${e},"v":1}`, 'utf8');
-  return { leaf, hash: createHash('sha256').update(LEAF_PREFIX).update(leaf).digest() };
+  return { leaf, hash: leafHashNode(leaf) };
+}
+
+/** merkle.ts `leafHash`, by node:crypto: SHA-256(0x00 ‖ leaf). */
+export function leafHashNode(leaf: Uint8Array): Buffer {
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, leaf]), 'buffer');
 }

@@ -12,7 +12,8 @@ import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
 import { parseLeaf } from '../ledger/leaf';
-import { fromB64url, fromHex, leafHash, MerkleTree, toHex, verifyConsistency } from '../ledger/merkle';
+import { fromB64url, fromHex, MerkleTree, toHex, verifyConsistency } from '../ledger/merkle';
+import { leafHashNode } from '../ledger/leaf-node';
 import type { RankedCandidate } from '../ranking/engine';
 import { resultsCsv } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
@@ -176,7 +177,7 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
     const parsed = parseLeaf(leaf);
     if (!parsed) throw bad(`Leaf ${i} is neither a canonical {"c","e","v":1} commitment nor a {"e","h","k","v":1} record leaf.`, { index: i });
     if (parsed.type === 'catatan') recordLeaves.push({ index: i, kind: parsed.kind, sha256: parsed.recordSha256 });
-    tree.append(leafHash(leaf));
+    tree.append(leafHashNode(leaf));
   }
   // A record leaf is published with its record, or the public could not read what the log vouches for.
   for (const r of recordLeaves) {
