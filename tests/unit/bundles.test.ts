@@ -20,6 +20,7 @@ import { generateIdentity, unlockIdentity, type UnlockedIdentity } from '../../s
 import { RSA_SHA256 } from '../../src-main/core/keys/pki';
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { readZip } from './zip';
+import type { Manifest } from '../../src-main/core/bundles/format';
 
 const PASS = 'rahasia-koordinator';
 
@@ -489,7 +490,8 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
     const file = tmp();
     // Read ahead: a bundle whose facts say something else (it would never verify).
     writeFileSync(file, readFileSync(await repack(a1, { edit: (files) => files.set('data/facts.json', Buffer.from(files.get('data/facts.json')!.toString().replace(/"ipk":\d+/, '"ipk":399'))) })));
-    const ahead = speculate(hub.db, file, { cancelled: false });
+    const manifest = JSON.parse(new Map(await readZip(file)).get('manifest.json')!.toString('utf8')) as Manifest;
+    const ahead = speculate(hub.db, file, manifest, { cancelled: false });
     expect((await ahead)?.view).toBeTruthy();
     // Then the genuine bundle in its place, verified.
     writeFileSync(file, readFileSync(a1));
@@ -498,6 +500,26 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
     const plain = await prepareImport(hub.db, a1, { trusted: trustLookup(hub.db) });
     expect(plan.items).toEqual(plain.items);
     expect(commit(hub, plan).view).toBeUndefined();
+    hub.close();
+  });
+
+  it('reads nothing ahead for a signer not registered here, or a manifest whose signature does not verify', async () => {
+    const hub = Publisher.open(join(root, 'ahead-6'));
+    addTrustedSigner(hub.db, A.id.certDer, { at: at(), by: 'test' });
+    const asked: string[] = [];
+    const ahead = async (f: string) => {
+      asked.push(f);
+      return null;
+    };
+    const codeOf = (p: Promise<unknown>) => p.then(() => 'accepted', (e: { code?: string }) => e.code ?? String(e));
+    // B is not registered at this hub; the second is A's bundle with its manifest changed after signing.
+    const forged = await repack(a1, { edit: (_f, m) => ((m.exam as { name: string }).name = 'Ujian lain') });
+    expect(await codeOf(prepareImport(hub.db, b1, { trusted: trustLookup(hub.db), ahead }))).toBe('BUNDLE_SIGNER_UNKNOWN');
+    expect(await codeOf(prepareImport(hub.db, forged, { trusted: trustLookup(hub.db), ahead }))).toBe('BUNDLE_SIGNATURE_INVALID');
+    expect(asked).toEqual([]);
+    // A's own bundle is read ahead, once.
+    expect(await codeOf(prepareImport(hub.db, a1, { trusted: trustLookup(hub.db), ahead }))).toBe('accepted');
+    expect(asked).toEqual([a1]);
     hub.close();
   });
 

@@ -3,9 +3,10 @@
  * thread waiting for seconds (its digests are taken on two others); parsing 700k records and ranking the merged view
  * are seconds of work for this thread. Done meanwhile, they cost an ingest nothing once the bundle is verified.
  *
- * Nothing here is trusted: the bytes are read before their hashes, their signature or their signer are checked.
- * `prepareImport` uses what was made only when the verified bytes are found equal to these (manifest, data files and
- * ruleset), and the hub uses the view only while the merged items are still as `stateKey` names them. Anything that
+ * It starts only once the manifest's signature verified and its signer is registered here: nobody else can make
+ * this thread inflate and parse anything. The records' bytes are still read before their hashes are checked.
+ * `prepareImport` uses what was made only when the verified bytes are found equal to these (the data files and the
+ * ruleset the same signed manifest lists), and the hub uses the view only while the merged items are still as `stateKey` names them. Anything that
  * goes wrong here gives null, and the import does everything after verification, as without it: a refusal comes in
  * its place in the verification's order, never from here.
  */
@@ -13,12 +14,12 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { Db } from '../db/open';
 import { readDirectory, readEntryAt } from './container';
-import { DATA_FILES, LIMITS, MANIFEST, manifestSchema } from './format';
+import { DATA_FILES, LIMITS, type Manifest } from './format';
 import { itemsOf, mergedStateKey, mergedView, prepareImport, type ImportOptions, type ImportPlan, type Speculation } from './merge';
 
 /**
- * At most this many bytes are inflated ahead of the signature's check: a real exam's records are a few hundred MB.
- * A bundle declaring more is verified first, as without the read-ahead.
+ * At most this many bytes are read and inflated ahead of the hashes' check: a real exam's records are a few hundred
+ * MB. A bundle with more is verified first, as without the read-ahead.
  */
 const AHEAD_MAX_BYTES = 1024 ** 3;
 
@@ -26,7 +27,7 @@ const AHEAD_MAX_BYTES = 1024 ** 3;
 export async function prepareImportAhead(db: Db, file: string, opts: Omit<ImportOptions, 'ahead'>): Promise<ImportPlan> {
   const cancel: Cancel = { cancelled: false };
   try {
-    return await prepareImport(db, file, { ...opts, ahead: (f) => speculate(db, f, cancel) });
+    return await prepareImport(db, file, { ...opts, ahead: (f, m) => speculate(db, f, m, cancel) });
   } finally {
     // Refused, or done: what is left of the read-ahead is skipped.
     cancel.cancelled = true;
@@ -41,45 +42,52 @@ export interface Cancel {
 /** Keys with a surrogate may be stored as another text (a lone one becomes U+FFFD): such a bundle is not read ahead. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/** The manifest, data files and ruleset of `file` as its directory places them; null when they cannot be had. */
-function readAhead(file: string): { manifestBytes: Buffer; files: Map<string, Buffer> } | null {
+/**
+ * The data files and ruleset of `file` that its signed manifest lists, as the directory places them; null when any
+ * is not as the manifest and the limits say (verification then finds what is wrong, in its place).
+ */
+function readAhead(file: string, m: Manifest): Map<string, Buffer> | null {
   const fd = openSync(file, 'r');
   try {
     const dir = readDirectory(fd, fstatSync(fd).size);
     if (dir.failure) return null;
     const byName = new Map(dir.entries.map((e) => [e.name, e]));
-    const manifest = byName.get(MANIFEST);
-    if (!manifest) return null;
-    const manifestBytes = readEntryAt(fd, manifest, LIMITS.manifestBytes);
-    const parsed = manifestSchema.safeParse(JSON.parse(manifestBytes.toString('utf8')));
-    if (!parsed.success) return null;
-    const wanted = [...Object.values(DATA_FILES), parsed.data.ruleset.path].flatMap((p) => byName.get(p) ?? []);
-    if (wanted.reduce((n, e) => n + e.uncompressedSize, 0) > AHEAD_MAX_BYTES) return null;
-    const files = new Map(wanted.map((e) => [e.name, readEntryAt(fd, e, LIMITS.entryBytes)]));
-    return { manifestBytes, files };
+    const paths = new Set<string>([...Object.values(DATA_FILES), m.ruleset.path]);
+    const wanted = m.files.filter((f) => paths.has(f.path));
+    let total = 0;
+    for (const f of wanted) {
+      const e = byName.get(f.path);
+      // The limits verification applies before it inflates anything, and no more than the manifest signed for.
+      if (!e || e.uncompressedSize !== f.size || f.size > LIMITS.entryBytes || e.compressedSize > LIMITS.entryBytes) return null;
+      if (f.size > LIMITS.ratioFloor && f.size > e.compressedSize * LIMITS.ratio) return null;
+      total += f.size + e.compressedSize;
+    }
+    if (total > AHEAD_MAX_BYTES) return null;
+    return new Map(wanted.map((f) => [f.path, readEntryAt(fd, byName.get(f.path)!, f.size)]));
   } finally {
     closeSync(fd);
   }
 }
 
-export async function speculate(db: Db, file: string, cancel: Cancel): Promise<Speculation | null> {
+/** What can be made of `file`'s records before its verification ends, from its manifest (signature verified). */
+export async function speculate(db: Db, file: string, m: Manifest, cancel: Cancel): Promise<Speculation | null> {
   try {
-    // The verification starts its threads first: this thread's reading and parsing must not hold them back.
+    if (SURROGATE.test(m.workstation.id)) return null;
+    // A turn first: the verification goes on to await its threads before this thread is taken.
     await turn();
     if (cancel.cancelled) return null;
-    const read = readAhead(file);
-    if (!read) return null;
-    const m = manifestSchema.parse(JSON.parse(read.manifestBytes.toString('utf8')));
+    const files = readAhead(file, m);
+    if (!files) return null;
     await turn();
     if (cancel.cancelled) return null;
     let items: Speculation['items'] = null;
     try {
-      items = itemsOf(read.files);
+      items = itemsOf(files);
     } catch {
       // Refused again after verification, in its place.
     }
-    const rulesetBytes = read.files.get(m.ruleset.path);
-    const speculation: Speculation = { ...read, items, view: null, stateKey: mergedStateKey(db, m.exam.code) };
+    const rulesetBytes = files.get(m.ruleset.path);
+    const speculation: Speculation = { files, items, view: null, stateKey: mergedStateKey(db, m.exam.code) };
     if (!items || !rulesetBytes || items.some((i) => SURROGATE.test(i.key))) return speculation;
     await turn();
     if (cancel.cancelled) return null;

@@ -50,14 +50,14 @@ export interface ImportOptions extends VerifyOptions {
   moveIn?: boolean;
   /**
    * Reads, parses and merges the file (the staged copy, when there is one) while it is verified (bundles/ahead.ts
-   * `speculate`): what it makes is used only when found equal to the verified bytes.
+   * `speculate`), once its manifest's signature verified and its signer is found registered here (`trusted`):
+   * what it makes is used only when found equal to the verified bytes.
    */
-  ahead?: (file: string) => Promise<Speculation | null>;
+  ahead?: (file: string, manifest: Manifest) => Promise<Speculation | null>;
 }
 
 /** What `speculate` made of a bundle's bytes before they were verified: used only when found equal to them. */
 export interface Speculation {
-  manifestBytes: Buffer;
   /** the data files and the ruleset, by path */
   files: Map<string, Buffer>;
   /** null: the records could not be read (verification reads them again and refuses in its place) */
@@ -140,7 +140,8 @@ function checkExam(db: Db, m: Manifest): void {
 }
 
 /**
- * Verifies everything, then reads the records: all before a transaction opens, so a refusal changes nothing.
+ * Verifies everything, then reads the records (or takes those read ahead while it verified, `ahead`, when they are
+ * the verified bytes): all before a transaction opens, so a refusal changes nothing.
  * The signer must be registered here and registered for the workstation the bundle names (the binding rule,
  * `checkBinding`), checked before the chain: a bundle signed for another workstation is refused for that, and
  * takes no place in anyone's chain.
@@ -201,10 +202,19 @@ async function stageCopy(file: string, dataDir: string, move: boolean): Promise<
 async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions, ahead: ImportOptions['ahead']): Promise<ImportPlan> {
   // The data files and the ruleset are kept as verification hashes them: not read again.
   const dataPaths = new Set<string>(Object.values(DATA_FILES));
-  // Started before the verification, which leaves this thread waiting on the hashing threads for seconds.
-  const spec = ahead?.(file);
+  // Started as soon as the manifest is found signed by a signer registered here: the verification then waits on its
+  // hashing threads for seconds, this thread idle. Nothing is read ahead for anyone else.
+  let spec: Promise<Speculation | null> | undefined;
+  const registered = (fingerprint: string) => {
+    try {
+      return Boolean(verify.trusted?.(fingerprint));
+    } catch {
+      return false;
+    }
+  };
   const report = await verifyBundle(file, {
     ...verify,
+    ...(ahead ? { onSigned: (fingerprint: string, m: Manifest) => void (registered(fingerprint) && (spec = ahead(file, m))) } : {}),
     keep: (p) => dataPaths.has(p) || p.startsWith('ruleset/'),
     ...(verify.trusted ? { binding: (fp: string, m: Manifest) => void checkBinding(db, fp, m.workstation, self) } : {}),
   });
@@ -217,7 +227,7 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   readRuleset(rulesetText, m.ruleset.path);
   // Read and parsed while the bundle was verified, from bytes now found equal to the verified ones: the same items.
   const made = spec ? await spec : null;
-  const same = made !== null && made.manifestBytes.equals(report.manifestBytes) && sameEntries(made.files, files, [...Object.values(DATA_FILES), m.ruleset.path]);
+  const same = made !== null && sameEntries(made.files, files, [...Object.values(DATA_FILES), m.ruleset.path]);
   const items = same && made.items ? made.items : itemsOf(files);
   for (const path of Object.values(DATA_FILES)) files.delete(path);
   const plan: ImportPlan = { report, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };

@@ -148,6 +148,11 @@ export interface VerifyOptions {
   onProgress?: (done: number, total: number) => void;
   /** entries whose bytes the caller wants (an import's data files): kept as they are hashed, not read twice */
   keep?: (path: string) => boolean;
+  /**
+   * Told as soon as the manifest's signature verifies with the certificate it carries, before the digests are
+   * awaited (bundles/ahead.ts starts reading the records then). Whatever it does or throws changes nothing here.
+   */
+  onSigned?: (fingerprint: string, manifest: Manifest) => void;
 }
 
 /**
@@ -254,6 +259,11 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       throw new BundleRefused('BUNDLE_SIGNER_INVALID', `The signer certificate was not valid at the bundle's time ${manifest.createdAt}.`, { fingerprint });
     }
     checks.push(`signature: RSA-SHA256 over the manifest's exact bytes, by ${manifest.signer.subject} (${fingerprint})`);
+    try {
+      opts.onSigned?.(fingerprint, manifest);
+    } catch {
+      // a listener's fault is no fault of the bundle's
+    }
     const digests = await digestsOf(container.aside, container.hashed);
     checkSealDigest(digests.all.seal, container.comment, cert);
     checks.push('seal: RSA-SHA256 over every byte of the file before it, by the same key');

@@ -49,8 +49,7 @@ class WindowedReader extends yauzl.RandomAccessReader {
  * Where the central directory starts, as the end record (or the ZIP64 end record) says; null when that cannot be
  * told: the window is then the end of the file alone, and yauzl finds whatever is wrong as it would anyway.
  */
-function directoryStart(fd: number, size: number, tail: Buffer): number | null {
-  const tailAt = size - tail.length;
+function directoryStart(fd: number, size: number, tail: Buffer, tailAt: number): number | null {
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) !== 0x06054b50) continue;
     const offset = tail.readUInt32LE(i + 16);
@@ -72,11 +71,12 @@ export async function openZip(file: string, size: number, options: yauzl.Options
   try {
     const tailLength = Math.min(size, TAIL);
     const tail = Buffer.alloc(tailLength);
+    // Fewer bytes than asked (the file shrank meanwhile): the window holds only what was read, never zeros.
     const got = readSync(fd, tail, 0, tailLength, size - tailLength);
-    const start = directoryStart(fd, size, tail.subarray(0, got));
+    const start = directoryStart(fd, size, tail.subarray(0, got), size - tailLength);
     const at = start !== null && size - start <= WINDOW_MAX ? Math.min(start, size - tailLength) : size - tailLength;
-    let bytes = tail;
-    if (at < size - tailLength) {
+    let bytes = tail.subarray(0, got);
+    if (at < size - tailLength && got === tailLength) {
       bytes = Buffer.alloc(size - at);
       let n = 0;
       for (let r; n < bytes.length && (r = readSync(fd, bytes, n, bytes.length - n, at + n)) > 0; ) n += r;

@@ -66,7 +66,6 @@ export type ParsedLeaf = { type: 'hasil'; exam: string; commitment: string } | {
 
 const LEAF_DECODER = new TextDecoder('utf-8', { fatal: true });
 
-/** What a leaf's bytes are, or null unless they are exactly one of the two canonical leaf forms. */
 /** Byte for byte equal: compared in place (the site checks every leaf of the log, 100k and more, this way). */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -74,6 +73,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** What a leaf's bytes are, or null unless they are exactly one of the two canonical leaf forms. */
 export function parseLeaf(leaf: Uint8Array): ParsedLeaf | null {
   let value: Record<string, unknown>;
   try {

@@ -56,22 +56,23 @@ export async function observersInBundle(file: string, exam: string): Promise<Obs
   } catch {
     throw new BundleRefused('FILE_NOT_FOUND', `${file} cannot be read.`, { file });
   }
-  const minutes: { name: string; pdf: Buffer }[] = [];
+  const out: ObservedSession[] = [];
   try {
     const dir = readDirectory(fd, fstatSync(fd).size);
     if (dir.failure) throw dir.failure.error;
+    // One PDF at a time: read, judged, let go.
     for (const e of dir.entries.filter((x) => MINUTES_ENTRY.test(x.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      let pdf: Buffer;
       try {
-        minutes.push({ name: e.name, pdf: readEntryAt(fd, e, LIMITS.entryBytes) });
+        pdf = readEntryAt(fd, e, LIMITS.entryBytes);
       } catch {
-        // an entry that cannot be read is no evidence of anyone's presence
+        continue; // an entry that cannot be read is no evidence of anyone's presence
       }
+      out.push(...(await observersInMinutes(pdf, exam, e.name.slice('pdf/'.length))));
     }
   } finally {
     closeSync(fd);
   }
-  const out: ObservedSession[] = [];
-  for (const m of minutes) out.push(...(await observersInMinutes(m.pdf, exam, m.name.slice('pdf/'.length))));
   return out;
 }
 

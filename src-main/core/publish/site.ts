@@ -30,7 +30,7 @@ import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
 import { loadSiteState, saveSiteState, type SiteState, type SiteFileState, type SiteGroupState } from './site-state';
-import { hashFileAside } from '../bundles/digests-aside';
+import { hashFileAside, type FileHash } from '../bundles/digests-aside';
 import { siteCodeId } from './site-code';
 import { hasFullNik } from './full-nik';
 import { SiteFileWriter } from './file-writer';
@@ -383,6 +383,9 @@ class SiteWriter {
 
   /** the bundles' copies, started together by `startCopies` and taken in order by `copied` */
   private readonly copies = new Map<string, Promise<{ size: number; sha256: string }>>();
+  /** set by `settle`: copies not yet begun never begin, and the one hashing stops */
+  private stopped = false;
+  private hashing: FileHash | null = null;
 
   /**
    * Starts copying the bundles (gigabytes) into the site, one after another, each hashed on another thread: they
@@ -393,7 +396,10 @@ class SiteWriter {
     let chain: Promise<unknown> = Promise.resolve();
     for (const b of list) {
       const file = this.place(b.rel);
-      const done = chain.then(() => this.copyTo(b.rel, file, b.source, b.sha256, true));
+      const done = chain.then(() => {
+        if (this.stopped) throw new Error('the site write stopped');
+        return this.copyTo(b.rel, file, b.source, b.sha256, true);
+      });
       done.catch(() => undefined);
       this.copies.set(b.rel, done);
       chain = done.catch(() => undefined);
@@ -405,8 +411,10 @@ class SiteWriter {
     return this.placed(rel, await this.copies.get(rel)!);
   }
 
-  /** Waits until no copy is still writing into the folder. */
+  /** Stops the copies (a failed write): settles once none is still writing into the folder. */
   async settle(): Promise<void> {
+    this.stopped = true;
+    await this.hashing?.cancel();
     await Promise.allSettled(this.copies.values());
   }
 
@@ -429,7 +437,18 @@ class SiteWriter {
       throw new LenteraError('FILE_NOT_FOUND', `${source} cannot be copied into the site: ${(e as Error).message}`, { file: source });
     }
     // A bundle is gigabytes: hashed on another thread, in large reads, not on this one.
-    const got = aside ? await hashFileAside(file).sha256 : await sha256File(file);
+    let got: string;
+    if (aside) {
+      if (this.stopped) throw new Error('the site write stopped');
+      this.hashing = hashFileAside(file);
+      try {
+        got = await this.hashing.sha256;
+      } finally {
+        this.hashing = null;
+      }
+    } else {
+      got = await sha256File(file);
+    }
     if (got !== want) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
     return { size: (await stat(file)).size, sha256: want };
   }
