@@ -159,9 +159,10 @@ export const bundleCommands = [
     prepare: async (ctx, input) =>
       prepareImport(ctx.db, resolveFile(ctx, input.file).path, { trusted: trustLookup(ctx.db, ctx.workstationId), self: ctx.workstationId, exam: (code) => Boolean(findExam(ctx.db, code)) }),
     handler: (ctx, _input, plan) => {
-      const out = commitImport(ctx.db, ctx.dataDir, plan, ctx.at);
+      // The view itself is not part of the answer: only its conflicts are.
+      const { view, ...out } = commitImport(ctx.db, ctx.dataDir, plan, ctx.at);
       ctx.emit('bundles.changed', { exam: out.exam });
-      return { ...out, conflicts: mergedView(ctx.db, out.exam).conflicts };
+      return { ...out, conflicts: (view ?? mergedView(ctx.db, out.exam)).conflicts };
     },
     auditPayload: (input, out) => ({ file: fileName(input.file), sha256: out.sha256, exam: out.exam, workstation: out.workstation, sequence: out.sequence, unchanged: out.unchanged, records: out.records, conflicts: out.conflicts.length }),
   }),
