@@ -503,6 +503,17 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
     hub.close();
   });
 
+  it("reads nothing ahead that the verification's limits would refuse: a data file that inflates 200 times and more", async () => {
+    const hub = hubAt('ahead-7');
+    const file = await repack(a1, { edit: (files) => files.set('data/facts.json', Buffer.alloc(4 << 20, 0x20)), signer: A.id });
+    const manifest = JSON.parse(new Map(await readZip(file)).get('manifest.json')!.toString('utf8')) as Manifest;
+    expect(await speculate(hub.db, file, manifest, { cancelled: false })).toBeNull();
+    // The genuine bundle is read ahead.
+    const genuine = JSON.parse(new Map(await readZip(a1)).get('manifest.json')!.toString('utf8')) as Manifest;
+    expect(await speculate(hub.db, a1, genuine, { cancelled: false })).not.toBeNull();
+    hub.close();
+  });
+
   it('reads nothing ahead for a signer not registered here, or a manifest whose signature does not verify', async () => {
     const hub = Publisher.open(join(root, 'ahead-6'));
     addTrustedSigner(hub.db, A.id.certDer, { at: at(), by: 'test' });

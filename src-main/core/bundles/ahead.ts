@@ -6,9 +6,9 @@
  * It starts only once the manifest's signature verified and its signer is registered here: nobody else can make
  * this thread inflate and parse anything. The records' bytes are still read before their hashes are checked.
  * `prepareImport` uses what was made only when the verified bytes are found equal to these (the data files and the
- * ruleset the same signed manifest lists), and the hub uses the view only while the merged items are still as `stateKey` names them. Anything that
- * goes wrong here gives null, and the import does everything after verification, as without it: a refusal comes in
- * its place in the verification's order, never from here.
+ * ruleset the same signed manifest lists), and the hub uses the view only while the merged items are still as
+ * `stateKey` names them. Anything that goes wrong here gives null, and the import does everything after
+ * verification, as without it: a refusal comes in its place in the verification's order, never from here.
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';

@@ -565,7 +565,7 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   };
 }
 
-/** The exam's workstations and their merged bundles; with a bundle pending, as they stand before it is stored. */
+/** The exam's workstations and how many of their bundles are merged here. */
 export function workstationsOf(db: Db, examCode: string): MergedView['workstations'] {
   return sql(db, 'SELECT workstation_id AS id, COUNT(*) AS bundles, MAX(sequence) AS last FROM merged_bundles WHERE exam_code = ? GROUP BY workstation_id ORDER BY workstation_id').all(examCode) as MergedView['workstations'];
 }

@@ -262,30 +262,13 @@ class SiteWriter {
     }
   }
 
-  /**
-   * The same for a copied file (a bundle: up to gigabytes), hashed on another thread. `prehash` starts these
-   * hashes when the write begins, so that they run beside the pages being made.
-   */
-  private async holdsHash(rel: string, size: number, sha256: string): Promise<boolean> {
+  /** The same for a copied file: hashed as `hash` hashes it (a bundle's gigabytes on another thread). */
+  private async holdsHash(rel: string, size: number, sha256: string, hash: (file: string) => Promise<string>): Promise<boolean> {
     try {
       if (statSync(this.prevPath(rel)).size !== size) return false;
-      return (await (this.prehashed.get(rel) ?? sha256File(this.prevPath(rel)))) === sha256;
+      return (await hash(this.prevPath(rel))) === sha256;
     } catch {
       return false;
-    }
-  }
-
-  private readonly prehashed = new Map<string, Promise<string>>();
-
-  /** Starts hashing the previous site's copies of `rels`, one after another on one other thread. */
-  prehash(rels: string[]): void {
-    let chain: Promise<unknown> = Promise.resolve();
-    for (const rel of rels) {
-      if (!this.prev?.state.files[rel]?.h) continue;
-      const hashed = chain.then(() => hashFileAside(this.prevPath(rel)).sha256);
-      hashed.catch(() => undefined);
-      this.prehashed.set(rel, hashed);
-      chain = hashed.catch(() => undefined);
     }
   }
 
@@ -396,10 +379,7 @@ class SiteWriter {
     let chain: Promise<unknown> = Promise.resolve();
     for (const b of list) {
       const file = this.place(b.rel);
-      const done = chain.then(() => {
-        if (this.stopped) throw new Error('the site write stopped');
-        return this.copyTo(b.rel, file, b.source, b.sha256, true);
-      });
+      const done = chain.then(() => this.copyTo(b.rel, file, b.source, b.sha256, true));
       done.catch(() => undefined);
       this.copies.set(b.rel, done);
       chain = done.catch(() => undefined);
@@ -425,30 +405,34 @@ class SiteWriter {
     return f.size;
   }
 
-  /** Places `source` at `file` (linked from the previous site when it holds the same bytes), checked against `sha256`. */
+  /** A file's sha256 on another thread, in large reads; stopped by `settle`. */
+  private async hashAside(file: string): Promise<string> {
+    if (this.stopped) throw new Error('the site write stopped');
+    this.hashing = hashFileAside(file);
+    try {
+      return await this.hashing.sha256;
+    } finally {
+      this.hashing = null;
+    }
+  }
+
+  /**
+   * Places `source` at `file` (linked from the previous site when it holds the same bytes), checked against
+   * `sha256`; `aside`: a bundle (gigabytes), hashed on another thread rather than on this one.
+   */
   private async copyTo(rel: string, file: string, source: string, sha256: string, aside: boolean): Promise<{ size: number; sha256: string }> {
     const want = sha256.toLowerCase();
     const before = this.prev?.state.files[rel];
+    const hash = aside ? (f: string) => this.hashAside(f) : sha256File;
     // The previous site's copy was checked against this very sha256 when it was written.
-    if (before && before.h === want && (await this.holdsHash(rel, before.s, want)) && this.link(rel, file)) return { size: before.s, sha256: want };
+    if (before && before.h === want && (await this.holdsHash(rel, before.s, want, hash)) && this.link(rel, file)) return { size: before.s, sha256: want };
+    if (this.stopped) throw new Error('the site write stopped');
     try {
       await copyFile(source, file);
     } catch (e) {
       throw new LenteraError('FILE_NOT_FOUND', `${source} cannot be copied into the site: ${(e as Error).message}`, { file: source });
     }
-    // A bundle is gigabytes: hashed on another thread, in large reads, not on this one.
-    let got: string;
-    if (aside) {
-      if (this.stopped) throw new Error('the site write stopped');
-      this.hashing = hashFileAside(file);
-      try {
-        got = await this.hashing.sha256;
-      } finally {
-        this.hashing = null;
-      }
-    } else {
-      got = await sha256File(file);
-    }
+    const got = await hash(file);
     if (got !== want) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
     return { size: (await stat(file)).size, sha256: want };
   }
@@ -548,7 +532,6 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
   const views = input.exams.map((e) => examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256)));
 
   const named = bundleNames(input);
-  w.prehash(named.map((b) => b.href));
   w.startCopies(named.map((b) => ({ rel: b.href, source: b.file, sha256: b.sha256 })));
   await w.text('assets/situs.css', SITE_CSS);
   await w.text('assets/verify.js', await verifyScript());
