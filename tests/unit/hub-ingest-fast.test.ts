@@ -105,6 +105,15 @@ describe("an acknowledgement's signed bytes (ack-bytes.ts)", () => {
     }
   });
 
+  it('gives the same bytes when the receipts after the first are far longer than it (the buffer grows)', () => {
+    const cp = { v: 1, log: '0'.repeat(64), size: 1, root: '0'.repeat(64), at: 't', sig: 's' };
+    const long = (i: number) => ({ v: 1, exam: 'É'.repeat(500), nomor: `≥${i}`, digest: 'not hex', salt: 's', index: i, proof: Array.from({ length: 60 }, (_, k) => toHex(new Uint8Array(32).fill(k + i))), checkpoint: { ...cp, at: 'ü'.repeat(300) }, logKey: 'K' });
+    for (const first of [null, { v: 1, exam: 'E', nomor: 'N', digest: '0'.repeat(64), salt: 's', index: 0, proof: [], checkpoint: cp, logKey: 'K' }]) {
+      const ack = { v: 1, receipts: [first, ...Array.from({ length: 200 }, (_, i) => long(i))] as unknown as Receipt[] };
+      expect(toHex(ackBytes(ack))).toBe(toHex(canonicalBytes(ack)));
+    }
+  });
+
   it('refuses, as canonicalBytes does, a receipt with no canonical text', () => {
     const cp = { v: 1, log: '0'.repeat(64), size: 1, root: '0'.repeat(64), at: 't', sig: 's' };
     const bad = { v: 1, exam: 'E', nomor: 'N', digest: '0'.repeat(64), salt: 's', index: 0, proof: [], checkpoint: { ...cp, size: Number.NaN }, logKey: 'K' };
