@@ -1,7 +1,8 @@
 import { createHash, createVerify, generateKeyPairSync, sign, type X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { crc32 } from 'node:zlib';
 import { digestsAside, hashFileAside } from '../../src-main/core/bundles/digests-aside';
-import { checkSealDigest, SEAL_PREFIX, sealSignature } from '../../src-main/core/bundles/seal';
+import { checkSealDigest, SEAL_PREFIX, sealSignature, signSealDigest } from '../../src-main/core/bundles/seal';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -319,6 +320,31 @@ describe('the seal checked against a digest taken elsewhere (seal.ts checkSealDi
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const ecSig = sign('sha256', Buffer.from('x'), ec.privateKey);
     expect(() => checkSealDigest(createHash('sha256').update('x').digest(), Buffer.from(SEAL_PREFIX + ecSig.toString('base64'), 'latin1'), { publicKey: ec.publicKey } as unknown as X509Certificate)).toThrow(/key is ec; Lentera seals bundles with RSA keys only/);
+  });
+});
+
+describe('the seal signed from a digest taken as the zip is written (seal.ts signSealDigest)', () => {
+  it('gives the bytes an RSA-SHA256 signer fed the bytes gives, and openssl verifies it; a digest of other bytes does not verify', () => {
+    const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
+        const bytes = Buffer.from(data);
+        const viaDigest = signSealDigest(createHash('sha256').update(bytes).digest(), key.privateKey);
+        expect(viaDigest.toString('hex')).toBe(sign('sha256', bytes, key.privateKey).toString('hex'));
+        expect(createVerify('sha256').update(Buffer.concat([bytes, Buffer.from([1])])).verify(key.publicKey, viaDigest)).toBe(false);
+      }),
+      { numRuns: 40 },
+    );
+    // OpenSSL, fed the bytes themselves, as an auditor checks a seal (seal.ts).
+    const dir = tmp();
+    const bytes = Buffer.from('every byte of a bundle before its seal');
+    writeFileSync(join(dir, 'signed.bin'), bytes);
+    writeFileSync(join(dir, 'seal.bin'), signSealDigest(createHash('sha256').update(bytes).digest(), key.privateKey));
+    writeFileSync(join(dir, 'pub.pem'), key.publicKey.export({ type: 'spki', format: 'pem' }));
+    expect(execFileSync('openssl', ['dgst', '-sha256', '-verify', 'pub.pem', '-signature', 'seal.bin', 'signed.bin'], { cwd: dir, encoding: 'utf8' })).toContain('Verified OK');
+    // Only a sha256 digest, only an RSA key.
+    expect(() => signSealDigest(Buffer.alloc(31), key.privateKey)).toThrow(/32 bytes/);
+    expect(() => signSealDigest(Buffer.alloc(32), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)).toThrow(/RSA keys only/);
   });
 });
 

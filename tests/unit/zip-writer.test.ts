@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ async function viaYazl(specs: Spec[], mtime: Date, comment: string): Promise<Buf
   return readFileSync(out);
 }
 
-async function viaWriter(specs: Spec[], mtime: Date, comment: string): Promise<{ bytes: Buffer; tapped: Buffer }> {
+async function viaWriter(specs: Spec[], mtime: Date, comment: string, threadFrom?: number): Promise<{ bytes: Buffer; digest: Buffer }> {
   const entries: ZipEntry[] = specs.map((s, i) => {
     const data = Buffer.from(s.data);
     if (s.kind === 'buffer') return { path: `e/${i}.bin`, data, compress: s.compress };
@@ -43,17 +44,17 @@ async function viaWriter(specs: Spec[], mtime: Date, comment: string): Promise<{
   });
   const out = join(dir, `mine-${n++}.zip`);
   const fd = openSync(out, 'w');
-  const tapped: Buffer[] = [];
+  let digest: Buffer;
   try {
-    await writeZipFile(fd, entries, { mtime, mode: 0o100664, comment: Buffer.from(comment, 'latin1'), tap: (c) => tapped.push(Buffer.from(c)) });
+    digest = await writeZipFile(fd, entries, { mtime, mode: 0o100664, comment: Buffer.from(comment, 'latin1'), ...(threadFrom === undefined ? {} : { threadFrom }) });
   } finally {
     closeSync(fd);
   }
-  return { bytes: readFileSync(out), tapped: Buffer.concat(tapped) };
+  return { bytes: readFileSync(out), digest };
 }
 
 describe('the bundle zip writer', () => {
-  it('writes byte for byte what yazl writes, and taps every byte before the comment', async () => {
+  it('writes byte for byte what yazl writes, here or on its writing thread, and hashes every byte before the comment', async () => {
     const spec = fc.record({
       kind: fc.constantFrom<'buffer' | 'file'>('buffer', 'file'),
       compress: fc.boolean(),
@@ -62,11 +63,15 @@ describe('the bundle zip writer', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 12 }), fc.date({ min: new Date('1985-01-01T00:00:00Z'), max: new Date('2037-12-31T00:00:00Z'), noInvalidDate: true }), fc.string({ maxLength: 40 }).map((s) => s.replace(/[^ -~]/g, 'x')), async (specs, mtime, comment) => {
         const want = await viaYazl(specs, mtime, comment);
-        const got = await viaWriter(specs, mtime, comment);
-        expect(got.bytes.equals(want)).toBe(true);
-        expect(got.tapped.equals(want.subarray(0, want.length - comment.length))).toBe(true);
+        const signed = createHash('sha256').update(want.subarray(0, want.length - comment.length)).digest('hex');
+        // On this thread (a small zip), and on the writing thread (made to take even a small one).
+        for (const threadFrom of [undefined, 0]) {
+          const got = await viaWriter(specs, mtime, comment, threadFrom);
+          expect(got.bytes.equals(want)).toBe(true);
+          expect(got.digest.toString('hex')).toBe(signed);
+        }
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 
@@ -84,11 +89,29 @@ describe('the bundle zip writer', () => {
     writeFileSync(f, Buffer.from('%PDF-1.7 two'));
     const fd = openSync(join(dir, 'changed.zip'), 'w');
     try {
-      await expect(writeZipFile(fd, [{ path: 'pdf/a.pdf', file: f, size, crc32: crc, compress: false }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), tap: () => {} })).rejects.toThrow(/changed while the bundle was being written/);
-      await expect(writeZipFile(fd, [{ path: 'data/a.json', file: f, size, crc32: crc, compress: true }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), tap: () => {} })).rejects.toThrow(/changed while the bundle was being written/);
+      for (const threadFrom of [undefined, 0]) {
+        await expect(writeZipFile(fd, [{ path: 'pdf/a.pdf', file: f, size, crc32: crc, compress: false }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), threadFrom })).rejects.toThrow(/changed while the bundle was being written/);
+        await expect(writeZipFile(fd, [{ path: 'data/a.json', file: f, size, crc32: crc, compress: true }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), threadFrom })).rejects.toThrow(/changed while the bundle was being written/);
+      }
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+describe('the zip writer when the file cannot be written', () => {
+  it('rejects with the system error, here and on the writing thread', async () => {
+    const f = join(dir, 'read-only.zip');
+    writeFileSync(f, '');
+    const fd = openSync(f, 'r');
+    try {
+      for (const threadFrom of [undefined, 0]) {
+        await expect(writeZipFile(fd, [{ path: 'a.txt', data: Buffer.from('a'), compress: false }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), threadFrom })).rejects.toMatchObject({ code: 'EBADF' });
+      }
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(f).length).toBe(0);
   });
 });
 

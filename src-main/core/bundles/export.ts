@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { createHash, createSign, KeyObject, webcrypto } from 'node:crypto';
+import { createHash, KeyObject, webcrypto } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Db } from '../db/open';
@@ -11,7 +11,7 @@ import { RSA_SHA256 } from '../keys/pki';
 import { LenteraError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
 import { collectExam, lineDigest, type Collected } from './collect';
-import { SEAL_PREFIX, sealLength, sealPlaceholder } from './seal';
+import { SEAL_PREFIX, sealLength, sealPlaceholder, signSealDigest } from './seal';
 import { writeZipFile, type ZipEntry } from './zip-writer';
 import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
 import { holdExportLock } from './recover';
@@ -167,14 +167,13 @@ async function writeZip(part: string, at: string, manifestBytes: Buffer, signatu
       ...pdfs.map((p) => ({ path: p.path, file: p.file, size: p.size, crc32: p.crc32, compress: false })),
     ];
     const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
-    // The seal signs every byte before the comment: the signer reads them as they are written (seal.ts says what
-    // the seal is; applySeal there does the same by reading the file again).
-    const signer = createSign('sha256');
+    // The seal signs every byte before the comment: their sha256 is taken as they are written (seal.ts says what the
+    // seal is; applySeal there does the same by reading the file again).
     const fd = openSync(part, 'w');
     try {
-      await writeZipFile(fd, entries, { mtime: new Date(at), mode: 0o100664, comment: Buffer.from(sealPlaceholder(bits), 'latin1'), tap: (c) => signer.update(c) });
+      const digest = await writeZipFile(fd, entries, { mtime: new Date(at), mode: 0o100664, comment: Buffer.from(sealPlaceholder(bits), 'latin1') });
       testKillPoint('zip');
-      const seal = Buffer.from(SEAL_PREFIX + signer.sign(KeyObject.from(key)).toString('base64'), 'latin1');
+      const seal = Buffer.from(SEAL_PREFIX + signSealDigest(digest, KeyObject.from(key)).toString('base64'), 'latin1');
       if (seal.length !== sealLength(bits)) throw new Error('unexpected seal length');
       writeSync(fd, seal, 0, seal.length, fstatSync(fd).size - seal.length);
     } finally {

@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { constants, createSign, KeyObject, publicDecrypt, type X509Certificate } from 'node:crypto';
+import { constants, createSign, KeyObject, privateEncrypt, publicDecrypt, type X509Certificate } from 'node:crypto';
 import { BundleRefused } from './refusal';
 
 /**
@@ -57,6 +57,17 @@ export function sealSignature(comment: Buffer): Buffer {
 
 /** DER of DigestInfo { sha256, NULL } up to the digest: what an RSA-SHA256 signature (PKCS #1 v1.5) signs. */
 const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/**
+ * The seal's signature over bytes whose sha256 was taken as they were written (zip-writer.ts): RSASSA-PKCS1-v1_5
+ * (RFC 8017 8.2.1) of that digest — the padded DigestInfo, opened with the private key. The same bytes as an
+ * RSA-SHA256 signer fed the bytes themselves gives (the encoding is deterministic; seal.test.ts compares them).
+ */
+export function signSealDigest(digest: Buffer, key: KeyObject): Buffer {
+  if (digest.length !== 32) throw new Error('a seal signs a sha256 digest (32 bytes)');
+  if (key.asymmetricKeyType !== 'rsa') throw new Error('Lentera seals bundles with RSA keys only');
+  return privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, digest]));
+}
 
 /**
  * Checks the seal against the sha256 of the file's bytes before the comment, taken elsewhere (digests-aside.ts):

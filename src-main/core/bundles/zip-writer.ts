@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
 
 /**
@@ -6,7 +8,7 @@ import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
  * in tests/unit/zip-writer.test.ts compares the two). Written here because yazl was the export's bottleneck: it
  * CRCs every byte in JavaScript, scans all entries for each one it writes (quadratic in 60,000 PDFs) and passes
  * each file through five streams. Here the CRCs and sizes come from the pass that hashed the files for the
- * manifest, the files are copied in large blocks, and every byte written is handed to `tap` (the seal's signer).
+ * manifest, the files are copied in large blocks, and the bytes are hashed for the seal as they are written.
  */
 
 /** yazl's addBuffer: sizes and CRC in the local header, no data descriptor. */
@@ -50,39 +52,183 @@ function u64(b: Buffer, n: number, at: number): void {
   b.writeUInt32LE(Math.floor(n / 0x100000000), at + 4);
 }
 
-function writeAll(fd: number, b: Buffer): void {
-  let done = 0;
-  while (done < b.length) done += writeSync(fd, b, done, b.length - done);
+function writeAll(fd: number, b: Buffer, at: number): void {
+  for (let done = 0; done < b.length; ) done += writeSync(fd, b, done, b.length - done, at + done);
 }
 
-/** Output through one large buffer, each flushed block handed to `tap` first. */
-class Out {
-  position = 0;
-  private readonly buf = Buffer.allocUnsafe(BLOCK);
-  private used = 0;
+/** Where the zip's blocks are written, at their place in the file: on this thread for a small zip, on another for a large one (`ThreadSink`). */
+interface Sink {
+  /** an empty block to fill */
+  take(): Buffer | Promise<Buffer>;
+  /** hands over the first `n` bytes of `block` (from `take`), to be written at `at`: the block is the sink's again */
+  put(block: Buffer, n: number, at: number): void;
+  /** settles once every block handed over is written */
+  end(): Promise<void>;
+  /** stops: once this settles, nothing more is written */
+  abort(): Promise<void>;
+}
 
-  constructor(
-    private readonly fd: number,
-    private readonly tap: (chunk: Buffer) => void,
-  ) {}
+class DirectSink implements Sink {
+  private readonly block = Buffer.allocUnsafe(BLOCK);
 
-  write(b: Buffer): void {
-    this.position += b.length;
-    if (b.length >= BLOCK) {
-      this.flush();
-      this.tap(b);
-      writeAll(this.fd, b);
-      return;
-    }
-    if (this.used + b.length > BLOCK) this.flush();
-    b.copy(this.buf, this.used);
-    this.used += b.length;
+  constructor(private readonly fd: number) {}
+
+  take(): Buffer {
+    return this.block;
   }
 
-  /** Room for `n` bytes, to be filled in place and then `commit`ted: a file's bytes are read straight into it. */
-  reserve(n: number): Buffer {
-    if (this.used + n > BLOCK) this.flush();
-    return this.buf.subarray(this.used, this.used + n);
+  put(block: Buffer, n: number, at: number): void {
+    writeAll(this.fd, block.subarray(0, n), at);
+  }
+
+  end(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  abort(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Plain CommonJS, evaluated: no separate file for a bundler (electron-vite) to find and copy. */
+const WRITER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+let failed = null;
+parentPort.on('message', (m) => {
+  if (m.end) {
+    parentPort.postMessage(failed ? { error: failed } : { ended: true });
+    return;
+  }
+  if (failed === null) {
+    try {
+      const b = Buffer.from(m.buffer, 0, m.n);
+      for (let done = 0; done < m.n; ) done += writeSync(workerData.fd, b, done, m.n - done, m.at + done);
+    } catch (e) {
+      failed = { message: e.message, code: e.code, errno: e.errno, syscall: e.syscall };
+    }
+  }
+  parentPort.postMessage({ buffer: m.buffer, error: failed }, [m.buffer]);
+});
+`;
+
+/** Blocks in use at once (one being filled, the others written or waiting): at most this many times BLOCK. */
+const BLOCKS = 4;
+
+/**
+ * Writes on another thread: a bundle is gigabytes of PDFs, and writing them (the kernel copying every byte into the
+ * page cache) took this thread seconds after it had read them. Blocks travel to the thread and back (transferred,
+ * not copied).
+ */
+class ThreadSink implements Sink {
+  private readonly worker: Worker;
+  private readonly free: ArrayBuffer[] = [];
+  private made = 0;
+  private waiting: ((b: ArrayBuffer) => void) | null = null;
+  private failed: Error | null = null;
+  private done: (() => void) | null = null;
+  private readonly settled: Promise<void>;
+  private rejectFailure: (e: Error) => void = () => {};
+  /** rejects with the first failure: a take or an end waiting on the thread gives up at once */
+  private readonly failure = new Promise<never>((_, reject) => (this.rejectFailure = reject));
+
+  constructor(fd: number) {
+    this.failure.catch(() => {});
+    this.worker = new Worker(WRITER, { eval: true, workerData: { fd } });
+    this.worker.on('message', (m: { buffer?: ArrayBuffer; error?: SystemError | null; ended?: true }) => {
+      if (m.error) this.fail(systemError(m.error));
+      if (m.ended) this.done?.();
+      if (m.buffer) {
+        const w = this.waiting;
+        this.waiting = null;
+        if (w) w(m.buffer);
+        else this.free.push(m.buffer);
+      }
+    });
+    this.worker.on('error', (e) => this.fail(new Error(`The bundle writing thread failed: ${e.message}`)));
+    this.settled = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.once('exit', () => this.fail(new Error('The bundle writing thread stopped before it was done.')));
+  }
+
+  private fail(e: Error): void {
+    if (this.failed) return;
+    this.failed = e;
+    this.rejectFailure(e);
+  }
+
+  async take(): Promise<Buffer> {
+    if (this.failed) throw this.failed;
+    let b = this.free.pop();
+    if (b === undefined && this.made < BLOCKS) {
+      this.made++;
+      b = new ArrayBuffer(BLOCK);
+    }
+    if (b === undefined) b = await Promise.race([new Promise<ArrayBuffer>((resolve) => (this.waiting = resolve)), this.failure]);
+    return Buffer.from(b);
+  }
+
+  put(block: Buffer, n: number, at: number): void {
+    if (this.failed) throw this.failed;
+    this.worker.postMessage({ buffer: block.buffer, n, at }, [block.buffer as ArrayBuffer]);
+  }
+
+  async end(): Promise<void> {
+    if (this.failed) throw this.failed;
+    const ended = new Promise<void>((resolve) => (this.done = resolve));
+    this.worker.postMessage({ end: true });
+    try {
+      await Promise.race([ended, this.failure]);
+    } finally {
+      await this.abort();
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.fail(new Error('The bundle writing thread was stopped.'));
+    await this.worker.terminate();
+    await this.settled;
+  }
+}
+
+interface SystemError {
+  message: string;
+  code?: string;
+  errno?: number;
+  syscall?: string;
+}
+
+/** A failure of the writing thread, as writeSync on this thread would have thrown it. */
+function systemError(e: SystemError): Error {
+  return Object.assign(new Error(e.message), e);
+}
+
+/**
+ * Output in blocks of BLOCK bytes, each hashed here (the seal signs the sha256 of every byte before the comment) and
+ * handed to the sink whole. The hash is taken on this thread: it waits on the writing thread anyway.
+ */
+class Out {
+  position = 0;
+  readonly hash = createHash('sha256');
+  private block: Buffer | null = null;
+  private used = 0;
+  /** where the block being filled goes in the file */
+  private at = 0;
+
+  constructor(private readonly sink: Sink) {}
+
+  async write(b: Buffer): Promise<void> {
+    for (let off = 0; off < b.length; ) {
+      const room = await this.reserve(Math.min(BLOCK, b.length - off));
+      const n = b.copy(room, 0, off);
+      this.commit(n);
+      off += n;
+    }
+  }
+
+  /** Room for `n` (≤ BLOCK) bytes, to be filled in place and then `commit`ted: a file's bytes are read straight into it. */
+  async reserve(n: number): Promise<Buffer> {
+    if (this.block === null || this.used + n > BLOCK) await this.next();
+    return this.block!.subarray(this.used, this.used + n);
   }
 
   commit(n: number): void {
@@ -90,11 +236,20 @@ class Out {
     this.position += n;
   }
 
+  /** Hands the filled block over, if any, and takes an empty one. */
+  private async next(): Promise<void> {
+    this.flush();
+    this.block = await this.sink.take();
+  }
+
+  /** Hands the filled block over, if any. */
   flush(): void {
-    if (!this.used) return;
-    const chunk = this.buf.subarray(0, this.used);
-    this.tap(chunk);
-    writeAll(this.fd, chunk);
+    if (this.block === null || this.used === 0) return;
+    const block = this.block;
+    this.block = null;
+    this.hash.update(block.subarray(0, this.used));
+    this.sink.put(block, this.used, this.at);
+    this.at += this.used;
     this.used = 0;
   }
 }
@@ -209,13 +364,13 @@ function endRecords(count: number, cdOffset: number, cdSize: number, commentLeng
 const changed = (file: string) => new Error(`${file} changed while the bundle was being written`);
 
 /** A stored file: copied in large blocks straight into the output buffer, its CRC checked against the manifest's pass. */
-function copyStored(out: Out, e: FileEntry): number {
+async function copyStored(out: Out, e: FileEntry): Promise<number> {
   const fd = openSync(e.file, 'r');
   try {
     let crc = 0;
     let done = 0;
     while (done < e.size) {
-      const room = out.reserve(Math.min(BLOCK, e.size - done));
+      const room = await out.reserve(Math.min(BLOCK, e.size - done));
       const n = readSync(fd, room, 0, room.length, done);
       if (n <= 0) throw changed(e.file);
       crc = crc32(room.subarray(0, n), crc);
@@ -243,47 +398,60 @@ async function copyDeflated(out: Out, e: FileEntry): Promise<{ crc: number; comp
   source.pipe(deflate);
   let compressed = 0;
   for await (const c of deflate as AsyncIterable<Buffer>) {
-    out.write(c);
+    await out.write(c);
     compressed += c.length;
   }
   if (size !== e.size || crc !== e.crc32) throw changed(e.file);
   return { crc, compressed, size };
 }
 
+/** From this many bytes of entries on, a zip is written and hashed on another thread (`ThreadSink`). */
+const THREAD_FROM = 64 << 20;
+
 /**
- * Writes the zip to `fd`: the entries in order, the central directory, the end record and `comment` (the seal's
- * placeholder). `tap` sees every byte before the comment, in order.
+ * Writes the zip to `fd` (from its start): the entries in order, the central directory, the end record and `comment`
+ * (the seal's placeholder). Answers the sha256 of every byte before the comment (what the seal signs). A failure
+ * stops the writing thread before it is thrown: nothing is written to `fd` after this settles.
  */
-export async function writeZipFile(fd: number, entries: ZipEntry[], opts: { mtime: Date; mode: number; comment: Buffer; tap: (chunk: Buffer) => void }): Promise<void> {
-  const out = new Out(fd, opts.tap);
-  const dos = dosDateTime(opts.mtime);
-  const written: Written[] = [];
-  for (const e of entries) {
-    const name = Buffer.from(e.path);
-    const method = e.compress ? 8 : 0;
-    if ('data' in e) {
-      const data = e.compress ? deflateRawSync(e.data, { level: LEVEL }) : e.data;
-      const w: Written = { name, method, descriptor: false, crc32: crc32(e.data), compressedSize: data.length, size: e.data.length, offset: out.position };
-      out.write(localHeader(w, dos));
-      out.write(data);
+export async function writeZipFile(fd: number, entries: ZipEntry[], opts: { mtime: Date; mode: number; comment: Buffer; threadFrom?: number }): Promise<Buffer> {
+  const bytes = entries.reduce((n, e) => n + ('data' in e ? e.data.length : e.size), 0);
+  const sink: Sink = bytes >= (opts.threadFrom ?? THREAD_FROM) ? new ThreadSink(fd) : new DirectSink(fd);
+  try {
+    const out = new Out(sink);
+    const dos = dosDateTime(opts.mtime);
+    const written: Written[] = [];
+    for (const e of entries) {
+      const name = Buffer.from(e.path);
+      const method = e.compress ? 8 : 0;
+      if ('data' in e) {
+        const data = e.compress ? deflateRawSync(e.data, { level: LEVEL }) : e.data;
+        const w: Written = { name, method, descriptor: false, crc32: crc32(e.data), compressedSize: data.length, size: e.data.length, offset: out.position };
+        await out.write(localHeader(w, dos));
+        await out.write(data);
+        written.push(w);
+        continue;
+      }
+      const w: Written = { name, method, descriptor: true, crc32: 0, compressedSize: 0, size: 0, offset: out.position };
+      await out.write(localHeader(w, dos));
+      if (e.compress) {
+        const r = await copyDeflated(out, e);
+        Object.assign(w, { crc32: r.crc, compressedSize: r.compressed, size: r.size });
+      } else {
+        w.crc32 = await copyStored(out, e);
+        w.compressedSize = w.size = e.size;
+      }
+      await out.write(dataDescriptor(w));
       written.push(w);
-      continue;
     }
-    const w: Written = { name, method, descriptor: true, crc32: 0, compressedSize: 0, size: 0, offset: out.position };
-    out.write(localHeader(w, dos));
-    if (e.compress) {
-      const r = await copyDeflated(out, e);
-      Object.assign(w, { crc32: r.crc, compressedSize: r.compressed, size: r.size });
-    } else {
-      w.crc32 = copyStored(out, e);
-      w.compressedSize = w.size = e.size;
-    }
-    out.write(dataDescriptor(w));
-    written.push(w);
+    const cdOffset = out.position;
+    for (const w of written) await out.write(centralRecord(w, dos, opts.mtime, opts.mode));
+    await out.write(endRecords(written.length, cdOffset, out.position - cdOffset, opts.comment.length));
+    out.flush();
+    await sink.end();
+    writeAll(fd, opts.comment, out.position);
+    return out.hash.digest();
+  } catch (e) {
+    await sink.abort();
+    throw e;
   }
-  const cdOffset = out.position;
-  for (const w of written) out.write(centralRecord(w, dos, opts.mtime, opts.mode));
-  out.write(endRecords(written.length, cdOffset, out.position - cdOffset, opts.comment.length));
-  out.flush();
-  writeAll(fd, opts.comment);
 }
