@@ -7,6 +7,11 @@ import { LenteraApp } from '../../src-main/api/app';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
 
 const [mode, dir, arg] = process.argv.slice(2) as [string, string, string];
+/** CPU time of this process, every thread of it, since `since`. */
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+};
 const t0 = process.hrtime.bigint();
 let detail: unknown = null;
 if (mode === 'export') {
@@ -17,8 +22,9 @@ if (mode === 'export') {
   detail = r.value;
   app.close();
 } else if (mode === 'verify') {
+  const c0 = process.cpuUsage();
   const r = await verifyBundle(join(dir, 'bench.lentera'));
-  detail = { files: r.manifest.files.length };
+  detail = { files: r.manifest.files.length, cpuMs: cpuMs(c0) };
 } else if (mode === 'publish') {
   // The hub's work for one upload: verify, merge, log every result, sign a checkpoint; then the site.
   const { Publisher } = await import('../../src-main/core/publish/publisher');
@@ -33,8 +39,10 @@ if (mode === 'export') {
   const upload = join(dir, 'hub', 'incoming', 'upload.lentera');
   copyFileSync(join(dir, 'bench.lentera'), upload);
   const t1 = process.hrtime.bigint();
+  const c1 = process.cpuUsage();
   const ack = await p.ingest(upload, new Date().toISOString(), 'bench', { owned: true });
   const ingestMs = Number(process.hrtime.bigint() - t1) / 1e6;
+  const ingestCpuMs = cpuMs(c1);
   const t2 = process.hrtime.bigint();
   const site = await p.writeSite(join(dir, 'site'), new Date().toISOString());
   const siteMs = Number(process.hrtime.bigint() - t2) / 1e6;
@@ -45,7 +53,36 @@ if (mode === 'export') {
   const again = await p.writeSite(join(dir, 'site'), new Date().toISOString());
   const site2Ms = Number(process.hrtime.bigint() - t3) / 1e6;
   p.close();
-  detail = { ingestMs, siteMs, site2Ms, leaves: ack.checkpoint.size, files: site.files, files2: again.files, bytes: site.bytes };
+  detail = { ingestMs, ingestCpuMs, siteMs, site2Ms, leaves: ack.checkpoint.size, files: site.files, files2: again.files, bytes: site.bytes };
+} else if (mode === 'store') {
+  // The floor of what an ingest must store once the bundle is verified: the same item rows and log leaves the hub
+  // stored (read back from it), inserted by bare prepared statements into the same tables, in one transaction,
+  // with the hub's pragmas (WAL, synchronous FULL). No checks, no merging, no tree, no receipts.
+  const Database = (await import('better-sqlite3')).default;
+  const { rmSync } = await import('node:fs');
+  const hub = new Database(join(dir, 'hub', 'hub.sqlite'), { readonly: true });
+  const tables = ['merged_items', 'ledger_leaves'];
+  const ddl = hub.prepare(`SELECT sql FROM sqlite_master WHERE tbl_name IN (${tables.map(() => '?').join(',')}) AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC`).pluck().all(...tables) as string[];
+  const rows = tables.map((t) => hub.prepare(`SELECT * FROM ${t}`).raw().all() as unknown[][]);
+  hub.close();
+  const file = join(dir, 'store-floor.sqlite');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  // Its foreign key names a table the floor does not have.
+  for (const sql of ddl) db.exec(sql.replace(/REFERENCES\s+\w+\s*\(\w+\)/g, ''));
+  const inserts = tables.map((t, i) => db.prepare(`INSERT INTO ${t} VALUES (${rows[i]![0]!.map(() => '?').join(',')})`));
+  const c2 = process.cpuUsage();
+  const t4 = process.hrtime.bigint();
+  db.exec('BEGIN');
+  tables.forEach((_, i) => {
+    for (const r of rows[i]!) inserts[i]!.run(r);
+  });
+  db.exec('COMMIT');
+  const storeMs = Number(process.hrtime.bigint() - t4) / 1e6;
+  detail = { storeMs, storeCpuMs: cpuMs(c2), rows: rows.reduce((n, r) => n + r.length, 0) };
+  db.close();
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
 } else if (mode === 'floor') {
   // The floor of writing a site from Node: the same files, already in memory (nothing rendered, checked or
   // hashed), written one by one as the site writes them; the bundle copied with copyFile, as the site copies it.
