@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,45 @@ describe('the bundle zip writer', () => {
   });
 });
 
+describe('the zip writer over many blocks', () => {
+  it('writes what yazl writes and hashes it, through all its blocks, here and on the writing thread', async () => {
+    // Over five 4 MB blocks: a stored file (random), a deflated one (compressible) and buffers between them.
+    const random = new Uint8Array(13 << 20);
+    for (let i = 0; i < random.length; i += 65536) random.set(randomBytes(Math.min(65536, random.length - i)), i);
+    const text = new TextEncoder().encode('Nilai SKD 437; Nilai SKB 81,250. '.repeat(300_000));
+    const specs: Spec[] = [
+      { kind: 'buffer', compress: true, data: new TextEncoder().encode('{"manifest":1}') },
+      { kind: 'file', compress: false, data: random },
+      { kind: 'buffer', compress: false, data: random.subarray(0, 5 << 20) },
+      { kind: 'file', compress: true, data: text },
+    ];
+    const mtime = new Date('2026-11-30T08:00:00Z');
+    const want = await viaYazl(specs, mtime, 'SEAL');
+    const signed = createHash('sha256').update(want.subarray(0, want.length - 4)).digest('hex');
+    for (const threadFrom of [undefined, 0]) {
+      const got = await viaWriter(specs, mtime, 'SEAL', threadFrom);
+      expect(got.bytes.length).toBe(want.length);
+      expect(got.bytes.equals(want)).toBe(true);
+      expect(got.digest.toString('hex')).toBe(signed);
+    }
+  });
+
+  it('rejects with the system error, without waiting forever, when the writing thread fails with every block out', async () => {
+    const f = join(dir, 'big-read-only.zip');
+    writeFileSync(f, '');
+    const input = join(dir, 'big-input.pdf');
+    const data = randomBytes(30 << 20);
+    writeFileSync(input, data);
+    const fd = openSync(f, 'r');
+    try {
+      await expect(writeZipFile(fd, [{ path: 'pdf/big.pdf', file: input, size: data.length, crc32: crc32(data), compress: false }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), threadFrom: 0 })).rejects.toMatchObject({ code: 'EBADF' });
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(f).length).toBe(0);
+  });
+});
+
 describe('the zip writer when the file cannot be written', () => {
   it('rejects with the system error, here and on the writing thread', async () => {
     const f = join(dir, 'read-only.zip');
@@ -137,6 +176,21 @@ describe('reading one entry where the central directory places it (container.ts 
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('refuses an entry whose declared size is one byte more or one byte less than its bytes inflate to', async () => {
+    const data = new Uint8Array(50_000).map((_, i) => (i * 7) % 251);
+    const { bytes } = await viaWriter([{ kind: 'buffer', compress: true, data }], new Date('2026-11-30T08:00:00Z'), '');
+    const { fd, entries } = entriesOf(bytes);
+    try {
+      const e = entries[0]!;
+      expect(readEntryAt(fd, e, 1 << 20).equals(Buffer.from(data))).toBe(true);
+      for (const lie of [-1, 1]) {
+        expect(() => readEntryAt(fd, { ...e, uncompressedSize: e.uncompressedSize + lie }, 1 << 20)).toThrow(expect.objectContaining({ code: 'BUNDLE_DAMAGED' }));
+      }
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('refuses a changed byte, a changed local header and an entry over the limit, naming the entry', async () => {

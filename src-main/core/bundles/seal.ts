@@ -61,7 +61,7 @@ const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420',
 /**
  * The seal's signature over bytes whose sha256 was taken as they were written (zip-writer.ts): RSASSA-PKCS1-v1_5
  * (RFC 8017 8.2.1) of that digest — the padded DigestInfo, opened with the private key. The same bytes as an
- * RSA-SHA256 signer fed the bytes themselves gives (the encoding is deterministic; seal.test.ts compares them).
+ * RSA-SHA256 signer fed the bytes themselves gives (the encoding is deterministic; hub-ingest-fast.test.ts compares them).
  */
 export function signSealDigest(digest: Buffer, key: KeyObject): Buffer {
   if (digest.length !== 32) throw new Error('a seal signs a sha256 digest (32 bytes)');

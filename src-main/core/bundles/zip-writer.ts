@@ -397,9 +397,14 @@ async function copyDeflated(out: Out, e: FileEntry): Promise<{ crc: number; comp
   source.on('error', (err) => deflate.destroy(err));
   source.pipe(deflate);
   let compressed = 0;
-  for await (const c of deflate as AsyncIterable<Buffer>) {
-    await out.write(c);
-    compressed += c.length;
+  try {
+    for await (const c of deflate as AsyncIterable<Buffer>) {
+      await out.write(c);
+      compressed += c.length;
+    }
+  } finally {
+    // A write that failed leaves the source unpiped and paused: its file is closed here, not left open.
+    source.destroy();
   }
   if (size !== e.size || crc !== e.crc32) throw changed(e.file);
   return { crc, compressed, size };

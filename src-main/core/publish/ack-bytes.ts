@@ -125,11 +125,12 @@ export function ackBytes(ack: { receipts: Receipt[] }): Uint8Array {
   // receipt; grown if the others are longer.
   const out = new ByteSink(rest.length * 3 + 64);
   out.text(`${rest.slice(0, at)}"receipts":[`);
+  const head = out.at;
   for (let i = 0; i < ack.receipts.length; i++) {
     if (i > 0) out.ascii(',');
     writeReceipt(out, ack.receipts[i]!, checkpoints, hex);
     // Room for all of them as long as the first, at once (up to a GiB): doubling would copy the bytes again and again.
-    if (i === 0) out.reserve(Math.min(RESERVE_MAX, out.at * (ack.receipts.length + 1) + rest.length * 3));
+    if (i === 0) out.reserve(Math.min(RESERVE_MAX, head + (out.at - head + 1) * ack.receipts.length + rest.length * 3));
   }
   out.text(`]${rest.slice(at + mark.length)}`);
   return out.done();
