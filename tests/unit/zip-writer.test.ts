@@ -193,6 +193,23 @@ describe('reading one entry where the central directory places it (container.ts 
     }
   });
 
+  it('allocates no more for a small entry that declares a huge size than its bytes could inflate to', async () => {
+    // The attack: a few hundred compressed bytes whose header declares 1 GiB (under a 2 GiB limit). The output
+    // buffer is sized from the declared size, capped at what deflate can make of the compressed bytes.
+    const data = new Uint8Array(1000).map((_, i) => (i * 13) % 251);
+    const { bytes } = await viaWriter([{ kind: 'buffer', compress: true, data }], new Date('2026-11-30T08:00:00Z'), '');
+    const { fd, entries } = entriesOf(bytes);
+    try {
+      const e = entries[0]!;
+      const before = process.memoryUsage().arrayBuffers;
+      expect(() => readEntryAt(fd, { ...e, uncompressedSize: 1 << 30 }, 2 ** 31)).toThrow(expect.objectContaining({ code: 'BUNDLE_DAMAGED' }));
+      // Measured before any collection could free it: an uncapped output buffer would show here as 1 GiB.
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('refuses a changed byte, a changed local header and an entry over the limit, naming the entry', async () => {
     const data = new Uint8Array(5000).fill(7);
     for (const compress of [false, true]) {

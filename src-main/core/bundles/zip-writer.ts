@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
+import { postedSystemError, type PostedSystemError } from '../util/fs-errors';
 
 /**
  * A bundle's zip, written byte for byte as yazl 3.3 writes it (the layout container.ts accepts; the property test
@@ -135,8 +136,8 @@ class ThreadSink implements Sink {
   constructor(fd: number) {
     this.failure.catch(() => {});
     this.worker = new Worker(WRITER, { eval: true, workerData: { fd } });
-    this.worker.on('message', (m: { buffer?: ArrayBuffer; error?: SystemError | null; ended?: true }) => {
-      if (m.error) this.fail(systemError(m.error));
+    this.worker.on('message', (m: { buffer?: ArrayBuffer; error?: PostedSystemError | null; ended?: true }) => {
+      if (m.error) this.fail(postedSystemError(m.error));
       if (m.ended) this.done?.();
       if (m.buffer) {
         const w = this.waiting;
@@ -146,8 +147,12 @@ class ThreadSink implements Sink {
       }
     });
     this.worker.on('error', (e) => this.fail(new Error(`The bundle writing thread failed: ${e.message}`)));
-    this.settled = new Promise((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.once('exit', () => this.fail(new Error('The bundle writing thread stopped before it was done.')));
+    this.settled = new Promise((resolve) =>
+      this.worker.once('exit', () => {
+        this.fail(new Error('The bundle writing thread stopped before it was done.'));
+        resolve();
+      }),
+    );
   }
 
   private fail(e: Error): void {
@@ -188,18 +193,6 @@ class ThreadSink implements Sink {
     await this.worker.terminate();
     await this.settled;
   }
-}
-
-interface SystemError {
-  message: string;
-  code?: string;
-  errno?: number;
-  syscall?: string;
-}
-
-/** A failure of the writing thread, as writeSync on this thread would have thrown it. */
-function systemError(e: SystemError): Error {
-  return Object.assign(new Error(e.message), e);
 }
 
 /**
@@ -410,7 +403,7 @@ async function copyDeflated(out: Out, e: FileEntry): Promise<{ crc: number; comp
   return { crc, compressed, size };
 }
 
-/** From this many bytes of entries on, a zip is written and hashed on another thread (`ThreadSink`). */
+/** From this many bytes of entries on, a zip's blocks are written on another thread (`ThreadSink`). */
 const THREAD_FROM = 64 << 20;
 
 /**

@@ -11,6 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { postedSystemError, type PostedSystemError } from '../util/fs-errors';
 
 /** Plain CommonJS, evaluated: no separate file for a bundler (electron-vite) to find and copy. */
 const WRITER = `
@@ -63,10 +64,6 @@ function pause(state: Int32Array, seen: number): void {
  */
 const STALLED_MS = 120_000;
 
-/** A failure of the writing thread, as the writeFileSync on this thread would have thrown it. */
-function systemError(e: { message: string; code?: string; errno?: number; syscall?: string; path?: string }): Error {
-  return Object.assign(new Error(e.message), e);
-}
 
 export class SiteFileWriter {
   /** files written so far, here or on the thread */
@@ -153,8 +150,8 @@ export class SiteFileWriter {
     if (t.error) throw t.error;
     if (Atomics.load(t.state, 1) === 0) return;
     for (let m; (m = receiveMessageOnPort(t.back)); ) {
-      const msg = m.message as { error?: Parameters<typeof systemError>[0] };
-      if (msg.error) throw systemError(msg.error);
+      const msg = m.message as { error?: PostedSystemError };
+      if (msg.error) throw postedSystemError(msg.error);
     }
     throw new Error('The site writing thread failed.');
   }
@@ -192,8 +189,8 @@ export class SiteFileWriter {
       const seen = Atomics.load(t.state, 0);
       const m = receiveMessageOnPort(t.back);
       if (m) {
-        const msg = m.message as { buffer?: ArrayBuffer; error?: Parameters<typeof systemError>[0] };
-        if (msg.error) throw systemError(msg.error);
+        const msg = m.message as { buffer?: ArrayBuffer; error?: PostedSystemError };
+        if (msg.error) throw postedSystemError(msg.error);
         if (msg.buffer) buffer = msg.buffer;
       } else {
         this.wait(seen);

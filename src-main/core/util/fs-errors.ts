@@ -29,3 +29,17 @@ export function fileSystemRefusal(e: unknown, opts: { showPath: boolean } = { sh
   const where = err.path ? ` ${show(err.path)}${err.dest ? ` → ${show(err.dest)}` : ''}` : '';
   return new LenteraError('FILE_SYSTEM', `Could not ${err.syscall ?? 'use'}${where}: ${REASONS[err.code]}.`, { errno: err.code });
 }
+
+/** A file-system error as a worker thread can post it (an Error does not cross a thread whole). */
+export interface PostedSystemError {
+  message: string;
+  code?: string;
+  errno?: number;
+  syscall?: string;
+  path?: string;
+}
+
+/** The posted error made an Error again, with the fields `fileSystemRefusal` reads: as the call on this thread would have thrown it. */
+export function postedSystemError(e: PostedSystemError): Error {
+  return Object.assign(new Error(e.message), e);
+}
