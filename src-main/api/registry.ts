@@ -53,6 +53,8 @@ export interface CommandContext {
   /** Pushes pending bundles to the publication hub now (the server's outbox). */
   outbox?: { pushDue(): Promise<PushOutcome[]> };
   nativeBinding?: string;
+  /** the workstation's data key when it is encrypted: for this process's other connections (signing workers) */
+  dataKey?: Buffer;
 }
 
 export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unknown, N extends string = string> {
@@ -106,6 +108,7 @@ export interface RegistryDeps {
   uploads?: Uploads;
   outbox?: { pushDue(): Promise<PushOutcome[]> };
   nativeBinding?: string;
+  dataKey?: Buffer;
   db: Db;
   clock: Clock;
   workstationId: string;
@@ -265,6 +268,7 @@ export class Registry {
       afterCommand: (fn) => ended.push(fn),
       outbox: this.deps.outbox,
       nativeBinding: this.deps.nativeBinding,
+      ...(this.deps.dataKey ? { dataKey: this.deps.dataKey } : {}),
     };
 
     const access = command.access;

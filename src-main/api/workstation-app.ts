@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../core/util/clock';
 import { isLenteraError } from '../core/util/errors';
 import { fileSystemRefusal } from '../core/util/fs-errors';
 import { initWorkstation, isWorkstation, openWorkstation, PRIVATE_DIR_MODE, type Workstation } from '../core/workstation/workstation';
+import { changePassphrase, isEncrypted, passphraseSchema, unlockCustody, type Secret } from '../core/custody/custody';
 import { OwnerLock } from '../core/workstation/owner-lock';
 import { VERSION } from '../version';
 import { recoverExports } from '../core/bundles/recover';
@@ -35,6 +36,12 @@ export interface AppOptions {
    * are not owners: they work beside the owner and wait their turn for the database.
    */
   owner?: boolean | { door: string };
+  /**
+   * The secret that unlocks an encrypted workstation (core/custody): the command line's --passphrase-file. Without
+   * it an encrypted workstation stays locked, answering only `system.status` and `workstation.unlock` (the desktop
+   * and the browser ask for the passphrase).
+   */
+  unlock?: Secret;
 }
 
 const demoInput = z.object({ candidates: z.number().int().min(10).max(200_000).default(300) });
@@ -43,7 +50,14 @@ const initInput = z.object({
   adminName: accountNameSchema,
   adminDisplayName: z.string().trim().min(1).max(120).optional(),
   pin: pinSchema,
+  /** the workstation passphrase: the database is encrypted, and the answer carries the recovery key's words once */
+  passphrase: passphraseSchema.optional(),
 });
+
+const unlockInput = z.union([
+  z.object({ passphrase: z.string().min(1).max(1024) }).strict(),
+  z.object({ recoveryKey: z.string().min(1).max(1000), newPassphrase: passphraseSchema.optional() }).strict(),
+]);
 
 /** The data folder, or the nearest existing folder above it, when that is a file instead. */
 function fileInTheWay(dir: string): string | null {
@@ -95,11 +109,56 @@ export class WorkstationApp implements DoorTarget {
     this.uploads = new Uploads(join(opts.dataDir, 'uploads'));
     if (this.ownerLock) this.uploads.sweep();
     try {
-      if (isWorkstation(opts.dataDir)) this.attach(openWorkstation(opts.dataDir, { nativeBinding: opts.nativeBinding }));
+      if (isWorkstation(opts.dataDir)) {
+        if (!isEncrypted(opts.dataDir)) this.attach(openWorkstation(opts.dataDir, { nativeBinding: opts.nativeBinding }));
+        else if (opts.unlock) this.openWith(opts.unlock);
+      }
     } catch (e) {
       this.ownerLock?.release();
       throw e;
     }
+  }
+
+  /** Whether the workstation is encrypted and waits for its passphrase (`workstation.unlock`). */
+  get locked(): boolean {
+    return !this.ws && isWorkstation(this.opts.dataDir) && isEncrypted(this.opts.dataDir);
+  }
+
+  /**
+   * Unlocks and opens an encrypted workstation. A recovery key may set a new passphrase at once (the forgotten
+   * one is replaced; the data key, the database and its backups stay as they are); that is audited.
+   */
+  private openWith(secret: Secret & { newPassphrase?: string }): void {
+    const key = unlockCustody(this.opts.dataDir, secret, this.clock);
+    const ws = openWorkstation(this.opts.dataDir, { nativeBinding: this.opts.nativeBinding, key });
+    try {
+      if ('recoveryKey' in secret) {
+        if (secret.newPassphrase !== undefined) changePassphrase(this.opts.dataDir, secret, secret.newPassphrase, this.clock);
+        const at = this.clock.now().toISOString();
+        writeTransaction(ws.db, () => appendEvent(ws.db, { at, actor: 'recovery-key', command: 'workstation.unlock', outcome: 'ok', payload: { with: 'recovery key', newPassphrase: secret.newPassphrase !== undefined } }));
+      }
+    } catch (e) {
+      ws.close();
+      throw e;
+    }
+    this.attach(ws);
+  }
+
+  private unlock(raw: unknown): Result {
+    const parsed = unlockInput.safeParse(raw ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      return fail(REGISTRY_CODES.INVALID_INPUT, 'Give the workstation passphrase, or the recovery key\'s 24 words.', { command: 'workstation.unlock', issues });
+    }
+    if (this.ws) return { ok: true, value: { workstationId: this.ws.id } };
+    try {
+      this.openWith(parsed.data);
+    } catch (e) {
+      if (isLenteraError(e)) return fail(e.code, e.message, e.details);
+      throw e;
+    }
+    this.events.publish({ type: 'workstation.unlocked', data: { workstationId: this.ws!.id } });
+    return { ok: true, value: { workstationId: this.ws!.id } };
   }
 
   private attach(ws: Workstation): void {
@@ -121,6 +180,7 @@ export class WorkstationApp implements DoorTarget {
       // A function, not the pusher: a subclass's own pusher does not exist yet while this constructor runs.
       outbox: { pushDue: () => this.pushDue() },
       nativeBinding: this.opts.nativeBinding,
+      ...(ws.key ? { dataKey: ws.key } : {}),
     });
   }
 
@@ -153,6 +213,11 @@ export class WorkstationApp implements DoorTarget {
         return fail('ALREADY_INITIALISED', 'This workstation is already set up.', {});
       }
       return this.reg.invoke(name, input, auth);
+    }
+    if (this.locked) {
+      if (name === 'workstation.unlock') return this.unlock(input);
+      if (name === 'system.status') return { ok: true, value: { initialised: true, locked: true, version: VERSION } };
+      return fail('WORKSTATION_LOCKED', 'The workstation is locked: unlock it with its passphrase first.', { command: name });
     }
     if (name === 'system.status') {
       return {
@@ -198,11 +263,11 @@ export class WorkstationApp implements DoorTarget {
     }
     try {
       const actor = 'local' in auth ? `cli:${auth.local}` : `user:${parsed.data.adminName}`;
-      this.attach(
-        initWorkstation(this.opts.dataDir, { ...parsed.data, actor }, { clock: this.clock, nativeBinding: this.opts.nativeBinding }),
-      );
+      const made = initWorkstation(this.opts.dataDir, { ...parsed.data, actor }, { clock: this.clock, nativeBinding: this.opts.nativeBinding });
+      this.attach(made);
       this.events.publish({ type: 'workstation.initialised', data: { workstationId: this.ws!.id } });
-      return { ok: true, value: { workstationId: this.ws!.id } };
+      // The recovery key's words are in this answer only: nothing keeps them.
+      return { ok: true, value: { workstationId: this.ws!.id, ...(made.recoveryKey ? { recoveryKey: made.recoveryKey } : {}) } };
     } catch (thrown) {
       const e = fileSystemRefusal(thrown, { showPath: 'local' in auth });
       if (isLenteraError(e)) return fail(e.code, e.message, e.details);

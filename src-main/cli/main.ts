@@ -19,6 +19,9 @@ import { registerSheetCommands } from './commands/sheets';
 import { registerInitCommand } from './commands/init';
 import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
+import { registerCustodyCommands } from './commands/custody';
+import { passphraseFileOption, workstationDataOptions } from './options';
+import { setPassphraseFile } from './workstation';
 import { EXIT, processIo, type CliIo } from './io';
 import { CliExit } from './exit';
 import { randomBytes } from 'node:crypto';
@@ -48,10 +51,17 @@ export function buildProgram(io: CliIo): Command {
   registerPublishCommands(program, io);
   registerAnnounceCommand(program, io);
   registerVoiceCommands(program, io);
+  registerCustodyCommands(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();
   }
+  // Every command that opens a workstation can unlock an encrypted one.
+  const withData = (c: Command): Command[] => [c, ...c.commands.flatMap(withData)];
+  for (const c of withData(program)) {
+    if (c.options.some((o) => workstationDataOptions.has(o)) && !c.options.some((o) => o.long === '--passphrase-file')) c.addOption(passphraseFileOption());
+  }
+  program.hook('preAction', (_program, action) => setPassphraseFile(io, (action.opts() as { passphraseFile?: string }).passphraseFile));
   return program;
 }
 

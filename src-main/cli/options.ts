@@ -9,8 +9,17 @@ import { resolve } from 'node:path';
 import { EXIT, type CliIo } from './io';
 import { CliExit } from './exit';
 
+/** The --data options that name a workstation (main.ts gives each of their commands --passphrase-file). */
+export const workstationDataOptions = new WeakSet<Option>();
+
 export function dataOption(): Option {
-  return new Option('--data <dir>', 'the workstation data directory').makeOptionMandatory();
+  const o = new Option('--data <dir>', 'the workstation data directory').makeOptionMandatory();
+  workstationDataOptions.add(o);
+  return o;
+}
+
+export function passphraseFileOption(description = "an encrypted workstation's passphrase, the file's first line (asked for on a terminal when not given)"): Option {
+  return new Option('--passphrase-file <file>', description);
 }
 
 /** A passphrase or password: the file's first line when a file is named, else asked without echo. */

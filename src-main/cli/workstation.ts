@@ -4,6 +4,7 @@ import type { Auth } from '../api/registry';
 import type { Result } from '../api/result';
 import { isLenteraError } from '../core/util/errors';
 import { EXIT, type CliIo } from './io';
+import { secret } from './options';
 import { CliExit } from './exit';
 
 export { CliExit } from './exit';
@@ -34,19 +35,45 @@ function opened<T>(io: CliIo, make: () => T): T {
   }
 }
 
+/** The --passphrase-file of the command being run, per io (main.ts sets it before the action). */
+const passphraseFiles = new WeakMap<CliIo, string>();
+
+export function setPassphraseFile(io: CliIo, file: string | undefined): void {
+  if (file === undefined) passphraseFiles.delete(io);
+  else passphraseFiles.set(io, file);
+}
+
+/**
+ * What unlocks the workstation in `dataDir`: nothing when it is plain (or not there yet), else its passphrase
+ * from --passphrase-file, or typed on a terminal. A script with neither is told so, and no attempt is counted.
+ */
+export async function unlockSecret(io: CliIo, dataDir: string): Promise<{ passphrase: string } | undefined> {
+  const [{ isEncrypted }, { isWorkstation }] = await Promise.all([import('../core/custody/custody'), import('../core/workstation/workstation')]);
+  if (!isWorkstation(dataDir) || !isEncrypted(dataDir)) return undefined;
+  const file = passphraseFiles.get(io);
+  if (file !== undefined) return { passphrase: await secret(io, file, '') };
+  if (!process.stdin.isTTY) {
+    io.err(`lentera: the workstation in ${dataDir} is encrypted: give its passphrase with --passphrase-file FILE (or run this on a terminal to type it).`);
+    throw new CliExit(EXIT.FAILED);
+  }
+  return { passphrase: await io.askSecret('Workstation passphrase: ') };
+}
+
 /**
  * Opens the workstation for a one-shot command, beside whoever owns it. The app and SQLite load here, on first
  * use (`lentera --help` never loads them), and each command's module only when it is invoked (./one-shot-app).
  */
 export async function openApp(io: CliIo, dataDir: string, allowInit = false): Promise<OneShotApp> {
   const { OneShotApp } = await import('./one-shot-app');
-  return opened(io, () => new OneShotApp({ dataDir, allowInit }));
+  const unlock = await unlockSecret(io, dataDir);
+  return opened(io, () => new OneShotApp({ dataDir, allowInit, ...(unlock ? { unlock } : {}) }));
 }
 
 /** Opens the workstation as its owner, with every command and the hub pusher: for `serve`, which serves them all. */
 export async function openOwnerApp(io: CliIo, dataDir: string, allowInit: boolean, owner: { door: string }): Promise<LenteraApp> {
   const { LenteraApp } = await import('../api/app');
-  return opened(io, () => new LenteraApp({ dataDir, allowInit, owner }));
+  const unlock = await unlockSecret(io, dataDir);
+  return opened(io, () => new LenteraApp({ dataDir, allowInit, owner, ...(unlock ? { unlock } : {}) }));
 }
 
 /** Runs one registry command as the local OS user and returns its value, or reports and exits. */

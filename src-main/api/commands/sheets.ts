@@ -163,6 +163,7 @@ export const sheetCommands = [
       const job = jobs(ctx).startSheets({
         dataDir: ctx.dataDir,
         nativeBinding: ctx.nativeBinding,
+        dataKey: ctx.dataKey,
         examId: exam.id,
         exam: exam.code,
         session: input.session,

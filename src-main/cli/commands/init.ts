@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { EXIT, type CliIo } from '../io';
-import { dataOption } from '../options';
+import { dataOption, passphraseFileOption } from '../options';
 import { CliExit, invoke, openApp } from '../workstation';
+import { newPassphrase, printRecoveryKey } from './custody';
 
 export function registerInitCommand(program: Command, io: CliIo): void {
   program
@@ -11,7 +12,8 @@ export function registerInitCommand(program: Command, io: CliIo): void {
     .requiredOption('--admin <name>', 'login name of the first coordinator')
     .option('--display-name <text>', 'full name of the first coordinator')
     .option('--pin <pin>', 'PIN of the first coordinator (asked for when not given)')
-    .action(async (o: { data: string; admin: string; displayName?: string; pin?: string }) => {
+    .addOption(passphraseFileOption("the workstation passphrase that encrypts its data, the file's first line (asked for on a terminal); prints the recovery key once"))
+    .action(async (o: { data: string; admin: string; displayName?: string; pin?: string; passphraseFile?: string }) => {
       let pin = o.pin;
       if (pin === undefined) {
         pin = await io.askSecret(`PIN for ${o.admin} (6–12 digits): `);
@@ -23,14 +25,23 @@ export function registerInitCommand(program: Command, io: CliIo): void {
           }
         }
       }
+      // On a terminal the passphrase is asked for; a script without --passphrase-file makes a plain workstation, and is told.
+      const passphrase = o.passphraseFile !== undefined || process.stdin.isTTY ? await newPassphrase(io, o.passphraseFile, 'Workstation passphrase') : undefined;
       const app = await openApp(io, o.data, true);
       try {
-        const out = await invoke<{ workstationId: string }>(io, app, 'workstation.init', {
+        const out = await invoke<{ workstationId: string; recoveryKey?: string }>(io, app, 'workstation.init', {
           adminName: o.admin,
           adminDisplayName: o.displayName,
           pin,
+          ...(passphrase !== undefined ? { passphrase } : {}),
         });
         io.out(`Workstation ${out.workstationId} created in ${o.data}; coordinator "${o.admin}" can log in.`);
+        if (out.recoveryKey) {
+          io.out('Its data is encrypted: every start asks for the workstation passphrase (--passphrase-file on the command line).');
+          printRecoveryKey(io, out.recoveryKey);
+        } else {
+          io.out('Its data is NOT encrypted: give --passphrase-file to encrypt a new workstation, or run "lentera encrypt" on this one.');
+        }
       } finally {
         app.close();
       }

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FactsJson } from '../../core/bundles/facts';
@@ -8,7 +8,7 @@ import { EXIT, type CliIo } from '../io';
 import { dataOption, HUB_UPLOAD_MIB, readJsonFile } from '../options';
 import { CliExit, invoke, withApp } from '../workstation';
 
-const hubData = () => dataOption().makeOptionMandatory(true);
+const hubData = () => new Option('--data <dir>', 'the hub data directory').makeOptionMandatory(true);
 
 function refuse(io: CliIo, e: unknown): never {
   if (isLenteraError(e)) {

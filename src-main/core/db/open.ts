@@ -37,6 +37,20 @@ export interface OpenOptions {
   migrations?: readonly Migration[];
   /** Called with the path of the copy taken before an upgrade. */
   onBackup?: (path: string) => void;
+  /** The data key of an encrypted database (core/custody): 32 bytes, used raw, never stretched again. */
+  key?: Buffer;
+}
+
+/**
+ * Keys a connection before its first read: SQLCipher 4's format (SQLite3 Multiple Ciphers, the SQLite that
+ * better-sqlite3-multiple-ciphers builds), so that an auditor's SQLCipher opens a copy given the key. The key is
+ * given raw (x'…'): it is random already, so no PBKDF2 is spent on every connection.
+ */
+export function keyConnection(db: Db, key: Buffer): void {
+  if (key.length !== 32) throw new Error('a data key is 32 bytes');
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${key.toString('hex')}'"`);
 }
 
 /**
@@ -58,6 +72,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (exists) {
     const probe = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS, nativeBinding: opts.nativeBinding });
     try {
+      if (opts.key) keyConnection(probe, opts.key);
       const appId = probe.pragma('application_id', { simple: true }) as number;
       found = probe.pragma('user_version', { simple: true }) as number;
       if (appId !== APPLICATION_ID && !(appId === 0 && found === 0)) {
@@ -65,6 +80,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
       }
     } catch (e) {
       if (e instanceof LenteraError) throw e;
+      if (opts.key && (e as { code?: string }).code === 'SQLITE_NOTADB') {
+        throw new LenteraError('DATA_KEY_WRONG', `${file} does not open with this key: it is not this workstation's recovery key, or the file is damaged.`, { file });
+      }
       throw new LenteraError('NOT_A_WORKSTATION', `${file} is not a readable SQLite database: ${(e as Error).message}`, {
         file,
       });
@@ -76,6 +94,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
 
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: opts.nativeBinding });
   try {
+    if (opts.key) keyConnection(db, opts.key);
     // First: even switching to (or confirming) WAL needs a lock another process may hold for a moment.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');

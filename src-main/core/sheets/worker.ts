@@ -11,6 +11,8 @@ import { isLenteraError } from '../util/errors';
 interface Job {
   dataDir: string;
   nativeBinding?: string;
+  /** the data key of an encrypted workstation (a copy: messages between threads are copied) */
+  dataKey?: Uint8Array;
   examId: string;
   session?: string;
   /** only these candidates' sheets, and then no minutes (the command line's --candidate) */
@@ -29,7 +31,7 @@ parentPort!.on('message', (m: { type: string }) => {
 });
 
 async function main(): Promise<void> {
-  const ws = openWorkstation(job.dataDir, { nativeBinding: job.nativeBinding });
+  const ws = openWorkstation(job.dataDir, { nativeBinding: job.nativeBinding, ...(job.dataKey ? { key: Buffer.from(job.dataKey) } : {}) });
   try {
     const signer = await unlockIdentity(ws.db, ws.dir, job.accountId, job.passphrase, new Date());
     const exam = ws.db.prepare('SELECT code FROM exams WHERE id = ?').pluck().get(job.examId) as string;

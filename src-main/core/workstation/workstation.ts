@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { appendEvent } from '../audit/chain';
 import { createAccount, newAccountSchema } from '../accounts/accounts';
@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
 import { writeTransaction } from '../db/transaction';
+import { createCustody, isEncrypted, passphraseSchema, removeCustody } from '../custody/custody';
 
 export const DB_FILE = 'lentera.db';
 
@@ -15,6 +16,8 @@ export interface Workstation {
   db: Db;
   id: string;
   createdAt: string;
+  /** the data key it was opened with, when encrypted: this process's other connections (workers) need it */
+  key?: Buffer;
   close(): void;
 }
 
@@ -68,19 +71,42 @@ export function secureDataDir(dir: string): void {
   walk(dir, true);
 }
 
+/** The first 16 bytes of every plain SQLite database; an encrypted one starts with its random salt instead. */
+const PLAIN_HEADER = 'SQLite format 3\0';
+
+function readHeader(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(16);
+    const n = readSync(fd, b, 0, 16, 0);
+    return b.subarray(0, n).toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readMeta(db: Db, key: string): string | undefined {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value;
 }
 
 /** Opens an existing workstation. Never creates anything: only `initWorkstation` does. */
-export function openWorkstation(dir: string, opts: Pick<OpenOptions, 'nativeBinding' | 'onBackup'> = {}): Workstation {
+export function openWorkstation(dir: string, opts: Pick<OpenOptions, 'nativeBinding' | 'onBackup' | 'key'> = {}): Workstation {
   if (!isWorkstation(dir)) {
     throw new LenteraError(
       'NOT_A_WORKSTATION',
       `${dir} is not a Lentera workstation (no ${DB_FILE}). Run "lentera init --data ${dir} --admin NAME" first.`,
       { dir },
     );
+  }
+  if (isEncrypted(dir) && !opts.key) {
+    throw new LenteraError('WORKSTATION_LOCKED', `The workstation in ${dir} is encrypted: unlock it with its passphrase (--passphrase-file FILE, or type it when asked) or its recovery key.`, { dir });
+  }
+  if (!isEncrypted(dir) && opts.key) {
+    // A recovery key for a folder whose custody file is gone is tried on the database itself (openDatabase says
+    // DATA_KEY_WRONG when it does not open); a plain database is never keyed, which would encrypt it in passing.
+    const header = readHeader(databasePath(dir));
+    if (header === PLAIN_HEADER) throw new LenteraError('NOT_ENCRYPTED', `The workstation in ${dir} is not encrypted: it needs no key.`, { dir });
   }
   secureDataDir(dir);
   const db = openDatabase(databasePath(dir), opts);
@@ -89,7 +115,7 @@ export function openWorkstation(dir: string, opts: Pick<OpenOptions, 'nativeBind
     db.close();
     throw new LenteraError('NOT_A_WORKSTATION', `${dir} holds a Lentera database that was never initialised.`, { dir });
   }
-  return { dir, db, id, createdAt: readMeta(db, 'created_at') ?? '', close: () => db.close() };
+  return { dir, db, id, createdAt: readMeta(db, 'created_at') ?? '', ...(opts.key ? { key: opts.key } : {}), close: () => db.close() };
 }
 
 export interface InitInput {
@@ -97,6 +123,16 @@ export interface InitInput {
   adminDisplayName?: string;
   pin: string;
   actor: string;
+  /**
+   * The workstation passphrase: with it the database is encrypted (core/custody) and the recovery key's words are
+   * returned, to be shown once. Without it (older workstations, tests of other things) the database is plain.
+   */
+  passphrase?: string;
+}
+
+/** A workstation just made, with the words of its recovery key when it is encrypted (shown once, never kept). */
+export interface NewWorkstation extends Workstation {
+  recoveryKey: string | null;
 }
 
 /**
@@ -107,7 +143,7 @@ export function initWorkstation(
   dir: string,
   input: InitInput,
   opts: { clock?: Clock; nativeBinding?: string } = {},
-): Workstation {
+): NewWorkstation {
   const clock = opts.clock ?? systemClock;
   if (isWorkstation(dir)) {
     throw new LenteraError('ALREADY_INITIALISED', `${dir} is already a Lentera workstation; nothing was changed.`, { dir });
@@ -123,6 +159,10 @@ export function initWorkstation(
       issues: admin.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });
   }
+  if (input.passphrase !== undefined) {
+    const p = passphraseSchema.safeParse(input.passphrase);
+    if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
+  }
   // Parents as the user's umask makes them (they are not ours); the data directory itself private.
   mkdirSync(dirname(dir), { recursive: true });
   try {
@@ -133,8 +173,10 @@ export function initWorkstation(
   secureDataDir(dir);
   const file = databasePath(dir);
   let db: Db | undefined;
+  let custody: { dataKey: Buffer; recoveryKey: string } | undefined;
   try {
-    db = openDatabase(file, { create: true, nativeBinding: opts.nativeBinding });
+    if (input.passphrase !== undefined) custody = createCustody(dir, input.passphrase);
+    db = openDatabase(file, { create: true, nativeBinding: opts.nativeBinding, key: custody?.dataKey });
     const id = newId();
     const at = clock.now().toISOString();
     const d = db;
@@ -149,10 +191,11 @@ export function initWorkstation(
         payload: { workstationId: id, admin: { id: account.id, name: account.name, role: account.role } },
       });
     });
-    return { dir, db: d, id, createdAt: at, close: () => d.close() };
+    return { dir, db: d, id, createdAt: at, ...(custody ? { key: custody.dataKey } : {}), close: () => d.close(), recoveryKey: custody?.recoveryKey ?? null };
   } catch (e) {
     db?.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    if (custody) removeCustody(dir);
     throw e;
   }
 }
