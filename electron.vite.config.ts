@@ -15,13 +15,14 @@ export default defineConfig({
       // Tree-shaken, zod is one chunk of its own (named, so the start-up tests still see when it loads).
       externalizeDeps: { exclude: ['zod', 'jsonc-parser', 'canonicalize'] },
       rollupOptions: {
-        // The desktop's main process, the command line, `npm start`'s launcher and the two worker threads.
+        // The desktop's main process, the command line, `npm start`'s launcher and the worker threads.
         input: {
           index: resolve(__dirname, 'src-main/index.ts'),
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
           launcher: resolve(__dirname, 'src-main/electron/launcher.ts'),
           'sheets-worker': resolve(__dirname, 'src-main/core/sheets/worker.ts'),
           'workstation-worker': resolve(__dirname, 'src-main/host/workstation-worker.ts'),
+          'backup-worker': resolve(__dirname, 'src-main/core/custody/backup-worker.ts'),
         },
         // Chunks beside the entries, not in chunks/: code that finds a sibling by its URL (the sheet worker, the
         // verification page, the renderer) then finds it from whichever entry or lazily loaded chunk it runs in.

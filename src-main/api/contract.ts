@@ -23,17 +23,26 @@ type CommandNamed<K> = Extract<RegisteredCommand, { name: K }>;
  */
 interface AppCommands {
   'workstation.init': {
-    input: { adminName: string; adminDisplayName?: string | undefined; pin: string };
+    /** `passphrase` (at least 12 characters): the workstation is encrypted, and the answer carries `recoveryKey`. */
+    input: { adminName: string; adminDisplayName?: string | undefined; pin: string; passphrase?: string | undefined };
+    /** `recoveryKey`: the 24 words, in this answer only (never stored), when a passphrase was given. */
+    output: { workstationId: string; recoveryKey?: string };
+  };
+  /** Opens an encrypted workstation: its passphrase, or its recovery key (which may set a new passphrase at once). */
+  'workstation.unlock': {
+    input: { passphrase: string } | { recoveryKey: string; newPassphrase?: string | undefined };
     output: { workstationId: string };
   };
   'workstation.demo': {
-    input: { candidates?: number | undefined };
+    input: { candidates?: number | undefined; encrypt?: boolean | undefined };
     output: {
       workstationId: string;
       exam: string;
       accounts: DemoAccount[];
       /** Added by `invokeAsync` (every door): the demo coordinator's signing key, its passphrase shown once. */
       signingKey?: { account: string; passphrase: string; fingerprint: string };
+      /** The demo's data is encrypted: its workstation passphrase (asked at every start) and recovery key, shown once. */
+      workstation?: { passphrase: string; recoveryKey: string };
     };
   };
 }
@@ -47,6 +56,17 @@ export interface UninitialisedStatus {
   schemaVersion: number;
   chainHead: ChainHead;
   principal: null;
+}
+
+/**
+ * What `system.status` says while an encrypted workstation waits for its passphrase: nothing of its data is
+ * readable yet. `canUnlock` is false where the door refuses `workstation.unlock` (a LAN client of `lentera serve`).
+ */
+export interface LockedStatus {
+  initialised: true;
+  locked: true;
+  canUnlock: boolean;
+  version: string;
 }
 
 export type RegistryCommandName = RegisteredCommand['name'];
@@ -63,7 +83,7 @@ type RegistryOutput<K extends RegistryCommandName> = Awaited<ReturnType<CommandN
 export type CommandOutput<K extends CommandName> = K extends keyof AppCommands
   ? AppCommands[K]['output']
   : K extends 'system.status'
-    ? RegistryOutput<K> | UninitialisedStatus
+    ? RegistryOutput<K> | UninitialisedStatus | LockedStatus
     : K extends RegistryCommandName
       ? RegistryOutput<K>
       : never;

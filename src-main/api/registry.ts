@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BackupStatus } from './backups';
 import type { Account } from '../core/accounts/accounts';
 import { resolveSession } from '../core/accounts/sessions';
 import type { Role } from '../core/accounts/roles';
@@ -55,6 +56,14 @@ export interface CommandContext {
   nativeBinding?: string;
   /** the workstation's data key when it is encrypted: for this process's other connections (signing workers) */
   dataKey?: Buffer;
+  /** the backups written while the workstation is open (api/backups.ts) */
+  backups?: BackupControl;
+}
+
+/** What commands may ask of the backup scheduler. */
+export interface BackupControl {
+  status(): BackupStatus;
+  runNow(): Promise<BackupStatus['last']>;
 }
 
 export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unknown, N extends string = string> {
@@ -109,6 +118,7 @@ export interface RegistryDeps {
   outbox?: { pushDue(): Promise<PushOutcome[]> };
   nativeBinding?: string;
   dataKey?: Buffer;
+  backups?: BackupControl;
   db: Db;
   clock: Clock;
   workstationId: string;
@@ -269,6 +279,7 @@ export class Registry {
       outbox: this.deps.outbox,
       nativeBinding: this.deps.nativeBinding,
       ...(this.deps.dataKey ? { dataKey: this.deps.dataKey } : {}),
+      ...(this.deps.backups ? { backups: this.deps.backups } : {}),
     };
 
     const access = command.access;

@@ -15,7 +15,9 @@ import { OwnerLock } from '../core/workstation/owner-lock';
 import { VERSION } from '../version';
 import { recoverExports } from '../core/bundles/recover';
 import type { DoorTarget } from './door';
+import { ClientThrottle } from './throttle';
 import { EventBus } from './events';
+import { BackupScheduler } from './backups';
 import { Uploads } from './files';
 import { Jobs } from './jobs';
 import type { OutboxPusher, PushOutcome } from './outbox';
@@ -44,7 +46,11 @@ export interface AppOptions {
   unlock?: Secret;
 }
 
-const demoInput = z.object({ candidates: z.number().int().min(10).max(200_000).default(300) });
+const demoInput = z.object({
+  candidates: z.number().int().min(10).max(200_000).default(300),
+  /** encrypted at rest, its generated passphrase and recovery key in the answer (the doors ask for it: CLI, first-run screen) */
+  encrypt: z.boolean().default(false),
+});
 
 const initInput = z.object({
   adminName: accountNameSchema,
@@ -58,6 +64,9 @@ const unlockInput = z.union([
   z.object({ passphrase: z.string().min(1).max(1024) }).strict(),
   z.object({ recoveryKey: z.string().min(1).max(1000), newPassphrase: passphraseSchema.optional() }).strict(),
 ]);
+
+/** Refusals of `workstation.unlock` that count as a wrong secret on the client's limit. */
+const WRONG_SECRET = new Set(['PASSPHRASE_WRONG', 'ACCOUNT_LOCKED']);
 
 /** The data folder, or the nearest existing folder above it, when that is a file instead. */
 function fileInTheWay(dir: string): string | null {
@@ -89,6 +98,14 @@ export class WorkstationApp implements DoorTarget {
   readonly ownerLock: OwnerLock | undefined;
   /** Files uploaded by this process's sessions, deleted when used; the owner sweeps what an earlier run left. */
   readonly uploads: Uploads;
+  /**
+   * The per-client limit on passphrase attempts of `workstation.unlock`, as the registry applies it to logins (there
+   * is no registry while locked). The custody file counts wrong passphrases for the workstation; this bounds what
+   * one client tries.
+   */
+  private readonly unlockThrottle: ClientThrottle;
+  /** Backups while the workstation is open: the long-running doors start it (serve, the desktop). */
+  readonly backups: BackupScheduler;
 
   constructor(
     protected readonly opts: AppOptions,
@@ -96,6 +113,8 @@ export class WorkstationApp implements DoorTarget {
   ) {
     this.commands = [...commands];
     this.clock = opts.clock ?? systemClock;
+    this.backups = new BackupScheduler({ workstation: () => this.ws, events: this.events, clock: this.clock, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+    this.unlockThrottle = new ClientThrottle(this.clock);
     if (!isWorkstation(opts.dataDir) && !opts.allowInit) openWorkstation(opts.dataDir); // throws NOT_A_WORKSTATION with its message
     if (opts.owner) {
       // An owner that may initialise needs the directory now: the lock lives in it, before `workstation.init`.
@@ -144,7 +163,22 @@ export class WorkstationApp implements DoorTarget {
     this.attach(ws);
   }
 
-  private unlock(raw: unknown): Result {
+  private unlock(raw: unknown, auth: Auth): Result {
+    // Passphrase attempts only, checked before the passphrase is, as the registry does for logins: a client over its
+    // limit costs no scrypt. The recovery key is never limited (its 256 bits are not guessed, and it costs no scrypt
+    // unless it is right): it stays the way in when the passphrase is locked.
+    const byPassphrase = typeof raw === 'object' && raw !== null && 'passphrase' in raw;
+    const client = 'local' in auth || !byPassphrase ? undefined : (auth.client ?? 'unknown');
+    if (client) {
+      const retryAfter = this.unlockThrottle.retryAfter(client);
+      if (retryAfter > 0) return fail(REGISTRY_CODES.RATE_LIMITED, `Too many attempts from this device; try again in ${retryAfter} s.`, { retryAfter });
+    }
+    const result = this.tryUnlock(raw);
+    if (client) this.unlockThrottle.record(client, !result.ok && WRONG_SECRET.has(result.error.code));
+    return result;
+  }
+
+  private tryUnlock(raw: unknown): Result {
     const parsed = unlockInput.safeParse(raw ?? {});
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
@@ -181,6 +215,7 @@ export class WorkstationApp implements DoorTarget {
       outbox: { pushDue: () => this.pushDue() },
       nativeBinding: this.opts.nativeBinding,
       ...(ws.key ? { dataKey: ws.key } : {}),
+      backups: { status: () => this.backups.status(), runNow: () => this.backups.runNow() },
     });
   }
 
@@ -212,11 +247,14 @@ export class WorkstationApp implements DoorTarget {
       if (name === 'workstation.init' || name === 'workstation.demo') {
         return fail('ALREADY_INITIALISED', 'This workstation is already set up.', {});
       }
+      // Another window or tab unlocked it first: nothing to check, the screen goes on to the login.
+      if (name === 'workstation.unlock') return fail('ALREADY_UNLOCKED', 'The workstation is already unlocked.', {});
       return this.reg.invoke(name, input, auth);
     }
     if (this.locked) {
-      if (name === 'workstation.unlock') return this.unlock(input);
-      if (name === 'system.status') return { ok: true, value: { initialised: true, locked: true, version: VERSION } };
+      if (name === 'workstation.unlock') return this.unlock(input, auth);
+      // `canUnlock`: the HTTP door says false to a client that is not on this machine (server/http.ts).
+      if (name === 'system.status') return { ok: true, value: { initialised: true, locked: true, canUnlock: true, version: VERSION } };
       return fail('WORKSTATION_LOCKED', 'The workstation is locked: unlock it with its passphrase first.', { command: name });
     }
     if (name === 'system.status') {
@@ -243,7 +281,7 @@ export class WorkstationApp implements DoorTarget {
 
   /** The doors call this one: it also runs commands that read files before their transaction. */
   async invokeAsync(name: string, input: unknown, auth: Auth): Promise<Result> {
-    if (this.reg && name !== 'workstation.init' && name !== 'workstation.demo') return this.reg.invokeAsync(name, input, auth);
+    if (this.reg && name !== 'workstation.init' && name !== 'workstation.demo' && name !== 'workstation.unlock') return this.reg.invokeAsync(name, input, auth);
     if (name === 'workstation.demo' && !this.reg && this.opts.allowInit) return this.demo(input, auth);
     return this.invoke(name, input, auth);
   }
@@ -289,8 +327,12 @@ export class WorkstationApp implements DoorTarget {
     // Another call may have set the workstation up while those loaded.
     if (this.reg) return fail('ALREADY_INITIALISED', 'This workstation is already set up.', {});
     const pin = randomPin();
-    const created = this.init({ adminName: 'koordinator', adminDisplayName: 'Sri Wahyuni, S.Sos.', pin }, auth);
+    // Encrypted at rest when the door asks (the command line and the first-run screen always do): its passphrase is
+    // shown once with the PINs, and asked at every start.
+    const workstationPassphrase = parsed.data.encrypt ? `demo-workstation-${randomPin()}-${randomPin()}` : undefined;
+    const created = this.init({ adminName: 'koordinator', adminDisplayName: 'Sri Wahyuni, S.Sos.', pin, ...(workstationPassphrase ? { passphrase: workstationPassphrase } : {}) }, auth);
     if (!created.ok) return created;
+    const recoveryKey = (created.value as { recoveryKey?: string }).recoveryKey;
     const actor = 'local' in auth ? `cli:${auth.local}` : 'user:koordinator';
     const seeded = seedDemo(this.ws!, this.clock.now().toISOString(), actor, pin, parsed.data.candidates);
     this.events.publish({ type: 'exams.changed', data: { exam: seeded.exam } });
@@ -301,10 +343,11 @@ export class WorkstationApp implements DoorTarget {
     const at = this.clock.now().toISOString();
     const id = await generateIdentity(db, this.ws!.dir, coord, 'Pemerintah Kota Semarang', passphrase, at);
     writeTransaction(db, () => appendEvent(db, { at, actor: 'local' in auth ? `cli:${auth.local}` : 'user:koordinator', command: 'keys.generate', outcome: 'ok', payload: { account: 'koordinator', fingerprint: id.fingerprint, demo: true } }));
-    return { ok: true, value: { workstationId: this.ws!.id, ...seeded, signingKey: { account: 'koordinator', passphrase, fingerprint: id.fingerprint } } };
+    return { ok: true, value: { workstationId: this.ws!.id, ...seeded, signingKey: { account: 'koordinator', passphrase, fingerprint: id.fingerprint }, ...(workstationPassphrase && recoveryKey ? { workstation: { passphrase: workstationPassphrase, recoveryKey } } : {}) } };
   }
 
   close(): void {
+    this.backups.stop();
     void this.jobs.closeAll();
     this.ws?.close();
     this.ws = undefined;

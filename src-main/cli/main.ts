@@ -20,7 +20,9 @@ import { registerInitCommand } from './commands/init';
 import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
 import { registerCustodyCommands } from './commands/custody';
-import { passphraseFileOption, workstationDataOptions } from './options';
+import { registerPurgeCommand } from './commands/purge';
+import { registerBackupCommands } from './commands/backup';
+import { passphraseFileOption, workstationDataOptions, workstationPassphraseFileOption } from './options';
 import { setPassphraseFile } from './workstation';
 import { EXIT, processIo, type CliIo } from './io';
 import { CliExit } from './exit';
@@ -52,16 +54,28 @@ export function buildProgram(io: CliIo): Command {
   registerAnnounceCommand(program, io);
   registerVoiceCommands(program, io);
   registerCustodyCommands(program, io);
+  registerPurgeCommand(program, io);
+  registerBackupCommands(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();
   }
-  // Every command that opens a workstation can unlock an encrypted one.
+  // Every command that opens a workstation can unlock an encrypted one: --workstation-passphrase-file everywhere, and
+  // --passphrase-file too where the command has no passphrase of its own (a signing key's, for sheets or keys).
   const withData = (c: Command): Command[] => [c, ...c.commands.flatMap(withData)];
+  const ours = new WeakSet<Command>();
   for (const c of withData(program)) {
-    if (c.options.some((o) => workstationDataOptions.has(o)) && !c.options.some((o) => o.long === '--passphrase-file')) c.addOption(passphraseFileOption());
+    if (!c.options.some((o) => workstationDataOptions.has(o))) continue;
+    if (!c.options.some((o) => o.long === '--passphrase-file')) {
+      c.addOption(passphraseFileOption());
+      ours.add(c);
+    }
+    c.addOption(workstationPassphraseFileOption());
   }
-  program.hook('preAction', (_program, action) => setPassphraseFile(io, (action.opts() as { passphraseFile?: string }).passphraseFile));
+  program.hook('preAction', (_program, action) => {
+    const o = action.opts() as { passphraseFile?: string; workstationPassphraseFile?: string };
+    setPassphraseFile(io, o.workstationPassphraseFile ?? (ours.has(action) ? o.passphraseFile : undefined));
+  });
   return program;
 }
 

@@ -18,6 +18,18 @@ export function dataOption(): Option {
   return o;
 }
 
+/** An optional --data naming a workstation (a check against it): an encrypted one is unlocked like any other. */
+export function optionalDataOption(description: string): Option {
+  const o = new Option('--data <dir>', description);
+  workstationDataOptions.add(o);
+  return o;
+}
+
+/** The workstation's passphrase on commands whose --passphrase-file is another one's (a signing key's). */
+export function workstationPassphraseFileOption(): Option {
+  return new Option('--workstation-passphrase-file <file>', "an encrypted workstation's passphrase, the file's first line (on commands whose --passphrase-file is a signing key's)");
+}
+
 export function passphraseFileOption(description = "an encrypted workstation's passphrase, the file's first line (asked for on a terminal when not given)"): Option {
   return new Option('--passphrase-file <file>', description);
 }

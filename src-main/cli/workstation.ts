@@ -45,15 +45,17 @@ export function setPassphraseFile(io: CliIo, file: string | undefined): void {
 
 /**
  * What unlocks the workstation in `dataDir`: nothing when it is plain (or not there yet), else its passphrase
- * from --passphrase-file, or typed on a terminal. A script with neither is told so, and no attempt is counted.
+ * from --passphrase-file, or typed on a terminal. A script with neither is told so, and no attempt is counted;
+ * unless it may `wait` (serve): then it gets nothing and the app starts locked, to be unlocked in the browser.
  */
-export async function unlockSecret(io: CliIo, dataDir: string): Promise<{ passphrase: string } | undefined> {
+export async function unlockSecret(io: CliIo, dataDir: string, opts: { wait?: boolean } = {}): Promise<{ passphrase: string } | undefined> {
   const [{ isEncrypted }, { isWorkstation }] = await Promise.all([import('../core/custody/custody'), import('../core/workstation/workstation')]);
   if (!isWorkstation(dataDir) || !isEncrypted(dataDir)) return undefined;
   const file = passphraseFiles.get(io);
   if (file !== undefined) return { passphrase: await secret(io, file, '') };
   if (!process.stdin.isTTY) {
-    io.err(`lentera: the workstation in ${dataDir} is encrypted: give its passphrase with --passphrase-file FILE (or run this on a terminal to type it).`);
+    if (opts.wait) return undefined;
+    io.err(`lentera: the workstation in ${dataDir} is encrypted: give its passphrase with --passphrase-file FILE (--workstation-passphrase-file where --passphrase-file is a signing key's), or run this on a terminal to type it.`);
     throw new CliExit(EXIT.FAILED);
   }
   return { passphrase: await io.askSecret('Workstation passphrase: ') };
@@ -69,10 +71,14 @@ export async function openApp(io: CliIo, dataDir: string, allowInit = false): Pr
   return opened(io, () => new OneShotApp({ dataDir, allowInit, ...(unlock ? { unlock } : {}) }));
 }
 
-/** Opens the workstation as its owner, with every command and the hub pusher: for `serve`, which serves them all. */
+/**
+ * Opens the workstation as its owner, with every command and the hub pusher: for `serve`, which serves them all.
+ * An encrypted workstation with no passphrase given and no terminal to type it on is opened locked: the browser
+ * on this machine unlocks it (`workstation.unlock`, loopback only; see `app.locked`).
+ */
 export async function openOwnerApp(io: CliIo, dataDir: string, allowInit: boolean, owner: { door: string }): Promise<LenteraApp> {
   const { LenteraApp } = await import('../api/app');
-  const unlock = await unlockSecret(io, dataDir);
+  const unlock = await unlockSecret(io, dataDir, { wait: true });
   return opened(io, () => new LenteraApp({ dataDir, allowInit, owner, ...(unlock ? { unlock } : {}) }));
 }
 

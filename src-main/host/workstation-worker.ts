@@ -99,6 +99,9 @@ if (!app) {
     inflight.add(p);
   });
 
-  if (opts.outbox) app.outbox.start();
+  if (opts.outbox) {
+    app.outbox.start();
+    app.backups.start();
+  }
   post({ type: 'ready' });
 }

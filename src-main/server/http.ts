@@ -37,6 +37,13 @@ export const API_HEADERS: Record<string, string> = {
 /** Commands that create a workstation: only on the machine itself, never through a server open to the LAN. */
 const SETUP_COMMANDS = new Set(['workstation.init', 'workstation.demo']);
 
+/**
+ * The workstation passphrase is typed on the coordinator's own machine only: a LAN client may not try it (nor the
+ * recovery key), whatever address the server is bound to. Wrong passphrases are counted by the custody file, and
+ * this client's attempts by the app's per-client limit.
+ */
+const UNLOCK_COMMAND = 'workstation.unlock';
+
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -136,18 +143,25 @@ async function handleApi(opts: ServerOptions, path: string, req: IncomingMessage
   if (where) throw new RequestError(403, 'CROSS_ORIGIN', `A page of another site may not send commands here (${where}).`);
   if (!isJson(req)) throw new RequestError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Commands are sent as JSON (Content-Type: application/json).');
   const name = commandName(path);
-  const mayInit = isLoopback(opts.host) && isLoopback(req.socket.remoteAddress ?? '');
+  const local = isLoopback(req.socket.remoteAddress ?? '');
+  const mayInit = isLoopback(opts.host) && local;
   if (SETUP_COMMANDS.has(name) && !mayInit) {
     throw new RequestError(403, 'SETUP_LOCAL_ONLY', 'A workstation is set up on the machine itself (npm start, or lentera init), never over the network.');
+  }
+  if (name === UNLOCK_COMMAND && !local) {
+    throw new RequestError(403, 'UNLOCK_LOCAL_ONLY', 'The workstation is unlocked on its own machine (in the browser there, at http://127.0.0.1, or in the desktop app), never over the network.');
   }
   const body = await readBody(req);
   const parsed = parseJsonBody(body.toString('utf8'));
   if (!parsed.ok) return sendResult(res, parsed);
   const client = `http:${req.socket.remoteAddress ?? '?'}`;
   const result = await opts.app.invokeAsync(name, parsed.value, { token: tokenOf(req), client });
-  // A device that may not set the workstation up is not offered the first-run form.
+  // A device that may not set the workstation up is not offered the first-run form; one on the LAN, not the unlock form.
   if (name === 'system.status' && result.ok && !mayInit && (result.value as { canInit?: boolean }).canInit) {
     return sendResult(res, { ok: true, value: { ...(result.value as object), canInit: false } });
+  }
+  if (name === 'system.status' && result.ok && !local && (result.value as { canUnlock?: boolean }).canUnlock) {
+    return sendResult(res, { ok: true, value: { ...(result.value as object), canUnlock: false } });
   }
   sendResult(res, result);
 }

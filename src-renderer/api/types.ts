@@ -1,7 +1,7 @@
 // Names for the answers the screens use, each read off the registry's own table (src-main/api/contract.ts): a
 // command that changes its answer breaks the screens' typecheck here instead of at run time. Type-only imports
 // from the main side: nothing of it is bundled.
-import type { CommandInput, CommandName, CommandOutput, ErrorBody, Result } from '../../src-main/api/contract';
+import type { CommandInput, CommandName, CommandOutput, ErrorBody, LockedStatus, Result } from '../../src-main/api/contract';
 import type { LenteraBridge } from '../../src-main/preload/bridge';
 import type { TableEncoding } from '../../src-main/core/roster/text-encoding';
 
@@ -11,6 +11,14 @@ export { ROLES, type Role } from '../../src-main/shared/rules';
 // --- system, accounts, audit ---
 
 export type SystemStatus = CommandOutput<'system.status'>;
+/** An encrypted workstation waiting for its passphrase: it says nothing else until `workstation.unlock`. */
+export type { LockedStatus };
+/** The status of a workstation that is open (or not set up yet): everything but the locked one. */
+export type OpenStatus = Exclude<SystemStatus, LockedStatus>;
+
+export function isLockedStatus(s: SystemStatus): s is LockedStatus {
+  return 'locked' in s && s.locked;
+}
 export type Account = NonNullable<CommandOutput<'accounts.me'>>;
 export type ChainHead = CommandOutput<'audit.head'>;
 export type AuditEvent = CommandOutput<'audit.list'>[number];

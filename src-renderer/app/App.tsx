@@ -15,6 +15,8 @@ import { useDisplayRoute } from '../features/display/route';
 import { ResultsPage } from '../features/results/ResultsPage';
 import { ScoringPage } from '../features/scoring/ScoringPage';
 import { NotSetUpPage, SetupPage } from '../features/setup/SetupPage';
+import { RecoveryKeyPage } from '../features/setup/RecoveryKeyPage';
+import { LockedElsewherePage, UnlockPage } from '../features/unlock/UnlockPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { VoicePage } from '../features/voice/VoicePage';
 import { errorMessage } from '../i18n/errors';
@@ -59,7 +61,7 @@ function Page({ route, account }: { route: RouteId; account: Account }) {
 
 export function App() {
   const { t, i18n } = useTranslation();
-  const { booting, bootError, status, account, demo, boot } = useSession();
+  const { booting, bootError, status, locked, account, demo, recovery, boot } = useSession();
   const route = useRoute();
 
   useEffect(() => {
@@ -71,6 +73,17 @@ export function App() {
   // The venue display is public: no login, no shell, whatever the session state.
   if (display) return <DisplayPage target={display} />;
 
+  if (recovery) {
+    // First of all: the words are in the answer of workstation.init only, and nothing may hide them before they are written down.
+    return (
+      <PublicFrame>
+        <RecoveryKeyPage recovery={recovery} />
+      </PublicFrame>
+    );
+  }
+  if (locked && !bootError) {
+    return <PublicFrame>{locked.canUnlock ? <UnlockPage /> : <LockedElsewherePage />}</PublicFrame>;
+  }
   if (booting && !status) {
     return (
       <PublicFrame>

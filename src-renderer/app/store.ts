@@ -1,14 +1,22 @@
 import { create } from 'zustand';
-import { api, type Account, type ChainHead, type DemoValue, type ErrorBody, type SystemStatus } from '../api';
+import { api, isLockedStatus, type Account, type ChainHead, type DemoValue, type ErrorBody, type LockedStatus, type OpenStatus } from '../api';
 import { navigate } from './router';
 import { i18n, storeLanguage, storedLanguage, type Language } from '../i18n';
 
-export type Notice = 'created' | 'demoCreated' | 'sessionEnded' | 'loggedOut' | null;
+export type Notice = 'created' | 'demoCreated' | 'sessionEnded' | 'loggedOut' | 'unlocked' | 'unlockedNewPassphrase' | null;
+
+/** A workstation just created encrypted: its recovery key's words, until the person has written them down. */
+export interface RecoveryShown {
+  words: string[];
+  adminName: string;
+}
 
 interface SessionState {
   booting: boolean;
   bootError: ErrorBody | null;
-  status: SystemStatus | null;
+  status: OpenStatus | null;
+  /** Set while the workstation is encrypted and waits for its passphrase (then `status` is null). */
+  locked: LockedStatus | null;
   head: ChainHead | null;
   account: Account | null;
   notice: Notice;
@@ -16,10 +24,18 @@ interface SessionState {
   suggestedName: string;
   /** The demo venue just created: its accounts and PINs, shown once until the person goes on to log in. */
   demo: DemoValue | null;
+  /**
+   * The recovery key of the workstation just created, shown once: only here, only until `recoveryDone` (never in
+   * storage; a reload loses it, which the screen says).
+   */
+  recovery: RecoveryShown | null;
   boot(): Promise<void>;
   refreshStatus(): Promise<void>;
   setHead(head: ChainHead): void;
   workstationCreated(adminName: string): Promise<void>;
+  encryptedWorkstationCreated(adminName: string, recoveryKey: string): void;
+  recoveryDone(): Promise<void>;
+  unlocked(newPassphrase: boolean): Promise<void>;
   demoCreated(demo: DemoValue): void;
   demoDone(): Promise<void>;
   loggedIn(account: Account): void;
@@ -37,11 +53,13 @@ export const useSession = create<SessionState>()((set, get) => ({
   booting: true,
   bootError: null,
   status: null,
+  locked: null,
   head: null,
   account: null,
   notice: null,
   suggestedName: '',
   demo: null,
+  recovery: null,
 
   async boot() {
     set({ booting: true, bootError: null });
@@ -51,18 +69,28 @@ export const useSession = create<SessionState>()((set, get) => ({
       return;
     }
     const s = status.value;
+    if (isLockedStatus(s)) {
+      set({ booting: false, status: null, locked: s, head: null, account: null });
+      return;
+    }
     let account: Account | null = null;
     if (s.initialised && s.principal && s.principal.role !== 'local') {
       const me = await api.invoke('accounts.me');
       if (me.ok) account = me.value;
     }
-    set({ booting: false, status: s, head: newer(get().head, s.chainHead), account });
+    set({ booting: false, status: s, locked: null, head: newer(get().head, s.chainHead), account });
   },
 
   async refreshStatus() {
     const status = await api.invoke('system.status');
     if (!status.ok) return;
     const s = status.value;
+    if (isLockedStatus(s)) {
+      set({ locked: s });
+      return;
+    }
+    // Unlocked meanwhile (in another window or tab): start again from the login.
+    if (get().locked) return get().boot();
     set({ status: s, head: newer(get().head, s.chainHead) });
     if (get().account && !s.principal) get().sessionEnded();
   },
@@ -75,6 +103,22 @@ export const useSession = create<SessionState>()((set, get) => ({
     set({ suggestedName: adminName, head: null });
     await get().boot();
     set({ notice: 'created' });
+  },
+
+  encryptedWorkstationCreated(adminName, recoveryKey) {
+    set({ recovery: { words: recoveryKey.split(' '), adminName } });
+  },
+
+  async recoveryDone() {
+    const adminName = get().recovery?.adminName ?? '';
+    // The words leave the store with the screen that showed them.
+    set({ recovery: null });
+    await get().workstationCreated(adminName);
+  },
+
+  async unlocked(newPassphrase) {
+    await get().boot();
+    set({ notice: newPassphrase ? 'unlockedNewPassphrase' : 'unlocked' });
   },
 
   demoCreated(demo) {
@@ -136,6 +180,10 @@ export function wireSession(): void {
     if (h && typeof h.seq === 'number' && typeof h.hash === 'string') store().setHead({ seq: h.seq, hash: h.hash });
   });
   api.subscribe('transport.open', () => void store().refreshStatus());
+  // Unlocked from another window or tab: this one goes on to the login as well.
+  api.subscribe('workstation.unlocked', () => {
+    if (store().locked) void store().boot();
+  });
   let pending: ReturnType<typeof setTimeout> | undefined;
   api.onAfterCommand((command, result) => {
     if (!result.ok && result.error.code === 'UNAUTHENTICATED' && command !== 'accounts.logout') store().sessionEnded();

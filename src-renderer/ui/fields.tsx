@@ -45,6 +45,27 @@ export function PinField(props: Omit<FieldProps, 'type' | 'inputMode'>) {
   );
 }
 
+/** A workstation passphrase: hidden, never completed or spell-checked by the browser, at most 1024 characters. */
+export function PassphraseField(props: Omit<FieldProps, 'type'>) {
+  return <TextField type="password" autoComplete="off" spellCheck={false} maxLength={1024} {...props} />;
+}
+
+/** The recovery key's 24 words, numbered, as they are written on paper (shown once; never kept). */
+export function RecoveryWords({ words, label, testId }: { words: string[]; label: string; testId: string }) {
+  return (
+    <ol className="recovery-words" data-testid={testId} aria-label={label}>
+      {words.map((w, i) => (
+        <li key={i}>
+          <span className="recovery-number" aria-hidden="true">
+            {i + 1}.
+          </span>{' '}
+          <span className="recovery-word">{w}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> {
   label: string;
   options: { value: string; label: string }[];

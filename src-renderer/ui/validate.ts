@@ -30,3 +30,15 @@ export function newPinProblems(pin: string, repeat: string): { pin?: string; pin
   if (pin !== repeat) return { pin2: 'validation.pinMismatch' };
   return {};
 }
+
+/** The workstation passphrase's bounds (src-main/core/custody/custody.ts `passphraseSchema`): the registry checks them again. */
+export const PASSPHRASE_MIN = 12;
+export const PASSPHRASE_MAX = 1024;
+
+/** The i18n key of what is wrong with a new workstation passphrase (as 'passphrase') or else with its repetition (as 'passphrase2'). */
+export function newPassphraseProblems(passphrase: string, repeat: string): { passphrase?: string; passphrase2?: string } {
+  if (passphrase.length < PASSPHRASE_MIN) return { passphrase: 'validation.passphraseShort' };
+  if (passphrase.length > PASSPHRASE_MAX) return { passphrase: 'validation.passphraseLong' };
+  if (passphrase !== repeat) return { passphrase2: 'validation.passphraseMismatch' };
+  return {};
+}

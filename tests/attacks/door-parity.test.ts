@@ -31,7 +31,11 @@ import { firstDifference, normaliseAnswer, workbookRows } from './answers';
  */
 
 /** Commands the app answers above the registry (before and instead of a workstation): walked too. */
-const APP_COMMANDS: Record<string, unknown> = { 'workstation.init': { adminName: 'koordinator', pin: ADMIN.pin }, 'workstation.demo': {} };
+const APP_COMMANDS: Record<string, unknown> = {
+  'workstation.init': { adminName: 'koordinator', pin: ADMIN.pin },
+  'workstation.demo': {},
+  'workstation.unlock': { passphrase: 'kuda lumping semarang 2026' },
+};
 
 const SENTINEL = '00000000-0000-4000-8000-000000000000';
 

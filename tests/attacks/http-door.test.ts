@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { defineCommand } from '../../src-main/api/registry';
 import { allCommands } from '../../src-main/api/commands';
 import { createHttpServer, listen } from '../../src-main/server/http';
+import { custodyPath } from '../../src-main/core/custody/custody';
+import type { LiveEvent } from '../../src-main/api/events';
 import { ADMIN, countRows, makeApp, tempDir } from '../unit/helpers';
 import { z } from 'zod';
 
@@ -26,11 +28,20 @@ afterEach(() => {
   logged.length = 0;
 });
 
-async function start(app: LenteraApp, opts: { host?: string; headersTimeoutMs?: number; requestTimeoutMs?: number } = {}) {
+async function start(app: LenteraApp, opts: { host?: string; headersTimeoutMs?: number; requestTimeoutMs?: number; remote?: () => string | undefined } = {}) {
   const renderer = tempDir();
   writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Lentera</title>');
-  const host = opts.host ?? '127.0.0.1';
-  server = createHttpServer({ app, host, port: 0, rendererDir: renderer, log: (l) => logged.push(l), ...opts });
+  const { remote, ...serverOpts } = opts;
+  const host = serverOpts.host ?? '127.0.0.1';
+  server = createHttpServer({ app, host, port: 0, rendererDir: renderer, log: (l) => logged.push(l), ...serverOpts });
+  // A client on the venue LAN, played from this machine: its socket says the address `remote` gives at each
+  // request (when it gives one) instead of 127.0.0.1; a kept-alive socket follows along.
+  if (remote) {
+    server.on('connection', (socket) => {
+      const real = socket.remoteAddress;
+      Object.defineProperty(socket, 'remoteAddress', { get: () => remote() ?? real, configurable: true });
+    });
+  }
   const addr = await listen(server, host, 0);
   return { base: `http://127.0.0.1:${addr.port}`, port: addr.port };
 }
@@ -222,6 +233,104 @@ describe('cross-site requests are not executed', () => {
   });
 });
 
+const PASS = 'kuda lumping semarang 2026';
+
+/** An encrypted workstation on disk, closed: an app opened on it without the passphrase is locked. */
+function encryptedWorkstation(): { dataDir: string; recoveryKey: string } {
+  const dataDir = join(tempDir(), 'ws');
+  const made = new LenteraApp({ dataDir, allowInit: true });
+  const r = made.invoke('workstation.init', { adminName: ADMIN.name, pin: ADMIN.pin, passphrase: PASS }, { local: 't' });
+  made.close();
+  if (!r.ok) throw new Error(r.error.message);
+  return { dataDir, recoveryKey: (r.value as { recoveryKey: string }).recoveryKey };
+}
+
+function failedAttempts(dataDir: string): number {
+  return (JSON.parse(readFileSync(custodyPath(dataDir), 'utf8')) as { attempts: { failed: number } }).attempts.failed;
+}
+
+async function post(base: string, name: string, body: unknown) {
+  const r = await fetch(`${base}/api/${name}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+  return { status: r.status, body: (await r.json()) as { ok: boolean; value?: any; error?: { code: string; message: string; details: Record<string, unknown> } } };
+}
+
+describe('an encrypted workstation is unlocked over HTTP from this machine only', () => {
+  it('while locked answers status and unlock only; a wrong passphrase is counted, the right one opens it', async () => {
+    const { dataDir } = encryptedWorkstation();
+    const app = new LenteraApp({ dataDir });
+    onTestFinished(() => app.close());
+    const events: LiveEvent[] = [];
+    app.events.subscribe((e) => events.push(e));
+    const { base } = await start(app);
+
+    expect((await post(base, 'system.status', {})).body.value).toEqual({ initialised: true, locked: true, canUnlock: true, version: expect.any(String) });
+    expect(await healthy(base)).toBe(true);
+    // Every other command of the table, and the setup commands, whoever asks: refused before anything is read.
+    for (const name of [...allCommands.map((c) => c.name).filter((n) => n !== 'system.status'), 'workstation.init', 'workstation.demo']) {
+      const r = await post(base, name, {});
+      expect({ name, status: r.status, code: r.body.error?.code }).toEqual({ name, status: 423, code: 'WORKSTATION_LOCKED' });
+    }
+
+    const wrong = await post(base, 'workstation.unlock', { passphrase: 'bukan frasa sandinya' });
+    expect(wrong.body).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_WRONG', details: { attemptsLeft: 4 } } });
+    expect(failedAttempts(dataDir)).toBe(1);
+    expect(app.locked).toBe(true);
+
+    const right = await post(base, 'workstation.unlock', { passphrase: PASS });
+    expect(right).toMatchObject({ status: 200, body: { ok: true, value: { workstationId: expect.any(String) } } });
+    expect(app.locked).toBe(false);
+    expect(failedAttempts(dataDir)).toBe(0);
+    expect(events.filter((e) => e.type === 'workstation.unlocked')).toEqual([{ type: 'workstation.unlocked', data: { workstationId: right.body.value.workstationId } }]);
+    expect((await post(base, 'accounts.login', { name: ADMIN.name, pin: ADMIN.pin })).status).toBe(200);
+    expect(await post(base, 'workstation.unlock', { passphrase: 'apa saja, sudah terbuka' })).toMatchObject({ status: 409, body: { error: { code: 'ALREADY_UNLOCKED' } } });
+  });
+
+  it('refuses a client on the LAN (not offered the form either, nothing counted); the same LAN server unlocks from this machine', async () => {
+    const { dataDir, recoveryKey } = encryptedWorkstation();
+    const app = new LenteraApp({ dataDir });
+    onTestFinished(() => app.close());
+    let remote: string | undefined = '192.0.2.77';
+    const { base } = await start(app, { host: '0.0.0.0', remote: () => remote });
+
+    expect((await post(base, 'system.status', {})).body.value).toMatchObject({ locked: true, canUnlock: false });
+    for (const input of [{ passphrase: PASS }, { passphrase: 'tebakan dari jaringan' }, { recoveryKey }, { recoveryKey, newPassphrase: 'frasa sandi penyusup baru' }]) {
+      const r = await post(base, 'workstation.unlock', input);
+      expect(r).toMatchObject({ status: 403, body: { ok: false, error: { code: 'UNLOCK_LOCAL_ONLY', message: expect.stringMatching(/on its own machine/) } } });
+    }
+    // An IPv4-mapped LAN address is no loopback either.
+    remote = '::ffff:192.0.2.77';
+    expect((await post(base, 'workstation.unlock', { passphrase: PASS })).status).toBe(403);
+    expect(app.locked).toBe(true);
+    expect(failedAttempts(dataDir)).toBe(0);
+    expect(logged.some((l) => l.includes('UNLOCK_LOCAL_ONLY') && l.includes('192.0.2.77'))).toBe(true);
+
+    // The coordinator's own browser, on the machine that serves the LAN.
+    remote = undefined;
+    expect((await post(base, 'system.status', {})).body.value).toMatchObject({ locked: true, canUnlock: true });
+    expect((await post(base, 'workstation.unlock', { passphrase: PASS })).status).toBe(200);
+    expect(app.locked).toBe(false);
+  });
+
+  it('limits passphrase attempts per client as logins are, and the recovery key still opens it', async () => {
+    const { dataDir, recoveryKey } = encryptedWorkstation();
+    const app = new LenteraApp({ dataDir });
+    onTestFinished(() => app.close());
+    const { base } = await start(app);
+    const codes: string[] = [];
+    // Five wrong (the fifth locks the passphrase), five more refused by that lock: ten failures from this client.
+    for (let i = 0; i < 10; i++) codes.push((await post(base, 'workstation.unlock', { passphrase: `salah nomor ${i} ya` })).body.error!.code);
+    expect(codes).toEqual([...Array(4).fill('PASSPHRASE_WRONG'), ...Array(6).fill('ACCOUNT_LOCKED')]);
+    const limited = await fetch(`${base}/api/workstation.unlock`, { method: 'POST', headers: json, body: JSON.stringify({ passphrase: PASS }) });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ error: { code: 'RATE_LIMITED', details: { retryAfter: expect.any(Number) } } });
+    // The recovery key is never locked out: it opens, and sets a new passphrase.
+    expect((await post(base, 'workstation.unlock', { recoveryKey, newPassphrase: 'gedung lawang sewu baru' })).status).toBe(200);
+    expect(app.locked).toBe(false);
+    expect(failedAttempts(dataDir)).toBe(0);
+  });
+});
+
 describe('the real `lentera serve` process', () => {
   let child: ChildProcess | undefined;
   afterEach(() => {
@@ -250,5 +359,23 @@ describe('the real `lentera serve` process', () => {
     await Promise.all(['\0\0\0\r\n\r\n', 'GET /%%% HTTP/1.1\r\n\r\n', `GET / HTTP/1.1\r\nHost: x\r\n${'H: v\r\n'.repeat(2000)}\r\n`].map((t) => raw(port, t)));
     expect(child.exitCode).toBeNull();
     expect(await healthy(url)).toBe(true);
+  }, 30_000);
+
+  it('on an encrypted workstation, with no --passphrase-file and no terminal, starts locked and says where to unlock it', async () => {
+    const { dataDir } = encryptedWorkstation();
+    child = spawn(process.execPath, ['bin/lentera.mjs', 'serve', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((ok, ko) => {
+      let out = '';
+      child!.stdout!.on('data', (d) => {
+        out += String(d);
+        const m = /encrypted and locked: unlock it in the browser on this machine, (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) ok(m[1]!);
+      });
+      child!.on('exit', (code) => ko(new Error(`serve exited ${code}: ${out}`)));
+    });
+    expect((await post(url, 'system.status', {})).body.value).toMatchObject({ locked: true, canUnlock: true });
+    expect((await post(url, 'accounts.login', { name: ADMIN.name, pin: ADMIN.pin })).body.error?.code).toBe('WORKSTATION_LOCKED');
+    expect((await post(url, 'workstation.unlock', { passphrase: PASS })).status).toBe(200);
+    expect((await post(url, 'accounts.login', { name: ADMIN.name, pin: ADMIN.pin })).status).toBe(200);
   }, 30_000);
 });

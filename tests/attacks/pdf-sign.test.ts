@@ -23,7 +23,12 @@ const passFile: Record<string, string> = {};
 /** every PDF a test here saw Lentera write, checked once more at the end */
 const produced = new Set<string>();
 
+/** the demo workstation's passphrase file: every later command on it unlocks it (its data is encrypted) */
+let wsPassFile: string | undefined;
+const unlocked = () => (wsPassFile ? { unlock: { passphrase: readFileSync(wsPassFile, 'utf8') } } : {});
+
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  if (wsPassFile && args.includes('--data')) args = [...args, '--workstation-passphrase-file', wsPassFile];
   const o: string[] = [];
   const e: string[] = [];
   const io: CliIo = { out: (t) => o.push(t), err: (t) => e.push(t), askSecret: async () => '', osUser: 'tester' };
@@ -116,7 +121,7 @@ function snapshot(dir: string): Map<string, string> {
 }
 
 function db() {
-  const app = new LenteraApp({ dataDir: ws });
+  const app = new LenteraApp({ dataDir: ws, ...unlocked() });
   return {
     app,
     all<T>(q: string, ...args: unknown[]): T[] {
@@ -155,6 +160,8 @@ beforeAll(async () => {
   out = join(root, 'lembar');
   const demo = await cli(['demo', '--data', ws, '--candidates', '40']);
   expect(demo.code, demo.err).toBe(0);
+  wsPassFile = join(root, 'pass-workstation');
+  writeFileSync(wsPassFile, /^Workstation passphrase .*: (\S+)$/m.exec(demo.out)![1]!);
   pins = Object.fromEntries([...demo.out.matchAll(/^\s+(\w+)\s+\w+\s+PIN (\d+)/gm)].map((m) => [m[1]!, m[2]!]));
   passFile.koordinator = join(root, 'pass-koordinator');
   writeFileSync(passFile.koordinator, /passphrase (\S+)/.exec(demo.out)![1]!);
@@ -195,7 +202,7 @@ describe('every signature the workstation makes is audited', () => {
   }, 60_000);
 
   it('the UI door (sheets.start, a worker thread with its own connection) records them exactly once', async () => {
-    const app = new LenteraApp({ dataDir: ws });
+    const app = new LenteraApp({ dataDir: ws, ...unlocked() });
     try {
       const token = (app.invoke('accounts.login', { name: 'koordinator', pin: pins.koordinator }, {}) as any).value.token;
       const before = head();
@@ -307,7 +314,7 @@ describe('a signed document is never overwritten', () => {
     const before = snapshot(out);
     const minutes = join(out, 'berita-acara-WWC-F01.pdf');
     // The chair records one more note (the minutes change) and an approved amendment changes one result.
-    const app = new LenteraApp({ dataDir: ws });
+    const app = new LenteraApp({ dataDir: ws, ...unlocked() });
     const nomor = (app.workstation!.db.prepare("SELECT sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id WHERE s.code = 'WWC-F01' ORDER BY 1 LIMIT 1").pluck().get()) as string;
     const chair = (app.invoke('accounts.login', { name: 'ketua1', pin: pins.ketua1 }, {}) as any).value.token;
     expect(app.invoke('panel.note', { exam: EXAM, session: 'WWC-F01', nomorPeserta: nomor, note: 'Catatan tambahan setelah rapat pleno.' }, { token: chair }).ok).toBe(true);
@@ -344,7 +351,7 @@ describe('a signed document is never overwritten', () => {
   }, 120_000);
 
   it('the chair signs the newest version of the minutes by default', async () => {
-    const app = new LenteraApp({ dataDir: ws });
+    const app = new LenteraApp({ dataDir: ws, ...unlocked() });
     try {
       const chair = (app.invoke('accounts.login', { name: 'ketua1', pin: pins.ketua1 }, {}) as any).value.token;
       // The UI's own folder: the coordinator's batch from the UI wrote v1 there; make v2 by running it again.
@@ -391,7 +398,7 @@ describe('attacks on the signed files', () => {
   }, 60_000);
 
   it('a second signing job on the same folder is refused while the first runs (they would race for the same versions)', async () => {
-    const app = new LenteraApp({ dataDir: ws });
+    const app = new LenteraApp({ dataDir: ws, ...unlocked() });
     try {
       const coord = (app.invoke('accounts.login', { name: 'koordinator', pin: pins.koordinator }, {}) as any).value.token;
       const passphrase = readFileSync(passFile.koordinator!, 'utf8');

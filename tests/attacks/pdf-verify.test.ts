@@ -36,7 +36,12 @@ let ws: string;
 let pristine: Buffer;
 const pass: Record<string, string> = {};
 
+/** the demo workstation's passphrase file: every later command on it unlocks it (its data is encrypted) */
+let wsPassFile: string | undefined;
+const unlocked = () => (wsPassFile ? { unlock: { passphrase: readFileSync(wsPassFile, 'utf8') } } : {});
+
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string; all: string }> {
+  if (wsPassFile && args.includes('--data') && args[args.indexOf('--data') + 1] === ws) args = [...args, '--workstation-passphrase-file', wsPassFile];
   const o: string[] = [];
   const e: string[] = [];
   const io: CliIo = { out: (t) => o.push(t), err: (t) => e.push(t), askSecret: async () => '', osUser: 'tester' };
@@ -63,7 +68,7 @@ function pdftotext(f: string): string {
 }
 
 async function identity(account: string, passphrase: string) {
-  const app = new LenteraApp({ dataDir: ws });
+  const app = new LenteraApp({ dataDir: ws, ...unlocked() });
   try {
     const id = app.workstation!.db.prepare('SELECT id FROM accounts WHERE name = ?').pluck().get(account) as string;
     return await unlockIdentity(app.workstation!.db, app.workstation!.dir, id, passphrase, new Date());
@@ -442,6 +447,8 @@ beforeAll(async () => {
   ws = join(root, 'ws');
   const demo = await cli(['demo', '--data', ws, '--candidates', '40']);
   expect(demo.code, demo.all).toBe(0);
+  wsPassFile = join(root, 'pass-workstation');
+  writeFileSync(wsPassFile, /^Workstation passphrase .*: (\S+)$/m.exec(demo.all)![1]!);
   pass.koordinator = join(root, 'pass-koordinator');
   writeFileSync(pass.koordinator, /passphrase (\S+)/.exec(demo.all)![1]!);
   const sheets = await cli(['sheets', '--data', ws, '--exam', EXAM, '--out', join(root, 'out'), '--session', SESSION, '--passphrase-file', pass.koordinator]);
@@ -739,7 +746,7 @@ describe('item 12d: minutes checked against the workstation (--data)', () => {
   });
 
   it('minutes printing another score than the finalization: DO NOT MATCH (verify), refused (minutes sign)', async () => {
-    const app = new LenteraApp({ dataDir: ws });
+    const app = new LenteraApp({ dataDir: ws, ...unlocked() });
     let data: ReturnType<typeof minutesData>;
     try {
       const examId = app.workstation!.db.prepare('SELECT id FROM exams').pluck().get() as string;

@@ -10,6 +10,7 @@ import { benchSecurity } from './security.bench';
 import { benchSheets } from './sheets.bench';
 import { saveResults } from './report';
 import { benchStartup } from './startup.bench';
+import { benchCustody } from './custody.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
 const only = process.argv[2];
@@ -23,5 +24,6 @@ if (!only || only === 'ledger') benchLedger();
 if (!only || only === 'bundles') await benchBundles();
 if (!only || only === 'security') await benchSecurity();
 if (!only || only === 'startup') benchStartup();
+if (!only || only === 'custody') benchCustody();
 const notMet = saveResults(join(import.meta.dirname, '..', '..'), { node: process.version, at: new Date().toISOString(), only: only ?? null, cpus: cpus().length });
 if (notMet > 0) console.log(`${notMet} goal(s) not met: see the reasons beside them.`);

@@ -44,9 +44,10 @@ function interviewPackage(candidates: number, panelists: number, criteria: numbe
   return { pkg, nips };
 }
 
-function workstation(dir: string, pkg: ExamPackage, nips: string[]) {
+/** A workstation with the package imported and the panel logged in; encrypted at rest when given a passphrase. */
+function workstation(dir: string, pkg: ExamPackage, nips: string[], passphrase?: string) {
   const app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
-  app.invoke('workstation.init', { adminName: 'koordinator', pin: '482913' }, { local: 'bench' });
+  app.invoke('workstation.init', { adminName: 'koordinator', pin: '482913', ...(passphrase ? { passphrase } : {}) }, { local: 'bench' });
   const file = join(dir, 'exam.json');
   writeFileSync(file, JSON.stringify(pkg));
   return app.invokeAsync('exams.import', { file: { path: file } }, { local: 'bench' }).then(() => {
@@ -74,6 +75,9 @@ export async function benchScoring(): Promise<void> {
     const wide = interviewPackage(250, PANEL, 8);
     const one = await workstation(join(dir, 'a'), small.pkg, small.nips);
     const fifty = await workstation(join(dir, 'w'), wide.pkg, wide.nips);
+    // Issue 17's figure: the same write on a workstation encrypted at rest (SQLCipher 4), against the plain one.
+    const sealed = await workstation(join(dir, 'e'), small.pkg, small.nips, 'kuda lumping semarang 2026');
+    const registryEncrypted: number[] = [];
     const bare = openDatabase(join(dir, 'bare.db'), { create: true });
     const insert = bare.prepare('INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)');
     const bareWrite = bare.transaction((i: number) => insert.run(`k${i}`, String(i), new Date().toISOString(), 'bench'));
@@ -114,12 +118,14 @@ export async function benchScoring(): Promise<void> {
       bareWrite.immediate(i);
       baseline.push(Number(process.hrtime.bigint() - t) / 1e6);
       score(fifty, wide.pkg, i, registryWide);
+      score(sealed, small.pkg, i, registryEncrypted);
     }
+    sealed.app.close();
     one.app.close();
     fifty.app.close();
     floor.app.close();
     bare.close();
-    for (const xs of [registry, registryWide, baseline, floorTimes]) xs.sort((a, b) => a - b);
+    for (const xs of [registry, registryWide, baseline, floorTimes, registryEncrypted]) xs.sort((a, b) => a - b);
 
     const bareName = (p: number) => `BEGIN IMMEDIATE/INSERT/COMMIT, same pragmas, p${p}`;
     const WHY_NOW = why(percentile(floorTimes, 50) / percentile(baseline, 50));
@@ -128,6 +134,8 @@ export async function benchScoring(): Promise<void> {
       { name: `one audited score write p50 (${PANEL}-person panel)`, key: 'scoring / score write p50, 50-person panel', value: percentile(registryWide, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.2 }, why: WHY_NOW },
       { name: 'the same 2 rows (entry + chained audit event), no logic, p50', key: 'scoring / two bare rows p50', value: percentile(floorTimes, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower' },
       { name: 'one audited score write p50, against those 2 rows', key: 'scoring / score write over its two rows', value: percentile(registry, 50) * 1000, unit: 'µs', baselineName: 'the same 2 rows, no logic, p50', baseline: percentile(floorTimes, 50) * 1000, better: 'lower' },
+      { name: 'one audited score write p50, encrypted at rest (SQLCipher 4)', key: 'custody / encrypted score write p50', value: percentile(registryEncrypted, 50) * 1000, unit: 'µs', baselineName: 'the same write, plain database, p50', baseline: percentile(registry, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.15 } },
+      { name: 'one audited score write p99, encrypted at rest', key: 'custody / encrypted score write p99', value: percentile(registryEncrypted, 99) * 1000, unit: 'µs', baselineName: 'the same write, plain database, p99', baseline: percentile(registry, 99) * 1000, better: 'lower' },
       { name: 'one audited score write p99 (1-person panel)', key: 'scoring / score write p99', value: percentile(registry, 99) * 1000, unit: 'µs', baselineName: bareName(99), baseline: percentile(baseline, 99) * 1000, better: 'lower' },
       { name: `one audited score write p99 (${PANEL}-person panel)`, key: 'scoring / score write p99, 50-person panel', value: percentile(registryWide, 99) * 1000, unit: 'µs', baselineName: bareName(99), baseline: percentile(baseline, 99) * 1000, better: 'lower' },
     ]);

@@ -1,15 +1,13 @@
 // Issue 14, item 1: the clerk's main job, paper double entry, can be tried on the demo. Its practical test has
 // sheets in every state; two clerks, each in their own browser, finish them.
 import type { Browser, Page } from '@playwright/test';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { demoWorkstation, expect, login, parseDemoOutput, sidebar, test, typePaperSheet } from './fixtures';
+import { demoWorkstation, expect, login, parseDemoOutput, sidebar, test, typePaperSheet, workstationDb } from './fixtures';
 
 const STAGE = 'SKB-PRAKTIK';
 
 /** The paper sheets as the assessors wrote them: here, what the first clerk typed (the test plays the sheet). */
 function firstEntries(dataDir: string): Map<string, { rpp: string; praktik: string }> {
-  const db = new Database(join(dataDir, 'lentera.db'), { readonly: true });
+  const db = workstationDb(dataDir);
   try {
     const rows = db
       .prepare("SELECT nomor_peserta AS n, item, units FROM score_entries WHERE stage_code = ? AND source = 'paper' AND slot = 'first'")

@@ -1,4 +1,21 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { expect, login, sidebar, test } from './fixtures';
+
+/**
+ * The demo's data is encrypted: its workstation passphrase and the recovery key's 24 words are on the same screen as
+ * the PINs. Returns what the command line needs to open it (the passphrase in a file, outside the data folder).
+ */
+async function workstationPassphrase(page: Page): Promise<string[]> {
+  const pass = (await page.getByTestId('demo-workstation-passphrase').textContent()) ?? '';
+  expect(pass).toMatch(/^demo-workstation-\d{6}-\d{6}$/);
+  await expect(page.getByTestId('demo-recovery-words').getByRole('listitem')).toHaveCount(24);
+  const file = join(mkdtempSync(join(tmpdir(), 'lentera-e2e-demo-pass-')), 'pass');
+  writeFileSync(file, pass);
+  return ['--workstation-passphrase-file', file];
+}
 
 test.use({ workstation: 'empty' });
 
@@ -32,7 +49,8 @@ test('first run: the demo venue shows its PINs once, and one of them logs in', a
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lokasi demo sudah siap');
 
   // The workstation exists already: the status refresh must not take the PINs off the screen.
-  const status = JSON.parse(await lentera.cli(['status', '--json'])) as { workstationId: string };
+  const unlock = await workstationPassphrase(page);
+  const status = JSON.parse(await lentera.cli(['status', '--json', ...unlock])) as { workstationId: string };
   await expect(page.getByTestId('workstation-id')).toHaveText(status.workstationId);
   await expect(page.getByTestId('demo-pin-koordinator')).toHaveText(pin);
 
@@ -60,6 +78,7 @@ test('first run: a demo clerk logs in with the PIN shown, unasked to change it; 
   await expect(page.getByTestId('demo-pin-change')).toContainText('tidak ada yang diminta menggantinya');
   const clerkPin = (await page.getByTestId('demo-pin-petugas1').textContent()) ?? '';
   expect(clerkPin).toMatch(/^\d{6}$/);
+  const unlock = await workstationPassphrase(page);
   await page.getByRole('button', { name: 'Saya sudah mencatat PIN, lanjut ke halaman masuk' }).click();
 
   await login(page, 'petugas1', clerkPin);
@@ -68,7 +87,7 @@ test('first run: a demo clerk logs in with the PIN shown, unasked to change it; 
   await page.getByRole('button', { name: 'Keluar' }).click();
 
   // The other half of the sentence: a PIN the coordinator resets is temporary, and must be replaced first.
-  await lentera.cli(['accounts', 'reset-pin', 'petugas1', '--pin', '730518']);
+  await lentera.cli(['accounts', 'reset-pin', 'petugas1', '--pin', '730518', ...unlock]);
   await login(page, 'petugas1', '730518');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ganti PIN Anda');
   await expect(page.getByRole('navigation', { name: 'Menu utama' })).toHaveCount(0);

@@ -1,6 +1,9 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { keyConnection } from '../../src-main/core/db/open';
+import { unlockCustody } from '../../src-main/core/custody/custody';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +21,20 @@ export interface ExtraUser {
   role: 'coordinator' | 'chair' | 'examiner' | 'clerk' | 'observer';
   pin: string;
   displayName?: string;
+}
+
+/** The workstation passphrase file of each demo data folder (their data is encrypted). */
+const passphraseFiles = new Map<string, string>();
+
+/**
+ * The database of a test's workstation, opened directly (to read a fact, or to set one up): keyed with the data
+ * key when the workstation is encrypted, as an auditor with the passphrase would open it.
+ */
+export function workstationDb(dataDir: string, readonly = true): Database.Database {
+  const db = new Database(join(dataDir, 'lentera.db'), { readonly });
+  const file = passphraseFiles.get(dataDir);
+  if (file) keyConnection(db, unlockCustody(dataDir, { passphrase: readFileSync(file, 'utf8') }, { now: () => new Date() }));
+  return db;
 }
 
 export interface Lentera {
@@ -69,8 +86,8 @@ export function spawnReady(args: string[], ready: RegExp): Promise<{ child: Chil
 }
 
 /** Starts `lentera serve` and resolves with its URL once it prints the readiness line. */
-function serve(dataDir: string, allowInit: boolean): Promise<{ child: ChildProcess; url: string }> {
-  return spawnReady(['serve', '--data', dataDir, '--port', '0', ...(allowInit ? ['--allow-init'] : [])], /^Lentera is serving (http:\/\/127\.0\.0\.1:\d+)/);
+function serve(dataDir: string, allowInit: boolean, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  return spawnReady(['serve', '--data', dataDir, '--port', '0', ...(allowInit ? ['--allow-init'] : []), ...extra], /^Lentera is serving (http:\/\/127\.0\.0\.1:\d+)/);
 }
 
 /** Ends a server started by `spawnReady`: SIGTERM, then SIGKILL if it has not exited within 5 s. */
@@ -134,17 +151,25 @@ export async function demoWorkstation<T extends object>(
   use: (demo: Lentera & T) => Promise<void>,
 ): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), `lentera-e2e-${name}-`));
+  // The demo's data is encrypted: its passphrase, as the demo printed it, is kept outside the data folder.
+  const secrets = mkdtempSync(join(tmpdir(), `lentera-e2e-${name}-pass-`));
   try {
     const demoCli = (args: string[]) => cli(args, 60_000);
-    const parsed = parse(await demoCli(['demo', '--data', dataDir]));
-    const { child, url } = await serve(dataDir, false);
+    const out = await demoCli(['demo', '--data', dataDir]);
+    const parsed = parse(out);
+    const passFile = join(secrets, 'workstation');
+    writeFileSync(passFile, /^Workstation passphrase .*: (\S+)$/m.exec(out)![1]!);
+    passphraseFiles.set(dataDir, passFile);
+    const { child, url } = await serve(dataDir, false, ['--passphrase-file', passFile]);
     try {
-      await use({ ...parsed, url, dataDir, cli: (args) => demoCli([...args, '--data', dataDir]) });
+      await use({ ...parsed, url, dataDir, cli: (args) => demoCli([...args, '--data', dataDir, '--workstation-passphrase-file', passFile]) });
     } finally {
       await stop(child);
     }
   } finally {
+    passphraseFiles.delete(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(secrets, { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,4 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { demoTest, expect, login } from './fixtures';
+import { demoTest, expect, login, workstationDb } from './fixtures';
 
 const test = demoTest('home');
 
@@ -9,7 +7,7 @@ test.describe.configure({ timeout: 150_000 });
 
 /** A candidate of WWC-F04 (13.00 on the demo's interview day, begun, nobody checked in), read from the data. */
 function waitingCandidate(dataDir: string): string {
-  const db = new Database(join(dataDir, 'lentera.db'), { readonly: true });
+  const db = workstationDb(dataDir);
   try {
     return db
       .prepare("SELECT sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id WHERE s.code = 'WWC-F04' ORDER BY 1 LIMIT 1")

@@ -1,8 +1,6 @@
 import type { Page, Route } from '@playwright/test';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { appendEvent } from '../../src-main/core/audit/chain';
-import { demoTest, EXAM_CODE, expect, login, sidebar } from './fixtures';
+import { demoTest, EXAM_CODE, expect, login, sidebar, workstationDb } from './fixtures';
 
 
 const test = demoTest('progress');
@@ -15,7 +13,7 @@ test.describe.configure({ timeout: 150_000 });
  * appended as the registry does, each linked to the one before.
  */
 function longHistory(dataDir: string, n: number): void {
-  const db = new Database(join(dataDir, 'lentera.db'));
+  const db = workstationDb(dataDir, false);
   try {
     db.pragma('busy_timeout = 5000');
     db.transaction(() => {
@@ -85,7 +83,7 @@ test('chain verification and bundle export show their progress while they run, t
   // Unhappy path: someone edits an event in the file (dropping the triggers that forbid it). The walk stops
   // at that event and says so; the progress goes away.
   const bad = Math.floor(total / 2);
-  const db = new Database(join(demo.dataDir, 'lentera.db'));
+  const db = workstationDb(demo.dataDir, false);
   try {
     db.pragma('busy_timeout = 5000');
     db.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;');

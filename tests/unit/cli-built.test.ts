@@ -91,7 +91,10 @@ describe('the built lentera command', () => {
     expect(demo.code).toBe(0);
     const id = /Demo workstation ([0-9a-f-]{36}) created/.exec(demo.out)?.[1];
     expect(id).toBeDefined();
-    const status = lentera(['status', '--data', data, '--json'], { nodeArgs: ['--import', packageTracer(dir)] });
+    // Its data is encrypted: every later command is given the workstation passphrase the demo printed.
+    const pass = join(dir, 'pass');
+    writeFileSync(pass, /^Workstation passphrase .*: (\S+)$/m.exec(demo.out)![1]!);
+    const status = lentera(['status', '--data', data, '--json', '--passphrase-file', pass], { nodeArgs: ['--import', packageTracer(dir)] });
     expect(status.code).toBe(0);
     const s = JSON.parse(status.out) as { workstationId: string; version: string; chainHead: { seq: number; hash: string } };
     expect(s.workstationId).toBe(id);
@@ -102,10 +105,10 @@ describe('the built lentera command', () => {
     expect(packages.has('better-sqlite3')).toBe(true);
     expect(NOT_FOR_STATUS.filter((p) => packages.has(p))).toEqual([]);
     // Commands of other modules load theirs when they run, from the built chunks: the accounts and the keys.
-    const accounts = lentera(['accounts', 'list', '--data', data, '--json']);
+    const accounts = lentera(['accounts', 'list', '--data', data, '--json', '--passphrase-file', pass]);
     expect(accounts.code).toBe(0);
     expect((JSON.parse(accounts.out) as { name: string }[]).map((a) => a.name)).toContain('koordinator');
-    const keys = lentera(['keys', 'list', '--data', data], { nodeArgs: ['--import', packageTracer(dir)] });
+    const keys = lentera(['keys', 'list', '--data', data, '--workstation-passphrase-file', pass], { nodeArgs: ['--import', packageTracer(dir)] });
     expect(keys.code).toBe(0);
     expect(keys.out).toMatch(/koordinator/);
     expect(loaded(keys.err).has('pkijs')).toBe(true);

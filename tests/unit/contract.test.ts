@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { LenteraApp } from '../../src-main/api/app';
 import type { Account } from '../../src-main/core/accounts/accounts';
-import type { CommandInput, CommandName, CommandOutput, Result } from '../../src-main/api/contract';
+import type { CommandInput, CommandName, CommandOutput, LockedStatus, Result } from '../../src-main/api/contract';
 import type { ApiClient } from '../../src-renderer/api/client';
 import type { Transport } from '../../src-renderer/api/transport';
 import type { AttendanceState, ExamListItem } from '../../src-renderer/api/types';
@@ -103,8 +103,7 @@ describe('the hand-declared app commands, against a real app', () => {
       const client = new ApiClient(appTransport(app));
 
       const before = await client.call('system.status');
-      expect(before).toMatchObject({ initialised: false, canInit: true, workstationId: null, principal: null });
-      expect(before.chainHead.seq).toBe(0);
+      expect(before).toMatchObject({ initialised: false, canInit: true, workstationId: null, principal: null, chainHead: { seq: 0 } });
 
       const refused: Result<CommandOutput<'workstation.init'>> = await client.invoke('workstation.init', { adminName: ADMIN.name, pin: '123456' });
       expect(refused.ok).toBe(false);
@@ -115,8 +114,33 @@ describe('the hand-declared app commands, against a real app', () => {
       expect(init.workstationId).toMatch(/\S/);
 
       const after = await client.call('system.status');
-      expect(after.initialised).toBe(true);
-      expect(after.workstationId).toBe(init.workstationId);
+      expect(after).toMatchObject({ initialised: true, workstationId: init.workstationId });
+    } finally {
+      app.close();
+    }
+  });
+
+  it('answers an encrypted init, the locked status and workstation.unlock in the declared shapes', async () => {
+    expectTypeOf<Extract<CommandOutput<'system.status'>, { locked: true }>>().toEqualTypeOf<LockedStatus>();
+    expectTypeOf<CommandOutput<'workstation.unlock'>>().toEqualTypeOf<{ workstationId: string }>();
+    vi.stubGlobal('window', {});
+    const { ApiClient } = await import('../../src-renderer/api/client');
+    vi.unstubAllGlobals();
+    const dataDir = join(tempDir(), 'ws');
+    const passphrase = 'kuda lumping semarang 2026';
+    const first = new LenteraApp({ dataDir, allowInit: true });
+    const init = await new ApiClient(appTransport(first)).call('workstation.init', { adminName: ADMIN.name, pin: ADMIN.pin, passphrase });
+    first.close();
+    expect(Object.keys(init).sort()).toEqual(['recoveryKey', 'workstationId']);
+    expect(init.recoveryKey?.split(' ')).toHaveLength(24);
+
+    const app = new LenteraApp({ dataDir });
+    try {
+      const client = new ApiClient(appTransport(app));
+      const locked = await client.call('system.status');
+      expect(locked).toEqual({ initialised: true, locked: true, canUnlock: true, version: expect.any(String) } satisfies Record<keyof LockedStatus, unknown>);
+      expect(await client.call('workstation.unlock', { passphrase })).toEqual({ workstationId: init.workstationId });
+      expect(await client.call('system.status')).toMatchObject({ initialised: true, workstationId: init.workstationId });
     } finally {
       app.close();
     }

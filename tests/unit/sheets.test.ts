@@ -325,11 +325,15 @@ describe('demo', () => {
       expect(await run(['demo', '--data', join(d, 'ws'), '--candidates', '40'], io)).toBe(0);
       const pass = /passphrase (\S+)/.exec(lines.join('\n'))![1]!;
       writeFileSync(join(d, 'pass'), pass);
-      expect(await run(['sheets', '--data', join(d, 'ws'), '--exam', 'CPNS-SMG-2026', '--out', join(d, 'out'), '--passphrase-file', join(d, 'pass')], io)).toBe(0);
+      // The demo's data is encrypted: each command is also given the workstation passphrase the demo printed.
+      const wsPass = /^Workstation passphrase .*: (\S+)$/m.exec(lines.join('\n'))![1]!;
+      const unlock = ['--workstation-passphrase-file', join(d, 'ws-pass')];
+      writeFileSync(join(d, 'ws-pass'), wsPass);
+      expect(await run(['sheets', '--data', join(d, 'ws'), '--exam', 'CPNS-SMG-2026', '--out', join(d, 'out'), '--passphrase-file', join(d, 'pass'), ...unlock], io)).toBe(0);
       const files = readdirSync(join(d, 'out'));
       // Minutes for each session with finalized results: WWC-F01 (all), WWC-F02 (half), never the drafts of WWC-F03.
       expect(files.filter((f) => f.startsWith('berita-acara-'))).toEqual(['berita-acara-WWC-F01.pdf', 'berita-acara-WWC-F02.pdf']);
-      const check = new LenteraApp({ dataDir: join(d, 'ws') });
+      const check = new LenteraApp({ dataDir: join(d, 'ws'), unlock: { passphrase: wsPass } });
       const complete = (check.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.filter((r: any) => r.status !== 'BL').length;
       check.close();
       expect(complete).toBeGreaterThan(5);
@@ -338,8 +342,8 @@ describe('demo', () => {
       writeFileSync(join(d, 'p-ketua'), 'rahasia-ketua1');
       const ws = join(d, 'ws');
       const minutes = join(d, 'out', 'berita-acara-WWC-F01.pdf');
-      expect(await run(['keys', 'generate', '--data', ws, '--account', 'ketua1', '--passphrase-file', join(d, 'p-ketua')], io)).toBe(0);
-      const sign = ['minutes', 'sign', minutes, '--data', ws, '--as', 'ketua1', '--exam', 'CPNS-SMG-2026', '--session', 'WWC-F01', '--passphrase-file', join(d, 'p-ketua')];
+      expect(await run(['keys', 'generate', '--data', ws, '--account', 'ketua1', '--passphrase-file', join(d, 'p-ketua'), ...unlock], io)).toBe(0);
+      const sign = ['minutes', 'sign', minutes, '--data', ws, '--as', 'ketua1', '--exam', 'CPNS-SMG-2026', '--session', 'WWC-F01', '--passphrase-file', join(d, 'p-ketua'), ...unlock];
       expect(await run(sign, io)).toBe(0);
       { const o = pdfsig(minutes); expect(o.match(/Signature is Valid\./g), o).toHaveLength(2); }
       expect(await run(sign, io)).toBe(1); // already signed
@@ -347,7 +351,7 @@ describe('demo', () => {
       writeFileSync(unsigned, await renderResultSheet(sheetInputs(app.workstation!.db, examId, {}).data(sheetInputs(app.workstation!.db, examId, {}).results[0]!, { name: 'x', certified: false })));
       expect(await run([...sign.slice(0, 2), unsigned, ...sign.slice(3)], io)).toBe(1);
       expect(lines.join('\n')).toMatch(/no valid signature yet/);
-      const audit = new LenteraApp({ dataDir: ws });
+      const audit = new LenteraApp({ dataDir: ws, unlock: { passphrase: wsPass } });
       const events = audit.workstation!.db.prepare("SELECT command, outcome FROM audit_events WHERE command IN ('keys.generate', 'minutes.sign') ORDER BY seq").all();
       audit.close();
       expect(events).toEqual([
@@ -358,7 +362,7 @@ describe('demo', () => {
         { command: 'minutes.sign', outcome: 'refused' },
       ]);
       writeFileSync(join(d, 'wrong'), 'salah');
-      expect(await run(['sheets', '--data', join(d, 'ws'), '--exam', 'CPNS-SMG-2026', '--out', join(d, 'out2'), '--passphrase-file', join(d, 'wrong')], io)).toBe(1);
+      expect(await run(['sheets', '--data', join(d, 'ws'), '--exam', 'CPNS-SMG-2026', '--out', join(d, 'out2'), '--passphrase-file', join(d, 'wrong'), ...unlock], io)).toBe(1);
       expect(lines.join('\n')).toMatch(/passphrase is wrong/);
       expect(() => readdirSync(join(d, 'out2'))).toThrow();
     } finally {

@@ -117,6 +117,31 @@ describe('WorkstationHost: the workstation in a worker thread', () => {
     expect(next.invoke('accounts.login', ADMIN, {}).ok).toBe(true);
     next.close();
   });
+
+  it('the desktop on an encrypted workstation: the window unlocks it through the IPC door, then logs in', async () => {
+    const passphrase = 'kuda lumping semarang 2026';
+    const dataDir = join(tempDir('lentera-host-'), 'ws');
+    const made = new LenteraApp({ dataDir, allowInit: true });
+    expect(made.invoke('workstation.init', { adminName: ADMIN.name, pin: ADMIN.pin, passphrase }, { local: 'test' })).toMatchObject({ ok: true });
+    made.close();
+    // As src-main/index.ts starts it: no passphrase, so the worker's app waits locked.
+    const h = await host({ dataDir, allowInit: true, owner: { door: 'desktop' } });
+    const ipc = new FakeIpcMain();
+    const window = new FakeContents(1);
+    const door = registerIpc(ipc, h, () => [window]);
+    onTestFinished(() => door.dispose());
+    const call = (command: string, input: unknown = {}) => ipcCall(ipc, window, command, input);
+
+    expect(await call('system.status')).toEqual({ ok: true, value: { initialised: true, locked: true, canUnlock: true, version: expect.any(String) } });
+    expect(await call('accounts.login', ADMIN)).toMatchObject({ ok: false, error: { code: 'WORKSTATION_LOCKED' } });
+    expect(await call('workstation.unlock', { passphrase: 'bukan frasa sandinya' })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_WRONG', details: { attemptsLeft: 4 } } });
+    const opened = await call('workstation.unlock', { passphrase });
+    expect(opened).toMatchObject({ ok: true, value: { workstationId: expect.any(String) } });
+    // The window hears it (another window on the unlock screen goes on to the login).
+    await expect.poll(() => window.sent.some(([, type]) => type === 'workstation.unlocked')).toBe(true);
+    expect(await call('accounts.login', ADMIN)).toMatchObject({ ok: true, value: { account: { name: ADMIN.name } } });
+    expect(await call('accounts.me')).toMatchObject({ ok: true, value: { name: ADMIN.name } });
+  });
 });
 
 /**

@@ -21,6 +21,7 @@ const LOADERS = {
   print: () => import('./print').then((m) => m.printCommands),
   voice: () => import('./voice').then((m) => m.voiceCommands),
   announcements: () => import('./announcements').then((m) => m.announcementCommands),
+  purge: () => import('./purge').then((m) => m.purgeCommands),
 } satisfies Record<string, () => Promise<readonly Command[]>>;
 
 export type CommandModule = keyof typeof LOADERS;
@@ -31,6 +32,7 @@ const BY_AREA = new Map<string, CommandModule>([
   ['system', 'system'],
   ['audit', 'system'],
   ['settings', 'system'],
+  ['backup', 'system'],
   ['accounts', 'accounts'],
   ['files', 'exams'],
   ['exams', 'exams'],
@@ -63,6 +65,7 @@ const BY_AREA = new Map<string, CommandModule>([
 const BY_NAME = new Map<string, CommandModule>([
   ['keys.certificate', 'bundles'],
   ['hub.committee', 'voice'],
+  ['exams.purge', 'purge'],
 ]);
 
 /** The module that defines `name`, or undefined for a name no module claims (the registry then says UNKNOWN_COMMAND). */

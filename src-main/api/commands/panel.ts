@@ -118,6 +118,8 @@ export const panelCommands = [
       }
       const done = targets.map((n) => finalizeCandidate(ctx.db, panel, n, chair, ctx.at, ctx.workstationId));
       ctx.emit('panel.changed', { exam: input.exam, session: input.session });
+      // Results a panel can no longer change: the backup scheduler writes a backup at once (api/backups.ts).
+      ctx.emit('panel.finalized', { exam: input.exam, session: input.session });
       return { finalized: done };
     },
   }),

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { requireExam } from '../../core/exams/exams';
+import { refuseIfPurged, requireExam } from '../../core/exams/exams';
 import { sessionVenueName } from '../../core/exams/structure';
 import { certificateOrganisation } from '../../core/keys/organisation';
 import { findAccountByName, type Account } from '../../core/accounts/accounts';
@@ -160,6 +160,7 @@ export const sheetCommands = [
     handler: (ctx, input, { signer, key }) => {
       const local = input as { out?: string; candidates?: string[] };
       const exam = requireExam(ctx.db, input.exam);
+      refuseIfPurged(ctx.db, exam.id, 'signing its sheets');
       const job = jobs(ctx).startSheets({
         dataDir: ctx.dataDir,
         nativeBinding: ctx.nativeBinding,

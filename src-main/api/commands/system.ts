@@ -3,7 +3,10 @@ import { chainHead, verifyChainInSteps } from '../../core/audit/chain';
 import { queryEvents } from '../../core/audit/query';
 import { blindAuditEvents } from '../../core/scoring/blind';
 import { schemaVersion } from '../../core/db/open';
-import { listSettings, SECRET_SETTINGS, setSetting } from '../../core/workstation/settings';
+import { isAbsolute, resolve } from 'node:path';
+import { deleteSetting, getSetting, listSettings, SECRET_SETTINGS, setSetting } from '../../core/workstation/settings';
+import { ensureBackupFolder } from '../../core/custody/backup';
+import { BACKUP_DEFAULTS, BACKUP_FOLDER, BACKUP_INTERVAL, BACKUP_KEEP, type BackupStatus } from '../backups';
 import { LenteraError } from '../../core/util/errors';
 import { VERSION } from '../../version';
 import { defineCommand } from '../registry';
@@ -83,6 +86,7 @@ export const systemCommands = [
     access: ['coordinator'],
     mutates: true,
     handler: (ctx, input) => {
+      if (input.key.startsWith('backup.')) throw new LenteraError('SETTING_OWN_COMMAND', `${input.key} is set with backup.configure (lentera backups), which checks the folder.`, { key: input.key });
       // Its own command sets a secret: this one would write it into the audit log and answer the old one.
       if (SECRET_SETTINGS.has(input.key)) throw new LenteraError('SETTING_SECRET', `${input.key} holds a secret and is set with its own command (hub.committee), which never writes it into the audit log.`, { key: input.key });
       const result = setSetting(ctx.db, input.key, input.value, ctx.at, ctx.actor);
@@ -93,6 +97,60 @@ export const systemCommands = [
     refusalInput: (input) => {
       const i = input as { key?: unknown; value?: unknown } | null;
       return i && typeof i === 'object' && typeof i.key === 'string' && /token|secret|password|passphrase|pin/i.test(i.key) ? { ...i, value: '[redacted]' } : input;
+    },
+  }),
+  defineCommand({
+    name: 'backup.configure',
+    summary: 'Where and how often backups are written while the workstation is open (the folder: from the command line only)',
+    input: z.object({
+      intervalMinutes: z.number().int().min(1).max(24 * 60).optional(),
+      keep: z.number().int().min(1).max(1000).optional(),
+    }),
+    // A folder is a place on this machine's disks: only the command line names one (as for every path).
+    localInput: z.object({ folder: z.string().trim().min(1).max(1000).nullable().optional() }),
+    access: ['coordinator'],
+    mutates: true,
+    handler: (ctx, raw) => {
+      const input = raw as typeof raw & { folder?: string | null };
+      if (typeof input.folder === 'string') {
+        if (!isAbsolute(input.folder)) throw new LenteraError('INVALID_INPUT', `The backup folder is a full path (${input.folder} is not).`, { folder: input.folder });
+        ensureBackupFolder(input.folder);
+        if (resolve(input.folder).startsWith(resolve(ctx.dataDir))) throw new LenteraError('INVALID_INPUT', 'The backup folder must be on another disk or a USB stick, not inside the workstation folder.', {});
+      }
+      if (input.folder !== undefined) {
+        if (input.folder === null) deleteSetting(ctx.db, BACKUP_FOLDER);
+        else setSetting(ctx.db, BACKUP_FOLDER, resolve(input.folder), ctx.at, ctx.actor);
+      }
+      if (input.intervalMinutes !== undefined) setSetting(ctx.db, BACKUP_INTERVAL, String(input.intervalMinutes), ctx.at, ctx.actor);
+      if (input.keep !== undefined) setSetting(ctx.db, BACKUP_KEEP, String(input.keep), ctx.at, ctx.actor);
+      ctx.emit('backup.changed', {});
+      return { folder: getSetting(ctx.db, BACKUP_FOLDER), intervalMinutes: Number(getSetting(ctx.db, BACKUP_INTERVAL) ?? BACKUP_DEFAULTS.intervalMinutes), keep: Number(getSetting(ctx.db, BACKUP_KEEP) ?? BACKUP_DEFAULTS.keep) };
+    },
+  }),
+  defineCommand({
+    name: 'backup.status',
+    summary: 'The last good backup, the last failure, and whether the backups are late',
+    input: z.object({}),
+    access: ['coordinator', 'chair'],
+    mutates: false,
+    handler: (ctx): BackupStatus => ctx.backups?.status() ?? { folder: getSetting(ctx.db, BACKUP_FOLDER), intervalMinutes: BACKUP_DEFAULTS.intervalMinutes, last: null, lastError: null, stale: false },
+  }),
+  defineCommand({
+    name: 'backup.now',
+    summary: 'Write a backup into the backup folder now',
+    input: z.object({}),
+    access: ['coordinator'],
+    mutates: false,
+    // Written on a worker thread (seconds at 100k candidates): awaited before the answer, which is its outcome.
+    prepare: async (ctx) => {
+      if (!ctx.backups) throw new LenteraError('BACKUP_NOT_RUNNING', 'Backups are written by the open workstation (lentera serve, the desktop); from the command line use "lentera backup --out FILE".', {});
+      if (!getSetting(ctx.db, BACKUP_FOLDER)) throw new LenteraError('BACKUP_NO_FOLDER', 'No backup folder is set: choose one with "lentera backups --folder DIR".', {});
+      await ctx.backups.runNow();
+    },
+    handler: (ctx): BackupStatus => {
+      const s = ctx.backups!.status();
+      if (s.lastError && (!s.last || s.lastError.at >= s.last.at)) throw new LenteraError(s.lastError.code, s.lastError.message, {});
+      return s;
     },
   }),
 ];

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Conflict, ImportOutcome } from '../../core/bundles/merge';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
-import { dataOption, secret } from '../options';
+import { dataOption, secret, optionalDataOption } from '../options';
 import { CliExit, exitCodeFor, invoke, withApp } from '../workstation';
 
 function conflictsText(io: CliIo, conflicts: Conflict[]): void {
@@ -45,7 +45,7 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
   bundle
     .command('verify <file>')
     .description('check a bundle: its signature, every hash and the chain link; exit 0 only when all hold')
-    .option('--data <dir>', "also check the signer is registered here for the bundle's workstation (its own bundles: one of its own identities) and the chain (its own: what it exported; others': what it merged)")
+    .addOption(optionalDataOption("also check the signer is registered here for the bundle's workstation (its own bundles: one of its own identities) and the chain (its own: what it exported; others': what it merged)"))
     .action(async (file: string, o: { data?: string }) => {
       // With --data the workstation's own command verifies (and adds registration and chain); else the core alone.
       let r: { sha256: string; checks: string[]; sequence: number; previous: string | null; fingerprint: string; registered?: boolean; signer?: { ok: boolean; detail: string }; chain?: { ok: boolean; detail: string } };

@@ -3,6 +3,7 @@ import type { DemoAccount } from '../../core/demo/seed';
 import type { CliIo } from '../io';
 import { dataOption } from '../options';
 import { invoke, openApp } from '../workstation';
+import { printRecoveryKey } from './custody';
 
 export function registerDemoCommand(program: Command, io: CliIo): void {
   program
@@ -13,15 +14,19 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .action(async (o: { data: string; candidates: string }) => {
       const app = await openApp(io, o.data, true);
       try {
-        const out = await invoke<{ workstationId: string; exam: string; accounts: DemoAccount[]; signingKey: { passphrase: string; fingerprint: string } }>(io, app, 'workstation.demo', { candidates: Number(o.candidates) });
+        const out = await invoke<{ workstationId: string; exam: string; accounts: DemoAccount[]; signingKey: { passphrase: string; fingerprint: string }; workstation?: { passphrase: string; recoveryKey: string } }>(io, app, 'workstation.demo', { candidates: Number(o.candidates), encrypt: true });
         io.out(`Demo workstation ${out.workstationId} created in ${o.data} with exam ${out.exam}.`);
         io.out('Accounts (the PINs are shown this once; write them down):');
         for (const a of out.accounts) io.out(`  ${a.name.padEnd(12)} ${a.role.padEnd(12)} PIN ${a.pin}   ${a.displayName}`);
         io.out('These PINs work as they are: no demo account is asked to change its PIN at first login (accounts added or reset later are).');
         io.out(`Signing key of koordinator (uncertified, local): passphrase ${out.signingKey.passphrase}`);
         io.out(`  fingerprint ${out.signingKey.fingerprint}`);
-        io.out(`Signed sheets and minutes: npx lentera sheets --data ${o.data} --exam ${out.exam} --out ./lembar`);
-        io.out(`Start it with: npx lentera serve --data ${o.data}`);
+        if (out.workstation) {
+          io.out(`Workstation passphrase (its data is encrypted; asked at every start): ${out.workstation.passphrase}`);
+          printRecoveryKey(io, out.workstation.recoveryKey);
+        }
+        io.out(`Signed sheets and minutes: npx lentera sheets --data ${o.data} --exam ${out.exam} --out ./lembar --workstation-passphrase-file FILE`);
+        io.out(`Start it with: npx lentera serve --data ${o.data} (it asks for the workstation passphrase, or takes --passphrase-file FILE)`);
       } finally {
         app.close();
       }

@@ -5,6 +5,7 @@ import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
 import { outJson } from '../json-stream';
 import { CliExit, invoke, withApp } from '../workstation';
+import { optionalDataOption } from '../options';
 
 function table(io: CliIo, results: RankedCandidate[], decimalComma = true): void {
   const num = (s: string | null) => (s === null ? '-' : decimalComma ? s.replace('.', ',') : s);
@@ -21,7 +22,7 @@ export function registerRankCommand(program: Command, io: CliIo): void {
   program
     .command('rank')
     .description('rank an exam on a workstation (--data --exam), or a flat results file with a ruleset (--ruleset --input) so anyone can recompute published results')
-    .option('--data <dir>', 'the workstation data directory')
+    .addOption(optionalDataOption('the workstation data directory'))
     .option('--exam <code>', 'exam code (with --data)')
     .option('--formation <code>', 'only this formation')
     .option('--ruleset <file>', 'a ruleset JSON file (with --input)')

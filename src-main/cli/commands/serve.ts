@@ -30,13 +30,22 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--allow-init', 'let the first-run screen create the workstation when --data is empty')
     .action(async (o: { data: string; host: string; port: string; allowInit?: boolean }) => {
       // `serve` owns the workstation while it runs: a second serve or desktop on the same folder is refused.
-      const [{ BUSY_TIMEOUT_MS }, { BUSY_ATTEMPTS }, { createHttpServer, listen }, { keepServing }] = await Promise.all([
+      const [{ BUSY_TIMEOUT_MS }, { BUSY_ATTEMPTS }, { createHttpServer, listen }, { keepServing }, { isLoopback }] = await Promise.all([
         import('../../core/db/open'),
         import('../../core/db/transaction'),
         import('../../server/http'),
         import('../../server/last-resort'),
+        import('../../server/hosts'),
       ]);
       const app = await openOwnerApp(io, o.data, Boolean(o.allowInit), { door: 'serve' });
+      // Locked, it waits for a browser on this machine (the HTTP door lets only loopback clients unlock): a server
+      // bound to a LAN address alone could never be unlocked.
+      const wildcard = o.host === '0.0.0.0' || o.host === '::';
+      if (app.locked && !wildcard && !isLoopback(o.host)) {
+        app.close();
+        io.err(`lentera: the workstation in ${o.data} is encrypted: give its passphrase with --passphrase-file FILE. Bound to ${o.host} alone, it could not be unlocked from a browser, which must be on this machine (127.0.0.1).`);
+        throw new CliExit(EXIT.FAILED);
+      }
       const server = createHttpServer({ app, host: o.host, port: Number(o.port), rendererDir: defaultRendererDir() });
       // A write that waits for another process (a CLI import) holds this thread for as long as it waits. Node's
       // 5 s keep-alive timer would then close, on waking, connections whose next request already arrived: the
@@ -53,9 +62,16 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       keepServing();
       // Exported bundles go to the hub on their own while the workstation runs (LENTERA_OUTBOX_MS for tests).
       app.outbox.start(Number(process.env.LENTERA_OUTBOX_MS) || 5000);
+      // Backups into the chosen folder every few minutes and after every finalization (api/backups.ts).
+      app.backups.start(Number(process.env.LENTERA_BACKUP_TICK_MS) || 30_000);
       const shown = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
       app.ownerLock?.announce({ url: `http://${shown}:${addr.port}` });
       io.out(`Lentera is serving http://${shown}:${addr.port}`);
+      // Started without its passphrase (no --passphrase-file, no terminal): it waits for the coordinator's browser.
+      if (app.locked) {
+        const local = shown.includes(':') ? `[${shown}]` : shown;
+        io.out(`The workstation is encrypted and locked: unlock it in the browser on this machine, http://${local}:${addr.port} (or start serve with --passphrase-file FILE).`);
+      }
       if (o.host === '0.0.0.0') {
         for (const list of Object.values(networkInterfaces())) {
           for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) io.out(`  on the venue LAN: http://${a.address}:${addr.port}`);

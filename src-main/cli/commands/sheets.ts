@@ -5,7 +5,7 @@ import type { IdentityInfo } from '../../core/keys/identities';
 import type { JobState } from '../../api/jobs';
 import type { DocumentReport, TrustReport } from '../../core/sheets/document-report';
 import { EXIT, type CliIo } from '../io';
-import { dataOption, secret } from '../options';
+import { dataOption, secret, optionalDataOption } from '../options';
 import { CliExit, invoke, openApp, withApp } from '../workstation';
 
 /** `verify`: valid signatures, but a signer neither certified nor (with --data) a key of the workstation. */
@@ -138,7 +138,7 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
       "check a signed PDF independently: every signature, what changed after each, and each signer's certificate path to a trust root; with --data, also that it says what the workstation's records say. " +
         'Exit 0: every signature valid, nothing changed after it, every signer certified (or, with --data, a key of that workstation); 4: all that, but a signer is not certified; 1: invalid, modified or not matching',
     )
-    .option('--data <dir>', 'the workstation to compare the results with (its trust/ folder gives the trust roots)')
+    .addOption(optionalDataOption('the workstation to compare the results with (its trust/ folder gives the trust roots)'))
     .option('--trust <dir>', 'a folder of trust roots (certification providers such as BSrE) to validate signer certificates against; default: DATA/trust/ with --data')
     .action(async (file: string, o: { data?: string; trust?: string }) => {
       const [{ loadTrustAnchors }, { verifyPdf }, { documentReport }] = await Promise.all([

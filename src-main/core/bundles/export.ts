@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { chainHead } from '../audit/chain';
-import { requireExam } from '../exams/exams';
+import { refuseIfPurged, requireExam } from '../exams/exams';
 import type { UnlockedIdentity } from '../keys/identities';
 import { RSA_SHA256 } from '../keys/pki';
 import { LenteraError } from '../util/errors';
@@ -208,6 +208,7 @@ export async function prepareExport(
   opts: { examCode: string; dataDir: string; copyTo?: string; pdfDir?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; nativeBinding?: string; onProgress?: Progress },
 ): Promise<PreparedExport> {
   const exam = requireExam(db, opts.examCode);
+  refuseIfPurged(db, exam.id, 'a new bundle');
   const examRow = sql(db, 'SELECT code, name, agency, year FROM exams WHERE id = ?').get(exam.id) as { code: string; name: string; agency: string; year: number };
   const collected = collectExam(db, exam.id, exam.code, opts.pdfDir ?? join(opts.dataDir, 'sheets', exam.code));
   const last = sql(db, 'SELECT sequence, sha256 FROM bundle_exports WHERE exam_id = ? ORDER BY sequence DESC LIMIT 1').get(exam.id) as { sequence: number; sha256: string } | undefined;

@@ -108,8 +108,7 @@ function unwrap(w: CustodyFile['passphrase'], passphrase: string): Buffer | null
   }
 }
 
-function readCustody(dir: string): CustodyFile {
-  const file = custodyPath(dir);
+function readCustody(dir: string, file = custodyPath(dir)): CustodyFile {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -123,8 +122,8 @@ function readCustody(dir: string): CustodyFile {
   return parsed.data;
 }
 
-function writeCustody(dir: string, c: CustodyFile): void {
-  replaceFileDurably(custodyPath(dir), `${JSON.stringify(c, null, 2)}\n`);
+function writeCustody(dir: string, c: CustodyFile, file = custodyPath(dir)): void {
+  replaceFileDurably(file, `${JSON.stringify(c, null, 2)}\n`);
 }
 
 /**
@@ -144,6 +143,16 @@ export function createCustody(dir: string, passphrase: string): { dataKey: Buffe
   return { dataKey, recoveryKey };
 }
 
+/**
+ * The custody of a workstation restored with its recovery key where no custody file came along: the data key it
+ * already has, wrapped under a new passphrase.
+ */
+export function custodyForKey(dir: string, dataKey: Buffer, passphrase: string): void {
+  const p = passphraseSchema.safeParse(passphrase);
+  if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
+  writeCustody(dir, { format: FORMAT, database: DATABASE_CIPHER, check: checkOf(dataKey), passphrase: wrap(dataKey, passphrase), attempts: { failed: 0, lockedUntil: null } });
+}
+
 /** Removes what `createCustody` made (an `init` that failed after it). */
 export function removeCustody(dir: string): void {
   rmSync(custodyPath(dir), { force: true });
@@ -161,35 +170,35 @@ function lockedError(until: string, justLocked: boolean): LenteraError {
  * passphrase for 15 minutes); a recovery key is never locked out (its 256 bits are not guessed) but must be this
  * workstation's. Nothing else is changed.
  */
-export function unlockCustody(dir: string, secret: Secret, clock: Clock): Buffer {
+export function unlockCustody(dir: string, secret: Secret, clock: Clock, file = custodyPath(dir)): Buffer {
   if ('recoveryKey' in secret) {
     const recovery = parseRecoveryKey(secret.recoveryKey);
     const dataKey = dataKeyOf(recovery);
     recovery.fill(0);
     // The custody file may be the very thing that was lost: then the key is tried on the database itself.
-    if (!isEncrypted(dir)) return dataKey;
-    const c = readCustody(dir);
+    if (!existsSync(file)) return dataKey;
+    const c = readCustody(dir, file);
     if (!timingSafeEqual(Buffer.from(checkOf(dataKey), 'base64'), Buffer.from(c.check, 'base64'))) {
       dataKey.fill(0);
       throw new LenteraError('RECOVERY_KEY_WRONG', 'That recovery key belongs to another workstation: its words are valid, but they do not open this one.', {});
     }
     return dataKey;
   }
-  const c = readCustody(dir);
+  const c = readCustody(dir, file);
   const now = clock.now();
   if (c.attempts.lockedUntil && new Date(c.attempts.lockedUntil) > now) throw lockedError(c.attempts.lockedUntil, false);
   const dataKey = unwrap(c.passphrase, secret.passphrase);
   if (!dataKey || !timingSafeEqual(Buffer.from(checkOf(dataKey), 'base64'), Buffer.from(c.check, 'base64'))) {
     // Read again: another process may have counted meanwhile. An expired lock starts a fresh count.
-    const fresh = readCustody(dir);
+    const fresh = readCustody(dir, file);
     const previous = fresh.attempts.lockedUntil ? 0 : fresh.attempts.failed;
     const failed = previous + 1;
     const until = failed >= GUARD_POLICY.maxFailures ? new Date(now.getTime() + GUARD_POLICY.poolLockMinutes * 60_000).toISOString() : null;
-    writeCustody(dir, { ...fresh, attempts: { failed: until ? GUARD_POLICY.maxFailures : failed, lockedUntil: until } });
+    writeCustody(dir, { ...fresh, attempts: { failed: until ? GUARD_POLICY.maxFailures : failed, lockedUntil: until } }, file);
     if (until) throw lockedError(until, true);
     throw new LenteraError('PASSPHRASE_WRONG', 'That is not the workstation passphrase. Forgotten? Unlock with the recovery key and set a new one.', { attemptsLeft: GUARD_POLICY.maxFailures - failed });
   }
-  if (c.attempts.failed !== 0 || c.attempts.lockedUntil !== null) writeCustody(dir, { ...c, attempts: { failed: 0, lockedUntil: null } });
+  if (c.attempts.failed !== 0 || c.attempts.lockedUntil !== null) writeCustody(dir, { ...c, attempts: { failed: 0, lockedUntil: null } }, file);
   return dataKey;
 }
 

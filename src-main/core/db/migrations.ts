@@ -608,6 +608,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE trusted_signers ADD COLUMN announces INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 12,
+    name: 'retention: when the personal data of an exam was purged',
+    sql: `
+      -- Set once by the purge (core/exams/purge.ts): from then on the exam's candidates carry a masked NIK, no name
+      -- and no birth date, and nothing may bring them back (a package or roster import, a bundle, a sheet is refused).
+      ALTER TABLE exams ADD COLUMN purged_at TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -55,6 +55,17 @@ export function requireExam(db: Db, code: string): ExamRow {
   return exam;
 }
 
+/**
+ * Refuses what would bring personal data back into an exam whose personal data was purged (a package or roster
+ * import) or publish its placeholders as results (a bundle, a sheet): core/exams/purge.ts.
+ */
+export function refuseIfPurged(db: Db, examId: string, what: string): void {
+  const row = sql(db, 'SELECT code, purged_at FROM exams WHERE id = ?').get(examId) as { code: string; purged_at: string | null } | undefined;
+  if (row?.purged_at) {
+    throw new LenteraError('EXAM_PURGED', `The personal data of ${row.code} was purged on ${row.purged_at.slice(0, 10)} (retention period over): ${what} is no longer possible for it.`, { exam: row.code, purgedAt: row.purged_at });
+  }
+}
+
 /** An exam as the list of exams shows it. */
 export interface ExamSummary {
   code: string;
@@ -164,6 +175,8 @@ export function planPackageImport(db: Db, pkg: ExamPackage): PackagePlan {
 
   let status: PackagePlan['status'] = 'new';
   let changes: Change[] = [];
+  const purgedAt = existing ? (sql(db, 'SELECT purged_at FROM exams WHERE id = ?').pluck().get(existing.id) as string | null) : null;
+  if (purgedAt) problems.push({ path: 'exam.code', message: `the personal data of ${pkg.exam.code} was purged on ${purgedAt.slice(0, 10)} (retention period over): its package cannot be imported again` });
   if (existing) {
     const before = examPackageSchema.parse(JSON.parse(sql(db, 'SELECT package_json FROM exams WHERE id = ?').pluck().get(existing.id) as string));
     changes = diffPackages(before, pkg);

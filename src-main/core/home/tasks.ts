@@ -88,8 +88,9 @@ interface SessionRef {
   closed_at: string | null;
 }
 
+/** Exams with work left: a purged exam (core/exams/purge.ts) is final and has none, nor its minutes any more. */
 function exams(db: Db): ExamRef[] {
-  return sql(db, 'SELECT id, code FROM exams ORDER BY code').all() as ExamRef[];
+  return sql(db, 'SELECT id, code FROM exams WHERE purged_at IS NULL ORDER BY code').all() as ExamRef[];
 }
 
 function sessionsOf(db: Db): SessionRef[] {
@@ -97,6 +98,7 @@ function sessionsOf(db: Db): SessionRef[] {
     db,
     `SELECT s.id, s.code, s.exam_id, e.code AS exam_code, s.stage_code, st.kind, s.starts_at, s.closed_at
        FROM sessions s JOIN exams e ON e.id = s.exam_id JOIN stages st ON st.exam_id = s.exam_id AND st.code = s.stage_code
+      WHERE e.purged_at IS NULL
       ORDER BY e.code, s.starts_at, s.code`,
   ).all() as SessionRef[];
 }

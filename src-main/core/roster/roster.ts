@@ -1,7 +1,7 @@
 import type { Db } from '../db/open';
 import { ROWS_PER_INSERT, sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
-import { updateCandidate } from '../exams/exams';
+import { refuseIfPurged, updateCandidate } from '../exams/exams';
 import { insertCandidates } from './candidates';
 import { formatIpk, maskNik } from './fields';
 import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
@@ -145,6 +145,7 @@ function reject(rejected: Rejected[], row: SourceRow, column: string, reason: st
 
 /** The rules, row by row; what is rejected goes into `rejected` as it is found. */
 function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink, rejected: Rejected[] = []): { unchanged: number; rejected: Rejected[] } {
+  refuseIfPurged(db, examId, 'a roster import');
   const missing = ROSTER_COLUMNS.filter((c) => !table.headers.includes(c));
   if (missing.length) {
     throw new LenteraError('ROSTER_INVALID', `${table.file}, line 1: missing column(s) ${missing.join(', ')}.`, {

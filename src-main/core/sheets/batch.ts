@@ -10,6 +10,7 @@ import { loadRuleset } from '../ranking/rulesets';
 import { maskNik } from '../roster/fields';
 import { isLenteraError, LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
+import { refuseIfPurged } from '../exams/exams';
 import { sha256Hex } from '../util/hash';
 import type { UnlockedIdentity } from '../keys/identities';
 import { renderResultSheet, resultDigest, type SheetData } from './result-sheet';
@@ -48,6 +49,7 @@ export interface SheetJob {
 
 /** Everything a sheet shows, for every candidate whose results are complete (not BL). */
 export function sheetInputs(db: Db, examId: string, filter: { session?: string; only?: string[] } = {}) {
+  refuseIfPurged(db, examId, 'signing its sheets');
   const exam = sql(db, 'SELECT code, name, agency, year, ruleset FROM exams WHERE id = ?').get(examId) as { code: string; name: string; agency: string; year: number; ruleset: string };
   const loaded = loadRuleset(exam.ruleset);
   const facts = gatherFacts(db, examId, loaded.ruleset);

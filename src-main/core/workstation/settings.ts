@@ -25,3 +25,7 @@ export function listSettings(db: Db): Record<string, string> {
   const rows = sql(db, 'SELECT key, value FROM settings ORDER BY key').all() as { key: string; value: string }[];
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }
+
+export function deleteSetting(db: Db, key: string): void {
+  sql(db, 'DELETE FROM settings WHERE key = ?').run(key);
+}

@@ -38,7 +38,7 @@ export function LoginPage() {
   return (
     <section className="card" aria-labelledby="login-title">
       <h1 id="login-title">{t('login.title')}</h1>
-      {notice ? <Notice tone={notice === 'created' ? 'success' : 'info'}>{t(`login.notice.${notice}`)}</Notice> : null}
+      {notice ? <Notice tone={notice === 'created' || notice === 'unlocked' || notice === 'unlockedNewPassphrase' ? 'success' : 'info'}>{t(`login.notice.${notice}`)}</Notice> : null}
       <form onSubmit={(e) => void submit(e)} noValidate>
         <TextField
           label={t('login.name')}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RecoveryWords } from '../../ui/fields';
 import { api, type DemoValue } from '../../api';
 import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
@@ -16,7 +17,8 @@ export function DemoVenueSlot() {
   async function create() {
     setBusy(true);
     setError(null);
-    const result = await api.invoke('workstation.demo', {});
+    // Encrypted like every workstation the first-run screen makes: its passphrase is shown with the PINs.
+    const result = await api.invoke('workstation.demo', { encrypt: true });
     setBusy(false);
     if (!result.ok) {
       setError(errorMessage(t, i18n.language, result.error));
@@ -88,6 +90,19 @@ export function DemoAccountsPage({ demo }: { demo: DemoValue }) {
       <p className="field-hint" data-testid="demo-pin-change">
         {t('demo.pinChange')}
       </p>
+      {demo.workstation ? (
+        <div className="demo-custody">
+          <h2>{t('demo.workstationTitle')}</h2>
+          <p>{t('demo.workstationBody')}</p>
+          <p>
+            <code className="pin-shown" data-testid="demo-workstation-passphrase">
+              {demo.workstation.passphrase}
+            </code>
+          </p>
+          <p>{t('demo.recoveryBody')}</p>
+          <RecoveryWords words={demo.workstation.recoveryKey.split(' ')} label={t('recovery.listLabel')} testId="demo-recovery-words" />
+        </div>
+      ) : null}
       <div className="form-actions">
         <button type="button" className="btn btn-primary" onClick={() => void demoDone()}>
           {t('demo.continue')}

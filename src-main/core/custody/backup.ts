@@ -1,0 +1,233 @@
+/**
+ * Backups of a workstation while the venue works, and their restore (docs/security.md, "Data custody").
+ *
+ * A backup is a whole copy of the database taken online with `VACUUM INTO`: one read transaction, so the copy is one
+ * committed state while writers go on (WAL). SQLite3 Multiple Ciphers writes it encrypted with the database's own
+ * cipher and key (its backup API refuses an encrypted source with a plain target, which is why it is not used), so
+ * a backup is exactly as protected as the database and opens with the same passphrase or recovery key. Beside it,
+ * `<file>.custody.json` (a copy of the custody file: the key wrapped under the passphrase, useless without it) lets a
+ * new laptop restore with the passphrase; the recovery key needs nothing but the backup.
+ *
+ * Each copy is written under a temporary name, checked (it opens, `quick_check`, its audit head read back), flushed
+ * and only then renamed into place: a crash, a kill -9 or a USB stick pulled out leaves every earlier backup whole and
+ * at most a temporary file, which the next backup removes.
+ */
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { chainHead, verifyChain, type ChainHead } from '../audit/chain';
+import { APPLICATION_ID, keyConnection, makePrivate, type Db } from '../db/open';
+import { LATEST_SCHEMA } from '../db/migrations';
+import { syncFolder } from '../util/durable-file';
+import { LenteraError } from '../util/errors';
+import { custodyPath } from './custody';
+
+/** Backup files in a target folder: `lentera-<workstation>-<UTC time>-<audit seq>.lbk`. */
+const NAME = /^lentera-([0-9a-f-]{36})-(\d{8}T\d{6}Z)-(\d+)\.lbk$/;
+const TMP_PREFIX = '.lentera-backup-';
+export const CUSTODY_SUFFIX = '.custody.json';
+
+export interface BackupInfo {
+  file: string;
+  workstationId: string;
+  at: string;
+  head: ChainHead;
+  bytes: number;
+  encrypted: boolean;
+}
+
+function flush(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens a backup file read-only, keyed when a key is given; what it is, or a refusal saying why not. */
+function openBackup(file: string, key: Buffer | undefined): Database.Database {
+  if (!existsSync(file)) throw new LenteraError('FILE_NOT_FOUND', `${file} does not exist.`, { file });
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    if (key) keyConnection(db, key);
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    if (appId !== APPLICATION_ID) throw new LenteraError('BACKUP_INVALID', `${file} is not a Lentera backup.`, { file });
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof LenteraError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_CORRUPT') throw new LenteraError('BACKUP_INVALID', `${file} is damaged: it was truncated or changed. Restore another backup.`, { file });
+    if (code === 'SQLITE_NOTADB') {
+      throw new LenteraError(
+        'BACKUP_INVALID',
+        key ? `${file} does not open with this workstation's key: it is another workstation's backup, or it was damaged or changed.` : `${file} is encrypted, or not a Lentera backup: give the passphrase or the recovery key.`,
+        { file },
+      );
+    }
+    throw new LenteraError('BACKUP_INVALID', `${file} cannot be read: ${(e as Error).message}.`, { file });
+  }
+}
+
+/**
+ * Everything about a backup, checked: it opens with the key, every page is whole (`integrity_check`, which with
+ * encryption also checks each page's HMAC), its schema is one this Lentera reads and its audit chain verifies.
+ * A truncated, tampered or foreign file is refused here, before anything is replaced.
+ */
+export function checkBackup(file: string, key: Buffer | undefined): BackupInfo {
+  const db = openBackup(file, key);
+  try {
+    let ok: unknown;
+    try {
+      ok = db.pragma('integrity_check(1)', { simple: true });
+    } catch (e) {
+      throw new LenteraError('BACKUP_INVALID', `${file} is damaged: ${(e as Error).message}. It was truncated or changed.`, { file });
+    }
+    if (ok !== 'ok') throw new LenteraError('BACKUP_INVALID', `${file} is damaged (${String(ok)}): it was truncated or changed.`, { file });
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > LATEST_SCHEMA) throw new LenteraError('SCHEMA_TOO_NEW', `${file} comes from a newer Lentera (schema ${version}); this one reads up to ${LATEST_SCHEMA}.`, { file });
+    const id = (db.prepare("SELECT value FROM meta WHERE key = 'workstation_id'").pluck().get() as string | undefined) ?? '';
+    if (!id) throw new LenteraError('BACKUP_INVALID', `${file} holds no workstation.`, { file });
+    const chain = verifyChain(db);
+    if (!chain.ok) throw new LenteraError('BACKUP_INVALID', `${file}'s audit chain does not verify (${chain.reason}): it was changed.`, { file });
+    return { file, workstationId: id, at: '', head: chainHead(db), bytes: statSync(file).size, encrypted: key !== undefined };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Writes one backup of the open database `db` to `out` (a file name), as described above. The custody file of
+ * `dataDir`, when there is one, is copied beside it. Returns what was written.
+ */
+export function backupTo(db: Db, dataDir: string, out: string, opts: { key?: Buffer; at: string }): BackupInfo {
+  const dir = dirname(out);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new LenteraError('BACKUP_TARGET_MISSING', `The backup folder ${dir} is not there: is the USB stick or disk plugged in?`, { dir });
+  const tmp = join(dir, `${TMP_PREFIX}${process.pid}-${Date.now()}.tmp`);
+  try {
+    // `VACUUM INTO` takes a file name inside SQL: given as a bound parameter, never spliced into the text.
+    db.prepare('VACUUM INTO ?').run(tmp);
+    makePrivate(tmp);
+    const check = new Database(tmp, { readonly: true, fileMustExist: true });
+    let head: ChainHead;
+    let id: string;
+    try {
+      if (opts.key) keyConnection(check, opts.key);
+      const quick = check.pragma('quick_check', { simple: true });
+      if (quick !== 'ok') throw new Error(`the copy fails its check: ${String(quick)}`);
+      head = chainHead(check);
+      id = check.prepare("SELECT value FROM meta WHERE key = 'workstation_id'").pluck().get() as string;
+    } finally {
+      check.close();
+    }
+    flush(tmp);
+    if (existsSync(custodyPath(dataDir))) {
+      const side = `${tmp}${CUSTODY_SUFFIX}`;
+      copyFileSync(custodyPath(dataDir), side);
+      makePrivate(side);
+      flush(side);
+      renameSync(side, `${out}${CUSTODY_SUFFIX}`);
+    }
+    renameSync(tmp, out);
+    syncFolder(dir);
+    return { file: out, workstationId: id, at: opts.at, head, bytes: statSync(out).size, encrypted: opts.key !== undefined };
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    rmSync(`${tmp}${CUSTODY_SUFFIX}`, { force: true });
+    if (e instanceof LenteraError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!existsSync(dir)) throw new LenteraError('BACKUP_TARGET_MISSING', `The backup folder ${dir} went away while the backup was written (a USB stick pulled out?): the earlier backups there are untouched.`, { dir });
+    throw new LenteraError('BACKUP_FAILED', `The backup to ${dir} failed${code ? ` (${code})` : ''}: ${(e as Error).message}. The earlier backups there are untouched.`, { dir });
+  }
+}
+
+/** The backup name for a workstation at a time and audit head. */
+export function backupName(workstationId: string, at: string, seq: number): string {
+  return `lentera-${workstationId}-${at.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${seq}.lbk`;
+}
+
+/** This workstation's backups in `dir`, newest first (by name: time, then audit head). */
+export function listBackups(dir: string, workstationId: string): { file: string; at: string; seq: number }[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((n) => ({ n, m: NAME.exec(n) }))
+    .filter((x) => x.m && x.m[1] === workstationId)
+    .map(({ n, m }) => ({ file: join(dir, n), at: m![2]!, seq: Number(m![3]) }))
+    .sort((a, b) => (a.at === b.at ? b.seq - a.seq : a.at < b.at ? 1 : -1));
+}
+
+/**
+ * One scheduled backup into the target folder, named by time and audit head, and the rotation: the newest `keep`
+ * of this workstation's backups stay, older ones go, and temporary files left by an interrupted run are removed.
+ */
+export function backupInto(db: Db, dataDir: string, target: string, opts: { key?: Buffer; at: string; workstationId: string; keep: number }): BackupInfo {
+  if (!existsSync(target) || !statSync(target).isDirectory()) throw new LenteraError('BACKUP_TARGET_MISSING', `The backup folder ${target} is not there: is the USB stick or disk plugged in?`, { dir: target });
+  for (const n of readdirSync(target)) if (n.startsWith(TMP_PREFIX)) rmSync(join(target, n), { force: true });
+  const head = chainHead(db);
+  const info = backupTo(db, dataDir, join(target, backupName(opts.workstationId, opts.at, head.seq)), opts);
+  for (const old of listBackups(target, opts.workstationId).slice(Math.max(1, opts.keep))) {
+    rmSync(old.file, { force: true });
+    rmSync(`${old.file}${CUSTODY_SUFFIX}`, { force: true });
+  }
+  return info;
+}
+
+/** Makes a folder for backups when it does not exist (its parent must: a USB stick's mount point is not made). */
+export function ensureBackupFolder(dir: string): void {
+  if (existsSync(dir)) return;
+  if (!existsSync(dirname(dir))) throw new LenteraError('BACKUP_TARGET_MISSING', `${dirname(dir)} is not there: is the USB stick or disk plugged in?`, { dir });
+  mkdirSync(dir, { mode: 0o700 });
+}
+
+export interface RestoreOutcome {
+  restored: BackupInfo;
+  /** where the workstation's database that the backup replaced was put aside, if there was one */
+  replacedAside: string | null;
+}
+
+/**
+ * Restores a backup into `dataDir`: checked whole first (checkBackup), then copied in under a temporary name,
+ * flushed and renamed into place. A workstation already there must be the same one (its id); one whose audit chain
+ * is further on than the backup's is newer, and is replaced only with `force`; whatever is replaced is kept aside,
+ * never deleted. The caller holds the owner lock (nobody has the database open) and records the restore in it.
+ */
+export function restoreBackup(dataDir: string, from: string, opts: { key?: Buffer; force?: boolean; at: string; current?: { id: string; head: ChainHead } | null }): RestoreOutcome {
+  const info = checkBackup(from, opts.key);
+  const db = join(dataDir, 'lentera.db');
+  const cur = opts.current ?? null;
+  if (cur) {
+    if (cur.id !== info.workstationId) {
+      throw new LenteraError('BACKUP_OTHER_WORKSTATION', `${from} is a backup of workstation ${info.workstationId}, not of ${cur.id} in ${dataDir}: restore it into an empty folder instead. Nothing was changed.`, { from });
+    }
+    if (cur.head.seq > info.head.seq && !opts.force) {
+      throw new LenteraError('WORKSTATION_NEWER', `The workstation in ${dataDir} is further on (audit event ${cur.head.seq}) than the backup (event ${info.head.seq}): restoring would lose ${cur.head.seq - info.head.seq} events. Give --force to restore anyway (the current database is kept aside). Nothing was changed.`, { current: cur.head.seq, backup: info.head.seq });
+    }
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const tmp = join(dataDir, `${TMP_PREFIX}restore-${process.pid}.tmp`);
+  copyFileSync(from, tmp);
+  makePrivate(tmp);
+  flush(tmp);
+  let replacedAside: string | null = null;
+  if (existsSync(db)) {
+    replacedAside = `${db}.replaced-${opts.at.replace(/[:.]/g, '-')}.bak`;
+    renameSync(db, replacedAside);
+    for (const s of ['-wal', '-shm']) if (existsSync(db + s)) renameSync(db + s, replacedAside + s);
+  }
+  renameSync(tmp, db);
+  syncFolder(dataDir);
+  return { restored: info, replacedAside };
+}
+
+/** The id and audit head of the workstation database `file`, read only (nothing migrated or written), or null. */
+export function readIdentity(file: string, key: Buffer | undefined): { id: string; head: ChainHead } | null {
+  if (!existsSync(file)) return null;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    if (key) keyConnection(db, key);
+    return { id: db.prepare("SELECT value FROM meta WHERE key = 'workstation_id'").pluck().get() as string, head: chainHead(db) };
+  } finally {
+    db.close();
+  }
+}
