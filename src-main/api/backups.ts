@@ -39,7 +39,7 @@ function positive(v: string | null, fallback: number): number {
 export class BackupScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<BackupStatus['last']> | undefined;
-  private again = false;
+  private next: Promise<BackupStatus['last']> | undefined;
   private last: BackupStatus['last'] = null;
   private lastError: BackupStatus['lastError'] = null;
   private unsubscribe: (() => void) | undefined;
@@ -89,18 +89,24 @@ export class BackupScheduler {
    * after it). Never rejects: the outcome is in `status()`.
    */
   runNow(): Promise<BackupStatus['last']> {
+    // A request during a round gets the round after it: its backup is taken after the request, never before.
     if (this.running) {
-      this.again = true;
-      return this.running;
+      this.next ??= this.running.then(() => {
+        this.next = undefined;
+        return this.runNow();
+      });
+      return this.next;
     }
-    this.running = this.round().finally(() => {
-      this.running = undefined;
-    });
-    return this.running.then((last) => {
-      if (!this.again) return last;
-      this.again = false;
-      return this.runNow();
-    });
+    this.running = this.round()
+      .catch((e: unknown) => {
+        // A round never throws (a closed database, a thread that could not start): said in the status instead.
+        this.lastError = { at: this.clock.now().toISOString(), code: 'BACKUP_FAILED', message: (e as Error).message };
+        return this.last;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
   }
 
   private async round(): Promise<BackupStatus['last']> {
@@ -108,7 +114,7 @@ export class BackupScheduler {
     const s = this.settings();
     if (!ws || !s.folder) return null;
     const at = this.clock.now().toISOString();
-    const job: BackupJob = { dataDir: ws.dir, database: databasePath(ws.dir), target: s.folder, at, workstationId: ws.id, keep: s.keep, ...(ws.key ? { key: ws.key } : {}), ...(this.deps.nativeBinding ? { nativeBinding: this.deps.nativeBinding } : {}) };
+    const job: BackupJob = { dataDir: ws.dir, database: databasePath(ws.dir), target: s.folder, at, workstationId: ws.id, keep: s.keep, ...(ws.key ? { key: Uint8Array.from(ws.key) } : {}), ...(this.deps.nativeBinding ? { nativeBinding: this.deps.nativeBinding } : {}) };
     let m: BackupMessage;
     try {
       m = await new Promise<BackupMessage>((resolve, reject) => {

@@ -34,7 +34,7 @@ export class Jobs {
    * Starts a signing job in a worker thread, which records its own signatures in the audit chain (`actor` is who
    * asked). One job at a time per folder: two would race for the same new versions' names.
    */
-  startSheets(data: { dataDir: string; nativeBinding?: string; dataKey?: Buffer; examId: string; exam: string; session?: string; only?: string[]; accountId: string; passphrase: string; outDir: string; actor: string }): JobState {
+  startSheets(data: { dataDir: string; nativeBinding?: string; dataKey?: Uint8Array; examId: string; exam: string; session?: string; only?: string[]; accountId: string; passphrase: string; outDir: string; actor: string }): JobState {
     if ([...this.jobs.values()].some((j) => j.state.state === 'running' && j.state.outDir === data.outDir)) {
       throw new LenteraError('JOB_RUNNING', `A signing job for ${data.exam} is already running; wait for it to finish, or cancel it.`, { exam: data.exam });
     }

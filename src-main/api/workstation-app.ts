@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../core/util/clock';
 import { isLenteraError } from '../core/util/errors';
 import { fileSystemRefusal } from '../core/util/fs-errors';
 import { initWorkstation, isWorkstation, openWorkstation, PRIVATE_DIR_MODE, type Workstation } from '../core/workstation/workstation';
-import { changePassphrase, isEncrypted, passphraseSchema, unlockCustody, type Secret } from '../core/custody/custody';
+import { custodyForKey, isEncrypted, passphraseSchema, unlockCustody, type Secret } from '../core/custody/custody';
 import { OwnerLock } from '../core/workstation/owner-lock';
 import { VERSION } from '../version';
 import { recoverExports } from '../core/bundles/recover';
@@ -152,7 +152,8 @@ export class WorkstationApp implements DoorTarget {
     const ws = openWorkstation(this.opts.dataDir, { nativeBinding: this.opts.nativeBinding, key });
     try {
       if ('recoveryKey' in secret) {
-        if (secret.newPassphrase !== undefined) changePassphrase(this.opts.dataDir, secret, secret.newPassphrase, this.clock);
+        // The key has just opened the database: its new wrapping replaces the custody file, even a lost or damaged one.
+        if (secret.newPassphrase !== undefined) custodyForKey(this.opts.dataDir, key, secret.newPassphrase);
         const at = this.clock.now().toISOString();
         writeTransaction(ws.db, () => appendEvent(ws.db, { at, actor: 'recovery-key', command: 'workstation.unlock', outcome: 'ok', payload: { with: 'recovery key', newPassphrase: secret.newPassphrase !== undefined } }));
       }

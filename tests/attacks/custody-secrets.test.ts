@@ -77,6 +77,12 @@ describe('the workstation secrets stay secret', () => {
         ...[...filesUnder(ws), ...filesUnder(join(root, 'ws2')), join(root, 'b.lbk'), join(root, 'b.lbk.custody.json')].map((f): [string, string] => [f, readFileSync(f).toString('latin1')]),
       ];
       for (const [where, text] of places) for (const s of secrets) expect(text.includes(s), `${where} holds a secret`).toBe(false);
+      // Nor part of the words: any three in a row (one alone is common English), as text or as a list.
+      const list = words.split(' ');
+      for (let i = 0; i + 3 <= list.length; i++) {
+        const run = list.slice(i, i + 3);
+        for (const [where, text] of places) expect(text.includes(run.join(' ')) || text.includes(JSON.stringify(run).slice(1, -1)), `${where} holds words ${i + 1}-${i + 3}`).toBe(false);
+      }
     } finally {
       for (const s of spies) s.mockRestore();
     }

@@ -114,7 +114,6 @@ describe('backups', () => {
   it('refuses to replace a newer workstation without --force, or another workstation at all; --force keeps the replaced one aside', async () => {
     const { root, dir, ws } = encrypted();
     const file = backupTo(ws.db, ws.dir, join(root, 'b.lbk'), { key: ws.key!, at: T0 }).file;
-    ws.db.prepare("UPDATE settings SET value = value WHERE 0").run();
     ws.close();
     // The workstation goes on: one more audited command makes it newer than the backup.
     expect((await cli(['audit', 'verify', '--data', dir, '--passphrase-file', join(root, 'pp')])).code).toBe(0);
@@ -225,4 +224,56 @@ describe('backups', () => {
     ws2.close();
     expect(readdirSync(usb).some((n) => n.startsWith('.lentera-backup-'))).toBe(false);
   }, 120_000);
+
+  it('restore refuses a live database (with its WAL) as a backup, and moves a stray WAL away from the restored file', async () => {
+    const { root, dir, ws } = encrypted();
+    const file = backupTo(ws.db, ws.dir, join(root, 'b.lbk'), { key: ws.key!, at: T0 }).file;
+    ws.db.pragma('wal_checkpoint(TRUNCATE)');
+    writeFileSync(`${file}-wal`, 'not empty');
+    const key = ws.key!;
+    ws.close();
+    const { restoreBackup } = await import('../../src-main/core/custody/backup');
+    expect(() => restoreBackup(join(root, 'fresh'), file, { key, at: T0 })).toThrow(expect.objectContaining({ code: 'BACKUP_INVALID' }));
+    const { rmSync } = await import('node:fs');
+    rmSync(`${file}-wal`);
+    // A WAL left behind with no database (a crash between two renames) never meets the restored one.
+    const fresh = join(root, 'fresh');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(fresh);
+    writeFileSync(join(fresh, 'lentera.db-wal'), readFileSync(join(dir, 'lentera.db')).subarray(0, 4096));
+    restoreBackup(fresh, file, { key, at: T0 });
+    expect(existsSync(join(fresh, 'lentera.db-wal'))).toBe(false);
+    expect(readdirSync(fresh).some((n) => n.startsWith('lentera.db.orphan-') && n.endsWith('-wal'))).toBe(true);
+    expect(checkBackup(join(fresh, 'lentera.db'), key).workstationId).toBe(checkBackup(file, key).workstationId);
+  });
+
+  it('rotation keeps the backup just written even when the clock went back, and names it by the copy\'s own head', async () => {
+    const { root, ws } = encrypted();
+    const usb = join(root, 'usb');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(usb);
+    const opts = { key: ws.key!, workstationId: ws.id, keep: 2 };
+    backupInto(ws.db, ws.dir, usb, { ...opts, at: '2026-12-01T05:00:00.000Z' });
+    ws.db.prepare("INSERT INTO settings (key, value, updated_at, updated_by) VALUES ('venue.label', 'B', 'x', 'y')").run();
+    backupInto(ws.db, ws.dir, usb, { ...opts, at: '2026-12-01T06:00:00.000Z' });
+    // The laptop's clock is set back an hour: the newest backup sorts first by its audit head all the same.
+    const newest = backupInto(ws.db, ws.dir, usb, { ...opts, at: '2026-12-01T04:00:00.000Z' });
+    const kept = listBackups(usb, ws.id).map((b) => b.file);
+    expect(kept).toContain(newest.file);
+    expect(kept).toHaveLength(2);
+    expect(newest.file).toContain(`-${newest.head.seq}.lbk`);
+    ws.close();
+  });
+
+  it('a backup goes outside the workstation folder (a sibling named alike is outside)', async () => {
+    const { root, dir, ws } = encrypted();
+    ws.close();
+    const { assertOutsideData } = await import('../../src-main/core/custody/backup');
+    expect(() => assertOutsideData(join(dir, 'lentera.db'), dir)).toThrow(/inside the workstation folder/);
+    expect(() => assertOutsideData(join(dir, 'sub', 'x.lbk'), dir)).toThrow(/inside the workstation folder/);
+    expect(() => assertOutsideData(join(root, 'ws-backup', 'x.lbk'), dir)).not.toThrow();
+    const r = await cli(['backup', '--data', dir, '--out', join(dir, 'lentera.db'), '--passphrase-file', join(root, 'pp')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/inside the workstation folder/);
+  });
 });

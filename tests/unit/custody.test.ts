@@ -239,4 +239,42 @@ describe('data custody at the doors', () => {
       app.close();
     }
   });
+
+  it('an encryption cut short is finished or undone on the next open, from what is on disk', async () => {
+    const { finishInterruptedEncryption } = await import('../../src-main/core/custody/interrupted');
+    // Cut before the swap: the database is still plain, the waiting custody file and the second name are dropped.
+    const root = tempDir();
+    const plain = join(root, 'plain');
+    initWorkstation(plain, { adminName: 'koordinator', pin: '482913', actor: 'test' }, { clock: clockAt(T0) }).close();
+    writeFileSync(join(plain, 'custody.json.pending'), '{}');
+    const { linkSync } = await import('node:fs');
+    linkSync(join(plain, 'lentera.db'), join(plain, 'lentera.db.plain'));
+    const before = readFileSync(join(plain, 'lentera.db'));
+    openWorkstation(plain).close();
+    expect(readdirSync(plain).filter((n) => n.includes('pending') || n.endsWith('.plain'))).toEqual([]);
+    expect(readFileSync(join(plain, 'lentera.db')).subarray(0, 16).equals(before.subarray(0, 16))).toBe(true);
+    // Cut after the swap: the custody file takes its name, and the plain original's pages are overwritten.
+    const { dir } = makeEncrypted();
+    const { renameSync } = await import('node:fs');
+    renameSync(custodyPath(dir), `${custodyPath(dir)}.pending`);
+    writeFileSync(join(dir, 'lentera.db.plain'), 'SQLite format 3\0 3374010101010001');
+    finishInterruptedEncryption(dir);
+    expect(existsSync(custodyPath(dir))).toBe(true);
+    expect(existsSync(join(dir, 'lentera.db.plain'))).toBe(false);
+    expect(unlockCustody(dir, { passphrase: PASS }, clockAt(T0))).toHaveLength(32);
+  });
+
+  it('a lost custody file: the app sees the workstation is encrypted, and the recovery key opens it and sets a new passphrase', () => {
+    const { dir, recoveryKey } = makeEncrypted();
+    rmSync(custodyPath(dir));
+    const app = new LenteraApp({ dataDir: dir });
+    try {
+      expect(app.invoke('system.status', {}, { local: 't' })).toMatchObject({ ok: true, value: { locked: true } });
+      expect(app.invoke('workstation.unlock', { passphrase: PASS }, { local: 't' })).toMatchObject({ ok: false, error: { code: 'CUSTODY_UNREADABLE' } });
+      expect(app.invoke('workstation.unlock', { recoveryKey, newPassphrase: 'gedung lawang sewu baru' }, { local: 't' })).toMatchObject({ ok: true });
+    } finally {
+      app.close();
+    }
+    expect(unlockCustody(dir, { passphrase: 'gedung lawang sewu baru' }, clockAt(T0))).toHaveLength(32);
+  });
 });

@@ -164,7 +164,7 @@ export const sheetCommands = [
       const job = jobs(ctx).startSheets({
         dataDir: ctx.dataDir,
         nativeBinding: ctx.nativeBinding,
-        dataKey: ctx.dataKey,
+        ...(ctx.dataKey ? { dataKey: Uint8Array.from(ctx.dataKey) } : {}),
         examId: exam.id,
         exam: exam.code,
         session: input.session,

@@ -5,7 +5,7 @@ import { blindAuditEvents } from '../../core/scoring/blind';
 import { schemaVersion } from '../../core/db/open';
 import { isAbsolute, resolve } from 'node:path';
 import { deleteSetting, getSetting, listSettings, SECRET_SETTINGS, setSetting } from '../../core/workstation/settings';
-import { ensureBackupFolder } from '../../core/custody/backup';
+import { assertOutsideData, ensureBackupFolder } from '../../core/custody/backup';
 import { BACKUP_DEFAULTS, BACKUP_FOLDER, BACKUP_INTERVAL, BACKUP_KEEP, type BackupStatus } from '../backups';
 import { LenteraError } from '../../core/util/errors';
 import { VERSION } from '../../version';
@@ -114,8 +114,8 @@ export const systemCommands = [
       const input = raw as typeof raw & { folder?: string | null };
       if (typeof input.folder === 'string') {
         if (!isAbsolute(input.folder)) throw new LenteraError('INVALID_INPUT', `The backup folder is a full path (${input.folder} is not).`, { folder: input.folder });
+        assertOutsideData(input.folder, ctx.dataDir);
         ensureBackupFolder(input.folder);
-        if (resolve(input.folder).startsWith(resolve(ctx.dataDir))) throw new LenteraError('INVALID_INPUT', 'The backup folder must be on another disk or a USB stick, not inside the workstation folder.', {});
       }
       if (input.folder !== undefined) {
         if (input.folder === null) deleteSetting(ctx.db, BACKUP_FOLDER);

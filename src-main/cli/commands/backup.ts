@@ -30,8 +30,9 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
       const app = await openApp(io, o.data);
       try {
         await said(io, async () => {
-          const { backupTo } = await import('../../core/custody/backup');
+          const { assertOutsideData, backupTo } = await import('../../core/custody/backup');
           const ws = app.workstation!;
+          assertOutsideData(resolve(o.out), ws.dir);
           const info = backupTo(ws.db, ws.dir, resolve(o.out), { ...(ws.key ? { key: ws.key } : {}), at: new Date().toISOString() });
           io.out(`Backup written: ${info.file} (${mb(info.bytes)}, audit event ${info.head.seq}${info.encrypted ? ', encrypted like the workstation' : ', NOT encrypted: the workstation is not'}).`);
         });
@@ -79,7 +80,7 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
     .option('--recovery-key-file <file>', "the recovery key's 24 words (for a backup whose passphrase is lost, or with no custody file beside it)")
     .option('--new-passphrase-file <file>', 'the passphrase to set when restoring with the recovery key into a new folder (asked for on a terminal)')
     .option('--force', 'replace a workstation that is further on than the backup (it is kept aside)')
-    .action(async (o: { data: string; from: string; passphraseFile?: string; recoveryKeyFile?: string; newPassphraseFile?: string; force?: boolean }) => {
+    .action(async (o: { data: string; from: string; passphraseFile?: string; workstationPassphraseFile?: string; recoveryKeyFile?: string; newPassphraseFile?: string; force?: boolean }) => {
       await said(io, async () => {
         const [{ resolve, basename }, fs, custody, backup, { openDatabase }, { appendEvent }, { writeTransaction }, { OwnerLock }, { systemClock }, { LenteraError }] = await Promise.all([
           import('node:path'),
@@ -93,6 +94,7 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
           import('../../core/util/clock'),
           import('../../core/util/errors'),
         ]);
+        const { replaceFileDurably } = await import('../../core/util/durable-file');
         const from = resolve(o.from);
         const dir = resolve(o.data);
         if (!fs.existsSync(from)) throw new LenteraError('FILE_NOT_FOUND', `${from} does not exist.`, { file: from });
@@ -113,7 +115,7 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
           } else {
             const file = fs.existsSync(hereCustody) ? hereCustody : fs.existsSync(besideCustody) ? besideCustody : null;
             if (!file) throw new LenteraError('RECOVERY_KEY_NEEDED', `No custody file came with ${from} and there is none in ${dir}: restore with --recovery-key-file.`, {});
-            key = custody.unlockCustody(dir, { passphrase: await secret(io, o.passphraseFile, 'Workstation passphrase: ') }, systemClock, file);
+            key = custody.unlockCustody(dir, { passphrase: await secret(io, o.passphraseFile ?? o.workstationPassphraseFile, 'Workstation passphrase: ') }, systemClock, file);
           }
           if (!fs.existsSync(hereCustody)) {
             if (fs.existsSync(besideCustody)) custodyToCopy = besideCustody;
@@ -122,8 +124,8 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
         } else if (fs.existsSync(hereCustody)) {
           throw new LenteraError('BACKUP_PLAIN', `${from} is a plain (unencrypted) backup, but the workstation in ${dir} is encrypted: restore it into an empty folder, then run "lentera encrypt" there. Nothing was changed.`, {});
         }
-        // The backup is checked before anything here is touched or locked.
-        const info = backup.checkBackup(from, key);
+        // The backup is checked before anything here is touched or locked (and again once copied in).
+        backup.checkBackup(from, key);
         if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         const lock = OwnerLock.acquire(dir, { door: 'restore' });
         try {
@@ -132,15 +134,22 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
             try {
               current = backup.readIdentity(dbFile, key);
             } catch {
-              throw new LenteraError('BACKUP_OTHER_WORKSTATION', `The workstation in ${dir} does not open with the backup's key: ${from} is another workstation's backup. Restore it into an empty folder. Nothing was changed.`, {});
+              // Damaged, or another workstation's: replaced only on request, and kept aside then.
+              if (!o.force) throw new LenteraError('BACKUP_OTHER_WORKSTATION', `The database in ${dir} does not open with the backup's key: it is another workstation's, or damaged. Restore into an empty folder, or give --force to replace it (it is kept aside). Nothing was changed.`, {});
             }
           }
-          const out = backup.restoreBackup(dir, from, { ...(key ? { key } : {}), force: o.force === true, at: systemClock.now().toISOString(), current });
-          if (custodyToCopy) {
-            fs.copyFileSync(custodyToCopy, hereCustody);
-            fs.chmodSync(hereCustody, 0o600);
-          }
+          // The custody file first, whole (the key it wraps is the backup's): a crash then leaves it beside the old
+          // database of the same workstation, or in a folder still without one.
+          if (custodyToCopy) replaceFileDurably(hereCustody, fs.readFileSync(custodyToCopy));
           if (setPassphrase !== null && key) custody.custodyForKey(dir, key, setPassphrase);
+          let out: Awaited<ReturnType<typeof backup.restoreBackup>>;
+          try {
+            out = backup.restoreBackup(dir, from, { ...(key ? { key } : {}), force: o.force === true, at: systemClock.now().toISOString(), current });
+          } catch (e) {
+            if (custodyToCopy || setPassphrase !== null) fs.rmSync(hereCustody, { force: true });
+            throw e;
+          }
+          const info = out.restored;
           const db = openDatabase(dbFile, key ? { key } : {});
           try {
             const at = systemClock.now().toISOString();

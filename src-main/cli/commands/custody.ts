@@ -68,24 +68,26 @@ export function registerCustodyCommands(program: Command, io: CliIo): void {
     .addOption(dataOption())
     .option('--recovery-key-file <file>', "the recovery key's 24 words, instead of the current passphrase")
     .option('--new-passphrase-file <file>', "the new passphrase, the file's first line (asked for twice on a terminal when not given)")
-    .action(async (o: { data: string; passphraseFile?: string; recoveryKeyFile?: string; newPassphraseFile?: string }) => {
+    .action(async (o: { data: string; passphraseFile?: string; workstationPassphraseFile?: string; recoveryKeyFile?: string; newPassphraseFile?: string }) => {
       await run(io, async () => {
-        const [{ changePassphrase }, { systemClock }, { openDatabase }, { appendEvent }, { writeTransaction }, { unlockCustody }, { databasePath }] = await Promise.all([
+        const [{ custodyForKey, unlockCustody }, { systemClock }, { openDatabase }, { appendEvent }, { writeTransaction }, { databasePath }] = await Promise.all([
           import('../../core/custody/custody'),
           import('../../core/util/clock'),
           import('../../core/db/open'),
           import('../../core/audit/chain'),
           import('../../core/db/transaction'),
-          import('../../core/custody/custody'),
           import('../../core/workstation/workstation'),
         ]);
-        const current = o.recoveryKeyFile !== undefined ? { recoveryKey: await secret(io, o.recoveryKeyFile, '') } : { passphrase: await secret(io, o.passphraseFile, 'Current workstation passphrase: ') };
+        const current = o.recoveryKeyFile !== undefined ? { recoveryKey: await secret(io, o.recoveryKeyFile, '') } : { passphrase: await secret(io, o.passphraseFile ?? o.workstationPassphraseFile, 'Current workstation passphrase: ') };
         const next = await newPassphrase(io, o.newPassphraseFile, 'New workstation passphrase');
-        changePassphrase(o.data, current, next, systemClock);
-        // Recorded in the workstation's own chain: who changed it, and with which secret (never the secret).
-        const key = unlockCustody(o.data, { passphrase: next }, systemClock);
+        const p = (await import('../../core/custody/custody')).passphraseSchema.safeParse(next);
+        if (!p.success) throw new (await import('../../core/util/errors')).LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
+        const key = unlockCustody(o.data, current, systemClock);
+        // The key opens the database before it is wrapped again (a recovery key is checked there when the custody
+        // file is lost or damaged); the change is recorded in the workstation's own chain, never the secret.
         const db = openDatabase(databasePath(o.data), { key });
         try {
+          custodyForKey(o.data, key, next);
           const at = systemClock.now().toISOString();
           writeTransaction(db, () => appendEvent(db, { at, actor: `cli:${io.osUser}`, command: 'workstation.passphrase', outcome: 'ok', payload: { with: 'recoveryKey' in current ? 'recovery key' : 'passphrase' } }));
         } finally {

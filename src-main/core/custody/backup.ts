@@ -12,8 +12,8 @@
  * and only then renamed into place: a crash, a kill -9 or a USB stick pulled out leaves every earlier backup whole and
  * at most a temporary file, which the next backup removes.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainHead, verifyChain, type ChainHead } from '../audit/chain';
 import { APPLICATION_ID, keyConnection, makePrivate, type Db } from '../db/open';
@@ -164,13 +164,38 @@ export function listBackups(dir: string, workstationId: string): { file: string;
 export function backupInto(db: Db, dataDir: string, target: string, opts: { key?: Buffer; at: string; workstationId: string; keep: number }): BackupInfo {
   if (!existsSync(target) || !statSync(target).isDirectory()) throw new LenteraError('BACKUP_TARGET_MISSING', `The backup folder ${target} is not there: is the USB stick or disk plugged in?`, { dir: target });
   for (const n of readdirSync(target)) if (n.startsWith(TMP_PREFIX)) rmSync(join(target, n), { force: true });
-  const head = chainHead(db);
-  const info = backupTo(db, dataDir, join(target, backupName(opts.workstationId, opts.at, head.seq)), opts);
-  for (const old of listBackups(target, opts.workstationId).slice(Math.max(1, opts.keep))) {
+  const written = backupTo(db, dataDir, join(target, `${TMP_PREFIX}named-${process.pid}.lbk`), opts);
+  // Named after what the copy holds (its own audit head), once it is whole.
+  const file = join(target, backupName(opts.workstationId, opts.at, written.head.seq));
+  for (const s of [CUSTODY_SUFFIX, '']) if (existsSync(`${written.file}${s}`)) renameSync(`${written.file}${s}`, `${file}${s}`);
+  syncFolder(target);
+  const info = { ...written, file };
+  // The newest by audit head (then time) stay; the one just written always does, whatever the clock says.
+  const all = listBackups(target, opts.workstationId).sort((a, b) => b.seq - a.seq || (a.at < b.at ? 1 : -1));
+  for (const old of all.filter((b) => b.file !== file).slice(Math.max(0, opts.keep - 1))) {
     rmSync(old.file, { force: true });
     rmSync(`${old.file}${CUSTODY_SUFFIX}`, { force: true });
   }
   return info;
+}
+
+/**
+ * Refuses a backup place inside the workstation's own folder (the same disk, and a file there could take the
+ * database's name), links resolved as far as they exist.
+ */
+export function assertOutsideData(place: string, dataDir: string): void {
+  const real = (p: string): string => {
+    for (let d = resolve(p), rest = ''; ; ) {
+      if (existsSync(d)) return join(realpathSync(d), rest);
+      if (dirname(d) === d) return resolve(p);
+      rest = join(basename(d), rest);
+      d = dirname(d);
+    }
+  };
+  const rel = relative(real(dataDir), real(place));
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+    throw new LenteraError('INVALID_INPUT', `${place} is inside the workstation folder ${dataDir}: backups go on another disk or a USB stick.`, { place });
+  }
 }
 
 /** Makes a folder for backups when it does not exist (its parent must: a USB stick's mount point is not made). */
@@ -193,28 +218,52 @@ export interface RestoreOutcome {
  * never deleted. The caller holds the owner lock (nobody has the database open) and records the restore in it.
  */
 export function restoreBackup(dataDir: string, from: string, opts: { key?: Buffer; force?: boolean; at: string; current?: { id: string; head: ChainHead } | null }): RestoreOutcome {
-  const info = checkBackup(from, opts.key);
+  // A WAL beside the backup would be read by the check and left behind by the copy: such a file is not a backup.
+  if (existsSync(`${from}-wal`) && statSync(`${from}-wal`).size > 0) throw new LenteraError('BACKUP_INVALID', `${from} has a write-ahead log beside it (${from}-wal): it is a live database, not a backup. Nothing was changed.`, { file: from });
+  checkBackup(from, opts.key);
   const db = join(dataDir, 'lentera.db');
   const cur = opts.current ?? null;
-  if (cur) {
-    if (cur.id !== info.workstationId) {
-      throw new LenteraError('BACKUP_OTHER_WORKSTATION', `${from} is a backup of workstation ${info.workstationId}, not of ${cur.id} in ${dataDir}: restore it into an empty folder instead. Nothing was changed.`, { from });
-    }
-    if (cur.head.seq > info.head.seq && !opts.force) {
-      throw new LenteraError('WORKSTATION_NEWER', `The workstation in ${dataDir} is further on (audit event ${cur.head.seq}) than the backup (event ${info.head.seq}): restoring would lose ${cur.head.seq - info.head.seq} events. Give --force to restore anyway (the current database is kept aside). Nothing was changed.`, { current: cur.head.seq, backup: info.head.seq });
-    }
-  }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // The bytes installed are the bytes checked: copied in, flushed, checked again there, then renamed.
   const tmp = join(dataDir, `${TMP_PREFIX}restore-${process.pid}.tmp`);
   copyFileSync(from, tmp);
   makePrivate(tmp);
   flush(tmp);
-  let replacedAside: string | null = null;
-  if (existsSync(db)) {
-    replacedAside = `${db}.replaced-${opts.at.replace(/[:.]/g, '-')}.bak`;
-    renameSync(db, replacedAside);
-    for (const s of ['-wal', '-shm']) if (existsSync(db + s)) renameSync(db + s, replacedAside + s);
+  let info: BackupInfo;
+  try {
+    info = checkBackup(tmp, opts.key);
+    if (cur) {
+      if (cur.id !== info.workstationId) {
+        throw new LenteraError('BACKUP_OTHER_WORKSTATION', `${from} is a backup of workstation ${info.workstationId}, not of ${cur.id} in ${dataDir}: restore it into an empty folder instead. Nothing was changed.`, { from });
+      }
+      if (cur.head.seq > info.head.seq && !opts.force) {
+        throw new LenteraError('WORKSTATION_NEWER', `The workstation in ${dataDir} is further on (audit event ${cur.head.seq}) than the backup (event ${info.head.seq}): restoring would lose ${cur.head.seq - info.head.seq} events. Give --force to restore anyway (the current database is kept aside). Nothing was changed.`, { current: cur.head.seq, backup: info.head.seq });
+      }
+    }
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
   }
+  let replacedAside: string | null = null;
+  const stamp = opts.at.replace(/[:.]/g, '-');
+  if (existsSync(db)) {
+    // Its WAL folded in first, where it can be read: the copy kept aside then stands on its own.
+    try {
+      const live = new Database(db, { fileMustExist: true });
+      try {
+        if (opts.key) keyConnection(live, opts.key);
+        live.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        live.close();
+      }
+    } catch {
+      // unreadable (damaged, or another key): kept aside as it is, with its WAL beside it
+    }
+    replacedAside = `${db}.replaced-${stamp}.bak`;
+    renameSync(db, replacedAside);
+  }
+  // No WAL or shared memory of another database may meet the restored one: SQLite would replay its frames.
+  for (const s of ['-wal', '-shm']) if (existsSync(db + s)) renameSync(db + s, `${replacedAside ?? `${db}.orphan-${stamp}`}${s}`);
   renameSync(tmp, db);
   syncFolder(dataDir);
   return { restored: info, replacedAside };

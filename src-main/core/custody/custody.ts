@@ -14,7 +14,7 @@
  * length and the KDF its cost.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { GUARD_POLICY } from '../accounts/guard';
@@ -41,21 +41,23 @@ export const passphraseSchema = z
   .max(1024, 'The workstation passphrase has at most 1024 characters.');
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+/** Base64 of exactly `n` bytes: a field of another length is refused as unreadable, never passed to the ciphers. */
+const bytes = (n: number) => b64.refine((s) => Buffer.from(s, 'base64').length === n, `${n} bytes in base64`);
 const wrapSchema = z.object({
   kdf: z.literal('scrypt'),
   N: z.number().int().min(2 ** 14).max(2 ** 22),
   r: z.number().int().min(1).max(32),
   p: z.number().int().min(1).max(16),
-  salt: b64,
-  iv: b64,
-  data: b64,
-  tag: b64,
+  salt: bytes(16),
+  iv: bytes(12),
+  data: bytes(32),
+  tag: bytes(16),
 });
 const custodySchema = z.object({
   format: z.literal(FORMAT),
   database: z.literal(DATABASE_CIPHER),
   /** HMAC of a fixed label under the data key: tells a recovery key of another workstation at once */
-  check: b64,
+  check: bytes(16),
   passphrase: wrapSchema,
   attempts: z.object({ failed: z.number().int().min(0), lockedUntil: z.string().nullable() }),
 });
@@ -67,9 +69,28 @@ export function custodyPath(dir: string): string {
   return join(dir, CUSTODY_FILE);
 }
 
-/** Whether the workstation in `dir` keeps its data encrypted (it has a custody file). */
+/** The first 16 bytes of every plain SQLite database; an encrypted one starts with its random salt instead. */
+const PLAIN_HEADER = 'SQLite format 3\0';
+
+/** Whether a database file is plain SQLite (an empty or missing one counts as plain: nothing is encrypted in it). */
+export function isPlainDatabase(file: string): boolean {
+  if (!existsSync(file)) return true;
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(16);
+    const n = readSync(fd, b, 0, 16, 0);
+    return n === 0 || b.subarray(0, n).toString('latin1') === PLAIN_HEADER.slice(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Whether the workstation in `dir` keeps its data encrypted: it has a custody file, or its database does not begin
+ * as plain SQLite does (the custody file was lost: the recovery key still opens it).
+ */
 export function isEncrypted(dir: string): boolean {
-  return existsSync(custodyPath(dir));
+  return existsSync(custodyPath(dir)) || !isPlainDatabase(join(dir, 'lentera.db'));
 }
 
 /** The data key the recovery key's bytes stand for. */
@@ -100,7 +121,12 @@ function unwrap(w: CustodyFile['passphrase'], passphrase: string): Buffer | null
   try {
     const d = createDecipheriv('aes-256-gcm', kek, Buffer.from(w.iv, 'base64')).setAAD(AAD);
     d.setAuthTag(Buffer.from(w.tag, 'base64'));
-    return Buffer.concat([d.update(Buffer.from(w.data, 'base64')), d.final()]);
+    const plain = Buffer.concat([d.update(Buffer.from(w.data, 'base64')), d.final()]);
+    // A key of its own, not a slice of Node's shared pool (which a worker's copy would carry whole).
+    const key = Buffer.alloc(plain.length);
+    plain.copy(key);
+    plain.fill(0);
+    return key;
   } catch {
     return null;
   } finally {
@@ -131,13 +157,13 @@ function writeCustody(dir: string, c: CustodyFile, file = custodyPath(dir)): voi
  * wrapped under `passphrase`. Returns the data key (to create the database with) and the words to show once.
  * Refuses a folder that has a custody file already.
  */
-export function createCustody(dir: string, passphrase: string): { dataKey: Buffer; recoveryKey: string } {
+export function createCustody(dir: string, passphrase: string, file = custodyPath(dir)): { dataKey: Buffer; recoveryKey: string } {
   const p = passphraseSchema.safeParse(passphrase);
   if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
-  if (isEncrypted(dir)) throw new LenteraError('ALREADY_INITIALISED', `${custodyPath(dir)} exists already; nothing was changed.`, { dir });
+  if (existsSync(custodyPath(dir))) throw new LenteraError('ALREADY_INITIALISED', `${custodyPath(dir)} exists already; nothing was changed.`, { dir });
   const recovery = randomBytes(KEY_BYTES);
   const dataKey = dataKeyOf(recovery);
-  writeCustody(dir, { format: FORMAT, database: DATABASE_CIPHER, check: checkOf(dataKey), passphrase: wrap(dataKey, passphrase), attempts: { failed: 0, lockedUntil: null } });
+  writeCustody(dir, { format: FORMAT, database: DATABASE_CIPHER, check: checkOf(dataKey), passphrase: wrap(dataKey, passphrase), attempts: { failed: 0, lockedUntil: null } }, file);
   const recoveryKey = recoveryWords(recovery);
   recovery.fill(0);
   return { dataKey, recoveryKey };
@@ -175,9 +201,14 @@ export function unlockCustody(dir: string, secret: Secret, clock: Clock, file = 
     const recovery = parseRecoveryKey(secret.recoveryKey);
     const dataKey = dataKeyOf(recovery);
     recovery.fill(0);
-    // The custody file may be the very thing that was lost: then the key is tried on the database itself.
-    if (!existsSync(file)) return dataKey;
-    const c = readCustody(dir, file);
+    // The custody file may be the very thing that was lost or damaged: then the key is tried on the database itself
+    // (it opens, or DATA_KEY_WRONG), and a new passphrase is wrapped with `custodyForKey`.
+    let c: CustodyFile;
+    try {
+      c = readCustody(dir, file);
+    } catch {
+      return dataKey;
+    }
     if (!timingSafeEqual(Buffer.from(checkOf(dataKey), 'base64'), Buffer.from(c.check, 'base64'))) {
       dataKey.fill(0);
       throw new LenteraError('RECOVERY_KEY_WRONG', 'That recovery key belongs to another workstation: its words are valid, but they do not open this one.', {});
@@ -189,6 +220,8 @@ export function unlockCustody(dir: string, secret: Secret, clock: Clock, file = 
   if (c.attempts.lockedUntil && new Date(c.attempts.lockedUntil) > now) throw lockedError(c.attempts.lockedUntil, false);
   const dataKey = unwrap(c.passphrase, secret.passphrase);
   if (!dataKey || !timingSafeEqual(Buffer.from(checkOf(dataKey), 'base64'), Buffer.from(c.check, 'base64'))) {
+    // A custody file beside a backup (on a USB stick, perhaps read-only) counts nothing: the doors' count is here.
+    if (file !== custodyPath(dir)) throw new LenteraError('PASSPHRASE_WRONG', "That is not the passphrase the backup's custody file was made with. Forgotten? Restore with the recovery key.", {});
     // Read again: another process may have counted meanwhile. An expired lock starts a fresh count.
     const fresh = readCustody(dir, file);
     const previous = fresh.attempts.lockedUntil ? 0 : fresh.attempts.failed;

@@ -2,12 +2,14 @@
  * `lentera encrypt`: an older, plain workstation's database encrypted in place of the original, which is then
  * overwritten and removed (kept aside, plain, only when asked: a copy aside would defeat the point).
  *
- * The work is done on a copy: the copy is encrypted (SQLite3 Multiple Ciphers' rekey, which needs a rollback
- * journal, so the copy leaves WAL for it and returns), checked (integrity, and the same audit head as the
- * original), flushed, and only then renamed over the original. A crash at any moment leaves the plain original
- * (with a stray copy that the next attempt replaces), or the encrypted database and its custody file whole.
+ * The work is done on a copy taken under an exclusive lock: the copy is encrypted (SQLite3 Multiple Ciphers' rekey,
+ * its journal in memory: no file may keep plain pages), checked (integrity, and the same audit head as the original),
+ * flushed, and only then renamed over the original, its custody file following (finishInterruptedEncryption). A
+ * crash at any moment leaves the plain original and no custody file, or the encrypted database and its custody
+ * file, which the next open completes.
  */
-import { closeSync, copyFileSync, existsSync, fstatSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { appendEvent, chainHead } from '../audit/chain';
 import { keyConnection, makePrivate, openDatabase } from '../db/open';
@@ -16,21 +18,17 @@ import type { Clock } from '../util/clock';
 import { syncFolder } from '../util/durable-file';
 import { LenteraError } from '../util/errors';
 import { databasePath, isWorkstation } from '../workstation/workstation';
-import { createCustody, isEncrypted, passphraseSchema, removeCustody } from './custody';
+import { createCustody, custodyPath, isEncrypted, passphraseSchema } from './custody';
+import { finishInterruptedEncryption, shred } from './interrupted';
 
-/** Overwrites a file's bytes with zeros before removing it: on most disks the plain pages are then gone. */
-function shred(file: string): void {
-  if (!existsSync(file)) return;
-  const fd = openSync(file, 'r+');
+/** The audit head of a plain database, read only. */
+function readonlyHead(file: string, nativeBinding: string | undefined): { seq: number; hash: string } {
+  const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding });
   try {
-    const size = fstatSync(fd).size;
-    const zeros = Buffer.alloc(1024 * 1024);
-    for (let at = 0; at < size; at += zeros.length) writeSync(fd, zeros, 0, Math.min(zeros.length, size - at), at);
-    fsyncSync(fd);
+    return chainHead(db);
   } finally {
-    closeSync(fd);
+    db.close();
   }
-  rmSync(file);
 }
 
 export interface EncryptOutcome {
@@ -45,6 +43,7 @@ export interface EncryptOutcome {
  */
 export function encryptWorkstation(dir: string, passphrase: string, opts: { clock: Clock; actor: string; keepPlain?: boolean; nativeBinding?: string }): EncryptOutcome {
   if (!isWorkstation(dir)) throw new LenteraError('NOT_A_WORKSTATION', `${dir} is not a Lentera workstation.`, { dir });
+  finishInterruptedEncryption(dir);
   if (isEncrypted(dir)) throw new LenteraError('ALREADY_ENCRYPTED', `The workstation in ${dir} is encrypted already; nothing was changed.`, { dir });
   const p = passphraseSchema.safeParse(passphrase);
   if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
@@ -52,27 +51,37 @@ export function encryptWorkstation(dir: string, passphrase: string, opts: { cloc
   const work = `${file}.encrypting`;
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(work + s, { force: true });
 
-  // The original, whole in one file (its WAL folded in), and its audit head to compare with.
+  // The original, whole in one file (its WAL folded in), copied while this connection holds it exclusively: a
+  // one-shot command beside it (the owner lock keeps serve and the desktop out) waits, or this refuses.
   const original = openDatabase(file, { nativeBinding: opts.nativeBinding });
   let head: { seq: number; hash: string };
   try {
     original.pragma('wal_checkpoint(TRUNCATE)');
+    original.pragma('locking_mode = EXCLUSIVE');
+    original.exec('BEGIN EXCLUSIVE');
     head = chainHead(original);
-    // A copy taken while this connection holds a read transaction: no writer can slip in between.
-    original.exec('BEGIN');
-    original.prepare('SELECT 1 FROM meta LIMIT 1').get();
     copyFileSync(file, work);
-    original.exec('COMMIT');
+    original.exec('ROLLBACK');
   } finally {
     original.close();
   }
   makePrivate(work);
 
-  const custody = createCustody(dir, passphrase);
+  // The custody file waits under another name until the encrypted database has taken the original's place: a crash
+  // before that leaves a plain workstation with no custody file (finishInterruptedEncryption).
+  const pending = `${custodyPath(dir)}.pending`;
+  const custody = createCustody(dir, passphrase, pending);
+  const keptPlain = opts.keepPlain ? `${file}.plain-${opts.clock.now().toISOString().replace(/[:.]/g, '-')}.bak` : null;
+  const old = `${file}.plain`;
   try {
     const db = new Database(work, { nativeBinding: opts.nativeBinding });
     try {
+      // Rekeying rewrites every page: no journal file and no temporary file may keep the plain ones on disk.
+      // (SQLite3 Multiple Ciphers keeps no journal OFF; in memory, none reaches the disk.)
       db.pragma('journal_mode = DELETE');
+      db.pragma('journal_mode = MEMORY');
+      if (db.pragma('journal_mode', { simple: true }) !== 'memory') throw new Error('the copy could not keep its journal in memory for rekeying');
+      db.pragma('temp_store = MEMORY');
       db.pragma("cipher = 'sqlcipher'");
       db.pragma('legacy = 4');
       db.pragma(`rekey = "x'${custody.dataKey.toString('hex')}'"`);
@@ -85,7 +94,7 @@ export function encryptWorkstation(dir: string, passphrase: string, opts: { cloc
       const ok = check.pragma('integrity_check', { simple: true });
       if (ok !== 'ok') throw new Error(`the encrypted copy fails its integrity check: ${String(ok)}`);
       const h = chainHead(check);
-      if (h.seq !== head.seq || h.hash !== head.hash) throw new Error('the encrypted copy does not end with the original\'s audit head');
+      if (h.seq !== head.seq || h.hash !== head.hash) throw new Error("the encrypted copy does not end with the original's audit head");
       check.pragma('journal_mode = WAL');
     } finally {
       check.close();
@@ -96,27 +105,31 @@ export function encryptWorkstation(dir: string, passphrase: string, opts: { cloc
     } finally {
       closeSync(fd);
     }
+    // Nothing may have been written since the copy: the original's WAL is still empty and its head the same.
+    if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0) throw new LenteraError('WORKSTATION_IN_USE', 'Another Lentera process wrote to the workstation while it was being encrypted: nothing was changed. Close it and run lentera encrypt again.', {});
+    const now = readonlyHead(file, opts.nativeBinding);
+    if (now.seq !== head.seq || now.hash !== head.hash) throw new LenteraError('WORKSTATION_IN_USE', 'Another Lentera process wrote to the workstation while it was being encrypted: nothing was changed. Close it and run lentera encrypt again.', {});
+    if (keptPlain) {
+      copyFileSync(file, keptPlain);
+      makePrivate(keptPlain);
+    }
+    for (const s of ['-wal', '-shm']) rmSync(file + s, { force: true });
+    // The plain original keeps a second name while the encrypted copy takes its first (one atomic rename: there is
+    // always a lentera.db); the custody file then takes its name, and the plain pages are overwritten.
+    rmSync(old, { force: true });
+    linkSync(file, old);
   } catch (e) {
-    removeCustody(dir);
+    rmSync(pending, { force: true });
     for (const s of ['', '-wal', '-shm', '-journal']) rmSync(work + s, { force: true });
+    if (keptPlain) rmSync(keptPlain, { force: true });
     custody.dataKey.fill(0);
     throw e;
   }
-
-  const keptPlain = opts.keepPlain ? `${file}.plain-${opts.clock.now().toISOString().replace(/[:.]/g, '-')}.bak` : null;
-  if (keptPlain) {
-    copyFileSync(file, keptPlain);
-    makePrivate(keptPlain);
-  }
-  for (const s of ['-wal', '-shm']) rmSync(file + s, { force: true });
-  // The plain original keeps a second name while the encrypted copy takes its first (one atomic rename: there is
-  // always a lentera.db), and its pages are then overwritten through that name.
-  const old = `${file}.plain`;
-  shred(old);
-  linkSync(file, old);
   renameSync(work, file);
   syncFolder(dir);
-  shred(old);
+  finishInterruptedEncryption(dir);
+  // Plain copies taken before schema upgrades hold the same personal data: overwritten too, unless kept on request.
+  if (!keptPlain) for (const n of readdirSync(dir)) if (/^lentera\.db\.v\d+-.*\.bak$/.test(n)) shred(join(dir, n));
 
   const db = openDatabase(file, { key: custody.dataKey, nativeBinding: opts.nativeBinding });
   try {

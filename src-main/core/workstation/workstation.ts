@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { appendEvent } from '../audit/chain';
 import { createAccount, newAccountSchema } from '../accounts/accounts';
@@ -8,6 +8,7 @@ import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
 import { writeTransaction } from '../db/transaction';
 import { createCustody, isEncrypted, passphraseSchema, removeCustody } from '../custody/custody';
+import { finishInterruptedEncryption } from '../custody/interrupted';
 
 export const DB_FILE = 'lentera.db';
 
@@ -71,20 +72,6 @@ export function secureDataDir(dir: string): void {
   walk(dir, true);
 }
 
-/** The first 16 bytes of every plain SQLite database; an encrypted one starts with its random salt instead. */
-const PLAIN_HEADER = 'SQLite format 3\0';
-
-function readHeader(file: string): string {
-  const fd = openSync(file, 'r');
-  try {
-    const b = Buffer.alloc(16);
-    const n = readSync(fd, b, 0, 16, 0);
-    return b.subarray(0, n).toString('latin1');
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function readMeta(db: Db, key: string): string | undefined {
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value;
@@ -99,15 +86,12 @@ export function openWorkstation(dir: string, opts: Pick<OpenOptions, 'nativeBind
       { dir },
     );
   }
+  finishInterruptedEncryption(dir);
   if (isEncrypted(dir) && !opts.key) {
     throw new LenteraError('WORKSTATION_LOCKED', `The workstation in ${dir} is encrypted: unlock it with its passphrase (--passphrase-file FILE, or type it when asked) or its recovery key.`, { dir });
   }
-  if (!isEncrypted(dir) && opts.key) {
-    // A recovery key for a folder whose custody file is gone is tried on the database itself (openDatabase says
-    // DATA_KEY_WRONG when it does not open); a plain database is never keyed, which would encrypt it in passing.
-    const header = readHeader(databasePath(dir));
-    if (header === PLAIN_HEADER) throw new LenteraError('NOT_ENCRYPTED', `The workstation in ${dir} is not encrypted: it needs no key.`, { dir });
-  }
+  // A plain database is never keyed, which would encrypt it in passing.
+  if (!isEncrypted(dir) && opts.key) throw new LenteraError('NOT_ENCRYPTED', `The workstation in ${dir} is not encrypted: it needs no key.`, { dir });
   secureDataDir(dir);
   const db = openDatabase(databasePath(dir), opts);
   const id = readMeta(db, 'workstation_id');
