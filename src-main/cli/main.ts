@@ -23,7 +23,7 @@ import { registerCustodyCommands } from './commands/custody';
 import { registerPurgeCommand } from './commands/purge';
 import { registerBackupCommands } from './commands/backup';
 import { passphraseFileOption, workstationDataOptions, workstationPassphraseFileOption } from './options';
-import { setPassphraseFile } from './workstation';
+import { exitCodeFor, setPassphraseFile } from './workstation';
 import { EXIT, processIo, type CliIo } from './io';
 import { CliExit } from './exit';
 import { randomBytes } from 'node:crypto';
@@ -96,7 +96,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
     const said = fileSystemRefusal(e);
     if (isLenteraError(said)) {
       io.err(`lentera: ${said.message}`);
-      return EXIT.FAILED;
+      return exitCodeFor(said.code);
     }
     const ref = randomBytes(6).toString('hex');
     io.err(`lentera: something went wrong (ref ${ref}): ${e instanceof Error ? e.message : String(e)}. Nothing more was done.`);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changePassphrase, custodyPath, parseRecoveryKey, recoveryWords, unlockCustody } from '../../src-main/core/custody/custody';
+import { custodyForKey, custodyPath, parseRecoveryKey, recoveryWords, unlockCustody } from '../../src-main/core/custody/custody';
 import { initWorkstation, openWorkstation } from '../../src-main/core/workstation/workstation';
 import { seedDemo } from '../../src-main/core/demo/seed';
 import { verifyChain } from '../../src-main/core/audit/chain';
@@ -60,7 +60,7 @@ describe('data custody: the passphrase and the recovery key', () => {
     })();
     // Typed as people type: upper case, extra spaces.
     const typed = `  ${recoveryKey.toUpperCase().split(' ').join('   ')} `;
-    changePassphrase(dir, { recoveryKey: typed }, 'gedung lawang sewu baru', clockAt(T0));
+    custodyForKey(dir, unlockCustody(dir, { recoveryKey: typed }, clockAt(T0)), 'gedung lawang sewu baru');
     expect(() => unlockCustody(dir, { passphrase: PASS }, clockAt(T0))).toThrow(expect.objectContaining({ code: 'PASSPHRASE_WRONG' }));
     const ws = openWorkstation(dir, { key: unlockCustody(dir, { passphrase: 'gedung lawang sewu baru' }, clockAt(T0)) });
     expect(ws.db.prepare('SELECT nomor_peserta, nik FROM candidates ORDER BY 1').all()).toEqual(before);

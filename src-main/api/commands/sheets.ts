@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { refuseIfPurged, requireExam } from '../../core/exams/exams';
+import { examSheetsDir } from '../../core/exams/purge';
 import { sessionVenueName } from '../../core/exams/structure';
 import { certificateOrganisation } from '../../core/keys/organisation';
 import { findAccountByName, type Account } from '../../core/accounts/accounts';
@@ -60,7 +61,7 @@ export async function unlockSigner(ctx: CommandContext, accountId: string, passp
 const account = z.string().trim().min(1).optional();
 
 function sheetsDir(ctx: CommandContext, exam: string): string {
-  return join(ctx.dataDir, 'sheets', exam);
+  return examSheetsDir(ctx.dataDir, exam);
 }
 
 function jobs(ctx: CommandContext) {

@@ -1,23 +1,10 @@
 import type { Command } from 'commander';
-import { EXIT, type CliIo } from '../io';
+import type { CliIo } from '../io';
 import { dataOption, secret } from '../options';
-import { CliExit, invoke, openApp } from '../workstation';
+import { invoke, openApp } from '../workstation';
 import { newPassphrase } from './custody';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-async function said<T>(io: CliIo, fn: () => Promise<T>): Promise<T> {
-  const { isLenteraError } = await import('../../core/util/errors');
-  try {
-    return await fn();
-  } catch (e) {
-    if (isLenteraError(e)) {
-      io.err(`lentera: ${e.message}`);
-      throw new CliExit(e.code === 'SCHEMA_TOO_NEW' ? EXIT.SCHEMA_TOO_NEW : EXIT.FAILED);
-    }
-    throw e;
-  }
-}
 
 export function registerBackupCommands(program: Command, io: CliIo): void {
   program
@@ -29,13 +16,11 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
       const { resolve } = await import('node:path');
       const app = await openApp(io, o.data);
       try {
-        await said(io, async () => {
-          const { assertOutsideData, backupTo } = await import('../../core/custody/backup');
-          const ws = app.workstation!;
-          assertOutsideData(resolve(o.out), ws.dir);
-          const info = backupTo(ws.db, ws.dir, resolve(o.out), { ...(ws.key ? { key: ws.key } : {}), at: new Date().toISOString() });
-          io.out(`Backup written: ${info.file} (${mb(info.bytes)}, audit event ${info.head.seq}${info.encrypted ? ', encrypted like the workstation' : ', NOT encrypted: the workstation is not'}).`);
-        });
+        const { assertOutsideData, backupTo } = await import('../../core/custody/backup');
+        const ws = app.workstation!;
+        assertOutsideData(resolve(o.out), ws.dir);
+        const info = backupTo(ws.db, ws.dir, resolve(o.out), { ...(ws.key ? { key: ws.key } : {}), at: new Date().toISOString() });
+        io.out(`Backup written: ${info.file} (${mb(info.bytes)}, audit event ${info.head.seq}${info.encrypted ? ', encrypted like the workstation' : ', NOT encrypted: the workstation is not'}).`);
       } finally {
         app.close();
       }
@@ -81,87 +66,81 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
     .option('--new-passphrase-file <file>', 'the passphrase to set when restoring with the recovery key into a new folder (asked for on a terminal)')
     .option('--force', 'replace a workstation that is further on than the backup (it is kept aside)')
     .action(async (o: { data: string; from: string; passphraseFile?: string; workstationPassphraseFile?: string; recoveryKeyFile?: string; newPassphraseFile?: string; force?: boolean }) => {
-      await said(io, async () => {
-        const [{ resolve, basename }, fs, custody, backup, { openDatabase }, { appendEvent }, { writeTransaction }, { OwnerLock }, { systemClock }, { LenteraError }] = await Promise.all([
-          import('node:path'),
-          import('node:fs'),
-          import('../../core/custody/custody'),
-          import('../../core/custody/backup'),
-          import('../../core/db/open'),
-          import('../../core/audit/chain'),
-          import('../../core/db/transaction'),
-          import('../../core/workstation/owner-lock'),
-          import('../../core/util/clock'),
-          import('../../core/util/errors'),
-        ]);
-        const { replaceFileDurably } = await import('../../core/util/durable-file');
-        const from = resolve(o.from);
-        const dir = resolve(o.data);
-        if (!fs.existsSync(from)) throw new LenteraError('FILE_NOT_FOUND', `${from} does not exist.`, { file: from });
-        const header = Buffer.alloc(16);
-        const fd = fs.openSync(from, 'r');
-        fs.readSync(fd, header, 0, 16, 0);
-        fs.closeSync(fd);
-        const encrypted = header.toString('latin1') !== 'SQLite format 3\0';
-        const dbFile = resolve(dir, 'lentera.db');
-        const hereCustody = custody.custodyPath(dir);
-        const besideCustody = `${from}${backup.CUSTODY_SUFFIX}`;
-        let key: Buffer | undefined;
-        let custodyToCopy: string | null = null;
-        let setPassphrase: string | null = null;
-        if (encrypted) {
-          if (o.recoveryKeyFile !== undefined) {
-            key = custody.unlockCustody(dir, { recoveryKey: await secret(io, o.recoveryKeyFile, '') }, systemClock, fs.existsSync(hereCustody) ? hereCustody : besideCustody);
-          } else {
-            const file = fs.existsSync(hereCustody) ? hereCustody : fs.existsSync(besideCustody) ? besideCustody : null;
-            if (!file) throw new LenteraError('RECOVERY_KEY_NEEDED', `No custody file came with ${from} and there is none in ${dir}: restore with --recovery-key-file.`, {});
-            key = custody.unlockCustody(dir, { passphrase: await secret(io, o.passphraseFile ?? o.workstationPassphraseFile, 'Workstation passphrase: ') }, systemClock, file);
-          }
-          if (!fs.existsSync(hereCustody)) {
-            if (fs.existsSync(besideCustody)) custodyToCopy = besideCustody;
-            else setPassphrase = await newPassphrase(io, o.newPassphraseFile, 'New workstation passphrase');
-          }
-        } else if (fs.existsSync(hereCustody)) {
-          throw new LenteraError('BACKUP_PLAIN', `${from} is a plain (unencrypted) backup, but the workstation in ${dir} is encrypted: restore it into an empty folder, then run "lentera encrypt" there. Nothing was changed.`, {});
+      const [{ resolve, basename }, fs, custody, backup, { openDatabase }, { appendEvent }, { writeTransaction }, { OwnerLock }, { systemClock }, { LenteraError }] = await Promise.all([
+        import('node:path'),
+        import('node:fs'),
+        import('../../core/custody/custody'),
+        import('../../core/custody/backup'),
+        import('../../core/db/open'),
+        import('../../core/audit/chain'),
+        import('../../core/db/transaction'),
+        import('../../core/workstation/owner-lock'),
+        import('../../core/util/clock'),
+        import('../../core/util/errors'),
+      ]);
+      const { replaceFileDurably } = await import('../../core/util/durable-file');
+      const from = resolve(o.from);
+      const dir = resolve(o.data);
+      if (!fs.existsSync(from)) throw new LenteraError('FILE_NOT_FOUND', `${from} does not exist.`, { file: from });
+      const encrypted = !custody.isPlainDatabase(from);
+      const dbFile = resolve(dir, 'lentera.db');
+      const hereCustody = custody.custodyPath(dir);
+      const besideCustody = `${from}${backup.CUSTODY_SUFFIX}`;
+      let key: Buffer | undefined;
+      let custodyToCopy: string | null = null;
+      let setPassphrase: string | null = null;
+      if (encrypted) {
+        if (o.recoveryKeyFile !== undefined) {
+          key = custody.unlockCustody(dir, { recoveryKey: await secret(io, o.recoveryKeyFile, '') }, systemClock, fs.existsSync(hereCustody) ? hereCustody : besideCustody);
+        } else {
+          const file = fs.existsSync(hereCustody) ? hereCustody : fs.existsSync(besideCustody) ? besideCustody : null;
+          if (!file) throw new LenteraError('RECOVERY_KEY_NEEDED', `No custody file came with ${from} and there is none in ${dir}: restore with --recovery-key-file.`, {});
+          key = custody.unlockCustody(dir, { passphrase: await secret(io, o.passphraseFile ?? o.workstationPassphraseFile, 'Workstation passphrase: ') }, systemClock, file);
         }
-        // The backup is checked before anything here is touched or locked (and again once copied in).
-        backup.checkBackup(from, key);
-        if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const lock = OwnerLock.acquire(dir, { door: 'restore' });
+        if (!fs.existsSync(hereCustody)) {
+          if (fs.existsSync(besideCustody)) custodyToCopy = besideCustody;
+          else setPassphrase = await newPassphrase(io, o.newPassphraseFile, 'New workstation passphrase');
+        }
+      } else if (fs.existsSync(hereCustody)) {
+        throw new LenteraError('BACKUP_PLAIN', `${from} is a plain (unencrypted) backup, but the workstation in ${dir} is encrypted: restore it into an empty folder, then run "lentera encrypt" there. Nothing was changed.`, {});
+      }
+      // The backup is checked before anything here is touched or locked (and again once copied in).
+      backup.checkBackup(from, key);
+      if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const lock = OwnerLock.acquire(dir, { door: 'restore' });
+      try {
+        let current: { id: string; head: { seq: number; hash: string } } | null = null;
+        if (fs.existsSync(dbFile)) {
+          try {
+            current = backup.readIdentity(dbFile, key);
+          } catch {
+            // Damaged, or another workstation's: replaced only on request, and kept aside then.
+            if (!o.force) throw new LenteraError('BACKUP_OTHER_WORKSTATION', `The database in ${dir} does not open with the backup's key: it is another workstation's, or damaged. Restore into an empty folder, or give --force to replace it (it is kept aside). Nothing was changed.`, {});
+          }
+        }
+        // The custody file first, whole (the key it wraps is the backup's): a crash then leaves it beside the old
+        // database of the same workstation, or in a folder still without one.
+        if (custodyToCopy) replaceFileDurably(hereCustody, fs.readFileSync(custodyToCopy));
+        if (setPassphrase !== null && key) custody.custodyForKey(dir, key, setPassphrase);
+        let out: Awaited<ReturnType<typeof backup.restoreBackup>>;
         try {
-          let current: { id: string; head: { seq: number; hash: string } } | null = null;
-          if (fs.existsSync(dbFile)) {
-            try {
-              current = backup.readIdentity(dbFile, key);
-            } catch {
-              // Damaged, or another workstation's: replaced only on request, and kept aside then.
-              if (!o.force) throw new LenteraError('BACKUP_OTHER_WORKSTATION', `The database in ${dir} does not open with the backup's key: it is another workstation's, or damaged. Restore into an empty folder, or give --force to replace it (it is kept aside). Nothing was changed.`, {});
-            }
-          }
-          // The custody file first, whole (the key it wraps is the backup's): a crash then leaves it beside the old
-          // database of the same workstation, or in a folder still without one.
-          if (custodyToCopy) replaceFileDurably(hereCustody, fs.readFileSync(custodyToCopy));
-          if (setPassphrase !== null && key) custody.custodyForKey(dir, key, setPassphrase);
-          let out: Awaited<ReturnType<typeof backup.restoreBackup>>;
-          try {
-            out = backup.restoreBackup(dir, from, { ...(key ? { key } : {}), force: o.force === true, at: systemClock.now().toISOString(), current });
-          } catch (e) {
-            if (custodyToCopy || setPassphrase !== null) fs.rmSync(hereCustody, { force: true });
-            throw e;
-          }
-          const info = out.restored;
-          const db = openDatabase(dbFile, key ? { key } : {});
-          try {
-            const at = systemClock.now().toISOString();
-            writeTransaction(db, () => appendEvent(db, { at, actor: `cli:${io.osUser}`, command: 'workstation.restore', outcome: 'ok', payload: { from: basename(from), backupSeq: info.head.seq, replaced: out.replacedAside !== null } }));
-          } finally {
-            db.close();
-          }
-          io.out(`Restored ${from} into ${dir}: workstation ${info.workstationId}, audit event ${info.head.seq}, chain verified.${out.replacedAside ? ` The database it replaced is kept at ${out.replacedAside}.` : ''}`);
-        } finally {
-          lock.release();
-          key?.fill(0);
+          out = backup.restoreBackup(dir, from, { ...(key ? { key } : {}), force: o.force === true, at: systemClock.now().toISOString(), current });
+        } catch (e) {
+          if (custodyToCopy || setPassphrase !== null) fs.rmSync(hereCustody, { force: true });
+          throw e;
         }
-      });
+        const info = out.restored;
+        const db = openDatabase(dbFile, key ? { key } : {});
+        try {
+          const at = systemClock.now().toISOString();
+          writeTransaction(db, () => appendEvent(db, { at, actor: `cli:${io.osUser}`, command: 'workstation.restore', outcome: 'ok', payload: { from: basename(from), backupSeq: info.head.seq, replaced: out.replacedAside !== null } }));
+        } finally {
+          db.close();
+        }
+        io.out(`Restored ${from} into ${dir}: workstation ${info.workstationId}, audit event ${info.head.seq}, chain verified.${out.replacedAside ? ` The database it replaced is kept at ${out.replacedAside}.` : ''}`);
+      } finally {
+        lock.release();
+        key?.fill(0);
+      }
     });
 }

@@ -26,19 +26,6 @@ export async function newPassphrase(io: CliIo, file: string | undefined, what: s
   return p;
 }
 
-async function run(io: CliIo, fn: () => Promise<void>): Promise<void> {
-  const { isLenteraError } = await import('../../core/util/errors');
-  try {
-    await fn();
-  } catch (e) {
-    if (isLenteraError(e)) {
-      io.err(`lentera: ${e.message}`);
-      throw new CliExit(EXIT.FAILED);
-    }
-    throw e;
-  }
-}
-
 export function registerCustodyCommands(program: Command, io: CliIo): void {
   program
     .command('encrypt')
@@ -47,19 +34,17 @@ export function registerCustodyCommands(program: Command, io: CliIo): void {
     .addOption(passphraseFileOption("the workstation passphrase to set, the file's first line (asked for twice on a terminal)"))
     .option('--keep-plain', 'keep the plain original aside (it holds every NIK in the clear: remove it yourself once the encrypted one is checked)')
     .action(async (o: { data: string; passphraseFile?: string; keepPlain?: boolean }) => {
-      await run(io, async () => {
-        const [{ encryptWorkstation }, { OwnerLock }, { systemClock }] = await Promise.all([import('../../core/custody/encrypt'), import('../../core/workstation/owner-lock'), import('../../core/util/clock')]);
-        const passphrase = await newPassphrase(io, o.passphraseFile, 'New workstation passphrase');
-        // Nobody else may have the database open while it is replaced: the owner lock, as `serve` takes it.
-        const lock = OwnerLock.acquire(o.data, { door: 'encrypt' });
-        try {
-          const out = encryptWorkstation(o.data, passphrase, { clock: systemClock, actor: `cli:${io.osUser}`, keepPlain: o.keepPlain === true });
-          io.out(`The workstation in ${o.data} is encrypted (SQLCipher 4).${out.keptPlain ? ` The plain original is kept at ${out.keptPlain}: remove it once you have checked the encrypted one.` : ' The plain original was overwritten and removed.'}`);
-          printRecoveryKey(io, out.recoveryKey);
-        } finally {
-          lock.release();
-        }
-      });
+      const [{ encryptWorkstation }, { OwnerLock }, { systemClock }] = await Promise.all([import('../../core/custody/encrypt'), import('../../core/workstation/owner-lock'), import('../../core/util/clock')]);
+      const passphrase = await newPassphrase(io, o.passphraseFile, 'New workstation passphrase');
+      // Nobody else may have the database open while it is replaced: the owner lock, as `serve` takes it.
+      const lock = OwnerLock.acquire(o.data, { door: 'encrypt' });
+      try {
+        const out = encryptWorkstation(o.data, passphrase, { clock: systemClock, actor: `cli:${io.osUser}`, keepPlain: o.keepPlain === true });
+        io.out(`The workstation in ${o.data} is encrypted (SQLCipher 4).${out.keptPlain ? ` The plain original is kept at ${out.keptPlain}: remove it once you have checked the encrypted one.` : ' The plain original was overwritten and removed.'}`);
+        printRecoveryKey(io, out.recoveryKey);
+      } finally {
+        lock.release();
+      }
     });
 
   program
@@ -69,32 +54,29 @@ export function registerCustodyCommands(program: Command, io: CliIo): void {
     .option('--recovery-key-file <file>', "the recovery key's 24 words, instead of the current passphrase")
     .option('--new-passphrase-file <file>', "the new passphrase, the file's first line (asked for twice on a terminal when not given)")
     .action(async (o: { data: string; passphraseFile?: string; workstationPassphraseFile?: string; recoveryKeyFile?: string; newPassphraseFile?: string }) => {
-      await run(io, async () => {
-        const [{ custodyForKey, unlockCustody }, { systemClock }, { openDatabase }, { appendEvent }, { writeTransaction }, { databasePath }] = await Promise.all([
-          import('../../core/custody/custody'),
-          import('../../core/util/clock'),
-          import('../../core/db/open'),
-          import('../../core/audit/chain'),
-          import('../../core/db/transaction'),
-          import('../../core/workstation/workstation'),
-        ]);
-        const current = o.recoveryKeyFile !== undefined ? { recoveryKey: await secret(io, o.recoveryKeyFile, '') } : { passphrase: await secret(io, o.passphraseFile ?? o.workstationPassphraseFile, 'Current workstation passphrase: ') };
-        const next = await newPassphrase(io, o.newPassphraseFile, 'New workstation passphrase');
-        const p = (await import('../../core/custody/custody')).passphraseSchema.safeParse(next);
-        if (!p.success) throw new (await import('../../core/util/errors')).LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
-        const key = unlockCustody(o.data, current, systemClock);
-        // The key opens the database before it is wrapped again (a recovery key is checked there when the custody
-        // file is lost or damaged); the change is recorded in the workstation's own chain, never the secret.
-        const db = openDatabase(databasePath(o.data), { key });
-        try {
-          custodyForKey(o.data, key, next);
-          const at = systemClock.now().toISOString();
-          writeTransaction(db, () => appendEvent(db, { at, actor: `cli:${io.osUser}`, command: 'workstation.passphrase', outcome: 'ok', payload: { with: 'recoveryKey' in current ? 'recovery key' : 'passphrase' } }));
-        } finally {
-          db.close();
-          key.fill(0);
-        }
-        io.out(`The passphrase of the workstation in ${o.data} is changed. The recovery key stays the same.`);
-      });
+      const [{ assertPassphrase, custodyForKey, unlockCustody }, { systemClock }, { openDatabase }, { appendEvent }, { writeTransaction }, { databasePath }] = await Promise.all([
+        import('../../core/custody/custody'),
+        import('../../core/util/clock'),
+        import('../../core/db/open'),
+        import('../../core/audit/chain'),
+        import('../../core/db/transaction'),
+        import('../../core/workstation/workstation'),
+      ]);
+      const current = o.recoveryKeyFile !== undefined ? { recoveryKey: await secret(io, o.recoveryKeyFile, '') } : { passphrase: await secret(io, o.passphraseFile ?? o.workstationPassphraseFile, 'Current workstation passphrase: ') };
+      const next = await newPassphrase(io, o.newPassphraseFile, 'New workstation passphrase');
+      assertPassphrase(next);
+      const key = unlockCustody(o.data, current, systemClock);
+      // The key opens the database before it is wrapped again (a recovery key is checked there when the custody
+      // file is lost or damaged); the change is recorded in the workstation's own chain, never the secret.
+      const db = openDatabase(databasePath(o.data), { key });
+      try {
+        custodyForKey(o.data, key, next);
+        const at = systemClock.now().toISOString();
+        writeTransaction(db, () => appendEvent(db, { at, actor: `cli:${io.osUser}`, command: 'workstation.passphrase', outcome: 'ok', payload: { with: 'recoveryKey' in current ? 'recovery key' : 'passphrase' } }));
+      } finally {
+        db.close();
+        key.fill(0);
+      }
+      io.out(`The passphrase of the workstation in ${o.data} is changed. The recovery key stays the same.`);
     });
 }

@@ -12,13 +12,13 @@
  * and only then renamed into place: a crash, a kill -9 or a USB stick pulled out leaves every earlier backup whole and
  * at most a temporary file, which the next backup removes.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainHead, verifyChain, type ChainHead } from '../audit/chain';
 import { APPLICATION_ID, keyConnection, makePrivate, type Db } from '../db/open';
 import { LATEST_SCHEMA } from '../db/migrations';
-import { syncFolder } from '../util/durable-file';
+import { flushFile, syncFolder } from '../util/durable-file';
 import { LenteraError } from '../util/errors';
 import { custodyPath } from './custody';
 
@@ -34,15 +34,6 @@ export interface BackupInfo {
   head: ChainHead;
   bytes: number;
   encrypted: boolean;
-}
-
-function flush(file: string): void {
-  const fd = openSync(file, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Opens a backup file read-only, keyed when a key is given; what it is, or a refusal saying why not. */
@@ -121,12 +112,12 @@ export function backupTo(db: Db, dataDir: string, out: string, opts: { key?: Buf
     } finally {
       check.close();
     }
-    flush(tmp);
+    flushFile(tmp);
     if (existsSync(custodyPath(dataDir))) {
       const side = `${tmp}${CUSTODY_SUFFIX}`;
       copyFileSync(custodyPath(dataDir), side);
       makePrivate(side);
-      flush(side);
+      flushFile(side);
       renameSync(side, `${out}${CUSTODY_SUFFIX}`);
     }
     renameSync(tmp, out);
@@ -228,7 +219,7 @@ export function restoreBackup(dataDir: string, from: string, opts: { key?: Buffe
   const tmp = join(dataDir, `${TMP_PREFIX}restore-${process.pid}.tmp`);
   copyFileSync(from, tmp);
   makePrivate(tmp);
-  flush(tmp);
+  flushFile(tmp);
   let info: BackupInfo;
   try {
     info = checkBackup(tmp, opts.key);

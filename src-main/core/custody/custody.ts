@@ -40,6 +40,12 @@ export const passphraseSchema = z
   .min(12, 'The workstation passphrase has at least 12 characters (a few words are easier to remember than symbols).')
   .max(1024, 'The workstation passphrase has at most 1024 characters.');
 
+/** Refuses a passphrase the schema refuses, saying why: every place that sets one asks here. */
+export function assertPassphrase(passphrase: string): void {
+  const p = passphraseSchema.safeParse(passphrase);
+  if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
+}
+
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 /** Base64 of exactly `n` bytes: a field of another length is refused as unreadable, never passed to the ciphers. */
 const bytes = (n: number) => b64.refine((s) => Buffer.from(s, 'base64').length === n, `${n} bytes in base64`);
@@ -102,6 +108,16 @@ function checkOf(dataKey: Buffer): string {
   return createHmac('sha256', dataKey).update('lentera data key check v1').digest().subarray(0, 16).toString('base64');
 }
 
+/** Whether `dataKey` is the key the custody file was made for (its check value, compared in constant time). */
+function isKeyOf(dataKey: Buffer, c: CustodyFile): boolean {
+  return timingSafeEqual(Buffer.from(checkOf(dataKey), 'base64'), Buffer.from(c.check, 'base64'));
+}
+
+/** A fresh custody record: `dataKey` wrapped under `passphrase`, nothing counted. */
+function custodyRecord(dataKey: Buffer, passphrase: string): CustodyFile {
+  return { format: FORMAT, database: DATABASE_CIPHER, check: checkOf(dataKey), passphrase: wrap(dataKey, passphrase), attempts: { failed: 0, lockedUntil: null } };
+}
+
 /** The passphrase's slot is bound to its purpose: its bytes cannot be moved into another field and still open. */
 const AAD = Buffer.from(`${FORMAT} passphrase`);
 
@@ -158,12 +174,11 @@ function writeCustody(dir: string, c: CustodyFile, file = custodyPath(dir)): voi
  * Refuses a folder that has a custody file already.
  */
 export function createCustody(dir: string, passphrase: string, file = custodyPath(dir)): { dataKey: Buffer; recoveryKey: string } {
-  const p = passphraseSchema.safeParse(passphrase);
-  if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
+  assertPassphrase(passphrase);
   if (existsSync(custodyPath(dir))) throw new LenteraError('ALREADY_INITIALISED', `${custodyPath(dir)} exists already; nothing was changed.`, { dir });
   const recovery = randomBytes(KEY_BYTES);
   const dataKey = dataKeyOf(recovery);
-  writeCustody(dir, { format: FORMAT, database: DATABASE_CIPHER, check: checkOf(dataKey), passphrase: wrap(dataKey, passphrase), attempts: { failed: 0, lockedUntil: null } }, file);
+  writeCustody(dir, custodyRecord(dataKey, passphrase), file);
   const recoveryKey = recoveryWords(recovery);
   recovery.fill(0);
   return { dataKey, recoveryKey };
@@ -174,9 +189,8 @@ export function createCustody(dir: string, passphrase: string, file = custodyPat
  * already has, wrapped under a new passphrase.
  */
 export function custodyForKey(dir: string, dataKey: Buffer, passphrase: string): void {
-  const p = passphraseSchema.safeParse(passphrase);
-  if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
-  writeCustody(dir, { format: FORMAT, database: DATABASE_CIPHER, check: checkOf(dataKey), passphrase: wrap(dataKey, passphrase), attempts: { failed: 0, lockedUntil: null } });
+  assertPassphrase(passphrase);
+  writeCustody(dir, custodyRecord(dataKey, passphrase));
 }
 
 /** Removes what `createCustody` made (an `init` that failed after it). */
@@ -209,7 +223,7 @@ export function unlockCustody(dir: string, secret: Secret, clock: Clock, file = 
     } catch {
       return dataKey;
     }
-    if (!timingSafeEqual(Buffer.from(checkOf(dataKey), 'base64'), Buffer.from(c.check, 'base64'))) {
+    if (!isKeyOf(dataKey, c)) {
       dataKey.fill(0);
       throw new LenteraError('RECOVERY_KEY_WRONG', 'That recovery key belongs to another workstation: its words are valid, but they do not open this one.', {});
     }
@@ -219,7 +233,7 @@ export function unlockCustody(dir: string, secret: Secret, clock: Clock, file = 
   const now = clock.now();
   if (c.attempts.lockedUntil && new Date(c.attempts.lockedUntil) > now) throw lockedError(c.attempts.lockedUntil, false);
   const dataKey = unwrap(c.passphrase, secret.passphrase);
-  if (!dataKey || !timingSafeEqual(Buffer.from(checkOf(dataKey), 'base64'), Buffer.from(c.check, 'base64'))) {
+  if (!dataKey || !isKeyOf(dataKey, c)) {
     // A custody file beside a backup (on a USB stick, perhaps read-only) counts nothing: the doors' count is here.
     if (file !== custodyPath(dir)) throw new LenteraError('PASSPHRASE_WRONG', "That is not the passphrase the backup's custody file was made with. Forgotten? Restore with the recovery key.", {});
     // Read again: another process may have counted meanwhile. An expired lock starts a fresh count.
@@ -234,21 +248,3 @@ export function unlockCustody(dir: string, secret: Secret, clock: Clock, file = 
   if (c.attempts.failed !== 0 || c.attempts.lockedUntil !== null) writeCustody(dir, { ...c, attempts: { failed: 0, lockedUntil: null } }, file);
   return dataKey;
 }
-
-/**
- * Sets a new passphrase, given either secret: the data key is wrapped again, nothing else changes (the database,
- * its backups and the recovery key stay as they are). Clears the count of wrong passphrases.
- */
-export function changePassphrase(dir: string, secret: Secret, next: string, clock: Clock): void {
-  const p = passphraseSchema.safeParse(next);
-  if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
-  if (!isEncrypted(dir)) throw new LenteraError('NOT_ENCRYPTED', `The workstation in ${dir} is not encrypted: run "lentera encrypt" first.`, { dir });
-  const dataKey = unlockCustody(dir, secret, clock);
-  try {
-    const c = readCustody(dir);
-    writeCustody(dir, { ...c, passphrase: wrap(dataKey, next), attempts: { failed: 0, lockedUntil: null } });
-  } finally {
-    dataKey.fill(0);
-  }
-}
-

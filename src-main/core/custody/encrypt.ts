@@ -8,28 +8,19 @@
  * crash at any moment leaves the plain original and no custody file, or the encrypted database and its custody
  * file, which the next open completes.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { appendEvent, chainHead } from '../audit/chain';
 import { keyConnection, makePrivate, openDatabase } from '../db/open';
 import { writeTransaction } from '../db/transaction';
 import type { Clock } from '../util/clock';
-import { syncFolder } from '../util/durable-file';
+import { flushFile, syncFolder } from '../util/durable-file';
+import { readIdentity } from './backup';
 import { LenteraError } from '../util/errors';
 import { databasePath, isWorkstation } from '../workstation/workstation';
-import { createCustody, custodyPath, isEncrypted, passphraseSchema } from './custody';
+import { assertPassphrase, createCustody, custodyPath, isEncrypted } from './custody';
 import { finishInterruptedEncryption, shred } from './interrupted';
-
-/** The audit head of a plain database, read only. */
-function readonlyHead(file: string, nativeBinding: string | undefined): { seq: number; hash: string } {
-  const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding });
-  try {
-    return chainHead(db);
-  } finally {
-    db.close();
-  }
-}
 
 export interface EncryptOutcome {
   recoveryKey: string;
@@ -45,8 +36,7 @@ export function encryptWorkstation(dir: string, passphrase: string, opts: { cloc
   if (!isWorkstation(dir)) throw new LenteraError('NOT_A_WORKSTATION', `${dir} is not a Lentera workstation.`, { dir });
   finishInterruptedEncryption(dir);
   if (isEncrypted(dir)) throw new LenteraError('ALREADY_ENCRYPTED', `The workstation in ${dir} is encrypted already; nothing was changed.`, { dir });
-  const p = passphraseSchema.safeParse(passphrase);
-  if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
+  assertPassphrase(passphrase);
   const file = databasePath(dir);
   const work = `${file}.encrypting`;
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(work + s, { force: true });
@@ -99,15 +89,10 @@ export function encryptWorkstation(dir: string, passphrase: string, opts: { cloc
     } finally {
       check.close();
     }
-    const fd = openSync(work, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    flushFile(work);
     // Nothing may have been written since the copy: the original's WAL is still empty and its head the same.
     if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0) throw new LenteraError('WORKSTATION_IN_USE', 'Another Lentera process wrote to the workstation while it was being encrypted: nothing was changed. Close it and run lentera encrypt again.', {});
-    const now = readonlyHead(file, opts.nativeBinding);
+    const now = readIdentity(file, undefined)!.head;
     if (now.seq !== head.seq || now.hash !== head.hash) throw new LenteraError('WORKSTATION_IN_USE', 'Another Lentera process wrote to the workstation while it was being encrypted: nothing was changed. Close it and run lentera encrypt again.', {});
     if (keptPlain) {
       copyFileSync(file, keptPlain);

@@ -23,6 +23,16 @@ export function replaceFileDurably(file: string, content: string | Buffer, mode 
   syncFolder(dirname(file));
 }
 
+/** Flushes a file's bytes to the disk (before it is renamed into place or reported written). */
+export function flushFile(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Flushes a folder's entries (a rename or a new name in it); a system that cannot (Windows) is left as it is. */
 export function syncFolder(dir: string): void {
   let fd: number | undefined;

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
 import { writeTransaction } from '../db/transaction';
-import { createCustody, isEncrypted, passphraseSchema, removeCustody } from '../custody/custody';
+import { assertPassphrase, createCustody, isEncrypted, removeCustody } from '../custody/custody';
 import { finishInterruptedEncryption } from '../custody/interrupted';
 
 export const DB_FILE = 'lentera.db';
@@ -144,8 +144,7 @@ export function initWorkstation(
     });
   }
   if (input.passphrase !== undefined) {
-    const p = passphraseSchema.safeParse(input.passphrase);
-    if (!p.success) throw new LenteraError('PASSPHRASE_TOO_WEAK', p.error.issues[0]!.message, {});
+    assertPassphrase(input.passphrase);
   }
   // Parents as the user's umask makes them (they are not ours); the data directory itself private.
   mkdirSync(dirname(dir), { recursive: true });
