@@ -1,0 +1,154 @@
+// Issue 17, point 1: files kept beside the database are sealed (segmented AES-256-GCM); a sealed file opens only
+// whole, with its key, as it was written.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isSealed, isSealedFile, openingStream, openSealed, readMaybeSealed, readStreamMaybeSealed, SealWriter, SEALED_HEADER, sealBytes, sealingStream, SEGMENT, writeMaybeSealed } from '../../src-main/core/custody/sealed-file';
+import { tempDir } from './helpers';
+
+const key = randomBytes(32);
+const lengths = fc.oneof(fc.integer({ min: 0, max: 3 * SEGMENT + 17 }), fc.constantFrom(0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 2 * SEGMENT));
+
+describe('sealed files', () => {
+  it('open to the bytes sealed, whatever their length, and hold none of them in the clear', () => {
+    fc.assert(
+      fc.property(lengths, (n) => {
+        const plain = randomBytes(n);
+        const sealed = sealBytes(key, plain);
+        expect(isSealed(sealed)).toBe(true);
+        expect(sealed.length).toBe(SEALED_HEADER + n + 16 * Math.max(1, Math.ceil(n / SEGMENT)));
+        expect(openSealed(key, sealed).equals(plain)).toBe(true);
+        if (n >= 32) expect(sealed.includes(plain.subarray(0, 32))).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('written in pieces of any size, open to the same bytes', () => {
+    const dir = tempDir();
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: SEGMENT + 100 }), { maxLength: 6 }), (sizes) => {
+        const pieces = sizes.map((s) => randomBytes(s));
+        const file = join(dir, 'w');
+        const fd = openSync(file, 'w');
+        const w = new SealWriter(fd, key);
+        for (const p of pieces) w.write(p);
+        w.end();
+        closeSync(fd);
+        expect(w.size).toBe(pieces.reduce((n, p) => n + p.length, 0));
+        expect(openSealed(key, readFileSync(file)).equals(Buffer.concat(pieces))).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses a file cut anywhere, changed in any byte, or opened with another key', () => {
+    fc.assert(
+      fc.property(lengths, fc.nat(), fc.integer({ min: 1, max: 255 }), (n, where, flip) => {
+        const sealed = sealBytes(key, randomBytes(n));
+        const cut = sealed.subarray(0, where % sealed.length);
+        expect(() => openSealed(key, cut)).toThrow(/cannot be opened/);
+        const changed = Buffer.from(sealed);
+        changed[where % changed.length]! ^= flip;
+        expect(() => openSealed(key, changed)).toThrow(/cannot be opened/);
+        expect(() => openSealed(randomBytes(32), sealed)).toThrow(/cannot be opened/);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses segments reordered, or a file whose last segment was dropped at a segment boundary', () => {
+    const plain = randomBytes(3 * SEGMENT);
+    const sealed = sealBytes(key, plain);
+    const seg = (i: number) => sealed.subarray(SEALED_HEADER + i * (SEGMENT + 16), SEALED_HEADER + (i + 1) * (SEGMENT + 16));
+    const head = sealed.subarray(0, SEALED_HEADER);
+    expect(() => openSealed(key, Buffer.concat([head, seg(1), seg(0), seg(2)]))).toThrow(/changed, cut short/);
+    expect(() => openSealed(key, Buffer.concat([head, seg(0), seg(1)]))).toThrow(/changed, cut short/);
+    // A segment of another file sealed with the same key: each file has its own key, so it does not open here.
+    const other = sealBytes(key, plain);
+    expect(() => openSealed(key, Buffer.concat([head, seg(0), other.subarray(SEALED_HEADER + SEGMENT + 16, SEALED_HEADER + 2 * (SEGMENT + 16)), seg(2)]))).toThrow();
+  });
+
+  it('a writer never ended leaves a file that is refused as cut short', () => {
+    const file = join(tempDir(), 'unended');
+    const fd = openSync(file, 'w');
+    const w = new SealWriter(fd, key);
+    w.write(randomBytes(2 * SEGMENT + 5));
+    closeSync(fd);
+    expect(() => openSealed(key, readFileSync(file))).toThrow(/cannot be opened/);
+  });
+
+  it('readMaybeSealed reads plain files as they are and refuses a sealed one without the key', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'plain.pdf'), '%PDF-1.7 plain');
+    expect(readMaybeSealed(join(dir, 'plain.pdf'), key).toString()).toBe('%PDF-1.7 plain');
+    writeMaybeSealed(join(dir, 'sealed.pdf'), Buffer.from('%PDF-1.7 Nur Dian Hartono'), key);
+    expect(isSealedFile(join(dir, 'sealed.pdf'))).toBe(true);
+    expect(readFileSync(join(dir, 'sealed.pdf')).includes('Hartono')).toBe(false);
+    expect(readMaybeSealed(join(dir, 'sealed.pdf'), key).toString()).toBe('%PDF-1.7 Nur Dian Hartono');
+    expect(() => readMaybeSealed(join(dir, 'sealed.pdf'), undefined)).toThrow(/unlock the workstation/);
+    writeMaybeSealed(join(dir, 'kept-plain.pdf'), Buffer.from('%PDF'), undefined);
+    expect(isSealedFile(join(dir, 'kept-plain.pdf'))).toBe(false);
+    expect(isSealedFile(join(dir, 'missing'))).toBe(false);
+  });
+
+  it('an auditor opens one with another AES-GCM implementation (Python cryptography), from the format as documented', () => {
+    const dir = tempDir();
+    const plain = randomBytes(2 * SEGMENT + 1234);
+    writeFileSync(join(dir, 'f'), sealBytes(key, plain));
+    writeFileSync(join(dir, 'k'), key.toString('hex'));
+    const script = `
+import sys
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives import hashes
+d = open(sys.argv[1], 'rb').read(); k = bytes.fromhex(open(sys.argv[2]).read())
+assert d[:8] == b'LNTSEAL1'
+fk = HKDF(algorithm=hashes.SHA256(), length=32, salt=d[8:40], info=b'lentera sealed file v1').derive(k)
+out, at, i = b'', 40, 0
+while at < len(d):
+    end = min(at + 65536 + 16, len(d)); last = end == len(d)
+    out += AESGCM(fk).decrypt(i.to_bytes(4, 'big') + bytes([1 if last else 0]) + bytes(7), d[at:end], None)
+    at, i = end, i + 1
+sys.stdout.buffer.write(out)
+`;
+    const opened = execFileSync('python3', ['-c', script, join(dir, 'f'), join(dir, 'k')], { maxBuffer: 1 << 24 });
+    expect(opened.equals(plain)).toBe(true);
+  });
+});
+
+describe('sealed files as streams', () => {
+  const collect = async (r: import('node:stream').Readable) => {
+    const parts: Buffer[] = [];
+    for await (const c of r) parts.push(c as Buffer);
+    return Buffer.concat(parts);
+  };
+  it('a sealing stream writes what openSealed opens, and an opening stream opens what sealBytes seals, in chunks of any size', async () => {
+    const { Readable } = await import('node:stream');
+    for (const n of [0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 77]) {
+      const plain = randomBytes(n);
+      const chunks = (b: Buffer, size: number) => Array.from({ length: Math.ceil(b.length / size) }, (_, i) => b.subarray(i * size, (i + 1) * size));
+      const sealed = await collect(Readable.from(chunks(plain, 10_000)).pipe(sealingStream(key)));
+      expect(openSealed(key, sealed).equals(plain)).toBe(true);
+      const opened = await collect(Readable.from(chunks(sealBytes(key, plain), 7_777)).pipe(openingStream(key)));
+      expect(opened.equals(plain)).toBe(true);
+    }
+  });
+  it('an opening stream fails on a file cut at a segment boundary or changed, and readStreamMaybeSealed reads plain files as they are', async () => {
+    const { Readable } = await import('node:stream');
+    const sealed = sealBytes(key, randomBytes(2 * SEGMENT + 10));
+    await expect(collect(Readable.from([sealed.subarray(0, SEALED_HEADER + SEGMENT + 16)]).pipe(openingStream(key)))).rejects.toThrow(/cannot be opened/);
+    const changed = Buffer.from(sealed);
+    changed[SEALED_HEADER + 5]! ^= 1;
+    await expect(collect(Readable.from([changed]).pipe(openingStream(key)))).rejects.toThrow(/cannot be opened/);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'p'), 'plain bytes');
+    expect((await collect(readStreamMaybeSealed(join(dir, 'p'), undefined))).toString()).toBe('plain bytes');
+    writeMaybeSealed(join(dir, 's'), Buffer.from('sealed bytes'), key);
+    expect((await collect(readStreamMaybeSealed(join(dir, 's'), key))).toString()).toBe('sealed bytes');
+    expect(() => readStreamMaybeSealed(join(dir, 's'), undefined)).toThrow(/unlock the workstation/);
+  });
+});
