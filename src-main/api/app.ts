@@ -11,7 +11,7 @@ export type { AppOptions } from './workstation-app';
  */
 export class LenteraApp extends WorkstationApp {
   /** Pushes exported bundles to the hub; started by the long-running doors (serve, desktop), not by one-shot CLI calls. */
-  readonly outbox = new OutboxPusher({ db: () => this.workstation?.db, events: this.events });
+  readonly outbox = new OutboxPusher({ db: () => this.workstation?.db, events: this.events, key: () => this.workstation?.key });
 
   constructor(opts: AppOptions) {
     super(opts, opts.commands ?? allCommands);

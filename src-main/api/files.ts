@@ -1,6 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
+import { openSealed, SealWriter } from '../core/custody/sealed-file';
 import { MAX_IMPORT_BYTES } from '../core/roster/import-limit';
 import type { SourceTable, TableEncoding } from '../core/roster/table-file';
 import { LenteraError } from '../core/util/errors';
@@ -26,21 +28,28 @@ interface UploadEntry {
   owner: string;
   size: number;
   startedAt: number;
+  /** the open file and its sealing, until the upload is first read */
+  writing?: { fd: number; writer: SealWriter };
 }
 
 /**
  * Uploads of this process: each belongs to the session that sent it, is deleted when the command that used it
  * ends (whatever its outcome), and is swept when stale or when the workstation opens. A file that was only
  * ever meant to pass through (a key's .p12, a roster with NIKs) does not stay on disk.
+ *
+ * On disk an upload is sealed (core/custody/sealed-file.ts) with a key this process draws at random and never
+ * writes anywhere: what a crash or a power cut leaves in the folder until the next sweep is unreadable, to anyone,
+ * for good. Its reader gets the bytes opened in memory.
  */
 export class Uploads {
   private readonly entries = new Map<string, UploadEntry>();
+  private readonly key = randomBytes(32);
 
   constructor(private readonly dir: string) {}
 
   /** Removes every upload left by an earlier run (the owner does it when it opens the workstation). */
   sweep(): void {
-    this.entries.clear();
+    for (const id of [...this.entries.keys()]) this.remove(id);
     if (!existsSync(this.dir)) return;
     for (const f of readdirSync(this.dir)) rmSync(join(this.dir, f), { force: true, recursive: true });
   }
@@ -74,24 +83,53 @@ export class Uploads {
     if (held + chunk.length > UPLOAD_LIMITS.bytesPerSession) {
       throw new LenteraError('UPLOAD_LIMIT', `Files waiting to be used may hold at most ${UPLOAD_LIMITS.bytesPerSession / 1048576} MB at once.`, { limit: UPLOAD_LIMITS.bytesPerSession });
     }
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    appendFileSync(join(this.dir, id), chunk, { mode: 0o600 });
+    if (!entry.writing) {
+      if (entry.size > 0) throw new LenteraError('UPLOAD_OFFSET', `Upload ${id} was already used; send the file again.`, { uploadId: id });
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const fd = openSync(join(this.dir, id), 'wx', 0o600);
+      entry.writing = { fd, writer: new SealWriter(fd, this.key) };
+    }
+    entry.writing.writer.write(chunk);
     entry.size += chunk.length;
     this.entries.set(id, entry);
     return { uploadId: id, size: entry.size };
   }
 
-  /** The file of an upload, for its owner only. */
-  path(owner: string, id: string): string {
+  /** An upload of this owner's, or a refusal as if there were none. */
+  entry(owner: string, id: string): UploadEntry {
     const entry = this.entries.get(id);
-    const path = join(this.dir, id);
-    if (!entry || entry.owner !== owner || !existsSync(path)) throw new LenteraError('NOT_FOUND', `Upload ${id} not found; send the file again.`, { uploadId: id });
+    if (!entry || entry.owner !== owner || !existsSync(join(this.dir, id))) throw new LenteraError('NOT_FOUND', `Upload ${id} not found; send the file again.`, { uploadId: id });
+    return entry;
+  }
+
+  /** The bytes of an upload, for its owner only: the file is ended (no more chunks) and opened in memory. */
+  read(owner: string, id: string): Buffer {
+    const entry = this.entry(owner, id);
+    if (entry.writing) {
+      entry.writing.writer.end();
+      closeSync(entry.writing.fd);
+      entry.writing = undefined;
+    }
+    return openSealed(this.key, readFileSync(join(this.dir, id)), `Upload ${id}`);
+  }
+
+  /**
+   * A path to an upload's plain bytes, for a reader that seeks in a file rather than taking its bytes (a bundle's
+   * zip, read by its directory and on other threads). The working copy goes with the upload when it is removed.
+   */
+  plainCopy(owner: string, id: string): string {
+    const bytes = this.read(owner, id);
+    const path = join(this.dir, `${id}.open`);
+    writeFileSync(path, bytes, { mode: 0o600 });
     return path;
   }
 
   remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry?.writing) closeSync(entry.writing.fd);
     this.entries.delete(id);
     rmSync(join(this.dir, id), { force: true });
+    rmSync(join(this.dir, `${id}.open`), { force: true });
   }
 
   /** Uploads of a session that ended (logout). */
@@ -115,18 +153,32 @@ function uploads(ctx: CommandContext): Uploads {
   return ctx.uploads;
 }
 
-export function resolveFile(ctx: CommandContext, ref: FileRef): { path: string; name: string } {
+/** A file a command was given: its bytes, or a path to them for a reader that seeks. */
+export interface ResolvedFile {
+  /** the name the person knows it by (an upload's own name, never where it is stored) */
+  name: string;
+  /** the path the command line named; an upload has none (it is sealed on disk) */
+  localPath?: string;
+  read(): Buffer;
+  /** a path to its plain bytes: the command line's file, or an upload's working copy (gone when the command ends) */
+  plainPath(): string;
+}
+
+export function resolveFile(ctx: CommandContext, ref: FileRef): ResolvedFile {
   if ('path' in ref) {
     if (ctx.principal.kind !== 'local') {
       throw new LenteraError('FORBIDDEN', 'Only the command line may name a file path; upload the file instead.', {});
     }
-    return { path: ref.path, name: ref.path };
+    const path = ref.path;
+    return { name: path, localPath: path, read: () => readFileSync(path), plainPath: () => path };
   }
   const store = uploads(ctx);
-  const path = store.path(uploadOwner(ctx), ref.uploadId);
+  const owner = uploadOwner(ctx);
+  // Checked now: an upload that is not this session's is refused before the command does anything.
+  store.entry(owner, ref.uploadId);
   // Used once: gone when this command ends, whether it succeeded or not.
   ctx.afterCommand(() => store.remove(ref.uploadId));
-  return { path, name: ref.name };
+  return { name: ref.name, read: () => store.read(owner, ref.uploadId), plainPath: () => store.plainCopy(owner, ref.uploadId) };
 }
 
 export const uploadInput = z.object({
@@ -147,7 +199,8 @@ export function appendUpload(ctx: CommandContext, input: z.infer<typeof uploadIn
 export async function loadTable(ctx: CommandContext, ref: FileRef): Promise<{ table: SourceTable; file: { name: string; sha256: string; encoding: TableEncoding } }> {
   const file = resolveFile(ctx, ref);
   // Loaded here: every process holds the uploads, only an import reads a table (papaparse, exceljs).
-  const { readTableFile } = await import('../core/roster/table-file');
-  const table = await readTableFile(file.path, file.name);
+  const { readTableBytes, readTableFile } = await import('../core/roster/table-file');
+  // The command line's file is streamed (an XLSX of 100,000 rows); an upload is in memory already, opened.
+  const table = file.localPath ? await readTableFile(file.localPath, file.name) : await readTableBytes(file.read(), file.name);
   return { table, file: { name: basename(file.name), sha256: table.sha256!, encoding: table.encoding } };
 }

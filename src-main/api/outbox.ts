@@ -1,5 +1,6 @@
-import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
+import { plainStream } from '../core/custody/sealed-file';
 import { appendEvent } from '../core/audit/chain';
 import { LIMITS, MANIFEST } from '../core/bundles/format';
 import { dueBundles, recordAck, recordFailure, verifyAck } from '../core/bundles/outbox';
@@ -33,7 +34,14 @@ export class OutboxPusher {
   private running: Promise<PushOutcome[]> | undefined;
 
   constructor(
-    private readonly deps: { db: () => Db | undefined; events?: EventBus; clock?: Clock; fetchTimeoutMs?: number },
+    private readonly deps: {
+      db: () => Db | undefined;
+      events?: EventBus;
+      clock?: Clock;
+      fetchTimeoutMs?: number;
+      /** the open workstation's data key when it is encrypted: its bundles are kept sealed, and sent opened */
+      key?: () => Uint8Array | undefined;
+    },
   ) {}
 
   start(intervalMs = 5000): void {
@@ -104,25 +112,34 @@ export class OutboxPusher {
   }
 
   private async post(url: string, file: string): Promise<Response> {
-    const signer = await signerOf(file);
-    return fetch(url, {
-      method: 'POST',
-      // The hub admits an upload from its headers: its length, and the certificate that signed it.
-      headers: { 'Content-Type': 'application/zip', 'Content-Length': String(statSync(file).size), 'X-Lentera-Signer': signer },
-      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
-      duplex: 'half',
-      signal: AbortSignal.timeout(this.deps.fetchTimeoutMs ?? 600_000),
-    } as RequestInit);
+    const key = this.deps.key?.();
+    const signer = await signerOf(file, key);
+    // The bundle itself, opened on the way when the workstation keeps it sealed.
+    const { size, stream } = plainStream(file, key, basename(file));
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        // The hub admits an upload from its headers: its length, and the certificate that signed it.
+        headers: { 'Content-Type': 'application/zip', 'Content-Length': String(size), 'X-Lentera-Signer': signer },
+        body: Readable.toWeb(stream) as ReadableStream,
+        duplex: 'half',
+        signal: AbortSignal.timeout(this.deps.fetchTimeoutMs ?? 600_000),
+      } as RequestInit);
+    } catch (e) {
+      // Not sent (the hub unreachable): the file is let go now, not when the stream is collected.
+      stream.destroy();
+      throw e;
+    }
   }
 }
 
 /**
  * The sha256 fingerprint (64 lowercase hex digits) of the certificate that signed a bundle, from its manifest:
  * the hub refuses an upload whose signer it does not know before taking its body, and then checks that the
- * bundle's verified signer is this one.
+ * bundle's verified signer is this one. With `key`, a bundle the workstation keeps sealed with it is read opened.
  */
-export async function signerOf(file: string): Promise<string> {
-  const bundle = await openBundle(file);
+export async function signerOf(file: string, key?: Uint8Array): Promise<string> {
+  const bundle = await openBundle(file, { key });
   try {
     const manifest = JSON.parse((await readEntry(bundle, MANIFEST, LIMITS.manifestBytes)).toString('utf8')) as { signer?: { certificate?: unknown } };
     if (typeof manifest.signer?.certificate !== 'string') throw new Error(`${file} names no signer certificate`);

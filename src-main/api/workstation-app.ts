@@ -231,7 +231,7 @@ export class WorkstationApp implements DoorTarget {
    * one-shot CLI call) loads the hub client only here; `LenteraApp` hands the call to the pusher it starts.
    */
   protected async pushDue(): Promise<PushOutcome[]> {
-    this.lazyOutbox ??= import('./outbox').then(({ OutboxPusher }) => new OutboxPusher({ db: () => this.ws?.db, events: this.events }));
+    this.lazyOutbox ??= import('./outbox').then(({ OutboxPusher }) => new OutboxPusher({ db: () => this.ws?.db, events: this.events, key: () => this.ws?.key }));
     return (await this.lazyOutbox).pushDue();
   }
 
@@ -296,6 +296,11 @@ export class WorkstationApp implements DoorTarget {
         issues,
       });
     }
+    // The doors people use (the first-run screen, the desktop window) make encrypted workstations only; a plain one
+    // is for the command line's --plain and for tests in this process.
+    if (!('local' in auth) && parsed.data.passphrase === undefined) {
+      return fail(REGISTRY_CODES.INVALID_INPUT, 'passphrase: a workstation is created encrypted; choose its passphrase.', { command: 'workstation.init', issues: [{ path: 'passphrase', message: 'required' }] });
+    }
     const file = fileInTheWay(this.opts.dataDir);
     if (file) {
       return fail('NOT_A_FOLDER', `${'local' in auth ? file : 'The data folder'} is a file, not a folder: choose a folder for the workstation's data. Nothing was changed.`, {});
@@ -327,6 +332,9 @@ export class WorkstationApp implements DoorTarget {
     const [{ randomPin, seedDemo }, { generateIdentity }] = await Promise.all([import('../core/demo/seed'), import('../core/keys/identities')]);
     // Another call may have set the workstation up while those loaded.
     if (this.reg) return fail('ALREADY_INITIALISED', 'This workstation is already set up.', {});
+    if (!('local' in auth) && !parsed.data.encrypt) {
+      return fail(REGISTRY_CODES.INVALID_INPUT, 'encrypt: a demo venue made from the window is encrypted like any workstation (encrypt: true).', { command: 'workstation.demo' });
+    }
     const pin = randomPin();
     // Encrypted at rest when the door asks (the command line and the first-run screen always do): its passphrase is
     // shown once with the PINs, and asked at every start.

@@ -1,17 +1,14 @@
 // Issue 17, point 5: the workstation passphrase, the recovery key and the data key never reach an output, a log line,
 // an audit payload, a file of the data folder or of a backup, a bundle, or an error said after a failure.
-import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { unlockCustody } from '../../src-main/core/custody/custody';
-import { tempDir } from '../unit/helpers';
+import { filesUnder, tempDir } from '../unit/helpers';
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
-}
 
 async function cli(args: string[]) {
   const out: string[] = [];

@@ -23,7 +23,7 @@ describe('errors say what to do', () => {
   it('init and demo on a path that is a file, or under one, answer a sentence and exit 1', async () => {
     const file = join(tempDir(), 'bukan-folder');
     writeFileSync(file, 'x');
-    for (const args of [['init', '--data', file, '--admin', 'koordinator', '--pin', '482913'], ['demo', '--data', join(file, 'venue')]]) {
+    for (const args of [['init', '--plain', '--data', file, '--admin', 'koordinator', '--pin', '482913'], ['demo', '--data', join(file, 'venue')]]) {
       const r = await cli(args);
       expect(r.code).toBe(1);
       expect(r.err).toContain(`${file} is a file, not a folder`);

@@ -8,6 +8,8 @@ import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { makeLocalCertificate } from '../../src-main/core/keys/identities';
+import { isSealed, openSealed } from '../../src-main/core/custody/sealed-file';
+import { unlockCustody } from '../../src-main/core/custody/custody';
 
 /**
  * The signed PDFs as an outsider checks them: pdfsig (poppler) and qpdf read every file Lentera writes; the audit
@@ -44,6 +46,27 @@ async function ok(args: string[]): Promise<string> {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/**
+ * The PDF in a file: the encrypted workstation keeps its own (DATA/sheets/) sealed, and what an outsider checks is
+ * their plaintext, as the workstation gives it (sheets.file); the coordinator's copies elsewhere are plain already.
+ */
+let dataKey: Buffer | undefined;
+function plainBytes(file: string): Buffer {
+  const bytes = readFileSync(file);
+  if (!isSealed(bytes)) return bytes;
+  dataKey ??= unlockCustody(ws, { passphrase: readFileSync(wsPassFile!, 'utf8') }, { now: () => new Date() });
+  return openSealed(dataKey, bytes, file);
+}
+let opened = 0;
+/** A path the tools can read the PDF at: the file itself, or its plaintext written aside. */
+function readable(file: string): string {
+  const bytes = readFileSync(file);
+  if (!isSealed(bytes)) return file;
+  const aside = join(root, `geopend-${++opened}.pdf`);
+  writeFileSync(aside, plainBytes(file));
+  return aside;
+}
+
 interface SigReport {
   field: string;
   signer: string;
@@ -57,7 +80,7 @@ interface SigReport {
  * panelists before they sign) are listed as "not signed": they are not signatures.
  */
 function pdfsig(file: string): SigReport[] {
-  const text = execFileSync('pdfsig', [file], { encoding: 'utf8' });
+  const text = execFileSync('pdfsig', [readable(file)], { encoding: 'utf8' });
   return text
     .split(/^Signature #\d+:$/m)
     .slice(1)
@@ -73,7 +96,7 @@ function pdfsig(file: string): SigReport[] {
 
 /** qpdf --check must say nothing but that it checked: no warning, no error, exit 0. */
 function qpdfCheck(file: string): void {
-  const r = spawnSync('qpdf', ['--check', file], { encoding: 'utf8' });
+  const r = spawnSync('qpdf', ['--check', readable(file)], { encoding: 'utf8' });
   expect(`${r.stdout}${r.stderr}`, file).not.toMatch(/WARNING|ERROR|qpdf: /);
   expect(r.status, `${file}\n${r.stdout}${r.stderr}`).toBe(0);
   expect(r.stdout).toContain('No syntax or stream encoding errors found');
@@ -81,14 +104,14 @@ function qpdfCheck(file: string): void {
 
 /** Every object of the file's newest revision, as qpdf reads it. */
 function objects(file: string): Record<string, any> {
-  const json = JSON.parse(execFileSync('qpdf', ['--json=2', '--json-key=qpdf', file], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  const json = JSON.parse(execFileSync('qpdf', ['--json=2', '--json-key=qpdf', readable(file)], { encoding: 'utf8', maxBuffer: 1 << 26 }));
   const all: Record<string, any> = {};
   for (const [k, v] of Object.entries(json.qpdf[1] as Record<string, any>)) all[k.replace(/^obj:/, '')] = v.value ?? v.stream?.dict;
   return all;
 }
 
 function trailerRoot(file: string): any {
-  const json = JSON.parse(execFileSync('qpdf', ['--json=2', '--json-key=qpdf', file], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  const json = JSON.parse(execFileSync('qpdf', ['--json=2', '--json-key=qpdf', readable(file)], { encoding: 'utf8', maxBuffer: 1 << 26 }));
   const o = json.qpdf[1] as Record<string, any>;
   return o[`obj:${o.trailer.value['/Root']}`].value;
 }
@@ -221,7 +244,8 @@ describe('every signature the workstation makes is audited', () => {
       const events = signingEvents(before);
       const listed = events.flatMap((e) => e.payload.documents as { name: string; sha256: string }[]);
       expect(listed.map((x) => x.name).sort()).toEqual(files);
-      for (const x of listed) expect(x.sha256).toBe(sha256(readFileSync(join(dir, x.name))));
+      // What the chain lists is the document, the plaintext of the sealed file the workstation keeps.
+      for (const x of listed) expect(x.sha256).toBe(sha256(plainBytes(join(dir, x.name))));
       for (const e of events) expect(e.actor).toBe('user:koordinator');
       expect(await app.invokeAsync('audit.verify', {}, { token })).toMatchObject({ ok: true, value: { ok: true } });
       for (const f of files) clean(join(dir, f), 1);

@@ -676,7 +676,7 @@ describe('item 6: certified means a validated path to a trust root', () => {
     const cert = await certificate({ cn: 'Penyusup', key: k, issuer: { cn: ROOT, key: impostorRoot }, usage: ['digitalSignature', 'nonRepudiation'] });
     // The identity list asks when a PKCS#12 is imported: the impostor is not certified, a genuine one is.
     const ws2 = join(root, 'ws2');
-    expect((await cli(['init', '--data', ws2, '--admin', 'koordinator', '--pin', '246810'])).code).toBe(0);
+    expect((await cli(['init', '--plain', '--data', ws2, '--admin', 'koordinator', '--pin', '246810'])).code).toBe(0);
     mkdirSync(join(ws2, 'trust'));
     writeFileSync(join(ws2, 'trust', 'root.pem'), readFileSync(join(trust, 'root.pem')));
     const p12 = (der: Uint8Array, key: KeyObject) => {

@@ -62,7 +62,7 @@ describe('files at rest are private', () => {
     chmodSync(parent, 0o755);
     const dataDir = join(parent, 'venue', 'ws');
     const io: CliIo = { out: () => undefined, err: () => undefined, askSecret: async () => '', osUser: 'ujang' };
-    expect(await run(['init', '--data', dataDir, '--admin', 'koordinator', '--pin', '482913'], io)).toBe(0);
+    expect(await run(['init', '--plain', '--data', dataDir, '--admin', 'koordinator', '--pin', '482913'], io)).toBe(0);
     expect(notPrivate(dataDir)).toEqual([]);
     expect(mode(join(parent, 'venue'))).toBe('755');
   });

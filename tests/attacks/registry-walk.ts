@@ -85,6 +85,7 @@ export const SAMPLE_INPUTS: Record<string, (f: WalkFixture) => unknown[]> = {
   'bundle.export': (f) => [{ exam: f.exam, passphrase: 'bukan-sandinya' }],
   'bundle.list': () => [{}],
   'bundle.file': () => [{ sha256: sha }],
+  'bundle.copy': (f) => [{ exam: f.exam }],
   'bundle.verify': (f) => [{ file: { uploadId: f.uploadId, name: 'bundel.lentera' } }],
   'bundle.import': (f) => [{ file: { uploadId: f.uploadId, name: 'bundel.lentera' } }],
   'bundle.merged': () => [{}],

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { UPLOAD_LIMITS } from '../../src-main/api/files';
 import type { Result } from '../../src-main/api/result';
-import { ADMIN, addUser, login, makeApp } from '../unit/helpers';
+import ExcelJS from 'exceljs';
+import { demoPackage } from '../../src-main/core/demo/generate';
+import { isSealedFile, openSealed } from '../../src-main/core/custody/sealed-file';
+import { generateIdentity } from '../../src-main/core/keys/identities';
+import { ADMIN, addUser, appWithExam, login, makeApp, tempDir } from '../unit/helpers';
 
 /**
  * Uploads (a roster with NIKs, a key's .p12) pass through: each belongs to the session that sent it and is gone
@@ -98,4 +102,80 @@ describe('uploads', () => {
     expect(owner.invoke('accounts.login', { name: ADMIN.name, pin: ADMIN.pin }, {}).ok).toBe(true);
     owner.close();
   });
+
+  it('are sealed on disk as they arrive: a roster with NIKs and birth dates is never in the clear, and imports as sent (CSV and XLSX)', async () => {
+    const app = await appWithExam(demoPackage(10));
+    const token = login(app);
+    const nik = '3374011203959876';
+    const rows = Array.from({ length: 400 }, (_, i) => `26337409${String(i).padStart(4, '0')};${nik.slice(0, 12)}${String(1000 + i).slice(-4)};Wulan Sekar Kinasih ${i};12/03/1995;P;S1 Teknik Informatika;3,51;F01;umum`);
+    const text = `nomor_peserta;nik;nama;tanggal_lahir;jenis_kelamin;pendidikan;ipk;kode_formasi;kategori\n${rows.join('\n')}\n`;
+    // In three chunks, as the window sends a large file; the cuts fall inside rows.
+    const bytes = Buffer.from(text);
+    const cut = [0, 5000, 23456, bytes.length];
+    let id: string | undefined;
+    for (let i = 0; i < 3; i++) id = idOf(up(app, token, bytes.subarray(cut[i]!, cut[i + 1]!), id, cut[i]!));
+    const file = join(uploadsDir(app), id!);
+    expect(isSealedFile(file)).toBe(true);
+    const onDisk = readFileSync(file);
+    expect(onDisk.includes(nik.slice(0, 12))).toBe(false);
+    expect(onDisk.includes('Wulan Sekar')).toBe(false);
+    expect(onDisk.includes('12/03/1995')).toBe(false);
+    // Not with the workstation's keys, nor any other: the key lives in this process only.
+    expect(() => openSealed(Buffer.alloc(32), onDisk)).toThrow(/cannot be opened/);
+    const r = (await app.invokeAsync('roster.import', { exam: 'CPNS-SMG-2026', file: { uploadId: id!, name: 'peserta.csv' } }, { token })) as Result<{ inserts: number; file: { sha256: string } }>;
+    expect(r).toMatchObject({ ok: true, value: { inserts: 400 } });
+    // The file recorded is the one sent, byte for byte.
+    expect(r.ok && r.value.file.sha256).toBe((await import('node:crypto')).createHash('sha256').update(bytes).digest('hex'));
+    expect(app.workstation!.db.prepare("SELECT nik, tanggal_lahir FROM candidates WHERE nomor_peserta = '263374090007'").get()).toEqual({ nik: `${nik.slice(0, 12)}1007`, tanggal_lahir: '1995-03-12' });
+    expect(files(app)).toEqual([]);
+
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Peserta');
+    ws.addRow(['nomor_peserta', 'nik', 'nama', 'tanggal_lahir', 'jenis_kelamin', 'pendidikan', 'ipk', 'kode_formasi', 'kategori']);
+    ws.addRow(['263374095001', '3374011203955555', 'Agus Salim', new Date(Date.UTC(1995, 2, 12)), 'L', 'S1 Teknik Informatika', 3.51, 'F01', 'umum']);
+    const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+    const x = idOf(up(app, token, xlsx));
+    expect(isSealedFile(join(uploadsDir(app), x))).toBe(true);
+    expect(await app.invokeAsync('roster.import', { exam: 'CPNS-SMG-2026', file: { uploadId: x, name: 'peserta.xlsx' } }, { token })).toMatchObject({ ok: true, value: { inserts: 1 } });
+    // Once used, an upload takes no more chunks: it was ended and opened.
+    const y = idOf(up(app, token, 'nomor_peserta;nik\n'));
+    expect((await app.invokeAsync('roster.preview', { exam: 'CPNS-SMG-2026', file: { uploadId: y, name: 'a.csv' } }, { token })).ok).toBe(false);
+    expect(up(app, token, 'more', y, 18)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('a file left by a crash is unreadable and swept when the folder is next opened', () => {
+    const app = makeApp();
+    const token = login(app);
+    const id = idOf(up(app, token, 'nomor_peserta;nik\n263374000001;3374011203950001\n'));
+    const left = readFileSync(join(uploadsDir(app), id));
+    expect(left.includes('3374011203950001')).toBe(false);
+    const dir = app.workstation!.dir;
+    app.close();
+    // The next process has its own key: what was left cannot be opened by it either, and is swept.
+    expect(readdirSync(join(dir, 'uploads'))).toEqual([id]);
+    const again = new LenteraApp({ dataDir: dir, owner: { door: 'test' } });
+    expect(files(again)).toEqual([]);
+    again.close();
+  });
+
+  it('a bundle, whose reader seeks in a file, is checked from a working copy that goes with the upload', async () => {
+    const dir = join(tempDir(), 'ws');
+    const app = new LenteraApp({ dataDir: dir, allowInit: true });
+    const demo = (await app.invokeAsync('workstation.demo', { candidates: 12 }, { local: 't' })) as Result<{ accounts: { name: string; pin: string }[] }>;
+    if (!demo.ok) throw new Error(demo.error.message);
+    const db = app.workstation!.db;
+    const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+    await generateIdentity(db, dir, { id: coord, displayName: 'Koordinator', nip: null }, 'Pemerintah Kota Semarang', 'rahasia-koordinator', new Date().toISOString());
+    const out = join(tempDir(), 'bundel.lentera');
+    const exported = await app.invokeAsync('bundle.export', { exam: 'CPNS-SMG-2026', passphrase: 'rahasia-koordinator', account: 'koordinator', out }, { local: 't' });
+    expect(exported.ok, JSON.stringify(exported)).toBe(true);
+    const token = login(app, 'koordinator', demo.value.accounts.find((a) => a.name === 'koordinator')!.pin);
+    const id = idOf(up(app, token, readFileSync(out)));
+    expect(isSealedFile(join(uploadsDir(app), id))).toBe(true);
+    const r = await app.invokeAsync('bundle.verify', { file: { uploadId: id, name: 'bundel.lentera' } }, { token });
+    expect(r).toMatchObject({ ok: true, value: { sha256: (exported as { value: { sha256: string } }).value.sha256 } });
+    expect(files(app)).toEqual([]);
+    app.close();
+  });
 });
+

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
-import { demoTest, EXAM_CODE, expect, login, sidebar } from './fixtures';
+import { demoTest, EXAM_CODE, expect, login, sidebar, workstationFile } from './fixtures';
 import { changeInfo, overlayFirstPage } from './pdf-tamper';
 
 const run = promisify(execFile);
@@ -235,8 +235,9 @@ test('a signed document is checked on the Dokumen page: the genuine one is valid
   }
   const sheetName = readdirSync(out).find((f) => /^hasil-\d+\.pdf$/.test(f))!;
   const nomor = /^hasil-(\d+)\.pdf$/.exec(sheetName)![1]!;
-  const sheet = readFileSync(join(out, sheetName));
-  const minutes = readFileSync(join(out, 'berita-acara-WWC-F01.pdf'));
+  // The workstation keeps them sealed (its data is encrypted): the copies checked are the PDFs themselves.
+  const sheet = workstationFile(demo.dataDir, join(out, sheetName));
+  const minutes = workstationFile(demo.dataDir, join(out, 'berita-acara-WWC-F01.pdf'));
 
   // The observer checks them (no signing key needed to check).
   await page.goto('/#/documents');

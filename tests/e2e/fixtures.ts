@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { keyConnection } from '../../src-main/core/db/open';
 import { unlockCustody } from '../../src-main/core/custody/custody';
+import { isSealed, openSealed } from '../../src-main/core/custody/sealed-file';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,6 +36,17 @@ export function workstationDb(dataDir: string, readonly = true): Database.Databa
   const file = passphraseFiles.get(dataDir);
   if (file) keyConnection(db, unlockCustody(dataDir, { passphrase: readFileSync(file, 'utf8') }, { now: () => new Date() }));
   return db;
+}
+
+/**
+ * A file the workstation keeps (a signed PDF in DATA/sheets/), as the workstation itself gives it: an encrypted one
+ * keeps it sealed, and it is opened with the data key, as an auditor with the passphrase would open it.
+ */
+export function workstationFile(dataDir: string, path: string): Buffer {
+  const bytes = readFileSync(path);
+  const file = passphraseFiles.get(dataDir);
+  if (!isSealed(bytes) || !file) return bytes;
+  return openSealed(unlockCustody(dataDir, { passphrase: readFileSync(file, 'utf8') }, { now: () => new Date() }), bytes, path);
 }
 
 export interface Lentera {
@@ -107,7 +119,7 @@ export const test = base.extend<Options & { lentera: Lentera }>({
     const dataDir = mkdtempSync(join(tmpdir(), 'lentera-e2e-'));
     try {
       if (workstation === 'initialised') {
-        await cli(['init', '--data', dataDir, '--admin', ADMIN.name, '--pin', ADMIN.pin, '--display-name', ADMIN.displayName]);
+        await cli(['init', '--plain', '--data', dataDir, '--admin', ADMIN.name, '--pin', ADMIN.pin, '--display-name', ADMIN.displayName]);
         for (const u of users) {
           await cli(['accounts', 'add', '--data', dataDir, '--name', u.name, '--role', u.role, '--pin', u.pin, '--display-name', u.displayName ?? u.name]);
         }

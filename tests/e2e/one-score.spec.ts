@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoTest, EXAM_CODE, expect, openFormationResults } from './fixtures';
+import { demoTest, EXAM_CODE, expect, openFormationResults, workstationFile } from './fixtures';
 
 // One word, one meaning (issue 14, item 6): the interview score of a candidate has one name and one number on the
 // venue screen, the results page and the signed result sheet; "Nilai akhir" is the selection's final score only,
@@ -92,7 +92,8 @@ test('the interview score has one name and one number on the venue screen, the r
     rmSync(secrets, { recursive: true, force: true });
   }
   expect(readdirSync(out)).toContain(`hasil-${nomor}.pdf`);
-  const sheet = execFileSync('pdftotext', ['-layout', join(out, `hasil-${nomor}.pdf`), '-'], { encoding: 'utf8' });
+  // Kept sealed in the workstation's folder (its data is encrypted): the PDF itself, opened with its data key.
+  const sheet = execFileSync('pdftotext', ['-layout', '-', '-'], { input: workstationFile(demo.dataDir, join(out, `hasil-${nomor}.pdf`)), encoding: 'utf8' });
   expect(sheetValue(sheet, SCORE_100)).toBe(onScreen.score);
   expect(sheetValue(sheet, SCORE_SCALE)).toBe(onScreen.scale);
   expect(sheetValue(sheet, FINAL)).toBe(final);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { custodyForKey, custodyPath, parseRecoveryKey, recoveryWords, unlockCustody } from '../../src-main/core/custody/custody';
@@ -9,7 +9,8 @@ import { verifyChain } from '../../src-main/core/audit/chain';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
-import { tempDir } from './helpers';
+import { filesUnder, tempDir } from './helpers';
+import { isSealedFile } from '../../src-main/core/custody/sealed-file';
 import fc from 'fast-check';
 import { entropyToMnemonic, mnemonicToEntropy } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
@@ -28,9 +29,6 @@ function makeEncrypted(candidates = 0) {
   return { dir, recoveryKey, roster };
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
-}
 
 describe('data custody: the passphrase and the recovery key', () => {
   it('opens with the passphrase; counts wrong ones like PINs and locks after five, without touching the data', () => {
@@ -212,6 +210,11 @@ describe('data custody at the doors', () => {
     const head = (ws.db.prepare('SELECT MAX(seq) FROM audit_events').pluck().get() as number);
     ws.close();
     expect(readFileSync(join(data, 'lentera.db')).toString('latin1')).toContain(nik);
+    // Sheets signed while it was plain are sealed with it.
+    mkdirSync(join(data, 'sheets', 'CPNS-SMG-2026'), { recursive: true });
+    for (const n of ['hasil-1.pdf', 'berita-acara-WWC-F01.pdf']) writeFileSync(join(data, 'sheets', 'CPNS-SMG-2026', n), `%PDF-1.7 NIK ${nik}`);
+    mkdirSync(join(data, 'bundles', 'CPNS-SMG-2026'), { recursive: true });
+    writeFileSync(join(data, 'bundles', 'CPNS-SMG-2026', 'CPNS-SMG-2026-000000000001-0001.lentera'), `PK nama ${nik}`);
     writeFileSync(join(root, 'pp'), `${PASS}\n`);
     const r = await cli(['encrypt', '--data', data, '--passphrase-file', join(root, 'pp')]);
     expect(r.code, r.err).toBe(0);
@@ -221,6 +224,10 @@ describe('data custody at the doors', () => {
     const opened = openWorkstation(data, { key: unlockCustody(data, { passphrase: PASS }, clockAt(T0)) });
     expect(verifyChain(opened.db).ok).toBe(true);
     expect(opened.db.prepare('SELECT command FROM audit_events WHERE seq = ?').pluck().get(head + 1)).toBe('workstation.encrypt');
+    expect(JSON.parse(opened.db.prepare('SELECT payload FROM audit_events WHERE seq = ?').pluck().get(head + 1) as string)).toMatchObject({ sealedFiles: 3 });
+    expect(isSealedFile(join(data, 'bundles', 'CPNS-SMG-2026', 'CPNS-SMG-2026-000000000001-0001.lentera'))).toBe(true);
+    for (const n of ['hasil-1.pdf', 'berita-acara-WWC-F01.pdf']) expect(isSealedFile(join(data, 'sheets', 'CPNS-SMG-2026', n))).toBe(true);
+    expect(readdirSync(join(data, 'sheets', 'CPNS-SMG-2026')).sort()).toEqual(['berita-acara-WWC-F01.pdf', 'hasil-1.pdf']);
     expect(opened.db.prepare('SELECT COUNT(*) FROM candidates').pluck().get()).toBe(40);
     opened.close();
     expect((await cli(['encrypt', '--data', data, '--passphrase-file', join(root, 'pp')])).err).toMatch(/encrypted already/);

@@ -63,8 +63,10 @@ describe('the IPC door', () => {
     const ipc2 = new FakeIpcMain();
     const door2 = registerIpc(ipc2, asyncOnly(fresh), () => windows);
     try {
-      const r = await ipcCall(ipc2, windows[0]!, 'workstation.demo', { candidates: 20 });
-      expect(r).toMatchObject({ ok: true, value: { signingKey: { account: 'koordinator', passphrase: expect.stringMatching(/^demo-/), fingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) } } });
+      // The window's demo is encrypted like any workstation it makes; without `encrypt` it is refused.
+      expect(await ipcCall(ipc2, windows[0]!, 'workstation.demo', { candidates: 20 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      const r = await ipcCall(ipc2, windows[0]!, 'workstation.demo', { candidates: 20, encrypt: true });
+      expect(r).toMatchObject({ ok: true, value: { workstation: { passphrase: expect.stringMatching(/^demo-workstation-/) }, signingKey: { account: 'koordinator', passphrase: expect.stringMatching(/^demo-/), fingerprint: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) } } });
       const keys = await fresh.invokeAsync('keys.list', {}, { local: 'test' });
       expect(keys).toMatchObject({ ok: true, value: [{ account: 'koordinator' }] });
     } finally {

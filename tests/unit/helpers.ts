@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
@@ -7,6 +7,12 @@ import type { Command } from '../../src-main/api/registry';
 import type { Clock } from '../../src-main/core/util/clock';
 
 export const ADMIN = { name: 'koordinator', pin: '482913' };
+
+/** Every file under `dir`, at any depth (none when it is not there). */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+}
 
 export function tempDir(prefix = 'lentera-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

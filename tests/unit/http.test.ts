@@ -111,7 +111,10 @@ describe('HTTP door', () => {
     expect((await post(base, 'system.status', {})).body.value).toMatchObject({ initialised: false, canInit: true });
     expect(await post(base, 'accounts.list', {})).toMatchObject({ status: 503, body: { error: { code: 'NOT_INITIALISED' } } });
     expect((await post(base, 'workstation.init', { adminName: 'koordinator', pin: '48291' })).status).toBe(400);
-    expect((await post(base, 'workstation.init', { adminName: 'koordinator', pin: ADMIN.pin })).status).toBe(200);
+    // A workstation made through this door is encrypted: without a passphrase it is refused, nothing made.
+    expect(await post(base, 'workstation.init', { adminName: 'koordinator', pin: ADMIN.pin })).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT' } } });
+    expect(app.workstation).toBeUndefined();
+    expect((await post(base, 'workstation.init', { adminName: 'koordinator', pin: ADMIN.pin, passphrase: 'gedung lawang sewu' })).status).toBe(200);
     expect((await post(base, 'accounts.login', { name: 'koordinator', pin: ADMIN.pin })).status).toBe(200);
     app.close();
   });

@@ -24,7 +24,7 @@ import { initWorkstation, openWorkstation } from '../../src-main/core/workstatio
 import { seedDemo } from '../../src-main/core/demo/seed';
 import { unlockCustody } from '../../src-main/core/custody/custody';
 import { systemClock } from '../../src-main/core/util/clock';
-import { ManualClock, tempDir } from './helpers';
+import { filesUnder, ManualClock, tempDir } from './helpers';
 import { readZip } from './zip';
 
 /**
@@ -66,9 +66,6 @@ async function call<T>(name: string, input: unknown, auth: Parameters<LenteraApp
   return r.value as T;
 }
 
-function filesUnder(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
-}
 
 /** Every row of every table but the audit log, as one digest: "nothing changed" is this digest unchanged. */
 function rowsDigest(): string {

@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSealed, isSealedFile, openingStream, openSealed, readMaybeSealed, readStreamMaybeSealed, SealWriter, SEALED_HEADER, sealBytes, sealingStream, SEGMENT, writeMaybeSealed } from '../../src-main/core/custody/sealed-file';
+import { isSealed, isSealedFile, openSealed, plainStream, readMaybeSealed, SealedFileReader, sealedPlainSize, SealWriter, SEALED_HEADER, sealBytes, SEGMENT, SegmentSealer, writeMaybeSealed } from '../../src-main/core/custody/sealed-file';
 import { tempDir } from './helpers';
 
 const key = randomBytes(32);
@@ -89,10 +89,11 @@ describe('sealed files', () => {
     expect(isSealedFile(join(dir, 'sealed.pdf'))).toBe(true);
     expect(readFileSync(join(dir, 'sealed.pdf')).includes('Hartono')).toBe(false);
     expect(readMaybeSealed(join(dir, 'sealed.pdf'), key).toString()).toBe('%PDF-1.7 Nur Dian Hartono');
-    expect(() => readMaybeSealed(join(dir, 'sealed.pdf'), undefined)).toThrow(/unlock the workstation/);
+    expect(() => readMaybeSealed(join(dir, 'sealed.pdf'), undefined)).toThrow(/opens only on the encrypted workstation/);
     writeMaybeSealed(join(dir, 'kept-plain.pdf'), Buffer.from('%PDF'), undefined);
     expect(isSealedFile(join(dir, 'kept-plain.pdf'))).toBe(false);
     expect(isSealedFile(join(dir, 'missing'))).toBe(false);
+    expect(isSealedFile(dir)).toBe(false);
   });
 
   it('an auditor opens one with another AES-GCM implementation (Python cryptography), from the format as documented', () => {
@@ -121,34 +122,116 @@ sys.stdout.buffer.write(out)
 });
 
 describe('sealed files as streams', () => {
+  it('plainStream gives a plain file as it is and a sealed one opened, with its plaintext size; without the key it refuses', async () => {
+    const collect = async (r: import('node:stream').Readable) => {
+      const parts: Buffer[] = [];
+      for await (const c of r) parts.push(c as Buffer);
+      return Buffer.concat(parts);
+    };
+    const dir = tempDir();
+    writeFileSync(join(dir, 'p'), 'plain bytes');
+    const p = plainStream(join(dir, 'p'), undefined);
+    expect(p.size).toBe(11);
+    expect((await collect(p.stream)).toString()).toBe('plain bytes');
+    const big = randomBytes(3 * SEGMENT + 77);
+    writeMaybeSealed(join(dir, 's'), big, key);
+    const s = plainStream(join(dir, 's'), key);
+    expect(s.size).toBe(big.length);
+    expect((await collect(s.stream)).equals(big)).toBe(true);
+    expect(() => plainStream(join(dir, 's'), undefined)).toThrow(/opens only on the encrypted workstation/);
+  });
+});
+
+describe('sealed files read at any offset (SealedFileReader), and sealed segment by segment (SegmentSealer)', () => {
   const collect = async (r: import('node:stream').Readable) => {
     const parts: Buffer[] = [];
     for await (const c of r) parts.push(c as Buffer);
     return Buffer.concat(parts);
   };
-  it('a sealing stream writes what openSealed opens, and an opening stream opens what sealBytes seals, in chunks of any size', async () => {
-    const { Readable } = await import('node:stream');
-    for (const n of [0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 77]) {
-      const plain = randomBytes(n);
-      const chunks = (b: Buffer, size: number) => Array.from({ length: Math.ceil(b.length / size) }, (_, i) => b.subarray(i * size, (i + 1) * size));
-      const sealed = await collect(Readable.from(chunks(plain, 10_000)).pipe(sealingStream(key)));
-      expect(openSealed(key, sealed).equals(plain)).toBe(true);
-      const opened = await collect(Readable.from(chunks(sealBytes(key, plain), 7_777)).pipe(openingStream(key)));
-      expect(opened.equals(plain)).toBe(true);
-    }
-  });
-  it('an opening stream fails on a file cut at a segment boundary or changed, and readStreamMaybeSealed reads plain files as they are', async () => {
-    const { Readable } = await import('node:stream');
-    const sealed = sealBytes(key, randomBytes(2 * SEGMENT + 10));
-    await expect(collect(Readable.from([sealed.subarray(0, SEALED_HEADER + SEGMENT + 16)]).pipe(openingStream(key)))).rejects.toThrow(/cannot be opened/);
-    const changed = Buffer.from(sealed);
-    changed[SEALED_HEADER + 5]! ^= 1;
-    await expect(collect(Readable.from([changed]).pipe(openingStream(key)))).rejects.toThrow(/cannot be opened/);
+
+  it('reads any range of the plaintext, and knows its length from the sealed length', () => {
     const dir = tempDir();
+    fc.assert(
+      fc.property(lengths, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 * SEGMENT + 40 })), { maxLength: 8 }), (n, ranges) => {
+        const plain = randomBytes(n);
+        const file = join(dir, 'r');
+        writeMaybeSealed(file, plain, key);
+        expect(sealedPlainSize(readFileSync(file).length)).toBe(n);
+        const r = new SealedFileReader(file, key);
+        try {
+          expect(r.size).toBe(n);
+          for (const [at0, len] of ranges) {
+            const at = n ? at0 % (n + 1) : 0;
+            const b = Buffer.alloc(len);
+            const got = r.read(b, 0, len, at);
+            expect(got).toBe(Math.max(0, Math.min(len, n - at)));
+            expect(b.subarray(0, got).equals(plain.subarray(at, at + got))).toBe(true);
+          }
+        } finally {
+          r.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses the segment read when it was changed, and a file cut at a segment boundary or extended, at its last segment', () => {
+    const dir = tempDir();
+    const plain = randomBytes(3 * SEGMENT + 100);
+    const sealed = sealBytes(key, plain);
+    const open = (bytes: Buffer) => {
+      writeFileSync(join(dir, 'x'), bytes);
+      return new SealedFileReader(join(dir, 'x'), key, 'x');
+    };
+    const changed = Buffer.from(sealed);
+    changed[SEALED_HEADER + SEGMENT + 16 + 3]! ^= 1; // in segment 1
+    const c = open(changed);
+    expect(c.read(Buffer.alloc(10), 0, 10, 5)).toBe(10); // segment 0 is whole
+    expect(() => c.read(Buffer.alloc(10), 0, 10, SEGMENT + 5)).toThrow(expect.objectContaining({ code: 'SEALED_FILE_DAMAGED' }));
+    c.close();
+    const cut = open(sealed.subarray(0, SEALED_HEADER + 2 * (SEGMENT + 16)));
+    expect(cut.size).toBe(2 * SEGMENT);
+    expect(() => cut.read(Buffer.alloc(10), 0, 10, SEGMENT + 1)).toThrow(/cannot be opened/);
+    cut.close();
+    const longer = open(Buffer.concat([sealed, sealBytes(key, Buffer.alloc(0)).subarray(SEALED_HEADER)]));
+    expect(() => longer.read(Buffer.alloc(10), 0, 10, 3 * SEGMENT + 1)).toThrow(/cannot be opened/);
+    longer.close();
+    expect(() => open(Buffer.from('PK\u0003\u0004 a zip, not sealed at all, long enough to be one'))).toThrow(/not a sealed file/);
+    expect(() => open(sealed.subarray(0, SEALED_HEADER + 5))).toThrow(/cut short/);
+    expect(() => new SealedFileReader(join(dir, 'x'), randomBytes(32)).read(Buffer.alloc(1), 0, 1, 0)).toThrow(/cannot be opened/);
+  });
+
+  it('streams a range, and plainStream gives a plain file as it is and a sealed one opened, with its length', async () => {
+    const dir = tempDir();
+    const plain = randomBytes(2 * SEGMENT + 999);
+    writeMaybeSealed(join(dir, 's'), plain, key);
+    const r = new SealedFileReader(join(dir, 's'), key);
+    expect((await collect(r.stream(SEGMENT - 3, 2 * SEGMENT + 5))).equals(plain.subarray(SEGMENT - 3, 2 * SEGMENT + 5))).toBe(true);
+    r.close();
+    const s = plainStream(join(dir, 's'), key);
+    expect(s.size).toBe(plain.length);
+    expect((await collect(s.stream)).equals(plain)).toBe(true);
     writeFileSync(join(dir, 'p'), 'plain bytes');
-    expect((await collect(readStreamMaybeSealed(join(dir, 'p'), undefined))).toString()).toBe('plain bytes');
-    writeMaybeSealed(join(dir, 's'), Buffer.from('sealed bytes'), key);
-    expect((await collect(readStreamMaybeSealed(join(dir, 's'), key))).toString()).toBe('sealed bytes');
-    expect(() => readStreamMaybeSealed(join(dir, 's'), undefined)).toThrow(/unlock the workstation/);
+    const p = plainStream(join(dir, 'p'), undefined);
+    expect(p.size).toBe(11);
+    expect((await collect(p.stream)).toString()).toBe('plain bytes');
+    expect(() => plainStream(join(dir, 's'), undefined)).toThrow(/opens only on the encrypted workstation/);
+  });
+
+  it('a SegmentSealer writes what SealWriter writes: a file openSealed opens', () => {
+    for (const n of [0, 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT]) {
+      const plain = randomBytes(n);
+      const s = new SegmentSealer(key);
+      const parts = [s.header];
+      let at = 0;
+      while (n - at > SEGMENT) {
+        parts.push(s.segment(plain.subarray(at, at + SEGMENT), false));
+        at += SEGMENT;
+      }
+      parts.push(s.segment(plain.subarray(at), true));
+      expect(openSealed(key, Buffer.concat(parts)).equals(plain)).toBe(true);
+      expect(() => s.segment(Buffer.alloc(0), true)).toThrow(/already ended/);
+    }
+    expect(() => new SegmentSealer(key).segment(Buffer.alloc(5), false)).toThrow(/only the last/);
   });
 });

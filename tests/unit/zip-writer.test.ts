@@ -9,6 +9,7 @@ import yazl from 'yazl';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dosDateTime, writeZipFile, type ZipEntry } from '../../src-main/core/bundles/zip-writer';
 import { readDirectory, readEntryAt } from '../../src-main/core/bundles/container';
+import { isSealed, openSealed, SealedFileReader, writeMaybeSealed } from '../../src-main/core/custody/sealed-file';
 
 const dir = mkdtempSync(join(tmpdir(), 'lentera-zip-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -233,6 +234,120 @@ describe('reading one entry where the central directory places it (container.ts 
         expect(() => readEntryAt(b.fd, b.entries[0]!, 1 << 20)).toThrow(expect.objectContaining({ code: 'BUNDLE_CONTAINER' }));
       } finally {
         closeSync(b.fd);
+      }
+    }
+  });
+});
+
+describe('the zip writer on an encrypted workstation (sealed output, sealed inputs)', () => {
+  const key = randomBytes(32);
+
+  /** The same entries as `viaWriter`, each file input sealed or not, the output sealed; the comment made from the digest. */
+  async function viaSealedWriter(specs: Spec[], sealedInputs: boolean[], mtime: Date, comment: string, threadFrom?: number): Promise<{ file: string; digest: Buffer; told: Buffer | null }> {
+    const entries: ZipEntry[] = specs.map((s, i) => {
+      const data = Buffer.from(s.data);
+      if (s.kind === 'buffer') return { path: `e/${i}.bin`, data, compress: s.compress };
+      const f = join(dir, `in-${n++}`);
+      writeMaybeSealed(f, data, sealedInputs[i] ? key : undefined);
+      return { path: `e/${i}.bin`, file: f, size: data.length, crc32: crc32(data), compress: s.compress, ...(sealedInputs[i] ? { sealedWith: key } : {}) };
+    });
+    const out = join(dir, `sealed-${n++}.zip`);
+    const fd = openSync(out, 'w');
+    let told: Buffer | null = null;
+    let digest: Buffer;
+    try {
+      const placeholder = Buffer.from(comment, 'latin1');
+      digest = await writeZipFile(fd, entries, {
+        mtime,
+        mode: 0o100664,
+        comment: placeholder,
+        ...(threadFrom === undefined ? {} : { threadFrom }),
+        sealed: { key, comment: (d) => ((told = d), placeholder) },
+      });
+    } finally {
+      closeSync(fd);
+    }
+    return { file: out, digest, told };
+  }
+
+  it('seals byte for byte the zip a plain workstation writes, here or on the writing thread; its inputs, sealed or not, read as their plaintext', async () => {
+    const spec = fc.record({
+      kind: fc.constantFrom<'buffer' | 'file'>('buffer', 'file'),
+      compress: fc.boolean(),
+      sealed: fc.boolean(),
+      data: fc.oneof(fc.uint8Array({ maxLength: 3000 }), fc.uint8Array({ minLength: 65_000, maxLength: 140_000 }), fc.string({ maxLength: 20_000 }).map((s) => new TextEncoder().encode(s.repeat(3)))),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 8 }), fc.string({ maxLength: 40 }).map((s) => s.replace(/[^ -~]/g, 'x')), async (specs, comment) => {
+        const mtime = new Date('2026-11-30T08:00:00Z');
+        const want = await viaWriter(specs, mtime, comment);
+        for (const threadFrom of [undefined, 0]) {
+          const got = await viaSealedWriter(specs, specs.map((s) => s.sealed), mtime, comment, threadFrom);
+          const stored = readFileSync(got.file);
+          expect(isSealed(stored)).toBe(true);
+          expect(openSealed(key, stored).equals(want.bytes)).toBe(true);
+          expect(got.digest.equals(want.digest)).toBe(true);
+          // The comment is made from the digest of every byte before it.
+          expect(got.told?.equals(want.digest)).toBe(true);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('seals a zip of many blocks (over the writing thread) to the plain zip, and the sealed file reads at any offset', async () => {
+    const random = new Uint8Array(9 << 20);
+    for (let i = 0; i < random.length; i += 65536) random.set(randomBytes(Math.min(65536, random.length - i)), i);
+    const text = new TextEncoder().encode('Nilai SKD 437; Nilai SKB 81,250. '.repeat(200_000));
+    const specs: Spec[] = [
+      { kind: 'buffer', compress: true, data: new TextEncoder().encode('{"manifest":1}') },
+      { kind: 'file', compress: false, data: random },
+      { kind: 'file', compress: true, data: text },
+    ];
+    const mtime = new Date('2026-11-30T08:00:00Z');
+    const want = await viaWriter(specs, mtime, 'SEAL');
+    for (const threadFrom of [undefined, 0]) {
+      const got = await viaSealedWriter(specs, [false, true, true], mtime, 'SEAL', threadFrom);
+      const opened = openSealed(key, readFileSync(got.file));
+      expect(opened.length).toBe(want.bytes.length);
+      expect(opened.equals(want.bytes)).toBe(true);
+      const reader = new SealedFileReader(got.file, key);
+      try {
+        expect(reader.size).toBe(want.bytes.length);
+        for (const [at, len] of [[0, 10], [65_530, 20], [3 << 20, 1 << 20], [want.bytes.length - 7, 50]] as const) {
+          const b = Buffer.alloc(len);
+          const n2 = reader.read(b, 0, len, at);
+          expect(b.subarray(0, n2).equals(want.bytes.subarray(at, at + len))).toBe(true);
+        }
+      } finally {
+        reader.close();
+      }
+    }
+  });
+
+  it('refuses a sealed input changed on disk (its tag fails), or whose plaintext is not what was hashed', async () => {
+    const data = Buffer.from('%PDF-1.7 '.repeat(10_000));
+    const f = join(dir, 'sealed.pdf');
+    writeMaybeSealed(f, data, key);
+    const bent = readFileSync(f);
+    bent[bent.length - 100]! ^= 1;
+    writeFileSync(f, bent);
+    const out = join(dir, 'sealed-out.zip');
+    for (const compress of [false, true]) {
+      const fd = openSync(out, 'w');
+      try {
+        await expect(writeZipFile(fd, [{ path: 'pdf/a.pdf', file: f, size: data.length, crc32: crc32(data), compress, sealedWith: key }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0), sealed: { key, comment: () => Buffer.alloc(0) } })).rejects.toMatchObject({ code: 'SEALED_FILE_DAMAGED' });
+      } finally {
+        closeSync(fd);
+      }
+    }
+    writeMaybeSealed(f, Buffer.from('%PDF-1.7 other'), key);
+    for (const compress of [false, true]) {
+      const fd = openSync(out, 'w');
+      try {
+        await expect(writeZipFile(fd, [{ path: 'pdf/a.pdf', file: f, size: data.length, crc32: crc32(data), compress, sealedWith: key }], { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0) })).rejects.toThrow(/changed while the bundle was being written/);
+      } finally {
+        closeSync(fd);
       }
     }
   });

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { checkOwnChain, commitExport, finishExport, listExports, prepareExport, type PreparedExport } from '../../core/bundles/export';
+import { checkOwnChain, commitExport, copyBundle, finishExport, listExports, prepareExport, type PreparedExport } from '../../core/bundles/export';
 import { checkChain, commitImport, mergedExams, mergedView, prepareImport } from '../../core/bundles/merge';
 import { outboxList, receiptFor, retryRefused } from '../../core/bundles/outbox';
 import { finishRecordedFile } from '../../core/bundles/recover';
@@ -12,6 +12,7 @@ import { findExam } from '../../core/exams/exams';
 import { currentCertificate } from '../../core/keys/identities';
 import { getSetting, setSetting } from '../../core/workstation/settings';
 import { LenteraError } from '../../core/util/errors';
+import { readMaybeSealed } from '../../core/custody/sealed-file';
 import { fileRef, localFile, localFileRef, resolveFile, type FileRef } from '../files';
 import { committeeTokenHint } from '../hub-client';
 import { defineCommand, type CommandContext } from '../registry';
@@ -64,6 +65,8 @@ export const bundleCommands = [
         at: ctx.at,
         nativeBinding: ctx.nativeBinding,
         onProgress: (step, done, total) => ctx.progress('bundle.progress', { exam: input.exam, step, done, total }),
+        // An encrypted workstation keeps its bundles sealed (core/custody/sealed-file.ts): they hold names.
+        ...(ctx.dataKey ? { dataKey: ctx.dataKey } : {}),
       });
       const job: ExportJob = { prepared, after: {} };
       // Once the command's transaction is over, committed or rolled back: the recorded bundle gets its name (then
@@ -97,8 +100,33 @@ export const bundleCommands = [
       if (!row) throw new LenteraError('NOT_FOUND', 'No such bundle here.', {});
       // Recorded, but a crash came before its file got its name: it gets it now.
       finishRecordedFile(row.file);
-      return { name: basename(row.file), mime: 'application/zip', dataBase64: readFileSync(row.file).toString('base64') };
+      // The bundle itself: opened when the workstation keeps it sealed.
+      return { name: basename(row.file), mime: 'application/zip', dataBase64: readMaybeSealed(row.file, ctx.dataKey, basename(row.file)).toString('base64') };
     },
+  }),
+  defineCommand({
+    name: 'bundle.copy',
+    summary: 'Copy an exported bundle out of the data folder (a USB stick): the bundle itself, opened when the workstation keeps it sealed',
+    input: z.object({ exam, sequence: z.number().int().min(1).optional() }),
+    // The command line's: a path on this machine. The window saves a bundle with its own dialog (bundle.file).
+    localInput: z.object({ out: z.string().min(1) }),
+    access: ['coordinator'],
+    mutates: true,
+    prepare: async (ctx, raw) => {
+      const input = raw as typeof raw & { out?: string };
+      if (!input.out || ctx.principal.kind !== 'local') throw new LenteraError('FORBIDDEN', 'Only the command line may copy a bundle to a path; download the bundle instead.', {});
+      const rows = listExports(ctx.db, input.exam);
+      const row = input.sequence === undefined ? rows[0] : rows.find((b) => b.sequence === input.sequence);
+      if (!row) throw new LenteraError('NOT_FOUND', input.sequence === undefined ? `No bundle of ${input.exam} was exported here.` : `No bundle ${input.sequence} of ${input.exam} was exported here.`, {});
+      const to = resolve(input.out);
+      if (to === resolve(row.file)) throw new LenteraError('INVALID_INPUT', 'The copy must go somewhere other than the bundle itself.', {});
+      finishRecordedFile(row.file);
+      mkdirSync(dirname(to), { recursive: true });
+      copyBundle(row.file, to, ctx.dataKey);
+      return { exam: row.exam, sequence: row.sequence, sha256: row.sha256, bytes: row.bytes, copied: to };
+    },
+    handler: (_ctx, _input, out) => out,
+    auditPayload: (_input, out) => ({ exam: out.exam, sequence: out.sequence, sha256: out.sha256, copied: out.copied }),
   }),
   defineCommand({
     name: 'bundle.verify',
@@ -108,7 +136,7 @@ export const bundleCommands = [
     access: ['coordinator', 'observer'],
     mutates: false,
     prepare: async (ctx, input) => {
-      const r = await verifyBundle(resolveFile(ctx, input.file).path);
+      const r = await verifyBundle(resolveFile(ctx, input.file).plainPath());
       const m = r.manifest;
       const fp = r.signerFingerprint;
       // This workstation's own bundle: signed by one of its own identities, and one it exported (its own chain).
@@ -157,10 +185,11 @@ export const bundleCommands = [
     access: ['coordinator'],
     mutates: true,
     prepare: async (ctx, input) =>
-      prepareImport(ctx.db, resolveFile(ctx, input.file).path, { trusted: trustLookup(ctx.db, ctx.workstationId), self: ctx.workstationId, exam: (code) => Boolean(findExam(ctx.db, code)) }),
+      prepareImport(ctx.db, resolveFile(ctx, input.file).plainPath(), { trusted: trustLookup(ctx.db, ctx.workstationId), self: ctx.workstationId, exam: (code) => Boolean(findExam(ctx.db, code)) }),
     handler: (ctx, _input, plan) => {
       // The view itself is not part of the answer: only its conflicts are.
-      const { view, ...out } = commitImport(ctx.db, ctx.dataDir, plan, ctx.at);
+      // An encrypted workstation keeps its merged copy sealed, as it keeps its own bundles.
+      const { view, ...out } = commitImport(ctx.db, ctx.dataDir, plan, ctx.at, ctx.dataKey);
       ctx.emit('bundles.changed', { exam: out.exam });
       return { ...out, conflicts: (view ?? mergedView(ctx.db, out.exam)).conflicts };
     },
@@ -189,7 +218,7 @@ export const bundleCommands = [
     localInput: z.object({ certificate: z.union([localFileRef, pemInput]) }),
     access: ['coordinator'],
     mutates: true,
-    prepare: async (ctx, input) => readCertificate('pem' in input.certificate ? Buffer.from(input.certificate.pem) : readFileSync(resolveFile(ctx, input.certificate).path)),
+    prepare: async (ctx, input) => readCertificate('pem' in input.certificate ? Buffer.from(input.certificate.pem) : resolveFile(ctx, input.certificate).read()),
     handler: (ctx, input, der) => addTrustedSigner(ctx.db, der, { exam: input.exam ?? null, workstation: input.workstation ?? null, label: input.label ?? null, at: ctx.at, by: ctx.actor }),
   }),
   defineCommand({

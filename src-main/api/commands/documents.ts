@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { loadTrustAnchors } from '../../core/keys/trust';
 import { versionsOf } from '../../core/sheets/batch';
+import { openStored, readSignedPdf, sheetKeys } from '../../core/sheets/sheet-files';
+import { examSheetsDir } from '../../core/exams/purge';
 import { documentReport, type DocumentReport, type RecordsCheck } from '../../core/sheets/document-report';
 import { verifyPdf, type PdfReport } from '../../core/sheets/verify';
 import { LenteraError } from '../../core/util/errors';
@@ -18,19 +19,21 @@ export interface WorkstationReport extends Omit<DocumentReport, 'records'> {
   onFile: { name: string; version: number; latest: string; latestVersion: number } | null;
 }
 
-/** Which signed file of this workstation these bytes are, if they are one exactly. */
-function onFile(dataDir: string, records: RecordsCheck, sha256: string): WorkstationReport['onFile'] {
+/** Which signed file of this workstation these bytes are, if they are one exactly (a sealed one: its plaintext). */
+function onFile(dataDir: string, records: RecordsCheck, sha256: string, dataKey: Uint8Array | undefined): WorkstationReport['onFile'] {
   if (records.kind !== 'sheet' && records.kind !== 'minutes') return null;
   const base = records.kind === 'sheet' ? `hasil-${records.nomor}` : `berita-acara-${records.session}`;
   // Names read from the document itself: only plain ones make a folder and a file name.
   if (!/^[A-Za-z0-9_-]+$/.test(records.exam) || !/^[A-Za-z0-9_.-]+$/.test(base)) return null;
-  const versions = versionsOf(join(dataDir, 'sheets', records.exam), base);
+  const dir = examSheetsDir(dataDir, records.exam);
+  const keys = sheetKeys(dataDir, dir, dataKey);
+  const versions = versionsOf(dir, base);
   const latest = versions.at(-1);
   for (const v of versions) {
     try {
-      if (sha256Hex(readFileSync(v.file)) === sha256) return { name: v.name, version: v.version, latest: latest!.name, latestVersion: latest!.version };
+      if (sha256Hex(readSignedPdf(v.file, keys, v.name).plain) === sha256) return { name: v.name, version: v.version, latest: latest!.name, latestVersion: latest!.version };
     } catch {
-      // a file removed meanwhile is simply not this one
+      // a file removed meanwhile, or a sealed one that does not open (changed on disk), is simply not this one
     }
   }
   return null;
@@ -47,7 +50,7 @@ export async function checkSignedPdf(ctx: CommandContext, name: string, pdf: Buf
 export function workstationReport(ctx: CommandContext, checked: { name: string; pdf: Buffer; report: PdfReport; trustRoots: number }): WorkstationReport {
   const out = documentReport(checked.pdf, checked.report, { name: checked.name, trustRoots: checked.trustRoots, db: ctx.db });
   const records = out.records!;
-  return { ...out, records, onFile: onFile(ctx.dataDir, records, out.sha256) };
+  return { ...out, records, onFile: onFile(ctx.dataDir, records, out.sha256, ctx.dataKey) };
 }
 
 export const documentCommands = [
@@ -60,7 +63,8 @@ export const documentCommands = [
     mutates: false,
     prepare: async (ctx, input) => {
       const file = resolveFile(ctx, input.file);
-      return checkSignedPdf(ctx, file.name, readFileSync(file.path));
+      // The command line may name one of the workstation's own PDFs, sealed on an encrypted one: its plaintext is checked.
+      return checkSignedPdf(ctx, file.name, openStored(file.read(), ctx.dataKey ? { open: ctx.dataKey } : {}, basename(file.name)));
     },
     handler: (ctx, _input, checked) => workstationReport(ctx, checked),
   }),

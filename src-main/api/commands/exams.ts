@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { closeSession, checkIn, sessionAttendance, undoCheckIn } from '../../core/attendance/attendance';
@@ -9,7 +8,7 @@ import { findAccountByName } from '../../core/accounts/accounts';
 import { listCandidates } from '../../core/roster/candidates';
 import { formatIpk, maskNik } from '../../core/roster/fields';
 import { importRoster, planRosterImport, type RosterOutcome, type RosterPlan, type RosterUpdate } from '../../core/roster/roster';
-import { checkImportFile } from '../../core/roster/table-file';
+import { checkImportBytes, checkImportFile } from '../../core/roster/table-file';
 import { LenteraError } from '../../core/util/errors';
 import { sha256Hex } from '../../core/util/hash';
 import { appendUpload, fileRef, localFile, loadTable, resolveFile, uploadInput, type FileRef } from '../files';
@@ -29,8 +28,10 @@ function seesFullNik(ctx: CommandContext): boolean {
 
 async function loadPackage(ctx: CommandContext, ref: FileRef) {
   const file = resolveFile(ctx, ref);
-  checkImportFile(file.path, ['json'], file.name);
-  const bytes = readFileSync(file.path);
+  // A named file's size is checked before it is read into memory (an upload's was, as it arrived).
+  if (file.localPath) checkImportFile(file.localPath, ['json'], file.name);
+  const bytes = file.read();
+  checkImportBytes(bytes, ['json'], file.name);
   try {
     return { pkg: readPackage(bytes.toString('utf8')), file: { name: basename(file.name), sha256: sha256Hex(bytes) } };
   } catch (e) {

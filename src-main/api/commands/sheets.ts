@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { refuseIfPurged, requireExam } from '../../core/exams/exams';
 import { examSheetsDir } from '../../core/exams/purge';
@@ -11,6 +11,7 @@ import { assertUnlocked, rightSecret, wrongSecret } from '../../core/accounts/gu
 import { isLenteraError } from '../../core/util/errors';
 import { secretScope } from './accounts';
 import { latestMinutes, prepareCountersignature, publishCountersignature } from '../../core/sheets/batch';
+import { readSignedPdf, sheetKeys } from '../../core/sheets/sheet-files';
 import { OBSERVER_ROLE, observerField, panelField, panelRole } from '../../core/sheets/minutes';
 import { signatureFields } from '../../core/sheets/sign';
 import { loadPanel } from '../../core/scoring/panel';
@@ -74,13 +75,13 @@ function jobs(ctx: CommandContext) {
  * panel is matched to accounts). Someone not on the session's panel has no line; a file that has Lentera's
  * signature lines but none for this person is refused rather than given a new one after the certification.
  */
-function signatureLine(ctx: CommandContext, a: Account, exam: string, session: string, file: string): { field: string; role: string; location: string } {
+function signatureLine(ctx: CommandContext, a: Account, exam: string, session: string, pdf: Buffer): { field: string; role: string; location: string } {
   const examId = requireExam(ctx.db, exam).id;
   if (a.role === 'observer') {
     // No observer list per session exists: an observer with a key may cosign any session's minutes of the exam,
     // on a field of their own (the signature itself says who); their own signature twice is refused before this.
     const field = observerField(a);
-    if (signatureFields(readFileSync(file)).some((f) => f.name === field)) throw new LenteraError('ALREADY_SIGNED', 'You have already signed these minutes.', {});
+    if (signatureFields(pdf).some((f) => f.name === field)) throw new LenteraError('ALREADY_SIGNED', 'You have already signed these minutes.', {});
     return { field, role: OBSERVER_ROLE, location: sessionVenueName(ctx.db, examId, session) ?? '' };
   }
   const panel = loadPanel(ctx.db, examId, session);
@@ -88,7 +89,7 @@ function signatureLine(ctx: CommandContext, a: Account, exam: string, session: s
   if (index < 0) throw new LenteraError('NOT_ON_PANEL', `You are not on the panel of session ${session}: its minutes have no line for your signature.`, { session });
   const member = panel.members[index]!;
   const field = panelField(member, index);
-  const lines = signatureFields(readFileSync(file)).map((f) => f.name);
+  const lines = signatureFields(pdf).map((f) => f.name);
   if (lines.some((n) => n.startsWith('ttd-')) && !lines.includes(field)) {
     throw new LenteraError('NO_SIGNATURE_LINE', 'These minutes have no signature line for you (they were made for another panel).', { session });
   }
@@ -134,7 +135,7 @@ export const sheetCommands = [
     localInput: localFile,
     access: 'authenticated',
     mutates: true,
-    prepare: async (ctx, input) => readFileSync(resolveFile(ctx, input.file).path),
+    prepare: async (ctx, input) => resolveFile(ctx, input.file).read(),
     handler: (ctx, input, bytes) => importP12(ctx.db, ctx.dataDir, holder(ctx, input.account).id, bytes, input.p12Password, input.passphrase, ctx.at),
     auditPayload: (_input, out) => ({ fingerprint: out.fingerprint, subject: out.subject, issuer: out.issuer, certified: out.certified }),
   }),
@@ -212,9 +213,12 @@ export const sheetCommands = [
     access: ['coordinator', 'chair', 'examiner', 'observer'],
     mutates: false,
     handler: (ctx, input) => {
-      const path = join(sheetsDir(ctx, requireExam(ctx.db, input.exam).code), basename(input.name));
+      const dir = sheetsDir(ctx, requireExam(ctx.db, input.exam).code);
+      const path = join(dir, basename(input.name));
       if (!existsSync(path)) throw new LenteraError('NOT_FOUND', `No file ${input.name}.`, { name: input.name });
-      return { name: input.name, mime: 'application/pdf', dataBase64: readFileSync(path).toString('base64') };
+      // The PDF itself, opened when it is sealed (an encrypted workstation's); a sealed file changed on disk is refused.
+      const pdf = readSignedPdf(path, sheetKeys(ctx.dataDir, dir, ctx.dataKey), input.name).plain;
+      return { name: input.name, mime: 'application/pdf', dataBase64: pdf.toString('base64') };
     },
   }),
   defineCommand({
@@ -238,11 +242,14 @@ export const sheetCommands = [
       // Only minutes that verify clean (no change after any signature that signing does not explain, the last
       // signature covering the whole file, every signer a key of this workstation) and that say what the
       // finalizations say get another signature; and it is those very bytes that get it (checked below).
-      const checked = readFileSync(file);
+      // Minutes the workstation keeps are sealed on an encrypted one: opened here, and signed back sealed (the scratch
+      // copy beside them too); a copy the command line names outside the data folder stays plain.
+      const keys = sheetKeys(ctx.dataDir, dirname(resolve(file)), ctx.dataKey);
+      const checked = readSignedPdf(file, keys).plain;
       await assertCountersignable(ctx.db, ctx.dataDir, checked, { exam: input.exam, session: input.session, accountId: a.id });
-      const line = signatureLine(ctx, a, input.exam, input.session, file);
+      const line = signatureLine(ctx, a, input.exam, input.session, checked);
       // Signed beside the file; the handler gives it the file's name inside the audited transaction.
-      const signed = await prepareCountersignature(file, signer, { reason: `Berita Acara ${input.exam} ${input.session}: ${line.role.toLowerCase()}`, location: line.location, field: line.field, role: line.role });
+      const signed = await prepareCountersignature(file, signer, { reason: `Berita Acara ${input.exam} ${input.session}: ${line.role.toLowerCase()}`, location: line.location, field: line.field, role: line.role }, keys);
       if (signed.before !== sha256Hex(checked)) {
         rmSync(signed.tmp, { force: true });
         throw new LenteraError('CONFLICT', 'The minutes changed while they were being checked; nothing was added. Sign again.', {});

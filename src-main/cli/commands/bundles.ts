@@ -37,9 +37,23 @@ export function registerBundleCommands(program: Command, io: CliIo): void {
         io.out(`  ${Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
         if (r.copy?.copied) io.out(`  copied to ${r.copy.copied}`);
         if (r.copy?.copyError) {
-          io.err(`lentera: ${r.copy.copyError}. Copy ${r.file} by hand.`);
+          // The file in the data folder may be sealed (an encrypted workstation's): a copy by hand would not be the bundle.
+          io.err(`lentera: ${r.copy.copyError}. Copy it again with: lentera bundle copy --data ${o.data} --exam ${o.exam} --sequence ${r.sequence} --out FILE`);
           throw new CliExit(EXIT.FAILED);
         }
+      });
+    });
+  bundle
+    .command('copy')
+    .description('copy an exported bundle out of the data folder (a USB stick): the bundle itself, also when an encrypted workstation keeps it sealed')
+    .addOption(dataOption())
+    .requiredOption('--exam <code>', 'exam code')
+    .option('--sequence <n>', 'which bundle of the exam (default: the latest)', (v) => Number.parseInt(v, 10))
+    .requiredOption('--out <file>', 'where the copy goes')
+    .action(async (o: { data: string; exam: string; sequence?: number; out: string }) => {
+      await withApp(io, o.data, async (app) => {
+        const r = await invoke<{ sequence: number; sha256: string; bytes: number; copied: string }>(io, app, 'bundle.copy', { exam: o.exam, ...(o.sequence === undefined ? {} : { sequence: o.sequence }), out: resolve(o.out) });
+        io.out(`bundle ${r.sequence} of ${o.exam} copied to ${r.copied}\n  ${r.bytes} bytes, sha256 ${r.sha256}`);
       });
     });
   bundle

@@ -13,7 +13,17 @@ export function registerInitCommand(program: Command, io: CliIo): void {
     .option('--display-name <text>', 'full name of the first coordinator')
     .option('--pin <pin>', 'PIN of the first coordinator (asked for when not given)')
     .addOption(passphraseFileOption("the workstation passphrase that encrypts its data, the file's first line (asked for on a terminal); prints the recovery key once"))
-    .action(async (o: { data: string; admin: string; displayName?: string; pin?: string; passphraseFile?: string }) => {
+    .option('--plain', 'make a workstation whose data is NOT encrypted: for tests and training with invented people only')
+    .action(async (o: { data: string; admin: string; displayName?: string; pin?: string; passphraseFile?: string; plain?: boolean }) => {
+      if (o.plain && o.passphraseFile !== undefined) {
+        io.err('lentera: --plain and --passphrase-file contradict each other; nothing was created.');
+        throw new CliExit(EXIT.USAGE);
+      }
+      // A script gives the passphrase in a file; a terminal is asked. Never a plain workstation by omission.
+      if (!o.plain && o.passphraseFile === undefined && !process.stdin.isTTY) {
+        io.err('lentera: a workstation is created encrypted: give --passphrase-file FILE (the passphrase on its first line), or run init on a terminal to type it. --plain makes one without encryption, for tests and training only. Nothing was created.');
+        throw new CliExit(EXIT.USAGE);
+      }
       let pin = o.pin;
       if (pin === undefined) {
         pin = await io.askSecret(`PIN for ${o.admin} (6–12 digits): `);
@@ -25,8 +35,7 @@ export function registerInitCommand(program: Command, io: CliIo): void {
           }
         }
       }
-      // On a terminal the passphrase is asked for; a script without --passphrase-file makes a plain workstation, and is told.
-      const passphrase = o.passphraseFile !== undefined || process.stdin.isTTY ? await newPassphrase(io, o.passphraseFile, 'Workstation passphrase') : undefined;
+      const passphrase = o.plain ? undefined : await newPassphrase(io, o.passphraseFile, 'Workstation passphrase');
       const app = await openApp(io, o.data, true);
       try {
         const out = await invoke<{ workstationId: string; recoveryKey?: string }>(io, app, 'workstation.init', {
@@ -40,7 +49,7 @@ export function registerInitCommand(program: Command, io: CliIo): void {
           io.out('Its data is encrypted: every start asks for the workstation passphrase (--passphrase-file on the command line).');
           printRecoveryKey(io, out.recoveryKey);
         } else {
-          io.out('Its data is NOT encrypted: give --passphrase-file to encrypt a new workstation, or run "lentera encrypt" on this one.');
+          io.out('Its data is NOT encrypted (--plain): run "lentera encrypt" before it holds real candidates.');
         }
       } finally {
         app.close();

@@ -200,6 +200,11 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
         throw new CliExit(EXIT.FAILED);
       }
       const bytes = readFileSync(resolve(file));
+      // A sheet an encrypted workstation keeps (DATA/sheets/) is sealed: its plaintext is the workstation's to give.
+      if ((await import('../../core/custody/sealed-file')).isSealed(bytes)) {
+        io.err(`lentera: ${file} is encrypted: it is a file an encrypted workstation keeps in its data folder. Download the sheet from the workstation (the Dokumen page) and verify that copy.`);
+        throw new CliExit(EXIT.FAILED);
+      }
       let input: unknown;
       let claims: string;
       if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') {

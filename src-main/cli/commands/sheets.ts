@@ -141,18 +141,21 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
     .addOption(optionalDataOption('the workstation to compare the results with (its trust/ folder gives the trust roots)'))
     .option('--trust <dir>', 'a folder of trust roots (certification providers such as BSrE) to validate signer certificates against; default: DATA/trust/ with --data')
     .action(async (file: string, o: { data?: string; trust?: string }) => {
-      const [{ loadTrustAnchors }, { verifyPdf }, { documentReport }] = await Promise.all([
+      const [{ loadTrustAnchors }, { verifyPdf }, { documentReport }, { isSealed, openSealed }] = await Promise.all([
         import('../../core/keys/trust'),
         import('../../core/sheets/verify'),
         import('../../core/sheets/document-report'),
+        import('../../core/custody/sealed-file'),
       ]);
-      const pdf = readFileSync(resolve(file));
-      const trustDir = o.trust ? resolve(o.trust) : o.data ? join(resolve(o.data), 'trust') : null;
-      const anchors = loadTrustAnchors(trustDir);
-      if (o.trust && !anchors.length) io.err(`lentera: no certificate in ${trustDir}: every signer is reported as not certified`);
-      const checked = await verifyPdf(pdf, { anchors });
+      const stored = readFileSync(resolve(file));
       const app = o.data ? await openApp(io, o.data) : null;
       try {
+        // A PDF an encrypted workstation keeps (DATA/sheets/) is sealed: opened with that workstation's data key.
+        const pdf = isSealed(stored) ? openedWith(io, file, stored, o.data, app?.workstation?.key, openSealed) : stored;
+        const trustDir = o.trust ? resolve(o.trust) : o.data ? join(resolve(o.data), 'trust') : null;
+        const anchors = loadTrustAnchors(trustDir);
+        if (o.trust && !anchors.length) io.err(`lentera: no certificate in ${trustDir}: every signer is reported as not certified`);
+        const checked = await verifyPdf(pdf, { anchors });
         const report = documentReport(pdf, checked, { name: file, trustRoots: anchors.length, db: app?.workstation!.db });
         printReport(io, file, report, Boolean(app));
         if (report.exitCode !== 0) throw new CliExit(report.exitCode === 4 ? EXIT_NOT_CERTIFIED : EXIT.FAILED);
@@ -160,6 +163,30 @@ export function registerSheetCommands(program: Command, io: CliIo): void {
         app?.close();
       }
     });
+}
+
+/**
+ * The plaintext of a sealed PDF (an encrypted workstation's own copy), with the key of the workstation --data names;
+ * without one, what to do instead.
+ */
+function openedWith(io: CliIo, file: string, stored: Buffer, data: string | undefined, key: Buffer | undefined, open: (key: Uint8Array, sealed: Buffer, name: string) => Buffer): Buffer {
+  if (!data) {
+    io.err(
+      `lentera: ${file} is encrypted: it is a PDF an encrypted workstation keeps in its data folder. Verify it with --data DIR, the folder of that workstation ` +
+        '(its passphrase is asked, or read with --passphrase-file FILE), or download it from the workstation (the Dokumen page) and verify that copy.',
+    );
+    throw new CliExit(EXIT.FAILED);
+  }
+  if (!key) {
+    io.err(`lentera: ${file} is encrypted, and the workstation in ${data} is not: it is another workstation's file. Verify it with --data naming that one.`);
+    throw new CliExit(EXIT.FAILED);
+  }
+  try {
+    return open(key, stored, file);
+  } catch (e) {
+    io.err(`lentera: ${(e as Error).message}`);
+    throw new CliExit(EXIT.FAILED);
+  }
 }
 
 const STATUS = { valid: 'VALID', modified: 'MODIFIED after it was signed', invalid: 'INVALID' } as const;

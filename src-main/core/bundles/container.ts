@@ -16,10 +16,16 @@ export interface ContainerEntry {
   uncompressedSize: number;
 }
 
+/**
+ * Where a bundle's bytes are read from: a file descriptor, or a reader that reads like one (a sealed file's
+ * opening, core/custody/sealed-file.ts SealedFileReader, for a bundle an encrypted workstation keeps).
+ */
+export type Source = number | { read(buffer: Buffer, offset: number, length: number, position: number): number };
+
 /** `length` bytes of the file from `at`; fewer mean the bundle was cut short. */
-export function readExactly(fd: number, at: number, length: number): Buffer {
+export function readExactly(fd: Source, at: number, length: number): Buffer {
   const b = Buffer.alloc(length);
-  const got = readSync(fd, b, 0, length, at);
+  const got = typeof fd === 'number' ? readSync(fd, b, 0, length, at) : fd.read(b, 0, length, at);
   if (got !== length) throw new BundleRefused('BUNDLE_NOT_ZIP', 'The bundle ends too early: it is truncated.');
   return b;
 }
@@ -60,7 +66,7 @@ export interface Directory {
  * The end record and every central directory record: everything about the zip that does not need its local
  * headers. Throws for a damaged end record; a damaged central record is returned as `failure` (see there).
  */
-export function readDirectory(fd: number, size: number): Directory {
+export function readDirectory(fd: Source, size: number): Directory {
   if (size < 22) throw new BundleRefused('BUNDLE_NOT_ZIP', 'The file is too short to be a bundle.');
   // The end record, followed by the comment (the seal) up to the last byte of the file.
   const tail = readExactly(fd, Math.max(0, size - 22 - 4096), Math.min(size, 22 + 4096));
@@ -210,7 +216,7 @@ export function checkDescriptor(e: EntryLayout, d: Buffer): void {
 }
 
 /** The local headers and descriptors of entries `from` to `count` − 1, read one by one (small reads). */
-export function checkLocalHeaders(fd: number, entries: EntryLayout[], count: number, from = 0): void {
+export function checkLocalHeaders(fd: Source, entries: EntryLayout[], count: number, from = 0): void {
   for (let i = from; i < count; i++) {
     const e = entries[i]!;
     checkLocalHeader(e, readExactly(fd, e.offset, 30 + e.nameBytes.length));
@@ -243,7 +249,7 @@ export function checkContainer(file: string): { entries: ContainerEntry[]; mtime
  * `limit` when deflated, and refused unless its CRC and size are the directory's. For bundles already verified
  * (the hub's kept copies): a few entries picked out of tens of thousands without a reader's round trip per entry.
  */
-export function readEntryAt(fd: number, e: EntryLayout, limit: number): Buffer {
+export function readEntryAt(fd: Source, e: EntryLayout, limit: number): Buffer {
   const name = e.nameBytes.toString('utf8');
   if (e.uncompressedSize > limit) throw new BundleRefused('BUNDLE_ENTRY_TOO_LARGE', `${name} declares ${e.uncompressedSize} bytes; the limit is ${limit}.`, { entry: name });
   checkLocalHeader(e, readExactly(fd, e.offset, 30 + e.nameBytes.length));

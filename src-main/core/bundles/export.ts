@@ -1,6 +1,6 @@
 import { accessSync, closeSync, constants, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, KeyObject, webcrypto } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
@@ -10,6 +10,7 @@ import type { UnlockedIdentity } from '../keys/identities';
 import { RSA_SHA256 } from '../keys/pki';
 import { LenteraError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
+import { isSealed, isSealedFile, SealedFileReader, sealedPlainSize, SealWriter } from '../custody/sealed-file';
 import { collectExam, lineDigest, type Collected } from './collect';
 import { SEAL_PREFIX, sealLength, sealPlaceholder, signSealDigest } from './seal';
 import { writeZipFile, type ZipEntry } from './zip-writer';
@@ -37,20 +38,24 @@ export interface PreparedExport {
   exported: [string, string, string][];
   /** ends this export's hold on the export lock (core/bundles/recover.ts) */
   release: () => void;
+  /** the data key the file is sealed with (an encrypted workstation's): the copy to `copyTo` is opened with it */
+  sealedWith?: Uint8Array;
 }
 
-/** A JSON array written one record per line, hashed while it is written. */
+/** A JSON array written one record per line, hashed while it is written; sealed with `key` when there is one. */
 class LineFile {
   count = 0;
   private readonly fd: number;
+  private readonly sealer: SealWriter | null;
   private readonly hash = createHash('sha256');
   private crc = 0;
   private size = 0;
   private pending: string[] = [];
   private pendingChars = 0;
 
-  constructor(path: string) {
+  constructor(path: string, key?: Uint8Array) {
     this.fd = openSync(path, 'w');
+    this.sealer = key ? new SealWriter(this.fd, key) : null;
   }
 
   add(line: string): void {
@@ -66,13 +71,15 @@ class LineFile {
     this.pendingChars = 0;
     this.hash.update(b);
     this.crc = crc32(b, this.crc);
-    writeSync(this.fd, b);
+    if (this.sealer) this.sealer.write(b);
+    else writeSync(this.fd, b);
     this.size += b.length;
   }
 
   close(): { size: number; sha256: string; crc32: number } {
     if (this.count) this.pending.push('\n]\n');
     this.flush();
+    this.sealer?.end();
     closeSync(this.fd);
     return { size: this.size, sha256: this.hash.digest('hex'), crc32: this.crc };
   }
@@ -90,19 +97,21 @@ export function testKillPoint(step: string): void {
 }
 
 type Progress = (step: ExportStep, done: number, total: number) => void;
-type Staged = { path: string; file: string; size: number; sha256: string; crc32: number };
+/** A file to carry: its plaintext's size and digests; `sealedWith`: the file is sealed with that key (its plaintext goes in). */
+type Staged = { path: string; file: string; size: number; sha256: string; crc32: number; sealedWith?: Uint8Array };
 
 /**
  * Each kind of record into its own scratch file, line by line and hashed as it goes (an exam of 100,000
- * candidates never sits in memory as one string); only records whose line differs from the last export.
+ * candidates never sits in memory as one string); only records whose line differs from the last export. On an
+ * encrypted workstation (`key`) the scratch files are sealed: they hold names.
  */
-async function writeChangedRecords(collected: Collected, known: Map<string, string>, scratch: string, exported: [string, string, string][], onProgress?: Progress) {
+async function writeChangedRecords(collected: Collected, known: Map<string, string>, scratch: string, exported: [string, string, string][], onProgress?: Progress, key?: Uint8Array) {
   const files: Staged[] = [];
   const counts: Record<string, number> = {};
   for (const [kind, path] of Object.entries(DATA_FILES) as [keyof typeof DATA_FILES, string][]) {
     onProgress?.(kind, 0, 0);
     const file = join(scratch, kind);
-    const writer = new LineFile(file);
+    const writer = new LineFile(file, key);
     for (const item of collected.items[kind]()) {
       const line = JSON.stringify(item.body);
       const digest = lineDigest(line);
@@ -112,69 +121,99 @@ async function writeChangedRecords(collected: Collected, known: Map<string, stri
     }
     counts[kind] = writer.count;
     const done = writer.close();
-    if (writer.count) files.push({ path, file, ...done });
+    if (writer.count) files.push({ path, file, ...done, ...(key ? { sealedWith: key } : {}) });
     // Lets the progress notice out (and other requests in) between kinds.
     await new Promise((r) => setImmediate(r));
   }
   return { files, counts };
 }
 
-/** A file's sha256, CRC and size in one read of large blocks (no stream per file: an exam has thousands of PDFs). */
-function digestFile(file: string, buf: Buffer): { sha256: string; crc32: number; size: number } {
+/**
+ * A file's sha256, CRC and size in one read of large blocks (no stream per file: an exam has thousands of PDFs). On
+ * an encrypted workstation (`key`) a sealed file's plaintext is what is read: the bundle carries the PDF itself.
+ */
+function digestFile(file: string, buf: Buffer, key?: Uint8Array): { sha256: string; crc32: number; size: number; sealed: boolean } {
   const fd = openSync(file, 'r');
+  let sealed: SealedFileReader | null = null;
   try {
     const hash = createHash('sha256');
     let crc = 0;
     let size = 0;
-    for (let n; (n = readSync(fd, buf, 0, buf.length, size)) > 0; size += n) {
+    let n = readSync(fd, buf, 0, buf.length, 0);
+    if (key && isSealed(buf.subarray(0, n))) {
+      sealed = new SealedFileReader(file, key, basename(file));
+      n = sealed.read(buf, 0, buf.length, 0);
+    }
+    while (n > 0) {
       hash.update(buf.subarray(0, n));
       crc = crc32(buf.subarray(0, n), crc);
+      size += n;
+      n = sealed ? sealed.read(buf, 0, buf.length, size) : readSync(fd, buf, 0, buf.length, size);
     }
-    return { sha256: hash.digest('hex'), crc32: crc, size };
+    return { sha256: hash.digest('hex'), crc32: crc, size, sealed: sealed !== null };
   } finally {
+    sealed?.close();
     closeSync(fd);
   }
 }
 
 /** The signed PDFs whose bytes changed since the last export. */
-async function changedPdfs(collected: Collected, known: Map<string, string>, exported: [string, string, string][], onProgress?: Progress): Promise<Staged[]> {
+async function changedPdfs(collected: Collected, known: Map<string, string>, exported: [string, string, string][], onProgress?: Progress, key?: Uint8Array): Promise<Staged[]> {
   const pdfs: Staged[] = [];
   const buf = Buffer.allocUnsafe(1 << 20);
   let done = 0;
   for (const [name, file] of collected.pdfs) {
-    const d = digestFile(file, buf);
+    const { sealed, ...d } = digestFile(file, buf, key);
     if (++done % 200 === 0 || done === collected.pdfs.size) {
       onProgress?.('pdf', done, collected.pdfs.size);
       // Lets the progress notice out (and other requests in) now and then.
       await new Promise((r) => setImmediate(r));
     }
     if (known.get(`pdf\u0000${name}`) === d.sha256) continue;
-    pdfs.push({ path: `pdf/${name}`, file, ...d });
+    pdfs.push({ path: `pdf/${name}`, file, ...d, ...(sealed ? { sealedWith: key } : {}) });
     exported.push(['pdf', name, d.sha256]);
   }
   return pdfs;
 }
 
-/** The zip: manifest and signature first, then the files, then the seal over all of it in the comment. */
-async function writeZip(part: string, at: string, manifestBytes: Buffer, signature: Buffer, ruleset: { path: string; data: Buffer }, records: Staged[], pdfs: Staged[], key: CryptoKey): Promise<void> {
+/**
+ * The zip: manifest and signature first, then the files, then the seal over all of it in the comment. On an
+ * encrypted workstation (`dataKey`) the file is the zip sealed with the data key, the seal written in as the file
+ * ends; the zip inside is byte for byte the one a plain workstation writes.
+ */
+async function writeZip(part: string, at: string, manifestBytes: Buffer, signature: Buffer, ruleset: { path: string; data: Buffer }, records: Staged[], pdfs: Staged[], key: CryptoKey, dataKey?: Uint8Array): Promise<void> {
   try {
+    const sealedWith = (d: Staged) => (d.sealedWith ? { sealedWith: d.sealedWith } : {});
     const entries: ZipEntry[] = [
       { path: MANIFEST, data: manifestBytes, compress: true },
       { path: SIGNATURE, data: signature, compress: false },
-      ...records.map((d) => ({ path: d.path, file: d.file, size: d.size, crc32: d.crc32, compress: true })),
+      ...records.map((d) => ({ path: d.path, file: d.file, size: d.size, crc32: d.crc32, compress: true, ...sealedWith(d) })),
       { path: ruleset.path, data: ruleset.data, compress: true },
       // PDFs are compressed already: stored as they are.
-      ...pdfs.map((p) => ({ path: p.path, file: p.file, size: p.size, crc32: p.crc32, compress: false })),
+      ...pdfs.map((p) => ({ path: p.path, file: p.file, size: p.size, crc32: p.crc32, compress: false, ...sealedWith(p) })),
     ];
     const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
+    const sealOf = (digest: Buffer) => {
+      const seal = Buffer.from(SEAL_PREFIX + signSealDigest(digest, KeyObject.from(key)).toString('base64'), 'latin1');
+      if (seal.length !== sealLength(bits)) throw new Error('unexpected seal length');
+      return seal;
+    };
+    const placeholder = Buffer.from(sealPlaceholder(bits), 'latin1');
     // The seal signs every byte before the comment: their sha256 is taken as they are written (seal.ts says what the
     // seal is; applySeal there does the same by reading the file again).
     const fd = openSync(part, 'w');
     try {
-      const digest = await writeZipFile(fd, entries, { mtime: new Date(at), mode: 0o100664, comment: Buffer.from(sealPlaceholder(bits), 'latin1') });
+      if (dataKey) {
+        const comment = (digest: Buffer) => {
+          testKillPoint('zip');
+          return sealOf(digest);
+        };
+        await writeZipFile(fd, entries, { mtime: new Date(at), mode: 0o100664, comment: placeholder, sealed: { key: dataKey, comment } });
+        return;
+      }
+      const digest = await writeZipFile(fd, entries, { mtime: new Date(at), mode: 0o100664, comment: placeholder });
       testKillPoint('zip');
-      const seal = Buffer.from(SEAL_PREFIX + signSealDigest(digest, KeyObject.from(key)).toString('base64'), 'latin1');
-      if (seal.length !== sealLength(bits)) throw new Error('unexpected seal length');
+      const seal = sealOf(digest);
       writeSync(fd, seal, 0, seal.length, fstatSync(fd).size - seal.length);
     } finally {
       closeSync(fd);
@@ -205,7 +244,20 @@ function checkCopyTarget(copyTo: string): void {
  */
 export async function prepareExport(
   db: Db,
-  opts: { examCode: string; dataDir: string; copyTo?: string; pdfDir?: string; signer: UnlockedIdentity; workstationId: string; workstationName: string; at: string; nativeBinding?: string; onProgress?: Progress },
+  opts: {
+    examCode: string;
+    dataDir: string;
+    copyTo?: string;
+    pdfDir?: string;
+    signer: UnlockedIdentity;
+    workstationId: string;
+    workstationName: string;
+    at: string;
+    nativeBinding?: string;
+    onProgress?: Progress;
+    /** an encrypted workstation's data key: the bundle, its scratch files and its `.part` are kept sealed with it */
+    dataKey?: Uint8Array;
+  },
 ): Promise<PreparedExport> {
   const exam = requireExam(db, opts.examCode);
   refuseIfPurged(db, exam.id, 'a new bundle');
@@ -226,9 +278,9 @@ export async function prepareExport(
   try {
     rmSync(scratch, { recursive: true, force: true });
     mkdirSync(scratch, { recursive: true });
-    const records = await writeChangedRecords(collected, known, scratch, exported, opts.onProgress);
+    const records = await writeChangedRecords(collected, known, scratch, exported, opts.onProgress, opts.dataKey);
     testKillPoint('scratch');
-    const pdfs = await changedPdfs(collected, known, exported, opts.onProgress);
+    const pdfs = await changedPdfs(collected, known, exported, opts.onProgress, opts.dataKey);
     if (last && exported.length === 0) {
       throw new LenteraError('NOTHING_TO_EXPORT', `Nothing changed since bundle ${last.sequence} of ${exam.code}; no bundle was made.`, { sequence: last.sequence });
     }
@@ -250,10 +302,13 @@ export async function prepareExport(
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
     const signature = Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, opts.signer.privateKey, manifestBytes));
     opts.onProgress?.('zip', 0, manifest.files.length);
-    await writeZip(part, opts.at, manifestBytes, signature, ruleset, records.files, pdfs, opts.signer.privateKey);
+    await writeZip(part, opts.at, manifestBytes, signature, ruleset, records.files, pdfs, opts.signer.privateKey, opts.dataKey);
     opts.onProgress?.('zip', manifest.files.length, manifest.files.length);
     testKillPoint('part');
-    const prepared: PreparedExport = { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, copyTo, bytes: statSync(part).size, exported, release };
+    // The bundle's own size, sealed or not.
+    const bytes = opts.dataKey ? sealedPlainSize(statSync(part).size) : statSync(part).size;
+    if (bytes === null) throw new Error('the sealed bundle has no sealed file length');
+    const prepared: PreparedExport = { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, copyTo, bytes, exported, release, ...(opts.dataKey ? { sealedWith: opts.dataKey } : {}) };
     made = true;
     return prepared;
   } finally {
@@ -298,10 +353,34 @@ export function commitExport(db: Db, p: PreparedExport, at: string, actor: strin
   return { sequence: p.sequence, sha256: p.sha256, file: p.out, bytes: p.bytes, files: p.manifest.files.length };
 }
 
-/** Copies a committed bundle (a download of it): to `to.part`, then renamed, so a cut-off copy never has a bundle's name. */
-function copyBundle(from: string, to: string): void {
+/** The plaintext of a sealed file into a new file `to`, in large blocks (a bundle is gigabytes). */
+function copyOpened(from: string, to: string, key: Uint8Array): void {
+  const reader = new SealedFileReader(from, key, basename(from));
   try {
-    copyFileSync(from, `${to}.part`);
+    const fd = openSync(to, 'w');
+    try {
+      const buf = Buffer.allocUnsafe(4 << 20);
+      for (let at = 0, n; (n = reader.read(buf, 0, buf.length, at)) > 0; at += n) {
+        for (let w = 0; w < n; ) w += writeSync(fd, buf, w, n - w);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * Copies a committed bundle out (a USB stick): to `to.part`, then renamed, so a cut-off copy never has a bundle's
+ * name. The copy is the bundle itself: one the workstation keeps sealed is opened with `key` on the way.
+ */
+export function copyBundle(from: string, to: string, key?: Uint8Array): void {
+  try {
+    if (isSealedFile(from)) {
+      if (!key) throw new LenteraError('WORKSTATION_LOCKED', `${basename(from)} is encrypted; unlock the workstation to copy it.`, { file: basename(from) });
+      copyOpened(from, `${to}.part`, key);
+    } else copyFileSync(from, `${to}.part`);
     renameSync(`${to}.part`, to);
   } catch (e) {
     rmSync(`${to}.part`, { force: true });
@@ -328,7 +407,7 @@ export function finishExport(db: Db, p: PreparedExport): { copied?: string; copy
   }
   if (!p.copyTo) return {};
   try {
-    copyBundle(p.out, p.copyTo);
+    copyBundle(p.out, p.copyTo, p.sealedWith);
     return { copied: p.copyTo };
   } catch (e) {
     return { copyError: `bundle ${p.sequence} of ${p.examCode} was exported and recorded (${p.out}), but the copy to ${p.copyTo} failed: ${(e as Error).message}` };

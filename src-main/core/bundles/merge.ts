@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { accessSync, constants, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { accessSync, closeSync, constants, copyFileSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Db } from '../db/open';
@@ -14,6 +14,7 @@ import { factsFromJson, type FactsJson } from './facts';
 import { DATA_FILES, LIMITS, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
+import { SealWriter } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
 
 export interface ImportPlan {
@@ -363,8 +364,40 @@ export interface ImportOutcome {
   view?: MergedView;
 }
 
-/** Writes a prepared import in the caller's transaction, checking the chain again (another import may have run). */
-export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: string): ImportOutcome {
+/**
+ * The verified bundle kept sealed (an encrypted workstation's merged copy): read once, sealed as it is read, and
+ * kept only when the bytes read hash to the sha256 verified, so that the copy is the bundle that was checked.
+ */
+function sealVerifiedCopy(from: string, to: string, key: Uint8Array, sha256: string): void {
+  const src = openSync(from, 'r');
+  try {
+    const fd = openSync(to, 'w', 0o600);
+    try {
+      const writer = new SealWriter(fd, key);
+      const hash = createHash('sha256');
+      const buf = Buffer.allocUnsafe(4 << 20);
+      for (let at = 0, n; (n = readSync(src, buf, 0, buf.length, at)) > 0; at += n) {
+        hash.update(buf.subarray(0, n));
+        writer.write(buf.subarray(0, n));
+      }
+      writer.end();
+      if (hash.digest('hex') !== sha256) throw new BundleRefused('BUNDLE_CHANGED', `${basename(from)} changed after it was verified: nothing was merged. Import it again.`, { file: basename(from) });
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    rmSync(to, { force: true });
+    throw e;
+  } finally {
+    closeSync(src);
+  }
+}
+
+/**
+ * Writes a prepared import in the caller's transaction, checking the chain again (another import may have run).
+ * With `key` (an encrypted workstation's data key) the bundle is kept sealed with it; the hub keeps its plain.
+ */
+export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: string, key?: Uint8Array): ImportOutcome {
   if (plan.spent) throw new LenteraError('INTERNAL', 'this bundle plan was already committed once: prepare the import again.', {});
   const m = plan.report.manifest;
   const base = { sha256: plan.report.sha256, exam: m.exam.code, workstation: m.workstation.id, sequence: m.sequence };
@@ -380,7 +413,11 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   plan.speculated = undefined;
   const stored = join(mergedDir(dataDir), `${plan.report.sha256}.lentera`);
   mkdirSync(mergedDir(dataDir), { recursive: true });
-  if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
+  if (key) {
+    // The file verified (the staged copy, when there is one), sealed; the staged copy then goes.
+    sealVerifiedCopy(plan.report.file, `${stored}.part`, key, plan.report.fileSha256);
+    discardImport(plan);
+  } else if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
     renameSync(plan.staged, `${stored}.part`);
     plan.staged = undefined;
   } else {

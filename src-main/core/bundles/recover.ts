@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { isBusyError } from '../db/transaction';
 import { sql } from '../db/statements';
+import { sealFolderInPlace } from '../custody/seal-folder';
 
 /**
  * An export is made in three steps, each of which a crash (kill -9, a power cut) may cut short:
@@ -120,4 +121,12 @@ export function recoverExports(db: Db, dataDir: string, opts: { nativeBinding?: 
     release();
   }
   return { renamed, removed, skipped: false };
+}
+
+/**
+ * Seals what DATA/bundles/ holds in the clear (the bundles exported and merged while the workstation was plain,
+ * whatever an export left there), for `lentera encrypt`: after it an encrypted workstation keeps no bundle plain.
+ */
+export function sealBundlesFolder(dataDir: string, dataKey: Uint8Array): number {
+  return sealFolderInPlace(join(dataDir, 'bundles'), dataKey);
 }

@@ -1,5 +1,6 @@
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
 import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -7,7 +8,9 @@ import { parseCertificate, keyUsage } from '../keys/pki';
 import { fingerprintOf } from '../keys/identities';
 import { BundleRefused } from './refusal';
 import { checkLocalHeaders, readDirectory, type EntryLayout } from './container';
-import { openZip } from './zip-reader';
+import { openSealedZip, openZip } from './zip-reader';
+import { isSealedFile, SealedFileReader } from '../custody/sealed-file';
+import { isLenteraError } from '../util/errors';
 import { scanBundle, type Scan } from './scan';
 import { checkSealDigest } from './seal';
 import { digestsAside, type Digests, type DigestsAside } from './digests-aside';
@@ -15,6 +18,15 @@ import { sha256Hex } from '../util/hash';
 import { BUNDLE_FORMAT, LIMITS, MANIFEST, manifestSchema, SIGNATURE, type Manifest } from './format';
 
 export { BundleRefused };
+
+/** A workstation's sealed copy of a bundle, given where the bundle itself is wanted: said so, with what to do. */
+function sealedCopyRefusal(file: string): BundleRefused {
+  return new BundleRefused(
+    'BUNDLE_SEALED',
+    `${basename(file)} is a bundle as an encrypted workstation keeps it (sealed with its data key), not the bundle itself: on that workstation, \`lentera bundle copy --data DIR --exam CODE --out FILE\` writes the bundle out.`,
+    { file: basename(file) },
+  );
+}
 
 interface ZipEntry {
   name: string;
@@ -48,19 +60,30 @@ export interface OpenedBundle {
   close(): void;
 }
 
-/** Reads the central directory only and refuses anything suspicious in it; no entry is inflated here. */
-export async function openBundle(file: string): Promise<OpenedBundle> {
+/**
+ * Reads the central directory only and refuses anything suspicious in it; no entry is inflated here. With `key`,
+ * a bundle the workstation keeps sealed with it (its own, core/bundles/export.ts) is read through its opening.
+ */
+export async function openBundle(file: string, opts: { key?: Uint8Array } = {}): Promise<OpenedBundle> {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
     throw new BundleRefused('FILE_NOT_FOUND', `${file} cannot be read.`, { file });
   }
-  if (size > LIMITS.bundleBytes) throw new BundleRefused('BUNDLE_TOO_LARGE', `The bundle is ${size} bytes; the limit is ${LIMITS.bundleBytes}.`, { size });
+  const sealed = opts.key && isSealedFile(file) ? new SealedFileReader(file, opts.key, basename(file)) : null;
+  if (sealed) size = sealed.size;
+  if (size > LIMITS.bundleBytes) {
+    sealed?.close();
+    throw new BundleRefused('BUNDLE_TOO_LARGE', `The bundle is ${size} bytes; the limit is ${LIMITS.bundleBytes}.`, { size });
+  }
   let zip: yauzl.ZipFile;
   try {
-    zip = await openZip(file, size, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
+    const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true };
+    zip = sealed ? await openSealedZip(sealed, options) : await openZip(file, size, options);
   } catch (e) {
+    if (isLenteraError(e)) throw e;
+    if (!sealed && isSealedFile(file)) throw sealedCopyRefusal(file);
     throw new BundleRefused('BUNDLE_NOT_ZIP', `Not a readable bundle (zip): ${(e as Error).message}. A truncated or damaged file gives this too.`);
   }
   const entries = new Map<string, ZipEntry>();

@@ -8,6 +8,7 @@
 import { close, closeSync, createReadStream, open, openSync, read, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
+import type { SealedFileReader } from '../custody/sealed-file';
 
 /** The most of a file's end kept in memory for its directory: 100,000 records of a long name fit. */
 const WINDOW_MAX = 64 << 20;
@@ -85,6 +86,43 @@ export async function openZip(file: string, size: number, options: yauzl.Options
     return await yauzl.fromRandomAccessReaderPromise(new WindowedReader(fd, at, bytes), size, options);
   } catch (e) {
     closeSync(fd);
+    throw e;
+  }
+}
+
+/** yauzl over a sealed file (core/custody/sealed-file.ts), read at any offset through its opening. */
+class SealedReader extends yauzl.RandomAccessReader {
+  constructor(private readonly file: SealedFileReader) {
+    super();
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void {
+    let n: number;
+    try {
+      n = this.file.read(buffer, offset, length, position);
+    } catch (e) {
+      process.nextTick(callback, e as Error);
+      return;
+    }
+    process.nextTick(callback, null, n);
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return this.file.stream(start, end);
+  }
+
+  override close(callback: (err: Error | null) => void): void {
+    this.file.close();
+    callback(null);
+  }
+}
+
+/** Opens the zip a workstation keeps sealed, for yauzl; closing the zip closes `file`. */
+export async function openSealedZip(file: SealedFileReader, options: yauzl.Options): Promise<yauzl.ZipFile> {
+  try {
+    return await yauzl.fromRandomAccessReaderPromise(new SealedReader(file), file.size, options);
+  } catch (e) {
+    file.close();
     throw e;
   }
 }

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
+import { SealedFileReader, SEGMENT, SegmentSealer } from '../custody/sealed-file';
 import { postedSystemError, type PostedSystemError } from '../util/fs-errors';
 
 /**
@@ -27,6 +30,11 @@ export interface FileEntry {
   /** the CRC of the file's bytes, as hashed for the manifest; the copy is checked against it */
   crc32: number;
   compress: boolean;
+  /**
+   * The file is sealed (core/custody/sealed-file.ts) with this key: its plaintext is what the zip carries, and what
+   * `size` and `crc32` describe (an encrypted workstation's signed PDFs and the export's scratch records).
+   */
+  sealedWith?: Uint8Array;
 }
 
 export type ZipEntry = BufferEntry | FileEntry;
@@ -196,6 +204,106 @@ class ThreadSink implements Sink {
 }
 
 /**
+ * The zip sealed on its way to the file (core/custody/sealed-file.ts): an encrypted workstation keeps no bundle in
+ * the clear. The zip's blocks come here in file order and are sealed segment by segment on this thread; the sealed
+ * bytes go to the sink below (on the writing thread for a large zip) at their place in the sealed file. The one
+ * block of plaintext is lent back once what it held is sealed. `finish` seals the zip's last bytes (the comment,
+ * which the seal does not sign) with the rest, and ends the file.
+ */
+class SealingSink implements Sink {
+  private readonly sealer: SegmentSealer;
+  private readonly plain = Buffer.allocUnsafe(BLOCK);
+  /** bytes of `plain` handed over, not yet sealed */
+  private queued = 0;
+  private readonly segment = Buffer.allocUnsafe(SEGMENT);
+  private held = 0;
+  private started = false;
+  /** the sink's block being filled with sealed bytes, and where it goes in the file */
+  private block: Buffer | null = null;
+  private used = 0;
+  private at = 0;
+
+  constructor(
+    private readonly inner: Sink,
+    key: Uint8Array,
+  ) {
+    this.sealer = new SegmentSealer(key);
+  }
+
+  async take(): Promise<Buffer> {
+    await this.drain();
+    return this.plain;
+  }
+
+  put(_block: Buffer, n: number): void {
+    // The block is `plain`, lent by `take`; blocks come in file order (Out writes them so).
+    this.queued = n;
+  }
+
+  private async drain(): Promise<void> {
+    if (!this.started) {
+      this.started = true;
+      await this.emit(this.sealer.header);
+    }
+    const n = this.queued;
+    this.queued = 0;
+    await this.add(this.plain.subarray(0, n));
+  }
+
+  /** Plaintext after what came before: a full segment is sealed once a byte after it is known (the last says it is last). */
+  private async add(plain: Buffer): Promise<void> {
+    for (let off = 0; off < plain.length; ) {
+      if (this.held === SEGMENT) {
+        await this.emit(this.sealer.segment(this.segment, false));
+        this.held = 0;
+      }
+      const n = plain.copy(this.segment, this.held, off, Math.min(plain.length, off + SEGMENT - this.held));
+      this.held += n;
+      off += n;
+    }
+  }
+
+  private async emit(bytes: Buffer): Promise<void> {
+    for (let off = 0; off < bytes.length; ) {
+      if (this.block === null) {
+        this.block = await this.inner.take();
+        this.used = 0;
+      }
+      const n = bytes.copy(this.block, this.used, off);
+      this.used += n;
+      off += n;
+      if (this.used === this.block.length) this.hand();
+    }
+  }
+
+  private hand(): void {
+    if (this.block === null || this.used === 0) return;
+    const block = this.block;
+    this.block = null;
+    this.inner.put(block, this.used, this.at);
+    this.at += this.used;
+    this.used = 0;
+  }
+
+  async finish(tail: Buffer): Promise<void> {
+    await this.drain();
+    await this.add(tail);
+    await this.emit(this.sealer.segment(this.segment.subarray(0, this.held), true));
+    this.held = 0;
+    this.hand();
+    await this.inner.end();
+  }
+
+  end(): Promise<void> {
+    return this.finish(Buffer.alloc(0));
+  }
+
+  abort(): Promise<void> {
+    return this.inner.abort();
+  }
+}
+
+/**
  * Output in blocks of BLOCK bytes, each hashed here (the seal signs the sha256 of every byte before the comment) and
  * handed to the sink whole. The hash is taken on this thread: it waits on the writing thread anyway.
  */
@@ -358,29 +466,33 @@ const changed = (file: string) => new Error(`${file} changed while the bundle wa
 
 /** A stored file: copied in large blocks straight into the output buffer, its CRC checked against the manifest's pass. */
 async function copyStored(out: Out, e: FileEntry): Promise<number> {
-  const fd = openSync(e.file, 'r');
+  // A sealed file is read as a plain one is, its plaintext opened segment by segment.
+  const sealed = e.sealedWith ? new SealedFileReader(e.file, e.sealedWith, basename(e.file)) : null;
+  const fd = sealed ? -1 : openSync(e.file, 'r');
+  const read = (b: Buffer, at: number) => (sealed ? sealed.read(b, 0, b.length, at) : readSync(fd, b, 0, b.length, at));
   try {
     let crc = 0;
     let done = 0;
     while (done < e.size) {
       const room = await out.reserve(Math.min(BLOCK, e.size - done));
-      const n = readSync(fd, room, 0, room.length, done);
+      const n = read(room, done);
       if (n <= 0) throw changed(e.file);
       crc = crc32(room.subarray(0, n), crc);
       out.commit(n);
       done += n;
     }
-    if (readSync(fd, Buffer.alloc(1), 0, 1, done) !== 0 || crc !== e.crc32) throw changed(e.file);
+    if (read(Buffer.alloc(1), done) !== 0 || crc !== e.crc32) throw changed(e.file);
     return crc;
   } finally {
-    closeSync(fd);
+    if (sealed) sealed.close();
+    else closeSync(fd);
   }
 }
 
 /** A compressed file: streamed through deflate (level 6, as yazl), its CRC checked against the manifest's pass. */
 async function copyDeflated(out: Out, e: FileEntry): Promise<{ crc: number; compressed: number; size: number }> {
   const deflate = createDeflateRaw({ level: LEVEL });
-  const source = createReadStream(e.file, { highWaterMark: 1 << 20 });
+  const source: Readable = e.sealedWith ? new SealedFileReader(e.file, e.sealedWith, basename(e.file)).stream(0, Infinity, true) : createReadStream(e.file, { highWaterMark: 1 << 20 });
   let crc = 0;
   let size = 0;
   source.on('data', (c) => {
@@ -410,10 +522,20 @@ const THREAD_FROM = 64 << 20;
  * Writes the zip to `fd` (from its start): the entries in order, the central directory, the end record and `comment`
  * (the seal's placeholder). Answers the sha256 of every byte before the comment (what the seal signs). A failure
  * stops the writing thread before it is thrown: nothing is written to `fd` after this settles.
+ *
+ * With `sealed`, the file is the zip sealed with `sealed.key` (core/custody/sealed-file.ts), and its comment is
+ * `sealed.comment(digest)` (as long as `comment`): a sealed file cannot be changed in place afterwards, so the
+ * seal goes in as the file is written. The zip inside, and the digest, are the same as without.
  */
-export async function writeZipFile(fd: number, entries: ZipEntry[], opts: { mtime: Date; mode: number; comment: Buffer; threadFrom?: number }): Promise<Buffer> {
+export async function writeZipFile(
+  fd: number,
+  entries: ZipEntry[],
+  opts: { mtime: Date; mode: number; comment: Buffer; threadFrom?: number; sealed?: { key: Uint8Array; comment: (digest: Buffer) => Buffer } },
+): Promise<Buffer> {
   const bytes = entries.reduce((n, e) => n + ('data' in e ? e.data.length : e.size), 0);
-  const sink: Sink = bytes >= (opts.threadFrom ?? THREAD_FROM) ? new ThreadSink(fd) : new DirectSink(fd);
+  const below: Sink = bytes >= (opts.threadFrom ?? THREAD_FROM) ? new ThreadSink(fd) : new DirectSink(fd);
+  const sealing = opts.sealed ? new SealingSink(below, opts.sealed.key) : null;
+  const sink: Sink = sealing ?? below;
   try {
     const out = new Out(sink);
     const dos = dosDateTime(opts.mtime);
@@ -445,6 +567,13 @@ export async function writeZipFile(fd: number, entries: ZipEntry[], opts: { mtim
     for (const w of written) await out.write(centralRecord(w, dos, opts.mtime, opts.mode));
     await out.write(endRecords(written.length, cdOffset, out.position - cdOffset, opts.comment.length));
     out.flush();
+    if (sealing) {
+      const digest = out.hash.digest();
+      const comment = opts.sealed!.comment(digest);
+      if (comment.length !== opts.comment.length) throw new Error('the comment is not as long as the end record says');
+      await sealing.finish(comment);
+      return digest;
+    }
     await sink.end();
     writeAll(fd, opts.comment, out.position);
     return out.hash.digest();

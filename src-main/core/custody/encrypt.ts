@@ -21,6 +21,8 @@ import { LenteraError } from '../util/errors';
 import { databasePath, isWorkstation } from '../workstation/workstation';
 import { assertPassphrase, createCustody, custodyPath, isEncrypted } from './custody';
 import { finishInterruptedEncryption, shred } from './interrupted';
+import { sealSheetsFolder } from '../sheets/sheet-files';
+import { sealBundlesFolder } from '../bundles/recover';
 
 export interface EncryptOutcome {
   recoveryKey: string;
@@ -115,11 +117,14 @@ export function encryptWorkstation(dir: string, passphrase: string, opts: { cloc
   finishInterruptedEncryption(dir);
   // Plain copies taken before schema upgrades hold the same personal data: overwritten too, unless kept on request.
   if (!keptPlain) for (const n of readdirSync(dir)) if (/^lentera\.db\.v\d+-.*\.bak$/.test(n)) shred(join(dir, n));
+  // The signed PDFs and the bundles made while it was plain are sealed like those made from now on, their plain
+  // bytes overwritten.
+  const sealedFiles = sealSheetsFolder(dir, custody.dataKey) + sealBundlesFolder(dir, custody.dataKey);
 
   const db = openDatabase(file, { key: custody.dataKey, nativeBinding: opts.nativeBinding });
   try {
     const at = opts.clock.now().toISOString();
-    writeTransaction(db, () => appendEvent(db, { at, actor: opts.actor, command: 'workstation.encrypt', outcome: 'ok', payload: { cipher: 'sqlcipher-4', keptPlain: keptPlain !== null } }));
+    writeTransaction(db, () => appendEvent(db, { at, actor: opts.actor, command: 'workstation.encrypt', outcome: 'ok', payload: { cipher: 'sqlcipher-4', keptPlain: keptPlain !== null, sealedFiles } }));
   } finally {
     db.close();
     custody.dataKey.fill(0);

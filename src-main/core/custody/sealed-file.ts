@@ -15,8 +15,8 @@
  * with the data key opens one with any AES-GCM library; the format is small enough to write in ten lines.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import { closeSync, createReadStream, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { LenteraError } from '../util/errors';
 
 export const SEALED_MAGIC = Buffer.from('LNTSEAL1', 'latin1');
@@ -31,7 +31,7 @@ export function isSealed(head: Buffer): boolean {
   return head.length >= SEALED_MAGIC.length && head.subarray(0, SEALED_MAGIC.length).equals(SEALED_MAGIC);
 }
 
-/** Whether the file at `path` is sealed (a file too short to be one, or missing, is not). */
+/** Whether the file at `path` is sealed (a file too short to be one, missing or unreadable, a folder, is not). */
 export function isSealedFile(path: string): boolean {
   let fd: number;
   try {
@@ -42,6 +42,9 @@ export function isSealedFile(path: string): boolean {
   try {
     const head = Buffer.alloc(SEALED_MAGIC.length);
     return readSync(fd, head, 0, head.length, 0) === head.length && isSealed(head);
+  } catch {
+    // A folder opens on some systems, and then cannot be read.
+    return false;
   } finally {
     closeSync(fd);
   }
@@ -62,6 +65,11 @@ function nonce(index: number, last: boolean): Buffer {
 function sealSegment(key: Buffer, index: number, last: boolean, plain: Buffer): Buffer {
   const c = createCipheriv('aes-256-gcm', key, nonce(index, last));
   return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+}
+
+/** A sealed file met without a key: not the workstation's lock (that code sends a window to its unlock screen). */
+function encrypted(name: string): LenteraError {
+  return new LenteraError('FILE_ENCRYPTED', `${name} is encrypted: it opens only on the encrypted workstation that keeps it, unlocked.`, { file: name });
 }
 
 function refused(name: string, why: string): LenteraError {
@@ -182,95 +190,155 @@ export function writeMaybeSealed(path: string, plain: Buffer, key: Uint8Array | 
 export function readMaybeSealed(path: string, key: Uint8Array | undefined, name = path): Buffer {
   const bytes = readFileSync(path);
   if (!isSealed(bytes)) return bytes;
-  if (!key) throw new LenteraError('WORKSTATION_LOCKED', `${name} is encrypted; unlock the workstation to open it.`, { file: name });
+  if (!key) throw encrypted(name);
   return openSealed(key, bytes, name);
 }
 
-/** A stream of sealed bytes in, their plaintext out: each segment is passed on only once its tag checked. */
-export function openingStream(key: Uint8Array, name = 'The file'): Transform {
-  let k: Buffer | null = null;
-  let held: Buffer = Buffer.alloc(0);
-  let index = 0;
-  const segment = (bytes: Buffer, last: boolean): Buffer => {
-    const d = createDecipheriv('aes-256-gcm', k!, nonce(index, last));
-    d.setAuthTag(bytes.subarray(bytes.length - TAG));
+/**
+ * Seals segment by segment for a writer that places the bytes itself (the bundle's zip writer hands them to its
+ * writing thread): `header` first, then `segment` for every SEGMENT bytes of plaintext in order, the last (which
+ * may hold fewer, or none) said to be last. The file is what `SealWriter` writes.
+ */
+export class SegmentSealer {
+  readonly header: Buffer;
+  private readonly key: Buffer;
+  private index = 0;
+  private ended = false;
+
+  constructor(key: Uint8Array) {
+    const salt = randomBytes(SALT);
+    this.key = fileKey(key, salt);
+    this.header = Buffer.concat([SEALED_MAGIC, salt]);
+  }
+
+  /** The next segment's bytes: `plain` sealed, 16 bytes longer. Only the last may hold fewer than SEGMENT bytes. */
+  segment(plain: Buffer, last: boolean): Buffer {
+    if (this.ended) throw new Error('the sealed file was already ended');
+    if (plain.length > SEGMENT || (!last && plain.length !== SEGMENT)) throw new Error('a sealed segment holds 64 KiB; only the last may hold fewer');
+    this.ended = last;
+    return sealSegment(this.key, this.index++, last, plain);
+  }
+}
+
+/** The plaintext length of a sealed file of `sealedSize` bytes; null when no sealed file is that long. */
+export function sealedPlainSize(sealedSize: number): number | null {
+  const body = sealedSize - SEALED_HEADER;
+  if (body < TAG) return null;
+  const segments = Math.ceil(body / (SEGMENT + TAG));
+  if (body - (segments - 1) * (SEGMENT + TAG) < TAG) return null;
+  return body - segments * TAG;
+}
+
+/**
+ * A sealed file read at any offset, as a plain one is with readSync: a bundle of gigabytes has its central
+ * directory, one entry or a range read without opening the rest. Each segment's tag is checked before a byte of
+ * it is given, and its place with it (its index, and whether it is the last, are in its nonce): bytes moved,
+ * dropped or added anywhere are refused when the segment they touch is read. What is never read is never judged.
+ */
+export class SealedFileReader {
+  /** plaintext bytes */
+  readonly size: number;
+  private readonly fd: number;
+  private readonly key: Buffer;
+  private readonly sealedSize: number;
+  private readonly segments: number;
+  private readonly raw = Buffer.allocUnsafe(SEGMENT + TAG);
+  private cached = -1;
+  private plain: Buffer = Buffer.alloc(0);
+  private closed = false;
+
+  constructor(
+    path: string,
+    key: Uint8Array,
+    private readonly name = path,
+  ) {
+    const fd = openSync(path, 'r');
     try {
-      const out = Buffer.concat([d.update(bytes.subarray(0, bytes.length - TAG)), d.final()]);
-      index++;
-      return out;
-    } catch {
-      throw refused(name, 'it was changed, cut short or sealed with another key');
+      this.sealedSize = fstatSync(fd).size;
+      const head = Buffer.alloc(SEALED_HEADER);
+      const size = sealedPlainSize(this.sealedSize);
+      if (size === null || readSync(fd, head, 0, SEALED_HEADER, 0) !== SEALED_HEADER || !isSealed(head)) throw refused(name, 'it is not a sealed file or is cut short');
+      this.size = size;
+      this.segments = Math.ceil((this.sealedSize - SEALED_HEADER) / (SEGMENT + TAG));
+      this.key = fileKey(key, head.subarray(SEALED_MAGIC.length));
+      this.fd = fd;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
     }
-  };
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      try {
-        held = held.length ? Buffer.concat([held, chunk]) : chunk;
-        if (k === null) {
-          if (held.length < SEALED_HEADER) return done();
-          if (!isSealed(held)) throw refused(name, 'it is not a sealed file');
-          k = fileKey(key, held.subarray(SEALED_MAGIC.length, SEALED_HEADER));
-          held = held.subarray(SEALED_HEADER);
+  }
+
+  private segment(index: number): Buffer {
+    if (index === this.cached) return this.plain;
+    const at = SEALED_HEADER + index * (SEGMENT + TAG);
+    const last = index === this.segments - 1;
+    const length = last ? this.sealedSize - at : SEGMENT + TAG;
+    let got = 0;
+    for (let n; got < length && (n = readSync(this.fd, this.raw, got, length - got, at + got)) > 0; ) got += n;
+    if (got !== length) throw refused(this.name, 'it is cut short');
+    const d = createDecipheriv('aes-256-gcm', this.key, nonce(index, last));
+    d.setAuthTag(this.raw.subarray(length - TAG, length));
+    try {
+      this.plain = Buffer.concat([d.update(this.raw.subarray(0, length - TAG)), d.final()]);
+    } catch {
+      this.cached = -1;
+      throw refused(this.name, 'it was changed, cut short or sealed with another key');
+    }
+    this.cached = index;
+    return this.plain;
+  }
+
+  /** Up to `length` plaintext bytes from `position` into `buffer` at `offset`; fewer only at the end. */
+  read(buffer: Buffer, offset: number, length: number, position: number): number {
+    if (this.closed) throw new Error('the sealed file was closed');
+    let done = 0;
+    while (done < length && position + done < this.size) {
+      const at = position + done;
+      const index = Math.floor(at / SEGMENT);
+      const plain = this.segment(index);
+      const from = at - index * SEGMENT;
+      done += plain.copy(buffer, offset + done, from, Math.min(plain.length, from + length - done));
+    }
+    return done;
+  }
+
+  /** The plaintext from `start` up to (not including) `end`, as a stream; `own`: the stream closes this reader when it ends. */
+  stream(start = 0, end = this.size, own = false): Readable {
+    let at = start;
+    const stop = Math.min(end, this.size);
+    const next = (b: Buffer) => this.read(b, 0, b.length, at);
+    const s = new Readable({
+      read() {
+        try {
+          if (at >= stop) {
+            this.push(null);
+            return;
+          }
+          const b = Buffer.allocUnsafe(Math.min(1 << 20, stop - at));
+          const n = next(b);
+          at += n;
+          this.push(b.subarray(0, n));
+        } catch (e) {
+          this.destroy(e as Error);
         }
-        // A whole segment is opened once a byte after it is in: only then is it known not to be the last.
-        while (held.length > SEGMENT + TAG) {
-          this.push(segment(held.subarray(0, SEGMENT + TAG), false));
-          held = held.subarray(SEGMENT + TAG);
-        }
-        held = Buffer.from(held);
-        done();
-      } catch (e) {
-        done(e as Error);
-      }
-    },
-    flush(done) {
-      try {
-        if (k === null || held.length < TAG) throw refused(name, 'it is cut short');
-        this.push(segment(held, true));
-        done();
-      } catch (e) {
-        done(e as Error);
-      }
-    },
-  });
+      },
+    });
+    if (own) s.once('close', () => this.close());
+    return s;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.plain = Buffer.alloc(0);
+    closeSync(this.fd);
+  }
 }
 
-/** A stream of plaintext in, a sealed file's bytes out. */
-export function sealingStream(key: Uint8Array): Transform {
-  const salt = randomBytes(SALT);
-  const k = fileKey(key, salt);
-  let held: Buffer = Buffer.alloc(0);
-  let index = 0;
-  let started = false;
-  const start = (t: Transform) => {
-    if (!started) t.push(Buffer.concat([SEALED_MAGIC, salt]));
-    started = true;
-  };
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      start(this);
-      held = held.length ? Buffer.concat([held, chunk]) : chunk;
-      while (held.length > SEGMENT) {
-        this.push(sealSegment(k, index++, false, held.subarray(0, SEGMENT)));
-        held = held.subarray(SEGMENT);
-      }
-      held = Buffer.from(held);
-      done();
-    },
-    flush(done) {
-      start(this);
-      this.push(sealSegment(k, index++, true, held));
-      done();
-    },
-  });
-}
-
-/** The plaintext of a file the workstation keeps, as a stream: opened on the way if it is sealed. */
-export function readStreamMaybeSealed(path: string, key: Uint8Array | undefined, name = path): Readable {
-  if (!isSealedFile(path)) return createReadStream(path);
-  if (!key) throw new LenteraError('WORKSTATION_LOCKED', `${name} is encrypted; unlock the workstation to open it.`, { file: name });
-  const opened = openingStream(key, name);
-  const source = createReadStream(path);
-  source.on('error', (e) => opened.destroy(e));
-  return source.pipe(opened);
+/** A file's bytes as a stream with their length: a sealed one opened (`key` needed), a plain one as it is. */
+export function plainStream(path: string, key: Uint8Array | undefined, name = path): { size: number; stream: Readable } {
+  if (!isSealedFile(path)) return { size: statSync(path).size, stream: createReadStream(path) };
+  if (!key) throw encrypted(name);
+  const reader = new SealedFileReader(path, key, name);
+  return { size: reader.size, stream: reader.stream(0, reader.size, true) };
 }

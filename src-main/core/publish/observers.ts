@@ -9,8 +9,10 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LIMITS } from '../bundles/format';
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { readDirectory, readEntryAt } from '../bundles/container';
+import { readDirectory, readEntryAt, type Source } from '../bundles/container';
+import { isSealedFile, SealedFileReader } from '../custody/sealed-file';
 import { BundleRefused } from '../bundles/refusal';
+import { isLenteraError } from '../util/errors';
 import { minutesOf } from '../sheets/minutes-check';
 import { OBSERVER_FIELD_PREFIX, observerReason } from '../sheets/minutes';
 import { verifyPdf } from '../sheets/verify';
@@ -47,31 +49,45 @@ export async function observersInMinutes(pdf: Buffer, exam: string, file: string
 /**
  * The observer signatures on the minutes one merged bundle carries (for one exam). The bundle was verified when it
  * was merged: its central directory is read in one piece and only the minutes are read out, not a round trip for
- * each of its tens of thousands of entries (seconds at every first write of a site).
+ * each of its tens of thousands of entries (seconds at every first write of a site). With `key`, a bundle kept
+ * sealed with it (an encrypted workstation's merged copy) is read through its opening.
  */
-export async function observersInBundle(file: string, exam: string): Promise<ObservedSession[]> {
-  let fd: number;
+export async function observersInBundle(file: string, exam: string, key?: Uint8Array): Promise<ObservedSession[]> {
+  let fd: Source;
+  let size: number;
   try {
-    fd = openSync(file, 'r');
-  } catch {
+    if (key && isSealedFile(file)) {
+      const sealed = new SealedFileReader(file, key);
+      fd = sealed;
+      size = sealed.size;
+    } else {
+      fd = openSync(file, 'r');
+      size = fstatSync(fd).size;
+    }
+  } catch (e) {
+    // A sealed copy that does not open says why.
+    if (isLenteraError(e)) throw e;
     throw new BundleRefused('FILE_NOT_FOUND', `${file} cannot be read.`, { file });
   }
   const out: ObservedSession[] = [];
   try {
-    const dir = readDirectory(fd, fstatSync(fd).size);
+    const dir = readDirectory(fd, size);
     if (dir.failure) throw dir.failure.error;
     // One PDF at a time: read, judged, let go.
     for (const e of dir.entries.filter((x) => MINUTES_ENTRY.test(x.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       let pdf: Buffer;
       try {
         pdf = readEntryAt(fd, e, LIMITS.entryBytes);
-      } catch {
+      } catch (err) {
+        // A sealed copy changed since it was kept is refused, not read around.
+        if (isLenteraError(err) && err.code === 'SEALED_FILE_DAMAGED') throw err;
         continue; // an entry that cannot be read is no evidence of anyone's presence
       }
       out.push(...(await observersInMinutes(pdf, exam, e.name.slice('pdf/'.length))));
     }
   } finally {
-    closeSync(fd);
+    if (typeof fd === 'number') closeSync(fd);
+    else (fd as SealedFileReader).close();
   }
   return out;
 }
@@ -81,13 +97,13 @@ export async function observersInBundle(file: string, exam: string): Promise<Obs
  * signature, when later versions of the minutes carry it again). `cache` holds each bundle's findings by its
  * sha256: a merged bundle never changes, so a rebuilt site reads only the bundles merged since.
  */
-export async function observedSessions(db: Db, exam: string, cache: Map<string, ObservedSession[]> = new Map()): Promise<ObservedSession[]> {
+export async function observedSessions(db: Db, exam: string, cache: Map<string, ObservedSession[]> = new Map(), key?: Uint8Array): Promise<ObservedSession[]> {
   const bundles = sql(db, 'SELECT sha256, file FROM merged_bundles WHERE exam_code = ? ORDER BY workstation_id, sequence').all(exam) as { sha256: string; file: string }[];
   const found = new Map<string, ObservedSession>();
   for (const bundle of bundles) {
     let list = cache.get(bundle.sha256);
     if (!list) {
-      list = await observersInBundle(bundle.file, exam);
+      list = await observersInBundle(bundle.file, exam, key);
       cache.set(bundle.sha256, list);
     }
     for (const o of list) {

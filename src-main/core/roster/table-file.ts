@@ -2,6 +2,7 @@ import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { Readable } from 'node:stream';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
 import type { RawCell } from './row';
@@ -41,6 +42,10 @@ function sniff(path: string, name: string): 'csv' | 'xlsx' | 'json' | 'other' {
   } finally {
     closeSync(fd);
   }
+  return kindOf(head, name);
+}
+
+function kindOf(head: Buffer, name: string): 'csv' | 'xlsx' | 'json' | 'other' {
   const ext = extname(name).toLowerCase();
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return ext === '.xlsx' ? 'xlsx' : 'other';
   if (ext === '.csv' || ext === '.txt') return 'csv';
@@ -59,6 +64,17 @@ export function checkImportFile(path: string, accept: readonly ('csv' | 'xlsx' |
   } catch {
     throw new LenteraError('FILE_NOT_FOUND', `${basename(name)} cannot be read.`, { file: basename(name) });
   }
+  checkSize(size, name);
+  return checkKind(sniff(path, name), accept, name);
+}
+
+/** The same checks of a file's bytes already in memory (an upload, opened). */
+export function checkImportBytes(bytes: Buffer, accept: readonly ('csv' | 'xlsx' | 'json')[], name: string): 'csv' | 'xlsx' | 'json' {
+  checkSize(bytes.length, name);
+  return checkKind(kindOf(bytes.subarray(0, 8), name), accept, name);
+}
+
+function checkSize(size: number, name: string): void {
   if (size > MAX_IMPORT_BYTES) {
     throw new LenteraError('FILE_TOO_LARGE', `${basename(name)} is ${(size / 1048576).toFixed(0)} MB; the limit is 200 MB.`, {
       file: basename(name),
@@ -66,7 +82,9 @@ export function checkImportFile(path: string, accept: readonly ('csv' | 'xlsx' |
       limit: MAX_IMPORT_BYTES,
     });
   }
-  const kind = sniff(path, name);
+}
+
+function checkKind(kind: 'csv' | 'xlsx' | 'json' | 'other', accept: readonly ('csv' | 'xlsx' | 'json')[], name: string): 'csv' | 'xlsx' | 'json' {
   if (kind === 'other' || !accept.includes(kind)) {
     throw new LenteraError('UNSUPPORTED_FILE', `${basename(name)} is not a ${accept.map((a) => a.toUpperCase()).join(' or ')} file.`, {
       file: basename(name),
@@ -235,7 +253,7 @@ function cellValue(v: ExcelJS.CellValue): RawCell {
 }
 
 /** The first worksheet of an XLSX file, streamed, so a 100,000-row roster does not hold the whole workbook. */
-export async function readXlsx(path: string): Promise<SourceTable> {
+export async function readXlsx(path: string | Readable, name = typeof path === 'string' ? path : ''): Promise<SourceTable> {
   // exceljs loads here, for XLSX files only: it takes longer to load than Node takes to start.
   const { default: Excel } = await import('exceljs');
   const reader = new Excel.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
@@ -257,7 +275,7 @@ export async function readXlsx(path: string): Promise<SourceTable> {
     }
     break; // the roster is the first sheet
   }
-  return { file: path, kind: 'xlsx', encoding: 'xlsx', headers: headers ?? [], rows };
+  return { file: name, kind: 'xlsx', encoding: 'xlsx', headers: headers ?? [], rows };
 }
 
 export async function readTableFile(path: string, name = path): Promise<SourceTable> {
@@ -268,10 +286,29 @@ export async function readTableFile(path: string, name = path): Promise<SourceTa
       const [table, sha256] = await Promise.all([readXlsx(path), sha256File(path)]);
       return { ...table, file: basename(name), sha256 };
     } catch (e) {
-      throw new LenteraError('UNSUPPORTED_FILE', `${basename(name)} could not be read as XLSX: ${(e as Error).message}`, { file: basename(name) });
+      throw xlsxError(name, e);
     }
   }
-  const buf = readFileSync(path);
+  return csvTable(readFileSync(path), name);
+}
+
+/** A table from a file's bytes already in memory (an upload, opened): the same checks, the same answers. */
+export async function readTableBytes(bytes: Buffer, name: string): Promise<SourceTable> {
+  if (checkImportBytes(bytes, ['csv', 'xlsx'], name) === 'xlsx') {
+    try {
+      return { ...(await readXlsx(Readable.from([bytes]), name)), file: basename(name), sha256: sha256Hex(bytes) };
+    } catch (e) {
+      throw xlsxError(name, e);
+    }
+  }
+  return csvTable(bytes, name);
+}
+
+function xlsxError(name: string, e: unknown): LenteraError {
+  return new LenteraError('UNSUPPORTED_FILE', `${basename(name)} could not be read as XLSX: ${(e as Error).message}`, { file: basename(name) });
+}
+
+function csvTable(buf: Buffer, name: string): SourceTable {
   const decoded = decodeTableBytes(buf);
   if (!decoded.ok) throw encodingError(basename(name), decoded);
   return { ...parseCsvText(decoded.text, basename(name), decoded.encoding), sha256: sha256Hex(buf) };

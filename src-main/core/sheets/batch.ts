@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
@@ -24,6 +24,7 @@ import { Fraction, toFixedString } from '../scoring/exact';
 import { interviewStageCodes, stageInfo } from '../scoring/items';
 import { rubricScale } from '../../shared/score-labels';
 import { workstationStrengths } from '../ranking/strengths-inputs';
+import { readSignedPdf, writeSignedPdf, type SheetKeys } from './sheet-files';
 
 /** A candidate's exact stage values on 0–100, as the ranking took them (SKB stages, or the weighted stages). */
 function exactStages(c: CandidateFacts): Record<string, Fraction> {
@@ -45,6 +46,8 @@ export interface SheetJob {
   log?: SignatureLog;
   onProgress?: (done: number, total: number, nomor: string) => void;
   signal?: AbortSignal;
+  /** an encrypted workstation's keys for `outDir` (sheet-files.ts sheetKeys): the PDFs written there sealed */
+  keys?: SheetKeys;
 }
 
 /** Everything a sheet shows, for every candidate whose results are complete (not BL). */
@@ -159,9 +162,16 @@ export type Previous = { name: string; sha256: string; intact: boolean };
  * valid, the last covering the whole file). A damaged file is never taken for the signed document: a new version
  * is made beside it.
  */
-async function compareWithSigned(latest: DocumentVersion | undefined, digest: string): Promise<{ unchanged: boolean; previous?: Previous }> {
+async function compareWithSigned(latest: DocumentVersion | undefined, digest: string, keys: SheetKeys = {}): Promise<{ unchanged: boolean; previous?: Previous }> {
   if (!latest) return { unchanged: false };
-  const pdf = readFileSync(latest.file);
+  let pdf: Buffer;
+  try {
+    pdf = readSignedPdf(latest.file, keys, latest.name).plain;
+  } catch (e) {
+    // A sealed file changed on disk (or sealed with another key) is damaged: named by the digest of what is there.
+    if (!isLenteraError(e) || e.code !== 'SEALED_FILE_DAMAGED') throw e;
+    return { unchanged: false, previous: { name: latest.name, sha256: sha256Hex(readFileSync(latest.file)), intact: false } };
+  }
   const checks = await verifyPdfSignatures(pdf).catch(() => []);
   const intact = checks.length > 0 && checks.every((c) => c.valid) && checks[checks.length - 1]!.coversWholeFile;
   const previous = { name: latest.name, sha256: sha256Hex(pdf), intact };
@@ -190,11 +200,12 @@ export const DOCUMENTS_PER_EVENT = 200;
  * version, sha256, the version it replaces) and then gives the files their names. A file never has its name
  * without its event; a crash before the commit leaves only `.part` files, which the next run writes anew.
  * The transaction holds the database's write lock, so two runs cannot take the same version's name either.
+ * Each document's sha256 is its plaintext's; a sealed one's file is checked by the digest of its stored bytes.
  */
 export class SignatureLog {
   readonly batch = newId();
   private part = 0;
-  private pending: { doc: SignedDocument; tmp: string; file: string }[] = [];
+  private pending: { doc: SignedDocument; tmp: string; file: string; stored: string }[] = [];
   readonly published: SignedDocument[] = [];
   private readonly signerInfo: { account: string | null; name: string; fingerprint: string; certified: boolean };
 
@@ -210,9 +221,12 @@ export class SignatureLog {
     return this.pending.length;
   }
 
-  /** A signed document whose bytes are in `tmp`, to be published as `file`. */
-  add(doc: SignedDocument, tmp: string, file: string): void {
-    this.pending.push({ doc, tmp, file });
+  /**
+   * A signed document whose bytes are in `tmp`, to be published as `file`; `stored` is the sha256 of the bytes
+   * written there (sealed ones differ from the document's own), by default the document's.
+   */
+  add(doc: SignedDocument, tmp: string, file: string, stored = doc.sha256): void {
+    this.pending.push({ doc, tmp, file, stored });
     if (this.pending.length >= DOCUMENTS_PER_EVENT) this.flush();
   }
 
@@ -226,7 +240,7 @@ export class SignatureLog {
         for (const p of group) {
           if (existsSync(p.file)) throw new LenteraError('CONFLICT', `${basename(p.file)} was written by someone else meanwhile; nothing of this group was published. Run again.`, { name: basename(p.file) });
           // What gets the name is exactly what the event lists (another run may share the temporary name).
-          if (sha256Hex(readFileSync(p.tmp)) !== p.doc.sha256) throw new LenteraError('CONFLICT', `${basename(p.tmp)} was changed by another run meanwhile; nothing of this group was published. Run again.`, { name: basename(p.file) });
+          if (sha256Hex(readFileSync(p.tmp)) !== p.stored) throw new LenteraError('CONFLICT', `${basename(p.tmp)} was changed by another run meanwhile; nothing of this group was published. Run again.`, { name: basename(p.file) });
         }
         appendEvent(this.db, {
           at: new Date().toISOString(),
@@ -304,7 +318,7 @@ export async function generateSheets(db: Db, job: SheetJob): Promise<{ written: 
       const data = inputs.data(r, signerInfo);
       const base = `hasil-${r.nomor_peserta}`;
       const latest = latestVersion(job.outDir, base);
-      const compared = await compareWithSigned(latest, sheetContentDigest(data));
+      const compared = await compareWithSigned(latest, sheetContentDigest(data), job.keys);
       if (compared.unchanged) {
         unchanged.push(latest!.file);
       } else {
@@ -314,10 +328,10 @@ export async function generateSheets(db: Db, job: SheetJob): Promise<{ written: 
         current = name;
         const pdf = await renderResultSheet(data);
         const signed = await signPdf(pdf, job.signer, { reason: `Lembar Hasil Seleksi ${inputs.exam.code} ${r.nomor_peserta}`, name: job.signer.commonName, location: inputs.exam.agency, role: 'Koordinator lokasi' });
-        writeFileSync(tempName(file), signed);
+        const stored = writeSignedPdf(tempName(file), signed, job.keys ?? {});
         const doc: SignedDocument = { name, kind: 'sheet', sha256: sha256Hex(signed), version, ...(compared.previous ? { replaces: compared.previous } : {}) };
         const before = log.published.length;
-        log.add(doc, tempName(file), file);
+        log.add(doc, tempName(file), file, stored);
         take(before);
       }
       current = '';
@@ -366,13 +380,13 @@ export async function generateMinutes(
   session: string,
   signer: UnlockedIdentity,
   outDir: string,
-  opts: { actor?: string; log?: SignatureLog } = {},
+  opts: { actor?: string; log?: SignatureLog; keys?: SheetKeys } = {},
 ): Promise<MinutesOutcome> {
   const data = minutesData(db, examId, session);
   const who = { name: signer.commonName, certified: signer.certified };
   const base = `berita-acara-${session}`;
   const latest = latestVersion(outDir, base);
-  const compared = await compareWithSigned(latest, minutesContentDigest(data, who));
+  const compared = await compareWithSigned(latest, minutesContentDigest(data, who), opts.keys);
   if (compared.unchanged) return { file: latest!.file, name: latest!.name, version: latest!.version, status: 'unchanged' };
   const version = latest ? latest.version + 1 : 1;
   const pdf = await renderMinutes(data, who, compared.previous ? { number: version, replaces: compared.previous } : undefined);
@@ -383,8 +397,8 @@ export async function generateMinutes(
   const own = !opts.log;
   const log = opts.log ?? new SignatureLog(db, { exam: data.exam.code, actor: opts.actor ?? 'local', signer });
   try {
-    writeFileSync(tempName(file), signed);
-    log.add({ name, kind: 'minutes', sha256: sha256Hex(signed), version, ...(compared.previous ? { replaces: compared.previous } : {}) }, tempName(file), file);
+    const stored = writeSignedPdf(tempName(file), signed, opts.keys ?? {});
+    log.add({ name, kind: 'minutes', sha256: sha256Hex(signed), version, ...(compared.previous ? { replaces: compared.previous } : {}) }, tempName(file), file, stored);
     if (own) log.flush();
   } catch (e) {
     log.discard();
@@ -395,8 +409,11 @@ export async function generateMinutes(
 
 export interface Countersignature {
   file: string;
-  /** the file's sha256 when it was read: it is replaced only if it still is that file */
+  /** the sha256 of the minutes when they were read (their plaintext, when sealed) */
   before: string;
+  /** the sha256 of the file's bytes as stored when it was read: it is replaced only if it still is that file */
+  storedBefore: string;
+  /** the countersigned minutes' sha256 (their plaintext) */
   sha256: string;
   tmp: string;
   signatures: number;
@@ -407,18 +424,24 @@ export interface Countersignature {
  * beside the file under a temporary name. `publishCountersignature` then replaces the file, inside the audited
  * transaction of `minutes.sign`, only if nobody changed it meanwhile.
  */
-export async function prepareCountersignature(file: string, signer: UnlockedIdentity, meta: Pick<SignatureMeta, 'reason' | 'location' | 'field' | 'role'>): Promise<Countersignature> {
-  const pdf = readFileSync(file);
+export async function prepareCountersignature(
+  file: string,
+  signer: UnlockedIdentity,
+  meta: Pick<SignatureMeta, 'reason' | 'location' | 'field' | 'role'>,
+  keys: SheetKeys = {},
+): Promise<Countersignature> {
+  // Sealed minutes (an encrypted workstation's) are opened, signed, and written back sealed, the scratch file too.
+  const { plain: pdf, stored } = readSignedPdf(file, keys);
   const signed = await signPdf(pdf, signer, { ...meta, name: signer.commonName });
   const tmp = `${file}.${newId()}.part`; // its own: two signers at once never share it
-  writeFileSync(tmp, signed);
+  writeSignedPdf(tmp, signed, keys);
   const signatures = (signed.toString('latin1').match(/\/ByteRange\s*\[/g) ?? []).length;
-  return { file, before: sha256Hex(pdf), sha256: sha256Hex(signed), tmp, signatures };
+  return { file, before: sha256Hex(pdf), storedBefore: sha256Hex(stored), sha256: sha256Hex(signed), tmp, signatures };
 }
 
 /** Gives the countersigned minutes their name: refused when the file changed since it was read (another signer). */
 export function publishCountersignature(c: Countersignature): void {
-  if (!existsSync(c.file) || sha256Hex(readFileSync(c.file)) !== c.before) {
+  if (!existsSync(c.file) || sha256Hex(readFileSync(c.file)) !== c.storedBefore) {
     rmSync(c.tmp, { force: true });
     throw new LenteraError('CONFLICT', 'Someone else signed these minutes at the same moment; nothing was added. Sign again.', {});
   }

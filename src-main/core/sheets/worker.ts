@@ -7,6 +7,7 @@ import { openWorkstation } from '../workstation/workstation';
 import { unlockIdentity } from '../keys/identities';
 import { finalizedSessions, generateMinutes, generateSheets, SignatureLog } from './batch';
 import { isLenteraError } from '../util/errors';
+import { sheetKeys } from './sheet-files';
 
 interface Job {
   dataDir: string;
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
     const signer = await unlockIdentity(ws.db, ws.dir, job.accountId, job.passphrase, new Date());
     const exam = ws.db.prepare('SELECT code FROM exams WHERE id = ?').pluck().get(job.examId) as string;
     const log = new SignatureLog(ws.db, { exam, actor: job.actor, signer });
+    // On an encrypted workstation the PDFs it keeps are sealed; a folder the command line named elsewhere gets plain ones.
+    const keys = sheetKeys(job.dataDir, job.outDir, job.dataKey);
     const out = await generateSheets(ws.db, {
       examId: job.examId,
       outDir: job.outDir,
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
       signer,
       log,
       signal: controller.signal,
+      keys,
       onProgress: (done, total) => parentPort!.postMessage({ type: 'progress', done, total }),
     });
     let minutes = 0;
@@ -51,7 +55,7 @@ async function main(): Promise<void> {
     if (!out.cancelled && !job.only) {
       try {
         for (const s of finalizedSessions(ws.db, job.examId).filter((x) => !job.session || x === job.session)) {
-          const m = await generateMinutes(ws.db, job.examId, s, signer, job.outDir, { log });
+          const m = await generateMinutes(ws.db, job.examId, s, signer, job.outDir, { log, keys });
           if (m.status === 'signed') minutes++;
           else minutesUnchanged++;
         }
