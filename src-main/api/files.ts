@@ -89,9 +89,15 @@ export class Uploads {
       const fd = openSync(join(this.dir, id), 'wx', 0o600);
       entry.writing = { fd, writer: new SealWriter(fd, this.key) };
     }
-    entry.writing.writer.write(chunk);
-    entry.size += chunk.length;
+    // Known before the first write can fail (a full disk), so that remove() closes its file.
     this.entries.set(id, entry);
+    try {
+      entry.writing.writer.write(chunk);
+    } catch (e) {
+      this.remove(id);
+      throw e;
+    }
+    entry.size += chunk.length;
     return { uploadId: id, size: entry.size };
   }
 

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { plainStream } from '../core/custody/sealed-file';
+import { isLenteraError } from '../core/util/errors';
 import { appendEvent } from '../core/audit/chain';
 import { LIMITS, MANIFEST } from '../core/bundles/format';
 import { dueBundles, recordAck, recordFailure, verifyAck } from '../core/bundles/outbox';
@@ -90,7 +91,9 @@ export class OutboxPusher {
           out.push({ ...base, state: final ? 'refused' : 'pending', message });
         }
       } catch (e) {
-        const message = `hub not reachable or answer invalid: ${(e as Error).message}`;
+        // The copy kept here damaged is this workstation's to mend (a backup), not the hub's: said as such.
+        const local = isLenteraError(e) && (e.code === 'SEALED_FILE_DAMAGED' || e.code === 'FILE_ENCRYPTED');
+        const message = local ? `the bundle kept on this workstation cannot be read: ${e.message}` : `hub not reachable or answer invalid: ${(e as Error).message}`;
         this.fail(db, row.bundle_sha256, message, false, clock);
         out.push({ ...base, state: 'pending', message });
       }

@@ -24,6 +24,6 @@ if (!only || only === 'ledger') benchLedger();
 if (!only || only === 'bundles') await benchBundles();
 if (!only || only === 'security') await benchSecurity();
 if (!only || only === 'startup') benchStartup();
-if (!only || only === 'custody') benchCustody();
+if (!only || only === 'custody') await benchCustody();
 const notMet = saveResults(join(import.meta.dirname, '..', '..'), { node: process.version, at: new Date().toISOString(), only: only ?? null, cpus: cpus().length });
 if (notMet > 0) console.log(`${notMet} goal(s) not met: see the reasons beside them.`);

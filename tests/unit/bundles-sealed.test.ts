@@ -232,6 +232,22 @@ describe('the outbox of an encrypted workstation', () => {
     // The hub has no key: what it keeps is the plain bundle, the one copied to the stick.
     expect(readFileSync(kept[0]!.file).equals(readFileSync(usb))).toBe(true);
   }, 60_000);
+
+  it('a bundle kept here that was damaged on disk is not sent, and the outbox says it is this workstation\'s copy', async () => {
+    sheet(A, 'hasil-outbox.pdf', true);
+    const made = await exportBundle(A);
+    const good = readFileSync(made.file);
+    const bad = Buffer.from(good);
+    bad[bad.length - 100]! ^= 1;
+    writeFileSync(made.file, bad);
+    try {
+      const pushed = await call<{ sequence: number; state: string; message: string }[]>(A.app, 'outbox.push', {});
+      expect(pushed).toMatchObject([{ sequence: made.sequence, state: 'pending', message: expect.stringMatching(/^the bundle kept on this workstation cannot be read: .*cannot be opened/) }]);
+      expect(hub.publisher.db.prepare('SELECT COUNT(*) FROM merged_bundles WHERE sequence = ?').pluck().get(made.sequence)).toBe(0);
+    } finally {
+      writeFileSync(made.file, good);
+    }
+  }, 60_000);
 });
 
 describe('bundles merged on an encrypted workstation', () => {
@@ -371,6 +387,20 @@ describe('a plain workstation', () => {
     expect((await verifyBundle(exported.file)).sha256).toBe(exported.sha256);
     const file = await call<{ dataBase64: string }>(P.app, 'bundle.file', { sha256: exported.sha256 });
     expect(Buffer.from(file.dataBase64, 'base64').equals(readFileSync(exported.file))).toBe(true);
+  });
+
+  it('refuses to carry a sealed PDF (a folder copied from an encrypted workstation) into its bundle, as ciphertext or at all', async () => {
+    const dir = join(P.dir, 'sheets', P.exam);
+    mkdirSync(dir, { recursive: true });
+    writeMaybeSealed(join(dir, 'hasil-asing.pdf'), Buffer.from('%PDF-1.7 from elsewhere'), randomBytes(32));
+    try {
+      const r = await refusal(P.app, 'bundle.export', { exam: P.exam, passphrase: P.signPass, account: 'koordinator' });
+      expect(r.code).toBe('FILE_ENCRYPTED');
+      expect(r.message).toMatch(/hasil-asing\.pdf is encrypted/);
+      expect(exports(P)).toHaveLength(1);
+    } finally {
+      rmSync(join(dir, 'hasil-asing.pdf'));
+    }
   });
 
   it('sealBundlesFolder (for `lentera encrypt`) seals what it made while plain, in place, and finishes what a crash left', async () => {

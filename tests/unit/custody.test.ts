@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { custodyForKey, custodyPath, parseRecoveryKey, recoveryWords, unlockCustody } from '../../src-main/core/custody/custody';
@@ -231,6 +231,32 @@ describe('data custody at the doors', () => {
     expect(opened.db.prepare('SELECT COUNT(*) FROM candidates').pluck().get()).toBe(40);
     opened.close();
     expect((await cli(['encrypt', '--data', data, '--passphrase-file', join(root, 'pp')])).err).toMatch(/encrypted already/);
+  });
+
+  it('lentera encrypt: sealing the older files stopped half way still shows the words, and the next open finishes it; links are left alone', async () => {
+    const root = tempDir();
+    const data = join(root, 'ws');
+    const ws = initWorkstation(data, { adminName: 'koordinator', pin: '482913', actor: 'test' }, { clock: clockAt(T0) });
+    ws.close();
+    const sheets = join(data, 'sheets', 'CPNS-SMG-2026');
+    mkdirSync(sheets, { recursive: true });
+    writeFileSync(join(sheets, 'hasil-1.pdf'), '%PDF-1.7 Nur Dian Hartono');
+    // Something in the way of the sealing (as a full disk would be): the name it needs is taken by a folder.
+    mkdirSync(join(sheets, 'hasil-1.pdf.plain'));
+    // A link to a file outside the data folder: neither sealed nor overwritten through.
+    writeFileSync(join(root, 'outside.pdf'), '%PDF-1.7 not the workstation\'s');
+    symlinkSync(join(root, 'outside.pdf'), join(sheets, 'link.pdf'));
+    writeFileSync(join(root, 'pp'), `${PASS}\n`);
+    const r = await cli(['encrypt', '--data', data, '--passphrase-file', join(root, 'pp')]);
+    expect(r.code, r.err).toBe(0);
+    expect([...r.out.matchAll(/\d+\. ([a-z]+)/g)]).toHaveLength(24);
+    expect(r.err).toMatch(/not all encrypted yet/);
+    expect(isSealedFile(join(sheets, 'hasil-1.pdf'))).toBe(false);
+    rmSync(join(sheets, 'hasil-1.pdf.plain'), { recursive: true });
+    expect((await cli(['status', '--data', data, '--passphrase-file', join(root, 'pp')])).code).toBe(0);
+    expect(isSealedFile(join(sheets, 'hasil-1.pdf'))).toBe(true);
+    expect(existsSync(join(data, 'sealing.pending'))).toBe(false);
+    expect(readFileSync(join(root, 'outside.pdf'), 'utf8')).toBe('%PDF-1.7 not the workstation\'s');
   });
 
   it('an app on an encrypted workstation stays locked until unlocked: only status and unlock answer', async () => {

@@ -143,6 +143,16 @@ describe('sealed files as streams', () => {
 });
 
 describe('sealed files read at any offset (SealedFileReader), and sealed segment by segment (SegmentSealer)', () => {
+  it('refuses, when opened, a file cut to what looks like an empty one or at a segment boundary', () => {
+    const dir = tempDir();
+    const sealed = sealBytes(key, randomBytes(2 * SEGMENT + 9));
+    for (const cut of [SEALED_HEADER + 16, SEALED_HEADER + SEGMENT + 16, SEALED_HEADER + 2 * (SEGMENT + 16)]) {
+      writeFileSync(join(dir, 'cut'), sealed.subarray(0, cut));
+      expect(sealedPlainSize(cut)).not.toBeNull();
+      expect(() => new SealedFileReader(join(dir, 'cut'), key, 'cut')).toThrow(/cannot be opened/);
+    }
+  });
+
   const collect = async (r: import('node:stream').Readable) => {
     const parts: Buffer[] = [];
     for await (const c of r) parts.push(c as Buffer);
@@ -175,7 +185,7 @@ describe('sealed files read at any offset (SealedFileReader), and sealed segment
     );
   });
 
-  it('refuses the segment read when it was changed, and a file cut at a segment boundary or extended, at its last segment', () => {
+  it('refuses the segment read when it was changed, and a file cut at a segment boundary or extended as it is opened', () => {
     const dir = tempDir();
     const plain = randomBytes(3 * SEGMENT + 100);
     const sealed = sealBytes(key, plain);
@@ -189,13 +199,9 @@ describe('sealed files read at any offset (SealedFileReader), and sealed segment
     expect(c.read(Buffer.alloc(10), 0, 10, 5)).toBe(10); // segment 0 is whole
     expect(() => c.read(Buffer.alloc(10), 0, 10, SEGMENT + 5)).toThrow(expect.objectContaining({ code: 'SEALED_FILE_DAMAGED' }));
     c.close();
-    const cut = open(sealed.subarray(0, SEALED_HEADER + 2 * (SEGMENT + 16)));
-    expect(cut.size).toBe(2 * SEGMENT);
-    expect(() => cut.read(Buffer.alloc(10), 0, 10, SEGMENT + 1)).toThrow(/cannot be opened/);
-    cut.close();
-    const longer = open(Buffer.concat([sealed, sealBytes(key, Buffer.alloc(0)).subarray(SEALED_HEADER)]));
-    expect(() => longer.read(Buffer.alloc(10), 0, 10, 3 * SEGMENT + 1)).toThrow(/cannot be opened/);
-    longer.close();
+    // Cut at a segment boundary or extended: refused as it is opened (its last segment is checked then).
+    expect(() => open(sealed.subarray(0, SEALED_HEADER + 2 * (SEGMENT + 16)))).toThrow(/cannot be opened/);
+    expect(() => open(Buffer.concat([sealed, sealBytes(key, Buffer.alloc(0)).subarray(SEALED_HEADER)]))).toThrow(/cannot be opened/);
     expect(() => open(Buffer.from('PK\u0003\u0004 a zip, not sealed at all, long enough to be one'))).toThrow(/not a sealed file/);
     expect(() => open(sealed.subarray(0, SEALED_HEADER + 5))).toThrow(/cut short/);
     expect(() => new SealedFileReader(join(dir, 'x'), randomBytes(32)).read(Buffer.alloc(1), 0, 1, 0)).toThrow(/cannot be opened/);

@@ -42,6 +42,7 @@ export function registerCustodyCommands(program: Command, io: CliIo): void {
         const out = encryptWorkstation(o.data, passphrase, { clock: systemClock, actor: `cli:${io.osUser}`, keepPlain: o.keepPlain === true });
         io.out(`The workstation in ${o.data} is encrypted (SQLCipher 4).${out.keptPlain ? ` The plain original is kept at ${out.keptPlain}: remove it once you have checked the encrypted one.` : ' The plain original was overwritten and removed.'}`);
         printRecoveryKey(io, out.recoveryKey);
+        if (out.sealingError) io.err(`lentera: the signed PDFs and bundles made before are not all encrypted yet (${out.sealingError}). Free the space or fix that, then open the workstation once (e.g. lentera status --data ${o.data} --passphrase-file FILE): the rest are encrypted then.`);
       } finally {
         lock.release();
       }

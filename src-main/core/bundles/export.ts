@@ -55,7 +55,12 @@ class LineFile {
 
   constructor(path: string, key?: Uint8Array) {
     this.fd = openSync(path, 'w');
-    this.sealer = key ? new SealWriter(this.fd, key) : null;
+    try {
+      this.sealer = key ? new SealWriter(this.fd, key) : null;
+    } catch (e) {
+      closeSync(this.fd);
+      throw e;
+    }
   }
 
   add(line: string): void {
@@ -78,9 +83,12 @@ class LineFile {
 
   close(): { size: number; sha256: string; crc32: number } {
     if (this.count) this.pending.push('\n]\n');
-    this.flush();
-    this.sealer?.end();
-    closeSync(this.fd);
+    try {
+      this.flush();
+      this.sealer?.end();
+    } finally {
+      closeSync(this.fd);
+    }
     return { size: this.size, sha256: this.hash.digest('hex'), crc32: this.crc };
   }
 }
@@ -140,7 +148,9 @@ function digestFile(file: string, buf: Buffer, key?: Uint8Array): { sha256: stri
     let crc = 0;
     let size = 0;
     let n = readSync(fd, buf, 0, buf.length, 0);
-    if (key && isSealed(buf.subarray(0, n))) {
+    if (isSealed(buf.subarray(0, n))) {
+      // A sealed file on a workstation with no key (a folder copied from an encrypted one) is not a PDF to carry.
+      if (!key) throw new LenteraError('FILE_ENCRYPTED', `${basename(file)} is encrypted: it was made on an encrypted workstation and cannot go into this one's bundle. Remove it from ${dirname(file)}, or sign the sheets again.`, { file: basename(file) });
       sealed = new SealedFileReader(file, key, basename(file));
       n = sealed.read(buf, 0, buf.length, 0);
     }

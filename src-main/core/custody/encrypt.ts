@@ -21,13 +21,14 @@ import { LenteraError } from '../util/errors';
 import { databasePath, isWorkstation } from '../workstation/workstation';
 import { assertPassphrase, createCustody, custodyPath, isEncrypted } from './custody';
 import { finishInterruptedEncryption, shred } from './interrupted';
-import { sealSheetsFolder } from '../sheets/sheet-files';
-import { sealBundlesFolder } from '../bundles/recover';
+import { markSealingPending, sealPendingFiles } from './seal-plain';
 
 export interface EncryptOutcome {
   recoveryKey: string;
   /** the plain original, when it was asked to be kept */
   keptPlain: string | null;
+  /** why the files made while it was plain are not all sealed yet (the next open with the key finishes them) */
+  sealingError: string | null;
 }
 
 /**
@@ -118,16 +119,24 @@ export function encryptWorkstation(dir: string, passphrase: string, opts: { cloc
   // Plain copies taken before schema upgrades hold the same personal data: overwritten too, unless kept on request.
   if (!keptPlain) for (const n of readdirSync(dir)) if (/^lentera\.db\.v\d+-.*\.bak$/.test(n)) shred(join(dir, n));
   // The signed PDFs and the bundles made while it was plain are sealed like those made from now on, their plain
-  // bytes overwritten.
-  const sealedFiles = sealSheetsFolder(dir, custody.dataKey) + sealBundlesFolder(dir, custody.dataKey);
+  // bytes overwritten. What stops that (a full disk) loses nothing: the words are still shown, and the next open
+  // finishes the sealing.
+  markSealingPending(dir);
+  let sealedFiles: number | null = null;
+  let sealingError: string | null = null;
+  try {
+    sealedFiles = sealPendingFiles(dir, custody.dataKey);
+  } catch (e) {
+    sealingError = (e as Error).message;
+  }
 
   const db = openDatabase(file, { key: custody.dataKey, nativeBinding: opts.nativeBinding });
   try {
     const at = opts.clock.now().toISOString();
-    writeTransaction(db, () => appendEvent(db, { at, actor: opts.actor, command: 'workstation.encrypt', outcome: 'ok', payload: { cipher: 'sqlcipher-4', keptPlain: keptPlain !== null, sealedFiles } }));
+    writeTransaction(db, () => appendEvent(db, { at, actor: opts.actor, command: 'workstation.encrypt', outcome: 'ok', payload: { cipher: 'sqlcipher-4', keptPlain: keptPlain !== null, sealedFiles, sealingPending: sealingError !== null } }));
   } finally {
     db.close();
     custody.dataKey.fill(0);
   }
-  return { recoveryKey: custody.recoveryKey, keptPlain };
+  return { recoveryKey: custody.recoveryKey, keptPlain, sealingError };
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { shred } from './interrupted';
 import { isSealedFile, SealWriter } from './sealed-file';
@@ -41,7 +41,8 @@ function sealInto(from: string, to: string, key: Uint8Array): void {
  */
 export function sealFolderInPlace(root: string, key: Uint8Array, opts: { scratch?: RegExp } = {}): number {
   if (!existsSync(root)) return 0;
-  const files = () => readdirSync(root, { recursive: true, encoding: 'utf8' }).map((rel) => join(root, rel)).filter((f) => statSync(f).isFile());
+  // Links are not followed: a link's target may be outside the data folder, and is not this call's to overwrite.
+  const files = () => readdirSync(root, { recursive: true, encoding: 'utf8' }).map((rel) => join(root, rel)).filter((f) => lstatSync(f).isFile());
   // What an interrupted call left: a sealed copy not yet in place (dropped: the plain file is still there), a second
   // name of a plain file (dropped) or of its original, sealed since (its plain bytes overwritten).
   for (const f of files()) {

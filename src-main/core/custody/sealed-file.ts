@@ -262,6 +262,9 @@ export class SealedFileReader {
       this.segments = Math.ceil((this.sealedSize - SEALED_HEADER) / (SEGMENT + TAG));
       this.key = fileKey(key, head.subarray(SEALED_MAGIC.length));
       this.fd = fd;
+      // The last segment is authenticated at once: a file cut short (down to an empty-looking one) is refused when
+      // it is opened, not taken for a shorter file by a reader that never reaches its end.
+      this.segment(this.segments - 1);
     } catch (e) {
       closeSync(fd);
       throw e;

@@ -9,6 +9,7 @@ import { newId } from '../util/ids';
 import { writeTransaction } from '../db/transaction';
 import { assertPassphrase, createCustody, isEncrypted, removeCustody } from '../custody/custody';
 import { finishInterruptedEncryption } from '../custody/interrupted';
+import { sealPendingFiles } from '../custody/seal-plain';
 
 export const DB_FILE = 'lentera.db';
 
@@ -94,6 +95,14 @@ export function openWorkstation(dir: string, opts: Pick<OpenOptions, 'nativeBind
   if (!isEncrypted(dir) && opts.key) throw new LenteraError('NOT_ENCRYPTED', `The workstation in ${dir} is not encrypted: it needs no key.`, { dir });
   secureDataDir(dir);
   const db = openDatabase(databasePath(dir), opts);
+  if (opts.key) {
+    try {
+      // What `lentera encrypt` could not seal (a full disk, a crash): tried again at every open with the key.
+      sealPendingFiles(dir, opts.key);
+    } catch {
+      // left for the next open: the workstation works meanwhile, its marker kept
+    }
+  }
   const id = readMeta(db, 'workstation_id');
   if (!id) {
     db.close();
