@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSealed, isSealedFile, openSealed, plainStream, readMaybeSealed, SealedFileReader, sealedPlainSize, SealWriter, SEALED_HEADER, sealBytes, SEGMENT, SegmentSealer, writeMaybeSealed } from '../../src-main/core/custody/sealed-file';
+import { isSealed, isSealedFile, openSealed, plainStream, readMaybeSealed, SealedFileReader, sealedPlainSize, SealWriter, SEALED_HEADER, sealBytes, SEGMENT, SegmentSealer, transcribe, writeMaybeSealed } from '../../src-main/core/custody/sealed-file';
 import { tempDir } from './helpers';
 
 const key = randomBytes(32);
@@ -239,5 +239,23 @@ describe('sealed files read at any offset (SealedFileReader), and sealed segment
       expect(() => s.segment(Buffer.alloc(0), true)).toThrow(/already ended/);
     }
     expect(() => new SegmentSealer(key).segment(Buffer.alloc(5), false)).toThrow(/only the last/);
+  });
+});
+
+describe('transcribe', () => {
+  it('copies plain to sealed and sealed to plain, answering the plaintext sha256; a sealed source without its key leaves nothing', async () => {
+    const { createHash } = await import('node:crypto');
+    const { existsSync } = await import('node:fs');
+    const dir = tempDir();
+    const plain = randomBytes(5 * 1024 * 1024 + 3);
+    writeFileSync(join(dir, 'p'), plain);
+    const sha = createHash('sha256').update(plain).digest('hex');
+    expect(transcribe(join(dir, 'p'), join(dir, 's'), { toKey: key })).toBe(sha);
+    expect(isSealedFile(join(dir, 's'))).toBe(true);
+    expect(transcribe(join(dir, 's'), join(dir, 'back'), { fromKey: key })).toBe(sha);
+    expect(readFileSync(join(dir, 'back')).equals(plain)).toBe(true);
+    expect(() => transcribe(join(dir, 's'), join(dir, 'nokey'))).toThrow(expect.objectContaining({ code: 'FILE_ENCRYPTED' }));
+    expect(() => transcribe(join(dir, 's'), join(dir, 'wrong'), { fromKey: randomBytes(32) })).toThrow(/cannot be opened/);
+    expect(existsSync(join(dir, 'nokey')) || existsSync(join(dir, 'wrong'))).toBe(false);
   });
 });

@@ -2,7 +2,8 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { loadTrustAnchors } from '../../core/keys/trust';
 import { versionsOf } from '../../core/sheets/batch';
-import { openStored, readSignedPdf, sheetKeys } from '../../core/sheets/sheet-files';
+import { readSignedPdf, sheetKeys } from '../../core/sheets/sheet-files';
+import { openMaybeSealed } from '../../core/custody/sealed-file';
 import { examSheetsDir } from '../../core/exams/purge';
 import { documentReport, type DocumentReport, type RecordsCheck } from '../../core/sheets/document-report';
 import { verifyPdf, type PdfReport } from '../../core/sheets/verify';
@@ -64,7 +65,7 @@ export const documentCommands = [
     prepare: async (ctx, input) => {
       const file = resolveFile(ctx, input.file);
       // The command line may name one of the workstation's own PDFs, sealed on an encrypted one: its plaintext is checked.
-      return checkSignedPdf(ctx, file.name, openStored(file.read(), ctx.dataKey ? { open: ctx.dataKey } : {}, basename(file.name)));
+      return checkSignedPdf(ctx, file.name, openMaybeSealed(file.read(), ctx.dataKey, basename(file.name)));
     },
     handler: (ctx, _input, checked) => workstationReport(ctx, checked),
   }),

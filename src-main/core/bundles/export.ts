@@ -10,7 +10,7 @@ import type { UnlockedIdentity } from '../keys/identities';
 import { RSA_SHA256 } from '../keys/pki';
 import { LenteraError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
-import { isSealed, isSealedFile, SealedFileReader, sealedPlainSize, SealWriter } from '../custody/sealed-file';
+import { isSealed, isSealedFile, SealedFileReader, sealedPlainSize, SealWriter, transcribe } from '../custody/sealed-file';
 import { collectExam, lineDigest, type Collected } from './collect';
 import { SEAL_PREFIX, sealLength, sealPlaceholder, signSealDigest } from './seal';
 import { writeZipFile, type ZipEntry } from './zip-writer';
@@ -363,34 +363,14 @@ export function commitExport(db: Db, p: PreparedExport, at: string, actor: strin
   return { sequence: p.sequence, sha256: p.sha256, file: p.out, bytes: p.bytes, files: p.manifest.files.length };
 }
 
-/** The plaintext of a sealed file into a new file `to`, in large blocks (a bundle is gigabytes). */
-function copyOpened(from: string, to: string, key: Uint8Array): void {
-  const reader = new SealedFileReader(from, key, basename(from));
-  try {
-    const fd = openSync(to, 'w');
-    try {
-      const buf = Buffer.allocUnsafe(4 << 20);
-      for (let at = 0, n; (n = reader.read(buf, 0, buf.length, at)) > 0; at += n) {
-        for (let w = 0; w < n; ) w += writeSync(fd, buf, w, n - w);
-      }
-    } finally {
-      closeSync(fd);
-    }
-  } finally {
-    reader.close();
-  }
-}
-
 /**
  * Copies a committed bundle out (a USB stick): to `to.part`, then renamed, so a cut-off copy never has a bundle's
  * name. The copy is the bundle itself: one the workstation keeps sealed is opened with `key` on the way.
  */
 export function copyBundle(from: string, to: string, key?: Uint8Array): void {
   try {
-    if (isSealedFile(from)) {
-      if (!key) throw new LenteraError('WORKSTATION_LOCKED', `${basename(from)} is encrypted; unlock the workstation to copy it.`, { file: basename(from) });
-      copyOpened(from, `${to}.part`, key);
-    } else copyFileSync(from, `${to}.part`);
+    if (isSealedFile(from)) transcribe(from, `${to}.part`, key ? { fromKey: key } : {});
+    else copyFileSync(from, `${to}.part`);
     renameSync(`${to}.part`, to);
   } catch (e) {
     rmSync(`${to}.part`, { force: true });

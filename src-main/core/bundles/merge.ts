@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { accessSync, closeSync, constants, copyFileSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { accessSync, constants, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Db } from '../db/open';
@@ -14,7 +14,7 @@ import { factsFromJson, type FactsJson } from './facts';
 import { DATA_FILES, LIMITS, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
-import { SealWriter } from '../custody/sealed-file';
+import { transcribe } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
 
 export interface ImportPlan {
@@ -365,35 +365,6 @@ export interface ImportOutcome {
 }
 
 /**
- * The verified bundle kept sealed (an encrypted workstation's merged copy): read once, sealed as it is read, and
- * kept only when the bytes read hash to the sha256 verified, so that the copy is the bundle that was checked.
- */
-function sealVerifiedCopy(from: string, to: string, key: Uint8Array, sha256: string): void {
-  const src = openSync(from, 'r');
-  try {
-    const fd = openSync(to, 'w', 0o600);
-    try {
-      const writer = new SealWriter(fd, key);
-      const hash = createHash('sha256');
-      const buf = Buffer.allocUnsafe(4 << 20);
-      for (let at = 0, n; (n = readSync(src, buf, 0, buf.length, at)) > 0; at += n) {
-        hash.update(buf.subarray(0, n));
-        writer.write(buf.subarray(0, n));
-      }
-      writer.end();
-      if (hash.digest('hex') !== sha256) throw new BundleRefused('BUNDLE_CHANGED', `${basename(from)} changed after it was verified: nothing was merged. Import it again.`, { file: basename(from) });
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    rmSync(to, { force: true });
-    throw e;
-  } finally {
-    closeSync(src);
-  }
-}
-
-/**
  * Writes a prepared import in the caller's transaction, checking the chain again (another import may have run).
  * With `key` (an encrypted workstation's data key) the bundle is kept sealed with it; the hub keeps its plain.
  */
@@ -415,7 +386,11 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   mkdirSync(mergedDir(dataDir), { recursive: true });
   if (key) {
     // The file verified (the staged copy, when there is one), sealed; the staged copy then goes.
-    sealVerifiedCopy(plan.report.file, `${stored}.part`, key, plan.report.fileSha256);
+    // Read once, sealed as it is read, and kept only when those bytes are the ones verified.
+    if (transcribe(plan.report.file, `${stored}.part`, { toKey: key }) !== plan.report.fileSha256) {
+      rmSync(`${stored}.part`, { force: true });
+      throw new BundleRefused('BUNDLE_CHANGED', `${basename(plan.report.file)} changed after it was verified: nothing was merged. Import it again.`, { file: basename(plan.report.file) });
+    }
     discardImport(plan);
   } else if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
     renameSync(plan.staged, `${stored}.part`);

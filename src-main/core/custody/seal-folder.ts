@@ -1,7 +1,7 @@
-import { closeSync, existsSync, fsyncSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { shred } from './interrupted';
-import { isSealedFile, SealWriter } from './sealed-file';
+import { isSealedFile, transcribe } from './sealed-file';
 
 /** A plain file's second name while it is being sealed, and the sealed file being written. */
 const PLAIN = '.plain';
@@ -11,25 +11,6 @@ function sameFile(a: string, b: string): boolean {
   const x = statSync(a);
   const y = statSync(b);
   return x.dev === y.dev && x.ino === y.ino;
-}
-
-/** `from`'s bytes sealed into a new file `to`, flushed: read in large blocks, a bundle being gigabytes. */
-function sealInto(from: string, to: string, key: Uint8Array): void {
-  const src = openSync(from, 'r');
-  try {
-    const fd = openSync(to, 'w', 0o600);
-    try {
-      const writer = new SealWriter(fd, key);
-      const buf = Buffer.allocUnsafe(4 << 20);
-      for (let at = 0, n; (n = readSync(src, buf, 0, buf.length, at)) > 0; at += n) writer.write(buf.subarray(0, n));
-      writer.end();
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } finally {
-    closeSync(src);
-  }
 }
 
 /**
@@ -63,7 +44,7 @@ export function sealFolderInPlace(root: string, key: Uint8Array, opts: { scratch
     if (isSealedFile(file)) continue;
     const aside = `${file}${PLAIN}`;
     linkSync(file, aside);
-    sealInto(file, `${file}${SEALING}`, key);
+    transcribe(file, `${file}${SEALING}`, { toKey: key });
     renameSync(`${file}${SEALING}`, file);
     shred(aside);
     sealed++;

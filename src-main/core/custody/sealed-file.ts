@@ -14,8 +14,9 @@
  * a file cut short, reordered, spliced from two files or changed anywhere is refused, never half read. An auditor
  * with the data key opens one with any AES-GCM library; the format is small enough to write in ten lines.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, fstatSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { LenteraError } from '../util/errors';
 
@@ -77,15 +78,40 @@ function refused(name: string, why: string): LenteraError {
 }
 
 /**
+ * Seals segment by segment for a writer that places the bytes itself (the bundle's zip writer hands them to its
+ * writing thread): `header` first, then `segment` for every SEGMENT bytes of plaintext in order, the last (which
+ * may hold fewer, or none) said to be last. The file is what `SealWriter` writes.
+ */
+export class SegmentSealer {
+  readonly header: Buffer;
+  private readonly key: Buffer;
+  private index = 0;
+  private ended = false;
+
+  constructor(key: Uint8Array) {
+    const salt = randomBytes(SALT);
+    this.key = fileKey(key, salt);
+    this.header = Buffer.concat([SEALED_MAGIC, salt]);
+  }
+
+  /** The next segment's bytes: `plain` sealed, 16 bytes longer. Only the last may hold fewer than SEGMENT bytes. */
+  segment(plain: Buffer, last: boolean): Buffer {
+    if (this.ended) throw new Error('the sealed file was already ended');
+    if (plain.length > SEGMENT || (!last && plain.length !== SEGMENT)) throw new Error('a sealed segment holds 64 KiB; only the last may hold fewer');
+    this.ended = last;
+    return sealSegment(this.key, this.index++, last, plain);
+  }
+}
+
+/**
  * Writes a sealed file segment by segment, holding at most one segment of plaintext: for files that arrive in
  * pieces (an upload) or are too large to hold. `end` writes the last segment; a writer never ended leaves a file
  * that `openSealed` refuses as cut short.
  */
 export class SealWriter {
-  private readonly key: Buffer;
+  private readonly sealer: SegmentSealer;
   private pending: Buffer = Buffer.alloc(0);
-  private index = 0;
-  private position: number;
+  private position = 0;
   private ended = false;
   /** plaintext bytes taken so far */
   size = 0;
@@ -94,11 +120,8 @@ export class SealWriter {
     private readonly fd: number,
     key: Uint8Array,
   ) {
-    const salt = randomBytes(SALT);
-    this.key = fileKey(key, salt);
-    const header = Buffer.concat([SEALED_MAGIC, salt]);
-    this.position = 0;
-    this.put(header);
+    this.sealer = new SegmentSealer(key);
+    this.put(this.sealer.header);
   }
 
   private put(b: Buffer): void {
@@ -112,7 +135,7 @@ export class SealWriter {
     let data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     // A full segment is written only once more bytes follow it: the last segment must say it is last.
     while (data.length > SEGMENT) {
-      this.put(sealSegment(this.key, this.index++, false, data.subarray(0, SEGMENT)));
+      this.put(this.sealer.segment(data.subarray(0, SEGMENT), false));
       data = data.subarray(SEGMENT);
     }
     this.pending = Buffer.from(data);
@@ -121,20 +144,18 @@ export class SealWriter {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    this.put(sealSegment(this.key, this.index++, true, this.pending));
+    this.put(this.sealer.segment(this.pending, true));
     this.pending = Buffer.alloc(0);
   }
 }
 
 /** `plain`, sealed with `key`. */
 export function sealBytes(key: Uint8Array, plain: Buffer): Buffer {
-  const salt = randomBytes(SALT);
-  const k = fileKey(key, salt);
-  const parts: Buffer[] = [SEALED_MAGIC, salt];
-  let index = 0;
+  const sealer = new SegmentSealer(key);
+  const parts: Buffer[] = [sealer.header];
   for (let at = 0; ; at += SEGMENT) {
     const last = at + SEGMENT >= plain.length;
-    parts.push(sealSegment(k, index++, last, plain.subarray(at, Math.min(at + SEGMENT, plain.length))));
+    parts.push(sealer.segment(plain.subarray(at, Math.min(at + SEGMENT, plain.length)), last));
     if (last) break;
   }
   return Buffer.concat(parts);
@@ -184,40 +205,18 @@ export function writeMaybeSealed(path: string, plain: Buffer, key: Uint8Array | 
 }
 
 /**
- * The bytes of a file the workstation keeps, opened if it is sealed. A plain file (made before its workstation
- * was encrypted, or on a plain workstation) reads as it is; a sealed one without the key is refused.
+ * A file's bytes, opened if they are sealed. A plain file (made before its workstation was encrypted, or on a plain
+ * workstation) reads as it is; a sealed one without the key is refused (FILE_ENCRYPTED).
  */
-export function readMaybeSealed(path: string, key: Uint8Array | undefined, name = path): Buffer {
-  const bytes = readFileSync(path);
+export function openMaybeSealed(bytes: Buffer, key: Uint8Array | undefined, name: string): Buffer {
   if (!isSealed(bytes)) return bytes;
   if (!key) throw encrypted(name);
   return openSealed(key, bytes, name);
 }
 
-/**
- * Seals segment by segment for a writer that places the bytes itself (the bundle's zip writer hands them to its
- * writing thread): `header` first, then `segment` for every SEGMENT bytes of plaintext in order, the last (which
- * may hold fewer, or none) said to be last. The file is what `SealWriter` writes.
- */
-export class SegmentSealer {
-  readonly header: Buffer;
-  private readonly key: Buffer;
-  private index = 0;
-  private ended = false;
-
-  constructor(key: Uint8Array) {
-    const salt = randomBytes(SALT);
-    this.key = fileKey(key, salt);
-    this.header = Buffer.concat([SEALED_MAGIC, salt]);
-  }
-
-  /** The next segment's bytes: `plain` sealed, 16 bytes longer. Only the last may hold fewer than SEGMENT bytes. */
-  segment(plain: Buffer, last: boolean): Buffer {
-    if (this.ended) throw new Error('the sealed file was already ended');
-    if (plain.length > SEGMENT || (!last && plain.length !== SEGMENT)) throw new Error('a sealed segment holds 64 KiB; only the last may hold fewer');
-    this.ended = last;
-    return sealSegment(this.key, this.index++, last, plain);
-  }
+/** The bytes of a file the workstation keeps, opened if it is sealed (`openMaybeSealed`). */
+export function readMaybeSealed(path: string, key: Uint8Array | undefined, name = path): Buffer {
+  return openMaybeSealed(readFileSync(path), key, name);
 }
 
 /** The plaintext length of a sealed file of `sealedSize` bytes; null when no sealed file is that long. */
@@ -344,4 +343,42 @@ export function plainStream(path: string, key: Uint8Array | undefined, name = pa
   if (!key) throw encrypted(name);
   const reader = new SealedFileReader(path, key, name);
   return { size: reader.size, stream: reader.stream(0, reader.size, true) };
+}
+
+/**
+ * Copies `from` into a new file `to` in 4 MB blocks (a bundle is gigabytes), flushed: opened on the way when `from`
+ * is sealed (with `fromKey`; without it the copy is refused), sealed with `toKey` when there is one. Answers the
+ * sha256 of the plaintext copied, so the caller can tell it is the file it checked. A failed copy leaves no `to`.
+ */
+export function transcribe(from: string, to: string, keys: { fromKey?: Uint8Array; toKey?: Uint8Array } = {}): string {
+  const name = basename(from);
+  let reader: SealedFileReader | null = null;
+  let src = -1;
+  let fd = -1;
+  try {
+    if (isSealedFile(from)) {
+      if (!keys.fromKey) throw encrypted(name);
+      reader = new SealedFileReader(from, keys.fromKey, name);
+    } else src = openSync(from, 'r');
+    const read = (b: Buffer, at: number) => (reader ? reader.read(b, 0, b.length, at) : readSync(src, b, 0, b.length, at));
+    fd = openSync(to, 'w', 0o600);
+    const writer = keys.toKey ? new SealWriter(fd, keys.toKey) : null;
+    const hash = createHash('sha256');
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (let at = 0, n; (n = read(buf, at)) > 0; at += n) {
+      hash.update(buf.subarray(0, n));
+      if (writer) writer.write(buf.subarray(0, n));
+      else for (let w = 0; w < n; ) w += writeSync(fd, buf, w, n - w, at + w);
+    }
+    writer?.end();
+    fsyncSync(fd);
+    return hash.digest('hex');
+  } catch (e) {
+    if (fd >= 0) rmSync(to, { force: true });
+    throw e;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+    reader?.close();
+    if (src >= 0) closeSync(src);
+  }
 }

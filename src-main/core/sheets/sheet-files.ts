@@ -10,9 +10,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isSealed, openSealed, sealBytes } from '../custody/sealed-file';
+import { openMaybeSealed, sealBytes } from '../custody/sealed-file';
 import { sealFolderInPlace } from '../custody/seal-folder';
-import { LenteraError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
 import { isInsideFolder } from '../util/paths';
 
@@ -40,23 +39,13 @@ export interface StoredPdf {
   stored: Buffer;
 }
 
-/** `stored` (a file's bytes) opened when it is sealed; `name` says which file in a refusal. */
-export function openStored(stored: Buffer, keys: SheetKeys, name: string): Buffer {
-  if (!isSealed(stored)) return stored;
-  if (!keys.open) {
-    // Not the workstation's lock (that code sends a window to the unlock screen): a file sealed somewhere else.
-    throw new LenteraError('FILE_ENCRYPTED', `${name} is encrypted: it is a file an encrypted Lentera workstation keeps, and opens only there. Download it from that workstation (Dokumen) for a copy to check.`, { file: name });
-  }
-  return openSealed(keys.open, stored, name);
-}
-
 /**
  * A signed PDF the workstation keeps, opened if it is sealed. A sealed file changed on disk, cut short or sealed
  * with another key is refused (SEALED_FILE_DAMAGED), never taken for the document.
  */
 export function readSignedPdf(file: string, keys: SheetKeys, name = basename(file)): StoredPdf {
   const stored = readFileSync(file);
-  return { plain: openStored(stored, keys, name), stored };
+  return { plain: openMaybeSealed(stored, keys.open, name), stored };
 }
 
 /**
