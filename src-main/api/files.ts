@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { openSealed, SealWriter } from '../core/custody/sealed-file';
@@ -110,24 +110,22 @@ export class Uploads {
 
   /** The bytes of an upload, for its owner only: the file is ended (no more chunks) and opened in memory. */
   read(owner: string, id: string): Buffer {
+    const { path, key } = this.sealed(owner, id);
+    return openSealed(key, readFileSync(path), `Upload ${id}`);
+  }
+
+  /**
+   * An upload as it lies on disk, sealed, with its key: for a reader that seeks in a file rather than taking its
+   * bytes (a bundle's zip, read by its directory), which opens it in place. The file is ended first.
+   */
+  sealed(owner: string, id: string): { path: string; key: Uint8Array } {
     const entry = this.entry(owner, id);
     if (entry.writing) {
       entry.writing.writer.end();
       closeSync(entry.writing.fd);
       entry.writing = undefined;
     }
-    return openSealed(this.key, readFileSync(join(this.dir, id)), `Upload ${id}`);
-  }
-
-  /**
-   * A path to an upload's plain bytes, for a reader that seeks in a file rather than taking its bytes (a bundle's
-   * zip, read by its directory and on other threads). The working copy goes with the upload when it is removed.
-   */
-  plainCopy(owner: string, id: string): string {
-    const bytes = this.read(owner, id);
-    const path = join(this.dir, `${id}.open`);
-    writeFileSync(path, bytes, { mode: 0o600 });
-    return path;
+    return { path: join(this.dir, id), key: this.key };
   }
 
   remove(id: string): void {
@@ -135,7 +133,6 @@ export class Uploads {
     if (entry?.writing) closeSync(entry.writing.fd);
     this.entries.delete(id);
     rmSync(join(this.dir, id), { force: true });
-    rmSync(join(this.dir, `${id}.open`), { force: true });
   }
 
   /** Uploads of a session that ended (logout). */
@@ -166,8 +163,8 @@ export interface ResolvedFile {
   /** the path the command line named; an upload has none (it is sealed on disk) */
   localPath?: string;
   read(): Buffer;
-  /** a path to its plain bytes: the command line's file, or an upload's working copy (gone when the command ends) */
-  plainPath(): string;
+  /** where its bytes lie, for a reader that seeks: the command line's file, or an upload sealed with `key` */
+  source(): { path: string; key?: Uint8Array };
 }
 
 export function resolveFile(ctx: CommandContext, ref: FileRef): ResolvedFile {
@@ -176,7 +173,7 @@ export function resolveFile(ctx: CommandContext, ref: FileRef): ResolvedFile {
       throw new LenteraError('FORBIDDEN', 'Only the command line may name a file path; upload the file instead.', {});
     }
     const path = ref.path;
-    return { name: path, localPath: path, read: () => readFileSync(path), plainPath: () => path };
+    return { name: path, localPath: path, read: () => readFileSync(path), source: () => ({ path }) };
   }
   const store = uploads(ctx);
   const owner = uploadOwner(ctx);
@@ -184,7 +181,7 @@ export function resolveFile(ctx: CommandContext, ref: FileRef): ResolvedFile {
   store.entry(owner, ref.uploadId);
   // Used once: gone when this command ends, whether it succeeded or not.
   ctx.afterCommand(() => store.remove(ref.uploadId));
-  return { name: ref.name, read: () => store.read(owner, ref.uploadId), plainPath: () => store.plainCopy(owner, ref.uploadId) };
+  return { name: ref.name, read: () => store.read(owner, ref.uploadId), source: () => store.sealed(owner, ref.uploadId) };
 }
 
 export const uploadInput = z.object({

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
@@ -158,24 +159,64 @@ describe('uploads', () => {
     again.close();
   });
 
-  it('a bundle, whose reader seeks in a file, is checked from a working copy that goes with the upload', async () => {
-    const dir = join(tempDir(), 'ws');
-    const app = new LenteraApp({ dataDir: dir, allowInit: true });
-    const demo = (await app.invokeAsync('workstation.demo', { candidates: 12 }, { local: 't' })) as Result<{ accounts: { name: string; pin: string }[] }>;
-    if (!demo.ok) throw new Error(demo.error.message);
-    const db = app.workstation!.db;
+  it('a bundle is verified and imported where it lies, sealed, and opened as it is read: no plain copy of it is ever written', async () => {
+    const made = async (name: string) => {
+      const app = new LenteraApp({ dataDir: join(tempDir(), name), allowInit: true });
+      const demo = (await app.invokeAsync('workstation.demo', { candidates: 12 }, { local: 't' })) as Result<{ accounts: { name: string; pin: string }[] }>;
+      if (!demo.ok) throw new Error(demo.error.message);
+      return { app, token: login(app, 'koordinator', demo.value.accounts.find((a) => a.name === 'koordinator')!.pin) };
+    };
+    const a = await made('a');
+    const db = a.app.workstation!.db;
     const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-    await generateIdentity(db, dir, { id: coord, displayName: 'Koordinator', nip: null }, 'Pemerintah Kota Semarang', 'rahasia-koordinator', new Date().toISOString());
+    await generateIdentity(db, a.app.workstation!.dir, { id: coord, displayName: 'Koordinator', nip: null }, 'Pemerintah Kota Semarang', 'rahasia-koordinator', new Date().toISOString());
+    // Stored entries across several 4 MB blocks and 64 KiB segments, as a venue's signed PDFs are.
+    const sheets = join(a.app.workstation!.dir, 'sheets', 'CPNS-SMG-2026');
+    mkdirSync(sheets, { recursive: true });
+    for (let i = 0; i < 3; i++) writeFileSync(join(sheets, `hasil-26337400000${i}.pdf`), Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(2_500_000 + i)]));
     const out = join(tempDir(), 'bundel.lentera');
-    const exported = await app.invokeAsync('bundle.export', { exam: 'CPNS-SMG-2026', passphrase: 'rahasia-koordinator', account: 'koordinator', out }, { local: 't' });
-    expect(exported.ok, JSON.stringify(exported)).toBe(true);
-    const token = login(app, 'koordinator', demo.value.accounts.find((a) => a.name === 'koordinator')!.pin);
-    const id = idOf(up(app, token, readFileSync(out)));
-    expect(isSealedFile(join(uploadsDir(app), id))).toBe(true);
-    const r = await app.invokeAsync('bundle.verify', { file: { uploadId: id, name: 'bundel.lentera' } }, { token });
-    expect(r).toMatchObject({ ok: true, value: { sha256: (exported as { value: { sha256: string } }).value.sha256 } });
-    expect(files(app)).toEqual([]);
-    app.close();
+    const exported = (await a.app.invokeAsync('bundle.export', { exam: 'CPNS-SMG-2026', passphrase: 'rahasia-koordinator', account: 'koordinator', out }, { local: 't' })) as Result<{ sha256: string }>;
+    if (!exported.ok) throw new Error(exported.error.message);
+    const pem = (a.app.invoke('keys.certificate', { account: 'koordinator' }, { local: 't' }) as { value: { pem: string } }).value.pem;
+
+    const b = await made('b');
+    const trusted = await b.app.invokeAsync('bundle.trust', { certificate: { pem }, exam: 'CPNS-SMG-2026' }, { local: 't' });
+    expect(trusted.ok, JSON.stringify(trusted)).toBe(true);
+    const seen = new Set<string>();
+    // In chunks of 4 MB, as the window sends a file larger than one request.
+    const sendAll = (bytes: Buffer) => {
+      let id: string | undefined;
+      for (let at = 0; at < bytes.length; at += 4 << 20) id = idOf(up(b.app, b.token, bytes.subarray(at, at + (4 << 20)), id, at));
+      return id!;
+    };
+    mkdirSync(uploadsDir(b.app), { recursive: true });
+    const watcher = watch(uploadsDir(b.app), (_e, f) => f && seen.add(String(f)));
+    try {
+      const id = sendAll(readFileSync(out));
+      expect(isSealedFile(join(uploadsDir(b.app), id))).toBe(true);
+      expect(await b.app.invokeAsync('bundle.verify', { file: { uploadId: id, name: 'bundel.lentera' } }, { token: b.token })).toMatchObject({ ok: true, value: { sha256: exported.value.sha256 } });
+      const again = sendAll(readFileSync(out));
+      const imported = await b.app.invokeAsync('bundle.import', { file: { uploadId: again, name: 'bundel.lentera' } }, { token: b.token });
+      expect(imported, JSON.stringify(imported)).toMatchObject({ ok: true, value: { sequence: 1 } });
+      // The copy kept (a plain workstation's) is the bundle itself, opened from the sealed upload.
+      const kept = b.app.workstation!.db.prepare('SELECT file, file_sha256 FROM merged_bundles').get() as { file: string; file_sha256: string };
+      expect(readFileSync(kept.file).equals(readFileSync(out))).toBe(true);
+      // A sealed upload changed on disk is refused as such, and nothing is merged.
+      const bad = sendAll(readFileSync(out));
+      const onDisk = join(uploadsDir(b.app), bad);
+      const bytes = readFileSync(onDisk);
+      bytes[1_000_000]! ^= 1;
+      writeFileSync(onDisk, bytes);
+      expect(await b.app.invokeAsync('bundle.verify', { file: { uploadId: bad, name: 'rusak.lentera' } }, { token: b.token })).toMatchObject({ ok: false, error: { code: 'SEALED_FILE_DAMAGED' } });
+      await new Promise((r) => setTimeout(r, 50));
+      expect([...seen].filter((f) => !/^[0-9a-f-]{36}$/.test(f))).toEqual([]);
+      expect(files(b.app)).toEqual([]);
+    } finally {
+      watcher.close();
+      a.app.close();
+      b.app.close();
+    }
   });
+
 });
 

@@ -136,7 +136,8 @@ export const bundleCommands = [
     access: ['coordinator', 'observer'],
     mutates: false,
     prepare: async (ctx, input) => {
-      const r = await verifyBundle(resolveFile(ctx, input.file).plainPath());
+      const src = resolveFile(ctx, input.file).source();
+      const r = await verifyBundle(src.path, src.key ? { key: src.key } : {});
       const m = r.manifest;
       const fp = r.signerFingerprint;
       // This workstation's own bundle: signed by one of its own identities, and one it exported (its own chain).
@@ -184,8 +185,11 @@ export const bundleCommands = [
     localInput: localFile,
     access: ['coordinator'],
     mutates: true,
-    prepare: async (ctx, input) =>
-      prepareImport(ctx.db, resolveFile(ctx, input.file).plainPath(), { trusted: trustLookup(ctx.db, ctx.workstationId), self: ctx.workstationId, exam: (code) => Boolean(findExam(ctx.db, code)) }),
+    prepare: async (ctx, input) => {
+      // An upload is verified where it lies, sealed, and opened as it is read: no plain copy of it is written.
+      const src = resolveFile(ctx, input.file).source();
+      return prepareImport(ctx.db, src.path, { ...(src.key ? { key: src.key } : {}), trusted: trustLookup(ctx.db, ctx.workstationId), self: ctx.workstationId, exam: (code) => Boolean(findExam(ctx.db, code)) });
+    },
     handler: (ctx, _input, plan) => {
       // The view itself is not part of the answer: only its conflicts are.
       // An encrypted workstation keeps its merged copy sealed, as it keeps its own bundles.

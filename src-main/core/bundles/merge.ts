@@ -36,6 +36,8 @@ export interface ImportPlan {
    * merged items as `mergedStateKey` named them: good only while that key has not moved
    */
   speculated?: { view: MergedView; stateKey: string };
+  /** the key the verified file is sealed with (an upload, sealed as it arrived): it is copied opened */
+  sourceKey?: Uint8Array;
 }
 
 export interface ImportOptions extends VerifyOptions {
@@ -155,6 +157,7 @@ export async function prepareImport(db: Db, file: string, opts: ImportOptions): 
     // The copy is what is verified: the bytes checked are the bytes kept, and their sha256 the one recorded.
     plan = await prepareVerified(db, staged ?? file, self, verify, ahead);
     if (staged !== undefined) plan.staged = staged;
+    if (verify.key) plan.sourceKey = verify.key;
     return plan;
   } finally {
     // A refused bundle leaves no copy behind.
@@ -384,10 +387,11 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   plan.speculated = undefined;
   const stored = join(mergedDir(dataDir), `${plan.report.sha256}.lentera`);
   mkdirSync(mergedDir(dataDir), { recursive: true });
-  if (key) {
-    // The file verified (the staged copy, when there is one), sealed; the staged copy then goes.
-    // Read once, sealed as it is read, and kept only when those bytes are the ones verified.
-    if (transcribe(plan.report.file, `${stored}.part`, { toKey: key }) !== plan.report.fileSha256) {
+  if (key || plan.sourceKey) {
+    // The file verified (the staged copy, or the sealed upload opened where it lies), sealed with `key` or written
+    // plain; read once, and kept only when those bytes are the ones verified. The staged copy then goes.
+    const keys = { ...(plan.sourceKey ? { fromKey: plan.sourceKey } : {}), ...(key ? { toKey: key } : {}) };
+    if (transcribe(plan.report.file, `${stored}.part`, keys) !== plan.report.fileSha256) {
       rmSync(`${stored}.part`, { force: true });
       throw new BundleRefused('BUNDLE_CHANGED', `${basename(plan.report.file)} changed after it was verified: nothing was merged. Import it again.`, { file: basename(plan.report.file) });
     }

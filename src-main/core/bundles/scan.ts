@@ -1,5 +1,5 @@
 import { setImmediate as turn } from 'node:timers/promises';
-import { checkLocalHeaders, readExactly, type EntryLayout } from './container';
+import { checkLocalHeaders, readExactly, type EntryLayout, type Source } from './container';
 
 /** A stored (not compressed) entry as the walk saw it; its digests are taken on other threads (digests-aside.ts). */
 export interface StoredEntry {
@@ -24,7 +24,7 @@ const PER_TURN = 2000;
  * sha256 and CRC, the seal's) are taken on other threads (digests-aside.ts), and verify.ts inflates the compressed
  * entries (a few data files) once the manifest says what they must be.
  */
-export async function scanBundle(fd: number, entries: EntryLayout[], keep: (e: EntryLayout) => boolean): Promise<Scan> {
+export async function scanBundle(fd: Source, entries: EntryLayout[], keep: (e: EntryLayout) => boolean): Promise<Scan> {
   for (let from = 0; from < entries.length; from += PER_TURN) {
     if (from > 0) await turn();
     checkLocalHeaders(fd, entries, Math.min(from + PER_TURN, entries.length), from);

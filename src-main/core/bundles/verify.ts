@@ -7,13 +7,13 @@ import yauzl from 'yauzl';
 import { parseCertificate, keyUsage } from '../keys/pki';
 import { fingerprintOf } from '../keys/identities';
 import { BundleRefused } from './refusal';
-import { checkLocalHeaders, readDirectory, type EntryLayout } from './container';
+import { checkLocalHeaders, readDirectory, type EntryLayout, type Source } from './container';
 import { openSealedZip, openZip } from './zip-reader';
 import { isSealedFile, SealedFileReader } from '../custody/sealed-file';
 import { isLenteraError } from '../util/errors';
 import { scanBundle, type Scan } from './scan';
 import { checkSealDigest } from './seal';
-import { digestsAside, type Digests, type DigestsAside } from './digests-aside';
+import { digestsAside, digestsInline, type Digests, type DigestsAside } from './digests-aside';
 import { sha256Hex } from '../util/hash';
 import { BUNDLE_FORMAT, LIMITS, MANIFEST, manifestSchema, SIGNATURE, type Manifest } from './format';
 
@@ -176,6 +176,11 @@ export interface VerifyOptions {
    * awaited (bundles/ahead.ts starts reading the records then). Whatever it does or throws changes nothing here.
    */
   onSigned?: (fingerprint: string, manifest: Manifest) => void;
+  /**
+   * The key `file` is sealed with (core/custody/sealed-file.ts), when it is: an upload, sealed as it arrived. Its
+   * plaintext is what is verified, read in place, never written out.
+   */
+  key?: Uint8Array;
 }
 
 /**
@@ -183,32 +188,42 @@ export interface VerifyOptions {
  * others take the digests (digests-aside.ts): the seal's, the whole file's, every stored entry's. What is wrong in
  * the structure is thrown here, as the first failure; the seal and the hashes are judged later, in their place.
  */
-async function scanContainer(file: string, keep: VerifyOptions['keep']): Promise<{ entries: EntryLayout[]; mtime: number | null; comment: Buffer; scan: Scan; aside: DigestsAside; hashed: string[] }> {
-  const fd = openSync(file, 'r');
+async function scanContainer(file: string, keep: VerifyOptions['keep'], key?: Uint8Array): Promise<{ entries: EntryLayout[]; mtime: number | null; comment: Buffer; scan: Scan; aside: DigestsAside; hashed: string[] }> {
+  const sealed = key && isSealedFile(file) ? new SealedFileReader(file, key, basename(file)) : null;
+  let fd: number;
+  try {
+    fd = sealed ? -1 : openSync(file, 'r');
+  } catch (e) {
+    sealed?.close();
+    throw e;
+  }
+  const source: Source = sealed ?? fd;
   let aside: DigestsAside | undefined;
   try {
-    const size = fstatSync(fd).size;
-    const dir = readDirectory(fd, size);
+    const size = sealed ? sealed.size : fstatSync(fd).size;
+    const dir = readDirectory(source, size);
     if (dir.failure) {
       // The records before the damaged one are checked as a reader walking them would: their failure comes first.
-      checkLocalHeaders(fd, dir.entries, dir.failure.index);
+      checkLocalHeaders(source, dir.entries, dir.failure.index);
       throw dir.failure.error;
     }
     // The digests on two other threads, over the same bytes, while this one checks the structure.
     const stored = dir.entries.filter((e) => e.method === 0);
-    aside = digestsAside(file, stored.map((e) => ({ start: e.dataStart, length: e.compressedSize })), size - dir.comment.length);
+    const ranges = stored.map((e) => ({ start: e.dataStart, length: e.compressedSize }));
+    aside = sealed ? digestsInline((b, at) => sealed.read(b, 0, b.length, at), ranges, size - dir.comment.length) : digestsAside(file, ranges, size - dir.comment.length);
     const hashed = stored.map((e) => e.name);
     // Bytes are kept only for an entry the limits let through (a refusal on the limits comes before they are judged).
     let total = 0;
     for (const e of dir.entries) if (e.name !== MANIFEST && e.name !== SIGNATURE) total += e.uncompressedSize;
     const keepStored = (e: EntryLayout) => !!keep && total <= LIMITS.totalBytes && e.uncompressedSize <= LIMITS.entryBytes && e.compressedSize === e.uncompressedSize && keep(e.name);
-    const scan = await scanBundle(fd, dir.entries, keepStored);
+    const scan = await scanBundle(source, dir.entries, keepStored);
     return { entries: dir.entries, mtime: dir.mtime, comment: dir.comment, scan, aside, hashed };
   } catch (e) {
     await aside?.cancel();
     throw e;
   } finally {
-    closeSync(fd);
+    if (sealed) sealed.close();
+    else closeSync(fd);
   }
 }
 
@@ -235,12 +250,12 @@ async function digestsOf(aside: DigestsAside, hashed: string[]): Promise<{ all: 
  * the file itself.
  */
 export async function verifyBundle(file: string, opts: VerifyOptions = {}): Promise<BundleReport> {
-  const b = await openBundle(file);
+  const b = await openBundle(file, opts.key ? { key: opts.key } : {});
   const checks: string[] = [];
   let aside: DigestsAside | undefined;
   try {
     checks.push(`zip directory: ${b.entries.size} entries, no absolute or ".." paths, no links, no duplicates`);
-    const container = await scanContainer(file, opts.keep);
+    const container = await scanContainer(file, opts.keep, opts.key);
     aside = container.aside;
     const crcOf = new Map(container.entries.map((e) => [e.name, e.crc32]));
     checks.push('zip structure: every header as Lentera writes it, local and central copies agree, no bytes in between or after');
