@@ -1,9 +1,9 @@
 import { createHash, createVerify, generateKeyPairSync, sign, type X509Certificate } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { crc32 } from 'node:zlib';
-import { digestsAside, hashFileAside } from '../../src-main/core/bundles/digests-aside';
+import { digestsAside, digestsInline, hashFileAside } from '../../src-main/core/bundles/digests-aside';
 import { checkSealDigest, SEAL_PREFIX, sealSignature, signSealDigest } from '../../src-main/core/bundles/seal';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -254,6 +254,8 @@ describe("a bundle's digests on another thread (digests-aside.ts)", () => {
     const size = 9 * 1024 * 1024 + 17;
     const bytes = Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + (i >> 13)) & 255));
     writeFileSync(file, bytes);
+    const fd = openSync(file, 'r');
+    const readAt = (b: Buffer, at: number) => readSync(fd, b, 0, b.length, at);
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 0, max: size }), { minLength: 0, maxLength: 12 }), fc.integer({ min: 0, max: size }), async (cuts, signedEnd) => {
         // Ranges in file order, touching or apart, some empty.
@@ -264,9 +266,12 @@ describe("a bundle's digests on another thread (digests-aside.ts)", () => {
         expect(d.sha256).toBe(sha(bytes));
         expect(d.seal!.toString('hex')).toBe(sha(bytes.subarray(0, signedEnd)));
         expect(d.entries).toEqual(ranges.map((r) => ({ sha256: sha(bytes.subarray(r.start, r.start + r.length)), crc32: crc32(bytes.subarray(r.start, r.start + r.length)) })));
+        // The same digests taken on this thread (a sealed upload's reader), whatever the block a read gives.
+        for (const block of [4 * 1024 * 1024, 65536 + (signedEnd % 70000)]) expect(await digestsInline(readAt, ranges, signedEnd, block).digests).toEqual(d);
       }),
       { numRuns: 25 },
     );
+    closeSync(fd);
   });
 
   it('gives no digest for a range past the end or out of order, no seal past the end, and rejects for a missing file', async () => {
@@ -276,6 +281,10 @@ describe("a bundle's digests on another thread (digests-aside.ts)", () => {
     const d = await digestsAside(file, [{ start: 500, length: 10 }, { start: 100, length: 10 }, { start: 990, length: 20 }], 2000).digests;
     expect(d.entries.map((e) => e !== null)).toEqual([true, false, false]);
     expect(d.seal).toBeNull();
+    const fd = openSync(file, 'r');
+    const inline = await digestsInline((b, at) => readSync(fd, b, 0, b.length, at), [{ start: 500, length: 10 }, { start: 100, length: 10 }, { start: 990, length: 20 }], 2000, 300).digests;
+    closeSync(fd);
+    expect(inline).toEqual(d);
     await expect(digestsAside(join(dir, 'missing'), [], 0).digests).rejects.toThrow(/ENOENT/);
   });
 });

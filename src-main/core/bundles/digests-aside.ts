@@ -147,14 +147,14 @@ export function digestsAside(file: string, ranges: { start: number; length: numb
  * The same digests taken on this thread from a reader at any offset (a sealed upload, opened segment by segment:
  * the threads above read a plain file by its name). One pass, in 4 MB blocks; a bundle uploaded is at most 200 MB.
  */
-export function digestsInline(read: (buffer: Buffer, position: number) => number, ranges: { start: number; length: number }[], signedEnd: number): DigestsAside {
+export function digestsInline(read: (buffer: Buffer, position: number) => number, ranges: { start: number; length: number }[], signedEnd: number, blockBytes = 4 * 1024 * 1024): DigestsAside {
   const run = (): Digests => {
     const full = createHash('sha256');
     let seal: Buffer | null = null;
     const entries: (RangeDigest | null)[] = new Array<RangeDigest | null>(ranges.length).fill(null);
     let k = 0;
     let cur: { hash: ReturnType<typeof createHash>; crc: number; left: number } | null = null;
-    const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+    const buf = Buffer.allocUnsafe(blockBytes);
     for (let pos = 0, n; (n = read(buf, pos)) > 0; pos += n) {
       const block = buf.subarray(0, n);
       if (seal === null && pos + n >= signedEnd) {
