@@ -14,6 +14,7 @@ import { systemClock, type Clock } from '../core/util/clock';
 import { contentType, staticFile } from './static';
 import { ANNOUNCEMENT_PATH, announceDoor, type AnnounceLimits } from './announce-route';
 import { publicVoiceRoutes, type VoiceLimits } from './hub-public';
+import { serveLogTiles } from './tile-routes';
 
 const MiB = 1024 * 1024;
 
@@ -64,6 +65,11 @@ export interface HubOptions {
   /** a connection on which nothing moves for this long is closed (default 60 s); progress resets it */
   idleTimeoutMs?: number;
   minUploadBytesPerSecond?: number;
+  /**
+   * The log's origin in its C2SP checkpoints (the public URL it is served under, without the scheme); default a
+   * name made from the log's key. Witnesses and clients pin it with the key: it must not change once published.
+   */
+  origin?: string;
 }
 
 export interface RunningHub {
@@ -336,7 +342,9 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         });
         return;
       }
-      if (req.method === 'GET' && path === '/api/log') return json(res, 200, { logKey: publisher.log.publicKey(), logId: publisher.log.logId(), checkpoint: publisher.log.latestCheckpoint() });
+      if (req.method === 'GET' && path === '/api/log')
+        return json(res, 200, { logKey: publisher.log.publicKey(), logId: publisher.log.logId(), checkpoint: publisher.log.latestCheckpoint(), origin: publisher.log.noteName(opts.origin), noteKey: publisher.log.noteKey(opts.origin) });
+      if (serveLogTiles(req, res, path, publisher.log, opts.origin)) return;
       if (req.method === 'GET' && path === '/api/health') return json(res, 200, { ok: true });
       // The proof that one leaf (a record: an announcement, an objection, a report, an answer) is in the log at the
       // latest checkpoint: with the record from log/catatan/ and the pinned key anyone can check it.

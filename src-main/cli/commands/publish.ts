@@ -83,9 +83,14 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '5180')
     .option('--max-bundle-mb <n>', `the largest bundle accepted, in MiB (at most ${HUB_UPLOAD_MIB.max})`, String(HUB_UPLOAD_MIB.default))
-    .action(async (o: { data?: string; host: string; port: string; maxBundleMb: string }) => {
+    .option('--origin <name>', "the log's name in its C2SP checkpoints: its public URL without the scheme (e.g. hasil.example.go.id/log); never change it once published")
+    .action(async (o: { data?: string; host: string; port: string; maxBundleMb: string; origin?: string }) => {
       if (!o.data) {
         io.err("lentera hub: required option '--data <dir>' not specified");
+        throw new CliExit(EXIT.USAGE);
+      }
+      if (o.origin !== undefined && !(await import('../../core/ledger/signed-note')).isKeyName(o.origin)) {
+        io.err(`lentera hub: --origin "${o.origin}" cannot name a log: no spaces, no "+", no control characters, at most 256 characters`);
         throw new CliExit(EXIT.USAGE);
       }
       const maxMb = Number(o.maxBundleMb);
@@ -96,11 +101,12 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       const [{ HUB_DEFAULTS, startHub }, { keepServing }] = await Promise.all([import('../../server/hub'), import('../../server/last-resort')]);
       const MiB = 1024 * 1024;
       // Uploads must name their signer: the outbox of every workstation does.
-      const running = await startHub({ dir: resolve(o.data), host: o.host, port: Number(o.port), maxBundleBytes: maxMb * MiB, requireSigner: true, log: (l) => io.out(l) }).catch((e: unknown) => refuse(io, e));
+      const running = await startHub({ dir: resolve(o.data), host: o.host, port: Number(o.port), maxBundleBytes: maxMb * MiB, requireSigner: true, log: (l) => io.out(l), ...(o.origin ? { origin: o.origin } : {}) }).catch((e: unknown) => refuse(io, e));
       keepServing((l) => io.err(`lentera hub: ${l}`));
       io.out(`Lentera hub is serving ${running.url}`);
       io.out(`uploads: at most ${maxMb} MiB, ${HUB_DEFAULTS.maxUploads} at once (${HUB_DEFAULTS.maxUploadsPerClient} per address), signer named in X-Lentera-Signer`);
       io.out(`log key ${running.publisher.log.publicKey()} (give it to the workstations to pin)`);
+      io.out(`log as C2SP tiles: ${running.url}/checkpoint and ${running.url}/tile/…, verifier key ${running.publisher.log.noteKey(o.origin)}`);
       const stop = () => void running.close();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -13,8 +13,10 @@ import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from
 import { recordLeaf, type RecordKind } from './leaf';
 import { resultLeafAndHash } from './leaf-node';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromB64url, leafHash, MerkleTree, toB64url, toHex } from './merkle';
+import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex } from './merkle';
 import type { Receipt } from './receipt';
+import { checkpointText, signNote, verifierKey } from './signed-note';
+import { entryBundle, TILE_WIDTH, tileExists, type TileRef } from './tiles';
 
 export const LOG_KEY_FILE = 'log-ed25519.pem';
 const SALT_BYTES = 16;
@@ -379,6 +381,45 @@ export class TransparencyLog {
   rootAt(size: number): string {
     this.sync();
     return toHex(this.tree.root(size));
+  }
+
+  /**
+   * The origin line of this log's C2SP checkpoints and the name of its key in them: `origin` when the hub was
+   * given one (its public URL without the scheme), else one made from the log's id, which never changes.
+   */
+  noteName(origin?: string): string {
+    return origin ?? `lentera-log/${this.key.logId.slice(0, 16)}`;
+  }
+
+  /** The verifier key ("name+id+key") that tlog clients and witnesses are configured with. */
+  noteKey(origin?: string): string {
+    return verifierKey(this.noteName(origin), this.key.publicKeyRaw);
+  }
+
+  /**
+   * The latest checkpoint as a C2SP signed note (c2sp.org/tlog-checkpoint): the same size and root as the JSON
+   * checkpoint, signed by the same key. Ed25519 is deterministic, so the same head always gives the same bytes.
+   * Null while nothing was checkpointed.
+   */
+  checkpointNote(origin?: string): { size: number; note: string } | null {
+    const cp = this.latestCheckpoint();
+    if (!cp) return null;
+    const name = this.noteName(origin);
+    return { size: cp.size, note: signNote(checkpointText(name, cp.size, fromHex(cp.root)), name, this.key.publicKeyRaw, (m) => sign(null, m, this.key.privateKey)) };
+  }
+
+  /**
+   * A tile (c2sp.org/tlog-tiles) of the tree at `size` (the latest checkpoint's: no tile shows a leaf a signed
+   * head does not cover): null when that tree has no such tile.
+   */
+  tile(t: TileRef, size: number): Uint8Array | null {
+    this.sync();
+    if (size > this.tree.size || !tileExists(t, size)) return null;
+    const from = t.index * TILE_WIDTH;
+    if (t.level !== 'entries') return this.tree.subtrees(8 * t.level, from, t.width);
+    const rows = sql(this.db, 'SELECT leaf FROM ledger_leaves WHERE idx >= ? AND idx < ? ORDER BY idx').pluck().all(from, from + t.width) as Uint8Array[];
+    if (rows.length !== t.width) throw new LenteraError('LEDGER_CORRUPT', `The transparency log is missing leaves ${from}…${from + t.width - 1}.`, { index: from });
+    return entryBundle(rows);
   }
 
   private latestLeaf(exam: string, nomor: string): LeafRow | undefined {

@@ -104,6 +104,19 @@ export class MerkleTree {
     return new Uint8Array(this.levels[0]![index]!);
   }
 
+  /**
+   * The stored hashes of the complete subtrees of 2^height leaves numbered `from` … `from + count - 1`, written
+   * one after another: a tile of the log (tiles.ts) is such a run at a height that is a multiple of 8.
+   */
+  subtrees(height: number, from: number, count: number): Uint8Array {
+    const level = this.levels[height] ?? [];
+    checkIndex(from, 0, level.length, 'subtree index');
+    checkIndex(count, 0, level.length - from, 'subtree count');
+    const out = new Uint8Array(count * HASH_LEN);
+    for (let i = 0; i < count; i++) out.set(level[from + i]!, i * HASH_LEN);
+    return out;
+  }
+
   /** MTH of the first `size` leaves (the tree as it was at that size). */
   root(size = this.size): Uint8Array {
     checkIndex(size, 0, this.size, 'tree size');

@@ -1,0 +1,172 @@
+/**
+ * Signed notes (c2sp.org/signed-note) and the checkpoints of c2sp.org/tlog-checkpoint: the form in which tlog
+ * clients, witnesses and the Go checksum database's tools read a log's tree head. Browser-safe (noble), so the
+ * verification page can open the checkpoint the hub serves.
+ *
+ * Only Ed25519 (signature type 0x01) is produced or checked; a signature by any other key is ignored, as the
+ * spec asks, so a note that also carries a witness's cosignature still opens.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { fromB64url, toB64url } from './merkle';
+
+const ED25519 = 0x01;
+/** More than any honest checkpoint carries (the log's own and a few witnesses'), fewer than a page should try. */
+const MAX_SIGNATURES = 100;
+const MAX_NOTE_BYTES = 1 << 16;
+const DECODER = new TextDecoder('utf-8', { fatal: true });
+
+/** Standard base64 with padding (RFC 4648 §4), as notes use; strict on the way in (one text per byte string). */
+export function toB64(u8: Uint8Array): string {
+  const s = toB64url(u8).replace(/-/g, '+').replace(/_/g, '/');
+  return s + '='.repeat((4 - (s.length % 4)) % 4);
+}
+
+export function fromB64(s: string): Uint8Array {
+  if (typeof s !== 'string' || s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new TypeError('invalid base64');
+  return fromB64url(s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'));
+}
+
+/** A key name: non-empty, no Unicode space, no "+" (the spec's rule, which keeps "name+id+key" unambiguous). */
+export function isKeyName(name: string): boolean {
+  return typeof name === 'string' && name.length > 0 && name.length <= 256 && !/[\s+]/u.test(name) && !hasControl(name);
+}
+
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20 && s[i] !== '\n') return true;
+  return false;
+}
+
+/** SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4], big-endian: the id a signature line carries before its signature. */
+export function noteKeyId(name: string, publicKeyRaw: Uint8Array): Uint8Array {
+  const n = utf8ToBytes(name);
+  const buf = new Uint8Array(n.length + 2 + publicKeyRaw.length);
+  buf.set(n, 0);
+  buf[n.length] = 0x0a;
+  buf[n.length + 1] = ED25519;
+  buf.set(publicKeyRaw, n.length + 2);
+  return sha256(buf).subarray(0, 4);
+}
+
+const hex8 = (id: Uint8Array) => [...id].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The verifier key "<name>+<key id, 8 hex>+<base64(0x01 ‖ public key)>" that Go's note package and witnesses take. */
+export function verifierKey(name: string, publicKeyRaw: Uint8Array): string {
+  if (!isKeyName(name)) throw new RangeError(`"${name}" cannot be a note key name`);
+  if (publicKeyRaw.length !== 32) throw new RangeError('an Ed25519 public key is 32 bytes');
+  const typed = new Uint8Array(33);
+  typed[0] = ED25519;
+  typed.set(publicKeyRaw, 1);
+  return `${name}+${hex8(noteKeyId(name, publicKeyRaw))}+${toB64(typed)}`;
+}
+
+export interface NoteVerifier {
+  name: string;
+  publicKeyRaw: Uint8Array;
+}
+
+/** A verifier key read back; null unless it is exactly one this module would write. */
+export function parseVerifierKey(vkey: string): NoteVerifier | null {
+  // The key's base64 may hold "+" itself: only the first two separate fields (as Go's note.NewVerifier reads it).
+  const m = typeof vkey === 'string' ? /^([^+]*)\+([0-9a-f]{8})\+(.*)$/s.exec(vkey) : null;
+  if (!m) return null;
+  const [, name, id, key] = m as unknown as [string, string, string, string];
+  try {
+    const typed = fromB64(key);
+    if (!isKeyName(name) || typed.length !== 33 || typed[0] !== ED25519) return null;
+    const publicKeyRaw = typed.subarray(1);
+    return id === hex8(noteKeyId(name, publicKeyRaw)) ? { name, publicKeyRaw } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The note: `text` (ending in a newline), a blank line, and one signature line by the Ed25519 key `name`. */
+export function signNote(text: string, name: string, publicKeyRaw: Uint8Array, sign: (message: Uint8Array) => Uint8Array): string {
+  if (!text.endsWith('\n') || text.includes('\n\n') || text.length === 1 || hasControl(text)) throw new RangeError('a note text is non-empty lines, each ending in a newline');
+  if (!isKeyName(name)) throw new RangeError(`"${name}" cannot be a note key name`);
+  const sig = sign(utf8ToBytes(text));
+  const line = new Uint8Array(4 + sig.length);
+  line.set(noteKeyId(name, publicKeyRaw), 0);
+  line.set(sig, 4);
+  return `${text}\n\u2014 ${name} ${toB64(line)}\n`;
+}
+
+export type OpenedNote = { ok: true; text: string; verifiedBy: string[] } | { ok: false; reason: string };
+
+/**
+ * Opens a note with the keys the reader trusts. As the spec says: a malformed note is refused; signatures by
+ * unknown keys are ignored; a known key's signature that fails refuses the whole note; at least one known key
+ * must have signed. Never throws.
+ */
+export function openNote(note: Uint8Array | string, trusted: NoteVerifier[]): OpenedNote {
+  let s: string;
+  try {
+    const bytes = typeof note === 'string' ? utf8ToBytes(note) : note;
+    if (bytes.length > MAX_NOTE_BYTES) return { ok: false, reason: 'the note is too large' };
+    s = DECODER.decode(bytes);
+  } catch {
+    return { ok: false, reason: 'the note is not UTF-8' };
+  }
+  if (hasControl(s)) return { ok: false, reason: 'the note holds a control character' };
+  const split = s.lastIndexOf('\n\n');
+  if (split < 0 || !s.endsWith('\n')) return { ok: false, reason: 'the note has no signature block' };
+  const text = s.slice(0, split + 1);
+  const lines = s.slice(split + 2, -1).split('\n');
+  if (lines.length > MAX_SIGNATURES) return { ok: false, reason: 'the note carries too many signatures' };
+  const verifiedBy: string[] = [];
+  for (const line of lines) {
+    const m = /^\u2014 (\S+) (\S+)$/u.exec(line);
+    if (!m || !isKeyName(m[1]!)) return { ok: false, reason: `a signature line cannot be read: ${JSON.stringify(line.slice(0, 80))}` };
+    let sig: Uint8Array;
+    try {
+      sig = fromB64(m[2]!);
+    } catch {
+      return { ok: false, reason: `the signature by ${m[1]} is not base64` };
+    }
+    if (sig.length < 5) return { ok: false, reason: `the signature by ${m[1]} is too short` };
+    const known = trusted.find((k) => k.name === m[1] && sameBytes(noteKeyId(k.name, k.publicKeyRaw), sig.subarray(0, 4)));
+    if (!known) continue;
+    let good = false;
+    try {
+      good = sig.length === 68 && ed25519.verify(sig.subarray(4), utf8ToBytes(text), known.publicKeyRaw, { zip215: false });
+    } catch {
+      good = false;
+    }
+    if (!good) return { ok: false, reason: `the signature by ${m[1]} does not verify` };
+    if (!verifiedBy.includes(m[1]!)) verifiedBy.push(m[1]!);
+  }
+  if (verifiedBy.length === 0) return { ok: false, reason: 'no signature by a trusted key' };
+  return { ok: true, text, verifiedBy };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The checkpoint's note text: origin, size, base64 root (c2sp.org/tlog-checkpoint; no extension lines). */
+export function checkpointText(origin: string, size: number, root: Uint8Array): string {
+  if (!origin || /[\s+]/u.test(origin) || hasControl(origin)) throw new RangeError(`"${origin}" cannot be a log origin`);
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('a tree size is a whole number');
+  if (root.length !== 32) throw new RangeError('a root is 32 bytes');
+  return `${origin}\n${size}\n${toB64(root)}\n`;
+}
+
+export type ParsedCheckpoint = { origin: string; size: number; root: Uint8Array; extensions: string[] };
+
+/** A checkpoint's text read back; null unless it is well formed (a size with no leading zero, a 32-byte root). */
+export function parseCheckpointText(text: string): ParsedCheckpoint | null {
+  const lines = text.split('\n');
+  if (lines.length < 4 || lines.pop() !== '') return null;
+  const [origin, size, root, ...extensions] = lines as [string, string, string, ...string[]];
+  if (!origin || !/^(0|[1-9][0-9]{0,15})$/.test(size) || extensions.some((e) => e === '')) return null;
+  const n = Number(size);
+  if (!Number.isSafeInteger(n)) return null;
+  try {
+    const r = fromB64(root);
+    return r.length === 32 ? { origin, size: n, root: r, extensions } : null;
+  } catch {
+    return null;
+  }
+}

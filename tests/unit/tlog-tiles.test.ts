@@ -1,0 +1,262 @@
+/**
+ * Issue 18, item 2: the log as C2SP tiles with a signed-note checkpoint. The note format is checked against the Go
+ * checksum database's own test vectors (golang.org/x/mod/sumdb/note), the tiles against the in-memory tree, and the
+ * hub's served log against an independent client in Python (tests/tools/tlog_client.py).
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leafHash, MerkleTree, toHex, verifyConsistency, verifyInclusion } from '../../src-main/core/ledger/merkle';
+import { checkpointText, fromB64, openNote, parseCheckpointText, parseVerifierKey, signNote, toB64, verifierKey } from '../../src-main/core/ledger/signed-note';
+import { entryBundle, parseTilePath, readEntryBundle, TileReader, tilePath, tilesOf, type TileRef } from '../../src-main/core/ledger/tiles';
+import { startHub, type RunningHub } from '../../src-main/server/hub';
+
+// golang.org/x/mod/sumdb/note's test keys and signatures.
+const GO_SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
+const GO_VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+const ENOCH_VKEY = 'EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop';
+const GO_TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+const PETER_SIG = '\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
+const ENOCH_SIG = '\u2014 EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
+
+/** The Go private key's seed as a node:crypto key (PKCS#8 of an Ed25519 seed). */
+function goSigner(): { sign: (m: Uint8Array) => Uint8Array; publicKeyRaw: Uint8Array } {
+  const seed = Buffer.from(fromB64(GO_SKEY.split('+').slice(4).join('+'))).subarray(1);
+  const key = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+  return { sign: (m) => sign(null, m, key), publicKeyRaw: parseVerifierKey(GO_VKEY)!.publicKeyRaw };
+}
+
+describe('signed notes (c2sp.org/signed-note), against the Go checksum database test vectors', () => {
+  it('gives the verifier key and the very signature line Go gives', () => {
+    const g = goSigner();
+    expect(verifierKey('PeterNeumann', g.publicKeyRaw)).toBe(GO_VKEY);
+    expect(signNote(GO_TEXT, 'PeterNeumann', g.publicKeyRaw, g.sign)).toBe(`${GO_TEXT}\n${PETER_SIG}`);
+  });
+
+  it("opens Go's note with the known key, ignores an unknown key's signature, and refuses what Go refuses", () => {
+    const peter = parseVerifierKey(GO_VKEY)!;
+    const enoch = parseVerifierKey(ENOCH_VKEY)!;
+    expect(openNote(GO_TEXT + '\n' + PETER_SIG + ENOCH_SIG, [peter])).toEqual({ ok: true, text: GO_TEXT, verifiedBy: ['PeterNeumann'] });
+    expect(openNote(GO_TEXT + '\n' + PETER_SIG + ENOCH_SIG, [peter, enoch])).toMatchObject({ ok: true, verifiedBy: ['PeterNeumann', 'EnochRoot'] });
+    expect(openNote(GO_TEXT + '\n' + PETER_SIG + ENOCH_SIG, [])).toMatchObject({ ok: false, reason: 'no signature by a trusted key' });
+    // A known key whose signature fails refuses the note; so does every malformed form of Go's list.
+    expect(openNote(GO_TEXT + '\n' + PETER_SIG.slice(0, 60) + 'ABCD' + PETER_SIG.slice(60), [peter]).ok).toBe(false);
+    expect(openNote(GO_TEXT.replace('answer', 'Answer') + '\n' + PETER_SIG, [peter])).toMatchObject({ ok: false, reason: 'the signature by PeterNeumann does not verify' });
+    for (const bad of [GO_TEXT, GO_TEXT + '\n', GO_TEXT + '\n' + PETER_SIG.slice(0, -1), '\x01' + GO_TEXT + '\n' + PETER_SIG, GO_TEXT + '\n\u2014 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=', GO_TEXT + '\n' + PETER_SIG + 'Unexpected line.\n']) {
+      expect(openNote(bad, [peter]).ok, JSON.stringify(bad)).toBe(false);
+    }
+    expect(openNote(new Uint8Array([0xff, ...Buffer.from(GO_TEXT + '\n' + PETER_SIG)]), [peter]).ok).toBe(false);
+  });
+
+  it('reads back only the verifier keys it writes', () => {
+    expect(parseVerifierKey(GO_VKEY)!.name).toBe('PeterNeumann');
+    for (const bad of [GO_VKEY.replace('c74f20a3', 'c74f20a4'), GO_VKEY.replace('+ARpc', '+ZRpc'), 'PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==', `${GO_VKEY}+x`, GO_VKEY.slice(0, -1)]) {
+      expect(parseVerifierKey(bad), bad).toBeNull();
+    }
+  });
+
+  it('writes checkpoints as c2sp.org/tlog-checkpoint shows them, and reads back only well-formed ones', () => {
+    const root = fromB64('CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=');
+    const text = checkpointText('example.com/behind-the-sofa', 20852163, root);
+    expect(text).toBe('example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n');
+    expect(parseCheckpointText(text)).toEqual({ origin: 'example.com/behind-the-sofa', size: 20852163, root, extensions: [] });
+    for (const bad of [text.replace('20852163', '020852163'), text.replace('20852163', '-1'), text.replace('=\n', '\n'), text.slice(0, -1), text + '\n', 'x\n1\n' + toB64(new Uint8Array(31)) + '\n']) expect(parseCheckpointText(bad), bad).toBeNull();
+    expect(() => checkpointText('a log', 1, root)).toThrow(/origin/);
+    expect(() => checkpointText('a+b', 1, root)).toThrow(/origin/);
+  });
+});
+
+describe('tiles (c2sp.org/tlog-tiles)', () => {
+  it('names tiles as the spec does, and reads back exactly those names', () => {
+    expect(tilePath({ level: 0, index: 1234067, width: 256 })).toBe('tile/0/x001/x234/067');
+    expect(tilePath({ level: 'entries', index: 5, width: 112 })).toBe('tile/entries/005.p/112');
+    expect(tilePath({ level: 2, index: 1000, width: 1 })).toBe('tile/2/x001/000.p/1');
+    fc.assert(
+      fc.property(fc.oneof(fc.constant<'entries'>('entries'), fc.integer({ min: 0, max: 63 })), fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 256 }), (level, index, width) => {
+        const t: TileRef = { level, index, width };
+        expect(parseTilePath(tilePath(t))).toEqual(t);
+      }),
+    );
+    for (const bad of ['tile/00/000', 'tile/64/000', 'tile/0/1234', 'tile/0/00', 'tile/0/x000/001', 'tile/0/001/x234', 'tile/0/000.p/256', 'tile/0/000.p/0', 'tile/0/000.p/010', 'tile/0/000/', 'tile/entries/x1/000', 'tile/0/../000', 'tile/0/000.p/1/x']) {
+      expect(parseTilePath(bad), bad).toBeNull();
+    }
+  });
+
+  it("has the spec's tiles for sizes 70,000 and 256", () => {
+    const of = (size: number) => tilesOf(size).map((t) => `${t.level}:${t.width}`);
+    const t70 = of(70000);
+    expect(t70.filter((t) => t === '0:256')).toHaveLength(273);
+    expect(t70.filter((t) => t !== '0:256')).toEqual(['0:112', '1:256', '1:17', '2:1']);
+    expect(of(256)).toEqual(['0:256', '1:1']);
+    expect(of(0)).toEqual([]);
+  });
+
+  it('bundles entries with big-endian uint16 lengths, and reads back only a whole bundle', () => {
+    const leaves = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array(300).fill(7)];
+    const b = entryBundle(leaves);
+    expect([...b.subarray(0, 5)]).toEqual([0, 3, 1, 2, 3]);
+    expect(b.length).toBe(2 + 3 + 2 + 2 + 300);
+    expect(readEntryBundle(b, 3)).toEqual(leaves);
+    expect(readEntryBundle(b, 2)).toBeNull();
+    expect(readEntryBundle(b.subarray(0, b.length - 1), 3)).toBeNull();
+    expect(() => entryBundle([new Uint8Array(65536)])).toThrow(/65,535/);
+  });
+
+  /** A tree of `n` leaves and a fetch that serves its tiles (what the hub serves), counting what is asked. */
+  function served(n: number, seed = 1) {
+    const tree = new MerkleTree();
+    for (let i = 0; i < n; i++) tree.append(leafHash(new TextEncoder().encode(`leaf ${seed}.${i}`)));
+    const asked: string[] = [];
+    const fetchTile = async (path: string) => {
+      asked.push(path);
+      const t = parseTilePath(path)!;
+      return t.level === 'entries' ? null : tree.subtrees(8 * t.level, t.index * 256, t.width);
+    };
+    return { tree, asked, fetchTile };
+  }
+
+  it('gives the root, inclusion and consistency proofs of the tree from its tiles alone, for any sizes', async () => {
+    const { tree, fetchTile } = served(2100);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2100 }), fc.nat(), fc.nat(), async (size, i, j) => {
+        const reader = new TileReader(fetchTile, size);
+        expect(toHex(await reader.root())).toBe(toHex(tree.root(size)));
+        const index = i % size;
+        const atSize = index + 1 + (j % (size - index));
+        expect((await reader.inclusionProof(index, atSize)).map(toHex)).toEqual(tree.inclusionProof(index, atSize).map(toHex));
+        const m = j % (size + 1);
+        expect((await reader.consistencyProof(m, size)).map(toHex)).toEqual(tree.consistencyProof(m, size).map(toHex));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads three levels of a 70,000-leaf log in a handful of tiles per proof', async () => {
+    const { tree, asked, fetchTile } = served(70000, 2);
+    const reader = new TileReader(fetchTile, 70000);
+    const root = await reader.root();
+    expect(toHex(root)).toBe(toHex(tree.root()));
+    asked.length = 0;
+    const proof = await reader.inclusionProof(12345);
+    expect(verifyInclusion(tree.leaf(12345), 12345, 70000, proof, root)).toBe(true);
+    const fresh = new TileReader(fetchTile, 70000);
+    asked.length = 0;
+    const p2 = await fresh.inclusionProof(69999);
+    expect(verifyInclusion(tree.leaf(69999), 69999, 70000, p2, root)).toBe(true);
+    // One tile per level at most, and the right edge's partial tiles: not the 274 tiles of level 0.
+    expect(asked.length).toBeLessThanOrEqual(6);
+    expect(verifyConsistency(65536, 70000, tree.root(65536), root, await fresh.consistencyProof(65536))).toBe(true);
+  });
+
+  it('a changed hash in any tile gives a proof that fails against the signed root (the attack: a hub serving a forked tile)', async () => {
+    const { tree, fetchTile } = served(1000, 3);
+    const root = tree.root();
+    // [the tile forged (its first hash), a leaf whose audit path runs through that hash, whether the root reads it]
+    const cases: [string, number, boolean][] = [
+      ['tile/0/001', 300, false], // leaves 256…511: the root reads their level-1 hash instead
+      ['tile/0/003.p/232', 999, true],
+      ['tile/1/000.p/3', 300, true],
+    ];
+    for (const [victim, index, rootReads] of cases) {
+      const forged = async (path: string) => {
+        const b = await fetchTile(path);
+        if (path !== victim || !b) return b;
+        const c = new Uint8Array(b);
+        c[5] = c[5]! ^ 1;
+        return c;
+      };
+      const reader = new TileReader(forged, 1000);
+      expect(verifyInclusion(tree.leaf(index), index, 1000, await reader.inclusionProof(index), root), victim).toBe(false);
+      expect(toHex(await reader.root()) === toHex(root), victim).toBe(!rootReads);
+    }
+    // A tile of the wrong length is refused outright.
+    const short = new TileReader(async (p) => (await fetchTile(p))!.subarray(0, 32), 1000);
+    await expect(short.root()).rejects.toThrow(/bytes, not/);
+  });
+});
+
+describe("the hub's log as tiles", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lentera-tiles-'));
+  let hub: RunningHub;
+  const digest = (i: number) => createHash('sha256').update(`hasil ${i}`).digest('hex');
+
+  beforeAll(async () => {
+    hub = await startHub({ dir, port: 0 });
+  });
+  afterAll(async () => {
+    await hub.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const r = await fetch(`${hub.url}${path}`, { headers });
+    return { status: r.status, headers: r.headers, bytes: new Uint8Array(await r.arrayBuffer()) };
+  };
+  const grow = (from: number, to: number, at: string) => {
+    const log = hub.publisher.log;
+    hub.publisher.db.transaction(() => log.append(Array.from({ length: to - from }, (_, k) => ({ exam: 'CPNS-2026', nomor: `N${from + k}`, digest: digest(from + k) })), at))();
+    return log.checkpoint(at);
+  };
+
+  it('answers 404 for the checkpoint and every tile before anything is logged', async () => {
+    expect((await get('/checkpoint')).status).toBe(404);
+    expect((await get('/tile/0/000.p/1')).status).toBe(404);
+  });
+
+  it('serves a checkpoint that opens with the verifier key /api/log gives, of the same head as the JSON checkpoint', async () => {
+    const cp = grow(0, 600, '2026-12-01T02:00:00.000Z');
+    const info = (await (await fetch(`${hub.url}/api/log`)).json()) as { noteKey: string; origin: string; logKey: string };
+    expect(info.origin).toBe(`lentera-log/${cp.log.slice(0, 16)}`);
+    const r = await get('/checkpoint');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    const opened = openNote(r.bytes, [parseVerifierKey(info.noteKey)!]);
+    expect(opened.ok).toBe(true);
+    const parsed = parseCheckpointText((opened as { text: string }).text)!;
+    expect({ origin: parsed.origin, size: parsed.size, root: toHex(parsed.root) }).toEqual({ origin: info.origin, size: 600, root: cp.root });
+    // The same key as the JSON checkpoints' (the pinned key a workstation holds).
+    expect(toB64(parseVerifierKey(info.noteKey)!.publicKeyRaw)).toBe(toB64(new Uint8Array(Buffer.from(info.logKey, 'base64url'))));
+    // The same bytes on every request (deterministic Ed25519): caches and witnesses see one note per head.
+    expect(Buffer.from((await get('/checkpoint')).bytes).equals(Buffer.from(r.bytes))).toBe(true);
+  });
+
+  it('serves immutable tiles and entry bundles up to the checkpoint, 404 past it, gzip when asked', async () => {
+    const full = await get('/tile/0/001');
+    expect(full.status).toBe(200);
+    expect(full.headers.get('cache-control')).toMatch(/immutable/);
+    expect(full.bytes.length).toBe(8192);
+    expect((await get('/tile/0/002.p/88')).bytes.length).toBe(88 * 32);
+    expect((await get('/tile/1/000.p/2')).bytes.length).toBe(64);
+    const entries = await get('/tile/entries/002.p/88');
+    const leaves = readEntryBundle(entries.bytes, 88)!;
+    expect(JSON.parse(new TextDecoder().decode(leaves[0]))).toMatchObject({ e: 'CPNS-2026', v: 1 });
+    expect(toHex(leafHash(leaves[87]!))).toBe(toHex((await get('/tile/0/002.p/88')).bytes.subarray(87 * 32)));
+    const gz = await get('/tile/entries/002.p/88', { 'Accept-Encoding': 'gzip' });
+    expect(Buffer.from(gz.bytes).equals(Buffer.from(entries.bytes))).toBe(true);
+    // Past the checkpoint: a full tile not yet full, a wider partial, a level not yet there, a malformed path.
+    for (const p of ['/tile/0/002', '/tile/0/002.p/89', '/tile/entries/003.p/1', '/tile/2/000.p/1', '/tile/0/2', '/tile/0/x000/002']) expect((await get(p)).status, p).toBe(404);
+    // Leaves appended but not yet checkpointed are not shown.
+    hub.publisher.db.transaction(() => hub.publisher.log.append([{ exam: 'CPNS-2026', nomor: 'N-late', digest: digest(9999) }], '2026-12-01T02:30:00.000Z'))();
+    expect((await get('/tile/0/002.p/89')).status).toBe(404);
+  });
+
+  it('is followed and verified by an independent client (Python, written from the C2SP specs)', async () => {
+    grow(601, 66_000, '2026-12-01T03:00:00.000Z');
+    const info = (await (await fetch(`${hub.url}/api/log`)).json()) as { noteKey: string };
+    // Run beside the hub (this process serves it: a synchronous child would wait on a server that cannot answer).
+    const client = (key: string) => promisify(execFile)('python3', [join(__dirname, '..', 'tools', 'tlog_client.py'), hub.url, key], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const out = JSON.parse((await client(info.noteKey)).stdout) as { ok: boolean; size: number; root: string; levels: number };
+    expect(out).toMatchObject({ ok: true, size: 66_000, root: hub.publisher.log.latestCheckpoint()!.root, levels: 3 });
+    // With another key it refuses (exit 1, and says why).
+    const refused = await client(verifierKey('lentera-log/lain', new Uint8Array(32).fill(9))).then(
+      () => 'exit 0',
+      (e: { code: number; stdout: string }) => ({ code: e.code, said: JSON.parse(e.stdout) as unknown }),
+    );
+    expect(refused).toEqual({ code: 1, said: { ok: false, error: 'the checkpoint carries no signature by the given key' } });
+  }, 120_000);
+});
