@@ -66,8 +66,8 @@ export interface HubOptions {
   idleTimeoutMs?: number;
   minUploadBytesPerSecond?: number;
   /**
-   * The log's origin in its C2SP checkpoints (the public URL it is served under, without the scheme); default a
-   * name made from the log's key. Witnesses and clients pin it with the key: it must not change once published.
+   * The log's origin in its C2SP checkpoints (the public URL it is served under, without the scheme), pinned in the
+   * hub's database the first time; default a name made from the log's key. A different one later is refused.
    */
   origin?: string;
 }
@@ -123,6 +123,14 @@ function diskFree(dir: string): number {
  */
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const publisher = Publisher.open(opts.dir);
+  if (opts.origin !== undefined) {
+    try {
+      publisher.log.pinOrigin(opts.origin);
+    } catch (e) {
+      publisher.close();
+      throw e;
+    }
+  }
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? (() => undefined);
   const maxBytes = Math.min(opts.maxBundleBytes ?? HUB_DEFAULTS.maxBundleBytes, LIMITS.bundleBytes);
@@ -343,8 +351,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         return;
       }
       if (req.method === 'GET' && path === '/api/log')
-        return json(res, 200, { logKey: publisher.log.publicKey(), logId: publisher.log.logId(), checkpoint: publisher.log.latestCheckpoint(), origin: publisher.log.noteName(opts.origin), noteKey: publisher.log.noteKey(opts.origin) });
-      if (serveLogTiles(req, res, path, publisher.log, opts.origin)) return;
+        return json(res, 200, { logKey: publisher.log.publicKey(), logId: publisher.log.logId(), checkpoint: publisher.log.latestCheckpoint(), origin: publisher.log.origin(), noteKey: publisher.log.noteKey() });
+      if (serveLogTiles(req, res, path, publisher.log)) return;
       if (req.method === 'GET' && path === '/api/health') return json(res, 200, { ok: true });
       // The proof that one leaf (a record: an announcement, an objection, a report, an answer) is in the log at the
       // latest checkpoint: with the record from log/catatan/ and the pinned key anyone can check it.

@@ -12,10 +12,10 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * tile shows a leaf before a signed head commits to it; anything else is 404. Answers true when the path was one
  * of these.
  */
-export function serveLogTiles(req: IncomingMessage, res: ServerResponse, path: string, log: TransparencyLog, origin?: string): boolean {
+export function serveLogTiles(req: IncomingMessage, res: ServerResponse, path: string, log: TransparencyLog): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (path === '/checkpoint') {
-    const cp = log.checkpointNote(origin);
+    const cp = log.checkpointNote();
     if (!cp) return notFound(res, 'Log ini belum punya checkpoint.');
     send(req, res, Buffer.from(cp.note, 'utf8'), { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache, max-age=0' });
     return true;

@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -325,7 +325,8 @@ describe('the log can be rebuilt from the site alone (item 11)', () => {
     const names = ws.workstation!.db.prepare('SELECT nama FROM candidates').pluck().all() as string[];
     const text = readdirSync(join(site, 'log'), { recursive: true })
       .map(String)
-      .filter((f) => existsSync(join(site, 'log', f)) && !f.endsWith('entri'))
+      // Every file, the tiles and entry bundles of log/tile/ included.
+      .filter((f) => statSync(join(site, 'log', f)).isFile())
       .map((f) => readFileSync(join(site, 'log', f), 'utf8'))
       .join('\n');
     for (const r of rows) {

@@ -3,10 +3,10 @@
  * checksum database's own test vectors (golang.org/x/mod/sumdb/note), the tiles against the in-memory tree, and the
  * hub's served log against an independent client in Python (tests/tools/tlog_client.py).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -258,5 +258,35 @@ describe("the hub's log as tiles", () => {
       (e: { code: number; stdout: string }) => ({ code: e.code, said: JSON.parse(e.stdout) as unknown }),
     );
     expect(refused).toEqual({ code: 1, said: { ok: false, error: 'the checkpoint carries no signature by the given key' } });
+  }, 120_000);
+
+  it("is served by any static host from the site's log/ folder (python3 -m http.server), older heads' partial tiles kept", async () => {
+    const site = join(dir, 'situs');
+    const first = await hub.publisher.writeSite(site, '2026-12-01T04:00:00.000Z');
+    expect(readFileSync(join(site, 'log', 'checkpoint'), 'utf8')).toBe(hub.publisher.log.checkpointNote()!.note);
+    grow(66_000, 66_100, '2026-12-01T04:10:00.000Z');
+    const second = await hub.publisher.writeSite(site, '2026-12-01T04:20:00.000Z');
+    // The full tiles of the first write are linked, not written again.
+    expect(second.linked - first.linked).toBeGreaterThanOrEqual(2 * 257);
+    // A client holding the checkpoint of 66,000 may still ask for its partial tiles: kept while their full tile is
+    // not there (level 1), dropped once it is (level 0, as the spec allows); the latest head's are all there.
+    const has = (p: string) => existsSync(join(site, 'log', ...p.split('/')));
+    for (const p of ['tile/1/001.p/1', 'tile/1/001.p/2', 'tile/0/257', 'tile/entries/257', 'tile/0/258.p/52', 'tile/entries/258.p/52', 'tile/2/000.p/1']) expect(has(p), p).toBe(true);
+    for (const p of ['tile/0/257.p/208', 'tile/entries/257.p/208']) expect(has(p), p).toBe(false);
+    const server = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', site], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const port = await new Promise<string>((ok, fail) => {
+        server.stdout.on('data', (d: Buffer) => {
+          const m = /port (\d+)/.exec(d.toString());
+          if (m) ok(m[1]!);
+        });
+        server.once('exit', () => fail(new Error('http.server stopped')));
+      });
+      const info = (await (await fetch(`${hub.url}/api/log`)).json()) as { noteKey: string };
+      const { stdout } = await promisify(execFile)('python3', [join(__dirname, '..', 'tools', 'tlog_client.py'), `http://127.0.0.1:${port}/log`, info.noteKey], { encoding: 'utf8' });
+      expect(JSON.parse(stdout)).toMatchObject({ ok: true, size: 66_100, root: hub.publisher.log.latestCheckpoint()!.root });
+    } finally {
+      server.kill();
+    }
   }, 120_000);
 });

@@ -89,10 +89,6 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
         io.err("lentera hub: required option '--data <dir>' not specified");
         throw new CliExit(EXIT.USAGE);
       }
-      if (o.origin !== undefined && !(await import('../../core/ledger/signed-note')).isKeyName(o.origin)) {
-        io.err(`lentera hub: --origin "${o.origin}" cannot name a log: no spaces, no "+", no control characters, at most 256 characters`);
-        throw new CliExit(EXIT.USAGE);
-      }
       const maxMb = Number(o.maxBundleMb);
       if (!/^\d+$/.test(o.maxBundleMb) || maxMb < 1 || maxMb > HUB_UPLOAD_MIB.max) {
         io.err(`lentera hub: --max-bundle-mb must be a whole number of MiB from 1 to ${HUB_UPLOAD_MIB.max}`);
@@ -106,7 +102,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       io.out(`Lentera hub is serving ${running.url}`);
       io.out(`uploads: at most ${maxMb} MiB, ${HUB_DEFAULTS.maxUploads} at once (${HUB_DEFAULTS.maxUploadsPerClient} per address), signer named in X-Lentera-Signer`);
       io.out(`log key ${running.publisher.log.publicKey()} (give it to the workstations to pin)`);
-      io.out(`log as C2SP tiles: ${running.url}/checkpoint and ${running.url}/tile/…, verifier key ${running.publisher.log.noteKey(o.origin)}`);
+      io.out(`log as C2SP tiles: ${running.url}/checkpoint and ${running.url}/tile/…, verifier key ${running.publisher.log.noteKey()}`);
       const stop = () => void running.close();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

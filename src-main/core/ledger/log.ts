@@ -15,7 +15,7 @@ import { resultLeafAndHash } from './leaf-node';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex } from './merkle';
 import type { Receipt } from './receipt';
-import { checkpointText, signNote, verifierKey } from './signed-note';
+import { checkpointText, isKeyName, signNote, verifierKey } from './signed-note';
 import { entryBundle, TILE_WIDTH, tileExists, type TileRef } from './tiles';
 
 export const LOG_KEY_FILE = 'log-ed25519.pem';
@@ -384,16 +384,34 @@ export class TransparencyLog {
   }
 
   /**
-   * The origin line of this log's C2SP checkpoints and the name of its key in them: `origin` when the hub was
-   * given one (its public URL without the scheme), else one made from the log's id, which never changes.
+   * The origin line of this log's C2SP checkpoints and the name of its key in them: the one pinned (`pinOrigin`:
+   * the public URL the log is served under, without the scheme), else one made from the log's id, which never
+   * changes either.
    */
-  noteName(origin?: string): string {
-    return origin ?? `lentera-log/${this.key.logId.slice(0, 16)}`;
+  origin(): string {
+    const pinned = sql(this.db, "SELECT value FROM meta WHERE key = 'log.origin'").pluck().get() as string | undefined;
+    return pinned ?? `lentera-log/${this.key.logId.slice(0, 16)}`;
+  }
+
+  /**
+   * Names the log for good: witnesses and clients pin the origin with the key, so once set it cannot be changed
+   * (a log under another name is another log). Setting the same name again is nothing.
+   */
+  pinOrigin(origin: string): void {
+    if (!isKeyName(origin) || origin.startsWith('{')) {
+      throw new LenteraError('INVALID_INPUT', `"${origin}" cannot name a log: no spaces, no "+", no control characters, at most 256 characters.`, { origin });
+    }
+    const pinned = sql(this.db, "SELECT value FROM meta WHERE key = 'log.origin'").pluck().get() as string | undefined;
+    if (pinned === origin) return;
+    if (pinned !== undefined) {
+      throw new LenteraError('CONFLICT', `This log is named "${pinned}" in its checkpoints; it cannot be renamed "${origin}" (a log under another name is another log to its witnesses).`, { origin, pinned });
+    }
+    sql(this.db, "INSERT INTO meta (key, value) VALUES ('log.origin', ?)").run(origin);
   }
 
   /** The verifier key ("name+id+key") that tlog clients and witnesses are configured with. */
-  noteKey(origin?: string): string {
-    return verifierKey(this.noteName(origin), this.key.publicKeyRaw);
+  noteKey(): string {
+    return verifierKey(this.origin(), this.key.publicKeyRaw);
   }
 
   /**
@@ -401,10 +419,10 @@ export class TransparencyLog {
    * checkpoint, signed by the same key. Ed25519 is deterministic, so the same head always gives the same bytes.
    * Null while nothing was checkpointed.
    */
-  checkpointNote(origin?: string): { size: number; note: string } | null {
+  checkpointNote(): { size: number; note: string } | null {
     const cp = this.latestCheckpoint();
     if (!cp) return null;
-    const name = this.noteName(origin);
+    const name = this.origin();
     return { size: cp.size, note: signNote(checkpointText(name, cp.size, fromHex(cp.root)), name, this.key.publicKeyRaw, (m) => sign(null, m, this.key.privateKey)) };
   }
 

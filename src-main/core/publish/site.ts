@@ -14,6 +14,8 @@ import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/chec
 import { parseLeaf } from '../ledger/leaf';
 import { fromB64url, fromHex, MerkleTree, toHex, verifyConsistency } from '../ledger/merkle';
 import { leafHashNode } from '../ledger/leaf-node';
+import { openNote, parseCheckpointText } from '../ledger/signed-note';
+import { entryBundle, TILE_WIDTH, tileExists, tilePath, tilesOf, type TileRef } from '../ledger/tiles';
 import type { RankedCandidate } from '../ranking/engine';
 import { resultsCsv } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
@@ -94,6 +96,11 @@ export interface SiteInput {
   leaves: Uint8Array[];
   /** the public records behind record leaves (announcements, objections, reports, answers), each its exact bytes */
   records?: { index: number; record: Uint8Array }[];
+  /**
+   * The latest checkpoint as a C2SP signed note (its head is the last of `checkpoints`'): with it the site also
+   * serves the log as tiles under log/ (log/checkpoint, log/tile/…), for tlog clients and witnesses.
+   */
+  checkpointNote?: string;
   exams: SiteExam[];
   /** every announcement (pengumuman) kept at the hub, of merged exams or not yet (core/publish/announcement-hub.ts) */
   announcements?: SiteAnnouncement[];
@@ -188,6 +195,16 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
   for (const cp of input.checkpoints) {
     if (cp.size > tree.size) throw bad(`Checkpoint of size ${cp.size} has leaves that are not published (${tree.size} are).`, { size: cp.size });
     if (toHex(tree.root(cp.size)) !== cp.root) throw bad(`The published leaves do not give the root of the checkpoint of size ${cp.size}.`, { size: cp.size });
+  }
+  if (input.checkpointNote !== undefined) {
+    // The tiles' note: the latest checkpoint's head, signed by the same key (the name in it is the log's origin).
+    const note = input.checkpointNote;
+    const head = parseCheckpointText(note.slice(0, note.lastIndexOf('\n\n') + 1));
+    const last = input.checkpoints[input.checkpoints.length - 1];
+    const opened = head ? openNote(note, [{ name: head.origin, publicKeyRaw: fromB64url(input.logKey) }]) : null;
+    if (!head || !last || !opened?.ok || head.size !== last.size || toHex(head.root) !== last.root) {
+      throw bad("The log's signed note is not the latest checkpoint signed by the log's key.", { size: last?.size ?? 0 });
+    }
   }
   for (const e of input.exams) {
     for (const [nomor, l] of Object.entries(e.leaves)) {
@@ -312,6 +329,20 @@ class SiteWriter {
     const { same, sha } = this.unchanged(rel, content, data, stamped);
     // Not through the thread pool: ten thousand small pages are written three times slower that way. A large
     // site's files are created on a thread of their own, beside the pages being made (file-writer.ts).
+    if (!same || !this.link(rel, file)) this.out.write(file, data);
+    this.record(rel, data.length, sha);
+    this.files++;
+    this.bytes += data.length;
+  }
+
+  /** A binary file (a tile of the log): checked and kept as `text` keeps a page, never stamped with the time. */
+  async binary(rel: string, content: Uint8Array): Promise<void> {
+    const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    if (hasFullNik(data)) {
+      throw new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
+    }
+    const file = this.place(rel);
+    const { same, sha } = this.unchanged(rel, '', data, false);
     if (!same || !this.link(rel, file)) this.out.write(file, data);
     this.record(rel, data.length, sha);
     this.files++;
@@ -591,6 +622,7 @@ async function writeLog(w: SiteWriter, input: SiteInput): Promise<void> {
   }
   const records = (input.records ?? []).map((r) => r.index).sort((a, b) => a - b);
   for (const r of input.records ?? []) await w.text(logPaths.record(r.index), LEAF_TEXT.decode(r.record));
+  await writeTiles(w, input);
   await w.text(logPaths.key, `${input.logKey}\n`);
   await w.text(logPaths.checkpoints, jsonLines(input.checkpoints));
   await w.text(
@@ -607,6 +639,28 @@ async function writeLog(w: SiteWriter, input: SiteInput): Promise<void> {
       records,
     }),
   );
+}
+
+/**
+ * The log as c2sp.org/tlog-tiles under log/ (the prefix a static host serves it from): the latest signed note, every
+ * tile and entry bundle of the latest checkpoint, and the partial tiles of earlier checkpoints whose full tile is
+ * not there yet (a client holding an older checkpoint may ask for them). A full tile's bytes never change, so an
+ * incremental write links it from the previous site.
+ */
+async function writeTiles(w: SiteWriter, input: SiteInput): Promise<void> {
+  const latest = input.checkpoints[input.checkpoints.length - 1];
+  if (!input.checkpointNote || !latest || !verified) return;
+  const tiles = new Map<string, TileRef>();
+  for (const t of tilesOf(latest.size)) tiles.set(tilePath(t), t);
+  for (const cp of input.checkpoints) {
+    for (const t of tilesOf(cp.size)) if (t.width < TILE_WIDTH && !tileExists({ ...t, width: TILE_WIDTH }, latest.size)) tiles.set(tilePath(t), t);
+  }
+  for (const [path, t] of tiles) {
+    const level = t.level as number;
+    await w.binary(`log/${path}`, verified.tree.subtrees(8 * level, t.index * TILE_WIDTH, t.width));
+    if (level === 0) await w.binary(`log/${tilePath({ ...t, level: 'entries' })}`, entryBundle(input.leaves.slice(t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width)));
+  }
+  await w.text('log/checkpoint', input.checkpointNote);
 }
 
 export interface WriteSiteOptions {
