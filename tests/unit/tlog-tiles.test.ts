@@ -6,7 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -14,7 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leafHash, MerkleTree, toHex, verifyConsistency, verifyInclusion } from '../../src-main/core/ledger/merkle';
 import { checkpointText, fromB64, openNote, parseCheckpointText, parseVerifierKey, signNote, toB64, verifierKey } from '../../src-main/core/ledger/signed-note';
 import { entryBundle, parseTilePath, readEntryBundle, TileReader, tilePath, tilesOf, type TileRef } from '../../src-main/core/ledger/tiles';
+import { run } from '../../src-main/cli/main';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(args, { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), askSecret: async () => '', osUser: 't' });
+  return { code, out, err };
+}
 
 // golang.org/x/mod/sumdb/note's test keys and signatures.
 const GO_SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
@@ -260,6 +268,66 @@ describe("the hub's log as tiles", () => {
     expect(refused).toEqual({ code: 1, said: { ok: false, error: 'the checkpoint carries no signature by the given key' } });
   }, 120_000);
 
+  it('lets `lentera receipt verify --log-url` follow a receipt of an older checkpoint to the latest, through tiles', async () => {
+    const log = hub.publisher.log;
+    const older = log.checkpoints().find((c) => c.size === 600)!;
+    const receipt = log.receipt('CPNS-2026', 'N7', older)!;
+    expect(receipt.checkpoint.size).toBe(600);
+    const file = join(dir, 'tanda-terima.json');
+    writeFileSync(file, JSON.stringify(receipt));
+    const ok = await cli(['receipt', 'verify', file, '--log-key', log.publicKey(), '--log-url', hub.url]);
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain(`ok      consistency: Log sekarang (ukuran ${log.latestCheckpoint()!.size}) melanjutkan checkpoint tanda terima (ukuran 600)`);
+    expect(ok.out).toContain('ok      still in the log: Hasil masih tercatat sebagai entri ke-8');
+    expect((await cli(['receipt', 'verify', file, '--log-key', log.publicKey(), '--log-url', 'file:///etc'])).code).toBe(2);
+  });
+
+  it('refuses to follow a receipt into a log forked with the same key (the attack: a hub that rewrites its history)', async () => {
+    // A second hub holding the very same log key, whose log has other leaves: its checkpoints verify by the key.
+    const forkDir = join(dir, 'cabang');
+    mkdirSync(join(forkDir, 'keys'), { recursive: true, mode: 0o700 });
+    copyFileSync(join(dir, 'keys', 'log-ed25519.pem'), join(forkDir, 'keys', 'log-ed25519.pem'));
+    const fork = await startHub({ dir: forkDir, port: 0 });
+    try {
+      fork.publisher.db.transaction(() => fork.publisher.log.append(Array.from({ length: 700 }, (_, k) => ({ exam: 'CPNS-2026', nomor: `N${k}`, digest: digest(k + 1) })), '2026-12-01T05:00:00.000Z'))();
+      fork.publisher.log.checkpoint('2026-12-01T05:00:00.000Z');
+      const log = hub.publisher.log;
+      const file = join(dir, 'tanda-terima.json');
+      writeFileSync(file, JSON.stringify(log.receipt('CPNS-2026', 'N7', log.checkpoints().find((c) => c.size === 600)!)));
+      const r = await cli(['receipt', 'verify', file, '--log-key', log.publicKey(), '--log-url', fork.url]);
+      expect(r.code).toBe(1);
+      expect(r.out).toContain('ok      latest checkpoint');
+      expect(r.err).toContain('FAILED  consistency: Log sekarang tidak melanjutkan checkpoint tanda terima (ukuran 600): log bercabang');
+      expect(r.err).toContain('FAILED  still in the log');
+      // And a log of another key: its checkpoint is not the pinned key's.
+      const stranger = await startHub({ dir: join(dir, 'lain'), port: 0 });
+      try {
+        stranger.publisher.db.transaction(() => stranger.publisher.log.append([{ exam: 'CPNS-2026', nomor: 'N7', digest: digest(7) }], '2026-12-01T05:00:00.000Z'))();
+        stranger.publisher.log.checkpoint('2026-12-01T05:00:00.000Z');
+        const s2 = await cli(['receipt', 'verify', file, '--log-key', log.publicKey(), '--log-url', stranger.url]);
+        expect(s2.code).toBe(1);
+        expect(s2.err).toContain('FAILED  latest checkpoint: Checkpoint terbaru tidak ditandatangani kunci log yang dipercaya (no signature by a trusted key)');
+      } finally {
+        await stranger.close();
+      }
+    } finally {
+      await fork.close();
+    }
+  });
+
+  it('refuses to rename a log once its origin is pinned, and an origin that cannot be a key name', async () => {
+    const d = join(dir, 'bernama');
+    const a = await startHub({ dir: d, port: 0, origin: 'hasil.example.go.id/log' });
+    expect(a.publisher.log.noteKey()).toMatch(/^hasil\.example\.go\.id\/log\+[0-9a-f]{8}\+/);
+    await a.close();
+    await expect(startHub({ dir: d, port: 0, origin: 'lain.example.go.id/log' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(startHub({ dir: join(dir, 'salah'), port: 0, origin: 'dua kata' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const b = await startHub({ dir: d, port: 0, origin: 'hasil.example.go.id/log' });
+    expect(b.publisher.log.origin()).toBe('hasil.example.go.id/log');
+    await b.close();
+  });
+
   it("is served by any static host from the site's log/ folder (python3 -m http.server), older heads' partial tiles kept", async () => {
     const site = join(dir, 'situs');
     const first = await hub.publisher.writeSite(site, '2026-12-01T04:00:00.000Z');
@@ -285,6 +353,13 @@ describe("the hub's log as tiles", () => {
       const info = (await (await fetch(`${hub.url}/api/log`)).json()) as { noteKey: string };
       const { stdout } = await promisify(execFile)('python3', [join(__dirname, '..', 'tools', 'tlog_client.py'), `http://127.0.0.1:${port}/log`, info.noteKey], { encoding: 'utf8' });
       expect(JSON.parse(stdout)).toMatchObject({ ok: true, size: 66_100, root: hub.publisher.log.latestCheckpoint()!.root });
+      // A receipt followed through the static copy: the same answer as from the hub.
+      const log = hub.publisher.log;
+      const file = join(dir, 'tanda-terima-statis.json');
+      writeFileSync(file, JSON.stringify(log.receipt('CPNS-2026', 'N7', log.checkpoints().find((c) => c.size === 600)!)));
+      const r = await cli(['receipt', 'verify', file, '--log-key', log.publicKey(), '--log-url', `http://127.0.0.1:${port}/log/`]);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`still in the log at http://127.0.0.1:${port}/log: size 66100`);
     } finally {
       server.kill();
     }

@@ -189,7 +189,12 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .option('--log-key <key>', "the publication log's key (base64url, 43 characters): the site's log/kunci-log.txt")
     .option('--log-key-file <file>', "a file holding that key: the site's log/kunci-log.txt or log/log.json")
     .option('--digest <sha256>', 'also require this result digest')
-    .action(async (file: string, o: { logKey?: string; logKeyFile?: string; digest?: string }) => {
+    .option('--log-url <url>', "also follow it to the log as it is now, read as C2SP tiles from this prefix (the hub's URL, or the site's …/log): the latest checkpoint must extend the receipt's and still hold its result")
+    .action(async (file: string, o: { logKey?: string; logKeyFile?: string; digest?: string; logUrl?: string }) => {
+      if (o.logUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(o.logUrl)) {
+        io.err(`lentera receipt verify: --log-url must be an http:// or https:// address (the hub's, or the site's …/log), not "${o.logUrl}"`);
+        throw new CliExit(EXIT.USAGE);
+      }
       const pinned = await pinnedLogKey(io, o);
       const [{ logIdOf }, { fromB64url }, { receiptFromQr, verifyReceipt }, { embeddedPayload }] = await Promise.all([
         import('../../core/ledger/checkpoint'),
@@ -254,6 +259,22 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
         throw new CliExit(EXIT.FAILED);
       }
       io.out(`receipt verified against the pinned log key ${pinned} (log ${pinnedId})`);
+      if (o.logUrl) {
+        const { followReceipt } = await import('../../core/ledger/receipt-tiles');
+        const base = o.logUrl.replace(/\/+$/, '');
+        const followed = await followReceipt(input as never, pinned, async (path) => {
+          const res = await fetch(`${base}/${path}`, { signal: AbortSignal.timeout(30_000) });
+          if (res.status === 404) return null;
+          if (!res.ok) throw new Error(`${base}/${path}: HTTP ${res.status}`);
+          return new Uint8Array(await res.arrayBuffer());
+        });
+        for (const c of followed.checks) (c.ok ? io.out : io.err)(`${c.ok ? 'ok    ' : 'FAILED'}  ${c.name}: ${c.detail}`);
+        if (!followed.ok) {
+          io.err(`not verified: the log at ${base} does not hold this receipt as it is now`);
+          throw new CliExit(EXIT.FAILED);
+        }
+        io.out(`still in the log at ${base}: size ${followed.latest!.size}, root ${followed.latest!.root}`);
+      }
     });
   receipt
     .command('export')

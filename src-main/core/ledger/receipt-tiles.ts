@@ -1,0 +1,75 @@
+/**
+ * A receipt followed to the log as it is now, through its tiles (c2sp.org/tlog-tiles): the latest checkpoint, signed
+ * by the pinned key, must extend the receipt's checkpoint (a consistency proof computed from tiles), and still hold
+ * the receipt's leaf (an inclusion proof at the latest size). Together they show that the log the receipt was
+ * issued from was not forked or rolled back since. Browser-safe: the verification page runs it with the site's
+ * own log/ folder as the prefix, `lentera receipt verify --log-url` with the hub's.
+ *
+ * Run only after `verifyReceipt` holds: it checks the receipt's own proof and checkpoint signature.
+ */
+import { resultLeaf } from './leaf';
+import { fromB64url, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from './merkle';
+import type { Receipt, ReceiptCheck } from './receipt';
+import { openNote, parseCheckpointText } from './signed-note';
+import { TileReader, type TileFetch } from './tiles';
+
+export interface FollowedReceipt {
+  ok: boolean;
+  checks: ReceiptCheck[];
+  /** the latest head, when its note opened with the pinned key */
+  latest: { origin: string; size: number; root: string } | null;
+}
+
+/**
+ * `fetch` answers a path under the log's prefix ("checkpoint", "tile/0/001", …) with its bytes, or null when it
+ * is not there. Never throws: a log that cannot be read is a failed check, said in words.
+ */
+export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: TileFetch): Promise<FollowedReceipt> {
+  const checks: ReceiptCheck[] = [];
+  const done = (latest: FollowedReceipt['latest']): FollowedReceipt => ({ ok: checks.length > 0 && checks.every((c) => c.ok), checks, latest });
+  let key: Uint8Array;
+  try {
+    key = fromB64url(pinnedLogKey);
+    if (key.length !== 32) throw new Error('not 32 bytes');
+  } catch {
+    checks.push({ name: 'latest checkpoint', ok: false, detail: 'Kunci log yang dipercaya tidak valid (harus kunci Ed25519 base64url, 43 karakter)' });
+    return done(null);
+  }
+  let note: Uint8Array | null;
+  try {
+    note = await fetch('checkpoint');
+  } catch (e) {
+    note = null;
+    checks.push({ name: 'latest checkpoint', ok: false, detail: `Checkpoint terbaru log tidak dapat diambil: ${(e as Error).message}` });
+    return done(null);
+  }
+  const text = note ? new TextDecoder().decode(note) : '';
+  const head = parseCheckpointText(text.slice(0, text.lastIndexOf('\n\n') + 1));
+  const opened = head ? openNote(note!, [{ name: head.origin, publicKeyRaw: key }]) : null;
+  if (!head || !opened?.ok) {
+    checks.push({ name: 'latest checkpoint', ok: false, detail: !note ? 'Log tidak menyajikan checkpoint terbaru (checkpoint)' : !head ? 'Checkpoint terbaru log tidak dapat dibaca' : `Checkpoint terbaru tidak ditandatangani kunci log yang dipercaya (${opened && !opened.ok ? opened.reason : ''})` });
+    return done(null);
+  }
+  const latest = { origin: head.origin, size: head.size, root: toHex(head.root) };
+  checks.push({ name: 'latest checkpoint', ok: true, detail: `Checkpoint terbaru log ${head.origin} sah oleh kunci log yang dipercaya (ukuran ${head.size})` });
+  const cp = r.checkpoint;
+  if (head.size < cp.size) {
+    checks.push({ name: 'consistency', ok: false, detail: `Log sekarang (ukuran ${head.size}) lebih kecil dari checkpoint tanda terima (ukuran ${cp.size}): log telah diputar mundur` });
+    return done(latest);
+  }
+  const reader = new TileReader(fetch, head.size);
+  try {
+    const consistent = verifyConsistency(cp.size, head.size, fromHex(cp.root), head.root, await reader.consistencyProof(cp.size));
+    checks.push({
+      name: 'consistency',
+      ok: consistent,
+      detail: consistent ? `Log sekarang (ukuran ${head.size}) melanjutkan checkpoint tanda terima (ukuran ${cp.size}) tanpa mengubah isinya` : `Log sekarang tidak melanjutkan checkpoint tanda terima (ukuran ${cp.size}): log bercabang`,
+    });
+    const leaf = leafHash(resultLeaf({ exam: r.exam, nomor: r.nomor, digest: r.digest, salt: fromB64url(r.salt) }));
+    const still = verifyInclusion(leaf, r.index, head.size, await reader.inclusionProof(r.index), head.root);
+    checks.push({ name: 'still in the log', ok: still, detail: still ? `Hasil masih tercatat sebagai entri ke-${r.index + 1} dari ${head.size} di log sekarang` : 'Hasil tidak ada di log sekarang pada indeksnya' });
+  } catch (e) {
+    checks.push({ name: 'tiles', ok: false, detail: `Tile log tidak dapat dibaca: ${(e as Error).message}` });
+  }
+  return done(latest);
+}
