@@ -8,12 +8,14 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The log as c2sp.org/tlog-tiles: GET /checkpoint (the latest signed head, as a signed note) and
- * GET /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>]. Only what the latest checkpoint covers is served, so no
+ * GET /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>], at the root and under /log/ (the site's prefix). Only what the latest checkpoint covers is served, so no
  * tile shows a leaf before a signed head commits to it; anything else is 404. Answers true when the path was one
  * of these.
  */
 export function serveLogTiles(req: IncomingMessage, res: ServerResponse, path: string, log: TransparencyLog): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  // The same log under the site's log/ folder, where the site's static copy has it (and its verification page asks).
+  if (path === '/log/checkpoint' || path.startsWith('/log/tile/')) path = path.slice('/log'.length);
   if (path === '/checkpoint') {
     const cp = log.checkpointNote();
     if (!cp) return notFound(res, 'Log ini belum punya checkpoint.');

@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,6 +76,7 @@ test.beforeAll(async () => {
     checkpoints: log.checkpoints(),
     consistency: [{ from: cp1.size, to: cp2.size, proof: log.consistencyProof(cp1.size, cp2.size) }],
     leaves: log.leaves(),
+    checkpointNote: log.checkpointNote()!.note,
     exams: [
       {
         code: EXAM,
@@ -213,6 +216,51 @@ test.describe('the published verification page, offline from file://', () => {
     await page.getByLabel(/Letakkan berkas di sini/).setInputFiles(withProof);
     await expect(page.locator('#hasil .verdict')).toHaveText('Tanda terima sah');
     await expect(page.locator('#hasil')).toContainText('dibaca dari data yang tertanam di lembar hasil');
+  });
+});
+
+test.describe('the verification page served over HTTP follows a receipt to the log as it is now (log/ as C2SP tiles)', () => {
+  let server: Server;
+  let base: string;
+  /** what the host answers for log/checkpoint: the site's own file, or a note another log signed (a host that lies) */
+  let checkpointNote: string | null = null;
+
+  test.beforeAll(async () => {
+    server = createServer((req, res) => {
+      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).slice(1);
+      if (path === 'log/checkpoint' && checkpointNote !== null) return void res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end(checkpointNote);
+      const file = join(site, ...path.split('/'));
+      if (path === 'favicon.ico') return void res.writeHead(204).end(); // the browser asks; the site has none
+      if (path.includes('..') || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
+      const type = path.endsWith('.html') ? 'text/html; charset=utf-8' : path.endsWith('.js') ? 'text/javascript' : path.endsWith('.css') ? 'text/css' : 'application/octet-stream';
+      res.writeHead(200, { 'Content-Type': type }).end(readFileSync(file));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  test.afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+
+  test("a receipt of the first checkpoint is still in the log at the latest: consistent, included, read from the site's tiles", async ({ page }) => {
+    checkpointNote = null;
+    await page.goto(`${base}/verifikasi.html`);
+    const first = log.checkpoints()[0]!;
+    await page.getByLabel(/Letakkan berkas di sini/).setInputFiles(receiptFile('tanda-terima-awal.json', log.receipt(EXAM, '2026000001', first)));
+    const result = page.locator('#hasil');
+    await expect(result.locator('.verdict')).toHaveText('Tanda terima sah');
+    const checks = result.locator('ul.checks li');
+    await expect(checks.filter({ hasText: 'Checkpoint terbaru log' })).toContainText('✓');
+    await expect(checks.filter({ hasText: 'Konsistensi dengan log sekarang' })).toContainText(`Log sekarang (ukuran 4) melanjutkan checkpoint tanda terima (ukuran ${first.size})`);
+    await expect(checks.filter({ hasText: 'Masih tercatat di log' })).toContainText('✓');
+    await expect(checks.filter({ hasText: '✗' })).toHaveCount(0);
+  });
+
+  test('a host that serves another log as the latest makes the receipt TIDAK sah, and says why', async ({ page }) => {
+    checkpointNote = other.checkpointNote()!.note;
+    await page.goto(`${base}/verifikasi.html`);
+    await page.getByLabel(/Letakkan berkas di sini/).setInputFiles(receiptFile('tanda-terima-2.json', log.receipt(EXAM, '2026000002')));
+    await expect(page.locator('#hasil .verdict')).toHaveText(/^Tanda terima TIDAK sah: Checkpoint terbaru tidak ditandatangani kunci log yang dipercaya/);
+    await expect(page.locator('#hasil ul.checks li').filter({ hasText: 'Checkpoint terbaru log' })).toContainText('✗');
+    checkpointNote = null;
   });
 });
 

@@ -16,6 +16,8 @@ import { checkpointText, fromB64, openNote, parseCheckpointText, parseVerifierKe
 import { entryBundle, parseTilePath, readEntryBundle, TileReader, tilePath, tilesOf, type TileRef } from '../../src-main/core/ledger/tiles';
 import { run } from '../../src-main/cli/main';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
+import { loadLogKey } from '../../src-main/core/ledger/log';
+import { followReceipt } from '../../src-main/core/ledger/receipt-tiles';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -314,6 +316,21 @@ describe("the hub's log as tiles", () => {
     } finally {
       await fork.close();
     }
+  });
+
+  it('calls a latest checkpoint smaller than the receipt\'s a rollback, even signed by the right key', async () => {
+    const log = hub.publisher.log;
+    const receipt = log.receipt('CPNS-2026', 'N7')!;
+    const key = loadLogKey(dir);
+    const older = log.checkpoints().find((c) => c.size === 600)!;
+    const note = signNote(checkpointText(log.origin(), 600, Buffer.from(older.root, 'hex')), log.origin(), key.publicKeyRaw, (m) => sign(null, m, key.privateKey));
+    const served = async (path: string) => (path === 'checkpoint' ? new TextEncoder().encode(note) : (await get(`/${path}`)).bytes);
+    const followed = await followReceipt(receipt, log.publicKey(), served);
+    expect(followed.ok).toBe(false);
+    expect(followed.checks.map((c) => [c.name, c.ok])).toEqual([['latest checkpoint', true], ['consistency', false]]);
+    expect(followed.checks[1]!.detail).toMatch(/lebih kecil dari checkpoint tanda terima .*diputar mundur/);
+    // The genuine latest: both hold.
+    expect((await followReceipt(receipt, log.publicKey(), async (path) => (await get(`/${path}`)).bytes)).ok).toBe(true);
   });
 
   it('refuses to rename a log once its origin is pinned, and an origin that cannot be a key name', async () => {

@@ -8,6 +8,7 @@
 import { verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
 import { fromB64url, fromHex, verifyConsistency } from '../ledger/merkle';
 import { receiptFromQr, verifyReceipt, type Receipt } from '../ledger/receipt';
+import { followReceipt } from '../ledger/receipt-tiles';
 import { embeddedPayloadFromBytes, type SheetPayload } from '../sheets/payload';
 import { sitePaths } from './paths';
 
@@ -30,6 +31,8 @@ interface Outcome {
   checks: Check[];
   notes: string[];
   candidate?: { exam: string; nomor: string };
+  /** the receipt that held, to be followed to the log as it is now (`followOnSite`) */
+  receipt?: Receipt;
 }
 
 /** What the site embeds (assets/log-data.js, assets/digests.js); read when used, so the module loads anywhere. */
@@ -130,6 +133,7 @@ export function checkReceipt(input: unknown, notes: string[] = []): Outcome {
     if (publishedDigest(r.exam, r.nomor) !== undefined) candidate = { exam: r.exam, nomor: r.nomor };
   }
   const outcome = fromChecks(checks, 'Tanda terima sah', 'Tanda terima TIDAK sah', notes, candidate);
+  if (outcome.kind === 'ok') outcome.receipt = input as Receipt;
   const firstFailed = result.checks.find((c) => !c.ok)?.name;
   const notOurs = firstFailed === undefined ? undefined : NOT_OURS[firstFailed];
   if (notOurs) outcome.verdict = notOurs;
@@ -191,6 +195,50 @@ export function checkBytes(name: string, bytes: Uint8Array): Outcome {
   return checkJsonText(new TextDecoder('utf-8').decode(bytes));
 }
 
+/** A file of the site, relative to the page; a page opened from a folder (file://) asks nothing of the network. */
+function siteFetch(path: string): Promise<Response> {
+  if (typeof location !== 'undefined' && location.protocol === 'file:') return Promise.reject(new Error('halaman dibuka dari berkas, tanpa server'));
+  return fetch(path, { cache: 'no-cache' });
+}
+
+const FOLLOW_LABELS: Record<string, string> = {
+  'latest checkpoint': 'Checkpoint terbaru log',
+  consistency: 'Konsistensi dengan log sekarang',
+  'still in the log': 'Masih tercatat di log',
+  tiles: 'Tile log',
+};
+
+/**
+ * A receipt that held, followed to the log as the site serves it now (log/checkpoint and log/tile/…, c2sp.org/
+ * tlog-tiles): its checkpoint must be extended by the latest one, which must still hold its result. A site opened
+ * without a server (file://, a copy on a stick), or one written before it served tiles, cannot be asked: the page
+ * says so and keeps its verdict. A log that answers and contradicts the receipt makes it TIDAK sah.
+ */
+export async function followOnSite(o: Outcome, fetchSite: (path: string) => Promise<Response> = siteFetch): Promise<Outcome> {
+  if (o.kind !== 'ok' || !o.receipt) return o;
+  let unavailable = false;
+  const followed = await followReceipt(o.receipt, logData().logKey, async (path) => {
+    let res: Response;
+    try {
+      res = await fetchSite(`log/${path}`);
+    } catch (e) {
+      if (path === 'checkpoint') unavailable = true;
+      throw e;
+    }
+    if (res.status === 404) {
+      if (path === 'checkpoint') unavailable = true;
+      return null;
+    }
+    if (!res.ok) throw new Error(`log/${path}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  });
+  if (unavailable) {
+    return { ...o, notes: [...o.notes, 'Log terbaru (log/checkpoint) tidak dapat dibaca dari halaman ini (dibuka tanpa server?): tanda terima diperiksa terhadap checkpoint yang diterbitkan di situs ini saja.'] };
+  }
+  const checks = [...o.checks, ...followed.checks.map((c) => ({ label: FOLLOW_LABELS[c.name] ?? c.name, ok: c.ok, detail: c.detail }))];
+  return fromChecks(checks, o.verdict, 'Tanda terima TIDAK sah', o.notes, o.candidate);
+}
+
 // ------------------------------------------------------------------------------------------------ the page
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -240,7 +288,7 @@ async function handleFile(file: File | undefined | null): Promise<void> {
   let outcome: Outcome;
   try {
     if (file.size > MAX_BYTES) outcome = failure(`berkas terlalu besar (${file.size} byte) untuk tanda terima atau lembar hasil`);
-    else outcome = checkBytes(file.name, new Uint8Array(await file.arrayBuffer()));
+    else outcome = await followOnSite(checkBytes(file.name, new Uint8Array(await file.arrayBuffer())));
   } catch (e) {
     outcome = failure(`berkas tidak dapat diperiksa (${(e as Error)?.message ?? String(e)})`);
   }
@@ -310,14 +358,16 @@ function start(): void {
   const text = document.getElementById('teks-qr') as HTMLTextAreaElement | null;
   document.getElementById('periksa-teks')?.addEventListener('click', () => {
     if (!text?.value.trim()) return;
-    latest++;
-    let outcome: Outcome;
-    try {
-      outcome = checkJsonText(text.value.trim());
-    } catch (e) {
-      outcome = failure(`teks tidak dapat diperiksa (${(e as Error)?.message ?? String(e)})`);
-    }
-    show('teks kode QR', outcome);
+    const turn = ++latest;
+    void (async () => {
+      let outcome: Outcome;
+      try {
+        outcome = await followOnSite(checkJsonText(text.value.trim()));
+      } catch (e) {
+        outcome = failure(`teks tidak dapat diperiksa (${(e as Error)?.message ?? String(e)})`);
+      }
+      if (turn === latest) show('teks kode QR', outcome);
+    })();
   });
   checkPublishedLog();
 }
