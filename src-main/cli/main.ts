@@ -22,6 +22,7 @@ import { registerStatusCommand } from './commands/status';
 import { registerCustodyCommands } from './commands/custody';
 import { registerPurgeCommand } from './commands/purge';
 import { registerBackupCommands } from './commands/backup';
+import { registerWitnessCommands } from './commands/witness';
 import { passphraseFileOption, workstationDataOptions, workstationPassphraseFileOption } from './options';
 import { exitCodeFor, setPassphraseFile } from './workstation';
 import { EXIT, processIo, type CliIo } from './io';
@@ -56,6 +57,7 @@ export function buildProgram(io: CliIo): Command {
   registerCustodyCommands(program, io);
   registerPurgeCommand(program, io);
   registerBackupCommands(program, io);
+  registerWitnessCommands(program, io);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../core/util/clock';
 import { contentType, staticFile } from './static';
 import { ANNOUNCEMENT_PATH, announceDoor, type AnnounceLimits } from './announce-route';
 import { publicVoiceRoutes, type VoiceLimits } from './hub-public';
-import { serveLogTiles } from './tile-routes';
+import { COSIGNATURE_PATH, cosignatureDoor, serveLogTiles } from './tile-routes';
 
 const MiB = 1024 * 1024;
 
@@ -149,6 +149,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     return next;
   };
   const announce = announceDoor({ publisher, clock, site, log, serial, limits: opts.announceLimits });
+  const cosignature = cosignatureDoor({ publisher, clock, log, rewriteSite: () => serial(() => publisher.writeSite(site, clock.now().toISOString())) });
   const voice = publicVoiceRoutes({ publisher, dir: opts.dir, clock, log, serial, site, json, limits: opts.voiceLimits });
   if (!existsSync(join(site, 'index.html'))) await publisher.writeSite(site, clock.now().toISOString());
 
@@ -361,6 +362,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         announce(req, res, expectContinue).catch((e: unknown) => {
           log(`error with the announcement from ${clientOf(req)}: ${(e as Error).message}`);
           res.destroy();
+        });
+        return;
+      }
+      if (req.method === 'POST' && path === COSIGNATURE_PATH) {
+        cosignature(req, res).catch((e: unknown) => {
+          log(`error with the cosignature from ${clientOf(req)}: ${(e as Error).message}`);
+          if (res.headersSent) res.destroy();
+          else json(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'The hub could not take this cosignature.' } }, { Connection: 'close' });
         });
         return;
       }

@@ -6,7 +6,10 @@ it opens the checkpoint with the verifier key it is given, fetches every tile an
 size implies, checks each entry against its leaf hash, each higher tile against the tiles below it, and rebuilds
 the root. Prints one JSON line; exits 0 only when everything holds.
 
-    tlog_client.py PREFIX_URL VERIFIER_KEY
+    tlog_client.py PREFIX_URL VERIFIER_KEY [WITNESS_KEY]
+
+With a witness key (c2sp.org/tlog-cosignature, type 0x04), the checkpoint must also carry that witness's valid
+Ed25519 cosignature.
 """
 import base64
 import hashlib
@@ -75,6 +78,17 @@ def main():
     if hashlib.sha256(name.encode() + b"\n" + b"\x01" + pub).digest()[:4].hex() != key_id_hex:
         fail("the verifier key's id does not match its name and key")
 
+    witness = None
+    if len(sys.argv) > 3:
+        w_name, w_id, w_b64 = sys.argv[3].split("+", 2)
+        w_typed = base64.b64decode(w_b64, validate=True)
+        if len(w_typed) != 33 or w_typed[0] != 4:
+            fail("not an Ed25519 cosignature (type 0x04) witness key")
+        if hashlib.sha256(w_name.encode() + b"\n" + b"\x04" + w_typed[1:]).digest()[:4].hex() != w_id:
+            fail("the witness key's id does not match its name and key")
+        witness = (w_name, w_id, w_typed[1:])
+    witnessed = []
+
     note = get(prefix + "/checkpoint").decode("utf-8")
     text, _, sigs = note.rpartition("\n\n")
     text += "\n"
@@ -84,8 +98,20 @@ def main():
             fail(f"not a signature line: {line!r}")
         signer, sig_b64 = line[2:].split(" ")
         sig = base64.b64decode(sig_b64, validate=True)
+        if witness and signer == witness[0] and sig[:4].hex() == witness[1]:
+            # cosignature/v1: key id, big-endian u64 time, Ed25519 over "cosignature/v1\ntime T\n" + the note text
+            if len(sig) != 76:
+                fail("the witness's cosignature has the wrong length")
+            timestamp = int.from_bytes(sig[4:12], "big")
+            message = f"cosignature/v1\ntime {timestamp}\n".encode() + text.encode("utf-8")
+            try:
+                Ed25519PublicKey.from_public_bytes(witness[2]).verify(sig[12:], message)
+            except InvalidSignature:
+                fail("the witness's cosignature does not verify")
+            witnessed.append(signer)
+            continue
         if signer != name or sig[:4].hex() != key_id_hex:
-            continue  # another key's signature (a witness): ignored, as the spec says
+            continue  # another key's signature (a witness not asked about): ignored, as the spec says
         try:
             Ed25519PublicKey.from_public_bytes(pub).verify(sig[4:], text.encode("utf-8"))
         except InvalidSignature:
@@ -93,6 +119,8 @@ def main():
         verified = True
     if not verified:
         fail("the checkpoint carries no signature by the given key")
+    if witness and not witnessed:
+        fail("the checkpoint carries no cosignature by the given witness")
     origin, size_line, root_b64 = text.rstrip("\n").split("\n")[:3]
     size = int(size_line)
     root = base64.b64decode(root_b64, validate=True)
@@ -136,7 +164,7 @@ def main():
 
     if mth(leaves) != root:
         fail("the leaves do not rebuild the checkpoint's root")
-    print(json.dumps({"ok": True, "origin": origin, "size": size, "root": root.hex(), "levels": level, "tiles": tiles_checked}))
+    print(json.dumps({"ok": True, "origin": origin, "size": size, "root": root.hex(), "levels": level, "tiles": tiles_checked, "witnessed": witnessed}))
 
 
 if __name__ == "__main__":

@@ -133,6 +133,44 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       }
     });
 
+  const witness = hub.command('witness').description("the witnesses (the Ombudsman, an inspectorate) whose cosignatures of the log's checkpoints the hub keeps and serves");
+  witness
+    .command('add <vkey>')
+    .description('register a witness by the verifier key `lentera witness init` printed for it (name+id+key)')
+    .addOption(hubData())
+    .action(async (vkey: string, o: { data: string }) => {
+      const [{ Publisher }, { appendEvent }, { writeTransaction }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/audit/chain'), import('../../core/db/transaction')]);
+      const p = Publisher.open(resolve(o.data));
+      try {
+        const at = new Date().toISOString();
+        const w = writeTransaction(p.db, () => {
+          const added = p.log.addWitness(vkey.trim(), at, `cli:${io.osUser}`);
+          appendEvent(p.db, { at, actor: `cli:${io.osUser}`, command: 'hub.witness.add', outcome: 'ok', payload: { name: added.name, vkey: vkey.trim() } });
+          return added;
+        });
+        io.out(`witness ${w.name} registered: its cosignatures of this log's checkpoints are kept and served from now on`);
+      } catch (e) {
+        refuse(io, e);
+      } finally {
+        p.close();
+      }
+    });
+  witness
+    .command('list')
+    .description('the registered witnesses, and the latest checkpoint each cosigned')
+    .addOption(hubData())
+    .action(async (o: { data: string }) => {
+      const { Publisher } = await import('../../core/publish/publisher');
+      const p = Publisher.open(resolve(o.data));
+      try {
+        const list = p.log.witnesses();
+        if (list.length === 0) io.out('no witness registered (lentera hub witness add VKEY)');
+        for (const w of list) io.out(`${w.vkey}\n  registered ${w.addedAt}; ${w.lastCosigned === null ? 'has cosigned nothing yet' : `latest checkpoint cosigned: size ${w.lastCosigned}`}`);
+      } finally {
+        p.close();
+      }
+    });
+
   hub
     .command('announce <file> [pdf]')
     .description("publish a coordinator's signed announcement (pengumuman-EXAM-N.json, and its PDF) at the hub: logged, then the site is rewritten")

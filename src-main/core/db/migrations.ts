@@ -617,6 +617,29 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE exams ADD COLUMN purged_at TEXT;
     `,
   },
+  {
+    version: 13,
+    name: "witnesses of the hub's log and their cosignatures (c2sp.org/tlog-cosignature)",
+    sql: `
+      -- Who may cosign the log's checkpoints (the Ombudsman, an inspectorate): a name and an Ed25519 key, as its
+      -- verifier key "name+id+base64(0x04 ‖ key)". Registered at the hub by its operator, never by the witness.
+      CREATE TABLE log_witnesses (
+        name     TEXT PRIMARY KEY,
+        vkey     TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL
+      ) STRICT;
+      -- Each witness's latest cosignature of a checkpoint, its signature line exactly as received.
+      CREATE TABLE log_cosignatures (
+        size        INTEGER NOT NULL REFERENCES ledger_checkpoints(size),
+        witness     TEXT NOT NULL REFERENCES log_witnesses(name),
+        signed_time INTEGER NOT NULL,
+        line        TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (size, witness)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -15,7 +15,8 @@ import { resultLeafAndHash } from './leaf-node';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex } from './merkle';
 import type { Receipt } from './receipt';
-import { checkpointText, isKeyName, signNote, verifierKey } from './signed-note';
+import { checkpointText, isKeyName, parseCheckpointText, signNote, verifierKey } from './signed-note';
+import { isCosignatureBy, parseWitnessKey, verifyCosignature, type Witness } from './cosignature';
 import { entryBundle, TILE_WIDTH, tileExists, type TileRef } from './tiles';
 
 export const LOG_KEY_FILE = 'log-ed25519.pem';
@@ -423,7 +424,64 @@ export class TransparencyLog {
     const cp = this.latestCheckpoint();
     if (!cp) return null;
     const name = this.origin();
-    return { size: cp.size, note: signNote(checkpointText(name, cp.size, fromHex(cp.root)), name, this.key.publicKeyRaw, (m) => sign(null, m, this.key.privateKey)) };
+    const note = signNote(checkpointText(name, cp.size, fromHex(cp.root)), name, this.key.publicKeyRaw, (m) => sign(null, m, this.key.privateKey));
+    // The witnesses' cosignatures of this head follow the log's own signature (clients ignore keys they do not know).
+    const lines = sql(this.db, 'SELECT line FROM log_cosignatures WHERE size = ? ORDER BY witness').pluck().all(cp.size) as string[];
+    return { size: cp.size, note: note + lines.map((l) => `${l}\n`).join('') };
+  }
+
+  /** Registers a witness by its verifier key; the same name with another key is refused (a key is not replaced quietly). */
+  addWitness(vkey: string, at: string, by: string): Witness {
+    const w = parseWitnessKey(vkey);
+    if (!w) throw new LenteraError('INVALID_INPUT', 'A witness key is "name+id+base64(0x04 ‖ Ed25519 key)", as `lentera witness init` prints it.', {});
+    const known = sql(this.db, 'SELECT vkey FROM log_witnesses WHERE name = ?').pluck().get(w.name) as string | undefined;
+    if (known === vkey) return w;
+    if (known !== undefined) throw new LenteraError('CONFLICT', `A witness named ${w.name} is registered with another key.`, { name: w.name });
+    sql(this.db, 'INSERT INTO log_witnesses (name, vkey, added_at, added_by) VALUES (?, ?, ?, ?)').run(w.name, vkey, at, by);
+    return w;
+  }
+
+  /** The registered witnesses, each with the size of the latest checkpoint it cosigned (null: none yet). */
+  witnesses(): { name: string; vkey: string; addedAt: string; lastCosigned: number | null }[] {
+    return sql(this.db, 'SELECT w.name, w.vkey, w.added_at AS addedAt, (SELECT MAX(size) FROM log_cosignatures c WHERE c.witness = w.name) AS lastCosigned FROM log_witnesses w ORDER BY w.name').all() as {
+      name: string;
+      vkey: string;
+      addedAt: string;
+      lastCosigned: number | null;
+    }[];
+  }
+
+  /**
+   * Keeps the cosignatures a note carries: its text must be one of this log's signed heads, word for word, and each
+   * line by a registered witness must verify (one that does not refuses the whole note). Lines by other keys are
+   * ignored. `now` in seconds: a cosignature dated more than ten minutes ahead is refused.
+   */
+  acceptCosignatures(note: string, at: string, now: number): { size: number; accepted: string[] } {
+    const split = note.lastIndexOf('\n\n');
+    const text = split < 0 ? '' : note.slice(0, split + 1);
+    const head = parseCheckpointText(text);
+    const stored = head ? this.storedCheckpoint(head.size) : null;
+    if (!head || !stored || head.origin !== this.origin() || stored.root !== toHex(head.root) || text !== checkpointText(head.origin, head.size, head.root)) {
+      throw new LenteraError('COSIGNATURE_UNKNOWN_HEAD', 'The note is not one of this log\'s signed checkpoints, word for word.', {});
+    }
+    const witnesses = sql(this.db, 'SELECT vkey FROM log_witnesses').pluck().all() as string[];
+    const accepted: string[] = [];
+    for (const line of note.slice(split + 2).split('\n').filter((l) => l !== '')) {
+      for (const vkey of witnesses) {
+        const w = parseWitnessKey(vkey)!;
+        if (!isCosignatureBy(line, w)) continue;
+        const v = verifyCosignature(line, text, w);
+        if (!v) throw new LenteraError('COSIGNATURE_INVALID', `The cosignature of ${w.name} does not verify with its registered key.`, { witness: w.name });
+        if (v.timestamp > now + 600) throw new LenteraError('COSIGNATURE_INVALID', `The cosignature of ${w.name} is dated in the future.`, { witness: w.name });
+        sql(
+          this.db,
+          'INSERT INTO log_cosignatures (size, witness, signed_time, line, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (size, witness) DO UPDATE SET signed_time = excluded.signed_time, line = excluded.line, received_at = excluded.received_at WHERE excluded.signed_time > log_cosignatures.signed_time',
+        ).run(head.size, w.name, v.timestamp, line, at);
+        accepted.push(w.name);
+      }
+    }
+    if (accepted.length === 0) throw new LenteraError('WITNESS_UNKNOWN', 'The note carries no cosignature by a witness registered at this hub.', {});
+    return { size: head.size, accepted };
   }
 
   /**
