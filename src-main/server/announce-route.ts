@@ -41,7 +41,7 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
 }
 
 /** A body that did not arrive whole: cut off at the deadline, more than declared, or the client went away. */
-class BodyCut extends Error {
+export class BodyCut extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -51,7 +51,7 @@ class BodyCut extends Error {
 }
 
 /** The body, exactly `declared` bytes, within `ms`; the request is destroyed when it is cut off. */
-function readBody(req: IncomingMessage, declared: number, ms: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, declared: number, ms: number): Promise<Buffer> {
   return new Promise((ok, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -6,6 +6,7 @@ import { parseTilePath } from '../core/ledger/tiles';
 import { appendEvent } from '../core/audit/chain';
 import { writeTransaction } from '../core/db/transaction';
 import { isLenteraError } from '../core/util/errors';
+import { BodyCut, readBody } from './announce-route';
 import type { Clock } from '../core/util/clock';
 
 /** The path a witness posts its cosigned checkpoint to. */
@@ -52,7 +53,7 @@ function send(req: IncomingMessage, res: ServerResponse, body: Buffer, headers: 
 }
 
 function notFound(res: ServerResponse, message: string): true {
-  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Access-Control-Allow-Origin': '*' });
   res.end(`${message}\n`);
   return true;
 }
@@ -61,43 +62,99 @@ function notFound(res: ServerResponse, message: string): true {
  * POST /api/log/cosignature: a witness's cosignature of one of the log's heads (c2sp.org/tlog-cosignature), posted as
  * the checkpoint note with its line. Only witnesses the hub's operator registered (`lentera hub witness add`) are
  * kept; a line by one of them that does not verify refuses the note (422), a note of no registered witness is 403,
- * a head the log never signed 409. Accepted cosignatures join the served checkpoint, and the site is rewritten.
+ * a head the log never signed 409. A new cosignature joins the served checkpoint and the site is rewritten after
+ * the answer; one kept already (a replay: anyone can copy the lines from /checkpoint) changes nothing, and nothing
+ * is audited or rewritten for it. The door is open to anyone, so it admits few requests at once, reads at most
+ * 16 KiB within 10 s, and audits at most one refusal per address a minute.
  */
 export function cosignatureDoor(deps: { publisher: Publisher; clock: Clock; log: (line: string) => void; rewriteSite: () => Promise<unknown> }) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const declared = Number(req.headers['content-length']);
-    if (!Number.isSafeInteger(declared) || declared < 1 || declared > MAX_NOTE_BYTES) {
-      return answer(res, 413, { ok: false, error: { code: 'COSIGNATURE_TOO_LARGE', message: `A cosigned checkpoint is at most ${MAX_NOTE_BYTES} bytes, with its length declared.` } });
+  const inFlight = { total: 0, perClient: new Map<string, number>() };
+  const audited = new Map<string, number>();
+  let rewrite: Promise<unknown> | null = null;
+  let again = false;
+  /** One rewrite at a time, and at most one more queued behind it, whatever the number of cosignatures. */
+  const rewriteSoon = (): void => {
+    if (rewrite) {
+      again = true;
+      return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req as AsyncIterable<Buffer>) {
-      size += c.length;
-      if (size > declared) return void req.destroy();
-      chunks.push(c);
-    }
-    const at = deps.clock.now().toISOString();
+    rewrite = deps
+      .rewriteSite()
+      .catch((e: unknown) => deps.log(`error: the site could not be rewritten after a cosignature: ${(e as Error).message}`))
+      .finally(() => {
+        rewrite = null;
+        if (again) {
+          again = false;
+          rewriteSoon();
+        }
+      });
+  };
+  const auditRefusal = (client: string, at: string, code: string, message: string): void => {
+    const now = deps.clock.now().getTime();
+    for (const [k, t] of audited) if (t <= now - 60_000) audited.delete(k);
+    if (audited.has(client) || audited.size >= 1000) return;
+    audited.set(client, now);
     const p = deps.publisher;
     try {
-      const r = writeTransaction(p.db, () => {
-        const kept = p.log.acceptCosignatures(Buffer.concat(chunks).toString('utf8'), at, Math.floor(deps.clock.now().getTime() / 1000));
-        appendEvent(p.db, { at, actor: `witness:${kept.accepted.join(',')}`, command: 'hub.cosignature', outcome: 'ok', payload: kept });
-        return kept;
-      });
-      await deps.rewriteSite();
-      answer(res, 200, { ok: true, ...r });
+      writeTransaction(p.db, () => appendEvent(p.db, { at, actor: `hub:${client}`, command: 'hub.cosignature', outcome: 'refused', payload: { code, message } }));
     } catch (e) {
-      if (!isLenteraError(e)) throw e;
-      const status = e.code === 'WITNESS_UNKNOWN' ? 403 : e.code === 'COSIGNATURE_UNKNOWN_HEAD' ? 409 : 422;
-      writeTransaction(p.db, () => appendEvent(p.db, { at, actor: 'witness', command: 'hub.cosignature', outcome: 'refused', payload: { code: e.code, message: e.message } }));
-      deps.log(`cosignature refused: ${e.message}`);
-      answer(res, status, { ok: false, error: { code: e.code, message: e.message } });
+      deps.log(`error: the refusal could not be audited: ${(e as Error).message}`);
+    }
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const client = req.socket.remoteAddress ?? '?';
+    /** `close` when the body was not read, so that it is never parsed as the next request */
+    const refuse = (status: number, code: string, message: string, close = true) => {
+      deps.log(`refused ${status} ${code} cosignature from ${client}: ${message}`);
+      answer(res, status, { ok: false, error: { code, message } }, close ? { Connection: 'close' } : {});
+    };
+    const declared = Number(req.headers['content-length']);
+    if (req.headers['content-length'] === undefined || !Number.isSafeInteger(declared) || declared < 1) return refuse(411, 'LENGTH_REQUIRED', 'Send the cosigned checkpoint with a Content-Length header.');
+    if (declared > MAX_NOTE_BYTES) return refuse(413, 'COSIGNATURE_TOO_LARGE', `A cosigned checkpoint is at most ${MAX_NOTE_BYTES} bytes; this one declares ${declared}.`);
+    const mine = inFlight.perClient.get(client) ?? 0;
+    if (inFlight.total >= 4 || mine >= 1) return refuse(429, 'HUB_BUSY', 'The hub is taking other cosignatures: try again in a moment.');
+    inFlight.total++;
+    inFlight.perClient.set(client, mine + 1);
+    try {
+      let body: Buffer;
+      try {
+        body = await readBody(req, declared, 10_000);
+      } catch (e) {
+        if (!(e instanceof BodyCut)) throw e;
+        refuse(e.status, 'UPLOAD_INCOMPLETE', e.message);
+        if (!req.complete) res.once('finish', () => req.destroy());
+        return;
+      }
+      const at = deps.clock.now().toISOString();
+      const p = deps.publisher;
+      let kept: { size: number; accepted: string[] };
+      try {
+        kept = writeTransaction(p.db, () => {
+          const r = p.log.acceptCosignatures(body.toString('utf8'), at, Math.floor(deps.clock.now().getTime() / 1000));
+          if (r.accepted.length > 0) appendEvent(p.db, { at, actor: `witness:${r.accepted.join(',')}`, command: 'hub.cosignature', outcome: 'ok', payload: r });
+          return r;
+        });
+      } catch (e) {
+        if (!isLenteraError(e)) throw e;
+        const status = e.code === 'WITNESS_UNKNOWN' ? 403 : e.code === 'COSIGNATURE_UNKNOWN_HEAD' ? 409 : 422;
+        auditRefusal(client, at, e.code, e.message);
+        return refuse(status, e.code, e.message, false);
+      }
+      answer(res, 200, { ok: true, ...kept, unchanged: kept.accepted.length === 0 });
+      if (kept.accepted.length > 0) rewriteSoon();
+    } finally {
+      inFlight.total--;
+      const left = (inFlight.perClient.get(client) ?? 1) - 1;
+      if (left > 0) inFlight.perClient.set(client, left);
+      else inFlight.perClient.delete(client);
     }
   };
 }
 
-function answer(res: ServerResponse, status: number, body: unknown): void {
+function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
   res.end(text);
 }

@@ -14,6 +14,7 @@ Ed25519 cosignature.
 import base64
 import hashlib
 import json
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -122,6 +123,8 @@ def main():
     if witness and not witnessed:
         fail("the checkpoint carries no cosignature by the given witness")
     origin, size_line, root_b64 = text.rstrip("\n").split("\n")[:3]
+    if not re.fullmatch(r"0|[1-9][0-9]{0,15}", size_line):
+        fail(f"the checkpoint's size line is not a decimal size: {size_line!r}")
     size = int(size_line)
     root = base64.b64decode(root_b64, validate=True)
 
@@ -155,6 +158,8 @@ def main():
         for index in range((count + 255) // 256):
             width = min(256, count - index * 256)
             tile = get(f"{prefix}/{tile_path(level, index, width)}")
+            if len(tile) != 32 * width:
+                fail(f"level {level} tile {index} has {len(tile)} bytes, not {32 * width}")
             got += [tile[32 * i:32 * (i + 1)] for i in range(width)]
             tiles_checked += 1
         if got != expect:

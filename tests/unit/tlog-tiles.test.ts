@@ -5,6 +5,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { get as httpGet } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +94,9 @@ describe('tiles (c2sp.org/tlog-tiles)', () => {
         expect(parseTilePath(tilePath(t))).toEqual(t);
       }),
     );
+    // Past 2^53 two paths would name one index: refused.
+    expect(parseTilePath('tile/0/x009/x007/x199/x254/x740/992')).toBeNull();
+    expect(parseTilePath('tile/0/x009/x007/x199/x254/x740/991')).toEqual({ level: 0, index: 2 ** 53 - 1, width: 256 });
     for (const bad of ['tile/00/000', 'tile/64/000', 'tile/0/1234', 'tile/0/00', 'tile/0/x000/001', 'tile/0/001/x234', 'tile/0/000.p/256', 'tile/0/000.p/0', 'tile/0/000.p/010', 'tile/0/000/', 'tile/entries/x1/000', 'tile/0/../000', 'tile/0/000.p/1/x']) {
       expect(parseTilePath(bad), bad).toBeNull();
     }
@@ -184,6 +189,10 @@ describe('tiles (c2sp.org/tlog-tiles)', () => {
       expect(verifyInclusion(tree.leaf(index), index, 1000, await reader.inclusionProof(index), root), victim).toBe(false);
       expect(toHex(await reader.root()) === toHex(root), victim).toBe(!rootReads);
     }
+    // A partial tile the log dropped once its full tile existed (the spec allows it): read from the full tile.
+    const grown = served(1024, 3);
+    const dropped = new TileReader(async (p) => (p === 'tile/0/003.p/232' ? null : grown.fetchTile(p)), 1000);
+    expect(toHex(await dropped.root())).toBe(toHex(root));
     // A tile of the wrong length is refused outright.
     const short = new TileReader(async (p) => (await fetchTile(p))!.subarray(0, 32), 1000);
     await expect(short.root()).rejects.toThrow(/bytes, not/);
@@ -246,8 +255,17 @@ describe("the hub's log as tiles", () => {
     const leaves = readEntryBundle(entries.bytes, 88)!;
     expect(JSON.parse(new TextDecoder().decode(leaves[0]))).toMatchObject({ e: 'CPNS-2026', v: 1 });
     expect(toHex(leafHash(leaves[87]!))).toBe(toHex((await get('/tile/0/002.p/88')).bytes.subarray(87 * 32)));
-    const gz = await get('/tile/entries/002.p/88', { 'Accept-Encoding': 'gzip' });
-    expect(Buffer.from(gz.bytes).equals(Buffer.from(entries.bytes))).toBe(true);
+    // Compressed when asked (read raw: fetch would inflate it silently).
+    const gz = await new Promise<{ encoding: string | undefined; body: Buffer }>((ok, fail) => {
+      httpGet(`${hub.url}/tile/entries/002.p/88`, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => ok({ encoding: res.headers['content-encoding'], body: Buffer.concat(parts) }));
+      }).on('error', fail);
+    });
+    expect(gz.encoding).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(Buffer.from(entries.bytes))).toBe(true);
+    expect(gz.body.length).toBeLessThan(entries.bytes.length);
     // Past the checkpoint: a full tile not yet full, a wider partial, a level not yet there, a malformed path.
     for (const p of ['/tile/0/002', '/tile/0/002.p/89', '/tile/entries/003.p/1', '/tile/2/000.p/1', '/tile/0/2', '/tile/0/x000/002']) expect((await get(p)).status, p).toBe(404);
     // Leaves appended but not yet checkpointed are not shown.
@@ -329,8 +347,18 @@ describe("the hub's log as tiles", () => {
     expect(followed.ok).toBe(false);
     expect(followed.checks.map((c) => [c.name, c.ok])).toEqual([['latest checkpoint', true], ['consistency', false]]);
     expect(followed.checks[1]!.detail).toMatch(/lebih kecil dari checkpoint tanda terima .*diputar mundur/);
+    expect(followed.unreadable).toBe(false);
     // The genuine latest: both hold.
-    expect((await followReceipt(receipt, log.publicKey(), async (path) => (await get(`/${path}`)).bytes)).ok).toBe(true);
+    const genuine = await followReceipt(receipt, log.publicKey(), async (path) => (await get(`/${path}`)).bytes);
+    expect(genuine).toMatchObject({ ok: true, unreadable: false });
+    // A log that cannot be read (a host down, a tile gone) says nothing against the receipt: unreadable, not a fork.
+    const down = await followReceipt(receipt, log.publicKey(), async () => {
+      throw new Error('ECONNREFUSED');
+    });
+    expect(down).toMatchObject({ ok: false, unreadable: true });
+    const tileGone = await followReceipt(receipt, log.publicKey(), async (path) => (path === 'checkpoint' ? (await get('/checkpoint')).bytes : null));
+    expect(tileGone).toMatchObject({ ok: false, unreadable: true });
+    expect(tileGone.checks.at(-1)!.name).toBe('tiles');
   });
 
   it('refuses to rename a log once its origin is pinned, and an origin that cannot be a key name', async () => {
@@ -340,6 +368,8 @@ describe("the hub's log as tiles", () => {
     await a.close();
     await expect(startHub({ dir: d, port: 0, origin: 'lain.example.go.id/log' })).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(startHub({ dir: join(dir, 'salah'), port: 0, origin: 'dua kata' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    // A log that already served checkpoints under its default name keeps it: witnesses cosigned those texts.
+    await expect(startHub({ dir, port: 0, origin: 'hasil.example.go.id/log' })).rejects.toMatchObject({ code: 'CONFLICT', message: /named "lentera-log\/[0-9a-f]{16}"/ });
     const b = await startHub({ dir: d, port: 0, origin: 'hasil.example.go.id/log' });
     expect(b.publisher.log.origin()).toBe('hasil.example.go.id/log');
     await b.close();

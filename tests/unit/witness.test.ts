@@ -5,8 +5,9 @@
  * independent client (Python, from the spec) verifies them.
  */
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,7 +74,7 @@ describe('a witness of the hub, end to end', () => {
     h.publisher.db.transaction(() => h.publisher.log.append(Array.from({ length: to - from }, (_, k) => ({ exam: 'CPNS-2026', nomor: `N${from + k}`, digest: digest(from + k + salt.length * 1e6) })), at))();
     return h.publisher.log.checkpoint(at);
   };
-  const cosignRound = (url: string) => cli(['witness', 'cosign', '--dir', saksi, '--log-url', url, '--log-key', hub.publisher.log.publicKey()]);
+  const cosignRound = (url: string, ...more: string[]) => cli(['witness', 'cosign', '--dir', saksi, '--log-url', url, '--log-key', hub.publisher.log.publicKey(), ...more]);
 
   beforeAll(async () => {
     hub = await startHub({ dir: hubDir, port: 0 });
@@ -90,11 +91,21 @@ describe('a witness of the hub, end to end', () => {
     vkey = made.out.split('\n')[0]!;
     expect(parseWitnessKey(vkey)?.name).toBe('ombudsman.example.go.id/saksi-cpns');
     expect((await cli(['witness', 'init', '--dir', saksi, '--name', 'lain'])).code).toBe(1); // never replaced
+    // A log it never cosigned is taken on only when said so (--first): a lost memory must not look like a fresh start.
+    const unsaid = await cosignRound(hub.url);
+    expect(unsaid.code).toBe(1);
+    expect(unsaid.err).toMatch(/never cosigned this log.*--first/s);
     // Not registered yet: the hub refuses it, and the witness prints the line to hand over.
-    const early = await cosignRound(hub.url);
+    const early = await cosignRound(hub.url, '--first');
     expect(early.code).toBe(1);
     expect(early.err).toMatch(/HTTP 403: The note carries no cosignature by a witness registered/);
     expect((await cli(['hub', 'witness', 'add', '--data', hubDir, vkey])).code).toBe(0);
+    // The same key under another name is refused: a v1 cosignature does not sign the name.
+    const relabelled = `lain.example.go.id+${Buffer.from(cosignerKeyId('lain.example.go.id', parseWitnessKey(vkey)!.publicKeyRaw)).toString('hex')}+${vkey.split('+').slice(2).join('+')}`;
+    expect(parseWitnessKey(relabelled)).not.toBeNull();
+    const twice = await cli(['hub', 'witness', 'add', '--data', hubDir, relabelled]);
+    expect(twice.code).toBe(1);
+    expect(twice.err).toMatch(/registered already, as the witness ombudsman\.example\.go\.id\/saksi-cpns/);
     expect((await cli(['hub', 'witness', 'add', '--data', hubDir, vkey.replace(/\+[^+]*$/, `+${Buffer.concat([Buffer.from([4]), Buffer.alloc(32, 7)]).toString('base64')}`)])).code).toBe(1); // bad id
     const ok = await cosignRound(hub.url);
     expect(ok.err).toBe('');
@@ -111,7 +122,12 @@ describe('a witness of the hub, end to end', () => {
     const { stdout } = await promisify(execFile)('python3', [join(__dirname, '..', 'tools', 'tlog_client.py'), hub.url, hub.publisher.log.noteKey(), vkey], { encoding: 'utf8' });
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, size: 700, witnessed: ['ombudsman.example.go.id/saksi-cpns'] });
     // The hub's audit chain records it.
-    expect(hub.publisher.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.cosignature' AND outcome = 'ok'").pluck().get()).toBe(1);
+    const okEvents = () => hub.publisher.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.cosignature' AND outcome = 'ok'").pluck().get();
+    expect(okEvents()).toBe(1);
+    // Replayed by anyone (the line is public): kept already, so nothing is audited, kept or rewritten again.
+    const replay = await fetch(`${hub.url}/api/log/cosignature`, { method: 'POST', body: note });
+    expect(await replay.json()).toEqual({ ok: true, size: 700, accepted: [], unchanged: true });
+    expect(okEvents()).toBe(1);
     // And the site's copy of the checkpoint carries it too.
     await expect.poll(() => readFileSync(join(hubDir, 'site', 'log', 'checkpoint'), 'utf8')).toBe(note);
     // The log grows: the next round proves the new head extends the last one from the tiles, and cosigns it.
@@ -122,6 +138,21 @@ describe('a witness of the hub, end to end', () => {
     expect(JSON.parse(readFileSync(join(saksi, 'state.json'), 'utf8'))[hub.publisher.log.publicKey()]).toMatchObject({ size: 1000 });
     const listed = await cli(['hub', 'witness', 'list', '--data', hubDir]);
     expect(listed.out).toBe(`${vkey}\n  registered ${hub.publisher.log.witnesses()[0]!.addedAt}; latest checkpoint cosigned: size 1000\n`);
+  });
+
+  it('keeps no memory it has lost for a fresh start, and runs one round at a time', async () => {
+    const state = readFileSync(join(saksi, 'state.json'), 'utf8');
+    rmSync(join(saksi, 'state.json'));
+    const lost = await cosignRound(hub.url, '--first');
+    expect(lost.code).toBe(1);
+    expect(lost.err).toMatch(/state\.json is missing: the heads this witness cosigned are lost/);
+    writeFileSync(join(saksi, 'state.json'), state);
+    writeFileSync(join(saksi, 'state.lock'), '');
+    const busy = await cosignRound(hub.url);
+    expect(busy.code).toBe(1);
+    expect(busy.err).toMatch(/another round of this witness is running/);
+    rmSync(join(saksi, 'state.lock'));
+    expect(readFileSync(join(saksi, 'state.json'), 'utf8')).toBe(state);
   });
 
   it('refuses to cosign a log forked or rolled back under the same key, and keeps what it saw (the attack: a split view)', async () => {
@@ -161,8 +192,20 @@ describe('a witness of the hub, end to end', () => {
     // A head this log never signed.
     expect(await post(`${text.replace(/\n\d+\n/, '\n999\n')}\n${line}\n`)).toMatchObject({ status: 409, body: { error: { code: 'COSIGNATURE_UNKNOWN_HEAD' } } });
     expect((await fetch(`${hub.url}/api/log/cosignature`, { method: 'POST', body: 'x'.repeat(17_000) })).status).toBe(413);
-    // Each refusal is in the hub's audit chain; the served note is unchanged.
-    expect(hub.publisher.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.cosignature' AND outcome = 'refused'").pluck().get()).toBeGreaterThanOrEqual(4);
+    // Without a declared length (chunked): 411, and the connection is closed rather than the body read.
+    const chunked = await new Promise<{ status: number; connection: string | undefined }>((ok, fail) => {
+      const r = request(`${hub.url}/api/log/cosignature`, { method: 'POST', headers: { 'Transfer-Encoding': 'chunked' } }, (res) => {
+        res.resume();
+        ok({ status: res.statusCode!, connection: res.headers.connection });
+      });
+      r.on('error', fail);
+      r.write(`${text}\n${line}\n`);
+    });
+    expect(chunked).toEqual({ status: 411, connection: 'close' });
+    // Refusals from one address are audited at most once a minute (the door is open to anyone); the note is unchanged.
+    const refused = hub.publisher.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.cosignature' AND outcome = 'refused'").pluck().get() as number;
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(2);
     expect(await (await fetch(`${hub.url}/checkpoint`)).text()).toBe(note);
   });
 });

@@ -298,14 +298,9 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       }
       io.out(`receipt verified against the pinned log key ${pinned} (log ${pinnedId})`);
       if (o.logUrl) {
-        const { followReceipt } = await import('../../core/ledger/receipt-tiles');
+        const [{ followReceipt }, { httpTileFetch }] = await Promise.all([import('../../core/ledger/receipt-tiles'), import('../log-fetch')]);
         const base = o.logUrl.replace(/\/+$/, '');
-        const followed = await followReceipt(input as never, pinned, async (path) => {
-          const res = await fetch(`${base}/${path}`, { signal: AbortSignal.timeout(30_000) });
-          if (res.status === 404) return null;
-          if (!res.ok) throw new Error(`${base}/${path}: HTTP ${res.status}`);
-          return new Uint8Array(await res.arrayBuffer());
-        });
+        const followed = await followReceipt(input as never, pinned, httpTileFetch(base));
         for (const c of followed.checks) (c.ok ? io.out : io.err)(`${c.ok ? 'ok    ' : 'FAILED'}  ${c.name}: ${c.detail}`);
         if (!followed.ok) {
           io.err(`not verified: the log at ${base} does not hold this receipt as it is now`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT, type CliIo } from '../io';
 import { CliExit } from '../workstation';
@@ -7,6 +7,28 @@ import { CliExit } from '../workstation';
 const KEY_FILE = 'witness-ed25519.pem';
 const NAME_FILE = 'witness.json';
 const STATE_FILE = 'state.json';
+const LOCK_FILE = 'state.lock';
+
+type Heads = Record<string, { origin: string; size: number; root: string }>;
+
+/** The state written whole or not at all: a temporary file of this process, flushed, renamed, the folder flushed. */
+function writeState(dir: string, state: Heads): void {
+  const tmp = join(dir, `${STATE_FILE}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, join(dir, STATE_FILE));
+  const d = openSync(dir, 'r');
+  try {
+    fsyncSync(d);
+  } finally {
+    closeSync(d);
+  }
+}
 const LOG_KEY = /^[A-Za-z0-9_-]{43}$/;
 
 /**
@@ -41,7 +63,9 @@ export function registerWitnessCommands(program: Command, io: CliIo): void {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const { privateKey, publicKey } = generateKeyPairSync('ed25519');
       createSecretFile(join(dir, KEY_FILE), privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-      writeFileSync(join(dir, NAME_FILE), `${JSON.stringify({ name: o.name })}\n`);
+      createSecretFile(join(dir, NAME_FILE), `${JSON.stringify({ name: o.name })}\n`);
+      // No head seen yet: from now on a missing state file is a lost memory, never a fresh start.
+      writeState(dir, {});
       const raw = Buffer.from(String(publicKey.export({ format: 'jwk' }).x), 'base64url');
       io.out(witnessKey({ name: o.name, publicKeyRaw: new Uint8Array(raw) }));
       io.out("register it at the hub: lentera hub witness add --data HUB '<the line above>'");
@@ -53,12 +77,13 @@ export function registerWitnessCommands(program: Command, io: CliIo): void {
     .requiredOption('--dir <dir>', "the witness's folder")
     .requiredOption('--log-url <url>', "the hub's address (its log is read as tiles there, and the cosignature posted back)")
     .requiredOption('--log-key <key>', "the log's key as pinned (base64url, 43 characters: the site's log/kunci-log.txt)")
-    .action(async (o: { dir: string; logUrl: string; logKey: string }) => {
+    .option('--first', 'this witness has never cosigned this log: take its current checkpoint as the first head (said once, on purpose)')
+    .action(async (o: { dir: string; logUrl: string; logKey: string; first?: boolean }) => {
       if (!/^https?:\/\/\S+$/.test(o.logUrl) || !LOG_KEY.test(o.logKey)) {
         io.err('lentera witness cosign: --log-url must be an http(s) address and --log-key the 43-character base64url key of the log');
         throw new CliExit(EXIT.USAGE);
       }
-      const [{ createPrivateKey, createPublicKey, sign }, { witnessRound }] = await Promise.all([import('node:crypto'), import('../../core/ledger/witness')]);
+      const [{ createPrivateKey, createPublicKey, sign }, { witnessRound }, { httpTileFetch }] = await Promise.all([import('node:crypto'), import('../../core/ledger/witness'), import('../log-fetch')]);
       const dir = resolve(o.dir);
       let name: string;
       let privateKey: ReturnType<typeof createPrivateKey>;
@@ -70,33 +95,50 @@ export function registerWitnessCommands(program: Command, io: CliIo): void {
         throw new CliExit(EXIT.FAILED);
       }
       const publicKeyRaw = new Uint8Array(Buffer.from(String(createPublicKey(privateKey).export({ format: 'jwk' }).x), 'base64url'));
-      const stateFile = join(dir, STATE_FILE);
-      const state = (existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {}) as Record<string, { origin: string; size: number; root: string }>;
-      const base = o.logUrl.replace(/\/+$/, '');
-      const round = await witnessRound({
-        witness: { name, publicKeyRaw },
-        sign: (m) => sign(null, m, privateKey),
-        logKey: new Uint8Array(Buffer.from(o.logKey, 'base64url')),
-        fetch: async (path) => {
-          const res = await fetch(`${base}/${path}`, { signal: AbortSignal.timeout(30_000) });
-          if (res.status === 404) return null;
-          if (!res.ok) throw new Error(`${base}/${path}: HTTP ${res.status}`);
-          return new Uint8Array(await res.arrayBuffer());
-        },
-        last: state[o.logKey] ?? null,
-        now: Math.floor(Date.now() / 1000),
-      });
-      if (!round.ok) {
-        io.err(`NOT cosigned: ${round.reason}${round.code === 'FORK' || round.code === 'ROLLBACK' ? '. Keep this output: it is evidence against the log.' : ''}`);
+      // One round at a time per witness: two overlapping runs would each write back what they read before the other.
+      const lock = join(dir, LOCK_FILE);
+      let lockFd: number;
+      try {
+        lockFd = openSync(lock, 'wx', 0o600);
+      } catch {
+        io.err(`lentera witness cosign: another round of this witness is running (${lock}); if none is, remove that file`);
         throw new CliExit(EXIT.FAILED);
       }
-      // Kept before it is sent: the witness has seen this head whatever the hub answers.
-      state[o.logKey] = round.head;
-      writeFileSync(`${stateFile}.tmp`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-      renameSync(`${stateFile}.tmp`, stateFile);
+      const base = o.logUrl.replace(/\/+$/, '');
+      let round: Awaited<ReturnType<typeof witnessRound>>;
+      try {
+        const stateFile = join(dir, STATE_FILE);
+        if (!existsSync(stateFile)) {
+          io.err(`lentera witness cosign: ${stateFile} is missing: the heads this witness cosigned are lost, so it cannot tell a fork from a fresh start. Restore it from a backup.`);
+          throw new CliExit(EXIT.FAILED);
+        }
+        const state = JSON.parse(readFileSync(stateFile, 'utf8')) as Heads;
+        const last = state[o.logKey] ?? null;
+        if (!last && !o.first) {
+          io.err('lentera witness cosign: this witness has never cosigned this log. Check the log key with its operator, then run once with --first to take its current checkpoint as the first head.');
+          throw new CliExit(EXIT.FAILED);
+        }
+        round = await witnessRound({
+          witness: { name, publicKeyRaw },
+          sign: (m) => sign(null, m, privateKey),
+          logKey: new Uint8Array(Buffer.from(o.logKey, 'base64url')),
+          fetch: httpTileFetch(base),
+          last,
+          now: Math.floor(Date.now() / 1000),
+        });
+        if (!round.ok) {
+          io.err(`NOT cosigned: ${round.reason}${round.code === 'FORK' || round.code === 'ROLLBACK' ? '. Keep this output: it is evidence against the log.' : ''}`);
+          throw new CliExit(EXIT.FAILED);
+        }
+        // Kept before it is sent: the witness has seen this head whatever the hub answers.
+        writeState(dir, { ...state, [o.logKey]: round.head });
+      } finally {
+        closeSync(lockFd);
+        rmSync(lock, { force: true });
+      }
       io.out(`cosigned ${round.head.origin} at size ${round.head.size}, root ${round.head.root}`);
       const body = `${round.text}\n${round.line}\n`;
-      const res = await fetch(`${base}/api/log/cosignature`, { method: 'POST', headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body, signal: AbortSignal.timeout(30_000) }).catch((e: unknown) => e as Error);
+      const res = await fetch(`${base}/api/log/cosignature`, { method: 'POST', redirect: 'error', headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body, signal: AbortSignal.timeout(30_000) }).catch((e: unknown) => e as Error);
       if (res instanceof Error || !res.ok) {
         const said = res instanceof Error ? res.message : `HTTP ${res.status}: ${((await res.json().catch(() => ({}))) as { error?: { message?: string } }).error?.message ?? ''}`;
         io.err(`the hub did not take the cosignature (${said}); this is the line to give it:\n${round.line}`);

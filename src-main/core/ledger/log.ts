@@ -404,8 +404,11 @@ export class TransparencyLog {
     }
     const pinned = sql(this.db, "SELECT value FROM meta WHERE key = 'log.origin'").pluck().get() as string | undefined;
     if (pinned === origin) return;
-    if (pinned !== undefined) {
-      throw new LenteraError('CONFLICT', `This log is named "${pinned}" in its checkpoints; it cannot be renamed "${origin}" (a log under another name is another log to its witnesses).`, { origin, pinned });
+    const named = pinned ?? (this.latestCheckpoint() ? this.origin() : undefined);
+    if (named !== undefined && named !== origin) {
+      // Its checkpoints were served under that name (the default one too, once there is a checkpoint), and witnesses
+      // cosigned those texts: under another name it would be another log to them.
+      throw new LenteraError('CONFLICT', `This log is named "${named}" in its checkpoints; it cannot be renamed "${origin}" (a log under another name is another log to its witnesses).`, { origin, pinned: named });
     }
     sql(this.db, "INSERT INTO meta (key, value) VALUES ('log.origin', ?)").run(origin);
   }
@@ -437,6 +440,9 @@ export class TransparencyLog {
     const known = sql(this.db, 'SELECT vkey FROM log_witnesses WHERE name = ?').pluck().get(w.name) as string | undefined;
     if (known === vkey) return w;
     if (known !== undefined) throw new LenteraError('CONFLICT', `A witness named ${w.name} is registered with another key.`, { name: w.name });
+    // A v1 cosignature does not sign the witness's name: one key under two names would let anyone relabel its lines.
+    const sameKey = this.witnesses().find((r) => toHex(parseWitnessKey(r.vkey)!.publicKeyRaw) === toHex(w.publicKeyRaw));
+    if (sameKey) throw new LenteraError('CONFLICT', `This key is registered already, as the witness ${sameKey.name}: each witness has a key of its own.`, { name: sameKey.name });
     sql(this.db, 'INSERT INTO log_witnesses (name, vkey, added_at, added_by) VALUES (?, ?, ?, ?)').run(w.name, vkey, at, by);
     return w;
   }
@@ -454,7 +460,8 @@ export class TransparencyLog {
   /**
    * Keeps the cosignatures a note carries: its text must be one of this log's signed heads, word for word, and each
    * line by a registered witness must verify (one that does not refuses the whole note). Lines by other keys are
-   * ignored. `now` in seconds: a cosignature dated more than ten minutes ahead is refused.
+   * ignored. `now` in seconds: a cosignature dated more than ten minutes ahead is refused. `accepted` names the
+   * witnesses whose cosignature is new here (empty when all were kept already).
    */
   acceptCosignatures(note: string, at: string, now: number): { size: number; accepted: string[] } {
     const split = note.lastIndexOf('\n\n');
@@ -466,21 +473,27 @@ export class TransparencyLog {
     }
     const witnesses = sql(this.db, 'SELECT vkey FROM log_witnesses').pluck().all() as string[];
     const accepted: string[] = [];
+    const seen = new Set<string>();
+    let known = 0;
     for (const line of note.slice(split + 2).split('\n').filter((l) => l !== '')) {
       for (const vkey of witnesses) {
         const w = parseWitnessKey(vkey)!;
-        if (!isCosignatureBy(line, w)) continue;
+        // One line per witness is read: a note repeating a line a hundred times is not a hundred checks.
+        if (seen.has(w.name) || !isCosignatureBy(line, w)) continue;
+        seen.add(w.name);
+        known++;
         const v = verifyCosignature(line, text, w);
         if (!v) throw new LenteraError('COSIGNATURE_INVALID', `The cosignature of ${w.name} does not verify with its registered key.`, { witness: w.name });
         if (v.timestamp > now + 600) throw new LenteraError('COSIGNATURE_INVALID', `The cosignature of ${w.name} is dated in the future.`, { witness: w.name });
-        sql(
+        // Only a newer cosignature replaces the one kept: a line replayed (anyone can copy it from /checkpoint) changes nothing.
+        const { changes } = sql(
           this.db,
           'INSERT INTO log_cosignatures (size, witness, signed_time, line, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (size, witness) DO UPDATE SET signed_time = excluded.signed_time, line = excluded.line, received_at = excluded.received_at WHERE excluded.signed_time > log_cosignatures.signed_time',
         ).run(head.size, w.name, v.timestamp, line, at);
-        accepted.push(w.name);
+        if (changes > 0) accepted.push(w.name);
       }
     }
-    if (accepted.length === 0) throw new LenteraError('WITNESS_UNKNOWN', 'The note carries no cosignature by a witness registered at this hub.', {});
+    if (known === 0) throw new LenteraError('WITNESS_UNKNOWN', 'The note carries no cosignature by a witness registered at this hub.', {});
     return { size: head.size, accepted };
   }
 

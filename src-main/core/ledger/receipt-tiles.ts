@@ -15,6 +15,12 @@ import { TileReader, type TileFetch } from './tiles';
 
 export interface FollowedReceipt {
   ok: boolean;
+  /**
+   * The log could not be read (no checkpoint served, a fetch failed, a tile missing): nothing was learned for or
+   * against the receipt. Otherwise a failed check is a contradiction: a head not signed by the pinned key, a smaller
+   * head, a fork, the leaf gone.
+   */
+  unreadable: boolean;
   checks: ReceiptCheck[];
   /** the latest head, when its note opened with the pinned key */
   latest: { origin: string; size: number; root: string } | null;
@@ -26,7 +32,8 @@ export interface FollowedReceipt {
  */
 export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: TileFetch): Promise<FollowedReceipt> {
   const checks: ReceiptCheck[] = [];
-  const done = (latest: FollowedReceipt['latest']): FollowedReceipt => ({ ok: checks.length > 0 && checks.every((c) => c.ok), checks, latest });
+  let unreadable = false;
+  const done = (latest: FollowedReceipt['latest']): FollowedReceipt => ({ ok: checks.length > 0 && checks.every((c) => c.ok), unreadable, checks, latest });
   let key: Uint8Array;
   try {
     key = fromB64url(pinnedLogKey);
@@ -39,11 +46,12 @@ export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: Til
   try {
     note = await fetch('checkpoint');
   } catch (e) {
-    note = null;
+    unreadable = true;
     checks.push({ name: 'latest checkpoint', ok: false, detail: `Checkpoint terbaru log tidak dapat diambil: ${(e as Error).message}` });
     return done(null);
   }
-  const text = note ? new TextDecoder().decode(note) : '';
+  if (!note) unreadable = true;
+  const text = note ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(note) : '';
   const head = parseCheckpointText(text.slice(0, text.lastIndexOf('\n\n') + 1));
   const opened = head ? openNote(note!, [{ name: head.origin, publicKeyRaw: key }]) : null;
   if (!head || !opened?.ok) {
@@ -69,6 +77,7 @@ export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: Til
     const still = verifyInclusion(leaf, r.index, head.size, await reader.inclusionProof(r.index), head.root);
     checks.push({ name: 'still in the log', ok: still, detail: still ? `Hasil masih tercatat sebagai entri ke-${r.index + 1} dari ${head.size} di log sekarang` : 'Hasil tidak ada di log sekarang pada indeksnya' });
   } catch (e) {
+    unreadable = true;
     checks.push({ name: 'tiles', ok: false, detail: `Tile log tidak dapat dibaca: ${(e as Error).message}` });
   }
   return done(latest);

@@ -15,7 +15,10 @@ const ED25519 = 0x01;
 /** More than any honest checkpoint carries (the log's own and a few witnesses'), fewer than a page should try. */
 const MAX_SIGNATURES = 100;
 const MAX_NOTE_BYTES = 1 << 16;
-const DECODER = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte-order mark is part of the text, as Go's note.Open reads it (and then refuses the signature).
+const DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Unicode White_Space, as Go's unicode.IsSpace (which the note spec's "Unicode spaces" follows), and "+". */
+const NOT_IN_NAME = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000+]/;
 
 /** Standard base64 with padding (RFC 4648 §4), as notes use; strict on the way in (one text per byte string). */
 export function toB64(u8: Uint8Array): string {
@@ -30,7 +33,7 @@ export function fromB64(s: string): Uint8Array {
 
 /** A key name: non-empty, no Unicode space, no "+" (the spec's rule, which keeps "name+id+key" unambiguous). */
 export function isKeyName(name: string): boolean {
-  return typeof name === 'string' && name.length > 0 && name.length <= 256 && !/[\s+]/u.test(name) && !hasControl(name);
+  return typeof name === 'string' && name.length > 0 && name.length <= 256 && !NOT_IN_NAME.test(name) && !hasControl(name);
 }
 
 function hasControl(s: string): boolean {
@@ -147,7 +150,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** The checkpoint's note text: origin, size, base64 root (c2sp.org/tlog-checkpoint; no extension lines). */
 export function checkpointText(origin: string, size: number, root: Uint8Array): string {
-  if (!origin || /[\s+]/u.test(origin) || hasControl(origin)) throw new RangeError(`"${origin}" cannot be a log origin`);
+  if (!origin || NOT_IN_NAME.test(origin) || hasControl(origin)) throw new RangeError(`"${origin}" cannot be a log origin`);
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('a tree size is a whole number');
   if (root.length !== 32) throw new RangeError('a root is 32 bytes');
   return `${origin}\n${size}\n${toB64(root)}\n`;

@@ -38,7 +38,7 @@ export async function witnessRound(opts: {
     return { ok: false, code: 'NO_CHECKPOINT', reason: `the log's checkpoint cannot be read: ${(e as Error).message}` };
   }
   if (!note) return { ok: false, code: 'NO_CHECKPOINT', reason: 'the log serves no checkpoint yet' };
-  const s = new TextDecoder().decode(note);
+  const s = new TextDecoder('utf-8', { ignoreBOM: true }).decode(note);
   const text = s.slice(0, s.lastIndexOf('\n\n') + 1);
   const parsed = parseCheckpointText(text);
   const opened = parsed ? openNote(note, [{ name: parsed.origin, publicKeyRaw: opts.logKey }]) : null;

@@ -559,7 +559,7 @@ function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: 
   });
 }
 
-async function build(w: SiteWriter, input: SiteInput): Promise<void> {
+async function build(w: SiteWriter, input: SiteInput, tree: MerkleTree): Promise<void> {
   const views = input.exams.map((e) => examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256)));
 
   const named = bundleNames(input);
@@ -570,7 +570,7 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
     'assets/log-data.js',
     `window.LENTERA_LOG = ${JSON.stringify({ logKey: input.logKey, logId: input.logId, checkpoints: input.checkpoints, consistency: input.consistency })};\n`,
   );
-  await writeLog(w, input);
+  await writeLog(w, input, tree);
   const digests = Object.fromEntries(
     byKey(input.exams.map((e) => [e.code, Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])))] as [string, Record<string, string>])),
   );
@@ -613,7 +613,7 @@ async function build(w: SiteWriter, input: SiteInput): Promise<void> {
  * and every leaf in files of LEAVES_PER_FILE lines. A full leaf file's bytes never change again and the last one
  * only grows, so a mirror (or a verifier that kept an earlier copy) fetches only what is new.
  */
-async function writeLog(w: SiteWriter, input: SiteInput): Promise<void> {
+async function writeLog(w: SiteWriter, input: SiteInput, tree: MerkleTree): Promise<void> {
   const files: string[] = [];
   for (let i = 0, start = 0; start < input.leaves.length; i++, start += LEAVES_PER_FILE) {
     const lines = input.leaves.slice(start, start + LEAVES_PER_FILE).map((leaf) => `${LEAF_TEXT.decode(leaf)}\n`);
@@ -622,7 +622,7 @@ async function writeLog(w: SiteWriter, input: SiteInput): Promise<void> {
   }
   const records = (input.records ?? []).map((r) => r.index).sort((a, b) => a - b);
   for (const r of input.records ?? []) await w.text(logPaths.record(r.index), LEAF_TEXT.decode(r.record));
-  await writeTiles(w, input);
+  await writeTiles(w, input, tree);
   await w.text(logPaths.key, `${input.logKey}\n`);
   await w.text(logPaths.checkpoints, jsonLines(input.checkpoints));
   await w.text(
@@ -647,17 +647,22 @@ async function writeLog(w: SiteWriter, input: SiteInput): Promise<void> {
  * not there yet (a client holding an older checkpoint may ask for them). A full tile's bytes never change, so an
  * incremental write links it from the previous site.
  */
-async function writeTiles(w: SiteWriter, input: SiteInput): Promise<void> {
+async function writeTiles(w: SiteWriter, input: SiteInput, tree: MerkleTree): Promise<void> {
   const latest = input.checkpoints[input.checkpoints.length - 1];
-  if (!input.checkpointNote || !latest || !verified) return;
+  if (!input.checkpointNote || !latest) return;
   const tiles = new Map<string, TileRef>();
   for (const t of tilesOf(latest.size)) tiles.set(tilePath(t), t);
+  // An earlier head's partial tiles are the right edge of each level at its size: at most one per level.
   for (const cp of input.checkpoints) {
-    for (const t of tilesOf(cp.size)) if (t.width < TILE_WIDTH && !tileExists({ ...t, width: TILE_WIDTH }, latest.size)) tiles.set(tilePath(t), t);
+    for (let level = 0, per = 1; Math.floor(cp.size / per) > 0; level++, per *= TILE_WIDTH) {
+      const hashes = Math.floor(cp.size / per);
+      const t: TileRef = { level, index: Math.floor(hashes / TILE_WIDTH), width: hashes % TILE_WIDTH };
+      if (t.width > 0 && !tileExists({ ...t, width: TILE_WIDTH }, latest.size)) tiles.set(tilePath(t), t);
+    }
   }
   for (const [path, t] of tiles) {
     const level = t.level as number;
-    await w.binary(`log/${path}`, verified.tree.subtrees(8 * level, t.index * TILE_WIDTH, t.width));
+    await w.binary(`log/${path}`, tree.subtrees(8 * level, t.index * TILE_WIDTH, t.width));
     if (level === 0) await w.binary(`log/${tilePath({ ...t, level: 'entries' })}`, entryBundle(input.leaves.slice(t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width)));
   }
   await w.text('log/checkpoint', input.checkpointNote);
@@ -677,6 +682,8 @@ export interface WriteSiteOptions {
 /** Writes the whole site to `outDir`, replacing an earlier site there only once the new one is complete. */
 export async function writeSite(outDir: string, input: SiteInput, opts: WriteSiteOptions = {}): Promise<{ files: number; bytes: number; linked: number; kept: number }> {
   check(input);
+  // The tree this input was checked against, held here: another write in this process may check another log meanwhile.
+  const tree = verified!.tree;
   const out = resolve(outDir);
   await checkTarget(out);
   await mkdir(dirname(out), { recursive: true });
@@ -686,7 +693,7 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   const files = new SiteFileWriter(opts.writerThreadAfter);
   const w = new SiteWriter(tmp, input.generatedAt, prev ? { dir: out, state: prev } : null, files);
   try {
-    await build(w, input);
+    await build(w, input, tree);
     files.finish();
     // Kept before the swap and naming the new folder (its inode moves with it): should the swap not happen,
     // the state names no site at all, and the next write is a full one.

@@ -216,24 +216,16 @@ const FOLLOW_LABELS: Record<string, string> = {
  */
 export async function followOnSite(o: Outcome, fetchSite: (path: string) => Promise<Response> = siteFetch): Promise<Outcome> {
   if (o.kind !== 'ok' || !o.receipt) return o;
-  let unavailable = false;
   const followed = await followReceipt(o.receipt, logData().logKey, async (path) => {
-    let res: Response;
-    try {
-      res = await fetchSite(`log/${path}`);
-    } catch (e) {
-      if (path === 'checkpoint') unavailable = true;
-      throw e;
-    }
-    if (res.status === 404) {
-      if (path === 'checkpoint') unavailable = true;
-      return null;
-    }
+    const res = await fetchSite(`log/${path}`);
+    if (res.status === 404) return null;
     if (!res.ok) throw new Error(`log/${path}: HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   });
-  if (unavailable) {
-    return { ...o, notes: [...o.notes, 'Log terbaru (log/checkpoint) tidak dapat dibaca dari halaman ini (dibuka tanpa server?): tanda terima diperiksa terhadap checkpoint yang diterbitkan di situs ini saja.'] };
+  // A log that cannot be read says nothing against the receipt: only a contradiction makes it TIDAK sah.
+  if (followed.unreadable) {
+    const why = followed.checks.find((c) => !c.ok)?.detail;
+    return { ...o, notes: [...o.notes, `Log terbaru (log/checkpoint dan tile-nya) tidak dapat dibaca dari halaman ini${why ? ` (${why})` : ''}: tanda terima diperiksa terhadap checkpoint yang diterbitkan di situs ini saja.`] };
   }
   const checks = [...o.checks, ...followed.checks.map((c) => ({ label: FOLLOW_LABELS[c.name] ?? c.name, ok: c.ok, detail: c.detail }))];
   return fromChecks(checks, o.verdict, 'Tanda terima TIDAK sah', o.notes, o.candidate);
