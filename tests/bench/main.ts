@@ -11,6 +11,7 @@ import { benchSheets } from './sheets.bench';
 import { saveResults } from './report';
 import { benchStartup } from './startup.bench';
 import { benchCustody } from './custody.bench';
+import { benchHubGrowth } from './hub-growth.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
 const only = process.argv[2];
@@ -25,5 +26,6 @@ if (!only || only === 'bundles') await benchBundles();
 if (!only || only === 'security') await benchSecurity();
 if (!only || only === 'startup') benchStartup();
 if (!only || only === 'custody') await benchCustody();
+if (!only || only === 'growth') await benchHubGrowth();
 const notMet = saveResults(join(import.meta.dirname, '..', '..'), { node: process.version, at: new Date().toISOString(), only: only ?? null, cpus: cpus().length });
 if (notMet > 0) console.log(`${notMet} goal(s) not met: see the reasons beside them.`);

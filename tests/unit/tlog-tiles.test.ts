@@ -16,17 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leafHash, MerkleTree, toHex, verifyConsistency, verifyInclusion } from '../../src-main/core/ledger/merkle';
 import { checkpointText, fromB64, openNote, parseCheckpointText, parseVerifierKey, signNote, toB64, verifierKey } from '../../src-main/core/ledger/signed-note';
 import { entryBundle, parseTilePath, readEntryBundle, TileReader, tilePath, tilesOf, type TileRef } from '../../src-main/core/ledger/tiles';
-import { run } from '../../src-main/cli/main';
+import { cli } from './cli-run';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
 import { loadLogKey } from '../../src-main/core/ledger/log';
 import { followReceipt } from '../../src-main/core/ledger/receipt-tiles';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(args, { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), askSecret: async () => '', osUser: 't' });
-  return { code, out, err };
-}
 
 // golang.org/x/mod/sumdb/note's test keys and signatures.
 const GO_SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';

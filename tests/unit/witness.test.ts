@@ -12,17 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src-main/cli/main';
+import { cli } from './cli-run';
 import { cosign, cosignedMessage, cosignerKeyId, parseWitnessKey, verifyCosignature, witnessKey, type Witness } from '../../src-main/core/ledger/cosignature';
 import { noteKeyId, openNote, parseVerifierKey } from '../../src-main/core/ledger/signed-note';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(args, { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), askSecret: async () => '', osUser: 't' });
-  return { code, out, err };
-}
 
 function newWitness(name: string): Witness & { sign: (m: Uint8Array) => Uint8Array } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

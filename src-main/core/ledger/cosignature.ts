@@ -5,9 +5,8 @@
  * alone, unless the witness is in on it. Browser-safe.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { fromB64, isKeyName, toB64 } from './signed-note';
+import { fromB64, isKeyName, keyIdOf, toB64 } from './signed-note';
 
 const COSIGNATURE_V1 = 0x04;
 
@@ -20,13 +19,7 @@ const hex8 = (id: Uint8Array) => [...id].map((b) => b.toString(16).padStart(2, '
 
 /** SHA-256(name ‖ "\n" ‖ 0x04 ‖ public key)[:4]: the id a cosignature line carries. */
 export function cosignerKeyId(name: string, publicKeyRaw: Uint8Array): Uint8Array {
-  const n = utf8ToBytes(name);
-  const buf = new Uint8Array(n.length + 2 + publicKeyRaw.length);
-  buf.set(n, 0);
-  buf[n.length] = 0x0a;
-  buf[n.length + 1] = COSIGNATURE_V1;
-  buf.set(publicKeyRaw, n.length + 2);
-  return sha256(buf).subarray(0, 4);
+  return keyIdOf(name, COSIGNATURE_V1, publicKeyRaw);
 }
 
 /** The witness's verifier key, "name+id+base64(0x04 ‖ key)", as witnesses publish theirs. */

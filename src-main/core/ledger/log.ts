@@ -13,7 +13,7 @@ import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from
 import { recordLeaf, type RecordKind } from './leaf';
 import { resultLeafAndHash } from './leaf-node';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex } from './merkle';
+import { fromB64url, fromHex, leafHash, MerkleTree, nodeKey, toB64url, toHex } from './merkle';
 import type { Receipt } from './receipt';
 import { checkpointText, isKeyName, parseCheckpointText, signNote, verifierKey } from './signed-note';
 import { isCosignatureBy, parseWitnessKey, verifyCosignature, type Witness } from './cosignature';
@@ -329,11 +329,15 @@ export class TransparencyLog {
     const salts = new Map<string, Uint8Array>();
     for (const r of sql(this.db, 'SELECT nomor_peserta, salt FROM ledger_salts WHERE exam_code = ?').raw().iterate(exam) as IterableIterator<[string, Uint8Array]>) salts.set(r[0], r[1]);
     const logKey = this.publicKey();
-    // A node near the root is in every path: its hex is made once and shared (1.7M strings become about 200k).
-    const hexOf = new Map<Uint8Array, string>();
+    // A node near the root is in every path: its hex is made once and shared (1.7M strings become about 200k). The
+    // path holds views of the tree's buffers: a node is known by where it lies.
+    const hexOf = new Map<ArrayBufferLike, Map<number, string>>();
     const hex = (h: Uint8Array) => {
-      let t = hexOf.get(h);
-      if (t === undefined) hexOf.set(h, (t = toHex(h)));
+      const { buffer, at } = nodeKey(h);
+      let inBuffer = hexOf.get(buffer);
+      if (!inBuffer) hexOf.set(buffer, (inBuffer = new Map()));
+      let t = inBuffer.get(at);
+      if (t === undefined) inBuffer.set(at, (t = toHex(h)));
       return t;
     };
     return indexes.map((idx) => {

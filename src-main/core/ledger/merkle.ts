@@ -40,14 +40,14 @@ function concat3(prefix: number, a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /** The largest power of two strictly below n (n ≥ 2): the split point k of RFC 6962. */
-function splitPoint(n: number): number {
+export function splitPoint(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;
 }
 
 /** h when n = 2^h, else -1. Arithmetic, not `&`: sizes may pass 2^31, where bit operators wrap. */
-function exactLog2(n: number): number {
+export function exactLog2(n: number): number {
   if (!(n >= 1)) return -1;
   let h = 0;
   while (n % 2 === 0) {
@@ -64,44 +64,73 @@ function checkIndex(value: number, min: number, max: number, what: string): void
 }
 
 /**
- * An append-only Merkle tree. `levels[h][i]` is the hash of the complete subtree of 2^h leaves starting at
+ * One level of the tree: its hashes end to end in one buffer that doubles as it fills. A million leaves are two
+ * million hashes: as that many Uint8Array objects they took about 500 MB and seconds of allocation to load; here
+ * they take 64 MB.
+ */
+class Level {
+  private buf = new Uint8Array(HASH_LEN * 64);
+  count = 0;
+
+  push(hash: Uint8Array): void {
+    if ((this.count + 1) * HASH_LEN > this.buf.length) {
+      const grown = new Uint8Array(this.buf.length * 2);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf.set(hash, this.count * HASH_LEN);
+    this.count++;
+  }
+
+  /** Hash `i`, as a view of the level's buffer: valid until the level grows again, never to be written to. */
+  at(i: number): Uint8Array {
+    return this.buf.subarray(i * HASH_LEN, (i + 1) * HASH_LEN);
+  }
+
+  /** Hashes `from` … `from + count - 1`, copied out end to end. */
+  copy(from: number, count: number): Uint8Array {
+    return this.buf.slice(from * HASH_LEN, (from + count) * HASH_LEN);
+  }
+}
+
+/**
+ * An append-only Merkle tree. Level h's hash i is the hash of the complete subtree of 2^h leaves starting at
  * leaf i·2^h; it is filled in as soon as the subtree is complete and never changes after that. Every subtree that
  * the RFC 6962 recursion visits starts at a multiple of its own split point, so MTH of any prefix, an audit path or
  * a consistency proof reads O(log n) stored hashes and computes at most O(log n) new ones, for any earlier size.
  */
 export class MerkleTree {
-  private readonly levels: Uint8Array[][] = [[]];
+  private readonly levels: Level[] = [new Level()];
   private readonly partial = new Map<string, Uint8Array>();
 
   constructor(leafHashes?: Iterable<Uint8Array>) {
     if (leafHashes) for (const h of leafHashes) this.append(h);
   }
 
-  /** Appends one leaf hash (not the leaf: see `leafHash`) and returns its index. */
+  /** Appends one leaf hash (not the leaf: see `leafHash`) and returns its index. The hash is copied in. */
   append(leafHash: Uint8Array): number {
     if (!(leafHash instanceof Uint8Array) || leafHash.length !== HASH_LEN) throw new TypeError('a leaf hash is 32 bytes');
     const leaves = this.levels[0]!;
-    // A copy (not .slice(): on a Buffer that is a view): the caller may reuse its buffer, a stored hash must not change.
-    leaves.push(new Uint8Array(leafHash));
-    let index = leaves.length - 1;
+    leaves.push(leafHash);
+    let index = leaves.count - 1;
     for (let h = 0; index % 2 === 1; h++) {
       const level = this.levels[h]!;
-      const parent = nodeHash(level[index - 1]!, level[index]!);
-      if (this.levels.length === h + 1) this.levels.push([]);
+      const parent = nodeHash(level.at(index - 1), level.at(index));
+      if (this.levels.length === h + 1) this.levels.push(new Level());
       this.levels[h + 1]!.push(parent);
       index = (index - 1) / 2;
     }
-    return leaves.length - 1;
+    return leaves.count - 1;
   }
 
   get size(): number {
-    return this.levels[0]!.length;
+    return this.levels[0]!.count;
   }
 
-  /** The stored hash of leaf `index`. */
+  /** The stored hash of leaf `index` (a copy). */
   leaf(index: number): Uint8Array {
     checkIndex(index, 0, this.size - 1, 'leaf index');
-    return new Uint8Array(this.levels[0]![index]!);
+    return this.levels[0]!.copy(index, 1);
   }
 
   /**
@@ -109,12 +138,10 @@ export class MerkleTree {
    * one after another: a tile of the log (tiles.ts) is such a run at a height that is a multiple of 8.
    */
   subtrees(height: number, from: number, count: number): Uint8Array {
-    const level = this.levels[height] ?? [];
-    checkIndex(from, 0, level.length, 'subtree index');
-    checkIndex(count, 0, level.length - from, 'subtree count');
-    const out = new Uint8Array(count * HASH_LEN);
-    for (let i = 0; i < count; i++) out.set(level[from + i]!, i * HASH_LEN);
-    return out;
+    const have = this.levels[height]?.count ?? 0;
+    checkIndex(from, 0, have, 'subtree index');
+    checkIndex(count, 0, have - from, 'subtree count');
+    return count === 0 ? new Uint8Array(0) : this.levels[height]!.copy(from, count);
   }
 
   /** MTH of the first `size` leaves (the tree as it was at that size). */
@@ -129,53 +156,21 @@ export class MerkleTree {
   }
 
   /**
-   * The audit path as the tree's own stored hashes, not copies: the same node is the same object in every path
-   * that holds it, so a caller writing 100k receipts can turn each into hex once. They must not be modified.
+   * The audit path as views of the tree's own stored hashes, not copies; they must not be modified. A stored node is
+   * at the same place of the same buffer in every path that holds it (`nodeKey`), so a caller writing 100k receipts
+   * can turn each into hex once.
    */
   inclusionPath(index: number, size = this.size): readonly Uint8Array[] {
     checkIndex(size, 1, this.size, 'tree size');
     checkIndex(index, 0, size - 1, 'leaf index');
-    const path: Uint8Array[] = [];
-    let start = 0;
-    let end = size;
-    // Walk down from the root; each step's sibling belongs one place nearer the root than the next one's.
-    while (end - start > 1) {
-      const k = splitPoint(end - start);
-      if (index < start + k) {
-        path.push(this.mth(start + k, end));
-        end = start + k;
-      } else {
-        path.push(this.mth(start, start + k));
-        start += k;
-      }
-    }
-    return path.reverse();
+    return inclusionRanges(index, size).map(([start, end]) => this.mth(start, end));
   }
 
   /** PROOF(m, D[0:n]) of RFC 6962 §2.1.2; empty when m is 0 or m equals n (nothing to prove). */
   consistencyProof(m: number, n = this.size): Uint8Array[] {
     checkIndex(n, 0, this.size, 'tree size');
     checkIndex(m, 0, n, 'old tree size');
-    if (m === 0 || m === n) return [];
-    const proof: Uint8Array[] = [];
-    let start = 0;
-    let end = n;
-    let mm = m;
-    let whole = true; // the b flag of SUBPROOF: the old tree is the whole subtree so far
-    while (mm !== end - start) {
-      const k = splitPoint(end - start);
-      if (mm <= k) {
-        proof.push(this.mth(start + k, end));
-        end = start + k;
-      } else {
-        proof.push(this.mth(start, start + k));
-        start += k;
-        mm -= k;
-        whole = false;
-      }
-    }
-    if (!whole) proof.push(this.mth(start, end));
-    return proof.reverse().map((h) => new Uint8Array(h));
+    return consistencyRanges(m, n).map(([start, end]) => new Uint8Array(this.mth(start, end)));
   }
 
   /** MTH(D[start:end]) for a range the RFC recursion can produce (start a multiple of the range's split point). */
@@ -183,7 +178,7 @@ export class MerkleTree {
     const n = end - start;
     if (n === 0) return EMPTY_ROOT;
     const h = exactLog2(n);
-    if (h >= 0) return this.levels[h]![start / n]!;
+    if (h >= 0) return this.levels[h]!.at(start / n);
     // A range that is not a complete subtree is recomputed from O(log n) stored hashes; the receipts of one
     // checkpoint all ask for the same few ranges along its right edge, so each is kept (leaves only append: the
     // hash of a range that exists never changes).
@@ -196,6 +191,57 @@ export class MerkleTree {
     this.partial.set(key, hash);
     return hash;
   }
+}
+
+/** Where a hash lies (its buffer and offset): the same stored node, whichever view of it a path holds. */
+export function nodeKey(h: Uint8Array): { buffer: ArrayBufferLike; at: number } {
+  return { buffer: h.buffer, at: h.byteOffset };
+}
+
+/**
+ * The ranges [start, end) whose MTHs make PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf first: the one walk
+ * down the tree that the in-memory tree and a reader of tiles (tiles.ts) both take, each with its own hashes.
+ */
+export function inclusionRanges(index: number, size: number): [number, number][] {
+  const path: [number, number][] = [];
+  let start = 0;
+  let end = size;
+  // Walk down from the root; each step's sibling belongs one place nearer the root than the next one's.
+  while (end - start > 1) {
+    const k = splitPoint(end - start);
+    if (index < start + k) {
+      path.push([start + k, end]);
+      end = start + k;
+    } else {
+      path.push([start, start + k]);
+      start += k;
+    }
+  }
+  return path.reverse();
+}
+
+/** The ranges whose MTHs make PROOF(m, D[0:n]) of RFC 6962 §2.1.2, in proof order; none when m is 0 or n. */
+export function consistencyRanges(m: number, n: number): [number, number][] {
+  if (m === 0 || m === n) return [];
+  const proof: [number, number][] = [];
+  let start = 0;
+  let end = n;
+  let mm = m;
+  let whole = true; // the b flag of SUBPROOF: the old tree is the whole subtree so far
+  while (mm !== end - start) {
+    const k = splitPoint(end - start);
+    if (mm <= k) {
+      proof.push([start + k, end]);
+      end = start + k;
+    } else {
+      proof.push([start, start + k]);
+      start += k;
+      mm -= k;
+      whole = false;
+    }
+  }
+  if (!whole) proof.push([start, end]);
+  return proof.reverse();
 }
 
 function isHash(x: unknown): x is Uint8Array {

@@ -41,15 +41,23 @@ function hasControl(s: string): boolean {
   return false;
 }
 
-/** SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4], big-endian: the id a signature line carries before its signature. */
-export function noteKeyId(name: string, publicKeyRaw: Uint8Array): Uint8Array {
+/**
+ * SHA-256(name ‖ 0x0A ‖ type ‖ public key)[:4]: the key id a signature line carries before its signature, for the
+ * signature type (0x01 a note's Ed25519 signature; 0x04 a witness's cosignature, cosignature.ts).
+ */
+export function keyIdOf(name: string, type: number, publicKeyRaw: Uint8Array): Uint8Array {
   const n = utf8ToBytes(name);
   const buf = new Uint8Array(n.length + 2 + publicKeyRaw.length);
   buf.set(n, 0);
   buf[n.length] = 0x0a;
-  buf[n.length + 1] = ED25519;
+  buf[n.length + 1] = type;
   buf.set(publicKeyRaw, n.length + 2);
   return sha256(buf).subarray(0, 4);
+}
+
+/** The id of the log's own Ed25519 key in its notes. */
+export function noteKeyId(name: string, publicKeyRaw: Uint8Array): Uint8Array {
+  return keyIdOf(name, ED25519, publicKeyRaw);
 }
 
 const hex8 = (id: Uint8Array) => [...id].map((b) => b.toString(16).padStart(2, '0')).join('');

@@ -6,7 +6,7 @@
  * hashes of complete subtrees of 2^(8L) leaves. The entry bundle N holds leaves N·256… themselves, each prefixed
  * with its length as a big-endian uint16.
  */
-import { EMPTY_ROOT, nodeHash } from './merkle';
+import { consistencyRanges, EMPTY_ROOT, exactLog2, inclusionRanges, nodeHash, splitPoint } from './merkle';
 
 export const TILE_WIDTH = 256;
 const HASH = 32;
@@ -169,7 +169,7 @@ export class TileReader {
     if (n === 0) return EMPTY_ROOT;
     const h = exactLog2(n);
     if (h >= 0) return this.subtree(h, start / n);
-    const k = split(n);
+    const k = splitPoint(n);
     const [l, r] = await Promise.all([this.range(start, start + k), this.range(start + k, end)]);
     return nodeHash(l, r);
   }
@@ -180,61 +180,14 @@ export class TileReader {
   }
 
   /** PATH(index, D[0:size]) of RFC 6962 §2.1.1, leaf first, at any size up to this one. */
-  async inclusionProof(index: number, size = this.size): Promise<Uint8Array[]> {
-    if (!(index >= 0 && index < size && size <= this.size)) throw new RangeError(`no leaf ${index} in a tree of ${size}`);
-    const path: Promise<Uint8Array>[] = [];
-    let start = 0;
-    let end = size;
-    while (end - start > 1) {
-      const k = split(end - start);
-      if (index < start + k) {
-        path.push(this.range(start + k, end));
-        end = start + k;
-      } else {
-        path.push(this.range(start, start + k));
-        start += k;
-      }
-    }
-    return (await Promise.all(path)).reverse();
+  inclusionProof(index: number, size = this.size): Promise<Uint8Array[]> {
+    if (!(index >= 0 && index < size && size <= this.size)) return Promise.reject(new RangeError(`no leaf ${index} in a tree of ${size}`));
+    return Promise.all(inclusionRanges(index, size).map(([start, end]) => this.range(start, end)));
   }
 
   /** PROOF(m, D[0:n]) of RFC 6962 §2.1.2, n at most this size. */
-  async consistencyProof(m: number, n = this.size): Promise<Uint8Array[]> {
-    if (!(m >= 0 && m <= n && n <= this.size)) throw new RangeError(`no consistency proof from ${m} to ${n}`);
-    if (m === 0 || m === n) return [];
-    const proof: Promise<Uint8Array>[] = [];
-    let start = 0;
-    let end = n;
-    let mm = m;
-    let whole = true;
-    while (mm !== end - start) {
-      const k = split(end - start);
-      if (mm <= k) {
-        proof.push(this.range(start + k, end));
-        end = start + k;
-      } else {
-        proof.push(this.range(start, start + k));
-        start += k;
-        mm -= k;
-        whole = false;
-      }
-    }
-    if (!whole) proof.push(this.range(start, end));
-    return (await Promise.all(proof)).reverse();
+  consistencyProof(m: number, n = this.size): Promise<Uint8Array[]> {
+    if (!(m >= 0 && m <= n && n <= this.size)) return Promise.reject(new RangeError(`no consistency proof from ${m} to ${n}`));
+    return Promise.all(consistencyRanges(m, n).map(([start, end]) => this.range(start, end)));
   }
-}
-
-function split(n: number): number {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-}
-
-function exactLog2(n: number): number {
-  let h = 0;
-  while (n % 2 === 0) {
-    n /= 2;
-    h++;
-  }
-  return n === 1 ? h : -1;
 }

@@ -1,0 +1,48 @@
+// One step of the hub-growth bench in its own process, so its peak memory (maxRSS) is its own. Prints one JSON line.
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { addTrustedSigner } from '../../src-main/core/bundles/trust';
+import { verifyBundle } from '../../src-main/core/bundles/verify';
+import { Publisher } from '../../src-main/core/publish/publisher';
+
+const [mode, dir, arg] = process.argv.slice(2) as [string, string, string];
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+let detail: Record<string, number> = {};
+if (mode === 'prefill') {
+  // Synthetic results of another exam until the log holds `arg` leaves, a checkpoint at the end: what the hub has
+  // logged before this bundle comes (other agencies' exams), in transactions of 100k as bundles would bring them.
+  const want = Number(arg);
+  const p = Publisher.open(join(dir, 'hub'));
+  const t = now();
+  for (let have = p.log.size; have < want; have = p.log.size) {
+    const n = Math.min(100_000, want - have);
+    const entries = Array.from({ length: n }, (_, k) => ({ exam: 'SINTETIS-2026', nomor: `S${have + k}`, digest: createHash('sha256').update(`sintetis ${have + k}`).digest('hex') }));
+    p.db.transaction(() => p.log.append(entries, new Date().toISOString()))();
+  }
+  if (want > 0) p.log.checkpoint(new Date().toISOString());
+  detail = { leaves: p.log.size, ms: now() - t };
+  p.close();
+} else if (mode === 'ingest') {
+  // The hub's work for one upload into a log of that size: open (the tree is read into memory), verify, merge, log,
+  // sign a checkpoint and the acknowledgement. The site is a separate figure.
+  const t0 = now();
+  const p = Publisher.open(join(dir, 'hub'));
+  const size = p.log.size;
+  const openMs = now() - t0;
+  const manifest = (await verifyBundle(join(dir, 'bench.lentera'))).manifest;
+  addTrustedSigner(p.db, Buffer.from(manifest.signer.certificate, 'base64'), { at: new Date().toISOString(), by: 'bench' });
+  mkdirSync(join(dir, 'hub', 'incoming'), { recursive: true });
+  const upload = join(dir, 'hub', 'incoming', 'upload.lentera');
+  copyFileSync(join(dir, 'bench.lentera'), upload);
+  const t1 = now();
+  const ack = await p.ingest(upload, new Date().toISOString(), 'bench', { owned: true });
+  detail = { before: size, openMs, ingestMs: now() - t1, after: ack.checkpoint.size };
+  p.close();
+} else {
+  // `bundle verify` of the same file in the same kind of process: the baseline.
+  const t = now();
+  await verifyBundle(join(dir, 'bench.lentera'));
+  detail = { verifyMs: now() - t };
+}
+console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, detail }));

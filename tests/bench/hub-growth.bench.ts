@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { printFigures, type Figure } from './report';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'lentera.mjs');
+/** The bundle ingested at each size: one exam of this many candidates (no PDFs: the log's part is what grows). */
+const CANDIDATES = Number(process.env.LENTERA_BENCH_GROWTH_CANDIDATES ?? 20_000);
+/** Leaves the log already holds when the bundle comes. */
+const SIZES = (process.env.LENTERA_BENCH_GROWTH_SIZES ?? '0,100000,500000,1000000').split(',').map(Number);
+
+interface Out {
+  maxRssMb: number;
+  detail: Record<string, number>;
+}
+
+async function child(mode: string, dir: string, arg = ''): Promise<Out> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hub-growth-child.ts'), mode, dir, arg], { maxBuffer: 1 << 24 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Out;
+}
+
+/**
+ * Issue 18's growth table, on the embedded SQLite store: the ingest of one bundle into a log that already holds
+ * 0, 0.1 M, 0.5 M and 1 M leaves, its time and peak memory, each beside `bundle verify` of the same file.
+ */
+export async function benchHubGrowth(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lentera-bench-growth-'));
+  try {
+    const demo = (await run(process.execPath, [CLI, 'demo', '--data', join(dir, 'ws'), '--candidates', String(CANDIDATES)], { maxBuffer: 1 << 26 })).stdout;
+    const passphrase = /passphrase (\S+)/.exec(demo)![1]!;
+    // The demo workstation is encrypted (issue 17): the export's child unlocks it with the passphrase printed.
+    process.env.LENTERA_BENCH_WS_PASSPHRASE = /Workstation passphrase[^:]*: (\S+)/.exec(demo)![1]!;
+    // The export as the bundles bench makes it (the window's command), with no sheets to carry.
+    mkdirSync(join(dir, 'pdfs'));
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bundles-child.ts'), 'export', dir, passphrase], { maxBuffer: 1 << 24 });
+    const exported = JSON.parse(stdout.trim().split('\n').pop()!) as { detail: { file: string } };
+    renameSync(exported.detail.file, join(dir, 'bench.lentera'));
+    const verify = await child('verify', dir);
+    const rows: { before: number; ingestMs: number; openMs: number; maxRssMb: number; verifyMs: number }[] = [];
+    mkdirSync(join(dir, 'base', 'hub'), { recursive: true });
+    for (const size of SIZES) {
+      // The log grows in one folder; each ingest runs on a copy of it, so the next size starts from the same log.
+      await child('prefill', join(dir, 'base'), String(size));
+      rmSync(join(dir, 'hub'), { recursive: true, force: true });
+      cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
+      const v = await child('verify', dir);
+      const r = await child('ingest', dir);
+      rows.push({ before: r.detail.before!, ingestMs: r.detail.ingestMs!, openMs: r.detail.openMs!, maxRssMb: r.maxRssMb, verifyMs: v.detail.verifyMs! });
+    }
+    console.log(`\nhub growth, SQLite store: one bundle of ${CANDIDATES.toLocaleString('en-US')} candidates into a log that holds N leaves (verify of it: ${(verify.detail.verifyMs! / 1000).toFixed(2)} s)`);
+    console.log('| leaves before | open (tree read) | ingest | ingest ÷ verify | peak RSS |');
+    console.log('|---|---|---|---|---|');
+    for (const r of rows) console.log(`| ${r.before.toLocaleString('en-US')} | ${(r.openMs / 1000).toFixed(2)} s | ${(r.ingestMs / 1000).toFixed(2)} s | ${(r.ingestMs / r.verifyMs).toFixed(2)}× | ${r.maxRssMb.toFixed(0)} MB |`);
+    const empty = rows[0]!;
+    const largest = rows[rows.length - 1]!;
+    const figures: Figure[] = [
+      // Issue 18's "≤ 2× verify" is judged on the 100k bundle with its sheets (`bundles`): this bundle has no sheets,
+      // so its verification is a fraction of a second and the ratio says little. What this section shows is growth.
+      { name: `hub ingest, ${CANDIDATES / 1000}k candidates, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'bundle verify of it (no sheets)', baseline: largest.verifyMs, better: 'lower' },
+      { name: `hub ingest, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'same ingest into an empty log', baseline: empty.ingestMs, better: 'lower', target: 'flat (≈ 1×)' },
+      { name: `hub open, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.openMs, unit: 'ms', baselineName: 'the ingest after it', baseline: largest.ingestMs, better: 'lower' },
+      { name: `hub peak RSS, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.maxRssMb, unit: 'MB', baselineName: 'into an empty log', baseline: empty.maxRssMb, better: 'lower', target: '< 500 MB absolute' },
+    ];
+    printFigures('hub growth (issue 18, SQLite store)', figures);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
