@@ -130,6 +130,19 @@ describe('a witness of the hub, end to end', () => {
     expect(next.code).toBe(0);
     expect(next.out).toContain('at size 1000');
     expect(JSON.parse(readFileSync(join(saksi, 'state.json'), 'utf8'))[hub.publisher.log.publicKey()]).toMatchObject({ size: 1000 });
+    // A citizen's receipt, followed to the latest head, witnessed: with the witness's key it holds; with a witness
+    // that never saw this log it is refused (the log could be showing this reader a view of its own).
+    const receiptFile = join(dir, 'tanda-terima.json');
+    writeFileSync(receiptFile, JSON.stringify(hub.publisher.log.receipt('CPNS-2026', 'N7')));
+    const follow = (...more: string[]) => cli(['receipt', 'verify', receiptFile, '--log-key', hub.publisher.log.publicKey(), '--log-url', hub.url, ...more]);
+    const witnessed = await follow('--witness', vkey);
+    expect(witnessed.code).toBe(0);
+    expect(witnessed.out).toMatch(/ok {6}witness ombudsman\.example\.go\.id\/saksi-cpns: Checkpoint terbaru disaksikan ombudsman\.example\.go\.id\/saksi-cpns \(20\d\d-/);
+    const stranger = witnessKey(newWitness('inspektorat.example.go.id/saksi'));
+    const unseen = await follow('--witness', vkey, '--witness', stranger);
+    expect(unseen.code).toBe(1);
+    expect(unseen.err).toContain('FAILED  witness inspektorat.example.go.id/saksi: Checkpoint terbaru belum disaksikan inspektorat.example.go.id/saksi');
+    expect((await follow('--witness', 'bukan-kunci')).code).toBe(2);
     const listed = await cli(['hub', 'witness', 'list', '--data', hubDir]);
     expect(listed.out).toBe(`${vkey}\n  registered ${hub.publisher.log.witnesses()[0]!.addedAt}; latest checkpoint cosigned: size 1000\n`);
   });

@@ -228,9 +228,16 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .option('--log-key-file <file>', "a file holding that key: the site's log/kunci-log.txt or log/log.json")
     .option('--digest <sha256>', 'also require this result digest')
     .option('--log-url <url>', "also follow it to the log as it is now, read as C2SP tiles from this prefix (the hub's URL, or the site's …/log): the latest checkpoint must extend the receipt's and still hold its result")
-    .action(async (file: string, o: { logKey?: string; logKeyFile?: string; digest?: string; logUrl?: string }) => {
+    .option('--witness <vkey>', "with --log-url: also require this witness's cosignature on the latest checkpoint (its verifier key; repeatable)", (v: string, all: string[] = []) => [...all, v])
+    .action(async (file: string, o: { logKey?: string; logKeyFile?: string; digest?: string; logUrl?: string; witness?: string[] }) => {
       if (o.logUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(o.logUrl)) {
         io.err(`lentera receipt verify: --log-url must be an http:// or https:// address (the hub's, or the site's …/log), not "${o.logUrl}"`);
+        throw new CliExit(EXIT.USAGE);
+      }
+      const { parseWitnessKey } = await import('../../core/ledger/cosignature');
+      const witnesses = (o.witness ?? []).map((v) => parseWitnessKey(v.trim()));
+      if (witnesses.length > 0 && (!o.logUrl || witnesses.some((w) => w === null))) {
+        io.err('lentera receipt verify: --witness takes a witness verifier key (name+id+base64, as `lentera witness init` prints it), and needs --log-url');
         throw new CliExit(EXIT.USAGE);
       }
       const pinned = await pinnedLogKey(io, o);
@@ -300,7 +307,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       if (o.logUrl) {
         const [{ followReceipt }, { httpTileFetch }] = await Promise.all([import('../../core/ledger/receipt-tiles'), import('../log-fetch')]);
         const base = o.logUrl.replace(/\/+$/, '');
-        const followed = await followReceipt(input as never, pinned, httpTileFetch(base));
+        const followed = await followReceipt(input as never, pinned, httpTileFetch(base), { witnesses: witnesses as NonNullable<(typeof witnesses)[number]>[] });
         for (const c of followed.checks) (c.ok ? io.out : io.err)(`${c.ok ? 'ok    ' : 'FAILED'}  ${c.name}: ${c.detail}`);
         if (!followed.ok) {
           io.err(`not verified: the log at ${base} does not hold this receipt as it is now`);

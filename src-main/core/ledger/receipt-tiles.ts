@@ -12,6 +12,7 @@ import { fromB64url, fromHex, leafHash, toHex, verifyConsistency, verifyInclusio
 import type { Receipt, ReceiptCheck } from './receipt';
 import { openNote, parseCheckpointText } from './signed-note';
 import { TileReader, type TileFetch } from './tiles';
+import { isCosignatureBy, verifyCosignature, type Witness } from './cosignature';
 
 export interface FollowedReceipt {
   ok: boolean;
@@ -30,7 +31,7 @@ export interface FollowedReceipt {
  * `fetch` answers a path under the log's prefix ("checkpoint", "tile/0/001", …) with its bytes, or null when it
  * is not there. Never throws: a log that cannot be read is a failed check, said in words.
  */
-export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: TileFetch): Promise<FollowedReceipt> {
+export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: TileFetch, opts: { witnesses?: Witness[] } = {}): Promise<FollowedReceipt> {
   const checks: ReceiptCheck[] = [];
   let unreadable = false;
   const done = (latest: FollowedReceipt['latest']): FollowedReceipt => ({ ok: checks.length > 0 && checks.every((c) => c.ok), unreadable, checks, latest });
@@ -60,6 +61,19 @@ export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: Til
   }
   const latest = { origin: head.origin, size: head.size, root: toHex(head.root) };
   checks.push({ name: 'latest checkpoint', ok: true, detail: `Checkpoint terbaru log ${head.origin} sah oleh kunci log yang dipercaya (ukuran ${head.size})` });
+  // Each witness the verifier requires must have cosigned this very head: a log cannot show this verifier a view
+  // of its own (a split view) unless the witness saw it too.
+  const body = text.slice(0, text.lastIndexOf('\n\n') + 1);
+  const lines = text.slice(text.lastIndexOf('\n\n') + 2).split('\n');
+  for (const w of opts.witnesses ?? []) {
+    const seen = lines.filter((l) => isCosignatureBy(l, w)).map((l) => verifyCosignature(l, body, w));
+    const good = seen.find((v) => v !== null);
+    checks.push({
+      name: `witness ${w.name}`,
+      ok: !!good && seen.every((v) => v !== null),
+      detail: good && seen.every((v) => v !== null) ? `Checkpoint terbaru disaksikan ${w.name} (${new Date(good.timestamp * 1000).toISOString()})` : seen.length ? `Tanda tangan saksi ${w.name} pada checkpoint terbaru tidak sah` : `Checkpoint terbaru belum disaksikan ${w.name}`,
+    });
+  }
   const cp = r.checkpoint;
   if (head.size < cp.size) {
     checks.push({ name: 'consistency', ok: false, detail: `Log sekarang (ukuran ${head.size}) lebih kecil dari checkpoint tanda terima (ukuran ${cp.size}): log telah diputar mundur` });
