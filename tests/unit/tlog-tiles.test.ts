@@ -373,6 +373,10 @@ describe("the hub's log as tiles", () => {
     const site = join(dir, 'situs');
     const first = await hub.publisher.writeSite(site, '2026-12-01T04:00:00.000Z');
     expect(readFileSync(join(site, 'log', 'checkpoint'), 'utf8')).toBe(hub.publisher.log.checkpointNote()!.note);
+    // The checkpoint page says how a tlog client or a witness is configured: the origin and the verifier key.
+    const page = readFileSync(join(site, 'checkpoint.html'), 'utf8');
+    expect(page).toContain(hub.publisher.log.noteKey().replace(/\+/g, '+'));
+    expect(page).toContain('<a href="log/checkpoint">log/checkpoint</a>');
     grow(66_000, 66_100, '2026-12-01T04:10:00.000Z');
     const second = await hub.publisher.writeSite(site, '2026-12-01T04:20:00.000Z');
     // The full tiles of the first write are linked, not written again.

@@ -6,6 +6,10 @@ import { statusWords } from '../sheets/result-sheet';
 import { FINAL_SCORE, INTERVIEW_SCORE_100, threePlaces } from '../../shared/score-labels';
 import { esc, facts, page, rel, table, timeTag } from './html';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
+import { parseCheckpointText, verifierKey } from '../ledger/signed-note';
+import { fromB64url } from '../ledger/merkle';
+
+const LOG_CHECKPOINT = 'log/checkpoint';
 import type { SiteExam, SiteInput } from './site';
 import { strengthsSection } from './strengths-section';
 import { stagesSection } from './stages';
@@ -477,6 +481,27 @@ ${legal}
 // ---------------------------------------------------------------------------------------------- the log
 
 /** The log as files, to rebuild it without Lentera (docs/bundles.md). */
+/**
+ * The log as C2SP tiles under log/: what a tlog client or a witness is configured with (the prefix and the
+ * verifier key), and the latest signed note itself, witnesses' cosignatures included.
+ */
+function tilesSection(input: SiteInput): string {
+  const note = input.checkpointNote;
+  const head = note ? parseCheckpointText(note.slice(0, note.lastIndexOf('\n\n') + 1)) : null;
+  if (!note || !head) return '';
+  const lines = note.slice(note.lastIndexOf('\n\n') + 2).split('\n').filter((l) => l !== '');
+  return `<h2 id="tile">Log sebagai tile C2SP, untuk klien tlog dan saksi</h2>
+<p>Log yang sama juga disajikan dalam bentuk tlog-tiles dan checkpoint C2SP (c2sp.org/tlog-tiles, c2sp.org/tlog-checkpoint), yang dibaca alat transparansi lain (Go checksum database, Tessera, para saksi): awalan <code>log/</code>, checkpoint terbaru di <a href="${LOG_CHECKPOINT}">${LOG_CHECKPOINT}</a>.</p>
+${facts([
+  ['Asal (origin)', esc(head.origin)],
+  ['Kunci verifikasi (verifier key)', hash(verifierKey(head.origin, fromB64url(input.logKey)))],
+  ['Tanda tangan pada checkpoint terbaru', `${lines.length} (${lines.length > 1 ? `log dan ${lines.length - 1} saksi` : 'log'})`],
+])}
+<pre class="note">${esc(note)}</pre>
+<p>Periksa tanda terima terhadap log sekarang: <code>lentera receipt verify tanda-terima.json --log-key-file ${logPaths.key} --log-url ALAMAT-SITUS/log</code>.</p>
+`;
+}
+
 function logFilesSection(input: SiteInput): string {
   const n = Math.ceil(input.leaves.length / LEAVES_PER_FILE);
   const leafFiles = Array.from({ length: n }, (_, i) => {
@@ -515,7 +540,7 @@ ${rows.length ? table('Checkpoint, terbaru lebih dulu', ['Ukuran', 'Akar (root)'
 <h2>Bukti konsistensi</h2>
 ${proofs.length ? `<ul class="proofs">${proofs.join('\n')}</ul>` : '<p>Belum ada bukti konsistensi (kurang dari dua checkpoint).</p>'}
 <p>Halaman <a href="verifikasi.html">verifikasi</a> memeriksa tanda tangan setiap checkpoint dan setiap bukti konsistensi ini di peramban Anda.</p>
-${logFilesSection(input)}`;
+${tilesSection(input)}${logFilesSection(input)}`;
   return page({ path, title: 'Checkpoint log', crumbs: [['Beranda', 'index.html'], ['Checkpoint log', null]], body, generatedAt: input.generatedAt });
 }
 
