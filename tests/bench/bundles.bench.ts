@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,8 +49,9 @@ export async function benchBundles(): Promise<void> {
     // One real signed sheet, copied with a distinct trailer: different files of a real sheet's size.
     writeFileSync(join(dir, 'pass'), passphrase);
     const nomor = '263374000001';
-    await run(process.execPath, [CLI, 'sheets', '--data', join(dir, 'ws0'), '--exam', 'CPNS-SMG-2026', '--candidate', nomor, '--passphrase-file', join(dir, 'pass'), '--out', join(dir, 'one')], { maxBuffer: 1 << 24 }).catch(() => undefined);
-    const sample = readdirSync(join(dir, 'one')).find((f) => f.endsWith('.pdf'));
+    writeFileSync(join(dir, 'ws-pass'), process.env.LENTERA_BENCH_WS_PASSPHRASE);
+    await run(process.execPath, [CLI, 'sheets', '--data', join(dir, 'ws0'), '--exam', 'CPNS-SMG-2026', '--candidate', nomor, '--passphrase-file', join(dir, 'pass'), '--workstation-passphrase-file', join(dir, 'ws-pass'), '--out', join(dir, 'one')], { maxBuffer: 1 << 24 }).catch((e: unknown) => console.log(`(no real sheet to copy: ${(e as Error).message.split('\n')[0]})`));
+    const sample = existsSync(join(dir, 'one')) ? readdirSync(join(dir, 'one')).find((f) => f.endsWith('.pdf')) : undefined;
     mkdirSync(join(dir, 'pdfs'));
     const base = sample ? readFileSync(join(dir, 'one', sample)) : Buffer.alloc(50_000, 1);
     for (let i = 0; i < PDFS; i++) writeFileSync(join(dir, 'pdfs', `hasil-${String(i).padStart(12, '0')}.pdf`), Buffer.concat([base, Buffer.from(`%${i}\n`)]));
