@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../core/util/clock';
 import { contentType, staticFile } from './static';
 import { ANNOUNCEMENT_PATH, announceDoor, type AnnounceLimits } from './announce-route';
 import { publicVoiceRoutes, type VoiceLimits } from './hub-public';
-import { COSIGNATURE_PATH, cosignatureDoor, serveLogTiles } from './tile-routes';
+import { COSIGNATURE_PATH, cosignatureDoor, serveLogTiles } from './log-routes';
 
 const MiB = 1024 * 1024;
 

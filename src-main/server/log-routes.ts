@@ -1,3 +1,6 @@
+/**
+ * The hub's doors to its log: the log served as C2SP tiles and checkpoints, and witnesses' cosignatures taken in.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { TransparencyLog } from '../core/ledger/log';
@@ -19,9 +22,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The log as c2sp.org/tlog-tiles: GET /checkpoint (the latest signed head, as a signed note) and
- * GET /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>], at the root and under /log/ (the site's prefix). Only what the latest checkpoint covers is served, so no
- * tile shows a leaf before a signed head commits to it; anything else is 404. Answers true when the path was one
- * of these.
+ * GET /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>], at the root and under /log/ (the site's prefix). Only what
+ * the latest checkpoint covers is served, so no tile shows a leaf before a signed head commits to it; anything else
+ * is 404. Answers true when the path was one of these.
  */
 export function serveLogTiles(req: IncomingMessage, res: ServerResponse, path: string, log: TransparencyLog): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
