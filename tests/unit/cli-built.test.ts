@@ -84,6 +84,16 @@ describe('the built lentera command', () => {
     expect(HEAVY.filter((p) => loaded(hub.err).has(p))).toEqual([]);
   });
 
+  it('a demo said --plain is not encrypted, says so, and opens without a passphrase (benches and training only)', () => {
+    const data = join(tempDir(), 'ws');
+    const demo = lentera(['demo', '--data', data, '--candidates', '10', '--plain']);
+    expect(demo.code).toBe(0);
+    expect(demo.out).toContain('Its data is NOT encrypted at rest (--plain): for benches and training only.');
+    expect(demo.out).not.toMatch(/Workstation passphrase|RECOVERY KEY/);
+    expect(readFileSync(join(data, 'lentera.db')).subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
+    expect(lentera(['status', '--data', data]).code).toBe(0);
+  });
+
   it('status on a fresh demo workstation prints its id, version and chain head; it loads only what its command needs', () => {
     const dir = tempDir();
     const data = join(dir, 'ws');
