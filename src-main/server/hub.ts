@@ -78,6 +78,12 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
+/** SQLite's answers for a store that cannot take a write at all: read-only, full, gone or failing underneath. */
+function isStoreFailure(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|CORRUPT|NOTADB|BUSY)/.test(code);
+}
+
 /** HTTP statuses for the hub's refusals: who may send, what is out of order, what is simply wrong. */
 function statusOf(code: string): number {
   if (code === 'BUNDLE_SIGNER_UNKNOWN' || code === 'BUNDLE_WRONG_EXAM' || code === 'BUNDLE_SIGNER_MISMATCH' || code === 'BUNDLE_WORKSTATION_MISMATCH') return 403;
@@ -297,6 +303,11 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       } else if (isLenteraError(e)) {
         log(`refused ${statusOf(e.code)} ${e.code} from ${client}: ${e.message}`);
         json(res, statusOf(e.code), { ok: false, error: { code: e.code, message: e.message } });
+      } else if (isStoreFailure(e)) {
+        // The database cannot be written (a read-only or full disk, a file gone): nothing was merged, and the sender
+        // must keep the bundle and send it again, not take it as refused (a 5xx is retried by the outbox).
+        log(`error: the hub's database cannot be written (${(e as { code: string }).code}: ${(e as Error).message}); the upload from ${client} was not merged`);
+        json(res, 503, { ok: false, error: { code: 'HUB_STORE_UNAVAILABLE', message: `The hub's database cannot be written (${(e as { code: string }).code}): nothing was merged. The bundle will be sent again; tell the hub's operator.` } }, { 'Retry-After': String(HUB_DEFAULTS.retryAfterSeconds) });
       } else {
         log(`error with the upload from ${client}: ${(e as Error).message}`);
         json(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'The hub could not take this bundle; nothing was merged. Try again.' } });

@@ -130,6 +130,33 @@ describe('workstation → hub', () => {
     expect(((await garbage.json()) as { error: { code: string } }).error.code).toMatch(/^BUNDLE_/);
   });
 
+  it('answers 503 and merges nothing while its database cannot be written; the same bundle goes in once it can', async () => {
+    const dir = join(root, 'hub-ro');
+    const ro = await startHub({ dir, port: 0 });
+    try {
+      addTrustedSigner(ro.publisher.db, readCertificate(Buffer.from(pem)), { exam, at: new Date().toISOString(), by: 'test' });
+      const file = join(root, 'ws', 'bundles', exam, readdirSync(join(root, 'ws', 'bundles', exam)).find((f) => f.endsWith('.lentera'))!);
+      const named = await signerOf(file);
+      const send = () => fetch(`${ro.url}/api/bundles`, { method: 'POST', headers: { 'X-Lentera-Signer': named }, body: readFileSync(file) });
+      // As a disk remounted read-only would: every write of this connection is refused by SQLite.
+      ro.publisher.db.pragma('query_only = 1');
+      const refused = await send();
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('30');
+      expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'HUB_STORE_UNAVAILABLE', message: expect.stringMatching(/SQLITE_READONLY.*nothing was merged/) });
+      ro.publisher.db.pragma('query_only = 0');
+      expect(ro.publisher.db.prepare('SELECT COUNT(*) FROM merged_bundles').pluck().get()).toBe(0);
+      expect(ro.publisher.db.prepare('SELECT COUNT(*) FROM ledger_leaves').pluck().get()).toBe(0);
+      expect(readdirSync(join(dir, 'incoming'))).toEqual([]);
+      // Writable again: the very same bundle is merged, whole.
+      const taken = await send();
+      expect(taken.status).toBe(200);
+      expect(ro.publisher.db.prepare('SELECT COUNT(*) FROM merged_bundles').pluck().get()).toBe(1);
+    } finally {
+      await ro.close();
+    }
+  });
+
   it('publishes what anyone can recompute: `lentera recompute` matches the site, and says so when a result was changed', async () => {
     const data = join(root, 'hub', 'site', 'data', exam);
     const args = ['recompute', '--ruleset', join(data, 'aturan.json'), '--facts', join(data, 'facts.json'), '--results'];
