@@ -209,6 +209,17 @@ describe('a witness of the hub, end to end', () => {
       r.write(`${text}\n${line}\n`);
     });
     expect(chunked).toEqual({ status: 411, connection: 'close' });
+    // One at a time per address: a client that holds a request open (its body not all sent) is refused a second.
+    const held = request(`${hub.url}/api/log/cosignature`, { method: 'POST', headers: { 'Content-Length': '1000' } });
+    held.on('error', () => undefined);
+    held.write('x');
+    await new Promise((ok) => setTimeout(ok, 100));
+    const second = await fetch(`${hub.url}/api/log/cosignature`, { method: 'POST', body: `${text}\n${line}\n` });
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe('HUB_BUSY');
+    held.destroy();
+    await new Promise((ok) => setTimeout(ok, 100));
+    expect((await fetch(`${hub.url}/api/log/cosignature`, { method: 'POST', body: `${text}\n${line}\n` })).status).toBe(200);
     // Refusals from one address are audited at most once a minute (the door is open to anyone); the note is unchanged.
     const refused = hub.publisher.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.cosignature' AND outcome = 'refused'").pluck().get() as number;
     expect(refused).toBeGreaterThanOrEqual(1);

@@ -6,7 +6,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { fromB64, isKeyName, keyIdOf, toB64 } from './signed-note';
+import { keyIdOf, lineIsBy, readSignatureLine, readTypedVerifierKey, signatureLine, typedVerifierKey } from './signed-note';
 
 const COSIGNATURE_V1 = 0x04;
 
@@ -15,8 +15,6 @@ export interface Witness {
   publicKeyRaw: Uint8Array;
 }
 
-const hex8 = (id: Uint8Array) => [...id].map((b) => b.toString(16).padStart(2, '0')).join('');
-
 /** SHA-256(name ‖ "\n" ‖ 0x04 ‖ public key)[:4]: the id a cosignature line carries. */
 export function cosignerKeyId(name: string, publicKeyRaw: Uint8Array): Uint8Array {
   return keyIdOf(name, COSIGNATURE_V1, publicKeyRaw);
@@ -24,26 +22,12 @@ export function cosignerKeyId(name: string, publicKeyRaw: Uint8Array): Uint8Arra
 
 /** The witness's verifier key, "name+id+base64(0x04 ‖ key)", as witnesses publish theirs. */
 export function witnessKey(w: Witness): string {
-  if (!isKeyName(w.name)) throw new RangeError(`"${w.name}" cannot be a witness name`);
-  if (w.publicKeyRaw.length !== 32) throw new RangeError('an Ed25519 public key is 32 bytes');
-  const typed = new Uint8Array(33);
-  typed[0] = COSIGNATURE_V1;
-  typed.set(w.publicKeyRaw, 1);
-  return `${w.name}+${hex8(cosignerKeyId(w.name, w.publicKeyRaw))}+${toB64(typed)}`;
+  return typedVerifierKey(w.name, COSIGNATURE_V1, w.publicKeyRaw);
 }
 
 /** A witness key read back; null unless it is exactly one `witnessKey` writes. */
 export function parseWitnessKey(vkey: string): Witness | null {
-  const m = typeof vkey === 'string' ? /^([^+]*)\+([0-9a-f]{8})\+(.*)$/s.exec(vkey) : null;
-  if (!m) return null;
-  try {
-    const typed = fromB64(m[3]!);
-    if (!isKeyName(m[1]!) || typed.length !== 33 || typed[0] !== COSIGNATURE_V1) return null;
-    const w = { name: m[1]!, publicKeyRaw: typed.subarray(1) };
-    return hex8(cosignerKeyId(w.name, w.publicKeyRaw)) === m[2] ? w : null;
-  } catch {
-    return null;
-  }
+  return readTypedVerifierKey(vkey, COSIGNATURE_V1);
 }
 
 /** What is signed: "cosignature/v1", "time <seconds>", then the checkpoint's note text (its signature lines left out). */
@@ -59,7 +43,7 @@ export function cosign(checkpointText: string, w: Witness, timestamp: number, si
   body.set(cosignerKeyId(w.name, w.publicKeyRaw), 0);
   new DataView(body.buffer).setBigUint64(4, BigInt(timestamp));
   body.set(sig, 12);
-  return `\u2014 ${w.name} ${toB64(body)}`;
+  return signatureLine(w.name, body);
 }
 
 /**
@@ -67,15 +51,8 @@ export function cosign(checkpointText: string, w: Witness, timestamp: number, si
  * a line sharing only the name, or only the id, with a known key is someone else's, and ignored). Never throws.
  */
 export function isCosignatureBy(line: string, w: Witness): boolean {
-  try {
-    const m = /^\u2014 (\S+) (\S+)$/u.exec(line);
-    if (!m || m[1] !== w.name) return false;
-    const body = fromB64(m[2]!);
-    const id = cosignerKeyId(w.name, w.publicKeyRaw);
-    return body.length >= 4 && id.every((b, i) => body[i] === b);
-  } catch {
-    return false;
-  }
+  const read = readSignatureLine(line);
+  return !!read && lineIsBy(read, w.name, cosignerKeyId(w.name, w.publicKeyRaw));
 }
 
 /**
@@ -84,15 +61,12 @@ export function isCosignatureBy(line: string, w: Witness): boolean {
  */
 export function verifyCosignature(line: string, checkpointText: string, w: Witness): { timestamp: number } | null {
   try {
-    const m = /^\u2014 (\S+) (\S+)$/u.exec(line);
-    if (!m || m[1] !== w.name) return null;
-    const body = fromB64(m[2]!);
-    const id = cosignerKeyId(w.name, w.publicKeyRaw);
-    if (body.length !== 76 || !id.every((b, i) => body[i] === b)) return null;
-    const ts = new DataView(body.buffer, body.byteOffset).getBigUint64(4);
+    const read = readSignatureLine(line);
+    if (!read || read.body.length !== 76 || !lineIsBy(read, w.name, cosignerKeyId(w.name, w.publicKeyRaw))) return null;
+    const ts = new DataView(read.body.buffer, read.body.byteOffset).getBigUint64(4);
     if (ts > BigInt(Number.MAX_SAFE_INTEGER)) return null;
     const timestamp = Number(ts);
-    return ed25519.verify(body.subarray(12), cosignedMessage(checkpointText, timestamp), w.publicKeyRaw, { zip215: false }) ? { timestamp } : null;
+    return ed25519.verify(read.body.subarray(12), cosignedMessage(checkpointText, timestamp), w.publicKeyRaw, { zip215: false }) ? { timestamp } : null;
   } catch {
     return null;
   }

@@ -13,9 +13,9 @@ import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from
 import { recordLeaf, type RecordKind } from './leaf';
 import { resultLeafAndHash } from './leaf-node';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromB64url, fromHex, leafHash, MerkleTree, nodeKey, toB64url, toHex } from './merkle';
+import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex } from './merkle';
 import type { Receipt } from './receipt';
-import { checkpointText, isKeyName, parseCheckpointText, signNote, verifierKey } from './signed-note';
+import { checkpointText, isKeyName, parseCheckpointText, signNote, splitNote, verifierKey } from './signed-note';
 import { isCosignatureBy, parseWitnessKey, verifyCosignature, type Witness } from './cosignature';
 import { entryBundle, TILE_WIDTH, tileExists, type TileRef } from './tiles';
 
@@ -333,11 +333,10 @@ export class TransparencyLog {
     // path holds views of the tree's buffers: a node is known by where it lies.
     const hexOf = new Map<ArrayBufferLike, Map<number, string>>();
     const hex = (h: Uint8Array) => {
-      const { buffer, at } = nodeKey(h);
-      let inBuffer = hexOf.get(buffer);
-      if (!inBuffer) hexOf.set(buffer, (inBuffer = new Map()));
-      let t = inBuffer.get(at);
-      if (t === undefined) inBuffer.set(at, (t = toHex(h)));
+      let inBuffer = hexOf.get(h.buffer);
+      if (!inBuffer) hexOf.set(h.buffer, (inBuffer = new Map()));
+      let t = inBuffer.get(h.byteOffset);
+      if (t === undefined) inBuffer.set(h.byteOffset, (t = toHex(h)));
       return t;
     };
     return indexes.map((idx) => {
@@ -468,20 +467,19 @@ export class TransparencyLog {
    * witnesses whose cosignature is new here (empty when all were kept already).
    */
   acceptCosignatures(note: string, at: string, now: number): { size: number; accepted: string[] } {
-    const split = note.lastIndexOf('\n\n');
-    const text = split < 0 ? '' : note.slice(0, split + 1);
+    const parts = splitNote(note);
+    const text = parts?.text ?? '';
     const head = parseCheckpointText(text);
     const stored = head ? this.storedCheckpoint(head.size) : null;
     if (!head || !stored || head.origin !== this.origin() || stored.root !== toHex(head.root) || text !== checkpointText(head.origin, head.size, head.root)) {
       throw new LenteraError('COSIGNATURE_UNKNOWN_HEAD', 'The note is not one of this log\'s signed checkpoints, word for word.', {});
     }
-    const witnesses = sql(this.db, 'SELECT vkey FROM log_witnesses').pluck().all() as string[];
+    const witnesses = (sql(this.db, 'SELECT vkey FROM log_witnesses').pluck().all() as string[]).map((v) => parseWitnessKey(v)!);
     const accepted: string[] = [];
     const seen = new Set<string>();
     let known = 0;
-    for (const line of note.slice(split + 2).split('\n').filter((l) => l !== '')) {
-      for (const vkey of witnesses) {
-        const w = parseWitnessKey(vkey)!;
+    for (const line of parts!.lines) {
+      for (const w of witnesses) {
         // One line per witness is read: a note repeating a line a hundred times is not a hundred checks.
         if (seen.has(w.name) || !isCosignatureBy(line, w)) continue;
         seen.add(w.name);

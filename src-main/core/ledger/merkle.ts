@@ -82,7 +82,10 @@ class Level {
     this.count++;
   }
 
-  /** Hash `i`, as a view of the level's buffer: valid until the level grows again, never to be written to. */
+  /**
+   * Hash `i`, as a view of the level's buffer, never to be written to. A stored hash never changes, so a view taken
+   * before the level grew (into a new buffer) still holds it.
+   */
   at(i: number): Uint8Array {
     return this.buf.subarray(i * HASH_LEN, (i + 1) * HASH_LEN);
   }
@@ -157,8 +160,8 @@ export class MerkleTree {
 
   /**
    * The audit path as views of the tree's own stored hashes, not copies; they must not be modified. A stored node is
-   * at the same place of the same buffer in every path that holds it (`nodeKey`), so a caller writing 100k receipts
-   * can turn each into hex once.
+   * at the same offset of the same buffer in every path that holds it, so a caller writing 100k receipts can turn
+   * each into hex once.
    */
   inclusionPath(index: number, size = this.size): readonly Uint8Array[] {
     checkIndex(size, 1, this.size, 'tree size');
@@ -191,11 +194,6 @@ export class MerkleTree {
     this.partial.set(key, hash);
     return hash;
   }
-}
-
-/** Where a hash lies (its buffer and offset): the same stored node, whichever view of it a path holds. */
-export function nodeKey(h: Uint8Array): { buffer: ArrayBufferLike; at: number } {
-  return { buffer: h.buffer, at: h.byteOffset };
 }
 
 /**

@@ -8,10 +8,10 @@
  * Run only after `verifyReceipt` holds: it checks the receipt's own proof and checkpoint signature.
  */
 import { resultLeaf } from './leaf';
-import { fromB64url, fromHex, leafHash, toHex, verifyConsistency, verifyInclusion } from './merkle';
+import { fromB64url, fromHex, leafHash, toHex, verifyInclusion } from './merkle';
 import type { Receipt, ReceiptCheck } from './receipt';
-import { openNote, parseCheckpointText } from './signed-note';
-import { TileReader, type TileFetch } from './tiles';
+import { openCheckpoint } from './signed-note';
+import { extendsHead, TileReader, type TileFetch } from './tiles';
 import { isCosignatureBy, verifyCosignature, type Witness } from './cosignature';
 
 export interface FollowedReceipt {
@@ -51,44 +51,45 @@ export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: Til
     checks.push({ name: 'latest checkpoint', ok: false, detail: `Checkpoint terbaru log tidak dapat diambil: ${(e as Error).message}` });
     return done(null);
   }
-  if (!note) unreadable = true;
-  const text = note ? new TextDecoder('utf-8', { ignoreBOM: true }).decode(note) : '';
-  const head = parseCheckpointText(text.slice(0, text.lastIndexOf('\n\n') + 1));
-  const opened = head ? openNote(note!, [{ name: head.origin, publicKeyRaw: key }]) : null;
-  if (!head || !opened?.ok) {
-    checks.push({ name: 'latest checkpoint', ok: false, detail: !note ? 'Log tidak menyajikan checkpoint terbaru (checkpoint)' : !head ? 'Checkpoint terbaru log tidak dapat dibaca' : `Checkpoint terbaru tidak ditandatangani kunci log yang dipercaya (${opened && !opened.ok ? opened.reason : ''})` });
+  if (!note) {
+    unreadable = true;
+    checks.push({ name: 'latest checkpoint', ok: false, detail: 'Log tidak menyajikan checkpoint terbaru (checkpoint)' });
     return done(null);
   }
+  const opened = openCheckpoint(note, key);
+  if (!opened.ok) {
+    checks.push({ name: 'latest checkpoint', ok: false, detail: opened.reason === 'the checkpoint cannot be read' ? 'Checkpoint terbaru log tidak dapat dibaca' : `Checkpoint terbaru tidak ditandatangani kunci log yang dipercaya (${opened.reason})` });
+    return done(null);
+  }
+  const { head } = opened;
   const latest = { origin: head.origin, size: head.size, root: toHex(head.root) };
   checks.push({ name: 'latest checkpoint', ok: true, detail: `Checkpoint terbaru log ${head.origin} sah oleh kunci log yang dipercaya (ukuran ${head.size})` });
   // Each witness the verifier requires must have cosigned this very head: a log cannot show this verifier a view
   // of its own (a split view) unless the witness saw it too.
-  const body = text.slice(0, text.lastIndexOf('\n\n') + 1);
-  const lines = text.slice(text.lastIndexOf('\n\n') + 2).split('\n');
   for (const w of opts.witnesses ?? []) {
-    const seen = lines.filter((l) => isCosignatureBy(l, w)).map((l) => verifyCosignature(l, body, w));
+    const seen = opened.lines.filter((l) => isCosignatureBy(l, w)).map((l) => verifyCosignature(l, opened.text, w));
     const good = seen.find((v) => v !== null);
+    const ok = !!good && seen.every((v) => v !== null);
     checks.push({
       name: `witness ${w.name}`,
-      ok: !!good && seen.every((v) => v !== null),
-      detail: good && seen.every((v) => v !== null) ? `Checkpoint terbaru disaksikan ${w.name} (${new Date(good.timestamp * 1000).toISOString()})` : seen.length ? `Tanda tangan saksi ${w.name} pada checkpoint terbaru tidak sah` : `Checkpoint terbaru belum disaksikan ${w.name}`,
+      ok,
+      detail: ok ? `Checkpoint terbaru disaksikan ${w.name} (${new Date(good.timestamp * 1000).toISOString()})` : seen.length ? `Tanda tangan saksi ${w.name} pada checkpoint terbaru tidak sah` : `Checkpoint terbaru belum disaksikan ${w.name}`,
     });
   }
   const cp = r.checkpoint;
-  if (head.size < cp.size) {
-    checks.push({ name: 'consistency', ok: false, detail: `Log sekarang (ukuran ${head.size}) lebih kecil dari checkpoint tanda terima (ukuran ${cp.size}): log telah diputar mundur` });
-    return done(latest);
-  }
-  const reader = new TileReader(fetch, head.size);
   try {
-    const consistent = verifyConsistency(cp.size, head.size, fromHex(cp.root), head.root, await reader.consistencyProof(cp.size));
+    const verdict = await extendsHead(fetch, { size: cp.size, root: fromHex(cp.root) }, head);
+    if (verdict === 'rollback') {
+      checks.push({ name: 'consistency', ok: false, detail: `Log sekarang (ukuran ${head.size}) lebih kecil dari checkpoint tanda terima (ukuran ${cp.size}): log telah diputar mundur` });
+      return done(latest);
+    }
     checks.push({
       name: 'consistency',
-      ok: consistent,
-      detail: consistent ? `Log sekarang (ukuran ${head.size}) melanjutkan checkpoint tanda terima (ukuran ${cp.size}) tanpa mengubah isinya` : `Log sekarang tidak melanjutkan checkpoint tanda terima (ukuran ${cp.size}): log bercabang`,
+      ok: verdict === 'extends',
+      detail: verdict === 'extends' ? `Log sekarang (ukuran ${head.size}) melanjutkan checkpoint tanda terima (ukuran ${cp.size}) tanpa mengubah isinya` : `Log sekarang tidak melanjutkan checkpoint tanda terima (ukuran ${cp.size}): log bercabang`,
     });
     const leaf = leafHash(resultLeaf({ exam: r.exam, nomor: r.nomor, digest: r.digest, salt: fromB64url(r.salt) }));
-    const still = verifyInclusion(leaf, r.index, head.size, await reader.inclusionProof(r.index), head.root);
+    const still = verifyInclusion(leaf, r.index, head.size, await new TileReader(fetch, head.size).inclusionProof(r.index), head.root);
     checks.push({ name: 'still in the log', ok: still, detail: still ? `Hasil masih tercatat sebagai entri ke-${r.index + 1} dari ${head.size} di log sekarang` : 'Hasil tidak ada di log sekarang pada indeksnya' });
   } catch (e) {
     unreadable = true;

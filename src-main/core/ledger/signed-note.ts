@@ -8,7 +8,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { fromB64url, toB64url } from './merkle';
 
 const ED25519 = 0x01;
@@ -60,16 +60,17 @@ export function noteKeyId(name: string, publicKeyRaw: Uint8Array): Uint8Array {
   return keyIdOf(name, ED25519, publicKeyRaw);
 }
 
-const hex8 = (id: Uint8Array) => [...id].map((b) => b.toString(16).padStart(2, '0')).join('');
-
-/** The verifier key "<name>+<key id, 8 hex>+<base64(0x01 ‖ public key)>" that Go's note package and witnesses take. */
-export function verifierKey(name: string, publicKeyRaw: Uint8Array): string {
-  if (!isKeyName(name)) throw new RangeError(`"${name}" cannot be a note key name`);
+/**
+ * The verifier key "<name>+<key id, 8 hex>+<base64(type ‖ public key)>" that Go's note package and witnesses take:
+ * type 0x01 for a note's signer (the log), 0x04 for a witness (cosignature.ts).
+ */
+export function typedVerifierKey(name: string, type: number, publicKeyRaw: Uint8Array): string {
+  if (!isKeyName(name)) throw new RangeError(`"${name}" cannot be a key name`);
   if (publicKeyRaw.length !== 32) throw new RangeError('an Ed25519 public key is 32 bytes');
   const typed = new Uint8Array(33);
-  typed[0] = ED25519;
+  typed[0] = type;
   typed.set(publicKeyRaw, 1);
-  return `${name}+${hex8(noteKeyId(name, publicKeyRaw))}+${toB64(typed)}`;
+  return `${name}+${bytesToHex(keyIdOf(name, type, publicKeyRaw))}+${toB64(typed)}`;
 }
 
 export interface NoteVerifier {
@@ -77,20 +78,58 @@ export interface NoteVerifier {
   publicKeyRaw: Uint8Array;
 }
 
-/** A verifier key read back; null unless it is exactly one this module would write. */
-export function parseVerifierKey(vkey: string): NoteVerifier | null {
+/** A verifier key of `type` read back; null unless it is exactly one `typedVerifierKey` would write. */
+export function readTypedVerifierKey(vkey: string, type: number): NoteVerifier | null {
   // The key's base64 may hold "+" itself: only the first two separate fields (as Go's note.NewVerifier reads it).
   const m = typeof vkey === 'string' ? /^([^+]*)\+([0-9a-f]{8})\+(.*)$/s.exec(vkey) : null;
   if (!m) return null;
   const [, name, id, key] = m as unknown as [string, string, string, string];
   try {
     const typed = fromB64(key);
-    if (!isKeyName(name) || typed.length !== 33 || typed[0] !== ED25519) return null;
+    if (!isKeyName(name) || typed.length !== 33 || typed[0] !== type) return null;
     const publicKeyRaw = typed.subarray(1);
-    return id === hex8(noteKeyId(name, publicKeyRaw)) ? { name, publicKeyRaw } : null;
+    return id === bytesToHex(keyIdOf(name, type, publicKeyRaw)) ? { name, publicKeyRaw } : null;
   } catch {
     return null;
   }
+}
+
+/** The log's verifier key (type 0x01). */
+export function verifierKey(name: string, publicKeyRaw: Uint8Array): string {
+  return typedVerifierKey(name, ED25519, publicKeyRaw);
+}
+
+export function parseVerifierKey(vkey: string): NoteVerifier | null {
+  return readTypedVerifierKey(vkey, ED25519);
+}
+
+/** A signature line, "— <name> base64(key id ‖ signature)". */
+export function signatureLine(name: string, body: Uint8Array): string {
+  return `\u2014 ${name} ${toB64(body)}`;
+}
+
+/** A signature line read back: its key name and decoded body (key id first); null unless well formed. */
+export function readSignatureLine(line: string): { name: string; body: Uint8Array } | null {
+  const m = /^\u2014 (\S+) (\S+)$/u.exec(line);
+  if (!m || !isKeyName(m[1]!)) return null;
+  try {
+    const body = fromB64(m[2]!);
+    return body.length >= 5 ? { name: m[1]!, body } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a line read back is by the key `name` of `keyId`: the spec's rule, both must match. */
+export function lineIsBy(line: { name: string; body: Uint8Array }, name: string, keyId: Uint8Array): boolean {
+  return line.name === name && sameBytes(line.body.subarray(0, 4), keyId);
+}
+
+/** A note split at its last blank line: its text (with the final newline) and its signature lines; null if none. */
+export function splitNote(note: string): { text: string; lines: string[] } | null {
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0 || !note.endsWith('\n')) return null;
+  return { text: note.slice(0, split + 1), lines: note.slice(split + 2, -1).split('\n') };
 }
 
 /** The note: `text` (ending in a newline), a blank line, and one signature line by the Ed25519 key `name`. */
@@ -98,10 +137,10 @@ export function signNote(text: string, name: string, publicKeyRaw: Uint8Array, s
   if (!text.endsWith('\n') || text.includes('\n\n') || text.length === 1 || hasControl(text)) throw new RangeError('a note text is non-empty lines, each ending in a newline');
   if (!isKeyName(name)) throw new RangeError(`"${name}" cannot be a note key name`);
   const sig = sign(utf8ToBytes(text));
-  const line = new Uint8Array(4 + sig.length);
-  line.set(noteKeyId(name, publicKeyRaw), 0);
-  line.set(sig, 4);
-  return `${text}\n\u2014 ${name} ${toB64(line)}\n`;
+  const body = new Uint8Array(4 + sig.length);
+  body.set(noteKeyId(name, publicKeyRaw), 0);
+  body.set(sig, 4);
+  return `${text}\n${signatureLine(name, body)}\n`;
 }
 
 export type OpenedNote = { ok: true; text: string; verifiedBy: string[] } | { ok: false; reason: string };
@@ -121,35 +160,26 @@ export function openNote(note: Uint8Array | string, trusted: NoteVerifier[]): Op
     return { ok: false, reason: 'the note is not UTF-8' };
   }
   if (hasControl(s)) return { ok: false, reason: 'the note holds a control character' };
-  const split = s.lastIndexOf('\n\n');
-  if (split < 0 || !s.endsWith('\n')) return { ok: false, reason: 'the note has no signature block' };
-  const text = s.slice(0, split + 1);
-  const lines = s.slice(split + 2, -1).split('\n');
-  if (lines.length > MAX_SIGNATURES) return { ok: false, reason: 'the note carries too many signatures' };
+  const parts = splitNote(s);
+  if (!parts) return { ok: false, reason: 'the note has no signature block' };
+  if (parts.lines.length > MAX_SIGNATURES) return { ok: false, reason: 'the note carries too many signatures' };
   const verifiedBy: string[] = [];
-  for (const line of lines) {
-    const m = /^\u2014 (\S+) (\S+)$/u.exec(line);
-    if (!m || !isKeyName(m[1]!)) return { ok: false, reason: `a signature line cannot be read: ${JSON.stringify(line.slice(0, 80))}` };
-    let sig: Uint8Array;
-    try {
-      sig = fromB64(m[2]!);
-    } catch {
-      return { ok: false, reason: `the signature by ${m[1]} is not base64` };
-    }
-    if (sig.length < 5) return { ok: false, reason: `the signature by ${m[1]} is too short` };
-    const known = trusted.find((k) => k.name === m[1] && sameBytes(noteKeyId(k.name, k.publicKeyRaw), sig.subarray(0, 4)));
+  for (const raw of parts.lines) {
+    const line = readSignatureLine(raw);
+    if (!line) return { ok: false, reason: `a signature line cannot be read: ${JSON.stringify(raw.slice(0, 80))}` };
+    const known = trusted.find((k) => lineIsBy(line, k.name, noteKeyId(k.name, k.publicKeyRaw)));
     if (!known) continue;
     let good = false;
     try {
-      good = sig.length === 68 && ed25519.verify(sig.subarray(4), utf8ToBytes(text), known.publicKeyRaw, { zip215: false });
+      good = line.body.length === 68 && ed25519.verify(line.body.subarray(4), utf8ToBytes(parts.text), known.publicKeyRaw, { zip215: false });
     } catch {
       good = false;
     }
-    if (!good) return { ok: false, reason: `the signature by ${m[1]} does not verify` };
-    if (!verifiedBy.includes(m[1]!)) verifiedBy.push(m[1]!);
+    if (!good) return { ok: false, reason: `the signature by ${line.name} does not verify` };
+    if (!verifiedBy.includes(line.name)) verifiedBy.push(line.name);
   }
   if (verifiedBy.length === 0) return { ok: false, reason: 'no signature by a trusted key' };
-  return { ok: true, text, verifiedBy };
+  return { ok: true, text: parts.text, verifiedBy };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -180,4 +210,24 @@ export function parseCheckpointText(text: string): ParsedCheckpoint | null {
   } catch {
     return null;
   }
+}
+
+export type OpenedCheckpoint = { ok: true; head: ParsedCheckpoint; text: string; lines: string[] } | { ok: false; reason: string };
+
+/**
+ * A log's checkpoint note opened with the log's key, under whatever origin it names (the key is what the reader
+ * pinned; the origin comes with it): its head, its text and its signature lines (witnesses' included). Never throws.
+ */
+export function openCheckpoint(note: Uint8Array | string, publicKeyRaw: Uint8Array): OpenedCheckpoint {
+  let s: string;
+  try {
+    s = typeof note === 'string' ? note : DECODER.decode(note);
+  } catch {
+    return { ok: false, reason: 'the note is not UTF-8' };
+  }
+  const parts = splitNote(s);
+  const head = parts ? parseCheckpointText(parts.text) : null;
+  if (!parts || !head) return { ok: false, reason: 'the checkpoint cannot be read' };
+  const opened = openNote(note, [{ name: head.origin, publicKeyRaw }]);
+  return opened.ok ? { ok: true, head, text: parts.text, lines: parts.lines } : opened;
 }

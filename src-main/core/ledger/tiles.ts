@@ -6,7 +6,7 @@
  * hashes of complete subtrees of 2^(8L) leaves. The entry bundle N holds leaves N·256… themselves, each prefixed
  * with its length as a big-endian uint16.
  */
-import { consistencyRanges, EMPTY_ROOT, exactLog2, inclusionRanges, nodeHash, splitPoint } from './merkle';
+import { consistencyRanges, EMPTY_ROOT, exactLog2, inclusionRanges, nodeHash, splitPoint, verifyConsistency } from './merkle';
 
 export const TILE_WIDTH = 256;
 const HASH = 32;
@@ -72,6 +72,16 @@ export function tilesOf(size: number): TileRef[] {
   for (let level = 0; hashesAt(level, size) > 0; level++) {
     const n = hashesAt(level, size);
     for (let i = 0; i * TILE_WIDTH < n; i++) out.push({ level, index: i, width: Math.min(TILE_WIDTH, n - i * TILE_WIDTH) });
+  }
+  return out;
+}
+
+/** The partial tiles of a tree of `size` leaves: the right edge of each level, at most one per level. */
+export function edgeTiles(size: number): TileRef[] {
+  const out: TileRef[] = [];
+  for (let level = 0; hashesAt(level, size) > 0; level++) {
+    const n = hashesAt(level, size);
+    if (n % TILE_WIDTH > 0) out.push({ level, index: Math.floor(n / TILE_WIDTH), width: n % TILE_WIDTH });
   }
   return out;
 }
@@ -190,4 +200,15 @@ export class TileReader {
     if (!(m >= 0 && m <= n && n <= this.size)) return Promise.reject(new RangeError(`no consistency proof from ${m} to ${n}`));
     return Promise.all(consistencyRanges(m, n).map(([start, end]) => this.range(start, end)));
   }
+}
+
+/**
+ * Whether a log's head `latest` (its signature checked by the caller) extends the earlier head `earlier`: smaller
+ * is a rollback; a consistency proof computed from the log's tiles that does not join the two roots is a fork.
+ * Throws when the tiles cannot be read (which says nothing either way).
+ */
+export async function extendsHead(fetch: TileFetch, earlier: { size: number; root: Uint8Array }, latest: { size: number; root: Uint8Array }): Promise<'extends' | 'rollback' | 'fork'> {
+  if (latest.size < earlier.size) return 'rollback';
+  const proof = await new TileReader(fetch, latest.size).consistencyProof(earlier.size);
+  return verifyConsistency(earlier.size, latest.size, earlier.root, latest.root, proof) ? 'extends' : 'fork';
 }

@@ -5,9 +5,9 @@
  * from, one it cosigned before: that refusal is the whole point of having one.
  */
 import { cosign, type Witness } from './cosignature';
-import { fromHex, toHex, verifyConsistency } from './merkle';
-import { checkpointText, openNote, parseCheckpointText } from './signed-note';
-import { TileReader, type TileFetch } from './tiles';
+import { fromHex, toHex } from './merkle';
+import { checkpointText, openCheckpoint } from './signed-note';
+import { extendsHead, type TileFetch } from './tiles';
 
 export interface WitnessedHead {
   origin: string;
@@ -38,29 +38,24 @@ export async function witnessRound(opts: {
     return { ok: false, code: 'NO_CHECKPOINT', reason: `the log's checkpoint cannot be read: ${(e as Error).message}` };
   }
   if (!note) return { ok: false, code: 'NO_CHECKPOINT', reason: 'the log serves no checkpoint yet' };
-  const s = new TextDecoder('utf-8', { ignoreBOM: true }).decode(note);
-  const text = s.slice(0, s.lastIndexOf('\n\n') + 1);
-  const parsed = parseCheckpointText(text);
-  const opened = parsed ? openNote(note, [{ name: parsed.origin, publicKeyRaw: opts.logKey }]) : null;
+  const opened = openCheckpoint(note, opts.logKey);
   // Only the three lines a witness vouches for, exactly as the log would write them: nothing else is cosigned.
-  if (!parsed || !opened?.ok || text !== checkpointText(parsed.origin, parsed.size, parsed.root)) {
-    return { ok: false, code: 'NOT_SIGNED', reason: `the checkpoint is not one the pinned log key signed${opened && !opened.ok ? ` (${opened.reason})` : ''}` };
+  if (!opened.ok || opened.text !== checkpointText(opened.head.origin, opened.head.size, opened.head.root)) {
+    return { ok: false, code: 'NOT_SIGNED', reason: `the checkpoint is not one the pinned log key signed${!opened.ok ? ` (${opened.reason})` : ''}` };
   }
+  const { head: parsed, text } = opened;
   const head = { origin: parsed.origin, size: parsed.size, root: toHex(parsed.root) };
   const last = opts.last;
   if (last && last.origin !== head.origin) return { ok: false, code: 'FORK', reason: `the log now calls itself ${head.origin}, not ${last.origin}`, head };
-  if (last && head.size < last.size) {
-    return { ok: false, code: 'ROLLBACK', reason: `the log's checkpoint (size ${head.size}) is smaller than the one this witness cosigned (size ${last.size}): it was rolled back`, head };
-  }
   if (last) {
+    let verdict: Awaited<ReturnType<typeof extendsHead>>;
     try {
-      const proof = await new TileReader(opts.fetch, head.size).consistencyProof(last.size);
-      if (!verifyConsistency(last.size, head.size, fromHex(last.root), parsed.root, proof)) {
-        return { ok: false, code: 'FORK', reason: `the log's checkpoint (size ${head.size}) does not extend the one this witness cosigned (size ${last.size}, root ${last.root}): the log forked`, head };
-      }
+      verdict = await extendsHead(opts.fetch, { size: last.size, root: fromHex(last.root) }, parsed);
     } catch (e) {
       return { ok: false, code: 'TILES', reason: `the log's tiles cannot be read to prove consistency: ${(e as Error).message}`, head };
     }
+    if (verdict === 'rollback') return { ok: false, code: 'ROLLBACK', reason: `the log's checkpoint (size ${head.size}) is smaller than the one this witness cosigned (size ${last.size}): it was rolled back`, head };
+    if (verdict === 'fork') return { ok: false, code: 'FORK', reason: `the log's checkpoint (size ${head.size}) does not extend the one this witness cosigned (size ${last.size}, root ${last.root}): the log forked`, head };
   }
   return { ok: true, head, text, line: cosign(text, opts.witness, opts.now, opts.sign) };
 }

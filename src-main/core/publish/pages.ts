@@ -6,7 +6,7 @@ import { statusWords } from '../sheets/result-sheet';
 import { FINAL_SCORE, INTERVIEW_SCORE_100, threePlaces } from '../../shared/score-labels';
 import { esc, facts, page, rel, table, timeTag } from './html';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
-import { parseCheckpointText, verifierKey } from '../ledger/signed-note';
+import { parseCheckpointText, splitNote, verifierKey } from '../ledger/signed-note';
 import { fromB64url } from '../ledger/merkle';
 
 const LOG_CHECKPOINT = 'log/checkpoint';
@@ -487,9 +487,10 @@ ${legal}
  */
 function tilesSection(input: SiteInput): string {
   const note = input.checkpointNote;
-  const head = note ? parseCheckpointText(note.slice(0, note.lastIndexOf('\n\n') + 1)) : null;
-  if (!note || !head) return '';
-  const lines = note.slice(note.lastIndexOf('\n\n') + 2).split('\n').filter((l) => l !== '');
+  const parts = note ? splitNote(note) : null;
+  const head = parts ? parseCheckpointText(parts.text) : null;
+  if (!note || !parts || !head) return '';
+  const lines = parts.lines;
   return `<h2 id="tile">Log sebagai tile C2SP, untuk klien tlog dan saksi</h2>
 <p>Log yang sama juga disajikan dalam bentuk tlog-tiles dan checkpoint C2SP (c2sp.org/tlog-tiles, c2sp.org/tlog-checkpoint), yang dibaca alat transparansi lain (Go checksum database, Tessera, para saksi): awalan <code>log/</code>, checkpoint terbaru di <a href="${LOG_CHECKPOINT}">${LOG_CHECKPOINT}</a>.</p>
 ${facts([

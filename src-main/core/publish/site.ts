@@ -14,8 +14,8 @@ import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/chec
 import { parseLeaf } from '../ledger/leaf';
 import { fromB64url, fromHex, MerkleTree, toHex, verifyConsistency } from '../ledger/merkle';
 import { leafHashNode } from '../ledger/leaf-node';
-import { openNote, parseCheckpointText } from '../ledger/signed-note';
-import { entryBundle, TILE_WIDTH, tileExists, tilePath, tilesOf, type TileRef } from '../ledger/tiles';
+import { openCheckpoint } from '../ledger/signed-note';
+import { edgeTiles, entryBundle, TILE_WIDTH, tileExists, tilePath, tilesOf, type TileRef } from '../ledger/tiles';
 import type { RankedCandidate } from '../ranking/engine';
 import { resultsCsv } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
@@ -198,11 +198,9 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
   }
   if (input.checkpointNote !== undefined) {
     // The tiles' note: the latest checkpoint's head, signed by the same key (the name in it is the log's origin).
-    const note = input.checkpointNote;
-    const head = parseCheckpointText(note.slice(0, note.lastIndexOf('\n\n') + 1));
+    const opened = openCheckpoint(input.checkpointNote, fromB64url(input.logKey));
     const last = input.checkpoints[input.checkpoints.length - 1];
-    const opened = head ? openNote(note, [{ name: head.origin, publicKeyRaw: fromB64url(input.logKey) }]) : null;
-    if (!head || !last || !opened?.ok || head.size !== last.size || toHex(head.root) !== last.root) {
+    if (!opened.ok || !last || opened.head.size !== last.size || toHex(opened.head.root) !== last.root) {
       throw bad("The log's signed note is not the latest checkpoint signed by the log's key.", { size: last?.size ?? 0 });
     }
   }
@@ -652,14 +650,8 @@ async function writeTiles(w: SiteWriter, input: SiteInput, tree: MerkleTree): Pr
   if (!input.checkpointNote || !latest) return;
   const tiles = new Map<string, TileRef>();
   for (const t of tilesOf(latest.size)) tiles.set(tilePath(t), t);
-  // An earlier head's partial tiles are the right edge of each level at its size: at most one per level.
-  for (const cp of input.checkpoints) {
-    for (let level = 0, per = 1; Math.floor(cp.size / per) > 0; level++, per *= TILE_WIDTH) {
-      const hashes = Math.floor(cp.size / per);
-      const t: TileRef = { level, index: Math.floor(hashes / TILE_WIDTH), width: hashes % TILE_WIDTH };
-      if (t.width > 0 && !tileExists({ ...t, width: TILE_WIDTH }, latest.size)) tiles.set(tilePath(t), t);
-    }
-  }
+  // An earlier head's partial tiles, until the full tile replaces them.
+  for (const cp of input.checkpoints) for (const t of edgeTiles(cp.size)) if (!tileExists({ ...t, width: TILE_WIDTH }, latest.size)) tiles.set(tilePath(t), t);
   for (const [path, t] of tiles) {
     const level = t.level as number;
     await w.binary(`log/${path}`, tree.subtrees(8 * level, t.index * TILE_WIDTH, t.width));
