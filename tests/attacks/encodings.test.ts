@@ -12,10 +12,9 @@ import type { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import { rank } from '../../src-main/core/ranking/engine';
-import { resultsCsv, resultsXlsx } from '../../src-main/core/ranking/export';
+import { resultsCsv, resultsSpreadsheetCsv, resultsXlsx } from '../../src-main/core/ranking/export';
 import { readFlatResults } from '../../src-main/core/ranking/flat';
 import { loadRuleset } from '../../src-main/core/ranking/rulesets';
-import { rejectedReport } from '../../src-main/core/roster/roster';
 import { parseCsvText, readTableFile } from '../../src-main/core/roster/table-file';
 import { decodeTableBytes, decodeWindows1252 } from '../../src-main/core/roster/text-encoding';
 import { csvField, csvLine, needsQuotePrefix, originalCell, safeCell } from '../../src-main/shared/spreadsheet-cell';
@@ -29,8 +28,8 @@ const COLUMNS = ['nomor_peserta', 'nik', 'nama', 'tanggal_lahir', 'jenis_kelamin
 /** Names older Excel writes as Windows-1252: Latin-1 letters, and 0x92 (’) and 0x96 (–) from the 0x80–0x9F range. */
 const PEOPLE = [
   { nomor_peserta: '263374009001', nik: '3374011203950001', nama: 'Hartoño', pendidikan: 'S1 Teknik Informatika' },
-  { nomor_peserta: '263374009002', nik: '3374015509970002', nama: 'Siti Rahmawatí', pendidikan: 'S1 Akuntansi – Keuangan' },
-  { nomor_peserta: '263374009003', nik: '3374011010980003', nama: 'Ñoman O’Brien', pendidikan: 'S1 Ilmu Pemerintahan' },
+  { nomor_peserta: '263374009002', nik: '3374011203950002', nama: 'Siti Rahmawatí', pendidikan: 'S1 Akuntansi – Keuangan' },
+  { nomor_peserta: '263374009003', nik: '3374011203950003', nama: 'Ñoman O’Brien', pendidikan: 'S1 Ilmu Pemerintahan' },
 ];
 
 function rosterLines(people: { nomor_peserta: string; nik: string; nama: string; pendidikan: string; ipk?: string }[], sep = ';'): string[] {
@@ -280,8 +279,8 @@ describe('the spreadsheet cell rule', () => {
   });
 });
 
-function readCsv(text: string): string[][] {
-  return Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter: ';', skipEmptyLines: true }).data;
+function readCsv(text: string, delimiter = ';'): string[][] {
+  return Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter, skipEmptyLines: true }).data;
 }
 
 describe('every CSV and XLSX Lentera writes neutralises formulas', () => {
@@ -297,7 +296,7 @@ describe('every CSV and XLSX Lentera writes neutralises formulas', () => {
     const r = await importRoster(app, write(rosterLines([...PEOPLE, ...hostile]).join('\n')), true);
     expect(r).toMatchObject({ ok: true, value: { inserts: 3, rejectedCount: 4 } });
     const rejected = r.value.rejected;
-    for (const report of [rejectedReport(rejected), rejectedReportCsv(rejected)]) {
+    for (const report of [rejectedReportCsv(rejected, r.value.reportDelimiter)]) {
       const rows = readCsv(report);
       expect(rows[0]).toEqual(['baris', 'kolom', 'alasan', ...COLUMNS]);
       const body = rows.slice(1).map((row) => Object.fromEntries(rows[0]!.map((h, i) => [h, row[i] ?? ''])));
@@ -325,7 +324,7 @@ describe('every CSV and XLSX Lentera writes neutralises formulas', () => {
     const text = ['nomor_peserta;twk;tiu;tkp', ...skd.map((n, i) => `${n};${85 + 5 * (i % 3)};90;${170 + i}`)].join('\n');
     expect(await app.invokeAsync('scores.import', { exam: EXAM, stage: 'SKD', file: { path: write(text, 'skd.csv') } }, local)).toMatchObject({ ok: true });
     const csv = (await app.invokeAsync('ranking.export', { exam: EXAM, format: 'csv' }, local)) as any;
-    const rows = readCsv(Buffer.from(csv.value.dataBase64, 'base64').toString('utf8')).slice(1);
+    const rows = readCsv(Buffer.from(csv.value.dataBase64, 'base64').toString('utf8'), ',').slice(1);
     const header = rows[0]!;
     const scored = rows.slice(1).filter((r) => r[header.indexOf('twk')] !== '');
     expect(scored.length).toBeGreaterThan(0);
@@ -353,15 +352,21 @@ describe('every CSV and XLSX Lentera writes neutralises formulas', () => {
     expect(results.map((r) => r.nomor_peserta).sort()).toEqual(FORMULAS.slice(0, 4).sort());
     const rs = { id: ruleset.id, version: ruleset.version, sha256 };
 
-    const rows = readCsv(resultsCsv(results, rs)).slice(1);
-    const h = rows[0]!;
-    const body = rows.slice(1).map((row) => Object.fromEntries(h.map((k, i) => [k, row[i]!])));
-    expect(body.map((b) => b.nomor_peserta).sort()).toEqual(FORMULAS.slice(0, 4).map((f) => `'${f}`).sort());
-    expect(new Set(body.map((b) => b.kode_formasi))).toEqual(new Set(["'-2+3"]));
-    for (const b of body) {
-      expect(b.twk).toMatch(/^\d+$/);
-      expect(b.final).toMatch(/^\d+(\.\d+)?$/);
-      expect(originalCell(b.nomor_peserta!)).toMatch(/^[=+\-@]/);
+    // the exact CSV (commas, decimal points) and the one for Indonesian spreadsheets (semicolons, decimal commas)
+    for (const [text, delimiter, decimal] of [
+      [resultsCsv(results, rs), ',', /^\d+(\.\d+)?$/],
+      [resultsSpreadsheetCsv(results, rs), ';', /^\d+(,\d+)?$/],
+    ] as const) {
+      const rows = readCsv(text, delimiter).slice(1);
+      const h = rows[0]!;
+      const body = rows.slice(1).map((row) => Object.fromEntries(h.map((k, i) => [k, row[i]!])));
+      expect(body.map((b) => b.nomor_peserta).sort()).toEqual(FORMULAS.slice(0, 4).map((f) => `'${f}`).sort());
+      expect(new Set(body.map((b) => b.kode_formasi))).toEqual(new Set(["'-2+3"]));
+      for (const b of body) {
+        expect(b.twk).toMatch(/^\d+$/);
+        expect(b.final).toMatch(decimal);
+        expect(originalCell(b.nomor_peserta!)).toMatch(/^[=+\-@]/);
+      }
     }
 
     const wb = new ExcelJS.Workbook();

@@ -107,7 +107,7 @@ describe('uploads', () => {
   it('are sealed on disk as they arrive: a roster with NIKs and birth dates is never in the clear, and imports as sent (CSV and XLSX)', async () => {
     const app = await appWithExam(demoPackage(10));
     const token = login(app);
-    const nik = '3374011203959876';
+    const nik = '3374015203959876';
     const rows = Array.from({ length: 400 }, (_, i) => `26337409${String(i).padStart(4, '0')};${nik.slice(0, 12)}${String(1000 + i).slice(-4)};Wulan Sekar Kinasih ${i};12/03/1995;P;S1 Teknik Informatika;3,51;F01;umum`);
     const text = `nomor_peserta;nik;nama;tanggal_lahir;jenis_kelamin;pendidikan;ipk;kode_formasi;kategori\n${rows.join('\n')}\n`;
     // In three chunks, as the window sends a large file; the cuts fall inside rows.

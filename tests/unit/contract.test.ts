@@ -44,7 +44,7 @@ describe('the contract read off the registry table', () => {
       to?: string | undefined;
     }>();
     expectTypeOf<CommandInput<'accounts.create'>['role']>().toEqualTypeOf<'coordinator' | 'chair' | 'examiner' | 'clerk' | 'observer'>();
-    expectTypeOf<CommandInput<'ranking.export'>['format']>().toEqualTypeOf<'csv' | 'xlsx'>();
+    expectTypeOf<CommandInput<'ranking.export'>['format']>().toEqualTypeOf<'csv' | 'csv-excel' | 'xlsx'>();
   });
 
   it('covers the commands the app answers outside the registry', () => {

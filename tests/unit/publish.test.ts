@@ -196,7 +196,7 @@ describe('the publication site', () => {
       sitePaths.exam(JPT),
       sitePaths.formation(JPT, 'JPT/01'),
       ...fx.input.exams.flatMap((e) => e.candidates.map((c) => sitePaths.candidate(e.code, c.nomor))),
-      ...(['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv'] as const).flatMap((f) => [sitePaths.data(CPNS, f), sitePaths.data(JPT, f)]),
+      ...(['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv', 'hasil-excel.csv'] as const).flatMap((f) => [sitePaths.data(CPNS, f), sitePaths.data(JPT, f)]),
     ]) {
       expect(existsSync(join(site, p)), p).toBe(true);
     }
@@ -296,15 +296,18 @@ describe('the publication site', () => {
     expect(read(sitePaths.rules(CPNS))).not.toContain('Nilai wawancara');
   });
 
-  it('publishes the ruleset bytes, the facts, the results (JSON and semicolon CSV), and explains how to recompute', () => {
+  it('publishes the ruleset bytes, the facts, the results (JSON, the exact CSV and the one for Indonesian spreadsheets), and explains how to recompute', () => {
     const e = fx.input.exams[0]!;
     expect(readFileSync(join(site, sitePaths.data(CPNS, 'aturan.json')))).toEqual(readFileSync(join(resourcesDir(), 'rulesets', 'cpns-2024.json')));
     expect(JSON.parse(read(sitePaths.data(CPNS, 'facts.json')))).toEqual(e.facts);
     expect(JSON.parse(read(sitePaths.data(CPNS, 'hasil.json')))).toEqual(e.results);
     const csv = read(sitePaths.data(CPNS, 'hasil.csv'));
     expect(csv.startsWith('\uFEFF# ruleset cpns-2024 2024.1 sha256 ')).toBe(true);
-    expect(csv).toContain('kode_formasi;rank;nomor_peserta;');
-    expect(csv).toContain('F01;1;2026000001;umum;100;120;200;420;');
+    expect(csv).toContain('kode_formasi,rank,nomor_peserta,');
+    expect(csv).toContain('F01,1,2026000001,umum,100,120,200,420,');
+    const excel = read(sitePaths.data(CPNS, 'hasil-excel.csv'));
+    expect(excel).toContain('kode_formasi;rank;nomor_peserta;');
+    expect(excel).toContain('F01;1;2026000001;umum;100;120;200;420;');
     const rules = read(sitePaths.rules(CPNS));
     expect(rules).toContain('Cara menghitung ulang');
     expect(rules).toContain('npx lentera recompute --ruleset aturan.json --facts facts.json --results hasil.json');

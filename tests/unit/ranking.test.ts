@@ -126,8 +126,8 @@ describe('cpns-2024: one test per rule, hand-computed', () => {
     expect(by(r, '8')).toMatchObject({ status: 'TL', reason: 'TWK 60 < 65' });
     expect(by(r, '8').provisional).toBeUndefined();
     const csv = resultsCsv(r, { id: 'cpns-2024', version: '2024.1', sha256: 'x' }).split('\r\n');
-    expect(csv.find((l) => l.startsWith('F1;1;1;'))).toMatch(/;P\/L;;peringkat 1 dari kebutuhan 1;true;nilai peserta formasi F1 belum lengkap \(BL\): 7$/);
-    expect(csv.find((l) => l.startsWith('F1;2;2;'))).toMatch(/;P\/TL;;peringkat 2, kebutuhan 1;;$/);
+    expect(csv.find((l) => l.startsWith('F1,1,1,'))).toMatch(/,P\/L,,peringkat 1 dari kebutuhan 1,true,nilai peserta formasi F1 belum lengkap \(BL\): 7$/);
+    expect(csv.find((l) => l.startsWith('F1,2,2,'))).toMatch(/,P\/TL,,"peringkat 2, kebutuhan 1",,$/);
   });
 
   it('optimalisasi: an unfilled formation is filled from the same position and education elsewhere (P/L-1, P/L-2)', () => {
@@ -321,7 +321,7 @@ describe('reasons as data', () => {
 });
 
 describe('ranking export', () => {
-  it('exports CSV (decimal point, exact fraction, ruleset sha256) and XLSX that reads back', async () => {
+  it('exports the exact CSV (commas, decimal point, exact fraction, ruleset sha256), the CSV for Indonesian spreadsheets (semicolons, decimal comma) and XLSX that reads back', async () => {
     const ExcelJS = (await import('exceljs')).default;
     const app = new LenteraApp({ dataDir: join(tempDir(), 'demo'), allowInit: true });
     await app.invokeAsync('workstation.demo', { candidates: 60 }, { local: 't' });
@@ -332,9 +332,18 @@ describe('ranking export', () => {
     expect(text).toContain(`# ruleset cpns-2024 2024.1 sha256 ${computed.ruleset.sha256}`);
     const lines = text.trim().split('\r\n');
     // The columns as before, then whether the status is provisional (SEMENTARA) and why.
-    expect(lines[1]).toBe('kode_formasi;rank;nomor_peserta;kategori;twk;tiu;tkp;skd_total;skb;final;final_exact;status;decided_by;reason;provisional;provisional_reason');
+    expect(lines[1]).toBe('kode_formasi,rank,nomor_peserta,kategori,twk,tiu,tkp,skd_total,skb,final,final_exact,status,decided_by,reason,provisional,provisional_reason');
     const top = computed.results[0] as RankedCandidate;
-    expect(lines[2]).toContain(`;${top.final};${top.final_exact};${top.status};`);
+    expect(top.final).toMatch(/\./);
+    expect(lines[2]).toContain(`,${top.final},${top.final_exact},${top.status},`);
+    const excel = (await app.invokeAsync('ranking.export', { exam: 'CPNS-SMG-2026', formation: 'F01', format: 'csv-excel' }, { local: 't' })) as any;
+    expect(excel.value).toMatchObject({ name: 'hasil-CPNS-SMG-2026-F01-excel.csv', mime: 'text/csv' });
+    const excelBytes = Buffer.from(excel.value.dataBase64, 'base64');
+    expect(excelBytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf])); // so Excel reads it as UTF-8
+    const excelLines = excelBytes.toString('utf8').trim().split('\r\n');
+    expect(excelLines[0]).toBe(`# ruleset cpns-2024 2024.1 sha256 ${computed.ruleset.sha256}`);
+    expect(excelLines[1]).toBe('kode_formasi;rank;nomor_peserta;kategori;twk;tiu;tkp;skd_total;skb;final;status;decided_by;reason;provisional;provisional_reason');
+    expect(excelLines[2]).toContain(`;${top.final!.replace('.', ',')};${top.status};`);
     const xlsx = (await app.invokeAsync('ranking.export', { exam: 'CPNS-SMG-2026', formation: 'F01', format: 'xlsx' }, { local: 't' })) as any;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(xlsx.value.dataBase64, 'base64') as any);

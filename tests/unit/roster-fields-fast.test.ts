@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import { requireExam } from '../../src-main/core/exams/exams';
+import { nikMismatch, numericCellReason } from '../../src-main/core/roster/nik';
 import { parseDate, parseDateGeneral, parseGender, parseIpk, parseIpkGeneral, parseKategori, parseNik, parseNomorPeserta, type Parsed } from '../../src-main/core/roster/fields';
 import { validateRow, type CandidateInput, type RawCell, type RowProblem } from '../../src-main/core/roster/row';
 import { planRosterImport } from '../../src-main/core/roster/roster';
@@ -122,8 +123,10 @@ function validateRowReference(raw: Record<string, RawCell>, formations: Readonly
     }
     return r.value;
   };
-  const nomorPeserta = field('nomor_peserta', parseNomorPeserta);
-  const nik = field('nik', parseNik);
+  // A spreadsheet's number in these two columns is refused whatever it holds (issue 19).
+  const numeric = (c: 'nik' | 'nomor_peserta') => typeof raw[c] === 'number' && cellText(raw[c]) !== undefined;
+  const nomorPeserta = numeric('nomor_peserta') ? void problems.push({ column: 'nomor_peserta', reason: numericCellReason('nomor_peserta') }) : field('nomor_peserta', parseNomorPeserta);
+  const nik = numeric('nik') ? void problems.push({ column: 'nik', reason: numericCellReason('nik') }) : field('nik', parseNik);
   const nama = field('nama', (s): Parsed<string> => (s.length <= 200 ? { ok: true, value: s.includes('  ') ? s.replace(/\s+/g, ' ') : s } : { ok: false, reason: 'name longer than 200 characters' }));
   const tanggalLahir = field('tanggal_lahir', ((v: RawCell) => parseDate(typeof v === 'string' ? v : (v as Date | number))) as unknown as (s: string) => Parsed<string>, true);
   const jenisKelamin = field('jenis_kelamin', parseGender);
@@ -132,6 +135,8 @@ function validateRowReference(raw: Record<string, RawCell>, formations: Readonly
   const kodeFormasi = field('kode_formasi', (s): Parsed<string> => ({ ok: true, value: s }));
   if (kodeFormasi !== undefined && !formations.has(kodeFormasi)) problems.push({ column: 'kode_formasi', reason: `unknown formation "${kodeFormasi}"` });
   const kategori = field('kategori', parseKategori);
+  const mismatch = nik !== undefined && tanggalLahir !== undefined && jenisKelamin !== undefined ? nikMismatch(nik, tanggalLahir, jenisKelamin) : undefined;
+  if (mismatch) problems.push({ column: 'nik', reason: mismatch });
   if (problems.length) return { problems };
   return { candidate: { nomorPeserta: nomorPeserta!, nik: nik!, nama: nama!, tanggalLahir: tanggalLahir!, jenisKelamin: jenisKelamin!, pendidikan: pendidikan!, ipk: ipk!, kodeFormasi: kodeFormasi!, kategori: kategori! as CandidateInput['kategori'] }, problems };
 }

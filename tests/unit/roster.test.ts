@@ -38,6 +38,15 @@ describe('roster fields', () => {
     expect(parseDate(new Date(Date.UTC(1995, 2, 12)))).toEqual({ ok: true, value: '1995-03-12' });
     expect(parseDate('29/02/1996').ok).toBe(true);
     for (const bad of ['29/02/1995', '31/04/1990', '1995-13-01', '00/01/1990', 'kemarin', '12.03.1995']) expect(parseDate(bad).ok, bad).toBe(false);
+    // a file's order decides: the same text is 4 March or 3 April; two-digit years by the applicants' ages in the exam's year
+    const reading = { order: 'mdy', pivotYear: 2026, date1904: false } as const;
+    expect(parseDate('03/04/1991', reading)).toEqual({ ok: true, value: '1991-03-04' });
+    expect(parseDate('04/03/91', { ...reading, order: 'dmy' })).toEqual({ ok: true, value: '1991-03-04' });
+    expect(parseDate('04/03/05', { ...reading, order: 'dmy' })).toEqual({ ok: true, value: '2005-03-04' });
+    expect(parseDate('04/03/15', { ...reading, order: 'dmy' })).toMatchObject({ ok: false, reason: /two-digit year 15 .* four-digit years/ });
+    expect(parseDate('20/03/1991', reading)).toMatchObject({ ok: false, reason: /not a real date \(read as MM\/DD\/YYYY/ });
+    // a serial of a 1904 workbook counts from 1904-01-01
+    expect(parseDate(34770 - 1462, { ...reading, date1904: true })).toEqual({ ok: true, value: '1995-03-12' });
   });
 
   it('keeps IPK exact in hundredths, with decimal comma or point', () => {
@@ -70,7 +79,7 @@ describe('roster fields', () => {
 describe('roster import', () => {
   it('imports a semicolon CSV with decimal commas and Indonesian dates', async () => {
     const app = await examApp();
-    const r = await importRoster(app, csv([HEADER, ROW('263374009001'), ROW('263374009002', undefined, { tanggal_lahir: '1990-01-31', ipk: '3.9' })].join('\n')));
+    const r = await importRoster(app, csv([HEADER, ROW('263374009001'), ROW('263374009002', '3374013101900002', { tanggal_lahir: '1990-01-31', ipk: '3.9' })].join('\n')));
     expect(r).toMatchObject({ ok: true, value: { rows: 2, inserts: 2, unchanged: 0, rejectedCount: 0 } });
     const c = app.workstation!.db.prepare("SELECT tanggal_lahir, ipk_x100 FROM candidates WHERE nomor_peserta = '263374009002'").get();
     expect(c).toEqual({ tanggal_lahir: '1990-01-31', ipk_x100: 390 });
@@ -99,7 +108,7 @@ describe('roster import', () => {
     const r = await importRoster(app, csv([HEADER, ROW('263374009001'), ROW('263374009001', '3374011203950099'), ROW(taken, '3374011203950098')].join('\n')));
     expect(r.error.details.problems).toEqual([
       expect.objectContaining({ line: 3, column: 'nomor_peserta', reason: expect.stringMatching(/duplicate nomor_peserta 263374009001 \(also on line 2\)/) }),
-      expect.objectContaining({ line: 4, column: 'nomor_peserta', reason: expect.stringMatching(/already in the database for another person/) }),
+      expect.objectContaining({ line: 4, column: 'nik', reason: expect.stringMatching(new RegExp(`NIK differs from the one registered for ${taken} \\(\\d{6}\\*{8}\\d{2}\\): another person`)) }),
     ]);
   });
 
@@ -152,7 +161,7 @@ describe('roster import', () => {
     const first = demoPackage(10).roster[0]!;
     const scores = csv(`nomor_peserta;twk;tiu;tkp\n${first.nomor_peserta};85;90;170\n`, 'skd.csv');
     expect(await app.invokeAsync('scores.import', { exam: EXAM, stage: 'SKD', file: { path: scores } }, local)).toMatchObject({ ok: true, value: { written: 3 } });
-    const changed = `${HEADER}\n${[first.nomor_peserta, first.nik, 'Orang Lain', '01/01/1990', first.jenis_kelamin, first.pendidikan, '3,00', first.kode_formasi, first.kategori].join(';')}\n`;
+    const changed = `${HEADER}\n${[first.nomor_peserta, first.nik, 'Orang Lain', first.tanggal_lahir, first.jenis_kelamin, first.pendidikan, '3,00', first.kode_formasi, first.kategori].join(';')}\n`;
     const r = await importRoster(app, csv(changed));
     expect(r.error.details.problems[0]).toMatchObject({ line: 2, column: 'nama', reason: expect.stringMatching(/already has scores/) });
   });
@@ -163,7 +172,7 @@ describe('roster import', () => {
     const ws = wb.addWorksheet('Peserta');
     ws.addRow(['Nomor_Peserta', 'NIK', 'Nama', 'Tanggal_Lahir', 'Jenis_Kelamin', 'Pendidikan', 'IPK', 'Kode_Formasi', 'Kategori']);
     ws.addRow(['263374009001', '3374011203950001', 'Agus Salim', new Date(Date.UTC(1995, 2, 12)), 'L', 'S1 Teknik Informatika', 3.51, 'F01', 'umum']);
-    ws.addRow(['263374009002', '3374011203950002', 'Sri Lestari', '13/04/1996', 'P', 'S1 Teknik Informatika', '3,2', 'F01', 'cumlaude']);
+    ws.addRow(['263374009002', '3374015304960002', 'Sri Lestari', '13/04/1996', 'P', 'S1 Teknik Informatika', '3,2', 'F01', 'cumlaude']);
     ws.addRow([]);
     const path = join(tempDir(), 'peserta.xlsx');
     await wb.xlsx.writeFile(path);
@@ -182,7 +191,7 @@ describe('roster import', () => {
     const ws = wb.addWorksheet('Peserta');
     ws.addRow(['nomor_peserta', 'nik', 'nama', 'tanggal_lahir', 'jenis_kelamin', 'pendidikan', 'ipk', 'kode_formasi', 'kategori']);
     ws.addRow(['263374009001', '3374011203950001', 'Agus Salim', '12/03/1995', 'L', 'S1', 3.51, 'F01', 'umum']);
-    ws.addRow(['263374009002', '3374011203950002', 'Sri Lestari', '13/04/1996', 'X', 'S1', 3.2, 'F01', 'umum']);
+    ws.addRow(['263374009002', '3374015304960002', 'Sri Lestari', '13/04/1996', 'X', 'S1', 3.2, 'F01', 'umum']);
     const path = join(tempDir(), 'peserta.xlsx');
     await wb.xlsx.writeFile(path);
     const r = await importRoster(app, path);

@@ -5,7 +5,7 @@ import { pinSchema } from '../../src-main/core/accounts/pin';
 import { ROLES as CORE_ROLES } from '../../src-main/core/accounts/roles';
 import { MIN_PASSPHRASE as CORE_MIN_PASSPHRASE } from '../../src-main/core/keys/identities';
 import { ROSTER_COLUMNS as CORE_COLUMNS } from '../../src-main/core/roster/row';
-import { rejectedReport } from '../../src-main/core/roster/roster';
+import { rejectedReportCsv as sharedReport } from '../../src-main/shared/rejected-report';
 import { MIN_PASSPHRASE, ROLES, ROSTER_COLUMNS, statusFamily } from '../../src-main/shared/rules';
 import { rejectedReportCsv } from '../../src-renderer/features/exams/rejectedReport';
 import { accountNameProblem, nipProblem, pinProblem } from '../../src-renderer/ui/validate';
@@ -85,14 +85,18 @@ describe('one rule on both sides', () => {
     expect(passphraseProblems('x'.repeat(MIN_PASSPHRASE), 'x'.repeat(MIN_PASSPHRASE))).toEqual({});
   });
 
-  it("the renderer's rejected-rows report is the CLI's, byte for byte", () => {
+  it("the renderer's rejected-rows report is the CLI's (one module), in the input's dialect", () => {
     const rejected: { line: number; column: string; reason: string; values: Record<string, string> }[] = [
       { line: 3, column: 'nik', reason: 'NIK harus 16 digit', values: { nomor_peserta: '001', nik: '12', nama: '=HYPERLINK("x")' } },
       { line: 7, column: 'ipk', reason: 'IPK di luar 0–4', values: { nomor_peserta: '002', ipk: '5,2', kategori: 'umum' } },
     ];
+    expect(rejectedReportCsv).toBe(sharedReport);
     const fromRenderer = rejectedReportCsv(rejected);
-    expect(fromRenderer).toBe(rejectedReport(rejected));
     expect(fromRenderer.split('\r\n')[0]).toBe(`\uFEFFbaris;kolom;alasan;${ROSTER_COLUMNS.join(';')}`);
+    expect(fromRenderer.split('\r\n')[2]).toBe(`7;ipk;IPK di luar 0–4;002;;;;;;5,2;;umum`);
+    // a comma file's report is a comma file: its values as they were, a decimal comma quoted
+    const comma = rejectedReportCsv([{ line: 7, column: 'ipk', reason: 'IPK 5.2, di luar 0–4', values: { nomor_peserta: '002', ipk: '5.2' } }], ',');
+    expect(comma.split('\r\n')[1]).toBe(`7,ipk,"IPK 5.2, di luar 0–4",002,,,,,,5.2,,`);
   });
 
   it('status families: every status code the engine writes has its family', () => {

@@ -56,6 +56,8 @@ function rosterSummary<F extends LoadedFile>(plan: RosterPlan | RosterOutcome, f
     rejectedCount: plan.rejected.length,
     rejectedRows: new Set(plan.rejected.map((r) => r.line)).size,
     rejected: plan.rejected.slice(0, limit),
+    dates: plan.dates,
+    reportDelimiter: plan.reportDelimiter,
   };
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requireExam } from '../../core/exams/exams';
 import { rankExplained, type RankedCandidate } from '../../core/ranking/engine';
 import type { Reason } from '../../core/ranking/reasons';
-import { resultsCsv, resultsXlsx } from '../../core/ranking/export';
+import { resultsCsv, resultsSpreadsheetCsv, resultsXlsx } from '../../core/ranking/export';
 import { gatherFacts } from '../../core/ranking/inputs';
 import { loadRuleset } from '../../core/ranking/rulesets';
 import { interviewStageCodes } from '../../core/scoring/items';
@@ -58,19 +58,25 @@ export const rankingCommands = [
   }),
   defineCommand({
     name: 'ranking.export',
-    summary: 'The ranking as a CSV or XLSX file (base64), with the ruleset and its sha256',
-    input: z.object({ exam: z.string().trim().min(1), formation: z.string().optional(), format: z.enum(['csv', 'xlsx']) }),
+    summary: 'The ranking as a file (base64), with the ruleset and its sha256: csv (exact, for programs: commas, decimal points, fractions), csv-excel (for a spreadsheet in Indonesian: semicolons, decimal commas) or xlsx',
+    input: z.object({ exam: z.string().trim().min(1), formation: z.string().optional(), format: z.enum(['csv', 'csv-excel', 'xlsx']) }),
     access: ['coordinator', 'chair', 'observer'],
     mutates: false,
     prepare: async (ctx, input) => {
       const out = compute(ctx, input.exam, input.formation);
-      const name = `hasil-${out.exam.code}${input.formation ? `-${input.formation}` : ''}.${input.format}`;
-      const bytes = input.format === 'csv' ? Buffer.from(resultsCsv(out.results, out.ruleset)) : await resultsXlsx(out.results, out.ruleset, `${out.exam.name} — ${out.exam.agency}`);
+      const base = `hasil-${out.exam.code}${input.formation ? `-${input.formation}` : ''}`;
+      const name = input.format === 'csv-excel' ? `${base}-excel.csv` : `${base}.${input.format}`;
+      const bytes =
+        input.format === 'csv'
+          ? Buffer.from(resultsCsv(out.results, out.ruleset))
+          : input.format === 'csv-excel'
+            ? Buffer.from(resultsSpreadsheetCsv(out.results, out.ruleset))
+            : await resultsXlsx(out.results, out.ruleset, `${out.exam.name} — ${out.exam.agency}`);
       return { name, bytes };
     },
     handler: (_ctx, input, file) => ({
       name: file.name,
-      mime: input.format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      mime: input.format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
       dataBase64: file.bytes.toString('base64'),
     }),
   }),

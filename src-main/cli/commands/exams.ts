@@ -6,6 +6,15 @@ import { EXIT, type CliIo } from '../io';
 import { dataOption } from '../options';
 import { CliExit, invoke, withApp } from '../workstation';
 import type { Result } from '../../api/result';
+import type { CommandOutput } from '../../api/contract';
+import { rejectedReportCsv, rejectedReportName } from '../../shared/rejected-report';
+import { ORDER_NAMES, type DateOrderFinding } from '../../core/roster/date-order';
+
+/** Which order the file's dates were read in, and what said so: a person checks this against their file. */
+function datesLine(d: DateOrderFinding): string {
+  const by = d.by === 'value' ? `line ${d.line} has ${d.value}` : `the NIK on line ${d.line} agrees with ${d.value} read so`;
+  return `dates read as ${ORDER_NAMES[d.order]}${d.twoDigitYears ? ', two-digit years by the applicants\' ages' : ''}: ${by}`;
+}
 
 interface Problem {
   path: string;
@@ -79,12 +88,12 @@ export function registerExamCommands(program: Command, io: CliIo): void {
           } else io.err(`lentera: ${result.error.message}`);
           throw new CliExit(EXIT.FAILED);
         }
-        const v = result.value as { rows: number; inserts: number; updates: unknown[]; unchanged: number; rejectedCount: number; rejected: Rejected[] };
+        const v = result.value as CommandOutput<'roster.import'>;
         io.out(`${file}: ${v.rows} rows: ${v.inserts} new, ${v.updates.length} updated, ${v.unchanged} unchanged, ${v.rejectedCount} rejected`);
+        if (v.dates.by !== 'none') io.out(datesLine(v.dates));
         if (v.rejectedCount) {
-          const report = `${resolve(file)}.ditolak.csv`;
-          const { rejectedReport } = await import('../../core/roster/roster');
-          writeFileSync(report, rejectedReport(v.rejected));
+          const report = rejectedReportName(resolve(file));
+          writeFileSync(report, rejectedReportCsv(v.rejected, v.reportDelimiter));
           io.out(`rejected rows, with reasons: ${report}`);
         }
       }),

@@ -7,6 +7,7 @@ import { newId } from '../util/ids';
 import { jsonPath } from '../util/paths';
 import { parseJsonText } from '../util/json-text';
 import { validateRow, type CandidateInput } from '../roster/row';
+import { DEFAULT_READING, type DateReading } from '../roster/date-order';
 import { insertCandidates } from '../roster/candidates';
 import { examPackageSchema, type ExamPackage } from './package-schema';
 
@@ -151,8 +152,10 @@ export function planPackageImport(db: Db, pkg: ExamPackage): PackagePlan {
 
   const roster: CandidateInput[] = [];
   const seen = new Set<string>();
+  // The package's dates are YYYY-MM-DD (docs/formats.md); a two-digit year is read by the applicants' ages in the exam's year.
+  const reading: DateReading = { ...DEFAULT_READING, pivotYear: pkg.exam.year };
   pkg.roster.forEach((row, i) => {
-    const { candidate, problems: rowProblems } = validateRow(row, formations);
+    const { candidate, problems: rowProblems } = validateRow(row, formations, reading);
     for (const p of rowProblems) problems.push({ path: `roster[${i}].${p.column}`, message: p.reason });
     if (candidate) {
       if (seen.has(candidate.nomorPeserta)) problems.push({ path: `roster[${i}].nomor_peserta`, message: `duplicate nomor_peserta ${candidate.nomorPeserta}` });

@@ -241,7 +241,7 @@ export function examPage(input: SiteInput, v: ExamView): string {
       String(bl),
     ];
   });
-  const data = (['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv'] as const).map((f) => `<a href="${esc(rel(path, sitePaths.data(e.code, f)))}">${f}</a>`).join(', ');
+  const data = (['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv', 'hasil-excel.csv'] as const).map((f) => `<a href="${esc(rel(path, sitePaths.data(e.code, f)))}">${f}</a>`).join(', ');
   const body = `<h1>${esc(e.name)}</h1>
 <p class="lead">${esc(e.agency)} · ${esc(e.year)}</p>
 ${facts([
@@ -446,8 +446,14 @@ export function rulesPage(input: SiteInput, v: ExamView, dataSha: Record<string,
   } catch {
     // shown as published
   }
-  const files = (['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv'] as const).map((f) => {
-    const what = { 'aturan.json': 'aturan penilaian, byte demi byte sama dengan berkas aturan', 'facts.json': 'data masukan peringkat (nilai setiap peserta, kuota formasi)', 'hasil.json': 'hasil peringkat yang diterbitkan', 'hasil.csv': 'hasil yang sama, dipisah titik koma (untuk spreadsheet)' }[f];
+  const files = (['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv', 'hasil-excel.csv'] as const).map((f) => {
+    const what = {
+      'aturan.json': 'aturan penilaian, byte demi byte sama dengan berkas aturan',
+      'facts.json': 'data masukan peringkat (nilai setiap peserta, kuota formasi)',
+      'hasil.json': 'hasil peringkat yang diterbitkan',
+      'hasil.csv': 'hasil yang sama, tepat (dipisah koma, titik desimal, nilai pecahan): untuk program dan hitung ulang',
+      'hasil-excel.csv': 'hasil yang sama untuk Excel atau LibreOffice berbahasa Indonesia (dipisah titik koma, koma desimal)',
+    }[f];
     return [`<a href="${esc(rel(path, sitePaths.data(e.code, f)))}">${f}</a>`, esc(what), hash(dataSha[f] ?? '')];
   });
   const statuses = r ? table('Kode status menurut aturan', ['Kode', 'Arti'], Object.entries(r.statuses).map(([k, s]) => [`<span class="status">${esc(k)}</span>`, esc(s)])) : '';

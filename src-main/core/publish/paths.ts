@@ -26,7 +26,7 @@ export const sitePaths = {
   candidates: (exam: string) => `ujian/${slug(exam)}/peserta/index.html`,
   formation: (exam: string, kode: string) => `ujian/${slug(exam)}/formasi/${slug(kode)}.html`,
   candidate: (exam: string, nomor: string) => `ujian/${slug(exam)}/peserta/${slug(nomor)}.html`,
-  data: (exam: string, file: 'aturan.json' | 'facts.json' | 'hasil.json' | 'hasil.csv') => `data/${slug(exam)}/${file}`,
+  data: (exam: string, file: 'aturan.json' | 'facts.json' | 'hasil.json' | 'hasil.csv' | 'hasil-excel.csv') => `data/${slug(exam)}/${file}`,
   /** the exam's announcement in force (the latest), and each announcement ever made: its page, signed file and PDF */
   announcement: (exam: string) => `ujian/${slug(exam)}/pengumuman.html`,
   announcementVersion: (exam: string, seq: number, ext: 'html' | 'json' | 'pdf') => `ujian/${slug(exam)}/pengumuman-${seq}.${ext}`,

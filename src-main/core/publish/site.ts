@@ -17,7 +17,7 @@ import { leafHashNode } from '../ledger/leaf-node';
 import { openCheckpoint } from '../ledger/signed-note';
 import { edgeTiles, entryBundle, TILE_WIDTH, tileExists, tilePath, tilesOf, type TileRef } from '../ledger/tiles';
 import type { RankedCandidate } from '../ranking/engine';
-import { resultsCsv } from '../ranking/export';
+import { resultsCsv, resultsSpreadsheetCsv } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
@@ -522,12 +522,12 @@ async function swapIn(out: string, tmp: string): Promise<void> {
   if (old) await rm(old, { recursive: true, force: true });
 }
 
-const DATA_FILES = ['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv'] as const;
+const DATA_FILES = ['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv', 'hasil-excel.csv'] as const;
 type DataFile = (typeof DATA_FILES)[number];
 
 /** The files under data/<exam>/ that recompute the results: the ruleset, the inputs, the results. */
 function examData(e: SiteExam): Record<DataFile, string> {
-  return { 'aturan.json': e.ruleset.json, 'facts.json': factsJson(e.facts), 'hasil.json': jsonLines(e.results), 'hasil.csv': resultsCsv(e.results, e.ruleset) };
+  return { 'aturan.json': e.ruleset.json, 'facts.json': factsJson(e.facts), 'hasil.json': jsonLines(e.results), 'hasil.csv': resultsCsv(e.results, e.ruleset), 'hasil-excel.csv': resultsSpreadsheetCsv(e.results, e.ruleset) };
 }
 
 /**

@@ -8,17 +8,51 @@ function cells(r: RankedCandidate): (string | number | null)[] {
   return [r.kode_formasi, r.rank, r.nomor_peserta, r.kategori, r.components.twk ?? null, r.components.tiu ?? null, r.components.tkp ?? null, r.skd_total, r.skb, r.final, r.final_exact, r.status, r.decided_by, r.reason, r.provisional ? 'true' : null, r.provisional_reason ?? null];
 }
 
+/** The columns that hold numbers with decimals: a spreadsheet reads them with its locale's decimal separator. */
+const DECIMAL_COLUMNS: ReadonlySet<string> = new Set(['twk', 'tiu', 'tkp', 'skd_total', 'skb', 'final']);
+
+type RulesetRef = { id: string; version: string; sha256: string };
+
+const rulesetLine = (ruleset: RulesetRef) => `# ruleset ${ruleset.id} ${ruleset.version} sha256 ${ruleset.sha256}`;
+
 /**
- * Machine-readable results keep a decimal point (so they recompute anywhere); `final_exact` carries the exact
- * fraction. Semicolons, because Indonesian Excel opens them without a wizard. A text cell that would start a
- * formula gets a leading apostrophe (shared/spreadsheet-cell); numbers stay as they are.
+ * The exact, machine-readable results (`hasil.csv`): commas between fields and decimal points, as every program
+ * and an English-locale spreadsheet read them; `final_exact` carries the exact fraction, so they recompute
+ * anywhere. Opened in a spreadsheet set to Indonesian, its decimal points are taken for thousands separators:
+ * that is what `resultsSpreadsheetCsv` is for. A text cell that would start a formula gets a leading apostrophe
+ * (shared/spreadsheet-cell); numbers stay as they are.
  */
-export function resultsCsv(results: RankedCandidate[], ruleset: { id: string; version: string; sha256: string }): string {
-  const lines = [COLUMNS.join(';'), ...results.map((r) => csvLine(cells(r)))];
-  return `\uFEFF# ruleset ${ruleset.id} ${ruleset.version} sha256 ${ruleset.sha256}\r\n${lines.join('\r\n')}\r\n`;
+export function resultsCsv(results: RankedCandidate[], ruleset: RulesetRef): string {
+  const lines = [COLUMNS.join(','), ...results.map((r) => csvLine(cells(r), ','))];
+  return `\uFEFF${rulesetLine(ruleset)}\r\n${lines.join('\r\n')}\r\n`;
 }
 
-export async function resultsXlsx(results: RankedCandidate[], ruleset: { id: string; version: string; sha256: string }, title: string): Promise<Buffer> {
+/** The columns of the spreadsheet CSV: `final_exact` is left out, a fraction such as 20/3 would be read as a date. */
+const SPREADSHEET_COLUMNS = COLUMNS.filter((c) => c !== 'final_exact');
+
+/**
+ * The results for a spreadsheet set to Indonesian (`hasil-excel.csv`): semicolons between fields and decimal
+ * commas, which Excel and LibreOffice in the id-ID locale open directly with every number right (79,467 is
+ * seventy-nine and a bit, not 79,467). The exact fraction is in `resultsCsv`.
+ */
+export function resultsSpreadsheetCsv(results: RankedCandidate[], ruleset: RulesetRef): string {
+  const lines = [
+    SPREADSHEET_COLUMNS.join(';'),
+    ...results.map((r) => {
+      const row = cells(r);
+      return csvLine(
+        SPREADSHEET_COLUMNS.map((c) => {
+          const v = row[COLUMNS.indexOf(c)] ?? null;
+          return DECIMAL_COLUMNS.has(c) && v !== null ? String(v).replace('.', ',') : v;
+        }),
+        ';',
+      );
+    }),
+  ];
+  return `\uFEFF${csvLine([rulesetLine(ruleset)], ';')}\r\n${lines.join('\r\n')}\r\n`;
+}
+
+export async function resultsXlsx(results: RankedCandidate[], ruleset: RulesetRef, title: string): Promise<Buffer> {
   // exceljs loads here, for the one export that needs it: it takes longer to load than Node takes to start.
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
@@ -34,7 +68,7 @@ export async function resultsXlsx(results: RankedCandidate[], ruleset: { id: str
     const row = cells(r).map((v, i) => {
       const col = COLUMNS[i];
       // Numbers stay numbers in the sheet (shown with the reader's decimal separator); exact fractions stay text.
-      if (v !== null && (col === 'skd_total' || col === 'skb' || col === 'final' || col === 'twk' || col === 'tiu' || col === 'tkp')) return Number(v);
+      if (v !== null && DECIMAL_COLUMNS.has(col!)) return Number(v);
       return safeCellValue(v);
     });
     ws.addRow(row);

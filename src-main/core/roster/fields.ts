@@ -2,6 +2,8 @@
  * Parsing of roster values as Indonesian spreadsheets write them: decimal comma or point, dates as
  * YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or an Excel date, stray spaces. Each parser returns a value or a reason.
  */
+import { DEFAULT_READING, fullBirthYear, NUMERIC_DATE, ORDER_NAMES, type DateReading } from './date-order';
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -21,9 +23,12 @@ export function isRealDate(y: number, m: number, d: number): boolean {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** Excel's day 1 is 1900-01-01, and it counts a 29 February 1900 that never was. */
-export function excelSerialToIso(serial: number): string {
-  const ms = Date.UTC(1899, 11, 30) + Math.round(serial) * 86_400_000;
+/**
+ * Excel's day 1 is 1900-01-01, and it counts a 29 February 1900 that never was; a workbook in the 1904 date system
+ * (older Mac Excel) counts from 1904-01-01, 1462 days later.
+ */
+export function excelSerialToIso(serial: number, date1904 = false): string {
+  const ms = (date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30)) + Math.round(serial) * 86_400_000;
   return new Date(ms).toISOString().slice(0, 10);
 }
 
@@ -60,34 +65,45 @@ function tenCharDate(s: string): Parsed<string> | undefined {
   return undefined;
 }
 
-export function parseDate(raw: string | Date | number): Parsed<string> {
-  if (typeof raw === 'string') {
+/**
+ * A birth date as the file writes it, read the way the whole file was found to write its dates (`reading`,
+ * core/roster/date-order.ts): day or month first, two-digit years, the workbook's date system.
+ */
+export function parseDate(raw: string | Date | number, reading: DateReading = DEFAULT_READING): Parsed<string> {
+  if (typeof raw === 'string' && reading.order === 'dmy') {
     const fast = tenCharDate(raw.trim());
     if (fast) return fast;
   }
-  return parseDateGeneral(raw);
+  return parseDateGeneral(raw, reading);
 }
 
 /** `parseDate` without the fast path: the reference it is tested against (tests/unit/roster-fields-fast.test.ts). */
-export function parseDateGeneral(raw: string | Date | number): Parsed<string> {
+export function parseDateGeneral(raw: string | Date | number, reading: DateReading = DEFAULT_READING): Parsed<string> {
   if (raw instanceof Date) {
     if (Number.isNaN(raw.getTime())) return bad('not a date');
     return ok(`${raw.getUTCFullYear()}-${pad(raw.getUTCMonth() + 1)}-${pad(raw.getUTCDate())}`);
   }
-  if (typeof raw === 'number') return parseDate(excelSerialToIso(raw));
+  if (typeof raw === 'number') return parseDateGeneral(excelSerialToIso(raw, reading.date1904));
   const s = raw.trim();
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
   let y: number, mo: number, d: number;
   if (m) {
     [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  } else if ((m = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$/.exec(s))) {
-    [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  } else if ((m = NUMERIC_DATE.exec(s))) {
+    [d, mo] = reading.order === 'dmy' ? [Number(m[1]), Number(m[2])] : [Number(m[2]), Number(m[1])];
+    if (m[3]!.length === 2) {
+      const full = fullBirthYear(Number(m[3]), reading.pivotYear);
+      if (full === undefined) {
+        return bad(`${s}: the two-digit year ${m[3]} gives no applicant's age in ${reading.pivotYear} either as 19${m[3]} or 20${m[3]}; save the file with four-digit years (format the column as DD/MM/YYYY)`);
+      }
+      y = full;
+    } else y = Number(m[3]);
   } else if (/^\d{4,5}$/.test(s)) {
-    return parseDate(excelSerialToIso(Number(s))); // an Excel date cell exported as its serial number
+    return parseDateGeneral(excelSerialToIso(Number(s), reading.date1904)); // an Excel date cell exported as its serial number
   } else {
-    return bad(`"${s}" is not a date (expected YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY)`);
+    return bad(`"${s}" is not a date (expected YYYY-MM-DD, ${reading.order === 'dmy' ? 'DD/MM/YYYY or DD-MM-YYYY' : 'MM/DD/YYYY, as the rest of this file'})`);
   }
-  if (!isRealDate(y, mo, d)) return bad(`${s} is not a real date`);
+  if (!isRealDate(y, mo, d)) return bad(`${s} is not a real date${reading.order === 'mdy' && NUMERIC_DATE.test(s) ? ` (read as ${ORDER_NAMES.mdy}, the order of this file)` : ''}`);
   return ok(`${y}-${pad(mo)}-${pad(d)}`);
 }
 

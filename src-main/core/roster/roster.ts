@@ -6,7 +6,8 @@ import { insertCandidates } from './candidates';
 import { formatIpk, maskNik } from './fields';
 import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
 import type { SourceRow, SourceTable } from './table-file';
-import { csvLine } from '../../shared/spreadsheet-cell';
+import { decideDateOrder, type DateOrderFinding, type DateReading } from './date-order';
+import { roundedBySpreadsheet } from './nik';
 
 export interface Rejected {
   line: number;
@@ -30,6 +31,10 @@ export interface RosterPlan {
   updates: (RosterUpdate & { candidate: CandidateInput })[];
   unchanged: number;
   rejected: Rejected[];
+  /** how the file's birth dates were read (day or month first), and which line decided it */
+  dates: DateOrderFinding;
+  /** the separator of the rejected-rows report: the input's own (`;` for an XLSX, whose numbers it writes with a decimal comma) */
+  reportDelimiter: ';' | ',' | '\t';
 }
 
 interface StoredCandidate {
@@ -70,11 +75,20 @@ function auditView(c: StoredCandidate | CandidateInput): Record<string, string |
   return { nik: maskNik(i.nik), nama: i.nama, tanggal_lahir: i.tanggalLahir, jenis_kelamin: i.jenisKelamin, pendidikan: i.pendidikan, ipk: formatIpk(i.ipk), kode_formasi: i.kodeFormasi, kategori: i.kategori };
 }
 
+/**
+ * A rejected row's values for its report, as the file had them: a CSV's text as it is; an XLSX's dates as
+ * YYYY-MM-DD and its numbers with a decimal comma, since its report is a semicolon CSV for Indonesian spreadsheets.
+ */
 function text(values: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = v instanceof Date ? v.toISOString().slice(0, 10) : v === undefined || v === null ? '' : String(v);
+  for (const [k, v] of Object.entries(values)) {
+    out[k] = v instanceof Date ? v.toISOString().slice(0, 10) : v === undefined || v === null ? '' : typeof v === 'number' ? numberText(v) : String(v);
+  }
   return out;
 }
+
+/** A number as an Indonesian spreadsheet types it, every digit kept (a NIK held as a number is 16 digits, no exponent). */
+const numberText = (n: number) => (Number.isInteger(n) ? BigInt(n).toString() : String(n).replace('.', ','));
 
 /** What a walk over the rows hands on: each row to insert or update, as soon as it has passed every check. */
 interface RosterSink {
@@ -87,7 +101,7 @@ export function planRosterImport(db: Db, examId: string, table: SourceTable): Ro
   const inserts: CandidateInput[] = [];
   const updates: RosterPlan['updates'] = [];
   const walked = walkRoster(db, examId, table, { insert: (c) => inserts.push(c), update: (u) => updates.push(u) });
-  return { file: table.file, rows: table.rows.length, inserts, updates, unchanged: walked.unchanged, rejected: walked.rejected };
+  return { file: table.file, rows: table.rows.length, inserts, updates, unchanged: walked.unchanged, rejected: walked.rejected, dates: walked.dates, reportDelimiter: table.delimiter ?? ';' };
 }
 
 /** A roster import as it was done: what `planRosterImport` says, with the inserts counted instead of kept. */
@@ -135,7 +149,7 @@ export function importRoster(db: Db, examId: string, table: SourceTable, opts: {
     rejected,
   );
   if (writing()) flush();
-  return { file: table.file, rows: table.rows.length, inserts, updates, unchanged: walked.unchanged, rejected: walked.rejected };
+  return { file: table.file, rows: table.rows.length, inserts, updates, unchanged: walked.unchanged, rejected: walked.rejected, dates: walked.dates, reportDelimiter: table.delimiter ?? ';' };
 }
 
 /** A rejected row, with the file's own values (top-level: walkRoster would otherwise make a closure per row). */
@@ -144,7 +158,7 @@ function reject(rejected: Rejected[], row: SourceRow, column: string, reason: st
 }
 
 /** The rules, row by row; what is rejected goes into `rejected` as it is found. */
-function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink, rejected: Rejected[] = []): { unchanged: number; rejected: Rejected[] } {
+function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink, rejected: Rejected[] = []): { unchanged: number; rejected: Rejected[]; dates: DateOrderFinding } {
   refuseIfPurged(db, examId, 'a roster import');
   const missing = ROSTER_COLUMNS.filter((c) => !table.headers.includes(c));
   if (missing.length) {
@@ -153,6 +167,10 @@ function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink
       problems: missing.map((c) => ({ line: 1, column: c, reason: 'missing column in the header' })),
     });
   }
+  refuseRoundedNiks(table);
+  const dates = decideDateOrder(table.file, 'tanggal_lahir', dateCells(table.rows));
+  const examYear = sql(db, 'SELECT year FROM exams WHERE id = ?').pluck().get(examId) as number;
+  const reading: DateReading = { order: dates.order, pivotYear: examYear, date1904: table.date1904 === true };
   const formations = new Set(sql(db, 'SELECT code FROM formations WHERE exam_id = ?').pluck().all(examId) as string[]);
   const existing = new Map<string, StoredCandidate>();
   for (const r of sql(db, 'SELECT nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori FROM candidates WHERE exam_id = ?').all(examId) as StoredCandidate[]) {
@@ -170,7 +188,7 @@ function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink
   let unchanged = 0;
 
   for (const row of table.rows) {
-    const { candidate, problems } = validateRow(row.values, formations);
+    const { candidate, problems } = validateRow(row.values, formations, reading);
     if (!candidate) {
       for (const p of problems) reject(rejected, row, p.column, p.reason);
       continue;
@@ -203,7 +221,14 @@ function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink
       continue;
     }
     if (stored.nik !== candidate.nik) {
-      reject(rejected, row, 'nomor_peserta', `duplicate nomor_peserta: ${nomor} is already in the database for another person (NIK differs)`);
+      reject(
+        rejected,
+        row,
+        'nik',
+        roundedBySpreadsheet(stored.nik, candidate.nik)
+          ? `this NIK is the NIK registered for ${nomor} rounded to 15 digits by a spreadsheet that held NIKs as numbers: format the column as Text and re-enter the NIKs`
+          : `the NIK differs from the one registered for ${nomor} (${maskNik(stored.nik)}): another person under the same nomor_peserta, or a mistyped NIK`,
+      );
       continue;
     }
     const changed = FIELDS.filter(([i, s]) => String(candidate[i]) !== String(stored[s])).map(([, s]) => (s === 'ipk_x100' ? 'ipk' : s));
@@ -217,17 +242,35 @@ function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink
     }
     sink.update({ nomorPeserta: nomor, line: row.line, changed, before: auditView(stored), after: auditView(candidate), candidate });
   }
-  return { unchanged, rejected };
+  return { unchanged, rejected, dates };
 }
 
+function* dateCells(rows: readonly SourceRow[]): Generator<{ line: number; date: SourceRow['values'][string]; nik: SourceRow['values'][string] }> {
+  for (const row of rows) yield { line: row.line, date: row.values.tanggal_lahir, nik: row.values.nik };
+}
+
+/** Below this many NIKs a file whose NIKs all end in 0 may be chance (1 in 10^10 at ten). */
+const ROUNDED_FILE_MIN = 10;
+
 /**
- * The rejected rows with their reasons, as a semicolon CSV that opens in Indonesian Excel. The values are the
- * file's own free text: a cell that would start a formula gets a leading apostrophe (shared/spreadsheet-cell).
+ * A spreadsheet that held NIKs as numbers wrote each with 15 significant digits, its 16th a 0. One such NIK looks
+ * like any other; a file where every one of at least ten NIKs ends in 0 was rounded, and is refused as a whole.
  */
-export function rejectedReport(rejected: Rejected[]): string {
-  const header = ['baris', 'kolom', 'alasan', ...ROSTER_COLUMNS];
-  const lines = rejected.map((r) => csvLine([r.line, r.column, r.reason, ...ROSTER_COLUMNS.map((c) => r.values[c] ?? '')]));
-  return '\uFEFF' + [header.join(';'), ...lines].join('\r\n') + '\r\n';
+function refuseRoundedNiks(table: SourceTable): void {
+  let niks = 0;
+  for (const row of table.rows) {
+    const v = row.values.nik;
+    const nik = typeof v === 'string' ? v.trim() : undefined;
+    if (nik === undefined || !/^\d{16}$/.test(nik)) continue;
+    if (!nik.endsWith('0')) return;
+    niks++;
+  }
+  if (niks < ROUNDED_FILE_MIN) return;
+  throw new LenteraError(
+    'ROSTER_INVALID',
+    `${table.file}, column nik: every NIK in the file (${niks}) ends in 0. A spreadsheet held the NIKs as numbers and kept only 15 digits, so their last digits are lost. Nothing was imported; format the NIK column as Text in the original file, re-enter the NIKs, and save again.`,
+    { file: table.file, problems: [{ line: table.rows[0]!.line, column: 'nik', reason: 'NIKs rounded to 15 digits by a spreadsheet' }] },
+  );
 }
 
 export function describeRejected(file: string, rejected: Rejected[], limit = 10): string {

@@ -8,6 +8,7 @@ import { sha256File, sha256Hex } from '../util/hash';
 import type { RawCell } from './row';
 import { decodeTableBytes, type DecodeFailure, type TableEncoding } from './text-encoding';
 import { MAX_IMPORT_BYTES } from './import-limit';
+import { workbookDate1904 } from './workbook-date-system';
 
 export type { TableEncoding } from './text-encoding';
 
@@ -28,13 +29,17 @@ export interface SourceTable {
   sha256?: string;
   headers: string[];
   rows: SourceRow[];
+  /** a CSV's separator, which a report about the file keeps */
+  delimiter?: ';' | ',' | '\t';
+  /** an XLSX workbook in the 1904 date system: its date serials count from 1904-01-01 (its Date cells are already right) */
+  date1904?: boolean;
 }
 
 export function normaliseHeader(h: string): string {
   return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
-function sniff(path: string, name: string): 'csv' | 'xlsx' | 'json' | 'other' {
+function sniff(path: string, name: string): 'csv' | 'xlsx' | 'json' | 'ods' | 'other' {
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(8);
   try {
@@ -45,9 +50,9 @@ function sniff(path: string, name: string): 'csv' | 'xlsx' | 'json' | 'other' {
   return kindOf(head, name);
 }
 
-function kindOf(head: Buffer, name: string): 'csv' | 'xlsx' | 'json' | 'other' {
+function kindOf(head: Buffer, name: string): 'csv' | 'xlsx' | 'json' | 'ods' | 'other' {
   const ext = extname(name).toLowerCase();
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return ext === '.xlsx' ? 'xlsx' : 'other';
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return ext === '.xlsx' ? 'xlsx' : ext === '.ods' ? 'ods' : 'other';
   if (ext === '.csv' || ext === '.txt') return 'csv';
   if (ext === '.json') return 'json';
   return 'other';
@@ -84,8 +89,16 @@ function checkSize(size: number, name: string): void {
   }
 }
 
-function checkKind(kind: 'csv' | 'xlsx' | 'json' | 'other', accept: readonly ('csv' | 'xlsx' | 'json')[], name: string): 'csv' | 'xlsx' | 'json' {
-  if (kind === 'other' || !accept.includes(kind)) {
+function checkKind(kind: 'csv' | 'xlsx' | 'json' | 'ods' | 'other', accept: readonly ('csv' | 'xlsx' | 'json')[], name: string): 'csv' | 'xlsx' | 'json' {
+  if (kind === 'ods' && accept.includes('xlsx')) {
+    // An OpenDocument spreadsheet (LibreOffice's own format) is not read: docs/formats.md, "From Excel or LibreOffice".
+    throw new LenteraError(
+      'UNSUPPORTED_FILE',
+      `${basename(name)} is an OpenDocument spreadsheet (ODS), which Lentera does not read. In LibreOffice, choose File → Save As, and save it as "Excel 2007-365 (.xlsx)" or as "Text CSV" (UTF-8, semicolon), with the NIK column formatted as Text.`,
+      { file: basename(name), expected: accept, found: 'ods' },
+    );
+  }
+  if (kind === 'other' || kind === 'ods' || !accept.includes(kind)) {
     throw new LenteraError('UNSUPPORTED_FILE', `${basename(name)} is not a ${accept.map((a) => a.toUpperCase()).join(' or ')} file.`, {
       file: basename(name),
       expected: accept,
@@ -192,7 +205,7 @@ export function parseCsvSteps(src: string, delimiter: string, file: string, enco
       rows.push({ line: rowLine, values });
     },
   });
-  return { file, kind: 'csv', encoding, headers: headers ?? [], rows };
+  return { file, kind: 'csv', encoding, headers: headers ?? [], rows, delimiter: headers ? (delimiter as SourceTable['delimiter']) : undefined };
 }
 
 /**
@@ -226,7 +239,7 @@ export function parseUnquoted(text: string, delimiter: string, file: string, enc
     for (let i = 0; i < headers.length; i++) values[headers[i]!] = cells[i];
     rows.push({ line, values });
   }
-  return { file, kind: 'csv', encoding, headers, rows };
+  return { file, kind: 'csv', encoding, headers, rows, delimiter: delimiter as SourceTable['delimiter'] };
 }
 
 /** The records after the header line (which ends at `first`): record i is line i + 1; blank lines (trailing ones too) are no record. */
@@ -252,16 +265,29 @@ function cellValue(v: ExcelJS.CellValue): RawCell {
   return String(v);
 }
 
-/** The first worksheet of an XLSX file, streamed, so a 100,000-row roster does not hold the whole workbook. */
-export async function readXlsx(path: string | Readable, name = typeof path === 'string' ? path : ''): Promise<SourceTable> {
+const DAYS_1900_TO_1904 = 1462 * 86_400_000;
+
+/**
+ * The first worksheet of an XLSX file, streamed, so a 100,000-row roster does not hold the whole workbook.
+ * A workbook in the 1904 date system is honoured: exceljs reads `date1904="1"` (Excel's spelling) but not
+ * `date1904="true"` (LibreOffice's, also valid), so the workbook's own flag is read here (workbook-date-system.ts)
+ * and a date exceljs made in the wrong system is moved by the 1462 days between the two.
+ */
+export async function readXlsx(source: string | Buffer, name = typeof source === 'string' ? source : ''): Promise<SourceTable> {
   // exceljs loads here, for XLSX files only: it takes longer to load than Node takes to start.
   const { default: Excel } = await import('exceljs');
-  const reader = new Excel.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
+  const date1904 = await workbookDate1904(source);
+  const input = typeof source === 'string' ? source : Readable.from([source]);
+  const reader = new Excel.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
   let headers: string[] | undefined;
   const rows: SourceRow[] = [];
   for await (const sheet of reader) {
+    // What exceljs made its Date cells with, read when it starts on the sheet (worksheet-reader.js takes it then).
+    const applied = (reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904 === true;
+    const shift = date1904 && !applied ? DAYS_1900_TO_1904 : 0;
     for await (const row of sheet) {
       const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
+      if (shift) for (let i = 0; i < values.length; i++) if (values[i] instanceof Date) values[i] = new Date((values[i] as Date).getTime() + shift);
       if (!headers) {
         headers = values.map((v) => normaliseHeader(String(v ?? '')));
         continue;
@@ -275,7 +301,7 @@ export async function readXlsx(path: string | Readable, name = typeof path === '
     }
     break; // the roster is the first sheet
   }
-  return { file: name, kind: 'xlsx', encoding: 'xlsx', headers: headers ?? [], rows };
+  return { file: name, kind: 'xlsx', encoding: 'xlsx', headers: headers ?? [], rows, date1904 };
 }
 
 export async function readTableFile(path: string, name = path): Promise<SourceTable> {
@@ -296,7 +322,7 @@ export async function readTableFile(path: string, name = path): Promise<SourceTa
 export async function readTableBytes(bytes: Buffer, name: string): Promise<SourceTable> {
   if (checkImportBytes(bytes, ['csv', 'xlsx'], name) === 'xlsx') {
     try {
-      return { ...(await readXlsx(Readable.from([bytes]), name)), file: basename(name), sha256: sha256Hex(bytes) };
+      return { ...(await readXlsx(bytes, name)), file: basename(name), sha256: sha256Hex(bytes) };
     } catch (e) {
       throw xlsxError(name, e);
     }

@@ -255,15 +255,19 @@ function RulesetHeader({ ruleset }: { ruleset: RankingRuleset }) {
   );
 }
 
-/** CSV or XLSX of the current formation or the whole exam, made by the registry (decimal point, ruleset and hash). */
+type ExportFormat = 'xlsx' | 'csv-excel' | 'csv';
+/** XLSX first (right in every locale), then the CSV for an Indonesian spreadsheet, then the exact one for programs. */
+const EXPORT_FORMATS: readonly ExportFormat[] = ['xlsx', 'csv-excel', 'csv'];
+
+/** The results of the current formation or the whole exam, as a file made by the registry (with the ruleset and its hash). */
 function ExportBar({ exam, formation, formations }: { exam: string; formation: string; formations: number }) {
   const { t, i18n } = useTranslation();
   const [scope, setScope] = useState<'formation' | 'exam'>('formation');
-  const [busy, setBusy] = useState<'csv' | 'xlsx' | null>(null);
+  const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  async function download(format: 'csv' | 'xlsx') {
+  async function download(format: ExportFormat) {
     setBusy(format);
     setDone(null);
     setError(null);
@@ -295,12 +299,11 @@ function ExportBar({ exam, formation, formations }: { exam: string; formation: s
         </label>
       </fieldset>
       <div className="form-actions">
-        <button type="button" className="btn btn-secondary" onClick={() => void download('csv')} disabled={busy !== null}>
-          {busy === 'csv' ? t('results.export.busy') : t('results.export.csv')}
-        </button>
-        <button type="button" className="btn btn-secondary" onClick={() => void download('xlsx')} disabled={busy !== null}>
-          {busy === 'xlsx' ? t('results.export.busy') : t('results.export.xlsx')}
-        </button>
+        {EXPORT_FORMATS.map((format) => (
+          <button key={format} type="button" className="btn btn-secondary" onClick={() => void download(format)} disabled={busy !== null}>
+            {busy === format ? t('results.export.busy') : t(`results.export.${format}`)}
+          </button>
+        ))}
       </div>
       <p className="field-hint">{t('results.export.hint')}</p>
       <Notice tone="success">{done}</Notice>
