@@ -85,7 +85,16 @@ export function errorMessage(t: TFunction, lang: string, error: ErrorBody): stri
       return t('errors.INVALID_PACKAGE', { count: Array.isArray(d.problems) ? d.problems.length : 0 });
     case 'ROSTER_INVALID':
       return t('errors.ROSTER_INVALID', { count: typeof d.count === 'number' ? d.count : 0, file: str(d.file) });
+    case 'ROSTER_NIK_ROUNDED':
+      return t('errors.ROSTER_NIK_ROUNDED', { file: str(d.file), count: typeof d.count === 'number' ? d.count : 0 });
+    case 'ROSTER_DATE_ORDER': {
+      const at = (v: unknown) => (v && typeof v === 'object' ? (v as { line?: unknown; value?: unknown }) : {});
+      return d.kind === 'mixed'
+        ? t('errors.ROSTER_DATE_ORDER_mixed', { file: str(d.file), dayLine: str(at(d.dayFirst).line), dayValue: str(at(d.dayFirst).value), monthLine: str(at(d.monthFirst).line), monthValue: str(at(d.monthFirst).value) })
+        : t('errors.ROSTER_DATE_ORDER_ambiguous', { file: str(d.file), line: str(d.line), value: str(d.value) });
+    }
     case 'UNSUPPORTED_FILE': {
+      if (d.found === 'ods') return t('errors.UNSUPPORTED_FILE_ods', { file: str(d.file) });
       const expected = Array.isArray(d.expected) ? (d.expected as unknown[]).map((x) => str(x).toUpperCase()) : [];
       return expected.length
         ? t('errors.UNSUPPORTED_FILE_expected', { expected: expected.join(t('common.or')) })

@@ -82,6 +82,8 @@ test('the coordinator imports the exam package and the rosters through the scree
   await expect(page.getByTestId('roster-count-inserts')).toHaveText('30');
   await expect(page.getByTestId('roster-count-rejected')).toHaveText('0');
   await expect(page.getByTestId('roster-count-rows')).toHaveText('30');
+  // the order of the file's dates, and the line that says so
+  await expect(page.getByTestId('dates-notice')).toHaveText('Tanggal lahir dibaca hari dulu (HH/BB/TTTT): baris 2 berisi 17/11/1995.');
   await page.getByRole('button', { name: 'Impor semua' }).click();
   await expect(page.getByText('Daftar peserta CPNS-SMG-2026 sudah diimpor: 30 baru, 0 diubah, 0 tidak berubah.')).toBeVisible();
   await expect(page.getByTestId('candidate-total')).toHaveText('331 peserta');

@@ -7,6 +7,7 @@ interface Row {
   nomor_peserta: string;
   kode_formasi: string;
   final: string | null;
+  final_exact: string | null;
   rank: number | null;
   status: string;
   reason: string;
@@ -137,19 +138,27 @@ test('the coordinator sees F02 ranked: a final P/L on top, a provisional one (SE
   await expect(chart.locator('rect.hist-bar')).not.toHaveCount(0);
   await expect(page.getByTestId('results-chart-pass')).toHaveCount(1);
 
-  // CSV of the formation, made by the registry: decimal points, the ruleset and its hash at the top, and whether each
-  // status is provisional and why.
-  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh CSV' }).click()]);
-  expect(csv.suggestedFilename()).toBe(`hasil-${EXAM_CODE}-F02.csv`);
-  const text = readFileSync(await csv.path(), 'utf8');
+  // The CSV of the formation for an Indonesian spreadsheet, made by the registry: semicolons and decimal commas, the
+  // ruleset and its hash at the top, and whether each status is provisional and why.
+  const [excel] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh CSV untuk Excel (Indonesia)' }).click()]);
+  expect(excel.suggestedFilename()).toBe(`hasil-${EXAM_CODE}-F02-excel.csv`);
+  const text = readFileSync(await excel.path(), 'utf8');
   expect(text).toContain('kode_formasi;rank;nomor_peserta');
   expect(text).toContain(';reason;provisional;provisional_reason');
   expect(text).toContain(`sha256 ${expected.ruleset.sha256}`);
   expect(text).toContain(`F02;1;${first.nomor_peserta};`);
-  expect(text).toContain(`;${first.final};`);
+  expect(text).toContain(`;${comma(first.final!)};`);
   expect(text).toContain(`;P/L;;peringkat 1 dari kebutuhan ${quota};;`);
   expect(text).toContain(`;P/L;;peringkat ${provisional.rank} dari kebutuhan ${quota};true;nilai peserta formasi F02 belum lengkap (BL): `);
-  await expect(page.getByRole('status').filter({ hasText: 'sudah diunduh' })).toHaveText(`hasil-${EXAM_CODE}-F02.csv sudah diunduh.`);
+  await expect(page.getByRole('status').filter({ hasText: 'sudah diunduh' })).toHaveText(`hasil-${EXAM_CODE}-F02-excel.csv sudah diunduh.`);
+
+  // The exact CSV, for programs: commas, decimal points, the exact fraction.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Unduh CSV tepat (untuk program)' }).click()]);
+  expect(csv.suggestedFilename()).toBe(`hasil-${EXAM_CODE}-F02.csv`);
+  const exact = readFileSync(await csv.path(), 'utf8');
+  expect(exact).toContain('kode_formasi,rank,nomor_peserta');
+  expect(exact).toContain(`F02,1,${first.nomor_peserta},`);
+  expect(exact).toContain(`,${first.final},${first.final_exact},P/L,`);
 
   // XLSX of the whole exam.
   await page.getByRole('radio', { name: /^Seluruh ujian/ }).check();

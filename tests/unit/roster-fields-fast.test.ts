@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import { requireExam } from '../../src-main/core/exams/exams';
-import { nikMismatch, numericCellReason } from '../../src-main/core/roster/nik';
+import { looksLikeSpreadsheetNumber, nikMismatch, numericCellReason } from '../../src-main/core/roster/nik';
 import { parseDate, parseDateGeneral, parseGender, parseIpk, parseIpkGeneral, parseKategori, parseNik, parseNomorPeserta, type Parsed } from '../../src-main/core/roster/fields';
 import { validateRow, type CandidateInput, type RawCell, type RowProblem } from '../../src-main/core/roster/row';
 import { planRosterImport } from '../../src-main/core/roster/roster';
@@ -124,7 +124,8 @@ function validateRowReference(raw: Record<string, RawCell>, formations: Readonly
     return r.value;
   };
   // A spreadsheet's number in these two columns is refused whatever it holds (issue 19).
-  const numeric = (c: 'nik' | 'nomor_peserta') => typeof raw[c] === 'number' && cellText(raw[c]) !== undefined;
+  const numeric = (c: 'nik' | 'nomor_peserta') =>
+    cellText(raw[c]) !== undefined && (typeof raw[c] === 'number' || (c === 'nik' && typeof raw[c] === 'string' && looksLikeSpreadsheetNumber(raw[c] as string)));
   const nomorPeserta = numeric('nomor_peserta') ? void problems.push({ column: 'nomor_peserta', reason: numericCellReason('nomor_peserta') }) : field('nomor_peserta', parseNomorPeserta);
   const nik = numeric('nik') ? void problems.push({ column: 'nik', reason: numericCellReason('nik') }) : field('nik', parseNik);
   const nama = field('nama', (s): Parsed<string> => (s.length <= 200 ? { ok: true, value: s.includes('  ') ? s.replace(/\s+/g, ' ') : s } : { ok: false, reason: 'name longer than 200 characters' }));
@@ -145,7 +146,7 @@ describe('roster rows: validateRow', () => {
   it('gives the same candidate or the same problems, in the same order, as the reference on random rows', () => {
     const formations = new Set(['F01', 'F02']);
     const value = fc.oneof(
-      fc.constantFrom<RawCell>(undefined, null, '', ' ', 'P-0001', '263374000001', '3374011203950001', ' 3374 0112 0395 0001', 'Agus  Salim', '12/03/1995', '1995-03-12', '31/02/1995', 'L', 'wanita', '3,51', '4,5', 3.5, 35_000, 'S1', 'F01', 'F99', 'umum', ' PAPUA', 'veteran'),
+      fc.constantFrom<RawCell>(undefined, null, '', ' ', 'P-0001', '3,37401120395E+15', '0e0', 3374011203950001, '263374000001', '3374011203950001', ' 3374 0112 0395 0001', 'Agus  Salim', '12/03/1995', '1995-03-12', '31/02/1995', 'L', 'wanita', '3,51', '4,5', 3.5, 35_000, 'S1', 'F01', 'F99', 'umum', ' PAPUA', 'veteran'),
       fc.date({ min: new Date(Date.UTC(1890, 0, 1)), max: new Date(Date.UTC(2110, 0, 1)), noInvalidDate: true }),
       fc.string({ maxLength: 8 }),
     );

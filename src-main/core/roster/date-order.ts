@@ -72,7 +72,14 @@ export function decideDateOrder(file: string, column: string, rows: Iterable<{ l
     throw new LenteraError(
       'ROSTER_DATE_ORDER',
       `${file}, column ${column}: the dates are written in two orders: line ${byValue.dmy.line} has ${byValue.dmy.value} (day first), line ${byValue.mdy.line} has ${byValue.mdy.value} (month first). Nothing was imported; write every date one way, best as YYYY-MM-DD.`,
-      { file, column, problems: [byValue.dmy, byValue.mdy].map((v) => ({ line: v.line, column, reason: `${v.value}: the file mixes day-first and month-first dates` })) },
+      {
+        file,
+        column,
+        kind: 'mixed',
+        dayFirst: byValue.dmy,
+        monthFirst: byValue.mdy,
+        problems: [byValue.dmy, byValue.mdy].map((v) => ({ line: v.line, column, reason: `${v.value}: the file mixes day-first and month-first dates` })),
+      },
     );
   }
   const decided = byValue.dmy ? 'dmy' : byValue.mdy ? 'mdy' : undefined;
@@ -86,7 +93,7 @@ export function decideDateOrder(file: string, column: string, rows: Iterable<{ l
     throw new LenteraError(
       'ROSTER_DATE_ORDER',
       `${file}, line ${ambiguous.line}, column ${column}: ${ambiguous.value} may be ${a} ${MONTHS[b - 1]} or ${b} ${MONTHS[a - 1]}, and no date or NIK in the file tells which order it uses. Nothing was imported; write the dates as YYYY-MM-DD.`,
-      { file, column, problems: [{ line: ambiguous.line, column, reason: `${ambiguous.value}: day and month cannot be told apart` }] },
+      { file, column, kind: 'ambiguous', line: ambiguous.line, value: ambiguous.value, problems: [{ line: ambiguous.line, column, reason: `${ambiguous.value}: day and month cannot be told apart` }] },
     );
   }
   return { order: 'dmy', by: 'none', twoDigitYears };

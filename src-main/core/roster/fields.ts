@@ -83,7 +83,11 @@ export function parseDateGeneral(raw: string | Date | number, reading: DateReadi
     if (Number.isNaN(raw.getTime())) return bad('not a date');
     return ok(`${raw.getUTCFullYear()}-${pad(raw.getUTCMonth() + 1)}-${pad(raw.getUTCDate())}`);
   }
-  if (typeof raw === 'number') return parseDateGeneral(excelSerialToIso(raw, reading.date1904));
+  if (typeof raw === 'number') {
+    // Excel's serials run from 1 (1900-01-01) to 2958465 (9999-12-31); anything else in a date column is no date.
+    if (!(raw >= 1 && raw < 2_958_466)) return bad(`${raw} is not a date (expected a date cell or DD/MM/YYYY)`);
+    return parseDateGeneral(excelSerialToIso(raw, reading.date1904));
+  }
   const s = raw.trim();
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
   let y: number, mo: number, d: number;

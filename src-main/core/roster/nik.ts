@@ -70,7 +70,8 @@ export function fifteenDigits(digits: string): string {
  * ("3,37405600391043E+15") or a decimal point or comma. Such a value has lost digits and cannot be repaired.
  */
 export function looksLikeSpreadsheetNumber(text: string): boolean {
-  return /^\d([.,]\d+)?[eE]\+?\d+$/.test(text.trim()) || /^\d{15,16}[.,]0*$/.test(text.trim());
+  // A 16-digit number in scientific notation has the exponent 15.
+  return /^\d([.,]\d+)?[eE]\+?15$/.test(text.trim()) || /^\d{15,16}[.,]0*$/.test(text.trim());
 }
 
 /** The refusal of a NIK or nomor_peserta cell that is a number (an XLSX numeric cell, or one written back as such). */

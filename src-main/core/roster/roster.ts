@@ -267,9 +267,9 @@ function refuseRoundedNiks(table: SourceTable): void {
   }
   if (niks < ROUNDED_FILE_MIN) return;
   throw new LenteraError(
-    'ROSTER_INVALID',
+    'ROSTER_NIK_ROUNDED',
     `${table.file}, column nik: every NIK in the file (${niks}) ends in 0. A spreadsheet held the NIKs as numbers and kept only 15 digits, so their last digits are lost. Nothing was imported; format the NIK column as Text in the original file, re-enter the NIKs, and save again.`,
-    { file: table.file, problems: [{ line: table.rows[0]!.line, column: 'nik', reason: 'NIKs rounded to 15 digits by a spreadsheet' }] },
+    { file: table.file, count: niks, problems: [{ line: table.rows[0]!.line, column: 'nik', reason: 'NIKs rounded to 15 digits by a spreadsheet' }] },
   );
 }
 

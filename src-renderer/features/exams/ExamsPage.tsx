@@ -80,7 +80,7 @@ export function ExamsPage({ account }: { account: Account }) {
       <Notice tone="success">{notice}</Notice>
       {report ? (
         <p>
-          <RejectedReportLink file={report.file.name} rejected={report.rejected} />
+          <RejectedReportLink file={report.file.name} rejected={report.rejected} delimiter={report.reportDelimiter} />
         </p>
       ) : null}
       <ErrorAlert>{choice.error ? errorMessage(t, lang, choice.error) : null}</ErrorAlert>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, toErrorBody, withUpload, type ErrorBody, type ExamListItem, type RejectedRow, type RosterSummary } from '../../api';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount } from '../../i18n/format';
-import { ErrorAlert, ProgressBar } from '../../ui/feedback';
+import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
 import { FileField, SelectField } from '../../ui/fields';
 import { EncodingNotice, encodingRefusal } from './EncodingNotice';
 import { rejectedReportCsv, rejectedReportName } from './rejectedReport';
@@ -118,9 +118,10 @@ export function RosterImport({
         <div className="preview" data-testid="roster-preview">
           <h3>{t('exams.roster.previewTitle', { file: summary.file.name, exam })}</h3>
           <EncodingNotice encoding={summary.file.encoding} />
+          <DatesNotice dates={summary.dates} />
           <RosterCounts summary={summary} />
           {summary.updates.length ? <UpdatesTable summary={summary} /> : null}
-          {rejected ? <RejectedTable file={summary.file.name} rows={summary.rejected} count={summary.rejectedCount} /> : null}
+          {rejected ? <RejectedTable file={summary.file.name} rows={summary.rejected} count={summary.rejectedCount} delimiter={summary.reportDelimiter} /> : null}
           <ErrorAlert>{importError ? errorMessage(t, lang, importError) : null}</ErrorAlert>
           <div className="form-actions">
             <button
@@ -232,10 +233,25 @@ function UpdatesTable({ summary }: { summary: RosterSummary }) {
   );
 }
 
-/** A link that downloads the rejected rows as a CSV built here, from the rows the preview sent. */
-export function RejectedReportLink({ file, rejected }: { file: string; rejected: readonly RejectedRow[] }) {
+/** Which order the file's birth dates were read in, and the line that decided it, so the person can check it. */
+function DatesNotice({ dates }: { dates: RosterSummary['dates'] }) {
   const { t } = useTranslation();
-  const href = useMemo(() => URL.createObjectURL(new Blob([rejectedReportCsv(rejected)], { type: 'text/csv;charset=utf-8' })), [rejected]);
+  if (dates.by === 'none') return null;
+  const values = { order: t(`exams.roster.dates.${dates.order}`), line: dates.line, value: dates.value };
+  return (
+    <div data-testid="dates-notice">
+      <Notice>
+        {t(dates.by === 'value' ? 'exams.roster.dates.byValue' : 'exams.roster.dates.byNik', values)}
+        {dates.twoDigitYears ? ` ${t('exams.roster.dates.twoDigit')}` : ''}
+      </Notice>
+    </div>
+  );
+}
+
+/** A link that downloads the rejected rows as a CSV built here, from the rows the preview sent, in the input's dialect. */
+export function RejectedReportLink({ file, rejected, delimiter }: { file: string; rejected: readonly RejectedRow[]; delimiter?: ';' | ',' | '\t' }) {
+  const { t } = useTranslation();
+  const href = useMemo(() => URL.createObjectURL(new Blob([rejectedReportCsv(rejected, delimiter)], { type: 'text/csv;charset=utf-8' })), [rejected, delimiter]);
   useEffect(() => () => URL.revokeObjectURL(href), [href]);
   return (
     <a className="btn btn-secondary btn-small" href={href} download={rejectedReportName(file)}>
@@ -244,14 +260,14 @@ export function RejectedReportLink({ file, rejected }: { file: string; rejected:
   );
 }
 
-function RejectedTable({ file, rows, count }: { file: string; rows: RejectedRow[]; count: number }) {
+function RejectedTable({ file, rows, count, delimiter }: { file: string; rows: RejectedRow[]; count: number; delimiter?: ';' | ',' | '\t' }) {
   const { t } = useTranslation();
   const shown = rows.slice(0, SHOWN);
   return (
     <>
       <div className="table-head">
         <h4>{t('exams.roster.rejectedTitle', { count })}</h4>
-        <RejectedReportLink file={file} rejected={rows} />
+        <RejectedReportLink file={file} rejected={rows} delimiter={delimiter} />
       </div>
       {count > rows.length ? <p className="field-hint">{t('exams.roster.reportPartial', { count: rows.length })}</p> : null}
       <TableWrap className="table-scroll">
