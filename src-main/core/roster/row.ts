@@ -80,12 +80,14 @@ export function validateRow(
         ? refused(problems, 'nomor_peserta', numericCellReason('nomor_peserta'))
         : checked(parseNomorPeserta(s), 'nomor_peserta', problems);
   s = cellText(raw.nik);
+  // A NIK of 16 digits is never one written back in scientific notation: only a refused one is looked at again.
+  const nikParsed = s === undefined || typeof raw.nik === 'number' ? undefined : parseNik(s);
   const nik =
     s === undefined
       ? missing(problems, 'nik')
-      : spreadsheetNumber(raw.nik, 'nik')
+      : !nikParsed || (!nikParsed.ok && spreadsheetNumber(raw.nik, 'nik'))
         ? refused(problems, 'nik', numericCellReason('nik'))
-        : checked(parseNik(s), 'nik', problems);
+        : checked(nikParsed, 'nik', problems);
   s = cellText(raw.nama);
   const nama = s === undefined ? missing(problems, 'nama') : checked(parseName(s), 'nama', problems);
   // Dates and IPKs are parsed from the cell as it is: an XLSX cell may be a Date or a number.
