@@ -221,6 +221,11 @@ describe('dates: one order for the whole file', () => {
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), askSecret: async () => '', osUser: 't' };
     expect(await run(['roster', 'import', '--data', dir, '--exam', EXAM, write(roster(EARLY, ',', us))], io)).toBe(0);
     expect(out).toContain('dates read as MM/DD/YYYY (month first): the NIK on line 2 agrees with 1/3/1990 read so');
+    // a file refused whole says so in one sentence, not as rows
+    out.length = 0;
+    const mixed = [...LATE.slice(0, 3).map((p) => ({ ...p, nomor: `9${p.nomor.slice(1)}`, date: us(p.iso) })), ...LATE.slice(3).map((p) => ({ ...p, nomor: `9${p.nomor.slice(1)}` }))];
+    expect(await run(['roster', 'import', '--data', dir, '--exam', EXAM, write(roster(mixed))], io)).toBe(1);
+    expect(out).toEqual([expect.stringMatching(/^lentera: roster\.csv, column tanggal_lahir: the dates are written in two orders: line 5 has 23\/05\/1993 \(day first\), line 2 has 2\/20\/1990 \(month first\)\./)]);
   });
 });
 

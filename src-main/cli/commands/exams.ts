@@ -79,7 +79,8 @@ export function registerExamCommands(program: Command, io: CliIo): void {
           { local: io.osUser },
         );
         if (!result.ok) {
-          const problems = result.error.details.problems as Rejected[] | undefined;
+          // Row problems are listed; a refusal of the whole file (NIKs rounded, dates in two orders) is its sentence.
+          const problems = result.error.code === 'ROSTER_INVALID' ? (result.error.details.problems as Rejected[] | undefined) : undefined;
           if (problems) {
             for (const r of problems.slice(0, 50)) io.err(`${file}, line ${r.line}, column ${r.column}: ${r.reason}`);
             const count = Number(result.error.details.count ?? problems.length);
