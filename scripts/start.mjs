@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app when the Electron runtime can run here, otherwise the same UI served on
-// http://127.0.0.1:5170 by `lentera serve`. Arguments after `npm start --` go to whichever starts.
+// http://127.0.0.1:5170 by `lentera serve`. After `npm start --` only Lentera's own options are taken (--data DIR,
+// --port N); anything else is refused, and nothing reaches Electron or Node (no --inspect, no remote debugging).
 // Plain Node, no TypeScript loader: the launcher logic is src-main/electron/launcher.ts built into out/main.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -61,6 +62,14 @@ if (L.missingBuild(root).length) {
   L = await import(`${pathToFileURL(launcherFile).href}?rebuilt=${Date.now()}`);
 }
 
+const started = L.startOptions(args);
+if (!started.ok) {
+  console.error(`[lentera] ${started.message}`);
+  process.exit(2);
+}
+const options = started.options;
+if (options.data) env.LENTERA_DATA = options.data;
+
 // 2. Can the desktop run here?
 const binary = L.electronBinary(root, env);
 let decision = L.decideRuntime({ binaryExists: binary.exists, display: L.hasDisplay(env), platform: process.platform });
@@ -89,13 +98,11 @@ if (decision === 'electron') {
   // Both modes keep the workstation in one place, so the desktop and the fallback see the same data.
   const childEnv = { ...env, LENTERA_SQLITE_BINDING: binding, LENTERA_DATA: L.defaultServeDataDir(env) };
   delete childEnv.ELECTRON_RUN_AS_NODE; // would turn the runtime into a plain Node
-  // The project folder: Electron reads package.json ("main": out/main/index.js, "type": module, name lentera).
-  runForwarding(binary.path, [root, ...args], childEnv);
+  // The project folder, and nothing else: Electron reads package.json ("main": out/main/index.js, "type": module).
+  runForwarding(binary.path, [root], childEnv);
 } else {
-  const port = L.servePort(args);
+  const port = options.port ?? L.DEFAULT_SERVE_PORT;
   say(L.fallbackMessage(decision, port));
   const dataDir = L.defaultServeDataDir(env);
-  const serveArgs = ['serve', '--data', dataDir, '--allow-init'];
-  if (!args.some((a) => a === '--port' || a.startsWith('--port='))) serveArgs.push('--port', String(L.DEFAULT_SERVE_PORT));
-  runForwarding(process.execPath, [join(root, 'bin', 'lentera.mjs'), ...serveArgs, ...args], env);
+  runForwarding(process.execPath, [join(root, 'bin', 'lentera.mjs'), 'serve', '--data', dataDir, '--allow-init', '--port', String(port)], env);
 }

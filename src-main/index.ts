@@ -1,7 +1,7 @@
 // The Electron shell, and only that: lifecycle, one window, the app:// protocol, the IPC door, security handlers.
 // Everything it wires lives in src-main/electron/ (testable without the runtime); the workstation (LenteraApp and
 // its SQLite database) runs in a worker thread behind WorkstationHost, so a long import never freezes the windows.
-import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +10,17 @@ import { WorkstationHost } from './host/workstation-host';
 import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './electron/protocol';
 import { hardenSession, hardenWebContents } from './electron/security';
 import { windowOptions } from './electron/window';
+import { menuTemplate } from './electron/menu';
+import { debuggingSwitches } from './electron/switches';
 
 // electron-vite names the CommonJS preload index.cjs in a "type": "module" package (index.js otherwise).
 const preloadCjs = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const preloadPath = existsSync(preloadCjs) ? preloadCjs : fileURLToPath(new URL('../preload/index.js', import.meta.url));
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+
+// An installed app is production: no developer tools, no debugger switches (the fuses also refuse --inspect).
+const production = app.isPackaged;
+const debugging = production ? debuggingSwitches(process.argv) : [];
 
 // Before `ready`: every renderer sandboxed, and app:// a standard, secure origin.
 app.enableSandbox();
@@ -25,7 +31,7 @@ let door: IpcDoor | undefined;
 let mainWindow: BrowserWindow | undefined;
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(windowOptions(preloadPath));
+  const win = new BrowserWindow(windowOptions(preloadPath, { devTools: !production }));
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = undefined;
@@ -47,6 +53,11 @@ function fatal(title: string, e: unknown): void {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  if (debugging.length) {
+    fatal('refused / ditolak', new Error(`Lentera does not start with ${debugging.join(' ')}: it would open a debugger into the workstation.`));
+    return;
+  }
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ production, platform: process.platform })));
   hardenSession(session.defaultSession);
   registerAppProtocol(protocol, rendererDir);
 

@@ -3,6 +3,7 @@
 // 'electron' (in plain Node that import tries to download the runtime). electron-vite builds it to
 // out/main/launcher.js, which start.mjs imports, so starting needs no TypeScript loader; `npm run dist` uses the same
 // build of better-sqlite3 for the installers (scripts/dist-after-pack.mjs).
+import { lookup } from 'node:dns/promises';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -91,14 +92,45 @@ export function missingBuild(root: string): string[] {
   return builtEntries(root).filter((f) => !existsSync(f));
 }
 
-/** The port the fallback will listen on, honouring a `--port N` / `--port=N` passed through to serve. */
-export function servePort(args: readonly string[]): number {
+/** What `npm start -- …` may pass: Lentera's own options, nothing for Electron or Node. */
+export interface StartOptions {
+  /** the workstation's data folder (LENTERA_DATA for the desktop, --data for the fallback) */
+  data?: string;
+  /** the fallback's port */
+  port?: number;
+}
+
+/**
+ * The arguments after `npm start --`, read as Lentera's own options (`--port N`, `--data DIR`, each also as
+ * `--opt=value`), or the refusal of everything else. Nothing is passed on to Electron: `--inspect` or
+ * `--remote-debugging-port` there would open a debugger into the process that holds the keys and the database.
+ */
+export function startOptions(args: readonly string[]): { ok: true; options: StartOptions } | { ok: false; message: string } {
+  const options: StartOptions = {};
+  const refused: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--port' && args[i + 1]) return Number(args[i + 1]);
-    if (a.startsWith('--port=')) return Number(a.slice('--port='.length));
+    const m = /^--(port|data)(?:=(.*))?$/.exec(a);
+    if (!m) {
+      refused.push(a);
+      continue;
+    }
+    const value = m[2] ?? args[++i];
+    if (value === undefined || value === '') return { ok: false, message: `npm start: --${m[1]} needs a value` };
+    if (m[1] === 'data') options.data = value;
+    else {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, message: `npm start: --port ${value} is not a port (1–65535)` };
+      options.port = port;
+    }
   }
-  return DEFAULT_SERVE_PORT;
+  if (refused.length) {
+    return {
+      ok: false,
+      message: `npm start takes only Lentera's own options, --port N and --data DIR; refused: ${refused.join(' ')} (nothing is passed to Electron or Node, so no debugger can be opened this way)`,
+    };
+  }
+  return { ok: true, options };
 }
 
 export function fallbackMessage(reason: string, port: number): string {
@@ -205,11 +237,32 @@ async function collectingErrors<T>(work: () => Promise<T>): Promise<{ value?: T;
   }
 }
 
+/** Where a build for Electron downloads from: its headers (electronjs.org) or a prebuilt binary (github.com). */
+export const DOWNLOAD_HOST = 'electronjs.org';
+
+/**
+ * Whether `host` resolves within `timeoutMs`: a venue laptop is offline by design, and there a build that downloads
+ * would only fail after trying (or hang on a captive network). A name lookup asks the resolver, nothing more.
+ */
+export async function networkReachable(host = DOWNLOAD_HOST, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([lookup(host).then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface EnsureBindingOptions {
   root: string;
   target: BindingTarget;
   /** @electron/rebuild's `rebuild`; undefined when it is not installed. */
   rebuild: Rebuild | undefined;
+  /** whether a download could succeed; `networkReachable()` unless given */
+  online?: () => Promise<boolean>;
 }
 
 export type BindingOutcome = { ok: true; path: string; built: boolean } | { ok: false; message: string };
@@ -232,6 +285,13 @@ export async function ensureElectronSqlite(opts: EnsureBindingOptions): Promise<
   if (!opts.rebuild) return { ok: false, message: `Cannot build ${what}: @electron/rebuild is not installed; run npm install (with dev dependencies).` };
   const source = join(root, 'node_modules', 'better-sqlite3');
   if (!existsSync(join(source, 'binding.gyp'))) return { ok: false, message: `Cannot build ${what}: ${source} is missing; run npm install.` };
+  // Offline, nothing is tried: building downloads a prebuilt binary or the Electron headers.
+  if (!(await (opts.online ?? (() => networkReachable()))())) {
+    return {
+      ok: false,
+      message: `Not building ${what}: no network (${DOWNLOAD_HOST} does not resolve), and the build downloads a prebuilt binary or the Electron headers. Build it once where there is a network (npm start, or npm run dist, which fill ${relative(root, dirname(finalDir))}), or set LENTERA_SQLITE_BINDING to a better_sqlite3.node built for Electron ${target.electronVersion}; an installed Lentera carries its own.`,
+    };
+  }
 
   const scratch = `${finalDir}.tmp-${process.pid}`;
   const scratchPackage = join(scratch, 'node_modules', 'better-sqlite3');

@@ -5,9 +5,11 @@ import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
  * functions the preload exposes. Every setting is spelled out, even where it is Electron's default, so a change of
  * default can never loosen it.
  */
-export function hardenedWebPreferences(preloadPath: string): WebPreferences {
+export function hardenedWebPreferences(preloadPath: string, opts: { devTools: boolean } = { devTools: false }): WebPreferences {
   return {
     preload: preloadPath,
+    // Off in an installed app (src-main/index.ts passes !app.isPackaged): no shortcut or menu can open them then.
+    devTools: opts.devTools,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -24,7 +26,7 @@ export function hardenedWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function windowOptions(preloadPath: string, opts: { devTools: boolean } = { devTools: false }): BrowserWindowConstructorOptions {
   return {
     title: 'Lentera',
     width: 1280,
@@ -34,6 +36,6 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
     show: false, // shown on 'ready-to-show', so there is no white flash
     backgroundColor: '#ffffff',
     autoHideMenuBar: true,
-    webPreferences: hardenedWebPreferences(preloadPath),
+    webPreferences: hardenedWebPreferences(preloadPath, opts),
   };
 }

@@ -16,12 +16,15 @@ import {
   loadElectronRebuild,
   missingBuild,
   rebuildOptions,
-  servePort,
+  networkReachable,
+  startOptions,
   type Rebuild,
   type RebuildOptions,
 } from '../../src-main/electron/launcher';
 
 const target = { electronVersion: '45.5.0', sqliteVersion: '12.11.1', platform: 'linux', arch: 'x64' };
+/** A machine with a network, for the tests that play @electron/rebuild's answers. */
+const online = async () => true;
 
 describe('decideRuntime', () => {
   it('starts Electron only with a binary and, on Linux, a display', () => {
@@ -121,7 +124,7 @@ describe('files on disk', () => {
         mkdirSync(join(pkg, 'build', 'Release'), { recursive: true });
         writeFileSync(join(pkg, 'build', 'Release', 'better_sqlite3.node'), 'ELECTRON BUILD');
       };
-      const first = await ensureElectronSqlite({ root, target, rebuild });
+      const first = await ensureElectronSqlite({ root, target, rebuild, online });
       const path = bindingFileIn(electronSqliteCacheDir(root, target));
       expect(first).toEqual({ ok: true, built: true, path });
       expect(readFileSync(path, 'utf8')).toBe('ELECTRON BUILD');
@@ -131,7 +134,7 @@ describe('files on disk', () => {
       expect(calls[0]!.manifest).toMatchObject({ dependencies: { 'better-sqlite3': '12.11.1' } });
       // Inside the project, so the copy still resolves prebuild-install and bindings from its node_modules.
       expect(calls[0]!.opts.buildPath.startsWith(join(root, '.cache'))).toBe(true);
-      const again = await ensureElectronSqlite({ root, target, rebuild });
+      const again = await ensureElectronSqlite({ root, target, rebuild, online });
       expect(again).toMatchObject({ ok: true, built: false });
       expect(calls).toHaveLength(1);
       // The Node build in node_modules is untouched.
@@ -140,14 +143,36 @@ describe('files on disk', () => {
       expect(readdirSync(join(root, '.cache', 'electron-sqlite', '45.5.0'))).toEqual(['better-sqlite3-12.11.1-linux-x64']);
     });
 
-    it('fails offline with one clear line and a log, and leaves nothing half-built', async () => {
+    it('offline, does not try to download: the rebuild is never called, the answer says how to get a binding, nothing is left behind', async () => {
+      fakePackage();
+      // A real name lookup of a name that never resolves (RFC 2606), as a venue laptop's lookup of electronjs.org fails.
+      expect(await networkReachable('lentera-offline.invalid')).toBe(false);
+      const calls: RebuildOptions[] = [];
+      const t0 = Date.now();
+      const r = await ensureElectronSqlite({ root, target, rebuild: async (o) => void calls.push(o), online: () => networkReachable('lentera-offline.invalid') });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(calls).toEqual([]);
+      expect(r).toMatchObject({ ok: false });
+      const message = (r as { message: string }).message;
+      expect(message).toMatch(/^Not building better-sqlite3 12\.11\.1 for Electron 45\.5\.0 \(linux-x64\): no network \(electronjs\.org does not resolve\)/);
+      expect(message).toMatch(/LENTERA_SQLITE_BINDING/);
+      expect(existsSync(join(root, '.cache'))).toBe(false);
+      // A binding made earlier (by npm start or npm run dist) is used offline as it is.
+      const cached = bindingFileIn(electronSqliteCacheDir(root, target));
+      mkdirSync(dirname(cached), { recursive: true });
+      writeFileSync(cached, 'ELECTRON BUILD');
+      expect(await ensureElectronSqlite({ root, target, rebuild: async (o) => void calls.push(o), online: () => networkReachable('lentera-offline.invalid') })).toEqual({ ok: true, built: false, path: cached });
+      expect(calls).toEqual([]);
+    });
+
+    it('fails a download that breaks off with one clear line and a log, and leaves nothing half-built', async () => {
       fakePackage();
       const rebuild: Rebuild = async (opts) => {
         // What @electron/rebuild does when node-gyp cannot fetch the headers: prints the worker's error, then throws.
         console.error('Error: This is most likely not a problem with node-gyp or the package itself and\nis related to network connectivity.');
         throw new Error(`node-gyp failed to rebuild '${opts.buildPath}/node_modules/better-sqlite3'`);
       };
-      const r = await ensureElectronSqlite({ root, target, rebuild });
+      const r = await ensureElectronSqlite({ root, target, rebuild, online });
       expect(r.ok).toBe(false);
       const message = (r as { message: string }).message;
       expect(message).not.toMatch(/\n/);
@@ -167,13 +192,13 @@ describe('files on disk', () => {
         console.error('gyp info it worked if it ends with ok\ngyp ERR! stack Error: not found: make\ngyp ERR! not ok');
         throw new Error('node-gyp failed to rebuild');
       };
-      const r = await ensureElectronSqlite({ root, target, rebuild });
+      const r = await ensureElectronSqlite({ root, target, rebuild, online });
       expect((r as { message: string }).message).toMatch(/: not found: make; full log in /);
     });
 
     it('fails when the rebuild produced no binary', async () => {
       fakePackage();
-      const r = await ensureElectronSqlite({ root, target, rebuild: async () => undefined });
+      const r = await ensureElectronSqlite({ root, target, rebuild: async () => undefined, online });
       expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/finished without producing/) });
       expect(existsSync(electronSqliteCacheDir(root, target))).toBe(false);
     });
@@ -204,10 +229,18 @@ describe('the serve fallback', () => {
     expect(defaultServeDataDir({}, '/home/a')).toBe(join('/home/a', '.local', 'share', 'lentera'));
   });
 
-  it('uses port 5170 unless one is passed through', () => {
-    expect(servePort([])).toBe(5170);
-    expect(servePort(['--port', '6000'])).toBe(6000);
-    expect(servePort(['--host', '0.0.0.0', '--port=7000'])).toBe(7000);
+  it("takes only Lentera's own options after npm start --, and refuses the rest (nothing reaches Electron or Node)", () => {
+    expect(startOptions([])).toEqual({ ok: true, options: {} });
+    expect(startOptions(['--port', '6000', '--data=/srv/ws'])).toEqual({ ok: true, options: { port: 6000, data: '/srv/ws' } });
+    expect(startOptions(['--data', '/a b', '--port=7000'])).toEqual({ ok: true, options: { port: 7000, data: '/a b' } });
+    for (const attack of [['--inspect'], ['--inspect-brk=9229'], ['--remote-debugging-port=9222'], ['--port', '1', '--remote-debugging-pipe'], ['--js-flags=--allow-natives-syntax'], ['.'], ['--host', '0.0.0.0']]) {
+      const r = startOptions(attack);
+      expect(r.ok, attack.join(' ')).toBe(false);
+      expect((r as { message: string }).message).toMatch(/^npm start takes only Lentera's own options, --port N and --data DIR; refused: /);
+    }
+    expect(startOptions(['--inspect', '--port', '1', '--remote-debugging-port=9222'])).toMatchObject({ message: expect.stringMatching(/refused: --inspect --remote-debugging-port=9222 /) });
+    expect(startOptions(['--port'])).toEqual({ ok: false, message: 'npm start: --port needs a value' });
+    expect(startOptions(['--port', '99999'])).toEqual({ ok: false, message: 'npm start: --port 99999 is not a port (1–65535)' });
   });
 
   it('exits with the child code, or 128 + the signal', () => {

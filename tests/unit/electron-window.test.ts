@@ -2,6 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hardenedWebPreferences, windowOptions } from '../../src-main/electron/window';
+import { menuTemplate } from '../../src-main/electron/menu';
+import { debuggingSwitches } from '../../src-main/electron/switches';
+import type { MenuItemConstructorOptions } from 'electron';
+
+/** Every role and label in a menu template, at any depth. */
+function menuItems(items: MenuItemConstructorOptions[]): string[] {
+  return items.flatMap((i) => [String(i.role ?? i.label ?? i.type), ...(Array.isArray(i.submenu) ? menuItems(i.submenu) : [])]);
+}
 
 describe('electron window options', () => {
   it('spells out every hardened webPreference', () => {
@@ -27,6 +35,42 @@ describe('electron window options', () => {
       expect(prefs[key as keyof typeof prefs], key).toBe(false);
     }
     expect(prefs.contextIsolation && prefs.sandbox && prefs.webSecurity).toBe(true);
+  });
+
+  it('has no developer tools unless asked (the packaged app never asks; development does)', () => {
+    expect(windowOptions('/p.cjs').webPreferences!.devTools).toBe(false);
+    expect(hardenedWebPreferences('/p.cjs').devTools).toBe(false);
+    expect(windowOptions('/p.cjs', { devTools: true }).webPreferences!.devTools).toBe(true);
+    const shell = readFileSync(join(__dirname, '..', '..', 'src-main', 'index.ts'), 'utf8');
+    expect(shell).toMatch(/const production = app\.isPackaged;/);
+    expect(shell).toMatch(/windowOptions\(preloadPath, \{ devTools: !production \}\)/);
+    expect(shell).toMatch(/Menu\.setApplicationMenu\(Menu\.buildFromTemplate\(menuTemplate\(\{ production, platform: process\.platform \}\)\)\)/);
+  });
+
+  it('sets a menu without "Toggle Developer Tools" (or reload) in production, and keeps them in development', () => {
+    for (const platform of ['win32', 'linux', 'darwin'] as const) {
+      const prod = menuItems(menuTemplate({ production: true, platform }));
+      for (const role of ['toggleDevTools', 'reload', 'forceReload']) expect(prod, `${platform} ${role}`).not.toContain(role);
+      // the default menu's View submenu would bring them back: there is none
+      expect(prod).not.toContain('viewMenu');
+      expect(prod).toEqual(expect.arrayContaining(['editMenu', 'zoomIn', 'resetZoom']));
+      expect(menuItems(menuTemplate({ production: false, platform }))).toEqual(expect.arrayContaining(['toggleDevTools', 'reload']));
+    }
+  });
+
+  it('the packaged app refuses the switches that open a debugger', () => {
+    expect(debuggingSwitches(['lentera.exe', '--inspect', '--inspect-brk=9229', '--inspect-port=1', '--remote-debugging-port=9222', '--remote-debugging-pipe', '--js-flags=--x', '--remote-allow-origins=*'])).toEqual([
+      '--inspect',
+      '--inspect-brk=9229',
+      '--inspect-port=1',
+      '--remote-debugging-port=9222',
+      '--remote-debugging-pipe',
+      '--js-flags=--x',
+      '--remote-allow-origins=*',
+    ]);
+    expect(debuggingSwitches(['lentera.exe', '--inspector-free', '--lang=id', 'C:\\data'])).toEqual([]);
+    const shell = readFileSync(join(__dirname, '..', '..', 'src-main', 'index.ts'), 'utf8');
+    expect(shell).toMatch(/const debugging = production \? debuggingSwitches\(process\.argv\) : \[\];/);
   });
 
   it('opens hidden until ready, at a usable size', () => {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { afterPack, ARCH_NAMES, unpackedBindingPath } from '../../scripts/dist-after-pack.mjs';
+import { afterAllArtifactBuild } from '../../scripts/dist-checksums.mjs';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
@@ -34,6 +36,49 @@ interface Config {
   win: { target: TargetEntry[]; icon: string };
   nsis: { oneClick: boolean; perMachine: boolean; installerLanguages: string[]; installerIcon: string; uninstallerIcon: string };
   linux: { target: TargetEntry[]; icon: string };
+  afterAllArtifactBuild: string;
+  electronFuses: Record<string, boolean>;
+}
+
+// The fuse settings of issue 20: Electron's security checklist for a packaged app.
+const FUSES = {
+  runAsNode: false,
+  enableNodeOptionsEnvironmentVariable: false,
+  enableNodeCliInspectArguments: false,
+  enableEmbeddedAsarIntegrityValidation: true,
+  onlyLoadAppFromAsar: true,
+  enableCookieEncryption: true,
+  loadBrowserProcessSpecificV8Snapshot: false,
+  grantFileProtocolExtraPrivileges: false,
+};
+
+const fuses = builderRequire('@electron/fuses') as {
+  SENTINEL?: string;
+  FuseV1Options: Record<string, number>;
+  flipFuses: (binary: string, config: Record<string, unknown>) => Promise<number>;
+  getCurrentFuseWire: (binary: string) => Promise<Record<string, number | string>>;
+};
+const { PlatformPackager } = builderRequire('app-builder-lib') as {
+  PlatformPackager: { prototype: { generateFuseConfig: (f: Record<string, boolean>) => Promise<Record<string, unknown>> } };
+};
+/** The fuse wire's marker in an Electron binary (@electron/fuses' constants). */
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const ENABLE = 49;
+const DISABLE = 48;
+
+/** Each fuse of the config as the state a binary's wire must hold for it. */
+function expectedWire(): Record<number, number> {
+  const byFuse: Record<string, string> = {
+    runAsNode: 'RunAsNode',
+    enableCookieEncryption: 'EnableCookieEncryption',
+    enableNodeOptionsEnvironmentVariable: 'EnableNodeOptionsEnvironmentVariable',
+    enableNodeCliInspectArguments: 'EnableNodeCliInspectArguments',
+    enableEmbeddedAsarIntegrityValidation: 'EnableEmbeddedAsarIntegrityValidation',
+    onlyLoadAppFromAsar: 'OnlyLoadAppFromAsar',
+    loadBrowserProcessSpecificV8Snapshot: 'LoadBrowserProcessSpecificV8Snapshot',
+    grantFileProtocolExtraPrivileges: 'GrantFileProtocolExtraPrivileges',
+  };
+  return Object.fromEntries(Object.entries(FUSES).map(([k, v]) => [fuses.FuseV1Options[byFuse[k]!]!, v ? ENABLE : DISABLE]));
 }
 
 /** Sizes of the images in an .ico, read from its directory (0 in the directory means 256). */
@@ -123,6 +168,73 @@ describe('electron-builder configuration', () => {
     expect(pkg.scripts['dist:win']).toMatch(/electron-builder --win$/);
     expect(pkg.scripts['dist:linux']).toMatch(/electron-builder --linux$/);
     expect(pkg.scripts.test).not.toMatch(/dist|electron-builder/);
+  });
+});
+
+describe('Electron fuses of the packaged binary', () => {
+  let config: Config;
+  beforeAll(async () => {
+    config = await getConfig(root, null, null);
+  });
+
+  it('are set in the packaging configuration: no RunAsNode, NODE_OPTIONS or --inspect; asar only and checked; cookies encrypted', () => {
+    expect(config.electronFuses).toEqual(FUSES);
+  });
+
+  it("are flipped by electron-builder's own code into a binary's fuse wire as configured (a synthetic Electron binary)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-fuses-'));
+    try {
+      // What Electron 45 ships: version 1, eight fuses, each at its default (RunAsNode, NODE_OPTIONS and --inspect on).
+      const binary = join(dir, 'lentera');
+      const defaults = '10110000';
+      writeFileSync(binary, Buffer.concat([Buffer.alloc(4096, 0x90), Buffer.from(SENTINEL), Buffer.from([1, defaults.length]), Buffer.from(defaults), Buffer.alloc(4096, 0x90)]));
+      const fuseConfig = await PlatformPackager.prototype.generateFuseConfig.call({}, config.electronFuses);
+      expect(await fuses.flipFuses(binary, fuseConfig)).toBe(1);
+      const wire = await fuses.getCurrentFuseWire(binary);
+      const want = expectedWire();
+      for (const [index, state] of Object.entries(want)) expect(wire[index], `fuse ${index}`).toBe(state);
+      expect(Object.keys(want)).toHaveLength(8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Where `npm run dist` could run (it downloads Electron, so not here), the packed binary itself is read.
+  const packed = ['dist/linux-unpacked/lentera', 'dist/win-unpacked/Lentera.exe'].map((p) => join(root, p)).find((p) => existsSync(p));
+  it.skipIf(!packed)('hold in the binary npm run dist packed', async () => {
+    const wire = await fuses.getCurrentFuseWire(packed!);
+    for (const [index, state] of Object.entries(expectedWire())) expect(wire[index], `fuse ${index}`).toBe(state);
+  });
+});
+
+describe('the installers\' checksums', () => {
+  it('writes SHA256SUMS of the installers only, which sha256sum -c accepts, and refuses a changed installer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-sums-'));
+    try {
+      const files = { 'Lentera Setup 0.1.0.exe': 'MZ installer', 'Lentera-0.1.0.AppImage': 'ELF appimage', 'lentera_0.1.0_amd64.deb': '!<arch>', 'Lentera Setup 0.1.0.exe.blockmap': 'x', 'latest.yml': 'y' };
+      for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
+      const out = await afterAllArtifactBuild({ outDir: dir, artifactPaths: Object.keys(files).map((f) => join(dir, f)) });
+      expect(out).toEqual([join(dir, 'SHA256SUMS')]);
+      const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8');
+      expect(sums.trim().split('\n').map((l) => l.slice(66)).sort()).toEqual(['Lentera Setup 0.1.0.exe', 'Lentera-0.1.0.AppImage', 'lentera_0.1.0_amd64.deb'].sort());
+      // the independent check a venue runs
+      expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' })).toMatch(/Lentera Setup 0\.1\.0\.exe: OK/);
+      writeFileSync(join(dir, 'Lentera Setup 0.1.0.exe'), 'MZ installer, changed');
+      let failed = '';
+      try {
+        execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, stdio: 'pipe', encoding: 'utf8' });
+      } catch (e) {
+        failed = String((e as { stdout?: string }).stdout);
+      }
+      expect(failed).toMatch(/Lentera Setup 0\.1\.0\.exe: FAILED/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is the configured afterAllArtifactBuild hook', async () => {
+    const config = await getConfig(root, null, null);
+    expect(config.afterAllArtifactBuild).toBe('./scripts/dist-checksums.mjs');
   });
 });
 
