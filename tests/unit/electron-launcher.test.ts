@@ -271,3 +271,45 @@ describe('the serve fallback', () => {
     expect(buildFailureReason('x'.repeat(1000)).length).toBeLessThanOrEqual(240);
   });
 });
+
+describe('npm start (scripts/start.mjs), run for real', () => {
+  const project = join(__dirname, '..', '..');
+  const startScript = join(project, 'scripts', 'start.mjs');
+
+  it('refuses a debugger switch with exit 2 before starting anything', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [startScript, '--remote-debugging-port=9222', '--inspect'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^\[lentera\] npm start takes only Lentera's own options, --port N and --data DIR; refused: --remote-debugging-port=9222 --inspect /);
+    expect(r.stdout).not.toMatch(/serving Lentera/);
+  });
+
+  it('with --data and --port only, serves the workstation where Electron cannot run (here: no runtime downloaded)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const data = mkdtempSync(join(tmpdir(), 'lentera-start-'));
+    const child = spawn(process.execPath, [startScript, '--data', data, `--port=${port}`], { cwd: project, env: { ...process.env, DISPLAY: '' }, detached: true });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    try {
+      let answer: Response | undefined;
+      for (let i = 0; i < 100 && !answer; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        answer = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+      }
+      expect(answer?.status).toBe(200);
+      expect(out).toMatch(new RegExp(`serving Lentera at http://127\\.0\\.0\\.1:${port} instead`));
+      expect(existsSync(data)).toBe(true);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
