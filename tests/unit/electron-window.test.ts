@@ -58,6 +58,13 @@ describe('electron window options', () => {
     }
   });
 
+  it('the installed app never compiles or downloads at start: its entry does not load the launcher or @electron/rebuild', () => {
+    const shell = readFileSync(join(__dirname, '..', '..', 'src-main', 'index.ts'), 'utf8');
+    expect(shell).not.toMatch(/launcher|@electron\/rebuild|node-gyp|child_process/);
+    // it loads the better-sqlite3 it carries, or the one npm start found for it
+    expect(shell).toMatch(/nativeBinding: process\.env\.LENTERA_SQLITE_BINDING \|\| undefined/);
+  });
+
   it('the packaged app refuses the switches that open a debugger', () => {
     expect(debuggingSwitches(['lentera.exe', '--inspect', '--inspect-brk=9229', '--inspect-port=1', '--remote-debugging-port=9222', '--remote-debugging-pipe', '--js-flags=--x', '--remote-allow-origins=*'])).toEqual([
       '--inspect',
