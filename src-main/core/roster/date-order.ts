@@ -52,10 +52,18 @@ export function decideDateOrder(file: string, column: string, rows: Iterable<{ l
   for (const { line, date, nik } of rows) {
     if (typeof date !== 'string') continue;
     const value = date.trim();
-    const m = NUMERIC_DATE.exec(value);
-    if (!m) continue;
-    if (m[3]!.length === 2) twoDigitYears = true;
-    const [a, b] = [Number(m[1]), Number(m[2])];
+    let a: number;
+    let b: number;
+    if (value.length === 10 && isSeparator(value.charCodeAt(2)) && isSeparator(value.charCodeAt(5)) && isDigits(value, [0, 1, 3, 4, 6, 7, 8, 9])) {
+      // DD/MM/YYYY, the usual cell, without a regex match per row
+      a = (value.charCodeAt(0) - 48) * 10 + value.charCodeAt(1) - 48;
+      b = (value.charCodeAt(3) - 48) * 10 + value.charCodeAt(4) - 48;
+    } else {
+      const m = NUMERIC_DATE.exec(value);
+      if (!m) continue;
+      if (m[3]!.length === 2) twoDigitYears = true;
+      [a, b] = [Number(m[1]), Number(m[2])];
+    }
     if (a > 12 && b <= 12) byValue.dmy ??= { line, value };
     else if (b > 12 && a <= 12) byValue.mdy ??= { line, value };
     else if (a !== b && a <= 12 && b <= 12) {
@@ -97,6 +105,15 @@ export function decideDateOrder(file: string, column: string, rows: Iterable<{ l
     );
   }
   return { order: 'dmy', by: 'none', twoDigitYears };
+}
+
+const isSeparator = (c: number) => c === 47 /* / */ || c === 45; /* - */
+function isDigits(s: string, at: readonly number[]): boolean {
+  for (const i of at) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
