@@ -206,7 +206,8 @@ export const examCommands = [
     handler: (ctx, input) => {
       const exam = requireExam(ctx.db, input.exam);
       const out = checkIn(ctx.db, exam.id, input.session, input.nomorPeserta, ctx.at, ctx.actor);
-      ctx.emit('attendance.changed', { exam: input.exam, session: input.session });
+      // The number (an id, as panel.changed carries it): a screen updates that one line, not the whole list.
+      ctx.emit('attendance.changed', { exam: input.exam, session: input.session, nomorPeserta: out.nomorPeserta });
       return out;
     },
     auditPayload: (input) => ({ exam: input.exam, session: input.session, nomorPeserta: input.nomorPeserta }),
@@ -220,14 +221,14 @@ export const examCommands = [
     handler: (ctx, input) => {
       const exam = requireExam(ctx.db, input.exam);
       const out = undoCheckIn(ctx.db, exam.id, input.session, input.nomorPeserta, input.reason, ctx.at, ctx.actor);
-      ctx.emit('attendance.changed', { exam: input.exam, session: input.session });
+      ctx.emit('attendance.changed', { exam: input.exam, session: input.session, nomorPeserta: out.nomorPeserta });
       return out;
     },
   }),
   defineCommand({
     name: 'attendance.list',
-    summary: 'The attendance list (daftar hadir) of a session',
-    input: z.object({ exam: examCode, session: z.string().min(1) }),
+    summary: 'The attendance list (daftar hadir) of a session; with nomorPeserta, only that line (the counts stay the session\'s)',
+    input: z.object({ exam: examCode, session: z.string().min(1), nomorPeserta: nomor.optional() }),
     access: 'authenticated',
     mutates: false,
     handler: (ctx, input) => {
@@ -245,7 +246,10 @@ export const examCommands = [
           absent: lines.filter((l) => l.state === 'absent').length,
           pending: lines.filter((l) => l.state === 'pending').length,
         },
-        lines: lines.map((l) => ({ ...l, nik: full ? l.nik : maskNik(l.nik) })),
+        lines: (input.nomorPeserta === undefined ? lines : lines.filter((l) => l.nomorPeserta === input.nomorPeserta)).map((l) => ({
+          ...l,
+          nik: full ? l.nik : maskNik(l.nik),
+        })),
       };
     },
   }),

@@ -9,17 +9,18 @@ import {
   type CloseSessionValue,
   type ErrorBody,
   type ExamSession,
+  type Result,
 } from '../../api';
 import { useExamChoice } from '../../app/exams';
-import { useLiveEvent } from '../../app/live';
-import { actorName, errorMessage } from '../../i18n/errors';
-import { formatCount, formatDateTimeWib, formatLongDateTimeWib, formatTimeWib } from '../../i18n/format';
+import { errorMessage } from '../../i18n/errors';
+import { formatDateTimeWib, formatLongDateTimeWib } from '../../i18n/format';
 import { Dialog } from '../../ui/Dialog';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
-import { AttendanceBadge } from '../exams/CandidatesTable';
 import { AttendancePrint } from './AttendancePrint';
-import { TableCaption, TableWrap } from '../../ui/TableWrap';
+import { AttendanceTable } from './AttendanceTable';
+import { timeWib } from './time';
+import { useSessionList } from './useSessionList';
 import { useCommand } from '../../ui/useCommand';
 
 const CHOICE_KEY = 'lentera.attendance';
@@ -51,8 +52,7 @@ export function AttendancePage({ account }: { account: Account }) {
   const choice = useExamChoice(storedChoice().exam);
   const { exams, exam, setExam, detail } = choice;
   const [session, setSession] = useState(() => storedChoice().session ?? '');
-  const [list, setList] = useState<AttendanceList | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { list, error, reload, send } = useSessionList(exam, session, choice.reload);
   const [notice, setNotice] = useState<string | null>(null);
   const [printing, setPrinting] = useState(false);
   const [undoing, setUndoing] = useState<AttendanceLine | null>(null);
@@ -71,37 +71,24 @@ export function AttendancePage({ account }: { account: Account }) {
     if (detail) setSession((cur) => (detail.sessions.some((s) => s.code === cur) ? cur : ''));
   }, [detail]);
 
-  const loadList = useCallback(async () => {
-    if (!exam || !session) {
-      setList(null);
-      return;
-    }
-    const result = await api.invoke('attendance.list', { exam, session });
-    if (!result.ok) {
-      setError(errorMessage(t, lang, result.error));
-      return;
-    }
-    setList(result.value);
-  }, [exam, session, t, lang]);
-
-  useEffect(() => {
-    void loadList();
-  }, [loadList]);
   useEffect(() => {
     if (exam && session) storeChoice(exam, session);
   }, [exam, session]);
 
-  useLiveEvent(['attendance.changed', 'exams.changed'], (data) => {
-    const d = data as { exam?: string; session?: string } | null;
-    if (!d) {
-      choice.reload();
-      void loadList();
-      return;
-    }
-    if (d.exam !== exam) return;
-    choice.reload();
-    if (!d.session || d.session === session) void loadList();
-  });
+  // A check-in changes its one line in place, from the answer; its live event is known as this desk's own.
+  const checkIn = useCallback(
+    (nomor: string) =>
+      send(
+        nomor,
+        () => api.invoke('attendance.checkIn', { exam, session, nomorPeserta: nomor }),
+        (v) => ({ nomorPeserta: v.nomorPeserta, state: 'present', at: v.at, by: v.by }),
+      ),
+    [send, exam, session],
+  );
+  const onUndo = useCallback((line: AttendanceLine) => {
+    setNotice(null);
+    setUndoing(line);
+  }, []);
 
   const current: ExamSession | undefined = detail?.sessions.find((s) => s.code === session);
   const stageName = (code: string) => detail?.stages.find((s) => s.code === code)?.name ?? code;
@@ -130,7 +117,7 @@ export function AttendancePage({ account }: { account: Account }) {
         ) : null}
       </div>
       <p className="lead">{t(canCheckIn ? 'attendance.intro' : 'attendance.introReadOnly')}</p>
-      <ErrorAlert>{error ?? (choice.error ? errorMessage(t, lang, choice.error) : null)}</ErrorAlert>
+      <ErrorAlert>{error ? errorMessage(t, lang, error) : choice.error ? errorMessage(t, lang, choice.error) : null}</ErrorAlert>
       <Notice tone="success">{notice}</Notice>
 
       {exams === null ? (
@@ -222,34 +209,32 @@ export function AttendancePage({ account }: { account: Account }) {
             ) : (
               <CheckInDesk
                 key={`${exam} ${current.code}`}
-                exam={exam}
-                session={current.code}
                 inputRef={deskInput}
                 autoFocus={deskAutoFocus}
                 focusTick={deskFocus}
-                onChecked={() => void loadList()}
+                checkIn={checkIn}
               />
             )
           ) : null}
 
           {list && current ? (
-            <AttendanceTable
-              list={list}
-              canUndo={canCheckIn && !closed}
-              onUndo={(line) => {
-                setNotice(null);
-                setUndoing(line);
-              }}
-            />
+            <AttendanceTable list={list} canUndo={canCheckIn && !closed} onUndo={onUndo} />
+          ) : current && !error ? (
+            <Spinner label={t('common.loading')} />
           ) : null}
         </>
       )}
 
       {undoing && list ? (
         <UndoDialog
-          exam={exam}
-          session={list.session.code}
           line={undoing}
+          undo={(reason) =>
+            send(
+              undoing.nomorPeserta,
+              () => api.invoke('attendance.undo', { exam, session: list.session.code, nomorPeserta: undoing.nomorPeserta, reason }),
+              (v) => ({ nomorPeserta: v.nomorPeserta, state: 'pending', at: null, by: null }),
+            )
+          }
           onCancel={() => {
             setUndoing(null);
             setDeskFocus((n) => n + 1);
@@ -258,20 +243,19 @@ export function AttendancePage({ account }: { account: Account }) {
             setNotice(t('attendance.undo.done', { nama: undoing.nama, nomor: undoing.nomorPeserta }));
             setUndoing(null);
             setDeskFocus((n) => n + 1);
-            void loadList();
           }}
         />
       ) : null}
       {closing && list ? (
         <CloseDialog
-          exam={exam}
           list={list}
+          close={() => send(null, () => api.invoke('sessions.close', { exam, session: list.session.code }))}
           onCancel={() => setClosing(false)}
           onDone={(v) => {
             setClosing(false);
             setNotice(t('attendance.close.done', { session: v.session, present: v.present, absent: v.absent }));
             choice.reload();
-            void loadList();
+            reload();
           }}
         />
       ) : null}
@@ -281,19 +265,16 @@ export function AttendancePage({ account }: { account: Account }) {
 
 /** The big input a USB scanner types into (digits, then Enter), with the answer under it. */
 function CheckInDesk({
-  exam,
-  session,
   inputRef,
   autoFocus,
   focusTick,
-  onChecked,
+  checkIn,
 }: {
-  exam: string;
-  session: string;
   inputRef: RefObject<HTMLInputElement | null>;
   autoFocus: boolean;
   focusTick: number;
-  onChecked: () => void;
+  /** sends the check-in; the list's line is changed by the page, whatever this desk shows */
+  checkIn: (nomor: string) => Promise<Result<CheckInValue>>;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -319,13 +300,10 @@ function CheckInDesk({
     inputRef.current?.focus();
     if (!value) return;
     const mine = ++seq.current;
-    const result = await api.invoke('attendance.checkIn', { exam, session, nomorPeserta: value });
+    const result = await checkIn(value);
     if (mine !== seq.current) return; // a later scan answers instead
     setOutcome(result.ok ? { ok: true, value: result.value } : { ok: false, nomor: value, error: result.error });
-    if (result.ok) {
-      onChecked();
-      return;
-    }
+    if (result.ok) return;
     // A refused number goes back into the field, selected: a typo can be fixed in place, and the next scan replaces
     // it rather than being appended to it. Not if the next card is already being typed, and not if the clerk has
     // moved on to another control meanwhile.
@@ -378,7 +356,7 @@ function CheckInDesk({
                 <code>{outcome.value.nikMasked}</code>
               </dd>
               <dt>{t('attendance.col.at')}</dt>
-              <dd>{formatTimeWib(outcome.value.at, lang)}</dd>
+              <dd>{timeWib(outcome.value.at, lang)}</dd>
             </dl>
             <p className="field-hint">{t('attendance.checkIn.identity')}</p>
           </div>
@@ -393,94 +371,14 @@ function CheckInDesk({
   );
 }
 
-function AttendanceTable({ list, canUndo, onUndo }: { list: AttendanceList; canUndo: boolean; onUndo: (l: AttendanceLine) => void }) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
-  const counts = [
-    ['listed', list.counts.listed],
-    ['present', list.counts.present],
-    ['absent', list.counts.absent],
-    ['pending', list.counts.pending],
-  ] as const;
-  return (
-    <section aria-labelledby="attendance-list-title">
-      <h2 id="attendance-list-title">{t('attendance.listTitle', { session: list.session.code })}</h2>
-      <ul className="counts" aria-label={t('attendance.countsLabel')}>
-        {counts.map(([key, n]) => (
-          <li key={key}>
-            <span className="count-value" data-testid={`attendance-count-${key}`}>
-              {formatCount(n, lang)}
-            </span>
-            <span className="count-label">{t(`attendance.count.${key}`)}</span>
-          </li>
-        ))}
-      </ul>
-      <TableWrap className="table-scroll">
-        <table className="table" data-testid="attendance-table">
-          <TableCaption>{t('attendance.caption', { session: list.session.code, count: list.counts.listed })}</TableCaption>
-          <thead>
-            <tr>
-              <th scope="col">{t('attendance.col.no')}</th>
-              <th scope="col">{t('attendance.col.nomor')}</th>
-              <th scope="col">{t('attendance.col.nama')}</th>
-              <th scope="col">{t('attendance.col.formasi')}</th>
-              <th scope="col">{t('attendance.col.nik')}</th>
-              <th scope="col">{t('attendance.col.state')}</th>
-              <th scope="col">{t('attendance.col.at')}</th>
-              <th scope="col">{t('attendance.col.by')}</th>
-              {canUndo ? <th scope="col">{t('attendance.col.actions')}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {list.lines.map((l, i) => (
-              <tr key={l.nomorPeserta} data-testid={`attendance-row-${l.nomorPeserta}`}>
-                <td className="num">{i + 1}</td>
-                <td>
-                  <code>{l.nomorPeserta}</code>
-                </td>
-                <td>{l.nama}</td>
-                <td>{l.kodeFormasi}</td>
-                <td>
-                  <code>{l.nik}</code>
-                </td>
-                <td>
-                  <AttendanceBadge state={l.state} />
-                </td>
-                <td className="nowrap">{l.at && l.state === 'present' ? formatTimeWib(l.at, lang) : '—'}</td>
-                <td>{l.by ? actorName(l.by) : '—'}</td>
-                {canUndo ? (
-                  <td className="actions">
-                    {l.state === 'present' ? (
-                      <button
-                        type="button"
-                        className="btn btn-small btn-secondary"
-                        aria-label={t('attendance.undo.of', { nomor: l.nomorPeserta, nama: l.nama })}
-                        onClick={() => onUndo(l)}
-                      >
-                        {t('attendance.undo.button')}
-                      </button>
-                    ) : null}
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
-    </section>
-  );
-}
-
 function UndoDialog({
-  exam,
-  session,
   line,
+  undo,
   onCancel,
   onDone,
 }: {
-  exam: string;
-  session: string;
   line: AttendanceLine;
+  undo: (reason: string) => Promise<Result<unknown>>;
   onCancel: () => void;
   onDone: () => void;
 }) {
@@ -498,7 +396,7 @@ function UndoDialog({
     }
     setProblem(null);
     setBusy(true);
-    const result = await api.invoke('attendance.undo', { exam, session, nomorPeserta: line.nomorPeserta, reason: reason.trim() });
+    const result = await undo(reason.trim());
     setBusy(false);
     if (!result.ok) {
       setError(errorMessage(t, i18n.language, result.error));
@@ -541,10 +439,20 @@ function UndoDialog({
   );
 }
 
-function CloseDialog({ exam, list, onCancel, onDone }: { exam: string; list: AttendanceList; onCancel: () => void; onDone: (v: CloseSessionValue) => void }) {
+function CloseDialog({
+  list,
+  close,
+  onCancel,
+  onDone,
+}: {
+  list: AttendanceList;
+  close: () => Promise<Result<CloseSessionValue>>;
+  onCancel: () => void;
+  onDone: (v: CloseSessionValue) => void;
+}) {
   const { t } = useTranslation();
   const { busy, error, run } = useCommand();
-  const confirm = () => run(() => api.invoke('sessions.close', { exam, session: list.session.code }), onDone);
+  const confirm = () => run(close, onDone);
 
   return (
     <Dialog

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { demoPackage } from '../../src-main/core/demo/generate';
+import { addUser, appWithExam, login } from './helpers';
+
+const EXAM = 'CPNS-SMG-2026';
+
+/**
+ * What the attendance screen needs to change one line instead of reading the whole list: the live event of a
+ * check-in or an undo names its line (by number, an id: never the candidate's data), and the list can be read one
+ * line at a time.
+ */
+describe('attendance, one line at a time', () => {
+  it('a check-in and an undo say which line changed; closing a session says only the session', async () => {
+    const pkg = demoPackage(120);
+    const app = await appWithExam(pkg);
+    addUser(app, 'petugas1', 'clerk');
+    const clerk = login(app, 'petugas1', '739104');
+    addUser(app, 'koord2', 'coordinator');
+    const coordinator = login(app, 'koord2', '739104');
+    const [first] = pkg.sessions.find((s) => s.code === 'SKD-1')!.candidates;
+    const heard: unknown[] = [];
+    app.events.subscribe((e) => void (e.type === 'attendance.changed' && heard.push(e.data)));
+
+    expect(app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: ` ${first} ` }, { token: clerk }).ok).toBe(true);
+    expect(app.invoke('attendance.undo', { exam: EXAM, session: 'SKD-1', nomorPeserta: first!, reason: 'salah pindai' }, { token: clerk }).ok).toBe(true);
+    // Refused: no event at all.
+    expect(app.invoke('attendance.undo', { exam: EXAM, session: 'SKD-1', nomorPeserta: first!, reason: 'salah pindai' }, { token: clerk }).ok).toBe(false);
+    expect(app.invoke('sessions.close', { exam: EXAM, session: 'SKD-1' }, { token: coordinator }).ok).toBe(true);
+    expect(heard).toEqual([
+      { exam: EXAM, session: 'SKD-1', nomorPeserta: first },
+      { exam: EXAM, session: 'SKD-1', nomorPeserta: first },
+      { exam: EXAM, session: 'SKD-1' },
+    ]);
+  });
+
+  it('reads one line of a session, NIK masked as in the whole list, with the whole session\'s counts', async () => {
+    const pkg = demoPackage(120);
+    const app = await appWithExam(pkg);
+    addUser(app, 'petugas1', 'clerk');
+    const clerk = login(app, 'petugas1', '739104');
+    const s1 = pkg.sessions.find((s) => s.code === 'SKD-1')!.candidates;
+    const s2 = pkg.sessions.find((s) => s.code === 'SKD-2')!.candidates;
+    app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: s1[3]! }, { token: clerk });
+
+    const whole = app.invoke('attendance.list', { exam: EXAM, session: 'SKD-1' }, { token: clerk }) as any;
+    const one = app.invoke('attendance.list', { exam: EXAM, session: 'SKD-1', nomorPeserta: s1[3]! }, { token: clerk }) as any;
+    expect(one.ok).toBe(true);
+    expect(one.value.lines).toEqual([whole.value.lines.find((l: any) => l.nomorPeserta === s1[3])]);
+    expect(one.value.lines[0]).toMatchObject({ state: 'present', by: 'user:petugas1' });
+    expect(one.value.lines[0].nik).toMatch(/^\d{6}\*{8}\d{2}$/);
+    expect(one.value.counts).toEqual({ listed: s1.length, present: 1, absent: 0, pending: s1.length - 1 });
+    expect(one.value.session).toEqual(whole.value.session);
+    // A number not in the session: no line.
+    const other = app.invoke('attendance.list', { exam: EXAM, session: 'SKD-1', nomorPeserta: s2[0]! }, { token: clerk }) as any;
+    expect(other.value.lines).toEqual([]);
+  });
+});
