@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -272,6 +273,41 @@ describe('purge after the retention period', () => {
       // The signed bundle is the published record, kept as it was signed: see the next test for what it holds.
       if (!isBundle(f)) for (const n of names) expect(bytes.includes(n), `${where} holds a name`).toBe(false);
     }
+  });
+
+  it("the roster's search index holds no trigram of a purged name (it is what a rebuild from the purged rows gives), and still finds by number", async () => {
+    const db = app.workstation!.db;
+    db.prepare("INSERT INTO candidates_search (candidates_search, rank) VALUES ('integrity-check', 1)").run();
+    // Without the purge's rebuild the old names' trigrams would still sit in the index's pages (FTS5 only marks them
+    // deleted). The index is exactly the one a rebuild from the purged rows makes in a database of their own.
+    const blocks = (d: Database.Database) => d.prepare('SELECT id, hex(block) FROM candidates_search_data ORDER BY id').raw().all();
+    const own = new Database(':memory:');
+    try {
+      own.exec('CREATE TABLE candidates (id INTEGER PRIMARY KEY, nomor_peserta TEXT NOT NULL, nama TEXT NOT NULL)');
+      const insert = own.prepare('INSERT INTO candidates (id, nomor_peserta, nama) VALUES (?, ?, ?)');
+      for (const r of db.prepare('SELECT rowid, nomor_peserta, nama FROM candidates').raw().all() as [number, string, string][]) insert.run(...r);
+      for (const ddl of db.prepare("SELECT sql FROM sqlite_master WHERE name IN ('candidates_search_text', 'candidates_search') ORDER BY type = 'table'").pluck().all() as string[]) own.exec(ddl);
+      own.prepare("INSERT INTO candidates_search (candidates_search) VALUES ('rebuild')").run();
+      expect(blocks(db)).toEqual(blocks(own));
+    } finally {
+      own.close();
+    }
+    db.exec("CREATE VIRTUAL TABLE temp.search_terms USING fts5vocab(main, candidates_search, 'row')");
+    try {
+      const terms = db.prepare('SELECT term FROM temp.search_terms').pluck().all() as string[];
+      const allowed = new Set<string>();
+      for (const text of db.prepare('SELECT nomor_peserta FROM candidates UNION ALL SELECT nama FROM candidates').pluck().all() as string[]) {
+        const chars = [...text.replace(/[A-Z]/g, (c) => c.toLowerCase())];
+        for (let i = 0; i + 3 <= chars.length; i++) allowed.add(chars.slice(i, i + 3).join(''));
+      }
+      expect(terms.filter((t) => !allowed.has(t))).toEqual([]);
+    } finally {
+      db.exec('DROP TABLE temp.search_terms');
+    }
+    const list = async (search: string) => call<{ total: number; rows: { nomorPeserta: string }[] }>('roster.list', { exam, search });
+    expect((await list(people[3]!.nomor_peserta)).rows.map((r) => r.nomorPeserta)).toEqual([people[3]!.nomor_peserta]);
+    expect((await list(people[3]!.nama)).total).toBe(0);
+    expect((await list('dihapus')).total).toBe(people.length);
   });
 
   it('the bundle kept here holds what the hub publishes: names, but no full NIK and only the birth year', async () => {

@@ -640,6 +640,93 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 14,
+    name: 'the roster screen at 100,000 candidates: a substring index of numbers and names, the latest attendance kept',
+    sql: `
+      -- Every substring of three characters or more of a candidate's number and name, for roster.list's search
+      -- (core/roster/candidates.ts): SQLite's FTS5 with the trigram tokenizer. It indexes the text as LIKE reads it
+      -- (the view below: ASCII letters in lower case, nothing after a NUL, every other character as it is) and
+      -- matches case-sensitively, so a search lowered the same way finds exactly the rows LIKE finds, no more, no
+      -- fewer. External content: the index holds no copy of a name, only its trigrams, and 'rebuild' remakes it from
+      -- the view (the purge does, so no trigram of a purged name stays in its pages). Kept in step by the triggers
+      -- below, the only way it is written; keyed by the candidates' rowid, which VACUUM keeps (the table has indexes).
+      -- No sizes are kept (columnsize = 0): nothing is ranked. Searches of one or two characters have no trigram and
+      -- are still answered by LIKE.
+      CREATE VIEW candidates_search_text AS
+        SELECT rowid AS id,
+               lower(CASE WHEN instr(nomor_peserta, char(0)) > 0 THEN substr(nomor_peserta, 1, instr(nomor_peserta, char(0)) - 1) ELSE nomor_peserta END) AS nomor_peserta,
+               lower(CASE WHEN instr(nama, char(0)) > 0 THEN substr(nama, 1, instr(nama, char(0)) - 1) ELSE nama END) AS nama
+          FROM candidates;
+      CREATE VIRTUAL TABLE candidates_search USING fts5(
+        nomor_peserta, nama, content = 'candidates_search_text', content_rowid = 'id', columnsize = 0,
+        tokenize = 'trigram case_sensitive 1'
+      );
+      -- What the index holds of a row is read from the view: after an insert, and before an update or a delete
+      -- (while the row still holds its old values, which the index must be told to remove).
+      CREATE TRIGGER candidates_search_insert AFTER INSERT ON candidates BEGIN
+        INSERT INTO candidates_search (rowid, nomor_peserta, nama) SELECT id, nomor_peserta, nama FROM candidates_search_text WHERE id = NEW.rowid;
+      END;
+      CREATE TRIGGER candidates_search_unindex BEFORE UPDATE ON candidates
+        WHEN OLD.nomor_peserta IS NOT NEW.nomor_peserta OR OLD.nama IS NOT NEW.nama OR OLD.rowid IS NOT NEW.rowid BEGIN
+        INSERT INTO candidates_search (candidates_search, rowid, nomor_peserta, nama)
+          SELECT 'delete', id, nomor_peserta, nama FROM candidates_search_text WHERE id = OLD.rowid;
+      END;
+      CREATE TRIGGER candidates_search_reindex AFTER UPDATE ON candidates
+        WHEN OLD.nomor_peserta IS NOT NEW.nomor_peserta OR OLD.nama IS NOT NEW.nama OR OLD.rowid IS NOT NEW.rowid BEGIN
+        INSERT INTO candidates_search (rowid, nomor_peserta, nama) SELECT id, nomor_peserta, nama FROM candidates_search_text WHERE id = NEW.rowid;
+      END;
+      CREATE TRIGGER candidates_search_delete BEFORE DELETE ON candidates BEGIN
+        INSERT INTO candidates_search (candidates_search, rowid, nomor_peserta, nama)
+          SELECT 'delete', id, nomor_peserta, nama FROM candidates_search_text WHERE id = OLD.rowid;
+      END;
+      INSERT INTO candidates_search (candidates_search) VALUES ('rebuild');
+
+      -- The latest attendance fact of each candidate, as roster.list reads it: the one with the greatest (at, seq),
+      -- a later-recorded fact winning a tie (attendance_events' rowid), among all the sessions of the exam
+      -- (attendance_latest) and within one session (attendance_session_latest). attendance_events is append-only,
+      -- so a trigger on its inserts is all that keeps them; both are filled here from the facts already recorded.
+      CREATE TABLE attendance_latest (
+        exam_id       TEXT NOT NULL,
+        nomor_peserta TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('present', 'absent', 'undo')),
+        at            TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        PRIMARY KEY (exam_id, nomor_peserta)
+      ) WITHOUT ROWID, STRICT;
+      CREATE INDEX attendance_latest_kind ON attendance_latest(exam_id, kind);
+      CREATE TABLE attendance_session_latest (
+        session_id    TEXT NOT NULL,
+        nomor_peserta TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('present', 'absent', 'undo')),
+        at            TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        PRIMARY KEY (session_id, nomor_peserta)
+      ) WITHOUT ROWID, STRICT;
+      CREATE INDEX attendance_session_latest_kind ON attendance_session_latest(session_id, kind);
+      CREATE TRIGGER attendance_latest_follow AFTER INSERT ON attendance_events BEGIN
+        INSERT INTO attendance_session_latest (session_id, nomor_peserta, kind, at, seq) VALUES (NEW.session_id, NEW.nomor_peserta, NEW.kind, NEW.at, NEW.seq)
+          ON CONFLICT (session_id, nomor_peserta) DO UPDATE SET kind = excluded.kind, at = excluded.at, seq = excluded.seq
+          WHERE (excluded.at, excluded.seq) >= (attendance_session_latest.at, attendance_session_latest.seq);
+        INSERT INTO attendance_latest (exam_id, nomor_peserta, kind, at, seq)
+          SELECT s.exam_id, NEW.nomor_peserta, NEW.kind, NEW.at, NEW.seq FROM sessions s WHERE s.id = NEW.session_id
+          ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET kind = excluded.kind, at = excluded.at, seq = excluded.seq
+          WHERE (excluded.at, excluded.seq) >= (attendance_latest.at, attendance_latest.seq);
+      END;
+      INSERT INTO attendance_session_latest (session_id, nomor_peserta, kind, at, seq)
+        SELECT session_id, nomor_peserta, kind, at, seq FROM (
+          SELECT a.session_id, a.nomor_peserta, a.kind, a.at, a.seq,
+                 row_number() OVER (PARTITION BY a.session_id, a.nomor_peserta ORDER BY a.at DESC, a.seq DESC, a.rowid DESC) AS n
+            FROM attendance_events a)
+         WHERE n = 1;
+      INSERT INTO attendance_latest (exam_id, nomor_peserta, kind, at, seq)
+        SELECT exam_id, nomor_peserta, kind, at, seq FROM (
+          SELECT s.exam_id, a.nomor_peserta, a.kind, a.at, a.seq,
+                 row_number() OVER (PARTITION BY s.exam_id, a.nomor_peserta ORDER BY a.at DESC, a.seq DESC, a.rowid DESC) AS n
+            FROM attendance_events a JOIN sessions s ON s.id = a.session_id)
+         WHERE n = 1;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -11,6 +11,7 @@
  *   ranking recomputed here is unchanged);
  * - the exam package kept beside the exam (its roster holds the same three fields), rewritten the same way;
  * - the reasons of declared conflicts of interest (an examiner's relation to a candidate), replaced;
+ * - the roster's search index (trigrams of numbers and names), rebuilt from the rows as they now are;
  * - the exam's signed PDFs under DATA/sheets/EXAM (result sheets, minutes), moved aside and deleted once the
  *   transaction has committed (put back if it did not).
  * What does not change: the audit chain, the exported and merged bundles, the receipts and the transparency log's
@@ -300,6 +301,9 @@ export function purgeExam(db: Db, dataDir: string, examCode: string, at: string)
     replaced.set(p.nomor_peserta, now);
     update.run(now.nik, now.nama, now.tanggal_lahir, at, exam.id, p.nomor_peserta);
   }
+  // The roster's search index (migration 14) was told of each new name, but FTS5 only marks the old ones deleted:
+  // their trigrams stay in its pages until segments merge. Rebuilt from the rows as they are now, it holds none.
+  sql(db, "INSERT INTO candidates_search (candidates_search) VALUES ('rebuild')").run();
 
   // The package as imported: its roster holds the same fields (and, for a row never imported, the raw values).
   const pkg = JSON.parse(sql(db, 'SELECT package_json FROM exams WHERE id = ?').pluck().get(exam.id) as string) as { roster?: Record<string, unknown>[] };
