@@ -1,58 +1,362 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
-import { api, type AttendanceState, type CandidateRow, type Formation } from '../../api';
+import { api, type AttendanceState, type CandidateRow, type ErrorBody, type Formation } from '../../api';
 import { useLiveEvent } from '../../app/live';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount, formatDecimal, formatIsoDate } from '../../i18n/format';
 import { ErrorAlert } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
 import { TableWrap } from '../../ui/TableWrap';
+import { BlockLayout } from './blockLayout';
+import { PagedList } from './pagedList';
+import './candidates.css';
 
 /** Rows asked for at once, as the person scrolls. */
 const PAGE_SIZE = 500;
-const ROW_HEIGHT = 37;
-const SEARCH_DELAY_MS = 300;
+/** Pages kept either side of those on screen; farther ones are forgotten (and read again if scrolled back to). */
+const KEEP_PAGES = 1;
+/** Rows rendered, measured and dropped together: the table re-renders when the view crosses a block, not every frame. */
+const BLOCK_ROWS = 10;
+/** Blocks rendered beyond the view on either side. */
+const OVERSCAN_BLOCKS = 1;
+/** One row of one line, until a block of this table's rows has been measured. */
+const ROW_ESTIMATE = 35;
 const ATTENDANCE_STATES: readonly AttendanceState[] = ['present', 'absent', 'pending'];
 const COLUMNS = ['nomor', 'nama', 'nik', 'tanggalLahir', 'jk', 'pendidikan', 'ipk', 'formasi', 'kategori', 'attendance'] as const;
 
+function attendanceTone(state: AttendanceState): string {
+  return state === 'present' ? 'badge-ok' : state === 'absent' ? 'badge-warn' : 'badge-muted';
+}
+
 export function AttendanceBadge({ state }: { state: AttendanceState }) {
   const { t } = useTranslation();
-  const tone = state === 'present' ? 'badge-ok' : state === 'absent' ? 'badge-warn' : 'badge-muted';
-  return <span className={`badge ${tone}`}>{t(`attendance.state.${state}`)}</span>;
+  return <span className={`badge ${attendanceTone(state)}`}>{t(`attendance.state.${state}`)}</span>;
+}
+
+interface Query {
+  exam: string;
+  search?: string;
+  formation?: string;
+  attendance?: AttendanceState;
+}
+
+/** The words of a row, translated once per language rather than once per row. */
+interface RowLabels {
+  loading: string;
+  state: Record<AttendanceState, string>;
+}
+
+interface RowProps {
+  index: number;
+  row: CandidateRow | undefined;
+  lang: string;
+  labels: RowLabels;
+  /** A placeholder's height (px), so the block keeps its height while its rows are read; 0 for a loaded row. */
+  height: number;
+}
+
+/** One candidate; rendered again only when its row, the language or (for a placeholder) its height changes. */
+const CandidateRowView = memo(function CandidateRowView({ index, row, lang, labels, height }: RowProps) {
+  if (!row) {
+    return (
+      <tr data-index={index} aria-rowindex={index + 2} style={{ height }}>
+        <td colSpan={COLUMNS.length} className="cell-loading">
+          {labels.loading}
+        </td>
+      </tr>
+    );
+  }
+  return (
+    <tr data-index={index} aria-rowindex={index + 2}>
+      <td>
+        <code>{row.nomorPeserta}</code>
+      </td>
+      <td className="cell-name" title={row.nama}>
+        {row.nama}
+      </td>
+      <td>
+        <code>{row.nik}</code>
+      </td>
+      <td>{formatIsoDate(row.tanggalLahir, lang)}</td>
+      <td>{row.jenisKelamin}</td>
+      <td className="cell-name" title={row.pendidikan}>
+        {row.pendidikan}
+      </td>
+      <td className="num">{formatDecimal(row.ipk, lang)}</td>
+      <td>{row.kodeFormasi}</td>
+      <td>{row.kategori}</td>
+      <td>
+        <span className={`badge ${attendanceTone(row.attendance)}`}>{labels.state[row.attendance]}</span>
+      </td>
+    </tr>
+  );
+});
+
+interface BlockProps {
+  block: number;
+  rows: number;
+  /** The page the block's rows are in, if it is held: its identity changes only when it is read (again). */
+  page: CandidateRow[] | undefined;
+  lang: string;
+  labels: RowLabels;
+  placeholderHeight: number;
+}
+
+/** BLOCK_ROWS consecutive rows: rendered again only when their page arrives or is forgotten. */
+const Block = memo(function Block({ block, rows, page, lang, labels, placeholderHeight }: BlockProps) {
+  const first = block * BLOCK_ROWS;
+  const offset = first % PAGE_SIZE;
+  const out = [];
+  for (let k = 0; k < rows; k++) {
+    const row = page?.[offset + k];
+    out.push(<CandidateRowView key={first + k} index={first + k} row={row} lang={lang} labels={labels} height={row ? 0 : placeholderHeight} />);
+  }
+  return <>{out}</>;
+});
+
+/** The block's rows are all read (not placeholders). */
+function blockLoaded(page: CandidateRow[] | undefined, block: number, rows: number): boolean {
+  return page !== undefined && page.length >= ((block * BLOCK_ROWS) % PAGE_SIZE) + rows;
+}
+
+/**
+ * The rows of the table: only the blocks of BLOCK_ROWS rows in view (and one either side) are in the page, with a
+ * spacer above and below for the rest. Re-rendered when the view needs a block not rendered yet, or when a page
+ * arrives; never on a scroll frame that stays within the rendered blocks (the browser scrolls the rows already there),
+ * and only the rows of a block that changed render again (rows and blocks are memoised on stable props).
+ *
+ * Heights: names are shown in full and wrap, so rows are not all one height (at 1366 px, with the fonts of Debian's
+ * Chromium, most take two lines; with narrower fonts, one). Each block is measured as it is rendered with its rows
+ * (two layout reads, once the commit is laid out), never row by row; blocks not yet seen are estimated at the height
+ * of the first block measured (measured once per width). A block above the view that turns out taller or shorter
+ * than estimated moves the scroll position by as much, before the frame is painted, so what the person looks at
+ * does not move.
+ */
+function CandidateRows({ list, total, listId, scroller, lang, labels }: {
+  list: PagedList<Query, CandidateRow, ErrorBody>;
+  total: number;
+  listId: number;
+  scroller: HTMLDivElement | null;
+  lang: string;
+  labels: RowLabels;
+}) {
+  useSyncExternalStore(list.subscribe, list.getVersion);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const [layout] = useState(() => new BlockLayout(BLOCK_ROWS, ROW_ESTIMATE));
+  // The view, as of the last scroll or resize event: read there, not during render.
+  const view = useRef({ top: 0, height: 0, width: 0 });
+  const estimated = useRef(false);
+  // A scroll correction for heights that change in the next render (the DOM cannot scroll there yet).
+  const pendingShift = useRef(0);
+  const shown = useRef({ first: 0, last: -1 });
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+  layout.setRows(total);
+
+  // Another query's rows: they start at the top, their heights measured afresh (the row estimate stays: same width,
+  // same font). Done before the range is computed, so the first render of the new rows is already at the top.
+  const lastList = useRef(listId);
+  const newList = lastList.current !== listId;
+  if (newList) {
+    layout.clear();
+    view.current.top = 0;
+    pendingShift.current = 0;
+  }
+  useLayoutEffect(() => {
+    if (!newList) return;
+    lastList.current = listId;
+    if (scroller) scroller.scrollTop = 0;
+  });
+
+  const range = layout.range(view.current.top, view.current.height || 600, OVERSCAN_BLOCKS);
+  const firstBlock = range?.first ?? 0;
+  const lastBlock = range?.last ?? -1;
+  shown.current = { first: firstBlock, last: lastBlock };
+
+  // Scrolling: a new render only when the view reaches another block. Another width wraps names otherwise: every
+  // height is measured again, keeping the block at the top of the view where it was.
+  useEffect(() => {
+    if (!scroller) return;
+    const update = () => {
+      view.current.top = scroller.scrollTop;
+      view.current.height = scroller.clientHeight;
+    };
+    const onScroll = () => {
+      update();
+      // While the blocks wanted are all rendered (one more behind the view is fine), nothing to do: one render per
+      // block scrolled, not one as the block above leaves and another as the block below comes.
+      const wanted = layout.range(view.current.top, view.current.height, OVERSCAN_BLOCKS);
+      if (!wanted || (wanted.first >= shown.current.first && wanted.last <= shown.current.last)) return;
+      // The view still in rendered rows (the block beyond it is already there): render after this frame. A jump past
+      // them (the scroll bar dragged, End): render now, so no frame shows the view empty.
+      const inView = layout.range(view.current.top, view.current.height, 0)!;
+      if (inView.first < shown.current.first || inView.last > shown.current.last) flushSync(rerender);
+      else rerender();
+    };
+    const sizes = new ResizeObserver(() => {
+      update();
+      const width = scroller.clientWidth;
+      if (width !== view.current.width) {
+        view.current.width = width;
+        const anchor = layout.blockAt(view.current.top);
+        const before = layout.start(anchor);
+        layout.clear();
+        estimated.current = false;
+        pendingShift.current += layout.start(anchor) - before;
+      }
+      rerender();
+    });
+    update();
+    view.current.width = scroller.clientWidth;
+    scroller.addEventListener('scroll', onScroll, { passive: true });
+    sizes.observe(scroller);
+    return () => {
+      scroller.removeEventListener('scroll', onScroll);
+      sizes.disconnect();
+    };
+  }, [scroller, layout]);
+
+  // Measure the blocks on screen, before paint; keep what the person looks at in place.
+  useLayoutEffect(() => {
+    const body = bodyRef.current;
+    if (!body || !scroller) return;
+    if (pendingShift.current !== 0) {
+      scroller.scrollTop = view.current.top + pendingShift.current;
+      view.current.top = scroller.scrollTop;
+      pendingShift.current = 0;
+    }
+    if (lastBlock < firstBlock) return;
+    const rowsByIndex = new Map<number, HTMLTableRowElement>();
+    for (const tr of body.rows) {
+      const i = tr.dataset.index;
+      if (i !== undefined) rowsByIndex.set(Number(i), tr);
+    }
+    let shift = 0;
+    for (let b = firstBlock; b <= lastBlock; b++) {
+      const n = layout.rowsIn(b);
+      const top = rowsByIndex.get(b * BLOCK_ROWS);
+      const bottom = rowsByIndex.get(b * BLOCK_ROWS + n - 1);
+      if (!top || !bottom) continue;
+      const size = bottom.getBoundingClientRect().bottom - top.getBoundingClientRect().top;
+      const loaded = blockLoaded(list.page(Math.floor((b * BLOCK_ROWS) / PAGE_SIZE)), b, n);
+      if (loaded && !estimated.current) {
+        // The first block with its rows: what a row takes at this width, for every block not measured yet. The
+        // blocks above the first on screen change with it: the scroll position follows, once they are rendered.
+        estimated.current = true;
+        if (Math.abs(size / n - layout.estimate) >= 0.5) {
+          const before = layout.start(firstBlock);
+          layout.setRowEstimate(size / n);
+          pendingShift.current += layout.start(firstBlock) - before;
+        }
+      }
+      const startedAbove = layout.start(b) < view.current.top;
+      const delta = layout.setSize(b, size, loaded);
+      if (startedAbove) shift += delta;
+    }
+    if (shift !== 0) {
+      // The rows are already in the page at their height: the scroll position can follow now.
+      scroller.scrollTop = view.current.top + shift;
+      view.current.top = scroller.scrollTop;
+    }
+    // A block measured otherwise changes only where the blocks below it start: the spacer below is put right at the
+    // next render (the view reaching another block), not now, which would lay the table out a second time. A new row
+    // estimate moves the blocks above: rendered now, and the scroll position follows.
+    if (pendingShift.current !== 0) rerender();
+  });
+
+  const rowFirst = firstBlock * BLOCK_ROWS;
+  const rowLast = Math.min(total, (lastBlock + 1) * BLOCK_ROWS) - 1;
+  useEffect(() => {
+    if (total > 0 && rowLast >= rowFirst) list.setWindow(rowFirst, rowLast);
+  }, [list, rowFirst, rowLast, total, listId]);
+
+  const blocks = [];
+  for (let b = firstBlock; b <= lastBlock; b++) {
+    const rows = layout.rowsIn(b);
+    const known = layout.loadedSize(b);
+    blocks.push(
+      <Block
+        key={b}
+        block={b}
+        rows={rows}
+        page={list.page(Math.floor((b * BLOCK_ROWS) / PAGE_SIZE))}
+        lang={lang}
+        labels={labels}
+        placeholderHeight={known !== null ? known / rows : layout.estimate}
+      />,
+    );
+  }
+  const padTop = lastBlock >= firstBlock ? layout.start(firstBlock) : 0;
+  const padBottom = lastBlock >= firstBlock ? layout.total() - layout.start(lastBlock + 1) : 0;
+
+  return (
+    <tbody ref={bodyRef}>
+      {padTop > 0 ? (
+        <tr className="vtable-spacer" aria-hidden="true" style={{ height: padTop }}>
+          <td colSpan={COLUMNS.length} />
+        </tr>
+      ) : null}
+      {blocks}
+      {padBottom > 0 ? (
+        <tr className="vtable-spacer" aria-hidden="true" style={{ height: padBottom }}>
+          <td colSpan={COLUMNS.length} />
+        </tr>
+      ) : null}
+    </tbody>
+  );
+}
+
+/**
+ * The search box: what is typed is searched one frame later (keys typed within a frame, or a paste, make one query),
+ * and only this box re-renders as the person types.
+ */
+function SearchBox({ onSearch }: { onSearch: (text: string) => void }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState('');
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => onSearch(value.trim()));
+    return () => cancelAnimationFrame(frame);
+  }, [value, onSearch]);
+  return (
+    <TextField
+      label={t('exams.candidates.search')}
+      hint={t('exams.candidates.searchHint')}
+      type="search"
+      value={value}
+      onChange={(e) => setValue(e.target.value)}
+      autoComplete="off"
+      spellCheck={false}
+    />
+  );
 }
 
 /**
  * Every candidate of an exam, however many: only the rows on screen are in the page, and they are fetched from
- * the registry a page of PAGE_SIZE at a time, when the person scrolls to them.
+ * the registry a page of PAGE_SIZE at a time, when the person scrolls to them; pages far from the view are let go.
  */
 export function CandidatesTable({ exam, formations }: { exam: string; formations: Formation[] }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const [search, setSearch] = useState('');
   const [searched, setSearched] = useState('');
   const [formation, setFormation] = useState('');
   const [attendance, setAttendance] = useState<AttendanceState | ''>('');
-  const [total, setTotal] = useState<number | null>(null);
-  // Whether the total shown counts a search or filter: set with the total, from the query that answered.
-  const [totalFiltered, setTotalFiltered] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [liveTick, setLiveTick] = useState(0);
-  const [, setVersion] = useState(0);
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
 
-  // Pages of the current query; `stale` keeps the previous answer on screen while a live change is re-read.
-  const pages = useRef(new Map<number, CandidateRow[]>());
-  const stale = useRef(new Map<number, CandidateRow[]>());
-  const loading = useRef(new Set<number>());
-  const generation = useRef(0);
-
+  const [list] = useState(
+    () =>
+      new PagedList<Query, CandidateRow, ErrorBody>({
+        pageSize: PAGE_SIZE,
+        keep: KEEP_PAGES,
+        load: (query, page) => api.invoke('roster.list', { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }),
+      }),
+  );
   useEffect(() => {
-    const timer = setTimeout(() => setSearched(search.trim()), SEARCH_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [search]);
+    list.resume();
+    return () => list.pause();
+  }, [list]);
+  const summary = useSyncExternalStore(list.subscribe, list.getSummary);
 
-  const query = useMemo(
+  const query = useMemo<Query>(
     () => ({
       exam,
       ...(searched ? { search: searched } : {}),
@@ -61,83 +365,38 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
     }),
     [exam, searched, formation, attendance],
   );
-
-  const fetchPage = useCallback(
-    async (page: number) => {
-      if (pages.current.has(page) || loading.current.has(page)) return;
-      const gen = generation.current;
-      loading.current.add(page);
-      const result = await api.invoke('roster.list', { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
-      if (gen !== generation.current) return; // the query changed meanwhile: this answer is for another list
-      loading.current.delete(page);
-      if (!result.ok) {
-        setError(errorMessage(t, lang, result.error));
-        return;
-      }
-      const value = result.value;
-      pages.current.set(page, value.rows);
-      setTotal(value.total);
-      setTotalFiltered(Object.keys(query).length > 1);
-      setVersion((v) => v + 1);
-    },
-    [query, t, lang],
-  );
-
-  const virtualizer = useVirtualizer({
-    count: total ?? 0,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-
-  // Another query: forget the rows, go back to the top, read the first page.
   const queryKey = JSON.stringify(query);
-  const lastQuery = useRef(queryKey);
+  // Another query: read its first page; the rows on screen stay until it answers, then the list starts at the top.
   useEffect(() => {
-    generation.current++;
-    const sameQuery = lastQuery.current === queryKey;
-    lastQuery.current = queryKey;
-    stale.current = sameQuery ? new Map([...stale.current, ...pages.current]) : new Map();
-    pages.current = new Map();
-    loading.current = new Set();
-    setError(null);
-    if (!sameQuery) scrollRef.current?.scrollTo({ top: 0 });
-    void fetchPage(0);
-  }, [queryKey, liveTick, fetchPage]);
+    list.setQuery(query, queryKey);
+  }, [list, query, queryKey]);
 
   useLiveEvent(['roster.changed', 'attendance.changed'], (data) => {
     const d = data as { exam?: string } | null;
-    if (!d || d.exam === exam) setLiveTick((n) => n + 1);
+    if (!d || d.exam === exam) list.refresh();
   });
 
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (!total) return;
-    for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(last / PAGE_SIZE); p++) void fetchPage(p);
-  }, [first, last, total, fetchPage, liveTick]);
+  const labels = useMemo<RowLabels>(
+    () => ({
+      loading: t('common.loading'),
+      state: {
+        present: t('attendance.state.present'),
+        absent: t('attendance.state.absent'),
+        pending: t('attendance.state.pending'),
+      },
+    }),
+    // `t` reads the language: new words when it changes
+    [t, lang],
+  );
 
-  function rowAt(index: number): CandidateRow | undefined {
-    const page = Math.floor(index / PAGE_SIZE);
-    return (pages.current.get(page) ?? stale.current.get(page))?.[index % PAGE_SIZE];
-  }
-
-  const padTop = items[0]?.start ?? 0;
-  const padBottom = Math.max(0, virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0));
+  const total = summary.total;
+  const totalFiltered = summary.query !== null && Object.keys(summary.query).length > 1;
+  const error = summary.error ? errorMessage(t, lang, summary.error) : null;
 
   return (
     <div className="candidates">
       <div className="filters" role="search">
-        <TextField
-          label={t('exams.candidates.search')}
-          hint={t('exams.candidates.searchHint')}
-          type="search"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-        />
+        <SearchBox onSearch={setSearched} />
         <SelectField
           label={t('exams.candidates.formation')}
           value={formation}
@@ -163,7 +422,7 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
           : t(totalFiltered ? 'exams.candidates.totalFiltered' : 'exams.candidates.total', { count: total, n: formatCount(total, lang) })}
       </p>
       <ErrorAlert>{error}</ErrorAlert>
-      <TableWrap bare className="vtable-scroll" ref={scrollRef} landmark label={t('exams.candidates.caption', { exam })}>
+      <TableWrap bare className="vtable-scroll candidates-scroll" ref={setScroller} landmark label={t('exams.candidates.caption', { exam })}>
         <table className="table vtable" aria-rowcount={(total ?? 0) + 1}>
           <colgroup>
             {COLUMNS.map((c) => (
@@ -179,53 +438,7 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
               ))}
             </tr>
           </thead>
-          <tbody>
-            {padTop > 0 ? (
-              <tr className="vtable-spacer" aria-hidden="true" style={{ height: padTop }}>
-                <td colSpan={COLUMNS.length} />
-              </tr>
-            ) : null}
-            {items.map((item) => {
-              const row = rowAt(item.index);
-              return (
-                <tr key={item.key} data-index={item.index} ref={virtualizer.measureElement} aria-rowindex={item.index + 2}>
-                  {row ? (
-                    <>
-                      <td>
-                        <code>{row.nomorPeserta}</code>
-                      </td>
-                      <td className="cell-name" title={row.nama}>
-                        {row.nama}
-                      </td>
-                      <td>
-                        <code>{row.nik}</code>
-                      </td>
-                      <td>{formatIsoDate(row.tanggalLahir, lang)}</td>
-                      <td>{row.jenisKelamin}</td>
-                      <td className="cell-name" title={row.pendidikan}>
-                        {row.pendidikan}
-                      </td>
-                      <td className="num">{formatDecimal(row.ipk, lang)}</td>
-                      <td>{row.kodeFormasi}</td>
-                      <td>{row.kategori}</td>
-                      <td>
-                        <AttendanceBadge state={row.attendance} />
-                      </td>
-                    </>
-                  ) : (
-                    <td colSpan={COLUMNS.length} className="cell-loading">
-                      {t('common.loading')}
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-            {padBottom > 0 ? (
-              <tr className="vtable-spacer" aria-hidden="true" style={{ height: padBottom }}>
-                <td colSpan={COLUMNS.length} />
-              </tr>
-            ) : null}
-          </tbody>
+          <CandidateRows list={list} total={total ?? 0} listId={summary.list} scroller={scroller} lang={lang} labels={labels} />
         </table>
         {total === 0 ? <p className="vtable-empty">{t(totalFiltered ? 'exams.candidates.noMatch' : 'exams.candidates.none')}</p> : null}
       </TableWrap>
