@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import { expect, loginFirstTime, sidebar, test } from './fixtures';
+import { bareCall, recordFigure } from './perf-figures';
 
 /**
  * Issue 21's figures for the attendance page, measured, never asserted: one session of 10,000 candidates at
@@ -20,6 +21,8 @@ const CLERK = { name: 'petugas', role: 'clerk' as const, pin: '735162', displayN
 test.skip(!process.env.LENTERA_PERF, 'set LENTERA_PERF=1 to measure the attendance page');
 test.describe.configure({ timeout: 600_000 });
 test.use({ users: [CLERK] });
+
+let pkgExam = '';
 
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -105,6 +108,7 @@ test(`attendance at ${N} candidates in one session: open and check-in figures`, 
   const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-perf-'));
   try {
     const pkg = demoPackage(N, 7);
+    pkgExam = pkg.exam.code;
     const first = pkg.sessions[0]!;
     const file = join(dir, 'exam.json');
     writeFileSync(file, JSON.stringify({ ...pkg, sessions: [{ ...first, code: SESSION, candidates: pkg.roster.map((r) => r.nomor_peserta) }] }));
@@ -136,6 +140,9 @@ test(`attendance at ${N} candidates in one session: open and check-in figures`, 
   const rows = await page.locator('[data-testid^="attendance-row-"]').count();
   const heapOpen = await heapMb(cdp);
   console.log(`open ${N}: ${open.ms.toFixed(0)} ms to the first rows; longest task ${open.longest.toFixed(0)} ms; ${rows} rows in the page`);
+  const exam = pkgExam;
+  const listCall = await bareCall(page, 'attendance.list', { exam, session: SESSION });
+  recordFigure({ name: `attendance open, ${N} in a session`, value: open.ms, unit: 'ms', baselineName: 'the bare attendance.list call', baseline: listCall, goal: { kind: 'absolute', max: 300 } });
 
   // Eight check-ins by keyboard, of candidates on screen.
   const card: number[] = [];
@@ -169,5 +176,8 @@ test(`attendance at ${N} candidates in one session: open and check-in figures`, 
   console.log(`check-in, Enter → card: ${card.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(card).toFixed(0)} ms`);
   console.log(`check-in, Enter → row and count: ${row.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(row).toFixed(0)} ms`);
   console.log(`check-in, longest task per check-in: ${longest.map((x) => x.toFixed(0)).join(', ')} ms`);
+  const statusCall = await bareCall(page, 'system.status', {});
+  recordFigure({ name: `check-in → row and count, ${N} in a session`, value: median(row), unit: 'ms', baselineName: 'a bare system.status call', baseline: statusCall, goal: { kind: 'absolute', max: 100 } });
+  recordFigure({ name: 'JS heap growth over 12 check-ins', value: Math.max(0, heapAfter - heapOpen), unit: 'MB', baselineName: 'JS heap with the session open', baseline: heapOpen, goal: { kind: 'absolute', max: 5 } });
   console.log(`JS heap (after GC): before open ${heapBeforeOpen.toFixed(1)} MB, open ${heapOpen.toFixed(1)} MB, after 12 check-ins ${heapAfter.toFixed(1)} MB`);
 });
