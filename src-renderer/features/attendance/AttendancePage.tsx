@@ -13,13 +13,12 @@ import {
 } from '../../api';
 import { useExamChoice } from '../../app/exams';
 import { errorMessage } from '../../i18n/errors';
-import { formatDateTimeWib, formatLongDateTimeWib } from '../../i18n/format';
+import { formatDateTimeWib, formatLongDateTimeWib, formatTimeWib } from '../../i18n/format';
 import { Dialog } from '../../ui/Dialog';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
 import { AttendancePrint } from './AttendancePrint';
 import { AttendanceTable } from './AttendanceTable';
-import { timeWib } from './time';
 import { useSessionList } from './useSessionList';
 import { useCommand } from '../../ui/useCommand';
 
@@ -356,7 +355,7 @@ function CheckInDesk({
                 <code>{outcome.value.nikMasked}</code>
               </dd>
               <dt>{t('attendance.col.at')}</dt>
-              <dd>{timeWib(outcome.value.at, lang)}</dd>
+              <dd>{formatTimeWib(outcome.value.at, lang)}</dd>
             </dl>
             <p className="field-hint">{t('attendance.checkIn.identity')}</p>
           </div>

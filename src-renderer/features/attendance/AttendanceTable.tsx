@@ -8,6 +8,7 @@ import { TableWrap } from '../../ui/TableWrap';
 import { AttendanceBadge } from '../exams/CandidatesTable';
 import { useTimeWib } from './time';
 import './attendance.css';
+import { SpacerRow } from '../../ui/SpacerRow';
 
 /** Every row is this tall (attendance.css holds it there): the virtualizer places rows by it, measuring none. */
 export const ROW_HEIGHT = 41;
@@ -113,19 +114,11 @@ export function AttendanceTable({ list, canUndo, onUndo }: { list: AttendanceLis
             </tr>
           </thead>
           <tbody>
-            {padTop > 0 ? (
-              <tr className="vtable-spacer" aria-hidden="true" style={{ height: padTop }}>
-                <td colSpan={columns} />
-              </tr>
-            ) : null}
+            <SpacerRow height={padTop} columns={columns} />
             {items.map((item) => (
               <AttendanceRow key={item.key} line={lines[item.index]!} index={item.index} canUndo={canUndo} time={time} onUndo={onUndo} />
             ))}
-            {padBottom > 0 ? (
-              <tr className="vtable-spacer" aria-hidden="true" style={{ height: padBottom }}>
-                <td colSpan={columns} />
-              </tr>
-            ) : null}
+            <SpacerRow height={padBottom} columns={columns} />
           </tbody>
         </table>
       </TableWrap>

@@ -11,6 +11,7 @@ import { TableWrap } from '../../ui/TableWrap';
 import { BlockLayout } from './blockLayout';
 import { PagedList } from './pagedList';
 import './candidates.css';
+import { SpacerRow } from '../../ui/SpacerRow';
 
 /** Rows asked for at once, as the person scrolls. */
 const PAGE_SIZE = 500;
@@ -291,17 +292,9 @@ function CandidateRows({ list, total, listId, scroller, lang, labels }: {
 
   return (
     <tbody ref={bodyRef}>
-      {padTop > 0 ? (
-        <tr className="vtable-spacer" aria-hidden="true" style={{ height: padTop }}>
-          <td colSpan={COLUMNS.length} />
-        </tr>
-      ) : null}
+      <SpacerRow height={padTop} columns={COLUMNS.length} />
       {blocks}
-      {padBottom > 0 ? (
-        <tr className="vtable-spacer" aria-hidden="true" style={{ height: padBottom }}>
-          <td colSpan={COLUMNS.length} />
-        </tr>
-      ) : null}
+      <SpacerRow height={padBottom} columns={COLUMNS.length} />
     </tbody>
   );
 }

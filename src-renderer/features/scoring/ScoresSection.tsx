@@ -15,6 +15,7 @@ import { TextAreaField } from '../../ui/fields';
 import type { AmendmentRow, ScoreRow, ScoreState, StageItem } from './types';
 import { formatNumber, fromUnits, stageItems } from './values';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
+import { SpacerRow } from '../../ui/SpacerRow';
 
 const ROW_HEIGHT = 41;
 const SETTLED = new Set(['confirmed', 'finalized', 'amended']);
@@ -153,11 +154,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
                 </tr>
               </thead>
               <tbody>
-                {padTop > 0 ? (
-                  <tr className="vtable-spacer" aria-hidden="true" style={{ height: padTop }}>
-                    <td colSpan={columns} />
-                  </tr>
-                ) : null}
+                <SpacerRow height={padTop} columns={columns} />
                 {visible.map((v) => {
                   const r = filtered[v.index]!;
                   return (
@@ -195,11 +192,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
                     </tr>
                   );
                 })}
-                {padBottom > 0 ? (
-                  <tr className="vtable-spacer" aria-hidden="true" style={{ height: padBottom }}>
-                    <td colSpan={columns} />
-                  </tr>
-                ) : null}
+                <SpacerRow height={padBottom} columns={columns} />
               </tbody>
             </table>
             {filtered.length === 0 ? (
