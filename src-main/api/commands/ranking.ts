@@ -7,22 +7,50 @@ import { gatherFacts } from '../../core/ranking/inputs';
 import { loadRuleset } from '../../core/ranking/rulesets';
 import { interviewStageCodes } from '../../core/scoring/items';
 import { defineCommand, type CommandContext } from '../registry';
+import { databaseState } from '../../core/db/statements';
 
-function compute(ctx: CommandContext, examCode: string, formation?: string) {
-  const exam = requireExam(ctx.db, examCode);
+/**
+ * The whole exam ranked, explained and named, as of the database's current state. `compute` answers one formation
+ * at a time from it, so switching formations, or coming back to the results, does not rank 100,000 candidates again.
+ */
+function rankWholeExam(ctx: CommandContext, exam: ReturnType<typeof requireExam>) {
   const loaded = loadRuleset(exam.ruleset);
   // The names come in the same read of the candidates as the facts.
   const facts = gatherFacts(ctx.db, exam.id, loaded.ruleset, { names: true });
   const names = facts.names;
   // Names are for the workstation's own screens; the engine and its exports work on numbers only.
-  const explained = rankExplained(loaded.ruleset, facts.formations, facts.candidates).filter(
-    ({ result: r }) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation,
-  );
-  // Named in place (each result is this call's own): a copy of 100,000 results is only garbage. `nama` still comes last.
-  const results = explained.map(({ result: r }) => {
-    (r as RankedCandidate & { nama: string }).nama = names.get(r.nomor_peserta) ?? '';
-    return r as RankedCandidate & { nama: string };
-  });
+  const explained = rankExplained(loaded.ruleset, facts.formations, facts.candidates);
+  // Named in place (each result is this ranking's own): a copy of 100,000 results is only garbage. `nama` comes last.
+  for (const { result: r } of explained) (r as RankedCandidate & { nama: string }).nama = names.get(r.nomor_peserta) ?? '';
+  return { loaded, facts, explained: explained as { result: RankedCandidate & { nama: string }; reasons: Reason[]; provisionalReasons: Reason[] }[] };
+}
+
+type WholeExam = ReturnType<typeof rankWholeExam>;
+
+/**
+ * The last ranking of each connection, with the database state it was made from (core/db/statements.ts
+ * databaseState): any write at all makes the next answer a fresh ranking; nothing is patched.
+ */
+const rankings = new WeakMap<object, Map<string, { state: string; whole: WholeExam }>>();
+
+function rankedExam(ctx: CommandContext, exam: ReturnType<typeof requireExam>): WholeExam {
+  let byExam = rankings.get(ctx.db);
+  if (!byExam) rankings.set(ctx.db, (byExam = new Map()));
+  const state = databaseState(ctx.db);
+  const cached = byExam.get(exam.id);
+  if (cached && cached.state === state) return cached.whole;
+  const whole = rankWholeExam(ctx, exam);
+  // One exam kept: a workstation shows one exam's results at a time.
+  byExam.clear();
+  byExam.set(exam.id, { state, whole });
+  return whole;
+}
+
+function compute(ctx: CommandContext, examCode: string, formation?: string) {
+  const exam = requireExam(ctx.db, examCode);
+  const { loaded, facts, explained: all } = rankedExam(ctx, exam);
+  const explained = all.filter(({ result: r }) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation);
+  const results = explained.map(({ result }) => result);
   // The reasons as data, beside the results rather than in them: a result is hashed and published exactly as the
   // engine gives it (callers strip `nama` and pass the rest on), while screens say these in the reader's language.
   const reasons: Record<string, { status: Reason[]; provisional: Reason[] }> = {};

@@ -146,7 +146,7 @@ export function ResultsPage({ account }: { account: Account }) {
           ) : null}
           {/* The ranking first, what the people at the venue came for; exports and the ruleset after it. */}
           {shown ? (
-            <FormationResults key={`${exam} ${formation}`} exam={exam} value={shown} formation={current} liveTick={liveTick} />
+            <FormationResults key={`${exam} ${formation}`} exam={exam} value={shown} formation={current} />
           ) : current && !error ? (
             <Spinner label={t('results.computing')} />
           ) : null}
@@ -312,34 +312,7 @@ function ExportBar({ exam, formation, formations }: { exam: string; formation: s
   );
 }
 
-/** Names by registration number: the formation's roster, and each candidate who came in from another formation. */
-function useNames(exam: string, formation: string, candidates: number, others: readonly string[], liveTick: number) {
-  const [names, setNames] = useState<Map<string, string>>(() => new Map());
-  const [loaded, setLoaded] = useState(false);
-  const othersKey = others.join(' ');
-  useEffect(() => {
-    let cancelled = false;
-    void (async () => {
-      const map = new Map<string, string>();
-      const own = await api.invoke('roster.list', { exam, formation, limit: Math.min(200_000, Math.max(200, candidates)) });
-      if (own.ok) for (const r of own.value.rows) map.set(r.nomorPeserta, r.nama);
-      for (const nomor of othersKey ? othersKey.split(' ') : []) {
-        const one = await api.invoke('roster.list', { exam, search: nomor, limit: 5 });
-        const row = one.ok ? one.value.rows.find((r) => r.nomorPeserta === nomor) : undefined;
-        if (row) map.set(row.nomorPeserta, row.nama);
-      }
-      if (cancelled) return;
-      setNames(map);
-      setLoaded(true);
-    })();
-    return () => {
-      cancelled = true;
-    };
-  }, [exam, formation, candidates, othersKey, liveTick]);
-  return { names, loaded };
-}
-
-function FormationResults({ exam, value, formation, liveTick }: { exam: string; value: RankingValue; formation: Formation | undefined; liveTick: number }) {
+function FormationResults({ exam, value, formation }: { exam: string; value: RankingValue; formation: Formation | undefined }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const info = value.formations[0]!;
@@ -348,13 +321,9 @@ function FormationResults({ exam, value, formation, liveTick }: { exam: string; 
     () => value.results.filter((r) => r.kode_formasi !== info.code && r.optimalisasi_ke === info.code).sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0)),
     [value, info.code],
   );
-  const { names, loaded } = useNames(
-    exam,
-    info.code,
-    Math.max(formation?.candidates ?? 0, value.results.length),
-    incoming.map((r) => r.nomor_peserta),
-    liveTick,
-  );
+  // ranking.compute names every result it answers: no second read of the roster for them.
+  const names = useMemo(() => new Map(value.results.map((r) => [r.nomor_peserta, r.nama])), [value]);
+  const loaded = true;
   const [query, setQuery] = useState('');
   const searching = query.trim() !== '';
   const ownShown = useMemo(() => (searching ? own.filter((r) => matchesSearch(query, r.nomor_peserta, names.get(r.nomor_peserta))) : own), [own, names, query, searching]);
