@@ -264,6 +264,18 @@ describe('workbooks: the 1904 date system, and ODS', () => {
     expect(stored(app).map((c) => c.tanggal_lahir)).toEqual(LATE.map((p) => p.iso));
   });
 
+  it('reads the date system of a workbook without a workbook.xml as 1900, and refuses what is no zip', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.txt'), 'x');
+    execFileSync('zip', ['-q', join(dir, 'bare.xlsx'), 'a.txt'], { cwd: dir });
+    expect(await workbookDate1904(join(dir, 'bare.xlsx'))).toBe(false);
+    await expect(workbookDate1904(Buffer.from('not a zip at all'))).rejects.toThrow();
+    // and the import says the file is no XLSX it can read, nothing imported
+    const app = await examApp();
+    const r = await importRoster(app, write(Buffer.from('PK\x03\x04 broken'), 'rusak.xlsx'));
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_FILE', message: expect.stringMatching(/^rusak\.xlsx could not be read as XLSX: /) } });
+  });
+
   it('refuses an ODS file, saying how to save it as XLSX or CSV', async () => {
     const app = await examApp();
     const r = await importRoster(app, write(Buffer.from('PK\x03\x04mimetypeapplication/vnd.oasis.opendocument.spreadsheet'), 'peserta.ods'));

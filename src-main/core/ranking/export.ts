@@ -29,6 +29,8 @@ export function resultsCsv(results: RankedCandidate[], ruleset: RulesetRef): str
 
 /** The columns of the spreadsheet CSV: `final_exact` is left out, a fraction such as 20/3 would be read as a date. */
 const SPREADSHEET_COLUMNS = COLUMNS.filter((c) => c !== 'final_exact');
+/** Where each of them is in `cells`, and whether it holds decimals: worked out once, not per cell. */
+const SPREADSHEET_CELLS = SPREADSHEET_COLUMNS.map((c) => ({ at: COLUMNS.indexOf(c), decimal: DECIMAL_COLUMNS.has(c) }));
 
 /**
  * The results for a spreadsheet set to Indonesian (`hasil-excel.csv`): semicolons between fields and decimal
@@ -41,9 +43,9 @@ export function resultsSpreadsheetCsv(results: RankedCandidate[], ruleset: Rules
     ...results.map((r) => {
       const row = cells(r);
       return csvLine(
-        SPREADSHEET_COLUMNS.map((c) => {
-          const v = row[COLUMNS.indexOf(c)] ?? null;
-          return DECIMAL_COLUMNS.has(c) && v !== null ? String(v).replace('.', ',') : v;
+        SPREADSHEET_CELLS.map(({ at, decimal }) => {
+          const v = row[at] ?? null;
+          return decimal && v !== null ? String(v).replace('.', ',') : v;
         }),
         ';',
       );

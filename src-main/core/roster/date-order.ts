@@ -1,4 +1,5 @@
 import { LenteraError } from '../util/errors';
+import { digitsAt, isDateSeparator } from './digits';
 import { nikBirth } from './nik';
 import type { RawCell } from './row';
 
@@ -54,10 +55,8 @@ export function decideDateOrder(file: string, column: string, rows: Iterable<{ l
     const value = date.trim();
     let a: number;
     let b: number;
-    if (value.length === 10 && isSeparator(value.charCodeAt(2)) && isSeparator(value.charCodeAt(5)) && isDigits(value, [0, 1, 3, 4, 6, 7, 8, 9])) {
-      // DD/MM/YYYY, the usual cell, without a regex match per row
-      a = (value.charCodeAt(0) - 48) * 10 + value.charCodeAt(1) - 48;
-      b = (value.charCodeAt(3) - 48) * 10 + value.charCodeAt(4) - 48;
+    if (value.length === 10 && isDateSeparator(value.charCodeAt(2)) && isDateSeparator(value.charCodeAt(5)) && digitsAt(value, 6, 10) >= 0 && (a = digitsAt(value, 0, 2)) >= 0 && (b = digitsAt(value, 3, 5)) >= 0) {
+      // DD/MM/YYYY, the usual cell, without a regex match per row: a and b are read
     } else {
       const m = NUMERIC_DATE.exec(value);
       if (!m) continue;
@@ -105,15 +104,6 @@ export function decideDateOrder(file: string, column: string, rows: Iterable<{ l
     );
   }
   return { order: 'dmy', by: 'none', twoDigitYears };
-}
-
-const isSeparator = (c: number) => c === 47 /* / */ || c === 45; /* - */
-function isDigits(s: string, at: readonly number[]): boolean {
-  for (const i of at) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

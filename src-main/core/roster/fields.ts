@@ -3,6 +3,7 @@
  * YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or an Excel date, stray spaces. Each parser returns a value or a reason.
  */
 import { DEFAULT_READING, fullBirthYear, NUMERIC_DATE, ORDER_NAMES, type DateReading } from './date-order';
+import { digitsAt, isDateSeparator } from './digits';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -31,19 +32,6 @@ export function excelSerialToIso(serial: number, date1904 = false): string {
   const ms = (date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30)) + Math.round(serial) * 86_400_000;
   return new Date(ms).toISOString().slice(0, 10);
 }
-
-/** The value of s[from..to) when every character there is an ASCII digit, else -1. */
-function digitsAt(s: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
-
-const isDateSeparator = (c: number) => c === 47 /* / */ || c === 45; /* - */
 
 /**
  * The ten-character dates a roster nearly always holds (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY), read without a regex
@@ -91,9 +79,12 @@ export function parseDateGeneral(raw: string | Date | number, reading: DateReadi
   const s = raw.trim();
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
   let y: number, mo: number, d: number;
+  // D/M/Y or M/D/Y: read in the file's order, which a refusal then names
+  let numeric = false;
   if (m) {
     [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   } else if ((m = NUMERIC_DATE.exec(s))) {
+    numeric = true;
     [d, mo] = reading.order === 'dmy' ? [Number(m[1]), Number(m[2])] : [Number(m[2]), Number(m[1])];
     if (m[3]!.length === 2) {
       const full = fullBirthYear(Number(m[3]), reading.pivotYear);
@@ -107,7 +98,7 @@ export function parseDateGeneral(raw: string | Date | number, reading: DateReadi
   } else {
     return bad(`"${s}" is not a date (expected YYYY-MM-DD, ${reading.order === 'dmy' ? 'DD/MM/YYYY or DD-MM-YYYY' : 'MM/DD/YYYY, as the rest of this file'})`);
   }
-  if (!isRealDate(y, mo, d)) return bad(`${s} is not a real date${reading.order === 'mdy' && NUMERIC_DATE.test(s) ? ` (read as ${ORDER_NAMES.mdy}, the order of this file)` : ''}`);
+  if (!isRealDate(y, mo, d)) return bad(`${s} is not a real date${reading.order === 'mdy' && numeric ? ` (read as ${ORDER_NAMES.mdy}, the order of this file)` : ''}`);
   return ok(`${y}-${pad(mo)}-${pad(d)}`);
 }
 
