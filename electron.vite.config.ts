@@ -23,6 +23,7 @@ export default defineConfig({
           'sheets-worker': resolve(__dirname, 'src-main/core/sheets/worker.ts'),
           'workstation-worker': resolve(__dirname, 'src-main/host/workstation-worker.ts'),
           'backup-worker': resolve(__dirname, 'src-main/core/custody/backup-worker.ts'),
+          'ranker-worker': resolve(__dirname, 'src-main/core/ranking/ranker-worker.ts'),
         },
         // Chunks beside the entries, not in chunks/: code that finds a sibling by its URL (the sheet worker, the
         // verification page, the renderer) then finds it from whichever entry or lazily loaded chunk it runs in.

@@ -14,7 +14,7 @@ export class LenteraApp extends WorkstationApp {
   readonly outbox = new OutboxPusher({ db: () => this.workstation?.db, events: this.events, key: () => this.workstation?.key });
 
   constructor(opts: AppOptions) {
-    super(opts, opts.commands ?? allCommands);
+    super({ rankingThread: true, ...opts }, opts.commands ?? allCommands);
   }
 
   // `outbox.push` and the timer share one pusher, so their rounds never overlap.

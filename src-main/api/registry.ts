@@ -8,6 +8,7 @@ import type { Db } from '../core/db/open';
 import type { Clock } from '../core/util/clock';
 import { isLenteraError, LenteraError } from '../core/util/errors';
 import type { EventBus } from './events';
+import type { RankerControl } from './ranker';
 import type { Jobs } from './jobs';
 import type { Uploads } from './files';
 import type { PushOutcome } from './outbox';
@@ -58,6 +59,8 @@ export interface CommandContext {
   dataKey?: Buffer;
   /** the backups written while the workstation is open (api/backups.ts) */
   backups?: BackupControl;
+  /** ranks on a thread of its own (api/ranker.ts); without it, a command ranks on this thread */
+  ranker?: RankerControl;
 }
 
 /** What commands may ask of the backup scheduler. */
@@ -119,6 +122,7 @@ export interface RegistryDeps {
   nativeBinding?: string;
   dataKey?: Buffer;
   backups?: BackupControl;
+  ranker?: RankerControl;
   db: Db;
   clock: Clock;
   workstationId: string;
@@ -280,6 +284,7 @@ export class Registry {
       nativeBinding: this.deps.nativeBinding,
       ...(this.deps.dataKey ? { dataKey: this.deps.dataKey } : {}),
       ...(this.deps.backups ? { backups: this.deps.backups } : {}),
+      ...(this.deps.ranker ? { ranker: this.deps.ranker } : {}),
     };
 
     const access = command.access;

@@ -18,6 +18,7 @@ import type { DoorTarget } from './door';
 import { ClientThrottle } from './throttle';
 import { EventBus } from './events';
 import { BackupScheduler } from './backups';
+import { Ranker } from './ranker';
 import { Uploads } from './files';
 import { Jobs } from './jobs';
 import type { OutboxPusher, PushOutcome } from './outbox';
@@ -44,6 +45,11 @@ export interface AppOptions {
    * and the browser ask for the passphrase).
    */
   unlock?: Secret;
+  /**
+   * Rank on a thread of its own (api/ranker.ts), so that a ranking of 100,000 never holds up the requests behind it:
+   * the doors (LenteraApp) do; a one-shot command line ranks on its own thread, having nothing else to answer.
+   */
+  rankingThread?: boolean;
 }
 
 const demoInput = z.object({
@@ -106,6 +112,8 @@ export class WorkstationApp implements DoorTarget {
   private readonly unlockThrottle: ClientThrottle;
   /** Backups while the workstation is open: the long-running doors start it (serve, the desktop). */
   readonly backups: BackupScheduler;
+  /** The ranking thread, where the app has one (AppOptions.rankingThread). */
+  readonly ranker: Ranker | undefined;
 
   constructor(
     protected readonly opts: AppOptions,
@@ -115,6 +123,7 @@ export class WorkstationApp implements DoorTarget {
     this.clock = opts.clock ?? systemClock;
     this.backups = new BackupScheduler({ workstation: () => this.ws, events: this.events, clock: this.clock, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
     this.unlockThrottle = new ClientThrottle(this.clock);
+    this.ranker = opts.rankingThread ? new Ranker({ workstation: () => this.ws, events: this.events, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) }) : undefined;
     if (!isWorkstation(opts.dataDir) && !opts.allowInit) openWorkstation(opts.dataDir); // throws NOT_A_WORKSTATION with its message
     if (opts.owner) {
       // An owner that may initialise needs the directory now: the lock lives in it, before `workstation.init`.
@@ -217,6 +226,7 @@ export class WorkstationApp implements DoorTarget {
       nativeBinding: this.opts.nativeBinding,
       ...(ws.key ? { dataKey: ws.key } : {}),
       backups: { status: () => this.backups.status(), runNow: () => this.backups.runNow() },
+      ...(this.ranker ? { ranker: this.ranker } : {}),
     });
   }
 
@@ -357,6 +367,7 @@ export class WorkstationApp implements DoorTarget {
 
   close(): void {
     this.backups.stop();
+    this.ranker?.close();
     void this.jobs.closeAll();
     this.ws?.close();
     this.ws = undefined;

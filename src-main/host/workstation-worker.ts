@@ -1,13 +1,12 @@
 // The workstation off the main thread: a LenteraApp with its SQLite database lives here, so a 100k-row import,
 // a ranking or an export never stops the desktop's main process from answering its windows. It talks to
 // WorkstationHost by messages only (see protocol.ts).
-import { readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LenteraApp } from '../api/app';
 import type { DoorAuth } from '../api/door';
 import { fail, REGISTRY_CODES, type Result } from '../api/result';
 import { isLenteraError } from '../core/util/errors';
+import { yieldToMainThread } from '../core/util/thread-priority';
 import type { HostRequest, WorkerMessage, WorkstationOptions } from './protocol';
 
 const port = parentPort!;
@@ -20,21 +19,6 @@ function doorAuth(auth: DoorAuth | undefined): DoorAuth {
     token: typeof auth?.token === 'string' ? auth.token : undefined,
     client: typeof auth?.client === 'string' ? auth.client : undefined,
   };
-}
-
-/**
- * On Linux a thread has its own nice value: this one (and the sheet workers it starts, which inherit it) yields
- * the CPU to the main thread that answers the windows, which matters on a two-core venue laptop. Elsewhere the
- * thread keeps the process's priority.
- */
-function yieldToMainThread(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid !== process.pid) setPriority(tid, constants.priority.PRIORITY_BELOW_NORMAL);
-  } catch {
-    // Not allowed or not available: the worker simply runs at the process's priority.
-  }
 }
 
 function open(): LenteraApp | undefined {
@@ -102,6 +86,7 @@ if (!app) {
   if (opts.outbox) {
     app.outbox.start();
     app.backups.start();
+    app.ranker?.start();
   }
   post({ type: 'ready' });
 }

@@ -49,7 +49,7 @@ describe('the demo venue (lentera demo): F01 complete, F02 half finalized, F06 n
     dir = mkdtempSync(join(tmpdir(), 'lentera-provisional-'));
     app = new LenteraApp({ dataDir: join(dir, 'demo'), allowInit: true });
     await app.invokeAsync('workstation.demo', { candidates: 300 }, local);
-    results = (app.invoke('ranking.compute', { exam: EXAM }, local) as { value: { results: RankedCandidate[] } }).value.results;
+    results = (await app.invokeAsync('ranking.compute', { exam: EXAM }, local) as { value: { results: RankedCandidate[] } }).value.results;
     examId = app.workstation!.db.prepare('SELECT id FROM exams WHERE code = ?').pluck().get(EXAM) as string;
   }, 60_000);
   afterAll(() => {
@@ -136,9 +136,9 @@ describe('the demo venue (lentera demo): F01 complete, F02 half finalized, F06 n
     expect(lines.find((l) => / TL\s+/.test(l) && /peringkat SKD|< \d+/.test(l))).not.toContain('SEMENTARA');
   });
 
-  it('the site shows SEMENTARA where a status is provisional, and LULUS only where it is final', () => {
+  it('the site shows SEMENTARA where a status is provisional, and LULUS only where it is final', async () => {
     const json = readFileSync(join(resourcesDir(), 'rulesets', 'cpns-2024.json'), 'utf8');
-    const value = (app.invoke('ranking.compute', { exam: EXAM }, local) as { value: { formations: FormationFacts[]; results: (RankedCandidate & { nama: string })[] } }).value;
+    const value = (await app.invokeAsync('ranking.compute', { exam: EXAM }, local) as { value: { formations: FormationFacts[]; results: (RankedCandidate & { nama: string })[] } }).value;
     const exam: SiteExam = {
       code: EXAM,
       name: 'Seleksi CPNS',

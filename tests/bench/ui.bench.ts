@@ -6,11 +6,11 @@ import { printFigures, type Figure } from './report';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The UI's figures (issue 21), measured in Chromium by the perf specs, which run on demand only. */
-const SPECS = ['tests/e2e/candidates-perf.spec.ts', 'tests/e2e/attendance-perf.spec.ts'];
+const SPECS = ['tests/e2e/candidates-perf.spec.ts', 'tests/e2e/attendance-perf.spec.ts', 'tests/e2e/results-perf.spec.ts'];
 
 /**
  * `npm run bench ui`: Playwright drives Debian's Chromium at 1366×768 against `lentera serve` on a workstation of
- * 100,300 candidates (candidates table) and of 10,000 in one session (attendance); each spec writes its figures,
+ * 100,300 candidates (candidates table), of 10,000 in one session (attendance) and of 100,000 in 500 formations with their SKD scores (results); each spec writes its figures,
  * each beside a baseline from the same run (a static page scrolled, the bare registry call). Needs `out/` built.
  */
 export async function benchUi(): Promise<void> {

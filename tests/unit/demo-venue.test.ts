@@ -25,7 +25,7 @@ describe('the demo venue', () => {
     app = new LenteraApp({ dataDir: join(dir, 'demo'), allowInit: true });
     const made = await app.invokeAsync('workstation.demo', { candidates: 300 }, local);
     if (!made.ok) throw new Error(made.error.message);
-    results = (app.invoke('ranking.compute', { exam: EXAM }, local) as { value: { results: RankedCandidate[] } }).value.results;
+    results = (await app.invokeAsync('ranking.compute', { exam: EXAM }, local) as { value: { results: RankedCandidate[] } }).value.results;
     const db = app.workstation!.db;
     sessions = (db.prepare('SELECT s.code, s.stage_code AS stage FROM sessions s ORDER BY s.code').all() as { code: string; stage: string }[]).map((s) => ({
       ...s,

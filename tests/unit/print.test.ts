@@ -44,7 +44,7 @@ beforeAll(async () => {
 
 describe('print.ranking', () => {
   it("prints a formation's ranking with the chain head, the ruleset hash and page N of M on every page", async () => {
-    const ranking = (app.invoke('ranking.compute', { exam, formation: 'F01' }, { local: 't' }) as any).value;
+    const ranking = (await app.invokeAsync('ranking.compute', { exam, formation: 'F01' }, { local: 't' }) as any).value;
     const head = (app.invoke('audit.head', {}, { local: 't' }) as any).value as { seq: number; hash: string };
     const out = await printed('print.ranking', { exam, formation: 'F01' });
     expect(out.name).toBe(`peringkat-${exam}-F01.pdf`);

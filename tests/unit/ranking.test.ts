@@ -256,7 +256,7 @@ describe('ranking a workstation', () => {
   it('computes from the raw entries, shows the ruleset sha256, and is unchanged by re-importing the same data', async () => {
     const app = new LenteraApp({ dataDir: join(tempDir(), 'demo'), allowInit: true });
     await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' });
-    const first = app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any;
+    const first = await app.invokeAsync('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any;
     expect(first.ok).toBe(true);
     expect(first.value.ruleset).toMatchObject({ id: 'cpns-2024', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const statuses = new Set(first.value.results.map((r: RankedCandidate) => r.status));
@@ -270,7 +270,7 @@ describe('ranking a workstation', () => {
     writeFileSync(csv, ['nomor_peserta;twk;tiu;tkp', ...skd.map((r: RankedCandidate) => `${r.nomor_peserta};${r.components.twk};${r.components.tiu};${r.components.tkp}`)].join('\n'));
     const again = (await app.invokeAsync('scores.import', { exam: 'CPNS-SMG-2026', stage: 'SKD', file: { path: csv } }, { local: 't' })) as any;
     expect(again).toMatchObject({ ok: true, value: { written: 0 } });
-    expect((app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value).toEqual(first.value);
+    expect((await app.invokeAsync('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value).toEqual(first.value);
     app.close();
   });
 
@@ -296,7 +296,7 @@ describe('reasons as data', () => {
   it('each result reason (and what a provisional status waits for) is its codes said in Indonesian, nothing else', async () => {
     const app = new LenteraApp({ dataDir: join(tempDir(), 'demo'), allowInit: true });
     await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' });
-    const value = (app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value as {
+    const value = (await app.invokeAsync('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value as {
       results: RankedCandidate[];
       reasons: Record<string, { status: Reason[]; provisional: Reason[] }>;
     };
@@ -325,7 +325,7 @@ describe('ranking export', () => {
     const ExcelJS = (await import('exceljs')).default;
     const app = new LenteraApp({ dataDir: join(tempDir(), 'demo'), allowInit: true });
     await app.invokeAsync('workstation.demo', { candidates: 60 }, { local: 't' });
-    const computed = (app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026', formation: 'F01' }, { local: 't' }) as any).value;
+    const computed = (await app.invokeAsync('ranking.compute', { exam: 'CPNS-SMG-2026', formation: 'F01' }, { local: 't' }) as any).value;
     const csv = (await app.invokeAsync('ranking.export', { exam: 'CPNS-SMG-2026', formation: 'F01', format: 'csv' }, { local: 't' })) as any;
     expect(csv.value.name).toBe('hasil-CPNS-SMG-2026-F01.csv');
     const text = Buffer.from(csv.value.dataBase64, 'base64').toString('utf8');
@@ -361,7 +361,7 @@ describe('a ruleset that does not fit the exam', () => {
     // The open-selection ruleset names ASESMEN, MAKALAH and WAWANCARA, which a CPNS exam does not have.
     app.workstation!.db.pragma('foreign_keys = OFF');
     app.workstation!.db.prepare("UPDATE exams SET ruleset = 'seleksi-terbuka-2024'").run();
-    const r = app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any;
+    const r = await app.invokeAsync('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any;
     expect(r).toMatchObject({ ok: false, error: { code: 'RULESET_MISMATCH' } });
     expect(r.error.details.problems.map((p: any) => p.path)).toEqual(['stages.ASESMEN', 'stages.MAKALAH', 'stages.WAWANCARA']);
     app.close();

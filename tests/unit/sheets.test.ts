@@ -155,7 +155,7 @@ describe('signed result sheets', () => {
     expect(text).not.toMatch(/Seleksi Kompetensi Bidang \(Wawancara\) \(skala/);
   });
 
-  it('its second page, signed with the first, holds the candidate\'s strengths: TIU against their formation, computed here independently', () => {
+  it('its second page, signed with the first, holds the candidate\'s strengths: TIU against their formation, computed here independently', async () => {
     const pdf = readFileSync(file);
     const pages = pageTexts(new PdfFile(pdf));
     expect(pages).toHaveLength(2);
@@ -165,7 +165,7 @@ describe('signed result sheets', () => {
     const page2 = execFileSync('pdftotext', ['-layout', '-f', '2', '-l', '2', file, '-'], { encoding: 'utf8' });
     expect(page2).toContain('KEKUATAN DAN KELEMAHAN ANDA');
     for (const h of ['Nilai Anda', 'Nilai ambang batas', 'Selisih dari ambang', 'Median formasi', 'Kuartil 1–3', 'Posisi Anda (persentil)']) expect(page2.replace(/\s+/g, ' ')).toContain(h.split(' ')[0]!);
-    const all = (app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results as any[];
+    const all = (await app.invokeAsync('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results as any[];
     const me = all.find((x) => x.nomor_peserta === nomor);
     // The formation's TIU values, by hand: sorted, the median of an odd or even count, the mid-rank percentile.
     const tiu = all.filter((x) => x.kode_formasi === me.kode_formasi && x.components.tiu !== undefined).map((x) => Number(x.components.tiu)).sort((a, b) => a - b);
@@ -191,9 +191,9 @@ describe('signed result sheets', () => {
     expect(page2).not.toContain('Nilai akhir');
   });
 
-  it('every finalized interview on the venue screen has the stage value of the ranking, to three places', () => {
+  it('every finalized interview on the venue screen has the stage value of the ranking, to three places', async () => {
     const board = (app.invoke('display.board', { exam: 'CPNS-SMG-2026', session: 'WWC-F01' }, {}) as any).value;
-    const ranked = new Map<string, any>((app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.map((x: any) => [x.nomor_peserta, x]));
+    const ranked = new Map<string, any>((await app.invokeAsync('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.map((x: any) => [x.nomor_peserta, x]));
     expect(board.results.length).toBeGreaterThan(1);
     for (const row of board.results) {
       expect(row.score, row.nomorPeserta).toBe(threePlaces(ranked.get(row.nomorPeserta).stages['SKB-WWC']));
@@ -230,7 +230,7 @@ describe('signed result sheets', () => {
 
   it('refuses a candidate without final results and leaves no file', async () => {
     const signer = await unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, PASS, new Date());
-    const bl = (app.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.find((r: any) => r.status === 'BL');
+    const bl = (await app.invokeAsync('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.find((r: any) => r.status === 'BL');
     const out = join(dir, 'none');
     await expect(generateSheets(app.workstation!.db, { examId, outDir: out, only: [bl.nomor_peserta], signer })).rejects.toMatchObject({ code: 'NO_FINAL_RESULT' });
     expect(() => readdirSync(out)).toThrow();
@@ -334,7 +334,7 @@ describe('demo', () => {
       // Minutes for each session with finalized results: WWC-F01 (all), WWC-F02 (half), never the drafts of WWC-F03.
       expect(files.filter((f) => f.startsWith('berita-acara-'))).toEqual(['berita-acara-WWC-F01.pdf', 'berita-acara-WWC-F02.pdf']);
       const check = new LenteraApp({ dataDir: join(d, 'ws'), unlock: { passphrase: wsPass } });
-      const complete = (check.invoke('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.filter((r: any) => r.status !== 'BL').length;
+      const complete = (await check.invokeAsync('ranking.compute', { exam: 'CPNS-SMG-2026' }, { local: 't' }) as any).value.results.filter((r: any) => r.status !== 'BL').length;
       check.close();
       expect(complete).toBeGreaterThan(5);
       expect(files.filter((f) => f.startsWith('hasil-')).length).toBe(complete);

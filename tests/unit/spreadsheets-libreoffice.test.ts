@@ -191,7 +191,7 @@ describe("Lentera's exports open with the right numbers in the spreadsheet each 
     dir = mkdtempSync(join(tmpdir(), 'lentera-lo-export-'));
     const app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
     await app.invokeAsync('workstation.demo', { candidates: 60 }, local);
-    results = (app.invoke('ranking.compute', { exam: EXAM }, local) as any).value.results;
+    results = (await app.invokeAsync('ranking.compute', { exam: EXAM }, local) as any).value.results;
     for (const format of ['csv', 'csv-excel', 'xlsx'] as const) {
       const r = (await app.invokeAsync('ranking.export', { exam: EXAM, format }, local)) as any;
       writeFileSync(join(dir, r.value.name), Buffer.from(r.value.dataBase64, 'base64'));

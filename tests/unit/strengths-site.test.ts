@@ -60,7 +60,7 @@ describe('the candidate page on a site built by the hub from a real bundle', () 
     await hub.ingest(exported.value.file, AT, 'test');
     site = join(root, 'situs');
     await hub.writeSite(site, AT);
-    results = (app.invoke('ranking.compute', { exam }, { local: 't' }) as any).value.results;
+    results = (await app.invokeAsync('ranking.compute', { exam }, { local: 't' }) as any).value.results;
     const examId = db.prepare('SELECT id FROM exams').pluck().get() as string;
     nomor = sheetInputs(db, examId, { session: 'WWC-F01' }).results.find((r) => r.status === 'P/L')!.nomor_peserta;
   }, 120_000);

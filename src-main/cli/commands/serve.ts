@@ -64,6 +64,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       app.outbox.start(Number(process.env.LENTERA_OUTBOX_MS) || 5000);
       // Backups into the chosen folder every few minutes and after every finalization (api/backups.ts).
       app.backups.start(Number(process.env.LENTERA_BACKUP_TICK_MS) || 30_000);
+      // The results ranked ahead on their own thread, now and after each burst of changes (api/ranker.ts).
+      app.ranker?.start();
       const shown = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host;
       app.ownerLock?.announce({ url: `http://${shown}:${addr.port}` });
       io.out(`Lentera is serving http://${shown}:${addr.port}`);

@@ -727,6 +727,58 @@ export const migrations: readonly Migration[] = [
          WHERE n = 1;
     `,
   },
+  {
+    version: 15,
+    name: 'the ranking cached until what it is made from changes',
+    sql: `
+      -- A counter of changes to what a ranking is made from (core/ranking/answer.ts): every table gatherFacts reads,
+      -- and of accounts only whether a panelist is active and their NIP (a login changes neither). The ranking thread
+      -- keeps its last ranking while the counter stands, so a login, a setting or an audit event elsewhere does not
+      -- make the results page rank 100,000 candidates again. One row: a per-exam counter would cost more per write
+      -- than it saves, as a workstation serves one exam at a time.
+      CREATE TABLE ranking_generation (n INTEGER NOT NULL) STRICT;
+      INSERT INTO ranking_generation (n) VALUES (0);
+      CREATE TRIGGER ranking_inputs_score_entries_insert AFTER INSERT ON score_entries BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_score_entries_update AFTER UPDATE ON score_entries BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_score_entries_delete AFTER DELETE ON score_entries BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_attendance_events_insert AFTER INSERT ON attendance_events BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_attendance_events_update AFTER UPDATE ON attendance_events BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_attendance_events_delete AFTER DELETE ON attendance_events BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_candidates_insert AFTER INSERT ON candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_candidates_update AFTER UPDATE ON candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_candidates_delete AFTER DELETE ON candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_formations_insert AFTER INSERT ON formations BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_formations_update AFTER UPDATE ON formations BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_formations_delete AFTER DELETE ON formations BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_stages_insert AFTER INSERT ON stages BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_stages_update AFTER UPDATE ON stages BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_stages_delete AFTER DELETE ON stages BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_sessions_insert AFTER INSERT ON sessions BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_sessions_update AFTER UPDATE ON sessions BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_sessions_delete AFTER DELETE ON sessions BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_session_candidates_insert AFTER INSERT ON session_candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_session_candidates_update AFTER UPDATE ON session_candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_session_candidates_delete AFTER DELETE ON session_candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_exams_insert AFTER INSERT ON exams BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_exams_update AFTER UPDATE ON exams BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_exams_delete AFTER DELETE ON exams BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_finalizations_insert AFTER INSERT ON finalizations BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_finalizations_update AFTER UPDATE ON finalizations BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_finalizations_delete AFTER DELETE ON finalizations BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_signoffs_insert AFTER INSERT ON signoffs BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_signoffs_update AFTER UPDATE ON signoffs BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_signoffs_delete AFTER DELETE ON signoffs BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_session_panel_insert AFTER INSERT ON session_panel BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_session_panel_update AFTER UPDATE ON session_panel BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_session_panel_delete AFTER DELETE ON session_panel BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_conflicts_insert AFTER INSERT ON conflicts BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_conflicts_update AFTER UPDATE ON conflicts BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_conflicts_delete AFTER DELETE ON conflicts BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_accounts_insert AFTER INSERT ON accounts BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_accounts_update AFTER UPDATE OF nip, active ON accounts BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TRIGGER ranking_inputs_accounts_delete AFTER DELETE ON accounts BEGIN UPDATE ranking_generation SET n = n + 1; END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

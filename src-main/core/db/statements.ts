@@ -70,14 +70,3 @@ export function insertRows(
     run(one, args);
   }
 }
-
-/**
- * The database's state as seen from this connection, for a cache of something derived from it: SQLite's
- * `data_version` moves when another connection commits, `total_changes()` with every row this connection writes
- * (rolled-back writes too, which only costs a recomputation). Equal states: nothing was written in between.
- */
-export function databaseState(db: Db): string {
-  const version = db.pragma('data_version', { simple: true }) as number;
-  const changes = sql(db, 'SELECT total_changes()').pluck().get() as number;
-  return `${version}:${changes}`;
-}

@@ -61,3 +61,18 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
     }
   }
 }
+
+/**
+ * Runs `fn`, which only reads, as one read transaction: every statement of it sees the database as of one commit,
+ * whatever other connections commit meanwhile (a ranking on its own thread reads a dozen tables one after another).
+ * Inside a transaction already, `fn` simply runs in it.
+ */
+export function readTransaction<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) return fn();
+  db.exec('BEGIN DEFERRED');
+  try {
+    return fn();
+  } finally {
+    if (db.inTransaction) db.exec('COMMIT');
+  }
+}

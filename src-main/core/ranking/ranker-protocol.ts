@@ -1,0 +1,21 @@
+import type { RankingFormat } from './answer';
+
+/** What the ranking thread is started with (ranker-worker.ts). */
+export interface RankerSetup {
+  /** the workstation's database file */
+  database: string;
+  nativeBinding?: string;
+  /** the data key of an encrypted workstation (a copy: messages between threads are copied) */
+  key?: Uint8Array;
+}
+
+export type RankerRequest =
+  | { type: 'answer'; id: number; exam: string; formation?: string }
+  | { type: 'file'; id: number; exam: string; formation?: string; format: RankingFormat }
+  /** without an exam: the exam whose scores were entered last (none: nothing to rank) */
+  | { type: 'warm'; id: number; exam?: string };
+
+export type RankerReply =
+  | { type: 'done'; id: number; value: unknown }
+  /** a refusal (a LenteraError: no such exam, a ruleset that does not fit), or `internal` for anything else */
+  | { type: 'failed'; id: number; code: string; message: string; details: Record<string, unknown>; internal?: boolean };
