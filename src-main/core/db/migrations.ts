@@ -729,54 +729,192 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 15,
-    name: 'the ranking cached until what it is made from changes',
+    name: 'the ranking kept until what it is made from changes, and what changed',
     sql: `
-      -- A counter of changes to what a ranking is made from (core/ranking/answer.ts): every table gatherFacts reads,
-      -- and of accounts only whether a panelist is active and their NIP (a login changes neither). The ranking thread
-      -- keeps its last ranking while the counter stands, so a login, a setting or an audit event elsewhere does not
-      -- make the results page rank 100,000 candidates again. One row: a per-exam counter would cost more per write
-      -- than it saves, as a workstation serves one exam at a time.
+      -- What a ranking is made from (core/ranking/answer.ts), watched by triggers on every table gatherFacts reads
+      -- (and of accounts only whether a panelist is active and their NIP: a login changes neither).
+      -- ranking_generation counts the changes; ranking_changes says, per exam, which candidate changed at which count,
+      -- or '' for the whole exam (a formation, a stage, a session or its panel, the exam, an account). The ranking
+      -- thread keeps its last ranking while the count stands, so a login, a setting or an audit event elsewhere does
+      -- not make the results page rank 100,000 candidates again; when it moves, only the candidates noted since are
+      -- read again and only their formations ranked again. One row per candidate at most: the table stays the size of
+      -- the roster however long the venue runs.
       CREATE TABLE ranking_generation (n INTEGER NOT NULL) STRICT;
       INSERT INTO ranking_generation (n) VALUES (0);
-      CREATE TRIGGER ranking_inputs_score_entries_insert AFTER INSERT ON score_entries BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_score_entries_update AFTER UPDATE ON score_entries BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_score_entries_delete AFTER DELETE ON score_entries BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_attendance_events_insert AFTER INSERT ON attendance_events BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_attendance_events_update AFTER UPDATE ON attendance_events BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_attendance_events_delete AFTER DELETE ON attendance_events BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_candidates_insert AFTER INSERT ON candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_candidates_update AFTER UPDATE ON candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_candidates_delete AFTER DELETE ON candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_formations_insert AFTER INSERT ON formations BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_formations_update AFTER UPDATE ON formations BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_formations_delete AFTER DELETE ON formations BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_stages_insert AFTER INSERT ON stages BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_stages_update AFTER UPDATE ON stages BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_stages_delete AFTER DELETE ON stages BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_sessions_insert AFTER INSERT ON sessions BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_sessions_update AFTER UPDATE ON sessions BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_sessions_delete AFTER DELETE ON sessions BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_session_candidates_insert AFTER INSERT ON session_candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_session_candidates_update AFTER UPDATE ON session_candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_session_candidates_delete AFTER DELETE ON session_candidates BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_exams_insert AFTER INSERT ON exams BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_exams_update AFTER UPDATE ON exams BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_exams_delete AFTER DELETE ON exams BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_finalizations_insert AFTER INSERT ON finalizations BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_finalizations_update AFTER UPDATE ON finalizations BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_finalizations_delete AFTER DELETE ON finalizations BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_signoffs_insert AFTER INSERT ON signoffs BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_signoffs_update AFTER UPDATE ON signoffs BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_signoffs_delete AFTER DELETE ON signoffs BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_session_panel_insert AFTER INSERT ON session_panel BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_session_panel_update AFTER UPDATE ON session_panel BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_session_panel_delete AFTER DELETE ON session_panel BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_conflicts_insert AFTER INSERT ON conflicts BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_conflicts_update AFTER UPDATE ON conflicts BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_conflicts_delete AFTER DELETE ON conflicts BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_accounts_insert AFTER INSERT ON accounts BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_accounts_update AFTER UPDATE OF nip, active ON accounts BEGIN UPDATE ranking_generation SET n = n + 1; END;
-      CREATE TRIGGER ranking_inputs_accounts_delete AFTER DELETE ON accounts BEGIN UPDATE ranking_generation SET n = n + 1; END;
+      CREATE TABLE ranking_changes (
+        exam_id       TEXT NOT NULL,
+        nomor_peserta TEXT NOT NULL,
+        generation    INTEGER NOT NULL,
+        PRIMARY KEY (exam_id, nomor_peserta)
+      ) WITHOUT ROWID, STRICT;
+      CREATE TRIGGER ranking_inputs_score_entries_insert AFTER INSERT ON score_entries BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_score_entries_update AFTER UPDATE ON score_entries BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_score_entries_delete AFTER DELETE ON score_entries BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_candidates_insert AFTER INSERT ON candidates BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_candidates_update AFTER UPDATE ON candidates BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_candidates_delete AFTER DELETE ON candidates BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_conflicts_insert AFTER INSERT ON conflicts BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_conflicts_update AFTER UPDATE ON conflicts BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_conflicts_delete AFTER DELETE ON conflicts BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_attendance_events_insert AFTER INSERT ON attendance_events BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_attendance_events_update AFTER UPDATE ON attendance_events BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_attendance_events_delete AFTER DELETE ON attendance_events BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_session_candidates_insert AFTER INSERT ON session_candidates BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_session_candidates_update AFTER UPDATE ON session_candidates BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_session_candidates_delete AFTER DELETE ON session_candidates BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_finalizations_insert AFTER INSERT ON finalizations BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_finalizations_update AFTER UPDATE ON finalizations BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_finalizations_delete AFTER DELETE ON finalizations BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_signoffs_insert AFTER INSERT ON signoffs BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = NEW.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = NEW.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_signoffs_update AFTER UPDATE ON signoffs BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = OLD.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = OLD.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = NEW.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = NEW.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_signoffs_delete AFTER DELETE ON signoffs BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = OLD.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = OLD.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_formations_insert AFTER INSERT ON formations BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_formations_update AFTER UPDATE ON formations BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_formations_delete AFTER DELETE ON formations BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_stages_insert AFTER INSERT ON stages BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_stages_update AFTER UPDATE ON stages BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_stages_delete AFTER DELETE ON stages BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_sessions_insert AFTER INSERT ON sessions BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_sessions_update AFTER UPDATE ON sessions BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_sessions_delete AFTER DELETE ON sessions BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_exams_insert AFTER INSERT ON exams BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_exams_update AFTER UPDATE ON exams BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_exams_delete AFTER DELETE ON exams BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.id AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_session_panel_insert AFTER INSERT ON session_panel BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_session_panel_update AFTER UPDATE ON session_panel BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_session_panel_delete AFTER DELETE ON session_panel BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_accounts_insert AFTER INSERT ON accounts BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT id, '', (SELECT n FROM ranking_generation) FROM exams WHERE true ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_accounts_update AFTER UPDATE OF nip, active ON accounts BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT id, '', (SELECT n FROM ranking_generation) FROM exams WHERE true ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_accounts_delete AFTER DELETE ON accounts BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT id, '', (SELECT n FROM ranking_generation) FROM exams WHERE true ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
     `,
   },
 ];

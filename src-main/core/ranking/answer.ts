@@ -3,7 +3,7 @@ import { sql } from '../db/statements';
 import { readTransaction } from '../db/transaction';
 import { requireExam } from '../exams/exams';
 import { interviewStageCodes } from '../scoring/items';
-import { rankExplained, type RankedCandidate } from './engine';
+import { rankExplained, type CandidateFacts, type FormationFacts, type RankedCandidate } from './engine';
 import { resultsCsv, resultsSpreadsheetCsv, resultsXlsx } from './export';
 import { gatherFacts } from './inputs';
 import type { Reason } from './reasons';
@@ -12,50 +12,178 @@ import { loadRuleset } from './rulesets';
 type Exam = ReturnType<typeof requireExam>;
 type NamedResult = RankedCandidate & { nama: string };
 
+/** How many rankings this process made of a whole exam and of a few formations in it (for tests and the bench). */
+export const rankingRuns = { whole: 0, partial: 0 };
+
+type Explained = { result: NamedResult; reasons: Reason[]; provisionalReasons: Reason[] };
+
 /**
- * The whole exam ranked, explained and named, as of the database's current state. Answers are cut from it one
- * formation at a time, so switching formations, or coming back to the results, does not rank 100,000 candidates again.
+ * The whole exam ranked, explained and named, as of one state of the database, with what it was made from. Answers
+ * are cut from it one formation at a time, so switching formations, or coming back to the results, ranks nothing
+ * again; a change to a few candidates reads those candidates again and ranks their formations again (`keptUpToDate`).
  */
-function rankWholeExam(db: Db, exam: Exam) {
-  const loaded = loadRuleset(exam.ruleset);
-  // The names come in the same read of the candidates as the facts.
-  const facts = gatherFacts(db, exam.id, loaded.ruleset, { names: true });
-  const names = facts.names;
-  // Names are for the workstation's own screens; the engine and its exports work on numbers only.
-  const explained = rankExplained(loaded.ruleset, facts.formations, facts.candidates);
-  // Named in place (each result is this ranking's own): a copy of 100,000 results is only garbage. `nama` comes last.
+interface Kept {
+  examId: string;
+  /** ranking_generation when it was read (migration 15) */
+  generation: number;
+  loaded: ReturnType<typeof loadRuleset>;
+  formations: FormationFacts[];
+  interviewStages: string[];
+  /** every candidate's facts and name, by number */
+  facts: Map<string, CandidateFacts>;
+  names: Map<string, string>;
+  /** the results by the formation they are listed under (the engine's order within each) */
+  byFormation: Map<string, Explained[]>;
+  /** every result, in the engine's order: formation, rank, number */
+  explained: Explained[];
+}
+
+/** Named in place (each result is this ranking's own): a copy of 100,000 results is only garbage. `nama` comes last. */
+function named(explained: ReturnType<typeof rankExplained>, names: Map<string, string>): Explained[] {
   for (const { result: r } of explained) (r as NamedResult).nama = names.get(r.nomor_peserta) ?? '';
+  return explained as Explained[];
+}
+
+function byFormationOf(explained: Explained[]): Map<string, Explained[]> {
+  const out = new Map<string, Explained[]>();
+  for (const x of explained) {
+    const list = out.get(x.result.kode_formasi);
+    if (list) list.push(x);
+    else out.set(x.result.kode_formasi, [x]);
+  }
+  return out;
+}
+
+/** The engine's order of formations: by code, as `ranked` in engine.ts lists them. */
+function inEngineOrder(byFormation: Map<string, Explained[]>): Explained[] {
+  const out: Explained[] = [];
+  for (const code of [...byFormation.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) for (const x of byFormation.get(code)!) out.push(x);
+  return out;
+}
+
+function rankWholeExam(db: Db, exam: Exam, generation: number): Kept {
+  rankingRuns.whole++;
+  const loaded = loadRuleset(exam.ruleset);
+  // The names come in the same read of the candidates as the facts; the engine and its exports work on numbers only.
+  const facts = gatherFacts(db, exam.id, loaded.ruleset, { names: true });
+  const explained = named(rankExplained(loaded.ruleset, facts.formations, facts.candidates), facts.names);
   return {
+    examId: exam.id,
+    generation,
     loaded,
     formations: facts.formations,
     interviewStages: interviewStageCodes(db, exam.id),
-    explained: explained as { result: NamedResult; reasons: Reason[]; provisionalReasons: Reason[] }[],
+    facts: new Map(facts.candidates.map((c) => [c.nomorPeserta, c])),
+    names: facts.names,
+    byFormation: byFormationOf(explained),
+    explained,
   };
 }
 
-type WholeExam = ReturnType<typeof rankWholeExam>;
+/**
+ * The formations that are ranked together: those optimalisasi may move seats between (the same position and
+ * education, as the ruleset matches them), otherwise each formation alone. Nothing else in a ranking crosses
+ * formations (every shown value is exact or rounded from its exact value, whatever the other formations hold), so
+ * a group ranked alone gives what the whole exam ranked gives for it — `ranking-incremental.test.ts` holds it to that.
+ */
+function groupOf(kept: Pick<Kept, 'loaded' | 'formations'>): (code: string) => string {
+  const r = kept.loaded.ruleset;
+  const info = new Map(kept.formations.map((f) => [f.code, f]));
+  const match = r.model === 'integration' && r.optimalisasi ? r.optimalisasi.match : null;
+  return (code) => {
+    const f = info.get(code);
+    if (!f) return `unknown\u0000${code}`;
+    return match ? `match\u0000${match.map((k) => f[k].trim().toLowerCase()).join('\u0000')}` : `code\u0000${code}`;
+  };
+}
+
+/** Past this share of the roster changed, one ranking of the whole exam costs less than reading them one by one. */
+const WHOLE_AT = 0.05;
+
+/**
+ * Brings `kept` up to the database's state from what changed since it was made (ranking_changes): the candidates noted
+ * are read again and their formations' groups ranked again; a change to the exam itself (a formation, a stage, a
+ * session, a panel, an account), or to too many candidates, ranks the whole exam. In the caller's read transaction.
+ */
+function keptUpToDate(db: Db, exam: Exam, kept: Kept, generation: number): Kept {
+  const changed = sql(db, 'SELECT nomor_peserta FROM ranking_changes WHERE exam_id = ? AND generation > ? ORDER BY nomor_peserta').pluck().all(exam.id, kept.generation) as string[];
+  if (changed.includes('') || changed.length > Math.max(100, kept.facts.size * WHOLE_AT)) return rankWholeExam(db, exam, generation);
+  if (changed.length === 0) return { ...kept, generation };
+  rankingRuns.partial++;
+  const fresh = gatherFacts(db, exam.id, kept.loaded.ruleset, { names: true, only: changed });
+  const group = groupOf(kept);
+  // The groups to rank again: where each changed candidate was, and where they are now.
+  const groups = new Set<string>();
+  for (const nomor of changed) {
+    const before = kept.facts.get(nomor);
+    if (before) groups.add(group(before.kodeFormasi));
+  }
+  for (const c of fresh.candidates) groups.add(group(c.kodeFormasi));
+  // Who those groups held, from the kept results (each listed under its own formation), then as they are now.
+  const members = new Set<string>();
+  for (const [code, list] of kept.byFormation) if (groups.has(group(code))) for (const x of list) members.add(x.result.nomor_peserta);
+  // In place: copying 100,000 facts costs more than ranking a group (rankedExam drops what is kept if this fails).
+  const { facts, names } = kept;
+  for (const nomor of changed) {
+    facts.delete(nomor);
+    names.delete(nomor);
+    members.delete(nomor);
+  }
+  for (const c of fresh.candidates) {
+    facts.set(c.nomorPeserta, c);
+    names.set(c.nomorPeserta, fresh.names.get(c.nomorPeserta)!);
+    members.add(c.nomorPeserta);
+  }
+  // The groups' formations and candidates, in the order gatherFacts gives them (formations by code, candidates by number).
+  const formations = kept.formations.filter((f) => groups.has(group(f.code)));
+  const candidates = [...members].sort().map((n) => facts.get(n)!);
+  const part = byFormationOf(named(rankExplained(kept.loaded.ruleset, formations, candidates), names));
+  const byFormation = new Map(kept.byFormation);
+  for (const code of [...byFormation.keys()]) if (groups.has(group(code))) byFormation.delete(code);
+  for (const [code, list] of part) byFormation.set(code, list);
+  return { ...kept, generation, facts, names, byFormation, explained: inEngineOrder(byFormation) };
+}
 
 /**
  * The last ranking of each connection, with the generation of its inputs it was made from: the counter that
  * migration 15's triggers move on any change, by any connection, to a table a ranking is read from. While it stands
- * the ranking is the database's; a login, a setting or an audit event changes nothing of it. Nothing is patched.
+ * the ranking is the database's; a login, a setting or an audit event changes nothing of it.
  */
-const rankings = new WeakMap<Db, { examId: string; generation: number; whole: WholeExam }>();
+const rankings = new WeakMap<Db, Kept>();
 
 function inputsGeneration(db: Db): number {
   return sql(db, 'SELECT n FROM ranking_generation').pluck().get() as number;
 }
 
-function rankedExam(db: Db, exam: Exam): { whole: WholeExam; fresh: boolean } {
+function rankedExam(db: Db, exam: Exam): { whole: Kept; fresh: boolean } {
   const cached = rankings.get(db);
-  if (cached && cached.examId === exam.id && cached.generation === inputsGeneration(db)) return { whole: cached.whole, fresh: false };
-  // One exam kept: a workstation shows one exam's results at a time.
-  rankings.delete(db);
+  const mine = cached && cached.examId === exam.id ? cached : undefined;
+  if (mine && mine.generation === inputsGeneration(db)) return { whole: mine, fresh: false };
   // One read transaction: every table as of one commit, and the generation of that same state (on the ranking
   // thread other connections commit between statements).
-  const { generation, whole } = readTransaction(db, () => ({ generation: inputsGeneration(db), whole: rankWholeExam(db, exam) }));
-  rankings.set(db, { examId: exam.id, generation, whole });
+  let whole: Kept;
+  try {
+    whole = readTransaction(db, () => {
+      const generation = inputsGeneration(db);
+      return mine ? keptUpToDate(db, exam, mine, generation) : rankWholeExam(db, exam, generation);
+    });
+  } catch (e) {
+    // What is kept may be half brought up to date: the next answer ranks the whole exam.
+    rankings.delete(db);
+    throw e;
+  }
+  // One exam kept: a workstation shows one exam's results at a time.
+  rankings.set(db, whole);
   return { whole, fresh: true };
+}
+
+/**
+ * The facts the kept ranking of this connection was made from, by number (for tests: what was read again must be
+ * what a fresh read gives); undefined when nothing is kept.
+ */
+export function keptFacts(db: Db): CandidateFacts[] | undefined {
+  const kept = rankings.get(db);
+  return kept && [...kept.facts.values()].sort((a, b) => (a.nomorPeserta < b.nomorPeserta ? -1 : a.nomorPeserta > b.nomorPeserta ? 1 : 0));
 }
 
 /**
@@ -71,11 +199,26 @@ export function lastScoredExam(db: Db): string | undefined {
   return sql(db, 'SELECT e.code FROM score_entries s JOIN exams e ON e.id = s.exam_id ORDER BY s.at DESC LIMIT 1').pluck().get() as string | undefined;
 }
 
+/**
+ * One formation's results, in the engine's order: its own candidates and those optimalisasi brings to it, who can only
+ * come from its group (read from that group's lists, not from the whole exam's 100,000).
+ */
+function formationCut(kept: Kept, formation: string): Explained[] {
+  const group = groupOf(kept);
+  const mine = group(formation);
+  const out: Explained[] = [];
+  for (const code of [...kept.byFormation.keys()].filter((c) => group(c) === mine).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const x of kept.byFormation.get(code)!) if (x.result.kode_formasi === formation || x.result.optimalisasi_ke === formation) out.push(x);
+  }
+  return out;
+}
+
 /** What `ranking.compute` answers: the exam's ranking, or one formation's cut of it, with the ruleset and the reasons. */
 export function rankingAnswer(db: Db, examCode: string, formation?: string) {
   const exam = requireExam(db, examCode);
-  const { loaded, formations, interviewStages, explained: all } = rankedExam(db, exam).whole;
-  const explained = all.filter(({ result: r }) => !formation || r.kode_formasi === formation || r.optimalisasi_ke === formation);
+  const kept = rankedExam(db, exam).whole;
+  const { loaded, formations, interviewStages } = kept;
+  const explained = formation === undefined ? kept.explained : formationCut(kept, formation);
   const results = explained.map(({ result }) => result);
   // The reasons as data, beside the results rather than in them: a result is hashed and published exactly as the
   // engine gives it (callers strip `nama` and pass the rest on), while screens say these in the reader's language.

@@ -40,7 +40,7 @@ export type CandidateValues = Map<string, Map<string, Fraction>>;
  * some, or an order that differed, would lose scores: callers refuse then). `close()` ends the read (an open
  * one keeps the connection busy): callers call it in a `finally`.
  */
-export function settledValues(db: Db, examId: string): { take(nomor: string): CandidateValues | undefined; done(): boolean; close(): void } {
+export function settledValues(db: Db, examId: string, only?: readonly string[]): { take(nomor: string): CandidateValues | undefined; done(): boolean; close(): void } {
   const stageItems = new Map<string, Map<string, Item>>();
   for (const code of sql(db, 'SELECT code FROM stages WHERE exam_id = ?').pluck().all(examId) as string[]) {
     stageItems.set(code, new Map(stageInfo(db, examId, code).items.map((i) => [i.code, i])));
@@ -60,12 +60,18 @@ export function settledValues(db: Db, examId: string): { take(nomor: string): Ca
 
   // Item by item (candidate, stage, item), in time order within an item: each item's choice depends only on its
   // own entries in time order, so it is made as the item's last entry passes.
-  const rows = sql(
-    db,
-    "SELECT nomor_peserta, stage_code, item, units, source, slot FROM score_entries WHERE exam_id = ? AND source <> 'panel' ORDER BY nomor_peserta, stage_code, item, at, id",
-  )
-    .raw()
-    .iterate(examId) as IterableIterator<EntryRow>;
+  const rows = (
+    only
+      ? sql(
+          db,
+          "SELECT nomor_peserta, stage_code, item, units, source, slot FROM score_entries WHERE exam_id = ? AND nomor_peserta IN (SELECT value FROM json_each(?)) AND source <> 'panel' ORDER BY nomor_peserta, stage_code, item, at, id",
+        )
+          .raw()
+          .iterate(examId, JSON.stringify(only))
+      : sql(db, "SELECT nomor_peserta, stage_code, item, units, source, slot FROM score_entries WHERE exam_id = ? AND source <> 'panel' ORDER BY nomor_peserta, stage_code, item, at, id")
+          .raw()
+          .iterate(examId)
+  ) as IterableIterator<EntryRow>;
   // Rows as arrays (.raw()): 400,000 entries at 100k candidates, and an object per row is garbage.
   let next: EntryRow | undefined = rows.next().value as EntryRow | undefined;
 
@@ -221,20 +227,21 @@ function percentCache(scale: StageScale): (values: Map<string, Fraction> | undef
 
 /**
  * Everything the engine needs, read from the workstation's raw entries; with `names`, each candidate's name too
- * (read in the same pass over the candidates, for the workstation's own screens).
+ * (read in the same pass over the candidates, for the workstation's own screens); with `only`, the facts of those
+ * candidates alone (and every formation).
  */
 export function gatherFacts(db: Db, examId: string, ruleset: Ruleset): { formations: FormationFacts[]; candidates: CandidateFacts[] };
 export function gatherFacts(
   db: Db,
   examId: string,
   ruleset: Ruleset,
-  opts: { names: true },
+  opts: { names: true; only?: readonly string[] },
 ): { formations: FormationFacts[]; candidates: CandidateFacts[]; names: Map<string, string> };
 export function gatherFacts(
   db: Db,
   examId: string,
   ruleset: Ruleset,
-  opts?: { names?: boolean },
+  opts?: { names?: boolean; only?: readonly string[] },
 ): { formations: FormationFacts[]; candidates: CandidateFacts[]; names?: Map<string, string> } {
   const stages = new Set(sql(db, 'SELECT code FROM stages WHERE exam_id = ?').pluck().all(examId) as string[]);
   // Each stage the ruleset names, with the JSON path where it names it.
@@ -258,8 +265,15 @@ export function gatherFacts(
   const skdParts = ruleset.model === 'integration' ? ruleset.skd.components : [];
   const scored = Object.keys(ruleset.model === 'integration' ? ruleset.skb.weights : ruleset.stages);
   // Candidates and their entries, both in nomor_peserta order, read side by side (see settledValues).
-  const settledOf = settledValues(db, examId);
-  const rows = sql(db, `SELECT nomor_peserta, kode_formasi, kategori, ipk_x100, tanggal_lahir${opts?.names ? ', nama' : ''} FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta`).iterate(examId) as IterableIterator<{
+  const only = opts?.only;
+  const settledOf = settledValues(db, examId, only);
+  const columns = `nomor_peserta, kode_formasi, kategori, ipk_x100, tanggal_lahir${opts?.names ? ', nama' : ''}`;
+  // `only`: these candidates alone (a ranking kept up to date reads again only the candidates that changed).
+  const rows = (
+    only
+      ? sql(db, `SELECT ${columns} FROM candidates WHERE exam_id = ? AND nomor_peserta IN (SELECT value FROM json_each(?)) ORDER BY nomor_peserta`).iterate(examId, JSON.stringify(only))
+      : sql(db, `SELECT ${columns} FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta`).iterate(examId)
+  ) as IterableIterator<{
     nomor_peserta: string;
     kode_formasi: string;
     kategori: string;
