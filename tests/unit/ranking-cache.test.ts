@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
-import { rankingAnswer, rankingFile } from '../../src-main/core/ranking/answer';
+import { APPENDED_INPUTS, rankingAnswer, rankingFile } from '../../src-main/core/ranking/answer';
 import { readTransaction } from '../../src-main/core/db/transaction';
 import { tempDir } from './helpers';
 
@@ -218,11 +218,20 @@ describe('what a ranking is read from, and what moves its counter', () => {
       read.delete('ranking_generation');
       expect([...read].sort()).toEqual(expect.arrayContaining(['candidates', 'finalizations', 'score_entries', 'stages']));
 
-      const triggers = db.prepare("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ranking_inputs_%'").all() as { name: string; tbl_name: string; sql: string }[];
+      const triggers = db.prepare("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; tbl_name: string }[];
+      const on = (table: string, prefix: string) => triggers.filter((t) => t.tbl_name === table && t.name.startsWith(prefix)).map((t) => t.name).sort();
       for (const table of read) {
-        const on = triggers.filter((t) => t.tbl_name === table).map((t) => t.name);
+        if ((APPENDED_INPUTS as readonly string[]).includes(table)) {
+          // Read by rowid: only ever appended to, which its own triggers enforce (an update of a sign-off is noted).
+          expect({ table, refuses: on(table, `${table === 'attendance_events' ? 'attendance' : table}_no_`) }).toEqual({
+            table,
+            refuses: table === 'signoffs' ? ['signoffs_no_delete'] : [`${table === 'attendance_events' ? 'attendance' : table}_no_delete`, `${table === 'attendance_events' ? 'attendance' : table}_no_update`],
+          });
+          if (table === 'signoffs') expect(on(table, 'ranking_inputs_')).toEqual(['ranking_inputs_signoffs_update']);
+          continue;
+        }
         // accounts: its insert, delete, and the update of what a ranking reads of it (not a login's counters)
-        expect({ table, on: on.sort() }).toEqual({ table, on: ['delete', 'insert', 'update'].map((e) => `ranking_inputs_${table}_${e}`) });
+        expect({ table, on: on(table, 'ranking_inputs_') }).toEqual({ table, on: ['delete', 'insert', 'update'].map((e) => `ranking_inputs_${table}_${e}`) });
       }
       const count = () => db.prepare('SELECT n FROM ranking_generation').pluck().get() as number;
       // and they move it: an update of each table read (a no-op value, in a transaction rolled back), where the table
@@ -302,6 +311,30 @@ describe('readTransaction', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+});
+
+describe('the ranking thread started by a door', () => {
+  it('ranks the exam scored last at once, and any exam again after a burst of changes to it, watched or not', async () => {
+    const dir = join(tempDir(), 'door');
+    const app = new LenteraApp({ dataDir: dir, allowInit: true });
+    try {
+      await app.invokeAsync('workstation.demo', { candidates: 60 }, local);
+      const ranker = app.ranker!;
+      ranker.start();
+      expect(await ranker.lastWarm).toBe(true); // nobody asked yet: ranked ahead of the first look
+      expect(await ranker.warm(EXAM)).toBe(false);
+      const other = new Database(join(dir, 'lentera.db'));
+      other.prepare("UPDATE formations SET quota = quota + 1 WHERE code = 'F01'").run();
+      other.close();
+      ranker.lastWarm = undefined;
+      app.events.publish({ type: 'roster.changed', data: { exam: EXAM } });
+      await expect.poll(() => ranker.lastWarm, { timeout: 5_000 }).toBeDefined();
+      expect(await ranker.lastWarm).toBe(true);
+      expect(ranker.fallbacks).toBe(0);
+    } finally {
+      app.close();
     }
   });
 });

@@ -731,14 +731,13 @@ export const migrations: readonly Migration[] = [
     version: 15,
     name: 'the ranking kept until what it is made from changes, and what changed',
     sql: `
-      -- What a ranking is made from (core/ranking/answer.ts), watched by triggers on every table gatherFacts reads
-      -- (and of accounts only whether a panelist is active and their NIP: a login changes neither).
-      -- ranking_generation counts the changes; ranking_changes says, per exam, which candidate changed at which count,
-      -- or '' for the whole exam (a formation, a stage, a session or its panel, the exam, an account). The ranking
-      -- thread keeps its last ranking while the count stands, so a login, a setting or an audit event elsewhere does
-      -- not make the results page rank 100,000 candidates again; when it moves, only the candidates noted since are
-      -- read again and only their formations ranked again. One row per candidate at most: the table stays the size of
-      -- the roster however long the venue runs.
+      -- What a ranking is made from (core/ranking/answer.ts), and what changed of it since a ranking was kept.
+      -- The tables only ever appended to (score entries, attendance, finalizations, sign-offs: their own triggers refuse
+      -- the rest) say it by their rowids: what came after the last rowid a ranking read. No trigger on them, so a score
+      -- typed costs not one page more. Every other table a ranking reads (and of accounts only whether a panelist is
+      -- active and their NIP: a login changes neither) moves ranking_generation and notes, per exam, the candidate
+      -- changed, or '' for the whole exam (a formation, a stage, a session or its panel, the exam, an account), in
+      -- ranking_changes: one row per candidate at most, so it stays the size of the roster however long the venue runs.
       CREATE TABLE ranking_generation (n INTEGER NOT NULL) STRICT;
       INSERT INTO ranking_generation (n) VALUES (0);
       CREATE TABLE ranking_changes (
@@ -747,19 +746,6 @@ export const migrations: readonly Migration[] = [
         generation    INTEGER NOT NULL,
         PRIMARY KEY (exam_id, nomor_peserta)
       ) WITHOUT ROWID, STRICT;
-      CREATE TRIGGER ranking_inputs_score_entries_insert AFTER INSERT ON score_entries BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_score_entries_update AFTER UPDATE ON score_entries BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_score_entries_delete AFTER DELETE ON score_entries BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
       CREATE TRIGGER ranking_inputs_candidates_insert AFTER INSERT ON candidates BEGIN
         UPDATE ranking_generation SET n = n + 1;
         INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT NEW.exam_id AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
@@ -786,19 +772,6 @@ export const migrations: readonly Migration[] = [
         UPDATE ranking_generation SET n = n + 1;
         INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT OLD.exam_id AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
       END;
-      CREATE TRIGGER ranking_inputs_attendance_events_insert AFTER INSERT ON attendance_events BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_attendance_events_update AFTER UPDATE ON attendance_events BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_attendance_events_delete AFTER DELETE ON attendance_events BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
       CREATE TRIGGER ranking_inputs_session_candidates_insert AFTER INSERT ON session_candidates BEGIN
         UPDATE ranking_generation SET n = n + 1;
         INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
@@ -811,32 +784,6 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER ranking_inputs_session_candidates_delete AFTER DELETE ON session_candidates BEGIN
         UPDATE ranking_generation SET n = n + 1;
         INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_finalizations_insert AFTER INSERT ON finalizations BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_finalizations_update AFTER UPDATE ON finalizations BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = NEW.session_id) AS e, NEW.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_finalizations_delete AFTER DELETE ON finalizations BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, OLD.nomor_peserta AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_signoffs_insert AFTER INSERT ON signoffs BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = NEW.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = NEW.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_signoffs_update AFTER UPDATE ON signoffs BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = OLD.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = OLD.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = NEW.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = NEW.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
-      END;
-      CREATE TRIGGER ranking_inputs_signoffs_delete AFTER DELETE ON signoffs BEGIN
-        UPDATE ranking_generation SET n = n + 1;
-        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = OLD.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = OLD.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
       END;
       CREATE TRIGGER ranking_inputs_formations_insert AFTER INSERT ON formations BEGIN
         UPDATE ranking_generation SET n = n + 1;
@@ -902,6 +849,11 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER ranking_inputs_session_panel_delete AFTER DELETE ON session_panel BEGIN
         UPDATE ranking_generation SET n = n + 1;
         INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT exam_id FROM sessions WHERE id = OLD.session_id) AS e, '' AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+      END;
+      CREATE TRIGGER ranking_inputs_signoffs_update AFTER UPDATE ON signoffs BEGIN
+        UPDATE ranking_generation SET n = n + 1;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = OLD.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = OLD.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
+        INSERT INTO ranking_changes (exam_id, nomor_peserta, generation) SELECT e, k, (SELECT n FROM ranking_generation) FROM (SELECT (SELECT s.exam_id FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.id = NEW.finalization_id) AS e, (SELECT nomor_peserta FROM finalizations WHERE id = NEW.finalization_id) AS k) WHERE e IS NOT NULL AND k IS NOT NULL ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET generation = excluded.generation;
       END;
       CREATE TRIGGER ranking_inputs_accounts_insert AFTER INSERT ON accounts BEGIN
         UPDATE ranking_generation SET n = n + 1;

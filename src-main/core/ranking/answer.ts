@@ -24,8 +24,8 @@ type Explained = { result: NamedResult; reasons: Reason[]; provisionalReasons: R
  */
 interface Kept {
   examId: string;
-  /** ranking_generation when it was read (migration 15) */
-  generation: number;
+  /** the state of its inputs when they were read (`inputsState`) */
+  state: InputsState;
   loaded: ReturnType<typeof loadRuleset>;
   formations: FormationFacts[];
   interviewStages: string[];
@@ -61,7 +61,7 @@ function inEngineOrder(byFormation: Map<string, Explained[]>): Explained[] {
   return out;
 }
 
-function rankWholeExam(db: Db, exam: Exam, generation: number): Kept {
+function rankWholeExam(db: Db, exam: Exam, state: InputsState, keep = true): Kept {
   rankingRuns.whole++;
   const loaded = loadRuleset(exam.ruleset);
   // The names come in the same read of the candidates as the facts; the engine and its exports work on numbers only.
@@ -69,11 +69,12 @@ function rankWholeExam(db: Db, exam: Exam, generation: number): Kept {
   const explained = named(rankExplained(loaded.ruleset, facts.formations, facts.candidates), facts.names);
   return {
     examId: exam.id,
-    generation,
+    state,
     loaded,
     formations: facts.formations,
     interviewStages: interviewStageCodes(db, exam.id),
-    facts: new Map(facts.candidates.map((c) => [c.nomorPeserta, c])),
+    // Only a ranking that is kept needs them again (a one-shot command line frees them while it writes its answer).
+    facts: keep ? new Map(facts.candidates.map((c) => [c.nomorPeserta, c])) : new Map(),
     names: facts.names,
     byFormation: byFormationOf(explained),
     explained,
@@ -101,14 +102,27 @@ function groupOf(kept: Pick<Kept, 'loaded' | 'formations'>): (code: string) => s
 const WHOLE_AT = 0.05;
 
 /**
- * Brings `kept` up to the database's state from what changed since it was made (ranking_changes): the candidates noted
- * are read again and their formations' groups ranked again; a change to the exam itself (a formation, a stage, a
- * session, a panel, an account), or to too many candidates, ranks the whole exam. In the caller's read transaction.
+ * Brings `kept` up to the database's state from what changed since it was made: the candidates noted in
+ * ranking_changes and those with rows appended since (scores, attendance, finalizations, sign-offs) are read again and
+ * their formations' groups ranked again; a change to the exam itself (a formation, a stage, a session, a panel, an
+ * account), or to too many candidates, ranks the whole exam. In the caller's read transaction.
  */
-function keptUpToDate(db: Db, exam: Exam, kept: Kept, generation: number): Kept {
-  const changed = sql(db, 'SELECT nomor_peserta FROM ranking_changes WHERE exam_id = ? AND generation > ? ORDER BY nomor_peserta').pluck().all(exam.id, kept.generation) as string[];
-  if (changed.includes('') || changed.length > Math.max(100, kept.facts.size * WHOLE_AT)) return rankWholeExam(db, exam, generation);
-  if (changed.length === 0) return { ...kept, generation };
+function keptUpToDate(db: Db, exam: Exam, kept: Kept, state: InputsState): Kept {
+  const since = kept.state;
+  const noted = sql(db, 'SELECT nomor_peserta FROM ranking_changes WHERE exam_id = ? AND generation > ?').pluck().all(exam.id, since.generation) as string[];
+  if (noted.includes('')) return rankWholeExam(db, exam, state);
+  const appended = sql(
+    db,
+    `SELECT nomor_peserta FROM score_entries WHERE rowid > @score AND exam_id = @exam
+     UNION SELECT a.nomor_peserta FROM attendance_events a JOIN sessions s ON s.id = a.session_id WHERE a.rowid > @attendance AND s.exam_id = @exam
+     UNION SELECT f.nomor_peserta FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.rowid > @finalizations AND s.exam_id = @exam
+     UNION SELECT f.nomor_peserta FROM signoffs so JOIN finalizations f ON f.id = so.finalization_id JOIN sessions s ON s.id = f.session_id WHERE so.rowid > @signoffs AND s.exam_id = @exam`,
+  )
+    .pluck()
+    .all({ exam: exam.id, score: since.score, attendance: since.attendance, finalizations: since.finalizations, signoffs: since.signoffs }) as string[];
+  const changed = [...new Set([...noted, ...appended])].sort();
+  if (changed.length > Math.max(100, kept.facts.size * WHOLE_AT)) return rankWholeExam(db, exam, state);
+  if (changed.length === 0) return { ...kept, state };
   rankingRuns.partial++;
   const fresh = gatherFacts(db, exam.id, kept.loaded.ruleset, { names: true, only: changed });
   const group = groupOf(kept);
@@ -141,31 +155,57 @@ function keptUpToDate(db: Db, exam: Exam, kept: Kept, generation: number): Kept 
   const byFormation = new Map(kept.byFormation);
   for (const code of [...byFormation.keys()]) if (groups.has(group(code))) byFormation.delete(code);
   for (const [code, list] of part) byFormation.set(code, list);
-  return { ...kept, generation, facts, names, byFormation, explained: inEngineOrder(byFormation) };
+  return { ...kept, state, facts, names, byFormation, explained: inEngineOrder(byFormation) };
 }
 
 /**
- * The last ranking of each connection, with the generation of its inputs it was made from: the counter that
- * migration 15's triggers move on any change, by any connection, to a table a ranking is read from. While it stands
- * the ranking is the database's; a login, a setting or an audit event changes nothing of it.
+ * Where the inputs of a ranking stand (migration 15): the count of changes to the tables that change in place, and
+ * the last rowid of each table only ever appended to. Equal states: nothing a ranking reads changed in between.
+ */
+interface InputsState {
+  generation: number;
+  score: number;
+  attendance: number;
+  finalizations: number;
+  signoffs: number;
+}
+
+/** The tables a ranking reads that are only ever appended to (their own triggers refuse the rest): read by rowid. */
+export const APPENDED_INPUTS = ['score_entries', 'attendance_events', 'finalizations', 'signoffs'] as const;
+
+function inputsState(db: Db): InputsState {
+  return sql(
+    db,
+    `SELECT (SELECT n FROM ranking_generation) AS generation,
+            coalesce((SELECT max(rowid) FROM score_entries), 0) AS score,
+            coalesce((SELECT max(rowid) FROM attendance_events), 0) AS attendance,
+            coalesce((SELECT max(rowid) FROM finalizations), 0) AS finalizations,
+            coalesce((SELECT max(rowid) FROM signoffs), 0) AS signoffs`,
+  ).get() as InputsState;
+}
+
+function sameState(a: InputsState, b: InputsState): boolean {
+  return a.generation === b.generation && a.score === b.score && a.attendance === b.attendance && a.finalizations === b.finalizations && a.signoffs === b.signoffs;
+}
+
+/**
+ * The last ranking of each connection, with the state of its inputs it was made from. While that stands the ranking
+ * is the database's, whoever wrote meanwhile; a login, a setting or an audit event changes nothing of it.
  */
 const rankings = new WeakMap<Db, Kept>();
 
-function inputsGeneration(db: Db): number {
-  return sql(db, 'SELECT n FROM ranking_generation').pluck().get() as number;
-}
-
-function rankedExam(db: Db, exam: Exam): { whole: Kept; fresh: boolean } {
+function rankedExam(db: Db, exam: Exam, keep = true): { whole: Kept; fresh: boolean } {
   const cached = rankings.get(db);
   const mine = cached && cached.examId === exam.id ? cached : undefined;
-  if (mine && mine.generation === inputsGeneration(db)) return { whole: mine, fresh: false };
-  // One read transaction: every table as of one commit, and the generation of that same state (on the ranking
-  // thread other connections commit between statements).
+  if (mine && sameState(mine.state, inputsState(db))) return { whole: mine, fresh: false };
+  if (!keep) return { whole: readTransaction(db, () => rankWholeExam(db, exam, inputsState(db), false)), fresh: true };
+  // One read transaction: every table as of one commit, and the state of that same commit (on the ranking thread
+  // other connections commit between statements).
   let whole: Kept;
   try {
     whole = readTransaction(db, () => {
-      const generation = inputsGeneration(db);
-      return mine ? keptUpToDate(db, exam, mine, generation) : rankWholeExam(db, exam, generation);
+      const state = inputsState(db);
+      return mine ? keptUpToDate(db, exam, mine, state) : rankWholeExam(db, exam, state);
     });
   } catch (e) {
     // What is kept may be half brought up to date: the next answer ranks the whole exam.
@@ -213,10 +253,13 @@ function formationCut(kept: Kept, formation: string): Explained[] {
   return out;
 }
 
-/** What `ranking.compute` answers: the exam's ranking, or one formation's cut of it, with the ruleset and the reasons. */
-export function rankingAnswer(db: Db, examCode: string, formation?: string) {
+/**
+ * What `ranking.compute` answers: the exam's ranking, or one formation's cut of it, with the ruleset and the reasons.
+ * `keep: false` (a one-shot command line) ranks without keeping anything for a next answer there will not be.
+ */
+export function rankingAnswer(db: Db, examCode: string, formation?: string, opts: { keep?: boolean } = {}) {
   const exam = requireExam(db, examCode);
-  const kept = rankedExam(db, exam).whole;
+  const kept = rankedExam(db, exam, opts.keep ?? true).whole;
   const { loaded, formations, interviewStages } = kept;
   const explained = formation === undefined ? kept.explained : formationCut(kept, formation);
   const results = explained.map(({ result }) => result);
@@ -249,8 +292,8 @@ export type RankingAnswer = ReturnType<typeof rankingAnswer>;
 export type RankingFormat = 'csv' | 'csv-excel' | 'xlsx';
 
 /** The ranking as a file: csv (exact, for programs), csv-excel (for a spreadsheet in Indonesian) or xlsx. */
-export async function rankingFile(db: Db, examCode: string, formation: string | undefined, format: RankingFormat): Promise<{ name: string; bytes: Buffer }> {
-  const out = rankingAnswer(db, examCode, formation);
+export async function rankingFile(db: Db, examCode: string, formation: string | undefined, format: RankingFormat, opts: { keep?: boolean } = {}): Promise<{ name: string; bytes: Buffer }> {
+  const out = rankingAnswer(db, examCode, formation, opts);
   const base = `hasil-${out.exam.code}${formation ? `-${formation}` : ''}`;
   const name = format === 'csv-excel' ? `${base}-excel.csv` : `${base}.${format}`;
   const bytes =

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RankedResult, RankingFormation, RankingValue } from '../../api';
 import { formatCount, formatDecimal } from '../../i18n/format';
@@ -12,6 +12,11 @@ import './results.css';
 
 /** Unranked rows (failed SKD, absent, incomplete) shown at a time; the ranked ones are always all there. */
 const UNRANKED_PAGE = 200;
+/**
+ * Rows in the table's first frame: a screen and more. The rest follow in the next frame, so a formation of hundreds
+ * shows its top at once instead of after laying out every row (the page's first paint at 100,000 candidates).
+ */
+const FIRST_FRAME_ROWS = 40;
 
 const upper = (k: string) => k.toUpperCase();
 
@@ -200,6 +205,12 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses, re
   const ranked = rows.filter((r) => r.rank !== null);
   const unranked = rows.filter((r) => r.rank === null);
   const shown = [...ranked, ...unranked.slice(0, unrankedShown)];
+  const [painted, setPainted] = useState(FIRST_FRAME_ROWS);
+  useEffect(() => {
+    if (painted >= shown.length) return;
+    const frame = requestAnimationFrame(() => setPainted(Number.POSITIVE_INFINITY));
+    return () => cancelAnimationFrame(frame);
+  }, [painted, shown.length]);
   let passAfter = -1;
   shown.forEach((r, i) => {
     if (r.status === 'P/L' && r.rank !== null && r.rank <= formation.quota) passAfter = i;
@@ -228,7 +239,7 @@ export function ResultsTable({ formation, rows, names, namesLoaded, statuses, re
             </tr>
           </thead>
           <tbody>
-            {shown.map((r, i) => (
+            {shown.slice(0, painted).map((r, i) => (
               <Fragment key={r.nomor_peserta}>
                 <tr data-testid={`result-${r.nomor_peserta}`} className={`result-row result-${statusFamily(r.status)}${r.provisional ? ' result-provisional' : ''}`}>
                   <td className="num" data-testid="result-rank">
