@@ -10,6 +10,8 @@ import type { EventBus } from './events';
 export interface RankerControl {
   answer(exam: string, formation?: string): Promise<RankingAnswer>;
   file(exam: string, formation: string | undefined, format: RankingFormat): Promise<{ name: string; bytes: Buffer }>;
+  /** print.ranking's PDF, printed at `at` */
+  print(exam: string, formation: string, at: Date): Promise<{ name: string; bytes: Buffer }>;
 }
 
 /** Events after which an exam's ranking may have changed (its scores, panels, roster, attendance or structure). */
@@ -96,6 +98,11 @@ export class Ranker implements RankerControl {
     return { name: value.name, bytes: Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength) };
   }
 
+  async print(exam: string, formation: string, at: Date): Promise<{ name: string; bytes: Buffer }> {
+    const value = (await this.ask({ type: 'print', exam, formation, at: at.toISOString() }, async (db) => (await import('../core/print/ranking-file')).printedRanking(db, exam, formation, at))) as { name: string; bytes: Uint8Array };
+    return { name: value.name, bytes: Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength) };
+  }
+
   /** Ranks the exam on the thread now, unless its last ranking is still current; says whether it ranked. */
   async warm(exam: string): Promise<boolean> {
     return (await this.ask({ type: 'warm', exam })) as boolean;
@@ -133,6 +140,9 @@ export class Ranker implements RankerControl {
     } catch (e) {
       console.error('[lentera] the ranking thread could not start; ranking on this thread:', e);
       return undefined;
+    } finally {
+      // The thread was given its own copy of the data key: this one is wiped.
+      setup.key?.fill(0);
     }
     worker.unref();
     worker.on('message', (m: RankerReply) => {

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { APPENDED_INPUTS, rankingAnswer, rankingFile } from '../../src-main/core/ranking/answer';
 import { readTransaction } from '../../src-main/core/db/transaction';
+import { PdfFile } from '../../src-main/core/sheets/pdf-structure';
+import { pageTexts } from '../../src-main/core/sheets/pdf-text';
 import { tempDir } from './helpers';
 
 const local = { local: 't' };
@@ -333,6 +335,37 @@ describe('the ranking thread started by a door', () => {
       await expect.poll(() => ranker.lastWarm, { timeout: 5_000 }).toBeDefined();
       expect(await ranker.lastWarm).toBe(true);
       expect(ranker.fallbacks).toBe(0);
+    } finally {
+      app.close();
+    }
+  });
+});
+
+describe('print.ranking on the ranking thread', () => {
+  it('prints from the kept ranking with the chain head of its state, holding up no request', async () => {
+    const dir = join(tempDir(), 'print');
+    const app = new LenteraApp({ dataDir: dir, allowInit: true });
+    try {
+      await app.invokeAsync('workstation.demo', { candidates: 60 }, local);
+      const order: string[] = [];
+      const printed = app.invokeAsync('print.ranking', { exam: EXAM, formation: 'F01' }, local).then((r) => {
+        order.push('print');
+        return r;
+      });
+      const status = app.invokeAsync('system.status', {}, local).then(() => order.push('status'));
+      const [r] = await Promise.all([printed, status]);
+      expect(order).toEqual(['status', 'print']);
+      expect(r.ok).toBe(true);
+      const file = (r as { ok: true; value: { name: string; dataBase64: string } }).value;
+      expect(file.name).toBe(`peringkat-${EXAM}-F01.pdf`);
+      const text = pageTexts(new PdfFile(Buffer.from(file.dataBase64, 'base64'))).join('\n');
+      // the same rows as the in-thread ranking, and the audit chain head of the database it was read from
+      for (const x of rankingAnswer(app.workstation!.db, EXAM, 'F01').results.filter((x) => x.kode_formasi === 'F01')) expect(text).toContain(x.nomor_peserta);
+      const head = app.workstation!.db.prepare('SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1').pluck().get() as number;
+      expect(text).toMatch(new RegExp(`\\b${head}\\b`));
+      expect(app.ranker!.fallbacks).toBe(0);
+      const missing = await app.invokeAsync('print.ranking', { exam: EXAM, formation: 'F99' }, local);
+      expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     } finally {
       app.close();
     }

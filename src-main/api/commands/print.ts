@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { rankingFileName, rankingPrintData, renderRankingPdf, renderScoringForms, scoringFormData, scoringFormsFileName } from '../../core/print';
+import { renderScoringForms, scoringFormData, scoringFormsFileName } from '../../core/print';
+import { printedRanking } from '../../core/print/ranking-file';
 import { defineCommand } from '../registry';
 
 /** Working papers a venue prints (unsigned, and they say so): answered as a file to download, like `sheets.file`. */
@@ -10,10 +11,8 @@ export const printCommands = [
     input: z.object({ exam: z.string().trim().min(1), formation: z.string().trim().min(1).max(40) }),
     access: ['coordinator', 'chair', 'observer'],
     mutates: false,
-    prepare: async (ctx, input) => {
-      const data = rankingPrintData(ctx.db, input.exam, input.formation, new Date(ctx.at));
-      return { name: rankingFileName(data.exam.code, data.formation.code), bytes: await renderRankingPdf(data) };
-    },
+    // On the ranking thread where the app has one, from its kept ranking: a print holds up no other request.
+    prepare: (ctx, input) => (ctx.ranker ? ctx.ranker.print(input.exam, input.formation, new Date(ctx.at)) : printedRanking(ctx.db, input.exam, input.formation, new Date(ctx.at), { keep: false })),
     handler: (_ctx, _input, file) => ({ name: file.name, mime: 'application/pdf', dataBase64: file.bytes.toString('base64') }),
   }),
   defineCommand({

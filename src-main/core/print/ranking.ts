@@ -2,16 +2,14 @@ import type { Db } from '../db/open';
 import { chainHead, type ChainHead } from '../audit/chain';
 import { requireExam } from '../exams/exams';
 import { examFormations } from '../exams/structure';
-import { rankExplained, type RankedCandidate } from '../ranking/engine';
-import { gatherFacts } from '../ranking/inputs';
-import { loadRuleset } from '../ranking/rulesets';
-import { candidateNames } from '../roster/candidates';
+import type { RankedCandidate } from '../ranking/engine';
+import { rankingAnswer } from '../ranking/answer';
+import { readTransaction } from '../db/transaction';
 import { decimalComma, longDate, wibTime } from '../sheets/format';
 import { statusWords } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { displayOrder } from '../../shared/ranking-order';
 import { FINAL_SCORE, INTERVIEW_SCORE_100, threePlaces } from '../../shared/score-labels';
-import { interviewStageCodes } from '../scoring/items';
 import { fileSafe, finishPrint, openPrint, UNSIGNED_NOTE } from './page';
 
 export interface RankingPrintData {
@@ -28,29 +26,30 @@ export interface RankingPrintData {
 }
 
 /**
- * The formation's ranking from the same core functions `ranking.compute` uses (raw scores, the exam's ruleset; only
- * final values, so nothing a blind panel has not released), with the audit chain head it was printed at.
+ * The formation's ranking as `ranking.compute` answers it (raw scores, the exam's ruleset; only final values, so
+ * nothing a blind panel has not released), with the audit chain head it was printed at: both read in one read
+ * transaction, so the head printed is one the ranking is true at. `keep` as for `rankingAnswer`.
  */
-export function rankingPrintData(db: Db, examCode: string, formationCode: string, at: Date): RankingPrintData {
-  const exam = requireExam(db, examCode);
-  const formation = examFormations(db, exam.id).find((f) => f.code === formationCode);
-  if (!formation) throw new LenteraError('NOT_FOUND', `No formation ${formationCode} in exam ${exam.code}.`, { formation: formationCode });
-  const loaded = loadRuleset(exam.ruleset);
-  const facts = gatherFacts(db, exam.id, loaded.ruleset);
-  const names = candidateNames(db, exam.id);
-  const results = rankExplained(loaded.ruleset, facts.formations, facts.candidates).map(({ result: r }) => ({ ...r, nama: names.get(r.nomor_peserta) ?? '' }));
-  const own = results.filter((r) => r.kode_formasi === formation.code).sort(displayOrder);
-  const incoming = results.filter((r) => r.kode_formasi !== formation.code && r.optimalisasi_ke === formation.code).sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
-  return {
-    exam: { code: exam.code, name: exam.name, agency: exam.agency },
-    formation: { code: formation.code, position: formation.position, unit: formation.unit, education: formation.education, quota: formation.quota },
-    ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, sha256: loaded.sha256 },
-    chainHead: chainHead(db),
-    own,
-    incoming,
-    printedAt: at,
-    interviewStages: interviewStageCodes(db, exam.id),
-  };
+export function rankingPrintData(db: Db, examCode: string, formationCode: string, at: Date, opts: { keep?: boolean } = {}): RankingPrintData {
+  return readTransaction(db, () => {
+    const exam = requireExam(db, examCode);
+    const formation = examFormations(db, exam.id).find((f) => f.code === formationCode);
+    if (!formation) throw new LenteraError('NOT_FOUND', `No formation ${formationCode} in exam ${exam.code}.`, { formation: formationCode });
+    const answer = rankingAnswer(db, exam.code, formation.code, opts);
+    const results = answer.results;
+    const own = results.filter((r) => r.kode_formasi === formation.code).sort(displayOrder);
+    const incoming = results.filter((r) => r.kode_formasi !== formation.code && r.optimalisasi_ke === formation.code).sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
+    return {
+      exam: answer.exam,
+      formation: { code: formation.code, position: formation.position, unit: formation.unit, education: formation.education, quota: formation.quota },
+      ruleset: { id: answer.ruleset.id, version: answer.ruleset.version, sha256: answer.ruleset.sha256 },
+      chainHead: chainHead(db),
+      own,
+      incoming,
+      printedAt: at,
+      interviewStages: answer.interviewStages,
+    };
+  });
 }
 
 export function rankingFileName(examCode: string, formation: string): string {

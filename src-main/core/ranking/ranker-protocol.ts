@@ -12,6 +12,8 @@ export interface RankerSetup {
 export type RankerRequest =
   | { type: 'answer'; id: number; exam: string; formation?: string }
   | { type: 'file'; id: number; exam: string; formation?: string; format: RankingFormat }
+  /** print.ranking's PDF (at: the time printed on it, ISO) */
+  | { type: 'print'; id: number; exam: string; formation: string; at: string }
   /** without an exam: the exam whose scores were entered last (none: nothing to rank) */
   | { type: 'warm'; id: number; exam?: string };
 

@@ -19,11 +19,16 @@ let db: Db | undefined;
 function connection(): Db {
   if (db) return db;
   const opened = new Database(setup.database, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS, nativeBinding: setup.nativeBinding });
+  const key = setup.key ? Buffer.from(setup.key) : undefined;
   try {
-    if (setup.key) keyConnection(opened, Buffer.from(setup.key));
+    if (key) keyConnection(opened, key);
   } catch (e) {
     opened.close();
     throw e;
+  } finally {
+    // The connection holds what it needs; this thread's copies of the data key are wiped, as the backup thread's are.
+    key?.fill(0);
+    setup.key?.fill(0);
   }
   return (db = opened);
 }
@@ -31,6 +36,11 @@ function connection(): Db {
 async function run(m: RankerRequest): Promise<unknown> {
   if (m.type === 'answer') return rankingAnswer(connection(), m.exam, m.formation);
   if (m.type === 'file') return rankingFile(connection(), m.exam, m.formation, m.format);
+  if (m.type === 'print') {
+    // pdfkit and the fonts only when a print is asked for: the thread starts without them.
+    const { printedRanking } = await import('../print/ranking-file');
+    return printedRanking(connection(), m.exam, m.formation, new Date(m.at));
+  }
   const exam = m.exam ?? lastScoredExam(connection());
   return exam !== undefined && warmRanking(connection(), exam);
 }
