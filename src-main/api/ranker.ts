@@ -28,9 +28,9 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 /**
  * Ranks on a thread of its own (core/ranking/ranker-worker.ts), so a ranking of 100,000 candidates never holds up
  * the requests behind it; started on first use, kept while the workstation is open. The thread keeps the last
- * ranking until the database changes (any commit: its connection's data_version), and ranks an exam again once a
- * burst of changes to it is over, so the next look finds it ranked: any exam once a door has started it (`start`),
- * otherwise only one whose results someone looked at in the last 15 minutes.
+ * ranking and brings it up to date from what changed (core/ranking/answer.ts), and does so ahead of the next look
+ * once a burst of changes to an exam is over: any exam once a door has started it (`start`), otherwise only one whose
+ * results someone looked at in the last 15 minutes.
  *
  * Where the thread cannot start or stops (a missing build, a crash), the answer is made on the calling thread instead,
  * as a one-shot command line does: slower for the others, never wrong and never lost.

@@ -17,6 +17,9 @@ export const rankingRuns = { whole: 0, partial: 0 };
 
 type Explained = { result: NamedResult; reasons: Reason[]; provisionalReasons: Reason[] };
 
+/** Code units in order, as the engine sorts formation codes (and gatherFacts' ORDER BY sorts numbers). */
+const ascending = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * The whole exam ranked, explained and named, as of one state of the database, with what it was made from. Answers
  * are cut from it one formation at a time, so switching formations, or coming back to the results, ranks nothing
@@ -57,7 +60,7 @@ function byFormationOf(explained: Explained[]): Map<string, Explained[]> {
 /** The engine's order of formations: by code, as `ranked` in engine.ts lists them. */
 function inEngineOrder(byFormation: Map<string, Explained[]>): Explained[] {
   const out: Explained[] = [];
-  for (const code of [...byFormation.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) for (const x of byFormation.get(code)!) out.push(x);
+  for (const code of [...byFormation.keys()].sort(ascending)) for (const x of byFormation.get(code)!) out.push(x);
   return out;
 }
 
@@ -120,7 +123,7 @@ function keptUpToDate(db: Db, exam: Exam, kept: Kept, state: InputsState): Kept 
   )
     .pluck()
     .all({ exam: exam.id, score: since.score, attendance: since.attendance, finalizations: since.finalizations, signoffs: since.signoffs }) as string[];
-  const changed = [...new Set([...noted, ...appended])].sort();
+  const changed = [...new Set([...noted, ...appended])].sort(ascending);
   if (changed.length > Math.max(100, kept.facts.size * WHOLE_AT)) return rankWholeExam(db, exam, state);
   if (changed.length === 0) return { ...kept, state };
   rankingRuns.partial++;
@@ -150,7 +153,7 @@ function keptUpToDate(db: Db, exam: Exam, kept: Kept, state: InputsState): Kept 
   }
   // The groups' formations and candidates, in the order gatherFacts gives them (formations by code, candidates by number).
   const formations = kept.formations.filter((f) => groups.has(group(f.code)));
-  const candidates = [...members].sort().map((n) => facts.get(n)!);
+  const candidates = [...members].sort(ascending).map((n) => facts.get(n)!);
   const part = byFormationOf(named(rankExplained(kept.loaded.ruleset, formations, candidates), names));
   const byFormation = new Map(kept.byFormation);
   for (const code of [...byFormation.keys()]) if (groups.has(group(code))) byFormation.delete(code);
@@ -223,7 +226,7 @@ function rankedExam(db: Db, exam: Exam, keep = true): { whole: Kept; fresh: bool
  */
 export function keptFacts(db: Db): CandidateFacts[] | undefined {
   const kept = rankings.get(db);
-  return kept && [...kept.facts.values()].sort((a, b) => (a.nomorPeserta < b.nomorPeserta ? -1 : a.nomorPeserta > b.nomorPeserta ? 1 : 0));
+  return kept && [...kept.facts.values()].sort((a, b) => ascending(a.nomorPeserta, b.nomorPeserta));
 }
 
 /**
@@ -247,7 +250,7 @@ function formationCut(kept: Kept, formation: string): Explained[] {
   const group = groupOf(kept);
   const mine = group(formation);
   const out: Explained[] = [];
-  for (const code of [...kept.byFormation.keys()].filter((c) => group(c) === mine).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const code of [...kept.byFormation.keys()].filter((c) => group(c) === mine).sort(ascending)) {
     for (const x of kept.byFormation.get(code)!) if (x.result.kode_formasi === formation || x.result.optimalisasi_ke === formation) out.push(x);
   }
   return out;

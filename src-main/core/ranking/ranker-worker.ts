@@ -48,14 +48,8 @@ async function run(m: RankerRequest): Promise<unknown> {
 // One request at a time, in the order they came: each is a read of its own, and a second ranking beside the first
 // would only share the same core.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (m: RankerRequest | { type: 'close' }) => {
-  if (m.type === 'close') {
-    void queue.then(() => {
-      db?.close();
-      port.close();
-    });
-    return;
-  }
+// The thread is ended by terminate() (api/ranker.ts): a read-only connection has nothing to finish.
+port.on('message', (m: RankerRequest) => {
   queue = queue.then(async () => {
     let reply: RankerReply;
     try {
