@@ -93,14 +93,11 @@ export class Ranker implements RankerControl {
   }
 
   async file(exam: string, formation: string | undefined, format: RankingFormat): Promise<{ name: string; bytes: Buffer }> {
-    const value = (await this.ask({ type: 'file', exam, format, ...(formation !== undefined ? { formation } : {}) }, (db) => rankingFile(db, exam, formation, format))) as { name: string; bytes: Uint8Array };
-    // A Buffer comes across the thread boundary as a plain Uint8Array over the same bytes.
-    return { name: value.name, bytes: Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength) };
+    return asFile(await this.ask({ type: 'file', exam, format, ...(formation !== undefined ? { formation } : {}) }, (db) => rankingFile(db, exam, formation, format)));
   }
 
   async print(exam: string, formation: string, at: Date): Promise<{ name: string; bytes: Buffer }> {
-    const value = (await this.ask({ type: 'print', exam, formation, at: at.toISOString() }, async (db) => (await import('../core/print/ranking-file')).printedRanking(db, exam, formation, at))) as { name: string; bytes: Uint8Array };
-    return { name: value.name, bytes: Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength) };
+    return asFile(await this.ask({ type: 'print', exam, formation, at: at.toISOString() }, async (db) => (await import('../core/print/ranking-file')).printedRanking(db, exam, formation, at)));
   }
 
   /** Ranks the exam on the thread now, unless its last ranking is still current; says whether it ranked. */
@@ -202,6 +199,12 @@ export class Ranker implements RankerControl {
     this.worker = undefined;
     if (worker) void worker.terminate();
   }
+}
+
+/** A file answered by the thread: its Buffer comes across the boundary as a plain Uint8Array over the same bytes. */
+function asFile(value: unknown): { name: string; bytes: Buffer } {
+  const { name, bytes } = value as { name: string; bytes: Uint8Array };
+  return { name, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import { addUser, appWithExam, login } from './helpers';
+import { checkInVenue } from './venue';
 
 const EXAM = 'CPNS-SMG-2026';
 
@@ -34,12 +35,7 @@ describe('attendance, one line at a time', () => {
   });
 
   it('reads one line of a session, NIK masked as in the whole list, with the whole session\'s counts', async () => {
-    const pkg = demoPackage(120);
-    const app = await appWithExam(pkg);
-    addUser(app, 'petugas1', 'clerk');
-    const clerk = login(app, 'petugas1', '739104');
-    const s1 = pkg.sessions.find((s) => s.code === 'SKD-1')!.candidates;
-    const s2 = pkg.sessions.find((s) => s.code === 'SKD-2')!.candidates;
+    const { app, clerk, s1, s2 } = await checkInVenue();
     app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: s1[3]! }, { token: clerk });
 
     const whole = app.invoke('attendance.list', { exam: EXAM, session: 'SKD-1' }, { token: clerk }) as any;

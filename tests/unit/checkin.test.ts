@@ -1,27 +1,18 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
-import { demoPackage } from '../../src-main/core/demo/generate';
 import { assertNoConflict } from '../../src-main/core/exams/conflicts';
 import { verifyChain } from '../../src-main/core/audit/chain';
-import { addUser, appWithExam, login, tempDir } from './helpers';
+import { addUser, login, tempDir } from './helpers';
+import { checkInVenue } from './venue';
 
 const EXAM = 'CPNS-SMG-2026';
 const local = { local: 'test' };
 
-async function venue() {
-  const pkg = demoPackage(120);
-  const app = await appWithExam(pkg);
-  addUser(app, 'petugas1', 'clerk');
-  const clerk = login(app, 'petugas1', '739104');
-  const s1 = pkg.sessions.find((s) => s.code === 'SKD-1')!.candidates;
-  const s2 = pkg.sessions.find((s) => s.code === 'SKD-2')!.candidates;
-  return { app, clerk, s1, s2, pkg };
-}
 
 describe('check-in', () => {
   it('records present with time and clerk, and shows name, formation and masked NIK', async () => {
-    const { app, clerk, s1, pkg } = await venue();
+    const { app, clerk, s1, pkg } = await checkInVenue();
     const r = app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: ` ${s1[0]}\n` }, { token: clerk }) as any;
     const c = pkg.roster.find((x) => x.nomor_peserta === s1[0])!;
     expect(r).toMatchObject({ ok: true, value: { nomorPeserta: s1[0], nama: c.nama, kodeFormasi: c.kode_formasi, nikMasked: `${c.nik.slice(0, 6)}********${c.nik.slice(14)}`, by: 'user:petugas1' } });
@@ -31,7 +22,7 @@ describe('check-in', () => {
   });
 
   it('says clearly: wrong session, unknown number, already checked in', async () => {
-    const { app, clerk, s1, s2 } = await venue();
+    const { app, clerk, s1, s2 } = await checkInVenue();
     expect(app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: s2[0] }, { token: clerk })).toMatchObject({
       ok: false,
       error: { code: 'WRONG_SESSION', message: expect.stringMatching(/not registered for session SKD-1; their session: SKD-2 \(Ruang CAT 2\)/) },
@@ -48,7 +39,7 @@ describe('check-in', () => {
   });
 
   it('an undo needs a reason, is audited, and lets the candidate check in again', async () => {
-    const { app, clerk, s1 } = await venue();
+    const { app, clerk, s1 } = await checkInVenue();
     app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: s1[2] }, { token: clerk });
     expect(app.invoke('attendance.undo', { exam: EXAM, session: 'SKD-1', nomorPeserta: s1[2], reason: '' }, { token: clerk })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(app.invoke('attendance.undo', { exam: EXAM, session: 'SKD-1', nomorPeserta: s1[2], reason: 'salah pindai kartu' }, { token: clerk })).toMatchObject({ ok: true });
@@ -58,7 +49,7 @@ describe('check-in', () => {
   });
 
   it('closing marks the rest absent (TH); afterwards nothing can be checked in or undone', async () => {
-    const { app, clerk, s1 } = await venue();
+    const { app, clerk, s1 } = await checkInVenue();
     for (const n of s1.slice(0, 3)) app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: n }, { token: clerk });
     expect(app.invoke('sessions.close', { exam: EXAM, session: 'SKD-1' }, { token: clerk })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const closed = app.invoke('sessions.close', { exam: EXAM, session: 'SKD-1' }, { token: login(app) }) as any;
@@ -72,7 +63,7 @@ describe('check-in', () => {
   });
 
   it('attendance facts cannot be edited in the database', async () => {
-    const { app, clerk, s1 } = await venue();
+    const { app, clerk, s1 } = await checkInVenue();
     app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: s1[0] }, { token: clerk });
     expect(() => app.workstation!.db.prepare("UPDATE attendance_events SET kind = 'absent'").run()).toThrow(/append-only/);
   });
@@ -80,7 +71,7 @@ describe('check-in', () => {
 
 describe('conflict of interest', () => {
   it('an examiner declares a conflict; from then on scoring that candidate is refused', async () => {
-    const { app, s1 } = await venue();
+    const { app, s1 } = await checkInVenue();
     const id = addUser(app, 'penguji1', 'examiner');
     const examiner = login(app, 'penguji1', '739104');
     expect(app.invoke('conflicts.declare', { exam: EXAM, nomorPeserta: s1[0], reason: 'tetangga' }, { token: examiner })).toMatchObject({ ok: true, value: { declared: true } });

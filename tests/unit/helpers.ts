@@ -5,6 +5,8 @@ import { onTestFinished } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import type { Command } from '../../src-main/api/registry';
 import type { Clock } from '../../src-main/core/util/clock';
+import type { Db } from '../../src-main/core/db/open';
+import { writeTransaction } from '../../src-main/core/db/transaction';
 
 export const ADMIN = { name: 'koordinator', pin: '482913' };
 
@@ -65,4 +67,31 @@ export async function appWithExam(pkg: unknown, opts: { clock?: Clock } = {}): P
   const r = await app.invokeAsync('exams.import', { file: { path: file } }, { local: 'test' });
   if (!r.ok) throw new Error(r.error.message);
   return app;
+}
+
+const rollback = new Error('rollback');
+/** Runs `fn` in a write transaction that is then rolled back: each property run starts from the same database. */
+export function rolledBack(db: Db, fn: () => void): void {
+  try {
+    writeTransaction(db, () => {
+      fn();
+      throw rollback;
+    });
+  } catch (e) {
+    if (e !== rollback) throw e;
+  }
+}
+
+/**
+ * An exam's bare bones written directly (formations F01 and F02, a stage S, a venue V), for tests of queries over
+ * candidates and sessions that need no package.
+ */
+export function insertBareExam(db: Db, id: string, code: string): void {
+  db.exec(`
+    INSERT INTO exams (id, code, name, agency, year, ruleset, package_sha256, package_json, imported_at, workstation_id)
+      VALUES ('${id}', '${code}', '${code}', 'Agency', 2026, 'cpns-2024', 'x', '{}', 't', 'w');
+    INSERT INTO formations (exam_id, code, position, unit, education, quota) VALUES ('${id}', 'F01', 'p', 'u', 'e', 1), ('${id}', 'F02', 'p', 'u', 'e', 1);
+    INSERT INTO stages (exam_id, code, ord, name, kind, definition) VALUES ('${id}', 'S', 1, 'S', 'cat', '{}');
+    INSERT INTO venues (exam_id, code, name, address) VALUES ('${id}', 'V', 'V', 'A');
+  `);
 }

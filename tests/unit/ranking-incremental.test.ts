@@ -142,4 +142,35 @@ describe('a ranking kept up to date', () => {
     expect(rankingRuns.partial - before.partial).toBeGreaterThan(20);
     expect(rankingRuns.whole - before.whole).toBeGreaterThan(25);
   }, 300_000);
+
+  it('keeps nothing half brought up to date: a read that fails drops the kept ranking, and the next one ranks the whole exam', () => {
+    const dir = join(root, 'failing');
+    cpSync(demo, dir, { recursive: true });
+    const file = join(dir, 'lentera.db');
+    const reader = new Database(file, { readonly: true });
+    const writer = new Database(file);
+    try {
+      rankingAnswer(reader, EXAM);
+      // A candidate removed under their score entries (foreign keys off, as a broken tool might): their entries now
+      // belong to nobody, and ranking refuses rather than leave scores out.
+      const nomor = writer.prepare("SELECT nomor_peserta FROM score_entries WHERE source = 'cat' ORDER BY nomor_peserta LIMIT 1").pluck().get() as string;
+      const row = writer.prepare('SELECT * FROM candidates WHERE nomor_peserta = ?').get(nomor) as Record<string, unknown>;
+      writer.pragma('foreign_keys = OFF');
+      writer.prepare('DELETE FROM candidates WHERE nomor_peserta = ?').run(nomor);
+      expect(() => rankingAnswer(reader, EXAM)).toThrow(/belong to no candidate/);
+      // Put back: the next answer is a whole ranking (nothing half-updated was kept), equal to a fresh one.
+      writer.prepare(`INSERT INTO candidates (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => `@${k}`).join(', ')})`).run(row);
+      const before = { ...rankingRuns };
+      const fresh = new Database(file, { readonly: true });
+      try {
+        expect(rankingAnswer(reader, EXAM)).toEqual(rankingAnswer(fresh, EXAM));
+      } finally {
+        fresh.close();
+      }
+      expect(rankingRuns.partial - before.partial).toBe(0);
+    } finally {
+      reader.close();
+      writer.close();
+    }
+  });
 });

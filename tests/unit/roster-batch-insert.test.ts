@@ -7,7 +7,7 @@ import type { CandidateInput } from '../../src-main/core/roster/row';
 import { importRoster, planRosterImport } from '../../src-main/core/roster/roster';
 import { parseCsvText } from '../../src-main/core/roster/table-file';
 import { writeTransaction } from '../../src-main/core/db/transaction';
-import { appWithExam } from './helpers';
+import { appWithExam, rolledBack } from './helpers';
 
 // importRoster writes new candidates ROWS_PER_INSERT (128) at a time: the rows, their order (rowid) and every
 // column must be what a plain one-row INSERT, written out here as the reference, writes row by row, on rosters long enough to fill many statements and leave
@@ -30,17 +30,7 @@ describe('roster import: new candidates written many per statement', () => {
     const edited = own.map((l) => l.replace(/;(S1|D3|S2)/, ';$1 Baru'));
     const lines = [...pool, ...own, ...edited, 'P-BAD;123;X;31/02/1995;L;S1;9;F99;umum'];
     const state = () => db.prepare('SELECT rowid, * FROM candidates ORDER BY rowid').all();
-    const rollback = new Error('rollback');
-    const inTransaction = (fn: () => void) => {
-      try {
-        writeTransaction(db, () => {
-          fn();
-          throw rollback;
-        });
-      } catch (e) {
-        if (e !== rollback) throw e;
-      }
-    };
+    const inTransaction = (fn: () => void) => rolledBack(db, fn);
     let n = 0;
     const stats = { inserts: 0 };
     await fc.assert(

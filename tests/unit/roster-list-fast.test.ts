@@ -9,7 +9,7 @@ import { demoPackage } from '../../src-main/core/demo/generate';
 import { requireExam } from '../../src-main/core/exams/exams';
 import { insertCandidates, listCandidates, trigramPhrase, type CandidateFilter } from '../../src-main/core/roster/candidates';
 import type { CandidateInput } from '../../src-main/core/roster/row';
-import { addUser, appWithExam, login, tempDir } from './helpers';
+import { addUser, appWithExam, insertBareExam, login, rolledBack, tempDir } from './helpers';
 import { referenceListCandidates } from './roster-list-reference';
 
 /**
@@ -69,14 +69,8 @@ function candidate(nomorPeserta: string, nama: string, kodeFormasi = 'F01'): Can
 
 /** A second exam on the workstation (its candidates are in the same tables and the same index), with one session. */
 function addOtherExam(db: Db): void {
-  db.exec(`
-    INSERT INTO exams (id, code, name, agency, year, ruleset, package_sha256, package_json, imported_at, workstation_id)
-      VALUES ('${OTHER_EXAM}', 'OTHER', 'Other', 'Agency', 2026, 'cpns-2024', 'x', '{}', 't', 'w');
-    INSERT INTO formations (exam_id, code, position, unit, education, quota) VALUES ('${OTHER_EXAM}', 'F01', 'p', 'u', 'e', 1), ('${OTHER_EXAM}', 'F02', 'p', 'u', 'e', 1);
-    INSERT INTO stages (exam_id, code, ord, name, kind, definition) VALUES ('${OTHER_EXAM}', 'S', 1, 'S', 'cat', '{}');
-    INSERT INTO venues (exam_id, code, name, address) VALUES ('${OTHER_EXAM}', 'V', 'V', 'A');
-    INSERT INTO sessions (id, exam_id, code, stage_code, venue_code, room, starts_at) VALUES ('other-session', '${OTHER_EXAM}', 'X-1', 'S', 'V', 'R', '2026-12-01T08:00:00+07:00');
-  `);
+  insertBareExam(db, OTHER_EXAM, 'OTHER');
+  db.exec(`INSERT INTO sessions (id, exam_id, code, stage_code, venue_code, room, starts_at) VALUES ('other-session', '${OTHER_EXAM}', 'X-1', 'S', 'V', 'R', '2026-12-01T08:00:00+07:00');`);
 }
 
 /** An attendance fact as core/attendance appends it: the session's next seq. */
@@ -94,18 +88,6 @@ function appendEvent(db: Db, sessionId: string, nomor: string, kind: string, at:
   );
 }
 
-const rollback = new Error('rollback');
-/** Runs `fn` in a write transaction that is then rolled back: every property run starts from the same workstation. */
-function thenRollBack(db: Db, fn: () => void): void {
-  try {
-    writeTransaction(db, () => {
-      fn();
-      throw rollback;
-    });
-  } catch (e) {
-    if (e !== rollback) throw e;
-  }
-}
 
 const searchIntegrity = (db: Db) => db.prepare("INSERT INTO candidates_search (candidates_search, rank) VALUES ('integrity-check', 1)").run();
 
@@ -125,7 +107,7 @@ describe('roster.list: the indexed search and attendance answer exactly as the o
     let indexed = 0;
     fc.assert(
       fc.property(world, ({ people, events, filters }) => {
-        thenRollBack(db, () => {
+        rolledBack(db, () => {
           const mine = people.filter((p) => !p.otherExam && !demo.some((d) => d.nomor === p.nomor));
           insertCandidates(db, examId, mine.map((p) => candidate(p.nomor, p.nama, p.formation)), 'at', 'ws');
           insertCandidates(db, OTHER_EXAM, people.filter((p) => p.otherExam).map((p) => candidate(p.nomor, p.nama, p.formation)), 'at', 'ws');

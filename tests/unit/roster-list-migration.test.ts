@@ -6,7 +6,7 @@ import { openDatabase } from '../../src-main/core/db/open';
 import { writeTransaction } from '../../src-main/core/db/transaction';
 import { insertCandidates, listCandidates, type CandidateFilter } from '../../src-main/core/roster/candidates';
 import { prng } from '../../src-main/core/demo/generate';
-import { tempDir } from './helpers';
+import { insertBareExam, tempDir } from './helpers';
 import { referenceListCandidates } from './roster-list-reference';
 
 /**
@@ -24,13 +24,7 @@ const SESSIONS = [
 /** An exam with its sessions and candidates, and a history of attendance facts (times out of order, an undo, ties). */
 function fill(db: Db, events: readonly [string, string, string, string, number][]): void {
   writeTransaction(db, () => {
-    db.exec(`
-      INSERT INTO exams (id, code, name, agency, year, ruleset, package_sha256, package_json, imported_at, workstation_id)
-        VALUES ('exam-1', 'CPNS-X-2026', 'X', 'Agency', 2026, 'cpns-2024', 'x', '{}', 't', 'w');
-      INSERT INTO formations (exam_id, code, position, unit, education, quota) VALUES ('exam-1', 'F01', 'p', 'u', 'e', 1), ('exam-1', 'F02', 'p', 'u', 'e', 1);
-      INSERT INTO stages (exam_id, code, ord, name, kind, definition) VALUES ('exam-1', 'S', 1, 'S', 'cat', '{}');
-      INSERT INTO venues (exam_id, code, name, address) VALUES ('exam-1', 'V', 'V', 'A');
-    `);
+    insertBareExam(db, 'exam-1', 'CPNS-X-2026');
     for (const [id, code] of SESSIONS) {
       db.prepare("INSERT INTO sessions (id, exam_id, code, stage_code, venue_code, room, starts_at) VALUES (?, 'exam-1', ?, 'S', 'V', 'R', '2026-12-01T08:00:00+07:00')").run(id, code);
     }

@@ -1,5 +1,5 @@
 import { DEMO_PEOPLE, demoPackage } from '../../src-main/core/demo/generate';
-import { appWithExam, login } from './helpers';
+import { addUser, appWithExam, login } from './helpers';
 import type { Clock } from '../../src-main/core/util/clock';
 
 /** A venue for panel and paper tests: the demo exam, the people with one PIN, everyone logged in. */
@@ -35,3 +35,13 @@ export async function venue(opts: { clock?: Clock } = {}) {
   return { app, tokens, f01, present };
 }
 
+/** The demo exam of 120 with a clerk logged in, and the candidates of the sessions SKD-1 and SKD-2 (check-in tests). */
+export async function checkInVenue() {
+  const pkg = demoPackage(120);
+  const app = await appWithExam(pkg);
+  addUser(app, 'petugas1', 'clerk');
+  const clerk = login(app, 'petugas1', '739104');
+  const s1 = pkg.sessions.find((s) => s.code === 'SKD-1')!.candidates;
+  const s2 = pkg.sessions.find((s) => s.code === 'SKD-2')!.candidates;
+  return { app, clerk, s1, s2, pkg };
+}

@@ -39,6 +39,8 @@ interface Kept {
   byFormation: Map<string, Explained[]>;
   /** every result, in the engine's order: formation, rank, number */
   explained: Explained[];
+  /** the group a formation code is ranked in (`groupOf`): the formations and the ruleset do not change while kept */
+  group: (code: string) => string;
 }
 
 /** Named in place (each result is this ranking's own): a copy of 100,000 results is only garbage. `nama` comes last. */
@@ -71,6 +73,7 @@ function rankWholeExam(db: Db, exam: Exam, state: InputsState, keep = true): Kep
   const facts = gatherFacts(db, exam.id, loaded.ruleset, { names: true });
   const explained = named(rankExplained(loaded.ruleset, facts.formations, facts.candidates), facts.names);
   return {
+    group: groupOf(loaded, facts.formations),
     examId: exam.id,
     state,
     loaded,
@@ -90,9 +93,9 @@ function rankWholeExam(db: Db, exam: Exam, state: InputsState, keep = true): Kep
  * formations (every shown value is exact or rounded from its exact value, whatever the other formations hold), so
  * a group ranked alone gives what the whole exam ranked gives for it — `ranking-incremental.test.ts` holds it to that.
  */
-function groupOf(kept: Pick<Kept, 'loaded' | 'formations'>): (code: string) => string {
-  const r = kept.loaded.ruleset;
-  const info = new Map(kept.formations.map((f) => [f.code, f]));
+function groupOf(loaded: ReturnType<typeof loadRuleset>, formations: FormationFacts[]): (code: string) => string {
+  const r = loaded.ruleset;
+  const info = new Map(formations.map((f) => [f.code, f]));
   const match = r.model === 'integration' && r.optimalisasi ? r.optimalisasi.match : null;
   return (code) => {
     const f = info.get(code);
@@ -128,7 +131,7 @@ function keptUpToDate(db: Db, exam: Exam, kept: Kept, state: InputsState): Kept 
   if (changed.length === 0) return { ...kept, state };
   rankingRuns.partial++;
   const fresh = gatherFacts(db, exam.id, kept.loaded.ruleset, { names: true, only: changed });
-  const group = groupOf(kept);
+  const { group } = kept;
   // The groups to rank again: where each changed candidate was, and where they are now.
   const groups = new Set<string>();
   for (const nomor of changed) {
@@ -247,7 +250,7 @@ export function lastScoredExam(db: Db): string | undefined {
  * come from its group (read from that group's lists, not from the whole exam's 100,000).
  */
 function formationCut(kept: Kept, formation: string): Explained[] {
-  const group = groupOf(kept);
+  const { group } = kept;
   const mine = group(formation);
   const out: Explained[] = [];
   for (const code of [...kept.byFormation.keys()].filter((c) => group(c) === mine).sort(ascending)) {
