@@ -4,7 +4,7 @@ import { plainStream } from '../core/custody/sealed-file';
 import { isLenteraError } from '../core/util/errors';
 import { appendEvent } from '../core/audit/chain';
 import { LIMITS, MANIFEST } from '../core/bundles/format';
-import { dueBundles, recordAck, recordFailure, verifyAck } from '../core/bundles/outbox';
+import { dueBundles, receiptPageOf, receiptsDue, recordAck, recordFailure, recordReceipts, recordReceiptsFailure, verifyAck, type ReceiptsDue } from '../core/bundles/outbox';
 import { openBundle, readEntry } from '../core/bundles/verify';
 import { fingerprintOf } from '../core/keys/identities';
 import type { Db } from '../core/db/open';
@@ -40,6 +40,8 @@ export class OutboxPusher {
       events?: EventBus;
       clock?: Clock;
       fetchTimeoutMs?: number;
+      /** receipts asked for per page (the hub gives at most 4,096) */
+      receiptsPerPage?: number;
       /** the open workstation's data key when it is encrypted: its bundles are kept sealed, and sent opened */
       key?: () => Uint8Array | undefined;
     },
@@ -68,6 +70,8 @@ export class OutboxPusher {
     if (!url) return [];
     const clock = this.deps.clock ?? systemClock;
     const out: PushOutcome[] = [];
+    // Receipts a cut-off fetch left at the hub, before anything new is sent.
+    await this.fetchReceipts(db, url, receiptsDue(db, clock.now()));
     for (const row of dueBundles(db, clock.now())) {
       const base = { sha256: row.bundle_sha256, exam: row.exam_code, sequence: row.sequence };
       try {
@@ -77,12 +81,14 @@ export class OutboxPusher {
         if (res.ok && body?.ok) {
           const ack = verifyAck(body.ack, logKey, row.bundle_sha256);
           const at = clock.now().toISOString();
-          const kept = writeTransaction(db, () => {
-            const r = recordAck(db, ack, at);
-            appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.confirmed', outcome: 'ok', payload: { bundle: ack.bundle, exam: ack.exam, sequence: ack.sequence, size: ack.checkpoint.size, root: ack.checkpoint.root, receipts: r.receipts } });
-            return r;
+          writeTransaction(db, () => {
+            recordAck(db, ack, at);
+            appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.confirmed', outcome: 'ok', payload: { bundle: ack.bundle, exam: ack.exam, sequence: ack.sequence, size: ack.checkpoint.size, root: ack.checkpoint.root, leaves: ack.leaves } });
           });
-          out.push({ ...base, state: 'confirmed', message: `confirmed by the hub at log size ${ack.checkpoint.size}; ${kept.receipts} receipts` });
+          // Its receipts at once: the result sheets print them.
+          const fetched = await this.fetchReceipts(db, url, receiptsDue(db, clock.now(), ack.bundle));
+          const receipts = ack.leaves === 0 ? 'no result logged' : fetched.failed ? `receipts not fetched yet (${fetched.failed})` : `${fetched.kept} receipts`;
+          out.push({ ...base, state: 'confirmed', message: `confirmed by the hub at log size ${ack.checkpoint.size}; ${receipts}` });
         } else {
           const message = body?.error?.message ?? `the hub answered HTTP ${res.status}`;
           // A refusal (the hub read the bundle and said no) is final; a busy or broken hub is tried again.
@@ -100,6 +106,42 @@ export class OutboxPusher {
       this.deps.events?.publish({ type: 'outbox.changed', data: { bundle: row.bundle_sha256 } });
     }
     return out;
+  }
+
+  /**
+   * Fetches the receipts of confirmed bundles from the hub, page by page, with the token of each one's
+   * acknowledgement; each page is kept as it arrives, so a fetch cut off resumes where it stopped, a minute later.
+   */
+  private async fetchReceipts(db: Db, url: string, due: ReceiptsDue[]): Promise<{ kept: number; failed: string | null }> {
+    const clock = this.deps.clock ?? systemClock;
+    let kept = 0;
+    let failed: string | null = null;
+    for (const d of due) {
+      try {
+        for (let from: number | null = d.next; from !== null; ) {
+          const res = await fetch(`${url.replace(/\/$/, '')}/api/bundles/${d.bundle}/receipts?from=${from}${this.deps.receiptsPerPage ? `&limit=${this.deps.receiptsPerPage}` : ''}`, {
+            headers: { Authorization: `Bearer ${d.ack.receiptToken ?? ''}` },
+            signal: AbortSignal.timeout(this.deps.fetchTimeoutMs ?? 120_000),
+          });
+          const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+          if (!res.ok) throw new Error(body?.error?.message ?? `the hub answered HTTP ${res.status}`);
+          const page = receiptPageOf(body, { ...d, next: from });
+          const at = clock.now().toISOString();
+          const r = writeTransaction(db, () => {
+            const r = recordReceipts(db, d, page, at);
+            if (page.next === null) appendEvent(db, { at, actor: 'system:outbox', command: 'outbox.receipts', outcome: 'ok', payload: { bundle: d.bundle, exam: d.exam, leaves: d.ack.leaves } });
+            return r;
+          });
+          kept += r.kept;
+          from = page.next;
+        }
+      } catch (e) {
+        failed = (e as Error).message;
+        writeTransaction(db, () => recordReceiptsFailure(db, d.bundle, failed!, clock.now()));
+      }
+      this.deps.events?.publish({ type: 'outbox.changed', data: { bundle: d.bundle } });
+    }
+    return { kept, failed };
   }
 
   private fail(db: Db, sha: string, message: string, final: boolean, clock: Clock): void {

@@ -7,7 +7,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LIMITS } from '../core/bundles/format';
 import { normalizeFingerprint } from '../core/bundles/trust';
-import { Publisher } from '../core/publish/publisher';
+import { Publisher, RECEIPTS_PER_PAGE } from '../core/publish/publisher';
 import { isLenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
 import { systemClock, type Clock } from '../core/util/clock';
@@ -32,6 +32,9 @@ export const HUB_DEFAULTS = {
   minUploadBytesPerSecond: 128 * 1024,
   retryAfterSeconds: 30,
 } as const;
+
+/** Where a bundle's sender fetches its receipts: /api/bundles/<sha256 of the bundle>/receipts. */
+const RECEIPTS_PATH = /^\/api\/bundles\/([0-9a-f]{64})\/receipts$/;
 
 /** The header a sender names its bundle's signer with: the sha256 fingerprint of the signing certificate. */
 export const SIGNER_HEADER = 'x-lentera-signer';
@@ -347,6 +350,29 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     json(res, 200, { ok: true, ...proof });
   }
 
+  /**
+   * A page of a merged bundle's receipts, for the sender its acknowledgement gave the token to (`Authorization:
+   * Bearer <token>`). Read from the database between merges, never from the site: no one else can list them.
+   */
+  function receiptPage(bundle: string, req: IncomingMessage, res: ServerResponse): void {
+    const query = new URL(req.url ?? '/', 'http://hub').searchParams;
+    const fromText = query.get('from') ?? '0';
+    const limitText = query.get('limit') ?? String(RECEIPTS_PER_PAGE);
+    if (!/^\d{1,15}$/.test(fromText) || !/^[1-9]\d{0,3}$/.test(limitText) || Number(limitText) > RECEIPTS_PER_PAGE) {
+      return json(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: `Sebutkan indeks log awal dan jumlah per halaman: ?from=N&limit=M (N bilangan bulat mulai 0, M 1–${RECEIPTS_PER_PAGE}).` } });
+    }
+    const token = /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) {
+      return json(res, 401, { ok: false, error: { code: 'RECEIPTS_FORBIDDEN', message: "The receipts of a bundle are given only with the token of the hub's acknowledgement of it (Authorization: Bearer …)." } }, { 'WWW-Authenticate': 'Bearer' });
+    }
+    try {
+      json(res, 200, { ok: true, ...publisher.receiptPage(bundle, token, Number(fromText), Number(limitText)) });
+    } catch (e) {
+      if (!isLenteraError(e)) throw e;
+      json(res, e.code === 'NOT_FOUND' ? 404 : e.code === 'RECEIPTS_FORBIDDEN' ? 403 : 422, { ok: false, error: { code: e.code, message: e.message } });
+    }
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     try {
       let path: string;
@@ -365,6 +391,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       if (req.method === 'GET' && path === '/api/log')
         return json(res, 200, { logKey: publisher.log.publicKey(), logId: publisher.log.logId(), checkpoint: publisher.log.latestCheckpoint(), origin: publisher.log.origin(), noteKey: publisher.log.noteKey() });
       if (serveLogTiles(req, res, path, publisher.log)) return;
+      const receipts = RECEIPTS_PATH.exec(path);
+      if (receipts && req.method === 'GET') return receiptPage(receipts[1]!, req, res);
       if (req.method === 'GET' && path === '/api/health') return json(res, 200, { ok: true });
       // The proof that one leaf (a record: an announcement, an objection, a report, an answer) is in the log at the
       // latest checkpoint: with the record from log/catatan/ and the pinned key anyone can check it.

@@ -25,7 +25,8 @@ import { readCertificate } from '../../src-main/core/keys/pki';
 import { checkpointBytes, type SignedCheckpoint } from '../../src-main/core/ledger/checkpoint';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
 import { receiptToQr, verifyReceipt, type Receipt } from '../../src-main/core/ledger/receipt';
-import { Publisher } from '../../src-main/core/publish/publisher';
+import { Publisher, type SignedAck } from '../../src-main/core/publish/publisher';
+import { recordReceipts } from '../../src-main/core/bundles/outbox';
 import { checkJsonText, checkBytes } from '../../src-main/core/publish/verify-page';
 
 const PASS = 'rahasia-koordinator';
@@ -40,6 +41,9 @@ let strangerDb: Db;
 let firstReceipts: Receipt[];
 /** the candidate whose result the amendment changed */
 let amended: string;
+/** the acknowledgements of the first bundle and of the amendment's */
+let ack1: SignedAck;
+let ack2: SignedAck;
 
 async function call<T>(name: string, input: unknown, who = 't'): Promise<T> {
   const r = await ws.invokeAsync(name, input, { local: who });
@@ -85,8 +89,9 @@ beforeAll(async () => {
   addTrustedSigner(hub.db, readCertificate(Buffer.from(pem)), { exam, at: tick(), by: 'test' });
 
   // Bundle 1: every settled result is logged; the site is written.
-  const ack1 = await hub.ingest(await exportBundle(), tick(), 'test');
-  firstReceipts = ack1.receipts;
+  ack1 = await hub.ingest(await exportBundle(), tick(), 'test');
+  firstReceipts = hub.receiptsOfBundle(ack1.bundle);
+  expect(firstReceipts).toHaveLength(ack1.leaves);
   expect(firstReceipts.length).toBeGreaterThan(3);
   await hub.writeSite(site, tick());
 
@@ -96,8 +101,8 @@ beforeAll(async () => {
   amended = cat.nomor_peserta;
   const req = await call<{ requestId: string }>('amendments.request', { exam, stage: 'SKD', nomorPeserta: amended, item: 'twk', value: cat.units * 5 === 0 ? 5 : (cat.units - 1) * 5, reason: 'Salah ketik saat impor' });
   await call('amendments.decide', { requestId: req.requestId, approve: true }, 'u');
-  const ack2 = await hub.ingest(await exportBundle(), tick(), 'test');
-  expect(ack2.receipts.map((r) => r.nomor)).toContain(amended);
+  ack2 = await hub.ingest(await exportBundle(), tick(), 'test');
+  expect(hub.receiptsOfBundle(ack2.bundle).map((r) => r.nomor)).toContain(amended);
   await hub.writeSite(site, tick());
 
   // Bundle 3: a second correction of the same candidate; the site is written again (an incremental update).
@@ -125,6 +130,33 @@ afterAll(() => {
 const someone = () => firstReceipts.find((r) => r.nomor !== amended)!.nomor;
 const genuine = (nomor = someone()) => hub.log.receipt(exam, nomor)!;
 const strangers = (nomor = someone()) => stranger.receipt(exam, nomor)!;
+
+describe('receipts a workstation fetches from the hub (bundles/outbox.ts recordReceipts)', () => {
+  const workstation = () => openDatabase(join(mkdtempSync(join(root, 'ws-')), 'lentera.sqlite'), { create: true });
+  const due = (ack: SignedAck) => ({ bundle: ack.bundle, exam, next: 0, ack });
+  const kept = (db: Db, nomor: string) => JSON.parse(db.prepare('SELECT receipt FROM receipts WHERE nomor_peserta = ?').pluck().get(nomor) as string) as Receipt;
+
+  it("keeps the newer receipt when an older bundle's page arrives late", () => {
+    const db = workstation();
+    const older = hub.receiptsOfBundle(ack1.bundle);
+    const newer = hub.receiptsOfBundle(ack2.bundle);
+    expect(recordReceipts(db, due(ack2), { receipts: newer, next: null }, tick())).toEqual({ kept: newer.length, refused: 0 });
+    expect(recordReceipts(db, due(ack1), { receipts: older, next: null }, tick())).toEqual({ kept: older.length, refused: 0 });
+    expect(kept(db, amended)).toEqual(newer.find((r) => r.nomor === amended));
+    expect(kept(db, someone())).toEqual(older.find((r) => r.nomor === someone()));
+    db.close();
+  });
+
+  it("keeps none of a page's forged, foreign or other exam's receipts", () => {
+    const db = workstation();
+    const r = hub.receiptsOfBundle(ack1.bundle).find((x) => x.nomor === someone())!;
+    const forged = { ...r, digest: r.digest.replace(/^./, (c) => (c === '0' ? '1' : '0')) };
+    const otherExam = { ...r, exam: 'LAIN-2026' };
+    expect(recordReceipts(db, due(ack1), { receipts: [forged, strangers(), otherExam, null, 'x'], next: null }, tick())).toEqual({ kept: 0, refused: 5 });
+    expect(db.prepare('SELECT COUNT(*) FROM receipts').pluck().get()).toBe(0);
+    db.close();
+  });
+});
 
 describe("a stranger's receipt is never verified (item 7)", () => {
   it('is internally consistent: checked against the key it carries, it would pass', () => {

@@ -16,7 +16,7 @@ const PER_PDF = 5 * 56_000;
 interface Out {
   ms: number;
   maxRssMb: number;
-  detail: { bytes?: number; files?: number; file?: string; ingestMs?: number; ingestCpuMs?: number; cpuMs?: number; siteMs?: number; site2Ms?: number; files2?: number; leaves?: number; floorMs?: number; storeMs?: number; rows?: number } | null;
+  detail: { bytes?: number; files?: number; file?: string; ingestMs?: number; ingestCpuMs?: number; receiptsMs?: number; receiptBytes?: number; cpuMs?: number; siteMs?: number; site2Ms?: number; files2?: number; leaves?: number; floorMs?: number; storeMs?: number; rows?: number } | null;
 }
 
 async function child(mode: string, dir: string, arg = ''): Promise<Out> {
@@ -159,6 +159,14 @@ export async function benchBundles(): Promise<void> {
       {
         name: `floor: verify, then the same ${(store.detail!.rows ?? 0).toLocaleString('en-US')} rows stored by bare statements (one transaction)`,
         value: storeFloorS,
+        unit: 's',
+        baselineName: 'verify alone',
+        baseline: verifyS,
+        better: 'lower',
+      },
+      {
+        name: `receipts served to the sender, every page (${((ingestRun.detail!.receiptBytes ?? 0) / 1e6).toFixed(0)} MB of JSON in pages of 4,096; since issue 18 fetched after the acknowledgement)`,
+        value: ingestRun.detail!.receiptsMs! / 1000,
         unit: 's',
         baselineName: 'verify alone',
         baseline: verifyS,

@@ -25,7 +25,7 @@ if (mode === 'prefill') {
   p.close();
 } else if (mode === 'ingest') {
   // The hub's work for one upload into a log of that size: open (the tree is read into memory), verify, merge, log,
-  // sign a checkpoint and the acknowledgement. The site is a separate figure.
+  // sign a checkpoint and the acknowledgement; then its receipts, page by page. The site is a separate figure.
   const t0 = now();
   const p = Publisher.open(join(dir, 'hub'));
   const size = p.log.size;
@@ -37,7 +37,15 @@ if (mode === 'prefill') {
   copyFileSync(join(dir, 'bench.lentera'), upload);
   const t1 = now();
   const ack = await p.ingest(upload, new Date().toISOString(), 'bench', { owned: true });
-  detail = { before: size, openMs, ingestMs: now() - t1, after: ack.checkpoint.size };
+  const ingestMs = now() - t1;
+  // Every receipt as the sender fetches them after the acknowledgement (issue 18), each page's JSON made.
+  const t2 = now();
+  for (let from: number | null = 0; from !== null && ack.receiptToken; ) {
+    const page = p.receiptPage(ack.bundle, ack.receiptToken, from);
+    JSON.stringify(page);
+    from = page.next;
+  }
+  detail = { before: size, openMs, ingestMs, receiptsMs: now() - t2, after: ack.checkpoint.size };
   p.close();
 } else {
   // `bundle verify` of the same file in the same kind of process: the baseline.

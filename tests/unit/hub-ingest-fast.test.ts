@@ -12,16 +12,14 @@ import { putItems, type ImportPlan } from '../../src-main/core/bundles/merge';
 import { codePointOrder, withPending, type ItemRow } from '../../src-main/core/bundles/merged-rows';
 import { ROWS_PER_INSERT } from '../../src-main/core/db/statements';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
-import { canonicalBytes, resultLeaf } from '../../src-main/core/ledger/leaf';
+import { resultLeaf } from '../../src-main/core/ledger/leaf';
 import { leafHashNode, resultLeafAndHash } from '../../src-main/core/ledger/leaf-node';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
 import { leafHash, toHex } from '../../src-main/core/ledger/merkle';
-import { verifyReceipt, type Receipt } from '../../src-main/core/ledger/receipt';
-import { ackBytes } from '../../src-main/core/publish/ack-bytes';
+import { verifyReceipt } from '../../src-main/core/ledger/receipt';
 
 /**
- * Issue 16, the hub's ingest: leaves written as text and hashed by node:crypto, the acknowledgement's bytes built
- * receipt by receipt, a bundle's items and leaves inserted many rows per statement, the file's sha256 on another
+ * Issue 16, the hub's ingest: leaves written as text and hashed by node:crypto, a bundle's items and leaves inserted many rows per statement, the file's sha256 on another
  * thread. Each gives exactly what the path it replaced gives.
  */
 
@@ -65,62 +63,6 @@ describe('result leaves (leaf-node.ts)', () => {
     expect(() => resultLeaf({ exam: 'E', nomor: 'N1', digest: '0'.repeat(64), salt: new Uint8Array(15) })).toThrow(RangeError);
     expect(() => resultLeafAndHash('E', 'N\ud800', '0'.repeat(64), new Uint8Array(16))).toThrow(/surrogate/i);
     expect(() => resultLeaf({ exam: 'E', nomor: 'N\ud800', digest: '0'.repeat(64), salt: new Uint8Array(16) })).toThrow(/surrogate/i);
-  });
-});
-
-describe("an acknowledgement's signed bytes (ack-bytes.ts)", () => {
-  const checkpoint = fc.record({ v: fc.constant(1), log: hex64, size: fc.nat(), root: hex64, at: fc.string(), sig: fc.string() });
-  const receipt = (cp: fc.Arbitrary<unknown>) =>
-    fc.record({ v: fc.constant(1), exam: text, nomor: text, digest: fc.oneof(hex64, text), salt: fc.string(), index: fc.oneof(fc.nat(), fc.constant(-0)), proof: fc.array(fc.oneof({ weight: 9, arbitrary: hex64 }, { weight: 1, arbitrary: fc.string() }), { maxLength: 18 }), checkpoint: cp, logKey: fc.string() });
-  // Off the log's shape too: extra or missing fields, a number as index that is not an integer, a hole.
-  const odd = fc.oneof(
-    receipt(checkpoint).map((r) => ({ ...r, extra: 'x' })),
-    receipt(checkpoint).map(({ salt: _salt, ...r }) => ({ ...r, other: 1 })),
-    receipt(checkpoint).map((r) => ({ ...r, index: 1.5 })),
-    fc.constantFrom(null, undefined, 3, 'r'),
-  );
-
-  it('equals canonicalBytes(ack) for receipts as the log makes them and for any other', () => {
-    fc.assert(
-      fc.property(checkpoint, fc.array(fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: odd }), { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }), fc.string(), (cp, odds, order, exam) => {
-        // Most receipts share one checkpoint object, as an acknowledgement's do.
-        const shared = fc.sample(receipt(fc.constant(cp)), { numRuns: 6, seed: order.length });
-        const receipts = [...shared, ...odds.filter((o) => o !== null)] as Receipt[];
-        const ack = { v: 1, bundle: 'b'.repeat(64), exam, workstation: 'W', sequence: 3, unchanged: false, records: 10, conflicts: 0, checkpoint: cp, receipts, at: '2026-12-01T00:00:00Z', logKey: 'K' };
-        expect(toHex(ackBytes(ack))).toBe(toHex(canonicalBytes(ack)));
-      }),
-      { numRuns: 400 },
-    );
-  });
-
-  it('puts the receipts in the top-level field wherever it sorts, even beside a nested field that looks like it', () => {
-    const cp = { v: 1, log: '0'.repeat(64), size: 1, root: '0'.repeat(64), at: 't', sig: 's' };
-    const r = { v: 1, exam: 'E', nomor: 'N', digest: '0'.repeat(64), salt: 's', index: 0, proof: ['1'.repeat(64)], checkpoint: cp, logKey: 'K' } as unknown as Receipt;
-    // "receipts" first, last, and a nested object holding ',"receipts":[],' once (what the old mark searched for)
-    for (const ack of [
-      { receipts: [r, r], z: { a: 1, receipts: [], z: 2 } },
-      { a: { a: 1, receipts: [], z: 2 }, receipts: [r] },
-      { a: 1, receipts: [r], z: 2, zz: { a: 'x', receipts: [], zzz: 'y' } },
-    ]) {
-      expect(toHex(ackBytes(ack))).toBe(toHex(canonicalBytes(ack)));
-    }
-  });
-
-  it('gives the same bytes when the receipts after the first are far longer than it (the buffer grows)', () => {
-    const cp = { v: 1, log: '0'.repeat(64), size: 1, root: '0'.repeat(64), at: 't', sig: 's' };
-    const long = (i: number) => ({ v: 1, exam: 'É'.repeat(500), nomor: `≥${i}`, digest: 'not hex', salt: 's', index: i, proof: Array.from({ length: 60 }, (_, k) => toHex(new Uint8Array(32).fill(k + i))), checkpoint: { ...cp, at: 'ü'.repeat(300) }, logKey: 'K' });
-    for (const first of [null, { v: 1, exam: 'E', nomor: 'N', digest: '0'.repeat(64), salt: 's', index: 0, proof: [], checkpoint: cp, logKey: 'K' }]) {
-      const ack = { v: 1, receipts: [first, ...Array.from({ length: 200 }, (_, i) => long(i))] as unknown as Receipt[] };
-      expect(toHex(ackBytes(ack))).toBe(toHex(canonicalBytes(ack)));
-    }
-  });
-
-  it('refuses, as canonicalBytes does, a receipt with no canonical text', () => {
-    const cp = { v: 1, log: '0'.repeat(64), size: 1, root: '0'.repeat(64), at: 't', sig: 's' };
-    const bad = { v: 1, exam: 'E', nomor: 'N', digest: '0'.repeat(64), salt: 's', index: 0, proof: [], checkpoint: { ...cp, size: Number.NaN }, logKey: 'K' };
-    const ack = { receipts: [bad as unknown as Receipt], at: 't', v: 1 };
-    expect(() => canonicalBytes(ack)).toThrow();
-    expect(() => ackBytes(ack)).toThrow();
   });
 });
 
@@ -209,14 +151,15 @@ describe('the log, appending many leaves per statement (log.ts)', () => {
     const db = openDatabase(join(dir, 'hub.sqlite'), { create: true });
     const log = new TransparencyLog(db, dir);
     const n = 2 * ROWS_PER_INSERT + 10;
-    const entries = Array.from({ length: n }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: i === n - 3 ? 'not hex' : '1'.repeat(64) }));
+    const entries = Array.from({ length: n }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: i === n - 3 ? 'not hex' : '1'.repeat(64), bundle: 'B' }));
     db.transaction(() => {
       expect(() => log.append(entries, 't')).toThrow(/64 lowercase hex/);
       expect(db.prepare('SELECT COUNT(*) FROM ledger_leaves').pluck().get()).toBe(n - 3);
       expect(db.prepare('SELECT COUNT(*) FROM ledger_salts').pluck().get()).toBe(n - 3);
       expect(log.size).toBe(n - 3);
       const cp = log.checkpoint('t');
-      const receipts = log.receiptsOf('E', [0, ROWS_PER_INSERT, n - 4], cp);
+      const receipts = log.bundleReceipts('B', 0, n, n, cp);
+      expect(receipts.map((r) => r.index)).toEqual(Array.from({ length: n - 3 }, (_, i) => i));
       for (const r of receipts) expect(verifyReceipt(r, { trustedLogKey: log.publicKey() }).ok).toBe(true);
     })();
     db.close();

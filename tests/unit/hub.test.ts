@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
@@ -53,7 +55,8 @@ beforeAll(async () => {
   exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
   pem = (await call<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
   hub = await startHub({ dir: join(root, 'hub'), port: 0 });
-  pusher = new OutboxPusher({ db: () => app.workstation!.db, clock, fetchTimeoutMs: 5000 });
+  // Pages of 7 receipts: the 30 candidates' receipts come in several.
+  pusher = new OutboxPusher({ db: () => app.workstation!.db, clock, fetchTimeoutMs: 5000, receiptsPerPage: 7 });
   await call('bundle.export', { exam, passphrase: PASS, account: 'koordinator' });
 }, 120_000);
 
@@ -108,9 +111,96 @@ describe('workstation → hub', () => {
     expect(ack.checkpoint.size).toBe(published);
     const receipts = app.workstation!.db.prepare('SELECT receipt FROM receipts').pluck().all() as string[];
     expect(receipts).toHaveLength(published);
+    expect(ack.leaves).toBe(published);
     for (const t of receipts) expect(verifyReceipt(JSON.parse(t), { trustedLogKey: pinned as string }).ok).toBe(true);
+    expect(r[0]!.message).toContain(`${published} receipts`);
+    expect(app.workstation!.db.prepare('SELECT receipts_next FROM outbox').pluck().get()).toBeNull();
+    expect(app.workstation!.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'outbox.receipts'").pluck().get()).toBe(1);
     const list = await call<{ state: string; confirmedAt: string }[]>('bundle.list', { exam });
     expect(list[0]).toMatchObject({ state: 'confirmed' });
+  });
+
+  it('acknowledges without the receipts: no salt in it, a few hundred bytes whatever the bundle', () => {
+    const text = app.workstation!.db.prepare('SELECT ack FROM outbox').pluck().get() as string;
+    const ack = JSON.parse(text) as { v: number; receiptToken: string; leaves: number };
+    expect(ack.v).toBe(2);
+    expect(ack.receiptToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(text).not.toMatch(/salt|proof|receipts"/);
+    expect(text.length).toBeLessThan(1500);
+    // The hub keeps only the token's hash: its database does not hand out the receipts.
+    const kept = hub.publisher.db.prepare('SELECT * FROM hub_receipt_access').all() as Record<string, unknown>[];
+    expect(kept).toHaveLength(1);
+    expect(JSON.stringify(kept)).not.toContain(ack.receiptToken);
+  });
+
+  it("gives a bundle's receipts only with its acknowledgement's token", async () => {
+    const ack = JSON.parse(app.workstation!.db.prepare('SELECT ack FROM outbox').pluck().get() as string) as { bundle: string; receiptToken: string; leaves: number };
+    const get = (path: string, token?: string) => fetch(`${hub.url}${path}`, token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } });
+    const at = `/api/bundles/${ack.bundle}/receipts`;
+    const none = await get(at);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    const wrong = await get(at, ack.receiptToken.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')));
+    expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('RECEIPTS_FORBIDDEN');
+    // The token opens its own bundle's receipts only.
+    expect((await get(`/api/bundles/${'0'.repeat(64)}/receipts`, ack.receiptToken)).status).toBe(404);
+    expect((await get(`${at}?from=-1`, ack.receiptToken)).status).toBe(400);
+    expect((await get(`${at}?limit=5000`, ack.receiptToken)).status).toBe(400);
+    const all = await get(at, ack.receiptToken);
+    expect(all.status).toBe(200);
+    expect(all.headers.get('cache-control')).toBe('no-store');
+    const page = (await all.json()) as { receipts: { index: number; salt: string }[]; next: number | null; leaves: number };
+    expect(page).toMatchObject({ next: null, leaves: ack.leaves });
+    expect(page.receipts).toHaveLength(ack.leaves);
+    const tail = (await (await get(`${at}?from=${page.receipts[3]!.index}&limit=2`, ack.receiptToken)).json()) as typeof page;
+    expect(tail.receipts).toEqual(page.receipts.slice(3, 5));
+    expect(tail.next).toBe(page.receipts[5]!.index);
+    // No salt of theirs on the public site.
+    const site = join(root, 'hub', 'site');
+    const files = (readdirSync(site, { recursive: true, withFileTypes: true }) as Dirent[]).filter((d) => d.isFile()).map((d) => readFileSync(join(d.parentPath, d.name), 'latin1'));
+    expect(files.length).toBeGreaterThan(30);
+    for (const r of page.receipts) expect(files.some((f) => f.includes(r.salt))).toBe(false);
+  });
+
+  it('resumes a fetch of receipts cut off midway where it stopped, a minute later, the bundle staying confirmed', async () => {
+    const db = app.workstation!.db;
+    const before = db.prepare('SELECT nomor_peserta, receipt FROM receipts ORDER BY nomor_peserta').all();
+    db.exec('DELETE FROM receipts; UPDATE outbox SET receipts_next = 0');
+    // Between the workstation and the hub, a link that drops after two pages of receipts.
+    let pages = 0;
+    let cut = true;
+    const link = createServer((req, res) => {
+      if (req.url?.includes('/receipts') && cut && ++pages > 2) {
+        res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"ok":false,"error":{"message":"link down"}}');
+        return;
+      }
+      const up = httpRequest(`${hub.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode!, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((ok) => link.listen(0, '127.0.0.1', ok));
+    try {
+      await call('hub.configure', { url: `http://127.0.0.1:${(link.address() as AddressInfo).port}` });
+      expect(await pusher.pushDue()).toEqual([]);
+      expect(db.prepare('SELECT COUNT(*) FROM receipts').pluck().get()).toBe(14);
+      const row = db.prepare('SELECT state, receipts_next, last_error, next_attempt_at FROM outbox').get() as { state: string; receipts_next: number; last_error: string; next_attempt_at: string };
+      expect(row).toMatchObject({ state: 'confirmed', last_error: expect.stringMatching(/^receipts not fetched yet: link down/) });
+      expect(row.receipts_next).toBeGreaterThan(0);
+      expect(new Date(row.next_attempt_at).getTime() - clock.now().getTime()).toBe(60_000);
+      cut = false;
+      await pusher.pushDue();
+      expect(db.prepare('SELECT COUNT(*) FROM receipts').pluck().get()).toBe(14); // not before the minute is up
+      clock.advance(60_000);
+      await pusher.pushDue();
+      expect(db.prepare('SELECT nomor_peserta, receipt FROM receipts ORDER BY nomor_peserta').all()).toEqual(before);
+      expect(db.prepare('SELECT receipts_next, last_error, next_attempt_at FROM outbox').get()).toEqual({ receipts_next: null, last_error: null, next_attempt_at: null });
+    } finally {
+      await call('hub.configure', { url: hub.url });
+      await new Promise((ok) => link.close(ok));
+    }
   });
 
   it('publishes the result on the hub site, and the same bundle again changes nothing', async () => {
@@ -123,8 +213,9 @@ describe('workstation → hub', () => {
     const file = join(root, 'ws', 'bundles', exam, readdirSync(join(root, 'ws', 'bundles', exam)).find((f) => f.endsWith('.lentera'))!);
     const named = { 'X-Lentera-Signer': await signerOf(file) };
     const again = await fetch(`${hub.url}/api/bundles`, { method: 'POST', headers: named, body: readFileSync(file) });
-    const body = (await again.json()) as { ack: { unchanged: boolean; receipts: unknown[] } };
-    expect(body.ack).toMatchObject({ unchanged: true, receipts: [] });
+    const body = (await again.json()) as { ack: { unchanged: boolean; leaves: number; receiptToken: string | null } };
+    // Whoever holds a published bundle's file gets no token for its receipts by sending it again.
+    expect(body.ack).toMatchObject({ unchanged: true, leaves: 0, receiptToken: null });
     const garbage = await fetch(`${hub.url}/api/bundles`, { method: 'POST', headers: named, body: Buffer.from('PK\x03\x04 not a bundle') });
     expect(garbage.status).toBe(422);
     expect(((await garbage.json()) as { error: { code: string } }).error.code).toMatch(/^BUNDLE_/);

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/core/db/open';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
 import { MerkleTree, toHex } from '../../src-main/core/ledger/merkle';
-import { verifyReceipt } from '../../src-main/core/ledger/receipt';
+import { verifyReceipt, type Receipt } from '../../src-main/core/ledger/receipt';
 
 /**
  * Issue 16: a bundle's 100k results are appended and receipted in a few queries (`append` from 64 entries on,
@@ -29,7 +29,7 @@ function freshLog() {
 }
 
 describe('the transparency log, a whole exam at once', () => {
-  it('append in one batch skips and salts as one entry at a time does; receiptsOf equals receipt for each leaf', () => {
+  it("append in one batch skips and salts as one entry at a time does; a bundle's receipts, page by page, prove each of its leaves", () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ nomor: fc.integer({ min: 1, max: 90 }).map((n) => `N${n}`), digest: hex64 }), { minLength: 64, maxLength: 150 }),
@@ -37,9 +37,9 @@ describe('the transparency log, a whole exam at once', () => {
         (first, second) => {
           const a = freshLog();
           const b = freshLog();
-          const entries = (xs: { nomor: string; digest: string }[]) => xs.map((x) => ({ exam: 'E', nomor: x.nomor, digest: x.digest }));
-          const batch = a.db.transaction(() => [a.log.append(entries(first), 't1'), a.log.append(entries(second), 't2')])();
-          const single = b.db.transaction(() => [first.flatMap((e) => b.log.append(entries([e]), 't1')), second.flatMap((e) => b.log.append(entries([e]), 't2'))])();
+          const entries = (xs: { nomor: string; digest: string }[], bundle: string) => xs.map((x) => ({ exam: 'E', nomor: x.nomor, digest: x.digest, bundle }));
+          const batch = a.db.transaction(() => [a.log.append(entries(first, 'B1'), 't1'), a.log.append(entries(second, 'B2'), 't2')])();
+          const single = b.db.transaction(() => [first.flatMap((e) => b.log.append(entries([e], 'B1'), 't1')), second.flatMap((e) => b.log.append(entries([e], 'B2'), 't2'))])();
           expect(batch).toEqual(single);
           const rows = (db: typeof a.db) => db.prepare('SELECT idx, nomor_peserta, digest FROM ledger_leaves ORDER BY idx').all();
           expect(rows(a.db)).toEqual(rows(b.db));
@@ -48,9 +48,23 @@ describe('the transparency log, a whole exam at once', () => {
           expect(salts).toBe(new Set([...first, ...second].map((x) => x.nomor)).size);
           const cp = a.db.transaction(() => a.log.checkpoint('t3'))();
           const all = [...batch[0]!, ...batch[1]!];
-          const many = a.log.receiptsOf('E', all, cp);
-          expect(many).toEqual(all.map((idx) => a.log.receipt('E', (a.db.prepare('SELECT nomor_peserta FROM ledger_leaves WHERE idx = ?').pluck().get(idx) as string), cp)));
-          for (const r of many) if (r) expect(verifyReceipt(r, { trustedLogKey: a.log.publicKey() })).toMatchObject({ ok: true, failure: null });
+          const whole = (bundle: string) => a.log.bundleReceipts(bundle, 0, a.log.size, 1e6, cp);
+          const many = [...whole('B1'), ...whole('B2')];
+          expect(many.map((r) => r.index)).toEqual(all);
+          // In pages of 7, each from the index after the last one given: the same receipts.
+          const paged: Receipt[] = [];
+          for (const bundle of ['B1', 'B2']) {
+            for (let from = 0, page = a.log.bundleReceipts(bundle, from, a.log.size, 7, cp); page.length > 0; from = page[page.length - 1]!.index + 1, page = a.log.bundleReceipts(bundle, from, a.log.size, 7, cp)) paged.push(...page);
+          }
+          expect(paged).toEqual(many);
+          const leaf = a.db.prepare('SELECT nomor_peserta AS nomor, digest FROM ledger_leaves WHERE idx = ?');
+          const latest = a.db.prepare('SELECT MAX(idx) FROM ledger_leaves WHERE nomor_peserta = ?').pluck();
+          for (const r of many) {
+            expect(leaf.get(r.index)).toEqual({ nomor: r.nomor, digest: r.digest });
+            expect(verifyReceipt(r, { trustedLogKey: a.log.publicKey() })).toMatchObject({ ok: true, failure: null });
+            // The candidate's latest leaf: exactly the receipt `receipt` gives them.
+            if (latest.get(r.nomor) === r.index) expect(r).toEqual(a.log.receipt('E', r.nomor, cp));
+          }
           a.db.close();
           b.db.close();
         },
@@ -59,17 +73,19 @@ describe('the transparency log, a whole exam at once', () => {
     );
   });
 
-  it('receiptsOf refuses a checkpoint of another log, and gives null for a leaf after the checkpoint', () => {
+  it("bundleReceipts refuses a checkpoint of another log, and gives no receipt for a leaf after the checkpoint or of another bundle", () => {
     const a = freshLog();
     const b = freshLog();
-    const e = Array.from({ length: 70 }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: '1'.repeat(64) }));
-    const idx = a.db.transaction(() => a.log.append(e, 't'))();
+    const e = Array.from({ length: 70 }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: '1'.repeat(64), bundle: 'B1' }));
+    a.db.transaction(() => a.log.append(e, 't'))();
     const cp = a.db.transaction(() => a.log.checkpoint('t'))();
     b.db.transaction(() => b.log.append(e, 't'))();
     const other = b.db.transaction(() => b.log.checkpoint('t'))();
-    expect(() => a.log.receiptsOf('E', idx, other)).toThrow(/does not belong/);
-    const later = a.db.transaction(() => a.log.append(e.map((x) => ({ ...x, digest: '2'.repeat(64) })), 't2'))();
-    expect(a.log.receiptsOf('E', later, cp).every((r) => r === null)).toBe(true);
+    expect(() => a.log.bundleReceipts('B1', 0, 69, 100, other)).toThrow(/does not belong/);
+    a.db.transaction(() => a.log.append(e.map((x) => ({ ...x, digest: '2'.repeat(64), bundle: 'B2' })), 't2'))();
+    expect(a.log.bundleReceipts('B2', 0, 139, 100, cp)).toEqual([]);
+    expect(a.log.bundleReceipts('B1', 0, 139, 100, cp)).toHaveLength(70);
+    expect(a.log.bundleReceipts('B3', 0, 139, 100, cp)).toEqual([]);
     a.db.close();
     b.db.close();
   });

@@ -8,7 +8,7 @@ import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import { verifyChain } from '../../src-main/core/audit/chain';
 import { prepareExport } from '../../src-main/core/bundles/export';
-import { recordAck } from '../../src-main/core/bundles/outbox';
+import { recordAck, recordReceipts } from '../../src-main/core/bundles/outbox';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { writeTransaction } from '../../src-main/core/db/transaction';
@@ -131,7 +131,10 @@ beforeAll(async () => {
   addTrustedSigner(hub.db, readCertificate(Buffer.from(pem.pem)), { exam, at, by: 'test' });
   const ack = await hub.ingest(usbCopy, at, 'test');
   expect(ack.bundle).toBe(exported.sha256);
-  writeTransaction(db, () => recordAck(db, ack, at));
+  writeTransaction(db, () => {
+    recordAck(db, ack, at);
+    recordReceipts(db, { bundle: ack.bundle, exam, next: 0, ack }, { receipts: hub.receiptsOfBundle(ack.bundle), next: null }, at);
+  });
 
   // The announcement, with its objection period from today for a week (WIB).
   const published = await call<{ objectionUntil: string }>('announcement.publish', { exam, objectionFrom: wibDay(Date.now()), objectionUntil: wibDay(Date.now() + 7 * DAY), passphrase: PASS, account: 'koordinator' });

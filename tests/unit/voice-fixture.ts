@@ -64,7 +64,7 @@ export async function voiceVenue(root: string): Promise<VoiceVenue> {
     async merge(p, at) {
       addTrustedSigner(p.db, cert.certDer, { exam, announces: true, at, by: 'test' });
       const ack = await p.ingest(bundle, at, 'test');
-      return new Map(ack.receipts.map((x) => [x.nomor, x.salt]));
+      return new Map(p.receiptsOfBundle(ack.bundle).map((x) => [x.nomor, x.salt]));
     },
     async announce(p, from, until, at) {
       const doc = buildAnnouncement(db, exam, { objectionFrom: from, objectionUntil: until, at });

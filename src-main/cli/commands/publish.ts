@@ -205,7 +205,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       try {
         for (const b of bundles) {
           const ack = await p.ingest(resolve(b), new Date().toISOString(), `cli:${io.osUser}`);
-          io.out(`${b}: bundle ${ack.sequence} of ${ack.exam}: ${ack.unchanged ? 'already published' : `merged, ${ack.receipts.length} result(s) logged`}; log size ${ack.checkpoint.size}${ack.conflicts ? `; ${ack.conflicts} conflict(s) shown, not resolved` : ''}`);
+          io.out(`${b}: bundle ${ack.sequence} of ${ack.exam}: ${ack.unchanged ? 'already published' : `merged, ${ack.leaves} result(s) logged`}; log size ${ack.checkpoint.size}${ack.conflicts ? `; ${ack.conflicts} conflict(s) shown, not resolved` : ''}`);
         }
         const written = await p.writeSite(resolve(o.out), new Date().toISOString());
         io.out(`site written to ${resolve(o.out)}: ${written.files} files, ${written.bytes} bytes`);

@@ -73,27 +73,82 @@ export function signedByPinnedHub<T extends { sig: string }>(raw: unknown, logKe
 /** Checks the hub's signature with the key this workstation pinned, and that the ack is for this bundle. */
 export function verifyAck(raw: unknown, logKey: string, bundle: string): SignedAck {
   const ack = signedByPinnedHub<SignedAck>(raw, logKey);
+  if (ack.v !== 2) throw new LenteraError('ACK_INVALID', `The acknowledgement is of version ${String(ack.v)}, not 2: the hub runs another version of Lentera.`, {});
   if (ack.bundle !== bundle) throw new LenteraError('ACK_INVALID', `The acknowledgement is for bundle ${String(ack.bundle).slice(0, 12)}…, not ${bundle.slice(0, 12)}….`, {});
   if (ack.logKey !== logKey) throw new LenteraError('ACK_INVALID', 'The acknowledgement names another log key.', {});
+  if (!Number.isSafeInteger(ack.leaves) || ack.leaves < 0 || !(ack.receiptToken === null || typeof ack.receiptToken === 'string')) {
+    throw new LenteraError('ACK_INVALID', 'The acknowledgement does not say how its receipts are fetched.', {});
+  }
   return ack;
 }
 
-/** Marks the bundle confirmed and keeps every receipt that verifies against the pinned key. */
-export function recordAck(db: Db, ack: SignedAck, at: string): { receipts: number } {
-  sql(db, "UPDATE outbox SET state = 'confirmed', ack = ?, confirmed_at = ?, last_error = NULL, next_attempt_at = NULL WHERE bundle_sha256 = ?").run(JSON.stringify(ack), at, ack.bundle);
+/** Marks the bundle confirmed; its receipts, when it logged any, are then fetched from the hub (`receiptsDue`). */
+export function recordAck(db: Db, ack: SignedAck, at: string): void {
+  const fetch = ack.leaves > 0 && ack.receiptToken !== null ? 0 : null;
+  sql(db, "UPDATE outbox SET state = 'confirmed', ack = ?, confirmed_at = ?, last_error = NULL, next_attempt_at = NULL, receipts_next = ? WHERE bundle_sha256 = ?").run(JSON.stringify(ack), at, fetch, ack.bundle);
+}
+
+/** A confirmed bundle whose receipts are still (partly) at the hub. */
+export interface ReceiptsDue {
+  bundle: string;
+  exam: string;
+  next: number;
+  ack: SignedAck;
+}
+
+/** Confirmed bundles with receipts still to fetch, oldest first, once any wait after a failed fetch has passed. */
+export function receiptsDue(db: Db, now: Date, bundle?: string): ReceiptsDue[] {
+  const rows = sql(
+    db,
+    "SELECT bundle_sha256, exam_code, receipts_next, ack, next_attempt_at FROM outbox WHERE state = 'confirmed' AND receipts_next IS NOT NULL AND (? IS NULL OR bundle_sha256 = ?) ORDER BY exam_code, sequence",
+  ).all(bundle ?? null, bundle ?? null) as { bundle_sha256: string; exam_code: string; receipts_next: number; ack: string; next_attempt_at: string | null }[];
+  return rows
+    .filter((r) => !r.next_attempt_at || new Date(r.next_attempt_at) <= now)
+    .map((r) => ({ bundle: r.bundle_sha256, exam: r.exam_code, next: r.receipts_next, ack: JSON.parse(r.ack) as SignedAck }));
+}
+
+/** A page of receipts as the hub answers it, checked for shape (each receipt is verified on its own). */
+export function receiptPageOf(raw: unknown, due: ReceiptsDue): { receipts: unknown[]; next: number | null } {
+  const body = raw as { ok?: unknown; bundle?: unknown; receipts?: unknown; next?: unknown } | null;
+  if (!body || body.ok !== true || body.bundle !== due.bundle || !Array.isArray(body.receipts)) throw new LenteraError('ACK_INVALID', "The hub's page of receipts is not one of this bundle's.", {});
+  // Each page must move on: a hub answering the same page again would otherwise keep the workstation fetching forever.
+  if (!(body.next === null || (Number.isSafeInteger(body.next) && (body.next as number) > due.next))) throw new LenteraError('ACK_INVALID', "The hub's page of receipts does not move on.", {});
+  return { receipts: body.receipts, next: body.next as number | null };
+}
+
+/**
+ * Keeps every receipt of a page that verifies against the pinned key and is for the bundle's exam, unless a receipt
+ * for a later leaf of that candidate is kept already (pages of an older bundle fetched late), and moves the bundle
+ * on to the page's next (NULL: all in). One transaction per page, so a fetch cut off resumes where it stopped.
+ */
+export function recordReceipts(db: Db, due: ReceiptsDue, page: { receipts: unknown[]; next: number | null }, at: string): { kept: number; refused: number } {
   const put = sql(
     db,
     `INSERT INTO receipts (exam_code, nomor_peserta, digest, receipt, received_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (exam_code, nomor_peserta) DO UPDATE SET digest = excluded.digest, receipt = excluded.receipt, received_at = excluded.received_at`,
+     ON CONFLICT (exam_code, nomor_peserta) DO UPDATE SET digest = excluded.digest, receipt = excluded.receipt, received_at = excluded.received_at
+     WHERE json_extract(excluded.receipt, '$.index') >= json_extract(receipts.receipt, '$.index')`,
   );
   let kept = 0;
-  for (const r of ack.receipts ?? []) {
-    if (!verifyReceipt(r, { trustedLogKey: ack.logKey }).ok) continue;
+  let refused = 0;
+  for (const raw of page.receipts) {
+    const r = raw as Receipt;
+    if (!verifyReceipt(r, { trustedLogKey: due.ack.logKey }).ok || r.exam !== due.exam) {
+      refused++;
+      continue;
+    }
     put.run(r.exam, r.nomor, r.digest, JSON.stringify(r), at);
     kept++;
   }
-  return { receipts: kept };
+  sql(db, 'UPDATE outbox SET receipts_next = ?, next_attempt_at = NULL, last_error = NULL WHERE bundle_sha256 = ?').run(page.next, due.bundle);
+  return { kept, refused };
 }
+
+/** A fetch of receipts that failed: tried again after `RECEIPTS_RETRY_S`, the bundle staying confirmed. */
+export function recordReceiptsFailure(db: Db, bundle: string, error: string, now: Date): void {
+  sql(db, 'UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE bundle_sha256 = ?').run(`receipts not fetched yet: ${error}`, new Date(now.getTime() + RECEIPTS_RETRY_S * 1000).toISOString(), bundle);
+}
+
+export const RECEIPTS_RETRY_S = 60;
 
 /** The receipt for a candidate's latest logged result; with `digest`, only if the hub logged exactly that result. */
 export function receiptFor(db: Db, exam: string, nomor: string, digest?: string): Receipt | null {

@@ -869,6 +869,27 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 16,
+    name: "receipts fetched by the bundle's sender, page by page, instead of riding in one acknowledgement",
+    sql: `
+      -- At the hub: who may fetch the receipts of a bundle's leaves. The acknowledgement gives its sender a random token;
+      -- only its sha256 is kept here, so the database (or a backup of it) does not hand out candidates' salts. The
+      -- leaves are the bundle's in [first_idx, last_idx], proved against the checkpoint of size checkpoint_size.
+      CREATE TABLE hub_receipt_access (
+        bundle_sha256   TEXT PRIMARY KEY,
+        token_sha256    TEXT NOT NULL,
+        exam_code       TEXT NOT NULL,
+        first_idx       INTEGER NOT NULL,
+        last_idx        INTEGER NOT NULL,
+        leaves          INTEGER NOT NULL,
+        checkpoint_size INTEGER NOT NULL,
+        created_at      TEXT NOT NULL
+      ) STRICT;
+      -- At a workstation: the next log index whose receipt is still to fetch for a confirmed bundle (NULL: all in).
+      ALTER TABLE outbox ADD COLUMN receipts_next INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

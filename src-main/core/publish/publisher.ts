@@ -8,10 +8,11 @@ import { prepareImportAhead } from '../bundles/ahead';
 import { trustLookup } from '../bundles/trust';
 import { BundleRefused } from '../bundles/verify';
 import type { SignedCheckpoint } from '../ledger/checkpoint';
-import { ackBytes } from './ack-bytes';
+import { canonicalBytes } from '../ledger/leaf';
+import { grantReceipts, receiptAccess, sameToken, type ReceiptAccess } from './receipt-access';
 import { TransparencyLog } from '../ledger/log';
 import type { Receipt } from '../ledger/receipt';
-import { isLenteraError } from '../util/errors';
+import { isLenteraError, LenteraError } from '../util/errors';
 import { writeSite, type SiteInput } from './site';
 import { writeTransaction } from '../db/transaction';
 import { hubStrengths } from './strengths-data';
@@ -25,8 +26,13 @@ import { voiceSiteInput } from './voice';
 /** The merged view's stage states, from its ruleset text. */
 const stageStatesOf = (v: MergedView) => stageStates(readRuleset(v.ruleset.json, 'ruleset.json').ruleset, v.facts.candidates, v.results);
 
+/**
+ * The hub's answer to a merged bundle. It carries no receipts: at 100,000 candidates they made it 150 MB, built and
+ * signed before the sender heard anything. The sender fetches them afterwards, page by page, with `receiptToken`
+ * (`receiptPage`; `GET /api/bundles/<sha256>/receipts`).
+ */
 export interface Ack {
-  v: 1;
+  v: 2;
   bundle: string;
   exam: string;
   workstation: string;
@@ -35,10 +41,28 @@ export interface Ack {
   records: number;
   conflicts: number;
   checkpoint: SignedCheckpoint;
-  receipts: Receipt[];
+  /** results this bundle put into the log: the receipts there are to fetch */
+  leaves: number;
+  /**
+   * base64url; only for the acknowledgement of the merge that logged them (null when it logged none, and for a
+   * bundle sent again): whoever holds a bundle's file (they are published) must not get its candidates' salts.
+   */
+  receiptToken: string | null;
   at: string;
   logKey: string;
 }
+
+/** One page of a bundle's receipts, and where the next one starts (null: none left). */
+export interface ReceiptPage {
+  bundle: string;
+  exam: string;
+  leaves: number;
+  receipts: Receipt[];
+  next: number | null;
+}
+
+/** Receipts per page at most: about 1.2 KB each with a 17-hash proof, so a page stays near 5 MB. */
+export const RECEIPTS_PER_PAGE = 4096;
 
 /** An acknowledgement signed with the log's key: the workstation checks it against the key it pinned. */
 export interface SignedAck extends Ack {
@@ -112,6 +136,7 @@ export class Publisher {
     let outcome: ImportOutcome;
     let appended: number[] = [];
     let checkpoint: SignedCheckpoint;
+    let receiptToken: string | null = null;
     const lookup = trustLookup(this.db);
     const trusted = (fingerprint: string) => {
       if (opts.signer !== undefined && fingerprint !== opts.signer) {
@@ -126,7 +151,7 @@ export class Publisher {
       // Its records are parsed and merged while it is verified (bundles/ahead.ts).
       plan = await prepareImportAhead(this.db, file, { trusted, stageIn: this.dir, moveIn: opts.owned === true });
       const prepared = plan;
-      ({ outcome, appended, checkpoint } = writeTransaction(this.db, () => {
+      ({ outcome, appended, checkpoint, receiptToken } = writeTransaction(this.db, () => {
         const { view: ahead, ...outcome } = commitImport(this.db, this.dir, prepared, at);
         let appended: number[] = [];
         if (!outcome.unchanged) {
@@ -139,6 +164,7 @@ export class Publisher {
           recordStagePublications(this.db, outcome.exam, stageStatesOf(view), at);
         }
         const checkpoint = this.log.checkpoint(at);
+        const receiptToken = appended.length > 0 ? grantReceipts(this.db, outcome.sha256, outcome.exam, appended, checkpoint.size, at) : null;
         appendEvent(this.db, {
           at,
           actor,
@@ -146,7 +172,7 @@ export class Publisher {
           outcome: 'ok',
           payload: { bundle: outcome.sha256, exam: outcome.exam, workstation: outcome.workstation, sequence: outcome.sequence, unchanged: outcome.unchanged, leaves: appended.length, size: checkpoint.size, root: checkpoint.root },
         });
-        return { outcome, appended, checkpoint };
+        return { outcome, appended, checkpoint, receiptToken };
       }));
     } catch (e) {
       if (plan) discardImport(plan);
@@ -156,10 +182,8 @@ export class Publisher {
       }
       throw e;
     }
-    // A receipt for every leaf this bundle added, proved against the checkpoint the acknowledgement carries.
-    const receipts = this.log.receiptsOf(outcome.exam, appended, checkpoint).map((r) => r!);
     return this.signAck({
-      v: 1,
+      v: 2,
       bundle: outcome.sha256,
       exam: outcome.exam,
       workstation: outcome.workstation,
@@ -168,7 +192,8 @@ export class Publisher {
       records: outcome.records,
       conflicts: this.view(outcome.exam).conflicts.length,
       checkpoint,
-      receipts,
+      leaves: appended.length,
+      receiptToken,
       at,
       logKey: this.log.publicKey(),
     });
@@ -196,7 +221,39 @@ export class Publisher {
   }
 
   signAck(ack: Ack): SignedAck {
-    return { ...ack, sig: this.log.sign(ackBytes(ack)) };
+    return { ...ack, sig: this.log.sign(canonicalBytes(ack)) };
+  }
+
+  /**
+   * A page of the receipts of a bundle's leaves, from log index `from`, for whoever holds the token its
+   * acknowledgement gave; each is proved against that acknowledgement's checkpoint. Refused (`NOT_FOUND`) for a
+   * bundle that logged nothing here, and (`RECEIPTS_FORBIDDEN`) without its token.
+   */
+  receiptPage(bundle: string, token: string, from = 0, limit = RECEIPTS_PER_PAGE): ReceiptPage {
+    const access = receiptAccess(this.db, bundle);
+    if (!access) throw new LenteraError('NOT_FOUND', `No receipts are kept here for bundle ${bundle.slice(0, 12)}…: it is not merged, or it logged no result.`, { bundle });
+    if (!sameToken(access.token_sha256, token)) throw new LenteraError('RECEIPTS_FORBIDDEN', "The receipts of a bundle are given only with the token of the hub's acknowledgement of it.", { bundle });
+    return this.pageOf(bundle, access, from, Math.max(1, Math.min(RECEIPTS_PER_PAGE, limit)));
+  }
+
+  /** Every receipt of a bundle's leaves, for a caller in this process (`lentera publish`, tests): no token asked. */
+  receiptsOfBundle(bundle: string): Receipt[] {
+    const access = receiptAccess(this.db, bundle);
+    const out: Receipt[] = [];
+    for (let from: number | null = 0; access && from !== null; ) {
+      const page = this.pageOf(bundle, access, from, RECEIPTS_PER_PAGE);
+      out.push(...page.receipts);
+      from = page.next;
+    }
+    return out;
+  }
+
+  private pageOf(bundle: string, access: ReceiptAccess, from: number, limit: number): ReceiptPage {
+    const checkpoint = this.log.storedCheckpoint(access.checkpoint_size);
+    if (!checkpoint) throw new LenteraError('LEDGER_CORRUPT', `The checkpoint of size ${access.checkpoint_size} is missing.`, { size: access.checkpoint_size });
+    const receipts = this.log.bundleReceipts(bundle, Math.max(from, access.first_idx), access.last_idx, limit, checkpoint);
+    const after = receipts.length === limit ? receipts[receipts.length - 1]!.index + 1 : null;
+    return { bundle, exam: access.exam_code, leaves: access.leaves, receipts, next: after !== null && after <= access.last_idx ? after : null };
   }
 
   /** Everything the static site shows, from the merged bundles and the log. */

@@ -1,0 +1,56 @@
+/**
+ * Who may fetch a bundle's receipts from the hub: the one its acknowledgement answered. A receipt carries its
+ * candidate's salt, the secret that keeps the public log from saying whose result a leaf is, and bundles are
+ * published, so holding a bundle's file must not be enough. The acknowledgement hands its sender a random token; the
+ * hub keeps only the token's sha256 (migration 16), so its database, or a backup of it, gives no one the receipts.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+import { toB64url } from '../ledger/merkle';
+
+export interface ReceiptAccess {
+  token_sha256: string;
+  exam_code: string;
+  first_idx: number;
+  last_idx: number;
+  leaves: number;
+  checkpoint_size: number;
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/**
+ * Records who may fetch the receipts of the leaves a merge just appended (in the merge's transaction) and returns the
+ * token to put in its acknowledgement. A bundle logs its leaves once: merged again, it appends none and gets none.
+ */
+export function grantReceipts(db: Db, bundle: string, exam: string, appended: number[], checkpointSize: number, at: string): string {
+  const token = toB64url(randomBytes(32));
+  let first = Infinity;
+  let last = -1;
+  for (const i of appended) {
+    if (i < first) first = i;
+    if (i > last) last = i;
+  }
+  sql(db, 'INSERT INTO hub_receipt_access (bundle_sha256, token_sha256, exam_code, first_idx, last_idx, leaves, checkpoint_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    bundle,
+    tokenHash(token),
+    exam,
+    first,
+    last,
+    appended.length,
+    checkpointSize,
+    at,
+  );
+  return token;
+}
+
+export function receiptAccess(db: Db, bundle: string): ReceiptAccess | undefined {
+  return sql(db, 'SELECT token_sha256, exam_code, first_idx, last_idx, leaves, checkpoint_size FROM hub_receipt_access WHERE bundle_sha256 = ?').get(bundle) as ReceiptAccess | undefined;
+}
+
+/** Whether `token` hashes to the kept hash; compared in constant time, so timing tells nothing of it. */
+export function sameToken(kept: string, token: unknown): boolean {
+  if (typeof token !== 'string' || token.length === 0 || token.length > 256) return false;
+  return timingSafeEqual(Buffer.from(kept, 'hex'), Buffer.from(tokenHash(token), 'hex'));
+}
