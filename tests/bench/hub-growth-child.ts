@@ -1,10 +1,11 @@
 // One step of the hub-growth bench in its own process, so its peak memory (maxRSS) is its own. Prints one JSON line.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
-import { Publisher } from '../../src-main/core/publish/publisher';
+import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
+import type { SiteState } from '../../src-main/core/publish/site-state';
 
 const [mode, dir, arg] = process.argv.slice(2) as [string, string, string];
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -47,6 +48,40 @@ if (mode === 'prefill') {
   }
   detail = { before: size, openMs, ingestMs, receiptsMs: now() - t2, after: ack.checkpoint.size };
   p.close();
+} else if (mode === 'update') {
+  // Publication after the bundle, as a running hub does it: its site already written for the log as it was (the same
+  // process, untimed), then the bundle ingested and the site written again (timed). Beside it, the floor issue 18
+  // names: writing only the files that changed (their bytes already in memory), read from the two site states.
+  const p = Publisher.open(join(dir, 'hub'));
+  const site = join(dir, 'site');
+  await p.writeSite(site, new Date().toISOString());
+  const before = (JSON.parse(readFileSync(join(dir, 'hub', SITE_STATE), 'utf8')) as SiteState).files;
+  const manifest = (await verifyBundle(join(dir, 'bench.lentera'))).manifest;
+  addTrustedSigner(p.db, Buffer.from(manifest.signer.certificate, 'base64'), { at: new Date().toISOString(), by: 'bench' });
+  mkdirSync(join(dir, 'hub', 'incoming'), { recursive: true });
+  const upload = join(dir, 'hub', 'incoming', 'upload.lentera');
+  copyFileSync(join(dir, 'bench.lentera'), upload);
+  await p.ingest(upload, new Date().toISOString(), 'bench', { owned: true });
+  const t = now();
+  const written = await p.writeSite(site, new Date().toISOString());
+  const siteMs = now() - t;
+  p.close();
+  const after = (JSON.parse(readFileSync(join(dir, 'hub', SITE_STATE), 'utf8')) as SiteState).files;
+  const changed = Object.entries(after)
+    .filter(([rel, f]) => f.h === null || before[rel]?.h !== f.h)
+    .map(([rel]) => ({ rel, data: readFileSync(join(site, rel)) }));
+  const out = join(dir, 'site-changed');
+  rmSync(out, { recursive: true, force: true });
+  const t2 = now();
+  const made = new Set<string>();
+  for (const f of changed) {
+    const file = join(out, f.rel);
+    const parent = dirname(file);
+    if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+    made.add(parent);
+    writeFileSync(file, f.data);
+  }
+  detail = { siteMs, changedMs: now() - t2, files: written.files, changed: changed.length, changedBytes: changed.reduce((n, f) => n + f.data.length, 0) };
 } else {
   // `bundle verify` of the same file in the same kind of process: the baseline.
   const t = now();

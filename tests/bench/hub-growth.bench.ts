@@ -38,7 +38,7 @@ export async function benchHubGrowth(): Promise<void> {
     const exported = JSON.parse(stdout.trim().split('\n').pop()!) as { detail: { file: string } };
     renameSync(exported.detail.file, join(dir, 'bench.lentera'));
     const verify = await child('verify', dir);
-    const rows: { before: number; ingestMs: number; receiptsMs: number; openMs: number; maxRssMb: number; verifyMs: number }[] = [];
+    const rows: { before: number; ingestMs: number; receiptsMs: number; openMs: number; maxRssMb: number; verifyMs: number; siteMs: number; changedMs: number; files: number; changed: number; siteRssMb: number }[] = [];
     mkdirSync(join(dir, 'base', 'hub'), { recursive: true });
     for (const size of SIZES) {
       // The log grows in one folder; each ingest runs on a copy of it, so the next size starts from the same log.
@@ -47,12 +47,20 @@ export async function benchHubGrowth(): Promise<void> {
       cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
       const v = await child('verify', dir);
       const r = await child('ingest', dir);
-      rows.push({ before: r.detail.before!, ingestMs: r.detail.ingestMs!, receiptsMs: r.detail.receiptsMs!, openMs: r.detail.openMs!, maxRssMb: r.maxRssMb, verifyMs: v.detail.verifyMs! });
+      // The site after that bundle, on a fresh copy: written before it (untimed), then after it.
+      for (const d of ['hub', 'site', 'site-changed']) rmSync(join(dir, d), { recursive: true, force: true });
+      cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
+      const u = await child('update', dir);
+      rows.push({ before: r.detail.before!, ingestMs: r.detail.ingestMs!, receiptsMs: r.detail.receiptsMs!, openMs: r.detail.openMs!, maxRssMb: r.maxRssMb, verifyMs: v.detail.verifyMs!, siteMs: u.detail.siteMs!, changedMs: u.detail.changedMs!, files: u.detail.files!, changed: u.detail.changed!, siteRssMb: u.maxRssMb });
     }
     console.log(`\nhub growth, SQLite store: one bundle of ${CANDIDATES.toLocaleString('en-US')} candidates into a log that holds N leaves (verify of it: ${(verify.detail.verifyMs! / 1000).toFixed(2)} s)`);
     console.log('| leaves before | open (tree read) | ingest | ingest ÷ verify | receipts served after it | peak RSS |');
     console.log('|---|---|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.before.toLocaleString('en-US')} | ${(r.openMs / 1000).toFixed(2)} s | ${(r.ingestMs / 1000).toFixed(2)} s | ${(r.ingestMs / r.verifyMs).toFixed(2)}× | ${(r.receiptsMs / 1000).toFixed(2)} s | ${r.maxRssMb.toFixed(0)} MB |`);
+    console.log(`\nthe site written after that bundle, the hub having written it before (same process)`);
+    console.log('| leaves before | site update | files (changed) | writing only the changed files | ratio | peak RSS |');
+    console.log('|---|---|---|---|---|---|');
+    for (const r of rows) console.log(`| ${r.before.toLocaleString('en-US')} | ${(r.siteMs / 1000).toFixed(2)} s | ${r.files.toLocaleString('en-US')} (${r.changed.toLocaleString('en-US')}) | ${(r.changedMs / 1000).toFixed(2)} s | ${(r.siteMs / r.changedMs).toFixed(2)}× | ${r.siteRssMb.toFixed(0)} MB |`);
     const empty = rows[0]!;
     const largest = rows[rows.length - 1]!;
     const figures: Figure[] = [
@@ -61,6 +69,8 @@ export async function benchHubGrowth(): Promise<void> {
       { name: `hub ingest, ${CANDIDATES / 1000}k candidates, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'bundle verify of it (no sheets)', baseline: largest.verifyMs, better: 'lower' },
       { name: `hub ingest, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'same ingest into an empty log', baseline: empty.ingestMs, better: 'lower', target: 'flat (≈ 1×)' },
       { name: `hub open, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.openMs, unit: 'ms', baselineName: 'the ingest after it', baseline: largest.ingestMs, better: 'lower' },
+      { name: `site update after the bundle, log of ${largest.before.toLocaleString('en-US')} leaves (${largest.changed.toLocaleString('en-US')} of ${largest.files.toLocaleString('en-US')} files changed)`, value: largest.siteMs, unit: 'ms', baselineName: 'writing only the changed files', baseline: largest.changedMs, better: 'lower', goal: { kind: 'cost', max: 2 } },
+      { name: `site update, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.siteMs, unit: 'ms', baselineName: 'the same into an empty log', baseline: empty.siteMs, better: 'lower', target: 'flat (≈ 1×)' },
       { name: `hub peak RSS, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.maxRssMb, unit: 'MB', baselineName: 'into an empty log', baseline: empty.maxRssMb, better: 'lower', target: '< 500 MB absolute' },
     ];
     printFigures('hub growth (issue 18, SQLite store)', figures);
