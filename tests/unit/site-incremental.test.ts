@@ -323,3 +323,49 @@ describe('incremental site writes', () => {
     expect(hashes(out)).toEqual(hashes(join(dir, 'odd-group-full')));
   }, 120_000);
 });
+
+describe("the log's files, kept by chunks of 4,096 leaves (issue 18: publication grows with the change)", () => {
+  const T = ['2026-12-01T01:00:00.000Z', '2026-12-01T02:00:00.000Z', '2026-12-01T03:00:00.000Z', '2026-12-01T04:00:00.000Z'];
+  const leaves = (from: number, n: number) =>
+    Array.from({ length: n }, (_, k) => ({ exam: 'LAIN-2026', nomor: `L${from + k}`, digest: createHash('sha256').update(`hasil ${from + k}`).digest('hex') }));
+  let log: Publisher;
+  const root = join(dir, 'log-chunks');
+  const site = join(root, 'site');
+  const grow = (from: number, n: number, at: string) => log.db.transaction(() => (log.log.append(leaves(from, n), at), log.log.checkpoint(at)))();
+  const files = (name: string) => readdirSync(join(site, 'log', ...name.split('/'))).length;
+
+  beforeAll(() => {
+    log = Publisher.open(join(root, 'hub'));
+  });
+  afterAll(() => log.close());
+
+  it('a full chunk is linked from the previous site, not made again; only what is new is made; the site equals a full write', async () => {
+    grow(0, 9000, T[0]!);
+    const first = await log.writeSite(site, T[0]!);
+    expect(first.kept).toBe(0);
+    expect(files('tile/0')).toBe(36);
+    grow(9000, 100, T[1]!);
+    const second = await log.writeSite(site, T[1]!);
+    // Two full chunks: 16 leaf files, 16 level-0 tiles and 16 entry bundles each.
+    expect(second.kept).toBe(2 * 48);
+    const state = JSON.parse(readFileSync(join(root, 'hub', SITE_STATE), 'utf8')) as { groups: Record<string, { files: string[] }> };
+    expect(Object.keys(state.groups).sort()).toEqual(['log/0', 'log/1']);
+    expect(state.groups['log/1']!.files).toContain('log/tile/entries/031');
+    const full = join(root, 'full');
+    await log.writeSite(full, T[1]!, { full: true });
+    expect(hashes(site)).toEqual(hashes(full));
+  }, 120_000);
+
+  it("a kept chunk's file changed in the live site, its size put back, is made again", async () => {
+    await log.writeSite(site, T[2]!);
+    const tile = join(site, 'log', 'tile', '0', '005');
+    const bytes = readFileSync(tile);
+    bytes.writeUInt8(bytes[7]! ^ 0xff, 7);
+    writeFileSync(tile, bytes);
+    const w = await log.writeSite(site, T[3]!);
+    expect(w.kept).toBe(48);
+    const full = join(root, 'full-2');
+    await log.writeSite(full, T[3]!, { full: true });
+    expect(hashes(site)).toEqual(hashes(full));
+  }, 120_000);
+});

@@ -352,6 +352,12 @@ export class TransparencyLog {
     });
   }
 
+  /** The bytes of leaf `index`, or null when the log has no such leaf. */
+  leafAt(index: number): Uint8Array | null {
+    const row = sql(this.db, 'SELECT leaf FROM ledger_leaves WHERE idx = ?').get(index) as { leaf: Uint8Array } | undefined;
+    return row ? new Uint8Array(row.leaf) : null;
+  }
+
   /** `leafIndex` of every candidate of an exam with a result leaf, in one query. */
   leafIndexes(exam: string): Map<string, { index: number; leafHash: string; digest: string }> {
     const out = new Map<string, { index: number; leafHash: string; digest: string }>();

@@ -607,20 +607,46 @@ async function build(w: SiteWriter, input: SiteInput, tree: MerkleTree): Promise
 }
 
 /**
+ * Leaves per kept chunk of the log's files (2^12): its leaf files, level-0 tiles and entry bundles never change once
+ * the chunk is full, and the tree's node over the chunk commits to every leaf in it.
+ */
+const LOG_CHUNK_HEIGHT = 12;
+const LOG_CHUNK = 1 << LOG_CHUNK_HEIGHT;
+
+/**
  * The log as plain files (docs/bundles.md, "Rebuilding the log from the site"): the key to pin, every checkpoint,
  * and every leaf in files of LEAVES_PER_FILE lines. A full leaf file's bytes never change again and the last one
  * only grows, so a mirror (or a verifier that kept an earlier copy) fetches only what is new.
+ *
+ * So the site's log grows with what is new, not with the log: each full chunk of LOG_CHUNK leaves (its leaf files,
+ * level-0 tiles and entry bundles) is a group kept by the tree's node over it (a hash of every leaf it holds, checked
+ * against the checkpoints by `checkLeaves`), linked from the previous site once its files are read and hashed.
  */
 async function writeLog(w: SiteWriter, input: SiteInput, tree: MerkleTree): Promise<void> {
-  const files: string[] = [];
-  for (let i = 0, start = 0; start < input.leaves.length; i++, start += LEAVES_PER_FILE) {
-    const lines = input.leaves.slice(start, start + LEAVES_PER_FILE).map((leaf) => `${LEAF_TEXT.decode(leaf)}\n`);
+  // Tiles are served up to the latest checkpoint: a chunk holds its tiles only when that checkpoint covers it.
+  const latest = input.checkpointNote ? input.checkpoints[input.checkpoints.length - 1] : undefined;
+  const tiled = latest !== undefined;
+  const chunks = Math.floor(Math.min(input.leaves.length, latest?.size ?? Infinity) / LOG_CHUNK);
+  const leafFile = async (i: number) => {
+    const lines = input.leaves.slice(i * LEAVES_PER_FILE, (i + 1) * LEAVES_PER_FILE).map((leaf) => `${LEAF_TEXT.decode(leaf)}\n`);
     await w.text(logPaths.leaves(i), lines.join(''));
-    files.push(logPaths.leavesRel(i));
+  };
+  for (let c = 0; c < chunks; c++) {
+    const name = `log/${c}`;
+    const key = `${siteCodeId()}:${tiled ? 'tiles' : 'leaves'}:${toHex(tree.subtrees(LOG_CHUNK_HEIGHT, c, 1))}`;
+    if (w.keep(name, key)) continue;
+    w.begin();
+    for (let i = (c * LOG_CHUNK) / LEAVES_PER_FILE; i < ((c + 1) * LOG_CHUNK) / LEAVES_PER_FILE; i++) await leafFile(i);
+    if (tiled) {
+      for (let t = (c * LOG_CHUNK) / TILE_WIDTH; t < ((c + 1) * LOG_CHUNK) / TILE_WIDTH; t++) await writeTile(w, input, tree, { level: 0, index: t, width: TILE_WIDTH });
+    }
+    w.end(name, key);
   }
+  for (let i = (chunks * LOG_CHUNK) / LEAVES_PER_FILE; i * LEAVES_PER_FILE < input.leaves.length; i++) await leafFile(i);
+  const files = Array.from({ length: Math.ceil(input.leaves.length / LEAVES_PER_FILE) }, (_, i) => logPaths.leavesRel(i));
   const records = (input.records ?? []).map((r) => r.index).sort((a, b) => a - b);
   for (const r of input.records ?? []) await w.text(logPaths.record(r.index), LEAF_TEXT.decode(r.record));
-  await writeTiles(w, input, tree);
+  await writeTiles(w, input, tree, tiled ? chunks * LOG_CHUNK : 0);
   await w.text(logPaths.key, `${input.logKey}\n`);
   await w.text(logPaths.checkpoints, jsonLines(input.checkpoints));
   await w.text(
@@ -639,24 +665,28 @@ async function writeLog(w: SiteWriter, input: SiteInput, tree: MerkleTree): Prom
   );
 }
 
+/** One tile, and at level 0 its entry bundle too. */
+async function writeTile(w: SiteWriter, input: SiteInput, tree: MerkleTree, t: TileRef): Promise<void> {
+  const level = t.level as number;
+  await w.binary(`log/${tilePath(t)}`, tree.subtrees(8 * level, t.index * TILE_WIDTH, t.width));
+  if (level === 0) await w.binary(`log/${tilePath({ ...t, level: 'entries' })}`, entryBundle(input.leaves.slice(t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width)));
+}
+
 /**
  * The log as c2sp.org/tlog-tiles under log/ (the prefix a static host serves it from): the latest signed note, every
  * tile and entry bundle of the latest checkpoint, and the partial tiles of earlier checkpoints whose full tile is
  * not there yet (a client holding an older checkpoint may ask for them). A full tile's bytes never change, so an
- * incremental write links it from the previous site.
+ * incremental write links it from the previous site. The full level-0 tiles of the first `placed` leaves are placed
+ * already, with their chunk (`writeLog`).
  */
-async function writeTiles(w: SiteWriter, input: SiteInput, tree: MerkleTree): Promise<void> {
+async function writeTiles(w: SiteWriter, input: SiteInput, tree: MerkleTree, placed: number): Promise<void> {
   const latest = input.checkpoints[input.checkpoints.length - 1];
   if (!input.checkpointNote || !latest) return;
   const tiles = new Map<string, TileRef>();
-  for (const t of tilesOf(latest.size)) tiles.set(tilePath(t), t);
+  for (const t of tilesOf(latest.size)) if (!(t.level === 0 && t.width === TILE_WIDTH && (t.index + 1) * TILE_WIDTH <= placed)) tiles.set(tilePath(t), t);
   // An earlier head's partial tiles, until the full tile replaces them.
   for (const cp of input.checkpoints) for (const t of edgeTiles(cp.size)) if (!tileExists({ ...t, width: TILE_WIDTH }, latest.size)) tiles.set(tilePath(t), t);
-  for (const [path, t] of tiles) {
-    const level = t.level as number;
-    await w.binary(`log/${path}`, tree.subtrees(8 * level, t.index * TILE_WIDTH, t.width));
-    if (level === 0) await w.binary(`log/${tilePath({ ...t, level: 'entries' })}`, entryBundle(input.leaves.slice(t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width)));
-  }
+  for (const t of tiles.values()) await writeTile(w, input, tree, t);
   await w.text('log/checkpoint', input.checkpointNote);
 }
 
