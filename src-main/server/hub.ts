@@ -294,7 +294,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         const at = clock.now().toISOString();
         // The received file is the hub's own: moved in to be kept, not copied.
         const a = await publisher.ingest(file, at, `hub:${client}`, { ...(signer ? { signer } : {}), owned: true });
-        if (!a.unchanged) await publisher.writeSite(site, at);
+        // The bundle is merged and logged from here on: a site that cannot be rewritten now is the hub's to mend
+        // (it is rewritten whole on the next change), not the sender's. Answering with an error would tell it that
+        // nothing was merged, and the same bundle sent again is "unchanged", without the token for its receipts.
+        if (!a.unchanged) {
+          await publisher.writeSite(site, at).catch((e: unknown) => {
+            log(`error: bundle ${a.sequence} of ${a.exam} is merged, but the site could not be rewritten (${(e as Error).message}); it will be on the next change`);
+          });
+        }
         return a;
       });
       log(`bundle ${ack.sequence} of ${ack.exam} from ${ack.workstation} (${client}, signer ${signer ?? 'not named'}): ${ack.unchanged ? 'already merged' : `merged, log size ${ack.checkpoint.size}`}`);

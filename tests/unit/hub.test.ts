@@ -190,6 +190,8 @@ describe('workstation → hub', () => {
       expect(row).toMatchObject({ state: 'confirmed', last_error: expect.stringMatching(/^receipts not fetched yet: link down/) });
       expect(row.receipts_next).toBeGreaterThan(0);
       expect(new Date(row.next_attempt_at).getTime() - clock.now().getTime()).toBe(60_000);
+      // What the bundle list shows: confirmed, its receipts still to come, and why.
+      expect((await call<{ state: string; receiptsPending: number; lastError: string }[]>('bundle.list', { exam }))[0]).toMatchObject({ state: 'confirmed', receiptsPending: 1, lastError: expect.stringMatching(/link down/) });
       cut = false;
       await pusher.pushDue();
       expect(db.prepare('SELECT COUNT(*) FROM receipts').pluck().get()).toBe(14); // not before the minute is up
@@ -197,6 +199,7 @@ describe('workstation → hub', () => {
       await pusher.pushDue();
       expect(db.prepare('SELECT nomor_peserta, receipt FROM receipts ORDER BY nomor_peserta').all()).toEqual(before);
       expect(db.prepare('SELECT receipts_next, last_error, next_attempt_at FROM outbox').get()).toEqual({ receipts_next: null, last_error: null, next_attempt_at: null });
+      expect((await call<{ receiptsPending: number }[]>('bundle.list', { exam }))[0]!.receiptsPending).toBe(0);
     } finally {
       await call('hub.configure', { url: hub.url });
       await new Promise((ok) => link.close(ok));
@@ -245,6 +248,26 @@ describe('workstation → hub', () => {
       expect(ro.publisher.db.prepare('SELECT COUNT(*) FROM merged_bundles').pluck().get()).toBe(1);
     } finally {
       await ro.close();
+    }
+  });
+
+  it('answers a merged bundle with its acknowledgement even when the site cannot be rewritten, so its receipts are not lost', async () => {
+    const dir = join(root, 'hub-site-fails');
+    const lines: string[] = [];
+    const other = await startHub({ dir, port: 0, log: (l) => void lines.push(l) });
+    try {
+      addTrustedSigner(other.publisher.db, readCertificate(Buffer.from(pem)), { exam, at: new Date().toISOString(), by: 'test' });
+      other.publisher.writeSite = () => Promise.reject(new Error('disk full'));
+      const file = join(root, 'ws', 'bundles', exam, readdirSync(join(root, 'ws', 'bundles', exam)).find((f) => f.endsWith('.lentera'))!);
+      const res = await fetch(`${other.url}/api/bundles`, { method: 'POST', headers: { 'X-Lentera-Signer': await signerOf(file) }, body: readFileSync(file) });
+      expect(res.status).toBe(200);
+      const { ack } = (await res.json()) as { ack: { bundle: string; receiptToken: string; leaves: number } };
+      expect(ack.leaves).toBeGreaterThan(0);
+      expect(lines.some((l) => /is merged, but the site could not be rewritten \(disk full\)/.test(l))).toBe(true);
+      const page = await fetch(`${other.url}/api/bundles/${ack.bundle}/receipts`, { headers: { Authorization: `Bearer ${ack.receiptToken}` } });
+      expect(((await page.json()) as { receipts: unknown[] }).receipts).toHaveLength(ack.leaves);
+    } finally {
+      await other.close();
     }
   });
 

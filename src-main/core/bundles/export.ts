@@ -408,10 +408,10 @@ export function listExports(db: Db, examCode?: string) {
   return sql(
     db,
     `SELECT e.code AS exam, b.sequence, b.sha256, b.previous, b.file, b.files, b.bytes, b.created_at AS createdAt, b.actor,
-            o.state, o.attempts, o.last_error AS lastError, o.confirmed_at AS confirmedAt
+            o.state, o.attempts, o.last_error AS lastError, o.confirmed_at AS confirmedAt, o.receipts_next IS NOT NULL AS receiptsPending
        FROM bundle_exports b JOIN exams e ON e.id = b.exam_id LEFT JOIN outbox o ON o.bundle_sha256 = b.sha256
       WHERE (? IS NULL OR e.code = ?) ORDER BY e.code, b.sequence DESC`,
-  ).all(examCode ?? null, examCode ?? null) as { exam: string; sequence: number; sha256: string; previous: string | null; file: string; files: number; bytes: number; createdAt: string; actor: string; state: string | null; attempts: number | null; lastError: string | null; confirmedAt: string | null }[];
+  ).all(examCode ?? null, examCode ?? null) as { exam: string; sequence: number; sha256: string; previous: string | null; file: string; files: number; bytes: number; createdAt: string; actor: string; state: string | null; attempts: number | null; lastError: string | null; confirmedAt: string | null; receiptsPending: 0 | 1 | null }[];
 }
 
 /**

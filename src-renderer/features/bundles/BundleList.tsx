@@ -19,6 +19,8 @@ export function HubStateBadge({ bundle }: { bundle: ExportedBundle }) {
     case 'confirmed':
       text = t('bundles.state.confirmed');
       detail = bundle.confirmedAt ? formatDateTimeWib(bundle.confirmedAt, lang) : null;
+      // Confirmed, its receipts still to come from the hub (fetched again a minute after a failure): the sheets wait.
+      if (bundle.receiptsPending) detail = t('bundles.state.receiptsPending', { time: detail ?? '', error: bundle.lastError ?? t('bundles.state.noReason') });
       break;
     case 'refused':
       text = t('bundles.state.refused', { reason: bundle.lastError ?? t('bundles.state.noReason') });
