@@ -90,6 +90,23 @@ describe('the transparency log, a whole exam at once', () => {
     b.db.close();
   });
 
+  it('leaves(from) gives each leaf\'s exact bytes across the shared blocks it copies them into, from any index', () => {
+    // 3,000 leaves of about 100 bytes: several blocks (64 KiB, then doubling), leaves on either side of each seam.
+    const { db, log } = freshLog();
+    const e = Array.from({ length: 3000 }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: (i % 16).toString(16).repeat(64), bundle: 'B1' }));
+    db.transaction(() => log.append(e, 't'))();
+    for (const from of [0, 1, 655, 2999, 3000]) {
+      const got = log.leaves(from);
+      expect(got).toHaveLength(3000 - from);
+      got.forEach((leaf, k) => expect(Buffer.compare(leaf, log.leafAt(from + k)!)).toBe(0));
+    }
+    // A leaf is its own bytes: no view reaches into its neighbour.
+    const all = log.leaves();
+    expect(new Set(all.map((l) => l.buffer)).size).toBeGreaterThan(1);
+    expect(all.reduce((n, l) => n + l.length, 0)).toBe(Array.from({ length: 3000 }, (_, i) => log.leafAt(i)!.length).reduce((a, b) => a + b, 0));
+    db.close();
+  });
+
   it('the tree gives the same roots and paths with its kept ranges as a tree built afresh at each size', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 140 }), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), (n, picks) => {

@@ -236,7 +236,7 @@ export class Publisher {
     return this.pageOf(bundle, access, from, Math.max(1, Math.min(RECEIPTS_PER_PAGE, limit)));
   }
 
-  /** Every receipt of a bundle's leaves, for a caller in this process (`lentera publish`, tests): no token asked. */
+  /** Every receipt of a bundle's leaves, for a caller in this process (a test, a bench): no token asked. */
   receiptsOfBundle(bundle: string): Receipt[] {
     const access = receiptAccess(this.db, bundle);
     const out: Receipt[] = [];
