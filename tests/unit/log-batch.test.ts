@@ -107,6 +107,88 @@ describe('the transparency log, a whole exam at once', () => {
     db.close();
   });
 
+  it('the tree is kept by chunks of 4,096 leaves: a log opened again loads them and gives the roots and paths of the leaves themselves', () => {
+    const { db, log } = freshLog();
+    const entries = (from: number, n: number, bundle: string) => Array.from({ length: n }, (_, i) => ({ exam: 'E', nomor: `N${from + i}`, digest: ((from + i) % 16).toString(16).repeat(64), bundle }));
+    // Batches across the seams of chunks, a record leaf between them, a checkpoint in the middle.
+    db.transaction(() => log.append(entries(0, 4000, 'B1'), 't1'))();
+    db.transaction(() => log.appendRecord({ exam: 'E', kind: 'pengumuman', key: 'pengumuman:1', record: new TextEncoder().encode('{}') }, 't2'))();
+    db.transaction(() => log.append(entries(4000, 3000, 'B2'), 't3'))();
+    const cp = db.transaction(() => log.checkpoint('t4'))();
+    db.transaction(() => log.append(entries(7000, 2000, 'B3'), 't5'))();
+    expect(log.size).toBe(9001);
+    const chunks = db.prepare('SELECT chunk, length(levels) AS bytes FROM ledger_chunks ORDER BY chunk').all();
+    expect(chunks).toEqual([{ chunk: 0, bytes: 8191 * 32 }, { chunk: 1, bytes: 8191 * 32 }]);
+    const hashes = (db.prepare('SELECT leaf_hash FROM ledger_leaves ORDER BY idx').pluck().all() as Uint8Array[]).map((h) => new Uint8Array(h));
+    const fresh = new MerkleTree(hashes);
+    const again = new TransparencyLog(db, dirs[dirs.length - 1]!);
+    for (const size of [1, 4095, 4096, 4097, cp.size, 8192, 8193, 9001]) {
+      expect(again.rootAt(size)).toBe(toHex(fresh.root(size)));
+      for (const i of [0, size >> 1, size - 1]) expect(again.leafProof(i, { ...cp, size, root: toHex(fresh.root(size)) })!.proof).toEqual(fresh.inclusionProof(i, size).map(toHex));
+    }
+    expect(again.leafProof(4096, cp)!.proof).toEqual(fresh.inclusionProof(4096, cp.size).map(toHex));
+    db.close();
+  });
+
+  it('a rolled-back fill keeps no chunk; a log with none (from before migration 17) is read from its leaves and keeps them at its next append; a chunk that disagrees with the leaves is not used', () => {
+    const { db, log } = freshLog();
+    const dir = dirs[dirs.length - 1]!;
+    const entries = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ exam: 'E', nomor: `N${from + i}`, digest: ((from + i) % 16).toString(16).repeat(64), bundle: 'B' }));
+    expect(() =>
+      db.transaction(() => {
+        log.append(entries(0, 5000), 't');
+        throw new Error('crash after the append');
+      })(),
+    ).toThrow(/crash/);
+    expect(db.prepare('SELECT COUNT(*) FROM ledger_chunks').pluck().get()).toBe(0);
+    expect(log.size).toBe(0);
+    db.transaction(() => log.append(entries(0, 5000), 't'))();
+    db.transaction(() => log.checkpoint('t'))();
+    const root = log.rootAt(5000);
+    // As a log from before the chunks were kept.
+    db.exec('DROP TRIGGER ledger_chunks_no_delete; DELETE FROM ledger_chunks');
+    const old = new TransparencyLog(db, dir);
+    expect(old.rootAt(5000)).toBe(root);
+    db.transaction(() => old.append(entries(5000, 10), 't'))();
+    expect(db.prepare('SELECT chunk FROM ledger_chunks').pluck().all()).toEqual([0]);
+    // A chunk whose root is not the leaves' (its last hash changed): the log is read from the leaves instead.
+    const levels = db.prepare('SELECT levels FROM ledger_chunks WHERE chunk = 0').pluck().get() as Uint8Array;
+    const bad = new Uint8Array(levels);
+    bad[bad.length - 1]! ^= 1;
+    db.exec('DELETE FROM ledger_chunks');
+    db.prepare('INSERT INTO ledger_chunks (chunk, levels) VALUES (0, ?)').run(bad);
+    expect(new TransparencyLog(db, dir).rootAt(5000)).toBe(root);
+    // The same with the chunk's last leaf hash changed (a tree the checkpoint's root would not catch below it).
+    const badLeaf = new Uint8Array(levels);
+    badLeaf[4096 * 32 - 1]! ^= 1;
+    db.exec('DELETE FROM ledger_chunks');
+    db.prepare('INSERT INTO ledger_chunks (chunk, levels) VALUES (0, ?)').run(badLeaf);
+    const reread = new TransparencyLog(db, dir);
+    expect(reread.rootAt(5000)).toBe(root);
+    expect(reread.rootAt(4096)).toBe(old.rootAt(4096));
+    // The leaf beside it is proved with its true neighbour.
+    const cp = old.latestCheckpoint()!;
+    expect(reread.leafProof(4094, cp)!.proof).toEqual(old.leafProof(4094, cp)!.proof);
+    db.close();
+  });
+
+  it('appendSubtree gives the tree that appending its leaves one by one gives', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 9 }), (height, before, after) => {
+        const width = 2 ** height;
+        const leaves = Array.from({ length: (before + 1) * width + after }, (_, i) => new Uint8Array(32).fill(i % 251));
+        const grown = new MerkleTree(leaves);
+        const loaded = new MerkleTree(leaves.slice(0, before * width));
+        loaded.appendSubtree(height, grown.subtreeLevels(height, before));
+        for (const l of leaves.slice((before + 1) * width)) loaded.append(l);
+        expect(loaded.size).toBe(grown.size);
+        for (let size = 1; size <= grown.size; size++) expect(toHex(loaded.root(size))).toBe(toHex(grown.root(size)));
+        expect(() => new MerkleTree(leaves.slice(0, 1)).appendSubtree(height + 1, grown.subtreeLevels(height, 0))).toThrow(RangeError);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('the tree gives the same roots and paths with its kept ranges as a tree built afresh at each size', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 140 }), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), (n, picks) => {

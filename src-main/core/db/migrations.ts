@@ -890,6 +890,22 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN receipts_next INTEGER;
     `,
   },
+  {
+    version: 17,
+    name: "the log's tree kept by chunks, so that a hub starts without hashing every node again",
+    sql: `
+      -- At the hub: each full chunk of 4,096 leaves (chunk c: leaves c*4096 ... c*4096+4095) as its tree's hashes,
+      -- leaves first then each level up to the chunk's root (8,191 hashes of 32 bytes), written in the transaction
+      -- that fills the chunk. A start loads them instead of reading a million rows and hashing a million nodes. A log
+      -- from before this migration has none: its chunks are read from the leaves, as before, and kept at the next append.
+      CREATE TABLE ledger_chunks (
+        chunk  INTEGER PRIMARY KEY,
+        levels BLOB NOT NULL
+      ) STRICT;
+      CREATE TRIGGER ledger_chunks_no_update BEFORE UPDATE ON ledger_chunks BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+      CREATE TRIGGER ledger_chunks_no_delete BEFORE DELETE ON ledger_chunks BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -7,6 +7,7 @@
 import { createHash, hash } from 'node:crypto';
 import { canonicalString } from '../util/canonical-json';
 import { MIN_SALT_BYTES } from './leaf';
+import { useSha256 } from './merkle';
 
 const LEAF_PREFIX = Buffer.from([0x00]);
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -23,6 +24,15 @@ export function resultLeafAndHash(exam: string, nomor: string, digest: string, s
   const leaf = Buffer.from(`{"c":"${c}","e":${e},"v":1}`, 'utf8');
   return { leaf, hash: leafHashNode(leaf) };
 }
+
+/** SHA-256 by node:crypto, as a plain Uint8Array (a view of the digest's own buffer). */
+export function sha256Node(data: Uint8Array): Uint8Array {
+  const d = hash('sha256', data, 'buffer');
+  return new Uint8Array(d.buffer, d.byteOffset, d.length);
+}
+
+// Every tree this process builds (the hub's at start: a node hash per leaf) hashes with node:crypto.
+useSha256(sha256Node);
 
 /** merkle.ts `leafHash`, by node:crypto: SHA-256(0x00 ‖ leaf). */
 export function leafHashNode(leaf: Uint8Array): Buffer {
