@@ -26,7 +26,7 @@ import { checkpointBytes, type SignedCheckpoint } from '../../src-main/core/ledg
 import { TransparencyLog } from '../../src-main/core/ledger/log';
 import { receiptToQr, verifyReceipt, type Receipt } from '../../src-main/core/ledger/receipt';
 import { Publisher, type SignedAck } from '../../src-main/core/publish/publisher';
-import { recordReceipts } from '../../src-main/core/bundles/outbox';
+import { receiptPageOf, recordReceipts } from '../../src-main/core/bundles/outbox';
 import { checkJsonText, checkBytes } from '../../src-main/core/publish/verify-page';
 
 const PASS = 'rahasia-koordinator';
@@ -145,6 +145,16 @@ describe('receipts a workstation fetches from the hub (bundles/outbox.ts recordR
     expect(kept(db, amended)).toEqual(newer.find((r) => r.nomor === amended));
     expect(kept(db, someone())).toEqual(older.find((r) => r.nomor === someone()));
     db.close();
+  });
+
+  it("refuses a hub's page that is another bundle's, not a page, or does not move on (a hub repeating a page would keep the workstation fetching forever)", () => {
+    const d = { ...due(ack1), next: 40 };
+    const page = { ok: true, bundle: ack1.bundle, receipts: [] };
+    expect(receiptPageOf({ ...page, next: 41 }, d)).toEqual({ receipts: [], next: 41 });
+    expect(receiptPageOf({ ...page, next: null }, d)).toEqual({ receipts: [], next: null });
+    for (const bad of [{ ...page, next: 40 }, { ...page, next: 39 }, { ...page, next: '41' }, { ...page, next: 41.5 }, { ...page, bundle: ack2.bundle, next: null }, { ...page, ok: false, next: null }, { ...page, receipts: {}, next: null }, null]) {
+      expect(() => receiptPageOf(bad, d)).toThrow(/not one of this bundle's|does not move on/);
+    }
   });
 
   it("keeps none of a page's forged, foreign or other exam's receipts", () => {

@@ -101,35 +101,39 @@ export class TransparencyLog {
     // The kept chunks first (migration 17), then the leaves after them. What the chunks give is checked against the
     // table's leaf at their end and against the last signed checkpoint they cover; on any difference the tree is
     // built from the leaves alone, as before there were chunks.
-    const fromChunks = this.treeFrom(true);
-    const tree = fromChunks.ok ? fromChunks.tree : this.treeFrom(false).tree;
+    const fromChunks = this.treeFromChunks();
+    this.keptChunks = fromChunks?.chunks ?? 0;
+    if (fromChunks) {
+      this.tree = fromChunks.tree;
+      return;
+    }
+    const tree = new MerkleTree();
+    this.appendLeavesFrom(tree);
     this.tree = tree;
-    this.keptChunks = fromChunks.ok ? fromChunks.chunks : 0;
   }
 
   /** Full chunks of the tree known to be in `ledger_chunks`, from chunk 0 on. */
   private keptChunks = 0;
 
-  private treeFrom(useChunks: boolean): { tree: MerkleTree; chunks: number; ok: boolean } {
+  /** The tree from the kept chunks and the leaves after them; null when the chunks disagree with the leaves. */
+  private treeFromChunks(): { tree: MerkleTree; chunks: number } | null {
     const tree = new MerkleTree();
     let chunks = 0;
-    if (useChunks) {
-      for (const [chunk, levels] of sql(this.db, 'SELECT chunk, levels FROM ledger_chunks ORDER BY chunk').raw().iterate() as IterableIterator<[number, Uint8Array]>) {
-        if (chunk !== chunks) break;
-        tree.appendSubtree(TREE_CHUNK_HEIGHT, levels);
-        chunks++;
-      }
-      if (chunks > 0) {
-        const last = sql(this.db, 'SELECT leaf_hash FROM ledger_leaves WHERE idx = ?').get(tree.size - 1) as Pick<LeafRow, 'leaf_hash'> | undefined;
-        if (!last || !sameHex(last.leaf_hash, tree.leaf(tree.size - 1))) return { tree, chunks, ok: false };
-      }
+    for (const [chunk, levels] of sql(this.db, 'SELECT chunk, levels FROM ledger_chunks ORDER BY chunk').raw().iterate() as IterableIterator<[number, Uint8Array]>) {
+      if (chunk !== chunks) break;
+      tree.appendSubtree(TREE_CHUNK_HEIGHT, levels);
+      chunks++;
+    }
+    if (chunks > 0) {
+      const last = sql(this.db, 'SELECT leaf_hash FROM ledger_leaves WHERE idx = ?').get(tree.size - 1) as Pick<LeafRow, 'leaf_hash'> | undefined;
+      if (!last || !sameHex(last.leaf_hash, tree.leaf(tree.size - 1))) return null;
     }
     this.appendLeavesFrom(tree);
     if (chunks > 0) {
       const cp = sql(this.db, 'SELECT size, root FROM ledger_checkpoints WHERE size <= ? ORDER BY size DESC LIMIT 1').get(tree.size) as { size: number; root: string } | undefined;
-      if (cp && cp.size > 0 && toHex(tree.root(cp.size)) !== cp.root) return { tree, chunks, ok: false };
+      if (cp && cp.size > 0 && toHex(tree.root(cp.size)) !== cp.root) return null;
     }
-    return { tree, chunks, ok: true };
+    return { tree, chunks };
   }
 
   /**
