@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type ErrorBody, type ExamDetail, type ExamListItem } from '../api';
 import { useLiveEvent } from './live';
+import { useLatestOnly } from './latest';
 
 /** The exams of this workstation, read again when they change (an exam package imported elsewhere). */
 export function useExamList(): { exams: ExamListItem[] | null; error: ErrorBody | null; reload: () => void } {
   const [exams, setExams] = useState<ExamListItem[] | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
+  const latest = useLatestOnly();
   const load = useCallback(async () => {
+    const current = latest.ask();
     const result = await api.invoke('exams.list');
+    if (!current()) return;
     if (!result.ok) {
       setError(result.error);
       setExams([]);
@@ -15,7 +19,7 @@ export function useExamList(): { exams: ExamListItem[] | null; error: ErrorBody 
     }
     setError(null);
     setExams(result.value);
-  }, []);
+  }, [latest]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -50,19 +54,22 @@ export function useExamChoice(initial = ''): ExamChoice {
     if (exams) setExam((cur) => (exams.some((e) => e.code === cur) ? cur : (exams[0]?.code ?? '')));
   }, [exams]);
 
+  const latestDetail = useLatestOnly();
   const loadDetail = useCallback(async () => {
+    const current = latestDetail.ask();
     if (!exam) {
       setDetail(null);
       return;
     }
     const result = await api.invoke('exams.get', { exam });
+    if (!current()) return; // another exam was picked, or it changed, meanwhile
     if (!result.ok) {
       setError(result.error);
       return;
     }
     setError(null);
     setDetail(result.value);
-  }, [exam]);
+  }, [exam, latestDetail]);
   useEffect(() => {
     void loadDetail();
   }, [loadDetail]);

@@ -89,3 +89,35 @@ test('the audit log reads in words, filters by outcome, person and command, keep
   await expect(scored).not.toContainText('value: 4');
   await expect(page.getByTestId('audit-blind-hint')).toBeVisible();
 });
+
+test('a read of the log answered late never replaces the answer of a filter chosen after it', async ({ page }) => {
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Selamat datang, ${ADMIN.displayName}`);
+  // The server is slow to answer the unfiltered read the page makes on opening; the filtered one is answered at once,
+  // so the slow answer arrives after it.
+  let slowAnswered!: () => void;
+  const slowDone = new Promise<void>((resolve) => (slowAnswered = resolve));
+  let slowed = false;
+  await page.route('**/api/audit.list', async (route) => {
+    const body = JSON.parse(route.request().postData() ?? '{}') as { command?: string };
+    if (slowed || body.command !== undefined) return route.continue();
+    slowed = true;
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.fulfill({ response });
+    slowAnswered();
+  });
+  const unfilteredAsked = page.waitForRequest((r) => r.url().endsWith('/api/audit.list'));
+  await sidebar(page).getByRole('link', { name: 'Audit' }).click();
+  await unfilteredAsked;
+  await page.getByLabel('Perintah', { exact: true }).selectOption('accounts.login');
+  const events = page.getByTestId('audit-event');
+  await expect(events.first()).toBeVisible();
+  await slowDone;
+  // Two frames for anything the late answer would do.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const commands = await page.getByTestId('audit-command').allInnerTexts();
+  expect(commands.length).toBeGreaterThan(0);
+  expect(commands.filter((c) => !c.includes('accounts.login'))).toEqual([]);
+});

@@ -331,3 +331,41 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   for (const b of [one, two, chair, screen]) await b!.context.close();
   expect(problems, 'errors in the other browsers').toEqual([]);
 });
+
+test('the panel of a session answered late never replaces the panel of the session picked after it', async ({ page, lentera }) => {
+  await importExamplePackage(lentera);
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  // The server is slow to answer the overview of the session the page opens on; the one picked next is answered at
+  // once, so the slow answer arrives after it.
+  let slowAnswered!: () => void;
+  const slowDone = new Promise<void>((resolve) => (slowAnswered = resolve));
+  let slowed = false;
+  await page.route('**/api/panel.overview', async (route) => {
+    const body = JSON.parse(route.request().postData() ?? '{}') as { session?: string };
+    if (slowed || body.session !== SESSION) return route.continue();
+    slowed = true;
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.fulfill({ response });
+    slowAnswered();
+  });
+  const slowAsked = page.waitForRequest((r) => r.url().endsWith('/api/panel.overview'));
+  await sidebar(page).getByRole('link', { name: 'Penilaian' }).click();
+  await page.getByLabel('Tahap', { exact: true }).selectOption('SKB-WWC');
+  await page.getByLabel('Sesi', { exact: true }).selectOption(SESSION);
+  await slowAsked;
+  await page.getByLabel('Sesi', { exact: true }).selectOption('WWC-F02');
+  const members = page.getByRole('list', { name: 'Panel penguji' });
+  await expect(members).toBeVisible();
+  const f02 = await members.innerText();
+  await slowDone;
+  // Two frames for anything the late answer would do.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  expect(await members.innerText()).toBe(f02);
+  await expect(page.getByRole('heading', { level: 2, name: /WWC-F02/ })).toBeVisible();
+  // The two sessions have different panels, so the late answer would have shown.
+  await page.getByLabel('Sesi', { exact: true }).selectOption(SESSION);
+  await expect(members).not.toHaveText(f02);
+  expect(await members.innerText()).toContain(CHAIR.displayName);
+});

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { api, type AuditEvent, type VerifyResult } from '../../api';
+import { useLatestOnly } from '../../app/latest';
 import { useLiveEvent } from '../../app/live';
 import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
@@ -194,6 +195,7 @@ export function AuditPage() {
   const [roles, setRoles] = useState(new Map<string, { role: string; displayName: string }>());
   // A refused read is itself audited and moves the head: never answer that move with another refused read.
   const refused = useRef(false);
+  const latest = useLatestOnly();
 
   useEffect(() => {
     const timer = setTimeout(() => setFilters((f) => (f.actor === actor.trim() ? f : { ...f, actor: actor.trim() })), ACTOR_DELAY_MS);
@@ -224,7 +226,9 @@ export function AuditPage() {
 
   const loadNewest = useCallback(async () => {
     if (refused.current || badRange) return;
+    const current = latest.ask();
     const result = await api.invoke('audit.list', { ...query, limit: PAGE });
+    if (!current()) return; // other filters were chosen, or the chain moved, meanwhile: that read's answer counts
     if (!result.ok) {
       refused.current = true;
       setError(errorMessage(t, lang, result.error));
@@ -234,7 +238,7 @@ export function AuditPage() {
     const list = result.value;
     setEvents(list);
     setMore(list.length === PAGE);
-  }, [t, lang, query, badRange]);
+  }, [t, lang, query, badRange, latest]);
 
   // Reload whenever the chain moves (live event or a command of ours) or the filters change.
   useEffect(() => {
@@ -244,7 +248,9 @@ export function AuditPage() {
   async function loadOlder() {
     const last = events?.at(-1);
     if (!last) return;
+    const current = latest.follow();
     const result = await api.invoke('audit.list', { ...query, before: last.seq, limit: PAGE });
+    if (!current()) return; // the list was read anew meanwhile: this page followed the old one
     if (!result.ok) {
       setError(errorMessage(t, lang, result.error));
       return;

@@ -5,6 +5,7 @@ import { useLiveEvent } from '../../app/live';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
 import { SelectField, TextField } from '../../ui/fields';
 import { bundlesError } from './errors';
+import { useLatestOnly } from '../../app/latest';
 
 interface Row {
   seq: number;
@@ -43,14 +44,17 @@ export function AnnouncementSection({ exams, canManage, hubUrl }: { exams: ExamL
     if (exams) setExam((cur) => (exams.some((e) => e.code === cur) ? cur : (exams[0]?.code ?? '')));
   }, [exams]);
 
+  const latest = useLatestOnly();
   const load = useCallback(async () => {
     if (!exam) return;
+    const current = latest.ask();
     const r = await api.invoke('announcement.list', { exam });
+    if (!current()) return; // another exam was picked meanwhile
     if (r.ok) {
       setRows(r.value.announcements);
       setListError(null);
     } else setListError(r.error);
-  }, [exam]);
+  }, [exam, latest]);
   useEffect(() => void load(), [load]);
   useLiveEvent(['announcements.changed'], () => void load());
 

@@ -7,6 +7,7 @@ import { TextField } from '../../ui/fields';
 import { useCommand } from '../../ui/useCommand';
 import { bundlesError } from './errors';
 import type { HubSettings } from './model';
+import { useLatestOnly } from '../../app/latest';
 
 const LOG_KEY = /^[A-Za-z0-9_-]{43}$/;
 
@@ -14,8 +15,11 @@ const LOG_KEY = /^[A-Za-z0-9_-]{43}$/;
 export function useHubSettings(): { hub: HubSettings | null; error: ErrorBody | null; reload: () => void } {
   const [hub, setHub] = useState<HubSettings | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
+  const latest = useLatestOnly();
   const load = useCallback(async () => {
+    const current = latest.ask();
     const result = await api.invoke('hub.settings');
+    if (!current()) return;
     if (!result.ok) {
       setError(result.error);
       return;
@@ -24,7 +28,7 @@ export function useHubSettings(): { hub: HubSettings | null; error: ErrorBody | 
     const v = result.value;
     // An empty setting is the same as none.
     setHub({ url: v.url || null, logKey: v.logKey || null, committeeToken: v.committeeToken });
-  }, []);
+  }, [latest]);
   useEffect(() => {
     void load();
   }, [load]);

@@ -8,6 +8,7 @@ import { scoringError } from '../scoring/errors';
 import type { DisplayBoard } from '../scoring/types';
 import { interviewConversion, interviewScaleLabel } from '../scoring/interview-score';
 import type { DisplayTarget } from './route';
+import { useLatestOnly } from '../../app/latest';
 
 /**
  * The public screen at the venue: finalized and fully signed interview results of one session, in large type.
@@ -23,9 +24,12 @@ export function DisplayPage({ target }: { target: DisplayTarget }) {
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
   const [full, setFull] = useState(false);
 
+  const latest = useLatestOnly();
   const load = useCallback(async () => {
     if (!exam || !session) return;
+    const current = latest.ask();
     const r = await api.invoke('display.board', { exam, session });
+    if (!current()) return; // another session was picked meanwhile: the screen shows that one
     if (!r.ok) {
       setError(scoringError(t, lang, r.error));
       return;
@@ -33,7 +37,7 @@ export function DisplayPage({ target }: { target: DisplayTarget }) {
     setError(null);
     setBoard(r.value);
     setUpdatedAt(new Date());
-  }, [exam, session, t, lang]);
+  }, [exam, session, t, lang, latest]);
 
   useEffect(() => {
     void load();

@@ -8,6 +8,7 @@ import { useSession } from '../../app/store';
 import { errorMessage } from '../../i18n/errors';
 import { formatDateTimeWib } from '../../i18n/format';
 import { EmptyState, ErrorAlert } from '../../ui/feedback';
+import { useLatestOnly } from '../../app/latest';
 
 type HomeTask = CommandOutput<'home.tasks'>['tasks'][number];
 
@@ -29,13 +30,16 @@ function TaskList({ account }: { account: Account }) {
   const [tasks, setTasks] = useState<HomeTask[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  const latest = useLatestOnly();
   const load = useCallback(async () => {
+    const current = latest.ask();
     const r = await api.invoke('home.tasks', {});
+    if (!current()) return;
     if (r.ok) {
       setTasks(r.value.tasks);
       setError(null);
     } else setError(errorMessage(t, i18n.language, r.error));
-  }, [t, i18n.language]);
+  }, [t, i18n.language, latest]);
   useEffect(() => {
     void load();
   }, [load]);

@@ -21,6 +21,7 @@ import { compareDecimal, displayOrder, matchesSearch, resultsError, statusFamily
 import { OptimalisasiTable, ResultsTable, StatusChip } from './ResultsTable';
 import { ScoreHistogram } from './ScoreHistogram';
 import { PrintRankingButton } from '../print/PrintButton';
+import { useLatestOnly } from '../../app/latest';
 
 const CHOICE_KEY = 'lentera.results';
 /** Live changes come in bursts (a panel signs, a CAT file imports): rank again once the burst is over. */
@@ -55,7 +56,7 @@ export function ResultsPage({ account }: { account: Account }) {
   const [data, setData] = useState<RankingValue | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [liveTick, setLiveTick] = useState(0);
-  const seq = useRef(0);
+  const latest = useLatestOnly();
 
   // The formation stays when the exam has it; else the first.
   useEffect(() => {
@@ -64,9 +65,9 @@ export function ResultsPage({ account }: { account: Account }) {
 
   const loadRanking = useCallback(async () => {
     if (!exam || !formation) return;
-    const mine = ++seq.current;
+    const current = latest.ask();
     const result = await api.invoke('ranking.compute', { exam, formation });
-    if (mine !== seq.current) return; // another exam or formation was picked meanwhile
+    if (!current()) return; // another exam or formation was picked meanwhile
     if (!result.ok) {
       setError(resultsError(t, lang, result.error));
       setData(null);
@@ -74,7 +75,7 @@ export function ResultsPage({ account }: { account: Account }) {
     }
     setError(null);
     setData(result.value);
-  }, [exam, formation, t, lang]);
+  }, [exam, formation, t, lang, latest]);
 
   useEffect(() => {
     void loadRanking();

@@ -14,6 +14,7 @@ import { scoringError } from './errors';
 import { PanelSheetView } from './PanelSheet';
 import type { OverviewCandidate, PanelOverview } from './types';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
+import { useLatestOnly } from '../../app/latest';
 
 /** An interview session: its panel, its candidates with their progress, and one candidate's sheet when opened. */
 export function PanelSection({ exam, session, account }: { exam: string; session: string; account: Account }) {
@@ -28,8 +29,11 @@ export function PanelSection({ exam, session, account }: { exam: string; session
   const lastOpened = useRef<string | null>(null);
   const rowButtons = useRef(new Map<string, HTMLButtonElement>());
 
+  const latest = useLatestOnly();
   const load = useCallback(async () => {
+    const current = latest.ask();
     const r = await api.invoke('panel.overview', { exam, session });
+    if (!current()) return; // another session was picked meanwhile: its candidates, not these, are on screen
     if (!r.ok) {
       setError(scoringError(t, lang, r.error));
       setOverview(null);
@@ -37,7 +41,7 @@ export function PanelSection({ exam, session, account }: { exam: string; session
     }
     setError(null);
     setOverview(r.value);
-  }, [exam, session, t, lang]);
+  }, [exam, session, t, lang, latest]);
 
   useEffect(() => {
     void load();

@@ -10,6 +10,7 @@ import { TextAreaField } from '../../ui/fields';
 import type { PaperEntryResult, PaperMismatch, PaperStatusRow, StageItem } from './types';
 import { formatNumber, parseTyped, rangeProblem } from './values';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
+import { useLatestOnly } from '../../app/latest';
 
 /** Paper tests: blind double entry by two clerks, and a third person resolving a mismatch. */
 export function PaperSection({ exam, stage, items, account }: { exam: string; stage: string; items: StageItem[]; account: Account }) {
@@ -154,15 +155,18 @@ function PaperStatusTable({ exam, stage, items, tick }: { exam: string; stage: s
   const [error, setError] = useState<string | null>(null);
   const name = (code: string) => items.find((i) => i.code === code)?.name ?? code;
 
+  const latest = useLatestOnly();
   const load = useCallback(async () => {
+    const current = latest.ask();
     const r = await api.invoke('paper.status', { exam, stage });
+    if (!current()) return; // another stage was picked meanwhile
     if (!r.ok) {
       setError(scoringError(t, i18n.language, r.error));
       return;
     }
     setError(null);
     setRows(r.value);
-  }, [exam, stage, t, i18n.language]);
+  }, [exam, stage, t, i18n.language, latest]);
 
   useEffect(() => {
     void load();

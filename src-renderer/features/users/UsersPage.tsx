@@ -8,6 +8,7 @@ import { AddUserForm } from './AddUserForm';
 import { DeactivateDialog } from './DeactivateDialog';
 import { ResetPinForm } from './ResetPinForm';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
+import { useLatestOnly } from '../../app/latest';
 
 function isLocked(a: Account): boolean {
   return Boolean(a.lockedUntil && new Date(a.lockedUntil) > new Date());
@@ -25,16 +26,19 @@ export function UsersPage({ account }: { account: Account }) {
   const [resetting, setResetting] = useState<Account | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [deactivating, setDeactivating] = useState<Account | null>(null);
+  const latest = useLatestOnly();
 
   const load = useCallback(async () => {
+    const current = latest.ask();
     const result = await api.invoke('accounts.list');
+    if (!current()) return;
     if (result.ok) {
       setAccounts(result.value);
     } else {
       setError(errorMessage(t, lang, result.error));
       setAccounts([]);
     }
-  }, [t, lang]);
+  }, [t, lang, latest]);
 
   useEffect(() => {
     void load();

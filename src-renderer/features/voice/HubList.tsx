@@ -9,6 +9,7 @@ import { SelectField } from '../../ui/fields';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
 import type { LogEntry } from './model';
 import { LogNote } from './LogNote';
+import { useLatestOnly } from '../../app/latest';
 
 /** What every list the hub keeps for the committee (objections, reports) has in common. */
 type Filed = { status: string; filedAt: string };
@@ -25,9 +26,12 @@ export function useHubList<T extends Filed>(fetchList: (exam: string) => Promise
   const [error, setError] = useState<ErrorBody | null>(null);
   const [loading, setLoading] = useState(false);
 
+  const latest = useLatestOnly();
   const load = useCallback(async () => {
     setLoading(true);
+    const current = latest.ask();
     const r = await fetchList(exam);
+    if (!current()) return; // another exam was picked, or the list read again, meanwhile
     setLoading(false);
     if (!r.ok) {
       setError(r.error);
@@ -36,7 +40,7 @@ export function useHubList<T extends Filed>(fetchList: (exam: string) => Promise
     }
     setError(null);
     setRows([...r.value].sort((a, b) => b.filedAt.localeCompare(a.filedAt)));
-  }, [fetchList, exam]);
+  }, [fetchList, exam, latest]);
   useEffect(() => {
     setRows(null);
     void load();
