@@ -21,7 +21,10 @@ import {
 } from '../../src-main/core/ledger/merkle';
 import { receiptFromQr, receiptToQr, verifyReceipt, type Receipt, type ReceiptOptions } from '../../src-main/core/ledger/receipt';
 import { recordProofProblem } from '../../src-main/core/ledger/record-proof';
+import { cosign, witnessKey, type Witness } from '../../src-main/core/ledger/cosignature';
+import { checkpointText } from '../../src-main/core/ledger/signed-note';
 import { tempDir } from './helpers';
+import { logStores } from './log-stores';
 
 // ---------------------------------------------------------------------------------------------------------------
 // An independent, deliberately naive RFC 6962 §2.1: node:crypto, recursion straight from the RFC text, over the
@@ -347,6 +350,8 @@ const EXAM = 'SKD-2026-SMG';
 const nomorOf = (i: number): string => `2610011${String(i).padStart(7, '0')}`;
 const digestOf = (i: number, v = 0): string => createHash('sha256').update(`hasil ${i} ${v}`).digest('hex');
 
+const STORES = logStores();
+
 function openLog(dir = tempDir('lentera-ledger-')): { db: Db; log: TransparencyLog; dir: string } {
   const db = openDatabase(join(dir, 'hub.db'), { create: true });
   onTestFinished(() => {
@@ -367,7 +372,12 @@ function dbRoot(db: Db): string {
   return toHex(refMth(rows.map((r) => new Uint8Array(r.leaf))));
 }
 
-describe('transparency log (SQLite)', () => {
+describe.each(STORES)('transparency log ($name)', (store) => {
+  function openLog(dir = tempDir('lentera-ledger-')): { db: Db; log: TransparencyLog; dir: string } {
+    const db = store.open(dir);
+    return { db, log: new TransparencyLog(db, dir), dir };
+  }
+
   it('appends, persists, and reopens to the same root with the same key', () => {
     const { db, log, dir } = openLog();
     expect(log.size).toBe(0);
@@ -378,10 +388,7 @@ describe('transparency log (SQLite)', () => {
     const cp = log.checkpoint('2026-12-01T03:05:00.000Z');
     db.close();
 
-    const db2 = openDatabase(join(dir, 'hub.db'));
-    onTestFinished(() => {
-      db2.close();
-    });
+    const db2 = store.connect(dir);
     const again = new TransparencyLog(db2, dir);
     expect(again.size).toBe(10);
     expect(again.rootAt(10)).toBe(root);
@@ -469,10 +476,7 @@ describe('transparency log (SQLite)', () => {
   it('follows leaves appended through another connection', () => {
     const { db, log, dir } = openLog();
     publish(db, log, 0, 3);
-    const db2 = openDatabase(join(dir, 'hub.db'));
-    onTestFinished(() => {
-      db2.close();
-    });
+    const db2 = store.connect(dir);
     const log2 = new TransparencyLog(db2, dir);
     publish(db2, log2, 3, 9);
     expect(log.size).toBe(9);
@@ -506,6 +510,30 @@ describe('transparency log (SQLite)', () => {
     expect(verifyConsistency(a.size, c.size, fromHex(a.root), fromHex(c.root), p)).toBe(true);
     expect(verifyConsistency(a.size, c.size, fromHex(b.root), fromHex(c.root), p)).toBe(false);
     expect(log.consistencyProof(c.size, c.size)).toEqual([]);
+  });
+
+  it('is named once, registers witnesses, keeps only a newer cosignature of a head it signed, and serves it in the note', () => {
+    const { db, log } = openLog();
+    publish(db, log, 0, 3);
+    log.pinOrigin('hasil.example.go.id/log');
+    expect(() => log.pinOrigin('lain.example.go.id/log')).toThrow(/cannot be renamed/);
+    const cp = log.checkpoint('2026-12-01T01:00:00.000Z');
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const w: Witness = { name: 'ombudsman.example.go.id/saksi', publicKeyRaw: rawKey(publicKey) };
+    const signW = (m: Uint8Array) => new Uint8Array(nodeSign(null, m, privateKey));
+    log.addWitness(witnessKey(w), '2026-12-01T01:00:00.000Z', 'test');
+    expect(() => log.addWitness(witnessKey({ ...w, publicKeyRaw: rawKey(generateKeyPairSync('ed25519').publicKey) }), 'x', 'test')).toThrow(/another key/);
+    const note = log.checkpointNote()!;
+    const text = note.note.slice(0, note.note.indexOf('\n\n') + 1);
+    expect(text).toBe(checkpointText('hasil.example.go.id/log', cp.size, fromHex(cp.root)));
+    const line = (time: number) => cosign(text, w, time, signW);
+    expect(log.acceptCosignatures(`${text}\n${line(1700000000)}\n`, 'x', 1700000100)).toEqual({ size: cp.size, accepted: [w.name] });
+    // The same line again, or an older one: nothing new; a newer one replaces it.
+    expect(log.acceptCosignatures(`${text}\n${line(1700000000)}\n`, 'x', 1700000100).accepted).toEqual([]);
+    expect(log.acceptCosignatures(`${text}\n${line(1690000000)}\n`, 'x', 1700000100).accepted).toEqual([]);
+    expect(log.acceptCosignatures(`${text}\n${line(1700000050)}\n`, 'x', 1700000100).accepted).toEqual([w.name]);
+    expect(log.witnesses()).toEqual([{ name: w.name, vkey: witnessKey(w), addedAt: '2026-12-01T01:00:00.000Z', lastCosigned: cp.size }]);
+    expect(log.checkpointNote()!.note).toBe(`${note.note}${line(1700000050)}\n`);
   });
 
   it('gives receipts only against a checkpoint that holds the latest leaf, and only of this log', () => {
@@ -711,9 +739,11 @@ describe('receipt', () => {
   });
 });
 
-describe('record leaves: announcements, objections, reports and answers', () => {
+describe.each(STORES)('record leaves: announcements, objections, reports and answers ($name)', (store) => {
   it('appends a record beside results, proves it into a signed checkpoint, and refuses an edited record or a stranger log', () => {
-    const { db, log } = openLog();
+    const dir = tempDir('lentera-ledger-');
+    const db = store.open(dir);
+    const log = new TransparencyLog(db, dir);
     db.transaction(() => log.append([{ exam: EXAM, nomor: nomorOf(1), digest: digestOf(1) }], '2026-12-01T00:00:00.000Z'))();
     const record = new TextEncoder().encode('{"id":"SGH-1","k":"sanggah","v":1}');
     const idx = db.transaction(() => log.appendRecord({ exam: EXAM, kind: 'sanggah', key: 'sanggah:SGH-1', record }, '2026-12-02T00:00:00.000Z'))();
@@ -730,7 +760,7 @@ describe('record leaves: announcements, objections, reports and answers', () => 
     expect(recordProofProblem(record, { ...proof, index: 0 }, log.publicKey())).toMatch(/bukti inklusi/);
     expect(log.records()).toEqual([{ index: 1, exam: EXAM, kind: 'sanggah', key: 'sanggah:SGH-1', record, at: '2026-12-02T00:00:00.000Z' }]);
     // The record cannot be edited in place: the leaves are append-only.
-    expect(() => db.prepare("UPDATE ledger_leaves SET record = x'00' WHERE idx = 1").run()).toThrow(/append-only/);
+    expect(() => db.prepare('UPDATE ledger_leaves SET record = ? WHERE idx = 1').run(Uint8Array.of(0))).toThrow(/append-only/);
     expect(log.leafProof(5, cp)).toBeNull();
   });
 });

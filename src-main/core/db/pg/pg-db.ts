@@ -1,0 +1,150 @@
+import type { Db } from '../open';
+import { bindValues, pgStatement, type PgStatementText } from './dialect';
+import { PgSyncConnection } from './sync-connection';
+
+/**
+ * The hub's PostgreSQL store behind the surface of better-sqlite3 that the hub's code uses (`prepare` and a
+ * statement's `run`/`get`/`all`/`iterate`, `raw` and `pluck`; `transaction`; `exec`; `close`), so that one body of code
+ * runs on either store. Statements are rewritten once (`dialect.ts`).
+ *
+ * Writes are serialised as SQLite serialises them: every write transaction takes one advisory lock first, so two
+ * hub processes on one database merge one after the other and the log never forks (each reads the log's last leaf
+ * after the lock, inside its transaction). Reads outside a transaction see what is committed.
+ */
+
+/** The advisory lock every write transaction of the hub takes (any fixed number; "LNTR"). */
+export const HUB_WRITE_LOCK = 0x4c4e5452;
+
+type Mode = 'object' | 'raw' | 'pluck';
+
+export class PgStatement {
+  private mode: Mode = 'object';
+  private readonly stmt: PgStatementText;
+
+  constructor(
+    private readonly db: PgDb,
+    readonly source: string,
+  ) {
+    this.stmt = pgStatement(source);
+  }
+
+  raw(on = true): this {
+    this.mode = on ? 'raw' : this.mode === 'raw' ? 'object' : this.mode;
+    return this;
+  }
+
+  pluck(on = true): this {
+    this.mode = on ? 'pluck' : this.mode === 'pluck' ? 'object' : this.mode;
+    return this;
+  }
+
+  run(...args: unknown[]): { changes: number; lastInsertRowid: number } {
+    const r = this.db.connection.query(this.stmt.text, bindValues(this.stmt, args));
+    // No rowid here: a caller that needs the key it made writes RETURNING, on either store.
+    return { changes: r.rowCount, lastInsertRowid: 0 };
+  }
+
+  get(...args: unknown[]): unknown {
+    return this.rows(args)[0];
+  }
+
+  all(...args: unknown[]): unknown[] {
+    return this.rows(args);
+  }
+
+  iterate(...args: unknown[]): IterableIterator<unknown> {
+    return this.rows(args)[Symbol.iterator]();
+  }
+
+  private rows(args: unknown[]): unknown[] {
+    const r = this.db.connection.query(this.stmt.text, bindValues(this.stmt, args), this.mode !== 'object');
+    return this.mode === 'pluck' ? (r.rows as unknown[][]).map((row) => row[0]) : r.rows;
+  }
+}
+
+export class PgDb {
+  readonly store = 'postgres' as const;
+  readonly connection: PgSyncConnection;
+  private depth = 0;
+  private open_ = true;
+
+  constructor(readonly url: string) {
+    this.connection = new PgSyncConnection(url);
+  }
+
+  /** better-sqlite3's type, for the code written against it; what this store lacks throws when called. */
+  asDb(): Db {
+    return this as unknown as Db;
+  }
+
+  get open(): boolean {
+    return this.open_;
+  }
+
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  prepare(source: string): PgStatement {
+    return new PgStatement(this, source);
+  }
+
+  /** Statements without parameters, one or several (the schema's). */
+  exec(source: string): this {
+    this.connection.query(source);
+    return this;
+  }
+
+  pragma(): never {
+    throw new Error('The PostgreSQL store has no pragmas.');
+  }
+
+  /**
+   * Like better-sqlite3's: the function returned runs `fn` in a transaction, or in a savepoint when one is open
+   * already; `.immediate` and the others are the same here, the outermost taking the hub's write lock at BEGIN.
+   */
+  transaction<A extends unknown[], T>(fn: (...args: A) => T): ((...args: A) => T) & { immediate: (...args: A) => T; deferred: (...args: A) => T; exclusive: (...args: A) => T } {
+    const run = (...args: A): T => this.inTx(() => fn(...args));
+    return Object.assign(run, { immediate: run, deferred: run, exclusive: run });
+  }
+
+  private inTx<T>(fn: () => T): T {
+    const outer = this.depth === 0;
+    const savepoint = `lentera_${this.depth}`;
+    if (outer) {
+      // Read committed whatever the server's default: each statement after the lock sees what the writer before
+      // committed (under repeatable read the snapshot would predate the lock, and the log's last leaf be stale).
+      this.connection.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      try {
+        this.connection.query(`SELECT pg_advisory_xact_lock(${HUB_WRITE_LOCK})`);
+      } catch (e) {
+        this.connection.query('ROLLBACK');
+        throw e;
+      }
+    } else {
+      this.connection.query(`SAVEPOINT ${savepoint}`);
+    }
+    this.depth++;
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.depth--;
+      if (outer) this.connection.query('ROLLBACK');
+      else this.connection.query(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+      throw e;
+    }
+    this.depth--;
+    if (outer) this.connection.query('COMMIT');
+    else this.connection.query(`RELEASE SAVEPOINT ${savepoint}`);
+    return result;
+  }
+
+  close(): this {
+    if (this.open_) {
+      this.open_ = false;
+      this.connection.close();
+    }
+    return this;
+  }
+}

@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bindValues, pgStatement } from '../../src-main/core/db/pg/dialect';
+import { PgDb } from '../../src-main/core/db/pg/pg-db';
+import { migratePg, openPgStore, pgMigrations } from '../../src-main/core/db/pg/schema';
+import { PgError, redactedUrl } from '../../src-main/core/db/pg/sync-connection';
+import { writeTransaction } from '../../src-main/core/db/transaction';
+import { startPgCluster, type PgCluster } from './pg-cluster';
+
+/** Issue 18: the hub's PostgreSQL store — its statements, its connection, its schema — on a throwaway cluster. */
+
+describe('statements written once for both stores', () => {
+  it('numbers ? and named parameters, leaving a ? or a name inside quotes alone', () => {
+    expect(pgStatement("SELECT a FROM t WHERE b = ? AND c = '?' AND d = ?")).toEqual({ text: "SELECT a FROM t WHERE b = $1 AND c = '?' AND d = $2", params: [0, 1] });
+    expect(pgStatement('INSERT INTO t (a, b, c) VALUES (@a, :b, @a)')).toEqual({ text: 'INSERT INTO t (a, b, c) VALUES ($1, $2, $1)', params: ['a', 'b'] });
+    expect(pgStatement(`SELECT 'it''s ?', "odd""?" FROM t WHERE x = ?`).text).toBe(`SELECT 'it''s ?', "odd""?" FROM t WHERE x = $1`);
+    const s = pgStatement('INSERT INTO t (a, b, c) VALUES (?, ?, @shared)');
+    expect(bindValues(s, [[1, Uint8Array.of(7)], { shared: 'x' }])).toEqual([1, Uint8Array.of(7), 'x']);
+    expect(bindValues(pgStatement('SELECT ?'), [undefined])).toEqual([null]);
+  });
+
+  it('property: every ? outside quotes becomes the next $n, in order; quoted text is copied unchanged', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('?', ' ', 'a', '=', ','),
+      fc.string({ unit: fc.constantFrom('?', 'x', ' ', "''") }).map((t) => `'${t}'`),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const source = pieces.join('');
+        const holes = pieces.filter((p) => p === '?').length;
+        const out = pgStatement(source);
+        expect(out.params).toEqual(Array.from({ length: holes }, (_, i) => i));
+        let n = 0;
+        expect(out.text).toBe(pieces.map((p) => (p === '?' ? `$${++n}` : p)).join(''));
+      }),
+    );
+  });
+
+  it("rewrites INSERT OR IGNORE, quotes an alias with capitals, and refuses what it cannot translate", () => {
+    expect(pgStatement('INSERT OR IGNORE INTO c (a, b) VALUES (?, ?)').text).toBe('INSERT INTO c (a, b) VALUES ($1, $2) ON CONFLICT DO NOTHING');
+    expect(pgStatement('SELECT w.added_at AS addedAt, x AS plain FROM w').text).toBe('SELECT w.added_at AS "addedAt", x AS plain FROM w');
+    expect(() => pgStatement('INSERT OR REPLACE INTO c (a) VALUES (?)')).toThrow(/INSERT OR REPLACE/);
+    expect(() => pgStatement("SELECT json_extract(body, '$.x') FROM t")).toThrow(/json_extract/);
+    expect(() => pgStatement('PRAGMA user_version')).toThrow(/PRAGMA/);
+    expect(() => bindValues(pgStatement('SELECT ?, ?'), [1])).toThrow(/Too few/);
+    expect(() => bindValues(pgStatement('SELECT @a'), [{ b: 1 }])).toThrow(/Missing named parameter "a"/);
+    expect(() => bindValues(pgStatement('SELECT ?'), [true])).toThrow(/booleans/);
+  });
+});
+
+describe('the PostgreSQL store on a throwaway cluster', () => {
+  let cluster: PgCluster;
+  let n = 0;
+  beforeAll(() => {
+    cluster = startPgCluster();
+  });
+  afterAll(() => cluster?.stop());
+  const fresh = () => cluster.createDatabase(`store_${++n}`);
+
+  it('creates its schema once, records each migration, and a second start changes nothing', () => {
+    const url = fresh();
+    const a = openPgStore(url);
+    const b = openPgStore(url);
+    try {
+      const versions = a.prepare('SELECT version FROM lentera_schema ORDER BY version').pluck().all();
+      expect(versions).toEqual(pgMigrations.map((m) => m.version));
+      expect(migratePg(b)).toBe(pgMigrations.at(-1)!.version);
+      expect(b.prepare('SELECT COUNT(*) FROM lentera_schema').pluck().get()).toBe(pgMigrations.length);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('refuses a database written by a newer Lentera, and leaves it as it was', () => {
+    const url = fresh();
+    openPgStore(url).close();
+    const db = new PgDb(url);
+    try {
+      db.prepare("INSERT INTO lentera_schema (version, name) VALUES (99, 'from the future')").run();
+      expect(() => openPgStore(url)).toThrow(/schema 99; this version understands up to 1/);
+      expect(db.prepare('SELECT MAX(version) FROM lentera_schema').pluck().get()).toBe(99);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a transaction that fails halfway leaves nothing of it; a nested one rolls back to its savepoint only', () => {
+    const db = openPgStore(fresh());
+    try {
+      const put = db.prepare("INSERT INTO meta (key, value) VALUES (?, 'v')");
+      expect(() =>
+        writeTransaction(db.asDb(), () => {
+          put.run('first');
+          put.run('first'); // a duplicate key: the statement fails, and with it the whole transaction
+        }),
+      ).toThrow(PgError);
+      expect(db.prepare('SELECT COUNT(*) FROM meta').pluck().get()).toBe(0);
+      writeTransaction(db.asDb(), () => {
+        put.run('kept');
+        expect(() =>
+          writeTransaction(db.asDb(), () => {
+            put.run('inner');
+            throw new Error('the inner part fails');
+          }),
+        ).toThrow(/inner part/);
+        put.run('also kept');
+      });
+      expect(db.prepare('SELECT key FROM meta ORDER BY key').pluck().all()).toEqual(['also kept', 'kept']);
+      expect(db.inTransaction).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('text orders by its bytes, as on SQLite, whatever the server locale', () => {
+    const db = openPgStore(fresh());
+    try {
+      for (const k of ['b', 'B', 'a', 'Z', '_', 'é']) db.prepare("INSERT INTO meta (key, value) VALUES (?, '')").run(k);
+      expect(db.prepare('SELECT key FROM meta ORDER BY key').pluck().all()).toEqual(['B', 'Z', '_', 'a', 'b', 'é']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a server that is not there, or a database that is not, says which and where, without the password', () => {
+    expect(() => new PgDb(cluster.url('no_such_database'))).toThrow(/database "no_such_database" does not exist/);
+    expect(() => new PgDb('postgresql://lentera:geheim@/x?host=/nonexistent-socket-dir')).toThrow(/^PostgreSQL at postgresql:\/\/lentera:\*\*\*@\/x\?host=\/nonexistent-socket-dir cannot be reached: .*ENOENT/);
+    expect(redactedUrl('postgresql://hub:geheim@db.example.go.id:5432/lentera')).toBe('postgresql://hub:***@db.example.go.id:5432/lentera');
+    expect(redactedUrl('postgresql://db.example.go.id/lentera?user=hub&password=geheim&sslmode=require')).toBe('postgresql://db.example.go.id/lentera?user=hub&password=***&sslmode=require');
+  });
+});
