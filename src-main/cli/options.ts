@@ -25,6 +25,29 @@ export function optionalDataOption(description: string): Option {
   return o;
 }
 
+/** The hub's data folder: the log's key, staged bundles, the site, and its state unless --db names a database. */
+export function hubDataOption(): Option {
+  return new Option('--data <dir>', 'the hub data directory').makeOptionMandatory(true);
+}
+
+/** Where the hub keeps its state: DATA/hub.sqlite, or the PostgreSQL database --db (or LENTERA_HUB_DB) names. */
+export function hubDbOption(): Option {
+  return new Option(
+    '--db <url>',
+    "keep the hub's state in this PostgreSQL database (postgres://USER@HOST:PORT/DATABASE; the password from ~/.pgpass or PGPASSWORD, never the command line) instead of DATA/hub.sqlite; several hubs may share one",
+  ).env('LENTERA_HUB_DB');
+}
+
+/** The store `Publisher.open` is given: none (the folder's SQLite file) or a PostgreSQL connection string. */
+export function hubStore(io: CliIo, o: { db?: string }): { db?: string } {
+  if (o.db === undefined || o.db === '') return {};
+  if (!/^postgres(ql)?:\/\//i.test(o.db)) {
+    io.err('lentera: --db (or LENTERA_HUB_DB) must be a PostgreSQL connection string: postgres://USER@HOST:PORT/DATABASE');
+    throw new CliExit(EXIT.USAGE);
+  }
+  return { db: o.db };
+}
+
 /** The workstation's passphrase on commands whose --passphrase-file is another one's (a signing key's). */
 export function workstationPassphraseFileOption(): Option {
   return new Option('--workstation-passphrase-file <file>', "an encrypted workstation's passphrase, the file's first line (on commands whose --passphrase-file is a signing key's)");

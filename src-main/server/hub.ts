@@ -1,3 +1,4 @@
+import { isPgStoreFailure } from '../core/db/pg/sync-connection';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -41,6 +42,8 @@ export const SIGNER_HEADER = 'x-lentera-signer';
 
 export interface HubOptions {
   dir: string;
+  /** the hub's state in this PostgreSQL database (postgres://…) instead of DIR/hub.sqlite */
+  db?: string;
   host?: string;
   port?: number;
   clock?: Clock;
@@ -81,8 +84,9 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
-/** SQLite's answers for a store that cannot take a write at all: read-only, full, gone or failing underneath. */
+/** The store's answers when it cannot take a write at all: read-only, full, gone or failing underneath. */
 function isStoreFailure(e: unknown): boolean {
+  if (isPgStoreFailure(e)) return true;
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|CORRUPT|NOTADB|BUSY)/.test(code);
 }
@@ -131,7 +135,7 @@ function diskFree(dir: string): number {
  * room on the disk (507); it is counted as it arrives, and a partial file is removed whatever ends it.
  */
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
-  const publisher = Publisher.open(opts.dir);
+  const publisher = Publisher.open(opts.dir, opts.db !== undefined ? { db: opts.db } : {});
   if (opts.origin !== undefined) {
     try {
       publisher.log.pinOrigin(opts.origin);

@@ -12,19 +12,20 @@ import { verifyCheckpoint } from '../../src-main/core/ledger/checkpoint';
 import { fromB64url, fromHex, MerkleTree, verifyConsistency } from '../../src-main/core/ledger/merkle';
 import { verifyReceipt } from '../../src-main/core/ledger/receipt';
 import { Publisher, type SignedAck } from '../../src-main/core/publish/publisher';
+import { startPgCluster, type PgCluster } from './pg-cluster';
 
 /**
- * Issue 18: two hub processes on one data folder ingest different bundles at the same moment. Both must succeed and
- * leave one log: every leaf once, each checkpoint the root of the leaves below it, the later one extending the earlier,
- * no two heads of one size. SQLite serialises the two merges (an immediate transaction each, the busy timeout, begun
- * again if need be); the log's tree in each process reads what the other appended before it appends.
+ * Issue 18: two hub processes on one store ingest different bundles at the same moment. Both must succeed and leave
+ * one log: every leaf once, each checkpoint the root of the leaves below it, the later one extending the earlier, no
+ * two heads of one size. SQLite serialises the two merges (an immediate transaction each, the busy timeout, begun
+ * again if need be); on PostgreSQL the hub's write lock does (an advisory lock at BEGIN). The log's tree in each
+ * process reads what the other appended before it appends.
  */
 
 const PASS = 'rahasia-koordinator';
 const root = mkdtempSync(join(tmpdir(), 'lentera-hub-two-'));
 const run = promisify(execFile);
 const bundles: string[] = [];
-const hubDir = join(root, 'hub');
 
 async function venue(name: string, candidates: number): Promise<{ file: string; pem: string; exam: string }> {
   const app = new LenteraApp({ dataDir: join(root, name), allowInit: true });
@@ -46,28 +47,37 @@ async function venue(name: string, candidates: number): Promise<{ file: string; 
   }
 }
 
+const venues: { file: string; pem: string; exam: string }[] = [];
+let cluster: PgCluster;
+
 beforeAll(async () => {
-  const venues = [await venue('a', 400), await venue('b', 300)];
-  const hub = Publisher.open(hubDir);
-  for (const v of venues) {
-    addTrustedSigner(hub.db, readCertificate(Buffer.from(v.pem)), { exam: v.exam, at: new Date().toISOString(), by: 'test' });
-    bundles.push(v.file);
-  }
-  hub.close();
+  venues.push(await venue('a', 400), await venue('b', 300));
+  for (const v of venues) bundles.push(v.file);
+  cluster = startPgCluster();
 }, 180_000);
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  cluster?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
 
-describe('two hub processes on one data folder', () => {
+describe.each(['SQLite', 'PostgreSQL'])('two hub processes on one store (%s)', (store) => {
   it('ingest different bundles at once: both succeed, one consistent log', async () => {
+    // One data folder (the log's key), and one store: its SQLite file, or a PostgreSQL database both connect to.
+    const hubDir = join(root, `hub-${store}`);
+    const db = store === 'PostgreSQL' ? cluster.createDatabase('hub') : '';
+    const opts = db ? { db } : {};
+    const setup = Publisher.open(hubDir, opts);
+    for (const v of venues) addTrustedSigner(setup.db, readCertificate(Buffer.from(v.pem)), { exam: v.exam, at: new Date().toISOString(), by: 'test' });
+    setup.close();
     // Each process opens the hub, then waits for the other to be ready, so the two merges overlap.
     const script = join(root, 'ingest.mts');
     writeFileSync(
       script,
       `import { existsSync, writeFileSync } from 'node:fs';
 import { Publisher } from ${JSON.stringify(join(import.meta.dirname, '..', '..', 'src-main', 'core', 'publish', 'publisher.ts'))};
-const [dir, file, me, other] = process.argv.slice(2);
-const p = Publisher.open(dir);
+const [dir, file, me, other, db] = process.argv.slice(2);
+const p = Publisher.open(dir, db ? { db } : {});
 writeFileSync(me, '');
 while (!existsSync(other)) await new Promise((ok) => setTimeout(ok, 5));
 const ack = await p.ingest(file, new Date().toISOString(), 'test');
@@ -75,12 +85,12 @@ p.close();
 console.log(JSON.stringify(ack));
 `,
     );
-    const ready = [join(root, 'ready-0'), join(root, 'ready-1')];
+    const ready = [join(root, `ready-${store}-0`), join(root, `ready-${store}-1`)];
     const acks = (
-      await Promise.all(bundles.map((file, i) => run(process.execPath, ['--import', 'tsx', script, hubDir, file, ready[i]!, ready[1 - i]!], { maxBuffer: 1 << 26 })))
+      await Promise.all(bundles.map((file, i) => run(process.execPath, ['--import', 'tsx', script, hubDir, file, ready[i]!, ready[1 - i]!, db], { maxBuffer: 1 << 26 })))
     ).map((r) => JSON.parse(r.stdout.trim().split('\n').pop()!) as SignedAck);
 
-    const hub = Publisher.open(hubDir);
+    const hub = Publisher.open(hubDir, opts);
     try {
       // Both merged, and neither saw the other's as its own.
       expect(acks.map((a) => a.unchanged)).toEqual([false, false]);

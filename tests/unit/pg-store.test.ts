@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindValues, pgStatement } from '../../src-main/core/db/pg/dialect';
 import { PgDb } from '../../src-main/core/db/pg/pg-db';
 import { migratePg, openPgStore, pgMigrations } from '../../src-main/core/db/pg/schema';
-import { PgError, redactedUrl } from '../../src-main/core/db/pg/sync-connection';
+import { isPgStoreFailure, PgError, redactedUrl } from '../../src-main/core/db/pg/sync-connection';
 import { writeTransaction } from '../../src-main/core/db/transaction';
 import { startPgCluster, type PgCluster } from './pg-cluster';
 
@@ -78,7 +78,7 @@ describe('the PostgreSQL store on a throwaway cluster', () => {
     const db = new PgDb(url);
     try {
       db.prepare("INSERT INTO lentera_schema (version, name) VALUES (99, 'from the future')").run();
-      expect(() => openPgStore(url)).toThrow(/schema 99; this version understands up to 1/);
+      expect(() => openPgStore(url)).toThrow(new RegExp(`schema 99; this version understands up to ${pgMigrations.at(-1)!.version}\\b`));
       expect(db.prepare('SELECT MAX(version) FROM lentera_schema').pluck().get()).toBe(99);
     } finally {
       db.close();
@@ -109,6 +109,41 @@ describe('the PostgreSQL store on a throwaway cluster', () => {
       expect(db.prepare('SELECT key FROM meta ORDER BY key').pluck().all()).toEqual(['also kept', 'kept']);
       expect(db.inTransaction).toBe(false);
     } finally {
+      db.close();
+    }
+  });
+
+  it('a connection lost between transactions is made again; one lost inside a transaction keeps nothing of it', () => {
+    const url = fresh();
+    const db = openPgStore(url);
+    const killer = new PgDb(url);
+    const kill = () => killer.prepare('SELECT pg_terminate_backend(?)').run(db.prepare('SELECT pg_backend_pid()').pluck().get());
+    try {
+      kill();
+      // The next statement outside a transaction finds the connection gone and makes it again (at most that one fails).
+      let kept = false;
+      for (let i = 0; i < 2 && !kept; i++) {
+        try {
+          db.prepare("INSERT INTO meta (key, value) VALUES ('after', 'v')").run();
+          kept = true;
+        } catch (e) {
+          expect(isPgStoreFailure(e)).toBe(true);
+        }
+      }
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'after'").pluck().get()).toBe('v');
+      // Lost in the middle of a transaction: the rest of it is refused, never run on a new connection outside it.
+      expect(() =>
+        writeTransaction(db.asDb(), () => {
+          db.prepare("INSERT INTO meta (key, value) VALUES ('inside', 'v')").run();
+          kill();
+          db.prepare("INSERT INTO meta (key, value) VALUES ('inside-2', 'v')").run();
+        }),
+      ).toThrow(PgError);
+      expect(db.inTransaction).toBe(false);
+      expect(killer.prepare("SELECT key FROM meta WHERE key LIKE 'inside%'").pluck().all()).toEqual([]);
+      expect(db.prepare('SELECT COUNT(*) FROM meta').pluck().get()).toBe(1);
+    } finally {
+      killer.close();
       db.close();
     }
   });

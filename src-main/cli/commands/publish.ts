@@ -1,14 +1,12 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FactsJson } from '../../core/bundles/facts';
 import type { FormationFacts, RankedCandidate } from '../../core/ranking/engine';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
-import { dataOption, HUB_UPLOAD_MIB, readJsonFile } from '../options';
+import { dataOption, HUB_UPLOAD_MIB, hubDataOption, hubDbOption, hubStore, readJsonFile } from '../options';
 import { CliExit, invoke, withApp } from '../workstation';
-
-const hubData = () => new Option('--data <dir>', 'the hub data directory').makeOptionMandatory(true);
 
 function refuse(io: CliIo, e: unknown): never {
   if (isLenteraError(e)) {
@@ -79,12 +77,13 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     // "hub trust --data …": the subcommand's own --data, not the server's.
     .enablePositionalOptions()
     // Not mandatory for commander: a mandatory option here would also be demanded of "hub trust" before its own.
-    .option('--data <dir>', 'the hub data directory (log, merged bundles, site)')
+    .option('--data <dir>', 'the hub data directory (log key, staged bundles, site; and its state unless --db is given)')
+    .addOption(hubDbOption())
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '5180')
     .option('--max-bundle-mb <n>', `the largest bundle accepted, in MiB (at most ${HUB_UPLOAD_MIB.max})`, String(HUB_UPLOAD_MIB.default))
     .option('--origin <name>', "the log's name in its C2SP checkpoints: its public URL without the scheme (e.g. hasil.example.go.id/log); never change it once published")
-    .action(async (o: { data?: string; host: string; port: string; maxBundleMb: string; origin?: string }) => {
+    .action(async (o: { data?: string; db?: string; host: string; port: string; maxBundleMb: string; origin?: string }) => {
       if (!o.data) {
         io.err("lentera hub: required option '--data <dir>' not specified");
         throw new CliExit(EXIT.USAGE);
@@ -97,7 +96,8 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       const [{ HUB_DEFAULTS, startHub }, { keepServing }] = await Promise.all([import('../../server/hub'), import('../../server/last-resort')]);
       const MiB = 1024 * 1024;
       // Uploads must name their signer: the outbox of every workstation does.
-      const running = await startHub({ dir: resolve(o.data), host: o.host, port: Number(o.port), maxBundleBytes: maxMb * MiB, requireSigner: true, log: (l) => io.out(l), ...(o.origin ? { origin: o.origin } : {}) }).catch((e: unknown) => refuse(io, e));
+      const store = hubStore(io, o);
+      const running = await startHub({ dir: resolve(o.data), ...store, host: o.host, port: Number(o.port), maxBundleBytes: maxMb * MiB, requireSigner: true, log: (l) => io.out(l), ...(o.origin ? { origin: o.origin } : {}) }).catch((e: unknown) => refuse(io, e));
       keepServing((l) => io.err(`lentera hub: ${l}`));
       io.out(`Lentera hub is serving ${running.url}`);
       io.out(`uploads: at most ${maxMb} MiB, ${HUB_DEFAULTS.maxUploads} at once (${HUB_DEFAULTS.maxUploadsPerClient} per address), signer named in X-Lentera-Signer`);
@@ -110,18 +110,19 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
   hub
     .command('trust <certificate>')
     .description("register a workstation's certificate (PEM or DER) at the hub: it signs for that one workstation only")
-    .addOption(hubData())
+    .addOption(hubDataOption())
+    .addOption(hubDbOption())
     .option('--workstation <id>', 'the workstation it signs for (`lentera status` there shows the id); else the first bundle accepted from it binds it')
     .option('--exam <code>', 'accept its bundles for this exam only')
     .option('--label <text>', 'a note (venue, room)')
     .option('--announce', "may also sign the exam's announcements (the selection committee's coordinator, not a venue)")
-    .action(async (cert: string, o: { data: string; workstation?: string; exam?: string; label?: string; announce?: boolean }) => {
+    .action(async (cert: string, o: { data: string; db?: string; workstation?: string; exam?: string; label?: string; announce?: boolean }) => {
       const [{ Publisher }, { addTrustedSigner }, { readCertificate }] = await Promise.all([
         import('../../core/publish/publisher'),
         import('../../core/bundles/trust'),
         import('../../core/keys/pki'),
       ]);
-      const p = Publisher.open(resolve(o.data));
+      const p = Publisher.open(resolve(o.data), hubStore(io, o));
       try {
         const t = addTrustedSigner(p.db, readCertificate(readFileSync(resolve(cert))), { exam: o.exam ?? null, workstation: o.workstation ?? null, label: o.label ?? null, announces: o.announce === true, at: new Date().toISOString(), by: `cli:${io.osUser}` });
         io.out(`registered ${t.subject}${t.exam ? ` for ${t.exam}` : ''}${t.announces ? ', may sign announcements' : ''}\n  ${t.fingerprint}`);
@@ -137,10 +138,11 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
   witness
     .command('add <vkey>')
     .description('register a witness by the verifier key `lentera witness init` printed for it (name+id+key)')
-    .addOption(hubData())
-    .action(async (vkey: string, o: { data: string }) => {
+    .addOption(hubDataOption())
+    .addOption(hubDbOption())
+    .action(async (vkey: string, o: { data: string; db?: string }) => {
       const [{ Publisher }, { appendEvent }, { writeTransaction }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/audit/chain'), import('../../core/db/transaction')]);
-      const p = Publisher.open(resolve(o.data));
+      const p = Publisher.open(resolve(o.data), hubStore(io, o));
       try {
         const at = new Date().toISOString();
         const w = writeTransaction(p.db, () => {
@@ -158,10 +160,11 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
   witness
     .command('list')
     .description('the registered witnesses, and the latest checkpoint each cosigned')
-    .addOption(hubData())
-    .action(async (o: { data: string }) => {
+    .addOption(hubDataOption())
+    .addOption(hubDbOption())
+    .action(async (o: { data: string; db?: string }) => {
       const { Publisher } = await import('../../core/publish/publisher');
-      const p = Publisher.open(resolve(o.data));
+      const p = Publisher.open(resolve(o.data), hubStore(io, o));
       try {
         const list = p.log.witnesses();
         if (list.length === 0) io.out('no witness registered (lentera hub witness add VKEY)');
@@ -174,10 +177,11 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
   hub
     .command('announce <file> [pdf]')
     .description("publish a coordinator's signed announcement (pengumuman-EXAM-N.json, and its PDF) at the hub: logged, then the site is rewritten")
-    .addOption(hubData())
-    .action(async (file: string, pdf: string | undefined, o: { data: string }) => {
+    .addOption(hubDataOption())
+    .addOption(hubDbOption())
+    .action(async (file: string, pdf: string | undefined, o: { data: string; db?: string }) => {
       const { Publisher } = await import('../../core/publish/publisher');
-      const p = Publisher.open(resolve(o.data));
+      const p = Publisher.open(resolve(o.data), hubStore(io, o));
       try {
         const at = new Date().toISOString();
         const ack = await p.announce(readJsonFile(io, file), pdf ? readFileSync(resolve(pdf)) : null, at, `cli:${io.osUser}`);
@@ -196,12 +200,13 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
   program
     .command('publish <bundles...>')
     .description('merge bundles into the log and write the static publication site (works from a USB stick or any web host)')
-    .addOption(hubData())
+    .addOption(hubDataOption())
+    .addOption(hubDbOption())
     .requiredOption('--out <dir>', 'the site folder')
     .option('--receipts <dir>', "also write every candidate's receipt (JSON) here, to hand out")
-    .action(async (bundles: string[], o: { data: string; out: string; receipts?: string }) => {
+    .action(async (bundles: string[], o: { data: string; db?: string; out: string; receipts?: string }) => {
       const [{ Publisher }, { writeReceipts }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/publish/receipts')]);
-      const p = Publisher.open(resolve(o.data));
+      const p = Publisher.open(resolve(o.data), hubStore(io, o));
       try {
         for (const b of bundles) {
           const ack = await p.ingest(resolve(b), new Date().toISOString(), `cli:${io.osUser}`);
@@ -323,7 +328,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .requiredOption('--exam <code>', 'exam code')
     .requiredOption('--nomor <nomor>', 'candidate number')
     .requiredOption('--out <file>', 'the JSON file')
-    .action((o: { data: string; exam: string; nomor: string; out: string }) =>
+    .action((o: { data: string; db?: string; exam: string; nomor: string; out: string }) =>
       withApp(io, o.data, async (app) => {
         const r = await invoke<unknown>(io, app, 'receipt.get', { exam: o.exam, nomor: o.nomor });
         writeFileSync(resolve(o.out), `${JSON.stringify(r, null, 2)}\n`);

@@ -9,8 +9,8 @@ import type { Publisher } from '../../core/publish/publisher';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
 import { CliExit } from '../workstation';
+import { hubDataOption, hubDbOption, hubStore } from '../options';
 
-const hubData = () => new Option('--data <dir>', 'the hub data directory').makeOptionMandatory(true);
 
 function refuse(io: CliIo, e: unknown): never {
   if (isLenteraError(e)) {
@@ -25,9 +25,9 @@ function refuse(io: CliIo, e: unknown): never {
 const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 const indent = (s: string) => plain(s).replace(/\n/g, '\n      ');
 
-async function withHub<T>(io: CliIo, dir: string, fn: (p: Publisher) => Promise<T> | T): Promise<T> {
+async function withHub<T>(io: CliIo, o: { data: string; db?: string }, fn: (p: Publisher) => Promise<T> | T): Promise<T> {
   const { Publisher } = await import('../../core/publish/publisher');
-  const p = Publisher.open(resolve(dir));
+  const p = Publisher.open(resolve(o.data), hubStore(io, o));
   try {
     return await fn(p);
   } catch (e) {
@@ -53,11 +53,12 @@ export function registerVoiceCommands(program: Command, io: CliIo): void {
     komite
       .command('add')
       .description('add a committee member; prints their token once (only its sha256 is kept)')
-      .addOption(hubData())
+      .addOption(hubDataOption())
+      .addOption(hubDbOption())
       .requiredOption('--name <name>', 'who holds the token (shown as filed_by / answered_by)')
       .addOption(new Option('--role <role>', 'panitia (answers), pengamat (reads everything: Ombudsman, inspectorate) or tempat (a venue workstation)').choices(['panitia', 'pengamat', 'tempat']).makeOptionMandatory(true))
-      .action((o: { data: string; name: string; role: string }) =>
-        withHub(io, o.data, async (p) => {
+      .action((o: { data: string; db?: string; name: string; role: string }) =>
+        withHub(io, o, async (p) => {
           const { addCommitteeMember } = await import('../../core/publish/committee');
           const m = addCommitteeMember(p.db, { name: o.name, role: o.role }, new Date().toISOString(), `cli:${io.osUser}`);
           io.out(`added ${plain(m.name)} (${m.role}), id ${m.id}`);
@@ -68,9 +69,10 @@ export function registerVoiceCommands(program: Command, io: CliIo): void {
     komite
       .command('list')
       .description('list committee members: id, name, role, added, revoked')
-      .addOption(hubData())
-      .action((o: { data: string }) =>
-        withHub(io, o.data, async (p) => {
+      .addOption(hubDataOption())
+      .addOption(hubDbOption())
+      .action((o: { data: string; db?: string }) =>
+        withHub(io, o, async (p) => {
           const { listCommittee } = await import('../../core/publish/committee');
           const all = listCommittee(p.db);
           if (!all.length) return io.out('no committee members yet (add one with `lentera hub komite add`)');
@@ -80,11 +82,12 @@ export function registerVoiceCommands(program: Command, io: CliIo): void {
     komite
       .command('revoke')
       .description("revoke a member's token(s): by --name (every active one) or by --id (as `list` shows it)")
-      .addOption(hubData())
+      .addOption(hubDataOption())
+      .addOption(hubDbOption())
       .option('--name <name>', 'the member')
       .option('--id <id>', 'the token id (8+ hex digits)')
-      .action((o: { data: string; name?: string; id?: string }) =>
-        withHub(io, o.data, async (p) => {
+      .action((o: { data: string; db?: string; name?: string; id?: string }) =>
+        withHub(io, o, async (p) => {
           const { revokeCommitteeMember } = await import('../../core/publish/committee');
           const gone = revokeCommitteeMember(p.db, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.id !== undefined ? { id: o.id } : {}) }, new Date().toISOString(), `cli:${io.osUser}`);
           for (const m of gone) io.out(`revoked ${m.id} ${plain(m.name)} (${m.role})`);
@@ -98,12 +101,13 @@ export function registerVoiceCommands(program: Command, io: CliIo): void {
   sanggah
     .command('list')
     .description('list objections with candidate number and text (for the committee only)')
-    .addOption(hubData())
+    .addOption(hubDataOption())
+      .addOption(hubDbOption())
     .option('--exam <code>', 'of one exam')
     .option('--status <status>', 'only diajukan, diterima or ditolak')
     .option('--json', 'as JSON')
-    .action((o: { data: string; exam?: string; status?: string; json?: boolean }) =>
-      withHub(io, o.data, async (p) => {
+    .action((o: { data: string; db?: string; exam?: string; status?: string; json?: boolean }) =>
+      withHub(io, o, async (p) => {
         const { listObjections } = await import('../../core/publish/objections');
         const all = listObjections(p.db, o.exam).filter((s) => !o.status || s.status === o.status);
         if (o.json) return io.out(JSON.stringify(all, null, 2));
@@ -118,12 +122,13 @@ export function registerVoiceCommands(program: Command, io: CliIo): void {
   sanggah
     .command('answer <id>')
     .description('answer an objection once: diterima (the correction then goes through the amendment process at the venue) or ditolak, with the reasons; published in full')
-    .addOption(hubData())
+    .addOption(hubDataOption())
+      .addOption(hubDbOption())
     .addOption(new Option('--decision <decision>', 'diterima or ditolak').choices(['diterima', 'ditolak']).makeOptionMandatory(true))
     .requiredOption('--answer <text>', 'the reasoned answer (10–4000 characters; no candidate number, NIK, phone or email: it is published)')
     .option('--by <name>', 'who answers (default: the OS user)')
-    .action((id: string, o: { data: string; decision: string; answer: string; by?: string }) =>
-      withHub(io, o.data, async (p) => {
+    .action((id: string, o: { data: string; db?: string; decision: string; answer: string; by?: string }) =>
+      withHub(io, o, async (p) => {
         const { answerObjection } = await import('../../core/publish/objections');
         const by = o.by ?? io.osUser;
         const r = answerObjection(p, id, { decision: o.decision, answer: o.answer }, { at: new Date().toISOString(), by, actor: `cli:${io.osUser}` });
@@ -136,12 +141,13 @@ export function registerVoiceCommands(program: Command, io: CliIo): void {
   laporan
     .command('list')
     .description('list reports with the text as sent and the contact (for the committee and observers only)')
-    .addOption(hubData())
+    .addOption(hubDataOption())
+      .addOption(hubDbOption())
     .option('--exam <code>', 'of one exam')
     .option('--status <status>', 'only diterima, ditelaah, ditindaklanjuti or ditolak')
     .option('--json', 'as JSON')
-    .action((o: { data: string; exam?: string; status?: string; json?: boolean }) =>
-      withHub(io, o.data, async (p) => {
+    .action((o: { data: string; db?: string; exam?: string; status?: string; json?: boolean }) =>
+      withHub(io, o, async (p) => {
         const { listReports } = await import('../../core/publish/reports');
         const all = listReports(p.db, o.exam).filter((r) => !o.status || r.status === o.status);
         if (o.json) return io.out(JSON.stringify(all, null, 2));
@@ -156,12 +162,13 @@ export function registerVoiceCommands(program: Command, io: CliIo): void {
   laporan
     .command('answer <id>')
     .description('answer a report: ditelaah (under review), ditindaklanjuti (followed up) or ditolak (rejected, closes it); may be answered again as it moves on')
-    .addOption(hubData())
+    .addOption(hubDataOption())
+      .addOption(hubDbOption())
     .addOption(new Option('--status <status>', 'ditelaah, ditindaklanjuti or ditolak').choices(['ditelaah', 'ditindaklanjuti', 'ditolak']).makeOptionMandatory(true))
     .requiredOption('--answer <text>', 'the answer (10–4000 characters; published: no personal data)')
     .option('--by <name>', 'who answers (default: the OS user)')
-    .action((id: string, o: { data: string; status: string; answer: string; by?: string }) =>
-      withHub(io, o.data, async (p) => {
+    .action((id: string, o: { data: string; db?: string; status: string; answer: string; by?: string }) =>
+      withHub(io, o, async (p) => {
         const { answerReport } = await import('../../core/publish/reports');
         const by = o.by ?? io.osUser;
         const r = answerReport(p, id, { status: o.status, answer: o.answer }, { at: new Date().toISOString(), by, actor: `cli:${io.osUser}` });

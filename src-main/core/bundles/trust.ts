@@ -50,7 +50,7 @@ export function addTrustedSigner(db: Db, certDer: Uint8Array, opts: { exam?: str
     db,
     `INSERT INTO trusted_signers (fingerprint, cert_der, subject, exam_code, workstation_id, label, announces, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (fingerprint) DO UPDATE SET exam_code = excluded.exam_code, label = excluded.label, workstation_id = COALESCE(trusted_signers.workstation_id, excluded.workstation_id),
-       announces = MAX(trusted_signers.announces, excluded.announces)`,
+       announces = CASE WHEN excluded.announces > trusted_signers.announces THEN excluded.announces ELSE trusted_signers.announces END`,
   ).run(fingerprint, Buffer.from(certDer), subject, opts.exam ?? null, workstation, opts.label ?? null, opts.announces ? 1 : 0, opts.at, opts.by);
   return listTrustedSigners(db).find((t) => t.fingerprint === fingerprint)!;
 }

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { appendEvent } from '../audit/chain';
 import { openDatabase, type Db } from '../db/open';
+import { openPgStore } from '../db/pg/schema';
 import { sql } from '../db/statements';
 import { commitImport, discardImport, mergedExams, mergedStateKey, mergedView, sweepStaged, type ImportOutcome, type ImportPlan, type MergedView } from '../bundles/merge';
 import { prepareImportAhead } from '../bundles/ahead';
@@ -94,14 +95,28 @@ export class Publisher {
     this.log = new TransparencyLog(db, dir);
   }
 
-  static open(dir: string): Publisher {
+  /**
+   * The hub on its data folder (the log's key, staged bundles, the site) and its store: the folder's SQLite file, or
+   * the PostgreSQL database `opts.db` names (`postgres://…`), where several hub processes may share one state.
+   */
+  static open(dir: string, opts: { db?: string } = {}): Publisher {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const db = openDatabase(join(dir, HUB_DB), { create: true });
-    // A bundle's merge writes 700k rows in one transaction: with SQLite's default 2 MB page cache it spills
-    // pages to the WAL and reads them back many times over. Durability is untouched (synchronous stays FULL).
-    db.pragma(`cache_size = -${HUB_CACHE_KIB}`);
+    let db: Db;
+    if (opts.db !== undefined) {
+      db = openPgStore(opts.db).asDb();
+    } else {
+      db = openDatabase(join(dir, HUB_DB), { create: true });
+      // A bundle's merge writes 700k rows in one transaction: with SQLite's default 2 MB page cache it spills
+      // pages to the WAL and reads them back many times over. Durability is untouched (synchronous stays FULL).
+      db.pragma(`cache_size = -${HUB_CACHE_KIB}`);
+    }
     sweepStaged(dir);
-    return new Publisher(dir, db);
+    try {
+      return new Publisher(dir, db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
   }
 
   close(): void {
@@ -334,7 +349,7 @@ export class Publisher {
       `SELECT MAX(t) FROM (SELECT MAX(imported_at) AS t FROM merged_bundles WHERE exam_code = @exam
         UNION ALL SELECT MAX(at) FROM announcements WHERE exam_code = @exam
         UNION ALL SELECT MAX(first_at) FROM stage_publications WHERE exam_code = @exam
-        UNION ALL SELECT MAX(final_at) FROM stage_publications WHERE exam_code = @exam)`,
+        UNION ALL SELECT MAX(final_at) FROM stage_publications WHERE exam_code = @exam) AS changes`,
     )
       .pluck()
       .get({ exam }) as string;

@@ -37,8 +37,9 @@ function interviewItems(db: Db, exam: string, view: MergedView): { items: Map<st
     if (typeof s.code === 'string' && typeof s.stage_code === 'string') stageOf.set(s.code, s.stage_code);
   }
   const amended = new Set<string>();
-  // Amendments only: an exam's score entries run to hundreds of thousands, and are not otherwise needed here.
-  const amendments = sql(db, "SELECT body FROM merged_items WHERE exam_code = ? AND kind = 'score_entry' AND json_extract(body, '$.source') = 'amendment'").pluck().all(exam) as string[];
+  // Amendments only: an exam's score entries run to hundreds of thousands, and are not otherwise needed here. The
+  // text test is SQL both stores share (a body that only mentions the word is dropped by the check below).
+  const amendments = sql(db, `SELECT body FROM merged_items WHERE exam_code = ? AND kind = 'score_entry' AND body LIKE '%"amendment"%'`).pluck().all(exam) as string[];
   for (const b of amendments) {
     const e = JSON.parse(b) as { source?: unknown; nomor_peserta?: unknown; stage_code?: unknown; item?: unknown };
     if (e.source === 'amendment') amended.add(`${String(e.nomor_peserta)}|${String(e.stage_code)}|${String(e.item)}`);

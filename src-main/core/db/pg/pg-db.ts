@@ -1,6 +1,6 @@
 import type { Db } from '../open';
 import { bindValues, pgStatement, type PgStatementText } from './dialect';
-import { PgSyncConnection } from './sync-connection';
+import { PgSyncConnection, type PgQueryResult } from './sync-connection';
 
 /**
  * The hub's PostgreSQL store behind the surface of better-sqlite3 that the hub's code uses (`prepare` and a
@@ -39,7 +39,7 @@ export class PgStatement {
   }
 
   run(...args: unknown[]): { changes: number; lastInsertRowid: number } {
-    const r = this.db.connection.query(this.stmt.text, bindValues(this.stmt, args));
+    const r = this.db.query(this.stmt.text, bindValues(this.stmt, args));
     // No rowid here: a caller that needs the key it made writes RETURNING, on either store.
     return { changes: r.rowCount, lastInsertRowid: 0 };
   }
@@ -57,7 +57,7 @@ export class PgStatement {
   }
 
   private rows(args: unknown[]): unknown[] {
-    const r = this.db.connection.query(this.stmt.text, bindValues(this.stmt, args), this.mode !== 'object');
+    const r = this.db.query(this.stmt.text, bindValues(this.stmt, args), this.mode !== 'object');
     return this.mode === 'pluck' ? (r.rows as unknown[][]).map((row) => row[0]) : r.rows;
   }
 }
@@ -85,13 +85,18 @@ export class PgDb {
     return this.depth > 0;
   }
 
+  /** One statement on this store's connection, saying whether a transaction of ours is open (see sync-connection). */
+  query(text: string, values: readonly unknown[] = [], array = false): PgQueryResult {
+    return this.connection.query(text, values, array, this.depth > 0);
+  }
+
   prepare(source: string): PgStatement {
     return new PgStatement(this, source);
   }
 
   /** Statements without parameters, one or several (the schema's). */
   exec(source: string): this {
-    this.connection.query(source);
+    this.query(source);
     return this;
   }
 
@@ -111,33 +116,49 @@ export class PgDb {
   private inTx<T>(fn: () => T): T {
     const outer = this.depth === 0;
     const savepoint = `lentera_${this.depth}`;
+    // The depth counts from BEGIN to COMMIT inclusive: every statement between says it belongs to a transaction, so
+    // a connection lost meanwhile is never quietly made again under it (a COMMIT there would commit nothing).
     if (outer) {
       // Read committed whatever the server's default: each statement after the lock sees what the writer before
       // committed (under repeatable read the snapshot would predate the lock, and the log's last leaf be stale).
-      this.connection.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      this.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      this.depth++;
       try {
-        this.connection.query(`SELECT pg_advisory_xact_lock(${HUB_WRITE_LOCK})`);
+        this.query(`SELECT pg_advisory_xact_lock(${HUB_WRITE_LOCK})`);
       } catch (e) {
-        this.connection.query('ROLLBACK');
+        this.undo(true, savepoint);
         throw e;
       }
     } else {
-      this.connection.query(`SAVEPOINT ${savepoint}`);
+      this.query(`SAVEPOINT ${savepoint}`);
+      this.depth++;
     }
-    this.depth++;
     let result: T;
     try {
       result = fn();
     } catch (e) {
-      this.depth--;
-      if (outer) this.connection.query('ROLLBACK');
-      else this.connection.query(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+      this.undo(outer, savepoint);
+      throw e;
+    }
+    try {
+      this.query(outer ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
+    } catch (e) {
+      this.undo(outer, savepoint);
       throw e;
     }
     this.depth--;
-    if (outer) this.connection.query('COMMIT');
-    else this.connection.query(`RELEASE SAVEPOINT ${savepoint}`);
     return result;
+  }
+
+  /** Rolls back the transaction or savepoint just begun; its own failure (a connection gone) does not hide the cause. */
+  private undo(outer: boolean, savepoint: string): void {
+    try {
+      this.query(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+    } catch {
+      // the transaction is gone with its connection: nothing of it was kept
+    } finally {
+      this.depth--;
+    }
   }
 
   close(): this {

@@ -81,6 +81,144 @@ export const pgMigrations: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "the rest of the hub: its audit chain, registered signers, merged bundles and items, stages, the public side's records, receipt access",
+    sql: `
+      CREATE TABLE audit_events (
+        seq       bigint PRIMARY KEY,
+        at        text COLLATE "C" NOT NULL,
+        actor     text COLLATE "C" NOT NULL,
+        command   text COLLATE "C" NOT NULL,
+        outcome   text COLLATE "C" NOT NULL CHECK (outcome IN ('ok', 'refused')),
+        payload   text COLLATE "C" NOT NULL,
+        prev_hash text COLLATE "C" NOT NULL,
+        hash      text COLLATE "C" NOT NULL UNIQUE
+      );
+      ${appendOnly('audit_events')}
+      CREATE TABLE trusted_signers (
+        fingerprint    text COLLATE "C" PRIMARY KEY,
+        cert_der       bytea NOT NULL,
+        subject        text COLLATE "C" NOT NULL,
+        exam_code      text COLLATE "C",
+        label          text COLLATE "C",
+        added_at       text COLLATE "C" NOT NULL,
+        added_by       text COLLATE "C" NOT NULL,
+        workstation_id text COLLATE "C",
+        announces      bigint NOT NULL DEFAULT 0
+      );
+      CREATE INDEX trusted_signers_workstation ON trusted_signers (workstation_id);
+      CREATE TABLE merged_bundles (
+        sha256         text COLLATE "C" PRIMARY KEY,
+        exam_code      text COLLATE "C" NOT NULL,
+        workstation_id text COLLATE "C" NOT NULL,
+        sequence       bigint NOT NULL,
+        previous       text COLLATE "C",
+        signer         text COLLATE "C" NOT NULL,
+        audit_seq      bigint NOT NULL,
+        audit_hash     text COLLATE "C" NOT NULL,
+        ruleset_sha256 text COLLATE "C" NOT NULL,
+        manifest       text COLLATE "C" NOT NULL,
+        file           text COLLATE "C" NOT NULL,
+        file_sha256    text COLLATE "C" NOT NULL,
+        imported_at    text COLLATE "C" NOT NULL,
+        UNIQUE (exam_code, workstation_id, sequence)
+      );
+      CREATE TABLE merged_exams (
+        exam_code      text COLLATE "C" PRIMARY KEY,
+        exam           text COLLATE "C" NOT NULL,
+        ruleset_sha256 text COLLATE "C" NOT NULL,
+        ruleset_json   text COLLATE "C" NOT NULL
+      );
+      CREATE TABLE merged_items (
+        exam_code      text COLLATE "C" NOT NULL,
+        workstation_id text COLLATE "C" NOT NULL,
+        kind           text COLLATE "C" NOT NULL,
+        key            text COLLATE "C" NOT NULL,
+        digest         text COLLATE "C" NOT NULL,
+        body           text COLLATE "C" NOT NULL,
+        bundle_sha256  text COLLATE "C" NOT NULL REFERENCES merged_bundles (sha256),
+        PRIMARY KEY (exam_code, kind, key, workstation_id)
+      );
+      CREATE TABLE stage_publications (
+        exam_code text COLLATE "C" NOT NULL,
+        stage     text COLLATE "C" NOT NULL,
+        first_at  text COLLATE "C" NOT NULL,
+        final_at  text COLLATE "C",
+        PRIMARY KEY (exam_code, stage)
+      );
+      CREATE FUNCTION lentera_no_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
+      CREATE TABLE announcements (
+        exam_code       text COLLATE "C" NOT NULL,
+        seq             bigint NOT NULL,
+        document        text COLLATE "C" NOT NULL,
+        sha256          text COLLATE "C" NOT NULL,
+        signer          text COLLATE "C" NOT NULL,
+        signature       text COLLATE "C" NOT NULL,
+        certificate     text COLLATE "C" NOT NULL,
+        pdf             bytea,
+        objection_from  text COLLATE "C" NOT NULL,
+        objection_until text COLLATE "C" NOT NULL,
+        at              text COLLATE "C" NOT NULL,
+        leaf_idx        bigint,
+        PRIMARY KEY (exam_code, seq)
+      );
+      CREATE TRIGGER announcements_no_delete BEFORE DELETE ON announcements FOR EACH ROW EXECUTE FUNCTION lentera_no_delete();
+      CREATE TABLE objections (
+        id            text COLLATE "C" PRIMARY KEY,
+        exam_code     text COLLATE "C" NOT NULL,
+        nomor_peserta text COLLATE "C" NOT NULL,
+        stage         text COLLATE "C" NOT NULL,
+        body          text COLLATE "C" NOT NULL,
+        channel       text COLLATE "C" NOT NULL CHECK (channel IN ('situs', 'tempat')),
+        filed_by      text COLLATE "C" NOT NULL,
+        filed_at      text COLLATE "C" NOT NULL,
+        status        text COLLATE "C" NOT NULL CHECK (status IN ('diajukan', 'diterima', 'ditolak')),
+        answer        text COLLATE "C",
+        answered_at   text COLLATE "C",
+        answered_by   text COLLATE "C",
+        filed_leaf    bigint NOT NULL,
+        answer_leaf   bigint,
+        UNIQUE (exam_code, nomor_peserta, stage)
+      );
+      CREATE TRIGGER objections_no_delete BEFORE DELETE ON objections FOR EACH ROW EXECUTE FUNCTION lentera_no_delete();
+      CREATE TABLE public_reports (
+        id          text COLLATE "C" PRIMARY KEY,
+        exam_code   text COLLATE "C" NOT NULL,
+        category    text COLLATE "C" NOT NULL,
+        body        text COLLATE "C" NOT NULL,
+        contact     text COLLATE "C",
+        client_hash text COLLATE "C",
+        filed_at    text COLLATE "C" NOT NULL,
+        status      text COLLATE "C" NOT NULL CHECK (status IN ('diterima', 'ditelaah', 'ditindaklanjuti', 'ditolak')),
+        answer      text COLLATE "C",
+        answered_at text COLLATE "C",
+        answered_by text COLLATE "C",
+        filed_leaf  bigint NOT NULL,
+        answer_leaf bigint
+      );
+      CREATE INDEX public_reports_client ON public_reports (client_hash, filed_at);
+      CREATE TRIGGER public_reports_no_delete BEFORE DELETE ON public_reports FOR EACH ROW EXECUTE FUNCTION lentera_no_delete();
+      CREATE TABLE hub_committee (
+        token_hash text COLLATE "C" PRIMARY KEY,
+        name       text COLLATE "C" NOT NULL,
+        role       text COLLATE "C" NOT NULL CHECK (role IN ('panitia', 'pengamat', 'tempat')),
+        created_at text COLLATE "C" NOT NULL,
+        revoked_at text COLLATE "C"
+      );
+      CREATE TABLE hub_receipt_access (
+        bundle_sha256   text COLLATE "C" PRIMARY KEY,
+        token_sha256    text COLLATE "C" NOT NULL,
+        exam_code       text COLLATE "C" NOT NULL,
+        first_idx       bigint NOT NULL,
+        last_idx        bigint NOT NULL,
+        leaves          bigint NOT NULL,
+        checkpoint_size bigint NOT NULL,
+        created_at      text COLLATE "C" NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Creates or brings up to date the hub's schema, one migration per transaction, under the hub's write lock. */

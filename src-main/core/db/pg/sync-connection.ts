@@ -32,7 +32,6 @@ const pg = require(workerData.pgPath);
 const { state, port } = workerData;
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
-const client = new pg.Client({ connectionString: workerData.url, application_name: 'lentera-hub' });
 const answer = (msg) => {
   port.postMessage(msg);
   Atomics.add(state, 0, 1);
@@ -47,12 +46,29 @@ const die = (e) => {
 };
 process.on('uncaughtException', die);
 process.on('unhandledRejection', die);
-const names = new Map();
-const ready = client.connect();
-ready.catch(() => {}); // a server not there is the answer to the first query, not a rejection nobody handles
-client.on('error', () => {}); // a connection lost between queries is reported by the next query
+let client, ready, names, broken;
+// A connection lost (the server restarted, the network cut) is made again at the next query, unless that query
+// belongs to a transaction begun on the lost one: its work is gone, and only its rollback may go on.
+const connect = () => {
+  client = new pg.Client({ connectionString: workerData.url, application_name: 'lentera-hub' });
+  names = new Map();
+  broken = false;
+  client.on('error', () => { broken = true; });
+  client.on('end', () => { broken = true; });
+  ready = client.connect();
+  ready.catch(() => { broken = true; }); // a server not there is the answer to the query, not a rejection nobody handles
+};
+connect();
 port.on('message', async (q) => {
   try {
+    if (broken && !q.close) {
+      if (q.tx && !/^ROLLBACK/.test(q.text)) {
+        answer({ error: { message: 'The connection to PostgreSQL was lost during this transaction; nothing of it was kept.', code: '08003' } });
+        return;
+      }
+      client.end().catch(() => {});
+      connect();
+    }
     await ready;
     if (q.close) {
       await client.end();
@@ -76,6 +92,18 @@ port.on('message', async (q) => {
   }
 });
 `;
+
+/**
+ * Whether an error says the database cannot take a write at all (read-only, full, gone, shutting down, the
+ * connection lost), as against a statement refused for what it asked: the hub answers 503 then, and the sender sends
+ * again later. SQLSTATE classes 08 (connection), 53 (resources: disk, memory, connections), 57P (shutdown), 58 (I/O),
+ * 25006 (read-only), and the socket's own errors.
+ */
+export function isPgStoreFailure(e: unknown): boolean {
+  if (!(e instanceof PgError)) return false;
+  const code = e.code ?? '';
+  return /^(08|53|57P|58|XX)/.test(code) || code === '25006' || /^E(CONNREFUSED|CONNRESET|NOENT|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH)$/.test(code) || code === '' || code === 'TIMEOUT';
+}
 
 /** How long one query may take before the connection is taken for dead (a lock held elsewhere waits within it). */
 const QUERY_TIMEOUT_MS = 10 * 60_000;
@@ -111,8 +139,8 @@ export class PgSyncConnection {
   }
 
   /** Runs one statement (`$1`… parameters) and waits for its answer; `array` gives rows as arrays of values. */
-  query(text: string, values: readonly unknown[] = [], array = false): PgQueryResult {
-    const msg = this.call({ text, values, array });
+  query(text: string, values: readonly unknown[] = [], array = false, inTransaction = false): PgQueryResult {
+    const msg = this.call({ text, values, array, tx: inTransaction });
     return msg as PgQueryResult;
   }
 
