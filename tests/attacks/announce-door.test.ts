@@ -283,7 +283,7 @@ describe('refusals before the body', () => {
     clock.advance(61_000);
     await knock('127.0.0.1');
     expect(unknownAudited()).toBe(before + 4);
-    const last = hub.publisher.db.prepare("SELECT actor, payload FROM audit_events WHERE command = 'hub.announce' AND outcome = 'refused' ORDER BY rowid DESC LIMIT 1").get() as { actor: string; payload: string };
+    const last = hub.publisher.db.prepare("SELECT actor, payload FROM audit_events WHERE command = 'hub.announce' AND outcome = 'refused' ORDER BY seq DESC LIMIT 1").get() as { actor: string; payload: string };
     expect(last.actor).toBe('hub:127.0.0.1');
     expect(JSON.parse(last.payload)).toMatchObject({ code: 'ANNOUNCEMENT_SIGNER_UNKNOWN', fingerprint: `CD${':CD'.repeat(31)}`, before: 'body' });
   });

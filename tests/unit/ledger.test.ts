@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
@@ -23,6 +24,7 @@ import { receiptFromQr, receiptToQr, verifyReceipt, type Receipt, type ReceiptOp
 import { recordProofProblem } from '../../src-main/core/ledger/record-proof';
 import { cosign, witnessKey, type Witness } from '../../src-main/core/ledger/cosignature';
 import { checkpointText } from '../../src-main/core/ledger/signed-note';
+import { FULL_NIK } from '../../src-main/core/publish/full-nik';
 import { tempDir } from './helpers';
 import { logStores } from './log-stores';
 
@@ -371,6 +373,33 @@ function dbRoot(db: Db): string {
   const rows = db.prepare('SELECT leaf FROM ledger_leaves ORDER BY idx').all() as { leaf: Uint8Array }[];
   return toHex(refMth(rows.map((r) => new Uint8Array(r.leaf))));
 }
+
+describe('the name of a log in its checkpoints', () => {
+  it('is never a 16-digit number (which the site refuses as a possible NIK), even for a key whose id starts with 16 digits', () => {
+    // About one key in 1,850 has an id starting with 16 decimal digits: its log was named "lentera-log/<16 digits>", and
+    // every site write was refused for it. Keys are tried from fixed seeds until one is found, the same one each run.
+    let seed = 0;
+    let pem = '';
+    for (;; seed++) {
+      const d = createHash('sha256').update(`lentera-log-name-${seed}`).digest();
+      const key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: d.toString('base64url'), x: Buffer.from(ed25519.getPublicKey(d)).toString('base64url') }, format: 'jwk' });
+      if (/^\d{16}/.test(logIdOf(rawKey(createPublicKey(key))))) {
+        pem = key.export({ type: 'pkcs8', format: 'pem' }) as string;
+        break;
+      }
+    }
+    const dir = tempDir('lentera-ledger-');
+    mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(dir, 'keys', LOG_KEY_FILE), pem, { mode: 0o600 });
+    const { db, log } = openLog(dir);
+    expect(log.logId()).toMatch(/^\d{16}/);
+    publish(db, log, 0, 2);
+    log.checkpoint('2026-12-01T01:00:00.000Z');
+    expect(log.origin()).toMatch(/^lentera-log\//);
+    expect(log.origin()).toContain(log.logId().slice(0, 16));
+    for (const text of [log.origin(), log.noteKey(), log.checkpointNote()!.note]) expect(text).not.toMatch(FULL_NIK);
+  });
+});
 
 describe.each(STORES)('transparency log ($name)', (store) => {
   function openLog(dir = tempDir('lentera-ledger-')): { db: Db; log: TransparencyLog; dir: string } {
