@@ -1,4 +1,11 @@
 import fc from 'fast-check';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT } from '../../src-main/cli/io';
+import { run } from '../../src-main/cli/main';
+import { witnessKey } from '../../src-main/core/ledger/cosignature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindValues, pgStatement } from '../../src-main/core/db/pg/dialect';
 import { PgDb } from '../../src-main/core/db/pg/pg-db';
@@ -145,6 +152,37 @@ describe('the PostgreSQL store on a throwaway cluster', () => {
     } finally {
       killer.close();
       db.close();
+    }
+  });
+
+  it('every hub command takes --db (or LENTERA_HUB_DB): a witness added by one is listed by another; anything but a PostgreSQL address is a usage error', async () => {
+    const url = fresh();
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-pg-cli-'));
+    const cli = async (args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await run(args, { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), askSecret: async () => '', osUser: 't' });
+      return { code, out, err };
+    };
+    try {
+      const { publicKey } = generateKeyPairSync('ed25519');
+      const vkey = witnessKey({ name: 'ombudsman.example.go.id/saksi', publicKeyRaw: new Uint8Array(Buffer.from(String(publicKey.export({ format: 'jwk' }).x), 'base64url')) });
+      expect(await cli(['hub', 'witness', 'add', vkey, '--data', dir, '--db', url])).toMatchObject({ code: 0 });
+      process.env.LENTERA_HUB_DB = url;
+      try {
+        const listed = await cli(['hub', 'witness', 'list', '--data', dir]);
+        expect(listed.code).toBe(0);
+        expect(listed.out).toContain(vkey);
+      } finally {
+        delete process.env.LENTERA_HUB_DB;
+      }
+      // Not in the folder's SQLite file: that one has none.
+      expect((await cli(['hub', 'witness', 'list', '--data', dir])).out).toMatch(/no witness registered/);
+      const wrong = await cli(['hub', 'witness', 'list', '--data', dir, '--db', 'mysql://hub@db/lentera']);
+      expect(wrong.code).toBe(EXIT.USAGE);
+      expect(wrong.err).toMatch(/must be a PostgreSQL connection string/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
