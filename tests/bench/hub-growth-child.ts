@@ -7,14 +7,16 @@ import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
 import type { SiteState } from '../../src-main/core/publish/site-state';
 
-const [mode, dir, arg] = process.argv.slice(2) as [string, string, string];
+const [mode, dir, arg, db] = process.argv.slice(2) as [string, string, string, string | undefined];
+/** The hub's store: its folder's SQLite file, or the PostgreSQL database the bench names. */
+const store = db ? { db } : {};
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 let detail: Record<string, number> = {};
 if (mode === 'prefill') {
   // Synthetic results of another exam until the log holds `arg` leaves, a checkpoint at the end: what the hub has
   // logged before this bundle comes (other agencies' exams), in transactions of 100k as bundles would bring them.
   const want = Number(arg);
-  const p = Publisher.open(join(dir, 'hub'));
+  const p = Publisher.open(join(dir, 'hub'), store);
   const t = now();
   for (let have = p.log.size; have < want; have = p.log.size) {
     const n = Math.min(100_000, want - have);
@@ -28,7 +30,7 @@ if (mode === 'prefill') {
   // The hub's work for one upload into a log of that size: open (the tree is read into memory), verify, merge, log,
   // sign a checkpoint and the acknowledgement; then its receipts, page by page. The site is a separate figure.
   const t0 = now();
-  const p = Publisher.open(join(dir, 'hub'));
+  const p = Publisher.open(join(dir, 'hub'), store);
   const size = p.log.size;
   const openMs = now() - t0;
   const manifest = (await verifyBundle(join(dir, 'bench.lentera'))).manifest;
@@ -52,7 +54,7 @@ if (mode === 'prefill') {
   // Publication after the bundle, as a running hub does it: its site already written for the log as it was (the same
   // process, untimed), then the bundle ingested and the site written again (timed). Beside it, the floor issue 18
   // names: writing only the files that changed (their bytes already in memory), read from the two site states.
-  const p = Publisher.open(join(dir, 'hub'));
+  const p = Publisher.open(join(dir, 'hub'), store);
   const site = join(dir, 'site');
   await p.writeSite(site, new Date().toISOString());
   const before = (JSON.parse(readFileSync(join(dir, 'hub', SITE_STATE), 'utf8')) as SiteState).files;

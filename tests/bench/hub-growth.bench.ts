@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { startPgCluster } from '../unit/pg-cluster';
 import { printFigures, type Figure } from './report';
 
 const run = promisify(execFile);
@@ -17,16 +18,19 @@ interface Out {
   detail: Record<string, number>;
 }
 
-async function child(mode: string, dir: string, arg = ''): Promise<Out> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hub-growth-child.ts'), mode, dir, arg], { maxBuffer: 1 << 24 });
+async function child(mode: string, dir: string, arg = '', db = ''): Promise<Out> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hub-growth-child.ts'), mode, dir, arg, ...(db ? [db] : [])], { maxBuffer: 1 << 24 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Out;
 }
 
 /**
- * Issue 18's growth table, on the embedded SQLite store: the ingest of one bundle into a log that already holds
- * 0, 0.1 M, 0.5 M and 1 M leaves, its time and peak memory, each beside `bundle verify` of the same file.
+ * Issue 18's growth table, on each store: the ingest of one bundle into a log that already holds 0, 0.1 M, 0.5 M and
+ * 1 M leaves, its time and peak memory, each beside `bundle verify` of the same file. On PostgreSQL (a throwaway
+ * cluster, `LENTERA_BENCH_GROWTH_STORES=sqlite` to leave it out) each size's log is copied as a database made from
+ * the grown one as its template, as the SQLite file is copied.
  */
 export async function benchHubGrowth(): Promise<void> {
+  const stores = (process.env.LENTERA_BENCH_GROWTH_STORES ?? 'sqlite,postgres').split(',');
   const dir = mkdtempSync(join(tmpdir(), 'lentera-bench-growth-'));
   try {
     // The hub's part is measured: the venue's workstation is made plain (--plain) so its export is only the means.
@@ -37,23 +41,44 @@ export async function benchHubGrowth(): Promise<void> {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bundles-child.ts'), 'export', dir, passphrase], { maxBuffer: 1 << 24 });
     const exported = JSON.parse(stdout.trim().split('\n').pop()!) as { detail: { file: string } };
     renameSync(exported.detail.file, join(dir, 'bench.lentera'));
+    for (const store of stores) await benchHubGrowthOn(store === 'postgres' ? 'PostgreSQL' : 'SQLite', dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The table on one store, from the bundle in `dir`; the store's folders and databases are removed after it. */
+async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Promise<void> {
+  const cluster = store === 'PostgreSQL' ? startPgCluster() : null;
+  let copies = 0;
+  const baseDb = cluster ? cluster.createDatabase('base') : '';
+  /** A copy of the grown log's store for one step: the SQLite file is copied with its folder; a database from it as a template. */
+  const copyOfBase = (): string => {
+    if (!cluster) return '';
+    const name = `copy_${++copies}`;
+    execFileSync('psql', ['-q', '-d', cluster.url('postgres'), '-c', `CREATE DATABASE ${name} TEMPLATE base`]);
+    return cluster.url(name);
+  };
+  /** The figures' names: the SQLite ones as before (bench/results.json compares runs by name). */
+  const tag = store === 'PostgreSQL' ? 'PostgreSQL: ' : '';
+  try {
     const verify = await child('verify', dir);
     const rows: { before: number; ingestMs: number; receiptsMs: number; openMs: number; maxRssMb: number; verifyMs: number; siteMs: number; changedMs: number; files: number; changed: number; siteRssMb: number }[] = [];
     mkdirSync(join(dir, 'base', 'hub'), { recursive: true });
     for (const size of SIZES) {
       // The log grows in one folder; each ingest runs on a copy of it, so the next size starts from the same log.
-      await child('prefill', join(dir, 'base'), String(size));
+      await child('prefill', join(dir, 'base'), String(size), baseDb);
       rmSync(join(dir, 'hub'), { recursive: true, force: true });
       cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
       const v = await child('verify', dir);
-      const r = await child('ingest', dir);
+      const r = await child('ingest', dir, '', copyOfBase());
       // The site after that bundle, on a fresh copy: written before it (untimed), then after it.
       for (const d of ['hub', 'site', 'site-changed']) rmSync(join(dir, d), { recursive: true, force: true });
       cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
-      const u = await child('update', dir);
+      const u = await child('update', dir, '', copyOfBase());
       rows.push({ before: r.detail.before!, ingestMs: r.detail.ingestMs!, receiptsMs: r.detail.receiptsMs!, openMs: r.detail.openMs!, maxRssMb: r.maxRssMb, verifyMs: v.detail.verifyMs!, siteMs: u.detail.siteMs!, changedMs: u.detail.changedMs!, files: u.detail.files!, changed: u.detail.changed!, siteRssMb: u.maxRssMb });
     }
-    console.log(`\nhub growth, SQLite store: one bundle of ${CANDIDATES.toLocaleString('en-US')} candidates into a log that holds N leaves (verify of it: ${(verify.detail.verifyMs! / 1000).toFixed(2)} s)`);
+    console.log(`\nhub growth, ${store} store: one bundle of ${CANDIDATES.toLocaleString('en-US')} candidates into a log that holds N leaves (verify of it: ${(verify.detail.verifyMs! / 1000).toFixed(2)} s)`);
     console.log('| leaves before | open (tree read) | ingest | ingest ÷ verify | receipts served after it | peak RSS |');
     console.log('|---|---|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.before.toLocaleString('en-US')} | ${(r.openMs / 1000).toFixed(2)} s | ${(r.ingestMs / 1000).toFixed(2)} s | ${(r.ingestMs / r.verifyMs).toFixed(2)}× | ${(r.receiptsMs / 1000).toFixed(2)} s | ${r.maxRssMb.toFixed(0)} MB |`);
@@ -66,15 +91,16 @@ export async function benchHubGrowth(): Promise<void> {
     const figures: Figure[] = [
       // Issue 18's "≤ 2× verify" is judged on the 100k bundle with its sheets (`bundles`): this bundle has no sheets,
       // so its verification is a fraction of a second and the ratio says little. What this section shows is growth.
-      { name: `hub ingest, ${CANDIDATES / 1000}k candidates, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'bundle verify of it (no sheets)', baseline: largest.verifyMs, better: 'lower' },
-      { name: `hub ingest, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'same ingest into an empty log', baseline: empty.ingestMs, better: 'lower', target: 'flat (≈ 1×)' },
-      { name: `hub open, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.openMs, unit: 'ms', baselineName: 'the ingest after it', baseline: largest.ingestMs, better: 'lower' },
-      { name: `site update after the bundle, log of ${largest.before.toLocaleString('en-US')} leaves (${largest.changed.toLocaleString('en-US')} of ${largest.files.toLocaleString('en-US')} files changed)`, value: largest.siteMs, unit: 'ms', baselineName: 'writing only the changed files', baseline: largest.changedMs, better: 'lower', goal: { kind: 'cost', max: 2 } },
-      { name: `site update, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.siteMs, unit: 'ms', baselineName: 'the same into an empty log', baseline: empty.siteMs, better: 'lower', target: 'flat (≈ 1×)' },
-      { name: `hub peak RSS, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.maxRssMb, unit: 'MB', baselineName: 'into an empty log', baseline: empty.maxRssMb, better: 'lower', target: '< 500 MB absolute' },
+      { name: `${tag}hub ingest, ${CANDIDATES / 1000}k candidates, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'bundle verify of it (no sheets)', baseline: largest.verifyMs, better: 'lower' },
+      { name: `${tag}hub ingest, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'same ingest into an empty log', baseline: empty.ingestMs, better: 'lower', target: 'flat (≈ 1×)' },
+      { name: `${tag}hub open, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.openMs, unit: 'ms', baselineName: 'the ingest after it', baseline: largest.ingestMs, better: 'lower' },
+      { name: `${tag}site update after the bundle, log of ${largest.before.toLocaleString('en-US')} leaves (${largest.changed.toLocaleString('en-US')} of ${largest.files.toLocaleString('en-US')} files changed)`, value: largest.siteMs, unit: 'ms', baselineName: 'writing only the changed files', baseline: largest.changedMs, better: 'lower', goal: { kind: 'cost', max: 2 } },
+      { name: `${tag}site update, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.siteMs, unit: 'ms', baselineName: 'the same into an empty log', baseline: empty.siteMs, better: 'lower', target: 'flat (≈ 1×)' },
+      { name: `${tag}hub peak RSS, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.maxRssMb, unit: 'MB', baselineName: 'into an empty log', baseline: empty.maxRssMb, better: 'lower', target: '< 500 MB absolute' },
     ];
-    printFigures('hub growth (issue 18, SQLite store)', figures);
+    printFigures(`hub growth (issue 18, ${store} store)`, figures);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cluster?.stop();
+    for (const d of ['base', 'hub', 'site', 'site-changed']) rmSync(join(dir, d), { recursive: true, force: true });
   }
 }
