@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { ADMIN, EXAM_CODE, expect, importExamplePackage, login, loginFirstTime, sidebar, test } from './fixtures';
+import { ADMIN, answerLate, EXAM_CODE, expect, importExamplePackage, login, loginFirstTime, sidebar, test } from './fixtures';
 
 const OBSERVER = { name: 'pengawas', role: 'observer', pin: '735162', newPin: '591736', displayName: 'Kartika Sari' } as const;
 // A panelist of session WWC-F01 in the example package, on their NIP.
@@ -96,25 +96,14 @@ test('a read of the log answered late never replaces the answer of a filter chos
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Selamat datang, ${ADMIN.displayName}`);
   // The server is slow to answer the unfiltered read the page makes on opening; the filtered one is answered at once,
   // so the slow answer arrives after it.
-  let slowAnswered!: () => void;
-  const slowDone = new Promise<void>((resolve) => (slowAnswered = resolve));
-  let slowed = false;
-  await page.route('**/api/audit.list', async (route) => {
-    const body = JSON.parse(route.request().postData() ?? '{}') as { command?: string };
-    if (slowed || body.command !== undefined) return route.continue();
-    slowed = true;
-    const response = await route.fetch();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await route.fulfill({ response });
-    slowAnswered();
-  });
+  const slow = await answerLate(page, 'audit.list', (body) => body.command === undefined);
   const unfilteredAsked = page.waitForRequest((r) => r.url().endsWith('/api/audit.list'));
   await sidebar(page).getByRole('link', { name: 'Audit' }).click();
   await unfilteredAsked;
   await page.getByLabel('Perintah', { exact: true }).selectOption('accounts.login');
   const events = page.getByTestId('audit-event');
   await expect(events.first()).toBeVisible();
-  await slowDone;
+  await slow.answered;
   // Two frames for anything the late answer would do.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   const commands = await page.getByTestId('audit-command').allInnerTexts();

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoPackage } from '../../src-main/core/demo/generate';
-import { ADMIN, expect, login, sidebar, test, type Lentera } from './fixtures';
+import { ADMIN, answerLate, expect, login, sidebar, test, type Lentera } from './fixtures';
 
 /** The demo's candidate numbers: 2633740 and the candidate's place in the roster, from 00001. */
 function nomor(i: number): string {
@@ -84,16 +84,7 @@ test('a search answered late never replaces the answer of a later search', async
   // The server is slow to answer one search, the one for the first characters typed; the full number is answered
   // at once. The slow answer arrives after the fast one.
   const slow = '26337400';
-  let slowAnswered!: () => void;
-  const slowDone = new Promise<void>((resolve) => (slowAnswered = resolve));
-  await page.route('**/api/roster.list', async (route) => {
-    const body = JSON.parse(route.request().postData() ?? '{}') as { search?: string };
-    if (body.search !== slow) return route.continue();
-    const response = await route.fetch();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await route.fulfill({ response });
-    slowAnswered();
-  });
+  const late = await answerLate(page, 'roster.list', (body) => body.search === slow);
   const slowAsked = page.waitForRequest((r) => r.url().endsWith('/api/roster.list') && (JSON.parse(r.postData() ?? '{}') as { search?: string }).search === slow);
   const box = page.getByLabel('Cari nomor peserta atau nama');
   await box.pressSequentially(slow, { delay: 30 });
@@ -102,7 +93,7 @@ test('a search answered late never replaces the answer of a later search', async
   await expect(page.getByTestId('candidate-total')).toHaveText('1 peserta cocok');
   await expect(region.locator('tbody tr[data-index]')).toHaveCount(1);
   await expect(region.getByRole('row', { name: new RegExp(nomor(777)) })).toBeVisible();
-  await slowDone;
+  await late.answered;
   // Two frames for anything the late answer would do.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   await expect(page.getByTestId('candidate-total')).toHaveText('1 peserta cocok');

@@ -307,3 +307,22 @@ export async function loginFirstTime(page: Page, name: string, pin: string, newP
   await page.getByRole('button', { name: 'Simpan PIN baru' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Selamat datang, /);
 }
+
+/**
+ * Makes the server slow to answer the first call of `command` whose body `slow` picks: its answer comes 1.5 s late,
+ * after any asked later. Resolves `answered` once it is given, for a test that a late answer never replaces a later one.
+ */
+export async function answerLate(page: Page, command: string, slow: (body: Record<string, unknown>) => boolean): Promise<{ answered: Promise<void> }> {
+  let done!: () => void;
+  const answered = new Promise<void>((resolve) => (done = resolve));
+  let slowed = false;
+  await page.route(`**/api/${command}`, async (route) => {
+    if (slowed || !slow(JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>)) return route.continue();
+    slowed = true;
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.fulfill({ response });
+    done();
+  });
+  return { answered };
+}

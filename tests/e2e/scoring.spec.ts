@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { ADMIN, EXAM_CODE, expect, importExamplePackage, login, loginFirstTime, sidebar, test, type Lentera } from './fixtures';
+import { ADMIN, answerLate, EXAM_CODE, expect, importExamplePackage, login, loginFirstTime, sidebar, test, type Lentera } from './fixtures';
 
 // The panel of session WWC-F01 in the example package, each with an account on their NIP.
 const CHAIR = { name: 'ketua1', role: 'chair', nip: '197006201995031002', displayName: 'Dr. Bambang Sutrisno, M.Si.', pin: '735162', newPin: '591736' };
@@ -338,18 +338,7 @@ test('the panel of a session answered late never replaces the panel of the sessi
   await login(page, ADMIN.name, ADMIN.pin);
   // The server is slow to answer the overview of the session the page opens on; the one picked next is answered at
   // once, so the slow answer arrives after it.
-  let slowAnswered!: () => void;
-  const slowDone = new Promise<void>((resolve) => (slowAnswered = resolve));
-  let slowed = false;
-  await page.route('**/api/panel.overview', async (route) => {
-    const body = JSON.parse(route.request().postData() ?? '{}') as { session?: string };
-    if (slowed || body.session !== SESSION) return route.continue();
-    slowed = true;
-    const response = await route.fetch();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await route.fulfill({ response });
-    slowAnswered();
-  });
+  const slow = await answerLate(page, 'panel.overview', (body) => body.session === SESSION);
   const slowAsked = page.waitForRequest((r) => r.url().endsWith('/api/panel.overview'));
   await sidebar(page).getByRole('link', { name: 'Penilaian' }).click();
   await page.getByLabel('Tahap', { exact: true }).selectOption('SKB-WWC');
@@ -359,7 +348,7 @@ test('the panel of a session answered late never replaces the panel of the sessi
   const members = page.getByRole('list', { name: 'Panel penguji' });
   await expect(members).toBeVisible();
   const f02 = await members.innerText();
-  await slowDone;
+  await slow.answered;
   // Two frames for anything the late answer would do.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   expect(await members.innerText()).toBe(f02);
