@@ -1,4 +1,3 @@
-import { isPgStoreFailure } from '../core/db/pg/sync-connection';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -8,6 +7,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LIMITS } from '../core/bundles/format';
 import { normalizeFingerprint } from '../core/bundles/trust';
+import { isPgStoreFailure } from '../core/db/pg/sync-connection';
 import { Publisher, RECEIPTS_PER_PAGE } from '../core/publish/publisher';
 import { isLenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
@@ -135,7 +135,7 @@ function diskFree(dir: string): number {
  * room on the disk (507); it is counted as it arrives, and a partial file is removed whatever ends it.
  */
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
-  const publisher = Publisher.open(opts.dir, opts.db !== undefined ? { db: opts.db } : {});
+  const publisher = Publisher.open(opts.dir, { db: opts.db });
   if (opts.origin !== undefined) {
     try {
       publisher.log.pinOrigin(opts.origin);

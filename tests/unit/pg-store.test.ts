@@ -1,8 +1,10 @@
 import fc from 'fast-check';
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { EXIT } from '../../src-main/cli/io';
 import { run } from '../../src-main/cli/main';
 import { witnessKey } from '../../src-main/core/ledger/cosignature';
@@ -13,6 +15,8 @@ import { migratePg, openPgStore, pgMigrations } from '../../src-main/core/db/pg/
 import { isPgStoreFailure, PgError, redactedUrl } from '../../src-main/core/db/pg/sync-connection';
 import { writeTransaction } from '../../src-main/core/db/transaction';
 import { startPgCluster, type PgCluster } from './pg-cluster';
+
+const execFileAsync = promisify(execFile);
 
 /** Issue 18: the hub's PostgreSQL store — its statements, its connection, its schema — on a throwaway cluster. */
 
@@ -78,6 +82,37 @@ describe('the PostgreSQL store on a throwaway cluster', () => {
       b.close();
     }
   });
+
+  it('two hubs starting together on a new database both start, and its schema is made once', async () => {
+    // Each process opens the store the moment the other is ready; three new databases, so the race is run more than once.
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-pg-start-'));
+    const script = join(dir, 'open.mts');
+    writeFileSync(
+      script,
+      `import { existsSync, writeFileSync } from 'node:fs';
+import { openPgStore } from ${JSON.stringify(join(import.meta.dirname, '..', '..', 'src-main', 'core', 'db', 'pg', 'schema.ts'))};
+const [url, me, other] = process.argv.slice(2);
+writeFileSync(me, '');
+while (!existsSync(other)) await new Promise((ok) => setTimeout(ok, 1));
+openPgStore(url).close();
+`,
+    );
+    try {
+      for (let round = 0; round < 3; round++) {
+        const url = fresh();
+        const ready = [join(dir, `r${round}-a`), join(dir, `r${round}-b`)];
+        await Promise.all([0, 1].map((i) => execFileAsync(process.execPath, ['--import', 'tsx', script, url, ready[i]!, ready[1 - i]!])));
+        const db = new PgDb(url);
+        try {
+          expect(db.prepare('SELECT version FROM lentera_schema ORDER BY version').pluck().all()).toEqual(pgMigrations.map((m) => m.version));
+        } finally {
+          db.close();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('refuses a database written by a newer Lentera, and leaves it as it was', () => {
     const url = fresh();
@@ -183,6 +218,23 @@ describe('the PostgreSQL store on a throwaway cluster', () => {
       expect(wrong.err).toMatch(/must be a PostgreSQL connection string/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses DELETE on every table SQLite's triggers guard, and UPDATE or TRUNCATE on the append-only ones", () => {
+    const db = openPgStore(fresh());
+    try {
+      db.prepare("INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash) VALUES (1, 't', 'a', 'c', 'ok', '{}', 'p', 'h')").run();
+      db.prepare("INSERT INTO objections (id, exam_code, nomor_peserta, stage, body, channel, filed_by, filed_at, status, filed_leaf) VALUES ('S1', 'E', 'N', 'SKD', 'b', 'situs', 'x', 't', 'diajukan', 0)").run();
+      expect(() => db.prepare("UPDATE audit_events SET actor = 'b'").run()).toThrow(/audit_events is append-only/);
+      expect(() => db.prepare('DELETE FROM audit_events').run()).toThrow(/audit_events is append-only/);
+      expect(() => db.exec('TRUNCATE audit_events')).toThrow(/audit_events is append-only/);
+      // An objection is answered in place (its status and answer), never removed.
+      db.prepare("UPDATE objections SET status = 'diterima', answer = 'ok' WHERE id = 'S1'").run();
+      expect(() => db.prepare('DELETE FROM objections').run()).toThrow(/objections is append-only/);
+      expect(db.prepare('SELECT status FROM objections').pluck().all()).toEqual(['diterima']);
+    } finally {
+      db.close();
     }
   });
 

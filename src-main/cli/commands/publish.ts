@@ -328,7 +328,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .requiredOption('--exam <code>', 'exam code')
     .requiredOption('--nomor <nomor>', 'candidate number')
     .requiredOption('--out <file>', 'the JSON file')
-    .action((o: { data: string; db?: string; exam: string; nomor: string; out: string }) =>
+    .action((o: { data: string; exam: string; nomor: string; out: string }) =>
       withApp(io, o.data, async (app) => {
         const r = await invoke<unknown>(io, app, 'receipt.get', { exam: o.exam, nomor: o.nomor });
         writeFileSync(resolve(o.out), `${JSON.stringify(r, null, 2)}\n`);

@@ -23,7 +23,7 @@ export class PgStatement {
 
   constructor(
     private readonly db: PgDb,
-    readonly source: string,
+    source: string,
   ) {
     this.stmt = pgStatement(source);
   }
@@ -63,7 +63,6 @@ export class PgStatement {
 }
 
 export class PgDb {
-  readonly store = 'postgres' as const;
   readonly connection: PgSyncConnection;
   private depth = 0;
   private open_ = true;

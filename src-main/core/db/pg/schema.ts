@@ -15,6 +15,10 @@ export interface PgMigration {
   sql: string;
 }
 
+/** A table rows are only added to (no DELETE) but may be updated, as SQLite's no-delete triggers say. */
+const noDelete = (table: string) => `
+  CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION lentera_append_only();`;
+
 /** A table no statement may change or empty, as SQLite's append-only triggers say. */
 const appendOnly = (table: string) => `
   CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
@@ -147,8 +151,6 @@ export const pgMigrations: readonly PgMigration[] = [
         final_at  text COLLATE "C",
         PRIMARY KEY (exam_code, stage)
       );
-      CREATE FUNCTION lentera_no_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;
       CREATE TABLE announcements (
         exam_code       text COLLATE "C" NOT NULL,
         seq             bigint NOT NULL,
@@ -164,7 +166,7 @@ export const pgMigrations: readonly PgMigration[] = [
         leaf_idx        bigint,
         PRIMARY KEY (exam_code, seq)
       );
-      CREATE TRIGGER announcements_no_delete BEFORE DELETE ON announcements FOR EACH ROW EXECUTE FUNCTION lentera_no_delete();
+      ${noDelete('announcements')}
       CREATE TABLE objections (
         id            text COLLATE "C" PRIMARY KEY,
         exam_code     text COLLATE "C" NOT NULL,
@@ -182,7 +184,7 @@ export const pgMigrations: readonly PgMigration[] = [
         answer_leaf   bigint,
         UNIQUE (exam_code, nomor_peserta, stage)
       );
-      CREATE TRIGGER objections_no_delete BEFORE DELETE ON objections FOR EACH ROW EXECUTE FUNCTION lentera_no_delete();
+      ${noDelete('objections')}
       CREATE TABLE public_reports (
         id          text COLLATE "C" PRIMARY KEY,
         exam_code   text COLLATE "C" NOT NULL,
@@ -199,7 +201,7 @@ export const pgMigrations: readonly PgMigration[] = [
         answer_leaf bigint
       );
       CREATE INDEX public_reports_client ON public_reports (client_hash, filed_at);
-      CREATE TRIGGER public_reports_no_delete BEFORE DELETE ON public_reports FOR EACH ROW EXECUTE FUNCTION lentera_no_delete();
+      ${noDelete('public_reports')}
       CREATE TABLE hub_committee (
         token_hash text COLLATE "C" PRIMARY KEY,
         name       text COLLATE "C" NOT NULL,
@@ -221,28 +223,30 @@ export const pgMigrations: readonly PgMigration[] = [
   },
 ];
 
-/** Creates or brings up to date the hub's schema, one migration per transaction, under the hub's write lock. */
+/**
+ * Creates or brings up to date the hub's schema, in one transaction under the hub's write lock: two processes
+ * starting on a new database together migrate it once (the second finds it done), and a migration that fails leaves
+ * the schema as it was.
+ */
 export function migratePg(db: PgDb): number {
-  db.exec(`CREATE TABLE IF NOT EXISTS lentera_schema (
-    version    integer PRIMARY KEY,
-    name       text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
-  let version = 0;
-  writeTransaction(db.asDb(), () => {
-    version = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM lentera_schema').pluck().get() as number) ?? 0;
+  return writeTransaction(db.asDb(), () => {
+    // Inside the lock: two sessions running CREATE TABLE IF NOT EXISTS at once can both try to create it.
+    db.exec(`CREATE TABLE IF NOT EXISTS lentera_schema (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    let version = db.prepare('SELECT COALESCE(MAX(version), 0) FROM lentera_schema').pluck().get() as number;
     const known = pgMigrations.at(-1)?.version ?? 0;
-    if (version > known) {
-      throw new SchemaTooNewError(`The hub's database (${redactedUrl(db.url)})`, version, known);
-    }
+    if (version > known) throw new SchemaTooNewError(`The hub's database (${redactedUrl(db.url)})`, version, known);
     for (const m of pgMigrations) {
       if (m.version <= version) continue;
       db.exec(m.sql);
       db.prepare('INSERT INTO lentera_schema (version, name) VALUES (?, ?)').run(m.version, m.name);
       version = m.version;
     }
+    return version;
   });
-  return version;
 }
 
 /** A connection to the hub's database, its schema created or brought up to date. */
