@@ -155,6 +155,56 @@ openPgStore(url).close();
     }
   });
 
+  it('iterate reads a page at a time through a cursor: every row in order, writes between pages undisturbed, the cursor closed however the loop ends', () => {
+    const db = openPgStore(fresh());
+    const open = () => db.prepare('SELECT COUNT(*) FROM pg_cursors').pluck().get();
+    try {
+      db.exec("CREATE TABLE rows_ (idx bigint PRIMARY KEY, body bytea NOT NULL); INSERT INTO rows_ SELECT i, decode(repeat('ab', 100 + i % 900), 'hex') FROM generate_series(0, 29999) i");
+      const pages: number[] = [];
+      const query = db.connection.query.bind(db.connection);
+      db.connection.query = (text, values, array, tx) => {
+        const r = query(text, values, array, tx);
+        if (/^FETCH/.test(text)) pages.push(r.rows.length);
+        return r;
+      };
+      // Outside a transaction (WITH HOLD): a write transaction between two pages neither ends the cursor nor shows in it.
+      const all = db.prepare('SELECT idx, body FROM rows_ WHERE idx >= ? ORDER BY idx').raw();
+      let seen = 0;
+      for (const [idx, body] of all.iterate(0) as IterableIterator<[number, Uint8Array]>) {
+        expect(idx).toBe(seen);
+        expect(body.byteLength).toBe(100 + (seen % 900));
+        if (seen === 5_000) writeTransaction(db.asDb(), () => db.prepare('INSERT INTO rows_ VALUES (?, ?)').run(30_000, Uint8Array.of(1)));
+        seen++;
+      }
+      expect(seen).toBe(30_000);
+      // Pages grow from a few rows to about 4 MB of values each: more than one, and none near the whole result.
+      expect(pages.length).toBeGreaterThan(3);
+      expect(Math.max(...pages)).toBeLessThan(30_000);
+      expect(pages.reduce((a, b) => a + b, 0)).toBe(30_000);
+      expect(open()).toBe(0);
+      // Left early, by a break and by a throw: closed.
+      for (const _ of db.prepare('SELECT idx FROM rows_').pluck().iterate()) break;
+      expect(open()).toBe(0);
+      expect(() => {
+        for (const _ of db.prepare('SELECT idx FROM rows_').pluck().iterate()) throw new Error('the loop fails');
+      }).toThrow(/loop fails/);
+      expect(open()).toBe(0);
+      // Inside a transaction: the cursor sees the transaction's own writes, and a nested loop takes a cursor of its own.
+      writeTransaction(db.asDb(), () => {
+        db.prepare('INSERT INTO rows_ VALUES (?, ?)').run(30_001, Uint8Array.of(2));
+        const idx = db.prepare('SELECT idx FROM rows_ WHERE idx >= ? ORDER BY idx').pluck();
+        const pairs: [number, number][] = [];
+        for (const a of idx.iterate(29_999) as IterableIterator<number>) for (const b of db.prepare('SELECT idx FROM rows_ WHERE idx >= ? ORDER BY idx').pluck().iterate(30_000) as IterableIterator<number>) pairs.push([a, b]);
+        expect(pairs).toEqual([29_999, 30_000, 30_001].flatMap((a) => [[a, 30_000], [a, 30_001]]));
+      });
+      expect(open()).toBe(0);
+      // A statement that is not a query is read whole, as before.
+      expect([...db.prepare('INSERT INTO rows_ VALUES (?, ?) RETURNING idx').pluck().iterate(30_002, Uint8Array.of(3))]).toEqual([30_002]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a connection lost between transactions is made again; one lost inside a transaction keeps nothing of it', () => {
     const url = fresh();
     const db = openPgStore(url);
