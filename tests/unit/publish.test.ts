@@ -532,15 +532,16 @@ describe("the log's files on the site", () => {
 
   it('refuses leaves that do not give the checkpoints, that are missing, or that are not salted commitments', async () => {
     const other = structuredClone(fx.input);
-    other.leaves = fx.input.leaves.map((l) => new Uint8Array(l));
-    [other.leaves[0], other.leaves[1]] = [other.leaves[1]!, other.leaves[0]!];
+    const swapped = fx.input.leaves.slice(0, fx.input.leaves.length).map((l) => new Uint8Array(l));
+    [swapped[0], swapped[1]] = [swapped[1]!, swapped[0]!];
+    other.leaves = swapped;
     await expect(writeSite(join(dir, 'tertukar'), other)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/do not give the root/) });
-    const short = { ...fx.input, leaves: fx.input.leaves.slice(0, -1) };
+    const short = { ...fx.input, leaves: fx.input.leaves.slice(0, fx.input.leaves.length - 1) };
     await expect(writeSite(join(dir, 'kurang'), short)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/not published/) });
     // A leaf that names the candidate and the result would leak them: refused, whatever the roots say.
-    const naming = { ...fx.input, leaves: [...fx.input.leaves, new TextEncoder().encode('{"c":"' + 'a'.repeat(64) + '","e":"UJI","n":"2026000001","v":1}')] };
+    const naming = { ...fx.input, leaves: [...fx.input.leaves.slice(0, fx.input.leaves.length), new TextEncoder().encode('{"c":"' + 'a'.repeat(64) + '","e":"UJI","n":"2026000001","v":1}')] };
     await expect(writeSite(join(dir, 'bocor-daun'), naming)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/neither a canonical/) });
-    const spaced = { ...fx.input, leaves: [...fx.input.leaves, new TextEncoder().encode('{"c": "' + 'a'.repeat(64) + '","e":"UJI","v":1}')] };
+    const spaced = { ...fx.input, leaves: [...fx.input.leaves.slice(0, fx.input.leaves.length), new TextEncoder().encode('{"c": "' + 'a'.repeat(64) + '","e":"UJI","v":1}')] };
     await expect(writeSite(join(dir, 'spasi'), spaced)).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
     for (const d of ['tertukar', 'kurang', 'bocor-daun', 'spasi']) expect(existsSync(join(dir, d))).toBe(false);
   });
@@ -548,12 +549,12 @@ describe("the log's files on the site", () => {
   it('publishes a record leaf only together with the very record it commits to', async () => {
     const record = new TextEncoder().encode('{"isi":"Pengumuman uji","v":1}');
     const leaf = recordLeaf({ exam: 'UJI', kind: 'pengumuman', recordSha256: sha256Hex(Buffer.from(record)) });
-    const base = { ...fx.input, leaves: [...fx.input.leaves, leaf] };
+    const base = { ...fx.input, leaves: [...fx.input.leaves.slice(0, fx.input.leaves.length), leaf] };
     // No record beside the leaf: the public could not read what the log vouches for.
     await expect(writeSite(join(dir, 'tanpa-catatan'), base)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/not published/) });
     const edited = { ...base, records: [{ index: fx.input.leaves.length, record: new TextEncoder().encode('{"isi":"Pengumuman diubah","v":1}') }] };
     await expect(writeSite(join(dir, 'catatan-diubah'), edited)).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/not the one the log holds/) });
-    const unknownKind = { ...fx.input, leaves: [...fx.input.leaves, new TextEncoder().encode(`{"e":"UJI","h":"${'a'.repeat(64)}","k":"rahasia","v":1}`)] };
+    const unknownKind = { ...fx.input, leaves: [...fx.input.leaves.slice(0, fx.input.leaves.length), new TextEncoder().encode(`{"e":"UJI","h":"${'a'.repeat(64)}","k":"rahasia","v":1}`)] };
     await expect(writeSite(join(dir, 'jenis-asing'), unknownKind)).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
     const good = { ...base, records: [{ index: fx.input.leaves.length, record }] };
     await writeSite(join(dir, 'dengan-catatan'), good);

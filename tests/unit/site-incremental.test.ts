@@ -261,7 +261,7 @@ describe('incremental site writes', () => {
   it('leaves changed after a site was written from them are refused, though the last write checked the same log', async () => {
     const input = hub.siteInput(T4);
     await writeSite(join(dir, 'leaves-ok'), input);
-    const leaves = input.leaves.map((l) => Uint8Array.from(l));
+    const leaves = input.leaves.slice(0, input.leaves.length).map((l) => Uint8Array.from(l));
     const i = leaves[0]!.indexOf(0x22 /* " */, 8);
     leaves[0]![i + 1] = leaves[0]![i + 1] === 0x30 ? 0x31 : 0x30;
     await expect(writeSite(join(dir, 'leaves-bad'), { ...input, leaves })).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
@@ -367,5 +367,36 @@ describe("the log's files, kept by chunks of 4,096 leaves (issue 18: publication
     const full = join(root, 'full-2');
     await log.writeSite(full, T[3]!, { full: true });
     expect(hashes(site)).toEqual(hashes(full));
+  }, 120_000);
+
+  it('the log is read a chunk at a time, never whole; a later write reads only the chunk it grows in (issue 18: memory stays flat)', async () => {
+    const reads: [number, number][] = [];
+    const spy = (p: Publisher) => {
+      const leavesOf = p.log.leaves.bind(p.log);
+      p.log.leaves = (from = 0, to = p.log.size) => (reads.push([from, to]), leavesOf(from, to));
+    };
+    // The hub writes its site (the state then describes it), then one more bundle's leaves come: only the chunk they
+    // fall in is read.
+    await log.writeSite(site, T[3]!);
+    spy(log);
+    grow(9100, 50, T[3]!);
+    await log.writeSite(site, T[3]!);
+    expect(reads).toEqual([[8192, 9150]]);
+    await log.writeSite(join(root, 'full-3'), T[3]!, { full: true });
+    expect(hashes(site)).toEqual(hashes(join(root, 'full-3')));
+    // Another hub process on the same log, writing a site whole: every chunk's files made, the log read a chunk at a time.
+    cpSync(join(root, 'hub'), join(root, 'hub-copy'), { recursive: true });
+    const fresh = Publisher.open(join(root, 'hub-copy'));
+    try {
+      spy(fresh);
+      reads.length = 0;
+      await fresh.writeSite(join(root, 'full-4'), T[3]!);
+    } finally {
+      fresh.close();
+    }
+    expect(reads.length).toBeGreaterThanOrEqual(3);
+    for (const [from, to] of reads) expect([from % 4096, to - from <= 4096]).toEqual([0, true]);
+    expect(new Set(reads.map(([from]) => from))).toEqual(new Set([0, 4096, 8192]));
+    expect(hashes(join(root, 'full-4'))).toEqual(hashes(site));
   }, 120_000);
 });

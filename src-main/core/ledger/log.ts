@@ -398,16 +398,16 @@ export class TransparencyLog {
   }
 
   /**
-   * Every leaf's bytes (canonical JSON {"c","e","v"}: a salted commitment, no candidate, no result), in index order,
-   * superseded ones included: what the site publishes so that anyone can rebuild the tree. From `from` on, when
-   * the caller has the earlier ones already.
+   * Leaves [from, to)'s bytes (canonical JSON {"c","e","v"}: a salted commitment, no candidate, no result), in index
+   * order, superseded ones included: what the site publishes so that anyone can rebuild the tree. The site reads the
+   * log a chunk at a time through this, never the whole log at once.
    */
-  leaves(from = 0): Uint8Array[] {
+  leaves(from = 0, to = this.size): Uint8Array[] {
     // Views into a few shared blocks, not an array buffer per leaf: a million leaves took 990 MB that way, 160 MB so.
     const out: Uint8Array[] = [];
     let block = new Uint8Array(0);
     let at = 0;
-    for (const [idx, leaf] of sql(this.db, 'SELECT idx, leaf FROM ledger_leaves WHERE idx >= ? ORDER BY idx').raw().iterate(from) as IterableIterator<[number, Uint8Array]>) {
+    for (const [idx, leaf] of sql(this.db, 'SELECT idx, leaf FROM ledger_leaves WHERE idx >= ? AND idx < ? ORDER BY idx').raw().iterate(from, to) as IterableIterator<[number, Uint8Array]>) {
       if (idx !== from + out.length) throw new LenteraError('LEDGER_CORRUPT', `The transparency log has no leaf ${from + out.length}.`, { index: from + out.length });
       if (at + leaf.length > block.length) {
         block = new Uint8Array(Math.max(leaf.length, Math.min(LEAF_BLOCK_MAX, 2 * block.length || LEAF_BLOCK_MIN)));
@@ -417,6 +417,7 @@ export class TransparencyLog {
       out.push(block.subarray(at, at + leaf.length));
       at += leaf.length;
     }
+    if (from < to && out.length !== to - from) throw new LenteraError('LEDGER_CORRUPT', `The transparency log has no leaf ${from + out.length}.`, { index: from + out.length });
     return out;
   }
 

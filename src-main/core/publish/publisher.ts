@@ -15,6 +15,7 @@ import { TransparencyLog } from '../ledger/log';
 import type { Receipt } from '../ledger/receipt';
 import { isLenteraError, LenteraError } from '../util/errors';
 import { writeSite, type SiteInput } from './site';
+import { LeafLineage, type LogLeaves } from './log-leaves';
 import { writeTransaction } from '../db/transaction';
 import { hubStrengths } from './strengths-data';
 import { readRuleset } from '../ranking/rulesets';
@@ -321,25 +322,16 @@ export class Publisher {
     return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, leaves: this.leavesForSite(), checkpointNote: this.log.checkpointNote()?.note, records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: voiceSiteInput(this) };
   }
 
-  /** every leaf's bytes as the last site write read them (`leavesForSite`) */
-  private siteLeaves: Uint8Array[] = [];
+  /** the log's history as the last site write saw it (`log-leaves.ts`) */
+  private leafLineage = new LeafLineage();
 
   /**
-   * Every leaf's bytes for the site, kept between writes: only the leaves appended since are read (a log of a
-   * million leaves read whole took 1.4 s per write, and as many new objects for the collector). Leaves are
-   * append-only (triggers), so the kept ones are the log's while its last one is still the table's leaf at that
-   * index; a database put back from a backup is read again whole. The site checks every leaf against the
-   * checkpoints anyway, and a write that fails forgets them.
+   * The log's leaves for the site: read from the database as the site asks for them, a chunk at a time. A write
+   * that continues the last one's lineage is not made to check its leaves again; one that failed forgets it.
    */
-  private leavesForSite(): Uint8Array[] {
-    const kept = this.siteLeaves;
-    if (kept.length > 0) {
-      const last = this.log.leafAt(kept.length - 1);
-      if (!last || Buffer.compare(last, kept[kept.length - 1]!) !== 0) this.siteLeaves = [];
-    }
-    for (const leaf of this.log.leaves(this.siteLeaves.length)) this.siteLeaves.push(leaf);
-    // A copy of the list (the leaves themselves are shared): a caller's input does not grow with the next write's.
-    return this.siteLeaves.slice();
+  private leavesForSite(): LogLeaves {
+    this.leafLineage = LeafLineage.next(this.leafLineage, this.log);
+    return this.leafLineage.leaves(this.log);
   }
 
   /** When the exam's published data last changed here: its latest merged bundle, announcement or stage publication. */
@@ -386,7 +378,7 @@ export class Publisher {
     try {
       return await writeSite(out, input, { state });
     } catch (e) {
-      this.siteLeaves = [];
+      this.leafLineage = new LeafLineage();
       throw e;
     }
   }

@@ -91,9 +91,10 @@ export interface SiteInput {
   consistency: { from: number; to: number; proof: string[] }[];
   /**
    * Every leaf of the log, in index order, superseded ones included (each the exact bytes that were hashed): the
-   * site publishes them in log/entri/ so that every checkpoint's root can be recomputed from the site alone.
+   * site publishes them in log/entri/ so that every checkpoint's root can be recomputed from the site alone. Read a
+   * range at a time (an array is such a list; the hub's reads its database).
    */
-  leaves: Uint8Array[];
+  leaves: SiteLeaves;
   /** the public records behind record leaves (announcements, objections, reports, answers), each its exact bytes */
   records?: { index: number; record: Uint8Array }[];
   /**
@@ -163,6 +164,23 @@ function check(input: SiteInput): void {
   }
 }
 
+/**
+ * The log's leaves as the site reads them: a range at a time, so that a log of millions is never held whole in
+ * memory (issue 18). An array is one.
+ */
+export interface SiteLeaves {
+  readonly length: number;
+  slice(start: number, end: number): Uint8Array[];
+  /**
+   * Whether leaves [0, n) are `earlier`'s, byte for byte, known without reading them again: a list over an
+   * append-only log that has checked it is the same log. Without it they are read and compared.
+   */
+  continues?(earlier: SiteLeaves, n: number): boolean;
+}
+
+/** Leaves the check reads at a time: the log's chunk, as the hub's list reads them. */
+const CHECK_PAGE = 4096;
+
 const LEAF_TEXT = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -172,19 +190,31 @@ const LEAF_TEXT = new TextDecoder('utf-8', { fatal: true });
  */
 function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<string, unknown>) => LenteraError): void {
   const records = new Map((input.records ?? []).map((r) => [r.index, r.record]));
-  // The log only grows: leaves the last write in this process checked are taken as checked when each is the very
-  // same bytes (compared, not assumed). Cleared while checking, so that a refused input leaves no half-grown tree.
+  // The log only grows: leaves the last write in this process checked are taken as checked when the list says it
+  // continues that one, or else when each is the same bytes (compared). Cleared while checking, so that a refused
+  // input leaves no half-grown tree.
   const prior = verified;
   verified = null;
-  const same = prior !== null && prior.leaves.length <= input.leaves.length && prior.leaves.every((leaf, i) => leaf === input.leaves[i] || Buffer.compare(leaf, input.leaves[i]!) === 0);
+  const leaves = input.leaves;
+  const same =
+    prior !== null &&
+    prior.size <= leaves.length &&
+    (leaves.continues
+      ? leaves.continues(prior.source, prior.size)
+      : prior.copy !== null && leaves.slice(0, prior.size).every((leaf, i) => leaf === prior.copy![i] || Buffer.compare(leaf, prior.copy![i]!) === 0));
   const tree = same ? prior.tree : new MerkleTree();
   const recordLeaves = same ? [...prior.recordLeaves] : [];
-  for (let i = tree.size; i < input.leaves.length; i++) {
-    const leaf = input.leaves[i]!;
-    const parsed = parseLeaf(leaf);
-    if (!parsed) throw bad(`Leaf ${i} is neither a canonical {"c","e","v":1} commitment nor a {"e","h","k","v":1} record leaf.`, { index: i });
-    if (parsed.type === 'catatan') recordLeaves.push({ index: i, kind: parsed.kind, sha256: parsed.recordSha256 });
-    tree.append(leafHashNode(leaf));
+  for (let from = tree.size; from < leaves.length; from += CHECK_PAGE) {
+    const to = Math.min(leaves.length, from + CHECK_PAGE);
+    const page = leaves.slice(from, to);
+    if (page.length !== to - from) throw bad(`Leaves ${from}–${to - 1} of the log could not be read (${page.length} were).`, { index: from });
+    for (let i = from; i < to; i++) {
+      const leaf = page[i - from]!;
+      const parsed = parseLeaf(leaf);
+      if (!parsed) throw bad(`Leaf ${i} is neither a canonical {"c","e","v":1} commitment nor a {"e","h","k","v":1} record leaf.`, { index: i });
+      if (parsed.type === 'catatan') recordLeaves.push({ index: i, kind: parsed.kind, sha256: parsed.recordSha256 });
+      tree.append(leafHashNode(leaf));
+    }
   }
   // A record leaf is published with its record, or the public could not read what the log vouches for.
   for (const r of recordLeaves) {
@@ -211,11 +241,15 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
       }
     }
   }
-  verified = { leaves: input.leaves.slice(), tree, recordLeaves };
+  // A list that can say it continues this one is kept by reference; any other's leaves are copied to compare with.
+  verified = { source: leaves, size: leaves.length, copy: leaves.continues ? null : leaves.slice(0, leaves.length), tree, recordLeaves };
 }
 
-/** The leaves the last successful check in this process verified, their tree and their record leaves. */
-let verified: { leaves: Uint8Array[]; tree: MerkleTree; recordLeaves: { index: number; kind: string; sha256: string }[] } | null = null;
+/**
+ * The leaves the last successful check in this process verified (their list and how many; their bytes only when the
+ * list cannot vouch for itself), their tree and their record leaves.
+ */
+let verified: { source: SiteLeaves; size: number; copy: Uint8Array[] | null; tree: MerkleTree; recordLeaves: { index: number; kind: string; sha256: string }[] } | null = null;
 
 /**
  * Writes files under one root, counting them, refusing a full NIK and two names one case-insensitive disk merges.
