@@ -10,8 +10,6 @@ function memoryLog(n: number) {
   const leaves = Array.from({ length: n }, (_, i) => new TextEncoder().encode(`leaf ${i}`));
   const reads: [number, number][] = [];
   const log = {
-    leaves,
-    reads,
     get size() {
       return leaves.length;
     },

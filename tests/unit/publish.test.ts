@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
 import { recordLeaf } from '../../src-main/core/ledger/leaf';
+import { leafHash, MerkleTree } from '../../src-main/core/ledger/merkle';
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { receiptToQr, type Receipt } from '../../src-main/core/ledger/receipt';
 import { SITE_MARKER, writeSite, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
@@ -544,6 +545,18 @@ describe("the log's files on the site", () => {
     const spaced = { ...fx.input, leaves: [...fx.input.leaves.slice(0, fx.input.leaves.length), new TextEncoder().encode('{"c": "' + 'a'.repeat(64) + '","e":"UJI","v":1}')] };
     await expect(writeSite(join(dir, 'spasi'), spaced)).rejects.toMatchObject({ code: 'PUBLISH_INVALID' });
     for (const d of ['tertukar', 'kurang', 'bocor-daun', 'spasi']) expect(existsSync(join(dir, d))).toBe(false);
+  });
+
+  it("with the log's own tree given, compares each leaf with it and builds none: a tree of other leaves, or of fewer, is refused", async () => {
+    const all = fx.input.leaves.slice(0, fx.input.leaves.length);
+    const tree = new MerkleTree(all.map((l) => leafHash(l)));
+    tree.append(leafHash(new TextEncoder().encode('a leaf appended after the input was read')));
+    await writeSite(join(dir, 'pohon-log'), { ...fx.input, tree });
+    expect(hashes(join(dir, 'pohon-log'))).toEqual(hashes(site));
+    const swapped = [all[1]!, all[0]!, ...all.slice(2)];
+    await expect(writeSite(join(dir, 'pohon-lain'), { ...fx.input, tree: new MerkleTree(swapped.map((l) => leafHash(l))) })).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/Leaf 0 is not the leaf the log's tree holds/) });
+    await expect(writeSite(join(dir, 'pohon-pendek'), { ...fx.input, tree: new MerkleTree(all.slice(1).map((l) => leafHash(l))) })).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/holds \d+ leaves/) });
+    for (const d of ['pohon-lain', 'pohon-pendek']) expect(existsSync(join(dir, d))).toBe(false);
   });
 
   it('publishes a record leaf only together with the very record it commits to', async () => {

@@ -13,7 +13,7 @@ import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from
 import { recordLeaf, type RecordKind } from './leaf';
 import { resultLeafAndHash } from './leaf-node';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex } from './merkle';
+import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex, type TreeReader } from './merkle';
 import type { Receipt } from './receipt';
 import { checkpointText, isKeyName, parseCheckpointText, signNote, splitNote, verifierKey } from './signed-note';
 import { isCosignatureBy, parseWitnessKey, verifyCosignature, type Witness } from './cosignature';
@@ -189,6 +189,15 @@ export class TransparencyLog {
   get size(): number {
     this.sync();
     return this.tree.size;
+  }
+
+  /**
+   * The tree as the table holds it now, to read (the site compares the leaves it publishes with it rather than
+   * build a second tree of its own); only the log changes it, and only by appending or by replacing it whole.
+   */
+  treeReader(): TreeReader {
+    this.sync();
+    return this.tree;
   }
 
   /** base64url of the raw 32-byte Ed25519 public key. */

@@ -12,7 +12,7 @@ import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
 import { parseLeaf } from '../ledger/leaf';
-import { fromB64url, fromHex, MerkleTree, toHex, verifyConsistency } from '../ledger/merkle';
+import { fromB64url, fromHex, MerkleTree, toHex, verifyConsistency, type TreeReader } from '../ledger/merkle';
 import { leafHashNode } from '../ledger/leaf-node';
 import { openCheckpoint } from '../ledger/signed-note';
 import { edgeTiles, entryBundle, TILE_WIDTH, tileExists, tilePath, tilesOf, type TileRef } from '../ledger/tiles';
@@ -95,6 +95,12 @@ export interface SiteInput {
    * range at a time (an array is such a list; the hub's reads its database).
    */
   leaves: SiteLeaves;
+  /**
+   * The log's Merkle tree, when the caller holds it (the hub): each published leaf's hash is then compared with the
+   * tree's leaf at its index, and the site builds no tree of its own (85 MB a million leaves). It may hold more
+   * leaves than are published (the log grew meanwhile); only those are used.
+   */
+  tree?: TreeReader;
   /** the public records behind record leaves (announcements, objections, reports, answers), each its exact bytes */
   records?: { index: number; record: Uint8Array }[];
   /**
@@ -196,15 +202,20 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
   const prior = verified;
   verified = null;
   const leaves = input.leaves;
+  // The log's own tree, when the caller gives it: each leaf's hash is compared with it, and no second tree is built.
+  const shared = input.tree;
+  if (shared && shared.size < leaves.length) throw bad(`The log's tree holds ${shared.size} leaves; ${leaves.length} are published.`, { size: shared.size });
   const same =
     prior !== null &&
+    (shared ? prior.tree === shared : !prior.shared) &&
     prior.size <= leaves.length &&
     (leaves.continues
       ? leaves.continues(prior.source, prior.size)
       : prior.copy !== null && leaves.slice(0, prior.size).every((leaf, i) => leaf === prior.copy![i] || Buffer.compare(leaf, prior.copy![i]!) === 0));
-  const tree = same ? prior.tree : new MerkleTree();
+  const own = shared ? null : same ? (prior.tree as MerkleTree) : new MerkleTree();
+  const tree: TreeReader = shared ?? own!;
   const recordLeaves = same ? [...prior.recordLeaves] : [];
-  for (let from = tree.size; from < leaves.length; from += CHECK_PAGE) {
+  for (let from = same ? prior.size : 0; from < leaves.length; from += CHECK_PAGE) {
     const to = Math.min(leaves.length, from + CHECK_PAGE);
     const page = leaves.slice(from, to);
     if (page.length !== to - from) throw bad(`Leaves ${from}–${to - 1} of the log could not be read (${page.length} were).`, { index: from });
@@ -213,7 +224,9 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
       const parsed = parseLeaf(leaf);
       if (!parsed) throw bad(`Leaf ${i} is neither a canonical {"c","e","v":1} commitment nor a {"e","h","k","v":1} record leaf.`, { index: i });
       if (parsed.type === 'catatan') recordLeaves.push({ index: i, kind: parsed.kind, sha256: parsed.recordSha256 });
-      tree.append(leafHashNode(leaf));
+      const hash = leafHashNode(leaf);
+      if (own) own.append(hash);
+      else if (Buffer.compare(hash, tree.leaf(i)) !== 0) throw bad(`Leaf ${i} is not the leaf the log's tree holds at that index.`, { index: i });
     }
   }
   // A record leaf is published with its record, or the public could not read what the log vouches for.
@@ -223,7 +236,7 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
     if (sha256Hex(Buffer.from(record)) !== r.sha256) throw bad(`The published record of leaf ${r.index} is not the one the log holds.`, { index: r.index });
   }
   for (const cp of input.checkpoints) {
-    if (cp.size > tree.size) throw bad(`Checkpoint of size ${cp.size} has leaves that are not published (${tree.size} are).`, { size: cp.size });
+    if (cp.size > leaves.length) throw bad(`Checkpoint of size ${cp.size} has leaves that are not published (${leaves.length} are).`, { size: cp.size });
     if (toHex(tree.root(cp.size)) !== cp.root) throw bad(`The published leaves do not give the root of the checkpoint of size ${cp.size}.`, { size: cp.size });
   }
   if (input.checkpointNote !== undefined) {
@@ -236,20 +249,20 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
   }
   for (const e of input.exams) {
     for (const [nomor, l] of Object.entries(e.leaves)) {
-      if (!(Number.isInteger(l.index) && l.index >= 0 && l.index < tree.size) || toHex(tree.leaf(l.index)) !== l.leafHash) {
+      if (!(Number.isInteger(l.index) && l.index >= 0 && l.index < leaves.length) || toHex(tree.leaf(l.index)) !== l.leafHash) {
         throw bad(`The leaf of ${nomor} (${e.code}) is not leaf ${l.index} of the published leaves.`, { exam: e.code, nomor, index: l.index });
       }
     }
   }
   // A list that can say it continues this one is kept by reference; any other's leaves are copied to compare with.
-  verified = { source: leaves, size: leaves.length, copy: leaves.continues ? null : leaves.slice(0, leaves.length), tree, recordLeaves };
+  verified = { source: leaves, size: leaves.length, copy: leaves.continues ? null : leaves.slice(0, leaves.length), tree, shared: shared !== undefined, recordLeaves };
 }
 
 /**
  * The leaves the last successful check in this process verified (their list and how many; their bytes only when the
- * list cannot vouch for itself), their tree and their record leaves.
+ * list cannot vouch for itself), their tree (the log's own when it was given) and their record leaves.
  */
-let verified: { source: SiteLeaves; size: number; copy: Uint8Array[] | null; tree: MerkleTree; recordLeaves: { index: number; kind: string; sha256: string }[] } | null = null;
+let verified: { source: SiteLeaves; size: number; copy: Uint8Array[] | null; tree: TreeReader; shared: boolean; recordLeaves: { index: number; kind: string; sha256: string }[] } | null = null;
 
 /**
  * Writes files under one root, counting them, refusing a full NIK and two names one case-insensitive disk merges.
@@ -591,7 +604,7 @@ function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: 
   });
 }
 
-async function build(w: SiteWriter, input: SiteInput, tree: MerkleTree): Promise<void> {
+async function build(w: SiteWriter, input: SiteInput, tree: TreeReader): Promise<void> {
   const views = input.exams.map((e) => examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256)));
 
   const named = bundleNames(input);
@@ -656,7 +669,7 @@ const LOG_CHUNK = 1 << LOG_CHUNK_HEIGHT;
  * level-0 tiles and entry bundles) is a group kept by the tree's node over it (a hash of every leaf it holds, checked
  * against the checkpoints by `checkLeaves`), linked from the previous site once its files are read and hashed.
  */
-async function writeLog(w: SiteWriter, input: SiteInput, tree: MerkleTree): Promise<void> {
+async function writeLog(w: SiteWriter, input: SiteInput, tree: TreeReader): Promise<void> {
   // Tiles are served up to the latest checkpoint: a chunk holds its tiles only when that checkpoint covers it.
   const latest = input.checkpointNote ? input.checkpoints[input.checkpoints.length - 1] : undefined;
   const tiled = latest !== undefined;
@@ -700,7 +713,7 @@ async function writeLog(w: SiteWriter, input: SiteInput, tree: MerkleTree): Prom
 }
 
 /** One tile, and at level 0 its entry bundle too. */
-async function writeTile(w: SiteWriter, input: SiteInput, tree: MerkleTree, t: TileRef): Promise<void> {
+async function writeTile(w: SiteWriter, input: SiteInput, tree: TreeReader, t: TileRef): Promise<void> {
   const level = t.level as number;
   await w.binary(`log/${tilePath(t)}`, tree.subtrees(8 * level, t.index * TILE_WIDTH, t.width));
   if (level === 0) await w.binary(`log/${tilePath({ ...t, level: 'entries' })}`, entryBundle(input.leaves.slice(t.index * TILE_WIDTH, t.index * TILE_WIDTH + t.width)));
@@ -713,7 +726,7 @@ async function writeTile(w: SiteWriter, input: SiteInput, tree: MerkleTree, t: T
  * incremental write links it from the previous site. The full level-0 tiles of the first `placed` leaves are placed
  * already, with their chunk (`writeLog`).
  */
-async function writeTiles(w: SiteWriter, input: SiteInput, tree: MerkleTree, placed: number): Promise<void> {
+async function writeTiles(w: SiteWriter, input: SiteInput, tree: TreeReader, placed: number): Promise<void> {
   const latest = input.checkpoints[input.checkpoints.length - 1];
   if (!input.checkpointNote || !latest) return;
   const tiles = new Map<string, TileRef>();
