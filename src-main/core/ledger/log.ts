@@ -119,10 +119,19 @@ export class TransparencyLog {
   private treeFromChunks(): { tree: MerkleTree; chunks: number } | null {
     const tree = new MerkleTree();
     let chunks = 0;
-    for (const [chunk, levels] of sql(this.db, 'SELECT chunk, levels FROM ledger_chunks ORDER BY chunk').raw().iterate() as IterableIterator<[number, Uint8Array]>) {
-      if (chunk !== chunks) break;
-      tree.appendSubtree(TREE_CHUNK_HEIGHT, levels);
-      chunks++;
+    // Sixteen chunks (4 MB) a statement, by key: on PostgreSQL a cursor held outside a transaction would first copy
+    // every chunk (64 MB a million leaves) to a temporary file of the server's.
+    for (let more = true; more; ) {
+      const page = sql(this.db, 'SELECT chunk, levels FROM ledger_chunks WHERE chunk >= ? ORDER BY chunk LIMIT 16').raw().all(chunks) as [number, Uint8Array][];
+      more = page.length === 16;
+      for (const [chunk, levels] of page) {
+        if (chunk !== chunks) {
+          more = false;
+          break;
+        }
+        tree.appendSubtree(TREE_CHUNK_HEIGHT, levels);
+        chunks++;
+      }
     }
     if (chunks > 0) {
       const last = sql(this.db, 'SELECT leaf_hash FROM ledger_leaves WHERE idx = ?').get(tree.size - 1) as Pick<LeafRow, 'leaf_hash'> | undefined;
