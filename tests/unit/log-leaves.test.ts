@@ -1,33 +1,40 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import type { TransparencyLog } from '../../src-main/core/ledger/log';
-import { LeafLineage, LogLeaves } from '../../src-main/core/publish/log-leaves';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src-main/core/db/open';
+import { TransparencyLog } from '../../src-main/core/ledger/log';
+import type { TreeReader } from '../../src-main/core/ledger/merkle';
+import { LogLeaves } from '../../src-main/core/publish/log-leaves';
 
-/** Issue 18: the site reads the hub's log a block at a time (`publish/log-leaves.ts`); its lists and their lineage. */
+/** Issue 18: the site reads the hub's log a block at a time (`publish/log-leaves.ts`); its lists and when one continues another. */
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** A log of `n` distinct leaves in memory, counting the ranges read. */
 function memoryLog(n: number) {
   const leaves = Array.from({ length: n }, (_, i) => new TextEncoder().encode(`leaf ${i}`));
   const reads: [number, number][] = [];
   const log = {
-    get size() {
-      return leaves.length;
-    },
-    leafAt: (i: number) => leaves[i] ?? null,
     leaves(from: number, to: number) {
       reads.push([from, to]);
       return leaves.slice(from, to);
     },
   };
-  return { log: log as unknown as TransparencyLog, leaves, reads };
+  return { log: log as unknown as TransparencyLog, tree: { size: n } as TreeReader, leaves, reads };
 }
 
 describe('the log as the site reads it', () => {
   it('property: a slice is the array slice of the leaves the list was made for, read in blocks of 4,096', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 13_000 }), fc.array(fc.tuple(fc.integer({ min: -5, max: 14_000 }), fc.integer({ min: -5, max: 14_000 })), { maxLength: 6 }), (n, ranges) => {
-        const { log, leaves, reads } = memoryLog(n);
-        const list = LeafLineage.next(new LeafLineage(), log).leaves(log);
+        const { log, tree, leaves, reads } = memoryLog(n);
+        const list = new LogLeaves(log, tree);
         leaves.push(new TextEncoder().encode('appended after the list was made'));
         expect(list.length).toBe(n);
         for (const [a, b] of ranges) expect(list.slice(a, b)).toEqual(leaves.slice(0, n).slice(Math.max(0, a), Math.max(0, Math.min(b, n))));
@@ -37,27 +44,35 @@ describe('the log as the site reads it', () => {
     );
   });
 
-  it('a list continues the one before while the log only grew; a log put back or cut starts a new lineage', () => {
-    const { log, leaves } = memoryLog(10);
-    let lineage = LeafLineage.next(new LeafLineage(), log);
-    const first = lineage.leaves(log);
-    leaves.push(new TextEncoder().encode('leaf 10'));
-    lineage = LeafLineage.next(lineage, log);
-    const second = lineage.leaves(log);
-    expect(second.continues(first, 10)).toBe(true);
-    expect(second.continues(first, 11)).toBe(false); // more than the earlier list held
-    // The leaf the lineage saw last is not the table's any more (a backup put back, then other leaves appended).
-    leaves[10] = new TextEncoder().encode('another leaf 10');
-    leaves.push(new TextEncoder().encode('leaf 11'));
-    const restored = LeafLineage.next(lineage, log);
-    expect(restored).not.toBe(lineage);
-    expect(restored.leaves(log).continues(second, 11)).toBe(false);
-    // A log cut shorter than the lineage's last size: a new lineage too.
-    leaves.length = 5;
-    expect(LeafLineage.next(restored, log)).not.toBe(restored);
-    // An array, or a list of another lineage, is never taken as continued.
-    const other = memoryLog(11);
-    expect(LeafLineage.next(new LeafLineage(), other.log).leaves(other.log).continues(second, 11)).toBe(false);
-    expect(second.continues(leaves as unknown as LogLeaves, 5)).toBe(false);
+  it('a list continues the one before while the log only grew; once the log replaced its tree (a rollback, a database put back) it does not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-log-leaves-'));
+    dirs.push(dir);
+    const db = openDatabase(join(dir, 'hub.sqlite'), { create: true });
+    const log = new TransparencyLog(db, dir);
+    const entries = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ exam: 'E', nomor: `N${from + i}`, digest: createHash('sha256').update(`${from + i}`).digest('hex') }));
+    try {
+      db.transaction(() => log.append(entries(0, 10), 't1'))();
+      const first = new LogLeaves(log, log.treeReader());
+      db.transaction(() => log.append(entries(10, 1), 't2'))();
+      const second = new LogLeaves(log, log.treeReader());
+      expect(second.length).toBe(11);
+      expect(second.continues(first, 10)).toBe(true);
+      expect(second.continues(first, 11)).toBe(false); // more than the earlier list held
+      // Appended, then rolled back: the table is not the tree's leaves extended, so the log reads a tree anew.
+      expect(() =>
+        db.transaction(() => {
+          log.append(entries(11, 1), 't3');
+          throw new Error('the merge fails');
+        })(),
+      ).toThrow(/merge fails/);
+      const after = new LogLeaves(log, log.treeReader());
+      expect(after.length).toBe(11);
+      expect(after.continues(second, 11)).toBe(false);
+      expect(after.slice(0, 11).map((l) => Buffer.from(l).toString())).toEqual(second.slice(0, 11).map((l) => Buffer.from(l).toString()));
+      // An array is never taken as continued.
+      expect(second.continues(first.slice(0, 10) as unknown as LogLeaves, 10)).toBe(false);
+    } finally {
+      db.close();
+    }
   });
 });

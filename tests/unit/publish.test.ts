@@ -556,7 +556,10 @@ describe("the log's files on the site", () => {
     const swapped = [all[1]!, all[0]!, ...all.slice(2)];
     await expect(writeSite(join(dir, 'pohon-lain'), { ...fx.input, tree: new MerkleTree(swapped.map((l) => leafHash(l))) })).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/Leaf 0 is not the leaf the log's tree holds/) });
     await expect(writeSite(join(dir, 'pohon-pendek'), { ...fx.input, tree: new MerkleTree(all.slice(1).map((l) => leafHash(l))) })).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/holds \d+ leaves/) });
-    for (const d of ['pohon-lain', 'pohon-pendek']) expect(existsSync(join(dir, d))).toBe(false);
+    // A list that says it holds more leaves than it gives.
+    const lying = { length: all.length + 3, slice: (a: number, b: number) => all.slice(a, b) };
+    await expect(writeSite(join(dir, 'daun-kurang'), { ...fx.input, leaves: lying })).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/could not be read/) });
+    for (const d of ['pohon-lain', 'pohon-pendek', 'daun-kurang']) expect(existsSync(join(dir, d))).toBe(false);
   });
 
   it('publishes a record leaf only together with the very record it commits to', async () => {

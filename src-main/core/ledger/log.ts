@@ -121,16 +121,13 @@ export class TransparencyLog {
     let chunks = 0;
     // Sixteen chunks (4 MB) a statement, by key: on PostgreSQL a cursor held outside a transaction would first copy
     // every chunk (64 MB a million leaves) to a temporary file of the server's.
-    for (let more = true; more; ) {
-      const page = sql(this.db, 'SELECT chunk, levels FROM ledger_chunks WHERE chunk >= ? ORDER BY chunk LIMIT 16').raw().all(chunks) as [number, Uint8Array][];
-      more = page.length === 16;
-      for (const [chunk, levels] of page) {
-        if (chunk !== chunks) {
-          more = false;
-          break;
-        }
+    for (let taken = 16; taken === 16; ) {
+      taken = 0;
+      for (const [chunk, levels] of sql(this.db, 'SELECT chunk, levels FROM ledger_chunks WHERE chunk >= ? ORDER BY chunk LIMIT 16').raw().all(chunks) as [number, Uint8Array][]) {
+        if (chunk !== chunks) break;
         tree.appendSubtree(TREE_CHUNK_HEIGHT, levels);
         chunks++;
+        taken++;
       }
     }
     if (chunks > 0) {

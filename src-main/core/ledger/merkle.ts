@@ -126,9 +126,6 @@ class Level {
  * the RFC 6962 recursion visits starts at a multiple of its own split point, so MTH of any prefix, an audit path or
  * a consistency proof reads O(log n) stored hashes and computes at most O(log n) new ones, for any earlier size.
  */
-/** What a reader of a tree it does not own may use: the site reads the log's own tree and never changes it. */
-export type TreeReader = Pick<MerkleTree, 'size' | 'leaf' | 'root' | 'subtrees'>;
-
 export class MerkleTree {
   private readonly levels: Level[] = [new Level()];
   private readonly partial = new Map<string, Uint8Array>();
@@ -460,3 +457,6 @@ export function fromB64url(s: string): Uint8Array {
   if (acc !== 0) throw new TypeError('invalid base64url (non-zero trailing bits)');
   return out;
 }
+
+/** What a reader of a tree it does not own may use: the site reads the log's own tree and never changes it. */
+export type TreeReader = Pick<MerkleTree, 'size' | 'leaf' | 'root' | 'subtrees'>;

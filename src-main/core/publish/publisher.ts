@@ -9,13 +9,14 @@ import { prepareImportAhead } from '../bundles/ahead';
 import { trustLookup } from '../bundles/trust';
 import { BundleRefused } from '../bundles/verify';
 import type { SignedCheckpoint } from '../ledger/checkpoint';
+import type { TreeReader } from '../ledger/merkle';
 import { canonicalBytes } from '../ledger/leaf';
 import { grantReceipts, receiptAccess, sameToken, type ReceiptAccess } from './receipt-access';
 import { TransparencyLog } from '../ledger/log';
 import type { Receipt } from '../ledger/receipt';
 import { isLenteraError, LenteraError } from '../util/errors';
 import { writeSite, type SiteInput } from './site';
-import { LeafLineage, type LogLeaves } from './log-leaves';
+import { LogLeaves } from './log-leaves';
 import { writeTransaction } from '../db/transaction';
 import { hubStrengths } from './strengths-data';
 import { readRuleset } from '../ranking/rulesets';
@@ -319,19 +320,16 @@ export class Publisher {
       sequence: b.sequence,
       signer: (JSON.parse(b.manifest) as { signer: { subject: string } }).signer.subject,
     }));
-    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, leaves: this.leavesForSite(), tree: this.log.treeReader(), checkpointNote: this.log.checkpointNote()?.note, records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: voiceSiteInput(this) };
+    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, ...this.logForSite(), checkpointNote: this.log.checkpointNote()?.note, records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: voiceSiteInput(this) };
   }
 
-  /** the log's history as the last site write saw it (`log-leaves.ts`) */
-  private leafLineage = new LeafLineage();
-
   /**
-   * The log's leaves for the site: read from the database as the site asks for them, a chunk at a time. A write
-   * that continues the last one's lineage is not made to check its leaves again; one that failed forgets it.
+   * The log's leaves for the site, read from the database a chunk at a time as it asks, and the log's own tree they
+   * are compared with (no second tree; leaves checked by a write over the same tree are not checked again).
    */
-  private leavesForSite(): LogLeaves {
-    this.leafLineage = LeafLineage.next(this.leafLineage, this.log);
-    return this.leafLineage.leaves(this.log);
+  private logForSite(): { leaves: LogLeaves; tree: TreeReader } {
+    const tree = this.log.treeReader();
+    return { leaves: new LogLeaves(this.log, tree), tree };
   }
 
   /** When the exam's published data last changed here: its latest merged bundle, announcement or stage publication. */
@@ -375,12 +373,7 @@ export class Publisher {
     for (const e of input.exams) e.observed = await observedSessions(this.db, e.code, this.observed);
     const state = join(this.dir, SITE_STATE);
     if (opts.full) rmSync(state, { force: true });
-    try {
-      return await writeSite(out, input, { state });
-    } catch (e) {
-      this.leafLineage = new LeafLineage();
-      throw e;
-    }
+    return await writeSite(out, input, { state });
   }
 }
 
