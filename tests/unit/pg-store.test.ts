@@ -222,6 +222,7 @@ openPgStore(url).close();
           expect(isPgStoreFailure(e)).toBe(true);
         }
       }
+      expect(kept).toBe(true);
       expect(db.prepare("SELECT value FROM meta WHERE key = 'after'").pluck().get()).toBe('v');
       // Lost in the middle of a transaction: the rest of it is refused, never run on a new connection outside it.
       expect(() =>

@@ -88,6 +88,9 @@ port.on('message', async (q) => {
     const last = Array.isArray(r) ? r[r.length - 1] : r;
     answer({ rows: last.rows || [], rowCount: last.rowCount || 0 });
   } catch (e) {
+    // A statement refused because the connection is going (the server shutting it, 57P01; a socket error, 08…):
+    // the next one makes it again, rather than reach this client before its 'end' event says so and fail too.
+    if (e && (/^(08|57P)/.test(e.code || '') || /not queryable|Connection terminated/i.test(String(e.message)))) broken = true;
     answer(failure(e));
   }
 });
