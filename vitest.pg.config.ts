@@ -14,6 +14,7 @@ export default defineConfig({
       'tests/unit/purge.test.ts',
       'tests/unit/reports.test.ts',
       'tests/unit/site-incremental.test.ts',
+      'tests/unit/site-many-exams.test.ts',
       'tests/unit/stage-publication.test.ts',
       'tests/unit/strengths-site.test.ts',
       'tests/unit/tlog-tiles.test.ts',

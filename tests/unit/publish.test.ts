@@ -9,7 +9,7 @@ import { recordLeaf } from '../../src-main/core/ledger/leaf';
 import { leafHash, MerkleTree } from '../../src-main/core/ledger/merkle';
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { receiptToQr, type Receipt } from '../../src-main/core/ledger/receipt';
-import { SITE_MARKER, writeSite, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
+import { SITE_MARKER, writeSite, type LoadedSiteInput, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
 import { sitePaths, slug } from '../../src-main/core/publish/paths';
 import { checkBytes, checkJsonText } from '../../src-main/core/publish/verify-page';
 import { rank, type RankedCandidate } from '../../src-main/core/ranking/engine';
@@ -56,7 +56,7 @@ const NAMES: Record<string, string> = {
 const NIK = (i: number) => `33740112345600${String(i).padStart(2, '0')}`;
 
 interface Fixture {
-  input: SiteInput;
+  input: LoadedSiteInput;
   log: TransparencyLog;
   db: Db;
   dir: string;
@@ -105,7 +105,7 @@ function makeFixture(dir: string): Fixture {
     writeFileSync(file, `bundle ${ws} ${'x'.repeat(1000 * (i + 1))}`);
     return { file, name: `${CPNS}-${ws}-0001.lentera`, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), exam: CPNS, workstation: ws.toUpperCase(), sequence: 1, signer: `Koordinator ${ws.toUpperCase()}` };
   });
-  const input: SiteInput = {
+  const input: LoadedSiteInput = {
     generatedAt: GENERATED,
     logKey: log.publicKey(),
     logId: log.logId(),
@@ -183,7 +183,8 @@ describe('the publication site', () => {
       'assets/situs.css',
       'assets/verify.js',
       'assets/log-data.js',
-      'assets/digests.js',
+      sitePaths.digests(CPNS),
+      sitePaths.digests(JPT),
       'log/kunci-log.txt',
       'log/log.json',
       'log/checkpoint.json',
@@ -331,8 +332,12 @@ describe('the publication site', () => {
     for (const h of p.proof) expect(html).toContain(h);
     const logData = read('assets/log-data.js');
     expect(logData.startsWith('window.LENTERA_LOG = {')).toBe(true);
-    const digests = read('assets/digests.js');
+    const digests = read(sitePaths.digests(CPNS));
+    expect(digests.startsWith(`(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(CPNS)}] = {`)).toBe(true);
     expect(digests).toContain(`"2026000001":"${fx.input.exams[0]!.leaves['2026000001']!.digest}"`);
+    // The verification page loads every exam's digests, between the log's data and its script.
+    const scripts = [...read('verifikasi.html').matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
+    expect(scripts).toEqual(['assets/log-data.js', sitePaths.digests(fx.input.exams[0]!.code), sitePaths.digests(fx.input.exams[1]!.code), 'assets/verify.js']);
   });
 
   it('copies every bundle with the sha256 it is listed with', () => {

@@ -11,7 +11,7 @@ import { generateIdentity } from '../../src-main/core/keys/identities';
 import { readCertificate } from '../../src-main/core/keys/pki';
 import { fileReport } from '../../src-main/core/publish/reports';
 import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
-import { writeSite } from '../../src-main/core/publish/site';
+import { loadedExams, writeSite } from '../../src-main/core/publish/site';
 import { ADMIN } from './helpers';
 
 /**
@@ -295,7 +295,7 @@ describe('incremental site writes', () => {
   it("without a name for its data, the site hashes the data itself: one changed result makes the exam's pages again", async () => {
     const state = join(dir, 'state-nosource.json');
     const out = join(dir, 'nosource');
-    const base = hub.siteInput(T4);
+    const base = await loadedExams(hub.siteInput(T4));
     const input = { ...base, exams: base.exams.map(({ source: _source, ...e }) => e) };
     await writeSite(out, input, { state });
     expect((await writeSite(out, input, { state })).kept).toBeGreaterThan(200);

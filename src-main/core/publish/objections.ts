@@ -14,13 +14,11 @@ import { writeTransaction } from '../db/transaction';
 import { canonicalBytes, MIN_SALT_BYTES } from '../ledger/leaf';
 import { fromB64url } from '../ledger/merkle';
 import type { RecordProof } from '../ledger/record-proof';
-import { readRuleset } from '../ranking/rulesets';
 import { LenteraError } from '../util/errors';
 import { latestAnnouncement } from './announcement';
 import { whenWib } from './html';
 import { holdsPersonal, newTrackingCode, parseForm, parseTrackingCode, plainText } from './committee';
 import type { Publisher } from './publisher';
-import { stageStates } from './stages';
 
 export const OBJECTION_TEXT = { min: 10, max: 4000 } as const;
 export const ANSWER_TEXT = { min: 10, max: 4000 } as const;
@@ -102,10 +100,7 @@ export function objectionPeriod(db: Db, exam: string): { from: string; until: st
 
 /** The stages of an exam whose results are published at this hub: an objection is about one of them. */
 export function publishedStages(p: Publisher, exam: string): string[] {
-  const v = p.view(exam);
-  return stageStates(readRuleset(v.ruleset.json, 'ruleset.json').ruleset, v.facts.candidates, v.results)
-    .filter((s) => s.published)
-    .map((s) => s.stage);
+  return p.publishedStages(exam);
 }
 
 /** The salt as sent, decoded; null when it is not base64url of a salt's length. */

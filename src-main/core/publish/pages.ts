@@ -182,21 +182,29 @@ function crumbsFor(v: ExamView, ...rest: [string, string | null][]): [string, st
 
 // ---------------------------------------------------------------------------------------------- the home page
 
-export function indexPage(input: SiteInput, views: ExamView[]): string {
+/** An exam as the home page lists it: its head and how many formations and people its pages show. */
+export interface IndexExam {
+  code: string;
+  name: string;
+  agency: string;
+  year: number;
+  ruleset: { id: string; version: string };
+  formations: number;
+  people: number;
+}
+
+export function indexPage(input: SiteInput, list: IndexExam[]): string {
   const path = 'index.html';
   const latest = input.checkpoints[input.checkpoints.length - 1];
-  const exams = views.map((v) => {
-    const e = v.exam;
-    return [
-      `<a href="${esc(sitePaths.exam(e.code))}">${esc(e.code)}</a>`,
-      esc(e.name),
-      esc(e.agency),
-      String(e.year),
-      String(v.formations.length),
-      String(v.people.size),
-      `<a href="${esc(sitePaths.rules(e.code))}">${esc(e.ruleset.id)} ${esc(e.ruleset.version)}</a>`,
-    ];
-  });
+  const exams = list.map((e) => [
+    `<a href="${esc(sitePaths.exam(e.code))}">${esc(e.code)}</a>`,
+    esc(e.name),
+    esc(e.agency),
+    String(e.year),
+    String(e.formations),
+    String(e.people),
+    `<a href="${esc(sitePaths.rules(e.code))}">${esc(e.ruleset.id)} ${esc(e.ruleset.version)}</a>`,
+  ]);
   const checkpoint = latest
     ? facts([
         ['Ukuran log', `${latest.size} entri`],
@@ -216,7 +224,7 @@ ${checkpoint}
 <ul>
 <li><a href="verifikasi.html">Verifikasi tanda terima atau lembar hasil</a>: di peramban ini, tanpa internet.</li>
 <li><a href="bundel.html">Unduh bundel hasil bertanda tangan</a> dari setiap workstation.</li>
-${views.map((v) => `<li><a href="${esc(sitePaths.rules(v.exam.code))}">Aturan dan cara menghitung ulang ${esc(v.exam.code)}</a></li>`).join('\n')}
+${list.map((e) => `<li><a href="${esc(sitePaths.rules(e.code))}">Aturan dan cara menghitung ulang ${esc(e.code)}</a></li>`).join('\n')}
 </ul>`;
   return page({ path, title: 'Beranda', crumbs: [], body, generatedAt: input.generatedAt });
 }
@@ -560,7 +568,8 @@ ${rows.length ? table('Bundel yang diterbitkan', ['Berkas', 'sha256', 'Ujian', '
   return page({ path, title: 'Bundel', crumbs: [['Beranda', 'index.html'], ['Bundel', null]], body, generatedAt: input.generatedAt });
 }
 
-export function verifyPage(input: SiteInput): string {
+/** `exams`: the codes of the exams whose digests (`sitePaths.digests`) the page loads. */
+export function verifyPage(input: SiteInput, exams: string[]): string {
   const path = 'verifikasi.html';
   const body = `<h1>Verifikasi tanda terima atau lembar hasil</h1>
 <p class="lead">Pemeriksaan berlangsung sepenuhnya di peramban ini, tanpa internet dan tanpa mengirim berkas ke mana pun. Yang diperiksa: tanda tangan checkpoint oleh kunci log situs ini, bukti bahwa hasil Anda tercatat di log, dan kesamaan ringkasan hasil dengan hasil yang diterbitkan di situs ini.</p>
@@ -591,7 +600,7 @@ Tanda terima (<code>.json</code>) atau lembar hasil (<code>.pdf</code>)<br>
     title: 'Verifikasi',
     crumbs: [['Beranda', 'index.html'], ['Verifikasi', null]],
     body,
-    scripts: ['assets/log-data.js', 'assets/digests.js', 'assets/verify.js'],
+    scripts: ['assets/log-data.js', ...exams.map((code) => sitePaths.digests(code)), 'assets/verify.js'],
     generatedAt: input.generatedAt,
   });
 }

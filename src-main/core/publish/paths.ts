@@ -26,6 +26,8 @@ export const sitePaths = {
   candidates: (exam: string) => `ujian/${slug(exam)}/peserta/index.html`,
   formation: (exam: string, kode: string) => `ujian/${slug(exam)}/formasi/${slug(kode)}.html`,
   candidate: (exam: string, nomor: string) => `ujian/${slug(exam)}/peserta/${slug(nomor)}.html`,
+  /** the exam's result digests by candidate, for the verification page (a script: fetch() is refused on file://) */
+  digests: (exam: string) => `ujian/${slug(exam)}/digests.js`,
   data: (exam: string, file: 'aturan.json' | 'facts.json' | 'hasil.json' | 'hasil.csv' | 'hasil-excel.csv') => `data/${slug(exam)}/${file}`,
   /** the exam's announcement in force (the latest), and each announcement ever made: its page, signed file and PDF */
   announcement: (exam: string) => `ujian/${slug(exam)}/pengumuman.html`,

@@ -15,7 +15,7 @@ import { grantReceipts, receiptAccess, sameToken, type ReceiptAccess } from './r
 import { TransparencyLog } from '../ledger/log';
 import type { Receipt } from '../ledger/receipt';
 import { isLenteraError, LenteraError } from '../util/errors';
-import { writeSite, type SiteInput } from './site';
+import { writeSite, type SiteExam, type SiteExamRef, type SiteInput } from './site';
 import { LogLeaves } from './log-leaves';
 import { writeTransaction } from '../db/transaction';
 import { hubStrengths } from './strengths-data';
@@ -28,6 +28,8 @@ import { voiceSiteInput } from './voice';
 
 /** The merged view's stage states, from its ruleset text. */
 const stageStatesOf = (v: MergedView) => stageStates(readRuleset(v.ruleset.json, 'ruleset.json').ruleset, v.facts.candidates, v.results);
+/** The stages whose results the view publishes. */
+const publishedIn = (v: MergedView) => stageStatesOf(v).filter((s) => s.published).map((s) => s.stage);
 
 /**
  * The hub's answer to a merged bundle. It carries no receipts: at 100,000 candidates they made it 150 MB, built and
@@ -172,7 +174,7 @@ export class Publisher {
         const { view: ahead, ...outcome } = commitImport(this.db, this.dir, prepared, at);
         let appended: number[] = [];
         if (!outcome.unchanged) {
-          if (ahead) this.views.set(outcome.exam, { key: this.viewKey(outcome.exam), view: ahead });
+          if (ahead) this.keepView(outcome.exam, this.viewKey(outcome.exam), ahead);
           const view = this.view(outcome.exam);
           // Every result the site shows is logged: a decided one, and (stage by stage) a BL one whose published
           // scores (SKD before SKB exists) a candidate may already object to with their receipt.
@@ -216,7 +218,19 @@ export class Publisher {
     });
   }
 
+  /**
+   * The merged view last made, with the key it was made for: one exam's, however many the hub holds, so that memory
+   * follows the largest exam and not their number (issue 18). The ingest, its acknowledgement and the site write
+   * after it share it; a site write loads only the exams whose pages changed.
+   */
   private readonly views = new Map<string, { key: string; view: MergedView }>();
+  /** How many merged views this hub has ranked (tests and benches: what a write had to load). */
+  viewsRanked = 0;
+
+  /** How many exams' merged views this hub holds in memory now: one at most. */
+  get viewsHeld(): number {
+    return this.views.size;
+  }
 
   /** The merged view of an exam, ranked once per merged bundle (ingest, acknowledgement and site share it). */
   view(exam: string): MergedView {
@@ -224,8 +238,26 @@ export class Publisher {
     const hit = this.views.get(exam);
     if (hit && hit.key === key) return hit.view;
     const view = mergedView(this.db, exam);
-    this.views.set(exam, { key, view });
+    this.viewsRanked++;
+    this.keepView(exam, key, view);
     return view;
+  }
+
+  private keepView(exam: string, key: string, view: MergedView): void {
+    this.views.clear();
+    this.views.set(exam, { key, view });
+    this.stagesOf.set(exam, { key, stages: publishedIn(view) });
+  }
+
+  /** each exam's published stages by the key of its merged view: a few names an exam, kept for every write */
+  private readonly stagesOf = new Map<string, { key: string; stages: string[] }>();
+
+  /** The stages of an exam whose results are published here: an objection is about one of them. */
+  publishedStages(exam: string): string[] {
+    const key = this.viewKey(exam);
+    const hit = this.stagesOf.get(exam);
+    if (hit && hit.key === key) return hit.stages;
+    return publishedIn(this.view(exam));
   }
 
   private viewKey(exam: string): string {
@@ -277,33 +309,7 @@ export class Publisher {
   siteInput(at: string): SiteInput {
     const checkpoints = this.log.checkpoints();
     const consistency = checkpoints.slice(1).map((c, i) => ({ from: checkpoints[i]!.size, to: c.size, proof: this.log.consistencyProof(checkpoints[i]!.size, c.size) }));
-    const exams = mergedExams(this.db).map((code) => {
-      const v = this.view(code);
-      const leaves: SiteInput['exams'][number]['leaves'] = {};
-      const latest = this.log.leafIndexes(code);
-      for (const r of v.results) {
-        const l = latest.get(r.nomor_peserta);
-        if (l) leaves[r.nomor_peserta] = l;
-      }
-      return {
-        ...v.exam,
-        ruleset: v.ruleset,
-        formations: v.formations,
-        candidates: v.candidates,
-        results: v.results,
-        interviewStages: v.interviewStages,
-        facts: v.facts,
-        conflicts: v.conflicts,
-        leaves,
-        digests: v.digests,
-        strengths: this.strengths(code, v),
-        stages: stagePublications(this.db, code, v.ruleset.json, v.facts.candidates, v.results),
-        dataAt: this.dataAt(code),
-        // Results, facts, leaves and strengths are made from the merged bundles (and the log, which grows with
-        // them) and the announcements alone: naming those spares the site hashing some 200 MB on every write.
-        source: `hub:${this.viewKey(code)}|${this.announcedKey(code)}`,
-      };
-    });
+    const exams = mergedExams(this.db).map((code) => this.siteExam(code));
     const bundles = (sql(this.db, 'SELECT file_sha256 AS sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
       sha256: string;
       exam: string;
@@ -320,7 +326,61 @@ export class Publisher {
       sequence: b.sequence,
       signer: (JSON.parse(b.manifest) as { signer: { subject: string } }).signer.subject,
     }));
-    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, ...this.logForSite(), checkpointNote: this.log.checkpointNote()?.note, records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: voiceSiteInput(this) };
+    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, ...this.logForSite(), checkpointNote: this.log.checkpointNote()?.note, records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: () => voiceSiteInput(this) };
+  }
+
+  /**
+   * An exam as the site names it: its head from merged_exams and a source naming everything else its pages are made
+   * of (the merged bundles, announcements and stage publications, all only ever added to or changed with a time);
+   * loaded only when its pages must be made again.
+   */
+  private siteExam(code: string): SiteExamRef {
+    const ex = sql(this.db, 'SELECT exam, ruleset_sha256, ruleset_json FROM merged_exams WHERE exam_code = ?').get(code) as { exam: string; ruleset_sha256: string; ruleset_json: string };
+    const head = JSON.parse(ex.exam) as MergedView['exam'];
+    const { ruleset } = readRuleset(ex.ruleset_json, 'ruleset.json');
+    return {
+      code: head.code,
+      name: head.name,
+      agency: head.agency,
+      year: head.year,
+      ruleset: { id: ruleset.id, version: ruleset.version, sha256: ex.ruleset_sha256, json: ex.ruleset_json },
+      dataAt: this.dataAt(code),
+      source: this.siteSource(code),
+      load: () => this.loadSiteExam(code),
+    };
+  }
+
+  private siteSource(exam: string): string {
+    const stages = sql(this.db, "SELECT COUNT(*) || ':' || COALESCE(MAX(first_at), '') || ':' || COALESCE(MAX(final_at), '') || ':' || COUNT(final_at) FROM stage_publications WHERE exam_code = ?").pluck().get(exam) as string;
+    return `hub:${this.viewKey(exam)}|${this.announcedKey(exam)}|${stages}`;
+  }
+
+  /** An exam whole, for its pages: the merged view (kept, or ranked again), its leaves, strengths, stages, observers. */
+  private async loadSiteExam(code: string): Promise<SiteExam> {
+    const v = this.view(code);
+    const leaves: SiteExam['leaves'] = {};
+    const latest = this.log.leafIndexes(code);
+    for (const r of v.results) {
+      const l = latest.get(r.nomor_peserta);
+      if (l) leaves[r.nomor_peserta] = l;
+    }
+    return {
+      ...v.exam,
+      ruleset: v.ruleset,
+      formations: v.formations,
+      candidates: v.candidates,
+      results: v.results,
+      interviewStages: v.interviewStages,
+      facts: v.facts,
+      conflicts: v.conflicts,
+      leaves,
+      digests: v.digests,
+      strengths: this.strengths(code, v),
+      stages: stagePublications(this.db, code, v.ruleset.json, v.facts.candidates, v.results),
+      observed: await observedSessions(this.db, code, this.observed),
+      dataAt: this.dataAt(code),
+      source: this.siteSource(code),
+    };
   }
 
   /**
@@ -357,6 +417,8 @@ export class Publisher {
     const hit = this.strengthsOf.get(exam);
     if (hit && hit.view === view && hit.announced === announced) return hit.value;
     const value = hubStrengths(this.db, exam, view);
+    // One exam's, as the views: they are made from its view.
+    this.strengthsOf.clear();
     this.strengthsOf.set(exam, { view, announced, value });
     return value;
   }
@@ -370,7 +432,6 @@ export class Publisher {
    */
   async writeSite(out: string, at: string, opts: { full?: boolean } = {}): Promise<{ files: number; bytes: number; linked: number; kept: number }> {
     const input = this.siteInput(at);
-    for (const e of input.exams) e.observed = await observedSessions(this.db, e.code, this.observed);
     const state = join(this.dir, SITE_STATE);
     if (opts.full) rmSync(state, { force: true });
     return await writeSite(out, input, { state });

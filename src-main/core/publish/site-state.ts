@@ -35,6 +35,8 @@ export interface SiteGroupState {
   /** sha256 of the data and of the code that made the files */
   key: string;
   files: string[];
+  /** what the site needs of the group's data besides its files (an exam's counts for the home page) */
+  meta?: unknown;
 }
 
 const identity = (dir: string) => {

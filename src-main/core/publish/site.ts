@@ -21,7 +21,7 @@ import { resultsCsv, resultsSpreadsheetCsv } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
-import { bundlesPage, candidatePage, candidatesPage, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, verifyPage } from './pages';
+import { bundlesPage, candidatePage, candidatesPage, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, verifyPage, type IndexExam } from './pages';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { SITE_CSS } from './style';
 import type { CandidateStrengths } from '../ranking/strengths';
@@ -79,6 +79,38 @@ export interface SiteExam {
   source?: string;
 }
 
+/**
+ * An exam the caller names and loads only when its pages must be made (the hub): its head, the `source` that names
+ * everything else its pages are made from (as `SiteExam.source`, but also its formations, conflicts, stages, observed
+ * sessions and interview stages), and `load` for the rest. An exam whose pages the last site already holds for the
+ * same key is never loaded, so a write after one bundle holds that bundle's exam in memory, not every exam's.
+ */
+export interface SiteExamRef {
+  code: string;
+  name: string;
+  agency: string;
+  year: number;
+  ruleset: SiteExam['ruleset'];
+  dataAt?: string;
+  source: string;
+  load(): Promise<SiteExam>;
+}
+
+/** An exam of the input: given whole, or named and loaded when needed. */
+export type SiteExamInput = SiteExam | SiteExamRef;
+
+const isRef = (e: SiteExamInput): e is SiteExamRef => typeof (e as SiteExamRef).load === 'function';
+
+/** A site's input with every exam given whole. */
+export type LoadedSiteInput = Omit<SiteInput, 'exams'> & { exams: SiteExam[] };
+
+/** The input with every exam loaded: what a caller that inspects or changes the exams' data works on. */
+export async function loadedExams(input: SiteInput): Promise<LoadedSiteInput> {
+  const exams: SiteExam[] = [];
+  for (const e of input.exams) exams.push(isRef(e) ? await e.load() : e);
+  return { ...input, exams };
+}
+
 export interface SiteInput {
   /** ISO; shown in WIB */
   generatedAt: string;
@@ -108,11 +140,11 @@ export interface SiteInput {
    * serves the log as tiles under log/ (log/checkpoint, log/tile/…), for tlog clients and witnesses.
    */
   checkpointNote?: string;
-  exams: SiteExam[];
+  exams: SiteExamInput[];
   /** every announcement (pengumuman) kept at the hub, of merged exams or not yet (core/publish/announcement-hub.ts) */
   announcements?: SiteAnnouncement[];
   /** objections (sanggah) and public reports (laporan) as published: no names, no numbers, no contact (voice-pages.ts) */
-  voice?: VoiceSiteInput;
+  voice?: VoiceSiteInput | (() => VoiceSiteInput);
   bundles: { file: string /* absolute path to copy */; name: string; sha256: string; exam: string; workstation: string; sequence: number; signer: string }[];
 }
 
@@ -247,15 +279,18 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
       throw bad("The log's signed note is not the latest checkpoint signed by the log's key.", { size: last?.size ?? 0 });
     }
   }
-  for (const e of input.exams) {
-    for (const [nomor, l] of Object.entries(e.leaves)) {
-      if (!(Number.isInteger(l.index) && l.index >= 0 && l.index < leaves.length) || toHex(tree.leaf(l.index)) !== l.leafHash) {
-        throw bad(`The leaf of ${nomor} (${e.code}) is not leaf ${l.index} of the published leaves.`, { exam: e.code, nomor, index: l.index });
-      }
-    }
-  }
+  for (const e of input.exams) if (!isRef(e)) checkExamLeaves(e, leaves.length, tree);
   // A list that can say it continues this one is kept by reference; any other's leaves are copied to compare with.
   verified = { source: leaves, size: leaves.length, copy: leaves.continues ? null : leaves.slice(0, leaves.length), tree, shared: shared !== undefined, recordLeaves };
+}
+
+/** Each leaf an exam's pages name is the leaf the published log holds at that index. */
+function checkExamLeaves(e: SiteExam, published: number, tree: TreeReader): void {
+  for (const [nomor, l] of Object.entries(e.leaves)) {
+    if (!(Number.isInteger(l.index) && l.index >= 0 && l.index < published) || toHex(tree.leaf(l.index)) !== l.leafHash) {
+      throw new LenteraError('PUBLISH_INVALID', `The leaf of ${nomor} (${e.code}) is not leaf ${l.index} of the published leaves.`, { exam: e.code, nomor, index: l.index });
+    }
+  }
 }
 
 /**
@@ -399,19 +434,21 @@ class SiteWriter {
     this.group = [];
   }
 
-  end(name: string, key: string): void {
-    this.groups[name] = { key, files: this.group! };
+  end(name: string, key: string, meta?: unknown): void {
+    this.groups[name] = meta === undefined ? { key, files: this.group! } : { key, files: this.group!, meta };
     this.group = null;
   }
 
+
   /**
    * Places the previous site's files of group `name` as they are, when they were made from the same `key` and each
-   * still holds the bytes recorded for it (read and hashed: a file changed in the live site is made again). False,
-   * having placed nothing, when they cannot be kept: then the caller makes them.
+   * still holds the bytes recorded for it (read and hashed: a file changed in the live site is made again), and
+   * what was recorded with them passes `meta`. False, having placed nothing, when they cannot be kept: then the
+   * caller makes them.
    */
-  keep(name: string, key: string): boolean {
+  keep(name: string, key: string, meta?: (m: unknown) => boolean): boolean {
     const g = this.prev?.state.groups?.[name];
-    if (!g || g.key !== key || !Array.isArray(g.files)) return false;
+    if (!g || g.key !== key || !Array.isArray(g.files) || (meta && !meta(g.meta))) return false;
     const before = this.prev!.state.files;
     for (const rel of g.files) {
       const st = before[rel];
@@ -431,7 +468,7 @@ class SiteWriter {
       this.files++;
       this.bytes += st.s;
     }
-    this.end(name, key);
+    this.end(name, key, g.meta);
     return true;
   }
 
@@ -582,16 +619,28 @@ function examData(e: SiteExam): Record<DataFile, string> {
  * the exam's part of the input, its announcements (the notice on formation pages), the time the pages show, and
  * the code that makes them. Equal keys make equal bytes.
  */
-function examKey(input: SiteInput, e: SiteExam): string {
+function examKey(input: SiteInput, e: SiteExamInput): string {
   const h = createHash('sha256');
   const part = (value: unknown) => h.update(JSON.stringify(value) ?? 'null').update('\n');
-  part([siteCodeId(), e.dataAt ?? input.generatedAt, e.code, e.name, e.agency, e.year, e.ruleset, e.interviewStages ?? null]);
+  part([siteCodeId(), e.dataAt ?? input.generatedAt, e.code, e.name, e.agency, e.year, e.ruleset]);
   part((input.announcements ?? []).filter((a) => a.exam === e.code));
-  for (const value of [e.formations, e.conflicts, e.stages ?? null, e.observed ?? null]) part(value);
-  if (e.source !== undefined) part(['source', e.source]);
-  else for (const value of [e.candidates, e.results, e.facts, e.leaves, e.strengths ?? null, e.digests ? [...e.digests] : null]) part(value);
+  // A named exam's source names the rest; it is what lets its pages be kept without loading it.
+  if (isRef(e)) part(['ref', e.source]);
+  else {
+    for (const value of [e.interviewStages ?? null, e.formations, e.conflicts, e.stages ?? null, e.observed ?? null]) part(value);
+    if (e.source !== undefined) part(['source', e.source]);
+    else for (const value of [e.candidates, e.results, e.facts, e.leaves, e.strengths ?? null, e.digests ? [...e.digests] : null]) part(value);
+  }
   return h.digest('hex');
 }
+
+/** What the home page says of an exam, kept with its pages so that a kept exam need not be loaded for it. */
+interface ExamSummary {
+  formations: number;
+  people: number;
+}
+
+const isSummary = (x: unknown): x is ExamSummary => typeof x === 'object' && x !== null && Number.isInteger((x as ExamSummary).formations) && Number.isInteger((x as ExamSummary).people);
 
 /** Each bundle's name in the site: its own, made safe, and told apart from another of the same name. */
 function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: string })[] {
@@ -604,8 +653,29 @@ function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: 
   });
 }
 
-async function build(w: SiteWriter, input: SiteInput, tree: TreeReader): Promise<void> {
-  const views = input.exams.map((e) => examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256)));
+/**
+ * Makes an exam's group: its data files, digests, candidate list, formation, candidate, exam and rules pages; the
+ * summary the home page shows is kept with them.
+ */
+async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: string, key: string): Promise<ExamSummary> {
+  const v = examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256));
+  w.begin();
+  for (const [f, content] of Object.entries(examData(e))) await w.text(sitePaths.data(e.code, f as DataFile), content);
+  const digests = Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])));
+  await w.text(sitePaths.digests(e.code), `(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(e.code)}] = ${JSON.stringify(digests)};\n`);
+  await w.text(sitePaths.candidates(e.code), candidatesPage(input, v));
+  for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
+  for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
+  // A group's files always record their sha256 (`text`).
+  const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.state[sitePaths.data(e.code, f)]!.h!]));
+  await w.text(sitePaths.exam(e.code), examPage(input, v));
+  await w.text(sitePaths.rules(e.code), rulesPage(input, v, dataSha));
+  const summary: ExamSummary = { formations: v.formations.length, people: v.people.size };
+  w.end(name, key, summary);
+  return summary;
+}
+
+async function build(w: SiteWriter, input: SiteInput, tree: TreeReader, published: number): Promise<void> {
 
   const named = bundleNames(input);
   w.startCopies(named.map((b) => ({ rel: b.href, source: b.file, sha256: b.sha256 })));
@@ -616,40 +686,40 @@ async function build(w: SiteWriter, input: SiteInput, tree: TreeReader): Promise
     `window.LENTERA_LOG = ${JSON.stringify({ logKey: input.logKey, logId: input.logId, checkpoints: input.checkpoints, consistency: input.consistency })};\n`,
   );
   await writeLog(w, input, tree);
-  const digests = Object.fromEntries(
-    byKey(input.exams.map((e) => [e.code, Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])))] as [string, Record<string, string>])),
-  );
-  await w.text('assets/digests.js', `window.LENTERA_DIGESTS = ${JSON.stringify(digests)};\n`);
 
-  for (const v of views) {
-    const e = v.exam;
-    // The exam's data files and the pages made from its data alone: at 100,000 candidates nearly the whole site,
-    // and after a report or an objection the same bytes as before, kept rather than made again.
-    const name = `ujian/${e.code}`;
-    const key = examKey(input, e);
-    if (!w.keep(name, key)) {
-      w.begin();
-      for (const [f, content] of Object.entries(examData(e))) await w.text(sitePaths.data(e.code, f as DataFile), content);
-      await w.text(sitePaths.candidates(e.code), candidatesPage(input, v));
-      for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
-      for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
-      w.end(name, key);
+  const home: IndexExam[] = [];
+  for (const head of input.exams) {
+    // The exam's data files, its pages and the digests the verification page looks its candidates up in: at
+    // 100,000 candidates nearly the whole site, and after a report, an objection or another exam's bundle the same
+    // bytes as before, kept rather than made again (and a named exam not even loaded).
+    const name = `ujian/${head.code}`;
+    const key = examKey(input, head);
+    let summary: ExamSummary;
+    if (w.keep(name, key, isSummary)) summary = w.groups[name]!.meta as ExamSummary;
+    else {
+      let e: SiteExam;
+      if (isRef(head)) {
+        const loaded = await head.load();
+        if (loaded.code !== head.code) throw new LenteraError('PUBLISH_INVALID', `Exam ${head.code} was loaded as exam ${loaded.code}.`, { exam: head.code });
+        checkExamLeaves(loaded, published, tree);
+        // The pages are made from what their key names: the head, as given, and the rest as loaded.
+        e = { ...loaded, name: head.name, agency: head.agency, year: head.year, ruleset: head.ruleset, dataAt: head.dataAt };
+      } else e = head;
+      summary = await writeExam(w, input, e, name, key);
     }
-    // A group's files always record their sha256 (`text`).
-    const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.state[sitePaths.data(e.code, f)]!.h!]));
-    await w.text(sitePaths.exam(e.code), examPage(input, v));
-    await w.text(sitePaths.rules(e.code), rulesPage(input, v, dataSha));
+    home.push({ code: head.code, name: head.name, agency: head.agency, year: head.year, ruleset: head.ruleset, ...summary });
   }
 
   const bundles = [];
   for (const b of named) bundles.push({ ...b, bytes: await w.copied(b.href) });
 
   await writeAnnouncementPages(input, (rel, text) => w.text(rel, text), (rel, file, sha) => w.copy(rel, file, sha));
-  await writeVoicePages((rel, text) => w.text(rel, text), input, input.voice);
-  await w.text('index.html', indexPage(input, views));
+  // Asked for after the exams' pages: a hub gives each exam's published stages from the view the write loaded.
+  await writeVoicePages((rel, text) => w.text(rel, text), input, typeof input.voice === 'function' ? input.voice() : input.voice);
+  await w.text('index.html', indexPage(input, home));
   await w.text('checkpoint.html', checkpointPage(input));
   await w.text('bundel.html', bundlesPage(input, bundles));
-  await w.text('verifikasi.html', verifyPage(input));
+  await w.text('verifikasi.html', verifyPage(input, input.exams.map((e) => e.code)));
   await w.text(SITE_MARKER, json({ format: 'lentera.site/1', generatedAt: input.generatedAt, logId: input.logId, exams: input.exams.map((e) => e.code) }));
 }
 
@@ -762,7 +832,7 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   const files = new SiteFileWriter(opts.writerThreadAfter);
   const w = new SiteWriter(tmp, input.generatedAt, prev ? { dir: out, state: prev } : null, files);
   try {
-    await build(w, input, tree);
+    await build(w, input, tree, input.leaves.length);
     files.finish();
     // Kept before the swap and naming the new folder (its inode moves with it): should the swap not happen,
     // the state names no site at all, and the next write is a full one.

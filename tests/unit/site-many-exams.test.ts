@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LenteraApp } from '../../src-main/api/app';
+import { addTrustedSigner } from '../../src-main/core/bundles/trust';
+import { demoPackage, demoSkdResults } from '../../src-main/core/demo/generate';
+import { generateIdentity } from '../../src-main/core/keys/identities';
+import { readCertificate } from '../../src-main/core/keys/pki';
+import { sitePaths } from '../../src-main/core/publish/paths';
+import { Publisher } from '../../src-main/core/publish/publisher';
+import { fileReport } from '../../src-main/core/publish/reports';
+import { writeSite, type SiteExamRef } from '../../src-main/core/publish/site';
+import type { ExamPackage } from '../../src-main/core/exams/package-schema';
+import { ADMIN } from './helpers';
+
+/**
+ * Issue 18 (publication grows with the change, memory stays flat): a hub holds many exams. A site write after one
+ * exam's bundle makes that exam's pages and loads no other exam's data; the hub keeps one exam's merged view at a
+ * time, whatever their number. What ends up on disk is still, file for file, what a full write gives.
+ */
+
+const PASS = 'rahasia-koordinator';
+const T1 = '2026-11-30T06:00:00.000Z';
+const T2 = '2026-11-30T07:00:00.000Z';
+const T3 = '2026-11-30T08:00:00.000Z';
+const T4 = '2026-11-30T09:00:00.000Z';
+const T5 = '2026-11-30T10:00:00.000Z';
+/** Two exams of two agencies' formations, their candidates numbered alike (each exam numbers its own). */
+const A = demoPackage(120);
+const B: ExamPackage = { ...demoPackage(150, 7), exam: { ...demoPackage(150, 7).exam, code: 'CPNS-KDL-2026', name: 'Seleksi CPNS Kabupaten Kendal 2026', agency: 'Pemerintah Kabupaten Kendal' } };
+const dir = mkdtempSync(join(tmpdir(), 'lentera-site-exams-'));
+let app: LenteraApp;
+let hub: Publisher;
+
+async function ok<T = any>(name: string, input: unknown): Promise<T> {
+  const r = (await app.invokeAsync(name, input, { local: 'test' })) as any;
+  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+/** One SKD session's CAT scores imported on the workstation, the exam's bundle exported and merged at the hub. */
+async function publishSession(pkg: ExamPackage, session: string, at: string) {
+  const skd = demoSkdResults(pkg.roster);
+  const rows = pkg.sessions.find((s) => s.code === session)!.candidates.map((n) => {
+    const v = skd.get(n)!;
+    const s = v === 'absent' ? { twk: 15, tiu: 20, tkp: 170 } : v;
+    return `${n};${s.twk * 5};${s.tiu * 5};${s.tkp}`;
+  });
+  const file = join(dir, `${pkg.exam.code}-${session}.csv`);
+  writeFileSync(file, `nomor_peserta;twk;tiu;tkp\n${rows.join('\n')}\n`);
+  await ok('scores.import', { exam: pkg.exam.code, stage: 'SKD', file: { path: file } });
+  const b = await ok<{ file: string }>('bundle.export', { exam: pkg.exam.code, passphrase: PASS, account: 'koordinator' });
+  return hub.ingest(b.file, at, 'test');
+}
+
+function hashes(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(root, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** What a site write of the hub ranked: merged views made during it (none when every exam it made was kept in memory). */
+async function write(out: string, at: string, opts: { full?: boolean } = {}) {
+  const before = hub.viewsRanked;
+  const w = await hub.writeSite(out, at, opts);
+  // However many exams it made, the hub holds one exam's merged view after it.
+  expect(hub.viewsHeld).toBe(1);
+  return { ...w, ranked: hub.viewsRanked - before };
+}
+
+/**
+ * The hashes of a full write of the hub's site elsewhere, with no state (the hub's own state keeps describing its
+ * site): every exam loaded, one at a time, the hub keeping one view in memory (so it ranks one or both again).
+ */
+async function fullWrite(name: string, at: string): Promise<Record<string, string>> {
+  const before = hub.viewsRanked;
+  await writeSite(join(dir, name), hub.siteInput(at));
+  expect(hub.viewsRanked - before).toBeGreaterThanOrEqual(1);
+  expect(hub.viewsRanked - before).toBeLessThanOrEqual(2);
+  return hashes(join(dir, name));
+}
+
+beforeAll(async () => {
+  app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
+  await ok('workstation.init', { adminName: ADMIN.name, adminDisplayName: 'Sri Wahyuni', pin: ADMIN.pin });
+  for (const pkg of [A, B]) {
+    writeFileSync(join(dir, `${pkg.exam.code}.json`), JSON.stringify(pkg));
+    await ok('exams.import', { file: { path: join(dir, `${pkg.exam.code}.json`) } });
+  }
+  const db = app.workstation!.db;
+  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Sri Wahyuni, S.Sos.', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
+  hub = Publisher.open(join(dir, 'hub'));
+  const pem = (await ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
+  addTrustedSigner(hub.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
+  await publishSession(A, 'SKD-1', T1);
+  await publishSession(B, 'SKD-1', T1);
+}, 180_000);
+
+afterAll(() => {
+  hub.close();
+  app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a site write on a hub of several exams', () => {
+  const site = join(dir, 'site');
+
+  it('after one exam\'s bundle, makes that exam\'s pages and loads no other exam; the site equals a full write', async () => {
+    // A hub started again: the first write makes every exam's pages.
+    hub.close();
+    hub = Publisher.open(join(dir, 'hub'));
+    const first = await write(site, T1);
+    expect(first.ranked).toBe(2);
+    expect(first.kept).toBe(0);
+
+    // B's next session: only B's pages are made (from the view its ingest ranked); A's are kept without loading A.
+    await publishSession(B, 'SKD-2', T2);
+    const afterB = await write(site, T2);
+    expect(afterB.ranked).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'hub', 'site-state.json'), 'utf8')) as { groups: Record<string, { files: string[]; meta?: unknown }> };
+    const groupA = saved.groups[`ujian/${A.exam.code}`]!;
+    expect(afterB.kept).toBe(groupA.files.length);
+    // Its candidates, formations, exam and rules pages and its digests are in the group, with the home page's counts.
+    expect(groupA.files).toEqual(expect.arrayContaining([sitePaths.exam(A.exam.code), sitePaths.rules(A.exam.code), sitePaths.digests(A.exam.code)]));
+    expect(groupA.meta).toEqual({ formations: expect.any(Number), people: A.roster.length });
+    expect(hashes(site)).toEqual(await fullWrite('full-b', T2));
+
+    // Then A's: B, the exam seen last, is kept without being loaded, and A made from its ingest's view.
+    await publishSession(A, 'SKD-2', T3);
+    const afterA = await write(site, T3);
+    expect(afterA.ranked).toBe(0);
+    expect(afterA.kept).toBe(saved.groups[`ujian/${B.exam.code}`]!.files.length);
+    expect(hashes(site)).toEqual(await fullWrite('full-a', T3));
+
+    // The home page lists both, with their counts, also from the kept group.
+    const home = readFileSync(join(site, 'index.html'), 'utf8');
+    for (const pkg of [A, B]) expect(home).toContain(`${pkg.exam.agency}</td><td class="num">2026</td><td class="num">6</td><td class="num">${pkg.roster.length}</td>`);
+  }, 240_000);
+
+  it('after a report, keeps every exam and loads none', async () => {
+    fileReport(hub, { exam: A.exam.code, category: 'kecurangan', text: 'Ada peserta yang membawa ponsel ke ruang ujian.', website: '' }, { at: T4, clientHash: 'uji', actor: 'test' });
+    const w = await write(site, T4);
+    expect(w.ranked).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'hub', 'site-state.json'), 'utf8')) as { groups: Record<string, { files: string[] }> };
+    expect(w.kept).toBe(saved.groups[`ujian/${A.exam.code}`]!.files.length + saved.groups[`ujian/${B.exam.code}`]!.files.length);
+    expect(hashes(site)).toEqual(await fullWrite('full-r', T4));
+  }, 120_000);
+
+  it('a named exam is loaded only when its key changed, and what it loads is checked against the log', async () => {
+    const out = join(dir, 'named');
+    const state = join(dir, 'named-state.json');
+    const loads: string[] = [];
+    const counted = (at: string, change?: (e: Awaited<ReturnType<SiteExamRef['load']>>) => void) => {
+      const input = hub.siteInput(at);
+      return {
+        ...input,
+        exams: input.exams.map((e) => {
+          const ref = e as SiteExamRef;
+          return {
+            ...ref,
+            load: async () => {
+              loads.push(ref.code);
+              const loaded = await ref.load();
+              change?.(loaded);
+              return loaded;
+            },
+          };
+        }),
+      };
+    };
+    await writeSite(out, counted(T5), { state });
+    expect(loads.sort()).toEqual([A.exam.code, B.exam.code].sort());
+    loads.length = 0;
+    await writeSite(out, counted(T5), { state });
+    expect(loads).toEqual([]);
+    // A new source (here: what an announcement or a bundle would change) makes the exam load again, and only it.
+    const input = counted(T5);
+    const renamed = { ...input, exams: input.exams.map((e) => (e.code === B.exam.code ? { ...(e as SiteExamRef), source: `${(e as SiteExamRef).source}+` } : e)) };
+    await writeSite(out, renamed, { state });
+    expect(loads).toEqual([B.exam.code]);
+
+    // An exam that loads with a leaf the log does not hold, or as another exam, is refused and the site stays.
+    const before = hashes(out);
+    const lying = counted(T5, (e) => {
+      const [nomor, l] = Object.entries(e.leaves)[0]!;
+      e.leaves[nomor] = { ...l, leafHash: '00'.repeat(32) };
+    });
+    const forced = { ...lying, exams: lying.exams.map((e) => ({ ...e, source: `${e.source}!` })) };
+    await expect(writeSite(out, forced, { state })).rejects.toThrow(/is not leaf \d+ of the published leaves/);
+    const other = counted(T5, (e) => {
+      e.code = 'CPNS-LAIN-2026';
+    });
+    await expect(writeSite(out, { ...other, exams: other.exams.map((e) => ({ ...e, source: `${e.source}?` })) }, { state })).rejects.toThrow(/was loaded as exam CPNS-LAIN-2026/);
+    expect(hashes(out)).toEqual(before);
+  }, 120_000);
+});
