@@ -13,6 +13,7 @@ import { saveResults } from './report';
 import { benchStartup } from './startup.bench';
 import { benchCustody } from './custody.bench';
 import { benchHubGrowth } from './hub-growth.bench';
+import { benchHubExams } from './hub-exams.bench';
 import { benchUi } from './ui.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
@@ -30,6 +31,7 @@ if (!only || only === 'security') await benchSecurity();
 if (!only || only === 'startup') benchStartup();
 if (!only || only === 'custody') await benchCustody();
 if (!only || only === 'growth') await benchHubGrowth();
+if (!only || only === 'exams') await benchHubExams();
 if (!only || only === 'ui') await benchUi();
 const notMet = saveResults(join(import.meta.dirname, '..', '..'), { node: process.version, at: new Date().toISOString(), only: only ?? null, cpus: cpus().length });
 if (notMet > 0) console.log(`${notMet} goal(s) not met: see the reasons beside them.`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { demoPackage, PRACTICAL_STAGE } from '../../src-main/core/demo/generate';
+import { readPackage } from '../../src-main/core/exams/exams';
 import type { RankedCandidate } from '../../src-main/core/ranking/engine';
 
 const EXAM = 'CPNS-SMG-2026';
@@ -94,6 +95,15 @@ describe('the demo package', () => {
       }
       const cat = pkg.sessions.find((x) => x.stage === 'SKB-CAT')!.candidates;
       expect([...cat].sort()).toEqual(pkg.sessions.filter((x) => x.stage === 'SKB-WWC').flatMap((x) => x.candidates).sort());
+    }
+  });
+
+  it('is a valid exam package at every size: at 900 candidates and more its SKD rooms sat at 24.00 and past it', () => {
+    for (const n of [300, 900, 20_000]) {
+      const pkg = demoPackage(n);
+      expect(() => readPackage(JSON.stringify(pkg))).not.toThrow();
+      const times = new Set(pkg.sessions.filter((x) => x.stage === 'SKD').map((x) => x.starts_at.slice(11, 16)));
+      for (const t of times) expect(['08:00', '10:00', '12:00', '14:00', '16:00']).toContain(t);
     }
   });
 });

@@ -108,7 +108,9 @@ export function demoPackage(candidates = 300, seed = 2026, interviewDay?: string
       stage: 'SKD',
       venue: 'BALAIKOTA',
       room: `Ruang CAT ${s + 1}`,
-      starts_at: `${day(-2)}T${pad(8 + s * 2, 2)}:00:00+07:00`,
+      // Five sittings that day, two hours apart; past five rooms' worth the rooms sit side by side (a large venue's
+      // CAT rooms), never past 16.00 (the times went on two hours a room, to 24.00 and beyond at 900 candidates).
+      starts_at: `${day(-2)}T${pad(8 + (s % 5) * 2, 2)}:00:00+07:00`,
       panel: [],
       candidates: roster.slice(s * perSession, (s + 1) * perSession).map((r) => r.nomor_peserta),
     });
