@@ -503,6 +503,30 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
     hub.close();
   });
 
+  it('keeps no second copy of the records while they are read ahead: what was read ahead not being the verified bytes, the verified file is read again, and refused if it changed since', async () => {
+    const hub = hubAt('ahead-5');
+    const file = tmp();
+    writeFileSync(file, readFileSync(a1));
+    const other = await repack(a1, { edit: (files) => files.set('data/facts.json', Buffer.from(files.get('data/facts.json')!.toString().replace(/"ipk":\d+/, '"ipk":399'))) });
+    const otherManifest = JSON.parse(new Map(await readZip(other)).get('manifest.json')!.toString('utf8')) as Manifest;
+    const wrong = await speculate(hub.db, other, otherManifest, { cancelled: false });
+    expect(wrong?.view).toBeTruthy();
+    // Awaited only once the verification is done: the file is then changed, before the import reads it again.
+    const after = (change: () => void) => () => ({ then: (done: (s: typeof wrong) => void) => (change(), done(wrong)) }) as unknown as Promise<typeof wrong>;
+    const refused = await prepareImport(hub.db, file, { trusted: trustLookup(hub.db), ahead: after(() => writeFileSync(file, readFileSync(other))) }).then(
+      () => 'accepted',
+      (e: { code?: string }) => e.code,
+    );
+    expect(refused).toBe('BUNDLE_DAMAGED');
+    // Unchanged after it, the verified file's own records are used, as without any read-ahead.
+    writeFileSync(file, readFileSync(a1));
+    const plan = await prepareImport(hub.db, file, { trusted: trustLookup(hub.db), ahead: after(() => {}) });
+    expect(plan.speculated).toBeUndefined();
+    expect(plan.items).toEqual((await prepareImport(hub.db, a1, { trusted: trustLookup(hub.db) })).items);
+    expect(state(hub)).toBe('0/0');
+    hub.close();
+  });
+
   it("reads nothing ahead that the verification's limits would refuse: a data file that inflates 200 times and more", async () => {
     const hub = hubAt('ahead-7');
     const file = await repack(a1, { edit: (files) => files.set('data/facts.json', Buffer.alloc(4 << 20, 0x20)), signer: A.id });

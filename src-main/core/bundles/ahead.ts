@@ -7,14 +7,14 @@
  * this thread inflate and parse anything. The records' bytes are still read before their hashes are checked.
  * `prepareImport` uses what was made only when the verified bytes are found equal to these (the data files and the
  * ruleset the same signed manifest lists), and the hub uses the view only while the merged items are still as
- * `stateKey` names them. Anything that goes wrong here gives null, and the import does everything after
+ * `stateKey` names them. Its bytes are let go once parsed, and their hashes kept: the verification, which then keeps
+ * no copy of them either, checks the same hashes against the signed manifest. Anything that goes wrong here gives null, and the import does everything after
  * verification, as without it: a refusal comes in its place in the verification's order, never from here.
  */
-import { closeSync, fstatSync, openSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { Db } from '../db/open';
-import { readDirectory, readEntryAt } from './container';
-import { DATA_FILES, LIMITS, type Manifest } from './format';
+import type { Manifest } from './format';
+import { readListed } from './listed-entries';
 import { itemsOf, mergedStateKey, mergedView, prepareImport, type ImportOptions, type ImportPlan, type Speculation } from './merge';
 
 /**
@@ -42,33 +42,6 @@ export interface Cancel {
 /** Keys with a surrogate may be stored as another text (a lone one becomes U+FFFD): such a bundle is not read ahead. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/**
- * The data files and ruleset of `file` that its signed manifest lists, as the directory places them; null when any
- * is not as the manifest and the limits say (verification then finds what is wrong, in its place).
- */
-function readAhead(file: string, m: Manifest): Map<string, Buffer> | null {
-  const fd = openSync(file, 'r');
-  try {
-    const dir = readDirectory(fd, fstatSync(fd).size);
-    if (dir.failure) return null;
-    const byName = new Map(dir.entries.map((e) => [e.name, e]));
-    const paths = new Set<string>([...Object.values(DATA_FILES), m.ruleset.path]);
-    const wanted = m.files.filter((f) => paths.has(f.path));
-    let total = 0;
-    for (const f of wanted) {
-      const e = byName.get(f.path);
-      // The limits verification applies before it inflates anything, and no more than the manifest signed for.
-      if (!e || e.uncompressedSize !== f.size || f.size > LIMITS.entryBytes || e.compressedSize > LIMITS.entryBytes) return null;
-      if (f.size > LIMITS.ratioFloor && f.size > e.compressedSize * LIMITS.ratio) return null;
-      total += f.size + e.compressedSize;
-    }
-    if (total > AHEAD_MAX_BYTES) return null;
-    return new Map(wanted.map((f) => [f.path, readEntryAt(fd, byName.get(f.path)!, f.size)]));
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** What can be made of `file`'s records before its verification ends, from its manifest (signature verified). */
 export async function speculate(db: Db, file: string, m: Manifest, cancel: Cancel): Promise<Speculation | null> {
   try {
@@ -76,18 +49,20 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
     // A turn first: the verification goes on to await its threads before this thread is taken.
     await turn();
     if (cancel.cancelled) return null;
-    const files = readAhead(file, m);
-    if (!files) return null;
+    const read = readListed(file, m, AHEAD_MAX_BYTES);
+    if (!read) return null;
     await turn();
     if (cancel.cancelled) return null;
     let items: Speculation['items'] = null;
     try {
-      items = itemsOf(files);
+      items = itemsOf(read.files);
     } catch {
       // Refused again after verification, in its place.
     }
-    const rulesetBytes = files.get(m.ruleset.path);
-    const speculation: Speculation = { files, items, view: null, stateKey: mergedStateKey(db, m.exam.code) };
+    const rulesetBytes = read.files.get(m.ruleset.path);
+    // The bytes are let go once parsed: their hashes say afterwards whether they were the verified ones.
+    const speculation: Speculation = { sha256: read.sha256, items, view: null, stateKey: mergedStateKey(db, m.exam.code) };
+    read.files.clear();
     if (!items || !rulesetBytes || items.some((i) => SURROGATE.test(i.key))) return speculation;
     await turn();
     if (cancel.cancelled) return null;

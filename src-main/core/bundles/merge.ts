@@ -16,6 +16,7 @@ import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } fr
 import { LenteraError } from '../util/errors';
 import { transcribe } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
+import { listedAs, readVerified } from './listed-entries';
 
 export interface ImportPlan {
   report: BundleReport;
@@ -61,8 +62,8 @@ export interface ImportOptions extends VerifyOptions {
 
 /** What `speculate` made of a bundle's bytes before they were verified: used only when found equal to them. */
 export interface Speculation {
-  /** the data files and the ruleset, by path */
-  files: Map<string, Buffer>;
+  /** the sha256 of each data file and of the ruleset read, by path: the bytes parsed were the verified ones iff the verified manifest lists these */
+  sha256: Map<string, string>;
   /** null: the records could not be read (verification reads them again and refuses in its place) */
   items: ImportPlan['items'] | null;
   view: MergedView | null;
@@ -219,7 +220,9 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   const report = await verifyBundle(file, {
     ...verify,
     ...(ahead ? { onSigned: (fingerprint: string, m: Manifest) => void (registered(fingerprint) && (spec = ahead(file, m))) } : {}),
-    keep: (p) => dataPaths.has(p) || p.startsWith('ruleset/'),
+    // While the records are read ahead, no second copy of them is kept (at 100,000 candidates a few hundred MB): should
+    // what was read ahead not be the verified bytes, the verified file is read again. A sealed file is kept as read.
+    keep: (p) => p.startsWith('ruleset/') || (dataPaths.has(p) && (spec === undefined || verify.key !== undefined)),
     ...(verify.trusted ? { binding: (fp: string, m: Manifest) => void checkBinding(db, fp, m.workstation, self) } : {}),
   });
   const m = report.manifest;
@@ -231,20 +234,13 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   readRuleset(rulesetText, m.ruleset.path);
   // Read and parsed while the bundle was verified, from bytes now found equal to the verified ones: the same items.
   const made = spec ? await spec : null;
-  const same = made !== null && sameEntries(made.files, files, [...Object.values(DATA_FILES), m.ruleset.path]);
-  const items = same && made.items ? made.items : itemsOf(files);
+  const same = made !== null && listedAs(made.sha256, m);
+  const kept = [...dataPaths].every((p) => files.has(p) || !m.files.some((f) => f.path === p));
+  const items = same && made.items ? made.items : itemsOf(kept ? files : readVerified(file, m));
   for (const path of Object.values(DATA_FILES)) files.delete(path);
   const plan: ImportPlan = { report, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
   if (same && made.view) plan.speculated = { view: made.view, stateKey: made.stateKey };
   return plan;
-}
-
-function sameEntries(a: Map<string, Buffer>, b: Map<string, Buffer>, paths: string[]): boolean {
-  return paths.every((p) => {
-    const x = a.get(p);
-    const y = b.get(p);
-    return x === undefined ? y === undefined : y !== undefined && x.equals(y);
-  });
 }
 
 /** The records of a bundle's data files (`files`, by path), each kept as its line, in the order of DATA_FILES. */

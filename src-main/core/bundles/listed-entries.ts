@@ -1,0 +1,71 @@
+/**
+ * A bundle's data files and ruleset read through its zip directory, each with the sha256 of its bytes: what the hub
+ * parses. Read ahead of verification (bundles/ahead.ts), the hashes are what tells, afterwards, whether those bytes
+ * are the verified ones (the signed manifest lists each file's sha256); read after it, they are checked at once.
+ */
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { sha256Hex } from '../util/hash';
+import { readDirectory, readEntryAt } from './container';
+import { DATA_FILES, LIMITS, type Manifest } from './format';
+import { BundleRefused } from './refusal';
+
+/** The paths a merge reads: the data files and the ruleset the manifest names. */
+export function mergedPaths(m: Manifest): Set<string> {
+  return new Set<string>([...Object.values(DATA_FILES), m.ruleset.path]);
+}
+
+/**
+ * The files of `file` that `m` lists among `mergedPaths`, with their sha256; null when any is not as the manifest
+ * and the verification's limits say, or when they come to more than `maxBytes` (read and inflated).
+ */
+export function readListed(file: string, m: Manifest, maxBytes = Infinity): { files: Map<string, Buffer>; sha256: Map<string, string> } | null {
+  const fd = openSync(file, 'r');
+  try {
+    const dir = readDirectory(fd, fstatSync(fd).size);
+    if (dir.failure) return null;
+    const byName = new Map(dir.entries.map((e) => [e.name, e]));
+    const paths = mergedPaths(m);
+    const wanted = m.files.filter((f) => paths.has(f.path));
+    let total = 0;
+    for (const f of wanted) {
+      const e = byName.get(f.path);
+      // The limits verification applies before it inflates anything, and no more than the manifest signed for.
+      if (!e || e.uncompressedSize !== f.size || f.size > LIMITS.entryBytes || e.compressedSize > LIMITS.entryBytes) return null;
+      if (f.size > LIMITS.ratioFloor && f.size > e.compressedSize * LIMITS.ratio) return null;
+      total += f.size + e.compressedSize;
+    }
+    if (total > maxBytes) return null;
+    const files = new Map<string, Buffer>();
+    const sha256 = new Map<string, string>();
+    for (const f of wanted) {
+      const data = readEntryAt(fd, byName.get(f.path)!, f.size);
+      files.set(f.path, data);
+      sha256.set(f.path, sha256Hex(data));
+    }
+    return { files, sha256 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether `sha256` (of files read) holds exactly the files `m` lists among `mergedPaths`, with its hashes. */
+export function listedAs(sha256: ReadonlyMap<string, string>, m: Manifest): boolean {
+  const paths = mergedPaths(m);
+  const wanted = m.files.filter((f) => paths.has(f.path));
+  return wanted.length === sha256.size && wanted.every((f) => sha256.get(f.path) === f.sha256);
+}
+
+/**
+ * The data files and ruleset of a verified bundle read again (the verification kept no copy of them, as what was
+ * read ahead was to be used): refused if they are no longer the bytes its manifest lists.
+ */
+export function readVerified(file: string, m: Manifest): Map<string, Buffer> {
+  let read: ReturnType<typeof readListed>;
+  try {
+    read = readListed(file, m);
+  } catch {
+    read = null;
+  }
+  if (!read || !listedAs(read.sha256, m)) throw new BundleRefused('BUNDLE_DAMAGED', 'The bundle changed after it was verified: its data files are no longer those its manifest lists.');
+  return read.files;
+}
