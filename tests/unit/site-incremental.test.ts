@@ -2,17 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LenteraApp } from '../../src-main/api/app';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
-import { demoPackage, demoSkdResults } from '../../src-main/core/demo/generate';
-import { generateIdentity } from '../../src-main/core/keys/identities';
+import { demoPackage } from '../../src-main/core/demo/generate';
 import { readCertificate } from '../../src-main/core/keys/pki';
 import { fileReport } from '../../src-main/core/publish/reports';
 import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
 import { loadedExams, writeSite } from '../../src-main/core/publish/site';
-import { ADMIN } from './helpers';
+import { HubVenue, treeHashes } from './hub-venue';
 
 /**
  * Issue 16: the hub rewrites its site after every change, linking the files whose bytes did not change instead of
@@ -21,73 +19,31 @@ import { ADMIN } from './helpers';
  */
 
 const EXAM = 'CPNS-SMG-2026';
-const PASS = 'rahasia-koordinator';
 const T1 = '2026-11-30T06:00:00.000Z';
 const T2 = '2026-11-30T09:30:00.000Z';
 const T3 = '2026-11-30T10:00:00.000Z';
 const T4 = '2026-11-30T11:00:00.000Z';
 const T5 = '2026-11-30T12:00:00.000Z';
 const pkg = demoPackage(200);
-const skd = demoSkdResults(pkg.roster);
 const dir = mkdtempSync(join(tmpdir(), 'lentera-site-incr-'));
-let app: LenteraApp;
+let venue: HubVenue;
 let hub: Publisher;
 
-function catFile(session: string): string {
-  const rows = pkg.sessions.find((s) => s.code === session)!.candidates.map((n) => {
-    const v = skd.get(n)!;
-    const s = v === 'absent' ? { twk: 15, tiu: 20, tkp: 170 } : v;
-    return `${n};${s.twk * 5};${s.tiu * 5};${s.tkp}`;
-  });
-  const file = join(dir, `${session}.csv`);
-  writeFileSync(file, `nomor_peserta;twk;tiu;tkp\n${rows.join('\n')}\n`);
-  return file;
-}
-
-async function ok<T = any>(name: string, input: unknown): Promise<T> {
-  const r = (await app.invokeAsync(name, input, { local: 'test' })) as any;
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
-
 async function publishSession(session: string, at: string) {
-  await ok('scores.import', { exam: EXAM, stage: 'SKD', file: { path: catFile(session) } });
-  const b = await ok<{ file: string }>('bundle.export', { exam: EXAM, passphrase: PASS, account: 'koordinator' });
-  return hub.ingest(b.file, at, 'test');
+  return venue.publishSession(pkg, session, at);
 }
 
-/** Every file under `root`, by relative path, with its sha256. */
-function hashes(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(root, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(root);
-  return out;
-}
+const hashes = treeHashes;
 
 const siblings = (name: string) => readdirSync(dir).filter((f) => f.startsWith(`${name}.`));
 
 beforeAll(async () => {
-  app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
-  await ok('workstation.init', { adminName: ADMIN.name, adminDisplayName: 'Sri Wahyuni', pin: ADMIN.pin });
-  writeFileSync(join(dir, 'exam.json'), JSON.stringify(pkg));
-  await ok('exams.import', { file: { path: join(dir, 'exam.json') } });
-  const db = app.workstation!.db;
-  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Sri Wahyuni, S.Sos.', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
-  hub = Publisher.open(join(dir, 'hub'));
-  const pem = (await ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
-  addTrustedSigner(hub.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
+  venue = await HubVenue.open(dir, [pkg], T1);
+  hub = venue.hub;
 }, 120_000);
 
 afterAll(() => {
-  hub.close();
-  app.close();
+  venue.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -273,7 +229,7 @@ describe('incremental site writes', () => {
   it("the hub writes its site at the very time of an ingest; the next report's rewrite still keeps the exam's pages", async () => {
     const own = Publisher.open(join(dir, 'hub-same-at'));
     try {
-      const pem = (await ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
+      const pem = (await venue.ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
       addTrustedSigner(own.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
       // the bundles the first hub merged, as kept there, in their order
       for (const b of hub.siteInput(T4).bundles) await own.ingest(b.file, T4, 'test');

@@ -1,19 +1,14 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LenteraApp } from '../../src-main/api/app';
-import { addTrustedSigner } from '../../src-main/core/bundles/trust';
-import { demoPackage, demoSkdResults } from '../../src-main/core/demo/generate';
-import { generateIdentity } from '../../src-main/core/keys/identities';
-import { readCertificate } from '../../src-main/core/keys/pki';
+import { demoPackage } from '../../src-main/core/demo/generate';
+import type { ExamPackage } from '../../src-main/core/exams/package-schema';
 import { sitePaths } from '../../src-main/core/publish/paths';
 import { Publisher } from '../../src-main/core/publish/publisher';
 import { fileReport } from '../../src-main/core/publish/reports';
 import { writeSite, type SiteExamRef } from '../../src-main/core/publish/site';
-import type { ExamPackage } from '../../src-main/core/exams/package-schema';
-import { ADMIN } from './helpers';
+import { HubVenue, treeHashes } from './hub-venue';
 
 /**
  * Issue 18 (publication grows with the change, memory stays flat): a hub holds many exams. A site write after one
@@ -21,7 +16,6 @@ import { ADMIN } from './helpers';
  * time, whatever their number. What ends up on disk is still, file for file, what a full write gives.
  */
 
-const PASS = 'rahasia-koordinator';
 const T1 = '2026-11-30T06:00:00.000Z';
 const T2 = '2026-11-30T07:00:00.000Z';
 const T3 = '2026-11-30T08:00:00.000Z';
@@ -31,49 +25,17 @@ const T5 = '2026-11-30T10:00:00.000Z';
 const A = demoPackage(120);
 const B: ExamPackage = { ...demoPackage(150, 7), exam: { ...demoPackage(150, 7).exam, code: 'CPNS-KDL-2026', name: 'Seleksi CPNS Kabupaten Kendal 2026', agency: 'Pemerintah Kabupaten Kendal' } };
 const dir = mkdtempSync(join(tmpdir(), 'lentera-site-exams-'));
-let app: LenteraApp;
+let venue: HubVenue;
 let hub: Publisher;
-
-async function ok<T = any>(name: string, input: unknown): Promise<T> {
-  const r = (await app.invokeAsync(name, input, { local: 'test' })) as any;
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
-
-/** One SKD session's CAT scores imported on the workstation, the exam's bundle exported and merged at the hub. */
-async function publishSession(pkg: ExamPackage, session: string, at: string) {
-  const skd = demoSkdResults(pkg.roster);
-  const rows = pkg.sessions.find((s) => s.code === session)!.candidates.map((n) => {
-    const v = skd.get(n)!;
-    const s = v === 'absent' ? { twk: 15, tiu: 20, tkp: 170 } : v;
-    return `${n};${s.twk * 5};${s.tiu * 5};${s.tkp}`;
-  });
-  const file = join(dir, `${pkg.exam.code}-${session}.csv`);
-  writeFileSync(file, `nomor_peserta;twk;tiu;tkp\n${rows.join('\n')}\n`);
-  await ok('scores.import', { exam: pkg.exam.code, stage: 'SKD', file: { path: file } });
-  const b = await ok<{ file: string }>('bundle.export', { exam: pkg.exam.code, passphrase: PASS, account: 'koordinator' });
-  return hub.ingest(b.file, at, 'test');
-}
-
-function hashes(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(root, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(root);
-  return out;
-}
+const publishSession = async (pkg: ExamPackage, session: string, at: string) => venue.publishSession(pkg, session, at);
+const hashes = treeHashes;
 
 /** What a site write of the hub ranked: merged views made during it (none when every exam it made was kept in memory). */
 async function write(out: string, at: string, opts: { full?: boolean } = {}) {
   const before = hub.viewsRanked;
   const w = await hub.writeSite(out, at, opts);
-  // However many exams it made, the hub holds one exam's merged view after it.
-  expect(hub.viewsHeld).toBe(1);
+  // However many exams it made, the hub holds one exam's merged view after it (none when it made none).
+  expect(hub.viewsHeld).toBeLessThanOrEqual(1);
   return { ...w, ranked: hub.viewsRanked - before };
 }
 
@@ -90,25 +52,14 @@ async function fullWrite(name: string, at: string): Promise<Record<string, strin
 }
 
 beforeAll(async () => {
-  app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
-  await ok('workstation.init', { adminName: ADMIN.name, adminDisplayName: 'Sri Wahyuni', pin: ADMIN.pin });
-  for (const pkg of [A, B]) {
-    writeFileSync(join(dir, `${pkg.exam.code}.json`), JSON.stringify(pkg));
-    await ok('exams.import', { file: { path: join(dir, `${pkg.exam.code}.json`) } });
-  }
-  const db = app.workstation!.db;
-  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Sri Wahyuni, S.Sos.', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
-  hub = Publisher.open(join(dir, 'hub'));
-  const pem = (await ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
-  addTrustedSigner(hub.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
+  venue = await HubVenue.open(dir, [A, B], T1);
+  hub = venue.hub;
   await publishSession(A, 'SKD-1', T1);
   await publishSession(B, 'SKD-1', T1);
 }, 180_000);
 
 afterAll(() => {
-  hub.close();
-  app.close();
+  venue.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -118,7 +69,7 @@ describe('a site write on a hub of several exams', () => {
   it('after one exam\'s bundle, makes that exam\'s pages and loads no other exam; the site equals a full write', async () => {
     // A hub started again: the first write makes every exam's pages.
     hub.close();
-    hub = Publisher.open(join(dir, 'hub'));
+    hub = venue.hub = Publisher.open(join(dir, 'hub'));
     const first = await write(site, T1);
     expect(first.ranked).toBe(2);
     expect(first.kept).toBe(0);
@@ -154,6 +105,13 @@ describe('a site write on a hub of several exams', () => {
     const saved = JSON.parse(readFileSync(join(dir, 'hub', 'site-state.json'), 'utf8')) as { groups: Record<string, { files: string[] }> };
     expect(w.kept).toBe(saved.groups[`ujian/${A.exam.code}`]!.files.length + saved.groups[`ujian/${B.exam.code}`]!.files.length);
     expect(hashes(site)).toEqual(await fullWrite('full-r', T4));
+    // A hub started again ranks nothing either: the objection form's stages are the stage publications it keeps.
+    hub.close();
+    hub = venue.hub = Publisher.open(join(dir, 'hub'));
+    const again = await write(site, T4);
+    expect(again.ranked).toBe(0);
+    expect(again.kept).toBe(w.kept);
+    expect(hashes(site)).toEqual(hashes(join(dir, 'full-r')));
   }, 120_000);
 
   it('a named exam is loaded only when its key changed, and what it loads is checked against the log', async () => {

@@ -1,18 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LenteraApp } from '../../src-main/api/app';
-import { addTrustedSigner } from '../../src-main/core/bundles/trust';
-import { demoPackage, demoSkdResults } from '../../src-main/core/demo/generate';
-import { generateIdentity } from '../../src-main/core/keys/identities';
-import { readCertificate } from '../../src-main/core/keys/pki';
+import { demoPackage } from '../../src-main/core/demo/generate';
 import { sitePaths } from '../../src-main/core/publish/paths';
 import { Publisher } from '../../src-main/core/publish/publisher';
 import { stagesSection, stageStates } from '../../src-main/core/publish/stages';
 import { loadRuleset } from '../../src-main/core/ranking/rulesets';
 import type { RankedCandidate } from '../../src-main/core/ranking/engine';
-import { ADMIN } from './helpers';
+import { HubVenue } from './hub-venue';
 
 /**
  * Issue 15, item 2: results per stage as soon as a stage is final. A venue that has only the SKD (a CAT import, no
@@ -21,38 +17,16 @@ import { ADMIN } from './helpers';
  */
 
 const EXAM = 'CPNS-SMG-2026';
-const PASS = 'rahasia-koordinator';
 const T1 = '2026-11-30T06:00:00.000Z'; // 13.00 WIB
 const T2 = '2026-11-30T09:30:00.000Z'; // 16.30 WIB
 const pkg = demoPackage(200);
-const skd = demoSkdResults(pkg.roster);
 const dir = mkdtempSync(join(tmpdir(), 'lentera-stages-'));
-let app: LenteraApp;
+let venue: HubVenue;
 let hub: Publisher;
 
 /** The CAT file of one SKD session: every listed candidate with a score (the demo's absentees sat it here). */
-function catFile(session: string): string {
-  const rows = pkg.sessions.find((s) => s.code === session)!.candidates.map((n) => {
-    const v = skd.get(n)!;
-    const s = v === 'absent' ? { twk: 15, tiu: 20, tkp: 170 } : v;
-    return `${n};${s.twk * 5};${s.tiu * 5};${s.tkp}`;
-  });
-  const file = join(dir, `${session}.csv`);
-  writeFileSync(file, `nomor_peserta;twk;tiu;tkp\n${rows.join('\n')}\n`);
-  return file;
-}
-
-async function ok<T = any>(name: string, input: unknown): Promise<T> {
-  const r = (await app.invokeAsync(name, input, { local: 'test' })) as any;
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
-
-/** Imports one SKD session's CAT file, exports the next bundle and merges it at the hub at `at`. */
 async function publishSession(session: string, at: string) {
-  await ok('scores.import', { exam: EXAM, stage: 'SKD', file: { path: catFile(session) } });
-  const b = await ok<{ file: string }>('bundle.export', { exam: EXAM, passphrase: PASS, account: 'koordinator' });
-  return hub.ingest(b.file, at, 'test');
+  return venue.publishSession(pkg, session, at);
 }
 
 const site = async (name: string, at: string) => {
@@ -64,22 +38,12 @@ const stageTable = (html: string) => html.slice(html.indexOf('<h2 id="tahap">'),
 const row = (html: string, stage: string) => new RegExp(`<tr><td>${stage}[^<]*</td>(.*?)</tr>`).exec(stageTable(html))?.[1] ?? '';
 
 beforeAll(async () => {
-  // Made by hand, not with helpers' makeApp: that one cleans up per test, and these tests share one venue and hub.
-  app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
-  await ok('workstation.init', { adminName: ADMIN.name, adminDisplayName: 'Sri Wahyuni', pin: ADMIN.pin });
-  writeFileSync(join(dir, 'exam.json'), JSON.stringify(pkg));
-  await ok('exams.import', { file: { path: join(dir, 'exam.json') } });
-  const db = app.workstation!.db;
-  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Sri Wahyuni, S.Sos.', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
-  hub = Publisher.open(join(dir, 'hub'));
-  const pem = (await ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
-  addTrustedSigner(hub.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
+  venue = await HubVenue.open(dir, [pkg], T1);
+  hub = venue.hub;
 }, 120_000);
 
 afterAll(() => {
-  hub.close();
-  app.close();
+  venue.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

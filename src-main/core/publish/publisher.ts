@@ -20,7 +20,7 @@ import { LogLeaves } from './log-leaves';
 import { writeTransaction } from '../db/transaction';
 import { hubStrengths } from './strengths-data';
 import { readRuleset } from '../ranking/rulesets';
-import { recordStagePublications, stagePublications, stageStates } from './stages';
+import { recordStagePublications, rulesetStages, stagePublications, stageStates } from './stages';
 import { observedSessions, type ObservedSession } from './observers';
 import { announceAtHub, siteAnnouncements } from './announcement-hub';
 import type { SignedAnnouncementAck } from './announcement';
@@ -252,12 +252,21 @@ export class Publisher {
   /** each exam's published stages by the key of its merged view: a few names an exam, kept for every write */
   private readonly stagesOf = new Map<string, { key: string; stages: string[] }>();
 
-  /** The stages of an exam whose results are published here: an objection is about one of them. */
+  /**
+   * The stages of an exam whose results are published here: an objection is about one of them. Read from the stage
+   * publications every merge records (a stage, once published, stays so), in the ruleset's order; an exam with none
+   * recorded is asked of its merged view, so that a hub started again ranks no exam for its site's forms.
+   */
   publishedStages(exam: string): string[] {
     const key = this.viewKey(exam);
     const hit = this.stagesOf.get(exam);
     if (hit && hit.key === key) return hit.stages;
-    return publishedIn(this.view(exam));
+    const recorded = new Set(sql(this.db, 'SELECT stage FROM stage_publications WHERE exam_code = ?').pluck().all(exam) as string[]);
+    const ruleset = sql(this.db, 'SELECT ruleset_json FROM merged_exams WHERE exam_code = ?').pluck().get(exam) as string | undefined;
+    if (recorded.size === 0 || ruleset === undefined) return publishedIn(this.view(exam));
+    const stages = rulesetStages(readRuleset(ruleset, 'ruleset.json').ruleset).filter((s) => recorded.has(s));
+    this.stagesOf.set(exam, { key, stages });
+    return stages;
   }
 
   private viewKey(exam: string): string {
