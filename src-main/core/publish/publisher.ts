@@ -335,7 +335,7 @@ export class Publisher {
       sequence: b.sequence,
       signer: (JSON.parse(b.manifest) as { signer: { subject: string } }).signer.subject,
     }));
-    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, ...this.logForSite(), checkpointNote: this.log.checkpointNote()?.note, records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: () => voiceSiteInput(this) };
+    return { generatedAt: at, logKey: this.log.publicKey(), logId: this.log.logId(), checkpoints, consistency, ...this.logForSite(), checkpointNote: this.log.checkpointNote()?.note, records: this.log.records().map((r) => ({ index: r.index, record: r.record })), exams, bundles, announcements: siteAnnouncements(this), voice: voiceSiteInput(this) };
   }
 
   /**

@@ -144,7 +144,7 @@ export interface SiteInput {
   /** every announcement (pengumuman) kept at the hub, of merged exams or not yet (core/publish/announcement-hub.ts) */
   announcements?: SiteAnnouncement[];
   /** objections (sanggah) and public reports (laporan) as published: no names, no numbers, no contact (voice-pages.ts) */
-  voice?: VoiceSiteInput | (() => VoiceSiteInput);
+  voice?: VoiceSiteInput;
   bundles: { file: string /* absolute path to copy */; name: string; sha256: string; exam: string; workstation: string; sequence: number; signer: string }[];
 }
 
@@ -714,8 +714,7 @@ async function build(w: SiteWriter, input: SiteInput, tree: TreeReader, publishe
   for (const b of named) bundles.push({ ...b, bytes: await w.copied(b.href) });
 
   await writeAnnouncementPages(input, (rel, text) => w.text(rel, text), (rel, file, sha) => w.copy(rel, file, sha));
-  // Asked for after the exams' pages: a hub gives each exam's published stages from the view the write loaded.
-  await writeVoicePages((rel, text) => w.text(rel, text), input, typeof input.voice === 'function' ? input.voice() : input.voice);
+  await writeVoicePages((rel, text) => w.text(rel, text), input, input.voice);
   await w.text('index.html', indexPage(input, home));
   await w.text('checkpoint.html', checkpointPage(input));
   await w.text('bundel.html', bundlesPage(input, bundles));
