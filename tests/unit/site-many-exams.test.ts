@@ -21,8 +21,9 @@ const T2 = '2026-11-30T07:00:00.000Z';
 const T3 = '2026-11-30T08:00:00.000Z';
 const T4 = '2026-11-30T09:00:00.000Z';
 const T5 = '2026-11-30T10:00:00.000Z';
-/** Two exams of two agencies' formations, their candidates numbered alike (each exam numbers its own). */
-const A = demoPackage(120);
+const T6 = '2026-11-30T11:00:00.000Z';
+/** Two exams of two agencies' formations, their candidates numbered alike (each exam numbers its own); A of four SKD sessions. */
+const A = demoPackage(350);
 const B: ExamPackage = { ...demoPackage(150, 7), exam: { ...demoPackage(150, 7).exam, code: 'CPNS-KDL-2026', name: 'Seleksi CPNS Kabupaten Kendal 2026', agency: 'Pemerintah Kabupaten Kendal' } };
 const dir = mkdtempSync(join(tmpdir(), 'lentera-site-exams-'));
 let venue: HubVenue;
@@ -118,18 +119,23 @@ describe('a site write on a hub of several exams', () => {
     const out = join(dir, 'named');
     const state = join(dir, 'named-state.json');
     const loads: string[] = [];
-    const counted = (at: string, change?: (e: Awaited<ReturnType<SiteExamRef['load']>>) => void) => {
+    /** The hub's input at `at`, its exams' loads counted; `suffix` renames an exam's source (as new data would, the exam
+     * loading under the new name), `change` alters what it loads. */
+    const counted = (at: string, opts: { suffix?: (code: string) => string; change?: (e: Awaited<ReturnType<SiteExamRef['load']>>) => void } = {}) => {
       const input = hub.siteInput(at);
       return {
         ...input,
         exams: input.exams.map((e) => {
           const ref = e as SiteExamRef;
+          const suffix = opts.suffix?.(ref.code) ?? '';
           return {
             ...ref,
+            source: ref.source + suffix,
             load: async () => {
               loads.push(ref.code);
               const loaded = await ref.load();
-              change?.(loaded);
+              loaded.source += suffix;
+              opts.change?.(loaded);
               return loaded;
             },
           };
@@ -142,23 +148,59 @@ describe('a site write on a hub of several exams', () => {
     await writeSite(out, counted(T5), { state });
     expect(loads).toEqual([]);
     // A new source (here: what an announcement or a bundle would change) makes the exam load again, and only it.
-    const input = counted(T5);
-    const renamed = { ...input, exams: input.exams.map((e) => (e.code === B.exam.code ? { ...(e as SiteExamRef), source: `${(e as SiteExamRef).source}+` } : e)) };
-    await writeSite(out, renamed, { state });
+    await writeSite(out, counted(T5, { suffix: (code) => (code === B.exam.code ? '+' : '') }), { state });
     expect(loads).toEqual([B.exam.code]);
 
     // An exam that loads with a leaf the log does not hold, or as another exam, is refused and the site stays.
     const before = hashes(out);
-    const lying = counted(T5, (e) => {
-      const [nomor, l] = Object.entries(e.leaves)[0]!;
-      e.leaves[nomor] = { ...l, leafHash: '00'.repeat(32) };
+    const lying = counted(T5, {
+      suffix: () => '!',
+      change: (e) => {
+        const [nomor, l] = Object.entries(e.leaves)[0]!;
+        e.leaves[nomor] = { ...l, leafHash: '00'.repeat(32) };
+      },
     });
-    const forced = { ...lying, exams: lying.exams.map((e) => ({ ...e, source: `${e.source}!` })) };
-    await expect(writeSite(out, forced, { state })).rejects.toThrow(/is not leaf \d+ of the published leaves/);
-    const other = counted(T5, (e) => {
-      e.code = 'CPNS-LAIN-2026';
+    await expect(writeSite(out, lying, { state })).rejects.toThrow(/is not leaf \d+ of the published leaves/);
+    const other = counted(T5, {
+      suffix: () => '?',
+      change: (e) => {
+        e.code = 'CPNS-LAIN-2026';
+      },
     });
-    await expect(writeSite(out, { ...other, exams: other.exams.map((e) => ({ ...e, source: `${e.source}?` })) }, { state })).rejects.toThrow(/was loaded as exam CPNS-LAIN-2026/);
+    await expect(writeSite(out, other, { state })).rejects.toThrow(/was loaded as exam CPNS-LAIN-2026/);
+    // One whose data is no longer what its source named when the write began (the next test: at a hub) is refused.
+    const stale = counted(T5, { suffix: () => '#', change: (e) => void (e.source += '~') });
+    await expect(writeSite(out, stale, { state })).rejects.toThrow(/changed while the site was written/);
     expect(hashes(out)).toEqual(before);
+  }, 120_000);
+
+  it('an exam merged into while the site is written (another hub process on the database) is refused, the site kept, and made by the next write', async () => {
+    // A's third session: the next write must make A's pages.
+    await publishSession(A, 'SKD-3', T6);
+    const before = hashes(site);
+    const input = hub.siteInput.bind(hub);
+    // The write's input is read; then, before A is loaded, A's fourth session is merged (as another process would).
+    hub.siteInput = (at: string) => {
+      const i = input(at);
+      return {
+        ...i,
+        exams: i.exams.map((e) => {
+          const ref = e as SiteExamRef;
+          if (ref.code !== A.exam.code) return ref;
+          return { ...ref, load: async () => (await publishSession(A, 'SKD-4', T6), ref.load()) };
+        }),
+      };
+    };
+    try {
+      await expect(hub.writeSite(site, T6)).rejects.toThrow(new RegExp(`Exam ${A.exam.code} changed while the site was written`));
+    } finally {
+      hub.siteInput = input;
+    }
+    expect(hashes(site)).toEqual(before);
+    // The next write makes A's pages from its four sessions, as a full write does.
+    const w = await write(site, T6);
+    expect(w.ranked).toBeLessThanOrEqual(1);
+    expect(hashes(site)).toEqual(await fullWrite('full-race', T6));
+    expect(readFileSync(join(site, 'index.html'), 'utf8')).toContain(`<td class="num">${A.roster.length}</td>`);
   }, 120_000);
 });

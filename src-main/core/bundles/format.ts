@@ -62,6 +62,9 @@ export const DATA_FILES = {
   result: 'results/results.json',
 } as const;
 
+/** The paths of the data files, whatever their kind: what a merge parses (with the ruleset). */
+export const DATA_PATHS: ReadonlySet<string> = new Set(Object.values(DATA_FILES));
+
 export type ItemKind = keyof typeof DATA_FILES | 'pdf';
 
 /** One record as it travels: its key within its kind, and the record itself. */

@@ -6,12 +6,12 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { sha256Hex } from '../util/hash';
 import { readDirectory, readEntryAt } from './container';
-import { DATA_FILES, LIMITS, type Manifest } from './format';
+import { DATA_PATHS, LIMITS, type Manifest } from './format';
 import { BundleRefused } from './refusal';
 
 /** The paths a merge reads: the data files and the ruleset the manifest names. */
 export function mergedPaths(m: Manifest): Set<string> {
-  return new Set<string>([...Object.values(DATA_FILES), m.ruleset.path]);
+  return new Set<string>([...DATA_PATHS, m.ruleset.path]);
 }
 
 /**

@@ -11,7 +11,7 @@ import { resultDigest } from '../sheets/result-sheet';
 import { lineDigest } from './collect';
 import { bindSigner, checkBinding } from './trust';
 import { factsFromJson, type FactsJson } from './facts';
-import { DATA_FILES, LIMITS, type Manifest } from './format';
+import { DATA_FILES, DATA_PATHS, LIMITS, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
 import { transcribe } from '../custody/sealed-file';
@@ -205,8 +205,6 @@ async function stageCopy(file: string, dataDir: string, move: boolean): Promise<
 }
 
 async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions, ahead: ImportOptions['ahead']): Promise<ImportPlan> {
-  // The data files and the ruleset are kept as verification hashes them: not read again.
-  const dataPaths = new Set<string>(Object.values(DATA_FILES));
   // Started as soon as the manifest is found signed by a signer registered here: the verification then waits on its
   // hashing threads for seconds, this thread idle. Nothing is read ahead for anyone else.
   let spec: Promise<Speculation | null> | undefined;
@@ -220,9 +218,10 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   const report = await verifyBundle(file, {
     ...verify,
     ...(ahead ? { onSigned: (fingerprint: string, m: Manifest) => void (registered(fingerprint) && (spec = ahead(file, m))) } : {}),
-    // While the records are read ahead, no second copy of them is kept (at 100,000 candidates a few hundred MB): should
-    // what was read ahead not be the verified bytes, the verified file is read again. A sealed file is kept as read.
-    keep: (p) => p.startsWith('ruleset/') || (dataPaths.has(p) && (spec === undefined || verify.key !== undefined)),
+    // The data files and the ruleset are kept as verification hashes them: not read again. While the records are
+    // read ahead, no second copy of them is kept (at 100,000 candidates a few hundred MB): should what was read ahead
+    // not be the verified bytes, the verified file is read again. A sealed file is kept as read.
+    keep: (p) => p.startsWith('ruleset/') || (DATA_PATHS.has(p) && (spec === undefined || verify.key !== undefined)),
     ...(verify.trusted ? { binding: (fp: string, m: Manifest) => void checkBinding(db, fp, m.workstation, self) } : {}),
   });
   const m = report.manifest;
@@ -235,9 +234,9 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   // Read and parsed while the bundle was verified, from bytes now found equal to the verified ones: the same items.
   const made = spec ? await spec : null;
   const same = made !== null && listedAs(made.sha256, m);
-  const kept = [...dataPaths].every((p) => files.has(p) || !m.files.some((f) => f.path === p));
+  const kept = [...DATA_PATHS].every((p) => files.has(p) || !m.files.some((f) => f.path === p));
   const items = same && made.items ? made.items : itemsOf(kept ? files : readVerified(file, m));
-  for (const path of Object.values(DATA_FILES)) files.delete(path);
+  for (const path of DATA_PATHS) files.delete(path);
   const plan: ImportPlan = { report, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
   if (same && made.view) plan.speculated = { view: made.view, stateKey: made.stateKey };
   return plan;

@@ -246,7 +246,6 @@ export class Publisher {
   private keepView(exam: string, key: string, view: MergedView): void {
     this.views.clear();
     this.views.set(exam, { key, view });
-    this.stagesOf.set(exam, { key, stages: publishedIn(view) });
   }
 
   /** each exam's published stages by the key of its merged view: a few names an exam, kept for every write */
@@ -263,8 +262,8 @@ export class Publisher {
     if (hit && hit.key === key) return hit.stages;
     const recorded = new Set(sql(this.db, 'SELECT stage FROM stage_publications WHERE exam_code = ?').pluck().all(exam) as string[]);
     const ruleset = sql(this.db, 'SELECT ruleset_json FROM merged_exams WHERE exam_code = ?').pluck().get(exam) as string | undefined;
-    if (recorded.size === 0 || ruleset === undefined) return publishedIn(this.view(exam));
-    const stages = rulesetStages(readRuleset(ruleset, 'ruleset.json').ruleset).filter((s) => recorded.has(s));
+    const stages =
+      recorded.size === 0 || ruleset === undefined ? publishedIn(this.view(exam)) : rulesetStages(readRuleset(ruleset, 'ruleset.json').ruleset).filter((s) => recorded.has(s));
     this.stagesOf.set(exam, { key, stages });
     return stages;
   }
@@ -366,6 +365,9 @@ export class Publisher {
 
   /** An exam whole, for its pages: the merged view (kept, or ranked again), its leaves, strengths, stages, observers. */
   private async loadSiteExam(code: string): Promise<SiteExam> {
+    // Named before and after: another hub process on the same database may merge into this exam meanwhile, and what
+    // is loaded must be what its source names.
+    const source = this.siteSource(code);
     const v = this.view(code);
     const leaves: SiteExam['leaves'] = {};
     const latest = this.log.leafIndexes(code);
@@ -388,7 +390,7 @@ export class Publisher {
       stages: stagePublications(this.db, code, v.ruleset.json, v.facts.candidates, v.results),
       observed: await observedSessions(this.db, code, this.observed),
       dataAt: this.dataAt(code),
-      source: this.siteSource(code),
+      source: this.siteSource(code) === source ? source : `${source} (changed while loaded)`,
     };
   }
 

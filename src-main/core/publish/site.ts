@@ -701,6 +701,14 @@ async function build(w: SiteWriter, input: SiteInput, tree: TreeReader, publishe
       if (isRef(head)) {
         const loaded = await head.load();
         if (loaded.code !== head.code) throw new LenteraError('PUBLISH_INVALID', `Exam ${head.code} was loaded as exam ${loaded.code}.`, { exam: head.code });
+        // Its pages are kept or made by the key its source gave at the start of the write: data that changed since
+        // (another hub process on the same database merged a bundle) would be filed under the old key.
+        if (loaded.source !== head.source)
+          throw new LenteraError('PUBLISH_INVALID', `Exam ${head.code} changed while the site was written (now ${loaded.source ?? 'unnamed'}, not ${head.source}): the site stays as it was until the next write.`, {
+            exam: head.code,
+            expected: head.source,
+            got: loaded.source ?? null,
+          });
         checkExamLeaves(loaded, published, tree);
         // The pages are made from what their key names: the head, as given, and the rest as loaded.
         e = { ...loaded, name: head.name, agency: head.agency, year: head.year, ruleset: head.ruleset, dataAt: head.dataAt };
