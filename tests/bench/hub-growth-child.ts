@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
-import type { SiteState } from '../../src-main/core/publish/site-state';
+import { siteStateFiles } from '../../src-main/core/publish/site-state';
 
 const [mode, dir, arg, db] = process.argv.slice(2) as [string, string, string, string | undefined];
 /** The hub's store: its folder's SQLite file, or the PostgreSQL database the bench names. */
@@ -57,7 +57,7 @@ if (mode === 'prefill') {
   const p = Publisher.open(join(dir, 'hub'), store);
   const site = join(dir, 'site');
   await p.writeSite(site, new Date().toISOString());
-  const before = (JSON.parse(readFileSync(join(dir, 'hub', SITE_STATE), 'utf8')) as SiteState).files;
+  const before = siteStateFiles(join(dir, 'hub', SITE_STATE));
   const manifest = (await verifyBundle(join(dir, 'bench.lentera'))).manifest;
   addTrustedSigner(p.db, Buffer.from(manifest.signer.certificate, 'base64'), { at: new Date().toISOString(), by: 'bench' });
   mkdirSync(join(dir, 'hub', 'incoming'), { recursive: true });
@@ -68,7 +68,7 @@ if (mode === 'prefill') {
   const written = await p.writeSite(site, new Date().toISOString());
   const siteMs = now() - t;
   p.close();
-  const after = (JSON.parse(readFileSync(join(dir, 'hub', SITE_STATE), 'utf8')) as SiteState).files;
+  const after = siteStateFiles(join(dir, 'hub', SITE_STATE));
   const changed = Object.entries(after)
     .filter(([rel, f]) => f.h === null || before[rel]?.h !== f.h)
     .map(([rel]) => ({ rel, data: readFileSync(join(site, rel)) }));

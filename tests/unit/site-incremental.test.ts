@@ -10,6 +10,7 @@ import { readCertificate } from '../../src-main/core/keys/pki';
 import { fileReport } from '../../src-main/core/publish/reports';
 import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
 import { loadedExams, writeSite } from '../../src-main/core/publish/site';
+import { groupFile, groupsDir, loadGroupFiles, siteStateFiles, type SiteState } from '../../src-main/core/publish/site-state';
 import { HubVenue, treeHashes } from './hub-venue';
 
 /**
@@ -168,8 +169,11 @@ describe('incremental site writes', () => {
     expect(one).not.toContain(T3);
     // The home page still says when the site was written.
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`Diterbitkan <time datetime="${T3}">`);
-    const saved = JSON.parse(readFileSync(state, 'utf8')) as { groups: Record<string, { files: string[] }> };
-    expect(saved.groups[`ujian/${EXAM}`]!.files.length).toBeGreaterThanOrEqual(names.length + 4);
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as SiteState;
+    expect(saved.groups![`ujian/${EXAM}`]!.count).toBeGreaterThanOrEqual(names.length + 4);
+    // The group's files are not in the state itself but in its group's own file.
+    expect(Object.keys(saved.files).some((rel) => rel.startsWith(`ujian/${EXAM}/`))).toBe(false);
+    expect(Object.keys(siteStateFiles(state))).toEqual(expect.arrayContaining(names.map((n) => `ujian/${EXAM}/peserta/${n}`)));
     const before = hashes(pages);
 
     fileReport(hub, { exam: EXAM, category: 'kecurangan', text: 'Pengawas meninggalkan ruang ujian cukup lama.', website: '' }, { at: T4, clientHash: 'uji', actor: 'test' });
@@ -265,18 +269,34 @@ describe('incremental site writes', () => {
     expect(hashes(out)).toEqual(hashes(join(dir, 'nosource-full')));
   }, 120_000);
 
-  it("a state whose group names something that is not a file's name is no group: the exam's pages are made again", async () => {
+  it("a group file that names something that is not a file's name, or is gone, is no group: the exam's pages are made again", async () => {
     const state = join(dir, 'state-odd-group.json');
     const out = join(dir, 'odd-group');
     const input = hub.siteInput(T4);
     await writeSite(out, input, { state });
-    const saved = JSON.parse(readFileSync(state, 'utf8')) as { groups: Record<string, { files: unknown[] }> };
-    saved.groups[`ujian/${EXAM}`]!.files.push(42);
-    writeFileSync(state, JSON.stringify(saved));
+    await writeSite(join(dir, 'odd-group-full'), input);
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as SiteState;
+    const g = saved.groups![`ujian/${EXAM}`]!;
+    const file = groupFile(state, `ujian/${EXAM}`, g.key);
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: unknown[][] };
+    stored.files[3]![0] = 42;
+    writeFileSync(file, JSON.stringify(stored));
     const w = await writeSite(out, input, { state });
     expect(w.kept).toBe(0);
-    await writeSite(join(dir, 'odd-group-full'), input);
     expect(hashes(out)).toEqual(hashes(join(dir, 'odd-group-full')));
+    // Made again, the group's file is whole again; without it, the pages are made again too.
+    expect(loadGroupFiles(state, `ujian/${EXAM}`, g.key, g.count)).not.toBeNull();
+    rmSync(file);
+    const again = await writeSite(out, input, { state });
+    expect(again.kept).toBe(0);
+    expect(again.linked).toBeGreaterThan(0);
+    expect(hashes(out)).toEqual(hashes(join(dir, 'odd-group-full')));
+    // A group file the state no longer names (a crash between the two) is removed by the next write.
+    const stray = groupFile(state, 'ujian/LAIN', 'x');
+    writeFileSync(stray, '{}');
+    expect((await writeSite(out, input, { state })).kept).toBe(g.count);
+    expect(existsSync(stray)).toBe(false);
+    expect(readdirSync(groupsDir(state)).length).toBe(Object.keys((JSON.parse(readFileSync(state, 'utf8')) as SiteState).groups!).length);
   }, 120_000);
 });
 
@@ -304,9 +324,10 @@ describe("the log's files, kept by chunks of 4,096 leaves (issue 18: publication
     const second = await log.writeSite(site, T[1]!);
     // Two full chunks: 16 leaf files, 16 level-0 tiles and 16 entry bundles each.
     expect(second.kept).toBe(2 * 48);
-    const state = JSON.parse(readFileSync(join(root, 'hub', SITE_STATE), 'utf8')) as { groups: Record<string, { files: string[] }> };
-    expect(Object.keys(state.groups).sort()).toEqual(['log/0', 'log/1']);
-    expect(state.groups['log/1']!.files).toContain('log/tile/entries/031');
+    const stateFile = join(root, 'hub', SITE_STATE);
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as SiteState;
+    expect(Object.keys(state.groups!).sort()).toEqual(['log/0', 'log/1']);
+    expect(loadGroupFiles(stateFile, 'log/1', state.groups!['log/1']!.key, 48)!.map((f) => f.rel)).toContain('log/tile/entries/031');
     const full = join(root, 'full');
     await log.writeSite(full, T[1]!, { full: true });
     expect(hashes(site)).toEqual(hashes(full));

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import type { ExamPackage } from '../../src-main/core/exams/package-schema';
 import { sitePaths } from '../../src-main/core/publish/paths';
-import { Publisher } from '../../src-main/core/publish/publisher';
+import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
+import { loadGroupFiles, type SiteState } from '../../src-main/core/publish/site-state';
 import { fileReport } from '../../src-main/core/publish/reports';
 import { writeSite, type SiteExamRef } from '../../src-main/core/publish/site';
 import { HubVenue, treeHashes } from './hub-venue';
@@ -79,11 +80,13 @@ describe('a site write on a hub of several exams', () => {
     await publishSession(B, 'SKD-2', T2);
     const afterB = await write(site, T2);
     expect(afterB.ranked).toBe(0);
-    const saved = JSON.parse(readFileSync(join(dir, 'hub', 'site-state.json'), 'utf8')) as { groups: Record<string, { files: string[]; meta?: unknown }> };
-    const groupA = saved.groups[`ujian/${A.exam.code}`]!;
-    expect(afterB.kept).toBe(groupA.files.length);
+    const stateFile = join(dir, 'hub', SITE_STATE);
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as SiteState;
+    const groupA = saved.groups![`ujian/${A.exam.code}`]!;
+    expect(afterB.kept).toBe(groupA.count);
     // Its candidates, formations, exam and rules pages and its digests are in the group, with the home page's counts.
-    expect(groupA.files).toEqual(expect.arrayContaining([sitePaths.exam(A.exam.code), sitePaths.rules(A.exam.code), sitePaths.digests(A.exam.code)]));
+    const filesA = loadGroupFiles(stateFile, `ujian/${A.exam.code}`, groupA.key, groupA.count)!.map((f) => f.rel);
+    expect(filesA).toEqual(expect.arrayContaining([sitePaths.exam(A.exam.code), sitePaths.rules(A.exam.code), sitePaths.digests(A.exam.code)]));
     expect(groupA.meta).toEqual({ formations: expect.any(Number), people: A.roster.length });
     expect(hashes(site)).toEqual(await fullWrite('full-b', T2));
 
@@ -91,7 +94,7 @@ describe('a site write on a hub of several exams', () => {
     await publishSession(A, 'SKD-2', T3);
     const afterA = await write(site, T3);
     expect(afterA.ranked).toBe(0);
-    expect(afterA.kept).toBe(saved.groups[`ujian/${B.exam.code}`]!.files.length);
+    expect(afterA.kept).toBe(saved.groups![`ujian/${B.exam.code}`]!.count);
     expect(hashes(site)).toEqual(await fullWrite('full-a', T3));
 
     // The home page lists both, with their counts, also from the kept group.
@@ -103,8 +106,8 @@ describe('a site write on a hub of several exams', () => {
     fileReport(hub, { exam: A.exam.code, category: 'kecurangan', text: 'Ada peserta yang membawa ponsel ke ruang ujian.', website: '' }, { at: T4, clientHash: 'uji', actor: 'test' });
     const w = await write(site, T4);
     expect(w.ranked).toBe(0);
-    const saved = JSON.parse(readFileSync(join(dir, 'hub', 'site-state.json'), 'utf8')) as { groups: Record<string, { files: string[] }> };
-    expect(w.kept).toBe(saved.groups[`ujian/${A.exam.code}`]!.files.length + saved.groups[`ujian/${B.exam.code}`]!.files.length);
+    const saved = JSON.parse(readFileSync(join(dir, 'hub', SITE_STATE), 'utf8')) as SiteState;
+    expect(w.kept).toBe(saved.groups![`ujian/${A.exam.code}`]!.count + saved.groups![`ujian/${B.exam.code}`]!.count);
     expect(hashes(site)).toEqual(await fullWrite('full-r', T4));
     // A hub started again ranks nothing either: the objection form's stages are the stage publications it keeps.
     hub.close();
@@ -148,8 +151,13 @@ describe('a site write on a hub of several exams', () => {
     await writeSite(out, counted(T5), { state });
     expect(loads).toEqual([]);
     // A new source (here: what an announcement or a bundle would change) makes the exam load again, and only it.
-    await writeSite(out, counted(T5, { suffix: (code) => (code === B.exam.code ? '+' : '') }), { state });
+    const remade = await writeSite(out, counted(T5, { suffix: (code) => (code === B.exam.code ? '+' : '') }), { state });
     expect(loads).toEqual([B.exam.code]);
+    // Made again from the same data, B's files are the same bytes: each linked, found in B's group file of the last
+    // write (the only group state this write read besides A's, which it kept).
+    const groups = (JSON.parse(readFileSync(state, 'utf8')) as SiteState).groups!;
+    expect(remade.kept).toBe(groups[`ujian/${A.exam.code}`]!.count);
+    expect(remade.linked).toBeGreaterThanOrEqual(remade.kept + groups[`ujian/${B.exam.code}`]!.count);
 
     // An exam that loads with a leaf the log does not hold, or as another exam, is refused and the site stays.
     const before = hashes(out);

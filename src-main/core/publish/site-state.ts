@@ -5,8 +5,16 @@
  * keeps: it is saved naming the new site's temporary folder just before that folder takes the real name, so a
  * write that never swapped in, or a site replaced by anything else, leaves a state that describes nothing, and the
  * next write is a full one.
+ *
+ * A group's files (an exam's pages, a chunk of the log: nearly the whole site) are not in the state file itself but
+ * each group in a file of its own beside it, named by the group's name and key (equal keys make equal bytes, so a
+ * group file, once written, never changes). A write reads the state of the groups it keeps or makes, one at a time,
+ * and nothing of the others: its memory follows the largest group, not the site (issue 18, at 2.4 million
+ * candidate pages the one file was gigabytes in memory).
  */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256Hex } from '../util/hash';
 
 export interface SiteFileState {
   /** size in bytes */
@@ -16,17 +24,19 @@ export interface SiteFileState {
 }
 
 export interface SiteState {
-  format: 'lentera.site-state/1';
+  format: 'lentera.site-state/2';
   /** the site folder, resolved */
   out: string;
   /** the folder's identity: a rename keeps both */
   ino: number;
   birth: number;
   generatedAt: string;
+  /** the files in no group */
   files: Record<string, SiteFileState>;
   /**
-   * The pages of each exam that are made from its data alone (site.ts): the key of what they were made from
-   * (the data and the code) and the files. A write with the same key links them without making them again.
+   * The pages of each exam that are made from its data alone (site.ts), and each full chunk of the log: the key of
+   * what they were made from (the data and the code) and how many files; the files are in the group's own file
+   * (`groupFile`). A write with the same key links them without making them again.
    */
   groups?: Record<string, SiteGroupState>;
 }
@@ -34,9 +44,20 @@ export interface SiteState {
 export interface SiteGroupState {
   /** sha256 of the data and of the code that made the files */
   key: string;
-  files: string[];
+  /** how many files the group holds */
+  count: number;
   /** what the site needs of the group's data besides its files (an exam's counts for the home page) */
   meta?: unknown;
+}
+
+/** A group's files in placing order, each with its size and sha256 (a group's files always record it). */
+export type SiteGroupFiles = { rel: string; s: number; h: string }[];
+
+interface GroupFile {
+  format: 'lentera.site-group/1';
+  name: string;
+  key: string;
+  files: [string, number, string][];
 }
 
 const identity = (dir: string) => {
@@ -44,12 +65,18 @@ const identity = (dir: string) => {
   return { ino: st.ino, birth: st.birthtimeMs };
 };
 
+/** The folder beside the state file that holds its groups' files. */
+export const groupsDir = (file: string): string => `${file}.groups`;
+
+/** The file of group `name` made from `key`. */
+export const groupFile = (file: string, name: string, key: string): string => join(groupsDir(file), `${sha256Hex(Buffer.from(`${name}\n${key}`)).slice(0, 32)}.json`);
+
 /** The state kept in `file`, if it describes the site now in `out`; null otherwise (then every file is written). */
 export function loadSiteState(file: string, out: string): SiteState | null {
   try {
     if (!existsSync(file) || !existsSync(out)) return null;
     const state = JSON.parse(readFileSync(file, 'utf8')) as SiteState;
-    if (state.format !== 'lentera.site-state/1' || state.out !== out || typeof state.files !== 'object' || state.files === null) return null;
+    if (state.format !== 'lentera.site-state/2' || state.out !== out || typeof state.files !== 'object' || state.files === null) return null;
     const now = identity(out);
     return now.ino === state.ino && now.birth === state.birth ? state : null;
   } catch {
@@ -58,11 +85,68 @@ export function loadSiteState(file: string, out: string): SiteState | null {
   }
 }
 
-/** Saves the state of the site built in `dir` (about to become `out`), through a temporary file and a rename. */
+/**
+ * The files of group `name` as the state in `file` recorded them for `key`: null when there is no such group
+ * file, or it is not one (torn, changed by hand, another group's): then the group is made again.
+ */
+export function loadGroupFiles(file: string, name: string, key: string, count: number): SiteGroupFiles | null {
+  try {
+    const g = JSON.parse(readFileSync(groupFile(file, name, key), 'utf8')) as GroupFile;
+    if (g.format !== 'lentera.site-group/1' || g.name !== name || g.key !== key || !Array.isArray(g.files) || g.files.length !== count) return null;
+    const files: SiteGroupFiles = [];
+    for (const f of g.files) {
+      if (!Array.isArray(f) || typeof f[0] !== 'string' || !Number.isSafeInteger(f[1]) || f[1] < 0 || typeof f[2] !== 'string' || !/^[0-9a-f]{64}$/.test(f[2])) return null;
+      files.push({ rel: f[0], s: f[1], h: f[2] });
+    }
+    return files;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Saves the files of group `name` made from `key`, before the state that names it (`saveSiteState`): a write that
+ * stops in between leaves a group file no state names, removed by the next save.
+ */
+export function saveGroupFiles(file: string, name: string, key: string, files: SiteGroupFiles): void {
+  mkdirSync(groupsDir(file), { recursive: true });
+  const g: GroupFile = { format: 'lentera.site-group/1', name, key, files: files.map((f) => [f.rel, f.s, f.h]) };
+  const target = groupFile(file, name, key);
+  const tmp = `${target}.tmp`;
+  writeFileSync(tmp, JSON.stringify(g));
+  renameSync(tmp, target);
+}
+
+/**
+ * Saves the state of the site built in `dir` (about to become `out`), through a temporary file and a rename; then
+ * removes the group files it no longer names.
+ */
 export function saveSiteState(file: string, out: string, dir: string, generatedAt: string, files: Record<string, SiteFileState>, groups: Record<string, SiteGroupState> = {}): void {
-  const state: SiteState = { format: 'lentera.site-state/1', out, ...identity(dir), generatedAt, files, groups };
+  const state: SiteState = { format: 'lentera.site-state/2', out, ...identity(dir), generatedAt, files, groups };
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, JSON.stringify(state));
   renameSync(tmp, file);
+  const named = new Set(Object.entries(groups).map(([name, g]) => groupFile(file, name, g.key)));
+  let listed: string[] = [];
+  try {
+    listed = readdirSync(groupsDir(file));
+  } catch {
+    return;
+  }
+  for (const f of listed) {
+    const path = join(groupsDir(file), f);
+    if (!named.has(path)) rmSync(path, { force: true });
+  }
 }
 
+/** Every file the state in `file` records, its groups' included (tests and benches: what a write placed). */
+export function siteStateFiles(file: string): Record<string, SiteFileState> {
+  const state = JSON.parse(readFileSync(file, 'utf8')) as SiteState;
+  const all: Record<string, SiteFileState> = { ...state.files };
+  for (const [name, g] of Object.entries(state.groups ?? {})) {
+    const files = loadGroupFiles(file, name, g.key, g.count);
+    if (!files) throw new Error(`The state ${file} names group ${name}, whose file is missing or damaged.`);
+    for (const f of files) all[f.rel] = { s: f.s, h: f.h };
+  }
+  return all;
+}

@@ -31,7 +31,7 @@ import { verifyScript } from './verify-bundle';
 import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
-import { loadSiteState, saveSiteState, type SiteState, type SiteFileState, type SiteGroupState } from './site-state';
+import { loadGroupFiles, loadSiteState, saveGroupFiles, saveSiteState, type SiteFileState, type SiteGroupFiles, type SiteGroupState, type SiteState } from './site-state';
 import { hashFileAside, type FileHash } from '../bundles/digests-aside';
 import { siteCodeId } from './site-code';
 import { hasFullNik } from './full-nik';
@@ -311,10 +311,14 @@ class SiteWriter {
   linked = 0;
   /** files of groups kept as they were, without being made again */
   kept = 0;
+  /** the files in no group, as placed */
   readonly state: Record<string, SiteFileState> = {};
   readonly groups: Record<string, SiteGroupState> = {};
-  /** the files placed since `begin`, when a group is open */
-  private group: string[] | null = null;
+  /**
+   * The group open since `begin`: its files as placed, and what the previous site's group of that name recorded
+   * (the files it may link), read from that group's own state file; no other group's state is held.
+   */
+  private group: { files: SiteGroupFiles; prior: Map<string, SiteFileState> } | null = null;
   private readonly dirs = new Set<string>();
   private readonly names = new Map<string, string>();
 
@@ -324,6 +328,8 @@ class SiteWriter {
     /** the site under the real name and its state, when that state describes it */
     private readonly prev: { dir: string; state: SiteState } | null = null,
     private readonly out = new SiteFileWriter(),
+    /** the state file (site-state.ts) beside which each group's files are saved as the group ends */
+    private readonly stateFile?: string,
   ) {}
 
   /** The path of a new file `rel`, its folder made; synchronous like the writes (see `text`). */
@@ -332,7 +338,6 @@ class SiteWriter {
     const taken = this.names.get(folded);
     if (taken !== undefined) throw new LenteraError('PUBLISH_INVALID', `Two site files would share the name ${rel} (${taken}) on a case-insensitive disk.`, { path: rel });
     this.names.set(folded, rel);
-    this.group?.push(rel);
     const file = join(this.root, ...rel.split('/'));
     const dir = dirname(file);
     if (!this.dirs.has(dir)) {
@@ -382,7 +387,7 @@ class SiteWriter {
 
   /** Whether the previous site holds exactly `data` as `rel`, and the sha256 to record (none for a stamped file). */
   private unchanged(rel: string, content: string, data: Buffer, stamped: boolean): { same: boolean; sha: string | null } {
-    const before = this.prev?.state.files[rel];
+    const before = this.group?.prior.get(rel) ?? this.prev?.state.files[rel];
     const sha = stamped ? null : sha256Hex(data);
     if (!before || before.s !== data.length) return { same: false, sha };
     // Worth reading the old file only when it can match: a file that held the previous write's time (a page
@@ -391,9 +396,15 @@ class SiteWriter {
     return { same: candidate && this.holds(rel, data), sha };
   }
 
-  /** The state of a file just placed. */
+  /** The state of a file just placed: a group's always holds its sha256 (`text`). */
   private record(rel: string, size: number, sha: string | null): void {
-    this.state[rel] = { s: size, h: sha };
+    if (this.group) this.group.files.push({ rel, s: size, h: sha! });
+    else this.state[rel] = { s: size, h: sha };
+  }
+
+  /** The sha256 recorded for `rel`, placed by this write (in the open group or in none). */
+  recorded(rel: string): string | null | undefined {
+    return this.group ? this.group.files.find((f) => f.rel === rel)?.h : this.state[rel]?.h;
   }
 
   async text(rel: string, content: string): Promise<void> {
@@ -429,13 +440,18 @@ class SiteWriter {
     this.bytes += data.length;
   }
 
-  /** Opens a group: the files placed until `end` are made from what `key` names, and nothing else. */
-  begin(): void {
-    this.group = [];
+  /** Opens group `name`: the files placed until `end` are made from what its key names, and nothing else. */
+  begin(name: string): void {
+    const g = this.prev?.state.groups?.[name];
+    const before = g && this.stateFile ? loadGroupFiles(this.stateFile, name, g.key, g.count) : null;
+    this.group = { files: [], prior: new Map((before ?? []).map((f) => [f.rel, { s: f.s, h: f.h }])) };
   }
 
+  /** Closes the group, its files' state saved in a file of its own (the site's state names it by `key`). */
   end(name: string, key: string, meta?: unknown): void {
-    this.groups[name] = meta === undefined ? { key, files: this.group! } : { key, files: this.group!, meta };
+    const files = this.group!.files;
+    if (this.stateFile) saveGroupFiles(this.stateFile, name, key, files);
+    this.groups[name] = meta === undefined ? { key, count: files.length } : { key, count: files.length, meta };
     this.group = null;
   }
 
@@ -448,27 +464,21 @@ class SiteWriter {
    */
   keep(name: string, key: string, meta?: (m: unknown) => boolean): boolean {
     const g = this.prev?.state.groups?.[name];
-    if (!g || g.key !== key || !Array.isArray(g.files) || (meta && !meta(g.meta))) return false;
-    const before = this.prev!.state.files;
-    for (const rel of g.files) {
-      const st = before[rel];
-      if (!st || st.h === null || this.names.has(rel.toLowerCase())) return false;
-    }
+    if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return false;
+    const files = loadGroupFiles(this.stateFile, name, key, g.count);
+    if (!files || files.some((f) => this.names.has(f.rel.toLowerCase()))) return false;
     // Every file is read and hashed, then linked: a write repairs whatever was changed in the live site since the
     // last one, as a full write would.
-    const ok = allHold(g.files.map((rel) => ({ file: this.prevPath(rel), size: before[rel]!.s, sha256: before[rel]!.h! })));
-    if (!ok) return false;
-    this.begin();
-    for (const rel of g.files) {
-      const st = before[rel]!;
-      const file = this.place(rel);
-      if (!this.link(rel, file)) copyFileSync(this.prevPath(rel), file);
-      this.state[rel] = { s: st.s, h: st.h };
+    if (!allHold(files.map((f) => ({ file: this.prevPath(f.rel), size: f.s, sha256: f.h })))) return false;
+    for (const f of files) {
+      const file = this.place(f.rel);
+      if (!this.link(f.rel, file)) copyFileSync(this.prevPath(f.rel), file);
       this.kept++;
       this.files++;
-      this.bytes += st.s;
+      this.bytes += f.s;
     }
-    this.end(name, key, g.meta);
+    // Its group file, named by the same name and key, is already the one this state names.
+    this.groups[name] = g.meta === undefined ? { key, count: files.length } : { key, count: files.length, meta: g.meta };
     return true;
   }
 
@@ -659,7 +669,7 @@ function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: 
  */
 async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: string, key: string): Promise<ExamSummary> {
   const v = examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256));
-  w.begin();
+  w.begin(name);
   for (const [f, content] of Object.entries(examData(e))) await w.text(sitePaths.data(e.code, f as DataFile), content);
   const digests = Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])));
   await w.text(sitePaths.digests(e.code), `(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(e.code)}] = ${JSON.stringify(digests)};\n`);
@@ -667,7 +677,7 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
   for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
   for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
   // A group's files always record their sha256 (`text`).
-  const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.state[sitePaths.data(e.code, f)]!.h!]));
+  const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.recorded(sitePaths.data(e.code, f))!]));
   await w.text(sitePaths.exam(e.code), examPage(input, v));
   await w.text(sitePaths.rules(e.code), rulesPage(input, v, dataSha));
   const summary: ExamSummary = { formations: v.formations.length, people: v.people.size };
@@ -759,7 +769,7 @@ async function writeLog(w: SiteWriter, input: SiteInput, tree: TreeReader): Prom
     const name = `log/${c}`;
     const key = `${siteCodeId()}:${tiled ? 'tiles' : 'leaves'}:${toHex(tree.subtrees(LOG_CHUNK_HEIGHT, c, 1))}`;
     if (w.keep(name, key)) continue;
-    w.begin();
+    w.begin(name);
     for (let i = (c * LOG_CHUNK) / LEAVES_PER_FILE; i < ((c + 1) * LOG_CHUNK) / LEAVES_PER_FILE; i++) await leafFile(i);
     if (tiled) {
       for (let t = (c * LOG_CHUNK) / TILE_WIDTH; t < ((c + 1) * LOG_CHUNK) / TILE_WIDTH; t++) await writeTile(w, input, tree, { level: 0, index: t, width: TILE_WIDTH });
@@ -816,9 +826,10 @@ async function writeTiles(w: SiteWriter, input: SiteInput, tree: TreeReader, pla
 
 export interface WriteSiteOptions {
   /**
-   * A file (outside the site) where the size and sha256 of every file written are kept. When it describes the
-   * site now at `outDir`, the next write links each unchanged file from it instead of writing it again; the
-   * bytes are the same either way. Without it every file is written.
+   * A file (outside the site) where the size and sha256 of every file written are kept (each group's in a file of
+   * its own, in a folder beside it: site-state.ts). When it describes the site now at `outDir`, the next write
+   * links each unchanged file from it instead of writing it again; the bytes are the same either way. Without it
+   * every file is written.
    */
   state?: string;
   /** How many files are written before the rest are created on another thread (default 2000; tests set 0). */
@@ -837,7 +848,7 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   await mkdir(tmp);
   const prev = opts.state ? loadSiteState(opts.state, out) : null;
   const files = new SiteFileWriter(opts.writerThreadAfter);
-  const w = new SiteWriter(tmp, input.generatedAt, prev ? { dir: out, state: prev } : null, files);
+  const w = new SiteWriter(tmp, input.generatedAt, prev ? { dir: out, state: prev } : null, files, opts.state);
   try {
     await build(w, input, tree, input.leaves.length);
     files.finish();
