@@ -441,7 +441,7 @@ export class Publisher {
    * Writes the site to `out`. Files whose bytes the site there already has are linked, not written again
    * (`opts.full` writes every one); the result is the same bytes either way.
    */
-  async writeSite(out: string, at: string, opts: { full?: boolean } = {}): Promise<{ files: number; bytes: number; linked: number; kept: number }> {
+  async writeSite(out: string, at: string, opts: { full?: boolean } = {}): Promise<{ files: number; bytes: number; linked: number; kept: number; checked: number }> {
     const input = this.siteInput(at);
     const state = join(this.dir, SITE_STATE);
     if (opts.full) rmSync(state, { force: true });

@@ -11,8 +11,14 @@
  * group file, once written, never changes). A write reads the state of the groups it keeps or makes, one at a time,
  * and nothing of the others: its memory follows the largest group, not the site (issue 18, at 2.4 million
  * candidate pages the one file was gigabytes in memory).
+ *
+ * A file taken from the previous site is read and hashed first, so that one changed in the live site is made again.
+ * Once the new site is in place, each group's files and each bundle are also recorded by inode and change time
+ * (ctime, in nanoseconds), as git's index records a work tree: anything that writes a file, moves another into its
+ * place or puts its modification time back sets its ctime to the clock's now, which no unprivileged process can set
+ * back. The next write reads and hashes only the files whose inode, size or ctime are not those recorded.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../util/hash';
 
@@ -71,6 +77,77 @@ export const groupsDir = (file: string): string => `${file}.groups`;
 /** The file of group `name` made from `key`. */
 export const groupFile = (file: string, name: string, key: string): string => join(groupsDir(file), `${sha256Hex(Buffer.from(`${name}\n${key}`)).slice(0, 32)}.json`);
 
+/** A file's inode and change time in nanoseconds (decimal strings), as recorded once the site is in place. */
+export type FileStat = [string, string];
+
+/** What `path` is now, a regular file's inode and ctime; null for anything else or nothing. */
+export function statOf(path: string): FileStat | null {
+  try {
+    const st = lstatSync(path, { bigint: true });
+    return st.isFile() ? [String(st.ino), String(st.ctimeNs)] : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `path` is still the file recorded as `recorded`, of `size` bytes: nothing has written it since. */
+export function unchangedSince(path: string, recorded: FileStat | null | undefined, size: number): boolean {
+  if (!recorded) return false;
+  try {
+    const st = lstatSync(path, { bigint: true });
+    return st.isFile() && st.size === BigInt(size) && String(st.ino) === recorded[0] && String(st.ctimeNs) === recorded[1];
+  } catch {
+    return false;
+  }
+}
+
+const isStat = (x: unknown): x is FileStat | null => x === null || (Array.isArray(x) && x.length === 2 && x.every((v) => typeof v === 'string' && /^\d{1,40}$/.test(v)));
+
+const groupStatFile = (file: string, name: string, key: string): string => groupFile(file, name, key).replace(/\.json$/, '.stat.json');
+
+/** The file that records the copied files' (the bundles') inodes and ctimes. */
+const copyStatFile = (file: string): string => `${file}.copies.stat.json`;
+
+/** The inodes and ctimes recorded for group `name`'s files (in its order), or null when none are (all are then read). */
+export function loadGroupStats(file: string, name: string, key: string, count: number): (FileStat | null)[] | null {
+  try {
+    const g = JSON.parse(readFileSync(groupStatFile(file, name, key), 'utf8')) as { name: string; key: string; stats: unknown[] };
+    return g.name === name && g.key === key && Array.isArray(g.stats) && g.stats.length === count && g.stats.every(isStat) ? (g.stats as (FileStat | null)[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The inodes and ctimes recorded for the copied files, by path in the site. */
+export function loadCopyStats(file: string): Map<string, FileStat> {
+  try {
+    const stats = JSON.parse(readFileSync(copyStatFile(file), 'utf8')) as Record<string, unknown>;
+    return new Map(Object.entries(stats).filter((e): e is [string, FileStat] => isStat(e[1]) && e[1] !== null));
+  } catch {
+    return new Map();
+  }
+}
+
+const writeAtomically = (path: string, text: string) => {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+};
+
+/**
+ * Records, once the site described by the state in `file` is in place at `out` (the previous one removed: linking
+ * and unlinking change a file's ctime), the inode and ctime of each group's files, a group at a time, and of the
+ * copied files `copies`. A write that stops before this leaves the old records, which then match nothing moved since.
+ */
+export function recordSiteStats(file: string, out: string, groups: Record<string, SiteGroupState>, copies: string[]): void {
+  const at = (rel: string) => join(out, ...rel.split('/'));
+  for (const [name, g] of Object.entries(groups)) {
+    const files = loadGroupFiles(file, name, g.key, g.count);
+    if (!files) continue;
+    writeAtomically(groupStatFile(file, name, g.key), JSON.stringify({ name, key: g.key, stats: files.map((f) => statOf(at(f.rel))) }));
+  }
+  writeAtomically(copyStatFile(file), JSON.stringify(Object.fromEntries(copies.map((rel) => [rel, statOf(at(rel))]).filter((e) => e[1] !== null))));
+}
+
 /** The state kept in `file`, if it describes the site now in `out`; null otherwise (then every file is written). */
 export function loadSiteState(file: string, out: string): SiteState | null {
   try {
@@ -126,7 +203,7 @@ export function saveSiteState(file: string, out: string, dir: string, generatedA
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, JSON.stringify(state));
   renameSync(tmp, file);
-  const named = new Set(Object.entries(groups).map(([name, g]) => groupFile(file, name, g.key)));
+  const named = new Set(Object.entries(groups).flatMap(([name, g]) => [groupFile(file, name, g.key), groupStatFile(file, name, g.key)]));
   let listed: string[] = [];
   try {
     listed = readdirSync(groupsDir(file));

@@ -31,7 +31,7 @@ import { verifyScript } from './verify-bundle';
 import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
-import { loadGroupFiles, loadSiteState, saveGroupFiles, saveSiteState, type SiteFileState, type SiteGroupFiles, type SiteGroupState, type SiteState } from './site-state';
+import { loadCopyStats, loadGroupFiles, loadGroupStats, loadSiteState, recordSiteStats, saveGroupFiles, saveSiteState, unchangedSince, type FileStat, type SiteFileState, type SiteGroupFiles, type SiteGroupState, type SiteState } from './site-state';
 import { hashFileAside, type FileHash } from '../bundles/digests-aside';
 import { siteCodeId } from './site-code';
 import { hasFullNik } from './full-nik';
@@ -311,6 +311,8 @@ class SiteWriter {
   linked = 0;
   /** files of groups kept as they were, without being made again */
   kept = 0;
+  /** files taken from the previous site that were read and hashed, their inode, size or ctime not as recorded */
+  checked = 0;
   /** the files in no group, as placed */
   readonly state: Record<string, SiteFileState> = {};
   readonly groups: Record<string, SiteGroupState> = {};
@@ -330,7 +332,17 @@ class SiteWriter {
     private readonly out = new SiteFileWriter(),
     /** the state file (site-state.ts) beside which each group's files are saved as the group ends */
     private readonly stateFile?: string,
-  ) {}
+  ) {
+    this.copyStats = prev && stateFile ? loadCopyStats(stateFile) : new Map();
+  }
+
+  /** the previous site's copied files (the bundles) as recorded once it was in place */
+  private readonly copyStats: Map<string, FileStat>;
+
+  /** The site's paths of the files `startCopies` copies. */
+  get copiedPaths(): string[] {
+    return [...this.copies.keys()];
+  }
 
   /** The path of a new file `rel`, its folder made; synchronous like the writes (see `text`). */
   private place(rel: string): string {
@@ -467,9 +479,13 @@ class SiteWriter {
     if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return false;
     const files = loadGroupFiles(this.stateFile, name, key, g.count);
     if (!files || files.some((f) => this.names.has(f.rel.toLowerCase()))) return false;
-    // Every file is read and hashed, then linked: a write repairs whatever was changed in the live site since the
-    // last one, as a full write would.
-    if (!allHold(files.map((f) => ({ file: this.prevPath(f.rel), size: f.s, sha256: f.h })))) return false;
+    // Every file that may have been written since the last site was put in place (its inode, size or ctime not as
+    // recorded then) is read and hashed, then all are linked: a write repairs whatever was changed in the live site
+    // since the last one, as a full write would.
+    const stats = loadGroupStats(this.stateFile, name, key, files.length);
+    const unsure = files.filter((f, i) => !unchangedSince(this.prevPath(f.rel), stats?.[i], f.s));
+    this.checked += unsure.length;
+    if (!allHold(unsure.map((f) => ({ file: this.prevPath(f.rel), size: f.s, sha256: f.h })))) return false;
     for (const f of files) {
       const file = this.place(f.rel);
       if (!this.link(f.rel, file)) copyFileSync(this.prevPath(f.rel), file);
@@ -548,7 +564,8 @@ class SiteWriter {
     const before = this.prev?.state.files[rel];
     const hash = aside ? (f: string) => this.hashAside(f) : sha256File;
     // The previous site's copy was checked against this very sha256 when it was written.
-    if (before && before.h === want && (await this.holdsHash(rel, before.s, want, hash)) && this.link(rel, file)) return { size: before.s, sha256: want };
+    const same = before !== undefined && before.h === want && (unchangedSince(this.prevPath(rel), this.copyStats.get(rel), before.s) || (this.checked++, await this.holdsHash(rel, before.s, want, hash)));
+    if (same && this.link(rel, file)) return { size: before.s, sha256: want };
     if (this.stopped) throw new Error('the site write stopped');
     try {
       await copyFile(source, file);
@@ -837,7 +854,7 @@ export interface WriteSiteOptions {
 }
 
 /** Writes the whole site to `outDir`, replacing an earlier site there only once the new one is complete. */
-export async function writeSite(outDir: string, input: SiteInput, opts: WriteSiteOptions = {}): Promise<{ files: number; bytes: number; linked: number; kept: number }> {
+export async function writeSite(outDir: string, input: SiteInput, opts: WriteSiteOptions = {}): Promise<{ files: number; bytes: number; linked: number; kept: number; checked: number }> {
   check(input);
   // The tree this input was checked against, held here: another write in this process may check another log meanwhile.
   const tree = verified!.tree;
@@ -864,5 +881,12 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
     throw e;
   }
   await files.close();
-  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept };
+  if (opts.state) {
+    try {
+      recordSiteStats(opts.state, out, w.groups, w.copiedPaths);
+    } catch {
+      // The site is in place: without the records the next write reads and hashes what it takes from it.
+    }
+  }
+  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked };
 }
