@@ -75,7 +75,7 @@ if (mode === 'make') {
   const ranked = (p as { viewsRanked?: number }).viewsRanked ?? NaN;
   const t = now();
   const w = await p.writeSite(site, new Date().toISOString());
-  detail = { siteMs: now() - t, ranked: ((p as { viewsRanked?: number }).viewsRanked ?? NaN) - ranked, files: w.files, kept: w.kept };
+  detail = { siteMs: now() - t, ranked: ((p as { viewsRanked?: number }).viewsRanked ?? NaN) - ranked, files: w.files, kept: w.kept, checked: w.checked };
   p.close();
 }
 console.log(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, detail }));
