@@ -94,7 +94,7 @@ function isStoreFailure(e: unknown): boolean {
 /** HTTP statuses for the hub's refusals: who may send, what is out of order, what is simply wrong. */
 function statusOf(code: string): number {
   if (code === 'BUNDLE_SIGNER_UNKNOWN' || code === 'BUNDLE_WRONG_EXAM' || code === 'BUNDLE_SIGNER_MISMATCH' || code === 'BUNDLE_WORKSTATION_MISMATCH') return 403;
-  if (code === 'BUNDLE_GAP' || code === 'BUNDLE_REPLAYED' || code === 'BUNDLE_CHAIN_BROKEN' || code === 'BUNDLE_RULESET_CONFLICT') return 409;
+  if (code === 'BUNDLE_GAP' || code === 'BUNDLE_REPLAYED' || code === 'BUNDLE_CHAIN_BROKEN' || code === 'BUNDLE_RULESET_CONFLICT' || code === 'BUNDLE_EXAM_CONFLICT') return 409;
   if (code === 'BUNDLE_TOO_LARGE') return 413;
   return 422;
 }

@@ -39,8 +39,7 @@ export class HubVenue {
     const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
     await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Sri Wahyuni, S.Sos.', nip: null }, 'Pemerintah Kota Semarang', VENUE_PASS, new Date().toISOString());
     venue.hub = Publisher.open(join(dir, 'hub'));
-    const pem = (await venue.ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
-    addTrustedSigner(venue.hub.db, readCertificate(Buffer.from(pem)), { at, by: 'test' });
+    addTrustedSigner(venue.hub.db, readCertificate(await venue.certificate()), { at, by: 'test' });
     return venue;
   }
 
@@ -53,6 +52,11 @@ export class HubVenue {
 
   /** One SKD session's CAT scores imported (an absent candidate scored low), the exam's bundle exported and merged at the hub. */
   async publishSession(pkg: ExamPackage, session: string, at: string) {
+    return this.hub.ingest(await this.exportSession(pkg, session), at, 'test');
+  }
+
+  /** One SKD session's CAT scores imported (an absent candidate scored low) and the exam's bundle exported: its file. */
+  async exportSession(pkg: ExamPackage, session: string): Promise<string> {
     const skd = demoSkdResults(pkg.roster);
     const rows = pkg.sessions.find((s) => s.code === session)!.candidates.map((n) => {
       const v = skd.get(n)!;
@@ -63,7 +67,12 @@ export class HubVenue {
     writeFileSync(file, `nomor_peserta;twk;tiu;tkp\n${rows.join('\n')}\n`);
     await this.ok('scores.import', { exam: pkg.exam.code, stage: 'SKD', file: { path: file } });
     const b = await this.ok<{ file: string }>('bundle.export', { exam: pkg.exam.code, passphrase: VENUE_PASS, account: 'koordinator' });
-    return this.hub.ingest(b.file, at, 'test');
+    return b.file;
+  }
+
+  /** The coordinator's certificate, for another hub to register. */
+  async certificate(): Promise<Buffer> {
+    return Buffer.from((await this.ok<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem);
   }
 
   close(): void {
