@@ -23,7 +23,7 @@ export default defineConfig({
       'tests/attacks/announce-door.test.ts',
       'tests/attacks/bundle-trust.test.ts',
       'tests/attacks/hub.test.ts',
-      'tests/attacks/hub-exam-codes.test.ts',
+      'tests/attacks/hub-exam-conflicts.test.ts',
       'tests/attacks/log.test.ts',
       'tests/attacks/observer-cosign.test.ts',
       'tests/attacks/public-voice.test.ts',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
+import { sql } from '../../src-main/core/db/statements';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import type { ExamPackage } from '../../src-main/core/exams/package-schema';
 import { readCertificate } from '../../src-main/core/keys/pki';
@@ -12,7 +13,8 @@ import { HubVenue } from '../unit/hub-venue';
  * The attack: a registered venue (or a typo in its exam package) sends a bundle for exam `cpns-smg-2026` to a hub
  * that publishes `CPNS-SMG-2026`. The site names an exam's folders by its code, and on a case-insensitive disk or
  * web host the two are one folder: the site write refuses two files of one name, so once merged, the bundle would
- * stop the hub from publishing anything again. The hub refuses it at the door instead.
+ * stop the hub from publishing anything again. The hub refuses it at the door instead; as it refuses an exam ranked
+ * by another ruleset than its merged bundles use.
  */
 
 const T1 = '2026-11-30T06:00:00.000Z';
@@ -49,5 +51,16 @@ describe('an exam code that differs from a merged exam only in letter case', () 
     expect(readFileSync(join(site, 'index.html'), 'utf8')).not.toContain(lower.exam.code);
     // A lower-case code is no fault of itself: the venue's own hub, which publishes no other exam, merges the bundle.
     expect((await other.hub.ingest(file, T2, 'test')).exam).toBe(lower.exam.code);
+  }, 180_000);
+});
+
+describe('an exam ranked with another ruleset than the one its merged bundles use', () => {
+  it('is refused (BUNDLE_RULESET_CONFLICT), nothing is merged', async () => {
+    // As if the bundles merged so far had ranked the exam with another ruleset (a venue with an edited copy).
+    sql(venue.hub.db, 'UPDATE merged_exams SET ruleset_sha256 = ? WHERE exam_code = ?').run('ab'.repeat(32), A.exam.code);
+    const file = await venue.exportSession(A, 'SKD-2');
+    const leaves = venue.hub.log.size;
+    await expect(venue.hub.ingest(file, T2, 'test')).rejects.toMatchObject({ code: 'BUNDLE_RULESET_CONFLICT', message: expect.stringContaining('must be the same everywhere') });
+    expect(venue.hub.log.size).toBe(leaves);
   }, 180_000);
 });
