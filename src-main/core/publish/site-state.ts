@@ -90,9 +90,15 @@ export function statOf(path: string): FileStat | null {
   }
 }
 
+/**
+ * Whether a file's change time can be trusted: on Windows any process that may write a file may also set its
+ * ChangeTime (SetFileInformationByHandle), so there every file taken is read and hashed.
+ */
+const ctimeTrusted = process.platform !== 'win32';
+
 /** Whether `path` is still the file recorded as `recorded`, of `size` bytes: nothing has written it since. */
 export function unchangedSince(path: string, recorded: FileStat | null | undefined, size: number): boolean {
-  if (!recorded) return false;
+  if (!recorded || !ctimeTrusted) return false;
   try {
     const st = lstatSync(path, { bigint: true });
     return st.isFile() && st.size === BigInt(size) && String(st.ino) === recorded[0] && String(st.ctimeNs) === recorded[1];
