@@ -37,6 +37,8 @@ export interface SiteState {
   ino: number;
   birth: number;
   generatedAt: string;
+  /** how many writes this state's line of writes has made (each an incremental one from the last): `audited` */
+  generation?: number;
   /** the files in no group */
   files: Record<string, SiteFileState>;
   /**
@@ -95,6 +97,19 @@ export function statOf(path: string): FileStat | null {
  * ChangeTime (SetFileInformationByHandle), so there every file taken is read and hashed.
  */
 const ctimeTrusted = process.platform !== 'win32';
+
+/**
+ * One write in AUDIT_EVERY reads and hashes a given group's (or bundle's) files whatever their records say. The
+ * records are taken once the site is in place, and a file is linked into the new site after it is checked: a file
+ * written through the live site in between (while a write runs) is recorded as it then is. The record cannot tell;
+ * this bounds how long such a change can stay to AUDIT_EVERY writes, for 1/AUDIT_EVERY of hashing everything.
+ */
+export const AUDIT_EVERY = 8;
+
+/** Whether the write after the state of `generation` reads and hashes all of `name`'s files (a group or a copied file). */
+export function audited(generation: number, name: string): boolean {
+  return (generation + sha256Hex(Buffer.from(name)).charCodeAt(0)) % AUDIT_EVERY === 0;
+}
 
 /** Whether `path` is still the file recorded as `recorded`, of `size` bytes: nothing has written it since. */
 export function unchangedSince(path: string, recorded: FileStat | null | undefined, size: number): boolean {
@@ -204,8 +219,8 @@ export function saveGroupFiles(file: string, name: string, key: string, files: S
  * Saves the state of the site built in `dir` (about to become `out`), through a temporary file and a rename; then
  * removes the group files it no longer names.
  */
-export function saveSiteState(file: string, out: string, dir: string, generatedAt: string, files: Record<string, SiteFileState>, groups: Record<string, SiteGroupState> = {}): void {
-  const state: SiteState = { format: 'lentera.site-state/2', out, ...identity(dir), generatedAt, files, groups };
+export function saveSiteState(file: string, out: string, dir: string, generatedAt: string, files: Record<string, SiteFileState>, groups: Record<string, SiteGroupState> = {}, generation = 0): void {
+  const state: SiteState = { format: 'lentera.site-state/2', out, ...identity(dir), generatedAt, generation, files, groups };
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, JSON.stringify(state));
   renameSync(tmp, file);
