@@ -492,8 +492,9 @@ class SiteWriter {
     const files = loadGroupFiles(this.stateFile, name, key, g.count);
     if (!files || files.some((f) => this.names.has(f.rel.toLowerCase()))) return false;
     // Every file that may have been written since the last site was put in place (its inode, size or ctime not as
-    // recorded then) is read and hashed, then all are linked: a write repairs whatever was changed in the live site
-    // since the last one, as a full write would.
+    // recorded then), and every file of the group on its audit's turn, is read and hashed, then all are linked: a
+    // write repairs what was changed in the live site since the last one, as a full write would (a change made
+    // while the last write ran, after the file's check, within AUDIT_EVERY writes: site-state.ts).
     const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, key, files.length);
     const unsure = files.filter((f, i) => !unchangedSince(this.prevPath(f.rel), stats?.[i], f.s));
     this.checked += unsure.length;
