@@ -7,6 +7,7 @@ import { sql } from '../../src-main/core/db/statements';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import type { ExamPackage } from '../../src-main/core/exams/package-schema';
 import { readCertificate } from '../../src-main/core/keys/pki';
+import { startHub, type RunningHub } from '../../src-main/server/hub';
 import { HubVenue } from '../unit/hub-venue';
 
 /**
@@ -24,27 +25,36 @@ const lower: ExamPackage = { ...A, exam: { ...A.exam, code: A.exam.code.toLowerC
 const dir = mkdtempSync(join(tmpdir(), 'lentera-exam-codes-'));
 let venue: HubVenue;
 let other: HubVenue;
+/** The first venue's hub, serving its upload door: the other venue's bundle comes through it, as an outbox sends it. */
+let server: RunningHub;
+let otherSigner: string;
 
 beforeAll(async () => {
   venue = await HubVenue.open(join(dir, 'one'), [A], T1);
   other = await HubVenue.open(join(dir, 'two'), [lower], T1);
-  addTrustedSigner(venue.hub.db, readCertificate(await other.certificate()), { at: T1, by: 'test' });
+  otherSigner = addTrustedSigner(venue.hub.db, readCertificate(await other.certificate()), { at: T1, by: 'test' }).fingerprint;
   await venue.publishSession(A, 'SKD-1', T1);
+  venue.hub.close();
+  server = await startHub({ dir: join(dir, 'one', 'hub'), port: 0 });
+  venue.hub = server.publisher;
 }, 180_000);
 
-afterAll(() => {
-  venue.close();
+afterAll(async () => {
+  await server.close();
+  venue.app.close();
   other.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('an exam code that differs from a merged exam only in letter case', () => {
-  it('is refused at the hub (BUNDLE_EXAM_CONFLICT), nothing is merged, and the site is still written', async () => {
+  it('is refused at the hub\'s door (409 BUNDLE_EXAM_CONFLICT, final for an outbox), nothing is merged, and the site is still written', async () => {
     const site = join(dir, 'site');
     await venue.hub.writeSite(site, T1);
     const file = await other.exportSession(lower, 'SKD-1');
     const leaves = venue.hub.log.size;
-    await expect(venue.hub.ingest(file, T2, 'test')).rejects.toMatchObject({ code: 'BUNDLE_EXAM_CONFLICT', message: expect.stringContaining(`the code ${A.exam.code}`) });
+    const r = await fetch(`${server.url}/api/bundles`, { method: 'POST', headers: { 'X-Lentera-Signer': otherSigner }, body: new Uint8Array(readFileSync(file)) });
+    expect(r.status).toBe(409);
+    expect(((await r.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'BUNDLE_EXAM_CONFLICT', message: expect.stringContaining(`the code ${A.exam.code}`) });
     expect(venue.hub.log.size).toBe(leaves);
     expect(venue.hub.siteInput(T2).exams.map((e) => e.code)).toEqual([A.exam.code]);
     await venue.hub.writeSite(site, T2);

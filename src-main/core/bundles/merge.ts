@@ -139,11 +139,12 @@ export function checkChain(db: Db, m: Manifest, sha256: string): { unchanged: bo
 function checkExam(db: Db, m: Manifest): void {
   // The site publishes an exam under folders named by its code, and a case-insensitive disk (or web host) makes
   // two codes that differ only in letter case one folder: the hub could then write no site at all.
-  const alike = sql(db, 'SELECT exam_code FROM merged_exams WHERE lower(exam_code) = lower(?) AND exam_code <> ?').pluck().get(m.exam.code, m.exam.code) as string | undefined;
+  const merged = sql(db, 'SELECT exam_code AS code, ruleset_sha256 AS sha256 FROM merged_exams WHERE lower(exam_code) = lower(?)').all(m.exam.code) as { code: string; sha256: string }[];
+  const alike = merged.find((e) => e.code !== m.exam.code);
   if (alike !== undefined) {
-    throw new BundleRefused('BUNDLE_EXAM_CONFLICT', `The bundle's exam ${m.exam.code} differs from exam ${alike}, merged here, only in letter case: published, the two would share one folder. The venue's exam package must use the code ${alike}.`, { exam: m.exam.code, merged: alike });
+    throw new BundleRefused('BUNDLE_EXAM_CONFLICT', `The bundle's exam ${m.exam.code} differs from exam ${alike.code}, merged here, only in letter case: published, the two would share one folder. The venue's exam package must use the code ${alike.code}.`, { exam: m.exam.code, merged: alike.code });
   }
-  const known = sql(db, 'SELECT ruleset_sha256 FROM merged_exams WHERE exam_code = ?').pluck().get(m.exam.code) as string | undefined;
+  const known = merged[0]?.sha256;
   if (known && known !== m.ruleset.sha256) {
     throw new BundleRefused('BUNDLE_RULESET_CONFLICT', `The bundle ranks ${m.exam.code} with ruleset ${m.ruleset.id} sha256 ${m.ruleset.sha256.slice(0, 12)}…, but bundles merged here use ${known.slice(0, 12)}…; the exam's ruleset must be the same everywhere.`);
   }

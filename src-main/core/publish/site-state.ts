@@ -106,7 +106,7 @@ const ctimeTrusted = process.platform !== 'win32';
  */
 export const AUDIT_EVERY = 8;
 
-/** Whether the write after the state of `generation` reads and hashes all of `name`'s files (a group or a copied file). */
+/** Whether the write of `generation` (site-state's count) reads and hashes all of `name`'s files (a group or a copied file). */
 export function audited(generation: number, name: string): boolean {
   return (generation + sha256Hex(Buffer.from(name)).charCodeAt(0)) % AUDIT_EVERY === 0;
 }
@@ -149,6 +149,10 @@ export function loadCopyStats(file: string): Map<string, FileStat> {
   }
 }
 
+/**
+ * Replaces `path` with `text`, written aside and renamed over: a reader finds the old file or the new one whole.
+ * Not flushed (util/durable-file.ts flushes): a state lost to a power cut costs one full write, not data.
+ */
 const writeAtomically = (path: string, text: string) => {
   writeFileSync(`${path}.tmp`, text);
   renameSync(`${path}.tmp`, path);
@@ -209,10 +213,7 @@ export function loadGroupFiles(file: string, name: string, key: string, count: n
 export function saveGroupFiles(file: string, name: string, key: string, files: SiteGroupFiles): void {
   mkdirSync(groupsDir(file), { recursive: true });
   const g: GroupFile = { format: 'lentera.site-group/1', name, key, files: files.map((f) => [f.rel, f.s, f.h]) };
-  const target = groupFile(file, name, key);
-  const tmp = `${target}.tmp`;
-  writeFileSync(tmp, JSON.stringify(g));
-  renameSync(tmp, target);
+  writeAtomically(groupFile(file, name, key), JSON.stringify(g));
 }
 
 /**
@@ -221,9 +222,7 @@ export function saveGroupFiles(file: string, name: string, key: string, files: S
  */
 export function saveSiteState(file: string, out: string, dir: string, generatedAt: string, files: Record<string, SiteFileState>, groups: Record<string, SiteGroupState> = {}, generation = 0): void {
   const state: SiteState = { format: 'lentera.site-state/2', out, ...identity(dir), generatedAt, generation, files, groups };
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
-  renameSync(tmp, file);
+  writeAtomically(file, JSON.stringify(state));
   const named = new Set(Object.entries(groups).flatMap(([name, g]) => [groupFile(file, name, g.key), groupStatFile(file, name, g.key)]));
   let listed: string[] = [];
   try {

@@ -342,7 +342,7 @@ class SiteWriter {
 
   /** Whether this write reads and hashes `name`'s files (a group's, or a copied file) whatever their records say. */
   private audited(name: string): boolean {
-    return this.audit && audited(this.generation - 1, name);
+    return this.audit && audited(this.generation, name);
   }
 
   /** this write's place in its line of incremental writes (the previous state's, plus one) */
