@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
-import { commitImport, mergedView, prepareImport, type ImportPlan } from '../../src-main/core/bundles/merge';
+import { commitImport, itemsOf, mergedView, prepareImport, type ImportPlan } from '../../src-main/core/bundles/merge';
 import { prepareImportAhead, speculate } from '../../src-main/core/bundles/ahead';
 import { addTrustedSigner, trustLookup } from '../../src-main/core/bundles/trust';
 import { Publisher } from '../../src-main/core/publish/publisher';
@@ -593,6 +593,54 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
       ['BUNDLE_DATA_INVALID', 'BUNDLE_DATA_INVALID'],
     ]);
     expect(state(hub)).toBe(before);
+    hub.close();
+  });
+});
+
+describe("a bundle's records no merged view reads, stored from the verified bundle at the commit (merge.ts DeferredRecords)", () => {
+  const at = () => new Date().toISOString();
+  const hubAt = (name: string) => {
+    const hub = Publisher.open(join(root, name));
+    for (const w of [A, B]) addTrustedSigner(hub.db, w.id.certDer, { at: at(), by: 'test' });
+    return hub;
+  };
+  const rows = (hub: Publisher) => hub.db.prepare('SELECT kind, key, digest, body FROM merged_items ORDER BY kind, key').all();
+
+  it('holds only the kinds a view reads until the commit, and stores every record as holding them all did', async () => {
+    const hub = hubAt('deferred-1');
+    const plan = await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db), stageIn: hub.dir });
+    expect(new Set(plan.items.map((i) => i.kind))).toEqual(new Set(['formation', 'candidate', 'session', 'facts', 'finalization'].filter((k) => plan.items.some((i) => i.kind === k))));
+    expect(plan.items.some((i) => ['score_entry', 'attendance', 'result'].includes(i.kind))).toBe(false);
+    const deferred = new Map(plan.deferred.map((d) => [d.kind, d.keys.length]));
+    expect(deferred.get('score_entry')).toBeGreaterThan(0);
+    expect(deferred.get('result')).toBe(30);
+    const out = hub.db.transaction(() => commitImport(hub.db, hub.dir, plan, at()))();
+    // Every record, as one list of them all stores them: per kind and key the later record.
+    const all = itemsOf(new Map(await readZip(a1)), { defer: false });
+    expect(all.deferred).toEqual([]);
+    const expected = new Map(all.items.map((i) => [`${i.kind}\u0000${i.key}`, { kind: i.kind, key: i.key, digest: i.digest, body: i.body }]));
+    expect(out.records).toBe(all.items.length);
+    expect(rows(hub)).toEqual([...expected.values()].sort((x, y) => (x.kind === y.kind ? (x.key < y.key ? -1 : 1) : x.kind < y.kind ? -1 : 1)));
+    hub.close();
+  });
+
+  it('refuses the commit, storing nothing, when a deferred file is no longer the verified bytes', async () => {
+    const hub = hubAt('deferred-2');
+    const plan = await prepareImport(hub.db, a1, { trusted: trustLookup(hub.db), stageIn: hub.dir });
+    expect(plan.deferred.length).toBeGreaterThan(0);
+    // The kept copy changed between its verification and the commit: one score entry says something else, in as
+    // many bytes (sizes agree; only the hash tells).
+    const changed = await repack(a1, { edit: (files) => files.set('data/score-entries.json', Buffer.from(files.get('data/score-entries.json')!.toString().replace(/"units":(\d)/, (_, d: string) => `"units":${(Number(d) + 1) % 10}`))) });
+    writeFileSync(plan.staged!, readFileSync(changed));
+    let code: string | undefined;
+    try {
+      hub.db.transaction(() => commitImport(hub.db, hub.dir, plan, at()))();
+    } catch (e) {
+      code = (e as { code?: string }).code;
+    }
+    expect(code).toBe('BUNDLE_DAMAGED');
+    expect(hub.db.prepare("SELECT (SELECT COUNT(*) FROM merged_bundles) || '/' || (SELECT COUNT(*) FROM merged_items)").pluck().get()).toBe('0/0');
+    expect(readdirSync(join(hub.dir, 'bundles', 'merged')).filter((f) => f.endsWith('.lentera'))).toEqual([]);
     hub.close();
   });
 });

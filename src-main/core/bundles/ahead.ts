@@ -63,13 +63,14 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
     // The bytes are let go once parsed: their hashes say afterwards whether they were the verified ones.
     const speculation: Speculation = { sha256: read.sha256, items, view: null, stateKey: mergedStateKey(db, m.exam.code) };
     read.files.clear();
-    if (!items || !rulesetBytes || items.some((i) => SURROGATE.test(i.key))) return speculation;
+    // Only the kinds a view reads are compared with stored rows by key.
+    if (!items || !rulesetBytes || items.items.some((i) => SURROGATE.test(i.key))) return speculation;
     await turn();
     if (cancel.cancelled) return null;
     // Read again after the turn: the view is of the merged items as this key names them.
     speculation.stateKey = mergedStateKey(db, m.exam.code);
     try {
-      speculation.view = mergedView(db, m.exam.code, { workstation: m.workstation.id, exam: m.exam, ruleset: { sha256: m.ruleset.sha256, text: rulesetBytes.toString('utf8') }, items });
+      speculation.view = mergedView(db, m.exam.code, { workstation: m.workstation.id, exam: m.exam, ruleset: { sha256: m.ruleset.sha256, text: rulesetBytes.toString('utf8') }, items: items.items });
     } catch {
       // Ranked after the commit instead (an unreadable ruleset is refused there, in its place).
     }

@@ -69,3 +69,25 @@ export function readVerified(file: string, m: Manifest): Map<string, Buffer> {
   if (!read || !listedAs(read.sha256, m)) throw new BundleRefused('BUNDLE_DAMAGED', 'The bundle changed after it was verified: its data files are no longer those its manifest lists.');
   return read.files;
 }
+
+/**
+ * One data file of a verified bundle read again, as the commit stores its records (merge.ts `DeferredRecords`):
+ * refused if it is no longer the bytes its manifest lists.
+ */
+export function readVerifiedFile(file: string, m: Manifest, path: string): Buffer {
+  const listed = m.files.find((f) => f.path === path);
+  let data: Buffer | null = null;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const e = listed && readDirectory(fd, fstatSync(fd).size).entries.find((x) => x.name === path);
+      if (listed && e && e.uncompressedSize === listed.size && listed.size <= LIMITS.entryBytes && e.compressedSize <= LIMITS.entryBytes) data = readEntryAt(fd, e, listed.size);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    data = null;
+  }
+  if (!data || sha256Hex(data) !== listed!.sha256) throw new BundleRefused('BUNDLE_DAMAGED', `The bundle changed after it was verified: ${path} is no longer the file its manifest lists.`, { entry: path });
+  return data;
+}

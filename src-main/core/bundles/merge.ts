@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { accessSync, constants, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -16,14 +16,17 @@ import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } fr
 import { LenteraError } from '../util/errors';
 import { transcribe } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
-import { listedAs, readVerified } from './listed-entries';
+import { listedAs, readVerified, readVerifiedFile } from './listed-entries';
 
 export interface ImportPlan {
   report: BundleReport;
   /** the same bundle was merged before: nothing to do */
   unchanged: boolean;
   rulesetText: string;
+  /** the records a merged view reads (`VIEW_KINDS`), each kept as its line, and any file not written a record a line */
   items: { kind: string; key: string; digest: string; body: string }[];
+  /** the other data files' records, read again from the verified bundle as they are stored */
+  deferred: DeferredRecords[];
   /** whether the signer's registration was checked (a place that merges always checks it) */
   registered: boolean;
   /** this place's own workstation id, whose own identities sign for it alone (none at the hub) */
@@ -65,7 +68,7 @@ export interface Speculation {
   /** the sha256 of each data file and of the ruleset read, by path: the bytes parsed were the verified ones iff the verified manifest lists these */
   sha256: Map<string, string>;
   /** null: the records could not be read (verification reads them again and refuses in its place) */
-  items: ImportPlan['items'] | null;
+  items: Records | null;
   view: MergedView | null;
   stateKey: string;
 }
@@ -233,7 +236,7 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   });
   const m = report.manifest;
   const { unchanged } = checkChain(db, m, report.sha256);
-  if (unchanged) return { report, unchanged, rulesetText: '', items: [], registered: Boolean(verify.trusted), self };
+  if (unchanged) return { report, unchanged, rulesetText: '', items: [], deferred: [], registered: Boolean(verify.trusted), self };
   checkExam(db, m);
   const files = report.kept;
   const rulesetText = files.get(m.ruleset.path)!.toString('utf8');
@@ -242,21 +245,59 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   const made = spec ? await spec : null;
   const same = made !== null && listedAs(made.sha256, m);
   const kept = [...DATA_PATHS].every((p) => files.has(p) || !m.files.some((f) => f.path === p));
-  const items = same && made.items ? made.items : itemsOf(kept ? files : readVerified(file, m));
+  // A sealed file (an upload sealed as it arrived) cannot be read again as plain bytes at the commit: all its
+  // records are held.
+  const { items, deferred } = same && made.items && (verify.key === undefined || made.items.deferred.length === 0) ? made.items : itemsOf(kept ? files : readVerified(file, m), { defer: verify.key === undefined });
   for (const path of DATA_PATHS) files.delete(path);
-  const plan: ImportPlan = { report, unchanged, rulesetText, items, registered: Boolean(verify.trusted), self };
+  const plan: ImportPlan = { report, unchanged, rulesetText, items, deferred, registered: Boolean(verify.trusted), self };
   if (same && made.view) plan.speculated = { view: made.view, stateKey: made.stateKey };
   return plan;
 }
 
-/** The records of a bundle's data files (`files`, by path), each kept as its line, in the order of DATA_FILES. */
-export function itemsOf(files: Map<string, Buffer>): ImportPlan['items'] {
+/** The kinds `mergedView` reads: their records are held from the read until the commit. */
+const VIEW_KINDS: ReadonlySet<string> = new Set(['formation', 'candidate', 'session', 'facts', 'finalization']);
+
+/**
+ * A data file whose records only the commit needs (score entries, attendance, results: at 100,000 candidates about
+ * 200 MB of text, held until the commit they were most of an ingest's memory). Each record is parsed and checked
+ * when the file is read, then let go but for its key and digest; the commit reads the file again from the verified
+ * bundle, refused if it is no longer the bytes its manifest lists, and stores its lines. Only a file written a
+ * record a line is read so: its lines are the same bytes read again.
+ */
+export interface DeferredRecords {
+  kind: string;
+  path: string;
+  /** each record's key, in the file's order */
+  keys: string[];
+  /** each record's digest (the sha256 of its line), 32 bytes a record, in the file's order */
+  digests: Buffer;
+  /** the records' places in the file in the order they are stored: by key, two with one key as in the file */
+  order: Uint32Array;
+}
+
+export interface Records {
+  items: ImportPlan['items'];
+  deferred: DeferredRecords[];
+}
+
+/**
+ * The records of a bundle's data files (`files`, by path), in the order of DATA_FILES: those a merged view reads
+ * kept as their lines, the others (with `defer`, where the commit can read the file again) as `DeferredRecords`.
+ * Each file's bytes are taken out of `files` as they are read: no more than one of them is held twice.
+ */
+export function itemsOf(files: Map<string, Buffer>, opts: { defer?: boolean } = {}): Records {
   const items: ImportPlan['items'] = [];
+  const deferred: DeferredRecords[] = [];
   for (const [kind, path] of Object.entries(DATA_FILES)) {
     const data = files.get(path);
     if (!data) continue;
-    let n = 0;
-    for (const line of recordLines(data.toString('utf8'), path)) {
+    files.delete(path);
+    const { lines, verbatim } = recordLines(data.toString('utf8'), path);
+    const defer = opts.defer !== false && verbatim && !VIEW_KINDS.has(kind);
+    const keys: string[] = [];
+    const digests = defer ? Buffer.allocUnsafe(lines.length * 32) : null;
+    for (let n = 0; n < lines.length; n++) {
+      const line = lines[n]!;
       let body: unknown;
       try {
         body = JSON.parse(line);
@@ -265,22 +306,38 @@ export function itemsOf(files: Map<string, Buffer>): ImportPlan['items'] {
       }
       const key = keyOf(kind, body);
       if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} has no key.`, { entry: path, index: n });
-      // Kept as the line itself: the digest is of these bytes, as on the exporting workstation.
-      items.push({ kind, key, digest: lineDigest(line), body: line });
-      n++;
+      // The digest is of the line's bytes, as on the exporting workstation.
+      if (digests) {
+        keys.push(key);
+        createHash('sha256').update(line).digest().copy(digests, n * 32);
+      } else items.push({ kind, key, digest: lineDigest(line), body: line });
     }
+    if (digests) deferred.push({ kind, path, keys, digests, order: keyOrder(keys) });
   }
-  return items;
+  return { items, deferred };
+}
+
+/** The places of `keys` sorted by key (UTF-16 order, as `inKeyOrder`), two equal keys in their own order. */
+function keyOrder(keys: readonly string[]): Uint32Array {
+  const order = new Uint32Array(keys.length);
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    order[i] = i;
+    if (i > 0 && keys[i - 1]! > keys[i]!) sorted = false;
+  }
+  if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+  return order;
 }
 
 /**
  * The records of a data file, one JSON text each. Lentera writes one record per line ("[", lines ending in ",",
- * "]"), which is read without holding the whole array as objects; any other valid JSON array is read whole.
+ * "]"), which is read without holding the whole array as objects (`verbatim`: each record is its line's bytes);
+ * any other valid JSON array is read whole.
  */
-function recordLines(text: string, path: string): string[] {
+function recordLines(text: string, path: string): { lines: string[]; verbatim: boolean } {
   if (text.startsWith('[\n') && text.endsWith('\n]\n')) {
     const lines = text.slice(2, -3).split('\n');
-    if (lines.every((l, i) => (i < lines.length - 1 ? l.endsWith(',') : !l.endsWith(',')))) return lines.map((l, i) => (i < lines.length - 1 ? l.slice(0, -1) : l));
+    if (lines.every((l, i) => (i < lines.length - 1 ? l.endsWith(',') : !l.endsWith(',')))) return { lines: lines.map((l, i) => (i < lines.length - 1 ? l.slice(0, -1) : l)), verbatim: true };
   }
   let rows: unknown;
   try {
@@ -289,7 +346,7 @@ function recordLines(text: string, path: string): string[] {
     throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not JSON: ${(e as Error).message}.`, { entry: path });
   }
   if (!Array.isArray(rows)) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not a list.`, { entry: path });
-  return rows.map((r) => JSON.stringify(r));
+  return { lines: rows.map((r) => JSON.stringify(r)), verbatim: false };
 }
 
 function keyOf(kind: string, body: unknown): string | null {
@@ -358,6 +415,43 @@ export function putItems(db: Db, exam: string, workstation: string, bundle: stri
   );
 }
 
+/**
+ * Stores a deferred data file's records, read again from `file` (the verified bundle or its copy, plain): refused if
+ * that file is no longer the bytes the manifest lists. The lines are those `itemsOf` read, byte for byte, so the
+ * keys and digests taken then are theirs; each is decoded as it is bound, never the whole file as one text.
+ */
+function putDeferred(db: Db, file: string, m: Manifest, bundle: string, d: DeferredRecords): void {
+  const data = readVerifiedFile(file, m, d.path);
+  const n = d.keys.length;
+  // "[\n", then the records, each but the last followed by ",\n", then "\n]\n".
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  let at = 2;
+  for (let i = 0; i < n; i++) {
+    const nl = i < n - 1 ? data.indexOf(0x0a, at) : data.length - 3;
+    if (nl < at) throw new BundleRefused('BUNDLE_DAMAGED', `${d.path} no longer has the records read from it.`, { entry: d.path });
+    starts[i] = at;
+    ends[i] = i < n - 1 ? nl - 1 : nl;
+    at = nl + 1;
+  }
+  insertRows(
+    db,
+    itemsInsert,
+    4,
+    n,
+    (args, at, row) => {
+      const i = d.order[row]!;
+      args[at] = d.kind;
+      args[at + 1] = d.keys[i];
+      args[at + 2] = d.digests.toString('hex', i * 32, i * 32 + 32);
+      args[at + 3] = data.toString('utf8', starts[i], ends[i]);
+    },
+    { exam: m.exam.code, workstation: m.workstation.id, bundle },
+  );
+}
+
+const recordCount = (plan: ImportPlan) => plan.items.length + plan.deferred.reduce((n, d) => n + d.keys.length, 0);
+
 export interface ImportOutcome {
   sha256: string;
   exam: string;
@@ -389,6 +483,9 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   plan.speculated = undefined;
   const stored = join(mergedDir(dataDir), `${plan.report.sha256}.lentera`);
   mkdirSync(mergedDir(dataDir), { recursive: true });
+  // Where the deferred records are read again: the bundle as it is kept, or, kept sealed, the file verified (the
+  // staged copy is then let go only once they are stored). A sealed upload has none deferred (`prepareVerified`).
+  let plain = `${stored}.part`;
   if (key || plan.sourceKey) {
     // The file verified (the staged copy, or the sealed upload opened where it lies), sealed with `key` or written
     // plain; read once, and kept only when those bytes are the ones verified. The staged copy then goes.
@@ -397,7 +494,8 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       rmSync(`${stored}.part`, { force: true });
       throw new BundleRefused('BUNDLE_CHANGED', `${basename(plan.report.file)} changed after it was verified: nothing was merged. Import it again.`, { file: basename(plan.report.file) });
     }
-    discardImport(plan);
+    if (plan.deferred.length > 0) plain = plan.report.file;
+    else discardImport(plan);
   } else if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
     renameSync(plan.staged, `${stored}.part`);
     plan.staged = undefined;
@@ -406,7 +504,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     copyFileSync(plan.report.file, `${stored}.part`);
     discardImport(plan);
   }
-  const records = plan.items.length;
+  const records = recordCount(plan);
   try {
     sql(db, 'INSERT INTO merged_exams (exam_code, exam, ruleset_sha256, ruleset_json) VALUES (?, ?, ?, ?) ON CONFLICT (exam_code) DO UPDATE SET exam = excluded.exam').run(m.exam.code, JSON.stringify(m.exam), m.ruleset.sha256, plan.rulesetText);
     sql(db, 'INSERT INTO merged_bundles (sha256, exam_code, workstation_id, sequence, previous, signer, audit_seq, audit_hash, ruleset_sha256, manifest, file, file_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
@@ -425,14 +523,18 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       at,
     );
     putItems(db, m.exam.code, m.workstation.id, plan.report.sha256, inKeyOrder(plan.items));
-    // Stored now: the records (hundreds of MB for 100k candidates) need not live on while the view is ranked. The
-    // plan is marked spent, so that a retry after a rollback is refused instead of merging no records.
+    for (const d of plan.deferred) putDeferred(db, plain, m, plan.report.sha256, d);
+    // Stored now: the records need not live on while the view is ranked. The plan is marked spent, so that a retry
+    // after a rollback is refused instead of merging no records.
     plan.items.length = 0;
+    plan.deferred.length = 0;
     plan.spent = true;
+    if (plain !== `${stored}.part`) discardImport(plan);
     if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);
   } catch (e) {
     rmSync(`${stored}.part`, { force: true });
+    if (plain !== `${stored}.part`) discardImport(plan);
     throw e;
   }
   return { ...base, unchanged: false, records, ...(ahead ? { view: { ...ahead, workstations: workstationsOf(db, m.exam.code) } } : {}) };
