@@ -145,7 +145,7 @@ describe('the candidate page on a site built by the hub from a real bundle', () 
 
   it('leaves out a criterion whose value was amended (the bundle does not give its scale), and summarises a conflicted candidate on nothing', () => {
     const view = hub.view(exam);
-    const keys = () => hubStrengths(hub.db, exam, view)[nomor]!.components.map((c) => c.key);
+    const keys = () => hubStrengths(hub.db, exam, view)(nomor)!.components.map((c) => c.key);
     expect(keys()).toContain('item:SKB-WWC:integritas');
     const bundle = hub.db.prepare('SELECT sha256 FROM merged_bundles').pluck().get() as string;
     // An approved amendment of one criterion, as a later bundle would carry it: units on the rubric's grid.
@@ -154,7 +154,7 @@ describe('the candidate page on a site built by the hub from a real bundle', () 
       .run(exam, JSON.stringify({ id: 'amend-1', source: 'amendment', nomor_peserta: nomor, stage_code: 'SKB-WWC', item: 'integritas', units: 4 }), bundle);
     expect(keys()).not.toContain('item:SKB-WWC:integritas');
     expect(keys()).toContain('item:SKB-WWC:komunikasi');
-    const conflicted = hubStrengths(hub.db, exam, { ...view, conflicts: [{ nomor, field: 'skd', values: [] }] })[nomor]!;
+    const conflicted = hubStrengths(hub.db, exam, { ...view, conflicts: [{ nomor, field: 'skd', values: [] }] })(nomor)!;
     expect(conflicted.components).toEqual([]);
   });
 

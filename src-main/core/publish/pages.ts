@@ -11,6 +11,7 @@ import { fromB64url } from '../ledger/merkle';
 
 const LOG_CHECKPOINT = 'log/checkpoint';
 import type { SiteExam, SiteInput } from './site';
+import type { CandidateStrengths } from '../ranking/strengths';
 import { strengthsSection } from './strengths-section';
 import { stagesSection } from './stages';
 import { observedSection } from './observers';
@@ -337,6 +338,11 @@ ${table('Semua peserta', ['Nomor peserta', 'Nama', 'Formasi', 'Nilai akhir', 'St
 
 // ---------------------------------------------------------------------------------------------- one candidate
 
+/** A candidate's strengths, however the exam gives them. */
+export function strengthsOf(e: SiteExam, nomor: string): CandidateStrengths | undefined {
+  return typeof e.strengths === 'function' ? e.strengths(nomor) : e.strengths?.[nomor];
+}
+
 export function candidatePage(input: SiteInput, v: ExamView, nomor: string): string {
   const e = v.exam;
   const path = sitePaths.candidate(e.code, nomor);
@@ -403,7 +409,7 @@ ${identity}
 ${conflictSection(v, path, [nomor])}
 <h2>Nilai</h2>
 ${scores}
-${strengthsSection(e.strengths?.[nomor])}
+${strengthsSection(strengthsOf(e, nomor))}
 <h2>Pencatatan di log transparansi</h2>
 ${log}
 <p><a href="${esc(rel(path, 'verifikasi.html'))}">Periksa tanda terima atau lembar hasil Anda</a> · <a href="${esc(rel(path, 'checkpoint.html'))}">Checkpoint log</a> · <a href="${esc(rel(path, sitePaths.rules(e.code)))}">Aturan penilaian</a></p>`;

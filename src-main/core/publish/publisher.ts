@@ -416,22 +416,13 @@ export class Publisher {
       .get({ exam }) as string;
   }
 
-  private readonly strengthsOf = new Map<string, { view: MergedView; announced: string; value: ReturnType<typeof hubStrengths> }>();
-
   /**
-   * The exam's strengths for the site, computed again only when what they are made of changed: the merged view
-   * (a new bundle) or the exam's announcements (the rubric's names and levels). Every objection or report
-   * rewrites the site, and at 100k candidates this is seconds.
+   * The exam's strengths for the site: each candidate's made as their page is written (the distributions once a
+   * write). Not kept between writes: an exam's pages are made again only when its source moved, and then mostly
+   * because its view did; kept, they held 150 MB at 100,000 candidates for as long as the hub ran.
    */
   private strengths(exam: string, view: MergedView): ReturnType<typeof hubStrengths> {
-    const announced = this.announcedKey(exam);
-    const hit = this.strengthsOf.get(exam);
-    if (hit && hit.view === view && hit.announced === announced) return hit.value;
-    const value = hubStrengths(this.db, exam, view);
-    // One exam's, as the views: they are made from its view.
-    this.strengthsOf.clear();
-    this.strengthsOf.set(exam, { view, announced, value });
-    return value;
+    return hubStrengths(this.db, exam, view);
   }
 
   /** each merged bundle's observer signatures, by its sha256: read once, as a merged bundle never changes */

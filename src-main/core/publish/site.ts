@@ -21,7 +21,7 @@ import { resultsCsv, resultsSpreadsheetCsv } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
-import { bundlesPage, candidatePage, candidatesPage, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, verifyPage, type IndexExam } from './pages';
+import { bundlesPage, candidatePage, candidatesPage, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, strengthsOf, verifyPage, type IndexExam } from './pages';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { SITE_CSS } from './style';
 import type { CandidateStrengths } from '../ranking/strengths';
@@ -59,8 +59,12 @@ export interface SiteExam {
    * taken as they are rather than computed again. Without it (or for a result not in it) the site computes them.
    */
   digests?: ReadonlyMap<string, string>;
-  /** nomor → "Kekuatan dan kelemahan Anda" (core/ranking/strengths.ts), shown on the candidate's page */
-  strengths?: Record<string, CandidateStrengths>;
+  /**
+   * nomor → "Kekuatan dan kelemahan Anda" (core/ranking/strengths.ts), shown on the candidate's page: each
+   * candidate's, or a function that makes one as its page is written (the hub's: all of them at once are 130 MB
+   * at 100,000 candidates)
+   */
+  strengths?: Record<string, CandidateStrengths> | ((nomor: string) => CandidateStrengths | undefined);
   /** every stage of the ruleset: published or not, SEMENTARA or final, and when (kept at the hub) */
   stages?: StagePublication[];
   /** the sessions whose signed minutes carry an observer's signature (read from the PDFs in the bundles) */
@@ -153,8 +157,16 @@ export const SITE_MARKER = 'lentera-situs.json';
 
 const json = (value: unknown) => `${JSON.stringify(value === undefined ? null : value, null, 2)}\n`;
 
-/** A long list as one record per line: readable, diff-able, and half the size of indented JSON. */
-const jsonLines = (rows: readonly unknown[]) => (rows.length ? `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n` : '[]\n');
+/**
+ * A long list as one record per line: readable, diff-able, and half the size of indented JSON. Appended record by
+ * record: no array of every record's text beside the whole (at 100,000 results, 87 MB each).
+ */
+function jsonLines(rows: readonly unknown[]): string {
+  if (rows.length === 0) return '[]\n';
+  let out = '[\n';
+  for (let i = 0; i < rows.length; i++) out += (i > 0 ? ',\n' : '') + JSON.stringify(rows[i]);
+  return `${out}\n]\n`;
+}
 
 /** The facts object with its candidate list one per line. */
 function factsJson(facts: unknown): string {
@@ -650,9 +662,18 @@ async function swapIn(out: string, tmp: string): Promise<void> {
 const DATA_FILES = ['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv', 'hasil-excel.csv'] as const;
 type DataFile = (typeof DATA_FILES)[number];
 
-/** The files under data/<exam>/ that recompute the results: the ruleset, the inputs, the results. */
-function examData(e: SiteExam): Record<DataFile, string> {
-  return { 'aturan.json': e.ruleset.json, 'facts.json': factsJson(e.facts), 'hasil.json': jsonLines(e.results), 'hasil.csv': resultsCsv(e.results, e.ruleset), 'hasil-excel.csv': resultsSpreadsheetCsv(e.results, e.ruleset) };
+/**
+ * The files under data/<exam>/ that recompute the results: the ruleset, the inputs, the results. Each made when
+ * asked, so that one at a time is held (at 100,000 candidates they come to 200 MB of text).
+ */
+function examData(e: SiteExam): Record<DataFile, () => string> {
+  return {
+    'aturan.json': () => e.ruleset.json,
+    'facts.json': () => factsJson(e.facts),
+    'hasil.json': () => jsonLines(e.results),
+    'hasil.csv': () => resultsCsv(e.results, e.ruleset),
+    'hasil-excel.csv': () => resultsSpreadsheetCsv(e.results, e.ruleset),
+  };
 }
 
 /**
@@ -670,9 +691,20 @@ function examKey(input: SiteInput, e: SiteExamInput): string {
   else {
     for (const value of [e.interviewStages ?? null, e.formations, e.conflicts, e.stages ?? null, e.observed ?? null]) part(value);
     if (e.source !== undefined) part(['source', e.source]);
-    else for (const value of [e.candidates, e.results, e.facts, e.leaves, e.strengths ?? null, e.digests ? [...e.digests] : null]) part(value);
+    else for (const value of [e.candidates, e.results, e.facts, e.leaves, strengthsRecord(e), e.digests ? [...e.digests] : null]) part(value);
   }
   return h.digest('hex');
+}
+
+/** An exam's strengths as a record, for a key that names them by value (an exam with no source). */
+function strengthsRecord(e: SiteExam): Record<string, CandidateStrengths> | null {
+  if (typeof e.strengths !== 'function') return e.strengths ?? null;
+  const out: Record<string, CandidateStrengths> = {};
+  for (const c of e.candidates) {
+    const s = strengthsOf(e, c.nomor);
+    if (s) out[c.nomor] = s;
+  }
+  return out;
 }
 
 /** What the home page says of an exam, kept with its pages so that a kept exam need not be loaded for it. */
@@ -701,7 +733,7 @@ function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: 
 async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: string, key: string): Promise<ExamSummary> {
   const v = examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256));
   w.begin(name);
-  for (const [f, content] of Object.entries(examData(e))) await w.text(sitePaths.data(e.code, f as DataFile), content);
+  for (const [f, content] of Object.entries(examData(e))) await w.text(sitePaths.data(e.code, f as DataFile), content());
   const digests = Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])));
   await w.text(sitePaths.digests(e.code), `(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(e.code)}] = ${JSON.stringify(digests)};\n`);
   await w.text(sitePaths.candidates(e.code), candidatesPage(input, v));

@@ -13,7 +13,7 @@ import { factsFromJson } from '../bundles/facts';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { readRuleset } from '../ranking/rulesets';
-import { examStrengths, type CandidateStrengths, type StageDef } from '../ranking/strengths';
+import { strengthsLookup, type CandidateStrengths, type StageDef } from '../ranking/strengths';
 import { Fraction } from '../scoring/exact';
 import type { AnnouncementDocument } from './announcement';
 
@@ -74,8 +74,11 @@ function interviewItems(db: Db, exam: string, view: MergedView): { items: Map<st
   return { items, defs };
 }
 
-/** Every candidate's summary for the site, by number. Conflicted candidates are summarised on nothing. */
-export function hubStrengths(db: Db, exam: string, view: MergedView): Record<string, CandidateStrengths> {
+/**
+ * Every candidate's summary for the site, by number, each made as it is asked for (`strengthsLookup`). Conflicted
+ * candidates are summarised on nothing.
+ */
+export function hubStrengths(db: Db, exam: string, view: MergedView): (nomor: string) => CandidateStrengths | undefined {
   const { ruleset } = readRuleset(view.ruleset.json, 'ruleset.json');
   const conflicted = new Set(view.conflicts.map((c) => c.nomor));
   const candidates = view.facts.candidates.map((j) => {
@@ -85,7 +88,7 @@ export function hubStrengths(db: Db, exam: string, view: MergedView): Record<str
   });
   const { items, defs } = interviewItems(db, exam, view);
   const rules = announcedRules(db, exam, view.ruleset.sha256);
-  return Object.fromEntries(examStrengths({ ruleset, candidates, stages: rules ? withRubrics(defs, rules) : defs, items, interviewStages: view.interviewStages }));
+  return strengthsLookup({ ruleset, candidates, stages: rules ? withRubrics(defs, rules) : defs, items, interviewStages: view.interviewStages });
 }
 
 /** The latest announcement of the exam that announced these very rules (the same ruleset sha256), or null. */

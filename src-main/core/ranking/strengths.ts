@@ -285,6 +285,21 @@ function components(input: StrengthsInput): Component[] {
  * many thousands costs a sort per formation and a binary search per candidate.
  */
 export function examStrengths(input: StrengthsInput): Map<string, CandidateStrengths> {
+  const of = strengthsLookup(input);
+  const out = new Map<string, CandidateStrengths>();
+  for (const c of input.candidates) {
+    if (input.only && !input.only.has(c.nomorPeserta)) continue;
+    out.set(c.nomorPeserta, of(c.nomorPeserta)!);
+  }
+  return out;
+}
+
+/**
+ * Each candidate's summary, made when asked: the distributions are worked out once, and a summary (at 100,000
+ * candidates 130 MB of them all) lives only as long as whoever asked keeps it, a page being written.
+ */
+export function strengthsLookup(input: StrengthsInput): (nomor: string) => CandidateStrengths | undefined {
+  const byNomor = new Map(input.candidates.map((c) => [c.nomorPeserta, c]));
   const formationOf = new Map(input.candidates.map((c) => [c.nomorPeserta, c.kodeFormasi]));
   const comps = components(input);
   const dists = comps.map((comp) => {
@@ -303,9 +318,9 @@ export function examStrengths(input: StrengthsInput): Map<string, CandidateStren
       }),
     );
   });
-  const out = new Map<string, CandidateStrengths>();
-  for (const c of input.candidates) {
-    if (input.only && !input.only.has(c.nomorPeserta)) continue;
+  return (nomor) => {
+    const c = byNomor.get(nomor);
+    if (!c) return undefined;
     const list: ComponentSummary[] = [];
     comps.forEach((comp, i) => {
       const score = comp.values.get(c.nomorPeserta);
@@ -341,9 +356,8 @@ export function examStrengths(input: StrengthsInput): Map<string, CandidateStren
         ...(comp.group === 'criterion' ? { method: comp.method ?? null, level: comp.levels?.length ? nearestLevel(comp.levels, score) : null } : {}),
       });
     });
-    out.set(c.nomorPeserta, { nomor: c.nomorPeserta, formation: c.kodeFormasi, minComparable: MIN_COMPARABLE, components: list });
-  }
-  return out;
+    return { nomor: c.nomorPeserta, formation: c.kodeFormasi, minComparable: MIN_COMPARABLE, components: list };
+  };
 }
 
 const METHOD_WORDS: Record<AggregateMethod, string> = { mean: 'rata-rata nilai panel', median: 'median nilai panel', trimmed_mean: 'rata-rata nilai panel tanpa nilai tertinggi dan terendah' };
