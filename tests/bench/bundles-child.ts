@@ -39,7 +39,9 @@ if (mode === 'export') {
   const r = await verifyBundle(join(dir, 'bench.lentera'));
   detail = { files: r.manifest.files.length, cpuMs: cpuMs(c0) };
 } else if (mode === 'publish') {
-  // The hub's work for one upload: verify, merge, log every result, sign a checkpoint; then the site.
+  // The hub's work for one upload: verify, merge, log every result, sign a checkpoint; then the site. In a process
+  // set as the hub's is (`lentera hub`).
+  (await import('../../src-main/server/hub-heap')).keepHubHeapNearLive();
   const { Publisher } = await import('../../src-main/core/publish/publisher');
   const { addTrustedSigner } = await import('../../src-main/core/bundles/trust');
   const p = Publisher.open(join(dir, 'hub'));

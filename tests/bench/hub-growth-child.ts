@@ -6,8 +6,11 @@ import { addTrustedSigner } from '../../src-main/core/bundles/trust';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
 import { siteStateFiles } from '../../src-main/core/publish/site-state';
+import { keepHubHeapNearLive } from '../../src-main/server/hub-heap';
 
 const [mode, dir, arg, db] = process.argv.slice(2) as [string, string, string, string | undefined];
+// Every step is the hub's: in a process set as the hub's is (`lentera hub`).
+keepHubHeapNearLive();
 /** The hub's store: its folder's SQLite file, or the PostgreSQL database the bench names. */
 const store = db ? { db } : {};
 const now = () => Number(process.hrtime.bigint()) / 1e6;

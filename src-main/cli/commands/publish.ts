@@ -93,7 +93,8 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
         io.err(`lentera hub: --max-bundle-mb must be a whole number of MiB from 1 to ${HUB_UPLOAD_MIB.max}`);
         throw new CliExit(EXIT.USAGE);
       }
-      const [{ HUB_DEFAULTS, startHub }, { keepServing }] = await Promise.all([import('../../server/hub'), import('../../server/last-resort')]);
+      const [{ HUB_DEFAULTS, startHub }, { keepServing }, { keepHubHeapNearLive }] = await Promise.all([import('../../server/hub'), import('../../server/last-resort'), import('../../server/hub-heap')]);
+      keepHubHeapNearLive();
       const MiB = 1024 * 1024;
       // Uploads must name their signer: the outbox of every workstation does.
       const store = hubStore(io, o);
@@ -205,7 +206,8 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .requiredOption('--out <dir>', 'the site folder')
     .option('--receipts <dir>', "also write every candidate's receipt (JSON) here, to hand out")
     .action(async (bundles: string[], o: { data: string; db?: string; out: string; receipts?: string }) => {
-      const [{ Publisher }, { writeReceipts }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/publish/receipts')]);
+      const [{ Publisher }, { writeReceipts }, { keepHubHeapNearLive }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/publish/receipts'), import('../../server/hub-heap')]);
+      keepHubHeapNearLive();
       const p = Publisher.open(resolve(o.data), hubStore(io, o));
       try {
         for (const b of bundles) {
