@@ -19,13 +19,27 @@ export function mergedPaths(m: Manifest): Set<string> {
  * and the verification's limits say, or when they come to more than `maxBytes` (read and inflated).
  */
 export function readListed(file: string, m: Manifest, maxBytes = Infinity): { files: Map<string, Buffer>; sha256: Map<string, string> } | null {
+  const files = new Map<string, Buffer>();
+  const sha256 = eachListed(file, m, maxBytes, (path, data) => void files.set(path, data));
+  return sha256 && { files, sha256 };
+}
+
+/**
+ * `readListed` a file at a time: each is handed to `take` once read and hashed, and not held here, so that no more
+ * than one is in memory unless `take` keeps it; the data files come in the order of `DATA_FILES`, the ruleset last.
+ * Null, with nothing read, when any is not as the manifest and the verification's limits say or they come to more
+ * than `maxBytes`.
+ */
+export function eachListed(file: string, m: Manifest, maxBytes: number, take: (path: string, data: Buffer) => void): Map<string, string> | null {
   const fd = openSync(file, 'r');
   try {
     const dir = readDirectory(fd, fstatSync(fd).size);
     if (dir.failure) return null;
     const byName = new Map(dir.entries.map((e) => [e.name, e]));
     const paths = mergedPaths(m);
-    const wanted = m.files.filter((f) => paths.has(f.path));
+    const place = [...DATA_PATHS];
+    const at = (p: string) => (place.includes(p) ? place.indexOf(p) : place.length);
+    const wanted = m.files.filter((f) => paths.has(f.path)).sort((a, b) => at(a.path) - at(b.path));
     let total = 0;
     for (const f of wanted) {
       const e = byName.get(f.path);
@@ -35,14 +49,13 @@ export function readListed(file: string, m: Manifest, maxBytes = Infinity): { fi
       total += f.size + e.compressedSize;
     }
     if (total > maxBytes) return null;
-    const files = new Map<string, Buffer>();
     const sha256 = new Map<string, string>();
     for (const f of wanted) {
       const data = readEntryAt(fd, byName.get(f.path)!, f.size);
-      files.set(f.path, data);
       sha256.set(f.path, sha256Hex(data));
+      take(f.path, data);
     }
-    return { files, sha256 };
+    return sha256;
   } finally {
     closeSync(fd);
   }

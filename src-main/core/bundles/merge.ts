@@ -286,35 +286,43 @@ export interface Records {
  * Each file's bytes are taken out of `files` as they are read: no more than one of them is held twice.
  */
 export function itemsOf(files: Map<string, Buffer>, opts: { defer?: boolean } = {}): Records {
-  const items: ImportPlan['items'] = [];
-  const deferred: DeferredRecords[] = [];
-  for (const [kind, path] of Object.entries(DATA_FILES)) {
+  const into: Records = { items: [], deferred: [] };
+  for (const path of DATA_PATHS) {
     const data = files.get(path);
     if (!data) continue;
     files.delete(path);
-    const { lines, verbatim } = recordLines(data.toString('utf8'), path);
-    const defer = opts.defer !== false && verbatim && !VIEW_KINDS.has(kind);
-    const keys: string[] = [];
-    const digests = defer ? Buffer.allocUnsafe(lines.length * 32) : null;
-    for (let n = 0; n < lines.length; n++) {
-      const line = lines[n]!;
-      let body: unknown;
-      try {
-        body = JSON.parse(line);
-      } catch (e) {
-        throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} is not JSON: ${(e as Error).message}.`, { entry: path, index: n });
-      }
-      const key = keyOf(kind, body);
-      if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} has no key.`, { entry: path, index: n });
-      // The digest is of the line's bytes, as on the exporting workstation.
-      if (digests) {
-        keys.push(key);
-        createHash('sha256').update(line).digest().copy(digests, n * 32);
-      } else items.push({ kind, key, digest: lineDigest(line), body: line });
-    }
-    if (digests) deferred.push({ kind, path, keys, digests, order: keyOrder(keys) });
+    readRecords(path, data, opts, into);
   }
-  return { items, deferred };
+  return into;
+}
+
+const KIND_OF = new Map<string, string>(Object.entries(DATA_FILES).map(([kind, path]) => [path, kind]));
+
+/** One data file's records (`itemsOf`), added to `into`; a path that is no data file adds nothing. */
+export function readRecords(path: string, data: Buffer, opts: { defer?: boolean }, into: Records): void {
+  const kind = KIND_OF.get(path);
+  if (kind === undefined) return;
+  const { lines, verbatim } = recordLines(data.toString('utf8'), path);
+  const defer = opts.defer !== false && verbatim && !VIEW_KINDS.has(kind);
+  const keys: string[] = [];
+  const digests = defer ? Buffer.allocUnsafe(lines.length * 32) : null;
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    let body: unknown;
+    try {
+      body = JSON.parse(line);
+    } catch (e) {
+      throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} is not JSON: ${(e as Error).message}.`, { entry: path, index: n });
+    }
+    const key = keyOf(kind, body);
+    if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} has no key.`, { entry: path, index: n });
+    // The digest is of the line's bytes, as on the exporting workstation.
+    if (digests) {
+      keys.push(key);
+      createHash('sha256').update(line).digest().copy(digests, n * 32);
+    } else into.items.push({ kind, key, digest: lineDigest(line), body: line });
+  }
+  if (digests) into.deferred.push({ kind, path, keys, digests, order: keyOrder(keys) });
 }
 
 /** The places of `keys` sorted by key (UTF-16 order, as `inKeyOrder`), two equal keys in their own order. */
