@@ -195,7 +195,17 @@ export async function benchBundles(): Promise<void> {
       },
       { name: 'site written, over its floor', value: published.detail!.siteMs! / 1000, unit: 's', baselineName: 'the floor above', baseline: floor.detail!.floorMs! / 1000, better: 'lower' },
       { name: `site rewritten after one public report (${published.detail?.files2 ?? 0} files, unchanged ones linked)`, value: published.detail!.site2Ms! / 1000, unit: 's', baselineName: 'cp -r of the same site', baseline: copyMs / 1000, better: 'lower', goal: { kind: 'cost', max: 2 } },
-      { name: 'hub peak memory (ingest and two site writes)', value: published.maxRssMb, unit: 'MB', baselineName: 'export peak memory', baseline: exported.exp.maxRssMb, better: 'lower' },
+      {
+        name: 'hub peak memory (ingest and two site writes)',
+        value: published.maxRssMb,
+        unit: 'MB',
+        baselineName: 'export peak memory',
+        baseline: exported.exp.maxRssMb,
+        better: 'lower',
+        // Issue 18: under 500 MB whatever the size of one bundle.
+        goal: { kind: 'absolute', max: 500 },
+        why: "the process starts at 130-190 MB under tsx; at the site write's peak the exam's merged view (130 MB for 100,000 results), its page model, the strengths' distributions and the data file being written are live (docs/performance.md, The hub's memory); the collector's growth is capped at 25 % (server/hub-heap.ts)",
+      },
     ]);
     console.log(`sha256sum peak memory ${verify.b.maxRssMb.toFixed(1)} MB; Node hashing the bundle ${(nodeBundle.ms / 1000).toFixed(2)} s`);
   } finally {

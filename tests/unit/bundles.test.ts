@@ -445,15 +445,18 @@ describe('merge properties', () => {
 });
 
 
+/** A hub of its own in `root`, with workstations A and B registered. */
+const at = () => new Date().toISOString();
+const hubAt = (name: string) => {
+  const hub = Publisher.open(join(root, name));
+  for (const w of [A, B]) addTrustedSigner(hub.db, w.id.certDer, { at: at(), by: 'test' });
+  return hub;
+};
+const commit = (hub: Publisher, plan: ImportPlan) => hub.db.transaction(() => commitImport(hub.db, hub.dir, plan, at()))();
+/** merged bundles / merged items */
+const state = (hub: Publisher) => hub.db.prepare("SELECT (SELECT COUNT(*) FROM merged_bundles) || '/' || (SELECT COUNT(*) FROM merged_items)").pluck().get();
+
 describe("a bundle's records read and merged while it is verified (bundles/ahead.ts)", () => {
-  const at = () => new Date().toISOString();
-  const hubAt = (name: string) => {
-    const hub = Publisher.open(join(root, name));
-    for (const w of [A, B]) addTrustedSigner(hub.db, w.id.certDer, { at: at(), by: 'test' });
-    return hub;
-  };
-  const commit = (hub: Publisher, plan: ImportPlan) => hub.db.transaction(() => commitImport(hub.db, hub.dir, plan, at()))();
-  const state = (hub: Publisher) => hub.db.prepare("SELECT (SELECT COUNT(*) FROM merged_bundles) || '/' || (SELECT COUNT(*) FROM merged_items)").pluck().get();
 
   it('ranks the view while verifying, and it is the view of the items as stored: first bundle, another workstation, a later bundle', async () => {
     const hub = hubAt('ahead-1');
@@ -598,12 +601,6 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
 });
 
 describe("a bundle's records no merged view reads, stored from the verified bundle at the commit (merge.ts DeferredRecords)", () => {
-  const at = () => new Date().toISOString();
-  const hubAt = (name: string) => {
-    const hub = Publisher.open(join(root, name));
-    for (const w of [A, B]) addTrustedSigner(hub.db, w.id.certDer, { at: at(), by: 'test' });
-    return hub;
-  };
   const rows = (hub: Publisher) => hub.db.prepare('SELECT kind, key, digest, body FROM merged_items ORDER BY kind, key').all();
 
   it('holds only the kinds a view reads until the commit, and stores every record as holding them all did', async () => {
@@ -614,7 +611,7 @@ describe("a bundle's records no merged view reads, stored from the verified bund
     const deferred = new Map(plan.deferred.map((d) => [d.kind, d.keys.length]));
     expect(deferred.get('score_entry')).toBeGreaterThan(0);
     expect(deferred.get('result')).toBe(30);
-    const out = hub.db.transaction(() => commitImport(hub.db, hub.dir, plan, at()))();
+    const out = commit(hub, plan);
     // Every record, as one list of them all stores them: per kind and key the later record.
     const all = itemsOf(new Map(await readZip(a1)), { defer: false });
     expect(all.deferred).toEqual([]);
@@ -634,12 +631,12 @@ describe("a bundle's records no merged view reads, stored from the verified bund
     writeFileSync(plan.staged!, readFileSync(changed));
     let code: string | undefined;
     try {
-      hub.db.transaction(() => commitImport(hub.db, hub.dir, plan, at()))();
+      commit(hub, plan);
     } catch (e) {
       code = (e as { code?: string }).code;
     }
     expect(code).toBe('BUNDLE_DAMAGED');
-    expect(hub.db.prepare("SELECT (SELECT COUNT(*) FROM merged_bundles) || '/' || (SELECT COUNT(*) FROM merged_items)").pluck().get()).toBe('0/0');
+    expect(state(hub)).toBe('0/0');
     expect(readdirSync(join(hub.dir, 'bundles', 'merged')).filter((f) => f.endsWith('.lentera'))).toEqual([]);
     hub.close();
   });
