@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { accessSync, constants, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -319,7 +319,7 @@ export function readRecords(path: string, data: Buffer, opts: { defer?: boolean 
     // The digest is of the line's bytes, as on the exporting workstation.
     if (digests) {
       keys.push(key);
-      createHash('sha256').update(line).digest().copy(digests, n * 32);
+      hash('sha256', line, 'buffer').copy(digests, n * 32);
     } else into.items.push({ kind, key, digest: lineDigest(line), body: line });
   }
   if (digests) into.deferred.push({ kind, path, keys, digests, order: keyOrder(keys) });
