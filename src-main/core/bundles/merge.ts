@@ -16,7 +16,7 @@ import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } fr
 import { LenteraError } from '../util/errors';
 import { transcribe } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
-import { listedAs, readVerified, readVerifiedFile } from './listed-entries';
+import { eachVerifiedFile, listedAs, readVerified } from './listed-entries';
 
 export interface ImportPlan {
   report: BundleReport;
@@ -424,12 +424,11 @@ export function putItems(db: Db, exam: string, workstation: string, bundle: stri
 }
 
 /**
- * Stores a deferred data file's records, read again from `file` (the verified bundle or its copy, plain): refused if
- * that file is no longer the bytes the manifest lists. The lines are those `itemsOf` read, byte for byte, so the
+ * Stores a deferred data file's records from `data`, the file read again from the verified bundle (or its copy) and
+ * found the bytes the manifest lists (`eachVerifiedFile`). The lines are those `itemsOf` read, byte for byte, so the
  * keys and digests taken then are theirs; each is decoded as it is bound, never the whole file as one text.
  */
-function putDeferred(db: Db, file: string, m: Manifest, bundle: string, d: DeferredRecords): void {
-  const data = readVerifiedFile(file, m, d.path);
+function putDeferred(db: Db, data: Buffer, m: Manifest, bundle: string, d: DeferredRecords): void {
   const n = d.keys.length;
   // "[\n", then the records, each but the last followed by ",\n", then "\n]\n".
   const starts = new Float64Array(n);
@@ -531,7 +530,8 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       at,
     );
     putItems(db, m.exam.code, m.workstation.id, plan.report.sha256, inKeyOrder(plan.items));
-    for (const d of plan.deferred) putDeferred(db, plain, m, plan.report.sha256, d);
+    const deferred = new Map(plan.deferred.map((d) => [d.path, d]));
+    eachVerifiedFile(plain, m, [...deferred.keys()], (path, data) => putDeferred(db, data, m, plan.report.sha256, deferred.get(path)!));
     // Stored now: the records need not live on while the view is ranked. The plan is marked spent, so that a retry
     // after a rollback is refused instead of merging no records.
     plan.items.length = 0;
