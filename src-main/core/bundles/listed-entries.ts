@@ -5,7 +5,7 @@
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { sha256Hex } from '../util/hash';
-import { readDirectory, readEntryAt, type EntryLayout } from './container';
+import { readDirectory, readEntryAt } from './container';
 import { DATA_PATHS, LIMITS, type Manifest } from './format';
 import { BundleRefused } from './refusal';
 
@@ -30,15 +30,17 @@ export function readListed(file: string, m: Manifest, maxBytes = Infinity): { fi
  * Null, with nothing read, when any is not as the manifest and the verification's limits say or they come to more
  * than `maxBytes`.
  */
-export function eachListed(file: string, m: Manifest, maxBytes: number, take: (path: string, data: Buffer) => void): Map<string, string> | null {
+export function eachListed(file: string, m: Manifest, maxBytes: number, take: (path: string, data: Buffer, sha256: string) => void, paths: ReadonlySet<string> = mergedPaths(m)): Map<string, string> | null {
   const fd = openSync(file, 'r');
   try {
     const dir = readDirectory(fd, fstatSync(fd).size);
     if (dir.failure) return null;
     const byName = new Map(dir.entries.map((e) => [e.name, e]));
-    const paths = mergedPaths(m);
     const place = [...DATA_PATHS];
-    const at = (p: string) => (place.includes(p) ? place.indexOf(p) : place.length);
+    const at = (p: string) => {
+      const i = place.indexOf(p);
+      return i < 0 ? place.length : i;
+    };
     const wanted = m.files.filter((f) => paths.has(f.path)).sort((a, b) => at(a.path) - at(b.path));
     let total = 0;
     for (const f of wanted) {
@@ -52,8 +54,9 @@ export function eachListed(file: string, m: Manifest, maxBytes: number, take: (p
     const sha256 = new Map<string, string>();
     for (const f of wanted) {
       const data = readEntryAt(fd, byName.get(f.path)!, f.size);
-      sha256.set(f.path, sha256Hex(data));
-      take(f.path, data);
+      const sha = sha256Hex(data);
+      sha256.set(f.path, sha);
+      take(f.path, data, sha);
     }
     return sha256;
   } finally {
@@ -91,34 +94,29 @@ export function readVerified(file: string, m: Manifest): Map<string, Buffer> {
 export function eachVerifiedFile(file: string, m: Manifest, paths: readonly string[], take: (path: string, data: Buffer) => void): void {
   if (paths.length === 0) return;
   const damaged = (path: string) => new BundleRefused('BUNDLE_DAMAGED', `The bundle changed after it was verified: ${path} is no longer the file its manifest lists.`, { entry: path });
-  let fd: number;
-  let byName: Map<string, EntryLayout>;
+  const listed = new Map(m.files.map((f) => [f.path, f.sha256]));
+  let read: Map<string, string> | null;
+  // What `take` throws (the store's error) is its own; anything else reading the file means it is not as verified.
+  let taken: unknown = null;
   try {
-    fd = openSync(file, 'r');
-  } catch {
-    throw damaged(paths[0]!);
+    read = eachListed(
+      file,
+      m,
+      Infinity,
+      (path, data, sha) => {
+        if (sha !== listed.get(path)) throw damaged(path);
+        try {
+          take(path, data);
+        } catch (e) {
+          taken = e;
+          throw e;
+        }
+      },
+      new Set(paths),
+    );
+  } catch (e) {
+    throw e === taken || (e instanceof BundleRefused && e.code === 'BUNDLE_DAMAGED') ? e : damaged(paths[0]!);
   }
-  try {
-    try {
-      const dir = readDirectory(fd, fstatSync(fd).size);
-      if (dir.failure) throw new Error('directory');
-      byName = new Map(dir.entries.map((e) => [e.name, e]));
-    } catch {
-      throw damaged(paths[0]!);
-    }
-    for (const path of paths) {
-      const listed = m.files.find((f) => f.path === path);
-      const e = byName.get(path);
-      let data: Buffer | null = null;
-      try {
-        if (listed && e && e.uncompressedSize === listed.size && listed.size <= LIMITS.entryBytes && e.compressedSize <= LIMITS.entryBytes) data = readEntryAt(fd, e, listed.size);
-      } catch {
-        data = null;
-      }
-      if (!data || sha256Hex(data) !== listed!.sha256) throw damaged(path);
-      take(path, data);
-    }
-  } finally {
-    closeSync(fd);
-  }
+  // Null: a listed file missing, or not as the manifest and the limits say, or the directory faulty.
+  if (read === null || read.size !== paths.length) throw damaged(paths[0]!);
 }

@@ -430,13 +430,13 @@ export function putItems(db: Db, exam: string, workstation: string, bundle: stri
  */
 function putDeferred(db: Db, data: Buffer, m: Manifest, bundle: string, d: DeferredRecords): void {
   const n = d.keys.length;
-  // "[\n", then the records, each but the last followed by ",\n", then "\n]\n".
+  // "[\n", then the records, each but the last followed by ",\n", then "\n]\n": the bytes `itemsOf` split into
+  // exactly these n lines (their sha256 is the manifest's), so every newline looked for is there.
   const starts = new Float64Array(n);
   const ends = new Float64Array(n);
   let at = 2;
   for (let i = 0; i < n; i++) {
     const nl = i < n - 1 ? data.indexOf(0x0a, at) : data.length - 3;
-    if (nl < at) throw new BundleRefused('BUNDLE_DAMAGED', `${d.path} no longer has the records read from it.`, { entry: d.path });
     starts[i] = at;
     ends[i] = i < n - 1 ? nl - 1 : nl;
     at = nl + 1;
@@ -493,6 +493,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   // Where the deferred records are read again: the bundle as it is kept, or, kept sealed, the file verified (the
   // staged copy is then let go only once they are stored). A sealed upload has none deferred (`prepareVerified`).
   let plain = `${stored}.part`;
+  let sourceHeld = false;
   if (key || plan.sourceKey) {
     // The file verified (the staged copy, or the sealed upload opened where it lies), sealed with `key` or written
     // plain; read once, and kept only when those bytes are the ones verified. The staged copy then goes.
@@ -501,7 +502,8 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       rmSync(`${stored}.part`, { force: true });
       throw new BundleRefused('BUNDLE_CHANGED', `${basename(plan.report.file)} changed after it was verified: nothing was merged. Import it again.`, { file: basename(plan.report.file) });
     }
-    if (plan.deferred.length > 0) plain = plan.report.file;
+    sourceHeld = plan.deferred.length > 0;
+    if (sourceHeld) plain = plan.report.file;
     else discardImport(plan);
   } else if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
     renameSync(plan.staged, `${stored}.part`);
@@ -537,12 +539,12 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     plan.items.length = 0;
     plan.deferred.length = 0;
     plan.spent = true;
-    if (plain !== `${stored}.part`) discardImport(plan);
+    if (sourceHeld) discardImport(plan);
     if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);
   } catch (e) {
     rmSync(`${stored}.part`, { force: true });
-    if (plain !== `${stored}.part`) discardImport(plan);
+    if (sourceHeld) discardImport(plan);
     throw e;
   }
   return { ...base, unchanged: false, records, ...(ahead ? { view: { ...ahead, workstations: workstationsOf(db, m.exam.code) } } : {}) };
