@@ -23,7 +23,12 @@ export function toErrorBody(e: unknown): ErrorBody {
   return { code: 'CLIENT', message: e instanceof Error ? e.message : String(e), details: {} };
 }
 
-type Hook = (command: CommandName, result: Result) => void;
+/**
+ * `current`: whether the answer belongs to the session this page holds now. An answer to a request sent before a
+ * logout or a login (an audit list still polling as the next person logs in) is not: its UNAUTHENTICATED speaks of
+ * a session that has already ended, and must not end the one that replaced it.
+ */
+type Hook = (command: CommandName, result: Result, current: boolean) => void;
 
 /** The commands whose every input field is optional: their input may be left out. */
 type OptionalInput = { [K in CommandName]: Record<never, never> extends CommandInput<K> ? K : never }[CommandName];
@@ -69,7 +74,15 @@ function loginName(input: unknown): string | null {
 export class ApiClient {
   private readonly afterHooks = new Set<Hook>();
 
+  /** Counts the page's sessions: moved by every login, logout and session found ended. */
+  private epoch = 0;
+
   constructor(readonly transport: Transport) {}
+
+  /** Which session the page holds now: an answer to a request sent under another one speaks of that one. */
+  get sessionEpoch(): number {
+    return this.epoch;
+  }
 
   /**
    * Runs a command and returns its answer as a Result, never throwing. The answer's type is the registry's own
@@ -95,17 +108,21 @@ export class ApiClient {
     const name = command === LOGIN ? loginName(input) : null;
     const device = name ? storedDeviceToken(name) : null;
     const sent = name && device && !(input as { deviceToken?: unknown }).deviceToken ? { ...(input as object), deviceToken: device } : input;
+    const sentIn = this.epoch;
     const result = await this.transport.invoke(command, sent);
+    const current = sentIn === this.epoch;
     if (result.ok && command === LOGIN) {
       const value = result.value as LoginValue;
       if (value.token) this.transport.setToken(value.token);
       const who = name ?? value.account?.name;
       if (who) storeDeviceToken(who, value.deviceToken);
+      this.epoch++;
     }
-    if (command === 'accounts.logout' || (!result.ok && result.error.code === 'UNAUTHENTICATED')) {
+    if (command === 'accounts.logout' || (current && !result.ok && result.error.code === 'UNAUTHENTICATED')) {
       this.transport.setToken(null);
+      this.epoch++;
     }
-    if (!QUIET.has(command)) for (const hook of this.afterHooks) hook(command, result);
+    if (!QUIET.has(command)) for (const hook of this.afterHooks) hook(command, result, current);
     return result;
   }
 

@@ -82,6 +82,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   },
 
   async refreshStatus() {
+    const asked = api.sessionEpoch;
     const status = await api.invoke('system.status');
     if (!status.ok) return;
     const s = status.value;
@@ -92,7 +93,8 @@ export const useSession = create<SessionState>()((set, get) => ({
     // Unlocked meanwhile (in another window or tab): start again from the login.
     if (get().locked) return get().boot();
     set({ status: s, head: newer(get().head, s.chainHead) });
-    if (get().account && !s.principal) get().sessionEnded();
+    // Asked before a login, the status names nobody: that says nothing of the session the login began.
+    if (get().account && !s.principal && api.sessionEpoch === asked) get().sessionEnded();
   },
 
   setHead(head) {
@@ -185,8 +187,8 @@ export function wireSession(): void {
     if (store().locked) void store().boot();
   });
   let pending: ReturnType<typeof setTimeout> | undefined;
-  api.onAfterCommand((command, result) => {
-    if (!result.ok && result.error.code === 'UNAUTHENTICATED' && command !== 'accounts.logout') store().sessionEnded();
+  api.onAfterCommand((command, result, current) => {
+    if (current && !result.ok && result.error.code === 'UNAUTHENTICATED' && command !== 'accounts.logout') store().sessionEnded();
     // The head moves after most commands (refusals are audited too): read it again, once per burst.
     if (pending) clearTimeout(pending);
     pending = setTimeout(() => {

@@ -129,3 +129,44 @@ test('too many wrong PINs from one device, whatever the names, are refused for a
   await expect(page.getByRole('alert')).toHaveText('Terlalu banyak percobaan dari perangkat ini. Coba lagi dalam 15 menit.');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masuk');
 });
+
+test('an answer to the last session, arriving after the next login, does not end the new one; a session ended at the workstation does', async ({ page, lentera }) => {
+  const heading = page.getByRole('heading', { level: 1 });
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await expect(heading).toHaveText(`Selamat datang, ${ADMIN.displayName}`);
+
+  // The audit page's list, asked under this session, is held on the way until the person has logged out and in
+  // again: it then reaches the workstation with the ended session's token, and is answered UNAUTHENTICATED.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = false;
+  await page.route('**/api/audit.list', async (route) => {
+    if (held) return route.continue();
+    held = true;
+    await released;
+    await route.continue();
+  });
+  await sidebar(page).getByRole('link', { name: 'Audit' }).click();
+  await expect.poll(() => held).toBe(true);
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await expect(heading).toHaveText('Masuk');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await expect(heading).toHaveText(`Selamat datang, ${ADMIN.displayName}`);
+  const late = page.waitForResponse('**/api/audit.list');
+  release();
+  expect((await late).status()).toBe(401);
+  // Let the late answer and the status read after it be handled, then look: the new session is still there.
+  await page.waitForResponse('**/api/system.status');
+  await expect(page.getByTestId('current-user')).toHaveText(ADMIN.displayName);
+  await sidebar(page).getByRole('link', { name: 'Pengguna' }).click();
+  await expect(heading).toHaveText('Pengguna');
+
+  // Ended at the workstation (here: logged out with this page's token from elsewhere): the logout moves the audit
+  // chain's head, the page reads the status again, finds nobody logged in, and says so.
+  const token = await page.evaluate(() => sessionStorage.getItem('lentera.session'));
+  expect(token).toBeTruthy();
+  expect((await page.request.post(`${lentera.url}/api/accounts.logout`, { headers: { 'x-lentera-session': token! }, data: {} })).status()).toBe(200);
+  await expect(page.getByRole('status')).toHaveText('Sesi Anda telah berakhir. Silakan masuk lagi.');
+  await expect(heading).toHaveText('Masuk');
+});
