@@ -416,6 +416,29 @@ describe('the publication site', () => {
     expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
+  it('writes each data file a few lines at a time, with the bytes of the whole, and refuses a full NIK met in a later piece', async () => {
+    const before = hashes(site);
+    const cut = join(dir, 'situs-potong');
+    // Eight characters a piece: every line of a data file is a piece of its own.
+    await writeSite(cut, fx.input, { linesPiece: 8 });
+    expect(hashes(cut)).toEqual(before);
+    const e = fx.input.exams[0]!;
+    const data = (f: 'hasil.json' | 'hasil.csv') => readFileSync(join(cut, sitePaths.data(e.code, f)), 'utf8');
+    expect(data('hasil.json')).toBe(`[\n${e.results.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
+    const csv = data('hasil.csv').split('\r\n');
+    expect(csv).toHaveLength(e.results.length + 3);
+    expect(csv[0]).toBe(`\uFEFF# ruleset ${e.ruleset.id} ${e.ruleset.version} sha256 ${e.ruleset.sha256}`);
+    expect(csv.at(-1)).toBe('');
+
+    // The last result's reason, met only in the file's last pieces, holds a full NIK: refused, by that data file.
+    const leak = structuredClone(fx.input);
+    const last = leak.exams[0]!.results.at(-1)!;
+    last.reason = `${last.reason} ${NIK(9)}`;
+    await expect(writeSite(join(dir, 'bocor-potong'), leak, { linesPiece: 8 })).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA', details: { path: sitePaths.data(e.code, 'hasil.json') } });
+    expect(existsSync(join(dir, 'bocor-potong'))).toBe(false);
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  });
+
   it('publishes a large bundle whole, and a page refused while it is copied leaves no folder behind', async () => {
     // 96 MB: still being copied and hashed while the pages are made and one of them is refused.
     const big = join(dir, 'besar.lentera');

@@ -7,7 +7,7 @@
  * the real name: the previous site stays until the new one is complete.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
@@ -17,7 +17,7 @@ import { leafHashNode } from '../ledger/leaf-node';
 import { openCheckpoint } from '../ledger/signed-note';
 import { edgeTiles, entryBundle, TILE_WIDTH, tileExists, tilePath, tilesOf, type TileRef } from '../ledger/tiles';
 import type { RankedCandidate } from '../ranking/engine';
-import { resultsCsv, resultsSpreadsheetCsv } from '../ranking/export';
+import { resultsCsvLines, resultsSpreadsheetCsvLines } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
@@ -157,22 +157,33 @@ export const SITE_MARKER = 'lentera-situs.json';
 
 const json = (value: unknown) => `${JSON.stringify(value === undefined ? null : value, null, 2)}\n`;
 
-/**
- * A long list as one record per line: readable, diff-able, and half the size of indented JSON. Appended record by
- * record: no array of every record's text beside the whole (at 100,000 results, 87 MB each).
- */
+/** A long list as one record per line: readable, diff-able, and half the size of indented JSON. */
 function jsonLines(rows: readonly unknown[]): string {
-  if (rows.length === 0) return '[]\n';
-  let out = '[\n';
-  for (let i = 0; i < rows.length; i++) out += (i > 0 ? ',\n' : '') + JSON.stringify(rows[i]);
-  return `${out}\n]\n`;
+  return [...jsonListLines(rows)].join('');
 }
 
-/** The facts object with its candidate list one per line. */
-function factsJson(facts: unknown): string {
+/** `jsonLines` a line at a time, each ending in a newline: the site writes a long one out as it is made. */
+function* jsonListLines(rows: readonly unknown[]): Generator<string> {
+  if (rows.length === 0) {
+    yield '[]\n';
+    return;
+  }
+  yield '[\n';
+  for (let i = 0; i < rows.length; i++) yield `${JSON.stringify(rows[i])}${i < rows.length - 1 ? ',' : ''}\n`;
+  yield ']\n';
+}
+
+/** The facts object with its candidate list one per line, a line at a time. */
+function* factsJsonLines(facts: unknown): Generator<string> {
   const f = facts as { formations?: unknown; candidates?: unknown[] } | null;
-  if (!f || !Array.isArray(f.candidates)) return json(facts);
-  return `{\n"formations": ${JSON.stringify(f.formations ?? [])},\n"candidates": ${jsonLines(f.candidates)}}\n`;
+  if (!f || !Array.isArray(f.candidates)) {
+    yield json(facts);
+    return;
+  }
+  // Not a line: the list's first line ends it.
+  yield `{\n"formations": ${JSON.stringify(f.formations ?? [])},\n"candidates": `;
+  yield* jsonListLines(f.candidates);
+  yield '}\n';
 }
 const byKey = <T>(entries: [string, T][]) => entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -317,6 +328,9 @@ let verified: { source: SiteLeaves; size: number; copy: Uint8Array[] | null; tre
  * hard-linked from it instead of written: the new site is still built whole in its own folder, so what ends up
  * under the real name is exactly what a full write gives.
  */
+/** Characters of a streamed file (`SiteWriter.lines`) encoded and written at a time. */
+const LINES_PIECE = 1 << 20;
+
 class SiteWriter {
   files = 0;
   bytes = 0;
@@ -345,6 +359,7 @@ class SiteWriter {
     /** the state file (site-state.ts) beside which each group's files are saved as the group ends */
     private readonly stateFile?: string,
     private readonly audit = true,
+    private readonly linesPiece = LINES_PIECE,
   ) {
     this.copyStats = prev && stateFile ? loadCopyStats(stateFile) : new Map();
   }
@@ -460,6 +475,48 @@ class SiteWriter {
     this.record(rel, data.length, sha);
     this.files++;
     this.bytes += data.length;
+  }
+
+  /**
+   * A long file of a group (a data file of 100,000 results), written as its lines are made: about a megabyte at a
+   * time is encoded, checked, hashed and written, so that neither its text nor its bytes are ever held whole. It
+   * is written even where the previous site holds the same bytes: a data file is made only when its exam changed,
+   * and then its bytes have too.
+   *
+   * Cut only after a newline, each piece is checked for a full NIK as the whole would be: a 16-digit run cannot
+   * cross a newline, and a newline is as much a boundary as the file's start or end.
+   */
+  lines(rel: string, lines: Iterable<string>): void {
+    if (this.group === null) throw new Error(`lines(${rel}): a streamed file belongs to a group`);
+    const file = this.place(rel);
+    const hash = createHash('sha256');
+    const fd = openSync(file, 'w', 0o666);
+    let size = 0;
+    try {
+      const put = (text: string) => {
+        const data = Buffer.from(text, 'utf8');
+        if (hasFullNik(data)) {
+          throw new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
+        }
+        hash.update(data);
+        for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+        size += data.length;
+      };
+      let piece = '';
+      for (const line of lines) {
+        piece += line;
+        if (piece.length >= this.linesPiece && piece.endsWith('\n')) {
+          put(piece);
+          piece = '';
+        }
+      }
+      if (piece.length > 0 || size === 0) put(piece);
+    } finally {
+      closeSync(fd);
+    }
+    this.record(rel, size, hash.digest('hex'));
+    this.files++;
+    this.bytes += size;
   }
 
   /** A binary file (a tile of the log): checked and kept as `text` keeps a page, never stamped with the time. */
@@ -663,16 +720,17 @@ const DATA_FILES = ['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv', 'has
 type DataFile = (typeof DATA_FILES)[number];
 
 /**
- * The files under data/<exam>/ that recompute the results: the ruleset, the inputs, the results. Each made when
- * asked, so that one at a time is held (at 100,000 candidates they come to 200 MB of text).
+ * The files under data/<exam>/ that recompute the results: the ruleset, the inputs, the results. Each made a line
+ * at a time as it is written (`SiteWriter.lines`): at 100,000 candidates they come to 80-200 MB of text, and
+ * hasil.json alone, whole, was a string of 47-87 MB (twice that in memory, its reasons holding "≥") beside its bytes.
  */
-function examData(e: SiteExam): Record<DataFile, () => string> {
+function examData(e: SiteExam): Record<DataFile, () => Iterable<string>> {
   return {
-    'aturan.json': () => e.ruleset.json,
-    'facts.json': () => factsJson(e.facts),
-    'hasil.json': () => jsonLines(e.results),
-    'hasil.csv': () => resultsCsv(e.results, e.ruleset),
-    'hasil-excel.csv': () => resultsSpreadsheetCsv(e.results, e.ruleset),
+    'aturan.json': () => [e.ruleset.json],
+    'facts.json': () => factsJsonLines(e.facts),
+    'hasil.json': () => jsonListLines(e.results),
+    'hasil.csv': () => resultsCsvLines(e.results, e.ruleset),
+    'hasil-excel.csv': () => resultsSpreadsheetCsvLines(e.results, e.ruleset),
   };
 }
 
@@ -733,7 +791,7 @@ function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: 
 async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: string, key: string): Promise<ExamSummary> {
   const v = examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256));
   w.begin(name);
-  for (const [f, content] of Object.entries(examData(e))) await w.text(sitePaths.data(e.code, f as DataFile), content());
+  for (const [f, lines] of Object.entries(examData(e))) w.lines(sitePaths.data(e.code, f as DataFile), lines());
   const digests = Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])));
   await w.text(sitePaths.digests(e.code), `(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(e.code)}] = ${JSON.stringify(digests)};\n`);
   await w.text(sitePaths.candidates(e.code), candidatesPage(input, v));
@@ -897,6 +955,8 @@ export interface WriteSiteOptions {
   state?: string;
   /** How many files are written before the rest are created on another thread (default 2000; tests set 0). */
   writerThreadAfter?: number;
+  /** Characters of a data file encoded and written at a time (default 1 MiB; tests set a few to cut it often). */
+  linesPiece?: number;
   /**
    * Whether the write reads and hashes the files of the groups and bundles whose turn it is (site-state.ts
    * `audited`), whatever their records say (default true; false only where a test looks at the records alone).
@@ -916,7 +976,7 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   await mkdir(tmp);
   const prev = opts.state ? loadSiteState(opts.state, out) : null;
   const files = new SiteFileWriter(opts.writerThreadAfter);
-  const w = new SiteWriter(tmp, input.generatedAt, prev ? { dir: out, state: prev } : null, files, opts.state, opts.audit ?? true);
+  const w = new SiteWriter(tmp, input.generatedAt, prev ? { dir: out, state: prev } : null, files, opts.state, opts.audit ?? true, opts.linesPiece);
   try {
     await build(w, input, tree, input.leaves.length);
     files.finish();

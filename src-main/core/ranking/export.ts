@@ -23,8 +23,14 @@ const rulesetLine = (ruleset: RulesetRef) => `# ruleset ${ruleset.id} ${ruleset.
  * (shared/spreadsheet-cell); numbers stay as they are.
  */
 export function resultsCsv(results: RankedCandidate[], ruleset: RulesetRef): string {
-  const lines = [COLUMNS.join(','), ...results.map((r) => csvLine(cells(r), ','))];
-  return `\uFEFF${rulesetLine(ruleset)}\r\n${lines.join('\r\n')}\r\n`;
+  return [...resultsCsvLines(results, ruleset)].join('');
+}
+
+/** `resultsCsv` a line at a time (each ending in CRLF): what the site writes out without holding the whole. */
+export function* resultsCsvLines(results: readonly RankedCandidate[], ruleset: RulesetRef): Generator<string> {
+  yield `\uFEFF${rulesetLine(ruleset)}\r\n`;
+  yield `${COLUMNS.join(',')}\r\n`;
+  for (const r of results) yield `${csvLine(cells(r), ',')}\r\n`;
 }
 
 /** The columns of the spreadsheet CSV: `final_exact` is left out, a fraction such as 20/3 would be read as a date. */
@@ -38,20 +44,24 @@ const SPREADSHEET_CELLS = SPREADSHEET_COLUMNS.map((c) => ({ at: COLUMNS.indexOf(
  * seventy-nine and a bit, not 79,467). The exact fraction is in `resultsCsv`.
  */
 export function resultsSpreadsheetCsv(results: RankedCandidate[], ruleset: RulesetRef): string {
-  const lines = [
-    SPREADSHEET_COLUMNS.join(';'),
-    ...results.map((r) => {
-      const row = cells(r);
-      return csvLine(
-        SPREADSHEET_CELLS.map(({ at, decimal }) => {
-          const v = row[at] ?? null;
-          return decimal && v !== null ? String(v).replace('.', ',') : v;
-        }),
-        ';',
-      );
-    }),
-  ];
-  return `\uFEFF${csvLine([rulesetLine(ruleset)], ';')}\r\n${lines.join('\r\n')}\r\n`;
+  return [...resultsSpreadsheetCsvLines(results, ruleset)].join('');
+}
+
+/** `resultsSpreadsheetCsv` a line at a time (each ending in CRLF). */
+export function* resultsSpreadsheetCsvLines(results: readonly RankedCandidate[], ruleset: RulesetRef): Generator<string> {
+  yield `\uFEFF${csvLine([rulesetLine(ruleset)], ';')}\r\n`;
+  yield `${SPREADSHEET_COLUMNS.join(';')}\r\n`;
+  for (const r of results) {
+    const row = cells(r);
+    const line = csvLine(
+      SPREADSHEET_CELLS.map(({ at, decimal }) => {
+        const v = row[at] ?? null;
+        return decimal && v !== null ? String(v).replace('.', ',') : v;
+      }),
+      ';',
+    );
+    yield `${line}\r\n`;
+  }
 }
 
 export async function resultsXlsx(results: RankedCandidate[], ruleset: RulesetRef, title: string): Promise<Buffer> {
