@@ -79,6 +79,21 @@ function navOf(path: string): string {
 const navs = new Map<string, string>();
 
 export function page(p: PageSpec): string {
+  return pageHead(p) + p.body + pageFoot(p);
+}
+
+/**
+ * A page a few lines at a time, its body given so (a list of 100,000 candidates: 29 MB of HTML): written as it is
+ * made, never held whole. The same bytes as `page` with the body joined.
+ */
+export function* pageLines(p: Omit<PageSpec, 'body'>, body: Iterable<string>): Generator<string> {
+  yield pageHead(p);
+  yield* body;
+  yield pageFoot(p);
+}
+
+/** A page up to its body, ending with a newline. */
+function pageHead(p: Omit<PageSpec, 'body'>): string {
   const r = (to: string) => esc(rel(p.path, to));
   const nav = navOf(p.path);
   const crumbs = p.crumbs.length
@@ -86,7 +101,6 @@ export function page(p: PageSpec): string {
         .map(([label, to]) => (to ? `<li><a href="${r(to)}">${esc(label)}</a></li>` : `<li aria-current="page">${esc(label)}</li>`))
         .join('')}</ol></nav>`
     : '';
-  const scripts = (p.scripts ?? []).map((s) => `<script src="${r(s)}"></script>`).join('\n');
   return `<!doctype html>
 <html lang="id">
 <head>
@@ -106,7 +120,14 @@ export function page(p: PageSpec): string {
 </header>
 ${crumbs}
 <main id="isi">
-${p.body}
+`;
+}
+
+/** A page after its body. */
+function pageFoot(p: Omit<PageSpec, 'body'>): string {
+  const r = (to: string) => esc(rel(p.path, to));
+  const scripts = (p.scripts ?? []).map((s) => `<script src="${r(s)}"></script>`).join('\n');
+  return `
 </main>
 <footer class="site">
 <p>${p.dataAt === undefined ? `Diterbitkan ${timeTag(p.generatedAt)}` : `Data ujian ini per ${timeTag(p.dataAt)}`}. Situs ini statis: semua halaman dan data ada di dalamnya, dapat dibuka tanpa internet, dan diperiksa tanpa server.</p>
@@ -123,21 +144,41 @@ export function table(caption: string, head: string[], rows: string[][], opts: {
   const th = headRow(head, numeric);
   // Plain loops: a page's tables are small, and the callbacks and arrays of map/join cost more than the cells.
   let body = '';
-  for (let n = 0; n < rows.length; n++) {
-    const r = rows[n]!;
-    body += n === 0 ? '<tr>' : '\n<tr>';
-    for (let i = 0; i < r.length; i++) body += numeric.includes(i) ? `<td class="num">${r[i]}</td>` : `<td>${r[i]}</td>`;
-    body += '</tr>';
+  for (let n = 0; n < rows.length; n++) body += n === 0 ? tableRow(rows[n]!, numeric) : `\n${tableRow(rows[n]!, numeric)}`;
+  return `${tableTop(caption, th, opts.className)}${body}\n${TABLE_END}`;
+}
+
+/** `table` a row at a time, each row a line: for a page written as it is made (`pageLines`). The same bytes. */
+export function* tableLines(caption: string, head: string[], rows: Iterable<string[]>, opts: { numeric?: number[]; className?: string } = {}): Generator<string> {
+  const numeric = opts.numeric ?? [];
+  yield tableTop(caption, headRow(head, numeric), opts.className);
+  let none = true;
+  for (const r of rows) {
+    none = false;
+    yield `${tableRow(r, numeric)}\n`;
   }
+  if (none) yield '\n';
+  yield TABLE_END;
+}
+
+/** A table up to its first row, ending with a newline. */
+function tableTop(caption: string, th: string, className?: string): string {
   return `<div class="table-wrap" role="region" aria-label="${esc(caption)}" tabindex="0">
-<table${opts.className ? ` class="${esc(opts.className)}"` : ''}>
+<table${className ? ` class="${esc(className)}"` : ''}>
 <caption>${esc(caption)}</caption>
 <thead><tr>${th}</tr></thead>
 <tbody>
-${body}
-</tbody>
+`;
+}
+
+const TABLE_END = `</tbody>
 </table>
 </div>`;
+
+function tableRow(r: string[], numeric: number[]): string {
+  let row = '<tr>';
+  for (let i = 0; i < r.length; i++) row += numeric.includes(i) ? `<td class="num">${r[i]}</td>` : `<td>${r[i]}</td>`;
+  return `${row}</tr>`;
 }
 
 /** A table's header cells: the same few headers on a hundred thousand pages, made once each. */

@@ -21,7 +21,7 @@ import { resultsCsvLines, resultsSpreadsheetCsvLines } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
-import { bundlesPage, candidatePage, candidatesPage, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, strengthsOf, verifyPage, type IndexExam } from './pages';
+import { bundlesPage, candidatePage, candidatesPageLines, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, strengthsOf, verifyPage, type IndexExam } from './pages';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { SITE_CSS } from './style';
 import type { CandidateStrengths } from '../ranking/strengths';
@@ -794,7 +794,7 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
   for (const [f, lines] of Object.entries(examData(e))) w.lines(sitePaths.data(e.code, f as DataFile), lines());
   const digests = Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])));
   await w.text(sitePaths.digests(e.code), `(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(e.code)}] = ${JSON.stringify(digests)};\n`);
-  await w.text(sitePaths.candidates(e.code), candidatesPage(input, v));
+  w.lines(sitePaths.candidates(e.code), candidatesPageLines(input, v));
   for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
   for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
   // A group's files always record their sha256 (`text`).
