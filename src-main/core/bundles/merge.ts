@@ -531,14 +531,16 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       plan.report.fileSha256,
       at,
     );
-    putItems(db, m.exam.code, m.workstation.id, plan.report.sha256, inKeyOrder(plan.items));
-    const deferred = new Map(plan.deferred.map((d) => [d.path, d]));
-    eachVerifiedFile(plain, m, [...deferred.keys()], (path, data) => putDeferred(db, data, m, plan.report.sha256, deferred.get(path)!));
-    // Stored now: the records need not live on while the view is ranked. The plan is marked spent, so that a retry
+    // Each record let go once stored: the held ones before the deferred files are read again (the largest is 120 MB
+    // at 100,000 candidates), and all before the view is ranked. The plan is marked spent first, so that a retry
     // after a rollback is refused instead of merging no records.
-    plan.items.length = 0;
-    plan.deferred.length = 0;
     plan.spent = true;
+    putItems(db, m.exam.code, m.workstation.id, plan.report.sha256, inKeyOrder(plan.items.splice(0)));
+    const deferred = new Map(plan.deferred.splice(0).map((d) => [d.path, d]));
+    eachVerifiedFile(plain, m, [...deferred.keys()], (path, data) => {
+      putDeferred(db, data, m, plan.report.sha256, deferred.get(path)!);
+      deferred.delete(path);
+    });
     if (sourceHeld) discardImport(plan);
     if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);
