@@ -322,15 +322,18 @@ function checkExamLeaves(e: SiteExam, published: number, tree: TreeReader): void
  */
 let verified: { source: SiteLeaves; size: number; copy: Uint8Array[] | null; tree: TreeReader; shared: boolean; recordLeaves: { index: number; kind: string; sha256: string }[] } | null = null;
 
+/** Characters of a streamed file (`SiteWriter.lines`) encoded and written at a time. */
+const LINES_PIECE = 1 << 20;
+
+/** The refusal of a file that holds what may be a full NIK: the whole site is then not published. */
+const fullNikRefused = (rel: string) => new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
+
 /**
  * Writes files under one root, counting them, refusing a full NIK and two names one case-insensitive disk merges.
  * With the state of the site being replaced (site-state.ts), a file whose bytes that site already has is
  * hard-linked from it instead of written: the new site is still built whole in its own folder, so what ends up
  * under the real name is exactly what a full write gives.
  */
-/** Characters of a streamed file (`SiteWriter.lines`) encoded and written at a time. */
-const LINES_PIECE = 1 << 20;
-
 class SiteWriter {
   files = 0;
   bytes = 0;
@@ -461,9 +464,7 @@ class SiteWriter {
   async text(rel: string, content: string): Promise<void> {
     // Everything below is synchronous: `data` is valid until the next `text`.
     const data = this.out.encode(content);
-    if (hasFullNik(data)) {
-      throw new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
-    }
+    if (hasFullNik(data)) throw fullNikRefused(rel);
     const file = this.place(rel);
     // A file holding this write's time changes with every write: its hash would never be matched again. A group's
     // file is kept by its group's key, which holds the time it shows: its hash is always recorded.
@@ -478,10 +479,10 @@ class SiteWriter {
   }
 
   /**
-   * A long file of a group (a data file of 100,000 results), written as its lines are made: about a megabyte at a
-   * time is encoded, checked, hashed and written, so that neither its text nor its bytes are ever held whole. It
-   * is written even where the previous site holds the same bytes: a data file is made only when its exam changed,
-   * and then its bytes have too.
+   * A long file of a group (a data file of 100,000 results, the list of every candidate), written as its lines
+   * are made: about a megabyte at a time is encoded, checked, hashed and written, so that neither its text nor its
+   * bytes are ever held whole. It is written even where the previous site holds the same bytes (never linked): such
+   * a file is made only when its exam's group is made again, because what that group is made from changed.
    *
    * Cut only after a newline, each piece is checked for a full NIK as the whole would be: a 16-digit run cannot
    * cross a newline, and a newline is as much a boundary as the file's start or end.
@@ -495,9 +496,7 @@ class SiteWriter {
     try {
       const put = (text: string) => {
         const data = Buffer.from(text, 'utf8');
-        if (hasFullNik(data)) {
-          throw new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
-        }
+        if (hasFullNik(data)) throw fullNikRefused(rel);
         hash.update(data);
         for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
         size += data.length;
@@ -522,9 +521,7 @@ class SiteWriter {
   /** A binary file (a tile of the log): checked and kept as `text` keeps a page, never stamped with the time. */
   async binary(rel: string, content: Uint8Array): Promise<void> {
     const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-    if (hasFullNik(data)) {
-      throw new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
-    }
+    if (hasFullNik(data)) throw fullNikRefused(rel);
     const file = this.place(rel);
     const { same, sha } = this.unchanged(rel, '', data, false);
     if (!same || !this.link(rel, file)) this.out.write(file, data);
@@ -797,7 +794,7 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
   w.lines(sitePaths.candidates(e.code), candidatesPageLines(input, v));
   for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
   for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
-  // A group's files always record their sha256 (`text`).
+  // A group's files always record their sha256 (`text`, `lines`).
   const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.recorded(sitePaths.data(e.code, f))!]));
   await w.text(sitePaths.exam(e.code), examPage(input, v));
   await w.text(sitePaths.rules(e.code), rulesPage(input, v, dataSha));
