@@ -162,11 +162,15 @@ test('an answer to the last session, arriving after the next login, does not end
   await sidebar(page).getByRole('link', { name: 'Pengguna' }).click();
   await expect(heading).toHaveText('Pengguna');
 
-  // Ended at the workstation (here: logged out with this page's token from elsewhere): the logout moves the audit
-  // chain's head, the page reads the status again, finds nobody logged in, and says so.
+  // Ended at the workstation (here: logged out with this page's token from elsewhere): the page's next command is
+  // answered UNAUTHENTICATED under the session it holds, and the page says so. (Navigated by the address, not by a
+  // click: a status read after some earlier command may already have found nobody logged in and left the menu.)
   const token = await page.evaluate(() => sessionStorage.getItem('lentera.session'));
   expect(token).toBeTruthy();
   expect((await page.request.post(`${lentera.url}/api/accounts.logout`, { headers: { 'x-lentera-session': token! }, data: {} })).status()).toBe(200);
+  await page.evaluate(() => {
+    location.hash = '#/audit';
+  });
   await expect(page.getByRole('status')).toHaveText('Sesi Anda telah berakhir. Silakan masuk lagi.');
   await expect(heading).toHaveText('Masuk');
 });
