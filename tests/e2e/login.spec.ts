@@ -1,3 +1,4 @@
+import type { Page, Request, Response } from '@playwright/test';
 import { ADMIN, expect, login, sidebar, test } from './fixtures';
 
 const DEVICE_KEY = `lentera.device.${ADMIN.name}`;
@@ -130,6 +131,26 @@ test('too many wrong PINs from one device, whatever the names, are refused for a
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masuk');
 });
 
+/** Holds the first request to `command` from now on until `release`, which answers its response; later ones pass. */
+async function holdFirst(page: Page, command: string): Promise<{ held: () => boolean; release: () => Promise<Response | null> }> {
+  let open!: () => void;
+  const released = new Promise<void>((resolve) => (open = resolve));
+  let held: Request | null = null;
+  await page.route(`**/api/${command}`, async (route) => {
+    if (held) return route.continue();
+    held = route.request();
+    await released;
+    await route.continue();
+  });
+  return {
+    held: () => held !== null,
+    release: () => {
+      open();
+      return held!.response();
+    },
+  };
+}
+
 test('an answer to the last session, arriving after the next login, does not end the new one; a session ended at the workstation does', async ({ page, lentera }) => {
   const heading = page.getByRole('heading', { level: 1 });
   await page.goto('/');
@@ -138,25 +159,19 @@ test('an answer to the last session, arriving after the next login, does not end
 
   // The audit page's list, asked under this session, is held on the way until the person has logged out and in
   // again: it then reaches the workstation with the ended session's token, and is answered UNAUTHENTICATED.
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let held = false;
-  await page.route('**/api/audit.list', async (route) => {
-    if (held) return route.continue();
-    held = true;
-    await released;
-    await route.continue();
-  });
+  const list = await holdFirst(page, 'audit.list');
   await sidebar(page).getByRole('link', { name: 'Audit' }).click();
-  await expect.poll(() => held).toBe(true);
+  await expect.poll(list.held).toBe(true);
+  // So is the status read after the logout, asked with no session: it arrives naming nobody, after the login.
+  const status = await holdFirst(page, 'system.status');
   await page.getByRole('button', { name: 'Keluar' }).click();
   await expect(heading).toHaveText('Masuk');
+  await expect.poll(status.held).toBe(true);
   await login(page, ADMIN.name, ADMIN.pin);
   await expect(heading).toHaveText(`Selamat datang, ${ADMIN.displayName}`);
-  const late = page.waitForResponse('**/api/audit.list');
-  release();
-  expect((await late).status()).toBe(401);
-  // Let the late answer and the status read after it be handled, then look: the new session is still there.
+  expect((await list.release())?.status()).toBe(401);
+  expect(((await (await status.release())?.json()) as { value: { principal: unknown } }).value.principal).toBeNull();
+  // Let the late answers and a status read after them be handled, then look: the new session is still there.
   await page.waitForResponse('**/api/system.status');
   await expect(page.getByTestId('current-user')).toHaveText(ADMIN.displayName);
   await sidebar(page).getByRole('link', { name: 'Pengguna' }).click();
