@@ -17,6 +17,8 @@ test('a clerk arrows through every session of the dropdown; the number field tak
   const sessionSelect = page.getByLabel('Sesi', { exact: true });
   const input = page.getByLabel('Nomor peserta');
   const facts = page.getByTestId('session-facts');
+  // The exam's sessions arrive after the exam is chosen: an arrow pressed on the dropdown before them moves nothing.
+  await expect(sessionSelect.locator('option[value="WWC-F02"]')).toHaveCount(1);
   await sessionSelect.focus();
 
   // Browsing with the arrows shows each session's facts but leaves the focus on the dropdown, past the first open one.
