@@ -61,21 +61,26 @@ export async function benchBundles(): Promise<void> {
     // Export: each run from the same fresh workstation (an export is the first bundle of the exam), then sha256sum
     // of the bundle it made.
     const bundle = join(dir, 'bench.lentera');
-    const exports: { exp: Out; base: { ms: number; maxRssMb: number } }[] = [];
+    const exports: { exp: Out; base: { ms: number; maxRssMb: number }; copyMs: number }[] = [];
     const exported = await medianRun(
       async () => {
         rmSync(join(dir, 'ws'), { recursive: true, force: true });
         cpSync(join(dir, 'ws0'), join(dir, 'ws'), { recursive: true });
         const exp = await child('export', dir, passphrase);
         const b = await sha256sum(exp.detail!.file!);
+        // The export's floor: its bundle's bytes written once more, by cp from the page cache (an export writes them).
+        const t0 = Date.now();
+        await run('cp', [exp.detail!.file!, join(dir, 'bundle-copy')]);
+        const copyMs = Date.now() - t0;
+        rmSync(join(dir, 'bundle-copy'), { force: true });
         renameSync(exp.detail!.file!, bundle);
-        exports.push({ exp, base: b });
-        return { exp, base: b };
+        exports.push({ exp, base: b, copyMs });
+        return { exp, base: b, copyMs };
       },
       (r) => r.exp.ms / r.base.ms,
     );
     rmSync(join(dir, 'ws'), { recursive: true, force: true });
-    console.log(`export runs (export/sha256sum of its bundle): ${exports.map((r) => `${(r.exp.ms / 1000).toFixed(1)}/${(r.base.ms / 1000).toFixed(1)} s`).join(', ')}`);
+    console.log(`export runs (export/sha256sum/cp of its bundle): ${exports.map((r) => `${(r.exp.ms / 1000).toFixed(1)}/${(r.base.ms / 1000).toFixed(1)}/${(r.copyMs / 1000).toFixed(1)} s`).join(', ')}`);
     // The same export on the encrypted workstation: its scratch records and the bundle sealed as they are written.
     const encRuns: Out[] = [];
     process.env.LENTERA_BENCH_WS_PASSPHRASE = wsPassphraseEnc;
@@ -144,7 +149,17 @@ export async function benchBundles(): Promise<void> {
     const storeFloorS = verifyS + store.detail!.storeMs! / 1000;
     const busyCores = verify.v.detail!.cpuMs! / verify.v.ms;
     printFigures(`Bundles: ${CANDIDATES.toLocaleString('en-US')} candidates and ${PDFS.toLocaleString('en-US')} signed PDFs (bundle ${(bundleBytes / 1e9).toFixed(2)} GB, ${entries.toLocaleString('en-US')} entries)`, [
-      { name: `export, ${CANDIDATES / 1000}k candidates (collect, hash, zip, sign, seal, record)`, value: exported.exp.ms / 1000, unit: 's', baselineName: "sha256sum of the bundle's bytes", baseline: exported.base.ms / 1000, better: 'lower', goal: { kind: 'cost', max: 3 } },
+      {
+        name: `export, ${CANDIDATES / 1000}k candidates (collect, hash, zip, sign, seal, record)`,
+        value: exported.exp.ms / 1000,
+        unit: 's',
+        baselineName: "sha256sum of the bundle's bytes",
+        baseline: exported.base.ms / 1000,
+        better: 'lower',
+        goal: { kind: 'cost', max: 3 },
+        why: `writing the bundle's bytes alone (cp of it, from the page cache) is ${(exported.copyMs / exported.base.ms).toFixed(2)}x sha256sum on this disk; the export takes ${(exported.exp.ms / exported.copyMs).toFixed(2)}x that (profiled: the records of 100k candidates collected and ranked on one thread, ~6 s, the PDFs hashed beside them; then the zip, as fast as the disk takes it; the items recorded, ~1.3 s)`,
+      },
+      { name: "floor: the export's bundle copied (cp, its bytes written once)", value: exported.copyMs / 1000, unit: 's', baselineName: "sha256sum of the bundle's bytes", baseline: exported.base.ms / 1000, better: 'lower' },
       {
         name: `export, ${CANDIDATES / 1000}k candidates, on an encrypted workstation (scratch and bundle sealed as written)`,
         value: exportedEnc.ms / 1000,
