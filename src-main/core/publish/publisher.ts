@@ -4,6 +4,7 @@ import { appendEvent } from '../audit/chain';
 import { openDatabase, type Db } from '../db/open';
 import { openPgStore } from '../db/pg/schema';
 import { sql } from '../db/statements';
+import { CheckpointAside } from '../db/checkpoint-aside';
 import { commitImport, discardImport, mergedExams, mergedStateKey, mergedView, sweepStaged, type ImportOutcome, type ImportPlan, type MergedView } from '../bundles/merge';
 import { prepareImportAhead } from '../bundles/ahead';
 import { trustLookup } from '../bundles/trust';
@@ -79,6 +80,8 @@ export const HUB_DB = 'hub.sqlite';
 export const SITE_STATE = 'site-state.json';
 /** The hub connection's page cache, KiB. */
 const HUB_CACHE_KIB = 32 * 1024;
+/** SQLite's default: a commit that leaves more pages than this in the WAL checkpoints before it returns. */
+const WAL_AUTOCHECKPOINT = 1000;
 
 /** A result with something to show: decided, or BL with at least one published score. */
 export function isPublishedResult(r: { status: string; components: Record<string, string>; stages: Record<string, string> }): boolean {
@@ -95,6 +98,8 @@ export class Publisher {
   private constructor(
     readonly dir: string,
     readonly db: Db,
+    /** the SQLite store's WAL copied back on another thread after an ingest (none on PostgreSQL) */
+    readonly checkpoints?: CheckpointAside,
   ) {
     this.log = new TransparencyLog(db, dir);
   }
@@ -106,17 +111,19 @@ export class Publisher {
   static open(dir: string, opts: { db?: string } = {}): Publisher {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let db: Db;
+    let checkpoints: CheckpointAside | undefined;
     if (opts.db !== undefined) {
       db = openPgStore(opts.db).asDb();
     } else {
       db = openDatabase(join(dir, HUB_DB), { create: true });
+      checkpoints = new CheckpointAside(join(dir, HUB_DB));
       // A bundle's merge writes 700k rows in one transaction: with SQLite's default 2 MB page cache it spills
       // pages to the WAL and reads them back many times over. Durability is untouched (synchronous stays FULL).
       db.pragma(`cache_size = -${HUB_CACHE_KIB}`);
     }
     sweepStaged(dir);
     try {
-      return new Publisher(dir, db);
+      return new Publisher(dir, db, checkpoints);
     } catch (e) {
       db.close();
       throw e;
@@ -124,7 +131,14 @@ export class Publisher {
   }
 
   close(): void {
+    this.checkpoints?.close();
     this.db.close();
+  }
+
+  /** SQLite's own checkpoints back on for the hub's small writes; the ingest's pages copied back on another thread. */
+  private afterIngest(): void {
+    this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+    this.checkpoints!.request();
   }
 
   /** Whether a certificate (fingerprint as `fingerprintOf` gives it) is registered here, for any exam. */
@@ -164,12 +178,18 @@ export class Publisher {
       return lookup(fingerprint);
     };
     let plan: ImportPlan | undefined;
+    let checkpointAside = false;
     try {
       // The hub keeps the bundle: it is copied (or, an upload, moved) into the hub's folder first, and that is what
       // is verified and kept (see `stageIn`).
       // Its records are parsed and merged while it is verified (bundles/ahead.ts).
       plan = await prepareImportAhead(this.db, file, { trusted, stageIn: this.dir, moveIn: opts.owned === true });
       const prepared = plan;
+      // The ingest's commit leaves its pages in the WAL (flushed: durable) and its checkpoint to another thread.
+      if (this.checkpoints) {
+        this.db.pragma('wal_autocheckpoint = 0');
+        checkpointAside = true;
+      }
       ({ outcome, appended, checkpoint, receiptToken } = writeTransaction(this.db, () => {
         const { view: ahead, ...outcome } = commitImport(this.db, this.dir, prepared, at);
         let appended: number[] = [];
@@ -194,6 +214,7 @@ export class Publisher {
         return { outcome, appended, checkpoint, receiptToken };
       }));
     } catch (e) {
+      if (checkpointAside) this.afterIngest();
       if (plan) discardImport(plan);
       this.log.reload();
       if (isLenteraError(e)) {
@@ -201,6 +222,7 @@ export class Publisher {
       }
       throw e;
     }
+    if (checkpointAside) this.afterIngest();
     return this.signAck({
       v: 2,
       bundle: outcome.sha256,
