@@ -365,12 +365,15 @@ describe('an impostor venue at the hub (item 8)', () => {
     const left = join(merged, '.incoming-0b7a4f7e-1c1e-4c4e-9a1e-2f6a5d2c9b10.part');
     const fresh = join(merged, '.incoming-5d0c1f2e-8b3a-4e7d-a6c5-0e9f1b2a3c4d.part');
     const other = join(merged, 'catatan.txt');
-    for (const f of [left, fresh, other]) writeFileSync(f, 'x');
+    // The records a read-ahead kept in key order beside a staged copy (merge.ts keepInKeyOrder), left and fresh.
+    const leftRecords = `${left}.2.records`;
+    const freshRecords = `${fresh}.0.records`;
+    const notOurs = `${left}.x.records`;
+    for (const f of [left, fresh, other, leftRecords, freshRecords, notOurs]) writeFileSync(f, 'x');
     const hourAgo = new Date(Date.now() - 61 * 60 * 1000);
-    utimesSync(left, hourAgo, hourAgo);
-    utimesSync(other, hourAgo, hourAgo);
+    for (const f of [left, other, leftRecords, notOurs]) utimesSync(f, hourAgo, hourAgo);
     Publisher.open(dir).close();
-    expect(readdirSync(merged).sort()).toEqual([fresh, other].map((f) => f.slice(merged.length + 1)).sort());
+    expect(readdirSync(merged).sort()).toEqual([fresh, other, freshRecords, notOurs].map((f) => f.slice(merged.length + 1)).sort());
   });
 });
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
-import { commitImport, itemsOf, mergedView, prepareImport, type ImportPlan } from '../../src-main/core/bundles/merge';
+import { commitImport, discardImport, itemsOf, mergedView, prepareImport, type ImportPlan } from '../../src-main/core/bundles/merge';
 import { prepareImportAhead, speculate } from '../../src-main/core/bundles/ahead';
 import { addTrustedSigner, trustLookup } from '../../src-main/core/bundles/trust';
 import { Publisher } from '../../src-main/core/publish/publisher';
@@ -601,6 +601,7 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
 });
 
 describe("a bundle's records no merged view reads, stored from the verified bundle at the commit (merge.ts DeferredRecords)", () => {
+  const recordCopies = (hub: Publisher) => readdirSync(join(hub.dir, 'bundles', 'merged')).filter((f) => f.endsWith('.records'));
   const rows = (hub: Publisher) => hub.db.prepare('SELECT kind, key, digest, body FROM merged_items ORDER BY kind, key').all();
 
   it('holds only the kinds a view reads until the commit, and stores every record as holding them all did', async () => {
@@ -611,13 +612,56 @@ describe("a bundle's records no merged view reads, stored from the verified bund
     const deferred = new Map(plan.deferred.map((d) => [d.kind, d.keys.length]));
     expect(deferred.get('score_entry')).toBeGreaterThan(0);
     expect(deferred.get('result')).toBe(30);
+    // Each kept in key order beside the staged copy while the bundle was verified: the commit reads those.
+    expect(plan.deferred.every((d) => d.scratch !== undefined && existsSync(d.scratch.file) && d.scratch.file.startsWith(`${plan.staged!}.`))).toBe(true);
     const out = commit(hub, plan);
+    expect(recordCopies(hub)).toEqual([]);
     // Every record, as one list of them all stores them: per kind and key the later record.
     const all = itemsOf(new Map(await readZip(a1)), { defer: false });
     expect(all.deferred).toEqual([]);
     const expected = new Map(all.items.map((i) => [`${i.kind}\u0000${i.key}`, { kind: i.kind, key: i.key, digest: i.digest, body: i.body }]));
     expect(out.records).toBe(all.items.length);
     expect(rows(hub)).toEqual([...expected.values()].sort((x, y) => (x.kind === y.kind ? (x.key < y.key ? -1 : 1) : x.kind < y.kind ? -1 : 1)));
+    hub.close();
+  });
+
+  it("refuses the commit, storing nothing, when a copy kept in key order is not as written; the bundle then merges whole", async () => {
+    const hub = hubAt('deferred-3');
+    for (const cut of ['short', 'longer'] as const) {
+      const plan = await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db), stageIn: hub.dir });
+      const scores = plan.deferred.find((d) => d.kind === 'score_entry')!;
+      const text = readFileSync(scores.scratch!.file, 'utf8');
+      writeFileSync(scores.scratch!.file, cut === 'short' ? text.slice(0, -10) : `${text}{}\n`);
+      let error: { code?: string; message?: string } = {};
+      try {
+        commit(hub, plan);
+      } catch (e) {
+        error = e as typeof error;
+      }
+      expect(error.code).toBe('INTERNAL');
+      expect(error.message).toMatch(/score-entries\.json kept while the bundle was verified is not as written: nothing was merged/);
+      expect(state(hub)).toBe('0/0');
+      discardImport(plan);
+      expect(recordCopies(hub)).toEqual([]);
+    }
+    commit(hub, await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db), stageIn: hub.dir }));
+    expect(state(hub)).not.toBe('0/0');
+    expect(recordCopies(hub)).toEqual([]);
+    hub.close();
+  });
+
+  it('leaves no copy in key order behind when the bundle is refused or was merged before', async () => {
+    const hub = hubAt('deferred-4');
+    commit(hub, await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db), stageIn: hub.dir }));
+    const again = await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db), stageIn: hub.dir });
+    expect(again.unchanged).toBe(true);
+    discardImport(again);
+    // A bundle whose score entries changed after it was signed: refused once verified, its records read ahead.
+    const bad = await repack(a1, { edit: (files) => files.set('data/score-entries.json', Buffer.from(files.get('data/score-entries.json')!.toString().replace(/"units":(\d)/, (_, d: string) => `"units":${(Number(d) + 1) % 10}`))) });
+    await expect(prepareImportAhead(hub.db, bad, { trusted: trustLookup(hub.db), stageIn: hub.dir })).rejects.toThrow();
+    // What was read ahead is removed once it is done.
+    for (let i = 0; i < 50 && recordCopies(hub).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(recordCopies(hub)).toEqual([]);
     hub.close();
   });
 

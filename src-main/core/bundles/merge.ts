@@ -1,5 +1,5 @@
 import { hash, randomUUID } from 'node:crypto';
-import { accessSync, constants, copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { accessSync, closeSync, constants, copyFileSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Db } from '../db/open';
@@ -74,7 +74,7 @@ export interface Speculation {
 }
 
 /** Staged copies are named so: a crash between staging and commit leaves one behind, and `sweepStaged` finds it. */
-const STAGED = /^\.incoming-[0-9a-f-]{36}\.part$/;
+const STAGED = /^\.incoming-[0-9a-f-]{36}\.part(\.[0-9]+\.records)?$/;
 
 function mergedDir(dataDir: string): string {
   return join(dataDir, 'bundles', 'merged');
@@ -115,9 +115,27 @@ function movedTo(file: string, to: string): boolean {
   }
 }
 
-/** Removes a plan's staged copy when the plan was not (or could not be) committed; safe to call at any time. */
+/** Removes a plan's staged copy and its records' copies when the plan was not (or could not be) committed; safe to call at any time. */
 export function discardImport(plan: ImportPlan): void {
+  dropStaged(plan);
+  dropScratch(plan.deferred);
+}
+
+function dropStaged(plan: ImportPlan): void {
   if (plan.staged) rmSync(plan.staged, { force: true });
+}
+
+/** Removes the copies in key order (`DeferredRecords.scratch`) of `deferred`. */
+export function dropScratch(deferred: readonly DeferredRecords[]): void {
+  for (const d of deferred) if (d.scratch) rmSync(d.scratch.file, { force: true });
+}
+
+/**
+ * Where the records of a deferred data file are kept in key order while `staged` (a bundle copied into the hub's
+ * folder) is verified and merged: beside it, under a name `sweepStaged` knows. None for a file that is not staged.
+ */
+export function scratchFor(staged: string, n: number): string | undefined {
+  return STAGED.test(basename(staged)) && !basename(staged).endsWith('.records') ? `${staged}.${n}.records` : undefined;
 }
 
 /** Where this bundle stands in its workstation's chain; a replay, a fork or a gap is refused with what is missing. */
@@ -225,18 +243,41 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
       return false;
     }
   };
-  const report = await verifyBundle(file, {
-    ...verify,
-    ...(ahead ? { onSigned: (fingerprint: string, m: Manifest) => void (registered(fingerprint) && (spec = ahead(file, m))) } : {}),
-    // The data files and the ruleset are kept as verification hashes them: not read again. While the records are
-    // read ahead, no second copy of them is kept (at 100,000 candidates a few hundred MB): should what was read ahead
-    // not be the verified bytes, the verified file is read again. A sealed file is kept as read.
-    keep: (p) => p.startsWith('ruleset/') || (DATA_PATHS.has(p) && (spec === undefined || verify.key !== undefined)),
-    ...(verify.trusted ? { binding: (fp: string, m: Manifest) => void checkBinding(db, fp, m.workstation, self) } : {}),
-  });
+  let report: BundleReport;
+  try {
+    report = await verifyBundle(file, {
+      ...verify,
+      ...(ahead ? { onSigned: (fingerprint: string, m: Manifest) => void (registered(fingerprint) && (spec = ahead(file, m))) } : {}),
+      // The data files and the ruleset are kept as verification hashes them: not read again. While the records are
+      // read ahead, no second copy of them is kept (at 100,000 candidates a few hundred MB): should what was read ahead
+      // not be the verified bytes, the verified file is read again. A sealed file is kept as read.
+      keep: (p) => p.startsWith('ruleset/') || (DATA_PATHS.has(p) && (spec === undefined || verify.key !== undefined)),
+      ...(verify.trusted ? { binding: (fp: string, m: Manifest) => void checkBinding(db, fp, m.workstation, self) } : {}),
+    });
+  } catch (e) {
+    dropAhead(spec);
+    throw e;
+  }
+  try {
+    return await planOf(db, file, report, self, verify, spec);
+  } catch (e) {
+    dropAhead(spec);
+    throw e;
+  }
+}
+
+/** Refused, or nothing to merge: what was read ahead keeps nothing on disk, once it is done. */
+function dropAhead(spec: Promise<Speculation | null> | undefined): void {
+  void spec?.then((made) => made?.items && dropScratch(made.items.deferred));
+}
+
+async function planOf(db: Db, file: string, report: BundleReport, self: string | undefined, verify: VerifyOptions, spec: Promise<Speculation | null> | undefined): Promise<ImportPlan> {
   const m = report.manifest;
   const { unchanged } = checkChain(db, m, report.sha256);
-  if (unchanged) return { report, unchanged, rulesetText: '', items: [], deferred: [], registered: Boolean(verify.trusted), self };
+  if (unchanged) {
+    dropAhead(spec);
+    return { report, unchanged, rulesetText: '', items: [], deferred: [], registered: Boolean(verify.trusted), self };
+  }
   checkExam(db, m);
   const files = report.kept;
   const rulesetText = files.get(m.ruleset.path)!.toString('utf8');
@@ -247,7 +288,10 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
   const kept = [...DATA_PATHS].every((p) => files.has(p) || !m.files.some((f) => f.path === p));
   // A sealed file (an upload sealed as it arrived) cannot be read again as plain bytes at the commit: all its
   // records are held.
-  const { items, deferred } = same && made.items && (verify.key === undefined || made.items.deferred.length === 0) ? made.items : itemsOf(kept ? files : readVerified(file, m), { defer: verify.key === undefined });
+  const use = same && made.items && (verify.key === undefined || made.items.deferred.length === 0);
+  // What was read ahead and is not used keeps nothing on disk.
+  if (!use && made?.items) dropScratch(made.items.deferred);
+  const { items, deferred } = use ? made.items! : itemsOf(kept ? files : readVerified(file, m), { defer: verify.key === undefined });
   for (const path of DATA_PATHS) files.delete(path);
   const plan: ImportPlan = { report, unchanged, rulesetText, items, deferred, registered: Boolean(verify.trusted), self };
   if (same && made.view) plan.speculated = { view: made.view, stateKey: made.stateKey };
@@ -273,6 +317,12 @@ export interface DeferredRecords {
   digests: Buffer;
   /** the records' places in the file in the order they are stored: by key, two with one key as in the file */
   order: Uint32Array;
+  /**
+   * The same lines in `order`, one a line, in a file of the hub's own beside the staged bundle (`keepInKeyOrder`,
+   * written while the bundle was verified): the commit reads it straight through instead of reading the data file
+   * again from the bundle (inflating and hashing it) and holding it whole.
+   */
+  scratch?: { file: string; bytes: number };
 }
 
 export interface Records {
@@ -424,14 +474,11 @@ export function putItems(db: Db, exam: string, workstation: string, bundle: stri
 }
 
 /**
- * Stores a deferred data file's records from `data`, the file read again from the verified bundle (or its copy) and
- * found the bytes the manifest lists (`eachVerifiedFile`). The lines are those `itemsOf` read, byte for byte, so the
- * keys and digests taken then are theirs; each is decoded as it is bound, never the whole file as one text.
+ * Where each of the `n` records of a data file written a record a line lies in `data`: "[\n", then the records,
+ * each but the last followed by ",\n", then "\n]\n". Only for bytes `readRecords` split into exactly these n lines
+ * (the same bytes, or bytes with the sha256 of those), so every newline looked for is there.
  */
-function putDeferred(db: Db, data: Buffer, m: Manifest, bundle: string, d: DeferredRecords): void {
-  const n = d.keys.length;
-  // "[\n", then the records, each but the last followed by ",\n", then "\n]\n": the bytes `itemsOf` split into
-  // exactly these n lines (their sha256 is the manifest's), so every newline looked for is there.
+function lineSpans(data: Buffer, n: number): { starts: Float64Array; ends: Float64Array } {
   const starts = new Float64Array(n);
   const ends = new Float64Array(n);
   let at = 2;
@@ -441,20 +488,117 @@ function putDeferred(db: Db, data: Buffer, m: Manifest, bundle: string, d: Defer
     ends[i] = i < n - 1 ? nl - 1 : nl;
     at = nl + 1;
   }
+  return { starts, ends };
+}
+
+/**
+ * Stores a deferred data file's records from `data`, the file read again from the verified bundle (or its copy) and
+ * found the bytes the manifest lists (`eachVerifiedFile`). The lines are those `itemsOf` read, byte for byte, so the
+ * keys and digests taken then are theirs; each is decoded as it is bound, never the whole file as one text.
+ */
+function putDeferred(db: Db, data: Buffer, m: Manifest, bundle: string, d: DeferredRecords): void {
+  const { starts, ends } = lineSpans(data, d.keys.length);
+  putDeferredLines(db, m, bundle, d, (i) => data.toString('utf8', starts[i], ends[i]));
+}
+
+/** Stores a deferred data file's records, the record at the file's place `i` given by `line(i)`, in key order. */
+function putDeferredLines(db: Db, m: Manifest, bundle: string, d: DeferredRecords, line: (i: number) => string): void {
   insertRows(
     db,
     itemsInsert,
     4,
-    n,
+    d.keys.length,
     (args, at, row) => {
       const i = d.order[row]!;
       args[at] = d.kind;
       args[at + 1] = d.keys[i];
       args[at + 2] = d.digests.toString('hex', i * 32, i * 32 + 32);
-      args[at + 3] = data.toString('utf8', starts[i], ends[i]);
+      args[at + 3] = line(i);
     },
     { exam: m.exam.code, workstation: m.workstation.id, bundle },
   );
+}
+
+const SCRATCH_BLOCK = 4 * 1024 * 1024;
+
+/**
+ * Writes the records of `data` (a deferred data file, as `readRecords` read it into `d`) to `file`, one a line, in
+ * the order they are stored (`d.order`), a block at a time: the commit then reads them straight through.
+ */
+export function keepInKeyOrder(data: Buffer, d: DeferredRecords, file: string): void {
+  const { starts, ends } = lineSpans(data, d.keys.length);
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    const block = Buffer.allocUnsafe(SCRATCH_BLOCK);
+    let used = 0;
+    let bytes = 0;
+    const flush = () => {
+      for (let off = 0; off < used; ) off += writeSync(fd, block, off, used - off);
+      bytes += used;
+      used = 0;
+    };
+    for (let row = 0; row < d.order.length; row++) {
+      const i = d.order[row]!;
+      const length = ends[i]! - starts[i]! + 1;
+      if (used + length > SCRATCH_BLOCK) flush();
+      if (length > SCRATCH_BLOCK) {
+        // A record larger than a block (a bundle's entry may be up to LIMITS.entryBytes): written as it is.
+        for (let off = starts[i]!; off < ends[i]!; ) off += writeSync(fd, data, off, ends[i]! - off);
+        writeSync(fd, '\n');
+        bytes += length;
+        continue;
+      }
+      used += data.copy(block, used, starts[i], ends[i]);
+      block[used++] = 0x0a;
+    }
+    flush();
+    d.scratch = { file, bytes };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Stores a deferred data file's records from its copy in key order (`keepInKeyOrder`), read a block at a time. The
+ * copy is the hub's own, written moments before from bytes the verified manifest lists; it is refused if it is not
+ * the size written or does not split into as many lines.
+ */
+function putDeferredKept(db: Db, m: Manifest, bundle: string, d: DeferredRecords): void {
+  const { file, bytes } = d.scratch!;
+  const short = () => new LenteraError('INTERNAL', `the copy of ${d.path} kept while the bundle was verified is not as written: nothing was merged. Send the bundle again.`, { entry: d.path });
+  const fd = openSync(file, 'r');
+  try {
+    if (fstatSync(fd).size !== bytes) throw short();
+    let block = Buffer.allocUnsafe(SCRATCH_BLOCK);
+    let start = 0;
+    let end = 0;
+    let read = 0;
+    let row = 0;
+    putDeferredLines(db, m, bundle, d, () => {
+      let nl = block.indexOf(0x0a, start);
+      while (nl < 0 || nl >= end) {
+        // The rest of this block moved to its front (in a larger block, for a record larger than one) and more read.
+        const rest = end - start;
+        const into = rest * 2 > block.length ? Buffer.allocUnsafe(block.length * 2) : block;
+        block.copy(into, 0, start, end);
+        block = into;
+        start = 0;
+        end = rest;
+        const n = readSync(fd, block, end, block.length - end, read);
+        if (n === 0) throw short();
+        read += n;
+        end += n;
+        nl = block.indexOf(0x0a, rest);
+      }
+      const text = block.toString('utf8', start, nl);
+      start = nl + 1;
+      row++;
+      return text;
+    });
+    if (row !== d.keys.length || start !== end || read !== bytes) throw short();
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const recordCount = (plan: ImportPlan) => plan.items.length + plan.deferred.reduce((n, d) => n + d.keys.length, 0);
@@ -504,16 +648,17 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     }
     sourceHeld = plan.deferred.length > 0;
     if (sourceHeld) plain = plan.report.file;
-    else discardImport(plan);
+    else dropStaged(plan);
   } else if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
     renameSync(plan.staged, `${stored}.part`);
     plan.staged = undefined;
   } else {
     // Copied before the staged copy (which may be what was verified) is let go.
     copyFileSync(plan.report.file, `${stored}.part`);
-    discardImport(plan);
+    dropStaged(plan);
   }
   const records = recordCount(plan);
+  let scratch: DeferredRecords[] = [];
   try {
     sql(db, 'INSERT INTO merged_exams (exam_code, exam, ruleset_sha256, ruleset_json) VALUES (?, ?, ?, ?) ON CONFLICT (exam_code) DO UPDATE SET exam = excluded.exam').run(m.exam.code, JSON.stringify(m.exam), m.ruleset.sha256, plan.rulesetText);
     sql(db, 'INSERT INTO merged_bundles (sha256, exam_code, workstation_id, sequence, previous, signer, audit_seq, audit_hash, ruleset_sha256, manifest, file, file_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
@@ -536,18 +681,24 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     // after a rollback is refused instead of merging no records.
     plan.spent = true;
     putItems(db, m.exam.code, m.workstation.id, plan.report.sha256, inKeyOrder(plan.items.splice(0)));
-    const deferred = new Map(plan.deferred.splice(0).map((d) => [d.path, d]));
+    const all = plan.deferred.splice(0);
+    scratch = all;
+    // Those kept in key order while the bundle was verified are read from there; the others again from the bundle.
+    for (const d of all) if (d.scratch) putDeferredKept(db, m, plan.report.sha256, d);
+    const deferred = new Map(all.filter((d) => !d.scratch).map((d) => [d.path, d]));
     eachVerifiedFile(plain, m, [...deferred.keys()], (path, data) => {
       putDeferred(db, data, m, plan.report.sha256, deferred.get(path)!);
       deferred.delete(path);
     });
-    if (sourceHeld) discardImport(plan);
+    if (sourceHeld) dropStaged(plan);
     if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);
   } catch (e) {
     rmSync(`${stored}.part`, { force: true });
-    if (sourceHeld) discardImport(plan);
+    if (sourceHeld) dropStaged(plan);
     throw e;
+  } finally {
+    dropScratch(scratch);
   }
   return { ...base, unchanged: false, records, ...(ahead ? { view: { ...ahead, workstations: workstationsOf(db, m.exam.code) } } : {}) };
 }
