@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
-import { verifyBundle, type VerifyOptions } from '../../src-main/core/bundles/verify';
+import { openBundle, readEntry, verifyBundle, type VerifyOptions } from '../../src-main/core/bundles/verify';
 import { generateIdentity } from '../../src-main/core/keys/identities';
 import { verifyBundle as referenceVerify } from './verify-reference';
 
@@ -138,5 +138,30 @@ describe('bundle verify: the structure walked here, the digests on other threads
     rmSync(f);
     expect(r.ok).toBe(false);
     expect(r.ok ? '' : r.message).toMatch(/ZIP64 sizes beside ordinary ones/);
+  });
+});
+
+describe("verification's memory (issue 18)", () => {
+  it("keeps yauzl's entry only for what it reads through yauzl: the compressed entries, the manifest and its signature", async () => {
+    const f = join(root, 'memory.lentera');
+    writeFileSync(f, bundle);
+    const b = await openBundle(f);
+    try {
+      const all = [...b.entries.values()];
+      // The PDFs are stored: nearly every entry of a real bundle, and none of them keeps yauzl's entry.
+      const pdfs = all.filter((e) => e.name.endsWith('.pdf'));
+      expect(pdfs.length).toBe(6);
+      for (const e of all) {
+        const throughYauzl = e.name === 'manifest.json' || e.name === 'manifest.sig' || !e.name.endsWith('.pdf');
+        expect([e.name, e.entry !== undefined]).toEqual([e.name, throughYauzl]);
+      }
+      expect(pdfs.map((e) => e.uncompressedSize).sort((x, y) => x - y)).toEqual([0, 1, 5, 700, 70_000, 4 * 1024 * 1024 + 123]);
+      expect(pdfs.every((e) => e.compressedSize === e.uncompressedSize)).toBe(true);
+      expect((await readEntry(b, 'manifest.json', 1 << 20)).length).toBe(b.entries.get('manifest.json')!.uncompressedSize);
+    } finally {
+      b.close();
+    }
+    // And it still verifies whole, every stored entry hashed from the directory's layout.
+    expect((await verifyBundle(f)).checks.at(-1)).toMatch(/^hashes: all \d+ files match their sha256$/);
   });
 });

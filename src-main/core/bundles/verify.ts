@@ -30,7 +30,14 @@ function sealedCopyRefusal(file: string): BundleRefused {
 
 interface ZipEntry {
   name: string;
-  entry: yauzl.Entry;
+  uncompressedSize: number;
+  compressedSize: number;
+  /**
+   * yauzl's entry, for what is read through yauzl: a compressed entry, the manifest and its signature. A stored
+   * entry (a signed PDF: nearly all of a bundle's 60,000) is hashed on other threads from the directory's layout
+   * (container.ts); its yauzl entry, held to the end of a verification, was most of its memory (issue 18).
+   */
+  entry?: yauzl.Entry;
 }
 
 const S_IFMT = 0o170000;
@@ -99,7 +106,8 @@ export async function openBundle(file: string, opts: { key?: Uint8Array } = {}):
       if (entry.isEncrypted()) throw new BundleRefused('BUNDLE_ENCRYPTED', `Entry "${name}" is encrypted.`, { entry: name });
       if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) throw new BundleRefused('BUNDLE_COMPRESSION', `Entry "${name}" uses compression method ${entry.compressionMethod}; only stored and deflate are read.`, { entry: name });
       if (entries.has(name)) throw new BundleRefused('BUNDLE_DUPLICATE_ENTRY', `Entry "${name}" appears twice.`, { entry: name });
-      entries.set(name, { name, entry });
+      const read = entry.compressionMethod !== 0 || name === MANIFEST || name === SIGNATURE;
+      entries.set(name, { name, uncompressedSize: entry.uncompressedSize, compressedSize: entry.compressedSize, ...(read ? { entry } : {}) });
     }
   } catch (e) {
     zip.close();
@@ -116,6 +124,8 @@ export async function openBundle(file: string, opts: { key?: Uint8Array } = {}):
 async function streamEntry(b: OpenedBundle, e: ZipEntry, limit: number, onChunk: (chunk: Buffer) => void): Promise<number> {
   let stream: Readable;
   try {
+    // A stored entry has none: it is read here only if the container's directory and yauzl disagree on its method.
+    if (!e.entry) throw new Error('its directory record does not say how it is stored');
     stream = await b.zip.openReadStreamPromise(e.entry);
   } catch (err) {
     throw new BundleRefused('BUNDLE_DAMAGED', `${e.name} cannot be read: ${(err as Error).message}.`, { entry: e.name });
@@ -139,7 +149,7 @@ async function streamEntry(b: OpenedBundle, e: ZipEntry, limit: number, onChunk:
 export async function readEntry(b: OpenedBundle, name: string, limit: number): Promise<Buffer> {
   const e = b.entries.get(name);
   if (!e) throw new BundleRefused('BUNDLE_MISSING_ENTRY', `The bundle has no ${name}.`, { entry: name });
-  if (e.entry.uncompressedSize > limit) throw new BundleRefused('BUNDLE_ENTRY_TOO_LARGE', `${name} declares ${e.entry.uncompressedSize} bytes; the limit is ${limit}.`, { entry: name });
+  if (e.uncompressedSize > limit) throw new BundleRefused('BUNDLE_ENTRY_TOO_LARGE', `${name} declares ${e.uncompressedSize} bytes; the limit is ${limit}.`, { entry: name });
   const chunks: Buffer[] = [];
   await streamEntry(b, e, limit, (c) => chunks.push(c));
   return Buffer.concat(chunks);
@@ -326,7 +336,7 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
     }
     let total = 0;
     for (const f of manifest.files) {
-      const e = b.entries.get(f.path)!.entry;
+      const e = b.entries.get(f.path)!;
       if (e.uncompressedSize !== f.size) throw new BundleRefused('BUNDLE_SIZE_MISMATCH', `${f.path}: the zip says ${e.uncompressedSize} bytes, the manifest ${f.size}.`, { entry: f.path });
       if (f.size > LIMITS.entryBytes) throw new BundleRefused('BUNDLE_ENTRY_TOO_LARGE', `${f.path} is ${f.size} bytes; the limit is ${LIMITS.entryBytes}.`, { entry: f.path });
       if (f.size > LIMITS.ratioFloor && f.size > e.compressedSize * LIMITS.ratio) {
