@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { hash, randomUUID } from 'node:crypto';
 import { accessSync, closeSync, constants, copyFileSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
@@ -348,31 +349,55 @@ export function itemsOf(files: Map<string, Buffer>, opts: { defer?: boolean } = 
 
 const KIND_OF = new Map<string, string>(Object.entries(DATA_FILES).map(([kind, path]) => [path, kind]));
 
-/** One data file's records (`itemsOf`), added to `into`; a path that is no data file adds nothing. */
+/**
+ * One data file's records (`itemsOf`), added to `into`; a path that is no data file adds nothing. A file written a
+ * record a line is read a line at a time from its bytes: at 100,000 candidates the score entries are 120 MB, and
+ * their text and lines beside the bytes were twice that again, the ingest's peak (issue 18).
+ */
 export function readRecords(path: string, data: Buffer, opts: { defer?: boolean }, into: Records): void {
   const kind = KIND_OF.get(path);
   if (kind === undefined) return;
-  const { lines, verbatim } = recordLines(data.toString('utf8'), path);
-  const defer = opts.defer !== false && verbatim && !VIEW_KINDS.has(kind);
-  const keys: string[] = [];
-  const digests = defer ? Buffer.allocUnsafe(lines.length * 32) : null;
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!;
-    let body: unknown;
-    try {
-      body = JSON.parse(line);
-    } catch (e) {
-      throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} is not JSON: ${(e as Error).message}.`, { entry: path, index: n });
+  const spans = verbatimSpans(data);
+  if (!spans) {
+    const lines = recordLines(data.toString('utf8'), path);
+    for (let n = 0; n < lines.length; n++) {
+      const line = lines[n]!;
+      into.items.push({ kind, key: keyOfLine(kind, line, path, n), digest: lineDigest(line), body: line });
     }
-    const key = keyOf(kind, body);
-    if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} has no key.`, { entry: path, index: n });
-    // The digest is of the line's bytes, as on the exporting workstation.
-    if (digests) {
-      keys.push(key);
-      hash('sha256', line, 'buffer').copy(digests, n * 32);
-    } else into.items.push({ kind, key, digest: lineDigest(line), body: line });
+    return;
   }
-  if (digests) into.deferred.push({ kind, path, keys, digests, order: keyOrder(keys) });
+  const { starts, ends } = spans;
+  const count = starts.length;
+  const defer = opts.defer !== false && !VIEW_KINDS.has(kind);
+  if (!defer) {
+    for (let n = 0; n < count; n++) {
+      const line = data.toString('utf8', starts[n], ends[n]);
+      into.items.push({ kind, key: keyOfLine(kind, line, path, n), digest: lineDigest(line), body: line });
+    }
+    return;
+  }
+  // The digest is of the line as stored (its text, in UTF-8): of its bytes as they are, when they are UTF-8 already.
+  const bytesAreText = isUtf8(data);
+  const keys: string[] = new Array<string>(count);
+  const digests = Buffer.allocUnsafe(count * 32);
+  for (let n = 0; n < count; n++) {
+    const line = data.toString('utf8', starts[n], ends[n]);
+    keys[n] = keyOfLine(kind, line, path, n);
+    hash('sha256', bytesAreText ? data.subarray(starts[n], ends[n]) : line, 'buffer').copy(digests, n * 32);
+  }
+  into.deferred.push({ kind, path, keys, digests, order: keyOrder(keys) });
+}
+
+function keyOfLine(kind: string, line: string, path: string, n: number): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(line);
+  } catch (e) {
+    throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} is not JSON: ${(e as Error).message}.`, { entry: path, index: n });
+  }
+  const key = keyOf(kind, body);
+  if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} has no key.`, { entry: path, index: n });
+  return key;
 }
 
 /** The places of `keys` sorted by key (UTF-16 order, as `inKeyOrder`), two equal keys in their own order. */
@@ -388,15 +413,33 @@ function keyOrder(keys: readonly string[]): Uint32Array {
 }
 
 /**
- * The records of a data file, one JSON text each. Lentera writes one record per line ("[", lines ending in ",",
- * "]"), which is read without holding the whole array as objects (`verbatim`: each record is its line's bytes);
- * any other valid JSON array is read whole.
+ * Where each record of a file Lentera wrote lies ("[\n", lines ending in ",", "\n]\n"; `lineSpans`), or null for any
+ * other file: each record is then its line's bytes, never the whole array held as objects or as one text.
  */
-function recordLines(text: string, path: string): { lines: string[]; verbatim: boolean } {
-  if (text.startsWith('[\n') && text.endsWith('\n]\n')) {
-    const lines = text.slice(2, -3).split('\n');
-    if (lines.every((l, i) => (i < lines.length - 1 ? l.endsWith(',') : !l.endsWith(',')))) return { lines: lines.map((l, i) => (i < lines.length - 1 ? l.slice(0, -1) : l)), verbatim: true };
+function verbatimSpans(data: Buffer): { starts: number[]; ends: number[] } | null {
+  const n = data.length;
+  if (n < 4 || data[0] !== 0x5b || data[1] !== 0x0a || data[n - 3] !== 0x0a || data[n - 2] !== 0x5d || data[n - 1] !== 0x0a) return null;
+  const last = Math.max(2, n - 3);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let at = 2; ; ) {
+    const nl = data.indexOf(0x0a, at);
+    if (nl < 0 || nl >= last) {
+      // The last record: no comma after it.
+      if (last > at && data[last - 1] === 0x2c) return null;
+      starts.push(at);
+      ends.push(last);
+      return { starts, ends };
+    }
+    if (nl === at || data[nl - 1] !== 0x2c) return null;
+    starts.push(at);
+    ends.push(nl - 1);
+    at = nl + 1;
   }
+}
+
+/** The records of a data file not written a record a line: any valid JSON array, each record as its JSON text. */
+function recordLines(text: string, path: string): string[] {
   let rows: unknown;
   try {
     rows = JSON.parse(text);
@@ -404,7 +447,7 @@ function recordLines(text: string, path: string): { lines: string[]; verbatim: b
     throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not JSON: ${(e as Error).message}.`, { entry: path });
   }
   if (!Array.isArray(rows)) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path} is not a list.`, { entry: path });
-  return { lines: rows.map((r) => JSON.stringify(r)), verbatim: false };
+  return rows.map((r) => JSON.stringify(r));
 }
 
 function keyOf(kind: string, body: unknown): string | null {
