@@ -1,7 +1,11 @@
 import { hash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readRecords, type Records } from '../../src-main/core/bundles/merge';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { keepInKeyOrder, keptLines, readRecords, type Records } from '../../src-main/core/bundles/merge';
 import { lineDigest } from '../../src-main/core/bundles/collect';
 
 /**
@@ -121,5 +125,76 @@ describe('a data file read a line at a time from its bytes (merge.ts readRecords
     expect(got.deferred[0]!.digests.subarray(32).equals(hash('sha256', '{"id":"a","v":"é"}', 'buffer'))).toBe(true);
     expect(mine('data/score-entries.json', Buffer.from('[\n{"id":"b"},\n{"id":\n]\n'), true)).toMatch(/^data\/score-entries\.json: record 2 is not JSON/);
     expect(mine('data/score-entries.json', Buffer.from('[\n{"id":"b"},\n{"v":2}\n]\n'), true)).toBe('data/score-entries.json: record 2 has no key.');
+  });
+});
+
+describe('the records only the commit reads, kept in key order (merge.ts keepInKeyOrder, keptLines)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lentera-kept-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A record of 5 MB (larger than a 4 MB block, written and read past it) among small ones, out of key order.
+  const big = 'x'.repeat(5 * 1024 * 1024);
+  const rows = [{ id: 'm', v: 1 }, { id: 'b', v: big }, { id: 'z', v: 'é' }, { id: 'a', v: 2 }, ...Array.from({ length: 3000 }, (_, i) => ({ id: `k${String(3000 - i).padStart(5, '0')}`, v: 'y'.repeat(i % 97) }))];
+  const data = Buffer.from(`[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
+  const read = () => {
+    const into: Records = { items: [], deferred: [] };
+    const spans = readRecords('data/score-entries.json', data, {}, into)!;
+    return { d: into.deferred[0]!, spans };
+  };
+  const refused = () => new Error('refused');
+
+  it('gives back every line in key order, one larger than a block included', () => {
+    const { d, spans } = read();
+    const file = join(dir, 'kept.records');
+    keepInKeyOrder(data, d, spans, file);
+    expect(d.scratch).toEqual({ file, bytes: readFileSync(file).length });
+    const lines = keptLines(d.scratch!, d.keys.length, refused);
+    const got = Array.from({ length: d.keys.length }, () => lines.next());
+    lines.done();
+    lines.close();
+    const expected = [...rows].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map((r) => JSON.stringify(r));
+    expect(got).toEqual(expected);
+    expect([...d.order].map((i) => d.keys[i])).toEqual(expected.map((l) => (JSON.parse(l) as { id: string }).id));
+  });
+
+  it('refuses a copy that is not as written: shorter, longer, or a line more or less in as many bytes', () => {
+    const { d, spans } = read();
+    const file = join(dir, 'spoiled.records');
+    keepInKeyOrder(data, d, spans, file);
+    const text = readFileSync(file, 'utf8');
+    const attempt = (content: string, bytes = Buffer.byteLength(content)) => {
+      writeFileSync(file, content);
+      let lines: ReturnType<typeof keptLines> | undefined;
+      try {
+        lines = keptLines({ file, bytes }, d.keys.length, refused);
+        for (let i = 0; i < d.keys.length; i++) lines.next();
+        lines.done();
+        return 'read';
+      } catch (e) {
+        return (e as Error).message;
+      } finally {
+        lines?.close();
+      }
+    };
+    expect(attempt(text)).toBe('read');
+    expect(attempt(text.slice(0, -10), text.length)).toBe('refused');
+    expect(attempt(`${text}{}\n`, text.length)).toBe('refused');
+    // Its size as given: one newline fewer (two records run together), or one more (a record split in two).
+    const joined = text.replace('\n', ' ');
+    expect(attempt(joined)).toBe('refused');
+    const split = text.replace('"v":', '\n:');
+    expect(Buffer.byteLength(split)).toBe(Buffer.byteLength(text) - 2);
+    expect(attempt(split)).toBe('refused');
+  });
+
+  it('a copy that cannot be written leaves no file, and the records none to read from', () => {
+    const { d, spans } = read();
+    expect(() => keepInKeyOrder(data, d, spans, join(dir, 'no-such-folder', 'x.records'))).toThrow();
+    expect(d.scratch).toBeUndefined();
+    const taken = join(dir, 'taken.records');
+    writeFileSync(taken, 'not ours');
+    expect(() => keepInKeyOrder(data, d, spans, taken)).toThrow();
+    expect(readFileSync(taken, 'utf8')).toBe('not ours');
+    expect(existsSync(taken)).toBe(true);
+    expect(d.scratch).toBeUndefined();
   });
 });

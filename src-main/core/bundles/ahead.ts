@@ -15,7 +15,6 @@ import { setImmediate as turn } from 'node:timers/promises';
 import type { Db } from '../db/open';
 import type { Manifest } from './format';
 import { eachListed } from './listed-entries';
-import { rmSync } from 'node:fs';
 import { dropScratch, keepInKeyOrder, mergedStateKey, mergedView, prepareImport, readRecords, scratchFor, type ImportOptions, type ImportPlan, type Records, type Speculation } from './merge';
 
 /**
@@ -60,8 +59,9 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
       if (path === m.ruleset.path) rulesetBytes = data;
       if (items === null) return;
       const deferred = records.deferred.length;
+      let spans: ReturnType<typeof readRecords>;
       try {
-        readRecords(path, data, {}, records);
+        spans = readRecords(path, data, {}, records);
       } catch {
         // Refused again after verification, in its place.
         items = null;
@@ -69,13 +69,12 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
       }
       // A file only the commit reads is kept in the order it stores it, beside the staged copy, instead of being
       // read again from the bundle then (at 100,000 candidates 195 MB inflated and hashed, the largest held whole).
-      const d = records.deferred[deferred];
-      const scratch = d && scratchFor(file, deferred);
-      if (d && scratch) {
+      const scratch = spans && scratchFor(file, deferred);
+      if (spans && scratch) {
         try {
-          keepInKeyOrder(data, d, scratch);
+          keepInKeyOrder(data, records.deferred[deferred]!, spans, scratch);
         } catch {
-          rmSync(scratch, { force: true });
+          // Not kept: the commit reads the file again from the bundle, as without the copy.
         }
       }
     });

@@ -75,7 +75,9 @@ export interface Speculation {
 }
 
 /** Staged copies are named so: a crash between staging and commit leaves one behind, and `sweepStaged` finds it. */
-const STAGED = /^\.incoming-[0-9a-f-]{36}\.part(\.[0-9]+\.records)?$/;
+const STAGED = /^\.incoming-[0-9a-f-]{36}\.part$/;
+/** A staged copy's records kept in key order (`keepInKeyOrder`): swept with it. */
+const KEPT = /^\.incoming-[0-9a-f-]{36}\.part\.[0-9]+\.records$/;
 
 function mergedDir(dataDir: string): string {
   return join(dataDir, 'bundles', 'merged');
@@ -94,7 +96,7 @@ export function sweepStaged(dataDir: string, now = Date.now()): void {
     return;
   }
   for (const name of names) {
-    if (!STAGED.test(name)) continue;
+    if (!STAGED.test(name) && !KEPT.test(name)) continue;
     const file = join(mergedDir(dataDir), name);
     try {
       if (now - statSync(file).mtimeMs > STAGED_LEFT_MS) rmSync(file, { force: true });
@@ -136,7 +138,7 @@ export function dropScratch(deferred: readonly DeferredRecords[]): void {
  * folder) is verified and merged: beside it, under a name `sweepStaged` knows. None for a file that is not staged.
  */
 export function scratchFor(staged: string, n: number): string | undefined {
-  return STAGED.test(basename(staged)) && !basename(staged).endsWith('.records') ? `${staged}.${n}.records` : undefined;
+  return STAGED.test(basename(staged)) ? `${staged}.${n}.records` : undefined;
 }
 
 /** Where this bundle stands in its workstation's chain; a replay, a fork or a gap is refused with what is missing. */
@@ -349,14 +351,21 @@ export function itemsOf(files: Map<string, Buffer>, opts: { defer?: boolean } = 
 
 const KIND_OF = new Map<string, string>(Object.entries(DATA_FILES).map(([kind, path]) => [path, kind]));
 
+/** Where each record of a file written a record a line lies in its bytes (`verbatimSpans`). */
+export interface LineSpans {
+  starts: number[];
+  ends: number[];
+}
+
 /**
  * One data file's records (`itemsOf`), added to `into`; a path that is no data file adds nothing. A file written a
  * record a line is read a line at a time from its bytes: at 100,000 candidates the score entries are 120 MB, and
- * their text and lines beside the bytes were twice that again, the ingest's peak (issue 18).
+ * their text and lines beside the bytes were twice that again, the ingest's peak (issue 18). Gives the places of a
+ * deferred file's records in `data` (for `keepInKeyOrder`).
  */
-export function readRecords(path: string, data: Buffer, opts: { defer?: boolean }, into: Records): void {
+export function readRecords(path: string, data: Buffer, opts: { defer?: boolean }, into: Records): LineSpans | undefined {
   const kind = KIND_OF.get(path);
-  if (kind === undefined) return;
+  if (kind === undefined) return undefined;
   const spans = verbatimSpans(data);
   if (!spans) {
     const lines = recordLines(data.toString('utf8'), path);
@@ -364,7 +373,7 @@ export function readRecords(path: string, data: Buffer, opts: { defer?: boolean 
       const line = lines[n]!;
       into.items.push({ kind, key: keyOfLine(kind, line, path, n), digest: lineDigest(line), body: line });
     }
-    return;
+    return undefined;
   }
   const { starts, ends } = spans;
   const count = starts.length;
@@ -374,7 +383,7 @@ export function readRecords(path: string, data: Buffer, opts: { defer?: boolean 
       const line = data.toString('utf8', starts[n], ends[n]);
       into.items.push({ kind, key: keyOfLine(kind, line, path, n), digest: lineDigest(line), body: line });
     }
-    return;
+    return undefined;
   }
   // The digest is of the line as stored (its text, in UTF-8): of its bytes as they are, when they are UTF-8 already.
   const bytesAreText = isUtf8(data);
@@ -386,6 +395,7 @@ export function readRecords(path: string, data: Buffer, opts: { defer?: boolean 
     hash('sha256', bytesAreText ? data.subarray(starts[n], ends[n]) : line, 'buffer').copy(digests, n * 32);
   }
   into.deferred.push({ kind, path, keys, digests, order: keyOrder(keys) });
+  return spans;
 }
 
 function keyOfLine(kind: string, line: string, path: string, n: number): string {
@@ -416,7 +426,7 @@ function keyOrder(keys: readonly string[]): Uint32Array {
  * Where each record of a file Lentera wrote lies ("[\n", lines ending in ",", "\n]\n"; `lineSpans`), or null for any
  * other file: each record is then its line's bytes, never the whole array held as objects or as one text.
  */
-function verbatimSpans(data: Buffer): { starts: number[]; ends: number[] } | null {
+function verbatimSpans(data: Buffer): LineSpans | null {
   const n = data.length;
   if (n < 4 || data[0] !== 0x5b || data[1] !== 0x0a || data[n - 3] !== 0x0a || data[n - 2] !== 0x5d || data[n - 1] !== 0x0a) return null;
   const last = Math.max(2, n - 3);
@@ -517,30 +527,15 @@ export function putItems(db: Db, exam: string, workstation: string, bundle: stri
 }
 
 /**
- * Where each of the `n` records of a data file written a record a line lies in `data`: "[\n", then the records,
- * each but the last followed by ",\n", then "\n]\n". Only for bytes `readRecords` split into exactly these n lines
- * (the same bytes, or bytes with the sha256 of those), so every newline looked for is there.
- */
-function lineSpans(data: Buffer, n: number): { starts: Float64Array; ends: Float64Array } {
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
-  let at = 2;
-  for (let i = 0; i < n; i++) {
-    const nl = i < n - 1 ? data.indexOf(0x0a, at) : data.length - 3;
-    starts[i] = at;
-    ends[i] = i < n - 1 ? nl - 1 : nl;
-    at = nl + 1;
-  }
-  return { starts, ends };
-}
-
-/**
  * Stores a deferred data file's records from `data`, the file read again from the verified bundle (or its copy) and
  * found the bytes the manifest lists (`eachVerifiedFile`). The lines are those `itemsOf` read, byte for byte, so the
  * keys and digests taken then are theirs; each is decoded as it is bound, never the whole file as one text.
  */
 function putDeferred(db: Db, data: Buffer, m: Manifest, bundle: string, d: DeferredRecords): void {
-  const { starts, ends } = lineSpans(data, d.keys.length);
+  // The bytes `readRecords` split (their sha256 is the manifest's): the same lines, in the same places.
+  const spans = verbatimSpans(data);
+  if (spans?.starts.length !== d.keys.length) throw new LenteraError('INTERNAL', `${d.path} no longer splits into the records read from it: nothing was merged.`, { entry: d.path });
+  const { starts, ends } = spans;
   putDeferredLines(db, m, bundle, d, (i) => data.toString('utf8', starts[i], ends[i]));
 }
 
@@ -565,12 +560,14 @@ function putDeferredLines(db: Db, m: Manifest, bundle: string, d: DeferredRecord
 const SCRATCH_BLOCK = 4 * 1024 * 1024;
 
 /**
- * Writes the records of `data` (a deferred data file, as `readRecords` read it into `d`) to `file`, one a line, in
- * the order they are stored (`d.order`), a block at a time: the commit then reads them straight through.
+ * Writes the records of `data` (a deferred data file, as `readRecords` read it into `d`, its records at `spans`) to
+ * `file`, one a line, in the order they are stored (`d.order`), a block at a time: the commit then reads them
+ * straight through (`keptLines`). A failed write leaves no file and `d` without one.
  */
-export function keepInKeyOrder(data: Buffer, d: DeferredRecords, file: string): void {
-  const { starts, ends } = lineSpans(data, d.keys.length);
+export function keepInKeyOrder(data: Buffer, d: DeferredRecords, spans: LineSpans, file: string): void {
+  const { starts, ends } = spans;
   const fd = openSync(file, 'wx', 0o600);
+  let written = false;
   try {
     const block = Buffer.allocUnsafe(SCRATCH_BLOCK);
     let used = 0;
@@ -595,32 +592,38 @@ export function keepInKeyOrder(data: Buffer, d: DeferredRecords, file: string): 
       block[used++] = 0x0a;
     }
     flush();
+    written = true;
     d.scratch = { file, bytes };
   } finally {
     closeSync(fd);
+    if (!written) rmSync(file, { force: true });
   }
 }
 
 /**
- * Stores a deferred data file's records from its copy in key order (`keepInKeyOrder`), read a block at a time. The
- * copy is the hub's own, written moments before from bytes the verified manifest lists; it is refused if it is not
- * the size written or does not split into as many lines.
+ * The lines of a copy in key order (`keepInKeyOrder`), read a 4 MB block at a time (a larger block for a record
+ * larger than one). The copy is the hub's own, written moments before from bytes the verified manifest lists; it
+ * is refused (`refused()`) when it is not the size written or does not split into exactly `count` lines.
  */
-function putDeferredKept(db: Db, m: Manifest, bundle: string, d: DeferredRecords): void {
-  const { file, bytes } = d.scratch!;
-  const short = () => new LenteraError('INTERNAL', `the copy of ${d.path} kept while the bundle was verified is not as written: nothing was merged. Send the bundle again.`, { entry: d.path });
-  const fd = openSync(file, 'r');
+export function keptLines(kept: NonNullable<DeferredRecords['scratch']>, count: number, refused: () => Error): { next(): string; done(): void; close(): void } {
+  const fd = openSync(kept.file, 'r');
   try {
-    if (fstatSync(fd).size !== bytes) throw short();
-    let block = Buffer.allocUnsafe(SCRATCH_BLOCK);
-    let start = 0;
-    let end = 0;
-    let read = 0;
-    let row = 0;
-    putDeferredLines(db, m, bundle, d, () => {
+    if (fstatSync(fd).size !== kept.bytes) throw refused();
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  let block = Buffer.allocUnsafe(SCRATCH_BLOCK);
+  let start = 0;
+  let end = 0;
+  let read = 0;
+  let lines = 0;
+  return {
+    next(): string {
+      if (lines === count) throw refused();
       let nl = block.indexOf(0x0a, start);
       while (nl < 0 || nl >= end) {
-        // The rest of this block moved to its front (in a larger block, for a record larger than one) and more read.
+        // The rest of this block moved to its front (into a larger block when it fills one) and more read after it.
         const rest = end - start;
         const into = rest * 2 > block.length ? Buffer.allocUnsafe(block.length * 2) : block;
         block.copy(into, 0, start, end);
@@ -628,19 +631,32 @@ function putDeferredKept(db: Db, m: Manifest, bundle: string, d: DeferredRecords
         start = 0;
         end = rest;
         const n = readSync(fd, block, end, block.length - end, read);
-        if (n === 0) throw short();
+        if (n === 0) throw refused();
         read += n;
         end += n;
         nl = block.indexOf(0x0a, rest);
       }
       const text = block.toString('utf8', start, nl);
       start = nl + 1;
-      row++;
+      lines++;
       return text;
-    });
-    if (row !== d.keys.length || start !== end || read !== bytes) throw short();
+    },
+    /** Refused unless every line was read and nothing is left after them. */
+    done(): void {
+      if (lines !== count || start !== end || read !== kept.bytes) throw refused();
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/** Stores a deferred data file's records from its copy in key order (`keptLines`). */
+function putDeferredKept(db: Db, m: Manifest, bundle: string, d: DeferredRecords): void {
+  const lines = keptLines(d.scratch!, d.keys.length, () => new LenteraError('INTERNAL', `the copy of ${d.path} kept while the bundle was verified is not as written: nothing was merged. Send the bundle again.`, { entry: d.path }));
+  try {
+    putDeferredLines(db, m, bundle, d, () => lines.next());
+    lines.done();
   } finally {
-    closeSync(fd);
+    lines.close();
   }
 }
 

@@ -48,10 +48,8 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
-const driver = (() => {
-  let path: string | undefined;
-  return () => (path ??= createRequire(import.meta.url).resolve('better-sqlite3'));
-})();
+/** The driver this process loads, for the thread to load the same (Node caches the resolution). */
+const driver = () => createRequire(import.meta.url).resolve('better-sqlite3');
 
 /** One checkpoint at a time for one database file; a request while one runs starts another after it. */
 export class CheckpointAside {
