@@ -27,7 +27,13 @@ const AHEAD_MAX_BYTES = 1024 ** 3;
 export async function prepareImportAhead(db: Db, file: string, opts: Omit<ImportOptions, 'ahead'>): Promise<ImportPlan> {
   const cancel: Cancel = { cancelled: false };
   try {
-    return await prepareImport(db, file, { ...opts, ahead: (f, m) => speculate(db, f, m, cancel) });
+    return await prepareImport(db, file, {
+      ...opts,
+      ahead: (f, m) => speculate(db, f, m, cancel),
+      stopAhead: () => {
+        cancel.cancelled = true;
+      },
+    });
   } finally {
     // Refused, or done: what is left of the read-ahead is skipped.
     cancel.cancelled = true;

@@ -62,6 +62,8 @@ export interface ImportOptions extends VerifyOptions {
    * what it makes is used only when found equal to the verified bytes.
    */
   ahead?: (file: string, manifest: Manifest) => Promise<Speculation | null>;
+  /** stops the read-ahead (the bundle refused, or already merged): what it has not yet done is skipped */
+  stopAhead?: () => void;
 }
 
 /** What `speculate` made of a bundle's bytes before they were verified: used only when found equal to them. */
@@ -182,12 +184,12 @@ function checkExam(db: Db, m: Manifest): void {
  * takes no place in anyone's chain.
  */
 export async function prepareImport(db: Db, file: string, opts: ImportOptions): Promise<ImportPlan> {
-  const { self, stageIn, moveIn, ahead, ...verify } = opts;
+  const { self, stageIn, moveIn, ahead, stopAhead, ...verify } = opts;
   const staged = stageIn !== undefined ? await stageCopy(file, stageIn, moveIn === true) : undefined;
   let plan: ImportPlan | undefined;
   try {
     // The copy is what is verified: the bytes checked are the bytes kept, and their sha256 the one recorded.
-    plan = await prepareVerified(db, staged ?? file, self, verify, ahead);
+    plan = await prepareVerified(db, staged ?? file, self, verify, ahead, stopAhead);
     if (staged !== undefined) plan.staged = staged;
     if (verify.key) plan.sourceKey = verify.key;
     return plan;
@@ -235,7 +237,7 @@ async function stageCopy(file: string, dataDir: string, move: boolean): Promise<
   return staged;
 }
 
-async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions, ahead: ImportOptions['ahead']): Promise<ImportPlan> {
+async function prepareVerified(db: Db, file: string, self: string | undefined, verify: VerifyOptions, ahead: ImportOptions['ahead'], stopAhead: ImportOptions['stopAhead']): Promise<ImportPlan> {
   // Started as soon as the manifest is found signed by a signer registered here: the verification then waits on its
   // hashing threads for seconds, this thread idle. Nothing is read ahead for anyone else.
   let spec: Promise<Speculation | null> | undefined;
@@ -258,27 +260,38 @@ async function prepareVerified(db: Db, file: string, self: string | undefined, v
       ...(verify.trusted ? { binding: (fp: string, m: Manifest) => void checkBinding(db, fp, m.workstation, self) } : {}),
     });
   } catch (e) {
-    dropAhead(spec);
+    await dropAhead(spec, stopAhead);
     throw e;
   }
   try {
-    return await planOf(db, file, report, self, verify, spec);
+    return await planOf(db, file, report, self, verify, spec, stopAhead);
   } catch (e) {
-    dropAhead(spec);
+    await dropAhead(spec, stopAhead);
     throw e;
   }
 }
 
-/** Refused, or nothing to merge: what was read ahead keeps nothing on disk, once it is done. */
-function dropAhead(spec: Promise<Speculation | null> | undefined): void {
-  void spec?.then((made) => made?.items && dropScratch(made.items.deferred));
+/**
+ * Refused, or nothing to merge: the read-ahead stopped and what it kept on disk removed, before the answer, so that a
+ * refused or replayed bundle leaves nothing behind.
+ */
+async function dropAhead(spec: Promise<Speculation | null> | undefined, stop: (() => void) | undefined): Promise<void> {
+  if (!spec) return;
+  // Its own trouble never takes the place of the refusal being answered.
+  try {
+    stop?.();
+    const made = await Promise.resolve(spec).catch(() => null);
+    if (made?.items) dropScratch(made.items.deferred);
+  } catch {
+    // a copy left behind is swept within the hour (`sweepStaged`)
+  }
 }
 
-async function planOf(db: Db, file: string, report: BundleReport, self: string | undefined, verify: VerifyOptions, spec: Promise<Speculation | null> | undefined): Promise<ImportPlan> {
+async function planOf(db: Db, file: string, report: BundleReport, self: string | undefined, verify: VerifyOptions, spec: Promise<Speculation | null> | undefined, stopAhead: (() => void) | undefined): Promise<ImportPlan> {
   const m = report.manifest;
   const { unchanged } = checkChain(db, m, report.sha256);
   if (unchanged) {
-    dropAhead(spec);
+    await dropAhead(spec, stopAhead);
     return { report, unchanged, rulesetText: '', items: [], deferred: [], registered: Boolean(verify.trusted), self };
   }
   checkExam(db, m);
