@@ -363,7 +363,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
         io.err(`lentera: ${o.facts}: expected {"formations": [...], "candidates": [...]}`);
         throw new CliExit(EXIT.FAILED);
       }
-      const results = rank(loaded.ruleset, facts.formations, facts.candidates.map(factsFromJson));
+      const results = rank(loaded.ruleset, facts.formations, facts.candidates.map((j) => factsFromJson(j)));
       if (o.json) io.out(JSON.stringify(results, null, 2));
       if (!o.results) return io.out(`${results.length} candidates ranked with ${loaded.ruleset.id} ${loaded.ruleset.version} (sha256 ${loaded.sha256})`);
       const raw = readJsonFile(io, o.results) as RankedCandidate[] | { results: RankedCandidate[] };

@@ -19,7 +19,17 @@ export interface FactsJson {
 }
 
 const valueOut = (v: StageValue): string => (v instanceof Fraction ? toExactString(v) : v);
-const valueIn = (s: string): StageValue => (s === 'absent' || s === 'missing' ? s : new Fraction(s));
+/**
+ * A fraction read from its text, the same object for the same text when `shared` is given: an exam's scores take a
+ * few thousand distinct values, and 100,000 candidates' facts held as their own fractions (two BigInts each) came to
+ * about 50 MB at the hub. Fractions are never changed in place, so sharing one is safe.
+ */
+export function fractionOf(s: string, shared?: Map<string, Fraction>): Fraction {
+  if (!shared) return new Fraction(s);
+  let f = shared.get(s);
+  if (f === undefined) shared.set(s, (f = new Fraction(s)));
+  return f;
+}
 const mapValues = <A, B>(o: Record<string, A>, f: (a: A) => B): Record<string, B> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 
 /** Birth dates replaced by their dense rank among the exam's candidates ("older" compares these strings). */
@@ -37,10 +47,12 @@ export function factsToJson(c: CandidateFacts, ageOrder: string): FactsJson {
   return out;
 }
 
-export function factsFromJson(j: FactsJson): CandidateFacts {
+/** `shared`: fractions of the same text are one object (`fractionOf`), for a caller that keeps many candidates' facts. */
+export function factsFromJson(j: FactsJson, shared?: Map<string, Fraction>): CandidateFacts {
+  const valueIn = (s: string): StageValue => (s === 'absent' || s === 'missing' ? s : fractionOf(s, shared));
   const out: CandidateFacts = { nomorPeserta: j.nomorPeserta, kodeFormasi: j.kodeFormasi, kategori: j.kategori, ipk: j.ipk, tanggalLahir: j.ageOrder };
   if (j.flag) out.flag = j.flag;
-  if (j.skd !== undefined) out.skd = typeof j.skd === 'string' ? j.skd : mapValues(j.skd, (s) => new Fraction(s));
+  if (j.skd !== undefined) out.skd = typeof j.skd === 'string' ? j.skd : mapValues(j.skd, (s) => fractionOf(s, shared));
   if (j.skb !== undefined) out.skb = typeof j.skb === 'string' ? valueIn(j.skb) : mapValues(j.skb, valueIn);
   if (j.stages !== undefined) out.stages = mapValues(j.stages, valueIn);
   return out;

@@ -12,6 +12,7 @@ import { resultDigest } from '../sheets/result-sheet';
 import { lineDigest } from './collect';
 import { bindSigner, checkBinding } from './trust';
 import { factsFromJson, type FactsJson } from './facts';
+import type { Fraction } from '../scoring/exact';
 import { DATA_FILES, DATA_PATHS, LIMITS, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
@@ -893,8 +894,9 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   const stageOf = new Map([...byKey('session').values()].map((v) => JSON.parse(v[0]!.body) as { code: string; stage_code: string }).map((x) => [x.code, x.stage_code]));
   const interviewStages = [...new Set([...finals.keys()].map((k) => stageOf.get(k.split('\u0000')[1]!)).filter((x): x is string => typeof x === 'string'))].sort();
   const conflicted = new Set(conflicts.map((c) => c.nomor));
+  const shared = new Map<string, Fraction>();
   const factsIn = merged.map((f) => {
-    const c = factsFromJson(f);
+    const c = factsFromJson(f, shared);
     // A conflicted candidate is not ranked on either side's value: every stage is held back.
     if (conflicted.has(f.nomorPeserta)) return { ...c, skd: c.skd === undefined ? undefined : ('missing' as const), skb: c.skb === undefined ? undefined : ('missing' as const), stages: c.stages ? Object.fromEntries(Object.keys(c.stages).map((s) => [s, 'missing' as const])) : undefined };
     return c;

@@ -4,9 +4,8 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import { canonicalBytes } from './leaf';
-import { fromB64url } from './merkle';
+import { fromB64url, toHex } from './merkle';
 
 export interface Checkpoint {
   v: 1;
@@ -32,7 +31,7 @@ export function checkpointBytes(c: Checkpoint): Uint8Array {
 }
 
 export function logIdOf(publicKeyRaw: Uint8Array): string {
-  return bytesToHex(sha256(publicKeyRaw));
+  return toHex(sha256(publicKeyRaw));
 }
 
 /** Well-formed checkpoint fields (not the signature). Shared with the receipt checks. */

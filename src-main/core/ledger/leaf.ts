@@ -7,7 +7,8 @@
  */
 import { canonicalText } from '../util/canonical-json';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { toHex } from './merkle';
 
 /** Below this a salt could be brute-forced together with the (guessable) candidate number and result. */
 export const MIN_SALT_BYTES = 16;
@@ -36,7 +37,7 @@ export function commitment(input: LeafInput): string {
   const buf = new Uint8Array(input.salt.length + body.length);
   buf.set(input.salt, 0);
   buf.set(body, input.salt.length);
-  return bytesToHex(sha256(buf));
+  return toHex(sha256(buf));
 }
 
 /** The leaf bytes: canonical {"c":commitment,"e":exam,"v":1}. Hash them with `leafHash` before the tree. */

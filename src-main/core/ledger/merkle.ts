@@ -3,7 +3,7 @@
  * verification page bundles this file, so it imports nothing from Node and never touches Buffer.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
 
 const HASH_LEN = 32;
 /** How many incomplete ranges a tree remembers (a few per checkpoint size asked about). */
@@ -401,8 +401,21 @@ export function verifyConsistency(m: number, n: number, rootM: Uint8Array, rootN
   }
 }
 
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+/** ASCII in, the same characters out (the label means windows-1252, which agrees with ASCII), in both Node and browsers. */
+const ASCII = new TextDecoder('latin1');
+
+/**
+ * Lowercase hex. Made as one flat string: @noble/hashes' bytesToHex adds two digits at a time, and the rope V8 keeps
+ * for that holds about 870 bytes for a 32-byte hash, not 88; the hub keeps 100,000 of them while it writes a site.
+ */
 export function toHex(u8: Uint8Array): string {
-  return bytesToHex(u8);
+  const out = new Uint8Array(u8.length * 2);
+  for (let i = 0; i < u8.length; i++) {
+    out[2 * i] = HEX_DIGITS[u8[i]! >> 4]!;
+    out[2 * i + 1] = HEX_DIGITS[u8[i]! & 15]!;
+  }
+  return ASCII.decode(out);
 }
 
 /** Lowercase or uppercase hex, even length; throws on anything else. */

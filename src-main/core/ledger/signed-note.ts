@@ -8,8 +8,8 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { fromB64url, toB64url } from './merkle';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { fromB64url, toB64url, toHex } from './merkle';
 
 const ED25519 = 0x01;
 /** More than any honest checkpoint carries (the log's own and a few witnesses'), fewer than a page should try. */
@@ -70,7 +70,7 @@ export function typedVerifierKey(name: string, type: number, publicKeyRaw: Uint8
   const typed = new Uint8Array(33);
   typed[0] = type;
   typed.set(publicKeyRaw, 1);
-  return `${name}+${bytesToHex(keyIdOf(name, type, publicKeyRaw))}+${toB64(typed)}`;
+  return `${name}+${toHex(keyIdOf(name, type, publicKeyRaw))}+${toB64(typed)}`;
 }
 
 export interface NoteVerifier {
@@ -88,7 +88,7 @@ export function readTypedVerifierKey(vkey: string, type: number): NoteVerifier |
     const typed = fromB64(key);
     if (!isKeyName(name) || typed.length !== 33 || typed[0] !== type) return null;
     const publicKeyRaw = typed.subarray(1);
-    return id === bytesToHex(keyIdOf(name, type, publicKeyRaw)) ? { name, publicKeyRaw } : null;
+    return id === toHex(keyIdOf(name, type, publicKeyRaw)) ? { name, publicKeyRaw } : null;
   } catch {
     return null;
   }

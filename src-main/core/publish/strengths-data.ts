@@ -9,7 +9,7 @@
  * than none; the stage's own 0–100 value is on the site.
  */
 import type { MergedView } from '../bundles/merge';
-import { factsFromJson } from '../bundles/facts';
+import { factsFromJson, fractionOf } from '../bundles/facts';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { readRuleset } from '../ranking/rulesets';
@@ -29,7 +29,7 @@ interface FinalizationBody {
  * with an amendment is left out: the amended value travels as units of a scale the bundle does not describe, and
  * a stale finalization value is worse than none (the stage's own 0–100 value, from the facts, is amended).
  */
-function interviewItems(db: Db, exam: string, view: MergedView): { items: Map<string, Map<string, Fraction>>; defs: StageDef[] } {
+function interviewItems(db: Db, exam: string, view: MergedView, shared: Map<string, Fraction>): { items: Map<string, Map<string, Fraction>>; defs: StageDef[] } {
   const rows = (kind: string) => sql(db, 'SELECT body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').pluck().all(exam, kind) as string[];
   const stageOf = new Map<string, string>();
   for (const b of rows('session')) {
@@ -63,7 +63,7 @@ function interviewItems(db: Db, exam: string, view: MergedView): { items: Map<st
       if (!labels.get(stage)!.has(c.code)) labels.get(stage)!.set(c.code, typeof c.label === 'string' ? c.label : c.code);
       if (amended.has(`${key}|${c.code}`)) continue;
       try {
-        values.set(c.code, new Fraction(c.aggregateExact));
+        values.set(c.code, fractionOf(c.aggregateExact, shared));
       } catch {
         // not a number: shown as nothing rather than guessed
       }
@@ -81,12 +81,13 @@ function interviewItems(db: Db, exam: string, view: MergedView): { items: Map<st
 export function hubStrengths(db: Db, exam: string, view: MergedView): (nomor: string) => CandidateStrengths | undefined {
   const { ruleset } = readRuleset(view.ruleset.json, 'ruleset.json');
   const conflicted = new Set(view.conflicts.map((c) => c.nomor));
+  const shared = new Map<string, Fraction>();
   const candidates = view.facts.candidates.map((j) => {
-    const c = factsFromJson(j);
+    const c = factsFromJson(j, shared);
     // As the ranking does: a value two workstations disagree on is no value, on either side's word.
     return conflicted.has(c.nomorPeserta) ? { ...c, skd: undefined, skb: undefined, stages: undefined } : c;
   });
-  const { items, defs } = interviewItems(db, exam, view);
+  const { items, defs } = interviewItems(db, exam, view, shared);
   const rules = announcedRules(db, exam, view.ruleset.sha256);
   return strengthsLookup({ ruleset, candidates, stages: rules ? withRubrics(defs, rules) : defs, items, interviewStages: view.interviewStages });
 }

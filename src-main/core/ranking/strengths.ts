@@ -230,9 +230,15 @@ function components(input: StrengthsInput): Component[] {
       out.push({ key: `skd:${k}`, group: 'skd', label: SKD_LABEL[k] ?? k.toUpperCase(), max: max === undefined ? null : new Fraction(String(max)), passLine, values });
     }
     const total = new Map<string, Fraction>();
+    // Equal totals as one fraction: a few hundred values among 100,000 candidates.
+    const sums = new Map<string, Fraction>();
     for (const c of input.candidates) {
       const skd = c.skd;
-      if (skd && typeof skd === 'object' && r.skd.components.every((k) => skd[k])) total.set(c.nomorPeserta, r.skd.components.reduce((acc, k) => acc.add(skd[k]!), new Fraction(0)));
+      if (!skd || typeof skd !== 'object' || !r.skd.components.every((k) => skd[k])) continue;
+      const sum = r.skd.components.reduce((acc, k) => acc.add(skd[k]!), new Fraction(0));
+      const text = toExactString(sum);
+      if (!sums.has(text)) sums.set(text, sum);
+      total.set(c.nomorPeserta, sums.get(text)!);
     }
     const totalLine = (kat: string) => {
       const t = r.passing_grade[kat as keyof typeof r.passing_grade]?.find((x) => 'total' in x);

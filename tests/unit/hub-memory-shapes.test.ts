@@ -1,0 +1,82 @@
+/**
+ * What the hub keeps per candidate while it writes a site (issue 18's memory): hashes in hex as flat strings, and
+ * facts' equal values as one fraction. Each is checked for its values against the plain form, and for what it holds
+ * in a child process that can collect garbage on request.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { factsFromJson, fractionOf, type FactsJson } from '../../src-main/core/bundles/facts';
+import { toHex } from '../../src-main/core/ledger/merkle';
+import { Fraction, toExactString } from '../../src-main/core/scoring/exact';
+
+/** Heap bytes held per item by `make(i)` for 50,000 items, measured in a child with --expose-gc. */
+function heldPerItem(make: string, imports: string): number {
+  const script = `${imports}
+const gc = globalThis.gc; gc(); gc();
+const before = process.memoryUsage().heapUsed;
+const kept = []; for (let i = 0; i < 50000; i++) kept.push(${make});
+gc(); gc();
+process.stdout.write(String((process.memoryUsage().heapUsed - before) / kept.length));`;
+  return Number(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: resolve('.'), encoding: 'utf8' }));
+}
+
+describe('toHex', () => {
+  it('gives the lowercase hex Node gives, for any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        expect(toHex(bytes)).toBe(Buffer.from(bytes).toString('hex'));
+      }),
+      { numRuns: 2000 },
+    );
+    const big = new Uint8Array(randomBytes(1 << 16));
+    expect(toHex(big)).toBe(Buffer.from(big).toString('hex'));
+    expect(toHex(big.subarray(7, 39))).toBe(Buffer.from(big.subarray(7, 39)).toString('hex'));
+  });
+
+  it('holds a 32-byte hash in about 88 bytes, not the ~870 of a rope of two-digit pieces', () => {
+    const held = heldPerItem(`toHex(crypto.getRandomValues(new Uint8Array(32)))`, `import { toHex } from './src-main/core/ledger/merkle.ts';`);
+    expect(held).toBeGreaterThan(60);
+    expect(held).toBeLessThan(200);
+    // The measure can tell: a rope of two-digit pieces, as @noble/hashes' bytesToHex makes, is caught by it.
+    const rope = heldPerItem(`bytesToHex(crypto.getRandomValues(new Uint8Array(32)))`, `import { bytesToHex } from '@noble/hashes/utils.js';`);
+    expect(rope).toBeGreaterThan(400);
+  });
+});
+
+const facts = (skd: Record<string, string>, skb: Record<string, string>): FactsJson => ({ nomorPeserta: '1', kodeFormasi: 'F01', kategori: 'umum', ipk: null, ageOrder: 'u0000001', skd, skb });
+
+describe('facts read with shared fractions', () => {
+  it('give the same values as facts read alone, one object per text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom('missing', 'absent', null)), { minLength: 1, maxLength: 30 }), (values) => {
+        const shared = new Map<string, Fraction>();
+        const texts = values.map(([n, d, word]) => word ?? `${n}/${d}`);
+        const j = facts({ twk: `${values[0]![0]}` }, Object.fromEntries(texts.map((t, i) => [`S${i}`, t])));
+        const alone = factsFromJson(j);
+        const withShared = factsFromJson(j, shared);
+        const twice = factsFromJson(j, shared);
+        const skb = (c: typeof alone) => Object.values(c.skb as Record<string, Fraction | string>).map((v) => (v instanceof Fraction ? toExactString(v) : v));
+        expect(skb(withShared)).toEqual(skb(alone));
+        expect(toExactString((withShared.skd as Record<string, Fraction>).twk!)).toBe(toExactString((alone.skd as Record<string, Fraction>).twk!));
+        for (const [k, v] of Object.entries(withShared.skb as Record<string, Fraction | string>)) expect((twice.skb as Record<string, unknown>)[k]).toBe(v);
+      }),
+    );
+    // Equal values written differently stay apart (their text is what is shared), and stay equal in value.
+    const shared = new Map<string, Fraction>();
+    expect(fractionOf('2/4', shared)).not.toBe(fractionOf('1/2', shared));
+    expect(fractionOf('2/4', shared).compare(fractionOf('1/2', shared))).toBe(0);
+    expect(fractionOf('7', shared)).toBe(fractionOf('7', shared));
+    expect(fractionOf('7')).not.toBe(fractionOf('7'));
+  });
+
+  it('holds a candidate of repeated scores in far less than one read alone', () => {
+    const imports = `import { factsFromJson } from './src-main/core/bundles/facts.ts'; const shared = new Map();
+const j = (i) => ({ nomorPeserta: String(i), kodeFormasi: 'F01', kategori: 'umum', ipk: null, ageOrder: 'u0000001', skd: { twk: String(i % 150), tiu: String(i % 170), tkp: String(i % 160) }, skb: { A: String(i % 90), B: '87/2' } });`;
+    const alone = heldPerItem(`factsFromJson(j(i))`, imports);
+    const withShared = heldPerItem(`factsFromJson(j(i), shared)`, imports);
+    expect(alone - withShared).toBeGreaterThan(300);
+  });
+});
