@@ -609,11 +609,13 @@ describe("a bundle's records no merged view reads, stored from the verified bund
     const plan = await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db), stageIn: hub.dir });
     expect(new Set(plan.items.map((i) => i.kind))).toEqual(new Set(['formation', 'candidate', 'session', 'facts', 'finalization'].filter((k) => plan.items.some((i) => i.kind === k))));
     expect(plan.items.some((i) => ['score_entry', 'attendance', 'result'].includes(i.kind))).toBe(false);
-    const deferred = new Map(plan.deferred.map((d) => [d.kind, d.keys.length]));
+    const deferred = new Map(plan.deferred.map((d) => [d.kind, d.count]));
     expect(deferred.get('score_entry')).toBeGreaterThan(0);
     expect(deferred.get('result')).toBe(30);
     // Each kept in key order beside the staged copy while the bundle was verified: the commit reads those.
     expect(plan.deferred.every((d) => d.scratch !== undefined && existsSync(d.scratch.file) && d.scratch.file.startsWith(`${plan.staged!}.`))).toBe(true);
+    // and their keys and digests are let go until then: the copy carries them.
+    expect(plan.deferred.map((d) => d.held)).toEqual(plan.deferred.map(() => null));
     const out = commit(hub, plan);
     expect(recordCopies(hub)).toEqual([]);
     // Every record, as one list of them all stores them: per kind and key the later record.

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { keepInKeyOrder, keptLines, readRecords, type Records } from '../../src-main/core/bundles/merge';
+import { keepInKeyOrder, keptLines, keptRecords, readRecords, type Records } from '../../src-main/core/bundles/merge';
 import { lineDigest } from '../../src-main/core/bundles/collect';
 
 /**
@@ -52,7 +52,7 @@ function referenceRecords(path: string, kind: string, data: Buffer, defer: boole
         hash('sha256', line, 'buffer').copy(digests, n * 32);
       } else into.items.push({ kind, key, digest: lineDigest(line), body: line });
     });
-    if (digests) into.deferred.push({ kind, path, keys, digests, order: new Uint32Array(0) });
+    if (digests) into.deferred.push({ kind, path, count: keys.length, held: { keys, digests, order: new Uint32Array(0) } });
     return into;
   } catch (e) {
     return (e as Error).message;
@@ -64,7 +64,7 @@ function mine(path: string, data: Buffer, defer: boolean): Records | string {
   try {
     readRecords(path, data, { defer }, into);
     // The order is checked elsewhere (bundles.test.ts); the reference does not make one.
-    for (const d of into.deferred) d.order = new Uint32Array(0);
+    for (const d of into.deferred) d.held!.order = new Uint32Array(0);
     return into;
   } catch (e) {
     return (e as Error).message;
@@ -121,19 +121,21 @@ describe('a data file read a line at a time from its bytes (merge.ts readRecords
     const data = Buffer.from('[\n{"id":"b","v":1},\n{"id":"a","v":"é"}\n]\n');
     const got = mine('data/score-entries.json', data, true) as Records;
     expect(got.items).toEqual([]);
-    expect(got.deferred[0]!.keys).toEqual(['b', 'a']);
-    expect(got.deferred[0]!.digests.subarray(32).equals(hash('sha256', '{"id":"a","v":"é"}', 'buffer'))).toBe(true);
+    expect(got.deferred[0]!.held!.keys).toEqual(['b', 'a']);
+    expect(got.deferred[0]!.held!.digests.subarray(32).equals(hash('sha256', '{"id":"a","v":"é"}', 'buffer'))).toBe(true);
     expect(mine('data/score-entries.json', Buffer.from('[\n{"id":"b"},\n{"id":\n]\n'), true)).toMatch(/^data\/score-entries\.json: record 2 is not JSON/);
     expect(mine('data/score-entries.json', Buffer.from('[\n{"id":"b"},\n{"v":2}\n]\n'), true)).toBe('data/score-entries.json: record 2 has no key.');
   });
 });
 
-describe('the records only the commit reads, kept in key order (merge.ts keepInKeyOrder, keptLines)', () => {
+describe('the records only the commit reads, kept in key order (merge.ts keepInKeyOrder, keptRecords, keptLines)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lentera-kept-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  // A record of 5 MB (larger than a 4 MB block, written and read past it) among small ones, out of key order.
+  // A record of 5 MB (larger than a 4 MB block, written and read past it) among small ones, out of key order; keys
+  // with a newline, a quote, a lone surrogate and a non-ASCII letter (the copy gives each back as it was).
   const big = 'x'.repeat(5 * 1024 * 1024);
-  const rows = [{ id: 'm', v: 1 }, { id: 'b', v: big }, { id: 'z', v: 'é' }, { id: 'a', v: 2 }, ...Array.from({ length: 3000 }, (_, i) => ({ id: `k${String(3000 - i).padStart(5, '0')}`, v: 'y'.repeat(i % 97) }))];
+  const odd = ['a\nb', 'q"uote', '\ud800lone', 'é'];
+  const rows = [{ id: 'm', v: 1 }, { id: 'b', v: big }, { id: 'z', v: 'é' }, { id: 'a', v: 2 }, ...odd.map((id) => ({ id, v: id })), ...Array.from({ length: 3000 }, (_, i) => ({ id: `k${String(3000 - i).padStart(5, '0')}`, v: 'y'.repeat(i % 97) }))];
   const data = Buffer.from(`[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
   const read = () => {
     const into: Records = { items: [], deferred: [] };
@@ -141,60 +143,78 @@ describe('the records only the commit reads, kept in key order (merge.ts keepInK
     return { d: into.deferred[0]!, spans };
   };
   const refused = () => new Error('refused');
+  const byId = (x: { id: string }, y: { id: string }) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 
-  it('gives back every line in key order, one larger than a block included', () => {
+  it('gives back every record in key order with its key and digest, one larger than a block included, and lets go of them', () => {
     const { d, spans } = read();
+    const held = d.held!;
     const file = join(dir, 'kept.records');
     keepInKeyOrder(data, d, spans, file);
     expect(d.scratch).toEqual({ file, bytes: readFileSync(file).length });
-    const lines = keptLines(d.scratch!, d.keys.length, refused);
-    const got = Array.from({ length: d.keys.length }, () => lines.next());
-    lines.done();
-    lines.close();
-    const expected = [...rows].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map((r) => JSON.stringify(r));
-    expect(got).toEqual(expected);
-    expect([...d.order].map((i) => d.keys[i])).toEqual(expected.map((l) => (JSON.parse(l) as { id: string }).id));
+    expect(d.held).toBeNull();
+    const records = keptRecords(d.scratch!, d.count, refused);
+    const got = Array.from({ length: d.count }, () => records.next());
+    records.done();
+    records.close();
+    const lines = [...rows].sort(byId).map((r) => JSON.stringify(r));
+    expect(got).toEqual(lines.map((l) => [(JSON.parse(l) as { id: string }).id, hash('sha256', l, 'hex'), l]));
+    // the order it was kept in is the one read into `held`
+    expect([...held.order].map((i) => held.keys[i])).toEqual(got.map(([key]) => key));
   });
 
-  it('refuses a copy that is not as written: shorter, longer, or a line more or less in as many bytes', () => {
+  it('refuses a copy that is not as written: shorter, longer, a line more or less in as many bytes, a bad line before a record', () => {
     const { d, spans } = read();
+    const count = d.count;
     const file = join(dir, 'spoiled.records');
     keepInKeyOrder(data, d, spans, file);
     const text = readFileSync(file, 'utf8');
     const attempt = (content: string, bytes = Buffer.byteLength(content)) => {
       writeFileSync(file, content);
-      let lines: ReturnType<typeof keptLines> | undefined;
+      let records: ReturnType<typeof keptRecords> | undefined;
       try {
-        lines = keptLines({ file, bytes }, d.keys.length, refused);
-        for (let i = 0; i < d.keys.length; i++) lines.next();
-        lines.done();
+        records = keptRecords({ file, bytes }, count, refused);
+        for (let i = 0; i < count; i++) records.next();
+        records.done();
         return 'read';
       } catch (e) {
         return (e as Error).message;
       } finally {
-        lines?.close();
+        records?.close();
       }
     };
     expect(attempt(text)).toBe('read');
     expect(attempt(text.slice(0, -10), text.length)).toBe('refused');
     expect(attempt(`${text}{}\n`, text.length)).toBe('refused');
-    // Its size as given: one newline fewer (two records run together), or one more (a record split in two).
+    // Its size as given: one newline fewer (two lines run together), or one more (a line split in two).
     const joined = text.replace('\n', ' ');
     expect(attempt(joined)).toBe('refused');
     const split = text.replace('"v":', '\n:');
     expect(Buffer.byteLength(split)).toBe(Buffer.byteLength(text) - 2);
     expect(attempt(split)).toBe('refused');
+    // The line before a record: not 64 hex digits, or no key after them.
+    expect(attempt(text.replace(/^[0-9a-f]/, 'g'))).toBe('refused');
+    expect(attempt(text.replace(/^([0-9a-f]{64})"a"/, '$1 "a'))).toBe('refused');
+    expect(attempt(text.replace(/^([0-9a-f]{64})"a"/, '$1123'))).toBe('refused');
+    // keptLines alone: as many lines as asked, no more, no fewer
+    writeFileSync(file, text);
+    const lines = keptLines({ file, bytes: Buffer.byteLength(text) }, count * 2 + 1, refused);
+    for (let i = 0; i < count * 2; i++) lines.next();
+    expect(() => lines.next()).toThrow('refused');
+    lines.close();
   });
 
-  it('a copy that cannot be written leaves no file, and the records none to read from', () => {
+  it('a copy that cannot be written leaves no file, and the records as read, to be read again from the bundle', () => {
     const { d, spans } = read();
+    const held = d.held;
     expect(() => keepInKeyOrder(data, d, spans, join(dir, 'no-such-folder', 'x.records'))).toThrow();
     expect(d.scratch).toBeUndefined();
+    expect(d.held).toBe(held);
     const taken = join(dir, 'taken.records');
     writeFileSync(taken, 'not ours');
     expect(() => keepInKeyOrder(data, d, spans, taken)).toThrow();
     expect(readFileSync(taken, 'utf8')).toBe('not ours');
     expect(existsSync(taken)).toBe(true);
     expect(d.scratch).toBeUndefined();
+    expect(d.held).toBe(held);
   });
 });

@@ -350,12 +350,13 @@ function integration(r: IntegrationRuleset, formations: FormationFacts[], candid
       continue;
     }
     const failed: Reason[] = [];
-    for (const t of thresholds) {
+    // Made by map, not pushed: an array grown by push keeps room for 17 (150 bytes for 3), for every candidate.
+    w.out.thresholds = thresholds.map((t) => {
       const value = t.component === null ? total : scaled[t.component]!;
       const { pass, why, text } = t.judge(value);
-      w.out.thresholds.push({ rule: t.rule, pass, reason: text });
       if (!pass) failed.push(why);
-    }
+      return { rule: t.rule, pass, reason: text };
+    });
     if (failed.length) {
       decide(w, 'TL', ...failed);
       continue;
@@ -574,14 +575,14 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
     w.stageValues = values;
     const failed: Reason[] = [];
     let final: Int = 0;
-    for (const s of stages) {
+    w.out.thresholds = stages.map((s) => {
       const v = values[s.stage]!;
       const pass = s.passes(v);
       const why = reason('threshold', { name: s.stage, value: w.out.stages[s.stage]!, op: pass ? '≥' : '<', min: String(s.min) });
-      w.out.thresholds.push({ rule: `${s.stage} ≥ ${s.min}`, pass, reason: reasonId(why) });
       if (!pass) failed.push(why);
       final = add(final, mul(v, s.mult));
-    }
+      return { rule: `${s.stage} ≥ ${s.min}`, pass, reason: reasonId(why) };
+    });
     w.final = final;
     w.out.final = fixed3(final, finalDen);
     w.out.final_exact = exactString(final, finalDen);
