@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { keepInKeyOrder, keptLines, keptRecords, readRecords, type Records } from '../../src-main/core/bundles/merge';
+import { inKeyOrder, keepInKeyOrder, keepItemsInKeyOrder, keptLines, keptRecords, readRecords, type Records } from '../../src-main/core/bundles/merge';
 import { lineDigest } from '../../src-main/core/bundles/collect';
 
 /**
@@ -201,6 +201,22 @@ describe('the records only the commit reads, kept in key order (merge.ts keepInK
     for (let i = 0; i < count * 2; i++) lines.next();
     expect(() => lines.next()).toThrow('refused');
     lines.close();
+  });
+
+  it("keeps a view's records of one kind the same way: in the order they are stored, two with one key in their own order", () => {
+    const body = (id: string, v: unknown) => JSON.stringify({ id, v });
+    const items = [...rows, { id: 'm', v: 'later' }, { id: 'é', v: 'é'.repeat(2 * 1024 * 1024) }].map((r) => ({ kind: 'candidate', key: r.id, digest: hash('sha256', body(r.id, r.v), 'hex'), body: body(r.id, r.v) }));
+    const file = join(dir, 'items.records');
+    const d = keepItemsInKeyOrder(items, 'candidate', file);
+    expect(d).toEqual({ kind: 'candidate', path: 'data/candidates.json', count: items.length, held: null, scratch: { file, bytes: readFileSync(file).length } });
+    const records = keptRecords(d.scratch!, d.count, refused);
+    const got = Array.from({ length: d.count }, () => records.next());
+    records.done();
+    records.close();
+    expect(got).toEqual(inKeyOrder(items).map((i) => [i.key, i.digest, i.body]));
+    expect(got.filter(([key]) => key === 'm').map(([, , b]) => (JSON.parse(b) as { v: unknown }).v)).toEqual([1, 'later']);
+    expect(() => keepItemsInKeyOrder(items, 'candidate', file)).toThrow();
+    expect(readFileSync(file).length).toBe(d.scratch!.bytes);
   });
 
   it('a copy that cannot be written leaves no file, and the records as read, to be read again from the bundle', () => {

@@ -15,7 +15,8 @@ import { setImmediate as turn } from 'node:timers/promises';
 import type { Db } from '../db/open';
 import type { Manifest } from './format';
 import { eachListed } from './listed-entries';
-import { dropScratch, keepInKeyOrder, mergedStateKey, mergedView, prepareImport, readRecords, scratchFor, type ImportOptions, type ImportPlan, type Records, type Speculation } from './merge';
+import type { PendingItem } from './merged-rows';
+import { dropScratch, keepInKeyOrder, keepItemsInKeyOrder, keptRecords, mergedStateKey, VIEW_KINDS, mergedView, prepareImport, readRecords, scratchFor, type ImportOptions, type ImportPlan, type Records, type Speculation } from './merge';
 
 /**
  * At most this many bytes are read and inflated ahead of the hashes' check: a real exam's records are a few hundred
@@ -48,6 +49,45 @@ export interface Cancel {
 /** Keys with a surrogate may be stored as another text (a lone one becomes U+FFFD): such a bundle is not read ahead. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/**
+ * The records of one kind a view reads, kept in key order beside the staged copy as soon as their file is read, as
+ * the deferred files' are: they are then only read back, a kind at a time, for the view ranked ahead, and stored
+ * from there at the commit. Held whole until then they were the largest part of an ingest's memory (at 100,000
+ * candidates 200,000 records, about 80 MB, beside the view being ranked). Held still when not staged, or when the
+ * copy cannot be written.
+ */
+function keepReadItems(staged: string, records: Records, from: number): void {
+  const items = records.items.slice(from);
+  if (items.length === 0) return;
+  const scratch = scratchFor(staged, records.deferred.length);
+  if (!scratch) return;
+  try {
+    records.deferred.push(keepItemsInKeyOrder(items, items[0]!.kind, scratch));
+  } catch {
+    return;
+  }
+  records.items.splice(from);
+}
+
+/** The items of `kind` for a view: those held, and those kept in key order read back. */
+function itemsOfKind(records: Records, kind: string): PendingItem[] {
+  const out: PendingItem[] = records.items.filter((i) => i.kind === kind);
+  for (const d of records.deferred) {
+    if (d.kind !== kind || !VIEW_KINDS.has(kind) || !d.scratch) continue;
+    const kept = keptRecords(d.scratch, d.count, () => new Error(`the copy of ${d.path} is not as written`));
+    try {
+      for (let n = 0; n < d.count; n++) {
+        const [key, , body] = kept.next();
+        out.push({ kind, key, body });
+      }
+      kept.done();
+    } finally {
+      kept.close();
+    }
+  }
+  return out;
+}
+
 /** What can be made of `file`'s records before its verification ends, from its manifest (signature verified). */
 export async function speculate(db: Db, file: string, m: Manifest, cancel: Cancel): Promise<Speculation | null> {
   const records: Records = { items: [], deferred: [] };
@@ -61,10 +101,12 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
     // 100,000 candidates, where all of them held at once were 240 MB).
     let items: Speculation['items'] = records;
     let rulesetBytes: Buffer | undefined;
+    let surrogate = false;
     const sha256 = eachListed(file, m, AHEAD_MAX_BYTES, (path, data) => {
       if (path === m.ruleset.path) rulesetBytes = data;
       if (items === null) return;
       const deferred = records.deferred.length;
+      const itemsBefore = records.items.length;
       let spans: ReturnType<typeof readRecords>;
       try {
         spans = readRecords(path, data, {}, records);
@@ -73,10 +115,15 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
         items = null;
         return;
       }
+      for (let i = itemsBefore; i < records.items.length && !surrogate; i++) surrogate = SURROGATE.test(records.items[i]!.key);
+      if (!spans) {
+        keepReadItems(file, records, itemsBefore);
+        return;
+      }
       // A file only the commit reads is kept in the order it stores it, beside the staged copy, instead of being
       // read again from the bundle then (at 100,000 candidates 195 MB inflated and hashed, the largest held whole).
-      const scratch = spans && scratchFor(file, deferred);
-      if (spans && scratch) {
+      const scratch = scratchFor(file, deferred);
+      if (scratch) {
         try {
           keepInKeyOrder(data, records.deferred[deferred]!, spans, scratch);
         } catch {
@@ -91,7 +138,7 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
     // From here its copies in key order are the caller's (`Speculation.items`), or there are none.
     handedOver = items !== null;
     // Only the kinds a view reads are compared with stored rows by key.
-    if (!items || !rulesetBytes || items.items.some((i) => SURROGATE.test(i.key))) return speculation;
+    if (!items || !rulesetBytes || surrogate) return speculation;
     await turn();
     if (cancel.cancelled) {
       handedOver = false;
@@ -100,7 +147,7 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
     // Read again after the turn: the view is of the merged items as this key names them.
     speculation.stateKey = mergedStateKey(db, m.exam.code);
     try {
-      speculation.view = mergedView(db, m.exam.code, { workstation: m.workstation.id, exam: m.exam, ruleset: { sha256: m.ruleset.sha256, text: rulesetBytes.toString('utf8') }, items: items.items });
+      speculation.view = mergedView(db, m.exam.code, { workstation: m.workstation.id, exam: m.exam, ruleset: { sha256: m.ruleset.sha256, text: rulesetBytes.toString('utf8') }, items: (kind) => itemsOfKind(records, kind) });
     } catch {
       // Ranked after the commit instead (an unreadable ruleset is refused there, in its place).
     }

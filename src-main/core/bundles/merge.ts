@@ -316,7 +316,7 @@ async function planOf(db: Db, file: string, report: BundleReport, self: string |
 }
 
 /** The kinds `mergedView` reads: their records are held from the read until the commit. */
-const VIEW_KINDS: ReadonlySet<string> = new Set(['formation', 'candidate', 'session', 'facts', 'finalization']);
+export const VIEW_KINDS: ReadonlySet<string> = new Set(['formation', 'candidate', 'session', 'facts', 'finalization']);
 
 /**
  * A data file whose records only the commit needs (score entries, attendance, results: at 100,000 candidates about
@@ -593,6 +593,36 @@ const SCRATCH_BLOCK = 4 * 1024 * 1024;
 export function keepInKeyOrder(data: Buffer, d: DeferredRecords, spans: LineSpans, file: string): void {
   const { starts, ends } = spans;
   const { keys, digests, order } = d.held!;
+  d.scratch = writeKept(file, (put) => {
+    for (let row = 0; row < order.length; row++) {
+      const i = order[row]!;
+      put(`${digests.toString('hex', i * 32, i * 32 + 32)}${JSON.stringify(keys[i])}`, data, starts[i]!, ends[i]!);
+    }
+  });
+  d.held = null;
+}
+
+/**
+ * Writes the records of one kind a view reads (`items`, as `readRecords` read them) to `file` as `keepInKeyOrder`
+ * writes a deferred file's, in the order `inKeyOrder` stores them, and gives them as a deferred file's records kept
+ * there. Once the view they make is ranked they are only to be stored, and held until the commit they were the
+ * largest part of an ingest's memory (at 100,000 candidates 200,000 records, about 80 MB). A failed write leaves
+ * no file.
+ */
+export function keepItemsInKeyOrder(items: Records['items'], kind: string, file: string): DeferredRecords {
+  const sorted = inKeyOrder(items);
+  const scratch = writeKept(file, (put) => {
+    for (const i of sorted) put(`${i.digest}${JSON.stringify(i.key)}`, i.body);
+  });
+  return { kind, path: DATA_FILES[kind as keyof typeof DATA_FILES] ?? kind, count: items.length, held: null, scratch };
+}
+
+/**
+ * A copy in key order written a 4 MB block at a time: `each` puts every record, its digest and key on a line
+ * (`head`, at most a few hundred characters: a key is at most 200) and then its line, the text or `data`'s bytes
+ * from `start` to `end`. Created new (never over another file); a failed write leaves no file.
+ */
+function writeKept(file: string, each: (put: (head: string, data: Buffer | string, start?: number, end?: number) => void) => void): { file: string; bytes: number } {
   const fd = openSync(file, 'wx', 0o600);
   let written = false;
   try {
@@ -604,27 +634,27 @@ export function keepInKeyOrder(data: Buffer, d: DeferredRecords, spans: LineSpan
       bytes += used;
       used = 0;
     };
-    for (let row = 0; row < order.length; row++) {
-      const i = order[row]!;
-      const head = `${digests.toString('hex', i * 32, i * 32 + 32)}${JSON.stringify(keys[i])}\n`;
-      if (used + head.length * 3 > SCRATCH_BLOCK) flush();
+    each((head, data, start = 0, end = data.length) => {
+      if (used + head.length * 3 + 1 > SCRATCH_BLOCK) flush();
       used += block.write(head, used);
-      const length = ends[i]! - starts[i]! + 1;
+      block[used++] = 0x0a;
+      // At most 3 bytes per UTF-16 unit: a text's room before it is encoded.
+      const length = typeof data === 'string' ? data.length * 3 + 1 : end - start + 1;
       if (used + length > SCRATCH_BLOCK) flush();
       if (length > SCRATCH_BLOCK) {
         // A record larger than a block (a bundle's entry may be up to LIMITS.entryBytes): written as it is.
-        for (let off = starts[i]!; off < ends[i]!; ) off += writeSync(fd, data, off, ends[i]! - off);
+        const whole = typeof data === 'string' ? Buffer.from(data, 'utf8') : data.subarray(start, end);
+        for (let off = 0; off < whole.length; ) off += writeSync(fd, whole, off, whole.length - off);
         writeSync(fd, '\n');
-        bytes += length;
-        continue;
+        bytes += whole.length + 1;
+        return;
       }
-      used += data.copy(block, used, starts[i], ends[i]);
+      used += typeof data === 'string' ? block.write(data, used) : data.copy(block, used, start, end);
       block[used++] = 0x0a;
-    }
+    });
     flush();
     written = true;
-    d.scratch = { file, bytes };
-    d.held = null;
+    return { file, bytes };
   } finally {
     closeSync(fd);
     if (!written) rmSync(file, { force: true });
@@ -848,7 +878,8 @@ export interface PendingBundle {
   workstation: string;
   exam: Manifest['exam'];
   ruleset: { sha256: string; text: string };
-  items: readonly PendingItem[];
+  /** its items, or those of a kind when asked (read from where they are kept: bundles/ahead.ts) */
+  items: readonly PendingItem[] | ((kind: string) => readonly PendingItem[]);
 }
 
 type Value = { ws: string; text: string };
@@ -876,7 +907,8 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   const loaded = readRuleset(ex.ruleset_json, 'ruleset.json');
   const rows = (kind: string) => {
     const stored = sql(db, 'SELECT workstation_id AS ws, key, body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').all(examCode, kind) as ItemRow[];
-    return pending ? withPending(stored, pending.workstation, pending.items, kind) : stored;
+    if (!pending) return stored;
+    return withPending(stored, pending.workstation, typeof pending.items === 'function' ? pending.items(kind) : pending.items, kind);
   };
   const byKey = (kind: string) => {
     const m = new Map<string, { ws: string; body: string }[]>();
