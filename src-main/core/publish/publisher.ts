@@ -78,8 +78,14 @@ export interface SignedAck extends Ack {
 export const HUB_DB = 'hub.sqlite';
 /** Sizes and hashes of the files of the site last written (site-state.ts), beside the hub's database. */
 export const SITE_STATE = 'site-state.json';
-/** The hub connection's page cache, KiB. */
-const HUB_CACHE_KIB = 32 * 1024;
+/**
+ * The hub connection's page cache while a bundle is merged, KiB: its transaction writes 700k rows, and with SQLite's
+ * default 2 MB cache it spills pages to the WAL and reads them back many times over. Given back after each ingest:
+ * kept full, it stayed 32 MB of the hub's memory for as long as the hub ran (issue 18).
+ */
+const INGEST_CACHE_KIB = 32 * 1024;
+/** The page cache otherwise: SQLite's default. */
+const HUB_CACHE_KIB = 2000;
 /** SQLite's default: a commit that leaves more pages than this in the WAL checkpoints before it returns. */
 const WAL_AUTOCHECKPOINT = 1000;
 
@@ -117,8 +123,6 @@ export class Publisher {
     } else {
       db = openDatabase(join(dir, HUB_DB), { create: true });
       checkpoints = new CheckpointAside(join(dir, HUB_DB));
-      // A bundle's merge writes 700k rows in one transaction: with SQLite's default 2 MB page cache it spills
-      // pages to the WAL and reads them back many times over. Durability is untouched (synchronous stays FULL).
       db.pragma(`cache_size = -${HUB_CACHE_KIB}`);
     }
     sweepStaged(dir);
@@ -138,6 +142,8 @@ export class Publisher {
   /** SQLite's own checkpoints back on for the hub's small writes; the ingest's pages copied back on another thread. */
   private afterIngest(): void {
     this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+    // Lowering it frees the pages above it now.
+    this.db.pragma(`cache_size = -${HUB_CACHE_KIB}`);
     this.checkpoints!.request();
   }
 
@@ -188,6 +194,7 @@ export class Publisher {
       // The ingest's commit leaves its pages in the WAL (flushed: durable) and its checkpoint to another thread.
       if (this.checkpoints) {
         this.db.pragma('wal_autocheckpoint = 0');
+        this.db.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
         checkpointAside = true;
       }
       ({ outcome, appended, checkpoint, receiptToken } = writeTransaction(this.db, () => {
@@ -395,7 +402,11 @@ export class Publisher {
     const latest = this.log.leafIndexes(code);
     for (const r of v.results) {
       const l = latest.get(r.nomor_peserta);
-      if (l) leaves[r.nomor_peserta] = l;
+      if (!l) continue;
+      // The view's text where it is the same digest (nearly always): one string for both, not two.
+      const digest = v.digests.get(r.nomor_peserta);
+      if (digest === l.digest) l.digest = digest;
+      leaves[r.nomor_peserta] = l;
     }
     return {
       ...v.exam,

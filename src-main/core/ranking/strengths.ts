@@ -170,8 +170,8 @@ interface Component {
   passLine: (kategori: string) => Fraction | null;
   levels?: Level[];
   method?: AggregateMethod | null;
-  /** nomor → value */
-  values: Map<string, Fraction>;
+  /** each candidate's value, by their place in the candidates (`people`); none where they have none */
+  values: (Fraction | undefined)[];
 }
 
 export interface StrengthsInput {
@@ -206,12 +206,21 @@ export function nearestLevel(levels: readonly Level[], value: Fraction): Level |
   return best;
 }
 
-function components(input: StrengthsInput): Component[] {
-  const r = input.ruleset;
+/** The candidates, one per number (the last given, as a lookup by number finds), in their order. */
+function people(candidates: readonly CandidateFacts[]): CandidateFacts[] {
+  const last = new Map<string, number>();
+  candidates.forEach((c, i) => last.set(c.nomorPeserta, i));
+  return candidates.filter((c, i) => last.get(c.nomorPeserta) === i);
+}
+
+/** Each component's values, by the candidates' places in `cands` (`people`). */
+function components(input: StrengthsInput, cands: readonly CandidateFacts[]): Component[] {
+  // Named apart: no closure here refers to `input`, whose candidates a component's pass line would otherwise keep.
+  const { ruleset: r, stageNames, interviewStages, items } = input;
   const out: Component[] = [];
   const defs = new Map((input.stages ?? []).map((s) => [s.code, s]));
   const none = () => null;
-  const stageLabel = (code: string) => input.stageNames?.[code] ?? defs.get(code)?.name ?? code;
+  const stageLabel = (code: string) => stageNames?.[code] ?? defs.get(code)?.name ?? code;
   const stageValue = (c: CandidateFacts, stage: string): Fraction | undefined => {
     const v = r.model === 'integration' ? (c.skb && typeof c.skb === 'object' && !(c.skb instanceof Fraction) ? c.skb[stage] : undefined) : c.stages?.[stage];
     return v instanceof Fraction ? v : undefined;
@@ -221,25 +230,23 @@ function components(input: StrengthsInput): Component[] {
     const skdDef = defs.get(r.skd.stage);
     for (const k of r.skd.components) {
       const max = skdDef?.items.find((i) => i.code === k)?.max;
-      const values = new Map<string, Fraction>();
-      for (const c of input.candidates) if (c.skd && typeof c.skd === 'object' && c.skd[k]) values.set(c.nomorPeserta, c.skd[k]!);
+      const values = cands.map((c) => (c.skd && typeof c.skd === 'object' && c.skd[k] ? c.skd[k] : undefined));
       const passLine = (kat: string) => {
         const t = r.passing_grade[kat as keyof typeof r.passing_grade]?.find((x) => 'component' in x && x.component === k);
         return t ? new Fraction(String(t.min)) : null;
       };
       out.push({ key: `skd:${k}`, group: 'skd', label: SKD_LABEL[k] ?? k.toUpperCase(), max: max === undefined ? null : new Fraction(String(max)), passLine, values });
     }
-    const total = new Map<string, Fraction>();
     // Equal totals as one fraction: a few hundred values among 100,000 candidates.
     const sums = new Map<string, Fraction>();
-    for (const c of input.candidates) {
+    const total = cands.map((c) => {
       const skd = c.skd;
-      if (!skd || typeof skd !== 'object' || !r.skd.components.every((k) => skd[k])) continue;
+      if (!skd || typeof skd !== 'object' || !r.skd.components.every((k) => skd[k])) return undefined;
       const sum = r.skd.components.reduce((acc, k) => acc.add(skd[k]!), new Fraction(0));
       const text = toExactString(sum);
       if (!sums.has(text)) sums.set(text, sum);
-      total.set(c.nomorPeserta, sums.get(text)!);
-    }
+      return sums.get(text)!;
+    });
     const totalLine = (kat: string) => {
       const t = r.passing_grade[kat as keyof typeof r.passing_grade]?.find((x) => 'total' in x);
       return t ? new Fraction(String(t.min)) : null;
@@ -247,30 +254,21 @@ function components(input: StrengthsInput): Component[] {
     out.push({ key: 'skd:total', group: 'skd', label: 'SKD (jumlah)', max: new Fraction(String(r.skd.max)), passLine: totalLine, values: total });
     stageCodes.push(...Object.keys(r.skb.weights));
   } else stageCodes.push(...Object.keys(r.stages));
-  const interviews = stageCodes.filter((code) => input.interviewStages?.includes(code) || defs.get(code)?.kind === 'interview');
+  const interviews = stageCodes.filter((code) => interviewStages?.includes(code) || defs.get(code)?.kind === 'interview');
   // Named as on the sheet's first page and the venue screen: one interview is "Nilai wawancara (skala 0–100)".
   const stageRowLabel = (code: string) =>
     interviews.includes(code) ? `${INTERVIEW_SCORE_100}${interviews.length > 1 ? ` — ${stageLabel(code)}` : ''}` : `${stageLabel(code)} (skala 0–100)`;
 
   for (const code of stageCodes) {
-    const values = new Map<string, Fraction>();
-    for (const c of input.candidates) {
-      const v = stageValue(c, code);
-      if (v) values.set(c.nomorPeserta, v);
-    }
+    const values = cands.map((c) => stageValue(c, code));
     const min = r.model === 'weighted_stages' ? r.stages[code]?.min : undefined;
     out.push({ key: `stage:${code}`, group: 'stage', label: stageRowLabel(code), stage: code, max: new Fraction(100), passLine: min === undefined ? none : () => new Fraction(String(min)), values });
     const def = defs.get(code);
     // A stage of one item says nothing its own row does not; an interview's criteria always are its detail.
-    if (!def || !input.items || (def.kind !== 'interview' && def.items.length < 2)) continue;
+    if (!def || !items || (def.kind !== 'interview' && def.items.length < 2)) continue;
     for (const item of def.items) {
-      const vals = new Map<string, Fraction>();
-      for (const c of input.candidates) {
-        // Only where the stage itself has a value: the item detail of a settled stage, never a half-scored one.
-        if (!values.has(c.nomorPeserta)) continue;
-        const v = input.items.get(`${c.nomorPeserta}|${code}`)?.get(item.code);
-        if (v) vals.set(c.nomorPeserta, v);
-      }
+      // Only where the stage itself has a value: the item detail of a settled stage, never a half-scored one.
+      const vals = cands.map((c, i) => (values[i] ? items.get(`${c.nomorPeserta}|${code}`)?.get(item.code) : undefined));
       out.push({
         key: `item:${code}:${item.code}`,
         group: def.kind === 'interview' ? 'criterion' : 'item',
@@ -305,16 +303,20 @@ export function examStrengths(input: StrengthsInput): Map<string, CandidateStren
  * candidates 130 MB of them all) lives only as long as whoever asked keeps it, a page being written.
  */
 export function strengthsLookup(input: StrengthsInput): (nomor: string) => CandidateStrengths | undefined {
-  const byNomor = new Map(input.candidates.map((c) => [c.nomorPeserta, c]));
-  const formationOf = new Map(input.candidates.map((c) => [c.nomorPeserta, c.kodeFormasi]));
-  const comps = components(input);
+  const cands = people(input.candidates);
+  // Kept: each candidate's place, formation and kategori; not their facts (at 100,000 candidates, 20 MB more).
+  const placeOf = new Map(cands.map((c, i) => [c.nomorPeserta, i]));
+  const formation = cands.map((c) => c.kodeFormasi);
+  const kategori = cands.map((c) => c.kategori);
+  const comps = components(input, cands);
   const dists = comps.map((comp) => {
     const per = new Map<string, Fraction[]>();
-    for (const [nomor, v] of comp.values) {
-      const f = formationOf.get(nomor)!;
+    comp.values.forEach((v, i) => {
+      if (!v) return;
+      const f = formation[i]!;
       if (!per.has(f)) per.set(f, []);
       per.get(f)!.push(v);
-    }
+    });
     return new Map(
       [...per].map(([f, vals]) => {
         const d = distribution(vals);
@@ -325,14 +327,14 @@ export function strengthsLookup(input: StrengthsInput): (nomor: string) => Candi
     );
   });
   return (nomor) => {
-    const c = byNomor.get(nomor);
-    if (!c) return undefined;
+    const at = placeOf.get(nomor);
+    if (at === undefined) return undefined;
     const list: ComponentSummary[] = [];
     comps.forEach((comp, i) => {
-      const score = comp.values.get(c.nomorPeserta);
+      const score = comp.values[at];
       if (!score) return;
-      const dist = dists[i]!.get(c.kodeFormasi)!;
-      const line = comp.passLine(c.kategori);
+      const dist = dists[i]!.get(formation[at]!)!;
+      const line = comp.passLine(kategori[at]!);
       const comparison: Comparison = { n: dist.n };
       if (dist.shared) {
         const s = dist.shared.at.get(score) ?? standing(dist.sorted, score);
@@ -362,7 +364,7 @@ export function strengthsLookup(input: StrengthsInput): (nomor: string) => Candi
         ...(comp.group === 'criterion' ? { method: comp.method ?? null, level: comp.levels?.length ? nearestLevel(comp.levels, score) : null } : {}),
       });
     });
-    return { nomor: c.nomorPeserta, formation: c.kodeFormasi, minComparable: MIN_COMPARABLE, components: list };
+    return { nomor, formation: formation[at]!, minComparable: MIN_COMPARABLE, components: list };
   };
 }
 
