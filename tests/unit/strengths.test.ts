@@ -203,3 +203,15 @@ describe('properties', () => {
     );
   });
 });
+
+describe('a candidate number given twice', () => {
+  it('is summarised once, on the later facts given, and counted once in its formation', () => {
+    const again = cand('A1', 'F01', 70, 100, 170);
+    const once = examStrengths({ ruleset: cpns, candidates: [...F01.filter((c) => c.nomorPeserta !== 'A1'), again] });
+    const twice = examStrengths({ ruleset: cpns, candidates: [...F01, again] });
+    expect(twice.get('A1')).toEqual(once.get('A1'));
+    const tiu = twice.get('A1')!.components.find((c) => c.key === 'skd:tiu')!;
+    expect([tiu.exact, tiu.comparison.n]).toEqual(['100', 6]);
+    expect(twice.get('A2')).toEqual(once.get('A2'));
+  });
+});
