@@ -4,12 +4,15 @@
  * in a child process that can collect garbage on request.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { factsFromJson, fractionOf, type FactsJson } from '../../src-main/core/bundles/facts';
 import { toHex } from '../../src-main/core/ledger/merkle';
+import { groupFile, loadGroupFiles, loadGroupStats, recordSiteStats, saveGroupFiles } from '../../src-main/core/publish/site-state';
 import { Fraction, toExactString } from '../../src-main/core/scoring/exact';
 
 /** Heap bytes held per item by `make(i)` for 50,000 items, measured in a child with --expose-gc. */
@@ -78,5 +81,34 @@ const j = (i) => ({ nomorPeserta: String(i), kodeFormasi: 'F01', kategori: 'umum
     const alone = heldPerItem(`factsFromJson(j(i))`, imports);
     const withShared = heldPerItem(`factsFromJson(j(i), shared)`, imports);
     expect(alone - withShared).toBeGreaterThan(300);
+  });
+});
+
+describe("a site group's files and their stats, written a piece at a time (site-state.ts)", () => {
+  it('are the bytes JSON.stringify gave, and read back as written, across many pieces', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-group-'));
+    try {
+      const state = join(dir, 'site-state.json');
+      const site = join(dir, 'site');
+      mkdirSync(site);
+      const files = Array.from({ length: 30_000 }, (_, i) => ({ rel: `ujian/X/peserta/${String(i).padStart(12, '0')}${i % 7 === 0 ? '"é' : ''}.html`, s: i * 13, h: createHash('sha256').update(String(i)).digest('hex') }));
+      mkdirSync(join(site, 'ujian', 'X', 'peserta'), { recursive: true });
+      for (const f of files.slice(0, 50)) writeFileSync(join(site, ...f.rel.split('/')), 'x');
+      for (const list of [files, files.slice(0, 1), []]) {
+        saveGroupFiles(state, 'ujian/X', 'k"1', list);
+        const written = readFileSync(groupFile(state, 'ujian/X', 'k"1'), 'utf8');
+        expect(written).toBe(JSON.stringify({ format: 'lentera.site-group/1', name: 'ujian/X', key: 'k"1', files: list.map((f) => [f.rel, f.s, f.h]) }));
+        expect(loadGroupFiles(state, 'ujian/X', 'k"1', list.length)).toEqual(list);
+      }
+      saveGroupFiles(state, 'ujian/X', 'k"1', files);
+      recordSiteStats(state, site, { 'ujian/X': { key: 'k"1', count: files.length } }, []);
+      const stats = loadGroupStats(state, 'ujian/X', 'k"1', files.length)!;
+      expect(stats).toHaveLength(files.length);
+      // each placed file's inode and change time, none for a file not there
+      expect(stats.slice(0, 50).every((s) => Array.isArray(s) && s.length === 2)).toBe(true);
+      expect(stats.slice(50).every((s) => s === null)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

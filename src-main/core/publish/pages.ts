@@ -78,7 +78,8 @@ export interface ExamView {
   /** each formation's filled seats: its own P/L and the P/L-n it took by optimalisasi */
   passed: Map<string, number>;
   /** the digest computed here from the published result, for each candidate with a result */
-  computedDigest: Map<string, string>;
+  /** a result's digest, as this site computes it (made as a page asks: a map of 100,000 was 10 MB held) */
+  digestOf: (r: RankedCandidate) => string;
   ruleset: Ruleset | null;
 }
 
@@ -123,7 +124,6 @@ export function examView(exam: SiteExam, digestOf: (r: RankedCandidate) => strin
     const seat = r.status === 'P/L' ? r.kode_formasi : r.status.startsWith('P/L-') ? r.optimalisasi_ke : undefined;
     if (seat !== undefined && passed.has(seat)) passed.set(seat, passed.get(seat)! + 1);
   }
-  const computedDigest = new Map(exam.results.map((r) => [r.nomor_peserta, digestOf(r)]));
   let ruleset: Ruleset | null = null;
   try {
     const parsed = rulesetSchema.safeParse(JSON.parse(exam.ruleset.json));
@@ -131,7 +131,7 @@ export function examView(exam: SiteExam, digestOf: (r: RankedCandidate) => strin
   } catch {
     ruleset = null;
   }
-  return { exam, formations, formationByCode: new Map(formations.map((f) => [f.code, f])), people, byFormation, conflictsByNomor, members, passed, computedDigest, ruleset };
+  return { exam, formations, formationByCode: new Map(formations.map((f) => [f.code, f])), people, byFormation, conflictsByNomor, members, passed, digestOf, ruleset };
 }
 
 /** Per status, final and provisional apart: "P/L" and "P/L SEMENTARA" are counted on their own rows. */
@@ -400,7 +400,8 @@ ${thresholds}
 ${facts(outcome)}`;
   }
   const leaf = e.leaves[nomor];
-  const computed = v.computedDigest.get(nomor);
+  const result = v.people.get(nomor)?.result;
+  const computed = result ? v.digestOf(result) : undefined;
   let log = '<p>Hasil peserta ini belum tercatat di log transparansi yang diterbitkan.</p>';
   if (leaf) {
     const same = computed === undefined ? '' : computed === leaf.digest ? ' <span class="ok">✓ sama dengan ringkasan hasil yang ditampilkan di halaman ini</span>' : ` <span class="bad">✗ berbeda dari ringkasan hasil di halaman ini (${hash(computed)})</span>`;

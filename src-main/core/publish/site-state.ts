@@ -18,7 +18,7 @@
  * place or puts its modification time back sets its ctime to the clock's now, which no unprivileged process can set
  * back. The next write reads and hashes only the files whose inode, size or ctime are not those recorded.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../util/hash';
 
@@ -158,6 +158,34 @@ const writeAtomically = (path: string, text: string) => {
   renameSync(`${path}.tmp`, path);
 };
 
+/** About this many characters are written at a time by `writeListAtomically`. */
+const LIST_PIECE = 1 << 20;
+
+/**
+ * As `writeAtomically`, the text `head`, then `items` separated by commas, then `tail`, written a piece at a time:
+ * a group's list of 100,000 files, made as one string (and the list of arrays it was made from), was 30 MB at once
+ * at the end of a site write, when the most is live (issue 18).
+ */
+function writeListAtomically(path: string, head: string, items: Iterable<string>, tail: string): void {
+  const fd = openSync(`${path}.tmp`, 'w');
+  try {
+    let piece = head;
+    let first = true;
+    for (const item of items) {
+      piece += first ? item : `,${item}`;
+      first = false;
+      if (piece.length >= LIST_PIECE) {
+        writeSync(fd, piece);
+        piece = '';
+      }
+    }
+    writeSync(fd, piece + tail);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(`${path}.tmp`, path);
+}
+
 /**
  * Records, once the site described by the state in `file` is in place at `out` (the previous one removed: linking
  * and unlinking change a file's ctime), the inode and ctime of each group's files, a group at a time, and of the
@@ -168,7 +196,9 @@ export function recordSiteStats(file: string, out: string, groups: Record<string
   for (const [name, g] of Object.entries(groups)) {
     const files = loadGroupFiles(file, name, g.key, g.count);
     if (!files) continue;
-    writeAtomically(groupStatFile(file, name, g.key), JSON.stringify({ name, key: g.key, stats: files.map((f) => statOf(at(f.rel))) }));
+    writeListAtomically(groupStatFile(file, name, g.key), `{"name":${JSON.stringify(name)},"key":${JSON.stringify(g.key)},"stats":[`, (function* () {
+      for (const f of files) yield JSON.stringify(statOf(at(f.rel)));
+    })(), ']}');
   }
   writeAtomically(copyStatFile(file), JSON.stringify(Object.fromEntries(copies.map((rel) => [rel, statOf(at(rel))]).filter((e) => e[1] !== null))));
 }
@@ -212,8 +242,11 @@ export function loadGroupFiles(file: string, name: string, key: string, count: n
  */
 export function saveGroupFiles(file: string, name: string, key: string, files: SiteGroupFiles): void {
   mkdirSync(groupsDir(file), { recursive: true });
-  const g: GroupFile = { format: 'lentera.site-group/1', name, key, files: files.map((f) => [f.rel, f.s, f.h]) };
-  writeAtomically(groupFile(file, name, key), JSON.stringify(g));
+  // The bytes of JSON.stringify of a GroupFile, written a piece at a time.
+  const head: Omit<GroupFile, 'files'> = { format: 'lentera.site-group/1', name, key };
+  writeListAtomically(groupFile(file, name, key), `${JSON.stringify(head).slice(0, -1)},"files":[`, (function* () {
+    for (const f of files) yield JSON.stringify([f.rel, f.s, f.h]);
+  })(), ']}');
 }
 
 /**
