@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { factsFromJson, fractionOf, type FactsJson } from '../../src-main/core/bundles/facts';
 import { toHex } from '../../src-main/core/ledger/merkle';
-import { groupFile, loadGroupFiles, loadGroupStats, recordSiteStats, saveGroupFiles } from '../../src-main/core/publish/site-state';
+import { groupFile, loadGroupFiles, loadGroupStats, PlacedFiles, recordSiteStats, saveGroupFiles } from '../../src-main/core/publish/site-state';
 import { Fraction, toExactString } from '../../src-main/core/scoring/exact';
 
 /** Heap bytes held per item by `make(i)` for 50,000 items, measured in a child with --expose-gc. */
@@ -85,6 +85,19 @@ const j = (i) => ({ nomorPeserta: String(i), kodeFormasi: 'F01', kategori: 'umum
 });
 
 describe("a site group's files and their stats, written a piece at a time (site-state.ts)", () => {
+  it('are held as placed (PlacedFiles): every path, size and hash given back, the first of a path found', () => {
+    const placed = new PlacedFiles();
+    const files = Array.from({ length: 5000 }, (_, i) => ({ rel: `f/${i % 4999}`, s: i, h: createHash('sha256').update(String(i)).digest('hex') }));
+    for (const f of files) placed.push(f.rel, f.s, f.h);
+    expect(placed.length).toBe(5000);
+    expect([...placed]).toEqual(files);
+    expect(placed.hashOf('f/0')).toBe(files[0]!.h);
+    expect(placed.hashOf('f/4998')).toBe(files[4998]!.h);
+    expect(placed.hashOf('f/5000')).toBeUndefined();
+    expect(() => placed.push('g', 1, 'ABC')).toThrow(/sha256 in lowercase hex/);
+    expect(placed.length).toBe(5000);
+  });
+
   it('are the bytes JSON.stringify gave, and read back as written, across many pieces', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lentera-group-'));
     try {

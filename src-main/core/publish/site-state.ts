@@ -61,6 +61,43 @@ export interface SiteGroupState {
 /** A group's files in placing order, each with its size and sha256 (a group's files always record it). */
 export type SiteGroupFiles = { rel: string; s: number; h: string }[];
 
+/**
+ * A group's files as they are placed, held compactly until the group's list is saved: each one's path, size and
+ * sha256 (32 bytes, not 64 characters of text in an object of its own: at 100,000 files 13 MB less, issue 18).
+ */
+export class PlacedFiles implements Iterable<{ rel: string; s: number; h: string }> {
+  private readonly rels: string[] = [];
+  private readonly sizes: number[] = [];
+  private hashes = Buffer.allocUnsafe(32 * 1024);
+
+  get length(): number {
+    return this.rels.length;
+  }
+
+  push(rel: string, s: number, h: string): void {
+    if (!/^[0-9a-f]{64}$/.test(h)) throw new Error(`${rel}: a sha256 in lowercase hex was expected, not ${h}`);
+    const at = this.rels.length * 32;
+    if (at + 32 > this.hashes.length) {
+      const more = Buffer.allocUnsafe(this.hashes.length * 2);
+      this.hashes.copy(more, 0, 0, at);
+      this.hashes = more;
+    }
+    this.hashes.write(h, at, 'hex');
+    this.rels.push(rel);
+    this.sizes.push(s);
+  }
+
+  /** The sha256 recorded for the first file placed as `rel`. */
+  hashOf(rel: string): string | undefined {
+    const i = this.rels.indexOf(rel);
+    return i < 0 ? undefined : this.hashes.toString('hex', i * 32, i * 32 + 32);
+  }
+
+  *[Symbol.iterator](): Iterator<{ rel: string; s: number; h: string }> {
+    for (let i = 0; i < this.rels.length; i++) yield { rel: this.rels[i]!, s: this.sizes[i]!, h: this.hashes.toString('hex', i * 32, i * 32 + 32) };
+  }
+}
+
 interface GroupFile {
   format: 'lentera.site-group/1';
   name: string;
@@ -240,7 +277,7 @@ export function loadGroupFiles(file: string, name: string, key: string, count: n
  * Saves the files of group `name` made from `key`, before the state that names it (`saveSiteState`): a write that
  * stops in between leaves a group file no state names, removed by the next save.
  */
-export function saveGroupFiles(file: string, name: string, key: string, files: SiteGroupFiles): void {
+export function saveGroupFiles(file: string, name: string, key: string, files: Iterable<SiteGroupFiles[number]>): void {
   mkdirSync(groupsDir(file), { recursive: true });
   // The bytes of JSON.stringify of a GroupFile, written a piece at a time.
   const head: Omit<GroupFile, 'files'> = { format: 'lentera.site-group/1', name, key };

@@ -31,7 +31,7 @@ import { verifyScript } from './verify-bundle';
 import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
-import { audited, loadCopyStats, loadGroupFiles, loadGroupStats, loadSiteState, recordSiteStats, saveGroupFiles, saveSiteState, unchangedSince, type FileStat, type SiteFileState, type SiteGroupFiles, type SiteGroupState, type SiteState } from './site-state';
+import { audited, loadCopyStats, loadGroupFiles, loadGroupStats, loadSiteState, recordSiteStats, saveGroupFiles, saveSiteState, unchangedSince, type FileStat, type SiteFileState, PlacedFiles, type SiteGroupState, type SiteState } from './site-state';
 import { hashFileAside, type FileHash } from '../bundles/digests-aside';
 import { siteCodeId } from './site-code';
 import { hasFullNik } from './full-nik';
@@ -349,7 +349,7 @@ class SiteWriter {
    * The group open since `begin`: its files as placed, and what the previous site's group of that name recorded
    * (the files it may link), read from that group's own state file; no other group's state is held.
    */
-  private group: { files: SiteGroupFiles; prior: Map<string, SiteFileState> } | null = null;
+  private group: { files: PlacedFiles; prior: Map<string, SiteFileState> } | null = null;
   private readonly dirs = new Set<string>();
   private readonly names = new Map<string, string>();
   /** where `lines` encodes its pieces */
@@ -454,13 +454,13 @@ class SiteWriter {
 
   /** The state of a file just placed: a group's always holds its sha256 (`text`). */
   private record(rel: string, size: number, sha: string | null): void {
-    if (this.group) this.group.files.push({ rel, s: size, h: sha! });
+    if (this.group) this.group.files.push(rel, size, sha!);
     else this.state[rel] = { s: size, h: sha };
   }
 
   /** The sha256 recorded for `rel`, placed by this write (in the open group or in none). */
   recorded(rel: string): string | null | undefined {
-    return this.group ? this.group.files.find((f) => f.rel === rel)?.h : this.state[rel]?.h;
+    return this.group ? this.group.files.hashOf(rel) : this.state[rel]?.h;
   }
 
   async text(rel: string, content: string): Promise<void> {
@@ -539,7 +539,7 @@ class SiteWriter {
   begin(name: string): void {
     const g = this.prev?.state.groups?.[name];
     const before = g && this.stateFile ? loadGroupFiles(this.stateFile, name, g.key, g.count) : null;
-    this.group = { files: [], prior: new Map((before ?? []).map((f) => [f.rel, { s: f.s, h: f.h }])) };
+    this.group = { files: new PlacedFiles(), prior: new Map((before ?? []).map((f) => [f.rel, { s: f.s, h: f.h }])) };
   }
 
   /** Closes the group, its files' state saved in a file of its own (the site's state names it by `key`). */
