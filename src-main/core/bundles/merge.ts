@@ -315,7 +315,10 @@ async function planOf(db: Db, file: string, report: BundleReport, self: string |
   return plan;
 }
 
-/** The kinds `mergedView` reads: their records are held from the read until the commit. */
+/**
+ * The kinds `mergedView` reads: their records are held from the read until the commit, or, read ahead of the
+ * verification, kept in key order beside the staged copy and read back a kind at a time (bundles/ahead.ts).
+ */
 export const VIEW_KINDS: ReadonlySet<string> = new Set(['formation', 'candidate', 'session', 'facts', 'finalization']);
 
 /**
@@ -323,7 +326,8 @@ export const VIEW_KINDS: ReadonlySet<string> = new Set(['formation', 'candidate'
  * 200 MB of text, held until the commit they were most of an ingest's memory). Each record is parsed and checked
  * when the file is read, then let go but for its key and digest; the commit reads the file again from the verified
  * bundle, refused if it is no longer the bytes its manifest lists, and stores its lines. Only a file written a
- * record a line is read so: its lines are the same bytes read again.
+ * record a line is read so: its lines are the same bytes read again. Read ahead of the verification, such a file's
+ * records, and those of the kinds a view reads, are kept in key order beside the staged copy instead (`scratch`).
  */
 export interface DeferredRecords {
   kind: string;
