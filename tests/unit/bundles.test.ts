@@ -611,6 +611,12 @@ describe("a bundle's records no merged view reads, stored from the verified bund
     expect(new Set(held.items.map((i) => i.kind))).toEqual(new Set(['formation', 'candidate', 'session', 'facts', 'finalization']));
     expect(new Set(held.deferred.map((d) => d.kind))).toEqual(new Set(['score_entry', 'attendance', 'result', 'amendment', 'panel_submission']));
     discardImport(held);
+    // Read ahead of a bundle not staged in the hub's folder: nowhere to keep them, so the view's kinds are held.
+    const unstaged = await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db) });
+    expect(unstaged.speculated?.view).toBeDefined();
+    expect(new Set(unstaged.items.map((i) => i.kind))).toEqual(new Set(['formation', 'candidate', 'session', 'facts', 'finalization']));
+    expect(unstaged.deferred.every((d) => d.scratch === undefined && d.held !== null)).toBe(true);
+    discardImport(unstaged);
     // Read ahead, the view ranked: those too are then kept in key order beside the staged copy, and let go.
     const plan = await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db), stageIn: hub.dir });
     expect(plan.speculated?.view).toBeDefined();
@@ -637,11 +643,13 @@ describe("a bundle's records no merged view reads, stored from the verified bund
 
   it("refuses the commit, storing nothing, when a copy kept in key order is not as written; the bundle then merges whole", async () => {
     const hub = hubAt('deferred-3');
-    for (const cut of ['short', 'longer'] as const) {
+    // A deferred file's copy, or that of a kind the view read (the candidates): cut short, or longer, or a record's
+    // digest and key spoiled in as many bytes.
+    for (const [kind, cut] of [['score_entry', 'short'], ['score_entry', 'longer'], ['candidate', 'short'], ['candidate', 'head']] as const) {
       const plan = await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db), stageIn: hub.dir });
-      const scores = plan.deferred.find((d) => d.kind === 'score_entry')!;
-      const text = readFileSync(scores.scratch!.file, 'utf8');
-      writeFileSync(scores.scratch!.file, cut === 'short' ? text.slice(0, -10) : `${text}{}\n`);
+      const kept = plan.deferred.find((d) => d.kind === kind)!;
+      const text = readFileSync(kept.scratch!.file, 'utf8');
+      writeFileSync(kept.scratch!.file, cut === 'short' ? text.slice(0, -10) : cut === 'longer' ? `${text}{}\n` : text.replace(/^[0-9a-f]{64}"/, (h) => `${h.slice(0, 63)}x"`));
       let error: { code?: string; message?: string } = {};
       try {
         commit(hub, plan);
@@ -649,7 +657,7 @@ describe("a bundle's records no merged view reads, stored from the verified bund
         error = e as typeof error;
       }
       expect(error.code).toBe('INTERNAL');
-      expect(error.message).toMatch(/score-entries\.json kept while the bundle was verified is not as written: nothing was merged/);
+      expect(error.message).toMatch(new RegExp(`${kind === 'candidate' ? 'candidates' : 'score-entries'}\\.json kept while the bundle was verified is not as written: nothing was merged`));
       expect(state(hub)).toBe('0/0');
       discardImport(plan);
       expect(recordCopies(hub)).toEqual([]);

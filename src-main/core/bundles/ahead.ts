@@ -16,7 +16,7 @@ import type { Db } from '../db/open';
 import type { Manifest } from './format';
 import { eachListed } from './listed-entries';
 import type { PendingItem } from './merged-rows';
-import { dropScratch, keepInKeyOrder, keepItemsInKeyOrder, keptRecords, mergedStateKey, VIEW_KINDS, mergedView, prepareImport, readRecords, scratchFor, type ImportOptions, type ImportPlan, type Records, type Speculation } from './merge';
+import { dropScratch, keepInKeyOrder, keepItemsInKeyOrder, keptRecords, mergedStateKey, mergedView, prepareImport, readRecords, scratchFor, type ImportOptions, type ImportPlan, type Records, type Speculation } from './merge';
 
 /**
  * At most this many bytes are read and inflated ahead of the hashes' check: a real exam's records are a few hundred
@@ -73,7 +73,7 @@ function keepReadItems(staged: string, records: Records, from: number): void {
 function itemsOfKind(records: Records, kind: string): PendingItem[] {
   const out: PendingItem[] = records.items.filter((i) => i.kind === kind);
   for (const d of records.deferred) {
-    if (d.kind !== kind || !VIEW_KINDS.has(kind) || !d.scratch) continue;
+    if (d.kind !== kind || !d.scratch) continue;
     const kept = keptRecords(d.scratch, d.count, () => new Error(`the copy of ${d.path} is not as written`));
     try {
       for (let n = 0; n < d.count; n++) {

@@ -319,7 +319,7 @@ async function planOf(db: Db, file: string, report: BundleReport, self: string |
  * The kinds `mergedView` reads: their records are held from the read until the commit, or, read ahead of the
  * verification, kept in key order beside the staged copy and read back a kind at a time (bundles/ahead.ts).
  */
-export const VIEW_KINDS: ReadonlySet<string> = new Set(['formation', 'candidate', 'session', 'facts', 'finalization']);
+const VIEW_KINDS: ReadonlySet<string> = new Set(['formation', 'candidate', 'session', 'facts', 'finalization']);
 
 /**
  * A data file whose records only the commit needs (score entries, attendance, results: at 100,000 candidates about
@@ -882,8 +882,8 @@ export interface PendingBundle {
   workstation: string;
   exam: Manifest['exam'];
   ruleset: { sha256: string; text: string };
-  /** its items, or those of a kind when asked (read from where they are kept: bundles/ahead.ts) */
-  items: readonly PendingItem[] | ((kind: string) => readonly PendingItem[]);
+  /** its items of a kind, asked for a kind at a time (read back from where they are kept: bundles/ahead.ts) */
+  items: (kind: string) => readonly PendingItem[];
 }
 
 type Value = { ws: string; text: string };
@@ -911,8 +911,7 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   const loaded = readRuleset(ex.ruleset_json, 'ruleset.json');
   const rows = (kind: string) => {
     const stored = sql(db, 'SELECT workstation_id AS ws, key, body FROM merged_items WHERE exam_code = ? AND kind = ? ORDER BY key, workstation_id').all(examCode, kind) as ItemRow[];
-    if (!pending) return stored;
-    return withPending(stored, pending.workstation, typeof pending.items === 'function' ? pending.items(kind) : pending.items, kind);
+    return pending ? withPending(stored, pending.workstation, pending.items(kind), kind) : stored;
   };
   const byKey = (kind: string) => {
     const m = new Map<string, { ws: string; body: string }[]>();

@@ -18,7 +18,7 @@
  * place or puts its modification time back sets its ctime to the clock's now, which no unprivileged process can set
  * back. The next write reads and hashes only the files whose inode, size or ctime are not those recorded.
  */
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../util/hash';
 
@@ -190,18 +190,15 @@ export function loadCopyStats(file: string): Map<string, FileStat> {
  * Replaces `path` with `text`, written aside and renamed over: a reader finds the old file or the new one whole.
  * Not flushed (util/durable-file.ts flushes): a state lost to a power cut costs one full write, not data.
  */
-const writeAtomically = (path: string, text: string) => {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-};
+const writeAtomically = (path: string, text: string) => writeListAtomically(path, text, [], '');
 
 /** About this many characters are written at a time by `writeListAtomically`. */
 const LIST_PIECE = 1 << 20;
 
 /**
- * As `writeAtomically`, the text `head`, then `items` separated by commas, then `tail`, written a piece at a time:
- * a group's list of 100,000 files, made as one string (and the list of arrays it was made from), was 30 MB at once
- * at the end of a site write, when the most is live (issue 18).
+ * Replaces `path`, as `writeAtomically` does, with the text `head`, then `items` separated by commas, then `tail`,
+ * written a piece at a time: a group's list of 100,000 files, made as one string (and the list of arrays it was made
+ * from), was 30 MB at once at the end of a site write, when the most is live (issue 18).
  */
 function writeListAtomically(path: string, head: string, items: Iterable<string>, tail: string): void {
   const fd = openSync(`${path}.tmp`, 'w');
