@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { factsFromJson, fractionOf, type FactsJson } from '../../src-main/core/bundles/facts';
+import { factsFromJson, type FactsJson } from '../../src-main/core/bundles/facts';
 import { toHex } from '../../src-main/core/ledger/merkle';
 import { groupFile, loadGroupFiles, loadGroupStats, PlacedFiles, recordSiteStats, saveGroupFiles } from '../../src-main/core/publish/site-state';
-import { Fraction, toExactString } from '../../src-main/core/scoring/exact';
+import { Fraction, fractionOf, toExactString } from '../../src-main/core/scoring/exact';
 
 /** Heap bytes held per item by `make(i)` for 50,000 items, measured in a child with --expose-gc. */
 function heldPerItem(make: string, imports: string): number {

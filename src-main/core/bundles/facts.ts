@@ -1,4 +1,4 @@
-import { Fraction, toExactString } from '../scoring/exact';
+import { Fraction, fractionOf, toExactString } from '../scoring/exact';
 import type { CandidateFacts, FormationFacts, StageValue } from '../ranking/engine';
 
 /**
@@ -19,17 +19,6 @@ export interface FactsJson {
 }
 
 const valueOut = (v: StageValue): string => (v instanceof Fraction ? toExactString(v) : v);
-/**
- * A fraction read from its text, the same object for the same text when `shared` is given: an exam's scores take a
- * few thousand distinct values, and 100,000 candidates' facts held as their own fractions (two BigInts each) came to
- * about 50 MB at the hub. Fractions are never changed in place, so sharing one is safe.
- */
-export function fractionOf(s: string, shared?: Map<string, Fraction>): Fraction {
-  if (!shared) return new Fraction(s);
-  let f = shared.get(s);
-  if (f === undefined) shared.set(s, (f = new Fraction(s)));
-  return f;
-}
 const mapValues = <A, B>(o: Record<string, A>, f: (a: A) => B): Record<string, B> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 
 /** Birth dates replaced by their dense rank among the exam's candidates ("older" compares these strings). */

@@ -9,12 +9,12 @@
  * than none; the stage's own 0–100 value is on the site.
  */
 import type { MergedView } from '../bundles/merge';
-import { factsFromJson, fractionOf } from '../bundles/facts';
+import { factsFromJson } from '../bundles/facts';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { readRuleset } from '../ranking/rulesets';
 import { strengthsLookup, type CandidateStrengths, type StageDef } from '../ranking/strengths';
-import { Fraction } from '../scoring/exact';
+import { fractionOf, type Fraction } from '../scoring/exact';
 import type { AnnouncementDocument } from './announcement';
 
 interface FinalizationBody {

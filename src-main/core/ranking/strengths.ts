@@ -17,7 +17,7 @@
  *   dibandingkan"), so nobody can read another candidate's score off a median of two; no other candidate's value,
  *   name or number is ever part of a summary.
  */
-import { Fraction, toExactString, toFixedString } from '../scoring/exact';
+import { Fraction, fractionOf, toExactString, toFixedString } from '../scoring/exact';
 import type { AggregateMethod } from '../scoring/aggregate';
 import type { CandidateFacts } from './engine';
 import type { Ruleset } from './ruleset-schema';
@@ -242,10 +242,7 @@ function components(input: StrengthsInput, cands: readonly CandidateFacts[]): Co
     const total = cands.map((c) => {
       const skd = c.skd;
       if (!skd || typeof skd !== 'object' || !r.skd.components.every((k) => skd[k])) return undefined;
-      const sum = r.skd.components.reduce((acc, k) => acc.add(skd[k]!), new Fraction(0));
-      const text = toExactString(sum);
-      if (!sums.has(text)) sums.set(text, sum);
-      return sums.get(text)!;
+      return fractionOf(toExactString(r.skd.components.reduce((acc, k) => acc.add(skd[k]!), new Fraction(0))), sums);
     });
     const totalLine = (kat: string) => {
       const t = r.passing_grade[kat as keyof typeof r.passing_grade]?.find((x) => 'total' in x);
