@@ -10,6 +10,7 @@ import { leafHash, MerkleTree } from '../../src-main/core/ledger/merkle';
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { receiptToQr, type Receipt } from '../../src-main/core/ledger/receipt';
 import { SITE_MARKER, writeSite, type LoadedSiteInput, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
+import { leafOf } from '../../src-main/core/publish/pages';
 import { sitePaths, slug } from '../../src-main/core/publish/paths';
 import { checkBytes, checkJsonText } from '../../src-main/core/publish/verify-page';
 import { rank, type RankedCandidate } from '../../src-main/core/ranking/engine';
@@ -259,7 +260,7 @@ describe('the publication site', () => {
 
   it("a candidate's page has every score, thresholds, the exact final, rank, status, and the log entry", () => {
     const r = byNomor(fx.input.exams[0]!.results, '2026000001');
-    const leaf = fx.input.exams[0]!.leaves['2026000001']!;
+    const leaf = leafOf(fx.input.exams[0]!, '2026000001')!;
     const html = read(sitePaths.candidate(CPNS, '2026000001'));
     for (const text of [
       'Ayu Lestari',
@@ -334,7 +335,7 @@ describe('the publication site', () => {
     expect(logData.startsWith('window.LENTERA_LOG = {')).toBe(true);
     const digests = read(sitePaths.digests(CPNS));
     expect(digests.startsWith(`(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(CPNS)}] = {`)).toBe(true);
-    expect(digests).toContain(`"2026000001":"${fx.input.exams[0]!.leaves['2026000001']!.digest}"`);
+    expect(digests).toContain(`"2026000001":"${leafOf(fx.input.exams[0]!, '2026000001')!.digest}"`);
     // The verification page loads every exam's digests, between the log's data and its script.
     const scripts = [...read('verifikasi.html').matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
     expect(scripts).toEqual(['assets/log-data.js', sitePaths.digests(fx.input.exams[0]!.code), sitePaths.digests(fx.input.exams[1]!.code), 'assets/verify.js']);
@@ -663,7 +664,7 @@ describe('the verification page logic (the same module the browser runs)', () =>
   });
 
   it('a sheet payload without a proof is compared by digest only, and says so', () => {
-    const leaf = fx.input.exams[0]!.leaves['2026000005']!;
+    const leaf = leafOf(fx.input.exams[0]!, '2026000005')!;
     const o = checkJsonText(qrPayload(CPNS, '2026000005', leaf.digest));
     expect(o.kind).toBe('info');
     expect(o.notes.join(' ')).toContain('belum memuat bukti inklusi');

@@ -443,10 +443,11 @@ export class TransparencyLog {
   }
 
   /** `leafIndex` of every candidate of an exam with a result leaf, in one query. */
-  leafIndexes(exam: string): Map<string, { index: number; leafHash: string; digest: string }> {
-    const out = new Map<string, { index: number; leafHash: string; digest: string }>();
+  /** Each candidate's latest result leaf in `exam`: its index, leaf hash (bytes) and digest. */
+  leafIndexes(exam: string): Map<string, { index: number; leafHash: Uint8Array; digest: string }> {
+    const out = new Map<string, { index: number; leafHash: Uint8Array; digest: string }>();
     for (const r of sql(this.db, "SELECT idx, nomor_peserta, digest, leaf_hash FROM ledger_leaves WHERE exam_code = ? AND kind = 'hasil' ORDER BY idx").raw().iterate(exam) as IterableIterator<[number, string, string, Uint8Array]>) {
-      out.set(r[1], { index: r[0], leafHash: toHex(r[3]), digest: r[2] });
+      out.set(r[1], { index: r[0], leafHash: r[3], digest: r[2] });
     }
     return out;
   }

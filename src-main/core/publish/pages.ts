@@ -8,6 +8,7 @@ import { esc, facts, page, pageLines, rel, table, tableLines, timeTag } from './
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { parseCheckpointText, splitNote, verifierKey } from '../ledger/signed-note';
 import { fromB64url } from '../ledger/merkle';
+import { ExamLeaves, type ExamLeaf } from '../ledger/exam-leaves';
 
 const LOG_CHECKPOINT = 'log/checkpoint';
 import type { SiteExam, SiteInput } from './site';
@@ -73,8 +74,8 @@ export interface ExamView {
   people: Map<string, Person>;
   byFormation: Map<string, RankedCandidate[]>;
   conflictsByNomor: Map<string, SiteExam['conflicts']>;
-  /** each formation's people, by number */
-  members: Map<string, [string, Person][]>;
+  /** each formation's people's numbers, in order (their `people` entries hold the rest) */
+  members: Map<string, string[]>;
   /** each formation's filled seats: its own P/L and the P/L-n it took by optimalisasi */
   passed: Map<string, number>;
   /** the digest computed here from the published result, for each candidate with a result */
@@ -90,10 +91,14 @@ function rankOrder(a: RankedCandidate, b: RankedCandidate): number {
 
 export function examView(exam: SiteExam, digestOf: (r: RankedCandidate) => string): ExamView {
   const people: ExamView['people'] = new Map();
-  for (const c of exam.candidates) people.set(c.nomor, { candidate: c, formation: c.kodeFormasi });
+  for (const c of exam.candidates) people.set(c.nomor, { candidate: c, result: undefined, formation: c.kodeFormasi });
   for (const r of exam.results) {
     const p = people.get(r.nomor_peserta);
-    people.set(r.nomor_peserta, { candidate: p?.candidate, result: r, formation: r.kode_formasi });
+    // One object a person (100,000 of them live while the pages are made): a candidate's, given its result.
+    if (p) {
+      p.result = r;
+      p.formation = r.kode_formasi;
+    } else people.set(r.nomor_peserta, { candidate: undefined, result: r, formation: r.kode_formasi });
   }
   const byFormation = new Map<string, RankedCandidate[]>();
   for (const r of exam.results) {
@@ -117,8 +122,8 @@ export function examView(exam: SiteExam, digestOf: (r: RankedCandidate) => strin
     list.push(c);
     conflictsByNomor.set(c.nomor, list);
   }
-  const members = new Map<string, [string, Person][]>(formations.map((f) => [f.code, []]));
-  for (const entry of [...people.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) members.get(entry[1].formation)!.push(entry);
+  const members = new Map<string, string[]>(formations.map((f) => [f.code, []]));
+  for (const n of [...people.keys()].sort()) members.get(people.get(n)!.formation)!.push(n);
   const passed = new Map<string, number>(formations.map((f) => [f.code, 0]));
   for (const r of exam.results) {
     const seat = r.status === 'P/L' ? r.kode_formasi : r.status.startsWith('P/L-') ? r.optimalisasi_ke : undefined;
@@ -292,7 +297,7 @@ export function formationPage(input: SiteInput, v: ExamView, f: ExamView['format
   const path = sitePaths.formation(e.code, f.code);
   const list = v.byFormation.get(f.code) ?? [];
   const members = v.members.get(f.code) ?? [];
-  const noResult = members.filter(([, p]) => !p.result);
+  const noResult = members.filter((n) => !v.people.get(n)!.result);
   const incoming = e.results.filter((r) => r.status.startsWith('P/L-') && r.optimalisasi_ke === f.code).sort(rankOrder);
   const head = ['Peringkat', 'Nomor peserta', 'Nama', 'NIK tersamar', 'Kategori', 'Nilai akhir', 'Status', 'Keterangan'];
   const body = `<h1>Formasi ${esc(formationLabel(f, f.code))}</h1>
@@ -306,13 +311,13 @@ ${facts([
   ['Jumlah peserta', String(members.length)],
   ['Lulus (termasuk optimalisasi)', String(passedFor(v, f.code))],
 ])}
-${conflictSection(v, path, members.map(([n]) => n))}
+${conflictSection(v, path, members)}
 ${[...list, ...incoming].some((r) => r.provisional) ? `<p class="notice">Hasil formasi ini masih SEMENTARA. ${esc(PROVISIONAL_NOTICE)}</p>\n` : ''}<h2>Peringkat</h2>
 <p>Nilai akhir dibulatkan tiga angka di belakang koma hanya untuk ditampilkan; peringkat ditentukan dari nilai tepat (pecahan) menurut <a href="${esc(rel(path, sitePaths.rules(e.code)))}">aturan ${esc(e.ruleset.id)} versi ${esc(e.ruleset.version)}</a>.</p>
 ${announcementNotice(input, e.code, e.ruleset.sha256, path)}
 ${list.length ? table(`Peringkat formasi ${f.code}`, head, list.map((r) => resultRow(v, path, r)), { numeric: [0, 5], className: 'ranking' }) : '<p>Belum ada hasil untuk formasi ini.</p>'}
 ${incoming.length ? `<h2>Diisi melalui optimalisasi</h2>\n<p>Kursi formasi ini yang tidak terpenuhi diisi peserta dari formasi lain dengan jabatan dan pendidikan yang sama.</p>\n${table(`Peserta optimalisasi untuk formasi ${f.code}`, head, incoming.map((r) => resultRow(v, path, r)), { numeric: [0, 5] })}` : ''}
-${noResult.length ? `<h2>Peserta tanpa hasil</h2>\n<ul>${noResult.map(([n, p]) => `<li><a href="${esc(rel(path, sitePaths.candidate(e.code, n)))}">${esc(n)}</a> ${esc(p.candidate?.nama ?? '')}</li>`).join('')}</ul>` : ''}
+${noResult.length ? `<h2>Peserta tanpa hasil</h2>\n<ul>${noResult.map((n) => `<li><a href="${esc(rel(path, sitePaths.candidate(e.code, n)))}">${esc(n)}</a> ${esc(v.people.get(n)!.candidate?.nama ?? '')}</li>`).join('')}</ul>` : ''}
 <h2>Ringkasan status</h2>
 ${statusSummary(`Jumlah peserta per status, formasi ${f.code}`, list)}`;
   return page({ path, title: `Formasi ${f.code} — ${e.code}`, crumbs: crumbsFor(v, [`Formasi ${f.code}`, null]), body, generatedAt: input.generatedAt, dataAt: e.dataAt });
@@ -347,6 +352,16 @@ export function candidatesPageLines(input: SiteInput, v: ExamView): Iterable<str
 }
 
 // ---------------------------------------------------------------------------------------------- one candidate
+
+/** A candidate's latest leaf, however the exam gives its leaves. */
+export function leafOf(e: SiteExam, nomor: string): ExamLeaf | undefined {
+  return e.leaves instanceof ExamLeaves ? e.leaves.get(nomor) : Object.hasOwn(e.leaves, nomor) ? e.leaves[nomor] : undefined;
+}
+
+/** Every candidate's latest leaf. */
+export function leafEntries(e: SiteExam): Iterable<[string, ExamLeaf]> {
+  return e.leaves instanceof ExamLeaves ? e.leaves.entries() : Object.entries(e.leaves);
+}
 
 /** A candidate's strengths, however the exam gives them. */
 export function strengthsOf(e: SiteExam, nomor: string): CandidateStrengths | undefined {
@@ -399,7 +414,7 @@ ${thresholds}
 <h2>Hasil</h2>
 ${facts(outcome)}`;
   }
-  const leaf = e.leaves[nomor];
+  const leaf = leafOf(e, nomor);
   const result = v.people.get(nomor)?.result;
   const computed = result ? v.digestOf(result) : undefined;
   let log = '<p>Hasil peserta ini belum tercatat di log transparansi yang diterbitkan.</p>';

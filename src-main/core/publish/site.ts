@@ -14,6 +14,7 @@ import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/chec
 import { parseLeaf } from '../ledger/leaf';
 import { fromB64url, fromHex, MerkleTree, toHex, verifyConsistency, type TreeReader } from '../ledger/merkle';
 import { leafHashNode } from '../ledger/leaf-node';
+import { ExamLeaves, type ExamLeaf } from '../ledger/exam-leaves';
 import { openCheckpoint } from '../ledger/signed-note';
 import { edgeTiles, entryBundle, TILE_WIDTH, tileExists, tilePath, tilesOf, type TileRef } from '../ledger/tiles';
 import type { RankedCandidate } from '../ranking/engine';
@@ -21,7 +22,7 @@ import { resultsCsvLines, resultsSpreadsheetCsvLines } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
-import { bundlesPage, candidatePage, candidatesPageLines, checkpointPage, examPage, examView, formationPage, indexPage, rulesPage, strengthsOf, verifyPage, type IndexExam } from './pages';
+import { bundlesPage, candidatePage, candidatesPageLines, checkpointPage, examPage, examView, formationPage, indexPage, leafEntries, rulesPage, strengthsOf, verifyPage, type IndexExam } from './pages';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { SITE_CSS } from './style';
 import type { CandidateStrengths } from '../ranking/strengths';
@@ -52,8 +53,8 @@ export interface SiteExam {
   facts: unknown;
   /** facts two workstations disagree on: shown, never resolved */
   conflicts: { nomor: string; field: string; values: { workstation: string; value: string }[] }[];
-  /** nomor → the candidate's latest leaf in the log */
-  leaves: Record<string, { index: number; leafHash: string; digest: string }>;
+  /** nomor → the candidate's latest leaf in the log (the hub's: held compactly) */
+  leaves: Record<string, ExamLeaf> | ExamLeaves;
   /**
    * The result digests already computed from these very `results` objects by `resultDigest` (the merged view's):
    * taken as they are rather than computed again. Without it (or for a result not in it) the site computes them.
@@ -309,7 +310,7 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
 
 /** Each leaf an exam's pages name is the leaf the published log holds at that index. */
 function checkExamLeaves(e: SiteExam, published: number, tree: TreeReader): void {
-  for (const [nomor, l] of Object.entries(e.leaves)) {
+  for (const [nomor, l] of leafEntries(e)) {
     if (!(Number.isInteger(l.index) && l.index >= 0 && l.index < published) || toHex(tree.leaf(l.index)) !== l.leafHash) {
       throw new LenteraError('PUBLISH_INVALID', `The leaf of ${nomor} (${e.code}) is not leaf ${l.index} of the published leaves.`, { exam: e.code, nomor, index: l.index });
     }
@@ -345,6 +346,8 @@ class SiteWriter {
   /** the files in no group, as placed */
   readonly state: Record<string, SiteFileState> = {};
   readonly groups: Record<string, SiteGroupState> = {};
+  /** each group's paths in the order placed, for the stats taken once the site is in place (`recordSiteStats`) */
+  readonly groupPaths = new Map<string, readonly string[]>();
   /**
    * The group open since `begin`: its files as placed, and what the previous site's group of that name recorded
    * (the files it may link), read from that group's own state file; no other group's state is held.
@@ -547,6 +550,7 @@ class SiteWriter {
     const files = this.group!.files;
     if (this.stateFile) saveGroupFiles(this.stateFile, name, key, files);
     this.groups[name] = meta === undefined ? { key, count: files.length } : { key, count: files.length, meta };
+    this.groupPaths.set(name, files.paths);
     this.group = null;
   }
 
@@ -579,6 +583,7 @@ class SiteWriter {
     }
     // Its group file, named by the same name and key, is already the one this state names.
     this.groups[name] = g.meta === undefined ? { key, count: files.length } : { key, count: files.length, meta: g.meta };
+    this.groupPaths.set(name, files.map((f) => f.rel));
     return true;
   }
 
@@ -751,7 +756,7 @@ function examKey(input: SiteInput, e: SiteExamInput): string {
   else {
     for (const value of [e.interviewStages ?? null, e.formations, e.conflicts, e.stages ?? null, e.observed ?? null]) part(value);
     if (e.source !== undefined) part(['source', e.source]);
-    else for (const value of [e.candidates, e.results, e.facts, e.leaves, strengthsRecord(e), e.digests ? [...e.digests] : null]) part(value);
+    else for (const value of [e.candidates, e.results, e.facts, e.leaves instanceof ExamLeaves ? Object.fromEntries(e.leaves.entries()) : e.leaves, strengthsRecord(e), e.digests ? [...e.digests] : null]) part(value);
   }
   return h.digest('hex');
 }
@@ -794,7 +799,7 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
   const v = examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256));
   w.begin(name);
   for (const [f, lines] of Object.entries(examData(e))) w.lines(sitePaths.data(e.code, f as DataFile), lines());
-  const digests = Object.fromEntries(byKey(Object.entries(e.leaves).map(([n, l]) => [n, l.digest])));
+  const digests = Object.fromEntries(byKey([...leafEntries(e)].map(([n, l]) => [n, l.digest])));
   await w.text(sitePaths.digests(e.code), `(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(e.code)}] = ${JSON.stringify(digests)};\n`);
   w.lines(sitePaths.candidates(e.code), candidatesPageLines(input, v));
   for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
@@ -996,7 +1001,7 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   await files.close();
   if (opts.state) {
     try {
-      recordSiteStats(opts.state, out, w.groups, w.copiedPaths);
+      recordSiteStats(opts.state, out, w.groups, w.copiedPaths, (name) => w.groupPaths.get(name));
     } catch {
       // The site is in place: without the records the next write reads and hashes what it takes from it.
     }
