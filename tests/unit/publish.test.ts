@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { runInNewContext } from 'node:vm';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
@@ -10,7 +11,7 @@ import { leafHash, MerkleTree } from '../../src-main/core/ledger/merkle';
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { receiptToQr, type Receipt } from '../../src-main/core/ledger/receipt';
 import { SITE_MARKER, writeSite, type LoadedSiteInput, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
-import { leafOf } from '../../src-main/core/publish/pages';
+import { leafEntries, leafOf } from '../../src-main/core/publish/pages';
 import { sitePaths, slug } from '../../src-main/core/publish/paths';
 import { checkBytes, checkJsonText } from '../../src-main/core/publish/verify-page';
 import { rank, type RankedCandidate } from '../../src-main/core/ranking/engine';
@@ -336,6 +337,11 @@ describe('the publication site', () => {
     const digests = read(sitePaths.digests(CPNS));
     expect(digests.startsWith(`(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(CPNS)}] = {`)).toBe(true);
     expect(digests).toContain(`"2026000001":"${leafOf(fx.input.exams[0]!, '2026000001')!.digest}"`);
+    // Run as the page runs it, it gives every candidate's leaf digest, by number (written a candidate a line).
+    const page = { window: {} as { LENTERA_DIGESTS?: Record<string, Record<string, string>> } };
+    runInNewContext(digests, page);
+    expect(page.window.LENTERA_DIGESTS).toEqual({ [CPNS]: Object.fromEntries([...leafEntries(fx.input.exams[0]!)].map(([n, l]) => [n, l.digest])) });
+    expect(Object.keys(page.window.LENTERA_DIGESTS![CPNS]!)).toHaveLength(digests.split('\n').length - 3);
     // The verification page loads every exam's digests, between the log's data and its script.
     const scripts = [...read('verifikasi.html').matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
     expect(scripts).toEqual(['assets/log-data.js', sitePaths.digests(fx.input.exams[0]!.code), sitePaths.digests(fx.input.exams[1]!.code), 'assets/verify.js']);

@@ -22,7 +22,7 @@ import { resultsCsvLines, resultsSpreadsheetCsvLines } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
-import { bundlesPage, candidatePage, candidatesPageLines, checkpointPage, examPage, examView, formationPage, indexPage, leafEntries, rulesPage, strengthsOf, verifyPage, type IndexExam } from './pages';
+import { bundlesPage, candidatePage, candidatesPageLines, checkpointPage, examPage, examView, formationPageLines, indexPage, leafEntries, rulesPage, strengthsOf, verifyPage, type IndexExam } from './pages';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { SITE_CSS } from './style';
 import type { CandidateStrengths } from '../ranking/strengths';
@@ -792,6 +792,19 @@ function bundleNames(input: SiteInput): (SiteInput['bundles'][number] & { href: 
 }
 
 /**
+ * The script that gives the verification page an exam's result digests by candidate number
+ * (`window.LENTERA_DIGESTS[exam][nomor]`), a candidate a line, by number: at 100,000 candidates 8 MB, which made as
+ * one object and one string (then its bytes) held three times that at once.
+ */
+function* digestsLines(e: SiteExam): Generator<string> {
+  yield `(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(e.code)}] = {\n`;
+  const digests = byKey([...leafEntries(e)].map(([n, l]) => [n, l.digest]));
+  // Each line ends with its newline: a streamed file is cut only there.
+  for (let i = 0; i < digests.length; i++) yield `${JSON.stringify(digests[i]![0])}:${JSON.stringify(digests[i]![1])}${i < digests.length - 1 ? ',' : ''}\n`;
+  yield '};\n';
+}
+
+/**
  * Makes an exam's group: its data files, digests, candidate list, formation, candidate, exam and rules pages; the
  * summary the home page shows is kept with them.
  */
@@ -799,10 +812,9 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
   const v = examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256));
   w.begin(name);
   for (const [f, lines] of Object.entries(examData(e))) w.lines(sitePaths.data(e.code, f as DataFile), lines());
-  const digests = Object.fromEntries(byKey([...leafEntries(e)].map(([n, l]) => [n, l.digest])));
-  await w.text(sitePaths.digests(e.code), `(window.LENTERA_DIGESTS = window.LENTERA_DIGESTS || {})[${JSON.stringify(e.code)}] = ${JSON.stringify(digests)};\n`);
+  w.lines(sitePaths.digests(e.code), digestsLines(e));
   w.lines(sitePaths.candidates(e.code), candidatesPageLines(input, v));
-  for (const f of v.formations) await w.text(sitePaths.formation(e.code, f.code), formationPage(input, v, f));
+  for (const f of v.formations) w.lines(sitePaths.formation(e.code, f.code), formationPageLines(input, v, f));
   for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
   // A group's files always record their sha256 (`text`, `lines`).
   const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.recorded(sitePaths.data(e.code, f))!]));
