@@ -1,8 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { startPgCluster } from '../unit/pg-cluster';
 import { printFigures, type Figure } from './report';
 
@@ -41,6 +42,8 @@ export async function benchHubGrowth(): Promise<void> {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bundles-child.ts'), 'export', dir, passphrase], { maxBuffer: 1 << 24 });
     const exported = JSON.parse(stdout.trim().split('\n').pop()!) as { detail: { file: string } };
     renameSync(exported.detail.file, join(dir, 'bench.lentera'));
+    // Its signer's certificate, which `lentera hub trust` registers before the built hub takes the bundle.
+    writeFileSync(join(dir, 'signer.der'), Buffer.from((await verifyBundle(join(dir, 'bench.lentera'))).manifest.signer.certificate, 'base64'));
     for (const store of stores) await benchHubGrowthOn(store === 'postgres' ? 'PostgreSQL' : 'SQLite', dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -63,7 +66,7 @@ async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Pr
   const tag = store === 'PostgreSQL' ? 'PostgreSQL: ' : '';
   try {
     const verify = await child('verify', dir);
-    const rows: { before: number; ingestMs: number; receiptsMs: number; openMs: number; maxRssMb: number; verifyMs: number; siteMs: number; changedMs: number; files: number; changed: number; siteRssMb: number }[] = [];
+    const rows: { before: number; ingestMs: number; receiptsMs: number; openMs: number; maxRssMb: number; verifyMs: number; siteMs: number; changedMs: number; files: number; changed: number; siteRssMb: number; builtMs: number; builtRssMb: number }[] = [];
     mkdirSync(join(dir, 'base', 'hub'), { recursive: true });
     for (const size of SIZES) {
       // The log grows in one folder; each ingest runs on a copy of it, so the next size starts from the same log.
@@ -76,7 +79,8 @@ async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Pr
       for (const d of ['hub', 'site', 'site-changed']) rmSync(join(dir, d), { recursive: true, force: true });
       cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
       const u = await child('update', dir, '', copyOfBase());
-      rows.push({ before: r.detail.before!, ingestMs: r.detail.ingestMs!, receiptsMs: r.detail.receiptsMs!, openMs: r.detail.openMs!, maxRssMb: r.maxRssMb, verifyMs: v.detail.verifyMs!, siteMs: u.detail.siteMs!, changedMs: u.detail.changedMs!, files: u.detail.files!, changed: u.detail.changed!, siteRssMb: u.maxRssMb });
+      const built = await builtPublish(dir, copyOfBase());
+      rows.push({ before: r.detail.before!, ingestMs: r.detail.ingestMs!, receiptsMs: r.detail.receiptsMs!, openMs: r.detail.openMs!, maxRssMb: r.maxRssMb, verifyMs: v.detail.verifyMs!, siteMs: u.detail.siteMs!, changedMs: u.detail.changedMs!, files: u.detail.files!, changed: u.detail.changed!, siteRssMb: u.maxRssMb, ...built });
     }
     console.log(`\nhub growth, ${store} store: one bundle of ${CANDIDATES.toLocaleString('en-US')} candidates into a log that holds N leaves (verify of it: ${(verify.detail.verifyMs! / 1000).toFixed(2)} s)`);
     console.log('| leaves before | open (tree read) | ingest | ingest ÷ verify | receipts served after it | peak RSS |');
@@ -86,6 +90,10 @@ async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Pr
     console.log('| leaves before | site update | files (changed) | writing only the changed files | ratio | peak RSS |');
     console.log('|---|---|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.before.toLocaleString('en-US')} | ${(r.siteMs / 1000).toFixed(2)} s | ${r.files.toLocaleString('en-US')} (${r.changed.toLocaleString('en-US')}) | ${(r.changedMs / 1000).toFixed(2)} s | ${(r.siteMs / r.changedMs).toFixed(2)}× | ${r.siteRssMb.toFixed(0)} MB |`);
+    console.log(`\nthe hub as shipped: the built \`lentera publish\` (no tsx) takes the bundle and writes the whole site, log files and all`);
+    console.log('| leaves before | ingest and site | peak RSS |');
+    console.log('|---|---|---|');
+    for (const r of rows) console.log(`| ${r.before.toLocaleString('en-US')} | ${(r.builtMs / 1000).toFixed(2)} s | ${r.builtRssMb.toFixed(0)} MB |`);
     const empty = rows[0]!;
     const largest = rows[rows.length - 1]!;
     const figures: Figure[] = [
@@ -94,13 +102,40 @@ async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Pr
       { name: `${tag}hub ingest, ${CANDIDATES / 1000}k candidates, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'bundle verify of it (no sheets)', baseline: largest.verifyMs, better: 'lower' },
       { name: `${tag}hub ingest, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'same ingest into an empty log', baseline: empty.ingestMs, better: 'lower', target: 'flat (≈ 1×)' },
       { name: `${tag}hub open, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.openMs, unit: 'ms', baselineName: 'the ingest after it', baseline: largest.ingestMs, better: 'lower' },
-      { name: `${tag}site update after the bundle, log of ${largest.before.toLocaleString('en-US')} leaves (${largest.changed.toLocaleString('en-US')} of ${largest.files.toLocaleString('en-US')} files changed)`, value: largest.siteMs, unit: 'ms', baselineName: 'writing only the changed files', baseline: largest.changedMs, better: 'lower', goal: { kind: 'cost', max: 2 } },
+      { name: `${tag}site update after the bundle, log of ${largest.before.toLocaleString('en-US')} leaves (${largest.changed.toLocaleString('en-US')} of ${largest.files.toLocaleString('en-US')} files changed)`, value: largest.siteMs, unit: 'ms', baselineName: 'writing only the changed files', baseline: largest.changedMs, better: 'lower', goal: { kind: 'cost', max: 2 }, why: "the changed files are this exam's every page (a new exam's: 20,267 of them), each made from its merged view, leaves and strengths on one thread, where the floor writes bytes already in memory; what the log adds is flat (the next row). At 100,000 candidates the same making is 1.8x cp -r of the whole site (bench bundles)" },
       { name: `${tag}site update, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.siteMs, unit: 'ms', baselineName: 'the same into an empty log', baseline: empty.siteMs, better: 'lower', target: 'flat (≈ 1×)' },
-      { name: `${tag}hub peak RSS, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.maxRssMb, unit: 'MB', baselineName: 'into an empty log', baseline: empty.maxRssMb, better: 'lower', target: '< 500 MB absolute' },
+      { name: `${tag}hub peak RSS, log of ${largest.before.toLocaleString('en-US')} leaves (under tsx)`, value: largest.maxRssMb, unit: 'MB', baselineName: 'into an empty log', baseline: empty.maxRssMb, better: 'lower', target: 'none here (tsx compiles the sources as they load: the process starts at 130-190 MB)' },
+      {
+        name: `${tag}hub peak memory, the built \`lentera publish\` into a log of ${largest.before.toLocaleString('en-US')} leaves (ingest and the whole site)`,
+        value: largest.builtRssMb,
+        unit: 'MB',
+        baselineName: 'into an empty log',
+        baseline: empty.builtRssMb,
+        better: 'lower',
+        // Issue 18: under 500 MB whatever the size of the log.
+        goal: { kind: 'absolute', max: 500 },
+        why: "the log's Merkle tree is held whole (85 MB a million leaves, docs/hub.md); the rest is this exam's merged view and pages, as into an empty log",
+      },
     ];
     printFigures(`hub growth (issue 18, ${store} store)`, figures);
   } finally {
     cluster?.stop();
     for (const d of ['base', 'hub', 'site', 'site-changed']) rmSync(join(dir, d), { recursive: true, force: true });
   }
+}
+
+/**
+ * The hub as shipped at this size: the built `lentera publish` (plain JavaScript, no tsx) takes the bundle into a copy
+ * of the grown log and writes the whole site (every log file too), its peak read by /usr/bin/time.
+ */
+async function builtPublish(dir: string, db: string): Promise<{ builtMs: number; builtRssMb: number }> {
+  for (const d of ['hub', 'site']) rmSync(join(dir, d), { recursive: true, force: true });
+  cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
+  const store = db ? ['--db', db] : [];
+  await run(process.execPath, [CLI, 'hub', 'trust', join(dir, 'signer.der'), '--data', join(dir, 'hub'), ...store]);
+  const t = Date.now();
+  const { stderr } = await run('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'publish', join(dir, 'bench.lentera'), '--data', join(dir, 'hub'), ...store, '--out', join(dir, 'site')], { maxBuffer: 1 << 24 });
+  const builtMs = Date.now() - t;
+  for (const d of ['hub', 'site']) rmSync(join(dir, d), { recursive: true, force: true });
+  return { builtMs, builtRssMb: Number(stderr.trim().split('\n').pop()) / 1024 };
 }
