@@ -442,8 +442,7 @@ export class TransparencyLog {
     return row ? new Uint8Array(row.leaf) : null;
   }
 
-  /** `leafIndex` of every candidate of an exam with a result leaf, in one query. */
-  /** Each candidate's latest result leaf in `exam`: its index, leaf hash (bytes) and digest. */
+  /** `leafIndex` of every candidate of an exam with a result leaf, in one query, the leaf hash as its bytes. */
   leafIndexes(exam: string): Map<string, { index: number; leafHash: Uint8Array; digest: string }> {
     const out = new Map<string, { index: number; leafHash: Uint8Array; digest: string }>();
     for (const r of sql(this.db, "SELECT idx, nomor_peserta, digest, leaf_hash FROM ledger_leaves WHERE exam_code = ? AND kind = 'hasil' ORDER BY idx").raw().iterate(exam) as IterableIterator<[number, string, string, Uint8Array]>) {
