@@ -416,9 +416,12 @@ describe('the publication site', () => {
     const threaded = join(dir, 'situs-utas');
     await writeSite(threaded, fx.input, { writerThreadAfter: 0 });
     expect(hashes(threaded)).toEqual(before);
+    // A candidate without a result shows their NIK on their own page alone, which goes to the thread (a formation
+    // page and the candidate list are streamed on this thread, and name them without it).
     const leak = structuredClone(fx.input);
-    leak.exams[0]!.candidates[0]!.nikMasked = NIK(1);
-    await expect(writeSite(join(dir, 'bocor-utas'), leak, { writerThreadAfter: 0 })).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA' });
+    const e = leak.exams[0]!;
+    e.candidates.push({ ...e.candidates[0]!, nomor: '2026009999', nikMasked: NIK(1) });
+    await expect(writeSite(join(dir, 'bocor-utas'), leak, { writerThreadAfter: 0 })).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA', details: { path: sitePaths.candidate(e.code, '2026009999') } });
     expect(existsSync(join(dir, 'bocor-utas'))).toBe(false);
     expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
@@ -480,7 +483,9 @@ describe('the publication site', () => {
   it('refuses a full NIK, a bad checkpoint signature, a ruleset not matching its sha256, and a folder that is not a site', async () => {
     const leak = structuredClone(fx.input);
     leak.exams[0]!.candidates[0]!.nikMasked = NIK(1);
-    await expect(writeSite(join(dir, 'bocor'), leak)).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA' });
+    // Met first in the candidate's formation page, written a line at a time.
+    const formation = leak.exams[0]!.results.find((r) => r.nomor_peserta === leak.exams[0]!.candidates[0]!.nomor)!.kode_formasi;
+    await expect(writeSite(join(dir, 'bocor'), leak)).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA', details: { path: sitePaths.formation(leak.exams[0]!.code, formation) } });
     expect(existsSync(join(dir, 'bocor'))).toBe(false);
 
     const forged = structuredClone(fx.input);

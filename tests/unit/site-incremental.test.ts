@@ -261,7 +261,7 @@ describe('incremental site writes', () => {
     const text = readFileSync(victim, 'utf8');
     writeFileSync(victim, text.replace(/<td class="num">(\d)/, (_m, d: string) => `<td class="num">${d === '9' ? '8' : String(Number(d) + 1)}`));
     const g = (JSON.parse(readFileSync(state, 'utf8')) as SiteState).groups![`ujian/${EXAM}`]!;
-    recordSiteStats(state, out, { [`ujian/${EXAM}`]: g }, bundles.map((b) => `bundel/${b}`));
+    recordSiteStats(state, out, { [`ujian/${EXAM}`]: g }, new Map([[`ujian/${EXAM}`, loadGroupFiles(state, `ujian/${EXAM}`, g.key, g.count)!.map((f) => f.rel)]]), bundles.map((b) => `bundel/${b}`));
     const kept: number[] = [];
     for (let i = 0; i < AUDIT_EVERY; i++) {
       const w = await writeSite(out, input, { state });

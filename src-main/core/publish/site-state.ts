@@ -230,15 +230,15 @@ function writeListAtomically(path: string, head: string, items: Iterable<string>
  * and unlinking change a file's ctime), the inode and ctime of each group's files, a group at a time, and of the
  * copied files `copies`. A write that stops before this leaves the old records, which then match nothing moved since.
  */
-export function recordSiteStats(file: string, out: string, groups: Record<string, SiteGroupState>, copies: string[], pathsOf?: (name: string) => readonly string[] | undefined): void {
+export function recordSiteStats(file: string, out: string, groups: Record<string, SiteGroupState>, paths: ReadonlyMap<string, readonly string[]>, copies: string[]): void {
   const at = (rel: string) => join(out, ...rel.split('/'));
   for (const [name, g] of Object.entries(groups)) {
-    // The writer's own list of the group's paths when it gives one: read back from the group's file, 100,000 files'
+    // Each group's paths as the writer placed them (in its file's order), not its file read back: 100,000 files'
     // paths and hashes were 30 MB parsed at once at the very end of the hub's site write, its peak.
-    const paths = pathsOf?.(name) ?? loadGroupFiles(file, name, g.key, g.count)?.map((f) => f.rel);
-    if (!paths || paths.length !== g.count) continue;
+    const rels = paths.get(name);
+    if (!rels || rels.length !== g.count) continue;
     writeListAtomically(groupStatFile(file, name, g.key), `{"name":${JSON.stringify(name)},"key":${JSON.stringify(g.key)},"stats":[`, (function* () {
-      for (const rel of paths) yield JSON.stringify(statOf(at(rel)));
+      for (const rel of rels) yield JSON.stringify(statOf(at(rel)));
     })(), ']}');
   }
   writeAtomically(copyStatFile(file), JSON.stringify(Object.fromEntries(copies.map((rel) => [rel, statOf(at(rel))]).filter((e) => e[1] !== null))));

@@ -756,7 +756,7 @@ function examKey(input: SiteInput, e: SiteExamInput): string {
   else {
     for (const value of [e.interviewStages ?? null, e.formations, e.conflicts, e.stages ?? null, e.observed ?? null]) part(value);
     if (e.source !== undefined) part(['source', e.source]);
-    else for (const value of [e.candidates, e.results, e.facts, e.leaves instanceof ExamLeaves ? Object.fromEntries(e.leaves.entries()) : e.leaves, strengthsRecord(e), e.digests ? [...e.digests] : null]) part(value);
+    else for (const value of [e.candidates, e.results, e.facts, Object.fromEntries(leafEntries(e)), strengthsRecord(e), e.digests ? [...e.digests] : null]) part(value);
   }
   return h.digest('hex');
 }
@@ -1013,7 +1013,7 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   await files.close();
   if (opts.state) {
     try {
-      recordSiteStats(opts.state, out, w.groups, w.copiedPaths, (name) => w.groupPaths.get(name));
+      recordSiteStats(opts.state, out, w.groups, w.groupPaths, w.copiedPaths);
     } catch {
       // The site is in place: without the records the next write reads and hashes what it takes from it.
     }
