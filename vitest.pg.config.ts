@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -30,6 +31,8 @@ export default defineConfig({
     ],
     environment: 'node',
     pool: 'forks',
+    // As vitest.config.ts: two files at a time on two cores (each hub on a database of its own).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     globalSetup: ['tests/unit/pg-hub-global.ts'],
     setupFiles: ['tests/unit/pg-hub-setup.ts'],
