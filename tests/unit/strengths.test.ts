@@ -204,6 +204,41 @@ describe('properties', () => {
   });
 });
 
+describe('scores shared between candidates', () => {
+  // The hub's facts hold one fraction object per distinct value (fractionOf), and what a score shows against a
+  // pass line is worked out once per pair: the same object under another kategori's line must not show the first.
+  it('give every candidate the summary and sentences they have when each holds their own objects', () => {
+    const kategoris = cpns.model === 'integration' ? Object.keys(cpns.passing_grade) : [];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('F1', 'F2'), fc.constantFrom(...kategoris), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })), { minLength: 1, maxLength: 40 }),
+        (rows) => {
+          // Few distinct values, each one object shared by every candidate that has it.
+          const pool = Array.from({ length: 7 }, (_, k) => F(60 + k * 7));
+          const shared = rows.map(([f, kat, tiu, twk], i): CandidateFacts => ({ ...cand(`N${i}`, f, 0, 0, 170, kat), skd: { twk: pool[twk]!, tiu: pool[tiu]!, tkp: pool[0]! } }));
+          const own = shared.map((c): CandidateFacts => ({ ...c, skd: Object.fromEntries(Object.entries(c.skd as Record<string, Fraction>).map(([k, v]) => [k, F(v.toFraction())])) }));
+          const a = examStrengths({ ruleset: cpns, candidates: shared });
+          const b = examStrengths({ ruleset: cpns, candidates: own });
+          for (const [nomor, s] of b) {
+            expect(a.get(nomor)).toEqual(s);
+            expect(a.get(nomor)!.components.map(plainSentence)).toEqual(s.components.map(plainSentence));
+          }
+        },
+      ),
+    );
+  });
+
+  it('show each kategori its own pass line for the very same score object', () => {
+    const tiu = F(84);
+    const rows = ['umum', 'cumlaude'].flatMap((kat, k) => Array.from({ length: 3 }, (_, i): CandidateFacts => ({ ...cand(`K${k}${i}`, 'F1', 70, 0, 170, kat), skd: { twk: F(70), tiu, tkp: F(170) } })));
+    const s = examStrengths({ ruleset: cpns, candidates: rows });
+    const line = (nomor: string) => s.get(nomor)!.components.find((c) => c.key === 'skd:tiu')!;
+    expect([line('K00').passLine, line('K00').distance, line('K00').passes]).toEqual(['80', '4', true]);
+    expect([line('K10').passLine, line('K10').distance, line('K10').passes]).toEqual(['85', '-1', false]);
+    expect(plainSentence(line('K10'))).toMatch(/^TIU: 1 poin di bawah nilai ambang batas \(85\)/);
+  });
+});
+
 describe('a candidate number given twice', () => {
   it('is summarised once, on the later facts given, and counted once in its formation', () => {
     const again = cand('A1', 'F01', 70, 100, 170);

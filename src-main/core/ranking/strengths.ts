@@ -295,6 +295,38 @@ export function examStrengths(input: StrengthsInput): Map<string, CandidateStren
   return out;
 }
 
+/** A score's display against one pass line: the summary's fields that depend on nothing else. */
+interface ScoreFacts {
+  score: string;
+  exact: string;
+  max: string | null;
+  passLine: string | null;
+  distance: string | null;
+  distanceExact: string | null;
+  passes: boolean | null;
+  level?: Level | null;
+}
+
+/**
+ * Distinct scores remembered per component: more than an SKD test or total can take (0–175, 0–550), and a few hundred
+ * kilobytes where values are not shared, so that the hub's memory does not grow with the candidates.
+ */
+const SHOWN_CACHE = 1024;
+
+function scoreFacts(comp: Component, score: Fraction, line: Fraction | null): ScoreFacts {
+  const distance = line ? score.sub(line) : null;
+  return {
+    score: shown(score),
+    exact: toExactString(score),
+    max: comp.max ? shown(comp.max) : null,
+    passLine: line ? shown(line) : null,
+    distance: distance ? shown(distance) : null,
+    distanceExact: distance ? toExactString(distance) : null,
+    passes: line ? score.compare(line) >= 0 : null,
+    ...(comp.group === 'criterion' ? { level: comp.levels?.length ? nearestLevel(comp.levels, score) : null } : {}),
+  };
+}
+
 /**
  * Each candidate's summary, made when asked: the distributions are worked out once, and a summary (at 100,000
  * candidates 130 MB of them all) lives only as long as whoever asked keeps it, a page being written.
@@ -323,6 +355,23 @@ export function strengthsLookup(input: StrengthsInput): (nomor: string) => Candi
       }),
     );
   });
+  // What a score shows against a pass line depends on those two values alone: worked out once per pair (each a
+  // BigInt subtraction, reduction and rounding), as a formation's scores are a few hundred shared fractions.
+  const lines = comps.map(() => new Map<string, Fraction | null>());
+  const shownOf = comps.map(() => new Map<Fraction, Map<Fraction | null, ScoreFacts>>());
+  const factsOf = (i: number, comp: Component, score: Fraction, kat: string): ScoreFacts => {
+    let line = lines[i]!.get(kat);
+    if (line === undefined) lines[i]!.set(kat, (line = comp.passLine(kat)));
+    let byLine = shownOf[i]!.get(score);
+    if (byLine === undefined) {
+      byLine = new Map();
+      // Bounded: values that were not shared (one object per candidate) are then worked out each time.
+      if (shownOf[i]!.size < SHOWN_CACHE) shownOf[i]!.set(score, byLine);
+    }
+    let f = byLine.get(line);
+    if (f === undefined) byLine.set(line, (f = scoreFacts(comp, score, line)));
+    return f;
+  };
   return (nomor) => {
     const at = placeOf.get(nomor);
     if (at === undefined) return undefined;
@@ -331,7 +380,7 @@ export function strengthsLookup(input: StrengthsInput): (nomor: string) => Candi
       const score = comp.values[at];
       if (!score) return;
       const dist = dists[i]!.get(formation[at]!)!;
-      const line = comp.passLine(kategori[at]!);
+      const f = factsOf(i, comp, score, kategori[at]!);
       const comparison: Comparison = { n: dist.n };
       if (dist.shared) {
         const s = dist.shared.at.get(score) ?? standing(dist.sorted, score);
@@ -344,21 +393,20 @@ export function strengthsLookup(input: StrengthsInput): (nomor: string) => Candi
           higherThan: floorDiv(s.lower * 100, dist.n),
         });
       }
-      const distance = line ? score.sub(line) : null;
       list.push({
         key: comp.key,
         group: comp.group,
         label: comp.label,
         ...(comp.stage ? { stage: comp.stage } : {}),
-        score: shown(score),
-        exact: toExactString(score),
-        max: comp.max ? shown(comp.max) : null,
-        passLine: line ? shown(line) : null,
-        distance: distance ? shown(distance) : null,
-        distanceExact: distance ? toExactString(distance) : null,
-        passes: line ? score.compare(line) >= 0 : null,
+        score: f.score,
+        exact: f.exact,
+        max: f.max,
+        passLine: f.passLine,
+        distance: f.distance,
+        distanceExact: f.distanceExact,
+        passes: f.passes,
         comparison,
-        ...(comp.group === 'criterion' ? { method: comp.method ?? null, level: comp.levels?.length ? nearestLevel(comp.levels, score) : null } : {}),
+        ...(comp.group === 'criterion' ? { method: comp.method ?? null, level: f.level ?? null } : {}),
       });
     });
     return { nomor, formation: formation[at]!, minComparable: MIN_COMPARABLE, components: list };
@@ -373,19 +421,30 @@ export function methodWords(m: AggregateMethod | null | undefined): string {
 
 const comma = (s: string) => s.replace('.', ',');
 
+/** "15 poin di atas nilai ambang batas (65)": the same few pairs on every page of an exam, worked out once. */
+function distanceWords(distanceExact: string, passLine: string): string {
+  const key = `${distanceExact} ${passLine}`;
+  let words = distanceWordsSeen.get(key);
+  if (words === undefined) {
+    const d = new Fraction(distanceExact);
+    const abs = comma(shown(d.abs()));
+    const line = `nilai ambang batas (${comma(passLine)})`;
+    // Below by less than the display shows ("0") is still below: the words follow the exact value.
+    words = d.s < 0n ? `${abs === '0' ? 'sedikit' : `${abs} poin`} di bawah ${line}` : d.n === 0n ? `tepat pada ${line}` : `${abs === '0' ? 'sedikit' : `${abs} poin`} di atas ${line}`;
+    if (distanceWordsSeen.size >= SHOWN_CACHE) distanceWordsSeen.clear();
+    distanceWordsSeen.set(key, words);
+  }
+  return words;
+}
+const distanceWordsSeen = new Map<string, string>();
+
 /**
  * One plain sentence: "TIU: 15 poin di atas nilai ambang batas; lebih tinggi dari 72 % peserta formasi ini." Words
  * for people who read a result once; numbers with a decimal comma.
  */
 export function plainSentence(c: ComponentSummary): string {
   const parts: string[] = [];
-  if (c.distanceExact !== null && c.passLine !== null) {
-    const d = new Fraction(c.distanceExact);
-    const abs = comma(shown(d.abs()));
-    const line = `nilai ambang batas (${comma(c.passLine)})`;
-    // Below by less than the display shows ("0") is still below: the words follow the exact value.
-    parts.push(d.s < 0n ? `${abs === '0' ? 'sedikit' : `${abs} poin`} di bawah ${line}` : d.n === 0n ? `tepat pada ${line}` : `${abs === '0' ? 'sedikit' : `${abs} poin`} di atas ${line}`);
-  }
+  if (c.distanceExact !== null && c.passLine !== null) parts.push(distanceWords(c.distanceExact, c.passLine));
   if (c.level) parts.push(`${methodWords(c.method)} terdekat dengan tingkat rubrik “${c.level.label}”`);
   const cmp = c.comparison;
   if (cmp.percentile === undefined) parts.push(`${TOO_FEW} (${cmp.n} peserta dengan nilai ini di formasi Anda)`);
