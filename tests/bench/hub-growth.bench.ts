@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,12 +45,46 @@ export async function benchHubGrowth(): Promise<void> {
     // Its signer's certificate, which `lentera hub trust` registers before the built hub takes the bundle.
     writeFileSync(join(dir, 'signer.der'), Buffer.from((await verifyBundle(join(dir, 'bench.lentera'))).manifest.signer.certificate, 'base64'));
     for (const store of stores) await benchHubGrowthOn(store === 'postgres' ? 'PostgreSQL' : 'SQLite', dir);
+    // Last: its removal is the mass delete every step above was kept from.
+    printFigures('hub growth: this disk', [creationAfterDeletes(dir)]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The table on one store, from the bundle in `dir`; the store's folders and databases are removed after it. */
+/**
+ * A fresh folder for one step of the bench: the grown log's hub copied into it and the bundle linked. Nothing a step
+ * wrote is removed before the whole bench ends: on a filesystem without a journal (this machine's ext4), creating a
+ * file skips every inode freed in the last 60 s (6 min while its table block is unwritten), one lookup each, so a
+ * site written right after another was removed took seconds more, and the floor beside it moved 0.6–6 s for the same
+ * bytes (`creationAfterDeletes` shows it). A hub writes its pages into a new folder while the old site stands.
+ */
+let steps = 0;
+function stepDir(dir: string, name: string): string {
+  const step = join(dir, 'steps', `${++steps}-${name}`);
+  mkdirSync(step, { recursive: true });
+  linkSync(join(dir, 'bench.lentera'), join(step, 'bench.lentera'));
+  cpSync(join(dir, 'base', 'hub'), join(step, 'hub'), { recursive: true });
+  return step;
+}
+
+/** 20,000 files of 9 KB created into a new folder, then again right after as many were removed: this disk's part. */
+function creationAfterDeletes(dir: string): Figure {
+  const page = Buffer.alloc(9_200, 'x');
+  const create = (folder: string): number => {
+    mkdirSync(folder, { recursive: true });
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < 20_000; i++) writeFileSync(join(folder, `p${i}.html`), page);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  const quiet = create(join(dir, 'disk', 'a'));
+  rmSync(join(dir, 'disk', 'a'), { recursive: true });
+  const after = create(join(dir, 'disk', 'b'));
+  rmSync(join(dir, 'disk'), { recursive: true });
+  return { name: '20,000 files of 9 KB created right after as many were removed', value: after, unit: 'ms', baselineName: 'the same into a new folder before', baseline: quiet, better: 'lower', target: "none: the machine's (ext4 without a journal skips inodes freed in the last minutes: why the steps above keep what they wrote until the end)" };
+}
+
+/** The table on one store, from the bundle in `dir`; its databases are dropped after it, its folders at the bench's end. */
 async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Promise<void> {
   const cluster = store === 'PostgreSQL' ? startPgCluster() : null;
   let copies = 0;
@@ -67,19 +101,16 @@ async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Pr
   try {
     const verify = await child('verify', dir);
     const rows: { before: number; ingestMs: number; receiptsMs: number; openMs: number; maxRssMb: number; verifyMs: number; siteMs: number; changedMs: number; files: number; changed: number; siteRssMb: number; builtMs: number; builtRssMb: number }[] = [];
+    rmSync(join(dir, 'base'), { recursive: true, force: true });
     mkdirSync(join(dir, 'base', 'hub'), { recursive: true });
     for (const size of SIZES) {
-      // The log grows in one folder; each ingest runs on a copy of it, so the next size starts from the same log.
+      // The log grows in one folder; each step runs on a copy of it, so the next size starts from the same log.
       await child('prefill', join(dir, 'base'), String(size), baseDb);
-      rmSync(join(dir, 'hub'), { recursive: true, force: true });
-      cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
       const v = await child('verify', dir);
-      const r = await child('ingest', dir, '', copyOfBase());
+      const r = await child('ingest', stepDir(dir, `${store}-${size}-ingest`), '', copyOfBase());
       // The site after that bundle, on a fresh copy: written before it (untimed), then after it.
-      for (const d of ['hub', 'site', 'site-changed']) rmSync(join(dir, d), { recursive: true, force: true });
-      cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
-      const u = await child('update', dir, '', copyOfBase());
-      const built = await builtPublish(dir, copyOfBase());
+      const u = await child('update', stepDir(dir, `${store}-${size}-update`), '', copyOfBase());
+      const built = await builtPublish(stepDir(dir, `${store}-${size}-built`), join(dir, 'signer.der'), copyOfBase());
       rows.push({ before: r.detail.before!, ingestMs: r.detail.ingestMs!, receiptsMs: r.detail.receiptsMs!, openMs: r.detail.openMs!, maxRssMb: r.maxRssMb, verifyMs: v.detail.verifyMs!, siteMs: u.detail.siteMs!, changedMs: u.detail.changedMs!, files: u.detail.files!, changed: u.detail.changed!, siteRssMb: u.maxRssMb, ...built });
     }
     console.log(`\nhub growth, ${store} store: one bundle of ${CANDIDATES.toLocaleString('en-US')} candidates into a log that holds N leaves (verify of it: ${(verify.detail.verifyMs! / 1000).toFixed(2)} s)`);
@@ -102,7 +133,7 @@ async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Pr
       { name: `${tag}hub ingest, ${CANDIDATES / 1000}k candidates, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'bundle verify of it (no sheets)', baseline: largest.verifyMs, better: 'lower' },
       { name: `${tag}hub ingest, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.ingestMs, unit: 'ms', baselineName: 'same ingest into an empty log', baseline: empty.ingestMs, better: 'lower', target: 'flat (≈ 1×)' },
       { name: `${tag}hub open, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.openMs, unit: 'ms', baselineName: 'the ingest after it', baseline: largest.ingestMs, better: 'lower' },
-      { name: `${tag}site update after the bundle, log of ${largest.before.toLocaleString('en-US')} leaves (${largest.changed.toLocaleString('en-US')} of ${largest.files.toLocaleString('en-US')} files changed)`, value: largest.siteMs, unit: 'ms', baselineName: 'writing only the changed files', baseline: largest.changedMs, better: 'lower', goal: { kind: 'cost', max: 2 }, why: "the changed files are this exam's every page (a new exam's: 20,267 of them), each made from its merged view, leaves and strengths on one thread, where the floor writes bytes already in memory; what the log adds is flat (the next row). At 100,000 candidates the same making is 1.8x cp -r of the whole site (bench bundles)" },
+      { name: `${tag}site update after the bundle, log of ${largest.before.toLocaleString('en-US')} leaves (${largest.changed.toLocaleString('en-US')} of ${largest.files.toLocaleString('en-US')} files changed)`, value: largest.siteMs, unit: 'ms', baselineName: 'writing only the changed files', baseline: largest.changedMs, better: 'lower', goal: { kind: 'cost', max: 2 }, why: "the changed files are this exam's every page (a new exam's: 20,267 of them), each made from its merged view, leaves and strengths on one thread, where the floor writes bytes already in memory; what the log adds is flat (the next row). Both move with this disk's file creation (hub growth: this disk)" },
       { name: `${tag}site update, log of ${largest.before.toLocaleString('en-US')} leaves`, value: largest.siteMs, unit: 'ms', baselineName: 'the same into an empty log', baseline: empty.siteMs, better: 'lower', target: 'flat (≈ 1×)' },
       { name: `${tag}hub peak RSS, log of ${largest.before.toLocaleString('en-US')} leaves (under tsx)`, value: largest.maxRssMb, unit: 'MB', baselineName: 'into an empty log', baseline: empty.maxRssMb, better: 'lower', target: 'none here (tsx compiles the sources as they load: the process starts at 130-190 MB)' },
       {
@@ -120,7 +151,6 @@ async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Pr
     printFigures(`hub growth (issue 18, ${store} store)`, figures);
   } finally {
     cluster?.stop();
-    for (const d of ['base', 'hub', 'site', 'site-changed']) rmSync(join(dir, d), { recursive: true, force: true });
   }
 }
 
@@ -128,14 +158,11 @@ async function benchHubGrowthOn(store: 'SQLite' | 'PostgreSQL', dir: string): Pr
  * The hub as shipped at this size: the built `lentera publish` (plain JavaScript, no tsx) takes the bundle into a copy
  * of the grown log and writes the whole site (every log file too), its peak read by /usr/bin/time.
  */
-async function builtPublish(dir: string, db: string): Promise<{ builtMs: number; builtRssMb: number }> {
-  for (const d of ['hub', 'site']) rmSync(join(dir, d), { recursive: true, force: true });
-  cpSync(join(dir, 'base', 'hub'), join(dir, 'hub'), { recursive: true });
+async function builtPublish(dir: string, signer: string, db: string): Promise<{ builtMs: number; builtRssMb: number }> {
   const store = db ? ['--db', db] : [];
-  await run(process.execPath, [CLI, 'hub', 'trust', join(dir, 'signer.der'), '--data', join(dir, 'hub'), ...store]);
+  await run(process.execPath, [CLI, 'hub', 'trust', signer, '--data', join(dir, 'hub'), ...store]);
   const t = Date.now();
   const { stderr } = await run('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'publish', join(dir, 'bench.lentera'), '--data', join(dir, 'hub'), ...store, '--out', join(dir, 'site')], { maxBuffer: 1 << 24 });
   const builtMs = Date.now() - t;
-  for (const d of ['hub', 'site']) rmSync(join(dir, d), { recursive: true, force: true });
   return { builtMs, builtRssMb: Number(stderr.trim().split('\n').pop()) / 1024 };
 }
