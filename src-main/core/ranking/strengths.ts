@@ -296,16 +296,7 @@ export function examStrengths(input: StrengthsInput): Map<string, CandidateStren
 }
 
 /** A score's display against one pass line: the summary's fields that depend on nothing else. */
-interface ScoreFacts {
-  score: string;
-  exact: string;
-  max: string | null;
-  passLine: string | null;
-  distance: string | null;
-  distanceExact: string | null;
-  passes: boolean | null;
-  level?: Level | null;
-}
+type ScoreFacts = Pick<ComponentSummary, 'score' | 'exact' | 'max' | 'passLine' | 'distance' | 'distanceExact' | 'passes' | 'level'>;
 
 /**
  * Distinct scores remembered per component: more than an SKD test or total can take (0–175, 0–550), and a few hundred
