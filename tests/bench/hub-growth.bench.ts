@@ -48,7 +48,8 @@ export async function benchHubGrowth(): Promise<void> {
     // Last: its removal is the mass delete every step above was kept from.
     printFigures('hub growth: this disk', [creationAfterDeletes(dir)]);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // Removed as the bench process ends, not before the sections after this one create their files (`stepDir`).
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
 }
 
