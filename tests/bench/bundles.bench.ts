@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,8 +10,12 @@ const CANDIDATES = Number(process.env.LENTERA_BENCH_BUNDLE_CANDIDATES ?? 100_000
 /** Issue 16's verify figure is a 2.9 GB bundle of 60,000 entries: 60,000 signed sheets of a real sheet's size. */
 const WANT_PDFS = Number(process.env.LENTERA_BENCH_BUNDLE_PDFS ?? 60_000);
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'lentera.mjs');
-/** about what one PDF costs on disk at its peak: the PDF, its copy in the bundle, the hub's copy, the site and its cp -r */
-const PER_PDF = 5 * 56_000;
+/**
+ * About what one PDF costs on disk at the bench's peak: the PDF and its copy in the bundle; in each of the three hub
+ * runs the hub's copy, the site's and the site's `cp -r`; the built run's hub and site; the floor's site. Nothing
+ * the hub's runs wrote is removed before the bench ends (`runDir`).
+ */
+const PER_PDF = 14 * 56_000;
 
 interface Out {
   ms: number;
@@ -115,13 +119,13 @@ export async function benchBundles(): Promise<void> {
     // The hub's work, three times from a fresh hub, each site write beside a `cp -r` of the site it wrote (this disk
     // gave cp -r anything from 5 to 25 s): the ingest's median, and the site's median ratio.
     const hubRuns: { published: Out; copyMs: number }[] = [];
+    let last = '';
     for (let i = 0; i < 3; i++) {
-      for (const d of ['hub', 'site']) rmSync(join(dir, d), { recursive: true, force: true });
-      const p = await child('publish', dir);
+      last = runDir(dir, `hub-${i}`);
+      const p = await child('publish', last);
       const t0 = Date.now();
-      await run('cp', ['-r', join(dir, 'site'), join(dir, 'site-copy')]);
+      await run('cp', ['-r', join(last, 'site'), join(last, 'site-copy')]);
       hubRuns.push({ published: p, copyMs: Date.now() - t0 });
-      rmSync(join(dir, 'site-copy'), { recursive: true, force: true });
     }
     const medianOf = (pick: (r: (typeof hubRuns)[number]) => number) => [...hubRuns].sort((a, b) => pick(a) - pick(b))[1]!;
     const ingestRun = medianOf((r) => r.published.detail!.ingestMs!).published;
@@ -129,18 +133,16 @@ export async function benchBundles(): Promise<void> {
     console.log(`hub runs (ingest; site/cp -r): ${hubRuns.map((r) => `${(r.published.detail!.ingestMs! / 1000).toFixed(1)} s; ${(r.published.detail!.siteMs! / 1000).toFixed(1)}/${(r.copyMs / 1000).toFixed(1)} s`).join(', ')}`);
     // The hub as it is shipped: the built command line (no tsx), `lentera hub trust` then `lentera publish`, the
     // ingest and a site write in one process, its peak read by /usr/bin/time.
-    for (const d of ['hub-cli', 'site-cli']) rmSync(join(dir, d), { recursive: true, force: true });
     const { verifyBundle } = await import('../../src-main/core/bundles/verify');
     writeFileSync(join(dir, 'signer.der'), Buffer.from((await verifyBundle(bundle)).manifest.signer.certificate, 'base64'));
     await run(process.execPath, [CLI, 'hub', 'trust', join(dir, 'signer.der'), '--data', join(dir, 'hub-cli')]);
     const builtT0 = Date.now();
     const built = await run('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'publish', bundle, '--data', join(dir, 'hub-cli'), '--out', join(dir, 'site-cli')], { maxBuffer: 1 << 24 });
     const builtHub = { ms: Date.now() - builtT0, maxRssMb: Number(built.stderr.trim().split('\n').pop()) / 1024 };
-    for (const d of ['hub-cli', 'site-cli']) rmSync(join(dir, d), { recursive: true, force: true });
     console.log(`lentera publish (built): ${(builtHub.ms / 1000).toFixed(1)} s, peak ${builtHub.maxRssMb.toFixed(0)} MB`);
-    const floor = await child('floor', dir);
-    rmSync(join(dir, 'site-floor'), { recursive: true, force: true });
-    const store = await child('store', dir);
+    // Both from the last hub run's folder: its site written again from memory, its rows stored again.
+    const floor = await child('floor', last);
+    const store = await child('store', last);
     // What bounds the ingest on this machine: its CPU time (every thread) spread over every core, against verify alone.
     const cores = availableParallelism();
     const ingestS = ingestRun.detail!.ingestMs! / 1000;
@@ -244,6 +246,20 @@ export async function benchBundles(): Promise<void> {
     ]);
     console.log(`sha256sum peak memory ${verify.b.maxRssMb.toFixed(1)} MB; Node hashing the bundle ${(nodeBundle.ms / 1000).toFixed(2)} s`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // Removed as the bench process ends, not before another section creates its files (`runDir`).
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
+}
+
+/**
+ * A new folder for one hub run, the bundle linked into it. Nothing a run wrote is removed before the bench ends: on a
+ * filesystem without a journal (this machine's ext4), creating a file skips every inode freed in the last minutes,
+ * one lookup each, so a site written, or copied by `cp -r`, right after the previous run's 200,000 files were
+ * removed took seconds more, each by however much was left of that (docs/performance.md, "Why the floor moved").
+ */
+function runDir(dir: string, name: string): string {
+  const d = join(dir, 'runs', name);
+  mkdirSync(d, { recursive: true });
+  linkSync(join(dir, 'bench.lentera'), join(d, 'bench.lentera'));
+  return d;
 }
