@@ -121,17 +121,33 @@ test('rows above the view that turn out taller or shorter than estimated never m
       return el.querySelector(`tr[data-index="${i}"]`)!.getBoundingClientRect().top - header;
     }, index);
   const frames = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  // The scroll handled: its rows read and drawn, nothing moving from one frame to the next. (Checking for no
+  // placeholder alone can pass before the browser has even sent the scroll event; rows under the header still
+  // waiting for their page are placeholders, whose rows are rightly of other heights.)
+  const settled = async () => {
+    let last = '';
+    await expect
+      .poll(
+        async () => {
+          await frames();
+          const now = JSON.stringify([await atTop(), await rows.locator('td.cell-loading').count()]);
+          const still = now === last && now.endsWith(',0]');
+          last = now;
+          return still;
+        },
+        { intervals: [0] },
+      )
+      .toBe(true);
+  };
 
   // Into the middle, where no row above has been seen: their heights are estimates.
   await region.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
-  await expect(rows.locator('td.cell-loading')).toHaveCount(0);
-  await frames();
+  await settled();
   // Up a step at a time, over blocks of rows not measured yet: each step moves the rows by the step, no more, no less.
   for (let step = 0; step < 15; step++) {
     const before = await atTop();
     await region.evaluate((el) => (el.scrollTop -= 300));
-    await expect(rows.locator('td.cell-loading')).toHaveCount(0);
-    await frames();
+    await settled();
     expect(Math.abs((await yOf(before.index)) - before.y - 300), `step ${step}: row ${before.index} moved otherwise`).toBeLessThanOrEqual(1);
   }
 
@@ -143,4 +159,50 @@ test('rows above the view that turn out taller or shorter than estimated never m
   const gap = await region.evaluate((el) => el.getBoundingClientRect().bottom - [...el.querySelectorAll('tbody tr[data-index]')].at(-1)!.getBoundingClientRect().bottom);
   expect(gap).toBeGreaterThanOrEqual(-1);
   expect(gap).toBeLessThanOrEqual(3);
+});
+
+test('the rows of the block under the header, arriving after their placeholders, leave the row the person reads where it was', async ({ page, lentera }) => {
+  await importCandidates(lentera, 6_000);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  // The pages of the middle wait until let go: their placeholders are drawn first, at one height for every row.
+  let letGo!: () => void;
+  const gate = new Promise<void>((resolve) => (letGo = resolve));
+  await page.route('**/api/roster.list', async (route) => {
+    const { offset } = JSON.parse(route.request().postData() ?? '{}') as { offset: number };
+    if (offset < 2_000) return route.continue();
+    const response = await route.fetch();
+    await gate;
+    await route.fulfill({ response });
+  });
+  const region = await openCandidates(page, '6.000');
+  await region.scrollIntoViewIfNeeded();
+  const rows = region.locator('tbody tr[data-index]');
+  await expect(rows.locator('td.cell-loading')).toHaveCount(0);
+  const underHeader = () =>
+    region.evaluate((el) => {
+      const header = el.querySelector('thead th')!.getBoundingClientRect().bottom;
+      const tr = document.elementFromPoint(el.getBoundingClientRect().left + 40, header + 2)!.closest('tr')!;
+      return { index: tr.dataset.index, y: tr.getBoundingClientRect().top - header, loading: tr.querySelector('td.cell-loading') !== null };
+    });
+  const frames = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+
+  // Into the middle, low in a block: the row under the header is a placeholder, with several placeholders above it in
+  // its block (each of their rows moves what is under them by its own height, unseen by the block's size).
+  await region.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
+  await frames();
+  for (let k = 0; k < 10 && Number((await underHeader()).index) % 10 < 6; k++) {
+    await region.evaluate((el) => (el.scrollTop += 40));
+    await frames();
+  }
+  const before = await underHeader();
+  expect(before.loading).toBe(true);
+  expect(Number(before.index) % 10).toBeGreaterThanOrEqual(6);
+
+  letGo();
+  await expect(rows.locator('td.cell-loading')).toHaveCount(0);
+  await frames();
+  const after = await underHeader();
+  expect(after.loading).toBe(false);
+  expect(after.index).toBe(before.index);
+  expect(Math.abs(after.y - before.y)).toBeLessThanOrEqual(1);
 });

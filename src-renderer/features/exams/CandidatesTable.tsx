@@ -121,6 +121,36 @@ function blockLoaded(page: CandidateRow[] | undefined, block: number, rows: numb
   return page !== undefined && page.length >= ((block * BLOCK_ROWS) % PAGE_SIZE) + rows;
 }
 
+/** Where the person reads: the row drawn just under the table's sticky header, and how far below the header it starts. */
+interface Anchor {
+  index: number;
+  offset: number;
+}
+
+/** The bottom of the table's header in viewport pixels: of a cell, which is what sticks to the top of the view. */
+function headerBottom(body: HTMLTableSectionElement): number {
+  const cell = (body.parentElement as HTMLTableElement | null)?.tHead?.rows[0]?.cells[0];
+  return cell ? cell.getBoundingClientRect().bottom : body.getBoundingClientRect().top;
+}
+
+/** The drawn row under the header (a binary search of the rows in the page: a few layout reads), or null. */
+function rowUnderHeader(body: HTMLTableSectionElement): Anchor | null {
+  const line = headerBottom(body);
+  const rows = body.rows;
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.getBoundingClientRect().bottom > line) hi = mid;
+    else lo = mid + 1;
+  }
+  const tr = rows[lo];
+  const index = tr?.dataset.index;
+  if (!tr || index === undefined) return null;
+  const top = tr.getBoundingClientRect().top;
+  return top <= line + 1 ? { index: Number(index), offset: top - line } : null;
+}
+
 /**
  * The rows of the table: only the blocks of BLOCK_ROWS rows in view (and one either side) are in the page, with a
  * spacer above and below for the rest. Re-rendered when the view needs a block not rendered yet, or when a page
@@ -163,6 +193,14 @@ function CandidateRows({ list, total, listId, scroller, lang, labels }: {
     view.current.top = 0;
     pendingShift.current = 0;
   }
+  // The row the person reads, taken before this render changes the page (as a class's getSnapshotBeforeUpdate
+  // would): heights the blocks cannot see, such as a block's placeholders turning into rows of other heights in the
+  // block at the top, must not move it either.
+  const anchor = useRef<Anchor | null>(null);
+  anchor.current = !newList && bodyRef.current ? rowUnderHeader(bodyRef.current) : null;
+  // At the end of the list (End pressed, the bar dragged down), the person reads the last rows: the end stays in view.
+  const atEnd = useRef(false);
+  atEnd.current = !newList && scroller !== null && scroller.scrollTop > 0 && scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1;
   useLayoutEffect(() => {
     if (!newList) return;
     lastList.current = listId;
@@ -258,6 +296,20 @@ function CandidateRows({ list, total, listId, scroller, lang, labels }: {
       // The rows are already in the page at their height: the scroll position can follow now.
       scroller.scrollTop = view.current.top + shift;
       view.current.top = scroller.scrollTop;
+    }
+    // What the blocks' sizes do not say: a block partly above the view whose rows changed height within it moves
+    // the rows of it the person reads. The row under the header goes back to where it was (one more layout read).
+    const was = anchor.current;
+    const tr = was ? rowsByIndex.get(was.index) : undefined;
+    if (atEnd.current) {
+      scroller.scrollTop = scroller.scrollHeight;
+      view.current.top = scroller.scrollTop;
+    } else if (was && tr) {
+      const drift = tr.getBoundingClientRect().top - headerBottom(body) - was.offset;
+      if (Math.abs(drift) >= 0.5) {
+        scroller.scrollTop = view.current.top + drift;
+        view.current.top = scroller.scrollTop;
+      }
     }
     // A block measured otherwise changes only where the blocks below it start: the spacer below is put right at the
     // next render (the view reaching another block), not now, which would lay the table out a second time. A new row
