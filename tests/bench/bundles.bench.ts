@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { removeAtExit, runFolder } from './kept-folders';
 import { medianRun, printFigures } from './report';
 
 const run = promisify(execFile);
@@ -13,7 +14,7 @@ const CLI = join(import.meta.dirname, '..', '..', 'bin', 'lentera.mjs');
 /**
  * About what one PDF costs on disk at the bench's peak: the PDF and its copy in the bundle; in each of the three hub
  * runs the hub's copy, the site's and the site's `cp -r`; the built run's hub and site; the floor's site. Nothing
- * the hub's runs wrote is removed before the bench ends (`runDir`).
+ * the hub's runs wrote is removed before the bench ends (`runFolder`).
  */
 const PER_PDF = 14 * 56_000;
 
@@ -121,7 +122,7 @@ export async function benchBundles(): Promise<void> {
     const hubRuns: { published: Out; copyMs: number }[] = [];
     let last = '';
     for (let i = 0; i < 3; i++) {
-      last = runDir(dir, `hub-${i}`);
+      last = runFolder(dir, `hub-${i}`, ['bench.lentera']);
       const p = await child('publish', last);
       const t0 = Date.now();
       await run('cp', ['-r', join(last, 'site'), join(last, 'site-copy')]);
@@ -246,20 +247,7 @@ export async function benchBundles(): Promise<void> {
     ]);
     console.log(`sha256sum peak memory ${verify.b.maxRssMb.toFixed(1)} MB; Node hashing the bundle ${(nodeBundle.ms / 1000).toFixed(2)} s`);
   } finally {
-    // Removed as the bench process ends, not before another section creates its files (`runDir`).
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    removeAtExit(dir);
   }
 }
 
-/**
- * A new folder for one hub run, the bundle linked into it. Nothing a run wrote is removed before the bench ends: on a
- * filesystem without a journal (this machine's ext4), creating a file skips every inode freed in the last minutes,
- * one lookup each, so a site written, or copied by `cp -r`, right after the previous run's 200,000 files were
- * removed took seconds more, each by however much was left of that (docs/performance.md, "Why the floor moved").
- */
-function runDir(dir: string, name: string): string {
-  const d = join(dir, 'runs', name);
-  mkdirSync(d, { recursive: true });
-  linkSync(join(dir, 'bench.lentera'), join(d, 'bench.lentera'));
-  return d;
-}

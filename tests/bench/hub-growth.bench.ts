@@ -1,10 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { startPgCluster } from '../unit/pg-cluster';
+import { removeAtExit, runFolder } from './kept-folders';
 import { printFigures, type Figure } from './report';
 
 const run = promisify(execFile);
@@ -48,23 +49,13 @@ export async function benchHubGrowth(): Promise<void> {
     // Last: its removal is the mass delete every step above was kept from.
     printFigures('hub growth: this disk', [creationAfterDeletes(dir)]);
   } finally {
-    // Removed as the bench process ends, not before the sections after this one create their files (`stepDir`).
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    removeAtExit(dir);
   }
 }
 
-/**
- * A fresh folder for one step of the bench: the grown log's hub copied into it and the bundle linked. Nothing a step
- * wrote is removed before the whole bench ends: on a filesystem without a journal (this machine's ext4), creating a
- * file skips every inode freed in the last 60 s (6 min while its table block is unwritten), one lookup each, so a
- * site written right after another was removed took seconds more, and the floor beside it moved 0.6–6 s for the same
- * bytes (`creationAfterDeletes` shows it). A hub writes its pages into a new folder while the old site stands.
- */
-let steps = 0;
+/** A fresh folder for one step of the bench: the grown log's hub copied into it and the bundle linked. */
 function stepDir(dir: string, name: string): string {
-  const step = join(dir, 'steps', `${++steps}-${name}`);
-  mkdirSync(step, { recursive: true });
-  linkSync(join(dir, 'bench.lentera'), join(step, 'bench.lentera'));
+  const step = runFolder(dir, name, ['bench.lentera']);
   cpSync(join(dir, 'base', 'hub'), join(step, 'hub'), { recursive: true });
   return step;
 }
