@@ -1,4 +1,4 @@
-import type { Page, Request } from '@playwright/test';
+import type { Locator, Page, Request } from '@playwright/test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,30 @@ function listReads(page: Page): { offset: number; search?: string }[] {
     if (r.url().endsWith('/api/roster.list')) reads.push(JSON.parse(r.postData() ?? '{}') as { offset: number; search?: string });
   });
   return reads;
+}
+
+/** The row just under the table's (sticky) header, how far below the header's bottom it starts, and if it is a placeholder. */
+function underHeader(region: Locator): Promise<{ index: string | undefined; y: number; loading: boolean }> {
+  return region.evaluate((el) => {
+    const header = el.querySelector('thead th')!.getBoundingClientRect().bottom;
+    const tr = document.elementFromPoint(el.getBoundingClientRect().left + 40, header + 2)!.closest('tr')!;
+    return { index: tr.dataset.index, y: tr.getBoundingClientRect().top - header, loading: tr.querySelector('td.cell-loading') !== null };
+  });
+}
+
+/** Two frames: what a scroll or an answer set off is drawn by then. */
+function frames(page: Page): Promise<unknown> {
+  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** The table of 6,000 candidates at 1366×768, in view, its first rows read. */
+async function openInView(page: Page): Promise<{ region: Locator; rows: Locator }> {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const region = await openCandidates(page, '6.000');
+  await region.scrollIntoViewIfNeeded();
+  const rows = region.locator('tbody tr[data-index]');
+  await expect(rows.locator('td.cell-loading')).toHaveCount(0);
+  return { region, rows };
 }
 
 test('the candidates list lets go of the pages far from the view, reads them again when scrolled back, and shows the right rows anywhere', async ({ page, lentera }) => {
@@ -103,24 +127,12 @@ test('a search answered late never replaces the answer of a later search', async
 
 test('rows above the view that turn out taller or shorter than estimated never move what the person is looking at', async ({ page, lentera }) => {
   await importCandidates(lentera, 6_000);
-  await page.setViewportSize({ width: 1366, height: 768 });
-  const region = await openCandidates(page, '6.000');
-  await region.scrollIntoViewIfNeeded();
-  const rows = region.locator('tbody tr[data-index]');
-  await expect(rows.locator('td.cell-loading')).toHaveCount(0);
-  /** The row just under the table's (sticky) header, and how far below the header's bottom it starts. */
-  const atTop = () =>
-    region.evaluate((el) => {
-      const header = el.querySelector('thead th')!.getBoundingClientRect().bottom;
-      const tr = document.elementFromPoint(el.getBoundingClientRect().left + 40, header + 2)!.closest('tr')!;
-      return { index: tr.dataset.index!, y: tr.getBoundingClientRect().top - header };
-    });
+  const { region, rows } = await openInView(page);
   const yOf = (index: string) =>
     region.evaluate((el, i) => {
       const header = el.querySelector('thead th')!.getBoundingClientRect().bottom;
       return el.querySelector(`tr[data-index="${i}"]`)!.getBoundingClientRect().top - header;
     }, index);
-  const frames = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   // The scroll handled: its rows read and drawn, nothing moving from one frame to the next. (Checking for no
   // placeholder alone can pass before the browser has even sent the scroll event; rows under the header still
   // waiting for their page are placeholders, whose rows are rightly of other heights.)
@@ -129,8 +141,8 @@ test('rows above the view that turn out taller or shorter than estimated never m
     await expect
       .poll(
         async () => {
-          await frames();
-          const now = JSON.stringify([await atTop(), await rows.locator('td.cell-loading').count()]);
+          await frames(page);
+          const now = JSON.stringify([await underHeader(region), await rows.locator('td.cell-loading').count()]);
           const still = now === last && now.endsWith(',0]');
           last = now;
           return still;
@@ -145,17 +157,17 @@ test('rows above the view that turn out taller or shorter than estimated never m
   await settled();
   // Up a step at a time, over blocks of rows not measured yet: each step moves the rows by the step, no more, no less.
   for (let step = 0; step < 15; step++) {
-    const before = await atTop();
+    const before = await underHeader(region);
     await region.evaluate((el) => (el.scrollTop -= 300));
     await settled();
-    expect(Math.abs((await yOf(before.index)) - before.y - 300), `step ${step}: row ${before.index} moved otherwise`).toBeLessThanOrEqual(1);
+    expect(Math.abs((await yOf(before.index!)) - before.y - 300), `step ${step}: row ${before.index} moved otherwise`).toBeLessThanOrEqual(1);
   }
 
   // The end: its last row is at the bottom of the view, once every height there is known.
   await region.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
   await expect(region.getByRole('row', { name: new RegExp(nomor(6_000)) })).toBeVisible();
   await expect(rows.locator('td.cell-loading')).toHaveCount(0);
-  await frames();
+  await frames(page);
   const gap = await region.evaluate((el) => el.getBoundingClientRect().bottom - [...el.querySelectorAll('tbody tr[data-index]')].at(-1)!.getBoundingClientRect().bottom);
   expect(gap).toBeGreaterThanOrEqual(-1);
   expect(gap).toBeLessThanOrEqual(3);
@@ -163,7 +175,6 @@ test('rows above the view that turn out taller or shorter than estimated never m
 
 test('the rows of the block under the header, arriving after their placeholders, leave the row the person reads where it was', async ({ page, lentera }) => {
   await importCandidates(lentera, 6_000);
-  await page.setViewportSize({ width: 1366, height: 768 });
   // The pages of the middle wait until let go: their placeholders are drawn first, at one height for every row.
   let letGo!: () => void;
   const gate = new Promise<void>((resolve) => (letGo = resolve));
@@ -174,34 +185,24 @@ test('the rows of the block under the header, arriving after their placeholders,
     await gate;
     await route.fulfill({ response });
   });
-  const region = await openCandidates(page, '6.000');
-  await region.scrollIntoViewIfNeeded();
-  const rows = region.locator('tbody tr[data-index]');
-  await expect(rows.locator('td.cell-loading')).toHaveCount(0);
-  const underHeader = () =>
-    region.evaluate((el) => {
-      const header = el.querySelector('thead th')!.getBoundingClientRect().bottom;
-      const tr = document.elementFromPoint(el.getBoundingClientRect().left + 40, header + 2)!.closest('tr')!;
-      return { index: tr.dataset.index, y: tr.getBoundingClientRect().top - header, loading: tr.querySelector('td.cell-loading') !== null };
-    });
-  const frames = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const { region, rows } = await openInView(page);
 
   // Into the middle, low in a block: the row under the header is a placeholder, with several placeholders above it in
   // its block (each of their rows moves what is under them by its own height, unseen by the block's size).
   await region.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
-  await frames();
-  for (let k = 0; k < 10 && Number((await underHeader()).index) % 10 < 6; k++) {
+  await frames(page);
+  for (let k = 0; k < 10 && Number((await underHeader(region)).index) % 10 < 6; k++) {
     await region.evaluate((el) => (el.scrollTop += 40));
-    await frames();
+    await frames(page);
   }
-  const before = await underHeader();
+  const before = await underHeader(region);
   expect(before.loading).toBe(true);
   expect(Number(before.index) % 10).toBeGreaterThanOrEqual(6);
 
   letGo();
   await expect(rows.locator('td.cell-loading')).toHaveCount(0);
-  await frames();
-  const after = await underHeader();
+  await frames(page);
+  const after = await underHeader(region);
   expect(after.loading).toBe(false);
   expect(after.index).toBe(before.index);
   expect(Math.abs(after.y - before.y)).toBeLessThanOrEqual(1);
