@@ -54,6 +54,28 @@ function frames(page: Page): Promise<unknown> {
   return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
+/**
+ * The scroll handled: its rows read and drawn, nothing moving from one frame to the next. (Checking for no placeholder
+ * alone can pass before the browser has even sent the scroll event; rows under the header still waiting for their
+ * page are placeholders, whose rows are rightly of other heights.)
+ */
+async function settled(page: Page, region: Locator): Promise<void> {
+  const rows = region.locator('tbody tr[data-index]');
+  let last = '';
+  await expect
+    .poll(
+      async () => {
+        await frames(page);
+        const now = JSON.stringify([await underHeader(region), await rows.locator('td.cell-loading').count()]);
+        const still = now === last && now.endsWith(',0]');
+        last = now;
+        return still;
+      },
+      { intervals: [0] },
+    )
+    .toBe(true);
+}
+
 /** The table of 6,000 candidates at 1366×768, in view, its first rows read. */
 async function openInView(page: Page): Promise<{ region: Locator; rows: Locator }> {
   await page.setViewportSize({ width: 1366, height: 768 });
@@ -133,33 +155,14 @@ test('rows above the view that turn out taller or shorter than estimated never m
       const header = el.querySelector('thead th')!.getBoundingClientRect().bottom;
       return el.querySelector(`tr[data-index="${i}"]`)!.getBoundingClientRect().top - header;
     }, index);
-  // The scroll handled: its rows read and drawn, nothing moving from one frame to the next. (Checking for no
-  // placeholder alone can pass before the browser has even sent the scroll event; rows under the header still
-  // waiting for their page are placeholders, whose rows are rightly of other heights.)
-  const settled = async () => {
-    let last = '';
-    await expect
-      .poll(
-        async () => {
-          await frames(page);
-          const now = JSON.stringify([await underHeader(region), await rows.locator('td.cell-loading').count()]);
-          const still = now === last && now.endsWith(',0]');
-          last = now;
-          return still;
-        },
-        { intervals: [0] },
-      )
-      .toBe(true);
-  };
-
   // Into the middle, where no row above has been seen: their heights are estimates.
   await region.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
-  await settled();
+  await settled(page, region);
   // Up a step at a time, over blocks of rows not measured yet: each step moves the rows by the step, no more, no less.
   for (let step = 0; step < 15; step++) {
     const before = await underHeader(region);
     await region.evaluate((el) => (el.scrollTop -= 300));
-    await settled();
+    await settled(page, region);
     expect(Math.abs((await yOf(before.index!)) - before.y - 300), `step ${step}: row ${before.index} moved otherwise`).toBeLessThanOrEqual(1);
   }
 
@@ -206,4 +209,23 @@ test('the rows of the block under the header, arriving after their placeholders,
   expect(after.loading).toBe(false);
   expect(after.index).toBe(before.index);
   expect(Math.abs(after.y - before.y)).toBeLessThanOrEqual(1);
+});
+
+test('another width wraps the names otherwise, and the view stays at the rows the person was reading', async ({ page, lentera }) => {
+  await importCandidates(lentera, 6_000);
+  const { region } = await openInView(page);
+  // In the middle, rows above measured at this width and below not yet.
+  await region.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
+  await settled(page, region);
+  const before = await underHeader(region);
+  expect(before.loading).toBe(false);
+  // Narrower: the names wrap onto more lines, every height changes (the table scrolls sideways at its minimum width).
+  await page.setViewportSize({ width: 1000, height: 768 });
+  await settled(page, region);
+  // The browser lays the rows out at the new width before any script hears of it (taller rows drawn above push the
+  // row read a few rows down); from there the table keeps it, as every height is measured again. Without that, the
+  // estimates made again for the new width would put the view some 900 rows away.
+  const after = await underHeader(region);
+  expect(after.loading).toBe(false);
+  expect(Math.abs(Number(after.index) - Number(before.index))).toBeLessThanOrEqual(10);
 });

@@ -160,9 +160,9 @@ function rowUnderHeader(body: HTMLTableSectionElement): Anchor | null {
  * Heights: names are shown in full and wrap, so rows are not all one height (at 1366 px, with the fonts of Debian's
  * Chromium, most take two lines; with narrower fonts, one). Each block is measured as it is rendered with its rows
  * (two layout reads, once the commit is laid out), never row by row; blocks not yet seen are estimated at the height
- * of the first block measured (measured once per width). A block above the view that turns out taller or shorter
- * than estimated moves the scroll position by as much, before the frame is painted, so what the person looks at
- * does not move.
+ * of the first block measured (measured once per width). What the person reads stays where it is whatever turns
+ * out taller or shorter than estimated (a block above the view, placeholders becoming rows, another width): the row
+ * under the header is read before each render and put back after it, before the frame is painted.
  */
 function CandidateRows({ list, total, listId, scroller, lang, labels }: {
   list: PagedList<Query, CandidateRow, ErrorBody>;
@@ -175,14 +175,20 @@ function CandidateRows({ list, total, listId, scroller, lang, labels }: {
   useSyncExternalStore(list.subscribe, list.getVersion);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [layout] = useState(() => new BlockLayout(BLOCK_ROWS, ROW_ESTIMATE));
-  // The view, as of the last scroll or resize event: read there, not during render.
+  // The view, as of the last scroll or resize event (read there, not during render), moved with the estimates above it.
   const view = useRef({ top: 0, height: 0, width: 0 });
   const estimated = useRef(false);
-  // A scroll correction for heights that change in the next render (the DOM cannot scroll there yet).
-  const pendingShift = useRef(0);
   const shown = useRef({ first: 0, last: -1 });
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   layout.setRows(total);
+  // Estimates changed above the view move where its rows will be drawn: the view (as the next render reads it)
+  // moves with them, so that render draws the rows the person reads; the scroll position follows once they are drawn.
+  const [keepView] = useState(() => (change: () => void) => {
+    const b = layout.blockAt(view.current.top);
+    const before = layout.start(b);
+    change();
+    view.current.top += layout.start(b) - before;
+  });
 
   // Another query's rows: they start at the top, their heights measured afresh (the row estimate stays: same width,
   // same font). Done before the range is computed, so the first render of the new rows is already at the top.
@@ -191,11 +197,9 @@ function CandidateRows({ list, total, listId, scroller, lang, labels }: {
   if (newList) {
     layout.clear();
     view.current.top = 0;
-    pendingShift.current = 0;
   }
   // The row the person reads, taken before this render changes the page (as a class's getSnapshotBeforeUpdate
-  // would): heights the blocks cannot see, such as a block's placeholders turning into rows of other heights in the
-  // block at the top, must not move it either.
+  // would), and put back after it.
   const anchor = useRef<Anchor | null>(null);
   anchor.current = !newList && bodyRef.current ? rowUnderHeader(bodyRef.current) : null;
   // At the end of the list (End pressed, the bar dragged down), the person reads the last rows: the end stays in view.
@@ -213,7 +217,8 @@ function CandidateRows({ list, total, listId, scroller, lang, labels }: {
   shown.current = { first: firstBlock, last: lastBlock };
 
   // Scrolling: a new render only when the view reaches another block. Another width wraps names otherwise: every
-  // height is measured again, keeping the block at the top of the view where it was.
+  // height is measured again. The browser has laid the rows out anew before this hears of it; from there the rows read
+  // stay in view (the view moved with the estimates made again, the row under the header kept by the next render).
   useEffect(() => {
     if (!scroller) return;
     const update = () => {
@@ -237,11 +242,8 @@ function CandidateRows({ list, total, listId, scroller, lang, labels }: {
       const width = scroller.clientWidth;
       if (width !== view.current.width) {
         view.current.width = width;
-        const anchor = layout.blockAt(view.current.top);
-        const before = layout.start(anchor);
-        layout.clear();
+        keepView(() => layout.clear());
         estimated.current = false;
-        pendingShift.current += layout.start(anchor) - before;
       }
       rerender();
     });
@@ -253,24 +255,18 @@ function CandidateRows({ list, total, listId, scroller, lang, labels }: {
       scroller.removeEventListener('scroll', onScroll);
       sizes.disconnect();
     };
-  }, [scroller, layout]);
+  }, [scroller, layout, keepView]);
 
   // Measure the blocks on screen, before paint; keep what the person looks at in place.
   useLayoutEffect(() => {
     const body = bodyRef.current;
-    if (!body || !scroller) return;
-    if (pendingShift.current !== 0) {
-      scroller.scrollTop = view.current.top + pendingShift.current;
-      view.current.top = scroller.scrollTop;
-      pendingShift.current = 0;
-    }
-    if (lastBlock < firstBlock) return;
+    if (!body || !scroller || lastBlock < firstBlock) return;
     const rowsByIndex = new Map<number, HTMLTableRowElement>();
     for (const tr of body.rows) {
       const i = tr.dataset.index;
       if (i !== undefined) rowsByIndex.set(Number(i), tr);
     }
-    let shift = 0;
+    let estimate: number | null = null;
     for (let b = firstBlock; b <= lastBlock; b++) {
       const n = layout.rowsIn(b);
       const top = rowsByIndex.get(b * BLOCK_ROWS);
@@ -279,42 +275,33 @@ function CandidateRows({ list, total, listId, scroller, lang, labels }: {
       const size = bottom.getBoundingClientRect().bottom - top.getBoundingClientRect().top;
       const loaded = blockLoaded(list.page(Math.floor((b * BLOCK_ROWS) / PAGE_SIZE)), b, n);
       if (loaded && !estimated.current) {
-        // The first block with its rows: what a row takes at this width, for every block not measured yet. The
-        // blocks above the first on screen change with it: the scroll position follows, once they are rendered.
+        // The first block with its rows: what a row takes at this width, for every block not measured yet.
         estimated.current = true;
-        if (Math.abs(size / n - layout.estimate) >= 0.5) {
-          const before = layout.start(firstBlock);
-          layout.setRowEstimate(size / n);
-          pendingShift.current += layout.start(firstBlock) - before;
-        }
+        if (Math.abs(size / n - layout.estimate) >= 0.5) estimate = size / n;
       }
-      const startedAbove = layout.start(b) < view.current.top;
-      const delta = layout.setSize(b, size, loaded);
-      if (startedAbove) shift += delta;
+      layout.setSize(b, size, loaded);
     }
-    if (shift !== 0) {
-      // The rows are already in the page at their height: the scroll position can follow now.
-      scroller.scrollTop = view.current.top + shift;
-      view.current.top = scroller.scrollTop;
-    }
-    // What the blocks' sizes do not say: a block partly above the view whose rows changed height within it moves
-    // the rows of it the person reads. The row under the header goes back to where it was (one more layout read).
+    // What the person reads goes back to where it was (one more layout read): the rows rendered above it at other
+    // heights than estimated, or rows of other heights where its block showed placeholders, moved it.
     const was = anchor.current;
     const tr = was ? rowsByIndex.get(was.index) : undefined;
     if (atEnd.current) {
       scroller.scrollTop = scroller.scrollHeight;
-      view.current.top = scroller.scrollTop;
     } else if (was && tr) {
       const drift = tr.getBoundingClientRect().top - headerBottom(body) - was.offset;
-      if (Math.abs(drift) >= 0.5) {
-        scroller.scrollTop = view.current.top + drift;
-        view.current.top = scroller.scrollTop;
-      }
+      if (Math.abs(drift) >= 0.5) scroller.scrollTop += drift;
+    } else if (Math.abs(scroller.scrollTop - view.current.top) >= 0.5) {
+      // No row to keep (a jump: the view was over the spacer): the view goes where the rows were drawn for it.
+      scroller.scrollTop = view.current.top;
     }
+    view.current.top = scroller.scrollTop;
     // A block measured otherwise changes only where the blocks below it start: the spacer below is put right at the
     // next render (the view reaching another block), not now, which would lay the table out a second time. A new row
-    // estimate moves the blocks above: rendered now, and the scroll position follows.
-    if (pendingShift.current !== 0) rerender();
+    // estimate moves the blocks above: rendered now (the spacer above), the row read kept in place by that render.
+    if (estimate !== null) {
+      keepView(() => layout.setRowEstimate(estimate));
+      rerender();
+    }
   });
 
   const rowFirst = firstBlock * BLOCK_ROWS;
