@@ -82,18 +82,23 @@ if (mode === 'export') {
 } else if (mode === 'store') {
   // The floor of what an ingest must store once the bundle is verified: the same item rows and log leaves the hub
   // stored (read back from it), inserted by bare prepared statements into the same tables, in one transaction,
-  // with the hub's pragmas (WAL, synchronous FULL). No checks, no merging, no tree, no receipts.
+  // with the hub's pragmas (its page size, WAL, synchronous FULL, its ingest's page cache). No checks, no merging, no
+  // tree, no receipts.
   const Database = (await import('better-sqlite3')).default;
   const { rmSync } = await import('node:fs');
+  const { INGEST_CACHE_KIB } = await import('../../src-main/core/publish/publisher');
   const hub = new Database(join(dir, 'hub', 'hub.sqlite'), { readonly: true });
+  const pageSize = hub.pragma('page_size', { simple: true }) as number;
   const tables = ['merged_items', 'ledger_leaves'];
   const ddl = hub.prepare(`SELECT sql FROM sqlite_master WHERE tbl_name IN (${tables.map(() => '?').join(',')}) AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC`).pluck().all(...tables) as string[];
   const rows = tables.map((t) => hub.prepare(`SELECT * FROM ${t}`).raw().all() as unknown[][]);
   hub.close();
   const file = join(dir, 'store-floor.sqlite');
   const db = new Database(file);
+  db.pragma(`page_size = ${pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  db.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
   // Its foreign key names a table the floor does not have.
   for (const sql of ddl) db.exec(sql.replace(/REFERENCES\s+\w+\s*\(\w+\)/g, ''));
   const inserts = tables.map((t, i) => db.prepare(`INSERT INTO ${t} VALUES (${rows[i]![0]!.map(() => '?').join(',')})`));

@@ -86,7 +86,7 @@ export const SITE_STATE = 'site-state.json';
  * (issue 18). 8 MB merges as fast as 32 MB did; 32 MB of freed pages left the allocator's heap holding 20-25 MB more
  * through the site write that follows, in holes it could not give back.
  */
-const INGEST_CACHE_KIB = 8 * 1024;
+export const INGEST_CACHE_KIB = 8 * 1024;
 /** The page cache otherwise: SQLite's default. */
 const HUB_CACHE_KIB = 2000;
 /** SQLite's default: a commit that leaves more pages than this in the WAL checkpoints before it returns. */
