@@ -10,6 +10,7 @@ import { benchScoring } from './scoring.bench';
 import { benchSecurity } from './security.bench';
 import { benchSheets } from './sheets.bench';
 import { saveResults } from './report';
+import { runSections } from './sections';
 import { benchStartup } from './startup.bench';
 import { benchCustody } from './custody.bench';
 import { benchHubGrowth } from './hub-growth.bench';
@@ -19,19 +20,28 @@ import { benchUi } from './ui.bench';
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
 const only = process.argv[2];
 console.log(`Lentera bench — node ${process.version}, ${new Date().toISOString()}`);
-if (!only || only === 'registry') benchRegistry();
-if (!only || only === 'roster') await benchRoster();
-if (!only || only === 'roster-list') await benchRosterList();
-if (!only || only === 'scoring') await benchScoring();
-if (!only || only === 'ranking') await benchRanking();
-if (!only || only === 'sheets') await benchSheets();
-if (!only || only === 'ledger') benchLedger();
-if (!only || only === 'bundles') await benchBundles();
-if (!only || only === 'security') await benchSecurity();
-if (!only || only === 'startup') benchStartup();
-if (!only || only === 'custody') await benchCustody();
-if (!only || only === 'growth') await benchHubGrowth();
-if (!only || only === 'exams') await benchHubExams();
-if (!only || only === 'ui') await benchUi();
+const failed = await runSections(
+  [
+    { name: 'registry', run: benchRegistry },
+    { name: 'roster', run: benchRoster },
+    { name: 'roster-list', run: benchRosterList },
+    { name: 'scoring', run: benchScoring },
+    { name: 'ranking', run: benchRanking },
+    { name: 'sheets', run: benchSheets },
+    { name: 'ledger', run: benchLedger },
+    { name: 'bundles', run: benchBundles },
+    { name: 'security', run: benchSecurity },
+    { name: 'startup', run: benchStartup },
+    { name: 'custody', run: benchCustody },
+    { name: 'growth', run: benchHubGrowth },
+    { name: 'exams', run: benchHubExams },
+    { name: 'ui', run: benchUi },
+  ],
+  only,
+);
 const notMet = saveResults(join(import.meta.dirname, '..', '..'), { node: process.version, at: new Date().toISOString(), only: only ?? null, cpus: cpus().length });
 if (notMet > 0) console.log(`${notMet} goal(s) not met: see the reasons beside them.`);
+if (failed.length > 0) {
+  console.log(`${failed.length} section(s) failed and gave no figures: ${failed.map((f) => f.name).join(', ')} (their earlier rows are kept in bench/results.json).`);
+  process.exitCode = 1;
+}
