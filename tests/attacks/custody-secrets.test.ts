@@ -8,6 +8,7 @@ import { run } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { unlockCustody } from '../../src-main/core/custody/custody';
 import { filesUnder, tempDir } from '../unit/helpers';
+import { demoWorkstationPassphrase, readDemoOutput } from '../unit/demo-output';
 
 
 async function cli(args: string[]) {
@@ -27,7 +28,7 @@ describe('the workstation secrets stay secret', () => {
       // The demo shows its passphrase and words once, by design: that output is the only place they may be.
       const demo = await cli(['demo', '--data', ws, '--candidates', '30']);
       expect(demo.code, demo.text).toBe(0);
-      const passphrase = /^Workstation passphrase .*: (\S+)$/m.exec(demo.text)![1]!;
+      const passphrase = demoWorkstationPassphrase(demo.text);
       const words = [...demo.text.matchAll(/\d+\. ([a-z]+)/g)].map((m) => m[1]!).join(' ');
       expect(words.split(' ')).toHaveLength(24);
       const newPassphrase = 'gedung lawang sewu baru';
@@ -50,7 +51,7 @@ describe('the workstation secrets stay secret', () => {
       said.push(JSON.stringify(app.invoke('workstation.unlock', { passphrase: 'salah lagi ya' }, { client: 'c' })));
       said.push(JSON.stringify(app.invoke('workstation.unlock', { recoveryKey: words }, { client: 'c' })));
       said.push(JSON.stringify(await app.invokeAsync('audit.list', { limit: 500 }, { local: 't' })));
-      const signing = /^Signing key of koordinator .*: passphrase (\S+)/m.exec(demo.text)![1]!;
+      const signing = readDemoOutput(demo.text).signingPassphrase;
       const exported = await app.invokeAsync('bundle.export', { exam: 'CPNS-SMG-2026', passphrase: signing, account: 'koordinator' }, { local: 't' });
       expect(exported.ok, JSON.stringify(exported)).toBe(true);
       said.push(JSON.stringify(exported));

@@ -13,6 +13,7 @@ import type { CliIo } from '../../src-main/cli/io';
 import { isSealedFile } from '../../src-main/core/custody/sealed-file';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { filesUnder, tempDir } from '../unit/helpers';
+import { demoWorkstationPassphrase, readDemoOutput } from '../unit/demo-output';
 
 const EXAM = 'CPNS-SMG-2026';
 
@@ -71,9 +72,10 @@ describe('data at rest after a venue day', () => {
     const ws = join(root, 'ws');
     const demo = await cli(['demo', '--data', ws, '--candidates', '24']);
     expect(demo.code, demo.text).toBe(0);
-    const passphrase = /^Workstation passphrase .*: (\S+)$/m.exec(demo.text)![1]!;
-    const signing = /^Signing key of koordinator .*: passphrase (\S+)/m.exec(demo.text)![1]!;
-    const pin = (name: string) => new RegExp(`^  ${name} +\\S+ +PIN (\\d{6})`, 'm').exec(demo.text)![1]!;
+    const printed = readDemoOutput(demo.text);
+    const passphrase = demoWorkstationPassphrase(demo.text);
+    const signing = printed.signingPassphrase;
+    const pin = printed.pin;
 
     const app = new LenteraApp({ dataDir: ws, owner: { door: 'test' } });
     try {

@@ -10,6 +10,7 @@ import type { CliIo } from '../../src-main/cli/io';
 import { makeLocalCertificate } from '../../src-main/core/keys/identities';
 import { isSealed, openSealed } from '../../src-main/core/custody/sealed-file';
 import { unlockCustody } from '../../src-main/core/custody/custody';
+import { demoWorkstationPassphrase, readDemoOutput } from '../unit/demo-output';
 
 /**
  * The signed PDFs as an outsider checks them: pdfsig (poppler) and qpdf read every file Lentera writes; the audit
@@ -184,10 +185,10 @@ beforeAll(async () => {
   const demo = await cli(['demo', '--data', ws, '--candidates', '40']);
   expect(demo.code, demo.err).toBe(0);
   wsPassFile = join(root, 'pass-workstation');
-  writeFileSync(wsPassFile, /^Workstation passphrase .*: (\S+)$/m.exec(demo.out)![1]!);
+  writeFileSync(wsPassFile, demoWorkstationPassphrase(demo.out));
   pins = Object.fromEntries([...demo.out.matchAll(/^\s+(\w+)\s+\w+\s+PIN (\d+)/gm)].map((m) => [m[1]!, m[2]!]));
   passFile.koordinator = join(root, 'pass-koordinator');
-  writeFileSync(passFile.koordinator, /passphrase (\S+)/.exec(demo.out)![1]!);
+  writeFileSync(passFile.koordinator, readDemoOutput(demo.out).signingPassphrase);
   for (const who of ['ketua1', 'penguji1', 'penguji2']) {
     passFile[who] = join(root, `pass-${who}`);
     writeFileSync(passFile[who]!, `rahasia-${who}`);

@@ -15,6 +15,7 @@ import { importP12, makeLocalCertificate, unlockIdentity } from '../../src-main/
 import { minutesData, renderMinutes } from '../../src-main/core/sheets/minutes';
 import { signPdf } from '../../src-main/core/sheets/sign';
 import { verifyPdfSignatures } from '../../src-main/core/sheets/verify';
+import { demoWorkstationPassphrase, readDemoOutput } from '../unit/demo-output';
 
 /**
  * `lentera verify` and `minutes sign` against forged and damaged PDFs (issue 12): changes slipped in between
@@ -448,9 +449,9 @@ beforeAll(async () => {
   const demo = await cli(['demo', '--data', ws, '--candidates', '40']);
   expect(demo.code, demo.all).toBe(0);
   wsPassFile = join(root, 'pass-workstation');
-  writeFileSync(wsPassFile, /^Workstation passphrase .*: (\S+)$/m.exec(demo.all)![1]!);
+  writeFileSync(wsPassFile, demoWorkstationPassphrase(demo.all));
   pass.koordinator = join(root, 'pass-koordinator');
-  writeFileSync(pass.koordinator, /passphrase (\S+)/.exec(demo.all)![1]!);
+  writeFileSync(pass.koordinator, readDemoOutput(demo.all).signingPassphrase);
   const sheets = await cli(['sheets', '--data', ws, '--exam', EXAM, '--out', join(root, 'out'), '--session', SESSION, '--passphrase-file', pass.koordinator]);
   expect(sheets.code, sheets.all).toBe(0);
   pristine = readFileSync(join(root, 'out', `berita-acara-${SESSION}.pdf`));

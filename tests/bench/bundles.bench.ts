@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { removeAtExit, runFolder } from './kept-folders';
 import { medianRun, printFigures } from './report';
+import { demoWorkstationPassphrase, readDemoOutput } from '../unit/demo-output';
 
 const run = promisify(execFile);
 const CANDIDATES = Number(process.env.LENTERA_BENCH_BUNDLE_CANDIDATES ?? 100_000);
@@ -50,10 +51,10 @@ export async function benchBundles(): Promise<void> {
     // Issue 16's figures as it defined them, on a workstation whose data is not encrypted at rest (--plain); the
     // export is measured once more on an encrypted one (as shipped, issue 17) beside it.
     const demo = (await run(process.execPath, [CLI, 'demo', '--data', join(dir, 'ws0'), '--candidates', String(CANDIDATES), '--plain'], { maxBuffer: 1 << 26 })).stdout;
-    const passphrase = /passphrase (\S+)/.exec(demo)![1]!;
+    const passphrase = readDemoOutput(demo).signingPassphrase;
     const demoEnc = (await run(process.execPath, [CLI, 'demo', '--data', join(dir, 'wsEnc0'), '--candidates', String(CANDIDATES)], { maxBuffer: 1 << 26 })).stdout;
-    const passphraseEnc = /passphrase (\S+)/.exec(demoEnc)![1]!;
-    const wsPassphraseEnc = /Workstation passphrase[^:]*: (\S+)/.exec(demoEnc)![1]!;
+    const passphraseEnc = readDemoOutput(demoEnc).signingPassphrase;
+    const wsPassphraseEnc = demoWorkstationPassphrase(demoEnc);
     // One real signed sheet, copied with a distinct trailer: different files of a real sheet's size.
     writeFileSync(join(dir, 'pass'), passphrase);
     const nomor = '263374000001';

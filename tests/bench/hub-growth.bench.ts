@@ -7,6 +7,7 @@ import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { startPgCluster } from '../unit/pg-cluster';
 import { removeAtExit, runFolder } from './kept-folders';
 import { printFigures, type Figure } from './report';
+import { readDemoOutput } from '../unit/demo-output';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'lentera.mjs');
@@ -37,7 +38,7 @@ export async function benchHubGrowth(): Promise<void> {
   try {
     // The hub's part is measured: the venue's workstation is made plain (--plain) so its export is only the means.
     const demo = (await run(process.execPath, [CLI, 'demo', '--data', join(dir, 'ws'), '--candidates', String(CANDIDATES), '--plain'], { maxBuffer: 1 << 26 })).stdout;
-    const passphrase = /passphrase (\S+)/.exec(demo)![1]!;
+    const passphrase = readDemoOutput(demo).signingPassphrase;
     // The export as the bundles bench makes it (the window's command), with no sheets to carry.
     mkdirSync(join(dir, 'pdfs'));
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bundles-child.ts'), 'export', dir, passphrase], { maxBuffer: 1 << 24 });

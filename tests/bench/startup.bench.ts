@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { printFigures } from './report';
+import { median, printFigures } from './report';
+import { demoWorkstationPassphrase } from '../unit/demo-output';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'lentera.mjs');
@@ -19,8 +20,6 @@ function spawnTimed(args: string[]): { ms: number; stdout: string } {
 
 const wall = (args: string[]): number => spawnTimed(args).ms;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 /**
  * How long the built `lentera` takes to start, against `node -e 0` in the same run: `--help` (commander and the
  * command table only) and `status` (the app, SQLite and the registry, no PDF or spreadsheet library), on a
@@ -35,9 +34,7 @@ export function benchStartup(): void {
     const data = join(dir, 'ws');
     wall([CLI, 'demo', '--data', data, '--candidates', '10', '--plain']);
     const enc = join(dir, 'ws-enc');
-    const printed = spawnTimed([CLI, 'demo', '--data', enc, '--candidates', '10']).stdout;
-    const passphrase = /Workstation passphrase[^:]*: (\S+)/.exec(printed)?.[1];
-    if (!passphrase) throw new Error('lentera demo printed no workstation passphrase for its encrypted workstation');
+    const passphrase = demoWorkstationPassphrase(spawnTimed([CLI, 'demo', '--data', enc, '--candidates', '10']).stdout);
     writeFileSync(join(dir, 'ws-pass'), `${passphrase}\n`, { mode: 0o600 });
     const encStatus = [CLI, 'status', '--data', enc, '--passphrase-file', join(dir, 'ws-pass')];
     const runs = { node: [] as number[], help: [] as number[], status: [] as number[], encStatus: [] as number[] };

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers';
+import { demoWorkstationPassphrase } from './demo-output';
 
 // The built command line as a user runs it: `node bin/lentera.mjs …` loading out/main/cli.js (npm run build).
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -103,7 +104,7 @@ describe('the built lentera command', () => {
     expect(id).toBeDefined();
     // Its data is encrypted: every later command is given the workstation passphrase the demo printed.
     const pass = join(dir, 'pass');
-    writeFileSync(pass, /^Workstation passphrase .*: (\S+)$/m.exec(demo.out)![1]!);
+    writeFileSync(pass, demoWorkstationPassphrase(demo.out));
     const status = lentera(['status', '--data', data, '--json', '--passphrase-file', pass], { nodeArgs: ['--import', packageTracer(dir)] });
     expect(status.code).toBe(0);
     const s = JSON.parse(status.out) as { workstationId: string; version: string; chainHead: { seq: number; hash: string } };

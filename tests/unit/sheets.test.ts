@@ -20,6 +20,7 @@ import { longDate, wibTime } from '../../src-main/core/sheets/format';
 import { verifyPdfSignatures } from '../../src-main/core/sheets/verify';
 import { PdfFile } from '../../src-main/core/sheets/pdf-structure';
 import { pageTexts } from '../../src-main/core/sheets/pdf-text';
+import { demoWorkstationPassphrase, readDemoOutput } from './demo-output';
 
 const PASS = 'rahasia-koordinator';
 let dir: string;
@@ -323,10 +324,11 @@ describe('demo', () => {
       const lines: string[] = [];
       const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t), askSecret: async () => '', osUser: 't' };
       expect(await run(['demo', '--data', join(d, 'ws'), '--candidates', '40'], io)).toBe(0);
-      const pass = /passphrase (\S+)/.exec(lines.join('\n'))![1]!;
+      const demo = readDemoOutput(lines.join('\n'));
+      const pass = demo.signingPassphrase;
       writeFileSync(join(d, 'pass'), pass);
       // The demo's data is encrypted: each command is also given the workstation passphrase the demo printed.
-      const wsPass = /^Workstation passphrase .*: (\S+)$/m.exec(lines.join('\n'))![1]!;
+      const wsPass = demoWorkstationPassphrase(lines.join('\n'));
       const unlock = ['--workstation-passphrase-file', join(d, 'ws-pass')];
       writeFileSync(join(d, 'ws-pass'), wsPass);
       expect(await run(['sheets', '--data', join(d, 'ws'), '--exam', 'CPNS-SMG-2026', '--out', join(d, 'out'), '--passphrase-file', join(d, 'pass'), ...unlock], io)).toBe(0);
