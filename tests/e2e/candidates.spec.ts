@@ -96,9 +96,11 @@ test('the candidates list lets go of the pages far from the view, reads them aga
   expect(reads.filter((r) => r.offset === 0)).toHaveLength(1);
 
   // The middle: the rows there are the right ones, in order, with no gap.
+  // Read the rows only once the scroll is handled and nothing moves: no placeholder in view is not enough, as rows
+  // that arrive taller or shorter than their placeholders move the view onto rows of a page not yet read (seen in CI).
   await region.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
-  await expect(rows.locator('td.cell-loading')).toHaveCount(0);
-  await expect(rows.first().locator('code').first()).not.toHaveText(nomor(1));
+  await expect.poll(async () => Number((await underHeader(region)).index)).toBeGreaterThan(1_000);
+  await settled(page, region);
   const middle = await rows.evaluateAll((trs) => trs.map((tr) => ({ index: Number((tr as HTMLElement).dataset.index), nomor: tr.querySelector('code')?.textContent })));
   expect(middle.length).toBeGreaterThan(5);
   expect(middle.length).toBeLessThan(100);
