@@ -193,6 +193,69 @@ export function IdentitySection({ account, onChanged }: { account: Account; onCh
   );
 }
 
+interface NewPassphraseProps {
+  /** The translation keys of the two fields' labels: the passphrase, then its repeat. */
+  labels: [string, string];
+  passphrase: string;
+  setPassphrase: (v: string) => void;
+  repeat: string;
+  setRepeat: (v: string) => void;
+  problems: { passphrase?: string; repeat?: string };
+  busy: boolean;
+}
+
+/** The passphrase that will protect a signing key, typed twice (it cannot be recovered). */
+function NewPassphraseFields({ labels, passphrase, setPassphrase, repeat, setRepeat, problems, busy }: NewPassphraseProps) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextField
+        type="password"
+        autoComplete="new-password"
+        label={t(labels[0])}
+        hint={t('documents.identity.passphraseRules')}
+        value={passphrase}
+        onChange={(e) => setPassphrase(e.target.value)}
+        error={problems.passphrase ? t(problems.passphrase) : null}
+        disabled={busy}
+        required
+      />
+      <TextField
+        type="password"
+        autoComplete="new-password"
+        label={t(labels[1])}
+        value={repeat}
+        onChange={(e) => setRepeat(e.target.value)}
+        error={problems.repeat ? t(problems.repeat) : null}
+        disabled={busy}
+        required
+      />
+    </>
+  );
+}
+
+/** The end of a form that makes or imports a key: the no-recovery warning, its progress, its error, its buttons. */
+function KeyFormFooter({ busy, working, submit, error, onCancel }: { busy: boolean; working: string; submit: string; error: string | null; onCancel: (() => void) | null }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <div className="alert alert-warn doc-warning">{t('documents.identity.noRecovery')}</div>
+      {busy ? <Spinner label={t(working)} /> : null}
+      <ErrorAlert>{error}</ErrorAlert>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {t(submit)}
+        </button>
+        {onCancel ? (
+          <button type="button" className="btn btn-secondary" onClick={onCancel} disabled={busy}>
+            {t('common.cancel')}
+          </button>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
 function GenerateForm({ onMade, onCancel }: { onMade: (i: SigningIdentity) => void; onCancel: (() => void) | null }) {
   const { t, i18n } = useTranslation();
   const [passphrase, setPassphrase] = useState('');
@@ -224,41 +287,9 @@ function GenerateForm({ onMade, onCancel }: { onMade: (i: SigningIdentity) => vo
       <h3 id="generate-title">{t('documents.identity.generateTitle')}</h3>
       <p className="field-hint">{t('documents.identity.generateIntro')}</p>
       <div className="form-grid">
-        <TextField
-          type="password"
-          autoComplete="new-password"
-          label={t('documents.identity.newPassphrase')}
-          hint={t('documents.identity.passphraseRules')}
-          value={passphrase}
-          onChange={(e) => setPassphrase(e.target.value)}
-          error={problems.passphrase ? t(problems.passphrase) : null}
-          disabled={busy}
-          required
-        />
-        <TextField
-          type="password"
-          autoComplete="new-password"
-          label={t('documents.identity.repeatPassphrase')}
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          error={problems.repeat ? t(problems.repeat) : null}
-          disabled={busy}
-          required
-        />
+        <NewPassphraseFields labels={['documents.identity.newPassphrase', 'documents.identity.repeatPassphrase']} {...{ passphrase, setPassphrase, repeat, setRepeat, problems, busy }} />
       </div>
-      <div className="alert alert-warn doc-warning">{t('documents.identity.noRecovery')}</div>
-      {busy ? <Spinner label={t('documents.identity.generating')} /> : null}
-      <ErrorAlert>{error}</ErrorAlert>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {t('documents.identity.generate')}
-        </button>
-        {onCancel ? (
-          <button type="button" className="btn btn-secondary" onClick={onCancel} disabled={busy}>
-            {t('common.cancel')}
-          </button>
-        ) : null}
-      </div>
+      <KeyFormFooter busy={busy} working="documents.identity.generating" submit="documents.identity.generate" error={error} onCancel={onCancel} />
     </form>
   );
 }
@@ -317,39 +348,9 @@ function ImportForm({ onMade, onCancel }: { onMade: (i: SigningIdentity) => void
           onChange={(e) => setP12Password(e.target.value)}
           disabled={busy}
         />
-        <TextField
-          type="password"
-          autoComplete="new-password"
-          label={t('documents.identity.importPassphrase')}
-          hint={t('documents.identity.passphraseRules')}
-          value={passphrase}
-          onChange={(e) => setPassphrase(e.target.value)}
-          error={problems.passphrase ? t(problems.passphrase) : null}
-          disabled={busy}
-          required
-        />
-        <TextField
-          type="password"
-          autoComplete="new-password"
-          label={t('documents.identity.importRepeat')}
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          error={problems.repeat ? t(problems.repeat) : null}
-          disabled={busy}
-          required
-        />
+        <NewPassphraseFields labels={['documents.identity.importPassphrase', 'documents.identity.importRepeat']} {...{ passphrase, setPassphrase, repeat, setRepeat, problems, busy }} />
       </div>
-      <div className="alert alert-warn doc-warning">{t('documents.identity.noRecovery')}</div>
-      {busy ? <Spinner label={t('documents.identity.importing')} /> : null}
-      <ErrorAlert>{error}</ErrorAlert>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {t('documents.identity.import')}
-        </button>
-        <button type="button" className="btn btn-secondary" onClick={onCancel} disabled={busy}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <KeyFormFooter busy={busy} working="documents.identity.importing" submit="documents.identity.import" error={error} onCancel={onCancel} />
     </form>
   );
 }
