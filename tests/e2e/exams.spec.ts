@@ -137,3 +137,27 @@ test('the candidates table stays usable and fetches rows as it scrolls', async (
   await expect(page.getByTestId('candidate-total')).toHaveText('0 peserta cocok');
   await expect(region.getByText('Tidak ada peserta yang cocok.')).toBeVisible();
 });
+
+test('a roster of 600 bad rows: the table shows the first 500 and says so, the report holds all 600', async ({ page, lentera }) => {
+  await lentera.cli(['exam', 'import', EXAMPLE_PACKAGE]);
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await sidebar(page).getByRole('link', { name: 'Ujian & Peserta' }).click();
+  const header = 'nomor_peserta;nik;nama;tanggal_lahir;jenis_kelamin;pendidikan;ipk;kode_formasi;kategori';
+  // Each NIK one digit short.
+  const lines = Array.from({ length: 600 }, (_, i) => `26337401${String(i + 1).padStart(4, '0')};337401120395000;Peserta ${i + 1};1995-03-12;L;S1 Hukum;3,10;F01;umum`);
+  await page.getByRole('button', { name: 'Impor daftar peserta' }).click();
+  await page.getByLabel('Berkas daftar peserta (CSV atau XLSX)').setInputFiles({ name: 'banyak-salah.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\n${lines.join('\n')}\n`) });
+  await expect(page.getByTestId('roster-count-rejected')).toHaveText('600');
+  const table = page.getByTestId('rejected-table');
+  await expect(table.locator('caption')).toContainText('(ditampilkan 500 pertama)');
+  await expect(table.locator('tbody tr')).toHaveCount(500);
+  await expect(table.getByRole('columnheader')).toHaveText(['Baris', 'Kolom', 'Alasan', 'Nomor peserta', 'Nama']);
+  await expect(table.locator('tbody tr').last().getByRole('cell')).toHaveText(['501', 'nik', /NIK must be 16 digits/, '263374010500', 'Peserta 500']);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Unduh laporan baris ditolak' }).click();
+  const report = readFileSync(await (await download).path(), 'utf8').trim().split(/\r?\n/);
+  expect(report).toHaveLength(601);
+  expect(report.at(-1)).toContain('263374010600');
+});

@@ -8,6 +8,7 @@ import { FileField, SelectField } from '../../ui/fields';
 import { EncodingNotice, encodingRefusal } from './EncodingNotice';
 import { rejectedReportCsv, rejectedReportName } from './rejectedReport';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
+import { LineProblemsTable } from '../../ui/LineProblemsTable';
 
 type Phase =
   | { step: 'choose' }
@@ -202,7 +203,7 @@ function UpdatesTable({ summary }: { summary: RosterSummary }) {
       <table className="table">
         <TableCaption>
           {t('exams.roster.updatesCaption', { count: summary.updates.length })}
-          {summary.updates.length > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
+          {summary.updates.length > shown.length ? ` ${t('common.firstShown', { count: shown.length })}` : null}
         </TableCaption>
         <thead>
           <tr>
@@ -262,7 +263,6 @@ export function RejectedReportLink({ file, rejected, delimiter }: { file: string
 
 function RejectedTable({ file, rows, count, delimiter }: { file: string; rows: RejectedRow[]; count: number; delimiter?: ';' | ',' | '\t' }) {
   const { t } = useTranslation();
-  const shown = rows.slice(0, SHOWN);
   return (
     <>
       <div className="table-head">
@@ -270,38 +270,17 @@ function RejectedTable({ file, rows, count, delimiter }: { file: string; rows: R
         <RejectedReportLink file={file} rejected={rows} delimiter={delimiter} />
       </div>
       {count > rows.length ? <p className="field-hint">{t('exams.roster.reportPartial', { count: rows.length })}</p> : null}
-      <TableWrap className="table-scroll">
-        <table className="table" data-testid="rejected-table">
-          <TableCaption>
-            {t('exams.roster.rejectedCaption')}
-            {rows.length > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
-          </TableCaption>
-          <thead>
-            <tr>
-              <th scope="col">{t('exams.roster.col.line')}</th>
-              <th scope="col">{t('exams.roster.col.column')}</th>
-              <th scope="col">{t('exams.roster.col.reason')}</th>
-              <th scope="col">{t('exams.roster.col.nomor')}</th>
-              <th scope="col">{t('exams.roster.col.nama')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((r, i) => (
-              <tr key={`${r.line} ${r.column} ${i}`}>
-                <td className="num">{r.line}</td>
-                <td>
-                  <code>{r.column}</code>
-                </td>
-                <td>{r.reason}</td>
-                <td>
-                  <code>{r.values?.nomor_peserta ?? ''}</code>
-                </td>
-                <td>{r.values?.nama ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableWrap>
+      <LineProblemsTable
+        testId="rejected-table"
+        caption={t('exams.roster.rejectedCaption')}
+        problems={rows}
+        total={rows.length}
+        shown={SHOWN}
+        columns={[
+          { header: t('exams.roster.col.nomor'), cell: (r) => <code>{r.values?.nomor_peserta ?? ''}</code> },
+          { header: t('exams.roster.col.nama'), cell: (r) => r.values?.nama ?? '' },
+        ]}
+      />
     </>
   );
 }

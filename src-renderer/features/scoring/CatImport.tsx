@@ -7,7 +7,7 @@ import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
 import { FileField } from '../../ui/fields';
 import { scoringError } from './errors';
 import type { CatImportSummary, CatProblem, StageItem } from './types';
-import { TableCaption, TableWrap } from '../../ui/TableWrap';
+import { LineProblemsTable } from '../../ui/LineProblemsTable';
 
 type Phase =
   | { step: 'choose' }
@@ -141,33 +141,5 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
 
 function ProblemsTable({ problems, count }: { problems: CatProblem[]; count: number }) {
   const { t } = useTranslation();
-  const shown = problems.slice(0, SHOWN);
-  return (
-    <TableWrap className="table-scroll">
-      <table className="table" data-testid="cat-problems">
-        <TableCaption>
-          {t('scoring.cat.problemsCaption', { count })}
-          {count > shown.length ? ` ${t('exams.roster.firstShown', { count: shown.length })}` : null}
-        </TableCaption>
-        <thead>
-          <tr>
-            <th scope="col">{t('scoring.cat.col.line')}</th>
-            <th scope="col">{t('scoring.cat.col.column')}</th>
-            <th scope="col">{t('scoring.cat.col.reason')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((p, i) => (
-            <tr key={`${p.line} ${p.column} ${i}`}>
-              <td className="num">{p.line}</td>
-              <td>
-                <code>{p.column}</code>
-              </td>
-              <td>{p.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableWrap>
-  );
+  return <LineProblemsTable testId="cat-problems" caption={t('scoring.cat.problemsCaption', { count })} problems={problems} total={count} shown={SHOWN} />;
 }
