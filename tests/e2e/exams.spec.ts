@@ -161,3 +161,50 @@ test('a roster of 600 bad rows: the table shows the first 500 and says so, the r
   expect(report).toHaveLength(601);
   expect(report.at(-1)).toContain('263374010600');
 });
+
+test('an import says what it is doing (sent, checked, sent again), and a failed import returns to its preview to be tried again', async ({ page, lentera }) => {
+  await lentera.cli(['exam', 'import', EXAMPLE_PACKAGE]);
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await sidebar(page).getByRole('link', { name: 'Ujian & Peserta' }).click();
+  const name = 'cpns-smg-2026.roster-salah.csv';
+  const file = page.getByLabel('Berkas daftar peserta (CSV atau XLSX)');
+
+  // The dry run held: the page says it is checking, and no other file can be chosen meanwhile.
+  let checked!: () => void;
+  const checking = new Promise<void>((resolve) => (checked = resolve));
+  await page.route('**/api/roster.preview', async (route) => {
+    await checking;
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Impor daftar peserta' }).click();
+  await file.setInputFiles(join(EXAMPLES, name));
+  await expect(page.getByRole('status').filter({ hasText: `Memeriksa ${name}…` })).toBeVisible();
+  await expect(file).toBeDisabled();
+  checked();
+  await expect(page.getByTestId('roster-count-rejected')).toHaveText('7');
+  await expect(page.getByRole('status').filter({ hasText: 'Memeriksa' })).toHaveCount(0);
+
+  // Sent again to be imported: its upload held, the page shows it going; then the import itself is lost on the way.
+  let sent!: () => void;
+  const sending = new Promise<void>((resolve) => (sent = resolve));
+  await page.route('**/api/files.upload', async (route) => {
+    await sending;
+    await route.continue();
+  });
+  let lose = true;
+  await page.route('**/api/roster.import', (route) => (lose ? route.abort('connectionreset') : route.continue()));
+  await page.getByRole('button', { name: 'Impor yang valid saja' }).click();
+  await expect(page.getByRole('progressbar', { name: `Mengunggah ${name}…` })).toBeVisible();
+  sent();
+  await expect(page.getByRole('alert')).toHaveText('Stasiun kerja tidak dapat dihubungi (Failed to fetch).');
+  // Back on the preview, nothing imported: the same buttons, the same counts.
+  await expect(page.getByTestId('roster-count-rejected')).toHaveText('7');
+  await expect(page.getByRole('button', { name: 'Impor yang valid saja' })).toBeEnabled();
+  await expect(page.getByTestId('candidate-total')).toHaveText('300 peserta');
+
+  lose = false;
+  await page.getByRole('button', { name: 'Impor yang valid saja' }).click();
+  await expect(page.getByText('Daftar peserta CPNS-SMG-2026 sudah diimpor: 1 baru, 0 diubah, 0 tidak berubah; 7 masalah dilewati (lihat laporan).')).toBeVisible();
+  await expect(page.getByTestId('candidate-total')).toHaveText('301 peserta');
+});

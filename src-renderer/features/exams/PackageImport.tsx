@@ -1,20 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, toErrorBody, withUpload, type ErrorBody, type PackageSummary, type PathProblem } from '../../api';
+import { api, toErrorBody, type ErrorBody, type PackageSummary, type PathProblem } from '../../api';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount } from '../../i18n/format';
-import { ErrorAlert, ProgressBar } from '../../ui/feedback';
+import { ErrorAlert } from '../../ui/feedback';
 import { FileField } from '../../ui/fields';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
-
-type Phase =
-  | { step: 'choose' }
-  | { step: 'upload'; name: string; sent: number; total: number }
-  | { step: 'check'; name: string }
-  // The file is kept, not its upload: an upload serves one command, so the import sends the file again.
-  | { step: 'preview'; file: File; summary: PackageSummary }
-  | { step: 'import'; file: File; summary: PackageSummary; sent: number; total: number }
-  | { step: 'failed'; error: ErrorBody };
+import { ImportProgress, useFileImport } from '../../ui/useFileImport';
 
 const COUNTS = ['formations', 'stages', 'venues', 'sessions', 'roster'] as const;
 
@@ -27,42 +19,23 @@ function problemsOf(error: ErrorBody): PathProblem[] {
 export function PackageImport({ onImported, onCancel }: { onImported: (s: PackageSummary) => void; onCancel: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const [phase, setPhase] = useState<Phase>({ step: 'choose' });
+  const { phase, check: checkFile, send, busy, summary } = useFileImport<PackageSummary>();
   const [importError, setImportError] = useState<ErrorBody | null>(null);
 
   async function check(file: File) {
     setImportError(null);
-    setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
-    try {
-      const summary = await withUpload(
-        file,
-        (ref) => {
-          setPhase({ step: 'check', name: file.name });
-          return api.call('exams.preview', { file: ref });
-        },
-        { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
-      );
-      setPhase({ step: 'preview', file, summary });
-    } catch (e) {
-      setPhase({ step: 'failed', error: toErrorBody(e) });
-    }
+    await checkFile(file, (ref) => api.call('exams.preview', { file: ref }));
   }
 
   async function doImport(file: File, summary: PackageSummary) {
     setImportError(null);
-    setPhase({ step: 'import', file, summary, sent: 0, total: file.size });
     try {
-      const done = await withUpload(file, (ref) => api.call('exams.import', { file: ref }), {
-        onProgress: (sent, total) => setPhase({ step: 'import', file, summary, sent, total }),
-      });
-      onImported(done);
+      onImported(await send(file, summary, (ref) => api.call('exams.import', { file: ref })));
     } catch (e) {
-      setImportError(e instanceof ApiError ? e.body : toErrorBody(e));
-      setPhase({ step: 'preview', file, summary });
+      setImportError(toErrorBody(e));
     }
   }
 
-  const summary = phase.step === 'preview' || phase.step === 'import' ? phase.summary : null;
   const failed = phase.step === 'failed' ? phase.error : null;
   const problems = summary ? summary.problems : failed ? problemsOf(failed) : [];
   const refusedProblems = importError ? problemsOf(importError) : [];
@@ -76,20 +49,10 @@ export function PackageImport({ onImported, onCancel }: { onImported: (s: Packag
         label={t('exams.package.file')}
         hint={t('exams.package.fileHint')}
         accept=".json,application/json"
-        disabled={phase.step === 'upload' || phase.step === 'check' || phase.step === 'import'}
+        disabled={busy}
         onFile={(f) => void check(f)}
       />
-      {phase.step === 'upload' ? (
-        <ProgressBar label={t('exams.upload.progress', { name: phase.name })} value={phase.sent} max={phase.total} />
-      ) : null}
-      {phase.step === 'import' && phase.sent < phase.total ? (
-        <ProgressBar label={t('exams.upload.progress', { name: phase.file.name })} value={phase.sent} max={phase.total} />
-      ) : null}
-      {phase.step === 'check' ? (
-        <p className="loading" role="status">
-          {t('exams.package.checking', { name: phase.name })}
-        </p>
-      ) : null}
+      <ImportProgress phase={phase} checking="exams.package.checking" />
       <ErrorAlert>{failed ? errorMessage(t, lang, failed) : null}</ErrorAlert>
 
       {summary ? (

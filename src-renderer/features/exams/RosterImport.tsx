@@ -1,23 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, withUpload, type ErrorBody, type ExamListItem, type RejectedRow, type RosterSummary } from '../../api';
+import { api, toErrorBody, type ErrorBody, type ExamListItem, type RejectedRow, type RosterSummary } from '../../api';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount } from '../../i18n/format';
-import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
+import { ErrorAlert, Notice } from '../../ui/feedback';
 import { FileField, SelectField } from '../../ui/fields';
 import { EncodingNotice, encodingRefusal } from './EncodingNotice';
 import { rejectedReportCsv, rejectedReportName } from './rejectedReport';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
 import { LineProblemsTable } from '../../ui/LineProblemsTable';
-
-type Phase =
-  | { step: 'choose' }
-  | { step: 'upload'; name: string; sent: number; total: number }
-  | { step: 'check'; name: string }
-  // The file is kept, not its upload: an upload serves one command, so each import sends the file again.
-  | { step: 'preview'; file: File; summary: RosterSummary }
-  | { step: 'import'; file: File; summary: RosterSummary; sent: number; total: number }
-  | { step: 'failed'; error: ErrorBody };
+import { ImportProgress, useFileImport } from '../../ui/useFileImport';
 
 /** Shown at most: a browser table of a hundred thousand rows helps nobody; the report has them all. */
 const SHOWN = 500;
@@ -39,44 +31,23 @@ export function RosterImport({
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [exam, setExam] = useState(initialExam);
-  const [phase, setPhase] = useState<Phase>({ step: 'choose' });
+  const { phase, setPhase, check: checkFile, send, busy, summary } = useFileImport<RosterSummary>();
   const [importError, setImportError] = useState<ErrorBody | null>(null);
 
   async function check(file: File) {
     setImportError(null);
-    setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
-    try {
-      const summary = await withUpload(
-        file,
-        (ref) => {
-          setPhase({ step: 'check', name: file.name });
-          return api.call('roster.preview', { exam, file: ref });
-        },
-        { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
-      );
-      setPhase({ step: 'preview', file, summary });
-    } catch (e) {
-      setPhase({ step: 'failed', error: toErrorBody(e) });
-    }
+    await checkFile(file, (ref) => api.call('roster.preview', { exam, file: ref }));
   }
 
   async function doImport(file: File, summary: RosterSummary, skipInvalid: boolean) {
     setImportError(null);
-    setPhase({ step: 'import', file, summary, sent: 0, total: file.size });
     try {
-      const done = await withUpload(file, (ref) => api.call('roster.import', { exam, file: ref, skipInvalid }), {
-        onProgress: (sent, total) => setPhase({ step: 'import', file, summary, sent, total }),
-      });
-      onImported(exam, done, skipInvalid);
+      onImported(exam, await send(file, summary, (ref) => api.call('roster.import', { exam, file: ref, skipInvalid })), skipInvalid);
     } catch (e) {
-      // Still on the preview: the person may retry (with the valid rows only, say); the file is sent again.
       setImportError(toErrorBody(e));
-      setPhase({ step: 'preview', file, summary });
     }
   }
 
-  const busy = phase.step === 'upload' || phase.step === 'check' || phase.step === 'import';
-  const summary = phase.step === 'preview' || phase.step === 'import' ? phase.summary : null;
   const rejected = summary?.rejectedCount ?? 0;
   // A row can fail on several columns: count lines, and only when the preview sent every rejection.
   const valid =
@@ -101,17 +72,7 @@ export function RosterImport({
         />
         <FileField label={t('exams.roster.file')} hint={t('exams.roster.fileHint')} accept={ACCEPT} disabled={busy} onFile={(f) => void check(f)} />
       </div>
-      {phase.step === 'upload' ? (
-        <ProgressBar label={t('exams.upload.progress', { name: phase.name })} value={phase.sent} max={phase.total} />
-      ) : null}
-      {phase.step === 'import' && phase.sent < phase.total ? (
-        <ProgressBar label={t('exams.upload.progress', { name: phase.file.name })} value={phase.sent} max={phase.total} />
-      ) : null}
-      {phase.step === 'check' ? (
-        <p className="loading" role="status">
-          {t('exams.roster.checking', { name: phase.name })}
-        </p>
-      ) : null}
+      <ImportProgress phase={phase} checking="exams.roster.checking" />
       <ErrorAlert>{phase.step === 'failed' ? (encodingRefusal(t, phase.error) ?? errorMessage(t, lang, phase.error)) : null}</ErrorAlert>
       {failedRows.length ? <RejectedTable file={phase.step === 'failed' ? String(phase.error.details.file ?? '') : ''} rows={failedRows} count={failedRows.length} /> : null}
 

@@ -1,22 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, toErrorBody, withUpload, type ErrorBody, type Result } from '../../api';
+import { api, toErrorBody } from '../../api';
 import { formatCount } from '../../i18n/format';
 import { EncodingNotice, encodingRefusal } from '../exams/EncodingNotice';
-import { ErrorAlert, Notice, ProgressBar } from '../../ui/feedback';
+import { ErrorAlert, Notice } from '../../ui/feedback';
 import { FileField } from '../../ui/fields';
 import { scoringError } from './errors';
 import type { CatImportSummary, CatProblem, StageItem } from './types';
 import { LineProblemsTable } from '../../ui/LineProblemsTable';
-
-type Phase =
-  | { step: 'choose' }
-  | { step: 'upload'; name: string; sent: number; total: number }
-  | { step: 'check'; name: string }
-  // The file is kept, not its upload: an upload serves one command, so the real import sends the file again.
-  | { step: 'preview'; file: File; summary: CatImportSummary }
-  | { step: 'import'; file: File; summary: CatImportSummary; sent: number; total: number }
-  | { step: 'failed'; error: ErrorBody };
+import { ImportProgress, useFileImport } from '../../ui/useFileImport';
 
 const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const SHOWN = 500;
@@ -25,53 +17,30 @@ const SHOWN = 500;
 export function CatImport({ exam, stage, items, onImported }: { exam: string; stage: string; items: StageItem[]; onImported: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const [phase, setPhase] = useState<Phase>({ step: 'choose' });
+  const { phase, setPhase, check: checkFile, send, busy, summary } = useFileImport<CatImportSummary>();
   const [importError, setImportError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
   async function check(file: File) {
     setImportError(null);
     setDone(null);
-    setPhase({ step: 'upload', name: file.name, sent: 0, total: file.size });
-    try {
-      const summary = await withUpload(
-        file,
-        (ref) => {
-          setPhase({ step: 'check', name: file.name });
-          return api.call('scores.import', { exam, stage, file: ref, dryRun: true });
-        },
-        { onProgress: (sent, total) => setPhase({ step: 'upload', name: file.name, sent, total }) },
-      );
-      setPhase({ step: 'preview', file, summary });
-    } catch (e) {
-      setPhase({ step: 'failed', error: toErrorBody(e) });
-    }
+    await checkFile(file, (ref) => api.call('scores.import', { exam, stage, file: ref, dryRun: true }));
   }
 
   async function doImport(file: File, summary: CatImportSummary) {
     setImportError(null);
-    setPhase({ step: 'import', file, summary, sent: 0, total: file.size });
-    let r: Result<CatImportSummary>;
+    let v: CatImportSummary;
     try {
-      r = await withUpload(file, (ref) => api.invoke('scores.import', { exam, stage, file: ref, dryRun: false }), {
-        onProgress: (sent, total) => setPhase({ step: 'import', file, summary, sent, total }),
-      });
+      v = await send(file, summary, (ref) => api.call('scores.import', { exam, stage, file: ref, dryRun: false }));
     } catch (e) {
-      r = { ok: false, error: toErrorBody(e) }; // the upload itself was refused
-    }
-    if (!r.ok) {
-      setImportError(scoringError(t, lang, r.error));
-      setPhase({ step: 'preview', file, summary });
+      setImportError(scoringError(t, lang, toErrorBody(e)));
       return;
     }
-    const v = r.value;
     setDone(t('scoring.cat.done', { file: v.file.name, written: v.written, unchanged: v.unchanged }));
     setPhase({ step: 'choose' });
     onImported();
   }
 
-  const busy = phase.step === 'upload' || phase.step === 'check' || phase.step === 'import';
-  const summary = phase.step === 'preview' || phase.step === 'import' ? phase.summary : null;
   const failedProblems = phase.step === 'failed' && Array.isArray(phase.error.details?.problems) ? (phase.error.details.problems as CatProblem[]) : [];
 
   return (
@@ -81,15 +50,7 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
       <div className="narrow-form">
         <FileField label={t('scoring.cat.file')} hint={t('scoring.cat.fileHint')} accept={ACCEPT} disabled={busy} onFile={(f) => void check(f)} />
       </div>
-      {phase.step === 'upload' ? <ProgressBar label={t('exams.upload.progress', { name: phase.name })} value={phase.sent} max={phase.total} /> : null}
-      {phase.step === 'import' && phase.sent < phase.total ? (
-        <ProgressBar label={t('exams.upload.progress', { name: phase.file.name })} value={phase.sent} max={phase.total} />
-      ) : null}
-      {phase.step === 'check' ? (
-        <p className="loading" role="status">
-          {t('scoring.cat.checking', { name: phase.name })}
-        </p>
-      ) : null}
+      <ImportProgress phase={phase} checking="scoring.cat.checking" />
       <Notice tone="success">{done}</Notice>
       <ErrorAlert>{phase.step === 'failed' ? (encodingRefusal(t, phase.error) ?? scoringError(t, lang, phase.error)) : null}</ErrorAlert>
       {failedProblems.length ? <ProblemsTable problems={failedProblems} count={failedProblems.length} /> : null}
