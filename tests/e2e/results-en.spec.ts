@@ -98,10 +98,15 @@ test('the ranking comes before the closed legend, and a search narrows it to one
   await expect(page.getByTestId('results-search-count')).toHaveText(`1 dari ${f01.length} peserta cocok dengan “${target.nomor_peserta}”.`);
 
   // By name, in other letters' case: the same candidate is among those found.
+  // (The count names the search answered: until then the rows are the number search's, the same candidate alone.)
   await search.fill(name.toUpperCase());
+  await expect(page.getByTestId('results-search-count')).toContainText(`cocok dengan “${name.toUpperCase()}”`);
   await expect(row).toBeVisible();
   for (const nomor of await table.locator('tbody tr.result-row th').allTextContents()) {
     expect(f01.some((r) => r.nomor_peserta === nomor)).toBe(true);
+  }
+  for (const found of await table.locator('tbody tr.result-row .cell-name').allTextContents()) {
+    expect(found.toLowerCase()).toContain(name.toLowerCase());
   }
 
   // Nothing matches: no table, a sentence that says so; Escape brings the whole ranking back.
