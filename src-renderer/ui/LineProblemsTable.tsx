@@ -2,6 +2,9 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TableCaption, TableWrap } from './TableWrap';
 
+/** Rows an import's table shows at most: a browser table of a hundred thousand rows helps nobody; the report has them all. */
+export const ROWS_SHOWN = 500;
+
 /** What an import refused: where (line and column of the file) and why. */
 export interface LineProblem {
   line: number;
@@ -16,26 +19,24 @@ export interface ProblemColumn<P> {
 }
 
 /**
- * The problems an import found, one per row, the first `shown` of them (a file of 100,000 bad lines is reported in
- * full by its downloadable report, not by a table of 100,000 rows). `total` is how many the caption says there are.
+ * The problems an import found, one per row, the first `ROWS_SHOWN` of them. `total` is how many there are: when more
+ * than are shown, the caption says only the first are.
  */
 export function LineProblemsTable<P extends LineProblem>({
   testId,
   caption,
   problems,
   total,
-  shown,
   columns = [],
 }: {
   testId: string;
   caption: ReactNode;
   problems: readonly P[];
   total: number;
-  shown: number;
   columns?: ProblemColumn<P>[];
 }) {
   const { t } = useTranslation();
-  const rows = problems.slice(0, shown);
+  const rows = problems.slice(0, ROWS_SHOWN);
   return (
     <TableWrap className="table-scroll">
       <table className="table" data-testid={testId}>

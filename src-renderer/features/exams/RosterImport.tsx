@@ -8,11 +8,9 @@ import { FileField, SelectField } from '../../ui/fields';
 import { EncodingNotice, encodingRefusal } from './EncodingNotice';
 import { rejectedReportCsv, rejectedReportName } from './rejectedReport';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
-import { LineProblemsTable } from '../../ui/LineProblemsTable';
+import { LineProblemsTable, ROWS_SHOWN } from '../../ui/LineProblemsTable';
 import { ImportProgress, useFileImport } from '../../ui/useFileImport';
 
-/** Shown at most: a browser table of a hundred thousand rows helps nobody; the report has them all. */
-const SHOWN = 500;
 
 const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -158,7 +156,7 @@ export function RosterCounts({ summary }: { summary: RosterSummary }) {
 
 function UpdatesTable({ summary }: { summary: RosterSummary }) {
   const { t } = useTranslation();
-  const shown = summary.updates.slice(0, SHOWN);
+  const shown = summary.updates.slice(0, ROWS_SHOWN);
   return (
     <TableWrap className="table-scroll">
       <table className="table">
@@ -236,7 +234,6 @@ function RejectedTable({ file, rows, count, delimiter }: { file: string; rows: R
         caption={t('exams.roster.rejectedCaption')}
         problems={rows}
         total={rows.length}
-        shown={SHOWN}
         columns={[
           { header: t('exams.roster.col.nomor'), cell: (r) => <code>{r.values?.nomor_peserta ?? ''}</code> },
           { header: t('exams.roster.col.nama'), cell: (r) => r.values?.nama ?? '' },

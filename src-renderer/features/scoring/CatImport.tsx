@@ -11,7 +11,6 @@ import { LineProblemsTable } from '../../ui/LineProblemsTable';
 import { ImportProgress, useFileImport } from '../../ui/useFileImport';
 
 const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const SHOWN = 500;
 
 /** CAT results from the computer-test system: upload, see what would change and every problem, then import. */
 export function CatImport({ exam, stage, items, onImported }: { exam: string; stage: string; items: StageItem[]; onImported: () => void }) {
@@ -102,5 +101,5 @@ export function CatImport({ exam, stage, items, onImported }: { exam: string; st
 
 function ProblemsTable({ problems, count }: { problems: CatProblem[]; count: number }) {
   const { t } = useTranslation();
-  return <LineProblemsTable testId="cat-problems" caption={t('scoring.cat.problemsCaption', { count })} problems={problems} total={count} shown={SHOWN} />;
+  return <LineProblemsTable testId="cat-problems" caption={t('scoring.cat.problemsCaption', { count })} problems={problems} total={count} />;
 }
