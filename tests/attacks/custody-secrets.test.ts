@@ -29,7 +29,7 @@ describe('the workstation secrets stay secret', () => {
       const demo = await cli(['demo', '--data', ws, '--candidates', '30']);
       expect(demo.code, demo.text).toBe(0);
       const passphrase = demoWorkstationPassphrase(demo.text);
-      const words = [...demo.text.matchAll(/\d+\. ([a-z]+)/g)].map((m) => m[1]!).join(' ');
+      const words = readDemoOutput(demo.text).recoveryWords.join(' ');
       expect(words.split(' ')).toHaveLength(24);
       const newPassphrase = 'gedung lawang sewu baru';
       const dataKey = unlockCustody(ws, { passphrase }, { now: () => new Date() });

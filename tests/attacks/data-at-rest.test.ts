@@ -72,10 +72,8 @@ describe('data at rest after a venue day', () => {
     const ws = join(root, 'ws');
     const demo = await cli(['demo', '--data', ws, '--candidates', '24']);
     expect(demo.code, demo.text).toBe(0);
-    const printed = readDemoOutput(demo.text);
+    const { signingPassphrase: signing, pin } = readDemoOutput(demo.text);
     const passphrase = demoWorkstationPassphrase(demo.text);
-    const signing = printed.signingPassphrase;
-    const pin = printed.pin;
 
     const app = new LenteraApp({ dataDir: ws, owner: { door: 'test' } });
     try {

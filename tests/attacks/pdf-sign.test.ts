@@ -186,7 +186,7 @@ beforeAll(async () => {
   expect(demo.code, demo.err).toBe(0);
   wsPassFile = join(root, 'pass-workstation');
   writeFileSync(wsPassFile, demoWorkstationPassphrase(demo.out));
-  pins = Object.fromEntries([...demo.out.matchAll(/^\s+(\w+)\s+\w+\s+PIN (\d+)/gm)].map((m) => [m[1]!, m[2]!]));
+  pins = Object.fromEntries(readDemoOutput(demo.out).accounts.map((a) => [a.name, a.pin]));
   passFile.koordinator = join(root, 'pass-koordinator');
   writeFileSync(passFile.koordinator, readDemoOutput(demo.out).signingPassphrase);
   for (const who of ['ketua1', 'penguji1', 'penguji2']) {

@@ -4,6 +4,7 @@ import type { Role } from '../../src-renderer/api';
 import { canSee, NAV } from '../../src-renderer/app/nav';
 import { ROUTES, type RouteId } from '../../src-renderer/app/router';
 import { demoWorkstation, EXAM_CODE, expect, login, test as base, type Lentera } from './fixtures';
+import { readDemoOutput } from '../unit/demo-output';
 
 /**
  * axe-core on every page every role can reach, failing on any WCAG 2.1 A/AA violation. The page list comes from the
@@ -33,10 +34,7 @@ const test = base.extend<{ demo: Demo }, { venue: Demo }>({
         'a11y',
         (out) => {
           const accounts: Partial<Demo['accounts']> = {};
-          for (const m of out.matchAll(/^\s+(\S+)\s+(\S+)\s+PIN (\d+)/gm)) {
-            const role = m[2] as Role;
-            accounts[role] ??= { name: m[1]!, pin: m[3]! };
-          }
+          for (const a of readDemoOutput(out).accounts) accounts[a.role as Role] ??= { name: a.name, pin: a.pin };
           for (const role of ROLES) if (!accounts[role]) throw new Error(`no ${role} in the demo output:\n${out}`);
           return { accounts: accounts as Demo['accounts'] };
         },

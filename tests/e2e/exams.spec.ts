@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN, EXAMPLE_PACKAGE, EXAMPLES, expect, login, rosterLine, sidebar, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { ADMIN, EXAMPLE_PACKAGE, EXAMPLES, expect, login, rosterLine, sidebar, test, type Lentera } from './fixtures';
 
 interface ExamPackage {
   formations: unknown[];
@@ -109,11 +110,16 @@ test('the coordinator imports the exam package and the rosters through the scree
   expect(added.ipk).toBe('3,88');
 });
 
-test('the candidates table stays usable and fetches rows as it scrolls', async ({ page, lentera }) => {
+/** The exam page, as the coordinator, on a workstation holding the example package (imported with the CLI). */
+async function openWithExample(page: Page, lentera: Lentera): Promise<void> {
   await lentera.cli(['exam', 'import', EXAMPLE_PACKAGE]);
   await page.goto('/');
   await login(page, ADMIN.name, ADMIN.pin);
   await sidebar(page).getByRole('link', { name: 'Ujian & Peserta' }).click();
+}
+
+test('the candidates table stays usable and fetches rows as it scrolls', async ({ page, lentera }) => {
+  await openWithExample(page, lentera);
   await expect(page.getByTestId('candidate-total')).toHaveText('300 peserta');
   const region = page.getByRole('region', { name: 'Daftar peserta CPNS-SMG-2026' });
   // Only the rows near the view are in the page, not all 300.
@@ -139,10 +145,7 @@ test('the candidates table stays usable and fetches rows as it scrolls', async (
 });
 
 test('a roster of 600 bad rows: the table shows the first 500 and says so, the report holds all 600', async ({ page, lentera }) => {
-  await lentera.cli(['exam', 'import', EXAMPLE_PACKAGE]);
-  await page.goto('/');
-  await login(page, ADMIN.name, ADMIN.pin);
-  await sidebar(page).getByRole('link', { name: 'Ujian & Peserta' }).click();
+  await openWithExample(page, lentera);
   const header = 'nomor_peserta;nik;nama;tanggal_lahir;jenis_kelamin;pendidikan;ipk;kode_formasi;kategori';
   // Each NIK one digit short.
   const lines = Array.from({ length: 600 }, (_, i) => `26337401${String(i + 1).padStart(4, '0')};337401120395000;Peserta ${i + 1};1995-03-12;L;S1 Hukum;3,10;F01;umum`);
@@ -163,10 +166,7 @@ test('a roster of 600 bad rows: the table shows the first 500 and says so, the r
 });
 
 test('an import says what it is doing (sent, checked, sent again), and a failed import returns to its preview to be tried again', async ({ page, lentera }) => {
-  await lentera.cli(['exam', 'import', EXAMPLE_PACKAGE]);
-  await page.goto('/');
-  await login(page, ADMIN.name, ADMIN.pin);
-  await sidebar(page).getByRole('link', { name: 'Ujian & Peserta' }).click();
+  await openWithExample(page, lentera);
   const name = 'cpns-smg-2026.roster-salah.csv';
   const file = page.getByLabel('Berkas daftar peserta (CSV atau XLSX)');
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { demoWorkstationPassphrase, readDemoOutput } from '../unit/demo-output';
 
 const run = promisify(execFile);
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -170,7 +171,7 @@ export async function demoWorkstation<T extends object>(
     const out = await demoCli(['demo', '--data', dataDir]);
     const parsed = parse(out);
     const passFile = join(secrets, 'workstation');
-    writeFileSync(passFile, /^Workstation passphrase .*: (\S+)$/m.exec(out)![1]!);
+    writeFileSync(passFile, demoWorkstationPassphrase(out));
     passphraseFiles.set(dataDir, passFile);
     const { child, url } = await serve(dataDir, false, ['--passphrase-file', passFile]);
     try {
@@ -197,13 +198,10 @@ export interface CoordinatedDemo extends Lentera {
   fingerprint: string;
 }
 
-/** Reads the PINs, the koordinator's passphrase and fingerprint from the output of `lentera demo`; throws if they are not there. */
+/** The PINs, the koordinator's passphrase and fingerprint that `lentera demo` printed; throws if they are not there. */
 export function parseDemoOutput(out: string): Omit<CoordinatedDemo, keyof Lentera> {
-  const pins = Object.fromEntries([...out.matchAll(/^\s*([a-z0-9]+)\s+[a-z]+\s+PIN (\d{6})/gm)].map((m) => [m[1]!, m[2]!]));
-  const passphrase = /^Signing key of koordinator .*: passphrase (\S+)/m.exec(out)?.[1];
-  const fingerprint = /^\s*fingerprint ([0-9A-F:]+)/m.exec(out)?.[1];
-  if (!pins.koordinator || !passphrase || !fingerprint) throw new Error(`no koordinator PIN, passphrase or fingerprint in the demo output:\n${out}`);
-  return { pin: pins.koordinator, pins, passphrase, fingerprint };
+  const demo = readDemoOutput(out);
+  return { pin: demo.pin('koordinator'), pins: Object.fromEntries(demo.accounts.map((a) => [a.name, a.pin])), passphrase: demo.signingPassphrase, fingerprint: demo.fingerprint };
 }
 
 /**

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoWorkstation, EXAM_CODE, expect, login, sidebar, test as base, type Lentera } from './fixtures';
+import { readDemoOutput } from '../unit/demo-output';
 
 interface Demo extends Lentera {
   pins: Record<string, string>;
@@ -29,9 +30,9 @@ const test = base.extend<{ demo: Demo }, { venue: Demo }>({
         (out) => {
           const pins: Record<string, string> = {};
           const names: Demo['names'] = {};
-          for (const m of out.matchAll(/^\s+(\S+)\s+(\S+)\s+PIN (\d+)/gm)) {
-            pins[m[1]!] = m[3]!;
-            names[m[2] as Role] ??= m[1]!;
+          for (const a of readDemoOutput(out).accounts) {
+            pins[a.name] = a.pin;
+            names[a.role as Role] ??= a.name;
           }
           if (!pins.koordinator || !pins.penguji1) throw new Error(`unexpected demo output:\n${out}`);
           for (const role of TABLET_ROLES) if (!names[role]) throw new Error(`no ${role} in the demo output:\n${out}`);

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers';
-import { demoWorkstationPassphrase } from './demo-output';
+import { demoWorkstationPassphrase, readDemoOutput } from './demo-output';
 
 // The built command line as a user runs it: `node bin/lentera.mjs …` loading out/main/cli.js (npm run build).
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -100,8 +100,8 @@ describe('the built lentera command', () => {
     const data = join(dir, 'ws');
     const demo = lentera(['demo', '--data', data, '--candidates', '10']);
     expect(demo.code).toBe(0);
-    const id = /Demo workstation ([0-9a-f-]{36}) created/.exec(demo.out)?.[1];
-    expect(id).toBeDefined();
+    const id = readDemoOutput(demo.out).workstationId;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
     // Its data is encrypted: every later command is given the workstation passphrase the demo printed.
     const pass = join(dir, 'pass');
     writeFileSync(pass, demoWorkstationPassphrase(demo.out));

@@ -15,12 +15,18 @@ describe("reading what lentera demo prints (the tests', attacks' and benches' on
     expect(read.workstationPassphrase).not.toBe(read.signingPassphrase);
     expect(read.pin('koordinator')).toMatch(/^\d{6}$/);
     expect(() => read.pin('nobody')).toThrow('lentera demo printed no PIN for nobody');
+    expect(read.accounts.map((a) => a.role)).toEqual(['coordinator', 'clerk', 'clerk', 'chair', 'examiner', 'examiner', 'chair', 'examiner', 'examiner', 'observer']);
+    expect(read.accounts[0]).toEqual({ name: 'koordinator', role: 'coordinator', pin: read.pin('koordinator') });
+    expect(read.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(read.recoveryWords).toHaveLength(24);
+    expect(read.recoveryWords.every((w) => /^[a-z]+$/.test(w))).toBe(true);
   });
 
   it('reads a --plain demo as having no workstation passphrase, and refuses to give one', async () => {
     const demo = await cli(['demo', '--data', join(tempDir('lentera-demo-output-'), 'plain'), '--candidates', '10', '--plain']);
     expect(demo.code).toBe(0);
     expect(readDemoOutput(demo.out).workstationPassphrase).toBeUndefined();
+    expect(readDemoOutput(demo.out).recoveryWords).toEqual([]);
     expect(() => demoWorkstationPassphrase(demo.out)).toThrow('lentera demo printed no workstation passphrase (a --plain workstation?)');
   });
 
