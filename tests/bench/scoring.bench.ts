@@ -19,6 +19,17 @@ const WHY = 'profiled: 5 rule-enforcing reads (session, account, seat, candidate
 /** The reason, saying so when the audited write's own two rows, with no logic at all, already miss the goal. */
 const why = (floorRatio: number) => `${floorRatio > 1.2 ? `not reachable as written: the entry and its audit event alone are ${floorRatio.toFixed(2)}x one insert; ` : ''}${WHY}`;
 
+/**
+ * The encrypted write's reason. Its logic is the same on both databases, so what encryption adds is SQLCipher's
+ * work on the pages written and read (an AES-256 pass and an HMAC-SHA512 each): a fixed cost per write, which the
+ * same 2 rows written with no logic pay too. A ratio to the plain write then moves against a faster plain write.
+ */
+function whyEncrypted(write: { plain: number; sealed: number }, rows: { plain: number; sealed: number }): string {
+  const added = write.sealed - write.plain;
+  const addedBare = rows.sealed - rows.plain;
+  return `profiled: encryption adds ${added.toFixed(0)} µs to the write and ${addedBare.toFixed(0)} µs to the same 2 rows written with no logic (${(rows.sealed / rows.plain).toFixed(2)}x): SQLCipher's AES-256 and HMAC-SHA512 on each page written; at that cost, 1.15x needs a plain write of ${(added / 0.15).toFixed(0)} µs or more`;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -61,6 +72,29 @@ function workstation(dir: string, pkg: ExamPackage, nips: string[], passphrase?:
 }
 
 /**
+ * The two rows of an audited score write (the score entry and its audit event, chained to the head) written into
+ * `ws`'s database by bare statements, with no logic at all: one transaction (BEGIN IMMEDIATE) per call.
+ */
+function twoRowsWriter(ws: { app: LenteraApp; tokens: string[] }, pkg: ExamPackage): (i: number) => void {
+  const first = ws.app.invoke('panel.score', { exam: pkg.exam.code, session: 'WWC-BENCH', nomorPeserta: pkg.roster[0]!.nomor_peserta, criterion: 'k1', value: 1 }, { token: ws.tokens[0]! });
+  if (!first.ok) throw new Error(first.error.message);
+  const fdb = ws.app.workstation!.db;
+  const entry = fdb.prepare('SELECT * FROM score_entries ORDER BY rowid DESC LIMIT 1').get() as Record<string, unknown>;
+  const event = fdb.prepare('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { payload: string };
+  const cols = Object.keys(entry);
+  const insertEntry = fdb.prepare(`INSERT INTO score_entries (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  const head = fdb.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  const insertEvent = fdb.prepare('INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const write = fdb.transaction((i: number) => {
+    const at = new Date().toISOString();
+    const h = head.get() as { seq: number; hash: string };
+    insertEntry.run(...cols.map((c) => (c === 'id' ? `floor-${i}` : c === 'at' ? at : entry[c])));
+    insertEvent.run(h.seq + 1, at, 'bench', 'panel.score', 'ok', event.payload, h.hash, randomBytes(32).toString('hex'));
+  });
+  return (i) => write.immediate(i);
+}
+
+/**
  * Score write latency through the registry vs a bare write, and a whole session aggregated and finalized.
  * Issue 16's figure: one audited score write (`panel.score`, in process) against BEGIN IMMEDIATE / INSERT / COMMIT
  * on a database with the same schema and pragmas (WAL, synchronous=FULL), p50 of WRITES each, the three kinds of
@@ -93,27 +127,22 @@ export async function benchScoring(): Promise<void> {
     };
     // The floor of an audited write: the same two rows (the score entry and its audit event, chained to the head)
     // written with no logic at all, in the real workstation's database, so the ratio shows what the checks cost.
+    // The same on an encrypted workstation shows what SQLCipher's pages cost by themselves.
     const floor = await workstation(join(dir, 'f'), small.pkg, small.nips);
-    score(floor, small.pkg, 0, []);
-    const fdb = floor.app.workstation!.db;
-    const entry = fdb.prepare('SELECT * FROM score_entries ORDER BY rowid DESC LIMIT 1').get() as Record<string, unknown>;
-    const event = fdb.prepare('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { payload: string };
-    const cols = Object.keys(entry);
-    const insertEntry = fdb.prepare(`INSERT INTO score_entries (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-    const head = fdb.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
-    const insertEvent = fdb.prepare('INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const twoRows = fdb.transaction((i: number) => {
-      const at = new Date().toISOString();
-      const h = head.get() as { seq: number; hash: string };
-      insertEntry.run(...cols.map((c) => (c === 'id' ? `floor-${i}` : c === 'at' ? at : entry[c])));
-      insertEvent.run(h.seq + 1, at, 'bench', 'panel.score', 'ok', event.payload, h.hash, randomBytes(32).toString('hex'));
-    });
+    const floorSealed = await workstation(join(dir, 'fe'), small.pkg, small.nips, 'kuda lumping semarang 2026');
+    const twoRows = twoRowsWriter(floor, small.pkg);
+    const twoRowsSealed = twoRowsWriter(floorSealed, small.pkg);
     const floorTimes: number[] = [];
+    const floorSealedTimes: number[] = [];
+    const timed = (write: (i: number) => void, i: number, into: number[]) => {
+      const t = process.hrtime.bigint();
+      write(i);
+      into.push(Number(process.hrtime.bigint() - t) / 1e6);
+    };
     for (let i = 0; i < WRITES; i++) {
       score(one, small.pkg, i, registry);
-      const tf = process.hrtime.bigint();
-      twoRows.immediate(i);
-      floorTimes.push(Number(process.hrtime.bigint() - tf) / 1e6);
+      timed(twoRows, i, floorTimes);
+      timed(twoRowsSealed, i, floorSealedTimes);
       const t = process.hrtime.bigint();
       bareWrite.immediate(i);
       baseline.push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -124,8 +153,9 @@ export async function benchScoring(): Promise<void> {
     one.app.close();
     fifty.app.close();
     floor.app.close();
+    floorSealed.app.close();
     bare.close();
-    for (const xs of [registry, registryWide, baseline, floorTimes, registryEncrypted]) xs.sort((a, b) => a - b);
+    for (const xs of [registry, registryWide, baseline, floorTimes, floorSealedTimes, registryEncrypted]) xs.sort((a, b) => a - b);
 
     const bareName = (p: number) => `BEGIN IMMEDIATE/INSERT/COMMIT, same pragmas, p${p}`;
     const WHY_NOW = why(percentile(floorTimes, 50) / percentile(baseline, 50));
@@ -134,7 +164,8 @@ export async function benchScoring(): Promise<void> {
       { name: `one audited score write p50 (${PANEL}-person panel)`, key: 'scoring / score write p50, 50-person panel', value: percentile(registryWide, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.2 }, why: WHY_NOW },
       { name: 'the same 2 rows (entry + chained audit event), no logic, p50', key: 'scoring / two bare rows p50', value: percentile(floorTimes, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower' },
       { name: 'one audited score write p50, against those 2 rows', key: 'scoring / score write over its two rows', value: percentile(registry, 50) * 1000, unit: 'µs', baselineName: 'the same 2 rows, no logic, p50', baseline: percentile(floorTimes, 50) * 1000, better: 'lower' },
-      { name: 'one audited score write p50, encrypted at rest (SQLCipher 4)', key: 'custody / encrypted score write p50', value: percentile(registryEncrypted, 50) * 1000, unit: 'µs', baselineName: 'the same write, plain database, p50', baseline: percentile(registry, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.15 } },
+      { name: 'one audited score write p50, encrypted at rest (SQLCipher 4)', key: 'custody / encrypted score write p50', value: percentile(registryEncrypted, 50) * 1000, unit: 'µs', baselineName: 'the same write, plain database, p50', baseline: percentile(registry, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.15 }, why: whyEncrypted({ plain: percentile(registry, 50) * 1000, sealed: percentile(registryEncrypted, 50) * 1000 }, { plain: percentile(floorTimes, 50) * 1000, sealed: percentile(floorSealedTimes, 50) * 1000 }) },
+      { name: 'the same 2 rows, no logic, encrypted at rest, p50', key: 'custody / two bare rows encrypted p50', value: percentile(floorSealedTimes, 50) * 1000, unit: 'µs', baselineName: 'the same 2 rows, no logic, plain, p50', baseline: percentile(floorTimes, 50) * 1000, better: 'lower' },
       { name: 'one audited score write p99, encrypted at rest', key: 'custody / encrypted score write p99', value: percentile(registryEncrypted, 99) * 1000, unit: 'µs', baselineName: 'the same write, plain database, p99', baseline: percentile(registry, 99) * 1000, better: 'lower' },
       { name: 'one audited score write p99 (1-person panel)', key: 'scoring / score write p99', value: percentile(registry, 99) * 1000, unit: 'µs', baselineName: bareName(99), baseline: percentile(baseline, 99) * 1000, better: 'lower' },
       { name: `one audited score write p99 (${PANEL}-person panel)`, key: 'scoring / score write p99, 50-person panel', value: percentile(registryWide, 99) * 1000, unit: 'µs', baselineName: bareName(99), baseline: percentile(baseline, 99) * 1000, better: 'lower' },
