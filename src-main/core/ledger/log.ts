@@ -2,13 +2,14 @@
  * The hub's transparency log: leaves and checkpoints in SQLite (tables of migration 6), the Merkle tree in memory,
  * checkpoints signed with the log's own Ed25519 key.
  */
-import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/open';
 import { insertRows, ROWS_PER_INSERT, sql, valuesInsert } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { createSecretFile } from '../util/secret-file';
+import { randomBytesPooled } from '../util/random-pool';
 import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from './checkpoint';
 import { recordLeaf, type RecordKind } from './leaf';
 import { resultLeafAndHash } from './leaf-node';
@@ -607,24 +608,10 @@ export class TransparencyLog {
   private saltOf(exam: string, nomor: string, salts: Map<string, Uint8Array> | undefined, rows: PendingLeaves): Uint8Array {
     const kept = salts ? salts.get(nomor) : (sql(this.db, 'SELECT salt FROM ledger_salts WHERE exam_code = ? AND nomor_peserta = ?').get(exam, nomor) as { salt: Uint8Array } | undefined)?.salt;
     if (kept) return kept;
-    const salt = this.freshSalt();
+    // A salt of its own, wiped from the process's random pool as it is taken: a salt is a secret of its candidate's.
+    const salt = randomBytesPooled(SALT_BYTES);
     rows.addSalt(exam, nomor, salt);
     salts?.set(nomor, salt);
-    return salt;
-  }
-
-  private salts: { pool: Uint8Array; at: number } = { pool: new Uint8Array(0), at: 0 };
-
-  /**
-   * A new random salt, cut from a pool the system's CSPRNG fills 4 KiB at a time: one call per 256 salts rather
-   * than one per candidate. Each salt is a fresh copy, never shared with the pool.
-   */
-  private freshSalt(): Uint8Array {
-    if (this.salts.at + SALT_BYTES > this.salts.pool.length) this.salts = { pool: new Uint8Array(randomBytes(SALT_BYTES * 256)), at: 0 };
-    const salt = this.salts.pool.slice(this.salts.at, this.salts.at + SALT_BYTES);
-    // Used bytes are wiped from the pool: a salt is a secret of its candidate's.
-    this.salts.pool.fill(0, this.salts.at, this.salts.at + SALT_BYTES);
-    this.salts.at += SALT_BYTES;
     return salt;
   }
 

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { AuditEvent } from '../audit/chain';
 import type { JsonValue } from '../util/json-text';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
+import { randomHexPooled } from '../util/random-pool';
 import { sheetState } from './paper';
 import type { ScoreView } from './scores';
 
@@ -16,7 +16,7 @@ import type { ScoreView } from './scores';
  * event's hash.
  */
 export function blindSalt(): string {
-  return randomBytes(16).toString('hex');
+  return randomHexPooled(16);
 }
 
 export interface BlindViewer {

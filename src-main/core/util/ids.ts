@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { randomFillPooled } from './random-pool';
 
 /*
  * UUIDv7 (RFC 9562) made here rather than by the `uuid` package: its ESM build is twenty files that every process
@@ -15,7 +15,7 @@ let seq = 0;
 
 /** Sortable random ids (UUIDv7): rows made on different workstations merge without collisions. */
 export function newId(): string {
-  randomFillSync(rnds);
+  randomFillPooled(rnds);
   const now = Date.now();
   if (now > lastMs) {
     seq = ((rnds[6]! & 0x7f) << 24) | (rnds[7]! << 16) | (rnds[8]! << 8) | rnds[9]!;
