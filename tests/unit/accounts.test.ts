@@ -44,6 +44,28 @@ describe('login and lockout', () => {
     expect(app.invoke('accounts.me', {}, { token })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
   });
 
+  it('a session stands for its person only until it expires, and only while that person is active', () => {
+    const clock = new ManualClock();
+    const app = makeApp({ clock });
+    addUser(app, 'penguji1', 'examiner', '739104');
+    const token = login(app, 'penguji1', '739104');
+    expect(app.invoke('accounts.me', {}, { token })).toMatchObject({ ok: true, value: { name: 'penguji1', role: 'examiner', active: true } });
+    // Made inactive behind the registry's back (another process, a restored backup): its open session stops at once.
+    const db = app.workstation!.db;
+    db.prepare("UPDATE accounts SET active = 0 WHERE name = 'penguji1'").run();
+    expect(app.invoke('accounts.me', {}, { token })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    db.prepare("UPDATE accounts SET active = 1 WHERE name = 'penguji1'").run();
+    expect(app.invoke('accounts.me', {}, { token })).toMatchObject({ ok: true, value: { name: 'penguji1' } });
+    // The person's role is read with the session: a role changed in the database is the one the next command sees.
+    db.prepare("UPDATE accounts SET role = 'clerk' WHERE name = 'penguji1'").run();
+    expect(app.invoke('accounts.me', {}, { token })).toMatchObject({ ok: true, value: { role: 'clerk' } });
+    // One venue day, then the session is over.
+    clock.advance(14 * 3_600_000 - 1000);
+    expect(app.invoke('accounts.me', {}, { token })).toMatchObject({ ok: true });
+    clock.advance(1000);
+    expect(app.invoke('accounts.me', {}, { token })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+  });
+
   it('counts wrong PINs from an unknown device, locks for 15 minutes at the fifth, audits it, and unlocks after', () => {
     const clock = new ManualClock();
     const app = makeApp({ clock });

@@ -40,7 +40,7 @@ export interface Account {
   createdAt: string;
 }
 
-interface AccountRow {
+export interface AccountRow {
   id: string;
   name: string;
   display_name: string;
@@ -55,7 +55,7 @@ interface AccountRow {
   created_at: string;
 }
 
-function toAccount(r: AccountRow): Account {
+export function toAccount(r: AccountRow): Account {
   return {
     id: r.id,
     name: r.name,
