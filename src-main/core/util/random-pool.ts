@@ -3,7 +3,8 @@ import { randomFillSync } from 'node:crypto';
 /**
  * Small random values (ids, the blind salts of scores, the log's salts) cut from a pool the system's CSPRNG fills
  * 4 KiB at a time, as Node's own `randomUUID` does. One `randomFillSync` call costs about 6 µs on these machines
- * whatever its size, three of them in every audited score write: the pool makes that one call per 4 KiB.
+ * whatever its size; an audited score write made several (its ids, the blind salt of its value), about 23 µs in
+ * all: the pool makes that one call per 4 KiB.
  *
  * Each value is a fresh copy and its bytes are wiped from the pool as they are handed out (a salt is a secret of
  * its candidate's, a blind salt of its score's). Keys, tokens and PIN salts still come straight from `randomBytes`:
@@ -13,14 +14,15 @@ const POOL_BYTES = 4096;
 const pool = new Uint8Array(POOL_BYTES);
 let at = POOL_BYTES;
 
-/** Writes `n` random bytes into `into` from `offset` (n at most 4 KiB). */
-function take(into: Uint8Array, offset: number, n: number): void {
+/** Fills `into` with random bytes (at most 4 KiB). */
+export function randomFillPooled(into: Uint8Array): void {
+  const n = into.length;
   if (n > POOL_BYTES) throw new RangeError(`at most ${POOL_BYTES} random bytes at a time`);
   if (at + n > POOL_BYTES) {
     randomFillSync(pool);
     at = 0;
   }
-  into.set(pool.subarray(at, at + n), offset);
+  into.set(pool.subarray(at, at + n));
   pool.fill(0, at, at + n);
   at += n;
 }
@@ -28,13 +30,8 @@ function take(into: Uint8Array, offset: number, n: number): void {
 /** `n` random bytes of their own (no view on the pool). */
 export function randomBytesPooled(n: number): Uint8Array {
   const out = new Uint8Array(n);
-  take(out, 0, n);
+  randomFillPooled(out);
   return out;
-}
-
-/** Fills `into` with random bytes. */
-export function randomFillPooled(into: Uint8Array): void {
-  take(into, 0, into.length);
 }
 
 /** `n` random bytes as lowercase hex. */
