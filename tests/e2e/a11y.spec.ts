@@ -1,18 +1,17 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { Role } from '../../src-renderer/api';
 import { canSee, NAV } from '../../src-renderer/app/nav';
 import { ROUTES, type RouteId } from '../../src-renderer/app/router';
+import { axeViolations } from './axe';
 import { demoWorkstation, EXAM_CODE, expect, login, test as base, type Lentera } from './fixtures';
 import { readDemoOutput } from '../unit/demo-output';
 
 /**
  * axe-core on every page every role can reach, failing on any WCAG 2.1 A/AA violation. The page list comes from the
- * app's own navigation table, so a new page is checked as soon as it is in the sidebar. axe is injected by Playwright
- * through the DevTools protocol, which the strict CSP does not govern: the policy stays as it is.
+ * app's own navigation table, so a new page is checked as soon as it is in the sidebar. axe is put in the page through
+ * the DevTools protocol (./axe.ts), which the strict CSP does not govern: the policy stays as it is.
  */
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const ROLES: readonly Role[] = ['coordinator', 'clerk', 'chair', 'examiner', 'observer'];
 // The people who work on a tablet of their own: the panelists and the clerks, and the coordinator walking the room
 // (whose documents page is the one with the signing identities' table).
@@ -60,16 +59,6 @@ async function settled(page: Page): Promise<void> {
   await expect(page.locator('.loading')).toHaveCount(0);
 }
 
-/** The violations on the page as it is now, one readable line per element. */
-async function violations(page: Page, where: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  // A checker that ran no rule at all (injection refused, say) would pass every page: make sure it looked.
-  expect(result.passes.length, `axe checked nothing on ${where}`).toBeGreaterThan(0);
-  return result.violations.flatMap((v) =>
-    v.nodes.map((n) => `${where}: ${v.id} [${v.impact ?? 'n/a'}] ${n.target.join(' ')} — ${v.help} (${n.failureSummary?.replace(/\s+/g, ' ') ?? ''})`),
-  );
-}
-
 /** axe on every page `role` can reach from the sidebar (and the PIN change), at the viewport the page has now. */
 async function everyPage(page: Page, demo: Demo, role: Role, width: string): Promise<string[]> {
   const found: string[] = [];
@@ -84,7 +73,7 @@ async function everyPage(page: Page, demo: Demo, role: Role, width: string): Pro
     await link.click();
     await expect(link).toHaveAttribute('aria-current', 'page');
     await settled(page);
-    found.push(...(await violations(page, `${role} #/${id}${width}`)));
+    found.push(...(await axeViolations(page, `${role} #/${id}${width}`)));
   }
   return found;
 }
@@ -98,7 +87,7 @@ for (const role of ROLES) {
     if (forbidden) {
       await page.goto(`/#/${forbidden}`);
       await settled(page);
-      found.push(...(await violations(page, `${role} #/${forbidden} (no access)`)));
+      found.push(...(await axeViolations(page, `${role} #/${forbidden} (no access)`)));
     }
 
     expect(found, `axe violations for ${role}`).toEqual([]);
@@ -120,7 +109,7 @@ for (const role of TABLET_ROLES) {
       await page.getByRole('button', { name: /^(Nilai|Lihat) \d+ / }).first().click();
       await expect(page.getByTestId('panel-sheet')).toBeVisible();
       await settled(page);
-      found.push(...(await violations(page, `${role} #/scoring, a score sheet at 768 px`)));
+      found.push(...(await axeViolations(page, `${role} #/scoring, a score sheet at 768 px`)));
     }
     expect(found, `axe violations for ${role} at 768 px`).toEqual([]);
   });
@@ -130,20 +119,20 @@ test('the login page and the public display pass axe', async ({ page }) => {
   const found: string[] = [];
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masuk');
-  found.push(...(await violations(page, 'login')));
+  found.push(...(await axeViolations(page, 'login')));
 
   // A refused login shows its error next to the form: checked with the error visible.
   await login(page, 'tidakada', '000000');
   await expect(page.getByRole('alert')).toBeVisible();
-  found.push(...(await violations(page, 'login (refused)')));
+  found.push(...(await axeViolations(page, 'login (refused)')));
 
   await page.goto(`/#/layar?exam=${EXAM_CODE}&session=${DISPLAY_SESSION}`);
   await settled(page);
-  found.push(...(await violations(page, 'display')));
+  found.push(...(await axeViolations(page, 'display')));
 
   await page.goto(`/#/layar?exam=${EXAM_CODE}&session=TIDAK-ADA`);
   await settled(page);
-  found.push(...(await violations(page, 'display (unknown session)')));
+  found.push(...(await axeViolations(page, 'display (unknown session)')));
 
   expect(found, 'axe violations on the public pages').toEqual([]);
 });
@@ -153,7 +142,7 @@ test('the checker reports a violation it is shown, under the strict CSP', async 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masuk');
   // An input nobody can name: if axe were not running, this test would be the one to say so.
   await page.locator('form').first().evaluate((form) => form.insertAdjacentHTML('beforeend', '<input type="text" data-testid="nameless">'));
-  const found = await violations(page, 'login');
+  const found = await axeViolations(page, 'login');
   // Exactly that one: the login page is clean otherwise.
   expect(found).toEqual([expect.stringMatching(/^login: label \[critical\] input\[type="text"\] — Form elements must have labels/)]);
 });
@@ -164,7 +153,7 @@ base.describe('first run', () => {
   base('the first-run setup page passes axe', async ({ page }) => {
     await page.goto('/');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Siapkan stasiun kerja ini');
-    const found = await violations(page, 'setup');
+    const found = await axeViolations(page, 'setup');
     // With the form's own error showing as well.
     await page.getByLabel('Nama login koordinator').fill('panitia');
     await page.getByLabel('Nama lengkap koordinator').fill('Dewi Lestari');
@@ -172,7 +161,7 @@ base.describe('first run', () => {
     await page.getByLabel('Ulangi PIN').fill('583921');
     await page.getByRole('button', { name: 'Buat stasiun kerja' }).click();
     await expect(page.getByText('Kedua PIN tidak sama.')).toBeVisible();
-    found.push(...(await violations(page, 'setup (refused)')));
+    found.push(...(await axeViolations(page, 'setup (refused)')));
     expect(found, 'axe violations on the setup page').toEqual([]);
   });
 });

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { axeViolations } from './axe';
 import { CLI, expect, login, ROOT, spawnReady, stop, test as base, type Lentera } from './fixtures';
 
 /**
@@ -67,13 +67,6 @@ const test = base.extend<{ served: Served }>({
   },
 });
 
-/** WCAG 2.1 A/AA violations on the page as it is now (as tests/e2e/a11y.spec.ts checks every other page). */
-async function axe(page: Page, where: string): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(result.passes.length, `axe checked nothing on ${where}`).toBeGreaterThan(0);
-  return result.violations.flatMap((v) => v.nodes.map((n) => `${where}: ${v.id} ${n.target.join(' ')} — ${v.help}`));
-}
-
 /** Logs in as the coordinator created on the first run and waits for the home page. */
 async function loginAsCoordinator(page: Page): Promise<void> {
   await login(page, 'panitia', '583920');
@@ -117,7 +110,7 @@ test('first run encrypts and shows the 24 words once; serve restarted locked is 
     await page.getByRole('button', { name: 'Lanjut ke halaman masuk' }).click();
     await expect(page.getByText('Centang kotak ini setelah Anda menulis ke-24 kata.')).toBeVisible();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Catat kunci pemulihan');
-    a11y.push(...(await axe(page, 'recovery key')));
+    a11y.push(...(await axeViolations(page, 'recovery key')));
     await page.getByLabel('Saya sudah menulis ke-24 kata ini di atas kertas').check();
     await page.getByRole('button', { name: 'Lanjut ke halaman masuk' }).click();
 
@@ -142,7 +135,7 @@ test('first run encrypts and shows the 24 words once; serve restarted locked is 
     await expect(page.getByRole('alert')).toHaveText('Frasa sandi salah. Sisa 4 kali percobaan sebelum frasa sandi dikunci sementara.');
     await expect(field).toHaveValue('');
     await expect(field).toBeFocused();
-    a11y.push(...(await axe(page, 'unlock (refused)')));
+    a11y.push(...(await axeViolations(page, 'unlock (refused)')));
     await page.keyboard.type(PASSPHRASE);
     await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Masuk');
@@ -172,7 +165,7 @@ test('first run encrypts and shows the 24 words once; serve restarted locked is 
     await page.getByLabel('Ulangi frasa sandi baru').fill(NEW_PASSPHRASE);
     await page.getByRole('button', { name: 'Buka dan simpan frasa sandi baru' }).click();
     await expect(page.getByRole('alert')).toHaveText('Kata ke-5 bukan salah satu kata kunci pemulihan: periksa ejaannya.');
-    a11y.push(...(await axe(page, 'unlock with the recovery key (refused)')));
+    a11y.push(...(await axeViolations(page, 'unlock with the recovery key (refused)')));
 
     await key.fill(words.join(' ').toUpperCase());
     await page.getByRole('button', { name: 'Buka dan simpan frasa sandi baru' }).click();
