@@ -440,6 +440,17 @@ describe('the publication site', () => {
     expect(csv[0]).toBe(`\uFEFF# ruleset ${e.ruleset.id} ${e.ruleset.version} sha256 ${e.ruleset.sha256}`);
     expect(csv.at(-1)).toBe('');
 
+    // A line longer than the buffer the lines are encoded into, in the middle, in three-byte characters: the bytes
+    // held before it are kept as the buffer grows, whatever the piece.
+    const long = structuredClone(fx.input);
+    const middle = long.exams[0]!.results[Math.floor(long.exams[0]!.results.length / 2)]!;
+    middle.reason = `${middle.reason} ${'≥ ambang '.repeat(12_000)}`;
+    const expected = `[\n${long.exams[0]!.results.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`;
+    for (const [name, linesPiece] of [['situs-panjang', undefined], ['situs-panjang-potong', 8]] as const) {
+      await writeSite(join(dir, name), long, { linesPiece });
+      expect(readFileSync(join(dir, name, sitePaths.data(e.code, 'hasil.json')), 'utf8')).toBe(expected);
+    }
+
     // The last result's reason, met only in the file's last pieces, holds a full NIK: refused, by that data file.
     const leak = structuredClone(fx.input);
     const last = leak.exams[0]!.results.at(-1)!;
