@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { runInNewContext } from 'node:vm';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
 import { recordLeaf } from '../../src-main/core/ledger/leaf';
@@ -735,5 +736,25 @@ describe('the payload of a result sheet, read from its bytes', () => {
     expect(embeddedPayloadFromBytes(enc('%PDF\n<< /LenteraResult (not json) >>'))).toBeNull();
     expect(embeddedPayloadFromBytes(enc('%PDF\n<< /LenteraResult ({"v":1}) >>'))).toBeNull();
     expect(embeddedPayloadFromBytes(enc('%PDF\n<< /LenteraResult (unterminated'))).toBeNull();
+  });
+});
+
+describe('slug', () => {
+  // Each character on its own, as the path segment is defined (paths.ts): what a code that is already safe must
+  // also give, kept whole.
+  const byCharacter = (code: string) =>
+    [...code].map((ch, i) => (/^[A-Za-z0-9-]$/.test(ch) || (ch === '.' && i > 0) ? ch : `_${ch.codePointAt(0)!.toString(16)}_`)).join('') || '_';
+  const codes = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '9', '-', '.', '_', '/', ' ', 'é', '≥', '😀', '\u0000'), maxLength: 12 });
+
+  it('is the per-character escape for every code, and two codes never share a segment', () => {
+    fc.assert(
+      fc.property(codes, codes, (a, b) => {
+        expect(slug(a)).toBe(byCharacter(a));
+        if (a !== b) expect(slug(a)).not.toBe(slug(b));
+        expect(['.', '..', '']).not.toContain(slug(a));
+      }),
+      { numRuns: 2000 },
+    );
+    expect([slug('263374000001'), slug('CPNS-SMG-2026'), slug('F.01'), slug('.x'), slug('')]).toEqual(['263374000001', 'CPNS-SMG-2026', 'F.01', '_2e_x', '_']);
   });
 });

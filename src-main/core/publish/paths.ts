@@ -3,12 +3,18 @@
  * page with the same function the generator used to write it.
  */
 
+/** What `slug` keeps whole: no character it would escape, no dot first. */
+const SAFE = /^[A-Za-z0-9-][A-Za-z0-9.-]*$/;
+
 /**
  * A code as one safe path segment: letters, digits, dash and (not leading) dot stay; every other character
  * becomes `_<hex code point>_`. Injective (an underscore is itself escaped), so two codes never share a file,
  * and no segment is ever "." or "..".
  */
 export function slug(code: string): string {
+  // Every nomor peserta and exam code is already safe: kept as it is, without building it again a character at a
+  // time (a site names each of them in a dozen links per page).
+  if (SAFE.test(code)) return code;
   let out = '';
   let first = true;
   for (const ch of code) {
