@@ -1,7 +1,7 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { keyConnection } from '../../src-main/core/db/open';
 import { unlockCustody } from '../../src-main/core/custody/custody';
 import { isSealed, openSealed } from '../../src-main/core/custody/sealed-file';
@@ -155,8 +155,28 @@ export const test = base.extend<Options & { lentera: Lentera }>({
 export { expect };
 
 /**
- * A demo workstation (`lentera demo`, which takes a while) in a fresh data directory, served for as long as `use` runs.
- * `parse` reads what the test needs from the demo's output, and throws if it is not there.
+ * `lentera demo` (seconds of work: an encrypted workstation made, an exam imported, scored and signed) run once in
+ * each test process, into a folder of its own that nothing serves or changes: each test works on a copy of it, the
+ * same as a demo made for it alone (the folder holds no path of its own), without paying for one.
+ */
+let demoTemplate: Promise<{ dir: string; out: string }> | undefined;
+
+function demoCopy(dataDir: string): Promise<string> {
+  demoTemplate ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-demo-made-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const out = await cli(['demo', '--data', join(dir, 'ws')], 60_000);
+    return { dir, out };
+  })();
+  return demoTemplate.then(({ dir, out }) => {
+    cpSync(join(dir, 'ws'), dataDir, { recursive: true });
+    return out;
+  });
+}
+
+/**
+ * A demo workstation (`lentera demo`, copied: `demoCopy`) in a fresh data directory, served for as long as `use`
+ * runs. `parse` reads what the test needs from the demo's output, and throws if it is not there.
  */
 export async function demoWorkstation<T extends object>(
   name: string,
@@ -168,7 +188,7 @@ export async function demoWorkstation<T extends object>(
   const secrets = mkdtempSync(join(tmpdir(), `lentera-e2e-${name}-pass-`));
   try {
     const demoCli = (args: string[]) => cli(args, 60_000);
-    const out = await demoCli(['demo', '--data', dataDir]);
+    const out = await demoCopy(dataDir);
     const parsed = parse(out);
     const passFile = join(secrets, 'workstation');
     writeFileSync(passFile, demoWorkstationPassphrase(out));
