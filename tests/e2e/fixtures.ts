@@ -1,7 +1,7 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { keyConnection } from '../../src-main/core/db/open';
 import { unlockCustody } from '../../src-main/core/custody/custody';
 import { isSealed, openSealed } from '../../src-main/core/custody/sealed-file';
@@ -113,18 +113,48 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * A workstation folder made once in each test process for `key` (by `make`, into an empty folder) and kept until the
+ * process exits, copied into `dataDir`: each test gets the same workstation as if it were made there for it alone
+ * (a workstation's folder holds no path of its own), without paying for it again.
+ */
+const made = new Map<string, Promise<string>>();
+
+async function copyOfMade(key: string, dataDir: string, make: (dir: string) => Promise<void>): Promise<void> {
+  let folder = made.get(key);
+  if (folder === undefined) {
+    folder = (async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-made-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      await make(dir);
+      // A copy would still name this folder: each test would then reach the others' files through it.
+      for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        if (f.isFile() && readFileSync(join(f.parentPath, f.name)).includes(dir)) throw new Error(`${join(f.parentPath, f.name)} names its folder: it cannot be copied`);
+      }
+      return dir;
+    })();
+    made.set(key, folder);
+  }
+  cpSync(await folder, dataDir, { recursive: true });
+}
+
+/** `lentera init` with ADMIN, then `lentera accounts add` for each of `users`. */
+function initialisedCopy(dataDir: string, users: ExtraUser[]): Promise<void> {
+  return copyOfMade(`init ${JSON.stringify(users)}`, dataDir, async (dir) => {
+    await cli(['init', '--plain', '--data', dir, '--admin', ADMIN.name, '--pin', ADMIN.pin, '--display-name', ADMIN.displayName]);
+    for (const u of users) {
+      await cli(['accounts', 'add', '--data', dir, '--name', u.name, '--role', u.role, '--pin', u.pin, '--display-name', u.displayName ?? u.name]);
+    }
+  });
+}
+
 export const test = base.extend<Options & { lentera: Lentera }>({
   workstation: ['initialised', { option: true }],
   users: [[], { option: true }],
   lentera: async ({ workstation, users }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lentera-e2e-'));
     try {
-      if (workstation === 'initialised') {
-        await cli(['init', '--plain', '--data', dataDir, '--admin', ADMIN.name, '--pin', ADMIN.pin, '--display-name', ADMIN.displayName]);
-        for (const u of users) {
-          await cli(['accounts', 'add', '--data', dataDir, '--name', u.name, '--role', u.role, '--pin', u.pin, '--display-name', u.displayName ?? u.name]);
-        }
-      }
+      if (workstation === 'initialised') await initialisedCopy(dataDir, users);
       const { child, url } = await serve(dataDir, workstation === 'empty');
       try {
         await use({ url, dataDir, cli: (args) => cli([...args, '--data', dataDir]) });
@@ -154,24 +184,18 @@ export const test = base.extend<Options & { lentera: Lentera }>({
 
 export { expect };
 
-/**
- * `lentera demo` (seconds of work: an encrypted workstation made, an exam imported, scored and signed) run once in
- * each test process, into a folder of its own that nothing serves or changes: each test works on a copy of it, the
- * same as a demo made for it alone (the folder holds no path of its own), without paying for one.
- */
-let demoTemplate: Promise<{ dir: string; out: string }> | undefined;
+/** What `lentera demo` printed when it made the folder `copyOfMade` copies. */
+let demoOut: string | undefined;
 
-function demoCopy(dataDir: string): Promise<string> {
-  demoTemplate ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-demo-made-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const out = await cli(['demo', '--data', join(dir, 'ws')], 60_000);
-    return { dir, out };
-  })();
-  return demoTemplate.then(({ dir, out }) => {
-    cpSync(join(dir, 'ws'), dataDir, { recursive: true });
-    return out;
+/**
+ * `lentera demo` (seconds of work: an encrypted workstation made, an exam imported, scored and signed), copied into
+ * `dataDir` (`copyOfMade`); answers what it printed.
+ */
+async function demoCopy(dataDir: string): Promise<string> {
+  await copyOfMade('demo', dataDir, async (dir) => {
+    demoOut = await cli(['demo', '--data', dir], 60_000);
   });
+  return demoOut!;
 }
 
 /**
