@@ -113,13 +113,14 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The folders `copyOfMade` made in this test process, by key. */
+const made = new Map<string, Promise<string>>();
+
 /**
  * A workstation folder made once in each test process for `key` (by `make`, into an empty folder) and kept until the
  * process exits, copied into `dataDir`: each test gets the same workstation as if it were made there for it alone
  * (a workstation's folder holds no path of its own), without paying for it again.
  */
-const made = new Map<string, Promise<string>>();
-
 async function copyOfMade(key: string, dataDir: string, make: (dir: string) => Promise<void>): Promise<void> {
   let folder = made.get(key);
   if (folder === undefined) {
