@@ -113,30 +113,32 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The folders `copyOfMade` made in this test process, by key. */
-const made = new Map<string, Promise<string>>();
+/** The folders `copyOfMade` made in this test process, by key, with what their making answered. */
+const made = new Map<string, Promise<{ dir: string; value: unknown }>>();
 
 /**
  * A workstation folder made once in each test process for `key` (by `make`, into an empty folder) and kept until the
  * process exits, copied into `dataDir`: each test gets the same workstation as if it were made there for it alone
  * (a workstation's folder holds no path of its own), without paying for it again.
  */
-async function copyOfMade(key: string, dataDir: string, make: (dir: string) => Promise<void>): Promise<void> {
+async function copyOfMade<T>(key: string, dataDir: string, make: (dir: string) => Promise<T>): Promise<T> {
   let folder = made.get(key);
   if (folder === undefined) {
     folder = (async () => {
       const dir = mkdtempSync(join(tmpdir(), 'lentera-e2e-made-'));
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-      await make(dir);
+      const value = await make(dir);
       // A copy would still name this folder: each test would then reach the others' files through it.
       for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) {
         if (f.isFile() && readFileSync(join(f.parentPath, f.name)).includes(dir)) throw new Error(`${join(f.parentPath, f.name)} names its folder: it cannot be copied`);
       }
-      return dir;
+      return { dir, value };
     })();
     made.set(key, folder);
   }
-  cpSync(await folder, dataDir, { recursive: true });
+  const { dir, value } = await folder;
+  cpSync(dir, dataDir, { recursive: true });
+  return value as T;
 }
 
 /** `lentera init` with ADMIN, then `lentera accounts add` for each of `users`. */
@@ -185,18 +187,12 @@ export const test = base.extend<Options & { lentera: Lentera }>({
 
 export { expect };
 
-/** What `lentera demo` printed when it made the folder `copyOfMade` copies. */
-let demoOut: string | undefined;
-
 /**
  * `lentera demo` (seconds of work: an encrypted workstation made, an exam imported, scored and signed), copied into
  * `dataDir` (`copyOfMade`); answers what it printed.
  */
-async function demoCopy(dataDir: string): Promise<string> {
-  await copyOfMade('demo', dataDir, async (dir) => {
-    demoOut = await cli(['demo', '--data', dir], 60_000);
-  });
-  return demoOut!;
+function demoCopy(dataDir: string): Promise<string> {
+  return copyOfMade('demo', dataDir, (dir) => cli(['demo', '--data', dir], 60_000));
 }
 
 /**
