@@ -10,5 +10,6 @@ export default defineConfig({
     // much of the suite waits on child processes (openssl, pdfsig, soffice, the CLI) and on the disk.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
+    setupFiles: ['tests/unit/cheap-scrypt.ts'],
   },
 });

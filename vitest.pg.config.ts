@@ -35,7 +35,7 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     globalSetup: ['tests/unit/pg-hub-global.ts'],
-    setupFiles: ['tests/unit/pg-hub-setup.ts'],
+    setupFiles: ['tests/unit/cheap-scrypt.ts', 'tests/unit/pg-hub-setup.ts'],
     env: { LENTERA_TEST_HUB_STORE: 'postgres' },
   },
 });

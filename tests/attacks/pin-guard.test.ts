@@ -1,12 +1,12 @@
-import { randomBytes, scryptSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import { request } from 'node:http';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { LenteraApp } from '../../src-main/api/app';
 import type { Result } from '../../src-main/api/result';
 import { THROTTLE_POLICY } from '../../src-main/api/throttle';
 import { GUARD_POLICY } from '../../src-main/core/accounts/guard';
+import { useCheapScryptForTests } from '../../src-main/core/util/kdf-cost';
 import { createHttpServer, listen } from '../../src-main/server/http';
 import { ADMIN, addUser, login, makeApp, ManualClock, tempDir } from '../unit/helpers';
 import { EXAM, PIN, venue } from '../unit/venue';
@@ -19,15 +19,6 @@ import { EXAM, PIN, venue } from '../unit/venue';
 const WRONG = '902184';
 const failedAttempts = (app: LenteraApp, name: string): number => app.workstation!.db.prepare('SELECT failed_attempts FROM accounts WHERE name = ?').pluck().get(name) as number;
 const codeOf = (r: Result) => (r.ok ? 'ok' : r.error.code);
-
-/**
- * A PIN hash in the stored format (core/accounts/pin.ts) at scrypt N=2^10: checked the same way, the cost read from
- * the hash as for any stored one, in about a millisecond instead of 60–100.
- */
-function cheapPinHash(pin: string): string {
-  const salt = randomBytes(16);
-  return `scrypt$1024$8$1$${salt.toString('base64')}$${scryptSync(pin, salt, 32, { N: 1024, r: 8, p: 1 }).toString('base64')}`;
-}
 
 describe('every check of a secret counts on one counter and locks the same way', () => {
   it('wrong PINs through accounts.changePin and panel.signoff count, lock at the fifth, and are audited; then even the right PIN is refused', async () => {
@@ -88,6 +79,9 @@ describe('account names cannot be enumerated', () => {
   });
 
   it('an unknown name costs the same scrypt work as a known one (it used to answer in 4 ms against 116 ms)', () => {
+    // At the real cost (the other tests make their PINs cheaply, tests/unit/cheap-scrypt.ts).
+    useCheapScryptForTests(false);
+    onTestFinished(() => useCheapScryptForTests(true));
     const app = makeApp();
     addUser(app, 'penguji1', 'examiner');
     const time = (name: string, i: number) => {
@@ -155,10 +149,6 @@ describe('per-client limit and lockout bounds', () => {
           const clock = new ManualClock();
           const app = makeApp({ clock });
           addUser(app, 'penguji1', 'examiner');
-          // The rule is under test here, not the hash: the account's PIN is stored at a small scrypt cost, so that
-          // many sequences run (each check cost 60–100 ms: twelve sequences took a minute). What every login costs
-          // is held by 'an unknown name costs the same scrypt work as a known one'.
-          app.workstation!.db.prepare('UPDATE accounts SET pin_hash = ? WHERE name = ?').run(cheapPinHash('739104'), 'penguji1');
           // The holder's own device: it logged in once before the attack.
           const first = app.invoke('accounts.login', { name: 'penguji1', pin: '739104' }, { client: 'holder' });
           const device = (first as { value: { deviceToken: string } }).value.deviceToken;

@@ -11,6 +11,7 @@ import { run } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { filesUnder, tempDir } from './helpers';
 import { isSealedFile } from '../../src-main/core/custody/sealed-file';
+import { useCheapScryptForTests } from '../../src-main/core/util/kdf-cost';
 import fc from 'fast-check';
 import { entropyToMnemonic, mnemonicToEntropy } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
@@ -31,6 +32,35 @@ function makeEncrypted(candidates = 0) {
 
 
 describe('data custody: the passphrase and the recovery key', () => {
+  it("stretches the passphrase at OWASP's floor for scrypt (N=2^17, r=8: 128 MiB a guess), and opens a record by the cost it names", () => {
+    useCheapScryptForTests(false);
+    let made;
+    try {
+      made = makeEncrypted();
+    } finally {
+      useCheapScryptForTests(true);
+    }
+    const record = JSON.parse(readFileSync(custodyPath(made.dir), 'utf8'));
+    expect(record.passphrase).toMatchObject({ kdf: 'scrypt', N: 2 ** 17, r: 8, p: 1 });
+    expect(unlockCustody(made.dir, { passphrase: PASS }, clockAt(T0))).toHaveLength(32);
+    // The tests' own records are made at the lowest cost a custody file may name; one below it opens nothing.
+    const cheap = makeEncrypted();
+    const weak = JSON.parse(readFileSync(custodyPath(cheap.dir), 'utf8'));
+    expect(weak.passphrase.N).toBe(2 ** 14);
+    writeFileSync(custodyPath(cheap.dir), JSON.stringify({ ...weak, passphrase: { ...weak.passphrase, N: 2 ** 13 } }));
+    expect(() => unlockCustody(cheap.dir, { passphrase: PASS }, clockAt(T0))).toThrow(expect.objectContaining({ code: expect.stringMatching(/^CUSTODY_/) }));
+  });
+
+  it('a workstation or hub process cannot lower the scrypt cost: only a process of the unit tests may', () => {
+    const vitest = process.env.VITEST;
+    delete process.env.VITEST;
+    try {
+      expect(() => useCheapScryptForTests(true)).toThrow(/only the unit tests/);
+    } finally {
+      process.env.VITEST = vitest;
+    }
+  });
+
   it('opens with the passphrase; counts wrong ones like PINs and locks after five, without touching the data', () => {
     const { dir } = makeEncrypted();
     expect(() => openWorkstation(dir)).toThrow(expect.objectContaining({ code: 'WORKSTATION_LOCKED' }));

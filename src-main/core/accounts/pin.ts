@@ -1,11 +1,8 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { brokenPinRule, PIN_FORMAT } from '../../shared/rules';
+import { scryptCost } from '../util/kdf-cost';
 
-// N=2^15, r=8: ~60 ms per check here, slow enough to make guessing a 6-digit PIN from a stolen file costly.
-const N = 32768;
-const R = 8;
-const P = 1;
 const KEYLEN = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
@@ -21,8 +18,9 @@ export const pinSchema = z
 
 export function hashPin(pin: string): string {
   const salt = randomBytes(16);
-  const key = scryptSync(pin, salt, KEYLEN, { N, r: R, p: P, maxmem: MAXMEM });
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const { N, r, p } = scryptCost('pin');
+  const key = scryptSync(pin, salt, KEYLEN, { N, r, p, maxmem: MAXMEM });
+  return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 export function verifyPin(pin: string, stored: string): boolean {

@@ -21,6 +21,7 @@ import { GUARD_POLICY } from '../accounts/guard';
 import type { Clock } from '../util/clock';
 import { replaceFileDurably } from '../util/durable-file';
 import { LenteraError } from '../util/errors';
+import { scryptCost } from '../util/kdf-cost';
 import { parseRecoveryKey, recoveryWords } from './recovery-words';
 
 export { parseRecoveryKey, recoveryWords };
@@ -30,8 +31,6 @@ const FORMAT = 'lentera.custody/1';
 /** The database's format: SQLCipher 4 (AES-256-CBC pages, HMAC-SHA512), keyed with the raw data key. */
 export const DATABASE_CIPHER = 'sqlcipher-4';
 
-/** OWASP's floor for scrypt: 128 MiB and about a third of a second here, per guess. */
-const SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
 const MAXMEM = 256 * 1024 * 1024;
 const KEY_BYTES = 32;
 
@@ -123,12 +122,13 @@ const AAD = Buffer.from(`${FORMAT} passphrase`);
 
 function wrap(dataKey: Buffer, passphrase: string): CustodyFile['passphrase'] {
   const salt = randomBytes(16);
-  const kek = scryptSync(passphrase.normalize('NFC'), salt, KEY_BYTES, { ...SCRYPT, maxmem: MAXMEM });
+  const { N, r, p } = scryptCost('passphrase');
+  const kek = scryptSync(passphrase.normalize('NFC'), salt, KEY_BYTES, { N, r, p, maxmem: MAXMEM });
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', kek, iv).setAAD(AAD);
   const data = Buffer.concat([c.update(dataKey), c.final()]);
   kek.fill(0);
-  return { kdf: 'scrypt', ...SCRYPT, salt: salt.toString('base64'), iv: iv.toString('base64'), data: data.toString('base64'), tag: c.getAuthTag().toString('base64') };
+  return { kdf: 'scrypt', N, r, p, salt: salt.toString('base64'), iv: iv.toString('base64'), data: data.toString('base64'), tag: c.getAuthTag().toString('base64') };
 }
 
 /** The data key under `w`, or null when the passphrase is not the one it was wrapped with. */
