@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
+import { HASHED_HERE_UP_TO } from '../../src-main/core/bundles/digests-aside';
 import { openBundle, readEntry, verifyBundle, type VerifyOptions } from '../../src-main/core/bundles/verify';
 import { generateIdentity } from '../../src-main/core/keys/identities';
 import { verifyBundle as referenceVerify } from './verify-reference';
@@ -13,6 +14,7 @@ const root = mkdtempSync(join(tmpdir(), 'lentera-onepass-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let bundle: Buffer;
+let small: Buffer;
 let n = 0;
 
 beforeAll(async () => {
@@ -29,6 +31,10 @@ beforeAll(async () => {
     writeFileSync(join(pdfDir, `hasil-${i}.pdf`), Buffer.from(Array.from({ length: size }, (_, k) => (k * 31 + i) & 0xff)));
   }
   const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
+  // The exam's records without the PDFs: a file of less than one block, whose digests this thread takes.
+  const s = await app.invokeAsync('bundle.export', { exam, passphrase: PASS, account: 'koordinator' }, { local: 't' });
+  if (!s.ok) throw new Error(s.error.message);
+  small = readFileSync((s.value as { file: string }).file);
   const r = await app.invokeAsync('bundle.export', { exam, passphrase: PASS, account: 'koordinator', pdfDir }, { local: 't' });
   if (!r.ok) throw new Error(r.error.message);
   bundle = readFileSync((r.value as { file: string }).file);
@@ -64,16 +70,27 @@ describe('bundle verify: the structure walked here, the digests on other threads
     if (r.ok) expect(r.kept.map(([k]) => k)).toContain('pdf/hasil-4.pdf');
   });
 
-  it('refuses every changed byte with the same first failure and message', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: bundle.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), async (flips) => {
-        const copy = Buffer.from(bundle);
+  /** Up to three bytes of `bytes` changed, `runs` times: each copy refused, with the reference's first failure and message. */
+  const refusesChangedBytes = (bytes: Buffer, runs: number) =>
+    fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), async (flips) => {
+        const copy = Buffer.from(bytes);
         for (const [at, x] of flips) copy[at]! ^= x;
         const r = await same(copy);
         return !r.ok && r.code.startsWith('BUNDLE_');
       }),
-      { numRuns: 200 },
+      { numRuns: runs },
     );
+
+  it('refuses every changed byte with the same first failure and message', async () => {
+    await refusesChangedBytes(bundle, 200);
+  }, 120_000);
+
+  it('a bundle of less than one block, hashed on this thread: accepted, and every changed byte refused, as the reference does', async () => {
+    expect(small.length).toBeLessThanOrEqual(HASHED_HERE_UP_TO);
+    expect(bundle.length).toBeGreaterThan(HASHED_HERE_UP_TO);
+    expect((await same(small)).ok).toBe(true);
+    await refusesChangedBytes(small, 150);
   }, 120_000);
 
   it('the headers, the central directory and the seal: the same refusal for each byte', async () => {

@@ -1,5 +1,5 @@
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
-import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
@@ -13,7 +13,7 @@ import { isSealedFile, SealedFileReader } from '../custody/sealed-file';
 import { isLenteraError } from '../util/errors';
 import { scanBundle, type Scan } from './scan';
 import { checkSealDigest } from './seal';
-import { digestsAside, digestsInline, type Digests, type DigestsAside } from './digests-aside';
+import { digestsAside, digestsInline, HASHED_HERE_UP_TO, type Digests, type DigestsAside } from './digests-aside';
 import { sha256Hex } from '../util/hash';
 import { BUNDLE_FORMAT, LIMITS, MANIFEST, manifestSchema, SIGNATURE, type Manifest } from './format';
 
@@ -195,7 +195,8 @@ export interface VerifyOptions {
 
 /**
  * The zip's structure (container.ts, then every local header and descriptor, scan.ts) on this thread, while two
- * others take the digests (digests-aside.ts): the seal's, the whole file's, every stored entry's. What is wrong in
+ * others take the digests (digests-aside.ts): the seal's, the whole file's, every stored entry's (a file of one
+ * block and a sealed upload are hashed here, before the structure is walked). What is wrong in
  * the structure is thrown here, as the first failure; the seal and the hashes are judged later, in their place.
  */
 async function scanContainer(file: string, keep: VerifyOptions['keep'], key?: Uint8Array): Promise<{ entries: EntryLayout[]; mtime: number | null; comment: Buffer; scan: Scan; aside: DigestsAside; hashed: string[] }> {
@@ -217,10 +218,14 @@ async function scanContainer(file: string, keep: VerifyOptions['keep'], key?: Ui
       checkLocalHeaders(source, dir.entries, dir.failure.index);
       throw dir.failure.error;
     }
-    // The digests on two other threads, over the same bytes, while this one checks the structure.
+    // The digests on two other threads, over the same bytes, while this one checks the structure; a file of one
+    // block on this thread, where hashing it costs less than starting them.
     const stored = dir.entries.filter((e) => e.method === 0);
     const ranges = stored.map((e) => ({ start: e.dataStart, length: e.compressedSize }));
-    aside = sealed ? digestsInline((b, at) => sealed.read(b, 0, b.length, at), ranges, size - dir.comment.length) : digestsAside(file, ranges, size - dir.comment.length);
+    const signedEnd = size - dir.comment.length;
+    if (sealed) aside = digestsInline((b, at) => sealed.read(b, 0, b.length, at), ranges, signedEnd);
+    else if (size <= HASHED_HERE_UP_TO) aside = digestsInline((b, at) => readSync(fd, b, 0, b.length, at), ranges, signedEnd);
+    else aside = digestsAside(file, ranges, signedEnd);
     const hashed = stored.map((e) => e.name);
     // Bytes are kept only for an entry the limits let through (a refusal on the limits comes before they are judged).
     let total = 0;
