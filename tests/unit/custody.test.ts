@@ -52,6 +52,10 @@ describe('data custody: the passphrase and the recovery key', () => {
   });
 
   it('a workstation or hub process cannot lower the scrypt cost: only a process of the unit tests may', () => {
+    // No code of Lentera asks for the small cost: only its definition names it.
+    const src = join(__dirname, '..', '..', 'src-main');
+    const callers = filesUnder(src).filter((f) => /\.tsx?$/.test(f) && readFileSync(f, 'utf8').includes('useCheapScryptForTests'));
+    expect(callers.map((f) => f.slice(src.length + 1))).toEqual(['core/util/kdf-cost.ts']);
     const vitest = process.env.VITEST;
     delete process.env.VITEST;
     try {

@@ -30,9 +30,9 @@ export function scryptCost(secret: keyof typeof PRODUCTION): ScryptCost {
 }
 
 /**
- * Makes new PIN hashes and custody records cheaply, for the unit tests' set-up (tests/unit/cheap-kdf.ts); the
- * tests of the costs themselves put the real ones back. Refused outside Vitest: no process of a workstation or hub
- * can lower what guessing a new secret costs, whatever its settings or environment say, unless its own code asks.
+ * Makes new PIN hashes and custody records cheaply, for the unit tests' set-up (tests/unit/cheap-scrypt.ts); the
+ * tests of the costs themselves put the real ones back. Nothing of Lentera calls it, so no setting, file or request
+ * lowers what guessing a new secret costs; and it is refused in any process Vitest did not start.
  */
 export function useCheapScryptForTests(cheap: boolean): void {
   if (!process.env.VITEST) throw new Error('useCheapScryptForTests: only the unit tests may lower the scrypt cost.');
