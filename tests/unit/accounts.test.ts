@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { hashPin, pinSchema, verifyPin } from '../../src-main/core/accounts/pin';
-import { useCheapScryptForTests } from '../../src-main/core/util/kdf-cost';
 import { listEvents } from '../../src-main/core/audit/chain';
-import { addUser, ADMIN, login, makeApp, ManualClock } from './helpers';
+import { addUser, ADMIN, atRealScryptCost, login, makeApp, ManualClock } from './helpers';
 
 describe('PINs', () => {
   it('are hashed with scrypt (N=2^15, r=8) and a random salt, never stored in clear', () => {
-    // The real cost: every other test makes its PINs cheaply (tests/unit/cheap-scrypt.ts).
-    useCheapScryptForTests(false);
-    let a: string;
-    let b: string;
-    try {
-      a = hashPin('482913');
-      b = hashPin('482913');
-    } finally {
-      useCheapScryptForTests(true);
-    }
+    const [a, b] = atRealScryptCost(() => [hashPin('482913'), hashPin('482913')]);
     expect(a).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(a).not.toBe(b);
     expect(a).not.toContain('482913');

@@ -9,7 +9,7 @@ import { verifyChain } from '../../src-main/core/audit/chain';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
-import { filesUnder, tempDir } from './helpers';
+import { atRealScryptCost, filesUnder, tempDir } from './helpers';
 import { isSealedFile } from '../../src-main/core/custody/sealed-file';
 import { useCheapScryptForTests } from '../../src-main/core/util/kdf-cost';
 import fc from 'fast-check';
@@ -33,13 +33,7 @@ function makeEncrypted(candidates = 0) {
 
 describe('data custody: the passphrase and the recovery key', () => {
   it("stretches the passphrase at OWASP's floor for scrypt (N=2^17, r=8: 128 MiB a guess), and opens a record by the cost it names", () => {
-    useCheapScryptForTests(false);
-    let made;
-    try {
-      made = makeEncrypted();
-    } finally {
-      useCheapScryptForTests(true);
-    }
+    const made = atRealScryptCost(() => makeEncrypted());
     const record = JSON.parse(readFileSync(custodyPath(made.dir), 'utf8'));
     expect(record.passphrase).toMatchObject({ kdf: 'scrypt', N: 2 ** 17, r: 8, p: 1 });
     expect(unlockCustody(made.dir, { passphrase: PASS }, clockAt(T0))).toHaveLength(32);

@@ -7,8 +7,22 @@ import type { Command } from '../../src-main/api/registry';
 import type { Clock } from '../../src-main/core/util/clock';
 import type { Db } from '../../src-main/core/db/open';
 import { writeTransaction } from '../../src-main/core/db/transaction';
+import { useCheapScryptForTests } from '../../src-main/core/util/kdf-cost';
 
 export const ADMIN = { name: 'koordinator', pin: '482913' };
+
+/**
+ * `make` with new PINs and passphrases made at the real scrypt cost, the small one back after it: every other test
+ * makes them cheaply (tests/unit/cheap-scrypt.ts).
+ */
+export function atRealScryptCost<T>(make: () => T): T {
+  useCheapScryptForTests(false);
+  try {
+    return make();
+  } finally {
+    useCheapScryptForTests(true);
+  }
+}
 
 /** Every file under `dir`, at any depth (none when it is not there). */
 export function filesUnder(dir: string): string[] {

@@ -5,7 +5,7 @@ import type { Clock } from '../util/clock';
 import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
 import { hashPin, pinSchema, verifyPin } from './pin';
-import { scryptCost } from '../util/kdf-cost';
+import { scryptCost, type ScryptCost } from '../util/kdf-cost';
 import { ROLES, type Role } from './roles';
 import { ACCOUNT_NAME, NIP } from '../../shared/rules';
 import { assertUnlocked, knownDevice, liftLocks, rightSecret, wrongSecret, type GuardScope } from './guard';
@@ -158,11 +158,11 @@ export function changePin(db: Db, clock: Clock, id: string, scope: GuardScope, c
  * A PIN nobody has: an unknown name costs the same scrypt work as a known one, so timing tells nothing. Made again
  * if new PINs are made at another cost since (only the unit tests change it).
  */
-let dummyHash: string | undefined;
+let dummy: { cost: ScryptCost; hash: string } | undefined;
 function unknownNameHash(): string {
-  const { N, r, p } = scryptCost('pin');
-  if (!dummyHash?.startsWith(`scrypt$${N}$${r}$${p}$`)) dummyHash = hashPin('582047193');
-  return dummyHash;
+  const cost = scryptCost('pin');
+  if (dummy?.cost !== cost) dummy = { cost, hash: hashPin('582047193') };
+  return dummy.hash;
 }
 
 /** Where a logged-in person's secret checks count: the device of their session, else the shared counter. */
