@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { runInNewContext } from 'node:vm';
 import { dirname, join, relative, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
@@ -11,6 +11,7 @@ import { recordLeaf } from '../../src-main/core/ledger/leaf';
 import { leafHash, MerkleTree } from '../../src-main/core/ledger/merkle';
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { receiptToQr, type Receipt } from '../../src-main/core/ledger/receipt';
+import { SiteFileWriter } from '../../src-main/core/publish/file-writer';
 import { SITE_MARKER, writeSite, type LoadedSiteInput, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
 import { leafEntries, leafOf } from '../../src-main/core/publish/pages';
 import { sitePaths, slug } from '../../src-main/core/publish/paths';
@@ -417,6 +418,14 @@ describe('the publication site', () => {
     const threaded = join(dir, 'situs-utas');
     await writeSite(threaded, fx.input, { writerThreadAfter: 0 });
     expect(hashes(threaded)).toEqual(before);
+    // An exam's pages are announced before they are made, so that a large exam's go to the thread from the first.
+    const told = vi.spyOn(SiteFileWriter.prototype, 'expect');
+    try {
+      await writeSite(join(dir, 'situs-diberi-tahu'), fx.input);
+      expect(told.mock.calls).toEqual(fx.input.exams.map((x) => [new Set([...x.candidates.map((c) => c.nomor), ...x.results.map((r) => r.nomor_peserta)]).size]));
+    } finally {
+      told.mockRestore();
+    }
     // A candidate without a result shows their NIK on their own page alone, which goes to the thread (a formation
     // page and the candidate list are streamed on this thread, and name them without it).
     const leak = structuredClone(fx.input);

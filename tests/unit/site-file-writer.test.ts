@@ -47,6 +47,27 @@ describe('SiteFileWriter', () => {
     for (let i = 0; i < 20; i++) expect(readFileSync(join(out, `${i}.txt`), 'utf8')).toBe(`isi ${i} —`);
   });
 
+  it('hands over to the thread at once when told that more files are coming than it would write here', async () => {
+    const out = join(dir, 'diharapkan');
+    mkdirSync(out);
+    const w = new SiteFileWriter(2000);
+    for (let i = 0; i < 3; i++) w.write(join(out, `${i}.txt`), w.encode(`isi ${i} —`));
+    // a few more are written here, as before
+    w.expect(10);
+    expect(w.threaded).toBe(false);
+    // an exam's pages: the thread takes over from the next file, not from the 2000th
+    w.expect(5000);
+    expect(w.threaded).toBe(true);
+    for (let i = 3; i < 40; i++) w.write(join(out, `${i}.txt`), w.encode(`isi ${i} —`));
+    w.finish();
+    await w.close();
+    for (let i = 0; i < 40; i++) expect(readFileSync(join(out, `${i}.txt`), 'utf8')).toBe(`isi ${i} —`);
+    // never told to use it, a writer never starts one
+    const never = new SiteFileWriter(Infinity);
+    never.expect(1e9);
+    expect(never.threaded).toBe(false);
+  });
+
   it('reports a file the thread could not write as writeFileSync would, and stops when aborted', async () => {
     const w = new SiteFileWriter(0);
     w.write(join(dir, 'tidak-ada', 'a.html'), w.encode('<p>a</p>'));

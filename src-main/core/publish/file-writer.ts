@@ -77,7 +77,21 @@ export class SiteFileWriter {
   private scratch = Buffer.allocUnsafe(1 << 16);
 
   /** `threadAfter`: how many files are written here before the thread takes over (Infinity: never). */
-  constructor(private readonly threadAfter = 2000) {}
+  constructor(private threadAfter = 2000) {}
+
+  /**
+   * Says that at least `files` more files are coming. When the thread would take over within them anyway, it takes
+   * over from the next file: an exam's twenty thousand pages need not wait for two thousand of them to be created
+   * here first (a second of open() alone when the disk is busy, spent on the thread that makes the pages).
+   */
+  expect(files: number): void {
+    if (this.count + files > this.threadAfter) this.threadAfter = Math.min(this.threadAfter, this.count);
+  }
+
+  /** Whether the files from here on are created on the other thread (`expect`, or past `threadAfter`). */
+  get threaded(): boolean {
+    return this.count >= this.threadAfter;
+  }
 
   /**
    * `content` as UTF-8 (the bytes of Buffer.from(content, 'utf8')), valid until the next `encode`: the caller

@@ -466,6 +466,11 @@ class SiteWriter {
     return this.group ? this.group.files.hashOf(rel) : this.state[rel]?.h;
   }
 
+  /** At least `files` more files are coming (an exam's pages): see `SiteFileWriter.expect`. */
+  expect(files: number): void {
+    this.out.expect(files);
+  }
+
   async text(rel: string, content: string): Promise<void> {
     // Everything below is synchronous: `data` is valid until the next `text`.
     const data = this.out.encode(content);
@@ -821,6 +826,7 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
   w.lines(sitePaths.digests(e.code), digestsLines(e));
   w.lines(sitePaths.candidates(e.code), candidatesPageLines(input, v));
   for (const f of v.formations) w.lines(sitePaths.formation(e.code, f.code), formationPageLines(input, v, f));
+  w.expect(v.people.size);
   for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
   // A group's files always record their sha256 (`text`, `lines`).
   const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.recorded(sitePaths.data(e.code, f))!]));
