@@ -31,6 +31,12 @@ const TREE_CHUNK_HEIGHT = 12;
 const TREE_CHUNK = 1 << TREE_CHUNK_HEIGHT;
 /** From this many entries on, an exam's leaves and salts are read at once rather than per candidate. */
 const BATCH = 64;
+/**
+ * ...unless the exam already holds more than this many times as many candidates as the entries name (one venue's
+ * bundle of a large exam): then only the named candidates' are read, LOOKUP_CHUNK to a statement.
+ */
+const WHOLE_EXAM_UP_TO = 2;
+const LOOKUP_CHUNK = 500;
 /** The blocks `leaves` copies leaves into: from 64 KiB, doubling up to 4 MiB (a block is freed with its last leaf). */
 const LEAF_BLOCK_MIN = 64 * 1024;
 const LEAF_BLOCK_MAX = 4 * 1024 * 1024;
@@ -235,6 +241,7 @@ export class TransparencyLog {
     // A whole exam at once (a bundle's 100k results) reads the exam's latest digests and salts in two queries
     // rather than two per candidate; a few entries ask per candidate, as reading a large log whole would cost more.
     const known = entries.length >= BATCH ? new Map<string, ExamState>() : null;
+    const named = known ? nomorsByExam(entries) : null;
     // With the state read at once, rows go in ROWS_PER_INSERT at a time; asking per candidate, each entry's rows
     // must be in before the next entry asks, so one at a time.
     const rows = new PendingLeaves(this.db, this.tree, known ? ROWS_PER_INSERT : 1);
@@ -245,7 +252,7 @@ export class TransparencyLog {
         let state: ExamState | undefined;
         if (known) {
           state = known.get(e.exam);
-          if (!state) known.set(e.exam, (state = this.examState(e.exam)));
+          if (!state) known.set(e.exam, (state = this.examState(e.exam, named!.get(e.exam)!)));
         }
         const latestDigest = state ? state.digests.get(e.nomor) : this.latestLeaf(e.exam, e.nomor)?.digest;
         if (latestDigest === e.digest) continue;
@@ -262,14 +269,32 @@ export class TransparencyLog {
     return added;
   }
 
-  /** Each candidate's latest result digest and salt in an exam: what `append` checks per entry, read at once. */
-  private examState(exam: string): ExamState {
+  /**
+   * The latest result digest and the salt of each candidate of `nomors` in an exam: what `append` checks per entry,
+   * read at once. The exam's every candidate is read when that is about as many (a bundle of a new exam, or of a whole
+   * one); when the exam holds many more (another venue's bundle of an exam of a million), only theirs, so that the
+   * ingest's cost follows the bundle and not what the exam already holds (issue 18).
+   */
+  private examState(exam: string, nomors: readonly string[]): ExamState {
     const digests = new Map<string, string>();
-    for (const r of sql(this.db, "SELECT nomor_peserta, digest FROM ledger_leaves WHERE exam_code = ? AND kind = 'hasil' ORDER BY idx").raw().iterate(exam) as IterableIterator<[string, string]>) {
-      digests.set(r[0], r[1]);
-    }
     const salts = new Map<string, Uint8Array>();
-    for (const r of sql(this.db, 'SELECT nomor_peserta, salt FROM ledger_salts WHERE exam_code = ?').raw().iterate(exam) as IterableIterator<[string, Uint8Array]>) salts.set(r[0], r[1]);
+    const held = Number((sql(this.db, 'SELECT COUNT(*) AS n FROM ledger_salts WHERE exam_code = ?').get(exam) as { n: number | string }).n);
+    if (held <= WHOLE_EXAM_UP_TO * nomors.length) {
+      for (const r of sql(this.db, "SELECT nomor_peserta, digest FROM ledger_leaves WHERE exam_code = ? AND kind = 'hasil' ORDER BY idx").raw().iterate(exam) as IterableIterator<[string, string]>) {
+        digests.set(r[0], r[1]);
+      }
+      for (const r of sql(this.db, 'SELECT nomor_peserta, salt FROM ledger_salts WHERE exam_code = ?').raw().iterate(exam) as IterableIterator<[string, Uint8Array]>) salts.set(r[0], r[1]);
+      return { digests, salts };
+    }
+    const marks = Array.from({ length: LOOKUP_CHUNK }, () => '?').join(', ');
+    const latest = sql(this.db, `SELECT nomor_peserta, digest FROM ledger_leaves WHERE exam_code = ? AND kind = 'hasil' AND nomor_peserta IN (${marks}) ORDER BY idx`);
+    const salted = sql(this.db, `SELECT nomor_peserta, salt FROM ledger_salts WHERE exam_code = ? AND nomor_peserta IN (${marks})`);
+    for (let i = 0; i < nomors.length; i += LOOKUP_CHUNK) {
+      // The last piece filled up with its last name again: one statement for every piece.
+      const part = Array.from({ length: LOOKUP_CHUNK }, (_, k) => nomors[Math.min(i + k, nomors.length - 1)]!);
+      for (const r of latest.raw().iterate(exam, ...part) as IterableIterator<[string, string]>) digests.set(r[0], r[1]);
+      for (const r of salted.raw().iterate(exam, ...part) as IterableIterator<[string, Uint8Array]>) salts.set(r[0], r[1]);
+    }
     return { digests, salts };
   }
 
@@ -675,4 +700,15 @@ function copyRow(values: unknown[], width: number, args: unknown[], at: number, 
 
 function sameHex(a: Uint8Array, b: Uint8Array): boolean {
   return toHex(a) === toHex(b);
+}
+
+/** Each exam's candidates among `entries`, each once. */
+function nomorsByExam(entries: readonly { exam: string; nomor: string }[]): Map<string, string[]> {
+  const seen = new Map<string, Set<string>>();
+  for (const e of entries) {
+    let s = seen.get(e.exam);
+    if (!s) seen.set(e.exam, (s = new Set()));
+    s.add(e.nomor);
+  }
+  return new Map([...seen].map(([exam, s]) => [exam, [...s]]));
 }
