@@ -5,7 +5,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase, type Db } from '../../src-main/core/db/open';
-import { checkpointBytes, logIdOf, verifyCheckpoint, type Checkpoint, type SignedCheckpoint } from '../../src-main/core/ledger/checkpoint';
+import { checkpointBytes, logIdOf, rememberedSignatures, verifyCheckpoint, verifyLogSignature, type Checkpoint, type SignedCheckpoint } from '../../src-main/core/ledger/checkpoint';
 import { commitment, resultLeaf } from '../../src-main/core/ledger/leaf';
 import { LOG_KEY_FILE, TransparencyLog } from '../../src-main/core/ledger/log';
 import {
@@ -344,6 +344,37 @@ describe('checkpoint', () => {
     }
     expect(verifyCheckpoint(sc, new Uint8Array(31))).toBe(false);
     expect(verifyCheckpoint(sc, null as unknown as Uint8Array)).toBe(false);
+  });
+
+  it('remembers the signatures it found valid (a site write checks every checkpoint), and answers from them only for the same key, bytes and text', () => {
+    const sc = signWithNode({ ...body, size: 77 }, keys.privateKey);
+    const before = rememberedSignatures();
+    expect(verifyCheckpoint(sc, raw)).toBe(true);
+    expect(rememberedSignatures()).toBe(before + 1);
+    // the second time from memory: nothing more remembered
+    expect(verifyCheckpoint(sc, raw)).toBe(true);
+    expect(rememberedSignatures()).toBe(before + 1);
+    // an invalid one is never remembered
+    expect(verifyCheckpoint({ ...sc, size: 78 }, raw)).toBe(false);
+    expect(verifyCheckpoint({ ...sc, size: 78 }, raw)).toBe(false);
+    expect(rememberedSignatures()).toBe(before + 1);
+    // With that one remembered, any byte changed in what was signed, in the signature or in the key is refused, as
+    // it was before anything was remembered; the same signature in another text of the same bytes too.
+    const bytes = checkpointBytes(sc);
+    const sig = Buffer.from(sc.sig, 'base64url');
+    fc.assert(
+      fc.property(fc.constantFrom('bytes', 'sig', 'key'), fc.nat(), fc.integer({ min: 1, max: 255 }), (what, at, flip) => {
+        const b = Buffer.from(bytes);
+        const s = Buffer.from(sig);
+        const k = Buffer.from(raw);
+        const t = what === 'bytes' ? b : what === 'sig' ? s : k;
+        t[at % t.length]! ^= flip;
+        expect(verifyLogSignature(b, s.toString('base64url'), k)).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
+    expect(verifyLogSignature(bytes, sig.toString('base64'), raw)).toBe(false);
+    expect(rememberedSignatures()).toBe(before + 1);
   });
 });
 
