@@ -15,6 +15,7 @@ import { benchStartup } from './startup.bench';
 import { benchCustody } from './custody.bench';
 import { benchHubGrowth } from './hub-growth.bench';
 import { benchHubExams } from './hub-exams.bench';
+import { benchHubHistory } from './hub-history.bench';
 import { benchUi } from './ui.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
@@ -35,6 +36,7 @@ const failed = await runSections(
     { name: 'custody', run: benchCustody },
     { name: 'growth', run: benchHubGrowth },
     { name: 'exams', run: benchHubExams },
+    { name: 'history', run: benchHubHistory },
     { name: 'ui', run: benchUi },
   ],
   only,
