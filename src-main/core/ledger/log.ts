@@ -278,8 +278,10 @@ export class TransparencyLog {
   private examState(exam: string, nomors: readonly string[]): ExamState {
     const digests = new Map<string, string>();
     const salts = new Map<string, Uint8Array>();
-    const held = Number((sql(this.db, 'SELECT COUNT(*) AS n FROM ledger_salts WHERE exam_code = ?').get(exam) as { n: number | string }).n);
-    if (held <= WHOLE_EXAM_UP_TO * nomors.length) {
+    // Counted only as far as the choice needs: the count then follows the bundle too, not the exam.
+    const most = WHOLE_EXAM_UP_TO * nomors.length;
+    const held = Number((sql(this.db, 'SELECT COUNT(*) AS n FROM (SELECT 1 FROM ledger_salts WHERE exam_code = ? LIMIT ?) AS held').get(exam, most + 1) as { n: number | string }).n);
+    if (held <= most) {
       for (const r of sql(this.db, "SELECT nomor_peserta, digest FROM ledger_leaves WHERE exam_code = ? AND kind = 'hasil' ORDER BY idx").raw().iterate(exam) as IterableIterator<[string, string]>) {
         digests.set(r[0], r[1]);
       }
