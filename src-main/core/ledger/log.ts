@@ -276,17 +276,21 @@ export class TransparencyLog {
    * ingest's cost follows the bundle and not what the exam already holds (issue 18).
    */
   private examState(exam: string, nomors: readonly string[]): ExamState {
-    const digests = new Map<string, string>();
-    const salts = new Map<string, Uint8Array>();
+    const state: ExamState = { digests: new Map(), salts: new Map() };
+    const take = (digests: Iterable<unknown>, salts: Iterable<unknown>) => {
+      // Leaves in index order: a candidate's latest digest is the last one set.
+      for (const [nomor, digest] of digests as Iterable<[string, string]>) state.digests.set(nomor, digest);
+      for (const [nomor, salt] of salts as Iterable<[string, Uint8Array]>) state.salts.set(nomor, salt);
+    };
     // Counted only as far as the choice needs: the count then follows the bundle too, not the exam.
     const most = WHOLE_EXAM_UP_TO * nomors.length;
     const held = Number((sql(this.db, 'SELECT COUNT(*) AS n FROM (SELECT 1 FROM ledger_salts WHERE exam_code = ? LIMIT ?) AS held').get(exam, most + 1) as { n: number | string }).n);
     if (held <= most) {
-      for (const r of sql(this.db, "SELECT nomor_peserta, digest FROM ledger_leaves WHERE exam_code = ? AND kind = 'hasil' ORDER BY idx").raw().iterate(exam) as IterableIterator<[string, string]>) {
-        digests.set(r[0], r[1]);
-      }
-      for (const r of sql(this.db, 'SELECT nomor_peserta, salt FROM ledger_salts WHERE exam_code = ?').raw().iterate(exam) as IterableIterator<[string, Uint8Array]>) salts.set(r[0], r[1]);
-      return { digests, salts };
+      take(
+        sql(this.db, "SELECT nomor_peserta, digest FROM ledger_leaves WHERE exam_code = ? AND kind = 'hasil' ORDER BY idx").raw().iterate(exam),
+        sql(this.db, 'SELECT nomor_peserta, salt FROM ledger_salts WHERE exam_code = ?').raw().iterate(exam),
+      );
+      return state;
     }
     const marks = Array.from({ length: LOOKUP_CHUNK }, () => '?').join(', ');
     const latest = sql(this.db, `SELECT nomor_peserta, digest FROM ledger_leaves WHERE exam_code = ? AND kind = 'hasil' AND nomor_peserta IN (${marks}) ORDER BY idx`);
@@ -294,10 +298,9 @@ export class TransparencyLog {
     for (let i = 0; i < nomors.length; i += LOOKUP_CHUNK) {
       // The last piece filled up with its last name again: one statement for every piece.
       const part = Array.from({ length: LOOKUP_CHUNK }, (_, k) => nomors[Math.min(i + k, nomors.length - 1)]!);
-      for (const r of latest.raw().iterate(exam, ...part) as IterableIterator<[string, string]>) digests.set(r[0], r[1]);
-      for (const r of salted.raw().iterate(exam, ...part) as IterableIterator<[string, Uint8Array]>) salts.set(r[0], r[1]);
+      take(latest.raw().iterate(exam, ...part), salted.raw().iterate(exam, ...part));
     }
-    return { digests, salts };
+    return state;
   }
 
   /**
