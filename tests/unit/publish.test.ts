@@ -748,6 +748,81 @@ describe('the payload of a result sheet, read from its bytes', () => {
   });
 });
 
+describe("each formation's pages, a group kept while what they show stays the same (issue 18)", () => {
+  const DATA_AT = '2026-11-30T09:30:00.000Z';
+  const LATER = '2026-11-30T11:00:00.000Z';
+  /** What the hub's site_formation_times does: a formation keeps the time its content was first published at. */
+  const hubTimes = () => {
+    const seen = new Map<string, { content: string; at: string }>();
+    return (exam: string, contents: ReadonlyMap<string, string>, dataAt: string | undefined) => {
+      const times = new Map<string, string>();
+      for (const [f, content] of contents) {
+        const was = seen.get(`${exam}\u0000${f}`);
+        if (was?.content !== content) seen.set(`${exam}\u0000${f}`, { content, at: dataAt! });
+        times.set(f, seen.get(`${exam}\u0000${f}`)!.at);
+      }
+      return times;
+    };
+  };
+  const P = '2026000005'; // in F02
+  const cpns = (input: LoadedSiteInput) => input.exams.find((e) => e.code === CPNS)!;
+  const change = (input: LoadedSiteInput, f: (e: SiteExam) => SiteExam, dataAt = LATER): LoadedSiteInput => ({ ...input, exams: input.exams.map((e) => (e.code === CPNS ? { ...f(e), dataAt } : e)) });
+  // Everything a formation's pages or its candidates' show, changed for one candidate of F02 (or F02 itself).
+  const changes: [string, (e: SiteExam) => SiteExam][] = [
+    ['a name', (e) => ({ ...e, candidates: e.candidates.map((c) => (c.nomor === P ? { ...c, nama: `${c.nama} Putri` } : c)) })],
+    ['a masked NIK', (e) => ({ ...e, candidates: e.candidates.map((c) => (c.nomor === P ? { ...c, nikMasked: c.nikMasked.replace(/\d(?=\*)/, '9') } : c)) })],
+    ["a result's reason", (e) => ({ ...e, results: e.results.map((r) => (r.nomor_peserta === P ? { ...r, reason: `${r.reason} (dikoreksi)` } : r)) })],
+    ['a result digest', (e) => ({ ...e, digests: new Map([[P, 'ab'.repeat(32)]]) })],
+    ['strengths', (e) => ({ ...e, strengths: { [P]: { nomor: P, formation: 'F02', minComparable: 3, components: [] } } })],
+    ['a conflict', (e) => ({ ...e, conflicts: [...e.conflicts, { nomor: P, field: 'SKD', values: [{ workstation: 'WS-A', value: '400' }, { workstation: 'WS-B', value: '410' }] }] })],
+    ["the formation's unit", (e) => ({ ...e, formations: e.formations.map((f) => (f.code === 'F02' ? { ...f, unit: 'Unit baru' } : f)) })],
+  ];
+
+  it('a change to anything one formation shows makes that formation\'s group again, and only it; the site equals a full write', async () => {
+    const base: LoadedSiteInput = { ...fx.input, exams: fx.input.exams.map((e) => ({ ...e, dataAt: DATA_AT })) };
+    for (const [what, f] of changes) {
+      const times = hubTimes();
+      const out = join(dir, `formasi-${what.replace(/\W+/g, '-')}`);
+      const state = `${out}.state.json`;
+      const first = { ...base, formationTimes: times };
+      await writeSite(out, first, { state });
+      const groups = (JSON.parse(readFileSync(state, 'utf8')) as { groups: Record<string, { count: number }> }).groups;
+      const all = Object.values(groups).reduce((n, g) => n + g.count, 0);
+      const next = { ...change(base, f), formationTimes: times };
+      const w = await writeSite(out, next, { state });
+      // The exam's own files (its data changed) and F02's are made again; F01's, F03's and the other exam's kept.
+      expect([what, w.kept]).toEqual([what, all - groups[`ujian/${CPNS}`]!.count - groups[`ujian/${CPNS}/formasi/F02`]!.count]);
+      const page = readFileSync(join(out, sitePaths.candidate(CPNS, P)), 'utf8');
+      expect([what, page.includes(`Data formasi ini per <time datetime="${LATER}">`)]).toEqual([what, true]);
+      expect(readFileSync(join(out, sitePaths.candidate(CPNS, '2026000001')), 'utf8')).toContain(`Data formasi ini per <time datetime="${DATA_AT}">`);
+      const full = `${out}-penuh`;
+      await writeSite(full, next);
+      expect(hashes(out)).toEqual(hashes(full));
+    }
+  }, 120_000);
+
+  it("the exam's data time moving alone makes only the exam's own files again; without the hub's times, every formation's", async () => {
+    const times = hubTimes();
+    const out = join(dir, 'formasi-waktu');
+    const state = `${out}.state.json`;
+    const base: LoadedSiteInput = { ...fx.input, exams: fx.input.exams.map((e) => ({ ...e, dataAt: DATA_AT })) };
+    await writeSite(out, { ...base, formationTimes: times }, { state });
+    const groups = (JSON.parse(readFileSync(state, 'utf8')) as { groups: Record<string, { count: number }> }).groups;
+    const all = Object.values(groups).reduce((n, g) => n + g.count, 0);
+    const moved = change(base, (e) => e);
+    expect((await writeSite(out, { ...moved, formationTimes: times }, { state })).kept).toBe(all - groups[`ujian/${CPNS}`]!.count);
+    expect(readFileSync(join(out, sitePaths.exam(CPNS)), 'utf8')).toContain(`Data ujian ini per <time datetime="${LATER}">`);
+    expect(readFileSync(join(out, sitePaths.candidate(CPNS, P)), 'utf8')).toContain(`Data formasi ini per <time datetime="${DATA_AT}">`);
+    // A site with no such times (a workstation's) dates every page by the exam: they all move with it.
+    const plain = join(dir, 'formasi-tanpa-waktu');
+    await writeSite(plain, base, { state: `${plain}.state.json` });
+    const cpnsFiles = Object.entries(groups).filter(([n]) => n.startsWith(`ujian/${CPNS}`)).reduce((n, [, g]) => n + g.count, 0);
+    expect((await writeSite(plain, change(base, (e) => e, '2026-11-30T12:00:00.000Z'), { state: `${plain}.state.json` })).kept).toBe(all - cpnsFiles);
+    expect(readFileSync(join(plain, sitePaths.candidate(CPNS, P)), 'utf8')).toContain('Data formasi ini per <time datetime="2026-11-30T12:00:00.000Z">');
+    expect(cpns(base).dataAt).toBe(DATA_AT);
+  }, 60_000);
+});
+
 describe('slug', () => {
   // Each character on its own, as the path segment is defined (paths.ts): what a code that is already safe must
   // also give, kept whole.

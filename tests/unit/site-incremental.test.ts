@@ -11,7 +11,7 @@ import { fileReport } from '../../src-main/core/publish/reports';
 import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
 import { loadedExams, writeSite } from '../../src-main/core/publish/site';
 import { AUDIT_EVERY, groupFile, groupsDir, loadGroupFiles, recordSiteStats, siteStateFiles, type SiteState } from '../../src-main/core/publish/site-state';
-import { HubVenue, treeHashes } from './hub-venue';
+import { HubVenue, treeHashes, VENUE_PASS } from './hub-venue';
 
 /**
  * Issue 16: the hub rewrites its site after every change, linking the files whose bytes did not change instead of
@@ -37,6 +37,13 @@ async function publishSession(session: string, at: string) {
 const hashes = treeHashes;
 
 const siblings = (name: string) => readdirSync(dir).filter((f) => f.startsWith(`${name}.`));
+
+/** The group of the site last written with `state` that holds file `rel`: its name, key and count of files. */
+function groupHolding(state: string, rel: string): { name: string; key: string; count: number } {
+  const saved = JSON.parse(readFileSync(state, 'utf8')) as SiteState;
+  for (const [name, g] of Object.entries(saved.groups ?? {})) if (loadGroupFiles(state, name, g.key, g.count)?.some((f) => f.rel === rel)) return { name, key: g.key, count: g.count };
+  throw new Error(`no group of ${state} holds ${rel}`);
+}
 
 beforeAll(async () => {
   venue = await HubVenue.open(dir, [pkg], T1);
@@ -165,12 +172,20 @@ describe('incremental site writes', () => {
     const names = readdirSync(pages);
     expect(names.length).toBeGreaterThanOrEqual(200);
     const one = readFileSync(join(pages, names[0]!), 'utf8');
-    expect(one).toContain(`Data ujian ini per <time datetime="${T2}">`);
+    // A candidate's page dates their formation's data: the exam's data time when it last changed (T1 or T2).
+    const shown = /Data formasi ini per <time datetime="([^"]+)">/.exec(one)?.[1];
+    expect([T1, T2]).toContain(shown);
     expect(one).not.toContain(T3);
+    expect(readFileSync(join(out, 'ujian', EXAM, 'index.html'), 'utf8')).toContain(`Data ujian ini per <time datetime="${T2}">`);
     // The home page still says when the site was written.
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`Diterbitkan <time datetime="${T3}">`);
     const saved = JSON.parse(readFileSync(state, 'utf8')) as SiteState;
-    expect(saved.groups![`ujian/${EXAM}`]!.count).toBeGreaterThanOrEqual(names.length + 4);
+    // The exam's own files in its group, each formation's page and its candidates' pages in a group of the formation's.
+    expect(saved.groups![`ujian/${EXAM}`]!.count).toBeGreaterThanOrEqual(7);
+    const formationGroups = Object.entries(saved.groups!).filter(([name]) => name.startsWith(`ujian/${EXAM}/formasi/`));
+    expect(formationGroups.length).toBeGreaterThanOrEqual(6);
+    // (`names` holds the candidate list, peserta/index.html, too: one of the exam's own files)
+    expect(formationGroups.reduce((n, [, g]) => n + g.count, 0)).toBe(names.length - 1 + formationGroups.length);
     // The group's files are not in the state itself but in its group's own file.
     expect(Object.keys(saved.files).some((rel) => rel.startsWith(`ujian/${EXAM}/`))).toBe(false);
     expect(Object.keys(siteStateFiles(state))).toEqual(expect.arrayContaining(names.map((n) => `ujian/${EXAM}/peserta/${n}`)));
@@ -188,12 +203,13 @@ describe('incremental site writes', () => {
     await writeSite(join(dir, 'keep-full'), second);
     expect(hashes(out)).toEqual(hashes(join(dir, 'keep-full')));
 
-    // What the pages are made of changes (here the time they show): they are made again, as a full write makes them.
+    // The exam's data time moves, what its formations' pages show does not: the exam's own pages are made again, its
+    // formations' are kept, still dated when their data last changed; a full write makes the same.
     const third = { ...second, exams: second.exams.map((e) => ({ ...e, dataAt: T5 })) };
     const w3 = await writeSite(out, third, { state });
-    expect(w3.kept).toBe(0);
-    expect(w3.linked).toBeLessThan(names.length);
-    expect(readFileSync(join(pages, names[0]!), 'utf8')).toContain(`Data ujian ini per <time datetime="${T5}">`);
+    expect(w3.kept).toBe(names.length - 1 + formationGroups.length);
+    expect(readFileSync(join(out, 'ujian', EXAM, 'index.html'), 'utf8')).toContain(`Data ujian ini per <time datetime="${T5}">`);
+    expect(readFileSync(join(pages, names[0]!), 'utf8')).toContain(`Data formasi ini per <time datetime="${shown!}">`);
     await writeSite(join(dir, 'keep-full3'), third);
     expect(hashes(out)).toEqual(hashes(join(dir, 'keep-full3')));
   }, 120_000);
@@ -204,8 +220,12 @@ describe('incremental site writes', () => {
     const input = hub.siteInput(T4);
     await writeSite(out, input, { state });
     const want = hashes(out);
+    const all = (await writeSite(out, input, { state })).kept;
     const pages = join(out, 'ujian', EXAM, 'peserta');
-    const page = join(pages, readdirSync(pages)[3]!);
+    const name = readdirSync(pages).filter((n) => n !== 'index.html')[3]!;
+    const page = join(pages, name);
+    const group = groupHolding(state, `ujian/${EXAM}/peserta/${name}`);
+    expect(group.name).toMatch(new RegExp(`^ujian/${EXAM}/formasi/`));
     const text = readFileSync(page, 'utf8');
     execFileSync('cp', ['-p', page, `${page}.ref`]);
     // A score's digit changed: the same size.
@@ -215,10 +235,11 @@ describe('incremental site writes', () => {
     rmSync(`${page}.ref`);
     expect(statSync(page).size).toBe(Buffer.byteLength(text));
     const again = await writeSite(out, input, { state });
-    expect(again.kept).toBe(0);
+    // Its formation's pages are made again, every other file kept.
+    expect(again.kept).toBe(all - group.count);
     expect(hashes(out)).toEqual(want);
     // Untouched since, the pages are kept again.
-    expect((await writeSite(out, input, { state })).kept).toBeGreaterThan(200);
+    expect((await writeSite(out, input, { state })).kept).toBe(all);
   }, 120_000);
 
   it('a file untouched since the site was put in place is not read again; one touched or replaced is read, hashed and kept when the same', async () => {
@@ -257,20 +278,21 @@ describe('incremental site writes', () => {
     // A page changed through the live site while a write ran is recorded as it then was: played here by changing one
     // and recording it anew. The next writes keep it, unread, until the group's audit (one write in AUDIT_EVERY)
     // reads and hashes every file of the group, and makes the page again.
-    const victim = join(pages, readdirSync(pages)[7]!);
+    const victimName = readdirSync(pages).filter((n) => n !== 'index.html')[7]!;
+    const victim = join(pages, victimName);
     const text = readFileSync(victim, 'utf8');
     writeFileSync(victim, text.replace(/<td class="num">(\d)/, (_m, d: string) => `<td class="num">${d === '9' ? '8' : String(Number(d) + 1)}`));
-    const g = (JSON.parse(readFileSync(state, 'utf8')) as SiteState).groups![`ujian/${EXAM}`]!;
-    recordSiteStats(state, out, { [`ujian/${EXAM}`]: g }, new Map([[`ujian/${EXAM}`, loadGroupFiles(state, `ujian/${EXAM}`, g.key, g.count)!.map((f) => f.rel)]]), bundles.map((b) => `bundel/${b}`));
+    const g = groupHolding(state, `ujian/${EXAM}/peserta/${victimName}`);
+    recordSiteStats(state, out, { [g.name]: { key: g.key, count: g.count } }, new Map([[g.name, loadGroupFiles(state, g.name, g.key, g.count)!.map((f) => f.rel)]]), bundles.map((b) => `bundel/${b}`));
     const kept: number[] = [];
     for (let i = 0; i < AUDIT_EVERY; i++) {
       const w = await writeSite(out, input, { state });
       kept.push(w.kept);
-      if (w.kept === 0) break;
+      if (readFileSync(victim, 'utf8') === text) break;
     }
-    // Kept (the change unseen) until the audit, which makes the group again.
-    expect(kept.slice(0, -1).every((n) => n > 0)).toBe(true);
-    expect(kept[kept.length - 1]).toBe(0);
+    // Kept (the change unseen) until its group's audit, which makes that formation's pages again, and only them.
+    expect(kept.slice(0, -1).every((n) => n === second.kept)).toBe(true);
+    expect(kept[kept.length - 1]).toBe(second.kept - g.count);
     expect(readFileSync(victim, 'utf8')).toBe(text);
     expect(hashes(out)).toEqual(want);
   }, 120_000);
@@ -309,19 +331,24 @@ describe('incremental site writes', () => {
     }
   }, 180_000);
 
-  it("without a name for its data, the site hashes the data itself: one changed result makes the exam's pages again", async () => {
+  it("without a name for its data, the site hashes the data itself: one changed result makes the exam's own pages and its formation's again", async () => {
     const state = join(dir, 'state-nosource.json');
     const out = join(dir, 'nosource');
     const base = await loadedExams(hub.siteInput(T4));
     const input = { ...base, exams: base.exams.map(({ source: _source, ...e }) => e) };
     await writeSite(out, input, { state });
-    expect((await writeSite(out, input, { state })).kept).toBeGreaterThan(200);
+    const all = (await writeSite(out, input, { state })).kept;
+    expect(all).toBeGreaterThan(200);
+    const first = input.exams[0]!.results[0]!;
+    const own = groupHolding(state, `ujian/${EXAM}/peserta/${first.nomor_peserta}.html`);
+    const exam = groupHolding(state, `ujian/${EXAM}/index.html`);
+    expect(own.name).toBe(`ujian/${EXAM}/formasi/${first.kode_formasi}`);
     const changed = {
       ...input,
       exams: input.exams.map((e) => ({ ...e, results: e.results.map((r, i) => (i === 0 ? { ...r, reason: `${r.reason} (dikoreksi)` } : r)) })),
     };
     const w = await writeSite(out, changed, { state });
-    expect(w.kept).toBe(0);
+    expect(w.kept).toBe(all - own.count - exam.count);
     await writeSite(join(dir, 'nosource-full'), changed);
     expect(hashes(out)).toEqual(hashes(join(dir, 'nosource-full')));
   }, 120_000);
@@ -332,27 +359,29 @@ describe('incremental site writes', () => {
     const input = hub.siteInput(T4);
     await writeSite(out, input, { state });
     await writeSite(join(dir, 'odd-group-full'), input);
+    const all = (await writeSite(out, input, { state })).kept;
     const saved = JSON.parse(readFileSync(state, 'utf8')) as SiteState;
     const g = saved.groups![`ujian/${EXAM}`]!;
     const file = groupFile(state, `ujian/${EXAM}`, g.key);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as { files: unknown[][] };
     stored.files[3]![0] = 42;
     writeFileSync(file, JSON.stringify(stored));
+    // The exam's own files are made again; its formations' groups, their files as recorded, are kept.
     const w = await writeSite(out, input, { state });
-    expect(w.kept).toBe(0);
+    expect(w.kept).toBe(all - g.count);
     expect(hashes(out)).toEqual(hashes(join(dir, 'odd-group-full')));
-    // Made again, the group's file is whole again; without it, the pages are made again too.
+    // Made again, the group's file is whole again; without it, its files are made again too.
     expect(loadGroupFiles(state, `ujian/${EXAM}`, g.key, g.count)).not.toBeNull();
     rmSync(file);
     const again = await writeSite(out, input, { state });
-    expect(again.kept).toBe(0);
+    expect(again.kept).toBe(all - g.count);
     // With no record of them, none of the group's files is linked from the last site: each is made.
     expect(again.linked).toBeLessThanOrEqual(again.files - g.count);
     expect(hashes(out)).toEqual(hashes(join(dir, 'odd-group-full')));
     // A group file the state no longer names (a crash between the two) is removed by the next write.
     const stray = groupFile(state, 'ujian/LAIN', 'x');
     writeFileSync(stray, '{}');
-    expect((await writeSite(out, input, { state })).kept).toBe(g.count);
+    expect((await writeSite(out, input, { state })).kept).toBe(all);
     expect(existsSync(stray)).toBe(false);
     expect(readdirSync(groupsDir(state)).filter((f) => !f.endsWith('.stat.json')).length).toBe(Object.keys((JSON.parse(readFileSync(state, 'utf8')) as SiteState).groups!).length);
   }, 120_000);
@@ -434,4 +463,57 @@ describe("the log's files, kept by chunks of 4,096 leaves (issue 18: publication
     expect(new Set(reads.map(([from]) => from))).toEqual(new Set([0, 4096, 8192]));
     expect(hashes(join(root, 'full-4'))).toEqual(hashes(site));
   }, 120_000);
+});
+
+describe("a formation's pages, kept while its data stays the same (issue 18: publication grows with the change)", () => {
+  const T6 = '2026-11-30T13:00:00.000Z';
+
+  it("a bundle that changes one formation's results makes that formation's pages again and keeps the others', each dated when its own data last changed; the site equals a full write", async () => {
+    const state = join(dir, 'state-formations.json');
+    const out = join(dir, 'formations');
+    await writeSite(out, hub.siteInput(T5), { state });
+    const pages = join(out, 'ujian', EXAM, 'peserta');
+    const before = new Map(readdirSync(pages).filter((n) => n !== 'index.html').map((n) => [n, { ino: statSync(join(pages, n)).ino, text: readFileSync(join(pages, n), 'utf8') }]));
+    const formationOf = new Map(pkg.roster.map((c) => [`${c.nomor_peserta}.html`, c.kode_formasi]));
+    const timeOf = (text: string) => /Data formasi ini per <time datetime="([^"]+)">/.exec(text)?.[1];
+
+    // The venue's SKB-CAT scores of formation F06's candidates alone, in its next bundle.
+    const f06 = pkg.sessions.find((x) => x.code === 'SKB-CAT-1')!.candidates.filter((n) => formationOf.get(`${n}.html`) === 'F06');
+    expect(f06.length).toBeGreaterThan(0);
+    const csv = join(dir, 'skb-cat-f06.csv');
+    writeFileSync(csv, `nomor_peserta;nilai\n${f06.map((n, i) => `${n};${70 + i}`).join('\n')}\n`);
+    await venue.ok('scores.import', { exam: EXAM, stage: 'SKB-CAT', file: { path: csv } });
+    const b = await venue.ok<{ file: string }>('bundle.export', { exam: EXAM, passphrase: VENUE_PASS, account: 'koordinator' });
+    expect((await hub.ingest(b.file, T6, 'test')).unchanged).toBe(false);
+
+    const input = hub.siteInput(T6);
+    expect(input.exams[0]!.dataAt).toBe(T6);
+    const w = await writeSite(out, input, { state });
+    const changed = new Set<string>();
+    for (const [n, was] of before) {
+      const now = readFileSync(join(pages, n), 'utf8');
+      if (now === was.text) {
+        // The same bytes: the same file, linked, still showing the time it showed.
+        expect(statSync(join(pages, n)).ino).toBe(was.ino);
+        expect(timeOf(now)).toBe(timeOf(was.text));
+      } else {
+        changed.add(formationOf.get(n)!);
+        expect(timeOf(now)).toBe(T6);
+      }
+    }
+    // F06's pages were made again (its candidates' SKB-CAT, its ranking); a formation that nothing of the bundle
+    // reaches was not, and its pages are older than the exam's data.
+    expect(changed.has('F06')).toBe(true);
+    const untouched = [...new Set(formationOf.values())].filter((f) => !changed.has(f));
+    expect(untouched.length).toBeGreaterThanOrEqual(3);
+    const keptPages = [...before.keys()].filter((n) => untouched.includes(formationOf.get(n)!));
+    expect(w.kept).toBe(keptPages.length + untouched.length);
+    for (const n of keptPages) expect(timeOf(readFileSync(join(pages, n), 'utf8'))! < T6).toBe(true);
+    expect(readFileSync(join(out, 'ujian', EXAM, 'formasi', `${untouched[0]!}.html`), 'utf8')).toMatch(/Data formasi ini per <time datetime="2026-11-30T(06|09)/);
+    expect(readFileSync(join(out, 'ujian', EXAM, 'index.html'), 'utf8')).toContain(`Data ujian ini per <time datetime="${T6}">`);
+
+    // A full write reads the same times from the hub: the same bytes, file for file.
+    await writeSite(join(dir, 'formations-full'), input);
+    expect(hashes(out)).toEqual(hashes(join(dir, 'formations-full')));
+  }, 180_000);
 });

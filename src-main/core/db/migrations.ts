@@ -906,6 +906,22 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER ledger_chunks_no_delete BEFORE DELETE ON ledger_chunks BEGIN SELECT RAISE(ABORT, 'append-only'); END;
     `,
   },
+  {
+    version: 18,
+    name: "each formation's page time at the hub, so that another formation's bundle does not make its pages again",
+    sql: `
+      -- At the hub: the time each formation's pages show on the site (its page and its candidates'): the exam's data
+      -- time when the hub first published the formation's present content (a sha256 of everything its pages show but
+      -- the time). Changed only when that content changes.
+      CREATE TABLE site_formation_times (
+        exam_code TEXT NOT NULL,
+        formation TEXT NOT NULL,
+        content   TEXT NOT NULL,
+        data_at   TEXT NOT NULL,
+        PRIMARY KEY (exam_code, formation)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -54,6 +54,11 @@ export interface PageSpec {
    * not change keeps its bytes, and the hub's next write can keep the file (site.ts).
    */
   dataAt?: string | undefined;
+  /**
+   * Whose data `dataAt` dates: the exam's (its own page, its lists, its rules) or the formation's (a formation's page
+   * and its candidates': made again only when that formation's data changes, site.ts)
+   */
+  dataOf?: 'ujian' | 'formasi';
 }
 
 const NAV: [string, string][] = [
@@ -130,7 +135,7 @@ function pageFoot(p: Omit<PageSpec, 'body'>): string {
   return `
 </main>
 <footer class="site">
-<p>${p.dataAt === undefined ? `Diterbitkan ${timeTag(p.generatedAt)}` : `Data ujian ini per ${timeTag(p.dataAt)}`}. Situs ini statis: semua halaman dan data ada di dalamnya, dapat dibuka tanpa internet, dan diperiksa tanpa server.</p>
+<p>${p.dataAt === undefined ? `Diterbitkan ${timeTag(p.generatedAt)}` : `Data ${p.dataOf ?? 'ujian'} ini per ${timeTag(p.dataAt)}`}. Situs ini statis: semua halaman dan data ada di dalamnya, dapat dibuka tanpa internet, dan diperiksa tanpa server.</p>
 </footer>
 ${scripts}
 </body>

@@ -78,6 +78,8 @@ export interface ExamView {
   members: Map<string, string[]>;
   /** each formation's filled seats: its own P/L and the P/L-n it took by optimalisasi */
   passed: Map<string, number>;
+  /** each formation's seats filled by optimalisasi from other formations (P/L-n), in rank order */
+  incoming: Map<string, RankedCandidate[]>;
   /** the digest computed here from the published result, for each candidate with a result */
   /** a result's digest, as this site computes it (made as a page asks: a map of 100,000 was 10 MB held) */
   digestOf: (r: RankedCandidate) => string;
@@ -125,10 +127,18 @@ export function examView(exam: SiteExam, digestOf: (r: RankedCandidate) => strin
   const members = new Map<string, string[]>(formations.map((f) => [f.code, []]));
   for (const n of [...people.keys()].sort()) members.get(people.get(n)!.formation)!.push(n);
   const passed = new Map<string, number>(formations.map((f) => [f.code, 0]));
+  // Once for the exam, not a scan of every result per formation (thousands of formations at 100,000 candidates).
+  const incoming = new Map<string, RankedCandidate[]>();
   for (const r of exam.results) {
     const seat = r.status === 'P/L' ? r.kode_formasi : r.status.startsWith('P/L-') ? r.optimalisasi_ke : undefined;
     if (seat !== undefined && passed.has(seat)) passed.set(seat, passed.get(seat)! + 1);
+    if (r.status.startsWith('P/L-') && r.optimalisasi_ke) {
+      const list = incoming.get(r.optimalisasi_ke) ?? [];
+      list.push(r);
+      incoming.set(r.optimalisasi_ke, list);
+    }
   }
+  for (const list of incoming.values()) list.sort(rankOrder);
   let ruleset: Ruleset | null = null;
   try {
     const parsed = rulesetSchema.safeParse(JSON.parse(exam.ruleset.json));
@@ -136,7 +146,7 @@ export function examView(exam: SiteExam, digestOf: (r: RankedCandidate) => strin
   } catch {
     ruleset = null;
   }
-  return { exam, formations, formationByCode: new Map(formations.map((f) => [f.code, f])), people, byFormation, conflictsByNomor, members, passed, digestOf, ruleset };
+  return { exam, formations, formationByCode: new Map(formations.map((f) => [f.code, f])), people, byFormation, conflictsByNomor, members, passed, incoming, digestOf, ruleset };
 }
 
 /** Per status, final and provisional apart: "P/L" and "P/L SEMENTARA" are counted on their own rows. */
@@ -306,7 +316,7 @@ export function formationPageLines(input: SiteInput, v: ExamView, f: ExamView['f
   const list = v.byFormation.get(f.code) ?? [];
   const members = v.members.get(f.code) ?? [];
   const noResult = members.filter((n) => !v.people.get(n)!.result);
-  const incoming = e.results.filter((r) => r.status.startsWith('P/L-') && r.optimalisasi_ke === f.code).sort(rankOrder);
+  const incoming = v.incoming.get(f.code) ?? [];
   const head = ['Peringkat', 'Nomor peserta', 'Nama', 'NIK tersamar', 'Kategori', 'Nilai akhir', 'Status', 'Keterangan'];
   const body = function* () {
     yield `<h1>Formasi ${esc(formationLabel(f, f.code))}</h1>
@@ -335,7 +345,7 @@ ${noResult.length ? `<h2>Peserta tanpa hasil</h2>\n<ul>${noResult.map((n) => `<l
 <h2>Ringkasan status</h2>
 ${statusSummary(`Jumlah peserta per status, formasi ${f.code}`, list)}`;
   };
-  return pageLines({ path, title: `Formasi ${f.code} — ${e.code}`, crumbs: crumbsFor(v, [`Formasi ${f.code}`, null]), generatedAt: input.generatedAt, dataAt: e.dataAt }, body());
+  return pageLines({ path, title: `Formasi ${f.code} — ${e.code}`, crumbs: crumbsFor(v, [`Formasi ${f.code}`, null]), generatedAt: input.generatedAt, dataAt: e.dataAt, dataOf: 'formasi' }, body());
 }
 
 /**
@@ -454,7 +464,7 @@ ${strengthsSection(strengthsOf(e, nomor))}
 <h2>Pencatatan di log transparansi</h2>
 ${log}
 <p><a href="${esc(rel(path, 'verifikasi.html'))}">Periksa tanda terima atau lembar hasil Anda</a> · <a href="${esc(rel(path, 'checkpoint.html'))}">Checkpoint log</a> · <a href="${esc(rel(path, sitePaths.rules(e.code)))}">Aturan penilaian</a></p>`;
-  return page({ path, title: `${nomor} — ${e.code}`, crumbs: crumbsFor(v, ['Peserta', sitePaths.candidates(e.code)], [nomor, null]), body, generatedAt: input.generatedAt, dataAt: e.dataAt });
+  return page({ path, title: `${nomor} — ${e.code}`, crumbs: crumbsFor(v, ['Peserta', sitePaths.candidates(e.code)], [nomor, null]), body, generatedAt: input.generatedAt, dataAt: e.dataAt, dataOf: 'formasi' });
 }
 
 // ---------------------------------------------------------------------------------------------- the ruleset

@@ -6,7 +6,7 @@
  * write that never swapped in, or a site replaced by anything else, leaves a state that describes nothing, and the
  * next write is a full one.
  *
- * A group's files (an exam's pages, a chunk of the log: nearly the whole site) are not in the state file itself but
+ * A group's files (an exam's own files, a formation's pages, a chunk of the log: nearly the whole site) are not in the state file itself but
  * each group in a file of its own beside it, named by the group's name and key (equal keys make equal bytes, so a
  * group file, once written, never changes). A write reads the state of the groups it keeps or makes, one at a time,
  * and nothing of the others: its memory follows the largest group, not the site (issue 18, at 2.4 million

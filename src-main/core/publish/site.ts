@@ -22,7 +22,7 @@ import { resultsCsvLines, resultsSpreadsheetCsvLines } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
 import { LenteraError } from '../util/errors';
 import { sha256File, sha256Hex } from '../util/hash';
-import { bundlesPage, candidatePage, candidatesPageLines, checkpointPage, examPage, examView, formationPageLines, indexPage, leafEntries, rulesPage, strengthsOf, verifyPage, type IndexExam } from './pages';
+import { bundlesPage, candidatePage, candidatesPageLines, checkpointPage, examPage, examView, formationPageLines, indexPage, leafEntries, leafOf, rulesPage, strengthsOf, verifyPage, type ExamView, type IndexExam } from './pages';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { SITE_CSS } from './style';
 import type { CandidateStrengths } from '../ranking/strengths';
@@ -151,6 +151,15 @@ export interface SiteInput {
   /** objections (sanggah) and public reports (laporan) as published: no names, no numbers, no contact (voice-pages.ts) */
   voice?: VoiceSiteInput;
   bundles: { file: string /* absolute path to copy */; name: string; sha256: string; exam: string; workstation: string; sequence: number; signer: string }[];
+  /**
+   * The time each formation's pages show (its page and its candidates'), given what each is made from (`contents`:
+   * formation code → sha256, `formationContent`) and the exam's data time. The hub answers the exam's data time at
+   * which it first published that very content, kept in its database: a formation whose data did not change keeps its
+   * time, so its pages keep their bytes and are not made again when another venue's bundle changes other formations
+   * of the exam (issue 18); a full write gives the same times. Without it (or for a formation it does not answer)
+   * they show the exam's data time.
+   */
+  formationTimes?: (exam: string, contents: ReadonlyMap<string, string>, dataAt: string | undefined) => ReadonlyMap<string, string>;
 }
 
 /** The file that marks a folder as a Lentera site: only such a folder (or an empty one) is ever replaced. */
@@ -566,6 +575,24 @@ class SiteWriter {
   }
 
 
+  /** The previous site's formation groups of exam group `exam` (`formationGroup`), each with the key it was made from. */
+  priorFormations(exam: string): [string, string][] {
+    if (this.formationsByExam === null) {
+      // Indexed once: a national hub's state names hundreds of exams and a hundred thousand formations.
+      this.formationsByExam = new Map();
+      for (const [name, g] of Object.entries(this.prev?.state.groups ?? {})) {
+        const at = name.indexOf(FORMATION_GROUP);
+        if (at < 0) continue;
+        const list = this.formationsByExam.get(name.slice(0, at)) ?? [];
+        list.push([name, g.key]);
+        this.formationsByExam.set(name.slice(0, at), list);
+      }
+    }
+    return this.formationsByExam.get(exam) ?? [];
+  }
+
+  private formationsByExam: Map<string, [string, string][]> | null = null;
+
   /**
    * Places the previous site's files of group `name` as they are, when they were made from the same `key` and each
    * still holds the bytes recorded for it (read and hashed: a file changed in the live site is made again), and
@@ -815,26 +842,81 @@ function* digestsLines(e: SiteExam): Generator<string> {
   yield '};\n';
 }
 
+const FORMATION_GROUP = '/formasi/';
+/** The group of formation `code`'s pages in exam group `exam`. */
+const formationGroup = (exam: string, code: string) => `${exam}${FORMATION_GROUP}${code}`;
+
 /**
- * Makes an exam's group: its data files, digests, candidate list, formation, candidate, exam and rules pages; the
- * summary the home page shows is kept with them.
+ * Makes an exam's own group (`wide`): its data files, digests, candidate list, exam and rules pages, with the summary
+ * the home page shows; then each formation's group (its page and its candidates' pages) not already `kept`, kept
+ * again when what it is made from did not change, or made.
  */
-async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: string, key: string): Promise<ExamSummary> {
+async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: string, key: string, wide: boolean, kept: ReadonlySet<string>): Promise<ExamSummary> {
   const v = examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256));
-  w.begin(name);
-  for (const [f, lines] of Object.entries(examData(e))) w.lines(sitePaths.data(e.code, f as DataFile), lines());
-  w.lines(sitePaths.digests(e.code), digestsLines(e));
-  w.lines(sitePaths.candidates(e.code), candidatesPageLines(input, v));
-  for (const f of v.formations) w.lines(sitePaths.formation(e.code, f.code), formationPageLines(input, v, f));
-  w.expect(v.people.size);
-  for (const nomor of [...v.people.keys()].sort()) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, v, nomor));
-  // A group's files always record their sha256 (`text`, `lines`).
-  const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.recorded(sitePaths.data(e.code, f))!]));
-  await w.text(sitePaths.exam(e.code), examPage(input, v));
-  await w.text(sitePaths.rules(e.code), rulesPage(input, v, dataSha));
   const summary: ExamSummary = { formations: v.formations.length, people: v.people.size };
-  w.end(name, key, summary);
+  if (wide) {
+    w.begin(name);
+    for (const [f, lines] of Object.entries(examData(e))) w.lines(sitePaths.data(e.code, f as DataFile), lines());
+    w.lines(sitePaths.digests(e.code), digestsLines(e));
+    w.lines(sitePaths.candidates(e.code), candidatesPageLines(input, v));
+    // A group's files always record their sha256 (`text`, `lines`).
+    const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.recorded(sitePaths.data(e.code, f))!]));
+    await w.text(sitePaths.exam(e.code), examPage(input, v));
+    await w.text(sitePaths.rules(e.code), rulesPage(input, v, dataSha));
+    w.end(name, key, summary);
+  }
+  const todo = v.formations.filter((f) => !kept.has(formationGroup(name, f.code)));
+  const shared = examContent(input, e);
+  const contents = new Map(todo.map((f) => [f.code, formationContent(shared, v, f)]));
+  const times = input.formationTimes?.(e.code, contents, e.dataAt);
+  const make: { f: (typeof todo)[number]; group: string; key: string; time: string | undefined }[] = [];
+  for (const f of todo) {
+    const time = times?.get(f.code) ?? e.dataAt;
+    const group = formationGroup(name, f.code);
+    const fkey = sha256Hex(Buffer.from(`${contents.get(f.code)!}\n${time ?? input.generatedAt}`));
+    if (!w.keep(group, fkey)) make.push({ f, group, key: fkey, time });
+  }
+  // The candidates' pages (`text`; a formation's page is streamed here, `lines`).
+  w.expect(make.reduce((n, m) => n + (v.members.get(m.f.code)?.length ?? 0), 0));
+  for (const m of make) {
+    // The formation's pages show its own time: its view, but for that, the exam's.
+    const fv = m.time === e.dataAt ? v : { ...v, exam: { ...e, dataAt: m.time } };
+    w.begin(m.group);
+    w.lines(sitePaths.formation(e.code, m.f.code), formationPageLines(input, fv, m.f));
+    for (const nomor of v.members.get(m.f.code) ?? []) await w.text(sitePaths.candidate(e.code, nomor), candidatePage(input, fv, nomor));
+    w.end(m.group, m.key);
+  }
   return summary;
+}
+
+/** sha256 of what every formation page and candidate page of the exam shows of the exam itself. */
+function examContent(input: SiteInput, e: SiteExam): string {
+  const h = createHash('sha256');
+  const part = (value: unknown) => h.update(JSON.stringify(value) ?? 'null').update('\n');
+  part([siteCodeId(), e.code, e.name, e.agency, e.year, e.ruleset.id, e.ruleset.version, e.ruleset.sha256, e.interviewStages ?? null]);
+  // The notice of the rules the results were ranked by (formation pages).
+  part((input.announcements ?? []).filter((a) => a.exam === e.code));
+  return h.digest('hex');
+}
+
+/**
+ * sha256 of everything formation `f`'s page and its candidates' pages are made from, but the time they show: the
+ * exam's part (`shared`), the formation, and each of its candidates' and of those optimalisasi brings to it: their
+ * entry, result, digest, leaf, strengths and conflicts. Equal contents (and times) make equal bytes.
+ */
+function formationContent(shared: string, v: ExamView, f: ExamView['formations'][number]): string {
+  const e = v.exam;
+  const h = createHash('sha256');
+  const part = (value: unknown) => h.update(JSON.stringify(value) ?? 'null').update('\n');
+  part([shared, f, v.passed.get(f.code) ?? 0]);
+  const person = (n: string) => {
+    const p = v.people.get(n);
+    part([n, p?.formation ?? null, p?.candidate ?? null, p?.result ?? null, p?.result ? v.digestOf(p.result) : null, leafOf(e, n) ?? null, strengthsOf(e, n) ?? null, v.conflictsByNomor.get(n) ?? null]);
+  };
+  for (const n of v.members.get(f.code) ?? []) person(n);
+  part('optimalisasi');
+  for (const r of v.incoming.get(f.code) ?? []) person(r.nomor_peserta);
+  return h.digest('hex');
 }
 
 async function build(w: SiteWriter, input: SiteInput, tree: TreeReader, published: number): Promise<void> {
@@ -856,9 +938,15 @@ async function build(w: SiteWriter, input: SiteInput, tree: TreeReader, publishe
     // bytes as before, kept rather than made again (and a named exam not even loaded).
     const name = `ujian/${head.code}`;
     const key = examKey(input, head);
-    let summary: ExamSummary;
-    if (w.keep(name, key, isSummary)) summary = w.groups[name]!.meta as ExamSummary;
-    else {
+    let summary: ExamSummary | undefined;
+    const kept = new Set<string>();
+    if (w.keep(name, key, isSummary)) {
+      summary = w.groups[name]!.meta as ExamSummary;
+      // The exam's data as it was, so are its formations' pages (a group each): each kept by the key it was made with.
+      for (const [group, k] of w.priorFormations(name)) if (w.keep(group, k)) kept.add(group);
+    }
+    // Loaded only when its own group or a formation's must be made (one changed in the live site, or gone).
+    if (summary === undefined || kept.size < summary.formations) {
       let e: SiteExam;
       if (isRef(head)) {
         const loaded = await head.load();
@@ -875,7 +963,7 @@ async function build(w: SiteWriter, input: SiteInput, tree: TreeReader, publishe
         // The pages are made from what their key names: the head, as given, and the rest as loaded.
         e = { ...loaded, name: head.name, agency: head.agency, year: head.year, ruleset: head.ruleset, dataAt: head.dataAt };
       } else e = head;
-      summary = await writeExam(w, input, e, name, key);
+      summary = await writeExam(w, input, e, name, key, summary === undefined, kept);
     }
     home.push({ code: head.code, name: head.name, agency: head.agency, year: head.year, ruleset: head.ruleset, ...summary });
   }

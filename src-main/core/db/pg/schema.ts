@@ -221,6 +221,19 @@ export const pgMigrations: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "each formation's page time, so that another formation's bundle does not make its pages again",
+    sql: `
+      CREATE TABLE site_formation_times (
+        exam_code text COLLATE "C" NOT NULL,
+        formation text COLLATE "C" NOT NULL,
+        content   text COLLATE "C" NOT NULL,
+        data_at   text COLLATE "C" NOT NULL,
+        PRIMARY KEY (exam_code, formation)
+      );
+    `,
+  },
 ];
 
 /**
