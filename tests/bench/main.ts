@@ -16,6 +16,7 @@ import { benchCustody } from './custody.bench';
 import { benchHubGrowth } from './hub-growth.bench';
 import { benchHubExams } from './hub-exams.bench';
 import { benchHubHistory } from './hub-history.bench';
+import { benchSiteFormations } from './site-formations.bench';
 import { benchUi } from './ui.bench';
 
 // `npm run bench`: figures per capability, each beside a baseline from this same run. Never part of `npm test`.
@@ -37,6 +38,7 @@ const failed = await runSections(
     { name: 'growth', run: benchHubGrowth },
     { name: 'exams', run: benchHubExams },
     { name: 'history', run: benchHubHistory },
+    { name: 'formations', run: benchSiteFormations },
     { name: 'ui', run: benchUi },
   ],
   only,
