@@ -25,6 +25,13 @@ import { embeddedPayloadFromBytes } from '../../src-main/core/sheets/payload';
 import { embeddedPayload, qrPayload, renderResultSheet, resultDigest, type SheetData } from '../../src-main/core/sheets/result-sheet';
 import { resourcesDir } from '../../src-main/core/util/resources';
 
+// The identity of the site's code, replaceable by a test: as a new Lentera's would be.
+const code = vi.hoisted(() => ({ id: null as string | null }));
+vi.mock('../../src-main/core/publish/site-code', async (original) => {
+  const real = await original<typeof import('../../src-main/core/publish/site-code')>();
+  return { ...real, siteCodeId: () => code.id ?? real.siteCodeId() };
+});
+
 const GENERATED = '2026-12-01T03:00:00.000Z';
 const CPNS = 'CPNS-UJI-2026';
 const JPT = 'JPT SMG/2026'; // a space and a slash: the paths must still be safe
@@ -820,6 +827,25 @@ describe("each formation's pages, a group kept while what they show stays the sa
     expect((await writeSite(plain, change(base, (e) => e, '2026-11-30T12:00:00.000Z'), { state: `${plain}.state.json` })).kept).toBe(all - cpnsFiles);
     expect(readFileSync(join(plain, sitePaths.candidate(CPNS, P)), 'utf8')).toContain('Data formasi ini per <time datetime="2026-11-30T12:00:00.000Z">');
     expect(cpns(base).dataAt).toBe(DATA_AT);
+  }, 60_000);
+
+  it('a new Lentera makes every page again but dates no formation anew: its data did not change', async () => {
+    const times = hubTimes();
+    const out = join(dir, 'formasi-kode');
+    const state = `${out}.state.json`;
+    const base: LoadedSiteInput = { ...fx.input, exams: fx.input.exams.map((e) => ({ ...e, dataAt: DATA_AT })), formationTimes: times };
+    await writeSite(out, base, { state });
+    const later = { ...change(base, (e) => e), formationTimes: times };
+    code.id = 'a'.repeat(64);
+    try {
+      const w = await writeSite(out, later, { state });
+      expect(w.kept).toBe(0);
+      expect(readFileSync(join(out, sitePaths.candidate(CPNS, P)), 'utf8')).toContain(`Data formasi ini per <time datetime="${DATA_AT}">`);
+      await writeSite(`${out}-penuh`, later);
+      expect(hashes(out)).toEqual(hashes(`${out}-penuh`));
+    } finally {
+      code.id = null;
+    }
   }, 60_000);
 });
 

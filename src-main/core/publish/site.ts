@@ -873,7 +873,8 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
   for (const f of todo) {
     const time = times?.get(f.code) ?? e.dataAt;
     const group = formationGroup(name, f.code);
-    const fkey = sha256Hex(Buffer.from(`${contents.get(f.code)!}\n${time ?? input.generatedAt}`));
+    // The code that renders them too: a new Lentera makes the pages again without dating their data anew.
+    const fkey = sha256Hex(Buffer.from(`${siteCodeId()}\n${contents.get(f.code)!}\n${time ?? input.generatedAt}`));
     if (!w.keep(group, fkey)) make.push({ f, group, key: fkey, time });
   }
   // The candidates' pages (`text`; a formation's page is streamed here, `lines`).
@@ -893,16 +894,16 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
 function examContent(input: SiteInput, e: SiteExam): string {
   const h = createHash('sha256');
   const part = (value: unknown) => h.update(JSON.stringify(value) ?? 'null').update('\n');
-  part([siteCodeId(), e.code, e.name, e.agency, e.year, e.ruleset.id, e.ruleset.version, e.ruleset.sha256, e.interviewStages ?? null]);
+  part([e.code, e.name, e.agency, e.year, e.ruleset.id, e.ruleset.version, e.ruleset.sha256, e.interviewStages ?? null]);
   // The notice of the rules the results were ranked by (formation pages).
   part((input.announcements ?? []).filter((a) => a.exam === e.code));
   return h.digest('hex');
 }
 
 /**
- * sha256 of everything formation `f`'s page and its candidates' pages are made from, but the time they show: the
- * exam's part (`shared`), the formation, and each of its candidates' and of those optimalisasi brings to it: their
- * entry, result, digest, leaf, strengths and conflicts. Equal contents (and times) make equal bytes.
+ * sha256 of the data formation `f`'s page and its candidates' pages show: the exam's part (`shared`), the formation,
+ * and each of its candidates' and of those optimalisasi brings to it: their entry, result, digest, leaf, strengths
+ * and conflicts. Equal contents, times and code make equal bytes.
  */
 function formationContent(shared: string, v: ExamView, f: ExamView['formations'][number]): string {
   const e = v.exam;
