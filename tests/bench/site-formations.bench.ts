@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openDatabase } from '../../src-main/core/db/open';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
+import { formationTimesInMemory } from '../../src-main/core/publish/formation-times';
 import { writeSite, type LoadedSiteInput, type SiteExam } from '../../src-main/core/publish/site';
 import { siteStateFiles } from '../../src-main/core/publish/site-state';
 import { readFlatResults } from '../../src-main/core/ranking/flat';
@@ -86,16 +87,8 @@ export async function benchSiteFormations(): Promise<void> {
         ...(withTimes ? { formationTimes: times } : {}),
       };
     };
-    // The hub's site_formation_times, in memory: a formation keeps the time its content was first published at.
-    const seen = new Map<string, { content: string; at: string }>();
-    const times = (ex: string, contents: ReadonlyMap<string, string>, dataAt: string | undefined) => {
-      const out = new Map<string, string>();
-      for (const [f, content] of contents) {
-        if (seen.get(`${ex}/${f}`)?.content !== content) seen.set(`${ex}/${f}`, { content, at: dataAt! });
-        out.set(f, seen.get(`${ex}/${f}`)!.at);
-      }
-      return out;
-    };
+    // The hub's site_formation_times, kept in memory.
+    const times = formationTimesInMemory();
 
     const before = ranked(0);
     db.transaction(() => log.append(before.results.map((r) => ({ exam: EXAM, nomor: r.nomor_peserta, digest: digest(r) })), '2026-12-01T01:00:00.000Z'))();

@@ -12,6 +12,7 @@ import { leafHash, MerkleTree } from '../../src-main/core/ledger/merkle';
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { receiptToQr, type Receipt } from '../../src-main/core/ledger/receipt';
 import { SiteFileWriter } from '../../src-main/core/publish/file-writer';
+import { formationTimes, formationTimesInMemory } from '../../src-main/core/publish/formation-times';
 import { SITE_MARKER, writeSite, type LoadedSiteInput, type SiteExam, type SiteInput } from '../../src-main/core/publish/site';
 import { leafEntries, leafOf } from '../../src-main/core/publish/pages';
 import { sitePaths, slug } from '../../src-main/core/publish/paths';
@@ -758,19 +759,8 @@ describe('the payload of a result sheet, read from its bytes', () => {
 describe("each formation's pages, a group kept while what they show stays the same (issue 18)", () => {
   const DATA_AT = '2026-11-30T09:30:00.000Z';
   const LATER = '2026-11-30T11:00:00.000Z';
-  /** What the hub's site_formation_times does: a formation keeps the time its content was first published at. */
-  const hubTimes = () => {
-    const seen = new Map<string, { content: string; at: string }>();
-    return (exam: string, contents: ReadonlyMap<string, string>, dataAt: string | undefined) => {
-      const times = new Map<string, string>();
-      for (const [f, content] of contents) {
-        const was = seen.get(`${exam}\u0000${f}`);
-        if (was?.content !== content) seen.set(`${exam}\u0000${f}`, { content, at: dataAt! });
-        times.set(f, seen.get(`${exam}\u0000${f}`)!.at);
-      }
-      return times;
-    };
-  };
+  /** What the hub's site_formation_times does, kept in memory: a formation keeps the time its content was first published at. */
+  const hubTimes = formationTimesInMemory;
   const P = '2026000005'; // in F02
   const cpns = (input: LoadedSiteInput) => input.exams.find((e) => e.code === CPNS)!;
   const change = (input: LoadedSiteInput, f: (e: SiteExam) => SiteExam, dataAt = LATER): LoadedSiteInput => ({ ...input, exams: input.exams.map((e) => (e.code === CPNS ? { ...f(e), dataAt } : e)) });
@@ -784,6 +774,30 @@ describe("each formation's pages, a group kept while what they show stays the sa
     ['a conflict', (e) => ({ ...e, conflicts: [...e.conflicts, { nomor: P, field: 'SKD', values: [{ workstation: 'WS-A', value: '400' }, { workstation: 'WS-B', value: '410' }] }] })],
     ["the formation's unit", (e) => ({ ...e, formations: e.formations.map((f) => (f.code === 'F02' ? { ...f, unit: 'Unit baru' } : f)) })],
   ];
+
+  it("property: a formation's time is the data time of the write at which its content last changed, whatever the writes", () => {
+    const write = fc.record({ contents: fc.dictionary(fc.constantFrom('F01', 'F02', 'F03'), fc.constantFrom('a', 'b', 'c')), skip: fc.nat({ max: 3 }) });
+    fc.assert(
+      fc.property(fc.array(write, { maxLength: 12 }), (writes) => {
+        const kept = new Map<string, { content: string; at: string }>();
+        // The model: each formation's content and the write it last changed at.
+        const model = new Map<string, { content: string; since: number }>();
+        let at = 0;
+        for (const w of writes) {
+          at += 1 + w.skip;
+          const contents = new Map(Object.entries(w.contents));
+          const { times, changed } = formationTimes(kept, contents, String(at).padStart(4, '0'));
+          for (const [f, t] of changed) kept.set(f, t);
+          for (const [f, content] of contents) {
+            if (model.get(f)?.content !== content) model.set(f, { content, since: at });
+            expect(times.get(f)).toBe(String(model.get(f)!.since).padStart(4, '0'));
+          }
+          expect([...times.keys()].sort()).toEqual([...contents.keys()].sort());
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 
   it('a change to anything one formation shows makes that formation\'s group again, and only it; the site equals a full write', async () => {
     const base: LoadedSiteInput = { ...fx.input, exams: fx.input.exams.map((e) => ({ ...e, dataAt: DATA_AT })) };

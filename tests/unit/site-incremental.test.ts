@@ -12,6 +12,7 @@ import { Publisher, SITE_STATE } from '../../src-main/core/publish/publisher';
 import { loadedExams, writeSite } from '../../src-main/core/publish/site';
 import { AUDIT_EVERY, groupFile, groupsDir, loadGroupFiles, recordSiteStats, siteStateFiles, type SiteState } from '../../src-main/core/publish/site-state';
 import { HubVenue, treeHashes, VENUE_PASS } from './hub-venue';
+import { sitePaths } from '../../src-main/core/publish/paths';
 
 /**
  * Issue 16: the hub rewrites its site after every change, linking the files whose bytes did not change instead of
@@ -467,6 +468,18 @@ describe("the log's files, kept by chunks of 4,096 leaves (issue 18: publication
 
 describe("a formation's pages, kept while its data stays the same (issue 18: publication grows with the change)", () => {
   const T6 = '2026-11-30T13:00:00.000Z';
+  const T7 = '2026-11-30T14:00:00.000Z';
+
+  /** The venue's SKB-CAT scores (from `first` up) of `formation`'s candidates alone, in its next bundle, merged at `at`. */
+  async function skbCatOf(formation: string, first: number, at: string): Promise<void> {
+    const nomors = pkg.sessions.find((x) => x.code === 'SKB-CAT-1')!.candidates.filter((n) => pkg.roster.find((c) => c.nomor_peserta === n)!.kode_formasi === formation);
+    expect(nomors.length).toBeGreaterThan(0);
+    const csv = join(dir, `skb-cat-${formation}.csv`);
+    writeFileSync(csv, `nomor_peserta;nilai\n${nomors.map((n, i) => `${n};${first + i}`).join('\n')}\n`);
+    await venue.ok('scores.import', { exam: EXAM, stage: 'SKB-CAT', file: { path: csv } });
+    const b = await venue.ok<{ file: string }>('bundle.export', { exam: EXAM, passphrase: VENUE_PASS, account: 'koordinator' });
+    expect((await hub.ingest(b.file, at, 'test')).unchanged).toBe(false);
+  }
 
   it("a bundle that changes one formation's results makes that formation's pages again and keeps the others', each dated when its own data last changed; the site equals a full write", async () => {
     const state = join(dir, 'state-formations.json');
@@ -478,13 +491,7 @@ describe("a formation's pages, kept while its data stays the same (issue 18: pub
     const timeOf = (text: string) => /Data formasi ini per <time datetime="([^"]+)">/.exec(text)?.[1];
 
     // The venue's SKB-CAT scores of formation F06's candidates alone, in its next bundle.
-    const f06 = pkg.sessions.find((x) => x.code === 'SKB-CAT-1')!.candidates.filter((n) => formationOf.get(`${n}.html`) === 'F06');
-    expect(f06.length).toBeGreaterThan(0);
-    const csv = join(dir, 'skb-cat-f06.csv');
-    writeFileSync(csv, `nomor_peserta;nilai\n${f06.map((n, i) => `${n};${70 + i}`).join('\n')}\n`);
-    await venue.ok('scores.import', { exam: EXAM, stage: 'SKB-CAT', file: { path: csv } });
-    const b = await venue.ok<{ file: string }>('bundle.export', { exam: EXAM, passphrase: VENUE_PASS, account: 'koordinator' });
-    expect((await hub.ingest(b.file, T6, 'test')).unchanged).toBe(false);
+    await skbCatOf('F06', 70, T6);
 
     const input = hub.siteInput(T6);
     expect(input.exams[0]!.dataAt).toBe(T6);
@@ -515,5 +522,28 @@ describe("a formation's pages, kept while its data stays the same (issue 18: pub
     // A full write reads the same times from the hub: the same bytes, file for file.
     await writeSite(join(dir, 'formations-full'), input);
     expect(hashes(out)).toEqual(hashes(join(dir, 'formations-full')));
+  }, 180_000);
+
+  it("a write whose formations' times cannot be kept (the hub's database read-only) fails and leaves the site as it was", async () => {
+    const state = join(dir, 'state-formations.json');
+    const out = join(dir, 'formations');
+    const before = hashes(out);
+    // Formation F05's SKB-CAT scores in the venue's next bundle: F05's content changes, so its time must be kept.
+    await skbCatOf('F05', 60, T7);
+    // As a disk remounted read-only would: every write of the hub's connection is refused.
+    const readOnly = (on: boolean) => (process.env.LENTERA_TEST_HUB_STORE === 'postgres' ? hub.db.exec(`SET default_transaction_read_only = ${on ? 'on' : 'off'}`) : hub.db.pragma(`query_only = ${on ? 1 : 0}`));
+    readOnly(true);
+    try {
+      await expect(writeSite(out, hub.siteInput(T7), { state })).rejects.toThrow(/read-?only/i);
+    } finally {
+      readOnly(false);
+    }
+    expect(hashes(out)).toEqual(before);
+    expect(readdirSync(dir).filter((n) => n.startsWith('formations.tmp-'))).toEqual([]);
+    // Writable again, the write goes through: F05's pages dated by this bundle, the site a full write's.
+    await writeSite(out, hub.siteInput(T7), { state });
+    expect(readFileSync(join(out, sitePaths.formation(EXAM, 'F05')), 'utf8')).toContain(`Data formasi ini per <time datetime="${T7}">`);
+    await writeSite(join(dir, 'formations-full-7'), hub.siteInput(T7));
+    expect(hashes(out)).toEqual(hashes(join(dir, 'formations-full-7')));
   }, 180_000);
 });

@@ -27,6 +27,7 @@ import { observedSessions, type ObservedSession } from './observers';
 import { announceAtHub, siteAnnouncements } from './announcement-hub';
 import type { SignedAnnouncementAck } from './announcement';
 import { voiceSiteInput } from './voice';
+import { formationTimes } from './formation-times';
 
 /** The merged view's stage states, from its ruleset text. */
 const stageStatesOf = (v: MergedView) => stageStates(readRuleset(v.ruleset.json, 'ruleset.json').ruleset, v.facts.candidates, v.results);
@@ -370,30 +371,19 @@ export class Publisher {
   }
 
   /**
-   * Each formation's page time for the site (site.ts, `formationTimes`): the exam's data time at which this hub first
-   * published the formation's present content, kept in site_formation_times; a formation whose content is new or
-   * changed takes the exam's data time now. So its pages say truly how recent their data is (nothing they show
-   * changed since), and keep their bytes while it stays the same; a full write reads the same times. Under the hub's
-   * write lock: two hub processes writing at once agree on one time.
+   * Each formation's page time for the site (`formationTimes` in formation-times.ts), over the times this hub keeps in
+   * site_formation_times. Under the hub's write lock: two hub processes writing at once agree on one time.
    */
   private formationTimes(exam: string, contents: ReadonlyMap<string, string>, dataAt: string | undefined): Map<string, string> {
-    const times = new Map<string, string>();
-    if (dataAt === undefined || contents.size === 0) return times;
+    if (dataAt === undefined || contents.size === 0) return new Map();
     return writeTransaction(this.db, () => {
       const rows = sql(this.db, 'SELECT formation, content, data_at FROM site_formation_times WHERE exam_code = ?').all(exam) as { formation: string; content: string; data_at: string }[];
-      const known = new Map(rows.map((r) => [r.formation, r]));
+      const { times, changed } = formationTimes(new Map(rows.map((r) => [r.formation, { content: r.content, at: r.data_at }])), contents, dataAt);
       const put = sql(
         this.db,
         'INSERT INTO site_formation_times (exam_code, formation, content, data_at) VALUES (?, ?, ?, ?) ON CONFLICT (exam_code, formation) DO UPDATE SET content = excluded.content, data_at = excluded.data_at',
       );
-      for (const [formation, content] of contents) {
-        const row = known.get(formation);
-        if (row?.content === content) times.set(formation, row.data_at);
-        else {
-          put.run(exam, formation, content, dataAt);
-          times.set(formation, dataAt);
-        }
-      }
+      for (const [formation, t] of changed) put.run(exam, formation, t.content, t.at);
       return times;
     });
   }

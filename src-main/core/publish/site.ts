@@ -154,7 +154,7 @@ export interface SiteInput {
   /**
    * The time each formation's pages show (its page and its candidates'), given what each is made from (`contents`:
    * formation code → sha256, `formationContent`) and the exam's data time. The hub answers the exam's data time at
-   * which it first published that very content, kept in its database: a formation whose data did not change keeps its
+   * which it first published that very content (formation-times.ts), kept in its database: a formation whose data did not change keeps its
    * time, so its pages keep their bytes and are not made again when another venue's bundle changes other formations
    * of the exam (issue 18); a full write gives the same times. Without it (or for a formation it does not answer)
    * they show the exam's data time.
@@ -785,8 +785,7 @@ function examData(e: SiteExam): Record<DataFile, () => Iterable<string>> {
  * the code that makes them. Equal keys make equal bytes.
  */
 function examKey(input: SiteInput, e: SiteExamInput): string {
-  const h = createHash('sha256');
-  const part = (value: unknown) => h.update(JSON.stringify(value) ?? 'null').update('\n');
+  const { part, hex } = jsonHash();
   part([siteCodeId(), e.dataAt ?? input.generatedAt, e.code, e.name, e.agency, e.year, e.ruleset]);
   part((input.announcements ?? []).filter((a) => a.exam === e.code));
   // A named exam's source names the rest; it is what lets its pages be kept without loading it.
@@ -796,7 +795,13 @@ function examKey(input: SiteInput, e: SiteExamInput): string {
     if (e.source !== undefined) part(['source', e.source]);
     else for (const value of [e.candidates, e.results, e.facts, Object.fromEntries(leafEntries(e)), strengthsRecord(e), e.digests ? [...e.digests] : null]) part(value);
   }
-  return h.digest('hex');
+  return hex();
+}
+
+/** sha256 of values added one at a time, each as its JSON and a newline: the keys of the site's groups. */
+function jsonHash(): { part: (value: unknown) => void; hex: () => string } {
+  const h = createHash('sha256');
+  return { part: (value) => h.update(JSON.stringify(value) ?? 'null').update('\n'), hex: () => h.digest('hex') };
 }
 
 /** An exam's strengths as a record, for a key that names them by value (an exam with no source). */
@@ -892,12 +897,11 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
 
 /** sha256 of what every formation page and candidate page of the exam shows of the exam itself. */
 function examContent(input: SiteInput, e: SiteExam): string {
-  const h = createHash('sha256');
-  const part = (value: unknown) => h.update(JSON.stringify(value) ?? 'null').update('\n');
+  const { part, hex } = jsonHash();
   part([e.code, e.name, e.agency, e.year, e.ruleset.id, e.ruleset.version, e.ruleset.sha256, e.interviewStages ?? null]);
   // The notice of the rules the results were ranked by (formation pages).
   part((input.announcements ?? []).filter((a) => a.exam === e.code));
-  return h.digest('hex');
+  return hex();
 }
 
 /**
@@ -907,8 +911,7 @@ function examContent(input: SiteInput, e: SiteExam): string {
  */
 function formationContent(shared: string, v: ExamView, f: ExamView['formations'][number]): string {
   const e = v.exam;
-  const h = createHash('sha256');
-  const part = (value: unknown) => h.update(JSON.stringify(value) ?? 'null').update('\n');
+  const { part, hex } = jsonHash();
   part([shared, f, v.passed.get(f.code) ?? 0]);
   const person = (n: string) => {
     const p = v.people.get(n);
@@ -917,7 +920,7 @@ function formationContent(shared: string, v: ExamView, f: ExamView['formations']
   for (const n of v.members.get(f.code) ?? []) person(n);
   part('optimalisasi');
   for (const r of v.incoming.get(f.code) ?? []) person(r.nomor_peserta);
-  return h.digest('hex');
+  return hex();
 }
 
 async function build(w: SiteWriter, input: SiteInput, tree: TreeReader, published: number): Promise<void> {
