@@ -95,17 +95,29 @@ export async function benchSiteFormations(): Promise<void> {
     log.checkpoint('2026-12-01T01:00:00.000Z');
     const first = exam(before, '2026-12-01T01:00:00.000Z');
 
-    const figures = { update: [] as number[], floor: [] as number[], every: [] as number[], changed: 0, files: 0, changedMb: 0 };
+    const figures = { update: [] as number[], floor: [] as number[], every: [] as number[], one: [] as number[], changed: 0, files: 0, changedMb: 0, stayed: 0 };
+    /** The three sites: the hub's (two folders, its formation times), the same in one folder (as before 2026-12-05), and as before 2026-12-04. */
+    const kinds = ['two', 'one', 'plain'] as const;
+    type Kind = (typeof kinds)[number];
+    const write = (out: string, kind: Kind, e: SiteExam, at: string) => writeSite(out, input(e, at, kind !== 'plain'), { state: `${out}.state.json`, twoFolders: kind === 'two' });
     for (let round = 0; round < ROUNDS; round++) {
       // Each round's venue bundle: formation F0000's SKB raised again, its changed results logged, a checkpoint.
       const at = `2026-12-01T0${2 + round}:00:00.000Z`;
       const prevAt = round === 0 ? first.dataAt! : `2026-12-01T0${1 + round}:00:00.000Z`;
       const prev = round === 0 ? first : exam(ranked(5 * round), prevAt);
-      // Both sites as they were before the bundle (untimed): one written with the hub's formation times, one without.
-      const site = join(dir, `situs-${round}`);
-      const plain = join(dir, `polos-${round}`);
-      await writeSite(site, input(prev, prevAt, true), { state: `${site}.state.json` });
-      await writeSite(plain, input(prev, prevAt, false), { state: `${plain}.state.json` });
+      // The sites as they were before the bundle (untimed), as a hub's are after many: the bundle before the last, the
+      // last, and a write of the same (a report, say). With two folders, the one brought up to date then holds the
+      // last bundle's site, and its records hold but for what the write after it linked from it. (Just after a site
+      // moves to two folders, every file is linked from one to the other once: the next write into each reads and
+      // hashes them all, as a write without records does.)
+      const sites: Record<Kind, string> = { two: join(dir, `situs-${round}`), one: join(dir, `satu-${round}`), plain: join(dir, `polos-${round}`) };
+      const site = sites.two;
+      const older = exam(ranked(5 * round - 5), `2026-12-01T00:${String(30 + round).padStart(2, '0')}:00.000Z`);
+      for (const kind of kinds) {
+        await write(sites[kind], kind, older, older.dataAt!);
+        await write(sites[kind], kind, prev, prevAt);
+        await write(sites[kind], kind, prev, prevAt);
+      }
       const after = ranked(5 * (round + 1));
       const old = new Map(prev.results.map((r) => [r.nomor_peserta, digest(r)]));
       const moved = after.results.filter((r) => old.get(r.nomor_peserta) !== digest(r));
@@ -114,17 +126,18 @@ export async function benchSiteFormations(): Promise<void> {
       const next = exam(after, at);
       const stateBefore = siteStateFiles(`${site}.state.json`);
       // Alternated, so that neither always meets the disk just after the other's deletes.
-      const timeWrite = async (out: string, withTimes: boolean) => {
+      const timeWrite = async (kind: Kind) => {
         const t = now();
-        const w = await writeSite(out, input(next, at, withTimes), { state: `${out}.state.json` });
+        const w = await write(sites[kind], kind, next, at);
         return { ms: now() - t, w };
       };
-      const took = new Map<boolean, Awaited<ReturnType<typeof timeWrite>>>();
-      for (const withTimes of round % 2 === 0 ? [true, false] : [false, true]) took.set(withTimes, await timeWrite(withTimes ? site : plain, withTimes));
-      const a2 = took.get(true)!;
-      const b2 = took.get(false)!;
+      const took = new Map<Kind, Awaited<ReturnType<typeof timeWrite>>>();
+      for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) took.set(kind, await timeWrite(kind));
+      const a2 = took.get('two')!;
       figures.update.push(a2.ms);
-      figures.every.push(b2.ms);
+      figures.one.push(took.get('one')!.ms);
+      figures.every.push(took.get('plain')!.ms);
+      figures.stayed = a2.w.stayed;
       // The floor: only the files this update changed, their bytes already in memory, written into a new folder.
       const stateAfter = siteStateFiles(`${site}.state.json`);
       const changed = Object.entries(stateAfter)
@@ -146,7 +159,9 @@ export async function benchSiteFormations(): Promise<void> {
       // Not removed until the end: this disk creates files slowly just after a mass delete (hub growth: this disk).
     }
     db.close();
-    console.log(`(each update changed ${figures.changed.toLocaleString('en-US')} of ${figures.files.toLocaleString('en-US')} files, ${figures.changedMb.toFixed(1)} MB; the exam's own files and formation F0000's group)`);
+    console.log(
+      `(each update changed ${figures.changed.toLocaleString('en-US')} of ${figures.files.toLocaleString('en-US')} files, ${figures.changedMb.toFixed(1)} MB: the exam's own files and formation F0000's group; with two folders ${figures.stayed.toLocaleString('en-US')} files stayed in place untouched)`,
+    );
     const rowsOut: Figure[] = [
       {
         name: `site update after a bundle changing 1 of ${FORMATIONS.toLocaleString('en-US')} formations, an exam of ${CANDIDATES.toLocaleString('en-US')} candidates (median of ${ROUNDS})`,
@@ -157,6 +172,15 @@ export async function benchSiteFormations(): Promise<void> {
         better: 'lower',
         goal: { kind: 'cost', max: 2 },
         why: "of a 2.0 s update, 1.2 s is building the whole site in a new folder and swapping it in (a link, an unlink and two lstat a file, for 21,000 unchanged files), 0.5 s the exam's own 28 MB made from the whole exam; the floor writes the changed bytes from memory (docs/performance.md, A formation's pages)",
+      },
+      {
+        name: 'the same update, the site in two folders (the one not served brought up to date in place)',
+        value: median(figures.update),
+        unit: 'ms',
+        baselineName: 'the same site built whole in a new folder and swapped in (as before 2026-12-05)',
+        baseline: median(figures.one),
+        better: 'lower',
+        target: 'the unchanged files not touched',
       },
       {
         name: 'the same update, each formation\'s pages kept while what they show stays the same',

@@ -214,7 +214,8 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
           const ack = await p.ingest(resolve(b), new Date().toISOString(), `cli:${io.osUser}`);
           io.out(`${b}: bundle ${ack.sequence} of ${ack.exam}: ${ack.unchanged ? 'already published' : `merged, ${ack.leaves} result(s) logged`}; log size ${ack.checkpoint.size}${ack.conflicts ? `; ${ack.conflicts} conflict(s) shown, not resolved` : ''}`);
         }
-        const written = await p.writeSite(resolve(o.out), new Date().toISOString());
+        // A folder of its own, to copy to a USB stick or a web host as it is (not the hub's link to two folders).
+        const written = await p.writeSite(resolve(o.out), new Date().toISOString(), { oneFolder: true });
         io.out(`site written to ${resolve(o.out)}: ${written.files} files, ${written.bytes} bytes`);
         if (o.receipts) {
           const n = writeReceipts(p, resolve(o.receipts));

@@ -17,7 +17,7 @@ import { TransparencyLog } from '../ledger/log';
 import { ExamLeaves } from '../ledger/exam-leaves';
 import type { Receipt } from '../ledger/receipt';
 import { isLenteraError, LenteraError } from '../util/errors';
-import { writeSite, type SiteExam, type SiteExamRef, type SiteInput } from './site';
+import { idleState, writeSite, type SiteExam, type SiteExamRef, type SiteInput, type SiteWritten } from './site';
 import { LogLeaves } from './log-leaves';
 import { writeTransaction } from '../db/transaction';
 import { hubStrengths } from './strengths-data';
@@ -483,14 +483,16 @@ export class Publisher {
   private readonly observed = new Map<string, ObservedSession[]>();
 
   /**
-   * Writes the site to `out`. Files whose bytes the site there already has are linked, not written again
-   * (`opts.full` writes every one); the result is the same bytes either way.
+   * Writes the site to `out`. Files whose bytes the site there already has are linked or left in place, not written
+   * again (`opts.full` writes every one); the result is the same bytes either way.
    */
-  async writeSite(out: string, at: string, opts: { full?: boolean } = {}): Promise<{ files: number; bytes: number; linked: number; kept: number; checked: number }> {
+  async writeSite(out: string, at: string, opts: { full?: boolean; oneFolder?: boolean } = {}): Promise<SiteWritten> {
     const input = this.siteInput(at);
     const state = join(this.dir, SITE_STATE);
-    if (opts.full) rmSync(state, { force: true });
-    return await writeSite(out, input, { state });
+    if (opts.full) for (const f of [state, idleState(state)]) rmSync(f, { force: true });
+    // The site the hub serves: two folders behind a link, so that a bundle's write touches what it changed, not the
+    // whole site. A site to copy elsewhere (`oneFolder`: a USB stick, a web host) is a plain folder.
+    return await writeSite(out, input, { state, twoFolders: !opts.oneFolder });
   }
 }
 

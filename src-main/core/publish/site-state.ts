@@ -42,12 +42,20 @@ export interface SiteState {
   /** the files in no group */
   files: Record<string, SiteFileState>;
   /**
+   * Which of the two folders (`a` or `b`) a site served through a symbolic link is (site.ts, `twoFolders`); absent
+   * for a site that is a folder of its own. The records of its files' inodes are kept under this name: the same
+   * group, in both folders, is two sets of files.
+   */
+  folder?: SiteFolder;
+  /**
    * The pages of each exam that are made from its data alone (site.ts), and each full chunk of the log: the key of
    * what they were made from (the data and the code) and how many files; the files are in the group's own file
    * (`groupFile`). A write with the same key links them without making them again.
    */
   groups?: Record<string, SiteGroupState>;
 }
+
+export type SiteFolder = 'a' | 'b';
 
 export interface SiteGroupState {
   /** sha256 of the data and of the code that made the files */
@@ -166,15 +174,19 @@ export function unchangedSince(path: string, recorded: FileStat | null | undefin
 
 const isStat = (x: unknown): x is FileStat | null => x === null || (Array.isArray(x) && x.length === 2 && x.every((v) => typeof v === 'string' && /^\d{1,40}$/.test(v)));
 
-const groupStatFile = (file: string, name: string, key: string): string => groupFile(file, name, key).replace(/\.json$/, '.stat.json');
+/** `folder`: whose files the records are (a site of its own: none). */
+const groupStatFile = (file: string, name: string, key: string, folder?: SiteFolder): string => groupFile(file, name, key).replace(/\.json$/, folder ? `.${folder}.stat.json` : '.stat.json');
 
 /** The file that records the copied files' (the bundles') inodes and ctimes. */
-const copyStatFile = (file: string): string => `${file}.copies.stat.json`;
+const copyStatFile = (file: string, folder?: SiteFolder): string => `${file}.copies${folder ? `.${folder}` : ''}.stat.json`;
+
+/** The file that records the change time of each folder of a site's folder `folder` (`recordFolderStats`). */
+const folderStatFile = (file: string, folder: SiteFolder): string => `${file}.folders.${folder}.stat.json`;
 
 /** The inodes and ctimes recorded for group `name`'s files (in its order), or null when none are (all are then read). */
-export function loadGroupStats(file: string, name: string, key: string, count: number): (FileStat | null)[] | null {
+export function loadGroupStats(file: string, name: string, key: string, count: number, folder?: SiteFolder): (FileStat | null)[] | null {
   try {
-    const g = JSON.parse(readFileSync(groupStatFile(file, name, key), 'utf8')) as { name: string; key: string; stats: unknown[] };
+    const g = JSON.parse(readFileSync(groupStatFile(file, name, key, folder), 'utf8')) as { name: string; key: string; stats: unknown[] };
     return g.name === name && g.key === key && Array.isArray(g.stats) && g.stats.length === count && g.stats.every(isStat) ? (g.stats as (FileStat | null)[]) : null;
   } catch {
     return null;
@@ -182,9 +194,9 @@ export function loadGroupStats(file: string, name: string, key: string, count: n
 }
 
 /** The inodes and ctimes recorded for the copied files, by path in the site. */
-export function loadCopyStats(file: string): Map<string, FileStat> {
+export function loadCopyStats(file: string, folder?: SiteFolder): Map<string, FileStat> {
   try {
-    const stats = JSON.parse(readFileSync(copyStatFile(file), 'utf8')) as Record<string, unknown>;
+    const stats = JSON.parse(readFileSync(copyStatFile(file, folder), 'utf8')) as Record<string, unknown>;
     return new Map(Object.entries(stats).filter((e): e is [string, FileStat] => isStat(e[1]) && e[1] !== null));
   } catch {
     return new Map();
@@ -230,27 +242,30 @@ function writeListAtomically(path: string, head: string, items: Iterable<string>
  * and unlinking change a file's ctime), the inode and ctime of each group's files, a group at a time, and of the
  * copied files `copies`. A write that stops before this leaves the old records, which then match nothing moved since.
  */
-export function recordSiteStats(file: string, out: string, groups: Record<string, SiteGroupState>, paths: ReadonlyMap<string, readonly string[]>, copies: string[]): void {
+export function recordSiteStats(file: string, out: string, groups: Record<string, SiteGroupState>, paths: ReadonlyMap<string, readonly string[]>, copies: string[], folder?: SiteFolder): void {
   const at = (rel: string) => join(out, ...rel.split('/'));
   for (const [name, g] of Object.entries(groups)) {
     // Each group's paths as the writer placed them (in its file's order), not its file read back: 100,000 files'
     // paths and hashes were 30 MB parsed at once at the very end of the hub's site write, its peak.
     const rels = paths.get(name);
     if (!rels || rels.length !== g.count) continue;
-    writeListAtomically(groupStatFile(file, name, g.key), `{"name":${JSON.stringify(name)},"key":${JSON.stringify(g.key)},"stats":[`, (function* () {
+    writeListAtomically(groupStatFile(file, name, g.key, folder), `{"name":${JSON.stringify(name)},"key":${JSON.stringify(g.key)},"stats":[`, (function* () {
       for (const rel of rels) yield JSON.stringify(statOf(at(rel)));
     })(), ']}');
   }
-  writeAtomically(copyStatFile(file), JSON.stringify(Object.fromEntries(copies.map((rel) => [rel, statOf(at(rel))]).filter((e) => e[1] !== null))));
+  writeAtomically(copyStatFile(file, folder), JSON.stringify(Object.fromEntries(copies.map((rel) => [rel, statOf(at(rel))]).filter((e) => e[1] !== null))));
 }
 
-/** The state kept in `file`, if it describes the site now in `out`; null otherwise (then every file is written). */
-export function loadSiteState(file: string, out: string): SiteState | null {
+/**
+ * The state kept in `file`, if it describes the site now in `out` (held in folder `dir`: one of two folders, the
+ * link `out` served or not); null otherwise (then every file is written).
+ */
+export function loadSiteState(file: string, out: string, dir = out): SiteState | null {
   try {
-    if (!existsSync(file) || !existsSync(out)) return null;
+    if (!existsSync(file) || !existsSync(dir)) return null;
     const state = JSON.parse(readFileSync(file, 'utf8')) as SiteState;
     if (state.format !== 'lentera.site-state/2' || state.out !== out || typeof state.files !== 'object' || state.files === null) return null;
-    const now = identity(out);
+    const now = identity(dir);
     return now.ino === state.ino && now.birth === state.birth ? state : null;
   } catch {
     // unreadable or torn: a full write, which replaces it
@@ -295,9 +310,27 @@ export function saveGroupFiles(file: string, name: string, key: string, files: I
  * removes the group files it no longer names.
  */
 export function saveSiteState(file: string, out: string, dir: string, generatedAt: string, files: Record<string, SiteFileState>, groups: Record<string, SiteGroupState> = {}, generation = 0): void {
-  const state: SiteState = { format: 'lentera.site-state/2', out, ...identity(dir), generatedAt, generation, files, groups };
-  writeAtomically(file, JSON.stringify(state));
-  const named = new Set(Object.entries(groups).flatMap(([name, g]) => [groupFile(file, name, g.key), groupStatFile(file, name, g.key)]));
+  const state = siteState(out, dir, generatedAt, files, groups, generation);
+  writeSiteState(file, state);
+  collectGroups(file, [state]);
+}
+
+/** The state of the site built in `dir`, to be served as `out`. */
+export function siteState(out: string, dir: string, generatedAt: string, files: Record<string, SiteFileState>, groups: Record<string, SiteGroupState>, generation: number, folder?: SiteFolder): SiteState {
+  return { format: 'lentera.site-state/2', out, ...identity(dir), generatedAt, generation, files, groups, ...(folder ? { folder } : {}) };
+}
+
+/** Writes `state` as `path`, through a temporary file and a rename. */
+export function writeSiteState(path: string, state: SiteState): void {
+  writeAtomically(path, JSON.stringify(state));
+}
+
+/**
+ * Removes from the groups' folder of `file` every group file and record that none of `states` names (the served
+ * site's and, with two folders, the other folder's: each folder's records under its own name).
+ */
+export function collectGroups(file: string, states: SiteState[]): void {
+  const named = new Set(states.flatMap((st) => Object.entries(st.groups ?? {}).flatMap(([name, g]) => [groupFile(file, name, g.key), groupStatFile(file, name, g.key, st.folder)])));
   let listed: string[] = [];
   try {
     listed = readdirSync(groupsDir(file));
@@ -308,6 +341,39 @@ export function saveSiteState(file: string, out: string, dir: string, generatedA
     const path = join(groupsDir(file), f);
     if (!named.has(path)) rmSync(path, { force: true });
   }
+}
+
+/**
+ * Records the change time of each of folder `folder`'s folders (`dirs`, relative to `root`, '' for itself) once it
+ * is served: a name added to or removed from a folder sets that folder's ctime, so the next write into it looks for
+ * files it did not place only in the folders whose time moved (site.ts `sweep`).
+ */
+export function recordFolderStats(file: string, folder: SiteFolder, root: string, dirs: Iterable<string>): void {
+  const stats: Record<string, string> = {};
+  for (const rel of dirs) {
+    try {
+      const st = lstatSync(rel === '' ? root : join(root, ...rel.split('/')), { bigint: true });
+      if (st.isDirectory()) stats[rel] = String(st.ctimeNs);
+    } catch {
+      // gone: not recorded, so looked into should it come back
+    }
+  }
+  writeAtomically(folderStatFile(file, folder), JSON.stringify(stats));
+}
+
+/** The change times `recordFolderStats` recorded for `folder`'s folders; empty when there are none. */
+export function loadFolderStats(file: string, folder: SiteFolder): Map<string, string> {
+  try {
+    const stats = JSON.parse(readFileSync(folderStatFile(file, folder), 'utf8')) as Record<string, unknown>;
+    return new Map(Object.entries(stats).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Forgets what was recorded of `folder`'s folders (before it is changed: should the change stop, it is looked at whole). */
+export function forgetFolderStats(file: string, folder: SiteFolder): void {
+  rmSync(folderStatFile(file, folder), { force: true });
 }
 
 /** Every file the state in `file` records, its groups' included (tests and benches: what a write placed). */

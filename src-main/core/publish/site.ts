@@ -7,9 +7,9 @@
  * the real name: the previous site stays until the new one is complete.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
 import { parseLeaf } from '../ledger/leaf';
 import { fromB64url, fromHex, MerkleTree, toHex, verifyConsistency, type TreeReader } from '../ledger/merkle';
@@ -32,7 +32,30 @@ import { verifyScript } from './verify-bundle';
 import type { SiteAnnouncement } from './announcement-hub';
 import { writeAnnouncementPages } from './announcement-pages';
 import { writeVoicePages, type VoiceSiteInput } from './voice-pages';
-import { audited, loadCopyStats, loadGroupFiles, loadGroupStats, loadSiteState, recordSiteStats, saveGroupFiles, saveSiteState, unchangedSince, type FileStat, type SiteFileState, PlacedFiles, type SiteGroupState, type SiteState } from './site-state';
+import {
+  audited,
+  collectGroups,
+  forgetFolderStats,
+  loadCopyStats,
+  loadFolderStats,
+  loadGroupFiles,
+  loadGroupStats,
+  loadSiteState,
+  recordFolderStats,
+  recordSiteStats,
+  saveGroupFiles,
+  saveSiteState,
+  siteState,
+  unchangedSince,
+  writeSiteState,
+  type FileStat,
+  type SiteFileState,
+  type SiteFolder,
+  PlacedFiles,
+  type SiteGroupFiles,
+  type SiteGroupState,
+  type SiteState,
+} from './site-state';
 import { hashFileAside, type FileHash } from '../bundles/digests-aside';
 import { siteCodeId } from './site-code';
 import { hasFullNik } from './full-nik';
@@ -352,6 +375,13 @@ class SiteWriter {
   kept = 0;
   /** files taken from the previous site that were read and hashed, their inode, size or ctime not as recorded */
   checked = 0;
+  /**
+   * files left as they were in the folder brought up to date in place (two folders, `base`): nothing written,
+   * linked or even opened unless their records say they may have changed
+   */
+  stayed = 0;
+  /** the groups left in place whole whose files' records still hold (none needs recording again) */
+  readonly settled = new Set<string>();
   /** the files in no group, as placed */
   readonly state: Record<string, SiteFileState> = {};
   readonly groups: Record<string, SiteGroupState> = {};
@@ -361,7 +391,7 @@ class SiteWriter {
    * The group open since `begin`: its files as placed, and what the previous site's group of that name recorded
    * (the files it may link), read from that group's own state file; no other group's state is held.
    */
-  private group: { files: PlacedFiles; prior: Map<string, SiteFileState> } | null = null;
+  private group: { files: PlacedFiles; prior: Map<string, SiteFileState>; here: Map<string, SiteFileState> } | null = null;
   private readonly dirs = new Set<string>();
   private readonly names = new Map<string, string>();
   /** where `lines` encodes its pieces */
@@ -377,12 +407,32 @@ class SiteWriter {
     private readonly stateFile?: string,
     private readonly audit = true,
     private readonly linesPiece = LINES_PIECE,
+    /**
+     * Two folders (`twoFolders`): the state of what `root` held when it was last served, when it still describes it;
+     * then `root` is brought up to date in place rather than filled from empty.
+     */
+    private readonly base: SiteState | null = null,
   ) {
-    this.copyStats = prev && stateFile ? loadCopyStats(stateFile) : new Map();
+    this.copyStats = prev && stateFile ? loadCopyStats(stateFile, prev.state.folder) : new Map();
+    this.baseCopyStats = base && stateFile ? loadCopyStats(stateFile, base.folder) : new Map();
+    if (base && stateFile) {
+      this.recordedFolders = loadFolderStats(stateFile, base.folder!);
+      this.disturbed = disturbedFolders(root, this.recordedFolders);
+    }
   }
+
+  /** the change time of each of `root`'s folders as recorded when it was last served */
+  private recordedFolders = new Map<string, string>();
 
   /** the previous site's copied files (the bundles) as recorded once it was in place */
   private readonly copyStats: Map<string, FileStat>;
+  /** the same for `base` */
+  private readonly baseCopyStats: Map<string, FileStat>;
+  /**
+   * `root`'s folders whose change time moved since it was last served, before this write changed anything (names
+   * added or removed behind the hub: looked into by `sweep`); null: every folder is looked into.
+   */
+  private disturbed: Set<string> | null = null;
 
   /** Whether this write reads and hashes `name`'s files (a group's, or a copied file) whatever their records say. */
   private audited(name: string): boolean {
@@ -409,14 +459,77 @@ class SiteWriter {
     const file = join(this.root, ...rel.split('/'));
     const dir = dirname(file);
     if (!this.dirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      if (this.base === null) mkdirSync(dir, { recursive: true });
+      else this.realFolders(dir);
       this.dirs.add(dir);
     }
     return file;
   }
 
+  /**
+   * Makes `dir` and the folders above it (up to `root`) in a folder brought up to date in place, each a real folder:
+   * anything else put there behind the hub is removed first, above all a symbolic link, through which the write
+   * would go on outside the site.
+   */
+  private realFolders(dir: string): void {
+    let at = this.root;
+    for (const part of relative(this.root, dir).split(sep)) {
+      if (part === '') continue;
+      at = join(at, part);
+      if (this.dirs.has(at) || this.real.has(at)) continue;
+      let st: ReturnType<typeof lstatSync> | undefined;
+      try {
+        st = lstatSync(at);
+      } catch {
+        st = undefined;
+      }
+      if (st && !st.isDirectory()) rmSync(at, { force: true });
+      if (!st || !st.isDirectory()) mkdirSync(at);
+      this.real.add(at);
+    }
+  }
+
+  /** folders `realFolders` found real or made */
+  private readonly real = new Set<string>();
+
   private prevPath(rel: string): string {
     return join(this.prev!.dir, ...rel.split('/'));
+  }
+
+  private rootPath(rel: string): string {
+    return join(this.root, ...rel.split('/'));
+  }
+
+  /**
+   * Removes what `root` holds at `file` before anything is written there: in a folder brought up to date in place a
+   * file may be a hard link to the served site's, which writing through would change under the readers' feet.
+   */
+  private clear(file: string): void {
+    if (this.base === null) return;
+    try {
+      unlinkSync(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      // a folder (or anything else) where a file goes: put there behind the hub
+      rmSync(file, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Whether `root` already holds `data` as `rel`, as `base` recorded it (its bytes read and compared: the folder
+   * may have been changed since it was served).
+   */
+  private here(rel: string, data: Buffer, sha: string | null): boolean {
+    if (this.base === null || sha === null) return false;
+    const before = this.group ? this.group.here.get(rel) : this.base.files[rel];
+    if (!before || before.s !== data.length || before.h !== sha) return false;
+    try {
+      const file = this.rootPath(rel);
+      return lstatSync(file).isFile() && readFileSync(file).equals(data);
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -426,17 +539,19 @@ class SiteWriter {
    */
   private holds(rel: string, data: Buffer): boolean {
     try {
-      return statSync(this.prevPath(rel)).size === data.length && readFileSync(this.prevPath(rel)).equals(data);
+      const st = lstatSync(this.prevPath(rel));
+      return st.isFile() && st.size === data.length && readFileSync(this.prevPath(rel)).equals(data);
     } catch {
       return false;
     }
   }
 
   /** The same for a copied file: hashed as `hash` hashes it (a bundle's gigabytes on another thread). */
-  private async holdsHash(rel: string, size: number, sha256: string, hash: (file: string) => Promise<string>): Promise<boolean> {
+  private async holdsHash(path: string, size: number, sha256: string, hash: (file: string) => Promise<string>): Promise<boolean> {
     try {
-      if (statSync(this.prevPath(rel)).size !== size) return false;
-      return (await hash(this.prevPath(rel))) === sha256;
+      const st = lstatSync(path);
+      if (!st.isFile() || st.size !== size) return false;
+      return (await hash(path)) === sha256;
     } catch {
       return false;
     }
@@ -444,6 +559,7 @@ class SiteWriter {
 
   /** Links the previous site's copy of `rel` to `file`; false when it cannot (then the caller writes). */
   private link(rel: string, file: string): boolean {
+    this.clear(file);
     try {
       linkSync(this.prevPath(rel), file);
       this.linked++;
@@ -453,15 +569,20 @@ class SiteWriter {
     }
   }
 
-  /** Whether the previous site holds exactly `data` as `rel`, and the sha256 to record (none for a stamped file). */
-  private unchanged(rel: string, content: string, data: Buffer, stamped: boolean): { same: boolean; sha: string | null } {
+  /** Whether the previous site holds exactly `data` (of sha256 `sha`, none for a stamped file) as `rel`. */
+  private unchanged(rel: string, content: string, data: Buffer, sha: string | null): { same: boolean } {
     const before = this.group?.prior.get(rel) ?? this.prev?.state.files[rel];
-    const sha = stamped ? null : sha256Hex(data);
-    if (!before || before.s !== data.length) return { same: false, sha };
+    if (!before || before.s !== data.length) return { same: false };
     // Worth reading the old file only when it can match: a file that held the previous write's time (a page
     // footer) only if this text holds that time too, any other only if the hashes agree.
     const candidate = before.h === null ? content.includes(this.prev!.state.generatedAt) : (sha ?? sha256Hex(data)) === before.h;
-    return { same: candidate && this.holds(rel, data), sha };
+    return { same: candidate && this.holds(rel, data) };
+  }
+
+  /** Writes `data` as `file`, anything there first removed (`clear`). */
+  private writeNew(file: string, data: Buffer): void {
+    this.clear(file);
+    this.out.write(file, data);
   }
 
   /** The state of a file just placed: a group's always holds its sha256 (`text`). */
@@ -488,10 +609,14 @@ class SiteWriter {
     // A file holding this write's time changes with every write: its hash would never be matched again. A group's
     // file is kept by its group's key, which holds the time it shows: its hash is always recorded.
     const stamped = this.group === null && content.includes(this.generatedAt);
-    const { same, sha } = this.unchanged(rel, content, data, stamped);
-    // Not through the thread pool: ten thousand small pages are written three times slower that way. A large
-    // site's files are created on a thread of their own, beside the pages being made (file-writer.ts).
-    if (!same || !this.link(rel, file)) this.out.write(file, data);
+    const sha = stamped ? null : sha256Hex(data);
+    if (this.here(rel, data, sha)) this.stayed++;
+    else {
+      const { same } = this.unchanged(rel, content, data, sha);
+      // Not through the thread pool: ten thousand small pages are written three times slower that way. A large
+      // site's files are created on a thread of their own, beside the pages being made (file-writer.ts).
+      if (!same || !this.link(rel, file)) this.writeNew(file, data);
+    }
     this.record(rel, data.length, sha);
     this.files++;
     this.bytes += data.length;
@@ -510,6 +635,7 @@ class SiteWriter {
     if (this.group === null) throw new Error(`lines(${rel}): a streamed file belongs to a group`);
     const file = this.place(rel);
     const hash = createHash('sha256');
+    this.clear(file);
     const fd = openSync(file, 'w', 0o666);
     let size = 0;
     // Each line is encoded where the last one ended, into one buffer reused from file to file, never joined with the
@@ -551,8 +677,9 @@ class SiteWriter {
     const data = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
     if (hasFullNik(data)) throw fullNikRefused(rel);
     const file = this.place(rel);
-    const { same, sha } = this.unchanged(rel, '', data, false);
-    if (!same || !this.link(rel, file)) this.out.write(file, data);
+    const sha = sha256Hex(data);
+    if (this.here(rel, data, sha)) this.stayed++;
+    else if (!this.unchanged(rel, '', data, sha).same || !this.link(rel, file)) this.writeNew(file, data);
     this.record(rel, data.length, sha);
     this.files++;
     this.bytes += data.length;
@@ -562,7 +689,10 @@ class SiteWriter {
   begin(name: string): void {
     const g = this.prev?.state.groups?.[name];
     const before = g && this.stateFile ? loadGroupFiles(this.stateFile, name, g.key, g.count) : null;
-    this.group = { files: new PlacedFiles(), prior: new Map((before ?? []).map((f) => [f.rel, { s: f.s, h: f.h }])) };
+    const b = this.base?.groups?.[name];
+    const here = b && this.stateFile ? loadGroupFiles(this.stateFile, name, b.key, b.count) : null;
+    const map = (files: SiteGroupFiles | null) => new Map((files ?? []).map((f) => [f.rel, { s: f.s, h: f.h }]));
+    this.group = { files: new PlacedFiles(), prior: map(before), here: map(here) };
   }
 
   /** Closes the group, its files' state saved in a file of its own (the site's state names it by `key`). */
@@ -600,6 +730,7 @@ class SiteWriter {
    * caller makes them.
    */
   keep(name: string, key: string, meta?: (m: unknown) => boolean): boolean {
+    if (this.stay(name, key, meta)) return true;
     const g = this.prev?.state.groups?.[name];
     if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return false;
     const files = loadGroupFiles(this.stateFile, name, key, g.count);
@@ -608,13 +739,13 @@ class SiteWriter {
     // recorded then), and every file of the group on its audit's turn, is read and hashed, then all are linked: a
     // write repairs what was changed in the live site since the last one, as a full write would (a change made
     // while the last write ran, after the file's check, within AUDIT_EVERY writes: site-state.ts).
-    const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, key, files.length);
+    const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, key, files.length, this.prev!.state.folder);
     const unsure = files.filter((f, i) => !unchangedSince(this.prevPath(f.rel), stats?.[i], f.s));
     this.checked += unsure.length;
     if (!allHold(unsure.map((f) => ({ file: this.prevPath(f.rel), size: f.s, sha256: f.h })))) return false;
     for (const f of files) {
       const file = this.place(f.rel);
-      if (!this.link(f.rel, file)) copyFileSync(this.prevPath(f.rel), file);
+      if (!this.link(f.rel, file)) copyFileSync(this.prevPath(f.rel), file); // `link` cleared it
       this.kept++;
       this.files++;
       this.bytes += f.s;
@@ -623,6 +754,102 @@ class SiteWriter {
     this.groups[name] = g.meta === undefined ? { key, count: files.length } : { key, count: files.length, meta: g.meta };
     this.groupPaths.set(name, files.map((f) => f.rel));
     return true;
+  }
+
+  /**
+   * `keep` for the folder brought up to date in place: its files of group `name`, when `base` recorded them made from
+   * `key`, are left where they are, unless one may have changed since (its inode, size or ctime not as recorded, or
+   * the group's audit) and no longer holds its bytes. Nothing is linked or written: this is what makes a write's
+   * cost follow what changed rather than what the site holds.
+   */
+  private stay(name: string, key: string, meta?: (m: unknown) => boolean): boolean {
+    const g = this.base?.groups?.[name];
+    if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return false;
+    const files = loadGroupFiles(this.stateFile, name, key, g.count);
+    if (!files || files.some((f) => this.names.has(f.rel.toLowerCase()))) return false;
+    const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, key, files.length, this.base!.folder);
+    const unsure = files.filter((f, i) => !unchangedSince(this.rootPath(f.rel), stats?.[i], f.s));
+    this.checked += unsure.length;
+    if (!allHold(unsure.map((f) => ({ file: this.rootPath(f.rel), size: f.s, sha256: f.h })))) return false;
+    for (const f of files) {
+      this.place(f.rel);
+      this.stayed++;
+      this.kept++;
+      this.files++;
+      this.bytes += f.s;
+    }
+    this.groups[name] = g.meta === undefined ? { key, count: files.length } : { key, count: files.length, meta: g.meta };
+    this.groupPaths.set(name, files.map((f) => f.rel));
+    this.stayedGroups.add(name);
+    if (unsure.length === 0) this.settled.add(name);
+    return true;
+  }
+
+  /**
+   * Removes from the folder brought up to date in place what this write did not place: the files `base` recorded
+   * that are no longer part of the site, and anything put behind the hub into a folder whose change time moved
+   * since it was served (`disturbed`); then the folders left empty.
+   */
+  sweep(): void {
+    const base = this.base;
+    if (base === null || !this.stateFile) return;
+    const placed = (rel: string) => this.names.get(rel.toLowerCase()) === rel;
+    const folders = this.placedFolders();
+    const emptied = new Set<string>();
+    const remove = (rel: string) => {
+      rmSync(this.rootPath(rel), { recursive: true, force: true });
+      emptied.add(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
+    };
+    for (const rel of Object.keys(base.files)) if (!placed(rel)) remove(rel);
+    for (const [name, g] of Object.entries(base.groups ?? {})) {
+      if (this.stayedGroups.has(name)) continue;
+      const files = loadGroupFiles(this.stateFile, name, g.key, g.count);
+      // A group whose list is gone: whatever it held is found by looking into every folder.
+      if (files === null) this.disturbed = null;
+      for (const f of files ?? []) if (!placed(f.rel)) remove(f.rel);
+    }
+    // Names put behind the hub (or by a write that stopped), in the folders whose time moved.
+    const look = this.disturbed === null ? [''] : [...this.disturbed];
+    for (let rel; (rel = look.pop()) !== undefined; ) {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = readdirSync(rel === '' ? this.root : this.rootPath(rel), { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const d of entries) {
+        const child = rel === '' ? d.name : `${rel}/${d.name}`;
+        if (d.isDirectory() && folders.has(child)) {
+          if (this.disturbed === null || !this.recordedFolders.has(child)) look.push(child);
+        } else if (!(d.isFile() && placed(child))) remove(child);
+      }
+    }
+    // Folders left empty, deepest first, up to the first that holds something of the site.
+    for (const rel of [...emptied].sort((a, b) => b.length - a.length)) {
+      for (let at = rel; at !== '' && !folders.has(at); at = at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '') {
+        try {
+          rmdirSync(this.rootPath(at));
+        } catch {
+          break;
+        }
+      }
+    }
+  }
+
+  /** the groups kept by `stay`, their files all left in place */
+  private readonly stayedGroups = new Set<string>();
+
+  /** Every folder (relative to `root`, '' for it) that holds a file of this write, and the folders above them. */
+  placedFolders(): Set<string> {
+    const folders = new Set<string>(['']);
+    for (const dir of this.dirs) {
+      let rel = relative(this.root, dir).split(sep).join('/');
+      while (rel !== '' && !folders.has(rel)) {
+        folders.add(rel);
+        rel = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+      }
+    }
+    return folders;
   }
 
   /** Copies a file and checks that what was written has the sha256 it is published with. */
@@ -692,9 +919,20 @@ class SiteWriter {
     const hash = aside ? (f: string) => this.hashAside(f) : sha256File;
     // The previous site's copy was checked against this very sha256 when it was written.
     const trusted = () => !this.audited(rel) && unchangedSince(this.prevPath(rel), this.copyStats.get(rel), before!.s);
-    const same = before !== undefined && before.h === want && (trusted() || (this.checked++, await this.holdsHash(rel, before.s, want, hash)));
+    const here = this.base?.files[rel];
+    if (here !== undefined && here.h === want) {
+      // Already in the folder brought up to date in place: left there.
+      const path = this.rootPath(rel);
+      const trustedHere = !this.audited(rel) && unchangedSince(path, this.baseCopyStats.get(rel), here.s);
+      if (trustedHere || (this.checked++, await this.holdsHash(path, here.s, want, hash))) {
+        this.stayed++;
+        return { size: here.s, sha256: want };
+      }
+    }
+    const same = before !== undefined && before.h === want && (trusted() || (this.checked++, await this.holdsHash(this.prevPath(rel), before.s, want, hash)));
     if (same && this.link(rel, file)) return { size: before.s, sha256: want };
     if (this.stopped) throw new Error('the site write stopped');
+    this.clear(file);
     try {
       await copyFile(source, file);
     } catch (e) {
@@ -707,6 +945,24 @@ class SiteWriter {
 }
 
 /**
+ * The folders of `root` whose change time is not the one recorded (`recorded`, relative paths): a name was added or
+ * removed there since. Null when nothing was recorded: then every folder is to be looked into.
+ */
+function disturbedFolders(root: string, recorded: ReadonlyMap<string, string>): Set<string> | null {
+  if (recorded.size === 0) return null;
+  const moved = new Set<string>();
+  for (const [rel, ctime] of recorded) {
+    try {
+      const st = lstatSync(rel === '' ? root : join(root, ...rel.split('/')), { bigint: true });
+      if (!st.isDirectory() || String(st.ctimeNs) !== ctime) moved.add(rel);
+    } catch {
+      // gone: nothing to look into
+    }
+  }
+  return moved;
+}
+
+/**
  * Whether every file still has its size and sha256, stopping at the first that does not. Read synchronously into
  * one buffer: for 100,000 small pages the thread pool's open, stat, read and close round trips cost four times the
  * reading.
@@ -716,7 +972,8 @@ function allHold(files: { file: string; size: number; sha256: string }[]): boole
   for (const f of files) {
     let fd: number;
     try {
-      fd = openSync(f.file, 'r');
+      // Never through a symbolic link (O_NOFOLLOW): a link put in the site would be kept, and served, as a file.
+      fd = openSync(f.file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
     } catch {
       return false;
     }
@@ -1085,16 +1342,30 @@ export interface WriteSiteOptions {
    * `audited`), whatever their records say (default true; false only where a test looks at the records alone).
    */
   audit?: boolean;
+  /**
+   * With `state`: keep the site in two folders, `<outDir>.situs/a` and `/b`, and make `outDir` a symbolic link to
+   * the one served. A write brings the other one up to date in place (only what changed since it was served is
+   * written, linked or removed), then turns the link to it in one rename. Without it (and on Windows, where a
+   * link to a folder needs rights a hub may not have) the whole site is built in a new folder and swapped in.
+   */
+  twoFolders?: boolean;
 }
 
+/** The folder that holds a two-folder site's folders (`twoFolders`). */
+export const siteFolders = (out: string): string => `${out}.situs`;
+
+/** The state of the folder not served, beside the state of the one served (`twoFolders`). */
+export const idleState = (state: string): string => `${state}.idle`;
+
 /** Writes the whole site to `outDir`, replacing an earlier site there only once the new one is complete. */
-export async function writeSite(outDir: string, input: SiteInput, opts: WriteSiteOptions = {}): Promise<{ files: number; bytes: number; linked: number; kept: number; checked: number }> {
+export async function writeSite(outDir: string, input: SiteInput, opts: WriteSiteOptions = {}): Promise<SiteWritten> {
   check(input);
   // The tree this input was checked against, held here: another write in this process may check another log meanwhile.
   const tree = verified!.tree;
   const out = resolve(outDir);
   await checkTarget(out);
   await mkdir(dirname(out), { recursive: true });
+  if (opts.state && opts.twoFolders && process.platform !== 'win32' && linksAllowed(dirname(out))) return await writeTwoFolders(out, input, tree, opts.state, opts);
   const tmp = `${out}.tmp-${randomBytes(6).toString('hex')}`;
   await mkdir(tmp);
   const prev = opts.state ? loadSiteState(opts.state, out) : null;
@@ -1122,5 +1393,137 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
       // The site is in place: without the records the next write reads and hashes what it takes from it.
     }
   }
-  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked };
+  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: 0 };
+}
+
+export interface SiteWritten {
+  /** files and bytes the site holds */
+  files: number;
+  bytes: number;
+  /** files hard-linked from the site served before */
+  linked: number;
+  /** files of groups kept without being made again */
+  kept: number;
+  /** files taken as they were that were read and hashed first (their records did not vouch for them) */
+  checked: number;
+  /** files left as they were in the folder brought up to date in place (`twoFolders`) */
+  stayed: number;
+}
+
+/**
+ * `writeSite` with two folders (`WriteSiteOptions.twoFolders`): the folder not served is brought up to date in place
+ * and the link `out` turned to it.
+ *
+ * Crash safety, step by step: the idle folder's state is removed before the folder is touched (a write that stops
+ * leaves it unknown: the next one empties it and fills it whole); the new state is saved aside before the link
+ * turns; once it has turned, the served state becomes the idle one and the new one the served one, by renames. A
+ * write that stops between two of these leaves a state that names the wrong folder (identity: inode and birth
+ * time), and the next write is a full one; the site served is whole throughout.
+ */
+async function writeTwoFolders(out: string, input: SiteInput, tree: TreeReader, state: string, opts: WriteSiteOptions): Promise<SiteWritten> {
+  const home = siteFolders(out);
+  const folderPath = (f: SiteFolder) => join(home, f);
+  // What is served now: one of the two folders through the link, or a folder of its own (a site written before
+  // the two folders, or a link Lentera did not make: the site is then built whole beside it).
+  let served: { dir: string; folder?: SiteFolder } | null = null;
+  const lst = existsSync(out) || isLink(out) ? lstatSync(out) : null;
+  if (lst?.isSymbolicLink()) {
+    const to = resolve(dirname(out), readlinkSync(out));
+    const folder = (['a', 'b'] as const).find((f) => folderPath(f) === to);
+    served = folder && existsSync(to) ? { dir: to, folder } : existsSync(out) ? { dir: out } : null;
+  } else if (lst?.isDirectory()) served = { dir: out };
+  const folder: SiteFolder = served?.folder === 'a' ? 'b' : 'a';
+  const root = folderPath(folder);
+  const loaded = loadSiteState(state, out);
+  const prev = served && loaded && (loaded.folder ?? undefined) === served.folder ? { dir: served.dir, state: loaded } : null;
+  // The folder to write: kept when its state still describes it (then brought up to date in place), else emptied.
+  const idle = idleState(state);
+  const recorded = loadSiteState(idle, out, root);
+  const base = recorded && recorded.folder === folder && lstatSync(root).isDirectory() ? recorded : null;
+  if (base === null) {
+    await rm(root, { recursive: true, force: true });
+    await mkdir(root, { recursive: true });
+  }
+  const files = new SiteFileWriter(opts.writerThreadAfter);
+  // (It reads what was recorded of the folder before anything in it changes.)
+  const w = new SiteWriter(root, input.generatedAt, prev, files, state, opts.audit ?? true, opts.linesPiece, base);
+  // From here the folder is being changed: until the new state is saved, nothing vouches for it.
+  rmSync(idle, { force: true });
+  forgetFolderStats(state, folder);
+  const next = `${state}.next`;
+  try {
+    await build(w, input, tree, input.leaves.length);
+    files.finish();
+    w.sweep();
+    const made = siteState(out, root, input.generatedAt, w.state, w.groups, w.generation, folder);
+    writeSiteState(next, made);
+    await turnLink(out, root, served !== null && served.folder === undefined);
+    // The served folder is now the idle one, as its state describes it (when one did).
+    const still = prev?.state.folder ? prev.state : null;
+    if (still) renameSync(state, idle);
+    else rmSync(state, { force: true });
+    renameSync(next, state);
+    collectGroups(state, still ? [made, still] : [made]);
+  } catch (e) {
+    await files.abort();
+    await w.settle();
+    rmSync(next, { force: true });
+    throw e;
+  }
+  await files.close();
+  try {
+    const unsettled = Object.fromEntries(Object.entries(w.groups).filter(([name]) => !w.settled.has(name)));
+    recordSiteStats(state, root, unsettled, w.groupPaths, w.copiedPaths, folder);
+    recordFolderStats(state, folder, root, w.placedFolders());
+  } catch {
+    // The site is in place: without the records the next write into this folder reads and hashes what it keeps.
+  }
+  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: w.stayed };
+}
+
+/**
+ * Whether symbolic links can be made in `dir`: not on a FAT-formatted USB stick, say, where the site is then written
+ * as a folder of its own. Tried, not guessed from the platform.
+ */
+function linksAllowed(dir: string): boolean {
+  const probe = join(dir, `.lentera-link-${randomBytes(6).toString('hex')}`);
+  try {
+    symlinkSync('.', probe, 'dir');
+    unlinkSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const isLink = (path: string): boolean => {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Turns the link `out` to `root` in one rename: a reader finds the old site or the new one, whole. A site that is a
+ * folder of its own (`wasFolder`) cannot be replaced by a link in one step: it is moved aside first, for as long as
+ * two renames take, and removed once the link is in place.
+ */
+async function turnLink(out: string, root: string, wasFolder: boolean): Promise<void> {
+  const link = `${out}.link-${randomBytes(6).toString('hex')}`;
+  // Relative, so that the site and its folders can be moved (or mounted elsewhere) together.
+  symlinkSync(relative(dirname(out), root), link, 'dir');
+  let old: string | null = null;
+  try {
+    if (wasFolder) {
+      old = `${out}.old-${randomBytes(6).toString('hex')}`;
+      renameSync(out, old);
+    }
+    renameSync(link, out);
+  } catch (e) {
+    rmSync(link, { force: true });
+    if (old) renameSync(old, out);
+    throw e;
+  }
+  if (old) await rm(old, { recursive: true, force: true });
 }

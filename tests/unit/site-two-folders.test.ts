@@ -1,0 +1,300 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPackage } from '../../src-main/core/demo/generate';
+import { loadedExams, idleState, siteFolders, writeSite, type SiteInput } from '../../src-main/core/publish/site';
+import { HubVenue, treeHashes } from './hub-venue';
+
+/**
+ * Issue 18 point 3, "publication grows with the change": the hub's site lives in two folders, served through a link
+ * `out` to one of them. A write brings the other one up to date in place (what changed is written, linked or
+ * removed; everything else stays, not even opened unless its records say it may have changed) and turns the link in
+ * one rename. What is served must be, after every write, what a full write gives, whatever was done to the folder
+ * not served, and a write that stops leaves the served site whole.
+ */
+
+const EXAM = 'CPNS-SMG-2026';
+const T1 = '2026-11-30T06:00:00.000Z';
+const T2 = '2026-11-30T09:30:00.000Z';
+const T3 = '2026-11-30T10:00:00.000Z';
+const T4 = '2026-11-30T11:00:00.000Z';
+const pkg = demoPackage(200);
+const dir = mkdtempSync(join(tmpdir(), 'lentera-site-two-'));
+let venue: HubVenue;
+
+beforeAll(async () => {
+  venue = await HubVenue.open(dir, [pkg], T1);
+  await venue.publishSession(pkg, 'SKD-1', T1);
+}, 120_000);
+
+afterAll(() => {
+  venue.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const two = (out: string, input: SiteInput, extra: { audit?: boolean } = {}) => writeSite(out, input, { state: `${out}.state.json`, twoFolders: true, ...extra });
+
+/** The folder the link `out` serves, and the other one. */
+function folders(out: string): { served: string; idle: string } {
+  expect(lstatSync(out).isSymbolicLink()).toBe(true);
+  const served = resolve(out, '..', readlinkSync(out));
+  const other = join(siteFolders(out), served.endsWith('a') ? 'b' : 'a');
+  return { served, idle: other };
+}
+
+/** Every name under `root` that is not a regular file or a folder (a link, say); and every empty folder. */
+function oddities(root: string): string[] {
+  const odd: string[] = [];
+  const walk = (d: string) => {
+    const entries = readdirSync(d, { withFileTypes: true });
+    if (entries.length === 0) odd.push(`${relative(root, d)}/ (empty)`);
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (!e.isFile()) odd.push(relative(root, p));
+    }
+  };
+  walk(root);
+  return odd;
+}
+
+/** What a full write of `input` gives, file by file. */
+async function full(input: SiteInput, name: string): Promise<Record<string, string>> {
+  const out = join(dir, `full-${name}`);
+  await writeSite(out, input);
+  return treeHashes(out);
+}
+
+/** `input` with one candidate's result reason changed (as a venue's next bundle would change one formation). */
+async function withOneChange(input: SiteInput, tag: string): Promise<SiteInput> {
+  const loaded = await loadedExams(input);
+  const exam = loaded.exams[0]!;
+  const results = exam.results.map((r, i) => (i === 3 ? { ...r, reason: `${r.reason} (${tag})` } : r));
+  return { ...loaded, exams: [{ ...exam, results, digests: undefined, source: undefined }] };
+}
+
+describe('a site in two folders, served through a link (issue 18: publication grows with the change)', () => {
+  it('each write brings the folder not served up to date in place and turns the link to it; what is served always equals a full write', async () => {
+    const out = join(dir, 'site');
+    const a = venue.hub.siteInput(T1);
+    const w1 = await two(out, a);
+    expect(w1.stayed).toBe(0);
+    const first = folders(out);
+    expect(first.served).toBe(join(siteFolders(out), 'a'));
+    const wantA = await full(a, '1');
+    expect(treeHashes(out)).toEqual(wantA);
+
+    await venue.publishSession(pkg, 'SKD-2', T2);
+    const b = venue.hub.siteInput(T2);
+    // The other folder, empty: filled whole, its unchanged files linked from the served one.
+    const w2 = await two(out, b);
+    expect(folders(out).served).toBe(join(siteFolders(out), 'b'));
+    expect(w2.linked).toBeGreaterThan(0);
+    expect(w2.stayed).toBe(0);
+    const wantB = await full(b, '2');
+    expect(treeHashes(out)).toEqual(wantB);
+    // The folder served before is left as it was until the next write: a reader that opened it finishes.
+    expect(treeHashes(first.served)).toEqual(wantA);
+
+    // The same data a little later: folder a, brought up to date in place from the site of T1.
+    const c = venue.hub.siteInput(T3);
+    const w3 = await two(out, c);
+    expect(folders(out).served).toBe(join(siteFolders(out), 'a'));
+    expect(w3.stayed).toBeGreaterThan(0);
+    expect(treeHashes(out)).toEqual(await full(c, '3'));
+    // Folder b, served until this write, is as it was, though most of its files are hard links to a's: every file
+    // a write changes in place is removed first and made anew, never written through.
+    expect(treeHashes(join(siteFolders(out), 'b'))).toEqual(wantB);
+    expect(oddities(out)).toEqual([]);
+
+    // Once more with nothing changed: folder b holds T2's site; all but the pages showing the write's time stay.
+    const w4 = await two(out, c);
+    expect(folders(out).served).toBe(join(siteFolders(out), 'b'));
+    expect(w4.stayed).toBeGreaterThan(w4.files * 0.9);
+    expect(w4.files - w4.stayed).toBeLessThan(20);
+    expect(treeHashes(out)).toEqual(await full(c, '4'));
+    // Nothing else beside the site: the link and its two folders.
+    expect(readdirSync(dir).filter((f) => f.startsWith('site.') && /\.(tmp|old|link)-|\.next$/.test(f))).toEqual([]);
+    expect(readdirSync(siteFolders(out)).sort()).toEqual(['a', 'b']);
+  }, 180_000);
+
+  it("a change to one formation touches only its files and the exam's own: every other file keeps its inode and change time in the folder brought up to date", async () => {
+    const out = join(dir, 'inodes');
+    const base = venue.hub.siteInput(T3);
+    await two(out, base);
+    await two(out, base);
+    await two(out, base, { audit: false });
+    // The folder about to be brought up to date holds the same site: note its files' inodes and change times (a
+    // file made again may get the inode just freed; never the same change time).
+    const { idle } = folders(out);
+    const inodes = (root: string) => {
+      const m = new Map<string, string>();
+      for (const rel of Object.keys(treeHashes(root))) {
+        const st = statSync(join(root, rel), { bigint: true });
+        m.set(rel, `${st.ino}:${st.ctimeNs}`);
+      }
+      return m;
+    };
+    const before = inodes(idle);
+    const { served } = folders(out);
+    const servedBefore = treeHashes(served);
+    const changed = await withOneChange(base, 'diubah');
+    const w = await two(out, changed, { audit: false });
+    expect(folders(out).served).toBe(idle);
+    // The folder served until now is as it was, though the changed formation's files in the other folder were hard
+    // links to its own: a file changed in place is removed first and made anew, never written through.
+    expect(treeHashes(served)).toEqual(servedBefore);
+    const after = inodes(idle);
+    const moved = [...after].filter(([rel, ino]) => before.get(rel) !== ino).map(([rel]) => rel);
+    // The exam's own files and one formation's pages; not the other formations' or the log's.
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.length).toBe(w.files - w.stayed);
+    const formations = new Set(moved.filter((r) => r.startsWith(`ujian/${EXAM}/formasi/`)));
+    expect(formations.size).toBe(1);
+    expect(moved.filter((r) => r.startsWith('log/'))).toEqual(['log/checkpoint'].filter((r) => moved.includes(r)));
+    expect(w.stayed).toBeGreaterThan(w.files / 2);
+    expect(treeHashes(out)).toEqual(await full(changed, 'inodes'));
+  }, 180_000);
+
+  it('a write that stops leaves the served site as it was; the next one writes the other folder whole and is right', async () => {
+    const out = join(dir, 'stopped');
+    const input = venue.hub.siteInput(T3);
+    await two(out, input);
+    await two(out, input);
+    const served = folders(out).served;
+    const want = treeHashes(out);
+    // A full NIK in one candidate's name: refused while the pages are made, after the folder not served has been
+    // changed in part.
+    const loaded = await loadedExams(input);
+    const e = loaded.exams[0]!;
+    const bad: SiteInput = { ...loaded, exams: [{ ...e, candidates: e.candidates.map((c, i) => (i === e.candidates.length - 1 ? { ...c, nama: 'Budi 3374010101900001' } : c)), source: undefined }] };
+    expect(existsSync(idleState(`${out}.state.json`))).toBe(true);
+    await expect(two(out, bad)).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA' });
+    expect(folders(out).served).toBe(served);
+    expect(treeHashes(out)).toEqual(want);
+    // Nothing vouches for the folder it changed any more.
+    expect(existsSync(idleState(`${out}.state.json`))).toBe(false);
+    const next = venue.hub.siteInput(T4);
+    const w = await two(out, next);
+    expect(w.stayed).toBe(0);
+    expect(treeHashes(out)).toEqual(await full(next, 'stopped'));
+    expect(oddities(out)).toEqual([]);
+  }, 180_000);
+
+  it('a write that stopped between turning the link and renaming the states: the state names another folder, and the next write is whole and right', async () => {
+    const out = join(dir, 'between');
+    const state = `${out}.state.json`;
+    const input = venue.hub.siteInput(T3);
+    await two(out, input);
+    cpSync(state, `${state}.saved`);
+    await two(out, input);
+    // The link turned, the states not yet renamed: the served state still names the folder served before.
+    renameSync(`${state}.saved`, state);
+    const w = await two(out, venue.hub.siteInput(T4));
+    expect(w.linked).toBe(0);
+    expect(treeHashes(out)).toEqual(await full(venue.hub.siteInput(T4), 'between'));
+    // Stopped after the served state became the idle one, before the new one was named: no served state.
+    await two(out, input);
+    unlinkSync(state);
+    const w2 = await two(out, venue.hub.siteInput(T4));
+    expect(w2.linked).toBe(0);
+    expect(w2.stayed).toBeGreaterThan(0);
+    expect(treeHashes(out)).toEqual(await full(venue.hub.siteInput(T4), 'between2'));
+  }, 180_000);
+
+  it('a site that is a folder of its own (written before two folders) becomes the link, its content the same', async () => {
+    const out = join(dir, 'legacy');
+    const input = venue.hub.siteInput(T3);
+    await writeSite(out, input, { state: `${out}.state.json` });
+    expect(lstatSync(out).isDirectory()).toBe(true);
+    const w = await two(out, input);
+    expect(w.linked).toBeGreaterThan(w.files / 2);
+    expect(lstatSync(out).isSymbolicLink()).toBe(true);
+    expect(treeHashes(out)).toEqual(await full(input, 'legacy'));
+    expect(readdirSync(dir).filter((f) => f.startsWith('legacy.') && f.includes('.old-'))).toEqual([]);
+    // The next write brings the other (empty) folder up; the one after, the first in place.
+    await two(out, input);
+    expect((await two(out, input)).stayed).toBeGreaterThan(0);
+    expect(treeHashes(out)).toEqual(await full(input, 'legacy2'));
+  }, 180_000);
+});
+
+describe('the folder not served, changed behind the hub (attacks on the site between two writes)', () => {
+  /** A site in two folders after three writes of `input`: the folder not served holds the same site. */
+  async function ready(name: string, input: SiteInput) {
+    const out = join(dir, name);
+    await two(out, input);
+    await two(out, input);
+    await two(out, input);
+    return { out, ...folders(out) };
+  }
+
+  it('a page edited in place (its size and times put back), a file added, a folder added: none of it is served after the next write', async () => {
+    const input = venue.hub.siteInput(T3);
+    const { out, idle } = await ready('tampered', input);
+    const pages = join(idle, 'ujian', EXAM, 'peserta');
+    const page = join(pages, readdirSync(pages).filter((n) => n !== 'index.html')[4]!);
+    const text = readFileSync(page, 'utf8');
+    execFileSync('cp', ['-p', page, `${dir}/ref`]);
+    writeFileSync(page, text.replace(/<td class="num">(\d)/, (_m, d: string) => `<td class="num">${d === '9' ? '8' : String(Number(d) + 1)}`));
+    execFileSync('touch', ['-r', `${dir}/ref`, page]);
+    expect(readFileSync(page, 'utf8')).not.toBe(text);
+    writeFileSync(join(pages, 'palsu.html'), '<p>Hasil palsu</p>');
+    mkdirSync(join(idle, 'ujian', EXAM, 'tambahan'), { recursive: true });
+    writeFileSync(join(idle, 'ujian', EXAM, 'tambahan', 'index.html'), '<p>Pengumuman palsu</p>');
+    writeFileSync(join(idle, 'palsu.html'), '<p>Palsu</p>');
+
+    const next = venue.hub.siteInput(T4);
+    await two(out, next);
+    expect(folders(out).served).toBe(idle);
+    expect(treeHashes(out)).toEqual(await full(next, 'tampered'));
+    expect(oddities(out)).toEqual([]);
+  }, 180_000);
+
+  it('a folder of the site replaced by a link to a folder outside it: nothing is written outside, and the site is right', async () => {
+    const input = venue.hub.siteInput(T3);
+    const { out, idle } = await ready('linked-away', input);
+    const outside = join(dir, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'milik-orang-lain.txt'), 'jangan disentuh');
+    const pages = join(idle, 'ujian', EXAM, 'peserta');
+    rmSync(pages, { recursive: true });
+    symlinkSync(outside, pages, 'dir');
+
+    const next = venue.hub.siteInput(T4);
+    await two(out, next);
+    expect(readdirSync(outside)).toEqual(['milik-orang-lain.txt']);
+    expect(readFileSync(join(outside, 'milik-orang-lain.txt'), 'utf8')).toBe('jangan disentuh');
+    expect(treeHashes(out)).toEqual(await full(next, 'linked-away'));
+    expect(oddities(out)).toEqual([]);
+  }, 180_000);
+
+  it('a page replaced by a link to a file outside the site, holding the very bytes it should: made a file again, not served as a link', async () => {
+    const input = venue.hub.siteInput(T3);
+    const { out, idle } = await ready('page-link', input);
+    const pages = join(idle, 'ujian', EXAM, 'peserta');
+    const victim = join(pages, readdirSync(pages).filter((n) => n !== 'index.html')[2]!);
+    const elsewhere = join(dir, 'salinan.html');
+    writeFileSync(elsewhere, readFileSync(victim));
+    unlinkSync(victim);
+    symlinkSync(elsewhere, victim);
+    const next = venue.hub.siteInput(T4);
+    await two(out, next);
+    expect(lstatSync(victim).isFile()).toBe(true);
+    expect(treeHashes(out)).toEqual(await full(next, 'page-link'));
+    expect(oddities(out)).toEqual([]);
+  }, 180_000);
+
+  it('a file put where a folder of the site goes is removed, and the folder made', async () => {
+    const input = venue.hub.siteInput(T3);
+    const { out, idle } = await ready('file-for-folder', input);
+    rmSync(join(idle, 'bundel'), { recursive: true });
+    writeFileSync(join(idle, 'bundel'), 'bukan folder');
+    const next = venue.hub.siteInput(T4);
+    await two(out, next);
+    expect(treeHashes(out)).toEqual(await full(next, 'file-for-folder'));
+    expect(oddities(out)).toEqual([]);
+  }, 180_000);
+});
