@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPackage } from '../../src-main/core/demo/generate';
@@ -218,6 +218,53 @@ describe('a site in two folders, served through a link (issue 18: publication gr
     await two(out, input);
     expect((await two(out, input)).stayed).toBeGreaterThan(0);
     expect(treeHashes(out)).toEqual(await full(input, 'legacy2'));
+  }, 180_000);
+});
+
+describe('one writer at a time (site-lock.ts)', () => {
+  it('two writes of the same site at once: one waits for the other, and what is served is whole and right', async () => {
+    const out = join(dir, 'together');
+    const input = venue.hub.siteInput(T3);
+    await two(out, input);
+    await two(out, input);
+    const later = venue.hub.siteInput(T4);
+    const changed = await withOneChange(later, 'bersamaan');
+    // Without the lock both would bring the same folder up to date at once. The second starts once the first holds it.
+    // (The second's exam stays as folder b holds it, and so must its formations, not those the first made in folder
+    // a: the formations are kept from where the exam's own files were.)
+    const first = two(out, changed);
+    for (let i = 0; i < 10_000 && !existsSync(`${out}.state.json.lock`); i++) await new Promise((r) => setTimeout(r, 1));
+    const second = two(out, later);
+    await Promise.all([first, second]);
+    expect(treeHashes(out)).toEqual(await full(later, 'together'));
+    expect(oddities(out)).toEqual([]);
+    expect(existsSync(`${out}.state.json.lock`)).toBe(false);
+  }, 180_000);
+
+  it("a write while another process holds the lock waits, then says who holds it; a lock whose process is gone is taken over", async () => {
+    const out = join(dir, 'locked');
+    const input = venue.hub.siteInput(T3);
+    await two(out, input);
+    const want = treeHashes(out);
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      writeFileSync(`${out}.state.json.lock`, JSON.stringify({ pid: other.pid, host: hostname() }));
+      const t = Date.now();
+      const err = await writeSite(out, venue.hub.siteInput(T4), { state: `${out}.state.json`, twoFolders: true, lockWaitMs: 400 }).catch((e: unknown) => e);
+      expect(Date.now() - t).toBeGreaterThanOrEqual(400);
+      expect(err).toMatchObject({ code: 'PUBLISH_BUSY' });
+      expect((err as Error).message).toContain(String(other.pid));
+      expect(treeHashes(out)).toEqual(want);
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    // Killed mid-write, as it were: its lock is left, naming a process that is gone.
+    expect(existsSync(`${out}.state.json.lock`)).toBe(true);
+    const next = venue.hub.siteInput(T4);
+    await writeSite(out, next, { state: `${out}.state.json`, twoFolders: true, lockWaitMs: 400 });
+    expect(treeHashes(out)).toEqual(await full(next, 'locked'));
+    expect(existsSync(`${out}.state.json.lock`)).toBe(false);
   }, 180_000);
 });
 

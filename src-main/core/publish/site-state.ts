@@ -4,7 +4,8 @@
  * writing it again (site.ts). The state names the folder it describes by its inode and birth time, which a rename
  * keeps: it is saved naming the new site's temporary folder just before that folder takes the real name, so a
  * write that never swapped in, or a site replaced by anything else, leaves a state that describes nothing, and the
- * next write is a full one.
+ * next write is a full one. A site in two folders (site.ts, `twoFolders`) has a state for each: the served one's, and
+ * the other's beside it (`.idle`), removed while that folder is being changed.
  *
  * A group's files (an exam's own files, a formation's pages, a chunk of the log: nearly the whole site) are not in the state file itself but
  * each group in a file of its own beside it, named by the group's name and key (equal keys make equal bytes, so a

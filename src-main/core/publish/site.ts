@@ -4,7 +4,8 @@
  * scripts (`window.LENTERA_…`), because browsers refuse fetch() on file://.
  *
  * Written into a sibling temporary folder and swapped in at the end, so a failure never leaves a half site under
- * the real name: the previous site stays until the new one is complete.
+ * the real name: the previous site stays until the new one is complete. The hub's site is kept in two folders behind
+ * a link instead (`twoFolders`): the one not served is brought up to date in place, then the link turns to it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
@@ -60,6 +61,7 @@ import { hashFileAside, type FileHash } from '../bundles/digests-aside';
 import { siteCodeId } from './site-code';
 import { hasFullNik } from './full-nik';
 import { SiteFileWriter } from './file-writer';
+import { withSiteLock } from './site-lock';
 
 export interface SiteExam {
   code: string;
@@ -484,13 +486,18 @@ class SiteWriter {
         st = undefined;
       }
       if (st && !st.isDirectory()) rmSync(at, { force: true });
-      if (!st || !st.isDirectory()) mkdirSync(at);
+      if (!st || !st.isDirectory()) {
+        mkdirSync(at);
+        this.made.add(at);
+      }
       this.real.add(at);
     }
   }
 
   /** folders `realFolders` found real or made */
   private readonly real = new Set<string>();
+  /** folders `realFolders` made (empty until this write fills them) */
+  private readonly made = new Set<string>();
 
   private prevPath(rel: string): string {
     return join(this.prev!.dir, ...rel.split('/'));
@@ -505,15 +512,13 @@ class SiteWriter {
    * file may be a hard link to the served site's, which writing through would change under the readers' feet.
    */
   private clear(file: string): void {
-    if (this.base === null) return;
-    try {
-      unlinkSync(file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return;
-      // a folder (or anything else) where a file goes: put there behind the hub
-      rmSync(file, { recursive: true, force: true });
-    }
+    // A folder this write made holds only what it wrote (a new exam's twenty thousand pages: nothing to look for).
+    if (this.base === null || this.made.has(dirname(file))) return;
+    // Looked at first: an unlink of nothing throws, and a thrown error costs three lstats.
+    const st = lstatSync(file, { throwIfNoEntry: false });
+    if (st === undefined) return;
+    if (st.isDirectory()) rmSync(file, { recursive: true, force: true }); // a folder where a file goes, put there behind the hub
+    else unlinkSync(file);
   }
 
   /**
@@ -705,23 +710,33 @@ class SiteWriter {
   }
 
 
-  /** The previous site's formation groups of exam group `exam` (`formationGroup`), each with the key it was made from. */
+  /**
+   * The formation groups of exam group `exam` (`formationGroup`), each with the key it was made from, as recorded
+   * beside the exam's own group this write kept: the folder brought up to date in place's when it stayed there, the
+   * previous site's when it was taken from that. (The same exam's data in both, their formations' may still differ:
+   * kept from one folder, they must be the ones made with that exam group.)
+   */
   priorFormations(exam: string): [string, string][] {
-    if (this.formationsByExam === null) {
+    const from = this.keptFrom.get(exam) === 'base' ? this.base : this.prev?.state;
+    const index = from === this.base ? 'base' : 'prev';
+    let byExam = this.formationsByExam[index];
+    if (byExam === null) {
       // Indexed once: a national hub's state names hundreds of exams and a hundred thousand formations.
-      this.formationsByExam = new Map();
-      for (const [name, g] of Object.entries(this.prev?.state.groups ?? {})) {
+      byExam = this.formationsByExam[index] = new Map();
+      for (const [name, g] of Object.entries(from?.groups ?? {})) {
         const at = name.indexOf(FORMATION_GROUP);
         if (at < 0) continue;
-        const list = this.formationsByExam.get(name.slice(0, at)) ?? [];
+        const list = byExam.get(name.slice(0, at)) ?? [];
         list.push([name, g.key]);
-        this.formationsByExam.set(name.slice(0, at), list);
+        byExam.set(name.slice(0, at), list);
       }
     }
-    return this.formationsByExam.get(exam) ?? [];
+    return byExam.get(exam) ?? [];
   }
 
-  private formationsByExam: Map<string, [string, string][]> | null = null;
+  private readonly formationsByExam: Record<'base' | 'prev', Map<string, [string, string][]> | null> = { base: null, prev: null };
+  /** where each group `keep` kept came from: left in place (`stay`) or taken from the previous site */
+  private readonly keptFrom = new Map<string, 'base' | 'prev'>();
 
   /**
    * Places the previous site's files of group `name` as they are, when they were made from the same `key` and each
@@ -730,7 +745,10 @@ class SiteWriter {
    * caller makes them.
    */
   keep(name: string, key: string, meta?: (m: unknown) => boolean): boolean {
-    if (this.stay(name, key, meta)) return true;
+    if (this.stay(name, key, meta)) {
+      this.keptFrom.set(name, 'base');
+      return true;
+    }
     const g = this.prev?.state.groups?.[name];
     if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return false;
     const files = loadGroupFiles(this.stateFile, name, key, g.count);
@@ -751,6 +769,7 @@ class SiteWriter {
       this.bytes += f.s;
     }
     // Its group file, named by the same name and key, is already the one this state names.
+    this.keptFrom.set(name, 'prev');
     this.groups[name] = g.meta === undefined ? { key, count: files.length } : { key, count: files.length, meta: g.meta };
     this.groupPaths.set(name, files.map((f) => f.rel));
     return true;
@@ -1349,6 +1368,8 @@ export interface WriteSiteOptions {
    * link to a folder needs rights a hub may not have) the whole site is built in a new folder and swapped in.
    */
   twoFolders?: boolean;
+  /** How long a two-folder write waits for another process's to end (site-lock.ts; tests set a little). */
+  lockWaitMs?: number;
 }
 
 /** The folder that holds a two-folder site's folders (`twoFolders`). */
@@ -1365,7 +1386,11 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   const out = resolve(outDir);
   await checkTarget(out);
   await mkdir(dirname(out), { recursive: true });
-  if (opts.state && opts.twoFolders && process.platform !== 'win32' && linksAllowed(dirname(out))) return await writeTwoFolders(out, input, tree, opts.state, opts);
+  if (opts.state && opts.twoFolders && process.platform !== 'win32' && linksAllowed(dirname(out))) {
+    const state = opts.state;
+    // One writer at a time: another process's write would be changing the same folder (site-lock.ts).
+    return await withSiteLock(`${state}.lock`, () => writeTwoFolders(out, input, tree, state, opts), opts.lockWaitMs);
+  }
   const tmp = `${out}.tmp-${randomBytes(6).toString('hex')}`;
   await mkdir(tmp);
   const prev = opts.state ? loadSiteState(opts.state, out) : null;
