@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPackage } from '../../src-main/core/demo/generate';
 import { loadedExams, idleState, siteFolders, writeSite, type SiteInput } from '../../src-main/core/publish/site';
@@ -344,4 +345,74 @@ describe('the folder not served, changed behind the hub (attacks on the site bet
     expect(treeHashes(out)).toEqual(await full(next, 'file-for-folder'));
     expect(oddities(out)).toEqual([]);
   }, 180_000);
+});
+
+describe('any sequence of writes, stopped writes and changes behind the hub (property)', () => {
+  it('after every write, what is served equals a full write of the same input; a stopped write serves what was served', async () => {
+    const loaded = await loadedExams(venue.hub.siteInput(T4));
+    const exam = loaded.exams[0]!;
+    /** Candidates whose results a bundle may change: one bit each of a variant's mask. */
+    const touched = [1, 9, 40, 77].map((i) => exam.results[i]!.nomor_peserta);
+    // Dated by the exam's data time alone (no hub times): a variant's full write is the same whenever it is made.
+    const variant = (mask: number): SiteInput => ({
+      ...loaded,
+      formationTimes: undefined,
+      exams: [{ ...exam, digests: undefined, source: undefined, results: exam.results.map((r) => (touched.some((n, b) => mask & (1 << b) && n === r.nomor_peserta) ? { ...r, reason: `${r.reason} (v${mask})` } : r)) }],
+    });
+    const fulls = new Map<number, Record<string, string>>();
+    const fullOf = async (mask: number) => {
+      if (!fulls.has(mask)) fulls.set(mask, await full(variant(mask), `prop-${mask}`));
+      return fulls.get(mask)!;
+    };
+    const stopped = (mask: number): SiteInput => {
+      const v = variant(mask);
+      const e = v.exams[0] as typeof exam;
+      return { ...v, exams: [{ ...e, candidates: e.candidates.map((c, i) => (i === e.candidates.length - 1 ? { ...c, nama: 'Budi 3374010101900001' } : c)) }] };
+    };
+    const mask = fc.integer({ min: 0, max: 15 });
+    const op = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('write' as const), mask }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('stop' as const), mask }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('edit' as const, 'add' as const, 'remove' as const, 'link' as const, 'folder' as const), pick: fc.nat() }) },
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 2, maxLength: 6 }), fc.integer({ min: 0, max: 15 }), async (ops, last) => {
+        const out = join(dir, `prop-run-${run++}`);
+        // Both folders written once, so that each later write brings one up to date in place; and a write at the end,
+        // so that what was done to the folder not served is always met.
+        await two(out, variant(0));
+        await two(out, variant(0));
+        expect(treeHashes(out)).toEqual(await fullOf(0));
+        for (const o of [...ops, { kind: 'write' as const, mask: last }, { kind: 'write' as const, mask: last }]) {
+          if (o.kind === 'write') {
+            await two(out, variant(o.mask));
+            expect(treeHashes(out)).toEqual(await fullOf(o.mask));
+            expect(oddities(out)).toEqual([]);
+          } else if (o.kind === 'stop') {
+            const before = treeHashes(out);
+            await expect(two(out, stopped(o.mask))).rejects.toMatchObject({ code: 'PUBLISH_PERSONAL_DATA' });
+            expect(treeHashes(out)).toEqual(before);
+          } else {
+            // Behind the hub, in the folder not served (once there is one).
+            const idle = folders(out).idle;
+            if (!existsSync(idle)) continue;
+            const files = Object.keys(treeHashes(idle)).sort();
+            const file = join(idle, files[o.pick % files.length]!);
+            if (o.kind === 'edit') writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from(' ')]));
+            if (o.kind === 'add') writeFileSync(`${file}.palsu.html`, '<p>palsu</p>');
+            if (o.kind === 'remove') unlinkSync(file);
+            if (o.kind === 'link') {
+              const copy = join(dir, `salinan-${run}-${o.pick}`);
+              writeFileSync(copy, readFileSync(file));
+              unlinkSync(file);
+              symlinkSync(copy, file);
+            }
+            if (o.kind === 'folder') mkdirSync(join(file, '..', `tambahan-${o.pick % 3}`), { recursive: true });
+          }
+        }
+      }),
+      { numRuns: 10 },
+    );
+  }, 600_000);
 });
