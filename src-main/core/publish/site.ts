@@ -479,12 +479,7 @@ class SiteWriter {
       if (part === '') continue;
       at = join(at, part);
       if (this.dirs.has(at) || this.real.has(at)) continue;
-      let st: ReturnType<typeof lstatSync> | undefined;
-      try {
-        st = lstatSync(at);
-      } catch {
-        st = undefined;
-      }
+      const st = lstatSync(at, { throwIfNoEntry: false });
       if (st && !st.isDirectory()) rmSync(at, { force: true });
       if (!st || !st.isDirectory()) {
         mkdirSync(at);
@@ -528,13 +523,7 @@ class SiteWriter {
   private here(rel: string, data: Buffer, sha: string | null): boolean {
     if (this.base === null || sha === null) return false;
     const before = this.group ? this.group.here.get(rel) : this.base.files[rel];
-    if (!before || before.s !== data.length || before.h !== sha) return false;
-    try {
-      const file = this.rootPath(rel);
-      return lstatSync(file).isFile() && readFileSync(file).equals(data);
-    } catch {
-      return false;
-    }
+    return before !== undefined && before.s === data.length && before.h === sha && fileHolds(this.rootPath(rel), data);
   }
 
   /**
@@ -543,12 +532,7 @@ class SiteWriter {
    * so every write still repairs the site as a full write did.
    */
   private holds(rel: string, data: Buffer): boolean {
-    try {
-      const st = lstatSync(this.prevPath(rel));
-      return st.isFile() && st.size === data.length && readFileSync(this.prevPath(rel)).equals(data);
-    } catch {
-      return false;
-    }
+    return fileHolds(this.prevPath(rel), data);
   }
 
   /** The same for a copied file: hashed as `hash` hashes it (a bundle's gigabytes on another thread). */
@@ -575,13 +559,13 @@ class SiteWriter {
   }
 
   /** Whether the previous site holds exactly `data` (of sha256 `sha`, none for a stamped file) as `rel`. */
-  private unchanged(rel: string, content: string, data: Buffer, sha: string | null): { same: boolean } {
+  private unchanged(rel: string, content: string, data: Buffer, sha: string | null): boolean {
     const before = this.group?.prior.get(rel) ?? this.prev?.state.files[rel];
-    if (!before || before.s !== data.length) return { same: false };
+    if (!before || before.s !== data.length) return false;
     // Worth reading the old file only when it can match: a file that held the previous write's time (a page
     // footer) only if this text holds that time too, any other only if the hashes agree.
     const candidate = before.h === null ? content.includes(this.prev!.state.generatedAt) : (sha ?? sha256Hex(data)) === before.h;
-    return { same: candidate && this.holds(rel, data) };
+    return candidate && this.holds(rel, data);
   }
 
   /** Writes `data` as `file`, anything there first removed (`clear`). */
@@ -617,7 +601,7 @@ class SiteWriter {
     const sha = stamped ? null : sha256Hex(data);
     if (this.here(rel, data, sha)) this.stayed++;
     else {
-      const { same } = this.unchanged(rel, content, data, sha);
+      const same = this.unchanged(rel, content, data, sha);
       // Not through the thread pool: ten thousand small pages are written three times slower that way. A large
       // site's files are created on a thread of their own, beside the pages being made (file-writer.ts).
       if (!same || !this.link(rel, file)) this.writeNew(file, data);
@@ -684,7 +668,7 @@ class SiteWriter {
     const file = this.place(rel);
     const sha = sha256Hex(data);
     if (this.here(rel, data, sha)) this.stayed++;
-    else if (!this.unchanged(rel, '', data, sha).same || !this.link(rel, file)) this.writeNew(file, data);
+    else if (!this.unchanged(rel, '', data, sha) || !this.link(rel, file)) this.writeNew(file, data);
     this.record(rel, data.length, sha);
     this.files++;
     this.bytes += data.length;
@@ -735,73 +719,71 @@ class SiteWriter {
   }
 
   private readonly formationsByExam: Record<'base' | 'prev', Map<string, [string, string][]> | null> = { base: null, prev: null };
-  /** where each group `keep` kept came from: left in place (`stay`) or taken from the previous site */
+  /** where each group `keep` kept came from: left in place (`base`) or taken from the previous site */
   private readonly keptFrom = new Map<string, 'base' | 'prev'>();
 
   /**
-   * Places the previous site's files of group `name` as they are, when they were made from the same `key` and each
-   * still holds the bytes recorded for it (read and hashed: a file changed in the live site is made again), and
-   * what was recorded with them passes `meta`. False, having placed nothing, when they cannot be kept: then the
+   * Places group `name`'s files as they are, when they were made from the same `key` and each still holds the bytes
+   * recorded for it (read and hashed: a file changed since is made again), and what was recorded with them passes
+   * `meta`. First from the folder brought up to date in place (two folders, `base`), where they are left untouched:
+   * nothing is linked or written, which is what makes a write's cost follow what changed rather than what the site
+   * holds; else from the previous site, linked. False, having placed nothing, when they cannot be kept: then the
    * caller makes them.
    */
   keep(name: string, key: string, meta?: (m: unknown) => boolean): boolean {
-    if (this.stay(name, key, meta)) {
-      this.keptFrom.set(name, 'base');
+    const here = this.checkedGroup(this.base, (rel) => this.rootPath(rel), name, key, meta);
+    if (here) {
+      for (const f of here.files) {
+        this.place(f.rel);
+        this.stayed++;
+        this.count(f.s);
+      }
+      if (here.unsure === 0) this.settled.add(name);
+      this.took(name, 'base', here.g, here.files);
       return true;
     }
-    const g = this.prev?.state.groups?.[name];
-    if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return false;
-    const files = loadGroupFiles(this.stateFile, name, key, g.count);
-    if (!files || files.some((f) => this.names.has(f.rel.toLowerCase()))) return false;
-    // Every file that may have been written since the last site was put in place (its inode, size or ctime not as
-    // recorded then), and every file of the group on its audit's turn, is read and hashed, then all are linked: a
-    // write repairs what was changed in the live site since the last one, as a full write would (a change made
-    // while the last write ran, after the file's check, within AUDIT_EVERY writes: site-state.ts).
-    const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, key, files.length, this.prev!.state.folder);
-    const unsure = files.filter((f, i) => !unchangedSince(this.prevPath(f.rel), stats?.[i], f.s));
-    this.checked += unsure.length;
-    if (!allHold(unsure.map((f) => ({ file: this.prevPath(f.rel), size: f.s, sha256: f.h })))) return false;
-    for (const f of files) {
+    const prior = this.checkedGroup(this.prev?.state, (rel) => this.prevPath(rel), name, key, meta);
+    if (!prior) return false;
+    for (const f of prior.files) {
       const file = this.place(f.rel);
       if (!this.link(f.rel, file)) copyFileSync(this.prevPath(f.rel), file); // `link` cleared it
-      this.kept++;
-      this.files++;
-      this.bytes += f.s;
+      this.count(f.s);
     }
     // Its group file, named by the same name and key, is already the one this state names.
-    this.keptFrom.set(name, 'prev');
-    this.groups[name] = g.meta === undefined ? { key, count: files.length } : { key, count: files.length, meta: g.meta };
-    this.groupPaths.set(name, files.map((f) => f.rel));
+    this.took(name, 'prev', prior.g, prior.files);
     return true;
   }
 
   /**
-   * `keep` for the folder brought up to date in place: its files of group `name`, when `base` recorded them made from
-   * `key`, are left where they are, unless one may have changed since (its inode, size or ctime not as recorded, or
-   * the group's audit) and no longer holds its bytes. Nothing is linked or written: this is what makes a write's
-   * cost follow what changed rather than what the site holds.
+   * Group `name`'s files as `from` (the previous site's state, or `base`) recorded them for `key`, when every one
+   * still holds its bytes at `at(rel)`, and how many had to be read and hashed to know it: every file that may have
+   * been written since that site was put in place (its inode, size or ctime not as recorded then), and every file of
+   * the group on its audit's turn. So a write repairs what was changed behind the hub, as a full write would (a
+   * change made while the last write ran, after the file's check, within AUDIT_EVERY writes: site-state.ts).
    */
-  private stay(name: string, key: string, meta?: (m: unknown) => boolean): boolean {
-    const g = this.base?.groups?.[name];
-    if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return false;
+  private checkedGroup(from: SiteState | null | undefined, at: (rel: string) => string, name: string, key: string, meta?: (m: unknown) => boolean): { g: SiteGroupState; files: SiteGroupFiles; unsure: number } | null {
+    const g = from?.groups?.[name];
+    if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return null;
     const files = loadGroupFiles(this.stateFile, name, key, g.count);
-    if (!files || files.some((f) => this.names.has(f.rel.toLowerCase()))) return false;
-    const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, key, files.length, this.base!.folder);
-    const unsure = files.filter((f, i) => !unchangedSince(this.rootPath(f.rel), stats?.[i], f.s));
+    if (!files || files.some((f) => this.names.has(f.rel.toLowerCase()))) return null;
+    const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, key, files.length, from!.folder);
+    const unsure = files.filter((f, i) => !unchangedSince(at(f.rel), stats?.[i], f.s));
     this.checked += unsure.length;
-    if (!allHold(unsure.map((f) => ({ file: this.rootPath(f.rel), size: f.s, sha256: f.h })))) return false;
-    for (const f of files) {
-      this.place(f.rel);
-      this.stayed++;
-      this.kept++;
-      this.files++;
-      this.bytes += f.s;
-    }
-    this.groups[name] = g.meta === undefined ? { key, count: files.length } : { key, count: files.length, meta: g.meta };
+    return allHold(unsure.map((f) => ({ file: at(f.rel), size: f.s, sha256: f.h }))) ? { g, files, unsure: unsure.length } : null;
+  }
+
+  /** A kept file of `size` bytes counted. */
+  private count(size: number): void {
+    this.kept++;
+    this.files++;
+    this.bytes += size;
+  }
+
+  /** Group `name`, kept from `from`, recorded as this write's. */
+  private took(name: string, from: 'base' | 'prev', g: SiteGroupState, files: SiteGroupFiles): void {
+    this.keptFrom.set(name, from);
+    this.groups[name] = g.meta === undefined ? { key: g.key, count: files.length } : { key: g.key, count: files.length, meta: g.meta };
     this.groupPaths.set(name, files.map((f) => f.rel));
-    this.stayedGroups.add(name);
-    if (unsure.length === 0) this.settled.add(name);
-    return true;
   }
 
   /**
@@ -821,7 +803,8 @@ class SiteWriter {
     };
     for (const rel of Object.keys(base.files)) if (!placed(rel)) remove(rel);
     for (const [name, g] of Object.entries(base.groups ?? {})) {
-      if (this.stayedGroups.has(name)) continue;
+      // Left in place whole: every file of it placed again.
+      if (this.keptFrom.get(name) === 'base') continue;
       const files = loadGroupFiles(this.stateFile, name, g.key, g.count);
       // A group whose list is gone: whatever it held is found by looking into every folder.
       if (files === null) this.disturbed = null;
@@ -855,12 +838,13 @@ class SiteWriter {
     }
   }
 
-  /** the groups kept by `stay`, their files all left in place */
-  private readonly stayedGroups = new Set<string>();
-
-  /** Every folder (relative to `root`, '' for it) that holds a file of this write, and the folders above them. */
-  placedFolders(): Set<string> {
-    const folders = new Set<string>(['']);
+  /**
+   * Every folder (relative to `root`, '' for it) that holds a file of this write, and the folders above them; once
+   * every file is placed (`sweep`, then the records).
+   */
+  placedFolders(): ReadonlySet<string> {
+    if (this.folders) return this.folders;
+    const folders = (this.folders = new Set<string>(['']));
     for (const dir of this.dirs) {
       let rel = relative(this.root, dir).split(sep).join('/');
       while (rel !== '' && !folders.has(rel)) {
@@ -870,6 +854,8 @@ class SiteWriter {
     }
     return folders;
   }
+
+  private folders: Set<string> | null = null;
 
   /** Copies a file and checks that what was written has the sha256 it is published with. */
   async copy(rel: string, source: string, sha256: string): Promise<number> {
@@ -960,6 +946,16 @@ class SiteWriter {
     const got = await hash(file);
     if (got !== want) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
     return { size: (await stat(file)).size, sha256: want };
+  }
+}
+
+/** Whether `path` is a regular file (not a link to one) holding exactly `data`, read and compared. */
+function fileHolds(path: string, data: Buffer): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() && st.size === data.length && readFileSync(path).equals(data);
+  } catch {
+    return false;
   }
 }
 
@@ -1451,7 +1447,7 @@ async function writeTwoFolders(out: string, input: SiteInput, tree: TreeReader, 
   // What is served now: one of the two folders through the link, or a folder of its own (a site written before
   // the two folders, or a link Lentera did not make: the site is then built whole beside it).
   let served: { dir: string; folder?: SiteFolder } | null = null;
-  const lst = existsSync(out) || isLink(out) ? lstatSync(out) : null;
+  const lst = lstatSync(out, { throwIfNoEntry: false });
   if (lst?.isSymbolicLink()) {
     const to = resolve(dirname(out), readlinkSync(out));
     const folder = (['a', 'b'] as const).find((f) => folderPath(f) === to);
@@ -1521,14 +1517,6 @@ function linksAllowed(dir: string): boolean {
   }
 }
 
-const isLink = (path: string): boolean => {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
-};
-
 /**
  * Turns the link `out` to `root` in one rename: a reader finds the old site or the new one, whole. A site that is a
  * folder of its own (`wasFolder`) cannot be replaced by a link in one step: it is moved aside first, for as long as
@@ -1538,17 +1526,11 @@ async function turnLink(out: string, root: string, wasFolder: boolean): Promise<
   const link = `${out}.link-${randomBytes(6).toString('hex')}`;
   // Relative, so that the site and its folders can be moved (or mounted elsewhere) together.
   symlinkSync(relative(dirname(out), root), link, 'dir');
-  let old: string | null = null;
   try {
-    if (wasFolder) {
-      old = `${out}.old-${randomBytes(6).toString('hex')}`;
-      renameSync(out, old);
-    }
-    renameSync(link, out);
+    if (wasFolder) await swapIn(out, link);
+    else renameSync(link, out);
   } catch (e) {
     rmSync(link, { force: true });
-    if (old) renameSync(old, out);
     throw e;
   }
-  if (old) await rm(old, { recursive: true, force: true });
 }
