@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import { collectExam } from '../../src-main/core/bundles/collect';
-import { candidatePage, examView, formationPage, statusHtml } from '../../src-main/core/publish/pages';
+import { candidatePage, examPage, examView, formationPage, statusHtml } from '../../src-main/core/publish/pages';
 import type { SiteExam, SiteInput } from '../../src-main/core/publish/site';
 import { rank, type CandidateFacts, type FormationFacts, type RankedCandidate, type StageValue } from '../../src-main/core/ranking/engine';
 import { readFlatResults } from '../../src-main/core/ranking/flat';
@@ -168,6 +168,22 @@ describe('the demo venue (lentera demo): F01 complete, F02 half finalized, F06 n
     expect(page).toContain('<strong>SEMENTARA</strong>');
     expect(page).toContain('nilai peserta formasi F02 belum lengkap (BL)');
     expect(page).not.toMatch(/P\/L<\/span> LULUS/);
+    // The exam's page counts each formation's provisional passes beside its passes: the ones it ranks in, and those
+    // optimalisasi brings to it. (The demo has one; here F01's passes are made provisional too, and one of its P/TL
+    // is brought to F06 provisionally.)
+    const moved = value.results.find((r) => r.kode_formasi === 'F01' && r.status === 'P/TL')!;
+    const results = exam.results.map((r) =>
+      r.kode_formasi === 'F01' && r.status === 'P/L' ? { ...r, provisional: true as const } : r.nomor_peserta === moved.nomor_peserta ? { ...r, status: 'P/L-F06', optimalisasi_ke: 'F06', provisional: true as const } : r,
+    );
+    const counted = examPage({ ...input, announcements: [] }, examView({ ...exam, results }, () => 'd'.repeat(64)));
+    const seats = (code: string) => results.filter((r) => r.provisional && (r.status === 'P/L' ? r.kode_formasi : r.optimalisasi_ke) === code).length;
+    expect([seats('F01'), seats('F02'), seats('F06')]).toEqual([value.results.filter((r) => r.kode_formasi === 'F01' && r.status === 'P/L').length, 1, 1]);
+    expect(seats('F01')).toBeGreaterThanOrEqual(2);
+    for (const f of value.formations) {
+      const line = counted.split('<tr>').find((r) => r.includes(`>${f.code}</a>`))!;
+      if (seats(f.code) > 0) expect(line).toContain(` (${seats(f.code)} sementara)</td>`);
+      else expect(line).not.toContain('sementara');
+    }
   });
 });
 

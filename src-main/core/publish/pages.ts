@@ -248,10 +248,17 @@ ${list.map((e) => `<li><a href="${esc(sitePaths.rules(e.code))}">Aturan dan cara
 export function examPage(input: SiteInput, v: ExamView): string {
   const e = v.exam;
   const path = sitePaths.exam(e.code);
+  // Counted in one pass: a pass over every result for each formation was 0.1 s at 20,000 candidates in 1,000
+  // formations, and grows with their product.
+  const provisionalIn = new Map<string, number>();
+  for (const r of e.results) {
+    const at = r.provisional ? (r.status === 'P/L' ? r.kode_formasi : r.status.startsWith('P/L-') ? r.optimalisasi_ke : undefined) : undefined;
+    if (at !== undefined) provisionalIn.set(at, (provisionalIn.get(at) ?? 0) + 1);
+  }
   const rows = v.formations.map((f) => {
     const list = v.byFormation.get(f.code) ?? [];
     const bl = list.filter((r) => r.status === 'BL').length;
-    const provisional = e.results.filter((r) => r.provisional && (r.status === 'P/L' ? r.kode_formasi : r.status.startsWith('P/L-') ? r.optimalisasi_ke : undefined) === f.code).length;
+    const provisional = provisionalIn.get(f.code) ?? 0;
     return [
       `<a href="${esc(rel(path, sitePaths.formation(e.code, f.code)))}">${esc(f.code)}</a>`,
       esc(f.position),
