@@ -72,6 +72,8 @@ export async function benchSiteFormations(): Promise<void> {
       // As the hub gives them: its merged view's, computed once as it ranks.
       digests: new Map(r.results.map((x) => [x.nomor_peserta, digest(x)])),
       dataAt,
+      // As the hub names an exam (publisher.ts, siteSource): by what it was made from, not by hashing all of it.
+      source: `bench data of ${dataAt}`,
     });
     const input = (e: SiteExam, at: string, withTimes: boolean): LoadedSiteInput => {
       const checkpoints = log.checkpoints();
