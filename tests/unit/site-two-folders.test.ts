@@ -35,7 +35,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const two = (out: string, input: SiteInput, extra: { audit?: boolean } = {}) => writeSite(out, input, { state: `${out}.state.json`, twoFolders: true, ...extra });
+const two = (out: string, input: SiteInput, extra: { audit?: boolean; checkThreadAfter?: number } = {}) => writeSite(out, input, { state: `${out}.state.json`, twoFolders: true, ...extra });
 
 /** The folder the link `out` serves, and the other one. */
 function folders(out: string): { served: string; idle: string } {
@@ -59,6 +59,19 @@ function oddities(root: string): string[] {
   };
   walk(root);
   return odd;
+}
+
+/** The regular files under `root`, by path relative to it, sorted; links (and what is under them) left out. */
+function realFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.isFile()) files.push(relative(root, join(d, e.name)));
+    }
+  };
+  walk(root);
+  return files.sort();
 }
 
 /** What a full write of `input` gives, file by file. */
@@ -269,10 +282,30 @@ describe('one writer at a time (site-lock.ts)', () => {
   }, 180_000);
 });
 
-describe('the folder not served, changed behind the hub (attacks on the site between two writes)', () => {
+/**
+ * Each attack twice: the next write keeps the exam's own files (its pages' checks on this thread, as `keep` meets
+ * them), and the next write changes one candidate's result, so that the exam's data files are made and the pages of
+ * its formations are checked on another thread meanwhile (`checkThreadAfter` 0: file-checker.ts).
+ */
+const attackModes = [
+  { name: 'the exam kept, its pages checked on this thread', aside: false },
+  { name: "the exam's data made again, its pages checked on another thread meanwhile", aside: true },
+];
+
+describe.each(attackModes)('the folder not served, changed behind the hub (attacks on the site between two writes; $name)', ({ aside }) => {
+  /** The write after the attack: the same input, later, or with one result changed (`aside`). */
+  const nextInput = async (tag: string) => (aside ? withOneChange(venue.hub.siteInput(T4), tag) : venue.hub.siteInput(T4));
+  /** That write, which must check the files of the folder not served on the thread the mode says. */
+  const twoNext = async (out: string, input: SiteInput) => {
+    const w = await two(out, input, { checkThreadAfter: aside ? 0 : Infinity });
+    if (aside) expect(w.checkedAside).toBeGreaterThan(100);
+    else expect(w.checkedAside).toBe(0);
+    return w;
+  };
+
   /** A site in two folders after three writes of `input`: the folder not served holds the same site. */
   async function ready(name: string, input: SiteInput) {
-    const out = join(dir, name);
+    const out = join(dir, `${name}${aside ? '-aside' : ''}`);
     await two(out, input);
     await two(out, input);
     await two(out, input);
@@ -294,28 +327,45 @@ describe('the folder not served, changed behind the hub (attacks on the site bet
     writeFileSync(join(idle, 'ujian', EXAM, 'tambahan', 'index.html'), '<p>Pengumuman palsu</p>');
     writeFileSync(join(idle, 'palsu.html'), '<p>Palsu</p>');
 
-    const next = venue.hub.siteInput(T4);
-    await two(out, next);
+    const next = await nextInput('tampered');
+    await twoNext(out, next);
     expect(folders(out).served).toBe(idle);
-    expect(treeHashes(out)).toEqual(await full(next, 'tampered'));
+    expect(treeHashes(out)).toEqual(await full(next, `tampered${aside ? '-aside' : ''}`));
     expect(oddities(out)).toEqual([]);
   }, 180_000);
 
   it('a folder of the site replaced by a link to a folder outside it: nothing is written outside, and the site is right', async () => {
     const input = venue.hub.siteInput(T3);
     const { out, idle } = await ready('linked-away', input);
-    const outside = join(dir, 'outside');
+    const outside = join(dir, `outside${aside ? '-aside' : ''}`);
     mkdirSync(outside);
     writeFileSync(join(outside, 'milik-orang-lain.txt'), 'jangan disentuh');
     const pages = join(idle, 'ujian', EXAM, 'peserta');
     rmSync(pages, { recursive: true });
     symlinkSync(outside, pages, 'dir');
 
-    const next = venue.hub.siteInput(T4);
-    await two(out, next);
+    const next = await nextInput('linked-away');
+    await twoNext(out, next);
     expect(readdirSync(outside)).toEqual(['milik-orang-lain.txt']);
     expect(readFileSync(join(outside, 'milik-orang-lain.txt'), 'utf8')).toBe('jangan disentuh');
-    expect(treeHashes(out)).toEqual(await full(next, 'linked-away'));
+    expect(treeHashes(out)).toEqual(await full(next, `linked-away${aside ? '-aside' : ''}`));
+    expect(oddities(out)).toEqual([]);
+  }, 180_000);
+
+  it('a folder of the site moved outside it and linked back (its files as they were): the folder is made again, whole', async () => {
+    const input = venue.hub.siteInput(T3);
+    const { out, idle } = await ready('moved-away', input);
+    const moved = join(dir, `dipindah${aside ? '-aside' : ''}`);
+    const pages = join(idle, 'ujian', EXAM, 'peserta');
+    renameSync(pages, moved);
+    symlinkSync(moved, pages, 'dir');
+    const before = readdirSync(moved).sort();
+
+    const next = await nextInput('moved-away');
+    await twoNext(out, next);
+    expect(readdirSync(moved).sort()).toEqual(before);
+    expect(lstatSync(pages).isDirectory()).toBe(true);
+    expect(treeHashes(out)).toEqual(await full(next, `moved-away${aside ? '-aside' : ''}`));
     expect(oddities(out)).toEqual([]);
   }, 180_000);
 
@@ -324,17 +374,30 @@ describe('the folder not served, changed behind the hub (attacks on the site bet
     const { out, idle } = await ready('page-link', input);
     const pages = join(idle, 'ujian', EXAM, 'peserta');
     const victim = join(pages, readdirSync(pages).filter((n) => n !== 'index.html')[2]!);
-    const elsewhere = join(dir, 'salinan.html');
+    const elsewhere = join(dir, `salinan${aside ? '-aside' : ''}.html`);
     writeFileSync(elsewhere, readFileSync(victim));
     unlinkSync(victim);
     symlinkSync(elsewhere, victim);
-    const next = venue.hub.siteInput(T4);
-    await two(out, next);
+    const next = await nextInput('page-link');
+    await twoNext(out, next);
     expect(lstatSync(victim).isFile()).toBe(true);
-    expect(treeHashes(out)).toEqual(await full(next, 'page-link'));
+    expect(treeHashes(out)).toEqual(await full(next, `page-link${aside ? '-aside' : ''}`));
     expect(oddities(out)).toEqual([]);
   }, 180_000);
 
+  it('a file put where a folder of the site goes is removed, and the folder made', async () => {
+    const input = venue.hub.siteInput(T3);
+    const { out, idle } = await ready('file-for-folder', input);
+    rmSync(join(idle, 'bundel'), { recursive: true });
+    writeFileSync(join(idle, 'bundel'), 'bukan folder');
+    const next = await nextInput('file-for-folder');
+    await twoNext(out, next);
+    expect(treeHashes(out)).toEqual(await full(next, `file-for-folder${aside ? '-aside' : ''}`));
+    expect(oddities(out)).toEqual([]);
+  }, 180_000);
+});
+
+describe('a site of one folder, changed behind the hub', () => {
   it('a site of one folder: a kept page replaced by a link to a file outside holding its very bytes is made a file again, not linked into the next site', async () => {
     const input = venue.hub.siteInput(T3);
     const out = join(dir, 'one-folder-link');
@@ -355,16 +418,6 @@ describe('the folder not served, changed behind the hub (attacks on the site bet
     expect(oddities(out)).toEqual([]);
   }, 180_000);
 
-  it('a file put where a folder of the site goes is removed, and the folder made', async () => {
-    const input = venue.hub.siteInput(T3);
-    const { out, idle } = await ready('file-for-folder', input);
-    rmSync(join(idle, 'bundel'), { recursive: true });
-    writeFileSync(join(idle, 'bundel'), 'bukan folder');
-    const next = venue.hub.siteInput(T4);
-    await two(out, next);
-    expect(treeHashes(out)).toEqual(await full(next, 'file-for-folder'));
-    expect(oddities(out)).toEqual([]);
-  }, 180_000);
 });
 
 describe('any sequence of writes, stopped writes and changes behind the hub (property)', () => {
@@ -391,9 +444,10 @@ describe('any sequence of writes, stopped writes and changes behind the hub (pro
     };
     const mask = fc.integer({ min: 0, max: 15 });
     const op = fc.oneof(
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant('write' as const), mask }) },
+      // `aside`: the pages of an exam made again checked on another thread while its data files are made.
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('write' as const), mask, aside: fc.boolean() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('stop' as const), mask }) },
-      { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('edit' as const, 'add' as const, 'remove' as const, 'link' as const, 'folder' as const), pick: fc.nat() }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('edit' as const, 'add' as const, 'remove' as const, 'link' as const, 'folder' as const, 'move' as const), pick: fc.nat() }) },
     );
     let run = 0;
     await fc.assert(
@@ -404,9 +458,9 @@ describe('any sequence of writes, stopped writes and changes behind the hub (pro
         await two(out, variant(0));
         await two(out, variant(0));
         expect(treeHashes(out)).toEqual(await fullOf(0));
-        for (const o of [...ops, { kind: 'write' as const, mask: last }, { kind: 'write' as const, mask: last }]) {
+        for (const o of [...ops, { kind: 'write' as const, mask: last, aside: true }, { kind: 'write' as const, mask: last, aside: false }]) {
           if (o.kind === 'write') {
-            await two(out, variant(o.mask));
+            await two(out, variant(o.mask), { checkThreadAfter: o.aside ? 0 : Infinity });
             expect(treeHashes(out)).toEqual(await fullOf(o.mask));
             expect(oddities(out)).toEqual([]);
           } else if (o.kind === 'stop') {
@@ -417,7 +471,7 @@ describe('any sequence of writes, stopped writes and changes behind the hub (pro
             // Behind the hub, in the folder not served (once there is one).
             const idle = folders(out).idle;
             if (!existsSync(idle)) continue;
-            const files = Object.keys(treeHashes(idle)).sort();
+            const files = realFiles(idle);
             const file = join(idle, files[o.pick % files.length]!);
             if (o.kind === 'edit') writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from(' ')]));
             if (o.kind === 'add') writeFileSync(`${file}.palsu.html`, '<p>palsu</p>');
@@ -429,6 +483,12 @@ describe('any sequence of writes, stopped writes and changes behind the hub (pro
               symlinkSync(copy, file);
             }
             if (o.kind === 'folder') mkdirSync(join(file, '..', `tambahan-${o.pick % 3}`), { recursive: true });
+            if (o.kind === 'move' && resolve(file, '..') !== idle) {
+              // Its folder moved out of the site, its files as they were, and linked back.
+              const away = join(dir, `dipindah-${run}-${o.pick}`);
+              renameSync(join(file, '..'), away);
+              symlinkSync(away, join(file, '..'), 'dir');
+            }
           }
         }
       }),

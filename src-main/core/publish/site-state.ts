@@ -147,7 +147,7 @@ export function statOf(path: string): FileStat | null {
  * Whether a file's change time can be trusted: on Windows any process that may write a file may also set its
  * ChangeTime (SetFileInformationByHandle), so there every file taken is read and hashed.
  */
-const ctimeTrusted = process.platform !== 'win32';
+export const ctimeTrusted = process.platform !== 'win32';
 
 /**
  * One write in AUDIT_EVERY reads and hashes a given group's (or bundle's) files whatever their records say. The

@@ -49,6 +49,7 @@ import {
   siteState,
   unchangedSince,
   writeSiteState,
+  ctimeTrusted,
   type FileStat,
   type SiteFileState,
   type SiteFolder,
@@ -58,6 +59,7 @@ import {
   type SiteState,
 } from './site-state';
 import { hashFileAside, type FileHash } from '../bundles/digests-aside';
+import { BAD, checkAside, UNCHANGED, type FileToCheck, type FilesCheck } from './file-checker';
 import { siteCodeId } from './site-code';
 import { hasFullNik } from './full-nik';
 import { SiteFileWriter } from './file-writer';
@@ -360,6 +362,9 @@ let verified: { source: SiteLeaves; size: number; copy: Uint8Array[] | null; tre
 /** Bytes of a streamed file (`SiteWriter.lines`) checked and written at a time. */
 const LINES_PIECE = 1 << 20;
 
+/** Files a two-folder write checks on another thread at once at the least (`SiteWriter.checkAhead`). */
+const CHECK_THREAD_AFTER = 2000;
+
 /** The refusal of a file that holds what may be a full NIK: the whole site is then not published. */
 const fullNikRefused = (rel: string) => new LenteraError('PUBLISH_PERSONAL_DATA', `${rel} would contain a 16-digit number that may be a full NIK: nothing was published.`, { path: rel });
 
@@ -382,6 +387,8 @@ class SiteWriter {
    * linked or even opened unless their records say they may have changed
    */
   stayed = 0;
+  /** files of groups offered to `keep` whose check ran on another thread (`checkAhead`), kept or not */
+  checkedAside = 0;
   /** the groups left in place whole whose files' records still hold (none needs recording again) */
   readonly settled = new Set<string>();
   /** the files in no group, as placed */
@@ -414,6 +421,8 @@ class SiteWriter {
      * then `root` is brought up to date in place rather than filled from empty.
      */
     private readonly base: SiteState | null = null,
+    /** how many of `base`'s files `checkAhead` must have to check them on another thread */
+    private readonly checkThreadAfter = CHECK_THREAD_AFTER,
   ) {
     this.copyStats = prev && stateFile ? loadCopyStats(stateFile, prev.state.folder) : new Map();
     this.baseCopyStats = base && stateFile ? loadCopyStats(stateFile, base.folder) : new Map();
@@ -488,6 +497,24 @@ class SiteWriter {
       this.real.add(at);
     }
   }
+
+  /**
+   * Whether `rel`'s folder in `root` and each one above it is a folder, not a link (nor anything else) put there
+   * behind the hub. Found once per folder: a group's files share a few.
+   */
+  private inRealFolder(rel: string): boolean {
+    const folder = rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
+    let real = this.realRel.get(folder);
+    if (real === undefined) {
+      const at = join(this.root, ...folder.split('/'));
+      real = folder === '' || ((this.dirs.has(at) || this.real.has(at) || lstatSync(at, { throwIfNoEntry: false })?.isDirectory() === true) && this.inRealFolder(folder));
+      this.realRel.set(folder, real);
+    }
+    return real;
+  }
+
+  /** `inRealFolder`'s answers, by folder relative to `root` ('' the root itself) */
+  private readonly realRel = new Map<string, boolean>();
 
   /** folders `realFolders` found real or made */
   private readonly real = new Set<string>();
@@ -701,8 +728,17 @@ class SiteWriter {
    * kept from one folder, they must be the ones made with that exam group.)
    */
   priorFormations(exam: string): [string, string][] {
-    const from = this.keptFrom.get(exam) === 'base' ? this.base : this.prev?.state;
-    const index = from === this.base ? 'base' : 'prev';
+    return this.formationsIn(this.keptFrom.get(exam) === 'base' ? 'base' : 'prev', exam);
+  }
+
+  /** The formation groups of exam group `exam` in the folder brought up to date in place (two folders). */
+  baseFormations(exam: string): string[] {
+    return this.formationsIn('base', exam).map(([name]) => name);
+  }
+
+  /** The formation groups of exam group `exam` and their keys, in `base` or in the previous site's state. */
+  private formationsIn(index: 'base' | 'prev', exam: string): [string, string][] {
+    const from = index === 'base' ? this.base : this.prev?.state;
     let byExam = this.formationsByExam[index];
     if (byExam === null) {
       // Indexed once: a national hub's state names hundreds of exams and a hundred thousand formations.
@@ -764,12 +800,57 @@ class SiteWriter {
   private checkedGroup(from: SiteState | null | undefined, at: (rel: string) => string, name: string, key: string, meta?: (m: unknown) => boolean): { g: SiteGroupState; files: SiteGroupFiles; unsure: number } | null {
     const g = from?.groups?.[name];
     if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return null;
-    const files = loadGroupFiles(this.stateFile, name, key, g.count);
+    const ahead = from === this.base ? this.ahead.get(name) : undefined;
+    this.ahead.delete(name);
+    const found = ahead?.check.wait();
+    const files = ahead && found ? ahead.files : loadGroupFiles(this.stateFile, name, key, g.count);
     if (!files || files.some((f) => this.names.has(f.rel.toLowerCase()))) return null;
+    // A file reached through a link put where a folder goes is not in the site: the link is replaced by a folder
+    // as soon as anything is placed under it (`realFolders`), and what was kept through it would be gone.
+    if (from === this.base && files.some((f) => !this.inRealFolder(f.rel))) return null;
+    if (ahead && found) {
+      // Checked on the other thread when the write began: none of these files has been placed since (above).
+      let unsure = 0;
+      let bad = false;
+      for (let i = ahead.from; i < ahead.from + files.length; i++) {
+        if (found[i] !== UNCHANGED) unsure++;
+        if (found[i] === BAD) bad = true;
+      }
+      this.checked += unsure;
+      this.checkedAside += files.length;
+      return bad ? null : { g, files, unsure };
+    }
     const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, key, files.length, from!.folder);
     const unsure = files.filter((f, i) => !unchangedSince(at(f.rel), stats?.[i], f.s));
     this.checked += unsure.length;
     return allHold(unsure.map((f) => ({ file: at(f.rel), size: f.s, sha256: f.h }))) ? { g, files, unsure: unsure.length } : null;
+  }
+
+  /** `base`'s groups whose files are being checked on another thread (`checkAhead`): each one's files and place in the check. */
+  private readonly ahead = new Map<string, { files: SiteGroupFiles; check: FilesCheck; from: number }>();
+
+  /**
+   * Starts checking, on another thread, the files of `base`'s groups `names` (an exam's formations) as `keep` would,
+   * so that it runs beside what this thread makes meanwhile (the exam's data files). Nothing when there is no `base`,
+   * or fewer than `checkThreadAfter` files to check: starting a thread would cost more than it saves.
+   */
+  checkAhead(names: Iterable<string>): void {
+    const base = this.base;
+    if (base === null || !this.stateFile || !ctimeTrusted) return;
+    const groups: { name: string; files: SiteGroupFiles; from: number }[] = [];
+    const list: FileToCheck[] = [];
+    for (const name of names) {
+      const g = base.groups?.[name];
+      if (!g || !Number.isSafeInteger(g.count) || this.ahead.has(name)) continue;
+      const files = loadGroupFiles(this.stateFile, name, g.key, g.count);
+      if (!files) continue;
+      const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, g.key, files.length, base.folder);
+      groups.push({ name, files, from: list.length });
+      files.forEach((f, i) => list.push({ file: this.rootPath(f.rel), size: f.s, sha256: f.h, stat: stats?.[i] ?? null }));
+    }
+    if (list.length === 0 || list.length < this.checkThreadAfter) return;
+    const check = checkAside(list);
+    for (const g of groups) this.ahead.set(g.name, { files: g.files, check, from: g.from });
   }
 
   /** A kept file of `size` bytes counted. */
@@ -1147,6 +1228,8 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
   const v = examView(e, (r) => e.digests?.get(r.nomor_peserta) ?? resultDigest(e.code, r, e.ruleset.sha256));
   const summary: ExamSummary = { formations: v.formations.length, people: v.people.size };
   if (wide) {
+    // The formations' pages left in the folder brought up to date are checked meanwhile, on another thread.
+    w.checkAhead(w.baseFormations(name));
     w.begin(name);
     for (const [f, lines] of Object.entries(examData(e))) w.lines(sitePaths.data(e.code, f as DataFile), lines());
     w.lines(sitePaths.digests(e.code), digestsLines(e));
@@ -1381,6 +1464,11 @@ export interface WriteSiteOptions {
   twoFolders?: boolean;
   /** How long a two-folder write waits for another process's to end (site-lock.ts; tests set a little). */
   lockWaitMs?: number;
+  /**
+   * With `twoFolders`: how many files an exam's formations in the folder brought up to date must have for them to be
+   * checked on another thread while its data files are made (default 2000; tests set 0 or Infinity).
+   */
+  checkThreadAfter?: number;
 }
 
 /** The folder that holds a two-folder site's folders (`twoFolders`). */
@@ -1429,7 +1517,7 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
       // The site is in place: without the records the next write reads and hashes what it takes from it.
     }
   }
-  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: 0 };
+  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: 0, checkedAside: 0 };
 }
 
 export interface SiteWritten {
@@ -1444,6 +1532,8 @@ export interface SiteWritten {
   checked: number;
   /** files left as they were in the folder brought up to date in place (`twoFolders`) */
   stayed: number;
+  /** files whose check ran on another thread while the write made other files (`checkThreadAfter`), kept or not */
+  checkedAside: number;
 }
 
 /**
@@ -1482,7 +1572,7 @@ async function writeTwoFolders(out: string, input: SiteInput, tree: TreeReader, 
   }
   const files = new SiteFileWriter(opts.writerThreadAfter);
   // (It reads what was recorded of the folder before anything in it changes.)
-  const w = new SiteWriter(root, input.generatedAt, prev, files, state, opts.audit ?? true, opts.linesPiece, base);
+  const w = new SiteWriter(root, input.generatedAt, prev, files, state, opts.audit ?? true, opts.linesPiece, base, opts.checkThreadAfter);
   // From here the folder is being changed: until the new state is saved, nothing vouches for it.
   rmSync(idle, { force: true });
   forgetFolderStats(state, folder);
@@ -1514,7 +1604,7 @@ async function writeTwoFolders(out: string, input: SiteInput, tree: TreeReader, 
   } catch {
     // The site is in place: without the records the next write into this folder reads and hashes what it keeps.
   }
-  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: w.stayed };
+  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: w.stayed, checkedAside: w.checkedAside };
 }
 
 /**
