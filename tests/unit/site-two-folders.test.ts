@@ -172,6 +172,20 @@ describe('a site in two folders, served through a link (issue 18: publication gr
     expect(treeHashes(out)).toEqual(await full(changed, 'inodes'));
   }, 180_000);
 
+  it("an exam's formations are checked on another thread only from checkThreadAfter files on; below it, here", async () => {
+    const input = venue.hub.siteInput(T3);
+    // Three sites alike, each about to bring up to date a folder that holds the same pages.
+    const outs = ['ambang-0', 'ambang-di-bawah', 'ambang-tepat'].map((n) => join(dir, n));
+    for (const out of outs) for (let i = 0; i < 3; i++) await two(out, input);
+    const changed = await withOneChange(venue.hub.siteInput(T4), 'ambang');
+    const all = (await two(outs[0]!, changed, { checkThreadAfter: 0 })).checkedAside;
+    expect(all).toBeGreaterThan(100);
+    // (The threshold counts every formation's files, the changed one's too: `all` counts those kept.)
+    expect((await two(outs[1]!, changed, { checkThreadAfter: 10 * all })).checkedAside).toBe(0);
+    expect((await two(outs[2]!, changed, { checkThreadAfter: all })).checkedAside).toBe(all);
+    for (const out of outs) expect(treeHashes(out)).toEqual(await full(changed, 'ambang'));
+  }, 180_000);
+
   it('a write that stops leaves the served site as it was; the next one writes the other folder whole and is right', async () => {
     const out = join(dir, 'stopped');
     const input = venue.hub.siteInput(T3);
