@@ -5,7 +5,8 @@ import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPackage } from '../../src-main/core/demo/generate';
-import { loadedExams, idleState, siteFolders, writeSite, type SiteInput } from '../../src-main/core/publish/site';
+import { loadedExams, idleState, siteFolders, writeSite, type SiteInput, type WriteSiteOptions } from '../../src-main/core/publish/site';
+import { checkAside } from '../../src-main/core/publish/file-checker';
 import { HubVenue, treeHashes } from './hub-venue';
 
 /**
@@ -35,7 +36,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const two = (out: string, input: SiteInput, extra: { audit?: boolean; checkThreadAfter?: number } = {}) => writeSite(out, input, { state: `${out}.state.json`, twoFolders: true, ...extra });
+const two = (out: string, input: SiteInput, extra: Pick<WriteSiteOptions, 'audit' | 'checkThreadAfter' | 'checkFiles'> = {}) => writeSite(out, input, { state: `${out}.state.json`, twoFolders: true, ...extra });
 
 /** The folder the link `out` serves, and the other one. */
 function folders(out: string): { served: string; idle: string } {
@@ -389,11 +390,54 @@ describe.each(attackModes)('the folder not served, changed behind the hub (attac
     expect(lstatSync(victim).isFile()).toBe(true);
   }, 180_000);
 
+  it("a file put where the candidates' pages' folder goes (every check of its pages fails, on whichever thread): removed, and the folder made whole", async () => {
+    const { out, idle } = await ready('file-for-pages');
+    const pages = join(idle, 'ujian', EXAM, 'peserta');
+    rmSync(pages, { recursive: true });
+    writeFileSync(pages, 'bukan folder');
+    // Each page's lstat answers ENOTDIR (taken as "no such file", as ENOENT is): none of them is kept.
+    await writeNext(out, 'file-for-pages');
+    expect(lstatSync(pages).isDirectory()).toBe(true);
+  }, 180_000);
+
   it('a file put where a folder of the site goes is removed, and the folder made', async () => {
     const { out, idle } = await ready('file-for-folder');
     rmSync(join(idle, 'bundel'), { recursive: true });
     writeFileSync(join(idle, 'bundel'), 'bukan folder');
     await writeNext(out, 'file-for-folder');
+  }, 180_000);
+});
+
+describe('the thread that checks the folder not served fails mid-write', () => {
+  it("its pages are checked on this thread instead: a page edited behind the hub (times put back) is not served, and the site is a full write's", async () => {
+    const input = venue.hub.siteInput(T3);
+    const out = join(dir, 'checker-fails');
+    await two(out, input);
+    await two(out, input);
+    await two(out, input);
+    const { idle } = folders(out);
+    const pages = join(idle, 'ujian', EXAM, 'peserta');
+    const page = join(pages, readdirSync(pages).filter((n) => n !== 'index.html')[3]!);
+    execFileSync('cp', ['-p', page, `${dir}/ref-checker`]);
+    writeFileSync(page, readFileSync(page, 'utf8').replace('</body>', '<p>Hasil palsu</p></body>'));
+    execFileSync('touch', ['-r', `${dir}/ref-checker`, page]);
+
+    // The thread is given every file, then one that is not a path (with a record, so that it is lstat'ed): it throws
+    // at the end, and answers nothing.
+    let started = 0;
+    const next = await withOneChange(venue.hub.siteInput(T4), 'checker-fails');
+    const w = await two(out, next, {
+      checkThreadAfter: 0,
+      checkFiles: (files) => {
+        started++;
+        return checkAside([...files, { file: 42 as unknown as string, size: 1, sha256: '', stat: ['1', '1'] }]);
+      },
+    });
+    expect(started).toBe(1);
+    expect(w.checkedAside).toBe(0);
+    expect(treeHashes(out)).toEqual(await full(next, 'checker-fails'));
+    expect(readFileSync(join(folders(out).served, relative(idle, page)), 'utf8')).not.toContain('Hasil palsu');
+    expect(oddities(out)).toEqual([]);
   }, 180_000);
 });
 

@@ -424,6 +424,8 @@ class SiteWriter {
     private readonly base: SiteState | null = null,
     /** how many of `base`'s files `checkAhead` must have to check them on another thread */
     private readonly checkThreadAfter = CHECK_THREAD_AFTER,
+    /** starts that check (file-checker.ts); a test gives one whose thread fails */
+    private readonly checkFiles: (files: readonly FileToCheck[]) => FilesCheck = checkAside,
   ) {
     this.copyStats = prev && stateFile ? loadCopyStats(stateFile, prev.state.folder) : new Map();
     this.baseCopyStats = base && stateFile ? loadCopyStats(stateFile, base.folder) : new Map();
@@ -852,7 +854,7 @@ class SiteWriter {
       files.forEach((f, i) => list.push({ file: this.rootPath(f.rel), size: f.s, sha256: f.h, stat: stats?.[i] ?? null }));
     }
     if (list.length === 0) return;
-    const check = checkAside(list);
+    const check = this.checkFiles(list);
     for (const g of groups) this.ahead.set(g.name, { files: g.files, check, from: g.from });
   }
 
@@ -1451,6 +1453,8 @@ export interface WriteSiteOptions {
    * checked on another thread while its data files are made (default 2000; tests set 0 or Infinity).
    */
   checkThreadAfter?: number;
+  /** Starts that check on another thread (default `checkAside`): tests give one whose thread fails. */
+  checkFiles?: (files: readonly FileToCheck[]) => FilesCheck;
 }
 
 /** The folder that holds a two-folder site's folders (`twoFolders`). */
@@ -1554,7 +1558,7 @@ async function writeTwoFolders(out: string, input: SiteInput, tree: TreeReader, 
   }
   const files = new SiteFileWriter(opts.writerThreadAfter);
   // (It reads what was recorded of the folder before anything in it changes.)
-  const w = new SiteWriter(root, input.generatedAt, prev, files, state, opts.audit ?? true, opts.linesPiece, base, opts.checkThreadAfter);
+  const w = new SiteWriter(root, input.generatedAt, prev, files, state, opts.audit ?? true, opts.linesPiece, base, opts.checkThreadAfter, opts.checkFiles);
   // From here the folder is being changed: until the new state is saved, nothing vouches for it.
   rmSync(idle, { force: true });
   forgetFolderStats(state, folder);
