@@ -192,9 +192,55 @@ describe.each(STORES)('the transparency log, a whole exam at once ($name)', (sto
     db.close();
   });
 
+  it("holds only its latest chunks' lower levels (memory flat in the log, issue 18): every older leaf still proved right, before and after it is opened again", () => {
+    const { db, log } = freshLog();
+    const dir = dirs[dirs.length - 1]!;
+    const CHUNK = 4096;
+    const chunks = 20;
+    const entries = Array.from({ length: chunks * CHUNK + 5 }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: (i % 16).toString(16).repeat(64), bundle: 'B' }));
+    db.transaction(() => log.append(entries, 't'))();
+    const cp = db.transaction(() => log.checkpoint('t'))();
+    // Every hash, as the tree held them all before.
+    const all = new MerkleTree((db.prepare('SELECT leaf_hash FROM ledger_leaves ORDER BY idx').pluck().all() as Uint8Array[]).map((h) => new Uint8Array(h)));
+    const proved = (l: TransparencyLog, index: number) => l.leafProof(index, cp)!.proof;
+    const truth = (index: number) => all.inclusionProof(index, cp.size).map(toHex);
+    // The log that took them lets go of all but the latest 16 chunks once the table has them.
+    expect((log.treeReader() as MerkleTree).evictedChunks).toBe(chunks - 16);
+    for (const index of [0, 5, 3 * CHUNK + 17, 4 * CHUNK - 1, 19 * CHUNK, chunks * CHUNK + 4]) expect(proved(log, index)).toEqual(truth(index));
+    // A log opened on it holds only the chunks' roots, and reads a chunk back when a proof needs it.
+    const reopened = new TransparencyLog(db, dir);
+    expect((reopened.treeReader() as MerkleTree).evictedChunks).toBe(chunks);
+    expect(reopened.rootAt(cp.size)).toBe(cp.root);
+    for (const index of [1, 2 * CHUNK + 5, 11 * CHUNK + 4095, chunks * CHUNK + 2]) expect(proved(reopened, index)).toEqual(truth(index));
+    db.close();
+  }, 120_000);
+
 });
 
 describe('the transparency log, a whole exam at once (SQLite)', () => {
+  it("a kept chunk changed below its root (its leaves, not its root) is read back from the leaves table: its leaves still proved right", () => {
+    const { db, log } = freshLog();
+    const dir = dirs[dirs.length - 1]!;
+    const CHUNK = 4096;
+    const chunks = 17;
+    const entries = Array.from({ length: chunks * CHUNK + 5 }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: (i % 16).toString(16).repeat(64), bundle: 'B' }));
+    db.transaction(() => log.append(entries, 't'))();
+    const cp = db.transaction(() => log.checkpoint('t'))();
+    const all = new MerkleTree((db.prepare('SELECT leaf_hash FROM ledger_leaves ORDER BY idx').pluck().all() as Uint8Array[]).map((h) => new Uint8Array(h)));
+    const proved = (l: TransparencyLog, index: number) => l.leafProof(index, cp)!.proof;
+    const truth = (index: number) => all.inclusionProof(index, cp.size).map(toHex);
+    // A kept chunk whose leaves were changed (its root left as it was): the proofs come from the leaves table.
+    const levels = db.prepare('SELECT levels FROM ledger_chunks WHERE chunk = 7').pluck().get() as Uint8Array;
+    const bad = new Uint8Array(levels);
+    bad[100] = bad[100]! ^ 1;
+    db.exec('DROP TRIGGER IF EXISTS ledger_chunks_no_delete');
+    db.prepare('DELETE FROM ledger_chunks WHERE chunk = 7').run();
+    db.prepare('INSERT INTO ledger_chunks (chunk, levels) VALUES (7, ?)').run(bad);
+    const tampered = new TransparencyLog(db, dir);
+    for (const index of [7 * CHUNK, 7 * CHUNK + 3, 7 * CHUNK + 4095]) expect(proved(tampered, index)).toEqual(truth(index));
+    db.close();
+  }, 120_000);
+
   it('a rolled-back fill keeps no chunk; a log with none (from before migration 17) is read from its leaves and keeps them at its next append; a chunk that disagrees with the leaves is not used', () => {
     const { db, log } = freshLog();
     const dir = dirs[dirs.length - 1]!;

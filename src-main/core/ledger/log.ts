@@ -14,7 +14,7 @@ import { checkpointBytes, logIdOf, type Checkpoint, type SignedCheckpoint } from
 import { recordLeaf, type RecordKind } from './leaf';
 import { resultLeafAndHash } from './leaf-node';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex, type TreeReader } from './merkle';
+import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex, type ChunkStore, type TreeReader } from './merkle';
 import type { Receipt } from './receipt';
 import { checkpointText, isKeyName, parseCheckpointText, signNote, splitNote, verifierKey } from './signed-note';
 import { isCosignatureBy, parseWitnessKey, verifyCosignature, type Witness } from './cosignature';
@@ -29,6 +29,12 @@ const HEX64 = /^[0-9a-f]{64}$/;
  */
 const TREE_CHUNK_HEIGHT = 12;
 const TREE_CHUNK = 1 << TREE_CHUNK_HEIGHT;
+/**
+ * Full chunks whose levels below their root stay in memory after they are kept in the database: the latest (the
+ * bundle just taken, whose receipts are fetched next). Older ones are let go and read back when asked, so that the
+ * hub's memory does not grow with the log (85 MB a million leaves when every hash was held).
+ */
+const CHUNKS_HELD = 16;
 /** From this many entries on, an exam's leaves and salts are read at once rather than per candidate. */
 const BATCH = 64;
 /**
@@ -88,7 +94,9 @@ interface LeafRow {
 
 export class TransparencyLog {
   private readonly key: LogKey;
-  private tree = new MerkleTree();
+  /** Where the tree reads back the chunks it let go: the kept chunk's leaves, or the leaves table when that fails. */
+  private readonly chunkStore: ChunkStore = { height: TREE_CHUNK_HEIGHT, leaves: (chunk, again) => this.chunkLeaves(chunk, again) };
+  private tree = new MerkleTree(undefined, this.chunkStore);
 
   /** Loads every leaf hash, in index order, into the in-memory tree. */
   constructor(
@@ -112,11 +120,31 @@ export class TransparencyLog {
     this.keptChunks = fromChunks?.chunks ?? 0;
     if (fromChunks) {
       this.tree = fromChunks.tree;
+      this.letGo();
       return;
     }
-    const tree = new MerkleTree();
+    const tree = new MerkleTree(undefined, this.chunkStore);
     this.appendLeavesFrom(tree);
     this.tree = tree;
+  }
+
+  /** Lets the tree go of the lower levels of the kept chunks but the latest CHUNKS_HELD. */
+  private letGo(): void {
+    const upTo = Math.min(this.keptChunks, Math.floor(this.tree.size / TREE_CHUNK)) - CHUNKS_HELD;
+    if (upTo > this.tree.evictedChunks) this.tree.evictChunks(upTo);
+  }
+
+  /**
+   * Chunk `chunk`'s leaf hashes, for the tree to read back: from its kept chunk, or (`again`: they did not give the
+   * chunk's root, or it has none) from the leaves table.
+   */
+  private chunkLeaves(chunk: number, again: boolean): Uint8Array {
+    if (!again) {
+      const row = sql(this.db, 'SELECT levels FROM ledger_chunks WHERE chunk = ?').get(chunk) as { levels: Uint8Array } | undefined;
+      if (row) return row.levels.subarray(0, TREE_CHUNK * 32);
+    }
+    const rows = sql(this.db, 'SELECT leaf_hash FROM ledger_leaves WHERE idx >= ? AND idx < ? ORDER BY idx').pluck().all(chunk * TREE_CHUNK, (chunk + 1) * TREE_CHUNK) as Uint8Array[];
+    return Buffer.concat(rows);
   }
 
   /** Full chunks of the tree known to be in `ledger_chunks`, from chunk 0 on. */
@@ -124,7 +152,8 @@ export class TransparencyLog {
 
   /** The tree from the kept chunks and the leaves after them; null when the chunks disagree with the leaves. */
   private treeFromChunks(): { tree: MerkleTree; chunks: number } | null {
-    const tree = new MerkleTree();
+    // Only each chunk's root is held (`appendEvictedChunk`); below it, a chunk is read back when asked.
+    const tree = new MerkleTree(undefined, this.chunkStore);
     let chunks = 0;
     // Sixteen chunks (4 MB) a statement, by key: on PostgreSQL a cursor held outside a transaction would first copy
     // every chunk (64 MB a million leaves) to a temporary file of the server's.
@@ -132,14 +161,22 @@ export class TransparencyLog {
       taken = 0;
       for (const [chunk, levels] of sql(this.db, 'SELECT chunk, levels FROM ledger_chunks WHERE chunk >= ? ORDER BY chunk LIMIT 16').raw().all(chunks) as [number, Uint8Array][]) {
         if (chunk !== chunks) break;
-        tree.appendSubtree(TREE_CHUNK_HEIGHT, levels);
+        tree.appendEvictedChunk(levels);
         chunks++;
         taken++;
       }
     }
     if (chunks > 0) {
       const last = sql(this.db, 'SELECT leaf_hash FROM ledger_leaves WHERE idx = ?').get(tree.size - 1) as Pick<LeafRow, 'leaf_hash'> | undefined;
-      if (!last || !sameHex(last.leaf_hash, tree.leaf(tree.size - 1))) return null;
+      // The last chunk is read back for it, its leaves hashed up to the root it gave: neither its kept leaves nor the
+      // table's giving that root (its root changed) is a disagreement too.
+      let held: Uint8Array;
+      try {
+        held = tree.leaf(tree.size - 1);
+      } catch {
+        return null;
+      }
+      if (!last || !sameHex(last.leaf_hash, held)) return null;
     }
     this.appendLeavesFrom(tree);
     if (chunks > 0) {
@@ -171,7 +208,11 @@ export class TransparencyLog {
     const dbSize = last ? last.idx + 1 : 0;
     const size = this.tree.size;
     if (dbSize === size) {
-      if (size === 0 || sameHex(this.tree.leaf(size - 1), last!.leaf_hash)) return;
+      if (size === 0 || sameHex(this.tree.leaf(size - 1), last!.leaf_hash)) {
+        // The table has what the tree has: the chunks kept with it are there too (or in this very transaction).
+        this.letGo();
+        return;
+      }
       this.reload();
       return;
     }

@@ -76,49 +76,89 @@ function checkIndex(value: number, min: number, max: number, what: string): void
 /**
  * One level of the tree: its hashes end to end in one buffer that doubles as it fills. A million leaves are two
  * million hashes: as that many Uint8Array objects they took about 500 MB and seconds of allocation to load; here
- * they take 64 MB.
+ * they take 64 MB. The first `offset` hashes may be let go (`dropBefore`): a tree with a `ChunkStore` reads them
+ * from it again when asked.
  */
 class Level {
   private buf = new Uint8Array(HASH_LEN * 64);
   count = 0;
+  /** hashes before this one are not held */
+  offset = 0;
 
-  push(hash: Uint8Array): void {
-    if ((this.count + 1) * HASH_LEN > this.buf.length) {
-      const grown = new Uint8Array(this.buf.length * 2);
-      grown.set(this.buf);
+  private room(more: number): void {
+    const used = (this.count - this.offset) * HASH_LEN;
+    let size = this.buf.length;
+    while (used + more * HASH_LEN > size) size *= 2;
+    if (size > this.buf.length) {
+      const grown = new Uint8Array(size);
+      grown.set(this.buf.subarray(0, used));
       this.buf = grown;
     }
-    this.buf.set(hash, this.count * HASH_LEN);
+  }
+
+  push(hash: Uint8Array): void {
+    this.room(1);
+    this.buf.set(hash, (this.count - this.offset) * HASH_LEN);
     this.count++;
   }
 
   /** Appends the hashes end to end in `hashes` (a multiple of 32 bytes). */
   pushMany(hashes: Uint8Array): void {
     const count = hashes.length / HASH_LEN;
-    let size = this.buf.length;
-    while ((this.count + count) * HASH_LEN > size) size *= 2;
-    if (size > this.buf.length) {
-      const grown = new Uint8Array(size);
-      grown.set(this.buf.subarray(0, this.count * HASH_LEN));
-      this.buf = grown;
-    }
-    this.buf.set(hashes, this.count * HASH_LEN);
+    this.room(count);
+    this.buf.set(hashes, (this.count - this.offset) * HASH_LEN);
     this.count += count;
   }
 
-  /**
-   * Hash `i`, as a view of the level's buffer, never to be written to. A stored hash never changes, so a view taken
-   * before the level grew (into a new buffer) still holds it.
-   */
-  at(i: number): Uint8Array {
-    return this.buf.subarray(i * HASH_LEN, (i + 1) * HASH_LEN);
+  /** Counts `count` hashes as appended without holding them (their chunk is stored elsewhere). */
+  skip(count: number): void {
+    if (this.offset !== this.count) throw new RangeError('a level skips hashes only when it holds none');
+    this.count += count;
+    this.offset = this.count;
   }
 
-  /** Hashes `from` … `from + count - 1`, copied out end to end. */
+  /** Lets go of the hashes before `index`: what is after it moves into a buffer of its own size. */
+  dropBefore(index: number): void {
+    if (index <= this.offset) return;
+    const keep = this.buf.subarray((index - this.offset) * HASH_LEN, (this.count - this.offset) * HASH_LEN);
+    const buf = new Uint8Array(Math.max(HASH_LEN * 64, keep.length * 2));
+    buf.set(keep);
+    this.buf = buf;
+    this.offset = index;
+  }
+
+  /**
+   * Hash `i` (held: `i` ≥ `offset`), as a view of the level's buffer, never to be written to. A stored hash never
+   * changes, so a view taken before the level grew (into a new buffer) still holds it.
+   */
+  at(i: number): Uint8Array {
+    const at = (i - this.offset) * HASH_LEN;
+    return this.buf.subarray(at, at + HASH_LEN);
+  }
+
+  /** Hashes `from` … `from + count - 1` (held), copied out end to end. */
   copy(from: number, count: number): Uint8Array {
-    return this.buf.slice(from * HASH_LEN, (from + count) * HASH_LEN);
+    return this.buf.slice((from - this.offset) * HASH_LEN, (from - this.offset + count) * HASH_LEN);
   }
 }
+
+/**
+ * Where a tree finds again the hashes below its chunks' roots that it let go (`MerkleTree.evictChunks`): the log
+ * keeps each full chunk of 2^height leaves in its database (log.ts, ledger_chunks), so that the hub's memory does not
+ * grow with the log (issue 18). A chunk read back is hashed up to its root and compared with the root the tree holds.
+ */
+export interface ChunkStore {
+  /** chunks of 2^height leaves */
+  readonly height: number;
+  /**
+   * Chunk `index`'s 2^height leaf hashes, end to end. `again`: the first answer did not give the chunk's root, so from
+   * the most trusted source (the log: its leaves table, not its kept chunks).
+   */
+  leaves(index: number, again: boolean): Uint8Array;
+}
+
+/** Chunks read back from a `ChunkStore` kept at once (each 2^height·2 hashes: 256 KiB at height 12). */
+const CHUNKS_CACHED = 16;
 
 /**
  * An append-only Merkle tree. Level h's hash i is the hash of the complete subtree of 2^h leaves starting at
@@ -129,9 +169,104 @@ class Level {
 export class MerkleTree {
   private readonly levels: Level[] = [new Level()];
   private readonly partial = new Map<string, Uint8Array>();
+  /** chunks whose levels below their root are let go, from chunk 0 on */
+  private evicted = 0;
+  /** chunks read back from the store, each as `subtreeLevels` gives it, the latest used last */
+  private readonly cached = new Map<number, Uint8Array>();
 
-  constructor(leafHashes?: Iterable<Uint8Array>) {
+  constructor(
+    leafHashes?: Iterable<Uint8Array>,
+    /** where the levels below the chunks' roots are found again once let go; none: every hash is held */
+    private readonly store?: ChunkStore,
+  ) {
+    if (store) checkIndex(store.height, 1, 30, 'chunk height');
     if (leafHashes) for (const h of leafHashes) this.append(h);
+  }
+
+  /** Chunks (of the store's height) whose lower levels the tree no longer holds, from chunk 0 on. */
+  get evictedChunks(): number {
+    return this.evicted;
+  }
+
+  /**
+   * Lets go of the levels below the roots of chunks 0 … `chunks` - 1, which the store holds (issue 18: the hub's
+   * memory does not grow with the log). They are read back from the store, checked against the roots, when asked.
+   */
+  evictChunks(chunks: number): void {
+    const store = this.store;
+    if (!store) throw new Error('a tree without a chunk store holds every hash');
+    const width = 2 ** store.height;
+    checkIndex(chunks, 0, Math.floor(this.size / width), 'chunk count');
+    if (chunks <= this.evicted) return;
+    for (let h = 0; h < store.height; h++) this.levels[h]!.dropBefore(chunks * (width >> h));
+    this.evicted = chunks;
+  }
+
+  /**
+   * Appends a whole chunk of the store's height from its levels (as `subtreeLevels` gives them) keeping only its root
+   * and the nodes above: the lower levels stay in the store. Only while no leaf after the evicted chunks is held.
+   */
+  appendEvictedChunk(levels: Uint8Array): void {
+    const store = this.store;
+    if (!store) throw new Error('a tree without a chunk store holds every hash');
+    const height = store.height;
+    const width = 2 ** height;
+    if (this.size !== this.evicted * width) throw new RangeError(`an evicted chunk is appended right after the evicted ones (${this.evicted * width}), not at ${this.size}`);
+    if (levels.length !== (2 * width - 1) * HASH_LEN) throw new RangeError(`a chunk of ${width} leaves has ${2 * width - 1} hashes`);
+    for (let h = 0; h < height; h++) {
+      if (this.levels.length === h) this.levels.push(new Level());
+      this.levels[h]!.skip(width >> h);
+    }
+    if (this.levels.length === height) this.levels.push(new Level());
+    this.levels[height]!.push(levels.subarray(levels.length - HASH_LEN));
+    this.evicted++;
+    this.climb(height);
+  }
+
+  /** The nodes above level `height`'s last hash that its arrival completes. */
+  private climb(height: number): void {
+    let index = this.levels[height]!.count - 1;
+    for (let h = height; index % 2 === 1; h++) {
+      const level = this.levels[h]!;
+      const parent = nodeHash(level.at(index - 1), level.at(index));
+      if (this.levels.length === h + 1) this.levels.push(new Level());
+      this.levels[h + 1]!.push(parent);
+      index = (index - 1) / 2;
+    }
+  }
+
+  /** Hash `i` of level `h`, held or read back from the store. */
+  private hashAt(h: number, i: number): Uint8Array {
+    const level = this.levels[h]!;
+    if (i >= level.offset) return level.at(i);
+    const height = this.store!.height;
+    const per = 2 ** (height - h);
+    const chunk = Math.floor(i / per);
+    let at = 0;
+    for (let j = 0; j < h; j++) at += 2 ** (height - j);
+    at += i - chunk * per;
+    const levels = this.chunkLevels(chunk);
+    return levels.subarray(at * HASH_LEN, (at + 1) * HASH_LEN);
+  }
+
+  /** Evicted chunk `chunk`'s levels, from the cache or read back from the store and checked against its root. */
+  private chunkLevels(chunk: number): Uint8Array {
+    const hit = this.cached.get(chunk);
+    if (hit) {
+      this.cached.delete(chunk);
+      this.cached.set(chunk, hit);
+      return hit;
+    }
+    const store = this.store!;
+    const root = this.levels[store.height]!.at(chunk);
+    let levels = levelsOf(store.leaves(chunk, false), store.height);
+    if (!levels || !sameBytes(levels.subarray(levels.length - HASH_LEN), root)) {
+      levels = levelsOf(store.leaves(chunk, true), store.height);
+      if (!levels || !sameBytes(levels.subarray(levels.length - HASH_LEN), root)) throw new Error(`The leaves kept for chunk ${chunk} of the tree do not give its root.`);
+    }
+    if (this.cached.size >= CHUNKS_CACHED) this.cached.delete(this.cached.keys().next().value!);
+    this.cached.set(chunk, levels);
+    return levels;
   }
 
   /** Appends one leaf hash (not the leaf: see `leafHash`) and returns its index. The hash is copied in. */
@@ -165,14 +300,7 @@ export class MerkleTree {
       if (this.levels.length === h) this.levels.push(new Level());
       this.levels[h]!.pushMany(levels.subarray(at, at + (width >> h) * HASH_LEN));
     }
-    let index = this.levels[height]!.count - 1;
-    for (let h = height; index % 2 === 1; h++) {
-      const level = this.levels[h]!;
-      const parent = nodeHash(level.at(index - 1), level.at(index));
-      if (this.levels.length === h + 1) this.levels.push(new Level());
-      this.levels[h + 1]!.push(parent);
-      index = (index - 1) / 2;
-    }
+    this.climb(height);
   }
 
   /** The complete subtree `index` of 2^height leaves as `appendSubtree` takes it: each level's hashes, leaves first. */
@@ -195,7 +323,7 @@ export class MerkleTree {
   /** The stored hash of leaf `index` (a copy). */
   leaf(index: number): Uint8Array {
     checkIndex(index, 0, this.size - 1, 'leaf index');
-    return this.levels[0]!.copy(index, 1);
+    return this.hashAt(0, index).slice();
   }
 
   /**
@@ -206,7 +334,12 @@ export class MerkleTree {
     const have = this.levels[height]?.count ?? 0;
     checkIndex(from, 0, have, 'subtree index');
     checkIndex(count, 0, have - from, 'subtree count');
-    return count === 0 ? new Uint8Array(0) : this.levels[height]!.copy(from, count);
+    if (count === 0) return new Uint8Array(0);
+    const level = this.levels[height]!;
+    if (from >= level.offset) return level.copy(from, count);
+    const out = new Uint8Array(count * HASH_LEN);
+    for (let k = 0; k < count; k++) out.set(this.hashAt(height, from + k), k * HASH_LEN);
+    return out;
   }
 
   /** MTH of the first `size` leaves (the tree as it was at that size). */
@@ -243,7 +376,7 @@ export class MerkleTree {
     const n = end - start;
     if (n === 0) return EMPTY_ROOT;
     const h = exactLog2(n);
-    if (h >= 0) return this.levels[h]!.at(start / n);
+    if (h >= 0) return this.hashAt(h, start / n);
     // A range that is not a complete subtree is recomputed from O(log n) stored hashes; the receipts of one
     // checkpoint all ask for the same few ranges along its right edge, so each is kept (leaves only append: the
     // hash of a range that exists never changes).
@@ -302,6 +435,25 @@ export function consistencyRanges(m: number, n: number): [number, number][] {
   }
   if (!whole) proof.push([start, end]);
   return proof.reverse();
+}
+
+/** A chunk's levels as `subtreeLevels` gives them, hashed up from its 2^height leaf hashes; null when they are not that many. */
+function levelsOf(leaves: Uint8Array, height: number): Uint8Array | null {
+  const width = 2 ** height;
+  if (leaves.length !== width * HASH_LEN) return null;
+  const out = new Uint8Array((2 * width - 1) * HASH_LEN);
+  out.set(leaves);
+  for (let h = 1, below = 0, at = width * HASH_LEN; h <= height; h++) {
+    const n = width >> h;
+    for (let i = 0; i < n; i++) {
+      const left = out.subarray(below + 2 * i * HASH_LEN, below + (2 * i + 1) * HASH_LEN);
+      const right = out.subarray(below + (2 * i + 1) * HASH_LEN, below + (2 * i + 2) * HASH_LEN);
+      out.set(nodeHash(left, right), at + i * HASH_LEN);
+    }
+    below = at;
+    at += n * HASH_LEN;
+  }
+  return out;
 }
 
 function isHash(x: unknown): x is Uint8Array {
