@@ -7,11 +7,12 @@ const leafAt = (i: number) => createHash('sha256').update(`daun ${i}`).digest();
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** A store of chunks of 2^height leaves over `leaves`; `wrong` chunks answer other leaves first (a tampered ledger_chunks row). */
-function storeOver(leaves: Uint8Array[], height: number, wrong = new Set<number>(), wrongAgain = new Set<number>()): ChunkStore & { reads: number[] } {
+function storeOver(leaves: Uint8Array[], height: number, wrong = new Set<number>(), wrongAgain = new Set<number>(), heldFrom = height): ChunkStore & { reads: number[] } {
   const width = 2 ** height;
   const reads: number[] = [];
   return {
     height,
+    heldFrom,
     reads,
     leaves(index, again) {
       reads.push(index);
@@ -27,12 +28,14 @@ describe('a Merkle tree that lets go of its chunks (issue 18: memory flat in the
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
         fc.array(fc.oneof(fc.record({ add: fc.integer({ min: 1, max: 40 }) }), fc.record({ evict: fc.integer({ min: 0, max: 40 }) }), fc.record({ reopen: fc.constant(true) })), { minLength: 1, maxLength: 12 }),
         fc.array(fc.nat(), { minLength: 6, maxLength: 6 }),
-        (height, ops, picks) => {
+        (height, held, ops, picks) => {
           const width = 2 ** height;
           const leaves: Uint8Array[] = [];
-          const store = storeOver(leaves, height);
+          // Levels held for every chunk from 1 up to the chunk's root.
+          const store = storeOver(leaves, height, new Set(), new Set(), Math.min(held, height));
           const full = new MerkleTree();
           let tree = new MerkleTree(undefined, store);
           for (const op of ops) {
@@ -92,6 +95,18 @@ describe('a Merkle tree that lets go of its chunks (issue 18: memory flat in the
     expect(tree.inclusionProof(3 * 4096 + 12).map(hex)).toEqual(full.inclusionProof(3 * 4096 + 12).map(hex));
     expect(store.reads).toEqual([3]);
     expect(hex(tree.root())).toBe(before);
+
+    // Held from level 8 up (as the log holds them): a tile of level 1 (hashes of 256 leaves) reads nothing back.
+    const tiles = storeOver(leaves, 12, new Set(), new Set(), 8);
+    const held = new MerkleTree(leaves, tiles);
+    held.evictChunks(10);
+    expect(hex(held.subtrees(8, 0, 160))).toBe(hex(full.subtrees(8, 0, 160)));
+    expect(hex(held.subtrees(10, 3, 37))).toBe(hex(full.subtrees(10, 3, 37)));
+    expect(tiles.reads).toEqual([]);
+    // ...and a tile of level 0, or a path, reads its one chunk.
+    expect(hex(held.subtrees(0, 5 * 4096 + 256, 256))).toBe(hex(full.subtrees(0, 5 * 4096 + 256, 256)));
+    expect(held.inclusionProof(5 * 4096 + 300).map(hex)).toEqual(full.inclusionProof(5 * 4096 + 300).map(hex));
+    expect(tiles.reads).toEqual([5]);
   });
 
   it('a chunk whose kept leaves do not give its root is read again from the other source; when neither does, it is an error, not a wrong proof', () => {
@@ -105,7 +120,7 @@ describe('a Merkle tree that lets go of its chunks (issue 18: memory flat in the
 
     const twice = new MerkleTree(leaves, storeOver(leaves, 3, new Set([1]), new Set([1])));
     twice.evictChunks(3);
-    expect(() => twice.inclusionProof(9)).toThrow(/chunk 1 .* do not give its root/);
+    expect(() => twice.inclusionProof(9)).toThrow(/chunk 1 of the tree do not give/);
     expect(() => twice.leaf(8)).toThrow(/chunk 1/);
     // The chunks that hold are still read.
     expect(hex(twice.leaf(2))).toBe(hex(full.leaf(2)));
@@ -117,5 +132,18 @@ describe('a Merkle tree that lets go of its chunks (issue 18: memory flat in the
     expect(() => tree.evictChunks(2)).toThrow(RangeError);
     expect(() => tree.appendEvictedChunk(new MerkleTree(leaves.slice(0, 8)).subtreeLevels(3, 0))).toThrow(RangeError);
     expect(() => new MerkleTree(leaves).evictChunks(1)).toThrow(/without a chunk store/);
+  });
+
+  it('a chunk appended from the store must hash up to its root from the levels it holds: one changed there is refused', () => {
+    const leaves = Array.from({ length: 16 }, (_, i) => leafAt(i));
+    const levels = new MerkleTree(leaves).subtreeLevels(3, 1);
+    // Held from level 1: a hash of level 2 changed (its root left as it was).
+    const bad = new Uint8Array(levels);
+    bad[(8 + 4) * 32] = bad[(8 + 4) * 32]! ^ 1;
+    const tree = new MerkleTree(undefined, storeOver(leaves, 3, new Set(), new Set(), 1));
+    tree.appendEvictedChunk(new MerkleTree(leaves).subtreeLevels(3, 0));
+    expect(() => tree.appendEvictedChunk(bad)).toThrow(/level 2 is not the hash of its level 1/);
+    tree.appendEvictedChunk(levels);
+    expect(hex(tree.root())).toBe(hex(new MerkleTree(leaves).root()));
   });
 });

@@ -95,7 +95,7 @@ interface LeafRow {
 export class TransparencyLog {
   private readonly key: LogKey;
   /** Where the tree reads back the chunks it let go: the kept chunk's leaves, or the leaves table when that fails. */
-  private readonly chunkStore: ChunkStore = { height: TREE_CHUNK_HEIGHT, leaves: (chunk, again) => this.chunkLeaves(chunk, again) };
+  private readonly chunkStore: ChunkStore = { height: TREE_CHUNK_HEIGHT, heldFrom: 8, leaves: (chunk, again) => this.chunkLeaves(chunk, again) };
   private tree = new MerkleTree(undefined, this.chunkStore);
 
   /** Loads every leaf hash, in index order, into the in-memory tree. */
@@ -161,7 +161,12 @@ export class TransparencyLog {
       taken = 0;
       for (const [chunk, levels] of sql(this.db, 'SELECT chunk, levels FROM ledger_chunks WHERE chunk >= ? ORDER BY chunk LIMIT 16').raw().all(chunks) as [number, Uint8Array][]) {
         if (chunk !== chunks) break;
-        tree.appendEvictedChunk(levels);
+        try {
+          tree.appendEvictedChunk(levels);
+        } catch {
+          // Its levels do not hash up to its root: not to be trusted below it.
+          return null;
+        }
         chunks++;
         taken++;
       }

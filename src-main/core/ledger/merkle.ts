@@ -151,13 +151,19 @@ export interface ChunkStore {
   /** chunks of 2^height leaves */
   readonly height: number;
   /**
+   * The lowest level held for every chunk (at most `height`; `height` when not given): the log holds from the height
+   * of its tiles' level 1 (8) up, a few hundred kilobytes a million leaves, so that no tile but a level 0 one needs a
+   * chunk read back.
+   */
+  readonly heldFrom?: number;
+  /**
    * Chunk `index`'s 2^height leaf hashes, end to end. `again`: the first answer did not give the chunk's root, so from
    * the most trusted source (the log: its leaves table, not its kept chunks).
    */
   leaves(index: number, again: boolean): Uint8Array;
 }
 
-/** Chunks read back from a `ChunkStore` kept at once (each 2^height·2 hashes: 256 KiB at height 12). */
+/** Chunks read back from a `ChunkStore` kept at once (each its leaves and its blocks' levels: up to 384 KiB at height 12). */
 const CHUNKS_CACHED = 16;
 
 /**
@@ -171,15 +177,21 @@ export class MerkleTree {
   private readonly partial = new Map<string, Uint8Array>();
   /** chunks whose levels below their root are let go, from chunk 0 on */
   private evicted = 0;
-  /** chunks read back from the store, each as `subtreeLevels` gives it, the latest used last */
-  private readonly cached = new Map<number, Uint8Array>();
+  /**
+   * Chunks read back from the store, the latest used last: their leaves (from the store, and again from its other
+   * source when a block did not give its hash), and the levels of each block checked so far.
+   */
+  private readonly cached = new Map<number, { leaves: Uint8Array[]; blocks: Map<number, Uint8Array> }>();
 
   constructor(
     leafHashes?: Iterable<Uint8Array>,
     /** where the levels below the chunks' roots are found again once let go; none: every hash is held */
     private readonly store?: ChunkStore,
   ) {
-    if (store) checkIndex(store.height, 1, 30, 'chunk height');
+    if (store) {
+      checkIndex(store.height, 1, 30, 'chunk height');
+      checkIndex(store.heldFrom ?? store.height, 1, store.height, 'level held from');
+    }
     if (leafHashes) for (const h of leafHashes) this.append(h);
   }
 
@@ -189,7 +201,7 @@ export class MerkleTree {
   }
 
   /**
-   * Lets go of the levels below the roots of chunks 0 … `chunks` - 1, which the store holds (issue 18: the hub's
+   * Lets go of the levels below `heldFrom` of chunks 0 … `chunks` - 1, which the store holds (issue 18: the hub's
    * memory does not grow with the log). They are read back from the store, checked against the roots, when asked.
    */
   evictChunks(chunks: number): void {
@@ -198,13 +210,14 @@ export class MerkleTree {
     const width = 2 ** store.height;
     checkIndex(chunks, 0, Math.floor(this.size / width), 'chunk count');
     if (chunks <= this.evicted) return;
-    for (let h = 0; h < store.height; h++) this.levels[h]!.dropBefore(chunks * (width >> h));
+    for (let h = 0; h < this.heldFrom; h++) this.levels[h]!.dropBefore(chunks * (width >> h));
     this.evicted = chunks;
   }
 
   /**
-   * Appends a whole chunk of the store's height from its levels (as `subtreeLevels` gives them) keeping only its root
-   * and the nodes above: the lower levels stay in the store. Only while no leaf after the evicted chunks is held.
+   * Appends a whole chunk of the store's height from its levels (as `subtreeLevels` gives them) keeping only the levels
+   * from `heldFrom` up and the nodes above: the lower levels stay in the store. Only while no leaf after the evicted
+   * chunks is held.
    */
   appendEvictedChunk(levels: Uint8Array): void {
     const store = this.store;
@@ -213,12 +226,19 @@ export class MerkleTree {
     const width = 2 ** height;
     if (this.size !== this.evicted * width) throw new RangeError(`an evicted chunk is appended right after the evicted ones (${this.evicted * width}), not at ${this.size}`);
     if (levels.length !== (2 * width - 1) * HASH_LEN) throw new RangeError(`a chunk of ${width} leaves has ${2 * width - 1} hashes`);
-    for (let h = 0; h < height; h++) {
-      if (this.levels.length === h) this.levels.push(new Level());
-      this.levels[h]!.skip(width >> h);
+    // The levels it holds must hash up to the chunk's root: what is read back below them is checked against them.
+    for (let h = this.heldFrom + 1, at = levelStart(width, h); h <= height; at += (width >> h) * HASH_LEN, h++) {
+      const below = levelStart(width, h - 1);
+      for (let i = 0; i < width >> h; i++) {
+        const parent = nodeHash(levels.subarray(below + 2 * i * HASH_LEN, below + (2 * i + 1) * HASH_LEN), levels.subarray(below + (2 * i + 1) * HASH_LEN, below + (2 * i + 2) * HASH_LEN));
+        if (!sameBytes(parent, levels.subarray(at + i * HASH_LEN, at + (i + 1) * HASH_LEN))) throw new RangeError(`the chunk's level ${h} is not the hash of its level ${h - 1}`);
+      }
     }
-    if (this.levels.length === height) this.levels.push(new Level());
-    this.levels[height]!.push(levels.subarray(levels.length - HASH_LEN));
+    for (let h = 0, at = 0; h <= height; at += (width >> h) * HASH_LEN, h++) {
+      if (this.levels.length === h) this.levels.push(new Level());
+      if (h < this.heldFrom) this.levels[h]!.skip(width >> h);
+      else this.levels[h]!.pushMany(levels.subarray(at, at + (width >> h) * HASH_LEN));
+    }
     this.evicted++;
     this.climb(height);
   }
@@ -235,38 +255,59 @@ export class MerkleTree {
     }
   }
 
-  /** Hash `i` of level `h`, held or read back from the store. */
+  /** The lowest level held for every chunk (`ChunkStore.heldFrom`). */
+  private get heldFrom(): number {
+    return this.store!.heldFrom ?? this.store!.height;
+  }
+
+  /**
+   * Hash `i` of level `h`, held or read back from the store. Below `heldFrom` a chunk is read back in blocks of
+   * 2^heldFrom leaves: a block's levels are hashed up from its leaves when first asked for, and its top must be the
+   * hash the tree holds at level `heldFrom` (so a proof reads back one block's hashing, not the whole chunk's).
+   */
   private hashAt(h: number, i: number): Uint8Array {
     const level = this.levels[h]!;
     if (i >= level.offset) return level.at(i);
-    const height = this.store!.height;
-    const per = 2 ** (height - h);
-    const chunk = Math.floor(i / per);
+    const store = this.store!;
+    const held = this.heldFrom;
+    const per = 2 ** (held - h);
+    const block = Math.floor(i / per);
+    const chunk = Math.floor(block / 2 ** (store.height - held));
     let at = 0;
-    for (let j = 0; j < h; j++) at += 2 ** (height - j);
-    at += i - chunk * per;
-    const levels = this.chunkLevels(chunk);
-    return levels.subarray(at * HASH_LEN, (at + 1) * HASH_LEN);
+    for (let j = 0; j < h; j++) at += 2 ** (held - j);
+    at += i - block * per;
+    return this.blockLevels(chunk, block).subarray(at * HASH_LEN, (at + 1) * HASH_LEN);
   }
 
-  /** Evicted chunk `chunk`'s levels, from the cache or read back from the store and checked against its root. */
-  private chunkLevels(chunk: number): Uint8Array {
-    const hit = this.cached.get(chunk);
-    if (hit) {
+  /** Block `block`'s levels (as `subtreeLevels` gives them, at height `heldFrom`), read back and checked. */
+  private blockLevels(chunk: number, block: number): Uint8Array {
+    let c = this.cached.get(chunk);
+    if (c) {
       this.cached.delete(chunk);
-      this.cached.set(chunk, hit);
-      return hit;
+      this.cached.set(chunk, c);
+    } else {
+      if (this.cached.size >= CHUNKS_CACHED) this.cached.delete(this.cached.keys().next().value!);
+      c = { leaves: [this.store!.leaves(chunk, false)], blocks: new Map() };
+      this.cached.set(chunk, c);
     }
-    const store = this.store!;
-    const root = this.levels[store.height]!.at(chunk);
-    let levels = levelsOf(store.leaves(chunk, false), store.height);
-    if (!levels || !sameBytes(levels.subarray(levels.length - HASH_LEN), root)) {
-      levels = levelsOf(store.leaves(chunk, true), store.height);
-      if (!levels || !sameBytes(levels.subarray(levels.length - HASH_LEN), root)) throw new Error(`The leaves kept for chunk ${chunk} of the tree do not give its root.`);
+    const kept = c.blocks.get(block);
+    if (kept) return kept;
+    const held = this.heldFrom;
+    const width = 2 ** held;
+    const first = (block - chunk * 2 ** (this.store!.height - held)) * width * HASH_LEN;
+    const top = this.levels[held]!.at(block);
+    for (let source = 0; ; source++) {
+      if (source === c.leaves.length) {
+        if (source === 2) throw new Error(`The leaves kept for chunk ${chunk} of the tree do not give its hash ${block} of level ${held}.`);
+        c.leaves.push(this.store!.leaves(chunk, true));
+      }
+      const leaves = c.leaves[source]!;
+      const levels = leaves.length === 2 ** this.store!.height * HASH_LEN ? levelsOf(leaves.subarray(first, first + width * HASH_LEN), held) : null;
+      if (levels && sameBytes(levels.subarray(levels.length - HASH_LEN), top)) {
+        c.blocks.set(block, levels);
+        return levels;
+      }
     }
-    if (this.cached.size >= CHUNKS_CACHED) this.cached.delete(this.cached.keys().next().value!);
-    this.cached.set(chunk, levels);
-    return levels;
   }
 
   /** Appends one leaf hash (not the leaf: see `leafHash`) and returns its index. The hash is copied in. */
@@ -435,6 +476,13 @@ export function consistencyRanges(m: number, n: number): [number, number][] {
   }
   if (!whole) proof.push([start, end]);
   return proof.reverse();
+}
+
+/** Where level `h` starts in a subtree's levels of `width` leaves (as `subtreeLevels` gives them), in bytes. */
+function levelStart(width: number, h: number): number {
+  let at = 0;
+  for (let j = 0; j < h; j++) at += (width >> j) * HASH_LEN;
+  return at;
 }
 
 /** A chunk's levels as `subtreeLevels` gives them, hashed up from its 2^height leaf hashes; null when they are not that many. */
