@@ -192,11 +192,14 @@ describe.each(STORES)('the transparency log, a whole exam at once ($name)', (sto
     db.close();
   });
 
-  it("holds only its latest chunks' lower levels (memory flat in the log, issue 18): every older leaf still proved right, before and after it is opened again", () => {
+  it("holds only its latest chunks' lower levels (memory flat in the log, issue 18): every older leaf still proved right, before and after it is opened again, and by another process's log that only reads", () => {
     const { db, log } = freshLog();
     const dir = dirs[dirs.length - 1]!;
     const CHUNK = 4096;
     const chunks = 20;
+    // Another hub process on the same store, open before the leaves come: it reads them in as they grow elsewhere.
+    const reader = new TransparencyLog(store.connect(dir), dir);
+    expect(reader.size).toBe(0);
     const entries = Array.from({ length: chunks * CHUNK + 5 }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: (i % 16).toString(16).repeat(64), bundle: 'B' }));
     db.transaction(() => log.append(entries, 't'))();
     const cp = db.transaction(() => log.checkpoint('t'))();
@@ -207,6 +210,9 @@ describe.each(STORES)('the transparency log, a whole exam at once ($name)', (sto
     // The log that took them lets go of all but the latest 16 chunks once the table has them.
     expect((log.treeReader() as MerkleTree).evictedChunks).toBe(chunks - 16);
     for (const index of [0, 5, 3 * CHUNK + 17, 4 * CHUNK - 1, 19 * CHUNK, chunks * CHUNK + 4]) expect(proved(log, index)).toEqual(truth(index));
+    expect(reader.size).toBe(chunks * CHUNK + 5);
+    expect((reader.treeReader() as MerkleTree).evictedChunks).toBe(chunks - 16);
+    for (const index of [9, 6 * CHUNK + 1, chunks * CHUNK + 3]) expect(proved(reader, index)).toEqual(truth(index));
     // A log opened on it holds only the chunks' roots, and reads a chunk back when a proof needs it.
     const reopened = new TransparencyLog(db, dir);
     expect((reopened.treeReader() as MerkleTree).evictedChunks).toBe(chunks);

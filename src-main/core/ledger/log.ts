@@ -234,6 +234,14 @@ export class TransparencyLog {
       }
     }
     this.appendLeavesFrom(this.tree);
+    // The other process kept the chunks its leaves filled, in their transaction: a process that only reads (serves
+    // proofs and tiles) lets go of them too.
+    const full = Math.floor(this.tree.size / TREE_CHUNK);
+    if (full > this.keptChunks) {
+      const there = sql(this.db, 'SELECT COUNT(*) AS n FROM ledger_chunks WHERE chunk >= ? AND chunk < ?').get(this.keptChunks, full) as { n: number | string };
+      if (Number(there.n) === full - this.keptChunks) this.keptChunks = full;
+    }
+    this.letGo();
   }
 
   /** Appends to `tree` the table's leaf hashes from its size on. */
