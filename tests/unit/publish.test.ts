@@ -616,6 +616,21 @@ describe("the log's files on the site", () => {
     for (const d of ['tertukar', 'kurang', 'bocor-daun', 'spasi']) expect(existsSync(join(dir, d))).toBe(false);
   });
 
+  it("with the log's own tree given, a log of more than a block of 256 leaves is compared by blocks: a leaf that differs inside one, or after the last, is named", async () => {
+    const synthetic = Array.from({ length: 600 }, (_, i) => new TextEncoder().encode(`{"c":"${createHash('sha256').update(`daun ${i}`).digest('hex')}","e":"UJI","v":1}`));
+    const hashes = synthetic.map((l) => leafHash(l));
+    const other = (at: number) => new MerkleTree(hashes.map((h, i) => (i === at ? leafHash(new TextEncoder().encode('bukan daun ini')) : h)));
+    for (const at of [0, 300, 511, 512, 599]) {
+      await expect(writeSite(join(dir, `blok-${at}`), { ...fx.input, leaves: synthetic, tree: other(at) })).rejects.toMatchObject({
+        code: 'PUBLISH_INVALID',
+        message: expect.stringMatching(new RegExp(`^Leaf ${at} is not the leaf the log's tree holds`)),
+      });
+      expect(existsSync(join(dir, `blok-${at}`))).toBe(false);
+    }
+    // The same leaves and tree: past every leaf's check (refused later, by the checkpoints of the other leaves).
+    await expect(writeSite(join(dir, 'blok-sama'), { ...fx.input, leaves: synthetic, tree: new MerkleTree(hashes) })).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.not.stringMatching(/^Leaf \d+ is not/) });
+  });
+
   it("with the log's own tree given, compares each leaf with it and builds none: a tree of other leaves, or of fewer, is refused", async () => {
     const all = fx.input.leaves.slice(0, fx.input.leaves.length);
     const tree = new MerkleTree(all.map((l) => leafHash(l)));

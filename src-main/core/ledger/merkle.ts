@@ -478,6 +478,18 @@ export function consistencyRanges(m: number, n: number): [number, number][] {
   return proof.reverse();
 }
 
+/** MTH of a complete subtree given its 2^h leaf hashes (h ≥ 0), hashed pairwise up. */
+export function completeRoot(leafHashes: readonly Uint8Array[]): Uint8Array {
+  if (exactLog2(leafHashes.length) < 0) throw new RangeError(`a complete subtree has a power of two of leaves, not ${leafHashes.length}`);
+  let level: Uint8Array[] = leafHashes.slice();
+  while (level.length > 1) {
+    const up: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) up.push(nodeHash(level[i]!, level[i + 1]!));
+    level = up;
+  }
+  return level[0]!;
+}
+
 /** Where level `h` starts in a subtree's levels of `width` leaves (as `subtreeLevels` gives them), in bytes. */
 function levelStart(width: number, h: number): number {
   let at = 0;

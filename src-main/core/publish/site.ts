@@ -13,7 +13,7 @@ import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
 import { parseLeaf } from '../ledger/leaf';
-import { fromB64url, fromHex, MerkleTree, toHex, verifyConsistency, type TreeReader } from '../ledger/merkle';
+import { completeRoot, fromB64url, fromHex, MerkleTree, toHex, verifyConsistency, type TreeReader } from '../ledger/merkle';
 import { leafHashNode } from '../ledger/leaf-node';
 import { ExamLeaves, type ExamLeaf } from '../ledger/exam-leaves';
 import { openCheckpoint } from '../ledger/signed-note';
@@ -279,6 +279,9 @@ export interface SiteLeaves {
 
 /** Leaves the check reads at a time: the log's chunk, as the hub's list reads them. */
 const CHECK_PAGE = 4096;
+/** The blocks the check compares with the log's tree: 2^8 leaves, the lowest level it holds of every chunk (log.ts). */
+const CHECK_BLOCK_HEIGHT = 8;
+const CHECK_BLOCK = 1 << CHECK_BLOCK_HEIGHT;
 
 const LEAF_TEXT = new TextDecoder('utf-8', { fatal: true });
 
@@ -308,7 +311,12 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
   const own = shared ? null : same ? (prior.tree as MerkleTree) : new MerkleTree();
   const tree: TreeReader = shared ?? own!;
   const recordLeaves = same ? [...prior.recordLeaves] : [];
-  for (let from = same ? prior.size : 0; from < leaves.length; from += CHECK_PAGE) {
+  const start = same ? prior.size : 0;
+  // With the log's own tree: from the first whole block on, by blocks (below); before it, leaf by leaf.
+  const blockFrom = own ? Infinity : Math.ceil(start / CHECK_BLOCK) * CHECK_BLOCK;
+  const blockEnd = Math.max(blockFrom, Math.floor(leaves.length / CHECK_BLOCK) * CHECK_BLOCK);
+  let block: Uint8Array[] = [];
+  for (let from = start; from < leaves.length; from += CHECK_PAGE) {
     const to = Math.min(leaves.length, from + CHECK_PAGE);
     const page = leaves.slice(from, to);
     if (page.length !== to - from) throw bad(`Leaves ${from}–${to - 1} of the log could not be read (${page.length} were).`, { index: from });
@@ -319,8 +327,27 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
       if (parsed.type === 'catatan') recordLeaves.push({ index: i, kind: parsed.kind, sha256: parsed.recordSha256 });
       const hash = leafHashNode(leaf);
       if (own) own.append(hash);
-      else if (Buffer.compare(hash, tree.leaf(i)) !== 0) throw bad(`Leaf ${i} is not the leaf the log's tree holds at that index.`, { index: i });
+      else if (i >= blockFrom) {
+        // Compared by blocks of 256 with the hash the tree holds over each: the hub's tree holds no leaf hash of its
+        // older chunks, and reading each back would hash every block anyway (a block that differs is then looked
+        // at leaf by leaf, for the index to name).
+        block.push(hash);
+        if (block.length === CHECK_BLOCK) {
+          const b = (i + 1) / CHECK_BLOCK - 1;
+          if (Buffer.compare(completeRoot(block), tree.subtrees(CHECK_BLOCK_HEIGHT, b, 1)) !== 0) {
+            const wrong = block.findIndex((h, k) => Buffer.compare(h, tree.leaf(b * CHECK_BLOCK + k)) !== 0);
+            const at = b * CHECK_BLOCK + Math.max(0, wrong);
+            throw bad(`Leaf ${at} is not the leaf the log's tree holds at that index.`, { index: at });
+          }
+          block = [];
+        }
+      } else if (Buffer.compare(hash, tree.leaf(i)) !== 0) throw bad(`Leaf ${i} is not the leaf the log's tree holds at that index.`, { index: i });
     }
+  }
+  // The leaves after the last whole block, one by one (the latest chunks: the tree holds their hashes).
+  for (let k = 0; k < block.length; k++) {
+    const i = blockEnd + k;
+    if (Buffer.compare(block[k]!, tree.leaf(i)) !== 0) throw bad(`Leaf ${i} is not the leaf the log's tree holds at that index.`, { index: i });
   }
   // A record leaf is published with its record, or the public could not read what the log vouches for.
   for (const r of recordLeaves) {
