@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src-main/core/db/open';
+import { openDatabase, type Db } from '../../src-main/core/db/open';
 import { TransparencyLog } from '../../src-main/core/ledger/log';
 import { MerkleTree, toHex } from '../../src-main/core/ledger/merkle';
 import { verifyReceipt, type Receipt } from '../../src-main/core/ledger/receipt';
@@ -30,6 +30,18 @@ function freshLog() {
 }
 
 const STORES = logStores();
+
+/**
+ * `chunks` chunks of 4,096 leaves and 5 leaves more appended to `log`, then a checkpoint; a leaf's proof by a log, and
+ * by a tree holding every hash (as the log's tree did before it let chunks go).
+ */
+function filled(db: Db, log: TransparencyLog, chunks: number) {
+  const entries = Array.from({ length: chunks * 4096 + 5 }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: (i % 16).toString(16).repeat(64), bundle: 'B' }));
+  db.transaction(() => log.append(entries, 't'))();
+  const cp = db.transaction(() => log.checkpoint('t'))();
+  const all = new MerkleTree((db.prepare('SELECT leaf_hash FROM ledger_leaves ORDER BY idx').pluck().all() as Uint8Array[]).map((h) => new Uint8Array(h)));
+  return { cp, proved: (l: TransparencyLog, index: number) => l.leafProof(index, cp)!.proof, truth: (index: number) => all.inclusionProof(index, cp.size).map(toHex) };
+}
 
 describe.each(STORES)('the transparency log, a whole exam at once ($name)', (store) => {
   const freshLog = () => {
@@ -200,13 +212,7 @@ describe.each(STORES)('the transparency log, a whole exam at once ($name)', (sto
     // Another hub process on the same store, open before the leaves come: it reads them in as they grow elsewhere.
     const reader = new TransparencyLog(store.connect(dir), dir);
     expect(reader.size).toBe(0);
-    const entries = Array.from({ length: chunks * CHUNK + 5 }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: (i % 16).toString(16).repeat(64), bundle: 'B' }));
-    db.transaction(() => log.append(entries, 't'))();
-    const cp = db.transaction(() => log.checkpoint('t'))();
-    // Every hash, as the tree held them all before.
-    const all = new MerkleTree((db.prepare('SELECT leaf_hash FROM ledger_leaves ORDER BY idx').pluck().all() as Uint8Array[]).map((h) => new Uint8Array(h)));
-    const proved = (l: TransparencyLog, index: number) => l.leafProof(index, cp)!.proof;
-    const truth = (index: number) => all.inclusionProof(index, cp.size).map(toHex);
+    const { cp, proved, truth } = filled(db, log, chunks);
     // The log that took them lets go of all but the latest 16 chunks once the table has them.
     expect((log.treeReader() as MerkleTree).evictedChunks).toBe(chunks - 16);
     for (const index of [0, 5, 3 * CHUNK + 17, 4 * CHUNK - 1, 19 * CHUNK, chunks * CHUNK + 4]) expect(proved(log, index)).toEqual(truth(index));
@@ -229,12 +235,7 @@ describe('the transparency log, a whole exam at once (SQLite)', () => {
     const dir = dirs[dirs.length - 1]!;
     const CHUNK = 4096;
     const chunks = 17;
-    const entries = Array.from({ length: chunks * CHUNK + 5 }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: (i % 16).toString(16).repeat(64), bundle: 'B' }));
-    db.transaction(() => log.append(entries, 't'))();
-    const cp = db.transaction(() => log.checkpoint('t'))();
-    const all = new MerkleTree((db.prepare('SELECT leaf_hash FROM ledger_leaves ORDER BY idx').pluck().all() as Uint8Array[]).map((h) => new Uint8Array(h)));
-    const proved = (l: TransparencyLog, index: number) => l.leafProof(index, cp)!.proof;
-    const truth = (index: number) => all.inclusionProof(index, cp.size).map(toHex);
+    const { proved, truth } = filled(db, log, chunks);
     // A kept chunk whose leaves were changed (its root left as it was): the proofs come from the leaves table.
     const levels = db.prepare('SELECT levels FROM ledger_chunks WHERE chunk = 7').pluck().get() as Uint8Array;
     const bad = new Uint8Array(levels);
