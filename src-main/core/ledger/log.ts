@@ -141,7 +141,8 @@ export class TransparencyLog {
   private chunkLeaves(chunk: number, again: boolean): Uint8Array {
     if (!again) {
       const row = sql(this.db, 'SELECT levels FROM ledger_chunks WHERE chunk = ?').get(chunk) as { levels: Uint8Array } | undefined;
-      if (row) return row.levels.subarray(0, TREE_CHUNK * 32);
+      // A copy of its leaves' part: the cache keeps the leaves of 16 chunks, not their whole rows.
+      if (row) return new Uint8Array(row.levels.subarray(0, TREE_CHUNK * 32));
     }
     const rows = sql(this.db, 'SELECT leaf_hash FROM ledger_leaves WHERE idx >= ? AND idx < ? ORDER BY idx').pluck().all(chunk * TREE_CHUNK, (chunk + 1) * TREE_CHUNK) as Uint8Array[];
     return Buffer.concat(rows);

@@ -143,9 +143,10 @@ class Level {
 }
 
 /**
- * Where a tree finds again the hashes below its chunks' roots that it let go (`MerkleTree.evictChunks`): the log
- * keeps each full chunk of 2^height leaves in its database (log.ts, ledger_chunks), so that the hub's memory does not
- * grow with the log (issue 18). A chunk read back is hashed up to its root and compared with the root the tree holds.
+ * Where a tree finds again the hashes it let go (`MerkleTree.evictChunks`): the log keeps each full chunk of 2^height
+ * leaves in its database (log.ts, ledger_chunks), so that the hub's memory does not grow with the log (issue 18). What
+ * is read back is hashed up, a block of 2^heldFrom leaves at a time, and compared with the hash the tree holds over
+ * that block.
  */
 export interface ChunkStore {
   /** chunks of 2^height leaves */
@@ -157,8 +158,8 @@ export interface ChunkStore {
    */
   readonly heldFrom?: number;
   /**
-   * Chunk `index`'s 2^height leaf hashes, end to end. `again`: the first answer did not give the chunk's root, so from
-   * the most trusted source (the log: its leaves table, not its kept chunks).
+   * Chunk `index`'s 2^height leaf hashes, end to end. `again`: the first answer did not give the hash held over one of
+   * its blocks, so from the most trusted source (the log: its leaves table, not its kept chunks).
    */
   leaves(index: number, again: boolean): Uint8Array;
 }
@@ -175,7 +176,7 @@ const CHUNKS_CACHED = 16;
 export class MerkleTree {
   private readonly levels: Level[] = [new Level()];
   private readonly partial = new Map<string, Uint8Array>();
-  /** chunks whose levels below their root are let go, from chunk 0 on */
+  /** chunks whose levels below `heldFrom` are let go, from chunk 0 on */
   private evicted = 0;
   /**
    * Chunks read back from the store, the latest used last: their leaves (from the store, and again from its other
@@ -185,7 +186,7 @@ export class MerkleTree {
 
   constructor(
     leafHashes?: Iterable<Uint8Array>,
-    /** where the levels below the chunks' roots are found again once let go; none: every hash is held */
+    /** where the levels below `heldFrom` are found again once let go; none: every hash is held */
     private readonly store?: ChunkStore,
   ) {
     if (store) {
@@ -202,7 +203,8 @@ export class MerkleTree {
 
   /**
    * Lets go of the levels below `heldFrom` of chunks 0 … `chunks` - 1, which the store holds (issue 18: the hub's
-   * memory does not grow with the log). They are read back from the store, checked against the roots, when asked.
+   * memory does not grow with the log). They are read back from the store when asked, each block checked against the
+   * hash held over it.
    */
   evictChunks(chunks: number): void {
     const store = this.store;
