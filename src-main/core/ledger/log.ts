@@ -18,7 +18,7 @@ import { fromB64url, fromHex, leafHash, MerkleTree, toB64url, toHex, type ChunkS
 import type { Receipt } from './receipt';
 import { checkpointText, isKeyName, parseCheckpointText, signNote, splitNote, verifierKey } from './signed-note';
 import { isCosignatureBy, parseWitnessKey, verifyCosignature, type Witness } from './cosignature';
-import { entryBundle, TILE_WIDTH, tileExists, type TileRef } from './tiles';
+import { entryBundle, TILE_HEIGHT, TILE_WIDTH, tileExists, type TileRef } from './tiles';
 
 export const LOG_KEY_FILE = 'log-ed25519.pem';
 const SALT_BYTES = 16;
@@ -30,9 +30,10 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const TREE_CHUNK_HEIGHT = 12;
 const TREE_CHUNK = 1 << TREE_CHUNK_HEIGHT;
 /**
- * Full chunks whose levels below their root stay in memory after they are kept in the database: the latest (the
+ * Full chunks whose levels below TILE_HEIGHT stay in memory after they are kept in the database: the latest (the
  * bundle just taken, whose receipts are fetched next). Older ones are let go and read back when asked, so that the
- * hub's memory does not grow with the log (85 MB a million leaves when every hash was held).
+ * hub's memory does not grow with the log (85 MB a million leaves when every hash was held). From TILE_HEIGHT up
+ * every chunk's hashes are held (a few hundred kilobytes a million leaves): no tile above level 0 reads one back.
  */
 const CHUNKS_HELD = 16;
 /** From this many entries on, an exam's leaves and salts are read at once rather than per candidate. */
@@ -95,7 +96,7 @@ interface LeafRow {
 export class TransparencyLog {
   private readonly key: LogKey;
   /** Where the tree reads back the chunks it let go: the kept chunk's leaves, or the leaves table when that fails. */
-  private readonly chunkStore: ChunkStore = { height: TREE_CHUNK_HEIGHT, heldFrom: 8, leaves: (chunk, again) => this.chunkLeaves(chunk, again) };
+  private readonly chunkStore: ChunkStore = { height: TREE_CHUNK_HEIGHT, heldFrom: TILE_HEIGHT, leaves: (chunk, again) => this.chunkLeaves(chunk, again) };
   private tree = new MerkleTree(undefined, this.chunkStore);
 
   /** Loads every leaf hash, in index order, into the in-memory tree. */
@@ -135,8 +136,8 @@ export class TransparencyLog {
   }
 
   /**
-   * Chunk `chunk`'s leaf hashes, for the tree to read back: from its kept chunk, or (`again`: they did not give the
-   * chunk's root, or it has none) from the leaves table.
+   * Chunk `chunk`'s leaf hashes, for the tree to read back: from its kept chunk, or (`again`: a block of them did not
+   * give the hash the tree holds over it, or there is no kept chunk) from the leaves table.
    */
   private chunkLeaves(chunk: number, again: boolean): Uint8Array {
     if (!again) {
@@ -153,7 +154,7 @@ export class TransparencyLog {
 
   /** The tree from the kept chunks and the leaves after them; null when the chunks disagree with the leaves. */
   private treeFromChunks(): { tree: MerkleTree; chunks: number } | null {
-    // Only each chunk's root is held (`appendEvictedChunk`); below it, a chunk is read back when asked.
+    // Each chunk's levels from TILE_HEIGHT up are held (`appendEvictedChunk`); below them it is read back when asked.
     const tree = new MerkleTree(undefined, this.chunkStore);
     let chunks = 0;
     // Sixteen chunks (4 MB) a statement, by key: on PostgreSQL a cursor held outside a transaction would first copy
@@ -174,8 +175,8 @@ export class TransparencyLog {
     }
     if (chunks > 0) {
       const last = sql(this.db, 'SELECT leaf_hash FROM ledger_leaves WHERE idx = ?').get(tree.size - 1) as Pick<LeafRow, 'leaf_hash'> | undefined;
-      // The last chunk is read back for it, its leaves hashed up to the root it gave: neither its kept leaves nor the
-      // table's giving that root (its root changed) is a disagreement too.
+      // The last leaf is read back, its block hashed up to the hash held over it: when neither the kept leaves nor the
+      // table's give that hash, the chunks disagree with the leaves too.
       let held: Uint8Array;
       try {
         held = tree.leaf(tree.size - 1);

@@ -182,7 +182,7 @@ export class MerkleTree {
    * Chunks read back from the store, the latest used last: their leaves (from the store, and again from its other
    * source when a block did not give its hash), and the levels of each block checked so far.
    */
-  private readonly cached = new Map<number, { leaves: Uint8Array[]; blocks: Map<number, Uint8Array> }>();
+  private readonly cached = new Map<number, { leaves: Uint8Array; again?: Uint8Array; blocks: Map<number, Uint8Array> }>();
 
   constructor(
     leafHashes?: Iterable<Uint8Array>,
@@ -229,13 +229,9 @@ export class MerkleTree {
     if (this.size !== this.evicted * width) throw new RangeError(`an evicted chunk is appended right after the evicted ones (${this.evicted * width}), not at ${this.size}`);
     if (levels.length !== (2 * width - 1) * HASH_LEN) throw new RangeError(`a chunk of ${width} leaves has ${2 * width - 1} hashes`);
     // The levels it holds must hash up to the chunk's root: what is read back below them is checked against them.
-    for (let h = this.heldFrom + 1, at = levelStart(width, h); h <= height; at += (width >> h) * HASH_LEN, h++) {
-      const below = levelStart(width, h - 1);
-      for (let i = 0; i < width >> h; i++) {
-        const parent = nodeHash(levels.subarray(below + 2 * i * HASH_LEN, below + (2 * i + 1) * HASH_LEN), levels.subarray(below + (2 * i + 1) * HASH_LEN, below + (2 * i + 2) * HASH_LEN));
-        if (!sameBytes(parent, levels.subarray(at + i * HASH_LEN, at + (i + 1) * HASH_LEN))) throw new RangeError(`the chunk's level ${h} is not the hash of its level ${h - 1}`);
-      }
-    }
+    const held = levels.subarray(levelStart(width, this.heldFrom));
+    const hashedUp = levelsOf(held.subarray(0, (width >> this.heldFrom) * HASH_LEN), height - this.heldFrom);
+    if (!hashedUp || !sameBytes(hashedUp, held)) throw new RangeError(`the chunk's levels from ${this.heldFrom} up do not hash up to its root`);
     for (let h = 0, at = 0; h <= height; at += (width >> h) * HASH_LEN, h++) {
       if (this.levels.length === h) this.levels.push(new Level());
       if (h < this.heldFrom) this.levels[h]!.skip(width >> h);
@@ -275,10 +271,8 @@ export class MerkleTree {
     const per = 2 ** (held - h);
     const block = Math.floor(i / per);
     const chunk = Math.floor(block / 2 ** (store.height - held));
-    let at = 0;
-    for (let j = 0; j < h; j++) at += 2 ** (held - j);
-    at += i - block * per;
-    return this.blockLevels(chunk, block).subarray(at * HASH_LEN, (at + 1) * HASH_LEN);
+    const at = levelStart(2 ** held, h) + (i - block * per) * HASH_LEN;
+    return this.blockLevels(chunk, block).subarray(at, at + HASH_LEN);
   }
 
   /** Block `block`'s levels (as `subtreeLevels` gives them, at height `heldFrom`), read back and checked. */
@@ -289,27 +283,24 @@ export class MerkleTree {
       this.cached.set(chunk, c);
     } else {
       if (this.cached.size >= CHUNKS_CACHED) this.cached.delete(this.cached.keys().next().value!);
-      c = { leaves: [this.store!.leaves(chunk, false)], blocks: new Map() };
+      c = { leaves: this.store!.leaves(chunk, false), blocks: new Map() };
       this.cached.set(chunk, c);
     }
     const kept = c.blocks.get(block);
     if (kept) return kept;
+    const store = this.store!;
     const held = this.heldFrom;
     const width = 2 ** held;
-    const first = (block - chunk * 2 ** (this.store!.height - held)) * width * HASH_LEN;
+    const first = (block - chunk * 2 ** (store.height - held)) * width * HASH_LEN;
     const top = this.levels[held]!.at(block);
-    for (let source = 0; ; source++) {
-      if (source === c.leaves.length) {
-        if (source === 2) throw new Error(`The leaves kept for chunk ${chunk} of the tree do not give its hash ${block} of level ${held}.`);
-        c.leaves.push(this.store!.leaves(chunk, true));
-      }
-      const leaves = c.leaves[source]!;
-      const levels = leaves.length === 2 ** this.store!.height * HASH_LEN ? levelsOf(leaves.subarray(first, first + width * HASH_LEN), held) : null;
-      if (levels && sameBytes(levels.subarray(levels.length - HASH_LEN), top)) {
-        c.blocks.set(block, levels);
-        return levels;
-      }
-    }
+    const from = (leaves: Uint8Array) => {
+      const levels = levelsOf(leaves.subarray(first, first + width * HASH_LEN), held);
+      return levels && sameBytes(levels.subarray(levels.length - HASH_LEN), top) ? levels : null;
+    };
+    const levels = from(c.leaves) ?? from((c.again ??= store.leaves(chunk, true)));
+    if (!levels) throw new Error(`The leaves kept for chunk ${chunk} of the tree do not give its hash ${block} of level ${held}.`);
+    c.blocks.set(block, levels);
+    return levels;
   }
 
   /** Appends one leaf hash (not the leaf: see `leafHash`) and returns its index. The hash is copied in. */
@@ -480,16 +471,11 @@ export function consistencyRanges(m: number, n: number): [number, number][] {
   return proof.reverse();
 }
 
-/** MTH of a complete subtree given its 2^h leaf hashes (h ≥ 0), hashed pairwise up. */
-export function completeRoot(leafHashes: readonly Uint8Array[]): Uint8Array {
-  if (exactLog2(leafHashes.length) < 0) throw new RangeError(`a complete subtree has a power of two of leaves, not ${leafHashes.length}`);
-  let level: Uint8Array[] = leafHashes.slice();
-  while (level.length > 1) {
-    const up: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) up.push(nodeHash(level[i]!, level[i + 1]!));
-    level = up;
-  }
-  return level[0]!;
+/** MTH of a complete subtree of 2^height leaves, given their hashes end to end. */
+export function completeRoot(leafHashes: Uint8Array, height: number): Uint8Array {
+  const levels = levelsOf(leafHashes, height);
+  if (!levels) throw new RangeError(`a complete subtree of height ${height} has ${2 ** height} leaves, not ${leafHashes.length / HASH_LEN}`);
+  return levels.subarray(levels.length - HASH_LEN);
 }
 
 /** Where level `h` starts in a subtree's levels of `width` leaves (as `subtreeLevels` gives them), in bytes. */

@@ -8,7 +8,9 @@
  */
 import { consistencyRanges, EMPTY_ROOT, exactLog2, inclusionRanges, nodeHash, splitPoint, verifyConsistency } from './merkle';
 
-export const TILE_WIDTH = 256;
+/** A tile holds the hashes of 2^8 subtrees: a level-L tile's are subtrees of 2^(8L) leaves. */
+export const TILE_HEIGHT = 8;
+export const TILE_WIDTH = 2 ** TILE_HEIGHT;
 const HASH = 32;
 /** tlog-tiles' largest level; far past any size a safe integer reaches. */
 const MAX_LEVEL = 63;

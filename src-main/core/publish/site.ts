@@ -17,7 +17,7 @@ import { completeRoot, fromB64url, fromHex, MerkleTree, toHex, verifyConsistency
 import { leafHashNode } from '../ledger/leaf-node';
 import { ExamLeaves, type ExamLeaf } from '../ledger/exam-leaves';
 import { openCheckpoint } from '../ledger/signed-note';
-import { edgeTiles, entryBundle, TILE_WIDTH, tileExists, tilePath, tilesOf, type TileRef } from '../ledger/tiles';
+import { edgeTiles, entryBundle, TILE_HEIGHT, TILE_WIDTH, tileExists, tilePath, tilesOf, type TileRef } from '../ledger/tiles';
 import type { RankedCandidate } from '../ranking/engine';
 import { resultsCsvLines, resultsSpreadsheetCsvLines } from '../ranking/export';
 import { resultDigest } from '../sheets/result-sheet';
@@ -279,9 +279,6 @@ export interface SiteLeaves {
 
 /** Leaves the check reads at a time: the log's chunk, as the hub's list reads them. */
 const CHECK_PAGE = 4096;
-/** The blocks the check compares with the log's tree: 2^8 leaves, the lowest level it holds of every chunk (log.ts). */
-const CHECK_BLOCK_HEIGHT = 8;
-const CHECK_BLOCK = 1 << CHECK_BLOCK_HEIGHT;
 
 const LEAF_TEXT = new TextDecoder('utf-8', { fatal: true });
 
@@ -312,10 +309,12 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
   const tree: TreeReader = shared ?? own!;
   const recordLeaves = same ? [...prior.recordLeaves] : [];
   const start = same ? prior.size : 0;
-  // With the log's own tree: from the first whole block on, by blocks (below); before it, leaf by leaf.
-  const blockFrom = own ? Infinity : Math.ceil(start / CHECK_BLOCK) * CHECK_BLOCK;
-  const blockEnd = Math.max(blockFrom, Math.floor(leaves.length / CHECK_BLOCK) * CHECK_BLOCK);
-  let block: Uint8Array[] = [];
+  // With the log's own tree: from the first whole block of TILE_WIDTH leaves on, by blocks (below); before it, leaf
+  // by leaf. A block's hashes are gathered end to end.
+  const blockFrom = own ? Infinity : Math.ceil(start / TILE_WIDTH) * TILE_WIDTH;
+  const block = new Uint8Array(TILE_WIDTH * 32);
+  let inBlock = 0;
+  const notTheTrees = (i: number) => bad(`Leaf ${i} is not the leaf the log's tree holds at that index.`, { index: i });
   for (let from = start; from < leaves.length; from += CHECK_PAGE) {
     const to = Math.min(leaves.length, from + CHECK_PAGE);
     const page = leaves.slice(from, to);
@@ -328,26 +327,25 @@ function checkLeaves(input: SiteInput, bad: (message: string, details?: Record<s
       const hash = leafHashNode(leaf);
       if (own) own.append(hash);
       else if (i >= blockFrom) {
-        // Compared by blocks of 256 with the hash the tree holds over each: the hub's tree holds no leaf hash of its
-        // older chunks, and reading each back would hash every block anyway (a block that differs is then looked
-        // at leaf by leaf, for the index to name).
-        block.push(hash);
-        if (block.length === CHECK_BLOCK) {
-          const b = (i + 1) / CHECK_BLOCK - 1;
-          if (Buffer.compare(completeRoot(block), tree.subtrees(CHECK_BLOCK_HEIGHT, b, 1)) !== 0) {
-            const wrong = block.findIndex((h, k) => Buffer.compare(h, tree.leaf(b * CHECK_BLOCK + k)) !== 0);
-            const at = b * CHECK_BLOCK + Math.max(0, wrong);
-            throw bad(`Leaf ${at} is not the leaf the log's tree holds at that index.`, { index: at });
+        // Compared by blocks with the hash the tree holds over each (the log's tree holds every chunk's from
+        // TILE_HEIGHT up, but no leaf hash of its older chunks; reading each back would hash every block anyway). A
+        // block that differs is then looked at leaf by leaf, for the index to name.
+        block.set(hash, inBlock++ * 32);
+        if (inBlock === TILE_WIDTH) {
+          inBlock = 0;
+          const b = (i + 1) / TILE_WIDTH - 1;
+          if (Buffer.compare(completeRoot(block, TILE_HEIGHT), tree.subtrees(TILE_HEIGHT, b, 1)) !== 0) {
+            for (let k = 0; k < TILE_WIDTH; k++) if (Buffer.compare(block.subarray(k * 32, (k + 1) * 32), tree.leaf(b * TILE_WIDTH + k)) !== 0) throw notTheTrees(b * TILE_WIDTH + k);
+            throw notTheTrees(b * TILE_WIDTH);
           }
-          block = [];
         }
-      } else if (Buffer.compare(hash, tree.leaf(i)) !== 0) throw bad(`Leaf ${i} is not the leaf the log's tree holds at that index.`, { index: i });
+      } else if (Buffer.compare(hash, tree.leaf(i)) !== 0) throw notTheTrees(i);
     }
   }
   // The leaves after the last whole block, one by one (the latest chunks: the tree holds their hashes).
-  for (let k = 0; k < block.length; k++) {
-    const i = blockEnd + k;
-    if (Buffer.compare(block[k]!, tree.leaf(i)) !== 0) throw bad(`Leaf ${i} is not the leaf the log's tree holds at that index.`, { index: i });
+  for (let k = 0; k < inBlock; k++) {
+    const i = leaves.length - inBlock + k;
+    if (Buffer.compare(block.subarray(k * 32, (k + 1) * 32), tree.leaf(i)) !== 0) throw notTheTrees(i);
   }
   // A record leaf is published with its record, or the public could not read what the log vouches for.
   for (const r of recordLeaves) {
