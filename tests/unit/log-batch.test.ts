@@ -31,6 +31,37 @@ function freshLog() {
 
 const STORES = logStores();
 
+/** `db` counting into `read.bytes` the bytes of every blob its statements give back: what a caller reads. */
+function countingReads(db: Db, read: { bytes: number }): Db {
+  const count = (x: unknown): unknown => {
+    if (x instanceof Uint8Array) read.bytes += x.length;
+    else if (Array.isArray(x)) x.forEach(count);
+    else if (x && typeof x === 'object') Object.values(x).forEach(count);
+    return x;
+  };
+  const statement = (stmt: object): object =>
+    new Proxy(stmt, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        if (key === 'raw' || key === 'pluck' || key === 'expand') return (...args: unknown[]) => (value.apply(target, args), statement(target));
+        if (key === 'get' || key === 'all') return (...args: unknown[]) => count(value.apply(target, args));
+        if (key === 'iterate')
+          return function* (...args: unknown[]) {
+            for (const row of value.apply(target, args) as Iterable<unknown>) yield count(row);
+          };
+        return value.bind(target);
+      },
+    });
+  return new Proxy(db, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (key === 'prepare') return (text: string) => statement((value as (t: string) => object).call(target, text));
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /**
  * `chunks` chunks of 4,096 leaves and 5 leaves more appended to `log`, then a checkpoint; a leaf's proof by a log, and
  * by a tree holding every hash (as the log's tree did before it let chunks go).
@@ -190,16 +221,21 @@ describe.each(STORES)('the transparency log, a whole exam at once ($name)', (sto
     db.close();
   });
 
-  it('a log opened again loads its chunks sixteen to a statement: every one of 17, across the page, and the roots of the leaves themselves', () => {
+  it('a log opened again loads its chunks sixteen to a statement, reading of each only the levels it holds: every one of 17, across the page, and the roots of the leaves themselves', () => {
     const { db, log } = freshLog();
     const n = 17 * 4096 + 5;
     db.transaction(() => log.append(Array.from({ length: n }, (_, i) => ({ exam: 'E', nomor: `N${i}`, digest: (i % 16).toString(16).repeat(64) })), 't1'))();
     const hashes = (db.prepare('SELECT leaf_hash FROM ledger_leaves ORDER BY idx').pluck().all() as Uint8Array[]).map((h) => new Uint8Array(h));
     const fresh = new MerkleTree(hashes);
-    const again = new TransparencyLog(db, dirs[dirs.length - 1]!);
+    const read = { bytes: 0 };
+    const again = new TransparencyLog(countingReads(db, read), dirs[dirs.length - 1]!);
     expect(again.size).toBe(n);
     // Loaded from the kept chunks, not rebuilt from the leaves (a page's end misread would still give the roots).
     expect((again as unknown as { keptChunks: number }).keptChunks).toBe(17);
+    // Of each chunk, the 31 hashes it holds from level 8 up (992 bytes), not its 8,191 (262 KB, 4.5 MB in all); the
+    // last kept chunk's leaves read back to check its last leaf (128 KB), the 5 leaves after it.
+    expect(read.bytes).toBeGreaterThanOrEqual(17 * 992 + 4096 * 32);
+    expect(read.bytes).toBeLessThan(17 * 992 + 4096 * 32 + 4096);
     for (const size of [16 * 4096 - 1, 16 * 4096, 16 * 4096 + 1, 17 * 4096, n]) expect(again.rootAt(size)).toBe(toHex(fresh.root(size)));
     db.close();
   });

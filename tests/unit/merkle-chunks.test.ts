@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MerkleTree, type ChunkStore } from '../../src-main/core/ledger/merkle';
+import { heldLevels, MerkleTree, type ChunkStore } from '../../src-main/core/ledger/merkle';
 
 const leafAt = (i: number) => createHash('sha256').update(`daun ${i}`).digest();
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -52,7 +52,7 @@ describe('a Merkle tree that lets go of its chunks (issue 18: memory flat in the
               // As the log opens: the stored chunks' levels given, only their roots kept, the leaves after them appended.
               const chunks = Math.floor(leaves.length / width);
               tree = new MerkleTree(undefined, store);
-              for (let c = 0; c < chunks; c++) tree.appendEvictedChunk(full.subtreeLevels(height, c));
+              for (let c = 0; c < chunks; c++) tree.appendEvictedChunk(full.subtreeLevels(height, c).subarray(heldLevels(height, store.heldFrom!).start));
               for (let i = chunks * width; i < leaves.length; i++) tree.append(leaves[i]!);
               expect(tree.evictedChunks).toBe(chunks);
             }
@@ -130,19 +130,25 @@ describe('a Merkle tree that lets go of its chunks (issue 18: memory flat in the
     const leaves = Array.from({ length: 12 }, (_, i) => leafAt(i));
     const tree = new MerkleTree(leaves, storeOver(leaves, 3));
     expect(() => tree.evictChunks(2)).toThrow(RangeError);
-    expect(() => tree.appendEvictedChunk(new MerkleTree(leaves.slice(0, 8)).subtreeLevels(3, 0))).toThrow(RangeError);
+    expect(() => tree.appendEvictedChunk(new MerkleTree(leaves.slice(0, 8)).subtreeLevels(3, 0).subarray(heldLevels(3, 3).start))).toThrow(RangeError);
     expect(() => new MerkleTree(leaves).evictChunks(1)).toThrow(/without a chunk store/);
   });
 
   it('a chunk appended from the store must hash up to its root from the levels it holds: one changed there is refused', () => {
     const leaves = Array.from({ length: 16 }, (_, i) => leafAt(i));
-    const levels = new MerkleTree(leaves).subtreeLevels(3, 1);
-    // Held from level 1: a hash of level 2 changed (its root left as it was).
+    // Held from level 1: the chunk's levels from there up (4 + 2 + 1 hashes).
+    const { start } = heldLevels(3, 1);
+    const levels = new MerkleTree(leaves).subtreeLevels(3, 1).subarray(start);
+    expect(levels.length).toBe(7 * 32);
+    // A hash of level 2 changed (its root left as it was).
     const bad = new Uint8Array(levels);
-    bad[(8 + 4) * 32] = bad[(8 + 4) * 32]! ^ 1;
+    bad[4 * 32] = bad[4 * 32]! ^ 1;
     const tree = new MerkleTree(undefined, storeOver(leaves, 3, new Set(), new Set(), 1));
-    tree.appendEvictedChunk(new MerkleTree(leaves).subtreeLevels(3, 0));
+    tree.appendEvictedChunk(new MerkleTree(leaves).subtreeLevels(3, 0).subarray(start));
     expect(() => tree.appendEvictedChunk(bad)).toThrow(/levels from 1 up do not hash up to its root/);
+    // Every level, or one hash short: not the levels held.
+    expect(() => tree.appendEvictedChunk(new MerkleTree(leaves).subtreeLevels(3, 1))).toThrow(/7 hashes from level 1 up/);
+    expect(() => tree.appendEvictedChunk(levels.subarray(32))).toThrow(/7 hashes from level 1 up/);
     tree.appendEvictedChunk(levels);
     expect(hex(tree.root())).toBe(hex(new MerkleTree(leaves).root()));
   });

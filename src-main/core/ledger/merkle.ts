@@ -217,25 +217,30 @@ export class MerkleTree {
   }
 
   /**
-   * Appends a whole chunk of the store's height from its levels (as `subtreeLevels` gives them) keeping only the levels
-   * from `heldFrom` up and the nodes above: the lower levels stay in the store. Only while no leaf after the evicted
-   * chunks is held.
+   * Appends a whole chunk of the store's height from its levels from `heldFrom` up (as `heldLevels` cuts them from
+   * what `subtreeLevels` gives), keeping them and the nodes above: the lower levels stay in the store. So a log opened
+   * again reads 31 hashes of each chunk of 4,096 leaves, not its 8,191. Only while no leaf after the evicted chunks
+   * is held.
    */
-  appendEvictedChunk(levels: Uint8Array): void {
+  appendEvictedChunk(held: Uint8Array): void {
     const store = this.store;
     if (!store) throw new Error('a tree without a chunk store holds every hash');
     const height = store.height;
     const width = 2 ** height;
+    const from = this.heldFrom;
     if (this.size !== this.evicted * width) throw new RangeError(`an evicted chunk is appended right after the evicted ones (${this.evicted * width}), not at ${this.size}`);
-    if (levels.length !== (2 * width - 1) * HASH_LEN) throw new RangeError(`a chunk of ${width} leaves has ${2 * width - 1} hashes`);
+    const range = heldLevels(height, from);
+    if (held.length !== range.length) throw new RangeError(`a chunk of ${width} leaves has ${range.length / HASH_LEN} hashes from level ${from} up`);
     // The levels it holds must hash up to the chunk's root: what is read back below them is checked against them.
-    const held = levels.subarray(levelStart(width, this.heldFrom));
-    const hashedUp = levelsOf(held.subarray(0, (width >> this.heldFrom) * HASH_LEN), height - this.heldFrom);
-    if (!hashedUp || !sameBytes(hashedUp, held)) throw new RangeError(`the chunk's levels from ${this.heldFrom} up do not hash up to its root`);
-    for (let h = 0, at = 0; h <= height; at += (width >> h) * HASH_LEN, h++) {
+    const hashedUp = levelsOf(held.subarray(0, (width >> from) * HASH_LEN), height - from);
+    if (!hashedUp || !sameBytes(hashedUp, held)) throw new RangeError(`the chunk's levels from ${from} up do not hash up to its root`);
+    for (let h = 0, at = 0; h <= height; h++) {
       if (this.levels.length === h) this.levels.push(new Level());
-      if (h < this.heldFrom) this.levels[h]!.skip(width >> h);
-      else this.levels[h]!.pushMany(levels.subarray(at, at + (width >> h) * HASH_LEN));
+      if (h < from) this.levels[h]!.skip(width >> h);
+      else {
+        this.levels[h]!.pushMany(held.subarray(at, at + (width >> h) * HASH_LEN));
+        at += (width >> h) * HASH_LEN;
+      }
     }
     this.evicted++;
     this.climb(height);
@@ -476,6 +481,16 @@ export function completeRoot(leafHashes: Uint8Array, height: number): Uint8Array
   const levels = levelsOf(leafHashes, height);
   if (!levels) throw new RangeError(`a complete subtree of height ${height} has ${2 ** height} leaves, not ${leafHashes.length / HASH_LEN}`);
   return levels.subarray(levels.length - HASH_LEN);
+}
+
+/**
+ * Where a subtree of 2^height leaves holds its levels from `from` up, in the bytes `subtreeLevels` gives: they are its
+ * last bytes (the leaves come first), 2^(height - from + 1) - 1 hashes. What a tree that lets go of its chunks keeps
+ * of each (`appendEvictedChunk`), and all the log reads of a kept chunk when it opens.
+ */
+export function heldLevels(height: number, from: number): { start: number; length: number } {
+  const width = 2 ** height;
+  return { start: levelStart(width, from), length: (2 * (width >> from) - 1) * HASH_LEN };
 }
 
 /** Where level `h` starts in a subtree's levels of `width` leaves (as `subtreeLevels` gives them), in bytes. */
