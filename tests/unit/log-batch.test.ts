@@ -320,6 +320,16 @@ describe('the transparency log, a whole exam at once (SQLite)', () => {
     const reread = new TransparencyLog(db, dir);
     expect(reread.rootAt(5000)).toBe(root);
     expect(reread.rootAt(4096)).toBe(old.rootAt(4096));
+    // The open reads a row's held levels where a whole row keeps them. A row cut short by a hash gives too few: it is
+    // refused, and the log is read from its leaves. A row grown by a hash still has them in their place, checked as
+    // ever (the bytes after them are never read).
+    for (const [row, kept] of [[levels.subarray(0, levels.length - 32), 0], [Buffer.concat([levels, new Uint8Array(32)]), 1]] as const) {
+      db.exec('DELETE FROM ledger_chunks');
+      db.prepare('INSERT INTO ledger_chunks (chunk, levels) VALUES (0, ?)').run(row);
+      const cut = new TransparencyLog(db, dir);
+      expect((cut as unknown as { keptChunks: number }).keptChunks).toBe(kept);
+      expect(cut.rootAt(5000)).toBe(root);
+    }
     // The leaf beside it is proved with its true neighbour.
     const cp = old.latestCheckpoint()!;
     expect(reread.leafProof(4094, cp)!.proof).toEqual(old.leafProof(4094, cp)!.proof);
