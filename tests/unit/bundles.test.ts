@@ -1,16 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { webcrypto } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID, webcrypto } from 'node:crypto';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
-import { commitImport, discardImport, itemsOf, mergedView, prepareImport, type ImportPlan } from '../../src-main/core/bundles/merge';
-import { prepareImportAhead, speculate } from '../../src-main/core/bundles/ahead';
+import { commitImport, discardImport, dropScratch, itemsOf, keepInKeyOrder, mergedView, prepareImport, readRecords, type ImportPlan, type Records } from '../../src-main/core/bundles/merge';
+import { readEntryAt, type EntryLayout, type Source } from '../../src-main/core/bundles/container';
+import { listedAs } from '../../src-main/core/bundles/listed-entries';
+import { prepareImportAhead, readAhead, speculate } from '../../src-main/core/bundles/ahead';
 import { addTrustedSigner, trustLookup } from '../../src-main/core/bundles/trust';
 import { Publisher } from '../../src-main/core/publish/publisher';
 import { canonicalJson } from '../../src-main/core/audit/chain';
@@ -638,6 +640,57 @@ describe("a bundle's records no merged view reads, stored from the verified bund
     const expected = new Map(all.items.map((i) => [`${i.kind}\u0000${i.key}`, { kind: i.kind, key: i.key, digest: i.digest, body: i.body }]));
     expect(out.records).toBe(all.items.length);
     expect(rows(hub)).toEqual([...expected.values()].sort((x, y) => (x.kind === y.kind ? (x.key < y.key ? -1 : 1) : x.kind < y.kind ? -1 : 1)));
+    hub.close();
+  });
+
+  it('reads ahead the files only the commit reads a piece at a time, never whole, into the copies the whole files make', async () => {
+    // Issue 18: the score entries inflated whole (120 MB at 100,000 candidates) were the hub's peak while it ingested.
+    const hub = hubAt('deferred-pieces');
+    // Staged as the hub stages an upload: its copies are kept beside it.
+    const staged = join(hub.dir, 'bundles', 'incoming', `.incoming-${randomUUID()}.part`);
+    mkdirSync(dirname(staged), { recursive: true });
+    copyFileSync(a1, staged);
+    const manifest = (await verifyBundle(a1)).manifest;
+    const records: Records = { items: [], deferred: [] };
+    const whole: string[] = [];
+    const readWhole = (fd: Source, e: EntryLayout, limit: number) => {
+      whole.push(e.name);
+      return readEntryAt(fd, e, limit);
+    };
+    const sha256 = await readAhead(staged, manifest, records, { cancelled: false }, () => {}, readWhole);
+    // Only the view's kinds and the ruleset were read whole: every file's hash is the manifest's all the same.
+    expect(whole.sort()).toEqual(['data/candidates.json', 'data/facts.json', 'data/finalizations.json', 'data/formations.json', 'data/sessions.json', manifest.ruleset.path].sort());
+    expect(listedAs(sha256!, manifest)).toBe(true);
+    expect(records.deferred.map((d) => d.kind).sort()).toEqual(['amendment', 'attendance', 'panel_submission', 'result', 'score_entry']);
+    // Each copy is, byte for byte, the one made from the whole file (keepInKeyOrder).
+    const files = new Map(await readZip(a1));
+    for (const d of records.deferred) {
+      const into: Records = { items: [], deferred: [] };
+      const data = files.get(d.path)!;
+      const spans = readRecords(d.path, data, {}, into)!;
+      const reference = `${d.scratch!.file}.reference`;
+      keepInKeyOrder(data, into.deferred[0]!, spans, reference);
+      expect([d.path, d.count, readFileSync(d.scratch!.file).equals(readFileSync(reference))]).toEqual([d.path, into.deferred[0]!.count, true]);
+      rmSync(reference);
+    }
+    dropScratch(records.deferred);
+    // Cancelled while a file is read a piece at a time (the attendance, after the sessions read whole): nothing, and
+    // no copy left behind.
+    let afterSessions = false;
+    let asked = 0;
+    const cancel = {
+      get cancelled() {
+        // asked once before the attendance is read, then as its first piece is taken, then once it stopped
+        return afterSessions && ++asked > 1;
+      },
+    };
+    const cancelled = await readAhead(staged, manifest, { items: [], deferred: [] }, cancel, () => {}, (fd, e, limit) => {
+      if (e.name === 'data/sessions.json') afterSessions = true;
+      return readEntryAt(fd, e, limit);
+    });
+    expect(asked).toBe(3);
+    expect(cancelled).toBeNull();
+    expect(readdirSync(dirname(staged)).filter((f) => f !== basename(staged))).toEqual([]);
     hub.close();
   });
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import yazl from 'yazl';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dosDateTime, writeZipFile, type ZipEntry } from '../../src-main/core/bundles/zip-writer';
-import { readDirectory, readEntryAt } from '../../src-main/core/bundles/container';
+import { readDirectory, readEntryAt, streamEntryAt } from '../../src-main/core/bundles/container';
 import { isSealed, openSealed, SealedFileReader, writeMaybeSealed } from '../../src-main/core/custody/sealed-file';
 
 const dir = mkdtempSync(join(tmpdir(), 'lentera-zip-writer-'));
@@ -188,6 +188,58 @@ describe('reading one entry where the central directory places it (container.ts 
       expect(readEntryAt(fd, e, 1 << 20).equals(Buffer.from(data))).toBe(true);
       for (const lie of [-1, 1]) {
         expect(() => readEntryAt(fd, { ...e, uncompressedSize: e.uncompressedSize + lie }, 1 << 20)).toThrow(expect.objectContaining({ code: 'BUNDLE_DAMAGED' }));
+      }
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('streams each entry as readEntryAt reads it (streamEntryAt): the same bytes and their sha256, stopped when told, refused as it refuses', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 4 }), async (specs) => {
+        const { bytes } = await viaWriter(specs, new Date('2026-11-30T08:00:00Z'), '');
+        const { fd, entries } = entriesOf(bytes);
+        const file = join(dir, `read-${n - 1}.zip`);
+        try {
+          for (const [i, e] of entries.entries()) {
+            const pieces: Buffer[] = [];
+            const sha = await streamEntryAt(file, e, (c) => pieces.push(Buffer.from(c)) > 0);
+            expect(Buffer.concat(pieces).equals(Buffer.from(specs[i]!.data))).toBe(true);
+            expect(sha).toBe(createHash('sha256').update(specs[i]!.data).digest('hex'));
+          }
+        } finally {
+          closeSync(fd);
+        }
+      }),
+      { numRuns: 40 },
+    );
+    // 600 kB deflated: several pieces. Stopped at the second: null, and no more pieces given.
+    const data = new Uint8Array(600_000).map((_, i) => (i * 7) % 251);
+    const { bytes } = await viaWriter([{ kind: 'buffer', compress: true, data }], new Date('2026-11-30T08:00:00Z'), '');
+    const { fd, entries } = entriesOf(bytes);
+    const file = join(dir, `read-${n - 1}.zip`);
+    try {
+      const e = entries[0]!;
+      let pieces = 0;
+      expect(await streamEntryAt(file, e, () => ++pieces < 2)).toBe(null);
+      expect(pieces).toBe(2);
+      // A size one byte more or less than its bytes inflate to: refused as damaged, naming the entry.
+      for (const lie of [-1, 1]) {
+        await expect(streamEntryAt(file, { ...e, uncompressedSize: e.uncompressedSize + lie }, () => true)).rejects.toMatchObject({ code: 'BUNDLE_DAMAGED', details: { entry: e.name } });
+      }
+      // A byte of its data changed, or its local header: refused, as readEntryAt refuses them.
+      for (const [at, code] of [[e.dataStart + Math.floor(e.compressedSize / 2), 'BUNDLE_DAMAGED'], [e.offset + 10, 'BUNDLE_CONTAINER']] as const) {
+        const changed = Buffer.from(bytes);
+        changed[at] = changed[at]! ^ 0x10;
+        const spoiled = join(dir, `spoiled-${n++}.zip`);
+        writeFileSync(spoiled, changed);
+        const readFd = openSync(spoiled, 'r');
+        try {
+          expect(() => readEntryAt(readFd, e, 1 << 20)).toThrow(expect.objectContaining({ code }));
+        } finally {
+          closeSync(readFd);
+        }
+        await expect(streamEntryAt(spoiled, e, () => true)).rejects.toMatchObject({ code });
       }
     } finally {
       closeSync(fd);

@@ -14,9 +14,13 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import type { Db } from '../db/open';
 import type { Manifest } from './format';
-import { eachListed } from './listed-entries';
+import { closeSync, openSync } from 'node:fs';
+import { sha256Hex } from '../util/hash';
+import { readEntryAt, streamEntryAt } from './container';
+import { KeyOrderedCopy } from './key-ordered-copy';
+import { listedEntries } from './listed-entries';
 import type { PendingItem } from './merged-rows';
-import { dropScratch, keepInKeyOrder, keepItemsInKeyOrder, keptRecords, mergedStateKey, mergedView, prepareImport, readRecords, scratchFor, type ImportOptions, type ImportPlan, type Records, type Speculation } from './merge';
+import { deferredKind, dropScratch, keepInKeyOrder, keepItemsInKeyOrder, keptRecords, mergedStateKey, mergedView, prepareImport, readRecords, scratchFor, type ImportOptions, type ImportPlan, type Records, type Speculation } from './merge';
 
 /**
  * At most this many bytes are read and inflated ahead of the hashes' check: a real exam's records are a few hundred
@@ -88,6 +92,47 @@ function itemsOfKind(records: Records, kind: string): PendingItem[] {
   return out;
 }
 
+/**
+ * `eachListed` for the read-ahead: a data file whose records only the commit reads is not inflated whole but made
+ * into its copy in key order as it is inflated (key-ordered-copy.ts), added to `records`; any other file, or one that
+ * cannot be read so, is handed to `take` whole (read by `readWhole`). Null as `eachListed`, or once cancelled.
+ */
+export async function readAhead(file: string, m: Manifest, records: Records, cancel: Cancel, take: (path: string, data: Buffer) => void, readWhole = readEntryAt): Promise<Map<string, string> | null> {
+  const fd = openSync(file, 'r');
+  try {
+    const wanted = listedEntries(fd, m, AHEAD_MAX_BYTES);
+    if (!wanted) return null;
+    const sha256 = new Map<string, string>();
+    for (const { path, entry } of wanted) {
+      if (cancel.cancelled) return null;
+      const kind = deferredKind(path);
+      const scratch = kind && scratchFor(file, records.deferred.length);
+      if (kind && scratch) {
+        const copy = new KeyOrderedCopy(path, kind, scratch);
+        let kept: ReturnType<KeyOrderedCopy['end']> = null;
+        try {
+          const sha = await streamEntryAt(file, entry, (chunk) => copy.push(chunk) && !cancel.cancelled);
+          kept = sha === null ? null : copy.end();
+          if (kept) {
+            records.deferred.push(kept);
+            sha256.set(path, sha!);
+            continue;
+          }
+        } finally {
+          if (!kept) copy.abandon();
+        }
+        if (cancel.cancelled) return null;
+      }
+      const data = readWhole(fd, entry, entry.uncompressedSize);
+      sha256.set(path, sha256Hex(data));
+      take(path, data);
+    }
+    return sha256;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** What can be made of `file`'s records before its verification ends, from its manifest (signature verified). */
 export async function speculate(db: Db, file: string, m: Manifest, cancel: Cancel): Promise<Speculation | null> {
   const records: Records = { items: [], deferred: [] };
@@ -97,12 +142,13 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
     // A turn first: the verification goes on to await its threads before this thread is taken.
     await turn();
     if (cancel.cancelled) return null;
-    // Each file parsed as it is read, and its bytes let go: no more than one is held (the largest, 120 MB at
-    // 100,000 candidates, where all of them held at once were 240 MB).
+    // Each file parsed as it is read, and its bytes let go: no more than one is held (at 100,000 candidates the
+    // candidates' 22 MB; the score entries' 120 MB and the results' 55 MB only the commit reads, and they are made
+    // into their copies in key order a piece at a time, never held whole).
     let items: Speculation['items'] = records;
     let rulesetBytes: Buffer | undefined;
     let surrogate = false;
-    const sha256 = eachListed(file, m, AHEAD_MAX_BYTES, (path, data) => {
+    const sha256 = await readAhead(file, m, records, cancel, (path, data) => {
       if (path === m.ruleset.path) rulesetBytes = data;
       if (items === null) return;
       const deferred = records.deferred.length;
@@ -120,8 +166,9 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
         keepReadItems(file, records, itemsBefore);
         return;
       }
-      // A file only the commit reads is kept in the order it stores it, beside the staged copy, instead of being
-      // read again from the bundle then (at 100,000 candidates 195 MB inflated and hashed, the largest held whole).
+      // A file only the commit reads that `readAhead` could not keep a piece at a time (a line larger than a run):
+      // kept in the order it stores it from its whole bytes, instead of being read again from the bundle at the
+      // commit (at 100,000 candidates 195 MB inflated and hashed).
       const scratch = scratchFor(file, deferred);
       if (scratch) {
         try {

@@ -1,5 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { BundleRefused } from './refusal';
 
 /** How Lentera writes a bundle's zip (yazl's layout): the only layout it reads back. */
@@ -265,4 +267,52 @@ export function readEntryAt(fd: Source, e: EntryLayout, limit: number): Buffer {
   }
   if (data.length !== e.uncompressedSize || crc32(data) !== e.crc32) throw new BundleRefused('BUNDLE_DAMAGED', `${name} is not the bytes its CRC names.`, { entry: name });
   return data;
+}
+
+/**
+ * One entry of `file` handed to `take` a piece at a time as it is inflated, with `readEntryAt`'s checks (its local
+ * header, no byte past the size it declares, its CRC), for an entry too large to hold whole; gives the sha256 of its
+ * bytes. Null, with what is left unread, once `take` answers false.
+ */
+export async function streamEntryAt(file: string, e: EntryLayout, take: (chunk: Buffer) => boolean): Promise<string | null> {
+  const name = e.nameBytes.toString('utf8');
+  const damaged = (what: string) => new BundleRefused('BUNDLE_DAMAGED', `${name} ${what}.`, { entry: name });
+  if (e.method !== 0 && e.method !== 8) throw damaged('is stored in a way Lentera does not write');
+  const fd = openSync(file, 'r');
+  try {
+    checkLocalHeader(e, readExactly(fd, e.offset, 30 + e.nameBytes.length));
+  } finally {
+    closeSync(fd);
+  }
+  const sha256 = createHash('sha256');
+  let size = 0;
+  let crc = 0;
+  let stopped = false;
+  // An empty stored entry has no bytes to read (a stream from start to start - 1 is refused).
+  const raw = e.compressedSize === 0 ? null : createReadStream(file, { start: e.dataStart, end: e.dataStart + e.compressedSize - 1, highWaterMark: 1 << 20 });
+  const each = async (source: AsyncIterable<Buffer> | Iterable<Buffer>) => {
+    for await (const chunk of source) {
+      size += chunk.length;
+      if (size > e.uncompressedSize) throw damaged('inflates past the size it declares');
+      crc = crc32(chunk, crc);
+      sha256.update(chunk);
+      if (!take(chunk)) {
+        stopped = true;
+        return;
+      }
+    }
+  };
+  try {
+    if (raw === null) await each([]);
+    else if (e.method === 8) await pipeline(raw, createInflateRaw({ chunkSize: 1 << 18 }), each);
+    else await pipeline(raw, each);
+  } catch (err) {
+    if (stopped) return null;
+    throw err instanceof BundleRefused ? err : damaged(`cannot be read: ${(err as Error).message}`);
+  } finally {
+    raw?.destroy();
+  }
+  if (stopped) return null;
+  if (size !== e.uncompressedSize || crc !== e.crc32) throw damaged('is not the bytes its CRC names');
+  return sha256.digest('hex');
 }

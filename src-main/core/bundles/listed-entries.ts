@@ -5,7 +5,7 @@
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { sha256Hex } from '../util/hash';
-import { readDirectory, readEntryAt } from './container';
+import { readDirectory, readEntryAt, type EntryLayout } from './container';
 import { DATA_PATHS, LIMITS, type Manifest } from './format';
 import { BundleRefused } from './refusal';
 
@@ -33,35 +33,45 @@ export function readListed(file: string, m: Manifest, maxBytes = Infinity): { fi
 export function eachListed(file: string, m: Manifest, maxBytes: number, take: (path: string, data: Buffer, sha256: string) => void, paths: ReadonlySet<string> = mergedPaths(m)): Map<string, string> | null {
   const fd = openSync(file, 'r');
   try {
-    const dir = readDirectory(fd, fstatSync(fd).size);
-    if (dir.failure) return null;
-    const byName = new Map(dir.entries.map((e) => [e.name, e]));
-    const place = [...DATA_PATHS];
-    const at = (p: string) => {
-      const i = place.indexOf(p);
-      return i < 0 ? place.length : i;
-    };
-    const wanted = m.files.filter((f) => paths.has(f.path)).sort((a, b) => at(a.path) - at(b.path));
-    let total = 0;
-    for (const f of wanted) {
-      const e = byName.get(f.path);
-      // The limits verification applies before it inflates anything, and no more than the manifest signed for.
-      if (!e || e.uncompressedSize !== f.size || f.size > LIMITS.entryBytes || e.compressedSize > LIMITS.entryBytes) return null;
-      if (f.size > LIMITS.ratioFloor && f.size > e.compressedSize * LIMITS.ratio) return null;
-      total += f.size + e.compressedSize;
-    }
-    if (total > maxBytes) return null;
+    const wanted = listedEntries(fd, m, maxBytes, paths);
+    if (!wanted) return null;
     const sha256 = new Map<string, string>();
-    for (const f of wanted) {
-      const data = readEntryAt(fd, byName.get(f.path)!, f.size);
+    for (const { path, entry } of wanted) {
+      const data = readEntryAt(fd, entry, entry.uncompressedSize);
       const sha = sha256Hex(data);
-      sha256.set(f.path, sha);
-      take(f.path, data, sha);
+      sha256.set(path, sha);
+      take(path, data, sha);
     }
     return sha256;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The entries of `fd` that `m` lists among `paths`, in the order `eachListed` reads them; null when any is not as
+ * the manifest and the verification's limits say, or they come to more than `maxBytes` (read and inflated).
+ */
+export function listedEntries(fd: number, m: Manifest, maxBytes: number, paths: ReadonlySet<string> = mergedPaths(m)): { path: string; entry: EntryLayout }[] | null {
+  const dir = readDirectory(fd, fstatSync(fd).size);
+  if (dir.failure) return null;
+  const byName = new Map(dir.entries.map((e) => [e.name, e]));
+  const place = [...DATA_PATHS];
+  const at = (p: string) => {
+    const i = place.indexOf(p);
+    return i < 0 ? place.length : i;
+  };
+  const wanted = m.files.filter((f) => paths.has(f.path)).sort((a, b) => at(a.path) - at(b.path));
+  let total = 0;
+  for (const f of wanted) {
+    const e = byName.get(f.path);
+    // The limits verification applies before it inflates anything, and no more than the manifest signed for.
+    if (!e || e.uncompressedSize !== f.size || f.size > LIMITS.entryBytes || e.compressedSize > LIMITS.entryBytes) return null;
+    if (f.size > LIMITS.ratioFloor && f.size > e.compressedSize * LIMITS.ratio) return null;
+    total += f.size + e.compressedSize;
+  }
+  if (total > maxBytes) return null;
+  return wanted.map((f) => ({ path: f.path, entry: byName.get(f.path)! }));
 }
 
 /** Whether `sha256` (of files read) holds exactly the files `m` lists among `mergedPaths`, with its hashes. */

@@ -376,6 +376,12 @@ export function itemsOf(files: Map<string, Buffer>, opts: { defer?: boolean } = 
 
 const KIND_OF = new Map<string, string>(Object.entries(DATA_FILES).map(([kind, path]) => [path, kind]));
 
+/** The kind of the data file at `path` when `readRecords` defers its records (only the commit reads them), else undefined. */
+export function deferredKind(path: string): string | undefined {
+  const kind = KIND_OF.get(path);
+  return kind === undefined || VIEW_KINDS.has(kind) ? undefined : kind;
+}
+
 /** Where each record of a file written a record a line lies in its bytes (`verbatimSpans`). */
 export interface LineSpans {
   starts: number[];
@@ -423,7 +429,7 @@ export function readRecords(path: string, data: Buffer, opts: { defer?: boolean 
   return spans;
 }
 
-function keyOfLine(kind: string, line: string, path: string, n: number): string {
+export function keyOfLine(kind: string, line: string, path: string, n: number): string {
   let body: unknown;
   try {
     body = JSON.parse(line);
@@ -436,7 +442,7 @@ function keyOfLine(kind: string, line: string, path: string, n: number): string 
 }
 
 /** The places of `keys` sorted by key (UTF-16 order, as `inKeyOrder`), two equal keys in their own order. */
-function keyOrder(keys: readonly string[]): Uint32Array {
+export function keyOrder(keys: readonly string[]): Uint32Array {
   const order = new Uint32Array(keys.length);
   let sorted = true;
   for (let i = 0; i < keys.length; i++) {
@@ -626,7 +632,7 @@ export function keepItemsInKeyOrder(items: Records['items'], kind: string, file:
  * (`head`, at most a few hundred characters: a key is at most 200) and then its line, the text or `data`'s bytes
  * from `start` to `end`. Created new (never over another file); a failed write leaves no file.
  */
-function writeKept(file: string, each: (put: (head: string, data: Buffer | string, start?: number, end?: number) => void) => void): { file: string; bytes: number } {
+export function writeKept(file: string, each: (put: (head: string, data: Buffer | string, start?: number, end?: number) => void) => void): { file: string; bytes: number } {
   const fd = openSync(file, 'wx', 0o600);
   let written = false;
   try {

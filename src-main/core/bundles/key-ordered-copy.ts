@@ -1,0 +1,299 @@
+/**
+ * A deferred data file's copy in key order (merge.ts `keepInKeyOrder`), made from its bytes a piece at a time as
+ * they are inflated, never from the whole file. At 100,000 candidates the score entries inflate to 120 MB: read ahead
+ * whole, beside the records being parsed and the verification's threads, they were the hub's peak, and they grow with
+ * the bundle (issue 18: memory flat in the bundle, records streamed end to end).
+ *
+ * The records are gathered into runs of at most `runBytes`; each run is put in key order and written beside the copy,
+ * and the runs are then merged into the copy (a run's records come before a later run's under one key, as they come
+ * in the file). The copy is byte for byte what `keepInKeyOrder` writes from the whole file. Whatever this cannot
+ * read as Lentera writes it (another layout, a record without its key, a line larger than a run) gives null and
+ * leaves no file: the caller reads the file whole instead, and refuses it there, in its place.
+ */
+import { hash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { keyOfLine, keyOrder, writeKept, type DeferredRecords } from './merge';
+
+/** A run's bytes: at 100,000 candidates the score entries make 8 runs. */
+export const RUN_BYTES = 16 * 1024 * 1024;
+/** What the merge reads ahead, all runs together. */
+const MERGE_BYTES = 8 * 1024 * 1024;
+
+const NL = 0x0a;
+const COMMA = 0x2c;
+
+export class KeyOrderedCopy {
+  private buf: Buffer;
+  private used = 0;
+  /** where the line not yet ended starts in `buf` */
+  private lineAt = 0;
+  /** 'open': before "[" ; 'more': a record ending in a comma came last (or none yet); 'last': one without; 'closed': "]" read */
+  private state: 'open' | 'more' | 'last' | 'closed' = 'open';
+  private failed = false;
+  private count = 0;
+  private run: { starts: number[]; ends: number[]; keys: string[]; digests: string[] } = { starts: [], ends: [], keys: [], digests: [] };
+  private runs: { file: string; bytes: number; count: number }[] = [];
+
+  constructor(
+    private readonly path: string,
+    private readonly kind: string,
+    private readonly file: string,
+    runBytes = RUN_BYTES,
+    /** each run's read-ahead in the merge (a test's small one moves lines across its blocks) */
+    private readonly mergeBlock?: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(runBytes);
+  }
+
+  /** The file's next bytes. False once the file is found not to be read so (nothing more is read then). */
+  push(chunk: Buffer): boolean {
+    if (this.failed) return false;
+    try {
+      for (let at = 0; at < chunk.length; ) {
+        if (this.used === this.buf.length) this.makeRoom();
+        const n = chunk.copy(this.buf, this.used, at, Math.min(chunk.length, at + this.buf.length - this.used));
+        this.scan(this.used, this.used + n);
+        this.used += n;
+        at += n;
+      }
+      return !this.failed;
+    } catch (e) {
+      this.fail();
+      if (e instanceof NotRead) return false;
+      throw e;
+    }
+  }
+
+  /**
+   * The file ended: its records as a deferred file's, kept in key order in `file`, or null when they could not be
+   * read so (no file is left then).
+   */
+  end(): DeferredRecords | null {
+    if (this.failed) return null;
+    try {
+      // Nothing may follow "]" and its newline, and a file ends with them.
+      if (this.state !== 'closed' || this.lineAt !== this.used) throw new NotRead();
+      const { count } = this;
+      if (this.runs.length === 0) {
+        const scratch = this.writeRun(this.file);
+        return { kind: this.kind, path: this.path, count, held: null, scratch };
+      }
+      if (this.run.keys.length > 0) this.runs.push({ ...this.writeRun(`${this.file}.run${this.runs.length}`), count: this.run.keys.length });
+      const scratch = mergeRuns(this.runs, this.file, this.mergeBlock);
+      return { kind: this.kind, path: this.path, count, held: null, scratch };
+    } catch (e) {
+      this.fail();
+      if (e instanceof NotRead) return null;
+      throw e;
+    } finally {
+      this.dropRuns();
+    }
+  }
+
+  /** Stops: what was written is removed. */
+  abandon(): void {
+    this.fail();
+  }
+
+  private fail(): void {
+    this.failed = true;
+    this.dropRuns();
+    rmSync(this.file, { force: true });
+  }
+
+  private dropRuns(): void {
+    for (const r of this.runs) rmSync(r.file, { force: true });
+    this.runs = [];
+  }
+
+  /** Reads the lines that end between `from` and `to` of `buf`. */
+  private scan(from: number, to: number): void {
+    for (let nl = this.buf.indexOf(NL, from); nl >= 0 && nl < to; nl = this.buf.indexOf(NL, nl + 1)) {
+      this.line(this.lineAt, nl);
+      this.lineAt = nl + 1;
+    }
+  }
+
+  /** One whole line, `buf` from `start` to `end` (its newline). The layout is merge.ts `verbatimSpans`'s. */
+  private line(start: number, end: number): void {
+    const b = this.buf;
+    const bracket = end - start === 1 && (b[start] === 0x5b || b[start] === 0x5d) ? b[start] : 0;
+    if (this.state === 'open') {
+      if (bracket !== 0x5b) throw new NotRead();
+      this.state = 'more';
+      return;
+    }
+    if (this.state === 'closed') throw new NotRead();
+    if (bracket === 0x5d) {
+      // "]" after the last record (none, or one ending in a comma: read whole, they are refused there)
+      if (this.state !== 'last') throw new NotRead();
+      this.state = 'closed';
+      return;
+    }
+    // a record after the last one, or an empty line
+    if (this.state === 'last' || end === start) throw new NotRead();
+    const comma = b[end - 1] === COMMA;
+    const stop = comma ? end - 1 : end;
+    this.state = comma ? 'more' : 'last';
+    const text = b.toString('utf8', start, stop);
+    let key: string;
+    try {
+      key = keyOfLine(this.kind, text, this.path, this.count);
+    } catch {
+      throw new NotRead();
+    }
+    const r = this.run;
+    r.starts.push(start);
+    r.ends.push(stop);
+    r.keys.push(key);
+    // The digest is of the line as stored (its text, in UTF-8): of its bytes as they are, when they are UTF-8 already.
+    r.digests.push(hash('sha256', isUtf8(b.subarray(start, stop)) ? b.subarray(start, stop) : text, 'hex'));
+    this.count++;
+  }
+
+  /** `buf` is full: the run's records written, and the line not yet ended moved to its front. */
+  private makeRoom(): void {
+    // A line larger than a run: read whole instead.
+    if (this.lineAt === 0) throw new NotRead();
+    if (this.run.keys.length > 0) this.runs.push({ ...this.writeRun(`${this.file}.run${this.runs.length}`), count: this.run.keys.length });
+    this.buf.copy(this.buf, 0, this.lineAt, this.used);
+    this.used -= this.lineAt;
+    this.lineAt = 0;
+    this.run = { starts: [], ends: [], keys: [], digests: [] };
+  }
+
+  private writeRun(file: string): { file: string; bytes: number } {
+    const { starts, ends, keys, digests } = this.run;
+    const order = keyOrder(keys);
+    return writeKept(file, (put) => {
+      for (const i of order) put(`${digests[i]}${JSON.stringify(keys[i])}`, this.buf, starts[i], ends[i]);
+    });
+  }
+}
+
+/** Not read a piece at a time: the caller reads the file whole. */
+class NotRead extends Error {}
+
+/**
+ * The runs (each in key order, as `writeKept` wrote them) merged into `file`: by key, and under one key in the order
+ * of the runs.
+ */
+function mergeRuns(runs: readonly { file: string; bytes: number; count: number }[], file: string, size?: number): { file: string; bytes: number } {
+  const block = size ?? Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(MERGE_BYTES / runs.length)));
+  const readers = runs.map((r) => new RunReader(r.file, r.bytes, r.count, block));
+  try {
+    // A heap of the runs by their next record's key (then by run), smallest first.
+    const heap: number[] = [];
+    const less = (a: number, b: number) => {
+      const ka = readers[a]!.key;
+      const kb = readers[b]!.key;
+      return ka < kb || (ka === kb && a < b);
+    };
+    const down = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= heap.length) return;
+        const c = l + 1 < heap.length && less(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+        if (!less(heap[c]!, heap[i]!)) return;
+        [heap[c], heap[i]] = [heap[i]!, heap[c]!];
+        i = c;
+      }
+    };
+    readers.forEach((r, i) => {
+      if (r.next()) heap.push(i);
+    });
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+    const merged = writeKept(file, (put) => {
+      while (heap.length > 0) {
+        const r = readers[heap[0]!]!;
+        put(r.head, r.block, r.bodyStart, r.bodyEnd);
+        if (!r.next()) {
+          heap[0] = heap[heap.length - 1]!;
+          heap.pop();
+        }
+        down(0);
+      }
+    });
+    for (const r of readers) r.done();
+    return merged;
+  } catch (e) {
+    rmSync(file, { force: true });
+    throw e;
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
+/** A run's records one at a time: its head (digest and key) and its line's place in `block`, valid until `next`. */
+class RunReader {
+  block: Buffer;
+  head = '';
+  key = '';
+  bodyStart = 0;
+  bodyEnd = 0;
+  private fd: number;
+  private start = 0;
+  private end = 0;
+  private read = 0;
+  private left: number;
+
+  constructor(
+    private readonly file: string,
+    private readonly bytes: number,
+    count: number,
+    size: number,
+  ) {
+    this.fd = openSync(file, 'r');
+    this.block = Buffer.allocUnsafe(size);
+    this.left = count;
+  }
+
+  /** Moves to the next record; false after the last. */
+  next(): boolean {
+    if (this.left === 0) return false;
+    this.left--;
+    const h = this.lineEnd(this.start);
+    const headLength = h - this.start;
+    // Finding the line after it may move the block's bytes, the head's with them (it starts at `start`).
+    const b = this.lineEnd(h + 1);
+    this.head = this.block.toString('utf8', this.start, this.start + headLength);
+    this.key = JSON.parse(this.head.slice(64)) as string;
+    this.bodyStart = this.start + headLength + 1;
+    this.bodyEnd = b;
+    this.start = b + 1;
+    return true;
+  }
+
+  /** Refused unless every byte written was read. */
+  done(): void {
+    if (this.left !== 0 || this.start !== this.end || this.read !== this.bytes) throw new Error(`the run ${this.file} is not as written`);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  /**
+   * Where the line at `from` ends (its newline) in `block`, reading more as needed. Reading moves the unread bytes
+   * from `start` to the block's front (into a larger block when they fill it): `start` moves with them.
+   */
+  private lineEnd(from: number): number {
+    let nl = this.block.indexOf(NL, from);
+    while (nl < 0 || nl >= this.end) {
+      const rest = this.end - this.start;
+      const into = rest * 2 > this.block.length ? Buffer.allocUnsafe(this.block.length * 2) : this.block;
+      this.block.copy(into, 0, this.start, this.end);
+      this.block = into;
+      from -= this.start;
+      this.start = 0;
+      this.end = rest;
+      const n = readSync(this.fd, this.block, this.end, this.block.length - this.end, this.read);
+      if (n === 0) throw new Error(`the run ${this.file} is not as written`);
+      this.read += n;
+      this.end += n;
+      nl = this.block.indexOf(NL, from);
+    }
+    return nl;
+  }
+}
