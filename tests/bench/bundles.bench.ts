@@ -236,7 +236,7 @@ export async function benchBundles(): Promise<void> {
         better: 'lower',
         // Issue 18: under 500 MB whatever the size of one bundle.
         goal: { kind: 'absolute', max: 500 },
-        why: "the ingest and the site write peak alike since 2026-12-03 (453-477 MB in five runs of the built command then; 503 and 492 MB in two runs on 2026-12-05, a rise not yet traced): at the site write the exam's merged view (about 100 MB for 100,000 results), its page model, its leaves and strengths are live while its pages are made (docs/performance.md, The hub's memory); beyond what is live, glibc's per-thread arenas keep 40-90 MB once freed (MALLOC_ARENA_MAX=2 in the environment, as docs/hub.md's unit sets it, takes about 40 MB off), which a process cannot set for itself; the collector's growth is capped at 25 % (server/hub-heap.ts)",
+        why: "sampled every 5 ms, the ingest's read-ahead peaked at 484-496 MB until 2026-12-05 with the score entries inflated whole (120 MB): they are now kept in key order a piece at a time, and the read-ahead peaks at 342-350 MB; what is left is the commit (the merged view ranked ahead, the rows and the log's leaves) and the site write (the exam's merged view, about 100 MB for 100,000 results, its page model, leaves and strengths while its pages are made: docs/performance.md, The hub's memory), each 440-470 MB; beyond what is live, glibc's per-thread arenas keep what was freed (MALLOC_ARENA_MAX=2, as docs/hub.md's unit sets it), which a process cannot set for itself; the collector's growth is capped at 25 % (server/hub-heap.ts)",
       },
       {
         name: 'hub peak memory under tsx (ingest and two site writes: the timed runs above)',
