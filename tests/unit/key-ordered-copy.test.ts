@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -133,5 +133,26 @@ describe('a deferred file kept in key order a piece at a time (bundles/key-order
       expect([what, readdirSync(dir).filter((f) => f.startsWith('bad-'))]).toEqual([what, []]);
       expect(existsSync(file)).toBe(false);
     }
+  });
+
+  it('gives none, and throws nothing, when a run or the copy cannot be written: the file is then read whole', () => {
+    const data = lentera(Array.from({ length: 300 }, (_, i) => ({ id: `r${(i * 37) % 300}` })));
+    const nowhere = join(dir, 'no-such-folder', 'x.records');
+    // in runs (the first written while the file is read), and in one (written at its end)
+    for (const runBytes of [1024, 1 << 20]) {
+      const copy = new KeyOrderedCopy(PATH, 'score_entry', nowhere, runBytes);
+      let going = true;
+      for (let at = 0; at < data.length && going; at += 256) going = copy.push(data.subarray(at, at + 256));
+      expect([runBytes, going ? copy.end() : null]).toEqual([runBytes, null]);
+      expect(going).toBe(runBytes === 1 << 20);
+    }
+    // A copy that is already there is not written over.
+    const taken = join(dir, 'taken.records');
+    writeFileSync(taken, 'x');
+    const copy = new KeyOrderedCopy(PATH, 'score_entry', taken);
+    expect(copy.push(data)).toBe(true);
+    expect(copy.end()).toBeNull();
+    expect(readFileSync(taken, 'utf8')).toBe('x');
+    rmSync(taken);
   });
 });

@@ -46,7 +46,10 @@ export class KeyOrderedCopy {
     this.buf = Buffer.allocUnsafe(runBytes);
   }
 
-  /** The file's next bytes. False once the file is found not to be read so (nothing more is read then). */
+  /**
+   * The file's next bytes. False once the file is found not to be read so, or a run cannot be written (the disk
+   * full, say): nothing more is read then, and the file is read whole, as when a copy could not be written before.
+   */
   push(chunk: Buffer): boolean {
     if (this.failed) return false;
     try {
@@ -58,16 +61,15 @@ export class KeyOrderedCopy {
         at += n;
       }
       return !this.failed;
-    } catch (e) {
+    } catch {
       this.fail();
-      if (e instanceof NotRead) return false;
-      throw e;
+      return false;
     }
   }
 
   /**
    * The file ended: its records as a deferred file's, kept in key order in `file`, or null when they could not be
-   * read so (no file is left then).
+   * read or written so (no file is left then).
    */
   end(): DeferredRecords | null {
     if (this.failed) return null;
@@ -82,10 +84,9 @@ export class KeyOrderedCopy {
       if (this.run.keys.length > 0) this.runs.push({ ...this.writeRun(`${this.file}.run${this.runs.length}`), count: this.run.keys.length });
       const scratch = mergeRuns(this.runs, this.file, this.mergeBlock);
       return { kind: this.kind, path: this.path, count, held: null, scratch };
-    } catch (e) {
+    } catch {
       this.fail();
-      if (e instanceof NotRead) return null;
-      throw e;
+      return null;
     } finally {
       this.dropRuns();
     }
@@ -96,10 +97,10 @@ export class KeyOrderedCopy {
     this.fail();
   }
 
+  /** The runs removed; the copy is never left by a failed write (`writeKept`, `mergeRuns`). */
   private fail(): void {
     this.failed = true;
     this.dropRuns();
-    rmSync(this.file, { force: true });
   }
 
   private dropRuns(): void {
@@ -181,8 +182,10 @@ class NotRead extends Error {}
  */
 function mergeRuns(runs: readonly { file: string; bytes: number; count: number }[], file: string, size?: number): { file: string; bytes: number } {
   const block = size ?? Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(MERGE_BYTES / runs.length)));
-  const readers = runs.map((r) => new RunReader(r.file, r.bytes, r.count, block));
+  const readers: RunReader[] = [];
+  let merged: { file: string; bytes: number } | null = null;
   try {
+    for (const r of runs) readers.push(new RunReader(r.file, r.bytes, r.count, block));
     // A heap of the runs by their next record's key (then by run), smallest first.
     const heap: number[] = [];
     const less = (a: number, b: number) => {
@@ -204,7 +207,7 @@ function mergeRuns(runs: readonly { file: string; bytes: number; count: number }
       if (r.next()) heap.push(i);
     });
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-    const merged = writeKept(file, (put) => {
+    merged = writeKept(file, (put) => {
       while (heap.length > 0) {
         const r = readers[heap[0]!]!;
         put(r.head, r.block, r.bodyStart, r.bodyEnd);
@@ -218,7 +221,8 @@ function mergeRuns(runs: readonly { file: string; bytes: number; count: number }
     for (const r of readers) r.done();
     return merged;
   } catch (e) {
-    rmSync(file, { force: true });
+    // Written, but a run was not as written: the copy is not kept. (A copy not written is none of ours to remove.)
+    if (merged) rmSync(file, { force: true });
     throw e;
   } finally {
     for (const r of readers) r.close();
