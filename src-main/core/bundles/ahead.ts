@@ -11,11 +11,11 @@
  * no copy of them either, checks the same hashes against the signed manifest. Anything that goes wrong here gives null, and the import does everything after
  * verification, as without it: a refusal comes in its place in the verification's order, never from here.
  */
+import { closeSync, openSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
 import type { Db } from '../db/open';
-import type { Manifest } from './format';
-import { closeSync, openSync } from 'node:fs';
 import { sha256Hex } from '../util/hash';
+import type { Manifest } from './format';
 import { readEntryAt, streamEntryAt } from './container';
 import { KeyOrderedCopy } from './key-ordered-copy';
 import { listedEntries } from './listed-entries';
