@@ -277,7 +277,6 @@ export function readEntryAt(fd: Source, e: EntryLayout, limit: number): Buffer {
 export async function streamEntryAt(file: string, e: EntryLayout, take: (chunk: Buffer) => boolean): Promise<string | null> {
   const name = e.nameBytes.toString('utf8');
   const damaged = (what: string) => new BundleRefused('BUNDLE_DAMAGED', `${name} ${what}.`, { entry: name });
-  if (e.method !== 0 && e.method !== 8) throw damaged('is stored in a way Lentera does not write');
   const fd = openSync(file, 'r');
   try {
     checkLocalHeader(e, readExactly(fd, e.offset, 30 + e.nameBytes.length));

@@ -12,11 +12,11 @@
  */
 import { hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readSync, rmSync } from 'node:fs';
-import { keyOfLine, keyOrder, writeKept, type DeferredRecords } from './merge';
+import { rmSync } from 'node:fs';
+import { keptRecords, keyOfLine, keyOrder, writeKept, type DeferredRecords } from './merge';
 
 /** A run's bytes: at 100,000 candidates the score entries make 8 runs. */
-export const RUN_BYTES = 16 * 1024 * 1024;
+const RUN_BYTES = 16 * 1024 * 1024;
 /** What the merge reads ahead, all runs together. */
 const MERGE_BYTES = 8 * 1024 * 1024;
 
@@ -178,19 +178,29 @@ class NotRead extends Error {}
 
 /**
  * The runs (each in key order, as `writeKept` wrote them) merged into `file`: by key, and under one key in the order
- * of the runs.
+ * of the runs. Each run is read back through `keptRecords`, `size` bytes at a time.
  */
 function mergeRuns(runs: readonly { file: string; bytes: number; count: number }[], file: string, size?: number): { file: string; bytes: number } {
   const block = size ?? Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(MERGE_BYTES / runs.length)));
-  const readers: RunReader[] = [];
+  const refused = () => new Error('a run of the copy in key order is not as written');
+  const readers: ReturnType<typeof keptRecords>[] = [];
+  /** each run's record now first, and how many are left after it */
+  const first: ReturnType<ReturnType<typeof keptRecords>['nextBytes']>[] = [];
+  const left = runs.map((r) => r.count);
   let merged: { file: string; bytes: number } | null = null;
   try {
-    for (const r of runs) readers.push(new RunReader(r.file, r.bytes, r.count, block));
-    // A heap of the runs by their next record's key (then by run), smallest first.
+    for (const r of runs) readers.push(keptRecords(r, r.count, refused, block));
+    const next = (i: number) => {
+      if (left[i] === 0) return false;
+      left[i]!--;
+      first[i] = readers[i]!.nextBytes();
+      return true;
+    };
+    // A heap of the runs by their first record's key (then by run), smallest first.
     const heap: number[] = [];
     const less = (a: number, b: number) => {
-      const ka = readers[a]!.key;
-      const kb = readers[b]!.key;
+      const ka = first[a]![0];
+      const kb = first[b]![0];
       return ka < kb || (ka === kb && a < b);
     };
     const down = (i: number) => {
@@ -203,15 +213,15 @@ function mergeRuns(runs: readonly { file: string; bytes: number; count: number }
         i = c;
       }
     };
-    readers.forEach((r, i) => {
-      if (r.next()) heap.push(i);
+    runs.forEach((_, i) => {
+      if (next(i)) heap.push(i);
     });
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
     merged = writeKept(file, (put) => {
       while (heap.length > 0) {
-        const r = readers[heap[0]!]!;
-        put(r.head, r.block, r.bodyStart, r.bodyEnd);
-        if (!r.next()) {
+        const [, head, line] = first[heap[0]!]!;
+        put(head, line.block, line.start, line.end);
+        if (!next(heap[0]!)) {
           heap[0] = heap[heap.length - 1]!;
           heap.pop();
         }
@@ -226,78 +236,5 @@ function mergeRuns(runs: readonly { file: string; bytes: number; count: number }
     throw e;
   } finally {
     for (const r of readers) r.close();
-  }
-}
-
-/** A run's records one at a time: its head (digest and key) and its line's place in `block`, valid until `next`. */
-class RunReader {
-  block: Buffer;
-  head = '';
-  key = '';
-  bodyStart = 0;
-  bodyEnd = 0;
-  private fd: number;
-  private start = 0;
-  private end = 0;
-  private read = 0;
-  private left: number;
-
-  constructor(
-    private readonly file: string,
-    private readonly bytes: number,
-    count: number,
-    size: number,
-  ) {
-    this.fd = openSync(file, 'r');
-    this.block = Buffer.allocUnsafe(size);
-    this.left = count;
-  }
-
-  /** Moves to the next record; false after the last. */
-  next(): boolean {
-    if (this.left === 0) return false;
-    this.left--;
-    const h = this.lineEnd(this.start);
-    const headLength = h - this.start;
-    // Finding the line after it may move the block's bytes, the head's with them (it starts at `start`).
-    const b = this.lineEnd(h + 1);
-    this.head = this.block.toString('utf8', this.start, this.start + headLength);
-    this.key = JSON.parse(this.head.slice(64)) as string;
-    this.bodyStart = this.start + headLength + 1;
-    this.bodyEnd = b;
-    this.start = b + 1;
-    return true;
-  }
-
-  /** Refused unless every byte written was read. */
-  done(): void {
-    if (this.left !== 0 || this.start !== this.end || this.read !== this.bytes) throw new Error(`the run ${this.file} is not as written`);
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-
-  /**
-   * Where the line at `from` ends (its newline) in `block`, reading more as needed. Reading moves the unread bytes
-   * from `start` to the block's front (into a larger block when they fill it): `start` moves with them.
-   */
-  private lineEnd(from: number): number {
-    let nl = this.block.indexOf(NL, from);
-    while (nl < 0 || nl >= this.end) {
-      const rest = this.end - this.start;
-      const into = rest * 2 > this.block.length ? Buffer.allocUnsafe(this.block.length * 2) : this.block;
-      this.block.copy(into, 0, this.start, this.end);
-      this.block = into;
-      from -= this.start;
-      this.start = 0;
-      this.end = rest;
-      const n = readSync(this.fd, this.block, this.end, this.block.length - this.end, this.read);
-      if (n === 0) throw new Error(`the run ${this.file} is not as written`);
-      this.read += n;
-      this.end += n;
-      nl = this.block.indexOf(NL, from);
-    }
-    return nl;
   }
 }

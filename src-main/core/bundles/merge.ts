@@ -671,12 +671,19 @@ export function writeKept(file: string, each: (put: (head: string, data: Buffer 
   }
 }
 
+/** A line's bytes in a block of a reader's: valid until the reader's next line. */
+export interface LineBytes {
+  block: Buffer;
+  start: number;
+  end: number;
+}
+
 /**
- * The lines of a copy in key order (`keepInKeyOrder`), read a 4 MB block at a time (a larger block for a record
+ * The lines of a copy in key order (`keepInKeyOrder`), read `size` bytes at a time (a larger block for a record
  * larger than one). The copy is the hub's own, written moments before from bytes the verified manifest lists; it
  * is refused (`refused()`) when it is not the size written or does not split into exactly `count` lines.
  */
-export function keptLines(kept: NonNullable<DeferredRecords['scratch']>, count: number, refused: () => Error): { next(): string; done(): void; close(): void } {
+export function keptLines(kept: NonNullable<DeferredRecords['scratch']>, count: number, refused: () => Error, size = SCRATCH_BLOCK): { next(): string; nextBytes(): LineBytes; done(): void; close(): void } {
   const fd = openSync(kept.file, 'r');
   try {
     if (fstatSync(fd).size !== kept.bytes) throw refused();
@@ -684,34 +691,42 @@ export function keptLines(kept: NonNullable<DeferredRecords['scratch']>, count: 
     closeSync(fd);
     throw e;
   }
-  let block = Buffer.allocUnsafe(SCRATCH_BLOCK);
+  let block = Buffer.allocUnsafe(size);
   let start = 0;
   let end = 0;
   let read = 0;
   let lines = 0;
+  const line: LineBytes = { block, start: 0, end: 0 };
+  const nextBytes = (): LineBytes => {
+    if (lines === count) throw refused();
+    let nl = block.indexOf(0x0a, start);
+    while (nl < 0 || nl >= end) {
+      // The rest of this block moved to its front (into a larger block when it fills one) and more read after it.
+      const rest = end - start;
+      const into = rest * 2 > block.length ? Buffer.allocUnsafe(block.length * 2) : block;
+      block.copy(into, 0, start, end);
+      block = into;
+      start = 0;
+      end = rest;
+      const n = readSync(fd, block, end, block.length - end, read);
+      if (n === 0) throw refused();
+      read += n;
+      end += n;
+      nl = block.indexOf(0x0a, rest);
+    }
+    line.block = block;
+    line.start = start;
+    line.end = nl;
+    start = nl + 1;
+    lines++;
+    return line;
+  };
   return {
     next(): string {
-      if (lines === count) throw refused();
-      let nl = block.indexOf(0x0a, start);
-      while (nl < 0 || nl >= end) {
-        // The rest of this block moved to its front (into a larger block when it fills one) and more read after it.
-        const rest = end - start;
-        const into = rest * 2 > block.length ? Buffer.allocUnsafe(block.length * 2) : block;
-        block.copy(into, 0, start, end);
-        block = into;
-        start = 0;
-        end = rest;
-        const n = readSync(fd, block, end, block.length - end, read);
-        if (n === 0) throw refused();
-        read += n;
-        end += n;
-        nl = block.indexOf(0x0a, rest);
-      }
-      const text = block.toString('utf8', start, nl);
-      start = nl + 1;
-      lines++;
-      return text;
+      const l = nextBytes();
+      return l.block.toString('utf8', l.start, l.end);
     },
+    nextBytes,
     /** Refused unless every line was read and nothing is left after them. */
     done(): void {
       if (lines !== count || start !== end || read !== kept.bytes) throw refused();
@@ -725,20 +740,35 @@ const DIGEST_THEN_KEY = /^[0-9a-f]{64}"/;
 /**
  * The records of a copy in key order (`keepInKeyOrder`): each record's digest, key and line, read through
  * `keptLines`, and refused (`refused()`) as it is when a line before a record is not a digest and a key.
+ * `nextBytes` gives the record's key, the whole line before it (digest and key) and its line's bytes, as a merge of
+ * such copies copies them (key-ordered-copy.ts).
  */
-export function keptRecords(kept: NonNullable<DeferredRecords['scratch']>, count: number, refused: () => Error): { next(): [key: string, digest: string, line: string]; done(): void; close(): void } {
-  const lines = keptLines(kept, count * 2, refused);
+export function keptRecords(
+  kept: NonNullable<DeferredRecords['scratch']>,
+  count: number,
+  refused: () => Error,
+  size?: number,
+): { next(): [key: string, digest: string, line: string]; nextBytes(): [key: string, head: string, line: LineBytes]; done(): void; close(): void } {
+  const lines = keptLines(kept, count * 2, refused, size);
+  const head = (): [string, string] => {
+    const h = lines.next();
+    let key: unknown;
+    try {
+      key = DIGEST_THEN_KEY.test(h) ? JSON.parse(h.slice(64)) : undefined;
+    } catch {
+      key = undefined;
+    }
+    if (typeof key !== 'string') throw refused();
+    return [key, h];
+  };
   return {
     next() {
-      const head = lines.next();
-      let key: unknown;
-      try {
-        key = DIGEST_THEN_KEY.test(head) ? JSON.parse(head.slice(64)) : undefined;
-      } catch {
-        key = undefined;
-      }
-      if (typeof key !== 'string') throw refused();
-      return [key, head.slice(0, 64), lines.next()];
+      const [key, h] = head();
+      return [key, h.slice(0, 64), lines.next()];
+    },
+    nextBytes() {
+      const [key, h] = head();
+      return [key, h, lines.nextBytes()];
     },
     done: () => lines.done(),
     close: () => lines.close(),
