@@ -217,6 +217,76 @@ export function checkDescriptor(e: EntryLayout, d: Buffer): void {
   if (!ok) throw bad(`the data descriptor of ${e.nameBytes.toString('utf8')} disagrees with the central directory`);
 }
 
+/**
+ * The only bytes `checkLocalHeader` accepts as `e`'s local header: it checks every field of it against a value,
+ * so passing it is holding exactly these.
+ */
+export function localHeaderBytes(e: EntryLayout): Buffer {
+  const h = Buffer.alloc(30 + e.nameBytes.length);
+  h.writeUInt32LE(0x04034b50, 0);
+  h.writeUInt16LE(20, 4);
+  h.writeUInt16LE(e.flags, 6);
+  h.writeUInt16LE(e.method, 8);
+  h.writeUInt16LE(e.time, 10);
+  h.writeUInt16LE(e.date, 12);
+  if (!e.deferred) {
+    h.writeUInt32LE(e.crc32, 14);
+    h.writeUInt32LE(e.sizes32[0], 18);
+    h.writeUInt32LE(e.sizes32[1], 22);
+  }
+  h.writeUInt16LE(e.nameBytes.length, 26);
+  e.nameBytes.copy(h, 30);
+  return h;
+}
+
+/** The only bytes `checkDescriptor` accepts as `e`'s data descriptor (`descriptorLength(e)` of them). */
+export function descriptorBytes(e: EntryLayout): Buffer {
+  const d = Buffer.alloc(descriptorLength(e));
+  if (d.length === 0) return d;
+  d.writeUInt32LE(0x08074b50, 0);
+  d.writeUInt32LE(e.crc32, 4);
+  if (e.zip64) {
+    d.writeBigUInt64LE(BigInt(e.compressedSize), 8);
+    d.writeBigUInt64LE(BigInt(e.uncompressedSize), 16);
+  } else {
+    d.writeUInt32LE(e.compressedSize, 8);
+    d.writeUInt32LE(e.uncompressedSize, 12);
+  }
+  return d;
+}
+
+/**
+ * Every local header and data descriptor of `entries` as the bytes they must hold, in file order, for a thread
+ * that reads the whole file anyway to compare (digests-aside.ts): 60,000 small reads here cost the verifying
+ * thread 0.7 s. `entry[k]` is the entry the k-th range belongs to.
+ */
+export function expectedStructure(entries: readonly EntryLayout[]): ExpectedBytes & { entry: Uint32Array } {
+  const parts: Buffer[] = [];
+  const at: number[] = [];
+  const entry: number[] = [];
+  entries.forEach((e, i) => {
+    parts.push(localHeaderBytes(e));
+    at.push(e.offset);
+    entry.push(i);
+    if (e.deferred) {
+      parts.push(descriptorBytes(e));
+      at.push(e.end - descriptorLength(e));
+      entry.push(i);
+    }
+  });
+  return { at: Float64Array.from(at), lengths: Uint32Array.from(parts, (p) => p.length), bytes: Buffer.concat(parts), entry: Uint32Array.from(entry) };
+}
+
+/**
+ * Byte ranges of a file (`at`, `lengths`, in file order, none overlapping: one out of order is taken as not holding)
+ * and what they must hold, one after another in `bytes`.
+ */
+export interface ExpectedBytes {
+  at: Float64Array;
+  lengths: Uint32Array;
+  bytes: Buffer;
+}
+
 /** The local headers and descriptors of entries `from` to `count` − 1, read one by one (small reads). */
 export function checkLocalHeaders(fd: Source, entries: EntryLayout[], count: number, from = 0): void {
   for (let i = from; i < count; i++) {

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
+import type { ExpectedBytes } from './container';
 
 /** Plain CommonJS, evaluated: no separate file for a bundler (electron-vite) to find and copy. */
 const DIGESTER = `
@@ -17,8 +18,16 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { crc32 } = require('node:zlib');
 const { openSync, readSync, closeSync } = require('node:fs');
-const { file, starts, lengths, signedEnd, whole } = workerData;
+const { file, starts, lengths, signedEnd, whole, expect } = workerData;
 const full = createHash('sha256');
+// The ranges whose bytes are known beforehand (the zip's local headers and descriptors), compared as they pass.
+const ex = expect ? { at: expect.at, lengths: expect.lengths, bytes: Buffer.from(expect.bytes.buffer, expect.bytes.byteOffset, expect.bytes.byteLength) } : null;
+const exCount = ex ? ex.at.length : 0;
+let m = 0;
+let mFrom = 0;
+let begun = false;
+let before = 0;
+let unexpected = -1;
 let seal = null;
 const entries = new Array(starts.length).fill(null);
 let k = 0;
@@ -27,8 +36,31 @@ const fd = openSync(file, 'r');
 try {
   const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
   // The entries' thread stops after the last range; the other reads to the end.
-  for (let pos = 0, n; (whole || k < starts.length) && (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
+  for (let pos = 0, n; (whole || k < starts.length || (m < exCount && unexpected < 0)) && (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
     const block = buf.subarray(0, n);
+    // Each expected range's part in this block against its bytes; the first that differs is the answer.
+    while (m < exCount && unexpected < 0) {
+      const start = ex.at[m];
+      const end = start + ex.lengths[m];
+      if (start >= pos + n) break;
+      // One that begins behind the pass or inside the one before (out of order) is not held to its bytes.
+      if (!begun && (start < pos || start < before)) {
+        unexpected = m;
+        break;
+      }
+      begun = true;
+      const a = Math.max(start, pos);
+      const b = Math.min(end, pos + n);
+      if (a < b && block.compare(ex.bytes, mFrom + (a - start), mFrom + (b - start), a - pos, b - pos) !== 0) {
+        unexpected = m;
+        break;
+      }
+      if (end > pos + n) break;
+      mFrom += ex.lengths[m];
+      m++;
+      begun = false;
+      before = end;
+    }
     if (whole && seal === null && pos + n >= signedEnd) {
       full.update(block.subarray(0, signedEnd - pos));
       // The seal signs the bytes before it: the same hash, taken at that point.
@@ -61,7 +93,9 @@ try {
 }
 // An empty range at the very end of what was read.
 while (k < starts.length && lengths[k] === 0 && entries[k] === null) entries[k++] = { sha256: createHash('sha256').digest('hex'), crc32: 0 };
-parentPort.postMessage(whole ? { sha256: full.digest('hex'), seal } : { entries });
+// A range the file ends before is not what it must be.
+if (m < exCount && unexpected < 0) unexpected = m;
+parentPort.postMessage(whole ? { sha256: full.digest('hex'), seal } : { entries, unexpected });
 `;
 
 /**
@@ -82,6 +116,11 @@ export interface Digests {
   seal: Buffer | null;
   /** per range, in the order given (null: the range was not wholly in the file, or out of order) */
   entries: (RangeDigest | null)[];
+  /**
+   * The first of the expected ranges given (`digestsAside`'s `expect`) whose bytes are not the ones expected, or
+   * that the file ends before (or is out of order); -1 when every one holds them, or none was given.
+   */
+  unexpected: number;
 }
 
 export interface DigestsAside {
@@ -90,7 +129,7 @@ export interface DigestsAside {
   cancel(): Promise<void>;
 }
 
-function digester(workerData: { file: string; starts: number[]; lengths: number[]; signedEnd: number; whole: boolean }): Worker {
+function digester(workerData: { file: string; starts: number[]; lengths: number[]; signedEnd: number; whole: boolean; expect?: ExpectedBytes }): Worker {
   return new Worker(DIGESTER, { eval: true, workerData });
 }
 
@@ -125,20 +164,23 @@ export function hashFileAside(file: string): FileHash {
   };
 }
 
-/** Starts hashing `file`: its byte ranges (`starts`/`lengths`, in file order), the seal's bytes and the whole. */
-export function digestsAside(file: string, ranges: { start: number; length: number }[], signedEnd: number): DigestsAside {
+/**
+ * Starts hashing `file`: its byte ranges (`starts`/`lengths`, in file order), the seal's bytes and the whole; and,
+ * on the entries' pass, compares the ranges of `expect` with the bytes they must hold (`Digests.unexpected`).
+ */
+export function digestsAside(file: string, ranges: { start: number; length: number }[], signedEnd: number, expect?: ExpectedBytes): DigestsAside {
   // Two threads, one pass each over the file (from the page cache for the second): the whole file and the seal's
   // part of it on one, the entries on the other. On two cores the two take the time of one.
   const workers: Worker[] = [];
   try {
     workers.push(digester({ file, starts: [], lengths: [], signedEnd, whole: true }));
-    workers.push(digester({ file, starts: ranges.map((r) => r.start), lengths: ranges.map((r) => r.length), signedEnd, whole: false }));
+    workers.push(digester({ file, starts: ranges.map((r) => r.start), lengths: ranges.map((r) => r.length), signedEnd, whole: false, ...(expect ? { expect } : {}) }));
   } catch (e) {
     // The second could not start: the first is not left hashing with no one to stop it.
     for (const w of workers) void w.terminate();
     throw e;
   }
-  const digests = Promise.all(workers.map((w) => answer<Partial<Digests>>(w))).then(([whole, parts]) => ({ sha256: whole!.sha256!, seal: whole!.seal ? Buffer.from(whole!.seal) : null, entries: parts!.entries! }));
+  const digests = Promise.all(workers.map((w) => answer<Partial<Digests>>(w))).then(([whole, parts]) => ({ sha256: whole!.sha256!, seal: whole!.seal ? Buffer.from(whole!.seal) : null, entries: parts!.entries!, unexpected: parts!.unexpected ?? -1 }));
   // A refusal before the answer is read must not leave an unhandled rejection behind.
   digests.catch(() => undefined);
   return {
@@ -187,7 +229,7 @@ export function digestsInline(read: (buffer: Buffer, position: number) => number
       }
     }
     while (k < ranges.length && ranges[k]!.length === 0 && entries[k] === null) entries[k++] = { sha256: createHash('sha256').digest('hex'), crc32: 0 };
-    return { sha256: full.digest('hex'), seal, entries };
+    return { sha256: full.digest('hex'), seal, entries, unexpected: -1 };
   };
   // Taken now, before the structure is checked: a segment that does not open is thrown here as what it is
   // (SEALED_FILE_DAMAGED), not as a hashing thread's failure.
