@@ -368,12 +368,16 @@ describe('an impostor venue at the hub (item 8)', () => {
     // The records a read-ahead kept in key order beside a staged copy (merge.ts keepInKeyOrder), left and fresh.
     const leftRecords = `${left}.2.records`;
     const freshRecords = `${fresh}.0.records`;
+    // The runs such a copy is merged from (key-ordered-copy.ts), left by a crash while they were written, and fresh.
+    const leftRun = `${left}.3.records.run12`;
+    const freshRun = `${fresh}.1.records.run0`;
     const notOurs = `${left}.x.records`;
-    for (const f of [left, fresh, other, leftRecords, freshRecords, notOurs]) writeFileSync(f, 'x');
+    const notOursRun = `${left}.3.records.runx`;
+    for (const f of [left, fresh, other, leftRecords, freshRecords, leftRun, freshRun, notOurs, notOursRun]) writeFileSync(f, 'x');
     const hourAgo = new Date(Date.now() - 61 * 60 * 1000);
-    for (const f of [left, other, leftRecords, notOurs]) utimesSync(f, hourAgo, hourAgo);
+    for (const f of [left, other, leftRecords, leftRun, notOurs, notOursRun]) utimesSync(f, hourAgo, hourAgo);
     Publisher.open(dir).close();
-    expect(readdirSync(merged).sort()).toEqual([fresh, other, freshRecords, notOurs].map((f) => f.slice(merged.length + 1)).sort());
+    expect(readdirSync(merged).sort()).toEqual([fresh, other, freshRecords, freshRun, notOurs, notOursRun].map((f) => f.slice(merged.length + 1)).sort());
   });
 });
 

@@ -79,8 +79,11 @@ export interface Speculation {
 
 /** Staged copies are named so: a crash between staging and commit leaves one behind, and `sweepStaged` finds it. */
 const STAGED = /^\.incoming-[0-9a-f-]{36}\.part$/;
-/** A staged copy's records kept in key order (`keepInKeyOrder`): swept with it. */
-const KEPT = /^\.incoming-[0-9a-f-]{36}\.part\.[0-9]+\.records$/;
+/**
+ * A staged copy's records kept in key order (`keepInKeyOrder`), and the runs such a copy is merged from while it is
+ * made (key-ordered-copy.ts: `….records.run3`; a crash while they are written leaves them): swept with it.
+ */
+const KEPT = /^\.incoming-[0-9a-f-]{36}\.part\.[0-9]+\.records(\.run[0-9]+)?$/;
 
 function mergedDir(dataDir: string): string {
   return join(dataDir, 'bundles', 'merged');
