@@ -75,6 +75,11 @@ describe('canonicalText (RFC 8785, fast path)', () => {
       }),
       { numRuns: 500 },
     );
+    // Past the bound of remembered shapes: small maps keyed by number, each its own first key, a record among them.
+    for (let i = 0; i < 3000; i++) {
+      same({ [`26337${i}`]: 1, [`1${i}`]: 2, a: 3 });
+      if (i % 500 === 0) same({ nomor: 'x', kode: 'y', a: 1, B: 2 });
+    }
     const wide = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${(i * 37) % 100}`, i]));
     same(wide);
     same({ ...wide, k0: 'x' });

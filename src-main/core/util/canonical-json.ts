@@ -67,11 +67,13 @@ function keyText(k: string): string {
  * The keys of records met lately, as given and sorted. Records of one kind have the same keys in the same order (a
  * hundred thousand results: 0.2 s of sorting them again and again at the hub), so a record's keys are compared with
  * those of recent records with the same first key, and a match's sorted order is reused. Only records of up to
- * SHAPE_KEYS keys: a map keyed by candidate number is sorted each time, never held here.
+ * SHAPE_KEYS keys: a map keyed by candidate number is sorted each time, never held here. Bounded (at most SHAPES_MAX
+ * first keys, a few shapes each, about 1 MB of arrays): small maps keyed by number (a formation's members) each
+ * bring a first key of their own, and it then starts again, the recurring shapes soon learnt anew.
  */
 const SHAPES = new Map<string, { given: string[]; sorted: string[] }[]>();
 const SHAPES_PER_KEY = 8;
-const SHAPES_MAX = 4096;
+const SHAPES_MAX = 1024;
 const SHAPE_KEYS = 64;
 
 function sortedKeys(keys: string[]): string[] {
