@@ -1,7 +1,7 @@
 // The zip's local headers and descriptors compared on the digests' thread (digests-aside.ts, `expect`), against the
 // bytes container.ts says they must hold: the same verdict as checkLocalHeader / checkDescriptor reading them here.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkDescriptor, checkLocalHeader, descriptorBytes, descriptorLength, expectedStructure, localHeaderBytes, readDirectory, readExactly, type EntryLayout } from '../../src-main/core/bundles/container';
 import { digestsAside } from '../../src-main/core/bundles/digests-aside';
+import { headersFirst } from '../../src-main/core/bundles/verify';
 import { writeZipFile } from '../../src-main/core/bundles/zip-writer';
 
 const root = mkdtempSync(join(tmpdir(), 'lentera-headers-aside-'));
@@ -36,26 +37,31 @@ async function unexpectedIn(bytes: Buffer, expect: { at: number[]; lengths: numb
   }
 }
 
+/** Stored and deflated entries, one copied from a file (its sizes in a data descriptor), as Lentera writes them. */
+async function lenteraZip(name: string): Promise<string> {
+  const file = join(root, name);
+  const pdf = randomBytes(3000);
+  writeFileSync(join(root, `${name}.pdf`), pdf);
+  const out = openSync(file, 'w');
+  try {
+    await writeZipFile(
+      out,
+      [
+        { path: 'a.json', data: Buffer.from('[\n{"id":"x"}\n]\n'), compress: true },
+        { path: 'pdf/b.pdf', file: join(root, `${name}.pdf`), size: pdf.length, crc32: crc32(pdf), compress: false },
+        { path: 'c.json', data: Buffer.from('{}'), compress: false },
+      ],
+      { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0) },
+    );
+  } finally {
+    closeSync(out);
+  }
+  return file;
+}
+
 describe('local headers and descriptors compared where the file is read anyway', () => {
   it('the bytes a header or descriptor must hold are exactly the ones its check accepts: one changed bit refused by both', async () => {
-    // Stored and deflated entries, one copied from a file (its sizes in a data descriptor), as Lentera writes them.
-    const file = join(root, 'z.zip');
-    const pdf = randomBytes(3000);
-    writeFileSync(join(root, 'b.pdf'), pdf);
-    const out = openSync(file, 'w');
-    try {
-      await writeZipFile(
-        out,
-        [
-          { path: 'a.json', data: Buffer.from('[\n{"id":"x"}\n]\n'), compress: true },
-          { path: 'pdf/b.pdf', file: join(root, 'b.pdf'), size: pdf.length, crc32: crc32(pdf), compress: false },
-          { path: 'c.json', data: Buffer.from('{}'), compress: false },
-        ],
-        { mtime: new Date(), mode: 0o100664, comment: Buffer.alloc(0) },
-      );
-    } finally {
-      closeSync(out);
-    }
+    const file = await lenteraZip('z.zip');
     const fd = openSync(file, 'r');
     let entries: EntryLayout[];
     try {
@@ -106,8 +112,36 @@ describe('local headers and descriptors compared where the file is read anyway',
     // In file order, each header then its descriptor, and the entry each belongs to.
     const s = expectedStructure(entries);
     expect([...s.at]).toEqual(entries.flatMap((e) => (e.deferred ? [e.offset, e.end - descriptorLength(e)] : [e.offset])));
-    expect([...s.entry]).toEqual(entries.flatMap((e, i) => (e.deferred ? [i, i] : [i])));
+    expect([...s.lengths]).toEqual(entries.flatMap((e) => (e.deferred ? [30 + e.nameBytes.length, descriptorLength(e)] : [30 + e.nameBytes.length])));
+    expect(s.bytes.equals(Buffer.concat(entries.flatMap((e) => [localHeaderBytes(e), descriptorBytes(e)])))).toBe(true);
     expect(s.bytes.length).toBe([...s.lengths].reduce((a, b) => a + b, 0));
+  });
+
+  it('what the thread found is named by reading the headers again; a file that then holds them changed meanwhile, and is refused', async () => {
+    const file = await lenteraZip('again.zip');
+    const refusal = (found: boolean) => {
+      try {
+        headersFirst(file, found);
+        return 'none';
+      } catch (e) {
+        return `${(e as { code?: string }).code ?? 'thrown'}: ${(e as Error).message}`;
+      }
+    };
+    // Nothing wrong: nothing to say before another failure; but the thread saw a header differ, so the file changed.
+    expect(refusal(false)).toBe('none');
+    expect(refusal(true)).toMatch(/^BUNDLE_CONTAINER: .*changed while it was verified/);
+    // A local header spoiled (the stored PDF's method): its own message, whatever the thread said.
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf(Buffer.from('pdf/b.pdf')) - 30;
+    expect(bytes.readUInt32LE(at)).toBe(0x04034b50);
+    bytes[at + 8]! ^= 8;
+    writeFileSync(file, bytes);
+    expect(refusal(false)).toMatch(/^BUNDLE_CONTAINER: .*the local header of pdf\/b\.pdf disagrees with the central directory/);
+    expect(refusal(true)).toBe(refusal(false));
+    // Gone before it could be read again: the failure found first stands, or, found by the thread, the reading's error.
+    rmSync(file);
+    expect(refusal(false)).toBe('none');
+    expect(refusal(true)).toMatch(/ENOENT/);
   });
 
   it("the thread names the first range whose bytes differ, across its 4 MB reads, or that lies out of order or past the file's end", async () => {

@@ -266,7 +266,7 @@ async function digestsOf(aside: DigestsAside, hashed: string[]): Promise<{ all: 
  * one, as they were before the digests' thread compared them: thrown, so that the message names it. `found`: the
  * thread saw one; if this reading finds none, the file changed between the two.
  */
-function headersFirst(file: string, found: boolean): void {
+export function headersFirst(file: string, found: boolean): void {
   try {
     checkContainer(file);
   } catch (e) {
@@ -344,8 +344,9 @@ export async function verifyBundle(file: string, opts: VerifyOptions = {}): Prom
       // a listener's fault is no fault of the bundle's
     }
     const digests = await digestsOf(container.aside, container.hashed);
-    if (digests.all.unexpected >= 0) headersFirst(file, true);
+    // Judged here once, not again by the catch below.
     headersPending = false;
+    if (digests.all.unexpected >= 0) headersFirst(file, true);
     checkSealDigest(digests.all.seal, container.comment, cert);
     checks.push('seal: RSA-SHA256 over every byte of the file before it, by the same key');
     if (opts.trusted) {
