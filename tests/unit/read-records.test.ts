@@ -193,6 +193,9 @@ describe('the records only the commit reads, kept in key order (merge.ts keepInK
     expect(attempt(split)).toBe('refused');
     // The line before a record: not 64 hex digits, or no key after them.
     expect(attempt(text.replace(/^[0-9a-f]/, 'g'))).toBe('refused');
+    expect(attempt(text.replace(/^[0-9a-f]/, 'A'))).toBe('refused');
+    expect(attempt(text.replace(/^([0-9a-f]{63})[0-9a-f]/, '$1é'))).toBe('refused');
+    expect(attempt(text.replace(/^([0-9a-f]{63})[0-9a-f]/, '$1'))).toBe('refused');
     expect(attempt(text.replace(/^([0-9a-f]{64})"a"/, '$1 "a'))).toBe('refused');
     expect(attempt(text.replace(/^([0-9a-f]{64})"a"/, '$1123'))).toBe('refused');
     // keptLines alone: as many lines as asked, no more, no fewer
