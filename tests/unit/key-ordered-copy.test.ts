@@ -64,11 +64,15 @@ describe('a deferred file kept in key order a piece at a time (bundles/key-order
     fc.assert(
       fc.property(
         fc.array(record, { maxLength: 40 }),
+        // As a workstation writes its score entries (in key order), so; or one record out of its place
+        fc.oneof(fc.constant(null), fc.constant('in key order'), fc.tuple(fc.nat(), fc.nat())),
         fc.option(fc.tuple(fc.nat(), fc.constantFrom('drop', 'set', 'insert'), fc.constantFrom(0x0a, 0x2c, 0x5b, 0x5d, 0x20, 0x22, 0x80, 0xff))),
         fc.array(fc.nat(), { maxLength: 8 }),
         fc.integer({ min: 64, max: 4096 }),
         fc.integer({ min: 1, max: 300 }),
-        (rows, edit, cuts, runBytes, mergeBlock) => {
+        (given, arranged, edit, cuts, runBytes, mergeBlock) => {
+          const rows = arranged === null ? given : [...given].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+          if (Array.isArray(arranged) && rows.length > 0) rows.splice(arranged[1] % rows.length, 0, ...rows.splice(arranged[0] % rows.length, 1));
           let data = lentera(rows);
           if (edit) {
             const [at, how, b] = edit;
@@ -106,6 +110,40 @@ describe('a deferred file kept in key order a piece at a time (bundles/key-order
     expect(got).toEqual(want);
     expect(readFileSync(file).equals(fromWhole(data)!)).toBe(true);
     rmSync(file);
+  });
+
+  it('writes records that come in key order straight into the copy, no run beside it; from the first run that does not, in runs merged', () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ id: `k${String(i).padStart(5, '0')}`, place: i }));
+    const runsNow = () => readdirSync(dir).filter((f) => f.startsWith('ordered.records.run')).length;
+    for (const [what, arranged] of [
+      ['in key order', rows],
+      // one record of the first runs' keys late in the file: runs from there on
+      ['one late', [...rows.slice(0, 1500), ...rows.slice(1501, 2500), rows[1500]!, ...rows.slice(2500)]],
+    ] as const) {
+      const data = lentera([...arranged]);
+      const file = join(dir, 'ordered.records');
+      const copy = new KeyOrderedCopy(PATH, 'score_entry', file, 4096, 100);
+      let most = 0;
+      for (let at = 0; at < data.length; at += 1000) {
+        expect(copy.push(data.subarray(at, at + 1000))).toBe(true);
+        most = Math.max(most, runsNow());
+      }
+      const kept = copy.end()!;
+      expect([what, kept.count, most > 0, runsNow()]).toEqual([what, 3000, what === 'one late', 0]);
+      expect(readFileSync(file).equals(fromWhole(data)!)).toBe(true);
+      rmSync(file);
+    }
+    // Abandoned while joining (20,000 bytes in), and in runs (60,000: the late record is at about 52,000): no copy, no run.
+    for (const upTo of [20_000, 60_000]) {
+      const data = lentera([...rows.slice(0, 1500), ...rows.slice(1501, 1800), rows[1500]!, ...rows.slice(1800)]);
+      expect(data.indexOf('"k01500"')).toBeGreaterThan(40_000);
+      expect(data.indexOf('"k01500"')).toBeLessThan(56_000);
+      const copy = new KeyOrderedCopy(PATH, 'score_entry', join(dir, 'ordered.records'), 4096, 100);
+      for (let at = 0; at < upTo; at += 1000) expect(copy.push(data.subarray(at, at + 1000))).toBe(true);
+      expect([upTo, readdirSync(dir).filter((f) => f.startsWith('ordered.records.run')).length > 0]).toEqual([upTo, upTo > 50_000]);
+      copy.abandon();
+      expect([upTo, readdirSync(dir).filter((f) => f.startsWith('ordered.records'))]).toEqual([upTo, []]);
+    }
   });
 
   it('gives none and leaves no file for what is not read so: a record without its key, a line larger than a run, bytes after the end', () => {

@@ -4,16 +4,18 @@
  * whole, beside the records being parsed and the verification's threads, they were the hub's peak, and they grow with
  * the bundle (issue 18: memory flat in the bundle, records streamed end to end).
  *
- * The records are gathered into runs of at most `runBytes`; each run is put in key order and written beside the copy,
- * and the runs are then merged into the copy (a run's records come before a later run's under one key, as they come
- * in the file). The copy is byte for byte what `keepInKeyOrder` writes from the whole file. Whatever this cannot
+ * The records are gathered into runs of at most `runBytes`, each put in key order. While every run's keys come at or
+ * after the run before's, the runs are written one after the other into the copy itself: a workstation writes its
+ * score entries in the order of their ids (time-ordered), so the largest file needs no more. From the first run that
+ * does not, the runs are written beside the copy (what was joined becomes the first of them) and then merged into
+ * the copy (a run's records come before a later run's under one key, as they come in the file). The copy is byte for byte what `keepInKeyOrder` writes from the whole file. Whatever this cannot
  * read as Lentera writes it (another layout, a record without its key, a line larger than a run) gives null and
  * leaves no file: the caller reads the file whole instead, and refuses it there, in its place.
  */
 import { hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { rmSync } from 'node:fs';
-import { keptRecords, keyOfLine, keyOrder, writeKept, type DeferredRecords } from './merge';
+import { renameSync, rmSync } from 'node:fs';
+import { KeptWriter, keptRecords, keyOfLine, keyOrder, writeKept, type DeferredRecords } from './merge';
 
 /** A run's bytes: at 100,000 candidates the score entries make 8 runs. */
 const RUN_BYTES = 16 * 1024 * 1024;
@@ -34,6 +36,12 @@ export class KeyOrderedCopy {
   private count = 0;
   private run: { starts: number[]; ends: number[]; keys: string[]; digests: string[] } = { starts: [], ends: [], keys: [], digests: [] };
   private runs: { file: string; bytes: number; count: number }[] = [];
+  /**
+   * The copy itself while the runs so far came in key order (null before the first), with how many records it holds
+   * and its last key; `joining` false once a run did not.
+   */
+  private joined: { writer: KeptWriter; count: number; last: string } | null = null;
+  private joining = true;
 
   constructor(
     private readonly path: string,
@@ -77,11 +85,12 @@ export class KeyOrderedCopy {
       // Nothing may follow "]" and its newline, and a file ends with them.
       if (this.state !== 'closed' || this.lineAt !== this.used) throw new NotRead();
       const { count } = this;
-      if (this.runs.length === 0) {
-        const scratch = this.writeRun(this.file);
+      this.endRun();
+      if (this.joining) {
+        const scratch = this.joined ? this.joined.writer.finish() : writeKept(this.file, () => {});
+        this.joined = null;
         return { kind: this.kind, path: this.path, count, held: null, scratch };
       }
-      if (this.run.keys.length > 0) this.runs.push({ ...this.writeRun(`${this.file}.run${this.runs.length}`), count: this.run.keys.length });
       const scratch = mergeRuns(this.runs, this.file, this.mergeBlock);
       return { kind: this.kind, path: this.path, count, held: null, scratch };
     } catch {
@@ -100,6 +109,8 @@ export class KeyOrderedCopy {
   /** The runs removed; the copy is never left by a failed write (`writeKept`, `mergeRuns`). */
   private fail(): void {
     this.failed = true;
+    this.joined?.writer.abandon();
+    this.joined = null;
     this.dropRuns();
   }
 
@@ -157,19 +168,48 @@ export class KeyOrderedCopy {
   private makeRoom(): void {
     // A line larger than a run: read whole instead.
     if (this.lineAt === 0) throw new NotRead();
-    if (this.run.keys.length > 0) this.runs.push({ ...this.writeRun(`${this.file}.run${this.runs.length}`), count: this.run.keys.length });
+    this.endRun();
     this.buf.copy(this.buf, 0, this.lineAt, this.used);
     this.used -= this.lineAt;
     this.lineAt = 0;
     this.run = { starts: [], ends: [], keys: [], digests: [] };
   }
 
-  private writeRun(file: string): { file: string; bytes: number } {
+  /** The run's records in key order: joined to the copy when they come at or after its last key, else a run's file. */
+  private endRun(): void {
     const { starts, ends, keys, digests } = this.run;
+    if (keys.length === 0) return;
     const order = keyOrder(keys);
-    return writeKept(file, (put) => {
+    const put = (put: KeptWriter['put']) => {
       for (const i of order) put(`${digests[i]}${JSON.stringify(keys[i])}`, this.buf, starts[i], ends[i]);
-    });
+    };
+    const first = keys[order[0]!]!;
+    if (this.joining && (this.joined === null || this.joined.last <= first)) {
+      this.joined ??= { writer: new KeptWriter(this.file), count: 0, last: first };
+      const { writer } = this.joined;
+      put((head, data, start, end) => writer.put(head, data, start, end));
+      this.joined.count += keys.length;
+      this.joined.last = keys[order[order.length - 1]!]!;
+      return;
+    }
+    if (this.joining) {
+      this.joining = false;
+      if (this.joined) {
+        // What was joined is in key order: the first run.
+        const { file, bytes } = this.joined.writer.finish();
+        const count = this.joined.count;
+        this.joined = null;
+        const run = `${this.file}.run${this.runs.length}`;
+        try {
+          renameSync(file, run);
+        } catch (e) {
+          rmSync(file, { force: true });
+          throw e;
+        }
+        this.runs.push({ file: run, bytes, count });
+      }
+    }
+    this.runs.push({ ...writeKept(`${this.file}.run${this.runs.length}`, put), count: keys.length });
   }
 }
 

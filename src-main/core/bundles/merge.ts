@@ -631,46 +631,77 @@ export function keepItemsInKeyOrder(items: Records['items'], kind: string, file:
 }
 
 /**
- * A copy in key order written a 4 MB block at a time: `each` puts every record, its digest and key on a line
+ * A copy in key order written a 4 MB block at a time: each `put` writes a record, its digest and key on a line
  * (`head`, at most a few hundred characters: a key is at most 200) and then its line, the text or `data`'s bytes
- * from `start` to `end`. Created new (never over another file); a failed write leaves no file.
+ * from `start` to `end`. Created new (never over another file); `finish` ends it, `abandon` removes it.
  */
-export function writeKept(file: string, each: (put: (head: string, data: Buffer | string, start?: number, end?: number) => void) => void): { file: string; bytes: number } {
-  const fd = openSync(file, 'wx', 0o600);
-  let written = false;
+export class KeptWriter {
+  private readonly fd: number;
+  private readonly block = Buffer.allocUnsafe(SCRATCH_BLOCK);
+  private used = 0;
+  private bytes = 0;
+  private open = true;
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'wx', 0o600);
+  }
+
+  put(head: string, data: Buffer | string, start = 0, end = data.length): void {
+    const { block } = this;
+    if (this.used + head.length * 3 + 1 > SCRATCH_BLOCK) this.flush();
+    this.used += block.write(head, this.used);
+    block[this.used++] = 0x0a;
+    // At most 3 bytes per UTF-16 unit: a text's room before it is encoded.
+    const length = typeof data === 'string' ? data.length * 3 + 1 : end - start + 1;
+    if (this.used + length > SCRATCH_BLOCK) this.flush();
+    if (length > SCRATCH_BLOCK) {
+      // A record larger than a block (a bundle's entry may be up to LIMITS.entryBytes): written as it is.
+      const whole = typeof data === 'string' ? Buffer.from(data, 'utf8') : data.subarray(start, end);
+      for (let off = 0; off < whole.length; ) off += writeSync(this.fd, whole, off, whole.length - off);
+      writeSync(this.fd, '\n');
+      this.bytes += whole.length + 1;
+      return;
+    }
+    this.used += typeof data === 'string' ? block.write(data, this.used) : data.copy(block, this.used, start, end);
+    block[this.used++] = 0x0a;
+  }
+
+  private flush(): void {
+    for (let off = 0; off < this.used; ) off += writeSync(this.fd, this.block, off, this.used - off);
+    this.bytes += this.used;
+    this.used = 0;
+  }
+
+  /** Everything put is written, and the file closed: the file and its size. */
+  finish(): { file: string; bytes: number } {
+    try {
+      this.flush();
+    } catch (e) {
+      this.abandon();
+      throw e;
+    }
+    this.open = false;
+    closeSync(this.fd);
+    return { file: this.file, bytes: this.bytes };
+  }
+
+  /** Stops: the file is removed (nothing if it was finished). */
+  abandon(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
+    rmSync(this.file, { force: true });
+  }
+}
+
+/** A copy in key order (`KeptWriter`), `each` putting every record: a failed write leaves no file. */
+export function writeKept(file: string, each: (put: KeptWriter['put']) => void): { file: string; bytes: number } {
+  const w = new KeptWriter(file);
   try {
-    const block = Buffer.allocUnsafe(SCRATCH_BLOCK);
-    let used = 0;
-    let bytes = 0;
-    const flush = () => {
-      for (let off = 0; off < used; ) off += writeSync(fd, block, off, used - off);
-      bytes += used;
-      used = 0;
-    };
-    each((head, data, start = 0, end = data.length) => {
-      if (used + head.length * 3 + 1 > SCRATCH_BLOCK) flush();
-      used += block.write(head, used);
-      block[used++] = 0x0a;
-      // At most 3 bytes per UTF-16 unit: a text's room before it is encoded.
-      const length = typeof data === 'string' ? data.length * 3 + 1 : end - start + 1;
-      if (used + length > SCRATCH_BLOCK) flush();
-      if (length > SCRATCH_BLOCK) {
-        // A record larger than a block (a bundle's entry may be up to LIMITS.entryBytes): written as it is.
-        const whole = typeof data === 'string' ? Buffer.from(data, 'utf8') : data.subarray(start, end);
-        for (let off = 0; off < whole.length; ) off += writeSync(fd, whole, off, whole.length - off);
-        writeSync(fd, '\n');
-        bytes += whole.length + 1;
-        return;
-      }
-      used += typeof data === 'string' ? block.write(data, used) : data.copy(block, used, start, end);
-      block[used++] = 0x0a;
-    });
-    flush();
-    written = true;
-    return { file, bytes };
+    each((head, data, start, end) => w.put(head, data, start, end));
+    return w.finish();
   } finally {
-    closeSync(fd);
-    if (!written) rmSync(file, { force: true });
+    w.abandon();
   }
 }
 
