@@ -132,6 +132,35 @@ describe('bundle export', () => {
     expect(() => execFileSync('openssl', ['dgst', '-sha256', '-verify', 'pub.pem', '-signature', 'manifest.sig', 'manifest.json'], { cwd: dir, stdio: 'pipe' })).toThrow();
   });
 
+  it('carries each score entry and attendance event as its row makes it: every column in the table order but the exam, session and import ids, then session and import; a column a migration adds, and a line longer than a block, too', async () => {
+    const w = await workstation('columns', 12);
+    const db = w.app.workstation!.db;
+    // This workstation only: a column added to the table, and one entry with a reason of 1.2 MB in UTF-8.
+    db.exec('DROP TRIGGER score_entries_no_update; ALTER TABLE score_entries ADD COLUMN note_extra TEXT');
+    const long = db.prepare("SELECT id FROM score_entries WHERE source = 'cat' ORDER BY id LIMIT 1").pluck().get() as string;
+    db.prepare('UPDATE score_entries SET note_extra = ?, reason = ? WHERE id = ?').run('tambahan', 'é'.repeat(600_000), long);
+    const file = (await exportBundle(w)).file;
+    const files = new Map(await readZip(file));
+    const sessions = new Map((db.prepare('SELECT id, code FROM sessions').all() as { id: string; code: string }[]).map((r) => [r.id, r.code]));
+    const imports = new Map((db.prepare('SELECT id, file_name, sha256 FROM score_imports').all() as { id: string; file_name: string; sha256: string }[]).map((i) => [i.id, { file: i.file_name, sha256: i.sha256 }]));
+    const code = (id: string | null) => (id === null ? null : (sessions.get(id) ?? id));
+    // What object rest and spread make of each row (as the export did before it read rows as arrays).
+    type Row = { id: string; exam_id?: string; session_id: string | null; import_id?: string | null };
+    const entries = new Map((db.prepare('SELECT * FROM score_entries').all() as Row[]).map(({ exam_id: _e, session_id, import_id, ...e }) => [e.id, JSON.stringify({ ...e, session: code(session_id), import: import_id ? (imports.get(import_id) ?? null) : null })]));
+    const events = new Map((db.prepare('SELECT * FROM attendance_events').all() as Row[]).map(({ session_id, ...a }) => [a.id, JSON.stringify({ ...a, session: code(session_id) })]));
+    for (const [path, want] of [['data/score-entries.json', entries], ['data/attendance.json', events]] as const) {
+      const text = files.get(path)!.toString('utf8');
+      expect(text.startsWith('[\n') && text.endsWith('\n]\n')).toBe(true);
+      const lines = text.slice(2, -3).split(',\n');
+      expect(lines.length).toBeGreaterThan(10);
+      for (const line of lines) expect(line).toBe(want.get((JSON.parse(line) as { id: string }).id));
+    }
+    const longLine = files.get('data/score-entries.json')!.toString('utf8').split('\n').find((l) => l.includes(long))!;
+    expect(Buffer.byteLength(longLine)).toBeGreaterThan(1 << 20);
+    expect(JSON.parse(longLine.replace(/,$/, ''))).toMatchObject({ id: long, note_extra: 'tambahan' });
+    w.app.close();
+  });
+
   it('carries raw data with personal data masked, the ruleset, the facts and the computed results', async () => {
     const files = new Map(await readZip(a1));
     const all = [...files.values()].map((b) => b.toString('latin1')).join('\n');
