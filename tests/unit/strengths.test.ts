@@ -58,6 +58,10 @@ describe('statistics, worked by hand', () => {
     const top = s.get('A6')!.components.find((c) => c.key === 'skd:tiu')!;
     expect(top).toMatchObject({ distance: '20', comparison: { percentile: 91, higherThan: 83 } });
     expect(plainSentence(top)).toBe('TIU: 20 poin di atas nilai ambang batas (80); lebih tinggi dari 83 % peserta formasi ini (median formasi 80).');
+    // The fields in the order the sheet's and the site's JSON have always had them (toMatchObject ignores order).
+    expect(Object.keys(tiu)).toEqual(['key', 'group', 'label', 'score', 'exact', 'max', 'passLine', 'distance', 'distanceExact', 'passes', 'comparison']);
+    expect(Object.keys(tiu.comparison)).toEqual(['n', 'median', 'q1', 'q3', 'percentile', 'higherThan']);
+    expect(JSON.stringify(s.get('B1')!.components[0]!.comparison)).toBe('{"n":2}');
     const low = s.get('A1')!.components.find((c) => c.key === 'skd:tiu')!;
     expect(low).toMatchObject({ distance: '-20', passes: false, comparison: { percentile: 8, higherThan: 0 } });
     expect(plainSentence(low)).toContain('20 poin di bawah nilai ambang batas (80); tidak ada peserta formasi ini yang nilainya lebih rendah');
@@ -133,6 +137,11 @@ describe('interview criteria and the rubric descriptor', () => {
     expect(s.get('P5')!.components.some((c) => c.stage === 'WAWANCARA')).toBe(false);
     // Written items compare across the five.
     expect(p2.find((c) => c.key === 'item:MAKALAH:isi')).toMatchObject({ score: '31', max: '60', comparison: { n: 5, median: '32', percentile: 30, higherThan: 20 } });
+    const order = ['key', 'group', 'label', 'stage', 'score', 'exact', 'max', 'passLine', 'distance', 'distanceExact', 'passes', 'comparison'];
+    expect(Object.keys(p2.find((c) => c.key === 'stage:MAKALAH')!)).toEqual(order);
+    expect(Object.keys(p2.find((c) => c.key === 'item:MAKALAH:isi')!)).toEqual(order);
+    expect(Object.keys(crit)).toEqual([...order, 'method', 'level']);
+    expect(Object.keys(crit.comparison)).toEqual(['n']);
   });
 
   it('nearestLevel: exact, between, halfway, and no levels', () => {
