@@ -6,11 +6,12 @@
  *
  * The records are gathered into runs of at most `runBytes`, each put in key order. While every run's keys come at or
  * after the run before's, the runs are written one after the other into the copy itself: a workstation writes its
- * score entries in the order of their ids (time-ordered), so the largest file needs no more. From the first run that
- * does not, the runs are written beside the copy (what was joined becomes the first of them) and then merged into
- * the copy (a run's records come before a later run's under one key, as they come in the file). The copy is byte for byte what `keepInKeyOrder` writes from the whole file. Whatever this cannot
- * read as Lentera writes it (another layout, a record without its key, a line larger than a run) gives null and
- * leaves no file: the caller reads the file whole instead, and refuses it there, in its place.
+ * score entries in time order, and their ids are time-ordered, so the largest file needs no more. From the first run
+ * that does not, the runs are written beside the copy (what was joined becomes the first of them) and then merged
+ * into the copy (a run's records come before a later run's under one key, as they come in the file). The copy is
+ * byte for byte what `keepInKeyOrder` writes from the whole file. Whatever this cannot read as Lentera writes it
+ * (another layout, a record without its key, a line larger than a run) gives null and leaves no file: the caller
+ * reads the file whole instead, and refuses it there, in its place.
  */
 import { hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
@@ -192,22 +193,20 @@ export class KeyOrderedCopy {
       this.joined.last = keys[order[order.length - 1]!]!;
       return;
     }
-    if (this.joining) {
+    if (this.joined) {
+      // The runs joined so far are in key order: they are the first run, and every run from this one on is merged.
+      const { writer, count } = this.joined;
+      this.joined = null;
       this.joining = false;
-      if (this.joined) {
-        // What was joined is in key order: the first run.
-        const { file, bytes } = this.joined.writer.finish();
-        const count = this.joined.count;
-        this.joined = null;
-        const run = `${this.file}.run${this.runs.length}`;
-        try {
-          renameSync(file, run);
-        } catch (e) {
-          rmSync(file, { force: true });
-          throw e;
-        }
-        this.runs.push({ file: run, bytes, count });
+      const { file, bytes } = writer.finish();
+      const run = `${this.file}.run${this.runs.length}`;
+      try {
+        renameSync(file, run);
+      } catch (e) {
+        rmSync(file, { force: true });
+        throw e;
       }
+      this.runs.push({ file: run, bytes, count });
     }
     this.runs.push({ ...writeKept(`${this.file}.run${this.runs.length}`, put), count: keys.length });
   }
