@@ -9,6 +9,7 @@ import { canonicalJson } from '../audit/chain';
 import { rank, type RankedCandidate } from '../ranking/engine';
 import { readRuleset } from '../ranking/rulesets';
 import { resultDigest } from '../sheets/result-sheet';
+import { BlockOut } from './block-out';
 import { lineDigest } from './collect';
 import { bindSigner, checkBinding } from './trust';
 import { factsFromJson, type FactsJson } from './facts';
@@ -637,45 +638,31 @@ export function keepItemsInKeyOrder(items: Records['items'], kind: string, file:
  */
 export class KeptWriter {
   private readonly fd: number;
-  private readonly block = Buffer.allocUnsafe(SCRATCH_BLOCK);
-  private used = 0;
+  private readonly out: BlockOut;
   private bytes = 0;
   private open = true;
 
   constructor(readonly file: string) {
     this.fd = openSync(file, 'wx', 0o600);
+    this.out = new BlockOut(SCRATCH_BLOCK, (b) => {
+      for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
+      this.bytes += b.length;
+    });
   }
 
   put(head: string, data: Buffer | string, start = 0, end = data.length): void {
-    const { block } = this;
-    if (this.used + head.length * 3 + 1 > SCRATCH_BLOCK) this.flush();
-    this.used += block.write(head, this.used);
-    block[this.used++] = 0x0a;
-    // At most 3 bytes per UTF-16 unit: a text's room before it is encoded.
-    const length = typeof data === 'string' ? data.length * 3 + 1 : end - start + 1;
-    if (this.used + length > SCRATCH_BLOCK) this.flush();
-    if (length > SCRATCH_BLOCK) {
-      // A record larger than a block (a bundle's entry may be up to LIMITS.entryBytes): written as it is.
-      const whole = typeof data === 'string' ? Buffer.from(data, 'utf8') : data.subarray(start, end);
-      for (let off = 0; off < whole.length; ) off += writeSync(this.fd, whole, off, whole.length - off);
-      writeSync(this.fd, '\n');
-      this.bytes += whole.length + 1;
-      return;
-    }
-    this.used += typeof data === 'string' ? block.write(data, this.used) : data.copy(block, this.used, start, end);
-    block[this.used++] = 0x0a;
-  }
-
-  private flush(): void {
-    for (let off = 0; off < this.used; ) off += writeSync(this.fd, this.block, off, this.used - off);
-    this.bytes += this.used;
-    this.used = 0;
+    this.out.text(head);
+    this.out.byte(0x0a);
+    // A record larger than a block (a bundle's entry may be up to LIMITS.entryBytes) is written as it is.
+    if (typeof data === 'string') this.out.text(data);
+    else this.out.bytes(data, start, end);
+    this.out.byte(0x0a);
   }
 
   /** Everything put is written, and the file closed: the file and its size. */
   finish(): { file: string; bytes: number } {
     try {
-      this.flush();
+      this.out.flush();
     } catch (e) {
       this.abandon();
       throw e;
