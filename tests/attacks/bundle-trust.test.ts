@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, webcrypto } from 'node:crypto';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -29,6 +29,9 @@ import { openDatabase } from '../../src-main/core/db/open';
 import { generateIdentity, unlockIdentity, type UnlockedIdentity } from '../../src-main/core/keys/identities';
 import { RSA_SHA256 } from '../../src-main/core/keys/pki';
 import { Publisher } from '../../src-main/core/publish/publisher';
+import { writeSite } from '../../src-main/core/publish/site';
+import { audited } from '../../src-main/core/publish/site-state';
+import { statOf } from '../../src-main/core/util/file-stat';
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
 import { readZip } from '../unit/zip';
@@ -381,6 +384,78 @@ describe('an impostor venue at the hub (item 8)', () => {
   });
 });
 
+describe('a kept bundle changed after the hub verified it (the site copies it on the record of its verified bytes)', () => {
+  const at = () => new Date().toISOString();
+  /** Flips one byte of `file` in place and puts its modification time back: only its ctime tells. */
+  const bend = (file: string) => {
+    const before = statSync(file);
+    const fd = openSync(file, 'r+');
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, 100);
+    b[0]! ^= 1;
+    writeSync(fd, b, 0, 1, 100);
+    closeSync(fd);
+    utimesSync(file, before.atime, before.mtime);
+  };
+
+  it('copies the file it verified without hashing it again, and hashes (and refuses) one written since, even with its mtime put back', async () => {
+    const dir = join(root, 'hub-vouched');
+    const p = Publisher.open(dir);
+    try {
+      expect((await cli(['hub', 'trust', '--data', dir, B.certFile])).code).toBe(0);
+      const ack = await p.ingest(b1, at(), 'test');
+      const row = p.db.prepare('SELECT file, file_sha256, file_stat FROM merged_bundles WHERE sha256 = ?').get(ack.bundle) as { file: string; file_sha256: string; file_stat: string | null };
+      // Recorded under its kept name, as the file now is.
+      expect(JSON.parse(row.file_stat!)).toEqual(statOf(row.file));
+      const first = await writeSite(join(root, 'situs-vouched-1'), p.siteInput(at()), { audit: false });
+      expect(first.vouched).toBe(1);
+      const copied = readdirSync(join(root, 'situs-vouched-1', 'bundel'));
+      expect(copied).toHaveLength(1);
+      expect(readFileSync(join(root, 'situs-vouched-1', 'bundel', copied[0]!)).equals(readFileSync(b1))).toBe(true);
+      // The same bytes in another file put in its place (a restore from a backup): hashed, and taken.
+      writeFileSync(`${row.file}.restored`, readFileSync(row.file));
+      renameSync(`${row.file}.restored`, row.file);
+      const restored = await writeSite(join(root, 'situs-vouched-2'), p.siteInput(at()), { audit: false });
+      expect(restored.vouched).toBe(0);
+      expect(readFileSync(join(root, 'situs-vouched-2', 'bundel', copied[0]!)).equals(readFileSync(b1))).toBe(true);
+      // One byte changed behind the hub: hashed, and refused; no site is left half-written.
+      bend(row.file);
+      await expect(writeSite(join(root, 'situs-vouched-3'), p.siteInput(at()), { audit: false })).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/has sha256/) });
+      expect(existsSync(join(root, 'situs-vouched-3'))).toBe(false);
+    } finally {
+      p.close();
+    }
+  });
+
+  it('records an upload moved in, and in an audited write hashes even the file it verified', async () => {
+    const dir = join(root, 'hub-vouched-owned');
+    const p = Publisher.open(dir);
+    try {
+      expect((await cli(['hub', 'trust', '--data', dir, B.certFile])).code).toBe(0);
+      mkdirSync(join(dir, 'incoming'), { recursive: true });
+      copyFileSync(b1, join(dir, 'incoming', 'up.lentera'));
+      const ack = await p.ingest(join(dir, 'incoming', 'up.lentera'), at(), 'test', { owned: true });
+      const row = p.db.prepare('SELECT file, file_stat FROM merged_bundles WHERE sha256 = ?').get(ack.bundle) as { file: string; file_stat: string | null };
+      expect(JSON.parse(row.file_stat!)).toEqual(statOf(row.file));
+      const written = await writeSite(join(root, 'situs-vouched-audit'), p.siteInput(at()), { audit: true });
+      const rel = `bundel/${readdirSync(join(root, 'situs-vouched-audit', 'bundel'))[0]}`;
+      // A site's first write is generation 0: one bundle name in AUDIT_EVERY is audited then.
+      expect(written.vouched).toBe(audited(0, rel) ? 0 : 1);
+      // The hub's record is of this file: a bundle copied from it with no record is hashed.
+      const input = p.siteInput(at());
+      const unrecorded = await writeSite(join(root, 'situs-vouched-none'), { ...input, bundles: input.bundles.map((b) => ({ ...b, verified: null })) }, { audit: false });
+      expect(unrecorded.vouched).toBe(0);
+      // A record of another file (its inode and ctime) vouches for nothing.
+      const other = join(root, 'other-file');
+      writeFileSync(other, 'x');
+      const misnamed = await writeSite(join(root, 'situs-vouched-other'), { ...input, bundles: input.bundles.map((b) => ({ ...b, verified: statOf(other) })) }, { audit: false });
+      expect(misnamed.vouched).toBe(0);
+    } finally {
+      p.close();
+    }
+  });
+});
+
 describe("the coordinator's merge applies the same binding (`bundle trust` / `bundle import`)", () => {
   it('refuses B signing for A, merges nothing of it, and still merges A in order', async () => {
     const K = await workstation('coord');
@@ -390,6 +465,8 @@ describe("the coordinator's merge applies the same binding (`bundle trust` / `bu
       expect((await cli(['bundle', 'trust', '--data', K.dir, B.certFile])).code).toBe(0);
       expect((await call<{ workstation: string | null; fingerprint: string }[]>(K.app, 'bundle.trusted', {})).find((t) => t.fingerprint === A.signer.fingerprint)?.workstation).toBe(A.id);
       expect((await call<{ unchanged: boolean }>(K.app, 'bundle.import', { file: { path: b1 } })).unchanged).toBe(false);
+      // Verified where it lay and copied after: no record vouches for the copy's bytes (the hub's site hashes it).
+      expect(K.app.workstation!.db.prepare('SELECT file_stat FROM merged_bundles').pluck().get()).toBeNull();
       const count = () => K.app.workstation!.db.prepare('SELECT COUNT(*) FROM merged_bundles').pluck().get();
       const forged = await forgeAs(b1, B.signer, A, 1, null);
       expect((await refusal(K.app, 'bundle.import', { file: { path: forged } })).code).toBe('BUNDLE_WORKSTATION_MISMATCH');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BAD, checkAside, READ, UNCHANGED, type FileToCheck } from '../../src-main/core/publish/file-checker';
-import { statOf } from '../../src-main/core/publish/site-state';
+import { statOf } from '../../src-main/core/util/file-stat';
 
 const dir = mkdtempSync(join(tmpdir(), 'lentera-file-checker-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { factsFromJson, type FactsJson } from '../../src-main/core/bundles/facts';
 import { ExamLeaves } from '../../src-main/core/ledger/exam-leaves';
 import { toHex } from '../../src-main/core/ledger/merkle';
-import { groupFile, groupsDir, loadGroupFiles, loadGroupStats, PlacedFiles, recordSiteStats, saveGroupFiles, statOf } from '../../src-main/core/publish/site-state';
+import { groupFile, groupsDir, loadGroupFiles, loadGroupStats, PlacedFiles, recordSiteStats, saveGroupFiles } from '../../src-main/core/publish/site-state';
+import { statOf } from '../../src-main/core/util/file-stat';
 import { Fraction, fractionOf, toExactString } from '../../src-main/core/scoring/exact';
 
 /** Heap bytes held per item by `make(i)` for 50,000 items, measured in a child with --expose-gc. */

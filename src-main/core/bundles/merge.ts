@@ -17,6 +17,7 @@ import type { Fraction } from '../scoring/exact';
 import { DATA_FILES, DATA_PATHS, LIMITS, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
+import { statOf } from '../util/file-stat';
 import { transcribe } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
 import { eachVerifiedFile, listedAs, readVerified } from './listed-entries';
@@ -862,6 +863,9 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   // staged copy is then let go only once they are stored). A sealed upload has none deferred (`prepareVerified`).
   let plain = `${stored}.part`;
   let sourceHeld = false;
+  // Whether the kept file's bytes are those verified (`file_stat`): the verified file itself, renamed, or written
+  // plain by `transcribe` as it hashed them; not a sealed one, nor a copy no one hashed.
+  let vouched = false;
   if (key || plan.sourceKey) {
     // The file verified (the staged copy, or the sealed upload opened where it lies), sealed with `key` or written
     // plain; read once, and kept only when those bytes are the ones verified. The staged copy then goes.
@@ -870,12 +874,14 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       rmSync(`${stored}.part`, { force: true });
       throw new BundleRefused('BUNDLE_CHANGED', `${basename(plan.report.file)} changed after it was verified: nothing was merged. Import it again.`, { file: basename(plan.report.file) });
     }
+    vouched = !key;
     sourceHeld = plan.deferred.length > 0;
     if (sourceHeld) plain = plan.report.file;
     else dropStaged(plan);
   } else if (plan.staged !== undefined && plan.staged.startsWith(mergedDir(dataDir))) {
     renameSync(plan.staged, `${stored}.part`);
     plan.staged = undefined;
+    vouched = true;
   } else {
     // Copied before the staged copy (which may be what was verified) is let go.
     copyFileSync(plan.report.file, `${stored}.part`);
@@ -917,6 +923,9 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     if (sourceHeld) dropStaged(plan);
     if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);
+    // Taken under its kept name (a rename sets a file's ctime): the site copies it without hashing it again while
+    // it still has them (publish/site.ts `copyTo`).
+    if (vouched) sql(db, 'UPDATE merged_bundles SET file_stat = ? WHERE sha256 = ?').run(JSON.stringify(statOf(stored)), plan.report.sha256);
   } catch (e) {
     rmSync(`${stored}.part`, { force: true });
     if (sourceHeld) dropStaged(plan);

@@ -943,6 +943,16 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE bundle_export_items_by_key RENAME TO bundle_export_items;
     `,
   },
+  {
+    version: 20,
+    name: "each kept bundle's inode and change time once its bytes were verified",
+    sql: `
+      -- [inode, ctime in ns] as JSON (util/file-stat.ts), taken once the bundle verified as file_sha256 lies under
+      -- its kept name; null when its bytes were copied unverified. While the file still has them, the site copies it
+      -- without reading it back to hash it (a 3 GB bundle: seconds of one core, docs/performance.md).
+      ALTER TABLE merged_bundles ADD COLUMN file_stat TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -8,7 +8,7 @@
  * On these machines an `lstat` costs 5-8 µs: twenty thousand pages' are 0.17 s, a sixth of a one-formation update.
  */
 import { Worker } from 'node:worker_threads';
-import type { FileStat } from './site-state';
+import type { FileStat } from '../util/file-stat';
 
 /** What the check found of a file: not known to hold its bytes (changed, replaced, gone, a link). */
 export const BAD = 0;

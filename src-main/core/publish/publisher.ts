@@ -28,6 +28,7 @@ import { announceAtHub, siteAnnouncements } from './announcement-hub';
 import type { SignedAnnouncementAck } from './announcement';
 import { voiceSiteInput } from './voice';
 import { formationTimes } from './formation-times';
+import { parseStat } from '../util/file-stat';
 
 /** The merged view's stage states, from its ruleset text. */
 const stageStatesOf = (v: MergedView) => stageStates(readRuleset(v.ruleset.json, 'ruleset.json').ruleset, v.facts.candidates, v.results);
@@ -351,15 +352,17 @@ export class Publisher {
     const checkpoints = this.log.checkpoints();
     const consistency = checkpoints.slice(1).map((c, i) => ({ from: checkpoints[i]!.size, to: c.size, proof: this.log.consistencyProof(checkpoints[i]!.size, c.size) }));
     const exams = mergedExams(this.db).map((code) => this.siteExam(code));
-    const bundles = (sql(this.db, 'SELECT file_sha256 AS sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
+    const bundles = (sql(this.db, 'SELECT file_sha256 AS sha256, exam_code AS exam, workstation_id AS workstation, sequence, file, file_stat AS stat, manifest FROM merged_bundles ORDER BY exam_code, workstation_id, sequence').all() as {
       sha256: string;
       exam: string;
       workstation: string;
       sequence: number;
       file: string;
+      stat: string | null;
       manifest: string;
     }[]).map((b) => ({
       file: b.file,
+      verified: parseStat(b.stat),
       name: `${b.exam}-${b.workstation.slice(-12)}-${String(b.sequence).padStart(4, '0')}.lentera`,
       sha256: b.sha256,
       exam: b.exam,

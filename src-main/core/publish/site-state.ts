@@ -21,6 +21,7 @@
  */
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { isStat, statOf, type FileStat } from '../util/file-stat';
 import { sha256Hex } from '../util/hash';
 
 export interface SiteFileState {
@@ -130,25 +131,6 @@ export const groupsDir = (file: string): string => `${file}.groups`;
 /** The file of group `name` made from `key`. */
 export const groupFile = (file: string, name: string, key: string): string => join(groupsDir(file), `${sha256Hex(Buffer.from(`${name}\n${key}`)).slice(0, 32)}.json`);
 
-/** A file's inode and change time in nanoseconds (decimal strings), as recorded once the site is in place. */
-export type FileStat = [string, string];
-
-/** What `path` is now, a regular file's inode and ctime; null for anything else or nothing. */
-export function statOf(path: string): FileStat | null {
-  try {
-    const st = lstatSync(path, { bigint: true });
-    return st.isFile() ? [String(st.ino), String(st.ctimeNs)] : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Whether a file's change time can be trusted: on Windows any process that may write a file may also set its
- * ChangeTime (SetFileInformationByHandle), so there every file taken is read and hashed.
- */
-export const ctimeTrusted = process.platform !== 'win32';
-
 /**
  * One write in AUDIT_EVERY reads and hashes a given group's (or bundle's) files whatever their records say. The
  * records are taken once the site is in place, and a file is linked into the new site after it is checked: a file
@@ -161,19 +143,6 @@ export const AUDIT_EVERY = 8;
 export function audited(generation: number, name: string): boolean {
   return (generation + sha256Hex(Buffer.from(name)).charCodeAt(0)) % AUDIT_EVERY === 0;
 }
-
-/** Whether `path` is still the file recorded as `recorded`, of `size` bytes: nothing has written it since. */
-export function unchangedSince(path: string, recorded: FileStat | null | undefined, size: number): boolean {
-  if (!recorded || !ctimeTrusted) return false;
-  try {
-    const st = lstatSync(path, { bigint: true });
-    return st.isFile() && st.size === BigInt(size) && String(st.ino) === recorded[0] && String(st.ctimeNs) === recorded[1];
-  } catch {
-    return false;
-  }
-}
-
-const isStat = (x: unknown): x is FileStat | null => x === null || (Array.isArray(x) && x.length === 2 && x.every((v) => typeof v === 'string' && /^\d{1,40}$/.test(v)));
 
 /** `folder`: whose files the records are (a site of its own: none). */
 const groupStatFile = (file: string, name: string, key: string, folder?: SiteFolder): string => groupFile(file, name, key).replace(/\.json$/, folder ? `.${folder}.stat.json` : '.stat.json');

@@ -47,10 +47,7 @@ import {
   saveGroupFiles,
   saveSiteState,
   siteState,
-  unchangedSince,
   writeSiteState,
-  ctimeTrusted,
-  type FileStat,
   type SiteFileState,
   type SiteFolder,
   PlacedFiles,
@@ -58,6 +55,7 @@ import {
   type SiteGroupState,
   type SiteState,
 } from './site-state';
+import { ctimeTrusted, sameStat, statOf, unchangedSince, type FileStat } from '../util/file-stat';
 import { hashFileAside, type FileHash } from '../bundles/digests-aside';
 import { BAD, checkAside, UNCHANGED, type FileToCheck, type FilesCheck } from './file-checker';
 import { siteCodeId } from './site-code';
@@ -178,7 +176,20 @@ export interface SiteInput {
   announcements?: SiteAnnouncement[];
   /** objections (sanggah) and public reports (laporan) as published: no names, no numbers, no contact (voice-pages.ts) */
   voice?: VoiceSiteInput;
-  bundles: { file: string /* absolute path to copy */; name: string; sha256: string; exam: string; workstation: string; sequence: number; signer: string }[];
+  bundles: {
+    file: string /* absolute path to copy */;
+    /**
+     * `file`'s inode and ctime when its bytes were verified as `sha256` (the hub's ingest): while it still has them,
+     * its copy is not read back and hashed (`copyTo`).
+     */
+    verified?: FileStat | null;
+    name: string;
+    sha256: string;
+    exam: string;
+    workstation: string;
+    sequence: number;
+    signer: string;
+  }[];
   /**
    * The time each formation's pages show (its page and its candidates'), given what each is made from (`contents`:
    * formation code → sha256, `formationContent`) and the exam's data time. The hub answers the exam's data time at
@@ -418,6 +429,8 @@ class SiteWriter {
   stayed = 0;
   /** files of groups offered to `keep` whose check ran on another thread (`checkAhead`), kept or not */
   checkedAside = 0;
+  /** bundles copied and not hashed: the hub's record of their verified bytes vouched for them (`copyTo`) */
+  vouched = 0;
   /** the groups left in place whole whose files' records still hold (none needs recording again) */
   readonly settled = new Set<string>();
   /** the files in no group, as placed */
@@ -987,11 +1000,11 @@ class SiteWriter {
    * run beside the pages being made instead of after them. `copied` takes each one's outcome where the site lists
    * it; `settle` waits for all of them before the folder may be removed.
    */
-  startCopies(list: { rel: string; source: string; sha256: string }[]): void {
+  startCopies(list: { rel: string; source: string; sha256: string; verified?: FileStat | null }[]): void {
     let chain: Promise<unknown> = Promise.resolve();
     for (const b of list) {
       const file = this.place(b.rel);
-      const done = chain.then(() => this.copyTo(b.rel, file, b.source, b.sha256, true));
+      const done = chain.then(() => this.copyTo(b.rel, file, b.source, b.sha256, { verified: b.verified ?? null }));
       done.catch(() => undefined);
       this.copies.set(b.rel, done);
       chain = done.catch(() => undefined);
@@ -1030,12 +1043,13 @@ class SiteWriter {
 
   /**
    * Places `source` at `file` (linked from the previous site when it holds the same bytes), checked against
-   * `sha256`; `aside`: a bundle (gigabytes), hashed on another thread rather than on this one.
+   * `sha256`; `aside`: a bundle (gigabytes), hashed on another thread rather than on this one, or not at all while
+   * `source` is still the file its `verified` record names.
    */
-  private async copyTo(rel: string, file: string, source: string, sha256: string, aside: boolean): Promise<{ size: number; sha256: string }> {
+  private async copyTo(rel: string, file: string, source: string, sha256: string, aside: false | { verified: FileStat | null }): Promise<{ size: number; sha256: string }> {
     const want = sha256.toLowerCase();
     const before = this.prev?.state.files[rel];
-    const hash = aside ? (f: string) => this.hashAside(f) : sha256File;
+    const hash = aside !== false ? (f: string) => this.hashAside(f) : sha256File;
     // The previous site's copy was checked against this very sha256 when it was written.
     const trusted = () => !this.audited(rel) && unchangedSince(this.prevPath(rel), this.copyStats.get(rel), before!.s);
     const here = this.base?.files[rel];
@@ -1051,13 +1065,19 @@ class SiteWriter {
     const same = before !== undefined && before.h === want && (trusted() || (this.checked++, await this.holdsHash(this.prevPath(rel), before.s, want, hash)));
     if (same && this.link(rel, file)) return { size: before.s, sha256: want };
     if (this.stopped) throw new Error('the site write stopped');
+    // The hub hashed these very bytes as it verified the bundle: untouched before and after the copy, their copy is
+    // them (at 100,000 candidates 3 GB read back and hashed, seconds of a core the pages are made on meanwhile).
+    const vouched = () => aside !== false && !this.audited(rel) && sameStat(statOf(source), aside.verified);
+    const vouchedBefore = vouched();
     this.clear(file);
     try {
       await copyFile(source, file);
     } catch (e) {
       throw new LenteraError('FILE_NOT_FOUND', `${source} cannot be copied into the site: ${(e as Error).message}`, { file: source });
     }
-    const got = await hash(file);
+    const taken = vouchedBefore && vouched();
+    if (taken) this.vouched++;
+    const got = taken ? want : await hash(file);
     if (got !== want) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
     return { size: (await stat(file)).size, sha256: want };
   }
@@ -1308,7 +1328,7 @@ function formationContent(shared: string, v: ExamView, f: ExamView['formations']
 async function build(w: SiteWriter, input: SiteInput, tree: TreeReader, published: number): Promise<void> {
 
   const named = bundleNames(input);
-  w.startCopies(named.map((b) => ({ rel: b.href, source: b.file, sha256: b.sha256 })));
+  w.startCopies(named.map((b) => ({ rel: b.href, source: b.file, sha256: b.sha256, verified: b.verified })));
   await w.text('assets/situs.css', SITE_CSS);
   await w.text('assets/verify.js', await verifyScript());
   await w.text(
@@ -1531,7 +1551,7 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
       // The site is in place: without the records the next write reads and hashes what it takes from it.
     }
   }
-  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: 0, checkedAside: 0 };
+  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: 0, checkedAside: 0, vouched: w.vouched };
 }
 
 export interface SiteWritten {
@@ -1548,6 +1568,8 @@ export interface SiteWritten {
   stayed: number;
   /** files whose check ran on another thread while the write made other files (`checkThreadAfter`), kept or not */
   checkedAside: number;
+  /** bundles copied in without being read back and hashed: still the files the hub verified (`verified`) */
+  vouched: number;
 }
 
 /**
@@ -1618,7 +1640,7 @@ async function writeTwoFolders(out: string, input: SiteInput, tree: TreeReader, 
   } catch {
     // The site is in place: without the records the next write into this folder reads and hashes what it keeps.
   }
-  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: w.stayed, checkedAside: w.checkedAside };
+  return { files: w.files, bytes: w.bytes, linked: w.linked, kept: w.kept, checked: w.checked, stayed: w.stayed, checkedAside: w.checkedAside, vouched: w.vouched };
 }
 
 /**

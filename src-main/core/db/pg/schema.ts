@@ -233,6 +233,12 @@ export const pgMigrations: readonly PgMigration[] = [
         PRIMARY KEY (exam_code, formation)
       );
     `,
+  },  {
+    version: 4,
+    name: "each kept bundle's inode and change time once its bytes were verified",
+    sql: `
+      ALTER TABLE merged_bundles ADD COLUMN file_stat text COLLATE "C";
+    `,
   },
 ];
 
