@@ -215,7 +215,7 @@ export async function benchBundles(): Promise<void> {
         baseline: copyMs / 1000,
         better: 'lower',
         goal: { kind: 'cost', max: 2 },
-        why: `${floor.detail!.floorMs! / copyMs >= 2 ? 'not reachable as written: ' : ''}writing the same files from memory alone (no page made) is ${(floor.detail!.floorMs! / copyMs).toFixed(2)}x cp -r; over that floor ${(published.detail!.siteMs! / floor.detail!.floorMs!).toFixed(2)}x (profiled: 100k candidate pages made as text on one thread, ~13 s; the strengths, ~2.5 s; the leaf check, ~2 s; GC. The bundles are copied beside them). Once written, the site is rewritten incrementally (the next row)`,
+        why: `${floor.detail!.floorMs! / copyMs >= 2 ? 'not reachable as written: ' : ''}writing the same files from memory alone (no page made) is ${(floor.detail!.floorMs! / copyMs).toFixed(2)}x cp -r; over that floor ${(published.detail!.siteMs! / floor.detail!.floorMs!).toFixed(2)}x (profiled: 100k candidate pages made as text on one thread, ~13 s; the strengths, ~2.5 s; the leaf check, ~2 s; GC. The bundles are copied beside them, and not read back to be hashed while each is the file the hub verified). Once written, the site is rewritten incrementally (the next row)`,
       },
       {
         name: 'floor: the same files written from memory (nothing rendered or checked)',
