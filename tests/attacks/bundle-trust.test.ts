@@ -398,11 +398,20 @@ describe('a kept bundle changed after the hub verified it (the site copies it on
     utimesSync(file, before.atime, before.mtime);
   };
 
-  it('copies the file it verified without hashing it again, and hashes (and refuses) one written since, even with its mtime put back', async () => {
-    const dir = join(root, 'hub-vouched');
+  /** A hub in `root/name` that trusts B's certificate, given to `use`, then closed. */
+  const withHub = async (name: string, use: (p: Publisher, dir: string) => Promise<void>) => {
+    const dir = join(root, name);
     const p = Publisher.open(dir);
     try {
       expect((await cli(['hub', 'trust', '--data', dir, B.certFile])).code).toBe(0);
+      await use(p, dir);
+    } finally {
+      p.close();
+    }
+  };
+
+  it('copies the file it verified without hashing it again, and hashes (and refuses) one written since, even with its mtime put back', async () => {
+    await withHub('hub-vouched', async (p) => {
       const ack = await p.ingest(b1, at(), 'test');
       const row = p.db.prepare('SELECT file, file_sha256, file_stat FROM merged_bundles WHERE sha256 = ?').get(ack.bundle) as { file: string; file_sha256: string; file_stat: string | null };
       // Recorded under its kept name, as the file now is.
@@ -422,16 +431,11 @@ describe('a kept bundle changed after the hub verified it (the site copies it on
       bend(row.file);
       await expect(writeSite(join(root, 'situs-vouched-3'), p.siteInput(at()), { audit: false })).rejects.toMatchObject({ code: 'PUBLISH_INVALID', message: expect.stringMatching(/has sha256/) });
       expect(existsSync(join(root, 'situs-vouched-3'))).toBe(false);
-    } finally {
-      p.close();
-    }
+    });
   });
 
   it('records an upload moved in, and in an audited write hashes even the file it verified', async () => {
-    const dir = join(root, 'hub-vouched-owned');
-    const p = Publisher.open(dir);
-    try {
-      expect((await cli(['hub', 'trust', '--data', dir, B.certFile])).code).toBe(0);
+    await withHub('hub-vouched-owned', async (p, dir) => {
       mkdirSync(join(dir, 'incoming'), { recursive: true });
       copyFileSync(b1, join(dir, 'incoming', 'up.lentera'));
       const ack = await p.ingest(join(dir, 'incoming', 'up.lentera'), at(), 'test', { owned: true });
@@ -450,9 +454,7 @@ describe('a kept bundle changed after the hub verified it (the site copies it on
       writeFileSync(other, 'x');
       const misnamed = await writeSite(join(root, 'situs-vouched-other'), { ...input, bundles: input.bundles.map((b) => ({ ...b, verified: statOf(other) })) }, { audit: false });
       expect(misnamed.vouched).toBe(0);
-    } finally {
-      p.close();
-    }
+    });
   });
 });
 
