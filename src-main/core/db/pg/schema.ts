@@ -233,7 +233,8 @@ export const pgMigrations: readonly PgMigration[] = [
         PRIMARY KEY (exam_code, formation)
       );
     `,
-  },  {
+  },
+  {
     version: 4,
     name: "each kept bundle's inode and change time once its bytes were verified",
     sql: `
