@@ -18,6 +18,7 @@ import { DATA_FILES, DATA_PATHS, LIMITS, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
 import { statOf } from '../util/file-stat';
+import { phaseLetGo } from '../util/heap';
 import { transcribe } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
 import { eachVerifiedFile, listedAs, readVerified } from './listed-entries';
@@ -911,6 +912,8 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     // after a rollback is refused instead of merging no records.
     plan.spent = true;
     putItems(db, m.exam.code, m.workstation.id, plan.report.sha256, inKeyOrder(plan.items.splice(0)));
+    // The verification's and the read-ahead's garbage goes with the items, before the deferred records come.
+    phaseLetGo();
     const all = plan.deferred.splice(0);
     scratch = all;
     // Those kept in key order while the bundle was verified are read from there; the others again from the bundle.

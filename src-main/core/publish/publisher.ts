@@ -29,6 +29,7 @@ import type { SignedAnnouncementAck } from './announcement';
 import { voiceSiteInput } from './voice';
 import { formationTimes } from './formation-times';
 import { parseStat } from '../util/file-stat';
+import { phaseLetGo } from '../util/heap';
 
 /** The merged view's stage states, from its ruleset text. */
 const stageStatesOf = (v: MergedView) => stageStates(readRuleset(v.ruleset.json, 'ruleset.json').ruleset, v.facts.candidates, v.results);
@@ -204,6 +205,8 @@ export class Publisher {
       }
       ({ outcome, appended, checkpoint, receiptToken } = writeTransaction(this.db, () => {
         const { view: ahead, ...outcome } = commitImport(this.db, this.dir, prepared, at);
+        // The deferred records are stored: gone before the log's leaves and the view are made.
+        if (!outcome.unchanged) phaseLetGo();
         let appended: number[] = [];
         if (!outcome.unchanged) {
           if (ahead) this.keepView(outcome.exam, this.viewKey(outcome.exam), ahead);
