@@ -519,6 +519,23 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
     other.close();
   });
 
+  it("ranks nothing ahead for a bundle that does not take the next place in its workstation's chain: sent again (\"unchanged\"), or out of order (refused)", async () => {
+    const hub = hubAt('ahead-next');
+    const manifestOf = async (file: string) => JSON.parse(new Map(await readZip(file)).get('manifest.json')!.toString('utf8')) as Manifest;
+    // Out of order: a2 before a1.
+    expect(await speculate(hub.db, a2, await manifestOf(a2), { cancelled: false })).toBeNull();
+    expect((await speculate(hub.db, a1, await manifestOf(a1), { cancelled: false }))?.view).toBeTruthy();
+    commit(hub, await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db) }));
+    // Sent again: its import says "unchanged", and nothing of it was ranked.
+    expect(await speculate(hub.db, a1, await manifestOf(a1), { cancelled: false })).toBeNull();
+    const again = await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db) });
+    expect(again.unchanged).toBe(true);
+    expect(again.speculated).toBeUndefined();
+    // The next one is ranked ahead.
+    expect((await speculate(hub.db, a2, await manifestOf(a2), { cancelled: false }))?.view).toBeTruthy();
+    hub.close();
+  });
+
   it('does not use what was read ahead when the file changed before it was verified (swapped in between)', async () => {
     const hub = hubAt('ahead-4');
     const file = tmp();

@@ -47,12 +47,12 @@ describe("the hub's ingest collects where it lets go (core/util/heap.ts)", () =>
     }
   }
 
-  it("collects in full twice in a hub's process when a bundle is merged (its items stored, then its deferred records), never where nothing was merged, and never in a process without the hub's policy", async () => {
+  it("collects in full three times in a hub's process when a bundle is merged (before the view is ranked ahead, once the bundle is verified, once its records are stored), never for a bundle sent again, and never in a process without the hub's policy", async () => {
     const { bundle, cert } = await venueBundle();
     const counts = async (mode: string) =>
       JSON.parse((await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hub-heap-ingest.ts'), mode, join(root, `hub-${mode}`), bundle, cert])).stdout) as { unchanged: boolean; forced: number }[];
     expect(await counts('policy')).toEqual([
-      { unchanged: false, forced: 2 },
+      { unchanged: false, forced: 3 },
       { unchanged: true, forced: 0 },
     ]);
     // A workstation's merge, a test, a bench without the policy: V8 alone decides.

@@ -17,10 +17,11 @@ import type { Db } from '../db/open';
 import { sha256Hex } from '../util/hash';
 import type { Manifest } from './format';
 import { readEntryAt, streamEntryAt } from './container';
+import { phaseLetGo } from '../util/heap';
 import { KeyOrderedCopy } from './key-ordered-copy';
 import { listedEntries } from './listed-entries';
 import type { PendingItem } from './merged-rows';
-import { deferredKind, dropScratch, keepInKeyOrder, keepItemsInKeyOrder, keptRecords, mergedStateKey, mergedView, prepareImport, readRecords, scratchFor, type ImportOptions, type ImportPlan, type Records, type Speculation } from './merge';
+import { deferredKind, dropScratch, keepInKeyOrder, keepItemsInKeyOrder, keptRecords, mergedStateKey, mergedView, prepareImport, readRecords, scratchFor, takesNextPlace, type ImportOptions, type ImportPlan, type Records, type Speculation } from './merge';
 
 /**
  * At most this many bytes are read and inflated ahead of the hashes' check: a real exam's records are a few hundred
@@ -139,6 +140,9 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
   let handedOver = false;
   try {
     if (SURROGATE.test(m.workstation.id)) return null;
+    // One that does not take the next place in its workstation's chain is "unchanged" (sent again) or refused:
+    // nothing it holds will be ranked.
+    if (!takesNextPlace(db, m)) return null;
     // A turn first: the verification goes on to await its threads before this thread is taken.
     await turn();
     if (cancel.cancelled) return null;
@@ -193,6 +197,8 @@ export async function speculate(db: Db, file: string, m: Manifest, cancel: Cance
     }
     // Read again after the turn: the view is of the merged items as this key names them.
     speculation.stateKey = mergedStateKey(db, m.exam.code);
+    // The read-ahead's garbage goes before the view is ranked on top of it (the hub's peak: core/util/heap.ts).
+    phaseLetGo();
     try {
       speculation.view = mergedView(db, m.exam.code, { workstation: m.workstation.id, exam: m.exam, ruleset: { sha256: m.ruleset.sha256, text: rulesetBytes.toString('utf8') }, items: (kind) => itemsOfKind(records, kind) });
     } catch {

@@ -18,7 +18,6 @@ import { DATA_FILES, DATA_PATHS, LIMITS, type Manifest } from './format';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
 import { statOf } from '../util/file-stat';
-import { phaseLetGo } from '../util/heap';
 import { transcribe } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
 import { eachVerifiedFile, listedAs, readVerified } from './listed-entries';
@@ -150,10 +149,21 @@ export function scratchFor(staged: string, n: number): string | undefined {
   return STAGED.test(basename(staged)) ? `${staged}.${n}.records` : undefined;
 }
 
+/** The last bundle of the workstation `m` names merged here for its exam. */
+function chainHead(db: Db, m: Manifest): { sequence: number; sha256: string } | undefined {
+  return sql(db, 'SELECT sequence, sha256 FROM merged_bundles WHERE exam_code = ? AND workstation_id = ? ORDER BY sequence DESC LIMIT 1').get(m.exam.code, m.workstation.id) as { sequence: number; sha256: string } | undefined;
+}
+
+/** Whether the bundle `m` describes takes the next place in its workstation's chain here: not merged, nor refused. */
+export function takesNextPlace(db: Db, m: Manifest): boolean {
+  const last = chainHead(db, m);
+  return m.sequence === (last?.sequence ?? 0) + 1 && (last?.sha256 ?? null) === m.previous;
+}
+
 /** Where this bundle stands in its workstation's chain; a replay, a fork or a gap is refused with what is missing. */
 export function checkChain(db: Db, m: Manifest, sha256: string): { unchanged: boolean } {
   if (sql(db, 'SELECT 1 FROM merged_bundles WHERE sha256 = ?').get(sha256)) return { unchanged: true };
-  const last = sql(db, 'SELECT sequence, sha256 FROM merged_bundles WHERE exam_code = ? AND workstation_id = ? ORDER BY sequence DESC LIMIT 1').get(m.exam.code, m.workstation.id) as { sequence: number; sha256: string } | undefined;
+  const last = chainHead(db, m);
   const have = last?.sequence ?? 0;
   const who = `workstation ${m.workstation.name || m.workstation.id}`;
   if (m.sequence <= have) {
@@ -912,8 +922,6 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     // after a rollback is refused instead of merging no records.
     plan.spent = true;
     putItems(db, m.exam.code, m.workstation.id, plan.report.sha256, inKeyOrder(plan.items.splice(0)));
-    // The verification's and the read-ahead's garbage goes with the items, before the deferred records come.
-    phaseLetGo();
     const all = plan.deferred.splice(0);
     scratch = all;
     // Those kept in key order while the bundle was verified are read from there; the others again from the bundle.

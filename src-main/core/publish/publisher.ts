@@ -197,6 +197,8 @@ export class Publisher {
       // Its records are parsed and merged while it is verified (bundles/ahead.ts).
       plan = await prepareImportAhead(this.db, file, { trusted, stageIn: this.dir, moveIn: opts.owned === true });
       const prepared = plan;
+      // What the verification and the ranking ahead made and dropped goes before the commit's rows come on top of it.
+      if (!plan.unchanged) phaseLetGo();
       // The ingest's commit leaves its pages in the WAL (flushed: durable) and its checkpoint to another thread.
       if (this.checkpoints) {
         this.db.pragma('wal_autocheckpoint = 0');

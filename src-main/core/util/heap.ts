@@ -3,12 +3,12 @@
  * 500 MB whatever the size of one bundle).
  *
  * V8 starts a full collection when its old generation outgrows what the last one found live by a margin
- * (`server/hub-heap.ts` keeps that margin small). The ingest's phases leave their garbage there in one piece: the
- * verification's and the read-ahead's records once the commit has stored them, the deferred records once the
- * commit is done, about 100 MB at 100,000 candidates. Nothing the next phase does at its start grows the
- * generation past the margin, so that garbage was still held when the next phase's own allocations came on top of
- * it: the process's peak (up to 508 MB, sampled every 2 ms). A collection at those two points costs 0.15–0.2 s
- * each at 100,000 candidates, and is made only in a process that asked for it (the hub's), never on a workstation.
+ * (`server/hub-heap.ts` keeps that margin small), and goes on allocating while it marks. The ingest's phases leave
+ * their garbage there in one piece, and the next phase's allocations came on top of it: the read-ahead's under the
+ * view ranked ahead (up to 514 MB, sampled every 2 ms), the verification's and the ranking's under the commit's rows,
+ * the deferred records' under the log's leaves (up to 508 MB). A collection at each of those three points
+ * (`bundles/ahead.ts`, `publish/publisher.ts`) costs 0.1–0.2 s at 100,000 candidates, and is made only in a process
+ * that asked for it (the hub's), never on a workstation.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
