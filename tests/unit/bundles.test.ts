@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
-import { commitImport, discardImport, dropScratch, itemsOf, keepInKeyOrder, mergedView, prepareImport, readRecords, type ImportPlan, type Records } from '../../src-main/core/bundles/merge';
+import { checkChain, commitImport, discardImport, dropScratch, itemsOf, keepInKeyOrder, mergedView, prepareImport, readRecords, type ImportPlan, type Records } from '../../src-main/core/bundles/merge';
 import { readEntryAt, type EntryLayout, type Source } from '../../src-main/core/bundles/container';
 import { listedAs } from '../../src-main/core/bundles/listed-entries';
 import { prepareImportAhead, readAhead, speculate } from '../../src-main/core/bundles/ahead';
@@ -519,7 +519,7 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
     other.close();
   });
 
-  it("ranks nothing ahead for a bundle that does not take the next place in its workstation's chain: sent again (\"unchanged\"), or out of order (refused)", async () => {
+  it("ranks nothing ahead for a bundle that does not take the next place in its workstation's chain: sent again (\"unchanged\"), out of order or linked to another bundle (refused)", async () => {
     const hub = hubAt('ahead-next');
     const manifestOf = async (file: string) => JSON.parse(new Map(await readZip(file)).get('manifest.json')!.toString('utf8')) as Manifest;
     // Out of order: a2 before a1.
@@ -531,8 +531,14 @@ describe("a bundle's records read and merged while it is verified (bundles/ahead
     const again = await prepareImportAhead(hub.db, a1, { trusted: trustLookup(hub.db) });
     expect(again.unchanged).toBe(true);
     expect(again.speculated).toBeUndefined();
+    // Linked to a bundle that is not the last merged: refused, and nothing ranked.
+    const m2 = await manifestOf(a2);
+    const unlinked = { ...m2, previous: 'f'.repeat(64) };
+    expect(() => checkChain(hub.db, unlinked, 'e'.repeat(64))).toThrow(expect.objectContaining({ code: 'BUNDLE_CHAIN_BROKEN' }));
+    expect(await speculate(hub.db, a2, unlinked, { cancelled: false })).toBeNull();
     // The next one is ranked ahead.
-    expect((await speculate(hub.db, a2, await manifestOf(a2), { cancelled: false }))?.view).toBeTruthy();
+    expect(checkChain(hub.db, m2, 'e'.repeat(64))).toEqual({ unchanged: false });
+    expect((await speculate(hub.db, a2, m2, { cancelled: false }))?.view).toBeTruthy();
     hub.close();
   });
 

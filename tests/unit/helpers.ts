@@ -7,6 +7,7 @@ import type { Command } from '../../src-main/api/registry';
 import type { Clock } from '../../src-main/core/util/clock';
 import type { Db } from '../../src-main/core/db/open';
 import { writeTransaction } from '../../src-main/core/db/transaction';
+import { generateIdentity } from '../../src-main/core/keys/identities';
 import { useCheapScryptForTests } from '../../src-main/core/util/kdf-cost';
 
 export const ADMIN = { name: 'koordinator', pin: '482913' };
@@ -28,6 +29,34 @@ export function atRealScryptCost<T>(make: () => T): T {
 export function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+}
+
+/** The coordinator's signing key passphrase on a demo venue of `demoVenueBundle`. */
+export const DEMO_PASS = 'rahasia-koordinator';
+
+/**
+ * A demo workstation in `dir` with `candidates` candidates, its coordinator's signing key made, and its exam's bundle
+ * exported: the bundle's file, the coordinator's certificate (PEM) and the exam's code. The workstation is closed.
+ */
+export async function demoVenueBundle(dir: string, opts: { candidates: number; displayName?: string }): Promise<{ file: string; pem: string; exam: string }> {
+  const app = new LenteraApp({ dataDir: dir, allowInit: true });
+  try {
+    const call = async <T>(command: string, input: unknown): Promise<T> => {
+      const r = await app.invokeAsync(command, input, { local: 't' });
+      if (!r.ok) throw new Error(`${command}: ${r.error.message}`);
+      return r.value as T;
+    };
+    await call('workstation.demo', { candidates: opts.candidates });
+    const db = app.workstation!.db;
+    const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+    await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: opts.displayName ?? 'Sri Wahyuni', nip: null }, 'Pemerintah Kota Semarang', DEMO_PASS, new Date().toISOString());
+    const pem = (await call<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
+    const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
+    const { file } = await call<{ file: string }>('bundle.export', { exam, passphrase: DEMO_PASS, account: 'koordinator' });
+    return { file, pem, exam };
+  } finally {
+    app.close();
+  }
 }
 
 export function tempDir(prefix = 'lentera-test-'): string {

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LenteraApp } from '../../src-main/api/app';
-import { generateIdentity } from '../../src-main/core/keys/identities';
+import { demoVenueBundle } from './helpers';
 
 const run = promisify(execFile);
 const peakOf = async (mode: string) => (JSON.parse((await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hub-heap-churn.ts'), mode])).stdout) as { peakMb: number }).peakMb;
@@ -24,31 +23,10 @@ describe("the hub's ingest collects where it lets go (core/util/heap.ts)", () =>
   const root = mkdtempSync(join(tmpdir(), 'lentera-hub-heap-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  /** A venue's bundle of 60 candidates, and its signer's certificate: their files. */
-  async function venueBundle(): Promise<{ bundle: string; cert: string }> {
-    const app = new LenteraApp({ dataDir: join(root, 'ws'), allowInit: true });
-    try {
-      const call = async <T>(command: string, input: unknown): Promise<T> => {
-        const r = await app.invokeAsync(command, input, { local: 't' });
-        if (!r.ok) throw new Error(`${command}: ${r.error.message}`);
-        return r.value as T;
-      };
-      await call('workstation.demo', { candidates: 60 });
-      const db = app.workstation!.db;
-      const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-      await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Sri Wahyuni', nip: null }, 'Pemerintah Kota Semarang', 'rahasia-koordinator', new Date().toISOString());
-      const cert = join(root, 'signer.pem');
-      writeFileSync(cert, (await call<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem);
-      const exam = db.prepare('SELECT code FROM exams').pluck().get();
-      const { file } = await call<{ file: string }>('bundle.export', { exam, passphrase: 'rahasia-koordinator', account: 'koordinator' });
-      return { bundle: file, cert };
-    } finally {
-      app.close();
-    }
-  }
-
   it("collects in full three times in a hub's process when a bundle is merged (before the view is ranked ahead, once the bundle is verified, once its records are stored), never for a bundle sent again, and never in a process without the hub's policy", async () => {
-    const { bundle, cert } = await venueBundle();
+    const { file: bundle, pem } = await demoVenueBundle(join(root, 'ws'), { candidates: 60 });
+    const cert = join(root, 'signer.pem');
+    writeFileSync(cert, pem);
     const counts = async (mode: string) =>
       JSON.parse((await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hub-heap-ingest.ts'), mode, join(root, `hub-${mode}`), bundle, cert])).stdout) as { unchanged: boolean; forced: number }[];
     expect(await counts('policy')).toEqual([

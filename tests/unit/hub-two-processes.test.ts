@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LenteraApp } from '../../src-main/api/app';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
-import { generateIdentity } from '../../src-main/core/keys/identities';
 import { readCertificate } from '../../src-main/core/keys/pki';
 import { verifyCheckpoint } from '../../src-main/core/ledger/checkpoint';
 import { fromB64url, fromHex, MerkleTree, verifyConsistency } from '../../src-main/core/ledger/merkle';
 import { verifyReceipt } from '../../src-main/core/ledger/receipt';
 import { Publisher, type SignedAck } from '../../src-main/core/publish/publisher';
+import { demoVenueBundle } from './helpers';
 import { startPgCluster, type PgCluster } from './pg-cluster';
 
 /**
@@ -22,30 +21,12 @@ import { startPgCluster, type PgCluster } from './pg-cluster';
  * process reads what the other appended before it appends.
  */
 
-const PASS = 'rahasia-koordinator';
 const root = mkdtempSync(join(tmpdir(), 'lentera-hub-two-'));
 const run = promisify(execFile);
 const bundles: string[] = [];
 
-async function venue(name: string, candidates: number): Promise<{ file: string; pem: string; exam: string }> {
-  const app = new LenteraApp({ dataDir: join(root, name), allowInit: true });
-  try {
-    const call = async <T>(command: string, input: unknown): Promise<T> => {
-      const r = await app.invokeAsync(command, input, { local: 't' });
-      if (!r.ok) throw new Error(`${command}: ${r.error.message}`);
-      return r.value as T;
-    };
-    await call('workstation.demo', { candidates });
-    const db = app.workstation!.db;
-    const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-    await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: `Koordinator ${name}`, nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
-    const pem = (await call<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
-    const { file } = await call<{ file: string }>('bundle.export', { exam: db.prepare('SELECT code FROM exams').pluck().get(), passphrase: PASS, account: 'koordinator' });
-    return { file, pem, exam: db.prepare('SELECT code FROM exams').pluck().get() as string };
-  } finally {
-    app.close();
-  }
-}
+/** A demo venue's bundle of `candidates` candidates, its coordinator named after the venue. */
+const venue = (name: string, candidates: number) => demoVenueBundle(join(root, name), { candidates, displayName: `Koordinator ${name}` });
 
 const venues: { file: string; pem: string; exam: string }[] = [];
 let cluster: PgCluster;

@@ -149,31 +149,36 @@ export function scratchFor(staged: string, n: number): string | undefined {
   return STAGED.test(basename(staged)) ? `${staged}.${n}.records` : undefined;
 }
 
-/** The last bundle of the workstation `m` names merged here for its exam. */
-function chainHead(db: Db, m: Manifest): { sequence: number; sha256: string } | undefined {
-  return sql(db, 'SELECT sequence, sha256 FROM merged_bundles WHERE exam_code = ? AND workstation_id = ? ORDER BY sequence DESC LIMIT 1').get(m.exam.code, m.workstation.id) as { sequence: number; sha256: string } | undefined;
+/**
+ * Where the bundle `m` describes would stand in its workstation's chain of the exam here: the next place, or a place
+ * taken (replayed or forked), a gap, or a link to a bundle not the last merged. `have` is the last sequence merged.
+ */
+function chainPlace(db: Db, m: Manifest): { place: 'next' | 'taken' | 'gap' | 'broken'; have: number } {
+  const last = sql(db, 'SELECT sequence, sha256 FROM merged_bundles WHERE exam_code = ? AND workstation_id = ? ORDER BY sequence DESC LIMIT 1').get(m.exam.code, m.workstation.id) as { sequence: number; sha256: string } | undefined;
+  const have = last?.sequence ?? 0;
+  if (m.sequence <= have) return { place: 'taken', have };
+  if (m.sequence !== have + 1) return { place: 'gap', have };
+  return { place: (last?.sha256 ?? null) === m.previous ? 'next' : 'broken', have };
 }
 
 /** Whether the bundle `m` describes takes the next place in its workstation's chain here: not merged, nor refused. */
 export function takesNextPlace(db: Db, m: Manifest): boolean {
-  const last = chainHead(db, m);
-  return m.sequence === (last?.sequence ?? 0) + 1 && (last?.sha256 ?? null) === m.previous;
+  return chainPlace(db, m).place === 'next';
 }
 
 /** Where this bundle stands in its workstation's chain; a replay, a fork or a gap is refused with what is missing. */
 export function checkChain(db: Db, m: Manifest, sha256: string): { unchanged: boolean } {
   if (sql(db, 'SELECT 1 FROM merged_bundles WHERE sha256 = ?').get(sha256)) return { unchanged: true };
-  const last = chainHead(db, m);
-  const have = last?.sequence ?? 0;
+  const { place, have } = chainPlace(db, m);
   const who = `workstation ${m.workstation.name || m.workstation.id}`;
-  if (m.sequence <= have) {
+  if (place === 'taken') {
     throw new BundleRefused('BUNDLE_REPLAYED', `Bundle ${m.sequence} of ${who} was already merged with different content: a replayed or forked bundle is refused.`, { sequence: m.sequence, have });
   }
-  if (m.sequence !== have + 1) {
+  if (place === 'gap') {
     const missing = have + 1 === m.sequence - 1 ? `${have + 1}` : `${have + 1}–${m.sequence - 1}`;
     throw new BundleRefused('BUNDLE_GAP', `Bundle ${m.sequence} of ${who} is out of order: bundle${have + 1 === m.sequence - 1 ? '' : 's'} ${missing} ${have + 1 === m.sequence - 1 ? 'is' : 'are'} missing. Import ${have + 1 === m.sequence - 1 ? 'it' : 'them'} first.`, { sequence: m.sequence, have, missing });
   }
-  if ((last?.sha256 ?? null) !== m.previous) {
+  if (place === 'broken') {
     throw new BundleRefused('BUNDLE_CHAIN_BROKEN', `Bundle ${m.sequence} of ${who} does not link to bundle ${have} merged here (previous hash differs).`, { sequence: m.sequence });
   }
   return { unchanged: false };

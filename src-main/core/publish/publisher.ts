@@ -207,10 +207,10 @@ export class Publisher {
       }
       ({ outcome, appended, checkpoint, receiptToken } = writeTransaction(this.db, () => {
         const { view: ahead, ...outcome } = commitImport(this.db, this.dir, prepared, at);
-        // The deferred records are stored: gone before the log's leaves and the view are made.
-        if (!outcome.unchanged) phaseLetGo();
         let appended: number[] = [];
         if (!outcome.unchanged) {
+          // The deferred records are stored: gone before the log's leaves and the view are made.
+          phaseLetGo();
           if (ahead) this.keepView(outcome.exam, this.viewKey(outcome.exam), ahead);
           const view = this.view(outcome.exam);
           // Every result the site shows is logged: a decided one, and (stage by stage) a BL one whose published
