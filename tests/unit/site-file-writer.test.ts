@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SiteFileWriter } from '../../src-main/core/publish/file-writer';
+import { statOf } from '../../src-main/core/util/file-stat';
 
 const dir = mkdtempSync(join(tmpdir(), 'lentera-site-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -11,12 +12,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const text = (i: number, size: number) => `<p>Halaman ${i} — nilai ≥ 65 · kuartil 1–3 ✓ 😀</p>\n`.repeat(Math.ceil(size / 50)).slice(0, size) + `#${i}`;
 
 describe('SiteFileWriter', () => {
-  it('writes on the other thread exactly the bytes Buffer.from gives, across many batches, and skips what is not written', async () => {
+  it('writes on the other thread exactly the bytes Buffer.from gives, across many batches, and skips what is not written; each file with its stat as written', async () => {
+    const huge = text(-1, 3_000_000);
     const out = join(dir, 'banyak');
     mkdirSync(out);
     const w = new SiteFileWriter(0);
     const sizes = [10, 70_000, 1, 0, 300_000, 5_000];
-    const written: [string, string][] = [];
+    const written: [string, string, number][] = [];
     for (let i = 0; i < 300; i++) {
       const content = text(i, sizes[i % sizes.length]!);
       const data = w.encode(content);
@@ -24,16 +26,19 @@ describe('SiteFileWriter', () => {
       // every third text is kept from elsewhere (linked): encoded, checked, and not written
       if (i % 3 === 2) continue;
       const file = join(out, `${i}.html`);
-      w.write(file, data);
-      written.push([file, content]);
+      written.push([file, content, w.write(file, data)]);
+      // larger than a batch, between two batched files: written on this thread, still whole
+      if (i === 150) written.push([join(out, 'besar.json'), huge, w.write(join(out, 'besar.json'), w.encode(huge))]);
     }
-    // larger than a batch: written on this thread, still whole
-    const huge = text(-1, 3_000_000);
-    w.write(join(out, 'besar.json'), w.encode(huge));
     w.finish();
     await w.close();
-    for (const [file, content] of written) expect(readFileSync(file, 'utf8')).toBe(content);
-    expect(readFileSync(join(out, 'besar.json'), 'utf8')).toBe(huge);
+    // Each file's inode and change time, as the writer took them while it wrote it, are the file's now.
+    expect(new Set(written.map((f) => f[2])).size).toBe(written.length);
+    for (const [file, content, n] of written) {
+      expect(readFileSync(file, 'utf8')).toBe(content);
+      expect(w.statOf(n)).toEqual(statOf(file));
+    }
+    expect(w.statOf(10_000)).toBeNull();
     expect(existsSync(join(out, '2.html'))).toBe(false);
   });
 
@@ -44,7 +49,10 @@ describe('SiteFileWriter', () => {
     for (let i = 0; i < 20; i++) w.write(join(out, `${i}.txt`), w.encode(`isi ${i} —`));
     w.finish();
     await w.close();
-    for (let i = 0; i < 20; i++) expect(readFileSync(join(out, `${i}.txt`), 'utf8')).toBe(`isi ${i} —`);
+    for (let i = 0; i < 20; i++) {
+      expect(readFileSync(join(out, `${i}.txt`), 'utf8')).toBe(`isi ${i} —`);
+      expect(w.statOf(i)).toEqual(statOf(join(out, `${i}.txt`)));
+    }
   });
 
   it('hands over to the thread at once when told that more files are coming than it would write here', async () => {

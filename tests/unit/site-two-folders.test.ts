@@ -464,6 +464,50 @@ describe('a site of one folder, changed behind the hub', () => {
 
 });
 
+/**
+ * A file is recorded as the write made it: its inode and change time taken as its bytes were written, not looked up
+ * once the whole site is in place. Between the two, anyone who may write the site (seconds at 100,000 candidates)
+ * could change a page, and its record would then vouch for the change: the next write would keep it unread, until its
+ * group's audit turn. Each mode: two folders or one, the files created on this thread or on the writing thread.
+ */
+const endingModes = [
+  { name: 'two folders, files written here', twoFolders: true, writerThreadAfter: Infinity },
+  { name: 'two folders, files written on the writing thread', twoFolders: true, writerThreadAfter: 0 },
+  { name: 'one folder, files written on the writing thread', twoFolders: false, writerThreadAfter: 0 },
+];
+
+describe.each(endingModes)('a page changed while a write ends, after it was written ($name)', ({ name, twoFolders, writerThreadAfter }) => {
+  it('is not vouched for by the records of that write: the next write reads it, and serves the page as made', async () => {
+    const input = venue.hub.siteInput(T3);
+    const out = join(dir, `ending-${name.replace(/[^a-z]+/g, '-')}`);
+    const opts = { state: `${out}.state.json`, twoFolders, writerThreadAfter, audit: false };
+    let changed = '';
+    await writeSite(out, input, {
+      ...opts,
+      beforeRecords: (served) => {
+        const pages = join(served, 'ujian', EXAM, 'peserta');
+        const page = join(pages, readdirSync(pages).filter((n) => n !== 'index.html')[5]!);
+        const text = readFileSync(page, 'utf8');
+        // Later than the write by more than the clock's tick, as such a change would be; the size kept.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        writeFileSync(page, text.replace(/<td class="num">(\d)/, (_m, d: string) => `<td class="num">${d === '9' ? '8' : String(Number(d) + 1)}`));
+        expect(readFileSync(page, 'utf8')).not.toBe(text);
+        changed = relative(served, page);
+        // And a data file (written a piece at a time, not through the writer): the ruleset's hash it names, changed.
+        const data = join(served, 'data', EXAM, 'hasil.csv');
+        const csv = readFileSync(data, 'utf8');
+        writeFileSync(data, csv.replace(/sha256 ([0-9a-f])/, (_m, h: string) => `sha256 ${h === 'a' ? 'b' : 'a'}`));
+        expect(readFileSync(data, 'utf8')).not.toBe(csv);
+      },
+    });
+    expect(changed).not.toBe('');
+    const next = venue.hub.siteInput(T4);
+    const w = await writeSite(out, next, opts);
+    expect(treeHashes(out)).toEqual(await full(next, `ending-${name.replace(/[^a-z]+/g, '-')}`));
+    expect(w.checked).toBeGreaterThan(0);
+  }, 180_000);
+});
+
 describe('any sequence of writes, stopped writes and changes behind the hub (property)', () => {
   it('after every write, what is served equals a full write of the same input; a stopped write serves what was served', async () => {
     const loaded = await loadedExams(venue.hub.siteInput(T4));

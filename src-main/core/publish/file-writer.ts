@@ -1,6 +1,7 @@
 /**
  * Writes the site's text files: encoded here, and from the `threadAfter`-th file on, created and written on
- * another thread.
+ * another thread. Each file's inode and change time are taken as its bytes are written (`statOf`), for the site's
+ * records: taken once the whole site is in place, they would vouch for anything written there meanwhile.
  *
  * Creating a file costs the kernel about as much as making the page it holds (a hundred thousand of them: seconds
  * of open() alone, more when the disk is busy). On another thread that time runs beside the page-making instead of
@@ -9,26 +10,34 @@
  * `abort` stops the thread, so that the caller may remove the folder. A small site is written on this thread alone:
  * starting a thread would cost more than it saves.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { postedSystemError, type PostedSystemError } from '../util/fs-errors';
+import type { FileStat } from '../util/file-stat';
 
 /** Plain CommonJS, evaluated: no separate file for a bundler (electron-vite) to find and copy. */
 const WRITER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { openSync, writeSync, closeSync } = require('node:fs');
+const { openSync, writeSync, fstatSync, closeSync } = require('node:fs');
 const { ctrl, back } = workerData;
 const state = new Int32Array(ctrl);
 let failed = false;
 parentPort.on('message', ({ buffer, files }) => {
   const bytes = new Uint8Array(buffer);
-  for (const [file, at, length] of files) {
+  // Each file's number, inode and ctime (0 for one not written), in the order of files.
+  const stats = new BigUint64Array(files.length * 3);
+  for (let i = 0; i < files.length; i++) {
     if (failed) break;
+    const [file, at, length, n] = files[i];
     try {
       // As writeFileSync(file, data): flags 'w', mode 0o666.
       const fd = openSync(file, 'w', 0o666);
       try {
         for (let done = 0; done < length; ) done += writeSync(fd, bytes, at + done, length - done);
+        const st = fstatSync(fd, { bigint: true });
+        stats[3 * i] = BigInt(n);
+        stats[3 * i + 1] = st.ino;
+        stats[3 * i + 2] = st.ctimeNs;
       } finally {
         closeSync(fd);
       }
@@ -38,7 +47,7 @@ parentPort.on('message', ({ buffer, files }) => {
       Atomics.store(state, 1, 1);
     }
   }
-  back.postMessage({ buffer }, [buffer]);
+  back.postMessage({ buffer, stats: stats.buffer }, [buffer, stats.buffer]);
   Atomics.add(state, 0, 1);
   Atomics.notify(state, 0);
 });
@@ -72,7 +81,9 @@ export class SiteFileWriter {
   /** files written so far, here or on the thread */
   private count = 0;
   private thread: { worker: Worker; back: MessagePort; state: Int32Array; posted: number; free: ArrayBuffer[]; made: number; error: Error | null; seen: number; since: number } | null = null;
-  private batch: { buffer: ArrayBuffer; bytes: Buffer; at: number; files: [string, number, number][] } | null = null;
+  private batch: { buffer: ArrayBuffer; bytes: Buffer; at: number; files: [string, number, number, number][] } | null = null;
+  /** each file's inode and ctime as it was written, by its number (`write`'s answer); 0 and 0 when not known */
+  private stats = new BigUint64Array(1 << 12);
   /** the buffer texts are encoded into on this thread: reused, as a new one per page would be garbage to collect */
   private scratch = Buffer.allocUnsafe(1 << 16);
 
@@ -112,16 +123,39 @@ export class SiteFileWriter {
     return this.scratch.subarray(0, this.scratch.write(content, 0, 'utf8'));
   }
 
-  /** Writes `data`, the last `encode`'s answer, as `file` (whose folder exists): now, or queued for the thread. */
-  write(file: string, data: Buffer): void {
+  /**
+   * Writes `data`, the last `encode`'s answer, as `file` (whose folder exists): now, or queued for the thread. Its
+   * answer names the file for `statOf`.
+   */
+  write(file: string, data: Buffer): number {
     const b = this.batch;
-    this.count++;
+    const n = this.count++;
     if (b !== null && data.buffer === b.buffer && data.byteOffset === b.at) {
-      b.files.push([file, b.at, data.length]);
+      b.files.push([file, b.at, data.length, n]);
       b.at += data.length;
-    } else {
-      writeFileSync(file, data);
+      return n;
     }
+    // As writeFileSync(file, data), its stat taken before it is closed.
+    const fd = openSync(file, 'w', 0o666);
+    try {
+      for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+      const st = fstatSync(fd, { bigint: true });
+      this.stats = grown(this.stats, 2 * n + 2);
+      this.stats[2 * n] = st.ino;
+      this.stats[2 * n + 1] = st.ctimeNs;
+    } finally {
+      closeSync(fd);
+    }
+    return n;
+  }
+
+  /**
+   * File `n`'s inode and change time as they were once its bytes were written (`statOf`'s form); null when not
+   * known (its thread failed first). Complete for every file once `finish` returns.
+   */
+  statOf(n: number): FileStat | null {
+    const ino = 2 * n + 1 < this.stats.length ? this.stats[2 * n]! : 0n;
+    return ino === 0n ? null : [String(ino), String(this.stats[2 * n + 1]!)];
   }
 
   /** Waits until every file is written; throws the thread's first failure, if any. */
@@ -131,6 +165,25 @@ export class SiteFileWriter {
     if (this.batch?.files.length) this.post();
     for (let seen; (seen = Atomics.load(t.state, 0)) < t.posted; ) this.wait(seen);
     this.failure();
+    // Every batch counted was given back before it was counted: its stats are waiting here.
+    for (let m; (m = receiveMessageOnPort(t.back)); ) this.receive(m.message);
+  }
+
+  /** A message of the thread: a batch written (its buffer to reuse, its files' stats), or its failure. */
+  private receive(message: unknown): ArrayBuffer | undefined {
+    const msg = message as { buffer?: ArrayBuffer; stats?: ArrayBuffer; error?: PostedSystemError };
+    if (msg.error) throw postedSystemError(msg.error);
+    if (msg.stats) {
+      const got = new BigUint64Array(msg.stats);
+      for (let i = 0; i < got.length; i += 3) {
+        if (got[i + 1] === 0n) continue;
+        const n = Number(got[i]);
+        this.stats = grown(this.stats, 2 * n + 2);
+        this.stats[2 * n] = got[i + 1]!;
+        this.stats[2 * n + 1] = got[i + 2]!;
+      }
+    }
+    return msg.buffer;
   }
 
   /** Stops the thread, if one was started: once this settles, nothing more is written. */
@@ -206,9 +259,7 @@ export class SiteFileWriter {
       const seen = Atomics.load(t.state, 0);
       const m = receiveMessageOnPort(t.back);
       if (m) {
-        const msg = m.message as { buffer?: ArrayBuffer; error?: PostedSystemError };
-        if (msg.error) throw postedSystemError(msg.error);
-        if (msg.buffer) buffer = msg.buffer;
+        buffer = this.receive(m.message);
       } else {
         this.wait(seen);
       }
@@ -224,4 +275,12 @@ export class SiteFileWriter {
     t.worker.postMessage({ buffer: b.buffer, files: b.files }, [b.buffer]);
     t.posted++;
   }
+}
+
+/** `a`, or a copy of it (twice as long, or more) holding at least `length` values. */
+function grown(a: BigUint64Array<ArrayBuffer>, length: number): BigUint64Array<ArrayBuffer> {
+  if (length <= a.length) return a;
+  const bigger = new BigUint64Array(Math.max(length, a.length * 2));
+  bigger.set(a);
+  return bigger;
 }

@@ -208,11 +208,22 @@ function writeListAtomically(path: string, head: string, items: Iterable<string>
 }
 
 /**
- * Records, once the site described by the state in `file` is in place at `out` (the previous one removed: linking
- * and unlinking change a file's ctime), the inode and ctime of each group's files, a group at a time, and of the
- * copied files `copies`. A write that stops before this leaves the old records, which then match nothing moved since.
+ * Records, once the site described by the state in `file` is in place at `out`, the inode and ctime of each group's
+ * files, a group at a time, and of the copied files `copies`. A file the write wrote is recorded as it was once its
+ * bytes were written (`made`): looked up now, a change made to it meanwhile would be vouched for. The others (linked
+ * or left in place) are looked up now, the previous site removed: linking and unlinking change a file's ctime. A
+ * write that stops before this leaves the old records, which then match nothing moved since.
  */
-export function recordSiteStats(file: string, out: string, groups: Record<string, SiteGroupState>, paths: ReadonlyMap<string, readonly string[]>, copies: string[], folder?: SiteFolder): void {
+export function recordSiteStats(
+  file: string,
+  out: string,
+  groups: Record<string, SiteGroupState>,
+  paths: ReadonlyMap<string, readonly string[]>,
+  copies: string[],
+  folder?: SiteFolder,
+  /** a file's stat as the write made it (file-writer.ts), where it has one: else it is looked up now */
+  made?: (rel: string) => FileStat | undefined,
+): void {
   const at = (rel: string) => join(out, ...rel.split('/'));
   for (const [name, g] of Object.entries(groups)) {
     // Each group's paths as the writer placed them (in its file's order), not its file read back: 100,000 files'
@@ -220,7 +231,7 @@ export function recordSiteStats(file: string, out: string, groups: Record<string
     const rels = paths.get(name);
     if (!rels || rels.length !== g.count) continue;
     writeListAtomically(groupStatFile(file, name, g.key, folder), `{"name":${JSON.stringify(name)},"key":${JSON.stringify(g.key)},"stats":[`, (function* () {
-      for (const rel of rels) yield JSON.stringify(statOf(at(rel)));
+      for (const rel of rels) yield JSON.stringify(made?.(rel) ?? statOf(at(rel)));
     })(), ']}');
   }
   writeAtomically(copyStatFile(file, folder), JSON.stringify(Object.fromEntries(copies.map((rel) => [rel, statOf(at(rel))]).filter((e) => e[1] !== null))));

@@ -8,7 +8,7 @@
  * a link instead (`twoFolders`): the one not served is brought up to date in place, then the link turns to it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, renameSync, rmdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { logIdOf, verifyCheckpoint, type SignedCheckpoint } from '../ledger/checkpoint';
@@ -639,10 +639,25 @@ class SiteWriter {
     return candidate && this.holds(rel, data);
   }
 
-  /** Writes `data` as `file`, anything there first removed (`clear`). */
-  private writeNew(file: string, data: Buffer): void {
+  /** Writes `data` as `file` (`rel`), anything there first removed (`clear`). */
+  private writeNew(rel: string, file: string, data: Buffer): void {
     this.clear(file);
-    this.out.write(file, data);
+    this.written.set(rel, this.out.write(file, data));
+  }
+
+  /**
+   * The files this write wrote, by path: each one's inode and change time as its bytes were written (`madeStat`), or
+   * its number for the writer (`SiteFileWriter.statOf`), whose thread may still be writing it.
+   */
+  private readonly written = new Map<string, FileStat | number>();
+
+  /**
+   * `rel`'s inode and change time as this write wrote it; undefined for a file it linked or left in place, looked up
+   * once the site is in place (a link changes the change time of the file it links).
+   */
+  madeStat(rel: string): FileStat | undefined {
+    const w = this.written.get(rel);
+    return (typeof w === 'number' ? this.out.statOf(w) : w) ?? undefined;
   }
 
   /** The state of a file just placed: a group's always holds its sha256 (`text`). */
@@ -675,7 +690,7 @@ class SiteWriter {
       const same = this.unchanged(rel, content, data, sha);
       // Not through the thread pool: ten thousand small pages are written three times slower that way. A large
       // site's files are created on a thread of their own, beside the pages being made (file-writer.ts).
-      if (!same || !this.link(rel, file)) this.writeNew(file, data);
+      if (!same || !this.link(rel, file)) this.writeNew(rel, file, data);
     }
     this.record(rel, data.length, sha);
     this.files++;
@@ -724,6 +739,8 @@ class SiteWriter {
         if (used >= this.linesPiece && this.linesBuffer[used - 1] === 0x0a) put();
       }
       if (used > 0 || size === 0) put();
+      const st = fstatSync(fd, { bigint: true });
+      this.written.set(rel, [String(st.ino), String(st.ctimeNs)]);
     } finally {
       closeSync(fd);
     }
@@ -739,7 +756,7 @@ class SiteWriter {
     const file = this.place(rel);
     const sha = sha256Hex(data);
     if (this.here(rel, data, sha)) this.stayed++;
-    else if (!this.unchanged(rel, '', data, sha) || !this.link(rel, file)) this.writeNew(file, data);
+    else if (!this.unchanged(rel, '', data, sha) || !this.link(rel, file)) this.writeNew(rel, file, data);
     this.record(rel, data.length, sha);
     this.files++;
     this.bytes += data.length;
@@ -1503,6 +1520,11 @@ export interface WriteSiteOptions {
   checkThreadAfter?: number;
   /** Starts that check on another thread (default `checkAside`): tests give one whose thread fails. */
   checkFiles?: (files: readonly FileToCheck[]) => FilesCheck;
+  /**
+   * Called once the site is served, before the write saves the records of its files (`recordSiteStats`), with the
+   * folder served: tests change a file there, as anyone who may write the site could while a write ends.
+   */
+  beforeRecords?: (served: string) => void;
 }
 
 /** The folder that holds a two-folder site's folders (`twoFolders`). */
@@ -1544,9 +1566,10 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
     throw e;
   }
   await files.close();
+  opts.beforeRecords?.(out);
   if (opts.state) {
     try {
-      recordSiteStats(opts.state, out, w.groups, w.groupPaths, w.copiedPaths);
+      recordSiteStats(opts.state, out, w.groups, w.groupPaths, w.copiedPaths, undefined, (rel) => w.madeStat(rel));
     } catch {
       // The site is in place: without the records the next write reads and hashes what it takes from it.
     }
@@ -1633,9 +1656,10 @@ async function writeTwoFolders(out: string, input: SiteInput, tree: TreeReader, 
     throw e;
   }
   await files.close();
+  opts.beforeRecords?.(root);
   try {
     const unsettled = Object.fromEntries(Object.entries(w.groups).filter(([name]) => !w.settled.has(name)));
-    recordSiteStats(state, root, unsettled, w.groupPaths, w.copiedPaths, folder);
+    recordSiteStats(state, root, unsettled, w.groupPaths, w.copiedPaths, folder, (rel) => w.madeStat(rel));
     recordFolderStats(state, folder, root, w.placedFolders());
   } catch {
     // The site is in place: without the records the next write into this folder reads and hashes what it keeps.
