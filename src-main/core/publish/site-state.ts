@@ -132,10 +132,11 @@ export const groupsDir = (file: string): string => `${file}.groups`;
 export const groupFile = (file: string, name: string, key: string): string => join(groupsDir(file), `${sha256Hex(Buffer.from(`${name}\n${key}`)).slice(0, 32)}.json`);
 
 /**
- * One write in AUDIT_EVERY reads and hashes a given group's (or bundle's) files whatever their records say. The
- * records are taken once the site is in place, and a file is linked into the new site after it is checked: a file
- * written through the live site in between (while a write runs) is recorded as it then is. The record cannot tell;
- * this bounds how long such a change can stay to AUDIT_EVERY writes, for 1/AUDIT_EVERY of hashing everything.
+ * One write in AUDIT_EVERY reads and hashes a given group's (or bundle's) files whatever their records say. A file
+ * the write wrote is recorded as it wrote it (`recordSiteStats`), but one it kept is recorded once the site is in
+ * place, linked into the new site (or left in place) after it was checked: a kept file written through the live site
+ * in between (while a write runs) is recorded as it then is. The record cannot tell; this bounds how long such a
+ * change can stay to AUDIT_EVERY writes, for 1/AUDIT_EVERY of hashing everything.
  */
 export const AUDIT_EVERY = 8;
 
