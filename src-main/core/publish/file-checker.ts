@@ -17,16 +17,22 @@ export const UNCHANGED = 1;
 /** What the check found of a file: read and hashed, its bytes as recorded. */
 export const READ = 2;
 
+/** Where the stats of `n` files begin in the shared buffer: after its 8 bytes of state and n of answers, aligned. */
+const statsAt = (n: number) => (8 + n + 7) & ~7;
+
 /** Plain CommonJS, evaluated: no separate file for a bundler (electron-vite) to find and copy. */
 const CHECKER = `
+const statsAt = ${statsAt.toString()};
 const { workerData } = require('node:worker_threads');
-const { lstatSync, openSync, readSync, closeSync, constants } = require('node:fs');
+const { lstatSync, openSync, fstatSync, readSync, closeSync, constants } = require('node:fs');
 const { createHash } = require('node:crypto');
 const { files, sizes, hashes, inodes, ctimes, shared } = workerData;
 const state = new Int32Array(shared, 0, 2);
-const found = new Uint8Array(shared, 8);
+const found = new Uint8Array(shared, 8, files.length);
+// The inode and ctime of each file read, as it was read.
+const stats = new BigUint64Array(shared, statsAt(files.length), 2 * files.length);
 let buf = Buffer.allocUnsafe(1 << 16);
-const holds = (file, size, sha256) => {
+const holds = (file, size, sha256, i) => {
   let fd;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW || 0));
@@ -34,6 +40,10 @@ const holds = (file, size, sha256) => {
     return false;
   }
   try {
+    // Taken before the read: a change after it moves the ctime from this one, a change before it is read.
+    const st = fstatSync(fd, { bigint: true });
+    stats[2 * i] = st.ino;
+    stats[2 * i + 1] = st.ctimeNs;
     if (buf.length < size + 1) buf = Buffer.allocUnsafe(size + 1);
     let n = 0;
     for (let got; n < size + 1 && (got = readSync(fd, buf, n, size + 1 - n, n)) > 0; ) n += got;
@@ -51,7 +61,7 @@ try {
       const st = lstatSync(files[i], { bigint: true, throwIfNoEntry: false });
       if (st && st.isFile() && st.size === BigInt(sizes[i]) && String(st.ino) === inodes[i] && String(st.ctimeNs) === ctimes[i]) f = 1;
     }
-    if (f === 0 && holds(files[i], sizes[i], hashes[i])) f = 2;
+    if (f === 0 && holds(files[i], sizes[i], hashes[i], i)) f = 2;
     found[i] = f;
     // Progress, so that a thread that died is told from a slow one.
     Atomics.store(state, 1, i + 1);
@@ -82,7 +92,21 @@ export class FilesCheck {
     private readonly worker: Worker,
     private readonly state: Int32Array,
     private readonly results: Uint8Array,
+    private readonly stats: BigUint64Array,
+    /** each file's record as given (`FileToCheck.stat`) */
+    private readonly records: readonly (FileStat | null)[],
   ) {}
+
+  /**
+   * File `i`'s inode and change time as the check found its bytes, once `wait` answered: its record when its stat
+   * matched it (UNCHANGED), its stat as it was read (READ); null for a file that failed.
+   */
+  statOf(i: number): FileStat | null {
+    const f = this.found?.[i];
+    if (f === UNCHANGED) return this.records[i] ?? null;
+    if (f !== READ || this.stats[2 * i] === 0n) return null;
+    return [String(this.stats[2 * i]), String(this.stats[2 * i + 1])];
+  }
 
   /**
    * What was found of each file, in the order given: waits for the thread to finish. Null when it failed or stopped
@@ -112,7 +136,7 @@ export class FilesCheck {
 
 /** Starts checking `files` on another thread; `wait` for what it found. */
 export function checkAside(files: readonly FileToCheck[]): FilesCheck {
-  const shared = new SharedArrayBuffer(8 + files.length);
+  const shared = new SharedArrayBuffer(statsAt(files.length) + 16 * files.length);
   const state = new Int32Array(shared, 0, 2);
   const worker = new Worker(CHECKER, {
     eval: true,
@@ -131,5 +155,6 @@ export function checkAside(files: readonly FileToCheck[]): FilesCheck {
     Atomics.compareExchange(state, 0, 0, 2);
     Atomics.notify(state, 0);
   });
-  return new FilesCheck(worker, state, new Uint8Array(shared, 8));
+  const records = files.map((f) => f.stat);
+  return new FilesCheck(worker, state, new Uint8Array(shared, 8, files.length), new BigUint64Array(shared, statsAt(files.length), 2 * files.length), records);
 }

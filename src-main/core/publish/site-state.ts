@@ -132,11 +132,12 @@ export const groupsDir = (file: string): string => `${file}.groups`;
 export const groupFile = (file: string, name: string, key: string): string => join(groupsDir(file), `${sha256Hex(Buffer.from(`${name}\n${key}`)).slice(0, 32)}.json`);
 
 /**
- * One write in AUDIT_EVERY reads and hashes a given group's (or bundle's) files whatever their records say. A file
- * the write wrote is recorded as it wrote it (`recordSiteStats`), but one it kept is recorded once the site is in
- * place, linked into the new site (or left in place) after it was checked: a kept file written through the live site
- * in between (while a write runs) is recorded as it then is. The record cannot tell; this bounds how long such a
- * change can stay to AUDIT_EVERY writes, for 1/AUDIT_EVERY of hashing everything.
+ * One write in AUDIT_EVERY reads and hashes a given group's (or bundle's) files whatever their records say. Each file
+ * is recorded as the write last knew its bytes (`recordSiteStats`): as it wrote, read or checked it. A site of one
+ * folder is the exception: a file linked from the site before is recorded once the new site is in place and the old
+ * one removed (removing it changes the linked file's ctime), so a change made through the live site in between is
+ * recorded as it then is. The record cannot tell; this bounds how long such a change can stay to AUDIT_EVERY writes,
+ * for 1/AUDIT_EVERY of hashing everything, and is kept in two folders too, should a record vouch for what it should not.
  */
 export const AUDIT_EVERY = 8;
 
@@ -210,10 +211,11 @@ function writeListAtomically(path: string, head: string, items: Iterable<string>
 
 /**
  * Records, once the site described by the state in `file` is in place at `out`, the inode and ctime of each group's
- * files, a group at a time, and of the copied files `copies`. A file the write wrote is recorded as it was once its
- * bytes were written (`made`): looked up now, a change made to it meanwhile would be vouched for. The others (linked
- * or left in place) are looked up now, the previous site removed: linking and unlinking change a file's ctime. A
- * write that stops before this leaves the old records, which then match nothing moved since.
+ * files, a group at a time, and of the copied files `copies`. Each file is recorded as the write last knew its bytes
+ * (`made`: as written, read, checked against its record, or linked from a folder that stays): looked up now, a
+ * change made to it meanwhile would be vouched for. The others (linked from a site of one folder, removed since:
+ * linking and unlinking change a file's ctime) are looked up now. A write that stops before this leaves the old
+ * records, which then match nothing moved since.
  */
 export function recordSiteStats(
   file: string,
@@ -235,7 +237,7 @@ export function recordSiteStats(
       for (const rel of rels) yield JSON.stringify(made?.(rel) ?? statOf(at(rel)));
     })(), ']}');
   }
-  writeAtomically(copyStatFile(file, folder), JSON.stringify(Object.fromEntries(copies.map((rel) => [rel, statOf(at(rel))]).filter((e) => e[1] !== null))));
+  writeAtomically(copyStatFile(file, folder), JSON.stringify(Object.fromEntries(copies.map((rel) => [rel, made?.(rel) ?? statOf(at(rel))]).filter((e) => e[1] !== null))));
 }
 
 /**

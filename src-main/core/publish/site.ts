@@ -467,6 +467,8 @@ class SiteWriter {
     private readonly checkThreadAfter = CHECK_THREAD_AFTER,
     /** starts that check (file-checker.ts); a test gives one whose thread fails */
     private readonly checkFiles: (files: readonly FileToCheck[]) => FilesCheck = checkAside,
+    /** whether the previous site stays where it is through this write (two folders), not removed once it is in place */
+    private readonly prevStays = false,
   ) {
     this.copyStats = prev && stateFile ? loadCopyStats(stateFile, prev.state.folder) : new Map();
     this.baseCopyStats = base && stateFile ? loadCopyStats(stateFile, base.folder) : new Map();
@@ -594,7 +596,10 @@ class SiteWriter {
   private here(rel: string, data: Buffer, sha: string | null): boolean {
     if (this.base === null || sha === null) return false;
     const before = this.group ? this.group.here.get(rel) : this.base.files[rel];
-    return before !== undefined && before.s === data.length && before.h === sha && fileHolds(this.rootPath(rel), data);
+    if (before === undefined || before.s !== data.length || before.h !== sha) return false;
+    const st = holdsAt(this.rootPath(rel), data);
+    if (st !== null) this.known.set(rel, st);
+    return st !== null;
   }
 
   /**
@@ -603,17 +608,18 @@ class SiteWriter {
    * so every write still repairs the site as a full write did.
    */
   private holds(rel: string, data: Buffer): boolean {
-    return fileHolds(this.prevPath(rel), data);
+    return holdsAt(this.prevPath(rel), data) !== null;
   }
 
   /** The same for a copied file: hashed as `hash` hashes it (a bundle's gigabytes on another thread). */
-  private async holdsHash(path: string, size: number, sha256: string, hash: (file: string) => Promise<string>): Promise<boolean> {
+  private async holdsHash(path: string, size: number, sha256: string, hash: (file: string) => Promise<string>): Promise<FileStat | null> {
     try {
-      const st = lstatSync(path);
-      if (!st.isFile() || st.size !== size) return false;
-      return (await hash(path)) === sha256;
+      // Taken before it is hashed: a change after that moves it.
+      const st = lstatSync(path, { bigint: true });
+      if (!st.isFile() || st.size !== BigInt(size)) return null;
+      return (await hash(path)) === sha256 ? [String(st.ino), String(st.ctimeNs)] : null;
     } catch {
-      return false;
+      return null;
     }
   }
 
@@ -623,10 +629,16 @@ class SiteWriter {
     try {
       linkSync(this.prevPath(rel), file);
       this.linked++;
-      return true;
     } catch {
       return false;
     }
+    // A link changes the ctime of the file it links, and so does removing the folder linked from (one folder).
+    // When that folder stays (two folders), the file is recorded as it is now, just checked and linked.
+    if (this.prevStays) {
+      const st = statOf(file);
+      if (st !== null) this.known.set(rel, st);
+    }
+    return true;
   }
 
   /** Whether the previous site holds exactly `data` (of sha256 `sha`, none for a stamped file) as `rel`. */
@@ -642,21 +654,24 @@ class SiteWriter {
   /** Writes `data` as `file` (`rel`), anything there first removed (`clear`). */
   private writeNew(rel: string, file: string, data: Buffer): void {
     this.clear(file);
-    this.written.set(rel, this.out.write(file, data));
+    this.known.set(rel, this.out.write(file, data));
   }
 
   /**
-   * The files this write wrote, by path: each one's inode and change time as its bytes were written (`madeStat`), or
-   * its number for the writer (`SiteFileWriter.statOf`), whose thread may still be writing it.
+   * Files placed by this write whose inode and change time it knows as it last knew their bytes (`placedStat`): as
+   * written (or the file's number for the writer, `SiteFileWriter.statOf`, whose thread may still be writing it); as
+   * read and found the same; as recorded, when the check found them so; as linked, in two folders.
    */
-  private readonly written = new Map<string, FileStat | number>();
+  private readonly known = new Map<string, FileStat | number>();
 
   /**
-   * `rel`'s inode and change time as this write wrote it; undefined for a file it linked or left in place, looked up
-   * once the site is in place (a link changes the change time of the file it links).
+   * `rel`'s inode and change time as this write last knew its bytes, so that a change made to a file after this write
+   * wrote or checked it, and before its record is saved, is not vouched for by that record. Undefined where it does
+   * not know them (a file linked from a site removed after it, or copied from it where it could not be linked): then
+   * they are looked up once the site is in place.
    */
-  madeStat(rel: string): FileStat | undefined {
-    const w = this.written.get(rel);
+  placedStat(rel: string): FileStat | undefined {
+    const w = this.known.get(rel);
     return (typeof w === 'number' ? this.out.statOf(w) : w) ?? undefined;
   }
 
@@ -740,7 +755,7 @@ class SiteWriter {
       }
       if (used > 0 || size === 0) put();
       const st = fstatSync(fd, { bigint: true });
-      this.written.set(rel, [String(st.ino), String(st.ctimeNs)]);
+      this.known.set(rel, [String(st.ino), String(st.ctimeNs)]);
     } finally {
       closeSync(fd);
     }
@@ -830,8 +845,14 @@ class SiteWriter {
   keep(name: string, key: string, meta?: (m: unknown) => boolean): boolean {
     const here = this.checkedGroup(this.base, (rel) => this.rootPath(rel), name, key, meta);
     if (here) {
-      for (const f of here.files) {
+      for (let i = 0; i < here.files.length; i++) {
+        const f = here.files[i]!;
         this.place(f.rel);
+        // A settled group's records are not saved again; an unsure one's are its files as checked.
+        if (here.unsure > 0) {
+          const st = here.stat(i);
+          if (st !== null) this.known.set(f.rel, st);
+        }
         this.stayed++;
         this.count(f.s);
       }
@@ -858,7 +879,13 @@ class SiteWriter {
    * the group on its audit's turn. So a write repairs what was changed behind the hub, as a full write would (a
    * change made while the last write ran, after the file's check, within AUDIT_EVERY writes: site-state.ts).
    */
-  private checkedGroup(from: SiteState | null | undefined, at: (rel: string) => string, name: string, key: string, meta?: (m: unknown) => boolean): { g: SiteGroupState; files: SiteGroupFiles; unsure: number } | null {
+  private checkedGroup(
+    from: SiteState | null | undefined,
+    at: (rel: string) => string,
+    name: string,
+    key: string,
+    meta?: (m: unknown) => boolean,
+  ): { g: SiteGroupState; files: SiteGroupFiles; unsure: number; stat: (i: number) => FileStat | null } | null {
     const g = from?.groups?.[name];
     if (!g || g.key !== key || !Number.isSafeInteger(g.count) || (meta && !meta(g.meta)) || !this.stateFile) return null;
     const ahead = from === this.base ? this.ahead.get(name) : undefined;
@@ -879,12 +906,19 @@ class SiteWriter {
       }
       this.checked += unsure;
       this.checkedAside += files.length;
-      return bad ? null : { g, files, unsure };
+      const check = ahead.check;
+      return bad ? null : { g, files, unsure, stat: (i) => check.statOf(ahead.from + i) };
     }
     const stats = this.audited(name) ? null : loadGroupStats(this.stateFile, name, key, files.length, from!.folder);
-    const unsure = files.filter((f, i) => !unchangedSince(at(f.rel), stats?.[i], f.s));
+    const unsure: number[] = [];
+    files.forEach((f, i) => {
+      if (!unchangedSince(at(f.rel), stats?.[i], f.s)) unsure.push(i);
+    });
     this.checked += unsure.length;
-    return allHold(unsure.map((f) => ({ file: at(f.rel), size: f.s, sha256: f.h }))) ? { g, files, unsure: unsure.length } : null;
+    const read = allHold(unsure.map((i) => ({ file: at(files[i]!.rel), size: files[i]!.s, sha256: files[i]!.h })));
+    if (read === null) return null;
+    const readStat = new Map(unsure.map((i, k) => [i, read[k]!]));
+    return { g, files, unsure: unsure.length, stat: (i) => readStat.get(i) ?? stats?.[i] ?? null };
   }
 
   /** `base`'s groups whose files are being checked on another thread (`checkAhead`): each one's files and place in the check. */
@@ -1074,12 +1108,14 @@ class SiteWriter {
       // Already in the folder brought up to date in place: left there.
       const path = this.rootPath(rel);
       const trustedHere = !this.audited(rel) && unchangedSince(path, this.baseCopyStats.get(rel), here.s);
-      if (trustedHere || (this.checked++, await this.holdsHash(path, here.s, want, hash))) {
+      const held = trustedHere ? this.baseCopyStats.get(rel)! : (this.checked++, await this.holdsHash(path, here.s, want, hash));
+      if (held !== null) {
+        this.known.set(rel, held);
         this.stayed++;
         return { size: here.s, sha256: want };
       }
     }
-    const same = before !== undefined && before.h === want && (trusted() || (this.checked++, await this.holdsHash(this.prevPath(rel), before.s, want, hash)));
+    const same = before !== undefined && before.h === want && (trusted() || (this.checked++, (await this.holdsHash(this.prevPath(rel), before.s, want, hash)) !== null));
     if (same && this.link(rel, file)) return { size: before.s, sha256: want };
     if (this.stopped) throw new Error('the site write stopped');
     // The hub hashed these very bytes as it verified the bundle: untouched before and after the copy, their copy is
@@ -1094,19 +1130,25 @@ class SiteWriter {
     }
     const taken = vouchedBefore && vouched();
     if (taken) this.vouched++;
+    // The copy as it was before it was hashed (or vouched for): a change after that moves it.
+    const copied = statOf(file);
     const got = taken ? want : await hash(file);
     if (got !== want) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
+    if (copied !== null) this.known.set(rel, copied);
     return { size: (await stat(file)).size, sha256: want };
   }
 }
 
-/** Whether `path` is a regular file (not a link to one) holding exactly `data`, read and compared. */
-function fileHolds(path: string, data: Buffer): boolean {
+/**
+ * Whether `path` is a regular file (not a link to one) holding exactly `data`, read and compared: its inode and
+ * change time as they were before it was read (a change after that moves them), or null when it does not.
+ */
+function holdsAt(path: string, data: Buffer): FileStat | null {
   try {
-    const st = lstatSync(path);
-    return st.isFile() && st.size === data.length && readFileSync(path).equals(data);
+    const st = lstatSync(path, { bigint: true });
+    return st.isFile() && st.size === BigInt(data.length) && readFileSync(path).equals(data) ? [String(st.ino), String(st.ctimeNs)] : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -1133,29 +1175,33 @@ function disturbedFolders(root: string, recorded: ReadonlyMap<string, string>): 
  * one buffer: for 100,000 small pages the thread pool's open, stat, read and close round trips cost four times the
  * reading.
  */
-function allHold(files: { file: string; size: number; sha256: string }[]): boolean {
+function allHold(files: { file: string; size: number; sha256: string }[]): FileStat[] | null {
   let buf = Buffer.allocUnsafe(1 << 16);
+  const stats: FileStat[] = [];
   for (const f of files) {
     let fd: number;
     try {
       // Never through a symbolic link (O_NOFOLLOW): a link put in the site would be kept, and served, as a file.
       fd = openSync(f.file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
     } catch {
-      return false;
+      return null;
     }
     try {
+      // Taken before the read: a change after it moves the ctime from this one, a change before it is read.
+      const st = fstatSync(fd, { bigint: true });
       // One byte more than expected: a file that grew is told by reading it, not by a stat that may be stale.
       if (buf.length < f.size + 1) buf = Buffer.allocUnsafe(f.size + 1);
       let n = 0;
       for (let got; n < f.size + 1 && (got = readSync(fd, buf, n, f.size + 1 - n, n)) > 0; ) n += got;
-      if (n !== f.size || sha256Hex(buf.subarray(0, n)) !== f.sha256) return false;
+      if (n !== f.size || sha256Hex(buf.subarray(0, n)) !== f.sha256) return null;
+      stats.push([String(st.ino), String(st.ctimeNs)]);
     } catch {
-      return false;
+      return null;
     } finally {
       closeSync(fd);
     }
   }
-  return true;
+  return stats;
 }
 
 /** Only an absent folder, an empty one, or an earlier Lentera site is replaced. */
@@ -1569,7 +1615,7 @@ export async function writeSite(outDir: string, input: SiteInput, opts: WriteSit
   opts.beforeRecords?.(out);
   if (opts.state) {
     try {
-      recordSiteStats(opts.state, out, w.groups, w.groupPaths, w.copiedPaths, undefined, (rel) => w.madeStat(rel));
+      recordSiteStats(opts.state, out, w.groups, w.groupPaths, w.copiedPaths, undefined, (rel) => w.placedStat(rel));
     } catch {
       // The site is in place: without the records the next write reads and hashes what it takes from it.
     }
@@ -1631,7 +1677,7 @@ async function writeTwoFolders(out: string, input: SiteInput, tree: TreeReader, 
   }
   const files = new SiteFileWriter(opts.writerThreadAfter);
   // (It reads what was recorded of the folder before anything in it changes.)
-  const w = new SiteWriter(root, input.generatedAt, prev, files, state, opts.audit ?? true, opts.linesPiece, base, opts.checkThreadAfter, opts.checkFiles);
+  const w = new SiteWriter(root, input.generatedAt, prev, files, state, opts.audit ?? true, opts.linesPiece, base, opts.checkThreadAfter, opts.checkFiles, true);
   // From here the folder is being changed: until the new state is saved, nothing vouches for it.
   rmSync(idle, { force: true });
   forgetFolderStats(state, folder);
@@ -1659,7 +1705,7 @@ async function writeTwoFolders(out: string, input: SiteInput, tree: TreeReader, 
   opts.beforeRecords?.(root);
   try {
     const unsettled = Object.fromEntries(Object.entries(w.groups).filter(([name]) => !w.settled.has(name)));
-    recordSiteStats(state, root, unsettled, w.groupPaths, w.copiedPaths, folder, (rel) => w.madeStat(rel));
+    recordSiteStats(state, root, unsettled, w.groupPaths, w.copiedPaths, folder, (rel) => w.placedStat(rel));
     recordFolderStats(state, folder, root, w.placedFolders());
   } catch {
     // The site is in place: without the records the next write into this folder reads and hashes what it keeps.
