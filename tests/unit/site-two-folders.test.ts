@@ -542,6 +542,8 @@ describe.each(attackModes)('a kept page changed while a write ends, after its ch
     tick();
 
     const next = aside ? await withOneChange(venue.hub.siteInput(T4), tag) : venue.hub.siteInput(T4);
+    const changedResult = (await loadedExams(next)).exams[0]!.results[3]!;
+    expect(nomors).not.toContain(changedResult.nomor_peserta);
     const w = await two(out, next, {
       ...opts,
       beforeRecords: (served) => {
