@@ -42,8 +42,15 @@ describe('checking kept files on another thread (file-checker.ts)', () => {
     // (No record for `audited`: its group's audit turn, read and hashed whatever its stat says.)
     writeFileSync(grown.file, '<p>pendek</p> tambahan');
 
-    const found = checkAside([untouched, rewritten, edited, linked, gone, audited, grown]).wait();
+    const check = checkAside([untouched, rewritten, edited, linked, gone, audited, grown]);
+    const found = check.wait();
     expect(found && [...found]).toEqual([UNCHANGED, READ, BAD, BAD, BAD, READ, BAD]);
+    // Each kept file as the check found it, for the site's records: its record, or its stat as it was read.
+    expect(check.statOf(0)).toEqual(untouched.stat);
+    expect(check.statOf(1)).toEqual(statOf(rewritten.file));
+    expect(check.statOf(1)).not.toEqual(rewritten.stat);
+    expect(check.statOf(5)).toEqual(statOf(audited.file));
+    for (const i of [2, 3, 4, 6]) expect(check.statOf(i)).toBeNull();
   });
 
   it('a check that fails on its thread answers null, so that the caller checks the files itself', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseStat, sameStat, statOf } from '../../src-main/core/util/file-stat';
+import { parseStat, sameStat, StatTable, statOf, type FileStat } from '../../src-main/core/util/file-stat';
 
 /** The record of a file's inode and change time (util/file-stat.ts), as the hub keeps it for each verified bundle. */
 const dir = mkdtempSync(join(tmpdir(), 'lentera-file-stat-'));
@@ -31,5 +31,23 @@ describe('a file\'s recorded inode and ctime', () => {
   it('read back from text: anything but two strings of digits is no record', () => {
     expect(parseStat('["12","34"]')).toEqual(['12', '34']);
     for (const bad of [null, undefined, '', 'null', '[12,34]', '["12"]', '["12","34","5"]', '["1a","34"]', '{"0":"1","1":"2"}', '["12","34"', `["${'9'.repeat(41)}","1"]`]) expect(parseStat(bad)).toBeNull();
+  });
+});
+
+describe('StatTable', () => {
+  it('gives back each stat held, by number, past its first 4,096; nothing where none was held', () => {
+    const t = new StatTable();
+    const held: [number, FileStat][] = [];
+    for (let i = 0; i < 5000; i++) {
+      const st: FileStat = [String(1000 + i), String(1_764_990_000_123_456_789n + BigInt(i) * 1_000_003n)];
+      held.push([t.add(st), st]);
+    }
+    for (const [n, st] of held) expect(t.get(n)).toEqual(st);
+    // The largest values both fields can take.
+    t.set(9000, 2n ** 64n - 1n, 2n ** 63n - 1n);
+    expect(t.get(9000)).toEqual([String(2n ** 64n - 1n), String(2n ** 63n - 1n)]);
+    expect(t.get(8000)).toBeNull();
+    expect(t.get(9001)).toBeNull();
+    expect(t.add(['1', '2'])).toBe(9001);
   });
 });

@@ -13,7 +13,7 @@
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { postedSystemError, type PostedSystemError } from '../util/fs-errors';
-import type { FileStat } from '../util/file-stat';
+import { StatTable, type FileStat } from '../util/file-stat';
 
 /** Plain CommonJS, evaluated: no separate file for a bundler (electron-vite) to find and copy. */
 const WRITER = `
@@ -82,8 +82,8 @@ export class SiteFileWriter {
   private count = 0;
   private thread: { worker: Worker; back: MessagePort; state: Int32Array; posted: number; free: ArrayBuffer[]; made: number; error: Error | null; seen: number; since: number } | null = null;
   private batch: { buffer: ArrayBuffer; bytes: Buffer; at: number; files: [string, number, number, number][] } | null = null;
-  /** each file's inode and ctime as it was written, by its number (`write`'s answer); 0 and 0 when not known */
-  private stats = new BigUint64Array(1 << 12);
+  /** each file's inode and ctime as it was written, by its number (`write`'s answer) */
+  private readonly stats = new StatTable();
   /** the buffer texts are encoded into on this thread: reused, as a new one per page would be garbage to collect */
   private scratch = Buffer.allocUnsafe(1 << 16);
 
@@ -140,9 +140,7 @@ export class SiteFileWriter {
     try {
       for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
       const st = fstatSync(fd, { bigint: true });
-      this.stats = grown(this.stats, 2 * n + 2);
-      this.stats[2 * n] = st.ino;
-      this.stats[2 * n + 1] = st.ctimeNs;
+      this.stats.set(n, st.ino, st.ctimeNs);
     } finally {
       closeSync(fd);
     }
@@ -154,8 +152,7 @@ export class SiteFileWriter {
    * known (its thread failed first). Complete for every file once `finish` returns.
    */
   statOf(n: number): FileStat | null {
-    const ino = 2 * n + 1 < this.stats.length ? this.stats[2 * n]! : 0n;
-    return ino === 0n ? null : [String(ino), String(this.stats[2 * n + 1]!)];
+    return this.stats.get(n);
   }
 
   /** Waits until every file is written; throws the thread's first failure, if any. */
@@ -175,13 +172,7 @@ export class SiteFileWriter {
     if (msg.error) throw postedSystemError(msg.error);
     if (msg.stats) {
       const got = new BigUint64Array(msg.stats);
-      for (let i = 0; i < got.length; i += 3) {
-        if (got[i + 1] === 0n) continue;
-        const n = Number(got[i]);
-        this.stats = grown(this.stats, 2 * n + 2);
-        this.stats[2 * n] = got[i + 1]!;
-        this.stats[2 * n + 1] = got[i + 2]!;
-      }
+      for (let i = 0; i < got.length; i += 3) if (got[i + 1] !== 0n) this.stats.set(Number(got[i]), got[i + 1]!, got[i + 2]!);
     }
     return msg.buffer;
   }
@@ -275,12 +266,4 @@ export class SiteFileWriter {
     t.worker.postMessage({ buffer: b.buffer, files: b.files }, [b.buffer]);
     t.posted++;
   }
-}
-
-/** `a`, or a copy of it (twice as long, or more) holding at least `length` values. */
-function grown(a: BigUint64Array<ArrayBuffer>, length: number): BigUint64Array<ArrayBuffer> {
-  if (length <= a.length) return a;
-  const bigger = new BigUint64Array(Math.max(length, a.length * 2));
-  bigger.set(a);
-  return bigger;
 }

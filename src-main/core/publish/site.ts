@@ -55,7 +55,7 @@ import {
   type SiteGroupState,
   type SiteState,
 } from './site-state';
-import { ctimeTrusted, sameStat, statOf, unchangedSince, type FileStat } from '../util/file-stat';
+import { ctimeTrusted, sameStat, StatTable, statOf, unchangedSince, type FileStat } from '../util/file-stat';
 import { hashFileAside, type FileHash } from '../bundles/digests-aside';
 import { BAD, checkAside, UNCHANGED, type FileToCheck, type FilesCheck } from './file-checker';
 import { siteCodeId } from './site-code';
@@ -598,7 +598,7 @@ class SiteWriter {
     const before = this.group ? this.group.here.get(rel) : this.base.files[rel];
     if (before === undefined || before.s !== data.length || before.h !== sha) return false;
     const st = holdsAt(this.rootPath(rel), data);
-    if (st !== null) this.known.set(rel, st);
+    if (st !== null) this.know(rel, st);
     return st !== null;
   }
 
@@ -636,7 +636,7 @@ class SiteWriter {
     // When that folder stays (two folders), the file is recorded as it is now, just checked and linked.
     if (this.prevStays) {
       const st = statOf(file);
-      if (st !== null) this.known.set(rel, st);
+      if (st !== null) this.know(rel, st);
     }
     return true;
   }
@@ -654,15 +654,21 @@ class SiteWriter {
   /** Writes `data` as `file` (`rel`), anything there first removed (`clear`). */
   private writeNew(rel: string, file: string, data: Buffer): void {
     this.clear(file);
-    this.known.set(rel, this.out.write(file, data));
+    // Its number for the writer, below zero: its stat is taken as it is written, maybe on the writer's thread.
+    this.known.set(rel, -1 - this.out.write(file, data));
   }
 
   /**
    * Files placed by this write whose inode and change time it knows as it last knew their bytes (`placedStat`): as
-   * written (or the file's number for the writer, `SiteFileWriter.statOf`, whose thread may still be writing it); as
-   * read and found the same; as recorded, when the check found them so; as linked, in two folders.
+   * written (`SiteFileWriter.statOf`); as read and found the same; as recorded, when the check found them so; as
+   * linked, in two folders. Each one's number in `knownStats`, or (below zero) for the writer.
    */
-  private readonly known = new Map<string, FileStat | number>();
+  private readonly known = new Map<string, number>();
+  private readonly knownStats = new StatTable();
+
+  private know(rel: string, st: FileStat): void {
+    this.known.set(rel, this.knownStats.add(st));
+  }
 
   /**
    * `rel`'s inode and change time as this write last knew its bytes, so that a change made to a file after this write
@@ -671,8 +677,9 @@ class SiteWriter {
    * they are looked up once the site is in place.
    */
   placedStat(rel: string): FileStat | undefined {
-    const w = this.known.get(rel);
-    return (typeof w === 'number' ? this.out.statOf(w) : w) ?? undefined;
+    const n = this.known.get(rel);
+    if (n === undefined) return undefined;
+    return (n < 0 ? this.out.statOf(-1 - n) : this.knownStats.get(n)) ?? undefined;
   }
 
   /** The state of a file just placed: a group's always holds its sha256 (`text`). */
@@ -755,7 +762,7 @@ class SiteWriter {
       }
       if (used > 0 || size === 0) put();
       const st = fstatSync(fd, { bigint: true });
-      this.known.set(rel, [String(st.ino), String(st.ctimeNs)]);
+      this.know(rel, [String(st.ino), String(st.ctimeNs)]);
     } finally {
       closeSync(fd);
     }
@@ -851,7 +858,7 @@ class SiteWriter {
         // A settled group's records are not saved again; an unsure one's are its files as checked.
         if (here.unsure > 0) {
           const st = here.stat(i);
-          if (st !== null) this.known.set(f.rel, st);
+          if (st !== null) this.know(f.rel, st);
         }
         this.stayed++;
         this.count(f.s);
@@ -1110,7 +1117,7 @@ class SiteWriter {
       const trustedHere = !this.audited(rel) && unchangedSince(path, this.baseCopyStats.get(rel), here.s);
       const held = trustedHere ? this.baseCopyStats.get(rel)! : (this.checked++, await this.holdsHash(path, here.s, want, hash));
       if (held !== null) {
-        this.known.set(rel, held);
+        this.know(rel, held);
         this.stayed++;
         return { size: here.s, sha256: want };
       }
@@ -1134,7 +1141,7 @@ class SiteWriter {
     const copied = statOf(file);
     const got = taken ? want : await hash(file);
     if (got !== want) throw new LenteraError('PUBLISH_INVALID', `${source} has sha256 ${got}, not ${sha256}.`, { file: source, expected: sha256, got });
-    if (copied !== null) this.known.set(rel, copied);
+    if (copied !== null) this.know(rel, copied);
     return { size: (await stat(file)).size, sha256: want };
   }
 }
