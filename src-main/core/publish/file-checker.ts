@@ -8,7 +8,7 @@
  * On these machines an `lstat` costs 5-8 µs: twenty thousand pages' are 0.17 s, a sixth of a one-formation update.
  */
 import { Worker } from 'node:worker_threads';
-import type { FileStat } from '../util/file-stat';
+import { statRecord, type FileStat } from '../util/file-stat';
 
 /** What the check found of a file: not known to hold its bytes (changed, replaced, gone, a link). */
 export const BAD = 0;
@@ -105,7 +105,7 @@ export class FilesCheck {
     const f = this.found?.[i];
     if (f === UNCHANGED) return this.records[i] ?? null;
     if (f !== READ || this.stats[2 * i] === 0n) return null;
-    return [String(this.stats[2 * i]), String(this.stats[2 * i + 1])];
+    return statRecord(this.stats[2 * i]!, this.stats[2 * i + 1]!);
   }
 
   /**

@@ -55,7 +55,7 @@ import {
   type SiteGroupState,
   type SiteState,
 } from './site-state';
-import { ctimeTrusted, sameStat, StatTable, statOf, unchangedSince, type FileStat } from '../util/file-stat';
+import { ctimeTrusted, sameStat, StatTable, statOf, statRecord, unchangedSince, type FileStat } from '../util/file-stat';
 import { hashFileAside, type FileHash } from '../bundles/digests-aside';
 import { BAD, checkAside, UNCHANGED, type FileToCheck, type FilesCheck } from './file-checker';
 import { siteCodeId } from './site-code';
@@ -617,7 +617,7 @@ class SiteWriter {
       // Taken before it is hashed: a change after that moves it.
       const st = lstatSync(path, { bigint: true });
       if (!st.isFile() || st.size !== BigInt(size)) return null;
-      return (await hash(path)) === sha256 ? [String(st.ino), String(st.ctimeNs)] : null;
+      return (await hash(path)) === sha256 ? statRecord(st.ino, st.ctimeNs) : null;
     } catch {
       return null;
     }
@@ -762,7 +762,7 @@ class SiteWriter {
       }
       if (used > 0 || size === 0) put();
       const st = fstatSync(fd, { bigint: true });
-      this.know(rel, [String(st.ino), String(st.ctimeNs)]);
+      this.know(rel, statRecord(st.ino, st.ctimeNs));
     } finally {
       closeSync(fd);
     }
@@ -1153,7 +1153,7 @@ class SiteWriter {
 function holdsAt(path: string, data: Buffer): FileStat | null {
   try {
     const st = lstatSync(path, { bigint: true });
-    return st.isFile() && st.size === BigInt(data.length) && readFileSync(path).equals(data) ? [String(st.ino), String(st.ctimeNs)] : null;
+    return st.isFile() && st.size === BigInt(data.length) && readFileSync(path).equals(data) ? statRecord(st.ino, st.ctimeNs) : null;
   } catch {
     return null;
   }
@@ -1201,7 +1201,7 @@ function allHold(files: { file: string; size: number; sha256: string }[]): FileS
       let n = 0;
       for (let got; n < f.size + 1 && (got = readSync(fd, buf, n, f.size + 1 - n, n)) > 0; ) n += got;
       if (n !== f.size || sha256Hex(buf.subarray(0, n)) !== f.sha256) return null;
-      stats.push([String(st.ino), String(st.ctimeNs)]);
+      stats.push(statRecord(st.ino, st.ctimeNs));
     } catch {
       return null;
     } finally {

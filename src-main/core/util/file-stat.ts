@@ -10,11 +10,14 @@ import { lstatSync } from 'node:fs';
 /** A file's inode and change time in nanoseconds (decimal strings), as recorded once its bytes were hashed. */
 export type FileStat = [string, string];
 
+/** A file's inode and ctime in nanoseconds, as recorded. */
+export const statRecord = (ino: bigint, ctimeNs: bigint): FileStat => [String(ino), String(ctimeNs)];
+
 /** What `path` is now, a regular file's inode and ctime; null for anything else or nothing. */
 export function statOf(path: string): FileStat | null {
   try {
     const st = lstatSync(path, { bigint: true });
-    return st.isFile() ? [String(st.ino), String(st.ctimeNs)] : null;
+    return st.isFile() ? statRecord(st.ino, st.ctimeNs) : null;
   } catch {
     return null;
   }
@@ -86,6 +89,6 @@ export class StatTable {
   /** File `n`'s inode and change time, as `statOf` gives them; null when none is held. */
   get(n: number): FileStat | null {
     const ino = n < this.count ? this.values[2 * n]! : 0n;
-    return ino === 0n ? null : [String(ino), String(this.values[2 * n + 1]!)];
+    return ino === 0n ? null : statRecord(ino, this.values[2 * n + 1]!);
   }
 }
