@@ -92,7 +92,10 @@ export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: Til
     const still = verifyInclusion(leaf, r.index, head.size, await new TileReader(fetch, head.size).inclusionProof(r.index), head.root);
     checks.push({ name: 'still in the log', ok: still, detail: still ? `Hasil masih tercatat sebagai entri ke-${r.index + 1} dari ${head.size} di log sekarang` : 'Hasil tidak ada di log sekarang pada indeksnya' });
   } catch (e) {
-    unreadable = true;
+    // A contradiction found before the tiles failed (a fork proven, a witness missing) stands: only a log that
+    // has told nothing against the receipt so far is unreadable. A log that forks and then withholds the tile the
+    // inclusion proof needs must not turn "log bercabang" into "nothing learned".
+    unreadable = checks.every((c) => c.ok);
     checks.push({ name: 'tiles', ok: false, detail: `Tile log tidak dapat dibaca: ${(e as Error).message}` });
   }
   return done(latest);

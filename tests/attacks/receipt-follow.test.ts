@@ -1,0 +1,102 @@
+/**
+ * The attack: a hub forks its log (rewrites history under the same key), and then withholds the one tile the
+ * inclusion proof needs. The consistency check has already proven the fork; a tile that cannot be read after that
+ * must not turn the verdict into "the log could not be read", which the verification page takes as nothing learned
+ * and answers with "Tanda terima sah".
+ */
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkpointBytes, logIdOf } from '../../src-main/core/ledger/checkpoint';
+import { resultLeaf } from '../../src-main/core/ledger/leaf';
+import { leafHash, MerkleTree, toB64url, toHex } from '../../src-main/core/ledger/merkle';
+import { followReceipt } from '../../src-main/core/ledger/receipt-tiles';
+import { checkpointText, signNote } from '../../src-main/core/ledger/signed-note';
+import { parseTilePath } from '../../src-main/core/ledger/tiles';
+import { checkReceipt, followOnSite } from '../../src-main/core/publish/verify-page';
+
+const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+const pub = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+const logKey = toB64url(pub);
+const exam = 'CPNS-2026';
+const nomor = 'N0007';
+const digest = 'ab'.repeat(32);
+const salt = new Uint8Array(randomBytes(16));
+const mine = leafHash(resultLeaf({ exam, nomor, digest, salt }));
+
+// The honest log at size 600, the receipt at index 7.
+const honest = new MerkleTree();
+for (let i = 0; i < 600; i++) honest.append(i === 7 ? mine : new Uint8Array(randomBytes(32)));
+const cp = { v: 1 as const, log: logIdOf(pub), size: 600, root: toHex(honest.root()), at: '2026-12-01T00:00:00.000Z' };
+const receipt = { v: 1 as const, exam, nomor, digest, salt: toB64url(salt), index: 7, proof: honest.inclusionProof(7).map(toHex), checkpoint: { ...cp, sig: toB64url(sign(null, checkpointBytes(cp), privateKey)) }, logKey };
+
+// The same key's log rewritten: other leaves, size 700.
+const fork = new MerkleTree();
+for (let i = 0; i < 700; i++) fork.append(new Uint8Array(randomBytes(32)));
+const origin = 'hasil.example.go.id/log';
+const note = signNote(checkpointText(origin, 700, fork.root()), origin, pub, (m) => sign(null, m, privateKey));
+
+/** The forked log's checkpoint and tiles, but for `withhold` (answered 404). */
+function served(withhold: string | null) {
+  return async (path: string): Promise<Uint8Array | null> => {
+    if (path === 'checkpoint') return new TextEncoder().encode(note);
+    if (path === withhold) return null;
+    const t = parseTilePath(path);
+    if (!t || t.level === 'entries') return null;
+    return fork.subtrees(8 * t.level, t.index * 256, t.width);
+  };
+}
+
+describe('a forked log that withholds a tile', () => {
+  afterEach(() => {
+    delete (globalThis as Record<string, unknown>).LENTERA_LOG;
+    delete (globalThis as Record<string, unknown>).LENTERA_DIGESTS;
+  });
+
+  it('stays a contradiction when the inclusion proof\'s tile is withheld after the fork was proven', async () => {
+    const all = await followReceipt(receipt, logKey, served(null));
+    expect(all).toMatchObject({ ok: false, unreadable: false });
+    expect(all.checks.map((c) => [c.name, c.ok])).toEqual([['latest checkpoint', true], ['consistency', false], ['still in the log', false]]);
+
+    const withheld = await followReceipt(receipt, logKey, served('tile/0/000'));
+    expect(withheld.checks.map((c) => [c.name, c.ok])).toEqual([['latest checkpoint', true], ['consistency', false], ['tiles', false]]);
+    expect(withheld).toMatchObject({ ok: false, unreadable: false });
+  });
+
+  it('is still "unreadable" when a tile is missing and nothing was found against the receipt', async () => {
+    // The honest log, grown to 700, with the tile the consistency proof needs missing: nothing learned.
+    const grown = new MerkleTree();
+    for (let i = 0; i < 600; i++) grown.append(honest.leaf(i));
+    for (let i = 600; i < 700; i++) grown.append(new Uint8Array(randomBytes(32)));
+    const grownNote = signNote(checkpointText(origin, 700, grown.root()), origin, pub, (m) => sign(null, m, privateKey));
+    const fetch = async (path: string): Promise<Uint8Array | null> => {
+      if (path === 'checkpoint') return new TextEncoder().encode(grownNote);
+      const t = parseTilePath(path);
+      if (!t || t.level === 'entries' || path.startsWith('tile/0/')) return null;
+      return grown.subtrees(8 * t.level, t.index * 256, t.width);
+    };
+    const r = await followReceipt(receipt, logKey, fetch);
+    expect(r.checks.map((c) => [c.name, c.ok])).toEqual([['latest checkpoint', true], ['tiles', false]]);
+    expect(r).toMatchObject({ ok: false, unreadable: true });
+  });
+
+  it('makes the verification page answer "TIDAK sah", not "sah", when the tile withheld is one needed only after the fork is proven', async () => {
+    (globalThis as Record<string, unknown>).LENTERA_LOG = { logKey, logId: logIdOf(pub), checkpoints: [receipt.checkpoint] };
+    (globalThis as Record<string, unknown>).LENTERA_DIGESTS = { [exam]: { [nomor]: digest } };
+    const offline = checkReceipt(receipt);
+    expect(offline.kind).toBe('ok');
+    const site = (withhold: string | null) => async (p: string) => {
+      const b = await served(withhold)(p.replace(/^log\//, ''));
+      return b ? new Response(b) : new Response(null, { status: 404 });
+    };
+    // tile/0/000 holds the receipt's own leaf: only the inclusion proof needs it, after the fork is proven.
+    for (const withhold of [null, 'tile/0/000']) {
+      const page = await followOnSite(offline, site(withhold));
+      expect(page.kind, String(withhold)).toBe('bad');
+      expect(page.verdict, String(withhold)).toMatch(/TIDAK sah/);
+    }
+    // The last leaves' tile is needed to prove anything at all: withheld, the page says it could not read the log.
+    const blind = await followOnSite(offline, site('tile/0/002.p/188'));
+    expect(blind.kind).toBe('ok');
+    expect(blind.notes.at(-1)).toMatch(/tidak dapat dibaca/);
+  });
+});
