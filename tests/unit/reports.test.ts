@@ -131,7 +131,15 @@ describe('reading a report', () => {
     expect(logged).toEqual(p.db.prepare("SELECT DISTINCT exam_code AS exam, nomor_peserta AS nomor FROM ledger_leaves WHERE kind = 'hasil' ORDER BY 1, 2").all());
     const dir = join(root, 'tanda-terima');
     expect(writeReceipts(p, dir)).toBe(logged.length);
-    expect(readdirSync(dir).filter((f) => f.includes('LAP-'))).toEqual([]);
+    // A folder per exam, a file per candidate, each the candidate's own receipt.
+    expect(readdirSync(dir)).toEqual([...new Set(logged.map((c) => c.exam))].sort());
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files).toHaveLength(logged.length);
+    expect(files.filter((f) => f.name.includes('LAP-'))).toEqual([]);
+    for (const c of logged) {
+      const r = JSON.parse(readFileSync(join(dir, c.exam, `tanda-terima-${c.nomor}.json`), 'utf8')) as { exam: string; nomor: string };
+      expect([r.exam, r.nomor]).toEqual([c.exam, c.nomor]);
+    }
   });
 });
 

@@ -204,7 +204,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .addOption(hubDataOption())
     .addOption(hubDbOption())
     .requiredOption('--out <dir>', 'the site folder')
-    .option('--receipts <dir>', "also write every candidate's receipt (JSON) here, to hand out")
+    .option('--receipts <dir>', "also write every candidate's receipt (JSON) here, to hand out: <dir>/<exam>/tanda-terima-<nomor>.json")
     .action(async (bundles: string[], o: { data: string; db?: string; out: string; receipts?: string }) => {
       const [{ Publisher }, { writeReceipts }, { keepHubHeapNearLive }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/publish/receipts'), import('../../server/hub-heap')]);
       keepHubHeapNearLive();
