@@ -86,7 +86,7 @@ describe('a forked log that withholds a tile', () => {
     expect(offline.kind).toBe('ok');
     const site = (withhold: string | null) => async (p: string) => {
       const b = await served(withhold)(p.replace(/^log\//, ''));
-      return b ? new Response(b) : new Response(null, { status: 404 });
+      return b ? new Response(new Uint8Array(b)) : new Response(null, { status: 404 });
     };
     // tile/0/000 holds the receipt's own leaf: only the inclusion proof needs it, after the fork is proven.
     for (const withhold of [null, 'tile/0/000']) {
