@@ -12,6 +12,7 @@ import { announcementStatus, auditAnnouncementRefusal } from '../core/publish/an
 import type { Publisher } from '../core/publish/publisher';
 import type { Clock } from '../core/util/clock';
 import { isLenteraError } from '../core/util/errors';
+import { isStoreFailure, storeFailureCode } from './store-failure';
 
 export const ANNOUNCEMENT_PATH = '/api/pengumuman';
 export const MAX_ANNOUNCEMENT_BYTES = 2 * 1024 * 1024;
@@ -138,7 +139,14 @@ export function announceDoor(deps: AnnounceDeps): (req: IncomingMessage, res: Se
     if (named === undefined) return refuse(403, 'SIGNER_REQUIRED', "Name the announcement's signer: send X-Lentera-Signer with the sha256 fingerprint of its certificate.");
     const signer = normalizeFingerprint(Array.isArray(named) ? named.join(',') : named);
     if (!signer) return refuse(403, 'SIGNER_HEADER_INVALID', 'X-Lentera-Signer must be the sha256 fingerprint of a certificate: 64 hex digits, colons allowed.');
-    if (!deps.publisher.isRegistered(signer)) {
+    let registered: boolean;
+    try {
+      registered = deps.publisher.isRegistered(signer);
+    } catch (e) {
+      if (!isStoreFailure(e)) throw e;
+      return refuse(503, 'HUB_STORE_UNAVAILABLE', `The hub's database cannot be read (${storeFailureCode(e)}): nothing was published. Send the announcement again later; tell the hub's operator.`, true, { 'Retry-After': String(limits.retryAfterSeconds) });
+    }
+    if (!registered) {
       const message = `The announcement is signed by a certificate that is not registered here (${signer}); register the coordinator's certificate with "lentera hub trust" first.`;
       auditUnknown(client, message, signer);
       return refuse(403, 'ANNOUNCEMENT_SIGNER_UNKNOWN', message);
@@ -176,13 +184,18 @@ export function announceDoor(deps: AnnounceDeps): (req: IncomingMessage, res: Se
         const ack = await deps.serial(async () => {
           const at = deps.clock.now().toISOString();
           const a = await deps.publisher.announce(parsed.announcement, pdf, at, `hub:${client}`, { signer });
-          if (!a.unchanged) await deps.publisher.writeSite(deps.site, at);
+          // Logged and committed: the answer says so whatever the site write does, as a merged bundle's does. The
+          // site is rewritten at the next write; telling the coordinator "nothing was published" would be false.
+          if (!a.unchanged) {
+            await deps.publisher.writeSite(deps.site, at).catch((e: unknown) => deps.log(`error: announcement ${a.seq} of ${a.exam} is logged, but the site could not be rewritten: ${(e as Error).message}`));
+          }
           return a;
         });
         deps.log(`announcement ${ack.seq} of ${ack.exam} (${client}): ${ack.unchanged ? 'already published' : `logged as entry ${ack.proof.index}`}`);
         answer(res, ack.unchanged ? 200 : 201, { ok: true, ack });
       } catch (e) {
         if (isLenteraError(e)) return refuse(announcementStatus(e.code), e.code, e.message, false);
+        if (isStoreFailure(e)) return refuse(503, 'HUB_STORE_UNAVAILABLE', `The hub's database cannot be written (${storeFailureCode(e)}): nothing was published. Send the announcement again later; tell the hub's operator.`, false, { 'Retry-After': String(limits.retryAfterSeconds) });
         deps.log(`error with the announcement from ${client}: ${(e as Error).message}`);
         answer(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'The hub could not take this announcement; nothing was published. Try again.' } });
       }

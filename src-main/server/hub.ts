@@ -7,12 +7,12 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LIMITS } from '../core/bundles/format';
 import { normalizeFingerprint } from '../core/bundles/trust';
-import { isPgStoreFailure } from '../core/db/pg/sync-connection';
 import { Publisher, RECEIPTS_PER_PAGE } from '../core/publish/publisher';
 import { isLenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
 import { systemClock, type Clock } from '../core/util/clock';
 import { contentType, staticFile } from './static';
+import { isStoreFailure, storeFailureCode } from './store-failure';
 import { ANNOUNCEMENT_PATH, announceDoor, type AnnounceLimits } from './announce-route';
 import { publicVoiceRoutes, type VoiceLimits } from './hub-public';
 import { COSIGNATURE_PATH, cosignatureDoor, serveLogTiles } from './log-routes';
@@ -82,13 +82,6 @@ export interface RunningHub {
   url: string;
   publisher: Publisher;
   close(): Promise<void>;
-}
-
-/** The store's answers when it cannot take a write at all: read-only, full, gone or failing underneath. */
-function isStoreFailure(e: unknown): boolean {
-  if (isPgStoreFailure(e)) return true;
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|CORRUPT|NOTADB|BUSY)/.test(code);
 }
 
 /** HTTP statuses for the hub's refusals: who may send, what is out of order, what is simply wrong. */
@@ -206,7 +199,15 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         refuse(req, res, 403, 'SIGNER_HEADER_INVALID', 'X-Lentera-Signer must be the sha256 fingerprint of a certificate: 64 hex digits, colons allowed.');
         return null;
       }
-      if (!publisher.isRegistered(fingerprint)) {
+      let registered: boolean;
+      try {
+        registered = publisher.isRegistered(fingerprint);
+      } catch (e) {
+        if (!isStoreFailure(e)) throw e;
+        refuse(req, res, 503, 'HUB_STORE_UNAVAILABLE', `The hub's database cannot be read (${storeFailureCode(e)}): nothing was merged. The bundle will be sent again; tell the hub's operator.`, { 'Retry-After': String(HUB_DEFAULTS.retryAfterSeconds) });
+        return null;
+      }
+      if (!registered) {
         const message = `The bundle is signed by a certificate that is not registered here (${fingerprint}); register the workstation's certificate first.`;
         try {
           publisher.auditRefusal(clock.now().toISOString(), `hub:${client}`, 'BUNDLE_SIGNER_UNKNOWN', message, { fingerprint, declared, before: 'upload' });
@@ -433,7 +434,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     }
   }
 
-  const server: Server = createServer((req, res) => handle(req, res, false));
+  const headersTimeout = opts.headersTimeoutMs ?? HUB_DEFAULTS.headersTimeoutMs;
+  // How often Node looks for clients past their time: its default, 30 s, let headers trickle in for that long,
+  // whatever headersTimeout says (as the workstation's server, http.ts).
+  const server: Server = createServer({ connectionsCheckingInterval: Math.min(5_000, Math.max(250, headersTimeout / 2)) }, (req, res) => handle(req, res, false));
   // "Expect: 100-continue" (curl sends it for large bodies): the refusals above come before the body is sent.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handle(req, res, true));
   // Anything the HTTP parser cannot read (garbage, a method it does not know, headers too long or too slow) is
@@ -451,7 +455,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   });
   // Slow clients: headers must come quickly; a body is limited by idleness and its own deadline (see receive),
   // not by a total request time, so a 1 GiB bundle on a slow LAN can still finish.
-  server.headersTimeout = opts.headersTimeoutMs ?? HUB_DEFAULTS.headersTimeoutMs;
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = 0;
   server.timeout = opts.idleTimeoutMs ?? HUB_DEFAULTS.idleTimeoutMs;
   await new Promise<void>((ok, fail) => {
@@ -470,7 +474,12 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         server.close(() => {
           // An upload cut by closing still removes its file before the database goes away.
           void queue.then(() => {
-            publisher.close();
+            // A store already gone (PostgreSQL shut down) cannot be closed cleanly: the hub still stops.
+            try {
+              publisher.close();
+            } catch (e) {
+              log(`error: the hub's store could not be closed: ${(e as Error).message}`);
+            }
             ok();
           });
         });

@@ -12,6 +12,10 @@ export interface PgCluster {
   /** a connection string for database `name` (made by `createDatabase`) */
   url(name?: string): string;
   createDatabase(name: string): string;
+  /** the server shut down, as a maintenance restart or a crash does: connections end, new ones are refused */
+  down(): void;
+  /** the server started again after `down` */
+  up(): void;
   stop(): void;
 }
 
@@ -30,7 +34,8 @@ function serverBin(): string | null {
 /** Whether this machine can start a cluster (`.ci/run` installs Debian's postgresql). */
 export const havePostgres = serverBin() !== null;
 
-export function startPgCluster(): PgCluster {
+/** `locale`: the cluster's collation (the hub's clusters are C; a test may ask for another, as an operator might). */
+export function startPgCluster(locale = 'C'): PgCluster {
   const bin = serverBin();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install -y postgresql).');
   const dir = mkdtempSync(join(tmpdir(), 'lentera-pg-'));
@@ -43,9 +48,10 @@ export function startPgCluster(): PgCluster {
   };
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
   // C collation: text orders by its bytes, as SQLite's does, so both stores list in the same order.
-  run('initdb', ['-D', data, '-U', 'lentera', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
+  run('initdb', ['-D', data, '-U', 'lentera', '--auth=trust', '--encoding=UTF8', `--locale=${locale}`, '--no-sync']);
   const options = `-c listen_addresses='' -c unix_socket_directories='${dir}' -c fsync=off -c full_page_writes=off -c max_connections=40`;
-  run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  start();
   const url = (name = 'postgres') => `postgresql://lentera@/${name}?host=${encodeURIComponent(dir)}`;
   return {
     url,
@@ -53,9 +59,13 @@ export function startPgCluster(): PgCluster {
       run('createdb', ['-h', dir, '-U', 'lentera', name]);
       return url(name);
     },
+    down: () => void run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    up: () => void start(),
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+      } catch {
+        // already down (`down`): nothing left to stop
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

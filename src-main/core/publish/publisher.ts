@@ -191,6 +191,8 @@ export class Publisher {
     };
     let plan: ImportPlan | undefined;
     let checkpointAside = false;
+    /** the bundle's kept file, put in place inside the transaction: removed again if that transaction is not kept */
+    let kept: { file: string; sha256: string } | undefined;
     try {
       // The hub keeps the bundle: it is copied (or, an upload, moved) into the hub's folder first, and that is what
       // is verified and kept (see `stageIn`).
@@ -207,6 +209,7 @@ export class Publisher {
       }
       ({ outcome, appended, checkpoint, receiptToken } = writeTransaction(this.db, () => {
         const { view: ahead, ...outcome } = commitImport(this.db, this.dir, prepared, at);
+        if (!outcome.unchanged) kept = { file: join(this.dir, 'bundles', 'merged', `${outcome.sha256}.lentera`), sha256: outcome.sha256 };
         let appended: number[] = [];
         if (!outcome.unchanged) {
           // The deferred records are stored: gone before the log's leaves and the view are made.
@@ -233,6 +236,13 @@ export class Publisher {
     } catch (e) {
       if (checkpointAside) this.afterIngest();
       if (plan) discardImport(plan);
+      if (kept) {
+        try {
+          if (!sql(this.db, 'SELECT 1 FROM merged_bundles WHERE sha256 = ?').get(kept.sha256)) rmSync(kept.file, { force: true });
+        } catch {
+          // the database cannot say whether it was kept: the file stays
+        }
+      }
       this.log.reload();
       if (isLenteraError(e)) {
         writeTransaction(this.db, () => appendEvent(this.db, { at, actor, command: 'hub.ingest', outcome: 'refused', payload: { file: basename(file), code: e.code, message: e.message } }));

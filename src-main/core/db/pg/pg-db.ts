@@ -115,6 +115,7 @@ export class PgDb {
     this.query(`DECLARE ${name} NO SCROLL CURSOR ${this.depth > 0 ? 'WITHOUT' : 'WITH'} HOLD FOR ${text}`, values);
     this.cursors.add(id);
     let open = true;
+    let failed = false;
     try {
       let count = PAGE_ROWS_MIN;
       for (;;) {
@@ -128,10 +129,25 @@ export class PgDb {
         if (last) return;
         count = Math.min(PAGE_ROWS_MAX, Math.max(PAGE_ROWS_MIN, Math.round((count * PAGE_BYTES) / Math.max(1, rowsBytes(r.rows)))));
       }
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
       this.cursors.delete(id);
-      // Left early: closed now (an error's unwinding ignores this one's failure, the transaction being gone with it).
-      if (open) this.query(`CLOSE ${name}`);
+      // Left early: closed now. After a failed FETCH the CLOSE fails too (the transaction or the connection gone
+      // with it), and its error must not take the place of the FETCH's, which says what happened.
+      if (open) {
+        if (failed) this.closeAfterFailure(name);
+        else this.query(`CLOSE ${name}`);
+      }
+    }
+  }
+
+  private closeAfterFailure(name: string): void {
+    try {
+      this.query(`CLOSE ${name}`);
+    } catch {
+      // the error thrown is the FETCH's
     }
   }
 

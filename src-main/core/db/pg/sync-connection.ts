@@ -32,8 +32,8 @@ const pg = require(workerData.pgPath);
 const { state, port } = workerData;
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
-const answer = (msg) => {
-  port.postMessage(msg);
+const answer = (msg, id) => {
+  port.postMessage({ ...msg, id });
   Atomics.add(state, 0, 1);
   Atomics.notify(state, 0);
 };
@@ -50,20 +50,23 @@ let client, ready, names, broken;
 // A connection lost (the server restarted, the network cut) is made again at the next query, unless that query
 // belongs to a transaction begun on the lost one: its work is gone, and only its rollback may go on.
 const connect = () => {
-  client = new pg.Client({ connectionString: workerData.url, application_name: 'lentera-hub' });
+  const c = new pg.Client({ connectionString: workerData.url, application_name: 'lentera-hub' });
+  client = c;
   names = new Map();
   broken = false;
-  client.on('error', () => { broken = true; });
-  client.on('end', () => { broken = true; });
-  ready = client.connect();
-  ready.catch(() => { broken = true; }); // a server not there is the answer to the query, not a rejection nobody handles
+  // Only the current client's events: one replaced (and ended) reports its end after its successor was made.
+  const lost = () => { if (client === c) broken = true; };
+  c.on('error', lost);
+  c.on('end', lost);
+  ready = c.connect();
+  ready.catch(lost); // a server not there is the answer to the query, not a rejection nobody handles
 };
 connect();
 port.on('message', async (q) => {
   try {
     if (broken && !q.close) {
       if (q.tx && !/^ROLLBACK/.test(q.text)) {
-        answer({ error: { message: 'The connection to PostgreSQL was lost during this transaction; nothing of it was kept.', code: '08003' } });
+        answer({ error: { message: 'The connection to PostgreSQL was lost during this transaction; nothing of it was kept.', code: '08003' } }, q.id);
         return;
       }
       client.end().catch(() => {});
@@ -72,7 +75,7 @@ port.on('message', async (q) => {
     await ready;
     if (q.close) {
       await client.end();
-      answer({ closed: true });
+      answer({ closed: true }, q.id);
       return;
     }
     // bytes arrive as Uint8Array (a Buffer posted is one); node-postgres sends a Buffer as bytea
@@ -86,12 +89,12 @@ port.on('message', async (q) => {
     }
     const r = await client.query({ name, text: q.text, values, rowMode: q.array ? 'array' : undefined });
     const last = Array.isArray(r) ? r[r.length - 1] : r;
-    answer({ rows: last.rows || [], rowCount: last.rowCount || 0 });
+    answer({ rows: last.rows || [], rowCount: last.rowCount || 0 }, q.id);
   } catch (e) {
     // A statement refused because the connection is going (the server shutting it, 57P01; a socket error, 08…):
     // the next one makes it again, rather than reach this client before its 'end' event says so and fail too.
     if (e && (/^(08|57P)/.test(e.code || '') || /not queryable|Connection terminated/i.test(String(e.message)))) broken = true;
-    answer(failure(e));
+    answer(failure(e), q.id);
   }
 });
 `;
@@ -118,6 +121,7 @@ export class PgSyncConnection {
   private readonly state = new Int32Array(new SharedArrayBuffer(8));
   private closed = false;
   private failed: Error | null = null;
+  private sent = 0;
 
   constructor(readonly url: string) {
     const { port1, port2 } = new MessageChannel();
@@ -161,13 +165,16 @@ export class PgSyncConnection {
   private call(msg: object): unknown {
     if (this.failed) throw this.failed;
     if (this.closed && !('close' in msg)) throw new PgError('The PostgreSQL connection is closed.', undefined);
-    this.port.postMessage(msg);
+    const id = ++this.sent;
+    this.port.postMessage({ ...msg, id });
     for (;;) {
       // Read before looking: the thread posts, then counts, so a count that moves after this read wakes the wait.
       const seen = Atomics.load(this.state, 0);
       const got = receiveMessageOnPort(this.port);
       if (got) {
-        const answer = got.message as { error?: { message: string; code?: string } };
+        const answer = got.message as { id?: number; error?: { message: string; code?: string } };
+        // The late answer of a query given up on (QUERY_TIMEOUT_MS): not this one's.
+        if (answer.id !== undefined && answer.id !== id) continue;
         if (answer.error) throw new PgError(answer.error.message, answer.error.code);
         return answer;
       }
