@@ -575,6 +575,7 @@ export function putItems(db: Db, exam: string, workstation: string, bundle: stri
       args[at + 3] = i.body;
     },
     { exam, workstation, bundle },
+    [0, 1],
   );
 }
 
@@ -609,6 +610,7 @@ function putDeferredRows(db: Db, m: Manifest, bundle: string, d: DeferredRecords
       row(n, args, at + 1);
     },
     { exam: m.exam.code, workstation: m.workstation.id, bundle },
+    [0, 1],
   );
 }
 

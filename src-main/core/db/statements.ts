@@ -52,21 +52,33 @@ export function insertRows(
   count: number,
   fill: (args: unknown[], at: number, row: number) => void,
   named?: Record<string, unknown>,
+  /** the row's columns its conflict target holds: a row repeating the previous row's starts a new statement */
+  key?: readonly number[],
 ): void {
   const run = (stmt: Statement, args: unknown[]) => (named ? stmt.run(args, named) : stmt.run(args));
-  let r = 0;
-  if (count >= ROWS_PER_INSERT) {
-    const many = sql(db, text(ROWS_PER_INSERT));
-    const args = new Array<unknown>(width * ROWS_PER_INSERT);
-    for (; r + ROWS_PER_INSERT <= count; r += ROWS_PER_INSERT) {
-      for (let j = 0; j < ROWS_PER_INSERT; j++) fill(args, j * width, r + j);
-      run(many, args);
+  const args = new Array<unknown>(width * ROWS_PER_INSERT);
+  const one = new Array<unknown>(width);
+  // PostgreSQL refuses one INSERT … ON CONFLICT DO UPDATE that meets a key twice (21000); SQLite takes the later.
+  const flush = (n: number) => {
+    if (n === ROWS_PER_INSERT) return run(sql(db, text(ROWS_PER_INSERT)), args);
+    for (let j = 0; j < n; j++) {
+      for (let k = 0; k < width; k++) one[k] = args[j * width + k];
+      run(sql(db, text(1)), one);
+    }
+  };
+  let n = 0;
+  for (let r = 0; r < count; r++) {
+    fill(args, n * width, r);
+    if (key && n > 0 && key.every((c) => args[n * width + c] === args[(n - 1) * width + c])) {
+      const row = args.slice(n * width, (n + 1) * width);
+      flush(n);
+      for (let k = 0; k < width; k++) args[k] = row[k];
+      n = 0;
+    }
+    if (++n === ROWS_PER_INSERT) {
+      flush(n);
+      n = 0;
     }
   }
-  const one = sql(db, text(1));
-  const args = new Array<unknown>(width);
-  for (; r < count; r++) {
-    fill(args, 0, r);
-    run(one, args);
-  }
+  flush(n);
 }
