@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../api/csp';
 
 const TYPES: Record<string, string> = {
@@ -58,7 +58,9 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse):
   }
   const file = staticFile(rootAbs, urlPath) ?? index;
   const type = contentType(file);
-  const immutable = file.includes(`${sep}assets${sep}`);
+  // The built assets (hashed names) under the root, not any path with an "assets" folder in it: an install under
+  // …/assets/… made index.html immutable for a year, and an upgrade kept the old UI.
+  const immutable = relative(rootAbs, file).startsWith(`assets${sep}`);
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'Content-Type': type,
