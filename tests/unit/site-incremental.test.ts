@@ -13,6 +13,7 @@ import { loadedExams, writeSite } from '../../src-main/core/publish/site';
 import { AUDIT_EVERY, groupFile, groupsDir, loadGroupFiles, recordSiteStats, siteStateFiles, type SiteState } from '../../src-main/core/publish/site-state';
 import { HubVenue, treeHashes, VENUE_PASS } from './hub-venue';
 import { sitePaths } from '../../src-main/core/publish/paths';
+import { resultDigest } from '../../src-main/core/sheets/result-sheet';
 
 /**
  * Issue 16: the hub rewrites its site after every change, linking the files whose bytes did not change instead of
@@ -345,10 +346,16 @@ describe('incremental site writes', () => {
     const own = groupHolding(state, `ujian/${EXAM}/peserta/${first.nomor_peserta}.html`);
     const exam = groupHolding(state, `ujian/${EXAM}/index.html`);
     expect(own.name).toBe(`ujian/${EXAM}/formasi/${first.kode_formasi}`);
+    // The hub's digests are its view's, computed from these very results as it ranks (SiteExam.digests): a changed
+    // result comes with its own.
     const changed = {
       ...input,
-      exams: input.exams.map((e) => ({ ...e, results: e.results.map((r, i) => (i === 0 ? { ...r, reason: `${r.reason} (dikoreksi)` } : r)) })),
+      exams: input.exams.map((e) => {
+        const results = e.results.map((r, i) => (i === 0 ? { ...r, reason: `${r.reason} (dikoreksi)` } : r));
+        return { ...e, results, digests: new Map(results.map((r) => [r.nomor_peserta, resultDigest(e.code, r, e.ruleset.sha256)])) };
+      }),
     };
+    expect(changed.exams[0]!.digests.get(first.nomor_peserta)).not.toBe(input.exams[0]!.digests?.get(first.nomor_peserta));
     const w = await writeSite(out, changed, { state });
     expect(w.kept).toBe(all - own.count - exam.count);
     await writeSite(join(dir, 'nosource-full'), changed);

@@ -84,6 +84,8 @@ export interface SiteExam {
   /**
    * The result digests already computed from these very `results` objects by `resultDigest` (the merged view's):
    * taken as they are rather than computed again. Without it (or for a result not in it) the site computes them.
+   * A formation's key names each result by its digest (`formationContent`), so a digest that is not its result's
+   * would keep that formation's pages when the result changes.
    */
   digests?: ReadonlyMap<string, string>;
   /**
@@ -1317,6 +1319,18 @@ function* digestsLines(e: SiteExam): Generator<string> {
   yield '};\n';
 }
 
+/**
+ * The exam's own files made from the whole exam, a line at a time: its data files, the digests the verification page
+ * looks candidates up in, and the candidate list. Any change to the exam makes them all again (`writeExam`), and
+ * `npm run bench formations` makes them alone, for the floor of what an update must make.
+ */
+export function* examStreams(input: SiteInput, v: ExamView): Generator<[rel: string, lines: Iterable<string>]> {
+  const e = v.exam;
+  for (const [f, lines] of Object.entries(examData(e))) yield [sitePaths.data(e.code, f as DataFile), lines()];
+  yield [sitePaths.digests(e.code), digestsLines(e)];
+  yield [sitePaths.candidates(e.code), candidatesPageLines(input, v)];
+}
+
 const FORMATION_GROUP = '/formasi/';
 /** The group of formation `code`'s pages in exam group `exam`. */
 const formationGroup = (exam: string, code: string) => `${exam}${FORMATION_GROUP}${code}`;
@@ -1333,9 +1347,7 @@ async function writeExam(w: SiteWriter, input: SiteInput, e: SiteExam, name: str
     // The formations' pages left in the folder brought up to date are checked meanwhile, on another thread.
     w.checkAhead(w.baseFormations(name));
     w.begin(name);
-    for (const [f, lines] of Object.entries(examData(e))) w.lines(sitePaths.data(e.code, f as DataFile), lines());
-    w.lines(sitePaths.digests(e.code), digestsLines(e));
-    w.lines(sitePaths.candidates(e.code), candidatesPageLines(input, v));
+    for (const [rel, lines] of examStreams(input, v)) w.lines(rel, lines);
     // A group's files always record their sha256 (`text`, `lines`).
     const dataSha = Object.fromEntries(DATA_FILES.map((f) => [f, w.recorded(sitePaths.data(e.code, f))!]));
     await w.text(sitePaths.exam(e.code), examPage(input, v));
@@ -1378,8 +1390,13 @@ function examContent(input: SiteInput, e: SiteExam): string {
 
 /**
  * sha256 of the data formation `f`'s page and its candidates' pages show: the exam's part (`shared`), the formation,
- * and each of its candidates' and of those optimalisasi brings to it: their entry, result, digest, leaf, strengths
- * and conflicts. Equal contents, times and code make equal bytes.
+ * and each of its candidates' and of those optimalisasi brings to it: their entry, result, leaf, strengths and
+ * conflicts. Equal contents, times and code make equal bytes.
+ *
+ * A result is named by its digest, which the pages show, and not by its text too: the digest is the sha256 of the
+ * whole result's canonical JSON (`resultDigest`, or the merged view's, computed from these very objects:
+ * `SiteExam.digests`), so it changes whenever the result does. The result's JSON was some 60 % of the keys' time (profiled: 165–295 ms for 1,000 formations with it, 68–77 ms without), which
+ * an update pays for every formation of a changed exam to find the few that changed.
  */
 function formationContent(shared: string, v: ExamView, f: ExamView['formations'][number]): string {
   const e = v.exam;
@@ -1387,7 +1404,7 @@ function formationContent(shared: string, v: ExamView, f: ExamView['formations']
   part([shared, f, v.passed.get(f.code) ?? 0]);
   const person = (n: string) => {
     const p = v.people.get(n);
-    part([n, p?.formation ?? null, p?.candidate ?? null, p?.result ?? null, p?.result ? v.digestOf(p.result) : null, leafOf(e, n) ?? null, strengthsOf(e, n) ?? null, v.conflictsByNomor.get(n) ?? null]);
+    part([n, p?.formation ?? null, p?.candidate ?? null, p?.result ? v.digestOf(p.result) : null, leafOf(e, n) ?? null, strengthsOf(e, n) ?? null, v.conflictsByNomor.get(n) ?? null]);
   };
   for (const n of v.members.get(f.code) ?? []) person(n);
   part('optimalisasi');
