@@ -108,6 +108,23 @@ export class TransparencyLog {
   ) {
     this.key = loadLogKey(dataDir);
     this.reload();
+    this.assertOwnLog();
+  }
+
+  /**
+   * The log in the database is signed with this key: a hub whose `keys/` was not copied from the others sharing its
+   * database (or lost, and made anew by `loadLogKey`) would otherwise sign the shared log with a key of its own, and
+   * every checkpoint after it would belong to another log, its receipts unprovable against the pinned key.
+   */
+  private assertOwnLog(): void {
+    const latest = this.latestCheckpoint();
+    if (latest && latest.log !== this.key.logId) {
+      throw new LenteraError(
+        'LOG_KEY_MISMATCH',
+        `The log in this database is signed with the key of log ${latest.log}, and this hub's keys/${LOG_KEY_FILE} is another (log ${this.key.logId}): nothing is signed with it. A hub sharing a database needs the same keys/ folder as the others (copied, 0600); a lost key is restored from its backup, never made anew.`,
+        { expected: latest.log, found: this.key.logId },
+      );
+    }
   }
 
   /**
@@ -425,6 +442,8 @@ export class TransparencyLog {
       if (stored.root !== root) throw new LenteraError('LEDGER_CORRUPT', `The stored checkpoint of size ${size} does not match the leaves.`, { size });
       return stored;
     }
+    // Another process on the same database may have signed since this one opened: with this key, or not.
+    this.assertOwnLog();
     const body: Checkpoint = { v: 1, log: this.key.logId, size, root, at };
     const sig = this.sign(checkpointBytes(body));
     const signed: SignedCheckpoint = { ...body, sig };
