@@ -184,10 +184,21 @@ export function checkChain(db: Db, m: Manifest, sha256: string): { unchanged: bo
   return { unchanged: false };
 }
 
+/**
+ * The merged exams whose code is `code` but for ASCII letter case, on both stores alike. lower() of the column is
+ * ASCII only on both (SQLite's, and PostgreSQL's under the column's C collation); lower() of the parameter took the
+ * database's default collation on PostgreSQL, which on a cluster not made with --locale C lowers "É" too, so the
+ * stores disagreed on which codes clash. The code is lowered here instead, ASCII only.
+ */
+export function examsAlike(db: Db, code: string): { code: string; sha256: string }[] {
+  const lowered = code.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  return sql(db, 'SELECT exam_code AS code, ruleset_sha256 AS sha256 FROM merged_exams WHERE lower(exam_code) = ?').all(lowered) as { code: string; sha256: string }[];
+}
+
 function checkExam(db: Db, m: Manifest): void {
   // The site publishes an exam under folders named by its code, and a case-insensitive disk (or web host) makes
   // two codes that differ only in letter case one folder: the hub could then write no site at all.
-  const merged = sql(db, 'SELECT exam_code AS code, ruleset_sha256 AS sha256 FROM merged_exams WHERE lower(exam_code) = lower(?)').all(m.exam.code) as { code: string; sha256: string }[];
+  const merged = examsAlike(db, m.exam.code);
   const alike = merged.find((e) => e.code !== m.exam.code);
   if (alike !== undefined) {
     throw new BundleRefused('BUNDLE_EXAM_CONFLICT', `The bundle's exam ${m.exam.code} differs from exam ${alike.code}, merged here, only in letter case: published, the two would share one folder. The venue's exam package must use the code ${alike.code}.`, { exam: m.exam.code, merged: alike.code });
