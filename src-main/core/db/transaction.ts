@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Db } from './open';
 
 /** How many times a write transaction that could not get the write lock within the busy timeout begins again. */
@@ -53,7 +54,9 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
     try {
       return inTransaction(db, () => {
         entered = true;
-        return fn();
+        const out = fn();
+        assertFileInPlace(db);
+        return out;
       });
     } catch (e) {
       if (entered || !isBusyError(e) || attempt >= BUSY_ATTEMPTS) throw e;
@@ -75,4 +78,27 @@ export function readTransaction<T>(db: Db, fn: () => T): T {
   } finally {
     if (db.inTransaction) db.exec('COMMIT');
   }
+}
+
+/** The file each watched connection opened, as it was then (`watchDatabaseFile`). */
+const watched = new WeakMap<Db, { file: string; dev: bigint; ino: bigint }>();
+
+/**
+ * Has every write transaction of `db` make sure, before it commits, that `file` is still the file the connection
+ * has open. In WAL mode SQLite goes on writing into a database file deleted, moved away or replaced under it, without
+ * an error (its check for a moved file is the rollback journal's): the hub acknowledged a bundle merged into a file
+ * no restart would find, and the venue's outbox never sent it again. A write that finds the file gone fails as
+ * SQLite fails one on a moved file (SQLITE_READONLY_DBMOVED), so nothing of it is kept and the hub answers 503.
+ */
+export function watchDatabaseFile(db: Db, file: string): void {
+  const s = statSync(file, { bigint: true });
+  watched.set(db, { file, dev: s.dev, ino: s.ino });
+}
+
+function assertFileInPlace(db: Db): void {
+  const w = watched.get(db);
+  if (!w) return;
+  const s = statSync(w.file, { bigint: true, throwIfNoEntry: false });
+  if (s && s.ino === w.ino && s.dev === w.dev) return;
+  throw Object.assign(new Error(`${w.file} is no longer the database this process opened (deleted, moved or replaced while it ran): nothing of this write was kept. Put the file back, or restart on the folder that holds it.`), { code: 'SQLITE_READONLY_DBMOVED' });
 }

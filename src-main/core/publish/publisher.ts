@@ -19,7 +19,7 @@ import type { Receipt } from '../ledger/receipt';
 import { isLenteraError, LenteraError } from '../util/errors';
 import { idleState, writeSite, type SiteExam, type SiteExamRef, type SiteInput, type SiteWritten } from './site';
 import { LogLeaves } from './log-leaves';
-import { writeTransaction } from '../db/transaction';
+import { watchDatabaseFile, writeTransaction } from '../db/transaction';
 import { hubStrengths } from './strengths-data';
 import { readRuleset } from '../ranking/rulesets';
 import { recordStagePublications, rulesetStages, stagePublications, stageStates } from './stages';
@@ -128,6 +128,8 @@ export class Publisher {
       db = openPgStore(opts.db).asDb();
     } else {
       db = openDatabase(join(dir, HUB_DB), { create: true });
+      // Its file gone or replaced under the running hub, a merge must fail (503) rather than be acknowledged.
+      watchDatabaseFile(db, join(dir, HUB_DB));
       checkpoints = new CheckpointAside(join(dir, HUB_DB));
       db.pragma(`cache_size = -${HUB_CACHE_KIB}`);
     }
