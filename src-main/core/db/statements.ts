@@ -35,6 +35,12 @@ export function valuesInsert(head: string, row: string, tail = ''): (rows: numbe
   };
 }
 
+/** Whether the rows at `a` and `b` of `args` hold the same values in the `key` columns. */
+function sameKey(args: readonly unknown[], key: readonly number[], a: number, b: number): boolean {
+  for (let i = 0; i < key.length; i++) if (args[a + key[i]!] !== args[b + key[i]!]) return false;
+  return true;
+}
+
 /** Rows per statement for `insertRows`: a few values a row (9 at most, a candidate), far under SQLite's 32,766 parameters. */
 export const ROWS_PER_INSERT = 128;
 
@@ -69,7 +75,7 @@ export function insertRows(
   let n = 0;
   for (let r = 0; r < count; r++) {
     fill(args, n * width, r);
-    if (key && n > 0 && key.every((c) => args[n * width + c] === args[(n - 1) * width + c])) {
+    if (key && n > 0 && sameKey(args, key, n * width, (n - 1) * width)) {
       const row = args.slice(n * width, (n + 1) * width);
       flush(n);
       for (let k = 0; k < width; k++) args[k] = row[k];
