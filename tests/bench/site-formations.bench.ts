@@ -193,7 +193,7 @@ export async function benchSiteFormations(): Promise<void> {
         baseline: median(figures.floor),
         better: 'lower',
         goal: { kind: 'cost', max: 2 },
-        why: "with two folders the 21,061 unchanged files are not written, linked or removed, and their check (an lstat each, 5-8 us on this machine: that nothing changed them behind the hub) runs on another thread beside the exam's data files; what is left on the writing thread: ~0.37 s the exam's own 28 MB of data files and lists, made from the whole exam (the published format has one file of each per exam), ~0.15 s the 1,000 formations' keys (to know which changed), ~0.1 s garbage collection, ~0.1 s reading the groups' lists and records and saving this write's; the floor writes the changed bytes from memory (docs/performance.md, Two folders)",
+        why: `not reachable as written: making the changed files alone (the exam's own 28 MB of data files and lists serialized from the whole exam, formation F0000's pages; encoded, not written) is ${(median(figures.made) / median(figures.floor)).toFixed(1)}x writing them, and the published format has one file of each per exam; the update is ${(median(figures.update) / median(figures.made)).toFixed(2)}x that floor: the 1,000 formations' keys (to know which changed), reading the kept groups' lists and records, an lstat of each of the 21,061 unchanged files on another thread (that nothing changed them behind the hub), garbage collection (docs/performance.md, Two folders)`,
       },
       {
         name: 'floor: the same changed files made from the exam and encoded, not written (its own files from the whole exam, F0000\'s pages)',
