@@ -10,24 +10,20 @@
  * - `lentera bundle verify FILE --data DIR` on the workstation's own bundle: its own signers count as registered.
  */
 import { spawn } from 'node:child_process';
-import { createHash, webcrypto } from 'node:crypto';
-import { closeSync, copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yazl from 'yazl';
 import { LenteraApp } from '../../src-main/api/app';
 import { signerOf } from '../../src-main/api/outbox';
 import { run } from '../../src-main/cli/main';
 import { dueBundles } from '../../src-main/core/bundles/outbox';
 import { holdExportLock } from '../../src-main/core/bundles/recover';
-import { applySeal, sealPlaceholder } from '../../src-main/core/bundles/seal';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
 import { migrations } from '../../src-main/core/db/migrations';
 import { openDatabase } from '../../src-main/core/db/open';
 import { generateIdentity, unlockIdentity, type UnlockedIdentity } from '../../src-main/core/keys/identities';
-import { RSA_SHA256 } from '../../src-main/core/keys/pki';
 import { Publisher } from '../../src-main/core/publish/publisher';
 import { writeSite } from '../../src-main/core/publish/site';
 import { audited } from '../../src-main/core/publish/site-state';
@@ -35,6 +31,7 @@ import { statOf } from '../../src-main/core/util/file-stat';
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
 import { readZip } from '../unit/zip';
+import { repackSigned } from '../unit/repack-bundle';
 
 const PASS = 'rahasia-koordinator';
 const REPO = resolve(__dirname, '../..');
@@ -111,30 +108,8 @@ function child(args: string[], env: Record<string, string> = {}): Promise<{ code
 let n = 0;
 const tmp = () => join(root, `forged-${++n}.lentera`);
 
-/**
- * A bundle rebuilt with changes to its files and manifest, signed and sealed again by `signer`: exactly what a
- * registered venue can make with its own key.
- */
-async function repack(src: string, signer: UnlockedIdentity, edit: (files: Map<string, Buffer>, manifest: Record<string, unknown>) => void): Promise<string> {
-  const entries = new Map(await readZip(src));
-  const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as Record<string, unknown>;
-  const files = new Map([...entries].filter(([k]) => k !== 'manifest.json' && k !== 'manifest.sig'));
-  edit(files, manifest);
-  manifest.signer = { certificate: Buffer.from(signer.certDer).toString('base64'), fingerprint: signer.fingerprint, subject: signer.subject };
-  manifest.files = [...files].map(([path, data]) => ({ path, size: data.length, sha256: sha256Hex(data) }));
-  const bytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
-  const sig = Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, signer.privateKey, bytes));
-  const file = tmp();
-  const zip = new yazl.ZipFile();
-  const mtime = new Date(manifest.createdAt as string);
-  zip.addBuffer(bytes, 'manifest.json', { mtime });
-  zip.addBuffer(sig, 'manifest.sig', { mtime, compress: false });
-  for (const [k, v] of files) zip.addBuffer(v, k, { mtime });
-  zip.end({ comment: sealPlaceholder(3072), forceZip64Format: false });
-  await pipeline(zip.outputStream, createWriteStream(file));
-  await applySeal(file, signer.privateKey, 3072);
-  return file;
-}
+/** `src` rebuilt with `edit`, signed and sealed again by `signer` (what a registered venue can make). */
+const repack = (src: string, signer: UnlockedIdentity, edit: (files: Map<string, Buffer>, manifest: Record<string, unknown>) => void) => repackSigned(src, tmp(), signer, edit);
 
 const FALSE_NAME = 'NAMA PALSU DARI VENUE LAIN';
 

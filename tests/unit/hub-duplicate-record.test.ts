@@ -1,19 +1,14 @@
-import { webcrypto } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import yazl from 'yazl';
 import { LenteraApp } from '../../src-main/api/app';
-import { applySeal, sealPlaceholder } from '../../src-main/core/bundles/seal';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
-import { generateIdentity, unlockIdentity, type UnlockedIdentity } from '../../src-main/core/keys/identities';
-import { readCertificate, RSA_SHA256 } from '../../src-main/core/keys/pki';
+import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
+import { readCertificate } from '../../src-main/core/keys/pki';
 import { Publisher } from '../../src-main/core/publish/publisher';
-import { sha256Hex } from '../../src-main/core/util/hash';
 import { havePostgres, startPgCluster, type PgCluster } from './pg-cluster';
-import { readZip } from './zip';
+import { repackSigned } from './repack-bundle';
 
 /**
  * A venue's bundle whose candidates.json lists one record twice (the same key, byte for byte), signed by the venue:
@@ -22,32 +17,12 @@ import { readZip } from './zip';
  * (21000): the bundle could never merge, and the venue's chain of bundles stopped there. Found by review.
  * 150 candidates: more than one statement's rows (`ROWS_PER_INSERT`), so the two records share a statement.
  */
-const root = mkdtempSync(join(tmpdir(), 'zz-review-dup-'));
+const root = mkdtempSync(join(tmpdir(), 'lentera-dup-record-'));
 const PASS = 'rahasia-koordinator';
 let cluster: PgCluster | undefined;
 let file: string;
 let pem: string;
 let exam: string;
-
-async function repack(src: string, signer: UnlockedIdentity, edit: (files: Map<string, Buffer>) => void): Promise<string> {
-  const entries = new Map(await readZip(src));
-  const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as Record<string, unknown>;
-  const files = new Map([...entries].filter(([k]) => k !== 'manifest.json' && k !== 'manifest.sig'));
-  edit(files);
-  manifest.files = [...files].map(([path, data]) => ({ path, size: data.length, sha256: sha256Hex(data) }));
-  const bytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
-  const sig = Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, signer.privateKey, bytes));
-  const out = join(root, 'dup.lentera');
-  const zip = new yazl.ZipFile();
-  const mtime = new Date(manifest.createdAt as string);
-  zip.addBuffer(bytes, 'manifest.json', { mtime });
-  zip.addBuffer(sig, 'manifest.sig', { mtime, compress: false });
-  for (const [k, v] of files) zip.addBuffer(v, k, { mtime });
-  zip.end({ comment: sealPlaceholder(3072), forceZip64Format: false });
-  await pipeline(zip.outputStream, createWriteStream(out));
-  await applySeal(out, signer.privateKey, 3072);
-  return out;
-}
 
 beforeAll(async () => {
   const dir = join(root, 'ws');
@@ -66,7 +41,7 @@ beforeAll(async () => {
   exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
   const { file: exported } = await call<{ file: string }>('bundle.export', { exam, passphrase: PASS, account: 'koordinator' });
   app.close();
-  file = await repack(exported, signer, (files) => {
+  file = await repackSigned(exported, join(root, 'dup.lentera'), signer, (files) => {
     const people = JSON.parse(files.get('data/candidates.json')!.toString()) as unknown[];
     people.splice(1, 0, people[0]); // the first record listed twice, byte for byte
     files.set('data/candidates.json', Buffer.from(JSON.stringify(people)));
