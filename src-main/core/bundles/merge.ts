@@ -15,6 +15,7 @@ import { bindSigner, checkBinding } from './trust';
 import { factsFromJson, type FactsJson } from './facts';
 import type { Fraction } from '../scoring/exact';
 import { DATA_FILES, DATA_PATHS, LIMITS, type Manifest } from './format';
+import { formationSchema } from '../exams/package-schema';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
 import { statOf } from '../util/file-stat';
@@ -470,7 +471,19 @@ export function keyOfLine(kind: string, line: string, path: string, n: number): 
   }
   const key = keyOf(kind, body);
   if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} has no key.`, { entry: path, index: n });
+  if (kind === 'formation') checkFormation(body, path, n);
   return key;
+}
+
+/**
+ * A formation as the exam package has it (its code, texts and a whole quota), or the bundle is refused: its fields
+ * are published and ranked as they are, and a quota of HTML went into three pages of the site (found by review).
+ */
+function checkFormation(body: unknown, path: string, n: number): void {
+  const r = formationSchema.safeParse(body);
+  if (r.success) return;
+  const issue = r.error.issues[0]!;
+  throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} is not a formation (${issue.path.join('.') || 'record'}: ${issue.message}).`, { entry: path, index: n });
 }
 
 /** The places of `keys` sorted by key (UTF-16 order, as `inKeyOrder`), two equal keys in their own order. */

@@ -264,7 +264,7 @@ export function examPage(input: SiteInput, v: ExamView): string {
       esc(f.position),
       esc(f.unit),
       esc(f.education),
-      f.known ? String(f.quota) : '–',
+      f.known ? esc(String(f.quota)) : '–',
       String(v.members.get(f.code)?.length ?? 0),
       provisional ? `${passedFor(v, f.code)} (${provisional} sementara)` : String(passedFor(v, f.code)),
       String(bl),
@@ -333,7 +333,7 @@ ${facts([
   ['Jabatan', esc(f.position)],
   ['Unit kerja', esc(f.unit)],
   ['Pendidikan', esc(f.education)],
-  ['Kebutuhan (kuota)', f.known ? String(f.quota) : '– (formasi tidak tercantum dalam data formasi)'],
+  ['Kebutuhan (kuota)', f.known ? esc(String(f.quota)) : '– (formasi tidak tercantum dalam data formasi)'],
   ['Jumlah peserta', String(members.length)],
   ['Lulus (termasuk optimalisasi)', String(passedFor(v, f.code))],
 ])}
@@ -433,7 +433,7 @@ export function candidatePage(input: SiteInput, v: ExamView, nomor: string): str
       ? table('Nilai ambang batas', ['Syarat', 'Hasil', 'Rincian'], r.thresholds.map((t) => [esc(t.rule), t.pass ? '<span class="ok">memenuhi</span>' : '<span class="bad">tidak memenuhi</span>', esc(t.reason)]))
       : '<p>Tidak ada nilai ambang batas yang diperiksa (lihat keterangan status).</p>';
     const outcome: [string, string][] = [
-      ['Peringkat dalam formasi', r.rank === null ? '–' : `${r.rank}${f?.known ? ` (kebutuhan ${f.quota})` : ''}`],
+      ['Peringkat dalam formasi', r.rank === null ? '–' : `${r.rank}${f?.known ? ` (kebutuhan ${esc(String(f.quota))})` : ''}`],
       ['Status', statusHtml(r.status, r.provisional === true)],
       ['Keterangan', esc(r.reason)],
     ];
