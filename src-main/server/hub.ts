@@ -138,6 +138,17 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     }
   }
   const clock = opts.clock ?? systemClock;
+  // Reporters' address hashes a day old are let go every hour, whether or not anyone files a report or a bundle
+  // comes (Publisher.forgetOldReporters).
+  const forgetReporters = () => {
+    try {
+      publisher.forgetOldReporters(clock.now().toISOString());
+    } catch (e) {
+      log(`error: old reporters' address hashes could not be let go: ${(e as Error).message}`);
+    }
+  };
+  const forgetting = setInterval(forgetReporters, 3_600_000);
+  forgetting.unref();
   const log = opts.log ?? (() => undefined);
   const maxBytes = Math.min(opts.maxBundleBytes ?? HUB_DEFAULTS.maxBundleBytes, LIMITS.bundleBytes);
   const maxUploads = opts.maxUploads ?? HUB_DEFAULTS.maxUploads;
@@ -470,6 +481,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     publisher,
     close: () =>
       new Promise<void>((ok) => {
+        clearInterval(forgetting);
         server.closeAllConnections();
         server.close(() => {
           // An upload cut by closing still removes its file before the database goes away.

@@ -17,6 +17,7 @@ import { TransparencyLog } from '../ledger/log';
 import { ExamLeaves } from '../ledger/exam-leaves';
 import type { Receipt } from '../ledger/receipt';
 import { isLenteraError, LenteraError } from '../util/errors';
+import { forgetOldSenders } from './reports';
 import { idleState, writeSite, type SiteExam, type SiteExamRef, type SiteInput, type SiteWritten } from './site';
 import { LogLeaves } from './log-leaves';
 import { watchDatabaseFile, writeTransaction } from '../db/transaction';
@@ -506,7 +507,18 @@ export class Publisher {
    * Writes the site to `out`. Files whose bytes the site there already has are linked or left in place, not written
    * again (`opts.full` writes every one); the result is the same bytes either way.
    */
+  /**
+   * The keyed hashes of reporters' addresses (the rate limit's) let go once a day old (`forgetOldSenders`). Filing a
+   * report did it, so the last reports' hashes stayed for as long as nobody filed another: whoever holds the hub's
+   * key could try every IPv4 address against them (found by review). Also done at each site write, and every hour
+   * by a running hub (`server/hub.ts`).
+   */
+  forgetOldReporters(at: string): number {
+    return writeTransaction(this.db, () => forgetOldSenders(this.db, at));
+  }
+
   async writeSite(out: string, at: string, opts: { full?: boolean; oneFolder?: boolean } = {}): Promise<SiteWritten> {
+    this.forgetOldReporters(at);
     const input = this.siteInput(at);
     const state = join(this.dir, SITE_STATE);
     if (opts.full) for (const f of [state, idleState(state)]) rmSync(f, { force: true });
