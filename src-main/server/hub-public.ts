@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HubRouteDeps } from './announce-route';
+import { clientKey } from './client-address';
 import { clientHash, committeeByToken, type CommitteeMember, type CommitteeRole } from '../core/publish/committee';
 import { answerObjection, fileObjection, getObjection, listObjections } from '../core/publish/objections';
 import { answerReport, fileReport, getReport, listReports } from '../core/publish/reports';
@@ -69,7 +70,7 @@ function codeOf(raw: string): string {
 export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
   const limits: VoiceLimits = { ...VOICE_DEFAULTS, ...deps.limits };
   const { publisher, clock, log, json } = deps;
-  const clientOf = (req: IncomingMessage) => req.socket.remoteAddress ?? '?';
+  const clientOf = (req: IncomingMessage) => clientKey(req.socket.remoteAddress);
 
   /** per address: the times of its recent attempts (pruned as it goes; forgotten on restart, the DB limit is not) */
   const attempts = new Map<string, number[]>();
