@@ -121,7 +121,7 @@ export const accountsCommands = [
     access: 'authenticated',
     mutates: true,
     checksSecret: true,
-    handler: (ctx, input) => changePin(ctx.db, ctx.clock, currentAccountId(ctx), secretScope(ctx), input.currentPin, input.newPin),
+    handler: (ctx, input) => changePin(ctx.db, ctx.clock, currentAccountId(ctx), secretScope(ctx), input.currentPin, input.newPin, ctx.principal.kind === 'user' ? ctx.principal.token : undefined),
     auditPayload: () => ({}),
   }),
 ];

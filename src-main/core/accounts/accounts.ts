@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open';
 import type { Clock } from '../util/clock';
 import { LenteraError } from '../util/errors';
+import { sha256Hex } from '../util/hash';
 import { newId } from '../util/ids';
 import { hashPin, pinSchema, verifyPin } from './pin';
 import { scryptCost, type ScryptCost } from '../util/kdf-cost';
@@ -136,21 +137,28 @@ export function setActive(db: Db, id: string, active: boolean): Account {
   return getAccount(db, id);
 }
 
-/** A coordinator's reset: the holder must choose a new PIN at next login; the lock is lifted. */
+/**
+ * A coordinator's reset: the holder must choose a new PIN at next login; the lock is lifted. Every session the
+ * account has open ends: a reset is the recovery for a PIN stolen, and a session opened with it lived on for up to
+ * its 14 hours (found by review).
+ */
 export function resetPin(db: Db, id: string, pin: string): Account {
   rowById(db, id);
   sql(db, 'UPDATE accounts SET pin_hash = ?, must_change_pin = 1 WHERE id = ?').run(hashPin(pin), id);
   liftLocks(db, id);
+  endSessionsOf(db, id, new Date().toISOString());
   return getAccount(db, id);
 }
 
-export function changePin(db: Db, clock: Clock, id: string, scope: GuardScope, currentPin: string, newPin: string): Account {
+/** The holder's own change: every other session of the account ends, the one it was changed in (`keep`) goes on. */
+export function changePin(db: Db, clock: Clock, id: string, scope: GuardScope, currentPin: string, newPin: string, keep?: string): Account {
   const row = rowById(db, id);
   checkSecret(db, clock, scope, () => verifyPin(currentPin, row.pin_hash), new LenteraError('PIN_WRONG', 'The current PIN is wrong.', { field: 'currentPin' }));
   if (currentPin === newPin) {
     throw new LenteraError('INVALID_INPUT', 'The new PIN must differ from the current one.', { field: 'newPin' });
   }
   sql(db, 'UPDATE accounts SET pin_hash = ?, must_change_pin = 0 WHERE id = ?').run(hashPin(newPin), id);
+  sql(db, 'UPDATE login_sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL AND token_hash <> ?').run(clock.now().toISOString(), id, keep === undefined ? '' : sha256Hex(keep));
   return getAccount(db, id);
 }
 
