@@ -322,6 +322,10 @@ export class Registry {
         `Invalid input for ${name}: ${issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ')}`,
         { command: name, issues },
       );
+      // Not audited for a caller with no account: any LAN client could write a permanent, fsync'd audit event per
+      // request, unthrottled (the per-client limit counts calls whose input reads), filling the disk and burying the
+      // events that matter (found by review). A signed-in caller's refusals are audited as before.
+      if (principal.kind === 'anonymous') return { result: fail(error.code, error.message, error.details) };
       return { result: this.refuse(command, ctx, undefined, shownInput(command, rawInput), error) };
     }
     return { command, ctx, input: parsed.data, queued, client, ended };
