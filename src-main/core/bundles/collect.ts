@@ -11,7 +11,7 @@ import { maskNik } from '../roster/fields';
 import { sha256Hex } from '../util/hash';
 import { resourcesDir } from '../util/resources';
 import { ageOrderKeys, factsToJson } from './facts';
-import { DATA_FILES, type BundleItem } from './format';
+import { bundlePath, DATA_FILES, type BundleItem } from './format';
 
 type Kind = keyof typeof DATA_FILES;
 
@@ -178,7 +178,10 @@ export function collectExam(db: Db, examId: string, examCode: string, pdfDir: st
   };
 
   const pdfs = new Map<string, string>();
-  if (existsSync(pdfDir)) for (const f of readdirSync(pdfDir).sort()) if (/^[A-Za-z0-9._-]+\.pdf$/.test(f)) pdfs.set(f, join(pdfDir, f));
+  // Only a name the manifest takes as a bundle path (pdf/<name>): a stray one (a macOS "._" file left by a copy
+  // through a FAT stick, a name starting with "-") made a bundle every verifier refused, recorded and queued, and the
+  // chain after it stalled (found by review). Such a file is not a sheet Lentera wrote: it stays out.
+  if (existsSync(pdfDir)) for (const f of readdirSync(pdfDir).sort()) if (f.endsWith('.pdf') && bundlePath.safeParse(`pdf/${f}`).success) pdfs.set(f, join(pdfDir, f));
 
   return {
     ruleset: { ...loaded, text },
