@@ -32,7 +32,7 @@ it('a bundle the export makes, records and queues is one its verifier accepts, s
   writeFileSync(join(sheets, 'hasil-0001.pdf'), Buffer.from('%PDF-1.7\n'));
   for (const stray of ['._hasil-0001.pdf', '-hasil.pdf', `${'a'.repeat(240)}.pdf`]) writeFileSync(join(sheets, stray), Buffer.from('\x00\x05\x16\x07AppleDouble'));
   const r = await app.invokeAsync('bundle.export', { exam, passphrase: PASS, account: 'koordinator' }, { local: 't' });
-  expect(r.ok).toBe(true);
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   const file = (r.value as { file: string }).file;
   let verdict = 'ok';
   let pdfs: string[] = [];
