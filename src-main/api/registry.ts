@@ -16,6 +16,7 @@ import { fail, REGISTRY_CODES as C, type Result } from './result';
 import { writeTransaction } from '../core/db/transaction';
 import { newId } from '../core/util/ids';
 import { fileSystemRefusal } from '../core/util/fs-errors';
+import { blindSalt, isBlindCommand } from '../core/scoring/blind';
 import { ClientThrottle } from './throttle';
 
 /** Who is asking. The CLI acts as the local OS user, who owns the data directory anyway. */
@@ -390,7 +391,7 @@ export class Registry {
           actor: (input !== undefined && command.auditActor?.(input)) || ctx.actor,
           command: command.name,
           outcome: 'refused',
-          payload: { code: error.code, message: error.message, input: shownInput ?? null },
+          payload: { code: error.code, message: error.message, input: shownInput ?? null, ...(isBlindCommand(command.name) ? { salt: blindSalt() } : {}) },
         });
         head = { seq: event.seq, hash: event.hash };
       });

@@ -47,6 +47,13 @@ function settled(db: Db, command: string, p: Payload): boolean {
 
 const BLIND: Record<string, string> = { 'panel.score': 'value', 'paper.enter': 'values' };
 
+/**
+ * Whether a command's values are blind: its refusals carry a salt too, since a refusal's message quotes the value
+ * ("3.5 is not a multiple of the step 1"), and without one the value could be found by trying each against the
+ * event's hash (found by review).
+ */
+export const isBlindCommand = (name: string): boolean => Object.hasOwn(BLIND, name);
+
 function hide(p: Payload, field: string): Payload {
   return { ...p, [field]: null, salt: p.salt === undefined ? undefined : null, blind: true };
 }
@@ -68,7 +75,7 @@ export function blindAuditEvents(db: Db, events: AuditEvent[], viewer: BlindView
     if (ok) return e;
     // A refusal's message may quote the value ("7 is outside 1–5"): hidden with it.
     // Still JSON: the event's own payload with fields set to null (or left out).
-    const shown = (inner === payload ? hide(payload, field) : { ...payload, message: null, input: hide(inner, field), blind: true }) as JsonValue;
+    const shown = (inner === payload ? hide(payload, field) : { ...payload, message: null, salt: payload.salt === undefined ? undefined : null, input: hide(inner, field), blind: true }) as JsonValue;
     return { ...e, payload: shown };
   });
 }
