@@ -16,7 +16,7 @@ import { collectExam, lineDigest, type Collected } from './collect';
 import { SEAL_PREFIX, sealLength, sealPlaceholder, signSealDigest } from './seal';
 import { writeZipFile, type ZipEntry } from './zip-writer';
 import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
-import { holdExportLock } from './recover';
+import { holdExamExportLock, holdExportLock } from './recover';
 import { fileDigestsAside, type FileDigest, type FileDigestsAside } from './file-digests-aside';
 
 /** The steps of an export, for a progress display: records by kind, then PDFs, then the zip and its seal. */
@@ -280,6 +280,31 @@ export async function prepareExport(
 ): Promise<PreparedExport> {
   const exam = requireExam(db, opts.examCode);
   refuseIfPurged(db, exam.id, 'a new bundle');
+  // Before the last bundle is read: the sequence, the .part and the .parts/ are this export's alone.
+  const examLock = holdExamExportLock(opts.dataDir, exam.id, opts.nativeBinding);
+  let shared: (() => void) | undefined;
+  const release = () => {
+    try {
+      shared?.();
+    } finally {
+      examLock();
+    }
+  };
+  try {
+    return await prepareLocked(db, opts, exam, release, (s) => (shared = s));
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+async function prepareLocked(
+  db: Db,
+  opts: Parameters<typeof prepareExport>[1],
+  exam: { id: string; code: string },
+  release: () => void,
+  holding: (shared: () => void) => void,
+): Promise<PreparedExport> {
   const examRow = sql(db, 'SELECT code, name, agency, year FROM exams WHERE id = ?').get(exam.id) as { code: string; name: string; agency: string; year: number };
   const collected = collectExam(db, exam.id, exam.code, opts.pdfDir ?? join(opts.dataDir, 'sheets', exam.code));
   const last = sql(db, 'SELECT sequence, sha256 FROM bundle_exports WHERE exam_id = ? ORDER BY sequence DESC LIMIT 1').get(exam.id) as { sequence: number; sha256: string } | undefined;
@@ -291,7 +316,7 @@ export async function prepareExport(
   const part = `${out}.part`;
   const scratch = `${out}.parts`;
   mkdirSync(dirname(out), { recursive: true });
-  const release = holdExportLock(opts.dataDir, opts.nativeBinding);
+  holding(holdExportLock(opts.dataDir, opts.nativeBinding));
   const exported: [string, string, string][] = [];
   let made = false;
   let pdfDigests: FileDigestsAside | undefined;

@@ -5,6 +5,7 @@ import type { Db } from '../db/open';
 import { isBusyError } from '../db/transaction';
 import { sql } from '../db/statements';
 import { sealFolderInPlace } from '../custody/seal-folder';
+import { LenteraError } from '../util/errors';
 
 /**
  * An export is made in three steps, each of which a crash (kill -9, a power cut) may cut short:
@@ -53,6 +54,42 @@ export function holdExportLock(dataDir: string, nativeBinding?: string): () => v
     held = false;
     try {
       db.exec('COMMIT');
+    } finally {
+      db.close();
+    }
+  };
+}
+
+/**
+ * Held by an export of exam `examId` from before it reads the exam's last bundle until its file has its name: one
+ * export of an exam at a time, across processes. Two at once (two clicks, a CLI export beside `serve`) both took
+ * the next sequence, wrote the same `.part` and `.parts/`, and the file recorded under the bundle's name held the
+ * other's bundle: its acknowledgement never matched, and the chain after it broke (found by review). Refused at once,
+ * never waited for: an export can take minutes.
+ */
+export function holdExamExportLock(dataDir: string, examId: string, nativeBinding?: string): () => void {
+  const file = join(dataDir, `export-${examId.replace(/[^A-Za-z0-9_-]/g, '_')}.lock`);
+  if (!existsSync(file)) {
+    try {
+      closeSync(openSync(file, 'wx', 0o600));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  const db = new Database(file, { timeout: 0, nativeBinding });
+  try {
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (e) {
+    db.close();
+    if (isBusyError(e)) throw new LenteraError('CONFLICT', 'Another export of this exam is in progress; wait for it to finish, then export again.', { exam: examId });
+    throw e;
+  }
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    try {
+      db.exec('ROLLBACK');
     } finally {
       db.close();
     }
