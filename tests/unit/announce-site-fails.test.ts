@@ -7,25 +7,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { LenteraApp } from '../../src-main/api/app';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
-import { currentCertificate, generateIdentity } from '../../src-main/core/keys/identities';
+import { currentCertificate } from '../../src-main/core/keys/identities';
+import { DEMO_PASS, demoSigningWorkstation } from './helpers';
 import { startHub } from '../../src-main/server/hub';
 
-const PASS = 'rahasia-koordinator';
 const root = mkdtempSync(join(tmpdir(), 'lentera-announce-site-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 it('answers a logged announcement with its acknowledgement even when the site cannot be rewritten', async () => {
-  const app = new LenteraApp({ dataDir: join(root, 'ws'), allowInit: true });
-  const demo = await app.invokeAsync('workstation.demo', { candidates: 10 }, { local: 't' });
-  if (!demo.ok) throw new Error(demo.error.message);
-  const db = app.workstation!.db;
-  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Sri Wahyuni', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
-  const cert = currentCertificate(db, coord)!;
-  const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
-  const out = await app.invokeAsync('announcement.publish', { exam, objectionFrom: '2026-12-14', objectionUntil: '2026-12-16', passphrase: PASS, account: 'koordinator' }, { local: 't' });
+  const { app, coord, exam } = await demoSigningWorkstation(join(root, 'ws'), { candidates: 10 });
+  const cert = currentCertificate(app.workstation!.db, coord)!;
+  const out = await app.invokeAsync('announcement.publish', { exam, objectionFrom: '2026-12-14', objectionUntil: '2026-12-16', passphrase: DEMO_PASS, account: 'koordinator' }, { local: 't' });
   if (!out.ok) throw new Error(out.error.message);
   const files = (out.value as { files: { json: string; pdf: string } }).files;
   const body = JSON.stringify({ announcement: JSON.parse(readFileSync(files.json, 'utf8')), pdf: readFileSync(files.pdf).toString('base64') });

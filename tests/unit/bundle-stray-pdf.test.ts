@@ -9,29 +9,21 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { LenteraApp } from '../../src-main/api/app';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
-import { generateIdentity } from '../../src-main/core/keys/identities';
+import { DEMO_PASS, demoSigningWorkstation } from './helpers';
 
-const PASS = 'rahasia-koordinator';
 const root = mkdtempSync(join(tmpdir(), 'lentera-pdf-name-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 it('a bundle the export makes, records and queues is one its verifier accepts, stray files in the sheets folder or not', async () => {
   const dataDir = join(root, 'ws');
-  const app = new LenteraApp({ dataDir, allowInit: true });
-  const demo = await app.invokeAsync('workstation.demo', { candidates: 30 }, { local: 't' });
-  if (!demo.ok) throw new Error(demo.error.message);
-  const db = app.workstation!.db;
-  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Koordinator', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
-  const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
+  const { app, exam } = await demoSigningWorkstation(dataDir, { candidates: 30 });
   const sheets = join(dataDir, 'sheets', exam);
   mkdirSync(sheets, { recursive: true });
   // A sheet as Lentera names them, beside the strays.
   writeFileSync(join(sheets, 'hasil-0001.pdf'), Buffer.from('%PDF-1.7\n'));
   for (const stray of ['._hasil-0001.pdf', '-hasil.pdf', `${'a'.repeat(240)}.pdf`]) writeFileSync(join(sheets, stray), Buffer.from('\x00\x05\x16\x07AppleDouble'));
-  const r = await app.invokeAsync('bundle.export', { exam, passphrase: PASS, account: 'koordinator' }, { local: 't' });
+  const r = await app.invokeAsync('bundle.export', { exam, passphrase: DEMO_PASS, account: 'koordinator' }, { local: 't' });
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   const file = (r.value as { file: string }).file;
   let verdict = 'ok';

@@ -8,23 +8,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { LenteraApp } from '../../src-main/api/app';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
-import { generateIdentity } from '../../src-main/core/keys/identities';
+import { DEMO_PASS, demoSigningWorkstation } from './helpers';
 
-const PASS = 'rahasia-koordinator';
 const root = mkdtempSync(join(tmpdir(), 'lentera-two-exports-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 it('two exports of one exam at once: the second is refused, and the bundle recorded is the file under its name', async () => {
-  const app = new LenteraApp({ dataDir: join(root, 'ws'), allowInit: true });
-  const demo = await app.invokeAsync('workstation.demo', { candidates: 30 }, { local: 't' });
-  if (!demo.ok) throw new Error(demo.error.message);
+  const { app, exam } = await demoSigningWorkstation(join(root, 'ws'), { candidates: 30 });
   const db = app.workstation!.db;
-  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Koordinator', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
-  const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
-  const input = { exam, passphrase: PASS, account: 'koordinator' };
+  const input = { exam, passphrase: DEMO_PASS, account: 'koordinator' };
   const a = app.invokeAsync('bundle.export', input, { local: 't' });
   await new Promise((r) => setTimeout(r, 5));
   const b = app.invokeAsync('bundle.export', input, { local: 't' });

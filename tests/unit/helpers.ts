@@ -35,21 +35,37 @@ export function filesUnder(dir: string): string[] {
 export const DEMO_PASS = 'rahasia-koordinator';
 
 /**
- * A demo workstation in `dir` with `candidates` candidates, its coordinator's signing key made, and its exam's bundle
- * exported: the bundle's file, the coordinator's certificate (PEM) and the exam's code. The workstation is closed.
+ * A demo workstation in `dir` with `candidates` candidates and its coordinator's signing key made (passphrase
+ * DEMO_PASS), open: the app, a call that throws on a refusal, the coordinator's account id and the exam's code.
  */
-export async function demoVenueBundle(dir: string, opts: { candidates: number; displayName?: string }): Promise<{ file: string; pem: string; exam: string }> {
+export async function demoSigningWorkstation(dir: string, opts: { candidates: number; displayName?: string }) {
   const app = new LenteraApp({ dataDir: dir, allowInit: true });
+  const call = async <T>(command: string, input: unknown): Promise<T> => {
+    const r = await app.invokeAsync(command, input, { local: 't' });
+    if (!r.ok) throw new Error(`${command}: ${r.error.message}`);
+    return r.value as T;
+  };
   try {
-    const call = async <T>(command: string, input: unknown): Promise<T> => {
-      const r = await app.invokeAsync(command, input, { local: 't' });
-      if (!r.ok) throw new Error(`${command}: ${r.error.message}`);
-      return r.value as T;
-    };
     await call('workstation.demo', { candidates: opts.candidates });
     const db = app.workstation!.db;
     const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
     await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: opts.displayName ?? 'Sri Wahyuni', nip: null }, 'Pemerintah Kota Semarang', DEMO_PASS, new Date().toISOString());
+    const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
+    return { app, call, coord, exam };
+  } catch (e) {
+    app.close();
+    throw e;
+  }
+}
+
+/**
+ * A demo workstation in `dir` with `candidates` candidates, its coordinator's signing key made, and its exam's bundle
+ * exported: the bundle's file, the coordinator's certificate (PEM) and the exam's code. The workstation is closed.
+ */
+export async function demoVenueBundle(dir: string, opts: { candidates: number; displayName?: string }): Promise<{ file: string; pem: string; exam: string }> {
+  const { app, call } = await demoSigningWorkstation(dir, opts);
+  const db = app.workstation!.db;
+  try {
     const pem = (await call<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem;
     const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
     const { file } = await call<{ file: string }>('bundle.export', { exam, passphrase: DEMO_PASS, account: 'koordinator' });

@@ -25,8 +25,8 @@ import { LenteraError } from '../util/errors';
  */
 export const EXPORT_LOCK_FILE = 'export.lock';
 
-function lockDb(dataDir: string, timeout: number, nativeBinding?: string): Database.Database {
-  const file = join(dataDir, EXPORT_LOCK_FILE);
+function lockDb(dataDir: string, timeout: number, nativeBinding?: string, name = EXPORT_LOCK_FILE): Database.Database {
+  const file = join(dataDir, name);
   if (!existsSync(file)) {
     try {
       closeSync(openSync(file, 'wx', 0o600));
@@ -48,12 +48,17 @@ export function holdExportLock(dataDir: string, nativeBinding?: string): () => v
     db.close();
     throw e;
   }
+  return letGo(db, 'COMMIT');
+}
+
+/** Ends a lock's transaction and closes its connection, once however often it is called. */
+function letGo(db: Database.Database, end: 'COMMIT' | 'ROLLBACK'): () => void {
   let held = true;
   return () => {
     if (!held) return;
     held = false;
     try {
-      db.exec('COMMIT');
+      db.exec(end);
     } finally {
       db.close();
     }
@@ -68,37 +73,14 @@ export function holdExportLock(dataDir: string, nativeBinding?: string): () => v
  * never waited for: an export can take minutes.
  */
 export function holdExamExportLock(dataDir: string, examId: string, nativeBinding?: string): () => void {
-  const file = join(dataDir, `export-${examId.replace(/[^A-Za-z0-9_-]/g, '_')}.lock`);
-  if (!existsSync(file)) {
-    try {
-      closeSync(openSync(file, 'wx', 0o600));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-  const db = new Database(file, { timeout: 0, nativeBinding });
-  try {
-    db.exec('BEGIN EXCLUSIVE');
-  } catch (e) {
-    db.close();
-    if (isBusyError(e)) throw new LenteraError('CONFLICT', 'Another export of this exam is in progress; wait for it to finish, then export again.', { exam: examId });
-    throw e;
-  }
-  let held = true;
-  return () => {
-    if (!held) return;
-    held = false;
-    try {
-      db.exec('ROLLBACK');
-    } finally {
-      db.close();
-    }
-  };
+  const release = tryExclusive(dataDir, nativeBinding, `export-${examId.replace(/[^A-Za-z0-9_-]/g, '_')}.lock`);
+  if (!release) throw new LenteraError('CONFLICT', 'Another export of this exam is in progress; wait for it to finish, then export again.', { exam: examId });
+  return release;
 }
 
-/** The exclusive lock when no export is in progress, else null. Never waits. */
-function tryExclusive(dataDir: string, nativeBinding?: string): (() => void) | null {
-  const db = lockDb(dataDir, 0, nativeBinding);
+/** The exclusive lock (`name`: the export lock, or an exam's) when nobody holds it, else null. Never waits. */
+function tryExclusive(dataDir: string, nativeBinding?: string, name = EXPORT_LOCK_FILE): (() => void) | null {
+  const db = lockDb(dataDir, 0, nativeBinding, name);
   try {
     db.exec('BEGIN EXCLUSIVE');
   } catch (e) {
@@ -106,13 +88,7 @@ function tryExclusive(dataDir: string, nativeBinding?: string): (() => void) | n
     if (isBusyError(e)) return null;
     throw e;
   }
-  return () => {
-    try {
-      db.exec('ROLLBACK');
-    } finally {
-      db.close();
-    }
-  };
+  return letGo(db, 'ROLLBACK');
 }
 
 /** Gives a recorded bundle its name when its file is still `.part` (step 3); safe at any time, in any process. */
