@@ -2,6 +2,7 @@ import { request, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { allCommands } from '../../src-main/api/commands';
 import { createHttpServer, listen } from '../../src-main/server/http';
 import { countRows, login, makeApp, tempDir } from '../unit/helpers';
 
@@ -56,5 +57,17 @@ describe("a signed-in caller's malformed request", () => {
     const before = countRows(app, 'audit_events');
     expect(app.invoke('accounts.create', { name: '' }, { token })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(countRows(app, 'audit_events')).toBe(before + 1);
+  });
+});
+
+describe('every command of the registry, called with no account', () => {
+  it('writes no audit event for input it cannot read, or for a caller it does not admit', () => {
+    const app = makeApp();
+    const before = countRows(app, 'audit_events');
+    for (const c of allCommands) {
+      const r = app.invoke(c.name, 'not an object', { client: 'lan-client' });
+      expect(r.ok, c.name).toBe(false);
+    }
+    expect(countRows(app, 'audit_events')).toBe(before);
   });
 });

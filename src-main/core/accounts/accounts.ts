@@ -158,7 +158,7 @@ export function changePin(db: Db, clock: Clock, id: string, scope: GuardScope, c
     throw new LenteraError('INVALID_INPUT', 'The new PIN must differ from the current one.', { field: 'newPin' });
   }
   sql(db, 'UPDATE accounts SET pin_hash = ?, must_change_pin = 0 WHERE id = ?').run(hashPin(newPin), id);
-  sql(db, 'UPDATE login_sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL AND token_hash <> ?').run(clock.now().toISOString(), id, keep === undefined ? '' : sha256Hex(keep));
+  endSessionsOf(db, id, clock.now().toISOString(), keep);
   return getAccount(db, id);
 }
 
@@ -207,8 +207,9 @@ export function checkLogin(db: Db, clock: Clock, name: string, pin: string, devi
   return { account: toAccount(row!), device };
 }
 
-function endSessionsOf(db: Db, accountId: string, at: string): void {
-  sql(db, 'UPDATE login_sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL').run(at, accountId);
+/** Ends every open session of the account but the one of token `keep`, if given. */
+function endSessionsOf(db: Db, accountId: string, at: string, keep?: string): void {
+  sql(db, 'UPDATE login_sessions SET ended_at = ? WHERE account_id = ? AND ended_at IS NULL AND token_hash <> ?').run(at, accountId, keep === undefined ? '' : sha256Hex(keep));
 }
 
 /** A signature by PIN (sign-offs): the holder proves presence again, beyond the open session. */
