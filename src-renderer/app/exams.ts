@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useState } from 'react';
 import { api, type ErrorBody, type ExamDetail, type ExamListItem } from '../api';
 import { useLiveEvent } from './live';
 import { useLatestOnly } from './latest';
@@ -20,7 +20,8 @@ export function useExamList(): { exams: ExamListItem[] | null; error: ErrorBody 
     setError(null);
     setExams(result.value);
   }, [latest]);
-  useEffect(() => {
+  // Asked in the commit, not after the paint that follows it: the page's data comes a frame sooner.
+  useLayoutEffect(() => {
     void load();
   }, [load]);
   useLiveEvent(['exams.changed'], () => void load());
@@ -45,14 +46,13 @@ export interface ExamChoice {
  */
 export function useExamChoice(initial = ''): ExamChoice {
   const list = useExamList();
-  const [exam, setExam] = useState(initial);
+  const [picked, setExam] = useState(initial);
   const [detail, setDetail] = useState<ExamDetail | null>(null);
   const [error, setError] = useState<ErrorBody | null>(null);
   const { exams } = list;
-
-  useEffect(() => {
-    if (exams) setExam((cur) => (exams.some((e) => e.code === cur) ? cur : (exams[0]?.code ?? '')));
-  }, [exams]);
+  // The pick while the list has it, else the newest. Worked out in the render, not set by an effect after it, so the
+  // detail is asked in the render the list arrives in: one render of the page fewer before its data.
+  const exam = exams && !exams.some((e) => e.code === picked) ? (exams[0]?.code ?? '') : picked;
 
   const latestDetail = useLatestOnly();
   const loadDetail = useCallback(async () => {
@@ -70,7 +70,7 @@ export function useExamChoice(initial = ''): ExamChoice {
     setError(null);
     setDetail(result.value);
   }, [exam, latestDetail]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     void loadDetail();
   }, [loadDetail]);
   useLiveEvent(['exams.changed'], () => void loadDetail());

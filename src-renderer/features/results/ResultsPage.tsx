@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   api,
@@ -13,6 +13,7 @@ import {
 import { useExamChoice } from '../../app/exams';
 import { useLiveEvent } from '../../app/live';
 import { hrefOf } from '../../app/router';
+import { filler } from '../../i18n/filler';
 import { formatCount, shortHash } from '../../i18n/format';
 import { saveExportedFile } from '../../ui/download';
 import { EmptyState, ErrorAlert, Notice, Spinner } from '../../ui/feedback';
@@ -52,16 +53,15 @@ export function ResultsPage({ account }: { account: Account }) {
   const choice = useExamChoice(storedChoice().exam);
   const { exams, exam, setExam } = choice;
   const formations: Formation[] | null = choice.detail?.formations ?? null;
-  const [formation, setFormation] = useState(() => storedChoice().formation ?? '');
+  const [pickedFormation, setFormation] = useState(() => storedChoice().formation ?? '');
   const [data, setData] = useState<RankingValue | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [liveTick, setLiveTick] = useState(0);
   const latest = useLatestOnly();
 
-  // The formation stays when the exam has it; else the first.
-  useEffect(() => {
-    if (formations) setFormation((cur) => (formations.some((f) => f.code === cur) ? cur : (formations[0]?.code ?? '')));
-  }, [formations]);
+  // The formation picked when the exam has it, else the first: worked out in the render (as the exam is), so that the
+  // ranking is asked in the render the formations arrive in.
+  const formation = formations && !formations.some((f) => f.code === pickedFormation) ? (formations[0]?.code ?? '') : pickedFormation;
 
   const loadRanking = useCallback(async () => {
     if (!exam || !formation) return;
@@ -77,7 +77,8 @@ export function ResultsPage({ account }: { account: Account }) {
     setData(result.value);
   }, [exam, formation, t, lang, latest]);
 
-  useEffect(() => {
+  // Asked in the commit that knows the formation, not after the paint of its 500 options that follows.
+  useLayoutEffect(() => {
     void loadRanking();
   }, [loadRanking, liveTick]);
   useEffect(() => {
@@ -95,6 +96,13 @@ export function ResultsPage({ account }: { account: Account }) {
       setLiveTick((n) => n + 1);
     }, RELOAD_DELAY_MS);
   });
+
+  // An exam may have hundreds of formations: their labels are made once per list and language, not at every render
+  // of the page (it renders again for each answer it waits for).
+  const formationOptions = useMemo(() => {
+    const label = filler(t, 'results.formationOption');
+    return (formations ?? []).map((f) => ({ value: f.code, label: label({ code: f.code, position: f.position, unit: f.unit, quota: f.quota }) }));
+  }, [formations, t]);
 
   const shownError = error ?? (choice.error ? resultsError(t, lang, choice.error) : null);
   const current = formations?.find((f) => f.code === formation);
@@ -133,10 +141,7 @@ export function ResultsPage({ account }: { account: Account }) {
               value={formation}
               onChange={(e) => setFormation(e.target.value)}
               disabled={!formations?.length}
-              options={(formations ?? []).map((f) => ({
-                value: f.code,
-                label: t('results.formationOption', { code: f.code, position: f.position, unit: f.unit, quota: f.quota }),
-              }))}
+              options={formationOptions}
             />
           </div>
           <ErrorAlert>{shownError}</ErrorAlert>
