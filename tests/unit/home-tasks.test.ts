@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkIn } from '../../src-main/core/attendance/attendance';
+import fc from 'fast-check';
+import { attendanceState, checkIn, closeSession, pendingIn, presentIn, undoCheckIn } from '../../src-main/core/attendance/attendance';
 import { seedDemo } from '../../src-main/core/demo/seed';
 import { loadPanel, recordNote, scoreCriterion, submit } from '../../src-main/core/scoring/panel';
 import { homeTasks, type HomeTask } from '../../src-main/core/home/tasks';
@@ -97,6 +98,41 @@ describe('home tasks on the demo venue', () => {
       // (The practical test's two untyped sheets are paper work, not the door.)
       const noon = new Date('2026-12-02T05:00:00.000Z');
       expect(brief(homeTasks(ws.db, dir, noon, { accountId: id('petugas1'), role: 'clerk' }))).toEqual(['paper.firstEntry CPNS-SMG-2026 2 scoring']);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('counts a session at the door in one statement, as attendanceState says of each candidate', () => {
+    // Check-ins, undos and a close in any order: who is present and how many wait are those attendanceState gives,
+    // one candidate at a time (what the home page asked before, one query per candidate: 1.3 s at 100,000).
+    const { ws } = demo();
+    try {
+      const exam = ws.db.prepare('SELECT id FROM exams').pluck().get() as string;
+      const sessionId = (code: string) => ws.db.prepare('SELECT id FROM sessions WHERE code = ?').pluck().get(code) as string;
+      const nomors = ws.db.prepare("SELECT sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id WHERE s.code = 'WWC-F04' ORDER BY 1").pluck().all() as string[];
+      const op = fc.record({ i: fc.nat({ max: nomors.length - 1 }), undo: fc.boolean() });
+      let round = 0;
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 30 }), fc.boolean(), (ops, close) => {
+          ws.db.exec('SAVEPOINT round');
+          try {
+            for (const { i, undo } of ops) {
+              const at = new Date(Date.parse(AT) + ++round * 1000).toISOString();
+              const state = attendanceState(ws.db, sessionId('WWC-F04'), nomors[i]!);
+              if (undo && state === 'present') undoCheckIn(ws.db, exam, 'WWC-F04', nomors[i]!, 'salah orang', at, 'user:petugas1');
+              else if (!undo && state !== 'present') checkIn(ws.db, exam, 'WWC-F04', nomors[i]!, at, 'user:petugas1');
+            }
+            if (close) closeSession(ws.db, exam, 'WWC-F04', AT, 'user:koordinator');
+            const each = nomors.map((n) => attendanceState(ws.db, sessionId('WWC-F04'), n));
+            expect(presentIn(ws.db, sessionId('WWC-F04'))).toEqual(nomors.filter((_, k) => each[k] === 'present'));
+            expect(pendingIn(ws.db, sessionId('WWC-F04'))).toBe(each.filter((s) => s === 'pending').length);
+          } finally {
+            ws.db.exec('ROLLBACK TO round; RELEASE round');
+          }
+        }),
+        { numRuns: 60 },
+      );
     } finally {
       ws.close();
     }

@@ -144,3 +144,23 @@ export function sessionAttendance(db: Db, examId: string, sessionCode: string) {
 export function attendanceState(db: Db, sessionId: string, nomor: string): AttendanceState {
   return currentState(db, sessionId, nomor).state;
 }
+
+/** The last attendance event of a listed candidate (`sc`) in their session, by seq: what attendanceState reads. */
+const LAST_KIND = '(SELECT kind FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1)';
+
+/**
+ * The candidates listed for a session who are present now (attendanceState 'present'), by registration number, in
+ * one statement: the home page reads every session at each look, and a query per candidate took 1.3 s at 100,000.
+ */
+export function presentIn(db: Db, sessionId: string): string[] {
+  return sql(db, `SELECT sc.nomor_peserta FROM session_candidates sc WHERE sc.session_id = ? AND ${LAST_KIND} = 'present' ORDER BY sc.nomor_peserta`)
+    .pluck()
+    .all(sessionId) as string[];
+}
+
+/** How many candidates listed for a session have not come yet (attendanceState 'pending': no event, or an undo). */
+export function pendingIn(db: Db, sessionId: string): number {
+  return sql(db, `SELECT COUNT(*) FROM session_candidates sc WHERE sc.session_id = ? AND IFNULL(${LAST_KIND}, 'undo') = 'undo'`)
+    .pluck()
+    .get(sessionId) as number;
+}

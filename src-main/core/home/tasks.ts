@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { attendanceState } from '../attendance/attendance';
+import { pendingIn, presentIn } from '../attendance/attendance';
 import { hasConflict } from '../exams/conflicts';
 import { latestMinutes } from '../sheets/batch';
 import { candidatePanel, finalizationState, lastSubmission, loadPanel, panelResult, type Panel } from '../scoring/panel';
@@ -103,16 +103,13 @@ function sessionsOf(db: Db): SessionRef[] {
   ).all() as SessionRef[];
 }
 
-function candidatesOf(db: Db, sessionId: string): string[] {
-  return sql(db, 'SELECT nomor_peserta FROM session_candidates WHERE session_id = ? ORDER BY nomor_peserta').pluck().all(sessionId) as string[];
-}
 
 /** Sessions that have begun and are not closed: candidates may still come to the door. */
 function attendanceTasks(db: Db, sessions: SessionRef[], now: Date): HomeTask[] {
   const out: HomeTask[] = [];
   for (const s of sessions) {
     if (s.closed_at || Date.parse(s.starts_at) > now.getTime()) continue;
-    const waiting = candidatesOf(db, s.id).filter((n) => attendanceState(db, s.id, n) === 'pending').length;
+    const waiting = pendingIn(db, s.id);
     if (waiting) out.push({ kind: 'attendance.waiting', count: waiting, route: 'attendance', exam: s.exam_code, session: s.code });
   }
   return out;
@@ -126,7 +123,7 @@ function paperSheets(db: Db, sessions: SessionRef[]): { exam: string; examId: st
     const key = `${s.exam_id}\u0000${s.stage_code}`;
     const group = byStage.get(key) ?? { exam: s.exam_code, examId: s.exam_id, stage: s.stage_code, nomors: new Set<string>() };
     byStage.set(key, group);
-    for (const n of candidatesOf(db, s.id)) if (attendanceState(db, s.id, n) === 'present') group.nomors.add(n);
+    for (const n of presentIn(db, s.id)) group.nomors.add(n);
   }
   return [...byStage.values()].map((g) => ({ ...g, nomors: [...g.nomors].sort() }));
 }
@@ -173,8 +170,7 @@ interface PanelCounts {
 /** One interview session's candidates who attended, by where they stand (no values). */
 function panelCounts(db: Db, panel: Panel): PanelCounts {
   const c: PanelCounts = { discussion: 0, finalize: 0, awaitingSignoff: 0, finalized: 0 };
-  for (const n of candidatesOf(db, panel.session.id)) {
-    if (attendanceState(db, panel.session.id, n) !== 'present') continue;
+  for (const n of presentIn(db, panel.session.id)) {
     const state = finalizationState(db, panel, n);
     if (state === 'awaiting_signoff') c.awaitingSignoff++;
     if (state !== 'open') {
@@ -192,8 +188,7 @@ function panelCounts(db: Db, panel: Panel): PanelCounts {
 /** Present, not finalized, not conflicted, and without this panelist's submission: theirs to score. */
 function toScore(db: Db, panel: Panel, accountId: string): number {
   let count = 0;
-  for (const n of candidatesOf(db, panel.session.id)) {
-    if (attendanceState(db, panel.session.id, n) !== 'present') continue;
+  for (const n of presentIn(db, panel.session.id)) {
     if (hasConflict(db, panel.examId, accountId, n)) continue;
     if (finalizationState(db, panel, n) !== 'open') continue;
     if (!lastSubmission(db, panel.session.id, n, accountId)) count++;
