@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchBundles } from './bundles.bench';
 import { benchLedger } from './ledger.bench';
-import { benchRegistry } from './registry.bench';
+import { benchCheckIn, benchRegistry } from './registry.bench';
 import { benchRanking } from './ranking.bench';
 import { benchRoster } from './roster.bench';
 import { benchRosterList } from './roster-list.bench';
@@ -25,6 +25,7 @@ console.log(`Lentera bench — node ${process.version}, ${new Date().toISOString
 const failed = await runSections(
   [
     { name: 'registry', run: benchRegistry },
+    { name: 'check-in', run: benchCheckIn },
     { name: 'roster', run: benchRoster },
     { name: 'roster-list', run: benchRosterList },
     { name: 'scoring', run: benchScoring },

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LenteraApp } from '../../src-main/api/app';
 import { openDatabase } from '../../src-main/core/db/open';
-import { printFigures, timed } from './report';
+import { demoPackage } from '../../src-main/core/demo/generate';
+import { median, printFigures, timed } from './report';
 
 const N = 5_000;
 
@@ -47,6 +48,58 @@ export function benchRegistry(): void {
         baseline: (N / baseline.ms) * 1000,
         better: 'higher',
         target: '<= 2x',
+      },
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One audited check-in on a workstation of `n` candidates in one session: the time of each of `count` check-ins, in
+ * process. What a check-in reads (its exam, its candidate, their last event) does not grow with the roster.
+ */
+async function checkInTimes(dir: string, n: number, count: number): Promise<number[]> {
+  const app = new LenteraApp({ dataDir: join(dir, `ws-${n}`), allowInit: true });
+  try {
+    app.invoke('workstation.init', { adminName: 'koordinator', pin: '482913' }, { local: 'bench' });
+    const pkg = demoPackage(n, 7);
+    const all = pkg.roster.map((r) => r.nomor_peserta);
+    const file = join(dir, `exam-${n}.json`);
+    writeFileSync(file, JSON.stringify({ ...pkg, sessions: [{ ...pkg.sessions[0]!, code: 'ALL', panel: [], candidates: all }] }));
+    const imported = await app.invokeAsync('exams.import', { file: { path: file } }, { local: 'bench' });
+    if (!imported.ok) throw new Error(imported.error.message);
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const nomor = all[Math.floor((i * all.length) / count)]!;
+      times.push(
+        timed(() => {
+          const r = app.invoke('attendance.checkIn', { exam: pkg.exam.code, session: 'ALL', nomorPeserta: nomor }, { local: 'bench' });
+          if (!r.ok) throw new Error(r.error.message);
+        }).ms,
+      );
+    }
+    return times;
+  } finally {
+    app.close();
+  }
+}
+
+/** A check-in at 100,000 candidates against the same at 1,000: the exam's package no longer rides in its row (migration 21). */
+export async function benchCheckIn(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lentera-bench-'));
+  try {
+    const small = await checkInTimes(dir, 1_000, 200);
+    const large = await checkInTimes(dir, 100_000, 200);
+    printFigures('An audited check-in as the roster grows (in process, 200 check-ins each, synchronous=FULL)', [
+      {
+        name: 'attendance.checkIn, 100,000 candidates in the session',
+        value: median(large),
+        unit: 'ms',
+        baselineName: 'the same at 1,000 candidates',
+        baseline: median(small),
+        better: 'lower',
+        goal: { kind: 'cost', max: 1.2 },
       },
     ]);
   } finally {

@@ -90,7 +90,8 @@ function insertCost(dir: string, pkg: ReturnType<typeof demoPackage>): { indexed
   const once = (name: string, withIndex: boolean) => {
     const db = openDatabase(join(dir, `${name}.db`), { create: true, migrations });
     if (!withIndex) for (const t of ['insert', 'unindex', 'reindex', 'delete']) db.exec(`DROP TRIGGER candidates_search_${t}`);
-    db.exec("INSERT INTO exams (id, code, name, agency, year, ruleset, package_sha256, package_json, imported_at, workstation_id) VALUES ('e', 'E', 'n', 'a', 2026, 'r', 'x', '{}', 't', 'w')");
+    db.exec("INSERT INTO exams (id, code, name, agency, year, ruleset, package_sha256, imported_at, workstation_id) VALUES ('e', 'E', 'n', 'a', 2026, 'r', 'x', 't', 'w')");
+    db.exec("INSERT INTO exam_packages (exam_id, package_json) VALUES ('e', '{}')");
     for (const f of pkg.formations) db.prepare("INSERT INTO formations (exam_id, code, position, unit, education, quota) VALUES ('e', ?, 'p', 'u', 'e', 1)").run(f.code);
     const ms = timed(() => writeTransaction(db, () => insertCandidates(db, 'e', people, 'at', 'ws'))).ms;
     db.close();

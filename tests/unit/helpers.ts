@@ -146,9 +146,12 @@ export function rolledBack(db: Db, fn: () => void): void {
  * candidates and sessions that need no package.
  */
 export function insertBareExam(db: Db, id: string, code: string): void {
+  // Before migration 21 the package was a column of the exam's row; from it, a row of exam_packages.
+  const packageInRow = (db.prepare("SELECT COUNT(*) FROM pragma_table_info('exams') WHERE name = 'package_json'").pluck().get() as number) > 0;
   db.exec(`
-    INSERT INTO exams (id, code, name, agency, year, ruleset, package_sha256, package_json, imported_at, workstation_id)
-      VALUES ('${id}', '${code}', '${code}', 'Agency', 2026, 'cpns-2024', 'x', '{}', 't', 'w');
+    INSERT INTO exams (id, code, name, agency, year, ruleset, package_sha256, ${packageInRow ? 'package_json, ' : ''}imported_at, workstation_id)
+      VALUES ('${id}', '${code}', '${code}', 'Agency', 2026, 'cpns-2024', 'x', ${packageInRow ? "'{}', " : ''}'t', 'w');
+    ${packageInRow ? '' : `INSERT INTO exam_packages (exam_id, package_json) VALUES ('${id}', '{}');`}
     INSERT INTO formations (exam_id, code, position, unit, education, quota) VALUES ('${id}', 'F01', 'p', 'u', 'e', 1), ('${id}', 'F02', 'p', 'u', 'e', 1);
     INSERT INTO stages (exam_id, code, ord, name, kind, definition) VALUES ('${id}', 'S', 1, 'S', 'cat', '{}');
     INSERT INTO venues (exam_id, code, name, address) VALUES ('${id}', 'V', 'V', 'A');

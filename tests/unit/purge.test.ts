@@ -141,7 +141,7 @@ beforeAll(async () => {
   objectionUntil = published.objectionUntil;
 
   people = db.prepare('SELECT nomor_peserta, nik, nama, tanggal_lahir FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta').all(examId) as Person[];
-  originalPackage = db.prepare('SELECT package_json FROM exams').pluck().get() as string;
+  originalPackage = db.prepare('SELECT package_json FROM exam_packages').pluck().get() as string;
   rankingBefore = await ranking();
   expect(people).toHaveLength(30);
   // The control: before the purge the file holds them in the clear.

@@ -181,7 +181,7 @@ export function planPackageImport(db: Db, pkg: ExamPackage): PackagePlan {
   const purgedAt = existing ? (sql(db, 'SELECT purged_at FROM exams WHERE id = ?').pluck().get(existing.id) as string | null) : null;
   if (purgedAt) problems.push({ path: 'exam.code', message: `the personal data of ${pkg.exam.code} was purged on ${purgedAt.slice(0, 10)} (retention period over): its package cannot be imported again` });
   if (existing) {
-    const before = examPackageSchema.parse(JSON.parse(sql(db, 'SELECT package_json FROM exams WHERE id = ?').pluck().get(existing.id) as string));
+    const before = examPackageSchema.parse(JSON.parse(sql(db, 'SELECT package_json FROM exam_packages WHERE exam_id = ?').pluck().get(existing.id) as string));
     changes = diffPackages(before, pkg);
     status = changes.length === 0 ? 'unchanged' : 'update';
     const destructive = changes.filter((c) => c.kind !== 'added');
@@ -220,13 +220,15 @@ export function applyPackageImport(db: Db, plan: PackagePlan, at: string, actor:
   const examId = existing?.id ?? newId();
   const json = canonicalJson(pkg);
   if (existing) {
-    sql(db, 'UPDATE exams SET name = ?, agency = ?, year = ?, ruleset = ?, package_sha256 = ?, package_json = ?, imported_at = ? WHERE id = ?').run(
-      pkg.exam.name, pkg.exam.agency, pkg.exam.year, pkg.exam.ruleset, plan.sha256, json, at, examId,
+    sql(db, 'UPDATE exams SET name = ?, agency = ?, year = ?, ruleset = ?, package_sha256 = ?, imported_at = ? WHERE id = ?').run(
+      pkg.exam.name, pkg.exam.agency, pkg.exam.year, pkg.exam.ruleset, plan.sha256, at, examId,
     );
+    sql(db, 'UPDATE exam_packages SET package_json = ? WHERE exam_id = ?').run(json, examId);
   } else {
-    sql(db, 'INSERT INTO exams (id, code, name, agency, year, ruleset, package_sha256, package_json, imported_at, workstation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      examId, pkg.exam.code, pkg.exam.name, pkg.exam.agency, pkg.exam.year, pkg.exam.ruleset, plan.sha256, json, at, workstationId,
+    sql(db, 'INSERT INTO exams (id, code, name, agency, year, ruleset, package_sha256, imported_at, workstation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      examId, pkg.exam.code, pkg.exam.name, pkg.exam.agency, pkg.exam.year, pkg.exam.ruleset, plan.sha256, at, workstationId,
     );
+    sql(db, 'INSERT INTO exam_packages (exam_id, package_json) VALUES (?, ?)').run(examId, json);
   }
   sql(db, 'INSERT OR IGNORE INTO exam_package_imports (exam_id, sha256, imported_at, actor) VALUES (?, ?, ?, ?)').run(examId, plan.sha256, at, actor);
 

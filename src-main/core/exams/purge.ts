@@ -306,7 +306,7 @@ export function purgeExam(db: Db, dataDir: string, examCode: string, at: string)
   sql(db, "INSERT INTO candidates_search (candidates_search) VALUES ('rebuild')").run();
 
   // The package as imported: its roster holds the same fields (and, for a row never imported, the raw values).
-  const pkg = JSON.parse(sql(db, 'SELECT package_json FROM exams WHERE id = ?').pluck().get(exam.id) as string) as { roster?: Record<string, unknown>[] };
+  const pkg = JSON.parse(sql(db, 'SELECT package_json FROM exam_packages WHERE exam_id = ?').pluck().get(exam.id) as string) as { roster?: Record<string, unknown>[] };
   let packageRoster = 0;
   if (Array.isArray(pkg.roster)) {
     pkg.roster = pkg.roster.map((row) => {
@@ -316,7 +316,8 @@ export function purgeExam(db: Db, dataDir: string, examCode: string, at: string)
       return { ...row, nik: done?.nik ?? maskNik(String(row.nik ?? '')), nama: PURGED_NAME, tanggal_lahir: done?.tanggal_lahir ?? (/^\d{4}-/.test(birth) ? `${birth.slice(0, 4)}-01-01` : '') };
     });
   }
-  sql(db, 'UPDATE exams SET package_json = ?, purged_at = ? WHERE id = ?').run(canonicalJson(pkg), at, exam.id);
+  sql(db, 'UPDATE exam_packages SET package_json = ? WHERE exam_id = ?').run(canonicalJson(pkg), exam.id);
+  sql(db, 'UPDATE exams SET purged_at = ? WHERE id = ?').run(at, exam.id);
   const conflicts = sql(db, 'UPDATE conflicts SET reason = ? WHERE exam_id = ?').run(PURGED_TEXT, exam.id).changes;
 
   // Last, so a failure above moves no file; a failure of the commit puts them back (finishPurge).
