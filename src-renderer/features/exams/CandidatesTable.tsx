@@ -399,7 +399,8 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
   );
   const queryKey = JSON.stringify(query);
   // Another query: read its first page; the rows on screen stay until it answers, then the list starts at the top.
-  useEffect(() => {
+  // Asked in the commit that has it, not after the paint that follows (a frame more between the last key and its rows).
+  useLayoutEffect(() => {
     list.setQuery(query, queryKey);
   }, [list, query, queryKey]);
 
