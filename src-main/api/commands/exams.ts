@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { closeSession, checkIn, sessionAttendance, undoCheckIn } from '../../core/attendance/attendance';
+import { closeSession, checkIn, sessionAttendance, sessionCounts, undoCheckIn } from '../../core/attendance/attendance';
 import { declareConflict, listConflicts } from '../../core/exams/conflicts';
 import { applyPackageImport, listExams, planPackageImport, readPackage, requireExam, type PackagePlan } from '../../core/exams/exams';
 import { examFormations, examSessions, examStages, examVenues, findVenue, stageName } from '../../core/exams/structure';
@@ -233,20 +233,25 @@ export const examCommands = [
     mutates: false,
     handler: (ctx, input) => {
       const exam = requireExam(ctx.db, input.exam);
-      const { session, lines } = sessionAttendance(ctx.db, exam.id, input.session);
+      // One line (a desk following another's check-in) is read alone, with its session's counts from one statement.
+      const { session, lines } = sessionAttendance(ctx.db, exam.id, input.session, input.nomorPeserta);
+      const counts =
+        input.nomorPeserta === undefined
+          ? {
+              listed: lines.length,
+              present: lines.filter((l) => l.state === 'present').length,
+              absent: lines.filter((l) => l.state === 'absent').length,
+              pending: lines.filter((l) => l.state === 'pending').length,
+            }
+          : sessionCounts(ctx.db, session.id);
       const full = seesFullNik(ctx);
       const venue = findVenue(ctx.db, exam.id, session.venue_code);
       const stage = stageName(ctx.db, exam.id, session.stage_code);
       return {
         exam: { code: exam.code, name: exam.name, agency: exam.agency },
         session: { code: session.code, stage: session.stage_code, stageName: stage, room: session.room, startsAt: session.starts_at, closedAt: session.closed_at, venue },
-        counts: {
-          listed: lines.length,
-          present: lines.filter((l) => l.state === 'present').length,
-          absent: lines.filter((l) => l.state === 'absent').length,
-          pending: lines.filter((l) => l.state === 'pending').length,
-        },
-        lines: (input.nomorPeserta === undefined ? lines : lines.filter((l) => l.nomorPeserta === input.nomorPeserta)).map((l) => ({
+        counts,
+        lines: lines.map((l) => ({
           ...l,
           nik: full ? l.nik : maskNik(l.nik),
         })),

@@ -117,8 +117,8 @@ export interface AttendanceLine {
   by: string | null;
 }
 
-/** The daftar hadir: every listed candidate with their current state. */
-export function sessionAttendance(db: Db, examId: string, sessionCode: string) {
+/** The daftar hadir: every listed candidate with their current state (or only `onlyNomor`, when listed). */
+export function sessionAttendance(db: Db, examId: string, sessionCode: string, onlyNomor?: string) {
   const session = requireSession(db, examId, sessionCode);
   const rows = sql(
     db,
@@ -127,8 +127,8 @@ export function sessionAttendance(db: Db, examId: string, sessionCode: string) {
             (SELECT at FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) AS at,
             (SELECT actor FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) AS actor
        FROM session_candidates sc JOIN candidates c ON c.exam_id = ? AND c.nomor_peserta = sc.nomor_peserta
-      WHERE sc.session_id = ? ORDER BY c.nomor_peserta`,
-  ).all(examId, session.id) as { nomorPeserta: string; nama: string; kodeFormasi: string; nik: string; kind: string | null; at: string | null; actor: string | null }[];
+      WHERE sc.session_id = ?${onlyNomor === undefined ? '' : ' AND sc.nomor_peserta = ?'} ORDER BY c.nomor_peserta`,
+  ).all(examId, session.id, ...(onlyNomor === undefined ? [] : [onlyNomor])) as { nomorPeserta: string; nama: string; kodeFormasi: string; nik: string; kind: string | null; at: string | null; actor: string | null }[];
   const lines: AttendanceLine[] = rows.map((r) => ({
     nomorPeserta: r.nomorPeserta,
     nama: r.nama,
@@ -156,6 +156,16 @@ export function presentIn(db: Db, sessionId: string): string[] {
   return sql(db, `SELECT sc.nomor_peserta FROM session_candidates sc WHERE sc.session_id = ? AND ${LAST_KIND} = 'present' ORDER BY sc.nomor_peserta`)
     .pluck()
     .all(sessionId) as string[];
+}
+
+/**
+ * A session's counts by state, as the whole list counts them (present, absent, and pending for no event or an undo),
+ * in one statement: a desk reads one line after each check-in at another desk, with the session's counts beside it.
+ */
+export function sessionCounts(db: Db, sessionId: string): { listed: number; present: number; absent: number; pending: number } {
+  const c = sql(db, `SELECT COUNT(*) AS listed, COUNT(*) FILTER (WHERE k = 'present') AS present, COUNT(*) FILTER (WHERE k = 'absent') AS absent
+                       FROM (SELECT ${LAST_KIND} AS k FROM session_candidates sc WHERE sc.session_id = ?)`).get(sessionId) as { listed: number; present: number; absent: number };
+  return { ...c, pending: c.listed - c.present - c.absent };
 }
 
 /** How many candidates listed for a session have not come yet (attendanceState 'pending': no event, or an undo). */
