@@ -182,7 +182,7 @@ test(`results at ${N} candidates: first look, another formation, and requests du
   const firsts: number[] = [];
   for (let i = 0; i < 3; i++) {
     await sidebar(page).getByRole('link', { name: 'Beranda' }).click();
-    // The home page's tasks read (home.tasks takes its own half second at this size), then a moment of quiet.
+    // The home page's tasks read (home.tasks counts the open session's 100,000 at the door), then a moment of quiet.
     await expect(page.getByTestId('home-tasks')).toBeVisible();
     await page.evaluate(() => sessionStorage.removeItem('lentera.results'));
     await page.waitForTimeout(300);

@@ -58,7 +58,7 @@ describe('attendance, one line at a time', () => {
     const { app, clerk, s1 } = await checkInVenue();
     addUser(app, 'koord2', 'coordinator');
     const coordinator = login(app, 'koord2', '739104');
-    const db = (app as unknown as { workstation: { db: import('better-sqlite3').Database } }).workstation.db;
+    const db = app.workstation!.db;
     const op = fc.record({ i: fc.nat({ max: s1.length - 1 }), undo: fc.boolean() });
     fc.assert(
       fc.property(fc.array(op, { maxLength: 25 }), fc.boolean(), fc.nat({ max: s1.length - 1 }), (ops, close, asked) => {

@@ -103,7 +103,6 @@ function sessionsOf(db: Db): SessionRef[] {
   ).all() as SessionRef[];
 }
 
-
 /** Sessions that have begun and are not closed: candidates may still come to the door. */
 function attendanceTasks(db: Db, sessions: SessionRef[], now: Date): HomeTask[] {
   const out: HomeTask[] = [];

@@ -18,7 +18,7 @@ const UNRANKED_PAGE = 200;
  * first paint at 100,000 candidates). At 1366×768 that is 24 rows (it was 40: some 15 ms more of rendering and layout
  * before the first frame, for rows below the screen).
  */
-const firstFrameRows = () => Math.max(10, Math.ceil((typeof window === 'undefined' ? 768 : window.innerHeight) / 32));
+const firstFrameRows = () => Math.max(10, Math.ceil(window.innerHeight / 32));
 
 const upper = (k: string) => k.toUpperCase();
 
