@@ -127,7 +127,7 @@ export function sessionAttendance(db: Db, examId: string, sessionCode: string, o
             (SELECT at FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) AS at,
             (SELECT actor FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) AS actor
        FROM session_candidates sc JOIN candidates c ON c.exam_id = ? AND c.nomor_peserta = sc.nomor_peserta
-      WHERE sc.session_id = ?${onlyNomor === undefined ? '' : ' AND sc.nomor_peserta = ?'} ORDER BY c.nomor_peserta`,
+      WHERE sc.session_id = ?${onlyNomor === undefined ? '' : ' AND sc.nomor_peserta = ?'} ORDER BY sc.nomor_peserta`,
   ).all(examId, session.id, ...(onlyNomor === undefined ? [] : [onlyNomor])) as { nomorPeserta: string; nama: string; kodeFormasi: string; nik: string; kind: string | null; at: string | null; actor: string | null }[];
   const lines: AttendanceLine[] = rows.map((r) => ({
     nomorPeserta: r.nomorPeserta,
@@ -145,8 +145,11 @@ export function attendanceState(db: Db, sessionId: string, nomor: string): Atten
   return currentState(db, sessionId, nomor).state;
 }
 
-/** The last attendance event of a listed candidate (`sc`) in their session, by seq: what attendanceState reads. */
-const LAST_KIND = '(SELECT kind FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1)';
+/**
+ * The kind of the last attendance event, by seq, of a listed candidate (the `session_candidates` row aliased `sc`) in
+ * their session: what attendanceState reads, as an SQL expression for reads that count or filter in one statement.
+ */
+export const LAST_KIND = '(SELECT kind FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1)';
 
 /**
  * The candidates listed for a session who are present now (attendanceState 'present'), by registration number, in

@@ -1,10 +1,9 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { pendingIn, presentIn } from '../attendance/attendance';
-import { hasConflict } from '../exams/conflicts';
+import { pendingIn } from '../attendance/attendance';
 import { latestMinutes } from '../sheets/batch';
-import { candidatePanel, finalizationState, lastSubmission, loadPanel, panelResult, type Panel } from '../scoring/panel';
-import { sheetState } from '../scoring/paper';
+import { loadPanel, resultOf, sessionPanelStates, type CandidatePanelState, type Panel } from '../scoring/panel';
+import { stageSheets } from '../scoring/paper';
 import { join } from 'node:path';
 
 /**
@@ -114,33 +113,30 @@ function attendanceTasks(db: Db, sessions: SessionRef[], now: Date): HomeTask[] 
   return out;
 }
 
-/** Present candidates of a paper stage, by exam and stage. */
-function paperSheets(db: Db, sessions: SessionRef[]): { exam: string; examId: string; stage: string; nomors: string[] }[] {
-  const byStage = new Map<string, { exam: string; examId: string; stage: string; nomors: Set<string> }>();
+/** The paper stages of these sessions, each once. */
+function paperStages(sessions: SessionRef[]): { exam: string; examId: string; stage: string }[] {
+  const byStage = new Map<string, { exam: string; examId: string; stage: string }>();
   for (const s of sessions) {
     if (s.kind !== 'written' && s.kind !== 'practical') continue;
     const key = `${s.exam_id}\u0000${s.stage_code}`;
-    const group = byStage.get(key) ?? { exam: s.exam_code, examId: s.exam_id, stage: s.stage_code, nomors: new Set<string>() };
-    byStage.set(key, group);
-    for (const n of presentIn(db, s.id)) group.nomors.add(n);
+    if (!byStage.has(key)) byStage.set(key, { exam: s.exam_code, examId: s.exam_id, stage: s.stage_code });
   }
-  return [...byStage.values()].map((g) => ({ ...g, nomors: [...g.nomors].sort() }));
+  return [...byStage.values()];
 }
 
 /**
  * Paper sheets by state. The coordinator follows the two-person rule (sheets waiting for a second clerk, and
  * mismatches waiting for a third person); a clerk sees the sheets they may type: untouched ones, and those whose
- * first entry someone else typed.
+ * first entry someone else typed. Only the sheets of candidates who sat the test (present) count.
  */
 function paperTasks(db: Db, sessions: SessionRef[], viewer: TaskViewer, asCoordinator: boolean): HomeTask[] {
   const out: HomeTask[] = [];
-  for (const g of paperSheets(db, sessions)) {
+  for (const g of paperStages(sessions)) {
     let empty = 0;
     let first = 0;
     let firstByOthers = 0;
     let mismatch = 0;
-    for (const n of g.nomors) {
-      const st = sheetState(db, g.examId, g.stage, n);
+    for (const { state: st } of stageSheets(db, g.examId, g.stage, { presentOnly: true })) {
       if (st.state === 'empty') empty++;
       else if (st.state === 'first') {
         first++;
@@ -167,16 +163,15 @@ interface PanelCounts {
 }
 
 /** One interview session's candidates who attended, by where they stand (no values). */
-function panelCounts(db: Db, panel: Panel): PanelCounts {
+function panelCounts(present: CandidatePanelState[], panel: Panel): PanelCounts {
   const c: PanelCounts = { discussion: 0, finalize: 0, awaitingSignoff: 0, finalized: 0 };
-  for (const n of presentIn(db, panel.session.id)) {
-    const state = finalizationState(db, panel, n);
-    if (state === 'awaiting_signoff') c.awaitingSignoff++;
-    if (state !== 'open') {
+  for (const s of present) {
+    if (s.finalization === 'awaiting_signoff') c.awaitingSignoff++;
+    if (s.finalization !== 'open') {
       c.finalized++;
       continue;
     }
-    const r = panelResult(db, panel, n);
+    const r = resultOf(panel, s);
     if (!r.complete) continue;
     if (r.needsDiscussion && !r.discussed) c.discussion++;
     else c.finalize++;
@@ -185,24 +180,18 @@ function panelCounts(db: Db, panel: Panel): PanelCounts {
 }
 
 /** Present, not finalized, not conflicted, and without this panelist's submission: theirs to score. */
-function toScore(db: Db, panel: Panel, accountId: string): number {
-  let count = 0;
-  for (const n of presentIn(db, panel.session.id)) {
-    if (hasConflict(db, panel.examId, accountId, n)) continue;
-    if (finalizationState(db, panel, n) !== 'open') continue;
-    if (!lastSubmission(db, panel.session.id, n, accountId)) count++;
-  }
-  return count;
+function toScore(present: CandidatePanelState[], accountId: string): number {
+  return present.filter((s) => !s.conflicted.has(accountId) && s.finalization === 'open' && !s.latest.has(accountId)).length;
 }
 
-/** Finalized candidates of the session this panelist scores and has not signed off yet. */
+/** Finalized candidates of the session this panelist scores (not conflicted with) and has not signed off yet. */
 function toSignOff(db: Db, panel: Panel, accountId: string): number {
-  const rows = sql(
+  return sql(
     db,
-    `SELECT f.nomor_peserta FROM finalizations f
-      WHERE f.session_id = ? AND NOT EXISTS (SELECT 1 FROM signoffs s WHERE s.finalization_id = f.id AND s.account_id = ?)`,
-  ).pluck().all(panel.session.id, accountId) as string[];
-  return rows.filter((n) => candidatePanel(db, panel, n).some((m) => m.accountId === accountId)).length;
+    `SELECT COUNT(*) FROM finalizations f
+      WHERE f.session_id = @session AND NOT EXISTS (SELECT 1 FROM signoffs s WHERE s.finalization_id = f.id AND s.account_id = @me)
+        AND NOT EXISTS (SELECT 1 FROM conflicts k WHERE k.exam_id = @exam AND k.account_id = @me AND k.nomor_peserta = f.nomor_peserta)`,
+  ).pluck().get({ session: panel.session.id, me: accountId, exam: panel.examId }) as number;
 }
 
 /** The minutes' newest version, when this account has not countersigned it (its signature is an audited event). */
@@ -232,7 +221,7 @@ function coordinatorTasks(db: Db, dataDir: string, now: Date, viewer: TaskViewer
   out.push(...attendanceTasks(db, sessions, now));
   out.push(...paperTasks(db, sessions, viewer, true));
   for (const { s, panel } of interviewPanels(db, sessions)) {
-    const c = panelCounts(db, panel);
+    const c = panelCounts(sessionPanelStates(db, panel, { presentOnly: true }), panel);
     const at = { route: 'scoring' as const, exam: s.exam_code, session: s.code };
     if (c.discussion) out.push({ kind: 'panel.discussion', count: c.discussion, ...at });
     if (c.finalize) out.push({ kind: 'panel.finalize', count: c.finalize, ...at });
@@ -264,11 +253,12 @@ function panelistTasks(db: Db, dataDir: string, viewer: TaskViewer & { accountId
     const me = panel.members.find((m) => m.accountId === viewer.accountId);
     if (!me) continue;
     const at = { route: 'scoring' as const, exam: s.exam_code, session: s.code };
-    const score = toScore(db, panel, viewer.accountId);
+    const present = sessionPanelStates(db, panel, { presentOnly: true });
+    const score = toScore(present, viewer.accountId);
     if (score) out.push({ kind: 'panel.score', count: score, ...at });
     if (me.role === 'chair') {
       // Discussions and finalizations wait on the chair only, whatever their role on other panels.
-      const c = panelCounts(db, panel);
+      const c = panelCounts(present, panel);
       if (c.discussion) out.push({ kind: 'panel.discussion', count: c.discussion, ...at });
       if (c.finalize) out.push({ kind: 'panel.finalize', count: c.finalize, ...at });
     }

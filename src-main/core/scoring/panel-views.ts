@@ -6,7 +6,7 @@ import { fromUnits } from './items';
 import { Fraction, toFixedString } from './exact';
 import { rubricScale } from '../../shared/score-labels';
 import { stagePercent, stageScale, type StageScale } from '../ranking/inputs';
-import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, type Panel, type PanelResult } from './panel';
+import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, resultOf, sessionPanelStates, type Panel, type PanelResult } from './panel';
 
 /**
  * What one person sees of one candidate's interview. A panelist sees their own drafts; others' values only
@@ -59,21 +59,23 @@ export function panelOverview(db: Db, panel: Panel) {
   const rows = sql(
     db,
     `SELECT c.nomor_peserta AS nomorPeserta, c.nama, c.kode_formasi AS kodeFormasi FROM session_candidates sc
-       JOIN candidates c ON c.exam_id = ? AND c.nomor_peserta = sc.nomor_peserta WHERE sc.session_id = ? ORDER BY c.nomor_peserta`,
+       JOIN candidates c ON c.exam_id = ? AND c.nomor_peserta = sc.nomor_peserta WHERE sc.session_id = ? ORDER BY sc.nomor_peserta`,
   ).all(panel.examId, panel.session.id) as { nomorPeserta: string; nama: string; kodeFormasi: string }[];
+  const states = new Map(sessionPanelStates(db, panel).map((c) => [c.nomorPeserta, c]));
   return {
     session: { code: panel.session.code, room: panel.session.room, startsAt: panel.session.starts_at, closedAt: panel.session.closed_at },
     panel: panel.members.map((m) => ({ name: m.name, role: m.role, nip: m.nip, account: m.accountName })),
     candidates: rows.map((r) => {
-      const result = panelResult(db, panel, r.nomorPeserta);
+      const c = states.get(r.nomorPeserta)!;
+      const result = resultOf(panel, c);
       return {
         ...r,
-        attendance: attendanceState(db, panel.session.id, r.nomorPeserta),
-        submitted: candidatePanel(db, panel, r.nomorPeserta).length - result.waitingFor.length,
-        panelists: candidatePanel(db, panel, r.nomorPeserta).length,
+        attendance: c.attendance,
+        submitted: c.members.length - result.waitingFor.length,
+        panelists: c.members.length,
         needsDiscussion: result.needsDiscussion,
         discussed: result.discussed,
-        finalization: finalizationState(db, panel, r.nomorPeserta),
+        finalization: c.finalization,
       };
     }),
   };

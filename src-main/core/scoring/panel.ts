@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { requireSession, attendanceState, type SessionRow } from '../attendance/attendance';
+import { requireSession, attendanceState, LAST_KIND, type SessionRow } from '../attendance/attendance';
 import { hasConflict } from '../exams/conflicts';
 import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
@@ -195,12 +195,16 @@ export function scoreAsPanelist(db: Db, t: ScoreTarget, nomor: string, accountId
   return { criterion: code, value: fromUnits(crit, u.units), savedAt: at };
 }
 
-/** A panelist's current values (their drafts), criterion → units. */
+/**
+ * A panelist's current values (their drafts), criterion → units. Found through the candidate's entries of the stage
+ * (exam, candidate, stage: the index): by session alone, SQLite walked every score entry of the workstation.
+ */
 export function draftUnits(db: Db, panel: Panel, nomor: string, accountId: string): Record<string, number> {
   const rows = sql(
     db,
-    `SELECT item, units FROM score_entries WHERE session_id = ? AND nomor_peserta = ? AND source = 'panel' AND slot = ? ORDER BY at, id`,
-  ).all(panel.session.id, nomor, accountId) as { item: string; units: number }[];
+    `SELECT item, units FROM score_entries
+      WHERE exam_id = ? AND nomor_peserta = ? AND stage_code = ? AND session_id = ? AND source = 'panel' AND slot = ? ORDER BY at, id`,
+  ).all(panel.examId, nomor, panel.session.stage_code, panel.session.id, accountId) as { item: string; units: number }[];
   const out: Record<string, number> = {};
   for (const r of rows) out[r.item] = r.units;
   return out;
@@ -250,37 +254,48 @@ export interface PanelResult {
 /** The aggregate of each panelist's last submitted values, exactly. */
 export function panelResult(db: Db, panel: Panel, nomor: string): PanelResult {
   const members = candidatePanel(db, panel, nomor);
-  const submissions = new Map<string, Record<string, number>>();
-  const waitingFor: string[] = [];
+  const latest = new Map<string, Record<string, number>>();
   for (const m of members) {
     const s = m.accountId ? lastSubmission(db, panel.session.id, nomor, m.accountId) : undefined;
-    if (s) submissions.set(m.accountName ?? m.nip, s.snapshot);
+    if (s) latest.set(m.accountId!, s.snapshot);
+  }
+  const discussed = Boolean(sql(db, 'SELECT 1 FROM panel_notes WHERE session_id = ? AND nomor_peserta = ?').get(panel.session.id, nomor));
+  return resultOf(panel, { members, latest, discussed });
+}
+
+/** `panelResult`'s rule over what was read: the candidate's panel, each account's last submission, a discussion noted. */
+export function resultOf(panel: Panel, c: Pick<CandidatePanelState, 'members' | 'latest' | 'discussed'>): PanelResult {
+  const submissions = new Map<string, Record<string, number>>();
+  const waitingFor: string[] = [];
+  for (const m of c.members) {
+    const snapshot = m.accountId ? c.latest.get(m.accountId) : undefined;
+    if (snapshot) submissions.set(m.accountName ?? m.nip, snapshot);
     else waitingFor.push(m.name);
   }
-  const complete = waitingFor.length === 0 && members.length > 0;
+  const complete = waitingFor.length === 0 && c.members.length > 0;
   const criteria: CriterionResult[] = [];
   let weighted = new Fraction(0);
   let weights = new Fraction(0);
-  for (const c of panel.criteria) {
+  for (const crit of panel.criteria) {
     const values: Record<string, number> = {};
     const units: number[] = [];
     for (const [who, snap] of submissions) {
-      values[who] = fromUnits(c, snap[c.code]!);
-      units.push(snap[c.code]!);
+      values[who] = fromUnits(crit, snap[crit.code]!);
+      units.push(snap[crit.code]!);
     }
     if (!units.length) {
-      criteria.push({ code: c.code, label: c.label, weight: c.weight, values, aggregate: '', aggregateExact: '', spread: 0, divergent: false });
+      criteria.push({ code: crit.code, label: crit.label, weight: crit.weight, values, aggregate: '', aggregateExact: '', spread: 0, divergent: false });
       continue;
     }
-    const step = new Fraction(String(c.step));
-    const agg = new Fraction(String(c.min)).add(step.mul(aggregate(units, panel.method)));
+    const step = new Fraction(String(crit.step));
+    const agg = new Fraction(String(crit.min)).add(step.mul(aggregate(units, panel.method)));
     const spreadValue = step.mul(spread(units));
-    weighted = weighted.add(agg.mul(String(c.weight)));
-    weights = weights.add(String(c.weight));
+    weighted = weighted.add(agg.mul(String(crit.weight)));
+    weights = weights.add(String(crit.weight));
     criteria.push({
-      code: c.code,
-      label: c.label,
-      weight: c.weight,
+      code: crit.code,
+      label: crit.label,
+      weight: crit.weight,
       values,
       aggregate: toFixedString(agg, 3),
       aggregateExact: toExactString(agg),
@@ -289,9 +304,68 @@ export function panelResult(db: Db, panel: Panel, nomor: string): PanelResult {
     });
   }
   const total = complete && weights.compare(0) > 0 ? weighted.div(weights) : null;
-  const needsDiscussion = complete && criteria.some((c) => c.divergent);
-  const discussed = Boolean(sql(db, 'SELECT 1 FROM panel_notes WHERE session_id = ? AND nomor_peserta = ?').get(panel.session.id, nomor));
-  return { complete, waitingFor, criteria, total: total ? toFixedString(total, 3) : null, totalExact: total ? toExactString(total) : null, needsDiscussion, discussed };
+  const needsDiscussion = complete && criteria.some((x) => x.divergent);
+  return { complete, waitingFor, criteria, total: total ? toFixedString(total, 3) : null, totalExact: total ? toExactString(total) : null, needsDiscussion, discussed: c.discussed };
+}
+
+/** Where one listed candidate of an interview session stands, as `sessionPanelStates` reads it. */
+export interface CandidatePanelState {
+  nomorPeserta: string;
+  attendance: 'present' | 'absent' | 'pending';
+  /** `candidatePanel`: the session's panel less anyone who declared a conflict with this candidate */
+  members: Panelist[];
+  /** accounts that declared a conflict with this candidate */
+  conflicted: ReadonlySet<string>;
+  /** each account's last submission (by at, then insertion), criterion → units */
+  latest: ReadonlyMap<string, Record<string, number>>;
+  discussed: boolean;
+  /** `finalizationState` */
+  finalization: 'open' | 'awaiting_signoff' | 'finalized';
+}
+
+const PANEL_STATES = (presentOnly: boolean) => `
+  SELECT sc.nomor_peserta AS nomor, ${LAST_KIND} AS kind,
+         (SELECT json_group_array(k.account_id) FROM conflicts k WHERE k.exam_id = @exam AND k.nomor_peserta = sc.nomor_peserta) AS conflicted,
+         f.id AS finalization,
+         (SELECT json_group_array(so.account_id) FROM signoffs so WHERE so.finalization_id = f.id) AS signed,
+         EXISTS (SELECT 1 FROM panel_notes n WHERE n.session_id = sc.session_id AND n.nomor_peserta = sc.nomor_peserta) AS discussed,
+         (SELECT json_group_array(json_array(p.account_id, p.at, p.rowid, p.snapshot)) FROM panel_submissions p
+           WHERE p.session_id = sc.session_id AND p.nomor_peserta = sc.nomor_peserta) AS submissions
+    FROM session_candidates sc LEFT JOIN finalizations f ON f.session_id = sc.session_id AND f.nomor_peserta = sc.nomor_peserta
+   WHERE sc.session_id = @session${presentOnly ? ` AND ${LAST_KIND} = 'present'` : ''}
+   ORDER BY sc.nomor_peserta`;
+const PANEL_STATES_ALL = PANEL_STATES(false);
+const PANEL_STATES_PRESENT = PANEL_STATES(true);
+
+/**
+ * Every listed candidate of an interview session (or only those present) with what the panel has done, by number,
+ * in one statement, by the rules of `candidatePanel`, `lastSubmission`, `panelResult` and `finalizationState`. The
+ * overview and the home page read whole sessions; those functions asked five to ten queries per candidate.
+ */
+export function sessionPanelStates(db: Db, panel: Panel, opts: { presentOnly?: boolean } = {}): CandidatePanelState[] {
+  const rows = sql(db, opts.presentOnly ? PANEL_STATES_PRESENT : PANEL_STATES_ALL).all({ exam: panel.examId, session: panel.session.id }) as {
+    nomor: string;
+    kind: string | null;
+    conflicted: string;
+    finalization: string | null;
+    signed: string;
+    discussed: number;
+    submissions: string;
+  }[];
+  return rows.map((r) => {
+    const conflicted = new Set(JSON.parse(r.conflicted) as string[]);
+    const members = panel.members.filter((m) => !m.accountId || !conflicted.has(m.accountId));
+    const newest = new Map<string, { at: string; rowid: number; snapshot: string }>();
+    for (const [account, at, rowid, snapshot] of JSON.parse(r.submissions) as [string, string, number, string][]) {
+      const had = newest.get(account);
+      if (!had || at > had.at || (at === had.at && rowid > had.rowid)) newest.set(account, { at, rowid, snapshot });
+    }
+    const latest = new Map([...newest].map(([account, s]) => [account, JSON.parse(s.snapshot) as Record<string, number>]));
+    const signed = new Set(JSON.parse(r.signed) as string[]);
+    const finalization = !r.finalization ? 'open' : members.every((m) => m.accountId && signed.has(m.accountId)) ? 'finalized' : 'awaiting_signoff';
+    const attendance = r.kind === 'present' || r.kind === 'absent' ? r.kind : 'pending';
+    return { nomorPeserta: r.nomor, attendance, members, conflicted, latest, discussed: r.discussed === 1, finalization };
+  });
 }
 
 export function recordNote(db: Db, panel: Panel, nomor: string, accountId: string, criterionCode: string | undefined, note: string, at: string) {

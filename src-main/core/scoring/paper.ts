@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { attendanceState } from '../attendance/attendance';
+import { attendanceState, LAST_KIND } from '../attendance/attendance';
 import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
 import { fromUnits, stageInfo, toUnits, type StageInfo } from './items';
@@ -45,7 +45,11 @@ export interface SheetState {
 }
 
 export function sheetState(db: Db, examId: string, stageCode: string, nomor: string): SheetState {
-  const rows = rowsOf(db, examId, stageCode, nomor);
+  return stateOf(rowsOf(db, examId, stageCode, nomor));
+}
+
+/** A sheet's state from its paper and resolution entries, in (at, id) order. */
+function stateOf(rows: readonly PaperRow[]): SheetState {
   const first = rows.filter((r) => r.slot === 'first');
   const second = rows.filter((r) => r.slot === 'second');
   const resolved = rows.some((r) => r.source === 'resolution');
@@ -54,6 +58,49 @@ export function sheetState(db: Db, examId: string, stageCode: string, nomor: str
   const mismatched = second.length ? second.filter((s) => first.find((f) => f.item === s.item)?.units !== s.units).map((s) => s.item) : [];
   const state: SheetState['state'] = resolved ? 'resolved' : !first.length ? 'empty' : !second.length ? 'first' : mismatched.length ? 'mismatch' : 'confirmed';
   return { state, firstBy: by(first), secondBy: by(second), firstAccount: acct(first), secondAccount: acct(second), mismatched };
+}
+
+/** One sheet of a stage as `stageSheets` reads it. */
+export interface StageSheet {
+  nomorPeserta: string;
+  /** checked in (attendanceState 'present') in a session of the stage */
+  present: boolean;
+  /** its paper and resolution entries, in (at, id) order */
+  rows: PaperRow[];
+  state: SheetState;
+}
+
+const SHEETS = (presentOnly: boolean) => `
+  WITH sheets(nomor, present) AS (
+    SELECT nomor, MAX(present) FROM (
+      SELECT sc.nomor_peserta AS nomor, ${LAST_KIND} IS 'present' AS present
+        FROM sessions s JOIN session_candidates sc ON sc.session_id = s.id
+       WHERE s.exam_id = @exam AND s.stage_code = @stage${presentOnly ? ` AND ${LAST_KIND} = 'present'` : `
+      UNION ALL
+      SELECT nomor_peserta, 0 FROM score_entries WHERE exam_id = @exam AND stage_code = @stage AND source IN ('paper', 'resolution')`})
+     GROUP BY nomor)
+  SELECT sheets.nomor, sheets.present, e.item, e.units, e.slot, e.account_id, e.actor, e.at, e.source
+    FROM sheets LEFT JOIN score_entries e
+      ON e.exam_id = @exam AND e.nomor_peserta = sheets.nomor AND e.stage_code = @stage AND e.source IN ('paper', 'resolution')
+   ORDER BY sheets.nomor, e.at, e.id`;
+const STAGE_SHEETS = SHEETS(false);
+const PRESENT_SHEETS = SHEETS(true);
+
+/**
+ * Every sheet of a stage, by number, in one statement (or only those of candidates present): each candidate listed in a session of the stage, and anyone
+ * with an entry (a package update may have moved them since). The status page, the resolver's list and the home
+ * page's counts read whole stages; a `sheetState` per candidate cost a query each, 10,000 of them in a practical test.
+ */
+export function stageSheets(db: Db, examId: string, stageCode: string, opts: { presentOnly?: boolean } = {}): StageSheet[] {
+  const rows = sql(db, opts.presentOnly ? PRESENT_SHEETS : STAGE_SHEETS).all({ exam: examId, stage: stageCode }) as (PaperRow & { nomor: string; present: number })[];
+  const out: StageSheet[] = [];
+  let sheet: StageSheet | undefined;
+  for (const r of rows) {
+    if (sheet?.nomorPeserta !== r.nomor) out.push((sheet = { nomorPeserta: r.nomor, present: r.present === 1, rows: [], state: undefined! }));
+    if (r.item !== null) sheet.rows.push(r); // null: listed, nothing typed (the LEFT JOIN's one row)
+  }
+  for (const s of out) s.state = stateOf(s.rows);
+  return out;
 }
 
 function checkValues(stage: StageInfo, values: Record<string, number>): Map<string, number> {
@@ -126,32 +173,19 @@ export interface PaperSheetStatus {
  * sat the test (checked in) with none yet ('empty'), so the clerks see what is left to type.
  */
 export function paperStatus(db: Db, examId: string, stageCode: string): PaperSheetStatus[] {
-  const nomors = sql(
-    db,
-    `SELECT nomor_peserta FROM score_entries WHERE exam_id = ? AND stage_code = ? AND source IN ('paper', 'resolution')
-     UNION
-     SELECT sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id
-      WHERE s.exam_id = ? AND s.stage_code = ?
-        AND (SELECT kind FROM attendance_events a WHERE a.session_id = s.id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) = 'present'
-     ORDER BY 1`,
-  ).pluck().all(examId, stageCode, examId, stageCode) as string[];
-  return nomors.map((n) => {
-    const s = sheetState(db, examId, stageCode, n);
-    return { nomorPeserta: n, state: s.state, firstBy: s.firstBy, secondBy: s.secondBy, mismatched: s.mismatched };
-  });
+  paperStage(db, examId, stageCode); // an SKD or interview stage has no sheets: its 60,000 candidates are not 'empty' sheets
+  return stageSheets(db, examId, stageCode)
+    .filter((s) => s.present || s.rows.length)
+    .map(({ nomorPeserta, state: s }) => ({ nomorPeserta, state: s.state, firstBy: s.firstBy, secondBy: s.secondBy, mismatched: s.mismatched }));
 }
 
 /** For the resolver: both entries side by side. */
 export function paperMismatches(db: Db, examId: string, stageCode: string) {
   const stage = paperStage(db, examId, stageCode);
-  const nomors = sql(db, "SELECT DISTINCT nomor_peserta FROM score_entries WHERE exam_id = ? AND stage_code = ? AND source = 'paper' ORDER BY 1").pluck().all(examId, stageCode) as string[];
-  const out = [];
-  for (const nomor of nomors) {
-    const st = sheetState(db, examId, stageCode, nomor);
-    if (st.state !== 'mismatch') continue;
-    const rows = rowsOf(db, examId, stageCode, nomor);
-    out.push({
-      nomorPeserta: nomor,
+  return stageSheets(db, examId, stageCode)
+    .filter((s) => s.state.state === 'mismatch')
+    .map(({ nomorPeserta, rows, state: st }) => ({
+      nomorPeserta,
       firstBy: st.firstBy,
       secondBy: st.secondBy,
       fields: stage.items.map((i) => ({
@@ -160,9 +194,7 @@ export function paperMismatches(db: Db, examId: string, stageCode: string) {
         second: fromUnits(i, rows.find((r) => r.slot === 'second' && r.item === i.code)!.units),
         differs: st.mismatched.includes(i.code),
       })),
-    });
-  }
-  return out;
+    }));
 }
 
 export function resolvePaper(db: Db, examId: string, stageCode: string, nomor: string, values: Record<string, number>, reason: string, accountId: string, actor: string, at: string, workstationId: string) {
