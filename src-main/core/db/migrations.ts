@@ -969,6 +969,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE exams DROP COLUMN package_json;
     `,
   },
+  {
+    version: 22,
+    name: "a candidate's panel notes and amendment requests, and a session's minutes signatures, found by index",
+    sql: `
+      -- Each was found by walking its whole table (tests/unit/query-plans.test.ts plans every statement the registry's
+      -- commands run): whether a candidate's divergence was discussed, once per candidate of a session at every look at
+      -- the overview or the home page; an exam's or an item's amendment requests; and whether a panelist countersigned a
+      -- session's minutes, by reading every audit event of the venue and its payload.
+      CREATE INDEX panel_notes_by_candidate ON panel_notes(session_id, nomor_peserta, at);
+      CREATE INDEX amendment_requests_by_candidate ON amendment_requests(exam_id, stage_code, nomor_peserta, item);
+      -- Partial: only minutes signatures are in it, so the audited write of any other command pays nothing for it.
+      CREATE INDEX audit_minutes_signatures ON audit_events(json_extract(payload, '$.exam'), json_extract(payload, '$.session'))
+        WHERE command = 'minutes.sign' AND outcome = 'ok';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -214,8 +214,8 @@ function interviewPanels(db: Db, sessions: SessionRef[]): { s: SessionRef; panel
 function coordinatorTasks(db: Db, dataDir: string, now: Date, viewer: TaskViewer): HomeTask[] {
   const out: HomeTask[] = [];
   for (const e of exams(db)) {
-    const n = sql(db, 'SELECT COUNT(*) FROM candidates WHERE exam_id = ?').pluck().get(e.id) as number;
-    if (!n) out.push({ kind: 'exam.noRoster', count: 1, route: 'exams', exam: e.code });
+    const any = sql(db, 'SELECT EXISTS (SELECT 1 FROM candidates WHERE exam_id = ?)').pluck().get(e.id) as number;
+    if (!any) out.push({ kind: 'exam.noRoster', count: 1, route: 'exams', exam: e.code });
   }
   const sessions = sessionsOf(db);
   out.push(...attendanceTasks(db, sessions, now));
