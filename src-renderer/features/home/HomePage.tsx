@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Account, type CommandOutput } from '../../api';
-import { useLiveEvent } from '../../app/live';
+import { useLiveReload } from '../../app/pace';
 import { canSee, NAV } from '../../app/nav';
 import { hrefOf } from '../../app/router';
 import { useSession } from '../../app/store';
@@ -44,8 +44,9 @@ function TaskList({ account }: { account: Account }) {
     void load();
   }, [load]);
   // Work done at another desk (a check-in, a submission) changes what waits here. Every such change is an audited
-  // command, which moves the chain head after its own event: listening to both would read the list twice.
-  useLiveEvent(['audit.head'], () => void load());
+  // command, which moves the chain head after its own event: listening to both would read the list twice. On a busy
+  // day that is several a second, and the list costs the server a few hundred ms: the reloads are paced.
+  useLiveReload(['audit.head'], () => true, load);
 
   if (error) return <ErrorAlert>{error}</ErrorAlert>;
   // The heading stays put while loading, so the page does not jump when the list arrives.

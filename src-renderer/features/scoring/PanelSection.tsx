@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { api, type Account } from '../../api';
-import { useLiveEvent } from '../../app/live';
+import { useLiveReload } from '../../app/pace';
 import { displayHref } from '../display/route';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorAlert, Notice, Spinner } from '../../ui/feedback';
@@ -47,10 +47,10 @@ export function PanelSection({ exam, session, account }: { exam: string; session
     void load();
   }, [load]);
 
-  useLiveEvent(['panel.changed', 'attendance.changed'], (data) => {
+  useLiveReload(['panel.changed', 'attendance.changed'], (data) => {
     const d = data as { exam?: string; session?: string } | null;
-    if (!d || (d.exam === exam && (!d.session || d.session === session))) void load();
-  });
+    return !d || (d.exam === exam && (!d.session || d.session === session));
+  }, load);
 
   // Back from a sheet: the focus returns to the button that opened it.
   useEffect(() => {

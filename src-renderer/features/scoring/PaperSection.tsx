@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Account, type ErrorBody } from '../../api';
-import { useLiveEvent } from '../../app/live';
+import { useLiveReload } from '../../app/pace';
 import { actorName } from '../../i18n/errors';
 import { ErrorAlert, Notice } from '../../ui/feedback';
 import { TextField } from '../../ui/fields';
@@ -171,10 +171,10 @@ function PaperStatusTable({ exam, stage, items, tick }: { exam: string; stage: s
   useEffect(() => {
     void load();
   }, [load, tick]);
-  useLiveEvent(['scores.changed'], (d) => {
+  useLiveReload(['scores.changed'], (d) => {
     const x = d as { exam?: string } | null;
-    if (!x || !x.exam || x.exam === exam) void load();
-  });
+    return !x || !x.exam || x.exam === exam;
+  }, load);
 
   if (error) return <ErrorAlert>{error}</ErrorAlert>;
   if (!rows) return null;
@@ -239,10 +239,10 @@ function MismatchesSection({ exam, stage, items, tick, onResolved }: { exam: str
   useEffect(() => {
     void load();
   }, [load, tick]);
-  useLiveEvent(['scores.changed'], (d) => {
+  useLiveReload(['scores.changed'], (d) => {
     const x = d as { exam?: string } | null;
-    if (!x || !x.exam || x.exam === exam) void load();
-  });
+    return !x || !x.exam || x.exam === exam;
+  }, load);
 
   return (
     <section className="panel" aria-labelledby="mismatch-title">

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Account, type ExamDetail } from '../../api';
-import { useLiveEvent } from '../../app/live';
+import { useLiveReload } from '../../app/pace';
 import { actorName } from '../../i18n/errors';
 import { formatCount, formatDateTimeWib } from '../../i18n/format';
 import { Dialog } from '../../ui/Dialog';
@@ -64,13 +64,15 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
     void load();
   }, [load]);
 
-  useLiveEvent(['scores.changed', 'panel.changed'], (d) => {
+  // Every score of a stage is seconds of the server's time at 100,000 candidates: reloads paced by their cost.
+  const reload = useCallback(async () => {
+    await load();
+    setAmendTick((n) => n + 1);
+  }, [load]);
+  useLiveReload(['scores.changed', 'panel.changed'], (d) => {
     const x = d as { exam?: string } | null;
-    if (!x || !x.exam || x.exam === exam) {
-      void load();
-      setAmendTick((n) => n + 1);
-    }
-  });
+    return !x || !x.exam || x.exam === exam;
+  }, reload);
 
   const query = search.trim().toLocaleLowerCase(lang);
   const filtered = useMemo(
