@@ -147,13 +147,16 @@ describe('the candidates list: pages read as the person scrolls, never out of tu
     l.setWindow(400, 600);
     const before = srv.read('', 1);
     total = 1_001;
-    l.refresh();
+    let settled = false;
+    const refreshed = l.refresh().then(() => (settled = true));
     await before.answer(); // read before the change: not this list's answer any more
     expect(l.page(1)).toBeUndefined();
     expect(l.page(0)?.[0]).toBe(':0'); // the previous read, shown while page 0 is read again
     expect(srv.count('', 0)).toBe(1);
     await srv.read('', 0).answer();
+    expect(settled).toBe(false); // a paced reload measures the refresh until its last page is in
     await srv.read('', 1).answer();
+    await refreshed;
     expect(l.summary.total).toBe(1_001);
     expect(l.page(1)).toHaveLength(500);
     expect(l.summary.list).toBe(1); // the same list: the view does not go back to the top

@@ -2,7 +2,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { api, type AttendanceState, type CandidateRow, type ErrorBody, type Formation } from '../../api';
-import { useLiveEvent } from '../../app/live';
+import { useLiveReload } from '../../app/pace';
 import { errorMessage } from '../../i18n/errors';
 import { formatCount, formatDecimal, formatIsoDate } from '../../i18n/format';
 import { ErrorAlert } from '../../ui/feedback';
@@ -404,10 +404,11 @@ export function CandidatesTable({ exam, formations }: { exam: string; formations
     list.setQuery(query, queryKey);
   }, [list, query, queryKey]);
 
-  useLiveEvent(['roster.changed', 'attendance.changed'], (data) => {
+  // A check-in at any desk of the exam: several a second in the SKD's first hour, paced by what a refresh costs.
+  useLiveReload(['roster.changed', 'attendance.changed'], (data) => {
     const d = data as { exam?: string } | null;
-    if (!d || d.exam === exam) list.refresh();
-  });
+    return !d || d.exam === exam;
+  }, () => list.refresh());
 
   const labels = useMemo<RowLabels>(
     () => ({

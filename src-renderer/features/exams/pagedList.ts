@@ -95,19 +95,19 @@ export class PagedList<Q, Row, E = unknown> {
     void this.read(0);
   }
 
-  /** The rows changed on the server: read again what is on screen, showing the previous rows meanwhile. */
-  refresh(): void {
+  /**
+   * The rows changed on the server: read again what is on screen, showing the previous rows meanwhile. Settles when
+   * those reads are answered (what a paced reload measures).
+   */
+  async refresh(): Promise<void> {
     this.generation++;
     this.loading = new Set();
     this.setSummary({ error: null });
-    if (this.pending) {
-      void this.read(0);
-      return;
-    }
+    if (this.pending) return this.read(0);
     this.stale = new Map([...this.stale, ...this.pages]);
     this.pages = new Map();
     this.prune();
-    this.readWindow();
+    await Promise.all(this.readWindow());
   }
 
   /** The rows on screen (indexes, inclusive): keeps their pages and those near, forgets the rest, reads what is missing. */
@@ -157,13 +157,16 @@ export class PagedList<Q, Row, E = unknown> {
     return dropped;
   }
 
-  private readWindow(): void {
-    if (this.pending || this.shownKey === null || !this.active) return;
+  /** Reads the window's missing pages; the reads started. */
+  private readWindow(): Promise<void>[] {
+    if (this.pending || this.shownKey === null || !this.active) return [];
     const total = this.summary.total;
+    const reads: Promise<void>[] = [];
     for (let p = this.window.first; p <= this.window.last; p++) {
       if (total !== null && p > 0 && p * this.options.pageSize >= total) break;
-      if (!this.pages.has(p) && !this.loading.has(p)) void this.read(p);
+      if (!this.pages.has(p) && !this.loading.has(p)) reads.push(this.read(p));
     }
+    return reads;
   }
 
   private async read(page: number): Promise<void> {
