@@ -18,8 +18,6 @@ interface PaperRow {
   at: string;
   source: string;
 }
-/** A PaperRow's columns in their order, as `stageSheets` selects them (null where the LEFT JOIN found none). */
-type Tuple<R extends PaperRow> = [R['item'] | null, R['units'], R['slot'], R['account_id'], R['actor'], R['at'], R['source']];
 
 function paperStage(db: Db, examId: string, stageCode: string): StageInfo {
   const stage = stageInfo(db, examId, stageCode);
@@ -88,14 +86,18 @@ const SHEETS = (presentOnly: boolean) => `
 const STAGE_SHEETS = SHEETS(false);
 const PRESENT_SHEETS = SHEETS(true);
 
+/** A row of `SHEETS`, as an array: the sheet, then one of its entries (item null where it has none). */
+type SheetRow = [nomor: string, present: number, item: string | null, units: number, slot: string, account_id: string, actor: string, at: string, source: string];
+
 /**
- * Every sheet of a stage, by number, in one statement (or only those of candidates present): each candidate listed in a session of the stage, and anyone
- * with an entry (a package update may have moved them since). The status page, the resolver's list and the home
- * page's counts read whole stages; a `sheetState` per candidate cost a query each, 10,000 of them in a practical test.
+ * Every sheet of a stage, by number, in one statement (or only those of candidates present): each candidate listed
+ * in a session of the stage, and anyone with an entry (a package update may have moved them since). The status page,
+ * the resolver's list and the home page's counts read whole stages; a `sheetState` per candidate cost a query each,
+ * 10,000 of them in a practical test.
  */
 export function stageSheets(db: Db, examId: string, stageCode: string, opts: { presentOnly?: boolean } = {}): StageSheet[] {
   // As arrays, not objects: a stage's 20,000 entries as row objects cost more than the statement.
-  const rows = sql(db, opts.presentOnly ? PRESENT_SHEETS : STAGE_SHEETS).raw(true).all({ exam: examId, stage: stageCode }) as [string, number, ...Tuple<PaperRow>][];
+  const rows = sql(db, opts.presentOnly ? PRESENT_SHEETS : STAGE_SHEETS).raw(true).all({ exam: examId, stage: stageCode }) as SheetRow[];
   const out: StageSheet[] = [];
   let sheet: StageSheet | undefined;
   for (const [nomor, present, item, units, slot, account_id, actor, at, source] of rows) {
