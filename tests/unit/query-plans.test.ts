@@ -16,7 +16,7 @@
 // Not recorded: what runs on other connections in other threads (the signing worker, the backup worker); the ranking
 // thread's functions (core/ranking/answer.ts) are called here on the workstation's connection instead. Triggers run
 // inside the statements that fire them and are not in their plans (theirs look rows up by key).
-// LENTERA_PLAN_REPORT=file.json writes every plan, every scan and the exam-wide walks of narrower questions, for review.
+// LENTERA_PLAN_REPORT=file.json writes every plan and every scan, for review.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -346,10 +346,6 @@ function walkedTable(detail: string): string | undefined {
   return virtual && virtual[1] !== '' ? undefined : scan[1];
 }
 
-/** A plan line that walks an exam's rows of a roster table (exam_id alone): fine for an exam, not for a session. */
-function examWalk(detail: string): string | undefined {
-  return /^SEARCH (\S+) USING (?:COVERING )?INDEX \S+ \(exam_id=\?\)/.exec(detail)?.[1];
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // What may walk a whole table, and why. Keyed by a stable part of the statement's text (whitespace folded to one
@@ -395,10 +391,7 @@ let app: LenteraApp | undefined;
 let readNames: string[] = [];
 const covered = new Set<string>();
 const outcomes: Outcome[] = [];
-/** Whether a caller's question was narrower than an exam (a session, a candidate, a stage): for the exam walks noted. */
-const narrow = new Map<string, boolean>();
 const walks: Walk[] = [];
-const examWalks: Walk[] = [];
 const unplanned: { text: string; error: string }[] = [];
 let statTables: string[] = [];
 const allPlans: { text: string; by: string[]; lines: string[] }[] = [];
@@ -483,7 +476,6 @@ async function runCases(a: LenteraApp, demo: Demo): Promise<void> {
     for (const who of c.as ?? defaultCallers(command.access)) {
       const label = `${c.command} as ${who}`;
       current = label;
-      narrow.set(label, ['session', 'nomorPeserta', 'nomor', 'stage'].some((k) => k in (c.input as object)));
       const r = await a.invokeAsync(c.command, c.input, auth(who));
       const expected = c.refused?.[who] ?? c.refused?.['*'];
       outcomes.push(r.ok ? { label, ok: expected === undefined, expected } : { label, ok: r.error.code === expected, code: r.error.code, expected, message: r.error.message });
@@ -506,7 +498,6 @@ async function runCases(a: LenteraApp, demo: Demo): Promise<void> {
   rankingAnswer(db, EXAM);
   await run(writeCases(demo));
   current = 'ranking thread: kept ranking brought up to date';
-  narrow.set(current, true);
   rankingAnswer(db, EXAM);
   await run(closingCases(demo));
   current = 'after the cases';
@@ -527,16 +518,10 @@ function planAll(db: Db): void {
     const names = aliases(text, tables);
     const by = [...(s.ran.size ? s.ran : s.prepared)].sort();
     allPlans.push({ text: fold(text), by, lines: lines.map((l) => `${l.id}/${l.parent} ${l.detail}`) });
-    // home.tasks counts each session's work: narrower than an exam inside, whatever its (empty) input.
-    const scoped = by.some((l) => narrow.get(l) || l.startsWith('home.tasks'));
     for (const l of lines) {
       const walked = walkedTable(l.detail);
       for (const table of names.get(walked?.toLowerCase() ?? '') ?? []) {
         if (ROSTER_TABLES.has(table)) walks.push({ text, table, line: l.detail, by });
-      }
-      const exam = examWalk(l.detail);
-      for (const table of names.get(exam?.toLowerCase() ?? '') ?? []) {
-        if (ROSTER_TABLES.has(table) && scoped) examWalks.push({ text, table, line: l.detail, by });
       }
     }
   }
@@ -559,7 +544,7 @@ describe('query plans of every read command on the demo venue', () => {
     statTables = db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'sqlite_stat%'").pluck().all() as string[];
     planAll(db);
     if (process.env.LENTERA_PLAN_REPORT) {
-      writeFileSync(process.env.LENTERA_PLAN_REPORT, JSON.stringify({ outcomes, walks: walks.map((w) => ({ ...w, text: fold(w.text) })), examWalks: examWalks.map((w) => ({ ...w, text: fold(w.text) })), unplanned, statTables, allPlans, statements: seen.get(db)?.size }, null, 2));
+      writeFileSync(process.env.LENTERA_PLAN_REPORT, JSON.stringify({ outcomes, walks: walks.map((w) => ({ ...w, text: fold(w.text) })), unplanned, statTables, allPlans, statements: seen.get(db)?.size }, null, 2));
     }
   }, 120_000);
   afterAll(() => {

@@ -123,7 +123,7 @@ export function sessionAttendance(db: Db, examId: string, sessionCode: string, o
   const rows = sql(
     db,
     `SELECT c.nomor_peserta AS nomorPeserta, c.nama, c.kode_formasi AS kodeFormasi, c.nik,
-            (SELECT kind FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) AS kind,
+            ${LAST_KIND} AS kind,
             (SELECT at FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) AS at,
             (SELECT actor FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1) AS actor
        FROM session_candidates sc JOIN candidates c ON c.exam_id = ? AND c.nomor_peserta = sc.nomor_peserta
@@ -152,18 +152,9 @@ export function attendanceState(db: Db, sessionId: string, nomor: string): Atten
 export const LAST_KIND = '(SELECT kind FROM attendance_events a WHERE a.session_id = sc.session_id AND a.nomor_peserta = sc.nomor_peserta ORDER BY seq DESC LIMIT 1)';
 
 /**
- * The candidates listed for a session who are present now (attendanceState 'present'), by registration number, in
- * one statement: the home page reads every session at each look, and a query per candidate took 1.3 s at 100,000.
- */
-export function presentIn(db: Db, sessionId: string): string[] {
-  return sql(db, `SELECT sc.nomor_peserta FROM session_candidates sc WHERE sc.session_id = ? AND ${LAST_KIND} = 'present' ORDER BY sc.nomor_peserta`)
-    .pluck()
-    .all(sessionId) as string[];
-}
-
-/**
  * A session's counts by state, as the whole list counts them (present, absent, and pending for no event or an undo),
- * in one statement: a desk reads one line after each check-in at another desk, with the session's counts beside it.
+ * in one statement: a desk reads one line after each check-in at another desk with the session's counts beside it,
+ * and the home page asks every open session how many wait (a query per candidate took 1.3 s at 100,000).
  */
 export function sessionCounts(db: Db, sessionId: string): { listed: number; present: number; absent: number; pending: number } {
   const c = sql(db, `SELECT COUNT(*) AS listed, COUNT(*) FILTER (WHERE k = 'present') AS present, COUNT(*) FILTER (WHERE k = 'absent') AS absent
@@ -171,9 +162,3 @@ export function sessionCounts(db: Db, sessionId: string): { listed: number; pres
   return { ...c, pending: c.listed - c.present - c.absent };
 }
 
-/** How many candidates listed for a session have not come yet (attendanceState 'pending': no event, or an undo). */
-export function pendingIn(db: Db, sessionId: string): number {
-  return sql(db, `SELECT COUNT(*) FROM session_candidates sc WHERE sc.session_id = ? AND IFNULL(${LAST_KIND}, 'undo') = 'undo'`)
-    .pluck()
-    .get(sessionId) as number;
-}

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
-import { pendingIn } from '../attendance/attendance';
+import { sessionCounts } from '../attendance/attendance';
 import { latestMinutes } from '../sheets/batch';
 import { loadPanel, resultOf, sessionPanelStates, type CandidatePanelState, type Panel } from '../scoring/panel';
 import { stageSheets } from '../scoring/paper';
@@ -107,7 +107,7 @@ function attendanceTasks(db: Db, sessions: SessionRef[], now: Date): HomeTask[] 
   const out: HomeTask[] = [];
   for (const s of sessions) {
     if (s.closed_at || Date.parse(s.starts_at) > now.getTime()) continue;
-    const waiting = pendingIn(db, s.id);
+    const waiting = sessionCounts(db, s.id).pending;
     if (waiting) out.push({ kind: 'attendance.waiting', count: waiting, route: 'attendance', exam: s.exam_code, session: s.code });
   }
   return out;
