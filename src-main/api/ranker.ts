@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { rankingAnswer, rankingFile, type RankingAnswer, type RankingFormat } from '../core/ranking/answer';
 import type { RankerReply, RankerRequest, RankerSetup } from '../core/ranking/ranker-protocol';
+import { scoresAnswer, type ScoresPage, type ScoresQuery, type ScoresViewer } from '../core/scoring/scores-page';
 import { LenteraError } from '../core/util/errors';
 import { workerEntry } from '../core/util/worker-entry';
 import { databasePath, type Workstation } from '../core/workstation/workstation';
@@ -12,6 +13,8 @@ export interface RankerControl {
   file(exam: string, formation: string | undefined, format: RankingFormat): Promise<{ name: string; bytes: Buffer }>;
   /** print.ranking's PDF, printed at `at` */
   print(exam: string, formation: string, at: Date): Promise<{ name: string; bytes: Buffer }>;
+  /** a page of the exam's scores as `viewer` may see them (scores.page) */
+  scores(exam: string, query: ScoresQuery, viewer: ScoresViewer): Promise<ScoresPage>;
 }
 
 /** Events after which an exam's ranking may have changed (its scores, panels, roster, attendance or structure). */
@@ -98,6 +101,10 @@ export class Ranker implements RankerControl {
 
   async print(exam: string, formation: string, at: Date): Promise<{ name: string; bytes: Buffer }> {
     return asFile(await this.ask({ type: 'print', exam, formation, at: at.toISOString() }, async (db) => (await import('../core/print/ranking-file')).printedRanking(db, exam, formation, at)));
+  }
+
+  async scores(exam: string, query: ScoresQuery, viewer: ScoresViewer): Promise<ScoresPage> {
+    return (await this.ask({ type: 'scores', exam, query, viewer }, (db) => scoresAnswer(db, exam, query, viewer))) as ScoresPage;
   }
 
   /** Ranks the exam on the thread now, unless its last ranking is still current; says whether it ranked. */

@@ -127,6 +127,15 @@ describe('nobody learns a blind value before it is settled, through any read com
     expect(w.b.app.invoke('panel.finalize', { exam: EXAM, session: 'WWC-F01', nomorPeserta: n }, chair)).toMatchObject({ ok: true });
     const shown = log('pengawas').filter((e) => e.command === 'panel.score' && e.actor === 'user:penguji1' && !e.payload.blind);
     expect(shown.map((e) => e.payload.value)).toEqual(expect.arrayContaining(SECRET.b.panel));
+    // Once every panelist signed, the scores list a page at a time, and a score's history, show them to the observer.
+    for (const who of ['ketua1', 'penguji1', 'penguji2']) {
+      expect(w.b.app.invoke('panel.signoff', { exam: EXAM, session: 'WWC-F01', pin: PIN }, { token: tokens[who]! })).toMatchObject({ ok: true });
+    }
+    const page = (await w.b.app.invokeAsync('scores.page', { exam: EXAM, stage: 'SKB-WWC', search: n }, { token: tokens.pengawas! })) as { value: { rows: { panelist: string | null; item: string; value: number; state: string }[] } };
+    const theirs = page.value.rows.filter((r) => r.panelist === 'penguji1');
+    expect(theirs.map((r) => [r.item, r.value, r.state])).toEqual(CRITERIA.map((c, i) => [c, SECRET.b.panel[i], 'finalized']).sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+    const history = w.b.app.invoke('scores.history', { exam: EXAM, stage: 'SKB-WWC', nomorPeserta: n, item: CRITERIA[0], panelist: 'penguji1' }, { token: tokens.pengawas! });
+    expect(history).toMatchObject({ ok: true, value: { value: SECRET.b.panel[0], history: [{ value: SECRET.b.panel[0], source: 'panel' }] } });
   });
 
   it('a bundle exported meanwhile carries no unsettled value (the hub would publish it)', async () => {

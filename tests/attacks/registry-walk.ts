@@ -52,6 +52,11 @@ export const SAMPLE_INPUTS: Record<string, (f: WalkFixture) => unknown[]> = {
   'conflicts.list': (f) => [{ exam: f.exam }],
   'scores.import': (f) => [{ exam: f.exam, stage: 'SKD', file: { uploadId: f.uploadId, name: 'skd.csv' } }],
   'scores.list': (f) => [{ exam: f.exam }, { exam: f.exam, stage: f.paperStage }],
+  'scores.page': (f) => [{ exam: f.exam }, { exam: f.exam, stage: f.paperStage, search: f.nomor, limit: 50 }, { exam: f.exam, state: 'submitted', offset: 1, limit: 5 }],
+  'scores.history': (f) => [
+    { exam: f.exam, stage: f.paperStage, nomorPeserta: f.nomor, item: 'esai' },
+    { exam: f.exam, stage: 'SKB-WWC', nomorPeserta: f.nomor, item: 'integritas', panelist: 'penguji1' },
+  ],
   'panel.overview': (f) => [{ exam: f.exam, session: f.session }],
   'panel.sheet': (f) => [{ exam: f.exam, session: f.session, nomorPeserta: f.nomor }],
   'panel.score': (f) => [{ exam: f.exam, session: f.session, nomorPeserta: f.nomor, criterion: 'integritas', value: 3 }],

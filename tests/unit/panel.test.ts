@@ -16,6 +16,17 @@ const sheet = (app: LenteraApp, token: string | undefined, nomor: string) =>
   (app.invoke('panel.sheet', { exam: EXAM, session: 'WWC-F01', nomorPeserta: nomor }, token ? { token } : local) as any).value;
 const lastEvent = (app: LenteraApp) => app.workstation!.db.prepare('SELECT command, outcome, payload FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { command: string; outcome: string; payload: string };
 
+/** penguji1 has scored a candidate and submitted; the chair has scored and not submitted: every value still blind. */
+async function submittedAndDraft() {
+  const { app, tokens, f01, present } = await venue();
+  const n = f01[4]!;
+  present(n);
+  scoreAll(app, tokens.penguji1!, n, [2, 3, 3, 4, 3]);
+  submit(app, tokens.penguji1!, n);
+  scoreAll(app, tokens.ketua1!, n, [4, 4, 4, 4, 4]);
+  return { app, tokens, n };
+}
+
 describe('interview panels', () => {
   it('keeps scores blind until a panelist submits, aggregates when all have, and needs a discussion above the divergence', async () => {
     const { app, tokens, f01, present } = await venue();
@@ -86,16 +97,33 @@ describe('interview panels', () => {
   });
 
   it('scores.list keeps panel values blind too: a chair sees only their own until the panel is finalized', async () => {
-    const { app, tokens, f01, present } = await venue();
-    const n = f01[4]!;
-    present(n);
-    scoreAll(app, tokens.penguji1!, n, [2, 3, 3, 4, 3]);
-    submit(app, tokens.penguji1!, n);
-    scoreAll(app, tokens.ketua1!, n, [4, 4, 4, 4, 4]);
+    const { app, tokens } = await submittedAndDraft();
     const asChair = (app.invoke('scores.list', { exam: EXAM, stage: 'SKB-WWC' }, { token: tokens.ketua1 }) as any).value;
     expect(new Set(asChair.map((s: any) => s.panelist))).toEqual(new Set(['ketua1']));
     const asCoordinator = (app.invoke('scores.list', { exam: EXAM, stage: 'SKB-WWC' }, { token: tokens.koordinator }) as any).value;
     expect(asCoordinator).toEqual([]);
+  });
+
+  it('scores.page and scores.history keep panel values blind too, and refuse what they cannot answer with a reason', async () => {
+    const { app, tokens, n } = await submittedAndDraft();
+    // On the ranking thread (as the doors run it), and the same answers on this one (a one-shot command line).
+    const page = async (who: string, input: Record<string, unknown>) => (await app.invokeAsync('scores.page', { exam: EXAM, ...input }, { token: tokens[who]! })) as any;
+    const asChair = (await page('ketua1', { stage: 'SKB-WWC' })).value;
+    expect(asChair).toMatchObject({ total: 5, all: 5, panel: true, offset: 0 });
+    expect(new Set(asChair.rows.map((s: any) => s.panelist))).toEqual(new Set(['ketua1']));
+    expect((await page('koordinator', { stage: 'SKB-WWC' })).value).toMatchObject({ total: 0, all: 0, panel: false, rows: [] });
+    expect((await page('ketua1', { stage: 'SKB-WWC', state: 'draft', offset: 3, limit: 1 })).value.rows.map((r: any) => [r.nomorPeserta, r.item, r.value, r.state])).toEqual([[n, 'pelayanan', 4, 'draft']]);
+    const history = (who: string, panelist: string) => app.invoke('scores.history', { exam: EXAM, stage: 'SKB-WWC', nomorPeserta: n, item: 'integritas', panelist }, { token: tokens[who]! }) as any;
+    expect(history('ketua1', 'ketua1')).toMatchObject({ ok: true, value: { value: 4, state: 'draft', history: [{ value: 4, source: 'panel' }] } });
+    // Another panelist's value before the panel is final: as if there were none.
+    expect(history('ketua1', 'penguji1')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining(n) } });
+    expect(JSON.stringify(history('ketua1', 'penguji1'))).not.toMatch(/"value":2\b/);
+    // Bad input: a page too long, a state that does not exist, an examiner (who scores on the sheet, not here).
+    expect(await page('koordinator', { limit: 5000 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('limit') } });
+    expect(await page('koordinator', { state: 'final' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('state') } });
+    expect(await page('penguji1', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await page('koordinator', { exam: 'TIDAK-ADA' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(app.ranker?.fallbacks ?? 0).toBe(0);
   });
 
   it('refuses, and audits: a panelist not on the panel, a conflicted one, an absent candidate, a value off the scale', async () => {

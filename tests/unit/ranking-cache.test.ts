@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
-import { APPENDED_INPUTS, rankingAnswer, rankingFile } from '../../src-main/core/ranking/answer';
+import { rankingAnswer, rankingFile } from '../../src-main/core/ranking/answer';
+import { APPENDED_INPUTS } from '../../src-main/core/db/changes';
+import { scoresPage, type ScoresQuery } from '../../src-main/core/scoring/scores-page';
 import { readTransaction } from '../../src-main/core/db/transaction';
 import { PdfFile } from '../../src-main/core/sheets/pdf-structure';
 import { pageTexts } from '../../src-main/core/sheets/pdf-text';
@@ -91,6 +93,29 @@ describe('the ranking thread', () => {
     for (const r of rankingAnswer(app.workstation!.db, EXAM, 'F01').results) expect(bytes.toString('utf8')).toContain(`${r.nomor_peserta};`);
     const xlsx = (await app.invokeAsync('ranking.export', { exam: EXAM, format: 'xlsx' }, local)) as { ok: true; value: { name: string; dataBase64: string } };
     expect(Buffer.from(xlsx.value.dataBase64, 'base64').subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('answers scores.page on the thread as on this one, kept there and brought up to date after a write', async () => {
+    const viewer = { local: true, actor: 'cli:t', name: '' };
+    const exam = app.workstation!.db.prepare('SELECT id FROM exams WHERE code = ?').pluck().get(EXAM) as string;
+    const ask = async (input: Record<string, unknown>) => (await app.invokeAsync('scores.page', { exam: EXAM, ...input }, local)) as { ok: true; value: Record<string, unknown> };
+    const queries: ({ offset?: number; limit: number } & Omit<ScoresQuery, 'offset' | 'limit'>)[] = [{ stage: 'SKD', limit: 50 }, { search: 'a', offset: 7, limit: 20 }, { state: 'confirmed', offset: 100, limit: 3 }];
+    for (const q of queries) {
+      const r = await ask(q);
+      expect(r.ok).toBe(true);
+      expect(r.value).toEqual({ offset: q.offset ?? 0, ...scoresPage(app.workstation!.db, exam, { offset: 0, ...q }, viewer) });
+    }
+    // An amendment written by another connection: the thread's next page has it.
+    const nomor = (await ask({ stage: 'SKD', state: 'confirmed', limit: 1 })).value.rows as { nomorPeserta: string }[];
+    expect((await ask({ state: 'amended', search: nomor[0]!.nomorPeserta })).value.total).toBe(0);
+    const other = new Database(join(dir, 'lentera.db'));
+    other
+      .prepare("INSERT INTO score_entries (id, exam_id, stage_code, nomor_peserta, item, units, source, actor, at, reason, workstation_id) SELECT 'thread-amend', exam_id, stage_code, nomor_peserta, item, 1, 'amendment', 'cli:t', at, 'Salah ketik.', workstation_id FROM score_entries WHERE exam_id = ? AND nomor_peserta = ? AND stage_code = 'SKD' AND item = 'twk'")
+      .run(exam, nomor[0]!.nomorPeserta);
+    other.close();
+    const after = await ask({ state: 'amended', search: nomor[0]!.nomorPeserta });
+    expect((after.value.rows as { nomorPeserta: string; item: string }[]).map((r) => [r.nomorPeserta, r.item])).toEqual([[nomor[0]!.nomorPeserta, 'twk']]);
+    expect(app.ranker!.fallbacks).toBe(0);
   });
 
   it('holds up no request: a status asked after a ranking started is answered first', async () => {
@@ -189,8 +214,20 @@ describe('the ranking thread on an encrypted workstation', () => {
  * it (EXPLAIN) says which tables and indexes it opens. A ranking that comes to read a new table fails this test until
  * the table has its triggers.
  */
-describe('what a ranking is read from, and what moves its counter', () => {
-  it('every table a ranking reads moves the counter on insert, update and delete', async () => {
+/** What is derived and kept between answers while the counter and the appended rows stand. */
+const KEPT: { name: string; derive: (db: Database.Database) => void }[] = [
+  { name: 'a ranking', derive: (db) => expect(rankingAnswer(db, EXAM).results.length).toBeGreaterThan(0) },
+  {
+    name: 'the list of scores',
+    derive: (db) => {
+      const exam = db.prepare('SELECT id FROM exams WHERE code = ?').pluck().get(EXAM) as string;
+      expect(scoresPage(db, exam, { offset: 0, limit: 10 }, { local: true, actor: 'cli:test', name: '' }).total).toBeGreaterThan(0);
+    },
+  },
+];
+
+describe('what a ranking and the list of scores are read from, and what moves their counter', () => {
+  it.each(KEPT)('every table $name reads moves the counter on insert, update and delete', async ({ derive }) => {
     const dir = join(tempDir(), 'tables');
     const app = new LenteraApp({ dataDir: dir, allowInit: true });
     try {
@@ -206,7 +243,7 @@ describe('what a ranking is read from, and what moves its counter', () => {
         texts.add(text);
         return prepare(text);
       }) as typeof db.prepare;
-      expect(rankingAnswer(db, EXAM).results.length).toBeGreaterThan(0);
+      derive(db);
       db.prepare = prepare as typeof db.prepare;
 
       const byRoot = new Map((db.prepare("SELECT rootpage, tbl_name FROM sqlite_master WHERE rootpage > 0").all() as { rootpage: number; tbl_name: string }[]).map((r) => [r.rootpage, r.tbl_name]));

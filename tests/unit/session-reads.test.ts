@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { attendanceState, checkIn, undoCheckIn } from '../../src-main/core/attendance/attendance';
-import { seedDemo } from '../../src-main/core/demo/seed';
 import { PRACTICAL_STAGE } from '../../src-main/core/demo/generate';
 import { declareConflict } from '../../src-main/core/exams/conflicts';
 import {
@@ -21,23 +19,14 @@ import {
 } from '../../src-main/core/scoring/panel';
 import { enterPaper, paperMismatches, paperStatus, resolvePaper, sheetState, stageSheets } from '../../src-main/core/scoring/paper';
 import { stageInfo } from '../../src-main/core/scoring/items';
-import { initWorkstation } from '../../src-main/core/workstation/workstation';
-import { tempDir } from './helpers';
+import { attempt, DAY_AT, demoDay } from './demo-day';
 
 /**
  * The reads of a whole session or stage in one statement (the overview, the home page, the paper status) against the
  * per-candidate functions they replaced, after any mix of what a venue day does.
  */
-const AT = '2026-12-02T07:00:00.000Z';
+const AT = DAY_AT;
 
-function demo() {
-  const dir = join(tempDir(), 'ws');
-  const ws = initWorkstation(dir, { adminName: 'koordinator', pin: '482913', actor: 'cli:test' }, { clock: { now: () => new Date(AT) } });
-  seedDemo(ws, AT, 'cli:test', '482913');
-  const id = (name: string) => ws.db.prepare('SELECT id FROM accounts WHERE name = ?').pluck().get(name) as string;
-  const exam = ws.db.prepare('SELECT id FROM exams').pluck().get() as string;
-  return { ws, id, exam };
-}
 
 /** Runs `f`, and takes back whatever it wrote. */
 function inRound(db: { exec: (s: string) => unknown }, f: () => void) {
@@ -49,18 +38,10 @@ function inRound(db: { exec: (s: string) => unknown }, f: () => void) {
   }
 }
 
-/** A refusal (not present, finalized, conflicted…) is part of the day; only the state it leaves matters here. */
-function attempt(f: () => unknown) {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof Error) || !('code' in e)) throw e;
-  }
-}
 
 describe('an interview session read whole', () => {
   it('property: sessionPanelStates and resultOf say of every candidate what the per-candidate rules say', () => {
-    const { ws, id, exam } = demo();
+    const { ws, id, exam } = demoDay();
     try {
       const panel = loadPanel(ws.db, exam, 'WWC-F04');
       const nomors = ws.db.prepare("SELECT sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id WHERE s.code = 'WWC-F04' ORDER BY 1").pluck().all() as string[];
@@ -125,7 +106,7 @@ describe('an interview session read whole', () => {
 
 describe('a paper stage read whole', () => {
   it('property: stageSheets, paperStatus and paperMismatches agree with sheetState candidate by candidate', () => {
-    const { ws, id, exam } = demo();
+    const { ws, id, exam } = demoDay();
     try {
       const listed = () => ws.db.prepare(
         "SELECT DISTINCT sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id WHERE s.exam_id = ? AND s.stage_code = ? ORDER BY 1",
@@ -182,7 +163,7 @@ describe('a paper stage read whole', () => {
   });
 
   it('refuses the paper status of a stage that has no paper sheets, rather than calling its candidates unscored sheets', () => {
-    const { ws, exam } = demo();
+    const { ws, exam } = demoDay();
     try {
       expect(() => paperStatus(ws.db, exam, 'SKD')).toThrow(expect.objectContaining({ code: 'WRONG_STAGE' }));
       expect(() => paperStatus(ws.db, exam, 'SKB-WWC')).toThrow(expect.objectContaining({ code: 'WRONG_STAGE' }));

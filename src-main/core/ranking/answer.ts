@@ -1,3 +1,4 @@
+import { changedSince, changesState, sameChanges, type ChangesState } from '../db/changes';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { readTransaction } from '../db/transaction';
@@ -27,8 +28,8 @@ const ascending = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 interface Kept {
   examId: string;
-  /** the state of its inputs when they were read (`inputsState`) */
-  state: InputsState;
+  /** the state of its inputs when they were read (`changesState`) */
+  state: ChangesState;
   loaded: ReturnType<typeof loadRuleset>;
   formations: FormationFacts[];
   interviewStages: string[];
@@ -66,7 +67,7 @@ function inEngineOrder(byFormation: Map<string, Explained[]>): Explained[] {
   return out;
 }
 
-function rankWholeExam(db: Db, exam: Exam, state: InputsState, keep = true): Kept {
+function rankWholeExam(db: Db, exam: Exam, state: ChangesState, keep = true): Kept {
   rankingRuns.whole++;
   const loaded = loadRuleset(exam.ruleset);
   // The names come in the same read of the candidates as the facts; the engine and its exports work on numbers only.
@@ -113,22 +114,10 @@ const WHOLE_AT = 0.05;
  * their formations' groups ranked again; a change to the exam itself (a formation, a stage, a session, a panel, an
  * account), or to too many candidates, ranks the whole exam. In the caller's read transaction.
  */
-function keptUpToDate(db: Db, exam: Exam, kept: Kept, state: InputsState): Kept {
-  const since = kept.state;
-  const noted = sql(db, 'SELECT nomor_peserta FROM ranking_changes WHERE exam_id = ? AND generation > ?').pluck().all(exam.id, since.generation) as string[];
-  if (noted.includes('')) return rankWholeExam(db, exam, state);
-  const appended = sql(
-    db,
-    // The unary + keeps SQLite off the exam_id indexes: the rows appended since (by rowid) are few, the exam's many.
-    // With the index, the score entries' branch walked all of the exam's: 60 ms at 100,000, at every change.
-    `SELECT nomor_peserta FROM score_entries WHERE rowid > @score AND +exam_id = @exam
-     UNION SELECT a.nomor_peserta FROM attendance_events a JOIN sessions s ON s.id = a.session_id WHERE a.rowid > @attendance AND +s.exam_id = @exam
-     UNION SELECT f.nomor_peserta FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.rowid > @finalizations AND +s.exam_id = @exam
-     UNION SELECT f.nomor_peserta FROM signoffs so JOIN finalizations f ON f.id = so.finalization_id JOIN sessions s ON s.id = f.session_id WHERE so.rowid > @signoffs AND +s.exam_id = @exam`,
-  )
-    .pluck()
-    .all({ exam: exam.id, score: since.score, attendance: since.attendance, finalizations: since.finalizations, signoffs: since.signoffs }) as string[];
-  const changed = [...new Set([...noted, ...appended])].sort(ascending);
+function keptUpToDate(db: Db, exam: Exam, kept: Kept, state: ChangesState): Kept {
+  const since = changedSince(db, exam.id, kept.state);
+  if (since === null) return rankWholeExam(db, exam, state);
+  const changed = since.sort(ascending);
   if (changed.length > Math.max(100, kept.facts.size * WHOLE_AT)) return rankWholeExam(db, exam, state);
   if (changed.length === 0) return { ...kept, state };
   rankingRuns.partial++;
@@ -167,36 +156,6 @@ function keptUpToDate(db: Db, exam: Exam, kept: Kept, state: InputsState): Kept 
 }
 
 /**
- * Where the inputs of a ranking stand (migration 15): the count of changes to the tables that change in place, and
- * the last rowid of each table only ever appended to. Equal states: nothing a ranking reads changed in between.
- */
-interface InputsState {
-  generation: number;
-  score: number;
-  attendance: number;
-  finalizations: number;
-  signoffs: number;
-}
-
-/** The tables a ranking reads that are only ever appended to (their own triggers refuse the rest): read by rowid. */
-export const APPENDED_INPUTS = ['score_entries', 'attendance_events', 'finalizations', 'signoffs'] as const;
-
-function inputsState(db: Db): InputsState {
-  return sql(
-    db,
-    `SELECT (SELECT n FROM ranking_generation) AS generation,
-            coalesce((SELECT max(rowid) FROM score_entries), 0) AS score,
-            coalesce((SELECT max(rowid) FROM attendance_events), 0) AS attendance,
-            coalesce((SELECT max(rowid) FROM finalizations), 0) AS finalizations,
-            coalesce((SELECT max(rowid) FROM signoffs), 0) AS signoffs`,
-  ).get() as InputsState;
-}
-
-function sameState(a: InputsState, b: InputsState): boolean {
-  return a.generation === b.generation && a.score === b.score && a.attendance === b.attendance && a.finalizations === b.finalizations && a.signoffs === b.signoffs;
-}
-
-/**
  * The last ranking of each connection, with the state of its inputs it was made from. While that stands the ranking
  * is the database's, whoever wrote meanwhile; a login, a setting or an audit event changes nothing of it.
  */
@@ -205,14 +164,14 @@ const rankings = new WeakMap<Db, Kept>();
 function rankedExam(db: Db, exam: Exam, keep = true): { whole: Kept; fresh: boolean } {
   const cached = rankings.get(db);
   const mine = cached && cached.examId === exam.id ? cached : undefined;
-  if (mine && sameState(mine.state, inputsState(db))) return { whole: mine, fresh: false };
-  if (!keep) return { whole: readTransaction(db, () => rankWholeExam(db, exam, inputsState(db), false)), fresh: true };
+  if (mine && sameChanges(mine.state, changesState(db))) return { whole: mine, fresh: false };
+  if (!keep) return { whole: readTransaction(db, () => rankWholeExam(db, exam, changesState(db), false)), fresh: true };
   // One read transaction: every table as of one commit, and the state of that same commit (on the ranking thread
   // other connections commit between statements).
   let whole: Kept;
   try {
     whole = readTransaction(db, () => {
-      const state = inputsState(db);
+      const state = changesState(db);
       return mine ? keptUpToDate(db, exam, mine, state) : rankWholeExam(db, exam, state);
     });
   } catch (e) {

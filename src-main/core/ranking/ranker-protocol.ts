@@ -1,3 +1,4 @@
+import type { ScoresQuery, ScoresViewer } from '../scoring/scores-page';
 import type { RankingFormat } from './answer';
 
 /** What the ranking thread is started with (ranker-worker.ts). */
@@ -14,6 +15,8 @@ export type RankerRequest =
   | { type: 'file'; id: number; exam: string; formation?: string; format: RankingFormat }
   /** print.ranking's PDF (at: the time printed on it, ISO) */
   | { type: 'print'; id: number; exam: string; formation: string; at: string }
+  /** a page of the exam's scores (scores.page), from what the thread keeps of them */
+  | { type: 'scores'; id: number; exam: string; query: ScoresQuery; viewer: ScoresViewer }
   /** without an exam: the exam whose scores were entered last (none: nothing to rank) */
   | { type: 'warm'; id: number; exam?: string };
 

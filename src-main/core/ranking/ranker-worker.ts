@@ -1,5 +1,6 @@
 // Ranks off the thread that serves the venue: ranking 100,000 candidates takes more than a second, which that
-// thread would otherwise spend answering nobody (a check-in, a score, a status bar). Its own read-only connection
+// thread would otherwise spend answering nobody (a check-in, a score, a status bar). The scores screen's list is
+// derived and kept here too, for the same reason (two seconds at 100,000 candidates). Its own read-only connection
 // (WAL: it reads the last committed state while the venue goes on writing), keyed like the workstation's; it changes
 // nothing in the database. The answers are the very ones `ranking.compute` gives in-thread (answer.ts).
 import { parentPort, workerData } from 'node:worker_threads';
@@ -7,6 +8,7 @@ import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS, keyConnection, type Db } from '../db/open';
 import { isLenteraError } from '../util/errors';
 import { yieldToMainThread } from '../util/thread-priority';
+import { scoresAnswer, warmScores } from '../scoring/scores-page';
 import { lastScoredExam, rankingAnswer, rankingFile, warmRanking } from './answer';
 import type { RankerReply, RankerRequest, RankerSetup } from './ranker-protocol';
 
@@ -41,8 +43,13 @@ async function run(m: RankerRequest): Promise<unknown> {
     const { printedRanking } = await import('../print/ranking-file');
     return printedRanking(connection(), m.exam, m.formation, new Date(m.at));
   }
+  if (m.type === 'scores') return scoresAnswer(connection(), m.exam, m.query, m.viewer);
   const exam = m.exam ?? lastScoredExam(connection());
-  return exam !== undefined && warmRanking(connection(), exam);
+  if (exam === undefined) return false;
+  const ranked = warmRanking(connection(), exam);
+  // The scores screen's list too (scores.page): derived whole once, then brought up to date after each burst.
+  warmScores(connection(), exam);
+  return ranked;
 }
 
 // One request at a time, in the order they came: each is a read of its own, and a second ranking beside the first

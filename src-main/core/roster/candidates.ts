@@ -96,7 +96,7 @@ export function listCandidates(db: Db, examId: string, filter: CandidateFilter):
   const phrase = filter.search ? trigramPhrase(filter.search) : null;
   if (phrase) params.phrase = phrase;
   const like = Boolean(filter.search) && !phrase;
-  if (like) params.like = `%${filter.search!.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  if (like) params.like = likePattern(filter.search!);
   if (filter.formation) params.formation = filter.formation;
   // Conditions on the candidate row itself. In a walk in number order the formation is checked on each row (unary +),
   // never used to pick the formation's index, which would lose the order.
@@ -163,6 +163,28 @@ export function listCandidates(db: Db, examId: string, filter: CandidateFilter):
   const few = total < WALK_WHEN_FOUND * (filter.offset + filter.limit);
   const rows = sql(db, (few ? found(columns, true, order) : null) ?? walk(columns, true, order)).all(params) as CandidateListRow[];
   return { total, rows };
+}
+
+/** LIKE's pattern for text holding `search` anywhere (its own wildcards escaped, with ESCAPE '\\'). */
+function likePattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+/**
+ * The numbers of an exam's candidates whose number or name holds `search`, as `listCandidates` finds them (the trigram
+ * index from TRIGRAM_MIN characters, LIKE below), in no order.
+ */
+export function searchedNumbers(db: Db, examId: string, search: string): string[] {
+  const phrase = trigramPhrase(search);
+  if (phrase) {
+    return sql(db, 'SELECT c.nomor_peserta FROM candidates_search s CROSS JOIN candidates c ON c.rowid = s.rowid WHERE candidates_search MATCH ? AND c.exam_id = ?')
+      .pluck()
+      .all(phrase, examId) as string[];
+  }
+  const like = likePattern(search);
+  return sql(db, "SELECT nomor_peserta FROM candidates WHERE exam_id = ? AND (nomor_peserta LIKE ? ESCAPE '\\' OR nama LIKE ? ESCAPE '\\')")
+    .pluck()
+    .all(examId, like, like) as string[];
 }
 
 /** Whether no other exam has candidates on this workstation (two probes of the primary key). */

@@ -4,7 +4,7 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { randomHexPooled } from '../util/random-pool';
 import { sheetState } from './paper';
-import type { ScoreView } from './scores';
+import type { BlindFacts, ScoreBase, ScoreView } from './scores';
 
 /**
  * Blind scoring in the audit log. The chain records every value a panelist or clerk types (so nothing can be
@@ -81,14 +81,21 @@ export function blindAuditEvents(db: Db, events: AuditEvent[], viewer: BlindView
 }
 
 /**
- * The scores a viewer may see: a panel value before its candidate is finalized and every panelist signed, or a
+ * Whether a viewer may see a score: a panel value before its candidate is finalized and every panelist signed, or a
  * paper sheet before its second entry agreed (or a third person resolved it), only by their author.
  */
+export function scoreVisible(s: Pick<ScoreBase, 'panelist' | 'state'> & BlindFacts, viewer: BlindViewer & { name: string }): boolean {
+  if (viewer.local) return true;
+  if (s.panelist !== null) return s.state === 'finalized' || s.panelist === viewer.name;
+  return !s.paper || s.state !== 'submitted' || s.soleActor === viewer.actor;
+}
+
+/** The scores a viewer may see (`scoreVisible`). */
 export function blindScores(views: ScoreView[], viewer: BlindViewer & { name: string }): ScoreView[] {
   if (viewer.local) return views;
   return views.filter((s) => {
-    if (s.panelist !== null) return s.state === 'finalized' || s.panelist === viewer.name;
-    const paper = s.history.some((h) => h.source === 'paper');
-    return !paper || s.state !== 'submitted' || s.history.every((h) => h.actor === viewer.actor);
+    const actor = s.history[0]?.actor ?? null;
+    const facts = { paper: s.history.some((h) => h.source === 'paper'), soleActor: s.history.every((h) => h.actor === actor) ? actor : null };
+    return scoreVisible({ panelist: s.panelist, state: s.state, ...facts }, viewer);
   });
 }

@@ -433,10 +433,11 @@ export interface ExamFinalization {
 }
 
 /**
- * Every finalization of an exam in one query, with the same rule as `finalizationState`: final once each
- * panelist of that candidate (an active account with the panel NIP, not conflicted with them) has signed.
+ * Every finalization of an exam (or of the candidates `only`) in one query, with the same rule as `finalizationState`:
+ * final once each panelist of that candidate (an active account with the panel NIP, not conflicted with them) has
+ * signed.
  */
-export function examFinalizations(db: Db, examId: string): ExamFinalization[] {
+export function examFinalizations(db: Db, examId: string, only?: readonly string[]): ExamFinalization[] {
   const rows = sql(
     db,
     `SELECT f.session_id, s.stage_code, f.nomor_peserta, f.result,
@@ -445,8 +446,9 @@ export function examFinalizations(db: Db, examId: string): ExamFinalization[] {
               WHERE p.session_id = f.session_id
                 AND NOT (a.id IS NOT NULL AND EXISTS (SELECT 1 FROM conflicts k
                           WHERE k.exam_id = s.exam_id AND k.account_id = a.id AND k.nomor_peserta = f.nomor_peserta))) AS members
-       FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE s.exam_id = ?`,
-  ).all(examId) as { session_id: string; stage_code: string; nomor_peserta: string; result: string; signed: number; members: number }[];
+       FROM finalizations f JOIN sessions s ON s.id = f.session_id
+      WHERE s.exam_id = ?${only ? ' AND f.nomor_peserta IN (SELECT value FROM json_each(?))' : ''}`,
+  ).all(...(only ? [examId, JSON.stringify(only)] : [examId])) as { session_id: string; stage_code: string; nomor_peserta: string; result: string; signed: number; members: number }[];
   return rows.map((r) => ({
     sessionId: r.session_id,
     stage: r.stage_code,
