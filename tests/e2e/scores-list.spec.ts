@@ -6,6 +6,11 @@ const test = demoTest('scores-list');
 test.describe.configure({ timeout: 120_000 });
 
 test('the scores list holds every SKD entry, reachable by keyboard, searchable by name, with an empty state when nothing matches', async ({ page, demo }) => {
+  // The list reads a page at a time (scores.page): what each read asked for.
+  const reads: { offset: number; limit: number; search?: string; state?: string }[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/scores.page')) reads.push(JSON.parse(r.postData() ?? '{}') as (typeof reads)[number]);
+  });
   await page.goto('/');
   await login(page, 'koordinator', demo.pin);
   await sidebar(page).getByRole('link', { name: 'Penilaian' }).click();
@@ -37,6 +42,9 @@ test('the scores list holds every SKD entry, reachable by keyboard, searchable b
   const nomor = (await last.locator('td').nth(0).textContent())!.trim();
   const nama = (await last.locator('td').nth(1).textContent())!.trim();
   expect(nama).not.toBe('—');
+  // The last rows came in a page of their own: no read asked for more than a page, and one asked past the first.
+  expect(Math.max(...reads.map((r) => r.limit))).toBe(500);
+  expect(reads.some((r) => r.offset >= 500)).toBe(true);
 
   // A name narrows the list to that candidate's scores (SKD has three items: TWK, TIU, TKP).
   await page.getByLabel('Cari nomor peserta atau nama').fill(nama.toLowerCase());
@@ -48,6 +56,8 @@ test('the scores list holds every SKD entry, reachable by keyboard, searchable b
   expect(n).toBeLessThan(10);
   await expect(count).toHaveText(`${n} dari ${total} entri`);
   for (let i = 0; i < n; i++) await expect(rows.nth(i)).toContainText(nama);
+  // Searched by the registry, not in the page: the last read carried the search.
+  expect(reads.at(-1)).toMatchObject({ search: nama.toLowerCase(), offset: 0 });
   await expect(table.locator(`tbody tr[data-testid^="score-${nomor}-"]`)).toHaveCount(3);
 
   // SKD scores are imported CAT results, all confirmed: none is a draft. The list says so in words.

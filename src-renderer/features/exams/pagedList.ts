@@ -4,22 +4,30 @@ export interface PageAnswer<Row> {
   rows: Row[];
 }
 
-export type PageResult<Row, E> = { ok: true; value: PageAnswer<Row> } | { ok: false; error: E };
+export type PageResult<Row, E, A extends PageAnswer<Row> = PageAnswer<Row>> = { ok: true; value: A } | { ok: false; error: E };
 
-export interface PagedListOptions<Q, Row, E> {
+/**
+ * What an answer says of the whole list besides its rows: its total, and whatever else the list's command tells (not
+ * the page's offset, which would make every page read a change of the summary).
+ */
+export type PageMeta<A> = Omit<A, 'rows' | 'offset'>;
+
+export interface PagedListOptions<Q, Row, E, A extends PageAnswer<Row> = PageAnswer<Row>> {
   /** Rows a page read asks for. */
   pageSize: number;
   /** Pages kept on either side of the pages on screen; the others are forgotten, and read again when needed. */
   keep: number;
   /** Reads one page of a query. */
-  load: (query: Q, page: number) => Promise<PageResult<Row, E>>;
+  load: (query: Q, page: number) => Promise<PageResult<Row, E, A>>;
 }
 
 /** What the summary line above the list shows: changes far less often than the rows do. */
-export interface PagedSummary<Q, E> {
+export interface PagedSummary<Q, E, A = PageAnswer<unknown>> {
   /** The query whose rows are on screen (null before the first answer). */
   query: Q | null;
   total: number | null;
+  /** The latest answer but its rows (null before the first, or after a refusal of a new query). */
+  meta: PageMeta<A> | null;
   error: E | null;
   /** Changes when another query's rows replace the list: the view goes back to the top and measures again. */
   list: number;
@@ -34,8 +42,8 @@ export interface PagedSummary<Q, E> {
  * answer for an older query (or for an older read of the same query, after a live change) is dropped. A new query
  * leaves the current rows on screen until its first page answers, then replaces them at once.
  */
-export class PagedList<Q, Row, E = unknown> {
-  private readonly options: PagedListOptions<Q, Row, E>;
+export class PagedList<Q, Row, E = unknown, A extends PageAnswer<Row> = PageAnswer<Row>> {
+  private readonly options: PagedListOptions<Q, Row, E, A>;
   private readonly listeners = new Set<() => void>();
   private generation = 0;
   private shownKey: string | null = null;
@@ -49,9 +57,9 @@ export class PagedList<Q, Row, E = unknown> {
   private active = true;
   /** Bumped on every change of what the list shows (for useSyncExternalStore). */
   version = 0;
-  summary: PagedSummary<Q, E> = { query: null, total: null, error: null, list: 0 };
+  summary: PagedSummary<Q, E, A> = { query: null, total: null, meta: null, error: null, list: 0 };
 
-  constructor(options: PagedListOptions<Q, Row, E>) {
+  constructor(options: PagedListOptions<Q, Row, E, A>) {
     this.options = options;
   }
 
@@ -61,7 +69,7 @@ export class PagedList<Q, Row, E = unknown> {
   };
 
   getVersion = (): number => this.version;
-  getSummary = (): PagedSummary<Q, E> => this.summary;
+  getSummary = (): PagedSummary<Q, E, A> => this.summary;
 
   /** The rows of page `page`, fresh or (while they are read again) the previous read's, if kept. */
   page(page: number): Row[] | undefined {
@@ -190,6 +198,7 @@ export class PagedList<Q, Row, E = unknown> {
       this.setSummary({
         query: switching.query,
         total: result.ok ? result.value.total : null,
+        meta: result.ok ? metaOf(result.value) : null,
         error: result.ok ? null : result.error,
         list: this.summary.list + 1,
       });
@@ -203,15 +212,16 @@ export class PagedList<Q, Row, E = unknown> {
       this.pages.set(page, result.value.rows);
       this.stale.delete(page);
     }
-    // A page scrolled away from meanwhile is not kept, but its total is the list's latest.
-    if (result.value.total !== this.summary.total) this.setSummary({ total: result.value.total });
+    // A page scrolled away from meanwhile is not kept, but its total (and the rest it says of the list) is the latest.
+    const meta = metaOf(result.value);
+    if (result.value.total !== this.summary.total || !sameMeta(meta, this.summary.meta)) this.setSummary({ total: result.value.total, meta });
     else this.changed();
     this.readWindow();
   }
 
-  private setSummary(change: Partial<PagedSummary<Q, E>>): void {
+  private setSummary(change: Partial<PagedSummary<Q, E, A>>): void {
     const next = { ...this.summary, ...change };
-    if ((Object.keys(change) as (keyof PagedSummary<Q, E>)[]).every((k) => Object.is(next[k], this.summary[k]))) {
+    if ((Object.keys(change) as (keyof PagedSummary<Q, E, A>)[]).every((k) => Object.is(next[k], this.summary[k]))) {
       this.changed();
       return;
     }
@@ -223,4 +233,16 @@ export class PagedList<Q, Row, E = unknown> {
     this.version++;
     for (const listener of this.listeners) listener();
   }
+}
+
+function metaOf<A extends PageAnswer<unknown>>(answer: A): PageMeta<A> {
+  const { rows: _rows, offset: _offset, ...meta } = answer as A & { offset?: unknown };
+  return meta;
+}
+
+/** The same values, field by field (an answer's meta is flat: numbers, text, flags). */
+function sameMeta<M extends object>(a: M, b: M | null): boolean {
+  if (!b) return false;
+  const keys = Object.keys(a) as (keyof M)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
 }

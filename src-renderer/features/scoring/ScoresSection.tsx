@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Account, type ExamDetail } from '../../api';
+import { api, type Account, type CommandOutput, type ErrorBody, type ExamDetail } from '../../api';
+import { PagedList } from '../exams/pagedList';
 import { useLiveReload } from '../../app/pace';
 import { actorName } from '../../i18n/errors';
 import { formatCount, formatDateTimeWib } from '../../i18n/format';
@@ -12,95 +13,118 @@ import { AmendForm } from './AmendForm';
 import { ScoreStateChip } from './chips';
 import { scoringError } from './errors';
 import { TextAreaField } from '../../ui/fields';
-import type { AmendmentRow, ScoreRow, ScoreState, StageItem } from './types';
+import type { AmendmentRow, ScoreHistory, ScoreKey, ScorePageRow, ScoreState, StageItem } from './types';
 import { formatNumber, fromUnits, stageItems } from './values';
 import { TableCaption, TableWrap } from '../../ui/TableWrap';
 import { SpacerRow } from '../../ui/SpacerRow';
 
 const ROW_HEIGHT = 41;
+/** Rows asked for at once, as the person scrolls. */
+const PAGE_SIZE = 500;
+/** Pages kept either side of those on screen; farther ones are forgotten (and read again if scrolled back to). */
+const KEEP_PAGES = 1;
 const SETTLED = new Set(['confirmed', 'finalized', 'amended']);
 /** The states as the registry names them (core/scoring/scores.ts), in the order a score goes through them. */
 const STATES: readonly ScoreState[] = ['draft', 'submitted', 'confirmed', 'finalized', 'amended'];
 
 /** A panelist's own value before the panel is final stays hidden here too: the sheet is where it is seen. */
-function masked(row: ScoreRow): boolean {
+function masked(row: { panelist: string | null; state: ScoreState }): boolean {
   return row.panelist !== null && row.state !== 'finalized';
 }
 
-function rowKey(r: ScoreRow): string {
-  return `${r.stage}|${r.nomorPeserta}|${r.item}|${r.panelist ?? ''}`;
+interface Query {
+  exam: string;
+  stage?: string;
+  state?: ScoreState;
+  search?: string;
 }
 
+type ScoresAnswer = CommandOutput<'scores.page'>;
+
 /**
- * Every score of a stage (or of every stage) with its state, its history, and the amendments asked for and decided.
- * All entries are in the page's memory, searched and filtered there; only the rows on screen are drawn.
+ * Every score of a stage (or of every stage) with its state, and the amendments asked for and decided. At 100,000
+ * candidates a stage has 300,000 scores: they are read a page at a time as the person scrolls, searched and filtered
+ * by the registry (scores.page), and a score's history when it is opened (scores.history).
  */
 export function ScoresSection({ exam, stage, detail, account }: { exam: string; stage: string; detail: ExamDetail; account: Account }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const [rows, setRows] = useState<ScoreRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [search, setSearch] = useState('');
+  const [typed, setTyped] = useState('');
+  const [searched, setSearched] = useState('');
   const [stageFilter, setStageFilter] = useState(stage);
   const [stateFilter, setStateFilter] = useState<ScoreState | ''>('');
-  const [history, setHistory] = useState<string | null>(null);
+  const [history, setHistory] = useState<ScoreKey | null>(null);
   const [amendTick, setAmendTick] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
   const itemsOf = useCallback((code: string) => stageItems(detail.stages.find((s) => s.code === code)), [detail]);
   const itemName = (stageCode: string, code: string) => itemsOf(stageCode).find((i) => i.code === code)?.name ?? code;
 
-  const load = useCallback(async () => {
-    const r = await api.invoke('scores.list', { exam, ...(stageFilter ? { stage: stageFilter } : {}) });
-    if (!r.ok) {
-      setError(scoringError(t, lang, r.error));
-      return;
-    }
-    setError(null);
-    setRows(r.value);
-  }, [exam, stageFilter, t, lang]);
-
+  const [list] = useState(
+    () =>
+      new PagedList<Query, ScorePageRow, ErrorBody, ScoresAnswer>({
+        pageSize: PAGE_SIZE,
+        keep: KEEP_PAGES,
+        load: (query, page) => api.invoke('scores.page', { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }),
+      }),
+  );
   useEffect(() => {
-    setRows(null);
-    void load();
-  }, [load]);
+    list.resume();
+    return () => list.pause();
+  }, [list]);
+  useSyncExternalStore(list.subscribe, list.getVersion);
+  const summary = useSyncExternalStore(list.subscribe, list.getSummary);
 
-  // Every score of a stage is seconds of the server's time at 100,000 candidates: reloads paced by their cost.
+  // What is typed is searched one frame later: keys typed within a frame, or a paste, make one query.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => setSearched(typed.trim()));
+    return () => cancelAnimationFrame(frame);
+  }, [typed]);
+  const query = useMemo<Query>(
+    () => ({ exam, ...(stageFilter ? { stage: stageFilter } : {}), ...(stateFilter ? { state: stateFilter } : {}), ...(searched ? { search: searched } : {}) }),
+    [exam, stageFilter, stateFilter, searched],
+  );
+  const queryKey = JSON.stringify(query);
+  useLayoutEffect(() => {
+    list.setQuery(query, queryKey);
+  }, [list, query, queryKey]);
+
+  // A stage's scores change at every paper entry, submission or sign-off: reloads paced by their cost.
   const reload = useCallback(async () => {
-    await load();
+    await list.refresh();
     setAmendTick((n) => n + 1);
-  }, [load]);
+  }, [list]);
   useLiveReload(['scores.changed', 'panel.changed'], (d) => {
     const x = d as { exam?: string } | null;
     return !x || !x.exam || x.exam === exam;
   }, reload);
 
-  const query = search.trim().toLocaleLowerCase(lang);
-  const filtered = useMemo(
-    () =>
-      (rows ?? []).filter(
-        (r) =>
-          (!stateFilter || r.state === stateFilter) &&
-          (!query || r.nomorPeserta.includes(query) || r.nama.toLocaleLowerCase(lang).includes(query)),
-      ),
-    [rows, stateFilter, query, lang],
-  );
-  const open = history ? (rows ?? []).find((r) => rowKey(r) === history) : undefined;
-  const hasPanel = (rows ?? []).some((r) => r.panelist !== null);
-  const columns = 6 + (hasPanel ? 1 : 0) + (stageFilter ? 0 : 1);
+  const total = summary.total ?? 0;
+  const all = summary.meta?.all ?? 0;
+  const hasPanel = summary.meta?.panel ?? false;
+  // The columns of the rows on screen: those of the query they answer (another query's rows stay until it answers).
+  const shownStage = summary.query?.stage;
+  const columns = 6 + (hasPanel ? 1 : 0) + (shownStage ? 0 : 1);
+  const error = summary.error ? scoringError(t, lang, summary.error) : null;
 
   const virtualizer = useVirtualizer({
-    count: filtered.length,
+    count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
-  // Another search or filter: back to the top, where its first match is.
+  // Another list (a search, a filter, another stage): back to the top, where its first match is.
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
-  }, [query, stateFilter, stageFilter]);
+  }, [summary.list]);
   const visible = virtualizer.getVirtualItems();
+  const first = visible[0]?.index ?? 0;
+  const last = visible.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (total > 0 && last >= first) list.setWindow(first, last);
+  }, [list, first, last, total, summary.list]);
   const padTop = visible[0]?.start ?? 0;
   const padBottom = Math.max(0, virtualizer.getTotalSize() - (visible.at(-1)?.end ?? 0));
+  const rowAt = (i: number) => list.page(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE];
 
   return (
     <section aria-labelledby="scores-title">
@@ -108,7 +132,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
       <p className="field-hint">{t('scoring.scores.intro')}</p>
       <ErrorAlert>{error}</ErrorAlert>
       <div className="filters filters-scores" role="search" aria-label={t('scoring.scores.filters')}>
-        <TextField label={t('scoring.scores.search')} value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" spellCheck={false} type="search" />
+        <TextField label={t('scoring.scores.search')} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} type="search" />
         <SelectField
           label={t('scoring.scores.stage')}
           value={stageFilter}
@@ -122,19 +146,19 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
           options={[{ value: '', label: t('scoring.scores.allStates') }, ...STATES.map((x) => ({ value: x, label: t(`scoring.state.${x}`) }))]}
         />
       </div>
-      {rows === null && !error ? <Spinner label={t('common.loading')} /> : null}
-      {rows && rows.length === 0 ? <p className="field-hint">{t('scoring.scores.none')}</p> : null}
-      {rows && rows.length > 0 ? (
+      {summary.total === null && !error ? <Spinner label={t('common.loading')} /> : null}
+      {summary.total !== null && all === 0 ? <p className="field-hint">{t('scoring.scores.none')}</p> : null}
+      {summary.total !== null && all > 0 ? (
         <>
           <p className="table-total" aria-live="polite" data-testid="scores-count">
-            {t('scoring.scores.count', { count: rows.length, n: formatCount(filtered.length, lang), total: formatCount(rows.length, lang) })}
+            {t('scoring.scores.count', { count: all, n: formatCount(total, lang), total: formatCount(all, lang) })}
           </p>
           <TableWrap bare className="vtable-scroll vtable-scores" ref={scrollRef} landmark label={t('scoring.scores.region')}>
-            <table className="table vtable" data-testid="scores-table" aria-rowcount={filtered.length + 1}>
+            <table className="table vtable" data-testid="scores-table" aria-rowcount={total + 1}>
               <colgroup>
                 <col className="col-nomor" />
                 <col />
-                {stageFilter ? null : <col className="col-stage" />}
+                {shownStage ? null : <col className="col-stage" />}
                 <col />
                 {hasPanel ? <col /> : null}
                 <col className="col-value" />
@@ -145,7 +169,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
                 <tr aria-rowindex={1}>
                   <th scope="col">{t('scoring.col.nomor')}</th>
                   <th scope="col">{t('scoring.scores.name')}</th>
-                  {stageFilter ? null : <th scope="col">{t('scoring.stage')}</th>}
+                  {shownStage ? null : <th scope="col">{t('scoring.stage')}</th>}
                   <th scope="col">{t('scoring.scores.item')}</th>
                   {hasPanel ? <th scope="col">{t('scoring.scores.panelist')}</th> : null}
                   <th scope="col" className="num">
@@ -158,10 +182,19 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
               <tbody>
                 <SpacerRow height={padTop} columns={columns} />
                 {visible.map((v) => {
-                  const r = filtered[v.index]!;
+                  const r = rowAt(v.index);
+                  if (!r) {
+                    return (
+                      <tr key={`loading-${v.index}`} data-index={v.index} ref={virtualizer.measureElement} aria-rowindex={v.index + 2}>
+                        <td colSpan={columns} className="cell-loading">
+                          {t('common.loading')}
+                        </td>
+                      </tr>
+                    );
+                  }
                   return (
                     <tr
-                      key={rowKey(r)}
+                      key={`${r.stage}|${r.nomorPeserta}|${r.item}|${r.panelist ?? ''}`}
                       data-index={v.index}
                       ref={virtualizer.measureElement}
                       aria-rowindex={v.index + 2}
@@ -171,7 +204,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
                         <code>{r.nomorPeserta}</code>
                       </td>
                       <td className="cell-name">{r.nama || '—'}</td>
-                      {stageFilter ? null : <td>{r.stage}</td>}
+                      {shownStage ? null : <td>{r.stage}</td>}
                       <td className="cell-name">{itemName(r.stage, r.item)}</td>
                       {hasPanel ? <td>{r.panelist ?? (r.state === 'amended' ? t('scoring.scores.panelValue') : '—')}</td> : null}
                       <td className="num" data-testid="score-value">
@@ -186,7 +219,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
                           type="button"
                           className="btn btn-small btn-secondary"
                           aria-label={t('scoring.history.of', { item: itemName(r.stage, r.item), nomor: r.nomorPeserta })}
-                          onClick={() => setHistory(rowKey(r))}
+                          onClick={() => setHistory({ stage: r.stage, nomorPeserta: r.nomorPeserta, item: r.item, panelist: r.panelist })}
                         >
                           {t('scoring.history.button')}
                         </button>
@@ -197,7 +230,7 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
                 <SpacerRow height={padBottom} columns={columns} />
               </tbody>
             </table>
-            {filtered.length === 0 ? (
+            {total === 0 ? (
               <p className="vtable-empty" data-testid="scores-empty">
                 {t('scoring.scores.noMatch')}
               </p>
@@ -206,13 +239,13 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
         </>
       ) : null}
 
-      <AmendmentsSection exam={exam} detail={detail} account={account} tick={amendTick} onDecided={() => void load()} />
+      <AmendmentsSection exam={exam} detail={detail} account={account} tick={amendTick} onDecided={() => void list.refresh()} />
 
-      {open ? (
+      {history ? (
         <HistoryDialog
           exam={exam}
-          row={open}
-          item={itemsOf(open.stage).find((i) => i.code === open.item)}
+          target={history}
+          item={itemsOf(history.stage).find((i) => i.code === history.item)}
           account={account}
           onClose={() => setHistory(null)}
           onRequested={() => setAmendTick((n) => n + 1)}
@@ -224,14 +257,14 @@ export function ScoresSection({ exam, stage, detail, account }: { exam: string; 
 
 function HistoryDialog({
   exam,
-  row,
+  target,
   item,
   account,
   onClose,
   onRequested,
 }: {
   exam: string;
-  row: ScoreRow;
+  target: ScoreKey;
   item: StageItem | undefined;
   account: Account;
   onClose: () => void;
@@ -239,13 +272,30 @@ function HistoryDialog({
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const label = item?.name ?? row.item;
-  const hide = masked(row);
-  const canAmend = (account.role === 'chair' || account.role === 'coordinator') && SETTLED.has(row.state);
+  const label = item?.name ?? target.item;
+  // The history of the score opened, read when it is opened (and again after an amendment is asked for).
+  const [row, setRow] = useState<ScoreHistory | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void api.invoke('scores.history', { exam, ...target }).then((r) => {
+      if (!live) return;
+      if (r.ok) {
+        setRow(r.value);
+        setError(null);
+      } else setError(scoringError(t, lang, r.error));
+    });
+    return () => {
+      live = false;
+    };
+  }, [exam, target, tick, t, lang]);
+  const hide = row ? masked(row) : false;
+  const canAmend = row !== null && (account.role === 'chair' || account.role === 'coordinator') && SETTLED.has(row.state);
 
   return (
     <Dialog
-      title={t('scoring.history.title', { item: label, nomor: row.nomorPeserta })}
+      title={t('scoring.history.title', { item: label, nomor: target.nomorPeserta })}
       onClose={onClose}
       actions={
         <button type="button" className="btn btn-secondary" onClick={onClose} data-autofocus="true">
@@ -254,46 +304,62 @@ function HistoryDialog({
       }
     >
       <div className="dialog-wide-content">
-        <p>
-          {t('scoring.history.current')}{' '}
-          <strong data-testid="history-current">{hide ? t('scoring.scores.hiddenShort') : formatNumber(row.value, lang)}</strong>{' '}
-          <ScoreStateChip state={row.state} />
-        </p>
-        {hide ? <p className="field-hint">{t('scoring.scores.hidden')}</p> : null}
-        <TableWrap>
-          <table className="table" data-testid="history-table">
-            <TableCaption>{t('scoring.history.caption', { count: row.history.length })}</TableCaption>
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  {t('scoring.col.no')}
-                </th>
-                <th scope="col" className="num">
-                  {t('scoring.scores.value')}
-                </th>
-                <th scope="col">{t('scoring.history.source')}</th>
-                <th scope="col">{t('scoring.history.by')}</th>
-                <th scope="col">{t('scoring.history.at')}</th>
-                <th scope="col">{t('scoring.history.reason')}</th>
-                <th scope="col">{t('scoring.history.file')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {row.history.map((h, i) => (
-                <tr key={h.id} data-testid="history-row">
-                  <td className="num">{i + 1}</td>
-                  <td className="num">{hide ? t('scoring.scores.hiddenShort') : formatNumber(h.value, lang)}</td>
-                  <td>{t(`scoring.source.${h.source}`, { defaultValue: h.source }) + (h.slot ? ` (${t(`scoring.slot.${h.slot}`, { defaultValue: h.slot })})` : '')}</td>
-                  <td>{actorName(h.actor)}</td>
-                  <td className="nowrap">{formatDateTimeWib(h.at, lang)}</td>
-                  <td>{h.reason ?? '—'}</td>
-                  <td>{h.file ? <code>{h.file}</code> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-        {canAmend ? <AmendForm exam={exam} target={row} item={item} onRequested={onRequested} /> : null}
+        <ErrorAlert>{error}</ErrorAlert>
+        {row === null && !error ? <Spinner label={t('common.loading')} /> : null}
+        {row ? (
+          <>
+            <p>
+              {t('scoring.history.current')}{' '}
+              <strong data-testid="history-current">{hide ? t('scoring.scores.hiddenShort') : formatNumber(row.value, lang)}</strong>{' '}
+              <ScoreStateChip state={row.state} />
+            </p>
+            {hide ? <p className="field-hint">{t('scoring.scores.hidden')}</p> : null}
+            <TableWrap>
+              <table className="table" data-testid="history-table">
+                <TableCaption>{t('scoring.history.caption', { count: row.history.length })}</TableCaption>
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">
+                      {t('scoring.col.no')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('scoring.scores.value')}
+                    </th>
+                    <th scope="col">{t('scoring.history.source')}</th>
+                    <th scope="col">{t('scoring.history.by')}</th>
+                    <th scope="col">{t('scoring.history.at')}</th>
+                    <th scope="col">{t('scoring.history.reason')}</th>
+                    <th scope="col">{t('scoring.history.file')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {row.history.map((h, i) => (
+                    <tr key={h.id} data-testid="history-row">
+                      <td className="num">{i + 1}</td>
+                      <td className="num">{hide ? t('scoring.scores.hiddenShort') : formatNumber(h.value, lang)}</td>
+                      <td>{t(`scoring.source.${h.source}`, { defaultValue: h.source }) + (h.slot ? ` (${t(`scoring.slot.${h.slot}`, { defaultValue: h.slot })})` : '')}</td>
+                      <td>{actorName(h.actor)}</td>
+                      <td className="nowrap">{formatDateTimeWib(h.at, lang)}</td>
+                      <td>{h.reason ?? '—'}</td>
+                      <td>{h.file ? <code>{h.file}</code> : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          </>
+        ) : null}
+        {canAmend ? (
+          <AmendForm
+            exam={exam}
+            target={row}
+            item={item}
+            onRequested={() => {
+              setTick((n) => n + 1);
+              onRequested();
+            }}
+          />
+        ) : null}
       </div>
     </Dialog>
   );

@@ -48,6 +48,12 @@ export type CatProblem = CatImportSummary['problems'][number];
 export type ScoreRow = CommandOutput<'scores.list'>[number];
 export type ScoreEntry = ScoreRow['history'][number];
 export type ScoreState = ScoreRow['state'];
+/** A score as the list shows it, a page at a time (no history: `ScoreHistory` when it is opened). */
+export type ScorePageRow = CommandOutput<'scores.page'>['rows'][number];
+/** One score and every entry it was derived from. */
+export type ScoreHistory = CommandOutput<'scores.history'>;
+/** What names a score: its stage, candidate, item, and panelist (null for the candidate's own). */
+export type ScoreKey = Pick<ScorePageRow, 'stage' | 'nomorPeserta' | 'item' | 'panelist'>;
 
 export type AmendmentRequested = CommandOutput<'amendments.request'>;
 
