@@ -27,6 +27,7 @@ import type { JobState } from '../../src-main/api/jobs';
 import type { Auth } from '../../src-main/api/registry';
 import { demoPackage, demoRosterCsv } from '../../src-main/core/demo/generate';
 import { demoInterviewDay } from '../../src-main/core/demo/seed';
+import { scoresPage } from '../../src-main/core/scoring/scores-page';
 import { rankingAnswer } from '../../src-main/core/ranking/answer';
 import { unlockIdentity } from '../../src-main/core/keys/identities';
 import { generateMinutes, generateSheets } from '../../src-main/core/sheets/batch';
@@ -194,8 +195,6 @@ function writeCases(d: Demo): Case[] {
 function closingCases(d: Demo): Case[] {
   return [
     { command: 'sessions.close', input: { exam: EXAM, session: 'WWC-F04' }, as: ['coordinator'] },
-    // the kept scores brought up to date after the writes (the candidates changed since, by rowid)
-    { command: 'scores.page', input: { exam: EXAM, stage: 'SKB-WWC' }, as: ['coordinator'] },
     { command: 'bundle.export', input: { exam: EXAM, passphrase: d.passphrase, account: 'koordinator' }, as: ['local'] },
   ];
 }
@@ -497,14 +496,20 @@ async function runCases(a: LenteraApp, demo: Demo): Promise<void> {
     for (const c of cases) await runCase(c);
   };
   await run(readCases(demo));
-  // The ranking thread's statements (api/ranker.ts runs these on a connection of its own): a kept ranking made, then
-  // brought up to date after the writes below (what came after the rowids it read).
+  // The ranking thread's statements (api/ranker.ts runs these on a connection of its own): a kept ranking and the
+  // kept scores made, then brought up to date after the writes below (what came after the rowids they read).
   const db = a.workstation!.db;
+  const examId = db.prepare('SELECT id FROM exams WHERE code = ?').pluck().get(EXAM) as string;
+  const viewer = { local: false, actor: 'user:koordinator', name: 'koordinator' };
   current = 'ranking thread: kept ranking';
   rankingAnswer(db, EXAM);
+  current = 'ranking thread: kept scores';
+  scoresPage(db, examId, { stage: 'SKD', search: 'sri', offset: 0, limit: 500 }, viewer);
   await run(writeCases(demo));
   current = 'ranking thread: kept ranking brought up to date';
   rankingAnswer(db, EXAM);
+  current = 'ranking thread: kept scores brought up to date';
+  scoresPage(db, examId, { offset: 0, limit: 500 }, viewer);
   await run(closingCases(demo));
   current = 'after the cases';
 }
@@ -591,11 +596,15 @@ describe('query plans of every read command on the demo venue', () => {
   it("brings a kept ranking and the kept scores up to date from the rows appended since (by rowid), not by walking the exam's", () => {
     // core/db/changes.ts changedSince: with the exam_id indexes, its score entries' branch walked all of the exam's
     // entries (60 ms at 100,000) at every change; the rows appended since a ranking are few.
-    const catchUp = allPlans.find((p) => p.text.includes('WHERE rowid > @score'));
-    // One text for both (a statement is recorded by the case that first prepared it).
-    expect(catchUp, 'the catch-up ran (rankingAnswer and scores.page after a write)').toBeDefined();
-    expect(catchUp!.lines.filter((l) => l.includes('USING INTEGER PRIMARY KEY (rowid>?)'))).toHaveLength(5);
-    expect(catchUp!.lines.join('\n')).not.toMatch(/exam_id=\?/);
+    const catchUps = allPlans.filter((p) => p.text.includes('WHERE rowid > @score'));
+    // The ranking's reads the attendance appended too; the scores' does not (a check-in changes no score).
+    const ranking = catchUps.find((p) => p.text.includes('@attendance'));
+    const scores = catchUps.find((p) => !p.text.includes('@attendance'));
+    expect(ranking, 'the ranking caught up (rankingAnswer after a write)').toBeDefined();
+    expect(scores, 'the kept scores caught up (scores.page after a write)').toBeDefined();
+    expect(ranking!.lines.filter((l) => l.includes('USING INTEGER PRIMARY KEY (rowid>?)'))).toHaveLength(5);
+    expect(scores!.lines.filter((l) => l.includes('USING INTEGER PRIMARY KEY (rowid>?)'))).toHaveLength(4);
+    for (const p of [ranking!, scores!]) expect(p.lines.join('\n')).not.toMatch(/exam_id=\?/);
   });
 
   it('lists no allowed scan that no longer happens (delete the entry)', () => {

@@ -172,6 +172,11 @@ describe('the scores list, a page at a time', () => {
       const after = scoresPage(db, exam, { stage: 'SKD', search: n, state: 'amended', offset: 0, limit: 10 }, v);
       expect(after.rows.map((r) => [r.nomorPeserta, r.item, r.state, r.value])).toEqual([[n, 'twk', 'amended', 100]]);
       expect(scoreDerivations).toEqual({ whole: before.whole + 1, partial: before.partial + 1 });
+      // A check-in changes no score: nothing derived again (a morning at the door appends thousands).
+      const door = db.prepare("SELECT s.code, sc.nomor_peserta FROM session_candidates sc JOIN sessions s ON s.id = sc.session_id WHERE s.exam_id = ? AND s.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM attendance_events a WHERE a.session_id = s.id AND a.nomor_peserta = sc.nomor_peserta) LIMIT 1").get(exam) as { code: string; nomor_peserta: string };
+      checkIn(db, exam, door.code, door.nomor_peserta, AT, 'user:petugas1');
+      scoresPage(db, exam, { offset: 0, limit: 1 }, v);
+      expect(scoreDerivations).toEqual({ whole: before.whole + 1, partial: before.partial + 1 });
       // A change to the exam itself: derived whole again.
       db.prepare("UPDATE stages SET name = name || '.' WHERE exam_id = ? AND code = 'SKD'").run(exam);
       scoresPage(db, exam, { offset: 0, limit: 1 }, v);

@@ -47,18 +47,22 @@ export function sameChanges(a: ChangesState, b: ChangesState): boolean {
 
 /**
  * The candidates of an exam with anything changed since `since`: those noted in ranking_changes and those with rows
- * appended since (scores, attendance, finalizations, sign-offs, submissions), in no order; null when the exam itself
- * changed (a formation, a stage, a session or its panel, an account), which only a whole read again answers.
+ * appended since (scores, finalizations, sign-offs, submissions, and attendance unless `attendance: false`: what a
+ * check-in changes matters to a ranking, not to a list of scores, and a morning at the door appends thousands), in no
+ * order; null when the exam itself changed (a formation, a stage, a session or its panel, an account), which only a
+ * whole read again answers.
  */
-export function changedSince(db: Db, examId: string, since: ChangesState): string[] | null {
+export function changedSince(db: Db, examId: string, since: ChangesState, opts: { attendance?: boolean } = {}): string[] | null {
   const noted = sql(db, 'SELECT nomor_peserta FROM ranking_changes WHERE exam_id = ? AND generation > ?').pluck().all(examId, since.generation) as string[];
   if (noted.includes('')) return null;
+  const attendance = opts.attendance ?? true;
   const appended = sql(
     db,
     // The unary + keeps SQLite off the exam_id indexes: the rows appended since (by rowid) are few, the exam's many.
     // With the index, the score entries' branch walked all of the exam's: 60 ms at 100,000, at every change.
-    `SELECT nomor_peserta FROM score_entries WHERE rowid > @score AND +exam_id = @exam
-     UNION SELECT a.nomor_peserta FROM attendance_events a JOIN sessions s ON s.id = a.session_id WHERE a.rowid > @attendance AND +s.exam_id = @exam
+    `SELECT nomor_peserta FROM score_entries WHERE rowid > @score AND +exam_id = @exam${
+      attendance ? '\n     UNION SELECT a.nomor_peserta FROM attendance_events a JOIN sessions s ON s.id = a.session_id WHERE a.rowid > @attendance AND +s.exam_id = @exam' : ''
+    }
      UNION SELECT f.nomor_peserta FROM finalizations f JOIN sessions s ON s.id = f.session_id WHERE f.rowid > @finalizations AND +s.exam_id = @exam
      UNION SELECT f.nomor_peserta FROM signoffs so JOIN finalizations f ON f.id = so.finalization_id JOIN sessions s ON s.id = f.session_id WHERE so.rowid > @signoffs AND +s.exam_id = @exam
      UNION SELECT p.nomor_peserta FROM panel_submissions p JOIN sessions s ON s.id = p.session_id WHERE p.rowid > @submissions AND +s.exam_id = @exam`,
@@ -67,7 +71,7 @@ export function changedSince(db: Db, examId: string, since: ChangesState): strin
     .all({
       exam: examId,
       score: since.score,
-      attendance: since.attendance,
+      ...(attendance ? { attendance: since.attendance } : {}),
       finalizations: since.finalizations,
       signoffs: since.signoffs,
       submissions: since.submissions,

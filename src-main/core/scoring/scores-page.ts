@@ -50,7 +50,7 @@ function whole(db: Db, examId: string, state: ChangesState): Kept {
  * order (one pass over the kept scores: a few milliseconds at 100,000 candidates, against seconds for the whole).
  */
 function upToDate(db: Db, kept: Kept, state: ChangesState): Kept {
-  const changed = changedSince(db, kept.examId, kept.state);
+  const changed = changedSince(db, kept.examId, kept.state, { attendance: false });
   if (changed === null || changed.length > Math.max(100, kept.candidates * WHOLE_AT)) return whole(db, kept.examId, state);
   if (changed.length === 0) return { ...kept, state };
   scoreDerivations.partial++;
