@@ -7,7 +7,7 @@ import { blindScores, type BlindViewer } from '../../src-main/core/scoring/blind
 import { finalizeCandidate, loadPanel, scoreCriterion, signOff, submit } from '../../src-main/core/scoring/panel';
 import { enterPaper, resolvePaper } from '../../src-main/core/scoring/paper';
 import { listScores, type ScoreState } from '../../src-main/core/scoring/scores';
-import { forgetScores, scoreDerivations, scoreHistory, scoresPage, type ScoresQuery } from '../../src-main/core/scoring/scores-page';
+import { forgetScores, scoreDerivations, scoreHistory, scoresPage, warmScores, type ScoresQuery } from '../../src-main/core/scoring/scores-page';
 import { attempt, DAY_AT, demoDay } from './demo-day';
 
 /**
@@ -181,6 +181,30 @@ describe('the scores list, a page at a time', () => {
       db.prepare("UPDATE stages SET name = name || '.' WHERE exam_id = ? AND code = 'SKD'").run(exam);
       scoresPage(db, exam, { offset: 0, limit: 1 }, v);
       expect(scoreDerivations).toEqual({ whole: before.whole + 2, partial: before.partial + 1 });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('a warm-up after a burst brings kept scores up to date, and derives none nobody looked at', () => {
+    const { ws, id, exam } = demoDay();
+    try {
+      const db = ws.db;
+      const code = db.prepare('SELECT code FROM exams WHERE id = ?').pluck().get(exam) as string;
+      const before = { ...scoreDerivations };
+      warmScores(db, code);
+      expect(scoreDerivations).toEqual(before);
+      const v = VIEWERS[0]!;
+      const first = scoresPage(db, exam, { stage: 'SKD', offset: 0, limit: 1 }, v);
+      db.prepare(
+        "INSERT INTO score_entries (id, exam_id, stage_code, nomor_peserta, item, units, source, account_id, actor, at, reason, workstation_id) VALUES ('w1', ?, 'SKD', ?, 'tiu', 3, 'amendment', ?, 'user:koordinator', ?, 'Salah ketik.', ?)",
+      ).run(exam, first.rows[0]!.nomorPeserta, id('koordinator'), AT, ws.id);
+      warmScores(db, code);
+      expect(scoreDerivations).toEqual({ whole: before.whole + 1, partial: before.partial + 1 });
+      // The next look finds it done.
+      expect(scoresPage(db, exam, { stage: 'SKD', state: 'amended', search: first.rows[0]!.nomorPeserta, offset: 0, limit: 5 }, v).rows.map((r) => r.item)).toEqual(['tiu']);
+      expect(scoreDerivations).toEqual({ whole: before.whole + 1, partial: before.partial + 1 });
+      expect(() => warmScores(db, 'TIDAK-ADA')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     } finally {
       ws.close();
     }

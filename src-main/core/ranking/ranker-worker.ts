@@ -47,7 +47,7 @@ async function run(m: RankerRequest): Promise<unknown> {
   const exam = m.exam ?? lastScoredExam(connection());
   if (exam === undefined) return false;
   const ranked = warmRanking(connection(), exam);
-  // The scores screen's list too (scores.page): derived whole once, then brought up to date after each burst.
+  // The scores screen's list too, where one is kept (scores.page): brought up to date after each burst.
   warmScores(connection(), exam);
   return ranked;
 }

@@ -145,10 +145,15 @@ export function scoresAnswer(db: Db, examCode: string, query: ScoresQuery, viewe
   return scoresPage(db, requireExam(db, examCode).id, query, viewer);
 }
 
-/** Derives an exam's scores, or brings what is kept of them up to date, ahead of the next look (the ranking thread). */
+/**
+ * Brings what is kept of an exam's scores up to date ahead of the next look (the ranking thread, after a burst of
+ * changes). Only scores someone looked at are kept: an exam's first look derives them, so that a warm-up never makes
+ * a results page wait behind two seconds of scores nobody asked for.
+ */
 export function warmScores(db: Db, examCode: string): void {
+  const cached = keptScores.get(db);
   const exam = requireExam(db, examCode);
-  readTransaction(db, () => scoresOf(db, exam.id));
+  if (cached?.examId === exam.id) readTransaction(db, () => scoresOf(db, exam.id));
 }
 
 export interface ScoreKey {

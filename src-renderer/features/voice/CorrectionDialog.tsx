@@ -6,7 +6,7 @@ import { Dialog } from '../../ui/Dialog';
 import { ErrorAlert, Spinner } from '../../ui/feedback';
 import { SelectField } from '../../ui/fields';
 import { AmendForm } from '../scoring/AmendForm';
-import type { ScoreRow } from '../scoring/types';
+import type { ScorePageRow } from '../scoring/types';
 import { formatNumber, stageItems } from '../scoring/values';
 import { correctionReason, type Objection } from './model';
 
@@ -22,7 +22,7 @@ const SETTLED = new Set(['confirmed', 'finalized', 'amended']);
 export function CorrectionDialog({ exam, detail, objection, onClose }: { exam: string; detail: ExamDetail | null; objection: Objection; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const [rows, setRows] = useState<ScoreRow[] | null>(null);
+  const [rows, setRows] = useState<ScorePageRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [item, setItem] = useState('');
   const stage = detail?.stages.find((s) => s.code === objection.stage);
@@ -31,7 +31,8 @@ export function CorrectionDialog({ exam, detail, objection, onClose }: { exam: s
   useEffect(() => {
     if (!stage) return;
     void (async () => {
-      const r = await api.invoke('scores.list', { exam, stage: objection.stage });
+      // The candidate's scores of the stage only (the search finds numbers holding theirs; the page keeps theirs).
+      const r = await api.invoke('scores.page', { exam, stage: objection.stage, search: objection.nomor, limit: 2000 });
       if (!r.ok) {
         setError(errorMessage(t, lang, r.error));
         setRows([]);
@@ -39,7 +40,7 @@ export function CorrectionDialog({ exam, detail, objection, onClose }: { exam: s
       }
       // One row per item: the candidate's own settled score (a panel's rows carry the same item per panelist).
       const seen = new Set<string>();
-      const mine = r.value.filter((s) => s.nomorPeserta === objection.nomor && SETTLED.has(s.state) && !seen.has(s.item) && seen.add(s.item));
+      const mine = r.value.rows.filter((s) => s.nomorPeserta === objection.nomor && SETTLED.has(s.state) && !seen.has(s.item) && seen.add(s.item));
       setRows(mine);
       setItem((cur) => cur || mine[0]?.item || '');
     })();
