@@ -186,6 +186,17 @@ describe('the ranking thread', () => {
     const again = (await app.invokeAsync('ranking.compute', { exam: EXAM, formation: 'F02' }, local)) as { ok: true; value: unknown };
     expect(again.value).toEqual(r.value);
     expect(app.ranker!.fallbacks).toBe(1);
+    // A page of scores asked as the thread stops (a new thread: the scores derived whole there) is answered here.
+    const missingScores = await app.invokeAsync('scores.page', { exam: 'NO-SUCH-EXAM' }, local);
+    expect(missingScores).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('NO-SUCH-EXAM') } });
+    const second = (app.ranker as unknown as { worker: { terminate(): Promise<number> } | undefined }).worker!;
+    const page = app.invokeAsync('scores.page', { exam: EXAM, stage: 'SKD', limit: 30 }, local);
+    await second.terminate();
+    const answered = (await page) as { ok: true; value: { rows: unknown[]; total: number } };
+    const examId = app.workstation!.db.prepare('SELECT id FROM exams WHERE code = ?').pluck().get(EXAM) as string;
+    expect(answered.value).toEqual({ offset: 0, ...scoresPage(app.workstation!.db, examId, { stage: 'SKD', offset: 0, limit: 30 }, { local: true, actor: 'cli:t', name: '' }) });
+    expect(answered.value.rows).toHaveLength(30);
+    expect(app.ranker!.fallbacks).toBe(2);
   });
 });
 
