@@ -4,7 +4,7 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { randomHexPooled } from '../util/random-pool';
 import { sheetState } from './paper';
-import type { BlindFacts, ScoreBase, ScoreView } from './scores';
+import { blindFacts, type BlindFacts, type ScoreBase, type ScoreView } from './scores';
 
 /**
  * Blind scoring in the audit log. The chain records every value a panelist or clerk types (so nothing can be
@@ -94,8 +94,6 @@ export function scoreVisible(s: Pick<ScoreBase, 'panelist' | 'state'> & BlindFac
 export function blindScores(views: ScoreView[], viewer: BlindViewer & { name: string }): ScoreView[] {
   if (viewer.local) return views;
   return views.filter((s) => {
-    const actor = s.history[0]?.actor ?? null;
-    const facts = { paper: s.history.some((h) => h.source === 'paper'), soleActor: s.history.every((h) => h.actor === actor) ? actor : null };
-    return scoreVisible({ panelist: s.panelist, state: s.state, ...facts }, viewer);
+    return scoreVisible({ panelist: s.panelist, state: s.state, ...blindFacts(s.history) }, viewer);
   });
 }

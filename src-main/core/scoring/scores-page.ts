@@ -10,7 +10,7 @@ import { listScores, scoreSummaries, type BlindFacts, type ScoreBase, type Score
 type Summary = ScoreBase & BlindFacts;
 
 /**
- * An exam's scores as derived from their entries (without history), by candidate, kept between answers with the
+ * An exam's scores as derived from their entries (without history), in number order, kept between answers with the
  * state of the data they were derived from: the scores screen reads a page at a time, as the person scrolls, and at
  * 100,000 candidates deriving them all took seconds of the thread every desk of the venue waits on. A change to a few
  * candidates derives those again (`upToDate`), as the kept ranking does.

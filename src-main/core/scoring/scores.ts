@@ -240,8 +240,7 @@ export function listScores(db: Db, examId: string, stageCode?: string, only?: re
 export function scoreSummaries(db: Db, examId: string, scope: ScoreScope): (ScoreBase & BlindFacts)[] {
   const out: (ScoreBase & BlindFacts)[] = [];
   for (const { score, entries } of derivedScores(db, examId, scope, readEntries<EntryRow>(db, examId, scope, false))) {
-    const paper = entries.some((r) => r.source === 'paper');
-    const actor = entries[0]!.actor;
+    const { paper, soleActor } = blindFacts(entries);
     // Every field in one order, always present: one shape for the 100,000s kept, read fast in a loop over them all.
     out.push({
       nomorPeserta: score.nomorPeserta,
@@ -252,10 +251,16 @@ export function scoreSummaries(db: Db, examId: string, scope: ScoreScope): (Scor
       state: score.state,
       mismatch: score.mismatch ?? false,
       paper,
-      soleActor: entries.every((r) => r.actor === actor) ? actor : null,
+      soleActor,
     });
   }
   return out;
+}
+
+/** What blindness reads of a score's entries (a history's, or a summary's rows). */
+export function blindFacts(entries: readonly { source: string; actor: string | null }[]): BlindFacts {
+  const actor = entries[0]?.actor ?? null;
+  return { paper: entries.some((r) => r.source === 'paper'), soleActor: entries.every((r) => r.actor === actor) ? actor : null };
 }
 
 /** What blindness reads of a score besides its panelist and state: whether paper entries made it, and who typed them. */
