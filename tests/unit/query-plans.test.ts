@@ -610,6 +610,14 @@ describe('query plans of every read command on the demo venue', () => {
     expect(noted?.lines.join('\n')).toMatch(/ranking_changes_by_generation \(exam_id=\? AND generation>\?\)/);
   });
 
+  it("finds a stage's paper sheets among the paper entries, not among all of the exam's score entries", () => {
+    // core/scoring/paper.ts stageSheets (paper.status, paper.mismatches): by the (exam, candidate, stage) index its
+    // branch of the candidates with an entry walked all of the exam's entries, 364,000 at 100,000 (migration 24).
+    const sheets = allPlans.find((p) => p.text.includes('WITH sheets(nomor, present)') && p.text.includes('UNION ALL'));
+    expect(sheets, 'paper.status planned').toBeDefined();
+    expect(sheets!.lines.join('\n')).toMatch(/SEARCH score_entries USING (?:COVERING )?INDEX score_entries_paper \(exam_id=\? AND stage_code=\?\)/);
+  });
+
   it('lists no allowed scan that no longer happens (delete the entry)', () => {
     const stale = ALLOWED.filter((a) => !walks.some((w) => matches(a, w)));
     expect(stale, 'entries no statement needs any more (fixed, or the text changed): delete them').toEqual([]);
