@@ -193,6 +193,48 @@ describe('the candidates list: pages read as the person scrolls, never out of tu
   });
 });
 
+describe("a paged list's summary: the rest of an answer beside its total (the scores page's count line)", () => {
+  interface Answer {
+    total: number;
+    rows: Row[];
+    offset: number;
+    all: number;
+    panel: boolean;
+  }
+  it('keeps what an answer says of the whole list, not its offset; changes only when that does; a refusal clears it', async () => {
+    let all = 300;
+    let refuse = false;
+    const load = async (q: Query, page: number): Promise<PageResult<Row, string, Answer>> =>
+      refuse && q.search === 'x' ? { ok: false, error: 'refused' } : { ok: true, value: { total: 1_200, rows: [`${q.search}:${page}`], offset: page * 500, all, panel: q.search === '' } };
+    const l = new PagedList<Query, Row, string, Answer>({ pageSize: 500, keep: 1, load });
+    l.setQuery({ search: '' }, '');
+    await flush();
+    expect(l.summary.meta).toEqual({ total: 1_200, all: 300, panel: true });
+    const first = l.summary;
+
+    // Scrolling reads pages at other offsets: the summary is the same object, so the count line does not re-render.
+    l.setWindow(500, 1_100);
+    await flush();
+    expect(l.page(2)).toEqual([':2']);
+    expect(l.summary).toBe(first);
+
+    // The list's own count changed on the server (a live change): the next answer says so.
+    all = 301;
+    await l.refresh();
+    expect(l.summary.meta).toEqual({ total: 1_200, all: 301, panel: true });
+    expect(l.summary).not.toBe(first);
+
+    // Another query's answer replaces it whole; a refused query leaves none, rather than the previous query's.
+    l.setQuery({ search: 'a' }, 'a');
+    await flush();
+    expect(l.summary.meta).toEqual({ total: 1_200, all: 301, panel: false });
+    refuse = true;
+    l.setQuery({ search: 'x' }, 'x');
+    await flush();
+    expect(l.summary).toMatchObject({ meta: null, total: null, error: 'refused' });
+  });
+});
+
 describe('the candidates table layout: blocks of rows, measured once each', () => {
   it('estimates what is not measured, and moves what follows a block measured otherwise', () => {
     const layout = new BlockLayout(20, 35);

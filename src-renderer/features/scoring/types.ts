@@ -46,7 +46,6 @@ export type CatProblem = CatImportSummary['problems'][number];
 
 /** A score as the registry keeps it, with its history; `panelist` is null for a candidate's own score, `mismatch` marks a paper double entry whose two entries differ. */
 export type ScoreRow = CommandOutput<'scores.list'>[number];
-export type ScoreEntry = ScoreRow['history'][number];
 export type ScoreState = ScoreRow['state'];
 /** A score as the list shows it, a page at a time (no history: `ScoreHistory` when it is opened). */
 export type ScorePageRow = CommandOutput<'scores.page'>['rows'][number];
