@@ -13,6 +13,8 @@ export interface RankerControl {
   file(exam: string, formation: string | undefined, format: RankingFormat): Promise<{ name: string; bytes: Buffer }>;
   /** print.ranking's PDF, printed at `at` */
   print(exam: string, formation: string, at: Date): Promise<{ name: string; bytes: Buffer }>;
+  /** print.scoringForms' PDF, printed at `at` */
+  forms(exam: string, session: string, at: Date): Promise<{ name: string; bytes: Buffer }>;
   /** a page of the exam's scores as `viewer` may see them (scores.page) */
   scores(exam: string, query: ScoresQuery, viewer: ScoresViewer): Promise<ScoresPage>;
 }
@@ -101,6 +103,10 @@ export class Ranker implements RankerControl {
 
   async print(exam: string, formation: string, at: Date): Promise<{ name: string; bytes: Buffer }> {
     return asFile(await this.ask({ type: 'print', exam, formation, at: at.toISOString() }, async (db) => (await import('../core/print/ranking-file')).printedRanking(db, exam, formation, at)));
+  }
+
+  async forms(exam: string, session: string, at: Date): Promise<{ name: string; bytes: Buffer }> {
+    return asFile(await this.ask({ type: 'forms', exam, session, at: at.toISOString() }, async (db) => (await import('../core/print/scoring-forms')).printedScoringForms(db, exam, session, at)));
   }
 
   async scores(exam: string, query: ScoresQuery, viewer: ScoresViewer): Promise<ScoresPage> {

@@ -10,7 +10,8 @@ import { scoresPage, type ScoresQuery } from '../../src-main/core/scoring/scores
 import { readTransaction } from '../../src-main/core/db/transaction';
 import { PdfFile } from '../../src-main/core/sheets/pdf-structure';
 import { pageTexts } from '../../src-main/core/sheets/pdf-text';
-import { tempDir } from './helpers';
+import { printedScoringForms } from '../../src-main/core/print/scoring-forms';
+import { ManualClock, tempDir } from './helpers';
 
 const local = { local: 't' };
 const EXAM = 'CPNS-SMG-2026';
@@ -412,6 +413,39 @@ describe('print.ranking on the ranking thread', () => {
       expect(app.ranker!.fallbacks).toBe(0);
       const missing = await app.invokeAsync('print.ranking', { exam: EXAM, formation: 'F99' }, local);
       expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    } finally {
+      app.close();
+    }
+  });
+
+  it("prints a session's interview forms there too, the same file as on this thread, and passes a refusal on", async () => {
+    const dir = join(tempDir(), 'forms');
+    const app = new LenteraApp({ dataDir: dir, allowInit: true, clock: new ManualClock(new Date('2026-12-02T01:00:00.000Z')) });
+    try {
+      await app.invokeAsync('workstation.demo', { candidates: 60 }, local);
+      // Asked of the thread (and answered there: no fallback below), not made here.
+      const ranker = app.ranker!;
+      const asked: string[] = [];
+      const forms = ranker.forms.bind(ranker);
+      ranker.forms = (exam, session, at) => (asked.push(session), forms(exam, session, at));
+      const order: string[] = [];
+      const printed = app.invokeAsync('print.scoringForms', { exam: EXAM, session: 'WWC-F01' }, local).then((r) => {
+        order.push('print');
+        return r;
+      });
+      const status = app.invokeAsync('system.status', {}, local).then(() => order.push('status'));
+      const [r] = await Promise.all([printed, status]);
+      expect(order).toEqual(['status', 'print']);
+      const file = (r as { ok: true; value: { name: string; dataBase64: string } }).value;
+      expect(app.ranker!.fallbacks).toBe(0);
+      // Made there from the same data as here: the same pages, word for word (pdfkit dates and ids each file).
+      const here = await printedScoringForms(app.workstation!.db, EXAM, 'WWC-F01', new Date('2026-12-02T01:00:00.000Z'));
+      expect(file.name).toBe(here.name);
+      expect(pageTexts(new PdfFile(Buffer.from(file.dataBase64, 'base64')))).toEqual(pageTexts(new PdfFile(here.bytes)));
+      const wrong = await app.invokeAsync('print.scoringForms', { exam: EXAM, session: 'SKD-1' }, local);
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'WRONG_STAGE' } });
+      expect(asked).toEqual(['WWC-F01', 'SKD-1']);
+      expect(app.ranker!.fallbacks).toBe(0);
     } finally {
       app.close();
     }

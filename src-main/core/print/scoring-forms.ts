@@ -36,6 +36,12 @@ export function scoringFormData(db: Db, examCode: string, sessionCode: string, a
   };
 }
 
+/** print.scoringForms' file: the session's blank forms, named for it. */
+export async function printedScoringForms(db: Db, examCode: string, sessionCode: string, at: Date): Promise<{ name: string; bytes: Buffer }> {
+  const data = scoringFormData(db, examCode, sessionCode, at);
+  return { name: scoringFormsFileName(data.exam.code, data.session.code), bytes: await renderScoringForms(data) };
+}
+
 export function scoringFormsFileName(examCode: string, session: string): string {
   return `formulir-penilaian-${fileSafe(examCode)}-${fileSafe(session)}.pdf`;
 }

@@ -15,6 +15,8 @@ export type RankerRequest =
   | { type: 'file'; id: number; exam: string; formation?: string; format: RankingFormat }
   /** print.ranking's PDF (at: the time printed on it, ISO) */
   | { type: 'print'; id: number; exam: string; formation: string; at: string }
+  /** print.scoringForms' PDF of a session's blank interview forms (at: the time printed on it, ISO) */
+  | { type: 'forms'; id: number; exam: string; session: string; at: string }
   /** a page of the exam's scores (scores.page), from what the thread keeps of them */
   | { type: 'scores'; id: number; exam: string; query: ScoresQuery; viewer: ScoresViewer }
   /** without an exam: the exam whose scores were entered last (none: nothing to rank) */

@@ -1,6 +1,7 @@
 // Ranks off the thread that serves the venue: ranking 100,000 candidates takes more than a second, which that
 // thread would otherwise spend answering nobody (a check-in, a score, a status bar). The scores screen's list is
-// derived and kept here too, for the same reason (two seconds at 100,000 candidates). Its own read-only connection
+// derived and kept here too, for the same reason (two seconds at 100,000 candidates), and the PDFs a venue prints
+// (pdfkit: a session's 100 interview forms held that thread 280 ms). Its own read-only connection
 // (WAL: it reads the last committed state while the venue goes on writing), keyed like the workstation's; it changes
 // nothing in the database. The answers are the very ones `ranking.compute` gives in-thread (answer.ts).
 import { parentPort, workerData } from 'node:worker_threads';
@@ -42,6 +43,10 @@ async function run(m: RankerRequest): Promise<unknown> {
     // pdfkit and the fonts only when a print is asked for: the thread starts without them.
     const { printedRanking } = await import('../print/ranking-file');
     return printedRanking(connection(), m.exam, m.formation, new Date(m.at));
+  }
+  if (m.type === 'forms') {
+    const { printedScoringForms } = await import('../print/scoring-forms');
+    return printedScoringForms(connection(), m.exam, m.session, new Date(m.at));
   }
   if (m.type === 'scores') return scoresAnswer(connection(), m.exam, m.query, m.viewer);
   const exam = m.exam ?? lastScoredExam(connection());
