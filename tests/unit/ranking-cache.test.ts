@@ -388,7 +388,7 @@ describe('the ranking thread started by a door', () => {
   });
 });
 
-describe('print.ranking on the ranking thread', () => {
+describe('prints on the ranking thread (print.ranking, print.scoringForms)', () => {
   it('prints from the kept ranking with the chain head of its state, holding up no request', async () => {
     const dir = join(tempDir(), 'print');
     const app = new LenteraApp({ dataDir: dir, allowInit: true });
