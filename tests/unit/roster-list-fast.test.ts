@@ -9,7 +9,7 @@ import { demoPackage } from '../../src-main/core/demo/generate';
 import { requireExam } from '../../src-main/core/exams/exams';
 import { insertCandidates, listCandidates, trigramPhrase, type CandidateFilter } from '../../src-main/core/roster/candidates';
 import type { CandidateInput } from '../../src-main/core/roster/row';
-import { addUser, appWithExam, insertBareExam, login, rolledBack, tempDir } from './helpers';
+import { addUser, appWithExam, insertBareExam, login, ManualClock, rolledBack, tempDir } from './helpers';
 import { referenceListCandidates } from './roster-list-reference';
 
 /**
@@ -227,6 +227,40 @@ describe('roster.list: the indexed search and attendance answer exactly as the o
     const absent = app.invoke('roster.list', { exam: EXAM, attendance: 'absent', session: 'SKD-1' }, local) as { ok: true; value: { total: number; rows: { attendance: string }[] } };
     expect(absent.value.total).toBe(skd.length - 7);
     expect(absent.value.rows.every((r) => r.attendance === 'absent')).toBe(true);
+  });
+
+  it("a session's attendance is the door's, the fact recorded last, even after the workstation's clock was put back", async () => {
+    // Found 2026-12-06: the session's latest fact was kept by time first, the door's by the order recorded (seq).
+    // A clerk checked a candidate in, the venue's laptop clock was then corrected ten minutes back, and the check-in
+    // undone: the door said pending, and the candidates page, filtered by that session, still said present.
+    const clock = new ManualClock(new Date('2026-12-01T02:00:00.000Z'));
+    const app = await appWithExam(demoPackage(12), { clock });
+    const db = app.workstation!.db;
+    const examId = requireExam(db, EXAM).id;
+    addUser(app, 'petugas1', 'clerk');
+    const clerk = { token: login(app, 'petugas1', '739104') };
+    const [a, b] = demoPackage(12).sessions.find((s) => s.code === 'SKD-1')!.candidates;
+    const ok = (r: unknown) => expect(r).toMatchObject({ ok: true });
+    ok(app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: a }, clerk));
+    ok(app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: b }, clerk));
+    clock.advance(-10 * 60_000);
+    ok(app.invoke('attendance.undo', { exam: EXAM, session: 'SKD-1', nomorPeserta: a, reason: 'salah pindai nomor' }, clerk));
+    // b: undone and checked in again, both at the earlier time: present, by the door and the page alike.
+    ok(app.invoke('attendance.undo', { exam: EXAM, session: 'SKD-1', nomorPeserta: b, reason: 'salah pindai nomor' }, clerk));
+    ok(app.invoke('attendance.checkIn', { exam: EXAM, session: 'SKD-1', nomorPeserta: b }, clerk));
+    const door = app.invoke('attendance.list', { exam: EXAM, session: 'SKD-1' }, local) as { ok: true; value: { lines: { nomorPeserta: string; state: string }[] } };
+    const doorState = new Map(door.value.lines.map((l) => [l.nomorPeserta, l.state]));
+    expect([doorState.get(a!), doorState.get(b!)]).toEqual(['pending', 'present']);
+    const page = (attendance?: 'present' | 'pending') => listCandidates(db, examId, { session: 'SKD-1', attendance, offset: 0, limit: 200 });
+    // Every listed candidate's state on the page is the door's.
+    for (const r of page().rows) expect(r.attendance === 'present' ? 'present' : r.attendance === 'absent' ? 'absent' : 'pending', r.nomorPeserta).toBe(doorState.get(r.nomorPeserta));
+    expect(page('present').rows.map((r) => r.nomorPeserta)).toEqual([b]);
+    expect(page('pending').rows.map((r) => r.nomorPeserta)).toContain(a);
+    for (const attendance of [undefined, 'present', 'absent', 'pending'] as const) {
+      const f: CandidateFilter = { session: 'SKD-1', attendance, offset: 0, limit: 200 };
+      expect(listCandidates(db, examId, f), JSON.stringify(f)).toEqual(referenceListCandidates(db, examId, f));
+    }
+    app.close();
   });
 
   it('the latest fact among equal times is the one recorded last (the old query left that to the planner)', async () => {

@@ -114,6 +114,26 @@ describe('migration 14: the roster search index and the latest attendance, on a 
     }
   });
 
+  it("migration 25: a workstation's session attendance, kept by time before it, becomes the door's (the fact recorded last)", () => {
+    const file = join(tempDir(), 'v24.db');
+    const v24 = openDatabase(file, { create: true, migrations: migrations.filter((m) => m.version <= 24) });
+    // Times shuffled against the order recorded, as after a clock put back.
+    fill(v24, history(false));
+    const kept = 'SELECT l.session_id, l.nomor_peserta, l.kind FROM attendance_session_latest l';
+    // The door's state of each candidate with a fact in a session (attendance.ts: the greatest seq), not kept so.
+    const differ = (db: Db) => db.prepare(`SELECT COUNT(*) FROM (SELECT session_id, nomor_peserta, kind FROM attendance_events a WHERE seq = (SELECT MAX(seq) FROM attendance_events b WHERE b.session_id = a.session_id AND b.nomor_peserta = a.nomor_peserta) EXCEPT ${kept})`).pluck().get() as number;
+    // Before: some candidates' kept state is not the door's.
+    expect(differ(v24)).toBeGreaterThan(0);
+    v24.close();
+    const db = openDatabase(file);
+    try {
+      expect(differ(db)).toBe(0);
+      expect(db.prepare(`SELECT COUNT(*) FROM attendance_session_latest`).pluck().get()).toBe(db.prepare('SELECT COUNT(*) FROM (SELECT DISTINCT session_id, nomor_peserta FROM attendance_events)').pluck().get());
+    } finally {
+      db.close();
+    }
+  });
+
   it('fills the latest attendance exactly as its trigger keeps it, ties included (the later-recorded fact wins)', () => {
     const events = history(true);
     // Upgraded from 13 with the facts already there (the migration's fill) ...
