@@ -114,7 +114,7 @@ describe('migration 14: the roster search index and the latest attendance, on a 
     }
   });
 
-  it("migration 25: a workstation's session attendance, kept by time before it, becomes the door's (the fact recorded last)", () => {
+  it("migration 25: a workstation's latest attendance, kept by time before it, becomes the door's (the fact recorded last)", () => {
     const file = join(tempDir(), 'v24.db');
     const v24 = openDatabase(file, { create: true, migrations: migrations.filter((m) => m.version <= 24) });
     // Times shuffled against the order recorded, as after a clock put back.
@@ -122,12 +122,16 @@ describe('migration 14: the roster search index and the latest attendance, on a 
     const kept = 'SELECT l.session_id, l.nomor_peserta, l.kind FROM attendance_session_latest l';
     // The door's state of each candidate with a fact in a session (attendance.ts: the greatest seq), not kept so.
     const differ = (db: Db) => db.prepare(`SELECT COUNT(*) FROM (SELECT session_id, nomor_peserta, kind FROM attendance_events a WHERE seq = (SELECT MAX(seq) FROM attendance_events b WHERE b.session_id = a.session_id AND b.nomor_peserta = a.nomor_peserta) EXCEPT ${kept})`).pluck().get() as number;
+    // Over the exam: the fact recorded last in any of its sessions (the events' rowids), not kept so.
+    const differExam = (db: Db) => db.prepare(`SELECT COUNT(*) FROM (SELECT s.exam_id, a.nomor_peserta, a.kind FROM attendance_events a JOIN sessions s ON s.id = a.session_id WHERE a.rowid = (SELECT MAX(b.rowid) FROM attendance_events b JOIN sessions t ON t.id = b.session_id WHERE t.exam_id = s.exam_id AND b.nomor_peserta = a.nomor_peserta) EXCEPT SELECT exam_id, nomor_peserta, kind FROM attendance_latest)`).pluck().get() as number;
     // Before: some candidates' kept state is not the door's.
     expect(differ(v24)).toBeGreaterThan(0);
+    expect(differExam(v24)).toBeGreaterThan(0);
     v24.close();
     const db = openDatabase(file);
     try {
       expect(differ(db)).toBe(0);
+      expect(differExam(db)).toBe(0);
       expect(db.prepare(`SELECT COUNT(*) FROM attendance_session_latest`).pluck().get()).toBe(db.prepare('SELECT COUNT(*) FROM (SELECT DISTINCT session_id, nomor_peserta FROM attendance_events)').pluck().get());
     } finally {
       db.close();

@@ -1,7 +1,7 @@
 // roster.list's query as it was before issue 21 (LIKE over every row for a search, a correlated subquery per
 // candidate for its latest attendance), kept as the reference that roster-list-fast.test.ts holds the indexed query
-// to, and that the bench measures as "before". One change since: a session's latest fact is the door's, the one
-// recorded last (migration 25); the old query took the latest by time there too, which a clock put back made wrong.
+// to, and that the bench measures as "before". One change since: the latest fact is the one recorded last, as the
+// door reads it (migration 25); the old query took the latest by time, which a clock put back made wrong.
 import type { Db } from '../../src-main/core/db/open';
 import { sql } from '../../src-main/core/db/statements';
 import type { CandidateFilter, CandidateListRow } from '../../src-main/core/roster/candidates';
@@ -17,11 +17,11 @@ export function referenceListCandidates(db: Db, examId: string, filter: Candidat
     where.push('c.kode_formasi = @formation');
     params.formation = filter.formation;
   }
-  // Attendance: the latest fact in any session of the exam, by time (the old query's); in the one session asked for,
-  // the fact recorded last there, as the door reads it (attendance.ts LAST_KIND: by seq), whatever the clock said.
+  // Attendance: the fact recorded last in any session of the exam (the append-only events' rowids), or in the one
+  // session asked for (its seq, as the door reads it: attendance.ts LAST_KIND), whatever the clock said.
   const latest = `(SELECT a.kind FROM attendance_events a JOIN sessions s ON s.id = a.session_id
                      WHERE s.exam_id = c.exam_id AND a.nomor_peserta = c.nomor_peserta ${filter.session ? 'AND s.code = @session' : ''}
-                     ORDER BY ${filter.session ? 'a.seq DESC' : 'a.at DESC, a.seq DESC'} LIMIT 1)`;
+                     ORDER BY ${filter.session ? 'a.seq DESC' : 'a.rowid DESC'} LIMIT 1)`;
   if (filter.session) params.session = filter.session;
   if (filter.attendance === 'present') where.push(`${latest} = 'present'`);
   if (filter.attendance === 'absent') where.push(`${latest} = 'absent'`);

@@ -1008,23 +1008,21 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 25,
-    name: "a session's latest attendance is the door's: the fact recorded last",
+    name: "a candidate's latest attendance is the door's: the fact recorded last",
     sql: `
-      -- Migration 14 kept a candidate's latest fact in a session by time first, as the old roster query read it. The
-      -- door, the scoring, the ranking and the CAT import read the fact recorded last in the session (its seq). They
-      -- differ once the workstation's clock is put back: a check-in undone after a clock correction stayed present
-      -- on the candidates page, filtered by the session, while the door said pending. Within a session the order
-      -- recorded is the truth; the exam-wide summary (attendance_latest, across sessions whose seqs do not compare)
-      -- keeps its time order.
+      -- Migration 14 kept a candidate's latest fact by time first, as the old roster query read it. The door, the
+      -- scoring, the ranking and the CAT import read the fact recorded last in the session (its seq). They differ
+      -- once the workstation's clock is put back: a check-in undone after a clock correction stayed present on the
+      -- candidates page while the door said pending. The order recorded is the truth: within a session its seq, over
+      -- the exam's sessions (whose seqs do not compare) the order of the append-only events, which this trigger sees
+      -- one by one as they are recorded, and their rowids keep.
       DROP TRIGGER attendance_latest_follow;
       CREATE TRIGGER attendance_latest_follow AFTER INSERT ON attendance_events BEGIN
         INSERT INTO attendance_session_latest (session_id, nomor_peserta, kind, at, seq) VALUES (NEW.session_id, NEW.nomor_peserta, NEW.kind, NEW.at, NEW.seq)
-          ON CONFLICT (session_id, nomor_peserta) DO UPDATE SET kind = excluded.kind, at = excluded.at, seq = excluded.seq
-          WHERE excluded.seq >= attendance_session_latest.seq;
+          ON CONFLICT (session_id, nomor_peserta) DO UPDATE SET kind = excluded.kind, at = excluded.at, seq = excluded.seq;
         INSERT INTO attendance_latest (exam_id, nomor_peserta, kind, at, seq)
           SELECT s.exam_id, NEW.nomor_peserta, NEW.kind, NEW.at, NEW.seq FROM sessions s WHERE s.id = NEW.session_id
-          ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET kind = excluded.kind, at = excluded.at, seq = excluded.seq
-          WHERE (excluded.at, excluded.seq) >= (attendance_latest.at, attendance_latest.seq);
+          ON CONFLICT (exam_id, nomor_peserta) DO UPDATE SET kind = excluded.kind, at = excluded.at, seq = excluded.seq;
       END;
       DELETE FROM attendance_session_latest;
       INSERT INTO attendance_session_latest (session_id, nomor_peserta, kind, at, seq)
@@ -1032,6 +1030,13 @@ export const migrations: readonly Migration[] = [
           SELECT a.session_id, a.nomor_peserta, a.kind, a.at, a.seq,
                  row_number() OVER (PARTITION BY a.session_id, a.nomor_peserta ORDER BY a.seq DESC, a.rowid DESC) AS n
             FROM attendance_events a)
+         WHERE n = 1;
+      DELETE FROM attendance_latest;
+      INSERT INTO attendance_latest (exam_id, nomor_peserta, kind, at, seq)
+        SELECT exam_id, nomor_peserta, kind, at, seq FROM (
+          SELECT s.exam_id, a.nomor_peserta, a.kind, a.at, a.seq,
+                 row_number() OVER (PARTITION BY s.exam_id, a.nomor_peserta ORDER BY a.rowid DESC) AS n
+            FROM attendance_events a JOIN sessions s ON s.id = a.session_id)
          WHERE n = 1;
     `,
   },

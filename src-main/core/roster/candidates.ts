@@ -85,10 +85,9 @@ const WALK_WHEN_FOUND = 8;
  * - search: a substring of the number or the name, ASCII letters in either case (SQLite's LIKE, the definition).
  *   From TRIGRAM_MIN characters on it is looked up in the trigram index (candidates_search), which finds those rows
  *   and only those, so neither the count nor the page reads the whole exam; a shorter one scans with LIKE.
- * - attendance: the latest fact (greatest `at`, then `seq`) in any session of the exam (attendance_latest), or in the
- *   one session asked for the fact recorded last there, as the door reads it (greatest `seq`, whatever the clock
- *   said: attendance_session_latest, migration 25); both kept by a trigger on attendance_events. No fact, or an undo,
- *   is pending.
+ * - attendance: the fact recorded last in any session of the exam (attendance_latest), or in the one session asked
+ *   for (attendance_session_latest: its greatest `seq`, as the door reads it), whatever the clock said (migration
+ *   25); both kept by a trigger on attendance_events. No fact, or an undo, is pending.
  * Ordered by number. The count is read first, from what is most selective (the index, or the attendance of one kind);
  * the page then either walks the exam in number order or sorts what was found, whichever reads fewer rows.
  */
