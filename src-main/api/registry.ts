@@ -3,7 +3,7 @@ import type { BackupStatus } from './backups';
 import type { Account } from '../core/accounts/accounts';
 import { resolveSession } from '../core/accounts/sessions';
 import type { Role } from '../core/accounts/roles';
-import { appendEvent, type ChainHead } from '../core/audit/chain';
+import { appendEvent, chainTip, recordedAt, type ChainHead } from '../core/audit/chain';
 import type { Db } from '../core/db/open';
 import type { Clock } from '../core/util/clock';
 import { isLenteraError, LenteraError } from '../core/util/errors';
@@ -340,14 +340,22 @@ export class Registry {
         const db = this.deps.db;
         let head: ChainHead | undefined;
         writeTransaction(db, () => {
+          // What the change records is dated as its audit event will be: never before the last event (chain.ts
+          // recordedAt), so that a clock put back cannot file a correction before the value it corrects.
+          const tip = chainTip(db);
+          ctx.at = recordedAt(ctx.at, tip.at);
           value = command.handler(ctx, input, prepared);
-          const event = appendEvent(db, {
-            at: ctx.at,
-            actor: command.auditActor?.(input) ?? ctx.actor,
-            command: command.name,
-            outcome: 'ok',
-            payload: command.auditPayload ? command.auditPayload(input, value) : redact(input),
-          });
+          const event = appendEvent(
+            db,
+            {
+              at: ctx.at,
+              actor: command.auditActor?.(input) ?? ctx.actor,
+              command: command.name,
+              outcome: 'ok',
+              payload: command.auditPayload ? command.auditPayload(input, value) : redact(input),
+            },
+            tip,
+          );
           head = { seq: event.seq, hash: event.hash };
         });
         this.publish(queued, head);

@@ -371,6 +371,11 @@ const ALLOWED: Allowed[] = [
     why: 'the chain head (core/audit/chain.ts): the rowid order walked from its end and stopped at the first row',
   },
   {
+    sql: 'SELECT seq, hash, at FROM audit_events ORDER BY seq DESC LIMIT 1',
+    table: 'audit_events',
+    why: "the chain's tip, read by every write for its time (core/audit/chain.ts recordedAt): as the head, one row from the end",
+  },
+  {
     sql: 'SELECT COALESCE(MAX(seq), 0) AS last, COUNT(*) AS total FROM audit_events',
     table: 'audit_events',
     why: 'audit.verify (core/audit/chain.ts verifyChainInSteps): the total for its progress; the check reads every event anyway',

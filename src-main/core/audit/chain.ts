@@ -66,19 +66,45 @@ export function chainHead(db: Db): ChainHead {
   return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
+/** The head and the time of the last event recorded (null before the first). */
+export interface ChainTip extends ChainHead {
+  at: string | null;
+}
+
+export function chainTip(db: Db): ChainTip {
+  const row = sql(db, 'SELECT seq, hash, at FROM audit_events ORDER BY seq DESC LIMIT 1').get() as ChainTip | undefined;
+  return row ?? { seq: 0, hash: GENESIS_HASH, at: null };
+}
+
+/**
+ * The time a change is recorded at: the clock's, unless the clock is behind the last event recorded, and then just
+ * after that event. What the workstation records is read back in time order (a criterion's value, a paper entry, an
+ * amendment: the latest by `at`, then id, here and at the hub), so a clock put back (a laptop's clock corrected at the
+ * venue) would otherwise file a panelist's correction before the value it corrects, and the older value would stand.
+ * Times recorded so never run backwards; they are ahead of the clock by at most what it was put back.
+ */
+export function recordedAt(now: string, last: string | null): string {
+  if (last === null) return now;
+  const t = Date.parse(now);
+  const l = Date.parse(last);
+  return Number.isNaN(l) || t >= l ? now : new Date(l + 1).toISOString();
+}
+
 /**
  * Appends one event. Call it inside the transaction of the change it records, so both land or neither.
- * The head is read inside that transaction, so two processes on one file cannot fork the chain.
+ * The tip is read inside that transaction (or given, read there before the change), so two processes on one file
+ * cannot fork the chain: a second event of the same seq would be refused by its primary key. Its time is
+ * `recordedAt`: never before the event it follows.
  */
-export function appendEvent(db: Db, input: AuditEventInput): AuditEvent {
-  const head = chainHead(db);
+export function appendEvent(db: Db, input: AuditEventInput, tip: ChainTip = chainTip(db)): AuditEvent {
+  const at = recordedAt(input.at, tip.at);
   const payloadText = canonicalJson(input.payload ?? null);
   const payload = JSON.parse(payloadText) as JsonValue; // what is stored is exactly what is hashed: no undefined, no NaN
-  const seq = head.seq + 1;
-  const event = { seq, at: input.at, actor: input.actor, command: input.command, outcome: input.outcome, payload };
-  const hash = eventHashOfText(head.hash, event, payloadText);
-  sql(db, INSERT_EVENT).run(seq, input.at, input.actor, input.command, input.outcome, payloadText, head.hash, hash);
-  return { ...event, prevHash: head.hash, hash };
+  const seq = tip.seq + 1;
+  const event = { seq, at, actor: input.actor, command: input.command, outcome: input.outcome, payload };
+  const hash = eventHashOfText(tip.hash, event, payloadText);
+  sql(db, INSERT_EVENT).run(seq, at, input.actor, input.command, input.outcome, payloadText, tip.hash, hash);
+  return { ...event, prevHash: tip.hash, hash };
 }
 
 export function listEvents(db: Db, opts: { afterSeq?: number; limit?: number; descending?: boolean } = {}): AuditEvent[] {
