@@ -55,6 +55,7 @@ export interface UninitialisedStatus {
   version: string;
   schemaVersion: number;
   chainHead: ChainHead;
+  clockBehindMs: null;
   principal: null;
 }
 

@@ -278,6 +278,7 @@ export class WorkstationApp implements DoorTarget {
           version: VERSION,
           schemaVersion: LATEST_SCHEMA,
           chainHead: { seq: 0, hash: GENESIS_HASH },
+          clockBehindMs: null,
           principal: null,
         },
       };

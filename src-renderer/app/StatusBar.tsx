@@ -41,6 +41,9 @@ function BackupIndicator() {
   );
 }
 
+/** Below this a clock behind the last record is a second process's write in the same instant, not a clock put back. */
+const CLOCK_BEHIND_SHOWN_MS = 60_000;
+
 /** Always on screen: which workstation this is and where its audit chain stands. */
 export function StatusBar() {
   const { t } = useTranslation();
@@ -66,6 +69,11 @@ export function StatusBar() {
         )}
       </span>
       {role === 'coordinator' || role === 'chair' ? <BackupIndicator /> : null}
+      {status && (status.clockBehindMs ?? 0) >= CLOCK_BEHIND_SHOWN_MS ? (
+        <span className="status-item status-warn" role="status" data-testid="clock-behind">
+          {t('status.clockBehind', { minutes: Math.ceil((status.clockBehindMs ?? 0) / 60_000) })}
+        </span>
+      ) : null}
       <span className="status-item status-right">
         {status ? t('status.version', { version: status.version, schema: status.schemaVersion }) : locked ? t('status.versionOnly', { version: locked.version }) : null}
         {' · '}

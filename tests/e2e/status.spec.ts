@@ -1,4 +1,5 @@
-import { ADMIN, chainSeq, expect, login, sidebar, test } from './fixtures';
+import { appendEvent } from '../../src-main/core/audit/chain';
+import { ADMIN, chainSeq, expect, login, sidebar, test, workstationDb } from './fixtures';
 
 interface Status {
   workstationId: string;
@@ -34,4 +35,22 @@ test('the status bar shows the workstation and the chain head, and the head move
   await page.getByRole('button', { name: 'Verifikasi rantai' }).click();
   const n = await chainSeq(page);
   await expect(page.getByTestId('verify-result')).toContainText(`Rantai utuh: ${n} peristiwa diperiksa, kepala #${n}`);
+});
+
+test('when the clock is behind the last record (put back at the venue), the coordinator is told by how much', async ({ page, lentera }) => {
+  await page.goto('/');
+  await login(page, ADMIN.name, ADMIN.pin);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Selamat datang, ${ADMIN.displayName}`);
+  await expect(page.getByTestId('clock-behind')).toHaveCount(0);
+  // The last record dated ten minutes ahead of this clock, as when a laptop's clock is corrected back ten minutes
+  // after the last write: an event appended to the chain as the workstation appends one.
+  const db = workstationDb(lentera.dataDir, false);
+  try {
+    db.transaction(() => appendEvent(db, { at: new Date(Date.now() + 10 * 60_000).toISOString(), actor: 'test:e2e', command: 'test.clock', outcome: 'ok', payload: null }))();
+  } finally {
+    db.close();
+  }
+  // The status is read again after this window's next command.
+  await sidebar(page).getByRole('link', { name: 'Audit' }).click();
+  await expect(page.getByTestId('clock-behind')).toHaveText('Jam komputer ini 10 menit di belakang catatan terakhir: yang dicatat sekarang diberi waktu tepat sesudah catatan itu sampai jam menyusul.');
 });

@@ -40,8 +40,17 @@ describe('a clock put back files nothing before what it follows', () => {
     // Recorded just after the value it corrects, not at the clock's earlier time.
     expect(Date.parse(second.value.savedAt)).toBeGreaterThan(Date.parse(first.value.savedAt));
     expect(auditTimesInOrder(app)).toBe(true);
-    // The clock catches up: times are the clock's again.
+    // The coordinator's and the chair's status bar say the clock is behind the last record, and by how much; nobody
+    // else is told (a LAN device before a login learns nothing of when the last write was).
+    const behind = (auth: object) => (app.invoke('system.status', {}, auth) as { ok: true; value: { clockBehindMs: number | null } }).value.clockBehindMs;
+    expect(behind({ token: tokens.koordinator! })).toBe(TEN_MINUTES + 1);
+    expect(behind({ token: tokens.ketua1! })).toBe(TEN_MINUTES + 1);
+    expect(behind(local)).toBe(TEN_MINUTES + 1);
+    expect(behind({ token: tokens.penguji1! })).toBeNull();
+    expect(behind({})).toBeNull();
+    // The clock catches up: times are the clock's again, and the status says nothing is behind.
     clock.advance(2 * TEN_MINUTES);
+    expect(behind({ token: tokens.koordinator! })).toBe(0);
     expect(score(5).value.savedAt).toBe(clock.now().toISOString());
     expect(mine(app, tokens.penguji1!, n).integritas).toBe(5);
   });

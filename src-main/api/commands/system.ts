@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chainHead, verifyChainInSteps } from '../../core/audit/chain';
+import { chainHead, chainTip, verifyChainInSteps } from '../../core/audit/chain';
 import { queryEvents } from '../../core/audit/query';
 import { blindAuditEvents } from '../../core/scoring/blind';
 import { schemaVersion } from '../../core/db/open';
@@ -18,19 +18,26 @@ export const systemCommands = [
     input: z.object({}),
     access: 'public',
     mutates: false,
-    handler: (ctx) => ({
-      initialised: true as const,
-      workstationId: ctx.workstationId,
-      version: VERSION,
-      schemaVersion: schemaVersion(ctx.db),
-      chainHead: chainHead(ctx.db),
-      principal:
-        ctx.principal.kind === 'user'
-          ? { name: ctx.principal.account.name, role: ctx.principal.account.role }
-          : ctx.principal.kind === 'local'
-            ? { name: ctx.actor, role: 'local' }
-            : null,
-    }),
+    handler: (ctx) => {
+      const tip = chainTip(ctx.db);
+      // How far the clock is behind the last event recorded (a clock put back): what is recorded meanwhile is dated
+      // just after that event (chain.ts recordedAt), and the coordinator and the chair are told why. Not for others.
+      const told = ctx.principal.kind === 'local' || (ctx.principal.kind === 'user' && ['coordinator', 'chair'].includes(ctx.principal.account.role));
+      return {
+        initialised: true as const,
+        workstationId: ctx.workstationId,
+        version: VERSION,
+        schemaVersion: schemaVersion(ctx.db),
+        chainHead: { seq: tip.seq, hash: tip.hash },
+        clockBehindMs: told ? (tip.at === null ? 0 : Math.max(0, Date.parse(tip.at) - ctx.clock.now().getTime()) || 0) : null,
+        principal:
+          ctx.principal.kind === 'user'
+            ? { name: ctx.principal.account.name, role: ctx.principal.account.role }
+            : ctx.principal.kind === 'local'
+              ? { name: ctx.actor, role: 'local' }
+              : null,
+      };
+    },
   }),
   defineCommand({
     name: 'audit.head',
