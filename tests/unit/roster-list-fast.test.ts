@@ -232,7 +232,9 @@ describe('roster.list: the indexed search and attendance answer exactly as the o
   it("a session's attendance is the door's, the fact recorded last, even after the workstation's clock was put back", async () => {
     // Found 2026-12-06: the session's latest fact was kept by time first, the door's by the order recorded (seq).
     // A clerk checked a candidate in, the venue's laptop clock was then corrected ten minutes back, and the check-in
-    // undone: the door said pending, and the candidates page, filtered by that session, still said present.
+    // undone: the door said pending, and the candidates page, filtered by that session, still said present. Two
+    // defences hold it now: the undo is dated just after the check-in (chain.ts recordedAt), and the page reads the
+    // fact recorded last whatever its time (migration 25; the property above plays facts dated out of order).
     const clock = new ManualClock(new Date('2026-12-01T02:00:00.000Z'));
     const app = await appWithExam(demoPackage(12), { clock });
     const db = app.workstation!.db;
