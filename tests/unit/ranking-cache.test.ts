@@ -388,22 +388,27 @@ describe('the ranking thread started by a door', () => {
   });
 });
 
+/** A print asked with a status right behind it: the status is answered first, the print is a file. */
+async function printedBesideStatus(app: LenteraApp, command: string, input: Record<string, string>): Promise<{ name: string; dataBase64: string }> {
+  const order: string[] = [];
+  const printed = app.invokeAsync(command, input, local).then((r) => {
+    order.push('print');
+    return r;
+  });
+  const status = app.invokeAsync('system.status', {}, local).then(() => order.push('status'));
+  const [r] = await Promise.all([printed, status]);
+  expect(order).toEqual(['status', 'print']);
+  expect(r.ok).toBe(true);
+  return (r as { ok: true; value: { name: string; dataBase64: string } }).value;
+}
+
 describe('prints on the ranking thread (print.ranking, print.scoringForms)', () => {
   it('prints from the kept ranking with the chain head of its state, holding up no request', async () => {
     const dir = join(tempDir(), 'print');
     const app = new LenteraApp({ dataDir: dir, allowInit: true });
     try {
       await app.invokeAsync('workstation.demo', { candidates: 60 }, local);
-      const order: string[] = [];
-      const printed = app.invokeAsync('print.ranking', { exam: EXAM, formation: 'F01' }, local).then((r) => {
-        order.push('print');
-        return r;
-      });
-      const status = app.invokeAsync('system.status', {}, local).then(() => order.push('status'));
-      const [r] = await Promise.all([printed, status]);
-      expect(order).toEqual(['status', 'print']);
-      expect(r.ok).toBe(true);
-      const file = (r as { ok: true; value: { name: string; dataBase64: string } }).value;
+      const file = await printedBesideStatus(app, 'print.ranking', { exam: EXAM, formation: 'F01' });
       expect(file.name).toBe(`peringkat-${EXAM}-F01.pdf`);
       const text = pageTexts(new PdfFile(Buffer.from(file.dataBase64, 'base64'))).join('\n');
       // the same rows as the in-thread ranking, and the audit chain head of the database it was read from
@@ -428,15 +433,7 @@ describe('prints on the ranking thread (print.ranking, print.scoringForms)', () 
       const asked: string[] = [];
       const forms = ranker.forms.bind(ranker);
       ranker.forms = (exam, session, at) => (asked.push(session), forms(exam, session, at));
-      const order: string[] = [];
-      const printed = app.invokeAsync('print.scoringForms', { exam: EXAM, session: 'WWC-F01' }, local).then((r) => {
-        order.push('print');
-        return r;
-      });
-      const status = app.invokeAsync('system.status', {}, local).then(() => order.push('status'));
-      const [r] = await Promise.all([printed, status]);
-      expect(order).toEqual(['status', 'print']);
-      const file = (r as { ok: true; value: { name: string; dataBase64: string } }).value;
+      const file = await printedBesideStatus(app, 'print.scoringForms', { exam: EXAM, session: 'WWC-F01' });
       expect(app.ranker!.fallbacks).toBe(0);
       // Made there from the same data as here: the same pages, word for word (pdfkit dates and ids each file).
       const here = await printedScoringForms(app.workstation!.db, EXAM, 'WWC-F01', new Date('2026-12-02T01:00:00.000Z'));
