@@ -39,6 +39,8 @@ test('the scores list holds every SKD entry, reachable by keyboard, searchable b
     await page.keyboard.press('End');
     await expect(last).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 20_000 });
+  // Its page may still be on its way: the row shows "Memuat…" until it comes, and its number is read only then.
+  await expect(last.locator('td').nth(0)).toHaveText(/^\s*\d{6,}\s*$/);
   const nomor = (await last.locator('td').nth(0).textContent())!.trim();
   const nama = (await last.locator('td').nth(1).textContent())!.trim();
   expect(nama).not.toBe('—');
