@@ -366,14 +366,9 @@ interface Allowed {
 
 const ALLOWED: Allowed[] = [
   {
-    sql: 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-    table: 'audit_events',
-    why: 'the chain head (core/audit/chain.ts): the rowid order walked from its end and stopped at the first row',
-  },
-  {
     sql: 'SELECT seq, hash, at FROM audit_events ORDER BY seq DESC LIMIT 1',
     table: 'audit_events',
-    why: "the chain's tip, read by every write for its time (core/audit/chain.ts recordedAt): as the head, one row from the end",
+    why: "the chain's tip (core/audit/chain.ts), read by every write for its time (recordedAt) and for the head: the rowid order walked from its end and stopped at the first row",
   },
   {
     sql: 'SELECT COALESCE(MAX(seq), 0) AS last, COUNT(*) AS total FROM audit_events',

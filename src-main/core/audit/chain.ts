@@ -61,9 +61,10 @@ export function eventHashOfText(prevHash: string, e: Omit<AuditEventInput, 'payl
 const INSERT_EVENT =
   'INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
+/** The head alone (what is shown, exported and printed): the tip without its time. */
 export function chainHead(db: Db): ChainHead {
-  const row = sql(db, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-  return row ? { seq: row.seq, hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+  const { seq, hash } = chainTip(db);
+  return { seq, hash };
 }
 
 /** The head and the time of the last event recorded (null before the first). */
