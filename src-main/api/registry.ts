@@ -95,6 +95,11 @@ export interface Command<S extends z.ZodType = z.ZodType, O = unknown, P = unkno
   auditPayload?(input: z.output<S>, output: O): unknown;
   /** What a refusal's audit event shows of the input, where the input holds what must stay blind (a panel value). */
   refusalInput?(input: unknown): unknown;
+  /**
+   * Open to an account that still holds the PIN it was given, which may do nothing else until it chooses its own
+   * (see `admit`): choosing it, and what the window needs to show that it must.
+   */
+  beforeOwnPin?: boolean;
   /** Actor recorded for the event when the caller is not yet known (a login). */
   auditActor?(input: z.output<S>): string;
 }
@@ -265,7 +270,11 @@ export class Registry {
       return { result: fail(C.UNKNOWN_COMMAND, `Unknown command "${name}".`, { command: name }) };
     }
     const resolved = this.principalFor(auth);
-    const principal: Principal = resolved === 'expired' ? { kind: 'anonymous' } : resolved;
+    // An account still holding the PIN it was given (made or reset by a coordinator, who so knows it) is only a way
+    // to choose its own: otherwise whoever knows that PIN could work in the holder's name from any device on the LAN.
+    // A public command answers it as it answers anyone.
+    const mustChoose = resolved !== 'expired' && resolved.kind === 'user' && resolved.account.mustChangePin && !command.beforeOwnPin;
+    const principal: Principal = resolved === 'expired' || (mustChoose && command.access === 'public') ? { kind: 'anonymous' } : resolved;
     const queued: { type: string; data: unknown }[] = [];
     const ended: (() => void)[] = [];
     const ctx: CommandContext = {
@@ -297,6 +306,10 @@ export class Registry {
           { command: name },
         ),
       };
+    }
+    if (mustChoose && principal.kind === 'user') {
+      const error = new LenteraError(C.PIN_CHANGE_REQUIRED, 'Choose your own PIN first: the one you were given opens nothing else.', { command: name });
+      return { result: this.refuse(command, ctx, undefined, shownInput(command, rawInput), error) };
     }
     if (Array.isArray(access) && principal.kind === 'user' && !access.includes(principal.account.role)) {
       const error = new LenteraError(C.FORBIDDEN, `Role "${principal.account.role}" may not run ${name}.`, {

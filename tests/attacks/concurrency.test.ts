@@ -19,7 +19,7 @@ import { BUSY_ATTEMPTS, writeTransaction } from '../../src-main/core/db/transact
 import { sha256Hex } from '../../src-main/core/util/hash';
 import { LenteraError } from '../../src-main/core/util/errors';
 import { OWNER_INFO_FILE, readOwner } from '../../src-main/core/workstation/owner-lock';
-import { ADMIN, tempDir } from '../unit/helpers';
+import { ADMIN, addUser, tempDir } from '../unit/helpers';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'lentera.mjs');
@@ -292,11 +292,7 @@ describe('contention: 50 HTTP writers and a 20,000-row CLI import at once', () =
     const imported = await setup.invokeAsync('exams.import', { file: { path: pkgFile } }, local);
     expect(imported.ok, JSON.stringify(imported)).toBe(true);
     const clerkIds: string[] = [];
-    for (let i = 1; i <= CLERKS; i++) {
-      const r = setup.invoke('accounts.create', { name: `petugas${i}`, displayName: `Petugas ${i}`, role: 'clerk', pin: '739104' }, local);
-      if (!r.ok) throw new Error(r.error.message);
-      clerkIds.push((r.value as { id: string }).id);
-    }
+    for (let i = 1; i <= CLERKS; i++) clerkIds.push(addUser(setup, `petugas${i}`, 'clerk'));
     // The scanner stations' sessions (40 of the 50 writers): made here, so the test spends no scrypt on them.
     // The other ten writers log in over HTTP during the import.
     const premade: string[] = [];
@@ -413,7 +409,8 @@ describe('contention: 50 HTTP writers and a 20,000-row CLI import at once', () =
     expect(events).toEqual(facts);
     expect((facts as { n: number }[]).reduce((n, f) => n + f.n, 0)).toBe(done.checkIn + done.undo);
     expect(check.prepare("SELECT COUNT(*) FROM audit_events WHERE outcome <> 'ok'").pluck().get()).toBe(0);
-    expect(check.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'accounts.login'").pluck().get()).toBe(CLERKS);
+    // Each clerk logged in once to choose their own PIN (addUser), then once over HTTP during the import.
+    expect(check.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'accounts.login'").pluck().get()).toBe(2 * CLERKS);
     const rosterEvent = check.prepare("SELECT actor, payload FROM audit_events WHERE command = 'roster.import'").all() as { actor: string; payload: string }[];
     expect(rosterEvent).toHaveLength(1);
     expect(JSON.parse(rosterEvent[0]!.payload)).toMatchObject({ exam, rows: 20_000, inserted: 20_000 });

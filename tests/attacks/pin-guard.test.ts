@@ -32,7 +32,7 @@ describe('every check of a secret counts on one counter and locks the same way',
     // Locked: the right PIN changes nothing either, in the session and at a login from the same device.
     expect(codeOf(app.invoke('accounts.changePin', { currentPin: PIN, newPin: '615243' }, chair))).toBe('ACCOUNT_LOCKED');
     expect(codeOf(app.invoke('accounts.login', { name: 'ketua1', pin: PIN, deviceToken: session.deviceToken }, { client: 'ipc:1' }))).toBe('ACCOUNT_LOCKED');
-    const events = app.workstation!.db.prepare("SELECT command, outcome, json_extract(payload, '$.code') AS code FROM audit_events WHERE actor = 'user:ketua1' AND command IN ('accounts.changePin', 'panel.signoff') ORDER BY seq").all() as { code: string }[];
+    const events = app.workstation!.db.prepare("SELECT command, outcome, json_extract(payload, '$.code') AS code FROM audit_events WHERE actor = 'user:ketua1' AND command IN ('accounts.changePin', 'panel.signoff') AND outcome = 'refused' ORDER BY seq").all() as { code: string }[];
     expect(events.map((e) => e.code)).toEqual([...answers, 'ACCOUNT_LOCKED']);
     const counted = app.workstation!.db.prepare('SELECT failed_attempts AS failed, locked_until AS until FROM account_devices WHERE account_id = (SELECT id FROM accounts WHERE name = ?) AND locked_until IS NOT NULL').all('ketua1');
     expect(counted).toEqual([{ failed: GUARD_POLICY.maxFailures, until: new Date(clock.now().getTime() + GUARD_POLICY.deviceLockMinutes * 60_000).toISOString() }]);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { allCommands } from '../../src-main/api/commands';
 import type { Command } from '../../src-main/api/registry';
 import { ROLES } from '../../src-main/core/accounts/roles';
-import { login, tempDir } from '../unit/helpers';
+import { addUser, login, tempDir } from '../unit/helpers';
 import { EXAM, local, PIN, venue } from '../unit/venue';
 import { pathLikeFields, SAMPLE_INPUTS, type WalkFixture } from './registry-walk';
 
@@ -55,7 +55,7 @@ describe('generated over every command', () => {
 
   it('every command refuses every role it does not name (FORBIDDEN, audited, nothing else changed), and a stranger where it needs a login', async () => {
     const { app, tokens, f01 } = await venue();
-    app.invoke('accounts.create', { name: 'pengawas', displayName: 'Pengawas', role: 'observer', pin: PIN }, local);
+    addUser(app, 'pengawas', 'observer', PIN);
     const byRole: Record<string, string> = { coordinator: tokens.koordinator!, chair: tokens.ketua1!, examiner: tokens.penguji1!, clerk: tokens.petugas1!, observer: login(app, 'pengawas', PIN) };
     const f: WalkFixture = { exam: EXAM, session: 'WWC-F01', nomor: f01[0]!, paperStage: 'TULIS', uploadId: '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b' };
     const db = app.workstation!.db;

@@ -11,6 +11,7 @@ import { printFigures } from './report';
 const WRITES = Number(process.env.LENTERA_BENCH_SCORE_WRITES ?? 3_000);
 const PANEL = 50;
 const PIN = '739104';
+const GIVEN = '846135';
 // From a CPU profile of 20,000 writes (synchronous=OFF, so only the work shows; 2026-12-04): most of a write is
 // SQLite running the 4 reads that enforce the rules (the session with its person, the panelist's seat, the
 // candidate's presence and lock, the chain head) beside its 2 inserts; JS (zod, ids, the audit hash) is about a
@@ -65,8 +66,11 @@ function workstation(dir: string, pkg: ExamPackage, nips: string[], passphrase?:
   writeFileSync(file, JSON.stringify(pkg));
   return app.invokeAsync('exams.import', { file: { path: file } }, { local: 'bench' }).then(() => {
     const tokens = nips.map((nip, i) => {
-      app.invoke('accounts.create', { name: `panelis${i + 1}`, displayName: `Panelis ${i + 1}`, role: i === 0 ? 'chair' : 'examiner', nip, pin: PIN }, { local: 'bench' });
-      return (app.invoke('accounts.login', { name: `panelis${i + 1}`, pin: PIN }, { client: `bench-${i}` }) as { value: { token: string } }).value.token;
+      // Made with a PIN the coordinator gave, then each panelist chooses their own (until then they may not score).
+      app.invoke('accounts.create', { name: `panelis${i + 1}`, displayName: `Panelis ${i + 1}`, role: i === 0 ? 'chair' : 'examiner', nip, pin: GIVEN }, { local: 'bench' });
+      const auth = { token: (app.invoke('accounts.login', { name: `panelis${i + 1}`, pin: GIVEN }, { client: `bench-${i}` }) as { value: { token: string } }).value.token, client: `bench-${i}` };
+      app.invoke('accounts.changePin', { currentPin: GIVEN, newPin: PIN }, auth);
+      return auth.token;
     });
     for (const r of pkg.roster) app.invoke('attendance.checkIn', { exam: pkg.exam.code, session: 'WWC-BENCH', nomorPeserta: r.nomor_peserta }, { local: 'bench' });
     return { app, tokens };

@@ -7,7 +7,7 @@ import { demoPackage } from '../../src-main/core/demo/generate';
 import { exampleFiles } from '../../src-main/core/demo/examples';
 import type { ExamPackage } from '../../src-main/core/exams/package-schema';
 import { readFileSync } from 'node:fs';
-import { countRows, makeApp, tempDir } from './helpers';
+import { addUser, countRows, makeApp, tempDir } from './helpers';
 
 const local = { local: 'test' };
 
@@ -134,7 +134,7 @@ describe('exam package import', () => {
 
   it('only a coordinator imports, and only the CLI may name a path', async () => {
     const app = makeApp();
-    app.invoke('accounts.create', { name: 'petugas1', displayName: 'P', role: 'clerk', pin: '739104' }, local);
+    addUser(app, 'petugas1', 'clerk');
     const clerk = (app.invoke('accounts.login', { name: 'petugas1', pin: '739104' }, {}) as any).value.token;
     const coord = (app.invoke('accounts.login', { name: 'koordinator', pin: '482913' }, {}) as any).value.token;
     const path = write(small());

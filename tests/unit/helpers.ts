@@ -108,10 +108,27 @@ export function login(app: LenteraApp, name = ADMIN.name, pin = ADMIN.pin): stri
   return (r.value as { token: string }).token;
 }
 
-export function addUser(app: LenteraApp, name: string, role: string, pin = '739104'): string {
-  const r = app.invoke('accounts.create', { name, displayName: name, role, pin }, { local: 'test' });
+/**
+ * A person as they are once at work: made by the coordinator with a PIN the coordinator chose, then logged in and
+ * given `pin` as the one they chose themselves (until then the registry lets the account do nothing else).
+ */
+export function addPerson(app: LenteraApp, person: { name: string; displayName: string; role: string; nip?: string; pin: string }): string {
+  const given = person.pin === '846135' ? '731864' : '846135';
+  const r = app.invoke('accounts.create', { ...person, pin: given }, { local: 'test' });
   if (!r.ok) throw new Error(r.error.message);
+  // From the person's own device: a test's own logins and guesses keep the per-client limit to themselves.
+  const client = `own-device:${person.name}`;
+  const opened = app.invoke('accounts.login', { name: person.name, pin: given }, { client });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const token = (opened.value as { token: string }).token;
+  const chosen = app.invoke('accounts.changePin', { currentPin: given, newPin: person.pin }, { token, client });
+  if (!chosen.ok) throw new Error(chosen.error.message);
+  app.invoke('accounts.logout', {}, { token, client });
   return (r.value as { id: string }).id;
+}
+
+export function addUser(app: LenteraApp, name: string, role: string, pin = '739104'): string {
+  return addPerson(app, { name, displayName: name, role, pin });
 }
 
 export function countRows(app: LenteraApp, table: string): number {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { LATEST_SCHEMA } from '../../src-main/core/db/migrations';
 import { createHttpServer, listen } from '../../src-main/server/http';
-import { ADMIN, makeApp, tempDir } from './helpers';
+import { ADMIN, addUser, makeApp, tempDir } from './helpers';
 import type { Server } from 'node:http';
 
 let server: Server | undefined;
@@ -52,7 +52,7 @@ describe('HTTP door', () => {
 
   it('answers 403 for a wrong role and audits the refusal', async () => {
     const app = makeApp();
-    app.invoke('accounts.create', { name: 'petugas1', displayName: 'P', role: 'clerk', pin: '739104' }, { local: 't' });
+    addUser(app, 'petugas1', 'clerk');
     const base = await start(app);
     const token = (await post(base, 'accounts.login', { name: 'petugas1', pin: '739104' })).body.value.token;
     const r = await post(base, 'settings.set', { key: 'a', value: 'b' }, token);

@@ -25,7 +25,7 @@ import { initWorkstation, openWorkstation } from '../../src-main/core/workstatio
 import { seedDemo } from '../../src-main/core/demo/seed';
 import { unlockCustody } from '../../src-main/core/custody/custody';
 import { systemClock } from '../../src-main/core/util/clock';
-import { filesUnder, ManualClock, tempDir } from './helpers';
+import { addUser, filesUnder, ManualClock, tempDir } from './helpers';
 import { readZip } from './zip';
 
 /**
@@ -190,7 +190,7 @@ describe('purge refusals: nothing changes, the refusal is audited', () => {
   it('only a coordinator may purge (FORBIDDEN for every other role); an unknown exam is named', async () => {
     const rows = rowsDigest();
     for (const [name, role] of [['ketua9', 'chair'], ['penguji9', 'examiner'], ['petugas9', 'clerk'], ['pengawas9', 'observer']] as const) {
-      await call('accounts.create', { name, displayName: name, role, pin: '739104' });
+      addUser(app, name, role);
       const token = (await call<{ token: string }>('accounts.login', { name, pin: '739104' }, {})).token;
       const before = rowsDigest();
       expect(await app.invokeAsync('exams.purge', { exam }, { token, client: 't' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

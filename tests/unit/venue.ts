@@ -1,5 +1,5 @@
 import { DEMO_PEOPLE, demoPackage } from '../../src-main/core/demo/generate';
-import { addUser, appWithExam, login } from './helpers';
+import { addPerson, addUser, appWithExam, login } from './helpers';
 import type { Clock } from '../../src-main/core/util/clock';
 
 /** A venue for panel and paper tests: the demo exam, the people with one PIN, everyone logged in. */
@@ -23,8 +23,7 @@ export async function venue(opts: { clock?: Clock } = {}) {
   const app = await appWithExam(pkg, opts);
   const tokens: Record<string, string> = {};
   for (const p of DEMO_PEOPLE.filter((x) => ['ketua1', 'penguji1', 'penguji2', 'penguji3', 'petugas1', 'petugas2'].includes(x.name))) {
-    const c = app.invoke('accounts.create', { name: p.name, displayName: p.displayName, role: p.role, nip: p.nip, pin: PIN }, local);
-    if (!c.ok) throw new Error(c.error.message);
+    addPerson(app, { name: p.name, displayName: p.displayName, role: p.role, nip: p.nip, pin: PIN });
     tokens[p.name] = login(app, p.name, PIN);
   }
   tokens.koordinator = login(app);

@@ -13,7 +13,7 @@ import { currentCertificate } from '../../src-main/core/keys/identities';
 import { addCommitteeMember, revokeCommitteeMember } from '../../src-main/core/publish/committee';
 import { publishedStages } from '../../src-main/core/publish/objections';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
-import { login } from './helpers';
+import { addUser, login } from './helpers';
 import { voiceVenue, wibDay, type VoiceVenue } from './voice-fixture';
 
 /**
@@ -56,8 +56,7 @@ beforeAll(async () => {
     ['pengamatA', 'observer'],
     ['koordinatorB', 'coordinator'],
   ] as const) {
-    const r = app.invoke('accounts.create', { name, displayName: name, role, pin: PIN }, { local: 't' });
-    if (!r.ok) throw new Error(r.error.message);
+    addUser(app, name, role, PIN);
     people[name] = login(app, name, PIN);
   }
   hub = await startHub({ dir: join(root, 'hub'), port: 0 });

@@ -58,6 +58,7 @@ export const accountsCommands = [
     summary: 'End the current session',
     input: z.object({}),
     access: 'authenticated',
+    beforeOwnPin: true,
     mutates: true,
     handler: (ctx) => {
       if (ctx.principal.kind === 'user') {
@@ -72,6 +73,7 @@ export const accountsCommands = [
     summary: 'The logged-in account',
     input: z.object({}),
     access: 'authenticated',
+    beforeOwnPin: true,
     mutates: false,
     handler: (ctx) => (ctx.principal.kind === 'user' ? getAccount(ctx.db, ctx.principal.account.id) : null),
   }),
@@ -119,6 +121,7 @@ export const accountsCommands = [
     summary: 'Change your own PIN',
     input: z.object({ currentPin: z.string().min(1).max(64), newPin: pinSchema }),
     access: 'authenticated',
+    beforeOwnPin: true,
     mutates: true,
     checksSecret: true,
     handler: (ctx, input) => changePin(ctx.db, ctx.clock, currentAccountId(ctx), secretScope(ctx), input.currentPin, input.newPin, ctx.principal.kind === 'user' ? ctx.principal.token : undefined),

@@ -17,12 +17,16 @@ export const systemCommands = [
     summary: 'Workstation id, versions and audit chain head',
     input: z.object({}),
     access: 'public',
+    // The window asks it to learn who is logged in, and so that an account must still choose its PIN.
+    beforeOwnPin: true,
     mutates: false,
     handler: (ctx) => {
       const tip = chainTip(ctx.db);
       // How far the clock is behind the last event recorded (a clock put back): what is recorded meanwhile is dated
       // just after that event (chain.ts recordedAt), and the coordinator and the chair are told why. Not for others.
-      const told = ctx.principal.kind === 'local' || (ctx.principal.kind === 'user' && ['coordinator', 'chair'].includes(ctx.principal.account.role));
+      const told =
+        ctx.principal.kind === 'local' ||
+        (ctx.principal.kind === 'user' && !ctx.principal.account.mustChangePin && ['coordinator', 'chair'].includes(ctx.principal.account.role));
       return {
         initialised: true as const,
         workstationId: ctx.workstationId,
