@@ -3,8 +3,8 @@ import { ADMIN, EXAM_CODE, expect, importExamplePackage, loginFirstTime, sidebar
 
 // The panel of session WWC-F01 in the example package, each with an account on their NIP.
 const CHAIR = { name: 'ketua1', role: 'chair', nip: '197006201995031002', displayName: 'Dr. Bambang Sutrisno, M.Si.', pin: '735162', newPin: '591736' };
-const P1 = { name: 'penguji1', role: 'examiner', nip: '197512082001122004', displayName: 'Ir. Retno Handayani, M.T.', pin: '735162' };
-const P2 = { name: 'penguji2', role: 'examiner', nip: '198203142006041007', displayName: 'Hendro Prasetyo, S.Kom., M.Kom.', pin: '735162' };
+const P1 = { name: 'penguji1', role: 'examiner', nip: '197512082001122004', displayName: 'Ir. Retno Handayani, M.T.', pin: '735162', newPin: '428615' };
+const P2 = { name: 'penguji2', role: 'examiner', nip: '198203142006041007', displayName: 'Hendro Prasetyo, S.Kom., M.Kom.', pin: '735162', newPin: '428615' };
 
 const SESSION = 'WWC-F01';
 const NOMOR = '263374000044'; // in WWC-F01 of the example package
@@ -22,6 +22,13 @@ async function call(request: APIRequestContext, url: string, tok: string, comman
   const body = (await r.json()) as { ok: boolean; value?: unknown; error?: unknown };
   if (!body.ok) throw new Error(`${command}: ${JSON.stringify(body.error)}`);
   return body.value;
+}
+
+/** A panelist added by the CLI, logged in at the registry: they choose their own PIN first, as the window would ask. */
+async function panelistToken(request: APIRequestContext, url: string, p: { name: string; pin: string; newPin: string }): Promise<string> {
+  const tok = await token(request, url, p.name, p.pin);
+  await call(request, url, tok, 'accounts.changePin', { currentPin: p.pin, newPin: p.newPin });
+  return tok;
 }
 
 /** Scores every criterion (the same value, integritas apart) and submits. */
@@ -52,8 +59,8 @@ test('the chair sees why finalizing must wait, what it locks, and a refusal besi
   test.setTimeout(120_000);
   const request = page.request;
   const nama = await setUp(lentera, request);
-  const p1 = await token(request, lentera.url, P1.name, P1.pin);
-  const p2 = await token(request, lentera.url, P2.name, P2.pin);
+  const p1 = await panelistToken(request, lentera.url, P1);
+  const p2 = await panelistToken(request, lentera.url, P2);
   await scoreAndSubmit(request, lentera.url, p1, 4);
   await scoreAndSubmit(request, lentera.url, p2, 4);
 
@@ -94,8 +101,10 @@ test('the chair sees why finalizing must wait, what it locks, and a refusal besi
   ]);
   await expect(dialog).toContainText('Koreksi sesudahnya hanya melalui amandemen yang disetujui koordinator.');
 
-  // Meanwhile penguji2 changes their mind: integritas now diverges (4, 4, 1). The chair's confirmation is refused,
-  // and the refusal is said beside the button, not at the top of the page.
+  // Meanwhile, at the chair's tablet, the panel talks it over and penguji2 changes their mind (everyone has submitted,
+  // so a change needs a recorded discussion first): integritas now diverges (4, 4, 1), after what was discussed. The
+  // chair's confirmation is refused, and the refusal is said beside the button, not at the top of the page.
+  await call(request, lentera.url, chair, 'panel.note', { exam: EXAM_CODE, session: SESSION, nomorPeserta: NOMOR, note: 'Panel membahas jawaban studi kasus.' });
   await scoreAndSubmit(request, lentera.url, p2, 1);
   await dialog.getByRole('button', { name: 'Ya, finalisasi' }).click();
   await expect(dialog).toHaveCount(0);
@@ -130,7 +139,7 @@ test('the session is finalized only when every attending candidate is ready; the
   test.setTimeout(120_000);
   const request = page.request;
   const nama = await setUp(lentera, request);
-  for (const p of [P1, P2]) await scoreAndSubmit(request, lentera.url, await token(request, lentera.url, p.name, p.pin), p === P2 ? 1 : 5);
+  for (const p of [P1, P2]) await scoreAndSubmit(request, lentera.url, await panelistToken(request, lentera.url, p), p === P2 ? 1 : 5);
 
   await page.goto('/');
   await loginFirstTime(page, CHAIR.name, CHAIR.pin, CHAIR.newPin);

@@ -164,23 +164,28 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
     [p2, P1],
   ] as const) {
     await expect(page.getByTestId('panel-result')).toHaveCount(0);
-    await expect(page.getByTestId('blind-note')).toHaveText('Nilai penguji lain tampil setelah Anda mengirim nilai Anda.');
+    await expect(page.getByTestId('blind-note')).toHaveText(
+      'Nilai penguji lain tampil setelah semua penguji mengirim nilainya. Sesudah itu, mengubah nilai yang sudah dikirim memerlukan catatan diskusi dari ketua.',
+    );
     await expect(page.getByTestId(`panelist-${other.name}`)).toContainText('Menunggu');
     await expect(page.getByTestId('waiting-for')).toHaveText(`Menunggu: ${CHAIR.displayName}, ${P1.displayName}, ${P2.displayName}.`);
   }
 
-  // penguji1 submits: they see their own values, and "waiting" for the two others.
+  // penguji1 submits: still no table of the panel's values, only who has submitted (a throwaway submission would
+  // otherwise show the others before one's real scores).
   await submitScores(p1);
-  await expect(resultRow(p1, 'integritas')).toHaveText(['Integritas', '25', 'Menunggu', '5', 'Menunggu', '5,000', '0']);
-  await expect(p1.getByTestId('result-total')).toHaveText('Menunggu semua panelis');
+  await expect(p1.getByTestId('sheet-my-state')).toContainText('Dikirim');
+  await expect(p1.getByTestId('panel-result')).toHaveCount(0);
+  await expect(p1.getByTestId('waiting-for')).toHaveText(`Menunggu: ${CHAIR.displayName}, ${P2.displayName}.`);
   // penguji2 learns that penguji1 submitted, still not what.
   await expect(p2.getByTestId(`panelist-${P1.name}`)).toContainText('Sudah mengirim');
   await expect(p2.getByTestId('panel-result')).toHaveCount(0);
 
   await submitScores(p2);
-  await expect(resultRow(p2, 'integritas')).toHaveText([/^Integritas/, '25', 'Menunggu', '5', '2', '3,500', '3']);
-  // penguji1's page follows live.
-  await expect(resultRow(p1, 'integritas')).toHaveText([/^Integritas/, '25', 'Menunggu', '5', '2', '3,500', '3']);
+  // Two of three: neither sees the other's values yet; penguji1's page follows live.
+  await expect(p1.getByTestId('waiting-for')).toHaveText(`Menunggu: ${CHAIR.displayName}.`);
+  await expect(p2.getByTestId('waiting-for')).toHaveText(`Menunggu: ${CHAIR.displayName}.`);
+  for (const page of [p1, p2]) await expect(page.getByTestId('panel-result')).toHaveCount(0);
 
   // The chair scores by keyboard, with Enter only, and submits.
   await openCandidate(ch, nama);

@@ -28,7 +28,7 @@ async function submittedAndDraft() {
 }
 
 describe('interview panels', () => {
-  it('keeps scores blind until a panelist submits, aggregates when all have, and needs a discussion above the divergence', async () => {
+  it('keeps scores blind until the whole panel has submitted, aggregates when all have, and needs a discussion above the divergence', async () => {
     const { app, tokens, f01, present } = await venue();
     const n = f01[0]!;
     present(n);
@@ -40,7 +40,8 @@ describe('interview panels', () => {
     const blind = sheet(app, tokens.penguji2, n);
     expect(blind.result.criteria).toBeUndefined(); // penguji2 has not submitted: no other values
     expect(JSON.stringify(blind)).not.toContain('"penguji1":');
-    expect(sheet(app, tokens.penguji1, n).result.criteria[0].values).toEqual({ penguji1: 2 });
+    // Nor does penguji1, who has: until every panelist has submitted, nobody sees the panel's values (panel-peek.test.ts).
+    expect(sheet(app, tokens.penguji1, n).result.criteria).toBeUndefined();
     submit(app, tokens.penguji2!, n);
     expect(app.invoke('panel.finalize', { exam: EXAM, session: 'WWC-F01', nomorPeserta: n }, { token: tokens.ketua1 })).toMatchObject({
       ok: false,
@@ -166,8 +167,12 @@ describe('interview panels', () => {
             score(app, tokens[panelists[o.who]!]!, n, CRITERIA[o.c]!, o.v);
             drafts[o.who]![o.c] = o.v;
           } else {
-            submit(app, tokens[panelists[o.who]!]!, n);
-            submitted[o.who] = [...drafts[o.who]!];
+            // Once all have submitted (and seen each other's values), a change needs a recorded discussion first.
+            const allIn = submitted.every(Boolean);
+            const changes = submitted[o.who] !== undefined && submitted[o.who]!.join() !== drafts[o.who]!.join();
+            const r = submit(app, tokens[panelists[o.who]!]!, n);
+            if (allIn && changes) expect(r).toMatchObject({ ok: false, error: { code: 'CHANGE_NEEDS_DISCUSSION' } });
+            else submitted[o.who] = [...drafts[o.who]!];
           }
         }
         panelists.forEach((p, i) => {

@@ -9,8 +9,9 @@ import { stagePercent, stageScale, type StageScale } from '../ranking/inputs';
 import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, resultOf, sessionPanelStates, type Panel, type PanelResult } from './panel';
 
 /**
- * What one person sees of one candidate's interview. A panelist sees their own drafts; others' values only
- * after submitting their own. Coordinator and observer see the result once every panelist has submitted.
+ * What one person sees of one candidate's interview. A panelist sees their own drafts, and the panel's values only
+ * once every panelist has submitted (their own submission is not enough: a throwaway one would show the others
+ * before one's real scores, found by review); coordinator and observer see them then too.
  */
 export interface SheetCandidate {
   nomorPeserta: string;
@@ -32,7 +33,7 @@ export function panelSheet(db: Db, panel: Panel, nomor: string, viewer: { accoun
   const mySubmission = me?.accountId ? lastSubmission(db, panel.session.id, nomor, me.accountId) : undefined;
   const drafts = me?.accountId ? draftUnits(db, panel, nomor, me.accountId) : {};
   const result = panelResult(db, panel, nomor);
-  const mayLook = Boolean(mySubmission) || (!me && result.complete && ['coordinator', 'observer', 'local'].includes(viewer.role));
+  const mayLook = result.complete && (Boolean(mySubmission) || (!me && ['coordinator', 'observer', 'local'].includes(viewer.role)));
   const candidate = sql(db, 'SELECT nomor_peserta AS nomorPeserta, nama, kode_formasi AS kodeFormasi FROM candidates WHERE exam_id = ? AND nomor_peserta = ?').get(panel.examId, nomor) as
     | SheetCandidate
     | undefined;

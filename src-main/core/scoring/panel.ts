@@ -223,10 +223,42 @@ export function submit(db: Db, panel: Panel, nomor: string, accountId: string, a
   const missing = panel.criteria.filter((c) => drafts[c.code] === undefined).map((c) => c.label);
   if (missing.length) throw new LenteraError('INCOMPLETE', `Score every criterion before submitting; missing: ${missing.join(', ')}.`, { missing });
   const snapshot = Object.fromEntries(panel.criteria.map((c) => [c.code, drafts[c.code]!]));
+  assertChangeDiscussed(db, panel, nomor, accountId, snapshot);
   sql(db, 'INSERT INTO panel_submissions (id, session_id, nomor_peserta, account_id, at, snapshot, workstation_id) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     newId(), panel.session.id, nomor, accountId, at, JSON.stringify(snapshot), workstationId,
   );
   return { nomorPeserta: nomor, submittedAt: at };
+}
+
+/**
+ * Once every panelist has submitted, each sees the others' scores (panel-views.ts): a change to one's submission
+ * after that moment could be fitted to them, so it needs the panel's discussion, recorded by the chair after it.
+ * Before that moment a panelist may change their mind freely: they have seen nothing.
+ */
+function assertChangeDiscussed(db: Db, panel: Panel, nomor: string, accountId: string, snapshot: Record<string, number>): void {
+  const mine = lastSubmission(db, panel.session.id, nomor, accountId);
+  if (!mine || panel.criteria.every((c) => mine.snapshot[c.code] === snapshot[c.code])) return;
+  const allIn = allSubmittedAt(db, panel, nomor);
+  if (allIn === undefined) return;
+  if (sql(db, 'SELECT 1 FROM panel_notes WHERE session_id = ? AND nomor_peserta = ? AND at >= ?').get(panel.session.id, nomor, allIn)) return;
+  throw new LenteraError(
+    'CHANGE_NEEDS_DISCUSSION',
+    `Every panelist has submitted ${nomor} and has seen the others' scores: a change now needs the panel's discussion, recorded by the chair first.`,
+    { nomorPeserta: nomor },
+  );
+}
+
+/** When the last of the candidate's panel first submitted (from then on all see every value), or undefined if not all have. */
+function allSubmittedAt(db: Db, panel: Panel, nomor: string): string | undefined {
+  let last = '';
+  for (const m of candidatePanel(db, panel, nomor)) {
+    const first = m.accountId
+      ? (sql(db, 'SELECT MIN(at) FROM panel_submissions WHERE session_id = ? AND nomor_peserta = ? AND account_id = ?').pluck().get(panel.session.id, nomor, m.accountId) as string | null)
+      : null;
+    if (first === null) return undefined;
+    if (first > last) last = first;
+  }
+  return last || undefined;
 }
 
 export interface CriterionResult {
@@ -259,9 +291,16 @@ export function panelResult(db: Db, panel: Panel, nomor: string): PanelResult {
     const s = m.accountId ? lastSubmission(db, panel.session.id, nomor, m.accountId) : undefined;
     if (s) latest.set(m.accountId!, s.snapshot);
   }
-  const discussed = Boolean(sql(db, 'SELECT 1 FROM panel_notes WHERE session_id = ? AND nomor_peserta = ?').get(panel.session.id, nomor));
+  const discussed = sql(db, `SELECT ${DISCUSSED('@session', '@nomor')}`).pluck().get({ session: panel.session.id, nomor }) === 1;
   return resultOf(panel, { members, latest, discussed });
 }
+
+/**
+ * Whether the panel's discussion of a candidate is recorded after the last submission: a discussion covers the
+ * values it was held over, so a change submitted after it (which may diverge anew) needs its own.
+ */
+const DISCUSSED = (session: string, nomor: string) => `EXISTS (SELECT 1 FROM panel_notes n WHERE n.session_id = ${session} AND n.nomor_peserta = ${nomor}
+           AND n.at >= (SELECT MAX(p.at) FROM panel_submissions p WHERE p.session_id = ${session} AND p.nomor_peserta = ${nomor}))`;
 
 /** `panelResult`'s rule over what was read: the candidate's panel, each account's last submission, a discussion noted. */
 export function resultOf(panel: Panel, c: Pick<CandidatePanelState, 'members' | 'latest' | 'discussed'>): PanelResult {
@@ -328,7 +367,7 @@ const PANEL_STATES = (presentOnly: boolean) => `
          (SELECT json_group_array(k.account_id) FROM conflicts k WHERE k.exam_id = @exam AND k.nomor_peserta = sc.nomor_peserta) AS conflicted,
          f.id AS finalization,
          (SELECT json_group_array(so.account_id) FROM signoffs so WHERE so.finalization_id = f.id) AS signed,
-         EXISTS (SELECT 1 FROM panel_notes n WHERE n.session_id = sc.session_id AND n.nomor_peserta = sc.nomor_peserta) AS discussed,
+         ${DISCUSSED('sc.session_id', 'sc.nomor_peserta')} AS discussed,
          (SELECT json_group_array(json_array(p.account_id, p.at, p.rowid, p.snapshot)) FROM panel_submissions p
            WHERE p.session_id = sc.session_id AND p.nomor_peserta = sc.nomor_peserta) AS submissions
     FROM session_candidates sc LEFT JOIN finalizations f ON f.session_id = sc.session_id AND f.nomor_peserta = sc.nomor_peserta
