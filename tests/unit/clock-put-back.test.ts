@@ -9,10 +9,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordedAt } from '../../src-main/core/audit/chain';
-import { ManualClock, tempDir } from './helpers';
-import { EXAM, CRITERIA, local, testPackage, venue } from './venue';
+import { addUser, ADMIN, ManualClock, tempDir } from './helpers';
+import { createSession } from '../../src-main/core/accounts/sessions';
+import { allCommands } from '../../src-main/api/commands';
+import type { Role } from '../../src-main/core/accounts/roles';
+import { SAMPLE_INPUTS, type WalkFixture } from '../attacks/registry-walk';
+import { EXAM, CRITERIA, local, PIN, testPackage, venue } from './venue';
 
 const TEN_MINUTES = 10 * 60_000;
+const HOUR = 60 * 60_000;
 
 function mine(app: Awaited<ReturnType<typeof venue>>['app'], token: string, nomor: string): Record<string, number | null> {
   const sheet = app.invoke('panel.sheet', { exam: EXAM, session: 'WWC-F01', nomorPeserta: nomor }, { token }) as { ok: true; value: { criteria: { code: string; mine: number | null }[] } };
@@ -109,4 +114,50 @@ describe('a clock put back files nothing before what it follows', () => {
     // An offset time, as an event imported before the audit times were all UTC might hold, compares as a time.
     expect(recordedAt('2026-12-01T03:00:00.000Z', '2026-12-01T09:59:00+07:00')).toBe('2026-12-01T03:00:00.000Z');
   });
+
+  it('generated over every mutating command: an hour behind the last record, nothing it records (or refuses) is dated before it', async () => {
+    const clock = new ManualClock(new Date('2026-12-01T03:00:00.000Z'));
+    const { app, f01, present } = await venue({ clock });
+    addUser(app, 'pengawas', 'observer', PIN);
+    present(f01[0]!);
+    present(f01[0]!, 'TULIS-1');
+    const people: Record<Role, string> = { coordinator: ADMIN.name, chair: 'ketua1', examiner: 'penguji1', clerk: 'petugas1', observer: 'pengawas' };
+    const f: WalkFixture = { exam: EXAM, session: 'WWC-F01', nomor: f01[0]!, paperStage: 'TULIS', uploadId: '0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b' };
+    const db = app.workstation!.db;
+    // The tables of facts, each dated by a column `at` (those without a rowid are kept from the others by triggers).
+    const facts = (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as { name: string; sql: string }[])
+      .filter((t) => !/WITHOUT ROWID/i.test(t.sql) && (db.prepare(`PRAGMA table_info(${t.name})`).all() as { name: string }[]).some((c) => c.name === 'at'))
+      .map((t) => t.name);
+    expect(facts).toEqual(expect.arrayContaining(['audit_events', 'score_entries', 'attendance_events', 'panel_submissions', 'panel_notes', 'finalizations', 'amendment_requests']));
+    const early: string[] = [];
+    const wrote: string[] = [];
+    let refused = 0;
+    // What would stop the rest from writing (the candidate sent home, a conflict declared, the session closed) goes last.
+    const LAST = ['attendance.undo', 'conflicts.declare', 'sessions.close', 'exams.purge'];
+    const walk = allCommands.filter((x) => x.mutates).sort((a, b) => Number(LAST.includes(a.name)) - Number(LAST.includes(b.name)));
+    for (const c of walk) {
+      for (const input of SAMPLE_INPUTS[c.name]!(f)) {
+        const role: Role = Array.isArray(c.access) ? (c.access[0] as Role) : 'coordinator';
+        // A fresh session each time, opened without a login (its PIN checks would meet the per-client limit): some
+        // commands end the one they run in (a logout, a PIN change).
+        const account = db.prepare('SELECT id FROM accounts WHERE name = ?').pluck().get(people[role]) as string;
+        const auth = c.access === 'public' ? { client: 'walk' } : { token: createSession(db, clock, account).token, client: `walk-${role}` };
+        const tip = db.prepare('SELECT at FROM audit_events ORDER BY seq DESC LIMIT 1').pluck().get() as string;
+        const marks = facts.map((t) => db.prepare(`SELECT COALESCE(MAX(rowid), 0) FROM ${t}`).pluck().get() as number);
+        clock.advance(Date.parse(tip) - HOUR - clock.now().getTime());
+        const r = await app.invokeAsync(c.name, input, auth);
+        if (r.ok) wrote.push(c.name);
+        else refused++;
+        facts.forEach((t, i) => {
+          for (const at of db.prepare(`SELECT at FROM ${t} WHERE rowid > ? AND at < ?`).pluck().all(marks[i], tip) as string[]) early.push(`${c.name} → ${t} at ${at}, before ${tip}`);
+        });
+      }
+    }
+    expect(early).toEqual([]);
+    // Both ways through the registry were walked: commands that wrote facts, and refusals (audited, dated the same way).
+    expect(wrote).toEqual(expect.arrayContaining(['panel.score', 'panel.note', 'paper.enter', 'attendance.undo', 'conflicts.declare', 'sessions.close', 'accounts.create']));
+    expect(refused).toBeGreaterThan(20);
+    expect(auditTimesInOrder(app)).toBe(true);
+  }, 120_000);
 });
+
