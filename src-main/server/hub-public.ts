@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HubRouteDeps } from './announce-route';
 import { clientKey } from './client-address';
-import { clientHash, committeeByToken, type CommitteeMember, type CommitteeRole } from '../core/publish/committee';
+import { assertCoversExam, clientHash, committeeByToken, coversExam, type CommitteeMember, type CommitteeRole } from '../core/publish/committee';
 import { answerObjection, fileObjection, getObjection, listObjections } from '../core/publish/objections';
 import { answerReport, fileReport, getReport, listReports } from '../core/publish/reports';
 import { isLenteraError } from '../core/util/errors';
@@ -208,6 +208,7 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
           channel: filer ? 'tempat' : 'situs',
           filedBy: filer ? filer.name : 'situs',
           actor: filer ? `komite:${filer.name}` : `hub:${clientOf(req)}`,
+          ...(filer ? { member: filer } : {}),
         });
         log(`sanggah ${r.sanggah.id} filed (${r.sanggah.exam}, ${r.sanggah.stage}, ${r.sanggah.channel}), leaf ${r.proof.index}`);
         return { status: 201, body: { ok: true, ...r }, changed: true };
@@ -248,8 +249,10 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
     }
     if (route('GET', /^\/api\/komite\/sanggah$/)) {
       answer(req, res, async () => {
-        member(req, ['panitia', 'pengamat']);
-        return { status: 200, body: { ok: true, sanggah: listObjections(publisher.db, examOf(req)) }, changed: false };
+        const who = member(req, ['panitia', 'pengamat']);
+        const exam = examOf(req);
+        if (exam !== undefined) assertCoversExam(who, exam);
+        return { status: 200, body: { ok: true, sanggah: listObjections(publisher.db, exam).filter((o) => coversExam(who, o.exam)) }, changed: false };
       });
       return true;
     }
@@ -259,7 +262,7 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
         const who = member(req, ['panitia']);
         const id = codeOf(raw);
         const input = await body(req, res, 'SANGGAH_INVALID');
-        const r = answerObjection(publisher, id, input, { at: at(), by: who.name, actor: `komite:${who.name}` });
+        const r = answerObjection(publisher, id, input, { at: at(), by: who.name, actor: `komite:${who.name}`, member: who });
         log(`sanggah ${r.sanggah.id} answered ${r.sanggah.status} by ${who.name}, leaf ${r.proof.index}`);
         return { status: 200, body: { ok: true, ...r }, changed: true };
       });
@@ -267,8 +270,10 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
     }
     if (route('GET', /^\/api\/komite\/laporan$/)) {
       answer(req, res, async () => {
-        member(req, ['panitia', 'pengamat']);
-        return { status: 200, body: { ok: true, laporan: listReports(publisher.db, examOf(req)) }, changed: false };
+        const who = member(req, ['panitia', 'pengamat']);
+        const exam = examOf(req);
+        if (exam !== undefined) assertCoversExam(who, exam);
+        return { status: 200, body: { ok: true, laporan: listReports(publisher.db, exam).filter((r) => coversExam(who, r.exam)) }, changed: false };
       });
       return true;
     }
@@ -278,7 +283,7 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
         const who = member(req, ['panitia']);
         const id = codeOf(raw);
         const input = await body(req, res, 'LAPORAN_INVALID');
-        const r = answerReport(publisher, id, input, { at: at(), by: who.name, actor: `komite:${who.name}` });
+        const r = answerReport(publisher, id, input, { at: at(), by: who.name, actor: `komite:${who.name}`, member: who });
         log(`laporan ${r.laporan.id} answered ${r.laporan.status} by ${who.name}, leaf ${r.proof.index}`);
         return { status: 200, body: { ok: true, ...r }, changed: true };
       });

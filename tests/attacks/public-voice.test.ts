@@ -357,6 +357,38 @@ describe('the committee CLI on the hub directory', () => {
     expect((await cli(['hub', 'komite', 'add', '--data', hubDir, '--name', 'X Y', '--role', 'raja'])).code).toBe(2);
   });
 
+  it("a token made for other exams reads, answers and files nothing of this one (a hub of several agencies)", async () => {
+    const made = (role: string, ...exams: string[]) => cli(['hub', 'komite', 'add', '--data', hubDir, '--name', `Panitia ${role} ${exams.join(' ')}`, '--role', role, ...exams.flatMap((e) => ['--exam', e])]);
+    const other = await made('panitia', 'CPNS-KAB-DEMAK-2026');
+    expect(other.code, other.err).toBe(0);
+    expect(other.out).toContain('for exams CPNS-KAB-DEMAK-2026');
+    const token = other.out.trim().split('\n').pop()!;
+    const open = db().prepare("SELECT id FROM objections WHERE status = 'diajukan'").pluck().get() as string;
+    const report = db().prepare("SELECT id FROM public_reports WHERE status <> 'ditolak'").pluck().get() as string;
+    // The lists hold none of this exam's objections and reports, and asking for this exam by name is refused.
+    const listed = await call('GET', '/api/komite/sanggah', undefined, bearer(token));
+    expect(listed).toMatchObject({ status: 200, body: { ok: true, sanggah: [] } });
+    expect((await call('GET', '/api/komite/laporan', undefined, bearer(token))).body).toMatchObject({ ok: true, laporan: [] });
+    await refused(403, 'KOMITE_FORBIDDEN', 'GET', `/api/komite/sanggah?exam=${venue.exam}`, undefined, bearer(token));
+    await refused(403, 'KOMITE_FORBIDDEN', 'GET', `/api/komite/laporan?exam=${venue.exam}`, undefined, bearer(token));
+    // Nor may it answer them: refused, nothing logged, nothing changed.
+    await refused(403, 'KOMITE_FORBIDDEN', 'POST', `/api/komite/sanggah/${open}/jawab`, { decision: 'ditolak', answer: 'Jawaban dari panitia instansi lain.' }, bearer(token));
+    await refused(403, 'KOMITE_FORBIDDEN', 'POST', `/api/komite/laporan/${report}/jawab`, { status: 'ditolak', answer: 'Jawaban dari panitia instansi lain.' }, bearer(token));
+    // A venue's token for another exam files nothing here.
+    const venueOfOther = (await made('tempat', 'CPNS-KAB-DEMAK-2026')).out.trim().split('\n').pop()!;
+    await refused(403, 'KOMITE_FORBIDDEN', 'POST', '/api/sanggah', objection(5), bearer(venueOfOther));
+    // A token made for this exam (and another) reads it; the list says what each token is for.
+    const own = (await made('pengamat', venue.exam, 'CPNS-KAB-DEMAK-2026')).out.trim().split('\n').pop()!;
+    const seen = await call('GET', `/api/komite/sanggah?exam=${venue.exam}`, undefined, bearer(own));
+    expect((seen.body.sanggah as { id: string }[]).map((o) => o.id)).toContain(open);
+    const list = await cli(['hub', 'komite', 'list', '--data', hubDir]);
+    expect(list.out).toMatch(/panitia\s+Panitia panitia CPNS-KAB-DEMAK-2026\s+CPNS-KAB-DEMAK-2026\s+added/);
+    expect(list.out).toMatch(new RegExp(`pengamat\\s+Panitia pengamat .*\\s+CPNS-KAB-DEMAK-2026,${venue.exam}\\s+added`));
+    expect(list.out).toMatch(/every exam/);
+    // An exam code that could not be one is refused when the token is made.
+    expect((await made('panitia', 'bukan kode!')).code).not.toBe(0);
+  });
+
   it('lists and answers objections and reports, audits the answer and rewrites the site', async () => {
     const open = db().prepare("SELECT id FROM objections WHERE status = 'diajukan'").pluck().get() as string;
     const list = await cli(['sanggah', 'list', '--data', hubDir, '--status', 'diajukan']);

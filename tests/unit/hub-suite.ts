@@ -20,6 +20,7 @@ import { drawQr } from '../../src-main/core/sheets/qr';
 import { embeddedPayload } from '../../src-main/core/sheets/result-sheet';
 import { run } from '../../src-main/cli/main';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
+import { addCommitteeMember, committeeByToken } from '../../src-main/core/publish/committee';
 import type { Db } from '../../src-main/core/db/open';
 import { ManualClock } from './helpers';
 import { startPgCluster, type PgCluster } from './pg-cluster';
@@ -343,6 +344,19 @@ export function hubSuite(store: 'SQLite' | 'PostgreSQL'): void {
       expect(code).not.toBeNull();
       expect(JSON.parse(code!.data)).toEqual(payload);
     }, 60_000);
+  });
+
+  describe("the committee's tokens", () => {
+    it("keep the exams each is for, and the hub's doors hold a token to them", async () => {
+      const db = hub.publisher.db;
+      const scoped = addCommitteeMember(db, { name: `Panitia lain ${store}`, role: 'panitia', exams: ['CPNS-KAB-DEMAK-2026'] }, clock.now().toISOString(), 'cli:t');
+      const every = addCommitteeMember(db, { name: `Pengamat ${store}`, role: 'pengamat' }, clock.now().toISOString(), 'cli:t');
+      expect(committeeByToken(db, scoped.token)).toMatchObject({ name: `Panitia lain ${store}`, exams: ['CPNS-KAB-DEMAK-2026'] });
+      expect(committeeByToken(db, every.token)).toMatchObject({ exams: null });
+      const ask = (token: string) => fetch(`${hub.url}/api/komite/sanggah?exam=${exam}`, { headers: { Authorization: `Bearer ${token}` } });
+      expect((await ask(scoped.token)).status).toBe(403);
+      expect((await ask(every.token)).status).toBe(200);
+    });
   });
 
   describe('the proof QR code at the size of a large log', () => {

@@ -57,18 +57,19 @@ export function registerVoiceCommands(program: Command, io: CliIo): void {
       .addOption(hubDbOption())
       .requiredOption('--name <name>', 'who holds the token (shown as filed_by / answered_by)')
       .addOption(new Option('--role <role>', 'panitia (answers), pengamat (reads everything: Ombudsman, inspectorate) or tempat (a venue workstation)').choices(['panitia', 'pengamat', 'tempat']).makeOptionMandatory(true))
-      .action((o: { data: string; db?: string; name: string; role: string }) =>
+      .option('--exam <code>', "an exam the token is good for (repeat for several); without it, every exam of this hub. On a hub of several agencies, give each agency's committee its own exams", (v: string, prev: string[] = []) => [...prev, v])
+      .action((o: { data: string; db?: string; name: string; role: string; exam?: string[] }) =>
         withHub(io, o, async (p) => {
           const { addCommitteeMember } = await import('../../core/publish/committee');
-          const m = addCommitteeMember(p.db, { name: o.name, role: o.role }, new Date().toISOString(), `cli:${io.osUser}`);
-          io.out(`added ${plain(m.name)} (${m.role}), id ${m.id}`);
+          const m = addCommitteeMember(p.db, { name: o.name, role: o.role, ...(o.exam ? { exams: o.exam } : {}) }, new Date().toISOString(), `cli:${io.osUser}`);
+          io.out(`added ${plain(m.name)} (${m.role}), id ${m.id}, for ${m.exams ? `exams ${m.exams.map(plain).join(', ')}` : 'every exam of this hub'}`);
           io.out(`token (shown only now; give it to ${plain(m.name)} over a safe channel):`);
           io.out(m.token);
         }),
       );
     komite
       .command('list')
-      .description('list committee members: id, name, role, added, revoked')
+      .description('list committee members: id, role, name, exams, added, revoked')
       .addOption(hubDataOption())
       .addOption(hubDbOption())
       .action((o: { data: string; db?: string }) =>
@@ -76,7 +77,7 @@ export function registerVoiceCommands(program: Command, io: CliIo): void {
           const { listCommittee } = await import('../../core/publish/committee');
           const all = listCommittee(p.db);
           if (!all.length) return io.out('no committee members yet (add one with `lentera hub komite add`)');
-          for (const m of all) io.out(`${m.id}  ${m.role.padEnd(8)}  ${plain(m.name)}  added ${m.createdAt}${m.revokedAt ? `  REVOKED ${m.revokedAt}` : ''}`);
+          for (const m of all) io.out(`${m.id}  ${m.role.padEnd(8)}  ${plain(m.name)}  ${m.exams ? m.exams.map(plain).join(',') : 'every exam'}  added ${m.createdAt}${m.revokedAt ? `  REVOKED ${m.revokedAt}` : ''}`);
         }),
       );
     komite

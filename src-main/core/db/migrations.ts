@@ -1040,6 +1040,14 @@ export const migrations: readonly Migration[] = [
          WHERE n = 1;
     `,
   },
+  {
+    version: 26,
+    name: "a committee token's exams: on a hub of several agencies, one agency's panitia answers only its own",
+    sql: `
+      -- A JSON array of exam codes, or NULL for every exam of the hub (a hub of one agency, as before).
+      ALTER TABLE hub_committee ADD COLUMN exams TEXT CHECK (exams IS NULL OR json_valid(exams));
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

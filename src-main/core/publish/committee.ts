@@ -149,45 +149,73 @@ export interface CommitteeMember {
   role: CommitteeRole;
   createdAt: string;
   revokedAt: string | null;
+  /** the exams the token is good for; null for every exam of the hub */
+  exams: string[] | null;
 }
+
+type MemberRow = { token_hash: string; name: string; role: CommitteeRole; created_at: string; revoked_at: string | null; exams: string | null };
+const MEMBER_COLUMNS = 'token_hash, name, role, created_at, revoked_at, exams';
 
 const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
-const memberOf = (r: { token_hash: string; name: string; role: CommitteeRole; created_at: string; revoked_at: string | null }): CommitteeMember => ({
+const memberOf = (r: MemberRow): CommitteeMember => ({
   id: r.token_hash.slice(0, 12),
   name: r.name,
   role: r.role,
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
+  exams: r.exams === null ? null : (JSON.parse(r.exams) as string[]),
 });
 
 const memberInput = z.strictObject({
   name: z.string().trim().min(2, { error: 'A committee member needs a name of at least 2 characters.' }).max(120, { error: 'A name has at most 120 characters.' }),
   role: z.enum(COMMITTEE_ROLES, { error: 'The role is panitia (answers), pengamat (reads everything) or tempat (a venue filing objections).' }),
+  exams: z
+    .array(z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'An exam code is letters, digits, dot, dash or underscore (as in its package), at most 64.' }))
+    .min(1)
+    .max(200)
+    .optional(),
 });
+
+/**
+ * Whether a member may act on an exam: a token made for some exams is good for those only (on a hub that carries
+ * several agencies' exams, one agency's panitia must not answer another's objections); one made without is good
+ * for every exam.
+ */
+export function coversExam(m: Pick<CommitteeMember, 'exams'>, exam: string): boolean {
+  return m.exams === null || m.exams.includes(exam);
+}
+
+/** Refuses an act on an exam the member's token is not for. */
+export function assertCoversExam(m: Pick<CommitteeMember, 'name' | 'exams'>, exam: string): void {
+  if (!coversExam(m, exam)) {
+    throw new LenteraError('KOMITE_FORBIDDEN', `Token komite ${m.name} hanya berlaku untuk ujian ${m.exams!.join(', ')}; bukan untuk ${exam}.`, { exam, exams: m.exams });
+  }
+}
 
 /**
  * Adds a committee member and returns their token, the only time it is seen: only its sha256 is kept. 32
  * random bytes, base64url. An active member's name is not given twice, so `filed_by` and `answered_by` name one.
  */
-export function addCommitteeMember(db: Db, input: { name: string; role: string }, at: string, actor: string): CommitteeMember & { token: string } {
+export function addCommitteeMember(db: Db, input: { name: string; role: string; exams?: string[] }, at: string, actor: string): CommitteeMember & { token: string } {
   const parsed = memberInput.safeParse(input);
   if (!parsed.success) throw new LenteraError('INVALID_INPUT', parsed.error.issues[0]!.message, { field: String(parsed.error.issues[0]!.path[0] ?? '') });
   const { name, role } = parsed.data;
+  const exams = parsed.data.exams ? [...new Set(parsed.data.exams)].sort() : null;
   const token = randomBytes(32).toString('base64url');
   const hash = tokenHash(token);
   writeTransaction(db, () => {
     if (sql(db, 'SELECT 1 FROM hub_committee WHERE name = ? AND revoked_at IS NULL').get(name)) {
       throw new LenteraError('KOMITE_NAME_TAKEN', `An active committee member is already named "${name}"; revoke it first or choose another name.`, { name });
     }
-    sql(db, 'INSERT INTO hub_committee (token_hash, name, role, created_at) VALUES (?, ?, ?, ?)').run(hash, name, role, at);
-    appendEvent(db, { at, actor, command: 'hub.komite.add', outcome: 'ok', payload: { id: hash.slice(0, 12), name, role } });
+    sql(db, 'INSERT INTO hub_committee (token_hash, name, role, created_at, exams) VALUES (?, ?, ?, ?, ?)').run(hash, name, role, at, exams && JSON.stringify(exams));
+    appendEvent(db, { at, actor, command: 'hub.komite.add', outcome: 'ok', payload: { id: hash.slice(0, 12), name, role, exams } });
   });
-  return { id: hash.slice(0, 12), name, role, createdAt: at, revokedAt: null, token };
+  return { id: hash.slice(0, 12), name, role, createdAt: at, revokedAt: null, exams, token };
 }
 
 export function listCommittee(db: Db): CommitteeMember[] {
-  return (sql(db, 'SELECT token_hash, name, role, created_at, revoked_at FROM hub_committee ORDER BY created_at, name').all() as Parameters<typeof memberOf>[0][]).map(memberOf);
+  return (sql(db, `SELECT ${MEMBER_COLUMNS} FROM hub_committee ORDER BY created_at, name`).all() as MemberRow[]).map(memberOf);
 }
 
 /** Revokes the active tokens of a name, or the token whose id (hash prefix, 8+ hex digits) is given. */
@@ -197,9 +225,9 @@ export function revokeCommitteeMember(db: Db, which: { name?: string; id?: strin
   return writeTransaction(db, () => {
     const rows = (
       which.name !== undefined
-        ? sql(db, 'SELECT token_hash, name, role, created_at, revoked_at FROM hub_committee WHERE name = ? AND revoked_at IS NULL').all(which.name)
-        : sql(db, 'SELECT token_hash, name, role, created_at, revoked_at FROM hub_committee WHERE substr(token_hash, 1, ?) = ? AND revoked_at IS NULL').all(which.id!.length, which.id)
-    ) as Parameters<typeof memberOf>[0][];
+        ? sql(db, `SELECT ${MEMBER_COLUMNS} FROM hub_committee WHERE name = ? AND revoked_at IS NULL`).all(which.name)
+        : sql(db, `SELECT ${MEMBER_COLUMNS} FROM hub_committee WHERE substr(token_hash, 1, ?) = ? AND revoked_at IS NULL`).all(which.id!.length, which.id)
+    ) as MemberRow[];
     if (rows.length === 0) throw new LenteraError('NOT_FOUND', `No active committee member ${which.name !== undefined ? `named "${which.name}"` : `with id ${which.id}`}.`);
     if (rows.length > 1 && which.id !== undefined) throw new LenteraError('INVALID_INPUT', `The id ${which.id} names ${rows.length} tokens; give more digits.`);
     for (const r of rows) sql(db, 'UPDATE hub_committee SET revoked_at = ? WHERE token_hash = ?').run(at, r.token_hash);
@@ -214,9 +242,7 @@ export function revokeCommitteeMember(db: Db, which: { name?: string; id?: strin
  */
 export function committeeByToken(db: Db, token: string): CommitteeMember | null {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const row = sql(db, 'SELECT token_hash, name, role, created_at, revoked_at FROM hub_committee WHERE token_hash = ? AND revoked_at IS NULL').get(tokenHash(token)) as
-    | Parameters<typeof memberOf>[0]
-    | undefined;
+  const row = sql(db, `SELECT ${MEMBER_COLUMNS} FROM hub_committee WHERE token_hash = ? AND revoked_at IS NULL`).get(tokenHash(token)) as MemberRow | undefined;
   return row ? memberOf(row) : null;
 }
 

@@ -17,7 +17,7 @@ import type { RecordProof } from '../ledger/record-proof';
 import { LenteraError } from '../util/errors';
 import { latestAnnouncement } from './announcement';
 import { whenWib } from './html';
-import { holdsPersonal, newTrackingCode, parseForm, parseTrackingCode, plainText } from './committee';
+import { assertCoversExam, holdsPersonal, newTrackingCode, parseForm, parseTrackingCode, plainText, type CommitteeMember } from './committee';
 import type { Publisher } from './publisher';
 
 export const OBJECTION_TEXT = { min: 10, max: 4000 } as const;
@@ -192,9 +192,10 @@ function proofOf(p: Publisher, index: number): RecordProof {
 export function fileObjection(
   p: Publisher,
   input: unknown,
-  opts: { at: string; channel: ObjectionChannel; filedBy: string; actor: string },
+  opts: { at: string; channel: ObjectionChannel; filedBy: string; actor: string; member?: Pick<CommitteeMember, 'name' | 'exams'> },
 ): Logged<PublicObjection> {
   const f = parse(fileInput, input);
+  if (opts.member) assertCoversExam(opts.member, f.exam);
   if (!mergedExams(p.db).includes(f.exam)) throw invalid(`Kode ujian: ujian ${f.exam} belum memiliki hasil yang diterbitkan di situs ini.`, { field: 'exam' });
   const stages = publishedStages(p, f.exam);
   if (!stages.includes(f.stage)) throw invalid(`Tahap: "${f.stage}" bukan tahap yang hasilnya sudah diumumkan untuk ${f.exam}; pilih salah satu: ${stages.join(', ') || '(belum ada)'}.`, { field: 'stage', stages });
@@ -234,7 +235,7 @@ export function fileObjection(
 }
 
 /** Answers an objection, once: the decision and a reasoned answer, published in full (so no personal data in it). */
-export function answerObjection(p: Publisher, idText: string, input: unknown, opts: { at: string; by: string; actor: string }): Logged<PublicObjection> {
+export function answerObjection(p: Publisher, idText: string, input: unknown, opts: { at: string; by: string; actor: string; member?: Pick<CommitteeMember, 'name' | 'exams'> }): Logged<PublicObjection> {
   const id = parseTrackingCode('SGH', idText);
   if (!id) throw new LenteraError('SANGGAH_NOT_FOUND', `"${idText}" bukan kode lacak sanggah (SGH-XXXX-XXXX-XXXX-XXXX).`);
   const a = parse(answerInput, input);
@@ -244,6 +245,7 @@ export function answerObjection(p: Publisher, idText: string, input: unknown, op
   const index = writeTransaction(p.db, () => {
     const row = sql(p.db, `SELECT ${COLUMNS} FROM objections WHERE id = ?`).get(id) as ObjectionRow | undefined;
     if (!row) throw new LenteraError('SANGGAH_NOT_FOUND', `Tidak ada sanggah dengan kode ${id}.`, { id });
+    if (opts.member) assertCoversExam(opts.member, row.exam_code);
     if (row.status !== 'diajukan') throw new LenteraError('SANGGAH_ANSWERED', `Sanggah ${id} sudah dijawab (${row.status}) pada ${whenWib(row.answered_at ?? '')}; jawaban tidak dapat diubah.`, { id, status: row.status });
     const record = answerRecord({ id, exam: row.exam_code, decision: a.decision, answer: a.answer, answeredAt: opts.at });
     const index = p.log.appendRecord({ exam: row.exam_code, kind: 'sanggah-jawaban', key: `sanggah-jawaban:${id}`, record }, opts.at);

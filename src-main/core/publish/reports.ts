@@ -13,7 +13,7 @@ import { writeTransaction } from '../db/transaction';
 import { canonicalBytes } from '../ledger/leaf';
 import type { RecordProof } from '../ledger/record-proof';
 import { LenteraError } from '../util/errors';
-import { holdsPersonal, maskPersonal, newTrackingCode, parseForm, parseTrackingCode, plainText } from './committee';
+import { assertCoversExam, holdsPersonal, maskPersonal, newTrackingCode, parseForm, parseTrackingCode, plainText, type CommitteeMember } from './committee';
 import type { Publisher } from './publisher';
 
 export const REPORT_CATEGORIES = ['kecurangan', 'joki', 'kebocoran-soal', 'perlakuan-tidak-adil', 'lainnya'] as const;
@@ -187,7 +187,7 @@ export function fileReport(p: Publisher, input: unknown, opts: { at: string; cli
  * ditolak), each answer its own leaf. A rejected report is closed; a followed-up one takes only further
  * follow-up news, never goes back to "ditelaah".
  */
-export function answerReport(p: Publisher, idText: string, input: unknown, opts: { at: string; by: string; actor: string }): LoggedReport {
+export function answerReport(p: Publisher, idText: string, input: unknown, opts: { at: string; by: string; actor: string; member?: Pick<CommitteeMember, 'name' | 'exams'> }): LoggedReport {
   const id = parseTrackingCode('LAP', idText);
   if (!id) throw new LenteraError('LAPORAN_NOT_FOUND', `"${idText}" bukan kode lacak laporan (LAP-XXXX-XXXX-XXXX-XXXX).`);
   const a = parse(answerInput, input);
@@ -197,6 +197,7 @@ export function answerReport(p: Publisher, idText: string, input: unknown, opts:
   const index = writeTransaction(p.db, () => {
     const row = sql(p.db, 'SELECT exam_code, status FROM public_reports WHERE id = ?').get(id) as { exam_code: string; status: ReportStatus } | undefined;
     if (!row) throw new LenteraError('LAPORAN_NOT_FOUND', `Tidak ada laporan dengan kode ${id}.`, { id });
+    if (opts.member) assertCoversExam(opts.member, row.exam_code);
     if (row.status === 'ditolak') throw new LenteraError('LAPORAN_CLOSED', `Laporan ${id} sudah ditolak dan ditutup; jawaban baru tidak dapat ditambahkan.`, { id, status: row.status });
     if (row.status === 'ditindaklanjuti' && a.status !== 'ditindaklanjuti') {
       throw new LenteraError('LAPORAN_CLOSED', `Laporan ${id} sudah ditindaklanjuti; hanya kabar tindak lanjut berikutnya (status ditindaklanjuti) yang dapat ditambahkan.`, { id, status: row.status });

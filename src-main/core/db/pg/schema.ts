@@ -241,6 +241,13 @@ export const pgMigrations: readonly PgMigration[] = [
       ALTER TABLE merged_bundles ADD COLUMN file_stat text COLLATE "C";
     `,
   },
+  {
+    version: 5,
+    name: "a committee token's exams: on a hub of several agencies, one agency's panitia answers only its own",
+    sql: `
+      ALTER TABLE hub_committee ADD COLUMN exams text COLLATE "C";
+    `,
+  },
 ];
 
 /**
