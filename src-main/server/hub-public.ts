@@ -190,6 +190,17 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
     return exam === null || exam === '' ? undefined : exam;
   };
 
+  /**
+   * A committee list as the member asking may read it: of the exam named in `?exam=` (refused when their token is
+   * not for it), and only of the exams their token is for.
+   */
+  function committeeList<T extends { exam: string }>(req: IncomingMessage, list: (db: typeof publisher.db, exam?: string) => T[]): T[] {
+    const who = member(req, ['panitia', 'pengamat']);
+    const exam = examOf(req);
+    if (exam !== undefined) assertCoversExam(who, exam);
+    return list(publisher.db, exam).filter((row) => coversExam(who, row.exam));
+  }
+
   return (req, res, path) => {
     const m = /^\/api\/(sanggah|laporan|komite)(?:\/|$)/.exec(path);
     if (!m) return false;
@@ -249,10 +260,7 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
     }
     if (route('GET', /^\/api\/komite\/sanggah$/)) {
       answer(req, res, async () => {
-        const who = member(req, ['panitia', 'pengamat']);
-        const exam = examOf(req);
-        if (exam !== undefined) assertCoversExam(who, exam);
-        return { status: 200, body: { ok: true, sanggah: listObjections(publisher.db, exam).filter((o) => coversExam(who, o.exam)) }, changed: false };
+        return { status: 200, body: { ok: true, sanggah: committeeList(req, listObjections) }, changed: false };
       });
       return true;
     }
@@ -270,10 +278,7 @@ export function publicVoiceRoutes(deps: VoiceRouteDeps): (req: IncomingMessage, 
     }
     if (route('GET', /^\/api\/komite\/laporan$/)) {
       answer(req, res, async () => {
-        const who = member(req, ['panitia', 'pengamat']);
-        const exam = examOf(req);
-        if (exam !== undefined) assertCoversExam(who, exam);
-        return { status: 200, body: { ok: true, laporan: listReports(publisher.db, exam).filter((r) => coversExam(who, r.exam)) }, changed: false };
+        return { status: 200, body: { ok: true, laporan: committeeList(req, listReports) }, changed: false };
       });
       return true;
     }

@@ -25,6 +25,14 @@ interface Sheet {
 }
 const sheet = (app: LenteraApp, token: string, nomor: string) =>
   (app.invoke('panel.sheet', { exam: EXAM, session: SESSION, nomorPeserta: nomor }, { token }) as { value: Sheet }).value;
+/** Every panelist scores these values and submits them. */
+const submitAll = (app: LenteraApp, tokens: Record<string, string>, nomor: string, values: number[]) => {
+  for (const who of PANEL) {
+    scoreAll(app, tokens[who]!, nomor, values);
+    expect(submit(app, tokens[who]!, nomor).ok).toBe(true);
+  }
+};
+const finalize = (app: LenteraApp, token: string, nomor: string) => app.invoke('panel.finalize', { exam: EXAM, session: SESSION, nomorPeserta: nomor }, { token });
 const submissions = (app: LenteraApp) => app.workstation!.db.prepare('SELECT COUNT(*) FROM panel_submissions').pluck().get() as number;
 
 describe('a panelist who peeks', () => {
@@ -79,39 +87,32 @@ describe('a panelist who peeks', () => {
     expect(note(app, tokens.ketua1!, n).ok).toBe(true);
     expect(submit(app, tokens.penguji1!, n).ok).toBe(true);
     expect(sheet(app, tokens.ketua1!, n).result.criteria!.map((c) => c.values.penguji1)).toEqual([4, 4, 4, 4, 4]);
-    expect(app.invoke('panel.finalize', { exam: EXAM, session: SESSION, nomorPeserta: n }, { token: tokens.ketua1! })).toMatchObject({ ok: true });
+    expect(finalize(app, tokens.ketua1!, n)).toMatchObject({ ok: true });
   });
 
   it('a discussion covers the values it was held over: a change submitted after it that diverges needs its own', async () => {
     const { app, tokens, f01, present } = await venue();
     const n = f01[3]!;
     present(n);
-    for (const who of PANEL) {
-      scoreAll(app, tokens[who]!, n, [4, 4, 4, 4, 4]);
-      expect(submit(app, tokens[who]!, n).ok).toBe(true);
-    }
+    submitAll(app, tokens, n, [4, 4, 4, 4, 4]);
     expect(note(app, tokens.ketua1!, n).ok).toBe(true);
     // After the discussion penguji2 lowers integritas to 1: a spread of 3, which no recorded discussion has seen.
     expect(score(app, tokens.penguji2!, n, CRITERIA[0]!, 1).ok).toBe(true);
     expect(submit(app, tokens.penguji2!, n).ok).toBe(true);
-    const finalize = () => app.invoke('panel.finalize', { exam: EXAM, session: SESSION, nomorPeserta: n }, { token: tokens.ketua1! });
-    expect(finalize()).toMatchObject({ ok: false, error: { code: 'DISCUSSION_NEEDED', details: { criteria: ['Integritas'] } } });
+    expect(finalize(app, tokens.ketua1!, n)).toMatchObject({ ok: false, error: { code: 'DISCUSSION_NEEDED', details: { criteria: ['Integritas'] } } });
     expect(app.invoke('panel.overview', { exam: EXAM, session: SESSION }, { token: tokens.ketua1! })).toMatchObject({
       ok: true,
       value: { candidates: expect.arrayContaining([expect.objectContaining({ nomorPeserta: n, needsDiscussion: true, discussed: false })]) },
     });
     expect(note(app, tokens.ketua1!, n).ok).toBe(true);
-    expect(finalize()).toMatchObject({ ok: true });
+    expect(finalize(app, tokens.ketua1!, n)).toMatchObject({ ok: true });
   });
 
   it('submitting the same scores again after all have submitted changes nothing and is not refused', async () => {
     const { app, tokens, f01, present } = await venue();
     const n = f01[2]!;
     present(n);
-    for (const who of PANEL) {
-      scoreAll(app, tokens[who]!, n, [3, 3, 3, 3, 3]);
-      expect(submit(app, tokens[who]!, n).ok).toBe(true);
-    }
+    submitAll(app, tokens, n, [3, 3, 3, 3, 3]);
     expect(submit(app, tokens.penguji2!, n).ok).toBe(true);
   });
 

@@ -6,7 +6,7 @@ import { fromUnits } from './items';
 import { Fraction, toFixedString } from './exact';
 import { rubricScale } from '../../shared/score-labels';
 import { stagePercent, stageScale, type StageScale } from '../ranking/inputs';
-import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, resultOf, sessionPanelStates, type Panel, type PanelResult } from './panel';
+import { candidatePanel, draftUnits, finalizationState, lastSubmission, panelResult, resultOf, sameValues, sessionPanelStates, type Panel, type PanelResult } from './panel';
 
 /**
  * What one person sees of one candidate's interview. A panelist sees their own drafts, and the panel's values only
@@ -47,7 +47,7 @@ export function panelSheet(db: Db, panel: Panel, nomor: string, viewer: { accoun
     criteria: panel.criteria.map((c) => ({ ...c, mine: drafts[c.code] === undefined ? null : fromUnits(c, drafts[c.code]!) })),
     submittedAt: mySubmission?.at ?? null,
     /** true when a draft changed after the last submission: it does not count until submitted again */
-    changedSinceSubmit: Boolean(mySubmission && panel.criteria.some((c) => drafts[c.code] !== mySubmission.snapshot[c.code])),
+    changedSinceSubmit: Boolean(mySubmission && !sameValues(panel, drafts, mySubmission.snapshot)),
     panelists: members.map((m) => ({ name: m.name, role: m.role, submitted: Boolean(m.accountId && lastSubmission(db, panel.session.id, nomor, m.accountId)) })),
     result: mayLook ? result : { complete: result.complete, waitingFor: result.waitingFor, needsDiscussion: result.needsDiscussion, discussed: result.discussed },
     notes: mayLook || me?.role === 'chair' ? notes : [],

@@ -230,6 +230,11 @@ export function submit(db: Db, panel: Panel, nomor: string, accountId: string, a
   return { nomorPeserta: nomor, submittedAt: at };
 }
 
+/** Whether two sets of a panelist's values (criterion → units) agree on every criterion of the rubric. */
+export function sameValues(panel: Panel, a: Record<string, number>, b: Record<string, number>): boolean {
+  return panel.criteria.every((c) => a[c.code] === b[c.code]);
+}
+
 /**
  * Once every panelist has submitted, each sees the others' scores (panel-views.ts): a change to one's submission
  * after that moment could be fitted to them, so it needs the panel's discussion, recorded by the chair after it.
@@ -237,7 +242,7 @@ export function submit(db: Db, panel: Panel, nomor: string, accountId: string, a
  */
 function assertChangeDiscussed(db: Db, panel: Panel, nomor: string, accountId: string, snapshot: Record<string, number>): void {
   const mine = lastSubmission(db, panel.session.id, nomor, accountId);
-  if (!mine || panel.criteria.every((c) => mine.snapshot[c.code] === snapshot[c.code])) return;
+  if (!mine || sameValues(panel, mine.snapshot, snapshot)) return;
   const allIn = allSubmittedAt(db, panel, nomor);
   if (allIn === undefined) return;
   if (sql(db, 'SELECT 1 FROM panel_notes WHERE session_id = ? AND nomor_peserta = ? AND at >= ?').get(panel.session.id, nomor, allIn)) return;
