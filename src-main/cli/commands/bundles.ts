@@ -9,7 +9,7 @@ import { CliExit, exitCodeFor, invoke, withApp } from '../workstation';
 function conflictsText(io: CliIo, conflicts: Conflict[]): void {
   if (!conflicts.length) return;
   io.out(`${conflicts.length} conflicting fact(s) between workstations, NOT resolved (those candidates stay BL until decided):`);
-  for (const c of conflicts) io.out(`  ${c.nomor} ${c.field}: ${c.values.map((v) => `${v.workstation.slice(-12)}=${v.value}`).join('  vs  ')}`);
+  for (const c of conflicts) io.out(`  ${c.nomor ? `${c.nomor} ` : ''}${c.field}: ${c.values.map((v) => `${v.workstation.slice(-12)}=${v.value}`).join('  vs  ')}`);
 }
 
 export function registerBundleCommands(program: Command, io: CliIo): void {

@@ -21,6 +21,7 @@ import { LenteraError } from '../util/errors';
 import { statOf } from '../util/file-stat';
 import { transcribe } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
+import { agree, conflictOf, formationConflicts, mergedCandidates, mergedFormations, type Conflict, type Value } from './merged-records';
 import { eachVerifiedFile, listedAs, readVerified } from './listed-entries';
 
 export interface ImportPlan {
@@ -978,11 +979,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
   return { ...base, unchanged: false, records, ...(ahead ? { view: { ...ahead, workstations: workstationsOf(db, m.exam.code) } } : {}) };
 }
 
-export interface Conflict {
-  nomor: string;
-  field: string;
-  values: { workstation: string; value: string }[];
-}
+export type { Conflict } from './merged-records';
 
 export interface MergedView {
   exam: { code: string; name: string; agency: string; year: number };
@@ -1007,17 +1004,16 @@ export interface PendingBundle {
   items: (kind: string) => readonly PendingItem[];
 }
 
-type Value = { ws: string; text: string };
-
-/** One value from many workstations: agreeing values (or values only one has) merge; disagreeing ones conflict. */
-function agree(values: Value[], skip: (text: string) => boolean): { text: string | null; conflict: Value[] | null } {
-  const present = values.filter((v) => !skip(v.text));
-  const distinct = new Set(present.map((v) => v.text));
-  if (distinct.size > 1) return { text: null, conflict: present };
-  return { text: present[0]?.text ?? null, conflict: null };
-}
-
 const missing = (t: string) => t === JSON.stringify('missing');
+
+/** A candidate's facts with every stage value held back, as a conflict leaves them until someone decides. */
+function heldBack(f: FactsJson): FactsJson {
+  const out: FactsJson = { ...f };
+  if (f.skd !== undefined) out.skd = 'missing';
+  if (f.skb !== undefined) out.skb = 'missing';
+  if (f.stages !== undefined) out.stages = Object.fromEntries(Object.keys(f.stages).map((s) => [s, 'missing']));
+  return out;
+}
 
 /**
  * What all merged bundles of an exam say together, independent of the order they arrived in: per item the
@@ -1042,18 +1038,17 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
     }
     return m;
   };
-  const conflicts: Conflict[] = [];
-  const formations = [...byKey('formation').values()].map((v) => JSON.parse(v[0]!.body) as MergedView['formations'][number]);
-  const candidates = [...byKey('candidate').values()].map((v) => {
-    const c = JSON.parse(v[0]!.body) as { nomor_peserta: string; nama: string; nik: string; kode_formasi: string; kategori: string };
-    return { nomor: c.nomor_peserta, nama: c.nama, nikMasked: c.nik, kodeFormasi: c.kode_formasi, kategori: c.kategori };
-  });
+  const { formations, facts: formationFacts, disputed } = mergedFormations(byKey('formation'));
+  const { candidates, conflicts } = mergedCandidates(byKey('candidate'));
+  // Each candidate's formation as each workstation's facts give it: a disputed formation holds back all of its own.
+  const formationsOf = new Map<string, Set<string>>();
 
   const merged: FactsJson[] = [];
   const baseOf = (f: FactsJson) => canonicalJson({ kodeFormasi: f.kodeFormasi, kategori: f.kategori, ipk: f.ipk, ageOrder: f.ageOrder, flag: f.flag ?? null });
   for (const [nomor, versions] of byKey('facts')) {
     const facts = versions.map((v) => ({ ws: v.ws, f: JSON.parse(v.body) as FactsJson }));
-    const conflictOn = (field: string, vals: Value[] | null) => vals && conflicts.push({ nomor, field, values: vals.map((v) => ({ workstation: v.ws, value: v.text })) });
+    if (disputed.size) formationsOf.set(nomor, new Set(facts.map((x) => x.f.kodeFormasi)));
+    const conflictOn = (field: string, vals: Value[] | null) => vals && conflicts.push(conflictOf(nomor, field, vals));
     // Canonical even for one workstation's facts: text with no canonical form (a lone surrogate) is refused at the
     // first merge, not accepted and then refused at every later one.
     conflictOn('data peserta', agree(facts.map((x) => ({ ws: x.ws, text: baseOf(x.f) })), () => false).conflict);
@@ -1089,25 +1084,25 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
     const a = agree(vals, () => false);
     if (a.conflict) {
       const [nomor, session] = k.split('\u0000') as [string, string];
-      if (!conflicts.some((c) => c.nomor === nomor && c.field === `finalisasi ${session}`)) conflicts.push({ nomor, field: `finalisasi ${session}`, values: a.conflict.map((v) => ({ workstation: v.ws, value: v.text })) });
+      conflicts.push(conflictOf(nomor, `finalisasi ${session}`, a.conflict));
     }
   }
+  conflicts.push(...formationConflicts(disputed, formationsOf));
   conflicts.sort((a, b) => (a.nomor === b.nomor ? (a.field < b.field ? -1 : 1) : a.nomor < b.nomor ? -1 : 1));
   // Only an interview panel finalizes: the stages of the sessions with finalizations are the interview stages.
   const stageOf = new Map([...byKey('session').values()].map((v) => JSON.parse(v[0]!.body) as { code: string; stage_code: string }).map((x) => [x.code, x.stage_code]));
   const interviewStages = [...new Set([...finals.keys()].map((k) => stageOf.get(k.split('\u0000')[1]!)).filter((x): x is string => typeof x === 'string'))].sort();
-  const conflicted = new Set(conflicts.map((c) => c.nomor));
+  const fieldsOf = new Map<string, string[]>();
+  for (const c of conflicts) fieldsOf.set(c.nomor, [...(fieldsOf.get(c.nomor) ?? []), c.field]);
+  // A conflicted candidate is not ranked on either side's value: every stage is held back, in the facts published
+  // too, so that recomputing them gives what was published.
+  for (let i = 0; i < merged.length; i++) if (fieldsOf.has(merged[i]!.nomorPeserta)) merged[i] = heldBack(merged[i]!);
   const shared = new Map<string, Fraction>();
-  const factsIn = merged.map((f) => {
-    const c = factsFromJson(f, shared);
-    // A conflicted candidate is not ranked on either side's value: every stage is held back.
-    if (conflicted.has(f.nomorPeserta)) return { ...c, skd: c.skd === undefined ? undefined : ('missing' as const), skb: c.skb === undefined ? undefined : ('missing' as const), stages: c.stages ? Object.fromEntries(Object.keys(c.stages).map((s) => [s, 'missing' as const])) : undefined };
-    return c;
+  const factsIn = merged.map((f) => factsFromJson(f, shared));
+  const results = rank(loaded.ruleset, formationFacts, factsIn).map((r) => {
+    const fields = fieldsOf.get(r.nomor_peserta);
+    return fields ? { ...r, reason: `Data bertentangan antar-workstation (${fields.join(', ')}): belum diputuskan` } : r;
   });
-  const formationFacts = formations.map((f) => ({ code: f.code, quota: f.quota, position: f.position, education: f.education }));
-  const results = rank(loaded.ruleset, formationFacts, factsIn).map((r) =>
-    conflicted.has(r.nomor_peserta) ? { ...r, reason: `Data bertentangan antar-workstation (${conflicts.filter((c) => c.nomor === r.nomor_peserta).map((c) => c.field).join(', ')}): belum diputuskan` } : r,
-  );
   const exam = JSON.parse(ex.exam) as MergedView['exam'];
   const digests = new Map(results.map((r) => [r.nomor_peserta, resultDigest(examCode, r, ex.ruleset_sha256)]));
   const workstations = workstationsOf(db, examCode);

@@ -172,13 +172,21 @@ function statusSummary(caption: string, results: RankedCandidate[]): string {
 
 const passedFor = (v: ExamView, code: string) => v.passed.get(code) ?? 0;
 
+/** A formation's quota as the site shows it: every quota the workstations gave, where they disagree on it. */
+function quotaText(v: ExamView, f: ExamView['formations'][number], unknown: string): string {
+  const disputed = v.conflictsByNomor.get('')?.find((c) => c.field === `formasi ${f.code}`);
+  if (disputed) return `${[...new Set(disputed.values.map((x) => (JSON.parse(x.value) as { quota: number }).quota))].sort((a, b) => a - b).join(' atau ')} (bertentangan antar-workstation, belum diputuskan)`;
+  return f.known ? String(f.quota) : unknown;
+}
+
 function conflictSection(v: ExamView, from: string, nomors: string[]): string {
   const rows: string[][] = [];
   for (const n of nomors) {
     for (const c of v.conflictsByNomor.get(n) ?? []) {
-      const nama = v.people.get(n)?.candidate?.nama ?? '–';
+      // '' is a whole formation's conflict (bundles/merged-records.ts): no candidate's, all of its candidates'.
+      const nama = n === '' ? 'seluruh formasi' : (v.people.get(n)?.candidate?.nama ?? '–');
       const values = c.values.map((x) => `<li><strong>${esc(x.workstation)}</strong>: ${esc(x.value)}</li>`).join('');
-      const who = v.people.has(n) ? `<a href="${esc(rel(from, sitePaths.candidate(v.exam.code, n)))}">${esc(n)}</a>` : esc(n);
+      const who = v.people.has(n) ? `<a href="${esc(rel(from, sitePaths.candidate(v.exam.code, n)))}">${esc(n)}</a>` : esc(n || '–');
       rows.push([who, esc(nama), `<code>${esc(c.field)}</code>`, `<ul>${values}</ul>`]);
     }
   }
@@ -264,7 +272,7 @@ export function examPage(input: SiteInput, v: ExamView): string {
       esc(f.position),
       esc(f.unit),
       esc(f.education),
-      f.known ? esc(String(f.quota)) : '–',
+      esc(quotaText(v, f, '–')),
       String(v.members.get(f.code)?.length ?? 0),
       provisional ? `${passedFor(v, f.code)} (${provisional} sementara)` : String(passedFor(v, f.code)),
       String(bl),
@@ -333,7 +341,7 @@ ${facts([
   ['Jabatan', esc(f.position)],
   ['Unit kerja', esc(f.unit)],
   ['Pendidikan', esc(f.education)],
-  ['Kebutuhan (kuota)', f.known ? esc(String(f.quota)) : '– (formasi tidak tercantum dalam data formasi)'],
+  ['Kebutuhan (kuota)', esc(quotaText(v, f, '– (formasi tidak tercantum dalam data formasi)'))],
   ['Jumlah peserta', String(members.length)],
   ['Lulus (termasuk optimalisasi)', String(passedFor(v, f.code))],
 ])}

@@ -13,6 +13,12 @@ export interface FormationFacts {
   quota: number;
   position: string;
   education: string;
+  /**
+   * Every description the workstations gave of a formation they do not agree on (bundles/merge.ts): which quota, or
+   * which position, is right is not known. Such a formation neither gives nor takes seats, and every formation it
+   * might share seats with, under any of its descriptions, waits for it as for an incomplete one.
+   */
+  disputed?: { quota: number; position: string; education: string }[];
 }
 
 export interface CandidateFacts {
@@ -488,8 +494,9 @@ function skbHighest(r: IntegrationRuleset, c: CandidateFacts): Fraction | null {
  */
 function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranked: Map<string, Work[]>, keys: readonly Key[], works: Work[]): void {
   const info = new Map(formations.map((f) => [f.code, f]));
-  const key = (f: FormationFacts) => r.optimalisasi!.match.map((k) => f[k].trim().toLowerCase()).join('\u0000');
+  const key = (f: { position: string; education: string }) => r.optimalisasi!.match.map((k) => f[k].trim().toLowerCase()).join('\u0000');
   const incomplete = new Set(works.filter((w) => w.out.status === 'BL' && info.has(w.facts.kodeFormasi)).map((w) => w.facts.kodeFormasi));
+  for (const f of formations) if (f.disputed) incomplete.add(f.code);
   for (const f of [...formations].sort((a, b) => (a.code < b.code ? -1 : 1))) {
     if (incomplete.has(f.code)) continue;
     const filled = (ranked.get(f.code) ?? []).filter((w) => w.out.status === 'P/L').length;
@@ -511,15 +518,18 @@ function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranke
   // Per position: an incomplete formation will give or take once complete, if any formation could stay unfilled.
   const groups = new Map<string, FormationFacts[]>();
   for (const f of formations) {
-    if (!groups.has(key(f))) groups.set(key(f), []);
-    groups.get(key(f))!.push(f);
+    for (const k of new Set([key(f), ...(f.disputed ?? []).map(key)])) {
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k)!.push(f);
+    }
   }
   for (const group of groups.values()) {
     if (group.length < 2) continue;
     const waiting = group.map((f) => f.code).filter((c) => incomplete.has(c)).sort();
     if (!waiting.length) continue;
     const surelyPassed = (f: FormationFacts) => (ranked.get(f.code) ?? []).filter((w) => w.out.status === 'P/L' && !w.waits?.length).length;
-    if (!group.some((f) => surelyPassed(f) < f.quota)) continue; // every formation surely filled: no seat will open
+    const mostSeats = (f: FormationFacts) => Math.max(f.quota, ...(f.disputed ?? []).map((d) => d.quota));
+    if (!group.some((f) => surelyPassed(f) < mostSeats(f))) continue; // every formation surely filled: no seat will open
     const why = reason('waitsFormations', { list: reasonList(waiting, 'formations') });
     for (const f of group) for (const w of ranked.get(f.code) ?? []) if (w.out.status === 'P/TL' || w.out.status.startsWith('P/L-')) wait(w, why);
   }

@@ -27,9 +27,7 @@ export function ConflictTable({ conflicts }: { conflicts: MergeConflict[] }) {
           <tbody>
             {conflicts.map((c) => (
               <tr key={`${c.nomor} ${c.field}`}>
-                <th scope="row">
-                  <code>{c.nomor}</code>
-                </th>
+                <th scope="row">{c.nomor ? <code>{c.nomor}</code> : t('bundles.merged.wholeFormation')}</th>
                 <td>
                   <code>{c.field}</code>
                 </td>

@@ -1,0 +1,109 @@
+import { canonicalJson } from '../audit/chain';
+import { PURGED_NAME } from '../exams/purge';
+import type { FormationFacts } from '../ranking/engine';
+
+/**
+ * What the workstations of an exam say of its formations and its candidates, taken together. Every workstation
+ * sends the whole exam as its package has it, so these records should agree; where they do not, no workstation's
+ * version is chosen (the first by id would be chosen by nobody, and a registered venue could choose it by sending
+ * other quotas): the difference is listed as a conflict, and what rests on it is held back.
+ */
+
+export type Value = { ws: string; text: string };
+
+/** One conflict: what two or more workstations say differently, candidate by candidate ('' for a whole formation). */
+export interface Conflict {
+  nomor: string;
+  field: string;
+  values: { workstation: string; value: string }[];
+}
+
+/** One value from many workstations: agreeing values (or values only one has) merge; disagreeing ones conflict. */
+export function agree(values: Value[], skip: (text: string) => boolean): { text: string | null; conflict: Value[] | null } {
+  const present = values.filter((v) => !skip(v.text));
+  const distinct = new Set(present.map((v) => v.text));
+  if (distinct.size > 1) return { text: null, conflict: present };
+  return { text: present[0]?.text ?? null, conflict: null };
+}
+
+export const conflictOf = (nomor: string, field: string, values: Value[]): Conflict => ({ nomor, field, values: values.map((v) => ({ workstation: v.ws, value: v.text })) });
+
+type Versions = Map<string, { ws: string; body: string }[]>;
+
+export interface MergedFormation {
+  code: string;
+  position: string;
+  unit: string;
+  quota: number;
+  education: string;
+}
+
+/**
+ * The exam's formations, one per code. A formation described differently by two workstations (another quota,
+ * position, unit or education) keeps the lowest workstation's description for its page, but is ranked as disputed:
+ * it neither gives nor takes seats, its candidates are held back (`formationConflicts`), and every formation it might
+ * share seats with waits for it (ranking/engine.ts).
+ */
+export function mergedFormations(versions: Versions): { formations: MergedFormation[]; facts: FormationFacts[]; disputed: Map<string, Value[]> } {
+  const formations: MergedFormation[] = [];
+  const facts: FormationFacts[] = [];
+  const disputed = new Map<string, Value[]>();
+  for (const [code, v] of versions) {
+    const all = v.map((x) => JSON.parse(x.body) as MergedFormation);
+    const f = all[0]!;
+    formations.push(f);
+    const fact: FormationFacts = { code: f.code, quota: f.quota, position: f.position, education: f.education };
+    const { conflict } = v.length > 1 ? agree(all.map((x, i) => ({ ws: v[i]!.ws, text: canonicalJson(x) })), () => false) : { conflict: null };
+    if (conflict) {
+      disputed.set(code, conflict);
+      fact.disputed = all.map((x) => ({ quota: x.quota, position: x.position, education: x.education }));
+    }
+    facts.push(fact);
+  }
+  return { formations, facts, disputed };
+}
+
+/** Each candidate of a disputed formation (by any workstation's facts), and the formation itself, as conflicts. */
+export function formationConflicts(disputed: Map<string, Value[]>, formationsOf: Map<string, Set<string>>): Conflict[] {
+  const out: Conflict[] = [];
+  for (const [code, values] of disputed) out.push(conflictOf('', `formasi ${code}`, values));
+  if (!disputed.size) return out;
+  for (const [nomor, codes] of formationsOf) for (const code of codes) if (disputed.has(code)) out.push(conflictOf(nomor, `formasi ${code}`, disputed.get(code)!));
+  return out;
+}
+
+export interface MergedCandidate {
+  nomor: string;
+  nama: string;
+  nikMasked: string;
+  kodeFormasi: string;
+  kategori: string;
+}
+
+type CandidateBody = { nomor_peserta: string; nama: string; nik: string; tahun_lahir?: string; jenis_kelamin?: string; pendidikan?: string; kode_formasi: string; kategori: string };
+
+const purged = (text: string) => text === JSON.stringify(PURGED_NAME);
+
+/**
+ * The exam's candidates as the site names them. Who a candidate is (name, masked NIK, birth year, sex, education)
+ * must be the same at every workstation that sends them; a name one workstation has purged (`PURGED_NAME`) is no
+ * disagreement, and the name another still holds is the one shown. Their formation and category are compared with
+ * the ranking facts ('data peserta').
+ */
+export function mergedCandidates(versions: Versions): { candidates: MergedCandidate[]; conflicts: Conflict[] } {
+  const candidates: MergedCandidate[] = [];
+  const conflicts: Conflict[] = [];
+  for (const [nomor, v] of versions) {
+    const all = v.map((x) => JSON.parse(x.body) as CandidateBody);
+    let c = all[0]!;
+    if (v.length > 1) {
+      const name = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: JSON.stringify(x.nama) })), purged);
+      if (name.conflict) conflicts.push(conflictOf(nomor, 'nama', name.conflict));
+      else if (name.text !== null) c = { ...c, nama: JSON.parse(name.text) as string };
+      const who = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: canonicalJson({ nik: x.nik, tahun_lahir: x.tahun_lahir ?? null, jenis_kelamin: x.jenis_kelamin ?? null, pendidikan: x.pendidikan ?? null }) })), () => false);
+      if (who.conflict) conflicts.push(conflictOf(nomor, 'identitas peserta', who.conflict));
+    }
+    candidates.push({ nomor: c.nomor_peserta, nama: c.nama, nikMasked: c.nik, kodeFormasi: c.kode_formasi, kategori: c.kategori });
+  }
+  return { candidates, conflicts };
+}

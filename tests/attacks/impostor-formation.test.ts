@@ -1,0 +1,217 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LenteraApp } from '../../src-main/api/app';
+import { run } from '../../src-main/cli/main';
+import { addTrustedSigner } from '../../src-main/core/bundles/trust';
+import { mergedView, type MergedView } from '../../src-main/core/bundles/merge';
+import { PURGED_NAME } from '../../src-main/core/exams/purge';
+import { generateIdentity } from '../../src-main/core/keys/identities';
+import { readCertificate } from '../../src-main/core/keys/pki';
+import { sitePaths } from '../../src-main/core/publish/paths';
+import { Publisher } from '../../src-main/core/publish/publisher';
+import { rank, type FormationFacts } from '../../src-main/core/ranking/engine';
+import { loadRuleset } from '../../src-main/core/ranking/rulesets';
+import { factsFromJson, type FactsJson } from '../../src-main/core/bundles/facts';
+
+/**
+ * The attack: a registered venue whose package gives a formation another quota (or whose data names a candidate
+ * otherwise) sends its bundle. Every venue sends the whole exam's formations and candidates, and the hub took each
+ * from the workstation whose id sorts first: a venue could change every venue's ranking of the exam, or the name
+ * the site shows for another venue's candidate, by sending its own and being first. Now no venue's version is
+ * chosen: the difference is a conflict, and what rests on it is held back until the venues agree.
+ */
+
+const PASS = 'rahasia-koordinator';
+const T1 = '2026-11-30T06:00:00.000Z';
+const T2 = '2026-11-30T07:00:00.000Z';
+const T3 = '2026-11-30T08:00:00.000Z';
+const dir = mkdtempSync(join(tmpdir(), 'lentera-impostor-formation-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Venue {
+  app: LenteraApp;
+  exam: string;
+  cert: Buffer;
+}
+
+async function venue(name: string): Promise<Venue> {
+  const app = new LenteraApp({ dataDir: join(dir, name), allowInit: true });
+  const demo = await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' });
+  if (!demo.ok) throw new Error(demo.error.message);
+  const db = app.workstation!.db;
+  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: `Koordinator ${name}`, nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
+  const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
+  const pem = (app.invoke('keys.certificate', { account: 'koordinator' }, { local: 't' }) as { value: { pem: string } }).value.pem;
+  return { app, exam, cert: Buffer.from(pem) };
+}
+
+async function exportBundle(v: Venue): Promise<string> {
+  const r = await v.app.invokeAsync('bundle.export', { exam: v.exam, passphrase: PASS, account: 'koordinator' }, { local: 't' });
+  if (!r.ok) throw new Error(r.error.message);
+  return (r.value as { file: string }).file;
+}
+
+/** The decision fields of each result: what a venue could change by being first. */
+const decisions = (v: MergedView) => new Map(v.results.map((r) => [r.nomor_peserta, { status: r.status, provisional: r.provisional ?? false, optimalisasi_ke: r.optimalisasi_ke ?? null, rank: r.rank }]));
+
+let A: Venue;
+let B: Venue;
+let hub: Publisher;
+let honest: MergedView;
+let inF06: string[];
+
+beforeAll(async () => {
+  [A, B] = [await venue('a'), await venue('b')];
+  hub = Publisher.open(join(dir, 'hub'));
+  for (const v of [A, B]) addTrustedSigner(hub.db, readCertificate(v.cert), { at: T1, by: 'test' });
+  await hub.ingest(await exportBundle(A), T1, 'test');
+  honest = mergedView(hub.db, A.exam);
+  inF06 = honest.candidates.filter((c) => c.kodeFormasi === 'F06').map((c) => c.nomor);
+}, 240_000);
+
+afterAll(() => {
+  hub.close();
+  A.app.close();
+  B.app.close();
+});
+
+describe('a venue sending another quota for a formation', () => {
+  let view: MergedView;
+  beforeAll(async () => {
+    // Venue B's package gives F06 (the same position and education as F01: they share seats) three more seats.
+    B.app.workstation!.db.prepare("UPDATE formations SET quota = quota + 3 WHERE code = 'F06'").run();
+    await hub.ingest(await exportBundle(B), T2, 'test');
+    view = mergedView(hub.db, A.exam);
+  }, 120_000);
+
+  it('is listed as a conflict of the formation and of each of its candidates, with both workstations\' descriptions', () => {
+    expect(inF06.length).toBeGreaterThan(0);
+    const whole = view.conflicts.filter((c) => c.nomor === '');
+    expect(whole.map((c) => c.field)).toEqual(['formasi F06']);
+    const quotas = whole[0]!.values.map((v) => (JSON.parse(v.value) as { quota: number }).quota).sort();
+    const f06 = honest.formations.find((f) => f.code === 'F06')!.quota;
+    expect(quotas).toEqual([f06, f06 + 3]);
+    expect(new Set(whole[0]!.values.map((v) => v.workstation))).toEqual(new Set([A.app.workstation!.id, B.app.workstation!.id]));
+    const perCandidate = view.conflicts.filter((c) => c.field === 'formasi F06' && c.nomor !== '').map((c) => c.nomor);
+    expect(perCandidate.sort()).toEqual([...inF06].sort());
+  });
+
+  it('holds back the formation\'s candidates, makes F01 (which shares seats with it) wait, and changes no other formation', () => {
+    const before = decisions(honest);
+    const after = decisions(view);
+    for (const n of inF06) {
+      expect(after.get(n)!.status).toBe('BL');
+      expect(view.results.find((r) => r.nomor_peserta === n)!.reason).toMatch(/bertentangan antar-workstation \(formasi F06\)/);
+    }
+    for (const c of view.candidates) {
+      if (c.kodeFormasi === 'F06') continue;
+      const was = before.get(c.nomor)!;
+      const now = after.get(c.nomor)!;
+      if (c.kodeFormasi !== 'F01') {
+        expect(now, c.nomor).toEqual(was);
+        continue;
+      }
+      // F01's own seats stand; whoever could gain or lose a seat through F06 now waits for it.
+      expect(now.optimalisasi_ke).not.toBe('F06');
+      if (now.status === 'P/TL' || now.status.startsWith('P/L-')) {
+        expect(now.provisional, c.nomor).toBe(true);
+        expect(view.results.find((r) => r.nomor_peserta === c.nomor)!.provisional_reason).toMatch(/F06/);
+      } else expect(now.status).toBe(was.status);
+    }
+    expect(view.results.some((r) => r.kode_formasi === 'F01' && r.provisional)).toBe(true);
+  });
+
+  it('is the same whichever venue sorts first: a venue cannot choose the exam\'s formations by its id', () => {
+    const copy = join(dir, 'swapped.db');
+    hub.db.exec(`VACUUM INTO '${copy}'`);
+    const db = new Database(copy);
+    try {
+      const [a, b] = [A.app.workstation!.id, B.app.workstation!.id];
+      db.prepare("UPDATE merged_items SET workstation_id = CASE workstation_id WHEN ? THEN '~a' WHEN ? THEN '~b' ELSE workstation_id END").run(a, b);
+      db.prepare("UPDATE merged_items SET workstation_id = CASE workstation_id WHEN '~a' THEN ? WHEN '~b' THEN ? ELSE workstation_id END").run(b, a);
+      const swapped = mergedView(db as never, A.exam);
+      expect([...decisions(swapped)]).toEqual([...decisions(view)]);
+      expect(swapped.results.map((r) => r.reason)).toEqual(view.results.map((r) => r.reason));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('is published so that recomputing from the site\'s facts gives the site\'s results', async () => {
+    const site = join(dir, 'site');
+    await hub.writeSite(site, T2);
+    const data = join(site, sitePaths.data(A.exam, 'facts.json'), '..');
+    // The site says which formation is disputed, and every quota given for it.
+    const f06 = honest.formations.find((f) => f.code === 'F06')!.quota;
+    expect(readFileSync(join(site, sitePaths.formation(A.exam, 'F06')), 'utf8')).toContain(`${f06} atau ${f06 + 3} (bertentangan antar-workstation, belum diputuskan)`);
+    expect(readFileSync(join(site, sitePaths.exam(A.exam)), 'utf8')).toMatch(/<td>seluruh formasi<\/td><td><code>formasi F06<\/code>/);
+    const facts = JSON.parse(readFileSync(join(data, 'facts.json'), 'utf8')) as { formations: FormationFacts[]; candidates: FactsJson[] };
+    expect(facts.formations.find((f) => f.code === 'F06')!.disputed!.map((d) => d.quota).sort()).toHaveLength(2);
+    for (const n of inF06) expect(facts.candidates.find((c) => c.nomorPeserta === n)!.stages ?? {}).not.toContainEqual(expect.stringMatching(/\//));
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await run(['recompute', '--ruleset', join(data, 'aturan.json'), '--facts', join(data, 'facts.json'), '--results', join(data, 'hasil.json')], { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), askSecret: async () => '', osUser: 't' });
+    expect(err.join('\n')).toBe('');
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/all \d+ published results match the recomputation/);
+    // And independently of the CLI: the engine given the published facts ranks as the hub did.
+    const again = rank(loadRuleset('cpns-2024').ruleset, facts.formations, facts.candidates.map((c) => factsFromJson(c)));
+    expect(again.map((r) => [r.nomor_peserta, r.status, r.provisional ?? false])).toEqual(view.results.map((r) => [r.nomor_peserta, r.status, r.provisional ?? false]));
+  });
+
+  it('ends once the venue sends its exam as the others have it: the ranking is the honest one again', async () => {
+    B.app.workstation!.db.prepare("UPDATE formations SET quota = quota - 3 WHERE code = 'F06'").run();
+    await hub.ingest(await exportBundle(B), T3, 'test');
+    const mended = mergedView(hub.db, A.exam);
+    expect(mended.conflicts.filter((c) => c.field.startsWith('formasi'))).toEqual([]);
+    expect([...decisions(mended)]).toEqual([...decisions(honest)]);
+  }, 120_000);
+});
+
+describe('a venue naming another venue\'s candidate otherwise', () => {
+  it('is a conflict of the name (the site shows neither as agreed), and a name purged at one venue is none', async () => {
+    const victim = inF06[0] ?? honest.candidates[0]!.nomor;
+    const other = honest.candidates.find((c) => c.nomor !== victim)!.nomor;
+    const db = B.app.workstation!.db;
+    db.prepare('UPDATE candidates SET nama = ? WHERE nomor_peserta = ?').run('Nama Palsu', victim);
+    db.prepare('UPDATE candidates SET nama = ? WHERE nomor_peserta = ?').run(PURGED_NAME, other);
+    await hub.ingest(await exportBundle(B), '2026-11-30T09:00:00.000Z', 'test');
+    const v = mergedView(hub.db, A.exam);
+    const named = v.conflicts.filter((c) => c.nomor === victim && c.field === 'nama');
+    expect(named).toHaveLength(1);
+    expect(named[0]!.values.map((x) => x.value).sort()).toEqual([JSON.stringify(honest.candidates.find((c) => c.nomor === victim)!.nama), JSON.stringify('Nama Palsu')].sort());
+    expect(v.results.find((r) => r.nomor_peserta === victim)!.status).toBe('BL');
+    // A purged name is no disagreement: the name the other venue holds is shown, and the candidate is ranked.
+    expect(v.conflicts.filter((c) => c.nomor === other)).toEqual([]);
+    expect(v.candidates.find((c) => c.nomor === other)!.nama).toBe(honest.candidates.find((c) => c.nomor === other)!.nama);
+    expect(decisions(v).get(other)).toEqual(decisions(honest).get(other));
+  }, 120_000);
+});
+
+describe('the engine given a disputed formation', () => {
+  const cpns = loadRuleset('cpns-2024').ruleset;
+  const complete = (n: string, f: string, skb: string): FactsJson => ({ nomorPeserta: n, kodeFormasi: f, kategori: 'umum', ipk: 350, ageOrder: 'u0000001', skd: { twk: '100', tiu: '100', tkp: '200' }, skb: { 'SKB-CAT': skb, 'SKB-WWC': skb } });
+  // FB has three passers for one seat; FA (same position and education) has no candidate at all.
+  const people = [complete('b1', 'FB', '90'), complete('b2', 'FB', '85'), complete('b3', 'FB', '80')].map((c) => factsFromJson(c));
+  const F = (code: string, quota: number, education = 'S1 Informatika'): FormationFacts => ({ code, quota, position: 'Pranata Komputer', education });
+
+  it('gives no seat from it and makes the others of its position wait, even when it has no candidate', () => {
+    const plain = rank(cpns, [F('FA', 2), F('FB', 1)], people);
+    expect(plain.map((r) => r.status)).toEqual(['P/L', 'P/L-1', 'P/L-2']);
+    const disputed = rank(cpns, [{ ...F('FA', 2), disputed: [{ quota: 2, position: 'Pranata Komputer', education: 'S1 Informatika' }, { quota: 0 + 1, position: 'Pranata Komputer', education: 'S1 Informatika' }] }, F('FB', 1)], people);
+    expect(disputed.map((r) => [r.status, r.provisional ?? false])).toEqual([['P/L', false], ['P/TL', true], ['P/TL', true]]);
+    expect(disputed[1]!.provisional_reason).toMatch(/FA/);
+  });
+
+  it('makes a formation wait that one of its descriptions (another education) would share seats with', () => {
+    const other = { ...F('FA', 2, 'S1 Sistem Informasi'), disputed: [{ quota: 2, position: 'Pranata Komputer', education: 'S1 Sistem Informasi' }, { quota: 2, position: 'Pranata Komputer', education: 'S1 Informatika' }] };
+    const r = rank(cpns, [other, F('FB', 1)], people);
+    expect(r.map((x) => [x.status, x.provisional ?? false])).toEqual([['P/L', false], ['P/TL', true], ['P/TL', true]]);
+    // Undisputed, another education shares nothing: FB's runners-up are plainly P/TL.
+    expect(rank(cpns, [F('FA', 2, 'S1 Sistem Informasi'), F('FB', 1)], people).map((x) => [x.status, x.provisional ?? false])).toEqual([['P/L', false], ['P/TL', false], ['P/TL', false]]);
+  });
+});
