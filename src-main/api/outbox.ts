@@ -4,7 +4,7 @@ import { plainStream } from '../core/custody/sealed-file';
 import { isLenteraError } from '../core/util/errors';
 import { appendEvent } from '../core/audit/chain';
 import { LIMITS, MANIFEST } from '../core/bundles/format';
-import { dueBundles, receiptPageOf, receiptsDue, recordAck, recordFailure, recordReceipts, recordReceiptsFailure, verifyAck, type ReceiptsDue } from '../core/bundles/outbox';
+import { dueBundles, noReceipts, receiptPageOf, receiptsDue, recordAck, recordFailure, recordReceipts, recordReceiptsFailure, verifyAck, type ReceiptsDue } from '../core/bundles/outbox';
 import { openBundle, readEntry } from '../core/bundles/verify';
 import { fingerprintOf } from '../core/keys/identities';
 import type { Db } from '../core/db/open';
@@ -87,7 +87,8 @@ export class OutboxPusher {
           });
           // Its receipts at once: the result sheets print them.
           const fetched = await this.fetchReceipts(db, url, receiptsDue(db, clock.now(), ack.bundle));
-          const receipts = ack.leaves === 0 ? 'no result logged' : fetched.failed ? `receipts not fetched yet (${fetched.failed})` : `${fetched.kept} receipts`;
+          // An "unchanged" answer names no leaves: what its fetch found says whether the first send logged any.
+          const receipts = fetched.failed ? `receipts not fetched yet (${fetched.failed})` : ack.leaves > 0 || fetched.kept > 0 ? `${fetched.kept} receipts` : 'no result logged';
           out.push({ ...base, state: 'confirmed', message: `confirmed by the hub at log size ${ack.checkpoint.size}; ${receipts}` });
         } else {
           const message = body?.error?.message ?? `the hub answered HTTP ${res.status}`;
@@ -120,10 +121,15 @@ export class OutboxPusher {
       try {
         for (let from: number | null = d.next; from !== null; ) {
           const res = await fetch(`${url.replace(/\/$/, '')}/api/bundles/${d.bundle}/receipts?from=${from}${this.deps.receiptsPerPage ? `&limit=${this.deps.receiptsPerPage}` : ''}`, {
-            headers: { Authorization: `Bearer ${d.ack.receiptToken ?? ''}` },
+            headers: { Authorization: `Bearer ${d.token}` },
             signal: AbortSignal.timeout(this.deps.fetchTimeoutMs ?? 120_000),
           });
-          const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+          const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+          if (res.status === 404 && body?.error?.code === 'NOT_FOUND' && d.ack.unchanged && d.next === 0) {
+            // Sent again after an answer that never came: the first send logged no result, so there is none to fetch.
+            writeTransaction(db, () => noReceipts(db, d.bundle));
+            break;
+          }
           if (!res.ok) throw new Error(body?.error?.message ?? `the hub answered HTTP ${res.status}`);
           const page = receiptPageOf(body, { ...d, next: from });
           const at = clock.now().toISOString();

@@ -133,7 +133,7 @@ const strangers = (nomor = someone()) => stranger.receipt(exam, nomor)!;
 
 describe('receipts a workstation fetches from the hub (bundles/outbox.ts recordReceipts)', () => {
   const workstation = () => openDatabase(join(mkdtempSync(join(root, 'ws-')), 'lentera.sqlite'), { create: true });
-  const due = (ack: SignedAck) => ({ bundle: ack.bundle, exam, next: 0, ack });
+  const due = (ack: SignedAck) => ({ bundle: ack.bundle, exam, next: 0, ack, token: '' });
   const kept = (db: Db, nomor: string) => JSON.parse(db.prepare('SELECT receipt FROM receipts WHERE nomor_peserta = ?').pluck().get(nomor) as string) as Receipt;
 
   it("keeps the newer receipt when an older bundle's page arrives late", () => {

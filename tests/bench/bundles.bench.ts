@@ -123,7 +123,7 @@ export async function benchBundles(): Promise<void> {
     const hubRuns: { published: Out; copyMs: number }[] = [];
     let last = '';
     for (let i = 0; i < 3; i++) {
-      last = runFolder(dir, `hub-${i}`, ['bench.lentera']);
+      last = runFolder(dir, `hub-${i}`, ['bench.lentera', 'bench.receipt-token']);
       const p = await child('publish', last);
       const t0 = Date.now();
       // The folder the link `site` points to (the hub's two folders, since 2026-12-05): `cp -r` of the link itself

@@ -46,8 +46,9 @@ if (mode === 'prefill') {
   const ingestMs = now() - t1;
   // Every receipt as the sender fetches them after the acknowledgement (issue 18), each page's JSON made.
   const t2 = now();
-  for (let from: number | null = 0; from !== null && ack.receiptToken; ) {
-    const page = p.receiptPage(ack.bundle, ack.receiptToken, from);
+  const token = readFileSync(join(dir, 'bench.receipt-token'), 'utf8');
+  for (let from: number | null = 0; from !== null && ack.leaves > 0; ) {
+    const page = p.receiptPage(ack.bundle, token, from);
     JSON.stringify(page);
     from = page.next;
   }

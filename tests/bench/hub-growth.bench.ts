@@ -56,7 +56,7 @@ export async function benchHubGrowth(): Promise<void> {
 
 /** A fresh folder for one step of the bench: the grown log's hub copied into it and the bundle linked. */
 function stepDir(dir: string, name: string): string {
-  const step = runFolder(dir, name, ['bench.lentera']);
+  const step = runFolder(dir, name, ['bench.lentera', 'bench.receipt-token']);
   cpSync(join(dir, 'base', 'hub'), join(step, 'hub'), { recursive: true });
   return step;
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,6 +54,8 @@ export function hubSuite(store: 'SQLite' | 'PostgreSQL'): void {
     return r.value as T;
   };
   const outbox = () => app.workstation!.db.prepare('SELECT state, attempts, next_attempt_at, last_error FROM outbox ORDER BY sequence').all() as { state: string; attempts: number; next_attempt_at: string | null; last_error: string | null }[];
+  /** the token the workstation made with its first bundle, for that bundle's receipts */
+  const ownToken = () => app.workstation!.db.prepare('SELECT receipt_token FROM outbox ORDER BY sequence LIMIT 1').pluck().get() as string;
 
   async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
@@ -140,19 +143,22 @@ export function hubSuite(store: 'SQLite' | 'PostgreSQL'): void {
 
     it('acknowledges without the receipts: no salt in it, a few hundred bytes whatever the bundle', () => {
       const text = app.workstation!.db.prepare('SELECT ack FROM outbox').pluck().get() as string;
-      const ack = JSON.parse(text) as { v: number; receiptToken: string; leaves: number };
+      const ack = JSON.parse(text) as { v: number; receiptToken: string | null; leaves: number };
       expect(ack.v).toBe(2);
-      expect(ack.receiptToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // The bundle's own token opens its receipts: the workstation made it, and the hub never sends one.
+      expect(ack.receiptToken).toBeNull();
+      expect(ownToken()).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(text).not.toMatch(/salt|proof|receipts"/);
       expect(text.length).toBeLessThan(1500);
-      // The hub keeps only the token's hash: its database does not hand out the receipts.
+      // The hub keeps only the token's hash (the manifest's receiptKey): its database does not hand out the receipts.
       const kept = hub.publisher.db.prepare('SELECT * FROM hub_receipt_access').all() as Record<string, unknown>[];
       expect(kept).toHaveLength(1);
-      expect(JSON.stringify(kept)).not.toContain(ack.receiptToken);
+      expect(kept[0]!.token_sha256).toBe(createHash('sha256').update(ownToken()).digest('hex'));
+      expect(JSON.stringify(kept)).not.toContain(ownToken());
     });
 
-    it("gives a bundle's receipts only with its acknowledgement's token", async () => {
-      const ack = JSON.parse(app.workstation!.db.prepare('SELECT ack FROM outbox').pluck().get() as string) as { bundle: string; receiptToken: string; leaves: number };
+    it("gives a bundle's receipts only with its own token", async () => {
+      const ack = { ...(JSON.parse(app.workstation!.db.prepare('SELECT ack FROM outbox').pluck().get() as string) as { bundle: string; leaves: number }), receiptToken: ownToken() };
       const get = (path: string, token?: string) => fetch(`${hub.url}${path}`, token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } });
       const at = `/api/bundles/${ack.bundle}/receipts`;
       const none = await get(at);
@@ -279,10 +285,10 @@ export function hubSuite(store: 'SQLite' | 'PostgreSQL'): void {
         const file = join(root, 'ws', 'bundles', exam, readdirSync(join(root, 'ws', 'bundles', exam)).find((f) => f.endsWith('.lentera'))!);
         const res = await fetch(`${other.url}/api/bundles`, { method: 'POST', headers: { 'X-Lentera-Signer': await signerOf(file) }, body: readFileSync(file) });
         expect(res.status).toBe(200);
-        const { ack } = (await res.json()) as { ack: { bundle: string; receiptToken: string; leaves: number } };
+        const { ack } = (await res.json()) as { ack: { bundle: string; leaves: number } };
         expect(ack.leaves).toBeGreaterThan(0);
         expect(lines.some((l) => /is merged, but the site could not be rewritten \(disk full\)/.test(l))).toBe(true);
-        const page = await fetch(`${other.url}/api/bundles/${ack.bundle}/receipts`, { headers: { Authorization: `Bearer ${ack.receiptToken}` } });
+        const page = await fetch(`${other.url}/api/bundles/${ack.bundle}/receipts`, { headers: { Authorization: `Bearer ${ownToken()}` } });
         expect(((await page.json()) as { receipts: unknown[] }).receipts).toHaveLength(ack.leaves);
       } finally {
         await other.close();

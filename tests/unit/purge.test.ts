@@ -133,7 +133,7 @@ beforeAll(async () => {
   expect(ack.bundle).toBe(exported.sha256);
   writeTransaction(db, () => {
     recordAck(db, ack, at);
-    recordReceipts(db, { bundle: ack.bundle, exam, next: 0, ack }, { receipts: hub.receiptsOfBundle(ack.bundle), next: null }, at);
+    recordReceipts(db, { bundle: ack.bundle, exam, next: 0, ack, token: '' }, { receipts: hub.receiptsOfBundle(ack.bundle), next: null }, at);
   });
 
   // The announcement, with its objection period from today for a week (WIB).

@@ -18,6 +18,7 @@ import { writeZipFile, type ZipEntry } from './zip-writer';
 import { BUNDLE_FORMAT, DATA_FILES, MANIFEST, SIGNATURE, type Manifest } from './format';
 import { holdExamExportLock, holdExportLock } from './recover';
 import { fileDigestsAside, type FileDigest, type FileDigestsAside } from './file-digests-aside';
+import { newReceiptToken } from '../publish/receipt-access';
 
 /** The steps of an export, for a progress display: records by kind, then PDFs, then the zip and its seal. */
 export type ExportStep = keyof typeof DATA_FILES | 'pdf' | 'zip';
@@ -42,6 +43,8 @@ export interface PreparedExport {
   release: () => void;
   /** the data key the file is sealed with (an encrypted workstation's): the copy to `copyTo` is opened with it */
   sealedWith?: Uint8Array;
+  /** the token for this bundle's receipts at the hub, kept in its outbox entry; its sha256 is the manifest's `receiptKey` */
+  receiptToken: string;
 }
 
 /** A JSON array written one record per line, hashed while it is written; sealed with `key` when there is one. */
@@ -336,6 +339,7 @@ async function prepareLocked(
     exported.sort(byKindThenKey);
     const ruleset = { path: `ruleset/${collected.ruleset.ruleset.id}.json`, data: Buffer.from(collected.ruleset.text) };
     const head = chainHead(db);
+    const receipts = newReceiptToken();
     const manifest: Manifest = {
       format: BUNDLE_FORMAT,
       exam: examRow,
@@ -347,6 +351,7 @@ async function prepareLocked(
       createdAt: opts.at,
       ruleset: { id: collected.ruleset.ruleset.id, version: collected.ruleset.ruleset.version, sha256: collected.ruleset.sha256, path: ruleset.path },
       counts: { ...records.counts, pdf: pdfs.length },
+      receiptKey: receipts.key,
       files: [...records.files, { path: ruleset.path, size: ruleset.data.length, sha256: sha256Hex(ruleset.data) }, ...pdfs].map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
     };
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
@@ -358,7 +363,7 @@ async function prepareLocked(
     // The bundle's own size, sealed or not.
     const bytes = opts.dataKey ? sealedPlainSize(statSync(part).size) : statSync(part).size;
     if (bytes === null) throw new Error('the sealed bundle has no sealed file length');
-    const prepared: PreparedExport = { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, copyTo, bytes, exported, release, ...(opts.dataKey ? { sealedWith: opts.dataKey } : {}) };
+    const prepared: PreparedExport = { examId: exam.id, examCode: exam.code, sequence, previous: last?.sha256 ?? null, sha256: sha256Hex(manifestBytes), manifest, part, out, copyTo, bytes, exported, release, receiptToken: receipts.token, ...(opts.dataKey ? { sealedWith: opts.dataKey } : {}) };
     made = true;
     return prepared;
   } finally {
@@ -410,7 +415,7 @@ export function commitExport(db: Db, p: PreparedExport, at: string, actor: strin
     args[at + 1] = key;
     args[at + 2] = digest;
   }, { exam: p.examId, sequence: p.sequence });
-  sql(db, "INSERT INTO outbox (bundle_sha256, exam_code, sequence, file, state, created_at) VALUES (?, ?, ?, ?, 'pending', ?)").run(p.sha256, p.examCode, p.sequence, p.out, at);
+  sql(db, "INSERT INTO outbox (bundle_sha256, exam_code, sequence, file, state, created_at, receipt_token) VALUES (?, ?, ?, ?, 'pending', ?, ?)").run(p.sha256, p.examCode, p.sequence, p.out, at, p.receiptToken);
   testKillPoint('commit');
   return { sequence: p.sequence, sha256: p.sha256, file: p.out, bytes: p.bytes, files: p.manifest.files.length };
 }

@@ -39,6 +39,12 @@ export const manifestSchema = z
     createdAt: z.string().max(40),
     ruleset: z.object({ id: z.string().max(100), version: z.string().max(100), sha256, path: bundlePath }).strict(),
     counts: z.record(z.string(), z.number().int().min(0)),
+    /**
+     * sha256 of the token the exporting workstation keeps to fetch this bundle's receipts from the hub
+     * (publish/receipt-access.ts): whoever sends the bundle, and whatever becomes of the hub's answer, only that
+     * workstation can fetch them. Absent in bundles made before it (the hub's acknowledgement then carries a token).
+     */
+    receiptKey: sha256.optional(),
     files: z.array(z.object({ path: bundlePath, size: z.number().int().min(0), sha256 }).strict()).max(LIMITS.entries),
   })
   .strict();

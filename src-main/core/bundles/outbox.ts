@@ -82,9 +82,15 @@ export function verifyAck(raw: unknown, logKey: string, bundle: string): SignedA
   return ack;
 }
 
-/** Marks the bundle confirmed; its receipts, when it logged any, are then fetched from the hub (`receiptsDue`). */
+/**
+ * Marks the bundle confirmed; its receipts, when it logged any, are then fetched from the hub (`receiptsDue`), with
+ * the acknowledgement's token or the bundle's own. A bundle answered "unchanged" was merged by an earlier send whose
+ * answer never came here (or carried to the hub by hand): with its own token its receipts are asked for too, and a
+ * hub that logged none says so (`noReceipts`).
+ */
 export function recordAck(db: Db, ack: SignedAck, at: string): void {
-  const fetch = ack.leaves > 0 && ack.receiptToken !== null ? 0 : null;
+  const own = sql(db, 'SELECT receipt_token FROM outbox WHERE bundle_sha256 = ?').pluck().get(ack.bundle) as string | null | undefined;
+  const fetch = (ack.leaves > 0 && (ack.receiptToken !== null || Boolean(own))) || (ack.unchanged && Boolean(own)) ? 0 : null;
   sql(db, "UPDATE outbox SET state = 'confirmed', ack = ?, confirmed_at = ?, last_error = NULL, next_attempt_at = NULL, receipts_next = ? WHERE bundle_sha256 = ?").run(JSON.stringify(ack), at, fetch, ack.bundle);
 }
 
@@ -94,17 +100,27 @@ export interface ReceiptsDue {
   exam: string;
   next: number;
   ack: SignedAck;
+  /** what opens them: the acknowledgement's token, or the one kept with the bundle here */
+  token: string;
 }
 
 /** Confirmed bundles with receipts still to fetch, oldest first, once any wait after a failed fetch has passed. */
 export function receiptsDue(db: Db, now: Date, bundle?: string): ReceiptsDue[] {
   const rows = sql(
     db,
-    "SELECT bundle_sha256, exam_code, receipts_next, ack, next_attempt_at FROM outbox WHERE state = 'confirmed' AND receipts_next IS NOT NULL AND (? IS NULL OR bundle_sha256 = ?) ORDER BY exam_code, sequence",
-  ).all(bundle ?? null, bundle ?? null) as { bundle_sha256: string; exam_code: string; receipts_next: number; ack: string; next_attempt_at: string | null }[];
+    "SELECT bundle_sha256, exam_code, receipts_next, ack, next_attempt_at, receipt_token FROM outbox WHERE state = 'confirmed' AND receipts_next IS NOT NULL AND (? IS NULL OR bundle_sha256 = ?) ORDER BY exam_code, sequence",
+  ).all(bundle ?? null, bundle ?? null) as { bundle_sha256: string; exam_code: string; receipts_next: number; ack: string; next_attempt_at: string | null; receipt_token: string | null }[];
   return rows
     .filter((r) => !r.next_attempt_at || new Date(r.next_attempt_at) <= now)
-    .map((r) => ({ bundle: r.bundle_sha256, exam: r.exam_code, next: r.receipts_next, ack: JSON.parse(r.ack) as SignedAck }));
+    .map((r) => {
+      const ack = JSON.parse(r.ack) as SignedAck;
+      return { bundle: r.bundle_sha256, exam: r.exam_code, next: r.receipts_next, ack, token: ack.receiptToken ?? r.receipt_token ?? '' };
+    });
+}
+
+/** The hub logged no result of a bundle sent again "unchanged": there is nothing to fetch, and nothing is missing. */
+export function noReceipts(db: Db, bundle: string): void {
+  sql(db, 'UPDATE outbox SET receipts_next = NULL, next_attempt_at = NULL, last_error = NULL WHERE bundle_sha256 = ?').run(bundle);
 }
 
 /** A page of receipts as the hub answers it, checked for shape (each receipt is verified on its own). */

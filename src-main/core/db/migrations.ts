@@ -1048,6 +1048,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE hub_committee ADD COLUMN exams TEXT CHECK (exams IS NULL OR json_valid(exams));
     `,
   },
+  {
+    version: 27,
+    name: "a bundle's own token for its receipts: an acknowledgement lost on the way no longer loses them",
+    sql: `
+      -- The token whose sha256 the bundle's manifest names (receiptKey); NULL for bundles exported before.
+      ALTER TABLE outbox ADD COLUMN receipt_token TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -226,7 +226,7 @@ export class Publisher {
           recordStagePublications(this.db, outcome.exam, stageStatesOf(view), at);
         }
         const checkpoint = this.log.checkpoint(at);
-        const receiptToken = appended.length > 0 ? grantReceipts(this.db, outcome.sha256, outcome.exam, appended, checkpoint.size, at) : null;
+        const receiptToken = appended.length > 0 ? grantReceipts(this.db, outcome.sha256, outcome.exam, appended, checkpoint.size, at, prepared.report.manifest.receiptKey) : null;
         appendEvent(this.db, {
           at,
           actor,

@@ -21,11 +21,23 @@ export interface ReceiptAccess {
 const tokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /**
- * Records who may fetch the receipts of the leaves a merge just appended (in the merge's transaction) and returns the
- * token to put in its acknowledgement. A bundle logs its leaves once: merged again, it appends none and gets none.
+ * A token for a bundle's receipts, made by the workstation that exports it: the token stays with it (its outbox),
+ * its sha256 goes in the signed manifest (`receiptKey`), and the hub keeps that. So an acknowledgement lost on the
+ * way, or the bundle carried to the hub on a stick by someone else, does not lose the receipts.
  */
-export function grantReceipts(db: Db, bundle: string, exam: string, appended: number[], checkpointSize: number, at: string): string {
+export function newReceiptToken(): { token: string; key: string } {
   const token = toB64url(randomBytes(32));
+  return { token, key: tokenHash(token) };
+}
+
+/**
+ * Records who may fetch the receipts of the leaves a merge just appended (in the merge's transaction): the holder of
+ * the token whose sha256 the bundle's manifest names (`key`), and then no token is returned; for a bundle without
+ * one, the holder of a new token, returned to put in the acknowledgement. A bundle logs its leaves once: merged
+ * again, it appends none and gets no token.
+ */
+export function grantReceipts(db: Db, bundle: string, exam: string, appended: number[], checkpointSize: number, at: string, key?: string): string | null {
+  const token = key === undefined ? toB64url(randomBytes(32)) : null;
   let first = Infinity;
   let last = -1;
   for (const i of appended) {
@@ -34,7 +46,7 @@ export function grantReceipts(db: Db, bundle: string, exam: string, appended: nu
   }
   sql(db, 'INSERT INTO hub_receipt_access (bundle_sha256, token_sha256, exam_code, first_idx, last_idx, leaves, checkpoint_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     bundle,
-    tokenHash(token),
+    key ?? tokenHash(token!),
     exam,
     first,
     last,
