@@ -30,6 +30,12 @@ export const conflictOf = (nomor: string, field: string, values: Value[]): Confl
 
 type Versions = Map<string, { ws: string; body: string }[]>;
 
+/**
+ * Whether a record's versions may say different things: not when their stored texts are the same (every venue of a
+ * national exam sends every candidate, most of them word for word alike), which spares parsing them all.
+ */
+const differ = (v: { body: string }[]) => v.length > 1 && v.some((x) => x.body !== v[0]!.body);
+
 export interface MergedFormation {
   code: string;
   position: string;
@@ -53,7 +59,7 @@ export function mergedFormations(versions: Versions): { formations: MergedFormat
     const f = all[0]!;
     formations.push(f);
     const fact: FormationFacts = { code: f.code, quota: f.quota, position: f.position, education: f.education };
-    const { conflict } = v.length > 1 ? agree(all.map((x, i) => ({ ws: v[i]!.ws, text: canonicalJson(x) })), () => false) : { conflict: null };
+    const { conflict } = differ(v) ? agree(all.map((x, i) => ({ ws: v[i]!.ws, text: canonicalJson(x) })), () => false) : { conflict: null };
     if (conflict) {
       disputed.set(code, conflict);
       fact.disputed = all.map((x) => ({ quota: x.quota, position: x.position, education: x.education }));
@@ -94,9 +100,9 @@ export function mergedCandidates(versions: Versions): { candidates: MergedCandid
   const candidates: MergedCandidate[] = [];
   const conflicts: Conflict[] = [];
   for (const [nomor, v] of versions) {
-    const all = v.map((x) => JSON.parse(x.body) as CandidateBody);
-    let c = all[0]!;
-    if (v.length > 1) {
+    let c = JSON.parse(v[0]!.body) as CandidateBody;
+    if (differ(v)) {
+      const all = v.map((x) => JSON.parse(x.body) as CandidateBody);
       const name = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: JSON.stringify(x.nama) })), purged);
       if (name.conflict) conflicts.push(conflictOf(nomor, 'nama', name.conflict));
       else if (name.text !== null) c = { ...c, nama: JSON.parse(name.text) as string };
