@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
@@ -15,6 +16,7 @@ import { Publisher } from '../../src-main/core/publish/publisher';
 import { rank, type FormationFacts } from '../../src-main/core/ranking/engine';
 import { loadRuleset } from '../../src-main/core/ranking/rulesets';
 import { factsFromJson, type FactsJson } from '../../src-main/core/bundles/facts';
+import { expectFinalKept, integrationCandidate, integrationFacts, integrationFormations, quotas } from './ranking-arbitraries';
 
 /**
  * The attack: a registered venue whose package gives a formation another quota (or whose data names a candidate
@@ -213,5 +215,47 @@ describe('the engine given a disputed formation', () => {
     expect(r.map((x) => [x.status, x.provisional ?? false])).toEqual([['P/L', false], ['P/TL', true], ['P/TL', true]]);
     // Undisputed, another education shares nothing: FB's runners-up are plainly P/TL.
     expect(rank(cpns, [F('FA', 2, 'S1 Sistem Informasi'), F('FB', 1)], people).map((x) => [x.status, x.provisional ?? false])).toEqual([['P/L', false], ['P/TL', false], ['P/TL', false]]);
+  });
+});
+
+describe('property: whichever description of a disputed formation is decided, no status that was final changes', () => {
+  it('integration (cpns-2024): its candidates held back as the merge holds them, another quota or another education', () => {
+    const cpns = loadRuleset('cpns-2024').ruleset;
+    // Mostly complete results: optimalisasi runs only between complete formations, and it is what a quota moves.
+    const done = integrationCandidate.map((c) => ({ ...c, skd: Array.isArray(c.skd) ? c.skd : ([100, 85, 170] as [number, number, number]), cat: c.cat === 'missing' ? 70 : c.cat, wwc: c.wwc === 'missing' ? 60 : c.wwc }));
+    let finals = 0;
+    let mattered = 0;
+    let emptyDisputes = 0;
+    fc.assert(
+      fc.property(
+        fc.array(done, { minLength: 1, maxLength: 16 }),
+        quotas,
+        fc.constantFrom('F1', 'F2', 'F3', 'F4'),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom('S1', 'Lain', 'D3'),
+        (cs, q, code, quota, education) => {
+          const fs = integrationFormations(q);
+          const mine = fs.find((f) => f.code === code)!;
+          const descriptions = [{ quota: mine.quota, position: mine.position, education: mine.education }, { quota, position: mine.position, education }];
+          const facts = integrationFacts(cs);
+          // As the merge leaves them: the disputed formation's candidates with every stage held back.
+          const held = facts.map((c) => (c.kodeFormasi === code ? { ...c, skd: 'missing' as const, skb: { 'SKB-CAT': 'missing' as const, 'SKB-WWC': 'missing' as const } } : c));
+          const disputed = rank(cpns, fs.map((f) => (f.code === code ? { ...f, disputed: descriptions } : f)), held);
+          if (!facts.some((c) => c.kodeFormasi === code)) emptyDisputes++;
+          const decided = descriptions.map((d) => rank(cpns, fs.map((f) => (f.code === code ? { code, ...d } : f)), facts));
+          for (const r of decided) expectFinalKept(disputed, r);
+          finals += disputed.filter((r) => r.status !== 'BL' && !r.provisional).length;
+          if (JSON.stringify(decided[0]!.map((r) => r.status)) !== JSON.stringify(decided[1]!.map((r) => r.status))) mattered++;
+          // Nothing is moved into or out of the disputed formation.
+          for (const r of disputed) expect(r.optimalisasi_ke === code || (r.kode_formasi === code && r.status.startsWith('P/L-'))).toBe(false);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    // Not vacuous: the decision changed someone's status in many runs, final statuses were checked, also where the
+    // disputed formation had no candidate.
+    expect(mattered).toBeGreaterThan(100);
+    expect(finals).toBeGreaterThan(1000);
+    expect(emptyDisputes).toBeGreaterThan(50);
   });
 });

@@ -22,20 +22,18 @@ import { rank, type CandidateFacts, type FormationFacts, type RankedCandidate, t
 import { readFlatResults } from '../../src-main/core/ranking/flat';
 import { loadRuleset } from '../../src-main/core/ranking/rulesets';
 import { parseCsvText } from '../../src-main/core/roster/table-file';
-import { Fraction } from '../../src-main/core/scoring/exact';
 import { sheetInputs } from '../../src-main/core/sheets/batch';
 import { renderResultSheet, statusWords } from '../../src-main/core/sheets/result-sheet';
 import { resourcesDir } from '../../src-main/core/util/resources';
 import { reasonText, statusLabel } from '../../src-renderer/features/results/model';
 import { reason, reasonList } from '../../src-main/core/ranking/reasons';
 import { translator } from '../unit/i18n';
+import { by, expectFinalKept, F, formation, integrationCandidate, integrationFacts, integrationFormations, quotas, stage, type IntegrationGen, type Stage } from './ranking-arbitraries';
 
 const cpns = loadRuleset('cpns-2024').ruleset;
 const open = loadRuleset('seleksi-terbuka-2024').ruleset;
 const EXAM = 'CPNS-SMG-2026';
 const local = { local: 'test' };
-const F = (x: number | string) => new Fraction(x);
-const by = (results: RankedCandidate[], n: string) => results.find((r) => r.nomor_peserta === n)!;
 
 // ------------------------------------------------------------------------------------------ the demo, as reported
 
@@ -203,7 +201,6 @@ function cand(n: string, f: string, skd: [number, number, number] | 'missing' | 
     ...extra,
   };
 }
-const formation = (code: string, quota: number, position = 'Analis', education = 'S1'): FormationFacts => ({ code, quota, position, education });
 
 describe('what "could still change" means, exactly', () => {
   it('a BL candidate whose highest possible final equals the P/L exactly: the tie-break decides, exactly (TKP here)', () => {
@@ -332,30 +329,6 @@ describe('what "could still change" means, exactly', () => {
 
 // ------------------------------------------------------------------------------------------ the property
 
-type Skd = [number, number, number] | 'missing' | 'absent';
-type Stage = number | 'missing' | 'absent';
-/** Small value sets, so that exact ties (on finals and on every tie-break key) happen often. */
-const skdArb: fc.Arbitrary<Skd> = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(60, 65, 100, 150), fc.constantFrom(60, 80, 85, 140), fc.constantFrom(160, 166, 170, 200)) },
-  { weight: 1, arbitrary: fc.constant('missing' as const) },
-  { weight: 1, arbitrary: fc.constant('absent' as const) },
-);
-const stageArb: fc.Arbitrary<Stage> = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(0, 50, 60, 70, 96, 100) },
-  { weight: 2, arbitrary: fc.constant('missing' as const) },
-  { weight: 1, arbitrary: fc.constant('absent' as const) },
-);
-const integrationCandidate = fc.record({
-  f: fc.constantFrom('F1', 'F2', 'F3', 'F4'),
-  kat: fc.constantFrom('umum', 'umum', 'disabilitas', 'cumlaude'),
-  skd: skdArb,
-  cat: stageArb,
-  wwc: stageArb,
-  ipk: fc.constantFrom(300, 350),
-  lahir: fc.constantFrom('1990-01-01', '1991-01-01'),
-  flag: fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('APS' as const, 'TMS' as const) }),
-});
-type IntegrationGen = typeof integrationCandidate extends fc.Arbitrary<infer T> ? T : never;
 /** How each missing value is completed: left missing (a partial completion), absent, or any value, extremes included. */
 const completion = fc.record({
   skd: fc.oneof(fc.constant('keep' as const), fc.constant('absent' as const), fc.tuple(fc.constantFrom(0, 60, 65, 100, 150, 500), fc.constantFrom(0, 60, 80, 85, 140, 500), fc.constantFrom(0, 160, 166, 170, 200, 500))),
@@ -364,19 +337,6 @@ const completion = fc.record({
 });
 type Completion = typeof completion extends fc.Arbitrary<infer T> ? T : never;
 
-const stage = (x: Stage): StageValue => (typeof x === 'number' ? F(x) : x);
-function integrationFacts(cs: IntegrationGen[]): CandidateFacts[] {
-  return cs.map((c, i) => ({
-    nomorPeserta: `n${String(i).padStart(2, '0')}`,
-    kodeFormasi: c.f,
-    kategori: c.kat,
-    ipk: c.ipk,
-    tanggalLahir: c.lahir,
-    ...(c.flag ? { flag: c.flag } : {}),
-    skd: Array.isArray(c.skd) ? { twk: F(c.skd[0]), tiu: F(c.skd[1]), tkp: F(c.skd[2]) } : c.skd,
-    skb: { 'SKB-CAT': stage(c.cat), 'SKB-WWC': stage(c.wwc) },
-  }));
-}
 function complete(cs: IntegrationGen[], fills: Completion[]): IntegrationGen[] {
   return cs.map((c, i) => {
     const fill = fills[i % Math.max(1, fills.length)] ?? { skd: 'keep', cat: 'keep', wwc: 'keep' };
@@ -386,25 +346,7 @@ function complete(cs: IntegrationGen[], fills: Completion[]): IntegrationGen[] {
     return { ...c, skd, cat, wwc };
   });
 }
-const quotas = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 1 }));
-// F1, F2 and F3 share a position and education (optimalisasi between them); F4 stands alone.
-const integrationFormations = (q: number[]) => [formation('F1', q[0]!), formation('F2', q[1]!), formation('F3', q[2]!), formation('F4', q[3]!, 'Lain')];
 
-/**
- * The claim: each status that was neither BL nor provisional is the same after the completion (optimalisasi seat
- * too). Returns how many P/… statuses it found final in a formation that had a BL candidate (to show it is not vacuous).
- */
-function expectFinalKept(before: RankedCandidate[], after: RankedCandidate[]): number {
-  let besideBl = 0;
-  const withBl = new Set(before.filter((r) => r.status === 'BL').map((r) => r.kode_formasi));
-  for (const b of before) {
-    if (b.status === 'BL' || b.provisional) continue;
-    const a = by(after, b.nomor_peserta);
-    expect({ nomor: b.nomor_peserta, status: a.status, ke: a.optimalisasi_ke }, JSON.stringify(b)).toEqual({ nomor: b.nomor_peserta, status: b.status, ke: b.optimalisasi_ke });
-    if (withBl.has(b.kode_formasi) && b.status.startsWith('P/')) besideBl++;
-  }
-  return besideBl;
-}
 
 describe('property: completing missing results never changes a status that was not provisional', () => {
   it('integration (cpns-2024): any completion, full or partial, with absences and extreme values', () => {
