@@ -8,6 +8,7 @@ import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
 import { mergedView, type MergedView } from '../../src-main/core/bundles/merge';
+import { DISPUTED } from '../../src-main/core/bundles/merged-records';
 import { PURGED_NAME } from '../../src-main/core/exams/purge';
 import { generateIdentity } from '../../src-main/core/keys/identities';
 import { readCertificate } from '../../src-main/core/keys/pki';
@@ -187,6 +188,7 @@ describe('a venue naming another venue\'s candidate otherwise', () => {
     expect(named).toHaveLength(1);
     expect(named[0]!.values.map((x) => x.value).sort()).toEqual([JSON.stringify(honest.candidates.find((c) => c.nomor === victim)!.nama), JSON.stringify('Nama Palsu')].sort());
     expect(v.results.find((r) => r.nomor_peserta === victim)!.status).toBe('BL');
+    expect(v.candidates.find((c) => c.nomor === victim)!.nama).toBe(DISPUTED);
     // A purged name is no disagreement: the name the other venue holds is shown, and the candidate is ranked.
     expect(v.conflicts.filter((c) => c.nomor === other)).toEqual([]);
     expect(v.candidates.find((c) => c.nomor === other)!.nama).toBe(honest.candidates.find((c) => c.nomor === other)!.nama);

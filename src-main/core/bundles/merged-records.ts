@@ -90,10 +90,13 @@ type CandidateBody = { nomor_peserta: string; nama: string; nik: string; tahun_l
 
 const purged = (text: string) => text === JSON.stringify(PURGED_NAME);
 
+/** Shown for a name or masked NIK the workstations give differently: none of theirs (each is in the conflict list). */
+export const DISPUTED = '(bertentangan antar-workstation)';
+
 /**
  * The exam's candidates as the site names them. Who a candidate is (name, masked NIK, birth year, sex, education)
- * must be the same at every workstation that sends them; a name one workstation has purged (`PURGED_NAME`) is no
- * disagreement, and the name another still holds is the one shown. Their formation and category are compared with
+ * must be the same at every workstation that sends them, or the name (or the masked NIK) shown is `DISPUTED`; a name
+ * one workstation has purged (`PURGED_NAME`) is no disagreement, and the name another still holds is the one shown. Their formation and category are compared with
  * the ranking facts ('data peserta').
  */
 export function mergedCandidates(versions: Versions): { candidates: MergedCandidate[]; conflicts: Conflict[] } {
@@ -105,9 +108,12 @@ export function mergedCandidates(versions: Versions): { candidates: MergedCandid
       const all = v.map((x) => JSON.parse(x.body) as CandidateBody);
       const name = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: JSON.stringify(x.nama) })), purged);
       if (name.conflict) conflicts.push(conflictOf(nomor, 'nama', name.conflict));
-      else if (name.text !== null) c = { ...c, nama: JSON.parse(name.text) as string };
+      c = { ...c, nama: name.conflict ? DISPUTED : name.text !== null ? (JSON.parse(name.text) as string) : c.nama };
       const who = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: canonicalJson({ nik: x.nik, tahun_lahir: x.tahun_lahir ?? null, jenis_kelamin: x.jenis_kelamin ?? null, pendidikan: x.pendidikan ?? null }) })), () => false);
-      if (who.conflict) conflicts.push(conflictOf(nomor, 'identitas peserta', who.conflict));
+      if (who.conflict) {
+        conflicts.push(conflictOf(nomor, 'identitas peserta', who.conflict));
+        c = { ...c, nik: DISPUTED };
+      }
     }
     candidates.push({ nomor: c.nomor_peserta, nama: c.nama, nikMasked: c.nik, kodeFormasi: c.kode_formasi, kategori: c.kategori });
   }
