@@ -10,13 +10,14 @@ import { addTrustedSigner } from '../../src-main/core/bundles/trust';
 import { mergedView, type MergedView } from '../../src-main/core/bundles/merge';
 import { DISPUTED } from '../../src-main/core/bundles/merged-records';
 import { PURGED_NAME } from '../../src-main/core/exams/purge';
-import { generateIdentity } from '../../src-main/core/keys/identities';
+import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
 import { readCertificate } from '../../src-main/core/keys/pki';
 import { sitePaths } from '../../src-main/core/publish/paths';
 import { Publisher } from '../../src-main/core/publish/publisher';
 import { rank, type FormationFacts } from '../../src-main/core/ranking/engine';
 import { loadRuleset } from '../../src-main/core/ranking/rulesets';
 import { factsFromJson, type FactsJson } from '../../src-main/core/bundles/facts';
+import { rebundle } from '../unit/rebundle';
 import { expectFinalKept, integrationCandidate, integrationFacts, integrationFormations, quotas } from './ranking-arbitraries';
 
 /**
@@ -60,6 +61,21 @@ async function exportBundle(v: Venue): Promise<string> {
 
 /** The decision fields of each result: what a venue could change by being first. */
 const decisions = (v: MergedView) => new Map(v.results.map((r) => [r.nomor_peserta, { status: r.status, provisional: r.provisional ?? false, optimalisasi_ke: r.optimalisasi_ke ?? null, rank: r.rank }]));
+
+/** The hub's merged view as it would be if venue A's and venue B's workstation ids sorted the other way round. */
+function viewWithIdsSwapped(): MergedView {
+  const copy = join(dir, `swapped-${Date.now()}.db`);
+  hub.db.exec(`VACUUM INTO '${copy}'`);
+  const db = new Database(copy);
+  try {
+    const [a, b] = [A.app.workstation!.id, B.app.workstation!.id];
+    db.prepare("UPDATE merged_items SET workstation_id = CASE workstation_id WHEN ? THEN '~a' WHEN ? THEN '~b' ELSE workstation_id END").run(a, b);
+    db.prepare("UPDATE merged_items SET workstation_id = CASE workstation_id WHEN '~a' THEN ? WHEN '~b' THEN ? ELSE workstation_id END").run(b, a);
+    return mergedView(db as never, A.exam);
+  } finally {
+    db.close();
+  }
+}
 
 let A: Venue;
 let B: Venue;
@@ -129,19 +145,9 @@ describe('a venue sending another quota for a formation', () => {
   });
 
   it('is the same whichever venue sorts first: a venue cannot choose the exam\'s formations by its id', () => {
-    const copy = join(dir, 'swapped.db');
-    hub.db.exec(`VACUUM INTO '${copy}'`);
-    const db = new Database(copy);
-    try {
-      const [a, b] = [A.app.workstation!.id, B.app.workstation!.id];
-      db.prepare("UPDATE merged_items SET workstation_id = CASE workstation_id WHEN ? THEN '~a' WHEN ? THEN '~b' ELSE workstation_id END").run(a, b);
-      db.prepare("UPDATE merged_items SET workstation_id = CASE workstation_id WHEN '~a' THEN ? WHEN '~b' THEN ? ELSE workstation_id END").run(b, a);
-      const swapped = mergedView(db as never, A.exam);
-      expect([...decisions(swapped)]).toEqual([...decisions(view)]);
-      expect(swapped.results.map((r) => r.reason)).toEqual(view.results.map((r) => r.reason));
-    } finally {
-      db.close();
-    }
+    const swapped = viewWithIdsSwapped();
+    expect([...decisions(swapped)]).toEqual([...decisions(view)]);
+    expect(swapped.results.map((r) => r.reason)).toEqual(view.results.map((r) => r.reason));
   });
 
   it('is published so that recomputing from the site\'s facts gives the site\'s results', async () => {
@@ -154,7 +160,8 @@ describe('a venue sending another quota for a formation', () => {
     expect(readFileSync(join(site, sitePaths.exam(A.exam)), 'utf8')).toMatch(/<td>seluruh formasi<\/td><td><code>formasi F06<\/code>/);
     const facts = JSON.parse(readFileSync(join(data, 'facts.json'), 'utf8')) as { formations: FormationFacts[]; candidates: FactsJson[] };
     expect(facts.formations.find((f) => f.code === 'F06')!.disputed!.map((d) => d.quota).sort()).toHaveLength(2);
-    for (const n of inF06) expect(facts.candidates.find((c) => c.nomorPeserta === n)!.stages ?? {}).not.toContainEqual(expect.stringMatching(/\//));
+    // Held back as the hub ranked them: the facts say so, and keep the values the venues agree on.
+    for (const c of facts.candidates) expect(c.heldBack ?? false, c.nomorPeserta).toBe(inF06.includes(c.nomorPeserta));
     const out: string[] = [];
     const err: string[] = [];
     const code = await run(['recompute', '--ruleset', join(data, 'aturan.json'), '--facts', join(data, 'facts.json'), '--results', join(data, 'hasil.json')], { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), askSecret: async () => '', osUser: 't' });
@@ -193,6 +200,32 @@ describe('a venue naming another venue\'s candidate otherwise', () => {
     expect(v.conflicts.filter((c) => c.nomor === other)).toEqual([]);
     expect(v.candidates.find((c) => c.nomor === other)!.nama).toBe(honest.candidates.find((c) => c.nomor === other)!.nama);
     expect(decisions(v).get(other)).toEqual(decisions(honest).get(other));
+  }, 120_000);
+});
+
+describe("a venue's bundle saying a candidate is held back", () => {
+  it('holds back nobody: whether a candidate is held back is the merge\'s to say, never a bundle\'s', async () => {
+    const db = B.app.workstation!.db;
+    const victim = honest.results.find((r) => r.kode_formasi !== 'F06' && r.status !== 'BL')!.nomor_peserta;
+    // A change of no weight for the bundle to ride in: a third candidate's name purged (no disagreement).
+    const third = honest.candidates.map((c) => c.nomor).filter((n) => n !== victim).at(-1)!;
+    db.prepare('UPDATE candidates SET nama = ? WHERE nomor_peserta = ?').run(PURGED_NAME, third);
+    const made = await exportBundle(B);
+    const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+    const id = await unlockIdentity(db, B.app.workstation!.dir, coord, PASS, new Date());
+    const forged = await rebundle(made, join(dir, 'forged.lentera'), id, (files, manifest) => {
+      // The bundle carries only what changed: the victim's facts ride in it, as the hub has them, marked held back.
+      const facts = { ...honest.facts.candidates.find((c) => c.nomorPeserta === victim)!, heldBack: true };
+      expect(files.has('data/facts.json')).toBe(false);
+      files.set('data/facts.json', Buffer.from(`[\n${JSON.stringify(facts)}\n]\n`));
+      (manifest.counts as Record<string, number>).facts = 1;
+    });
+    await hub.ingest(forged, '2026-11-30T10:00:00.000Z', 'test');
+    // Whichever venue's facts come first.
+    for (const v of [mergedView(hub.db, A.exam), viewWithIdsSwapped()]) {
+      expect(v.facts.candidates.find((c) => c.nomorPeserta === victim)!.heldBack).toBeUndefined();
+      expect(decisions(v).get(victim)).toEqual(decisions(honest).get(victim));
+    }
   }, 120_000);
 });
 

@@ -1,22 +1,18 @@
-import { webcrypto } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import yazl from 'yazl';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
 import { OutboxPusher, signerOf } from '../../src-main/api/outbox';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
-import { applySeal, sealPlaceholder } from '../../src-main/core/bundles/seal';
 import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
-import { readCertificate, RSA_SHA256 } from '../../src-main/core/keys/pki';
+import { readCertificate } from '../../src-main/core/keys/pki';
 import { verifyReceipt } from '../../src-main/core/ledger/receipt';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
 import { ManualClock } from '../unit/helpers';
-import { readZip } from '../unit/zip';
+import { rebundle } from '../unit/rebundle';
 
 /**
  * What was found: the hub gave the token for a bundle's receipts only in its answer to the merge that logged them.
@@ -180,21 +176,10 @@ describe('a bundle made before the workstation kept its own token (no receiptKey
     const db = app.workstation!.db;
     const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
     const id = await unlockIdentity(db, app.workstation!.dir, coord, PASS, new Date());
-    const entries = new Map(await readZip(made.file));
-    const manifest = JSON.parse(entries.get('manifest.json')!.toString()) as Record<string, unknown>;
-    expect(manifest.receiptKey).toMatch(/^[0-9a-f]{64}$/);
-    delete manifest.receiptKey;
-    const bytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
-    const sig = Buffer.from(await webcrypto.subtle.sign(RSA_SHA256, id.privateKey, bytes));
-    const zip = new yazl.ZipFile();
-    const mtime = new Date(manifest.createdAt as string);
-    zip.addBuffer(bytes, 'manifest.json', { mtime });
-    zip.addBuffer(sig, 'manifest.sig', { mtime });
-    for (const [name, data] of entries) if (name !== 'manifest.json' && name !== 'manifest.sig') zip.addBuffer(data, name, { mtime });
-    zip.end({ comment: sealPlaceholder(3072), forceZip64Format: false });
-    const older = join(root, 'older.lentera');
-    await pipeline(zip.outputStream, createWriteStream(older));
-    await applySeal(older, id.privateKey, 3072);
+    const older = await rebundle(made.file, join(root, 'older.lentera'), id, (_files, manifest) => {
+      expect(manifest.receiptKey).toMatch(/^[0-9a-f]{64}$/);
+      delete manifest.receiptKey;
+    });
 
     const sent = await fetch(`${hub.url}/api/bundles`, { method: 'POST', headers: { 'X-Lentera-Signer': await signerOf(older) }, body: readFileSync(older) });
     expect(sent.status).toBe(200);

@@ -16,6 +16,12 @@ export interface FactsJson {
   skd?: Record<string, string> | 'absent' | 'missing';
   skb?: Record<string, string> | string;
   stages?: Record<string, string>;
+  /**
+   * Set by the merge (bundles/merge.ts) for a candidate the workstations disagree on: the values they agree on are
+   * shown, but none is ranked (every stage counts as missing) until someone decides. So recomputing the published
+   * facts gives the published results, and the published scores stay.
+   */
+  heldBack?: true;
 }
 
 const valueOut = (v: StageValue): string => (v instanceof Fraction ? toExactString(v) : v);
@@ -41,6 +47,12 @@ export function factsFromJson(j: FactsJson, shared?: Map<string, Fraction>): Can
   const valueIn = (s: string): StageValue => (s === 'absent' || s === 'missing' ? s : fractionOf(s, shared));
   const out: CandidateFacts = { nomorPeserta: j.nomorPeserta, kodeFormasi: j.kodeFormasi, kategori: j.kategori, ipk: j.ipk, tanggalLahir: j.ageOrder };
   if (j.flag) out.flag = j.flag;
+  if (j.heldBack) {
+    if (j.skd !== undefined) out.skd = 'missing';
+    if (j.skb !== undefined) out.skb = 'missing';
+    if (j.stages !== undefined) out.stages = mapValues(j.stages, () => 'missing' as const);
+    return out;
+  }
   if (j.skd !== undefined) out.skd = typeof j.skd === 'string' ? j.skd : mapValues(j.skd, (s) => fractionOf(s, shared));
   if (j.skb !== undefined) out.skb = typeof j.skb === 'string' ? valueIn(j.skb) : mapValues(j.skb, valueIn);
   if (j.stages !== undefined) out.stages = mapValues(j.stages, valueIn);

@@ -1006,15 +1006,6 @@ export interface PendingBundle {
 
 const missing = (t: string) => t === JSON.stringify('missing');
 
-/** A candidate's facts with every stage value held back, as a conflict leaves them until someone decides. */
-function heldBack(f: FactsJson): FactsJson {
-  const out: FactsJson = { ...f };
-  if (f.skd !== undefined) out.skd = 'missing';
-  if (f.skb !== undefined) out.skb = 'missing';
-  if (f.stages !== undefined) out.stages = Object.fromEntries(Object.keys(f.stages).map((s) => [s, 'missing']));
-  return out;
-}
-
 /**
  * What all merged bundles of an exam say together, independent of the order they arrived in: per item the
  * latest version from each workstation; per candidate the facts the workstations agree on; every
@@ -1052,7 +1043,8 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
     // Canonical even for one workstation's facts: text with no canonical form (a lone surrogate) is refused at the
     // first merge, not accepted and then refused at every later one.
     conflictOn('data peserta', agree(facts.map((x) => ({ ws: x.ws, text: baseOf(x.f) })), () => false).conflict);
-    const out: FactsJson = { ...facts[0]!.f };
+    // Whether a candidate is held back is the merge's to say, never a bundle's.
+    const { heldBack: _sent, ...out }: FactsJson = { ...facts[0]!.f };
     const only = facts.length === 1 ? facts[0]!.f : null;
     const pick = (field: string, get: (f: FactsJson) => unknown): unknown => {
       // One workstation's value cannot conflict: what `agree` gives for it, without the text round trip for a string.
@@ -1094,9 +1086,9 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   const interviewStages = [...new Set([...finals.keys()].map((k) => stageOf.get(k.split('\u0000')[1]!)).filter((x): x is string => typeof x === 'string'))].sort();
   const fieldsOf = new Map<string, string[]>();
   for (const c of conflicts) fieldsOf.set(c.nomor, [...(fieldsOf.get(c.nomor) ?? []), c.field]);
-  // A conflicted candidate is not ranked on either side's value: every stage is held back, in the facts published
-  // too, so that recomputing them gives what was published.
-  for (let i = 0; i < merged.length; i++) if (fieldsOf.has(merged[i]!.nomorPeserta)) merged[i] = heldBack(merged[i]!);
+  // A conflicted candidate is not ranked on either side's value: every stage is held back, as the facts published
+  // say (`heldBack`), so that recomputing them gives what was published.
+  for (let i = 0; i < merged.length; i++) if (fieldsOf.has(merged[i]!.nomorPeserta)) merged[i] = { ...merged[i]!, heldBack: true };
   const shared = new Map<string, Fraction>();
   const factsIn = merged.map((f) => factsFromJson(f, shared));
   const results = rank(loaded.ruleset, formationFacts, factsIn).map((r) => {
