@@ -7,6 +7,7 @@ import { LenteraApp } from '../../src-main/api/app';
 import { verifyBundle } from '../../src-main/core/bundles/verify';
 
 const [mode, dir, arg] = process.argv.slice(2) as [string, string, string];
+
 /** CPU time of this process, every thread of it, since `since`. */
 const cpuMs = (since: NodeJS.CpuUsage) => {
   const c = process.cpuUsage(since);
@@ -25,9 +26,10 @@ if (mode === 'export') {
   const r = await app.invokeAsync('bundle.export', { exam: 'CPNS-SMG-2026', passphrase: arg, account: 'koordinator', pdfDir: join(dir, 'pdfs') }, { local: 'bench' });
   if (!r.ok) throw new Error(r.error.message);
   detail = r.value;
-  // The token for the bundle's receipts stays with the workstation (its outbox): the hub's runs fetch them with it.
+  // The token for the bundle's receipts stays with the workstation (its outbox): written beside the bundle as
+  // BUNDLE.receipt-token, moved with it, for the hub's runs to fetch them with.
   const token = app.workstation!.db.prepare('SELECT receipt_token FROM outbox WHERE bundle_sha256 = ?').pluck().get((r.value as { sha256: string }).sha256) as string;
-  (await import('node:fs')).writeFileSync(join(dir, 'bench.receipt-token'), token);
+  (await import('node:fs')).writeFileSync(`${(r.value as { file: string }).file}.receipt-token`, token);
   // The workstation keeps its bundle sealed (issue 17): the plain bundle the hub gets is copied out, not timed.
   const exported = r.value as { file: string };
   const plain = `${exported.file}.plain`;
@@ -65,7 +67,7 @@ if (mode === 'export') {
   // since issue 18, but still the hub's work for this bundle, so measured beside it.
   const tr = process.hrtime.bigint();
   let receiptBytes = 0;
-  const token = (await import('node:fs')).readFileSync(join(dir, 'bench.receipt-token'), 'utf8');
+  const token = (await import('node:fs')).readFileSync(join(dir, 'bench.lentera.receipt-token'), 'utf8');
   for (let from: number | null = 0; from !== null && ack.leaves > 0; ) {
     const page = p.receiptPage(ack.bundle, token, from);
     receiptBytes += Buffer.byteLength(JSON.stringify({ ok: true, ...page }));

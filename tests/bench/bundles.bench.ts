@@ -80,6 +80,7 @@ export async function benchBundles(): Promise<void> {
         const copyMs = Date.now() - t0;
         rmSync(join(dir, 'bundle-copy'), { force: true });
         renameSync(exp.detail!.file!, bundle);
+        renameSync(`${exp.detail!.file!}.receipt-token`, `${bundle}.receipt-token`);
         exports.push({ exp, base: b, copyMs });
         return { exp, base: b, copyMs };
       },
@@ -96,6 +97,7 @@ export async function benchBundles(): Promise<void> {
         cpSync(join(dir, 'wsEnc0'), join(dir, 'ws'), { recursive: true });
         const exp = await child('export', dir, passphraseEnc);
         rmSync(exp.detail!.file!, { force: true });
+        rmSync(`${exp.detail!.file!}.receipt-token`, { force: true });
         encRuns.push(exp);
         return exp;
       },
@@ -123,7 +125,7 @@ export async function benchBundles(): Promise<void> {
     const hubRuns: { published: Out; copyMs: number }[] = [];
     let last = '';
     for (let i = 0; i < 3; i++) {
-      last = runFolder(dir, `hub-${i}`, ['bench.lentera', 'bench.receipt-token']);
+      last = runFolder(dir, `hub-${i}`, ['bench.lentera', 'bench.lentera.receipt-token']);
       const p = await child('publish', last);
       const t0 = Date.now();
       // The folder the link `site` points to (the hub's two folders, since 2026-12-05): `cp -r` of the link itself

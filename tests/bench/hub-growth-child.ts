@@ -46,7 +46,7 @@ if (mode === 'prefill') {
   const ingestMs = now() - t1;
   // Every receipt as the sender fetches them after the acknowledgement (issue 18), each page's JSON made.
   const t2 = now();
-  const token = readFileSync(join(dir, 'bench.receipt-token'), 'utf8');
+  const token = readFileSync(join(dir, 'bench.lentera.receipt-token'), 'utf8');
   for (let from: number | null = 0; from !== null && ack.leaves > 0; ) {
     const page = p.receiptPage(ack.bundle, token, from);
     JSON.stringify(page);

@@ -44,6 +44,7 @@ export async function benchHubGrowth(): Promise<void> {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bundles-child.ts'), 'export', dir, passphrase], { maxBuffer: 1 << 24 });
     const exported = JSON.parse(stdout.trim().split('\n').pop()!) as { detail: { file: string } };
     renameSync(exported.detail.file, join(dir, 'bench.lentera'));
+    renameSync(`${exported.detail.file}.receipt-token`, join(dir, 'bench.lentera.receipt-token'));
     // Its signer's certificate, which `lentera hub trust` registers before the built hub takes the bundle.
     writeFileSync(join(dir, 'signer.der'), Buffer.from((await verifyBundle(join(dir, 'bench.lentera'))).manifest.signer.certificate, 'base64'));
     for (const store of stores) await benchHubGrowthOn(store === 'postgres' ? 'PostgreSQL' : 'SQLite', dir);
@@ -56,7 +57,7 @@ export async function benchHubGrowth(): Promise<void> {
 
 /** A fresh folder for one step of the bench: the grown log's hub copied into it and the bundle linked. */
 function stepDir(dir: string, name: string): string {
-  const step = runFolder(dir, name, ['bench.lentera', 'bench.receipt-token']);
+  const step = runFolder(dir, name, ['bench.lentera', 'bench.lentera.receipt-token']);
   cpSync(join(dir, 'base', 'hub'), join(step, 'hub'), { recursive: true });
   return step;
 }
