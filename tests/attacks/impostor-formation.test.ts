@@ -17,7 +17,7 @@ import { Publisher } from '../../src-main/core/publish/publisher';
 import { rank, type FormationFacts } from '../../src-main/core/ranking/engine';
 import { loadRuleset } from '../../src-main/core/ranking/rulesets';
 import { factsFromJson, type FactsJson } from '../../src-main/core/bundles/facts';
-import { rebundle } from '../unit/rebundle';
+import { repackSigned } from '../unit/repack-bundle';
 import { expectFinalKept, integrationCandidate, integrationFacts, integrationFormations, quotas } from './ranking-arbitraries';
 
 /**
@@ -213,7 +213,7 @@ describe("a venue's bundle saying a candidate is held back", () => {
     const made = await exportBundle(B);
     const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
     const id = await unlockIdentity(db, B.app.workstation!.dir, coord, PASS, new Date());
-    const forged = await rebundle(made, join(dir, 'forged.lentera'), id, (files, manifest) => {
+    const forged = await repackSigned(made, join(dir, 'forged.lentera'), id, (files, manifest) => {
       // The bundle carries only what changed: the victim's facts ride in it, as the hub has them, marked held back.
       const facts = { ...honest.facts.candidates.find((c) => c.nomorPeserta === victim)!, heldBack: true };
       expect(files.has('data/facts.json')).toBe(false);

@@ -12,7 +12,7 @@ import { readCertificate } from '../../src-main/core/keys/pki';
 import { verifyReceipt } from '../../src-main/core/ledger/receipt';
 import { startHub, type RunningHub } from '../../src-main/server/hub';
 import { ManualClock } from '../unit/helpers';
-import { rebundle } from '../unit/rebundle';
+import { repackSigned } from '../unit/repack-bundle';
 
 /**
  * What was found: the hub gave the token for a bundle's receipts only in its answer to the merge that logged them.
@@ -176,7 +176,7 @@ describe('a bundle made before the workstation kept its own token (no receiptKey
     const db = app.workstation!.db;
     const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
     const id = await unlockIdentity(db, app.workstation!.dir, coord, PASS, new Date());
-    const older = await rebundle(made.file, join(root, 'older.lentera'), id, (_files, manifest) => {
+    const older = await repackSigned(made.file, join(root, 'older.lentera'), id, (_files, manifest) => {
       expect(manifest.receiptKey).toMatch(/^[0-9a-f]{64}$/);
       delete manifest.receiptKey;
     });
