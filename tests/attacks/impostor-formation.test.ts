@@ -9,7 +9,6 @@ import { run } from '../../src-main/cli/main';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
 import { mergedView, type MergedView } from '../../src-main/core/bundles/merge';
 import { DISPUTED } from '../../src-main/core/bundles/merged-records';
-import { PURGED_NAME } from '../../src-main/core/exams/purge';
 import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
 import { readCertificate } from '../../src-main/core/keys/pki';
 import { sitePaths } from '../../src-main/core/publish/paths';
@@ -183,12 +182,13 @@ describe('a venue sending another quota for a formation', () => {
 });
 
 describe('a venue naming another venue\'s candidate otherwise', () => {
-  it('is a conflict of the name (the site shows neither as agreed), and a name purged at one venue is none', async () => {
+  it('is a conflict of the name, or of the identity, and the site shows neither venue\'s value', async () => {
     const victim = inF06[0] ?? honest.candidates[0]!.nomor;
     const other = honest.candidates.find((c) => c.nomor !== victim)!.nomor;
     const db = B.app.workstation!.db;
     db.prepare('UPDATE candidates SET nama = ? WHERE nomor_peserta = ?').run('Nama Palsu', victim);
-    db.prepare('UPDATE candidates SET nama = ? WHERE nomor_peserta = ?').run(PURGED_NAME, other);
+    // Another NIK, where its masked form shows it (the region digits: Central Java's start with 33).
+    db.prepare("UPDATE candidates SET nik = '9' || substr(nik, 2) WHERE nomor_peserta = ?").run(other);
     await hub.ingest(await exportBundle(B), '2026-11-30T09:00:00.000Z', 'test');
     const v = mergedView(hub.db, A.exam);
     const named = v.conflicts.filter((c) => c.nomor === victim && c.field === 'nama');
@@ -196,10 +196,13 @@ describe('a venue naming another venue\'s candidate otherwise', () => {
     expect(named[0]!.values.map((x) => x.value).sort()).toEqual([JSON.stringify(honest.candidates.find((c) => c.nomor === victim)!.nama), JSON.stringify('Nama Palsu')].sort());
     expect(v.results.find((r) => r.nomor_peserta === victim)!.status).toBe('BL');
     expect(v.candidates.find((c) => c.nomor === victim)!.nama).toBe(DISPUTED);
-    // A purged name is no disagreement: the name the other venue holds is shown, and the candidate is ranked.
-    expect(v.conflicts.filter((c) => c.nomor === other)).toEqual([]);
-    expect(v.candidates.find((c) => c.nomor === other)!.nama).toBe(honest.candidates.find((c) => c.nomor === other)!.nama);
-    expect(decisions(v).get(other)).toEqual(decisions(honest).get(other));
+    // Another NIK (its masked form differs too): a conflict of who the candidate is.
+    expect(v.conflicts.filter((c) => c.nomor === other).map((c) => c.field)).toEqual(['identitas peserta']);
+    expect(v.candidates.find((c) => c.nomor === other)!.nikMasked).toBe(DISPUTED);
+    expect(v.results.find((r) => r.nomor_peserta === other)!.status).toBe('BL');
+    // Everyone else is as the honest venue alone had them.
+    const rest = honest.candidates.map((c) => c.nomor).filter((n) => n !== victim && n !== other && !inF06.includes(n));
+    for (const n of rest) expect(decisions(v).get(n), n).toEqual(decisions(honest).get(n));
   }, 120_000);
 });
 
@@ -207,9 +210,8 @@ describe("a venue's bundle saying a candidate is held back", () => {
   it('holds back nobody: whether a candidate is held back is the merge\'s to say, never a bundle\'s', async () => {
     const db = B.app.workstation!.db;
     const victim = honest.results.find((r) => r.kode_formasi !== 'F06' && r.status !== 'BL')!.nomor_peserta;
-    // A change of no weight for the bundle to ride in: a third candidate's name purged (no disagreement).
-    const third = honest.candidates.map((c) => c.nomor).filter((n) => n !== victim).at(-1)!;
-    db.prepare('UPDATE candidates SET nama = ? WHERE nomor_peserta = ?').run(PURGED_NAME, third);
+    // A change of no weight for the bundle to ride in: a session's room (sessions are not ranked on).
+    db.prepare("UPDATE sessions SET room = room || ' (pindah)' WHERE code = (SELECT MIN(code) FROM sessions)").run();
     const made = await exportBundle(B);
     const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
     const id = await unlockIdentity(db, B.app.workstation!.dir, coord, PASS, new Date());

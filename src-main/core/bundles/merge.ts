@@ -1085,7 +1085,11 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   const stageOf = new Map([...byKey('session').values()].map((v) => JSON.parse(v[0]!.body) as { code: string; stage_code: string }).map((x) => [x.code, x.stage_code]));
   const interviewStages = [...new Set([...finals.keys()].map((k) => stageOf.get(k.split('\u0000')[1]!)).filter((x): x is string => typeof x === 'string'))].sort();
   const fieldsOf = new Map<string, string[]>();
-  for (const c of conflicts) fieldsOf.set(c.nomor, [...(fieldsOf.get(c.nomor) ?? []), c.field]);
+  for (const c of conflicts) {
+    const fields = fieldsOf.get(c.nomor);
+    if (fields) fields.push(c.field);
+    else fieldsOf.set(c.nomor, [c.field]);
+  }
   // A conflicted candidate is not ranked on either side's value: every stage is held back, as the facts published
   // say (`heldBack`), so that recomputing them gives what was published.
   for (let i = 0; i < merged.length; i++) if (fieldsOf.has(merged[i]!.nomorPeserta)) merged[i] = { ...merged[i]!, heldBack: true };

@@ -1,5 +1,4 @@
 import { canonicalJson } from '../audit/chain';
-import { PURGED_NAME } from '../exams/purge';
 import type { FormationFacts } from '../ranking/engine';
 
 /**
@@ -55,16 +54,17 @@ export function mergedFormations(versions: Versions): { formations: MergedFormat
   const facts: FormationFacts[] = [];
   const disputed = new Map<string, Value[]>();
   for (const [code, v] of versions) {
-    const all = v.map((x) => JSON.parse(x.body) as MergedFormation);
-    const f = all[0]!;
+    const f = JSON.parse(v[0]!.body) as MergedFormation;
     formations.push(f);
     const fact: FormationFacts = { code: f.code, quota: f.quota, position: f.position, education: f.education };
-    const { conflict } = differ(v) ? agree(all.map((x, i) => ({ ws: v[i]!.ws, text: canonicalJson(x) })), () => false) : { conflict: null };
+    facts.push(fact);
+    if (!differ(v)) continue;
+    const all = v.map((x) => JSON.parse(x.body) as MergedFormation);
+    const { conflict } = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: canonicalJson(x) })), () => false);
     if (conflict) {
       disputed.set(code, conflict);
       fact.disputed = all.map((x) => ({ quota: x.quota, position: x.position, education: x.education }));
     }
-    facts.push(fact);
   }
   return { formations, facts, disputed };
 }
@@ -88,16 +88,13 @@ export interface MergedCandidate {
 
 type CandidateBody = { nomor_peserta: string; nama: string; nik: string; tahun_lahir?: string; jenis_kelamin?: string; pendidikan?: string; kode_formasi: string; kategori: string };
 
-const purged = (text: string) => text === JSON.stringify(PURGED_NAME);
-
 /** Shown for a name or masked NIK the workstations give differently: none of theirs (each is in the conflict list). */
 export const DISPUTED = '(bertentangan antar-workstation)';
 
 /**
  * The exam's candidates as the site names them. Who a candidate is (name, masked NIK, birth year, sex, education)
- * must be the same at every workstation that sends them, or the name (or the masked NIK) shown is `DISPUTED`; a name
- * one workstation has purged (`PURGED_NAME`) is no disagreement, and the name another still holds is the one shown. Their formation and category are compared with
- * the ranking facts ('data peserta').
+ * must be the same at every workstation that sends them, or the name (or the masked NIK) shown is `DISPUTED`. Their
+ * formation and category are compared with the ranking facts ('data peserta').
  */
 export function mergedCandidates(versions: Versions): { candidates: MergedCandidate[]; conflicts: Conflict[] } {
   const candidates: MergedCandidate[] = [];
@@ -106,9 +103,11 @@ export function mergedCandidates(versions: Versions): { candidates: MergedCandid
     let c = JSON.parse(v[0]!.body) as CandidateBody;
     if (differ(v)) {
       const all = v.map((x) => JSON.parse(x.body) as CandidateBody);
-      const name = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: JSON.stringify(x.nama) })), purged);
-      if (name.conflict) conflicts.push(conflictOf(nomor, 'nama', name.conflict));
-      c = { ...c, nama: name.conflict ? DISPUTED : name.text !== null ? (JSON.parse(name.text) as string) : c.nama };
+      const name = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: JSON.stringify(x.nama) })), () => false);
+      if (name.conflict) {
+        conflicts.push(conflictOf(nomor, 'nama', name.conflict));
+        c = { ...c, nama: DISPUTED };
+      }
       const who = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: canonicalJson({ nik: x.nik, tahun_lahir: x.tahun_lahir ?? null, jenis_kelamin: x.jenis_kelamin ?? null, pendidikan: x.pendidikan ?? null }) })), () => false);
       if (who.conflict) {
         conflicts.push(conflictOf(nomor, 'identitas peserta', who.conflict));

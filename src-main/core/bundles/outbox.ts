@@ -90,9 +90,12 @@ export function verifyAck(raw: unknown, logKey: string, bundle: string): SignedA
  */
 export function recordAck(db: Db, ack: SignedAck, at: string): void {
   const own = sql(db, 'SELECT receipt_token FROM outbox WHERE bundle_sha256 = ?').pluck().get(ack.bundle) as string | null | undefined;
-  const fetch = (ack.leaves > 0 && (ack.receiptToken !== null || Boolean(own))) || (ack.unchanged && Boolean(own)) ? 0 : null;
+  const fetch = tokenFor(ack, own) !== null && (ack.leaves > 0 || ack.unchanged) ? 0 : null;
   sql(db, "UPDATE outbox SET state = 'confirmed', ack = ?, confirmed_at = ?, last_error = NULL, next_attempt_at = NULL, receipts_next = ? WHERE bundle_sha256 = ?").run(JSON.stringify(ack), at, fetch, ack.bundle);
 }
+
+/** What opens a bundle's receipts: the token its acknowledgement gave (a bundle made before `receiptKey`), or its own. */
+const tokenFor = (ack: SignedAck, own: string | null | undefined): string | null => ack.receiptToken ?? own ?? null;
 
 /** A confirmed bundle whose receipts are still (partly) at the hub. */
 export interface ReceiptsDue {
@@ -114,7 +117,7 @@ export function receiptsDue(db: Db, now: Date, bundle?: string): ReceiptsDue[] {
     .filter((r) => !r.next_attempt_at || new Date(r.next_attempt_at) <= now)
     .map((r) => {
       const ack = JSON.parse(r.ack) as SignedAck;
-      return { bundle: r.bundle_sha256, exam: r.exam_code, next: r.receipts_next, ack, token: ack.receiptToken ?? r.receipt_token ?? '' };
+      return { bundle: r.bundle_sha256, exam: r.exam_code, next: r.receipts_next, ack, token: tokenFor(ack, r.receipt_token) ?? '' };
     });
 }
 

@@ -37,7 +37,7 @@ export function newReceiptToken(): { token: string; key: string } {
  * again, it appends none and gets no token.
  */
 export function grantReceipts(db: Db, bundle: string, exam: string, appended: number[], checkpointSize: number, at: string, key?: string): string | null {
-  const token = key === undefined ? toB64url(randomBytes(32)) : null;
+  const made = key === undefined ? newReceiptToken() : null;
   let first = Infinity;
   let last = -1;
   for (const i of appended) {
@@ -46,7 +46,7 @@ export function grantReceipts(db: Db, bundle: string, exam: string, appended: nu
   }
   sql(db, 'INSERT INTO hub_receipt_access (bundle_sha256, token_sha256, exam_code, first_idx, last_idx, leaves, checkpoint_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     bundle,
-    key ?? tokenHash(token!),
+    made?.key ?? key,
     exam,
     first,
     last,
@@ -54,7 +54,7 @@ export function grantReceipts(db: Db, bundle: string, exam: string, appended: nu
     checkpointSize,
     at,
   );
-  return token;
+  return made?.token ?? null;
 }
 
 export function receiptAccess(db: Db, bundle: string): ReceiptAccess | undefined {

@@ -518,7 +518,7 @@ function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranke
   // Per position: an incomplete formation will give or take once complete, if any formation could stay unfilled.
   const groups = new Map<string, FormationFacts[]>();
   for (const f of formations) {
-    for (const k of new Set([key(f), ...(f.disputed ?? []).map(key)])) {
+    for (const k of f.disputed ? new Set([key(f), ...f.disputed.map(key)]) : [key(f)]) {
       if (!groups.has(k)) groups.set(k, []);
       groups.get(k)!.push(f);
     }
@@ -528,7 +528,8 @@ function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranke
     const waiting = group.map((f) => f.code).filter((c) => incomplete.has(c)).sort();
     if (!waiting.length) continue;
     const surelyPassed = (f: FormationFacts) => (ranked.get(f.code) ?? []).filter((w) => w.out.status === 'P/L' && !w.waits?.length).length;
-    const mostSeats = (f: FormationFacts) => Math.max(f.quota, ...(f.disputed ?? []).map((d) => d.quota));
+    // A disputed formation could open as many seats as its largest quota.
+    const mostSeats = (f: FormationFacts) => (f.disputed ? Math.max(f.quota, ...f.disputed.map((d) => d.quota)) : f.quota);
     if (!group.some((f) => surelyPassed(f) < mostSeats(f))) continue; // every formation surely filled: no seat will open
     const why = reason('waitsFormations', { list: reasonList(waiting, 'formations') });
     for (const f of group) for (const w of ranked.get(f.code) ?? []) if (w.out.status === 'P/TL' || w.out.status.startsWith('P/L-')) wait(w, why);
