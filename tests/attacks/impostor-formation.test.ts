@@ -216,8 +216,10 @@ describe("a venue's bundle saying a candidate is held back", () => {
     const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
     const id = await unlockIdentity(db, B.app.workstation!.dir, coord, PASS, new Date());
     const forged = await repackSigned(made, join(dir, 'forged.lentera'), id, (files, manifest) => {
-      // The bundle carries only what changed: the victim's facts ride in it, as the hub has them, marked held back.
-      const facts = { ...honest.facts.candidates.find((c) => c.nomorPeserta === victim)!, heldBack: true };
+      // The bundle carries only what changed: the victim's facts ride in it, as the venues sent them (the exam's
+      // birth order included, which the published facts no longer give), marked held back.
+      const sent = hub.db.prepare("SELECT body FROM merged_items WHERE kind = 'facts' AND key = ? LIMIT 1").pluck().get(victim) as string;
+      const facts = { ...(JSON.parse(sent) as FactsJson), heldBack: true };
       expect(files.has('data/facts.json')).toBe(false);
       files.set('data/facts.json', Buffer.from(`[\n${JSON.stringify(facts)}\n]\n`));
       (manifest.counts as Record<string, number>).facts = 1;

@@ -10,8 +10,13 @@ export interface FactsJson {
   kodeFormasi: string;
   kategori: string;
   ipk: number | null;
-  /** not the birth date (personal data) but its place in the exam's order of birth dates: ties break the same */
-  ageOrder: string;
+  /**
+   * Not the birth date (personal data) but its place in an order of birth dates: ties break the same. A bundle's
+   * facts give the place in the whole exam's order. Published facts (`agePublished`) give it only for a candidate
+   * whose birth date the ranking compared, as the place within the class of those it was compared with: the whole
+   * order with each candidate's birth year pins nearly every birth date of a large exam (docs/security.md).
+   */
+  ageOrder?: string;
   flag?: 'APS' | 'TMS';
   skd?: Record<string, string> | 'absent' | 'missing';
   skb?: Record<string, string> | string;
@@ -33,8 +38,30 @@ export function ageOrderKeys(dates: string[]): Map<string, string> {
   return new Map(distinct.map((d, i) => [d, `u${String(i).padStart(7, '0')}`]));
 }
 
-export function factsToJson(c: CandidateFacts, ageOrder: string): FactsJson {
-  const out: FactsJson = { nomorPeserta: c.nomorPeserta, kodeFormasi: c.kodeFormasi, kategori: c.kategori, ipk: c.ipk, ageOrder };
+/**
+ * The facts as they are published: each candidate of an age class (engine.ts `rankWithAgeTies`) with their dense
+ * rank among the class's orders, everyone else with none. Comparisons on birth order never cross a class, so the
+ * published facts rank to the same results. A value the ranking read as unknown ('') stays '', below every rank.
+ */
+export function agePublished(facts: readonly FactsJson[], ageClasses: readonly (readonly string[])[]): FactsJson[] {
+  const order = new Map(facts.map((f) => [f.nomorPeserta, f.ageOrder ?? '']));
+  const published = new Map<string, string>();
+  for (const members of ageClasses) {
+    const ranks = ageOrderKeys(members.map((n) => order.get(n) ?? '').filter((v) => v !== ''));
+    for (const n of members) published.set(n, ranks.get(order.get(n) ?? '') ?? '');
+  }
+  return facts.map((f) => {
+    const out = { ...f }; // its keys in their order: assigning to one there keeps its place
+    const within = published.get(f.nomorPeserta);
+    if (within === undefined) delete out.ageOrder;
+    else out.ageOrder = within;
+    return out;
+  });
+}
+
+export function factsToJson(c: CandidateFacts, ageOrder?: string): FactsJson {
+  const out: FactsJson = { nomorPeserta: c.nomorPeserta, kodeFormasi: c.kodeFormasi, kategori: c.kategori, ipk: c.ipk };
+  if (ageOrder !== undefined) out.ageOrder = ageOrder;
   if (c.flag) out.flag = c.flag;
   if (c.skd !== undefined) out.skd = typeof c.skd === 'string' ? c.skd : mapValues(c.skd, (f) => toExactString(f));
   if (c.skb !== undefined) out.skb = typeof c.skb === 'string' || c.skb instanceof Fraction ? valueOut(c.skb) : mapValues(c.skb, valueOut);
@@ -45,7 +72,7 @@ export function factsToJson(c: CandidateFacts, ageOrder: string): FactsJson {
 /** `shared`: fractions of the same text are one object (`fractionOf`), for a caller that keeps many candidates' facts. */
 export function factsFromJson(j: FactsJson, shared?: Map<string, Fraction>): CandidateFacts {
   const valueIn = (s: string): StageValue => (s === 'absent' || s === 'missing' ? s : fractionOf(s, shared));
-  const out: CandidateFacts = { nomorPeserta: j.nomorPeserta, kodeFormasi: j.kodeFormasi, kategori: j.kategori, ipk: j.ipk, tanggalLahir: j.ageOrder };
+  const out: CandidateFacts = { nomorPeserta: j.nomorPeserta, kodeFormasi: j.kodeFormasi, kategori: j.kategori, ipk: j.ipk, tanggalLahir: j.ageOrder ?? '' };
   if (j.flag) out.flag = j.flag;
   if (j.heldBack) {
     if (j.skd !== undefined) out.skd = 'missing';

@@ -6,13 +6,13 @@ import { basename, join } from 'node:path';
 import type { Db } from '../db/open';
 import { insertRows, sql, valuesInsert } from '../db/statements';
 import { canonicalJson } from '../audit/chain';
-import { rank, type RankedCandidate } from '../ranking/engine';
+import { rankWithAgeTies, type RankedCandidate } from '../ranking/engine';
 import { readRuleset } from '../ranking/rulesets';
 import { resultDigest } from '../sheets/result-sheet';
 import { BlockOut } from './block-out';
 import { lineDigest } from './collect';
 import { bindSigner, checkBinding } from './trust';
-import { factsFromJson, type FactsJson } from './facts';
+import { agePublished, factsFromJson, type FactsJson } from './facts';
 import type { Fraction } from '../scoring/exact';
 import { DATA_FILES, DATA_PATHS, LIMITS, type Manifest } from './format';
 import { formationSchema } from '../exams/package-schema';
@@ -1095,7 +1095,8 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   for (let i = 0; i < merged.length; i++) if (fieldsOf.has(merged[i]!.nomorPeserta)) merged[i] = { ...merged[i]!, heldBack: true };
   const shared = new Map<string, Fraction>();
   const factsIn = merged.map((f) => factsFromJson(f, shared));
-  const results = rank(loaded.ruleset, formationFacts, factsIn).map((r) => {
+  const ranking = rankWithAgeTies(loaded.ruleset, formationFacts, factsIn);
+  const results = ranking.results.map((r) => {
     const fields = fieldsOf.get(r.nomor_peserta);
     return fields ? { ...r, reason: `Data bertentangan antar-workstation (${fields.join(', ')}): belum diputuskan` } : r;
   });
@@ -1107,7 +1108,8 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
     ruleset: { id: loaded.ruleset.id, version: loaded.ruleset.version, sha256: ex.ruleset_sha256, json: ex.ruleset_json },
     formations,
     candidates,
-    facts: { formations: formationFacts, candidates: merged },
+    // Not the exam's order of birth dates: only each compared candidate's place among those it was compared with.
+    facts: { formations: formationFacts, candidates: agePublished(merged, ranking.ageClasses) },
     results,
     interviewStages,
     digests,

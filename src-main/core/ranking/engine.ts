@@ -149,9 +149,13 @@ interface Key {
   older: boolean;
   /** the denominator of the key's numbers (final and stages: a BL candidate's highest reach is compared with them) */
   den?: bigint;
+  /** `older` only: told of every two candidates compared on it, i.e. equal on every key before it (rankWithAgeTies) */
+  tie?: AgeTie;
 }
 
-function keysOf(names: readonly string[], finalDen: () => bigint, stageDen: (stage: string) => bigint | undefined): Key[] {
+type AgeTie = (a: Work, b: Work) => void;
+
+function keysOf(names: readonly string[], finalDen: () => bigint, stageDen: (stage: string) => bigint | undefined, tie?: AgeTie): Key[] {
   return names.map((name): Key => {
     switch (name) {
       case 'final':
@@ -161,7 +165,7 @@ function keysOf(names: readonly string[], finalDen: () => bigint, stageDen: (sta
       case 'ipk':
         return { name, value: (w) => w.facts.ipk, older: false };
       case 'older':
-        return { name, value: (w) => w.facts.tanggalLahir, older: true };
+        return { name, value: (w) => w.facts.tanggalLahir, older: true, tie };
       default:
         if (name.startsWith('stage:')) {
           const stage = name.slice(6);
@@ -174,6 +178,7 @@ function keysOf(names: readonly string[], finalDen: () => bigint, stageDen: (sta
 
 /** Negative when a ranks before b on this key. Values of one key share a denominator: integers compare exactly. */
 function compareKey(a: Work, b: Work, key: Key): number {
+  if (key.tie) key.tie(a, b);
   const x = key.value(a);
   const y = key.value(b);
   if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
@@ -284,15 +289,15 @@ function integrationScales(r: IntegrationRuleset, candidates: CandidateFacts[], 
   return { skd, stages, skb, final, fromSkd: rescale(onSkd, skd.d, final), fromSkb: rescale(onSkb, skb.d, final), onSkd, onSkb };
 }
 
-function integration(r: IntegrationRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): Work[] {
+function integration(r: IntegrationRuleset, formations: FormationFacts[], candidates: CandidateFacts[], tie?: AgeTie): Work[] {
   const works: Work[] = candidates.map((facts) => ({ facts, out: blank(facts), why: [] }));
   const skdNames = r.tie_break.filter((k) => k !== 'final');
   // The SKD parts a tie-break may read: the components, and any other part the facts carry under a key's name.
   const partKeys = [...new Set([...r.skd.components, ...skdNames.filter((k) => k !== 'skd_total' && k !== 'ipk' && k !== 'older')])];
   const sc = integrationScales(r, candidates, partKeys);
   const stageDen = (stage: string) => sc.stages.find((s) => s.stage === stage)?.den.d;
-  const skdKeys = keysOf(skdNames, () => sc.final, stageDen);
-  const finalKeys = keysOf(['final', ...skdNames], () => sc.final, stageDen);
+  const skdKeys = keysOf(skdNames, () => sc.final, stageDen, tie);
+  const finalKeys = keysOf(['final', ...skdNames], () => sc.final, stageDen, tie);
   const skdShown = shown(sc.skd);
   const grades = new Map(
     Object.entries(r.passing_grade).map(([kategori, list]) => [
@@ -536,7 +541,7 @@ function optimalisasi(r: IntegrationRuleset, formations: FormationFacts[], ranke
   }
 }
 
-function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], candidates: CandidateFacts[]): Work[] {
+function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], candidates: CandidateFacts[], tie?: AgeTie): Work[] {
   const works: Work[] = candidates.map((facts) => ({ facts, out: blank(facts), why: [] }));
   // Each stage on its own common denominator, the final (the weighted sum) on one more.
   const stages = Object.entries(r.stages).map(([stage, s]) => ({ stage, min: s.min, coef: new Fraction(s.weight).div(100), den: new CommonDenominator(), mult: 0 as Int, passes: (() => true) as (value: Int) => boolean, shown: undefined as unknown as Shown }));
@@ -548,7 +553,7 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
     s.shown = trimmed(() => s.den.d);
   }
   const byStage = new Map(stages.map((s) => [s.stage, s]));
-  const keys = keysOf(r.tie_break.includes('final') ? r.tie_break : ['final', ...r.tie_break], () => finalDen, (stage) => byStage.get(stage)?.den.d);
+  const keys = keysOf(r.tie_break.includes('final') ? r.tie_break : ['final', ...r.tie_break], () => finalDen, (stage) => byStage.get(stage)?.den.d, tie);
   const byFormation = new Map<string, Work[]>();
   /** BL candidates who could still meet every minimum, per formation: they may yet be ranked */
   const pending = new Map<string, Work[]>();
@@ -630,8 +635,8 @@ function weightedStages(r: WeightedStagesRuleset, formations: FormationFacts[], 
 }
 
 /** Output order: formation, rank, number. Sorted formation by formation: codes compare once per formation. */
-function ranked(ruleset: Ruleset, formations: FormationFacts[], candidates: CandidateFacts[]): Work[] {
-  const works = ruleset.model === 'integration' ? integration(ruleset, formations, candidates) : weightedStages(ruleset, formations, candidates);
+function ranked(ruleset: Ruleset, formations: FormationFacts[], candidates: CandidateFacts[], tie?: AgeTie): Work[] {
+  const works = ruleset.model === 'integration' ? integration(ruleset, formations, candidates, tie) : weightedStages(ruleset, formations, candidates, tie);
   const byCode = new Map<string, Work[]>();
   for (const w of works) {
     const list = byCode.get(w.out.kode_formasi);
@@ -663,4 +668,41 @@ export function rankExplained(ruleset: Ruleset, formations: FormationFacts[], ca
  */
 export function rank(ruleset: Ruleset, formations: FormationFacts[], candidates: CandidateFacts[]): RankedCandidate[] {
   return ranked(ruleset, formations, candidates).map((w) => w.out);
+}
+
+/**
+ * rank, and who its order of birth dates decided between: the candidates compared on the `older` key (equal on
+ * every key before it), joined into classes across every sort and every status check of the run. The engine is
+ * deterministic in its comparisons' answers, so facts whose `older` values keep the same order within each class,
+ * whatever they are outside them, rank to the same results: publishing a candidate's place within its class
+ * (facts.ts `agePublished`) lets anyone recompute without learning the exam's order of birth dates.
+ * Each class is sorted by number; the classes by their first number.
+ */
+export function rankWithAgeTies(ruleset: Ruleset, formations: FormationFacts[], candidates: CandidateFacts[]): { results: RankedCandidate[]; ageClasses: string[][] } {
+  const parent = new Map<string, string>();
+  const root = (x: string): string => {
+    let r = x;
+    for (let p = parent.get(r); p !== undefined && p !== r; p = parent.get(r)) r = p;
+    for (let y = x, p = parent.get(y); p !== undefined && p !== r; y = p, p = parent.get(y)) parent.set(y, r);
+    return r;
+  };
+  const tie: AgeTie = (a, b) => {
+    const x = a.facts.nomorPeserta;
+    const y = b.facts.nomorPeserta;
+    if (!parent.has(x)) parent.set(x, x);
+    if (!parent.has(y)) parent.set(y, y);
+    const rx = root(x);
+    const ry = root(y);
+    if (rx !== ry) parent.set(rx < ry ? ry : rx, rx < ry ? rx : ry);
+  };
+  const results = ranked(ruleset, formations, candidates, tie).map((w) => w.out);
+  const classes = new Map<string, string[]>();
+  for (const x of parent.keys()) {
+    const r = root(x);
+    const list = classes.get(r);
+    if (list) list.push(x);
+    else classes.set(r, [x]);
+  }
+  const ageClasses = [...classes.values()].map((c) => c.sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  return { results, ageClasses };
 }
