@@ -22,6 +22,7 @@ export default defineConfig({
       'tests/unit/voice-commands.test.ts',
       'tests/unit/witness.test.ts',
       'tests/attacks/announce-door.test.ts',
+      'tests/attacks/birth-order.test.ts',
       'tests/attacks/bundle-trust.test.ts',
       'tests/attacks/hub.test.ts',
       'tests/attacks/hub-exam-conflicts.test.ts',

@@ -1,10 +1,25 @@
 // The exam's order of birth dates, with each candidate's birth year, pins nearly every birth date of a large exam
 // (docs/security.md). Published facts give only each compared candidate's place within the class of those the
 // ranking compared it with (engine.ts rankWithAgeTies, facts.ts agePublished), and still recompute to the results.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { agePublished, ageOrderKeys, factsFromJson, factsToJson } from '../../src-main/core/bundles/facts';
-import { rank, rankWithAgeTies, type CandidateFacts, type FormationFacts } from '../../src-main/core/ranking/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LenteraApp } from '../../src-main/api/app';
+import { run } from '../../src-main/cli/main';
+import { AGE_ORDER_MISSING, mergedStateKey, mergedView, type MergedView } from '../../src-main/core/bundles/merge';
+import { addTrustedSigner } from '../../src-main/core/bundles/trust';
+import { demoPackage } from '../../src-main/core/demo/generate';
+import type { ExamPackage } from '../../src-main/core/exams/package-schema';
+import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
+import { readCertificate } from '../../src-main/core/keys/pki';
+import { sitePaths } from '../../src-main/core/publish/paths';
+import { Publisher } from '../../src-main/core/publish/publisher';
+import { repackSigned } from '../unit/repack-bundle';
+import { readZip } from '../unit/zip';
+import { agePublished, ageOrderKeys, factsFromJson, factsToJson, type FactsJson } from '../../src-main/core/bundles/facts';
+import { rank, rankWithAgeTies, type CandidateFacts, type FormationFacts, type RankedCandidate } from '../../src-main/core/ranking/engine';
 import type { Ruleset } from '../../src-main/core/ranking/ruleset-schema';
 import { Fraction } from '../../src-main/core/scoring/exact';
 import { cpns, facts, formations, integrationCandidates, integrationRuleset, weightedCandidates, weightedRuleset } from '../unit/ranking-generators';
@@ -133,3 +148,191 @@ describe('published facts recompute to the results without the exam order of bir
   });
 });
 
+
+/**
+ * End to end: a venue's bundle no longer carries the exam's birth order; the hub takes it from the package the
+ * selection committee gives it (`lentera hub package`), holds back a tie only the birth order breaks until then, and
+ * publishes no more of it than the ties it broke.
+ */
+describe('the hub, the bundles and the site', () => {
+  const PASS = 'rahasia-koordinator';
+  const T1 = '2026-11-30T06:00:00.000Z';
+  const T2 = '2026-11-30T07:00:00.000Z';
+  const dir = mkdtempSync(join(tmpdir(), 'lentera-birth-order-'));
+  let app: LenteraApp;
+  let exam: string;
+  let hub: Publisher;
+  let pkg: ExamPackage;
+  /** X and Y: one formation, the same facts but their number; Y, the later number, is the older */
+  let X: string;
+  let Y: string;
+  let sentFacts: string;
+
+  beforeAll(async () => {
+    app = new LenteraApp({ dataDir: join(dir, 'venue'), allowInit: true });
+    const demo = await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' });
+    if (!demo.ok) throw new Error(demo.error.message);
+    const db = app.workstation!.db;
+    const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
+    await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: 'Koordinator', nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
+    exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
+    const r = await app.invokeAsync('bundle.export', { exam, passphrase: PASS, account: 'koordinator' }, { local: 't' });
+    if (!r.ok) throw new Error(r.error.message);
+    const made = (r.value as { file: string }).file;
+    pkg = demoPackage(120);
+    const born = new Map(pkg.roster.map((p) => [p.nomor_peserta, p.tanggal_lahir]));
+    const id = await unlockIdentity(db, app.workstation!.dir, coord, PASS, new Date());
+    // The venue's own data, made to tie: Y given X's every score, so that only the birth order tells them apart.
+    const tied = await repackSigned(made, join(dir, 'tied.lentera'), id, (files) => {
+      sentFacts = files.get('data/facts.json')!.toString();
+      const facts = JSON.parse(sentFacts) as FactsJson[];
+      const complete = facts.filter((f) => !f.flag && typeof f.skd === 'object' && typeof f.skb === 'object' && Object.values(f.skb).every((v) => v !== 'missing' && v !== 'absent'));
+      for (const x of complete) {
+        const y = facts.find((f) => f.kodeFormasi === x.kodeFormasi && f.nomorPeserta > x.nomorPeserta && born.get(f.nomorPeserta)! < born.get(x.nomorPeserta)!);
+        if (!y) continue;
+        [X, Y] = [x.nomorPeserta, y.nomorPeserta];
+        facts[facts.indexOf(y)] = { ...x, nomorPeserta: Y };
+        break;
+      }
+      files.set('data/facts.json', Buffer.from(`[\n${facts.map((f) => JSON.stringify(f)).join(',\n')}\n]\n`));
+    });
+    hub = Publisher.open(join(dir, 'hub'));
+    const pem = (app.invoke('keys.certificate', { account: 'koordinator' }, { local: 't' }) as { value: { pem: string } }).value.pem;
+    addTrustedSigner(hub.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
+    await hub.ingest(tied, T1, 'test');
+  }, 240_000);
+
+  afterAll(() => {
+    hub?.close();
+    app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const result = (v: MergedView, n: string) => v.results.find((r) => r.nomor_peserta === n)!;
+
+  it('a bundle carries no birth order: its facts have none, its candidates only the year', () => {
+    expect(X && Y).toBeTruthy();
+    expect(sentFacts).not.toMatch(/ageOrder/);
+    expect((JSON.parse(sentFacts) as FactsJson[]).length).toBe(120);
+  });
+
+  it('without the package, the tie only the birth order breaks is held back, not broken by number', () => {
+    const v = mergedView(hub.db, exam);
+    for (const n of [X, Y]) {
+      expect(result(v, n).status, n).toBe('BL');
+      expect(result(v, n).reason).toBe(AGE_ORDER_MISSING);
+      expect(v.facts.candidates.find((c) => c.nomorPeserta === n)!.heldBack).toBe(true);
+    }
+    // Everyone else is ranked, and the published facts recompute to the published results.
+    expect(v.results.filter((r) => r.reason === AGE_ORDER_MISSING).map((r) => r.nomor_peserta).sort()).toEqual([X, Y].sort());
+    const decisions = (rs: RankedCandidate[]) => rs.map((q) => [q.nomor_peserta, q.status, q.rank, q.provisional ?? false, q.optimalisasi_ke ?? null]);
+    expect(decisions(rank(cpns, v.facts.formations as FormationFacts[], v.facts.candidates.map((c) => factsFromJson(c))))).toEqual(decisions(v.results));
+  });
+
+  it('refuses a package that is not the one the venues ranked with, or one without its candidates, and changes nothing', () => {
+    const before = mergedStateKey(hub.db, exam);
+    expect(() => hub.registerPackage(demoPackage(120, 7), T2, 'test')).toThrow(/not the one the venues ranked .* with: candidate \S+ was born in \d{4} by the package, in \d{4} by the merged bundles/);
+    expect(() => hub.registerPackage({ ...pkg, roster: [] }, T2, 'test')).toThrow(/lists no candidates/);
+    const twice = { ...pkg, roster: [...pkg.roster, pkg.roster[0]!] };
+    expect(() => hub.registerPackage(twice, T2, 'test')).toThrow(/roster\[120\]: candidate \S+ is listed twice/);
+    expect(mergedStateKey(hub.db, exam)).toBe(before);
+    expect(hub.db.prepare('SELECT COUNT(*) FROM hub_age_orders').pluck().get()).toBe(0);
+    expect(hub.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.package' AND outcome = 'refused'").pluck().get()).toBe(3);
+  });
+
+  it('with the package: the older takes the place, the change is logged, and the site gives only the tie\'s order', async () => {
+    const size = hub.log.size;
+    const r = hub.registerPackage(pkg, T2, 'test');
+    expect(r).toMatchObject({ exam, candidates: 120, unchanged: false, replaced: null });
+    expect(r.leaves).toBeGreaterThanOrEqual(2);
+    expect(hub.log.size).toBe(size + r.leaves);
+    const v = mergedView(hub.db, exam);
+    const [x, y] = [result(v, X), result(v, Y)];
+    expect(y.rank).toBe(x.rank! - 1);
+    expect(y.decided_by).toBe('older');
+    expect(v.results.filter((q) => q.reason === AGE_ORDER_MISSING)).toEqual([]);
+    // The same package again: nothing changes.
+    expect(hub.registerPackage(pkg, T2, 'test')).toMatchObject({ unchanged: true });
+
+    const site = join(dir, 'site');
+    await hub.writeSite(site, T2);
+    const data = join(site, sitePaths.data(exam, 'facts.json').split('/').slice(0, -1).join('/'));
+    const published = JSON.parse(readFileSync(join(data, 'facts.json'), 'utf8')) as { candidates: FactsJson[] };
+    const withOrder = published.candidates.filter((c) => c.ageOrder !== undefined);
+    expect(withOrder.map((c) => [c.nomorPeserta, c.ageOrder])).toEqual([
+      [X, 'u0000001'],
+      [Y, 'u0000000'],
+    ]);
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await run(['recompute', '--ruleset', join(data, 'aturan.json'), '--facts', join(data, 'facts.json'), '--results', join(data, 'hasil.json')], { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), askSecret: async () => '', osUser: 't' });
+    expect(err.join('\n')).toBe('');
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(/all 120 published results match the recomputation/);
+    // Nowhere on the site (pages, data, the bundles offered for download) is another candidate's birth order.
+    const files = readdirSync(site, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    let bundles = 0;
+    for (const f of files) {
+      const path = join(f.parentPath, f.name);
+      const texts = f.name.endsWith('.lentera') ? (bundles++, (await readZip(path)).map(([, b]) => b.toString('utf8'))) : [readFileSync(path, 'latin1')];
+      for (const t of texts) expect((t.match(/"ageOrder"/g) ?? []).length, path).toBeLessThanOrEqual(path.endsWith('facts.json') ? 2 : 0);
+    }
+    expect(bundles).toBeGreaterThan(0);
+    // The rules page says where the order came from: a venue compares the package's sha256 with its own.
+    const rules = readFileSync(join(site, sitePaths.rules(exam)), 'utf8');
+    expect(rules).toContain(r.sha256);
+    expect(rules).toContain('Tanggal lahir tidak diterbitkan');
+  }, 120_000);
+
+  it('a package registered before the bundles that gives a candidate another birth year does not order that candidate', async () => {
+    const other = Publisher.open(join(dir, 'hub-early'));
+    try {
+      const pem = (app.invoke('keys.certificate', { account: 'koordinator' }, { local: 't' }) as { value: { pem: string } }).value.pem;
+      addTrustedSigner(other.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
+      // Y made the oldest of all by a date of another year: with nothing merged yet, nothing to refuse it by.
+      const wrong = { ...pkg, roster: pkg.roster.map((c) => (c.nomor_peserta === Y ? { ...c, tanggal_lahir: '1970-01-01' } : c)) };
+      expect(other.registerPackage(wrong, T1, 'test')).toMatchObject({ unchanged: false, leaves: 0 });
+      await other.ingest(join(dir, 'tied.lentera'), T2, 'test');
+      const v = mergedView(other.db, exam);
+      for (const n of [X, Y]) expect([n, result(v, n).status, result(v, n).reason]).toEqual([n, 'BL', AGE_ORDER_MISSING]);
+      // Nobody else is held back.
+      expect(v.results.filter((q) => q.reason === AGE_ORDER_MISSING)).toHaveLength(2);
+    } finally {
+      other.close();
+    }
+  }, 60_000);
+
+  it('`lentera hub package` registers a package from its file, and answers a bad file with what is wrong in it', async () => {
+    const cli = async (args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await run(args, { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), askSecret: async () => '', osUser: 't' });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const data = join(dir, 'hub-cli');
+    const file = join(dir, 'paket.json');
+    writeFileSync(file, JSON.stringify(pkg));
+    const ok = await cli(['hub', 'package', file, '--data', data]);
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(new RegExp(`package of ${exam} registered: 120 candidates' order of birth dates kept \\(not their dates\\)`));
+    expect((await cli(['hub', 'package', file, '--data', data])).out).toMatch(/already registered: nothing changed/);
+    const broken = join(dir, 'paket-rusak.json');
+    writeFileSync(broken, JSON.stringify({ ...pkg, roster: [{ ...pkg.roster[0], tanggal_lahir: undefined }] }));
+    const bad = await cli(['hub', 'package', broken, '--data', data]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/roster\[0\]\.tanggal_lahir/);
+    const missing = await cli(['hub', 'package', join(dir, 'tidak-ada.json'), '--data', data]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toMatch(/tidak-ada\.json/);
+  }, 60_000);
+
+  it('a venue merging its own workstation\'s bundle takes the order from its own candidates', async () => {
+    const db = app.workstation!.db;
+    const r = await app.invokeAsync('bundle.import', { file: { path: join(dir, 'tied.lentera') } }, { local: 't' });
+    if (!r.ok) throw new Error(r.error.message);
+    const v = mergedView(db, exam);
+    expect(result(v, Y).rank).toBe(result(v, X).rank! - 1);
+    expect(result(v, Y).decided_by).toBe('older');
+  }, 120_000);
+});

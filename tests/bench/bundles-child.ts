@@ -52,6 +52,9 @@ if (mode === 'export') {
   const p = Publisher.open(join(dir, 'hub'));
   const manifest = (await verifyBundle(join(dir, 'bench.lentera'))).manifest;
   addTrustedSigner(p.db, Buffer.from(manifest.signer.certificate, 'base64'), { at: new Date().toISOString(), by: 'bench' });
+  // As a hub is set up: the exam's package given first (`lentera hub package`), for its order of birth dates.
+  const { demoPackage } = await import('../../src-main/core/demo/generate');
+  p.registerPackage(demoPackage(manifest.counts.candidate!), new Date().toISOString(), 'bench');
   // As the hub's server takes an upload: the received file in its incoming folder (the network's part, not
   // timed), then merged and moved in to be kept.
   const { copyFileSync, mkdirSync } = await import('node:fs');

@@ -142,6 +142,10 @@ export async function benchBundles(): Promise<void> {
     const { verifyBundle } = await import('../../src-main/core/bundles/verify');
     writeFileSync(join(dir, 'signer.der'), Buffer.from((await verifyBundle(bundle)).manifest.signer.certificate, 'base64'));
     await run(process.execPath, [CLI, 'hub', 'trust', join(dir, 'signer.der'), '--data', join(dir, 'hub-cli')]);
+    // And the exam's package, for its order of birth dates (`lentera hub package`), before the bundle arrives.
+    const { demoPackage } = await import('../../src-main/core/demo/generate');
+    writeFileSync(join(dir, 'paket.json'), JSON.stringify(demoPackage(CANDIDATES)));
+    await run(process.execPath, [CLI, 'hub', 'package', join(dir, 'paket.json'), '--data', join(dir, 'hub-cli')]);
     const builtT0 = Date.now();
     const built = await run('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'publish', bundle, '--data', join(dir, 'hub-cli'), '--out', join(dir, 'site-cli')], { maxBuffer: 1 << 24 });
     const builtHub = { ms: Date.now() - builtT0, maxRssMb: Number(built.stderr.trim().split('\n').pop()) / 1024 };

@@ -13,6 +13,9 @@ import { LenteraApp } from '../../src-main/api/app';
 import { OutboxPusher, signerOf } from '../../src-main/api/outbox';
 import { verifyAck } from '../../src-main/core/bundles/outbox';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
+import { ageOrdersOf } from '../../src-main/core/bundles/age-order';
+import { mergedStateKey } from '../../src-main/core/bundles/merge';
+import { demoPackage } from '../../src-main/core/demo/generate';
 import { readCertificate } from '../../src-main/core/keys/pki';
 import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
 import { verifyReceipt } from '../../src-main/core/ledger/receipt';
@@ -309,6 +312,31 @@ export function hubSuite(store: 'SQLite' | 'PostgreSQL'): void {
       const changed = await cli([...args, altered]);
       expect(changed.code).toBe(1);
       expect(changed.err).toContain(ranked.nomor_peserta);
+    });
+
+    it("keeps an exam's package as each candidate's place in its order of birth dates, never the dates; a view made before it is not used after", () => {
+      const p = hub.publisher;
+      const before = mergedStateKey(p.db, exam);
+      const pkg = demoPackage(30);
+      const r = p.registerPackage(pkg, new Date().toISOString(), 'test');
+      expect(r).toMatchObject({ exam, candidates: 30, unchanged: false, replaced: null, leaves: 0 });
+      const rows = p.db.prepare('SELECT nomor_peserta, age_order FROM hub_age_orders WHERE exam_code = ? ORDER BY nomor_peserta').all(exam) as { nomor_peserta: string; age_order: string }[];
+      expect(rows).toHaveLength(30);
+      expect(JSON.stringify(rows)).not.toMatch(/\d{4}-\d{2}/);
+      // Places that order as the dates do.
+      const born = new Map(pkg.roster.map((c) => [c.nomor_peserta, c.tanggal_lahir]));
+      const byPlace = [...rows].sort((a, b) => (a.age_order < b.age_order ? -1 : a.age_order > b.age_order ? 1 : 0)).map((x) => born.get(x.nomor_peserta)!);
+      expect(byPlace).toEqual([...byPlace].sort());
+      const places = () => new Map([...ageOrdersOf(p.db, exam)!].map(([n, o]) => [n, o.order]));
+      expect(places()).toEqual(new Map(rows.map((x) => [x.nomor_peserta, x.age_order])));
+      expect([...ageOrdersOf(p.db, exam)!].every(([n, o]) => o.year === born.get(n)!.slice(0, 4))).toBe(true);
+      expect(mergedStateKey(p.db, exam)).not.toBe(before);
+      expect(p.db.prepare('SELECT sha256 FROM hub_packages WHERE exam_code = ?').pluck().get(exam)).toBe(r.sha256);
+      expect(p.registerPackage(pkg, new Date().toISOString(), 'test')).toMatchObject({ unchanged: true });
+      // Another package of the exam (its roster in another order) replaces it, whole.
+      const again = p.registerPackage({ ...pkg, roster: [...pkg.roster].reverse() }, new Date().toISOString(), 'test');
+      expect(again).toMatchObject({ unchanged: false, replaced: r.sha256 });
+      expect(places()).toEqual(new Map(rows.map((x) => [x.nomor_peserta, x.age_order])));
     });
 
     it('`lentera receipt verify` refuses a receipt whose result was changed', async () => {

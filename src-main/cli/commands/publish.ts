@@ -176,6 +176,36 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     });
 
   hub
+    .command('package <file>')
+    .description("give the hub an exam's package (lentera.exam/1, with its roster): the hub keeps each candidate's place in its order of birth dates, which breaks the last ties, and publishes none of it; then the site is rewritten")
+    .addOption(hubDataOption())
+    .addOption(hubDbOption())
+    .action(async (file: string, o: { data: string; db?: string }) => {
+      const [{ Publisher }, { readPackage }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/exams/exams')]);
+      let text: string;
+      try {
+        text = readFileSync(resolve(file), 'utf8');
+      } catch (e) {
+        io.err(`lentera: ${file}: ${(e as Error).message}`);
+        throw new CliExit(EXIT.FAILED);
+      }
+      const p = Publisher.open(resolve(o.data), hubStore(io, o));
+      try {
+        const at = new Date().toISOString();
+        const r = p.registerPackage(readPackage(text), at, `cli:${io.osUser}`);
+        if (r.unchanged) return io.out(`package of ${r.exam} (sha256 ${r.sha256}) already registered: nothing changed`);
+        io.out(`package of ${r.exam} registered: ${r.candidates} candidates' order of birth dates kept (not their dates), sha256 ${r.sha256}${r.replaced ? `; it replaces ${r.replaced}` : ''}`);
+        io.out(`${r.leaves} result(s) changed and logged; log size ${r.size}`);
+        const written = await p.writeSite(resolve(o.data, 'site'), at);
+        io.out(`site rewritten: ${resolve(o.data, 'site')} (${written.files} files)`);
+      } catch (e) {
+        refuse(io, e);
+      } finally {
+        p.close();
+      }
+    });
+
+  hub
     .command('announce <file> [pdf]')
     .description("publish a coordinator's signed announcement (pengumuman-EXAM-N.json, and its PDF) at the hub: logged, then the site is rewritten")
     .addOption(hubDataOption())

@@ -10,7 +10,7 @@ import { resultDigest } from '../sheets/result-sheet';
 import { maskNik } from '../roster/fields';
 import { sha256Hex } from '../util/hash';
 import { resourcesDir } from '../util/resources';
-import { ageOrderKeys, factsToJson } from './facts';
+import { factsToJson } from './facts';
 import { bundlePath, DATA_FILES, type BundleItem } from './format';
 
 type Kind = keyof typeof DATA_FILES;
@@ -85,7 +85,6 @@ export function collectExam(db: Db, examId: string, examCode: string, pdfDir: st
   const sessionCode = new Map((sql(db, 'SELECT id, code FROM sessions WHERE exam_id = ?').all(examId) as { id: string; code: string }[]).map((s) => [s.id, s.code]));
   const code = (id: string | null) => (id === null ? null : (sessionCode.get(id) ?? id));
   type Person = { nomor_peserta: string; nama: string; nik: string; tanggal_lahir: string; jenis_kelamin: string; pendidikan: string; ipk_x100: number; kode_formasi: string; kategori: string };
-  const people = () => sql(db, 'SELECT * FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta').all(examId) as Person[];
 
   const candidate = () =>
     mapRows((sql(db, 'SELECT * FROM candidates WHERE exam_id = ? ORDER BY nomor_peserta').iterate(examId)), (c: Person) => ({
@@ -160,11 +159,10 @@ export function collectExam(db: Db, examId: string, examCode: string, pdfDir: st
   const ranking = () => {
     if (ranked) return ranked;
     const facts = gatherFacts(db, examId, loaded.ruleset);
-    const births = new Map(people().map((c) => [c.nomor_peserta, String(c.tanggal_lahir)]));
-    const order = ageOrderKeys([...births.values()]);
     const results = rank(loaded.ruleset, facts.formations, facts.candidates);
     ranked = {
-      facts: facts.candidates.map((c) => ({ key: c.nomorPeserta, body: factsToJson(c, order.get(births.get(c.nomorPeserta)!)!) })),
+      // Without the birth order: a bundle is published whole (bundles/age-order.ts says where the hub takes it from).
+      facts: facts.candidates.map((c) => ({ key: c.nomorPeserta, body: factsToJson(c) })),
       results: results.map((r) => ({ key: r.nomor_peserta, body: { digest: resultDigest(examCode, r, loaded.sha256), result: r } })),
     };
     return ranked;

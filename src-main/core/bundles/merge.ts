@@ -6,7 +6,9 @@ import { basename, join } from 'node:path';
 import type { Db } from '../db/open';
 import { insertRows, sql, valuesInsert } from '../db/statements';
 import { canonicalJson } from '../audit/chain';
-import { rankWithAgeTies, type RankedCandidate } from '../ranking/engine';
+import { rankWithAgeTies, type FormationFacts, type RankedCandidate } from '../ranking/engine';
+import type { Ruleset } from '../ranking/ruleset-schema';
+import { agePackageKey, ageOrdersOf, type AgePlace } from './age-order';
 import { readRuleset } from '../ranking/rulesets';
 import { resultDigest } from '../sheets/result-sheet';
 import { BlockOut } from './block-out';
@@ -1030,12 +1032,13 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
     return m;
   };
   const { formations, facts: formationFacts, disputed } = mergedFormations(byKey('formation'));
-  const { candidates, conflicts } = mergedCandidates(byKey('candidate'));
+  const candidateVersions = byKey('candidate');
+  const { candidates, conflicts } = mergedCandidates(candidateVersions);
   // Each candidate's formation as each workstation's facts give it: a disputed formation holds back all of its own.
   const formationsOf = new Map<string, Set<string>>();
 
   const merged: FactsJson[] = [];
-  const baseOf = (f: FactsJson) => canonicalJson({ kodeFormasi: f.kodeFormasi, kategori: f.kategori, ipk: f.ipk, ageOrder: f.ageOrder, flag: f.flag ?? null });
+  const baseOf = (f: FactsJson) => canonicalJson({ kodeFormasi: f.kodeFormasi, kategori: f.kategori, ipk: f.ipk, flag: f.flag ?? null });
   for (const [nomor, versions] of byKey('facts')) {
     const facts = versions.map((v) => ({ ws: v.ws, f: JSON.parse(v.body) as FactsJson }));
     if (disputed.size) formationsOf.set(nomor, new Set(facts.map((x) => x.f.kodeFormasi)));
@@ -1043,6 +1046,9 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
     // Canonical even for one workstation's facts: text with no canonical form (a lone surrogate) is refused at the
     // first merge, not accepted and then refused at every later one.
     conflictOn('data peserta', agree(facts.map((x) => ({ ws: x.ws, text: baseOf(x.f) })), () => false).conflict);
+    // The birth order only bundles made before it was taken out carry: compared among those that do.
+    const orders = facts.filter((x) => x.f.ageOrder !== undefined);
+    if (orders.length > 1) conflictOn('urutan usia', agree(orders.map((x) => ({ ws: x.ws, text: JSON.stringify(x.f.ageOrder) })), () => false).conflict);
     // Whether a candidate is held back is the merge's to say, never a bundle's.
     const { heldBack: _sent, ...out }: FactsJson = { ...facts[0]!.f };
     const only = facts.length === 1 ? facts[0]!.f : null;
@@ -1093,12 +1099,11 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   // A conflicted candidate is not ranked on either side's value: every stage is held back, as the facts published
   // say (`heldBack`), so that recomputing them gives what was published.
   for (let i = 0; i < merged.length; i++) if (fieldsOf.has(merged[i]!.nomorPeserta)) merged[i] = { ...merged[i]!, heldBack: true };
-  const shared = new Map<string, Fraction>();
-  const factsIn = merged.map((f) => factsFromJson(f, shared));
-  const ranking = rankWithAgeTies(loaded.ruleset, formationFacts, factsIn);
+  const { ranking, waitingForAge } = rankedWithAgeOrder(loaded.ruleset, formationFacts, merged, ageOrdersOf(db, examCode), candidateVersions);
   const results = ranking.results.map((r) => {
     const fields = fieldsOf.get(r.nomor_peserta);
-    return fields ? { ...r, reason: `Data bertentangan antar-workstation (${fields.join(', ')}): belum diputuskan` } : r;
+    if (fields) return { ...r, reason: `Data bertentangan antar-workstation (${fields.join(', ')}): belum diputuskan` };
+    return waitingForAge.has(r.nomor_peserta) ? { ...r, reason: AGE_ORDER_MISSING } : r;
   });
   const exam = JSON.parse(ex.exam) as MergedView['exam'];
   const digests = new Map(results.map((r) => [r.nomor_peserta, resultDigest(examCode, r, ex.ruleset_sha256)]));
@@ -1118,17 +1123,75 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   };
 }
 
+/** Why a candidate is held back whose tie only the birth order breaks, and the hub has none for them. */
+export const AGE_ORDER_MISSING = 'Nilai sama persis dengan peserta lain; urutan usia belum diterima hub (paket ujian belum didaftarkan): belum diputuskan';
+
+/**
+ * Ranks the merged facts with the exam's order of birth dates (`orders`, age-order.ts; else each bundle's own).
+ * A tie that only the birth order breaks, where a candidate's order is unknown, is not broken by guessing: every
+ * candidate of that class is held back, and the ranking made again (holding back changes who is compared with
+ * whom), until no class has an unknown order. `merged` is changed in place: the order used, and `heldBack`.
+ */
+function rankedWithAgeOrder(ruleset: Ruleset, formations: FormationFacts[], merged: FactsJson[], orders: Map<string, AgePlace> | null, candidates: Map<string, { body: string }[]>) {
+  // The facts are this view's own objects (made from the stored text): the order is set in place.
+  if (orders) {
+    for (const f of merged) {
+      const place = orders.get(f.nomorPeserta);
+      if (place) f.ageOrder = place.order;
+      else delete f.ageOrder;
+    }
+  }
+  // A place stands only for the candidate the bundles say was born that year, not for one of another package's:
+  // checked for those the ranking compared on it, the only ones it decides for.
+  const bornIn = (n: string, year: string) => (candidates.get(n) ?? []).every((v) => (JSON.parse(v.body) as { tahun_lahir?: unknown }).tahun_lahir === year);
+  const checked = new Set<string>();
+  const index = new Map(merged.map((f, i) => [f.nomorPeserta, i]));
+  const waitingForAge = new Set<string>();
+  for (;;) {
+    const shared = new Map<string, Fraction>();
+    const ranking = rankWithAgeTies(ruleset, formations, merged.map((f) => factsFromJson(f, shared)));
+    let unplaced = false;
+    if (orders) {
+      for (const n of ranking.ageClasses.flat()) {
+        if (checked.has(n)) continue;
+        checked.add(n);
+        const f = merged[index.get(n)!]!;
+        if (f.ageOrder !== undefined && !bornIn(n, orders.get(n)!.year)) {
+          delete f.ageOrder;
+          unplaced = true;
+        }
+      }
+    }
+    if (unplaced) continue;
+    const hold: number[] = [];
+    for (const members of ranking.ageClasses) {
+      const at = members.map((n) => index.get(n)!);
+      // A held-back candidate's unknown order ('') only ever makes others wait for them: no guess is made there.
+      if (!at.some((i) => merged[i]!.ageOrder === undefined && !merged[i]!.heldBack)) continue;
+      for (const i of at) if (!merged[i]!.heldBack) hold.push(i);
+    }
+    if (!hold.length) return { ranking, waitingForAge };
+    for (const i of hold) {
+      merged[i]!.heldBack = true;
+      waitingForAge.add(merged[i]!.nomorPeserta);
+    }
+  }
+}
+
 /** The exam's workstations and how many of their bundles are merged here. */
 export function workstationsOf(db: Db, examCode: string): MergedView['workstations'] {
   return sql(db, 'SELECT workstation_id AS id, COUNT(*) AS bundles, MAX(sequence) AS last FROM merged_bundles WHERE exam_code = ? GROUP BY workstation_id ORDER BY workstation_id').all(examCode) as MergedView['workstations'];
 }
 
 /**
- * Names the state of an exam's merged items: they change only as a bundle is merged, and bundles are only ever
- * added, each with its time. A view made while the key was K is the view for as long as the key is K.
+ * Names the state of an exam's merged items and of the package registered for it: the items change only as a
+ * bundle is merged, and bundles are only ever added, each with its time; the package only as another is
+ * registered. A view made while the key was K is the view for as long as the key is K. (A workstation's own
+ * candidates, whose birth order its merges read, are not named: its merged views are made when asked.)
  */
 export function mergedStateKey(db: Db, examCode: string): string {
-  return sql(db, "SELECT COUNT(*) || ':' || COALESCE(MAX(imported_at), '') FROM merged_bundles WHERE exam_code = ?").pluck().get(examCode) as string;
+  const bundles = sql(db, "SELECT COUNT(*) || ':' || COALESCE(MAX(imported_at), '') FROM merged_bundles WHERE exam_code = ?").pluck().get(examCode) as string;
+  return `${bundles}:${agePackageKey(db, examCode)}`;
 }
 
 export function mergedExams(db: Db): string[] {

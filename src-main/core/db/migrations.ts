@@ -1056,6 +1056,29 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN receipt_token TEXT;
     `,
   },
+  {
+    version: 28,
+    name: "the hub's order of birth dates, from the exam's package: bundles no longer carry it, and the site publishes none of it",
+    sql: `
+      -- The package the selection committee gave the hub for an exam (lentera hub package): its sha256, not its data.
+      CREATE TABLE hub_packages (
+        exam_code     TEXT PRIMARY KEY,
+        sha256        TEXT NOT NULL,
+        candidates    INTEGER NOT NULL,
+        registered_at TEXT NOT NULL,
+        actor         TEXT NOT NULL
+      ) STRICT;
+      -- Each candidate's place in the package's order of birth dates (bundles/facts.ts ageOrderKeys), not the date.
+      CREATE TABLE hub_age_orders (
+        exam_code     TEXT NOT NULL,
+        nomor_peserta TEXT NOT NULL,
+        age_order     TEXT NOT NULL,
+        -- published anyway (every bundle's candidates give it): a bundle giving another year is not ordered by it
+        birth_year    TEXT NOT NULL,
+        PRIMARY KEY (exam_code, nomor_peserta)
+      ) WITHOUT ROWID, STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

@@ -4,7 +4,7 @@ import { rulesetSchema, type Ruleset } from '../ranking/ruleset-schema';
 import { decimalComma } from '../sheets/format';
 import { statusWords } from '../sheets/result-sheet';
 import { FINAL_SCORE, INTERVIEW_SCORE_100, threePlaces } from '../../shared/score-labels';
-import { esc, facts, page, pageLines, rel, table, tableLines, timeTag } from './html';
+import { esc, facts, page, pageLines, rel, table, tableLines, timeTag, whenWib } from './html';
 import { LEAVES_PER_FILE, logPaths, sitePaths } from './paths';
 import { parseCheckpointText, splitNote, verifierKey } from '../ledger/signed-note';
 import { fromB64url } from '../ledger/merkle';
@@ -516,6 +516,18 @@ ${r.optimalisasi ? `<li>Optimalisasi: kursi formasi yang tidak terpenuhi diisi p
 </ol>`;
 }
 
+/**
+ * What the published facts say of birth dates, and where the hub's order of them came from: a venue compares the
+ * package's sha256 with the one it imported (`lentera exam list --json`).
+ */
+function ageOrderNote(e: SiteExam): string {
+  const what =
+    '<p>Tanggal lahir tidak diterbitkan. Nilai yang sama persis sampai kunci terakhir diputus dengan usia (yang lebih tua lebih dulu). Karena itu <code>facts.json</code> memuat urutan usia (<code>ageOrder</code>) hanya bagi peserta yang dibandingkan menurut usia, sebagai urutan di antara mereka saja (<code>u0000000</code> yang tertua). Itu cukup untuk menghitung ulang, tanpa mengungkap urutan usia seluruh peserta.</p>';
+  if (e.agePackage === undefined) return what;
+  if (e.agePackage === null) return `${what}\n<p>Paket ujian belum didaftarkan di hub. Peserta yang nilainya sama persis dan hanya dapat dibedakan menurut usia ditahan (BL) sampai paket didaftarkan.</p>`;
+  return `${what}\n<p>Urutan usia diambil dari paket ujian dengan sha256 ${hash(e.agePackage.sha256)}, yang diterima hub pada ${esc(whenWib(e.agePackage.at))}. Setiap lokasi dapat mencocokkannya dengan sha256 paket yang diimpornya (<code>lentera exam list --json</code>).</p>`;
+}
+
 export function rulesPage(input: SiteInput, v: ExamView, dataSha: Record<string, string>): string {
   const e = v.exam;
   const path = sitePaths.rules(e.code);
@@ -529,7 +541,7 @@ export function rulesPage(input: SiteInput, v: ExamView, dataSha: Record<string,
   const files = (['aturan.json', 'facts.json', 'hasil.json', 'hasil.csv', 'hasil-excel.csv'] as const).map((f) => {
     const what = {
       'aturan.json': 'aturan penilaian, byte demi byte sama dengan berkas aturan',
-      'facts.json': 'data masukan peringkat (nilai setiap peserta, kuota formasi)',
+      'facts.json': 'data masukan peringkat (nilai setiap peserta, kuota formasi; urutan usia hanya di antara peserta yang nilainya sama persis)',
       'hasil.json': 'hasil peringkat yang diterbitkan',
       'hasil.csv': 'hasil yang sama, tepat (dipisah koma, titik desimal, nilai pecahan): untuk program dan hitung ulang',
       'hasil-excel.csv': 'hasil yang sama untuk Excel atau LibreOffice berbahasa Indonesia (dipisah titik koma, koma desimal)',
@@ -556,6 +568,7 @@ ${e.interviewStages?.length ? `<p>${esc(INTERVIEW_SCORE_100)} (tahap ${e.intervi
 <li>Pastikan berkas aturan tidak berubah: sha256 dari <code>aturan.json</code> harus sama dengan <code class="hash">${esc(e.ruleset.sha256)}</code> (misalnya dengan <code>sha256sum aturan.json</code>).</li>
 <li>Jalankan, di folder itu:<pre><code>npx lentera recompute --ruleset aturan.json --facts facts.json --results hasil.json</code></pre>Perintah itu menghitung peringkat dari aturan dan data masukan, lalu menyebutkan setiap hasil yang berbeda dari yang diterbitkan.</li>
 </ol>
+${ageOrderNote(e)}
 ${table('Berkas data', ['Berkas', 'Isi', 'sha256'], files)}
 ${statuses}
 ${legal}

@@ -31,6 +31,8 @@ import { voiceSiteInput } from './voice';
 import { formationTimes } from './formation-times';
 import { parseStat } from '../util/file-stat';
 import { phaseLetGo } from '../util/heap';
+import { registerAgeOrder, type AgeOrderRegistered } from '../bundles/age-order';
+import type { ExamPackage } from '../exams/package-schema';
 
 /** The merged view's stage states, from its ruleset text. */
 const stageStatesOf = (v: MergedView) => stageStates(readRuleset(v.ruleset.json, 'ruleset.json').ruleset, v.facts.candidates, v.results);
@@ -271,6 +273,33 @@ export class Publisher {
   }
 
   /**
+   * Keeps the exam package's order of birth dates (bundles/age-order.ts) and, if the exam has merged bundles, logs
+   * every result it changes (a tie it breaks that was held back for want of it), with a new checkpoint, in one
+   * transaction. The caller writes the site after it.
+   */
+  registerPackage(pkg: ExamPackage, at: string, actor: string): AgeOrderRegistered & { leaves: number; size: number } {
+    try {
+      return writeTransaction(this.db, () => {
+        const registered = registerAgeOrder(this.db, pkg, at, actor);
+        let appended: number[] = [];
+        if (!registered.unchanged && sql(this.db, 'SELECT 1 FROM merged_exams WHERE exam_code = ?').get(registered.exam)) {
+          const view = this.view(registered.exam);
+          const entries = view.results.filter(isPublishedResult).map((r) => ({ exam: registered.exam, nomor: r.nomor_peserta, digest: view.digests.get(r.nomor_peserta)! }));
+          appended = this.log.append(entries, at);
+          recordStagePublications(this.db, registered.exam, stageStatesOf(view), at);
+        }
+        const checkpoint = this.log.checkpoint(at);
+        appendEvent(this.db, { at, actor, command: 'hub.package', outcome: 'ok', payload: { exam: registered.exam, sha256: registered.sha256, candidates: registered.candidates, replaced: registered.replaced, unchanged: registered.unchanged, leaves: appended.length, size: checkpoint.size } });
+        return { ...registered, leaves: appended.length, size: checkpoint.size };
+      });
+    } catch (e) {
+      this.log.reload();
+      if (isLenteraError(e)) writeTransaction(this.db, () => appendEvent(this.db, { at, actor, command: 'hub.package', outcome: 'refused', payload: { exam: pkg.exam.code, code: e.code, message: e.message } }));
+      throw e;
+    }
+  }
+
+  /**
    * The merged view last made, with the key it was made for: one exam's, however many the hub holds, so that memory
    * follows the largest exam and not their number (issue 18). The ingest, its acknowledgement and the site write
    * after it share it; a site write loads only the exams whose pages changed.
@@ -458,6 +487,7 @@ export class Publisher {
       results: v.results,
       interviewStages: v.interviewStages,
       facts: v.facts,
+      agePackage: (sql(this.db, 'SELECT sha256, registered_at AS at FROM hub_packages WHERE exam_code = ?').get(code) as { sha256: string; at: string } | undefined) ?? null,
       conflicts: v.conflicts,
       leaves,
       digests: v.digests,

@@ -77,6 +77,12 @@ export interface SiteExam {
   interviewStages?: string[];
   /** the ranking inputs, JSON-serializable: written as data/<code>/facts.json for recomputation */
   facts: unknown;
+  /**
+   * The exam package the hub took the order of birth dates from (`lentera hub package`): its sha256, which each venue
+   * can compare with the package it imported, and when. Absent where none was given (ties that only the birth order
+   * breaks are then held back) or the site is not the hub's.
+   */
+  agePackage?: { sha256: string; at: string } | null;
   /** facts two workstations disagree on: shown, never resolved */
   conflicts: { nomor: string; field: string; values: { workstation: string; value: string }[] }[];
   /** nomor → the candidate's latest leaf in the log (the hub's: held compactly) */

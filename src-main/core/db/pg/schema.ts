@@ -248,6 +248,26 @@ export const pgMigrations: readonly PgMigration[] = [
       ALTER TABLE hub_committee ADD COLUMN exams text COLLATE "C";
     `,
   },
+  {
+    version: 6,
+    name: "the hub's order of birth dates, from the exam's package: bundles no longer carry it, and the site publishes none of it",
+    sql: `
+      CREATE TABLE hub_packages (
+        exam_code     text COLLATE "C" PRIMARY KEY,
+        sha256        text COLLATE "C" NOT NULL,
+        candidates    bigint NOT NULL,
+        registered_at text COLLATE "C" NOT NULL,
+        actor         text COLLATE "C" NOT NULL
+      );
+      CREATE TABLE hub_age_orders (
+        exam_code     text COLLATE "C" NOT NULL,
+        nomor_peserta text COLLATE "C" NOT NULL,
+        age_order     text COLLATE "C" NOT NULL,
+        birth_year    text COLLATE "C" NOT NULL,
+        PRIMARY KEY (exam_code, nomor_peserta)
+      );
+    `,
+  },
 ];
 
 /**
