@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FactsJson } from '../../core/bundles/facts';
+import type { Publisher } from '../../core/publish/publisher';
 import type { FormationFacts, RankedCandidate } from '../../core/ranking/engine';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
@@ -71,6 +72,23 @@ async function pinnedLogKey(io: CliIo, o: { logKey?: string; logKeyFile?: string
 }
 
 export function registerPublishCommands(program: Command, io: CliIo): void {
+  /** `fn` on the hub's state that --data (and --db) name; a refusal printed as every command prints one; closed after. */
+  const onHub = async (o: { data: string; db?: string }, fn: (p: Publisher) => unknown): Promise<void> => {
+    const { Publisher } = await import('../../core/publish/publisher');
+    const p = Publisher.open(resolve(o.data), hubStore(io, o));
+    try {
+      await fn(p);
+    } catch (e) {
+      refuse(io, e);
+    } finally {
+      p.close();
+    }
+  };
+  /** The hub's own site, written again after a change made from the command line. */
+  const rewriteSite = async (p: Publisher, o: { data: string }, at: string) => {
+    const written = await p.writeSite(resolve(o.data, 'site'), at);
+    io.out(`site rewritten: ${resolve(o.data, 'site')} (${written.files} files)`);
+  };
   const hub = program
     .command('hub')
     .description('the publication hub: accepts bundles from registered workstations, logs and publishes them')
@@ -118,21 +136,12 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .option('--label <text>', 'a note (venue, room)')
     .option('--announce', "may also sign the exam's announcements (the selection committee's coordinator, not a venue)")
     .action(async (cert: string, o: { data: string; db?: string; workstation?: string; exam?: string; label?: string; announce?: boolean }) => {
-      const [{ Publisher }, { addTrustedSigner }, { readCertificate }] = await Promise.all([
-        import('../../core/publish/publisher'),
-        import('../../core/bundles/trust'),
-        import('../../core/keys/pki'),
-      ]);
-      const p = Publisher.open(resolve(o.data), hubStore(io, o));
-      try {
+      const [{ addTrustedSigner }, { readCertificate }] = await Promise.all([import('../../core/bundles/trust'), import('../../core/keys/pki')]);
+      await onHub(o, (p) => {
         const t = addTrustedSigner(p.db, readCertificate(readFileSync(resolve(cert))), { exam: o.exam ?? null, workstation: o.workstation ?? null, label: o.label ?? null, announces: o.announce === true, at: new Date().toISOString(), by: `cli:${io.osUser}` });
         io.out(`registered ${t.subject}${t.exam ? ` for ${t.exam}` : ''}${t.announces ? ', may sign announcements' : ''}\n  ${t.fingerprint}`);
         io.out(t.workstation ? `  signs for workstation ${t.workstation} only` : '  not bound yet: the first bundle accepted from it binds it to its workstation (give --workstation ID to bind it now)');
-      } catch (e) {
-        refuse(io, e);
-      } finally {
-        p.close();
-      }
+      });
     });
 
   const witness = hub.command('witness').description("the witnesses (the Ombudsman, an inspectorate) whose cosignatures of the log's checkpoints the hub keeps and serves");
@@ -142,9 +151,8 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .addOption(hubDataOption())
     .addOption(hubDbOption())
     .action(async (vkey: string, o: { data: string; db?: string }) => {
-      const [{ Publisher }, { appendEvent }, { writeTransaction }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/audit/chain'), import('../../core/db/transaction')]);
-      const p = Publisher.open(resolve(o.data), hubStore(io, o));
-      try {
+      const [{ appendEvent }, { writeTransaction }] = await Promise.all([import('../../core/audit/chain'), import('../../core/db/transaction')]);
+      await onHub(o, (p) => {
         const at = new Date().toISOString();
         const w = writeTransaction(p.db, () => {
           const added = p.log.addWitness(vkey.trim(), at, `cli:${io.osUser}`);
@@ -152,11 +160,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
           return added;
         });
         io.out(`witness ${w.name} registered: its cosignatures of this log's checkpoints are kept and served from now on`);
-      } catch (e) {
-        refuse(io, e);
-      } finally {
-        p.close();
-      }
+      });
     });
   witness
     .command('list')
@@ -181,7 +185,7 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .addOption(hubDataOption())
     .addOption(hubDbOption())
     .action(async (file: string, o: { data: string; db?: string }) => {
-      const [{ Publisher }, { readPackage }] = await Promise.all([import('../../core/publish/publisher'), import('../../core/exams/exams')]);
+      const { readPackage } = await import('../../core/exams/exams');
       let text: string;
       try {
         text = readFileSync(resolve(file), 'utf8');
@@ -189,20 +193,14 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
         io.err(`lentera: ${file}: ${(e as Error).message}`);
         throw new CliExit(EXIT.FAILED);
       }
-      const p = Publisher.open(resolve(o.data), hubStore(io, o));
-      try {
+      await onHub(o, async (p) => {
         const at = new Date().toISOString();
         const r = p.registerPackage(readPackage(text), at, `cli:${io.osUser}`);
         if (r.unchanged) return io.out(`package of ${r.exam} (sha256 ${r.sha256}) already registered: nothing changed`);
         io.out(`package of ${r.exam} registered: ${r.candidates} candidates' order of birth dates kept (not their dates), sha256 ${r.sha256}${r.replaced ? `; it replaces ${r.replaced}` : ''}`);
         io.out(`${r.leaves} result(s) changed and logged; log size ${r.size}`);
-        const written = await p.writeSite(resolve(o.data, 'site'), at);
-        io.out(`site rewritten: ${resolve(o.data, 'site')} (${written.files} files)`);
-      } catch (e) {
-        refuse(io, e);
-      } finally {
-        p.close();
-      }
+        await rewriteSite(p, o, at);
+      });
     });
 
   hub
@@ -211,21 +209,12 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
     .addOption(hubDataOption())
     .addOption(hubDbOption())
     .action(async (file: string, pdf: string | undefined, o: { data: string; db?: string }) => {
-      const { Publisher } = await import('../../core/publish/publisher');
-      const p = Publisher.open(resolve(o.data), hubStore(io, o));
-      try {
+      await onHub(o, async (p) => {
         const at = new Date().toISOString();
         const ack = await p.announce(readJsonFile(io, file), pdf ? readFileSync(resolve(pdf)) : null, at, `cli:${io.osUser}`);
         io.out(`announcement ${ack.seq} of ${ack.exam} (sha256 ${ack.sha256}): ${ack.unchanged ? 'already published' : 'published'}, log entry ${ack.proof.index}; log size ${ack.proof.checkpoint.size}`);
-        if (!ack.unchanged) {
-          const written = await p.writeSite(resolve(o.data, 'site'), at);
-          io.out(`site rewritten: ${resolve(o.data, 'site')} (${written.files} files)`);
-        }
-      } catch (e) {
-        refuse(io, e);
-      } finally {
-        p.close();
-      }
+        if (!ack.unchanged) await rewriteSite(p, o, at);
+      });
     });
 
   program
