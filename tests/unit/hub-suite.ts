@@ -327,9 +327,10 @@ export function hubSuite(store: 'SQLite' | 'PostgreSQL'): void {
       const born = new Map(pkg.roster.map((c) => [c.nomor_peserta, c.tanggal_lahir]));
       const byPlace = [...rows].sort((a, b) => (a.age_order < b.age_order ? -1 : a.age_order > b.age_order ? 1 : 0)).map((x) => born.get(x.nomor_peserta)!);
       expect(byPlace).toEqual([...byPlace].sort());
-      const places = () => new Map([...ageOrdersOf(p.db, exam)!].map(([n, o]) => [n, o.order]));
+      const places = () => ageOrdersOf(p.db, exam)!.places;
       expect(places()).toEqual(new Map(rows.map((x) => [x.nomor_peserta, x.age_order])));
-      expect([...ageOrdersOf(p.db, exam)!].every(([n, o]) => o.year === born.get(n)!.slice(0, 4))).toBe(true);
+      const orders = ageOrdersOf(p.db, exam)!;
+      expect([...orders.places.keys()].every((n) => orders.yearOf(n) === born.get(n)!.slice(0, 4))).toBe(true);
       expect(mergedStateKey(p.db, exam)).not.toBe(before);
       expect(p.db.prepare('SELECT sha256 FROM hub_packages WHERE exam_code = ?').pluck().get(exam)).toBe(r.sha256);
       expect(p.registerPackage(pkg, new Date().toISOString(), 'test')).toMatchObject({ unchanged: true });

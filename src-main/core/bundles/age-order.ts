@@ -13,25 +13,34 @@ import { ageOrderKeys } from './facts';
  * - the package the selection committee registered at the hub (`lentera hub package`, `registerAgeOrder`);
  * - the workstation's own exam, whose candidates' birth dates it holds (a venue merging its other workstations);
  * - the bundles' own facts (`ageOrder`, in bundles made before it was taken out).
- * Null when none of the first two has the exam: the bundles' values, where there are any, are used. Each place
- * comes with the birth year of the date it stands for: a candidate whose bundles give another year is not ordered by
- * it (merge.ts).
+ * Null when none of the first two has the exam: the bundles' values, where there are any, are used.
  */
-export function ageOrdersOf(db: Db, examCode: string): Map<string, AgePlace> | null {
-  const registered = sql(db, 'SELECT nomor_peserta AS n, age_order AS o, birth_year AS y FROM hub_age_orders WHERE exam_code = ?').all(examCode) as { n: string; o: string; y: string }[];
-  if (registered.length) return new Map(registered.map((r) => [r.n, { order: r.o, year: r.y }]));
+export function ageOrdersOf(db: Db, examCode: string): AgeOrders | null {
+  // Streamed into the map, as pairs: at 100,000 candidates the rows read whole, as objects, were some 20 MB more
+  // at the hub's peak, the ingest.
+  const places = new Map<string, string>();
+  for (const [n, o] of sql(db, 'SELECT nomor_peserta, age_order FROM hub_age_orders WHERE exam_code = ?').raw().iterate(examCode) as Iterable<[string, string]>) places.set(n, o);
+  if (places.size) {
+    const year = sql(db, 'SELECT birth_year FROM hub_age_orders WHERE exam_code = ? AND nomor_peserta = ?').pluck();
+    return { places, yearOf: (n) => year.get(examCode, n) as string | undefined };
+  }
   // A PostgreSQL store holds a hub only: no exam of its own.
   if ('url' in db) return null;
   const local = sql(db, 'SELECT c.nomor_peserta AS n, c.tanggal_lahir AS d FROM candidates c JOIN exams e ON e.id = c.exam_id WHERE e.code = ?').all(examCode) as { n: string; d: string }[];
   if (!local.length) return null;
   const keys = ageOrderKeys(local.map((r) => String(r.d)));
-  return new Map(local.map((r) => [r.n, { order: keys.get(String(r.d))!, year: String(r.d).slice(0, 4) }]));
+  const born = new Map(local.map((r) => [r.n, String(r.d)]));
+  return { places: new Map(local.map((r) => [r.n, keys.get(String(r.d))!])), yearOf: (n) => born.get(n)?.slice(0, 4) };
 }
 
-export interface AgePlace {
-  /** the place in the exam's order of birth dates (facts.ts ageOrderKeys) */
-  order: string;
-  year: string;
+export interface AgeOrders {
+  /** each candidate's place in the exam's order of birth dates (facts.ts ageOrderKeys) */
+  places: Map<string, string>;
+  /**
+   * The birth year the place stands for: a candidate whose bundles give another year is not ordered by it (it is
+   * another package's). Asked only for the candidates a ranking compared on their birth order (merge.ts).
+   */
+  yearOf(nomor: string): string | undefined;
 }
 
 /** Names the registered package of an exam, for the keys that name a merged view (merge.ts mergedStateKey). */

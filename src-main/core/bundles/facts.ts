@@ -42,20 +42,25 @@ export function ageOrderKeys(dates: string[]): Map<string, string> {
  * The facts as they are published: each candidate of an age class (engine.ts `rankWithAgeTies`) with their dense
  * rank among the class's orders, everyone else with none. Comparisons on birth order never cross a class, so the
  * published facts rank to the same results. A value the ranking read as unknown ('') stays '', below every rank.
+ * `ageOf` gives the order the ranking read (the merge's, from the package); a candidate's facts object is copied only
+ * where what is published of it changes.
  */
-export function agePublished(facts: readonly FactsJson[], ageClasses: readonly (readonly string[])[]): FactsJson[] {
-  const order = new Map(facts.map((f) => [f.nomorPeserta, f.ageOrder ?? '']));
+export function agePublished(facts: readonly FactsJson[], ageClasses: readonly (readonly string[])[], ageOf: (f: FactsJson) => string | undefined = (f) => f.ageOrder): FactsJson[] {
+  const members = new Set<string>();
+  for (const c of ageClasses) for (const n of c) members.add(n);
+  const order = new Map<string, string>();
+  for (const f of facts) if (members.has(f.nomorPeserta)) order.set(f.nomorPeserta, ageOf(f) ?? '');
   const published = new Map<string, string>();
-  for (const members of ageClasses) {
-    const ranks = ageOrderKeys(members.map((n) => order.get(n) ?? '').filter((v) => v !== ''));
-    for (const n of members) published.set(n, ranks.get(order.get(n) ?? '') ?? '');
+  for (const c of ageClasses) {
+    const ranks = ageOrderKeys(c.map((n) => order.get(n) ?? '').filter((v) => v !== ''));
+    for (const n of c) published.set(n, ranks.get(order.get(n) ?? '') ?? '');
   }
   return facts.map((f) => {
-    const out = { ...f }; // its keys in their order: assigning to one there keeps its place
     const within = published.get(f.nomorPeserta);
-    if (within === undefined) delete out.ageOrder;
-    else out.ageOrder = within;
-    return out;
+    if (within !== undefined) return { ...f, ageOrder: within }; // where it was, if it was there
+    if (f.ageOrder === undefined) return f;
+    const { ageOrder: _whole, ...rest } = f;
+    return rest;
   });
 }
 

@@ -8,7 +8,7 @@ import { insertRows, sql, valuesInsert } from '../db/statements';
 import { canonicalJson } from '../audit/chain';
 import { rankWithAgeTies, type FormationFacts, type RankedCandidate } from '../ranking/engine';
 import type { Ruleset } from '../ranking/ruleset-schema';
-import { agePackageKey, ageOrdersOf, type AgePlace } from './age-order';
+import { agePackageKey, ageOrdersOf, type AgeOrders } from './age-order';
 import { readRuleset } from '../ranking/rulesets';
 import { resultDigest } from '../sheets/result-sheet';
 import { BlockOut } from './block-out';
@@ -1099,7 +1099,7 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   // A conflicted candidate is not ranked on either side's value: every stage is held back, as the facts published
   // say (`heldBack`), so that recomputing them gives what was published.
   for (let i = 0; i < merged.length; i++) if (fieldsOf.has(merged[i]!.nomorPeserta)) merged[i] = { ...merged[i]!, heldBack: true };
-  const { ranking, waitingForAge } = rankedWithAgeOrder(loaded.ruleset, formationFacts, merged, ageOrdersOf(db, examCode), candidateVersions);
+  const { ranking, waitingForAge, ageOf } = rankedWithAgeOrder(loaded.ruleset, formationFacts, merged, ageOrdersOf(db, examCode), candidateVersions);
   const results = ranking.results.map((r) => {
     const fields = fieldsOf.get(r.nomor_peserta);
     if (fields) return { ...r, reason: `Data bertentangan antar-workstation (${fields.join(', ')}): belum diputuskan` };
@@ -1114,7 +1114,7 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
     formations,
     candidates,
     // Not the exam's order of birth dates: only each compared candidate's place among those it was compared with.
-    facts: { formations: formationFacts, candidates: agePublished(merged, ranking.ageClasses) },
+    facts: { formations: formationFacts, candidates: agePublished(merged, ranking.ageClasses, ageOf) },
     results,
     interviewStages,
     digests,
@@ -1132,47 +1132,48 @@ export const AGE_ORDER_MISSING = 'Nilai sama persis dengan peserta lain; urutan 
  * candidate of that class is held back, and the ranking made again (holding back changes who is compared with
  * whom), until no class has an unknown order. `merged` is changed in place: the order used, and `heldBack`.
  */
-function rankedWithAgeOrder(ruleset: Ruleset, formations: FormationFacts[], merged: FactsJson[], orders: Map<string, AgePlace> | null, candidates: Map<string, { body: string }[]>) {
-  // The facts are this view's own objects (made from the stored text): the order is set in place.
-  if (orders) {
-    for (const f of merged) {
-      const place = orders.get(f.nomorPeserta);
-      if (place) f.ageOrder = place.order;
-      else delete f.ageOrder;
-    }
-  }
-  // A place stands only for the candidate the bundles say was born that year, not for one of another package's:
-  // checked for those the ranking compared on it, the only ones it decides for.
+function rankedWithAgeOrder(ruleset: Ruleset, formations: FormationFacts[], merged: FactsJson[], orders: AgeOrders | null, candidates: Map<string, { body: string }[]>) {
+  /** the package's places not used: their candidate's bundles give another birth year (another package's place) */
+  const unplaced = new Set<string>();
+  // Read into the ranking's input, never written into the facts: those are published, and stay as the bundles sent them.
+  const ageOf = (f: FactsJson): string | undefined => (orders ? (unplaced.has(f.nomorPeserta) ? undefined : orders.places.get(f.nomorPeserta)) : f.ageOrder);
   const bornIn = (n: string, year: string) => (candidates.get(n) ?? []).every((v) => (JSON.parse(v.body) as { tahun_lahir?: unknown }).tahun_lahir === year);
   const checked = new Set<string>();
   const index = new Map(merged.map((f, i) => [f.nomorPeserta, i]));
   const waitingForAge = new Set<string>();
   for (;;) {
     const shared = new Map<string, Fraction>();
-    const ranking = rankWithAgeTies(ruleset, formations, merged.map((f) => factsFromJson(f, shared)));
-    let unplaced = false;
+    const input = merged.map((f) => {
+      const c = factsFromJson(f, shared);
+      if (orders) c.tanggalLahir = ageOf(f) ?? '';
+      return c;
+    });
+    const ranking = rankWithAgeTies(ruleset, formations, input);
+    // A place stands only for the candidate the bundles say was born that year: checked for those the ranking
+    // compared on it, the only ones it decides for.
+    let again = false;
     if (orders) {
       for (const n of ranking.ageClasses.flat()) {
         if (checked.has(n)) continue;
         checked.add(n);
-        const f = merged[index.get(n)!]!;
-        if (f.ageOrder !== undefined && !bornIn(n, orders.get(n)!.year)) {
-          delete f.ageOrder;
-          unplaced = true;
+        const year = orders.yearOf(n);
+        if (year !== undefined && !bornIn(n, year)) {
+          unplaced.add(n);
+          again = true;
         }
       }
     }
-    if (unplaced) continue;
+    if (again) continue;
     const hold: number[] = [];
     for (const members of ranking.ageClasses) {
       const at = members.map((n) => index.get(n)!);
       // A held-back candidate's unknown order ('') only ever makes others wait for them: no guess is made there.
-      if (!at.some((i) => merged[i]!.ageOrder === undefined && !merged[i]!.heldBack)) continue;
+      if (!at.some((i) => ageOf(merged[i]!) === undefined && !merged[i]!.heldBack)) continue;
       for (const i of at) if (!merged[i]!.heldBack) hold.push(i);
     }
-    if (!hold.length) return { ranking, waitingForAge };
+    if (!hold.length) return { ranking, waitingForAge, ageOf };
     for (const i of hold) {
-      merged[i]!.heldBack = true;
+      merged[i] = { ...merged[i]!, heldBack: true };
       waitingForAge.add(merged[i]!.nomorPeserta);
     }
   }
