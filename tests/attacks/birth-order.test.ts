@@ -38,7 +38,7 @@ interface Seen {
 function check(ruleset: Ruleset, fs: FormationFacts[], cs: CandidateFacts[], born: string[], junk: string[], seen: Seen): void {
   const withDates = cs.map((c, i) => ({ ...c, tanggalLahir: born[i]! }));
   const order = ageOrderKeys(withDates.map((c) => c.tanggalLahir));
-  const sent = withDates.map((c) => factsToJson(c, order.get(c.tanggalLahir)!));
+  const sent = withDates.map((c) => ({ ...factsToJson(c), ageOrder: order.get(c.tanggalLahir)! })); // as bundles made before gave them
   const expected = rank(ruleset, fs, sent.map((j) => factsFromJson(j)));
   const { results, ageClasses } = rankWithAgeTies(ruleset, fs, sent.map((j) => factsFromJson(j)));
   expect(results).toEqual(expected);
@@ -120,7 +120,7 @@ describe('published facts recompute to the results without the exam order of bir
     const born = ['1995-05-05', '1990-01-01', '1980-01-01', '2000-01-01'];
     const withDates = cs.map((c, i) => ({ ...c, tanggalLahir: born[i]! }));
     const order = ageOrderKeys(born);
-    const sent = withDates.map((c) => factsToJson(c, order.get(c.tanggalLahir)!));
+    const sent = withDates.map((c) => ({ ...factsToJson(c), ageOrder: order.get(c.tanggalLahir)! })); // as bundles made before gave them
     const { results, ageClasses } = rankWithAgeTies(cpns, fs, sent.map((j) => factsFromJson(j)));
     // n000 and n001 tie on everything before birth: the older, n001, takes the one seat.
     expect(results.map((r) => [r.nomor_peserta, r.rank, r.status, r.decided_by])).toEqual([
@@ -157,6 +157,7 @@ describe('the hub, the bundles and the site', () => {
   let X: string;
   let Y: string;
   let sentFacts: string;
+  let sentCandidates: string;
 
   beforeAll(async () => {
     app = new LenteraApp({ dataDir: join(dir, 'venue'), allowInit: true });
@@ -175,6 +176,7 @@ describe('the hub, the bundles and the site', () => {
     // The venue's own data, made to tie: Y given X's every score, so that only the birth order tells them apart.
     const tied = await repackSigned(made, join(dir, 'tied.lentera'), id, (files) => {
       sentFacts = files.get('data/facts.json')!.toString();
+      sentCandidates = files.get('data/candidates.json')!.toString();
       const facts = JSON.parse(sentFacts) as FactsJson[];
       const complete = facts.filter((f) => !f.flag && typeof f.skd === 'object' && typeof f.skb === 'object' && Object.values(f.skb).every((v) => v !== 'missing' && v !== 'absent'));
       for (const x of complete) {
@@ -204,9 +206,12 @@ describe('the hub, the bundles and the site', () => {
     expect(X && Y).toBeTruthy();
     expect(sentFacts).not.toMatch(/ageOrder/);
     expect((JSON.parse(sentFacts) as FactsJson[]).length).toBe(120);
+    const people = JSON.parse(sentCandidates) as { nomor_peserta: string; tahun_lahir: string }[];
+    expect(people.map((c) => c.tahun_lahir)).toEqual(people.map((c) => pkg.roster.find((r) => r.nomor_peserta === c.nomor_peserta)!.tanggal_lahir.slice(0, 4)));
+    expect(sentCandidates).not.toMatch(/\d{4}-\d{2}-\d{2}|tanggal_lahir/);
   });
 
-  it('without the package, the tie only the birth order breaks is held back, not broken by number', () => {
+  it('without the package, the tie only the birth order breaks is held back, not broken by number', async () => {
     const v = mergedView(hub.db, exam);
     for (const n of [X, Y]) {
       expect(result(v, n).status, n).toBe('BL');
@@ -215,6 +220,9 @@ describe('the hub, the bundles and the site', () => {
     }
     // Everyone else is ranked, and the published facts recompute to the published results.
     expect(v.results.filter((r) => r.reason === AGE_ORDER_MISSING).map((r) => r.nomor_peserta).sort()).toEqual([X, Y].sort());
+    const site = join(dir, 'site');
+    await hub.writeSite(site, T1);
+    expect(readFileSync(join(site, sitePaths.rules(exam)), 'utf8')).toContain('Paket ujian belum didaftarkan di hub');
     const decisions = (rs: RankedCandidate[]) => rs.map((q) => [q.nomor_peserta, q.status, q.rank, q.provisional ?? false, q.optimalisasi_ke ?? null]);
     expect(decisions(rank(cpns, v.facts.formations as FormationFacts[], v.facts.candidates.map((c) => factsFromJson(c))))).toEqual(decisions(v.results));
   });
@@ -225,9 +233,34 @@ describe('the hub, the bundles and the site', () => {
     expect(() => hub.registerPackage({ ...pkg, roster: [] }, T2, 'test')).toThrow(/lists no candidates/);
     const twice = { ...pkg, roster: [...pkg.roster, pkg.roster[0]!] };
     expect(() => hub.registerPackage(twice, T2, 'test')).toThrow(/roster\[120\]: candidate \S+ is listed twice/);
+    const slashed = { ...pkg, roster: pkg.roster.map((c, i) => (i === 5 ? { ...c, tanggal_lahir: '05/05/1995' } : c)) };
+    expect(() => hub.registerPackage(slashed, T2, 'test')).toThrow(/roster\[5\]\.tanggal_lahir: candidate \S+'s birth date "05\/05\/1995" is not a date YYYY-MM-DD/);
     expect(mergedStateKey(hub.db, exam)).toBe(before);
     expect(hub.db.prepare('SELECT COUNT(*) FROM hub_age_orders').pluck().get()).toBe(0);
-    expect(hub.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.package' AND outcome = 'refused'").pluck().get()).toBe(3);
+    expect(hub.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.package' AND outcome = 'refused'").pluck().get()).toBe(4);
+  });
+
+  it('bundles made before, which carry the order, conflict where they give a candidate other places', () => {
+    // Two more workstations' facts as bundles made before gave them (taken out again after): X given two places,
+    // Y the same one by both.
+    const db = hub.db;
+    const row = db.prepare("SELECT kind, key, digest, body, bundle_sha256 FROM merged_items WHERE exam_code = ? AND kind = 'facts' AND key = ?");
+    const add = db.prepare('INSERT INTO merged_items (exam_code, workstation_id, kind, key, digest, body, bundle_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    try {
+      for (const [ws, x, y] of [['ws-lama-1', 'u0000001', 'u0000004'], ['ws-lama-2', 'u0000002', 'u0000004']] as const) {
+        for (const [n, place] of [[X, x], [Y, y]] as const) {
+          const r = row.get(exam, n) as { kind: string; key: string; digest: string; body: string; bundle_sha256: string };
+          add.run(exam, ws, r.kind, r.key, r.digest, JSON.stringify({ ...(JSON.parse(r.body) as FactsJson), ageOrder: place }), r.bundle_sha256);
+        }
+      }
+      const v = mergedView(db, exam);
+      const onOrder = v.conflicts.filter((c) => c.field === 'urutan usia');
+      expect(onOrder.map((c) => [c.nomor, c.values.map((x) => [x.workstation, x.value])])).toEqual([[X, [['ws-lama-1', '"u0000001"'], ['ws-lama-2', '"u0000002"']]]]);
+      expect(result(v, X).status).toBe('BL');
+      expect(result(v, X).reason).toMatch(/bertentangan antar-workstation \(urutan usia\)/);
+    } finally {
+      db.prepare("DELETE FROM merged_items WHERE exam_code = ? AND workstation_id IN ('ws-lama-1', 'ws-lama-2')").run(exam);
+    }
   });
 
   it('with the package: the older takes the place, the change is logged, and the site gives only the tie\'s order', async () => {

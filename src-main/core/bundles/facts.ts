@@ -64,9 +64,9 @@ export function agePublished(facts: readonly FactsJson[], ageClasses: readonly (
   });
 }
 
-export function factsToJson(c: CandidateFacts, ageOrder?: string): FactsJson {
+/** A candidate's facts as a bundle carries them: without the birth order (bundles/age-order.ts). */
+export function factsToJson(c: CandidateFacts): FactsJson {
   const out: FactsJson = { nomorPeserta: c.nomorPeserta, kodeFormasi: c.kodeFormasi, kategori: c.kategori, ipk: c.ipk };
-  if (ageOrder !== undefined) out.ageOrder = ageOrder;
   if (c.flag) out.flag = c.flag;
   if (c.skd !== undefined) out.skd = typeof c.skd === 'string' ? c.skd : mapValues(c.skd, (f) => toExactString(f));
   if (c.skb !== undefined) out.skb = typeof c.skb === 'string' || c.skb instanceof Fraction ? valueOut(c.skb) : mapValues(c.skb, valueOut);

@@ -1130,7 +1130,8 @@ export const AGE_ORDER_MISSING = 'Nilai sama persis dengan peserta lain; urutan 
  * Ranks the merged facts with the exam's order of birth dates (`orders`, age-order.ts; else each bundle's own).
  * A tie that only the birth order breaks, where a candidate's order is unknown, is not broken by guessing: every
  * candidate of that class is held back, and the ranking made again (holding back changes who is compared with
- * whom), until no class has an unknown order. `merged` is changed in place: the order used, and `heldBack`.
+ * whom), until no class has an unknown order. A held-back candidate's facts in `merged` are replaced by a copy
+ * that says so (`heldBack`); the order is read into the ranking's input only (`ageOf`, for publication too).
  */
 function rankedWithAgeOrder(ruleset: Ruleset, formations: FormationFacts[], merged: FactsJson[], orders: AgeOrders | null, candidates: Map<string, { body: string }[]>) {
   /** the package's places not used: their candidate's bundles give another birth year (another package's place) */
