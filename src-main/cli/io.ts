@@ -11,6 +11,11 @@ export interface CliIo {
   write?(chunk: string): void | Promise<void>;
   /** Like `write`, for output already encoded as UTF-8 (cli/json-stream.ts lays big answers out as bytes). */
   writeBytes?(chunk: Uint8Array): void | Promise<void>;
+  /**
+   * Whether every byte given to `writeBytes` so far has left the process, none of it held in a queue: the caller
+   * may then fill its buffers again. Without it, the caller never does.
+   */
+  bytesWritten?(): boolean;
   /** Asks for a secret; never echoes it on a terminal. */
   askSecret(prompt: string): Promise<string>;
   osUser: string;
@@ -61,6 +66,9 @@ export const processIo: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
   write: (t) => (process.stdout.write(t) ? undefined : drained(process.stdout)),
   writeBytes: (b) => (process.stdout.write(b) ? undefined : drained(process.stdout)),
+  // A write the stream finished at once (a file, /dev/null, a pipe the kernel took it all from) is no longer
+  // counted; one queued, or still being written by libuv (an async pipe write), is, and holds its buffer.
+  bytesWritten: () => process.stdout.writableLength === 0,
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
   askSecret: readSecret,
   osUser: (() => {

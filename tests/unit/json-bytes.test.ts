@@ -121,6 +121,33 @@ describe('writePrettyJsonBytes and outJson', () => {
     expect(calls).toBe(1);
   });
 
+  it('a buffer is filled again only once the sink says everything given it has left: the bytes stay the same', async () => {
+    // Long strings across buffers, two-byte text, escapes, and pieces larger than a buffer (never reused).
+    const big = { results: Array.from({ length: 30_000 }, (_, i) => ({ n: i, why: i % 7 ? `SKD ${i} ≥ 311` : 'a\n"b"'.repeat(i % 50), long: i % 9_999 ? null : 'x'.repeat(200_000) })) };
+    const want = Buffer.from(`${JSON.stringify(big, null, 2)}\n`);
+    const arrays = (chunks: Buffer[]) => new Set(chunks.map((c) => c.buffer)).size;
+
+    // A sink that keeps what it is given and says so: every buffer is new, and what it kept stays as it was.
+    const kept: Buffer[] = [];
+    await writePrettyJsonBytes(big, (c) => void kept.push(c), () => false);
+    expect(Buffer.concat(kept).equals(want)).toBe(true);
+    expect(arrays(kept)).toBe(kept.length);
+
+    // A sink done with each buffer at once (it copies): the few buffers of the answer are filled again and again.
+    const copied: Buffer[] = [];
+    const given: Buffer[] = [];
+    await writePrettyJsonBytes(big, (c) => void (given.push(c), copied.push(Buffer.from(c))), () => true);
+    expect(Buffer.concat(copied).equals(want)).toBe(true);
+    expect(given.length).toBeGreaterThan(30);
+    // One buffer filled again throughout, the few larger than a buffer (each `long`), and the final newline's.
+    expect(arrays(given)).toBeLessThanOrEqual(8);
+
+    // A sink that keeps its buffers but says they left: what it kept is written over (why `written` must be true).
+    const lied: Buffer[] = [];
+    await writePrettyJsonBytes(big, (c) => void lied.push(c), () => true);
+    expect(Buffer.concat(lied).equals(want)).toBe(false);
+  });
+
   it('outJson prefers bytes (unless asked for text), then text, then one `out`; all give the same text', async () => {
     const answer = { ruleset: { id: 'r' }, results: [{ reason: 'SKD ≥ 311', rank: 1 }, { reason: 'TWK < 65', rank: null }] };
     const bytes: Buffer[] = [];

@@ -1,7 +1,7 @@
 // `lentera rank --json` streams its answer (cli/json-stream.ts): the bytes must stay exactly
 // `JSON.stringify(answer, null, 2)` plus a newline, whatever the answer holds.
 import fc from 'fast-check';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +132,33 @@ describe('writePrettyJson', () => {
     const big = { ruleset: { id: 'r' }, results: Array.from({ length: 30000 }, (_, i) => ({ n: i, why: 'SKD ≥ 311', p: i % 3 === 0 || undefined })) };
     expect(got.equals(Buffer.from(`${JSON.stringify(big, null, 2)}\n`, 'utf8'))).toBe(true);
   });
+
+  it('into a pipe read slowly (its writes queued, their buffers held), the bytes are the same', async () => {
+    const script = `
+      import { processIo } from './src-main/cli/io.ts';
+      import { outJson } from './src-main/cli/json-stream.ts';
+      const big = { results: Array.from({ length: 200000 }, (_, i) => ({ n: i, why: 'SKD ≥ 311 ' + 'x'.repeat(i % 40) })) };
+      let queued = 0;
+      const write = processIo.writeBytes;
+      await outJson({ ...processIo, writeBytes: (b) => { const r = write(b); if (process.stdout.writableLength > 0) queued++; return r; } }, big);
+      process.stderr.write('queued ' + queued);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read a little, then nothing for a while, again and again: the child's writes wait in its queue.
+    child.stdout.on('data', (d: Buffer) => {
+      chunks.push(d);
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), chunks.length % 20 === 0 ? 30 : 0);
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(code).toBe(0);
+    const big = { results: Array.from({ length: 200000 }, (_, i) => ({ n: i, why: `SKD ≥ 311 ${'x'.repeat(i % 40)}` })) };
+    expect(Buffer.concat(chunks).equals(Buffer.from(`${JSON.stringify(big, null, 2)}\n`, 'utf8'))).toBe(true);
+    // Not vacuous: writes were queued while the layout went on.
+    expect(Number(/queued (\d+)/.exec(stderr)?.[1])).toBeGreaterThan(10);
+  }, 60_000);
 
   it('a reader that closes the pipe early (| head): the writer stops with an error, never exit 0 with half an answer', () => {
     const script = `

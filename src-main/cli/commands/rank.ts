@@ -65,9 +65,9 @@ export function registerRankCommand(program: Command, io: CliIo): void {
       }
       await withApp(io, o.data, async (app) => {
         const out = await invoke<{ ruleset: { id: string; version: string; sha256: string }; results: RankedCandidate[] }>(io, app, 'ranking.compute', { exam: o.exam, formation: o.formation });
-        // Text, not bytes: on a 100,000-candidate workstation the byte layout (faster) measured 5–10 MB more peak
-        // RSS, and this figure's budget is 300 MB (tests/bench/ranking.bench.ts). Same bytes either way.
-        if (o.json) return outJson(io, out, { text: true });
+        // As bytes, their buffers filled again once written: at 100,000 candidates 3.5 s and 265–271 MB peak, where
+        // the text way took 4.9–5.0 s and 291–294 MB (the budget is 300 MB: tests/bench/ranking.bench.ts).
+        if (o.json) return outJson(io, out);
         io.out(`ruleset ${out.ruleset.id} ${out.ruleset.version} sha256 ${out.ruleset.sha256}`);
         table(io, out.results);
       });
