@@ -70,6 +70,9 @@ export interface StageSheet {
   state: SheetState;
 }
 
+// The paper entries by their own index, named: since migration 29 the candidates' index holds every column this
+// branch reads, and the planner (without statistics) walked all of the exam's entries through it instead
+// (tests/unit/query-plans.test.ts). INDEXED BY fails the statement rather than plan it otherwise.
 const SHEETS = (presentOnly: boolean) => `
   WITH sheets(nomor, present) AS (
     SELECT nomor, MAX(present) FROM (
@@ -77,7 +80,7 @@ const SHEETS = (presentOnly: boolean) => `
         FROM sessions s JOIN session_candidates sc ON sc.session_id = s.id
        WHERE s.exam_id = @exam AND s.stage_code = @stage${presentOnly ? ` AND ${LAST_KIND} = 'present'` : `
       UNION ALL
-      SELECT nomor_peserta, 0 FROM score_entries WHERE exam_id = @exam AND stage_code = @stage AND source IN ('paper', 'resolution')`})
+      SELECT nomor_peserta, 0 FROM score_entries INDEXED BY score_entries_paper WHERE exam_id = @exam AND stage_code = @stage AND source IN ('paper', 'resolution')`})
      GROUP BY nomor)
   SELECT sheets.nomor, sheets.present, e.item, e.units, e.slot, e.account_id, e.actor, e.at, e.source
     FROM sheets LEFT JOIN score_entries e
