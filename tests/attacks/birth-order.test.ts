@@ -1,6 +1,7 @@
 // The exam's order of birth dates, with each candidate's birth year, pins nearly every birth date of a large exam
 // (docs/security.md). Published facts give only each compared candidate's place within the class of those the
 // ranking compared it with (engine.ts rankWithAgeTies, facts.ts agePublished), and still recompute to the results.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { LenteraApp } from '../../src-main/api/app';
 import { run } from '../../src-main/cli/main';
 import { AGE_ORDER_MISSING, mergedStateKey, mergedView, type MergedView } from '../../src-main/core/bundles/merge';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
-import { demoPackage } from '../../src-main/core/demo/generate';
+import { demoPackage, demoRosterCsv } from '../../src-main/core/demo/generate';
 import type { ExamPackage } from '../../src-main/core/exams/package-schema';
 import { generateIdentity, unlockIdentity } from '../../src-main/core/keys/identities';
 import { readCertificate } from '../../src-main/core/keys/pki';
@@ -201,6 +202,13 @@ describe('the hub, the bundles and the site', () => {
   });
 
   const result = (v: MergedView, n: string) => v.results.find((r) => r.nomor_peserta === n)!;
+  /** The command line, in process: its exit code, and what it printed. */
+  const cli = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await run(args, { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t), askSecret: async () => '', osUser: 't' });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
 
   it('a bundle carries no birth order: its facts have none, its candidates only the year', () => {
     expect(X && Y).toBeTruthy();
@@ -326,12 +334,6 @@ describe('the hub, the bundles and the site', () => {
   }, 60_000);
 
   it('`lentera hub package` registers a package from its file, and answers a bad file with what is wrong in it', async () => {
-    const cli = async (args: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await run(args, { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s), askSecret: async () => '', osUser: 't' });
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    };
     const data = join(dir, 'hub-cli');
     const file = join(dir, 'paket.json');
     writeFileSync(file, JSON.stringify(pkg));
@@ -349,6 +351,80 @@ describe('the hub, the bundles and the site', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.err).toMatch(/tidak-ada\.json/);
   }, 60_000);
+
+  it('a roster sent apart from the package (`hub package --roster`): read by the roster import\'s rules, named on the rules page', async () => {
+    const data = join(dir, 'hub-roster');
+    const setUp = Publisher.open(data);
+    try {
+      const pem = (app.invoke('keys.certificate', { account: 'koordinator' }, { local: 't' }) as { value: { pem: string } }).value.pem;
+      addTrustedSigner(setUp.db, readCertificate(Buffer.from(pem)), { at: T1, by: 'test' });
+      await setUp.ingest(join(dir, 'tied.lentera'), T1, 'test');
+    } finally {
+      setUp.close();
+    }
+    // The package without its roster, and the roster as the committee sent it: a spreadsheet's CSV (dates
+    // DD/MM/YYYY, decimal commas), then Y in a second file, as a roster-tambahan.
+    const bare = join(dir, 'paket-tanpa-roster.json');
+    writeFileSync(bare, JSON.stringify({ ...pkg, roster: [] }));
+    const first = join(dir, 'roster.csv');
+    const extra = join(dir, 'roster-tambahan.csv');
+    writeFileSync(first, demoRosterCsv({ ...pkg, roster: pkg.roster.filter((c) => c.nomor_peserta !== Y) }));
+    writeFileSync(extra, demoRosterCsv({ ...pkg, roster: pkg.roster.filter((c) => c.nomor_peserta === Y) }));
+    const registered = () => {
+      const h = Publisher.open(data);
+      try {
+        return { packages: h.db.prepare('SELECT COUNT(*) FROM hub_packages').pluck().get(), v: mergedView(h.db, exam) };
+      } finally {
+        h.close();
+      }
+    };
+
+    // Neither a roster in the package nor a roster file: refused, saying what to give.
+    const none = await cli(['hub', 'package', bare, '--data', data]);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/lists no candidates .* no roster file was given: .* or the roster file \(--roster\)/);
+    // A bad row: the roster import's answer (file, line, column, reason), and nothing registered.
+    const badFile = join(dir, 'roster-salah.csv');
+    const lines = readFileSync(first, 'utf8').split('\r\n');
+    lines[3] = lines[3]!.replace(/;\d{2}\/\d{2}\/(\d{4});/, ';31/02/$1;');
+    writeFileSync(badFile, lines.join('\r\n'));
+    const bad = await cli(['hub', 'package', bare, '--roster', badFile, '--roster', extra, '--data', data]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/roster-salah\.csv, line 4, column tanggal_lahir: /);
+    expect(bad.err).toMatch(/1 invalid row\(s\) in .*roster-salah\.csv; nothing was registered/);
+    // A roster file giving Y another birth year than the venue's bundle: refused, naming the file.
+    const otherYear = join(dir, 'roster-lain.csv');
+    // (Another candidate's NIK and birth date with it: the roster's rules check that the NIK encodes the date.)
+    const y = pkg.roster.find((c) => c.nomor_peserta === Y)!;
+    const z = pkg.roster.find((c) => c.tanggal_lahir.slice(0, 4) !== y.tanggal_lahir.slice(0, 4))!;
+    writeFileSync(otherYear, demoRosterCsv({ ...pkg, roster: [{ ...y, nik: z.nik, tanggal_lahir: z.tanggal_lahir, jenis_kelamin: z.jenis_kelamin }] }));
+    const wrong = await cli(['hub', 'package', bare, '--roster', first, '--roster', otherYear, '--data', data]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain(`candidate ${Y} was born in ${z.tanggal_lahir.slice(0, 4)} by roster-lain.csv, in ${y.tanggal_lahir.slice(0, 4)} by the merged bundles`);
+    expect(registered().packages).toBe(0);
+    for (const n of [X, Y]) expect(result(registered().v, n).reason).toBe(AGE_ORDER_MISSING);
+
+    // Both files: every candidate has a place, the tie is broken by age, and the rules page names each file.
+    const ok = await cli(['hub', 'package', bare, '--roster', first, '--roster', extra, '--data', data]);
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+    expect(ok.out).toContain(`package of ${exam} registered: 120 candidates' order of birth dates kept (not their dates)`);
+    expect(ok.out).toContain(`with roster file roster.csv: 119 candidates, sha256 ${sha(first)}`);
+    expect(ok.out).toContain(`with roster file roster-tambahan.csv: 1 candidates, sha256 ${sha(extra)}`);
+    const { v } = registered();
+    expect(result(v, Y).rank).toBe(result(v, X).rank! - 1);
+    expect(result(v, Y).decided_by).toBe('older');
+    expect(v.results.filter((q) => q.reason === AGE_ORDER_MISSING)).toEqual([]);
+    const rules = readFileSync(join(data, 'site', sitePaths.rules(exam)), 'utf8');
+    for (const f of [first, extra]) expect(rules).toContain(sha(f));
+    expect(rules).toContain('roster-tambahan.csv');
+    // The same again changes nothing; the first file alone is another registration (Y has no place again).
+    expect((await cli(['hub', 'package', bare, '--roster', first, '--roster', extra, '--data', data])).out).toMatch(/already registered with the same roster files: nothing changed/);
+    const alone = await cli(['hub', 'package', bare, '--roster', first, '--data', data]);
+    expect(alone.out).toContain('119 candidates');
+    for (const n of [X, Y]) expect(result(registered().v, n).reason).toBe(AGE_ORDER_MISSING);
+  }, 120_000);
 
   it('a venue merging its own workstation\'s bundle takes the order from its own candidates', async () => {
     const db = app.workstation!.db;

@@ -1,13 +1,43 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { RosterFile } from '../../core/bundles/age-order';
 import type { FactsJson } from '../../core/bundles/facts';
+import type { ExamPackage } from '../../core/exams/package-schema';
 import type { Publisher } from '../../core/publish/publisher';
 import type { FormationFacts, RankedCandidate } from '../../core/ranking/engine';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
 import { dataOption, HUB_UPLOAD_MIB, hubDataOption, hubDbOption, hubStore, readJsonFile } from '../options';
 import { CliExit, invoke, withApp } from '../workstation';
+
+/**
+ * Roster files for `hub package --roster`, each read and checked by the rules of `lentera roster import` against
+ * the package's year and formations; a bad row is answered as that import answers it (file, line, column, reason).
+ */
+async function readRosterFiles(io: CliIo, files: readonly string[], pkg: ExamPackage): Promise<RosterFile[]> {
+  if (!files.length) return [];
+  const [{ readTableFile }, { rosterRows }] = await Promise.all([import('../../core/roster/table-file'), import('../../core/roster/roster')]);
+  const out: RosterFile[] = [];
+  for (const file of files) {
+    try {
+      const table = await readTableFile(resolve(file), file);
+      const candidates = rosterRows(table, { year: pkg.exam.year, formations: pkg.formations.map((f) => f.code) });
+      // The table's sha256 is that of the file's bytes, which a venue's roster import records too.
+      out.push({ file: table.file, sha256: table.sha256!, candidates: candidates.map((c) => ({ nomorPeserta: c.nomorPeserta, tanggalLahir: c.tanggalLahir })) });
+    } catch (e) {
+      if (!isLenteraError(e)) throw e;
+      const problems = e.code === 'ROSTER_INVALID' && e.details.count !== undefined ? (e.details.problems as { line: number; column: string; reason: string }[]) : undefined;
+      if (!problems) throw e;
+      for (const r of problems.slice(0, 50)) io.err(`${file}, line ${r.line}, column ${r.column}: ${r.reason}`);
+      const count = Number(e.details.count);
+      if (count > 50) io.err(`... and ${count - 50} more`);
+      io.err(`lentera: ${count} invalid row(s) in ${file}; nothing was registered.`);
+      throw new CliExit(EXIT.FAILED);
+    }
+  }
+  return out;
+}
 
 function refuse(io: CliIo, e: unknown): never {
   if (isLenteraError(e)) {
@@ -181,10 +211,13 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
 
   hub
     .command('package <file>')
-    .description("give the hub an exam's package (lentera.exam/1, with its roster): the hub keeps each candidate's place in its order of birth dates, which breaks the last ties, and publishes none of it; then the site is rewritten")
+    .description(
+      "give the hub an exam's package (lentera.exam/1, with its roster, and any roster file sent apart from it): the hub keeps each candidate's place in its order of birth dates, which breaks the last ties, and publishes none of it; then the site is rewritten",
+    )
     .addOption(hubDataOption())
     .addOption(hubDbOption())
-    .action(async (file: string, o: { data: string; db?: string }) => {
+    .option('--roster <file>', 'a roster file (CSV or XLSX, as `lentera roster import` takes it) sent apart from the package; repeat for several, in the order the venues imported them', (f: string, all: string[]) => [...all, f], [] as string[])
+    .action(async (file: string, o: { data: string; db?: string; roster: string[] }) => {
       const { readPackage } = await import('../../core/exams/exams');
       let text: string;
       try {
@@ -195,9 +228,12 @@ export function registerPublishCommands(program: Command, io: CliIo): void {
       }
       await onHub(o, async (p) => {
         const at = new Date().toISOString();
-        const r = p.registerPackage(readPackage(text), at, `cli:${io.osUser}`);
-        if (r.unchanged) return io.out(`package of ${r.exam} (sha256 ${r.sha256}) already registered: nothing changed`);
+        const pkg = readPackage(text);
+        const rosters = await readRosterFiles(io, o.roster, pkg);
+        const r = p.registerPackage(pkg, at, `cli:${io.osUser}`, rosters);
+        if (r.unchanged) return io.out(`package of ${r.exam} (sha256 ${r.sha256}) already registered${r.rosters.length ? ' with the same roster files' : ''}: nothing changed`);
         io.out(`package of ${r.exam} registered: ${r.candidates} candidates' order of birth dates kept (not their dates), sha256 ${r.sha256}${r.replaced ? `; it replaces ${r.replaced}` : ''}`);
+        for (const f of r.rosters) io.out(`  with roster file ${f.file}: ${f.candidates} candidates, sha256 ${f.sha256}`);
         io.out(`${r.leaves} result(s) changed and logged; log size ${r.size}`);
         await rewriteSite(p, o, at);
       });

@@ -43,9 +43,30 @@ export interface AgeOrders {
   yearOf(nomor: string): string | undefined;
 }
 
-/** Names the registered package of an exam, for the keys that name a merged view (merge.ts mergedStateKey). */
+/** Names the registered package of an exam and its roster files, for the keys that name a merged view (merge.ts mergedStateKey). */
 export function agePackageKey(db: Db, examCode: string): string {
-  return (sql(db, 'SELECT sha256 FROM hub_packages WHERE exam_code = ?').pluck().get(examCode) as string | undefined) ?? '';
+  const row = sql(db, 'SELECT sha256, rosters FROM hub_packages WHERE exam_code = ?').get(examCode) as { sha256: string; rosters: string | null } | undefined;
+  if (!row) return '';
+  return row.rosters === null ? row.sha256 : `${row.sha256}+${sha256Hex(row.rosters)}`;
+}
+
+/**
+ * A roster file given with the package (`lentera hub package --roster`): candidates the committee sent apart from
+ * it, as a venue imports them (`lentera roster import`), each row already checked by that import's rules.
+ */
+export interface RosterFile {
+  /** the file's name, as the site and the audit log name it */
+  file: string;
+  /** sha256 of the file's bytes */
+  sha256: string;
+  candidates: readonly { nomorPeserta: string; tanggalLahir: string }[];
+}
+
+/** What the hub keeps and the rules page names of each roster file: not its rows. */
+export interface RosterFileRecord {
+  file: string;
+  sha256: string;
+  candidates: number;
 }
 
 const insertAgeOrders = valuesInsert('INSERT INTO hub_age_orders (exam_code, nomor_peserta, age_order, birth_year)', '(?, ?, ?, ?)');
@@ -57,6 +78,8 @@ export interface AgeOrderRegistered {
   /** the package that was registered before for this exam, if another */
   replaced: string | null;
   unchanged: boolean;
+  /** the roster files given with it */
+  rosters: RosterFileRecord[];
 }
 
 /**
@@ -65,12 +88,9 @@ export interface AgeOrderRegistered {
  * candidates, or one that contradicts what the merged bundles say of a candidate (another birth year: another
  * package, or another exam's).
  */
-export function registerAgeOrder(db: Db, pkg: ExamPackage, at: string, actor: string): AgeOrderRegistered {
+export function registerAgeOrder(db: Db, pkg: ExamPackage, at: string, actor: string, rosters: readonly RosterFile[] = []): AgeOrderRegistered {
   const exam = pkg.exam.code;
   const sha256 = sha256Hex(canonicalJson(pkg));
-  if (pkg.roster.length === 0) {
-    throw new LenteraError('INVALID_PACKAGE', `The package of ${exam} lists no candidates (its roster is empty): the hub takes the order of birth dates from it, so give the package with its roster.`, { exam });
-  }
   const seen = new Set<string>();
   for (const [i, r] of pkg.roster.entries()) {
     const n = r.nomor_peserta.trim();
@@ -80,29 +100,37 @@ export function registerAgeOrder(db: Db, pkg: ExamPackage, at: string, actor: st
       throw new LenteraError('INVALID_PACKAGE', `roster[${i}].tanggal_lahir: candidate ${n}'s birth date "${r.tanggal_lahir}" is not a date YYYY-MM-DD.`, { exam, nomor: n, path: `roster[${i}].tanggal_lahir` });
     }
   }
+  // The package's roster, then each roster file in the order given: a candidate a later file lists again takes its
+  // birth date from there, as a venue's roster import updates a candidate.
+  const born = new Map<string, string>(pkg.roster.map((r) => [r.nomor_peserta.trim(), r.tanggal_lahir.trim()]));
+  for (const f of rosters) for (const c of f.candidates) born.set(c.nomorPeserta, c.tanggalLahir);
+  if (born.size === 0) {
+    throw new LenteraError('INVALID_PACKAGE', `The package of ${exam} lists no candidates (its roster is empty) and no roster file was given: the hub takes the order of birth dates from them, so give the package with its roster, or the roster file (--roster).`, { exam });
+  }
   const merged = sql(db, "SELECT key, body FROM merged_items WHERE exam_code = ? AND kind = 'candidate'").all(exam) as { key: string; body: string }[];
-  if (merged.length) {
-    const born = new Map(pkg.roster.map((r) => [r.nomor_peserta.trim(), r.tanggal_lahir.trim().slice(0, 4)]));
-    for (const m of merged) {
-      const year = (JSON.parse(m.body) as { tahun_lahir?: unknown }).tahun_lahir;
-      const theirs = born.get(m.key);
-      if (theirs !== undefined && typeof year === 'string' && year !== theirs) {
-        throw new LenteraError('PACKAGE_MISMATCH', `The package is not the one the venues ranked ${exam} with: candidate ${m.key} was born in ${theirs} by the package, in ${year} by the merged bundles.`, { exam, nomor: m.key });
-      }
+  for (const m of merged) {
+    const year = (JSON.parse(m.body) as { tahun_lahir?: unknown }).tahun_lahir;
+    const theirs = born.get(m.key)?.slice(0, 4);
+    if (theirs !== undefined && typeof year === 'string' && year !== theirs) {
+      const from = rosters.findLast((f) => f.candidates.some((c) => c.nomorPeserta === m.key))?.file ?? 'the package';
+      throw new LenteraError('PACKAGE_MISMATCH', `The package is not the one the venues ranked ${exam} with: candidate ${m.key} was born in ${theirs} by ${from}, in ${year} by the merged bundles.`, { exam, nomor: m.key });
     }
   }
-  const before = sql(db, 'SELECT sha256 FROM hub_packages WHERE exam_code = ?').pluck().get(exam) as string | undefined;
-  if (before === sha256) return { exam, sha256, candidates: pkg.roster.length, replaced: null, unchanged: true };
-  const keys = ageOrderKeys(pkg.roster.map((r) => r.tanggal_lahir.trim()));
+  const records: RosterFileRecord[] = rosters.map((f) => ({ file: f.file, sha256: f.sha256, candidates: f.candidates.length }));
+  const rostersJson = records.length ? JSON.stringify(records) : null;
+  const before = sql(db, 'SELECT sha256, rosters FROM hub_packages WHERE exam_code = ?').get(exam) as { sha256: string; rosters: string | null } | undefined;
+  if (before?.sha256 === sha256 && before.rosters === rostersJson) return { exam, sha256, candidates: born.size, replaced: null, unchanged: true, rosters: records };
+  const dates = [...born];
+  const keys = ageOrderKeys(dates.map(([, d]) => d));
   sql(db, 'DELETE FROM hub_age_orders WHERE exam_code = ?').run(exam);
-  insertRows(db, insertAgeOrders, 4, pkg.roster.length, (args, at, i) => {
-    const r = pkg.roster[i]!;
+  insertRows(db, insertAgeOrders, 4, dates.length, (args, at, i) => {
+    const [nomor, date] = dates[i]!;
     args[at] = exam;
-    args[at + 1] = r.nomor_peserta.trim();
-    args[at + 2] = keys.get(r.tanggal_lahir.trim())!;
-    args[at + 3] = r.tanggal_lahir.trim().slice(0, 4);
+    args[at + 1] = nomor;
+    args[at + 2] = keys.get(date)!;
+    args[at + 3] = date.slice(0, 4);
   });
   sql(db, 'DELETE FROM hub_packages WHERE exam_code = ?').run(exam);
-  sql(db, 'INSERT INTO hub_packages (exam_code, sha256, candidates, registered_at, actor) VALUES (?, ?, ?, ?, ?)').run(exam, sha256, pkg.roster.length, at, actor);
-  return { exam, sha256, candidates: pkg.roster.length, replaced: before ?? null, unchanged: false };
+  sql(db, 'INSERT INTO hub_packages (exam_code, sha256, candidates, registered_at, actor, rosters) VALUES (?, ?, ?, ?, ?, ?)').run(exam, sha256, born.size, at, actor, rostersJson);
+  return { exam, sha256, candidates: born.size, replaced: before && before.sha256 !== sha256 ? before.sha256 : null, unchanged: false, rosters: records };
 }

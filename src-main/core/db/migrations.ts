@@ -1090,6 +1090,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX score_entries_candidate ON score_entries(exam_id, nomor_peserta, stage_code, item, at, id, units, source, slot);
     `,
   },
+  {
+    version: 30,
+    name: "the roster files the hub took an exam's order of birth dates from, beside its package (lentera hub package --roster)",
+    sql: `
+      -- A JSON array of {file, sha256, candidates}, or NULL when the package's own roster was all.
+      ALTER TABLE hub_packages ADD COLUMN rosters TEXT CHECK (rosters IS NULL OR json_valid(rosters));
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

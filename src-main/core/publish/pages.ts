@@ -525,7 +525,13 @@ function ageOrderNote(e: SiteExam): string {
     '<p>Tanggal lahir tidak diterbitkan. Nilai yang sama persis sampai kunci terakhir diputus dengan usia (yang lebih tua lebih dulu). Karena itu <code>facts.json</code> memuat urutan usia (<code>ageOrder</code>) hanya bagi peserta yang dibandingkan menurut usia, sebagai urutan di antara mereka saja (<code>u0000000</code> yang tertua). Itu cukup untuk menghitung ulang, tanpa mengungkap urutan usia seluruh peserta.</p>';
   if (e.agePackage === undefined) return what;
   if (e.agePackage === null) return `${what}\n<p>Paket ujian belum didaftarkan di hub. Peserta yang nilainya sama persis dan hanya dapat dibedakan menurut usia ditahan (BL) sampai paket didaftarkan.</p>`;
-  return `${what}\n<p>Urutan usia diambil dari paket ujian dengan sha256 ${hash(e.agePackage.sha256)}, yang diterima hub pada ${esc(whenWib(e.agePackage.at))}. Setiap lokasi dapat mencocokkannya dengan sha256 paket yang diimpornya (<code>lentera exam list --json</code>).</p>`;
+  const rosters = e.agePackage.rosters ?? [];
+  // Roster files sent apart from the package (`lentera hub package --roster`): a venue compares each with the file
+  // it imported (`sha256sum`).
+  const files = rosters.length
+    ? ` beserta berkas daftar peserta ${rosters.map((r) => `${esc(r.file)} (sha256 ${hash(r.sha256)}, ${r.candidates} peserta)`).join(', ')}; bila seorang peserta tercantum lebih dari sekali, berkas yang terakhir yang berlaku`
+    : '';
+  return `${what}\n<p>Urutan usia diambil dari paket ujian dengan sha256 ${hash(e.agePackage.sha256)}${files}, yang diterima hub pada ${esc(whenWib(e.agePackage.at))}. Setiap lokasi dapat mencocokkannya dengan sha256 paket yang diimpornya (<code>lentera exam list --json</code>)${rosters.length ? ' dan dengan berkas daftar peserta yang diimpornya' : ''}.</p>`;
 }
 
 export function rulesPage(input: SiteInput, v: ExamView, dataSha: Record<string, string>): string {

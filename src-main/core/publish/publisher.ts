@@ -31,7 +31,7 @@ import { voiceSiteInput } from './voice';
 import { formationTimes } from './formation-times';
 import { parseStat } from '../util/file-stat';
 import { phaseLetGo } from '../util/heap';
-import { registerAgeOrder, type AgeOrderRegistered } from '../bundles/age-order';
+import { registerAgeOrder, type AgeOrderRegistered, type RosterFile, type RosterFileRecord } from '../bundles/age-order';
 import type { ExamPackage } from '../exams/package-schema';
 
 /** The merged view's stage states, from its ruleset text. */
@@ -277,10 +277,10 @@ export class Publisher {
    * every result it changes (a tie it breaks that was held back for want of it), with a new checkpoint, in one
    * transaction. The caller writes the site after it.
    */
-  registerPackage(pkg: ExamPackage, at: string, actor: string): AgeOrderRegistered & { leaves: number; size: number } {
+  registerPackage(pkg: ExamPackage, at: string, actor: string, rosters: readonly RosterFile[] = []): AgeOrderRegistered & { leaves: number; size: number } {
     try {
       return writeTransaction(this.db, () => {
-        const registered = registerAgeOrder(this.db, pkg, at, actor);
+        const registered = registerAgeOrder(this.db, pkg, at, actor, rosters);
         let appended: number[] = [];
         if (!registered.unchanged && sql(this.db, 'SELECT 1 FROM merged_exams WHERE exam_code = ?').get(registered.exam)) {
           const view = this.view(registered.exam);
@@ -289,7 +289,7 @@ export class Publisher {
           recordStagePublications(this.db, registered.exam, stageStatesOf(view), at);
         }
         const checkpoint = this.log.checkpoint(at);
-        appendEvent(this.db, { at, actor, command: 'hub.package', outcome: 'ok', payload: { exam: registered.exam, sha256: registered.sha256, candidates: registered.candidates, replaced: registered.replaced, unchanged: registered.unchanged, leaves: appended.length, size: checkpoint.size } });
+        appendEvent(this.db, { at, actor, command: 'hub.package', outcome: 'ok', payload: { exam: registered.exam, sha256: registered.sha256, candidates: registered.candidates, rosters: registered.rosters, replaced: registered.replaced, unchanged: registered.unchanged, leaves: appended.length, size: checkpoint.size } });
         return { ...registered, leaves: appended.length, size: checkpoint.size };
       });
     } catch (e) {
@@ -459,6 +459,13 @@ export class Publisher {
     };
   }
 
+  /** The package an exam's order of birth dates came from, and its roster files, as its rules page names them. */
+  private agePackage(exam: string): SiteExam['agePackage'] {
+    const row = sql(this.db, 'SELECT sha256, registered_at AS at, rosters FROM hub_packages WHERE exam_code = ?').get(exam) as { sha256: string; at: string; rosters: string | null } | undefined;
+    if (!row) return null;
+    return { sha256: row.sha256, at: row.at, rosters: row.rosters === null ? [] : (JSON.parse(row.rosters) as RosterFileRecord[]) };
+  }
+
   private siteSource(exam: string): string {
     const stages = sql(this.db, "SELECT COUNT(*) || ':' || COALESCE(MAX(first_at), '') || ':' || COALESCE(MAX(final_at), '') || ':' || COUNT(final_at) FROM stage_publications WHERE exam_code = ?").pluck().get(exam) as string;
     return `hub:${this.viewKey(exam)}|${this.announcedKey(exam)}|${stages}`;
@@ -487,7 +494,7 @@ export class Publisher {
       results: v.results,
       interviewStages: v.interviewStages,
       facts: v.facts,
-      agePackage: (sql(this.db, 'SELECT sha256, registered_at AS at FROM hub_packages WHERE exam_code = ?').get(code) as { sha256: string; at: string } | undefined) ?? null,
+      agePackage: this.agePackage(code),
       conflicts: v.conflicts,
       leaves,
       digests: v.digests,

@@ -82,7 +82,7 @@ export interface SiteExam {
    * can compare with the package it imported, and when. Absent where none was given (ties that only the birth order
    * breaks are then held back) or the site is not the hub's.
    */
-  agePackage?: { sha256: string; at: string } | null;
+  agePackage?: { sha256: string; at: string; rosters?: readonly { file: string; sha256: string; candidates: number }[] } | null;
   /** facts two workstations disagree on: shown, never resolved */
   conflicts: { nomor: string; field: string; values: { workstation: string; value: string }[] }[];
   /** nomor → the candidate's latest leaf in the log (the hub's: held compactly) */

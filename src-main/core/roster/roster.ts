@@ -96,11 +96,54 @@ interface RosterSink {
   update(u: RosterUpdate & { candidate: CandidateInput }): void;
 }
 
+/** What the rules read besides the file: the exam's year and formations, and the candidates it already has. */
+interface RosterContext {
+  examYear: number;
+  formations: ReadonlySet<string>;
+  existing: ReadonlyMap<string, StoredCandidate>;
+  hasResults(nomor: string): boolean;
+}
+
+/** The context of an exam on this workstation (refused if its personal data was purged). */
+function rosterContext(db: Db, examId: string): RosterContext {
+  refuseIfPurged(db, examId, 'a roster import');
+  const existing = new Map<string, StoredCandidate>();
+  for (const r of sql(db, 'SELECT nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori FROM candidates WHERE exam_id = ?').all(examId) as StoredCandidate[]) {
+    existing.set(r.nomor_peserta, r);
+  }
+  return {
+    examYear: sql(db, 'SELECT year FROM exams WHERE id = ?').pluck().get(examId) as number,
+    formations: new Set(sql(db, 'SELECT code FROM formations WHERE exam_id = ?').pluck().all(examId) as string[]),
+    existing,
+    hasResults: (nomor) => candidateHasResults(db, examId, nomor),
+  };
+}
+
+/**
+ * A roster file read by the rules of `lentera roster import` for an exam that is not on this machine: the hub's
+ * (`lentera hub package --roster`), given its year and formations by its package. Every row must pass, as an import
+ * without --skip-invalid; otherwise ROSTER_INVALID with each row's line, column and reason, as the import gives them.
+ */
+export function rosterRows(table: SourceTable, exam: { year: number; formations: Iterable<string> }): CandidateInput[] {
+  const rows: CandidateInput[] = [];
+  const ctx: RosterContext = { examYear: exam.year, formations: new Set(exam.formations), existing: new Map(), hasResults: () => false };
+  const { rejected } = walkRoster(ctx, table, { insert: (c) => rows.push(c), update: () => {} });
+  if (rejected.length) {
+    const first = rejected.slice(0, 5).map((r) => `line ${r.line}, column ${r.column}: ${r.reason}`);
+    throw new LenteraError('ROSTER_INVALID', `${table.file}: ${rejected.length} invalid row(s); nothing was taken. ${first.join('; ')}${rejected.length > 5 ? '; ...' : ''}`, {
+      file: table.file,
+      problems: rejected.slice(0, 1000),
+      count: rejected.length,
+    });
+  }
+  return rows;
+}
+
 /** Checks every row against the rules and the database; writes nothing. */
 export function planRosterImport(db: Db, examId: string, table: SourceTable): RosterPlan {
   const inserts: CandidateInput[] = [];
   const updates: RosterPlan['updates'] = [];
-  const walked = walkRoster(db, examId, table, { insert: (c) => inserts.push(c), update: (u) => updates.push(u) });
+  const walked = walkRoster(rosterContext(db, examId), table, { insert: (c) => inserts.push(c), update: (u) => updates.push(u) });
   return { file: table.file, rows: table.rows.length, inserts, updates, unchanged: walked.unchanged, rejected: walked.rejected, dates: walked.dates, reportDelimiter: table.delimiter ?? ';' };
 }
 
@@ -131,8 +174,7 @@ export function importRoster(db: Db, examId: string, table: SourceTable, opts: {
     pending.length = 0;
   };
   const walked = walkRoster(
-    db,
-    examId,
+    rosterContext(db, examId),
     table,
     {
       insert: (c) => {
@@ -158,8 +200,7 @@ function reject(rejected: Rejected[], row: SourceRow, column: string, reason: st
 }
 
 /** The rules, row by row; what is rejected goes into `rejected` as it is found. */
-function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink, rejected: Rejected[] = []): { unchanged: number; rejected: Rejected[]; dates: DateOrderFinding } {
-  refuseIfPurged(db, examId, 'a roster import');
+function walkRoster(ctx: RosterContext, table: SourceTable, sink: RosterSink, rejected: Rejected[] = []): { unchanged: number; rejected: Rejected[]; dates: DateOrderFinding } {
   const missing = ROSTER_COLUMNS.filter((c) => !table.headers.includes(c));
   if (missing.length) {
     throw new LenteraError('ROSTER_INVALID', `${table.file}, line 1: missing column(s) ${missing.join(', ')}.`, {
@@ -169,13 +210,8 @@ function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink
   }
   refuseRoundedNiks(table);
   const dates = decideDateOrder(table.file, 'tanggal_lahir', dateCells(table.rows));
-  const examYear = sql(db, 'SELECT year FROM exams WHERE id = ?').pluck().get(examId) as number;
-  const reading: DateReading = { order: dates.order, pivotYear: examYear, date1904: table.date1904 === true };
-  const formations = new Set(sql(db, 'SELECT code FROM formations WHERE exam_id = ?').pluck().all(examId) as string[]);
-  const existing = new Map<string, StoredCandidate>();
-  for (const r of sql(db, 'SELECT nomor_peserta, nik, nama, tanggal_lahir, jenis_kelamin, pendidikan, ipk_x100, kode_formasi, kategori FROM candidates WHERE exam_id = ?').all(examId) as StoredCandidate[]) {
-    existing.set(r.nomor_peserta, r);
-  }
+  const reading: DateReading = { order: dates.order, pivotYear: ctx.examYear, date1904: table.date1904 === true };
+  const { formations, existing } = ctx;
   const nikOwner = new Map<string, string>();
   for (const c of existing.values()) nikOwner.set(c.nik, c.nomor_peserta);
 
@@ -236,7 +272,7 @@ function walkRoster(db: Db, examId: string, table: SourceTable, sink: RosterSink
       unchanged++;
       continue;
     }
-    if (candidateHasResults(db, examId, nomor)) {
+    if (ctx.hasResults(nomor)) {
       reject(rejected, row, changed[0]!, `candidate ${nomor} already has scores: their data can no longer be changed by import (${changed.join(', ')} differ)`);
       continue;
     }

@@ -268,6 +268,13 @@ export const pgMigrations: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: "the roster files the hub took an exam's order of birth dates from, beside its package (lentera hub package --roster)",
+    sql: `
+      ALTER TABLE hub_packages ADD COLUMN rosters text COLLATE "C";
+    `,
+  },
 ];
 
 /**
