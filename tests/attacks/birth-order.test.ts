@@ -394,13 +394,24 @@ describe('the hub, the bundles and the site', () => {
     expect(bad.err).toMatch(/1 invalid row\(s\) in .*roster-salah\.csv; nothing was registered/);
     // A roster file giving Y another birth year than the venue's bundle: refused, naming the file.
     const otherYear = join(dir, 'roster-lain.csv');
-    // (Another candidate's NIK and birth date with it: the roster's rules check that the NIK encodes the date.)
+    // (Four years earlier, and its NIK to match: the roster's rules check that digits 7-12 of the NIK, DDMMYY,
+    // encode the date.)
     const y = pkg.roster.find((c) => c.nomor_peserta === Y)!;
-    const z = pkg.roster.find((c) => c.tanggal_lahir.slice(0, 4) !== y.tanggal_lahir.slice(0, 4))!;
-    writeFileSync(otherYear, demoRosterCsv({ ...pkg, roster: [{ ...y, nik: z.nik, tanggal_lahir: z.tanggal_lahir, jenis_kelamin: z.jenis_kelamin }] }));
+    const year = String(Number(y.tanggal_lahir.slice(0, 4)) - 4);
+    const earlier = { ...y, tanggal_lahir: `${year}${y.tanggal_lahir.slice(4)}`, nik: `${y.nik.slice(0, 10)}${year.slice(2)}${y.nik.slice(12)}` };
+    writeFileSync(otherYear, demoRosterCsv({ ...pkg, roster: [earlier] }));
     const wrong = await cli(['hub', 'package', bare, '--roster', first, '--roster', otherYear, '--data', data]);
+    expect(wrong.err).toContain(`candidate ${Y} was born in ${year} by roster-lain.csv, in ${y.tanggal_lahir.slice(0, 4)} by the merged bundles`);
     expect(wrong.code).toBe(1);
-    expect(wrong.err).toContain(`candidate ${Y} was born in ${z.tanggal_lahir.slice(0, 4)} by roster-lain.csv, in ${y.tanggal_lahir.slice(0, 4)} by the merged bundles`);
+    // With the package's own roster, a file giving X another NIK is refused as a venue's import refuses it.
+    const full = join(dir, 'paket.json');
+    writeFileSync(full, JSON.stringify(pkg));
+    const x = pkg.roster.find((c) => c.nomor_peserta === X)!;
+    const otherNik = join(dir, 'roster-nik.csv');
+    writeFileSync(otherNik, demoRosterCsv({ ...pkg, roster: [{ ...x, nik: `${x.nik.slice(0, 12)}${x.nik.slice(12) === '9999' ? '9998' : '9999'}` }] }));
+    const nik = await cli(['hub', 'package', full, '--roster', otherNik, '--data', data]);
+    expect(nik.code).toBe(1);
+    expect(nik.err).toContain(`roster-nik.csv, line 2, column nik: the NIK differs from the one registered for ${X}`);
     expect(registered().packages).toBe(0);
     for (const n of [X, Y]) expect(result(registered().v, n).reason).toBe(AGE_ORDER_MISSING);
 

@@ -340,7 +340,7 @@ export function hubSuite(store: 'SQLite' | 'PostgreSQL'): void {
       expect(places()).toEqual(new Map(rows.map((x) => [x.nomor_peserta, x.age_order])));
       // The roster in a file apart (`hub package --roster`): kept by name and sha256 in the store, and the view's key moves.
       const keyed = mergedStateKey(p.db, exam);
-      const file = { file: 'roster.csv', sha256: 'ab'.repeat(32), candidates: pkg.roster.map((c) => ({ nomorPeserta: c.nomor_peserta, tanggalLahir: c.tanggal_lahir })) };
+      const file = { file: 'roster.csv', sha256: 'ab'.repeat(32), rows: 30, candidates: pkg.roster.map((c) => ({ nomorPeserta: c.nomor_peserta, tanggalLahir: c.tanggal_lahir })) };
       const withFile = p.registerPackage({ ...pkg, roster: [] }, new Date().toISOString(), 'test', [file]);
       expect(withFile).toMatchObject({ unchanged: false, candidates: 30, rosters: [{ file: 'roster.csv', sha256: file.sha256, candidates: 30 }] });
       expect(JSON.parse(p.db.prepare('SELECT rosters FROM hub_packages WHERE exam_code = ?').pluck().get(exam) as string)).toEqual([{ file: 'roster.csv', sha256: file.sha256, candidates: 30 }]);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { RosterFile } from '../../core/bundles/age-order';
 import type { FactsJson } from '../../core/bundles/facts';
 import type { ExamPackage } from '../../core/exams/package-schema';
+import type { CandidateInput } from '../../core/roster/row';
 import type { Publisher } from '../../core/publish/publisher';
 import type { FormationFacts, RankedCandidate } from '../../core/ranking/engine';
 import { isLenteraError } from '../../core/util/errors';
@@ -17,14 +18,27 @@ import { CliExit, invoke, withApp } from '../workstation';
  */
 async function readRosterFiles(io: CliIo, files: readonly string[], pkg: ExamPackage): Promise<RosterFile[]> {
   if (!files.length) return [];
-  const [{ readTableFile }, { rosterRows }] = await Promise.all([import('../../core/roster/table-file'), import('../../core/roster/roster')]);
+  const [{ readTableFile }, { rosterRows }, { validateRow }, { DEFAULT_READING }] = await Promise.all([
+    import('../../core/roster/table-file'),
+    import('../../core/roster/roster'),
+    import('../../core/roster/row'),
+    import('../../core/roster/date-order'),
+  ]);
+  const formations = pkg.formations.map((f) => f.code);
+  // What a venue holds before its first roster import: the package's roster, read as its import reads it.
+  const known = new Map<string, CandidateInput>();
+  for (const row of pkg.roster) {
+    const { candidate } = validateRow(row, new Set(formations), { ...DEFAULT_READING, pivotYear: pkg.exam.year });
+    if (candidate) known.set(candidate.nomorPeserta, candidate);
+  }
   const out: RosterFile[] = [];
   for (const file of files) {
     try {
       const table = await readTableFile(resolve(file), file);
-      const candidates = rosterRows(table, { year: pkg.exam.year, formations: pkg.formations.map((f) => f.code) });
+      const read = rosterRows(table, { year: pkg.exam.year, formations, known: known.values() });
+      for (const c of read.candidates) known.set(c.nomorPeserta, c);
       // The table's sha256 is that of the file's bytes, which a venue's roster import records too.
-      out.push({ file: table.file, sha256: table.sha256!, candidates: candidates.map((c) => ({ nomorPeserta: c.nomorPeserta, tanggalLahir: c.tanggalLahir })) });
+      out.push({ file: table.file, sha256: table.sha256!, rows: read.rows, candidates: read.candidates.map((c) => ({ nomorPeserta: c.nomorPeserta, tanggalLahir: c.tanggalLahir })) });
     } catch (e) {
       if (!isLenteraError(e)) throw e;
       const problems = e.code === 'ROSTER_INVALID' && e.details.count !== undefined ? (e.details.problems as { line: number; column: string; reason: string }[]) : undefined;

@@ -59,6 +59,9 @@ export interface RosterFile {
   file: string;
   /** sha256 of the file's bytes */
   sha256: string;
+  /** how many of its rows passed */
+  rows: number;
+  /** those new or changed since the package and the files before (the rest give the same date again) */
   candidates: readonly { nomorPeserta: string; tanggalLahir: string }[];
 }
 
@@ -116,7 +119,7 @@ export function registerAgeOrder(db: Db, pkg: ExamPackage, at: string, actor: st
       throw new LenteraError('PACKAGE_MISMATCH', `The package is not the one the venues ranked ${exam} with: candidate ${m.key} was born in ${theirs} by ${from}, in ${year} by the merged bundles.`, { exam, nomor: m.key });
     }
   }
-  const records: RosterFileRecord[] = rosters.map((f) => ({ file: f.file, sha256: f.sha256, candidates: f.candidates.length }));
+  const records: RosterFileRecord[] = rosters.map((f) => ({ file: f.file, sha256: f.sha256, candidates: f.rows }));
   const rostersJson = records.length ? JSON.stringify(records) : null;
   const before = sql(db, 'SELECT sha256, rosters FROM hub_packages WHERE exam_code = ?').get(exam) as { sha256: string; rosters: string | null } | undefined;
   if (before?.sha256 === sha256 && before.rosters === rostersJson) return { exam, sha256, candidates: born.size, replaced: null, unchanged: true, rosters: records };

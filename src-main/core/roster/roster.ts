@@ -121,13 +121,19 @@ function rosterContext(db: Db, examId: string): RosterContext {
 
 /**
  * A roster file read by the rules of `lentera roster import` for an exam that is not on this machine: the hub's
- * (`lentera hub package --roster`), given its year and formations by its package. Every row must pass, as an import
- * without --skip-invalid; otherwise ROSTER_INVALID with each row's line, column and reason, as the import gives them.
+ * (`lentera hub package --roster`), given its year and formations by its package, and the candidates a venue would
+ * already hold by then (the package's roster, the files before). Every row must pass, as an import without
+ * --skip-invalid (a NIK other than the one a candidate already has is refused as the import refuses it); otherwise
+ * ROSTER_INVALID with each row's line, column and reason. Gives the rows new or changed, and how many rows passed.
  */
-export function rosterRows(table: SourceTable, exam: { year: number; formations: Iterable<string> }): CandidateInput[] {
-  const rows: CandidateInput[] = [];
-  const ctx: RosterContext = { examYear: exam.year, formations: new Set(exam.formations), existing: new Map(), hasResults: () => false };
-  const { rejected } = walkRoster(ctx, table, { insert: (c) => rows.push(c), update: () => {} });
+export function rosterRows(table: SourceTable, exam: { year: number; formations: Iterable<string>; known?: Iterable<CandidateInput> }): { candidates: CandidateInput[]; rows: number } {
+  const existing = new Map<string, StoredCandidate>();
+  for (const c of exam.known ?? []) {
+    existing.set(c.nomorPeserta, { nomor_peserta: c.nomorPeserta, nik: c.nik, nama: c.nama, tanggal_lahir: c.tanggalLahir, jenis_kelamin: c.jenisKelamin, pendidikan: c.pendidikan, ipk_x100: c.ipk, kode_formasi: c.kodeFormasi, kategori: c.kategori });
+  }
+  const candidates: CandidateInput[] = [];
+  const ctx: RosterContext = { examYear: exam.year, formations: new Set(exam.formations), existing, hasResults: () => false };
+  const { rejected, unchanged } = walkRoster(ctx, table, { insert: (c) => candidates.push(c), update: (u) => candidates.push(u.candidate) });
   if (rejected.length) {
     const first = rejected.slice(0, 5).map((r) => `line ${r.line}, column ${r.column}: ${r.reason}`);
     throw new LenteraError('ROSTER_INVALID', `${table.file}: ${rejected.length} invalid row(s); nothing was taken. ${first.join('; ')}${rejected.length > 5 ? '; ...' : ''}`, {
@@ -136,7 +142,7 @@ export function rosterRows(table: SourceTable, exam: { year: number; formations:
       count: rejected.length,
     });
   }
-  return rows;
+  return { candidates, rows: candidates.length + unchanged };
 }
 
 /** Checks every row against the rules and the database; writes nothing. */
