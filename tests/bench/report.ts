@@ -66,6 +66,10 @@ export function goalMet(g: Goal, f: { value: number; baseline: number }): boolea
 export function printFigures(title: string, figures: Figure[]): void {
   console.log(`\n## ${title}`);
   for (const f of figures) {
+    // A measurement that gave no number (NaN becomes null in JSON) is named, not printed as a crash in the layout.
+    if (typeof f.value !== 'number' || !Number.isFinite(f.value) || typeof f.baseline !== 'number' || !Number.isFinite(f.baseline)) {
+      throw new Error(`figure "${f.name}" was measured as ${String(f.value)} against ${String(f.baseline)} (${f.baselineName}): its measurement gave no number`);
+    }
     const ratio = ratioOf(f);
     const goal = f.goal ? goalText(f.goal) : null;
     const met = f.goal ? goalMet(f.goal, f) : null;
