@@ -86,10 +86,10 @@ export interface AgeOrderRegistered {
 }
 
 /**
- * Keeps the order of birth dates of an exam's package at the hub: each candidate's place, not the date, and the
- * package's sha256 (a venue can compare it with its own). Refused, changing nothing: a package without its
- * candidates, or one that contradicts what the merged bundles say of a candidate (another birth year: another
- * package, or another exam's).
+ * Keeps the order of birth dates of an exam's package, and of the roster files given with it, at the hub: each
+ * candidate's place, not the date, and the sha256 of the package and of each file (a venue can compare them with
+ * its own). Refused, changing nothing: no candidates in the package or the files, or a candidate whose birth year
+ * contradicts what the merged bundles say of them (another package, another file, or another exam's).
  */
 export function registerAgeOrder(db: Db, pkg: ExamPackage, at: string, actor: string, rosters: readonly RosterFile[] = []): AgeOrderRegistered {
   const exam = pkg.exam.code;
