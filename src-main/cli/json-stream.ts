@@ -493,12 +493,9 @@ export async function writePrettyJsonBytes(value: unknown, sink: (chunk: Buffer)
   await sink(Buffer.from('\n'));
 }
 
-/**
- * `io.out(JSON.stringify(value, null, 2))`, streamed where the output can take a stream, as bytes where it can
- * unless `text` asks for the text way (see rank.ts: the byte layout costs a few MB more peak memory).
- */
-export async function outJson(io: CliIo, value: unknown, { text = false } = {}): Promise<void> {
-  if (io.writeBytes && !text) await writePrettyJsonBytes(value, (chunk) => io.writeBytes!(chunk), io.bytesWritten && (() => io.bytesWritten!()));
+/** `io.out(JSON.stringify(value, null, 2))`, streamed where the output can take a stream: as bytes where it can, else as text. */
+export async function outJson(io: CliIo, value: unknown): Promise<void> {
+  if (io.writeBytes) await writePrettyJsonBytes(value, (chunk) => io.writeBytes!(chunk), io.bytesWritten && (() => io.bytesWritten!()));
   else if (io.write) await writePrettyJson(value, (chunk) => io.write!(chunk));
   else io.out(JSON.stringify(value, null, 2));
 }

@@ -392,6 +392,15 @@ describe('the hub, the bundles and the site', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/roster-salah\.csv, line 4, column tanggal_lahir: /);
     expect(bad.err).toMatch(/1 invalid row\(s\) in .*roster-salah\.csv; nothing was registered/);
+    // A file without a column the import needs, and a file that is not there: each refused with its name.
+    const noColumn = join(dir, 'roster-tanpa-kolom.csv');
+    writeFileSync(noColumn, readFileSync(first, 'utf8').replace('tanggal_lahir', 'lahir'));
+    const columns = await cli(['hub', 'package', bare, '--roster', noColumn, '--data', data]);
+    expect(columns.code).toBe(1);
+    expect(columns.err).toContain('roster-tanpa-kolom.csv, line 1, column tanggal_lahir: missing column in the header');
+    const absent = await cli(['hub', 'package', bare, '--roster', join(dir, 'tidak-ada.csv'), '--data', data]);
+    expect(absent.code).toBe(1);
+    expect(absent.err).toMatch(/tidak-ada\.csv cannot be read/);
     // A roster file giving Y another birth year than the venue's bundle: refused, naming the file.
     const otherYear = join(dir, 'roster-lain.csv');
     // (Four years earlier, and its NIK to match: the roster's rules check that digits 7-12 of the NIK, DDMMYY,

@@ -160,6 +160,26 @@ describe('writePrettyJson', () => {
     expect(Number(/queued (\d+)/.exec(stderr)?.[1])).toBeGreaterThan(10);
   }, 60_000);
 
+  it('processIo.bytesWritten: false while a pipe still holds a write (its buffer is not to be filled again), true once it drained', async () => {
+    const script = `
+      import { processIo } from './src-main/cli/io.ts';
+      const wait = processIo.writeBytes(Buffer.alloc(1 << 20, 97));
+      const held = processIo.bytesWritten();
+      await wait;
+      process.stderr.write('held ' + held + ' drained ' + processIo.bytesWritten());`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Nothing read for a while: the megabyte cannot all go into the pipe at once.
+    child.stdout.pause();
+    setTimeout(() => child.stdout.resume(), 300);
+    expect(await new Promise<number | null>((done) => child.on('close', done))).toBe(0);
+    expect(stderr).toBe('held false drained true');
+    // Into a file (or /dev/null) a write is done at once.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    expect(r.stderr).toBe('held true drained true');
+  }, 60_000);
+
   it('a reader that closes the pipe early (| head): the writer stops with an error, never exit 0 with half an answer', () => {
     const script = `
       import { processIo } from './src-main/cli/io.ts';

@@ -133,6 +133,8 @@ describe('roster import', () => {
     const out: string[] = [];
     const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), askSecret: async () => '', osUser: 't' };
     expect(await run(['roster', 'import', '--data', dir, '--exam', EXAM, file], io)).toBe(1);
+    // Without it, the bad row with its line and column, and nothing imported.
+    expect(out.join('\n')).toMatch(/, line 3, column \w+: .*\nlentera: 1 invalid row\(s\) in .*; nothing was imported \(use --skip-invalid to import the valid rows\)\./);
     expect(existsSync(`${file}.ditolak.csv`)).toBe(false);
     expect(await run(['roster', 'import', '--data', dir, '--exam', EXAM, '--skip-invalid', file], io)).toBe(0);
     expect(out.join('\n')).toMatch(/3 rows: 2 new, 0 updated, 0 unchanged, 1 rejected/);

@@ -7,7 +7,7 @@ import { examFormations, examSessions, examStages, examVenues, findVenue, stageN
 import { findAccountByName } from '../../core/accounts/accounts';
 import { listCandidates } from '../../core/roster/candidates';
 import { formatIpk, maskNik } from '../../core/roster/fields';
-import { importRoster, planRosterImport, type RosterOutcome, type RosterPlan, type RosterUpdate } from '../../core/roster/roster';
+import { importRoster, planRosterImport, rosterInvalid, type RosterOutcome, type RosterPlan, type RosterUpdate } from '../../core/roster/roster';
 import { checkImportBytes, checkImportFile } from '../../core/roster/table-file';
 import { LenteraError } from '../../core/util/errors';
 import { sha256Hex } from '../../core/util/hash';
@@ -145,14 +145,7 @@ export const examCommands = [
       const exam = requireExam(ctx.db, input.exam);
       // Checked and written in one pass; a refusal below rolls the writes back with the rest of the transaction.
       const plan = importRoster(ctx.db, exam.id, loaded.table, { skipInvalid: input.skipInvalid, at: ctx.at, workstationId: ctx.workstationId });
-      if (plan.rejected.length && !input.skipInvalid) {
-        const first = plan.rejected.slice(0, 5).map((r) => `line ${r.line}, column ${r.column}: ${r.reason}`);
-        throw new LenteraError(
-          'ROSTER_INVALID',
-          `${loaded.file.name}: ${plan.rejected.length} invalid row(s); nothing was imported. ${first.join('; ')}${plan.rejected.length > 5 ? '; ...' : ''}`,
-          { file: loaded.file.name, problems: plan.rejected.slice(0, 1000), count: plan.rejected.length },
-        );
-      }
+      if (plan.rejected.length && !input.skipInvalid) throw rosterInvalid(loaded.file.name, plan.rejected, 'nothing was imported');
       if (plan.inserts || plan.updates.length) ctx.emit('roster.changed', { exam: input.exam });
       return rosterSummary(plan, loaded.file, Number.MAX_SAFE_INTEGER);
     },

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Rejected } from '../../core/roster/roster';
 import { EXIT, type CliIo } from '../io';
 import { dataOption } from '../options';
 import { CliExit, invoke, withApp } from '../workstation';
+import { printRosterProblems } from '../roster-problems';
 import type { Result } from '../../api/result';
 import type { CommandOutput } from '../../api/contract';
 import { rejectedReportCsv, rejectedReportName } from '../../shared/rejected-report';
@@ -80,13 +80,7 @@ export function registerExamCommands(program: Command, io: CliIo): void {
         );
         if (!result.ok) {
           // Row problems are listed; a refusal of the whole file (NIKs rounded, dates in two orders) is its sentence.
-          const problems = result.error.code === 'ROSTER_INVALID' ? (result.error.details.problems as Rejected[] | undefined) : undefined;
-          if (problems) {
-            for (const r of problems.slice(0, 50)) io.err(`${file}, line ${r.line}, column ${r.column}: ${r.reason}`);
-            const count = Number(result.error.details.count ?? problems.length);
-            if (count > 50) io.err(`... and ${count - 50} more`);
-            io.err(`lentera: ${count} invalid row(s) in ${file}; nothing was imported (use --skip-invalid to import the valid rows).`);
-          } else io.err(`lentera: ${result.error.message}`);
+          if (!printRosterProblems(io, file, result.error, 'nothing was imported (use --skip-invalid to import the valid rows)')) io.err(`lentera: ${result.error.message}`);
           throw new CliExit(EXIT.FAILED);
         }
         const v = result.value as CommandOutput<'roster.import'>;

@@ -4,53 +4,29 @@ import { resolve } from 'node:path';
 import type { RosterFile } from '../../core/bundles/age-order';
 import type { FactsJson } from '../../core/bundles/facts';
 import type { ExamPackage } from '../../core/exams/package-schema';
-import type { CandidateInput } from '../../core/roster/row';
 import type { Publisher } from '../../core/publish/publisher';
 import type { FormationFacts, RankedCandidate } from '../../core/ranking/engine';
 import { isLenteraError } from '../../core/util/errors';
 import { EXIT, type CliIo } from '../io';
 import { dataOption, HUB_UPLOAD_MIB, hubDataOption, hubDbOption, hubStore, readJsonFile } from '../options';
 import { CliExit, invoke, withApp } from '../workstation';
+import { printRosterProblems } from '../roster-problems';
 
 /**
- * Roster files for `hub package --roster`, each read and checked by the rules of `lentera roster import` against
- * the package's year and formations; a bad row is answered as that import answers it (file, line, column, reason).
+ * Roster files for `hub package --roster`, read (CSV or XLSX) and checked against the package in core
+ * (`packageRosterFiles`); a bad row is answered as `lentera roster import` answers it (file, line, column, reason).
  */
 async function readRosterFiles(io: CliIo, files: readonly string[], pkg: ExamPackage): Promise<RosterFile[]> {
   if (!files.length) return [];
-  const [{ readTableFile }, { rosterRows }, { validateRow }, { DEFAULT_READING }] = await Promise.all([
-    import('../../core/roster/table-file'),
-    import('../../core/roster/roster'),
-    import('../../core/roster/row'),
-    import('../../core/roster/date-order'),
-  ]);
-  const formations = pkg.formations.map((f) => f.code);
-  // What a venue holds before its first roster import: the package's roster, read as its import reads it.
-  const known = new Map<string, CandidateInput>();
-  for (const row of pkg.roster) {
-    const { candidate } = validateRow(row, new Set(formations), { ...DEFAULT_READING, pivotYear: pkg.exam.year });
-    if (candidate) known.set(candidate.nomorPeserta, candidate);
+  const [{ readTableFile }, { packageRosterFiles }] = await Promise.all([import('../../core/roster/table-file'), import('../../core/bundles/age-order')]);
+  const tables = [];
+  for (const file of files) tables.push(await readTableFile(resolve(file), file));
+  try {
+    return packageRosterFiles(pkg, tables);
+  } catch (e) {
+    if (isLenteraError(e) && printRosterProblems(io, String(e.details.file), e, 'nothing was registered')) throw new CliExit(EXIT.FAILED);
+    throw e;
   }
-  const out: RosterFile[] = [];
-  for (const file of files) {
-    try {
-      const table = await readTableFile(resolve(file), file);
-      const read = rosterRows(table, { year: pkg.exam.year, formations, known: known.values() });
-      for (const c of read.candidates) known.set(c.nomorPeserta, c);
-      // The table's sha256 is that of the file's bytes, which a venue's roster import records too.
-      out.push({ file: table.file, sha256: table.sha256!, rows: read.rows, candidates: read.candidates.map((c) => ({ nomorPeserta: c.nomorPeserta, tanggalLahir: c.tanggalLahir })) });
-    } catch (e) {
-      if (!isLenteraError(e)) throw e;
-      const problems = e.code === 'ROSTER_INVALID' && e.details.count !== undefined ? (e.details.problems as { line: number; column: string; reason: string }[]) : undefined;
-      if (!problems) throw e;
-      for (const r of problems.slice(0, 50)) io.err(`${file}, line ${r.line}, column ${r.column}: ${r.reason}`);
-      const count = Number(e.details.count);
-      if (count > 50) io.err(`... and ${count - 50} more`);
-      io.err(`lentera: ${count} invalid row(s) in ${file}; nothing was registered.`);
-      throw new CliExit(EXIT.FAILED);
-    }
-  }
-  return out;
 }
 
 function refuse(io: CliIo, e: unknown): never {

@@ -2,6 +2,10 @@ import type { Db } from '../db/open';
 import { insertRows, sql, valuesInsert } from '../db/statements';
 import { canonicalJson } from '../audit/chain';
 import type { ExamPackage } from '../exams/package-schema';
+import { DEFAULT_READING } from '../roster/date-order';
+import { rosterRows } from '../roster/roster';
+import { validateRow, type CandidateInput } from '../roster/row';
+import type { SourceTable } from '../roster/table-file';
 import { LenteraError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
 import { ageOrderKeys } from './facts';
@@ -63,6 +67,27 @@ export interface RosterFile {
   rows: number;
   /** those new or changed since the package and the files before (the rest give the same date again) */
   candidates: readonly { nomorPeserta: string; tanggalLahir: string }[];
+}
+
+/**
+ * Roster files sent with a package (`lentera hub package --roster`), each read by `lentera roster import`'s rules
+ * against the package's year and formations and what a venue holds by then: the package's roster (read as a
+ * package import reads it), then the files before. The first file with a row refused throws ROSTER_INVALID.
+ */
+export function packageRosterFiles(pkg: ExamPackage, tables: readonly SourceTable[]): RosterFile[] {
+  const formations = new Set(pkg.formations.map((f) => f.code));
+  const reading = { ...DEFAULT_READING, pivotYear: pkg.exam.year };
+  const known = new Map<string, CandidateInput>();
+  for (const row of pkg.roster) {
+    const { candidate } = validateRow(row, formations, reading);
+    if (candidate) known.set(candidate.nomorPeserta, candidate);
+  }
+  return tables.map((table) => {
+    const read = rosterRows(table, { year: pkg.exam.year, formations, known: known.values() });
+    for (const c of read.candidates) known.set(c.nomorPeserta, c);
+    // The table's sha256 is that of the file's bytes, which a venue's roster import records too.
+    return { file: table.file, sha256: table.sha256!, rows: read.rows, candidates: read.candidates.map((c) => ({ nomorPeserta: c.nomorPeserta, tanggalLahir: c.tanggalLahir })) };
+  });
 }
 
 /** What the hub keeps and the rules page names of each roster file: not its rows. */

@@ -134,15 +134,18 @@ export function rosterRows(table: SourceTable, exam: { year: number; formations:
   const candidates: CandidateInput[] = [];
   const ctx: RosterContext = { examYear: exam.year, formations: new Set(exam.formations), existing, hasResults: () => false };
   const { rejected, unchanged } = walkRoster(ctx, table, { insert: (c) => candidates.push(c), update: (u) => candidates.push(u.candidate) });
-  if (rejected.length) {
-    const first = rejected.slice(0, 5).map((r) => `line ${r.line}, column ${r.column}: ${r.reason}`);
-    throw new LenteraError('ROSTER_INVALID', `${table.file}: ${rejected.length} invalid row(s); nothing was taken. ${first.join('; ')}${rejected.length > 5 ? '; ...' : ''}`, {
-      file: table.file,
-      problems: rejected.slice(0, 1000),
-      count: rejected.length,
-    });
-  }
+  if (rejected.length) throw rosterInvalid(table.file, rejected, 'nothing was taken');
   return { candidates, rows: candidates.length + unchanged };
+}
+
+/** The refusal of a roster whose rows failed the rules: the first few in its message, up to 1,000 with their line, column and reason. */
+export function rosterInvalid(file: string, rejected: readonly Rejected[], outcome: string): LenteraError {
+  const first = rejected.slice(0, 5).map((r) => `line ${r.line}, column ${r.column}: ${r.reason}`);
+  return new LenteraError('ROSTER_INVALID', `${file}: ${rejected.length} invalid row(s); ${outcome}. ${first.join('; ')}${rejected.length > 5 ? '; ...' : ''}`, {
+    file,
+    problems: rejected.slice(0, 1000),
+    count: rejected.length,
+  });
 }
 
 /** Checks every row against the rules and the database; writes nothing. */
