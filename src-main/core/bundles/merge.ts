@@ -23,7 +23,7 @@ import { LenteraError } from '../util/errors';
 import { statOf } from '../util/file-stat';
 import { transcribe } from '../custody/sealed-file';
 import { withPending, type ItemRow, type PendingItem } from './merged-rows';
-import { agree, conflictOf, formationConflicts, mergedCandidates, mergedFormations, type Conflict, type Value } from './merged-records';
+import { agree, conflictOf, formationConflicts, mergedCandidates, mergedFormations, type BirthYears, type Conflict, type Value } from './merged-records';
 import { eachVerifiedFile, listedAs, readVerified } from './listed-entries';
 
 export interface ImportPlan {
@@ -1032,8 +1032,8 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
     return m;
   };
   const { formations, facts: formationFacts, disputed } = mergedFormations(byKey('formation'));
-  const candidateVersions = byKey('candidate');
-  const { candidates, conflicts } = mergedCandidates(candidateVersions);
+  // The candidates' versions are let go here: only their birth years are needed after.
+  const { candidates, conflicts, birthYears } = mergedCandidates(byKey('candidate'));
   // Each candidate's formation as each workstation's facts give it: a disputed formation holds back all of its own.
   const formationsOf = new Map<string, Set<string>>();
 
@@ -1099,7 +1099,7 @@ export function mergedView(db: Db, examCode: string, pending?: PendingBundle): M
   // A conflicted candidate is not ranked on either side's value: every stage is held back, as the facts published
   // say (`heldBack`), so that recomputing them gives what was published.
   for (let i = 0; i < merged.length; i++) if (fieldsOf.has(merged[i]!.nomorPeserta)) merged[i] = { ...merged[i]!, heldBack: true };
-  const { ranking, waitingForAge, ageOf } = rankedWithAgeOrder(loaded.ruleset, formationFacts, merged, ageOrdersOf(db, examCode), candidateVersions);
+  const { ranking, waitingForAge, ageOf } = rankedWithAgeOrder(loaded.ruleset, formationFacts, merged, ageOrdersOf(db, examCode), birthYears);
   const results = ranking.results.map((r) => {
     const fields = fieldsOf.get(r.nomor_peserta);
     if (fields) return { ...r, reason: `Data bertentangan antar-workstation (${fields.join(', ')}): belum diputuskan` };
@@ -1133,12 +1133,13 @@ export const AGE_ORDER_MISSING = 'Nilai sama persis dengan peserta lain; urutan 
  * whom), until no class has an unknown order. A held-back candidate's facts in `merged` are replaced by a copy
  * that says so (`heldBack`); the order is read into the ranking's input only (`ageOf`, for publication too).
  */
-function rankedWithAgeOrder(ruleset: Ruleset, formations: FormationFacts[], merged: FactsJson[], orders: AgeOrders | null, candidates: Map<string, { body: string }[]>) {
+function rankedWithAgeOrder(ruleset: Ruleset, formations: FormationFacts[], merged: FactsJson[], orders: AgeOrders | null, birthYears: BirthYears) {
   /** the package's places not used: their candidate's bundles give another birth year (another package's place) */
   const unplaced = new Set<string>();
   // Read into the ranking's input, never written into the facts: those are published, and stay as the bundles sent them.
   const ageOf = (f: FactsJson): string | undefined => (orders ? (unplaced.has(f.nomorPeserta) ? undefined : orders.places.get(f.nomorPeserta)) : f.ageOrder);
-  const bornIn = (n: string, year: string) => (candidates.get(n) ?? []).every((v) => (JSON.parse(v.body) as { tahun_lahir?: unknown }).tahun_lahir === year);
+  // A candidate no workstation sent is not known to be born in another year.
+  const bornIn = (n: string, year: string) => !birthYears.has(n) || birthYears.get(n) === year;
   const checked = new Set<string>();
   const index = new Map(merged.map((f, i) => [f.nomorPeserta, i]));
   const waitingForAge = new Set<string>();

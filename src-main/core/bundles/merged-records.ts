@@ -88,6 +88,16 @@ export interface MergedCandidate {
 
 type CandidateBody = { nomor_peserta: string; nama: string; nik: string; tahun_lahir?: string; jenis_kelamin?: string; pendidikan?: string; kode_formasi: string; kategori: string };
 
+/** Versions of one candidate that give different birth years: equal to no year. */
+const NOT_ONE_YEAR = Symbol('not one birth year');
+
+/**
+ * Each candidate's birth year as every version the workstations sent gives it (`NOT_ONE_YEAR` where they differ): what
+ * the birth order's check needs of their versions, without holding those (at 100,000 candidates 35 MB of text, held
+ * through the ranking before).
+ */
+export type BirthYears = Map<string, unknown>;
+
 /** Shown for a name or masked NIK the workstations give differently: none of theirs (each is in the conflict list). */
 export const DISPUTED = '(bertentangan antar-workstation)';
 
@@ -96,13 +106,16 @@ export const DISPUTED = '(bertentangan antar-workstation)';
  * must be the same at every workstation that sends them, or the name (or the masked NIK) shown is `DISPUTED`. Their
  * formation and category are compared with the ranking facts ('data peserta').
  */
-export function mergedCandidates(versions: Versions): { candidates: MergedCandidate[]; conflicts: Conflict[] } {
+export function mergedCandidates(versions: Versions): { candidates: MergedCandidate[]; conflicts: Conflict[]; birthYears: BirthYears } {
   const candidates: MergedCandidate[] = [];
   const conflicts: Conflict[] = [];
+  const birthYears: BirthYears = new Map();
   for (const [nomor, v] of versions) {
     let c = JSON.parse(v[0]!.body) as CandidateBody;
+    birthYears.set(nomor, c.tahun_lahir);
     if (differ(v)) {
       const all = v.map((x) => JSON.parse(x.body) as CandidateBody);
+      if (all.some((x) => x.tahun_lahir !== c.tahun_lahir)) birthYears.set(nomor, NOT_ONE_YEAR);
       const name = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: JSON.stringify(x.nama) })), () => false);
       if (name.conflict) {
         conflicts.push(conflictOf(nomor, 'nama', name.conflict));
@@ -116,5 +129,5 @@ export function mergedCandidates(versions: Versions): { candidates: MergedCandid
     }
     candidates.push({ nomor: c.nomor_peserta, nama: c.nama, nikMasked: c.nik, kodeFormasi: c.kode_formasi, kategori: c.kategori });
   }
-  return { candidates, conflicts };
+  return { candidates, conflicts, birthYears };
 }
