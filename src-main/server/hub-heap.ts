@@ -11,6 +11,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { collectWhenPhasesLetGo } from '../core/util/heap';
+import { keepLargeBuffersMapped } from './hub-malloc';
 
 /** How far, in per cent, the old generation may grow past what the last full collection found live. */
 export const HUB_HEAP_GROWING_PERCENT = 25;
@@ -20,4 +21,6 @@ export function keepHubHeapNearLive(percent = HUB_HEAP_GROWING_PERCENT): void {
   // A heuristic V8 reads at every full collection, so it holds from the next one on.
   setFlagsFromString(`--heap-growing-percent=${percent}`);
   collectWhenPhasesLetGo();
+  // And what V8 lets go outside its heap (the ingest's buffers) given back, not kept by malloc (hub-malloc.ts).
+  keepLargeBuffersMapped();
 }

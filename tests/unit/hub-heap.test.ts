@@ -19,6 +19,27 @@ describe("the hub's heap policy (server/hub-heap.ts)", () => {
   }, 60_000);
 });
 
+describe("the hub's malloc (server/hub-malloc.ts, native/malloc)", () => {
+  const ownMapping = async (mode: string) => (JSON.parse((await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hub-malloc-child.ts'), mode])).stdout) as { ownMapping: boolean }).ownMapping;
+
+  // glibc only: its threshold is what the addon sets (elsewhere it answers false and changes nothing).
+  it.runIf(process.platform === 'linux')('gives a large buffer its own mapping after larger ones were freed, where glibc left alone takes it from its heap', async () => {
+    expect(await ownMapping('policy')).toBe(true);
+    // Without the policy glibc has raised its threshold past 1 MiB: the buffer comes from the heap, and stays there.
+    expect(await ownMapping('default')).toBe(false);
+  }, 60_000);
+
+  it('the addon refuses a threshold out of glibc\'s range', async () => {
+    const { mallocAddon } = await import('../../src-main/server/hub-malloc');
+    const m = mallocAddon();
+    if (process.platform !== 'linux') return;
+    expect(m).not.toBeNull();
+    expect(m!.mmapThreshold(-1)).toBe(false);
+    expect(m!.mmapThreshold(64 * 1024 * 1024)).toBe(false);
+    expect(m!.mmapped()).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe("the hub's ingest collects where it lets go (core/util/heap.ts)", () => {
   const root = mkdtempSync(join(tmpdir(), 'lentera-hub-heap-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
