@@ -7,7 +7,8 @@
  * what is freed stays in the process: 40–90 MB of the main thread's heap and 37–48 MB of the other threads' at the
  * hub's first peak, in the built `lentera publish` of 100,000 candidates (docs/performance.md). The threshold is set
  * back and fixed through `native/malloc` (mallopt, as MALLOC_MMAP_THRESHOLD_ does from the environment, which a
- * process cannot set for itself). Without the addon (not built, not glibc) the hub runs as before.
+ * process cannot set for itself), built by `npm install` (scripts/build-native.mjs). Without it (not built, not
+ * glibc) the hub runs as before.
  */
 import { createRequire } from 'node:module';
 
@@ -28,7 +29,8 @@ let addon: MallocAddon | null | undefined;
 export function mallocAddon(): MallocAddon | null {
   if (addon === undefined) {
     try {
-      addon = createRequire(import.meta.url)('lentera-malloc') as MallocAddon | null;
+      // Two folders up from here and from the built chunk (out/main) alike: the project's folder.
+      addon = createRequire(import.meta.url)('../../native/malloc/build/Release/lentera_malloc.node') as MallocAddon;
     } catch {
       addon = null;
     }
