@@ -12,6 +12,8 @@ const CANDIDATES = Number(process.env.LENTERA_BENCH_BUNDLE_CANDIDATES ?? 100_000
 /** Issue 16's verify figure is a 2.9 GB bundle of 60,000 entries: 60,000 signed sheets of a real sheet's size. */
 const WANT_PDFS = Number(process.env.LENTERA_BENCH_BUNDLE_PDFS ?? 60_000);
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'lentera.mjs');
+/** Whether `npm install` built the hub's malloc setting (server/hub-malloc.ts): the built hub's peak depends on it. */
+const MALLOC_BUILT = existsSync(join(import.meta.dirname, '..', '..', 'native', 'malloc', 'build', 'Release', 'lentera_malloc.node'));
 /**
  * About what one PDF costs on disk at the bench's peak: the PDF and its copy in the bundle; in each of the three hub
  * runs the hub's copy, the site's and the site's `cp -r`; the built run's hub and site; the floor's site. Nothing
@@ -234,7 +236,7 @@ export async function benchBundles(): Promise<void> {
       { name: 'site written, over its floor', value: published.detail!.siteMs! / 1000, unit: 's', baselineName: 'the floor above', baseline: floor.detail!.floorMs! / 1000, better: 'lower' },
       { name: `site rewritten after one public report (${published.detail?.files2 ?? 0} files, unchanged ones linked)`, value: published.detail!.site2Ms! / 1000, unit: 's', baselineName: 'cp -r of the same site', baseline: copyMs / 1000, better: 'lower', goal: { kind: 'cost', max: 2 } },
       {
-        name: 'hub peak memory, the built `lentera publish` (ingest and a site write, as shipped)',
+        name: `hub peak memory, the built \`lentera publish\` (ingest and a site write, as shipped; glibc's mmap threshold ${MALLOC_BUILT ? 'fixed by native/malloc' : 'NOT fixed: native/malloc is not built'})`,
         value: builtHub.maxRssMb,
         unit: 'MB',
         baselineName: 'export peak memory',
@@ -242,7 +244,7 @@ export async function benchBundles(): Promise<void> {
         better: 'lower',
         // Issue 18: under 500 MB whatever the size of one bundle.
         goal: { kind: 'absolute', max: 500 },
-        why: "sampled every 5 ms, the ingest's read-ahead peaked at 484-496 MB until 2026-12-05 with the score entries inflated whole (120 MB): they are now kept in key order a piece at a time, and the read-ahead peaks at 344-378 MB (the process at 457-474 MB in eleven runs of twelve, 493 MB in one); what is left is the commit and the site write (the exam's merged view, about 100 MB for 100,000 results, its page model, leaves and strengths while its pages are made: docs/performance.md, The hub's memory); until 2026-12-06 the ranking ahead and the log's leaves came on top of the phase before's garbage (up to 514 and 508 MB, sampled every 2 ms); the ingest now collects in full where it lets go (core/util/heap.ts): 451-467 MB in nine runs; beyond what is live, glibc's per-thread arenas keep what was freed (MALLOC_ARENA_MAX=2, as docs/hub.md's unit sets it), which a process cannot set for itself; the collector's growth is capped at 25 % (server/hub-heap.ts)",
+        why: "sampled every 5 ms, the ingest's read-ahead peaked at 484-496 MB until 2026-12-05 with the score entries inflated whole (120 MB): they are now kept in key order a piece at a time, and the read-ahead peaks at 344-378 MB (the process at 457-474 MB in eleven runs of twelve, 493 MB in one); what is left is the commit and the site write (the exam's merged view, about 100 MB for 100,000 results, its page model, leaves and strengths while its pages are made: docs/performance.md, The hub's memory); until 2026-12-06 the ranking ahead and the log's leaves came on top of the phase before's garbage (up to 514 and 508 MB, sampled every 2 ms); the ingest now collects in full where it lets go (core/util/heap.ts): 451-467 MB in nine runs; beyond what is live, glibc's per-thread arenas keep what was freed (MALLOC_ARENA_MAX=2, as docs/hub.md's unit sets it), which a process cannot set for itself; the collector's growth is capped at 25 % (server/hub-heap.ts); since 2026-12-07 the candidates' versions go before the view is ranked (35 MB) and the hub fixes glibc's mmap threshold itself (native/malloc, server/hub-malloc.ts), which glibc had raised to each large block freed and so kept the ingest's buffers: 412-427 MB against 456-534 MB",
       },
       {
         name: 'hub peak memory under tsx (ingest and two site writes: the timed runs above)',
