@@ -1,5 +1,5 @@
 /*
- * glibc's malloc settings for the hub's process (docs/performance.md, "The hub's buffers and glibc's threshold").
+ * glibc's malloc settings for the hub's process (docs/performance.md, "The hub's first peak, traced").
  *
  * glibc serves an allocation of 128 KiB or more by its own mmap, returned to the system when it is freed, but raises
  * that threshold (up to 32 MiB) to the size of each such block freed, and its trim threshold to twice that. A
