@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { mallocAddon } from '../../src-main/server/hub-malloc';
 import { removeAtExit, runFolder } from './kept-folders';
 import { medianRun, printFigures } from './report';
 import { demoWorkstationPassphrase, readDemoOutput } from '../unit/demo-output';
@@ -12,8 +13,8 @@ const CANDIDATES = Number(process.env.LENTERA_BENCH_BUNDLE_CANDIDATES ?? 100_000
 /** Issue 16's verify figure is a 2.9 GB bundle of 60,000 entries: 60,000 signed sheets of a real sheet's size. */
 const WANT_PDFS = Number(process.env.LENTERA_BENCH_BUNDLE_PDFS ?? 60_000);
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'lentera.mjs');
-/** Whether `npm install` built the hub's malloc setting (server/hub-malloc.ts): the built hub's peak depends on it. */
-const MALLOC_BUILT = existsSync(join(import.meta.dirname, '..', '..', 'native', 'malloc', 'build', 'Release', 'lentera_malloc.node'));
+/** Whether `npm install` built the hub's malloc setting: the built hub's peak depends on it. */
+const MALLOC_BUILT = mallocAddon() !== null;
 /**
  * About what one PDF costs on disk at the bench's peak: the PDF and its copy in the bundle; in each of the three hub
  * runs the hub's copy, the site's and the site's `cp -r`; the built run's hub and site; the floor's site. Nothing

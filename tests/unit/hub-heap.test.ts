@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,14 +29,22 @@ describe("the hub's malloc (server/hub-malloc.ts, native/malloc)", () => {
     expect(await ownMapping('default')).toBe(false);
   }, 60_000);
 
-  it('the addon refuses a threshold out of glibc\'s range', async () => {
+  it.runIf(process.platform === 'linux')('the addon refuses a threshold out of glibc\'s range, one that would wrap to a small int among them', async () => {
     const { mallocAddon } = await import('../../src-main/server/hub-malloc');
     const m = mallocAddon();
-    if (process.platform !== 'linux') return;
     expect(m).not.toBeNull();
     expect(m!.mmapThreshold(-1)).toBe(false);
     expect(m!.mmapThreshold(64 * 1024 * 1024)).toBe(false);
+    // 2^32 + 4 KiB is 4 KiB as a C int, which glibc would take: every block of a page or more mapped on its own.
+    expect(m!.mmapThreshold(2 ** 32 + 4096)).toBe(false);
     expect(m!.mmapped()).toBeGreaterThanOrEqual(0);
+  });
+
+  it.runIf(process.platform === 'linux')('an install that cannot build it warns and goes on (the hub then runs as before)', () => {
+    // No node-gyp on the PATH: what `npm install` meets without a compiler's tools. Nothing is built or removed.
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', '..', 'scripts', 'build-native.mjs')], { env: { PATH: '' }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/native\/malloc was not built \(.*ENOENT.*\); the hub runs without it/);
   });
 });
 

@@ -112,10 +112,9 @@ export function mergedCandidates(versions: Versions): { candidates: MergedCandid
   const birthYears: BirthYears = new Map();
   for (const [nomor, v] of versions) {
     let c = JSON.parse(v[0]!.body) as CandidateBody;
-    birthYears.set(nomor, c.tahun_lahir);
-    if (differ(v)) {
-      const all = v.map((x) => JSON.parse(x.body) as CandidateBody);
-      if (all.some((x) => x.tahun_lahir !== c.tahun_lahir)) birthYears.set(nomor, NOT_ONE_YEAR);
+    const all = differ(v) ? v.map((x) => JSON.parse(x.body) as CandidateBody) : null;
+    birthYears.set(nomor, all?.some((x) => x.tahun_lahir !== c.tahun_lahir) ? NOT_ONE_YEAR : c.tahun_lahir);
+    if (all) {
       const name = agree(all.map((x, i) => ({ ws: v[i]!.ws, text: JSON.stringify(x.nama) })), () => false);
       if (name.conflict) {
         conflicts.push(conflictOf(nomor, 'nama', name.conflict));
