@@ -43,7 +43,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** A package with one interview session of `candidates` candidates, `panelists` panelists and `criteria` criteria. */
-function interviewPackage(candidates: number, panelists: number, criteria: number): { pkg: ExamPackage; nips: string[] } {
+export function interviewPackage(candidates: number, panelists: number, criteria: number): { pkg: ExamPackage; nips: string[] } {
   const pkg = demoPackage(candidates, 11);
   const nips = Array.from({ length: panelists }, (_, i) => `19800101200501${String(1000 + i)}`);
   const stage = pkg.stages.find((s) => s.code === 'SKB-WWC')!;
@@ -64,7 +64,7 @@ function interviewPackage(candidates: number, panelists: number, criteria: numbe
 }
 
 /** A workstation with the package imported and the panel logged in; encrypted at rest when given a passphrase. */
-function workstation(dir: string, pkg: ExamPackage, nips: string[], passphrase?: string) {
+export function workstation(dir: string, pkg: ExamPackage, nips: string[], passphrase?: string) {
   const app = new LenteraApp({ dataDir: join(dir, 'ws'), allowInit: true });
   app.invoke('workstation.init', { adminName: 'koordinator', pin: '482913', ...(passphrase ? { passphrase } : {}) }, { local: 'bench' });
   const file = join(dir, 'exam.json');
@@ -116,7 +116,7 @@ interface RunStatement {
  * Every statement `call` runs on any better-sqlite3 connection, in order, with its arguments. A bench's means
  * only: the Statement class is wrapped for the length of the call and put back after it.
  */
-function statementsOf(db: Db, call: () => void): RunStatement[] {
+export function statementsOf(db: Db, call: () => void): RunStatement[] {
   const proto = Object.getPrototypeOf(db.prepare('SELECT 1')) as Record<RunStatement['how'], (...a: unknown[]) => unknown>;
   const kept = { run: proto.run, get: proto.get, all: proto.all };
   const seen: RunStatement[] = [];
@@ -140,7 +140,7 @@ function statementsOf(db: Db, call: () => void): RunStatement[] {
  * again bare, each with the arguments it had: no validation, no ids or hashes computed, no logic between them.
  * Only what must be unique is new on each call: the entry's id, the event's place in the chain, the time.
  */
-function ownStatementsWriter(ws: { app: LenteraApp; tokens: string[] }, pkg: ExamPackage): (i: number) => void {
+export function ownStatementsWriter(ws: { app: LenteraApp; tokens: string[] }, pkg: ExamPackage): (i: number) => void {
   const station = ws.app.workstation!;
   const captured = statementsOf(station.db, () => {
     const r = ws.app.invoke('panel.score', { exam: pkg.exam.code, session: 'WWC-BENCH', nomorPeserta: pkg.roster[1]!.nomor_peserta, criterion: 'k1', value: 1 }, { token: ws.tokens[0]! });
