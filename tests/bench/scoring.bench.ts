@@ -10,14 +10,16 @@ import { printFigures } from './report';
 
 const WRITES = Number(process.env.LENTERA_BENCH_SCORE_WRITES ?? 3_000);
 const PANEL = 50;
+/** Issue 16's goal for the audited score write: at most this many times one bare insert. */
+const WRITE_GOAL = 1.2;
 const PIN = '739104';
 const GIVEN = '846135';
 // From a CPU profile of 20,000 writes (synchronous=OFF, so only the work shows; 2026-12-04): most of a write is
 // SQLite running the 4 reads that enforce the rules (the session with its person, the panelist's seat, the
 // candidate's presence and lock, the chain head) beside its 2 inserts; JS (zod, ids, the audit hash) is about a
 // fifth. A read outside the write's transaction pays ~6 µs for a read transaction of its own on these machines,
-// so the session and its person are one statement. The goal compares 2 rows and 4 reads with 1 insert: it cannot
-// be met without dropping a check.
+// so the session and its person are one statement. The goal compares 2 rows and 4 reads with 1 insert: the floor
+// of the write's own statements run bare (`ownStatementsWriter`) measures how far those alone are from it.
 const WHY = 'profiled: the reads are the rules (session with its person, seat, candidate presence and lock, chain head), the 2 rows the audit chain; the logic is zod, ids, the blind salt, the canonical payload and its hash';
 /**
  * The reason, from the write's two floors in the same run: its own two rows, and every statement it runs, with no
@@ -25,7 +27,7 @@ const WHY = 'profiled: the reads are the rules (session with its person, seat, c
  * the logic adds over its statements is ours.
  */
 const why = (rows: number, statements: number, logic: number) =>
-  `${statements > 1.2 ? `not reachable as written: the entry and its audit event alone are ${rows.toFixed(2)}x one insert, every statement of the write run bare ${statements.toFixed(2)}x; ` : ''}its logic over them ${logic.toFixed(2)}x (${WHY})`;
+  `${statements > WRITE_GOAL ? `not reachable as written: the entry and its audit event alone are ${rows.toFixed(2)}x one insert, every statement of the write run bare ${statements.toFixed(2)}x; ` : ''}its logic over them ${logic.toFixed(2)}x (${WHY})`;
 
 /**
  * The encrypted write's reason. Its logic is the same on both databases, so what encryption adds is SQLCipher's
@@ -248,8 +250,8 @@ export async function benchScoring(): Promise<void> {
     const p50 = (xs: number[]) => percentile(xs, 50);
     const WHY_NOW = why(p50(floorTimes) / p50(baseline), p50(ownTimes) / p50(baseline), p50(registry) / p50(ownTimes));
     printFigures(`Score writes through the registry (panel.score in process, one audited transaction each, synchronous=FULL), ${WRITES.toLocaleString('en-US')} writes of each kind interleaved`, [
-      { name: 'one audited score write p50 (1-person panel)', key: 'scoring / score write p50', value: percentile(registry, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.2 }, why: WHY_NOW },
-      { name: `one audited score write p50 (${PANEL}-person panel)`, key: 'scoring / score write p50, 50-person panel', value: percentile(registryWide, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: 1.2 }, why: WHY_NOW },
+      { name: 'one audited score write p50 (1-person panel)', key: 'scoring / score write p50', value: percentile(registry, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: WRITE_GOAL }, why: WHY_NOW },
+      { name: `one audited score write p50 (${PANEL}-person panel)`, key: 'scoring / score write p50, 50-person panel', value: percentile(registryWide, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower', goal: { kind: 'cost', max: WRITE_GOAL }, why: WHY_NOW },
       { name: 'the same 2 rows (entry + chained audit event), no logic, p50', key: 'scoring / two bare rows p50', value: percentile(floorTimes, 50) * 1000, unit: 'µs', baselineName: bareName(50), baseline: percentile(baseline, 50) * 1000, better: 'lower' },
       { name: 'one audited score write p50, against those 2 rows', key: 'scoring / score write over its two rows', value: percentile(registry, 50) * 1000, unit: 'µs', baselineName: 'the same 2 rows, no logic, p50', baseline: percentile(floorTimes, 50) * 1000, better: 'lower' },
       { name: "every statement of the write (session, chain head, seat, candidate, 2 inserts), run bare, p50", key: 'scoring / own statements bare p50', value: p50(ownTimes) * 1000, unit: 'µs', baselineName: bareName(50), baseline: p50(baseline) * 1000, better: 'lower' },
