@@ -1,7 +1,17 @@
 import { defineConfig } from '@playwright/test';
+import { existsSync } from 'node:fs';
 
 // End-to-end: Debian's Chromium against `lentera serve` on 127.0.0.1, one fresh data directory per test
 // (tests/e2e/fixtures.ts). The renderer must be built first: `npx electron-vite build`.
+
+/**
+ * Which Chromium: LENTERA_CHROMIUM when set (`/usr/bin/chromium` for a run with `--headed`, which the headless shell
+ * cannot show, and for `npm run bench ui`, whose figures are the full browser's); else Debian's headless shell, the
+ * same Blink and V8 without the browser around them, which Playwright itself uses for headless runs (on these two
+ * cores the suite took 27 % less time and CPU with it, docs/performance.md); else the full browser.
+ */
+const SHELL = '/usr/bin/chromium-headless-shell';
+const chromium = process.env.LENTERA_CHROMIUM || (existsSync(SHELL) ? SHELL : '/usr/bin/chromium');
 export default defineConfig({
   testDir: 'tests/e2e',
   globalSetup: './tests/e2e/global-setup.ts',
@@ -22,7 +32,7 @@ export default defineConfig({
     trace: { mode: 'retain-on-failure', screenshots: false },
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: chromium,
       args: [
         '--no-sandbox',
         '--disable-gpu',

@@ -20,7 +20,8 @@ export async function benchUi(): Promise<void> {
   try {
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...SPECS, '--workers=1', '--reporter=line'], {
       cwd: ROOT,
-      env: { ...process.env, LENTERA_PERF: '1', LENTERA_PERF_OUT: out },
+      // The full browser, as a person's (and Electron's) is, not the headless shell the tests use.
+      env: { ...process.env, LENTERA_CHROMIUM: process.env.LENTERA_CHROMIUM || '/usr/bin/chromium', LENTERA_PERF: '1', LENTERA_PERF_OUT: out },
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     });
