@@ -11,7 +11,9 @@ import { existsSync } from 'node:fs';
  * cores the suite took 27 % less time and CPU with it, docs/performance.md); else the full browser.
  */
 const SHELL = '/usr/bin/chromium-headless-shell';
-const chromium = process.env.LENTERA_CHROMIUM || (existsSync(SHELL) ? SHELL : '/usr/bin/chromium');
+/** Debian's full browser. */
+export const FULL_CHROMIUM = '/usr/bin/chromium';
+const chromium = process.env.LENTERA_CHROMIUM || (existsSync(SHELL) ? SHELL : FULL_CHROMIUM);
 export default defineConfig({
   testDir: 'tests/e2e',
   globalSetup: './tests/e2e/global-setup.ts',

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FULL_CHROMIUM } from '../../playwright.config';
 import { printFigures, type Figure } from './report';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -21,7 +22,7 @@ export async function benchUi(): Promise<void> {
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...SPECS, '--workers=1', '--reporter=line'], {
       cwd: ROOT,
       // The full browser, as a person's (and Electron's) is, not the headless shell the tests use.
-      env: { ...process.env, LENTERA_CHROMIUM: process.env.LENTERA_CHROMIUM || '/usr/bin/chromium', LENTERA_PERF: '1', LENTERA_PERF_OUT: out },
+      env: { ...process.env, LENTERA_CHROMIUM: process.env.LENTERA_CHROMIUM || FULL_CHROMIUM, LENTERA_PERF: '1', LENTERA_PERF_OUT: out },
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     });
