@@ -29,6 +29,7 @@ export default defineConfig({
       'tests/attacks/log.test.ts',
       'tests/attacks/observer-cosign.test.ts',
       'tests/attacks/public-voice.test.ts',
+      'tests/attacks/site-names.test.ts',
     ],
     environment: 'node',
     pool: 'forks',

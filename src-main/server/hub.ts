@@ -87,7 +87,7 @@ export interface RunningHub {
 /** HTTP statuses for the hub's refusals: who may send, what is out of order, what is simply wrong. */
 function statusOf(code: string): number {
   if (code === 'BUNDLE_SIGNER_UNKNOWN' || code === 'BUNDLE_WRONG_EXAM' || code === 'BUNDLE_SIGNER_MISMATCH' || code === 'BUNDLE_WORKSTATION_MISMATCH') return 403;
-  if (code === 'BUNDLE_GAP' || code === 'BUNDLE_REPLAYED' || code === 'BUNDLE_CHAIN_BROKEN' || code === 'BUNDLE_RULESET_CONFLICT' || code === 'BUNDLE_EXAM_CONFLICT') return 409;
+  if (code === 'BUNDLE_GAP' || code === 'BUNDLE_REPLAYED' || code === 'BUNDLE_CHAIN_BROKEN' || code === 'BUNDLE_RULESET_CONFLICT' || code === 'BUNDLE_EXAM_CONFLICT' || code === 'BUNDLE_CODE_CONFLICT') return 409;
   if (code === 'BUNDLE_TOO_LARGE') return 413;
   return 422;
 }
@@ -416,7 +416,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       if (serveLogTiles(req, res, path, publisher.log)) return;
       const receipts = RECEIPTS_PATH.exec(path);
       if (receipts && req.method === 'GET') return receiptPage(receipts[1]!, req, res);
-      if (req.method === 'GET' && path === '/api/health') return json(res, 200, { ok: true });
+      if (req.method === 'GET' && path === '/api/health') return json(res, 200, { ok: true, ...(publisher.siteFailing ? { siteFailing: publisher.siteFailing } : {}) });
       // The proof that one leaf (a record: an announcement, an objection, a report, an answer) is in the log at the
       // latest checkpoint: with the record from log/catatan/ and the pinned key anyone can check it.
       if (req.method === 'GET' && path === '/api/log/bukti') return proofOf(new URL(req.url ?? '/', 'http://hub').searchParams.get('entri'), res);

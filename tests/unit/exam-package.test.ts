@@ -58,6 +58,10 @@ describe('exam package import', () => {
     ['a component whose step does not divide its range', (p: any) => (p.stages[0].components[0].step = 7), 'stages[0].components[0].step', /does not divide/],
     ['an interview without a rubric', (p: any) => delete p.stages[2].rubric, 'stages[2].rubric', /needs a rubric/],
     ['a duplicate formation code', (p: any) => (p.formations[1].code = 'F01'), 'formations[1].code', /duplicate code/],
+    // Published, each formation's page is named by its code: on a disk that ignores case the two would be one file.
+    ['a formation code that differs from another only in letter case', (p: any) => (p.formations[1].code = 'f01'), 'formations[1].code', /"f01" differs from "F01" only in letter case/],
+    ['a registration number that differs from another only in letter case', (p: any) => ((p.roster[0].nomor_peserta = 'abcd0001'), (p.roster[2].nomor_peserta = 'ABCD0001')), 'roster[2].nomor_peserta', /nomor_peserta ABCD0001 differs from abcd0001 only in letter case/],
+    ['the registration number "index" (the site\'s list of candidates)', (p: any) => (p.roster[1].nomor_peserta = 'Index'), 'roster[1].nomor_peserta', /"Index" cannot be a registration number/],
     ['a bad NIP on a panel', (p: any) => (p.sessions.at(-1).panel[0].nip = '1234'), `sessions[${small().sessions.length - 1}].panel[0].nip`, /18 digits/],
   ])('refuses %s, naming the JSON path, and imports nothing', async (_what, mutate, path, message) => {
     const app = makeApp();

@@ -112,6 +112,19 @@ describe('roster import', () => {
     ]);
   });
 
+  it('reports a number that differs from another only in letter case, in the file or already registered, and "index"', async () => {
+    // Published, a candidate's page is named by their number: on a disk that ignores case two such are one file, and
+    // "index" is the list of candidates' own.
+    const app = await examApp();
+    expect((await importRoster(app, csv([HEADER, ROW('abcd9001', '3374011203950091')].join('\n')))).ok).toBe(true);
+    const r = await importRoster(app, csv([HEADER, ROW('XY-9002', '3374011203950092'), ROW('xy-9002', '3374011203950093'), ROW('ABCD9001', '3374011203950094'), ROW('INDEX', '3374011203950095')].join('\n')));
+    expect(r.error.details.problems).toEqual([
+      expect.objectContaining({ line: 3, column: 'nomor_peserta', reason: 'nomor_peserta xy-9002 differs from XY-9002 only in letter case: on the published site the two would share one page (line 2)' }),
+      expect.objectContaining({ line: 4, column: 'nomor_peserta', reason: 'nomor_peserta ABCD9001 differs from abcd9001 only in letter case: on the published site the two would share one page (on this workstation)' }),
+      expect.objectContaining({ line: 5, column: 'nomor_peserta', reason: expect.stringMatching(/"INDEX" cannot be a registration number/) }),
+    ]);
+  });
+
   it('refuses a file without the required columns, naming them', async () => {
     const app = await examApp();
     const r = await importRoster(app, csv('nomor_peserta;nama\n1;A\n'));

@@ -18,6 +18,8 @@ import { agePublished, factsFromJson, type FactsJson } from './facts';
 import type { Fraction } from '../scoring/exact';
 import { DATA_FILES, DATA_PATHS, LIMITS, type Manifest } from './format';
 import { formationSchema } from '../exams/package-schema';
+import { foldCase, takesPageName } from '../publish/paths';
+import { NOMOR_PESERTA } from '../roster/fields';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
 import { statOf } from '../util/file-stat';
@@ -195,8 +197,26 @@ export function checkChain(db: Db, m: Manifest, sha256: string): { unchanged: bo
  * stores disagreed on which codes clash. The code is lowered here instead, ASCII only.
  */
 export function examsAlike(db: Db, code: string): { code: string; sha256: string }[] {
-  const lowered = code.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-  return sql(db, 'SELECT exam_code AS code, ruleset_sha256 AS sha256 FROM merged_exams WHERE lower(exam_code) = ?').all(lowered) as { code: string; sha256: string }[];
+  return sql(db, 'SELECT exam_code AS code, ruleset_sha256 AS sha256 FROM merged_exams WHERE lower(exam_code) = ?').all(foldCase(code)) as { code: string; sha256: string }[];
+}
+
+/**
+ * Refused, inside the merge's transaction with the bundle's items stored: two candidates (or formations) of the exam
+ * whose codes differ only in letter case, from this bundle or any merged before. Each has a page named by its code,
+ * and on a case-insensitive disk or web host the two are one file: the site write refuses that, and merged items are
+ * never taken back, so the hub could publish nothing again (found by review, 2026-12-07). Only codes with a letter
+ * can clash (lower() and upper() differ); the registration numbers of CPNS are digits, which keep nothing to sort.
+ */
+function checkPageNames(db: Db, exam: string): void {
+  for (const [what, kinds] of [
+    ['candidates', "'candidate', 'facts', 'result'"],
+    ['formations', "'formation'"],
+  ] as const) {
+    const clash = sql(db, `SELECT min(key) AS a, max(key) AS b FROM merged_items WHERE exam_code = ? AND kind IN (${kinds}) AND lower(key) <> upper(key) GROUP BY lower(key) HAVING min(key) <> max(key) LIMIT 1`).get(exam) as { a: string; b: string } | undefined;
+    if (clash) {
+      throw new BundleRefused('BUNDLE_CODE_CONFLICT', `The bundle's ${what} of ${exam} would then include ${clash.a} and ${clash.b}, which differ only in letter case: published, the two would share one page. Nothing was merged; the venue must give each the code the exam's package gives.`, { exam, codes: [clash.a, clash.b] });
+    }
+  }
 }
 
 function checkExam(db: Db, m: Manifest): void {
@@ -475,7 +495,21 @@ export function keyOfLine(kind: string, line: string, path: string, n: number): 
   const key = keyOf(kind, body);
   if (!key) throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} has no key.`, { entry: path, index: n });
   if (kind === 'formation') checkFormation(body, path, n);
+  else if (NOMOR_KINDS.has(kind)) checkNomor(key, path, n);
   return key;
+}
+
+/** The kinds keyed by a candidate's registration number: each gives the candidate a page of the site. */
+const NOMOR_KINDS: ReadonlySet<string> = new Set(['candidate', 'facts', 'result']);
+
+/**
+ * A registration number as a roster takes it, or the bundle is refused: the site names a candidate's page by it, and
+ * one it cannot write (a name too long for a disk, the candidates' list's own) stopped every later site write, for
+ * every exam of the hub (found by review, 2026-12-07).
+ */
+function checkNomor(key: string, path: string, n: number): void {
+  if (NOMOR_PESERTA.test(key) && !takesPageName(key)) return;
+  throw new BundleRefused('BUNDLE_DATA_INVALID', `${path}: record ${n + 1} gives ${JSON.stringify(key.slice(0, 60))} as a registration number: one is 4–40 letters, digits, dot or dash, and not "index".`, { entry: path, index: n });
 }
 
 /**
@@ -965,6 +999,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       putDeferred(db, data, m, plan.report.sha256, deferred.get(path)!);
       deferred.delete(path);
     });
+    checkPageNames(db, m.exam.code);
     if (sourceHeld) dropStaged(plan);
     if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);

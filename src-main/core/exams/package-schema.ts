@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { foldCase } from '../publish/paths';
 import { KATEGORI } from '../roster/fields';
 
 /**
@@ -134,6 +135,13 @@ export const examPackageSchema = z
       return seen;
     };
     unique(pkg.formations, 'formations');
+    // Each formation has a page of the published site named by its code.
+    const folded = new Map<string, string>();
+    pkg.formations.forEach((f, i) => {
+      const other = folded.get(foldCase(f.code));
+      if (other !== undefined && other !== f.code) issue(['formations', i, 'code'], `formation code "${f.code}" differs from "${other}" only in letter case: published, the two would share one page`);
+      folded.set(foldCase(f.code), f.code);
+    });
     const stages = unique(pkg.stages, 'stages');
     const venues = unique(pkg.venues, 'venues');
     unique(pkg.sessions, 'sessions');

@@ -40,6 +40,22 @@ export const sitePaths = {
   announcementVersion: (exam: string, seq: number, ext: 'html' | 'json' | 'pdf') => `ujian/${slug(exam)}/pengumuman-${seq}.${ext}`,
 };
 
+/**
+ * A code as a disk or web host that ignores letter case sees it (ASCII letters: every name the site writes is ASCII,
+ * `slug`): two codes of one fold would be one file, and the site write refuses that for the whole site.
+ */
+export function foldCase(code: string): string {
+  return code.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+/**
+ * Whether candidate `nomor`'s page would be the candidates' list (`peserta/index.html`), on a disk that ignores
+ * letter case too: a registration number the site could not publish, so a roster and a hub refuse it.
+ */
+export function takesPageName(nomor: string): boolean {
+  return foldCase(sitePaths.candidate('_', nomor)) === foldCase(sitePaths.candidates('_'));
+}
+
 /** Leaves per file of the published leaf list: a full file never changes again, the last one only grows. */
 export const LEAVES_PER_FILE = 256;
 

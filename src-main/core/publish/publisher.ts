@@ -109,6 +109,11 @@ export function isPublishedResult(r: { status: string; components: Record<string
  */
 export class Publisher {
   readonly log: TransparencyLog;
+  /**
+   * Since when, and why, the site cannot be written (null once a write succeeds). A running hub only logs a failed
+   * write, having merged what caused it: its health says so, for an operator's monitor to find.
+   */
+  siteFailing: { since: string; message: string } | null = null;
 
   private constructor(
     readonly dir: string,
@@ -560,12 +565,19 @@ export class Publisher {
     } catch {
       // A store that cannot take this write does not stop the site: the running hub's hourly turn says why.
     }
-    const input = this.siteInput(at);
-    const state = join(this.dir, SITE_STATE);
-    if (opts.full) for (const f of [state, idleState(state)]) rmSync(f, { force: true });
-    // The site the hub serves: two folders behind a link, so that a bundle's write touches what it changed, not the
-    // whole site. A site to copy elsewhere (`oneFolder`: a USB stick, a web host) is a plain folder.
-    return await writeSite(out, input, { state, twoFolders: !opts.oneFolder });
+    try {
+      const input = this.siteInput(at);
+      const state = join(this.dir, SITE_STATE);
+      if (opts.full) for (const f of [state, idleState(state)]) rmSync(f, { force: true });
+      // The site the hub serves: two folders behind a link, so that a bundle's write touches what it changed, not the
+      // whole site. A site to copy elsewhere (`oneFolder`: a USB stick, a web host) is a plain folder.
+      const written = await writeSite(out, input, { state, twoFolders: !opts.oneFolder });
+      this.siteFailing = null;
+      return written;
+    } catch (e) {
+      this.siteFailing = { since: this.siteFailing?.since ?? at, message: (e as Error).message };
+      throw e;
+    }
   }
 }
 

@@ -3,6 +3,7 @@
  * YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY or an Excel date, stray spaces. Each parser returns a value or a reason.
  */
 import { DEFAULT_READING, fullBirthYear, NUMERIC_DATE, ORDER_NAMES, type DateReading } from './date-order';
+import { takesPageName } from '../publish/paths';
 import { digitsAt, isDateSeparator } from './digits';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -168,9 +169,18 @@ export function parseNik(raw: string): Parsed<string> {
   return /^\d{16}$/.test(s) ? ok(s) : bad(`NIK must be 16 digits (got ${s.length} character${s.length === 1 ? '' : 's'})`);
 }
 
+/** A registration number: what a roster takes, and what a hub takes from a bundle (bundles/merge.ts). */
+export const NOMOR_PESERTA = /^[A-Za-z0-9][A-Za-z0-9.-]{3,39}$/;
+
+/** Two registration numbers of one exam that a disk ignoring letter case would take for one (publish/paths.ts foldCase). */
+export function caseClash(nomor: string, other: string): string {
+  return `nomor_peserta ${nomor} differs from ${other} only in letter case: on the published site the two would share one page`;
+}
+
 export function parseNomorPeserta(raw: string): Parsed<string> {
   const s = raw.trim();
-  return /^[A-Za-z0-9][A-Za-z0-9.-]{3,39}$/.test(s) ? ok(s) : bad(`"${s}" is not a registration number (4–40 letters, digits, dot or dash)`);
+  if (!NOMOR_PESERTA.test(s)) return bad(`"${s}" is not a registration number (4–40 letters, digits, dot or dash)`);
+  return takesPageName(s) ? bad(`"${s}" cannot be a registration number: the published site names its list of candidates so`) : ok(s);
 }
 
 /** NIK shown to anyone but the coordinator: first 6 (region) and last 2 digits. */
