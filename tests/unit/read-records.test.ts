@@ -52,7 +52,7 @@ function referenceRecords(path: string, kind: string, data: Buffer, defer: boole
         hash('sha256', line, 'buffer').copy(digests, n * 32);
       } else into.items.push({ kind, key, digest: lineDigest(line), body: line });
     });
-    if (digests) into.deferred.push({ kind, path, count: keys.length, held: { keys, digests, order: new Uint32Array(0) } });
+    if (digests) into.deferred.push({ kind, path, count: keys.length, held: { keys, digests, order: new Uint32Array(0) }, lettered: keys.some((k) => /[A-Za-z]/.test(k)) });
     return into;
   } catch (e) {
     return (e as Error).message;
@@ -211,7 +211,7 @@ describe('the records only the commit reads, kept in key order (merge.ts keepInK
     const items = [...rows, { id: 'm', v: 'later' }, { id: 'é', v: 'é'.repeat(2 * 1024 * 1024) }].map((r) => ({ kind: 'candidate', key: r.id, digest: hash('sha256', body(r.id, r.v), 'hex'), body: body(r.id, r.v) }));
     const file = join(dir, 'items.records');
     const d = keepItemsInKeyOrder(items, 'candidate', file);
-    expect(d).toEqual({ kind: 'candidate', path: 'data/candidates.json', count: items.length, held: null, scratch: { file, bytes: readFileSync(file).length } });
+    expect(d).toEqual({ kind: 'candidate', path: 'data/candidates.json', count: items.length, held: null, scratch: { file, bytes: readFileSync(file).length }, lettered: true });
     const records = keptRecords(d.scratch!, d.count, refused);
     const got = Array.from({ length: d.count }, () => records.next());
     records.done();

@@ -16,7 +16,7 @@
 import { hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { renameSync, rmSync } from 'node:fs';
-import { KeptWriter, keptRecords, keyOfLine, keyOrder, writeKept, type DeferredRecords } from './merge';
+import { KeptWriter, hasLetter, keptRecords, keyOfLine, keyOrder, writeKept, type DeferredRecords } from './merge';
 
 /** A run's bytes: at 100,000 candidates the score entries make 8 runs. */
 const RUN_BYTES = 16 * 1024 * 1024;
@@ -35,6 +35,8 @@ export class KeyOrderedCopy {
   private state: 'open' | 'more' | 'last' | 'closed' = 'open';
   private failed = false;
   private count = 0;
+  /** whether a record's key has a letter (`DeferredRecords.lettered`) */
+  private lettered = false;
   private run: { starts: number[]; ends: number[]; keys: string[]; digests: string[] } = { starts: [], ends: [], keys: [], digests: [] };
   private runs: { file: string; bytes: number; count: number }[] = [];
   /**
@@ -90,10 +92,10 @@ export class KeyOrderedCopy {
       if (this.joining) {
         const scratch = this.joined ? this.joined.writer.finish() : writeKept(this.file, () => {});
         this.joined = null;
-        return { kind: this.kind, path: this.path, count, held: null, scratch };
+        return { kind: this.kind, path: this.path, count, held: null, scratch, lettered: this.lettered };
       }
       const scratch = mergeRuns(this.runs, this.file, this.mergeBlock);
-      return { kind: this.kind, path: this.path, count, held: null, scratch };
+      return { kind: this.kind, path: this.path, count, held: null, scratch, lettered: this.lettered };
     } catch {
       this.fail();
       return null;
@@ -156,6 +158,7 @@ export class KeyOrderedCopy {
     } catch {
       throw new NotRead();
     }
+    if (!this.lettered && hasLetter(key)) this.lettered = true;
     const r = this.run;
     r.starts.push(start);
     r.ends.push(stop);

@@ -205,13 +205,15 @@ export function examsAlike(db: Db, code: string): { code: string; sha256: string
  * whose codes differ only in letter case, from this bundle or any merged before. Each has a page named by its code,
  * and on a case-insensitive disk or web host the two are one file: the site write refuses that, and merged items are
  * never taken back, so the hub could publish nothing again (found by review, 2026-12-07). Only codes with a letter
- * can clash (lower() and upper() differ); the registration numbers of CPNS are digits, which keep nothing to sort.
+ * can clash (lower() and upper() differ), and a bundle none of whose registration numbers has one adds no clash:
+ * the numbers of CPNS are digits, and the candidates' check (a scan of the exam's 300,000 rows at 100,000
+ * candidates, about 0.2 s) is then not made (`candidates` false).
  */
-function checkPageNames(db: Db, exam: string): void {
+function checkPageNames(db: Db, exam: string, candidates: boolean): void {
   for (const [what, kinds] of [
-    ['candidates', "'candidate', 'facts', 'result'"],
-    ['formations', "'formation'"],
-  ] as const) {
+    ...(candidates ? ([['candidates', "'candidate', 'facts', 'result'"]] as const) : []),
+    ['formations', "'formation'"] as const,
+  ]) {
     const clash = sql(db, `SELECT min(key) AS a, max(key) AS b FROM merged_items WHERE exam_code = ? AND kind IN (${kinds}) AND lower(key) <> upper(key) GROUP BY lower(key) HAVING min(key) <> max(key) LIMIT 1`).get(exam) as { a: string; b: string } | undefined;
     if (clash) {
       throw new BundleRefused('BUNDLE_CODE_CONFLICT', `The bundle's ${what} of ${exam} would then include ${clash.a} and ${clash.b}, which differ only in letter case: published, the two would share one page. Nothing was merged; the venue must give each the code the exam's package gives.`, { exam, codes: [clash.a, clash.b] });
@@ -392,6 +394,8 @@ export interface DeferredRecords {
   count: number;
   /** what is kept of each record until the records are kept in key order (`scratch`), then let go */
   held: HeldRecords | null;
+  /** whether a record's key has a letter: only such a key can differ from another by letter case (`checkPageNames`) */
+  lettered: boolean;
   /**
    * Each record in the order it is stored, its key and digest on a line before it, in a file of the hub's own beside
    * the staged bundle (`keepInKeyOrder`, written while the bundle was verified): the commit reads it straight
@@ -481,7 +485,7 @@ export function readRecords(path: string, data: Buffer, opts: { defer?: boolean 
     keys[n] = keyOfLine(kind, line, path, n);
     hash('sha256', bytesAreText ? data.subarray(starts[n], ends[n]) : line, 'buffer').copy(digests, n * 32);
   }
-  into.deferred.push({ kind, path, count, held: { keys, digests, order: keyOrder(keys) } });
+  into.deferred.push({ kind, path, count, held: { keys, digests, order: keyOrder(keys) }, lettered: keys.some(hasLetter) });
   return spans;
 }
 
@@ -501,6 +505,9 @@ export function keyOfLine(kind: string, line: string, path: string, n: number): 
 
 /** The kinds keyed by a candidate's registration number: each gives the candidate a page of the site. */
 const NOMOR_KINDS: ReadonlySet<string> = new Set(['candidate', 'facts', 'result']);
+
+/** Whether `key` has a letter: a key of digits alone differs from every other key whatever their letter case. */
+export const hasLetter = (key: string): boolean => /[A-Za-z]/.test(key);
 
 /**
  * A registration number as a roster takes it, or the bundle is refused: the site names a candidate's page by it, and
@@ -708,7 +715,7 @@ export function keepItemsInKeyOrder(items: Records['items'], kind: string, file:
   const scratch = writeKept(file, (put) => {
     for (const i of sorted) put(`${i.digest}${JSON.stringify(i.key)}`, i.body);
   });
-  return { kind, path: DATA_FILES[kind as keyof typeof DATA_FILES] ?? kind, count: items.length, held: null, scratch };
+  return { kind, path: DATA_FILES[kind as keyof typeof DATA_FILES] ?? kind, count: items.length, held: null, scratch, lettered: items.some((i) => hasLetter(i.key)) };
 }
 
 /**
@@ -967,6 +974,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
     dropStaged(plan);
   }
   const records = recordCount(plan);
+  const lettered = plan.items.some((i) => NOMOR_KINDS.has(i.kind) && hasLetter(i.key)) || plan.deferred.some((d) => NOMOR_KINDS.has(d.kind) && d.lettered);
   let scratch: DeferredRecords[] = [];
   try {
     sql(db, 'INSERT INTO merged_exams (exam_code, exam, ruleset_sha256, ruleset_json) VALUES (?, ?, ?, ?) ON CONFLICT (exam_code) DO UPDATE SET exam = excluded.exam').run(m.exam.code, JSON.stringify(m.exam), m.ruleset.sha256, plan.rulesetText);
@@ -999,7 +1007,7 @@ export function commitImport(db: Db, dataDir: string, plan: ImportPlan, at: stri
       putDeferred(db, data, m, plan.report.sha256, deferred.get(path)!);
       deferred.delete(path);
     });
-    checkPageNames(db, m.exam.code);
+    checkPageNames(db, m.exam.code, lettered);
     if (sourceHeld) dropStaged(plan);
     if (bind) bindSigner(db, plan.report.signerFingerprint, m.workstation.id);
     renameSync(`${stored}.part`, stored);
