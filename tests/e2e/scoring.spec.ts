@@ -165,7 +165,7 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   ] as const) {
     await expect(page.getByTestId('panel-result')).toHaveCount(0);
     await expect(page.getByTestId('blind-note')).toHaveText(
-      'Nilai penguji lain tampil setelah semua penguji mengirim nilainya. Sesudah itu, mengubah nilai yang sudah dikirim memerlukan catatan diskusi dari ketua.',
+      'Nilai penguji lain tampil setelah semua penguji mengirim nilainya. Sesudah itu, mengubah nilai yang sudah dikirim memerlukan catatan diskusi dari anggota panel lain (ketua, atau penguji bila ketua yang mengubah).',
     );
     await expect(page.getByTestId(`panelist-${other.name}`)).toContainText('Menunggu');
     await expect(page.getByTestId('waiting-for')).toHaveText(`Menunggu: ${CHAIR.displayName}, ${P1.displayName}, ${P2.displayName}.`);
@@ -213,6 +213,8 @@ test('a panel scores blind, the chair finalizes, everyone signs, the venue scree
   await expect(ch.getByTestId('result-komunikasi')).not.toHaveClass(/row-divergent/);
   await expect(ch.getByTestId('discussion-banner')).toContainText('Integritas');
   await expect(p1.getByTestId('discussion-banner')).toContainText('Integritas');
+  // An examiner may record the discussion too, once all have submitted (a chair's own change needs their record).
+  await expect(p1.getByRole('button', { name: 'Simpan catatan diskusi' })).toBeVisible();
 
   // Finalizing must wait for the discussion: the button says so beside it (finalize.spec.ts has the refusal).
   await expect(ch.getByRole('button', { name: 'Finalisasi peserta ini' })).toBeDisabled();

@@ -55,7 +55,8 @@ describe('interview panels', () => {
     expect(full.needsDiscussion).toBe(true);
     expect(app.invoke('panel.finalize', { exam: EXAM, session: 'WWC-F01', nomorPeserta: n }, { token: tokens.ketua1 })).toMatchObject({ ok: false, error: { code: 'DISCUSSION_NEEDED' } });
     expect(lastEvent(app)).toMatchObject({ command: 'panel.finalize', outcome: 'refused' });
-    expect(app.invoke('panel.note', { exam: EXAM, session: 'WWC-F01', nomorPeserta: n, criterion: 'integritas', note: 'Dibahas: penguji2 menilai contoh konkret.' }, { token: tokens.penguji1 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // The coordinator was not in the discussion (an examiner may record it too: panel-peek.test.ts, the chair who peeks).
+    expect(app.invoke('panel.note', { exam: EXAM, session: 'WWC-F01', nomorPeserta: n, criterion: 'integritas', note: 'Dibahas: penguji2 menilai contoh konkret.' }, { token: tokens.koordinator })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(app.invoke('panel.note', { exam: EXAM, session: 'WWC-F01', nomorPeserta: n, criterion: 'integritas', note: 'Dibahas: penguji2 menilai contoh konkret.' }, { token: tokens.ketua1 })).toMatchObject({ ok: true });
     // A revision after discussion counts only once submitted again.
     score(app, tokens.penguji2!, n, 'integritas', 3);
@@ -167,11 +168,12 @@ describe('interview panels', () => {
             score(app, tokens[panelists[o.who]!]!, n, CRITERIA[o.c]!, o.v);
             drafts[o.who]![o.c] = o.v;
           } else {
-            // Once all have submitted (and seen each other's values), a change needs a recorded discussion first.
+            // Once all have submitted (and seen each other's values), a change needs a recorded discussion first:
+            // the chair's, by another panelist.
             const allIn = submitted.every(Boolean);
             const changes = submitted[o.who] !== undefined && submitted[o.who]!.join() !== drafts[o.who]!.join();
             const r = submit(app, tokens[panelists[o.who]!]!, n);
-            if (allIn && changes) expect(r).toMatchObject({ ok: false, error: { code: 'CHANGE_NEEDS_DISCUSSION' } });
+            if (allIn && changes) expect(r).toMatchObject({ ok: false, error: { code: panelists[o.who] === 'ketua1' ? 'CHANGE_NEEDS_DISCUSSION_BY_OTHER' : 'CHANGE_NEEDS_DISCUSSION' } });
             else submitted[o.who] = [...drafts[o.who]!];
           }
         }

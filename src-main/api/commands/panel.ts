@@ -89,9 +89,11 @@ export const panelCommands = [
   }),
   defineCommand({
     name: 'panel.note',
-    summary: 'The chair records the discussion of a divergent score',
+    summary: "Record the panel's discussion of a candidate (the chair; an examiner once all have submitted)",
     input: z.object({ ...sessionRef, nomorPeserta: nomor, criterion: z.string().optional(), note: reason }),
-    access: ['chair'],
+    // An examiner records it too: a note never unlocks its author's change, so the chair's own needs theirs. (The
+    // chair first: the chair is who records it by default, and generated walks act as the first role.)
+    access: ['chair', 'examiner'],
     mutates: true,
     handler: (ctx, input) => {
       const panel = loadPanel(ctx.db, requireExam(ctx.db, input.exam).id, input.session);

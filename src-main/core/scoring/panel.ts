@@ -237,15 +237,26 @@ export function sameValues(panel: Panel, a: Record<string, number>, b: Record<st
 
 /**
  * Once every panelist has submitted, each sees the others' scores (panel-views.ts): a change to one's submission
- * after that moment could be fitted to them, so it needs the panel's discussion, recorded by the chair after it.
- * Before that moment a panelist may change their mind freely: they have seen nothing.
+ * after that moment could be fitted to them, so it needs the panel's discussion, recorded after it by another
+ * panelist. A note never unlocks its own author's change: the chair, who scores too and records the discussion,
+ * could otherwise submit a throwaway, look, note a "discussion" alone and submit fitted values (audit s80). The
+ * chair's own change so needs an examiner's record of the discussion; an examiner's, the chair's (or the other
+ * examiner's). Before that moment a panelist may change their mind freely: they have seen nothing.
  */
 function assertChangeDiscussed(db: Db, panel: Panel, nomor: string, accountId: string, snapshot: Record<string, number>): void {
   const mine = lastSubmission(db, panel.session.id, nomor, accountId);
   if (!mine || sameValues(panel, mine.snapshot, snapshot)) return;
   const allIn = allSubmittedAt(db, panel, nomor);
   if (allIn === undefined) return;
-  if (sql(db, 'SELECT 1 FROM panel_notes WHERE session_id = ? AND nomor_peserta = ? AND at >= ?').get(panel.session.id, nomor, allIn)) return;
+  const authors = sql(db, 'SELECT DISTINCT account_id FROM panel_notes WHERE session_id = ? AND nomor_peserta = ? AND at >= ?').pluck().all(panel.session.id, nomor, allIn) as string[];
+  if (authors.some((a) => a !== accountId)) return;
+  if (panelistOf(panel, accountId).role === 'chair' || authors.length) {
+    throw new LenteraError(
+      'CHANGE_NEEDS_DISCUSSION_BY_OTHER',
+      `Every panelist has submitted ${nomor} and has seen the others' scores: a change of your own now needs the panel's discussion recorded by another panelist of this candidate; a note you recorded yourself does not count.`,
+      { nomorPeserta: nomor },
+    );
+  }
   throw new LenteraError(
     'CHANGE_NEEDS_DISCUSSION',
     `Every panelist has submitted ${nomor} and has seen the others' scores: a change now needs the panel's discussion, recorded by the chair first.`,
@@ -412,9 +423,22 @@ export function sessionPanelStates(db: Db, panel: Panel, opts: { presentOnly?: b
   });
 }
 
+/**
+ * A record of the panel's discussion of a candidate. The chair records it at any time. An examiner of the candidate
+ * records it only once every panelist has submitted (before, there is nothing to have discussed, and the chair reads
+ * every note at once): it is how the chair's own change after that moment is unlocked, since a note never unlocks a
+ * change by its author (`assertChangeDiscussed`).
+ */
 export function recordNote(db: Db, panel: Panel, nomor: string, accountId: string, criterionCode: string | undefined, note: string, at: string) {
   const me = panelistOf(panel, accountId);
-  if (me.role !== 'chair') throw new LenteraError('NOT_CHAIR', 'Only the panel chair records the discussion.', {});
+  if (me.role !== 'chair') {
+    if (hasConflict(db, panel.examId, accountId, nomor)) {
+      throw new LenteraError('CONFLICT_OF_INTEREST', `You declared a conflict of interest with candidate ${nomor}; you take no part in their panel's discussion.`, { nomorPeserta: nomor });
+    }
+    if (allSubmittedAt(db, panel, nomor) === undefined) {
+      throw new LenteraError('NOT_CHAIR', `Until every panelist has submitted ${nomor}, only the panel chair records notes.`, { nomorPeserta: nomor });
+    }
+  }
   if (criterionCode) criterion(panel, criterionCode);
   sql(db, 'INSERT INTO panel_notes (id, session_id, nomor_peserta, criterion, note, account_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     newId(), panel.session.id, nomor, criterionCode ?? null, note, accountId, at,

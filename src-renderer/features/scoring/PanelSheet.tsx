@@ -172,7 +172,9 @@ export function PanelSheetView({ exam, session, nomor, overview, account, onBack
       ) : null}
 
       {sheet.notes.length ? <NotesList sheet={sheet} /> : null}
-      {isChair && sheet.finalization === 'open' && sheet.result.complete ? (
+      {/* The chair records the discussion; an examiner too once all have submitted: a note never unlocks its own
+          author's change, so the chair's change after that needs an examiner's record (core/scoring/panel.ts). */}
+      {(isChair || (sheet.role && !sheet.conflicted)) && sheet.finalization === 'open' && sheet.result.complete ? (
         <NoteForm
           exam={exam}
           session={session}
