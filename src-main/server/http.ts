@@ -5,6 +5,7 @@ import { fail, httpStatusFor, type Result } from '../api/result';
 import { isLenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
 import { parseJsonText } from '../core/util/json-text';
+import { EventStreams } from './event-streams';
 import { isLoopback, OwnHosts } from './hosts';
 import { serveStatic } from './static';
 
@@ -166,21 +167,29 @@ async function handleApi(opts: ServerOptions, path: string, req: IncomingMessage
   sendResult(res, result);
 }
 
-function handleEvents(app: DoorTarget, req: IncomingMessage, res: ServerResponse): void {
+/** How long a client refused a stream is told to wait (EventSource itself does not retry after a refusal). */
+const STREAMS_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * The live events as a stream. No session: the public display screen follows it without a login, and the events
+ * carry names and ids only. Any LAN device may open it, so the streams are counted and bounded (`EventStreams`).
+ */
+function handleEvents(streams: EventStreams, req: IncomingMessage, res: ServerResponse): void {
   const where = crossSite(req);
   if (where) throw new RequestError(403, 'CROSS_ORIGIN', `A page of another site may not listen here (${where}).`);
+  const client = streams.clientOf(req);
+  const full = streams.refusal(client);
+  if (full) {
+    res.setHeader('Retry-After', String(STREAMS_RETRY_AFTER_SECONDS));
+    throw new RequestError(429, 'TOO_MANY_STREAMS', full);
+  }
   res.writeHead(200, {
     ...API_HEADERS,
     'Content-Type': 'text/event-stream; charset=utf-8',
     Connection: 'keep-alive',
   });
   res.write(': lentera events\n\n');
-  const unsubscribe = app.events.subscribe((e) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`));
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-  req.on('close', () => {
-    clearInterval(keepAlive);
-    unsubscribe();
-  });
+  streams.add(client, req, res);
 }
 
 async function health(opts: ServerOptions, res: ServerResponse): Promise<void> {
@@ -189,7 +198,7 @@ async function health(opts: ServerOptions, res: ServerResponse): Promise<void> {
   sendJson(res, 200, { ok: true, version: v?.version, schemaVersion: v?.schemaVersion });
 }
 
-function route(opts: ServerOptions, hosts: OwnHosts, req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+function route(opts: ServerOptions, hosts: OwnHosts, streams: EventStreams, req: IncomingMessage, res: ServerResponse): void | Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://lentera.invalid');
@@ -200,7 +209,7 @@ function route(opts: ServerOptions, hosts: OwnHosts, req: IncomingMessage, res: 
   if (!hosts.isOwn(req.headers.host)) throw new RequestError(421, 'WRONG_HOST', 'This server answers only to its own addresses.');
   const path = url.pathname;
   if (path === '/api/health' && req.method === 'GET') return health(opts, res);
-  if (path === '/api/events' && req.method === 'GET') return handleEvents(opts.app, req, res);
+  if (path === '/api/events' && req.method === 'GET') return handleEvents(streams, req, res);
   if (path.startsWith('/api/')) return handleApi(opts, path, req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
@@ -223,19 +232,29 @@ function answerError(log: (line: string) => void, req: IncomingMessage, res: Ser
   else res.destroy();
 }
 
+/** Each server's live event streams, for what it reports (`openEventStreams`). */
+const streamsOf = new WeakMap<Server, EventStreams>();
+
+/** How many live event streams a server holds open now. */
+export function openEventStreams(server: Server): number {
+  return streamsOf.get(server)?.count() ?? 0;
+}
+
 export function createHttpServer(opts: ServerOptions): Server {
   const log = opts.log ?? ((line: string) => console.error(`[lentera] ${line}`));
   const hosts = new OwnHosts(opts.host, opts.hostNames ?? []);
   const headersTimeout = opts.headersTimeoutMs ?? 20_000;
+  const streams = new EventStreams(opts.app.events, log);
   // How often Node looks for clients past their time (its default, 30 s, would let a trickle last that long).
   const server = createServer({ connectionsCheckingInterval: Math.min(5_000, Math.max(250, headersTimeout / 2)) }, (req, res) => {
     try {
-      const pending = route(opts, hosts, req, res);
+      const pending = route(opts, hosts, streams, req, res);
       if (pending) pending.catch((e: unknown) => answerError(log, req, res, e));
     } catch (e) {
       answerError(log, req, res, e);
     }
   });
+  streamsOf.set(server, streams);
   // Slow clients (a trickle of headers or body) are cut off instead of holding sockets forever.
   server.headersTimeout = headersTimeout;
   server.requestTimeout = opts.requestTimeoutMs ?? 120_000;
