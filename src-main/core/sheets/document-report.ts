@@ -5,9 +5,9 @@ import type { PathVerdict } from '../keys/trust';
 import { isLenteraError, LenteraError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
 import { sheetInputs } from './batch';
-import { compareMinutes, identityOwner, minutesOf } from './minutes-check';
-import { embeddedPayload, resultDigest } from './result-sheet';
-import type { PdfReport, SignatureCheck } from './verify';
+import { compareMinutes, identityOwner, minutesOfInfo } from './minutes-check';
+import { payloadOfInfo, resultDigest, sheetTitle } from './result-sheet';
+import { documentInfo, type PdfReport, type SignatureCheck } from './verify';
 import type { JsonValue } from '../util/json-text';
 
 /**
@@ -127,11 +127,28 @@ function signatureReport(db: Db | null, c: SignatureCheck): SignatureReport {
   };
 }
 
-/** `verify --data`: a result sheet's payload or the minutes' content against the workstation's records. */
+/** The last revision a signature signs (1-based); undefined when nothing is signed. */
+function lastSignedRevision(report: PdfReport): number | undefined {
+  const signed = report.signatures.map((s) => s.revision ?? 0);
+  const last = Math.max(0, ...signed);
+  return last || undefined;
+}
+
+/**
+ * `verify --data`: a result sheet's payload or the minutes' content against the workstation's records. Both are
+ * read from the document as signed (the document information of the last revision a signature signs), never from
+ * bytes after it; a sheet whose payload names another candidate than its title is not compared.
+ */
 export function compareWithRecords(db: Db, pdf: Buffer, report: PdfReport): RecordsCheck {
   try {
-    const payload = embeddedPayload(pdf);
+    const info = documentInfo(pdf, lastSignedRevision(report));
+    const payload = payloadOfInfo(info);
     if (payload) {
+      if (info.Title !== sheetTitle(payload.n)) {
+        throw new LenteraError('SHEET_CONTRADICTS_ITSELF', `The sheet's payload (/LenteraResult) names candidate ${payload.n}, but the sheet itself is titled "${info.Title ?? ''}": it does not say whose result it is, so it is not compared with the records.`, {
+          nomorPeserta: [payload.n],
+        });
+      }
       const exam = requireExam(db, payload.e);
       const inputs = sheetInputs(db, exam.id, { only: [payload.n] });
       const r = inputs.results[0];
@@ -139,7 +156,7 @@ export function compareWithRecords(db: Db, pdf: Buffer, report: PdfReport): Reco
       const digest = resultDigest(payload.e, r, inputs.ruleset.sha256);
       return { kind: 'sheet', exam: exam.code, nomor: payload.n, match: digest === payload.d, final: r.final, status: r.status };
     }
-    const minutes = minutesOf(pdf);
+    const minutes = minutesOfInfo(info);
     if (minutes) {
       const first = report.signatures[0];
       const cmp = compareMinutes(db, pdf, minutes, first ? { name: first.signer, certified: first.trust?.certified ?? false } : null);

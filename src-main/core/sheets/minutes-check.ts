@@ -26,7 +26,11 @@ export interface MinutesRef {
 
 /** Which session's minutes a PDF is, from its metadata; null when it is no Lentera minutes. */
 export function minutesOf(pdf: Buffer): MinutesRef | null {
-  const info = documentInfo(pdf);
+  return minutesOfInfo(documentInfo(pdf));
+}
+
+/** Which session's minutes a document information dictionary (as text values) names; null when none. */
+export function minutesOfInfo(info: Record<string, string>): MinutesRef | null {
   const m = /^Berita Acara (\S+) (\S+)$/.exec(info.Title ?? '');
   if (!m) return null;
   return { exam: m[1]!, session: m[2]!, content: info.LenteraContent ?? null };

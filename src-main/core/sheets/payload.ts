@@ -1,10 +1,12 @@
 /**
  * The verification payload a result sheet carries in its PDF Info dictionary under /LenteraResult, read from the
  * raw bytes. Browser-safe (no Buffer, no Node module): the publication site's verification page runs it too.
+ * `lentera verify` reads it through the file's structure instead, from the revision its signatures sign
+ * (result-sheet.ts embeddedPayload).
  *
  * pdfkit writes Info strings as literal strings `( … )` with backslash escapes, in UTF-16BE with a byte-order
  * mark when the text is not ASCII; other writers use hex strings `< … >`. An incremental update may write the
- * Info dictionary again: the last one wins.
+ * Info dictionary again: the last one wins, among the bytes the first signature signs when the sheet is signed.
  */
 export interface SheetPayload {
   v: number;
@@ -81,9 +83,35 @@ function textString(bytes: number[]): string {
   return String.fromCharCode(...bytes);
 }
 
+/**
+ * The bytes the first signature signs, when the file has one: what comes after it (an update anyone can append,
+ * a comment in it) vouches for nothing. Null when its byte range is not one of this file.
+ */
+function signedText(text: string): string | null {
+  const m = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(text);
+  if (!m) return text;
+  const [a, b, c, d] = m.slice(1).map(Number) as [number, number, number, number];
+  if (a !== 0 || b > c || c + d > text.length) return null;
+  return text.slice(0, b) + text.slice(c, c + d);
+}
+
+/** A payload's JSON text as a payload; null when it is not one. */
+export function payloadOfText(text: string): SheetPayload | null {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+    const o = value as Record<string, unknown>;
+    if (typeof o.v !== 'number' || typeof o.e !== 'string' || typeof o.n !== 'string' || typeof o.d !== 'string') return null;
+    return o as unknown as SheetPayload;
+  } catch {
+    return null;
+  }
+}
+
 /** The payload embedded in a sheet's metadata, or null when there is none or it cannot be read. */
 export function embeddedPayloadFromBytes(pdf: Uint8Array): SheetPayload | null {
-  const text = latin1(pdf);
+  const text = signedText(latin1(pdf));
+  if (text === null) return null;
   let at: number;
   const ref = lastMatch(/\/LenteraResult\s+(\d+)\s+(\d+)\s+R/, text);
   const direct = lastMatch(/\/LenteraResult\s*(?=[(<])/, text);
@@ -99,13 +127,5 @@ export function embeddedPayloadFromBytes(pdf: Uint8Array): SheetPayload | null {
   else if (text[at] === '(') bytes = literalBytes(text, at);
   else return null;
   if (!bytes) return null;
-  try {
-    const value = JSON.parse(textString(bytes)) as unknown;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
-    const o = value as Record<string, unknown>;
-    if (typeof o.v !== 'number' || typeof o.e !== 'string' || typeof o.n !== 'string' || typeof o.d !== 'string') return null;
-    return o as unknown as SheetPayload;
-  } catch {
-    return null;
-  }
+  return payloadOfText(textString(bytes));
 }

@@ -1,4 +1,4 @@
-import { nameOf, PdfDict, PdfFile, PdfRef, PdfStream, sameValue, textOf, type PdfValue } from './pdf-structure';
+import { nameOf, PdfDict, PdfFile, PdfReadError, PdfRef, PdfStream, sameValue, textOf, type PdfValue } from './pdf-structure';
 
 /**
  * What an incremental update changed, and whether signing explains it: the model is Adobe's "allowed changes"
@@ -101,13 +101,89 @@ export function certification(file: PdfFile, rev: number): { sigNum: number; p: 
   return { sigNum: ref.num, p };
 }
 
+const SPACES = new Set([0, 9, 10, 11, 12, 13, 32]);
+const isDigitByte = (c: number | undefined) => c !== undefined && c >= 48 && c <= 57;
+
+/**
+ * Where "N G obj" stands in buf[start, end), as the offsets of N: what a reader that rebuilds a cross-reference by
+ * scanning the file takes for object definitions, inside strings, stream data and comments too.
+ */
+function objectHeaders(buf: Buffer, start: number, end: number): number[] {
+  const out: number[] = [];
+  const part = buf.subarray(start, end);
+  for (let at = part.indexOf('obj'); at >= 0; at = part.indexOf('obj', at + 3)) {
+    let i = at;
+    const run = (test: (c: number | undefined) => boolean) => {
+      const from = i;
+      while (i > 0 && test(part[i - 1])) i--;
+      return i < from;
+    };
+    const space = (c: number | undefined) => c !== undefined && SPACES.has(c);
+    if (run(space) && run(isDigitByte) && run(space) && run(isDigitByte)) out.push(start + i);
+  }
+  return out;
+}
+
+/**
+ * What revision `rev` writes that its cross-reference section does not list. A reader that cannot use a section
+ * (one it reads otherwise than this one, a free entry it needs) rebuilds the cross-reference by scanning the file,
+ * and there the last "N G obj" of each number wins: an object an update writes but lists nowhere is invisible here
+ * and may be what that reader shows. So an update must consist of exactly the objects its section lists (at their
+ * offsets, object streams included), that section and its trailer, white space and comments.
+ */
+export function unlistedObjects(file: PdfFile, rev: number): string[] {
+  const section = file.sections[rev]!;
+  const problems: string[] = [];
+  let objects: ReturnType<PdfFile['bodyObjects']>;
+  try {
+    objects = file.bodyObjects(rev);
+  } catch (e) {
+    if (e instanceof PdfReadError) return [e.message];
+    throw e;
+  }
+  const hidden: string[] = [];
+  /** offset → the object number written there */
+  const written = new Map<number, number>();
+  for (const o of objects) {
+    written.set(o.offset, o.num);
+    const e = section.entries.get(o.num);
+    if (e?.kind !== 'at' || e.offset !== o.offset || e.gen !== o.gen) hidden.push(`object ${o.num} at byte ${o.offset}`);
+  }
+  const XREF_STREAM = -1;
+  // An xref stream is an object of its own revision, whether its section lists it or not.
+  if (section.kind === 'stream') written.set(section.offset, XREF_STREAM);
+  for (const [num, e] of section.entries) {
+    if (e.kind !== 'at') continue;
+    const there = written.get(e.offset);
+    if (there === XREF_STREAM) continue;
+    if (there !== num) {
+      problems.push(`the cross-reference of revision ${rev + 1} places object ${num} at byte ${e.offset}, where that revision wrote no such object`);
+      continue;
+    }
+    const v = file.object(rev, num);
+    if (!(v instanceof PdfStream) || nameOf(v.dict.get('Type')) !== 'ObjStm') continue;
+    file.objectStreamMembers(rev, num).forEach((member, index) => {
+      const listed = section.entries.get(member);
+      if (listed?.kind !== 'in' || listed.stream !== num || listed.index !== index) hidden.push(`object ${member} in object stream ${num}`);
+    });
+  }
+  if (hidden.length) {
+    const listed = hidden.length > 5 ? `${hidden.slice(0, 5).join(', ')} and ${hidden.length - 5} more` : hidden.join(', ');
+    problems.unshift(`hidden objects (${listed}): written in this revision, but its cross-reference does not list them there (a reader that repairs the file would show them instead of what was signed)`);
+  }
+  for (const at of objectHeaders(file.buf, section.start, section.end)) {
+    if (!written.has(at)) problems.push(`a hidden object definition at byte ${at}, inside a string, a stream's data or a comment (a reader that repairs the file may take it for an object)`);
+  }
+  return problems;
+}
+
 /**
  * Compares revision `rev` (0-based, at least 1) with the revision before it. `docMdp` is the permission of a
  * certification signature made earlier (null: none): with P=1 nothing but /DSS may change.
  */
 export function analyseRevision(file: PdfFile, rev: number, docMdp: number | null): RevisionAnalysis {
   const old = rev - 1;
-  const problems = new Set<string>();
+  const problems = new Set<string>(unlistedObjects(file, rev));
   const newlySigned: number[] = [];
   const oldTrailer = file.sections[old]!.trailer;
   const newTrailer = file.sections[rev]!.trailer;
@@ -387,5 +463,66 @@ export function analyseRevision(file: PdfFile, rev: number, docMdp: number | nul
     }
     if (docMdp === 1 && !(contexts.get(num) ?? []).every((c) => c.label === 'the DSS')) problems.add('the certification signature allows no changes (DocMDP P=1)');
   }
+  for (const p of unaccountedChanges(file, old, changed, (num) => roles.has(num) || contexts.has(num))) problems.add(p);
   return { revision: rev, problems: [...problems], newlySigned };
+}
+
+/**
+ * Where each object of the signed revision `rev` stood: the catalog, the page tree, each page by its number, and
+ * what /DSS reaches (validation data, which may be replaced).
+ */
+function placesIn(file: PdfFile, rev: number): Map<number, string> {
+  const places = new Map<number, string>();
+  const root = file.sections[rev]!.trailer.get('Root');
+  if (!(root instanceof PdfRef)) return places;
+  places.set(root.num, 'the document catalog');
+  const catalog = file.object(rev, root.num, root.gen);
+  if (!isDict(catalog)) return places;
+  let pageCount = 0;
+  const walkTree = (ref: PdfValue | undefined, depth: number) => {
+    if (!(ref instanceof PdfRef) || places.has(ref.num) || depth > 32) return;
+    const node = file.object(rev, ref.num, ref.gen);
+    if (!isDict(node)) return;
+    const kids = file.resolve(rev, node.get('Kids'));
+    if (nameOf(node.get('Type')) === 'Page' || !Array.isArray(kids)) {
+      places.set(ref.num, `page ${++pageCount}`);
+      return;
+    }
+    places.set(ref.num, 'the page tree');
+    for (const k of kids) walkTree(k, depth + 1);
+  };
+  walkTree(catalog.get('Pages'), 0);
+  const walkDss = (v: PdfValue | undefined, depth: number): void => {
+    if (v === undefined || v === null || depth > 200) return;
+    if (v instanceof PdfRef) {
+      if (places.has(v.num)) return;
+      places.set(v.num, DSS_PLACE);
+      walkDss(file.object(rev, v.num, v.gen), depth + 1);
+    } else if (Array.isArray(v)) for (const x of v) walkDss(x, depth + 1);
+    else if (v instanceof PdfStream) walkDss(v.dict, depth + 1);
+    else if (v instanceof PdfDict) for (const x of v.map.values()) walkDss(x, depth + 1);
+  };
+  walkDss(catalog.get('DSS'), 0);
+  return places;
+}
+
+const DSS_PLACE = 'the DSS';
+
+/**
+ * Objects of the revision before that were deleted, or changed where nothing in the new revision reaches them: no
+ * rule above judged them (the roles and contexts come from the new revision), yet the page tree may still name a
+ * deleted page, and a reader that repairs the file shows its last written version. Only validation data may go.
+ */
+function unaccountedChanges(file: PdfFile, old: number, changed: Map<number, 'new' | 'changed'>, judged: (num: number) => boolean): string[] {
+  const out: string[] = [];
+  let places: Map<number, string> | null = null;
+  for (const [num, kind] of changed) {
+    if (kind === 'new' || judged(num)) continue;
+    places ??= placesIn(file, old);
+    const place = places.get(num);
+    if (place === DSS_PLACE) continue;
+    const what = place ? `${place} (object ${num})` : `object ${num}`;
+    out.push(file.object(old + 1, num) === null ? `${what} was deleted` : `${what} was changed, and nothing in the document reaches it any more`);
+  }
+  return out;
 }

@@ -464,8 +464,11 @@ export class PdfFile {
       if (!(s instanceof PdfStream) || nameOf(s.dict.get('Type')) !== 'XRef') fail('the cross-reference offset points to neither "xref" nor an xref stream');
       trailer = s.dict;
       const w = s.dict.get('W');
-      if (!Array.isArray(w) || w.length !== 3 || w.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 8)) fail('an xref stream with a bad /W');
+      if (!Array.isArray(w) || w.length !== 3 || w.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 0)) fail('an xref stream with a bad /W');
       const [w0, w1, w2] = w as number[];
+      // Wider than poppler reads: it refuses the section and rebuilds the cross-reference from the raw bytes, where
+      // an object no section lists may win. What one reader refuses, this one does not read differently.
+      if (w0! > 4 || w1! > 8 || w2! > 4) fail(`a cross-reference stream with /W [${w.join(' ')}]: wider fields than PDF readers accept (type and generation at most 4 bytes, offset at most 8)`);
       const size = dictInt(s.dict, 'Size');
       if (size === null) fail('an xref stream without /Size');
       const indexRaw = s.dict.get('Index') ?? [0, size];
@@ -493,7 +496,9 @@ export class PdfFile {
           if (type === 0) entries.set(num, { kind: 'free' });
           else if (type === 1) entries.set(num, { kind: 'at', offset: f2, gen: f3 });
           else if (type === 2) entries.set(num, { kind: 'in', stream: f2, index: f3 });
-          // other types are to be ignored (ISO 32000-1, 7.5.8.3): a reference to such an object is null
+          // ISO 32000-1 (7.5.8.3) says to ignore other types; poppler and qpdf refuse the section and rebuild the
+          // cross-reference from the raw bytes instead. Readers that disagree on what the document is: refused.
+          else fail(`object ${num} has a cross-reference entry of unknown type ${type} (readers disagree on it: one ignores it, another rebuilds the cross-reference from the raw bytes)`);
         }
       }
       p.pos = obj.end;
@@ -530,6 +535,35 @@ export class PdfFile {
     p.expectKeyword('endobj');
     if (p.pos > limit) fail(`object ${num} runs past the end of its revision`);
     return { num, gen, value, end: p.pos };
+  }
+
+  /**
+   * The indirect objects revision `rev` writes before its cross-reference section, in file order, each read to its
+   * "endobj" (a stream's data skipped by its /Length). Anything between them but white space and comments is
+   * refused: bytes no cross-reference can account for.
+   */
+  bodyObjects(rev: number): { num: number; gen: number; offset: number }[] {
+    const s = this.sections[rev]!;
+    const p = new Parser(this.buf, s.start, s.offset, true);
+    const out: { num: number; gen: number; offset: number }[] = [];
+    for (;;) {
+      p.skipWs();
+      if (p.pos >= s.offset) return out;
+      const offset = p.pos;
+      try {
+        const r = this.parseIndirectAt(p, offset, s.offset, (ref) => this.object(rev, ref.num, ref.gen));
+        out.push({ num: r.num, gen: r.gen, offset });
+      } catch (e) {
+        if (e instanceof PdfReadError) fail(`revision ${rev + 1} holds bytes at ${offset} that are no object, cross-reference or trailer (${e.message})`);
+        throw e;
+      }
+    }
+  }
+
+  /** The object numbers an object stream of revision `rev` holds, in the order of its header. */
+  objectStreamMembers(rev: number, streamNum: number): number[] {
+    const os = this.objectStream(rev, streamNum);
+    return [...os.numbers.keys()].sort((a, b) => a - b).map((i) => os.numbers.get(i)!);
   }
 
   /** The cross-reference entry of an object as of revision `rev` (0-based), or undefined. */
@@ -658,4 +692,27 @@ export function textOf(v: PdfValue | undefined): string | null {
   }
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return Buffer.from(b.subarray(3)).toString('utf8');
   return Buffer.from(b).toString('latin1');
+}
+
+/**
+ * The document information (/Info) of `revision` (1-based; the last by default), as text values; {} when it cannot
+ * be read.
+ */
+export function documentInfo(pdf: Buffer, revision?: number): Record<string, string> {
+  try {
+    const file = new PdfFile(pdf);
+    const rev = (revision ?? file.revisions) - 1;
+    if (rev < 0 || rev >= file.revisions) return {};
+    const info = file.resolve(rev, file.sections[rev]!.trailer.get('Info'));
+    const out: Record<string, string> = {};
+    if (info instanceof PdfDict) {
+      for (const [k, v] of info.map) {
+        const t = textOf(file.resolve(rev, v));
+        if (t !== null) out[k] = t;
+      }
+    }
+    return out;
+  } catch {
+    return {};
+  }
 }

@@ -6,8 +6,9 @@ import { sha256Hex } from '../util/hash';
 import { resourcesDir } from '../util/resources';
 import { decimalComma, endSentence, longDate, wibTime } from './format';
 import { sheetContentDigest } from './content';
-import { embeddedPayloadFromBytes } from './payload';
+import { payloadOfText, type SheetPayload } from './payload';
 import { drawQr } from './qr';
+import { documentInfo } from './pdf-structure';
 import { loadFontkit, loadPdfKit } from './pdf-libs';
 import { receiptToQr, type Receipt } from '../ledger/receipt';
 import type { CandidateStrengths } from '../ranking/strengths';
@@ -106,9 +107,22 @@ export async function loadFonts(): Promise<void> {
   rememberGlyphs(parsedFonts.bold);
 }
 
-/** The payload embedded in a sheet's metadata, or null. pdfkit writes Info strings as UTF-16 hex or literals. */
-export function embeddedPayload(pdf: Buffer): { v: number; e: string; n: string; d: string } | null {
-  return embeddedPayloadFromBytes(pdf);
+/** The payload in a sheet's document information (/Info /LenteraResult), or null when it has none. */
+export function payloadOfInfo(info: Record<string, string>): SheetPayload | null {
+  return info.LenteraResult === undefined ? null : payloadOfText(info.LenteraResult);
+}
+
+/**
+ * The payload embedded in a sheet's metadata, or null: read through the file's structure, from the document
+ * information of `revision` (1-based; the last by default), never from bytes no cross-reference names.
+ */
+export function embeddedPayload(pdf: Buffer, revision?: number): SheetPayload | null {
+  return payloadOfInfo(documentInfo(pdf, revision));
+}
+
+/** What a sheet's title says it is: "Lembar Hasil Seleksi <nomor peserta>". */
+export function sheetTitle(nomor: string): string {
+  return `Lembar Hasil Seleksi ${nomor}`;
 }
 
 export function footerText(certified: boolean): string {
@@ -128,7 +142,7 @@ export async function renderResultSheet(d: SheetData): Promise<Buffer> {
       font: null as unknown as string,
       size: 'A4',
       margins: { top: 48, bottom: 48, left: 56, right: 56 },
-      info: { Title: `Lembar Hasil Seleksi ${d.candidate.nomorPeserta}`, Author: d.agency, Creator: 'Lentera', Producer: 'Lentera', CreationDate: d.generatedAt, ModDate: d.generatedAt },
+      info: { Title: sheetTitle(d.candidate.nomorPeserta), Author: d.agency, Creator: 'Lentera', Producer: 'Lentera', CreationDate: d.generatedAt, ModDate: d.generatedAt },
     });
     // The QR payload again, machine-readable, for `lentera verify` (a print-out has only the QR code).
     (doc.info as unknown as Record<string, string>).LenteraResult = qrPayload(d.exam.code, d.candidate.nomorPeserta, resultDigest(d.exam.code, d.result, d.ruleset.sha256), d.receipt);

@@ -3,7 +3,7 @@ import { fingerprintOf } from '../keys/identities';
 import { asn1js, commonName, nameToString, OID, pkijs, toArrayBuffer } from '../keys/pki';
 import { nipOf, validatePath, type PathVerdict, type TrustAnchor } from '../keys/trust';
 import { analyseRevision, certification, signatureFields } from './pdf-diff';
-import { nameOf, PdfDict, PdfFile, PdfString, textOf } from './pdf-structure';
+import { nameOf, PdfFile, PdfString, textOf } from './pdf-structure';
 
 export interface SignatureCheck {
   index: number;
@@ -299,21 +299,5 @@ export async function verifyPdfSignatures(pdf: Buffer, opts: VerifyOptions = {})
   return (await verifyPdf(pdf, opts)).signatures;
 }
 
-/** The document information (/Info) of the last revision, as text values; {} when it cannot be read. */
-export function documentInfo(pdf: Buffer): Record<string, string> {
-  try {
-    const file = new PdfFile(pdf);
-    const rev = file.revisions - 1;
-    const info = file.resolve(rev, file.sections[rev]!.trailer.get('Info'));
-    const out: Record<string, string> = {};
-    if (info instanceof PdfDict) {
-      for (const [k, v] of info.map) {
-        const t = textOf(file.resolve(rev, v));
-        if (t !== null) out[k] = t;
-      }
-    }
-    return out;
-  } catch {
-    return {};
-  }
-}
+/** The document information of a revision, as text values (pdf-structure.ts). */
+export { documentInfo } from './pdf-structure';
