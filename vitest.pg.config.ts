@@ -30,6 +30,7 @@ export default defineConfig({
       'tests/attacks/observer-cosign.test.ts',
       'tests/attacks/public-voice.test.ts',
       'tests/attacks/site-names.test.ts',
+      'tests/attacks/withdrawn-result.test.ts',
     ],
     environment: 'node',
     pool: 'forks',

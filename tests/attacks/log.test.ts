@@ -69,10 +69,27 @@ function file(name: string, value: unknown): string {
   return f;
 }
 
-/** A minimal PDF whose Info dictionary carries a result sheet's payload, as the hub-aware sheets write it. */
+/**
+ * A minimal PDF whose Info dictionary carries a result sheet's payload, as the hub-aware sheets write it: a whole
+ * file (catalog, pages, cross-reference), since the payload is read through the file's structure.
+ */
 function sheetPdf(name: string, r: Receipt): string {
   const payload = { v: 1, e: r.exam, n: r.nomor, d: r.digest, p: receiptToQr(r) };
-  return file(name, `%PDF-1.7\n1 0 obj\n<< /Producer (Lentera) /LenteraResult (${JSON.stringify(payload)}) >>\nendobj\ntrailer << /Info 1 0 R >>\n%%EOF\n`);
+  const objects = [
+    `<< /Producer (Lentera) /LenteraResult (${JSON.stringify(payload)}) >>`,
+    '<< /Type /Catalog /Pages 3 0 R >>',
+    '<< /Type /Pages /Kids [] /Count 0 >>',
+  ];
+  let text = '%PDF-1.7\n';
+  const offsets = objects.map((o, i) => {
+    const at = Buffer.byteLength(text);
+    text += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    return at;
+  });
+  const xref = Buffer.byteLength(text);
+  text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  text += `trailer\n<< /Size ${objects.length + 1} /Root 2 0 R /Info 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return file(name, text);
 }
 
 beforeAll(async () => {

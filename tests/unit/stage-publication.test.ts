@@ -139,6 +139,16 @@ describe('stage states', () => {
     ]);
   });
 
+  it('a candidate held back (a conflict over their name, their formation) holds every stage open: their values are not shown', () => {
+    // Found by review (2026-12-07): a held-back candidate's facts keep their values (marked heldBack), so a conflict
+    // over anything but the score left the stage "Final" while the site showed none of that candidate's scores.
+    const f = [facts('1', { twk: '100', tiu: '100', tkp: '200' }), { ...facts('2', { twk: '90', tiu: '90', tkp: '190' }), heldBack: true }];
+    const states = stageStates(ruleset, f, [result('1', 'P/L'), result('2', 'BL')]);
+    expect(states[0]).toEqual({ stage: 'SKD', published: true, final: false });
+    // Held back alone, nothing of the stage is published.
+    expect(stageStates(ruleset, [f[1]], [result('2', 'BL')])[0]).toEqual({ stage: 'SKD', published: false, final: false });
+  });
+
   it('says nothing for an exam without stages, and escapes what it shows', () => {
     expect(stagesSection(undefined)).toBe('');
     expect(stagesSection([])).toBe('');

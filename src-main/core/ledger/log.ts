@@ -40,6 +40,19 @@ const CHUNKS_READ = 16;
 const CHUNKS_HELD = 16;
 /** From this many entries on, an exam's leaves and salts are read at once rather than per candidate. */
 const BATCH = 64;
+
+/** A result to log: its exam, candidate and digest, and the bundle that made it. */
+export interface LogEntry {
+  exam: string;
+  nomor: string;
+  digest: string;
+  bundle?: string;
+  /**
+   * Logged only when the candidate has a leaf already: a result with nothing to show (held back, no score) that
+   * withdraws one published before, which the log must then say, or the earlier one would still verify as current.
+   */
+  ifLogged?: boolean;
+}
 /**
  * ...unless the exam already holds more than this many times as many candidates as the entries name (one venue's
  * bundle of a large exam): then only the named candidates' are read, LOOKUP_CHUNK to a statement.
@@ -307,14 +320,14 @@ export class TransparencyLog {
   }
 
   /**
-   * Appends a leaf per entry whose result changed, and returns the new leaves' indexes. An entry whose latest leaf
+   * Appends a leaf per entry whose result changed (an entry `ifLogged` only when its candidate has a leaf already), and returns the new leaves' indexes. An entry whose latest leaf
    * for (exam, nomor) already has that digest is skipped (re-publishing a bundle adds nothing); a candidate's salt is
    * made the first time they are seen and kept for every later leaf.
    *
    * Must run inside the caller's transaction, so leaves land together with whatever published them; it opens none
    * itself. If that transaction rolls back, the next call to any method notices and rebuilds the tree (`sync`).
    */
-  append(entries: { exam: string; nomor: string; digest: string; bundle?: string }[], at: string): number[] {
+  append(entries: LogEntry[], at: string): number[] {
     this.sync();
     const added: number[] = [];
     // A whole exam at once (a bundle's 100k results) reads the exam's latest digests and salts in two queries
@@ -334,7 +347,7 @@ export class TransparencyLog {
           if (!state) known.set(e.exam, (state = this.examState(e.exam, named!.get(e.exam)!)));
         }
         const latestDigest = state ? state.digests.get(e.nomor) : this.latestLeaf(e.exam, e.nomor)?.digest;
-        if (latestDigest === e.digest) continue;
+        if (latestDigest === e.digest || (e.ifLogged && latestDigest === undefined)) continue;
         const salt = this.saltOf(e.exam, e.nomor, state?.salts, rows);
         const { leaf, hash } = resultLeafAndHash(e.exam, e.nomor, e.digest, salt);
         added.push(rows.add(e.exam, e.nomor, e.digest, leaf, hash, e.bundle ?? null, at));

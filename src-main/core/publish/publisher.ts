@@ -13,7 +13,7 @@ import type { SignedCheckpoint } from '../ledger/checkpoint';
 import type { TreeReader } from '../ledger/merkle';
 import { canonicalBytes } from '../ledger/leaf';
 import { grantReceipts, receiptAccess, sameToken, type ReceiptAccess } from './receipt-access';
-import { TransparencyLog } from '../ledger/log';
+import { TransparencyLog, type LogEntry } from '../ledger/log';
 import { ExamLeaves } from '../ledger/exam-leaves';
 import type { Receipt } from '../ledger/receipt';
 import { isLenteraError, LenteraError } from '../util/errors';
@@ -101,6 +101,16 @@ const WAL_AUTOCHECKPOINT = 1000;
 /** A result with something to show: decided, or BL with at least one published score. */
 export function isPublishedResult(r: { status: string; components: Record<string, string>; stages: Record<string, string> }): boolean {
   return r.status !== 'BL' || Object.keys(r.components).length > 0 || Object.keys(r.stages).length > 0;
+}
+
+/**
+ * The log's entries for a view's results: every result with something to show, and one with nothing (held back:
+ * a conflict, a birth order not yet known) only where the candidate was logged before. That withdraws the earlier
+ * result: otherwise a final "P/L" later held back stayed the candidate's latest leaf, and its receipt and sheet
+ * verified as the published result (found by review, 2026-12-07).
+ */
+function logEntries(view: MergedView, exam: string, bundle?: string): LogEntry[] {
+  return view.results.map((r) => ({ exam, nomor: r.nomor_peserta, digest: view.digests.get(r.nomor_peserta)!, ...(bundle ? { bundle } : {}), ...(isPublishedResult(r) ? {} : { ifLogged: true }) }));
 }
 
 /**
@@ -227,9 +237,9 @@ export class Publisher {
           if (ahead) this.keepView(outcome.exam, this.viewKey(outcome.exam), ahead);
           const view = this.view(outcome.exam);
           // Every result the site shows is logged: a decided one, and (stage by stage) a BL one whose published
-          // scores (SKD before SKB exists) a candidate may already object to with their receipt.
-          const entries = view.results.filter(isPublishedResult).map((r) => ({ exam: outcome.exam, nomor: r.nomor_peserta, digest: view.digests.get(r.nomor_peserta)!, bundle: outcome.sha256 }));
-          appended = this.log.append(entries, at);
+          // scores (SKD before SKB exists) a candidate may already object to with their receipt; and one held back
+          // that withdraws a logged one (`logEntries`).
+          appended = this.log.append(logEntries(view, outcome.exam, outcome.sha256), at);
           recordStagePublications(this.db, outcome.exam, stageStatesOf(view), at);
         }
         const checkpoint = this.log.checkpoint(at);
@@ -289,8 +299,7 @@ export class Publisher {
         let appended: number[] = [];
         if (!registered.unchanged && sql(this.db, 'SELECT 1 FROM merged_exams WHERE exam_code = ?').get(registered.exam)) {
           const view = this.view(registered.exam);
-          const entries = view.results.filter(isPublishedResult).map((r) => ({ exam: registered.exam, nomor: r.nomor_peserta, digest: view.digests.get(r.nomor_peserta)! }));
-          appended = this.log.append(entries, at);
+          appended = this.log.append(logEntries(view, registered.exam), at);
           recordStagePublications(this.db, registered.exam, stageStatesOf(view), at);
         }
         const checkpoint = this.log.checkpoint(at);

@@ -51,7 +51,8 @@ function valueOf(r: Ruleset, f: FactsJson, stage: string): Value {
 /**
  * Each stage's state from the merged facts and results. A stage is final when every candidate still BL has a
  * value for it: the others are decided (failed an earlier stage, absent, withdrawn) and will never sit it, so
- * their having none leaves nothing open.
+ * their having none leaves nothing open. A candidate held back has none (found by review, 2026-12-07: a conflict
+ * over anything but a score left the stage final while none of that candidate's scores were shown).
  */
 export function stageStates(ruleset: Ruleset, facts: FactsJson[], results: RankedCandidate[]): StageState[] {
   const waiting = new Set(results.filter((r) => r.status === 'BL').map((r) => r.nomor_peserta));
@@ -59,7 +60,8 @@ export function stageStates(ruleset: Ruleset, facts: FactsJson[], results: Ranke
     let published = false;
     let open = false;
     for (const f of facts) {
-      const v = valueOf(ruleset, f, stage);
+      // A candidate held back has their values kept in the facts (marked `heldBack`) but none shown or ranked.
+      const v = f.heldBack ? 'missing' : valueOf(ruleset, f, stage);
       if (v === 'value') published = true;
       else if (waiting.has(f.nomorPeserta)) open = true;
     }
