@@ -310,6 +310,26 @@ describe('session minutes (berita acara)', () => {
     expect(comparePrintedScores(await renderMinutes(older, signer), older)).toEqual([]);
   });
 
+  it('of a session not yet all finalized say so on their first page, naming who is still to come; complete ones do not', async () => {
+    // Found by review (2026-12-07): the minutes of a half-finalized session were signed as if complete.
+    const db = app.workstation!.db;
+    const data = minutesData(db, examId, 'WWC-F02');
+    const listed = db.prepare("SELECT nomor_peserta FROM session_candidates WHERE session_id = (SELECT id FROM sessions WHERE exam_id = ? AND code = 'WWC-F02') ORDER BY nomor_peserta").pluck().all(examId) as string[];
+    const waiting = listed.filter((n) => !data.scores.some((s) => s.nomorPeserta === n));
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(data.pending).toEqual(waiting);
+    const signer = { name: 'Sri Wahyuni, S.Sos.', certified: false };
+    const text = execFileSync('pdftotext', ['-', '-'], { input: await renderMinutes(data, signer), encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain(`BELUM LENGKAP: ${waiting.length} dari ${listed.length} peserta sesi ini belum difinalisasi (${waiting.join(', ')})`);
+    expect(text.indexOf('BELUM LENGKAP')).toBeLessThan(text.indexOf('1. Kehadiran'));
+    // Once complete, nothing of it: and a complete session's minutes say what they said before (same digest).
+    const complete = minutesData(db, examId, 'WWC-F01');
+    expect(complete.pending).toBeUndefined();
+    expect(execFileSync('pdftotext', ['-', '-'], { input: await renderMinutes(complete, signer), encoding: 'utf8' })).not.toContain('BELUM LENGKAP');
+    const { pending: _p, ...without } = data;
+    expect(minutesContentDigest(without, signer)).not.toBe(minutesContentDigest(data, signer));
+  });
+
   it('refuses a session with nothing finalized', async () => {
     const coord = await unlockIdentity(app.workstation!.db, app.workstation!.dir, coordId, PASS, new Date());
     // WWC-F03 has drafts only.

@@ -22,6 +22,12 @@ export interface MinutesData {
   scores: { nomorPeserta: string; nama: string; total: string | null; criteria: { label: string; aggregate: string }[]; finalizedAt: string }[];
   notes: { nomorPeserta: string; criterion: string | null; note: string; author: string; at: string }[];
   amendments: { nomorPeserta: string; item: string; from: string; to: string; reason: string; decision: string | null }[];
+  /**
+   * The session's candidates neither finalized nor absent, while there are any: the minutes then say on their first
+   * page that they are not complete (found by review, 2026-12-07: a half-finalized session's were signed as if
+   * whole). Absent when none, so that a complete session's minutes keep the digest they had before.
+   */
+  pending?: string[];
   chainHead: { seq: number; hash: string };
   asOf: Date;
   /**
@@ -60,6 +66,8 @@ export function minutesData(db: Db, examId: string, sessionCode: string): Minute
   if (!finals.length) throw new LenteraError('NOT_FINALIZED', `Session ${sessionCode} has no finalized results; its minutes cannot be made yet.`, { session: sessionCode });
   const head = chainHead(db);
   const asOf = (sql(db, 'SELECT at FROM audit_events WHERE seq = ?').pluck().get(head.seq) as string | undefined) ?? new Date(0).toISOString();
+  const finalized = new Set(finals.map((f) => f.nomorPeserta));
+  const pending = lines.filter((l) => l.state !== 'absent' && !finalized.has(l.nomorPeserta)).map((l) => l.nomorPeserta).sort();
   return {
     agency: exam.agency,
     exam: { code: exam.code, name: exam.name },
@@ -89,6 +97,7 @@ export function minutesData(db: Db, examId: string, sessionCode: string): Minute
       reason: a.reason,
       decision: a.decision,
     })),
+    ...(pending.length ? { pending } : {}),
     chainHead: head,
     asOf: new Date(asOf),
     shown: {
@@ -219,6 +228,15 @@ export async function renderMinutes(d: MinutesData, signer: MinutesSigner, versi
   doc.font('body').fontSize(10).text(`${d.session.stageName} — sesi ${d.session.code}`, { align: 'center' });
   if (version) {
     doc.fontSize(8.5).text(`Versi ${version.number}: menggantikan ${version.replaces.name} (sha256 ${version.replaces.sha256.slice(0, 16)}…), yang tetap tersimpan beserta tanda tangannya; isi catatan berubah setelah versi itu ditandatangani.`, { align: 'center', width: W });
+  }
+  if (d.pending) {
+    const shown = d.pending.length > 20 ? `${d.pending.slice(0, 20).join(', ')} dan ${d.pending.length - 20} lainnya` : d.pending.join(', ');
+    doc.moveDown(0.5);
+    doc.font('bold').fontSize(9.5).text(
+      `BELUM LENGKAP: ${d.pending.length} dari ${d.counts.listed} peserta sesi ini belum difinalisasi (${shown}). Berita acara ini memuat nilai yang sudah difinalisasi saja; versi berikutnya dibuat setelah semuanya difinalisasi.`,
+      { align: 'center', width: W },
+    );
+    doc.font('body');
   }
   doc.moveDown(1);
   doc.fontSize(10).text(
