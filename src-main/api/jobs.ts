@@ -24,6 +24,17 @@ export interface JobState {
   startedAt: string;
 }
 
+/**
+ * A failure no Lentera refusal explains (a file system's, a bug's): its text may name paths or data, and a job's
+ * state goes out on the live event stream, which any device of the venue LAN may follow. The text stays in the log,
+ * under a reference the state gives, as the registry does for a command (found by review, 2026-12-07).
+ */
+function internal(thrown: unknown): { code: string; message: string } {
+  const ref = newId().slice(-12);
+  console.error(`[lentera] signing job failed (ref ${ref}):`, thrown);
+  return { code: 'INTERNAL', message: `Something went wrong in the signing job; what was signed before it stays signed. Tell the coordinator the reference ${ref} (it is in the workstation's log).` };
+}
+
 /** Background jobs of this process, with their progress published as live events. */
 export class Jobs {
   private readonly jobs = new Map<string, { state: JobState; worker: Worker }>();
@@ -52,11 +63,11 @@ export class Jobs {
     worker.on('message', (m: { type: string; done?: number; total?: number; written?: number; unchanged?: number; versions?: number; minutes?: number; minutesUnchanged?: number; cancelled?: boolean; code?: string; message?: string }) => {
       if (m.type === 'progress') Object.assign(state, { done: m.done, total: m.total });
       if (m.type === 'done') Object.assign(state, { state: m.cancelled ? 'cancelled' : 'done', written: m.written, unchanged: m.unchanged, versions: m.versions, minutes: m.minutes, minutesUnchanged: m.minutesUnchanged });
-      if (m.type === 'failed') Object.assign(state, { state: 'failed', error: { code: m.code!, message: m.message! } });
+      if (m.type === 'failed') Object.assign(state, { state: 'failed', error: m.code === 'INTERNAL' ? internal(m.message) : { code: m.code!, message: m.message! } });
       publish();
     });
     worker.on('error', (e) => {
-      Object.assign(state, { state: 'failed', error: { code: 'INTERNAL', message: e.message } });
+      Object.assign(state, { state: 'failed', error: internal(e) });
       publish();
     });
     worker.on('exit', () => {

@@ -418,6 +418,34 @@ describe('signing in the background', () => {
   }, 120_000);
 });
 
+describe('a batch that fails for a reason no refusal names', () => {
+  it('tells the live event stream a reference, not the failure\'s text (it may name paths), and the log the text', async () => {
+    // Found by review (2026-12-07): the stream is open to any device of the venue LAN.
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'x');
+    const out = join(blocker, 'sheets');
+    const finished = new Promise<any>((resolveDone) =>
+      app.events.subscribe((e) => {
+        if (e.type === 'jobs.progress' && (e.data as any).state !== 'running') resolveDone(e.data);
+      }),
+    );
+    const logged: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
+    try {
+      const started = (await app.invokeAsync('sheets.start', { exam: 'CPNS-SMG-2026', passphrase: PASS, account: 'koordinator', out }, { local: 't' })) as any;
+      expect(started).toMatchObject({ ok: true });
+      const end = await finished;
+      expect(end).toMatchObject({ state: 'failed', error: { code: 'INTERNAL', message: expect.stringMatching(/reference [0-9a-z]{12}/) } });
+      expect(JSON.stringify(end)).not.toContain(blocker);
+      const ref = /reference ([0-9a-z]{12})/.exec(end.error.message)![1]!;
+      expect(logged.find((l) => l.includes(ref))).toContain(blocker);
+    } finally {
+      console.error = error;
+    }
+  }, 120_000);
+});
+
 describe('cancelling a batch', () => {
   it('stops at the next sheet, keeps the finished ones and leaves no partial file', async () => {
     const token = (app.invoke('accounts.login', { name: 'koordinator', pin: demoPin }, {}) as any).value.token;
