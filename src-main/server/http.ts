@@ -5,6 +5,7 @@ import { fail, httpStatusFor, type Result } from '../api/result';
 import { isLenteraError } from '../core/util/errors';
 import { newId } from '../core/util/ids';
 import { parseJsonText } from '../core/util/json-text';
+import { clientKey } from './client-address';
 import { EventStreams } from './event-streams';
 import { isLoopback, OwnHosts } from './hosts';
 import { serveStatic } from './static';
@@ -155,7 +156,8 @@ async function handleApi(opts: ServerOptions, path: string, req: IncomingMessage
   const body = await readBody(req);
   const parsed = parseJsonBody(body.toString('utf8'));
   if (!parsed.ok) return sendResult(res, parsed);
-  const client = `http:${req.socket.remoteAddress ?? '?'}`;
+  // An IPv6 client by its /64: walking through the addresses it holds must not reset its limits (client-address.ts).
+  const client = `http:${clientKey(req.socket.remoteAddress)}`;
   const result = await opts.app.invokeAsync(name, parsed.value, { token: tokenOf(req), client });
   // A device that may not set the workstation up is not offered the first-run form; one on the LAN, not the unlock form.
   if (name === 'system.status' && result.ok && !mayInit && (result.value as { canInit?: boolean }).canInit) {

@@ -61,3 +61,43 @@ describe('the client a public door counts', () => {
     expect(clientKey(undefined)).toBe('?');
   });
 });
+
+describe("the workstation's LAN door", () => {
+  it('counts a client of its secret-checking limits by its /64 too, not by the address it chose within it', async () => {
+    // Found by review (2026-12-07): `lentera serve --host ::` keyed its per-client PIN limits on the full address.
+    const { createHttpServer, listen } = await import('../../src-main/server/http');
+    const { EventBus } = await import('../../src-main/api/events');
+    const { connect } = await import('node:net');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const clients: (string | undefined)[] = [];
+    const app = { events: new EventBus(), invokeAsync: (_name: string, _input: unknown, ctx: { client?: string }) => (clients.push(ctx.client), Promise.resolve({ ok: true as const, value: {} })) };
+    const renderer = mkdtempSync(join(tmpdir(), 'lentera-door-'));
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Lentera</title>');
+    const s = createHttpServer({ app, host: '127.0.0.1', port: 0, rendererDir: renderer, log: () => {} });
+    const from = new Map<number, string>();
+    s.on('connection', (socket) => {
+      const port = socket.remotePort!;
+      Object.defineProperty(socket, 'remoteAddress', { get: () => from.get(port), configurable: true });
+    });
+    const { port } = await listen(s, '127.0.0.1', 0);
+    const ask = (address: string) =>
+      new Promise<void>((done) => {
+        const c = connect(port, '127.0.0.1');
+        c.on('connect', () => {
+          from.set(c.localPort!, address);
+          const body = JSON.stringify({ name: 'koordinator', pin: '000000' });
+          c.write(`POST /api/accounts.login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+        });
+        c.on('data', () => undefined);
+        c.on('close', () => done());
+      });
+    try {
+      for (const a of ['2001:db8:5:6::1', '2001:db8:5:6::beef', '2001:0db8:0005:0006:0:0:0:2', '2001:db8:5:7::1', '10.20.0.7']) await ask(a);
+      expect(clients).toEqual(['http:2001:db8:5:6::/64', 'http:2001:db8:5:6::/64', 'http:2001:db8:5:6::/64', 'http:2001:db8:5:7::/64', 'http:10.20.0.7']);
+    } finally {
+      await new Promise((ok) => s.close(ok));
+    }
+  });
+});
