@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, rmSync, st
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { appendEvent, chainHead } from '../audit/chain';
-import { keyConnection, makePrivate, openDatabase } from '../db/open';
+import { cipherConnection, keyConnection, makePrivate, openDatabase } from '../db/open';
 import { writeTransaction } from '../db/transaction';
 import type { Clock } from '../util/clock';
 import { flushFile, syncFolder } from '../util/durable-file';
@@ -74,9 +74,7 @@ export function encryptWorkstation(dir: string, passphrase: string, opts: { cloc
       db.pragma('journal_mode = DELETE');
       db.pragma('journal_mode = MEMORY');
       if (db.pragma('journal_mode', { simple: true }) !== 'memory') throw new Error('the copy could not keep its journal in memory for rekeying');
-      db.pragma('temp_store = MEMORY');
-      db.pragma("cipher = 'sqlcipher'");
-      db.pragma('legacy = 4');
+      cipherConnection(db);
       db.pragma(`rekey = "x'${custody.dataKey.toString('hex')}'"`);
     } finally {
       db.close();

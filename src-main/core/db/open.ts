@@ -44,13 +44,34 @@ export interface OpenOptions {
 /**
  * Keys a connection before its first read: SQLCipher 4's format (SQLite3 Multiple Ciphers, the SQLite that
  * better-sqlite3-multiple-ciphers builds), so that an auditor's SQLCipher opens a copy given the key. The key is
- * given raw (x'…'): it is random already, so no PBKDF2 is spent on every connection.
+ * given raw (x'…'): it is random already, so no PBKDF2 is spent on every connection. Every connection to an
+ * encrypted database is keyed here (tests/attacks/temp-files.test.ts finds no other place that keys one).
  */
 export function keyConnection(db: Db, key: Buffer): void {
   if (key.length !== 32) throw new Error('a data key is 32 bytes');
+  cipherConnection(db);
+  db.pragma(`key = "x'${key.toString('hex')}'"`);
+}
+
+/**
+ * What a connection to an encrypted database needs before its key (keyConnection) or its first key (`lentera
+ * encrypt`'s rekey): SQLCipher 4's format, and SQLite's temporary files kept in memory. SQLite3 Multiple Ciphers
+ * encrypts the database, its WAL and its journal, but not SQLite's temporary files: VACUUM's rebuilt copy (every
+ * purge compacts), a sort or an index build larger than the page cache, statement journals, TEMP tables. On disk
+ * (SQLITE_TMPDIR, TMPDIR or /var/tmp; the build's TEMP_STORE=1 puts them there unless told otherwise) they would hold
+ * the plain pages, unlinked at once but their blocks left on the disk. In memory, VACUUM needs RAM about the
+ * database's size. A plain database is left as it is: its own file is plain already.
+ */
+export function cipherConnection(db: Db): void {
+  // TEMP_STORE=0 would ignore the pragma and always use files; =3 always memory, 1 and 2 obey it. (A pragma: a
+  // statement prepared before the key would read the database's first page with no key, and fail.)
+  const options = db.pragma('compile_options') as { compile_options: string }[];
+  if (options.some((o) => o.compile_options === 'TEMP_STORE=0')) {
+    throw new Error('this SQLite was built with TEMP_STORE=0: its temporary files would hold plain pages of an encrypted database');
+  }
+  db.pragma('temp_store = MEMORY');
   db.pragma("cipher = 'sqlcipher'");
   db.pragma('legacy = 4');
-  db.pragma(`key = "x'${key.toString('hex')}'"`);
 }
 
 /**

@@ -378,7 +378,7 @@ export function compactDatabase(db: Db): Pick<PurgeCleanup, 'vacuumed' | 'vacuum
     db.exec('VACUUM');
     vacuumed = true;
   } catch (e) {
-    vacuumError = `${(e as Error).message}: free some disk space (the compaction needs about the database's size again) and run the purge again.`;
+    vacuumError = `${(e as Error).message}: free some disk space (the compaction needs about the database's size again, and as much memory on an encrypted workstation) and run the purge again.`;
   }
   const [cp] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
   return { vacuumed, vacuumError, walTruncated: cp !== undefined && cp.busy === 0 };
