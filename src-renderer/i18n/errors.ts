@@ -100,6 +100,19 @@ export function errorMessage(t: TFunction, lang: string, error: ErrorBody): stri
         ? t('errors.UNSUPPORTED_FILE_expected', { expected: expected.join(t('common.or')) })
         : t('errors.UNSUPPORTED_FILE');
     }
+    case 'TABLE_INVALID': {
+      // A file whose table could be read two ways (a column twice, a hidden first sheet) or is too large.
+      const file = str(d.file);
+      if (d.reason === 'duplicate-header') {
+        const columns = Array.isArray(d.columns) ? d.columns.map(str) : [];
+        const headers = Array.isArray(d.headers) ? d.headers.map(str) : [];
+        return t('errors.TABLE_INVALID_duplicate', { file, first: columns[0] ?? '', second: columns[1] ?? '', headers: headers.join(', '), column: str(d.column) });
+      }
+      if (d.reason === 'hidden-sheet') return t('errors.TABLE_INVALID_hidden', { file, sheet: str(d.sheet) });
+      if (d.reason === 'too-many-rows') return t('errors.TABLE_INVALID_rows', { file, limit: typeof d.limit === 'number' ? d.limit.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US') : '' });
+      if (d.reason === 'formula') return t('errors.TABLE_INVALID_formula', { file, cell: str(d.cell) });
+      return error.message;
+    }
     case 'FILE_TOO_LARGE':
       return t('errors.FILE_TOO_LARGE', { limit: typeof d.limit === 'number' ? Math.round(d.limit / 1048576) : 200 });
     case 'WRONG_SESSION': {

@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import Papa from 'papaparse';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { rank } from '../../src-main/core/ranking/engine';
 import { resultsCsv, resultsSpreadsheetCsv, resultsXlsx } from '../../src-main/core/ranking/export';
 import { readFlatResults } from '../../src-main/core/ranking/flat';
 import { loadRuleset } from '../../src-main/core/ranking/rulesets';
-import { parseCsvText, readTableFile } from '../../src-main/core/roster/table-file';
+import { parseCsvSteps, parseCsvText, readTableFile, readXlsx } from '../../src-main/core/roster/table-file';
 import { decodeTableBytes, decodeWindows1252 } from '../../src-main/core/roster/text-encoding';
 import { csvField, csvLine, needsQuotePrefix, originalCell, safeCell } from '../../src-main/shared/spreadsheet-cell';
 import { rejectedReportCsv } from '../../src-renderer/features/exams/rejectedReport';
@@ -382,5 +383,186 @@ describe('every CSV and XLSX Lentera writes neutralises formulas', () => {
       expect(typeof cell('final').value).toBe('number');
       for (let c = 1; c <= cols.length; c++) expect(ws.getRow(r).getCell(c).formula).toBeUndefined();
     }
+  });
+});
+
+// Audit s80 (F2–F5): what a spreadsheet shows must be what is imported. A repeated column, a hidden first sheet and a
+// formula's cached result each let a file show one score and store another; a small XLSX can hold millions of rows.
+describe('what the spreadsheet shows is what is imported', () => {
+  const pkg = demoPackage(30);
+  const skd = pkg.sessions.find((s) => s.code === 'SKD-1')!.candidates;
+  const importScores = (app: LenteraApp, path: string) => app.invokeAsync('scores.import', { exam: EXAM, stage: 'SKD', file: { path } }, local) as Promise<any>;
+  const twkOf = (app: LenteraApp) => app.workstation!.db.prepare("SELECT units FROM score_entries WHERE nomor_peserta = ? AND stage_code = 'SKD' AND item = 'twk'").pluck().all(skd[0]);
+  async function xlsx(build: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    build(wb);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+  const scoreSheet = (wb: ExcelJS.Workbook, name: string, twk: ExcelJS.CellValue, opts?: Partial<ExcelJS.AddWorksheetOptions>) => {
+    const ws = wb.addWorksheet(name, opts);
+    ws.addRow(['nomor_peserta', 'twk', 'tiu', 'tkp', 'catatan']);
+    ws.addRow([skd[0], twk, 90, 170, 'ok']);
+    return ws;
+  };
+
+  it('a CSV with twk twice (twk, TWK) is refused naming line 1, both columns and their headers; no score is written', async () => {
+    const app = await examApp(pkg);
+    const before = counts(app);
+    const r = await importScores(app, write(`nomor_peserta;twk;tiu;tkp;catatan;TWK\n${skd[0]};85;90;170;ok;150\n`, 'skd.csv'));
+    expect(r).toMatchObject({ ok: false, error: { code: 'TABLE_INVALID', details: { file: 'skd.csv', line: 1, reason: 'duplicate-header', column: 'twk', columns: ['B', 'F'], headers: ['twk', 'TWK'] } } });
+    expect(r.error.message).toBe('skd.csv, line 1: columns B and F (twk, TWK) are both "twk": a column may appear only once. Delete or rename one of them, and import the file again.');
+    expect(counts(app)).toEqual(before);
+    expect(twkOf(app)).toEqual([]);
+  });
+
+  it('a quoted CSV roster with "Nomor Peserta" and "nomor-peserta" is refused the same way; nothing is imported', async () => {
+    const app = await examApp();
+    const before = counts(app);
+    const [, ...rows] = rosterLines(PEOPLE);
+    const text = [['Nomor Peserta', ...COLUMNS.slice(1), 'nomor-peserta'].join(';'), ...rows.map((l) => `${l};"263374009999"`)].join('\r\n');
+    const r = await importRoster(app, write(`${text}\r\n`));
+    expect(r).toMatchObject({ ok: false, error: { code: 'TABLE_INVALID', details: { line: 1, column: 'nomor_peserta', columns: ['A', 'J'], headers: ['Nomor Peserta', 'nomor-peserta'] } } });
+    expect(r.error.message).toMatch(/^roster\.csv, line 1: columns A and J \(Nomor Peserta, nomor-peserta\) are both "nomor_peserta"/);
+    expect(counts(app)).toEqual(before);
+  });
+
+  it('an XLSX whose second twk column is hidden is refused naming both columns; no score is written', async () => {
+    const app = await examApp(pkg);
+    const before = counts(app);
+    const bytes = await xlsx((wb) => {
+      const ws = wb.addWorksheet('SKD');
+      ws.addRow(['nomor_peserta', 'twk', 'tiu', 'tkp', 'TWK ']);
+      ws.addRow([skd[0], 85, 90, 170, 150]);
+      ws.getColumn(5).hidden = true;
+    });
+    const r = await importScores(app, write(bytes, 'skd.xlsx'));
+    expect(r).toMatchObject({ ok: false, error: { code: 'TABLE_INVALID', details: { file: 'skd.xlsx', line: 1, column: 'twk', columns: ['B', 'E'], headers: ['twk', 'TWK '] } } });
+    expect(r.error.message).toMatch(/^skd\.xlsx, line 1: columns B and E \(twk, TWK \) are both "twk"/);
+    expect(counts(app)).toEqual(before);
+  });
+
+  it('an XLSX whose first worksheet is hidden or very hidden is refused naming that sheet; no score is written', async () => {
+    for (const state of ['veryHidden', 'hidden'] as const) {
+      const app = await examApp(pkg);
+      const before = counts(app);
+      const bytes = await xlsx((wb) => {
+        scoreSheet(wb, 'lama', 150, { state });
+        scoreSheet(wb, 'SKD', 85);
+        wb.views = [{ x: 0, y: 0, width: 10000, height: 20000, firstSheet: 1, activeTab: 1, visibility: 'visible' }];
+      });
+      const r = await importScores(app, write(bytes, 'skd.xlsx'));
+      expect(r).toMatchObject({ ok: false, error: { code: 'TABLE_INVALID', details: { file: 'skd.xlsx', reason: 'hidden-sheet', sheet: 'lama', state } } });
+      expect(r.error.message).toMatch(state === 'hidden' ? /^skd\.xlsx: its first worksheet, "lama", is hidden: Excel opens on another sheet/ : /^skd\.xlsx: its first worksheet, "lama", is very hidden/);
+      expect(counts(app)).toEqual(before);
+    }
+  });
+
+  it('the first worksheet is read when it is visible, whatever sheet is hidden after it', async () => {
+    const app = await examApp(pkg);
+    const bytes = await xlsx((wb) => {
+      scoreSheet(wb, 'SKD', 85);
+      scoreSheet(wb, 'lama', 150, { state: 'veryHidden' });
+      scoreSheet(wb, 'catatan', 120);
+    });
+    expect(await importScores(app, write(bytes, 'skd.xlsx'))).toMatchObject({ ok: true, value: { rows: 1, problemCount: 0 } });
+    expect(twkOf(app)).toEqual([85 / 5]);
+  });
+
+  it('the first worksheet is the first tab, as the workbook orders them, not the first sheet part in the zip', async () => {
+    const app = await examApp(pkg);
+    const made = await xlsx((wb) => {
+      // exceljs orders the tabs by orderNo, a property its types leave out
+      (scoreSheet(wb, 'lama', 150) as ExcelJS.Worksheet & { orderNo: number }).orderNo = 1; // worksheets/sheet1.xml, the second tab
+      (scoreSheet(wb, 'SKD', 85) as ExcelJS.Worksheet & { orderNo: number }).orderNo = 0; // worksheets/sheet2.xml, the first tab
+    });
+    // The same parts, sheet1.xml now ahead of sheet2.xml in the zip (as a tool that sorts its entries writes them).
+    const dir = tempDir();
+    writeFileSync(join(dir, 'made.xlsx'), made);
+    execFileSync('unzip', ['-q', 'made.xlsx', '-d', 'x'], { cwd: dir });
+    const parts = execFileSync('find', ['.', '-type', 'f'], { cwd: join(dir, 'x') }).toString().trim().split('\n').sort();
+    execFileSync('zip', ['-q', '-X', join(dir, 'skd.xlsx'), ...parts], { cwd: join(dir, 'x') });
+    expect(parts.indexOf('./xl/worksheets/sheet1.xml')).toBeLessThan(parts.indexOf('./xl/worksheets/sheet2.xml'));
+    expect(await importScores(app, join(dir, 'skd.xlsx'))).toMatchObject({ ok: true, value: { rows: 1, problemCount: 0 } });
+    expect(twkOf(app)).toEqual([85 / 5]);
+  });
+
+  it('an XLSX score cell holding a formula is refused naming its line, column and cell; its cached result is never stored', async () => {
+    const app = await examApp(pkg);
+    const before = counts(app);
+    // The result an author writes into the file is what Excel shows only until it recalculates: 150 is not 80+5.
+    const forged = await xlsx((wb) => scoreSheet(wb, 'SKD', { formula: '80+5', result: 150 } as ExcelJS.CellFormulaValue));
+    const r = await importScores(app, write(forged, 'skd.xlsx'));
+    expect(r).toMatchObject({ ok: false, error: { code: 'SCORES_INVALID', details: { file: 'skd.xlsx', problems: [{ line: 2, column: 'twk', reason: 'cell B2 holds a formula: paste values only' }], count: 1 } } });
+    expect(r.error.message).toBe('skd.xlsx, line 2, column twk: cell B2 holds a formula: paste values only (copy the cells, then Paste Special → Values), and import the file again.');
+    const bytes = await xlsx((wb) => {
+      const ws = scoreSheet(wb, 'SKD', 85);
+      ws.addRow([skd[1], 85, { formula: '80+10', result: 175 }, 170, 'ok']);
+    });
+    const second = await importScores(app, write(bytes, 'skd2.xlsx'));
+    expect(second).toMatchObject({ ok: false, error: { code: 'SCORES_INVALID', details: { problems: [{ line: 3, column: 'tiu', reason: 'cell C3 holds a formula: paste values only' }] } } });
+    expect(counts(app)).toEqual(before);
+  });
+
+  it('a cell of a shared formula (no formula text of its own) is a formula too; a formula in a column no import reads is not refused', async () => {
+    const app = await examApp(pkg);
+    const shared = await xlsx((wb) => {
+      const ws = wb.addWorksheet('SKD');
+      ws.addRow(['nomor_peserta', 'twk', 'tiu', 'tkp', 'catatan']);
+      ws.addRow([skd[0], 85, 90, 170, { formula: 'B2+0', result: 85 }]);
+      ws.addRow([skd[1], { sharedFormula: 'E2', result: 150 }, 90, 170, 'ok']);
+    });
+    const r = await importScores(app, write(shared, 'skd.xlsx'));
+    expect(r).toMatchObject({ ok: false, error: { code: 'SCORES_INVALID', details: { problems: [{ line: 3, column: 'twk', reason: 'cell B3 holds a formula: paste values only' }] } } });
+    const notes = await xlsx((wb) => scoreSheet(wb, 'SKD', 85).getCell('E2').value = { formula: 'B2+C2+D2', result: 345 } as ExcelJS.CellFormulaValue);
+    expect(await importScores(app, write(notes, 'skd2.xlsx'))).toMatchObject({ ok: true, value: { rows: 1, problemCount: 0 } });
+    expect(twkOf(app)).toEqual([85 / 5]);
+  });
+
+  it('a roster XLSX with a formula in the NIK column is refused with ROSTER_INVALID naming the cell; nothing is imported', async () => {
+    const app = await examApp();
+    const before = counts(app);
+    const bytes = await xlsx((wb) => {
+      const ws = wb.addWorksheet('Peserta');
+      for (const line of rosterLines(PEOPLE)) ws.addRow(line.split(';'));
+      ws.getCell('B4').value = { formula: '"3374011203950003"', result: '3374011203950003' };
+    });
+    const r = await importRoster(app, write(bytes, 'roster.xlsx'));
+    expect(r).toMatchObject({ ok: false, error: { code: 'ROSTER_INVALID', details: { file: 'roster.xlsx', problems: [{ line: 4, column: 'nik', reason: 'cell B4 holds a formula: paste values only' }], count: 1 } } });
+    expect(r.error.message).toMatch(/^roster\.xlsx, line 4, column nik: cell B4 holds a formula: paste values only/);
+    expect(counts(app)).toEqual(before);
+  });
+
+  it('a header cell holding a formula is refused: the header read would be its cached text', async () => {
+    const app = await examApp(pkg);
+    const bytes = await xlsx((wb) => {
+      const ws = scoreSheet(wb, 'SKD', 85);
+      ws.getCell('E1').value = { formula: '"tw"&"k"', result: 'catatan' };
+    });
+    const r = await importScores(app, write(bytes, 'skd.xlsx'));
+    expect(r).toMatchObject({ ok: false, error: { code: 'TABLE_INVALID', details: { file: 'skd.xlsx', line: 1, reason: 'formula', cell: 'E1' } } });
+    expect(r.error.message).toBe('skd.xlsx, line 1: cell E1 holds a formula: type the header as text, and import the file again.');
+  });
+
+  it('a table of more than 1,000,000 rows below its header is refused (CSV); 1,000,000 are read', () => {
+    const rows = (n: number) => `a\n${'1\n'.repeat(n)}`;
+    expect(parseCsvText(rows(1_000_000), 'big.csv').rows).toHaveLength(1_000_000);
+    expect(() => parseCsvText(rows(1_000_001), 'big.csv')).toThrow(
+      expect.objectContaining({ code: 'TABLE_INVALID', details: expect.objectContaining({ file: 'big.csv', reason: 'too-many-rows', line: 1_000_002, limit: 1_000_000 }) }),
+    );
+    expect(() => parseCsvText(rows(1_000_001), 'big.csv')).toThrow('big.csv: more than 1,000,000 rows below the header (line 1,000,002 is one too many): no venue roster or score file is this large. Split the file, and import each part.');
+    // The quoted path (papaparse) counts the same, blank lines aside.
+    const quoted = `"a"\n${'1\n\n'.repeat(11)}`;
+    expect(parseCsvSteps(quoted, ';', 'q.csv', 'utf-8', 11).rows).toHaveLength(11);
+    expect(() => parseCsvSteps(quoted, ';', 'q.csv', 'utf-8', 10)).toThrow(expect.objectContaining({ code: 'TABLE_INVALID', details: { file: 'q.csv', reason: 'too-many-rows', line: 22, limit: 10 } }));
+  });
+
+  it('an XLSX of many rows is refused once the limit is passed, its empty rows counted, before the rest is read', async () => {
+    const bytes = await xlsx((wb) => {
+      const ws = wb.addWorksheet('SKD');
+      ws.addRow(['nomor_peserta', 'twk']);
+      for (let i = 0; i < 3_000; i++) ws.addRow(i % 2 ? [`P${i}`, 1] : []).height = 15;
+    });
+    await expect(readXlsx(bytes, 'skd.xlsx', 1_000)).rejects.toMatchObject({ code: 'TABLE_INVALID', details: { file: 'skd.xlsx', reason: 'too-many-rows', limit: 1_000, line: 1_002 } });
+    expect((await readXlsx(bytes, 'skd.xlsx', 3_000)).rows).toHaveLength(1_500);
   });
 });

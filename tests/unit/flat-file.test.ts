@@ -106,3 +106,16 @@ describe('csvRecords', () => {
     ]);
   });
 });
+
+describe('a results workbook with a formula in a column it reads', () => {
+  it('is refused (RESULTS_INVALID, naming the cell): the value shown is not the one stored', () => {
+    // Found by review (2026-12-07): an XLSX keeps a formula's last result, which its author may set to anything.
+    const headers = ['nomor_peserta', 'kode_formasi', 'kuota', 'kategori', 'twk', 'tiu', 'tkp', 'skb', 'ipk', 'tanggal_lahir', 'catatan'];
+    const values = { nomor_peserta: '263374000001', kode_formasi: 'F1', kuota: 1, kategori: 'umum', twk: 150, tiu: 100, tkp: 200, skb: 80, ipk: 3.5, tanggal_lahir: '1990-01-02', catatan: 'x' };
+    const table = { file: 'hasil.xlsx', kind: 'xlsx' as const, encoding: 'xlsx' as const, headers, rows: [{ line: 2, values }], formulas: new Map([['twk', { line: 2, column: 'twk', cell: 'E2' }]]) };
+    expect(() => readFlatResults(table as never, cpns)).toThrow(expect.objectContaining({ code: 'RESULTS_INVALID', message: expect.stringContaining('cell E2 holds a formula') }));
+    // One in a column nothing reads is the author's own.
+    const notes = { ...table, formulas: new Map([['catatan', { line: 2, column: 'catatan', cell: 'K2' }]]) };
+    expect(readFlatResults(notes as never, cpns).candidates.map((c) => c.nomorPeserta)).toEqual(['263374000001']);
+  });
+});

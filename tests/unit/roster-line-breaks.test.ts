@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { csvRecords, parseCsvSteps, parseCsvText, parseUnquoted } from '../../src-main/core/roster/table-file';
 
@@ -22,10 +22,10 @@ describe('quote-free CSV with CRLF read in place', () => {
   it('parseUnquoted and parseCsvText read any mix of line breaks as the step-by-step path reads the mended text', () => {
     fc.assert(
       fc.property(text, fc.constantFrom(';', ',', '\t'), (t, delimiter) => {
-        const reference = parseCsvSteps(mended(t), delimiter, 'f.csv', 'utf-8');
+        const reference = outcome(() => parseCsvSteps(mended(t), delimiter, 'f.csv', 'utf-8'));
         const raw = t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
-        expect(parseUnquoted(raw, delimiter, 'f.csv', 'utf-8')).toEqual(reference);
-        expect(parseCsvText(t, 'f.csv')).toEqual(parseCsvSteps(mended(t), detected(t), 'f.csv', 'utf-8'));
+        expect(outcome(() => parseUnquoted(raw, delimiter, 'f.csv', 'utf-8'))).toEqual(reference);
+        expect(outcome(() => parseCsvText(t, 'f.csv'))).toEqual(outcome(() => parseCsvSteps(mended(t), detected(t), 'f.csv', 'utf-8')));
       }),
       { numRuns: 1500 },
     );
@@ -37,8 +37,13 @@ describe('quote-free CSV with CRLF read in place', () => {
       fc.property(text, (t) => {
         const file = join(dir, `r${n++}.csv`);
         writeFileSync(file, t);
+        const table = outcome(() => parseCsvSteps(mended(t), detected(t), basename(file), 'utf-8'));
+        // A repeated header (the 'a,b,a' line read with commas): both refuse it, the same way.
+        if ('refused' in table) {
+          expect(outcome(() => csvRecords(file))).toEqual(table);
+          return;
+        }
         const r = csvRecords(file)!;
-        const table = parseCsvSteps(mended(t), detected(t), file, 'utf-8');
         expect(r.headers).toEqual(table.headers);
         // Keyed by assignment, as the readers key a row (a "__proto__" header names no own key).
         const keyed = [...r.records].map(({ line, cells }) => {
@@ -64,11 +69,46 @@ describe('quote-free CSV with CRLF read in place', () => {
       { line: 2, values: { a: '1', b: '2' } },
       { line: 3, values: { a: '3', b: '4' } },
     ]);
-    // Short rows still have every header's key; a repeated header keeps its last value.
-    expect(parseUnquoted('a;b;a\r\n1\r\n', ';', 'f.csv', 'utf-8').rows).toEqual([{ line: 2, values: { a: undefined, b: undefined } }]);
-    expect(Object.keys(parseUnquoted('a;b;a\r\n1;2;3\r\n', ';', 'f.csv', 'utf-8').rows[0]!.values)).toEqual(['a', 'b']);
+    // Short rows still have every header's key.
+    expect(parseUnquoted('a;b;c\r\n1\r\n', ';', 'f.csv', 'utf-8').rows).toEqual([{ line: 2, values: { a: '1', b: undefined, c: undefined } }]);
+  });
+
+  it('a header repeated (after case, spaces and dashes are folded) is refused by every reader, naming both columns; blank headers may repeat', () => {
+    const refusal = { code: 'TABLE_INVALID', details: { file: 'f.csv', line: 1, reason: 'duplicate-header', column: 'a_b', columns: ['A', 'C'], headers: ['A b', 'a-b '] } };
+    const text = 'A b;x;a-b \r\n1;2;3\r\n';
+    expect(() => parseUnquoted(text, ';', 'f.csv', 'utf-8')).toThrow(expect.objectContaining(refusal));
+    expect(() => parseCsvSteps(mended(text), ';', 'f.csv', 'utf-8')).toThrow(expect.objectContaining(refusal));
+    expect(() => parseCsvText(`"A b";x;a-b \n1;2;3\n`, 'f.csv')).toThrow(expect.objectContaining(refusal));
+    const file = join(dir, 'twice.csv');
+    writeFileSync(file, text);
+    expect(() => csvRecords(file, 'f.csv')).toThrow(expect.objectContaining(refusal));
+    expect(() => parseUnquoted('a;b;c;d;e;f;g;h;i;j;k;l;m;n;o;p;q;r;s;t;u;v;w;x;y;z;aa;A\n', ';', 'f.csv', 'utf-8')).toThrow(
+      'f.csv, line 1: columns A and AB (a, A) are both "a": a column may appear only once. Delete or rename one of them, and import the file again.',
+    );
+    expect(parseUnquoted('a;;b;\n1;2;3;4\n', ';', 'f.csv', 'utf-8').headers).toEqual(['a', '', 'b', '']);
+  });
+
+  it('more rows than the limit below the header are refused by the quote-free readers at the first one too many, blank lines aside', () => {
+    const text = 'a;b\n1;2\n\n3;4\n;\n5;6\n';
+    const refusal = { code: 'TABLE_INVALID', details: { file: 'f.csv', reason: 'too-many-rows', line: 6, limit: 2 } };
+    expect(parseUnquoted(text, ';', 'f.csv', 'utf-8', 3).rows).toHaveLength(3);
+    expect(() => parseUnquoted(text, ';', 'f.csv', 'utf-8', 2)).toThrow(expect.objectContaining(refusal));
+    const file = join(dir, 'rows.csv');
+    writeFileSync(file, text);
+    expect([...csvRecords(file, 'f.csv', 3)!.records]).toHaveLength(3);
+    const records = csvRecords(file, 'f.csv', 2)!.records;
+    expect(() => [...records]).toThrow(expect.objectContaining(refusal));
   });
 });
+
+/** What a reader gives: its table, or its refusal's code and message. */
+function outcome<T>(read: () => T): T | { refused: string } {
+  try {
+    return read();
+  } catch (e) {
+    return { refused: `${(e as { code?: string }).code}: ${(e as Error).message}` };
+  }
+}
 
 /** The separator parseCsvText picks from the header line. */
 function detected(t: string): string {

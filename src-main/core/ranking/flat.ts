@@ -1,4 +1,5 @@
 import { parseDate, parseIpk } from '../roster/fields';
+import { formulaRefusal } from '../roster/formula-cells';
 import type { RawCell } from '../roster/row';
 import { csvRecords, readTableFile, type SourceTable } from '../roster/table-file';
 import { Fraction } from '../scoring/exact';
@@ -81,6 +82,9 @@ function flatColumns(ruleset: Ruleset): { scoreColumns: string[]; required: stri
  */
 export function readFlatResults(table: SourceTable, ruleset: Ruleset): { formations: FormationFacts[]; candidates: CandidateFacts[] } {
   const { headers } = table;
+  // An XLSX keeps a formula's last result, which its author may set to anything: a score read from it is refused.
+  const formula = formulaRefusal(table, [...READ_COLUMNS, ...flatColumns(ruleset).scoreColumns], 'RESULTS_INVALID');
+  if (formula) throw formula;
   const rows = (function* () {
     for (const row of table.rows) yield { line: row.line, cells: headers.map((h) => row.values[h]) };
   })();
@@ -98,6 +102,9 @@ export async function readFlatResultsFile(path: string, ruleset: Ruleset, name =
   return flatFacts(csv.file, csv.headers, csv.records, ruleset);
 }
 
+/** The columns of a flat results file read besides the ruleset's scores, in the order `flatFacts` takes them. */
+const READ_COLUMNS = ['nomor_peserta', 'kode_formasi', 'kuota', 'kategori', 'ipk', 'tanggal_lahir', 'jabatan', 'pendidikan', 'keterangan'];
+
 /** The facts of a flat results file's records, cells in header order (a repeated header: its last column, as in a keyed row). */
 function flatFacts(file: string, headers: string[], rows: Iterable<{ line: number; cells: RawCell[] }>, ruleset: Ruleset): { formations: FormationFacts[]; candidates: CandidateFacts[] } {
   const { scoreColumns, required } = flatColumns(ruleset);
@@ -106,7 +113,7 @@ function flatFacts(file: string, headers: string[], rows: Iterable<{ line: numbe
     throw new LenteraError('RESULTS_INVALID', `${file}, line 1: missing column(s) ${missing.join(', ')}.`, { problems: missing.map((c) => ({ line: 1, column: c, reason: 'missing column' })) });
   }
   const col = (name: string) => headers.lastIndexOf(name);
-  const [iNomor, iKode, iKuota, iKategori, iIpk, iLahir, iJabatan, iPendidikan, iKeterangan] = ['nomor_peserta', 'kode_formasi', 'kuota', 'kategori', 'ipk', 'tanggal_lahir', 'jabatan', 'pendidikan', 'keterangan'].map(col) as number[];
+  const [iNomor, iKode, iKuota, iKategori, iIpk, iLahir, iJabatan, iPendidikan, iKeterangan] = READ_COLUMNS.map(col) as number[];
   const scoreAt = scoreColumns.map(col);
   const problems: Problem[] = [];
   const formations = new Map<string, FormationFacts & { line: number }>();

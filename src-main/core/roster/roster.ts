@@ -7,6 +7,7 @@ import { foldCase } from '../publish/paths';
 import { caseClash, formatIpk, maskNik } from './fields';
 import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
 import type { SourceRow, SourceTable } from './table-file';
+import { formulaRefusal } from './formula-cells';
 import { decideDateOrder, type DateOrderFinding, type DateReading } from './date-order';
 import { roundedBySpreadsheet } from './nik';
 
@@ -221,6 +222,9 @@ function walkRoster(ctx: RosterContext, table: SourceTable, sink: RosterSink, re
       problems: missing.map((c) => ({ line: 1, column: c, reason: 'missing column in the header' })),
     });
   }
+  // A formula's stored result is whatever the file's author put there; Excel shows what the formula gives.
+  const formula = formulaRefusal(table, ROSTER_COLUMNS, 'ROSTER_INVALID');
+  if (formula) throw formula;
   refuseRoundedNiks(table);
   const dates = decideDateOrder(table.file, 'tanggal_lahir', dateCells(table.rows));
   const reading: DateReading = { order: dates.order, pivotYear: ctx.examYear, date1904: table.date1904 === true };

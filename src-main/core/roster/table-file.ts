@@ -9,8 +9,10 @@ import type { RawCell } from './row';
 import { decodeTableBytes, type DecodeFailure, type TableEncoding } from './text-encoding';
 import { MAX_IMPORT_BYTES } from './import-limit';
 import { workbookDate1904 } from './workbook-date-system';
+import type { FormulaCell } from './formula-cells';
 
 export type { TableEncoding } from './text-encoding';
+export { formulaRefusal, type FormulaCell } from './formula-cells';
 
 export { MAX_IMPORT_BYTES };
 
@@ -33,6 +35,64 @@ export interface SourceTable {
   delimiter?: ';' | ',' | '\t';
   /** an XLSX workbook in the 1904 date system: its date serials count from 1904-01-01 (its Date cells are already right) */
   date1904?: boolean;
+  /** an XLSX's first formula cell in each headed column that has one (an importer refuses those in the columns it reads: formulaRefusal) */
+  formulas?: Map<string, FormulaCell>;
+}
+
+/**
+ * More rows than this below a table's header are refused, as soon as the next one is reached: a venue's roster has at
+ * most 100,000–200,000 candidates and a score file fewer, while an XLSX compresses rows about 170:1, so a file under
+ * the 200 MB limit could otherwise hold 30 million rows (gigabytes held, minutes of reading). Excel's own sheet ends at
+ * 1,048,576 rows.
+ */
+export const MAX_TABLE_ROWS = 1_000_000;
+
+/** A column's letters as a spreadsheet shows them: 0 → A, 25 → Z, 26 → AA. */
+export function columnLetters(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+const AGAIN = 'and import the file again.';
+
+/**
+ * The keys of a header line. Two columns whose headers fold to the same key (`TWK` and `twk `, `Nomor Peserta` and
+ * `nomor-peserta`) are refused, naming both: a row keyed by header keeps one of them, so a second column, hidden or far
+ * to the right, would silently stand in for the one a person checked. Blank headers (columns no import reads) may repeat.
+ */
+function headerKeys(raw: readonly string[], file: string): string[] {
+  const keys = raw.map(normaliseHeader);
+  const seen = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) {
+    // (an XLSX header row with a gap is a sparse array: its holes, like blank headers, name no column)
+    const key = keys[i];
+    if (!key) continue;
+    const j = seen.get(key);
+    if (j === undefined) {
+      seen.set(key, i);
+      continue;
+    }
+    const columns = [columnLetters(j), columnLetters(i)];
+    const headers = [raw[j]!, raw[i]!];
+    throw new LenteraError(
+      'TABLE_INVALID',
+      `${file}, line 1: columns ${columns[0]} and ${columns[1]} (${headers[0]}, ${headers[1]}) are both "${key}": a column may appear only once. Delete or rename one of them, ${AGAIN}`,
+      { file, line: 1, reason: 'duplicate-header', column: key, columns, headers },
+    );
+  }
+  return keys;
+}
+
+/** The refusal of a row past MAX_TABLE_ROWS (or a test's smaller limit), on `line`. */
+function tooManyRows(file: string, line: number, limit: number, xlsx = false): LenteraError {
+  const n = limit.toLocaleString('en-US');
+  const empty = xlsx ? '; empty rows the sheet stores count too' : '';
+  return new LenteraError(
+    'TABLE_INVALID',
+    `${file}: more than ${n} rows below the header (line ${line.toLocaleString('en-US')} is one too many${empty}): no venue roster or score file is this large. Split the file, and import each part.`,
+    { file, line, reason: 'too-many-rows', limit },
+  );
 }
 
 export function normaliseHeader(h: string): string {
@@ -151,8 +211,7 @@ function lineEnd(src: string, start: number, crlf: boolean): { stop: number; nex
 }
 
 /** The header line of a non-empty unquoted text. */
-const unquotedHeaders = (src: string, delimiter: string, crlf: boolean) =>
-  src.slice(0, lineEnd(src, 0, crlf).stop).split(delimiter).map(normaliseHeader);
+const unquotedHeaders = (src: string, delimiter: string, crlf: boolean, file: string) => headerKeys(src.slice(0, lineEnd(src, 0, crlf).stop).split(delimiter), file);
 
 /** A record's cells, or undefined for a blank line (only separators and spaces). */
 function recordCells(line: string, delimiter: string): string[] | undefined {
@@ -171,7 +230,7 @@ export function parseCsvText(text: string, file = 'input.csv', encoding: TableEn
 }
 
 /** The general path: quoted fields may hold line breaks, so each row's line is counted from papaparse's cursor. */
-export function parseCsvSteps(src: string, delimiter: string, file: string, encoding: TableEncoding): SourceTable {
+export function parseCsvSteps(src: string, delimiter: string, file: string, encoding: TableEncoding, maxRows = MAX_TABLE_ROWS): SourceTable {
   let headers: string[] | undefined;
   const rows: SourceRow[] = [];
   let cursor = 0;
@@ -194,10 +253,11 @@ export function parseCsvSteps(src: string, delimiter: string, file: string, enco
       cursor = end;
       const cells = r.data;
       if (!headers) {
-        headers = cells.map(normaliseHeader);
+        headers = headerKeys(cells, file);
         return;
       }
       if (cells.every((c) => c.trim() === '')) return; // blank lines, including trailing ones
+      if (rows.length === maxRows) throw tooManyRows(file, rowLine, maxRows);
       const values: Record<string, RawCell> = {};
       headers.forEach((h, i) => {
         values[h] = cells[i];
@@ -217,14 +277,14 @@ export function parseCsvSteps(src: string, delimiter: string, file: string, enco
  * and its array are dropped as soon as the row is keyed. Its rows equal the general path's (papaparse step by step;
  * tests/unit/roster-fast.test.ts checks both on random files). `text` has no BOM; its line breaks may be of any kind.
  */
-export function parseUnquoted(text: string, delimiter: string, file: string, encoding: TableEncoding): SourceTable {
+export function parseUnquoted(text: string, delimiter: string, file: string, encoding: TableEncoding, maxRows = MAX_TABLE_ROWS): SourceTable {
   if (text === '') return { file, kind: 'csv', encoding, headers: [], rows: [] };
   const { src, crlf } = unquotedLines(text);
   const first = src.indexOf('\n');
-  const headers = unquotedHeaders(src, delimiter, crlf);
+  const headers = unquotedHeaders(src, delimiter, crlf, file);
   // Every row has every header's key, in the header's order: each row's object is a copy of this one, so all share
-  // one shape made once instead of nine transitions per row. A repeated header keeps its first place and last value,
-  // as assigning the keys one by one does.
+  // one shape made once instead of nine transitions per row (no header repeats: headerKeys; blank ones, keyed '',
+  // keep their first place and last value, as assigning the keys one by one does).
   const shape: Record<string, RawCell> = {};
   for (const h of headers) shape[h] = undefined;
   const rows: SourceRow[] = [];
@@ -235,6 +295,7 @@ export function parseUnquoted(text: string, delimiter: string, file: string, enc
     next = end.next;
     const cells = recordCells(src.slice(start, end.stop), delimiter);
     if (!cells) continue;
+    if (rows.length === maxRows) throw tooManyRows(file, line, maxRows);
     const values = { ...shape };
     for (let i = 0; i < headers.length; i++) values[headers[i]!] = cells[i];
     rows.push({ line, values });
@@ -243,13 +304,16 @@ export function parseUnquoted(text: string, delimiter: string, file: string, enc
 }
 
 /** The records after the header line (which ends at `first`): record i is line i + 1; blank lines (trailing ones too) are no record. */
-function* unquotedRecords(src: string, first: number, delimiter: string, crlf: boolean): Generator<CsvRecord> {
+function* unquotedRecords(src: string, first: number, delimiter: string, crlf: boolean, file: string, maxRows: number): Generator<CsvRecord> {
+  let records = 0;
   for (let line = 2, next = first; next !== -1; line++) {
     const start = next + 1;
     const end = lineEnd(src, start, crlf);
     next = end.next;
     const cells = recordCells(src.slice(start, end.stop), delimiter);
-    if (cells) yield { line, cells };
+    if (!cells) continue;
+    if (records++ === maxRows) throw tooManyRows(file, line, maxRows);
+    yield { line, cells };
   }
 }
 
@@ -267,29 +331,89 @@ function cellValue(v: ExcelJS.CellValue): RawCell {
 
 const DAYS_1900_TO_1904 = 1462 * 86_400_000;
 
+/** A cell exceljs read from a `<f>` element: `formula` holds its text, empty for a cell sharing another's formula. */
+const isFormula = (v: ExcelJS.CellValue): boolean =>
+  typeof v === 'object' && v !== null && !(v instanceof Date) && ('formula' in v || 'sharedFormula' in v);
+
+/** What the streaming reader knows of the workbook once it reaches a sheet (xl/workbook.xml and its rels). */
+interface WorkbookParts {
+  model?: { sheets?: { name?: string; state?: string; rId?: string }[] };
+  workbookRels?: { Id?: string; Target?: string }[];
+}
+
 /**
- * The first worksheet of an XLSX file, streamed, so a 100,000-row roster does not hold the whole workbook.
+ * The first sheet in the workbook's own order (its tabs, xl/workbook.xml), and the number N of its part
+ * `worksheets/sheetN.xml`, which is how the streaming reader names the sheets it reaches (in the order of the zip, which
+ * need not be the tabs' order). Refused when that sheet is hidden or very hidden: Excel then opens on a visible sheet,
+ * and the person importing would check one table while another is read.
+ */
+function firstWorksheet(parts: WorkbookParts, file: string): string {
+  const first = parts.model?.sheets?.[0];
+  if (!first) throw new Error('the workbook lists no sheet before its sheets\' contents');
+  const name = first.name ?? '';
+  if (first.state === 'hidden' || first.state === 'veryHidden') {
+    const how = first.state === 'veryHidden' ? 'very hidden (only a macro or an XML editor can show it)' : 'hidden';
+    throw new LenteraError(
+      'TABLE_INVALID',
+      `${file}: its first worksheet, "${name}", is ${how}: Excel opens on another sheet, but the first one is what is imported. Delete the hidden sheet, or move the sheet to import to the first place, ${AGAIN}`,
+      { file, reason: 'hidden-sheet', sheet: name, state: first.state },
+    );
+  }
+  const target = parts.workbookRels?.find((r) => r.Id === first.rId)?.Target ?? '';
+  const n = /(?:^|\/)worksheets\/sheet(\d+)\.xml$/.exec(target)?.[1];
+  if (!n) throw new Error(`its first sheet, "${name}", is not a worksheet`);
+  return String(Number(n));
+}
+
+/**
+ * The first worksheet of an XLSX file (the first tab, as the workbook orders them), streamed, so a 100,000-row roster
+ * does not hold the whole workbook. Refused: a hidden first sheet, a repeated header, a header cell holding a formula,
+ * and more than `maxRows` rows below the header (counted as they are reached, empty ones included). A formula cell below
+ * the header is noted in `formulas`, for the importer to refuse in the columns it reads.
  * A workbook in the 1904 date system is honoured: exceljs reads `date1904="1"` (Excel's spelling) but not
  * `date1904="true"` (LibreOffice's, also valid), so the workbook's own flag is read here (workbook-date-system.ts)
  * and a date exceljs made in the wrong system is moved by the 1462 days between the two.
  */
-export async function readXlsx(source: string | Buffer, name = typeof source === 'string' ? source : ''): Promise<SourceTable> {
+export async function readXlsx(source: string | Buffer, name = typeof source === 'string' ? source : '', maxRows = MAX_TABLE_ROWS): Promise<SourceTable> {
   // exceljs loads here, for XLSX files only: it takes longer to load than Node takes to start.
   const { default: Excel } = await import('exceljs');
   const date1904 = await workbookDate1904(source);
   const input = typeof source === 'string' ? source : Readable.from([source]);
-  const reader = new Excel.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
+  const reader = new Excel.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+  // The part each sheet comes from (sheetN.xml's N): the reader announces it just before handing the sheet on.
+  let part = '';
+  (reader as unknown as NodeJS.EventEmitter).on('entry', (e: { type?: string; id?: string }) => {
+    if (e.type === 'worksheet') part = String(Number(e.id));
+  });
+  let first: string | undefined;
   let headers: string[] | undefined;
   const rows: SourceRow[] = [];
+  // The first formula cell of each column below the header, by column index.
+  const formulaAt: (FormulaCell | undefined)[] = [];
+  let below = 0;
   for await (const sheet of reader) {
+    first ??= firstWorksheet(reader as unknown as WorkbookParts, name);
+    if (part !== first) continue; // another tab: never read
     // What exceljs made its Date cells with, read when it starts on the sheet (worksheet-reader.js takes it then).
     const applied = (reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904 === true;
     const shift = date1904 && !applied ? DAYS_1900_TO_1904 : 0;
     for await (const row of sheet) {
-      const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
+      const raw = row.values as ExcelJS.CellValue[];
+      if (headers && ++below > maxRows) throw tooManyRows(name, row.number, maxRows, true);
+      for (let i = 1; i < raw.length; i++) {
+        if (!isFormula(raw[i])) continue;
+        const cell = `${columnLetters(i - 1)}${row.number}`;
+        if (!headers) throw new LenteraError('TABLE_INVALID', `${name}, line ${row.number}: cell ${cell} holds a formula: type the header as text, ${AGAIN}`, { file: name, line: row.number, reason: 'formula', cell });
+        const column = headers[i - 1];
+        if (column && !formulaAt[i - 1]) formulaAt[i - 1] = { line: row.number, column, cell };
+      }
+      const values = raw.slice(1).map(cellValue);
       if (shift) for (let i = 0; i < values.length; i++) if (values[i] instanceof Date) values[i] = new Date((values[i] as Date).getTime() + shift);
       if (!headers) {
-        headers = values.map((v) => normaliseHeader(String(v ?? '')));
+        headers = headerKeys(
+          values.map((v) => String(v ?? '')),
+          name,
+        );
         continue;
       }
       if (values.every((v) => v === undefined || String(v).trim() === '')) continue;
@@ -301,7 +425,9 @@ export async function readXlsx(source: string | Buffer, name = typeof source ===
     }
     break; // the roster is the first sheet
   }
-  return { file: name, kind: 'xlsx', encoding: 'xlsx', headers: headers ?? [], rows, date1904 };
+  const formulas = new Map<string, FormulaCell>();
+  for (const f of formulaAt) if (f) formulas.set(f.column, f);
+  return { file: name, kind: 'xlsx', encoding: 'xlsx', headers: headers ?? [], rows, date1904, ...(formulas.size ? { formulas } : {}) };
 }
 
 export async function readTableFile(path: string, name = path): Promise<SourceTable> {
@@ -309,7 +435,7 @@ export async function readTableFile(path: string, name = path): Promise<SourceTa
   if (kind === 'xlsx') {
     try {
       // The workbook is streamed; its hash is a separate streaming pass, never the whole file in memory.
-      const [table, sha256] = await Promise.all([readXlsx(path), sha256File(path)]);
+      const [table, sha256] = await Promise.all([readXlsx(path, basename(name)), sha256File(path)]);
       return { ...table, file: basename(name), sha256 };
     } catch (e) {
       throw xlsxError(name, e);
@@ -322,7 +448,7 @@ export async function readTableFile(path: string, name = path): Promise<SourceTa
 export async function readTableBytes(bytes: Buffer, name: string): Promise<SourceTable> {
   if (checkImportBytes(bytes, ['csv', 'xlsx'], name) === 'xlsx') {
     try {
-      return { ...(await readXlsx(bytes, name)), file: basename(name), sha256: sha256Hex(bytes) };
+      return { ...(await readXlsx(bytes, basename(name))), file: basename(name), sha256: sha256Hex(bytes) };
     } catch (e) {
       throw xlsxError(name, e);
     }
@@ -331,6 +457,8 @@ export async function readTableBytes(bytes: Buffer, name: string): Promise<Sourc
 }
 
 function xlsxError(name: string, e: unknown): LenteraError {
+  // A refusal of what the workbook holds (a hidden first sheet, a repeated header, too many rows) stands as it is.
+  if (e instanceof LenteraError) return e;
   return new LenteraError('UNSUPPORTED_FILE', `${basename(name)} could not be read as XLSX: ${(e as Error).message}`, { file: basename(name) });
 }
 
@@ -451,7 +579,7 @@ export interface CsvRecord {
  * the common file without a quote character (`parseUnquoted`); undefined for XLSX or a quoted CSV, which then go
  * through `readTableFile`. No hash of the file is taken.
  */
-export function csvRecords(path: string, name = path): { file: string; headers: string[]; records: Iterable<CsvRecord> } | undefined {
+export function csvRecords(path: string, name = path, maxRows = MAX_TABLE_ROWS): { file: string; headers: string[]; records: Iterable<CsvRecord> } | undefined {
   if (checkImportFile(path, ['csv', 'xlsx'], name) === 'xlsx') return undefined;
   const decoded = decodeTableBytes(readFileSync(path));
   if (!decoded.ok) throw encodingError(basename(name), decoded);
@@ -461,6 +589,7 @@ export function csvRecords(path: string, name = path): { file: string; headers: 
   const { src, crlf } = unquotedLines(body);
   const delimiter = headerDelimiter(src);
   const first = src.indexOf('\n');
-  const headers = src === '' ? [] : unquotedHeaders(src, delimiter, crlf);
-  return { file: basename(name), headers, records: src === '' ? [] : unquotedRecords(src, first, delimiter, crlf) };
+  const file = basename(name);
+  const headers = src === '' ? [] : unquotedHeaders(src, delimiter, crlf, file);
+  return { file, headers, records: src === '' ? [] : unquotedRecords(src, first, delimiter, crlf, file, maxRows) };
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/open';
 import { sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { newId } from '../util/ids';
+import { formulaRefusal } from '../roster/formula-cells';
 import type { SourceTable } from '../roster/table-file';
 import { parseScore, stageInfo, toUnits, type StageInfo } from './items';
 
@@ -35,6 +36,9 @@ export function planCatImport(db: Db, examId: string, stageCode: string, table: 
       count: missing.length,
     });
   }
+  // A formula's stored result is whatever the file's author put there; Excel shows what the formula gives.
+  const formula = formulaRefusal(table, ['nomor_peserta', ...stage.items.map((i) => i.code)], 'SCORES_INVALID');
+  if (formula) throw formula;
   const alreadyImported = Boolean(sql(db, 'SELECT 1 FROM score_imports WHERE exam_id = ? AND stage_code = ? AND sha256 = ?').get(examId, stageCode, sha256));
   const candidates = new Set(sql(db, 'SELECT nomor_peserta FROM candidates WHERE exam_id = ?').pluck().all(examId) as string[]);
   // Registered for the stage: listed in one of its sessions. Absent: marked TH there when the session closed.
