@@ -218,8 +218,9 @@ describe('a client that never reads its event stream', () => {
     expect(maxQueued).toBeGreaterThan(MAX_QUEUED);
     expect(maxQueued).toBeLessThanOrEqual(BURST + 4100);
     expect(silent.map((s) => serverOf(s).destroyed)).toEqual([true, true, true, true]);
-    // By the burst bound, not the time.
-    expect(logged.filter((l) => /^dropped GET \/api\/events from 127\.0\.0\.1: \d+ bytes unread$/.test(l))).toHaveLength(4);
+    // Each dropped once, by the burst bound (the queue's bound above is what shows it held); on a loaded machine the
+    // 2 s rule may come first, between two batches, below the bound (seen in CI with other tests on both cores).
+    expect(logged.filter((l) => /^dropped GET \/api\/events from 127\.0\.0\.1: \d+ bytes unread( for \d+ ms)?$/.test(l))).toHaveLength(4);
     // Closed and let go: the server holds the reader's stream only, and writes nothing more to the dropped ones.
     await waitFor(() => silent.every((s) => serverOf(s).closed), 2_000, 'the sockets to close');
     expect(openEventStreams(server!)).toBe(1);
