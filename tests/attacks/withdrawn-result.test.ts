@@ -2,14 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LenteraApp } from '../../src-main/api/app';
 import { mergedView } from '../../src-main/core/bundles/merge';
 import { addTrustedSigner } from '../../src-main/core/bundles/trust';
-import { generateIdentity } from '../../src-main/core/keys/identities';
 import { readCertificate } from '../../src-main/core/keys/pki';
 import { sitePaths } from '../../src-main/core/publish/paths';
 import { Publisher } from '../../src-main/core/publish/publisher';
 import { checkReceipt, checkSheetPayload, followOnSite } from '../../src-main/core/publish/verify-page';
+import { DEMO_PASS, demoSigningWorkstation } from '../unit/helpers';
 
 /**
  * The failure (found by review, 2026-12-07): venue A's bundle makes candidate X "P/L — LULUS", final; the hub logs
@@ -21,29 +20,18 @@ import { checkReceipt, checkSheetPayload, followOnSite } from '../../src-main/co
  * what is published, and the log itself says the P/L was withdrawn.
  */
 
-const PASS = 'rahasia-koordinator';
 const T1 = '2026-11-30T06:00:00.000Z';
 const T2 = '2026-11-30T07:00:00.000Z';
 const dir = mkdtempSync(join(tmpdir(), 'lentera-withdrawn-'));
 
+/** A demo venue with its coordinator's signing key, and the certificate a hub registers. */
 async function venue(name: string) {
-  const app = new LenteraApp({ dataDir: join(dir, name), allowInit: true });
-  const demo = await app.invokeAsync('workstation.demo', { candidates: 120 }, { local: 't' });
-  if (!demo.ok) throw new Error(demo.error.message);
-  const db = app.workstation!.db;
-  const coord = db.prepare("SELECT id FROM accounts WHERE name = 'koordinator'").pluck().get() as string;
-  await generateIdentity(db, app.workstation!.dir, { id: coord, displayName: `Koordinator ${name}`, nip: null }, 'Pemerintah Kota Semarang', PASS, new Date().toISOString());
-  const exam = db.prepare('SELECT code FROM exams').pluck().get() as string;
-  const pem = (app.invoke('keys.certificate', { account: 'koordinator' }, { local: 't' }) as { value: { pem: string } }).value.pem;
-  return { app, exam, cert: Buffer.from(pem) };
+  const { app, call, exam } = await demoSigningWorkstation(join(dir, name), { candidates: 120, displayName: `Koordinator ${name}` });
+  return { app, exam, call, cert: Buffer.from((await call<{ pem: string }>('keys.certificate', { account: 'koordinator' })).pem) };
 }
 type Venue = Awaited<ReturnType<typeof venue>>;
 
-async function exportBundle(v: Venue): Promise<string> {
-  const r = await v.app.invokeAsync('bundle.export', { exam: v.exam, passphrase: PASS, account: 'koordinator' }, { local: 't' });
-  if (!r.ok) throw new Error(r.error.message);
-  return (r.value as { file: string }).file;
-}
+const exportBundle = async (v: Venue) => (await v.call<{ file: string }>('bundle.export', { exam: v.exam, passphrase: DEMO_PASS, account: 'koordinator' })).file;
 
 /** The site's result digests of `exam`, as the verification page loads them (scripts setting globals), with its log's data. */
 function siteDigests(site: string, exam: string): Record<string, string> {
