@@ -110,6 +110,21 @@ describe('exam package import', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'FILE_TOO_LARGE', details: { limit: 200 * 1024 * 1024 } } });
   });
 
+  it('refuses a registration number that differs only in letter case from one already on this workstation', async () => {
+    const app = makeApp();
+    const renumbered = (nomor: string) => {
+      const pkg = small();
+      const was = pkg.roster[0]!.nomor_peserta;
+      pkg.roster[0]!.nomor_peserta = nomor;
+      for (const s of pkg.sessions) s.candidates = s.candidates.map((c) => (c === was ? nomor : c));
+      return pkg;
+    };
+    expect((await importPkg(app, renumbered('abcd0001'))).ok).toBe(true);
+    const r = await importPkg(app, renumbered('ABCD0001'));
+    expect(r.ok).toBe(false);
+    expect(problems(r)).toContainEqual({ path: 'roster[0].nomor_peserta', message: 'nomor_peserta ABCD0001 differs from abcd0001 only in letter case: on the published site the two would share one page (on this workstation)' });
+  });
+
   it('accepts any change while nothing is recorded, then only additions once check-ins exist', async () => {
     const app = makeApp();
     const v1 = small();

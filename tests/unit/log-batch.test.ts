@@ -127,6 +127,20 @@ describe.each(STORES)('the transparency log, a whole exam at once ($name)', (sto
     );
   });
 
+  it('an entry ifLogged (a result withdrawn) is logged for a candidate logged before, and for no other, in a batch as one at a time', () => {
+    for (const size of [1, 100]) {
+      const { db, log } = freshLog();
+      const logged = Array.from({ length: size }, (_, i) => ({ exam: 'E', nomor: `L${i}`, digest: 'a'.repeat(64) }));
+      db.transaction(() => log.append(logged, 't1'))();
+      // The same candidates held back (a new digest), and as many never logged, held back too.
+      const held = [...logged.map((e) => ({ ...e, digest: 'b'.repeat(64), ifLogged: true })), ...logged.map((e, i) => ({ ...e, nomor: `N${i}`, digest: 'b'.repeat(64), ifLogged: true }))];
+      const added = db.transaction(() => log.append(held, 't2'))();
+      expect(added, `${size}`).toHaveLength(size);
+      const rows = db.prepare("SELECT nomor_peserta FROM ledger_leaves WHERE digest = ? ORDER BY idx").pluck().all('b'.repeat(64));
+      expect(rows, `${size}`).toEqual(logged.map((e) => e.nomor));
+    }
+  });
+
   it("another venue's bundle of a large exam reads only its own candidates' leaves and salts, and skips and salts as one entry at a time does", () => {
     // The exam holds far more candidates than the second bundle names (more than twice as many): the second append
     // looks its candidates up by the index instead of reading the exam whole, in pieces of 500 on SQLite.

@@ -16,7 +16,8 @@
 import { hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { renameSync, rmSync } from 'node:fs';
-import { KeptWriter, hasLetter, keptRecords, keyOfLine, keyOrder, writeKept, type DeferredRecords } from './merge';
+import { hasLetter } from '../publish/paths';
+import { KeptWriter, keptRecords, keyOfLine, keyOrder, writeKept, type DeferredRecords } from './merge';
 
 /** A run's bytes: at 100,000 candidates the score entries make 8 runs. */
 const RUN_BYTES = 16 * 1024 * 1024;

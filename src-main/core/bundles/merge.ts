@@ -18,7 +18,7 @@ import { agePublished, factsFromJson, type FactsJson } from './facts';
 import type { Fraction } from '../scoring/exact';
 import { DATA_FILES, DATA_PATHS, LIMITS, type Manifest } from './format';
 import { formationSchema } from '../exams/package-schema';
-import { foldCase, takesPageName } from '../publish/paths';
+import { foldCase, hasLetter, takesPageName } from '../publish/paths';
 import { NOMOR_PESERTA } from '../roster/fields';
 import { BundleRefused, verifyBundle, type BundleReport, type VerifyOptions } from './verify';
 import { LenteraError } from '../util/errors';
@@ -505,9 +505,6 @@ export function keyOfLine(kind: string, line: string, path: string, n: number): 
 
 /** The kinds keyed by a candidate's registration number: each gives the candidate a page of the site. */
 const NOMOR_KINDS: ReadonlySet<string> = new Set(['candidate', 'facts', 'result']);
-
-/** Whether `key` has a letter: a key of digits alone differs from every other key whatever their letter case. */
-export const hasLetter = (key: string): boolean => /[A-Za-z]/.test(key);
 
 /**
  * A registration number as a roster takes it, or the bundle is refused: the site names a candidate's page by it, and

@@ -6,7 +6,7 @@ import { sha256Hex } from '../util/hash';
 import { newId } from '../util/ids';
 import { jsonPath } from '../util/paths';
 import { parseJsonText } from '../util/json-text';
-import { foldCase } from '../publish/paths';
+import { caseFolds } from '../publish/paths';
 import { caseClash } from '../roster/fields';
 import { validateRow, type CandidateInput } from '../roster/row';
 import { DEFAULT_READING, type DateReading } from '../roster/date-order';
@@ -154,7 +154,7 @@ export function planPackageImport(db: Db, pkg: ExamPackage): PackagePlan {
 
   const roster: CandidateInput[] = [];
   const seen = new Set<string>();
-  const folded = new Map<string, string>();
+  const clashOf = caseFolds();
   // The package's dates are YYYY-MM-DD (docs/formats.md); a two-digit year is read by the applicants' ages in the exam's year.
   const reading: DateReading = { ...DEFAULT_READING, pivotYear: pkg.exam.year };
   pkg.roster.forEach((row, i) => {
@@ -163,10 +163,9 @@ export function planPackageImport(db: Db, pkg: ExamPackage): PackagePlan {
     if (candidate) {
       const nomor = candidate.nomorPeserta;
       if (seen.has(nomor)) problems.push({ path: `roster[${i}].nomor_peserta`, message: `duplicate nomor_peserta ${nomor}` });
-      const other = folded.get(foldCase(nomor));
-      if (other !== undefined && other !== nomor) problems.push({ path: `roster[${i}].nomor_peserta`, message: caseClash(nomor, other) });
+      const other = clashOf(nomor);
+      if (other !== undefined) problems.push({ path: `roster[${i}].nomor_peserta`, message: caseClash(nomor, other) });
       seen.add(nomor);
-      folded.set(foldCase(nomor), nomor);
       roster.push(candidate);
     }
   });
@@ -175,8 +174,8 @@ export function planPackageImport(db: Db, pkg: ExamPackage): PackagePlan {
   if (existing) {
     for (const r of sql(db, 'SELECT nomor_peserta FROM candidates WHERE exam_id = ?').all(existing.id) as { nomor_peserta: string }[]) {
       known.add(r.nomor_peserta);
-      const other = folded.get(foldCase(r.nomor_peserta));
-      if (other !== undefined && other !== r.nomor_peserta) problems.push({ path: `roster[${pkg.roster.findIndex((x) => x.nomor_peserta.trim() === other)}].nomor_peserta`, message: `${caseClash(other, r.nomor_peserta)} (on this workstation)` });
+      const other = clashOf(r.nomor_peserta);
+      if (other !== undefined) problems.push({ path: `roster[${pkg.roster.findIndex((x) => x.nomor_peserta.trim() === other)}].nomor_peserta`, message: `${caseClash(other, r.nomor_peserta)} (on this workstation)` });
     }
   }
   pkg.sessions.forEach((s, i) =>

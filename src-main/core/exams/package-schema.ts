@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { foldCase } from '../publish/paths';
+import { caseFolds } from '../publish/paths';
 import { KATEGORI } from '../roster/fields';
 
 /**
@@ -136,11 +136,10 @@ export const examPackageSchema = z
     };
     unique(pkg.formations, 'formations');
     // Each formation has a page of the published site named by its code.
-    const folded = new Map<string, string>();
+    const clashOf = caseFolds();
     pkg.formations.forEach((f, i) => {
-      const other = folded.get(foldCase(f.code));
-      if (other !== undefined && other !== f.code) issue(['formations', i, 'code'], `formation code "${f.code}" differs from "${other}" only in letter case: published, the two would share one page`);
-      folded.set(foldCase(f.code), f.code);
+      const other = clashOf(f.code);
+      if (other !== undefined) issue(['formations', i, 'code'], `formation code "${f.code}" differs from "${other}" only in letter case: published, the two would share one page`);
     });
     const stages = unique(pkg.stages, 'stages');
     const venues = unique(pkg.venues, 'venues');

@@ -48,6 +48,24 @@ export function foldCase(code: string): string {
   return code.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
 
+/** Whether `code` has a letter: a code of digits alone differs from every other whatever their letter case. */
+export const hasLetter = (code: string): boolean => /[A-Za-z]/.test(code);
+
+/**
+ * A check of codes as they come, one list at a time: for each, the code seen before that differs from it only in
+ * letter case (one file on a case-insensitive disk), or undefined.
+ */
+export function caseFolds(): (code: string) => string | undefined {
+  const seen = new Map<string, string>();
+  return (code) => {
+    if (!hasLetter(code)) return undefined;
+    const fold = foldCase(code);
+    const other = seen.get(fold);
+    if (other === undefined) seen.set(fold, code);
+    return other !== undefined && other !== code ? other : undefined;
+  };
+}
+
 /**
  * Whether candidate `nomor`'s page would be the candidates' list (`peserta/index.html`), on a disk that ignores
  * letter case too: a registration number the site could not publish, so a roster and a hub refuse it.

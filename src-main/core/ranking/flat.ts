@@ -105,7 +105,7 @@ export async function readFlatResultsFile(path: string, ruleset: Ruleset, name =
 /** The columns of a flat results file read besides the ruleset's scores, in the order `flatFacts` takes them. */
 const READ_COLUMNS = ['nomor_peserta', 'kode_formasi', 'kuota', 'kategori', 'ipk', 'tanggal_lahir', 'jabatan', 'pendidikan', 'keterangan'];
 
-/** The facts of a flat results file's records, cells in header order (a repeated header: its last column, as in a keyed row). */
+/** The facts of a flat results file's records, cells in header order (no header repeats: table-file.ts refuses that). */
 function flatFacts(file: string, headers: string[], rows: Iterable<{ line: number; cells: RawCell[] }>, ruleset: Ruleset): { formations: FormationFacts[]; candidates: CandidateFacts[] } {
   const { scoreColumns, required } = flatColumns(ruleset);
   const missing = required.filter((c) => !headers.includes(c));

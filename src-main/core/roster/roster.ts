@@ -3,7 +3,7 @@ import { ROWS_PER_INSERT, sql } from '../db/statements';
 import { LenteraError } from '../util/errors';
 import { refuseIfPurged, updateCandidate } from '../exams/exams';
 import { insertCandidates } from './candidates';
-import { foldCase } from '../publish/paths';
+import { caseFolds } from '../publish/paths';
 import { caseClash, formatIpk, maskNik } from './fields';
 import { ROSTER_COLUMNS, validateRow, type CandidateInput } from './row';
 import type { SourceRow, SourceTable } from './table-file';
@@ -90,9 +90,6 @@ function text(values: Record<string, unknown>): Record<string, string> {
 }
 
 /** A number as an Indonesian spreadsheet types it, every digit kept (a NIK held as a number is 16 digits, no exponent). */
-/** A registration number with a letter in it: only such can clash with another by letter case. */
-const LETTER = /[A-Za-z]/;
-
 const numberText = (n: number) => (Number.isInteger(n) ? BigInt(n).toString() : String(n).replace('.', ','));
 
 /** What a walk over the rows hands on: each row to insert or update, as soon as it has passed every check. */
@@ -232,8 +229,8 @@ function walkRoster(ctx: RosterContext, table: SourceTable, sink: RosterSink, re
   const nikOwner = new Map<string, string>();
   for (const c of existing.values()) nikOwner.set(c.nik, c.nomor_peserta);
   // Only numbers with a letter can differ by letter case alone: a roster of digits keeps nothing here.
-  const folded = new Map<string, string>();
-  for (const n of existing.keys()) if (LETTER.test(n)) folded.set(foldCase(n), n);
+  const clashOf = caseFolds();
+  for (const n of existing.keys()) clashOf(n);
 
   const firstLine = new Map<string, number>();
   // NIK → the nomor of the row that first had it. That row's line is firstLine's for its nomor: a nomor enters
@@ -255,14 +252,11 @@ function walkRoster(ctx: RosterContext, table: SourceTable, sink: RosterSink, re
       reject(rejected, row, 'nomor_peserta', `duplicate nomor_peserta ${nomor} (also on line ${dupLine})`);
       continue;
     }
-    if (LETTER.test(nomor)) {
-      const other = folded.get(foldCase(nomor));
-      if (other !== undefined && other !== nomor) {
-        const line = firstLine.get(other);
-        reject(rejected, row, 'nomor_peserta', `${caseClash(nomor, other)} (${line === undefined ? 'on this workstation' : `line ${line}`})`);
-        continue;
-      }
-      folded.set(foldCase(nomor), nomor);
+    const other = clashOf(nomor);
+    if (other !== undefined) {
+      const line = firstLine.get(other);
+      reject(rejected, row, 'nomor_peserta', `${caseClash(nomor, other)} (${line === undefined ? 'on this workstation' : `line ${line}`})`);
+      continue;
     }
     firstLine.set(nomor, row.line);
     const nikNomor = fileNik.get(candidate.nik);

@@ -12,7 +12,6 @@ import { workbookDate1904 } from './workbook-date-system';
 import type { FormulaCell } from './formula-cells';
 
 export type { TableEncoding } from './text-encoding';
-export { formulaRefusal, type FormulaCell } from './formula-cells';
 
 export { MAX_IMPORT_BYTES };
 

@@ -114,10 +114,10 @@ export function payloadOfInfo(info: Record<string, string>): SheetPayload | null
 
 /**
  * The payload embedded in a sheet's metadata, or null: read through the file's structure, from the document
- * information of `revision` (1-based; the last by default), never from bytes no cross-reference names.
+ * information of its last revision, never from bytes no cross-reference names.
  */
-export function embeddedPayload(pdf: Buffer, revision?: number): SheetPayload | null {
-  return payloadOfInfo(documentInfo(pdf, revision));
+export function embeddedPayload(pdf: Buffer): SheetPayload | null {
+  return payloadOfInfo(documentInfo(pdf));
 }
 
 /** What a sheet's title says it is: "Lembar Hasil Seleksi <nomor peserta>". */
