@@ -12,6 +12,7 @@ import { announcementStatus, auditAnnouncementRefusal } from '../core/publish/an
 import type { Publisher } from '../core/publish/publisher';
 import type { Clock } from '../core/util/clock';
 import { isLenteraError } from '../core/util/errors';
+import { auditBudget } from './audit-budget';
 import { isStoreFailure, storeFailureCode } from './store-failure';
 
 export const ANNOUNCEMENT_PATH = '/api/pengumuman';
@@ -105,20 +106,16 @@ export interface AnnounceDeps extends HubRouteDeps {
 export function announceDoor(deps: AnnounceDeps): (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => Promise<void> {
   const limits: AnnounceLimits = { ...ANNOUNCE_DEFAULTS, ...deps.limits };
   const inFlight = { total: 0, perClient: new Map<string, number>() };
-  /** per address: when a refusal for an unknown signer was last audited (forgotten on restart) */
-  const audited = new Map<string, number>();
+  const budget = auditBudget({ windowMs: limits.unknownSignerAuditMs, clients: limits.unknownSignerAuditAddresses, now: () => deps.clock.now().getTime() });
 
-  /** Audits an unknown signer's refusal unless this address had one audited within the window, or too many addresses did. */
+  /** Audits an unknown signer's refusal unless this client had one audited within the window, or too many clients did. */
   function auditUnknown(client: string, message: string, signer: string): void {
-    const now = deps.clock.now().getTime();
-    for (const [k, t] of audited) if (t <= now - limits.unknownSignerAuditMs) audited.delete(k);
-    if (audited.has(client) || audited.size >= limits.unknownSignerAuditAddresses) {
+    if (!budget.take(client)) {
       deps.log(`not audited again: unknown signer ${signer} from ${client} (at most one audit event per address a minute)`);
       return;
     }
-    audited.set(client, now);
     try {
-      auditAnnouncementRefusal(deps.publisher, new Date(now).toISOString(), `hub:${client}`, 'ANNOUNCEMENT_SIGNER_UNKNOWN', message, { fingerprint: signer, before: 'body' });
+      auditAnnouncementRefusal(deps.publisher, deps.clock.now().toISOString(), `hub:${client}`, 'ANNOUNCEMENT_SIGNER_UNKNOWN', message, { fingerprint: signer, before: 'body' });
     } catch (e) {
       deps.log(`error: the refusal could not be audited: ${(e as Error).message}`);
     }

@@ -13,6 +13,7 @@ import { newId } from '../core/util/ids';
 import { systemClock, type Clock } from '../core/util/clock';
 import { contentType, staticFile } from './static';
 import { isStoreFailure, storeFailureCode } from './store-failure';
+import { auditBudget } from './audit-budget';
 import { ANNOUNCEMENT_PATH, announceDoor, type AnnounceLimits } from './announce-route';
 import { publicVoiceRoutes, type VoiceLimits } from './hub-public';
 import { COSIGNATURE_PATH, cosignatureDoor, serveLogTiles } from './log-routes';
@@ -32,6 +33,9 @@ export const HUB_DEFAULTS = {
   /** an upload must arrive within 2 minutes plus its size at this rate (1 GiB: about 2 h 20 min) */
   minUploadBytesPerSecond: 128 * 1024,
   retryAfterSeconds: 30,
+  /** an upload's refusal for an unknown signer is audited once per client in this window, for so many clients in it; else only logged */
+  unknownSignerAuditMs: 60_000,
+  unknownSignerAuditClients: 100,
 } as const;
 
 /** Where a bundle's sender fetches its receipts: /api/bundles/<sha256 of the bundle>/receipts. */
@@ -173,6 +177,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   /** Uploads admitted and not yet answered: their count in all and per address, and the disk they may take. */
   const inFlight = { total: 0, reserved: 0, perClient: new Map<string, number>() };
   const clientOf = (req: IncomingMessage) => req.socket.remoteAddress ?? '?';
+  const unknownSigners = auditBudget({ windowMs: HUB_DEFAULTS.unknownSignerAuditMs, clients: HUB_DEFAULTS.unknownSignerAuditClients, now: () => clock.now().getTime() });
 
   /** A refusal answered without reading the body; the connection is closed after it, so the body is never read. */
   function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
@@ -220,10 +225,13 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       }
       if (!registered) {
         const message = `The bundle is signed by a certificate that is not registered here (${fingerprint}); register the workstation's certificate first.`;
-        try {
-          publisher.auditRefusal(clock.now().toISOString(), `hub:${client}`, 'BUNDLE_SIGNER_UNKNOWN', message, { fingerprint, declared, before: 'upload' });
-        } catch (e) {
-          log(`error: the refusal could not be audited: ${(e as Error).message}`);
+        if (!unknownSigners.take(client)) log(`not audited again: unknown signer ${fingerprint} from ${client} (at most one audit event per address a minute)`);
+        else {
+          try {
+            publisher.auditRefusal(clock.now().toISOString(), `hub:${client}`, 'BUNDLE_SIGNER_UNKNOWN', message, { fingerprint, declared, before: 'upload' });
+          } catch (e) {
+            log(`error: the refusal could not be audited: ${(e as Error).message}`);
+          }
         }
         refuse(req, res, 403, 'BUNDLE_SIGNER_UNKNOWN', message);
         return null;

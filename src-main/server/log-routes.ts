@@ -11,6 +11,7 @@ import { writeTransaction } from '../core/db/transaction';
 import { isLenteraError } from '../core/util/errors';
 import { BodyCut, readBody } from './announce-route';
 import type { Clock } from '../core/util/clock';
+import { auditBudget } from './audit-budget';
 
 /** The path a witness posts its cosigned checkpoint to. */
 export const COSIGNATURE_PATH = '/api/log/cosignature';
@@ -72,7 +73,7 @@ function notFound(res: ServerResponse, message: string): true {
  */
 export function cosignatureDoor(deps: { publisher: Publisher; clock: Clock; log: (line: string) => void; rewriteSite: () => Promise<unknown> }) {
   const inFlight = { total: 0, perClient: new Map<string, number>() };
-  const audited = new Map<string, number>();
+  const audited = auditBudget({ windowMs: 60_000, clients: 1000, now: () => deps.clock.now().getTime() });
   let rewrite: Promise<unknown> | null = null;
   let again = false;
   /** One rewrite at a time, and at most one more queued behind it, whatever the number of cosignatures. */
@@ -93,10 +94,7 @@ export function cosignatureDoor(deps: { publisher: Publisher; clock: Clock; log:
       });
   };
   const auditRefusal = (client: string, at: string, code: string, message: string): void => {
-    const now = deps.clock.now().getTime();
-    for (const [k, t] of audited) if (t <= now - 60_000) audited.delete(k);
-    if (audited.has(client) || audited.size >= 1000) return;
-    audited.set(client, now);
+    if (!audited.take(client)) return;
     const p = deps.publisher;
     try {
       writeTransaction(p.db, () => appendEvent(p.db, { at, actor: `hub:${client}`, command: 'hub.cosignature', outcome: 'refused', payload: { code, message } }));

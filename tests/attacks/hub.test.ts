@@ -234,6 +234,23 @@ describe('the hub refuses an upload before storing its body', () => {
     expect(hub.publisher.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.ingest' AND outcome = 'refused'").pluck().get()).toBeGreaterThan(auditedBefore);
   });
 
+  it('audits made-up signers at most once per address a minute: a flood of them does not grow the database', async () => {
+    const refused = () => hub.publisher.db.prepare("SELECT COUNT(*) FROM audit_events WHERE command = 'hub.ingest' AND outcome = 'refused'").pluck().get() as number;
+    const before = refused();
+    const logged = lines.length;
+    // Each a fresh fingerprint, as an attacker would send them; from two addresses no earlier test used.
+    for (const localAddress of ['127.0.0.3', '127.0.0.4']) {
+      for (let i = 0; i < 40; i++) {
+        const a = await raw(upload({ 'Content-Length': 1, 'X-Lentera-Signer': createHash('sha256').update(`${localAddress} ${i}`).digest('hex') }), { localAddress }).answer;
+        expect(a.status).toBe(403);
+        expect(errorOf(a).code).toBe('BUNDLE_SIGNER_UNKNOWN');
+      }
+    }
+    expect(refused() - before).toBe(2);
+    // The rest are still told in the hub's log, each with its address.
+    expect(lines.slice(logged).filter((l) => /not audited again: unknown signer [0-9A-Fa-f:]+ from 127\.0\.0\.[34]/.test(l))).toHaveLength(78);
+  });
+
   it("answers 403 after verifying when the bundle's signer is not the certificate its header named; nothing is merged", async () => {
     const r = await fetch(`${hub.url}/api/bundles`, { method: 'POST', headers: { 'X-Lentera-Signer': otherSigner }, body: new Uint8Array(bundle) });
     expect(r.status).toBe(403);

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
-import { run } from '../../src-main/cli/main';
-import type { CliIo } from '../../src-main/cli/io';
+import { cli as runCli } from '../unit/cli-run';
 import { unlockIdentity } from '../../src-main/core/keys/identities';
 import { embeddedPayloadFromBytes } from '../../src-main/core/sheets/payload';
 import { signPdf } from '../../src-main/core/sheets/sign';
@@ -36,14 +35,8 @@ let donorNomor: string;
 /** the minutes of SESSION, signed by the coordinator */
 let minutes: Buffer;
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string; all: string }> {
-  if (wsPassFile && args.includes('--data')) args = [...args, '--workstation-passphrase-file', wsPassFile];
-  const o: string[] = [];
-  const e: string[] = [];
-  const io: CliIo = { out: (t) => o.push(t), err: (t) => e.push(t), askSecret: async () => '', osUser: 'tester' };
-  const code = await run(args, io);
-  return { code, out: o.join('\n'), err: e.join('\n'), all: [...o, ...e].join('\n') };
-}
+/** `lentera ARGS` here; the demo workstation is encrypted, so its commands are given its passphrase file */
+const cli = (args: string[]) => runCli(args, wsPassFile ? { data: ws, passphraseFile: wsPassFile } : undefined);
 
 function file(name: string, bytes: Buffer): string {
   const f = join(root, name);

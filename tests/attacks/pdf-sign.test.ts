@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
-import { run } from '../../src-main/cli/main';
-import type { CliIo } from '../../src-main/cli/io';
+import { cli as runCli } from '../unit/cli-run';
 import { makeLocalCertificate } from '../../src-main/core/keys/identities';
 import { isSealed, openSealed } from '../../src-main/core/custody/sealed-file';
 import { unlockCustody } from '../../src-main/core/custody/custody';
@@ -30,14 +29,8 @@ const produced = new Set<string>();
 let wsPassFile: string | undefined;
 const unlocked = () => (wsPassFile ? { unlock: { passphrase: readFileSync(wsPassFile, 'utf8') } } : {});
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  if (wsPassFile && args.includes('--data')) args = [...args, '--workstation-passphrase-file', wsPassFile];
-  const o: string[] = [];
-  const e: string[] = [];
-  const io: CliIo = { out: (t) => o.push(t), err: (t) => e.push(t), askSecret: async () => '', osUser: 'tester' };
-  const code = await run(args, io);
-  return { code, out: o.join('\n'), err: e.join('\n') };
-}
+/** `lentera ARGS` here; the demo workstation is encrypted, so its commands are given its passphrase file */
+const cli = (args: string[]) => runCli(args, wsPassFile ? { data: ws, passphraseFile: wsPassFile } : undefined);
 
 async function ok(args: string[]): Promise<string> {
   const r = await cli(args);
@@ -217,7 +210,7 @@ describe('every signature the workstation makes is audited', () => {
     d.close();
     for (const e of events) {
       expect(e.command).toBe('sheets.sign');
-      expect(e.actor).toBe('cli:tester');
+      expect(e.actor).toBe('cli:t');
       expect(e.payload).toMatchObject({ exam: EXAM, signer: { account: 'koordinator', fingerprint: fp } });
     }
     const verified = await cli(['audit', 'verify', '--data', ws]);

@@ -9,8 +9,7 @@ import PDFDocument from 'pdfkit';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LenteraApp } from '../../src-main/api/app';
-import { run } from '../../src-main/cli/main';
-import type { CliIo } from '../../src-main/cli/io';
+import { cli as runCli } from '../unit/cli-run';
 import { importP12, makeLocalCertificate, unlockIdentity } from '../../src-main/core/keys/identities';
 import { minutesData, renderMinutes } from '../../src-main/core/sheets/minutes';
 import { signPdf } from '../../src-main/core/sheets/sign';
@@ -41,14 +40,8 @@ const pass: Record<string, string> = {};
 let wsPassFile: string | undefined;
 const unlocked = () => (wsPassFile ? { unlock: { passphrase: readFileSync(wsPassFile, 'utf8') } } : {});
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string; all: string }> {
-  if (wsPassFile && args.includes('--data') && args[args.indexOf('--data') + 1] === ws) args = [...args, '--workstation-passphrase-file', wsPassFile];
-  const o: string[] = [];
-  const e: string[] = [];
-  const io: CliIo = { out: (t) => o.push(t), err: (t) => e.push(t), askSecret: async () => '', osUser: 'tester' };
-  const code = await run(args, io);
-  return { code, out: o.join('\n'), err: e.join('\n'), all: [...o, ...e].join('\n') };
-}
+/** `lentera ARGS` here; the demo workstation is encrypted, so its commands are given its passphrase file */
+const cli = (args: string[]) => runCli(args, wsPassFile ? { data: ws, passphraseFile: wsPassFile } : undefined);
 
 function file(name: string, bytes: Buffer): string {
   const f = join(root, name);
