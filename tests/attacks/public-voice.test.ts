@@ -264,6 +264,19 @@ describe('public reports over HTTP', () => {
     expect(list.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('refuses a report whose published form is over the limit (NFKC and masking grow a text), and a contact of several lines', async () => {
+    // One code point that NFKC makes 18 characters: 500 of them are published as 9,000.
+    const grown = await refused(422, 'LAPORAN_INVALID', 'POST', '/api/laporan', reportBody({ text: `Laporan: ${'\uFDFA'.repeat(500)}` }));
+    expect(grown.body.error!.message).toMatch(/^Isi laporan terlalu panjang dalam bentuk yang diterbitkan: paling banyak 8000 karakter .*\(sekarang 9009\)/);
+    // Each address of 6 characters is published as "[email disamarkan]", 18: 1,000 of them become 19,000.
+    const masked = await refused(422, 'LAPORAN_INVALID', 'POST', '/api/laporan', reportBody({ text: 'a@b.cc,'.repeat(1000) }));
+    expect(masked.body.error!.message).toMatch(/\(sekarang 19000\)/);
+    // A contact is one line: a second line could pass for another report in the committee's listing.
+    const forged = `saksi@contoh.id\nLAP-7KQ2-M9XD-4HTP-ZC8R  ditolak  ${venue.exam}  joki`;
+    const contact = await refused(422, 'LAPORAN_INVALID', 'POST', '/api/laporan', reportBody({ contact: forged }));
+    expect(contact.body.error!.message).toMatch(/^Kontak .*satu baris/);
+  });
+
   it(`limits an address to ${REPORT_RATE.perHour} reports an hour: 429 with Retry-After`, async () => {
     const kept = db().prepare('SELECT COUNT(*) FROM public_reports').pluck().get() as number; // two so far from this address
     for (let i = kept; i < REPORT_RATE.perHour; i++) expect((await call('POST', '/api/laporan', reportBody())).status).toBe(201);
@@ -408,6 +421,11 @@ describe('the committee CLI on the hub directory', () => {
     const reports = await cli(['laporan', 'list', '--data', hubDir]);
     expect(reports.out).toContain('<script>alert("x")</script>'); // plain text on a terminal: nothing renders it
     expect(db().prepare("SELECT COUNT(*) FROM audit_events WHERE command IN ('sanggah.answer', 'laporan.answer') AND actor = 'cli:operator'").pluck().get()).toBe(2);
+    // A contact stored with a line break (as a hub before 2026-12-08 took it) is listed on its one line.
+    db().prepare('UPDATE public_reports SET contact = ? WHERE id = ?').run(`-\nLAP-7KQ2-M9XD-4HTP-ZC8R  ditolak  ${venue.exam}  joki\u2028x`, rep);
+    const forged = await cli(['laporan', 'list', '--data', hubDir]);
+    expect(forged.out).not.toMatch(/^LAP-7KQ2-M9XD-4HTP-ZC8R/m);
+    expect(forged.out).toMatch(/contact: -\?LAP-7KQ2-M9XD-4HTP-ZC8R {2}ditolak {2}\S+ {2}joki\?x$/m);
     const help = await cli(['sanggah', '--help']);
     expect(help.out).toMatch(/answer/);
   });

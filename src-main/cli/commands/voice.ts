@@ -20,10 +20,20 @@ function refuse(io: CliIo, e: unknown): never {
   throw e;
 }
 
-/** Text from the public shown on a terminal: no escape sequence or other control character gets through. */
+/**
+ * Text from the public shown on a terminal, a field of one line: no escape sequence, other control character or line
+ * break gets through (each is "?"). A reporter's contact with a line break in it printed a line of its own, passing
+ * for another report or an answer in this listing (found by review).
+ */
 // eslint-disable-next-line no-control-regex
-const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
-const indent = (s: string) => plain(s).replace(/\n/g, '\n      ');
+const plain = (s: string | null | undefined) => (s ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+/** A text of several lines, each after the first indented under its entry, so that none starts a line of the listing. */
+const indent = (s: string) =>
+  s
+    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
+    .split('\n')
+    .map(plain)
+    .join('\n      ');
 
 async function withHub<T>(io: CliIo, o: { data: string; db?: string }, fn: (p: Publisher) => Promise<T> | T): Promise<T> {
   const { Publisher } = await import('../../core/publish/publisher');

@@ -80,7 +80,7 @@ const fileInput = z.strictObject({
   category: z.enum(REPORT_CATEGORIES, { error: `Kategori harus salah satu dari: ${REPORT_CATEGORIES.join(', ')}.` }),
   text: plainText(LABELS.text!, REPORT_TEXT.min, REPORT_TEXT.max),
   contact: z
-    .union([z.literal(''), plainText(LABELS.contact!, 3, CONTACT_MAX)], { error: `Kontak (boleh kosong) berupa teks 3–${CONTACT_MAX} karakter.` })
+    .union([z.literal(''), plainText(LABELS.contact!, 3, CONTACT_MAX).refine((c) => !c.includes('\n'), { error: 'Kontak harus satu baris teks (tanpa baris baru).' })], { error: `Kontak (boleh kosong) berupa satu baris teks, 3–${CONTACT_MAX} karakter.` })
     .optional()
     .nullable(),
   website: z.string().optional(),
@@ -159,7 +159,14 @@ export function fileReport(p: Publisher, input: unknown, opts: { at: string; cli
   if (!reportableExams(p.db).includes(f.exam)) throw invalid(`Kode ujian: ujian ${f.exam} tidak dikenal di situs ini; pilih ujian dari daftar.`, { field: 'exam' });
   if (opts.clientHash) checkRate(p.db, opts.clientHash, opts.at);
   const id = newTrackingCode('LAP');
-  const record = reportRecord({ id, exam: f.exam, category: f.category, text: maskPersonal(f.text), filedAt: opts.at });
+  // The limit holds for the text as published: NFKC makes one character up to 18 (U+FDFA), masking an address of 6
+  // characters 18, and a report published longer than any the form takes broke the committee's whole list.
+  const published = maskPersonal(f.text);
+  const length = [...published].length;
+  if (length > REPORT_TEXT.max) {
+    throw invalid(`Isi laporan terlalu panjang dalam bentuk yang diterbitkan: paling banyak ${REPORT_TEXT.max} karakter setelah dinormalisasi (NFKC) dan disamarkan (sekarang ${length}). Persingkat laporan.`, { field: 'text' });
+  }
+  const record = reportRecord({ id, exam: f.exam, category: f.category, text: published, filedAt: opts.at });
   const contact = f.contact ? f.contact : null;
   const index = writeTransaction(p.db, () => {
     if (opts.clientHash) checkRate(p.db, opts.clientHash, opts.at);
