@@ -138,6 +138,45 @@ describe('backups', () => {
     expect(sha(join(dir, aside))).toBe(before);
   });
 
+  it("refuses a fork of the workstation's chain without --force, though its head is further on; the restore records what it replaced", async () => {
+    const { root, dir, ws } = encrypted();
+    const file = backupTo(ws.db, ws.dir, join(root, 'b0.lbk'), { key: ws.key!, at: T0 }).file;
+    ws.close();
+    // The venue goes on from the backup: one command (a score corrected, here a setting).
+    const venue = new LenteraApp({ dataDir: dir, unlock: { passphrase: PASS } });
+    expect(venue.invoke('settings.set', { key: 'venue.label', value: 'Gedung B' }, { local: 't' }).ok).toBe(true);
+    venue.close();
+    // Elsewhere, the same backup restored and taken further by other commands, then backed up: a fork with a higher head.
+    const elsewhere = join(root, 'elsewhere');
+    expect((await cli(['restore', '--data', elsewhere, '--from', file, '--passphrase-file', join(root, 'pp')])).code).toBe(0);
+    const other = new LenteraApp({ dataDir: elsewhere, unlock: { passphrase: PASS } });
+    for (const label of ['Gedung C', 'Gedung D']) expect(other.invoke('settings.set', { key: 'venue.label', value: label }, { local: 't' }).ok).toBe(true);
+    other.close();
+    const fork = join(root, 'fork.lbk');
+    expect((await cli(['backup', '--data', elsewhere, '--passphrase-file', join(root, 'pp'), '--out', fork])).code).toBe(0);
+    const live = openWorkstation(dir, { key: unlockCustody(dir, { passphrase: PASS }, clock) });
+    const venueHead = live.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+    live.close();
+    const key = unlockCustody(dir, { passphrase: PASS }, clock);
+    const common = checkBackup(file, key).head.seq;
+    const forkBackupHead = checkBackup(fork, key).head;
+    expect(forkBackupHead.seq).toBeGreaterThan(venueHead.seq);
+    const before = sha(join(dir, 'lentera.db'));
+    const refused = await cli(['restore', '--data', dir, '--from', fork, '--passphrase-file', join(root, 'pp')]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(new RegExp(`WORKSTATION_FORKED|not a continuation`));
+    expect(refused.err).toMatch(new RegExp(`after audit event ${common}\\b`));
+    expect(sha(join(dir, 'lentera.db'))).toBe(before);
+    // Forced, it is restored, and its audit event says what was replaced and how the two chains stood.
+    const forced = await cli(['restore', '--data', dir, '--from', fork, '--passphrase-file', join(root, 'pp'), '--force']);
+    expect(forced.code, forced.err).toBe(0);
+    const back = openWorkstation(dir, { key: unlockCustody(dir, { passphrase: PASS }, clock) });
+    const payload = JSON.parse(back.db.prepare("SELECT payload FROM audit_events WHERE command = 'workstation.restore' ORDER BY seq DESC LIMIT 1").pluck().get() as string);
+    back.close();
+    const aside = readdirSync(dir).find((n) => n.startsWith('lentera.db.replaced-') && n.endsWith('.bak'))!;
+    expect(payload).toMatchObject({ from: 'fork.lbk', backupSeq: forkBackupHead.seq, backupHead: forkBackupHead, replaced: true, forced: true, relation: 'forked', common, replacedHead: venueHead, keptAside: aside });
+  });
+
   it('the scheduler: rotation, a missing target said and not fatal, a backup right after a finalization', async () => {
     const { root, ws } = encrypted();
     ws.close();

@@ -1,10 +1,31 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
+import type { RestoreOutcome } from '../../core/custody/backup';
 import type { CliIo } from '../io';
 import { dataOption, secret } from '../options';
 import { invoke, openApp } from '../workstation';
 import { newPassphrase } from './custody';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * What the restore's audit event says: the backup and its head, and what it replaced: that workstation's head, how
+ * the two chains stood (`relation`, `common`: the last event both held alike), whether it was forced, and the name of
+ * the replaced database kept aside. "replaced: true" alone did not say which events a restore took away.
+ */
+function restorePayload(from: string, out: RestoreOutcome, current: { head: { seq: number; hash: string } } | null, forced: boolean): Record<string, unknown> {
+  return {
+    from: basename(from),
+    backupSeq: out.restored.head.seq,
+    backupHead: out.restored.head,
+    replaced: out.replacedAside !== null,
+    forced,
+    replacedHead: current?.head ?? null,
+    relation: out.relation?.kind ?? null,
+    common: out.relation?.common ?? null,
+    keptAside: out.replacedAside === null ? null : basename(out.replacedAside),
+  };
+}
 
 export function registerBackupCommands(program: Command, io: CliIo): void {
   program
@@ -66,7 +87,7 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
     .option('--new-passphrase-file <file>', 'the passphrase to set when restoring with the recovery key into a new folder (asked for on a terminal)')
     .option('--force', 'replace a workstation that is further on than the backup (it is kept aside)')
     .action(async (o: { data: string; from: string; passphraseFile?: string; workstationPassphraseFile?: string; recoveryKeyFile?: string; newPassphraseFile?: string; force?: boolean }) => {
-      const [{ resolve, basename }, fs, custody, backup, { openDatabase }, { appendEvent }, { writeTransaction }, { OwnerLock }, { systemClock }, { LenteraError }] = await Promise.all([
+      const [{ resolve }, fs, custody, backup, { openDatabase }, { appendEvent }, { writeTransaction }, { OwnerLock }, { systemClock }, { LenteraError }] = await Promise.all([
         import('node:path'),
         import('node:fs'),
         import('../../core/custody/custody'),
@@ -133,7 +154,7 @@ export function registerBackupCommands(program: Command, io: CliIo): void {
         const db = openDatabase(dbFile, key ? { key } : {});
         try {
           const at = systemClock.now().toISOString();
-          writeTransaction(db, () => appendEvent(db, { at, actor: `cli:${io.osUser}`, command: 'workstation.restore', outcome: 'ok', payload: { from: basename(from), backupSeq: info.head.seq, replaced: out.replacedAside !== null } }));
+          writeTransaction(db, () => appendEvent(db, { at, actor: `cli:${io.osUser}`, command: 'workstation.restore', outcome: 'ok', payload: restorePayload(from, out, current, o.force === true) }));
         } finally {
           db.close();
         }

@@ -200,6 +200,53 @@ export interface RestoreOutcome {
   restored: BackupInfo;
   /** where the workstation's database that the backup replaced was put aside, if there was one */
   replacedAside: string | null;
+  /** how the replaced workstation's chain and the backup's stood, when there was one to compare */
+  relation: ChainRelation | null;
+}
+
+/**
+ * How a workstation's audit chain and a backup's stand: the same head, the backup further on along the same chain
+ * (`newer`), behind it (`older`), or each gone on its own way from `common`, the last event both hold alike (0 for
+ * none): a fork, as when one backup was restored on two laptops and each went on.
+ */
+export interface ChainRelation {
+  kind: 'same' | 'newer' | 'older' | 'forked';
+  common: number;
+}
+
+/** Compares the chains by their events' hashes; each hash chains all before it, so one equal pair holds for all below. */
+function relateChains(current: Db, backup: Db, curSeq: number, backupSeq: number): ChainRelation {
+  const at = (db: Db, seq: number) => db.prepare('SELECT hash FROM audit_events WHERE seq = ?').pluck().get(seq) as string | undefined;
+  const alike = (seq: number) => seq === 0 || (at(current, seq) !== undefined && at(current, seq) === at(backup, seq));
+  const low = Math.min(curSeq, backupSeq);
+  if (alike(low)) return { kind: curSeq === backupSeq ? 'same' : curSeq < backupSeq ? 'newer' : 'older', common: low };
+  let [ok, bad] = [0, low];
+  while (bad - ok > 1) {
+    const mid = Math.floor((ok + bad) / 2);
+    if (alike(mid)) ok = mid;
+    else bad = mid;
+  }
+  return { kind: 'forked', common: ok };
+}
+
+/** The relation of the workstation database `file` (its chain) to the backup copied in at `copy`. */
+function relationTo(file: string, copy: string, key: Buffer | undefined, curSeq: number, backupSeq: number): ChainRelation {
+  const open = (f: string) => {
+    const db = new Database(f, { readonly: true, fileMustExist: true });
+    if (key) keyConnection(db, key);
+    return db;
+  };
+  const current = open(file);
+  try {
+    const backup = open(copy);
+    try {
+      return relateChains(current, backup, curSeq, backupSeq);
+    } finally {
+      backup.close();
+    }
+  } finally {
+    current.close();
+  }
 }
 
 /**
@@ -221,14 +268,25 @@ export function restoreBackup(dataDir: string, from: string, opts: { key?: Buffe
   makePrivate(tmp);
   flushFile(tmp);
   let info: BackupInfo;
+  let relation: ChainRelation | null = null;
   try {
     info = checkBackup(tmp, opts.key);
     if (cur) {
       if (cur.id !== info.workstationId) {
         throw new LenteraError('BACKUP_OTHER_WORKSTATION', `${from} is a backup of workstation ${info.workstationId}, not of ${cur.id} in ${dataDir}: restore it into an empty folder instead. Nothing was changed.`, { from });
       }
-      if (cur.head.seq > info.head.seq && !opts.force) {
+      // A head further on is not enough: a fork of the chain (the same backup restored elsewhere and taken on there)
+      // would replace every event recorded here since (found by review). Compared by the events' hashes.
+      relation = relationTo(db, tmp, opts.key, cur.head.seq, info.head.seq);
+      if (relation.kind === 'older' && !opts.force) {
         throw new LenteraError('WORKSTATION_NEWER', `The workstation in ${dataDir} is further on (audit event ${cur.head.seq}) than the backup (event ${info.head.seq}): restoring would lose ${cur.head.seq - info.head.seq} events. Give --force to restore anyway (the current database is kept aside). Nothing was changed.`, { current: cur.head.seq, backup: info.head.seq });
+      }
+      if (relation.kind === 'forked' && !opts.force) {
+        throw new LenteraError(
+          'WORKSTATION_FORKED',
+          `The backup is not a continuation of the workstation in ${dataDir}: the two went their own ways after audit event ${relation.common} (the workstation is at event ${cur.head.seq}, the backup at ${info.head.seq}). Restoring would lose the ${cur.head.seq - relation.common} events recorded here since. Give --force to restore anyway (the current database is kept aside). Nothing was changed.`,
+          { current: cur.head.seq, backup: info.head.seq, common: relation.common },
+        );
       }
     }
   } catch (e) {
@@ -257,7 +315,7 @@ export function restoreBackup(dataDir: string, from: string, opts: { key?: Buffe
   for (const s of ['-wal', '-shm']) if (existsSync(db + s)) renameSync(db + s, `${replacedAside ?? `${db}.orphan-${stamp}`}${s}`);
   renameSync(tmp, db);
   syncFolder(dataDir);
-  return { restored: info, replacedAside };
+  return { restored: info, replacedAside, relation };
 }
 
 /** The id and audit head of the workstation database `file`, read only (nothing migrated or written), or null. */
