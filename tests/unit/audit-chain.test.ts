@@ -73,7 +73,7 @@ describe('audit chain', () => {
     for (let s = 6; s >= 3; s--) db.prepare('UPDATE audit_events SET seq = ? WHERE seq = ?').run(s + 1, s);
     const prev = db.prepare('SELECT hash FROM audit_events WHERE seq = 2').get() as { hash: string };
     const e = { seq: 3, at: '2026-11-30T01:00:00.000Z', actor: 'user:mallory', command: 'settings.set', outcome: 'ok' as const, payload: { key: 'x', value: 'y' } };
-    db.prepare('INSERT INTO audit_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    db.prepare('INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
       3, e.at, e.actor, e.command, e.outcome, canonicalJson(e.payload), prev.hash, eventHash(prev.hash, e),
     );
     expect(verifyChain(db)).toMatchObject({ ok: false, firstBadSeq: 4, reason: expect.stringMatching(/does not link/) });

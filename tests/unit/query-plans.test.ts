@@ -32,6 +32,7 @@ import { rankingAnswer } from '../../src-main/core/ranking/answer';
 import { unlockIdentity } from '../../src-main/core/keys/identities';
 import { generateMinutes, generateSheets } from '../../src-main/core/sheets/batch';
 import { ManualClock } from './helpers';
+import { TALLIED_TABLES } from '../../src-main/core/audit/tally';
 
 const EXAM = 'CPNS-SMG-2026';
 // 14.00 WIB on the interview day (as home-tasks.test.ts): WWC-F03 and WWC-F04 have begun, the next morning's not.
@@ -369,6 +370,26 @@ const ALLOWED: Allowed[] = [
     sql: 'SELECT seq, hash, at FROM audit_events ORDER BY seq DESC LIMIT 1',
     table: 'audit_events',
     why: "the chain's tip (core/audit/chain.ts), read by every write for its time (recordedAt) and for the head: the rowid order walked from its end and stopped at the first row",
+  },
+  ...TALLIED_TABLES.map((table) => ({
+    sql: `) AS j FROM ${table} ORDER BY rowid`,
+    table,
+    why: 'audit.verify (core/audit/tally.ts verifyTallies): every row of the tallied tables read again, in rowid order, against the tallies the events recorded',
+  })),
+  {
+    sql: 'SELECT tally FROM audit_events WHERE tally IS NOT NULL ORDER BY seq DESC LIMIT 1',
+    table: 'audit_events',
+    why: "the latest tally (core/audit/tally.ts latestTally), read at open and by a process's first write: the partial index of tallied events walked from its end and stopped at the first entry",
+  },
+  {
+    sql: 'SELECT seq, tally FROM audit_events WHERE tally IS NOT NULL ORDER BY seq',
+    table: 'audit_events',
+    why: "audit.verify (core/audit/tally.ts verifyTallies): every event's tally, in order",
+  },
+  {
+    sql: 'SELECT seq, at, payload FROM audit_events WHERE command = ? ORDER BY seq',
+    table: 'audit_events',
+    why: 'audit.verify (core/audit/unrecorded.ts): the events that recorded rows added outside Lentera, named at every verification; the check reads every event anyway',
   },
   {
     sql: 'SELECT COALESCE(MAX(seq), 0) AS last, COUNT(*) AS total FROM audit_events',

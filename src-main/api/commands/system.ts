@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chainHead, chainTip, verifyChainInSteps } from '../../core/audit/chain';
+import { unrecordedEvents } from '../../core/audit/unrecorded';
 import { queryEvents } from '../../core/audit/query';
 import { blindAuditEvents } from '../../core/scoring/blind';
 import { schemaVersion } from '../../core/db/open';
@@ -76,7 +77,8 @@ export const systemCommands = [
     mutates: false,
     // A long chain takes seconds: the walk reports "checked of total" as it goes, for the page waiting on it.
     prepare: (ctx) => verifyChainInSteps(ctx.db, (checked, total) => ctx.progress('audit.verifyProgress', { checked, total })),
-    handler: (_ctx, _input, result) => result,
+    // An intact chain that recorded rows added outside Lentera says so, every time (core/audit/unrecorded.ts).
+    handler: (ctx, _input, result) => (result.ok ? { ...result, unrecorded: unrecordedEvents(ctx.db) } : result),
   }),
   defineCommand({
     name: 'settings.list',

@@ -3,6 +3,7 @@ import type { Db } from '../db/open';
 import { sha256Hex } from '../util/hash';
 import { sql } from '../db/statements';
 import type { JsonValue } from '../util/json-text';
+import { nextTally, tallyText, verifyTallies, type Tally } from './tally';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -17,6 +18,8 @@ export interface AuditEventInput {
 export interface AuditEvent extends Omit<AuditEventInput, 'payload'> {
   /** as stored and hashed: canonical JSON read back */
   payload: JsonValue;
+  /** the tallied tables' rows after this event, when any grew since the one before (tally.ts); part of the hash */
+  tally?: Tally | null;
   seq: number;
   prevHash: string;
   hash: string;
@@ -34,7 +37,10 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-/** hash = sha256(prev_hash ‖ canonical event), the event being {seq, at, actor, command, outcome, payload}. */
+/**
+ * hash = sha256(prev_hash ‖ canonical event), the event being {seq, at, actor, command, outcome, payload}, and its
+ * `tally` when it has one (events before 2026-12-08 have none, and hash as they did).
+ */
 export function eventHash(prevHash: string, e: Omit<AuditEvent, 'prevHash' | 'hash'>): string {
   const canonical = canonicalJson({
     seq: e.seq,
@@ -43,6 +49,7 @@ export function eventHash(prevHash: string, e: Omit<AuditEvent, 'prevHash' | 'ha
     command: e.command,
     outcome: e.outcome,
     payload: e.payload ?? null,
+    ...(e.tally ? { tally: e.tally } : {}),
   });
   return sha256Hex(prevHash + canonical);
 }
@@ -50,16 +57,18 @@ export function eventHash(prevHash: string, e: Omit<AuditEvent, 'prevHash' | 'ha
 /**
  * The same hash as `eventHash`, from the payload's canonical text as it is stored, without canonicalizing it a
  * second time (the append path holds that text already). RFC 8785 orders the keys by UTF-16 code units: actor, at,
- * command, outcome, payload, seq; strings and integers serialize as JSON.stringify does. A property test
+ * command, outcome, payload, seq, tally; strings and integers serialize as JSON.stringify does. A property test
  * (tests/unit/audit-fast-hash.test.ts) holds it equal to `eventHash` on random events.
  */
-export function eventHashOfText(prevHash: string, e: Omit<AuditEventInput, 'payload'> & { seq: number }, payloadText: string): string {
-  const canonical = `{"actor":${canonicalString(e.actor)},"at":${canonicalString(e.at)},"command":${canonicalString(e.command)},"outcome":${canonicalString(e.outcome)},"payload":${payloadText},"seq":${JSON.stringify(e.seq)}}`;
+export function eventHashOfText(prevHash: string, e: Omit<AuditEventInput, 'payload'> & { seq: number }, payloadText: string, tally: string | null = null): string {
+  const canonical = `{"actor":${canonicalString(e.actor)},"at":${canonicalString(e.at)},"command":${canonicalString(e.command)},"outcome":${canonicalString(e.outcome)},"payload":${payloadText},"seq":${JSON.stringify(e.seq)}${tally === null ? '' : `,"tally":${tally}`}}`;
   return sha256Hex(prevHash + canonical);
 }
 
 const INSERT_EVENT =
   'INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_TALLIED_EVENT =
+  'INSERT INTO audit_events (seq, at, actor, command, outcome, payload, prev_hash, hash, tally) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** The head alone (what is shown, exported and printed): the tip without its time. */
 export function chainHead(db: Db): ChainHead {
@@ -103,9 +112,15 @@ export function appendEvent(db: Db, input: AuditEventInput, tip: ChainTip = chai
   const payload = JSON.parse(payloadText) as JsonValue; // what is stored is exactly what is hashed: no undefined, no NaN
   const seq = tip.seq + 1;
   const event = { seq, at, actor: input.actor, command: input.command, outcome: input.outcome, payload };
-  const hash = eventHashOfText(tip.hash, event, payloadText);
-  sql(db, INSERT_EVENT).run(seq, at, input.actor, input.command, input.outcome, payloadText, tip.hash, hash);
-  return { ...event, prevHash: tip.hash, hash };
+  // On a workstation: the rows its tallied tables gained since the last event, folded in (tally.ts).
+  const next = nextTally(db, tip.hash);
+  const tally = next?.tally ?? null;
+  const text = tally ? tallyText(tally) : null;
+  const hash = eventHashOfText(tip.hash, event, payloadText, text);
+  if (text === null) sql(db, INSERT_EVENT).run(seq, at, input.actor, input.command, input.outcome, payloadText, tip.hash, hash);
+  else sql(db, INSERT_TALLIED_EVENT).run(seq, at, input.actor, input.command, input.outcome, payloadText, tip.hash, hash, text);
+  next?.apply(hash);
+  return { ...event, ...(tally ? { tally } : {}), prevHash: tip.hash, hash };
 }
 
 export function listEvents(db: Db, opts: { afterSeq?: number; limit?: number; descending?: boolean } = {}): AuditEvent[] {
@@ -130,6 +145,8 @@ export interface RawEvent {
   payload: string;
   prev_hash: string;
   hash: string;
+  /** null, or absent where the store has no such column (the hub's PostgreSQL store) */
+  tally?: string | null;
 }
 
 export function fromRow(r: RawEvent): AuditEvent {
@@ -140,6 +157,7 @@ export function fromRow(r: RawEvent): AuditEvent {
     command: r.command,
     outcome: r.outcome,
     payload: JSON.parse(r.payload) as JsonValue,
+    ...(r.tally ? { tally: JSON.parse(r.tally) as Tally } : {}),
     prevHash: r.prev_hash,
     hash: r.hash,
   };
@@ -167,12 +185,14 @@ function chainWalker() {
         return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} does not link to event ${r.seq - 1}`, checked: count };
       }
       let payload: JsonValue;
+      let tally: Tally | null = null;
       try {
         payload = JSON.parse(r.payload) as JsonValue;
+        if (r.tally) tally = JSON.parse(r.tally) as Tally;
       } catch {
         return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} has an unreadable payload`, checked: count };
       }
-      const hash = eventHash(r.prev_hash, { seq: r.seq, at: r.at, actor: r.actor, command: r.command, outcome: r.outcome, payload });
+      const hash = eventHash(r.prev_hash, { seq: r.seq, at: r.at, actor: r.actor, command: r.command, outcome: r.outcome, payload, tally });
       if (hash !== r.hash) {
         return { ok: false, firstBadSeq: r.seq, reason: `event ${r.seq} was changed after it was written (hash mismatch)`, checked: count };
       }
@@ -198,7 +218,14 @@ export function verifyChain(db: Db): VerifyResult {
     const bad = walk.check(r);
     if (bad) return bad;
   }
-  return walk.end();
+  return withTallies(db, walk.end());
+}
+
+/** The walk's verdict, unless the tallied tables do not hold what the events recorded of them (tally.ts). */
+function withTallies(db: Db, walked: VerifyResult): VerifyResult {
+  if (!walked.ok) return walked;
+  const bad = verifyTallies(db);
+  return bad ? { ok: false, firstBadSeq: bad.seq, reason: bad.reason, checked: walked.count } : walked;
 }
 
 /** Events checked so far of the events there were when the verification started. */
@@ -226,5 +253,5 @@ export async function verifyChainInSteps(db: Db, onProgress: VerifyProgress, bat
     onProgress(walk.count, total);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return walk.end();
+  return withTallies(db, walk.end());
 }

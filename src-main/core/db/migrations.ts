@@ -1098,6 +1098,16 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE hub_packages ADD COLUMN rosters TEXT CHECK (rosters IS NULL OR json_valid(rosters));
     `,
   },
+  {
+    version: 31,
+    name: "an audit event's tally of the scores, attendance and panel tables it follows (core/audit/tally.ts)",
+    sql: `
+      -- NULL for an event after which none of those tables grew, and for every event before this version. The index
+      -- finds the latest tally (each gives every table) without walking the events that carry none.
+      ALTER TABLE audit_events ADD COLUMN tally TEXT CHECK (tally IS NULL OR json_valid(tally));
+      CREATE INDEX audit_events_tallied ON audit_events(seq) WHERE tally IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version;

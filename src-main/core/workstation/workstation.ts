@@ -10,6 +10,8 @@ import { writeTransaction } from '../db/transaction';
 import { assertPassphrase, createCustody, isEncrypted, removeCustody } from '../custody/custody';
 import { finishInterruptedEncryption } from '../custody/interrupted';
 import { sealPendingFiles } from '../custody/seal-plain';
+import { enableTally } from '../audit/tally';
+import { recordUnrecordedRows } from '../audit/unrecorded';
 
 export const DB_FILE = 'lentera.db';
 
@@ -108,6 +110,9 @@ export function openWorkstation(dir: string, opts: Pick<OpenOptions, 'nativeBind
     db.close();
     throw new LenteraError('NOT_A_WORKSTATION', `${dir} holds a Lentera database that was never initialised.`, { dir });
   }
+  // Its events carry the tally of its records; rows added while it was closed are recorded before any command runs.
+  enableTally(db);
+  recordUnrecordedRows(db, new Date().toISOString());
   return { dir, db, id, createdAt: readMeta(db, 'created_at') ?? '', ...(opts.key ? { key: opts.key } : {}), close: () => db.close() };
 }
 
@@ -172,6 +177,7 @@ export function initWorkstation(
     const id = newId();
     const at = clock.now().toISOString();
     const d = db;
+    enableTally(d);
     writeTransaction(d, () => {
       d.prepare('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)').run('workstation_id', id, 'created_at', at);
       const account = createAccount(d, clock, id, admin.data);

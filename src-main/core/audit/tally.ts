@@ -1,0 +1,167 @@
+/**
+ * The audit chain's hold on the tables it speaks for. The chain's events were checked against each other only: a row
+ * added to `score_entries` with the workstation closed (by whoever holds its passphrase) changed the score, the
+ * ranking and every sheet made after, and `audit verify` still said the chain was intact (found by review,
+ * 2026-12-08). So an event that follows new rows of these append-only tables carries their tally: for each table, how
+ * many rows it holds then, the rowid of the last, and a running sha256 over every row's values in rowid order. The
+ * tally is part of the event's hash, so the head a bundle, a sheet or a backup carries stands for these rows too.
+ *
+ * - `verifyTallies` reads every row again and checks each event's tally: a row changed, removed or put between
+ *   others fails the event whose tally first covered it; a row that no event covers is named.
+ * - When a workstation opens, rows beyond the last tally (added while it was closed) are recorded by an event of
+ *   their own (`audit.unrecorded_rows`), naming them, before any command's event could take them in unremarked.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/open';
+import { sql } from '../db/statements';
+
+/** The append-only tables whose rows are the venue's record: scores, attendance, panels' submissions and sign-offs. */
+export const TALLIED_TABLES = ['score_entries', 'attendance_events', 'panel_submissions', 'finalizations', 'signoffs'] as const;
+export type TalliedTable = (typeof TALLIED_TABLES)[number];
+
+export interface TableTally {
+  /** rows in the table */
+  rows: number;
+  /** the rowid of the last of them */
+  last: number;
+  /** sha256 hex, chained: the previous tally's digest (64 zeros at first), then each new row's values */
+  digest: string;
+}
+
+/** The tables whose rows an event follows, each with its tally after them. */
+export type Tally = Partial<Record<TalliedTable, TableTally>>;
+
+const ZERO = '0'.repeat(64);
+
+/** The connections (a workstation's) whose events carry tallies; a hub's do not. */
+const tallying = new WeakMap<Db, { latest: { hash: string; tally: Required<Tally> } | null; select: string }>();
+
+/** Every column of `table` as one JSON array per row (SQLite makes the text): the values a digest covers. */
+function rowText(db: Db, table: TalliedTable): string {
+  const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => `"${c.name}"`);
+  return `json_array(${columns.join(', ')})`;
+}
+
+/** The selects of one connection, made once: new rows of each table, and every table's last rowid in one statement. */
+const selects = new WeakMap<Db, Record<TalliedTable, string>>();
+function rowsAfter(db: Db, table: TalliedTable): string {
+  let s = selects.get(db);
+  if (!s) {
+    s = Object.fromEntries(TALLIED_TABLES.map((t) => [t, `SELECT rowid AS r, ${rowText(db, t)} AS j FROM ${t} WHERE rowid > ? ORDER BY rowid`])) as Record<TalliedTable, string>;
+    selects.set(db, s);
+  }
+  return s[table];
+}
+
+/** Marks a workstation's connection: its events carry tallies from now on. */
+export function enableTally(db: Db): void {
+  if (tallying.has(db)) return;
+  tallying.set(db, { latest: null, select: `SELECT ${TALLIED_TABLES.map((t) => `(SELECT COALESCE(MAX(rowid), 0) FROM ${t})`).join(', ')}` });
+}
+
+/** The tally of every table as the chain's last tallied event gave it (zero rows before the first). */
+export function latestTally(db: Db): Required<Tally> {
+  const text = sql(db, 'SELECT tally FROM audit_events WHERE tally IS NOT NULL ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
+  const got = text ? (JSON.parse(text) as Tally) : {};
+  return Object.fromEntries(TALLIED_TABLES.map((t) => [t, got[t] ?? { rows: 0, last: 0, digest: ZERO }])) as Required<Tally>;
+}
+
+/** Folds `texts` (the new rows' values, in rowid order) into `digest`. */
+function fold(digest: string, texts: readonly string[]): string {
+  if (!texts.length) return digest;
+  const h = createHash('sha256').update(digest);
+  for (const t of texts) h.update('\n').update(t);
+  return h.digest('hex');
+}
+
+/**
+ * The tally an event appended now must carry: every table's, those with rows beyond the last tally folded on; null
+ * when none grew (and no answer at all when the connection is not a workstation's). `tipHash` is the head the event
+ * follows: what was worked out for it is reused, so a write pays one statement when no table grew.
+ */
+export function nextTally(db: Db, tipHash: string): { tally: Required<Tally> | null; apply: (hash: string) => void } | null {
+  const state = tallying.get(db);
+  if (!state) return null;
+  const lasts = sql(db, state.select).raw().get() as number[];
+  const base = state.latest?.hash === tipHash ? state.latest.tally : latestTally(db);
+  let grew = false;
+  const tally = { ...base };
+  TALLIED_TABLES.forEach((table, i) => {
+    const before = base[table];
+    if (lasts[i]! === before.last) return;
+    grew = true;
+    const rows = sql(db, rowsAfter(db, table)).all(before.last) as { r: number; j: string }[];
+    tally[table] = { rows: before.rows + rows.length, last: rows.length ? rows[rows.length - 1]!.r : before.last, digest: fold(before.digest, rows.map((x) => x.j)) };
+  });
+  // Every table's, when any grew: the latest tally is then one event's (the index's last), whatever grew before.
+  // Nothing grew: the event carries none, and the same tally stands after it (kept only once the event is written).
+  return { tally: grew ? tally : null, apply: (hash) => void (state.latest = { hash, tally }) };
+}
+
+/** Rows beyond the last tally of each table: added since the last event, while no command of Lentera recorded them. */
+export function unrecordedRows(db: Db): { table: TalliedTable; rows: number; ids: string[] }[] {
+  const base = latestTally(db);
+  const out: { table: TalliedTable; rows: number; ids: string[] }[] = [];
+  for (const table of TALLIED_TABLES) {
+    // Named by their id, or by their rowid in a table without one.
+    const hasId = Boolean(db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = 'id'`).get());
+    const rows = db.prepare(`SELECT rowid AS r, ${hasId ? 'id' : "'rowid ' || rowid"} AS id FROM ${table} WHERE rowid > ? ORDER BY rowid`).all(base[table].last) as { r: number; id: string }[];
+    if (rows.length) out.push({ table, rows: rows.length, ids: rows.slice(0, 100).map((x) => x.id) });
+  }
+  return out;
+}
+
+/** The first event whose tally the rows do not give, or a row no event covers; null when every tally holds. */
+export function verifyTallies(db: Db): { seq: number; reason: string } | null {
+  if (typeof (db as { name?: unknown }).name !== 'string') return null; // the hub's PostgreSQL store keeps no such tables
+  const have = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]));
+  if (!have.has('audit_events') || !(db.prepare("SELECT 1 FROM pragma_table_info('audit_events') WHERE name = 'tally'").get())) return null;
+  const tables = TALLIED_TABLES.filter((t) => have.has(t));
+  const cursors = new Map(tables.map((t) => [t, { iter: db.prepare(`SELECT rowid AS r, ${rowText(db, t)} AS j FROM ${t} ORDER BY rowid`).iterate() as IterableIterator<{ r: number; j: string }>, at: { rows: 0, last: 0, digest: ZERO } as TableTally }]));
+  let lastSeq = 0;
+  try {
+    for (const e of db.prepare('SELECT seq, tally FROM audit_events WHERE tally IS NOT NULL ORDER BY seq').iterate() as IterableIterator<{ seq: number; tally: string }>) {
+      lastSeq = e.seq;
+      const t = JSON.parse(e.tally) as Tally;
+      for (const table of tables) {
+        const want = t[table];
+        if (!want) continue;
+        const c = cursors.get(table)!;
+        const texts: string[] = [];
+        let last = c.at.last;
+        while (c.at.rows + texts.length < want.rows) {
+          const next = c.iter.next();
+          if (next.done) break;
+          texts.push(next.value.j);
+          last = next.value.r;
+        }
+        const got = { rows: c.at.rows + texts.length, last, digest: fold(c.at.digest, texts) };
+        if (got.rows !== want.rows || got.digest !== want.digest || got.last !== want.last) {
+          const why = got.rows < want.rows ? `${want.rows - got.rows} of its rows are missing` : 'its rows are not the ones recorded (a row was changed, removed or put between others)';
+          return { seq: e.seq, reason: `${table} does not hold what event ${e.seq} recorded of it: ${why}` };
+        }
+        c.at = got;
+      }
+    }
+    for (const table of tables) {
+      const c = cursors.get(table)!;
+      let extra = 0;
+      let first: number | null = null;
+      for (let next = c.iter.next(); !next.done; next = c.iter.next()) {
+        extra += 1;
+        first ??= next.value.r;
+      }
+      if (extra) return { seq: lastSeq + 1, reason: `${extra} row(s) of ${table} (from rowid ${first}) were recorded by no audit event: added outside Lentera` };
+    }
+  } finally {
+    for (const c of cursors.values()) c.iter.return?.();
+  }
+  return null;
+}
+
+/** The tally as stored and hashed: canonical (keys in order), so the hash is the same wherever it is checked. */
+export function tallyText(t: Tally): string {
+  const keys = (Object.keys(t) as TalliedTable[]).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:{"digest":${JSON.stringify(t[k]!.digest)},"last":${t[k]!.last},"rows":${t[k]!.rows}}`).join(',')}}`;
+}
+
