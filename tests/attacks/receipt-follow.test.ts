@@ -12,7 +12,7 @@ import { leafHash, MerkleTree, toB64url, toHex } from '../../src-main/core/ledge
 import { followReceipt } from '../../src-main/core/ledger/receipt-tiles';
 import { checkpointText, signNote } from '../../src-main/core/ledger/signed-note';
 import { parseTilePath } from '../../src-main/core/ledger/tiles';
-import { checkReceipt, followOnSite } from '../../src-main/core/publish/verify-page';
+import { checkReceipt, followOnSite, publishedLogChecks } from '../../src-main/core/publish/verify-page';
 
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const pub = new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url'));
@@ -98,5 +98,72 @@ describe('a forked log that withholds a tile', () => {
     const blind = await followOnSite(offline, site('tile/0/002.p/188'));
     expect(blind.kind).toBe('ok');
     expect(blind.notes.at(-1)).toMatch(/tidak dapat dibaca/);
+  });
+});
+
+/**
+ * A hub that signs a second history for one candidate: a checkpoint holding their leaf that it never publishes. The
+ * site lists every checkpoint its log signed, so the verification page, even offline (a copy on a stick), can tell.
+ */
+describe("a receipt on a checkpoint the site's log never published", () => {
+  // The published log: checkpoints 600 (the honest tree above) and 700 (the same tree grown); no leaf of the fork.
+  const grown = new MerkleTree();
+  for (let i = 0; i < 700; i++) grown.append(i < 600 ? honest.leaf(i) : new Uint8Array(randomBytes(32)));
+  const signed = (size: number, tree: MerkleTree) => {
+    const c = { v: 1 as const, log: logIdOf(pub), size, root: toHex(tree.root(size)), at: '2026-12-01T00:00:00.000Z' };
+    return { ...c, sig: toB64url(sign(null, checkpointBytes(c), privateKey)) };
+  };
+  const listed = [signed(600, grown), signed(700, grown)];
+  const proofs = [{ from: 600, to: 700, proof: grown.consistencyProof(600, 700).map(toHex) }];
+  const receiptOf = (tree: MerkleTree, size: number, index: number) => ({ ...receipt, index, proof: tree.inclusionProof(index, size).map(toHex), checkpoint: signed(size, tree) });
+  const offlineFetch = () => Promise.reject(new Error('halaman dibuka dari berkas, tanpa server'));
+
+  afterEach(() => {
+    delete (globalThis as Record<string, unknown>).LENTERA_LOG;
+    delete (globalThis as Record<string, unknown>).LENTERA_DIGESTS;
+  });
+
+  it('is TIDAK sah offline when its size lies within the listed checkpoints: the log signed two histories', async () => {
+    (globalThis as Record<string, unknown>).LENTERA_LOG = { logKey, logId: logIdOf(pub), checkpoints: listed, consistency: proofs };
+    (globalThis as Record<string, unknown>).LENTERA_DIGESTS = { [exam]: { [nomor]: digest } };
+    // The fork: the published first 600 leaves, then the candidate's leaf at 650, signed at size 680.
+    const fork = new MerkleTree();
+    for (let i = 0; i < 680; i++) fork.append(i < 600 ? grown.leaf(i) : i === 650 ? mine : new Uint8Array(randomBytes(32)));
+    const page = await followOnSite(checkReceipt(receiptOf(fork, 680, 650)), offlineFetch);
+    expect(page.kind).toBe('bad');
+    expect(page.verdict).toMatch(/^Tanda terima TIDAK sah: Checkpoint ukuran 680 ditandatangani kunci log situs ini, tetapi tidak pernah diterbitkan di situs ini, .* sampai ukuran 700: log ini menandatangani dua riwayat/);
+  });
+
+  it('is not "sah" offline when it is newer than this copy of the site; the log as it is now confirms it', async () => {
+    // This copy of the site lists only 600; the receipt is on 700, signed later.
+    (globalThis as Record<string, unknown>).LENTERA_LOG = { logKey, logId: logIdOf(pub), checkpoints: [listed[0]], consistency: [] };
+    (globalThis as Record<string, unknown>).LENTERA_DIGESTS = { [exam]: { [nomor]: digest } };
+    const newer = checkReceipt(receiptOf(grown, 700, 7));
+    expect(newer.kind).toBe('info');
+    expect(newer.verdict).toMatch(/^Tanda terima BELUM dapat dipastikan/);
+    const offline = await followOnSite(newer, offlineFetch);
+    expect(offline.kind).toBe('info');
+    expect(offline.notes.at(-1)).toMatch(/tidak tercantum di salinan situs ini, sehingga belum dapat dipastikan ada di log/);
+    expect(offline.notes.join(' ')).not.toMatch(/diperiksa terhadap checkpoint yang diterbitkan di situs ini saja/);
+    // Online, the log at 700 extends it and holds the result: sah.
+    const note = signNote(checkpointText(origin, 700, grown.root()), origin, pub, (m) => sign(null, m, privateKey));
+    const online = await followOnSite(newer, async (p) => {
+      const path = p.replace(/^log\//, '');
+      if (path === 'checkpoint') return new Response(note);
+      const t = parseTilePath(path);
+      return t && t.level !== 'entries' ? new Response(new Uint8Array(grown.subtrees(8 * t.level, t.index * 256, t.width))) : new Response(null, { status: 404 });
+    });
+    expect(online.kind).toBe('ok');
+    expect(online.verdict).toBe('Tanda terima sah');
+  });
+
+  it("the page's own check of the site's log: two checkpoints of one size with two roots are a fork, not a clean history", () => {
+    const other = new MerkleTree();
+    for (let i = 0; i < 600; i++) other.append(new Uint8Array(randomBytes(32)));
+    const honestChecks = publishedLogChecks({ logKey, logId: logIdOf(pub), checkpoints: listed, consistency: proofs });
+    expect(honestChecks.map((c) => c.ok)).toEqual([true, true]);
+    const forked = publishedLogChecks({ logKey, logId: logIdOf(pub), checkpoints: [listed[0]!, signed(600, other), listed[1]!], consistency: [{ from: 600, to: 600, proof: [] }, ...proofs] });
+    expect(forked[0]).toMatchObject({ ok: true });
+    expect(forked[1]).toMatchObject({ ok: false, detail: expect.stringMatching(/dua checkpoint ukuran 600 dengan akar berbeda \(log bercabang\)/) });
   });
 });

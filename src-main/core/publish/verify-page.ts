@@ -33,6 +33,8 @@ interface Outcome {
   candidate?: { exam: string; nomor: string };
   /** the receipt that held, to be followed to the log as it is now (`followOnSite`) */
   receipt?: Receipt;
+  /** the verdict the receipt earns once the log as it is now confirms its checkpoint, newer than this copy of the site */
+  confirmed?: string;
 }
 
 /** What the site embeds (assets/log-data.js, assets/digests.js); read when used, so the module loads anywhere. */
@@ -82,7 +84,13 @@ function digestCheck(exam: string, nomor: string, digest: string): Check {
 }
 
 /** Is the receipt's checkpoint one this site published, or at least one its log key signed? */
-function checkpointCheck(log: LogData, cp: SignedCheckpoint): Check {
+/**
+ * Is the receipt's checkpoint one this site published? The site lists every checkpoint its log signed, so one signed by
+ * its key but not listed, no larger than the largest listed, is from a second history the log kept apart (found by
+ * review: a receipt for a fork was "sah" offline). One larger than every listed one is newer than this copy of the
+ * site: signed, but confirmed only by the log as it is now (`followOnSite`), so it is `unconfirmed` until then.
+ */
+function checkpointCheck(log: LogData, cp: SignedCheckpoint): Check & { unconfirmed?: true } {
   const label = 'Checkpoint situs ini';
   const same = log.checkpoints.find((c) => c.size === cp.size);
   if (same && same.root === cp.root) return { label, ok: true, detail: `Checkpoint ini diterbitkan di situs ini (ukuran ${cp.size})` };
@@ -95,10 +103,16 @@ function checkpointCheck(log: LogData, cp: SignedCheckpoint): Check {
   } catch {
     key = null;
   }
-  if (key && verifyCheckpoint(cp, key)) {
-    return { label, ok: true, detail: `Checkpoint ukuran ${cp.size} tidak tercantum di situs ini, tetapi ditandatangani kunci log situs ini` };
+  if (!key || !verifyCheckpoint(cp, key)) return { label, ok: false, detail: 'Checkpoint tidak diterbitkan di situs ini dan tidak ditandatangani kunci log situs ini' };
+  const largest = log.checkpoints.reduce((m, c) => Math.max(m, c.size), 0);
+  if (cp.size <= largest) {
+    return {
+      label,
+      ok: false,
+      detail: `Checkpoint ukuran ${cp.size} ditandatangani kunci log situs ini, tetapi tidak pernah diterbitkan di situs ini, yang mencantumkan setiap checkpoint log sampai ukuran ${largest}: log ini menandatangani dua riwayat (bercabang)`,
+    };
   }
-  return { label, ok: false, detail: 'Checkpoint tidak diterbitkan di situs ini dan tidak ditandatangani kunci log situs ini' };
+  return { label, ok: true, detail: `Checkpoint ukuran ${cp.size} ditandatangani kunci log situs ini dan lebih baru dari salinan situs ini (checkpoint terakhirnya berukuran ${largest})`, unconfirmed: true };
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -126,14 +140,23 @@ export function checkReceipt(input: unknown, notes: string[] = []): Outcome {
   const result = verifyReceipt(input, { trustedLogKey: log.logKey });
   const checks: Check[] = result.checks.map((c) => ({ label: LABELS[c.name] ?? c.name, ok: c.ok, detail: c.detail }));
   let candidate: Outcome['candidate'];
+  let unconfirmed = false;
   if (result.checks[0]?.name === 'shape' && result.checks[0].ok) {
     const r = input as Receipt;
-    checks.push(checkpointCheck(log, r.checkpoint));
+    const { unconfirmed: newer, ...cpCheck } = checkpointCheck(log, r.checkpoint);
+    unconfirmed = Boolean(newer);
+    checks.push(cpCheck);
     checks.push(digestCheck(r.exam, r.nomor, r.digest));
     if (publishedDigest(r.exam, r.nomor) !== undefined) candidate = { exam: r.exam, nomor: r.nomor };
   }
   const outcome = fromChecks(checks, 'Tanda terima sah', 'Tanda terima TIDAK sah', notes, candidate);
   if (outcome.kind === 'ok') outcome.receipt = input as Receipt;
+  if (outcome.kind === 'ok' && unconfirmed) {
+    // Sah only once the log as it is now extends its checkpoint and still holds the result (followOnSite).
+    outcome.kind = 'info';
+    outcome.confirmed = outcome.verdict;
+    outcome.verdict = 'Tanda terima BELUM dapat dipastikan: checkpoint-nya lebih baru dari salinan situs ini; log terbaru harus dibaca untuk memastikannya';
+  }
   const firstFailed = result.checks.find((c) => !c.ok)?.name;
   const notOurs = firstFailed === undefined ? undefined : NOT_OURS[firstFailed];
   if (notOurs) outcome.verdict = notOurs;
@@ -215,7 +238,7 @@ const FOLLOW_LABELS: Record<string, string> = {
  * says so and keeps its verdict. A log that answers and contradicts the receipt makes it TIDAK sah.
  */
 export async function followOnSite(o: Outcome, fetchSite: (path: string) => Promise<Response> = siteFetch): Promise<Outcome> {
-  if (o.kind !== 'ok' || !o.receipt) return o;
+  if ((o.kind !== 'ok' && o.confirmed === undefined) || !o.receipt) return o;
   const followed = await followReceipt(o.receipt, logData().logKey, async (path) => {
     const res = await fetchSite(`log/${path}`);
     if (res.status === 404) return null;
@@ -225,10 +248,13 @@ export async function followOnSite(o: Outcome, fetchSite: (path: string) => Prom
   // A log that cannot be read says nothing against the receipt: only a contradiction makes it TIDAK sah.
   if (followed.unreadable) {
     const why = followed.checks.find((c) => !c.ok)?.detail;
-    return { ...o, notes: [...o.notes, `Log terbaru (log/checkpoint dan tile-nya) tidak dapat dibaca dari halaman ini${why ? ` (${why})` : ''}: tanda terima diperiksa terhadap checkpoint yang diterbitkan di situs ini saja.`] };
+    const unread = `Log terbaru (log/checkpoint dan tile-nya) tidak dapat dibaca dari halaman ini${why ? ` (${why})` : ''}`;
+    if (o.confirmed !== undefined) return { ...o, notes: [...o.notes, `${unread}: checkpoint tanda terima ini tidak tercantum di salinan situs ini, sehingga belum dapat dipastikan ada di log.`] };
+    return { ...o, notes: [...o.notes, `${unread}: tanda terima diperiksa terhadap checkpoint yang diterbitkan di situs ini saja.`] };
   }
   const checks = [...o.checks, ...followed.checks.map((c) => ({ label: FOLLOW_LABELS[c.name] ?? c.name, ok: c.ok, detail: c.detail }))];
-  return fromChecks(checks, o.verdict, 'Tanda terima TIDAK sah', o.notes, o.candidate);
+  const { confirmed, ...rest } = o;
+  return fromChecks(checks, confirmed ?? rest.verdict, 'Tanda terima TIDAK sah', rest.notes, rest.candidate);
 }
 
 // ------------------------------------------------------------------------------------------------ the page
@@ -288,35 +314,54 @@ async function handleFile(file: File | undefined | null): Promise<void> {
 }
 
 /** On load: every published checkpoint's signature, and every consistency proof between them. */
+/** What the page says of the log data the site embeds: every checkpoint signed, each step from one to the next proven. */
+export function publishedLogChecks(log: LogData): Check[] {
+  const checks: Check[] = [];
+  const key = fromB64url(log.logKey);
+  const unsigned = log.checkpoints.filter((c) => !verifyCheckpoint(c, key));
+  checks.push(
+    unsigned.length
+      ? { label: 'Tanda tangan checkpoint', ok: false, detail: `Checkpoint ukuran ${unsigned.map((c) => c.size).join(', ')} tidak ditandatangani kunci log situs ini` }
+      : { label: 'Tanda tangan checkpoint', ok: true, detail: `${log.checkpoints.length} checkpoint, semua ditandatangani kunci log situs ini` },
+  );
+  const proofs = log.consistency ?? [];
+  // Each step from one listed checkpoint to the next, by position: two checkpoints of one size with two roots (the
+  // log signed two histories) were both found as the first of that size, and the step between them passed.
+  const steps = log.checkpoints.slice(1).map((b, i) => ({ a: log.checkpoints[i]!, b }));
+  const shrinking = steps.filter(({ a, b }) => b.size <= a.size);
+  const broken = steps.filter(({ a, b }) => {
+    if (b.size <= a.size) return false;
+    const p = proofs.find((x) => x.from === a.size && x.to === b.size);
+    try {
+      return p !== undefined && !verifyConsistency(a.size, b.size, fromHex(a.root), fromHex(b.root), p.proof.map(fromHex));
+    } catch {
+      return true;
+    }
+  });
+  const gaps = steps.filter(({ a, b }) => b.size > a.size && !proofs.some((p) => p.from === a.size && p.to === b.size));
+  checks.push(
+    shrinking.length || broken.length || gaps.length
+      ? {
+          label: 'Bukti konsistensi',
+          ok: false,
+          detail: `Tidak terbukti hanya menambah entri: ${[
+            ...shrinking.map(({ a, b }) => (a.size !== b.size ? `ukuran ${a.size} lalu ${b.size}` : a.root === b.root ? `checkpoint ukuran ${a.size} tercantum dua kali` : `dua checkpoint ukuran ${a.size} dengan akar berbeda (log bercabang)`)),
+            ...broken.map(({ a, b }) => `${a.size} → ${b.size}`),
+            ...gaps.map(({ b }) => `sampai ukuran ${b.size} tanpa bukti`),
+          ].join(', ')}`,
+        }
+      : { label: 'Bukti konsistensi', ok: true, detail: proofs.length ? `${proofs.length} bukti sah: setiap checkpoint hanya menambah entri pada checkpoint sebelumnya` : 'Tidak ada bukti yang perlu diperiksa (kurang dari dua checkpoint)' },
+  );
+  return checks;
+}
+
 function checkPublishedLog(): void {
   const target = document.getElementById('status-log');
   if (!target) return;
-  const checks: Check[] = [];
+  let checks: Check[] = [];
   try {
     const log = logData();
-    const key = fromB64url(log.logKey);
-    const unsigned = log.checkpoints.filter((c) => !verifyCheckpoint(c, key));
-    checks.push(
-      unsigned.length
-        ? { label: 'Tanda tangan checkpoint', ok: false, detail: `Checkpoint ukuran ${unsigned.map((c) => c.size).join(', ')} tidak ditandatangani kunci log situs ini` }
-        : { label: 'Tanda tangan checkpoint', ok: true, detail: `${log.checkpoints.length} checkpoint, semua ditandatangani kunci log situs ini` },
-    );
-    const proofs = log.consistency ?? [];
-    const broken = proofs.filter((p) => {
-      const a = log.checkpoints.find((c) => c.size === p.from);
-      const b = log.checkpoints.find((c) => c.size === p.to);
-      try {
-        return !a || !b || !verifyConsistency(p.from, p.to, fromHex(a.root), fromHex(b.root), p.proof.map(fromHex));
-      } catch {
-        return true;
-      }
-    });
-    const gaps = log.checkpoints.slice(1).filter((c, i) => !proofs.some((p) => p.from === log.checkpoints[i]!.size && p.to === c.size));
-    checks.push(
-      broken.length || gaps.length
-        ? { label: 'Bukti konsistensi', ok: false, detail: `Tidak terbukti hanya menambah entri: ${[...broken.map((p) => `${p.from} → ${p.to}`), ...gaps.map((c) => `sampai ukuran ${c.size} tanpa bukti`)].join(', ')}` }
-        : { label: 'Bukti konsistensi', ok: true, detail: proofs.length ? `${proofs.length} bukti sah: setiap checkpoint hanya menambah entri pada checkpoint sebelumnya` : 'Tidak ada bukti yang perlu diperiksa (kurang dari dua checkpoint)' },
-    );
+    checks = publishedLogChecks(log);
     const last = log.checkpoints[log.checkpoints.length - 1];
     target.replaceChildren(last ? `Checkpoint terakhir: ukuran ${last.size}, akar ${last.root}.` : 'Belum ada checkpoint.');
   } catch (e) {
