@@ -10,7 +10,8 @@ import { checkpointBytes, logIdOf } from '../../src-main/core/ledger/checkpoint'
 import { resultLeaf } from '../../src-main/core/ledger/leaf';
 import { leafHash, MerkleTree, toB64url, toHex } from '../../src-main/core/ledger/merkle';
 import { followReceipt } from '../../src-main/core/ledger/receipt-tiles';
-import { checkpointText, signNote } from '../../src-main/core/ledger/signed-note';
+import { cosign, cosignerKeyId } from '../../src-main/core/ledger/cosignature';
+import { checkpointText, fromB64, signatureLine, signNote, splitNote } from '../../src-main/core/ledger/signed-note';
 import { parseTilePath } from '../../src-main/core/ledger/tiles';
 import { checkReceipt, followOnSite, publishedLogChecks } from '../../src-main/core/publish/verify-page';
 
@@ -165,5 +166,75 @@ describe("a receipt on a checkpoint the site's log never published", () => {
     const forked = publishedLogChecks({ logKey, logId: logIdOf(pub), checkpoints: [listed[0]!, signed(600, other), listed[1]!], consistency: [{ from: 600, to: 600, proof: [] }, ...proofs] });
     expect(forked[0]).toMatchObject({ ok: true });
     expect(forked[1]).toMatchObject({ ok: false, detail: expect.stringMatching(/dua checkpoint ukuran 600 dengan akar berbeda \(log bercabang\)/) });
+  });
+});
+
+/**
+ * A mirror, a CDN or a plain-HTTP hop, holding no key, changes one byte of a tile of an honest log. The tiles are not
+ * signed, only the checkpoint is: a proof that does not rebuild the signed root says the tiles are wrong, never that
+ * the log forked (it was reported as "log bercabang", and by a witness as evidence against the log).
+ */
+describe('a tile changed on the way', () => {
+  const grown = new MerkleTree();
+  for (let i = 0; i < 700; i++) grown.append(i < 600 ? honest.leaf(i) : new Uint8Array(randomBytes(32)));
+  const note700 = signNote(checkpointText(origin, 700, grown.root()), origin, pub, (m) => sign(null, m, privateKey));
+  const flipped = (tree: MerkleTree, note: string, victim: string | null) => async (path: string): Promise<Uint8Array | null> => {
+    if (path === 'checkpoint') return new TextEncoder().encode(note);
+    const t = parseTilePath(path);
+    if (!t || t.level === 'entries') return null;
+    const b = new Uint8Array(tree.subtrees(8 * t.level, t.index * 256, t.width));
+    if (path === victim) b[0] = b[0]! ^ 1;
+    return b;
+  };
+
+  it('is "the log could not be read", not a fork nor "not in the log", whichever tile it is', async () => {
+    expect((await followReceipt(receipt, logKey, flipped(grown, note700, null))).ok).toBe(true);
+    // The last leaves' partial tile (consistency), the level-1 tile, and the receipt's own leaf tile (inclusion).
+    for (const victim of ['tile/0/002.p/188', 'tile/1/000.p/2', 'tile/0/000']) {
+      const r = await followReceipt(receipt, logKey, flipped(grown, note700, victim));
+      expect(r, victim).toMatchObject({ ok: false, unreadable: true });
+      expect(r.checks.at(-1), victim).toMatchObject({ name: 'tiles', ok: false, detail: expect.stringMatching(/the tiles do not rebuild the signed root of size 700/) });
+      expect(r.checks.map((c) => c.detail).join(' '), victim).not.toMatch(/bercabang|tidak ada di log/);
+    }
+  });
+
+  it('still proves a real fork, also from a size that is a power of two', async () => {
+    // A receipt at size 512 of the honest tree; the log then rewritten under the same key: other leaves, size 700.
+    const at512 = { ...receipt, proof: honest.inclusionProof(7, 512).map(toHex), checkpoint: (() => {
+      const c = { v: 1 as const, log: logIdOf(pub), size: 512, root: toHex(honest.root(512)), at: '2026-12-01T00:00:00.000Z' };
+      return { ...c, sig: toB64url(sign(null, checkpointBytes(c), privateKey)) };
+    })() };
+    const rewritten = new MerkleTree();
+    for (let i = 0; i < 700; i++) rewritten.append(new Uint8Array(randomBytes(32)));
+    const note = signNote(checkpointText(origin, 700, rewritten.root()), origin, pub, (m) => sign(null, m, privateKey));
+    const r = await followReceipt(at512, logKey, flipped(rewritten, note, null));
+    expect(r).toMatchObject({ ok: false, unreadable: false });
+    expect(r.checks.find((c) => c.name === 'consistency')).toMatchObject({ ok: false, detail: expect.stringMatching(/log bercabang/) });
+  });
+});
+
+describe('one witness under two names', () => {
+  it('is refused, not counted as two: a cosignature does not sign its cosigner\'s name', async () => {
+    const grown = new MerkleTree();
+    for (let i = 0; i < 700; i++) grown.append(i < 600 ? honest.leaf(i) : new Uint8Array(randomBytes(32)));
+    const note700 = signNote(checkpointText(origin, 700, grown.root()), origin, pub, (m) => sign(null, m, privateKey));
+    const w = generateKeyPairSync('ed25519');
+    const key = new Uint8Array(Buffer.from(w.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+    const a = { name: 'ombudsman.go.id/saksi', publicKeyRaw: key };
+    const b = { name: 'bpkp.go.id/saksi', publicKeyRaw: key };
+    const lineA = cosign(splitNote(note700)!.text, a, 1_800_000_000, (m) => new Uint8Array(sign(null, m, w.privateKey)));
+    // The hub, with no witness key, relabels the same line under the second name (its key id made for that name).
+    const body = fromB64(lineA.split(' ')[2]!);
+    body.set(cosignerKeyId(b.name, key), 0);
+    const note = `${note700}${lineA}\n${signatureLine(b.name, body)}\n`;
+    const fetchLog = async (path: string): Promise<Uint8Array | null> => {
+      if (path === 'checkpoint') return new TextEncoder().encode(note);
+      const t = parseTilePath(path);
+      return t && t.level !== 'entries' ? grown.subtrees(8 * t.level, t.index * 256, t.width) : null;
+    };
+    expect((await followReceipt(receipt, logKey, fetchLog, { witnesses: [a] })).ok).toBe(true);
+    const both = await followReceipt(receipt, logKey, fetchLog, { witnesses: [a, b] });
+    expect(both).toMatchObject({ ok: false, unreadable: false });
+    expect(both.checks.find((c) => c.name === `witness ${b.name}`)).toMatchObject({ ok: false, detail: expect.stringMatching(/memakai kunci yang sama dengan saksi ombudsman\.go\.id\/saksi/) });
   });
 });

@@ -527,7 +527,7 @@ function isSize(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
@@ -583,37 +583,48 @@ export function verifyConsistency(m: number, n: number, rootM: Uint8Array, rootN
     if (m > n) return false;
     if (m === n) return proof.length === 0 && sameBytes(rootM, rootN);
     if (m === 0) return proof.length === 0 && sameBytes(rootM, EMPTY_ROOT);
-    if (proof.length === 0) return false;
-    const path = exactLog2(m) >= 0 ? [rootM, ...proof] : proof;
-    let fn = m - 1;
-    let sn = n - 1;
-    while (lsb(fn)) {
-      fn = half(fn);
-      sn = half(sn);
-    }
-    let fr = path[0]!;
-    let sr = path[0]!;
-    for (const c of path.slice(1)) {
-      if (sn === 0) return false;
-      if (lsb(fn) || fn === sn) {
-        fr = nodeHash(c, fr);
-        sr = nodeHash(c, sr);
-        if (!lsb(fn)) {
-          while (!lsb(fn) && fn !== 0) {
-            fn = half(fn);
-            sn = half(sn);
-          }
-        }
-      } else {
-        sr = nodeHash(sr, c);
-      }
-      fn = half(fn);
-      sn = half(sn);
-    }
-    return sn === 0 && sameBytes(fr, rootM) && sameBytes(sr, rootN);
+    const roots = consistencyRoots(m, n, rootM, proof);
+    return roots !== null && sameBytes(roots.first, rootM) && sameBytes(roots.second, rootN);
   } catch {
     return false;
   }
+}
+
+/**
+ * The two roots a consistency proof from size m to n (0 < m < n) rebuilds, the earlier and the later (RFC 9162
+ * 2.1.4.2); null when the proof has the wrong length for m and n. Apart, they tell a proof that does not reach the
+ * signed later root (wrong tiles: a mirror's, a transfer's) from a later root that does not contain the earlier one
+ * (a fork).
+ */
+export function consistencyRoots(m: number, n: number, rootM: Uint8Array, proof: Uint8Array[]): { first: Uint8Array; second: Uint8Array } | null {
+  if (!(m > 0 && m < n) || proof.length === 0 || !proof.every(isHash)) return null;
+  const path = exactLog2(m) >= 0 ? [rootM, ...proof] : proof;
+  let fn = m - 1;
+  let sn = n - 1;
+  while (lsb(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  let fr = path[0]!;
+  let sr = path[0]!;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return null;
+    if (lsb(fn) || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (!lsb(fn)) {
+        while (!lsb(fn) && fn !== 0) {
+          fn = half(fn);
+          sn = half(sn);
+        }
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 ? { first: fr, second: sr } : null;
 }
 
 const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');

@@ -66,7 +66,16 @@ export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: Til
   checks.push({ name: 'latest checkpoint', ok: true, detail: `Checkpoint terbaru log ${head.origin} sah oleh kunci log yang dipercaya (ukuran ${head.size})` });
   // Each witness the verifier requires must have cosigned this very head: a log cannot show this verifier a view
   // of its own (a split view) unless the witness saw it too.
+  const keys = new Map<string, string>();
   for (const w of opts.witnesses ?? []) {
+    // A cosignature does not sign its cosigner's name: one key under two names is one witness, whose line the log
+    // could show under both (found by review). Such a pair is refused, not counted twice.
+    const same = keys.get(toHex(w.publicKeyRaw));
+    if (same !== undefined) {
+      checks.push({ name: `witness ${w.name}`, ok: false, detail: `Saksi ${w.name} memakai kunci yang sama dengan saksi ${same}: keduanya satu saksi, bukan dua` });
+      continue;
+    }
+    keys.set(toHex(w.publicKeyRaw), w.name);
     const seen = opened.lines.filter((l) => isCosignatureBy(l, w)).map((l) => verifyCosignature(l, opened.text, w));
     const good = seen.find((v) => v !== null);
     const ok = !!good && seen.every((v) => v !== null);
@@ -89,7 +98,14 @@ export async function followReceipt(r: Receipt, pinnedLogKey: string, fetch: Til
       detail: verdict === 'extends' ? `Log sekarang (ukuran ${head.size}) melanjutkan checkpoint tanda terima (ukuran ${cp.size}) tanpa mengubah isinya` : `Log sekarang tidak melanjutkan checkpoint tanda terima (ukuran ${cp.size}): log bercabang`,
     });
     const leaf = leafHash(resultLeaf({ exam: r.exam, nomor: r.nomor, digest: r.digest, salt: fromB64url(r.salt) }));
-    const still = verifyInclusion(leaf, r.index, head.size, await new TileReader(fetch, head.size).inclusionProof(r.index), head.root);
+    if (r.index >= head.size) throw new Error(`entry ${r.index + 1} is beyond the log's ${head.size} entries`);
+    const reader = new TileReader(fetch, head.size);
+    const proof = await reader.inclusionProof(r.index);
+    // The entry the tiles hold at that index must rebuild the signed root with the path: else the tiles are wrong (a
+    // mirror's byte), which says nothing of the log, and "the result is not in the log" was said of an honest one.
+    const served = await reader.subtree(0, r.index);
+    if (!verifyInclusion(served, r.index, head.size, proof, head.root)) throw new Error(`the tiles do not rebuild the signed root of size ${head.size}`);
+    const still = verifyInclusion(leaf, r.index, head.size, proof, head.root);
     checks.push({ name: 'still in the log', ok: still, detail: still ? `Hasil masih tercatat sebagai entri ke-${r.index + 1} dari ${head.size} di log sekarang` : 'Hasil tidak ada di log sekarang pada indeksnya' });
   } catch (e) {
     // A contradiction found before the tiles failed (a fork proven, a witness missing) stands: only a log that

@@ -6,7 +6,7 @@
  * hashes of complete subtrees of 2^(8L) leaves. The entry bundle N holds leaves N·256… themselves, each prefixed
  * with its length as a big-endian uint16.
  */
-import { consistencyRanges, EMPTY_ROOT, exactLog2, inclusionRanges, nodeHash, splitPoint, verifyConsistency } from './merkle';
+import { consistencyRanges, consistencyRoots, EMPTY_ROOT, exactLog2, inclusionRanges, nodeHash, sameBytes, splitPoint, verifyConsistency } from './merkle';
 
 /** A tile holds the hashes of 2^8 subtrees: a level-L tile's are subtrees of 2^(8L) leaves. */
 export const TILE_HEIGHT = 8;
@@ -211,6 +211,15 @@ export class TileReader {
  */
 export async function extendsHead(fetch: TileFetch, earlier: { size: number; root: Uint8Array }, latest: { size: number; root: Uint8Array }): Promise<'extends' | 'rollback' | 'fork'> {
   if (latest.size < earlier.size) return 'rollback';
-  const proof = await new TileReader(fetch, latest.size).consistencyProof(earlier.size);
-  return verifyConsistency(earlier.size, latest.size, earlier.root, latest.root, proof) ? 'extends' : 'fork';
+  const reader = new TileReader(fetch, latest.size);
+  const proof = await reader.consistencyProof(earlier.size);
+  if (verifyConsistency(earlier.size, latest.size, earlier.root, latest.root, proof)) return 'extends';
+  if (earlier.size === 0 || earlier.size === latest.size) return 'fork';
+  // A fork only when the tiles rebuild the signed latest root: tiles that do not (one byte changed by a mirror, a
+  // CDN, a transfer) say nothing of the log, and were reported as proof that it forked (found by review). The
+  // earlier size's own subtree, when it is one (a power of two), is the later tree's as the tiles give it.
+  const k = exactLog2(earlier.size);
+  const roots = consistencyRoots(earlier.size, latest.size, k >= 0 ? await reader.subtree(k, 0) : earlier.root, proof);
+  if (!roots || !sameBytes(roots.second, latest.root)) throw new Error(`the tiles do not rebuild the signed root of size ${latest.size}`);
+  return 'fork';
 }
