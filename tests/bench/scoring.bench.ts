@@ -138,7 +138,8 @@ export function statementsOf(db: Db, call: () => void): RunStatement[] {
 
 /**
  * The statements one audited score write runs (its session read, BEGIN IMMEDIATE, the chain head, the panelist's
- * seat, the candidate's presence and lock, the entry, the audit event, COMMIT), captured from a real write and run
+ * seat, the candidate's presence and lock, the entry, the tally's last rowids and the new row read back, the audit
+ * event, COMMIT), captured from a real write and run
  * again bare, each with the arguments it had: no validation, no ids or hashes computed, no logic between them.
  * Only what must be unique is new on each call: the entry's id, the event's place in the chain, the time.
  */
@@ -158,10 +159,13 @@ export function ownStatementsWriter(ws: { app: LenteraApp; tokens: string[] }, p
   if (steps.filter((s) => s.table).length !== 2) throw new Error(`a score write was expected to insert 2 rows: ${steps.map((s) => s.source.slice(0, 40)).join(' | ')}`);
   return (i) => {
     let head: { seq: number; hash: string } | undefined;
+    let inserted = 0;
     const at = new Date().toISOString();
     for (const s of steps) {
       if (!s.table) {
-        const got = s.stmt[s.how](...s.args) as { seq?: number; hash?: string } | undefined;
+        // The tally's read of the rows added since the last event (core/audit/tally.ts): this call's own row, as in the write.
+        const args = /\bWHERE rowid > \?/.test(s.source) && /^SELECT rowid AS r, json_array/.test(s.source) ? [inserted - 1] : s.args;
+        const got = s.stmt[s.how](...args) as { seq?: number; hash?: string } | undefined;
         if (got && typeof got === 'object' && 'seq' in got && 'hash' in got) head = got as { seq: number; hash: string };
         continue;
       }
@@ -174,7 +178,8 @@ export function ownStatementsWriter(ws: { app: LenteraApp; tokens: string[] }, p
         if (col === 'hash') return randomBytes(32).toString('hex');
         return a;
       });
-      s.stmt.run(...args);
+      const done = s.stmt.run(...args);
+      if (s.table === 'score_entries') inserted = Number(done.lastInsertRowid);
     }
   };
 }
