@@ -312,11 +312,21 @@ export function AuditPage() {
       {verifying ? <VerifyProgress id="verify-progress" checked={checked} /> : null}
       {verify ? (
         verify.ok ? (
-          <Notice tone="success">
-            <span data-testid="verify-result">
-              {t('audit.verifyOk', { count: verify.count, seq: verify.head.seq, hash: shortHash(verify.head.hash) })}
-            </span>
-          </Notice>
+          <>
+            <Notice tone="success">
+              <span data-testid="verify-result">
+                {t('audit.verifyOk', { count: verify.count, seq: verify.head.seq, hash: shortHash(verify.head.hash) })}
+              </span>
+            </Notice>
+            {/* An intact chain that recorded rows added by hand (core/audit/unrecorded.ts) says so every time. */}
+            {(verify.unrecorded ?? []).map((u) => (
+              <ErrorAlert key={u.seq}>
+                <span data-testid="verify-unrecorded">
+                  {t('audit.verifyUnrecorded', { seq: u.seq, at: u.at, what: u.tables.map((x) => `${x.rows} × ${x.table} (${x.ids.slice(0, 3).join(', ')}${x.ids.length > 3 ? ', …' : ''})`).join('; ') })}
+                </span>
+              </ErrorAlert>
+            ))}
+          </>
         ) : (
           <ErrorAlert>
             <span data-testid="verify-result">
