@@ -284,7 +284,7 @@ export function restoreBackup(dataDir: string, from: string, opts: { key?: Buffe
       if (relation.kind === 'forked' && !opts.force) {
         throw new LenteraError(
           'WORKSTATION_FORKED',
-          `The backup is not a continuation of the workstation in ${dataDir}: the two went their own ways after audit event ${relation.common} (the workstation is at event ${cur.head.seq}, the backup at ${info.head.seq}). Restoring would lose the ${cur.head.seq - relation.common} events recorded here since. Give --force to restore anyway (the current database is kept aside). Nothing was changed.`,
+          `The backup is not a continuation of the workstation in ${dataDir}: the two went their own ways after audit event ${relation.common} (the workstation is at event ${cur.head.seq}, the backup at ${info.head.seq}). Restoring would lose the ${cur.head.seq - relation.common} event(s) recorded here since. Give --force to restore anyway (the current database is kept aside). Nothing was changed.`,
           { current: cur.head.seq, backup: info.head.seq, common: relation.common },
         );
       }
