@@ -205,4 +205,18 @@ describe('per-client limit and lockout bounds', () => {
     expect(codeOf(app.invoke('accounts.login', { name: 'penguji1', pin: '583920' }, { client: 'new-laptop' }))).toBe('ok');
     expect(login(app, ADMIN.name, ADMIN.pin)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
+
+  it('a reset forgets the devices the person logged in from: a device kept from before counts as any other client', () => {
+    // A reset is how a coordinator answers a PIN or laptop gone astray: whoever kept a device token from before must
+    // not keep that device's looser count (5 per 5 minutes) against the new PIN (found by review, 2026-12-08).
+    const app = makeApp();
+    const id = addUser(app, 'penguji1', 'examiner');
+    const device = (app.invoke('accounts.login', { name: 'penguji1', pin: '739104' }, {}) as { value: { deviceToken: string } }).value.deviceToken;
+    app.invoke('accounts.resetPin', { id, pin: '583920' }, { local: 't' });
+    expect(app.workstation!.db.prepare('SELECT COUNT(*) FROM account_devices WHERE account_id = ?').pluck().get(id)).toBe(0);
+    // Five wrong guesses through the old device lock everyone but a device remembered since: the old one is no such device.
+    for (let i = 0; i < GUARD_POLICY.maxFailures; i++) app.invoke('accounts.login', { name: 'penguji1', pin: WRONG, deviceToken: device }, { client: 'kept' });
+    expect(codeOf(app.invoke('accounts.login', { name: 'penguji1', pin: '583920', deviceToken: device }, { client: 'kept' }))).toBe('ACCOUNT_LOCKED');
+    expect(codeOf(app.invoke('accounts.login', { name: 'penguji1', pin: '583920' }, { client: 'new-laptop' }))).toBe('ACCOUNT_LOCKED');
+  });
 });

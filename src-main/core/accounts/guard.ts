@@ -105,10 +105,14 @@ export function rightSecret(db: Db, scope: GuardScope, at: string): void {
   if (c.failed !== 0 || c.lockedUntil !== null) write(db, scope, { failed: 0, lockedUntil: null }, at);
 }
 
-/** A coordinator's reset lifts every lock of the person: the shared one and each device's. */
+/**
+ * A coordinator's reset lifts the person's lock and forgets the devices they logged in from: a reset answers a PIN or
+ * a laptop gone astray, and whoever kept a device token from before kept that device's looser count (5 per 5
+ * minutes) against the new PIN (found by review). The holder's own devices are remembered again at their next login.
+ */
 export function liftLocks(db: Db, accountId: string): void {
   sql(db, 'UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(accountId);
-  sql(db, 'UPDATE account_devices SET failed_attempts = 0, locked_until = NULL WHERE account_id = ?').run(accountId);
+  sql(db, 'DELETE FROM account_devices WHERE account_id = ?').run(accountId);
 }
 
 /** The device a login presents, when its token is one this account logged in from (and not forgotten). */
