@@ -36,22 +36,25 @@ const ZERO = '0'.repeat(64);
 /** The connections (a workstation's) whose events carry tallies; a hub's do not. */
 const tallying = new WeakMap<Db, { latest: { hash: string; tally: Required<Tally> } | null; select: string }>();
 
-/** Every column of `table` as one JSON array per row (SQLite makes the text): the values a digest covers. */
-function rowText(db: Db, table: TalliedTable): string {
-  const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => `"${c.name}"`);
-  return `json_array(${columns.join(', ')})`;
+/**
+ * The columns a row's digest covers, as the tables stood when tallies began (schema 31), in this order: a column a
+ * later migration adds is not covered, so that no tally an event already carries changes meaning.
+ */
+const COVERED: Record<TalliedTable, readonly string[]> = {
+  score_entries: ['id', 'exam_id', 'stage_code', 'nomor_peserta', 'item', 'units', 'source', 'slot', 'session_id', 'import_id', 'account_id', 'actor', 'at', 'reason', 'workstation_id'],
+  attendance_events: ['id', 'session_id', 'nomor_peserta', 'kind', 'at', 'actor', 'reason', 'seq'],
+  panel_submissions: ['id', 'session_id', 'nomor_peserta', 'account_id', 'at', 'snapshot', 'workstation_id'],
+  finalizations: ['id', 'session_id', 'nomor_peserta', 'account_id', 'at', 'result', 'workstation_id'],
+  signoffs: ['finalization_id', 'account_id', 'at'],
+};
+
+/** A row's covered values as one JSON array (SQLite makes the text). */
+function rowText(table: TalliedTable): string {
+  return `json_array(${COVERED[table].map((c) => `"${c}"`).join(', ')})`;
 }
 
-/** The selects of one connection, made once: new rows of each table, and every table's last rowid in one statement. */
-const selects = new WeakMap<Db, Record<TalliedTable, string>>();
-function rowsAfter(db: Db, table: TalliedTable): string {
-  let s = selects.get(db);
-  if (!s) {
-    s = Object.fromEntries(TALLIED_TABLES.map((t) => [t, `SELECT rowid AS r, ${rowText(db, t)} AS j FROM ${t} WHERE rowid > ? ORDER BY rowid`])) as Record<TalliedTable, string>;
-    selects.set(db, s);
-  }
-  return s[table];
-}
+/** The rows of each table added after a rowid, with their covered values. */
+const ROWS_AFTER = Object.fromEntries(TALLIED_TABLES.map((t) => [t, `SELECT rowid AS r, ${rowText(t)} AS j FROM ${t} WHERE rowid > ? ORDER BY rowid`])) as Record<TalliedTable, string>;
 
 /** Marks a workstation's connection: its events carry tallies from now on. */
 export function enableTally(db: Db): void {
@@ -90,7 +93,7 @@ export function nextTally(db: Db, tipHash: string): { tally: Required<Tally> | n
     const before = base[table];
     if (lasts[i]! === before.last) return;
     grew = true;
-    const rows = sql(db, rowsAfter(db, table)).all(before.last) as { r: number; j: string }[];
+    const rows = sql(db, ROWS_AFTER[table]).all(before.last) as { r: number; j: string }[];
     tally[table] = { rows: before.rows + rows.length, last: rows.length ? rows[rows.length - 1]!.r : before.last, digest: fold(before.digest, rows.map((x) => x.j)) };
   });
   // Every table's, when any grew: the latest tally is then one event's (the index's last), whatever grew before.
@@ -117,7 +120,7 @@ export function verifyTallies(db: Db): { seq: number; reason: string } | null {
   const have = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]));
   if (!have.has('audit_events') || !(db.prepare("SELECT 1 FROM pragma_table_info('audit_events') WHERE name = 'tally'").get())) return null;
   const tables = TALLIED_TABLES.filter((t) => have.has(t));
-  const cursors = new Map(tables.map((t) => [t, { iter: db.prepare(`SELECT rowid AS r, ${rowText(db, t)} AS j FROM ${t} ORDER BY rowid`).iterate() as IterableIterator<{ r: number; j: string }>, at: { rows: 0, last: 0, digest: ZERO } as TableTally }]));
+  const cursors = new Map(tables.map((t) => [t, { iter: db.prepare(`SELECT rowid AS r, ${rowText(t)} AS j FROM ${t} ORDER BY rowid`).iterate() as IterableIterator<{ r: number; j: string }>, at: { rows: 0, last: 0, digest: ZERO } as TableTally }]));
   let lastSeq = 0;
   try {
     for (const e of db.prepare('SELECT seq, tally FROM audit_events WHERE tally IS NOT NULL ORDER BY seq').iterate() as IterableIterator<{ seq: number; tally: string }>) {
