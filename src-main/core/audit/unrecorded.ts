@@ -14,6 +14,8 @@ export const UNRECORDED_ROWS = 'audit.unrecorded_rows';
  * tally, and `audit verify` names them as such.
  */
 export function recordUnrecordedRows(db: Db, at: string): number {
+  // Read first: an open that finds nothing (every open but after such an edit) takes no write lock.
+  if (!unrecordedRows(db).length) return 0;
   try {
     return writeTransaction(db, () => {
       const found = unrecordedRows(db);
