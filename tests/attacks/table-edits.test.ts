@@ -145,6 +145,23 @@ describe('the audit chain holds the records it speaks for', () => {
       db.prepare(`INSERT INTO attendance_events (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => (c === 'id' ? `${String(row.id)}-x` : row[c])));
     });
     expect(verifyClosed(attended)).toMatchObject({ ok: false, reason: expect.stringMatching(/of attendance_events .* recorded by no audit event/) });
+    // Put before every other row (a rowid below the first), or between two of them (a gap made by hand): each is found.
+    for (const [name, rowid] of [['before', -1], ['between', 2.5]] as const) {
+      const dir = copyOf(name);
+      edit(dir, (db) => {
+        const row = cat(db);
+        const cols = Object.keys(row);
+        if (rowid === 2.5) {
+          // Room made between rows 2 and 3 by moving every later row up one (the triggers dropped, then put back).
+          const triggers = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'score_entries'").pluck().all() as string[];
+          db.exec("DROP TRIGGER score_entries_no_update; DROP TRIGGER score_entries_no_delete");
+          db.exec('UPDATE score_entries SET rowid = -rowid WHERE rowid >= 3; UPDATE score_entries SET rowid = 1 - rowid WHERE rowid < 0');
+          for (const t of triggers) db.exec(t);
+        }
+        db.prepare(`INSERT INTO score_entries (rowid, ${cols.join(', ')}) VALUES (?, ${cols.map(() => '?').join(', ')})`).run(rowid === 2.5 ? 3 : rowid, ...cols.map((c) => (c === 'id' ? `${String(row.id)}-${name}` : row[c])));
+      });
+      expect(verifyClosed(dir), name).toMatchObject({ ok: false, reason: expect.stringMatching(/^score_entries does not hold what event \d+ recorded of it/) });
+    }
   });
 
   it('an audited score write carries the tally of its row: the chain stays intact after honest writes', async () => {

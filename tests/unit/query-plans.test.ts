@@ -32,7 +32,6 @@ import { rankingAnswer } from '../../src-main/core/ranking/answer';
 import { unlockIdentity } from '../../src-main/core/keys/identities';
 import { generateMinutes, generateSheets } from '../../src-main/core/sheets/batch';
 import { ManualClock } from './helpers';
-import { TALLIED_TABLES } from '../../src-main/core/audit/tally';
 
 const EXAM = 'CPNS-SMG-2026';
 // 14.00 WIB on the interview day (as home-tasks.test.ts): WWC-F03 and WWC-F04 have begun, the next morning's not.
@@ -371,11 +370,6 @@ const ALLOWED: Allowed[] = [
     table: 'audit_events',
     why: "the chain's tip (core/audit/chain.ts), read by every write for its time (recordedAt) and for the head: the rowid order walked from its end and stopped at the first row",
   },
-  ...TALLIED_TABLES.map((table) => ({
-    sql: `) AS j FROM ${table} ORDER BY rowid`,
-    table,
-    why: 'audit.verify (core/audit/tally.ts verifyTallies): every row of the tallied tables read again, in rowid order, against the tallies the events recorded',
-  })),
   {
     sql: 'SELECT tally FROM audit_events WHERE tally IS NOT NULL ORDER BY seq DESC LIMIT 1',
     table: 'audit_events',

@@ -114,50 +114,64 @@ export function unrecordedRows(db: Db): { table: TalliedTable; rows: number; ids
   return out;
 }
 
+/** Below every rowid a table can hold (-2^63): the start of the first range. */
+const BEFORE_ALL = -9.3e18;
+/** Rows hashed in one statement: SQLite joins their values into one text of a few megabytes. */
+const RANGE_ROWS = 20_000;
+/** The rows of each table in a rowid range (after, up to], their count and their values joined in rowid order. */
+const RANGE = Object.fromEntries(
+  TALLIED_TABLES.map((t) => [t, `SELECT COUNT(*) AS n, group_concat(j, char(10) ORDER BY r) AS text FROM (SELECT rowid AS r, ${rowText(t)} AS j FROM ${t} WHERE rowid > ? AND rowid <= ?)`]),
+) as Record<TalliedTable, string>;
+
+/** `fold` of the rows in (after, upTo], read in ranges of rowids: the same digest, without a JavaScript string per row. */
+function foldRange(db: Db, table: TalliedTable, digest: string, after: number, upTo: number): { rows: number; digest: string } {
+  const bounds: [number, number][] = [];
+  let lo = after;
+  if (lo < 0) {
+    // Rows at or below 0 (none, but by hand) in one range; from there on, ranges of RANGE_ROWS rowids.
+    bounds.push([lo, Math.min(0, upTo)]);
+    lo = 0;
+  }
+  for (; lo < upTo; lo = Math.min(upTo, lo + RANGE_ROWS)) bounds.push([lo, Math.min(upTo, lo + RANGE_ROWS)]);
+  const h = createHash('sha256').update(digest);
+  let rows = 0;
+  for (const [a, b] of bounds) {
+    const got = sql(db, RANGE[table]).get(a, b) as { n: number; text: string | null };
+    if (!got.n) continue;
+    rows += got.n;
+    h.update('\n').update(got.text!);
+  }
+  return { rows, digest: rows ? h.digest('hex') : digest };
+}
+
 /** The first event whose tally the rows do not give, or a row no event covers; null when every tally holds. */
 export function verifyTallies(db: Db): { seq: number; reason: string } | null {
   if (typeof (db as { name?: unknown }).name !== 'string') return null; // the hub's PostgreSQL store keeps no such tables
-  const have = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]));
-  if (!have.has('audit_events') || !(db.prepare("SELECT 1 FROM pragma_table_info('audit_events') WHERE name = 'tally'").get())) return null;
+  const have = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+  if (!have.has('audit_events') || !db.prepare("SELECT 1 FROM pragma_table_info('audit_events') WHERE name = 'tally'").get()) return null;
   const tables = TALLIED_TABLES.filter((t) => have.has(t));
-  const cursors = new Map(tables.map((t) => [t, { iter: db.prepare(`SELECT rowid AS r, ${rowText(t)} AS j FROM ${t} ORDER BY rowid`).iterate() as IterableIterator<{ r: number; j: string }>, at: { rows: 0, last: 0, digest: ZERO } as TableTally }]));
+  const at = new Map<TalliedTable, TableTally>(tables.map((t) => [t, { rows: 0, last: 0, digest: ZERO }]));
+  /** where the next range starts: below every rowid until a tally covered some row */
+  const after = (c: TableTally) => (c.rows === 0 ? BEFORE_ALL : c.last);
   let lastSeq = 0;
-  try {
-    for (const e of db.prepare('SELECT seq, tally FROM audit_events WHERE tally IS NOT NULL ORDER BY seq').iterate() as IterableIterator<{ seq: number; tally: string }>) {
-      lastSeq = e.seq;
-      const t = JSON.parse(e.tally) as Tally;
-      for (const table of tables) {
-        const want = t[table];
-        if (!want) continue;
-        const c = cursors.get(table)!;
-        const texts: string[] = [];
-        let last = c.at.last;
-        while (c.at.rows + texts.length < want.rows) {
-          const next = c.iter.next();
-          if (next.done) break;
-          texts.push(next.value.j);
-          last = next.value.r;
-        }
-        const got = { rows: c.at.rows + texts.length, last, digest: fold(c.at.digest, texts) };
-        if (got.rows !== want.rows || got.digest !== want.digest || got.last !== want.last) {
-          const why = got.rows < want.rows ? `${want.rows - got.rows} of its rows are missing` : 'its rows are not the ones recorded (a row was changed, removed or put between others)';
-          return { seq: e.seq, reason: `${table} does not hold what event ${e.seq} recorded of it: ${why}` };
-        }
-        c.at = got;
-      }
-    }
+  for (const e of db.prepare('SELECT seq, tally FROM audit_events WHERE tally IS NOT NULL ORDER BY seq').iterate() as IterableIterator<{ seq: number; tally: string }>) {
+    lastSeq = e.seq;
+    const t = JSON.parse(e.tally) as Tally;
     for (const table of tables) {
-      const c = cursors.get(table)!;
-      let extra = 0;
-      let first: number | null = null;
-      for (let next = c.iter.next(); !next.done; next = c.iter.next()) {
-        extra += 1;
-        first ??= next.value.r;
+      const want = t[table];
+      const c = at.get(table)!;
+      if (!want || (want.rows === c.rows && want.last === c.last && want.digest === c.digest)) continue;
+      const got = want.last >= c.last ? foldRange(db, table, c.digest, after(c), want.last) : { rows: -1, digest: '' };
+      if (c.rows + got.rows !== want.rows || got.digest !== want.digest) {
+        const why = c.rows + got.rows < want.rows ? `${want.rows - c.rows - got.rows} of its rows are missing` : 'its rows are not the ones recorded (a row was changed, removed or put between others)';
+        return { seq: e.seq, reason: `${table} does not hold what event ${e.seq} recorded of it: ${why}` };
       }
-      if (extra) return { seq: lastSeq + 1, reason: `${extra} row(s) of ${table} (from rowid ${first}) were recorded by no audit event: added outside Lentera` };
+      at.set(table, want);
     }
-  } finally {
-    for (const c of cursors.values()) c.iter.return?.();
+  }
+  for (const table of tables) {
+    const extra = db.prepare(`SELECT COUNT(*) AS n, MIN(rowid) AS first FROM ${table} WHERE rowid > ?`).get(after(at.get(table)!)) as { n: number; first: number | null };
+    if (extra.n) return { seq: lastSeq + 1, reason: `${extra.n} row(s) of ${table} (from rowid ${extra.first}) were recorded by no audit event: added outside Lentera` };
   }
   return null;
 }
