@@ -164,7 +164,7 @@ export function ownStatementsWriter(ws: { app: LenteraApp; tokens: string[] }, p
     for (const s of steps) {
       if (!s.table) {
         // The tally's read of the rows added since the last event (core/audit/tally.ts): this call's own row, as in the write.
-        const args = /\bWHERE rowid > \?/.test(s.source) && /^SELECT rowid AS r, json_array/.test(s.source) ? [inserted - 1] : s.args;
+        const args = /\bgroup_concat\(j, char\(10\) ORDER BY r\)/.test(s.source) && /WHERE rowid > \? AND rowid <= \?/.test(s.source) ? [inserted - 1, inserted] : s.args;
         const got = s.stmt[s.how](...args) as { seq?: number; hash?: string } | undefined;
         if (got && typeof got === 'object' && 'seq' in got && 'hash' in got) head = got as { seq: number; hash: string };
         continue;

@@ -2,6 +2,7 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, eventHash, eventHashOfText, GENESIS_HASH } from '../../src-main/core/audit/chain';
+import { TALLIED_TABLES, tallyText, type TalliedTable } from '../../src-main/core/audit/tally';
 
 /** The library's answer, or its error's message: what canonicalJson must give or throw. */
 function reference(value: unknown): { text?: string; error?: string } {
@@ -77,6 +78,20 @@ describe('audit: canonical JSON and the event hash without the second canonicali
         else expect(eventHashOfText(prev, e, payloadText)).toBe(expected);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('with a tally, eventHashOfText over its stored text equals eventHash over the tally, on random tallies', () => {
+    const tableTally = fc.record({ rows: fc.nat(), last: fc.nat(), digest: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')) });
+    const tally = fc.record(Object.fromEntries(TALLIED_TABLES.map((t) => [t, tableTally])) as Record<TalliedTable, typeof tableTally>, { requiredKeys: [] });
+    const e = { seq: 7, at: '2026-12-08T01:00:00.000Z', actor: 'user:x', command: 'panel.score', outcome: 'ok' as const };
+    fc.assert(
+      fc.property(tally, (t) => {
+        const text = tallyText(t);
+        expect(JSON.parse(text)).toEqual(t);
+        expect(eventHashOfText(GENESIS_HASH, e, '{}', text)).toBe(eventHash(GENESIS_HASH, { ...e, payload: {}, tally: t }));
+      }),
+      { numRuns: 500 },
     );
   });
 

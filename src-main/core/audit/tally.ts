@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/open';
 import { sql } from '../db/statements';
+import { canonicalText } from '../util/canonical-json';
 
 /** The append-only tables whose rows are the venue's record: scores, attendance, panels' submissions and sign-offs. */
 export const TALLIED_TABLES = ['score_entries', 'attendance_events', 'panel_submissions', 'finalizations', 'signoffs'] as const;
@@ -34,7 +35,7 @@ export type Tally = Partial<Record<TalliedTable, TableTally>>;
 const ZERO = '0'.repeat(64);
 
 /** The connections (a workstation's) whose events carry tallies; a hub's do not. */
-const tallying = new WeakMap<Db, { latest: { hash: string; tally: Required<Tally> } | null; select: string }>();
+const tallying = new WeakMap<Db, { latest: { hash: string; tally: Required<Tally> } | null }>();
 
 /**
  * The columns a row's digest covers, as the tables stood when tallies began (schema 31), in this order: a column a
@@ -53,13 +54,16 @@ function rowText(table: TalliedTable): string {
   return `json_array(${COVERED[table].map((c) => `"${c}"`).join(', ')})`;
 }
 
-/** The rows of each table added after a rowid, with their covered values. */
-const ROWS_AFTER = Object.fromEntries(TALLIED_TABLES.map((t) => [t, `SELECT rowid AS r, ${rowText(t)} AS j FROM ${t} WHERE rowid > ? ORDER BY rowid`])) as Record<TalliedTable, string>;
-
 /** Marks a workstation's connection: its events carry tallies from now on. */
 export function enableTally(db: Db): void {
   if (tallying.has(db)) return;
-  tallying.set(db, { latest: null, select: `SELECT ${TALLIED_TABLES.map((t) => `(SELECT COALESCE(MAX(rowid), 0) FROM ${t})`).join(', ')}` });
+  tallying.set(db, { latest: null });
+}
+
+/** Every tallied table's last rowid (0 when empty), in `TALLIED_TABLES` order: one statement. */
+const LAST_ROWIDS = `SELECT ${TALLIED_TABLES.map((t) => `(SELECT COALESCE(MAX(rowid), 0) FROM ${t})`).join(', ')}`;
+function lastRowids(db: Db): number[] {
+  return sql(db, LAST_ROWIDS).raw().get() as number[];
 }
 
 /** The tally of every table as the chain's last tallied event gave it (zero rows before the first). */
@@ -67,14 +71,6 @@ export function latestTally(db: Db): Required<Tally> {
   const text = sql(db, 'SELECT tally FROM audit_events WHERE tally IS NOT NULL ORDER BY seq DESC LIMIT 1').pluck().get() as string | undefined;
   const got = text ? (JSON.parse(text) as Tally) : {};
   return Object.fromEntries(TALLIED_TABLES.map((t) => [t, got[t] ?? { rows: 0, last: 0, digest: ZERO }])) as Required<Tally>;
-}
-
-/** Folds `texts` (the new rows' values, in rowid order) into `digest`. */
-function fold(digest: string, texts: readonly string[]): string {
-  if (!texts.length) return digest;
-  const h = createHash('sha256').update(digest);
-  for (const t of texts) h.update('\n').update(t);
-  return h.digest('hex');
 }
 
 /**
@@ -85,16 +81,17 @@ function fold(digest: string, texts: readonly string[]): string {
 export function nextTally(db: Db, tipHash: string): { tally: Required<Tally> | null; apply: (hash: string) => void } | null {
   const state = tallying.get(db);
   if (!state) return null;
-  const lasts = sql(db, state.select).raw().get() as number[];
+  const lasts = lastRowids(db);
   const base = state.latest?.hash === tipHash ? state.latest.tally : latestTally(db);
   let grew = false;
   const tally = { ...base };
   TALLIED_TABLES.forEach((table, i) => {
     const before = base[table];
-    if (lasts[i]! === before.last) return;
+    const last = lasts[i]!;
+    if (last === before.last) return;
     grew = true;
-    const rows = sql(db, ROWS_AFTER[table]).all(before.last) as { r: number; j: string }[];
-    tally[table] = { rows: before.rows + rows.length, last: rows.length ? rows[rows.length - 1]!.r : before.last, digest: fold(before.digest, rows.map((x) => x.j)) };
+    const got = foldRange(db, table, before.digest, before.last, last);
+    tally[table] = { rows: before.rows + got.rows, last: got.rows ? last : before.last, digest: got.digest };
   });
   // Every table's, when any grew: the latest tally is then one event's (the index's last), whatever grew before.
   // Nothing grew: the event carries none, and the same tally stands after it (kept only once the event is written).
@@ -104,13 +101,16 @@ export function nextTally(db: Db, tipHash: string): { tally: Required<Tally> | n
 /** Rows beyond the last tally of each table: added since the last event, while no command of Lentera recorded them. */
 export function unrecordedRows(db: Db): { table: TalliedTable; rows: number; ids: string[] }[] {
   const base = latestTally(db);
+  const lasts = lastRowids(db);
   const out: { table: TalliedTable; rows: number; ids: string[] }[] = [];
-  for (const table of TALLIED_TABLES) {
+  TALLIED_TABLES.forEach((table, i) => {
+    // One statement at every open; the rows are read only when a table's last rowid moved past its tally.
+    if (lasts[i]! <= base[table].last) return;
     // Named by their id, or by their rowid in a table without one.
-    const hasId = Boolean(db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = 'id'`).get());
-    const rows = db.prepare(`SELECT rowid AS r, ${hasId ? 'id' : "'rowid ' || rowid"} AS id FROM ${table} WHERE rowid > ? ORDER BY rowid`).all(base[table].last) as { r: number; id: string }[];
-    if (rows.length) out.push({ table, rows: rows.length, ids: rows.slice(0, 100).map((x) => x.id) });
-  }
+    const name = COVERED[table].includes('id') ? 'id' : "'rowid ' || rowid";
+    const rows = sql(db, `SELECT ${name} AS id FROM ${table} WHERE rowid > ? ORDER BY rowid`).pluck().all(base[table].last) as string[];
+    if (rows.length) out.push({ table, rows: rows.length, ids: rows.slice(0, 100) });
+  });
   return out;
 }
 
@@ -123,7 +123,10 @@ const RANGE = Object.fromEntries(
   TALLIED_TABLES.map((t) => [t, `SELECT COUNT(*) AS n, group_concat(j, char(10) ORDER BY r) AS text FROM (SELECT rowid AS r, ${rowText(t)} AS j FROM ${t} WHERE rowid > ? AND rowid <= ?)`]),
 ) as Record<TalliedTable, string>;
 
-/** `fold` of the rows in (after, upTo], read in ranges of rowids: the same digest, without a JavaScript string per row. */
+/**
+ * The digest folded on by the rows in (after, upTo], in rowid order: sha256(digest ‖ "\n" row ‖ "\n" row …), the
+ * digest itself when there are none. Read in ranges of rowids, each one text SQLite joins, not a string per row.
+ */
 function foldRange(db: Db, table: TalliedTable, digest: string, after: number, upTo: number): { rows: number; digest: string } {
   const bounds: [number, number][] = [];
   let lo = after;
@@ -176,9 +179,7 @@ export function verifyTallies(db: Db): { seq: number; reason: string } | null {
   return null;
 }
 
-/** The tally as stored and hashed: canonical (keys in order), so the hash is the same wherever it is checked. */
+/** The tally as stored and hashed: canonical JSON (RFC 8785), so the hash is the same wherever it is checked. */
 export function tallyText(t: Tally): string {
-  const keys = (Object.keys(t) as TalliedTable[]).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:{"digest":${JSON.stringify(t[k]!.digest)},"last":${t[k]!.last},"rows":${t[k]!.rows}}`).join(',')}}`;
+  return canonicalText(t)!;
 }
-

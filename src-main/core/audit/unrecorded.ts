@@ -30,7 +30,6 @@ export function recordUnrecordedRows(db: Db, at: string): number {
 
 /** The events that recorded such rows, oldest first, for `audit verify` to name. */
 export function unrecordedEvents(db: Db): { seq: number; at: string; tables: { table: string; rows: number; ids: string[] }[] }[] {
-  if (typeof (db as { name?: unknown }).name !== 'string') return [];
   return (db.prepare('SELECT seq, at, payload FROM audit_events WHERE command = ? ORDER BY seq').all(UNRECORDED_ROWS) as { seq: number; at: string; payload: string }[]).map((r) => ({
     seq: r.seq,
     at: r.at,

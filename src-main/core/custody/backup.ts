@@ -216,8 +216,13 @@ export interface ChainRelation {
 
 /** Compares the chains by their events' hashes; each hash chains all before it, so one equal pair holds for all below. */
 function relateChains(current: Db, backup: Db, curSeq: number, backupSeq: number): ChainRelation {
-  const at = (db: Db, seq: number) => db.prepare('SELECT hash FROM audit_events WHERE seq = ?').pluck().get(seq) as string | undefined;
-  const alike = (seq: number) => seq === 0 || (at(current, seq) !== undefined && at(current, seq) === at(backup, seq));
+  const hashAt = (db: Db) => db.prepare('SELECT hash FROM audit_events WHERE seq = ?').pluck();
+  const [mine, theirs] = [hashAt(current), hashAt(backup)];
+  const alike = (seq: number) => {
+    if (seq === 0) return true;
+    const h = mine.get(seq) as string | undefined;
+    return h !== undefined && h === theirs.get(seq);
+  };
   const low = Math.min(curSeq, backupSeq);
   if (alike(low)) return { kind: curSeq === backupSeq ? 'same' : curSeq < backupSeq ? 'newer' : 'older', common: low };
   let [ok, bad] = [0, low];
